@@ -1,0 +1,147 @@
+package dev.cva.receiver;
+
+import com.google.api.gax.retrying.RetrySettings;
+import com.google.api.gax.rpc.ApiException;
+import com.google.cloud.firestore.DocumentReference;
+import com.google.cloud.firestore.FieldValue;
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.firestore.FirestoreException;
+import com.google.cloud.firestore.FirestoreOptions;
+import com.google.cloud.firestore.SetOptions;
+import com.google.cloud.firestore.WriteBatch;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.IntSupplier;
+
+/**
+ * Stores records in Firestore: {@code analytics/{requestId}} is created (never overwritten) and, in the same
+ * atomic {@link WriteBatch}, one random shard {@code stats/{yyyy-mm-dd}/shards/{0..N-1}} counts it
+ * ({@code total} and {@code matchType_<type>}). A duplicate fails the whole batch with ALREADY_EXISTS, so it
+ * changes no counter. Firestore errors are translated here and nowhere else.
+ */
+public final class FirestoreAnalyticsStore implements AnalyticsStore {
+    public static final String ANALYTICS = "analytics";
+    public static final String STATS = "stats";
+    public static final String SHARDS = "shards";
+
+    private final Firestore db;
+    private final int shards;
+    private final Duration timeout;
+    private final IntSupplier shardPicker;
+
+    public FirestoreAnalyticsStore(Firestore db, int shards, Duration timeout) {
+        this(db, shards, timeout, () -> ThreadLocalRandom.current().nextInt(shards));
+    }
+
+    FirestoreAnalyticsStore(Firestore db, int shards, Duration timeout, IntSupplier shardPicker) {
+        this.db = db;
+        this.shards = shards;
+        this.timeout = timeout;
+        this.shardPicker = shardPicker;
+    }
+
+    /**
+     * A client for {@code config}: the emulator when one is configured (or FIRESTORE_EMULATOR_HOST is set,
+     * which the SDK honours by itself), with short RPC deadlines and few retries so an outage answers 503
+     * within about {@code storeTimeout} instead of the SDK's default minute.
+     */
+    public static Firestore connect(ReceiverConfig config) {
+        Duration total = config.storeTimeout();
+        Duration perRpc = total.dividedBy(2).isZero() ? total : total.dividedBy(2);
+        RetrySettings retry = RetrySettings.newBuilder()
+                .setTotalTimeoutDuration(total)
+                .setInitialRpcTimeoutDuration(perRpc)
+                .setMaxRpcTimeoutDuration(perRpc)
+                .setRpcTimeoutMultiplier(1.0)
+                .setInitialRetryDelayDuration(Duration.ofMillis(50))
+                .setRetryDelayMultiplier(2.0)
+                .setMaxRetryDelayDuration(Duration.ofMillis(500))
+                .setMaxAttempts(3)
+                .build();
+        FirestoreOptions.Builder options = FirestoreOptions.newBuilder()
+                .setProjectId(config.firestoreProject())
+                .setRetrySettings(retry);
+        config.emulatorHost().ifPresent(options::setEmulatorHost);
+        return options.build().getService();
+    }
+
+    @Override
+    public Result store(AnalyticsRecord record) {
+        DocumentReference doc = db.collection(ANALYTICS).document(record.requestId());
+        DocumentReference shard = db.collection(STATS).document(record.day().toString())
+                .collection(SHARDS).document(Integer.toString(shardPicker.getAsInt()));
+        WriteBatch batch = db.batch();
+        batch.create(doc, record.fields());
+        batch.set(shard, Map.of(
+                "total", FieldValue.increment(1),
+                "matchType_" + record.matchType(), FieldValue.increment(1)), SetOptions.merge());
+        try {
+            batch.commit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return new Stored(record.requestId());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while writing to Firestore", e);
+        } catch (TimeoutException e) {
+            throw new StoreUnavailableException("Firestore did not answer within " + timeout.toMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            Status.Code code = codeOf(e.getCause());
+            if (code == Status.Code.ALREADY_EXISTS) {
+                return new Duplicate(record.requestId());
+            }
+            if (code == Status.Code.INVALID_ARGUMENT) {
+                throw new UnstorableException("$.data", "Firestore refused the record: " + firstLine(e.getCause()));
+            }
+            throw new StoreUnavailableException("Firestore write failed: " + (code == null ? "" : code + " ")
+                    + firstLine(e.getCause()), e.getCause());
+        } catch (RuntimeException e) {
+            // e.g. the channel could not be created; anything thrown synchronously by the SDK
+            Status.Code code = codeOf(e);
+            if (code == Status.Code.INVALID_ARGUMENT || e instanceof IllegalArgumentException) {
+                throw new UnstorableException("$.data", "Firestore refused the record: " + firstLine(e));
+            }
+            throw new StoreUnavailableException("Firestore write failed: " + firstLine(e), e);
+        }
+    }
+
+    /** The gRPC status code somewhere in {@code t}'s cause chain; UNAVAILABLE for a refused connection. */
+    static Status.Code codeOf(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ApiException api) {
+                return Status.Code.valueOf(api.getStatusCode().getCode().name());
+            }
+            if (c instanceof FirestoreException fe && fe.getStatus() != null) {
+                return fe.getStatus().getCode();
+            }
+            if (c instanceof StatusRuntimeException sre) {
+                return sre.getStatus().getCode();
+            }
+            if (c instanceof ConnectException) {
+                return Status.Code.UNAVAILABLE;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    private static String firstLine(Throwable t) {
+        String m = t == null ? null : t.getMessage();
+        if (m == null) {
+            return t == null ? "" : t.getClass().getSimpleName();
+        }
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    public int shards() {
+        return shards;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.cva.receiver;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.google.cloud.firestore.Firestore;
+import com.google.cloud.functions.HttpFunction;
+import com.google.cloud.functions.HttpRequest;
+import com.google.cloud.functions.HttpResponse;
+import dev.cva.contracts.logging.JsonLog;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The Cloud Functions (gen2) entry point. It only adapts HTTP to {@link WebhookReceiver}, writes the JSON
+ * answer and one log line per request. Clients are built once, when the runtime creates the function.
+ */
+public class ReceiverFunction implements HttpFunction {
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private final WebhookReceiver receiver;
+    private final JsonLog log;
+
+    /** For the Functions Framework: reads the environment once; a bad environment fails the start, clearly. */
+    public ReceiverFunction() {
+        this(ReceiverConfig.fromEnv());
+    }
+
+    private ReceiverFunction(ReceiverConfig config) {
+        this(config, FirestoreAnalyticsStore.connect(config), Clock.systemUTC());
+    }
+
+    /** For tests and embedding: a given configuration, Firestore client and clock. */
+    public ReceiverFunction(ReceiverConfig config, Firestore firestore, Clock clock) {
+        this(config, new FirestoreAnalyticsStore(firestore, config.statsShards(), config.storeTimeout()), clock,
+                new JsonLog("receiver", System.out, clock));
+    }
+
+    ReceiverFunction(ReceiverConfig config, AnalyticsStore store, Clock clock, JsonLog log) {
+        this.receiver = new WebhookReceiver(config, store, clock);
+        this.log = log;
+
+        log.info("receiver ready", "version", BuildInfo.version(), "acceptLegacy", config.acceptLegacy(),
+                "secrets", config.secrets().size(), "maxBodyBytes", config.maxBodyBytes(),
+                "rateLimitPerSecond", config.rateLimitPerSecond(), "rateLimitBurst", config.rateLimitBurst(),
+                "statsShards", config.statsShards(), "firestoreProject", config.firestoreProject(),
+                "emulator", config.emulatorHost().orElse(""));
+    }
+
+    @Override
+    public void service(HttpRequest request, HttpResponse response) throws Exception {
+        long start = System.nanoTime();
+        Response answer;
+        try (InputStream body = request.getInputStream()) {
+            long length = request.getContentLength();
+            answer = receiver.handle(new WebhookReceiver.Request(request.getMethod(), request.getPath(),
+                    request.getHeaders(), length >= 0 ? OptionalLong.of(length) : OptionalLong.empty(), body));
+        } catch (RuntimeException e) {
+            answer = Response.error(500, "internal", "the receiver failed unexpectedly")
+                    .withLogDetail(e.getClass().getName());
+        }
+        write(response, answer);
+        logLine(request, answer, (System.nanoTime() - start) / 1_000_000.0);
+    }
+
+    private static void write(HttpResponse response, Response answer) throws Exception {
+        response.setStatusCode(answer.status());
+        response.setContentType("application/json");
+        answer.headers().forEach(response::appendHeader);
+        try (OutputStream out = response.getOutputStream()) {
+            out.write(JSON.writeValueAsBytes(answer.body()));
+        }
+    }
+
+    private void logLine(HttpRequest request, Response answer, double latencyMs) {
+        List<Object> fields = new ArrayList<>(List.of(
+                "method", String.valueOf(request.getMethod()),
+                "path", String.valueOf(request.getPath()),
+                "status", answer.status(),
+                "latencyMs", Math.round(latencyMs * 100) / 100.0));
+        if (answer.requestId() != null) {
+            fields.addAll(List.of("requestId", answer.requestId()));
+        }
+        if (answer.scheme() != null) {
+            fields.addAll(List.of("scheme", answer.scheme().name().toLowerCase()));
+        }
+        if (answer.error() != null) {
+            fields.addAll(List.of("error", answer.error()));
+        }
+        if (answer.logDetail() != null) {
+            fields.addAll(List.of("detail", answer.logDetail()));
+        }
+        JsonLog.Severity severity = answer.status() >= 500 ? JsonLog.Severity.ERROR
+                : answer.status() >= 400 ? JsonLog.Severity.WARNING : JsonLog.Severity.INFO;
+        log.log(severity, "webhook request", fields.toArray());
+    }
+
+}

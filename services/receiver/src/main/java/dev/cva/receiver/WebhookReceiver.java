@@ -1,0 +1,158 @@
+package dev.cva.receiver;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.cva.contracts.Contract;
+import dev.cva.contracts.ContractValidator;
+import dev.cva.contracts.Violation;
+import dev.cva.contracts.webhook.Scheme;
+import dev.cva.contracts.webhook.Verification;
+import dev.cva.contracts.webhook.Verification.Rejected;
+import dev.cva.contracts.webhook.Verification.Verified;
+import dev.cva.contracts.webhook.WebhookVerifier;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The receiver's rules, independent of the HTTP runtime. Checks run in the order of the design notes:
+ * method, size, rate, signature (before any JSON parsing), replay, schema, store.
+ */
+public final class WebhookReceiver {
+    public static final String HEALTH_PATH = "/healthz";
+    static final int REPLAY_CACHE_ENTRIES = 100_000;
+
+    /** One HTTP request as the runtime hands it over; {@code body} is read at most {@code limit + 1} bytes. */
+    public record Request(String method, String path, Map<String, List<String>> headers,
+                          OptionalLong contentLength, InputStream body) {}
+
+    private final ReceiverConfig config;
+    private final AnalyticsStore store;
+    private final Clock clock;
+    private final WebhookVerifier verifier;
+    private final ReplayGuard replays;
+    private final RateLimiter rateLimiter;
+    private final ContractValidator validator;
+    private final ObjectMapper mapper;
+
+    public WebhookReceiver(ReceiverConfig config, AnalyticsStore store, Clock clock) {
+        this.config = config;
+        this.store = store;
+        this.clock = clock;
+        this.verifier = new WebhookVerifier(config.secrets(), config.acceptLegacy(), clock);
+        this.replays = new ReplayGuard(clock, WebhookVerifier.DEFAULT_TOLERANCE, REPLAY_CACHE_ENTRIES);
+        this.rateLimiter = new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst());
+        // Strict parsing: a signed body must mean one thing (no duplicate keys, nothing after the document).
+        this.mapper = JsonMapper.builder()
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+        this.validator = new ContractValidator(mapper);
+    }
+
+    public Response handle(Request request) {
+        String method = request.method() == null ? "" : request.method().toUpperCase(Locale.ROOT);
+        if (method.equals("GET") && HEALTH_PATH.equals(request.path())) {
+            return Response.ok(Map.of("status", "ok", "version", BuildInfo.version()), null, null);
+        }
+        if (!method.equals("POST")) {
+            return Response.error(405, "method_not_allowed", "only POST is accepted (and GET " + HEALTH_PATH + ")",
+                    Map.of("Allow", "POST"));
+        }
+        Response tooLarge = Response.error(413, "payload_too_large",
+                "the body is larger than " + config.maxBodyBytes() + " bytes");
+        if (request.contentLength().isPresent() && request.contentLength().getAsLong() > config.maxBodyBytes()) {
+            return tooLarge;
+        }
+        byte[] body;
+        try {
+            Optional<byte[]> read = BoundedBody.read(request.body(), config.maxBodyBytes());
+            if (read.isEmpty()) {
+                return tooLarge;
+            }
+            body = read.get();
+        } catch (IOException e) {
+            return Response.error(400, "unreadable_body", "the request body could not be read");
+        }
+        long wait = rateLimiter.tryAcquire();
+        if (wait > 0) {
+            return Response.error(429, "rate_limited", "too many requests; retry after " + wait + " s",
+                    Map.of("Retry-After", Long.toString(wait)));
+        }
+        Verification verification = verifier.verify(request.headers(), body);
+        if (verification instanceof Rejected rejected) {
+            return Response.error(401, rejected.reason().name().toLowerCase(Locale.ROOT), rejected.detail());
+        }
+        Verified verified = (Verified) verification;
+        boolean claimed = false;
+        if (verified.scheme() == Scheme.STANDARD) {
+            if (!replays.claim(verified.messageId(), verified.timestamp())) {
+                return Response.error(401, "replayed", "this webhook-id was already received with this "
+                        + "webhook-timestamp; a retry must be signed again with a new timestamp")
+                        .withScheme(verified.scheme());
+            }
+            claimed = true;
+        }
+        Response response = validateAndStore(body).withScheme(verified.scheme());
+        if (claimed && response.status() != 200) {
+            // Nothing was stored: let the sender resend the very same request.
+            replays.release(verified.messageId(), verified.timestamp());
+        }
+        return response;
+    }
+
+    private Response validateAndStore(byte[] body) {
+        JsonNode document;
+        try {
+            document = mapper.readTree(body);
+        } catch (IOException e) {
+            String detail = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
+                    ? jpe.getOriginalMessage() : "unreadable";
+            return Response.invalid("malformed_json", "the body is not valid JSON",
+                    List.of(new Violation("$", detail)));
+        }
+        if (document == null || document.isMissingNode()) {
+            return Response.invalid("malformed_json", "the body is empty", List.of(new Violation("$", "empty document")));
+        }
+        List<Violation> violations = validator.validate(Contract.WEBHOOK_BODY, document);
+        if (!violations.isEmpty()) {
+            return Response.invalid("invalid_payload", "the body breaks the webhook-body contract ("
+                    + violations.size() + " violation" + (violations.size() == 1 ? "" : "s") + ")", violations);
+        }
+        AnalyticsRecord record;
+        try {
+            record = AnalyticsRecord.from(document.get("data"), clock.instant());
+        } catch (UnstorableException e) {
+            return Response.invalid("unstorable", "the body cannot be stored",
+                    List.of(new Violation(e.path(), e.getMessage())));
+        }
+        try {
+            AnalyticsStore.Result result = store.store(record);
+            Map<String, Object> answer = new LinkedHashMap<>();
+            if (result instanceof AnalyticsStore.Duplicate) {
+                answer.put("status", "duplicate");
+                answer.put("duplicate", true);
+            } else {
+                answer.put("status", "stored");
+            }
+            answer.put("requestId", record.requestId());
+            return Response.ok(answer, record.requestId(), null);
+        } catch (StoreUnavailableException e) {
+            return Response.error(503, "store_unavailable", "the analytics store is unavailable; retry later",
+                    Map.of("Retry-After", "1")).withRequestId(record.requestId()).withLogDetail(e.getMessage());
+        } catch (UnstorableException e) {
+            return Response.invalid("unstorable", "the store refused the record",
+                    List.of(new Violation(e.path(), e.getMessage()))).withRequestId(record.requestId());
+        }
+    }
+}
