@@ -1,0 +1,185 @@
+package dev.cva.cli;
+
+import dev.cva.cli.bump.BumpCommand;
+import dev.cva.cli.bump.VersionCommand;
+import dev.cva.cli.completion.CompletionCommand;
+import dev.cva.cli.config.ConfigCommand;
+import dev.cva.cli.doctor.DoctorCommand;
+import dev.cva.cli.local.EventsCommand;
+import dev.cva.cli.local.LocalCommand;
+import dev.cva.cli.ops.CostCommand;
+import dev.cva.cli.ops.DeployCommand;
+import dev.cva.cli.ops.InfraCommand;
+import dev.cva.cli.ops.ReplayDlqCommand;
+import dev.cva.cli.ops.RollbackCommand;
+import dev.cva.cli.ops.StatusCommand;
+import dev.cva.cli.options.ConfirmMixin;
+import dev.cva.cli.options.EnvMixin;
+import dev.cva.cli.options.GlobalOptions;
+import dev.cva.cli.options.LoggingMixin;
+import dev.cva.cli.options.OutputMixin;
+import dev.cva.cli.shell.ShellCommand;
+import dev.cva.cli.webhook.WebhookCommand;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Constructor;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/** The {@code cva} root command. Only {@link #main} exits; everything else returns an {@link ExitCode}. */
+@Command(name = "cva",
+        scope = ScopeType.INHERIT,
+        mixinStandardHelpOptions = true,
+        versionProvider = Cva.BuildVersion.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = "Operations toolkit for CV Analytics: deploy, release, test and run the pipeline on "
+                + "AWS and GCP, or all of it on this machine (the default 'local' environment).",
+        subcommands = {
+                DeployCommand.class, RollbackCommand.class, StatusCommand.class,
+                BumpCommand.class, VersionCommand.class,
+                WebhookCommand.class, ReplayDlqCommand.class, CostCommand.class,
+                LocalCommand.class, EventsCommand.class, InfraCommand.class,
+                ConfigCommand.class, DoctorCommand.class, CompletionCommand.class, ShellCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Cva implements Callable<Integer> {
+
+    @Mixin EnvMixin envOptions;
+    @Mixin OutputMixin outputOptions;
+    @Mixin LoggingMixin loggingOptions;
+    @Mixin ConfirmMixin confirmOptions;
+    @Spec CommandSpec spec;
+
+    private final CvaContext ctx;
+
+    Cva(CvaContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(ctx.err());
+        return ExitCode.USAGE.code();
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(CvaContext.system(), args));
+    }
+
+    /** Runs one command line in-process and returns its exit code; tests call this with captured streams. */
+    public static int run(CvaContext ctx, String... args) {
+        return commandLine(ctx).execute(args);
+    }
+
+    /** The command model wired to {@code ctx}: factory, streams, error handling and the exit-code table. */
+    public static CommandLine commandLine(CvaContext ctx) {
+        CommandLine cl = new CommandLine(new Cva(ctx), new ContextFactory(ctx));
+        cl.setOut(ctx.out());
+        cl.setErr(ctx.err());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setUsageHelpAutoWidth(true);
+        Map<String, String> codes = new LinkedHashMap<>();
+        for (ExitCode c : ExitCode.values()) {
+            codes.put(String.format("%3d", c.code()), c.meaning());
+        }
+        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+        cl.setExecutionStrategy(pr -> {
+            ctx.globals(GlobalOptions.from(pr));
+            return new CommandLine.RunLast().execute(pr);
+        });
+        cl.setParameterExceptionHandler(Cva::usageError);
+        cl.setExecutionExceptionHandler((ex, cmd, pr) -> failure(ctx, ex));
+        return cl;
+    }
+
+    private static int usageError(ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        java.io.PrintWriter err = cmd.getErr();
+        err.println("cva: " + ex.getMessage());
+        if (!UnmatchedArgumentException.printSuggestions(ex, err)) {
+            err.println("See '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
+        }
+        err.flush();
+        return ExitCode.USAGE.code();
+    }
+
+    static int failure(CvaContext ctx, Exception ex) {
+        CvaException known = ex instanceof CvaException c ? c : null;
+        ExitCode code = known != null ? known.exitCode() : ExitCode.FAILURE;
+        String message = known != null ? ex.getMessage() : "unexpected error: " + ex;
+        ctx.err().println(ctx.paint("31", "cva: ") + message);
+        if (known != null && known.hint() != null) {
+            ctx.err().println("hint: " + known.hint());
+        }
+        if (ctx.globals().verbose()) {
+            ex.printStackTrace(ctx.err());
+        } else if (known == null) {
+            ctx.err().println("(run with --verbose for the stack trace)");
+        }
+        ctx.err().flush();
+        if (ctx.globals().json()) {
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("exitCode", code.code());
+            error.put("message", message);
+            error.put("hint", known == null ? null : known.hint());
+            ctx.printJson(Map.of("error", error));
+        }
+        return code.code();
+    }
+
+    /** Builds command objects, handing {@link CvaContext} to any command with a constructor that takes it. */
+    static final class ContextFactory implements CommandLine.IFactory {
+        private final CvaContext ctx;
+
+        ContextFactory(CvaContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                Constructor<K> c = cls.getDeclaredConstructor(CvaContext.class);
+                c.setAccessible(true);
+                return c.newInstance(ctx);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
+    }
+
+    /** {@code cva --version}: the CLI's own SemVer, written into the jar by the build. */
+    public static final class BuildVersion implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"cva " + version()};
+        }
+
+        public static String version() {
+            try (InputStream in = Cva.class.getResourceAsStream("build.properties")) {
+                Properties p = new Properties();
+                if (in != null) {
+                    p.load(in);
+                }
+                return p.getProperty("version", "unknown");
+            } catch (IOException e) {
+                return "unknown";
+            }
+        }
+    }
+
+    /** For tests: the parse result's global options. */
+    static GlobalOptions globalsOf(ParseResult pr) {
+        return GlobalOptions.from(pr);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.cva.cli.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
+
+/** cva.yaml as written: services and environments. See {@link ConfigLoader} for how it is read and checked. */
+public record CvaConfig(
+        String project,
+        @JsonProperty(required = true) Map<String, Service> services,
+        @JsonProperty(required = true) Map<String, Environment> environments) {
+
+    public enum Cloud {
+        @JsonProperty("aws") AWS,
+        @JsonProperty("gcp") GCP
+    }
+
+    /** A deployable unit: its cloud, Maven module, entry point and runtime limits. */
+    public record Service(
+            @JsonProperty(required = true) Cloud cloud,
+            @JsonProperty(required = true) String module,
+            String handler,
+            String entryPoint,
+            @JsonProperty(required = true) String runtime,
+            Integer memoryMb,
+            Integer timeoutSeconds) {}
+
+    /** Names, regions, endpoints and limits of one environment. Absent values come from the built-in defaults. */
+    public record Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget) {}
+
+    public record Aws(
+            String region,
+            String queue,
+            String dlq,
+            String webhookDlq,
+            String queryEventsTable,
+            String analyticsTable,
+            String webhookSecretName,
+            String endpoint) {}
+
+    public record Gcp(String project, String region, String function, String webhookSecretName, String receiverUrl) {}
+
+    public record Webhook(String url, String secret, String secretPrevious, Boolean acceptLegacy) {}
+
+    public record Report(String from, String to) {}
+
+    public record Budget(Double monthlyGbp) {}
+}
