@@ -1,0 +1,320 @@
+package dev.cva.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cva.contracts.Contract;
+import dev.cva.contracts.ContractValidator;
+import dev.cva.contracts.Examples;
+import dev.cva.contracts.logging.JsonLog;
+import dev.cva.processor.support.Bodies;
+import dev.cva.processor.support.LocalDynamo;
+import dev.cva.processor.support.SqsEvents;
+import dev.cva.processor.support.SqsEvents.Msg;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+
+/** The handler against DynamoDB Local over HTTP, with events shaped as Lambda delivers them. */
+class ProcessorHandlerTest {
+    static final String QUERY_EVENTS = "cv-analytics-query-events";
+    static final String ANALYTICS = "cv-analytics-analytics";
+    static final Instant NOW = Instant.parse("2026-11-18T10:00:00Z");
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    static LocalDynamo local;
+    static DynamoDbClient dynamo;
+    static volatile String throttledRequestId = "00000000-no-throttle";
+
+    ByteArrayOutputStream logBytes;
+    ProcessorHandler handler;
+
+    @BeforeAll
+    static void startDynamo() {
+        local = LocalDynamo.start();
+        dynamo = local.client(new ExecutionInterceptor() {
+            // fault injection on the real client: DynamoDB answering "throttled" for one requestId
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request().toString().contains(throttledRequestId)) {
+                    throw ProvisionedThroughputExceededException.builder().message("Rate of requests exceeds the allowed throughput").build();
+                }
+            }
+        });
+        LocalDynamo.createQueryEventsTable(dynamo, QUERY_EVENTS);
+        LocalDynamo.createAnalyticsTable(dynamo, ANALYTICS);
+    }
+
+    @AfterAll
+    static void stopDynamo() {
+        dynamo.close();
+        local.close();
+    }
+
+    @BeforeEach
+    void newHandler() {
+        logBytes = new ByteArrayOutputStream();
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        handler = new ProcessorHandler(dynamo,
+                new ProcessorConfig(QUERY_EVENTS, ANALYTICS, "eu-west-2", ProcessorConfig.DEFAULT_INTERIM_TTL),
+                clock, new JsonLog("processor", new PrintStream(logBytes, true, StandardCharsets.UTF_8), clock));
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void echoLog() {
+        System.out.print(logBytes.toString(StandardCharsets.UTF_8)); // into the surefire report
+    }
+
+    // ---- helpers ----
+
+    static String id() {
+        return UUID.randomUUID().toString();
+    }
+
+    static Msg msg(ObjectNode body) {
+        String requestId = body.path("requestId").asText("none");
+        return Msg.of(id(), body.toString(), requestId, requestId + "-" + body.path("eventType").asText());
+    }
+
+    List<String> send(Msg... messages) {
+        SQSBatchResponse r = handler.handleRequest(SqsEvents.event(List.of(messages)), null);
+        return r.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList();
+    }
+
+    static Map<String, AttributeValue> record(String requestId) {
+        var r = dynamo.getItem(b -> b.tableName(ANALYTICS).key(Map.of("requestId", AttributeValue.fromS(requestId))).consistentRead(true));
+        return r.hasItem() && !r.item().isEmpty() ? r.item() : null;
+    }
+
+    static Map<String, AttributeValue> interim(String requestId) {
+        var r = dynamo.getItem(b -> b.tableName(QUERY_EVENTS).key(Map.of("requestId", AttributeValue.fromS(requestId))).consistentRead(true));
+        return r.hasItem() && !r.item().isEmpty() ? r.item() : null;
+    }
+
+    static int recordCount(String requestId) {
+        return dynamo.query(b -> b.tableName(ANALYTICS).keyConditionExpression("requestId = :r")
+                .expressionAttributeValues(Map.of(":r", AttributeValue.fromS(requestId))).consistentRead(true)).count();
+    }
+
+    /** The stored item back as the contract's JSON (numbers, nested performance). */
+    static JsonNode asJson(Map<String, AttributeValue> item) {
+        ObjectNode n = MAPPER.createObjectNode();
+        item.forEach((k, v) -> n.set(k, toJson(v)));
+        return n;
+    }
+
+    static JsonNode toJson(AttributeValue v) {
+        if (v.s() != null) return MAPPER.getNodeFactory().textNode(v.s());
+        if (v.n() != null) return v.n().contains(".") ? MAPPER.getNodeFactory().numberNode(new java.math.BigDecimal(v.n()))
+                : MAPPER.getNodeFactory().numberNode(Long.parseLong(v.n()));
+        if (v.bool() != null) return MAPPER.getNodeFactory().booleanNode(v.bool());
+        if (v.hasM()) {
+            ObjectNode o = MAPPER.createObjectNode();
+            v.m().forEach((k, x) -> o.set(k, toJson(x)));
+            return o;
+        }
+        throw new IllegalArgumentException("unexpected attribute " + v);
+    }
+
+    List<JsonNode> logLines() {
+        return logBytes.toString(StandardCharsets.UTF_8).lines().map(l -> {
+            try {
+                return MAPPER.readTree(l);
+            } catch (Exception e) {
+                throw new AssertionError("log line is not JSON: " + l);
+            }
+        }).toList();
+    }
+
+    // ---- tests ----
+
+    @Test
+    void queryThenResponseWritesOneValidRecordAndRemovesTheInterimRow() {
+        String r = id();
+        long t = NOW.toEpochMilli() - 60_000;
+        assertThat(send(msg(Bodies.query(r, t)))).isEmpty();
+        assertThat(interim(r)).containsKey("queryEvent").doesNotContainKey("responseEvent");
+        assertThat(record(r)).isNull();
+
+        assertThat(send(msg(Bodies.response(r, t + 2350)))).isEmpty();
+        Map<String, AttributeValue> item = record(r);
+        assertThat(item).isNotNull();
+        assertThat(interim(r)).isNull();
+
+        JsonNode json = asJson(item);
+        assertThat(new ContractValidator().validate(Contract.ANALYTICS_RECORD, json)).isEmpty();
+        assertThat(json.get("week").asText()).isEqualTo("2026-W47");
+        assertThat(json.get("timestamp").asLong()).isEqualTo(t);
+        assertThat(json.get("responseTimestamp").asLong()).isEqualTo(t + 2350);
+        assertThat(json.get("latencyMs").asLong()).isEqualTo(2350);
+        assertThat(json.get("sessionId").asText()).isEqualTo("sess-7f3a");
+        assertThat(json.get("matchType").asText()).isEqualTo("full");
+        assertThat(json.get("performance").get("cacheHit").asBoolean()).isFalse();
+        assertThat(json.get("performance").get("llmTime").asInt()).isEqualTo(1900);
+        // GSI keys: week + timestamp are top-level attributes of the right types
+        assertThat(item.get("week").s()).isEqualTo("2026-W47");
+        assertThat(item.get("timestamp").n()).isEqualTo(Long.toString(t));
+        var byWeek = dynamo.query(b -> b.tableName(ANALYTICS).indexName("week-index")
+                .keyConditionExpression("week = :w AND #ts = :t").expressionAttributeNames(Map.of("#ts", "timestamp"))
+                .expressionAttributeValues(Map.of(":w", AttributeValue.fromS("2026-W47"), ":t", AttributeValue.fromN(Long.toString(t)))));
+        assertThat(byWeek.items()).extracting(i -> i.get("requestId").s()).contains(r);
+    }
+
+    @Test
+    void responseFirstIsParkedWithA24HourTtlAndCompletedByItsQuery() {
+        String r = id();
+        ObjectNode query = Bodies.example(Contract.QUERY_EVENT, Examples.Kind.VALID, "minimal").put("requestId", r);
+        ObjectNode response = Bodies.example(Contract.RESPONSE_EVENT, Examples.Kind.VALID, "minimal").put("requestId", r);
+
+        assertThat(send(msg(response))).isEmpty();
+        Map<String, AttributeValue> parked = interim(r);
+        assertThat(parked).containsKey("responseEvent").doesNotContainKey("queryEvent");
+        assertThat(Long.parseLong(parked.get("ttl").n())).isEqualTo(NOW.plusSeconds(24 * 3600).getEpochSecond());
+        assertThat(record(r)).isNull();
+
+        assertThat(send(msg(query))).isEmpty();
+        JsonNode json = asJson(record(r));
+        assertThat(new ContractValidator().validate(Contract.ANALYTICS_RECORD, json)).isEmpty();
+        assertThat(json.get("sessionId").asText()).isEqualTo("anonymous");
+        assertThat(json.has("performance")).isFalse();
+        assertThat(json.get("latencyMs").asLong()).isEqualTo(900);
+        assertThat(interim(r)).isNull();
+        assertThat(logLines()).extracting(l -> l.get("message").asText()).containsExactly("event parked", "record completed");
+    }
+
+    @Test
+    void duplicatesAndRedeliveryAfterCompletionNeverWriteASecondRecordOrChangeTheFirst() {
+        String r = id();
+        long t = NOW.toEpochMilli() - 5_000;
+        Msg q = msg(Bodies.query(r, t));
+        Msg qAgain = msg(Bodies.query(r, t));
+        // a duplicate query before the response: the first parked half is kept
+        assertThat(send(q, qAgain)).isEmpty();
+        assertThat(interim(r)).containsKey("queryEvent");
+        // a conflicting duplicate (same requestId, other text) does not replace the parked half
+        assertThat(send(msg(Bodies.query(r, t).put("query", "something else")))).isEmpty();
+
+        Msg resp = msg(Bodies.response(r, t + 100));
+        assertThat(send(resp, msg(Bodies.response(r, t + 100)))).isEmpty();
+        Map<String, AttributeValue> first = record(r);
+        assertThat(first.get("query").s()).isEqualTo("Has Dan worked with Kubernetes in production?");
+        assertThat(first.get("latencyMs").n()).isEqualTo("100");
+
+        // both halves redelivered after completion, in either order, and a late response with other content
+        assertThat(send(resp, q)).isEmpty();
+        assertThat(send(q)).isEmpty();
+        assertThat(send(msg(Bodies.response(r, t + 999).put("matchType", "none")))).isEmpty();
+
+        assertThat(recordCount(r)).isEqualTo(1);
+        assertThat(record(r)).isEqualTo(first);
+        assertThat(interim(r)).as("no orphaned half is parked after completion").isNull();
+    }
+
+    @Test
+    void concurrentHalvesOfManyRequestsEachMakeExactlyOneRecord() throws Exception {
+        int pairs = 40;
+        List<String> ids = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<List<String>>> futures = new ArrayList<>();
+            CountDownLatch go = new CountDownLatch(1);
+            for (int i = 0; i < pairs; i++) {
+                String r = id();
+                ids.add(r);
+                long t = NOW.toEpochMilli() - 1000 - i;
+                // each half twice, all four racing on separate "invocations"
+                for (ObjectNode body : List.of(Bodies.query(r, t), Bodies.response(r, t + 10), Bodies.query(r, t), Bodies.response(r, t + 10))) {
+                    futures.add(pool.submit(() -> {
+                        go.await();
+                        return send(msg(body));
+                    }));
+                }
+            }
+            go.countDown();
+            for (Future<List<String>> f : futures) {
+                assertThat(f.get()).isEmpty();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (String r : ids) {
+            assertThat(recordCount(r)).as(r).isEqualTo(1);
+            assertThat(record(r).get("latencyMs").n()).isEqualTo("10");
+            assertThat(interim(r)).as(r).isNull();
+        }
+    }
+
+    @Test
+    void aMixedBatchFailsExactlyTheBadMessagesAndLogsWhyWithoutTheBody() {
+        String r = id();
+        long t = NOW.toEpochMilli();
+        Msg goodQuery = msg(Bodies.query(r, t));
+        Msg badJson = Msg.of("bad-json-1", "{\"eventType\":\"query\", secret-body-text", "g1", "d1");
+        ObjectNode violating = Bodies.example(Contract.RESPONSE_EVENT, Examples.Kind.INVALID, "score-over-100");
+        Msg schemaViolation = Msg.of("schema-1", violating.toString(), "g2", "d2");
+        Msg unknownType = Msg.of("unknown-1", "{\"eventType\":\"click\",\"requestId\":\"" + id() + "\"}", "g3", "d3");
+        Msg goodResponse = msg(Bodies.response(r, t + 5));
+
+        List<String> failures = send(goodQuery, badJson, schemaViolation, unknownType, goodResponse);
+
+        assertThat(failures).containsExactly("bad-json-1", "schema-1", "unknown-1");
+        assertThat(recordCount(r)).isEqualTo(1);
+        List<JsonNode> rejected = logLines().stream().filter(l -> l.get("message").asText().equals("event rejected")).toList();
+        assertThat(rejected).hasSize(3);
+        assertThat(rejected).extracting(l -> l.get("messageId").asText()).containsExactly("bad-json-1", "schema-1", "unknown-1");
+        assertThat(rejected.get(0).get("reason").asText()).isEqualTo("malformed JSON");
+        assertThat(rejected.get(1).get("reason").asText()).contains("schema violation");
+        assertThat(rejected.get(1).get("paths").toString()).contains("$.matchScore");
+        assertThat(rejected.get(2).get("reason").asText()).isEqualTo("unknown eventType");
+        String allLogs = logBytes.toString(StandardCharsets.UTF_8);
+        assertThat(allLogs).doesNotContain("secret-body-text").doesNotContain(violating.get("reasoning").asText());
+    }
+
+    @Test
+    void aThrottledDynamoDbCallFailsOnlyItsOwnMessage() {
+        String ok = id();
+        String throttled = id();
+        throttledRequestId = throttled;
+        try {
+            Msg hit = msg(Bodies.query(throttled, NOW.toEpochMilli()));
+            List<String> failures = send(msg(Bodies.query(ok, NOW.toEpochMilli())), hit,
+                    msg(Bodies.response(ok, NOW.toEpochMilli() + 1)));
+            assertThat(failures).containsExactly(hit.messageId());
+            assertThat(recordCount(ok)).isEqualTo(1);
+            assertThat(logLines()).anySatisfy(l -> {
+                assertThat(l.get("severity").asText()).isEqualTo("ERROR");
+                assertThat(l.get("requestId").asText()).isEqualTo(throttled);
+                assertThat(l.get("code").asText()).isEqualTo("ProvisionedThroughputExceededException");
+            });
+        } finally {
+            throttledRequestId = "00000000-no-throttle";
+        }
+        // once DynamoDB recovers, the redelivered message is processed normally
+        assertThat(send(msg(Bodies.query(throttled, NOW.toEpochMilli())))).isEmpty();
+        assertThat(interim(throttled)).containsKey("queryEvent");
+    }
+}
