@@ -317,4 +317,21 @@ class ProcessorHandlerTest {
         assertThat(send(msg(Bodies.query(throttled, NOW.toEpochMilli())))).isEmpty();
         assertThat(interim(throttled)).containsKey("queryEvent");
     }
+
+    @Test
+    void theRuntimeConstructorFindsDynamoDbThroughTheSdksStandardEndpointSetting() {
+        // aws.endpointUrlDynamoDb is the system-property twin of AWS_ENDPOINT_URL_DYNAMODB, which the local stack sets
+        Map<String, String> props = Map.of("aws.endpointUrlDynamoDb", local.endpoint().toString(),
+                "aws.accessKeyId", "local", "aws.secretAccessKey", "local");
+        props.forEach(System::setProperty);
+        try {
+            ProcessorHandler fromEnv = new ProcessorHandler();
+            String r = id();
+            var event = SqsEvents.event(List.of(msg(Bodies.query(r, NOW.toEpochMilli())), msg(Bodies.response(r, NOW.toEpochMilli() + 3))));
+            assertThat(fromEnv.handleRequest(event, null).getBatchItemFailures()).isEmpty();
+            assertThat(recordCount(r)).isEqualTo(1);
+        } finally {
+            props.keySet().forEach(System::clearProperty);
+        }
+    }
 }

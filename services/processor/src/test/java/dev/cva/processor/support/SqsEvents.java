@@ -25,26 +25,35 @@ public final class SqsEvents {
             LambdaEventSerializers.serializerFor(SQSEvent.class, SqsEvents.class.getClassLoader());
 
     /** One message of a batch; {@code attributes} override the fixture's system attributes. */
-    public record Msg(String messageId, String body, Map<String, String> attributes) {
+    public record Msg(String messageId, String receiptHandle, String body, Map<String, String> attributes) {
         public static Msg of(String messageId, String body, String groupId, String dedupId) {
-            return new Msg(messageId, body, Map.of("MessageGroupId", groupId, "MessageDeduplicationId", dedupId));
+            return new Msg(messageId, "rh-" + messageId, body,
+                    Map.of("MessageGroupId", groupId, "MessageDeduplicationId", dedupId));
         }
     }
 
     private SqsEvents() {}
 
+    /** {@code eventSourceARN} of the records; the fixture's queue when {@code null}. */
     public static SQSEvent event(List<Msg> messages) {
+        return event(messages, null);
+    }
+
+    public static SQSEvent event(List<Msg> messages, String eventSourceArn) {
         ObjectNode fixture = fixture();
         ObjectNode template = (ObjectNode) fixture.get("Records").get(0);
         ArrayNode records = MAPPER.createArrayNode();
         for (Msg m : messages) {
             ObjectNode r = template.deepCopy();
             r.put("messageId", m.messageId());
-            r.put("receiptHandle", "rh-" + m.messageId());
+            r.put("receiptHandle", m.receiptHandle());
             r.put("body", m.body());
             r.put("md5OfBody", md5(m.body()));
             ObjectNode attrs = (ObjectNode) r.get("attributes");
             m.attributes().forEach(attrs::put);
+            if (eventSourceArn != null) {
+                r.put("eventSourceARN", eventSourceArn);
+            }
             records.add(r);
         }
         fixture.set("Records", records);
