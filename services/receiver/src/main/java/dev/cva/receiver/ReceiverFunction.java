@@ -18,30 +18,37 @@ import java.util.OptionalLong;
  * The Cloud Functions (gen2) entry point. It only adapts HTTP to {@link WebhookReceiver}, writes the JSON
  * answer and one log line per request. Clients are built once, when the runtime creates the function.
  */
-public class ReceiverFunction implements HttpFunction {
+public class ReceiverFunction implements HttpFunction, AutoCloseable {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private final WebhookReceiver receiver;
     private final JsonLog log;
+    private final AutoCloseable owned;
 
     /** For the Functions Framework: reads the environment once; a bad environment fails the start, clearly. */
     public ReceiverFunction() {
         this(ReceiverConfig.fromEnv());
     }
 
-    private ReceiverFunction(ReceiverConfig config) {
-        this(config, FirestoreAnalyticsStore.connect(config), Clock.systemUTC());
+    /** A given configuration; connects to the Firestore (or emulator) it names. */
+    protected ReceiverFunction(ReceiverConfig config) {
+        this(config, FirestoreAnalyticsStore.connect(config), Clock.systemUTC(), true);
+    }
+
+    private ReceiverFunction(ReceiverConfig config, Firestore firestore, Clock clock, boolean ownsFirestore) {
+        this(config, new FirestoreAnalyticsStore(firestore, config.statsShards(), config.storeTimeout()), clock,
+                new JsonLog("receiver", System.out, clock), ownsFirestore ? firestore : null);
     }
 
     /** For tests and embedding: a given configuration, Firestore client and clock. */
     public ReceiverFunction(ReceiverConfig config, Firestore firestore, Clock clock) {
-        this(config, new FirestoreAnalyticsStore(firestore, config.statsShards(), config.storeTimeout()), clock,
-                new JsonLog("receiver", System.out, clock));
+        this(config, firestore, clock, false);
     }
 
-    ReceiverFunction(ReceiverConfig config, AnalyticsStore store, Clock clock, JsonLog log) {
+    ReceiverFunction(ReceiverConfig config, AnalyticsStore store, Clock clock, JsonLog log, AutoCloseable owned) {
         this.receiver = new WebhookReceiver(config, store, clock);
         this.log = log;
+        this.owned = owned;
 
         log.info("receiver ready", "version", BuildInfo.version(), "acceptLegacy", config.acceptLegacy(),
                 "secrets", config.secrets().size(), "maxBodyBytes", config.maxBodyBytes(),
@@ -64,6 +71,14 @@ public class ReceiverFunction implements HttpFunction {
         }
         write(response, answer);
         logLine(request, answer, (System.nanoTime() - start) / 1_000_000.0);
+    }
+
+    /** Closes the Firestore client this function created itself (the runtime never needs to). */
+    @Override
+    public void close() throws Exception {
+        if (owned != null) {
+            owned.close();
+        }
     }
 
     private static void write(HttpResponse response, Response answer) throws Exception {

@@ -1,0 +1,143 @@
+package dev.cva.receiver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cva.contracts.webhook.WebhookSecret;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The receiver's rules and their order, without HTTP or Firestore (see ReceiverFunctionTest for those). */
+class WebhookReceiverTest {
+    private final WebhookSecret secret = WebhookSecret.random();
+    private final InMemoryAnalyticsStore store = new InMemoryAnalyticsStore();
+
+    private WebhookReceiver receiver(Map<String, String> extraEnv) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                ReceiverConfig.WEBHOOK_SECRET, secret.reveal(), ReceiverConfig.FIRESTORE_PROJECT, "demo-unit"));
+        env.putAll(extraEnv);
+        return new WebhookReceiver(ReceiverConfig.fromEnv(env), store, Clock.systemUTC());
+    }
+
+    private static WebhookReceiver.Request post(byte[] body, Map<String, String> headers) {
+        return request("POST", body, headers, OptionalLong.of(body.length));
+    }
+
+    private static WebhookReceiver.Request request(String method, byte[] body, Map<String, String> headers, OptionalLong length) {
+        Map<String, List<String>> h = headers.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue())));
+        return new WebhookReceiver.Request(method, "/", h, length, new ByteArrayInputStream(body));
+    }
+
+    @Test
+    void storesASignedBodyAndAnswersDuplicateForTheSecondDelivery() {
+        WebhookReceiver receiver = receiver(Map.of());
+        String id = Webhooks.newId();
+        byte[] body = Webhooks.body(id);
+
+        Response first = receiver.handle(post(body, Webhooks.standard(secret, body)));
+        Response second = receiver.handle(post(body, Webhooks.legacy(secret, body)));
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(first.body()).containsEntry("status", "stored").containsEntry("requestId", id);
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.body()).containsEntry("status", "duplicate").containsEntry("duplicate", true);
+        assertThat(store.totals).containsEntry("2025-11-24", 1L);
+        assertThat(store.records.get(id).fields()).containsKey("receivedAt").doesNotContainKey("eventType");
+    }
+
+    @Test
+    void checksRunInTheDesignedOrder() {
+        WebhookReceiver receiver = receiver(Map.of(ReceiverConfig.MAX_BODY_BYTES, "10",
+                ReceiverConfig.RATE_LIMIT_PER_SECOND, "1", ReceiverConfig.RATE_LIMIT_BURST, "1"));
+        byte[] big = new byte[11];
+        // method before size
+        assertThat(receiver.handle(request("PUT", big, Map.of(), OptionalLong.of(11))).status()).isEqualTo(405);
+        // size before rate and signature (unsigned, and twice: no token is spent on it)
+        assertThat(receiver.handle(post(big, Map.of())).status()).isEqualTo(413);
+        assertThat(receiver.handle(request("POST", big, Map.of(), OptionalLong.empty())).status()).isEqualTo(413);
+        // signature before JSON parsing: unsigned garbage is 401, not 400 (this spends the only token)
+        byte[] garbage = "{not json".getBytes();
+        Response unsigned = receiver.handle(post(garbage, Map.of()));
+        assertThat(unsigned.status()).isEqualTo(401);
+        assertThat(unsigned.body()).containsEntry("error", "missing_signature");
+        // rate before signature
+        Response limited = receiver.handle(post(garbage, Webhooks.legacy(secret, garbage)));
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.headers()).containsEntry("Retry-After", "1");
+    }
+
+    @Test
+    void signedGarbageIs400AndSignedTrailingContentIsRejected() {
+        WebhookReceiver receiver = receiver(Map.of());
+        byte[] garbage = "{not json".getBytes();
+        assertThat(receiver.handle(post(garbage, Webhooks.legacy(secret, garbage))).body())
+                .containsEntry("error", "malformed_json");
+        byte[] trailing = (new String(Webhooks.body(Webhooks.newId())) + " {}").getBytes();
+        assertThat(receiver.handle(post(trailing, Webhooks.legacy(secret, trailing))).body())
+                .containsEntry("error", "malformed_json");
+        byte[] duplicateKey = new String(Webhooks.body(Webhooks.newId()))
+                .replace("{\"eventType\"", "{\"timestamp\":1,\"eventType\"").getBytes();
+        assertThat(receiver.handle(post(duplicateKey, Webhooks.legacy(secret, duplicateKey))).body())
+                .containsEntry("error", "malformed_json");
+        byte[] empty = new byte[0];
+        assertThat(receiver.handle(post(empty, Webhooks.legacy(secret, empty))).status()).isEqualTo(400);
+        assertThat(store.records).isEmpty();
+    }
+
+    @Test
+    void anUnstoredRequestMayBeResentAsIsButAStoredOneIsAReplay() {
+        WebhookReceiver receiver = receiver(Map.of());
+        byte[] body = Webhooks.body(Webhooks.newId());
+        Map<String, String> headers = Webhooks.standard(secret, body);
+        store.down.set(true);
+        Response outage = receiver.handle(post(body, headers));
+        assertThat(outage.status()).isEqualTo(503);
+        assertThat(outage.body()).containsEntry("error", "store_unavailable");
+        assertThat(outage.headers()).containsKey("Retry-After");
+
+        store.down.set(false);
+        assertThat(receiver.handle(post(body, headers)).status()).isEqualTo(200);
+        Response replay = receiver.handle(post(body, headers));
+        assertThat(replay.status()).isEqualTo(401);
+        assertThat(replay.body()).containsEntry("error", "replayed");
+    }
+
+    @Test
+    void hugeIntegersAreRefusedAsUnstorable() {
+        WebhookReceiver receiver = receiver(Map.of());
+        byte[] body = new String(Webhooks.body(Webhooks.newId()))
+                .replace("\"vectorMatches\":5", "\"vectorMatches\":123456789012345678901234567890").getBytes();
+        Response r = receiver.handle(post(body, Webhooks.legacy(secret, body)));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.body()).containsEntry("error", "unstorable");
+        assertThat(r.body().get("violations").toString()).contains("$.data.vectorMatches");
+    }
+
+    @Test
+    void readsAtMostLimitPlusOneBytesOfAnEndlessBody() throws Exception {
+        int[] served = {0};
+        InputStream endless = new InputStream() {
+            @Override
+            public int read() {
+                served[0]++;
+                return ' ';
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                java.util.Arrays.fill(b, off, off + len, (byte) ' ');
+                served[0] += len;
+                return len;
+            }
+        };
+        assertThat(BoundedBody.read(endless, 1000)).isEmpty();
+        assertThat(served[0]).isEqualTo(1001);
+        assertThat(BoundedBody.read(new ByteArrayInputStream(new byte[1000]), 1000)).hasValueSatisfying(b -> assertThat(b).hasSize(1000));
+    }
+}
