@@ -27,7 +27,17 @@ public class ReceiverFunction implements HttpFunction, AutoCloseable {
 
     /** For the Functions Framework: reads the environment once; a bad environment fails the start, clearly. */
     public ReceiverFunction() {
-        this(ReceiverConfig.fromEnv());
+        this(configFromEnv());
+    }
+
+    private static ReceiverConfig configFromEnv() {
+        try {
+            return ReceiverConfig.fromEnv();
+        } catch (ConfigException e) {
+            // One structured line for Cloud Logging, then fail the start (the message holds no secret).
+            new JsonLog("receiver").error("receiver cannot start", "problems", e.problems());
+            throw e;
+        }
     }
 
     /** A given configuration; connects to the Firestore (or emulator) it names. */
