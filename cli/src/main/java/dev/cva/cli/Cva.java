@@ -43,7 +43,6 @@ import picocli.CommandLine.UnmatchedArgumentException;
         mixinStandardHelpOptions = true,
         versionProvider = Cva.BuildVersion.class,
         sortOptions = false,
-        usageHelpAutoWidth = true,
         description = "Operations toolkit for CV Analytics: deploy, release, test and run the pipeline on "
                 + "AWS and GCP, or all of it on this machine (the default 'local' environment).",
         subcommands = {
@@ -74,6 +73,11 @@ public final class Cva implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // The one answer that needs no command model: skip building it.
+            System.out.println(BuildVersion.version().startsWith("cva") ? BuildVersion.version() : "cva " + BuildVersion.version());
+            return;
+        }
         System.exit(run(CvaContext.system(), args));
     }
 
@@ -88,7 +92,6 @@ public final class Cva implements Callable<Integer> {
         cl.setOut(ctx.out());
         cl.setErr(ctx.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setUsageHelpAutoWidth(true);
         Map<String, String> codes = new LinkedHashMap<>();
         for (ExitCode c : ExitCode.values()) {
             codes.put(String.format("%3d", c.code()), c.meaning());
