@@ -1,7 +1,121 @@
 package dev.cva.cli.bump;
 
-import dev.cva.cli.support.NotYetImplemented;
+import dev.cva.cli.CvaContext;
+import dev.cva.cli.CvaException;
+import dev.cva.cli.ExitCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "bump", description = "Release a service: bump its SemVer, changelog and git tag. (Not implemented yet.)")
-public final class BumpCommand extends NotYetImplemented {}
+/** {@code cva bump}: release a service (or the CLI) as a SemVer tag with a changelog section. */
+@Command(name = "bump", sortOptions = false,
+        description = {
+                "Release a service or the CLI: next SemVer, pom <version>, CHANGELOG.md section, commit "
+                        + "'chore(release): <service> v<version>' and annotated tag <service>-v<version>.",
+                "",
+                "The current version is the highest <service>-v<semver> tag by SemVer precedence; with no tag, "
+                        + "the <version> of the module's own pom.xml counts as released (0.0.0 if it has none).",
+                "auto reads the Conventional Commits since that tag that touch the service's paths: "
+                        + "feat -> minor; fix, perf, revert, remove, security -> patch; '!' or a BREAKING CHANGE "
+                        + "footer -> major (minor before 1.0.0); chore, docs, test, refactor, ci, build, style -> "
+                        + "nothing (exit 4). A level lower than the commits imply needs --force.",
+                "Paths: the module from cva.yaml, the contract schemas it produces or consumes "
+                        + "(services/contracts/schemas/), and infra/**/<service>* ; cli owns cli/ and completions/.",
+                "Contracts: a change to a schema that breaks its readers (property removed, type changed, new "
+                        + "required field, enum value removed) forces a breaking bump of its producer: "
+                        + "query-event, response-event, analytics-record -> processor; webhook-body -> notifier.",
+                "Refuses a dirty tree, a detached HEAD and an existing tag; a failure part-way leaves the "
+                        + "repository as it was."})
+public final class BumpCommand implements Callable<Integer> {
+
+    /** The bump levels on the command line. */
+    public enum Level { major, minor, patch, auto }
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "LEVEL",
+            description = "major, minor, patch or auto (optional with --finalize).")
+    Level level;
+
+    @Option(names = {"-s", "--service"}, paramLabel = "SERVICE",
+            description = "The service to release (a name from cva.yaml, or cli).")
+    String service;
+
+    @Option(names = "--all-changed", description = "Release every service with releasable changes, each by its own rule.")
+    boolean allChanged;
+
+    @Option(names = "--pre", paramLabel = "LABEL", description = "Make a pre-release: 1.3.0-rc.1, then rc.2, …")
+    String pre;
+
+    @Option(names = "--finalize", description = "Turn the current pre-release into its final version (1.3.0-rc.2 -> 1.3.0).")
+    boolean finalize;
+
+    @Option(names = {"-n", "--dry-run"}, description = "Print the plan (from, to, why, commits, changelog) and change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--push", description = "Push the release commit and tags to origin.")
+    boolean push;
+
+    @Option(names = {"-f", "--force"}, description = "Release a lower level than the commits imply.")
+    boolean force;
+
+    private final CvaContext ctx;
+
+    BumpCommand(CvaContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        if ((service == null) == !allChanged) {
+            throw CvaException.usage("name one service with --service, or use --all-changed",
+                    "cva bump auto --service receiver, or cva bump auto --all-changed");
+        }
+        if (level == null && !finalize) {
+            throw CvaException.usage("missing LEVEL: major, minor, patch or auto", "cva bump auto --service " + (service == null ? "receiver" : service));
+        }
+        if (finalize && pre != null) {
+            throw CvaException.usage("--finalize and --pre exclude each other", null);
+        }
+        BumpLevel bumpLevel = level == null || level == Level.auto ? null : BumpLevel.valueOf(level.name().toUpperCase());
+        BumpService.Options options = new BumpService.Options(service, bumpLevel, pre, finalize, force, dryRun, push);
+        BumpService.Outcome outcome;
+        try (BumpService bumps = new BumpService(ctx.projectRoot(), ctx.config().config().services(), ctx.clock())) {
+            outcome = bumps.bump(options, ctx::warn);
+        }
+        List<BumpReport.Release> releases = new ArrayList<>();
+        for (int i = 0; i < outcome.plans().size(); i++) {
+            releases.add(BumpReport.release(outcome.plans().get(i), dryRun ? null : outcome.commits().get(i)));
+        }
+        if (ctx.globals().json()) {
+            ctx.printJson(new BumpReport.Bump(dryRun, outcome.pushed(), releases));
+        } else {
+            releases.forEach(this::render);
+        }
+        return ExitCode.OK.code();
+    }
+
+    private void render(BumpReport.Release r) {
+        var out = ctx.out();
+        out.println((dryRun ? "would release " : "released ") + r.service() + " " + r.from() + " -> " + r.to()
+                + " (" + (finalize ? "finalize" : r.level()) + ")" + (dryRun ? "" : " as " + r.tag()));
+        out.println("  why: " + r.reason());
+        r.contractBreaks().forEach(b -> out.println("  contract break in " + b.schema() + " (producer " + b.producer()
+                + "): " + String.join("; ", b.changes())));
+        if (dryRun) {
+            out.println("  tag: " + r.tag());
+            out.println("  commits:");
+            if (r.commits().isEmpty()) {
+                out.println("    (none)");
+            }
+            r.commits().forEach(c -> out.println("    " + c.id() + " " + c.subject() + "  [" + c.level() + "]"));
+            out.println("  changelog:");
+            r.changelog().lines().forEach(l -> out.println("    " + l));
+        }
+        out.flush();
+        if (push && !dryRun) {
+            ctx.info("pushed " + r.tag() + " to origin");
+        }
+    }
+}

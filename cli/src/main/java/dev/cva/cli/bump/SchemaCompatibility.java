@@ -1,0 +1,135 @@
+package dev.cva.cli.bump;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Compares two versions of a JSON Schema from the point of view of existing readers. Breaking: a property
+ * removed, a type (or {@code const}, or {@code $ref}) changed, a new required field, an enum value removed, the
+ * schema deleted. Not breaking: a new optional property, a new enum value, a relaxed constraint.
+ */
+public final class SchemaCompatibility {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SchemaCompatibility() {}
+
+    /** The breaking changes from {@code before} to {@code after} (JSON text; null = the file does not exist). */
+    public static List<String> breakingChanges(String before, String after) {
+        if (before == null) {
+            return List.of();
+        }
+        if (after == null) {
+            return List.of("schema removed");
+        }
+        try {
+            List<String> out = new ArrayList<>();
+            compare("", JSON.readTree(before), JSON.readTree(after), out);
+            return out;
+        } catch (IOException e) {
+            return List.of("schema is no longer valid JSON (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void compare(String at, JsonNode old, JsonNode neu, List<String> out) {
+        if (!old.isObject() || !neu.isObject()) {
+            if (!old.equals(neu) && old.isObject() != neu.isObject()) {
+                out.add(where(at) + "schema changed from " + old + " to " + neu);
+            }
+            return;
+        }
+        if (old.has("$ref") || neu.has("$ref")) {
+            if (!old.path("$ref").equals(neu.path("$ref"))) {
+                out.add(where(at) + "type changed from " + describe(old) + " to " + describe(neu));
+                return;
+            }
+        }
+        Set<String> oldTypes = types(old);
+        Set<String> newTypes = types(neu);
+        if (!oldTypes.isEmpty() && !oldTypes.equals(newTypes)) {
+            out.add(where(at) + "type changed from " + describe(old) + " to " + describe(neu));
+            return;
+        }
+        if (old.has("const") && !old.get("const").equals(neu.get("const"))) {
+            out.add(where(at) + "const changed from " + old.get("const") + " to "
+                    + (neu.has("const") ? neu.get("const") : "none"));
+        }
+        if (old.has("enum") && neu.has("enum")) {
+            Set<JsonNode> kept = new LinkedHashSet<>();
+            neu.get("enum").forEach(kept::add);
+            for (JsonNode value : old.get("enum")) {
+                if (!kept.contains(value)) {
+                    out.add(where(at) + "enum value " + value + " removed");
+                }
+            }
+        }
+        Set<String> oldRequired = strings(old.get("required"));
+        for (String field : strings(neu.get("required"))) {
+            if (!oldRequired.contains(field)) {
+                out.add("new required field '" + join(at, field) + "'");
+            }
+        }
+        JsonNode oldProps = old.path("properties");
+        JsonNode newProps = neu.path("properties");
+        for (Iterator<Map.Entry<String, JsonNode>> it = oldProps.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> p = it.next();
+            if (!newProps.has(p.getKey())) {
+                out.add("property '" + join(at, p.getKey()) + "' removed");
+            } else {
+                compare(join(at, p.getKey()), p.getValue(), newProps.get(p.getKey()), out);
+            }
+        }
+        if (old.has("items") && neu.has("items")) {
+            compare(at + "[]", old.get("items"), neu.get("items"), out);
+        }
+        for (String defs : List.of("$defs", "definitions")) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = old.path(defs).fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> d = it.next();
+                if (neu.path(defs).has(d.getKey())) {
+                    compare("#/" + defs + "/" + d.getKey(), d.getValue(), neu.path(defs).get(d.getKey()), out);
+                }
+            }
+        }
+    }
+
+    private static Set<String> types(JsonNode schema) {
+        Set<String> types = new LinkedHashSet<>();
+        JsonNode t = schema.get("type");
+        if (t != null && t.isTextual()) {
+            types.add(t.asText());
+        } else if (t != null && t.isArray()) {
+            t.forEach(x -> types.add(x.asText()));
+        }
+        return types;
+    }
+
+    private static Set<String> strings(JsonNode array) {
+        Set<String> out = new LinkedHashSet<>();
+        if (array != null && array.isArray()) {
+            array.forEach(x -> out.add(x.asText()));
+        }
+        return out;
+    }
+
+    private static String describe(JsonNode schema) {
+        if (schema.has("$ref")) {
+            return "$ref " + schema.get("$ref").asText();
+        }
+        Set<String> t = types(schema);
+        return t.isEmpty() ? "any" : String.join("|", t);
+    }
+
+    private static String join(String at, String name) {
+        return at.isEmpty() ? name : at + "." + name;
+    }
+
+    private static String where(String at) {
+        return at.isEmpty() ? "" : "'" + at + "': ";
+    }
+}
