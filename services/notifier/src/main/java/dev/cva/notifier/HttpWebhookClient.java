@@ -1,0 +1,157 @@
+package dev.cva.notifier;
+
+import dev.cva.contracts.webhook.Scheme;
+import dev.cva.contracts.webhook.WebhookSigner;
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * POSTs a webhook with java.net.http, signed in both schemes, re-signed with a fresh timestamp on every try.
+ * Retries (Failsafe: exponential backoff with jitter) on connect errors, timeouts, 5xx and 429, honouring
+ * {@code Retry-After} up to a cap; any other answer is final.
+ */
+public final class HttpWebhookClient implements WebhookClient {
+    private static final EnumSet<Scheme> BOTH = EnumSet.allOf(Scheme.class);
+
+    private final HttpClient http;
+    private final WebhookSigner signer;
+    private final URI url;
+    private final Duration timeout;
+    private final RetryPolicy<HttpResponse<Void>> policy;
+    private final Clock clock;
+
+    public HttpWebhookClient(HttpClient http, WebhookSigner signer, NotifierConfig config, Clock clock) {
+        this.http = http;
+        this.signer = signer;
+        this.url = config.webhookUrl();
+        this.timeout = config.timeout();
+        this.clock = clock;
+        Duration cap = config.retryAfterCap();
+        Duration base = config.baseDelay();
+        Duration maxDelay = max(config.maxDelay(), base);
+        this.policy = RetryPolicy.<HttpResponse<Void>>builder()
+                .handle(IOException.class)
+                .handleResultIf(r -> retryable(r.statusCode()))
+                .withMaxAttempts(config.maxAttempts())
+                // Retry-After (capped) when the receiver sent one, else exponential backoff with jitter
+                .withDelayFn(ctx -> {
+                    HttpResponse<Void> last = ctx.getLastResult();
+                    Duration asked = last == null ? null : retryAfter(last, clock);
+                    return asked != null ? min(asked, cap) : backoff(base, maxDelay, ctx.getAttemptCount());
+                })
+                .build();
+    }
+
+    /**
+     * Full jitter on an exponential backoff: a random delay in [d/2, d] where d = base * 2^(attempt-1), capped at
+     * {@code maxDelay}, so simultaneous failures do not retry in lockstep.
+     */
+    static Duration backoff(Duration base, Duration maxDelay, int attemptsSoFar) {
+        long exp = base.toMillis() << Math.min(20, Math.max(0, attemptsSoFar - 1));
+        long d = Math.min(maxDelay.toMillis(), exp);
+        return Duration.ofMillis(d / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(d / 2 + 1));
+    }
+
+    static boolean retryable(int status) {
+        return status >= 500 || status == 429;
+    }
+
+    @Override
+    public Delivery deliver(String webhookId, byte[] body) {
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicReference<Integer> lastStatus = new AtomicReference<>();
+        try {
+            HttpResponse<Void> response = Failsafe.with(policy).get(() -> {
+                attempts.incrementAndGet();
+                HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                        .timeout(timeout)
+                        .header("Content-Type", "application/json")
+                        .header("User-Agent", "cv-analytics-notifier")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                for (Map.Entry<String, String> h : signer.sign(body, webhookId, clock.instant(), BOTH).entrySet()) {
+                    request.header(h.getKey(), h.getValue());
+                }
+                HttpResponse<Void> r = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+                lastStatus.set(r.statusCode());
+                return r;
+            });
+            int status = response.statusCode();
+            if (status >= 200 && status < 300) {
+                return new Delivery.Delivered(attempts.get(), status);
+            }
+            String reason = retryable(status)
+                    ? "HTTP " + status + " after " + attempts.get() + " attempts"
+                    : "HTTP " + status + " (not retried)";
+            return new Delivery.Failed(attempts.get(), status, reason);
+        } catch (FailsafeException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return new Delivery.Failed(attempts.get(), lastStatus.get(), describe(cause) + " after " + attempts.get() + " attempts");
+        } catch (RuntimeException e) {
+            return new Delivery.Failed(attempts.get(), lastStatus.get(), describe(e));
+        }
+    }
+
+    private String describe(Throwable t) {
+        if (t instanceof HttpConnectTimeoutException) {
+            return "connect timeout";
+        }
+        if (t instanceof HttpTimeoutException) {
+            return "timeout (no answer within " + timeout.toMillis() + " ms)";
+        }
+        if (t instanceof ConnectException) {
+            return "connection refused";
+        }
+        if (t instanceof IOException) {
+            return "I/O error (" + t.getClass().getSimpleName() + ")";
+        }
+        return t.getClass().getSimpleName();
+    }
+
+    /** {@code Retry-After} of a 429/503 answer, as seconds or an HTTP date; {@code null} when absent or unreadable. */
+    static Duration retryAfter(HttpResponse<?> response, Clock clock) {
+        String v = response.headers().firstValue("Retry-After").orElse(null);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(v.strip());
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration d = Duration.between(clock.instant(),
+                        ZonedDateTime.parse(v.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (RuntimeException unreadable) {
+                return null;
+            }
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.cva.notifier;
+
+import dev.cva.contracts.webhook.WebhookSecret;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything the notifier reads from its environment, resolved in one place. {@link #toString()} shows the
+ * secret's fingerprint only. SQS endpoints come from the SDK's own {@code AWS_ENDPOINT_URL_SQS} / {@code AWS_ENDPOINT_URL}.
+ */
+public record NotifierConfig(
+        URI webhookUrl,
+        WebhookSecret secret,
+        String dlqUrl,
+        int maxAttempts,
+        Duration timeout,
+        Duration baseDelay,
+        Duration maxDelay,
+        Duration retryAfterCap,
+        String region) {
+
+    public NotifierConfig {
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("WEBHOOK_MAX_ATTEMPTS must be at least 1");
+        }
+        if (dlqUrl == null || dlqUrl.isBlank()) {
+            throw new IllegalArgumentException("WEBHOOK_DLQ_URL must be set");
+        }
+    }
+
+    public static NotifierConfig fromEnv(Map<String, String> env) {
+        String url = env.get("WEBHOOK_URL");
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("WEBHOOK_URL must be set");
+        }
+        String secret = env.get("WEBHOOK_SECRET");
+        if (secret == null || secret.isBlank()) {
+            throw new IllegalArgumentException("WEBHOOK_SECRET must be set (whsec_<base64>)");
+        }
+        return new NotifierConfig(
+                URI.create(url.strip()),
+                WebhookSecret.parse(secret), // its failure messages never contain the secret
+                env.get("WEBHOOK_DLQ_URL"),
+                intEnv(env, "WEBHOOK_MAX_ATTEMPTS", 3),
+                Duration.ofMillis(intEnv(env, "WEBHOOK_TIMEOUT_MS", 5000)),
+                Duration.ofMillis(intEnv(env, "WEBHOOK_BASE_DELAY_MS", 200)),
+                Duration.ofMillis(intEnv(env, "WEBHOOK_MAX_DELAY_MS", 5000)),
+                Duration.ofMillis(intEnv(env, "WEBHOOK_RETRY_AFTER_CAP_MS", 10000)),
+                env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "eu-west-2")));
+    }
+
+    private static int intEnv(Map<String, String> env, String name, int fallback) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be an integer, was '" + v + "'");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.cva.notifier;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.cva.contracts.ContractValidator;
+import dev.cva.contracts.logging.JsonLog;
+import dev.cva.contracts.webhook.WebhookSigner;
+import dev.cva.notifier.aws.SqsDeadLetters;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Lambda entry point on the analytics table's DynamoDB stream (NEW_IMAGE). Thin: builds its collaborators once,
+ * and reports a batch item failure only when a record could neither be delivered nor dead-lettered.
+ *
+ * <p>Environment: {@code WEBHOOK_URL}, {@code WEBHOOK_SECRET} (whsec_…, never logged), {@code WEBHOOK_DLQ_URL},
+ * {@code WEBHOOK_MAX_ATTEMPTS} (3), {@code WEBHOOK_TIMEOUT_MS} (5000), {@code WEBHOOK_BASE_DELAY_MS} (200),
+ * {@code AWS_REGION}; the SQS endpoint through the SDK's {@code AWS_ENDPOINT_URL_SQS} / {@code AWS_ENDPOINT_URL}.
+ */
+public class NotifierHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
+    private final StreamNotifier notifier;
+
+    /** For the Lambda runtime: everything from the environment. */
+    public NotifierHandler() {
+        this(NotifierConfig.fromEnv(System.getenv()));
+    }
+
+    private NotifierHandler(NotifierConfig config) {
+        this(config,
+                HttpClient.newBuilder().connectTimeout(config.timeout()).followRedirects(HttpClient.Redirect.NEVER).build(),
+                SqsClient.builder().region(Region.of(config.region())).httpClient(UrlConnectionHttpClient.create()).build(),
+                Clock.systemUTC(), new JsonLog("notifier"));
+    }
+
+    /** For tests: injected configuration, HTTP and SQS clients, clock and log. */
+    public NotifierHandler(NotifierConfig config, HttpClient http, SqsClient sqs, Clock clock, JsonLog log) {
+        var mapper = JsonMapper.builder().build();
+        var webhooks = new HttpWebhookClient(http, new WebhookSigner(config.secret()), config, clock);
+        // what one record can take at worst: every try timing out plus the longest waits, and a margin for the DLQ
+        Duration worstCase = config.timeout().plus(config.retryAfterCap()).multipliedBy(config.maxAttempts())
+                .plusSeconds(2);
+        this.notifier = new StreamNotifier(webhooks, new SqsDeadLetters(sqs, config.dlqUrl()), new ContractValidator(mapper),
+                mapper, clock, log, worstCase);
+    }
+
+    @Override
+    public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        StreamNotifier.Outcome outcome = notifier.process(event == null ? null : event.getRecords(),
+                () -> context == null ? Long.MAX_VALUE : context.getRemainingTimeInMillis());
+        List<StreamsEventResponse.BatchItemFailure> failures = outcome.retryFromSequenceNumber() == null
+                ? List.of()
+                : List.of(StreamsEventResponse.BatchItemFailure.builder()
+                        .withItemIdentifier(outcome.retryFromSequenceNumber()).build());
+        return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
+    }
+}

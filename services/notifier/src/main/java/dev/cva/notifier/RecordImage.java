@@ -1,0 +1,72 @@
+package dev.cva.notifier;
+
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/** A stream record's NEW_IMAGE as the {@code analytics-record} contract's JSON, fields in contract order. */
+public final class RecordImage {
+    /** The contract's fields; other attributes of the item (if any appear later) are not sent. */
+    static final List<String> FIELDS = List.of("requestId", "query", "matchType", "matchScore", "reasoning",
+            "vectorMatches", "sessionId", "week", "timestamp", "responseTimestamp", "latencyMs", "performance");
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private RecordImage() {}
+
+    public static ObjectNode toJson(Map<String, AttributeValue> image) {
+        ObjectNode n = F.objectNode();
+        for (String field : FIELDS) {
+            AttributeValue v = image.get(field);
+            if (v != null && !Boolean.TRUE.equals(v.getNULL())) {
+                n.set(field, value(v));
+            }
+        }
+        return n;
+    }
+
+    static JsonNode value(AttributeValue v) {
+        if (v.getS() != null) {
+            return F.textNode(v.getS());
+        }
+        if (v.getN() != null) {
+            BigDecimal d = new BigDecimal(v.getN());
+            if (d.scale() <= 0 || d.stripTrailingZeros().scale() <= 0) {
+                try {
+                    return F.numberNode(d.longValueExact());
+                } catch (ArithmeticException tooBig) {
+                    return F.numberNode(d);
+                }
+            }
+            return F.numberNode(d);
+        }
+        if (v.getBOOL() != null) {
+            return F.booleanNode(v.getBOOL());
+        }
+        if (v.getM() != null) {
+            ObjectNode o = F.objectNode();
+            v.getM().forEach((k, x) -> o.set(k, value(x)));
+            return o;
+        }
+        if (v.getL() != null) {
+            var a = F.arrayNode();
+            v.getL().forEach(x -> a.add(value(x)));
+            return a;
+        }
+        if (v.getSS() != null) {
+            var a = F.arrayNode();
+            v.getSS().forEach(a::add);
+            return a;
+        }
+        if (v.getNS() != null) {
+            var a = F.arrayNode();
+            v.getNS().forEach(x -> a.add(new BigDecimal(x)));
+            return a;
+        }
+        return F.nullNode();
+    }
+}

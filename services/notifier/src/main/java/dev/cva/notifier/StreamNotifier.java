@@ -1,0 +1,115 @@
+package dev.cva.notifier;
+
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent.DynamodbStreamRecord;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cva.contracts.Contract;
+import dev.cva.contracts.ContractValidator;
+import dev.cva.contracts.Violation;
+import dev.cva.contracts.logging.JsonLog;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Turns each INSERT of the analytics table's stream into a webhook; MODIFY and REMOVE are ignored. A record whose
+ * webhook cannot be delivered goes to the dead-letter queue, so it never blocks the stream. Only when even the
+ * dead-letter queue fails (or time runs out) does a record stay unacknowledged, and processing stops there so
+ * the stream retries from it.
+ */
+public final class StreamNotifier {
+    public static final String EVENT_TYPE = "analytics_record_created";
+
+    /** What the batch left unacknowledged: the stream's sequence number to retry from, or {@code null}. */
+    public record Outcome(String retryFromSequenceNumber, int delivered, int deadLettered, int ignored) {}
+
+    private final WebhookClient webhooks;
+    private final DeadLetters deadLetters;
+    private final ContractValidator validator;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final JsonLog log;
+    private final Duration worstCaseDelivery;
+
+    public StreamNotifier(WebhookClient webhooks, DeadLetters deadLetters, ContractValidator validator, ObjectMapper mapper,
+            Clock clock, JsonLog log, Duration worstCaseDelivery) {
+        this.webhooks = webhooks;
+        this.deadLetters = deadLetters;
+        this.validator = validator;
+        this.mapper = mapper;
+        this.clock = clock;
+        this.log = log;
+        this.worstCaseDelivery = worstCaseDelivery;
+    }
+
+    /** @param remainingMillis time left in this invocation; {@code Long.MAX_VALUE} when unknown */
+    public Outcome process(List<DynamodbStreamRecord> records, LongSupplier remainingMillis) {
+        int delivered = 0;
+        int deadLettered = 0;
+        int ignored = 0;
+        if (records == null) {
+            return new Outcome(null, 0, 0, 0);
+        }
+        for (DynamodbStreamRecord record : records) {
+            String seq = record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
+            if (!"INSERT".equals(record.getEventName()) || record.getDynamodb().getNewImage() == null) {
+                ignored++;
+                continue;
+            }
+            if (remainingMillis.getAsLong() < worstCaseDelivery.toMillis()) {
+                log.warn("invocation time running out; the stream will retry from here", "sequenceNumber", seq);
+                return new Outcome(seq, delivered, deadLettered, ignored);
+            }
+            try {
+                if (notify(record)) {
+                    delivered++;
+                } else {
+                    deadLettered++;
+                }
+            } catch (DeadLetters.DeadLetterException e) {
+                log.error("dead-letter queue unavailable; the stream will retry from this record",
+                        "sequenceNumber", seq, "reason", e.getMessage());
+                return new Outcome(seq, delivered, deadLettered, ignored);
+            }
+        }
+        return new Outcome(null, delivered, deadLettered, ignored);
+    }
+
+    /** @return true when delivered, false when dead-lettered */
+    private boolean notify(DynamodbStreamRecord record) {
+        ObjectNode data = RecordImage.toJson(record.getDynamodb().getNewImage());
+        String requestId = data.path("requestId").asText("");
+        String webhookId = "msg_" + requestId;
+        ObjectNode envelope = mapper.createObjectNode();
+        envelope.put("eventType", EVENT_TYPE);
+        envelope.put("timestamp", clock.millis());
+        envelope.set("data", data);
+        byte[] body;
+        try {
+            body = mapper.writeValueAsBytes(envelope);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        List<Violation> violations = validator.validate(Contract.WEBHOOK_BODY, envelope);
+        if (!violations.isEmpty()) {
+            String reason = "invalid record: " + violations.stream().map(Violation::path).distinct().toList();
+            deadLetters.put(new DeadLetters.DeadLetter(body, requestId, webhookId, reason, 0, null));
+            log.error("record breaks the webhook-body contract; dead-lettered without sending", "requestId", requestId,
+                    "paths", violations.stream().map(Violation::path).distinct().toList());
+            return false;
+        }
+        Delivery d = webhooks.deliver(webhookId, body);
+        if (d instanceof Delivery.Delivered ok) {
+            log.info("webhook delivered", "requestId", requestId, "webhookId", webhookId, "attempts", ok.attempts(),
+                    "status", ok.status());
+            return true;
+        }
+        Delivery.Failed failed = (Delivery.Failed) d;
+        deadLetters.put(new DeadLetters.DeadLetter(body, requestId, webhookId, failed.reason(), failed.attempts(), failed.lastStatus()));
+        log.warn("webhook failed; dead-lettered", "requestId", requestId, "webhookId", webhookId,
+                "attempts", failed.attempts(), "lastStatus", failed.lastStatus(), "reason", failed.reason());
+        return false;
+    }
+}

@@ -1,0 +1,339 @@
+package dev.cva.notifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cva.contracts.Contract;
+import dev.cva.contracts.ContractValidator;
+import dev.cva.contracts.Examples;
+import dev.cva.contracts.logging.JsonLog;
+import dev.cva.contracts.webhook.Scheme;
+import dev.cva.contracts.webhook.Verification;
+import dev.cva.contracts.webhook.WebhookSecret;
+import dev.cva.notifier.support.LocalDynamo;
+import dev.cva.notifier.support.LocalSqs;
+import dev.cva.notifier.support.StreamEvents;
+import dev.cva.notifier.support.WebhookReceiver;
+import dev.cva.notifier.support.WebhookReceiver.Received;
+import dev.cva.notifier.support.WebhookReceiver.Step;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The handler fed from DynamoDB Local's real stream, posting to a real HTTP server that verifies both signature
+ * schemes, dead-lettering into ElasticMQ.
+ */
+class NotifierHandlerTest {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final WebhookSecret SECRET = WebhookSecret.parse("whsec_Y3YtYW5hbHl0aWNzLWxvY2FsLWRldmVsb3BtZW50LW9ubHk=");
+    static final AtomicInteger TABLES = new AtomicInteger();
+
+    static LocalDynamo localDynamo;
+    static LocalSqs localSqs;
+    static DynamoDbClient dynamo;
+    static DynamoDbStreamsClient streams;
+    static SqsClient sqs;
+    static WebhookReceiver receiver;
+    static String dlqUrl;
+    static HttpClient http;
+
+    ByteArrayOutputStream logBytes;
+
+    @BeforeAll
+    static void start() throws Exception {
+        localDynamo = LocalDynamo.start();
+        localSqs = LocalSqs.start();
+        dynamo = localDynamo.client();
+        streams = localDynamo.streamsClient();
+        sqs = localSqs.client();
+        dlqUrl = sqs.createQueue(b -> b.queueName("cv-analytics-webhook-dlq")).queueUrl();
+        receiver = new WebhookReceiver(SECRET);
+        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        receiver.close();
+        streams.close();
+        dynamo.close();
+        sqs.close();
+        localSqs.close();
+        localDynamo.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        receiver.reset();
+        sqs.purgeQueue(b -> b.queueUrl(dlqUrl));
+        logBytes = new ByteArrayOutputStream();
+    }
+
+    @AfterEach
+    void echoLog() {
+        System.out.print(logBytes.toString(StandardCharsets.UTF_8));
+    }
+
+    // ---- helpers ----
+
+    /** A clock that moves one second forward on every reading: each try must sign with its own timestamp. */
+    static Clock ticking() {
+        AtomicLong seconds = new AtomicLong(Instant.now().getEpochSecond());
+        return new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.ofEpochSecond(seconds.getAndIncrement());
+            }
+        };
+    }
+
+    NotifierHandler handler(URI url, String dlq, Duration timeout, Clock clock) {
+        NotifierConfig config = new NotifierConfig(url, SECRET, dlq, 3, timeout, Duration.ofMillis(20),
+                Duration.ofMillis(100), Duration.ofMillis(1500), "eu-west-2");
+        return new NotifierHandler(config, http, sqs, clock,
+                new JsonLog("notifier", new PrintStream(logBytes, true, StandardCharsets.UTF_8), Clock.systemUTC()));
+    }
+
+    NotifierHandler handler() {
+        return handler(receiver.url(), dlqUrl, Duration.ofSeconds(2), ticking());
+    }
+
+    /** A fresh analytics table (stream NEW_IMAGE); {@code writes} run against it; returns the stream as a Lambda event. */
+    static DynamodbEvent streamOf(java.util.function.Consumer<String> writes) {
+        String table = "analytics-" + TABLES.incrementAndGet();
+        LocalDynamo.createAnalyticsTable(dynamo, table);
+        writes.accept(table);
+        String arn = dynamo.describeTable(b -> b.tableName(table)).table().latestStreamArn();
+        return StreamEvents.event(StreamEvents.json(StreamEvents.readAll(streams, arn), arn));
+    }
+
+    static ObjectNode record(String example) {
+        try {
+            ObjectNode n = (ObjectNode) MAPPER.readTree(Examples.get(Contract.ANALYTICS_RECORD, Examples.Kind.VALID, example).bytes());
+            n.put("requestId", UUID.randomUUID().toString());
+            return n;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static void put(String table, JsonNode record) {
+        dynamo.putItem(b -> b.tableName(table).item(StreamEvents.item(record)));
+    }
+
+    static List<Message> deadLetters() {
+        List<Message> all = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            int wait = i == 0 ? 0 : 1;
+            List<Message> got = sqs.receiveMessage(b -> b.queueUrl(dlqUrl).maxNumberOfMessages(10).waitTimeSeconds(wait)
+                    .messageAttributeNames("All")).messages();
+            all.addAll(got);
+            if (got.isEmpty() && i > 0) {
+                break;
+            }
+        }
+        return all;
+    }
+
+    static String attr(Message m, String name) {
+        var v = m.messageAttributes().get(name);
+        return v == null ? null : v.stringValue();
+    }
+
+    static List<String> failures(StreamsEventResponse r) {
+        return r.getBatchItemFailures().stream().map(StreamsEventResponse.BatchItemFailure::getItemIdentifier).toList();
+    }
+
+    // ---- tests ----
+
+    @Test
+    void eachInsertIsPostedOnceSignedWithBothSchemesAndModifyAndRemoveAreIgnored() throws Exception {
+        ObjectNode full = record("full");
+        ObjectNode anonymous = record("anonymous");
+        DynamodbEvent event = streamOf(table -> {
+            put(table, full);
+            dynamo.updateItem(b -> b.tableName(table).key(Map.of("requestId", AttributeValue.fromS(full.get("requestId").asText())))
+                    .updateExpression("SET reasoning = :r").expressionAttributeValues(Map.of(":r", AttributeValue.fromS("edited"))));
+            dynamo.deleteItem(b -> b.tableName(table).key(Map.of("requestId", AttributeValue.fromS(full.get("requestId").asText()))));
+            put(table, anonymous);
+        });
+        assertThat(event.getRecords()).extracting(DynamodbEvent.DynamodbStreamRecord::getEventName)
+                .containsExactly("INSERT", "MODIFY", "REMOVE", "INSERT");
+
+        long before = System.currentTimeMillis();
+        StreamsEventResponse response = handler().handleRequest(event, null);
+
+        assertThat(failures(response)).isEmpty();
+        List<Received> got = receiver.received();
+        assertThat(got).hasSize(2);
+        ContractValidator validator = new ContractValidator();
+        for (int i = 0; i < 2; i++) {
+            Received r = got.get(i);
+            ObjectNode expected = i == 0 ? full : anonymous;
+            JsonNode body = MAPPER.readTree(r.body());
+            assertThat(validator.validate(Contract.WEBHOOK_BODY, r.body())).isEmpty();
+            assertThat(body.get("eventType").asText()).isEqualTo("analytics_record_created");
+            assertThat(body.get("timestamp").asLong()).isBetween(before - 60_000, System.currentTimeMillis() + 60_000);
+            assertThat(body.get("data")).isEqualTo(MAPPER.readTree(expected.toString()));
+            assertThat(r.header("webhook-id")).isEqualTo("msg_" + expected.get("requestId").asText());
+            assertThat(r.header("content-type")).isEqualTo("application/json");
+            assertThat(r.standard()).isInstanceOfSatisfying(Verification.Verified.class,
+                    v -> assertThat(v.scheme()).isEqualTo(Scheme.STANDARD));
+            assertThat(r.legacy()).isInstanceOfSatisfying(Verification.Verified.class,
+                    v -> assertThat(v.scheme()).isEqualTo(Scheme.LEGACY));
+        }
+        assertThat(deadLetters()).isEmpty();
+        assertThat(logBytes.toString(StandardCharsets.UTF_8)).doesNotContain(SECRET.reveal()).contains("webhook delivered");
+    }
+
+    @Test
+    void theCheckedInFixtureDeliversItsOneInsert() throws Exception {
+        String json = StreamEvents.fixture("events/dynamodb-stream-event.json").toString();
+        StreamsEventResponse response = handler().handleRequest(StreamEvents.event(json), null);
+        assertThat(failures(response)).isEmpty();
+        assertThat(receiver.received()).hasSize(1);
+        JsonNode expected = MAPPER.readTree(Examples.get(Contract.WEBHOOK_BODY, Examples.Kind.VALID, "full-match").bytes()).get("data");
+        assertThat(MAPPER.readTree(receiver.received().get(0).body()).get("data")).isEqualTo(expected);
+    }
+
+    @Test
+    void serverErrorsAreRetriedWithTheSameIdAndBodyAndAFreshSignatureEachTry() {
+        ObjectNode rec = record("full");
+        DynamodbEvent event = streamOf(table -> put(table, rec));
+        receiver.script(Step.status(500), Step.status(502));
+
+        StreamsEventResponse response = handler().handleRequest(event, null);
+
+        assertThat(failures(response)).isEmpty();
+        List<Received> got = receiver.received();
+        assertThat(got).hasSize(3);
+        assertThat(got).extracting(r -> r.header("webhook-id")).containsOnly("msg_" + rec.get("requestId").asText());
+        assertThat(got).extracting(r -> new String(r.body(), StandardCharsets.UTF_8)).containsOnly(new String(got.get(0).body(), StandardCharsets.UTF_8));
+        assertThat(got).extracting(r -> r.header("webhook-timestamp")).doesNotHaveDuplicates();
+        assertThat(got).allSatisfy(r -> assertThat(r.standard().verified()).isTrue());
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void tooManyRequestsHonoursRetryAfter() {
+        DynamodbEvent event = streamOf(table -> put(table, record("anonymous")));
+        receiver.script(new Step(429, 0, "1"));
+
+        StreamsEventResponse response = handler().handleRequest(event, null);
+
+        assertThat(failures(response)).isEmpty();
+        List<Received> got = receiver.received();
+        assertThat(got).hasSize(2);
+        assertThat(got.get(1).atMillis() - got.get(0).atMillis()).isGreaterThanOrEqualTo(950);
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void timeoutsOnEveryTryPutTheExactBodyInTheDlqWithReasonAndAttempts() {
+        ObjectNode rec = record("full");
+        DynamodbEvent event = streamOf(table -> put(table, rec));
+        receiver.script(new Step(200, 800, null), new Step(200, 800, null), new Step(200, 800, null));
+
+        StreamsEventResponse response = handler(receiver.url(), dlqUrl, Duration.ofMillis(250), ticking()).handleRequest(event, null);
+
+        assertThat(failures(response)).as("a webhook failure never blocks the stream").isEmpty();
+        assertThat(receiver.received()).hasSize(3);
+        List<Message> dead = deadLetters();
+        assertThat(dead).hasSize(1);
+        Message m = dead.get(0);
+        assertThat(m.body().getBytes(StandardCharsets.UTF_8)).isEqualTo(receiver.received().get(0).body());
+        assertThat(attr(m, "reason")).contains("timeout").contains("3 attempts");
+        assertThat(attr(m, "attempts")).isEqualTo("3");
+        assertThat(attr(m, "lastStatus")).isNull();
+        assertThat(attr(m, "requestId")).isEqualTo(rec.get("requestId").asText());
+    }
+
+    @Test
+    void refusedConnectionsEndInTheDlq() throws Exception {
+        ObjectNode rec = record("anonymous");
+        DynamodbEvent event = streamOf(table -> put(table, rec));
+        int closedPort = LocalDynamo.freePort();
+
+        StreamsEventResponse response = handler(URI.create("http://127.0.0.1:" + closedPort + "/webhook"), dlqUrl,
+                Duration.ofSeconds(1), ticking()).handleRequest(event, null);
+
+        assertThat(failures(response)).isEmpty();
+        List<Message> dead = deadLetters();
+        assertThat(dead).hasSize(1);
+        assertThat(attr(dead.get(0), "reason")).isEqualTo("connection refused after 3 attempts");
+        assertThat(attr(dead.get(0), "attempts")).isEqualTo("3");
+        assertThat(MAPPER.readTree(dead.get(0).body()).get("data").get("requestId").asText()).isEqualTo(rec.get("requestId").asText());
+    }
+
+    @Test
+    void aClientErrorIsNotRetried() {
+        ObjectNode rec = record("full");
+        DynamodbEvent event = streamOf(table -> put(table, rec));
+        receiver.script(Step.status(400));
+
+        StreamsEventResponse response = handler().handleRequest(event, null);
+
+        assertThat(failures(response)).isEmpty();
+        assertThat(receiver.received()).hasSize(1);
+        List<Message> dead = deadLetters();
+        assertThat(dead).hasSize(1);
+        assertThat(attr(dead.get(0), "reason")).isEqualTo("HTTP 400 (not retried)");
+        assertThat(attr(dead.get(0), "attempts")).isEqualTo("1");
+        assertThat(attr(dead.get(0), "lastStatus")).isEqualTo("400");
+    }
+
+    @Test
+    void whenEvenTheDlqFailsTheStreamRetriesFromThatRecord() {
+        ObjectNode first = record("full");
+        ObjectNode second = record("anonymous");
+        DynamodbEvent event = streamOf(table -> {
+            put(table, first);
+            put(table, second);
+        });
+        receiver.script(Step.status(404));
+        String missingQueue = localSqs.endpoint() + "/000000000000/no-such-queue";
+
+        StreamsEventResponse response = handler(receiver.url(), missingQueue, Duration.ofSeconds(1), ticking()).handleRequest(event, null);
+
+        assertThat(failures(response)).containsExactly(event.getRecords().get(0).getDynamodb().getSequenceNumber());
+        assertThat(receiver.received()).as("processing stops at the record the stream will retry").hasSize(1);
+        assertThat(logBytes.toString(StandardCharsets.UTF_8)).contains("dead-letter queue unavailable");
+    }
+}
