@@ -109,6 +109,21 @@ class WebhookReceiverTest {
     }
 
     @Test
+    void aSignatureHeaderWithSeveralSignaturesPassesWhenOneMatches() {
+        WebhookReceiver receiver = receiver(Map.of());
+        byte[] body = Webhooks.body(Webhooks.newId());
+        Map<String, String> headers = new java.util.HashMap<>(Webhooks.standard(secret, body));
+        Map<String, String> other = Webhooks.standard(WebhookSecret.random(), body,
+                headers.get("webhook-id"), java.time.Instant.ofEpochSecond(Long.parseLong(headers.get("webhook-timestamp"))));
+        headers.put("webhook-signature", other.get("webhook-signature") + " " + headers.get("webhook-signature"));
+        assertThat(receiver.handle(post(body, headers)).status()).isEqualTo(200);
+
+        byte[] second = Webhooks.body(Webhooks.newId());
+        Map<String, String> onlyOthers = new java.util.HashMap<>(Webhooks.standard(WebhookSecret.random(), second));
+        assertThat(receiver.handle(post(second, onlyOthers)).body()).containsEntry("error", "bad_signature");
+    }
+
+    @Test
     void hugeIntegersAreRefusedAsUnstorable() {
         WebhookReceiver receiver = receiver(Map.of());
         byte[] body = new String(Webhooks.body(Webhooks.newId()))
