@@ -91,9 +91,10 @@ public final class ConfigLoader {
     public static Loaded parse(Path file, String name, String text) {
         CvaConfig config;
         try {
+            YAML.readTree(text); // syntax first, so a broken file is reported as such and not as a wrong type
             config = YAML.readValue(text, CvaConfig.class);
         } catch (JsonProcessingException e) {
-            throw translate(name, e);
+            throw translate(name, text, e);
         }
         if (config == null) {
             throw CvaException.usage(name + ": the file is empty", "see the cva.yaml at the root of the repository for its shape");
@@ -140,8 +141,13 @@ public final class ConfigLoader {
         return CvaException.usage(name + (line > 0 ? ":" + line : "") + ": " + message, null);
     }
 
-    static CvaException translate(String name, JsonProcessingException e) {
+    static CvaException translate(String name, String text, JsonProcessingException e) {
         int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            // Jackson's YAML location can point past the offending node; the key's own line is what a user wants.
+            int keyLine = YamlLines.lineOf(text, keys(m.getPath()));
+            line = keyLine > 0 ? keyLine : line;
+        }
         String where = name + (line > 0 ? ":" + line : "");
         if (e instanceof UnrecognizedPropertyException u) {
             String parent = path(u.getPath().subList(0, u.getPath().size() - 1));
@@ -158,7 +164,13 @@ public final class ConfigLoader {
             String msg = m.getOriginalMessage();
             if (msg != null && msg.startsWith("Missing required creator property")) {
                 String key = msg.replaceAll(".*'([^']+)'.*", "$1");
-                String at = path(m.getPath());
+                List<JsonMappingException.Reference> refs = m.getPath();
+                if (!refs.isEmpty() && key.equals(refs.get(refs.size() - 1).getFieldName())) {
+                    refs = refs.subList(0, refs.size() - 1);
+                    int parentLine = YamlLines.lineOf(text, keys(refs));
+                    where = name + (parentLine > 0 ? ":" + parentLine : "");
+                }
+                String at = path(refs);
                 return CvaException.usage(where + ": " + (at.isEmpty() ? "" : at + ": ") + "missing required key '" + key + "'", null);
             }
             return CvaException.usage(where + ": " + path(m.getPath()) + ": expected "
@@ -172,6 +184,17 @@ public final class ConfigLoader {
 
     private static String firstLine(String s) {
         return s == null ? "" : s.lines().findFirst().orElse("").strip();
+    }
+
+    private static List<String> keys(List<JsonMappingException.Reference> refs) {
+        List<String> keys = new ArrayList<>();
+        for (JsonMappingException.Reference r : refs) {
+            if (r.getFieldName() == null) {
+                break;
+            }
+            keys.add(r.getFieldName());
+        }
+        return keys;
     }
 
     static String path(List<JsonMappingException.Reference> refs) {

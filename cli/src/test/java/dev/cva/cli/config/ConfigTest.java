@@ -1,0 +1,169 @@
+package dev.cva.cli.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cva.cli.CliHarness;
+import dev.cva.cli.CvaContext;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigTest {
+    static final String SECRET = "whsec_dGVzdC1zZWNyZXQtdGhhdC1tdXN0LW5vdC1sZWFr";
+    static final String GOOD = """
+            project: t
+            services:
+              receiver:
+                cloud: gcp
+                module: services/receiver
+                entryPoint: dev.cva.receiver.ReceiverFunction
+                runtime: java17
+                memoryMb: 256
+            environments:
+              local:
+                aws:
+                  region: us-east-1
+                gcp:
+                  project: demo-test
+                webhook:
+                  secret: %s
+              prod:
+                aws:
+                  region: eu-west-1
+            """.formatted(SECRET);
+
+    @TempDir Path dir;
+
+    CliHarness cva(String yaml) throws Exception {
+        Files.writeString(dir.resolve("cva.yaml"), yaml);
+        return new CliHarness(dir).cwd(dir);
+    }
+
+    JsonNode show(CliHarness cli, String... extra) throws Exception {
+        String[] args = new String[extra.length + 3];
+        args[0] = "config";
+        args[1] = "show";
+        args[2] = "--json";
+        System.arraycopy(extra, 0, args, 3, extra.length);
+        CliHarness.Result r = cli.run(args);
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        return CvaContext.json().readTree(r.out());
+    }
+
+    @Test
+    void precedenceIsFlagThenEnvironmentThenFileThenDefault() throws Exception {
+        CliHarness cli = cva(GOOD);
+        JsonNode fromFile = show(cli).path("settings");
+        assertThat(fromFile.path("aws.region").path("value").asText()).isEqualTo("us-east-1");
+        assertThat(fromFile.path("aws.region").path("source").asText()).isEqualTo("file");
+        assertThat(fromFile.path("aws.region").path("origin").asText()).endsWith("cva.yaml:12");
+        assertThat(fromFile.path("aws.queue").path("source").asText()).isEqualTo("default");
+        assertThat(fromFile.path("aws.queue").path("value").asText()).isEqualTo("cv-analytics-queue.fifo");
+
+        JsonNode fromEnv = show(cli.env("CVA_AWS_REGION", "ap-south-1")).path("settings");
+        assertThat(fromEnv.path("aws.region").path("value").asText()).isEqualTo("ap-south-1");
+        assertThat(fromEnv.path("aws.region").path("origin").asText()).isEqualTo("CVA_AWS_REGION");
+
+        // The environment flag beats CVA_ENV, which beats the default (local).
+        assertThat(show(cva(GOOD)).path("environment").asText()).isEqualTo("local");
+        CliHarness withEnv = cva(GOOD).env("CVA_ENV", "prod");
+        assertThat(show(withEnv).path("environment").asText()).isEqualTo("prod");
+        assertThat(show(withEnv, "--env", "local").path("environment").asText()).isEqualTo("local");
+    }
+
+    @Test
+    void configFileFlagBeatsCvaConfigVariableBeatsSearch() throws Exception {
+        Path other = dir.resolve("other.yaml");
+        Files.writeString(other, GOOD.replace("us-east-1", "sa-east-1"));
+        CliHarness cli = cva(GOOD).env("CVA_CONFIG", other.toString());
+        assertThat(show(cli).path("settings").path("aws.region").path("value").asText()).isEqualTo("sa-east-1");
+        assertThat(show(cli, "--config", dir.resolve("cva.yaml").toString())
+                .path("settings").path("aws.region").path("value").asText()).isEqualTo("us-east-1");
+        Path nested = Files.createDirectories(dir.resolve("a/b"));
+        assertThat(show(cva(GOOD).cwd(nested)).path("configFile").asText()).isEqualTo(dir.resolve("cva.yaml").toString());
+    }
+
+    @Test
+    void secretsAreMaskedInTextAndJson() throws Exception {
+        CliHarness cli = cva(GOOD).env("CVA_WEBHOOK_SECRET_PREVIOUS", "whsec_cHJldmlvdXMtc2VjcmV0LXJvdGF0aW9uLXZhbHVl");
+        CliHarness.Result text = cli.run("config", "show");
+        CliHarness.Result json = cli.run("config", "show", "--json");
+        for (CliHarness.Result r : new CliHarness.Result[] {text, json}) {
+            assertThat(r.exitCode()).isZero();
+            assertThat(r.out() + r.err()).doesNotContain(SECRET.substring(6)).doesNotContain("cHJldmlvdXMtc2VjcmV0")
+                    .contains("whsec_****(sha256:");
+        }
+    }
+
+    @Test
+    void badYamlNamesFileAndLine() throws Exception {
+        CliHarness.Result r = cva("services:\n  receiver:\n    cloud: gcp\n   module: x\n").run("config", "show");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).containsPattern("cva\\.yaml:\\d+: invalid YAML");
+    }
+
+    @Test
+    void unknownKeyNamesFileLineAndKey() throws Exception {
+        CliHarness.Result r = cva(GOOD.replace("    memoryMb: 256", "    memoryMb: 256\n    memroy: 1")).run("config", "show");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("cva.yaml:9: unknown key 'memroy' in services.receiver").contains("memoryMb");
+    }
+
+    @Test
+    void wrongTypeNamesFileLineAndKey() throws Exception {
+        CliHarness.Result r = cva(GOOD.replace("memoryMb: 256", "memoryMb: lots")).run("config", "show");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("cva.yaml:8: services.receiver.memoryMb: expected a whole number but found 'lots'");
+    }
+
+    @Test
+    void missingRequiredFieldNamesTheKey() throws Exception {
+        CliHarness.Result r = cva(GOOD.replace("    runtime: java17\n", "")).run("config", "show");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("cva.yaml:3: services.receiver: missing required key 'runtime'");
+        CliHarness.Result gcp = cva(GOOD.replace("    entryPoint: dev.cva.receiver.ReceiverFunction\n", "")).run("config", "show");
+        assertThat(gcp.exitCode()).isEqualTo(2);
+        assertThat(gcp.err()).contains("cva.yaml:3: services.receiver: missing required key 'entryPoint'");
+    }
+
+    @Test
+    void wrongTypeFromAnEnvironmentVariableNamesTheVariable() throws Exception {
+        CliHarness.Result r = cva(GOOD).env("CVA_BUDGET_MONTHLY_GBP", "lots").run("config", "show");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("CVA_BUDGET_MONTHLY_GBP: budget.monthlyGbp: expected a number but found 'lots'");
+    }
+
+    @Test
+    void unknownEnvironmentAndMissingFileAreUsageErrors() throws Exception {
+        CliHarness.Result env = cva(GOOD).run("config", "show", "--env", "staging");
+        assertThat(env.exitCode()).isEqualTo(2);
+        assertThat(env.err()).contains("unknown environment 'staging'").contains("known environments: local, prod");
+        CliHarness.Result file = cva(GOOD).run("config", "show", "--config", "nope.yaml");
+        assertThat(file.exitCode()).isEqualTo(2);
+        assertThat(file.err()).contains("nope.yaml does not exist");
+    }
+
+    @Test
+    void withoutAnyFileTheBuiltInConfigurationIsUsed() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("elsewhere"));
+        // Search stops at the filesystem root; a temp folder has no cva.yaml above it.
+        JsonNode shown = show(new CliHarness(empty).cwd(empty));
+        assertThat(shown.path("configFile").isNull()).isTrue();
+        assertThat(shown.path("services").has("processor")).isTrue();
+    }
+
+    @Test
+    void envVariableNamesFollowTheKeys() {
+        assertThat(Settings.envVarFor("aws.queryEventsTable")).isEqualTo("CVA_AWS_QUERY_EVENTS_TABLE");
+        assertThat(Settings.envVarFor("webhook.secret")).isEqualTo("CVA_WEBHOOK_SECRET");
+        assertThat(Settings.envVarFor("webhook.secretPrevious")).isEqualTo("CVA_WEBHOOK_SECRET_PREVIOUS");
+    }
+
+    @Test
+    void theRepositoryConfigurationIsValid() {
+        CliHarness.Result r = new CliHarness(dir).cwd(CliHarness.repoRoot()).run("config", "show", "--env", "prod");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+    }
+}
