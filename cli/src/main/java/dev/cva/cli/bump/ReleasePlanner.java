@@ -96,7 +96,7 @@ public final class ReleasePlanner {
     }
 
     public State state(Unit unit) {
-        TreeMap<Version, GitRepository.Tag> released = new TreeMap<>(Version.PRECEDENCE_ORDER);
+        TreeMap<Version, GitRepository.Tag> released = new TreeMap<>(VersionRules.PRECEDENCE);
         for (GitRepository.Tag t : git.tags()) {
             if (t.name().startsWith(unit.tagPrefix())) {
                 VersionRules.parse(t.name().substring(unit.tagPrefix().length()))

@@ -12,14 +12,20 @@ import java.util.Optional;
  * drops the pre-release part.
  */
 public final class VersionRules {
+    /**
+     * SemVer 2.0.0 precedence, lowest first, build metadata ignored. (java-semver's own
+     * {@code Version.PRECEDENCE_ORDER} sorts highest first, and {@code compareTo} looks at build metadata.)
+     */
+    public static final java.util.Comparator<Version> PRECEDENCE = Version::compareToIgnoreBuildMetadata;
+
     private VersionRules() {}
 
     public static int compare(Version a, Version b) {
-        return Version.PRECEDENCE_ORDER.compare(a, b);
+        return PRECEDENCE.compare(a, b);
     }
 
     public static Optional<Version> highest(Collection<Version> versions) {
-        return versions.stream().max(Version.PRECEDENCE_ORDER);
+        return versions.stream().max(PRECEDENCE);
     }
 
     /** A strict SemVer, or empty ("1.2", "v1.2.3", "latest" are not). */
