@@ -25,7 +25,7 @@ class ShellTest {
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
         CvaContext ctx = new CvaContext(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
                 System.in, Map.of(), CliHarness.repoRoot(), home, Clock.systemUTC(), true);
-        try (Terminal terminal = new ExternalTerminal("test", "dumb",
+        try (Terminal terminal = new ExternalTerminal("test", "xterm",
                 new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), screen, StandardCharsets.UTF_8)) {
             new Shell(ctx, terminal).loop();
         }
