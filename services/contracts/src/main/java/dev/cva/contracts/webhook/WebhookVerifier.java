@@ -5,6 +5,9 @@ import com.standardwebhooks.exceptions.WebhookVerificationException;
 import dev.cva.contracts.webhook.Verification.Reason;
 import dev.cva.contracts.webhook.Verification.Rejected;
 import dev.cva.contracts.webhook.Verification.Verified;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -88,7 +91,16 @@ public final class WebhookVerifier {
                 WebhookHeaders.ID, List.of(id),
                 WebhookHeaders.TIMESTAMP, List.of(ts.strip()),
                 WebhookHeaders.SIGNATURE, List.of(sig));
-        String payload = new String(body, StandardCharsets.UTF_8);
+        String payload;
+        try {
+            // The library signs a String; decode strictly so two byte sequences can never share one signature.
+            payload = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            return new Rejected(Reason.MALFORMED_HEADER, "the body is not valid UTF-8, so it cannot carry a Standard Webhooks signature");
+        }
         for (int i = 0; i < standard.size(); i++) {
             try {
                 standard.get(i).verify(payload, libHeaders);

@@ -91,6 +91,15 @@ class WebhookSignatureTest {
     }
 
     @Test
+    void bodiesThatAreNotUtf8CannotShareAStandardSignature() {
+        byte[] a = {'{', (byte) 0xff, '}'};
+        byte[] b = {'{', (byte) 0xfe, '}'};
+        Map<String, String> h = new WebhookSigner(SECRET).sign(a, "m", now, Set.of(Scheme.STANDARD));
+        assertThat(((Rejected) verify(h, a, true, SECRET)).reason()).isEqualTo(Reason.MALFORMED_HEADER);
+        assertThat(verify(h, b, true, SECRET).verified()).isFalse();
+    }
+
+    @Test
     void missingAndMalformedHeaders() {
         assertThat(((Rejected) verify(Map.of(), BODY, true, SECRET)).reason()).isEqualTo(Reason.MISSING_SIGNATURE);
         assertThat(((Rejected) verify(Map.of("x-webhook-signature", "md5=abc"), BODY, true, SECRET)).reason())
