@@ -16,19 +16,30 @@ import picocli.CommandLine.Parameters;
                 "Release a service or the CLI: next SemVer, pom <version>, CHANGELOG.md section, commit "
                         + "'chore(release): <service> v<version>' and annotated tag <service>-v<version>.",
                 "",
-                "The current version is the highest <service>-v<semver> tag by SemVer precedence; with no tag, "
-                        + "the <version> of the module's own pom.xml counts as released (0.0.0 if it has none).",
-                "auto reads the Conventional Commits since that tag that touch the service's paths: "
+                "Version: the highest <service>-v<semver> tag by SemVer precedence (other services' tags and "
+                        + "non-SemVer tags are ignored); with no tag yet, the <version> of the module's own pom.xml "
+                        + "counts as released (0.0.0 if it has none).",
+                "",
+                "auto: the Conventional Commits since that tag that touch the service's paths decide: "
                         + "feat -> minor; fix, perf, revert, remove, security -> patch; '!' or a BREAKING CHANGE "
-                        + "footer -> major (minor before 1.0.0); chore, docs, test, refactor, ci, build, style -> "
-                        + "nothing (exit 4). A level lower than the commits imply needs --force.",
-                "Paths: the module from cva.yaml, the contract schemas it produces or consumes "
-                        + "(services/contracts/schemas/), and infra/**/<service>* ; cli owns cli/ and completions/.",
-                "Contracts: a change to a schema that breaks its readers (property removed, type changed, new "
-                        + "required field, enum value removed) forces a breaking bump of its producer: "
-                        + "query-event, response-event, analytics-record -> processor; webhook-body -> notifier.",
-                "Refuses a dirty tree, a detached HEAD and an existing tag; a failure part-way leaves the "
-                        + "repository as it was."})
+                        + "footer -> major (minor while the version is 0.x); chore, docs, test, refactor, ci, build, "
+                        + "style -> nothing to release (exit 4). Merge commits count through the commits they bring "
+                        + "in. A manual level lower than the commits imply needs --force.",
+                "",
+                "Paths: a service owns its module from cva.yaml, the contract schemas it produces or consumes "
+                        + "(services/contracts/schemas/<name>.schema.json) and infra/**/<service>* (a folder or "
+                        + "file named after it); cli owns cli/ and completions/.",
+                "",
+                "Contracts: a schema change since the producer's last tag that breaks readers (property "
+                        + "removed, type changed, new required field, enum value removed) counts as a breaking "
+                        + "change of its producer: query-event, response-event, analytics-record -> processor "
+                        + "(the chatbot is external); webhook-body -> notifier. Additive changes do not.",
+                "",
+                "Files: <module>/pom.xml and <module>/CHANGELOG.md (cli: cli/pom.xml and the root CHANGELOG.md), "
+                        + "Keep a Changelog sections below '## [Unreleased]'.",
+                "",
+                "Safety: refuses a dirty tree, a detached HEAD and an existing tag (a dry run only warns); "
+                        + "a failure part-way (including a rejected --push) leaves the repository as it was."})
 public final class BumpCommand implements Callable<Integer> {
 
     /** The bump levels on the command line. */

@@ -69,7 +69,7 @@ public final class GitRepository implements AutoCloseable {
     }
 
     public static GitRepository open(Path projectRoot) {
-        FileRepositoryBuilder builder = new FileRepositoryBuilder().readEnvironment().findGitDir(projectRoot.toFile());
+        FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(projectRoot.toFile());
         if (builder.getGitDir() == null) {
             throw new CvaException(ExitCode.USAGE, projectRoot + " is not inside a git repository",
                     "releases are git tags: run cva from a clone of the project");
