@@ -1,7 +1,27 @@
 package dev.cva.cli.local;
 
-import dev.cva.cli.support.NotYetImplemented;
+import dev.cva.cli.CvaContext;
+import dev.cva.cli.ExitCode;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-@Command(name = "events", description = "Send or simulate chatbot events. (Not implemented yet.)")
-public final class EventsCommand extends NotYetImplemented {}
+/** {@code cva events}: put chatbot events on the local stack's queue. */
+@Command(name = "events", description = "Send or simulate chatbot events on the local stack's queue "
+        + "(start it with 'cva local up --detach').",
+        subcommands = {EventsSendCommand.class, EventsSimulateCommand.class})
+public final class EventsCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    private final CvaContext ctx;
+
+    EventsCommand(CvaContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(ctx.err());
+        return ExitCode.USAGE.code();
+    }
+}

@@ -1,7 +1,38 @@
 package dev.cva.cli.local;
 
-import dev.cva.cli.support.NotYetImplemented;
+import dev.cva.cli.CvaContext;
+import dev.cva.cli.CvaException;
+import dev.cva.cli.ExitCode;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "local", description = "Run the whole system on this machine. (Not implemented yet.)")
-public final class LocalCommand extends NotYetImplemented {}
+/** {@code cva local}: the whole system on this machine, without Docker or a cloud account. */
+@Command(name = "local", description = {
+        "Run the whole system on this machine: ElasticMQ, DynamoDB Local, the Firestore emulator, the receiver under "
+                + "the Functions Framework, the Lambda handlers under a local Lambda runtime, and an SES stand-in.",
+        "Start with 'cva local demo'."},
+        subcommands = {LocalUpCommand.class, LocalDownCommand.class, LocalStatusCommand.class, LocalDemoCommand.class})
+public final class LocalCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    private final CvaContext ctx;
+
+    LocalCommand(CvaContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(ctx.err());
+        return ExitCode.USAGE.code();
+    }
+
+    /** The local commands work on the local environment only. */
+    static void requireLocal(CvaContext ctx) {
+        if (!CvaContext.DEFAULT_ENVIRONMENT.equals(ctx.environmentName())) {
+            throw CvaException.usage("'cva local' and 'cva events' work on the local environment, not '"
+                    + ctx.environmentName() + "'", "drop --env / CVA_ENV, or use --env local");
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.cva.cli.local;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.stream.Stream;
+
+/**
+ * The README's first command: simulate traffic through a running local stack, wait until every valid record has
+ * reached Firestore, run the weekly report, and sum up what happened.
+ */
+final class Demo {
+    record Latency(long p50Ms, long p95Ms, long maxMs) {}
+
+    /** The summary {@code cva local demo --json} prints. {@code ok}: no valid record was lost. */
+    record Summary(boolean ok, int conversations, int earlyResponses, int duplicates, int poison, int eventsSent,
+                   int validRecordsExpected, long dynamoRecords, long firestoreRecords, long dlqMessages,
+                   long webhookDlqMessages, String reportWeek, String report, Latency latency, double sendSeconds,
+                   double endToEndSeconds, double eventsPerSecond, List<String> problems) {}
+
+    private final LocalClients clients;
+    private final Clock clock;
+    private final Consumer<String> info;
+
+    Demo(LocalClients clients, Clock clock, Consumer<String> info) {
+        this.clients = clients;
+        this.clock = clock;
+        this.info = info;
+    }
+
+    Summary run(Simulator.Plan plan, Duration timeout, IntConsumer sendProgress) {
+        long dlqBefore = clients.messages("dlqUrl");
+        long webhookDlqBefore = clients.messages("webhookDlqUrl");
+        Simulator.Result sent = new Simulator(clients.sender()).run(plan, sendProgress);
+        info.accept("sent " + sent.eventsSent() + " events; waiting for " + sent.completedAt().size()
+                + " records in Firestore and " + plan.poison() + " poison messages in the DLQ");
+        Set<String> expected = sent.completedAt().keySet();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Long> received;
+        long dlq;
+        while (true) {
+            received = clients.firestore().receivedAt();
+            received.keySet().retainAll(expected);
+            dlq = clients.messages("dlqUrl") - dlqBefore;
+            if ((received.size() >= expected.size() && dlq >= plan.poison()) || System.nanoTime() > deadline) {
+                break;
+            }
+            Child.sleep(250);
+        }
+        long lastReceived = received.values().stream().mapToLong(Long::longValue).max().orElse(sent.finishedAt());
+        Set<String> inDynamo = clients.requestIds("analyticsTable");
+        inDynamo.retainAll(expected);
+        long webhookDlq = clients.messages("webhookDlqUrl") - webhookDlqBefore;
+        List<String> problems = new ArrayList<>();
+        if (received.size() < expected.size()) {
+            problems.add((expected.size() - received.size()) + " valid records did not reach Firestore within "
+                    + timeout.toSeconds() + " s");
+        }
+        if (inDynamo.size() < expected.size()) {
+            problems.add((expected.size() - inDynamo.size()) + " valid records are missing from DynamoDB");
+        }
+        if (dlq != plan.poison()) {
+            problems.add("expected " + plan.poison() + " poison messages in the DLQ, found " + dlq);
+        }
+        if (webhookDlq != 0) {
+            problems.add(webhookDlq + " webhooks went to the webhook DLQ");
+        }
+        String week = WeeklySchedule.isoWeek(clock.instant());
+        String report = null;
+        try {
+            clients.invoke("reporter", "{\"week\":\"" + week + "\"}");
+            report = reportLocation();
+        } catch (RuntimeException e) {
+            problems.add("the weekly report failed: " + e.getMessage());
+        }
+        List<Long> latencies = received.entrySet().stream()
+                .map(e -> e.getValue() - sent.completedAt().get(e.getKey())).sorted().toList();
+        double sendSeconds = (sent.finishedAt() - sent.startedAt()) / 1000.0;
+        double e2e = Math.max(0.001, (lastReceived - sent.startedAt()) / 1000.0);
+        boolean ok = received.size() == expected.size() && inDynamo.size() == expected.size();
+        return new Summary(ok, plan.conversations(), plan.early(), plan.duplicates(), plan.poison(), sent.eventsSent(),
+                expected.size(), inDynamo.size(), received.size(), dlq, webhookDlq, week, report,
+                new Latency(percentile(latencies, 50), percentile(latencies, 95),
+                        latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1)),
+                sendSeconds, e2e, Math.round(sent.eventsSent() / e2e * 10) / 10.0, problems);
+    }
+
+    private String reportLocation() {
+        String outbox = clients.state().resource("outbox");
+        if (outbox != null) {
+            try (Stream<Path> files = Files.list(Path.of(outbox))) {
+                return files.max(java.util.Comparator.naturalOrder()).map(Path::toString).orElse(outbox);
+            } catch (java.io.IOException e) {
+                return outbox;
+            }
+        }
+        return clients.state().url("ses") + "/store";
+    }
+
+    static long percentile(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+}

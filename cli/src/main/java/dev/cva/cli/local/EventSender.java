@@ -1,0 +1,67 @@
+package dev.cva.cli.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cva.cli.CvaException;
+import dev.cva.cli.ExitCode;
+import dev.cva.contracts.Contract;
+import dev.cva.contracts.ContractValidator;
+import dev.cva.contracts.Violation;
+import java.util.List;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Puts chatbot events on the FIFO queue as the chatbot does: validated against the contracts first,
+ * {@code MessageGroupId = requestId}, {@code MessageDeduplicationId = requestId-eventType}.
+ */
+final class EventSender {
+    /** One sent message. */
+    record Sent(String requestId, String eventType, String messageId, long sentAt) {}
+
+    private final SqsClient sqs;
+    private final String queueUrl;
+    private final ContractValidator validator = new ContractValidator();
+
+    EventSender(SqsClient sqs, String queueUrl) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+    }
+
+    /** Validates {@code event} against its contract; a violation is a {@link ExitCode#VERIFICATION_FAILED}. */
+    void validate(JsonNode event) {
+        String type = event.path("eventType").asText("");
+        Contract contract = switch (type) {
+            case "query" -> Contract.QUERY_EVENT;
+            case "response" -> Contract.RESPONSE_EVENT;
+            default -> throw new CvaException(ExitCode.VERIFICATION_FAILED,
+                    "eventType must be \"query\" or \"response\", not \"" + type + "\"", null);
+        };
+        List<Violation> violations = validator.validate(contract, event);
+        if (!violations.isEmpty()) {
+            throw new CvaException(ExitCode.VERIFICATION_FAILED, "the " + type + " event breaks its contract: "
+                    + violations.stream().map(Violation::toString).collect(Collectors.joining("; ")),
+                    "see services/contracts/schemas/" + contract.schemaFile());
+        }
+    }
+
+    Sent send(JsonNode event) {
+        validate(event);
+        String requestId = event.path("requestId").asText();
+        String type = event.path("eventType").asText();
+        return sendRaw(event.toString(), requestId, requestId + "-" + type, requestId, type);
+    }
+
+    /** Sends without validation: for poison messages and redeliveries with their own deduplication id. */
+    Sent sendRaw(String body, String groupId, String dedupId, String requestId, String type) {
+        try {
+            long now = System.currentTimeMillis();
+            String id = sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body).messageGroupId(groupId)
+                    .messageDeduplicationId(dedupId)).messageId();
+            return new Sent(requestId, type, id, now);
+        } catch (SdkException e) {
+            throw new CvaException(ExitCode.FAILURE, "cannot send to " + queueUrl + ": " + e.getMessage(),
+                    "is the local stack running? see 'cva local status'", e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.cva.cli.local;
+
+import dev.cva.cli.CvaContext;
+import dev.cva.cli.CvaException;
+import dev.cva.cli.ExitCode;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cva events simulate}: realistic traffic on the local queue. */
+@Command(name = "simulate", description = "Simulate chatbot conversations (query + response each) on the local queue.")
+final class EventsSimulateCommand implements Callable<Integer> {
+    @Option(names = "--conversations", defaultValue = "10", description = "Conversations (default: ${DEFAULT-VALUE}).")
+    int conversations;
+    @Option(names = "--rate", paramLabel = "EVENTS_PER_SECOND", description = "Cap the send rate.") Double rate;
+    @Option(names = "--early", defaultValue = "0", description = "Responses sent before their query.") int early;
+    @Option(names = "--duplicates", defaultValue = "0", description = "Redelivered events.") int duplicates;
+    @Option(names = "--poison", defaultValue = "0", description = "Poison messages (end in the DLQ).") int poison;
+    @Option(names = "--seed", defaultValue = "42") long seed;
+
+    record Sent(int eventsSent, int conversations, int early, int duplicates, int poison, double seconds) {}
+
+    private final CvaContext ctx;
+
+    EventsSimulateCommand(CvaContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        LocalCommand.requireLocal(ctx);
+        Simulator.Plan plan;
+        try {
+            plan = new Simulator.Plan(conversations, early, duplicates, poison, rate, seed);
+        } catch (IllegalArgumentException e) {
+            throw CvaException.usage(e.getMessage(), null);
+        }
+        Simulator.Result r;
+        try (LocalClients clients = new LocalClients(LocalState.require(ctx));
+             ProgressBar bar = LocalStacks.progress(ctx, "sending", plan.events())) {
+            r = new Simulator(clients.sender()).run(plan, n -> { if (bar != null) { bar.stepTo(n); } });
+        }
+        Sent sent = new Sent(r.eventsSent(), r.conversations(), r.early(), r.duplicates(), r.poison(),
+                (r.finishedAt() - r.startedAt()) / 1000.0);
+        if (ctx.globals().json()) {
+            ctx.printJson(sent);
+        } else {
+            ctx.out().println("sent " + sent.eventsSent() + " events (" + sent.conversations() + " conversations) in "
+                    + sent.seconds() + " s");
+            ctx.out().flush();
+        }
+        return ExitCode.OK.code();
+    }
+}

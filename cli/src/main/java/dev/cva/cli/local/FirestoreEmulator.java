@@ -1,0 +1,162 @@
+package dev.cva.cli.local;
+
+import dev.cva.cli.CvaException;
+import dev.cva.cli.ExitCode;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Google's Firestore emulator: found through gcloud, else a cached copy of the jar the Firebase CLI uses
+ * (downloaded once into {@code ~/.cva/cache/firestore-emulator/} and checked against a pinned SHA-256).
+ */
+final class FirestoreEmulator {
+    static final String VERSION = "1.19.9";
+    /** SHA-256 of cloud-firestore-emulator 1.19.9 as shipped by the google-cloud-cli component of the same version. */
+    static final String SHA256 = "9cbcb624132d5de4d07cbc1c4f392e0b77aaf4ac0816187757897f0a6a3c182c";
+    static final String URL = "https://storage.googleapis.com/firebase-preview-drop/emulator/cloud-firestore-emulator-v"
+            + VERSION + ".jar";
+    static final String INSTALL_HINT = "install the emulator: gcloud components install cloud-firestore-emulator "
+            + "(apt: apt-get install google-cloud-cli-firestore-emulator)";
+    static final String COMPONENT = "platform/cloud-firestore-emulator/cloud-firestore-emulator.jar";
+
+    private final Map<String, String> env;
+    private final Path home;
+    private final HttpClient http;
+
+    FirestoreEmulator(Map<String, String> env, Path home) {
+        this.env = env;
+        this.home = home;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
+
+    /** The emulator jar: CVA_FIRESTORE_EMULATOR_JAR, gcloud's component, the cache, or a fresh download. */
+    Path locate() {
+        String explicit = env.get("CVA_FIRESTORE_EMULATOR_JAR");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        Path fromGcloud = fromGcloud();
+        if (fromGcloud != null) {
+            return fromGcloud;
+        }
+        return cached(env.getOrDefault("CVA_FIRESTORE_EMULATOR_URL", URL),
+                env.getOrDefault("CVA_FIRESTORE_EMULATOR_SHA256", SHA256));
+    }
+
+    Path fromGcloud() {
+        Path gcloud = which("gcloud");
+        if (gcloud == null) {
+            return null;
+        }
+        try {
+            Path sdk = gcloud.toRealPath().getParent().getParent();
+            if (Files.isRegularFile(sdk.resolve(COMPONENT))) {
+                return sdk.resolve(COMPONENT);
+            }
+        } catch (IOException ignored) {
+            // fall through to gcloud info
+        }
+        try {
+            Process p = new ProcessBuilder(gcloud.toString(), "info", "--format=value(installation.sdk_root)")
+                    .redirectErrorStream(false).start();
+            if (p.waitFor(20, TimeUnit.SECONDS)) {
+                String root = new String(p.getInputStream().readAllBytes()).strip();
+                if (!root.isEmpty() && Files.isRegularFile(Path.of(root).resolve(COMPONENT))) {
+                    return Path.of(root).resolve(COMPONENT);
+                }
+            } else {
+                p.destroyForcibly();
+            }
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return null;
+    }
+
+    /** The cached jar for {@code sha256}, downloading it from {@code url} when absent; verified either way. */
+    Path cached(String url, String sha256) {
+        Path dir = home.resolve(".cva/cache/firestore-emulator");
+        Path jar = dir.resolve("cloud-firestore-emulator-" + sha256.substring(0, 12) + ".jar");
+        if (Files.isRegularFile(jar) && sha256.equalsIgnoreCase(sha256(jar))) {
+            return jar;
+        }
+        try {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "download", ".part");
+            try {
+                HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofInputStream());
+                if (r.statusCode() != 200) {
+                    r.body().close();
+                    throw new IOException("HTTP " + r.statusCode() + " from " + url);
+                }
+                try (InputStream in = r.body()) {
+                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+                }
+                String actual = sha256(tmp);
+                if (!sha256.equalsIgnoreCase(actual)) {
+                    throw new CvaException(ExitCode.VERIFICATION_FAILED, "the Firestore emulator downloaded from " + url
+                            + " has SHA-256 " + actual + ", expected " + sha256 + "; not used", INSTALL_HINT);
+                }
+                Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                return jar;
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new CvaException(ExitCode.FAILURE, "the Firestore emulator is not installed and could not be "
+                    + "downloaded (" + e.getMessage() + ")", INSTALL_HINT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CvaException(ExitCode.INTERRUPTED, "interrupted", null, e);
+        }
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                d.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(d.digest());
+        } catch (IOException | NoSuchAlgorithmException e) {
+            return "";
+        }
+    }
+
+    static Child start(Path jar, Path workDir, int port, String project) {
+        Child c = Child.start("firestore (emulator)", List.of(Child.java(), "-Duser.language=en", "-cp", jar.toString(),
+                "com.google.cloud.datastore.emulator.firestore.CloudFirestore", "start", "--host=127.0.0.1",
+                "--port=" + port, "--project_id=" + project), Map.of(), workDir.resolve("logs/firestore.log"));
+        c.awaitLog("Dev App Server is now running", Duration.ofSeconds(60));
+        return c;
+    }
+
+    private Path which(String tool) {
+        for (String d : env.getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (!d.isBlank() && Files.isExecutable(Path.of(d, tool))) {
+                return Path.of(d, tool);
+            }
+        }
+        return null;
+    }
+}

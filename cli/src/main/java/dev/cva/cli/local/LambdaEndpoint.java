@@ -1,0 +1,77 @@
+package dev.cva.cli.local;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/**
+ * The local stack's Lambda Invoke API ({@code POST /2015-03-31/functions/<name>/invocations}), so any process
+ * (cva local demo, the AWS CLI with --endpoint-url) can invoke processor, notifier or reporter synchronously.
+ */
+final class LambdaEndpoint implements AutoCloseable {
+    static final String PREFIX = "/2015-03-31/functions/";
+
+    private final HttpServer server;
+    private final Map<String, LambdaFunction> functions;
+
+    LambdaEndpoint(Map<String, LambdaFunction> functions) throws IOException {
+        this.functions = functions;
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "lambda-endpoint");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    int port() { return server.getAddress().getPort(); }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            byte[] body = ex.getRequestBody().readAllBytes();
+            if (ex.getRequestMethod().equals("GET") && path.equals("/health")) {
+                send(ex, 200, "{\"functions\":" + CvaJson.quoteAll(functions.keySet()) + "}", null);
+                return;
+            }
+            if (!ex.getRequestMethod().equals("POST") || !path.startsWith(PREFIX) || !path.endsWith("/invocations")) {
+                send(ex, 404, "{\"Message\":\"unknown path\"}", null);
+                return;
+            }
+            String name = path.substring(PREFIX.length(), path.length() - "/invocations".length());
+            name = name.startsWith("cv-analytics-") ? name.substring("cv-analytics-".length()) : name;
+            LambdaFunction f = functions.get(name);
+            if (f == null) {
+                send(ex, 404, "{\"Type\":\"User\",\"Message\":\"Function not found: " + name + "\"}", null);
+                return;
+            }
+            RuntimeApi.Result r = f.invoke(new String(body, StandardCharsets.UTF_8));
+            send(ex, 200, r.body(), r.error() ? "Unhandled" : null);
+        }
+    }
+
+    private static void send(HttpExchange ex, int status, String body, String functionError) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        if (functionError != null) {
+            ex.getResponseHeaders().set("X-Amz-Function-Error", functionError);
+        }
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.cva.cli.local;
+
+import dev.cva.cli.CvaContext;
+import dev.cva.cli.CvaException;
+import dev.cva.cli.ExitCode;
+import dev.cva.cli.support.Table;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cva local demo}: the README's first command. */
+@Command(name = "demo", description = {
+        "Bring the local stack up (or use the running one), simulate chatbot conversations with early responses, "
+                + "duplicates and poison messages, wait until every valid record is in Firestore, run the weekly "
+                + "report, print a summary, and stop the stack it started.",
+        "Exit 0 only if no valid record was lost."})
+final class LocalDemoCommand implements Callable<Integer> {
+    @Option(names = "--conversations", defaultValue = "200", description = "Conversations to simulate (default: ${DEFAULT-VALUE}).")
+    int conversations;
+    @Option(names = "--early", description = "Conversations whose response is sent before the query (default: 5%%, at least 1).")
+    Integer early;
+    @Option(names = "--duplicates", description = "Conversations with a redelivered event (default: 5%%, at least 1).")
+    Integer duplicates;
+    @Option(names = "--poison", defaultValue = "4", description = "Poison messages: bad JSON and schema violations (default: ${DEFAULT-VALUE}).")
+    int poison;
+    @Option(names = "--rate", paramLabel = "EVENTS_PER_SECOND", description = "Cap the send rate (default: as fast as possible).")
+    Double rate;
+    @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS",
+            description = "How long to wait for every record to reach Firestore (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed of the simulated traffic.")
+    long seed;
+
+    private final CvaContext ctx;
+
+    LocalDemoCommand(CvaContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        LocalCommand.requireLocal(ctx);
+        Simulator.Plan plan = plan();
+        LocalState running = LocalState.read(ctx).filter(s -> s.ready() && s.supervisorAlive()).orElse(null);
+        LocalStack started = null;
+        Thread hook = null;
+        if (running == null) {
+            ctx.info("starting the local stack…");
+            started = LocalStacks.start(ctx);
+            LocalStack s = started;
+            hook = new Thread(s::close, "cva-local-demo-down");
+            Runtime.getRuntime().addShutdownHook(hook);
+            running = started.state();
+        } else {
+            ctx.info("using the running local stack (pid " + running.supervisorPid() + ")");
+        }
+        Demo.Summary summary;
+        try (LocalClients clients = new LocalClients(running);
+             ProgressBar bar = LocalStacks.progress(ctx, "sending", plan.events())) {
+            summary = new Demo(clients, ctx.clock(), ctx::info).run(plan, Duration.ofSeconds(timeoutSeconds),
+                    n -> { if (bar != null) { bar.stepTo(n); } });
+        } finally {
+            if (started != null) {
+                ctx.info("stopping the local stack it started…");
+                started.close();
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        }
+        render(summary);
+        return summary.ok() ? ExitCode.OK.code() : ExitCode.FAILURE.code();
+    }
+
+    private Simulator.Plan plan() {
+        int defaultShare = Math.max(1, conversations / 20);
+        try {
+            return new Simulator.Plan(conversations, early != null ? early : Math.min(conversations, defaultShare),
+                    duplicates != null ? duplicates : Math.min(conversations, defaultShare), poison, rate, seed);
+        } catch (IllegalArgumentException e) {
+            throw CvaException.usage(e.getMessage(), null);
+        }
+    }
+
+    private void render(Demo.Summary s) {
+        if (ctx.globals().json()) {
+            ctx.printJson(s);
+            return;
+        }
+        Table t = new Table("WHAT", "COUNT");
+        t.row("conversations (early responses, duplicates)", s.conversations() + " (" + s.earlyResponses() + ", " + s.duplicates() + ")");
+        t.row("events sent (incl. poison)", s.eventsSent() + " (" + s.poison() + ")");
+        t.row("records in DynamoDB", s.dynamoRecords() + " / " + s.validRecordsExpected());
+        t.row("records in Firestore", s.firestoreRecords() + " / " + s.validRecordsExpected());
+        t.row("messages in the FIFO DLQ", s.dlqMessages());
+        t.row("messages in the webhook DLQ", s.webhookDlqMessages());
+        t.row("weekly report " + s.reportWeek(), s.report());
+        t.row("latency event -> Firestore p50 / p95 / max", s.latency().p50Ms() + " / " + s.latency().p95Ms() + " / "
+                + s.latency().maxMs() + " ms");
+        t.row("throughput end to end", s.eventsPerSecond() + " events/s over " + s.endToEndSeconds() + " s");
+        t.print(ctx.out());
+        s.problems().forEach(ctx::warn);
+        ctx.info(s.ok() ? ctx.paint("32", "every valid record arrived") : ctx.paint("31", "valid records were lost"));
+    }
+}

@@ -1,0 +1,300 @@
+package dev.cva.cli.local;
+
+import dev.cva.cli.CvaException;
+import dev.cva.cli.ExitCode;
+import dev.cva.cli.config.CvaConfig;
+import dev.cva.cli.config.Settings;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The whole pipeline on this machine: ElasticMQ, DynamoDB Local, the Firestore emulator, the receiver under the
+ * Functions Framework invoker, the three Lambda functions under the runtime interface client, their event source
+ * mappings and schedule, and an SES stand-in. {@link #start} leaves nothing running when a part fails;
+ * {@link #close} stops every process tree and removes the state file.
+ */
+public final class LocalStack implements AutoCloseable {
+    /** What the stack is built from: the environment's names plus where to find things. */
+    record Config(String region, String queue, String dlq, String webhookDlq, String queryEventsTable,
+                  String analyticsTable, String gcpProject, String webhookSecret, String reportFrom, String reportTo,
+                  Map<String, CvaConfig.Service> services) {
+        static Config from(Settings s) {
+            return new Config(s.require("aws.region"), s.require("aws.queue"), s.require("aws.dlq"),
+                    s.require("aws.webhookDlq"), s.require("aws.queryEventsTable"), s.require("aws.analyticsTable"),
+                    s.require("gcp.project"), s.require("webhook.secret"), s.get("report.from"), s.get("report.to"),
+                    s.config().services());
+        }
+
+        CvaConfig.Service service(String name) {
+            CvaConfig.Service svc = services.get(name);
+            if (svc == null) {
+                throw CvaException.usage("cva.yaml has no service '" + name + "'", "add services." + name + " to cva.yaml");
+            }
+            return svc;
+        }
+    }
+
+    /** Where the stack's own files go and what it may use. */
+    record Env(Path projectRoot, Path home, Map<String, String> env, Clock clock, Runtimes runtimes) {}
+
+    static final List<String> FUNCTIONS = List.of("processor", "notifier", "reporter");
+    static final List<String> STEPS = List.of("check", "sqs+dynamodb+firestore", "tables+queues", "receiver",
+            "ses", "lambdas", "event sources", "state");
+
+    private final Config config;
+    private final Env env;
+    private final Consumer<String> log;
+    private final Deque<Runnable> stops = new ArrayDeque<>();
+    private final Map<String, LocalState.Part> parts = new LinkedHashMap<>();
+    private final Map<String, String> resources = new LinkedHashMap<>();
+    private final Map<String, LambdaFunction> functions = new LinkedHashMap<>();
+    private final List<Thread> threads = new java.util.ArrayList<>();
+    private LocalState state;
+    private SqsClient sqs;
+    private DynamoDbClient dynamo;
+    private volatile boolean closed;
+
+    private LocalStack(Config config, Env env, Consumer<String> log) {
+        this.config = config;
+        this.env = env;
+        this.log = log;
+    }
+
+    /** Starts everything; {@code progress} hears each step's name as it completes. */
+    static LocalStack start(Config config, Env env, Consumer<String> progress, Consumer<String> log) {
+        LocalState.read(env.projectRoot()).filter(LocalState::supervisorAlive).ifPresent(s -> {
+            throw new CvaException(ExitCode.NOTHING_TO_DO, "a local stack is already running (pid " + s.supervisorPid() + ")",
+                    "see 'cva local status'; stop it with 'cva local down'");
+        });
+        LocalStack stack = new LocalStack(config, env, log);
+        try {
+            stack.startAll(progress);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Consumer<String> progress) {
+        Runtimes rt = env.runtimes();
+        Path work = env.projectRoot().resolve(".cva/local");
+        Path logs = work.resolve("logs");
+        // Fail before starting anything when a part is missing.
+        rt.classPath("elasticmq");
+        rt.classPath("dynamodb");
+        rt.classPath("lambda");
+        Path invoker = rt.file("java-function-invoker.jar");
+        CvaConfig.Service receiverService = config.service("receiver");
+        Path receiverJar = rt.receiverJar(receiverService.module());
+        Map<String, Path> jars = new LinkedHashMap<>();
+        for (String f : FUNCTIONS) {
+            jars.put(f, rt.lambdaJar(f, config.service(f).module(), env.env()));
+        }
+        Path firestoreJar = new FirestoreEmulator(env.env(), env.home()).locate();
+        progress.accept("check");
+
+        int sqsPort = Child.freePort(), dynamoPort = Child.freePort(), firestorePort = Child.freePort();
+        var queues = new ElasticMq.Queues(config.queue(), config.dlq(), config.webhookDlq());
+        CompletableFuture<Child> fSqs = CompletableFuture.supplyAsync(() -> ElasticMq.start(rt, work, sqsPort, config.region(), queues));
+        CompletableFuture<Child> fDynamo = CompletableFuture.supplyAsync(() -> DynamoLocal.start(rt, work, dynamoPort));
+        CompletableFuture<Child> fFirestore = CompletableFuture.supplyAsync(
+                () -> FirestoreEmulator.start(firestoreJar, work, firestorePort, config.gcpProject()));
+        String sqsUrl = "http://127.0.0.1:" + sqsPort;
+        String dynamoUrl = "http://127.0.0.1:" + dynamoPort;
+        String firestoreHost = "127.0.0.1:" + firestorePort;
+        part("sqs", sqsUrl, join(fSqs, List.of(fDynamo, fFirestore)), sqsPort, "ElasticMQ");
+        part("dynamodb", dynamoUrl, join(fDynamo, List.of(fFirestore)), dynamoPort, "DynamoDB Local");
+        part("firestore", "http://" + firestoreHost, join(fFirestore, List.of()), firestorePort,
+                "Firestore emulator " + firestoreJar.getFileName());
+        progress.accept("sqs+dynamodb+firestore");
+
+        sqs = LocalAws.sqs(sqsUrl, config.region());
+        dynamo = LocalAws.dynamo(dynamoUrl, config.region());
+        stops.push(sqs::close);
+        stops.push(dynamo::close);
+        DynamoLocal.createTables(dynamo, config.queryEventsTable(), config.analyticsTable());
+        String queueUrl = sqs.getQueueUrl(b -> b.queueName(config.queue())).queueUrl();
+        String dlqUrl = sqs.getQueueUrl(b -> b.queueName(config.dlq())).queueUrl();
+        String webhookDlqUrl = sqs.getQueueUrl(b -> b.queueName(config.webhookDlq())).queueUrl();
+        String streamArn = dynamo.describeTable(b -> b.tableName(config.analyticsTable())).table().latestStreamArn();
+        resources.put("region", config.region());
+        resources.put("queueUrl", queueUrl);
+        resources.put("dlqUrl", dlqUrl);
+        resources.put("webhookDlqUrl", webhookDlqUrl);
+        resources.put("queryEventsTable", config.queryEventsTable());
+        resources.put("analyticsTable", config.analyticsTable());
+        resources.put("analyticsStreamArn", streamArn);
+        resources.put("gcpProject", config.gcpProject());
+        resources.put("logs", logs.toString());
+        progress.accept("tables+queues");
+
+        int receiverPort = Child.freePort();
+        Child receiver = Child.start("receiver (Functions Framework)", List.of(Child.java(), "-XX:TieredStopAtLevel=1",
+                "-jar", invoker.toString(), "--classpath", receiverJar.toString(), "--target",
+                receiverService.entryPoint(), "--port", Integer.toString(receiverPort)), Map.of(
+                "WEBHOOK_SECRET", config.webhookSecret(),
+                "FIRESTORE_PROJECT", config.gcpProject(),
+                "GOOGLE_CLOUD_PROJECT", config.gcpProject(),
+                "FIRESTORE_EMULATOR_HOST", firestoreHost), logs.resolve("receiver.log"));
+        stops.push(receiver::stop);
+        String receiverUrl = "http://127.0.0.1:" + receiverPort + "/";
+        receiver.await(() -> httpOk(receiverUrl + "healthz"), Duration.ofSeconds(60), "GET /healthz = 200");
+        part("receiver", receiverUrl, receiver, receiverPort, receiverService.entryPoint());
+        progress.accept("receiver");
+
+        Ses ses = Ses.start(env.env(), env.home(), work.resolve("outbox"), logs, log);
+        stops.push(ses::close);
+        parts.put("ses", new LocalState.Part("ses", ses.url(), ses.pid(), ses.port(), ses.describe()));
+        resources.put("outbox", ses.outbox() == null ? null : ses.outbox().toString());
+        progress.accept("ses");
+
+        Map<String, String> lambdaEnv = new LinkedHashMap<>();
+        lambdaEnv.put("AWS_REGION", config.region());
+        lambdaEnv.put("AWS_DEFAULT_REGION", config.region());
+        lambdaEnv.put("AWS_ACCESS_KEY_ID", LocalAws.ACCESS_KEY);
+        lambdaEnv.put("AWS_SECRET_ACCESS_KEY", LocalAws.SECRET_KEY);
+        lambdaEnv.put("AWS_ENDPOINT_URL_SQS", sqsUrl);
+        lambdaEnv.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoUrl);
+        lambdaEnv.put("AWS_ENDPOINT_URL_SESV2", ses.url());
+        lambdaEnv.put("QUERY_EVENTS_TABLE", config.queryEventsTable());
+        lambdaEnv.put("ANALYTICS_TABLE", config.analyticsTable());
+        lambdaEnv.put("WEBHOOK_URL", receiverUrl);
+        lambdaEnv.put("WEBHOOK_SECRET", config.webhookSecret());
+        lambdaEnv.put("WEBHOOK_DLQ_URL", webhookDlqUrl);
+        if (config.reportFrom() != null) {
+            lambdaEnv.put("REPORT_FROM", config.reportFrom());
+        }
+        if (config.reportTo() != null) {
+            lambdaEnv.put("REPORT_TO", config.reportTo());
+        }
+        for (var e : jars.entrySet()) {
+            CvaConfig.Service svc = config.service(e.getKey());
+            LambdaFunction f = LambdaFunction.start(e.getKey(), svc.handler(), e.getValue(), rt, lambdaEnv,
+                    config.region(), svc.memoryMb() == null ? 512 : svc.memoryMb(),
+                    Duration.ofSeconds(svc.timeoutSeconds() == null ? 60 : svc.timeoutSeconds()), logs);
+            stops.push(f::close);
+            functions.put(e.getKey(), f);
+        }
+        for (LambdaFunction f : functions.values()) {
+            f.awaitReady(Duration.ofSeconds(60));
+            parts.put(f.name(), new LocalState.Part(f.name(), f.runtimeApiUrl(), f.child().pid(), f.port(),
+                    config.service(f.name()).handler()));
+        }
+        progress.accept("lambdas");
+
+        LambdaEndpoint endpoint;
+        try {
+            endpoint = new LambdaEndpoint(functions);
+        } catch (IOException e) {
+            throw new CvaException(ExitCode.FAILURE, "cannot start the local Lambda endpoint: " + e.getMessage(), null, e);
+        }
+        stops.push(endpoint::close);
+        parts.put("lambda", new LocalState.Part("lambda", "http://127.0.0.1:" + endpoint.port(), 0, endpoint.port(),
+                "Invoke API for processor, notifier, reporter"));
+        SqsMapping sqsMapping = new SqsMapping(LocalAws.sqs(sqsUrl, config.region()), queueUrl, config.queue(),
+                config.region(), functions.get("processor"), log);
+        DynamoDbStreamsClient streams = LocalAws.streams(dynamoUrl, config.region());
+        StreamMapping streamMapping = new StreamMapping(streams, streamArn, config.region(), functions.get("notifier"), log);
+        WeeklySchedule schedule = new WeeklySchedule(env.clock(), functions.get("reporter"), config.region(), log);
+        thread("sqs-mapping", sqsMapping, sqsMapping::stop);
+        thread("stream-mapping", streamMapping, streamMapping::stop);
+        thread("weekly-schedule", schedule, () -> {});
+        progress.accept("event sources");
+
+        state = new LocalState(ProcessHandle.current().pid(), env.clock().millis(), true, parts, resources);
+        state.write(env.projectRoot());
+        progress.accept("state");
+    }
+
+    private void thread(String name, Runnable r, Runnable stop) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+        threads.add(t);
+        stops.push(() -> {
+            stop.run();
+            t.interrupt();
+            try {
+                t.join(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    private void part(String name, String url, Child child, int port, String detail) {
+        stops.push(child::stop);
+        parts.put(name, new LocalState.Part(name, url, child.pid(), port, detail));
+    }
+
+    /** Joins {@code f}; on failure cancels and stops the others so nothing is left running. */
+    private Child join(CompletableFuture<Child> f, List<CompletableFuture<Child>> others) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            for (CompletableFuture<Child> o : others) {
+                try {
+                    o.join().stop();
+                } catch (CompletionException ignored) {
+                    // it failed too
+                }
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    static boolean httpOk(String url) {
+        try {
+            HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public LocalState state() { return state; }
+    SqsClient sqs() { return sqs; }
+    DynamoDbClient dynamo() { return dynamo; }
+    Config config() { return config; }
+
+    /** Stops everything in reverse order of start and removes the state file. Safe to call twice. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        while (!stops.isEmpty()) {
+            try {
+                stops.pop().run();
+            } catch (RuntimeException e) {
+                log.accept("while stopping: " + e.getMessage());
+            }
+        }
+        if (state != null) {
+            LocalState.delete(env.projectRoot());
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.cva.cli.local;
+
+import dev.cva.cli.CvaContext;
+import dev.cva.cli.support.Table;
+import java.util.function.Consumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/** Shared glue of the local commands: starting a stack from a context, progress, and the endpoints table. */
+final class LocalStacks {
+    private LocalStacks() {}
+
+    static LocalStack start(CvaContext ctx) {
+        LocalStack.Env env = new LocalStack.Env(ctx.projectRoot(), ctx.home(), ctx.env(), ctx.clock(),
+                Runtimes.locate(ctx.env(), ctx.projectRoot()));
+        LocalStack.Config config = LocalStack.Config.from(ctx.settings());
+        try (ProgressBar bar = progress(ctx, "cva local up", LocalStack.STEPS.size())) {
+            Consumer<String> step = s -> {
+                if (bar != null) {
+                    bar.step();
+                    bar.setExtraMessage(s);
+                } else {
+                    ctx.debug("local: " + s + " ready");
+                }
+            };
+            return LocalStack.start(config, env, step, m -> ctx.warn(m));
+        }
+    }
+
+    /** A progress bar on stderr when it is a terminal (and not --json), else null. */
+    static ProgressBar progress(CvaContext ctx, String task, int max) {
+        if (!ctx.terminal() || ctx.globals().json()) {
+            return null;
+        }
+        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max)
+                .setStyle(ctx.color() ? ProgressBarStyle.COLORFUL_UNICODE_BLOCK : ProgressBarStyle.ASCII)
+                .setConsumer(new DelegatingProgressBarConsumer(s -> {
+                    ctx.err().print("\r" + s);
+                    ctx.err().flush();
+                })).build();
+    }
+
+    static void printParts(CvaContext ctx, LocalState s) {
+        Table t = new Table("PART", "ENDPOINT", "PID", "WHAT");
+        s.parts().values().forEach(p -> t.row(p.name(), p.url(), p.pid() == 0 ? "(cva)" : p.pid(), p.detail()));
+        t.print(ctx.out());
+    }
+}

@@ -1,0 +1,65 @@
+package dev.cva.cli.local;
+
+import dev.cva.cli.CvaContext;
+import dev.cva.cli.ExitCode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cva local up}: start the stack in the foreground until Ctrl-C, or detached. */
+@Command(name = "up", description = {
+        "Start the whole pipeline on free 127.0.0.1 ports and print what runs where.",
+        "Runs in the foreground until Ctrl-C; --detach leaves it running ('cva local down' stops it).",
+        "Endpoints are written to .cva/local/state.json for every other command with --env local."})
+final class LocalUpCommand implements Callable<Integer> {
+    @Option(names = "--detach", description = "Start in the background and return when ready.")
+    boolean detach;
+
+    @Option(names = "--timeout", defaultValue = "180", paramLabel = "SECONDS",
+            description = "With --detach: how long to wait for the stack to be ready (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    private final CvaContext ctx;
+
+    LocalUpCommand(CvaContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        LocalCommand.requireLocal(ctx);
+        if (detach) {
+            List<String> args = new ArrayList<>();
+            if (ctx.globals().config() != null) {
+                args.addAll(List.of("--config", ctx.globals().config().toAbsolutePath().toString()));
+            }
+            ctx.info("starting the local stack in the background…");
+            LocalState s = new StackControl(ctx.projectRoot()).detach(args, ctx.env(), Duration.ofSeconds(timeoutSeconds));
+            render(s);
+            ctx.info("running in the background (pid " + s.supervisorPid() + "); stop it with 'cva local down'");
+            return ExitCode.OK.code();
+        }
+        LocalStack stack = LocalStacks.start(ctx);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.close();
+            stopped.countDown();
+        }, "cva-local-down"));
+        render(stack.state());
+        ctx.info("the local stack is running; Ctrl-C stops it");
+        stopped.await();
+        return ExitCode.OK.code();
+    }
+
+    private void render(LocalState s) {
+        if (ctx.globals().json()) {
+            ctx.printJson(s);
+        } else {
+            LocalStacks.printParts(ctx, s);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.cva.cli.local;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A small AWS Lambda Runtime API (2018-06-01) for one function, served on 127.0.0.1: the runtime interface client
+ * in the function's JVM long-polls {@code next}, and posts {@code response} or {@code error} for each invocation.
+ */
+final class RuntimeApi implements AutoCloseable {
+    static final String BASE = "/2018-06-01/runtime/";
+
+    /** The outcome of one invocation: the function's response, or its error document. */
+    record Result(boolean error, String body) {}
+
+    private record Invocation(String id, String payload, long deadlineMs, CompletableFuture<Result> result) {}
+
+    private final String functionArn;
+    private final long timeoutMs;
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "runtime-api");
+        t.setDaemon(true);
+        return t;
+    });
+    private final BlockingQueue<Invocation> pending = new LinkedBlockingQueue<>();
+    private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
+    private volatile String initError;
+    private volatile boolean closed;
+    private volatile boolean polled;
+
+    RuntimeApi(String functionArn, long timeoutMs) throws IOException {
+        this.functionArn = functionArn;
+        this.timeoutMs = timeoutMs;
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.setExecutor(executor);
+        server.createContext(BASE, this::handle);
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** {@code 127.0.0.1:port}: the value of {@code AWS_LAMBDA_RUNTIME_API}. */
+    String address() {
+        return "127.0.0.1:" + port();
+    }
+
+    String initError() {
+        return initError;
+    }
+
+    /** Queues an invocation; the future completes when the function answers. */
+    CompletableFuture<Result> invoke(String payload) {
+        Invocation inv = new Invocation(UUID.randomUUID().toString(), payload, System.currentTimeMillis() + timeoutMs,
+                new CompletableFuture<>());
+        if (initError != null) {
+            inv.result().complete(new Result(true, initError));
+        } else {
+            pending.add(inv);
+        }
+        return inv.result();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath().substring(BASE.length());
+            String method = ex.getRequestMethod();
+            byte[] body = ex.getRequestBody().readAllBytes();
+            if (method.equals("GET") && path.equals("invocation/next")) {
+                next(ex);
+            } else if (method.equals("POST") && path.startsWith("invocation/") && path.endsWith("/response")) {
+                complete(ex, path.substring("invocation/".length(), path.length() - "/response".length()),
+                        new Result(false, new String(body, StandardCharsets.UTF_8)));
+            } else if (method.equals("POST") && path.startsWith("invocation/") && path.endsWith("/error")) {
+                complete(ex, path.substring("invocation/".length(), path.length() - "/error".length()),
+                        new Result(true, new String(body, StandardCharsets.UTF_8)));
+            } else if (method.equals("POST") && path.equals("init/error")) {
+                initError = new String(body, StandardCharsets.UTF_8);
+                Invocation inv;
+                while ((inv = pending.poll()) != null) {
+                    inv.result().complete(new Result(true, initError));
+                }
+                send(ex, 202, "{\"status\":\"OK\"}", Map.of());
+            } else {
+                send(ex, 404, "{\"errorMessage\":\"unknown path\"}", Map.of());
+            }
+        }
+    }
+
+    /** True once the runtime client has initialised the handler and asked for its first invocation. */
+    boolean ready() {
+        return polled;
+    }
+
+    private void next(HttpExchange ex) throws IOException {
+        polled = true;
+        Invocation inv = null;
+        try {
+            while (inv == null && !closed) {
+                inv = pending.poll(500, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (inv == null) {
+            send(ex, 500, "{\"errorMessage\":\"runtime API shutting down\"}", Map.of());
+            return;
+        }
+        inFlight.put(inv.id(), inv);
+        String trace = "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-"
+                + HexFormat.of().formatHex(randomBytes(12)) + ";Parent=" + HexFormat.of().formatHex(randomBytes(8))
+                + ";Sampled=0";
+        send(ex, 200, inv.payload(), Map.of(
+                "Lambda-Runtime-Aws-Request-Id", inv.id(),
+                "Lambda-Runtime-Deadline-Ms", Long.toString(inv.deadlineMs()),
+                "Lambda-Runtime-Invoked-Function-Arn", functionArn,
+                "Lambda-Runtime-Trace-Id", trace));
+    }
+
+    private void complete(HttpExchange ex, String id, Result result) throws IOException {
+        Invocation inv = inFlight.remove(id);
+        if (inv == null) {
+            send(ex, 404, "{\"errorMessage\":\"unknown request id\"}", Map.of());
+            return;
+        }
+        inv.result().complete(result);
+        send(ex, 202, "{\"status\":\"OK\"}", Map.of());
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        ThreadLocalRandom.current().nextBytes(b);
+        return b;
+    }
+
+    private static void send(HttpExchange ex, int status, String body, Map<String, String> headers) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        headers.forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Fails whatever is still waiting: the function's process is gone. */
+    void failAll(String why) {
+        Invocation inv;
+        while ((inv = pending.poll()) != null) {
+            inv.result().complete(new Result(true, why));
+        }
+        inFlight.values().forEach(i -> i.result().complete(new Result(true, why)));
+        inFlight.clear();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        failAll("{\"errorMessage\":\"runtime stopped\"}");
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.cva.cli.local;
+
+import dev.cva.cli.CvaException;
+import dev.cva.cli.ExitCode;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Status, stop and detach for a local stack found through its state file. */
+final class StackControl {
+    /** One part's health as {@code cva local status} shows it. */
+    record PartHealth(String name, String url, long pid, boolean healthy, String detail) {}
+
+    record Status(boolean running, boolean healthy, long supervisorPid, List<PartHealth> parts) {}
+
+    /** What {@code cva local down} did. */
+    record Down(boolean wasRunning, List<String> stopped, List<Integer> portsStillBusy) {}
+
+    private final Path projectRoot;
+
+    StackControl(Path projectRoot) {
+        this.projectRoot = projectRoot;
+    }
+
+    Status status() {
+        Optional<LocalState> read = LocalState.read(projectRoot);
+        if (read.isEmpty() || !read.get().supervisorAlive()) {
+            return new Status(false, false, read.map(LocalState::supervisorPid).orElse(0L), List.of());
+        }
+        LocalState s = read.get();
+        List<PartHealth> parts = new ArrayList<>();
+        for (LocalState.Part p : s.parts().values()) {
+            boolean alive = p.pid() == 0 || ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false);
+            boolean healthy = alive && Child.listening(p.port());
+            if (healthy && p.name().equals("receiver")) {
+                healthy = LocalStack.httpOk(p.url() + "healthz");
+            }
+            parts.add(new PartHealth(p.name(), p.url(), p.pid(), healthy, p.detail()));
+        }
+        return new Status(true, s.ready() && parts.stream().allMatch(PartHealth::healthy), s.supervisorPid(), parts);
+    }
+
+    /** Stops the supervisor (its shutdown hook stops the parts), then any survivor, then checks the ports. */
+    Down down() {
+        Optional<LocalState> read = LocalState.read(projectRoot);
+        if (read.isEmpty()) {
+            return new Down(false, List.of(), List.of());
+        }
+        LocalState s = read.get();
+        List<String> stopped = new ArrayList<>();
+        boolean wasRunning = s.supervisorAlive();
+        if (wasRunning) {
+            ProcessHandle.of(s.supervisorPid()).ifPresent(h -> {
+                h.destroy();
+                h.onExit().completeOnTimeout(h, 60, java.util.concurrent.TimeUnit.SECONDS).join();
+            });
+            Child.stopTree(s.supervisorPid());
+            stopped.add("supervisor (pid " + s.supervisorPid() + ")");
+        }
+        for (LocalState.Part p : s.parts().values()) {
+            if (p.pid() > 0 && ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false)) {
+                Child.stopTree(p.pid());
+                stopped.add(p.name() + " (pid " + p.pid() + ")");
+            }
+        }
+        List<Integer> busy = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        for (LocalState.Part p : s.parts().values()) {
+            while (Child.listening(p.port()) && System.nanoTime() < deadline) {
+                Child.sleep(100);
+            }
+            if (Child.listening(p.port())) {
+                busy.add(p.port());
+            }
+        }
+        LocalState.delete(projectRoot);
+        return new Down(wasRunning, stopped, busy);
+    }
+
+    /**
+     * Starts {@code cva local up} again as a detached child (the supervisor) and waits until its state file says
+     * ready. Its output goes to {@code .cva/local/logs/supervisor.log}.
+     */
+    LocalState detach(List<String> extraArgs, Map<String, String> env, Duration timeout) {
+        Path log = projectRoot.resolve(".cva/local/logs/supervisor.log");
+        List<String> command = new ArrayList<>(List.of(Child.java(), "-cp", System.getProperty("java.class.path")));
+        String runtimes = System.getProperty("cva.runtimes.dir");
+        if (runtimes != null) {
+            command.add("-Dcva.runtimes.dir=" + runtimes);
+        }
+        command.add("dev.cva.cli.Cva");
+        command.addAll(List.of("local", "up"));
+        command.addAll(extraArgs);
+        try {
+            Files.createDirectories(log.getParent());
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            throw new CvaException(ExitCode.FAILURE, "cannot write " + log + ": " + e.getMessage(), null, e);
+        }
+        Child child = Child.start("cva local up (supervisor)", command, env, log);
+        try {
+            child.await(() -> LocalState.read(projectRoot)
+                    .filter(s -> s.ready() && s.supervisorPid() == child.pid()).isPresent(), timeout, "ready stack");
+        } catch (CvaException e) {
+            child.stop();
+            throw new CvaException(e.exitCode(), "the detached stack did not start: " + e.getMessage(), e.hint());
+        }
+        return LocalState.read(projectRoot).orElseThrow();
+    }
+
+    static String classPathSeparator() {
+        return File.pathSeparator;
+    }
+}
