@@ -178,6 +178,26 @@ class ContractAndPushTest {
         assertThat(cva("version", "--service", "nope").exitCode()).isEqualTo(2);
     }
 
+    @Test
+    void projectInASubFolderOfTheWorkTree() throws Exception {
+        repo.close();
+        repo = TestRepo.create(tmp.resolve("mono"), "2.0.0", "apps/cva");
+        // same relative path as a notifier file, but outside the project folder
+        Path outside = repo.git.getRepository().getWorkTree().toPath().resolve("services/notifier/x.txt");
+        java.nio.file.Files.createDirectories(outside.getParent());
+        java.nio.file.Files.writeString(outside, "outside\n");
+        repo.commit("feat: outside the project");
+        repo.change("services/notifier/src/Main.java", "fix(notifier): inside");
+        CliHarness.Result r = new CliHarness(tmp).cwd(repo.dir).clock(BumpCommandTest.CLOCK)
+                .run("bump", "auto", "--service", "notifier", "--json");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(JSON.readTree(r.out()).at("/releases/0/to").asText()).isEqualTo("2.0.1");
+        assertThat(JSON.readTree(r.out()).at("/releases/0/commits")).hasSize(2);
+        assertThat(repo.read("services/notifier/pom.xml")).contains("<version>2.0.1</version>");
+        assertThat(repo.read("services/notifier/CHANGELOG.md")).contains("## [2.0.1] - 2026-11-24");
+        assertThat(repo.git.status().call().isClean()).isTrue();
+    }
+
     private void addOrigin(String url) throws Exception {
         StoredConfig config = repo.git.getRepository().getConfig();
         config.setString("remote", "origin", "url", url);

@@ -67,8 +67,14 @@ final class TestRepo implements AutoCloseable {
 
     /** A repository with one commit ("chore: initial layout"); every module's pom is at {@code version}. */
     static TestRepo create(Path parent, String version) throws Exception {
-        Path dir = Files.createDirectories(parent.resolve("repo"));
-        Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call();
+        return create(parent, version, "");
+    }
+
+    /** As {@link #create(Path, String)}, with the project (cva.yaml and modules) in sub-folder {@code sub}. */
+    static TestRepo create(Path parent, String version, String sub) throws Exception {
+        Path top = Files.createDirectories(parent.resolve("repo"));
+        Path dir = Files.createDirectories(top.resolve(sub));
+        Git git = Git.init().setDirectory(top.toFile()).setInitialBranch("main").call();
         StoredConfig config = git.getRepository().getConfig();
         config.setString("user", null, "name", "Test Releaser");
         config.setString("user", null, "email", "release@example.test");
@@ -129,7 +135,7 @@ final class TestRepo implements AutoCloseable {
     /** Stages everything (including deletions) and commits. */
     RevCommit commit(String message) throws Exception {
         git.add().addFilepattern(".").call();
-        git.add().setUpdate(true).addFilepattern(".").call();
+        git.add().setUpdate(true).addFilepattern(".").call();  // paths are relative to the work tree
         return git.commit().setMessage(message).call();
     }
 
@@ -181,8 +187,9 @@ final class TestRepo implements AutoCloseable {
         state.put("HEAD", head.isSymbolic() ? head.getTarget().getName() : head.getObjectId().name());
         state.put("status clean", String.valueOf(git.status().call().isClean()));
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).filter(p -> !dir.relativize(p).startsWith(".git")).toList()) {
+        try (Stream<Path> files = Files.walk(git.getRepository().getWorkTree().toPath())) {
+            Path top = git.getRepository().getWorkTree().toPath();
+            for (Path f : files.filter(Files::isRegularFile).filter(p -> !top.relativize(p).startsWith(".git")).toList()) {
                 state.put("file " + dir.relativize(f), HexFormat.of().formatHex(sha.digest(Files.readAllBytes(f))));
             }
         }
