@@ -23,6 +23,7 @@ import org.eclipse.jgit.lib.ObjectId;
  * <p>The current version is the highest {@code <unit>-v<semver>} tag by SemVer precedence; other units' tags
  * and tags that are not strict SemVer are ignored. With no tag yet the version in the module's own pom.xml
  * counts as released (0.0.0 when it has none), and every commit touching the unit so far is unreleased.
+ * The last stable version (what bumps are measured from) is the highest tag without a pre-release part.
  */
 public final class ReleasePlanner {
 
@@ -110,9 +111,24 @@ public final class ReleasePlanner {
         Map.Entry<Version, GitRepository.Tag> current = released.lastEntry();
         Optional<Map.Entry<Version, GitRepository.Tag>> stable = released.descendingMap().entrySet().stream()
                 .filter(e -> !e.getKey().isPreRelease()).findFirst();
-        return new State(unit, current.getKey(), stable.map(Map.Entry::getKey).orElse(Version.of(0, 0, 0)),
+        return new State(unit, current.getKey(), stable.map(Map.Entry::getKey).orElseGet(() -> predecessor(current.getKey())),
                 current.getValue().name(), current.getValue().commit(),
                 stable.map(e -> e.getValue().commit()).orElse(null));
+    }
+
+    /**
+     * With only pre-release tags (say 1.3.0-rc.1), the release line before: 1.2.0 (2.0.0-rc.1 → 1.0.0,
+     * 1.0.0-rc.1 → 0.0.0), so that bumps during the line are measured from there.
+     */
+    static Version predecessor(Version pre) {
+        Version v = pre.toStableVersion();
+        if (v.patchVersion() > 0) {
+            return Version.of(v.majorVersion(), v.minorVersion(), v.patchVersion() - 1);
+        }
+        if (v.minorVersion() > 0) {
+            return Version.of(v.majorVersion(), v.minorVersion() - 1, 0);
+        }
+        return Version.of(Math.max(0, v.majorVersion() - 1), 0, 0);
     }
 
     /** The version in the module's own pom.xml at HEAD ("-SNAPSHOT" dropped), else 0.0.0. */

@@ -46,6 +46,19 @@ class VersionRulesTest {
     }
 
     @Test
+    void preReleaseOnlyLinesAreMeasuredFromThePreviousReleaseLine() {
+        assertThat(ReleasePlanner.predecessor(v("1.3.0-rc.1"))).hasToString("1.2.0");
+        assertThat(ReleasePlanner.predecessor(v("1.3.2-rc.1"))).hasToString("1.3.1");
+        assertThat(ReleasePlanner.predecessor(v("2.0.0-rc.1"))).hasToString("1.0.0");
+        assertThat(ReleasePlanner.predecessor(v("1.0.0-alpha"))).hasToString("0.0.0");
+        Version rc1 = v("1.3.0-rc.1");
+        Version base = ReleasePlanner.predecessor(rc1);
+        assertThat(VersionRules.next(rc1, base, VersionRules.effective(BumpLevel.MAJOR, base), "rc", false))
+                .hasToString("2.0.0-rc.1");
+        assertThat(VersionRules.next(rc1, base, BumpLevel.PATCH, "rc", false)).hasToString("1.3.0-rc.2");
+    }
+
+    @Test
     void breakingBeforeOneZeroIsMinor() {
         assertThat(VersionRules.effective(BumpLevel.MAJOR, v("0.4.1"))).isEqualTo(BumpLevel.MINOR);
         assertThat(VersionRules.effective(BumpLevel.MAJOR, v("1.0.0"))).isEqualTo(BumpLevel.MAJOR);
