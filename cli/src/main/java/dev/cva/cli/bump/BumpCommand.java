@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
                 "Contracts: a schema change since the producer's last tag that breaks readers (property "
                         + "removed, type changed, new required field, enum value removed) counts as a breaking "
                         + "change of its producer: query-event, response-event, analytics-record -> processor "
-                        + "(the chatbot is external); webhook-body -> notifier. Additive changes do not.",
+                        + "(the chatbot is external); webhook-body -> notifier, with the schemas it embeds by $ref "
+                        + "(analytics-record). Additive changes do not.",
                 "",
                 "Files: <module>/pom.xml and <module>/CHANGELOG.md (cli: cli/pom.xml and the root CHANGELOG.md), "
                         + "Keep a Changelog sections below '## [Unreleased]'.",
@@ -112,7 +113,8 @@ public final class BumpCommand implements Callable<Integer> {
         out.println((dryRun ? "would release " : "released ") + r.service() + " " + r.from() + " -> " + r.to()
                 + " (" + (finalize ? "finalize" : r.level()) + ")" + (dryRun ? "" : " as " + r.tag()));
         out.println("  why: " + r.reason());
-        r.contractBreaks().forEach(b -> out.println("  contract break in " + b.schema() + " (producer " + b.producer()
+        r.contractBreaks().forEach(b -> out.println("  contract break in " + b.schema()
+                + (b.embeddedIn() == null ? "" : " (embedded in " + b.embeddedIn() + ")") + " (producer " + b.producer()
                 + "): " + String.join("; ", b.changes())));
         if (dryRun) {
             out.println("  tag: " + r.tag());

@@ -16,16 +16,18 @@ public final class BumpReport {
     /** A commit touching the service; {@code type} is null when it is not a Conventional Commit. */
     public record CommitView(String id, String subject, String type, String scope, boolean breaking, String level) {}
 
-    public record ContractBreakView(String schema, String producer, List<String> changes) {}
+    /** {@code embeddedIn}: the producer's own schema that embeds {@code schema} through $ref, or null. */
+    public record ContractBreakView(String schema, String embeddedIn, String producer, List<String> changes) {}
 
     /** {@code cva version --json}. */
     public record Versions(List<ServiceVersion> services) {}
 
     /**
      * {@code tag} is null when no release is tagged yet ({@code version} then comes from the pom);
-     * {@code bump} is none|patch|minor|major and {@code next} is null when there is nothing to release.
+     * {@code bump} is none|patch|minor|major and {@code next} is null when there is nothing to release;
+     * {@code paths} says which paths count as the service's.
      */
-    public record ServiceVersion(String service, String version, String tag, int unreleasedCommits,
+    public record ServiceVersion(String service, String version, String tag, String paths, int unreleasedCommits,
                                  long releasableCommits, String bump, String next,
                                  List<ContractBreakView> contractBreaks) {}
 
@@ -39,7 +41,8 @@ public final class BumpReport {
         ReleasePlanner.State s = a.state();
         String next = a.implied() == BumpLevel.NONE ? null
                 : VersionRules.next(s.current(), s.lastStable(), a.implied(), null, false).toString();
-        return new ServiceVersion(s.unit().service(), s.current().toString(), s.tag(), a.commits().size(),
+        return new ServiceVersion(s.unit().service(), s.current().toString(), s.tag(), s.unit().paths().describe(),
+                a.commits().size(),
                 a.releasable(), a.implied().label(), next, breaks(a.contractBreaks()));
     }
 
@@ -49,6 +52,6 @@ public final class BumpReport {
     }
 
     static List<ContractBreakView> breaks(List<ReleasePlanner.ContractBreak> breaks) {
-        return breaks.stream().map(b -> new ContractBreakView(b.schema(), b.producer(), b.changes())).toList();
+        return breaks.stream().map(b -> new ContractBreakView(b.schema(), b.embeddedIn(), b.producer(), b.changes())).toList();
     }
 }

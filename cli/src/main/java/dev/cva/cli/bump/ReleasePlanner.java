@@ -42,9 +42,14 @@ public final class ReleasePlanner {
                          ChangelogWriter.Entry entry) {}
 
     /** A contract schema whose change since the last release breaks its readers. */
-    public record ContractBreak(String schema, String producer, List<String> changes) {
+    /** {@code embeddedIn}: the schema of {@code producer} that embeds {@code schema} by $ref, or null for its own. */
+    public record ContractBreak(String schema, String embeddedIn, String producer, List<String> changes) {
+        public String label() {
+            return schema + (embeddedIn == null ? "" : " (in " + embeddedIn + ")");
+        }
+
         public String summary() {
-            return schema + ": " + String.join("; ", changes);
+            return label() + ": " + String.join("; ", changes);
         }
     }
 
@@ -162,19 +167,39 @@ public final class ReleasePlanner {
                 .orElseGet(() -> new Change(c.shortId(), c.subject(), null, null, false, BumpLevel.NONE, null));
     }
 
-    /** Breaking changes to the contracts {@code state}'s unit answers for, between its last tag and HEAD. */
+    /**
+     * Breaking changes, between the unit's last tag and HEAD, to the contracts it answers for and to the schemas
+     * those embed through {@code $ref} (the notifier's webhook body carries the analytics record).
+     */
     private List<ContractBreak> contractBreaks(State state) {
         List<ContractBreak> out = new ArrayList<>();
         ObjectId head = git.head();
         if (state.since() == null || head == null) {
             return out;  // no release yet: nothing to break
         }
+        Map<String, String> embeddedIn = new LinkedHashMap<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>();
         for (String schema : ServicePaths.produced(state.unit().service())) {
+            embeddedIn.put(schema, null);
+            todo.add(schema);
+        }
+        while (!todo.isEmpty()) {
+            String schema = todo.poll();
             String path = ServicePaths.schemaPath(schema);
-            List<String> changes = SchemaCompatibility.breakingChanges(
-                    git.read(state.since(), path).orElse(null), git.read(head, path).orElse(null));
+            String before = git.read(state.since(), path).orElse(null);
+            String after = git.read(head, path).orElse(null);
+            List<String> changes = SchemaCompatibility.breakingChanges(before, after);
             if (!changes.isEmpty()) {
-                out.add(new ContractBreak(schema, state.unit().service(), changes));
+                out.add(new ContractBreak(schema, embeddedIn.get(schema), state.unit().service(), changes));
+            }
+            String root = embeddedIn.get(schema) == null ? schema : embeddedIn.get(schema);
+            java.util.Set<String> refs = new java.util.TreeSet<>(SchemaCompatibility.externalRefs(before));
+            refs.addAll(SchemaCompatibility.externalRefs(after));
+            for (String ref : refs) {
+                if (!embeddedIn.containsKey(ref)) {
+                    embeddedIn.put(ref, root);
+                    todo.add(ref);
+                }
             }
         }
         return out;
@@ -227,7 +252,7 @@ public final class ReleasePlanner {
         }
         List<ChangelogWriter.Entry> entries = new ArrayList<>();
         analysis.contractBreaks().forEach(b -> b.changes().forEach(c ->
-                entries.add(new ChangelogWriter.Entry("Changed", true, "contract", b.schema() + ": " + c, null))));
+                entries.add(new ChangelogWriter.Entry("Changed", true, "contract", b.label() + ": " + c, null))));
         analysis.commits().stream().map(Change::entry).filter(e -> e != null).forEach(entries::add);
         String section = ChangelogWriter.section(to.toString(), LocalDate.now(clock.withZone(ZoneOffset.UTC)), entries);
         return new Plan(unit, state.current(), to, level, analysis.implied(), reason, analysis.commits(),

@@ -37,6 +37,37 @@ public final class SchemaCompatibility {
         }
     }
 
+    /**
+     * The other schema files {@code json} refers to with {@code $ref}, by name ({@code "analytics-record"} for
+     * {@code analytics-record.schema.json}, with or without a base URI or fragment). Empty for null or bad JSON.
+     */
+    public static Set<String> externalRefs(String json) {
+        Set<String> out = new java.util.TreeSet<>();
+        if (json == null) {
+            return out;
+        }
+        try {
+            collectRefs(JSON.readTree(json), out);
+        } catch (IOException e) {
+            // a broken schema is reported by breakingChanges
+        }
+        return out;
+    }
+
+    private static void collectRefs(JsonNode node, Set<String> out) {
+        if (node.isObject()) {
+            JsonNode ref = node.get("$ref");
+            if (ref != null && ref.isTextual() && !ref.asText().startsWith("#")) {
+                String file = ref.asText().replaceAll("#.*$", "");
+                file = file.substring(file.lastIndexOf('/') + 1);
+                if (file.endsWith(".schema.json")) {
+                    out.add(file.substring(0, file.length() - ".schema.json".length()));
+                }
+            }
+        }
+        node.forEach(child -> collectRefs(child, out));
+    }
+
     private static void compare(String at, JsonNode old, JsonNode neu, List<String> out) {
         if (!old.isObject() || !neu.isObject()) {
             if (!old.equals(neu) && old.isObject() != neu.isObject()) {

@@ -40,7 +40,9 @@ public final class VersionCommand implements Callable<Integer> {
                 v.next() == null ? "-" : v.next()));
         t.print(ctx.out());
         versions.stream().filter(v -> !v.contractBreaks().isEmpty()).forEach(v -> v.contractBreaks().forEach(b ->
-                ctx.warn(v.service() + ": contract break in " + b.schema() + ": " + String.join("; ", b.changes()))));
+                ctx.warn(v.service() + ": contract break in " + b.schema()
+                        + (b.embeddedIn() == null ? "" : " (embedded in " + b.embeddedIn() + ")") + ": "
+                        + String.join("; ", b.changes()))));
         return ExitCode.OK.code();
     }
 }

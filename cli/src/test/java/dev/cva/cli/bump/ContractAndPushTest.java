@@ -53,6 +53,12 @@ class ContractAndPushTest {
         assertThat(processor.get("bump").asText()).isEqualTo("major");
         assertThat(processor.get("next").asText()).isEqualTo("2.0.0");
         assertThat(processor.at("/contractBreaks/0/changes/0").asText()).isEqualTo("property 'latencyMs' removed");
+        // the notifier's webhook body embeds the record: its readers break too
+        JsonNode notifier = JSON.readTree(version.out()).at("/services/2");
+        assertThat(notifier.get("bump").asText()).isEqualTo("major");
+        assertThat(notifier.at("/contractBreaks/0/schema").asText()).isEqualTo("analytics-record");
+        assertThat(notifier.at("/contractBreaks/0/embeddedIn").asText()).isEqualTo("webhook-body");
+        assertThat(cva("version").err()).contains("notifier: contract break in analytics-record (embedded in webhook-body)");
         // readers of the schema see the commit but are not forced to a major bump
         JsonNode receiver = JSON.readTree(version.out()).at("/services/0");
         assertThat(receiver.get("unreleasedCommits").asInt()).isEqualTo(1);
@@ -68,6 +74,20 @@ class ContractAndPushTest {
                 .contains("contract break in analytics-record (producer processor): property 'latencyMs' removed");
         assertThat(repo.read("services/processor/CHANGELOG.md"))
                 .contains("- **BREAKING** **contract:** analytics-record: property 'latencyMs' removed");
+    }
+
+    @Test
+    void webhookBodyBreakForcesTheNotifierOnly() throws Exception {
+        repo.write("services/contracts/schemas/webhook-body.schema.json",
+                TestRepo.WEBHOOK_SCHEMA.replace("analytics_record_created", "record_created"));
+        repo.commit("refactor(contracts): rename the webhook event type");
+        JsonNode services = JSON.readTree(cva("version", "--json").out()).get("services");
+        assertThat(services.get(2).get("bump").asText()).isEqualTo("major");
+        assertThat(services.get(2).at("/contractBreaks/0/changes/0").asText())
+                .isEqualTo("'eventType': const changed from \"analytics_record_created\" to \"record_created\"");
+        assertThat(services.get(1).get("bump").asText()).isEqualTo("none");  // processor
+        assertThat(services.get(0).get("bump").asText()).isEqualTo("none");  // receiver reads it, does not produce it
+        assertThat(services.get(0).get("paths").asText()).contains("webhook-body.schema.json");
     }
 
     @Test

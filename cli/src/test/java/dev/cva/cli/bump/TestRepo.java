@@ -57,6 +57,17 @@ final class TestRepo implements AutoCloseable {
             }
             """;
 
+    static final String WEBHOOK_SCHEMA = """
+            {
+              "type": "object",
+              "required": ["eventType", "data"],
+              "properties": {
+                "eventType": { "const": "analytics_record_created" },
+                "data": { "$ref": "analytics-record.schema.json" }
+              }
+            }
+            """;
+
     final Path dir;
     final Git git;
 
@@ -89,6 +100,7 @@ final class TestRepo implements AutoCloseable {
             repo.write(module + "/src/Main.java", "class Main {}\n");
         }
         repo.write("services/contracts/schemas/analytics-record.schema.json", ANALYTICS_SCHEMA);
+        repo.write("services/contracts/schemas/webhook-body.schema.json", WEBHOOK_SCHEMA);
         repo.commit("chore: initial layout");
         return repo;
     }
