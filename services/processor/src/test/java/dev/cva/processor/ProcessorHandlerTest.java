@@ -49,6 +49,8 @@ class ProcessorHandlerTest {
     static LocalDynamo local;
     static DynamoDbClient dynamo;
     static volatile String throttledRequestId = "00000000-no-throttle";
+    /** When set, runs once just before the next TransactWriteItems: another invocation winning a race. */
+    static volatile Runnable beforeNextTransaction;
 
     ByteArrayOutputStream logBytes;
     ProcessorHandler handler;
@@ -60,6 +62,13 @@ class ProcessorHandlerTest {
             // fault injection on the real client: DynamoDB answering "throttled" for one requestId
             @Override
             public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest) {
+                    Runnable race = beforeNextTransaction;
+                    beforeNextTransaction = null;
+                    if (race != null) {
+                        race.run();
+                    }
+                }
                 if (context.request().toString().contains(throttledRequestId)) {
                     throw ProvisionedThroughputExceededException.builder().message("Rate of requests exceeds the allowed throughput").build();
                 }
@@ -333,5 +342,45 @@ class ProcessorHandlerTest {
         } finally {
             props.keySet().forEach(System::clearProperty);
         }
+    }
+
+    @Test
+    void theOtherHalfLandingBetweenReadAndParkIsReReadAndCompleted() {
+        String r = id();
+        long t = NOW.toEpochMilli();
+        // the response is read as absent, then a concurrent invocation parks the query before our transaction runs
+        String parkedQuery = Bodies.query(r, t).toString();
+        beforeNextTransaction = () -> dynamo.putItem(b -> b.tableName(QUERY_EVENTS).item(Map.of(
+                "requestId", AttributeValue.fromS(r), "queryEvent", AttributeValue.fromS(parkedQuery),
+                "ttl", AttributeValue.fromN("1795000000"))));
+
+        assertThat(send(msg(Bodies.response(r, t + 42)))).isEmpty();
+
+        assertThat(beforeNextTransaction).isNull();
+        assertThat(recordCount(r)).isEqualTo(1);
+        assertThat(record(r).get("latencyMs").n()).isEqualTo("42");
+        assertThat(interim(r)).isNull();
+        assertThat(logLines()).extracting(l -> l.get("message").asText()).containsExactly("record completed");
+    }
+
+    @Test
+    void aRecordWrittenBetweenReadAndCompleteMakesTheSecondCompletionADuplicate() {
+        String r = id();
+        long t = NOW.toEpochMilli();
+        assertThat(send(msg(Bodies.query(r, t)))).isEmpty();
+        // a twin of the response completes the record between our read and our transaction
+        beforeNextTransaction = () -> dynamo.transactWriteItems(b -> b.transactItems(
+                software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().put(p -> p.tableName(ANALYTICS)
+                        .item(Map.of("requestId", AttributeValue.fromS(r), "query", AttributeValue.fromS("won the race"),
+                                "week", AttributeValue.fromS("2026-W47"), "timestamp", AttributeValue.fromN(Long.toString(t))))).build(),
+                software.amazon.awssdk.services.dynamodb.model.TransactWriteItem.builder().delete(d -> d.tableName(QUERY_EVENTS)
+                        .key(Map.of("requestId", AttributeValue.fromS(r)))).build()));
+
+        assertThat(send(msg(Bodies.response(r, t + 1)))).isEmpty();
+
+        assertThat(recordCount(r)).isEqualTo(1);
+        assertThat(record(r).get("query").s()).as("the first record is kept").isEqualTo("won the race");
+        assertThat(interim(r)).isNull();
+        assertThat(logLines()).extracting(l -> l.get("reason") == null ? "" : l.get("reason").asText()).contains("record already exists");
     }
 }
