@@ -169,6 +169,29 @@ class ContractAndPushTest {
     }
 
     @Test
+    void rejectedPushUpdatesNothingOnTheRemoteAndRollsBackLocally() throws Exception {
+        Path bare = tmp.resolve("origin.git");
+        try (Git origin = Git.init().setBare(true).setDirectory(bare.toFile()).setInitialBranch("main").call()) {
+            addOrigin(bare.toUri().toString());
+            repo.git.push().setRemote("origin").setPushAll().setPushTags().call();
+            var remote = origin.getRepository();
+            try (RevWalk walk = new RevWalk(remote)) {  // someone else released 1.5.0 meanwhile
+                origin.tag().setName("receiver-v1.5.0").setAnnotated(false)
+                        .setObjectId(walk.parseCommit(remote.resolve("refs/heads/main"))).call();
+            }
+            var remoteMain = remote.resolve("refs/heads/main");
+            repo.change("services/receiver/src/Main.java", "feat(receiver): clashes");
+            Map<String, String> before = repo.snapshot();
+
+            CliHarness.Result r = cva("bump", "auto", "--service", "receiver", "--push");
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).contains("push to origin").contains("nothing was released");
+            assertThat(repo.snapshot()).isEqualTo(before);
+            assertThat(remote.resolve("refs/heads/main")).isEqualTo(remoteMain);
+        }
+    }
+
+    @Test
     void failedPushRollsBackTheLocalRelease() throws Exception {
         addOrigin(tmp.resolve("no-such-remote.git").toUri().toString());
         repo.change("services/receiver/src/Main.java", "feat(receiver): never pushed");
