@@ -21,7 +21,7 @@ final class EventSender {
 
     private final SqsClient sqs;
     private final String queueUrl;
-    private final ContractValidator validator = new ContractValidator();
+    private static final ContractValidator VALIDATOR = new ContractValidator();
 
     EventSender(SqsClient sqs, String queueUrl) {
         this.sqs = sqs;
@@ -29,7 +29,7 @@ final class EventSender {
     }
 
     /** Validates {@code event} against its contract; a violation is a {@link ExitCode#VERIFICATION_FAILED}. */
-    void validate(JsonNode event) {
+    static void validate(JsonNode event) {
         String type = event.path("eventType").asText("");
         Contract contract = switch (type) {
             case "query" -> Contract.QUERY_EVENT;
@@ -37,7 +37,7 @@ final class EventSender {
             default -> throw new CvaException(ExitCode.VERIFICATION_FAILED,
                     "eventType must be \"query\" or \"response\", not \"" + type + "\"", null);
         };
-        List<Violation> violations = validator.validate(contract, event);
+        List<Violation> violations = VALIDATOR.validate(contract, event);
         if (!violations.isEmpty()) {
             throw new CvaException(ExitCode.VERIFICATION_FAILED, "the " + type + " event breaks its contract: "
                     + violations.stream().map(Violation::toString).collect(Collectors.joining("; ")),

@@ -41,6 +41,7 @@ final class EventsSendCommand implements Callable<Integer> {
     public Integer call() {
         LocalCommand.requireLocal(ctx);
         JsonNode event = data != null ? fromData() : fromFlags();
+        EventSender.validate(event);
         try (LocalClients clients = new LocalClients(LocalState.require(ctx))) {
             EventSender.Sent sent = clients.sender().send(event);
             if (ctx.globals().json()) {

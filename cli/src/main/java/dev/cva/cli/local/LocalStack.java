@@ -108,6 +108,11 @@ public final class LocalStack implements AutoCloseable {
         for (String f : FUNCTIONS) {
             jars.put(f, rt.lambdaJar(f, config.service(f).module(), env.env()));
         }
+        // Run private copies: a rebuild of a service while the stack runs must not pull classes from under it.
+        receiverJar = snapshot(receiverJar, work.resolve("jars/receiver.jar"));
+        for (var e : jars.entrySet()) {
+            e.setValue(snapshot(e.getValue(), work.resolve("jars/" + e.getKey() + "-lambda.jar")));
+        }
         Path firestoreJar = new FirestoreEmulator(env.env(), env.home()).locate();
         progress.accept("check");
 
@@ -222,6 +227,16 @@ public final class LocalStack implements AutoCloseable {
         state = new LocalState(ProcessHandle.current().pid(), env.clock().millis(), true, parts, resources);
         state.write(env.projectRoot());
         progress.accept("state");
+    }
+
+    private static Path snapshot(Path jar, Path copy) {
+        try {
+            java.nio.file.Files.createDirectories(copy.getParent());
+            java.nio.file.Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return copy;
+        } catch (IOException e) {
+            throw new CvaException(ExitCode.FAILURE, "cannot copy " + jar + ": " + e.getMessage(), null, e);
+        }
     }
 
     private void thread(String name, Runnable r, Runnable stop) {

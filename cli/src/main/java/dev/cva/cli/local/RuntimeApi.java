@@ -54,6 +54,19 @@ final class RuntimeApi implements AutoCloseable {
         server.start();
     }
 
+    /** An error document shortened for a log line: its type and message, without the stack trace. */
+    static String brief(String body) {
+        try {
+            var n = dev.cva.cli.CvaContext.json().readTree(body);
+            if (n.has("errorMessage")) {
+                return n.path("errorType").asText("error") + ": " + n.path("errorMessage").asText();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // not JSON: shorten as text
+        }
+        return body.length() <= 300 ? body : body.substring(0, 300) + "…";
+    }
+
     int port() {
         return server.getAddress().getPort();
     }

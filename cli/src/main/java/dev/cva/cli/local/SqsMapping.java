@@ -69,7 +69,7 @@ final class SqsMapping implements Runnable {
         invocations.incrementAndGet();
         RuntimeApi.Result r = function.invoke(event(batch));
         if (r.error()) {
-            log.accept(function.name() + " failed a batch of " + batch.size() + ": " + r.body());
+            log.accept(function.name() + " failed a batch of " + batch.size() + ": " + RuntimeApi.brief(r.body()));
             return;
         }
         Set<String> failed = new HashSet<>();
@@ -77,7 +77,7 @@ final class SqsMapping implements Runnable {
             JsonNode failures = JSON.readTree(r.body()).path("batchItemFailures");
             failures.forEach(f -> failed.add(f.path("itemIdentifier").asText()));
         } catch (Exception e) {
-            log.accept(function.name() + " answered an unreadable batch response: " + r.body());
+            log.accept(function.name() + " answered an unreadable batch response: " + RuntimeApi.brief(r.body()));
             return;
         }
         List<DeleteMessageBatchRequestEntry> done = batch.stream().filter(m -> !failed.contains(m.messageId()))

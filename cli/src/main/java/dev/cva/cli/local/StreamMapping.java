@@ -131,7 +131,7 @@ final class StreamMapping implements Runnable {
         for (int attempt = 1; attempt <= TRIES && running && !remaining.isEmpty(); attempt++) {
             RuntimeApi.Result r = function.invoke(event(remaining));
             if (r.error()) {
-                log.accept(function.name() + " failed a stream batch (try " + attempt + "/" + TRIES + "): " + r.body());
+                log.accept(function.name() + " failed a stream batch (try " + attempt + "/" + TRIES + "): " + RuntimeApi.brief(r.body()));
                 continue;
             }
             String firstFailed = firstFailure(r.body(), remaining);

@@ -62,7 +62,7 @@ final class WeeklySchedule implements Runnable {
                 return;
             }
             RuntimeApi.Result r = function.invoke(event(at));
-            log.accept("schedule " + EXPRESSION + ": reporter " + (r.error() ? "failed: " + r.body() : "ran"));
+            log.accept("schedule " + EXPRESSION + ": reporter " + (r.error() ? "failed: " + RuntimeApi.brief(r.body()) : "ran"));
         }
     }
 }
