@@ -87,6 +87,13 @@ class SendCommandTest {
     }
 
     @Test
+    void webhookAloneShowsItsSubcommands() {
+        CliHarness.Result r = cli().run("webhook");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertThat(r.err()).contains("send", "sign", "verify", "load");
+    }
+
+    @Test
     void unknownEventsListTheKnownOnes() {
         CliHarness.Result r = cli().run("webhook", "send", "--url", stub.url(), "--event", "nope");
         assertEquals(2, r.exitCode(), r.toString());
@@ -171,6 +178,12 @@ class SendCommandTest {
                 .run("webhook", "load", "--url", stub.url(), "--rate", "20", "--duration", "200ms");
         assertEquals(1, unsigned.exitCode(), unsigned.toString());
         assertThat(unsigned.out()).contains("401=4");
+        try (StubReceiver flaky = StubReceiver.start(secret, false, 4)) {
+            CliHarness.Result partial = cli().run("webhook", "load", "--url", flaky.url(), "--rate", "20", "--duration", "1s",
+                    "--concurrency", "2");
+            assertEquals(3, partial.exitCode(), partial.toString());
+            assertThat(partial.out()).contains("200=15", "503=5");
+        }
         CliHarness.Result tooFast = cli().run("webhook", "load", "--url", stub.url(), "--rate", "1000000", "--duration", "1s");
         assertEquals(2, tooFast.exitCode(), tooFast.toString());
         CliHarness.Result remote = cli().run("webhook", "load", "--url", "https://example.com/", "--rate", "100", "--duration", "1s");

@@ -31,10 +31,17 @@ final class StubReceiver implements AutoCloseable {
     private final ExecutorService pool = Executors.newFixedThreadPool(8);
     private final WebhookVerifier verifier;
     private final boolean lenient;
+    private final int failEvery;
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     final AtomicInteger requests = new AtomicInteger();
 
-    private StubReceiver(WebhookSecret secret, boolean lenient) throws IOException {
+    static {
+        // The JDK server writes headers and body separately; without TCP_NODELAY, delayed ACKs add ~40 ms stalls.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    private StubReceiver(WebhookSecret secret, boolean lenient, int failEvery) throws IOException {
+        this.failEvery = failEvery;
         this.verifier = new WebhookVerifier(List.of(secret), true, Clock.systemUTC());
         this.lenient = lenient;
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
@@ -48,8 +55,13 @@ final class StubReceiver implements AutoCloseable {
     }
 
     static StubReceiver start(WebhookSecret secret, boolean lenient) {
+        return start(secret, lenient, 0);
+    }
+
+    /** {@code failEvery} > 0: every failEvery-th request is answered 503, as a store outage would. */
+    static StubReceiver start(WebhookSecret secret, boolean lenient, int failEvery) {
         try {
-            return new StubReceiver(secret, lenient);
+            return new StubReceiver(secret, lenient, failEvery);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -60,8 +72,12 @@ final class StubReceiver implements AutoCloseable {
     }
 
     private void handle(HttpExchange x) throws IOException {
-        requests.incrementAndGet();
+        int n = requests.incrementAndGet();
         byte[] body = x.getRequestBody().readAllBytes();
+        if (failEvery > 0 && n % failEvery == 0) {
+            answer(x, 503, "{\"error\":\"store_unavailable\"}");
+            return;
+        }
         if (lenient) {
             answer(x, 200, "{\"status\":\"stored\"}");
             return;
