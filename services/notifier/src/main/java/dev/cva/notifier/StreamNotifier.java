@@ -58,7 +58,8 @@ public final class StreamNotifier {
                 ignored++;
                 continue;
             }
-            if (remainingMillis.getAsLong() < worstCaseDelivery.toMillis()) {
+            // always attempt at least one record per invocation, so a short Lambda timeout still makes progress
+            if (delivered + deadLettered > 0 && remainingMillis.getAsLong() < worstCaseDelivery.toMillis()) {
                 log.warn("invocation time running out; the stream will retry from here", "sequenceNumber", seq);
                 return new Outcome(seq, delivered, deadLettered, ignored);
             }

@@ -336,4 +336,36 @@ class NotifierHandlerTest {
         assertThat(receiver.received()).as("processing stops at the record the stream will retry").hasSize(1);
         assertThat(logBytes.toString(StandardCharsets.UTF_8)).contains("dead-letter queue unavailable");
     }
+
+    @Test
+    void aRecordThatBreaksTheContractIsDeadLetteredWithoutBeingSent() {
+        ObjectNode bad = record("full").put("matchType", "maybe");
+        DynamodbEvent event = streamOf(table -> put(table, bad));
+
+        StreamsEventResponse response = handler().handleRequest(event, null);
+
+        assertThat(failures(response)).isEmpty();
+        assertThat(receiver.received()).isEmpty();
+        List<Message> dead = deadLetters();
+        assertThat(dead).hasSize(1);
+        assertThat(attr(dead.get(0), "reason")).isEqualTo("invalid record: [$.data.matchType]");
+        assertThat(attr(dead.get(0), "attempts")).isEqualTo("0");
+    }
+
+    @Test
+    void timeRunningOutLeavesTheRestForTheStreamToRetryButAlwaysMakesProgress() {
+        DynamodbEvent event = streamOf(table -> {
+            put(table, record("full"));
+            put(table, record("anonymous"));
+        });
+        com.amazonaws.services.lambda.runtime.Context almostOutOfTime = (com.amazonaws.services.lambda.runtime.Context)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {com.amazonaws.services.lambda.runtime.Context.class},
+                        (proxy, method, args) -> method.getName().equals("getRemainingTimeInMillis") ? 1000 : null);
+
+        StreamsEventResponse response = handler().handleRequest(event, almostOutOfTime);
+
+        assertThat(receiver.received()).as("the first record is always attempted").hasSize(1);
+        assertThat(failures(response)).containsExactly(event.getRecords().get(1).getDynamodb().getSequenceNumber());
+    }
 }
