@@ -153,11 +153,13 @@ public final class ReleasePlanner {
         ObjectId since = sinceStable ? state.stableSince() : state.since();
         List<Change> changes = git.commitsSince(since, state.unit().paths()::matches).stream().map(this::change).toList();
         List<ContractBreak> breaks = contractBreaks(state);
-        BumpLevel implied = changes.stream().map(Change::level).reduce(BumpLevel.NONE, BumpLevel::max);
+        BumpLevel implied = VersionRules.effective(
+                changes.stream().map(Change::level).reduce(BumpLevel.NONE, BumpLevel::max), state.lastStable());
         if (!breaks.isEmpty()) {
+            // A contract that breaks its readers forces a major even before 1.0.0: readers pin the producer's major.
             implied = BumpLevel.MAJOR;
         }
-        return new Analysis(state, changes, breaks, VersionRules.effective(implied, state.lastStable()));
+        return new Analysis(state, changes, breaks, implied);
     }
 
     private Change change(GitRepository.Commit c) {

@@ -124,7 +124,7 @@ class ContractAndPushTest {
     }
 
     @Test
-    void contractBreakBeforeOneZeroBumpsMinor() throws Exception {
+    void contractBreakForcesAMajorEvenBeforeOneZero() throws Exception {
         repo.close();
         repo = TestRepo.create(tmp.resolve("zero"), "0.3.0");
         repo.tag("processor-v0.3.0");
@@ -133,7 +133,7 @@ class ContractAndPushTest {
         CliHarness.Result r = new CliHarness(tmp).cwd(repo.dir).clock(BumpCommandTest.CLOCK)
                 .run("bump", "auto", "--service", "processor", "--json");
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(JSON.readTree(r.out()).at("/releases/0/to").asText()).isEqualTo("0.4.0");
+        assertThat(JSON.readTree(r.out()).at("/releases/0/to").asText()).isEqualTo("1.0.0");
     }
 
     @Test
