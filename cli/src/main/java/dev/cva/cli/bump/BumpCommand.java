@@ -31,8 +31,8 @@ import picocli.CommandLine.Parameters;
                         + "file named after it); cli owns cli/ and completions/.",
                 "",
                 "Contracts: a schema change since the producer's last tag that breaks readers (property "
-                        + "removed, type changed, new required field, enum value removed) counts as a breaking "
-                        + "change of its producer: query-event, response-event, analytics-record -> processor "
+                        + "removed, type changed, new required field, enum value removed) forces a major release of "
+                        + "its producer, even before 1.0.0: query-event, response-event, analytics-record -> processor "
                         + "(the chatbot is external); webhook-body -> notifier, with the schemas it embeds by $ref "
                         + "(analytics-record). Additive changes do not.",
                 "",
