@@ -4,13 +4,14 @@
 # answers 200 at once, which shows what cva itself can drive and its own cost per request. Loopback only, bounded.
 #
 # Usage: bench/webhook-load.sh                    (rates 200 500 1000 req/s, 10 s each)
-#   RATES="200 500" SECONDS_EACH=5 NULL_EXTRA="2000 5000" CONCURRENCY=32 SKIP_BUILD=1 bench/webhook-load.sh
+#   RATES="200 500" SECONDS_EACH=5 WARMUP=2s NULL_EXTRA="2000 5000" CONCURRENCY=32 SKIP_BUILD=1 bench/webhook-load.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 RATES="${RATES:-200 500 1000}"
 NULL_EXTRA="${NULL_EXTRA:-2000 4000}"
 SECONDS_EACH="${SECONDS_EACH:-10}"
+WARMUP="${WARMUP:-3s}"
 CONCURRENCY="${CONCURRENCY:-32}"
 say() { echo "bench: $*" >&2; }
 
@@ -83,16 +84,14 @@ wait_for "$work/null.log" "null server ready" 60
 load() { # load NAME URL RATE
   local out="$work/$1-$3.json" code=0
   CVA_WEBHOOK_SECRET="$secret" java -jar "$cva_jar" webhook load --url "$2" --rate "$3" --duration "${SECONDS_EACH}s" \
-    --concurrency "$CONCURRENCY" --json >"$out" 2>"$work/$1-$3.err" || code=$?
+    --warmup "$WARMUP" --concurrency "$CONCURRENCY" --json >"$out" 2>"$work/$1-$3.err" || code=$?
   jq -r --arg name "$1" --arg code "$code" '[$name, .targetRate, .achievedRate, .completed,
       (.statuses | to_entries | map("\(.key)=\(.value)") | join(",")),
       .latencyMs.p50, .latencyMs.p90, .latencyMs.p99, .latencyMs.max, .serviceTimeMs.p99, .maxScheduleLagMs,
       .prepareMicrosPerRequest, $code] | @tsv' "$out"
 }
-warmup() { CVA_WEBHOOK_SECRET="$secret" java -jar "$cva_jar" webhook load --url "$1" --rate 200 --duration 3s --json >/dev/null 2>&1 || true; }
 
-say "cores: $(nproc); ${SECONDS_EACH}s per rate; concurrency $CONCURRENCY; warming up the receiver"
-warmup "http://127.0.0.1:$receiver_port/"
+say "cores: $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg); ${SECONDS_EACH}s per rate after a $WARMUP warm-up in the same JVM; concurrency $CONCURRENCY"
 {
   printf 'target\trate\tachieved\tdone\tstatuses\tp50ms\tp90ms\tp99ms\tmaxms\tsvc_p99ms\tlag_maxms\tprep_us\texit\n'
   for r in $RATES; do load receiver "http://127.0.0.1:$receiver_port/" "$r"; done

@@ -36,6 +36,10 @@ public final class LoadCommand implements Callable<Integer> {
             description = "Most requests in flight (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
+    @Option(names = "--warmup", paramLabel = "D", defaultValue = "0s", converter = DurationConverter.class,
+            description = "Send at the same rate for D first and leave it out of the figures (default: ${DEFAULT-VALUE}).")
+    Duration warmup;
+
     @Option(names = "--event", paramLabel = "NAME", defaultValue = Payloads.DEFAULT_EVENT,
             completionCandidates = BodyOptions.EventNames.class,
             description = "The contract example each unique payload is made from (default: ${DEFAULT-VALUE}).")
@@ -59,7 +63,7 @@ public final class LoadCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         LoadGenerator.Plan plan;
         try {
-            plan = new LoadGenerator.Plan(rate, duration, concurrency);
+            plan = new LoadGenerator.Plan(rate, duration, concurrency, warmup);
         } catch (IllegalArgumentException e) {
             throw CvaException.usage(e.getMessage(), null);
         }
@@ -84,7 +88,8 @@ public final class LoadCommand implements Callable<Integer> {
         };
         boolean showProgress = ctx.terminal() && !ctx.globals().json();
         ctx.info("load: " + fmt(rate) + " req/s for " + fmt(duration.toMillis() / 1000.0) + " s (" + plan.total()
-                + " requests, at most " + concurrency + " in flight) to " + target);
+                + " requests" + (plan.warmupTotal() > 0 ? " after " + plan.warmupTotal() + " to warm up" : "")
+                + ", at most " + concurrency + " in flight) to " + target);
         LoadReport report = new LoadGenerator(LoadGenerator.Ticker.system()).run(plan, requests,
                 showProgress ? this::progress : null, Duration.ofSeconds(1));
         if (showProgress) {

@@ -64,8 +64,19 @@ public final class LoadGenerator {
         void update(long completed, long total, long failed, double elapsedSeconds);
     }
 
-    public record Plan(double rate, Duration duration, int concurrency) {
+    /**
+     * @param warmup sent at the same rate before {@code duration} but left out of the report: the JIT, class loading
+     *               and connection set-up of a fresh JVM would otherwise dominate the tail of a short run
+     */
+    public record Plan(double rate, Duration duration, int concurrency, Duration warmup) {
+        public Plan(double rate, Duration duration, int concurrency) {
+            this(rate, duration, concurrency, Duration.ZERO);
+        }
+
         public Plan {
+            if (warmup.isNegative() || warmup.compareTo(MAX_DURATION) > 0) {
+                throw new IllegalArgumentException("warmup must be between 0 and " + MAX_DURATION.toMinutes() + " minutes");
+            }
             if (!(rate > 0 && rate <= MAX_RATE)) {
                 throw new IllegalArgumentException("rate must be above 0 and at most " + (long) MAX_RATE + " per second");
             }
@@ -77,9 +88,14 @@ public final class LoadGenerator {
             }
         }
 
-        /** How many requests the schedule holds: rate × duration, at least one. */
+        /** How many requests are measured: rate × duration, at least one. */
         public long total() {
             return Math.max(1, Math.round(rate * duration.toNanos() / 1e9));
+        }
+
+        /** How many requests are sent first to warm up, and not measured. */
+        public long warmupTotal() {
+            return Math.round(rate * warmup.toNanos() / 1e9);
         }
 
         long dueOffsetNanos(long index) {
@@ -94,7 +110,7 @@ public final class LoadGenerator {
     }
 
     public <R> LoadReport run(Plan plan, Target<R> target, Progress progress, Duration progressEvery) throws InterruptedException {
-        long total = plan.total();
+        long total = plan.warmupTotal() + plan.total();
         AtomicLong next = new AtomicLong();
         AtomicLong completed = new AtomicLong();
         AtomicLong failed = new AtomicLong();
@@ -121,7 +137,7 @@ public final class LoadGenerator {
             workers.forEach(w -> w.thread.interrupt());
             throw e;
         }
-        return report(plan, start, workers);
+        return report(plan, start + plan.dueOffsetNanos(plan.warmupTotal()), workers);
     }
 
     private LoadReport report(Plan plan, long start, List<? extends Worker<?>> workers) {
@@ -193,6 +209,7 @@ public final class LoadGenerator {
         public void run() {
             try {
                 long i;
+                long warmup = plan.warmupTotal();
                 while (!stop.get() && (i = next.getAndIncrement()) < total) {
                     long due = start + plan.dueOffsetNanos(i);
                     long p0 = ticker.nanoTime();
@@ -216,6 +233,10 @@ public final class LoadGenerator {
                         }
                     }
                     long end = ticker.nanoTime();
+                    if (i < warmup) {
+                        completed.incrementAndGet();
+                        continue;
+                    }
                     latency.recordValue(clamp((end - due) / 1000));
                     service.recordValue(clamp((end - sent) / 1000));
                     maxLag = Math.max(maxLag, sent - due);

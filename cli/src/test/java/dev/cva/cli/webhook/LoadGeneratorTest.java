@@ -91,6 +91,31 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void warmupRequestsAreSentButNotMeasured() throws Exception {
+        FakeTicker ticker = new FakeTicker();
+        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        LoadGenerator.Target<Long> target = new LoadGenerator.Target<>() {
+            @Override
+            public Long prepare(long index) {
+                return index;
+            }
+
+            @Override
+            public int send(Long index) {
+                sent.incrementAndGet();
+                ticker.advance(index < 5 ? 500 : 10); // a cold start: the first half second is slow
+                return 200;
+            }
+        };
+        LoadReport r = new LoadGenerator(ticker).run(new LoadGenerator.Plan(10, Duration.ofSeconds(1), 1, Duration.ofSeconds(5)),
+                target, null, Duration.ofMillis(50));
+        assertThat(sent.get()).isEqualTo(60);
+        assertThat(r.completed()).isEqualTo(10);
+        assertThat(r.latencyMs().max()).isCloseTo(10, within(0.1));
+        assertThat(r.achievedRate()).isCloseTo(10.9, within(0.1)); // 10 done in 0.91 s after the warm-up
+    }
+
+    @Test
     void plansAreBounded() {
         assertThatThrownBy(() -> new LoadGenerator.Plan(0, Duration.ofSeconds(1), 1)).hasMessageContaining("rate");
         assertThatThrownBy(() -> new LoadGenerator.Plan(1e6, Duration.ofSeconds(1), 1)).hasMessageContaining("rate");
