@@ -22,7 +22,7 @@ final class Demo {
     /** The summary {@code cva local demo --json} prints. {@code ok}: no valid record was lost. */
     record Summary(boolean ok, int conversations, int earlyResponses, int duplicates, int poison, int eventsSent,
                    int validRecordsExpected, long dynamoRecords, long firestoreRecords, long dlqMessages,
-                   long webhookDlqMessages, String reportWeek, String report, Latency latency, double sendSeconds,
+                   long webhookDlqMessages, String reportWeek, String reportStatus, String report, Latency latency, double sendSeconds,
                    double endToEndSeconds, double eventsPerSecond, List<String> problems) {}
 
     private final LocalClients clients;
@@ -74,10 +74,12 @@ final class Demo {
         }
         String week = WeeklySchedule.isoWeek(clock.instant());
         String report = null;
+        String reportStatus = null;
         try {
-            clients.invoke("reporter", "{\"week\":\"" + week + "\"}");
-            report = reportLocation();
-        } catch (RuntimeException e) {
+            var answer = dev.cva.cli.CvaContext.json().readTree(clients.invoke("reporter", "{\"week\":\"" + week + "\"}"));
+            reportStatus = answer.path("status").asText(null);
+            report = reportLocation(answer.path("messageId").asText(""));
+        } catch (RuntimeException | java.io.IOException e) {
             problems.add("the weekly report failed: " + e.getMessage());
         }
         List<Long> latencies = received.entrySet().stream()
@@ -86,22 +88,36 @@ final class Demo {
         double e2e = Math.max(0.001, (lastReceived - sent.startedAt()) / 1000.0);
         boolean ok = received.size() == expected.size() && inDynamo.size() == expected.size();
         return new Summary(ok, plan.conversations(), plan.early(), plan.duplicates(), plan.poison(), sent.eventsSent(),
-                expected.size(), inDynamo.size(), received.size(), dlq, webhookDlq, week, report,
+                expected.size(), inDynamo.size(), received.size(), dlq, webhookDlq, week, reportStatus, report,
                 new Latency(percentile(latencies, 50), percentile(latencies, 95),
                         latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1)),
                 sendSeconds, e2e, Math.round(sent.eventsSent() / e2e * 10) / 10.0, problems);
     }
 
-    private String reportLocation() {
+    /** The outbox file of mail {@code messageId} (else the newest), or the SES stand-in's {@code /store}. */
+    private String reportLocation(String messageId) {
         String outbox = clients.state().resource("outbox");
         if (outbox != null) {
             try (Stream<Path> files = Files.list(Path.of(outbox))) {
-                return files.max(java.util.Comparator.naturalOrder()).map(Path::toString).orElse(outbox);
+                List<Path> all = files.filter(f -> !f.toString().endsWith(".json")).sorted().toList();
+                return all.stream().filter(f -> !messageId.isEmpty() && f.getFileName().toString().contains(messageId))
+                        .findFirst().or(() -> all.isEmpty() ? java.util.Optional.empty()
+                                : java.util.Optional.of(all.get(all.size() - 1)))
+                        .map(Path::toString).orElse(outbox);
             } catch (java.io.IOException e) {
                 return outbox;
             }
         }
-        return clients.state().url("ses") + "/store";
+        String store = clients.state().url("ses") + "/store";
+        try {
+            Path reports = Path.of(clients.state().resource("logs")).resolveSibling("reports");
+            Files.createDirectories(reports);
+            Path file = reports.resolve("ses-store-" + clock.millis() + ".json");
+            Files.writeString(file, clients.get(store));
+            return file.toString();
+        } catch (java.io.IOException | RuntimeException e) {
+            return store;
+        }
     }
 
     static long percentile(List<Long> sorted, int p) {

@@ -89,6 +89,23 @@ final class LocalClients implements AutoCloseable {
         }
     }
 
+    /** GET {@code url} and its body (the SES stand-in's {@code /store}). */
+    String get(String url) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new CvaException(ExitCode.FAILURE, "GET " + url + " answered " + r.statusCode(), null);
+            }
+            return r.body();
+        } catch (IOException e) {
+            throw new CvaException(ExitCode.FAILURE, "GET " + url + ": " + e.getMessage(), null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CvaException(ExitCode.INTERRUPTED, "interrupted", null, e);
+        }
+    }
+
     @Override
     public void close() {
         sqs.close();

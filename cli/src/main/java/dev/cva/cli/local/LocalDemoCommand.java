@@ -94,7 +94,7 @@ final class LocalDemoCommand implements Callable<Integer> {
         t.row("records in Firestore", s.firestoreRecords() + " / " + s.validRecordsExpected());
         t.row("messages in the FIFO DLQ", s.dlqMessages());
         t.row("messages in the webhook DLQ", s.webhookDlqMessages());
-        t.row("weekly report " + s.reportWeek(), s.report());
+        t.row("weekly report " + s.reportWeek() + (s.reportStatus() == null ? "" : " (" + s.reportStatus() + ")"), s.report());
         t.row("latency event -> Firestore p50 / p95 / max", s.latency().p50Ms() + " / " + s.latency().p95Ms() + " / "
                 + s.latency().maxMs() + " ms");
         t.row("throughput end to end", s.eventsPerSecond() + " events/s over " + s.endToEndSeconds() + " s");

@@ -44,13 +44,15 @@ final class SesOutbox implements AutoCloseable {
             byte[] body = ex.getRequestBody().readAllBytes();
             if (ex.getRequestMethod().equals("POST") && path.equals("/v2/email/outbound-emails")) {
                 String id = UUID.randomUUID().toString();
-                Path file = outbox.resolve(String.format("%04d-%s.json", count.incrementAndGet(), id));
+                count.incrementAndGet();
+                Path file = outbox.resolve(System.currentTimeMillis() + "-" + id + ".json");
                 Files.write(file, body);
+                readable(file, body);
                 send(ex, 200, "{\"MessageId\":\"" + id + "\"}");
             } else if (ex.getRequestMethod().equals("GET") && path.equals("/store")) {
                 StringBuilder sb = new StringBuilder("{\"emails\":[");
                 try (var files = Files.list(outbox)) {
-                    files.sorted().forEach(f -> {
+                    files.filter(f -> f.toString().endsWith(".json")).sorted().forEach(f -> {
                         try {
                             sb.append(sb.charAt(sb.length() - 1) == '[' ? "" : ",").append(Files.readString(f));
                         } catch (IOException ignored) {
@@ -64,6 +66,23 @@ final class SesOutbox implements AutoCloseable {
             } else {
                 send(ex, 404, "{\"message\":\"the local SES outbox implements SendEmail only\"}");
             }
+        }
+    }
+
+    /** Next to the request, the mail as a human opens it: {@code .html} (or {@code .txt}) of a simple message. */
+    private static void readable(Path request, byte[] body) {
+        try {
+            var simple = dev.cva.cli.CvaContext.json().readTree(body).path("Content").path("Simple");
+            String html = simple.path("Body").path("Html").path("Data").asText(null);
+            String text = simple.path("Body").path("Text").path("Data").asText(null);
+            String stem = request.getFileName().toString().replaceAll("\\.json$", "");
+            if (html != null) {
+                Files.writeString(request.resolveSibling(stem + ".html"), html);
+            } else if (text != null) {
+                Files.writeString(request.resolveSibling(stem + ".txt"), text);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the request itself is stored; a readable copy is a convenience
         }
     }
 
