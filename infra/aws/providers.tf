@@ -9,7 +9,3 @@ provider "aws" {
     }
   }
 }
-
-data "aws_caller_identity" "current" {}
-
-data "aws_partition" "current" {}
