@@ -88,13 +88,13 @@ load() { # load NAME URL RATE
   jq -r --arg name "$1" --arg code "$code" '[$name, .targetRate, .achievedRate, .completed,
       (.statuses | to_entries | map("\(.key)=\(.value)") | join(",")),
       .latencyMs.p50, .latencyMs.p90, .latencyMs.p99, .latencyMs.max, .serviceTimeMs.p99, .maxScheduleLagMs,
-      .prepareMicrosPerRequest, $code] | @tsv' "$out"
+      .prepareCpuMicrosPerRequest, .prepareMicrosPerRequest, $code] | @tsv' "$out"
 }
 
 say "cores: $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg); ${SECONDS_EACH}s per rate after a $WARMUP warm-up in the same JVM; concurrency $CONCURRENCY"
 {
-  printf 'target\trate\tachieved\tdone\tstatuses\tp50ms\tp90ms\tp99ms\tmaxms\tsvc_p99ms\tlag_maxms\tprep_us\texit\n'
+  printf 'target\trate\tachieved\tdone\tstatuses\tp50ms\tp90ms\tp99ms\tmaxms\tsvc_p99ms\tlag_maxms\tprep_cpu_us\tprep_wall_us\texit\n'
   for r in $RATES; do load receiver "http://127.0.0.1:$receiver_port/" "$r"; done
   for r in $RATES $NULL_EXTRA; do load null "http://127.0.0.1:$null_port/" "$r"; done
 } | column -t -s $'\t'
-say "latency: from each request's due time (coordinated-omission aware); svc: from the actual send; prep: cva's own cost per request (build + sign)"
+say "latency: from each request's due time (coordinated-omission aware); svc: from the actual send; prep: cva's own cost per request to build and sign a unique payload, in CPU and wall time"

@@ -121,7 +121,8 @@ public final class LoadCommand implements Callable<Integer> {
         out.println("latency     " + latency(r.latencyMs()) + "  (ms, from each request's due time)");
         out.println("service     " + latency(r.serviceTimeMs()) + "  (ms, from the actual send)");
         out.println("lag         max " + fmt(r.maxScheduleLagMs()) + " ms behind schedule");
-        out.println("overhead    " + fmt(r.prepareMicrosPerRequest()) + " µs per request to build and sign");
+        out.println("overhead    " + fmt(r.prepareCpuMicrosPerRequest()) + " µs CPU (" + fmt(r.prepareMicrosPerRequest())
+                + " µs wall) per request to build and sign");
         out.flush();
         if (r.firstError() != null) {
             ctx.warn("first transport error: " + r.firstError());

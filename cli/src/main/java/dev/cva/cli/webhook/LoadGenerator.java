@@ -1,5 +1,7 @@
 package dev.cva.cli.webhook;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,9 +106,13 @@ public final class LoadGenerator {
     }
 
     private final Ticker ticker;
+    private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    private final boolean cpuClock;
 
+    /** @param ticker the time the schedule and the latencies use; the generator's own CPU cost is measured besides */
     public LoadGenerator(Ticker ticker) {
         this.ticker = ticker;
+        this.cpuClock = threads.isCurrentThreadCpuTimeSupported();
     }
 
     public <R> LoadReport run(Plan plan, Target<R> target, Progress progress, Duration progressEvery) throws InterruptedException {
@@ -144,7 +150,7 @@ public final class LoadGenerator {
         Histogram latency = new Histogram(HIGHEST_MICROS, 3);
         Histogram service = new Histogram(HIGHEST_MICROS, 3);
         Map<String, Long> statuses = new TreeMap<>();
-        long lastEnd = start, maxLag = 0, prepareNanos = 0, prepared = 0, ok = 0, count = 0;
+        long lastEnd = start, maxLag = 0, prepareNanos = 0, prepareCpuNanos = 0, prepared = 0, ok = 0, count = 0;
         String firstError = null;
         for (Worker<?> w : workers) {
             latency.add(w.latency);
@@ -153,6 +159,7 @@ public final class LoadGenerator {
             lastEnd = Math.max(lastEnd, w.lastEnd);
             maxLag = Math.max(maxLag, w.maxLag);
             prepareNanos += w.prepareNanos;
+            prepareCpuNanos += w.prepareCpuNanos;
             prepared += w.prepared;
             ok += w.ok;
             count += w.count;
@@ -162,7 +169,8 @@ public final class LoadGenerator {
         return new LoadReport(plan.rate(), plan.duration().toMillis() / 1000.0, plan.concurrency(), plan.total(), count,
                 round(count / elapsed, 1), round(elapsed, 3), statuses, ok, count - ok,
                 LoadReport.Latency.of(latency), LoadReport.Latency.of(service), round(maxLag / 1e6, 2),
-                prepared == 0 ? 0 : round(prepareNanos / 1e3 / prepared, 1), firstError);
+                prepared == 0 ? 0 : round(prepareNanos / 1e3 / prepared, 1),
+                prepared == 0 || !cpuClock ? 0 : round(prepareCpuNanos / 1e3 / prepared, 1), firstError);
     }
 
     static double round(double v, int digits) {
@@ -187,6 +195,7 @@ public final class LoadGenerator {
         long lastEnd;
         long maxLag;
         long prepareNanos;
+        long prepareCpuNanos;
         long prepared;
         long ok;
         long count;
@@ -213,8 +222,10 @@ public final class LoadGenerator {
                 while (!stop.get() && (i = next.getAndIncrement()) < total) {
                     long due = start + plan.dueOffsetNanos(i);
                     long p0 = ticker.nanoTime();
+                    long c0 = cpuClock ? threads.getCurrentThreadCpuTime() : 0;
                     R request = target.prepare(i);
                     prepareNanos += ticker.nanoTime() - p0;
+                    prepareCpuNanos += cpuClock ? threads.getCurrentThreadCpuTime() - c0 : 0;
                     prepared++;
                     ticker.sleepUntil(due);
                     long sent = ticker.nanoTime();
