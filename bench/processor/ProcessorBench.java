@@ -30,7 +30,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * handler in batches of 10, as Lambda's event source mapping drives it -> DynamoDB Local over HTTP.
  * DynamoDB calls are counted per operation by an SDK ExecutionInterceptor (HTTP attempts counted separately).
  *
- * Usage: java -cp CLASSPATH bench/processor/ProcessorBench.java [pairs=2000] [pollers=1]
+ * Usage: java -cp CLASSPATH bench/processor/ProcessorBench.java [pairs=2000] [pollers=1] [responseFirstPercent=50]
  */
 public class ProcessorBench {
     static final Map<String, LongAdder> CALLS = new ConcurrentHashMap<>();
@@ -39,6 +39,7 @@ public class ProcessorBench {
     public static void main(String[] args) throws Exception {
         int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         int pollers = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        int responseFirstPercent = args.length > 2 ? Integer.parseInt(args[2]) : 50;
         ExecutionInterceptor counter = new ExecutionInterceptor() {
             @Override
             public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
@@ -58,7 +59,7 @@ public class ProcessorBench {
             var sqs = localSqs.client();
             String queueUrl = LocalSqs.createFifoWithDlq(sqs, "bench", 3, 30)[0];
 
-            // enqueue: each pair in its own message group (requestId), half of them response-first
+            // enqueue: each pair in its own message group (requestId); responseFirstPercent of them response-first
             Random random = new Random(2026);
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
             long t0 = System.currentTimeMillis();
@@ -68,7 +69,7 @@ public class ProcessorBench {
                         .messageBody(Bodies.query(r, t0 + i).toString());
                 var s = SendMessageBatchRequestEntry.builder().messageGroupId(r).messageDeduplicationId(r + "-response")
                         .messageBody(Bodies.response(r, t0 + i + 1500).toString());
-                if (random.nextBoolean()) {
+                if (random.nextInt(100) >= responseFirstPercent) {
                     entries.add(q.id("q" + i).build());
                     entries.add(s.id("s" + i).build());
                 } else {
@@ -113,7 +114,8 @@ public class ProcessorBench {
             Map<String, Long> byOp = new TreeMap<>();
             CALLS.forEach((k, v) -> byOp.put(k, v.sum()));
 
-            System.out.printf("pairs=%d events=%d pollers=%d cores=%d%n", pairs, events, pollers, Runtime.getRuntime().availableProcessors());
+            System.out.printf("pairs=%d events=%d pollers=%d responseFirst=%d%% cores=%d%n", pairs, events, pollers,
+                    responseFirstPercent, Runtime.getRuntime().availableProcessors());
             System.out.printf("enqueue: %.2f s (%.0f msg/s)%n", enqueueSeconds, events / enqueueSeconds);
             System.out.printf("drain:   %.2f s, %d handler invocations (avg batch %.1f), %d reported failures%n",
                     seconds, invocations, (double) events / Math.max(1, invocations), failures);

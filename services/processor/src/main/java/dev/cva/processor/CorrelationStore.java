@@ -26,11 +26,14 @@ public interface CorrelationStore {
     /** @return the interim row, or {@code null} when none is parked (strongly consistent read) */
     Interim findInterim(String requestId);
 
+    /** The outcome of {@link #park}; on {@code CONFLICT}, {@code current} is the row that blocked it when known. */
+    record ParkResult(Outcome outcome, Interim current) {}
+
     /**
      * Parks {@code event} in the interim row, only if no record exists for its requestId, neither the other half
      * nor this half is parked yet, all in one transaction.
      */
-    Outcome park(ChatEvent event, long ttlEpochSeconds);
+    ParkResult park(ChatEvent event, long ttlEpochSeconds);
 
     /**
      * Writes {@code record} only if none exists, and deletes the interim row only if it still holds the

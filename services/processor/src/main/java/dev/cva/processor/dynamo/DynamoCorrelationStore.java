@@ -15,6 +15,7 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
@@ -23,6 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionConflictExcepti
  * {@link CorrelationStore} on two DynamoDB tables: interim rows (pk {@code requestId}, TTL attribute {@code ttl},
  * halves in {@code queryEvent} / {@code responseEvent}) and analytics records (pk {@code requestId}, plus
  * {@code week} and {@code timestamp} for the {@code week-index} GSI). Each call is one DynamoDB request.
+ * A blocked park returns the row that blocked it (ReturnValuesOnConditionCheckFailure), which saves a read.
  */
 public final class DynamoCorrelationStore implements CorrelationStore {
     static final String PK = "requestId";
@@ -53,7 +55,7 @@ public final class DynamoCorrelationStore implements CorrelationStore {
     }
 
     @Override
-    public Outcome park(ChatEvent event, long ttlEpochSeconds) {
+    public ParkResult park(ChatEvent event, long ttlEpochSeconds) {
         TransactWriteItem noRecordYet = TransactWriteItem.builder().conditionCheck(c -> c
                 .tableName(analyticsTable).key(key(event.requestId()))
                 .conditionExpression("attribute_not_exists(#pk)")
@@ -65,8 +67,27 @@ public final class DynamoCorrelationStore implements CorrelationStore {
                 .expressionAttributeNames(Map.of("#half", halfAttribute(event.type()),
                         "#other", halfAttribute(event.type().other()), "#ttl", TTL))
                 .expressionAttributeValues(Map.of(":json", AttributeValue.fromS(event.json()),
-                        ":ttl", AttributeValue.fromN(Long.toString(ttlEpochSeconds))))).build();
-        return transact(List.of(noRecordYet, parkHalf));
+                        ":ttl", AttributeValue.fromN(Long.toString(ttlEpochSeconds))))
+                // a blocked park returns the row that blocked it, which saves the read in the common case
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).build();
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(noRecordYet, parkHalf));
+            return new ParkResult(Outcome.DONE, null);
+        } catch (TransactionCanceledException e) {
+            Outcome outcome = outcome(e);
+            Interim current = null;
+            if (outcome == Outcome.CONFLICT && e.hasCancellationReasons() && e.cancellationReasons().size() > 1) {
+                Map<String, AttributeValue> old = e.cancellationReasons().get(1).item();
+                if (old != null && !old.isEmpty()) {
+                    current = new Interim(s(old.get(halfAttribute(EventType.QUERY))), s(old.get(halfAttribute(EventType.RESPONSE))));
+                }
+            }
+            return new ParkResult(outcome, current);
+        } catch (TransactionConflictException e) {
+            return new ParkResult(Outcome.CONFLICT, null);
+        } catch (SdkException e) {
+            throw translate("TransactWriteItems", e);
+        }
     }
 
     @Override
@@ -93,21 +114,25 @@ public final class DynamoCorrelationStore implements CorrelationStore {
             dynamo.transactWriteItems(b -> b.transactItems(items));
             return Outcome.DONE;
         } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
-            if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
-                return Outcome.ALREADY_COMPLETED;
-            }
-            boolean retryable = reasons.stream().anyMatch(r ->
-                    "ConditionalCheckFailed".equals(r.code()) || "TransactionConflict".equals(r.code()));
-            if (retryable) {
-                return Outcome.CONFLICT;
-            }
-            throw translate("TransactWriteItems", e);
+            return outcome(e);
         } catch (TransactionConflictException e) {
             return Outcome.CONFLICT;
         } catch (SdkException e) {
             throw translate("TransactWriteItems", e);
         }
+    }
+
+    private static Outcome outcome(TransactionCanceledException e) {
+        List<CancellationReason> reasons = e.hasCancellationReasons() ? e.cancellationReasons() : List.of();
+        if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+            return Outcome.ALREADY_COMPLETED;
+        }
+        boolean retryable = reasons.stream().anyMatch(r ->
+                "ConditionalCheckFailed".equals(r.code()) || "TransactionConflict".equals(r.code()));
+        if (retryable) {
+            return Outcome.CONFLICT;
+        }
+        throw translate("TransactWriteItems", e);
     }
 
     private static <T> T call(String operation, java.util.function.Supplier<T> call) {
