@@ -9,7 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CONVERSATIONS="${1:-500}"
 RATE="${2:-50}"
-CVA=(java -jar cli/target/cva.jar)
+# Run a private copy of the CLI: other builds in this checkout may rewrite cli/target while the bench runs.
+PRIVATE="$(mktemp -d)"
+cp -r cli/target/cva.jar cli/target/lib "$PRIVATE/"
+export CVA_RUNTIMES_DIR="$PWD/cli/target/runtimes"
+CVA=(java -jar "$PRIVATE/cva.jar")
 OUT="bench/results"
 mkdir -p "$OUT"
 export CVA_LOCAL_SES="${CVA_LOCAL_SES:-outbox}"
@@ -18,7 +22,7 @@ if "${CVA[@]}" local status >/dev/null 2>&1; then
   echo "a local stack is already running: stop it first ('cva local down')" >&2
   exit 2
 fi
-trap '"${CVA[@]}" local down >/dev/null 2>&1 || true' EXIT
+trap '"${CVA[@]}" local down >/dev/null 2>&1 || true; rm -rf "$PRIVATE"' EXIT
 
 times=()
 for i in 1 2 3; do

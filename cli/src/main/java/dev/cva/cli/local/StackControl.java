@@ -89,7 +89,7 @@ final class StackControl {
      */
     LocalState detach(List<String> extraArgs, Map<String, String> env, Duration timeout) {
         Path log = projectRoot.resolve(".cva/local/logs/supervisor.log");
-        List<String> command = new ArrayList<>(List.of(Child.java(), "-cp", System.getProperty("java.class.path")));
+        List<String> command = new ArrayList<>(List.of(Child.java(), "-cp", absoluteClassPath()));
         String runtimes = System.getProperty("cva.runtimes.dir");
         if (runtimes != null) {
             command.add("-Dcva.runtimes.dir=" + runtimes);
@@ -114,7 +114,11 @@ final class StackControl {
         return LocalState.read(projectRoot).orElseThrow();
     }
 
-    static String classPathSeparator() {
-        return File.pathSeparator;
+    /** This JVM's class path with every entry absolute: the supervisor runs in another working folder. */
+    static String absoluteClassPath() {
+        Path cwd = Path.of(System.getProperty("user.dir"));
+        return String.join(File.pathSeparator, java.util.Arrays.stream(System.getProperty("java.class.path")
+                .split(File.pathSeparator)).filter(e -> !e.isBlank())
+                .map(e -> cwd.resolve(e).toAbsolutePath().normalize().toString()).toList());
     }
 }
