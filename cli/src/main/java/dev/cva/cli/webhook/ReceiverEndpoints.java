@@ -2,8 +2,10 @@ package dev.cva.cli.webhook;
 
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
+import dev.cva.cli.config.Settings;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -18,11 +20,14 @@ public final class ReceiverEndpoints {
     }
 
     /**
-     * The resolvers cva uses. The local stack's state file (written by {@code cva local up}) plugs in here: put a
-     * resolver that reads it in front of the settings for {@code --env local}.
+     * The order cva uses: {@code --url}, then a {@code CVA_WEBHOOK_URL}/{@code CVA_GCP_RECEIVER_URL} variable, then
+     * (for {@code --env local}) the running local stack's state file, then cva.yaml.
      */
     public static ReceiverEndpoints defaults() {
-        return new ReceiverEndpoints(List.of(new SettingsEndpointResolver()));
+        return new ReceiverEndpoints(List.of(
+                new SettingsEndpointResolver(EnumSet.of(Settings.Source.FLAG, Settings.Source.ENV)),
+                new LocalStateEndpointResolver(),
+                new SettingsEndpointResolver(EnumSet.of(Settings.Source.FILE, Settings.Source.DEFAULT))));
     }
 
     public URI resolve(CvaContext ctx, String flagUrl) {
@@ -35,10 +40,9 @@ public final class ReceiverEndpoints {
                 return url.get();
             }
         }
-        String where = resolvers.stream().map(r -> r.describe(ctx)).collect(Collectors.joining("; or "));
+        String where = resolvers.stream().map(r -> r.describe(ctx)).filter(d -> !d.isBlank()).distinct().collect(Collectors.joining("; or "));
         throw CvaException.usage("no receiver URL for environment '" + ctx.environmentName() + "'",
-                "pass --url, or set " + where + ("local".equals(ctx.environmentName())
-                        ? "; or start the local stack with 'cva local up'" : ""));
+                "pass --url, or set " + where);
     }
 
     static URI parse(String value, String origin) {

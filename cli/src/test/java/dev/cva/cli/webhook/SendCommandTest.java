@@ -64,6 +64,28 @@ class SendCommandTest {
     }
 
     @Test
+    void forTheLocalEnvironmentTheRunningStacksStateFileGivesTheUrl() throws Exception {
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Files.copy(CliHarness.repoRoot().resolve("cva.yaml"), project.resolve("cva.yaml"));
+        Path state = dev.cva.cli.local.LocalState.file(project);
+        Files.createDirectories(state.getParent());
+        dev.cva.cli.local.LocalState running = new dev.cva.cli.local.LocalState(ProcessHandle.current().pid(),
+                System.currentTimeMillis(), true, java.util.Map.of("receiver", new dev.cva.cli.local.LocalState.Part(
+                        "receiver", stub.url(), 0, 0, "stub")), java.util.Map.of());
+        Files.writeString(state, dev.cva.cli.CvaContext.json().writeValueAsString(running));
+        CliHarness.Result r = cli().cwd(project).run("webhook", "send", "--env", "local", "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertThat(JSON.readTree(r.out()).get("url").asText()).isEqualTo(stub.url());
+        // An explicit variable still wins over the state file; prod never reads it.
+        CliHarness.Result explicit = cli().cwd(project).env("CVA_WEBHOOK_URL", "http://127.0.0.1:9/").run("webhook", "send",
+                "--timeout", "1s");
+        assertThat(explicit.err()).contains("127.0.0.1:9");
+        CliHarness.Result prod = cli().cwd(project).run("webhook", "send", "--env", "prod");
+        assertEquals(2, prod.exitCode(), prod.toString());
+        assertThat(prod.err()).contains("no receiver URL for environment 'prod'").doesNotContain("cva local up");
+    }
+
+    @Test
     void aNon2xxAnswerExitsOne() {
         CliHarness.Result r = cli().env("CVA_WEBHOOK_SECRET", WebhookSecret.random().reveal())
                 .run("webhook", "send", "--url", stub.url());
