@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
 
 /** {@code cva webhook load}: a fixed-rate load of unique signed webhooks, with coordinated-omission-aware latencies. */
 @Command(name = "load", sortOptions = false, description = {
-        "POST unique signed webhooks at a fixed rate and report the achieved rate, status counts and latency",
-        "percentiles measured from each request's due time. Bounded: at most 100000 req/s, 10 min, 1024 in flight;",
-        "a target that is not loopback needs --yes. Exits 0 when every answer is 2xx, 3 when some are not."})
+        "POST unique signed webhooks at a fixed rate; report the achieved rate, statuses and latencies.",
+        "Latency counts from each request's due time, so a stalled receiver shows (no coordinated omission).",
+        "Bounded: at most 100000 req/s, 10 min, 1024 in flight; a target off this machine needs --yes.",
+        "Exits 0 when every answer is 2xx, 3 when some are not, 1 when none is."})
 public final class LoadCommand implements Callable<Integer> {
     private final CvaContext ctx;
 
