@@ -36,11 +36,14 @@ public final class HttpWebhookClient implements WebhookClient {
     private final Duration timeout;
     private final RetryPolicy<HttpResponse<Void>> policy;
     private final Clock clock;
+    /** HTTP/2 over TLS (ALPN); plain HTTP/1.1 otherwise, rather than an h2c upgrade some local servers refuse. */
+    private final HttpClient.Version version;
 
     public HttpWebhookClient(HttpClient http, WebhookSigner signer, NotifierConfig config, Clock clock) {
         this.http = http;
         this.signer = signer;
         this.url = config.webhookUrl();
+        this.version = "https".equalsIgnoreCase(url.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
         this.timeout = config.timeout();
         this.clock = clock;
         Duration cap = config.retryAfterCap();
@@ -81,6 +84,7 @@ public final class HttpWebhookClient implements WebhookClient {
             HttpResponse<Void> response = Failsafe.with(policy).get(() -> {
                 attempts.incrementAndGet();
                 HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                        .version(version)
                         .timeout(timeout)
                         .header("Content-Type", "application/json")
                         .header("User-Agent", "cv-analytics-notifier")

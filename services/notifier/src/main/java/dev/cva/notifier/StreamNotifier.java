@@ -54,8 +54,14 @@ public final class StreamNotifier {
         }
         for (DynamodbStreamRecord record : records) {
             String seq = record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
-            if (!"INSERT".equals(record.getEventName()) || record.getDynamodb().getNewImage() == null) {
+            if (!"INSERT".equals(record.getEventName())) {
+                ignored++; // MODIFY and REMOVE do not create records
+                continue;
+            }
+            if (record.getDynamodb() == null || record.getDynamodb().getNewImage() == null) {
                 ignored++;
+                log.error("INSERT without a NEW_IMAGE: the stream must use StreamViewType NEW_IMAGE", "sequenceNumber", seq,
+                        "eventID", record.getEventID());
                 continue;
             }
             // always attempt at least one record per invocation, so a short Lambda timeout still makes progress

@@ -214,6 +214,7 @@ class NotifierHandlerTest {
             assertThat(body.get("data")).isEqualTo(MAPPER.readTree(expected.toString()));
             assertThat(r.header("webhook-id")).isEqualTo("msg_" + expected.get("requestId").asText());
             assertThat(r.header("content-type")).isEqualTo("application/json");
+            assertThat(r.headers()).as("plain HTTP/1.1, no h2c upgrade").doesNotContainKey("upgrade");
             assertThat(r.standard()).isInstanceOfSatisfying(Verification.Verified.class,
                     v -> assertThat(v.scheme()).isEqualTo(Scheme.STANDARD));
             assertThat(r.legacy()).isInstanceOfSatisfying(Verification.Verified.class,
