@@ -30,9 +30,16 @@ done
 emulator_jar="${FIRESTORE_EMULATOR_JAR:-$(gcloud info --format='value(installation.sdk_root)')/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar}"
 [[ -f "$emulator_jar" ]] || { say "no Firestore emulator at $emulator_jar (gcloud components install cloud-firestore-emulator)"; exit 2; }
 
-# 2. Children, each killed by its own pid on exit.
+# 2. Children, each killed by its own pid on exit. They run private copies of the jars, so a rebuild in this
+#    checkout during the run changes nothing.
 pids=()
 work=$(mktemp -d)
+mkdir -p "$work/cli" "$work/jars"
+cp -r "$cva_jar" cli/target/lib "$work/cli/"
+cp "$receiver_jar" "$invoker_jar" "$work/jars/"
+cva_jar="$work/cli/cva.jar"
+receiver_jar="$work/jars/$(basename "$receiver_jar")"
+invoker_jar="$work/jars/$(basename "$invoker_jar")"
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
@@ -92,6 +99,9 @@ load() { # load NAME URL RATE
 }
 
 say "cores: $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg); ${SECONDS_EACH}s per rate after a $WARMUP warm-up in the same JVM; concurrency $CONCURRENCY"
+# The receiver's JIT and Firestore client warm up once, unreported; each run then warms its own JVM for $WARMUP.
+CVA_WEBHOOK_SECRET="$secret" java -jar "$cva_jar" webhook load --url "http://127.0.0.1:$receiver_port/" --rate 300 \
+  --duration 8s --json >/dev/null 2>&1 || true
 {
   printf 'target\trate\tachieved\tdone\tstatuses\tp50ms\tp90ms\tp99ms\tmaxms\tsvc_p99ms\tlag_maxms\tprep_cpu_us\tprep_wall_us\texit\n'
   for r in $RATES; do load receiver "http://127.0.0.1:$receiver_port/" "$r"; done

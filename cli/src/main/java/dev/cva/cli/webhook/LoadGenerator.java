@@ -224,9 +224,11 @@ public final class LoadGenerator {
                     long p0 = ticker.nanoTime();
                     long c0 = cpuClock ? threads.getCurrentThreadCpuTime() : 0;
                     R request = target.prepare(i);
-                    prepareNanos += ticker.nanoTime() - p0;
-                    prepareCpuNanos += cpuClock ? threads.getCurrentThreadCpuTime() - c0 : 0;
-                    prepared++;
+                    if (i >= warmup) {
+                        prepareNanos += ticker.nanoTime() - p0;
+                        prepareCpuNanos += cpuClock ? threads.getCurrentThreadCpuTime() - c0 : 0;
+                        prepared++;
+                    }
                     ticker.sleepUntil(due);
                     long sent = ticker.nanoTime();
                     String key;
