@@ -92,6 +92,8 @@ public final class Cva implements Callable<Integer> {
         cl.setOut(ctx.out());
         cl.setErr(ctx.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // '@file.json' is our syntax for "the bytes of this file" (curl's), not picocli's argument files.
+        cl.setExpandAtFiles(false);
         Map<String, String> codes = new LinkedHashMap<>();
         for (ExitCode c : ExitCode.values()) {
             codes.put(String.format("%3d", c.code()), c.meaning());
