@@ -7,7 +7,6 @@ import dev.cva.cli.ExitCode;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -75,18 +74,7 @@ public final class LoadCommand implements Callable<Integer> {
             throw CvaException.usage("refusing to load " + target.getHost() + ", which is not this machine, without --yes",
                     "a load test can trip rate limits and cost money; pass --yes if you mean it");
         }
-        WebhookClient client = new WebhookClient(timeout);
-        LoadGenerator.Target<SignedRequest> requests = new LoadGenerator.Target<>() {
-            @Override
-            public SignedRequest prepare(long index) {
-                return factory.sign(target, Payloads.fresh(template, ctx.clock().instant(), UUID.randomUUID()));
-            }
-
-            @Override
-            public int send(SignedRequest request) throws Exception {
-                return client.sendForStatus(request);
-            }
-        };
+        LoadGenerator.Target<SignedRequest> requests = new UniqueWebhooks(factory, new WebhookClient(timeout), template, target);
         boolean showProgress = ctx.terminal() && !ctx.globals().json();
         ctx.info("load: " + fmt(rate) + " req/s for " + fmt(duration.toMillis() / 1000.0) + " s (" + plan.total()
                 + " requests" + (plan.warmupTotal() > 0 ? " after " + plan.warmupTotal() + " to warm up" : "")
@@ -103,7 +91,7 @@ public final class LoadCommand implements Callable<Integer> {
     }
 
     private void progress(long completed, long total, long failed, double elapsed) {
-        ctx.err().print("\r\u001b[K" + completed + "/" + total + " done, " + failed + " failed, " + fmt(elapsed) + " s");
+        ctx.err().print("\r\u001b[K" + completed + "/" + total + " done, " + failed + " failed, " + fmt(LoadGenerator.round(elapsed, 1)) + " s");
         ctx.err().flush();
     }
 
@@ -122,8 +110,8 @@ public final class LoadCommand implements Callable<Integer> {
         out.println("latency     " + latency(r.latencyMs()) + "  (ms, from each request's due time)");
         out.println("service     " + latency(r.serviceTimeMs()) + "  (ms, from the actual send)");
         out.println("lag         max " + fmt(r.maxScheduleLagMs()) + " ms behind schedule");
-        out.println("overhead    " + fmt(r.prepareCpuMicrosPerRequest()) + " µs CPU (" + fmt(r.prepareMicrosPerRequest())
-                + " µs wall) per request to build and sign");
+        out.println("overhead    " + fmt(r.prepareCpuMicrosPerRequest()) + " us CPU (" + fmt(r.prepareMicrosPerRequest())
+                + " us wall) per request to build and sign");
         out.flush();
         if (r.firstError() != null) {
             ctx.warn("first transport error: " + r.firstError());

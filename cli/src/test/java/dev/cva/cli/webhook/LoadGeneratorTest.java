@@ -129,20 +129,8 @@ class LoadGeneratorTest {
         WebhookSecret secret = WebhookSecret.random();
         try (StubReceiver stub = StubReceiver.start(secret)) {
             RequestFactory factory = new RequestFactory(secret, SchemeChoice.STANDARD.schemes(), Clock.systemUTC());
-            WebhookClient client = new WebhookClient(Duration.ofSeconds(5));
-            var template = Payloads.template(Payloads.DEFAULT_EVENT);
-            java.net.URI url = java.net.URI.create(stub.url());
-            LoadGenerator.Target<SignedRequest> target = new LoadGenerator.Target<>() {
-                @Override
-                public SignedRequest prepare(long index) {
-                    return factory.sign(url, Payloads.fresh(template, java.time.Instant.now(), java.util.UUID.randomUUID()));
-                }
-
-                @Override
-                public int send(SignedRequest request) throws Exception {
-                    return client.sendForStatus(request);
-                }
-            };
+            UniqueWebhooks target = new UniqueWebhooks(factory, new WebhookClient(Duration.ofSeconds(5)),
+                    Payloads.template(Payloads.DEFAULT_EVENT), java.net.URI.create(stub.url()));
             LoadReport r = new LoadGenerator(LoadGenerator.Ticker.system())
                     .run(new LoadGenerator.Plan(200, Duration.ofSeconds(1), 8), target, null, Duration.ofMillis(200));
             assertThat(r.statuses()).isEqualTo(Map.of("200", 200L));

@@ -52,21 +52,28 @@ class SendCommandTest {
         assertThat(text.out()).startsWith("200 ").contains("ms " + stub.url(), "\"stored\"");
     }
 
+    /** A copy of the project without a local stack's state file (a developer's own stack may be running). */
+    private Path isolatedProject() throws java.io.IOException {
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Files.copy(CliHarness.repoRoot().resolve("cva.yaml"), project.resolve("cva.yaml"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return project;
+    }
+
     @Test
-    void theUrlComesFromTheEnvironmentsSettings() {
+    void theUrlComesFromTheEnvironmentsSettings() throws Exception {
         CliHarness.Result r = cli().env("CVA_WEBHOOK_URL", stub.url()).run("webhook", "send");
         assertEquals(0, r.exitCode(), r.toString());
         CliHarness.Result viaGcp = cli().env("CVA_GCP_RECEIVER_URL", stub.url()).run("webhook", "send");
         assertEquals(0, viaGcp.exitCode(), viaGcp.toString());
-        CliHarness.Result none = cli().run("webhook", "send");
+        CliHarness.Result none = cli().cwd(isolatedProject()).run("webhook", "send");
         assertEquals(2, none.exitCode(), none.toString());
         assertThat(none.err()).contains("no receiver URL", "--url", "CVA_WEBHOOK_URL", "cva local up");
     }
 
     @Test
     void forTheLocalEnvironmentTheRunningStacksStateFileGivesTheUrl() throws Exception {
-        Path project = Files.createDirectories(tmp.resolve("project"));
-        Files.copy(CliHarness.repoRoot().resolve("cva.yaml"), project.resolve("cva.yaml"));
+        Path project = isolatedProject();
         Path state = dev.cva.cli.local.LocalState.file(project);
         Files.createDirectories(state.getParent());
         dev.cva.cli.local.LocalState running = new dev.cva.cli.local.LocalState(ProcessHandle.current().pid(),
