@@ -104,7 +104,10 @@ final class Child {
         stopTree(process.pid());
     }
 
-    /** Stops {@code pid} and all its descendants: politely, then forcibly after 5 s. True when all are gone. */
+    /**
+     * Stops {@code pid} and all its descendants: politely, then forcibly after 5 s. True when all are gone. Never
+     * cut short by an interrupt (it runs in shutdown hooks): the interrupt is restored at the end.
+     */
     static boolean stopTree(long pid) {
         Optional<ProcessHandle> root = ProcessHandle.of(pid);
         if (root.isEmpty()) {
@@ -113,16 +116,26 @@ final class Child {
         List<ProcessHandle> all = new java.util.ArrayList<>(root.get().descendants().toList());
         all.add(root.get());
         all.forEach(ProcessHandle::destroy);
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < deadline && all.stream().anyMatch(ProcessHandle::isAlive)) {
-            sleep(50);
-        }
+        boolean interrupted = awaitGone(all, Duration.ofSeconds(5));
         all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-        deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (System.nanoTime() < deadline && all.stream().anyMatch(ProcessHandle::isAlive)) {
-            sleep(50);
+        interrupted |= awaitGone(all, Duration.ofSeconds(5));
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         return all.stream().noneMatch(ProcessHandle::isAlive);
+    }
+
+    private static boolean awaitGone(List<ProcessHandle> all, Duration timeout) {
+        boolean interrupted = Thread.interrupted();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && all.stream().anyMatch(ProcessHandle::isAlive)) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        return interrupted;
     }
 
     static boolean listening(int port) {

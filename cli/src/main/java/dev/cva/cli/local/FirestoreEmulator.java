@@ -123,7 +123,7 @@ final class FirestoreEmulator {
             }
         } catch (IOException e) {
             throw new CvaException(ExitCode.FAILURE, "the Firestore emulator is not installed and could not be "
-                    + "downloaded (" + e.getMessage() + ")", INSTALL_HINT, e);
+                    + "downloaded from " + url + " (" + (e.getMessage() == null ? e.toString() : e.getMessage()) + ")", INSTALL_HINT, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CvaException(ExitCode.INTERRUPTED, "interrupted", null, e);

@@ -92,8 +92,11 @@ class LocalStackE2ETest {
             assertThat(status.out()).contains("\"healthy\" : true").doesNotContain("\"healthy\" : false");
 
             String id = UUID.randomUUID().toString();
-            assertThat(cva.run("events", "send", "response", "--request-id", id, "--match-type", "full", "--score", "90",
-                    "--reasoning", "early").exitCode()).isZero();
+            String early = "{\"eventType\":\"response\",\"requestId\":\"" + id + "\",\"timestamp\":1763980802350,"
+                    + "\"matchType\":\"full\",\"matchScore\":90,\"reasoning\":\"sent before its query\"}";
+            Files.writeString(project.resolve("response.json"), early);
+            CliHarness.Result response = cva.run("events", "send", "response", "--data", "@response.json");
+            assertThat(response.exitCode()).as(response.toString()).isZero();
             assertThat(cva.run("events", "send", "query", "--request-id", id, "--query", "Kubernetes?").exitCode()).isZero();
             FirestoreRest firestore = new FirestoreRest(state.url("firestore"), state.resource("gcpProject"));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
