@@ -1016,7 +1016,7 @@ function _picocli_cva_webhook_load() {
 
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--url' '--rate' '--duration' '--concurrency' '--event' '--scheme' '--secret-env' '--secret-file' '--timeout' '-e' '--env' '-c' '--config'"
+  local arg_opts="'--url' '--rate' '--duration' '--concurrency' '--warmup' '--event' '--scheme' '--secret-env' '--secret-file' '--timeout' '-e' '--env' '-c' '--config'"
   local NAME_option_args=("anonymous-no-match" "full-match" "partial-match" "invalid/bad-match-type" "invalid/data-missing-request-id" "invalid/missing-data" "invalid/unknown-top-level-field" "invalid/wrong-event-type") # --event values
   local SCHEME_option_args=("legacy" "standard" "both") # --scheme values
 
@@ -1033,6 +1033,9 @@ function _picocli_cva_webhook_load() {
       return
       ;;
     '--concurrency')
+      return
+      ;;
+    '--warmup')
       return
       ;;
     '--event')
