@@ -36,10 +36,18 @@ final class LocalStacks {
         }
         return new ProgressBarBuilder().setTaskName(task).setInitialMax(max)
                 .setStyle(ctx.color() ? ProgressBarStyle.COLORFUL_UNICODE_BLOCK : ProgressBarStyle.ASCII)
+                // A fixed width: asking JLine for the terminal's width opens a system terminal whose close also
+                // closes stdout, and the command's output would be lost.
                 .setConsumer(new DelegatingProgressBarConsumer(s -> {
                     ctx.err().print("\r" + s);
                     ctx.err().flush();
-                })).build();
+                }, 100) {
+                    @Override
+                    public void close() {
+                        ctx.err().println();
+                        ctx.err().flush();
+                    }
+                }).build();
     }
 
     static void printParts(CvaContext ctx, LocalState s) {
