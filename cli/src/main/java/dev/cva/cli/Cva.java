@@ -78,6 +78,15 @@ public final class Cva implements Callable<Integer> {
             System.out.println(BuildVersion.version().startsWith("cva") ? BuildVersion.version() : "cva " + BuildVersion.version());
             return;
         }
+        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            CvaContext ctx = CvaContext.system();
+            String text = HelpText.stored(ctx.terminal() && System.getenv("NO_COLOR") == null);
+            if (text != null) {
+                System.out.print(text);
+                System.out.flush();
+                return;
+            }
+        }
         System.exit(run(CvaContext.system(), args));
     }
 
