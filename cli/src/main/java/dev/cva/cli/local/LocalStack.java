@@ -79,9 +79,14 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts everything; {@code progress} hears each step's name as it completes. */
     static LocalStack start(Config config, Env env, Consumer<String> progress, Consumer<String> log) {
-        LocalState.read(env.projectRoot()).filter(LocalState::supervisorAlive).ifPresent(s -> {
-            throw new CvaException(ExitCode.NOTHING_TO_DO, "a local stack is already running (pid " + s.supervisorPid() + ")",
-                    "see 'cva local status'; stop it with 'cva local down'");
+        LocalState.read(env.projectRoot()).ifPresent(s -> {
+            if (s.supervisorAlive()) {
+                throw new CvaException(ExitCode.NOTHING_TO_DO, "a local stack is already running (pid "
+                        + s.supervisorPid() + ")", "see 'cva local status'; stop it with 'cva local down'");
+            }
+            // Its supervisor was killed without cleaning up: stop what it left behind first.
+            StackControl.Down leftovers = new StackControl(env.projectRoot()).down();
+            leftovers.stopped().forEach(p -> log.accept("stopped a part left over by a dead stack: " + p));
         });
         LocalStack stack = new LocalStack(config, env, log);
         try {

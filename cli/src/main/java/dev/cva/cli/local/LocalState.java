@@ -72,8 +72,11 @@ public record LocalState(long supervisorPid, long startedAt, boolean ready, Map<
         return resources.get(name);
     }
 
+    /** True when the supervisor still runs (and its pid was not reused: it started before the state was written). */
     public boolean supervisorAlive() {
-        return ProcessHandle.of(supervisorPid).map(ProcessHandle::isAlive).orElse(false);
+        return ProcessHandle.of(supervisorPid).filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().startInstant().map(t -> !t.isAfter(java.time.Instant.ofEpochMilli(startedAt)))
+                        .orElse(true)).isPresent();
     }
 
     LocalState withPart(Part part) {

@@ -64,7 +64,7 @@ final class StackControl {
             stopped.add("supervisor (pid " + s.supervisorPid() + ")");
         }
         for (LocalState.Part p : s.parts().values()) {
-            if (p.pid() > 0 && ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false)) {
+            if (p.pid() > 0 && ProcessHandle.of(p.pid()).filter(h -> ours(h, s)).isPresent()) {
                 Child.stopTree(p.pid());
                 stopped.add(p.name() + " (pid " + p.pid() + ")");
             }
@@ -81,6 +81,18 @@ final class StackControl {
         }
         LocalState.delete(projectRoot);
         return new Down(wasRunning, stopped, busy);
+    }
+
+    /**
+     * True when {@code h} is alive and was started for the stack of {@code s} (not a later process that reuses the
+     * pid of one that died): parts start before the state is written.
+     */
+    static boolean ours(ProcessHandle h, LocalState s) {
+        if (!h.isAlive()) {
+            return false;
+        }
+        return h.info().startInstant().map(t -> !t.isAfter(java.time.Instant.ofEpochMilli(s.startedAt()).plusSeconds(5))
+                && t.isAfter(java.time.Instant.ofEpochMilli(s.startedAt()).minusSeconds(600))).orElse(true);
     }
 
     /**
