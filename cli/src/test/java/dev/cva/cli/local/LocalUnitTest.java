@@ -50,7 +50,7 @@ class LocalUnitTest {
 
     @Test
     void stateFileIsWrittenAtomicallyAndReadBack() throws Exception {
-        LocalState s = new LocalState(ProcessHandle.current().pid(), 1L, true,
+        LocalState s = new LocalState(ProcessHandle.current().pid(), System.currentTimeMillis(), true,
                 Map.of("receiver", new LocalState.Part("receiver", "http://127.0.0.1:1/", 0, 1, "r")),
                 Map.of("queueUrl", "http://q"));
         s.write(tmp);
@@ -60,6 +60,8 @@ class LocalUnitTest {
         LocalState back = LocalState.read(tmp).orElseThrow();
         assertThat(back.url("receiver")).isEqualTo("http://127.0.0.1:1/");
         assertThat(back.supervisorAlive()).isTrue();
+        LocalState reused = new LocalState(ProcessHandle.current().pid(), 1L, true, Map.of(), Map.of());
+        assertThat(reused.supervisorAlive()).as("a pid that started after the state was written is not ours").isFalse();
         LocalState.delete(tmp);
         assertThat(LocalState.read(tmp)).isEmpty();
     }
