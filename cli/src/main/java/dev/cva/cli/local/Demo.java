@@ -28,11 +28,13 @@ final class Demo {
     private final LocalClients clients;
     private final Clock clock;
     private final Consumer<String> info;
+    private final Consumer<String> debug;
 
-    Demo(LocalClients clients, Clock clock, Consumer<String> info) {
+    Demo(LocalClients clients, Clock clock, Consumer<String> info, Consumer<String> debug) {
         this.clients = clients;
         this.clock = clock;
         this.info = info;
+        this.debug = debug;
     }
 
     Summary run(Simulator.Plan plan, Duration timeout, IntConsumer sendProgress) {
@@ -84,6 +86,7 @@ final class Demo {
         }
         List<Long> latencies = received.entrySet().stream()
                 .map(e -> e.getValue() - sent.completedAt().get(e.getKey())).sorted().toList();
+        debugDeciles(sent, received);
         double sendSeconds = (sent.finishedAt() - sent.startedAt()) / 1000.0;
         double e2e = Math.max(0.001, (lastReceived - sent.startedAt()) / 1000.0);
         boolean ok = received.size() == expected.size() && inDynamo.size() == expected.size();
@@ -118,6 +121,19 @@ final class Demo {
         } catch (java.io.IOException | RuntimeException e) {
             return store;
         }
+    }
+
+    /** With --verbose: median latency per tenth of the run in send order, to tell a backlog from a slow start. */
+    private void debugDeciles(Simulator.Result sent, Map<String, Long> received) {
+        List<Map.Entry<String, Long>> order = sent.completedAt().entrySet().stream()
+                .filter(e -> received.containsKey(e.getKey())).sorted(Map.Entry.comparingByValue()).toList();
+        StringBuilder sb = new StringBuilder("latency p50 by tenth of the run (ms):");
+        for (int d = 0; d < 10 && !order.isEmpty(); d++) {
+            List<Long> part = order.subList(d * order.size() / 10, Math.max(d * order.size() / 10 + 1, (d + 1) * order.size() / 10))
+                    .stream().map(e -> received.get(e.getKey()) - e.getValue()).sorted().toList();
+            sb.append(' ').append(percentile(part, 50));
+        }
+        debug.accept(sb.toString());
     }
 
     static long percentile(List<Long> sorted, int p) {

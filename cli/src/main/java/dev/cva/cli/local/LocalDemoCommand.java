@@ -59,7 +59,7 @@ final class LocalDemoCommand implements Callable<Integer> {
         Demo.Summary summary;
         try (LocalClients clients = new LocalClients(running);
              ProgressBar bar = LocalStacks.progress(ctx, "sending", plan.events())) {
-            summary = new Demo(clients, ctx.clock(), ctx::info).run(plan, Duration.ofSeconds(timeoutSeconds),
+            summary = new Demo(clients, ctx.clock(), ctx::info, ctx::debug).run(plan, Duration.ofSeconds(timeoutSeconds),
                     n -> { if (bar != null) { bar.stepTo(n); } });
         } finally {
             if (started != null) {
