@@ -43,7 +43,13 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
 class ProcessorHandlerTest {
     static final String QUERY_EVENTS = "cv-analytics-query-events";
     static final String ANALYTICS = "cv-analytics-analytics";
+    /** When the events happened (week 2026-W47). */
     static final Instant NOW = Instant.parse("2026-11-18T10:00:00Z");
+    /**
+     * The handler's clock. It must be the real time: DynamoDB Local expires items whose TTL is in the past (in the
+     * background, like DynamoDB), so a parked half with a TTL computed from a clock in the past would vanish.
+     */
+    static final Instant CLOCK = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     static LocalDynamo local;
@@ -89,7 +95,7 @@ class ProcessorHandlerTest {
     @BeforeEach
     void newHandler() {
         logBytes = new ByteArrayOutputStream();
-        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        Clock clock = Clock.fixed(CLOCK, ZoneOffset.UTC);
         handler = new ProcessorHandler(dynamo,
                 new ProcessorConfig(QUERY_EVENTS, ANALYTICS, "eu-west-2", ProcessorConfig.DEFAULT_INTERIM_TTL),
                 clock, new JsonLog("processor", new PrintStream(logBytes, true, StandardCharsets.UTF_8), clock));
@@ -204,7 +210,7 @@ class ProcessorHandlerTest {
         assertThat(send(msg(response))).isEmpty();
         Map<String, AttributeValue> parked = interim(r);
         assertThat(parked).containsKey("responseEvent").doesNotContainKey("queryEvent");
-        assertThat(Long.parseLong(parked.get("ttl").n())).isEqualTo(NOW.plusSeconds(24 * 3600).getEpochSecond());
+        assertThat(Long.parseLong(parked.get("ttl").n())).isEqualTo(CLOCK.plusSeconds(24 * 3600).getEpochSecond());
         assertThat(record(r)).isNull();
 
         assertThat(send(msg(query))).isEmpty();
