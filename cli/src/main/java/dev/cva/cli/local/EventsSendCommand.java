@@ -20,15 +20,17 @@ import picocli.CommandLine.Parameters;
 final class EventsSendCommand implements Callable<Integer> {
     enum Type { query, response }
 
-    @Parameters(index = "0", description = "query or response") Type type;
-    @Option(names = "--request-id", description = "UUID (default: a new one)") String requestId;
-    @Option(names = "--query", description = "Query text (query events)") String query;
-    @Option(names = "--session-id") String sessionId;
-    @Option(names = "--match-type", description = "full, partial or none (response events)") String matchType;
-    @Option(names = "--score", description = "Match score 0..100 (response events)") Double score;
-    @Option(names = "--reasoning", description = "Reasoning (response events)") String reasoning;
-    @Option(names = "--vector-matches") Integer vectorMatches;
-    @Option(names = "--timestamp", description = "Epoch milliseconds (default: now)") Long timestamp;
+    enum MatchType { full, partial, none }
+
+    @Parameters(index = "0", paramLabel = "query|response", description = "The event type: ${COMPLETION-CANDIDATES}.") Type type;
+    @Option(names = "--request-id", paramLabel = "UUID", description = "Request id (default: a new one).") String requestId;
+    @Option(names = "--query", paramLabel = "TEXT", description = "Query text (query events).") String query;
+    @Option(names = "--session-id", paramLabel = "ID", description = "Session id (optional).") String sessionId;
+    @Option(names = "--match-type", paramLabel = "TYPE", description = "${COMPLETION-CANDIDATES} (response events).") MatchType matchType;
+    @Option(names = "--score", paramLabel = "0..100", description = "Match score (response events).") Double score;
+    @Option(names = "--reasoning", paramLabel = "TEXT", description = "Reasoning (response events).") String reasoning;
+    @Option(names = "--vector-matches", paramLabel = "N", description = "Vector matches (response events, optional).") Integer vectorMatches;
+    @Option(names = "--timestamp", paramLabel = "EPOCH_MS", description = "Event time (default: now).") Long timestamp;
     @Option(names = "--data", paramLabel = "@FILE|JSON", description = "The whole event as JSON, or @file.json") String data;
 
     private final CvaContext ctx;
@@ -79,7 +81,7 @@ final class EventsSendCommand implements Callable<Integer> {
         if (matchType == null || score == null) {
             throw CvaException.usage("a response event needs --match-type and --score", "e.g. --match-type full --score 92");
         }
-        ObjectNode r = ChatEvents.response(id, ts, matchType, score, reasoning == null ? "" : reasoning);
+        ObjectNode r = ChatEvents.response(id, ts, matchType.name(), score, reasoning == null ? "" : reasoning);
         if (vectorMatches != null) {
             r.put("vectorMatches", vectorMatches);
         }

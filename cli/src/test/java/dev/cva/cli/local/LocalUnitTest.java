@@ -165,9 +165,10 @@ class LocalUnitTest {
     @Test
     void eventsAreValidatedBeforeSending() {
         CliHarness cva = new CliHarness(tmp);
-        CliHarness.Result bad = cva.run("events", "send", "response", "--match-type", "maybe", "--score", "50");
+        CliHarness.Result bad = cva.run("events", "send", "response", "--match-type", "full", "--score", "150");
         assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(5);
-        assertThat(bad.err()).contains("breaks its contract", "matchType");
+        assertThat(bad.err()).contains("breaks its contract", "matchScore");
+        assertThat(cva.run("events", "send", "response", "--match-type", "maybe", "--score", "50").exitCode()).isEqualTo(2);
         CliHarness.Result missing = cva.run("events", "send", "query");
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(cva.run("local", "status", "--env", "prod").exitCode()).isEqualTo(2);
