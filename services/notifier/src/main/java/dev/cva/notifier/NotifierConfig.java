@@ -4,6 +4,7 @@ import dev.cva.contracts.webhook.WebhookSecret;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Everything the notifier reads from its environment, resolved in one place. {@link #toString()} shows the
@@ -29,14 +30,29 @@ public record NotifierConfig(
         }
     }
 
+    /** Without a secret store: {@code WEBHOOK_SECRET} must be set. */
     public static NotifierConfig fromEnv(Map<String, String> env) {
+        return fromEnv(env, arn -> {
+            throw new IllegalArgumentException("WEBHOOK_SECRET_ARN is set but no secret store is available");
+        });
+    }
+
+    /**
+     * @param secretStore reads a secret's value by ARN; used when {@code WEBHOOK_SECRET} is absent and
+     *                    {@code WEBHOOK_SECRET_ARN} names the secret in Secrets Manager (as in prod).
+     */
+    public static NotifierConfig fromEnv(Map<String, String> env, Function<String, String> secretStore) {
         String url = env.get("WEBHOOK_URL");
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException("WEBHOOK_URL must be set");
         }
         String secret = env.get("WEBHOOK_SECRET");
+        String arn = env.get("WEBHOOK_SECRET_ARN");
+        if ((secret == null || secret.isBlank()) && arn != null && !arn.isBlank()) {
+            secret = secretStore.apply(arn.strip());
+        }
         if (secret == null || secret.isBlank()) {
-            throw new IllegalArgumentException("WEBHOOK_SECRET must be set (whsec_<base64>)");
+            throw new IllegalArgumentException("WEBHOOK_SECRET (whsec_<base64>) or WEBHOOK_SECRET_ARN must be set");
         }
         return new NotifierConfig(
                 URI.create(url.strip()),

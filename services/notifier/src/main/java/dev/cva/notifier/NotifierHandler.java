@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.cva.contracts.ContractValidator;
 import dev.cva.contracts.logging.JsonLog;
 import dev.cva.contracts.webhook.WebhookSigner;
+import dev.cva.notifier.aws.SecretsManagerSecrets;
 import dev.cva.notifier.aws.SqsDeadLetters;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -30,7 +31,7 @@ public class NotifierHandler implements RequestHandler<DynamodbEvent, StreamsEve
 
     /** For the Lambda runtime: everything from the environment. */
     public NotifierHandler() {
-        this(NotifierConfig.fromEnv(System.getenv()));
+        this(NotifierConfig.fromEnv(System.getenv(), SecretsManagerSecrets::readOnce));
     }
 
     private NotifierHandler(NotifierConfig config) {
