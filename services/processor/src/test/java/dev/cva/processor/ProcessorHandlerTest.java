@@ -11,7 +11,7 @@ import dev.cva.contracts.ContractValidator;
 import dev.cva.contracts.Examples;
 import dev.cva.contracts.logging.JsonLog;
 import dev.cva.processor.support.Bodies;
-import dev.cva.processor.support.LocalDynamo;
+import dev.cva.testing.LocalDynamo;
 import dev.cva.processor.support.SqsEvents;
 import dev.cva.processor.support.SqsEvents.Msg;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package dev.cva.reporter.support;
+package dev.cva.testing;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
-/** DynamoDB Local in this JVM over HTTP, with the two tables as the design notes describe them. */
+/** DynamoDB Local in this JVM over HTTP, with the two tables as the design notes describe them. For tests only. */
 public final class LocalDynamo implements AutoCloseable {
     public static final Region REGION = Region.EU_WEST_2;
 
@@ -56,6 +56,15 @@ public final class LocalDynamo implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(ClientOverrideConfiguration.builder().executionInterceptors(List.of(interceptors)).build())
+                .build();
+    }
+
+    public software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streamsClient() {
+        return software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient.builder()
+                .endpointOverride(endpoint)
+                .region(REGION)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
                 .build();
     }
 
