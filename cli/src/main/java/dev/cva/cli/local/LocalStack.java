@@ -110,8 +110,12 @@ public final class LocalStack implements AutoCloseable {
         CvaConfig.Service receiverService = config.service("receiver");
         Path receiverJar = rt.receiverJar(receiverService.module());
         Map<String, Path> jars = new LinkedHashMap<>();
+        Runtimes.requireClass(receiverJar, receiverService.entryPoint(), "services.receiver.entryPoint");
         for (String f : FUNCTIONS) {
             jars.put(f, rt.lambdaJar(f, config.service(f).module(), env.env()));
+            String handler = config.service(f).handler();
+            Runtimes.requireClass(jars.get(f), handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler,
+                    "services." + f + ".handler");
         }
         // Run private copies: a rebuild of a service while the stack runs must not pull classes from under it.
         receiverJar = snapshot(receiverJar, work.resolve("jars/receiver.jar"));

@@ -91,6 +91,19 @@ final class Runtimes {
         return found.get(0);
     }
 
+    /** Fails unless {@code jar} holds {@code className} (a handler or entry point from cva.yaml). */
+    static void requireClass(Path jar, String className, String what) {
+        String entry = className.replace('.', '/') + ".class";
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            if (zip.getEntry(entry) == null) {
+                throw new CvaException(ExitCode.FAILURE, jar + " has no class " + className + " (" + what + " in cva.yaml)",
+                        "check the handler in cva.yaml, then rebuild: " + BUILD_HINT.substring(BUILD_HINT.indexOf("./mvnw")));
+            }
+        } catch (IOException e) {
+            throw new CvaException(ExitCode.FAILURE, "unreadable jar " + jar + ": " + e.getMessage(), BUILD_HINT, e);
+        }
+    }
+
     private static List<Path> jars(Path folder) {
         List<Path> found = Files.isDirectory(folder) ? jarsIn(folder) : List.of();
         if (found.isEmpty()) {

@@ -116,6 +116,22 @@ class LocalStackE2ETest {
         assertNoChildrenLeft();
     }
 
+    @Test
+    @Timeout(120)
+    void aPartThatFailsToStartLeavesNothingRunning(@TempDir Path elsewhere) {
+        // The processor's jar has no reporter handler: caught before anything starts.
+        cva.env("CVA_LOCAL_JAR_REPORTER", CliHarness.repoRoot().resolve("services/processor/target/processor-lambda.jar").toString());
+        CliHarness.Result up = cva.run("local", "up", "--detach");
+        assertThat(up.exitCode()).as(up.toString()).isEqualTo(1);
+        assertThat(up.err()).contains("has no class dev.cva.reporter.ReporterHandler");
+        assertThat(LocalState.read(project)).isEmpty();
+        assertNoChildrenLeft();
+
+        CliHarness.Result missing = new CliHarness(elsewhere).run("local", "up");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("not built", "./mvnw -DskipTests install");
+    }
+
     private static void assertNoChildrenLeft() {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (ProcessHandle.current().descendants().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
