@@ -36,7 +36,7 @@ median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
 echo "cva local up --detach ready: ${times[*]} s (median ${median} s)"
 
 timeout 900 "${CVA[@]}" local demo --conversations "$CONVERSATIONS" --rate "$RATE" --poison 4 --timeout 300 --json \
-  > "$OUT/local-demo.json"
+  --verbose > "$OUT/local-demo.json" 2> "$OUT/local-demo.log"
 python3 - "$OUT/local-demo.json" "$CONVERSATIONS" "$RATE" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
@@ -46,3 +46,4 @@ print(f"cva local demo --conversations {sys.argv[2]} --rate {sys.argv[3]}: ok={s
 print(f"end to end: {s['eventsPerSecond']} events/s over {s['endToEndSeconds']} s (send phase {s['sendSeconds']} s); "
       f"latency p50 {s['latency']['p50Ms']} ms, p95 {s['latency']['p95Ms']} ms, max {s['latency']['maxMs']} ms")
 PY
+grep -h 'latency p50 by tenth' "$OUT/local-demo.log" || true
