@@ -57,8 +57,4 @@ final class DynamoLocal {
     private static AttributeDefinition attr(String name, ScalarAttributeType type) {
         return AttributeDefinition.builder().attributeName(name).attributeType(type).build();
     }
-
-    static Duration timeout() {
-        return Duration.ofSeconds(60);
-    }
 }

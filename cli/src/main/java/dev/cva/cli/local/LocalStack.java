@@ -65,7 +65,6 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, LocalState.Part> parts = new LinkedHashMap<>();
     private final Map<String, String> resources = new LinkedHashMap<>();
     private final Map<String, LambdaFunction> functions = new LinkedHashMap<>();
-    private final List<Thread> threads = new java.util.ArrayList<>();
     private LocalState state;
     private SqsClient sqs;
     private DynamoDbClient dynamo;
@@ -252,7 +251,6 @@ public final class LocalStack implements AutoCloseable {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         t.start();
-        threads.add(t);
         stops.push(() -> {
             stop.run();
             t.interrupt();

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A file outbox that speaks just enough SES v2 for the reporter: {@code POST /v2/email/outbound-emails} stores
@@ -20,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class SesOutbox implements AutoCloseable {
     private final HttpServer server;
     private final Path outbox;
-    private final AtomicInteger count = new AtomicInteger();
 
     SesOutbox(Path outbox) throws IOException {
         this.outbox = outbox;
@@ -44,7 +42,6 @@ final class SesOutbox implements AutoCloseable {
             byte[] body = ex.getRequestBody().readAllBytes();
             if (ex.getRequestMethod().equals("POST") && path.equals("/v2/email/outbound-emails")) {
                 String id = UUID.randomUUID().toString();
-                count.incrementAndGet();
                 Path file = outbox.resolve(System.currentTimeMillis() + "-" + id + ".json");
                 Files.write(file, body);
                 readable(file, body);
