@@ -20,14 +20,22 @@ import java.util.concurrent.TimeoutException;
 final class LambdaFunction implements AutoCloseable {
     private final String name;
     private final RuntimeApi api;
-    private final Child child;
+    private final java.util.function.Supplier<Child> launcher;
     private final Duration timeout;
+    private volatile Child child;
+    private volatile java.util.function.Consumer<LambdaFunction> onRestart = f -> {};
 
-    private LambdaFunction(String name, RuntimeApi api, Child child, Duration timeout) {
+    private LambdaFunction(String name, RuntimeApi api, java.util.function.Supplier<Child> launcher, Duration timeout) {
         this.name = name;
         this.api = api;
-        this.child = child;
+        this.launcher = launcher;
         this.timeout = timeout;
+        this.child = launcher.get();
+    }
+
+    /** Called with this function after a new instance replaced one that crashed or timed out. */
+    void onRestart(java.util.function.Consumer<LambdaFunction> listener) {
+        this.onRestart = listener;
     }
 
     static LambdaFunction start(String name, String handler, Path jar, Runtimes runtimes, Map<String, String> env,
@@ -50,12 +58,12 @@ final class LambdaFunction implements AutoCloseable {
         all.put("AWS_EXECUTION_ENV", "AWS_Lambda_java17");
         String classPath = jar + File.pathSeparator + runtimes.classPath("lambda");
         Path jni = jniLibrary(runtimes, logDir.getParent().resolve("jni"));
-        Child child = Child.start(name + " (Lambda)", List.of(Child.java(), "-XX:+TieredCompilation",
+        List<String> command = List.of(Child.java(), "-XX:+TieredCompilation",
                 "-XX:TieredStopAtLevel=1", "-Xmx" + memoryMb + "m",
                 "-D" + JNI_PROPERTY + "=" + jni, "-cp", classPath,
-                "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler), all,
-                logDir.resolve(name + ".log"));
-        return new LambdaFunction(name, api, child, timeout);
+                "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", handler);
+        return new LambdaFunction(name, api,
+                () -> Child.start(name + " (Lambda)", command, all, logDir.resolve(name + ".log")), timeout);
     }
 
     /** Waits until the function's handler is initialised (its runtime client asks for the first invocation). */
@@ -110,10 +118,22 @@ final class LambdaFunction implements AutoCloseable {
     String runtimeApiUrl() { return "http://" + api.address() + RuntimeApi.BASE; }
     int port() { return api.port(); }
 
-    /** Invokes the function with {@code payload} and waits for its answer (or its timeout). */
-    RuntimeApi.Result invoke(String payload) {
+    /**
+     * Invokes the function with {@code payload} and waits for its answer (or its timeout). Like Lambda, an instance
+     * that crashed or timed out is replaced by a new one (a cold start) for the next invocation.
+     */
+    synchronized RuntimeApi.Result invoke(String payload) {
         if (!child.alive()) {
-            return new RuntimeApi.Result(true, "{\"errorMessage\":\"" + name + " is not running; see " + child.log() + "\"}");
+            try {
+                api.failAll("{\"errorMessage\":\"" + name + " instance replaced\"}");
+                api.resetReady();
+                child = launcher.get();
+                awaitReady(Duration.ofSeconds(60));
+                onRestart.accept(this);
+            } catch (CvaException e) {
+                return new RuntimeApi.Result(true, "{\"errorMessage\":\"" + name + " cannot start: "
+                        + e.getMessage().replace('"', '\'').replace("\n", " ") + "\"}");
+            }
         }
         var future = api.invoke(payload);
         long deadline = System.nanoTime() + timeout.toNanos() + Duration.ofSeconds(30).toNanos();
@@ -125,6 +145,8 @@ final class LambdaFunction implements AutoCloseable {
                     if (!child.alive()) {
                         api.failAll("{\"errorMessage\":\"" + name + " exited; see " + child.log() + "\"}");
                     } else if (System.nanoTime() > deadline) {
+                        child.stop();
+                        api.failAll("{\"errorMessage\":\"" + name + " timed out\"}");
                         return new RuntimeApi.Result(true, "{\"errorMessage\":\"" + name + " timed out\"}");
                     }
                 }

@@ -204,6 +204,7 @@ public final class LocalStack implements AutoCloseable {
                     config.region(), svc.memoryMb() == null ? 512 : svc.memoryMb(),
                     Duration.ofSeconds(svc.timeoutSeconds() == null ? 60 : svc.timeoutSeconds()), logs);
             stops.push(f::close);
+            f.onRestart(this::restarted);
             functions.put(e.getKey(), f);
         }
         for (LambdaFunction f : functions.values()) {
@@ -244,6 +245,18 @@ public final class LocalStack implements AutoCloseable {
             return copy;
         } catch (IOException e) {
             throw new CvaException(ExitCode.FAILURE, "cannot copy " + jar + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /** A function instance was replaced: record its new pid. */
+    private synchronized void restarted(LambdaFunction f) {
+        log.accept(f.name() + ": started a new instance (pid " + f.child().pid() + ")");
+        LocalState.Part old = parts.get(f.name());
+        LocalState.Part now = new LocalState.Part(f.name(), old.url(), f.child().pid(), old.port(), old.detail());
+        parts.put(f.name(), now);
+        if (state != null && !closed) {
+            state = state.withPart(now);
+            state.write(env.projectRoot());
         }
     }
 

@@ -10,12 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -39,11 +37,13 @@ final class RuntimeApi implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final BlockingQueue<Invocation> pending = new LinkedBlockingQueue<>();
+    private final java.util.concurrent.BlockingDeque<Invocation> pending = new java.util.concurrent.LinkedBlockingDeque<>();
     private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
     private volatile String initError;
     private volatile boolean closed;
     private volatile boolean polled;
+    /** Bumped for each new instance: a {@code next} still waiting for a dead instance must not take invocations. */
+    private volatile int generation;
 
     RuntimeApi(String functionArn, long timeoutMs) throws IOException {
         this.functionArn = functionArn;
@@ -118,6 +118,13 @@ final class RuntimeApi implements AutoCloseable {
         }
     }
 
+    /** Before a new instance starts: it has not polled yet, and no init error is known. */
+    void resetReady() {
+        generation++;
+        polled = false;
+        initError = null;
+    }
+
     /** True once the runtime client has initialised the handler and asked for its first invocation. */
     boolean ready() {
         return polled;
@@ -125,10 +132,15 @@ final class RuntimeApi implements AutoCloseable {
 
     private void next(HttpExchange ex) throws IOException {
         polled = true;
+        int instance = generation;
         Invocation inv = null;
         try {
-            while (inv == null && !closed) {
+            while (inv == null && !closed && instance == generation) {
                 inv = pending.poll(500, TimeUnit.MILLISECONDS);
+                if (inv != null && instance != generation) {
+                    pending.addFirst(inv);
+                    inv = null;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

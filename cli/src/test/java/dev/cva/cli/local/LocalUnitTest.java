@@ -107,6 +107,25 @@ class LocalUnitTest {
     }
 
     @Test
+    void aNextLeftOverFromADeadInstanceTakesNoInvocation() throws Exception {
+        try (RuntimeApi api = new RuntimeApi("arn:aws:lambda:eu-west-2:000000000000:function:f", 30_000)) {
+            HttpClient http = HttpClient.newHttpClient();
+            URI next = URI.create("http://" + api.address() + RuntimeApi.BASE + "invocation/next");
+            var stale = http.sendAsync(HttpRequest.newBuilder(next).build(), HttpResponse.BodyHandlers.ofString());
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!api.ready() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            api.resetReady();
+            var result = api.invoke("{\"n\":2}");
+            assertThat(stale.get(5, TimeUnit.SECONDS).statusCode()).isEqualTo(500);
+            HttpResponse<String> fresh = http.send(HttpRequest.newBuilder(next).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(fresh.body()).isEqualTo("{\"n\":2}");
+            assertThat(result).isNotDone();
+        }
+    }
+
+    @Test
     void firestoreEmulatorDownloadIsCheckedAndCached() throws Exception {
         byte[] jar = "not really a jar".getBytes();
         AtomicInteger downloads = new AtomicInteger();
