@@ -1245,6 +1245,7 @@ function _picocli_cva_events_send() {
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--request-id' '--query' '--session-id' '--match-type' '--score' '--reasoning' '--vector-matches' '--timestamp' '--data' '-e' '--env' '-c' '--config'"
+  local TYPE_option_args=("full" "partial" "none") # --match-type values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1259,7 +1260,9 @@ function _picocli_cva_events_send() {
       return
       ;;
     '--match-type')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${TYPE_option_args[@]}" ) )
+      return $?
       ;;
     '--score')
       return
@@ -1286,7 +1289,7 @@ function _picocli_cva_events_send() {
       return $?
       ;;
   esac
-  local type_pos_param_args=("query" "response") # 0-0 values
+  local queryresponse_pos_param_args=("query" "response") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -1295,7 +1298,7 @@ function _picocli_cva_events_send() {
     local currIndex
     currIndex=$(currentPositionalIndex "send" "${arg_opts}" "${flag_opts}")
     if (( currIndex >= 0 && currIndex <= 0 )); then
-      positionals=$( compReplyArray "${type_pos_param_args[@]}" )
+      positionals=$( compReplyArray "${queryresponse_pos_param_args[@]}" )
     fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
