@@ -42,18 +42,22 @@ if [[ -z "$mirror" ]]; then
     fi
   done
 fi
-[[ -n "$mirror" && -d "$mirror/registry.terraform.io/hashicorp/aws" ]] ||
-  fail "no provider mirror with registry.terraform.io/hashicorp/aws found (set TF_PROVIDER_MIRROR)"
-
-# A CLI configuration of our own: providers come from the mirror only, never from the network.
-cat >"$work/terraformrc" <<EOF
+if [[ -n "$mirror" && -d "$mirror/registry.terraform.io/hashicorp/aws" ]]; then
+  # A CLI configuration of our own: providers come from the mirror only, never from the network.
+  cat >"$work/terraformrc" <<EOF
 provider_installation {
   filesystem_mirror {
     path = "$mirror"
   }
 }
 EOF
-export TF_CLI_CONFIG_FILE="$work/terraformrc"
+  export TF_CLI_CONFIG_FILE="$work/terraformrc"
+else
+  # No mirror (a developer laptop, a hosted CI runner): the registry, pinned by the committed lock file.
+  mirror="none: the Terraform registry, pinned by the lock file"
+  : >"$work/terraformrc"
+  export TF_CLI_CONFIG_FILE="$work/terraformrc"
+fi
 export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
 # Plugins and module links go to a throw-away data dir, so nothing is written under infra/ but the lock file.
 export TF_DATA_DIR="$work/aws-data"
