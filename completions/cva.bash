@@ -836,16 +836,13 @@ function _picocli_cva_webhook_send() {
 
   local commands=""
   local flag_opts="'--tamper' '--wrong-secret' '--replay' '--no-signature' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--url' '--data' '--event' '--scheme' '--secret-env' '--secret-file' '--timeout' '--stale' '--future' '-e' '--env' '-c' '--config'"
+  local arg_opts="'--data' '--event' '--url' '--scheme' '--secret-env' '--secret-file' '--timeout' '--stale' '--future' '-e' '--env' '-c' '--config'"
   local NAME_option_args=("anonymous-no-match" "full-match" "partial-match" "invalid/bad-match-type" "invalid/data-missing-request-id" "invalid/missing-data" "invalid/unknown-top-level-field" "invalid/wrong-event-type") # --event values
   local SCHEME_option_args=("legacy" "standard" "both") # --scheme values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--url')
-      return
-      ;;
     '--data')
       return
       ;;
@@ -853,6 +850,9 @@ function _picocli_cva_webhook_send() {
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${NAME_option_args[@]}" ) )
       return $?
+      ;;
+    '--url')
+      return
       ;;
     '--scheme')
       local IFS=$'\n'
@@ -1016,16 +1016,13 @@ function _picocli_cva_webhook_load() {
 
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--url' '--rate' '--duration' '--concurrency' '--warmup' '--event' '--scheme' '--secret-env' '--secret-file' '--timeout' '-e' '--env' '-c' '--config'"
+  local arg_opts="'--rate' '--duration' '--concurrency' '--warmup' '--event' '--url' '--scheme' '--secret-env' '--secret-file' '--timeout' '-e' '--env' '-c' '--config'"
   local NAME_option_args=("anonymous-no-match" "full-match" "partial-match" "invalid/bad-match-type" "invalid/data-missing-request-id" "invalid/missing-data" "invalid/unknown-top-level-field" "invalid/wrong-event-type") # --event values
   local SCHEME_option_args=("legacy" "standard" "both") # --scheme values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--url')
-      return
-      ;;
     '--rate')
       return
       ;;
@@ -1042,6 +1039,9 @@ function _picocli_cva_webhook_load() {
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${NAME_option_args[@]}" ) )
       return $?
+      ;;
+    '--url')
+      return
       ;;
     '--scheme')
       local IFS=$'\n'

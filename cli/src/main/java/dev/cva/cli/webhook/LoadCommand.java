@@ -22,9 +22,6 @@ import picocli.CommandLine.Option;
 public final class LoadCommand implements Callable<Integer> {
     private final CvaContext ctx;
 
-    @Option(names = "--url", paramLabel = "URL", description = "The receiver's URL (default: from the environment).")
-    String url;
-
     @Option(names = "--rate", required = true, paramLabel = "R", description = "Requests per second.")
     double rate;
 
@@ -45,15 +42,7 @@ public final class LoadCommand implements Callable<Integer> {
             description = "The contract example each unique payload is made from (default: ${DEFAULT-VALUE}).")
     String event;
 
-    @Option(names = "--scheme", paramLabel = "SCHEME", defaultValue = "standard",
-            description = "Signature headers: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    SchemeChoice scheme;
-
-    @Mixin SecretOptions secret;
-
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
-            description = "Connect and response timeout per request (default: ${DEFAULT-VALUE}).")
-    Duration timeout;
+    @Mixin TargetOptions receiver;
 
     LoadCommand(CvaContext ctx) {
         this.ctx = ctx;
@@ -67,14 +56,14 @@ public final class LoadCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw CvaException.usage(e.getMessage(), null);
         }
-        RequestFactory factory = new RequestFactory(WebhookSecrets.current(ctx, secret), scheme.schemes(), ctx.clock());
+        RequestFactory factory = receiver.requestFactory(ctx);
         JsonNode template = Payloads.template(event);
-        URI target = ReceiverEndpoints.defaults().resolve(ctx, url);
+        URI target = receiver.target(ctx);
         if (!ReceiverEndpoints.isLoopback(target) && !ctx.globals().yes()) {
             throw CvaException.usage("refusing to load " + target.getHost() + ", which is not this machine, without --yes",
                     "a load test can trip rate limits and cost money; pass --yes if you mean it");
         }
-        LoadGenerator.Target<SignedRequest> requests = new UniqueWebhooks(factory, new WebhookClient(timeout), template, target);
+        LoadGenerator.Target<SignedRequest> requests = new UniqueWebhooks(factory, receiver.client(), template, target);
         boolean showProgress = ctx.terminal() && !ctx.globals().json();
         ctx.info("load: " + fmt(rate) + " req/s for " + fmt(duration.toMillis() / 1000.0) + " s (" + plan.total()
                 + " requests" + (plan.warmupTotal() > 0 ? " after " + plan.warmupTotal() + " to warm up" : "")

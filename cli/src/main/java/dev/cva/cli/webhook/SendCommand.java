@@ -23,20 +23,9 @@ import picocli.CommandLine.Option;
 public final class SendCommand implements Callable<Integer> {
     private final CvaContext ctx;
 
-    @Option(names = "--url", paramLabel = "URL", description = "The receiver's URL (default: from the environment).")
-    String url;
-
     @Mixin BodyOptions body;
 
-    @Option(names = "--scheme", paramLabel = "SCHEME", defaultValue = "standard",
-            description = "Signature headers: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    SchemeChoice scheme;
-
-    @Mixin SecretOptions secret;
-
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
-            description = "Connect and response timeout (default: ${DEFAULT-VALUE}).")
-    Duration timeout;
+    @Mixin TargetOptions receiver;
 
     @Option(names = "--tamper", description = "Negative: change one byte of the body after signing (expect 401).")
     boolean tamper;
@@ -61,15 +50,15 @@ public final class SendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RequestFactory factory = new RequestFactory(WebhookSecrets.current(ctx, secret), scheme.schemes(), ctx.clock());
+        RequestFactory factory = receiver.requestFactory(ctx);
         Supplier<byte[]> bodies = body.bodies(ctx);
-        URI target = ReceiverEndpoints.defaults().resolve(ctx, url);
-        WebhookSender sender = new WebhookSender(new WebhookClient(timeout), factory);
+        URI target = receiver.target(ctx);
+        WebhookSender sender = new WebhookSender(receiver.client(), factory);
         List<NegativeCase> cases = negativeCases();
         if (cases.isEmpty()) {
             return render(sender.send(target, bodies.get()));
         }
-        ctx.debug("sending " + cases.size() + " negative case(s) to " + target + " with the " + scheme.label() + " scheme");
+        ctx.debug("sending " + cases.size() + " negative case(s) to " + target + " with the " + receiver.scheme.label() + " scheme");
         List<WebhookSender.CaseResult> results = new ArrayList<>();
         for (NegativeCase c : cases) {
             Duration skew = c == NegativeCase.STALE ? stale : c == NegativeCase.FUTURE ? future : Duration.ZERO;
@@ -97,7 +86,7 @@ public final class SendCommand implements Callable<Integer> {
             ctx.out().println(sent.status() + " " + sent.latencyMs() + " ms " + sent.url());
             ctx.out().println(sent.response() == null ? "" : sent.response().toString());
             ctx.out().flush();
-            ctx.debug("scheme " + scheme.label() + ", webhook-id " + sent.webhookId() + ", " + sent.bodyBytes() + " bytes");
+            ctx.debug("scheme " + receiver.scheme.label() + ", webhook-id " + sent.webhookId() + ", " + sent.bodyBytes() + " bytes");
         }
         return sent.ok() ? ExitCode.OK.code() : ExitCode.FAILURE.code();
     }
@@ -111,7 +100,7 @@ public final class SendCommand implements Callable<Integer> {
         if (replay) cases.add(NegativeCase.REPLAY);
         if (noSignature) cases.add(NegativeCase.NO_SIGNATURE);
         for (NegativeCase c : cases) {
-            if (c.needsStandard() && !scheme.hasStandard()) {
+            if (c.needsStandard() && !receiver.scheme.hasStandard()) {
                 throw CvaException.usage("--" + c.flag() + " needs the standard scheme: legacy signatures carry no "
                         + "timestamp and are replayable by design", "use --scheme standard or --scheme both");
             }
