@@ -129,6 +129,13 @@ public final class Cva implements Callable<Integer> {
     }
 
     static int failure(CvaContext ctx, Exception ex) {
+        if (ex instanceof dev.cva.local.LocalRuntimeException l) {
+            // the local environment's own error type: a message and a hint, like ours
+            ExitCode code = l instanceof dev.cva.local.LocalRuntimeException.Interrupted ? ExitCode.INTERRUPTED
+                    : l instanceof dev.cva.local.LocalRuntimeException.VerificationFailed ? ExitCode.VERIFICATION_FAILED
+                    : ExitCode.FAILURE;
+            ex = new CvaException(code, l.getMessage(), l.hint(), l);
+        }
         CvaException known = ex instanceof CvaException c ? c : null;
         ExitCode code = known != null ? known.exitCode() : ExitCode.FAILURE;
         String message = known != null ? ex.getMessage() : "unexpected error: " + ex;

@@ -22,7 +22,8 @@ public record CvaConfig(
             String entryPoint,
             @JsonProperty(required = true) String runtime,
             Integer memoryMb,
-            Integer timeoutSeconds) {}
+            Integer timeoutSeconds,
+            dev.cva.local.lambda.EventSource eventSource) {}
 
     /** Names, regions, endpoints and limits of one environment. Absent values come from the built-in defaults. */
     public record Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget) {}

@@ -1,5 +1,7 @@
 package dev.cva.cli.local;
 
+import dev.cva.local.Child;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

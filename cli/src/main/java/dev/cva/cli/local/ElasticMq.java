@@ -1,5 +1,8 @@
 package dev.cva.cli.local;
 
+import dev.cva.local.Child;
+import dev.cva.local.LocalAws;
+
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package dev.cva.cli.local;
 
+import dev.cva.local.lambda.LambdaFunction;
+import dev.cva.local.lambda.Invoker;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -22,7 +25,7 @@ final class LambdaEndpoint implements AutoCloseable {
 
     LambdaEndpoint(Map<String, LambdaFunction> functions) throws IOException {
         this.functions = functions;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server = dev.cva.local.LoopbackHttp.create(0, 64);
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "lambda-endpoint");
             t.setDaemon(true);
@@ -53,7 +56,7 @@ final class LambdaEndpoint implements AutoCloseable {
                 send(ex, 404, "{\"Type\":\"User\",\"Message\":\"Function not found: " + name + "\"}", null);
                 return;
             }
-            RuntimeApi.Result r = f.invoke(new String(body, StandardCharsets.UTF_8));
+            Invoker.Result r = f.invoke(new String(body, StandardCharsets.UTF_8));
             send(ex, 200, r.body(), r.error() ? "Unhandled" : null);
         }
     }

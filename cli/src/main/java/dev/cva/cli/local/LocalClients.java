@@ -1,5 +1,7 @@
 package dev.cva.cli.local;
 
+import dev.cva.local.LocalAws;
+
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
 import java.io.IOException;
@@ -29,8 +31,8 @@ final class LocalClients implements AutoCloseable {
     LocalClients(LocalState state) {
         this.state = state;
         String region = state.resource("region");
-        this.sqs = LocalAws.sqs(state.url("sqs"), region);
-        this.dynamo = LocalAws.dynamo(state.url("dynamodb"), region);
+        this.sqs = LocalAws.sqs(java.net.URI.create(state.url("sqs")), region);
+        this.dynamo = LocalAws.dynamo(java.net.URI.create(state.url("dynamodb")), region);
         this.firestore = new FirestoreRest(state.url("firestore"), state.resource("gcpProject"));
     }
 

@@ -1,5 +1,9 @@
 package dev.cva.cli.local;
 
+import dev.cva.local.Child;
+import dev.cva.local.LocalAws;
+import dev.cva.local.lambda.LambdaFunction;
+
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
 import dev.cva.cli.config.CvaConfig;
@@ -21,11 +25,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import dev.cva.local.FirestoreEmulator;
+import dev.cva.local.Moto;
+import dev.cva.local.Tables;
+import dev.cva.local.lambda.EventSource;
+import dev.cva.local.lambda.SqsMapping;
+import dev.cva.local.lambda.StreamMapping;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The whole pipeline on this machine: ElasticMQ, DynamoDB Local, the Firestore emulator, the receiver under the
+ * The whole pipeline on this machine: ElasticMQ, moto's server (DynamoDB), the Firestore emulator, the receiver under the
  * Functions Framework invoker, the three Lambda functions under the runtime interface client, their event source
  * mappings and schedule, and an SES stand-in. {@link #start} leaves nothing running when a part fails;
  * {@link #close} stops every process tree and removes the state file.
@@ -103,8 +113,8 @@ public final class LocalStack implements AutoCloseable {
         Path logs = work.resolve("logs");
         // Fail before starting anything when a part is missing.
         rt.classPath("elasticmq");
-        rt.classPath("dynamodb");
-        rt.classPath("lambda");
+        List<Path> lambdaRuntime = rt.jarsOf("lambda");
+        Moto.command(env.env(), 0);
         Path invoker = rt.file("java-function-invoker.jar");
         CvaConfig.Service receiverService = config.service("receiver");
         Path receiverJar = rt.receiverJar(receiverService.module());
@@ -124,26 +134,29 @@ public final class LocalStack implements AutoCloseable {
         Path firestoreJar = new FirestoreEmulator(env.env(), env.home()).locate();
         progress.accept("check");
 
-        int sqsPort = Child.freePort(), dynamoPort = Child.freePort(), firestorePort = Child.freePort();
+        int sqsPort = Child.freePort(), firestorePort = Child.freePort();
         var queues = new ElasticMq.Queues(config.queue(), config.dlq(), config.webhookDlq());
         CompletableFuture<Child> fSqs = CompletableFuture.supplyAsync(() -> ElasticMq.start(rt, work, sqsPort, config.region(), queues));
-        CompletableFuture<Child> fDynamo = CompletableFuture.supplyAsync(() -> DynamoLocal.start(rt, work, dynamoPort));
+        CompletableFuture<Moto> fMoto = CompletableFuture.supplyAsync(() -> Moto.start(env.env(), logs.resolve("dynamodb.log")));
         CompletableFuture<Child> fFirestore = CompletableFuture.supplyAsync(
                 () -> FirestoreEmulator.start(firestoreJar, work, firestorePort, config.gcpProject()));
         String sqsUrl = "http://127.0.0.1:" + sqsPort;
-        String dynamoUrl = "http://127.0.0.1:" + dynamoPort;
         String firestoreHost = "127.0.0.1:" + firestorePort;
-        part("sqs", sqsUrl, join(fSqs, List.of(fDynamo, fFirestore)), sqsPort, "ElasticMQ");
-        part("dynamodb", dynamoUrl, join(fDynamo, List.of(fFirestore)), dynamoPort, "DynamoDB Local");
-        part("firestore", "http://" + firestoreHost, join(fFirestore, List.of()), firestorePort,
+        Child sqsChild = await(fSqs, List.of(fMoto, fFirestore));
+        part("sqs", sqsUrl, sqsChild, sqsPort, "ElasticMQ");
+        Moto moto = await(fMoto, List.of(fFirestore));
+        String dynamoUrl = moto.endpoint().toString();
+        part("dynamodb", dynamoUrl, moto.child(), moto.port(), "moto server (DynamoDB and Streams)");
+        part("firestore", "http://" + firestoreHost, await(fFirestore, List.of()), firestorePort,
                 "Firestore emulator " + firestoreJar.getFileName());
         progress.accept("sqs+dynamodb+firestore");
 
-        sqs = LocalAws.sqs(sqsUrl, config.region());
-        dynamo = LocalAws.dynamo(dynamoUrl, config.region());
+        sqs = LocalAws.sqs(URI.create(sqsUrl), config.region());
+        dynamo = LocalAws.dynamo(URI.create(dynamoUrl), config.region());
         stops.push(sqs::close);
         stops.push(dynamo::close);
-        DynamoLocal.createTables(dynamo, config.queryEventsTable(), config.analyticsTable());
+        Tables.createQueryEvents(dynamo, config.queryEventsTable());
+        Tables.createAnalytics(dynamo, config.analyticsTable());
         String queueUrl = sqs.getQueueUrl(b -> b.queueName(config.queue())).queueUrl();
         String dlqUrl = sqs.getQueueUrl(b -> b.queueName(config.dlq())).queueUrl();
         String webhookDlqUrl = sqs.getQueueUrl(b -> b.queueName(config.webhookDlq())).queueUrl();
@@ -160,15 +173,19 @@ public final class LocalStack implements AutoCloseable {
         progress.accept("tables+queues");
 
         int receiverPort = Child.freePort();
-        Child receiver = Child.start("receiver (Functions Framework)", List.of(Child.java(), "-XX:TieredStopAtLevel=1",
-                "-jar", invoker.toString(), "--classpath", receiverJar.toString(), "--target",
-                receiverService.entryPoint(), "--port", Integer.toString(receiverPort)), Map.of(
+        // The invoker binds every interface and has no host option: it listens on a private port that only the
+        // stack's own loopback front (below) forwards to, and the state file names the front.
+        Child receiver = Child.start("receiver (Functions Framework)", List.of(Child.java(),
+                "-Dsun.net.httpserver.nodelay=true", "-jar", invoker.toString(), "--classpath", receiverJar.toString(),
+                "--target", receiverService.entryPoint(), "--port", Integer.toString(receiverPort)), Map.of(
                 "WEBHOOK_SECRET", config.webhookSecret(),
                 "FIRESTORE_PROJECT", config.gcpProject(),
                 "GOOGLE_CLOUD_PROJECT", config.gcpProject(),
-                "FIRESTORE_EMULATOR_HOST", firestoreHost), logs.resolve("receiver.log"));
+                "FIRESTORE_EMULATOR_HOST", firestoreHost,
+                "RECEIVER_WARMUP", "true"), logs.resolve("receiver.log"));
         stops.push(receiver::stop);
         String receiverUrl = "http://127.0.0.1:" + receiverPort + "/";
+        // ready = it answers /healthz, which reads Firestore through the receiver's own store
         receiver.await(() -> httpOk(receiverUrl + "healthz"), Duration.ofSeconds(60), "GET /healthz = 200");
         part("receiver", receiverUrl, receiver, receiverPort, receiverService.entryPoint());
         progress.accept("receiver");
@@ -200,9 +217,11 @@ public final class LocalStack implements AutoCloseable {
         }
         for (var e : jars.entrySet()) {
             CvaConfig.Service svc = config.service(e.getKey());
-            LambdaFunction f = LambdaFunction.start(e.getKey(), svc.handler(), e.getValue(), rt, lambdaEnv,
-                    config.region(), svc.memoryMb() == null ? 512 : svc.memoryMb(),
-                    Duration.ofSeconds(svc.timeoutSeconds() == null ? 60 : svc.timeoutSeconds()), logs);
+            LambdaFunction f = LambdaFunction.start(new LambdaFunction.Spec(e.getKey(), "cv-analytics-" + e.getKey(),
+                    svc.handler(), e.getValue(), lambdaRuntime, lambdaEnv, config.region(),
+                    svc.memoryMb() == null ? 512 : svc.memoryMb(),
+                    Duration.ofSeconds(svc.timeoutSeconds() == null ? 60 : svc.timeoutSeconds()),
+                    concurrency(e.getKey()), logs, List.of()));
             stops.push(f::close);
             f.onRestart(this::restarted);
             functions.put(e.getKey(), f);
@@ -212,6 +231,7 @@ public final class LocalStack implements AutoCloseable {
             parts.put(f.name(), new LocalState.Part(f.name(), f.runtimeApiUrl(), f.child().pid(), f.port(),
                     config.service(f.name()).handler()));
         }
+        Warmup.functions(functions, config.region());
         progress.accept("lambdas");
 
         LambdaEndpoint endpoint;
@@ -223,19 +243,30 @@ public final class LocalStack implements AutoCloseable {
         stops.push(endpoint::close);
         parts.put("lambda", new LocalState.Part("lambda", "http://127.0.0.1:" + endpoint.port(), 0, endpoint.port(),
                 "Invoke API for processor, notifier, reporter"));
-        SqsMapping sqsMapping = new SqsMapping(LocalAws.sqs(sqsUrl, config.region()), queueUrl, config.queue(),
-                config.region(), functions.get("processor"), log);
-        DynamoDbStreamsClient streams = LocalAws.streams(dynamoUrl, config.region());
-        StreamMapping streamMapping = new StreamMapping(streams, streamArn, config.region(), functions.get("notifier"), log);
+        SqsMapping sqsMapping = new SqsMapping(LocalAws.sqs(URI.create(sqsUrl), config.region()), queueUrl,
+                config.region(), functions.get("processor"), eventSource("processor", EventSource.SQS_DEFAULTS), log).start();
+        stops.push(sqsMapping::close);
+        DynamoDbStreamsClient streams = LocalAws.streams(URI.create(dynamoUrl), config.region());
+        StreamMapping streamMapping = new StreamMapping(streams, streamArn, config.region(), functions.get("notifier"),
+                eventSource("notifier", EventSource.STREAM_DEFAULTS), Duration.ofMillis(500), log).start();
+        stops.push(streamMapping::close);
         WeeklySchedule schedule = new WeeklySchedule(env.clock(), functions.get("reporter"), config.region(), log);
-        thread("sqs-mapping", sqsMapping, sqsMapping::stop);
-        thread("stream-mapping", streamMapping, streamMapping::stop);
         thread("weekly-schedule", schedule, () -> {});
         progress.accept("event sources");
 
         state = new LocalState(ProcessHandle.current().pid(), env.clock().millis(), true, parts, resources);
         state.write(env.projectRoot());
         progress.accept("state");
+    }
+
+    private EventSource eventSource(String service, EventSource defaults) {
+        EventSource configured = config.service(service).eventSource();
+        return configured == null ? defaults : configured.or(defaults);
+    }
+
+    /** The processor takes as many invocations at once as its SQS mapping may make; the others one at a time. */
+    private int concurrency(String function) {
+        return function.equals("processor") ? eventSource("processor", EventSource.SQS_DEFAULTS).maximumConcurrency() : 1;
     }
 
     private static Path snapshot(Path jar, Path copy) {
@@ -280,15 +311,20 @@ public final class LocalStack implements AutoCloseable {
         parts.put(name, new LocalState.Part(name, url, child.pid(), port, detail));
     }
 
-    /** Joins {@code f}; on failure cancels and stops the others so nothing is left running. */
-    private Child join(CompletableFuture<Child> f, List<CompletableFuture<Child>> others) {
+    /** Joins {@code f}; on failure waits for the others and stops them, so nothing is left running. */
+    private static <T> T await(CompletableFuture<T> f, List<CompletableFuture<?>> others) {
         try {
             return f.join();
         } catch (CompletionException e) {
-            for (CompletableFuture<Child> o : others) {
+            for (CompletableFuture<?> o : others) {
                 try {
-                    o.join().stop();
-                } catch (CompletionException ignored) {
+                    Object started = o.join();
+                    if (started instanceof Child c) {
+                        c.stop();
+                    } else if (started instanceof AutoCloseable a) {
+                        a.close();
+                    }
+                } catch (Exception ignored) {
                     // it failed too
                 }
             }

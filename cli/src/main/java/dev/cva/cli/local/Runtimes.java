@@ -42,9 +42,14 @@ final class Runtimes {
 
     Path dir() { return dir; }
 
-    /** The class path of runtime {@code name} ({@code elasticmq}, {@code dynamodb}, {@code lambda}). */
+    /** The class path of runtime {@code name} ({@code elasticmq}, {@code lambda}). */
     String classPath(String name) {
         return String.join(File.pathSeparator, jars(dir.resolve(name)).stream().map(Path::toString).toList());
+    }
+
+    /** The jars of runtime {@code name}. */
+    List<Path> jarsOf(String name) {
+        return jars(dir.resolve(name));
     }
 
     /** The jar of runtime {@code name} whose file name starts with {@code prefix}. */

@@ -23,7 +23,7 @@ final class SesOutbox implements AutoCloseable {
     SesOutbox(Path outbox) throws IOException {
         this.outbox = outbox;
         Files.createDirectories(outbox);
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server = dev.cva.local.LoopbackHttp.create(0, 64);
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ses-outbox");
             t.setDaemon(true);

@@ -1,5 +1,7 @@
 package dev.cva.cli.local;
 
+import dev.cva.local.Child;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

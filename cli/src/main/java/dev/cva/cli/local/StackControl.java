@@ -1,5 +1,7 @@
 package dev.cva.cli.local;
 
+import dev.cva.local.Child;
+
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
 import java.io.File;

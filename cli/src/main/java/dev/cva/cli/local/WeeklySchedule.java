@@ -1,5 +1,9 @@
 package dev.cva.cli.local;
 
+import dev.cva.local.LocalAws;
+import dev.cva.local.lambda.Invoker;
+import dev.cva.local.lambda.RuntimeApi;
+
 import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -16,11 +20,11 @@ final class WeeklySchedule implements Runnable {
     static final String EXPRESSION = "cron(0 7 ? * MON *)";
 
     private final Clock clock;
-    private final LambdaFunction function;
+    private final Invoker function;
     private final String region;
     private final Consumer<String> log;
 
-    WeeklySchedule(Clock clock, LambdaFunction function, String region, Consumer<String> log) {
+    WeeklySchedule(Clock clock, Invoker function, String region, Consumer<String> log) {
         this.clock = clock;
         this.function = function;
         this.region = region;
@@ -61,7 +65,7 @@ final class WeeklySchedule implements Runnable {
             } catch (InterruptedException e) {
                 return;
             }
-            RuntimeApi.Result r = function.invoke(event(at));
+            Invoker.Result r = function.invoke(event(at));
             log.accept("schedule " + EXPRESSION + ": reporter " + (r.error() ? "failed: " + RuntimeApi.brief(r.body()) : "ran"));
         }
     }

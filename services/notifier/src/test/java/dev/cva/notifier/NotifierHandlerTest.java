@@ -14,8 +14,10 @@ import dev.cva.contracts.logging.JsonLog;
 import dev.cva.contracts.webhook.Scheme;
 import dev.cva.contracts.webhook.Verification;
 import dev.cva.contracts.webhook.WebhookSecret;
-import dev.cva.testing.LocalDynamo;
-import dev.cva.testing.LocalSqs;
+import dev.cva.local.Child;
+import dev.cva.local.LocalSqs;
+import dev.cva.local.Moto;
+import dev.cva.local.Tables;
 import dev.cva.notifier.support.StreamEvents;
 import dev.cva.notifier.support.WebhookReceiver;
 import dev.cva.notifier.support.WebhookReceiver.Received;
@@ -48,7 +50,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * The handler fed from DynamoDB Local's real stream, posting to a real HTTP server that verifies both signature
+ * The handler fed from moto's DynamoDB's real stream, posting to a real HTTP server that verifies both signature
  * schemes, dead-lettering into ElasticMQ.
  */
 class NotifierHandlerTest {
@@ -56,7 +58,6 @@ class NotifierHandlerTest {
     static final WebhookSecret SECRET = WebhookSecret.parse("whsec_Y3YtYW5hbHl0aWNzLWxvY2FsLWRldmVsb3BtZW50LW9ubHk=");
     static final AtomicInteger TABLES = new AtomicInteger();
 
-    static LocalDynamo localDynamo;
     static LocalSqs localSqs;
     static DynamoDbClient dynamo;
     static DynamoDbStreamsClient streams;
@@ -69,10 +70,9 @@ class NotifierHandlerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        localDynamo = LocalDynamo.start();
         localSqs = LocalSqs.start();
-        dynamo = localDynamo.client();
-        streams = localDynamo.streamsClient();
+        dynamo = Moto.shared().dynamo();
+        streams = Moto.shared().streams();
         sqs = localSqs.client();
         dlqUrl = sqs.createQueue(b -> b.queueName("cv-analytics-webhook-dlq")).queueUrl();
         receiver = new WebhookReceiver(SECRET);
@@ -86,7 +86,6 @@ class NotifierHandlerTest {
         dynamo.close();
         sqs.close();
         localSqs.close();
-        localDynamo.close();
     }
 
     @BeforeEach
@@ -138,7 +137,7 @@ class NotifierHandlerTest {
     /** A fresh analytics table (stream NEW_IMAGE); {@code writes} run against it; returns the stream as a Lambda event. */
     static DynamodbEvent streamOf(java.util.function.Consumer<String> writes) {
         String table = "analytics-" + TABLES.incrementAndGet();
-        LocalDynamo.createAnalyticsTable(dynamo, table);
+        Tables.createAnalytics(dynamo, table);
         writes.accept(table);
         String arn = dynamo.describeTable(b -> b.tableName(table)).table().latestStreamArn();
         return StreamEvents.event(StreamEvents.json(StreamEvents.readAll(streams, arn), arn));
@@ -290,7 +289,7 @@ class NotifierHandlerTest {
     void refusedConnectionsEndInTheDlq() throws Exception {
         ObjectNode rec = record("anonymous");
         DynamodbEvent event = streamOf(table -> put(table, rec));
-        int closedPort = LocalDynamo.freePort();
+        int closedPort = Child.freePort();
 
         StreamsEventResponse response = handler(URI.create("http://127.0.0.1:" + closedPort + "/webhook"), dlqUrl,
                 Duration.ofSeconds(1), ticking()).handleRequest(event, null);

@@ -3,15 +3,19 @@ package dev.cva.processor;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.cva.contracts.logging.JsonLog;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Processes one SQS batch message by message and returns the ids that failed, so the queue redelivers only those
  * (and moves them to the DLQ after its maxReceiveCount). Nothing here throws for the whole batch.
  *
- * <p>Messages are processed independently even on the FIFO queue: correlation does not depend on order, so a
- * failed message does not hold back the later messages of its group.
+ * <p>Messages are correlated per requestId, not in queue order: correlation does not depend on order, so a failed
+ * request does not hold back the other requests of the batch. The two halves of one request found in the same
+ * batch become the record with a single write.
  */
 public final class BatchProcessor {
     private final EventParser parser;
@@ -30,15 +34,34 @@ public final class BatchProcessor {
         if (messages == null) {
             return failures;
         }
+        // Parse everything first, then correlate per requestId: both halves in one batch need no parked row.
+        Map<String, List<Parsed>> byRequest = new LinkedHashMap<>();
+        Set<String> failed = new HashSet<>();
         for (SQSMessage m : messages) {
-            if (!processOne(m)) {
+            ChatEvent event = parse(m);
+            if (event == null) {
+                failed.add(m.getMessageId());
+            } else {
+                byRequest.computeIfAbsent(event.requestId(), k -> new ArrayList<>()).add(new Parsed(m, event));
+            }
+        }
+        for (List<Parsed> group : byRequest.values()) {
+            if (!correlate(group)) {
+                group.forEach(p -> failed.add(p.message().getMessageId()));
+            }
+        }
+        for (SQSMessage m : messages) {
+            if (failed.contains(m.getMessageId())) {
                 failures.add(m.getMessageId());
             }
         }
         return failures;
     }
 
-    private boolean processOne(SQSMessage m) {
+    private record Parsed(SQSMessage message, ChatEvent event) {}
+
+    /** The event of a valid message, or null (logged) when it must fail. */
+    private ChatEvent parse(SQSMessage m) {
         String messageId = m.getMessageId();
         String receiveCount = attribute(m.getAttributes(), "ApproximateReceiveCount");
         EventParser.Parsed parsed;
@@ -47,39 +70,70 @@ public final class BatchProcessor {
         } catch (RuntimeException e) {
             log.error("event rejected", "messageId", messageId, "reason", "unparseable: " + e.getClass().getSimpleName(),
                     "receiveCount", receiveCount);
-            return false;
+            return null;
         }
         if (parsed instanceof EventParser.Invalid invalid) {
             log.warn("event rejected", "messageId", messageId, "reason", invalid.reason(),
                     "paths", invalid.paths(),
                     "violations", invalid.violations().stream().map(v -> v.path() + ": " + truncate(v.message())).toList(),
                     "receiveCount", receiveCount);
-            return false;
+            return null;
         }
-        ChatEvent event = ((EventParser.Valid) parsed).event();
+        return ((EventParser.Valid) parsed).event();
+    }
+
+    /**
+     * Correlates the valid events of one requestId in this batch: the first query with the first response in one
+     * write when both are here, else each on its own; later copies of a half are duplicates. False when a store
+     * call failed, so every message of the request is retried.
+     */
+    private boolean correlate(List<Parsed> group) {
+        Parsed query = first(group, EventType.QUERY);
+        Parsed response = first(group, EventType.RESPONSE);
+        String requestId = group.get(0).event().requestId();
         try {
-            Correlator.Result result = correlator.accept(event);
-            if (result instanceof Correlator.Parked p) {
-                log.info("event parked", "messageId", messageId, "requestId", event.requestId(),
-                        "eventType", p.type().wire());
-            } else if (result instanceof Correlator.Completed c) {
-                log.info("record completed", "messageId", messageId, "requestId", event.requestId(),
-                        "eventType", event.type().wire(), "week", c.record().week(), "latencyMs", c.record().latencyMs());
-            } else if (result instanceof Correlator.Duplicate d) {
-                log.info("event duplicate", "messageId", messageId, "requestId", event.requestId(),
-                        "eventType", event.type().wire(), "reason", d.why());
+            if (query != null && response != null) {
+                report(query, correlator.acceptPair(query.event(), response.event()));
+                report(response, new Correlator.Completed(null));
+            } else {
+                Parsed only = query != null ? query : response;
+                report(only, correlator.accept(only.event()));
+            }
+            for (Parsed p : group) {
+                if (p != query && p != response) {
+                    report(p, new Correlator.Duplicate("same " + p.event().type().wire() + " twice in one batch"));
+                }
             }
             return true;
         } catch (StoreException e) {
-            log.error("store failed; message will be retried", "messageId", messageId, "requestId", event.requestId(),
-                    "eventType", event.type().wire(), "reason", e.getMessage(), "code", e.code(),
-                    "receiveCount", receiveCount);
+            log.error("store failed; messages will be retried", "requestId", requestId,
+                    "messageIds", group.stream().map(p -> p.message().getMessageId()).toList(),
+                    "reason", e.getMessage(), "code", e.code());
             return false;
         } catch (RuntimeException e) {
-            log.error("processing failed; message will be retried", "messageId", messageId,
-                    "requestId", event.requestId(), "reason", e.getClass().getSimpleName() + ": " + truncate(String.valueOf(e.getMessage())),
-                    "receiveCount", receiveCount);
+            log.error("processing failed; messages will be retried", "requestId", requestId,
+                    "messageIds", group.stream().map(p -> p.message().getMessageId()).toList(),
+                    "reason", e.getClass().getSimpleName() + ": " + truncate(String.valueOf(e.getMessage())));
             return false;
+        }
+    }
+
+    private static Parsed first(List<Parsed> group, EventType type) {
+        return group.stream().filter(p -> p.event().type() == type).findFirst().orElse(null);
+    }
+
+    private void report(Parsed p, Correlator.Result result) {
+        String messageId = p.message().getMessageId();
+        ChatEvent event = p.event();
+        if (result instanceof Correlator.Parked parked) {
+            log.info("event parked", "messageId", messageId, "requestId", event.requestId(),
+                    "eventType", parked.type().wire());
+        } else if (result instanceof Correlator.Completed c && c.record() != null) {
+            log.info("record completed", "messageId", messageId, "requestId", event.requestId(),
+                    "eventType", event.type().wire(), "week", c.record().week(), "latencyMs", c.record().latencyMs());
+        } else if (result instanceof Correlator.Duplicate d) {
+            log.info("event duplicate", "messageId", messageId, "requestId", event.requestId(),
+                    "eventType", event.type().wire(), "reason", d.why());
         }
     }
 

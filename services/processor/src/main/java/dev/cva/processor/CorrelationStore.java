@@ -1,8 +1,10 @@
 package dev.cva.processor;
 
 /**
- * Where halves wait and records land. Implementations make every write conditional, so that each call either
- * happens exactly as asked or reports why not; SDK failures surface as {@link StoreException}.
+ * Where halves wait and records land. Every write is conditional, so that each call either happens exactly as
+ * asked or reports why not; SDK failures surface as {@link StoreException}. No call needs a transaction: the two
+ * halves of a conversation share a FIFO message group, so they are never processed at the same time, and a race
+ * that happens anyway (another group, a redelivery) still ends in exactly one record.
  */
 public interface CorrelationStore {
 
@@ -13,34 +15,24 @@ public interface CorrelationStore {
         }
     }
 
-    /** What a conditional write found. */
-    enum Outcome {
-        /** The write happened. */
-        DONE,
-        /** The analytics record already exists: the event is a duplicate or a redelivery after completion. */
-        ALREADY_COMPLETED,
-        /** The interim row changed since it was read (a concurrent half or duplicate); read again and retry. */
-        CONFLICT
-    }
-
-    /** @return the interim row, or {@code null} when none is parked (strongly consistent read) */
-    Interim findInterim(String requestId);
-
-    /** The outcome of {@link #park}; on {@code CONFLICT}, {@code current} is the row that blocked it when known. */
-    record ParkResult(Outcome outcome, Interim current) {}
+    /** What a park found: {@code parked}, or the live row that blocked it ({@code null} if it vanished since). */
+    record ParkResult(boolean parked, Interim current) {}
 
     /**
-     * Parks {@code event} in the interim row, only if no record exists for its requestId, neither the other half
-     * nor this half is parked yet, all in one transaction.
+     * @return the parked row, or {@code null} when none is parked or its TTL has passed (DynamoDB deletes expired
+     *     items late, moto never: readers filter on the TTL attribute). Strongly consistent.
      */
-    ParkResult park(ChatEvent event, long ttlEpochSeconds);
+    Interim findInterim(String requestId, long nowEpochSeconds);
 
     /**
-     * Writes {@code record} only if none exists, and deletes the interim row only if it still holds the
-     * {@code parked} half, in one transaction.
+     * Parks {@code event} as the only half of its row, only if no live row exists (none, or one past its TTL).
+     * A blocked park returns the row that blocked it.
      */
-    Outcome complete(AnalyticsRecord record, EventType parked);
+    ParkResult park(ChatEvent event, long ttlEpochSeconds, long nowEpochSeconds);
 
-    /** Removes a leftover interim row (no condition; idempotent). */
+    /** Writes {@code record} only if none exists for its requestId; false when one already does. */
+    boolean putRecord(AnalyticsRecord record);
+
+    /** Removes the interim row (no condition; idempotent). */
     void deleteInterim(String requestId);
 }

@@ -5,10 +5,11 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Correlates the two halves of a request in any order. The first half to arrive is parked; the second writes the
- * record and removes the parked half in one transaction. Every write is conditional, so a duplicate, a
- * redelivery after completion, or two halves racing each other can never write a second record or drop a half:
- * a lost race comes back as {@link CorrelationStore.Outcome#CONFLICT} and is re-read and retried here.
+ * Correlates the two halves of a request in any order. Both halves in one batch become the record at once, with
+ * one conditional write and no parked row. Otherwise the first half to arrive is parked (a conditional put) and
+ * the second writes the record (a conditional put) and removes the parked half (a delete). Every write is
+ * conditional, so a duplicate, a redelivery after completion, or two halves racing each other can never write a
+ * second record or drop a half: a lost race is re-read and retried here.
  */
 public final class Correlator {
 
@@ -38,34 +39,35 @@ public final class Correlator {
         this.interimTtl = interimTtl;
     }
 
+    /** Both halves arrived in one batch: one conditional write, no parked row. */
+    public Result acceptPair(ChatEvent query, ChatEvent response) {
+        AnalyticsRecord record = AnalyticsRecord.of(query, response);
+        return store.putRecord(record) ? new Completed(record) : new Duplicate("record already exists");
+    }
+
     /**
-     * A query is normally the first half (the chatbot sends it first, in the same FIFO group), so it tries the
-     * conditional park straight away; a response is normally the second, so it reads the parked query first. Either
-     * order stays correct: a blocked park returns the row that blocked it, and that row decides what follows. An
-     * in-order pair costs three DynamoDB requests (1.5 per event): park; read, complete.
+     * One half without its partner in the batch. A query is normally the first half, so it tries the conditional
+     * park straight away; a response is normally the second, so it reads the parked query first. Either order stays
+     * correct: a blocked park returns the row that blocked it, and that row decides what follows.
      */
     public Result accept(ChatEvent event) {
         String id = event.requestId();
+        long now = clock.instant().getEpochSecond();
         long ttl = clock.instant().plus(interimTtl).getEpochSecond();
         Interim row = null;
-        boolean known = false; // whether row reflects the table (read, or returned by a blocked write)
+        boolean known = false; // whether row reflects the table (read, or returned by a blocked park)
         if (event.type() == EventType.RESPONSE) {
-            row = store.findInterim(id);
+            row = store.findInterim(id, now);
             known = true;
         }
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (!known) {
-                CorrelationStore.ParkResult parked = store.park(event, ttl);
-                switch (parked.outcome()) {
-                    case DONE:
-                        return new Parked(event.type());
-                    case ALREADY_COMPLETED:
-                        return new Duplicate("record already exists");
-                    case CONFLICT:
-                        row = parked.current() != null ? parked.current() : store.findInterim(id);
-                        known = true;
-                        break;
+                CorrelationStore.ParkResult parked = store.park(event, ttl, now);
+                if (parked.parked()) {
+                    return new Parked(event.type());
                 }
+                row = parked.current();
+                known = true;
             }
             String otherJson = row == null ? null : row.json(event.type().other());
             if (otherJson != null) {
@@ -73,21 +75,13 @@ public final class Correlator {
                 AnalyticsRecord record = event.type() == EventType.QUERY
                         ? AnalyticsRecord.of(event, other)
                         : AnalyticsRecord.of(other, event);
-                switch (store.complete(record, other.type())) {
-                    case DONE:
-                        return new Completed(record);
-                    case ALREADY_COMPLETED:
-                        store.deleteInterim(id); // a stray parked half next to a finished record: tidy it
-                        return new Duplicate("record already exists");
-                    case CONFLICT:
-                        known = false; // the row changed again: start over
-                        continue;
-                }
+                boolean written = store.putRecord(record);
+                store.deleteInterim(id); // after a lost race too: a stray parked half next to a finished record
+                return written ? new Completed(record) : new Duplicate("record already exists");
             } else if (row != null && row.json(event.type()) != null) {
                 return new Duplicate(event.type().wire() + " already parked");
-            } else {
-                known = false; // the row that blocked us is gone again: retry the park
             }
+            known = false; // nothing live is parked (any more): park
         }
         throw new StoreException("CorrelationConflict",
                 "the interim row kept changing under " + MAX_ATTEMPTS + " attempts", null);

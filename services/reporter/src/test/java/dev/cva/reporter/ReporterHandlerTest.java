@@ -20,7 +20,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.cva.contracts.logging.JsonLog;
-import dev.cva.testing.LocalDynamo;
+import dev.cva.local.LocalAws;
+import dev.cva.local.Moto;
+import dev.cva.local.Tables;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -52,7 +54,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /**
- * The reporter against DynamoDB Local (tables and GSI as in the design notes) and a WireMock stand-in that checks
+ * The reporter against moto's DynamoDB (tables and GSI as in the design notes) and a WireMock stand-in that checks
  * the SES v2 SendEmail request the SDK really sends.
  */
 class ReporterHandlerTest {
@@ -62,7 +64,7 @@ class ReporterHandlerTest {
     static final ReporterConfig CONFIG = new ReporterConfig("cv-analytics-analytics", "week-index",
             "cv-analytics-query-events", "reports@cv-analytics.local", List.of("owner@cv-analytics.local"), "eu-west-2");
 
-    static LocalDynamo local;
+    static Moto local;
     static DynamoDbClient dynamo;
     static WireMockServer ses;
     static SesV2Client sesClient;
@@ -72,8 +74,8 @@ class ReporterHandlerTest {
 
     @BeforeAll
     static void start() {
-        local = LocalDynamo.start();
-        dynamo = local.client(new ExecutionInterceptor() {
+        local = Moto.shared();
+        dynamo = local.dynamo(new ExecutionInterceptor() {
             @Override
             public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
                 if ("Query".equals(a.getAttribute(SdkExecutionAttribute.OPERATION_NAME))) {
@@ -81,12 +83,12 @@ class ReporterHandlerTest {
                 }
             }
         });
-        LocalDynamo.createQueryEventsTable(dynamo, CONFIG.markerTable());
-        LocalDynamo.createAnalyticsTable(dynamo, CONFIG.analyticsTable());
+        Tables.createQueryEvents(dynamo, CONFIG.markerTable());
+        Tables.createAnalytics(dynamo, CONFIG.analyticsTable());
         ses = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         ses.start();
         sesClient = SesV2Client.builder().endpointOverride(URI.create(ses.baseUrl()))
-                .region(LocalDynamo.REGION)
+                .region(LocalAws.DEFAULT_REGION)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
@@ -98,7 +100,6 @@ class ReporterHandlerTest {
         sesClient.close();
         ses.stop();
         dynamo.close();
-        local.close();
     }
 
     @BeforeEach
@@ -272,8 +273,8 @@ class ReporterHandlerTest {
             ReporterConfig fromEnv = ReporterConfig.fromEnv(Map.of("REPORT_FROM", "a@b.c", "REPORT_TO", "x@y.z, w@y.z"));
             assertThat(fromEnv.to()).containsExactly("x@y.z", "w@y.z");
             assertThat(fromEnv.markerTable()).isEqualTo("cv-analytics-query-events");
-            var sdkDynamo = DynamoDbClient.builder().region(LocalDynamo.REGION).httpClient(UrlConnectionHttpClient.create()).build();
-            var sdkSes = SesV2Client.builder().region(LocalDynamo.REGION).httpClient(UrlConnectionHttpClient.create()).build();
+            var sdkDynamo = DynamoDbClient.builder().region(LocalAws.DEFAULT_REGION).httpClient(UrlConnectionHttpClient.create()).build();
+            var sdkSes = SesV2Client.builder().region(LocalAws.DEFAULT_REGION).httpClient(UrlConnectionHttpClient.create()).build();
             Map<String, Object> r = new ReporterHandler(fromEnv, sdkDynamo, sdkSes, MONDAY_0700,
                     new JsonLog("reporter", new PrintStream(logBytes, true, StandardCharsets.UTF_8), MONDAY_0700), null)
                     .handleRequest(Map.of("week", "2026-W30"), null);

@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
 /**
- * DynamoDB stream events as Lambda delivers them: records read back from DynamoDB Local's real stream through the
+ * DynamoDB stream events as Lambda delivers them: records read back from moto's real DynamoDB stream through the
  * streams client, written in the Lambda event's JSON shape (envelope from the fixture
  * {@code events/dynamodb-stream-event.json}), then read with the Lambda runtime's {@link LambdaEventSerializers}.
  */

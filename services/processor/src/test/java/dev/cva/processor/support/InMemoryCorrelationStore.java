@@ -9,51 +9,46 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The same conditional semantics as the DynamoDB store, in memory, counting calls. */
+/** The same conditional semantics as the DynamoDB store (TTL included), in memory, counting calls. */
 public final class InMemoryCorrelationStore implements CorrelationStore {
-    public final Map<String, Interim> interim = new HashMap<>();
+    public record Row(Interim halves, long ttl) {}
+
+    public final Map<String, Row> interim = new HashMap<>();
     public final Map<String, AnalyticsRecord> records = new HashMap<>();
     public final List<String> calls = new ArrayList<>();
 
     @Override
-    public synchronized Interim findInterim(String requestId) {
+    public synchronized Interim findInterim(String requestId, long now) {
         calls.add("find");
-        return interim.get(requestId);
+        return live(requestId, now);
     }
 
     @Override
-    public synchronized ParkResult park(ChatEvent event, long ttlEpochSeconds) {
+    public synchronized ParkResult park(ChatEvent event, long ttlEpochSeconds, long now) {
         calls.add("park");
-        if (records.containsKey(event.requestId())) {
-            return new ParkResult(Outcome.ALREADY_COMPLETED, null);
+        Interim row = live(event.requestId(), now);
+        if (row != null) {
+            return new ParkResult(false, row);
         }
-        Interim row = interim.get(event.requestId());
-        if (row != null && (row.json(event.type()) != null || row.json(event.type().other()) != null)) {
-            return new ParkResult(Outcome.CONFLICT, row);
-        }
-        interim.put(event.requestId(), event.type() == EventType.QUERY
-                ? new Interim(event.json(), null) : new Interim(null, event.json()));
-        return new ParkResult(Outcome.DONE, null);
+        interim.put(event.requestId(), new Row(event.type() == EventType.QUERY
+                ? new Interim(event.json(), null) : new Interim(null, event.json()), ttlEpochSeconds));
+        return new ParkResult(true, null);
     }
 
     @Override
-    public synchronized Outcome complete(AnalyticsRecord record, EventType parked) {
-        calls.add("complete");
-        if (records.containsKey(record.requestId())) {
-            return Outcome.ALREADY_COMPLETED;
-        }
-        Interim row = interim.get(record.requestId());
-        if (row == null || row.json(parked) == null) {
-            return Outcome.CONFLICT;
-        }
-        records.put(record.requestId(), record);
-        interim.remove(record.requestId());
-        return Outcome.DONE;
+    public synchronized boolean putRecord(AnalyticsRecord record) {
+        calls.add("put");
+        return records.putIfAbsent(record.requestId(), record) == null;
     }
 
     @Override
     public synchronized void deleteInterim(String requestId) {
         calls.add("delete");
         interim.remove(requestId);
+    }
+
+    private Interim live(String requestId, long now) {
+        Row row = interim.get(requestId);
+        return row == null || row.ttl() < now ? null : row.halves();
     }
 }

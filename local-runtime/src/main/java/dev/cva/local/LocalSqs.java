@@ -1,4 +1,4 @@
-package dev.cva.testing;
+package dev.cva.local;
 
 import java.net.URI;
 import java.util.Map;
@@ -22,7 +22,7 @@ public final class LocalSqs implements AutoCloseable {
 
     public static LocalSqs start() {
         SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort()
-                .withAWSRegion(LocalDynamo.REGION.id()).withAWSAccountId("000000000000").start();
+                .withAWSRegion(LocalAws.DEFAULT_REGION.id()).withAWSAccountId(LocalAws.ACCOUNT).start();
         int port = server.waitUntilStarted().localAddress().getPort();
         return new LocalSqs(server, URI.create("http://127.0.0.1:" + port));
     }
@@ -34,7 +34,7 @@ public final class LocalSqs implements AutoCloseable {
     public SqsClient client() {
         return SqsClient.builder()
                 .endpointOverride(endpoint)
-                .region(LocalDynamo.REGION)
+                .region(LocalAws.DEFAULT_REGION)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();

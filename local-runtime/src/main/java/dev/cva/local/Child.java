@@ -1,47 +1,52 @@
-package dev.cva.cli.local;
+package dev.cva.local;
 
-import dev.cva.cli.CvaException;
-import dev.cva.cli.ExitCode;
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
- * One child process of the local stack: its output goes to a log file, readiness is a log line, a port or a
- * probe, and stopping it stops its whole process tree.
+ * One child process of the local environment: its output is appended to a log file, readiness is a log line
+ * written by this run (never a previous run's), a port or a probe of its real work, and stopping it stops its whole
+ * process tree.
  */
-final class Child {
+public final class Child {
     private final String name;
     private final Process process;
     private final Path log;
+    /** Where this run's output starts in the (appended) log: readiness never matches an older run's lines. */
+    private final long logStart;
 
-    private Child(String name, Process process, Path log) {
+    private Child(String name, Process process, Path log, long logStart) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.logStart = logStart;
     }
 
-    static Child start(String name, List<String> command, Map<String, String> env, Path log) {
+    public static Child start(String name, List<String> command, Map<String, String> env, Path log) {
         try {
             Files.createDirectories(log.getParent());
+            long start = Files.exists(log) ? Files.size(log) : 0;
             ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
                     .directory(log.getParent().toFile());
             pb.environment().putAll(env);
-            return new Child(name, pb.start(), log);
+            return new Child(name, pb.start(), log, start);
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, name + ": cannot start " + command.get(0) + ": " + e.getMessage(),
-                    null, e);
+            throw new LocalRuntimeException(name + ": cannot start " + command.get(0) + ": " + e.getMessage(), null, e);
         }
     }
 
@@ -49,49 +54,61 @@ final class Child {
         return new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null");
     }
 
-    static String java() {
+    /** The {@code java} of the running JVM. */
+    public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    String name() { return name; }
-    long pid() { return process.pid(); }
-    Path log() { return log; }
-    boolean alive() { return process.isAlive(); }
+    public String name() { return name; }
+    public long pid() { return process.pid(); }
+    public Path log() { return log; }
+    public boolean alive() { return process.isAlive(); }
+    /** Completes when the process exits, for whatever reason. */
+    public java.util.concurrent.CompletableFuture<Process> onExit() { return process.onExit(); }
 
     /** Waits until {@code ready} holds; fails with the log's tail if the process dies or time runs out. */
-    void await(BooleanSupplier ready, Duration timeout, String what) {
+    public void await(BooleanSupplier ready, Duration timeout, String what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (ready.getAsBoolean()) {
                 return;
             }
             if (!process.isAlive()) {
-                throw new CvaException(ExitCode.FAILURE, name + " exited (status " + process.exitValue() + ") before "
+                throw new LocalRuntimeException(name + " exited (status " + process.exitValue() + ") before "
                         + what + "; last lines of " + log + ":\n" + tail(20), null);
             }
-            sleep(50);
+            sleep(25);
         }
-        throw new CvaException(ExitCode.FAILURE, name + ": no " + what + " within " + timeout.toSeconds() + " s; last lines of "
+        throw new LocalRuntimeException(name + ": no " + what + " within " + timeout.toSeconds() + " s; last lines of "
                 + log + ":\n" + tail(20), null);
     }
 
-    void awaitLog(String marker, Duration timeout) {
+    /** Waits for {@code marker} in what this run wrote to the log. */
+    public void awaitLog(String marker, Duration timeout) {
         await(() -> logContains(marker), timeout, "'" + marker + "'");
     }
 
-    void awaitPort(int port, Duration timeout) {
-        await(() -> listening(port), timeout, "listener on port " + port);
+    public void awaitPort(int port, Duration timeout) {
+        await(() -> listening(port), timeout, "listener on 127.0.0.1:" + port);
     }
 
-    boolean logContains(String marker) {
-        try {
-            return Files.exists(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains(marker);
+    /** True when this run's part of the log holds {@code marker}. */
+    public boolean logContains(String marker) {
+        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+            long length = f.length();
+            if (length <= logStart) {
+                return false;
+            }
+            byte[] bytes = new byte[(int) Math.min(length - logStart, 16 << 20)];
+            f.seek(logStart);
+            f.readFully(bytes);
+            return new String(bytes, StandardCharsets.ISO_8859_1).contains(marker);
         } catch (IOException e) {
             return false;
         }
     }
 
-    String tail(int lines) {
+    public String tail(int lines) {
         try {
             List<String> all = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
@@ -100,7 +117,7 @@ final class Child {
         }
     }
 
-    void stop() {
+    public void stop() {
         stopTree(process.pid());
     }
 
@@ -108,12 +125,12 @@ final class Child {
      * Stops {@code pid} and all its descendants: politely, then forcibly after 5 s. True when all are gone. Never
      * cut short by an interrupt (it runs in shutdown hooks): the interrupt is restored at the end.
      */
-    static boolean stopTree(long pid) {
+    public static boolean stopTree(long pid) {
         Optional<ProcessHandle> root = ProcessHandle.of(pid);
         if (root.isEmpty()) {
             return true;
         }
-        List<ProcessHandle> all = new java.util.ArrayList<>(root.get().descendants().toList());
+        List<ProcessHandle> all = new ArrayList<>(root.get().descendants().toList());
         all.add(root.get());
         all.forEach(ProcessHandle::destroy);
         boolean interrupted = awaitGone(all, Duration.ofSeconds(5));
@@ -138,29 +155,30 @@ final class Child {
         return interrupted;
     }
 
-    static boolean listening(int port) {
+    public static boolean listening(int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
             return true;
         } catch (IOException e) {
             return false;
         }
     }
 
-    static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    /** A port that is free on 127.0.0.1 right now. */
+    public static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "no free port on 127.0.0.1: " + e.getMessage(), null, e);
+            throw new LocalRuntimeException("no free port on 127.0.0.1: " + e.getMessage(), null, e);
         }
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CvaException(ExitCode.INTERRUPTED, "interrupted", null, e);
+            throw new LocalRuntimeException.Interrupted(e);
         }
     }
 }

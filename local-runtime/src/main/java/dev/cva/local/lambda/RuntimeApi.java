@@ -1,11 +1,10 @@
-package dev.cva.cli.local;
+package dev.cva.local.lambda;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.cva.local.LoopbackHttp;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Map;
@@ -21,13 +20,11 @@ import java.util.concurrent.TimeUnit;
  * A small AWS Lambda Runtime API (2018-06-01) for one function, served on 127.0.0.1: the runtime interface client
  * in the function's JVM long-polls {@code next}, and posts {@code response} or {@code error} for each invocation.
  */
-final class RuntimeApi implements AutoCloseable {
-    static final String BASE = "/2018-06-01/runtime/";
+public final class RuntimeApi implements AutoCloseable {
+    public static final String BASE = "/2018-06-01/runtime/";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    /** The outcome of one invocation: the function's response, or its error document. */
-    record Result(boolean error, String body) {}
-
-    private record Invocation(String id, String payload, long deadlineMs, CompletableFuture<Result> result) {}
+    private record Invocation(String id, String payload, long deadlineMs, CompletableFuture<Invoker.Result> result) {}
 
     private final String functionArn;
     private final long timeoutMs;
@@ -48,16 +45,16 @@ final class RuntimeApi implements AutoCloseable {
     RuntimeApi(String functionArn, long timeoutMs) throws IOException {
         this.functionArn = functionArn;
         this.timeoutMs = timeoutMs;
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        this.server = LoopbackHttp.create(0, 64);
         server.setExecutor(executor);
         server.createContext(BASE, this::handle);
         server.start();
     }
 
     /** An error document shortened for a log line: its type and message, without the stack trace. */
-    static String brief(String body) {
+    public static String brief(String body) {
         try {
-            var n = dev.cva.cli.CvaContext.json().readTree(body);
+            var n = JSON.readTree(body);
             if (n.has("errorMessage")) {
                 return n.path("errorType").asText("error") + ": " + n.path("errorMessage").asText();
             }
@@ -81,11 +78,11 @@ final class RuntimeApi implements AutoCloseable {
     }
 
     /** Queues an invocation; the future completes when the function answers. */
-    CompletableFuture<Result> invoke(String payload) {
+    CompletableFuture<Invoker.Result> invoke(String payload) {
         Invocation inv = new Invocation(UUID.randomUUID().toString(), payload, System.currentTimeMillis() + timeoutMs,
                 new CompletableFuture<>());
         if (initError != null) {
-            inv.result().complete(new Result(true, initError));
+            inv.result().complete(new Invoker.Result(true, initError));
         } else {
             pending.add(inv);
         }
@@ -101,15 +98,15 @@ final class RuntimeApi implements AutoCloseable {
                 next(ex);
             } else if (method.equals("POST") && path.startsWith("invocation/") && path.endsWith("/response")) {
                 complete(ex, path.substring("invocation/".length(), path.length() - "/response".length()),
-                        new Result(false, new String(body, StandardCharsets.UTF_8)));
+                        new Invoker.Result(false, new String(body, StandardCharsets.UTF_8)));
             } else if (method.equals("POST") && path.startsWith("invocation/") && path.endsWith("/error")) {
                 complete(ex, path.substring("invocation/".length(), path.length() - "/error".length()),
-                        new Result(true, new String(body, StandardCharsets.UTF_8)));
+                        new Invoker.Result(true, new String(body, StandardCharsets.UTF_8)));
             } else if (method.equals("POST") && path.equals("init/error")) {
                 initError = new String(body, StandardCharsets.UTF_8);
                 Invocation inv;
                 while ((inv = pending.poll()) != null) {
-                    inv.result().complete(new Result(true, initError));
+                    inv.result().complete(new Invoker.Result(true, initError));
                 }
                 send(ex, 202, "{\"status\":\"OK\"}", Map.of());
             } else {
@@ -160,7 +157,7 @@ final class RuntimeApi implements AutoCloseable {
                 "Lambda-Runtime-Trace-Id", trace));
     }
 
-    private void complete(HttpExchange ex, String id, Result result) throws IOException {
+    private void complete(HttpExchange ex, String id, Invoker.Result result) throws IOException {
         Invocation inv = inFlight.remove(id);
         if (inv == null) {
             send(ex, 404, "{\"errorMessage\":\"unknown request id\"}", Map.of());
@@ -190,9 +187,9 @@ final class RuntimeApi implements AutoCloseable {
     void failAll(String why) {
         Invocation inv;
         while ((inv = pending.poll()) != null) {
-            inv.result().complete(new Result(true, why));
+            inv.result().complete(new Invoker.Result(true, why));
         }
-        inFlight.values().forEach(i -> i.result().complete(new Result(true, why)));
+        inFlight.values().forEach(i -> i.result().complete(new Invoker.Result(true, why)));
         inFlight.clear();
     }
 

@@ -1,7 +1,5 @@
-package dev.cva.cli.local;
+package dev.cva.local;
 
-import dev.cva.cli.CvaException;
-import dev.cva.cli.ExitCode;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,21 +22,21 @@ import java.util.concurrent.TimeUnit;
  * Google's Firestore emulator: found through gcloud, else a cached copy of the jar the Firebase CLI uses
  * (downloaded once into {@code ~/.cva/cache/firestore-emulator/} and checked against a pinned SHA-256).
  */
-final class FirestoreEmulator {
-    static final String VERSION = "1.19.9";
+public final class FirestoreEmulator {
+    public static final String VERSION = "1.19.9";
     /** SHA-256 of cloud-firestore-emulator 1.19.9 as shipped by the google-cloud-cli component of the same version. */
-    static final String SHA256 = "9cbcb624132d5de4d07cbc1c4f392e0b77aaf4ac0816187757897f0a6a3c182c";
-    static final String URL = "https://storage.googleapis.com/firebase-preview-drop/emulator/cloud-firestore-emulator-v"
+    public static final String SHA256 = "9cbcb624132d5de4d07cbc1c4f392e0b77aaf4ac0816187757897f0a6a3c182c";
+    public static final String URL = "https://storage.googleapis.com/firebase-preview-drop/emulator/cloud-firestore-emulator-v"
             + VERSION + ".jar";
-    static final String INSTALL_HINT = "install the emulator: gcloud components install cloud-firestore-emulator "
+    public static final String INSTALL_HINT = "install the emulator: gcloud components install cloud-firestore-emulator "
             + "(apt: apt-get install google-cloud-cli-firestore-emulator)";
-    static final String COMPONENT = "platform/cloud-firestore-emulator/cloud-firestore-emulator.jar";
+    public static final String COMPONENT = "platform/cloud-firestore-emulator/cloud-firestore-emulator.jar";
 
     private final Map<String, String> env;
     private final Path home;
     private final HttpClient http;
 
-    FirestoreEmulator(Map<String, String> env, Path home) {
+    public FirestoreEmulator(Map<String, String> env, Path home) {
         this.env = env;
         this.home = home;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
@@ -46,7 +44,7 @@ final class FirestoreEmulator {
     }
 
     /** The emulator jar: CVA_FIRESTORE_EMULATOR_JAR, gcloud's component, the cache, or a fresh download. */
-    Path locate() {
+    public Path locate() {
         String explicit = env.get("CVA_FIRESTORE_EMULATOR_JAR");
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);
@@ -113,7 +111,7 @@ final class FirestoreEmulator {
                 }
                 String actual = sha256(tmp);
                 if (!sha256.equalsIgnoreCase(actual)) {
-                    throw new CvaException(ExitCode.VERIFICATION_FAILED, "the Firestore emulator downloaded from " + url
+                    throw new LocalRuntimeException.VerificationFailed("the Firestore emulator downloaded from " + url
                             + " has SHA-256 " + actual + ", expected " + sha256 + "; not used", INSTALL_HINT);
                 }
                 Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -122,11 +120,11 @@ final class FirestoreEmulator {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "the Firestore emulator is not installed and could not be "
+            throw new LocalRuntimeException("the Firestore emulator is not installed and could not be "
                     + "downloaded from " + url + " (" + (e.getMessage() == null ? e.toString() : e.getMessage()) + ")", INSTALL_HINT, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CvaException(ExitCode.INTERRUPTED, "interrupted", null, e);
+            throw new LocalRuntimeException.Interrupted(e);
         }
     }
 
@@ -143,7 +141,7 @@ final class FirestoreEmulator {
         }
     }
 
-    static Child start(Path jar, Path workDir, int port, String project) {
+    public static Child start(Path jar, Path workDir, int port, String project) {
         Child c = Child.start("firestore (emulator)", List.of(Child.java(), "-Duser.language=en", "-cp", jar.toString(),
                 "com.google.cloud.datastore.emulator.firestore.CloudFirestore", "start", "--host=127.0.0.1",
                 "--port=" + port, "--project_id=" + project), Map.of(), workDir.resolve("logs/firestore.log"));

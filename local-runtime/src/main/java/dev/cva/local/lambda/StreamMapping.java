@@ -1,0 +1,312 @@
+package dev.cva.local.lambda;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
+import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
+import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/**
+ * What Lambda's DynamoDB stream event source mapping does, with the settings of {@link EventSource} (the same the
+ * Terraform uses): read each shard from the starting position in batches of {@code batchSize}, invoke the function
+ * with the DynamoDB event Lambda sends, and with {@code ReportBatchItemFailures} go on from the first failed record.
+ * A function error, or a response that is not a valid batch response (unreadable, or naming a record that is not
+ * in the batch), fails the batch: it is retried with exponential backoff, split in two first when
+ * {@code bisectBatchOnFunctionError} is set, until {@code maximumRetryAttempts} retries are spent; then its
+ * records are skipped and logged. Records of a shard are delivered in order, one batch at a time.
+ */
+public final class StreamMapping implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DynamoDbStreamsClient streams;
+    private final String streamArn;
+    private final String region;
+    private final Invoker function;
+    private final EventSource settings;
+    private final Duration backoff;
+    private final Consumer<String> log;
+    private final Map<String, String> iterators = new LinkedHashMap<>();
+    private final Map<String, String> lastSequence = new HashMap<>();
+    private final Set<String> seen = new HashSet<>();
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong invocations = new AtomicLong();
+    private final AtomicLong getRecordsCalls = new AtomicLong();
+    private Thread thread;
+    private volatile boolean running = true;
+
+    /** @param backoff the first retry's delay; each later retry waits twice as long (at most 30 s) */
+    public StreamMapping(DynamoDbStreamsClient streams, String streamArn, String region, Invoker function,
+                         EventSource settings, Duration backoff, Consumer<String> log) {
+        this.streams = streams;
+        this.streamArn = streamArn;
+        this.region = region;
+        this.function = function;
+        this.settings = settings.or(EventSource.STREAM_DEFAULTS);
+        this.backoff = backoff;
+        this.log = log;
+    }
+
+    public StreamMapping start() {
+        thread = new Thread(this::run, "stream-mapping-" + function.name());
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    /** Records the function handled (not reported as failed). */
+    public long delivered() { return delivered.get(); }
+    /** Records given up after the retries were spent. */
+    public long skipped() { return skipped.get(); }
+    public long invocations() { return invocations.get(); }
+    public long getRecordsCalls() { return getRecordsCalls.get(); }
+
+    private void run() {
+        long lastDescribe = 0;
+        while (running && !Thread.currentThread().isInterrupted()) {
+            try {
+                if (iterators.isEmpty() || System.currentTimeMillis() - lastDescribe > 5_000) {
+                    discoverShards();
+                    lastDescribe = System.currentTimeMillis();
+                }
+                if (!pollOnce()) {
+                    Thread.sleep(100);
+                }
+            } catch (SdkException e) {
+                if (running) {
+                    log.accept("stream mapping: " + e.getMessage());
+                    sleep(1000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Reads each shard once and delivers what it found; true when there were records. */
+    public boolean pollOnce() {
+        if (iterators.isEmpty()) {
+            discoverShards();
+        }
+        boolean any = false;
+        for (String shard : List.copyOf(iterators.keySet())) {
+            GetRecordsResponse r;
+            try {
+                getRecordsCalls.incrementAndGet();
+                r = streams.getRecords(b -> b.shardIterator(iterators.get(shard)).limit(settings.batchSize()));
+            } catch (TrimmedDataAccessException | ExpiredIteratorException e) {
+                iterators.put(shard, iterator(shard)); // a fresh one after the last record delivered
+                continue;
+            }
+            if (r.nextShardIterator() == null) {
+                iterators.remove(shard);
+            } else {
+                iterators.put(shard, r.nextShardIterator());
+            }
+            if (!r.records().isEmpty()) {
+                any = true;
+                deliver(r.records(), 0);
+                lastSequence.put(shard, r.records().get(r.records().size() - 1).dynamodb().sequenceNumber());
+            }
+        }
+        return any;
+    }
+
+    private void discoverShards() {
+        List<Shard> shards = streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards();
+        for (Shard s : shards) {
+            if (seen.add(s.shardId())) {
+                iterators.put(s.shardId(), iterator(s.shardId()));
+            }
+        }
+    }
+
+    private String iterator(String shard) {
+        String after = lastSequence.get(shard);
+        return streams.getShardIterator(b -> {
+            b.streamArn(streamArn).shardId(shard);
+            if (after != null) {
+                b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(after);
+            } else {
+                b.shardIteratorType(ShardIteratorType.fromValue(settings.startingPosition()));
+            }
+        }).shardIterator();
+    }
+
+    /**
+     * Delivers {@code records}; {@code retries} is how many retries this batch (or the batch it was split from)
+     * has had already.
+     */
+    private void deliver(List<Record> records, int retries) {
+        List<Record> remaining = records;
+        while (running && !remaining.isEmpty()) {
+            invocations.incrementAndGet();
+            Invoker.Result r = function.invoke(event(remaining));
+            Integer from = r.error() ? null : firstFailure(r.body(), remaining);
+            if (from != null && from == remaining.size()) {
+                delivered.addAndGet(remaining.size());
+                return;
+            }
+            if (from != null && from > 0) {
+                delivered.addAndGet(from);
+                remaining = remaining.subList(from, remaining.size()); // go on from the first failed record
+            }
+            if (retries >= settings.maximumRetryAttempts()) {
+                skipped.addAndGet(remaining.size());
+                log.accept(function.name() + ": skipped " + remaining.size() + " stream records after "
+                        + retries + " retries: " + (r.error() ? RuntimeApi.brief(r.body()) : "reported as failed"));
+                return;
+            }
+            String why = r.error() ? "function error: " + RuntimeApi.brief(r.body())
+                    : from == null ? "invalid batch response: " + RuntimeApi.brief(r.body()) : "records reported as failed";
+            log.accept(function.name() + ": stream batch of " + remaining.size() + " failed (retry " + (retries + 1)
+                    + "/" + settings.maximumRetryAttempts() + "): " + why);
+            sleep(Math.min(30_000, backoff.toMillis() << Math.min(retries, 16)));
+            retries++;
+            if (from == null && Boolean.TRUE.equals(settings.bisectBatchOnFunctionError()) && remaining.size() > 1) {
+                int half = remaining.size() / 2;
+                deliver(remaining.subList(0, half), retries);
+                deliver(remaining.subList(half, remaining.size()), retries);
+                return;
+            }
+        }
+    }
+
+    /**
+     * The index of the first record reported as failed ({@code records.size()} when none), or null when the response
+     * is not a valid batch response.
+     */
+    static Integer firstFailure(String response, List<Record> records) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(response);
+        } catch (Exception e) {
+            return null;
+        }
+        if (root == null || root.isNull() || (root.isObject() && !root.has("batchItemFailures"))) {
+            return records.size();
+        }
+        JsonNode list = root.path("batchItemFailures");
+        if (!root.isObject() || !(list.isArray() || list.isNull())) {
+            return null;
+        }
+        int first = records.size();
+        for (JsonNode f : list) {
+            String id = f.path("itemIdentifier").asText("");
+            int at = -1;
+            for (int i = 0; i < records.size(); i++) {
+                if (records.get(i).dynamodb().sequenceNumber().equals(id)) {
+                    at = i;
+                    break;
+                }
+            }
+            if (at < 0) {
+                return null;
+            }
+            first = Math.min(first, at);
+        }
+        return first;
+    }
+
+    /** The DynamoDB stream event exactly as Lambda sends it. */
+    String event(List<Record> records) {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode out = root.putArray("Records");
+        for (Record rec : records) {
+            ObjectNode r = out.addObject();
+            r.put("eventID", rec.eventID());
+            r.put("eventName", rec.eventNameAsString());
+            r.put("eventVersion", rec.eventVersion());
+            r.put("eventSource", "aws:dynamodb");
+            r.put("awsRegion", region);
+            StreamRecord s = rec.dynamodb();
+            ObjectNode d = r.putObject("dynamodb");
+            if (s.approximateCreationDateTime() != null) {
+                d.put("ApproximateCreationDateTime", s.approximateCreationDateTime().getEpochSecond());
+            }
+            if (s.hasKeys()) {
+                d.set("Keys", item(s.keys()));
+            }
+            if (s.hasNewImage()) {
+                d.set("NewImage", item(s.newImage()));
+            }
+            if (s.hasOldImage()) {
+                d.set("OldImage", item(s.oldImage()));
+            }
+            d.put("SequenceNumber", s.sequenceNumber());
+            d.put("SizeBytes", s.sizeBytes());
+            d.put("StreamViewType", s.streamViewTypeAsString());
+            r.put("eventSourceARN", streamArn);
+        }
+        return root.toString();
+    }
+
+    static ObjectNode item(Map<String, AttributeValue> item) {
+        ObjectNode o = JSON.createObjectNode();
+        item.forEach((k, v) -> o.set(k, value(v)));
+        return o;
+    }
+
+    static ObjectNode value(AttributeValue v) {
+        ObjectNode o = JSON.createObjectNode();
+        switch (v.type()) {
+            case S -> o.put("S", v.s());
+            case N -> o.put("N", v.n());
+            case B -> o.put("B", b64(v.b()));
+            case BOOL -> o.put("BOOL", v.bool());
+            case NUL -> o.put("NULL", true);
+            case M -> o.set("M", item(v.m()));
+            case L -> v.l().forEach(e -> o.withArray("L").add(value(e)));
+            case SS -> v.ss().forEach(e -> o.withArray("SS").add(e));
+            case NS -> v.ns().forEach(e -> o.withArray("NS").add(e));
+            case BS -> v.bs().forEach(e -> o.withArray("BS").add(b64(e)));
+            default -> o.putNull("NULL");
+        }
+        return o;
+    }
+
+    private static String b64(SdkBytes b) {
+        return Base64.getEncoder().encodeToString(b.asByteArray());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
