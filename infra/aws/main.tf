@@ -42,6 +42,7 @@ module "processor" {
 
   function_name      = "${local.function_prefix}-processor"
   service            = local.services.processor
+  event_source       = local.services.processor.eventSource
   jar_path           = local.jars.processor
   log_retention_days = var.log_retention_days
 
@@ -57,6 +58,7 @@ module "notifier" {
 
   function_name      = "${local.function_prefix}-notifier"
   service            = local.services.notifier
+  event_source       = local.services.notifier.eventSource
   jar_path           = local.jars.notifier
   log_retention_days = var.log_retention_days
 

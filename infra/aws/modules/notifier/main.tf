@@ -55,10 +55,11 @@ module "function" {
 resource "aws_lambda_event_source_mapping" "stream" {
   event_source_arn               = var.analytics_stream_arn
   function_name                  = module.function.function_arn
-  starting_position              = "LATEST"
-  batch_size                     = var.batch_size
-  bisect_batch_on_function_error = true
-  maximum_retry_attempts         = var.maximum_retry_attempts
-  maximum_record_age_in_seconds  = var.maximum_record_age_in_seconds
+  starting_position              = var.event_source.startingPosition
+  batch_size                     = var.event_source.batchSize
+  bisect_batch_on_function_error = var.event_source.bisectBatchOnFunctionError
+  maximum_retry_attempts         = var.event_source.maximumRetryAttempts
+  maximum_record_age_in_seconds  = var.event_source.maximumRecordAgeInSeconds
+  parallelization_factor         = var.event_source.parallelizationFactor
   function_response_types        = ["ReportBatchItemFailures"]
 }

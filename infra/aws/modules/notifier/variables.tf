@@ -29,22 +29,16 @@ variable "analytics_stream_arn" {
   type        = string
 }
 
-variable "batch_size" {
-  description = "Stream records per invocation."
-  type        = number
-  default     = 10
-}
-
-variable "maximum_retry_attempts" {
-  description = "Retries of a failing stream batch (halved each time by bisect on error) before it is skipped."
-  type        = number
-  default     = 5
-}
-
-variable "maximum_record_age_in_seconds" {
-  description = "Age after which a stream record is skipped instead of retried (-1: until it leaves the stream)."
-  type        = number
-  default     = 86400
+variable "event_source" {
+  description = "services.notifier.eventSource of cva.yaml: the stream mapping's settings, shared with the local runtime."
+  type = object({
+    batchSize                  = number
+    startingPosition           = string
+    maximumRetryAttempts       = number
+    bisectBatchOnFunctionError = bool
+    maximumRecordAgeInSeconds  = number
+    parallelizationFactor      = number
+  })
 }
 
 variable "webhook_url" {

@@ -47,8 +47,13 @@ module "function" {
 }
 
 resource "aws_lambda_event_source_mapping" "queue" {
-  event_source_arn        = var.queue_arn
-  function_name           = module.function.function_arn
-  batch_size              = var.batch_size
-  function_response_types = ["ReportBatchItemFailures"]
+  event_source_arn                   = var.queue_arn
+  function_name                      = module.function.function_arn
+  batch_size                         = var.event_source.batchSize
+  maximum_batching_window_in_seconds = var.event_source.maximumBatchingWindowSeconds
+  function_response_types            = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    maximum_concurrency = var.event_source.maximumConcurrency
+  }
 }

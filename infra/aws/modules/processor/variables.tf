@@ -29,10 +29,13 @@ variable "queue_arn" {
   type        = string
 }
 
-variable "batch_size" {
-  description = "Messages per invocation (at most 10 for a FIFO queue)."
-  type        = number
-  default     = 10
+variable "event_source" {
+  description = "services.processor.eventSource of cva.yaml: the SQS mapping's settings, shared with the local runtime."
+  type = object({
+    batchSize                    = number
+    maximumConcurrency           = number
+    maximumBatchingWindowSeconds = number
+  })
 }
 
 variable "query_events_table_name" {

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Processes one SQS batch message by message and returns the ids that failed, so the queue redelivers only those
@@ -21,11 +23,23 @@ public final class BatchProcessor {
     private final EventParser parser;
     private final Correlator correlator;
     private final JsonLog log;
+    private final Executor executor;
 
+    /** Correlates the requests of a batch one after another. */
     public BatchProcessor(EventParser parser, Correlator correlator, JsonLog log) {
+        this(parser, correlator, log, Runnable::run);
+    }
+
+    /**
+     * Correlates the requests of a batch concurrently on {@code executor}: they touch different items, and a batch's
+     * DynamoDB calls then take about as long as one request's instead of the sum. The messages of one request stay
+     * in one task, in batch order.
+     */
+    public BatchProcessor(EventParser parser, Correlator correlator, JsonLog log, Executor executor) {
         this.parser = parser;
         this.correlator = correlator;
         this.log = log;
+        this.executor = executor;
     }
 
     /** @return the messageIds to report as batch item failures, in batch order */
@@ -45,11 +59,17 @@ public final class BatchProcessor {
                 byRequest.computeIfAbsent(event.requestId(), k -> new ArrayList<>()).add(new Parsed(m, event));
             }
         }
+        List<CompletableFuture<Void>> tasks = new ArrayList<>();
         for (List<Parsed> group : byRequest.values()) {
-            if (!correlate(group)) {
-                group.forEach(p -> failed.add(p.message().getMessageId()));
-            }
+            tasks.add(CompletableFuture.runAsync(() -> {
+                if (!correlate(group)) {
+                    synchronized (failed) {
+                        group.forEach(p -> failed.add(p.message().getMessageId()));
+                    }
+                }
+            }, executor));
         }
+        CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new)).join();
         for (SQSMessage m : messages) {
             if (failed.contains(m.getMessageId())) {
                 failures.add(m.getMessageId());

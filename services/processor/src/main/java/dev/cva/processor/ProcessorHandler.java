@@ -10,6 +10,7 @@ import dev.cva.contracts.logging.JsonLog;
 import dev.cva.processor.dynamo.DynamoCorrelationStore;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.Executors;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -22,6 +23,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * SDK's own {@code AWS_ENDPOINT_URL_DYNAMODB} / {@code AWS_ENDPOINT_URL}.
  */
 public class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    /** Requests of one batch correlated at once (a FIFO batch holds at most 10 messages). */
+    static final int PARALLEL_REQUESTS = 10;
+
     private final BatchProcessor processor;
 
     /** For the Lambda runtime: everything from the environment. */
@@ -42,7 +46,13 @@ public class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatchRespon
         var mapper = JsonMapper.builder().build();
         EventParser parser = new EventParser(mapper, new ContractValidator(mapper));
         var store = new DynamoCorrelationStore(dynamo, config.queryEventsTable(), config.analyticsTable());
-        this.processor = new BatchProcessor(parser, new Correlator(store, parser, clock, config.interimTtl()), log);
+        // the requests of a batch (at most 10) are independent: their DynamoDB calls run side by side
+        this.processor = new BatchProcessor(parser, new Correlator(store, parser, clock, config.interimTtl()), log,
+                Executors.newFixedThreadPool(PARALLEL_REQUESTS, r -> {
+                    Thread t = new Thread(r, "correlate");
+                    t.setDaemon(true);
+                    return t;
+                }));
     }
 
     @Override
