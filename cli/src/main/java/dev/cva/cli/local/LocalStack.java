@@ -26,6 +26,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import dev.cva.local.FirestoreEmulator;
+import dev.cva.local.LoopbackInvoker;
 import dev.cva.local.Moto;
 import dev.cva.local.Tables;
 import dev.cva.local.lambda.EventSource;
@@ -173,11 +174,9 @@ public final class LocalStack implements AutoCloseable {
         progress.accept("tables+queues");
 
         int receiverPort = Child.freePort();
-        // The invoker binds every interface and has no host option: it listens on a private port that only the
-        // stack's own loopback front (below) forwards to, and the state file names the front.
-        Child receiver = Child.start("receiver (Functions Framework)", List.of(Child.java(),
-                "-Dsun.net.httpserver.nodelay=true", "-jar", invoker.toString(), "--classpath", receiverJar.toString(),
-                "--target", receiverService.entryPoint(), "--port", Integer.toString(receiverPort)), Map.of(
+        // The invoker's own main binds every interface: LoopbackInvoker serves the same handlers on 127.0.0.1 only.
+        Child receiver = Child.start("receiver (Functions Framework)", LoopbackInvoker.command(invoker, receiverJar,
+                receiverService.entryPoint(), receiverPort), Map.of(
                 "WEBHOOK_SECRET", config.webhookSecret(),
                 "FIRESTORE_PROJECT", config.gcpProject(),
                 "GOOGLE_CLOUD_PROJECT", config.gcpProject(),

@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -27,6 +28,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@code AWS_REGION}; the SQS endpoint through the SDK's {@code AWS_ENDPOINT_URL_SQS} / {@code AWS_ENDPOINT_URL}.
  */
 public class NotifierHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
+    /** Webhooks of one batch in flight at once (each with its own retries and dead letter). */
+    static final int PARALLEL_SENDS = 8;
+
     private final StreamNotifier notifier;
 
     /** For the Lambda runtime: everything from the environment. */
@@ -49,7 +53,11 @@ public class NotifierHandler implements RequestHandler<DynamodbEvent, StreamsEve
         Duration worstCase = config.timeout().plus(config.retryAfterCap()).multipliedBy(config.maxAttempts())
                 .plusSeconds(2);
         this.notifier = new StreamNotifier(webhooks, new SqsDeadLetters(sqs, config.dlqUrl()), new ContractValidator(mapper),
-                mapper, clock, log, worstCase);
+                mapper, clock, log, worstCase, Executors.newFixedThreadPool(PARALLEL_SENDS, r -> {
+                    Thread t = new Thread(r, "webhook-send");
+                    t.setDaemon(true);
+                    return t;
+                }), PARALLEL_SENDS);
     }
 
     @Override

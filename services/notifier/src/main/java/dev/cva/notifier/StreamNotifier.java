@@ -10,14 +10,17 @@ import dev.cva.contracts.Violation;
 import dev.cva.contracts.logging.JsonLog;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import java.util.function.LongSupplier;
 
 /**
  * Turns each INSERT of the analytics table's stream into a webhook; MODIFY and REMOVE are ignored. A record whose
  * webhook cannot be delivered goes to the dead-letter queue, so it never blocks the stream. Only when even the
- * dead-letter queue fails (or time runs out) does a record stay unacknowledged, and processing stops there so
- * the stream retries from it.
+ * dead-letter queue fails (or time runs out) does a record stay unacknowledged, and the stream retries from it.
  */
 public final class StreamNotifier {
     public static final String EVENT_TYPE = "analytics_record_created";
@@ -32,9 +35,20 @@ public final class StreamNotifier {
     private final Clock clock;
     private final JsonLog log;
     private final Duration worstCaseDelivery;
+    private final Executor executor;
+    private final int parallelism;
 
+    /** Sends one record at a time. */
     public StreamNotifier(WebhookClient webhooks, DeadLetters deadLetters, ContractValidator validator, ObjectMapper mapper,
             Clock clock, JsonLog log, Duration worstCaseDelivery) {
+        this(webhooks, deadLetters, validator, mapper, clock, log, worstCaseDelivery, Runnable::run, 1);
+    }
+
+    /** Sends up to {@code parallelism} records at a time on {@code executor}. */
+    public StreamNotifier(WebhookClient webhooks, DeadLetters deadLetters, ContractValidator validator, ObjectMapper mapper,
+            Clock clock, JsonLog log, Duration worstCaseDelivery, Executor executor, int parallelism) {
+        this.executor = executor;
+        this.parallelism = parallelism;
         this.webhooks = webhooks;
         this.deadLetters = deadLetters;
         this.validator = validator;
@@ -44,44 +58,84 @@ public final class StreamNotifier {
         this.worstCaseDelivery = worstCaseDelivery;
     }
 
-    /** @param remainingMillis time left in this invocation; {@code Long.MAX_VALUE} when unknown */
+    /** What became of one record. */
+    private enum Fate { DELIVERED, DEAD_LETTERED, IGNORED, DLQ_FAILED, NOT_ATTEMPTED }
+
+    /**
+     * Sends the batch's records concurrently, at most {@code parallelism} at a time, each with its own retries and
+     * dead letter. The stream retries from the first record (in stream order) that is left unacknowledged: one whose
+     * dead letter could not be written, or one not attempted because the invocation's time ran out. Records after
+     * it that were already sent are sent again then; the receiver's idempotency makes that harmless.
+     *
+     * @param remainingMillis time left in this invocation; {@code Long.MAX_VALUE} when unknown
+     */
     public Outcome process(List<DynamodbStreamRecord> records, LongSupplier remainingMillis) {
-        int delivered = 0;
-        int deadLettered = 0;
-        int ignored = 0;
         if (records == null) {
             return new Outcome(null, 0, 0, 0);
         }
+        List<CompletableFuture<Fate>> fates = new ArrayList<>();
+        Semaphore slots = new Semaphore(parallelism);
+        int attempted = 0;
         for (DynamodbStreamRecord record : records) {
-            String seq = record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
+            String seq = sequence(record);
             if (!"INSERT".equals(record.getEventName())) {
-                ignored++; // MODIFY and REMOVE do not create records
+                fates.add(CompletableFuture.completedFuture(Fate.IGNORED)); // MODIFY and REMOVE do not create records
                 continue;
             }
             if (record.getDynamodb() == null || record.getDynamodb().getNewImage() == null) {
-                ignored++;
                 log.error("INSERT without a NEW_IMAGE: the stream must use StreamViewType NEW_IMAGE", "sequenceNumber", seq,
                         "eventID", record.getEventID());
+                fates.add(CompletableFuture.completedFuture(Fate.IGNORED));
                 continue;
             }
             // always attempt at least one record per invocation, so a short Lambda timeout still makes progress
-            if (delivered + deadLettered > 0 && remainingMillis.getAsLong() < worstCaseDelivery.toMillis()) {
+            if (attempted > 0 && remainingMillis.getAsLong() < worstCaseDelivery.toMillis()) {
                 log.warn("invocation time running out; the stream will retry from here", "sequenceNumber", seq);
-                return new Outcome(seq, delivered, deadLettered, ignored);
+                fates.add(CompletableFuture.completedFuture(Fate.NOT_ATTEMPTED));
+                break;
             }
             try {
-                if (notify(record)) {
-                    delivered++;
-                } else {
-                    deadLettered++;
+                slots.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fates.add(CompletableFuture.completedFuture(Fate.NOT_ATTEMPTED));
+                break;
+            }
+            attempted++;
+            fates.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return notify(record) ? Fate.DELIVERED : Fate.DEAD_LETTERED;
+                } catch (DeadLetters.DeadLetterException e) {
+                    log.error("dead-letter queue unavailable; the stream will retry from this record",
+                            "sequenceNumber", seq, "reason", e.getMessage());
+                    return Fate.DLQ_FAILED;
+                } finally {
+                    slots.release();
                 }
-            } catch (DeadLetters.DeadLetterException e) {
-                log.error("dead-letter queue unavailable; the stream will retry from this record",
-                        "sequenceNumber", seq, "reason", e.getMessage());
-                return new Outcome(seq, delivered, deadLettered, ignored);
+            }, executor));
+        }
+        int delivered = 0;
+        int deadLettered = 0;
+        int ignored = 0;
+        String retryFrom = null;
+        for (int i = 0; i < fates.size(); i++) {
+            Fate fate = fates.get(i).join();
+            switch (fate) {
+                case DELIVERED -> delivered++;
+                case DEAD_LETTERED -> deadLettered++;
+                case IGNORED -> ignored++;
+                case DLQ_FAILED, NOT_ATTEMPTED -> {
+                    if (retryFrom == null) {
+                        retryFrom = sequence(records.get(i));
+                    }
+                }
             }
         }
-        return new Outcome(null, delivered, deadLettered, ignored);
+        return new Outcome(retryFrom, delivered, deadLettered, ignored);
+    }
+
+    private static String sequence(DynamodbStreamRecord record) {
+        return record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
     }
 
     /** @return true when delivered, false when dead-lettered */

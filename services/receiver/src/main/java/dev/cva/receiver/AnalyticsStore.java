@@ -18,4 +18,17 @@ public interface AnalyticsStore {
      * @throws UnstorableException the store refused the record's content (not retryable)
      */
     Result store(AnalyticsRecord record);
+
+    /**
+     * Proves the store answers (a read): {@code GET /healthz} reports 503 otherwise.
+     *
+     * @throws StoreUnavailableException the store is down or too slow
+     */
+    default void check() {}
+
+    /**
+     * One write that touches no record or counter, so a cold instance opens its channel and warms its code paths
+     * before the first webhook (a cold Firestore client's first commit can take seconds).
+     */
+    default void warmUp() {}
 }

@@ -110,6 +110,35 @@ public final class FirestoreAnalyticsStore implements AnalyticsStore {
         }
     }
 
+    /** The health document: outside the analytics and stats collections the dashboard and reports read. */
+    static final String HEALTH = "_health";
+
+    @Override
+    public void check() {
+        await(db.collection(HEALTH).document("receiver").get(), "read");
+    }
+
+    @Override
+    public void warmUp() {
+        await(db.collection(HEALTH).document("receiver").set(Map.of("warmedUpAt", FieldValue.serverTimestamp())), "write");
+    }
+
+    private void await(com.google.api.core.ApiFuture<?> call, String what) {
+        try {
+            call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted during a Firestore " + what, e);
+        } catch (TimeoutException e) {
+            throw new StoreUnavailableException("Firestore did not answer a " + what + " within " + timeout.toMillis() + " ms", e);
+        } catch (ExecutionException | RuntimeException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            Status.Code code = codeOf(cause);
+            throw new StoreUnavailableException("Firestore " + what + " failed: " + (code == null ? "" : code + " ")
+                    + firstLine(cause), cause);
+        }
+    }
+
     /** The gRPC status code somewhere in {@code t}'s cause chain; UNAVAILABLE for a refused connection. */
     static Status.Code codeOf(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {

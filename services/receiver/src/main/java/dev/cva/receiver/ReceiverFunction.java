@@ -28,6 +28,20 @@ public class ReceiverFunction implements HttpFunction, AutoCloseable {
     /** For the Functions Framework: reads the environment once; a bad environment fails the start, clearly. */
     public ReceiverFunction() {
         this(configFromEnv());
+        if ("true".equalsIgnoreCase(System.getenv("RECEIVER_WARMUP"))) {
+            warmUp();
+        }
+    }
+
+    /** One store write before the first request (best effort: a store that is down is reported by /healthz). */
+    void warmUp() {
+        long start = System.nanoTime();
+        try {
+            receiver.warmUp();
+            log.info("store warmed up", "ms", (System.nanoTime() - start) / 1_000_000);
+        } catch (StoreUnavailableException e) {
+            log.warn("store warm-up failed", "reason", e.getMessage());
+        }
     }
 
     private static ReceiverConfig configFromEnv() {

@@ -60,9 +60,19 @@ public final class WebhookReceiver {
         this.validator = new ContractValidator(mapper);
     }
 
+    /** See {@link AnalyticsStore#warmUp()}. */
+    public void warmUp() {
+        store.warmUp();
+    }
+
     public Response handle(Request request) {
         String method = request.method() == null ? "" : request.method().toUpperCase(Locale.ROOT);
         if (method.equals("GET") && HEALTH_PATH.equals(request.path())) {
+            try {
+                store.check(); // healthy means the store answers, not only this process
+            } catch (StoreUnavailableException e) {
+                return Response.error(503, "store_unavailable", "the store does not answer").withLogDetail(e.getMessage());
+            }
             return Response.ok(Map.of("status", "ok", "version", BuildInfo.version()), null, null);
         }
         if (!method.equals("POST")) {
