@@ -24,21 +24,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class LoopbackInvoker {
     private LoopbackInvoker() {}
 
-    /** The command that serves {@code target} from {@code functionJar} on 127.0.0.1:{@code port}. */
-    public static List<String> command(java.nio.file.Path invokerJar, java.nio.file.Path functionJar, String target,
-                                       int port) {
-        String self;
-        try {
-            self = java.nio.file.Path.of(LoopbackInvoker.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                    .toString();
-        } catch (java.net.URISyntaxException e) {
-            throw new LocalRuntimeException("cannot locate the local runtime's classes: " + e.getMessage(), null, e);
-        }
-        return List.of(Child.java(), "-Dsun.net.httpserver.nodelay=true", "-cp", invokerJar + File.pathSeparator + self,
-                LoopbackInvoker.class.getName(), "--classpath", functionJar.toString(), "--target", target,
-                "--port", Integer.toString(port));
-    }
-
     public static void main(String[] args) throws Exception {
         String classPath = null;
         String target = null;

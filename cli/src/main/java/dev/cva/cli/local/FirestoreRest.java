@@ -50,9 +50,24 @@ final class FirestoreRest {
         return out;
     }
 
+    /** How many documents {@code analytics} holds: one aggregation query, no document listed. */
+    long count() {
+        String url = baseUrl + "/v1/projects/" + project + "/databases/(default)/documents:runAggregationQuery";
+        String body = "{\"structuredAggregationQuery\":{\"structuredQuery\":{\"from\":[{\"collectionId\":\"analytics\"}]},"
+                + "\"aggregations\":[{\"alias\":\"n\",\"count\":{}}]}}";
+        JsonNode answer = send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json"), url);
+        JsonNode n = answer.path(0).path("result").path("aggregateFields").path("n");
+        return n.has("integerValue") ? Long.parseLong(n.get("integerValue").asText()) : 0L;
+    }
+
     private JsonNode get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)), url);
+    }
+
+    private JsonNode send(HttpRequest.Builder request, String url) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(10))
                     .header("Authorization", "Bearer owner").build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new CvaException(ExitCode.FAILURE, "Firestore emulator answered " + r.statusCode() + ": " + r.body(), null);

@@ -10,10 +10,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code cva local}: the whole system on this machine, without Docker or a cloud account. */
 @Command(name = "local", description = {
-        "Run the whole system on this machine: ElasticMQ, DynamoDB Local, the Firestore emulator, the receiver under "
-                + "the Functions Framework, the Lambda handlers under a local Lambda runtime, and an SES stand-in.",
+        "Run the whole system on this machine: ElasticMQ, moto's server (DynamoDB and Streams), the Firestore "
+                + "emulator, the receiver under the Functions Framework, the Lambda handlers under a local Lambda "
+                + "runtime, and an SES stand-in.",
         "Start with 'cva local demo'."},
-        subcommands = {LocalUpCommand.class, LocalDownCommand.class, LocalStatusCommand.class, LocalDemoCommand.class})
+        subcommands = {LocalUpCommand.class, LocalDownCommand.class, LocalStatusCommand.class, LocalEnvCommand.class,
+                LocalDemoCommand.class})
 public final class LocalCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     private final CvaContext ctx;

@@ -26,7 +26,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import dev.cva.local.FirestoreEmulator;
-import dev.cva.local.LoopbackInvoker;
+import dev.cva.local.FunctionsInvoker;
 import dev.cva.local.Moto;
 import dev.cva.local.Tables;
 import dev.cva.local.lambda.EventSource;
@@ -175,7 +175,7 @@ public final class LocalStack implements AutoCloseable {
 
         int receiverPort = Child.freePort();
         // The invoker's own main binds every interface: LoopbackInvoker serves the same handlers on 127.0.0.1 only.
-        Child receiver = Child.start("receiver (Functions Framework)", LoopbackInvoker.command(invoker, receiverJar,
+        Child receiver = Child.start("receiver (Functions Framework)", FunctionsInvoker.command(invoker, receiverJar,
                 receiverService.entryPoint(), receiverPort), Map.of(
                 "WEBHOOK_SECRET", config.webhookSecret(),
                 "FIRESTORE_PROJECT", config.gcpProject(),
@@ -308,6 +308,21 @@ public final class LocalStack implements AutoCloseable {
     private void part(String name, String url, Child child, int port, String detail) {
         stops.push(child::stop);
         parts.put(name, new LocalState.Part(name, url, child.pid(), port, detail));
+        // A stand-in that dies is not restarted behind the user's back (its data would be gone): the stack says so
+        // and `cva local status` exits 1 until it is restarted.
+        child.onExit().thenRun(() -> partExited(name, child));
+    }
+
+    private synchronized void partExited(String name, Child child) {
+        if (closed) {
+            return;
+        }
+        log.accept(name + " (pid " + child.pid() + ") exited unexpectedly; the stack is unhealthy. Last lines of "
+                + child.log() + ":\n" + child.tail(5));
+        if (state != null) {
+            state = new LocalState(state.supervisorPid(), state.startedAt(), false, state.parts(), state.resources());
+            state.write(env.projectRoot());
+        }
     }
 
     /** Joins {@code f}; on failure waits for the others and stops them, so nothing is left running. */

@@ -3,6 +3,9 @@ package dev.cva.cli.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.CvaException;
+import dev.cva.cli.ExitCode;
+import dev.cva.local.lambda.RuntimeApi;
 import dev.cva.local.lambda.Invoker;
 import dev.cva.local.lambda.LambdaFunction;
 import java.util.Map;
@@ -29,7 +32,8 @@ final class Warmup {
             m.putObject("attributes").put("ApproximateReceiveCount", "1");
             m.putObject("messageAttributes");
             String payload = event.toString();
-            java.util.stream.IntStream.range(0, processor.concurrency()).parallel().forEach(i -> processor.invoke(payload));
+            java.util.stream.IntStream.range(0, processor.concurrency()).parallel()
+                    .forEach(i -> require(processor, processor.invoke(payload)));
         }
         Invoker notifier = functions.get("notifier");
         if (notifier != null) {
@@ -39,7 +43,15 @@ final class Warmup {
             ObjectNode d = r.putObject("dynamodb");
             d.putObject("Keys").putObject("requestId").put("S", "warmup");
             d.put("SequenceNumber", "0").put("SizeBytes", 1).put("StreamViewType", "NEW_IMAGE");
-            notifier.invoke(event.toString());
+            require(notifier, notifier.invoke(event.toString()));
+        }
+    }
+
+    /** Ready means the function handles an event: an error here stops the start with the function's own message. */
+    private static void require(Invoker f, Invoker.Result r) {
+        if (r.error()) {
+            throw new CvaException(ExitCode.FAILURE, f.name() + " failed its warm-up invocation: "
+                    + RuntimeApi.brief(r.body()), "check services." + f.name() + ".handler in cva.yaml and the log in .cva/local/logs");
         }
     }
 }

@@ -104,6 +104,51 @@ class LocalStackE2ETest {
                 Thread.sleep(200);
             }
             assertThat(firestore.receivedAt()).containsKey(id);
+
+            // every part listens on 127.0.0.1 only: from this machine's other addresses nothing answers
+            List<java.net.InetAddress> others = nonLoopbackAddresses();
+            for (LocalState.Part p : state.parts().values()) {
+                for (java.net.InetAddress a : others) {
+                    assertThat(connects(a, p.port())).as(p.name() + " on " + a.getHostAddress() + ":" + p.port()).isFalse();
+                }
+            }
+
+            // cva local env aims the AWS CLI at the stack, whatever credentials the user has
+            CliHarness.Result env = cva.run("local", "env", "--shell", "json");
+            assertThat(env.exitCode()).as(env.toString()).isZero();
+            JsonNode vars = CvaContext.json().readTree(env.out());
+            assertThat(vars.path("AWS_ENDPOINT_URL_DYNAMODB").asText()).isEqualTo(state.url("dynamodb"));
+            assertThat(vars.path("FIRESTORE_EMULATOR_HOST").asText()).isEqualTo(state.url("firestore").substring("http://".length()));
+            assertThat(cva.run("local", "env").out()).contains("export AWS_ENDPOINT_URL_SQS='" + state.url("sqs") + "'");
+            if (onPath("aws")) {
+                ProcessBuilder pb = new ProcessBuilder("aws", "dynamodb", "scan", "--table-name",
+                        state.resource("analyticsTable"), "--select", "COUNT", "--output", "json");
+                vars.fields().forEachRemaining(e -> pb.environment().put(e.getKey(), e.getValue().asText()));
+                pb.environment().put("AWS_ACCESS_KEY_ID", "AKIASOMEONEELSE");   // the user's own keys: moto takes any
+                pb.environment().put("AWS_SECRET_ACCESS_KEY", "not-a-real-secret");
+                Process aws = pb.redirectErrorStream(true).start();
+                String out = new String(aws.getInputStream().readAllBytes());
+                assertThat(aws.waitFor()).as(out).isZero();
+                assertThat(CvaContext.json().readTree(out).path("Count").asInt()).as(out).isGreaterThanOrEqualTo(1);
+            }
+
+            // a stand-in that dies makes the stack unhealthy: status exits 1 and names it
+            ProcessHandle.of(state.parts().get("firestore").pid()).ifPresent(ProcessHandle::destroyForcibly);
+            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            CliHarness.Result unhealthy = cva.run("local", "status", "--json");
+            while (unhealthy.exitCode() == 0 && System.nanoTime() < until) {
+                Thread.sleep(100);
+                unhealthy = cva.run("local", "status", "--json");
+            }
+            assertThat(unhealthy.exitCode()).as(unhealthy.toString()).isEqualTo(1);
+            List<String> down = new ArrayList<>();
+            CvaContext.json().readTree(unhealthy.out()).path("parts").forEach(p -> {
+                if (!p.path("healthy").asBoolean()) {
+                    down.add(p.path("name").asText());
+                }
+            });
+            // the receiver's health check reads Firestore, so it reports the outage too
+            assertThat(down).containsExactlyInAnyOrder("firestore", "receiver");
         } finally {
             CliHarness.Result down = cva.run("local", "down", "--json");
             assertThat(down.exitCode()).as(down.toString()).isZero();
@@ -130,6 +175,50 @@ class LocalStackE2ETest {
         CliHarness.Result missing = new CliHarness(elsewhere).run("local", "up");
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err()).contains("not built", "./mvnw -DskipTests install");
+    }
+
+    @Test
+    @Timeout(180)
+    void aLatePartThatFailsStopsEverythingStartedBeforeIt() throws Exception {
+        // the processor's handler names a method its class does not have: the runtime client's init fails after
+        // SQS, DynamoDB, Firestore, the receiver and SES have started
+        Path yaml = project.resolve("cva.yaml");
+        Files.writeString(yaml, Files.readString(yaml).replace("dev.cva.processor.ProcessorHandler::handleRequest",
+                "dev.cva.processor.ProcessorHandler::noSuchMethod"));
+        CliHarness.Result up = cva.run("local", "up", "--detach");
+        assertThat(up.exitCode()).as(up.toString()).isEqualTo(1);
+        assertThat(up.err()).contains("processor");
+        assertThat(LocalState.read(project)).isEmpty();
+        assertNoChildrenLeft();
+    }
+
+    static List<java.net.InetAddress> nonLoopbackAddresses() throws java.net.SocketException {
+        List<java.net.InetAddress> out = new ArrayList<>();
+        for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            if (nic.isUp() && !nic.isLoopback()) {
+                java.util.Collections.list(nic.getInetAddresses()).stream()
+                        .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress()).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    static boolean connects(java.net.InetAddress address, int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(address, port), 500);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    static boolean onPath(String tool) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (!d.isBlank() && Files.isExecutable(Path.of(d, tool))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void assertNoChildrenLeft() {
