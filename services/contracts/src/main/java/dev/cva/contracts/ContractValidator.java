@@ -44,8 +44,9 @@ public final class ContractValidator {
     /** The violations of {@code document} against {@code contract}, most specific path first; empty when valid. */
     public List<Violation> validate(Contract contract, JsonNode document) {
         return schemas.get(contract).validate(document).stream()
-                .map(m -> new Violation(m.getInstanceLocation().toString(), stripPath(m.getMessage())))
+                .map(m -> new Violation(m.getInstanceLocation().toString(), stripPath(m.getMessage()), m.getType()))
                 .sorted(Comparator.comparing(Violation::path).thenComparing(Violation::message))
+                .distinct()
                 .toList();
     }
 
