@@ -837,7 +837,7 @@ function _picocli_cva_webhook_send() {
   local commands=""
   local flag_opts="'--tamper' '--wrong-secret' '--replay' '--no-signature' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--data' '--event' '--url' '--scheme' '--secret-env' '--secret-file' '--timeout' '--stale' '--future' '-e' '--env' '-c' '--config'"
-  local NAME_option_args=("anonymous-no-match" "full-match" "partial-match" "invalid/bad-match-type" "invalid/data-missing-request-id" "invalid/missing-data" "invalid/unknown-top-level-field" "invalid/wrong-event-type") # --event values
+  local NAME_option_args=("anonymous-no-match" "extra-fields" "full-match" "original-notifier" "partial-match" "invalid/bad-match-type" "invalid/data-missing-request-id" "invalid/missing-data" "invalid/wrong-event-type") # --event values
   local SCHEME_option_args=("legacy" "standard" "both") # --scheme values
 
   type compopt &>/dev/null && compopt +o default
@@ -1017,7 +1017,7 @@ function _picocli_cva_webhook_load() {
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--rate' '--duration' '--concurrency' '--warmup' '--event' '--url' '--scheme' '--secret-env' '--secret-file' '--timeout' '-e' '--env' '-c' '--config'"
-  local NAME_option_args=("anonymous-no-match" "full-match" "partial-match" "invalid/bad-match-type" "invalid/data-missing-request-id" "invalid/missing-data" "invalid/unknown-top-level-field" "invalid/wrong-event-type") # --event values
+  local NAME_option_args=("anonymous-no-match" "extra-fields" "full-match" "original-notifier" "partial-match" "invalid/bad-match-type" "invalid/data-missing-request-id" "invalid/missing-data" "invalid/wrong-event-type") # --event values
   local SCHEME_option_args=("legacy" "standard" "both") # --scheme values
 
   type compopt &>/dev/null && compopt +o default

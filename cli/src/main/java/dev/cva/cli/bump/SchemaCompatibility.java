@@ -11,9 +11,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Compares two versions of a JSON Schema from the point of view of existing readers. Breaking: a property
- * removed, a type (or {@code const}, or {@code $ref}) changed, a new required field, an enum value removed, the
- * schema deleted. Not breaking: a new optional property, a new enum value, a relaxed constraint.
+ * Compares two versions of a JSON Schema from the point of view of existing readers and the senders they accept.
+ * Breaking: a property removed, a type (or {@code const}, or {@code $ref}) changed, a field that becomes required,
+ * unknown properties that become refused ({@code additionalProperties}/{@code unevaluatedProperties: false}), an
+ * enum value removed, the schema deleted. Not breaking: a field that becomes optional, a new optional property, a
+ * new enum value, a relaxed constraint.
+ *
+ * <p>A writer schema ({@code $id} ending in {@code -writer.schema.json}; see services/contracts/README.md) holds
+ * only our own writers, and includes its reader schema: what it requires or refuses is no break for readers, so
+ * those two rules do not apply to it. Its other changes are compared as usual.
  */
 public final class SchemaCompatibility {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,7 +36,9 @@ public final class SchemaCompatibility {
         }
         try {
             List<String> out = new ArrayList<>();
-            compare("", JSON.readTree(before), JSON.readTree(after), out);
+            JsonNode old = JSON.readTree(before);
+            JsonNode neu = JSON.readTree(after);
+            compare("", old, neu, isWriter(old) || isWriter(neu), out);
             return out;
         } catch (IOException e) {
             return List.of("schema is no longer valid JSON (" + e.getMessage() + ")");
@@ -68,7 +76,12 @@ public final class SchemaCompatibility {
         node.forEach(child -> collectRefs(child, out));
     }
 
-    private static void compare(String at, JsonNode old, JsonNode neu, List<String> out) {
+    /** Whether {@code schema} is a writer schema (strict, for our own writers only). */
+    static boolean isWriter(JsonNode schema) {
+        return schema != null && schema.path("$id").asText("").endsWith("-writer.schema.json");
+    }
+
+    private static void compare(String at, JsonNode old, JsonNode neu, boolean writer, List<String> out) {
         if (!old.isObject() || !neu.isObject()) {
             if (!old.equals(neu) && old.isObject() != neu.isObject()) {
                 out.add(where(at) + "schema changed from " + old + " to " + neu);
@@ -100,10 +113,19 @@ public final class SchemaCompatibility {
                 }
             }
         }
-        Set<String> oldRequired = strings(old.get("required"));
-        for (String field : strings(neu.get("required"))) {
-            if (!oldRequired.contains(field)) {
-                out.add("new required field '" + join(at, field) + "'");
+        if (!writer) {
+            Set<String> oldRequired = strings(old.get("required"));
+            for (String field : strings(neu.get("required"))) {
+                if (!oldRequired.contains(field)) {
+                    out.add("new required field '" + join(at, field) + "'");
+                }
+            }
+            for (String keyword : List.of("additionalProperties", "unevaluatedProperties")) {
+                boolean refusedBefore = old.path(keyword).isBoolean() && !old.get(keyword).asBoolean();
+                boolean refusedAfter = neu.path(keyword).isBoolean() && !neu.get(keyword).asBoolean();
+                if (refusedAfter && !refusedBefore) {
+                    out.add(where(at) + "unknown properties are now refused (" + keyword + ": false)");
+                }
             }
         }
         JsonNode oldProps = old.path("properties");
@@ -113,17 +135,17 @@ public final class SchemaCompatibility {
             if (!newProps.has(p.getKey())) {
                 out.add("property '" + join(at, p.getKey()) + "' removed");
             } else {
-                compare(join(at, p.getKey()), p.getValue(), newProps.get(p.getKey()), out);
+                compare(join(at, p.getKey()), p.getValue(), newProps.get(p.getKey()), writer, out);
             }
         }
         if (old.has("items") && neu.has("items")) {
-            compare(at + "[]", old.get("items"), neu.get("items"), out);
+            compare(at + "[]", old.get("items"), neu.get("items"), writer, out);
         }
         for (String defs : List.of("$defs", "definitions")) {
             for (Iterator<Map.Entry<String, JsonNode>> it = old.path(defs).fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> d = it.next();
                 if (neu.path(defs).has(d.getKey())) {
-                    compare("#/" + defs + "/" + d.getKey(), d.getValue(), neu.path(defs).get(d.getKey()), out);
+                    compare("#/" + defs + "/" + d.getKey(), d.getValue(), neu.path(defs).get(d.getKey()), writer, out);
                 }
             }
         }

@@ -33,7 +33,9 @@ public record ServicePaths(String service, List<String> folders, List<String> sc
             "query-event", "processor",
             "response-event", "processor",
             "analytics-record", "processor",
-            "webhook-body", "notifier");
+            "analytics-record-writer", "processor",
+            "webhook-body", "notifier",
+            "webhook-body-writer", "notifier");
 
     /** The contracts each service reads ({@code webhook-body} embeds {@code analytics-record}). */
     public static final Map<String, List<String>> CONSUMERS = Map.of(

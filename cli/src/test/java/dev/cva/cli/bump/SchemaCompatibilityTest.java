@@ -59,6 +59,53 @@ class SchemaCompatibilityTest {
     }
 
     @Test
+    void aFieldThatBecomesRequiredForReadersBreaks() {
+        assertThat(diff(BASE.replace("[\"id\", \"kind\"]", "[\"id\", \"kind\", \"tags\"]")))
+                .containsExactly("new required field 'tags'");
+        assertThat(diff(BASE.replace("{\"ua\": {\"type\": \"string\"}}",
+                "{\"ua\": {\"type\": \"string\"}}, \"required\": [\"ua\"]")))
+                .containsExactly("new required field 'meta.ua'");
+    }
+
+    @Test
+    void aFieldThatBecomesOptionalDoesNotBreak() {
+        assertThat(diff(BASE.replace("[\"id\", \"kind\"]", "[\"id\"]"))).isEmpty();
+        assertThat(diff(BASE.replace("\"required\": [\"id\", \"kind\"],", ""))).isEmpty();
+    }
+
+    @Test
+    void refusingUnknownPropertiesBreaksReadersAndAllowingThemDoesNot() {
+        String closed = BASE.replace("{\"type\": \"object\", \"required\"",
+                "{\"type\": \"object\", \"additionalProperties\": false, \"required\"");
+        assertThat(diff(closed)).containsExactly("unknown properties are now refused (additionalProperties: false)");
+        assertThat(SchemaCompatibility.breakingChanges(closed, BASE)).isEmpty();
+    }
+
+    /** Writer schemas hold only our writers: what they require or refuse is no break for readers. */
+    @Test
+    void requiredOrRefusedInAWriterSchemaDoesNotBreakButRemovingAPropertyStillDoes() {
+        String writer = BASE.replace("{\"type\": \"object\",",
+                "{\"$id\": \"https://contracts.cva.dev/thing-writer.schema.json\", \"type\": \"object\",");
+        assertThat(SchemaCompatibility.breakingChanges(writer,
+                writer.replace("[\"id\", \"kind\"]", "[\"id\", \"kind\", \"score\"]")
+                        .replace("\"type\": \"object\", \"required\"", "\"type\": \"object\", \"unevaluatedProperties\": false, \"required\""))).isEmpty();
+        assertThat(SchemaCompatibility.breakingChanges(writer, writer.replace("\"score\": {\"type\": \"number\"},", "")))
+                .containsExactly("property 'score' removed");
+    }
+
+    /** The change this project made: latencyMs and responseTimestamp became optional for readers. */
+    @Test
+    void theRealReaderSchemaRelaxedWithoutABreakAndRequiringLatencyAgainWouldBreak() throws Exception {
+        java.nio.file.Path file = dev.cva.cli.CliHarness.repoRoot().resolve(ServicePaths.schemaPath("analytics-record"));
+        String now = java.nio.file.Files.readString(file);
+        String strict = now.replace("\"week\", \"timestamp\"]", "\"week\", \"timestamp\", \"responseTimestamp\", \"latencyMs\"]");
+        assertThat(strict).isNotEqualTo(now);
+        assertThat(SchemaCompatibility.breakingChanges(strict, now)).isEmpty();
+        assertThat(SchemaCompatibility.breakingChanges(now, strict))
+                .containsExactly("new required field 'responseTimestamp'", "new required field 'latencyMs'");
+    }
+
+    @Test
     void removedEnumValueBreaks() {
         assertThat(diff(BASE.replace("[\"a\", \"b\"]", "[\"a\"]"))).containsExactly("'kind': enum value \"b\" removed");
     }

@@ -29,8 +29,9 @@ class ServicePathsTest {
         assertThat(receiver.matches("services/contracts/schemas/webhook-body.schema.json")).isTrue();
         assertThat(receiver.matches("services/contracts/schemas/analytics-record.schema.json")).isTrue();
         assertThat(receiver.matches("services/contracts/schemas/query-event.schema.json")).isFalse();
-        assertThat(ServicePaths.produced("processor")).containsExactly("query-event", "response-event", "analytics-record");
-        assertThat(ServicePaths.produced("notifier")).containsExactly("webhook-body");
+        assertThat(ServicePaths.produced("processor")).containsExactly("query-event", "response-event", "analytics-record",
+                "analytics-record-writer");
+        assertThat(ServicePaths.produced("notifier")).containsExactly("webhook-body", "webhook-body-writer");
         assertThat(ServicePaths.produced("receiver")).isEmpty();
     }
 

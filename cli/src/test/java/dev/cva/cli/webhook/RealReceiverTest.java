@@ -55,6 +55,14 @@ class RealReceiverTest {
         }
     }
 
+    /** What the README shows: the original system's notifier body, legacy-signed, is stored by the receiver. */
+    @Test
+    void theOriginalNotifiersBodyWithTheLegacySignatureIsStored() throws Exception {
+        CliHarness.Result r = cli().run("webhook", "send", "--event", "original-notifier", "--scheme", "legacy", "--json");
+        assertEquals(0, r.exitCode(), r + "\n--- receiver\n" + receiver.log());
+        assertThat(JSON.readTree(r.out()).at("/response/status").asText()).isEqualTo("stored");
+    }
+
     @Test
     void theSameBodyTwiceIsADuplicateAndAnInvalidOneIs400() throws Exception {
         Path body = tmp.resolve("body.json");

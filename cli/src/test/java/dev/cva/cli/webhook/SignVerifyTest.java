@@ -9,6 +9,7 @@ import com.standardwebhooks.Webhook;
 import dev.cva.cli.CliHarness;
 import dev.cva.contracts.Contract;
 import dev.cva.contracts.Examples;
+import dev.cva.contracts.SignatureVectors;
 import dev.cva.contracts.webhook.WebhookSecret;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +68,58 @@ class SignVerifyTest {
     void legacySignatureMatchesOpensslHmac() throws Exception {
         Map<String, String> h = signJson("--scheme", "legacy");
         assertThat(h.get("x-webhook-signature")).isEqualTo("sha256=" + opensslHmacHex(secret.reveal(), body));
+    }
+
+    /** The shared known answers (Standard Webhooks' published example; legacy values from openssl), signed. */
+    @Test
+    void signReproducesTheKnownAnswerVectors() throws Exception {
+        for (SignatureVectors.Standard v : SignatureVectors.standard()) {
+            Path payload = Files.write(tmp.resolve(v.name() + ".body"), v.payload());
+            CliHarness.Result r = new CliHarness(tmp).cwd(CliHarness.repoRoot()).env("CVA_WEBHOOK_SECRET", v.secret())
+                    .run("webhook", "sign", "--data=@" + payload, "--scheme", "standard", "--id", v.id(),
+                            "--timestamp", Long.toString(v.timestamp()), "--json");
+            assertEquals(0, r.exitCode(), r.toString());
+            assertThat(JSON.readTree(r.out()).at("/headers/webhook-signature").asText()).as(v.name()).isEqualTo(v.signature());
+        }
+        for (SignatureVectors.Legacy v : SignatureVectors.legacy()) {
+            Path payload = Files.write(tmp.resolve(v.name() + ".body"), v.payload());
+            CliHarness.Result r = new CliHarness(tmp).cwd(CliHarness.repoRoot()).env("CVA_WEBHOOK_SECRET", v.secret())
+                    .run("webhook", "sign", "--data=@" + payload, "--scheme", "legacy", "--json");
+            assertEquals(0, r.exitCode(), r.toString());
+            assertThat(JSON.readTree(r.out()).at("/headers/x-webhook-signature").asText()).as(v.name()).isEqualTo(v.signature());
+        }
+    }
+
+    /** The same known answers, verified; the published example is from 2021, hence the wide tolerance. */
+    @Test
+    void verifyAcceptsTheKnownAnswerVectors() throws Exception {
+        for (SignatureVectors.Standard v : SignatureVectors.standard()) {
+            Path payload = Files.write(tmp.resolve(v.name() + ".body"), v.payload());
+            Path headers = write(v.name() + ".headers", "webhook-id: " + v.id() + "\nwebhook-timestamp: " + v.timestamp()
+                    + "\nwebhook-signature: " + v.signature() + "\n");
+            CliHarness harness = new CliHarness(tmp).cwd(CliHarness.repoRoot()).env("CVA_WEBHOOK_SECRET", v.secret());
+            CliHarness.Result r = harness.run("webhook", "verify", "--headers", headers.toString(), "--data=@" + payload,
+                    "--tolerance", "1000000h", "--json");
+            assertEquals(0, r.exitCode(), r.toString());
+            assertThat(JSON.readTree(r.out()).get("scheme").asText()).isEqualTo("standard");
+            Path other = Files.write(tmp.resolve(v.name() + ".other"), "{\"test\": 2432232315}".getBytes(StandardCharsets.UTF_8));
+            assertEquals(5, harness.run("webhook", "verify", "--headers", headers.toString(), "--data=@" + other,
+                    "--tolerance", "1000000h").exitCode());
+        }
+        String current = SignatureVectors.legacy("original-notifier-body").secret();
+        for (SignatureVectors.Legacy v : SignatureVectors.legacy()) {
+            Path payload = Files.write(tmp.resolve(v.name() + ".body"), v.payload());
+            Path headers = write(v.name() + ".headers", "X-Webhook-Signature: " + v.signature() + "\n");
+            CliHarness harness = new CliHarness(tmp).cwd(CliHarness.repoRoot()).env("CVA_WEBHOOK_SECRET", current);
+            if (!v.secret().equals(current)) {
+                harness.env("CVA_WEBHOOK_SECRET_PREVIOUS", v.secret());
+            }
+            CliHarness.Result r = harness.run("webhook", "verify", "--headers", headers.toString(), "--data=@" + payload, "--json");
+            assertEquals(0, r.exitCode(), r.toString());
+            JsonNode out = JSON.readTree(r.out());
+            assertThat(out.get("scheme").asText()).isEqualTo("legacy");
+            assertThat(out.get("secret").asText()).as(v.name()).isEqualTo(v.secret().equals(current) ? "current" : "previous");
+        }
     }
 
     @Test

@@ -2,12 +2,19 @@ package dev.cva.contracts;
 
 import java.util.Arrays;
 
-/** The contracts between the parts of the pipeline, each a JSON Schema under {@code services/contracts/schemas}. */
+/**
+ * The contracts between the parts of the pipeline, each a JSON Schema under {@code services/contracts/schemas}.
+ * Readers are tolerant, writers are strict: {@link #ANALYTICS_RECORD} and {@link #WEBHOOK_BODY} are what readers
+ * accept (the original notifier's records included); the {@code *_WRITER} contracts are what our own writers must
+ * produce (the full record, nothing unknown). Every document valid for a writer contract is valid for its reader.
+ */
 public enum Contract {
     QUERY_EVENT("query-event"),
     RESPONSE_EVENT("response-event"),
     ANALYTICS_RECORD("analytics-record"),
-    WEBHOOK_BODY("webhook-body");
+    WEBHOOK_BODY("webhook-body"),
+    ANALYTICS_RECORD_WRITER("analytics-record-writer"),
+    WEBHOOK_BODY_WRITER("webhook-body-writer");
 
     private final String id;
 

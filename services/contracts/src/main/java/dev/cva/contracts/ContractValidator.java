@@ -20,6 +20,7 @@ import java.util.Map;
 public final class ContractValidator {
     private static final String BASE_URI = "https://contracts.cva.dev/";
     private static final String CLASSPATH = "classpath:contracts/schemas/";
+    private static final String UNEVALUATED = "unevaluatedProperties";
 
     private final ObjectMapper mapper;
     private final Map<Contract, JsonSchema> schemas = new EnumMap<>(Contract.class);
@@ -41,12 +42,20 @@ public final class ContractValidator {
         }
     }
 
-    /** The violations of {@code document} against {@code contract}, most specific path first; empty when valid. */
+    /**
+     * The violations of {@code document} against {@code contract}, most specific path first; empty when valid.
+     * {@code unevaluatedProperties} violations (the writer schemas' "nothing unknown") are reported only when
+     * nothing else fails: a failing subschema discards what it evaluated, so one bad value would otherwise also
+     * flag every known property around it as unknown.
+     */
     public List<Violation> validate(Contract contract, JsonNode document) {
-        return schemas.get(contract).validate(document).stream()
-                .map(m -> new Violation(m.getInstanceLocation().toString(), stripPath(m.getMessage())))
+        List<Violation> all = schemas.get(contract).validate(document).stream()
+                .map(m -> new Violation(m.getInstanceLocation().toString(), stripPath(m.getMessage()), m.getType()))
                 .sorted(Comparator.comparing(Violation::path).thenComparing(Violation::message))
+                .distinct()
                 .toList();
+        boolean others = all.stream().anyMatch(v -> !UNEVALUATED.equals(v.keyword()));
+        return others ? all.stream().filter(v -> !UNEVALUATED.equals(v.keyword())).toList() : all;
     }
 
     /** Parses then validates; malformed JSON becomes a single violation at {@code $}. */

@@ -16,6 +16,21 @@ public final class Examples {
 
     public record Example(Contract contract, Kind kind, String name, byte[] bytes) {}
 
+    /**
+     * A violation an invalid example must produce: the instance path, the failing JSON Schema keyword and, where
+     * the two do not say it all (a missing or unknown property), a word its message must contain.
+     */
+    public record Expected(String path, String keyword, String detail) {
+        public boolean matches(Violation v) {
+            return path.equals(v.path()) && keyword.equals(v.keyword()) && (detail == null || v.message().contains(detail));
+        }
+
+        @Override
+        public String toString() {
+            return path + " [" + keyword + "]" + (detail == null ? "" : " ~" + detail);
+        }
+    }
+
     private Examples() {}
 
     public static List<String> names(Contract contract, Kind kind) {
@@ -31,6 +46,23 @@ public final class Examples {
                     + contract.id() + "; known: " + names(contract, kind));
         }
         return new Example(contract, kind, name, read(contract.id() + "/" + kind.name().toLowerCase() + "/" + name + ".json"));
+    }
+
+    /**
+     * The exact violations an invalid example must produce, from its sidecar {@code <name>.expect.json}
+     * (a JSON array of {@code {"path": "$.data.matchScore", "keyword": "maximum"}}, optionally with {@code "detail"}).
+     */
+    public static List<Expected> expected(Contract contract, String name) {
+        get(contract, Kind.INVALID, name);
+        try {
+            JsonNode list = new ObjectMapper().readTree(read(contract.id() + "/invalid/" + name + ".expect.json"));
+            List<Expected> out = new ArrayList<>();
+            list.forEach(e -> out.add(new Expected(e.path("path").asText(), e.path("keyword").asText(),
+                    e.hasNonNull("detail") ? e.get("detail").asText() : null)));
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static List<Example> all(Contract contract, Kind kind) {

@@ -6,6 +6,8 @@ import dev.cva.contracts.Examples.Kind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,10 +37,60 @@ class ContractExamplesTest {
         assertThat(VALIDATOR.validate(example.contract(), example.bytes())).isEmpty();
     }
 
-    @ParameterizedTest(name = "{0} is rejected")
+    @ParameterizedTest(name = "{0} is rejected for the reason its .expect.json names")
     @MethodSource("invalid")
-    void invalidExamplesFail(String name, Examples.Example example) {
-        assertThat(VALIDATOR.validate(example.contract(), example.bytes())).isNotEmpty();
+    void invalidExamplesFailForTheNamedReasonOnly(String name, Examples.Example example) {
+        List<Violation> actual = VALIDATOR.validate(example.contract(), example.bytes());
+        List<Examples.Expected> expected = Examples.expected(example.contract(), example.name());
+        assertThat(expected).as("%s names at least one expected violation", name).isNotEmpty();
+        for (Violation v : actual) {
+            assertThat(expected).as("%s: unexpected violation %s (%s)", name, v, v.keyword())
+                    .anySatisfy(e -> assertThat(e.matches(v)).isTrue());
+        }
+        for (Examples.Expected e : expected) {
+            assertThat(actual).as("%s: expected violation %s is missing", name, e)
+                    .anySatisfy(v -> assertThat(e.matches(v)).isTrue());
+        }
+    }
+
+    /** Readers are tolerant, writers are strict: whatever a writer may send, a reader accepts. */
+    @Test
+    void everyWriterValidExampleIsReaderValidAndEveryReaderInvalidOneIsWriterInvalid() {
+        Map<Contract, Contract> readerOf = Map.of(Contract.WEBHOOK_BODY_WRITER, Contract.WEBHOOK_BODY,
+                Contract.ANALYTICS_RECORD_WRITER, Contract.ANALYTICS_RECORD);
+        readerOf.forEach((writer, reader) -> {
+            for (Examples.Example e : Examples.all(writer, Kind.VALID)) {
+                assertThat(VALIDATOR.validate(reader, e.bytes())).as(e.name()).isEmpty();
+            }
+            for (Examples.Example e : Examples.all(reader, Kind.INVALID)) {
+                assertThat(VALIDATOR.validate(writer, e.bytes())).as(e.name()).isNotEmpty();
+            }
+        });
+    }
+
+    @Test
+    void readersAcceptTheOriginalNotifiersRecordAndWritersDoNot() {
+        byte[] original = Examples.get(Contract.WEBHOOK_BODY, Kind.VALID, "original-notifier").bytes();
+        assertThat(VALIDATOR.validate(Contract.WEBHOOK_BODY, original)).isEmpty();
+        assertThat(VALIDATOR.validate(Contract.WEBHOOK_BODY_WRITER, original))
+                .extracting(Violation::path, Violation::keyword)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("$.data", "required"),
+                        org.assertj.core.groups.Tuple.tuple("$.data", "required"));
+    }
+
+    /**
+     * The original notifier sent {@code JSON.stringify({eventType, timestamp, data: {requestId, query, matchType,
+     * matchScore, reasoning, vectorMatches, sessionId, week, timestamp}})}: compact, in that order, no newline.
+     */
+    @Test
+    void theOriginalNotifierExampleIsWhatJsonStringifyProduces() throws IOException {
+        byte[] bytes = Examples.get(Contract.WEBHOOK_BODY, Kind.VALID, "original-notifier").bytes();
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        com.fasterxml.jackson.databind.JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(bytes);
+        assertThat(text).isEqualTo(tree.toString()).doesNotEndWith("\n");
+        assertThat(tree.fieldNames()).toIterable().containsExactly("eventType", "timestamp", "data");
+        assertThat(tree.get("data").fieldNames()).toIterable().containsExactly("requestId", "query", "matchType",
+                "matchScore", "reasoning", "vectorMatches", "sessionId", "week", "timestamp");
     }
 
     @Test
@@ -54,20 +106,30 @@ class ContractExamplesTest {
         Path root = Path.of("examples");
         for (Contract c : Contract.values()) {
             for (Kind k : Kind.values()) {
-                try (Stream<Path> files = Files.list(root.resolve(c.id()).resolve(k.name().toLowerCase()))) {
-                    assertThat(files.map(p -> p.getFileName().toString().replace(".json", "")).sorted().toList())
+                Path dir = root.resolve(c.id()).resolve(k.name().toLowerCase());
+                try (Stream<Path> files = Files.list(dir)) {
+                    assertThat(files.map(p -> p.getFileName().toString()).filter(f -> !f.endsWith(".expect.json"))
+                            .map(f -> f.replace(".json", "")).sorted().toList())
                             .as("examples/index.json for %s/%s", c.id(), k)
                             .isEqualTo(Examples.names(c, k));
+                }
+                try (Stream<Path> files = Files.list(dir)) {
+                    List<String> expectations = files.map(p -> p.getFileName().toString())
+                            .filter(f -> f.endsWith(".expect.json")).map(f -> f.replace(".expect.json", "")).sorted().toList();
+                    assertThat(expectations).as("an .expect.json beside each invalid example of %s, none beside valid ones", c.id())
+                            .isEqualTo(k == Kind.INVALID ? Examples.names(c, k) : List.of());
                 }
             }
         }
     }
 
     @Test
-    void violationsNameThePath() {
-        byte[] bad = Examples.get(Contract.WEBHOOK_BODY, Kind.INVALID, "bad-match-type").bytes();
-        assertThat(VALIDATOR.validate(Contract.WEBHOOK_BODY, bad))
-                .anySatisfy(v -> assertThat(v.path()).isEqualTo("$.data.matchType"));
+    void anExpectationForAnotherReasonDoesNotMatch() {
+        Violation enumAtMatchType = new Violation("$.data.matchType", "does not have a value in the enumeration", "enum");
+        assertThat(new Examples.Expected("$.data.matchType", "enum", null).matches(enumAtMatchType)).isTrue();
+        assertThat(new Examples.Expected("$.data.matchType", "type", null).matches(enumAtMatchType)).isFalse();
+        assertThat(new Examples.Expected("$.data", "enum", null).matches(enumAtMatchType)).isFalse();
+        assertThat(new Examples.Expected("$.data.matchType", "enum", "latencyMs").matches(enumAtMatchType)).isFalse();
     }
 
     @Test

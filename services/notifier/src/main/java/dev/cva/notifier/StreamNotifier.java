@@ -153,7 +153,8 @@ public final class StreamNotifier {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        List<Violation> violations = validator.validate(Contract.WEBHOOK_BODY, envelope);
+        // Writers are strict: we send the full record (webhook-body-writer), though receivers accept less.
+        List<Violation> violations = validator.validate(Contract.WEBHOOK_BODY_WRITER, envelope);
         if (!violations.isEmpty()) {
             String reason = "invalid record: " + violations.stream().map(Violation::path).distinct().toList();
             deadLetters.put(new DeadLetters.DeadLetter(body, requestId, webhookId, reason, 0, null));

@@ -23,21 +23,39 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * 1,200 random and mutated requests against the function under the invoker and the emulator. Invariants:
  * no 5xx at all (the store is up), every error is {@code {"error","message"}} JSON, nothing whose signature
  * is broken is ever accepted, and afterwards every stored document came from a correctly signed request.
- * Reproduce a failure with {@code -Dfuzz.seed=<seed>}.
+ * The seed is fixed ({@value #DEFAULT_SEED}) so every run is the same; pass {@code -Dfuzz.seed=<n>} to explore
+ * others. The seed is printed, and every failure message names it with the command that replays it (the secret
+ * and every request are derived from it).
  */
 @ExtendWith(EmulatorExtension.class)
 class ReceiverFuzzTest {
+    static final long DEFAULT_SEED = 20261202L;
     private static final int REQUESTS = 1_200;
     private static final String[] METHODS = {"GET", "PUT", "DELETE", "PATCH", "OPTIONS", "POST", "POST", "POST"};
+    private static final String[] SHAPES = {"full-match", "partial-match", "anonymous-no-match", "original-notifier"};
     private static final String[] PATHS = {"/", "/healthz", "/x", "/webhook?a=b"};
 
-    private final WebhookSecret secret = WebhookSecret.random();
+    private WebhookSecret secret;
+
+    /** The seed of this run: {@code -Dfuzz.seed} when given, else {@link #DEFAULT_SEED}. */
+    static long seed() {
+        String given = System.getProperty("fuzz.seed");
+        return given == null || given.isBlank() ? DEFAULT_SEED : Long.parseLong(given.strip());
+    }
+
+    static String rerun(long seed) {
+        return "rerun with: ./mvnw -B -o -pl services/receiver -am test -Dtest=ReceiverFuzzTest"
+                + " -Dsurefire.failIfNoSpecifiedTests=false -Dfuzz.seed=" + seed;
+    }
 
     @Test
     void randomAndMutatedRequestsNeverBreakTheInvariants(FirestoreEmulator emulator) {
-        long seed = Long.getLong("fuzz.seed", System.nanoTime());
-        System.out.println("fuzz seed: " + seed);
+        long seed = seed();
+        System.out.println("fuzz seed: " + seed + " (" + rerun(seed) + ")");
         Random rnd = new Random(seed);
+        byte[] key = new byte[32];
+        rnd.nextBytes(key);
+        secret = WebhookSecret.parse(WebhookSecret.PREFIX + java.util.Base64.getEncoder().encodeToString(key));
         Map<String, String> env = emulator.env(secret);
         env.put(ReceiverConfig.RATE_LIMIT_PER_SECOND, "1000000");
         env.put(ReceiverConfig.RATE_LIMIT_BURST, "1000000");
@@ -50,7 +68,7 @@ class ReceiverFuzzTest {
         try (FunctionServer server = FunctionServer.start(ReceiverConfig.fromEnv(env))) {
             for (int i = 0; i < REQUESTS; i++) {
                 int kind = rnd.nextInt(6);
-                String where = "seed " + seed + ", request " + i + ", kind " + kind;
+                String where = "seed " + seed + ", request " + i + ", kind " + kind + " [" + rerun(seed) + "]";
                 HttpResponse<String> r;
                 boolean validSignature = false;
                 switch (kind) {
@@ -59,7 +77,7 @@ class ReceiverFuzzTest {
                         r = server.post(body, randomHeaders(rnd));
                     }
                     case 1 -> { // a mutated body under the original body's signature
-                        byte[] original = Webhooks.body(pick(rnd, new String[] {"full-match", "partial-match", "anonymous-no-match"}), Webhooks.newId());
+                        byte[] original = Webhooks.body(pick(rnd, SHAPES), id(rnd));
                         byte[] mutated = mutate(rnd, original);
                         Map<String, String> headers = rnd.nextBoolean() ? Webhooks.standard(secret, original) : Webhooks.legacy(secret, original);
                         r = server.post(mutated, headers);
@@ -67,12 +85,12 @@ class ReceiverFuzzTest {
                     }
                     case 2 -> { // a mutated (or invalid) body, correctly signed: 200 or 400, never 5xx
                         byte[] body = rnd.nextInt(3) == 0 ? bases.get(rnd.nextInt(bases.size()))
-                                : mutate(rnd, Webhooks.body(Webhooks.newId()));
+                                : mutate(rnd, Webhooks.body(pick(rnd, SHAPES), id(rnd)));
                         r = server.post(body, rnd.nextBoolean() ? Webhooks.standard(secret, body) : Webhooks.legacy(secret, body));
                         validSignature = true;
                     }
                     case 3 -> { // a valid body with broken signature headers
-                        byte[] body = Webhooks.body(Webhooks.newId());
+                        byte[] body = Webhooks.body(id(rnd));
                         r = server.post(body, breakHeaders(rnd, body));
                     }
                     case 4 -> { // random methods, paths and sizes
@@ -82,8 +100,8 @@ class ReceiverFuzzTest {
                                 ? null : randomBytes(rnd, rnd.nextInt(5) == 0 ? 70_000 : rnd.nextInt(500));
                         r = server.send(method, path, body, randomHeaders(rnd));
                     }
-                    default -> { // control: a correct delivery
-                        byte[] body = Webhooks.body(Webhooks.newId());
+                    default -> { // control: a correct delivery, in our shape or the original notifier's
+                        byte[] body = Webhooks.body(pick(rnd, SHAPES), id(rnd));
                         r = server.post(body, rnd.nextBoolean() ? Webhooks.standard(secret, body) : Webhooks.legacy(secret, body));
                         assertThat(r.statusCode()).as(where + ": " + r.body()).isEqualTo(200);
                         validSignature = true;
@@ -109,9 +127,15 @@ class ReceiverFuzzTest {
         }
         System.out.println("fuzz statuses (kind:status=count): " + statuses);
         List<String> stored = emulator.analyticsIds();
-        assertThat(acceptedFromValidSignatures).as("seed " + seed).containsAll(stored);
-        assertThat(stored).as("seed " + seed + ": the control requests alone store some").isNotEmpty();
-        assertThat(emulator.totalCounted()).as("seed " + seed + ": one count per stored record").isEqualTo(stored.size());
+        String replay = "seed " + seed + " [" + rerun(seed) + "]";
+        assertThat(acceptedFromValidSignatures).as(replay).containsAll(stored);
+        assertThat(stored).as(replay + ": the control requests alone store some").isNotEmpty();
+        assertThat(emulator.totalCounted()).as(replay + ": one count per stored record").isEqualTo(stored.size());
+    }
+
+    /** A requestId from the seed, so a rerun sends the very same bodies. */
+    private static String id(Random rnd) {
+        return new java.util.UUID(rnd.nextLong(), rnd.nextLong()).toString();
     }
 
     private static byte[] randomBytes(Random rnd, int n) {

@@ -2,6 +2,7 @@ package dev.cva.receiver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cva.contracts.SignatureVectors;
 import dev.cva.contracts.webhook.WebhookSecret;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -49,6 +50,39 @@ class WebhookReceiverTest {
         assertThat(second.body()).containsEntry("status", "duplicate").containsEntry("duplicate", true);
         assertThat(store.totals).containsEntry("2025-11-24", 1L);
         assertThat(store.records.get(id).fields()).containsKey("receivedAt").doesNotContainKey("eventType");
+    }
+
+    /**
+     * The shared known-answer vectors (Standard Webhooks' published example; legacy values from openssl): the
+     * receiver verifies each, at the vector's own time. The spec's payload is no webhook body, so a verified
+     * signature shows as 400 invalid_payload, a rejected one would be 401.
+     */
+    @Test
+    void verifiesTheKnownAnswerVectors() {
+        for (SignatureVectors.Standard v : SignatureVectors.standard()) {
+            Clock at = Clock.fixed(java.time.Instant.ofEpochSecond(v.timestamp()), java.time.ZoneOffset.UTC);
+            WebhookReceiver receiver = new WebhookReceiver(ReceiverConfig.fromEnv(Map.of(ReceiverConfig.WEBHOOK_SECRET,
+                    v.secret(), ReceiverConfig.FIRESTORE_PROJECT, "demo-unit")), store, at);
+            Map<String, String> headers = Map.of("webhook-id", v.id(), "webhook-timestamp", Long.toString(v.timestamp()),
+                    "webhook-signature", v.signature());
+            Response r = receiver.handle(post(v.payload(), headers));
+            assertThat(r.status()).as(v.name() + ": " + r.body()).isEqualTo(400);
+            assertThat(r.body()).containsEntry("error", "invalid_payload");
+            byte[] other = "{\"test\": 2432232315}".getBytes();
+            assertThat(receiver.handle(post(other, headers)).status()).as("another payload").isEqualTo(401);
+        }
+        String current = SignatureVectors.legacy("original-notifier-body").secret();
+        for (SignatureVectors.Legacy v : SignatureVectors.legacy()) {
+            Map<String, String> env = new java.util.HashMap<>(Map.of(ReceiverConfig.WEBHOOK_SECRET, current,
+                    ReceiverConfig.FIRESTORE_PROJECT, "demo-unit"));
+            if (!v.secret().equals(current)) {
+                env.put(ReceiverConfig.WEBHOOK_SECRET_PREVIOUS, v.secret());
+            }
+            WebhookReceiver receiver = new WebhookReceiver(ReceiverConfig.fromEnv(env), store, Clock.systemUTC());
+            Response r = receiver.handle(post(v.payload(), Map.of("X-Webhook-Signature", v.signature())));
+            assertThat(r.status()).as(v.name() + ": " + r.body()).isIn(200, 400);
+            assertThat(r.body().get("error")).as(v.name()).isNotIn("bad_signature", "missing_signature", "malformed_header");
+        }
     }
 
     @Test

@@ -45,9 +45,13 @@ public final class ReportRenderer {
                 "percent", String.format(Locale.ROOT, "%.1f", s.totalQueries() == 0 ? 0.0 : 100.0 * count / s.totalQueries()))));
         model.put("matchTypes", types);
         model.put("averageMatchScore", String.format(Locale.ROOT, "%.1f", s.averageMatchScore()));
-        model.put("p50", s.latencyP50());
-        model.put("p95", s.latencyP95());
-        model.put("p99", s.latencyP99());
+        // a missing latency is unknown, not zero: "n/a" when no record of the week has one
+        model.put("p50", s.latencyKnown() ? s.latencyP50() + " ms" : "n/a");
+        model.put("p95", s.latencyKnown() ? s.latencyP95() + " ms" : "n/a");
+        model.put("p99", s.latencyKnown() ? s.latencyP99() + " ms" : "n/a");
+        model.put("latencyPartial", s.latencyKnown() && s.latencyCount() < s.totalQueries());
+        model.put("latencyNone", !s.latencyKnown() && !s.empty());
+        model.put("latencyCount", s.latencyCount());
         List<Map<String, Object>> top = new ArrayList<>();
         for (int i = 0; i < s.topQueries().size(); i++) {
             top.add(Map.of("rank", i + 1, "query", s.topQueries().get(i).query(), "count", s.topQueries().get(i).count()));

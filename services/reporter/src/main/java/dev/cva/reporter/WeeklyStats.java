@@ -10,7 +10,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** The figures of one week's report, computed from its records. */
+/**
+ * The figures of one week's report, computed from its records. The latency percentiles are over the
+ * {@code latencyCount} records that have a latency; records without one (unknown) are left out, and when none has
+ * one the percentiles are unknown ({@link #latencyKnown()} is false), not zero.
+ */
 public record WeeklyStats(
         IsoWeek week,
         int totalQueries,
@@ -21,6 +25,7 @@ public record WeeklyStats(
         long latencyP50,
         long latencyP95,
         long latencyP99,
+        int latencyCount,
         List<TopQuery> topQueries) {
 
     public static final List<String> MATCH_TYPES = List.of("full", "partial", "none");
@@ -33,6 +38,11 @@ public record WeeklyStats(
         return totalQueries == 0;
     }
 
+    /** Whether any record of the week has a latency. */
+    public boolean latencyKnown() {
+        return latencyCount > 0;
+    }
+
     public static WeeklyStats of(IsoWeek week, List<ReportRow> rows) {
         Set<String> sessions = new HashSet<>();
         int anonymous = 0;
@@ -40,6 +50,7 @@ public record WeeklyStats(
         MATCH_TYPES.forEach(t -> types.put(t, 0));
         double scoreSum = 0;
         long[] latencies = new long[rows.size()];
+        int known = 0;
         Map<String, Integer> queries = new HashMap<>();
         for (int i = 0; i < rows.size(); i++) {
             ReportRow r = rows.get(i);
@@ -50,12 +61,15 @@ public record WeeklyStats(
             }
             types.merge(r.matchType() == null ? "unknown" : r.matchType(), 1, Integer::sum);
             scoreSum += r.matchScore();
-            latencies[i] = r.latencyMs();
+            if (r.latencyMs() != null) {
+                latencies[known++] = r.latencyMs();
+            }
             String q = normalise(r.query());
             if (!q.isEmpty()) {
                 queries.merge(q, 1, Integer::sum);
             }
         }
+        latencies = java.util.Arrays.copyOf(latencies, known);
         java.util.Arrays.sort(latencies);
         List<TopQuery> top = new ArrayList<>();
         queries.entrySet().stream()
@@ -64,7 +78,7 @@ public record WeeklyStats(
                 .forEach(e -> top.add(new TopQuery(e.getKey(), e.getValue())));
         return new WeeklyStats(week, rows.size(), sessions.size(), anonymous, types,
                 rows.isEmpty() ? 0 : scoreSum / rows.size(),
-                percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99), top);
+                percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99), known, top);
     }
 
     /** Trimmed, inner whitespace collapsed, case-folded: "  Java?" and "java?" are one query. */

@@ -58,4 +58,28 @@ class IsoWeekAndStatsTest {
         assertThat(s.topQueries()).hasSize(10);
         assertThat(WeeklyStats.of(w, List.of()).empty()).isTrue();
     }
+
+    /** Records without latencyMs (the original notifier's) are unknown, not zero: left out, or "n/a" when none has one. */
+    @Test
+    void missingLatencyIsUnknownNotZero() {
+        IsoWeek w = IsoWeek.parse("2026-W47");
+        List<ReportRow> rows = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            rows.add(new ReportRow("q", "s", "full", 50, i * 1000L));
+            rows.add(new ReportRow("q", "s", "full", 50, null));
+        }
+        WeeklyStats s = WeeklyStats.of(w, rows);
+        assertThat(s.latencyCount()).isEqualTo(4);
+        assertThat(s.latencyP50()).isEqualTo(2000); // nearest rank over 1000..4000, not over four zeros as well
+        assertThat(s.latencyP99()).isEqualTo(4000);
+        String text = new ReportRenderer().render(s).text();
+        assertThat(text).contains("p50: 2000 ms", "from the 4 of 8 records that have a latency");
+
+        WeeklyStats none = WeeklyStats.of(w, List.of(new ReportRow("q", "s", "none", 0, null)));
+        assertThat(none.latencyKnown()).isFalse();
+        ReportRenderer.Rendered r = new ReportRenderer().render(none);
+        assertThat(r.text()).contains("p50: n/a", "p95: n/a", "p99: n/a", "no record of this week has a latency")
+                .doesNotContain("0 ms");
+        assertThat(r.html()).contains("<td>n/a</td>").doesNotContain("0 ms");
+    }
 }

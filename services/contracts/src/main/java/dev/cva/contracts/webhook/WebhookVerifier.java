@@ -1,7 +1,7 @@
 package dev.cva.contracts.webhook;
 
 import com.standardwebhooks.Webhook;
-import com.standardwebhooks.exceptions.WebhookVerificationException;
+import com.standardwebhooks.exceptions.WebhookSigningException;
 import dev.cva.contracts.webhook.Verification.Reason;
 import dev.cva.contracts.webhook.Verification.Rejected;
 import dev.cva.contracts.webhook.Verification.Verified;
@@ -87,10 +87,6 @@ public final class WebhookVerifier {
             return new Rejected(Reason.FUTURE_TIMESTAMP, "webhook-timestamp is " + (seconds - now) + " s in the future; tolerance is "
                     + tolerance.toSeconds() + " s");
         }
-        Map<String, List<String>> libHeaders = Map.of(
-                WebhookHeaders.ID, List.of(id),
-                WebhookHeaders.TIMESTAMP, List.of(ts.strip()),
-                WebhookHeaders.SIGNATURE, List.of(sig));
         String payload;
         try {
             // The library signs a String; decode strictly so two byte sequences can never share one signature.
@@ -101,12 +97,28 @@ public final class WebhookVerifier {
         } catch (CharacterCodingException e) {
             return new Rejected(Reason.MALFORMED_HEADER, "the body is not valid UTF-8, so it cannot carry a Standard Webhooks signature");
         }
+        // The library computes the signature; the comparison is ours, because the library's verify() checks the
+        // timestamp against the system clock, not the injected one (our tolerance check above is authoritative).
+        List<byte[]> given = new ArrayList<>();
+        for (String part : sig.strip().split(" +")) {
+            if (part.startsWith("v1,")) {
+                given.add(part.substring(3).getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+        if (given.isEmpty()) {
+            return new Rejected(Reason.MALFORMED_HEADER, "webhook-signature has no v1,<base64> signature");
+        }
         for (int i = 0; i < standard.size(); i++) {
+            byte[] expected;
             try {
-                standard.get(i).verify(payload, libHeaders);
-                return new Verified(Scheme.STANDARD, i, id, seconds);
-            } catch (WebhookVerificationException e) {
-                // try the next secret; the library's own timestamp check agrees with ours on a real clock
+                expected = standard.get(i).sign(id, seconds, payload).substring(3).getBytes(StandardCharsets.US_ASCII);
+            } catch (WebhookSigningException e) {
+                return new Rejected(Reason.MALFORMED_HEADER, "webhook-signature cannot be computed: " + e.getMessage());
+            }
+            for (byte[] candidate : given) {
+                if (MessageDigest.isEqual(expected, candidate)) {
+                    return new Verified(Scheme.STANDARD, i, id, seconds);
+                }
             }
         }
         return new Rejected(Reason.BAD_SIGNATURE, "webhook-signature matches no configured secret");

@@ -3,11 +3,10 @@ package dev.cva.contracts.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.standardwebhooks.Webhook;
+import dev.cva.contracts.SignatureVectors;
 import dev.cva.contracts.webhook.Verification.Reason;
 import dev.cva.contracts.webhook.Verification.Rejected;
 import dev.cva.contracts.webhook.Verification.Verified;
-import java.net.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -36,21 +35,50 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void standardSignatureVerifiesWithTheLibraryItself() throws Exception {
+    void standardSignatureRoundTrips() {
         Map<String, String> h = new WebhookSigner(SECRET).sign(BODY, "msg_1", now, Set.of(Scheme.STANDARD));
-        new Webhook(SECRET.reveal()).verify(new String(BODY, StandardCharsets.UTF_8),
-                HttpHeaders.of(multi(h), (a, b) -> true));
         assertThat(verify(h, BODY, true, SECRET)).isEqualTo(new Verified(Scheme.STANDARD, 0, "msg_1", now.getEpochSecond()));
     }
 
+    /** The Standard Webhooks specification's published example, signed and verified at its own timestamp. */
     @Test
-    void legacySignatureIsHmacOfTheWholeSecretString() throws Exception {
-        // Known answer: HMAC-SHA256 keyed by the UTF-8 bytes of "whsec_…" itself, over the raw body.
-        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-        mac.init(new javax.crypto.spec.SecretKeySpec(SECRET.reveal().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String expected = "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(BODY));
-        assertThat(new WebhookSigner(SECRET).legacySignature(BODY)).isEqualTo(expected);
-        assertThat(verify(Map.of("X-Webhook-Signature", expected), BODY, true, SECRET).verified()).isTrue();
+    void standardWebhooksPublishedVector() {
+        for (SignatureVectors.Standard v : SignatureVectors.standard()) {
+            WebhookSecret secret = WebhookSecret.parse(v.secret());
+            Instant at = Instant.ofEpochSecond(v.timestamp());
+            assertThat(new WebhookSigner(secret).standardSignature(v.payload(), v.id(), v.timestamp())).as(v.name())
+                    .isEqualTo(v.signature());
+            Map<String, String> headers = Map.of(WebhookHeaders.ID, v.id(), WebhookHeaders.TIMESTAMP,
+                    Long.toString(v.timestamp()), WebhookHeaders.SIGNATURE, v.signature());
+            Verification result = new WebhookVerifier(List.of(secret), true, Clock.fixed(at, ZoneOffset.UTC))
+                    .verify(multi(headers), v.payload());
+            assertThat(result).as(v.name()).isEqualTo(new Verified(Scheme.STANDARD, 0, v.id(), v.timestamp()));
+            byte[] flipped = v.payload().clone();
+            flipped[flipped.length - 2] ^= 1;
+            assertThat(new WebhookVerifier(List.of(secret), true, Clock.fixed(at, ZoneOffset.UTC))
+                    .verify(multi(headers), flipped).verified()).isFalse();
+        }
+    }
+
+    /** Legacy values computed once with {@code openssl dgst -sha256 -hmac <whole secret string>} (see vectors.json). */
+    @Test
+    void legacyOpensslVectors() {
+        List<SignatureVectors.Legacy> vectors = SignatureVectors.legacy();
+        assertThat(vectors).hasSizeGreaterThanOrEqualTo(2);
+        WebhookSecret current = WebhookSecret.parse(SignatureVectors.legacy("original-notifier-body").secret());
+        for (SignatureVectors.Legacy v : vectors) {
+            WebhookSecret secret = WebhookSecret.parse(v.secret());
+            assertThat(new WebhookSigner(secret).legacySignature(v.payload())).as(v.name()).isEqualTo(v.signature());
+            assertThat(new WebhookSigner(secret).sign(v.payload(), "m", now, Set.of(Scheme.LEGACY)))
+                    .containsEntry(WebhookHeaders.LEGACY_SIGNATURE, v.signature());
+            int index = secret.equals(current) ? 0 : 1;
+            assertThat(verify(Map.of("X-Webhook-Signature", v.signature()), v.payload(), true, current, secret))
+                    .as(v.name()).isEqualTo(new Verified(Scheme.LEGACY, index, null, 0));
+            assertThat(verify(Map.of("X-Webhook-Signature", v.signature().toUpperCase().replace("SHA256=", "sha256=")),
+                    v.payload(), true, current, secret).verified()).as("hex is case-insensitive").isTrue();
+            assertThat(verify(Map.of("X-Webhook-Signature", v.signature()), v.payload(), true, OLD).verified())
+                    .as("another secret").isFalse();
+        }
     }
 
     @Test

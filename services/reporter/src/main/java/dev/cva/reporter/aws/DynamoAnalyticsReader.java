@@ -57,7 +57,13 @@ public final class DynamoAnalyticsReader implements AnalyticsReader {
 
     private static ReportRow row(Map<String, AttributeValue> item) {
         return new ReportRow(s(item, "query"), s(item, "sessionId"), s(item, "matchType"),
-                n(item, "matchScore"), (long) n(item, "latencyMs"));
+                n(item, "matchScore"), latency(item));
+    }
+
+    /** {@code null} when the record has no latency (unknown, not zero). */
+    private static Long latency(Map<String, AttributeValue> item) {
+        AttributeValue v = item.get("latencyMs");
+        return v == null || v.n() == null ? null : (long) Double.parseDouble(v.n());
     }
 
     private static String s(Map<String, AttributeValue> item, String name) {
