@@ -177,7 +177,8 @@ public final class AwsSqsPort implements SqsPort {
         } catch (SqsException e) {
             String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
             boolean notFound = code != null && (code.contains("NonExistentQueue") || code.contains("QueueDoesNotExist"));
-            String msg = e.awsErrorDetails() == null ? e.getMessage() : code + " " + e.awsErrorDetails().errorMessage();
+            String msg = e.awsErrorDetails() == null || code == null ? "HTTP " + e.statusCode() + " " + e.getMessage()
+                    : code + " " + e.awsErrorDetails().errorMessage();
             throw new SqsFailure(what + ": " + msg, notFound, false, e);
         } catch (SdkClientException e) {
             throw new SqsFailure(what + ": " + e.getMessage(), false, true, e);

@@ -118,7 +118,10 @@ public final class ReplayDlqCommand implements Callable<Integer> {
             ReplayService.MoveStatus last = svc.moveStatus(dlq);
             return view.nativePreview(dlq, to == null ? "its source queues" : svc.resolve(to, "--to").name(), last);
         }
-        QueueRef target = to == null ? null : svc.targetQueue(dlq, to);
+        // The destination is always named when it is known: SQS would find it itself, ElasticMQ only when the
+        // redrive policy was set as the source queue was created.
+        List<QueueRef> sources = to == null ? svc.sourcesOf(dlq) : List.of();
+        QueueRef target = to != null ? svc.targetQueue(dlq, to) : sources.size() == 1 ? sources.get(0) : null;
         if (!ctx.globals().yes() && !(ctx.terminal() && view.confirm("Start a move task for " + dlq.name() + "?"))) {
             throw CvaException.usage("--execute asks for confirmation", "pass --yes to start without asking");
         }
