@@ -61,7 +61,6 @@ final class Replayer {
     private final AtomicLong permanent = new AtomicLong();
     private final AtomicLong notDeleted = new AtomicLong();
     private final AtomicLong inFlight = new AtomicLong();
-    private final AtomicLong lastActivity = new AtomicLong(System.nanoTime());
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final AtomicBoolean receiving = new AtomicBoolean(true);
     private volatile String aborted;
@@ -122,17 +121,18 @@ final class Replayer {
                 return;
             }
             if (batch.isEmpty()) {
-                // The end: nothing visible, nothing of ours in flight (which could unblock a FIFO group), and quiet for a moment.
-                if (inFlight.get() == 0 && ++empty >= 2 && System.nanoTime() - lastActivity.get() > 500_000_000L) {
-                    return;
-                }
                 if (inFlight.get() > 0) {
-                    sleep(5);
+                    sleep(5); // what is in flight may unblock FIFO groups: look again
+                    continue;
+                }
+                // The end: nothing of ours in flight, and nothing visible (the attribute is exact on ElasticMQ and
+                // approximate on SQS, where a second, long-polling receive confirms).
+                if ((empty == 0 && visibleNow() == 0) || ++empty >= 2) {
+                    return;
                 }
                 continue;
             }
             empty = 0;
-            lastActivity.set(System.nanoTime());
             received.addAndGet(batch.size());
             List<SqsPort.Message> chosen = new ArrayList<>();
             for (SqsPort.Message m : batch) {
@@ -193,7 +193,6 @@ final class Replayer {
                 deliver(batch);
             } finally {
                 inFlight.addAndGet(-batch.size());
-                lastActivity.set(System.nanoTime());
             }
         }
     }
@@ -254,6 +253,14 @@ final class Replayer {
             }
         }
         progress.accept(delivered.size());
+    }
+
+    private long visibleNow() {
+        try {
+            return Long.parseLong(sqs.attributes(dlqUrl).getOrDefault("ApproximateNumberOfMessages", "1"));
+        } catch (SqsFailure | NumberFormatException e) {
+            return 1;
+        }
     }
 
     private void notDeleted(SqsPort.Message m, String error) {
