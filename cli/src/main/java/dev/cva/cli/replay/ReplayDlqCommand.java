@@ -49,6 +49,9 @@ public final class ReplayDlqCommand implements Callable<Integer> {
     @Option(names = "--visibility", paramLabel = "DURATION", defaultValue = "2m", converter = dev.cva.cli.webhook.DurationConverter.class,
             description = "How long received messages stay hidden from other consumers during the run (default: ${DEFAULT-VALUE}).")
     Duration visibility;
+    @Option(names = "--watch", paramLabel = "DURATION", converter = dev.cva.cli.webhook.DurationConverter.class,
+            description = "After --execute: watch the DLQ this long and report replayed messages that came back (exit 3 if any).")
+    Duration watch;
     @Option(names = "--native", description = "Use SQS's StartMessageMoveTask (standard DLQ, no filters).")
     boolean nativeMove;
     @Option(names = "--wait", description = "With --native: follow the move task until it ends.")
@@ -98,7 +101,13 @@ public final class ReplayDlqCommand implements Callable<Integer> {
             try (ReplayView.Progress progress = view.progress(total)) {
                 Replayer.Result r = svc.run(dlq, target, new ReplayService.RunOptions(filters, max, archive == null ? null
                         : ctx.cwd().resolve(archive), rate, workers, workers, visibility), progress::step);
-                return view.result(dlq, target.describe(), r);
+                Long cameBack = null;
+                if (watch != null && r.moved() > 0) {
+                    progress.close();
+                    cameBack = svc.watchCameBack(dlq, watch, r.moved(), n -> ctx.info("watching " + dlq.name() + ": "
+                            + n + " of the " + r.moved() + " replayed messages are back"));
+                }
+                return view.result(dlq, target.describe(), r, cameBack);
             }
         }
     }

@@ -256,6 +256,28 @@ public final class ReplayService {
         }
     }
 
+    /**
+     * After a replay: watches the DLQ for up to {@code duration} and answers how many messages replayed before
+     * ({@code cva-replay-count} above 0) are back in it; stops early once {@code expected} came back.
+     */
+    public long watchCameBack(QueueRef dlq, Duration duration, long expected, java.util.function.LongConsumer onPoll) {
+        long deadline = System.nanoTime() + duration.toNanos();
+        long back = 0;
+        while (true) {
+            back = scan(dlq, PREVIEW_SCAN_LIMIT, Filters.NONE).selected().stream().filter(m -> m.replayCount() > 0).count();
+            onPoll.accept(back);
+            if (back >= expected || System.nanoTime() >= deadline) {
+                return back;
+            }
+            try {
+                Thread.sleep(Math.min(2_000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return back;
+            }
+        }
+    }
+
     // ---- native move tasks -------------------------------------------------------------------------------------
 
     public record MoveStatus(String taskHandle, String status, long moved, Long toMove, String failureReason) {}

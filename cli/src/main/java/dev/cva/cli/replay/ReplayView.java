@@ -83,7 +83,7 @@ final class ReplayView {
         }
     }
 
-    int result(QueueRef dlq, String target, Replayer.Result r) {
+    int result(QueueRef dlq, String target, Replayer.Result r, Long cameBack) {
         long failed = r.failed() + r.permanent() + r.notDeleted();
         if (ctx.globals().json()) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -99,6 +99,7 @@ final class ReplayView {
             doc.put("notDeleted", r.notDeleted());
             doc.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
             doc.put("aborted", r.aborted());
+            doc.put("cameBack", cameBack);
             doc.put("failures", r.failures());
             ctx.printJson(doc);
         } else {
@@ -117,6 +118,11 @@ final class ReplayView {
             if (r.failed() > 0) {
                 ctx.warn(r.failed() + " could not be delivered now: left in the DLQ; run the command again later");
             }
+        }
+        if (cameBack != null && cameBack > 0) {
+            ctx.warn(cameBack + " of the " + r.moved() + " replayed messages came back to " + dlq.name()
+                    + ": they fail again; fix the cause before replaying again");
+            return ExitCode.PARTIAL.code();
         }
         if (r.aborted() != null) {
             ctx.err().println(ctx.paint("31", "cva: ") + "stopped early: " + r.aborted());
@@ -192,6 +198,7 @@ final class ReplayView {
     /** Steps a progress bar (thread-safe), or nothing. */
     static final class Progress implements AutoCloseable {
         private final ProgressBar bar;
+        private boolean closed;
 
         Progress(ProgressBar bar) {
             this.bar = bar;
@@ -204,8 +211,9 @@ final class ReplayView {
         }
 
         @Override
-        public void close() {
-            if (bar != null) {
+        public synchronized void close() {
+            if (bar != null && !closed) {
+                closed = true;
                 bar.close();
             }
         }

@@ -8,7 +8,6 @@ import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -171,6 +170,19 @@ class ReplayDlqCommandTest {
     }
 
     @Test
+    void rateCapsMessagesPerSecond() throws Exception {
+        for (int i = 0; i < 12; i++) {
+            stack.toDlq("r" + i, event("query", "r" + i, i), Map.of());
+        }
+        long start = System.nanoTime();
+        CliHarness.Result r = cli().run("replay-dlq", "-q", "processor", "--execute", "--yes", "--json", "--rate", "4");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(0, r.exitCode(), r.toString());
+        assertThat(json(r).get("moved").asLong()).isEqualTo(12);
+        assertThat(seconds).as("12 messages at 4/s after a burst of 4").isGreaterThan(1.8);
+    }
+
+    @Test
     void badInputIsExplainedWithExit2() throws Exception {
         CliHarness.Result unknown = cli().run("replay-dlq", "-q", "no-such-queue");
         assertEquals(2, unknown.exitCode(), unknown.toString());
@@ -232,9 +244,6 @@ class ReplayDlqCommandTest {
         for (int i = 0; i < 3; i++) {
             stack.toDlq("p" + i, "{\"eventType\":\"response\",\"requestId\":\"p" + i + "\",\"broken\":true}", Map.of());
         }
-        CliHarness.Result r = cli().run("replay-dlq", "-q", "processor", "--execute", "--yes", "--json");
-        assertEquals(0, r.exitCode(), r.toString());
-        assertThat(json(r).get("moved").asLong()).isEqualTo(3);
         // A consumer that fails every message: receives and never deletes (visibility 1 s, maxReceiveCount 3).
         AtomicBoolean stop = new AtomicBoolean();
         Thread consumer = new Thread(() -> {
@@ -243,13 +252,18 @@ class ReplayDlqCommandTest {
             }
         });
         consumer.start();
+        CliHarness.Result r;
         try {
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> stack.depth(stack.dlqUrl) == 3);
+            r = cli().run("replay-dlq", "-q", "processor", "--execute", "--yes", "--json", "--watch", "40s");
         } finally {
             stop.set(true);
             consumer.join();
         }
+        assertEquals(3, r.exitCode(), r.toString());
+        assertThat(json(r).get("moved").asLong()).isEqualTo(3);
+        assertThat(json(r).get("cameBack").asLong()).isEqualTo(3);
+        assertThat(r.err()).contains("3 of the 3 replayed messages came back to " + SqsStack.DLQ);
+        assertThat(stack.depth(stack.dlqUrl)).isEqualTo(3);
         CliHarness.Result preview = cli().run("replay-dlq", "-q", "processor");
         assertEquals(0, preview.exitCode(), preview.toString());
         assertThat(preview.err()).contains("3 messages were already replayed and came back: fix the cause before replaying again");
