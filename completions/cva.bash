@@ -500,7 +500,7 @@ function _picocli_cva_replaydlq() {
 
   local commands=""
   local flag_opts="'--execute' '--native' '--wait' '--cancel' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-q' '--queue' '--to' '--since' '--until' '--match' '--attribute' '--group' '--max' '--rate' '--archive' '--workers' '--visibility' '-e' '--env' '-c' '--config'"
+  local arg_opts="'-q' '--queue' '--to' '--since' '--until' '--match' '--attribute' '--group' '--max' '--rate' '--archive' '--workers' '--visibility' '--watch' '-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -542,6 +542,9 @@ function _picocli_cva_replaydlq() {
       return
       ;;
     '--visibility')
+      return
+      ;;
+    '--watch')
       return
       ;;
     '-e'|'--env')
