@@ -344,7 +344,7 @@ public final class ReplayService {
 
     static CvaException failure(SqsFailure e) {
         return new CvaException(ExitCode.FAILURE, e.getMessage(),
-                e.unavailable() ? "is the SQS endpoint up? (for --env local: 'cva local status')" : null, e);
+                e.unavailable() ? "check the AWS credentials and the endpoint (AWS_ENDPOINT_URL_SQS); for --env local: 'cva local status'" : null, e);
     }
 
     static long ageSeconds(long now, SqsPort.Message m) {

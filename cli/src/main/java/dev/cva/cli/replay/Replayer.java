@@ -49,6 +49,7 @@ final class Replayer {
     private final LongConsumer progress;
     private final Clock clock;
 
+    private final long maxInFlight;
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private final Set<String> failedGroups = ConcurrentHashMap.newKeySet();
     private final List<String> held = Collections.synchronizedList(new ArrayList<>());
@@ -79,6 +80,11 @@ final class Replayer {
         this.receivers = Math.max(1, receivers);
         this.visibilitySeconds = (int) Math.max(1, Math.min(43_200, visibility.toSeconds()));
         this.progress = progress == null ? n -> { } : progress;
+        // Back-pressure: never hold more than the workers can deliver well within the visibility timeout, so no
+        // received message becomes visible again (and is received a second time) while it waits for its worker.
+        long byWorkers = this.workers * 30L;
+        this.maxInFlight = ratePerSecond == null ? byWorkers
+                : Math.max(10, Math.min(byWorkers, (long) (ratePerSecond * this.visibilitySeconds / 2)));
         this.clock = clock;
     }
 
@@ -113,6 +119,10 @@ final class Replayer {
     private void receive(List<BlockingQueue<SqsPort.Message>> partitions) {
         int empty = 0;
         while (aborted == null && selected.get() < max) {
+            if (inFlight.get() >= maxInFlight) {
+                sleep(2);
+                continue;
+            }
             List<SqsPort.Message> batch;
             try {
                 batch = sqs.receive(dlqUrl, 10, visibilitySeconds, empty == 0 ? 0 : 1);

@@ -170,6 +170,43 @@ class ReplayDlqCommandTest {
     }
 
     @Test
+    void prodUsesTheDefaultCredentialChainAndTheSdksOwnEndpointSetting() throws Exception {
+        // What AWS_ENDPOINT_URL_SQS and AWS_ACCESS_KEY_ID do for a process, as the SDK's system properties
+        // (a test cannot set environment variables): cva itself overrides nothing for --env prod.
+        Map<String, String> props = Map.of("aws.endpointUrlSqs", stack.endpoint.toString(),
+                "aws.accessKeyId", "test", "aws.secretAccessKey", "test");
+        props.forEach(System::setProperty);
+        try {
+            stack.toDlq("r1", event("query", "r1", 1), Map.of());
+            Path noStack = Files.createDirectories(project.resolve("ci"));
+            CliHarness.Result list = new CliHarness(noStack).run("replay-dlq", "--env", "prod", "--json");
+            assertEquals(0, list.exitCode(), list.toString());
+            assertThat(json(list).get("dlqs").findValuesAsText("alias")).contains("processor", "webhook");
+            CliHarness.Result r = new CliHarness(noStack).run("replay-dlq", "--env", "prod", "-q", "processor",
+                    "--execute", "--yes", "--json");
+            assertEquals(0, r.exitCode(), r.toString());
+            assertThat(json(r).get("moved").asLong()).isEqualTo(1);
+            assertThat(stack.drain(stack.queueUrl)).hasSize(1);
+        } finally {
+            props.keySet().forEach(System::clearProperty);
+        }
+    }
+
+    @Test
+    void aTerminalGetsAProgressBarOnStderr() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            stack.toDlq("r" + i, event("query", "r" + i, i), Map.of());
+        }
+        java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+        CvaContext ctx = new CvaContext(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
+                new java.io.ByteArrayInputStream(new byte[0]), Map.of(), project, project, java.time.Clock.systemUTC(), true);
+        int code = dev.cva.cli.Cva.run(ctx, "replay-dlq", "-q", "processor", "--execute", "--yes");
+        assertEquals(0, code, err.toString());
+        assertThat(err.toString()).contains("replay", "100%", "20/20");
+        assertThat(out.toString()).contains("moved 20, skipped 0, failed 0");
+    }
+
+    @Test
     void rateCapsMessagesPerSecond() throws Exception {
         for (int i = 0; i < 12; i++) {
             stack.toDlq("r" + i, event("query", "r" + i, i), Map.of());
