@@ -81,9 +81,17 @@ public final class ReplayDlqCommand implements Callable<Integer> {
             if (nativeMove || await || cancel) {
                 return nativeMove(svc, dlq, filters, view);
             }
-            boolean webhook = to == null && svc.isWebhookDlq(dlq);
-            QueueRef targetQueue = webhook ? null : svc.targetQueue(dlq, to);
-            Target target = webhook ? env.webhookTarget() : svc.sqsTarget(targetQueue);
+            Target target;
+            try {
+                target = to == null && svc.isWebhookDlq(dlq) ? env.webhookTarget() : svc.sqsTarget(svc.targetQueue(dlq, to));
+            } catch (CvaException e) {
+                if (execute || e.exitCode() != ExitCode.USAGE) {
+                    throw e;
+                }
+                // A preview still shows what is there, and says why it could not move yet.
+                ctx.warn(e.getMessage() + (e.hint() == null ? "" : " (" + e.hint() + ")"));
+                return view.preview(svc.preview(dlq, filters, max, "nowhere yet (see the warning)"), archive);
+            }
             if (!execute) {
                 return view.preview(svc.preview(dlq, filters, max, target.describe()), archive);
             }

@@ -229,6 +229,10 @@ class ReplayDlqCommandTest {
         CliHarness.Result orphan = cli().run("replay-dlq", "-q", "orphan-dlq", "--execute", "--yes");
         assertEquals(2, orphan.exitCode(), orphan.toString());
         assertThat(orphan.err()).contains("no queue's dead-letter queue", "--to");
+        CliHarness.Result orphanPreview = cli().run("replay-dlq", "-q", "orphan-dlq");
+        assertEquals(0, orphanPreview.exitCode(), orphanPreview.toString());
+        assertThat(orphanPreview.out()).contains("would move 1 message to nowhere yet");
+        assertThat(orphanPreview.err()).contains("no queue's dead-letter queue", "--to");
         CliHarness.Result badPath = cli().run("replay-dlq", "-q", "processor", "--match", "$.[?(@.a==", "--json");
         assertEquals(2, badPath.exitCode(), badPath.toString());
         assertThat(badPath.err()).contains("--match");
