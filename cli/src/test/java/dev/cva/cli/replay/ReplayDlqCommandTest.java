@@ -276,6 +276,9 @@ class ReplayDlqCommandTest {
         assertThat(json(r).get("task").get("status").asText()).isEqualTo("COMPLETED");
         assertThat(stack.drain(source)).hasSize(25);
         assertThat(stack.depth(dlq)).isZero();
+        CliHarness.Result cancel = cli().run("replay-dlq", "-q", "orders-dlq", "--native", "--cancel");
+        assertEquals(4, cancel.exitCode(), cancel.toString());
+        assertThat(cancel.err()).contains("no move task is running");
         CliHarness.Result filtered = cli().run("replay-dlq", "-q", "orders-dlq", "--native", "--group", "x");
         assertEquals(2, filtered.exitCode(), filtered.toString());
     }
