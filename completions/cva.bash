@@ -499,12 +499,54 @@ function _picocli_cva_replaydlq() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-e' '--env' '-c' '--config'"
+  local flag_opts="'--execute' '--native' '--wait' '--cancel' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-q' '--queue' '--to' '--since' '--until' '--match' '--attribute' '--group' '--max' '--rate' '--archive' '--workers' '--visibility' '--watch' '-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-q'|'--queue')
+      return
+      ;;
+    '--to')
+      return
+      ;;
+    '--since')
+      return
+      ;;
+    '--until')
+      return
+      ;;
+    '--match')
+      return
+      ;;
+    '--attribute')
+      return
+      ;;
+    '--group')
+      return
+      ;;
+    '--max')
+      return
+      ;;
+    '--rate')
+      return
+      ;;
+    '--archive')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--workers')
+      return
+      ;;
+    '--visibility')
+      return
+      ;;
+    '--watch')
+      return
+      ;;
     '-e'|'--env')
       return
       ;;

@@ -1,0 +1,169 @@
+package dev.cva.cli.replay;
+
+import dev.cva.cli.CvaContext;
+import dev.cva.cli.CvaException;
+import dev.cva.cli.ExitCode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cva replay-dlq}: list the DLQs, preview a replay, and with --execute move the messages back. */
+@Command(name = "replay-dlq", sortOptions = false, description = {
+        "Replay messages from a dead-letter queue: the processor's FIFO DLQ, the notifier's webhook DLQ, or any SQS queue.",
+        "Without --queue: the DLQs with depth, message ages and source queues. With --queue: a preview of what would move.",
+        "Nothing moves without --execute. A message leaves the DLQ only after it was delivered; FIFO order is kept per group.",
+        "The webhook DLQ is re-sent to the receiver, signed with the current secret (2xx deletes; other 4xx are permanent).",
+        "Exit: 0 done, 2 bad input, 3 some failed, 4 nothing matched."})
+public final class ReplayDlqCommand implements Callable<Integer> {
+    @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", description = "processor, webhook, a queue name or a queue URL.")
+    String queue;
+    @Option(names = "--execute", description = "Move the messages (asks first on a terminal; --yes in CI).")
+    boolean execute;
+    @Option(names = "--to", paramLabel = "QUEUE", description = "Replay into this queue (default: the source queue of the redrive policy).")
+    String to;
+    @Option(names = "--since", paramLabel = "AGE|INSTANT", converter = TimeConverter.class, description = "Only messages sent since then (e.g. 2h, 3d, 2026-12-01T08:00:00Z).")
+    TimeConverter.Time since;
+    @Option(names = "--until", paramLabel = "AGE|INSTANT", converter = TimeConverter.class, description = "Only messages sent until then.")
+    TimeConverter.Time until;
+    @Option(names = "--match", paramLabel = "JSONPATH=VALUE", description = "Only messages whose JSON body has this value at this JSONPath (repeatable).")
+    List<String> match = new ArrayList<>();
+    @Option(names = "--attribute", paramLabel = "NAME=VALUE", description = "Only messages with this message attribute (repeatable).")
+    List<String> attribute = new ArrayList<>();
+    @Option(names = "--group", paramLabel = "ID", description = "Only messages of this MessageGroupId.")
+    String group;
+    @Option(names = "--max", paramLabel = "N", description = "Move at most N messages.")
+    Long max;
+    @Option(names = "--rate", paramLabel = "MSG/S", description = "At most this many messages per second.")
+    Double rate;
+    @Option(names = "--archive", paramLabel = "FILE.jsonl", description = "Append every selected message to this file before it moves.")
+    Path archive;
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "8", description = "Concurrent senders; a message group always uses the same one (default: ${DEFAULT-VALUE}).")
+    int workers;
+    @Option(names = "--visibility", paramLabel = "DURATION", defaultValue = "2m", converter = dev.cva.cli.webhook.DurationConverter.class,
+            description = "How long received messages stay hidden from other consumers during the run (default: ${DEFAULT-VALUE}).")
+    Duration visibility;
+    @Option(names = "--watch", paramLabel = "DURATION", converter = dev.cva.cli.webhook.DurationConverter.class,
+            description = "After --execute: watch the DLQ this long and report replayed messages that came back (exit 3 if any).")
+    Duration watch;
+    @Option(names = "--native", description = "Use SQS's StartMessageMoveTask (standard DLQ, no filters).")
+    boolean nativeMove;
+    @Option(names = "--wait", description = "With --native: follow the move task until it ends.")
+    boolean await;
+    @Option(names = "--cancel", description = "With --native: cancel the running move task.")
+    boolean cancel;
+
+    private final CvaContext ctx;
+
+    ReplayDlqCommand(CvaContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        Filters filters = filters();
+        ReplayView view = new ReplayView(ctx);
+        try (ReplayEnvironment env = ReplayEnvironment.open(ctx)) {
+            ReplayService svc = env.service();
+            if (queue == null) {
+                if (execute || to != null || filters.any() || nativeMove) {
+                    throw CvaException.usage("--execute, --to, filters and --native need --queue", "e.g. --queue processor");
+                }
+                return view.overview(svc.overview());
+            }
+            QueueRef dlq = svc.resolve(queue, "--queue");
+            if (nativeMove || await || cancel) {
+                return nativeMove(svc, dlq, filters, view);
+            }
+            Target target;
+            try {
+                target = to == null && svc.isWebhookDlq(dlq) ? env.webhookTarget() : svc.sqsTarget(svc.targetQueue(dlq, to));
+            } catch (CvaException e) {
+                if (execute || e.exitCode() != ExitCode.USAGE) {
+                    throw e;
+                }
+                // A preview still shows what is there, and says why it could not move yet.
+                ctx.warn(e.getMessage() + (e.hint() == null ? "" : " (" + e.hint() + ")"));
+                return view.preview(svc.preview(dlq, filters, max, "nowhere yet (see the warning)"), archive);
+            }
+            if (!execute) {
+                return view.preview(svc.preview(dlq, filters, max, target.describe()), archive);
+            }
+            if (!ctx.globals().yes()) {
+                if (!ctx.terminal()) {
+                    throw CvaException.usage("--execute asks for confirmation, and this is no terminal", "pass --yes to replay without asking");
+                }
+                view.preview(svc.preview(dlq, filters, max, target.describe()), archive);
+                if (!view.confirm("Replay these messages from " + dlq.name() + " to " + target.describe() + "?")) {
+                    ctx.info("nothing moved");
+                    return ExitCode.NOTHING_TO_DO.code();
+                }
+            }
+            long total = max != null ? Math.min(max, dlq.depth()) : dlq.depth();
+            try (ReplayView.Progress progress = view.progress(total)) {
+                Replayer.Result r = svc.run(dlq, target, new ReplayService.RunOptions(filters, max, archive == null ? null
+                        : ctx.cwd().resolve(archive), rate, workers, workers, visibility), progress::step);
+                Long cameBack = null;
+                if (watch != null && r.moved() > 0) {
+                    progress.close();
+                    cameBack = svc.watchCameBack(dlq, watch, r.moved(), n -> ctx.info("watching " + dlq.name() + ": "
+                            + n + " of the " + r.moved() + " replayed messages are back"));
+                }
+                return view.result(dlq, target.describe(), r, cameBack);
+            }
+        }
+    }
+
+    private int nativeMove(ReplayService svc, QueueRef dlq, Filters filters, ReplayView view) {
+        if (!nativeMove) {
+            throw CvaException.usage("--wait and --cancel go with --native", null);
+        }
+        if (cancel) {
+            return view.move(svc.cancelNative(dlq), "cancelled");
+        }
+        if (filters.any() || max != null || archive != null) {
+            throw CvaException.usage("--native moves the whole DLQ: it takes no filters, --max or --archive",
+                    "drop --native to replay with filters");
+        }
+        if (!execute) {
+            ReplayService.MoveStatus last = svc.moveStatus(dlq);
+            return view.nativePreview(dlq, to == null ? "its source queues" : svc.resolve(to, "--to").name(), last);
+        }
+        // The destination is always named when it is known: SQS would find it itself, ElasticMQ only when the
+        // redrive policy was set as the source queue was created.
+        List<QueueRef> sources = to == null ? svc.sourcesOf(dlq) : List.of();
+        QueueRef target = to != null ? svc.targetQueue(dlq, to) : sources.size() == 1 ? sources.get(0) : null;
+        if (!ctx.globals().yes() && !(ctx.terminal() && view.confirm("Start a move task for " + dlq.name() + "?"))) {
+            throw CvaException.usage("--execute asks for confirmation", "pass --yes to start without asking");
+        }
+        ReplayService.MoveStatus started = svc.startNative(dlq, target, rate);
+        if (!await) {
+            return view.move(started, "started");
+        }
+        ReplayService.MoveStatus end = svc.waitNative(dlq, Duration.ofSeconds(1), view::moveProgress);
+        return view.move(end, "finished");
+    }
+
+    private Filters filters() {
+        if (max != null && max < 1) {
+            throw CvaException.usage("--max must be at least 1", null);
+        }
+        if (rate != null && rate <= 0) {
+            throw CvaException.usage("--rate must be above 0", null);
+        }
+        if (workers < 1 || workers > 64) {
+            throw CvaException.usage("--workers must be 1..64", null);
+        }
+        Instant now = ctx.clock().instant();
+        List<Filters.Match> matches = match.stream().map(Filters.Match::parse).toList();
+        Map<String, String> attrs = new LinkedHashMap<>();
+        attribute.stream().map(Filters::attribute).forEach(e -> attrs.put(e.getKey(), e.getValue()));
+        return new Filters(since == null ? null : since.at(now), until == null ? null : until.at(now), matches, attrs, group);
+    }
+}
