@@ -41,6 +41,7 @@ public final class SqsMapping implements AutoCloseable {
     private final AtomicLong deleted = new AtomicLong();
     private final AtomicLong failedBatches = new AtomicLong();
     private final AtomicLong receiveCalls = new AtomicLong();
+    private final AtomicLong reportedFailures = new AtomicLong();
     private final List<Thread> pollers = new ArrayList<>();
     private volatile boolean running = true;
 
@@ -77,6 +78,28 @@ public final class SqsMapping implements AutoCloseable {
     public long deleted() { return deleted.get(); }
     public long failedBatches() { return failedBatches.get(); }
     public long receiveCalls() { return receiveCalls.get(); }
+    /** Messages the function named in {@code batchItemFailures}. */
+    public long reportedFailures() { return reportedFailures.get(); }
+
+    /**
+     * Polls on the calling thread until the queue holds nothing visible or in flight, or {@code timeoutMillis}
+     * passes: a test's deterministic stand-in for {@link #start}.
+     */
+    public void drain(long timeoutMillis) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (System.currentTimeMillis() < deadline) {
+            if (pollOnce(0) == 0) {
+                var a = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+                if ("0".equals(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                        && "0".equals(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))) {
+                    return;
+                }
+                sleep(100);
+            }
+        }
+    }
 
     private void poll() {
         while (running && !Thread.currentThread().isInterrupted()) {
@@ -115,6 +138,7 @@ public final class SqsMapping implements AutoCloseable {
                     + " a batch of " + batch.size() + ": " + RuntimeApi.brief(r.body()));
             return; // nothing deleted: the whole batch becomes visible again
         }
+        reportedFailures.addAndGet(failed.size());
         List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             Message m = batch.get(i);

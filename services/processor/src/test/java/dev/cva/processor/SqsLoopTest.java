@@ -8,9 +8,11 @@ import dev.cva.contracts.Examples;
 import dev.cva.contracts.logging.JsonLog;
 import dev.cva.processor.support.Bodies;
 import dev.cva.local.LocalSqs;
+import dev.cva.local.lambda.EventSource;
+import dev.cva.local.lambda.HandlerInvoker;
+import dev.cva.local.lambda.SqsMapping;
 import dev.cva.local.Moto;
 import dev.cva.local.Tables;
-import dev.cva.processor.support.SqsEventSourceMapping;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -119,7 +121,11 @@ class SqsLoopTest {
         ProcessorHandler handler = new ProcessorHandler(dynamo,
                 new ProcessorConfig(QUERY_EVENTS, ANALYTICS, "eu-west-2", ProcessorConfig.DEFAULT_INTERIM_TTL),
                 Clock.systemUTC(), new JsonLog("processor", new PrintStream(logs, true, StandardCharsets.UTF_8), Clock.systemUTC()));
-        SqsEventSourceMapping mapping = new SqsEventSourceMapping(sqs, queueUrl, handler);
+        // Lambda's SQS mapping as the local runtime runs it, with the settings the Terraform deploys (cva.yaml)
+        SqsMapping mapping = new SqsMapping(sqs, queueUrl, "eu-west-2", new HandlerInvoker<>("processor", handler,
+                com.amazonaws.services.lambda.runtime.events.SQSEvent.class,
+                com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.class, 1),
+                EventSource.fromRepository("processor", EventSource.SQS_DEFAULTS), System.out::println);
         mapping.drain(60_000);
         System.out.print(logs.toString(StandardCharsets.UTF_8));
 
