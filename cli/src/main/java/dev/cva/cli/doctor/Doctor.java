@@ -38,6 +38,7 @@ public final class Doctor {
         checks.add(java(environment));
         if ("local".equals(environment)) {
             checks.add(firestoreEmulator());
+            checks.add(moto());
             checks.add(node());
         } else {
             checks.add(awsCredentials(environment));
@@ -81,6 +82,15 @@ public final class Doctor {
                           + "google-cloud-cli-firestore-emulator), or let 'cva local up' download the emulator jar"
                         : "gcloud components install cloud-firestore-emulator "
                           + "(apt installs: apt-get install google-cloud-cli-firestore-emulator)");
+    }
+
+    /** moto's server is the local DynamoDB (tables, index, streams); it is Python, installed with pip. */
+    private Check moto() {
+        Path moto = dev.cva.local.Moto.locate(env);
+        return moto != null && java.nio.file.Files.isExecutable(moto)
+                ? new Check("local", "moto server (DynamoDB)", Status.OK, true, moto.toString(), null)
+                : new Check("local", "moto server (DynamoDB)", Status.MISSING, true, "moto_server not on PATH",
+                        dev.cva.local.Moto.INSTALL_HINT);
     }
 
     private Check node() {

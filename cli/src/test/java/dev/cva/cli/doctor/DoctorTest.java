@@ -39,6 +39,9 @@ class DoctorTest {
         assertThat(emulator.path("status").asText()).isEqualTo("MISSING");
         assertThat(emulator.path("fix").asText()).contains("google-cloud-cli-firestore-emulator");
         assertThat(check(report, "local", "Node.js (SES stand-in)").path("status").asText()).isEqualTo("WARN");
+        JsonNode moto = check(report, "local", "moto server (DynamoDB)");
+        assertThat(moto.path("status").asText()).isEqualTo("MISSING");
+        assertThat(moto.path("fix").asText()).contains("pip install \"moto[server]\"");
         assertThat(check(report, "local", "Java 17+").path("status").asText()).isEqualTo("OK");
         assertThat(check(report, "prod", "AWS credentials").path("fix").asText()).contains("aws configure");
     }
@@ -58,6 +61,9 @@ class DoctorTest {
         Files.setPosixFilePermissions(gcloud, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path jar = Files.createDirectories(sdk.resolve("platform/cloud-firestore-emulator")).resolve("cloud-firestore-emulator.jar");
         Files.writeString(jar, "");
+        Path moto = sdk.resolve("bin/moto_server");
+        Files.writeString(moto, "#!/bin/sh\n");
+        Files.setPosixFilePermissions(moto, PosixFilePermissions.fromString("rwxr-xr-x"));
         CliHarness.Result r = bareMachine().env("PATH", sdk.resolve("bin").toString()).run("doctor", "--json");
         JsonNode report = CvaContext.json().readTree(r.out());
         assertThat(check(report, "local", "Firestore emulator").path("found").asText()).isEqualTo(jar.toString());
