@@ -87,7 +87,7 @@ public final class Doctor {
     /** moto's server is the local DynamoDB (tables, index, streams); it is Python, installed with pip. */
     private Check moto() {
         Path moto = dev.cva.local.Moto.locate(env);
-        return moto != null && java.nio.file.Files.isExecutable(moto)
+        return moto != null && Files.isExecutable(moto)
                 ? new Check("local", "moto server (DynamoDB)", Status.OK, true, moto.toString(), null)
                 : new Check("local", "moto server (DynamoDB)", Status.MISSING, true, "moto_server not on PATH",
                         dev.cva.local.Moto.INSTALL_HINT);

@@ -1,35 +1,29 @@
 package dev.cva.cli.webhook;
 
 import dev.cva.cli.CliHarness;
-import java.io.BufferedReader;
+import dev.cva.local.Child;
+import dev.cva.local.FirestoreEmulator;
+import dev.cva.local.FunctionsInvoker;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * The REAL receiver: its deployable jar ({@code services/receiver/target/deploy}) served by the Functions Framework
- * invoker, and Google's Firestore emulator behind it, both as child processes on free loopback ports. Start once
- * per test class; {@link #close()} kills both.
+ * invoker, and Google's Firestore emulator behind it, both as child processes on free loopback ports, started the
+ * way {@code cva local} starts them (the local runtime's launchers). Start once per test class; {@link #close()}
+ * stops both.
  */
 final class ReceiverFixture implements AutoCloseable {
     static final String PROJECT = "demo-cva-cli-webhook";
-    private static final String EMULATOR_MAIN = "com.google.cloud.datastore.emulator.firestore.CloudFirestore";
-    private static final String INVOKER_MAIN = "com.google.cloud.functions.invoker.runner.Invoker";
     private static final String TARGET = "dev.cva.receiver.ReceiverFunction";
 
     private final Child emulator;
@@ -47,25 +41,34 @@ final class ReceiverFixture implements AutoCloseable {
         Path root = CliHarness.repoRoot();
         Path receiverJar = receiverJar(root);
         Path invokerJar = invokerJar(root);
-        Path emulatorJar = emulatorJar();
-        int emulatorPort = freePort();
-        Child emulator = Child.start("firestore-emulator", List.of(java(), "-Xmx384m", "-XX:TieredStopAtLevel=1",
-                "-cp", emulatorJar.toString(), EMULATOR_MAIN, "start", "--host=127.0.0.1", "--port=" + emulatorPort,
-                "--project_id=" + PROJECT), Map.of(), "Dev App Server is now running");
+        Path work;
         try {
-            int port = freePort();
+            work = Files.createTempDirectory("cva-receiver-fixture");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Path emulatorJar = new FirestoreEmulator(System.getenv(), work).locate();
+        int emulatorPort = Child.freePort();
+        Child emulator = FirestoreEmulator.start(emulatorJar, work, emulatorPort, PROJECT);
+        try {
+            int port = Child.freePort();
             Map<String, String> env = new java.util.HashMap<>(Map.of(
                     "WEBHOOK_SECRET", secret,
                     "FIRESTORE_PROJECT", PROJECT,
                     "FIRESTORE_EMULATOR_HOST", "127.0.0.1:" + emulatorPort));
             env.putAll(extraEnv);
-            Child receiver = Child.start("receiver", List.of(java(), "-Xmx512m", "-cp", invokerJar.toString(), INVOKER_MAIN,
-                    "--port", Integer.toString(port), "--target", TARGET, "--classpath", receiverJar.toString()), env, null);
+            Child receiver = Child.start("receiver", FunctionsInvoker.command(invokerJar, receiverJar, TARGET, port), env,
+                    work.resolve("logs/receiver.log"));
             ReceiverFixture fixture = new ReceiverFixture(emulator, receiver, port);
-            fixture.awaitHealthy();
+            try {
+                receiver.await(fixture::healthy, Duration.ofSeconds(90), "GET /healthz = 200");
+            } catch (RuntimeException e) {
+                fixture.close();
+                throw e;
+            }
             return fixture;
         } catch (RuntimeException e) {
-            emulator.close();
+            emulator.stop();
             throw e;
         }
     }
@@ -76,38 +79,25 @@ final class ReceiverFixture implements AutoCloseable {
 
     /** The receiver's recent log lines, for assertion messages. */
     String log() {
-        return receiver.tail();
+        return receiver.tail(200);
     }
 
-    private void awaitHealthy() {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest health = HttpRequest.newBuilder(URI.create(url() + "healthz")).timeout(Duration.ofSeconds(5)).GET().build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (!receiver.process.isAlive()) {
-                close();
-                throw new IllegalStateException("the receiver exited (" + receiver.process.exitValue() + "); its output:\n" + receiver.tail());
-            }
-            try {
-                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            sleep(200);
+    private boolean healthy() {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url() + "healthz"))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not listening yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        close();
-        throw new IllegalStateException("the receiver did not answer GET /healthz within 90 s; its output:\n" + receiver.tail());
     }
 
     @Override
     public void close() {
-        receiver.close();
-        emulator.close();
+        receiver.stop();
+        emulator.stop();
     }
 
     static Path receiverJar(Path root) {
@@ -138,125 +128,4 @@ final class ReceiverFixture implements AutoCloseable {
         return jar;
     }
 
-    static Path emulatorJar() {
-        String override = System.getenv("FIRESTORE_EMULATOR_JAR");
-        if (override != null && !override.isBlank()) {
-            return Path.of(override);
-        }
-        String hint = "Google's Firestore emulator is needed: install google-cloud-cli with `gcloud components install "
-                + "cloud-firestore-emulator` (or the apt package google-cloud-cli-firestore-emulator), or set FIRESTORE_EMULATOR_JAR";
-        try {
-            Process gcloud = new ProcessBuilder("gcloud", "info", "--format=value(installation.sdk_root)").start();
-            String sdk = new String(gcloud.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            gcloud.waitFor(60, TimeUnit.SECONDS);
-            Path jar = Path.of(sdk, "platform", "cloud-firestore-emulator", "cloud-firestore-emulator.jar");
-            if (sdk.isEmpty() || !Files.isRegularFile(jar)) {
-                throw new IllegalStateException(hint + " [not found under '" + sdk + "']");
-            }
-            return jar;
-        } catch (IOException e) {
-            throw new IllegalStateException(hint + " [gcloud: " + e.getMessage() + "]", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(hint, e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
-        }
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** A child process whose output is drained into a bounded tail. */
-    private static final class Child implements AutoCloseable {
-        final String name;
-        final Process process;
-        final Deque<String> tail = new ArrayDeque<>();
-
-        private Child(String name, Process process) {
-            this.name = name;
-            this.process = process;
-        }
-
-        static Child start(String name, List<String> command, Map<String, String> env, String readyLine) {
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-            pb.environment().putAll(env);
-            Process p;
-            try {
-                p = pb.start();
-            } catch (IOException e) {
-                throw new IllegalStateException("could not start " + name + ": " + e.getMessage(), e);
-            }
-            Child child = new Child(name, p);
-            Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
-            CountDownLatch ready = new CountDownLatch(readyLine == null ? 0 : 1);
-            Thread pump = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        synchronized (child.tail) {
-                            child.tail.addLast(line);
-                            if (child.tail.size() > 200) {
-                                child.tail.removeFirst();
-                            }
-                        }
-                        if (readyLine != null && line.contains(readyLine)) {
-                            ready.countDown();
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            }, name + "-output");
-            pump.setDaemon(true);
-            pump.start();
-            try {
-                if (!ready.await(90, TimeUnit.SECONDS)) {
-                    child.close();
-                    throw new IllegalStateException(name + " was not ready within 90 s; its output:\n" + child.tail());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                child.close();
-                throw new IllegalStateException("interrupted while starting " + name, e);
-            }
-            return child;
-        }
-
-        String tail() {
-            synchronized (tail) {
-                return String.join("\n", tail);
-            }
-        }
-
-        @Override
-        public void close() {
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
 }

@@ -1,12 +1,12 @@
 package dev.cva.receiver;
 
+import dev.cva.local.Child;
+
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import dev.cva.contracts.webhook.WebhookSecret;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,98 +29,29 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FirestoreEmulator implements AutoCloseable {
     public static final String PROJECT = "demo-cva-receiver-test";
-    private static final String MAIN_CLASS = "com.google.cloud.datastore.emulator.firestore.CloudFirestore";
-    private static final String INSTALL_HINT = "Install Google's Firestore emulator: `gcloud components install "
-            + "cloud-firestore-emulator` or the apt package `google-cloud-cli-firestore-emulator` "
-            + "(or point FIRESTORE_EMULATOR_JAR at cloud-firestore-emulator.jar).";
 
-    private final Process process;
+    private final Child process;
     private final int port;
-    private final List<String> output = java.util.Collections.synchronizedList(new ArrayList<>());
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Firestore client;
 
-    private FirestoreEmulator(Process process, int port) {
+    private FirestoreEmulator(Child process, int port) {
         this.process = process;
         this.port = port;
     }
 
+    /** Found and started by the local runtime's launcher, as `cva local` does it. */
     public static FirestoreEmulator start() {
-        Path jar = locateJar();
-        int port = freePort();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp", jar.toString(),
-                MAIN_CLASS, "start", "--host=127.0.0.1", "--port=" + port, "--project_id=" + PROJECT)
-                .redirectErrorStream(true);
-        Process p;
         try {
-            p = pb.start();
+            Path work = Files.createTempDirectory("cva-firestore-test");
+            Path jar = new dev.cva.local.FirestoreEmulator(System.getenv(), work).locate();
+            int port = freePort();
+            Child child = dev.cva.local.FirestoreEmulator.start(jar, work, port, PROJECT);
+            Runtime.getRuntime().addShutdownHook(new Thread(child::stop));
+            return new FirestoreEmulator(child, port);
         } catch (IOException e) {
-            throw new IllegalStateException("could not start the Firestore emulator: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot create a work folder for the Firestore emulator", e);
         }
-        FirestoreEmulator emulator = new FirestoreEmulator(p, port);
-        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
-        CountDownLatch ready = new CountDownLatch(1);
-        Thread pump = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (emulator.output.size() < 500) {
-                        emulator.output.add(line);
-                    }
-                    if (line.contains("Dev App Server is now running")) {
-                        ready.countDown();
-                    }
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-        }, "firestore-emulator-output");
-        pump.setDaemon(true);
-        pump.start();
-        try {
-            if (!ready.await(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("the Firestore emulator did not start within 60 s; its output:\n"
-                        + String.join("\n", emulator.output));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new IllegalStateException("interrupted while starting the Firestore emulator", e);
-        }
-        return emulator;
-    }
-
-    static Path locateJar() {
-        String override = System.getenv("FIRESTORE_EMULATOR_JAR");
-        if (override != null && !override.isBlank()) {
-            Path p = Path.of(override);
-            if (!Files.isRegularFile(p)) {
-                throw new IllegalStateException("FIRESTORE_EMULATOR_JAR=" + override + " is not a file. " + INSTALL_HINT);
-            }
-            return p;
-        }
-        String sdkRoot;
-        try {
-            Process gcloud = new ProcessBuilder("gcloud", "info", "--format=value(installation.sdk_root)")
-                    .redirectErrorStream(false).start();
-            sdkRoot = new String(gcloud.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!gcloud.waitFor(60, TimeUnit.SECONDS) || gcloud.exitValue() != 0 || sdkRoot.isEmpty()) {
-                throw new IllegalStateException("`gcloud info` failed; is the Google Cloud CLI installed? " + INSTALL_HINT);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("gcloud is not on the PATH (" + e.getMessage() + "). Install the Google "
-                    + "Cloud CLI, then: " + INSTALL_HINT, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running gcloud", e);
-        }
-        Path jar = Path.of(sdkRoot, "platform", "cloud-firestore-emulator", "cloud-firestore-emulator.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("the Firestore emulator is not installed under " + sdkRoot + ". " + INSTALL_HINT);
-        }
-        return jar;
     }
 
     public static int freePort() {
@@ -243,15 +173,6 @@ public final class FirestoreEmulator implements AutoCloseable {
                 // best effort
             }
         }
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        process.stop();
     }
 }
