@@ -1,0 +1,12 @@
+package dev.cva.cli.cost.gcp;
+
+import dev.cva.cli.cost.GcpCostSource;
+
+/** Factory that keeps BigQuery's classes out of the caller's signatures (they load only when used). */
+public final class BillingExports {
+    private BillingExports() {}
+
+    public static GcpCostSource create(String table, String project, String serviceLabel, String label, String host) {
+        return new BillingExportSource(BillingExportSource.client(project, host), table, project, serviceLabel, label);
+    }
+}
