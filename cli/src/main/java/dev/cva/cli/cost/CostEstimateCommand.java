@@ -37,7 +37,7 @@ final class CostEstimateCommand implements Callable<Integer> {
         if (ctx.environmentChosen() && CvaContext.DEFAULT_ENVIRONMENT.equals(ctx.environmentName())) {
             // measured counts would come from the running local stack; it does not count calls yet
             throw new CvaException(ExitCode.FAILURE, "the local stack exposes no call counters yet, so there are no measured "
-                    + "counts to price", "run 'cva cost estimate' without --env local to use the price book's call model");
+                    + "counts to price", "drop --env local (or CVA_ENV=local) to price the price book's call model instead");
         }
         CostConfig config = new CostConfig(ctx);
         Fx fx = config.fx(currency);
