@@ -49,8 +49,8 @@ public record CvaConfig(
      * {@code cva cost}: the cost-allocation tag that marks the project's resources ({@code Key=value}, set by
      * the Terraform), the tag naming each resource's service, the report currency and its rate per USD (with
      * the date of that rate), the Cloud Billing export table in BigQuery, the Lambda architecture and
-     * Firestore location the estimate prices. {@code billingEndpoint} points the BigQuery client elsewhere
-     * (tests, emulators) and then uses no credentials.
+     * Firestore location the estimate prices. {@code billingEndpoint} / {@code monitoringEndpoint} point the
+     * BigQuery / Cloud Monitoring clients elsewhere (tests, recording proxies) and then use no credentials.
      */
     public record Cost(
             String tag,
@@ -61,6 +61,7 @@ public record CvaConfig(
             String billingTable,
             String billingLabel,
             String billingEndpoint,
+            String monitoringEndpoint,
             String lambdaArchitecture,
             String firestoreLocation) {}
 }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         description = {"One month's cost across AWS and GCP per service and product: month to date, forecast to "
                 + "month end, last month and the change, against the budget (exit 1 when the forecast is over it).",
                 "AWS from Cost Explorer (cached per month and query under .cva/cache/cost), GCP from the Cloud "
-                + "Billing export in BigQuery (cost.billingTable)."},
+                + "Billing export in BigQuery (cost.billingTable), else estimated from Cloud Monitoring usage."},
         subcommands = CostEstimateCommand.class)
 public final class CostCommand implements Callable<Integer> {
     @Option(names = "--month", paramLabel = "YYYY-MM", defaultValue = "current",
@@ -50,7 +50,7 @@ public final class CostCommand implements Callable<Integer> {
         CostService.BudgetSetting budgetSetting = config.budget(budget, fx);
         YearMonth ym = parseMonth(month, LocalDate.now(ctx.clock()));
         CostCache aws = CostSources.aws(config, ctx.clock(), refresh);
-        CostReport report = new CostService(aws, CostSources.gcp(config), ctx.clock())
+        CostReport report = new CostService(aws, CostSources.gcp(config, ctx.clock()), ctx.clock())
                 .report(config.environment(), ym, fx, by, budgetSetting);
         ctx.info("Cost Explorer: " + aws.hits() + " cached, " + aws.misses() + " asked");
         if (ctx.globals().json()) {

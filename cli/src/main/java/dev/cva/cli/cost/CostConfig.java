@@ -101,6 +101,14 @@ public final class CostConfig {
         return settings.get("cost.billingEndpoint");
     }
 
+    public String monitoringEndpoint() {
+        return settings.get("cost.monitoringEndpoint");
+    }
+
+    public String gcpFunction() {
+        return settings.require("gcp.function");
+    }
+
     public String gcpProject() {
         return settings.require("gcp.project");
     }

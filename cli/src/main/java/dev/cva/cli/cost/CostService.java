@@ -106,6 +106,7 @@ public final class CostService {
                 a.mtd = a.mtd.add(v);
                 a.forecast = a.forecast.add(complete ? v : linear(v, elapsedDays, month.lengthOfMonth()));
             }
+            notes.addAll(gcp.notes());
             for (CostItem i : gcp.costs(month.minusMonths(1))) {
                 Acc a = acc(rows, i, by);
                 a.previous = a.previous.add(fx.convert(i.amount(), i.currency()));

@@ -12,11 +12,16 @@ final class CostSources {
         return new CostCache(source, config.cacheDir(), config.tag() + "|" + config.serviceTag(), clock, refresh);
     }
 
-    /** The billing export, or null when none is configured. */
-    static GcpCostSource gcp(CostConfig config) {
+    /** The billing export when configured, else a usage-based estimate from Cloud Monitoring. */
+    static GcpCostSource gcp(CostConfig config, Clock clock) {
         String table = config.billingTable();
         if (table == null || table.isBlank()) {
-            return null;
+            PriceBook book = PriceBook.shipped().withFirestoreLocation(config.firestoreLocation());
+            Integer mb = config.memoryMb().get("receiver");
+            java.math.BigDecimal gib = java.math.BigDecimal.valueOf(mb == null ? 512 : mb)
+                    .divide(java.math.BigDecimal.valueOf(1024), PriceBook.MC);
+            return new GcpUsageEstimate(dev.cva.cli.cost.gcp.BillingExports.monitoring(config.gcpProject(),
+                    config.monitoringEndpoint()), book, config.gcpFunction(), book.param("receiverVcpu"), gib, clock);
         }
         return dev.cva.cli.cost.gcp.BillingExports.create(table, config.gcpProject(), config.serviceTag(),
                 config.billingLabel(), config.billingEndpoint());

@@ -10,4 +10,9 @@ public interface GcpCostSource {
 
     /** Where the figures come from, shown with the report. */
     String describe();
+
+    /** Remarks on the last month asked for (free-tier use, say). */
+    default List<String> notes() {
+        return List.of();
+    }
 }

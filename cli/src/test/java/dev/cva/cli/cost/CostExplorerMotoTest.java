@@ -39,6 +39,7 @@ class CostExplorerMotoTest {
             "aws.secretAccessKey", "test");
 
     @TempDir Path dir;
+    FakeMonitoring monitoring;
 
     @BeforeAll
     static void startMoto() throws Exception {
@@ -77,11 +78,13 @@ class CostExplorerMotoTest {
         System.setProperty("aws.accessKeyId", "test");
         System.setProperty("aws.secretAccessKey", "test");
         Files.copy(CliHarness.repoRoot().resolve("cva.yaml"), dir.resolve("cva.yaml"));
+        monitoring = new FakeMonitoring(); // no GCP usage: the GCP estimate adds no rows
     }
 
     @AfterEach
-    void clearProperties() {
+    void clearProperties() throws Exception {
         PROPS.keySet().forEach(System::clearProperty);
+        monitoring.close();
     }
 
     static void post(String path, String body) throws Exception {
@@ -106,7 +109,8 @@ class CostExplorerMotoTest {
     }
 
     CliHarness cli(String instant) {
-        return new CliHarness(dir).clock(Clock.fixed(Instant.parse(instant), ZoneOffset.UTC));
+        return new CliHarness(dir).clock(Clock.fixed(Instant.parse(instant), ZoneOffset.UTC))
+                .env("CVA_COST_MONITORING_ENDPOINT", monitoring.endpoint());
     }
 
     @Test
@@ -136,7 +140,8 @@ class CostExplorerMotoTest {
         assertThat(j.path("budget").path("amount").decimalValue()).isEqualByComparingTo("30");
         assertThat(j.path("budget").path("percentUsed").decimalValue()).isEqualByComparingTo("7.9");
         assertThat(j.path("budget").path("over").asBoolean()).isFalse();
-        assertThat(j.path("notes").toString()).contains("GCP costs are not included");
+        assertThat(j.path("sources").toString()).contains("ESTIMATE from Cloud Monitoring");
+        assertThat(monitoring.requests).hasSize(10); // 5 metrics x (October, September)
 
         // the same month again comes from the disk cache (a past month never changes), and a smaller budget fails CI
         CliHarness.Result again = cli("2026-11-15T12:00:00Z").run("--env", "prod", "cost", "--month", "2026-10", "--budget", "2", "-v");
