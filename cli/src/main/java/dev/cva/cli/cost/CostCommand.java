@@ -17,6 +17,10 @@ import picocli.CommandLine.Option;
                 + "month end, last month and the change, against the budget (exit 1 when the forecast is over it).",
                 "AWS from Cost Explorer (cached per month and query under .cva/cache/cost), GCP from the Cloud "
                 + "Billing export in BigQuery (cost.billingTable), else estimated from Cloud Monitoring usage."},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0  the forecast is within the budget (or no budget is set)",
+                "  1  the forecast is over the budget, or a billing call failed",
+                "  2  bad usage or configuration (also: the local environment, which has no bill)"},
         subcommands = CostEstimateCommand.class)
 public final class CostCommand implements Callable<Integer> {
     @Option(names = "--month", paramLabel = "YYYY-MM", defaultValue = "current",
