@@ -24,7 +24,7 @@ import java.util.Optional;
  * ended before the current month never changes and is kept for good; one that reaches into the current month
  * is reused for {@link #FRESH}. {@code refresh} skips reading (and still writes the new answer).
  */
-public final class CostCache implements AwsCostSource {
+public final class CostCache implements AwsCostSource, AutoCloseable {
     static final Duration FRESH = Duration.ofHours(6);
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -69,6 +69,17 @@ public final class CostCache implements AwsCostSource {
         Optional<BigDecimal> fresh = delegate.forecast(start, end);
         write(file, new Forecast(fresh.orElse(null)));
         return fresh;
+    }
+
+    @Override
+    public void close() {
+        if (delegate instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing a client must not fail the report
+            }
+        }
     }
 
     public int hits() {

@@ -53,10 +53,12 @@ public final class CostCommand implements Callable<Integer> {
         Fx fx = config.fx(currency);
         CostService.BudgetSetting budgetSetting = config.budget(budget, fx);
         YearMonth ym = parseMonth(month, LocalDate.now(ctx.clock()));
-        CostCache aws = CostSources.aws(config, ctx.clock(), refresh);
-        CostReport report = new CostService(aws, CostSources.gcp(config, ctx.clock()), ctx.clock())
-                .report(config.environment(), ym, fx, by, budgetSetting);
-        ctx.info("Cost Explorer: " + aws.hits() + " cached, " + aws.misses() + " asked");
+        CostReport report;
+        try (CostCache aws = CostSources.aws(config, ctx.clock(), refresh);
+             GcpCostSource gcp = CostSources.gcp(config, ctx.clock())) {
+            report = new CostService(aws, gcp, ctx.clock()).report(config.environment(), ym, fx, by, budgetSetting);
+            ctx.info("Cost Explorer: " + aws.hits() + " cached, " + aws.misses() + " asked");
+        }
         if (ctx.globals().json()) {
             ctx.printJson(CostRender.json(report));
         } else if (csv) {

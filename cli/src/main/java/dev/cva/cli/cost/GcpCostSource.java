@@ -4,7 +4,7 @@ import java.time.YearMonth;
 import java.util.List;
 
 /** The GCP side of a month: the Cloud Billing export when configured. Failures are {@link dev.cva.cli.CvaException}s. */
-public interface GcpCostSource {
+public interface GcpCostSource extends AutoCloseable {
     /** Cost plus credits per product and service label for one invoice month. */
     List<CostItem> costs(YearMonth month);
 
@@ -15,4 +15,8 @@ public interface GcpCostSource {
     default List<String> notes() {
         return List.of();
     }
+
+    /** Releases the client (a gRPC channel, say). */
+    @Override
+    default void close() {}
 }

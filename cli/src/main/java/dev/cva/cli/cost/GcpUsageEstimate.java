@@ -121,6 +121,17 @@ public final class GcpUsageEstimate implements GcpCostSource {
     }
 
     @Override
+    public void close() {
+        if (usage instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing a client must not fail the report
+            }
+        }
+    }
+
+    @Override
     public String describe() {
         return "ESTIMATE from Cloud Monitoring usage (function " + function + ", Firestore) priced with price book "
                 + book.version() + "; not a bill (configure cost.billingTable for actual costs)";
