@@ -181,7 +181,11 @@ final class CostRender {
         m.put("by", e.by().name());
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Estimator.Row row : e.rows()) {
-            rows.add(Map.of("key", row.key(), "cloud", row.cloud(), "amount", Fx.display(row.amount())));
+            Map<String, Object> rm = new LinkedHashMap<>();
+            rm.put("key", row.key());
+            rm.put("cloud", row.cloud());
+            rm.put("amount", Fx.display(row.amount()));
+            rows.add(rm);
         }
         m.put("rows", rows);
         m.put("total", Fx.display(e.total()));

@@ -1,9 +1,11 @@
 package dev.cva.cli.cost;
 
 import dev.cva.cli.cost.aws.CostExplorerSource;
+import dev.cva.cli.cost.gcp.BillingExports;
+import java.math.BigDecimal;
 import java.time.Clock;
 
-/** Builds the SDK adapters from the settings; GCP classes are touched only when a billing export is configured. */
+/** Builds the SDK adapters from the settings (their classes load only when {@code cva cost} runs). */
 final class CostSources {
     private CostSources() {}
 
@@ -18,12 +20,12 @@ final class CostSources {
         if (table == null || table.isBlank()) {
             PriceBook book = PriceBook.shipped().withFirestoreLocation(config.firestoreLocation());
             Integer mb = config.memoryMb().get("receiver");
-            java.math.BigDecimal gib = java.math.BigDecimal.valueOf(mb == null ? 512 : mb)
-                    .divide(java.math.BigDecimal.valueOf(1024), PriceBook.MC);
-            return new GcpUsageEstimate(dev.cva.cli.cost.gcp.BillingExports.monitoring(config.gcpProject(),
+            BigDecimal gib = BigDecimal.valueOf(mb == null ? 512 : mb)
+                    .divide(BigDecimal.valueOf(1024), PriceBook.MC);
+            return new GcpUsageEstimate(BillingExports.monitoring(config.gcpProject(),
                     config.monitoringEndpoint()), book, config.gcpFunction(), book.param("receiverVcpu"), gib, clock);
         }
-        return dev.cva.cli.cost.gcp.BillingExports.create(table, config.gcpProject(), config.serviceTag(),
+        return BillingExports.create(table, config.gcpProject(), config.serviceTag(),
                 config.billingLabel(), config.billingEndpoint());
     }
 }
