@@ -174,9 +174,11 @@ function _complete_cva() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook sign" ];    then _picocli_cva_webhook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook verify" ];    then _picocli_cva_webhook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook load" ];    then _picocli_cva_webhook; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cost estimate" ];    then _picocli_cva_cost; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local up" ];    then _picocli_cva_local; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local down" ];    then _picocli_cva_local; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local status" ];    then _picocli_cva_local; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local env" ];    then _picocli_cva_local; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local demo" ];    then _picocli_cva_local; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} events send" ];    then _picocli_cva_events; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} events simulate" ];    then _picocli_cva_events; return $?; fi
@@ -204,23 +206,27 @@ function _complete_cva() {
   local cmds17=(webhook sign)
   local cmds18=(webhook verify)
   local cmds19=(webhook load)
-  local cmds20=(local up)
-  local cmds21=(local down)
-  local cmds22=(local status)
-  local cmds23=(local demo)
-  local cmds24=(events send)
-  local cmds25=(events simulate)
-  local cmds26=(config help)
-  local cmds27=(config show)
+  local cmds20=(cost estimate)
+  local cmds21=(local up)
+  local cmds22=(local down)
+  local cmds23=(local status)
+  local cmds24=(local env)
+  local cmds25=(local demo)
+  local cmds26=(events send)
+  local cmds27=(events simulate)
+  local cmds28=(config help)
+  local cmds29=(config show)
 
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_config_show; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_config_help; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_events_simulate; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_events_send; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_cva_local_demo; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_cva_local_status; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cva_local_down; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cva_local_up; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_config_show; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_config_help; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_events_simulate; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_events_send; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_local_demo; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_local_env; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_cva_local_status; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_cva_local_down; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cva_local_up; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cva_cost_estimate; return $?; fi
   if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cva_webhook_load; return $?; fi
   if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cva_webhook_verify; return $?; fi
   if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cva_webhook_sign; return $?; fi
@@ -573,13 +579,28 @@ function _picocli_cva_cost() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-e' '--env' '-c' '--config'"
+  local commands="estimate"
+  local flag_opts="'--csv' '--refresh' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--month' '--currency' '--by' '--budget' '-e' '--env' '-c' '--config'"
+  local GROUP_option_args=("service" "product" "cloud") # --by values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--month')
+      return
+      ;;
+    '--currency')
+      return
+      ;;
+    '--by')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${GROUP_option_args[@]}" ) )
+      return $?
+      ;;
+    '--budget')
+      return
+      ;;
     '-e'|'--env')
       return
       ;;
@@ -606,7 +627,7 @@ function _picocli_cva_local() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="up down status demo"
+  local commands="up down status env demo"
   local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
@@ -1122,6 +1143,51 @@ function _picocli_cva_webhook_load() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `estimate` subcommand.
+function _picocli_cva_cost_estimate() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--csv' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--queries-per-month' '--currency' '--by' '-e' '--env' '-c' '--config'"
+  local GROUP_option_args=("service" "product" "cloud") # --by values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--queries-per-month')
+      return
+      ;;
+    '--currency')
+      return
+      ;;
+    '--by')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${GROUP_option_args[@]}" ) )
+      return $?
+      ;;
+    '-e'|'--env')
+      return
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `up` subcommand.
 function _picocli_cva_local_up() {
   # Get completion data
@@ -1204,6 +1270,45 @@ function _picocli_cva_local_status() {
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-e'|'--env')
+      return
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `env` subcommand.
+function _picocli_cva_local_env() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--shell' '-e' '--env' '-c' '--config'"
+  local SHELL_option_args=("bash" "fish" "json") # --shell values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--shell')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${SHELL_option_args[@]}" ) )
+      return $?
+      ;;
     '-e'|'--env')
       return
       ;;

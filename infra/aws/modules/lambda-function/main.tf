@@ -9,12 +9,15 @@ data "aws_caller_identity" "current" {}
 
 locals {
   log_group_arn = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/aws/lambda/${var.function_name}"
+  # The cost-allocation tag `cva cost` groups by (cost.serviceTag): the service name ends the function name.
+  service_tags = { Service = regex("[^-]+$", var.function_name) }
 }
 
 # Declared explicitly so the retention is set and `terraform destroy` removes it.
 resource "aws_cloudwatch_log_group" "this" {
   name              = "/aws/lambda/${var.function_name}"
   retention_in_days = var.log_retention_days
+  tags              = local.service_tags
 }
 
 data "aws_iam_policy_document" "assume" {
@@ -64,6 +67,7 @@ resource "aws_lambda_function" "this" {
   timeout          = var.timeout_seconds
   filename         = var.jar_path
   source_code_hash = filebase64sha256(var.jar_path)
+  tags             = local.service_tags
 
   logging_config {
     log_format = "Text" # the services write their own JSON lines

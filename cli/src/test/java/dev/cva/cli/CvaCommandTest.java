@@ -64,7 +64,7 @@ class CvaCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"deploy", "rollback", "status", "cost", "infra"})
+    @ValueSource(strings = {"deploy", "rollback", "status", "infra"})
     void openCommandsSayTheyAreNotImplementedAndExit6(String command) {
         CliHarness.Result r = cva().run(command, "receiver", "--force");
         assertThat(r.exitCode()).isEqualTo(ExitCode.NOT_IMPLEMENTED.code());
@@ -76,8 +76,9 @@ class CvaCommandTest {
     void jsonErrorsAreAnObjectOnStdout() throws Exception {
         CliHarness.Result r = cva().run("cost", "--json");
         JsonNode error = CvaContext.json().readTree(r.out()).path("error");
-        assertThat(error.path("exitCode").asInt()).isEqualTo(6);
-        assertThat(error.path("message").asText()).contains("not implemented");
+        assertThat(error.path("exitCode").asInt()).isEqualTo(2);
+        assertThat(error.path("message").asText()).contains("the local environment has no cloud bill");
+        assertThat(error.path("hint").asText()).contains("--env prod");
     }
 
     @Test

@@ -26,7 +26,7 @@ public record CvaConfig(
             dev.cva.local.lambda.EventSource eventSource) {}
 
     /** Names, regions, endpoints and limits of one environment. Absent values come from the built-in defaults. */
-    public record Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget) {}
+    public record Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost) {}
 
     public record Aws(
             String region,
@@ -45,4 +45,24 @@ public record CvaConfig(
     public record Report(String from, String to) {}
 
     public record Budget(Double monthlyGbp) {}
+
+    /**
+     * {@code cva cost}: the cost-allocation tag that marks the project's resources ({@code Key=value}, set by
+     * the Terraform), the tag naming each resource's service, the report currency and its rate per USD (with
+     * the date of that rate), the Cloud Billing export table in BigQuery, the Lambda architecture and
+     * Firestore location the estimate prices. {@code billingEndpoint} / {@code monitoringEndpoint} point the
+     * BigQuery / Cloud Monitoring clients elsewhere (tests, recording proxies) and then use no credentials.
+     */
+    public record Cost(
+            String tag,
+            String serviceTag,
+            String currency,
+            String usdRate,
+            String rateDate,
+            String billingTable,
+            String billingLabel,
+            String billingEndpoint,
+            String monitoringEndpoint,
+            String lambdaArchitecture,
+            String firestoreLocation) {}
 }

@@ -1,0 +1,66 @@
+package dev.cva.cli.cost;
+
+import dev.cva.cli.CvaContext;
+import dev.cva.cli.CvaException;
+import dev.cva.cli.ExitCode;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cva cost estimate}: the system's monthly cost at a given load, from the price book. */
+@Command(name = "estimate",
+        description = {"What the system costs a month at a given load: the price book's prices (AWS eu-west-2, "
+                + "GCP europe-west2) times the pipeline's calls per query, after each free tier, and the load at "
+                + "which each free tier runs out."})
+final class CostEstimateCommand implements Callable<Integer> {
+    @Option(names = "--queries-per-month", paramLabel = "N", required = true, description = "Chatbot queries (conversations) a month.")
+    long queries;
+    @Option(names = "--currency", paramLabel = "CODE", description = "Report currency: cost.currency (default) or USD.")
+    String currency;
+    @Option(names = "--by", paramLabel = "GROUP", defaultValue = "service",
+            description = "Group rows by ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    By by;
+    @Option(names = "--csv", description = "Print one CSV line per service and meter on stdout.")
+    boolean csv;
+
+    private final CvaContext ctx;
+
+    CostEstimateCommand(CvaContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        if (queries < 0) {
+            throw CvaException.usage("--queries-per-month must not be negative", null);
+        }
+        if (ctx.environmentChosen() && CvaContext.DEFAULT_ENVIRONMENT.equals(ctx.environmentName())) {
+            // measured counts would come from the running local stack; it does not count calls yet
+            throw new CvaException(ExitCode.FAILURE, "the local stack exposes no call counters yet, so there are no measured "
+                    + "counts to price", "drop --env local (or CVA_ENV=local) to price the price book's call model instead");
+        }
+        CostConfig config = new CostConfig(ctx);
+        Fx fx = config.fx(currency);
+        PriceBook book = PriceBook.shipped();
+        try {
+            book = book.withFirestoreLocation(config.firestoreLocation());
+        } catch (IllegalArgumentException e) {
+            throw CvaException.usage("cost.firestoreLocation: " + e.getMessage(), null);
+        }
+        CallModel model;
+        try {
+            model = new CallModel(book, config.memoryMb(), config.lambdaArchitecture());
+        } catch (IllegalArgumentException e) {
+            throw CvaException.usage("cost.lambdaArchitecture: " + e.getMessage(), null);
+        }
+        Estimator.Estimate estimate = new Estimator(book, model).estimate(queries, fx, by);
+        if (ctx.globals().json()) {
+            ctx.printJson(CostRender.json(estimate, fx));
+        } else if (csv) {
+            CostRender.csv(estimate, fx, ctx.out());
+        } else {
+            CostRender.text(estimate, ctx.out());
+        }
+        return ExitCode.OK.code();
+    }
+}

@@ -1,0 +1,231 @@
+package dev.cva.cli.cost;
+
+import dev.cva.cli.support.Table;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Text, CSV and JSON views of the reports. The only place amounts are rounded (2 places, half-even). */
+final class CostRender {
+    private CostRender() {}
+
+    static String money(BigDecimal v) {
+        return v == null ? "-" : Fx.display(v).toPlainString();
+    }
+
+    static String pct(BigDecimal v) {
+        return v == null ? "-" : v.setScale(1, RoundingMode.HALF_EVEN).toPlainString() + "%";
+    }
+
+    static String signedPct(BigDecimal v) {
+        return v == null ? "-" : (v.signum() > 0 ? "+" : "") + pct(v);
+    }
+
+    static String count(BigDecimal v) {
+        DecimalFormat f = new DecimalFormat("#,##0.##", DecimalFormatSymbols.getInstance(Locale.ROOT));
+        return f.format(v);
+    }
+
+    static String csv(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    // ---------------------------------------------------------------- cva cost
+
+    static void text(CostReport r, PrintWriter out) {
+        out.println("cva cost · " + r.environment() + " · " + r.month()
+                + (r.complete() ? " (complete)" : " (day " + r.day() + " of " + r.daysInMonth() + ")")
+                + " · " + r.rate());
+        Table t = new Table("CLOUD", "SERVICE", "PRODUCT", "MONTH TO DATE", "FORECAST", "LAST MONTH", "CHANGE");
+        for (CostReport.Row row : r.rows()) {
+            t.row(row.cloud(), blank(row.service()), blank(row.product()), money(row.monthToDate()), money(row.forecast()),
+                    money(row.previousMonth()), signedPct(row.changePercent()));
+        }
+        CostReport.Row total = r.total();
+        t.row("", "", "TOTAL " + r.currency(), money(total.monthToDate()), money(total.forecast()),
+                money(total.previousMonth()), signedPct(total.changePercent()));
+        t.print(out);
+        if (r.budget() != null) {
+            out.println("budget " + money(r.budget().amount()) + " " + r.currency() + " (" + r.budget().origin() + "): forecast "
+                    + pct(r.budget().percentUsed()) + " of it" + (r.budget().over() ? " — OVER BUDGET" : ""));
+        } else {
+            out.println("budget: none set (--budget or budget.monthlyGbp)");
+        }
+        out.println("forecast: " + r.forecastMethod());
+        for (String s : r.sources()) {
+            out.println("source: " + s);
+        }
+        for (String n : r.notes()) {
+            out.println("note: " + n);
+        }
+        out.flush();
+    }
+
+    static void csv(CostReport r, PrintWriter out) {
+        out.println("cloud,service,product,currency,month_to_date,forecast,last_month,change_percent");
+        List<CostReport.Row> rows = new ArrayList<>(r.rows());
+        rows.add(r.total());
+        for (CostReport.Row row : rows) {
+            out.println(String.join(",", csv(row.cloud()), csv(row.service()), csv(row.product()), r.currency(),
+                    money(row.monthToDate()), money(row.forecast()), money(row.previousMonth()),
+                    row.changePercent() == null ? "" : row.changePercent().setScale(1, RoundingMode.HALF_EVEN).toPlainString()));
+        }
+        out.flush();
+    }
+
+    /** The stable --json shape: amounts rounded to cents, percentages to 0.1. */
+    static Map<String, Object> json(CostReport r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("environment", r.environment());
+        m.put("month", r.month());
+        m.put("complete", r.complete());
+        m.put("day", r.day());
+        m.put("daysInMonth", r.daysInMonth());
+        m.put("currency", r.currency());
+        m.put("rate", r.rate());
+        m.put("by", r.by());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (CostReport.Row row : r.rows()) {
+            rows.add(row(row));
+        }
+        m.put("rows", rows);
+        m.put("total", row(r.total()));
+        if (r.budget() == null) {
+            m.put("budget", null);
+        } else {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("amount", Fx.display(r.budget().amount()));
+            b.put("origin", r.budget().origin());
+            b.put("percentUsed", r.budget().percentUsed().setScale(1, RoundingMode.HALF_EVEN));
+            b.put("over", r.budget().over());
+            m.put("budget", b);
+        }
+        m.put("forecastMethod", r.forecastMethod());
+        m.put("sources", r.sources());
+        m.put("notes", r.notes());
+        return m;
+    }
+
+    private static Map<String, Object> row(CostReport.Row row) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cloud", row.cloud());
+        m.put("service", row.service());
+        m.put("product", row.product());
+        m.put("monthToDate", Fx.display(row.monthToDate()));
+        m.put("forecast", Fx.display(row.forecast()));
+        m.put("lastMonth", Fx.display(row.previousMonth()));
+        m.put("changePercent", row.changePercent() == null ? null : row.changePercent().setScale(1, RoundingMode.HALF_EVEN));
+        return m;
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isEmpty() ? "" : s;
+    }
+
+    // ---------------------------------------------------------------- cva cost estimate
+
+    static void text(Estimator.Estimate e, PrintWriter out) {
+        out.println("cva cost estimate · " + count(BigDecimal.valueOf(e.queriesPerMonth())) + " queries a month · "
+                + e.rate() + " · price book " + e.priceBook()
+                + (e.uncheckedPrices() > 0 ? " (" + e.uncheckedPrices() + " prices not yet checked against the live pages)" : ""));
+        Table t = new Table(e.by().name().toUpperCase(Locale.ROOT), "CLOUD", "PER MONTH");
+        for (Estimator.Row row : e.rows()) {
+            t.row(row.key(), row.cloud(), money(row.amount()));
+        }
+        t.row("TOTAL", "", money(e.total()) + " " + e.currency());
+        t.print(out);
+        out.println();
+        Table f = new Table("FREE TIER", "USED", "ALLOWANCE", "USED %", "RUNS OUT AT (QUERIES/MONTH)", "KIND");
+        for (Estimator.FreeTier ft : e.freeTiers()) {
+            f.row(ft.id(), count(ft.used()), count(ft.allowance()), pct(ft.percent()),
+                    ft.runsOutAtQueriesPerMonth() == null ? "never" : count(BigDecimal.valueOf(ft.runsOutAtQueriesPerMonth())),
+                    ft.kind());
+        }
+        f.print(out);
+        for (Estimator.ClaimCheck c : e.claims()) {
+            out.println("claim: " + c.text() + " -> " + (c.estimated() == null ? "(no rate to " + c.currency() + ")"
+                    : money(c.estimated()) + " " + c.currency() + " at " + count(BigDecimal.valueOf(c.queriesPerMonth()))
+                    + " queries under this price book"));
+        }
+        out.flush();
+    }
+
+    static void csv(Estimator.Estimate e, Fx fx, PrintWriter out) {
+        out.println("queries_per_month,service,cloud,product,price_id,unit,quantity,billable,currency,amount");
+        for (Pricing.Line l : e.lines()) {
+            BigDecimal amount = fx.fromUsd(l.usd());
+            out.println(String.join(",", String.valueOf(e.queriesPerMonth()), csv(l.service()), l.cloud(), csv(l.product()),
+                    l.priceId(), csv(l.unit()), l.quantity().stripTrailingZeros().toPlainString(),
+                    l.billable().stripTrailingZeros().toPlainString(), e.currency(), amount.setScale(6, RoundingMode.HALF_EVEN).toPlainString()));
+        }
+        out.flush();
+    }
+
+    static Map<String, Object> json(Estimator.Estimate e, Fx fx) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("queriesPerMonth", e.queriesPerMonth());
+        m.put("currency", e.currency());
+        m.put("rate", e.rate());
+        m.put("priceBook", e.priceBook());
+        m.put("uncheckedPrices", e.uncheckedPrices());
+        m.put("by", e.by().name());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Estimator.Row row : e.rows()) {
+            Map<String, Object> rm = new LinkedHashMap<>();
+            rm.put("key", row.key());
+            rm.put("cloud", row.cloud());
+            rm.put("amount", Fx.display(row.amount()));
+            rows.add(rm);
+        }
+        m.put("rows", rows);
+        m.put("total", Fx.display(e.total()));
+        List<Map<String, Object>> lines = new ArrayList<>();
+        for (Pricing.Line l : e.lines()) {
+            Map<String, Object> lm = new LinkedHashMap<>();
+            lm.put("service", l.service());
+            lm.put("cloud", l.cloud());
+            lm.put("product", l.product());
+            lm.put("priceId", l.priceId());
+            lm.put("unit", l.unit());
+            lm.put("quantity", l.quantity().stripTrailingZeros());
+            lm.put("billable", l.billable().stripTrailingZeros());
+            lm.put("amount", fx.fromUsd(l.usd()).setScale(6, RoundingMode.HALF_EVEN));
+            lines.add(lm);
+        }
+        m.put("lines", lines);
+        List<Map<String, Object>> tiers = new ArrayList<>();
+        for (Estimator.FreeTier ft : e.freeTiers()) {
+            Map<String, Object> tm = new LinkedHashMap<>();
+            tm.put("id", ft.id());
+            tm.put("kind", ft.kind());
+            tm.put("allowance", ft.allowance().stripTrailingZeros());
+            tm.put("used", ft.used().stripTrailingZeros());
+            tm.put("percent", ft.percent() == null ? null : ft.percent().setScale(1, RoundingMode.HALF_EVEN));
+            tm.put("runsOutAtQueriesPerMonth", ft.runsOutAtQueriesPerMonth());
+            tiers.add(tm);
+        }
+        m.put("freeTiers", tiers);
+        List<Map<String, Object>> claims = new ArrayList<>();
+        for (Estimator.ClaimCheck c : e.claims()) {
+            Map<String, Object> cm = new LinkedHashMap<>();
+            cm.put("text", c.text());
+            cm.put("queriesPerMonth", c.queriesPerMonth());
+            cm.put("claimed", c.claimed());
+            cm.put("currency", c.currency());
+            cm.put("estimated", Fx.display(c.estimated()));
+            claims.add(cm);
+        }
+        m.put("claims", claims);
+        return m;
+    }
+}
