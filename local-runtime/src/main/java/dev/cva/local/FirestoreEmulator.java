@@ -146,7 +146,24 @@ public final class FirestoreEmulator {
                 "com.google.cloud.datastore.emulator.firestore.CloudFirestore", "start", "--host=127.0.0.1",
                 "--port=" + port, "--project_id=" + project), Map.of(), workDir.resolve("logs/firestore.log"));
         c.awaitLog("Dev App Server is now running", Duration.ofSeconds(60));
+        // and it answers a document read for this project (404 for a document that does not exist is an answer)
+        c.await(() -> answers(port, project), Duration.ofSeconds(30), "an answer to a document read");
         return c;
+    }
+
+    static boolean answers(int port, String project) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + port + "/v1/projects/" + project + "/databases/(default)/documents/_health/probe"))
+                    .timeout(Duration.ofSeconds(2)).header("Authorization", "Bearer owner").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 || (r.statusCode() == 404 && r.body().contains("NOT_FOUND"));
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private Path which(String tool) {

@@ -66,6 +66,9 @@ final class Demo {
         inDynamo.retainAll(expected);
         long webhookDlq = clients.messages("webhookDlqUrl") - webhookDlqBefore;
         List<String> problems = new ArrayList<>();
+        if (!sent.failed().isEmpty()) {
+            problems.add(sent.failed().size() + " events were not accepted by SQS (first: " + sent.failed().get(0) + ")");
+        }
         if (received.size() < expected.size()) {
             problems.add((expected.size() - received.size()) + " valid records did not reach Firestore within "
                     + timeout.toSeconds() + " s");

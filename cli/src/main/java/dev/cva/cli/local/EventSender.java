@@ -52,6 +52,45 @@ final class EventSender {
         return sendRaw(event.toString(), requestId, requestId + "-" + type, requestId, type);
     }
 
+    /** A message to send: its body, FIFO group and deduplication id, and what it is. */
+    record Outgoing(String body, String groupId, String dedupId, String requestId, String type) {
+        static Outgoing of(JsonNode event) {
+            String requestId = event.path("requestId").asText();
+            String type = event.path("eventType").asText();
+            return new Outgoing(event.toString(), requestId, requestId + "-" + type, requestId, type);
+        }
+    }
+
+    /** What one SendMessageBatch did: the messages SQS accepted, and those it refused with its reason. */
+    record BatchResult(List<Sent> sent, List<String> failed) {}
+
+    /**
+     * Sends up to 10 messages in one SendMessageBatch call (order within a message group is kept). Only what SQS
+     * reports as successful counts as sent; a failed call fails every entry.
+     */
+    BatchResult sendBatch(List<Outgoing> batch) {
+        List<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry> entries = new java.util.ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Outgoing o = batch.get(i);
+            entries.add(software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder().id("m" + i)
+                    .messageBody(o.body()).messageGroupId(o.groupId()).messageDeduplicationId(o.dedupId()).build());
+        }
+        long now = System.currentTimeMillis();
+        try {
+            var r = sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
+            List<Sent> sent = new java.util.ArrayList<>();
+            r.successful().forEach(ok -> {
+                Outgoing o = batch.get(Integer.parseInt(ok.id().substring(1)));
+                sent.add(new Sent(o.requestId(), o.type(), ok.messageId(), now));
+            });
+            List<String> failed = r.failed().stream().map(f -> batch.get(Integer.parseInt(f.id().substring(1))).dedupId()
+                    + ": " + f.code() + " " + f.message()).toList();
+            return new BatchResult(sent, failed);
+        } catch (SdkException e) {
+            return new BatchResult(List.of(), batch.stream().map(o -> o.dedupId() + ": " + e.getMessage()).toList());
+        }
+    }
+
     /** Sends without validation: for poison messages and redeliveries with their own deduplication id. */
     Sent sendRaw(String body, String groupId, String dedupId, String requestId, String type) {
         try {

@@ -19,7 +19,7 @@ final class EventsSimulateCommand implements Callable<Integer> {
     @Option(names = "--poison", defaultValue = "0", description = "Poison messages (end in the DLQ).") int poison;
     @Option(names = "--seed", defaultValue = "42") long seed;
 
-    record Sent(int eventsSent, int conversations, int early, int duplicates, int poison, double seconds) {}
+    record Sent(int eventsSent, int notSent, int conversations, int early, int duplicates, int poison, double seconds) {}
 
     private final CvaContext ctx;
 
@@ -41,14 +41,18 @@ final class EventsSimulateCommand implements Callable<Integer> {
              ProgressBar bar = LocalStacks.progress(ctx, "sending", plan.events())) {
             r = new Simulator(clients.sender()).run(plan, n -> { if (bar != null) { bar.stepTo(n); } });
         }
-        Sent sent = new Sent(r.eventsSent(), r.conversations(), r.early(), r.duplicates(), r.poison(),
+        Sent sent = new Sent(r.eventsSent(), r.failed().size(), r.conversations(), r.early(), r.duplicates(), r.poison(),
                 (r.finishedAt() - r.startedAt()) / 1000.0);
         if (ctx.globals().json()) {
             ctx.printJson(sent);
         } else {
             ctx.out().println("sent " + sent.eventsSent() + " events (" + sent.conversations() + " conversations) in "
-                    + sent.seconds() + " s");
+                    + sent.seconds() + " s" + (sent.notSent() > 0 ? "; " + sent.notSent() + " not accepted by SQS" : ""));
             ctx.out().flush();
+        }
+        if (!r.failed().isEmpty()) {
+            r.failed().stream().limit(5).forEach(f -> ctx.warn("not sent: " + f));
+            return ExitCode.PARTIAL.code();
         }
         return ExitCode.OK.code();
     }

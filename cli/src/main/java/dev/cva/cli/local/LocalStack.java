@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import dev.cva.local.ElasticMq;
 import dev.cva.local.FirestoreEmulator;
 import dev.cva.local.FunctionsInvoker;
 import dev.cva.local.Moto;
@@ -137,7 +138,7 @@ public final class LocalStack implements AutoCloseable {
 
         int sqsPort = Child.freePort(), firestorePort = Child.freePort();
         var queues = new ElasticMq.Queues(config.queue(), config.dlq(), config.webhookDlq());
-        CompletableFuture<Child> fSqs = CompletableFuture.supplyAsync(() -> ElasticMq.start(rt, work, sqsPort, config.region(), queues));
+        CompletableFuture<Child> fSqs = CompletableFuture.supplyAsync(() -> ElasticMq.start(rt.classPath("elasticmq"), work, sqsPort, config.region(), queues));
         CompletableFuture<Moto> fMoto = CompletableFuture.supplyAsync(() -> Moto.start(env.env(), logs.resolve("dynamodb.log")));
         CompletableFuture<Child> fFirestore = CompletableFuture.supplyAsync(
                 () -> FirestoreEmulator.start(firestoreJar, work, firestorePort, config.gcpProject()));

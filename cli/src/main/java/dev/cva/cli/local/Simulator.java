@@ -36,7 +36,7 @@ final class Simulator {
 
     /** What was sent: per requestId the time its record became complete-able (its second event was sent). */
     record Result(int eventsSent, int conversations, int early, int duplicates, int poison,
-                  Map<String, Long> completedAt, long startedAt, long finishedAt) {}
+                  Map<String, Long> completedAt, long startedAt, long finishedAt, List<String> failed) {}
 
     private final EventSender sender;
 
@@ -46,8 +46,8 @@ final class Simulator {
 
     Result run(Plan plan, IntConsumer progress) {
         ChatEvents events = new ChatEvents(new Random(plan.seed()));
-        List<Runnable> sends = new ArrayList<>();
-        Map<String, Long> completedAt = new LinkedHashMap<>();
+        List<EventSender.Outgoing> messages = new ArrayList<>();
+        Map<Integer, String> completes = new java.util.HashMap<>(); // index of a conversation's second event -> requestId
         long base = System.currentTimeMillis();
         int poisonLeft = plan.poison();
         int interval = plan.poison() == 0 ? Integer.MAX_VALUE : Math.max(1, plan.conversations() / plan.poison());
@@ -56,38 +56,54 @@ final class Simulator {
             long t = base + i * 10L;
             ObjectNode q = events.query(id, t);
             ObjectNode r = events.response(id, t + 800 + (i * 37L) % 2700);
+            EventSender.validate(q);
+            EventSender.validate(r);
             boolean early = i < plan.early();
-            ObjectNode first = early ? r : q;
-            ObjectNode second = early ? q : r;
-            sends.add(() -> sender.send(first));
-            sends.add(() -> completedAt.put(id, sender.send(second).sentAt()));
+            messages.add(EventSender.Outgoing.of(early ? r : q));
+            completes.put(messages.size(), id);
+            messages.add(EventSender.Outgoing.of(early ? q : r));
             if (i >= plan.conversations() - plan.duplicates()) {
                 ObjectNode again = (i % 2 == 0) ? q : r;
-                sends.add(() -> sender.sendRaw(again.toString(), id, id + "-" + again.path("eventType").asText()
-                        + "-redelivery", id, again.path("eventType").asText()));
+                String type = again.path("eventType").asText();
+                messages.add(new EventSender.Outgoing(again.toString(), id, id + "-" + type + "-redelivery", id, type));
             }
             if (poisonLeft > 0 && i % interval == interval - 1) {
                 int n = plan.poison() - poisonLeft--;
-                sends.add(() -> sender.sendRaw(events.poison(n, t), "poison-" + n, "poison-" + n + "-" + base, null, "poison"));
+                messages.add(new EventSender.Outgoing(events.poison(n, t), "poison-" + n, "poison-" + n + "-" + base, null, "poison"));
             }
         }
         while (poisonLeft > 0) {
             int n = plan.poison() - poisonLeft--;
-            sends.add(() -> sender.sendRaw(events.poison(n, base), "poison-" + n, "poison-" + n + "-" + base, null, "poison"));
+            messages.add(new EventSender.Outgoing(events.poison(n, base), "poison-" + n, "poison-" + n + "-" + base, null, "poison"));
         }
+        // SendMessageBatch of 10 (the SQS maximum); with --rate each batch leaves when its first message is due
+        Map<String, Long> completedAt = new LinkedHashMap<>();
+        List<String> failed = new ArrayList<>();
+        int sent = 0;
         long start = System.nanoTime();
-        for (int i = 0; i < sends.size(); i++) {
+        for (int from = 0; from < messages.size(); from += 10) {
+            int to = Math.min(from + 10, messages.size());
             if (plan.rate() != null) {
-                long due = start + (long) (i * 1_000_000_000.0 / plan.rate());
-                long wait = due - System.nanoTime();
+                long wait = start + (long) (from * 1_000_000_000.0 / plan.rate()) - System.nanoTime();
                 if (wait > 0) {
                     Child.sleep(wait / 1_000_000);
                 }
             }
-            sends.get(i).run();
-            progress.accept(i + 1);
+            EventSender.BatchResult r = sender.sendBatch(messages.subList(from, to));
+            failed.addAll(r.failed());
+            java.util.Set<String> accepted = new java.util.HashSet<>();
+            r.sent().forEach(x -> accepted.add(x.requestId() + "/" + x.eventType()));
+            for (int i = from; i < to; i++) {
+                String id = completes.get(i);
+                EventSender.Outgoing o = messages.get(i);
+                if (id != null && accepted.contains(o.requestId() + "/" + o.type())) {
+                    completedAt.put(id, r.sent().get(0).sentAt());
+                }
+            }
+            sent += r.sent().size();
+            progress.accept(to);
         }
-        return new Result(sends.size(), plan.conversations(), plan.early(), plan.duplicates(), plan.poison(),
-                completedAt, base, System.currentTimeMillis());
+        return new Result(sent, plan.conversations(), plan.early(), plan.duplicates(), plan.poison(),
+                completedAt, base, System.currentTimeMillis(), failed);
     }
 }

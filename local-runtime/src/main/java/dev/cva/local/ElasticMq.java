@@ -1,10 +1,6 @@
-package dev.cva.cli.local;
+package dev.cva.local;
 
-import dev.cva.local.Child;
-import dev.cva.local.LocalAws;
 
-import dev.cva.cli.CvaException;
-import dev.cva.cli.ExitCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,13 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 /** ElasticMQ as a child JVM, with a generated configuration that pre-creates the FIFO queue, its DLQ and the webhook DLQ. */
-final class ElasticMq {
+public final class ElasticMq {
     /** Short locally, so a poison message reaches the DLQ (3 receives) in seconds. */
-    static final int VISIBILITY_SECONDS = 5;
+    public static final int VISIBILITY_SECONDS = 5;
 
     private ElasticMq() {}
 
-    record Queues(String queue, String dlq, String webhookDlq) {}
+    public record Queues(String queue, String dlq, String webhookDlq) {}
 
     static String config(int port, String region, Queues q) {
         return """
@@ -42,8 +38,23 @@ final class ElasticMq {
                 VISIBILITY_SECONDS, q.dlq(), q.webhookDlq());
     }
 
-    static Child start(Runtimes runtimes, Path workDir, int port, String region, Queues queues) {
-        String classPath = runtimes.classPath("elasticmq");
+    static boolean answers(int port, String queue) {
+        try {
+            var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://127.0.0.1:" + port + "/?Action=GetQueueUrl&Version=2012-11-05&QueueName="
+                            + java.net.URLEncoder.encode(queue, java.nio.charset.StandardCharsets.UTF_8)))
+                    .timeout(Duration.ofSeconds(2)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 && r.body().contains("QueueUrl");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Starts ElasticMQ's server from {@code classPath} (its own jars, never the caller's class path). */
+    public static Child start(String classPath, Path workDir, int port, String region, Queues queues) {
         Path conf = workDir.resolve("elasticmq.conf");
         Path logback = workDir.resolve("elasticmq-logback.xml");
         try {
@@ -59,12 +70,13 @@ final class ElasticMq {
                     </configuration>
                     """);
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot write the ElasticMQ configuration: " + e.getMessage(), null, e);
+            throw new LocalRuntimeException("cannot write the ElasticMQ configuration: " + e.getMessage(), null, e);
         }
-        Child c = Child.start("sqs (ElasticMQ)", List.of(Child.java(), "-Xss1m", "-XX:TieredStopAtLevel=1",
+        Child c = Child.start("sqs (ElasticMQ)", List.of(Child.java(), "-Xss1m", // long-lived: the full JIT
                 "-Dconfig.file=" + conf, "-Dlogback.configurationFile=" + logback, "-cp", classPath,
                 "org.elasticmq.server.Main"), Map.of(), workDir.resolve("logs/sqs.log"));
-        c.awaitPort(port, Duration.ofSeconds(60));
+        // ready = it answers an SQS call and knows the queues this run configured, not merely an open port
+        c.await(() -> answers(port, queues.queue()), Duration.ofSeconds(60), "an answer to SQS GetQueueUrl");
         return c;
     }
 }
