@@ -103,7 +103,8 @@ final class StackControl {
      */
     LocalState detach(List<String> extraArgs, Map<String, String> env, Duration timeout) {
         Path log = projectRoot.resolve(".cva/local/logs/supervisor.log");
-        List<String> command = new ArrayList<>(List.of(Child.java(), "-cp", absoluteClassPath()));
+        // the same JVM flags as a foreground 'cva local up' from the ./cva launcher: full JIT, serial GC
+        List<String> command = new ArrayList<>(List.of(Child.java(), "-XX:+UseSerialGC", "-cp", absoluteClassPath()));
         String runtimes = System.getProperty("cva.runtimes.dir");
         if (runtimes != null) {
             command.add("-Dcva.runtimes.dir=" + runtimes);
