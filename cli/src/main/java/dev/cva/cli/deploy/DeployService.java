@@ -10,7 +10,6 @@ import dev.cva.cli.deploy.DeployTarget.Revision;
 import dev.cva.cli.deploy.DeployTarget.SmokeResult;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +36,7 @@ public final class DeployService {
 
     /** One service's line of {@code cva status}. */
     public record Status(String service, String cloud, String revision, String version, String gitSha, Boolean dirty,
-                         Instant time, Map<String, Integer> traffic, String latestTag, String drift) {}
+                         String time, Map<String, Integer> traffic, String latestTag, String drift) {}
 
     private final CvaConfig config;
     private final String env;
@@ -213,7 +212,7 @@ public final class DeployService {
                 Revision r = d.map(Deployed::live).orElse(null);
                 out.add(new Status(service, spec.cloud().name().toLowerCase(java.util.Locale.ROOT),
                         r == null ? null : r.id(), r == null ? null : r.version(), r == null ? null : r.gitSha(),
-                        r == null ? null : r.dirty(), r == null ? null : r.time(),
+                        r == null ? null : r.dirty(), r == null || r.time() == null ? null : r.time().toString(),
                         d.map(Deployed::traffic).orElse(Map.of()), tag.map(t -> service + "-v" + t.version()).orElse(null),
                         drift(r, tag.orElse(null))));
             }

@@ -39,7 +39,7 @@ public final class StatusCommand implements Callable<Integer> {
         for (DeployService.Status s : rows) {
             t.row(s.service(), s.cloud(), dash(s.revision()), dash(s.version()),
                     s.gitSha() == null ? "-" : DeployService.shortSha(s.gitSha()) + (Boolean.TRUE.equals(s.dirty()) ? "+dirty" : ""),
-                    s.time() == null ? "-" : s.time().toString(),
+                    dash(s.time()),
                     s.traffic().isEmpty() ? "-" : s.traffic().entrySet().stream()
                             .map(e -> e.getKey() + "=" + e.getValue() + "%").collect(Collectors.joining(" ")),
                     dash(s.latestTag()), s.drift());
