@@ -129,6 +129,15 @@ class CloudFunctionsDeployTest {
         assertThat(status.drift()).isEqualTo("untagged");
     }
 
+    /** The production clients (Google's endpoints, the default gRPC transport) build with the trimmed class path. */
+    @Test
+    void productionClientsBuildWithoutXdsOrConscrypt() {
+        try (var target = CloudFunctionsTarget.create("p", "europe-west2", s -> FN, u -> null, null,
+                NoCredentialsProvider.create())) {
+            assertThat(target).isNotNull();
+        }
+    }
+
     private static DeployService.Options options(Path artifact, Integer canary, boolean create) {
         return new DeployService.Options(artifact, true, false, canary, false, true, create, null);
     }
