@@ -28,10 +28,10 @@ public final class DeployCommand implements Callable<Integer> {
     boolean dryRun;
 
     @Option(names = "--canary", paramLabel = "PCT",
-            description = "Send PCT% of traffic to the new version; then 'cva deploy promote SERVICE' (or --promote).")
+            description = "Send PCT%% of traffic to the new version; then 'cva deploy promote SERVICE' (or --promote).")
     Integer canary;
 
-    @Option(names = "--promote", description = "With --canary: promote to 100% as soon as the smoke test passes.")
+    @Option(names = "--promote", description = "With --canary: promote to 100%% as soon as the smoke test passes.")
     boolean promote;
 
     @Option(names = "--no-smoke", negatable = false, description = "Skip the smoke test (and so the automatic rollback).")
