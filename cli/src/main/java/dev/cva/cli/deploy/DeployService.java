@@ -99,6 +99,11 @@ public final class DeployService {
                 return result(service, Outcome.no_change, fromView, fromView, plan, traffic, null, t0,
                         "the artifact's SHA-256 is what revision " + from.id() + " runs");
             }
+            if (o.canary() != null && (from == null || from.id().startsWith("$"))) {
+                throw CvaException.usage("a canary splits traffic with the deployed revision, and " + service
+                        + (from == null ? " has none" : " runs an unpublished one (" + from.id() + ")"),
+                        "deploy once without --canary");
+            }
             if (o.dryRun()) {
                 return result(service, Outcome.planned, fromView, toView, plan, traffic, null, t0, null);
             }
@@ -108,7 +113,7 @@ public final class DeployService {
                         + shortSha(head.sha()) + ")…");
                 to = target.deploy(plan, progress);
                 Map<String, Integer> weights = new LinkedHashMap<>();
-                if (o.canary() != null && from != null) {
+                if (o.canary() != null) {
                     weights.put(to.id(), o.canary());
                     weights.put(from.id(), 100 - o.canary());
                 } else {
@@ -139,7 +144,7 @@ public final class DeployService {
                 }
             }
             Map<String, Integer> now = target.current(service).map(Deployed::traffic).orElse(Map.of());
-            if (o.canary() != null && from != null && o.autoPromote() && (smoke == null || smoke.passed())) {
+            if (o.canary() != null && o.autoPromote() && (smoke == null || smoke.passed())) {
                 progress.step(service + ": promoting " + to.id() + " to 100%…");
                 target.shiftTraffic(service, Map.of(to.id(), 100));
                 now = Map.of(to.id(), 100);

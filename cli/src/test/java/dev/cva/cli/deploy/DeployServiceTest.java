@@ -105,6 +105,15 @@ class DeployServiceTest {
     }
 
     @Test
+    void aCanaryNeedsADeployedRevisionToSplitWith() throws Exception {
+        InMemoryTarget t = new InMemoryTarget();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> service(t).deploy("notifier", opts(jar("a"), 10, false)))
+                .isInstanceOfSatisfying(dev.cva.cli.CvaException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+                .hasMessageContaining("has none");
+        assertThat(t.revisions).isEmpty();
+    }
+
+    @Test
     void aFailedSmokeTestWithNothingToRollBackToFails() throws Exception {
         InMemoryTarget t = new InMemoryTarget();
         t.bad.add("1");
