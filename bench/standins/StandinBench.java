@@ -34,6 +34,16 @@ public class StandinBench {
     interface Call { void run(int thread, int i) throws Exception; }
 
     public static void main(String[] args) throws Exception {
+        try {
+            run(args);
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    static void run(String[] args) throws Exception {
         JsonNode env = new ObjectMapper().readTree(args[0]);
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Region region = Region.of(env.path("AWS_REGION").asText());
@@ -62,6 +72,7 @@ public class StandinBench {
 
         System.out.printf("stand-in raw rates, %d s per figure, 2 cores shared with the running stack%n", seconds);
         for (int threads : new int[] {1, 4}) {
+            String run = tag + "-" + threads;
             AtomicInteger seq = new AtomicInteger();
             report("elasticmq SendMessageBatch(10)", threads, seconds, 10, (t, i) -> {
                 List<SendMessageBatchRequestEntry> e = new ArrayList<>();
@@ -84,18 +95,18 @@ public class StandinBench {
                 }
             });
             report("moto PutItem (conditional)", threads, seconds, 1, (t, i) -> dynamo.putItem(b -> b.tableName(table)
-                    .item(Map.of("requestId", AttributeValue.fromS(tag + "-" + t + "-" + i),
+                    .item(Map.of("requestId", AttributeValue.fromS(run + "-" + t + "-" + i),
                             "query", AttributeValue.fromS("Has Dan worked with Kubernetes in production?")))
                     .conditionExpression("attribute_not_exists(requestId)")));
             report("moto GetItem (consistent)", threads, seconds, 1, (t, i) -> dynamo.getItem(b -> b.tableName(table)
-                    .key(Map.of("requestId", AttributeValue.fromS(tag + "-" + t + "-" + i))).consistentRead(true)));
+                    .key(Map.of("requestId", AttributeValue.fromS(run + "-" + t + "-" + i))).consistentRead(true)));
             report("moto GetRecords(100)", threads, seconds, 1, (t, i) -> {
                 String it = streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shard)
                         .shardIteratorType("TRIM_HORIZON")).shardIterator();
                 streams.getRecords(b -> b.shardIterator(it).limit(100));
             });
             report("firestore commit (create + increment)", threads, seconds, 1, (t, i) -> {
-                String id = tag + "-" + t + "-" + i;
+                String id = run + "-" + t + "-" + i;
                 String body = "{\"writes\":[{\"update\":{\"name\":\"projects/" + env.path("GOOGLE_CLOUD_PROJECT").asText()
                         + "/databases/(default)/documents/bench-" + tag + "/" + id + "\",\"fields\":{\"n\":{\"integerValue\":\"1\"}}},"
                         + "\"currentDocument\":{\"exists\":false}},{\"transform\":{\"document\":\"projects/"
@@ -111,7 +122,6 @@ public class StandinBench {
         }
         sqs.deleteQueue(b -> b.queueUrl(queue));
         dynamo.deleteTable(b -> b.tableName(table));
-        System.exit(0);
     }
 
     /** Runs {@code call} on {@code threads} threads for {@code seconds}; prints calls/s (and items/s). */
@@ -131,10 +141,13 @@ public class StandinBench {
                 return null;
             }));
         }
-        for (Future<?> f : fs) {
-            f.get();
+        try {
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
         }
-        pool.shutdown();
         double s = (System.nanoTime() - start) / 1e9;
         System.out.printf("  %-40s %d thread%s: %7.0f calls/s%s%n", name, threads, threads == 1 ? " " : "s",
                 calls.get() / s, itemsPerCall > 1 ? String.format(" (%.0f messages/s)", calls.get() * itemsPerCall / s) : "");

@@ -5,13 +5,13 @@ import dev.cva.cli.bump.VersionCommand;
 import dev.cva.cli.completion.CompletionCommand;
 import dev.cva.cli.config.ConfigCommand;
 import dev.cva.cli.cost.CostCommand;
+import dev.cva.cli.deploy.DeployCommand;
+import dev.cva.cli.deploy.RollbackCommand;
+import dev.cva.cli.deploy.StatusCommand;
 import dev.cva.cli.doctor.DoctorCommand;
 import dev.cva.cli.local.EventsCommand;
 import dev.cva.cli.local.LocalCommand;
-import dev.cva.cli.ops.DeployCommand;
 import dev.cva.cli.ops.InfraCommand;
-import dev.cva.cli.ops.RollbackCommand;
-import dev.cva.cli.ops.StatusCommand;
 import dev.cva.cli.options.ConfirmMixin;
 import dev.cva.cli.options.EnvMixin;
 import dev.cva.cli.options.GlobalOptions;
@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,6 +35,7 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
+import picocli.CommandLine;
 
 /** The {@code cva} root command. Only {@link #main} exits; everything else returns an {@link ExitCode}. */
 @Command(name = "cva",

@@ -53,7 +53,9 @@ public class ReporterHandler implements RequestHandler<Map<String, Object>, Map<
     public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
         IsoWeek week = requestedWeek(input);
         boolean force = input != null && Boolean.TRUE.equals(input.get("force"));
-        WeeklyReporter.Result r = reporter.run(week == null ? IsoWeek.lastFull(clock) : week, force);
+        boolean dryRun = input != null && Boolean.TRUE.equals(input.get("dryRun"));
+        IsoWeek chosen = week == null ? IsoWeek.lastFull(clock) : week;
+        WeeklyReporter.Result r = dryRun ? reporter.dryRun(chosen) : reporter.run(chosen, force);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("week", r.week().toString());
         out.put("status", r.status().wire());

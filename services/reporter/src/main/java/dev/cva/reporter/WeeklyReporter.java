@@ -25,7 +25,7 @@ import java.util.List;
 public final class WeeklyReporter {
     public static final Duration LEASE = Duration.ofMinutes(15);
 
-    public enum Status { SENT, EMPTY, ALREADY_SENT, IN_DOUBT;
+    public enum Status { SENT, EMPTY, ALREADY_SENT, IN_DOUBT, DRY_RUN;
         public String wire() {
             return name().toLowerCase().replace('_', '-');
         }
@@ -52,6 +52,18 @@ public final class WeeklyReporter {
         this.to = List.copyOf(to);
         this.clock = clock;
         this.log = log;
+    }
+
+    /**
+     * Reads and renders the week's report and sends nothing, touching no marker: the deploy smoke test
+     * ({@code {"dryRun":true}}). Proves the table, the index and the renderer work in the new version.
+     */
+    public Result dryRun(IsoWeek week) {
+        WeeklyStats stats = WeeklyStats.of(week, reader.week(week));
+        ReportRenderer.Rendered mail = renderer.render(stats);
+        log.info("report rendered (dry run, not sent)", "week", week.toString(), "subject", mail.subject(),
+                "totalQueries", stats.totalQueries());
+        return new Result(week, Status.DRY_RUN, null);
     }
 
     public Result run(IsoWeek week, boolean force) {

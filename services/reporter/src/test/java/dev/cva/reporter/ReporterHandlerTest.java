@@ -213,6 +213,15 @@ class ReporterHandlerTest {
     }
 
     @Test
+    void aDryRunRendersTheWeekAndSendsNothing() throws Exception {
+        Map<String, Object> r = handler(MONDAY_0700).handleRequest(Map.of("dryRun", true), null);
+
+        assertThat(r).containsEntry("week", "2026-W47").containsEntry("status", "dry-run").containsEntry("messageId", null);
+        assertThat(QUERY_CALLS.get()).as("the week was read").isGreaterThanOrEqualTo(1);
+        ses.verify(0, postRequestedFor(urlEqualTo(SES_PATH)));
+    }
+
+    @Test
     void anExplicitEmptyWeekSaysSoInTheMail() throws Exception {
         Map<String, Object> r = handler(MONDAY_0700).handleRequest(Map.of("week", "2026-W40"), null);
 

@@ -1,0 +1,61 @@
+package dev.cva.cli.deploy;
+
+import dev.cva.cli.CvaContext;
+import dev.cva.cli.config.CvaConfig;
+import dev.cva.cli.config.Settings;
+import dev.cva.cli.deploy.aws.AwsLambdaTarget;
+import dev.cva.cli.deploy.gcp.CloudFunctionsTarget;
+import dev.cva.contracts.webhook.WebhookSecret;
+
+/**
+ * Which {@link DeployTarget} serves a service in the selected environment: {@code local} → {@link LocalTarget} (the
+ * local stack's seam), an AWS service → Lambda in {@code aws.region}, a GCP service → Cloud Functions in
+ * {@code gcp.project}/{@code gcp.region}. Names follow the Terraform: {@code <project>-<service>} (cv-analytics-processor),
+ * and the receiver's is {@code gcp.function}. The GCP classes are only loaded when a GCP service is opened.
+ */
+public final class DeployTargets implements DeployService.Targets {
+    private final CvaContext ctx;
+
+    public DeployTargets(CvaContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The service layer wired to this invocation: its configuration, environment, project folder and stderr. */
+    public static DeployService service(CvaContext ctx) {
+        DeployTargets targets = new DeployTargets(ctx);
+        return new DeployService(ctx.config().config(), ctx.environmentName(), targets, targets::name,
+                new Artifacts(ctx.projectRoot()), new GitInfo(ctx.projectRoot()), ctx.clock(), ctx::info);
+    }
+
+    public String name(String service) {
+        CvaConfig config = ctx.config().config();
+        CvaConfig.Service spec = config.services().get(service);
+        if (spec != null && spec.cloud() == CvaConfig.Cloud.GCP && !isLocal()) {
+            String fn = ctx.settings().get("gcp.function");
+            if (fn != null && !fn.isBlank()) {
+                return fn;
+            }
+        }
+        String project = config.project() == null || config.project().isBlank() ? "cv-analytics" : config.project();
+        return project + "-" + service;
+    }
+
+    @Override
+    public DeployTarget open(String service, CvaConfig.Service spec) {
+        if (isLocal()) {
+            return new LocalTarget();
+        }
+        Settings s = ctx.settings();
+        if (spec.cloud() == CvaConfig.Cloud.AWS) {
+            String region = s.require("aws.region");
+            return AwsLambdaTarget.create(region, this::name, svc -> SmokeEvents.forService(svc, region));
+        }
+        String secret = s.get("webhook.secret");
+        return CloudFunctionsTarget.create(s.require("gcp.project"), s.require("gcp.region"), this::name,
+                new ReceiverSmoke(secret == null || secret.isBlank() ? null : WebhookSecret.parse(secret), ctx.clock()));
+    }
+
+    private boolean isLocal() {
+        return CvaContext.DEFAULT_ENVIRONMENT.equals(ctx.environmentName());
+    }
+}

@@ -1,0 +1,190 @@
+package dev.cva.cli.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cva.cli.CliHarness;
+import dev.cva.cli.CvaContext;
+import dev.cva.local.Moto;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
+
+/**
+ * {@code cva deploy|rollback|status --env prod} against moto's Lambda control plane, through the real SDK client:
+ * the command has no endpoint override; the SDK itself honours {@code aws.endpointUrlLambda} (the system property
+ * twin of {@code AWS_ENDPOINT_URL_LAMBDA}). Every outcome is checked against moto with an independent client.
+ */
+class AwsDeployTest {
+    private static final String FN = "cv-analytics-processor";
+    private static final String ROLE = "arn:aws:iam::123456789012:role/cva-deploy-test";
+    private static Moto moto;
+    private static LambdaClient lambda;
+
+    @BeforeAll
+    static void startMoto(@TempDir Path logs) throws Exception {
+        moto = Moto.start(System.getenv(), logs.resolve("moto.log"));
+        System.setProperty("aws.endpointUrlLambda", moto.endpoint().toString());
+        System.setProperty("aws.accessKeyId", "test");
+        System.setProperty("aws.secretAccessKey", "test");
+        String form = "Action=CreateRole&Version=2010-05-08&RoleName=cva-deploy-test&AssumeRolePolicyDocument="
+                + URLEncoder.encode("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
+                + "{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}", StandardCharsets.UTF_8);
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(moto.endpoint().resolve("/"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, "
+                        + "SignedHeaders=host, Signature=x")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        lambda = LambdaClient.builder().region(Region.EU_WEST_2).endpointOverride(moto.endpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    @AfterAll
+    static void stopMoto() {
+        System.clearProperty("aws.endpointUrlLambda");
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
+        if (lambda != null) {
+            lambda.close();
+        }
+        if (moto != null) {
+            moto.close();
+        }
+    }
+
+    @Test
+    void deploysNoChangeCanaryPromoteRollbackAndStatus(@TempDir Path dir) throws Exception {
+        try (DeployProject p = new DeployProject(dir)) {
+            p.tag("processor-v1.0.0");
+            String first = p.head();
+            Path a = p.jar("a.jar", "first build");
+
+            // Terraform owns the function: without --create cva does not create it
+            CliHarness.Result missing = p.cli().run("deploy", "processor", "--env", "prod", "--artifact", a.toString(), "--no-smoke");
+            assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(2);
+            assertThat(missing.err()).contains("does not exist").contains("--create");
+
+            CliHarness.Result created = p.cli().run("deploy", "processor", "--env", "prod", "--artifact", a.toString(),
+                    "--no-smoke", "--create", "--role", ROLE, "--json");
+            assertThat(created.exitCode()).as(created.toString()).isZero();
+            JsonNode c = json(created);
+            assertThat(c.path("outcome").asText()).isEqualTo("deployed");
+            assertThat(c.path("to").path("revision").asText()).isEqualTo("1");
+            assertThat(c.path("sha").asText()).isEqualTo(first);
+            assertThat(c.path("dirty").asBoolean()).isFalse();
+            assertThat(c.path("traffic").path("1").asInt()).isEqualTo(100);
+            // independently: the alias, the version's code hash and the recorded provenance
+            assertThat(lambda.getAlias(b -> b.functionName(FN).name("live")).functionVersion()).isEqualTo("1");
+            var v1 = lambda.getFunctionConfiguration(b -> b.functionName(FN).qualifier("1"));
+            assertThat(v1.codeSha256()).isEqualTo(base64Sha256(a));
+            assertThat(v1.description()).contains("version=1.0.0", "git=" + first, "dirty=false", "sha256=" + hexSha256(a));
+            assertThat(v1.handler()).isEqualTo("dev.cva.processor.ProcessorHandler::handleRequest");
+            assertThat(v1.memorySize()).isEqualTo(512);
+            assertThat(v1.timeout()).isEqualTo(30);
+
+            // the same artifact again: no change, exit 4, nothing published
+            CliHarness.Result same = p.cli().run("deploy", "processor", "--env", "prod", "--artifact", a.toString(), "--json");
+            assertThat(same.exitCode()).as(same.toString()).isEqualTo(4);
+            assertThat(json(same).path("outcome").asText()).isEqualTo("no-change");
+            assertThat(versions()).isEqualTo(1);
+
+            p.version("processor", "1.1.0");
+            String second = p.commit("feat(processor): faster").name();
+            Path b = p.jar("b.jar", "second build");
+
+            // --dry-run prints the plan and touches nothing
+            CliHarness.Result plan = p.cli().run("deploy", "processor", "--env", "prod", "--artifact", b.toString(), "--dry-run");
+            assertThat(plan.exitCode()).as(plan.toString()).isZero();
+            assertThat(plan.out()).contains("planned", "1 (1.0.0 " + first.substring(0, 7) + ")",
+                    "new (1.1.0 " + second.substring(0, 7) + ")");
+            assertThat(versions()).isEqualTo(1);
+
+            // a canary: 10% on version 2 through the alias's weighted routing
+            CliHarness.Result canary = p.cli().run("deploy", "processor", "--env", "prod", "--artifact", b.toString(),
+                    "--canary", "10", "--no-smoke", "--json");
+            assertThat(canary.exitCode()).as(canary.toString()).isZero();
+            GetAliasResponse split = lambda.getAlias(x -> x.functionName(FN).name("live"));
+            assertThat(split.functionVersion()).isEqualTo("1");
+            assertThat(split.routingConfig().additionalVersionWeights()).isEqualTo(Map.of("2", 0.1));
+            assertThat(json(canary).path("traffic").path("2").asInt()).isEqualTo(10);
+
+            CliHarness.Result status = p.cli().run("status", "processor", "--env", "prod", "--json");
+            assertThat(status.exitCode()).as(status.toString()).isZero();
+            JsonNode s = json(status).path("services").get(0);
+            assertThat(s.path("revision").asText()).isEqualTo("1");
+            assertThat(s.path("traffic").path("1").asInt()).isEqualTo(90);
+            assertThat(s.path("latestTag").asText()).isEqualTo("processor-v1.0.0");
+            assertThat(s.path("drift").asText()).isEqualTo("current");
+
+            CliHarness.Result promote = p.cli().run("deploy", "promote", "processor", "--env", "prod");
+            assertThat(promote.exitCode()).as(promote.toString()).isZero();
+            GetAliasResponse promoted = lambda.getAlias(x -> x.functionName(FN).name("live"));
+            assertThat(promoted.functionVersion()).isEqualTo("2");
+            assertThat(promoted.routingConfig() == null ? Map.of()
+                    : promoted.routingConfig().additionalVersionWeights()).isEmpty();
+            assertThat(p.cli().run("deploy", "promote", "processor", "--env", "prod").exitCode()).isEqualTo(4);
+
+            CliHarness.Result ahead = p.cli().run("status", "--env", "prod", "--json", "processor");
+            assertThat(json(ahead).path("services").get(0).path("drift").asText()).isEqualTo("ahead");
+
+            // rollback: the version before the live one, then forward again by version number
+            CliHarness.Result back = p.cli().run("rollback", "processor", "--env", "prod", "--json");
+            assertThat(back.exitCode()).as(back.toString()).isZero();
+            assertThat(json(back).path("outcome").asText()).isEqualTo("rolled-back");
+            assertThat(lambda.getAlias(x -> x.functionName(FN).name("live")).functionVersion()).isEqualTo("1");
+            assertThat(p.cli().run("rollback", "processor", "--env", "prod", "--to", "1.1.0").exitCode()).isZero();
+            assertThat(lambda.getAlias(x -> x.functionName(FN).name("live")).functionVersion()).isEqualTo("2");
+            CliHarness.Result unknown = p.cli().run("rollback", "processor", "--env", "prod", "--to", "9.9.9");
+            assertThat(unknown.exitCode()).isEqualTo(2);
+            assertThat(unknown.err()).contains("known: 2 (1.1.0), 1 (1.0.0)");
+        }
+    }
+
+    @Test
+    void localIsNotImplementedYetAndFailsBeforeBuilding(@TempDir Path dir) {
+        try (DeployProject p = new DeployProject(dir)) {
+            CliHarness.Result r = p.cli().run("deploy", "processor", "--env", "local");
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(6);
+            assertThat(r.err()).contains("not implemented yet for the local environment");
+            assertThat(Files.exists(dir.resolve("services/processor/target"))).isFalse();
+        }
+    }
+
+    private static int versions() {
+        return (int) lambda.listVersionsByFunction(b -> b.functionName(FN)).versions().stream()
+                .filter(v -> !"$LATEST".equals(v.version())).count();
+    }
+
+    private static JsonNode json(CliHarness.Result r) throws Exception {
+        return CvaContext.json().readTree(r.out());
+    }
+
+    private static String base64Sha256(Path file) throws Exception {
+        return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    private static String hexSha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+}

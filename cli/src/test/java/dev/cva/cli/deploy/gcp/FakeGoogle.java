@@ -1,0 +1,229 @@
+package dev.cva.cli.deploy.gcp;
+
+import com.google.cloud.functions.v2.CreateFunctionRequest;
+import com.google.cloud.functions.v2.Function;
+import com.google.cloud.functions.v2.FunctionServiceGrpc;
+import com.google.cloud.functions.v2.GenerateUploadUrlRequest;
+import com.google.cloud.functions.v2.GenerateUploadUrlResponse;
+import com.google.cloud.functions.v2.GetFunctionRequest;
+import com.google.cloud.functions.v2.OperationMetadata;
+import com.google.cloud.functions.v2.StorageSource;
+import com.google.cloud.functions.v2.UpdateFunctionRequest;
+import com.google.cloud.run.v2.Container;
+import com.google.cloud.run.v2.EnvVar;
+import com.google.cloud.run.v2.GetRevisionRequest;
+import com.google.cloud.run.v2.GetServiceRequest;
+import com.google.cloud.run.v2.ListRevisionsRequest;
+import com.google.cloud.run.v2.ListRevisionsResponse;
+import com.google.cloud.run.v2.Revision;
+import com.google.cloud.run.v2.RevisionsGrpc;
+import com.google.cloud.run.v2.Service;
+import com.google.cloud.run.v2.ServicesGrpc;
+import com.google.cloud.run.v2.TrafficTarget;
+import com.google.cloud.run.v2.TrafficTargetAllocationType;
+import com.google.cloud.run.v2.TrafficTargetStatus;
+import com.google.cloud.run.v2.UpdateServiceRequest;
+import com.google.longrunning.Operation;
+import com.google.protobuf.Any;
+import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
+import com.sun.net.httpserver.HttpServer;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * In-process fakes of the Cloud Functions v2 and Cloud Run v2 control planes (the generated {@code *ImplBase}s, as
+ * Google's own client tests do), plus a local HTTP server that takes the source upload and answers as each
+ * revision's tagged URL: {@code /rev/<revision>/healthz} (503 for revisions marked unhealthy) and signed webhooks.
+ * A function's new revision carries its service config's variables, and a "latest" traffic target follows it,
+ * as on Cloud Run.
+ */
+final class FakeGoogle implements AutoCloseable {
+    final String name = InProcessServerBuilder.generateName();
+    final Map<String, byte[]> uploads = new ConcurrentHashMap<>();
+    final List<String> webhookSignatures = new CopyOnWriteArrayList<>();
+    final Set<String> unhealthy = ConcurrentHashMap.newKeySet();
+    volatile boolean nextUnhealthy;
+    volatile Function function;
+    volatile Service service;
+    final List<Revision> revisions = new CopyOnWriteArrayList<>();
+    private final AtomicInteger counter = new AtomicInteger();
+    private final Server server;
+    private final HttpServer http;
+
+    FakeGoogle() throws IOException {
+        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/upload/", ex -> {
+            uploads.put(ex.getRequestURI().getPath(), ex.getRequestBody().readAllBytes());
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        http.createContext("/rev/", ex -> {
+            String[] parts = ex.getRequestURI().getPath().split("/");
+            String rev = parts[2];
+            int code;
+            if (parts.length > 3 && parts[3].equals("healthz")) {
+                code = unhealthy.contains(rev) ? 503 : 200;
+            } else {
+                ex.getRequestBody().readAllBytes();
+                String sig = ex.getRequestHeaders().getFirst("webhook-signature");
+                webhookSignatures.add(rev + " " + sig);
+                code = sig == null ? 401 : 200;
+            }
+            ex.sendResponseHeaders(code, -1);
+            ex.close();
+        });
+        http.start();
+        server = InProcessServerBuilder.forName(name).directExecutor()
+                .addService(new Functions()).addService(new Services()).addService(new Revisions()).build().start();
+    }
+
+    ManagedChannel channel() {
+        return InProcessChannelBuilder.forName(name).directExecutor().usePlaintext().build();
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + http.getAddress().getPort();
+    }
+
+    /** The service's traffic as Cloud Run holds it: revision (short) → percent, tags left out. */
+    String servedTraffic() {
+        List<String> out = new ArrayList<>();
+        for (TrafficTarget t : service.getTrafficList()) {
+            out.add((t.getType() == TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST ? "LATEST"
+                    : t.getRevision()) + "=" + t.getPercent() + (t.getTag().isEmpty() ? "" : "#" + t.getTag()));
+        }
+        return String.join(" ", out);
+    }
+
+    private static Operation done(Message response, Message metadata) {
+        return Operation.newBuilder().setName("operations/" + System.nanoTime()).setDone(true)
+                .setResponse(Any.pack(response)).setMetadata(Any.pack(metadata)).build();
+    }
+
+    private synchronized Function rollOut(Function wanted) {
+        String fn = wanted.getName().substring(wanted.getName().lastIndexOf('/') + 1);
+        String svcName = wanted.getName().replace("/functions/", "/services/");
+        int n = counter.incrementAndGet();
+        String rev = String.format("%s-%05d", fn, n);
+        if (nextUnhealthy) {
+            unhealthy.add(rev);
+            nextUnhealthy = false;
+        }
+        List<EnvVar> env = new ArrayList<>();
+        wanted.getServiceConfig().getEnvironmentVariablesMap().forEach((k, v) -> env.add(EnvVar.newBuilder().setName(k).setValue(v).build()));
+        revisions.add(Revision.newBuilder().setName(svcName + "/revisions/" + rev)
+                .setCreateTime(Timestamp.newBuilder().setSeconds(1_700_000_000L + n))
+                .addContainers(Container.newBuilder().addAllEnv(env)).build());
+        if (service == null) {
+            service = Service.newBuilder().setName(svcName).addTraffic(TrafficTarget.newBuilder()
+                    .setType(TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST).setPercent(100)).build();
+        }
+        service = withStatuses(service.toBuilder().setLatestReadyRevision(svcName + "/revisions/" + rev).build());
+        function = wanted.toBuilder().setServiceConfig(wanted.getServiceConfig().toBuilder().setService(svcName)
+                .setRevision(rev)).build();
+        return function;
+    }
+
+    private Service withStatuses(Service s) {
+        Service.Builder b = s.toBuilder().clearTrafficStatuses();
+        for (TrafficTarget t : s.getTrafficList()) {
+            b.addTrafficStatuses(TrafficTargetStatus.newBuilder().setType(t.getType()).setRevision(t.getRevision())
+                    .setPercent(t.getPercent()).setTag(t.getTag())
+                    .setUri(t.getTag().isEmpty() ? "" : base() + "/rev/" + t.getRevision()));
+        }
+        return b.build();
+    }
+
+    final class Functions extends FunctionServiceGrpc.FunctionServiceImplBase {
+        @Override
+        public void getFunction(GetFunctionRequest request, StreamObserver<Function> out) {
+            Function f = function;
+            if (f == null || !f.getName().equals(request.getName())) {
+                out.onError(Status.NOT_FOUND.withDescription("no function " + request.getName()).asRuntimeException());
+                return;
+            }
+            out.onNext(f);
+            out.onCompleted();
+        }
+
+        @Override
+        public void generateUploadUrl(GenerateUploadUrlRequest request, StreamObserver<GenerateUploadUrlResponse> out) {
+            int n = counter.get() + 1;
+            out.onNext(GenerateUploadUrlResponse.newBuilder().setUploadUrl(base() + "/upload/" + n)
+                    .setStorageSource(StorageSource.newBuilder().setBucket("uploads").setObject("source-" + n)).build());
+            out.onCompleted();
+        }
+
+        @Override
+        public void createFunction(CreateFunctionRequest request, StreamObserver<Operation> out) {
+            out.onNext(done(rollOut(request.getFunction().toBuilder()
+                    .setName(request.getParent() + "/functions/" + request.getFunctionId()).build()),
+                    OperationMetadata.getDefaultInstance()));
+            out.onCompleted();
+        }
+
+        @Override
+        public void updateFunction(UpdateFunctionRequest request, StreamObserver<Operation> out) {
+            if (function == null) {
+                out.onError(Status.NOT_FOUND.asRuntimeException());
+                return;
+            }
+            out.onNext(done(rollOut(request.getFunction()), OperationMetadata.getDefaultInstance()));
+            out.onCompleted();
+        }
+    }
+
+    final class Services extends ServicesGrpc.ServicesImplBase {
+        @Override
+        public void getService(GetServiceRequest request, StreamObserver<Service> out) {
+            out.onNext(service);
+            out.onCompleted();
+        }
+
+        @Override
+        public void updateService(UpdateServiceRequest request, StreamObserver<Operation> out) {
+            service = withStatuses(service.toBuilder().clearTraffic().addAllTraffic(request.getService().getTrafficList()).build());
+            out.onNext(done(service, service));
+            out.onCompleted();
+        }
+    }
+
+    final class Revisions extends RevisionsGrpc.RevisionsImplBase {
+        @Override
+        public void getRevision(GetRevisionRequest request, StreamObserver<Revision> out) {
+            Revision r = revisions.stream().filter(x -> x.getName().equals(request.getName())).findFirst().orElse(null);
+            if (r == null) {
+                out.onError(Status.NOT_FOUND.asRuntimeException());
+                return;
+            }
+            out.onNext(r);
+            out.onCompleted();
+        }
+
+        @Override
+        public void listRevisions(ListRevisionsRequest request, StreamObserver<ListRevisionsResponse> out) {
+            out.onNext(ListRevisionsResponse.newBuilder().addAllRevisions(revisions).build());
+            out.onCompleted();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.shutdownNow();
+        http.stop(0);
+    }
+}
