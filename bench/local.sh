@@ -54,18 +54,19 @@ def tree(pid):
     except OSError:
         pass
     return out
-def secs(pid):
+def secs(pid, whole_tree=True):
     total = 0
-    for p in tree(pid):
+    for p in (tree(pid) if whole_tree else [pid]):
         try:
             f = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
             total += (int(f[11]) + int(f[12])) / tick
         except OSError:
             pass
     return total
-parts = {n: p["pid"] for n, p in state["parts"].items() if p["pid"]}
-parts["cva (mappings, runtime API)"] = state["supervisorPid"]
-print(json.dumps({n: secs(pid) for n, pid in parts.items()}))
+parts = {n: secs(p["pid"]) for n, p in state["parts"].items() if p["pid"]}
+# the supervisor's own process only: its tree holds every part
+parts["cva (mappings, runtime API)"] = secs(state["supervisorPid"], whole_tree=False)
+print(json.dumps(parts))
 PY
 }
 

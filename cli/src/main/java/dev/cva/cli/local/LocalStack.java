@@ -103,7 +103,8 @@ public final class LocalStack implements AutoCloseable {
         try {
             stack.startAll(progress);
             return stack;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too (a class missing from a runtime jar, say): nothing started may be left running
             stack.close();
             throw e;
         }
