@@ -157,30 +157,9 @@ public final class SqsMapping implements AutoCloseable {
      * treats the whole batch as failed).
      */
     static Set<String> failures(String body, List<Message> batch) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (Exception e) {
-            return null;
-        }
         Set<String> ids = new HashSet<>();
         batch.forEach(m -> ids.add(m.messageId()));
-        Set<String> failed = new HashSet<>();
-        if (root == null || root.isNull() || (root.isObject() && !root.has("batchItemFailures"))) {
-            return failed; // an empty or null response: every message succeeded
-        }
-        JsonNode list = root.path("batchItemFailures");
-        if (!root.isObject() || !(list.isArray() || list.isNull())) {
-            return null;
-        }
-        for (JsonNode f : list) {
-            String id = f.path("itemIdentifier").asText("");
-            if (id.isEmpty() || !ids.contains(id)) {
-                return null;
-            }
-            failed.add(id);
-        }
-        return failed;
+        return BatchResponse.failedItems(body, ids);
     }
 
     /** The SQS event exactly as Lambda sends it. */

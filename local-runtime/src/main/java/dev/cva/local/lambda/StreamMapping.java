@@ -197,35 +197,12 @@ public final class StreamMapping implements AutoCloseable {
      * is not a valid batch response.
      */
     static Integer firstFailure(String response, List<Record> records) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(response);
-        } catch (Exception e) {
+        List<String> sequence = records.stream().map(r -> r.dynamodb().sequenceNumber()).toList();
+        Set<String> failed = BatchResponse.failedItems(response, new HashSet<>(sequence));
+        if (failed == null) {
             return null;
         }
-        if (root == null || root.isNull() || (root.isObject() && !root.has("batchItemFailures"))) {
-            return records.size();
-        }
-        JsonNode list = root.path("batchItemFailures");
-        if (!root.isObject() || !(list.isArray() || list.isNull())) {
-            return null;
-        }
-        int first = records.size();
-        for (JsonNode f : list) {
-            String id = f.path("itemIdentifier").asText("");
-            int at = -1;
-            for (int i = 0; i < records.size(); i++) {
-                if (records.get(i).dynamodb().sequenceNumber().equals(id)) {
-                    at = i;
-                    break;
-                }
-            }
-            if (at < 0) {
-                return null;
-            }
-            first = Math.min(first, at);
-        }
-        return first;
+        return failed.stream().mapToInt(sequence::indexOf).min().orElse(records.size());
     }
 
     /** The DynamoDB stream event exactly as Lambda sends it. */
