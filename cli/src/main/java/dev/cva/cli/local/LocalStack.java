@@ -78,6 +78,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, String> resources = new LinkedHashMap<>();
     private final Map<String, LambdaFunction> functions = new LinkedHashMap<>();
     private LocalState state;
+    private ControlServer control;
     private SqsClient sqs;
     private DynamoDbClient dynamo;
     private volatile boolean closed;
@@ -255,9 +256,29 @@ public final class LocalStack implements AutoCloseable {
         thread("weekly-schedule", schedule, () -> {});
         progress.accept("event sources");
 
+        startControl();
         state = new LocalState(ProcessHandle.current().pid(), env.clock().millis(), true, parts, resources);
         state.write(env.projectRoot());
         progress.accept("state");
+    }
+
+    /**
+     * The control channel other cva processes use to change the running stack (see {@link ControlServer}). Features
+     * add their routes here, e.g. {@code control.route("POST", "/parts/", ...)}.
+     */
+    private void startControl() {
+        String token = ControlServer.newToken();
+        ControlToken.write(env.projectRoot(), token);
+        try {
+            control = new ControlServer(token);
+        } catch (IOException e) {
+            throw new CvaException(ExitCode.FAILURE, "cannot start the local control channel: " + e.getMessage(), null, e);
+        }
+        stops.push(() -> {
+            control.close();
+            ControlToken.delete(env.projectRoot());
+        });
+        resources.put("controlUrl", control.url());
     }
 
     private EventSource eventSource(String service, EventSource defaults) {
