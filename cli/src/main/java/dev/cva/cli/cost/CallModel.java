@@ -11,7 +11,7 @@ import java.util.Map;
  * and the Lambda / function memory sizes from cva.yaml. Every quantity is linear in the number of queries
  * (a fixed part plus a per-query part), which {@link Estimator} relies on to find where free tiers run out.
  */
-public final class CallModel {
+public final class CallModel implements UsageModel {
     public static final String QUEUE = "queue";
     public static final String DASHBOARD = "dashboard";
     private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
@@ -45,6 +45,7 @@ public final class CallModel {
     }
 
     /** The month's usage at {@code queries} queries per month. */
+    @Override
     public List<Usage> usage(BigDecimal queries) {
         List<Usage> u = new ArrayList<>();
         String gbs = "aws.lambda.gbs." + lambdaArchitecture;
@@ -64,6 +65,9 @@ public final class CallModel {
         BigDecimal writesPerQuery = paired.multiply(p("dynamoWritesWhenPaired"))
                 .add(BigDecimal.ONE.subtract(paired).multiply(p("dynamoWritesWhenParked")));
         u.add(new Usage("processor", "aws.dynamodb.wru", queries.multiply(writesPerQuery)));
+        // a lone response reads the parked query with one consistent GetItem (1 RRU under 4 KB)
+        u.add(new Usage("processor", "aws.dynamodb.rru", queries.multiply(BigDecimal.ONE.subtract(paired))
+                .multiply(p("dynamoReadsWhenParked"))));
         u.add(new Usage("processor", "aws.dynamodb.storage",
                 records.multiply(p("dynamoBytesPerRecord")).multiply(p("retainedMonths")).divide(GB, PriceBook.MC)));
         u.add(new Usage("processor", "aws.logs.ingestion", logGb(batches)));

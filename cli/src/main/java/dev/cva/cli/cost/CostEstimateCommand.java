@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 @Command(name = "estimate",
         description = {"What the system costs a month at a given load: the price book's prices (AWS eu-west-2, "
                 + "GCP europe-west2) times the pipeline's calls per query, after each free tier, and the load at "
-                + "which each free tier runs out."})
+                + "which each free tier runs out. With --env local the calls per query are those the running local "
+                + "stack counted (GET /metrics on its control channel) where it can count them."})
 final class CostEstimateCommand implements Callable<Integer> {
     @Option(names = "--queries-per-month", paramLabel = "N", required = true, description = "Chatbot queries (conversations) a month.")
     long queries;
@@ -34,11 +35,7 @@ final class CostEstimateCommand implements Callable<Integer> {
         if (queries < 0) {
             throw CvaException.usage("--queries-per-month must not be negative", null);
         }
-        if (ctx.environmentChosen() && CvaContext.DEFAULT_ENVIRONMENT.equals(ctx.environmentName())) {
-            // measured counts would come from the running local stack; it does not count calls yet
-            throw new CvaException(ExitCode.FAILURE, "the local stack exposes no call counters yet, so there are no measured "
-                    + "counts to price", "drop --env local (or CVA_ENV=local) to price the price book's call model instead");
-        }
+        boolean measured = ctx.environmentChosen() && CvaContext.DEFAULT_ENVIRONMENT.equals(ctx.environmentName());
         CostConfig config = new CostConfig(ctx);
         Fx fx = config.fx(currency);
         PriceBook book = PriceBook.shipped();
@@ -53,7 +50,18 @@ final class CostEstimateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw CvaException.usage("cost.lambdaArchitecture: " + e.getMessage(), null);
         }
-        Estimator.Estimate estimate = new Estimator(book, model).estimate(queries, fx, by);
+        UsageModel usage = model;
+        if (measured) {
+            Integer receiverMb = config.memoryMb().get("receiver");
+            try {
+                usage = new MeasuredModel(model, book, MeasuredModel.Counts.from(LocalMeasurements.read(ctx)),
+                        book.param("receiverVcpu"), receiverMb == null ? 512 : receiverMb);
+            } catch (IllegalStateException e) {
+                throw new CvaException(ExitCode.FAILURE, e.getMessage() + ": nothing to divide by",
+                        "send some first, e.g. 'cva events simulate --env local', then run this again");
+            }
+        }
+        Estimator.Estimate estimate = new Estimator(book, usage).estimate(queries, fx, by);
         if (ctx.globals().json()) {
             ctx.printJson(CostRender.json(estimate, fx));
         } else if (csv) {

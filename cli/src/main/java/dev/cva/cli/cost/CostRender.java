@@ -152,6 +152,19 @@ final class CostRender {
                     ft.kind());
         }
         f.print(out);
+        if (e.measured() != null) {
+            MeasuredModel.Summary m = e.measured();
+            out.println();
+            out.println("measured on the local stack since " + m.since() + " (" + Math.round(m.seconds()) + " s): "
+                    + m.events() + " events = " + m.queries().stripTrailingZeros().toPlainString() + " queries ("
+                    + m.recordsCompleted() + " records completed); every other line is the price book's model");
+            Table p = new Table("SERVICE", "METER", "PER QUERY", "BASIS", "WHAT");
+            for (MeasuredModel.PerQuery q : m.perQuery()) {
+                p.row(q.service(), q.priceId(), q.perQuery().round(new java.math.MathContext(4)).stripTrailingZeros()
+                        .toPlainString(), q.basis(), q.what());
+            }
+            p.print(out);
+        }
         for (Estimator.ClaimCheck c : e.claims()) {
             out.println("claim: " + c.text() + " -> " + (c.estimated() == null ? "(no rate to " + c.currency() + ")"
                     : money(c.estimated()) + " " + c.currency() + " at " + count(BigDecimal.valueOf(c.queriesPerMonth()))
@@ -161,12 +174,12 @@ final class CostRender {
     }
 
     static void csv(Estimator.Estimate e, Fx fx, PrintWriter out) {
-        out.println("queries_per_month,service,cloud,product,price_id,unit,quantity,billable,currency,amount");
+        out.println("queries_per_month,service,cloud,product,price_id,unit,quantity,billable,currency,amount,basis");
         for (Pricing.Line l : e.lines()) {
             BigDecimal amount = fx.fromUsd(l.usd());
             out.println(String.join(",", String.valueOf(e.queriesPerMonth()), csv(l.service()), l.cloud(), csv(l.product()),
                     l.priceId(), csv(l.unit()), l.quantity().stripTrailingZeros().toPlainString(),
-                    l.billable().stripTrailingZeros().toPlainString(), e.currency(), amount.setScale(6, RoundingMode.HALF_EVEN).toPlainString()));
+                    l.billable().stripTrailingZeros().toPlainString(), e.currency(), amount.setScale(6, RoundingMode.HALF_EVEN).toPlainString(), l.basis()));
         }
         out.flush();
     }
@@ -200,6 +213,7 @@ final class CostRender {
             lm.put("quantity", l.quantity().stripTrailingZeros());
             lm.put("billable", l.billable().stripTrailingZeros());
             lm.put("amount", fx.fromUsd(l.usd()).setScale(6, RoundingMode.HALF_EVEN));
+            lm.put("basis", l.basis());
             lines.add(lm);
         }
         m.put("lines", lines);
@@ -226,6 +240,29 @@ final class CostRender {
             claims.add(cm);
         }
         m.put("claims", claims);
+        m.put("measured", e.measured() == null ? null : measured(e.measured()));
+        return m;
+    }
+
+    private static Map<String, Object> measured(MeasuredModel.Summary s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("source", "local stack (GET /metrics)");
+        m.put("since", s.since());
+        m.put("seconds", s.seconds());
+        m.put("events", s.events());
+        m.put("queries", s.queries().stripTrailingZeros());
+        m.put("recordsCompleted", s.recordsCompleted());
+        List<Map<String, Object>> per = new ArrayList<>();
+        for (MeasuredModel.PerQuery q : s.perQuery()) {
+            Map<String, Object> pm = new LinkedHashMap<>();
+            pm.put("service", q.service());
+            pm.put("priceId", q.priceId());
+            pm.put("perQuery", q.perQuery().round(new java.math.MathContext(6)).stripTrailingZeros());
+            pm.put("basis", q.basis());
+            pm.put("what", q.what());
+            per.add(pm);
+        }
+        m.put("perQuery", per);
         return m;
     }
 }

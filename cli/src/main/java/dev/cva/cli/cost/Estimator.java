@@ -7,18 +7,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code cva cost estimate}: the month's cost at a given load, from the price book and the call model. */
+/**
+ * {@code cva cost estimate}: the month's cost at a given load, from the price book and a usage model (the call model,
+ * or the local stack's measured counts).
+ */
 public final class Estimator {
     private static final BigDecimal PROBE = BigDecimal.valueOf(1_000_000);
 
     private final PriceBook book;
-    private final CallModel model;
+    private final UsageModel model;
     private final Pricing pricing;
+    private final MeasuredModel.Summary measured;
 
-    public Estimator(PriceBook book, CallModel model) {
+    public Estimator(PriceBook book, UsageModel model) {
         this.book = book;
         this.model = model;
         this.pricing = new Pricing(book);
+        this.measured = model instanceof MeasuredModel m ? m.summary() : null;
     }
 
     /** A group of lines (a service, a product or a cloud) in the report's currency, unrounded. */
@@ -33,7 +38,7 @@ public final class Estimator {
 
     public record Estimate(long queriesPerMonth, String currency, String rate, String priceBook, long uncheckedPrices,
                            By by, List<Row> rows, BigDecimal total, List<Pricing.Line> lines, List<FreeTier> freeTiers,
-                           List<ClaimCheck> claims) {}
+                           List<ClaimCheck> claims, MeasuredModel.Summary measured) {}
 
     public Estimate estimate(long queriesPerMonth, Fx fx, By by) {
         BigDecimal q = BigDecimal.valueOf(queriesPerMonth);
@@ -54,7 +59,7 @@ public final class Estimator {
             claims.add(new ClaimCheck(c.text(), c.queriesPerMonth(), c.amount(), c.currency(), inClaimCurrency));
         }
         return new Estimate(queriesPerMonth, fx.currency(), fx.describe(), book.version(), book.unchecked(), by,
-                rows, fx.fromUsd(priced.totalUsd()), priced.lines(), tiers, claims);
+                rows, fx.fromUsd(priced.totalUsd()), priced.lines(), tiers, claims, measured);
     }
 
     private Map<String, BigDecimal> tierUse(BigDecimal queries) {

@@ -21,7 +21,7 @@ public final class Pricing {
 
     /** One service's use of one meter, and what it costs after the free allowance. */
     public record Line(String service, String cloud, String product, String priceId, String unit,
-                       BigDecimal quantity, BigDecimal billable, BigDecimal usd) {}
+                       BigDecimal quantity, BigDecimal billable, BigDecimal usd, String basis) {}
 
     /** One free allowance over the month: how much of it the usage takes (percent may exceed 100). */
     public record FreeTierUse(String id, String kind, BigDecimal allowance, BigDecimal used, BigDecimal percent) {}
@@ -67,7 +67,7 @@ public final class Pricing {
                     : meterBillable.multiply(u.quantity()).divide(meterTotal, PriceBook.MC);
             BigDecimal usd = billable.multiply(price.unitPrice(), PriceBook.MC);
             sum = sum.add(usd);
-            lines.add(new Line(u.service(), u.cloud(), price.product(), u.priceId(), price.unit(), u.quantity(), billable, usd));
+            lines.add(new Line(u.service(), u.cloud(), price.product(), u.priceId(), price.unit(), u.quantity(), billable, usd, u.basis()));
         }
         return new Priced(lines, tiers, sum);
     }

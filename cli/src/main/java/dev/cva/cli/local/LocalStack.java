@@ -79,6 +79,8 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, LambdaFunction> functions = new LinkedHashMap<>();
     private LocalState state;
     private ControlServer control;
+    private volatile SqsMapping sqsMapping;
+    private volatile StreamMapping streamMapping;
     private SqsClient sqs;
     private DynamoDbClient dynamo;
     private volatile boolean closed;
@@ -245,11 +247,11 @@ public final class LocalStack implements AutoCloseable {
         stops.push(endpoint::close);
         parts.put("lambda", new LocalState.Part("lambda", "http://127.0.0.1:" + endpoint.port(), 0, endpoint.port(),
                 "Invoke API for processor, notifier, reporter"));
-        SqsMapping sqsMapping = new SqsMapping(LocalAws.sqs(URI.create(sqsUrl), config.region()), queueUrl,
+        sqsMapping = new SqsMapping(LocalAws.sqs(URI.create(sqsUrl), config.region()), queueUrl,
                 config.region(), functions.get("processor"), eventSource("processor", EventSource.SQS_DEFAULTS), log).start();
         stops.push(sqsMapping::close);
         DynamoDbStreamsClient streams = LocalAws.streams(URI.create(dynamoUrl), config.region());
-        StreamMapping streamMapping = new StreamMapping(streams, streamArn, config.region(), functions.get("notifier"),
+        streamMapping = new StreamMapping(streams, streamArn, config.region(), functions.get("notifier"),
                 eventSource("notifier", EventSource.STREAM_DEFAULTS), Duration.ofMillis(500), log).start();
         stops.push(streamMapping::close);
         WeeklySchedule schedule = new WeeklySchedule(env.clock(), functions.get("reporter"), config.region(), log);
@@ -279,6 +281,8 @@ public final class LocalStack implements AutoCloseable {
             ControlToken.delete(env.projectRoot());
         });
         resources.put("controlUrl", control.url());
+        LocalMetrics.register(control, functions, () -> sqsMapping, () -> streamMapping,
+                env.projectRoot().resolve(".cva/local/logs"), env.clock());
     }
 
     private EventSource eventSource(String service, EventSource defaults) {

@@ -65,15 +65,16 @@ class CostEstimateCommandTest {
 
         CliHarness.Result csv = new CliHarness(dir).run("cost", "estimate", "--queries-per-month", "10000", "--csv");
         assertThat(csv.exitCode()).isZero();
-        assertThat(csv.out()).startsWith("queries_per_month,service,cloud,product,price_id,unit,quantity,billable,currency,amount\n")
-                .contains("10000,processor,aws,Amazon DynamoDB,aws.dynamodb.wru,WRU,20000,20000,GBP,");
+        assertThat(csv.out()).startsWith("queries_per_month,service,cloud,product,price_id,unit,quantity,billable,currency,amount,basis\n")
+                .contains("10000,processor,aws,Amazon DynamoDB,aws.dynamodb.wru,WRU,20000,20000,GBP,")
+                .contains(",model\n");
     }
 
     @Test
-    void measuredCountsFromTheLocalStackAreNotAvailableYet() {
+    void measuredCountsNeedARunningLocalStack() {
         CliHarness.Result r = new CliHarness(dir).env("CVA_ENV", "local").run("cost", "estimate", "--queries-per-month", "1000");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-        assertThat(r.err()).contains("no call counters").contains("hint:");
+        assertThat(r.err()).contains("no local stack is running").contains("hint:");
     }
 
     @Test

@@ -141,6 +141,11 @@ public final class LambdaFunction implements Invoker, AutoCloseable {
     public Child child() { return child; }
     public String runtimeApiUrl() { return "http://" + api.address() + RuntimeApi.BASE; }
     public int port() { return api.port(); }
+    public int memoryMb() { return spec.memoryMb(); }
+    /** Invocations answered by the function (across instance replacements). */
+    public long invocations() { return api.completed(); }
+    /** Billed duration of those invocations in ms: hand-out to answer, each rounded up to 1 ms. */
+    public long billedMillis() { return api.billedMillis(); }
 
     /** Replaces a dead instance (once, however many invocations notice it). */
     private synchronized Result ensureAlive() {

@@ -36,6 +36,10 @@ public final class RuntimeApi implements AutoCloseable {
     });
     private final java.util.concurrent.BlockingDeque<Invocation> pending = new java.util.concurrent.LinkedBlockingDeque<>();
     private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
+    /** When each in-flight invocation was handed to the function (nanoTime), for its billed duration. */
+    private final Map<String, Long> startedNanos = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong completed = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong billedMillis = new java.util.concurrent.atomic.AtomicLong();
     private volatile String initError;
     private volatile boolean closed;
     private volatile boolean polled;
@@ -147,6 +151,7 @@ public final class RuntimeApi implements AutoCloseable {
             return;
         }
         inFlight.put(inv.id(), inv);
+        startedNanos.put(inv.id(), System.nanoTime());
         String trace = "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-"
                 + HexFormat.of().formatHex(randomBytes(12)) + ";Parent=" + HexFormat.of().formatHex(randomBytes(8))
                 + ";Sampled=0";
@@ -159,6 +164,11 @@ public final class RuntimeApi implements AutoCloseable {
 
     private void complete(HttpExchange ex, String id, Invoker.Result result) throws IOException {
         Invocation inv = inFlight.remove(id);
+        Long started = startedNanos.remove(id);
+        if (inv != null && started != null) {
+            completed.incrementAndGet();
+            billedMillis.addAndGet(billedMillis(System.nanoTime() - started));
+        }
         if (inv == null) {
             send(ex, 404, "{\"errorMessage\":\"unknown request id\"}", Map.of());
             return;
@@ -183,6 +193,21 @@ public final class RuntimeApi implements AutoCloseable {
         }
     }
 
+    /** Lambda's billed duration of one invocation: from hand-out to answer, rounded up to the millisecond. */
+    static long billedMillis(long nanos) {
+        return Math.max(1, (nanos + 999_999) / 1_000_000);
+    }
+
+    /** Invocations the function answered (response or error) since this API started. */
+    long completed() {
+        return completed.get();
+    }
+
+    /** Their billed duration summed, in ms (each rounded up to 1 ms, as Lambda bills). */
+    long billedMillis() {
+        return billedMillis.get();
+    }
+
     /** Fails whatever is still waiting: the function's process is gone. */
     void failAll(String why) {
         Invocation inv;
@@ -191,6 +216,7 @@ public final class RuntimeApi implements AutoCloseable {
         }
         inFlight.values().forEach(i -> i.result().complete(new Invoker.Result(true, why)));
         inFlight.clear();
+        startedNanos.clear();
     }
 
     @Override

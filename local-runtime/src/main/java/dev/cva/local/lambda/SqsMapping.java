@@ -41,6 +41,8 @@ public final class SqsMapping implements AutoCloseable {
     private final AtomicLong deleted = new AtomicLong();
     private final AtomicLong failedBatches = new AtomicLong();
     private final AtomicLong receiveCalls = new AtomicLong();
+    private final AtomicLong emptyReceives = new AtomicLong();
+    private final AtomicLong deleteCalls = new AtomicLong();
     private final AtomicLong reportedFailures = new AtomicLong();
     private final List<Thread> pollers = new ArrayList<>();
     private volatile boolean running = true;
@@ -78,6 +80,10 @@ public final class SqsMapping implements AutoCloseable {
     public long deleted() { return deleted.get(); }
     public long failedBatches() { return failedBatches.get(); }
     public long receiveCalls() { return receiveCalls.get(); }
+    /** ReceiveMessage calls that returned nothing (idle polls). */
+    public long emptyReceives() { return emptyReceives.get(); }
+    /** DeleteMessageBatch calls. */
+    public long deleteCalls() { return deleteCalls.get(); }
     /** Messages the function named in {@code batchItemFailures}. */
     public long reportedFailures() { return reportedFailures.get(); }
 
@@ -117,6 +123,8 @@ public final class SqsMapping implements AutoCloseable {
             if (!batch.isEmpty()) {
                 received.addAndGet(batch.size());
                 deliver(batch);
+            } else {
+                emptyReceives.incrementAndGet();
             }
             return batch.size();
         } catch (SdkException e) {
@@ -147,6 +155,7 @@ public final class SqsMapping implements AutoCloseable {
             }
         }
         if (!done.isEmpty()) {
+            deleteCalls.incrementAndGet();
             var result = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(done));
             deleted.addAndGet(result.successful().size());
         }

@@ -55,7 +55,18 @@ class RuntimeApiTest {
             http.send(HttpRequest.newBuilder(URI.create(base + "invocation/" + id + "/error"))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"errorMessage\":\"boom\"}")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(failing.get(5, TimeUnit.SECONDS).error()).isTrue();
+            // both answered invocations count, each billed at least 1 ms
+            assertThat(api.completed()).isEqualTo(2);
+            assertThat(api.billedMillis()).isGreaterThanOrEqualTo(2);
         }
+    }
+
+    @Test
+    void billedDurationRoundsUpToTheMillisecond() {
+        assertThat(RuntimeApi.billedMillis(1)).isEqualTo(1);
+        assertThat(RuntimeApi.billedMillis(1_000_000)).isEqualTo(1);
+        assertThat(RuntimeApi.billedMillis(1_000_001)).isEqualTo(2);
+        assertThat(RuntimeApi.billedMillis(49_200_000)).isEqualTo(50);
     }
 
 

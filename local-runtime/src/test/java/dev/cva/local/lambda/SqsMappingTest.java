@@ -151,6 +151,9 @@ class SqsMappingTest {
         try (SqsMapping mapping = new SqsMapping(sqs, q[0], "eu-west-2", f, EventSource.SQS_DEFAULTS, m -> {}).start()) {
             awaitEmpty(q[0], 30_000);
             assertThat(mapping.deleted()).isEqualTo(2);
+            // one DeleteMessageBatch for the first batch's two good messages; nothing left to delete after
+            assertThat(mapping.deleteCalls()).isEqualTo(1);
+            assertThat(mapping.receiveCalls()).isGreaterThan(mapping.emptyReceives());
         }
         assertThat(f.batches.stream().flatMap(List::stream).filter("bad"::equals)).hasSize(3);
         assertThat(f.batches.stream().flatMap(List::stream).filter("ok-1"::equals)).hasSize(1);
