@@ -55,8 +55,9 @@ public final class CostCommand implements Callable<Integer> {
         YearMonth ym = parseMonth(month, LocalDate.now(ctx.clock()));
         CostReport report;
         try (CostCache aws = CostSources.aws(config, ctx.clock(), refresh);
-             GcpCostSource gcp = CostSources.gcp(config, ctx.clock())) {
-            report = new CostService(aws, gcp, ctx.clock()).report(config.environment(), ym, fx, by, budgetSetting);
+             GcpCostSource gcp = CostSources.gcp(config, ctx.clock());
+             dev.cva.cli.cost.aws.FreeTierApiSource freeTier = CostSources.freeTier()) {
+            report = new CostService(aws, gcp, ctx.clock(), freeTier).report(config.environment(), ym, fx, by, budgetSetting);
             ctx.info("Cost Explorer: " + aws.hits() + " cached, " + aws.misses() + " asked");
         }
         if (ctx.globals().json()) {

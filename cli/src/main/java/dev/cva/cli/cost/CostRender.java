@@ -61,6 +61,15 @@ final class CostRender {
         } else {
             out.println("budget: none set (--budget or budget.monthlyGbp)");
         }
+        if (!r.awsFreeTier().isEmpty()) {
+            Table f = new Table("AWS FREE TIER", "USAGE TYPE", "USED", "LIMIT", "UNIT", "USED %", "FORECAST %", "TYPE");
+            for (AwsFreeTierSource.Use u : r.awsFreeTier()) {
+                f.row(blank(u.service()), blank(u.usageType()), u.actual() == null ? "-" : count(u.actual()),
+                        u.limit() == null ? "-" : count(u.limit()), blank(u.unit()), pct(u.percentUsed()),
+                        pct(u.forecastPercent()), blank(u.freeTierType()));
+            }
+            f.print(out);
+        }
         out.println("forecast: " + r.forecastMethod());
         for (String s : r.sources()) {
             out.println("source: " + s);
@@ -113,6 +122,23 @@ final class CostRender {
         m.put("forecastMethod", r.forecastMethod());
         m.put("sources", r.sources());
         m.put("notes", r.notes());
+        List<Map<String, Object>> tiers = new ArrayList<>();
+        for (AwsFreeTierSource.Use u : r.awsFreeTier()) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("service", u.service());
+            t.put("usageType", u.usageType());
+            t.put("region", u.region());
+            t.put("actual", u.actual());
+            t.put("forecast", u.forecast());
+            t.put("limit", u.limit());
+            t.put("unit", u.unit());
+            t.put("percentUsed", u.percentUsed() == null ? null : u.percentUsed().setScale(1, RoundingMode.HALF_EVEN));
+            t.put("forecastPercent", u.forecastPercent() == null ? null : u.forecastPercent().setScale(1, RoundingMode.HALF_EVEN));
+            t.put("type", u.freeTierType());
+            t.put("description", u.description());
+            tiers.add(t);
+        }
+        m.put("awsFreeTier", tiers);
         return m;
     }
 

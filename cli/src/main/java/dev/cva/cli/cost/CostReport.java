@@ -9,7 +9,8 @@ import java.util.List;
  */
 public record CostReport(String environment, String month, boolean complete, int day, int daysInMonth,
                          String currency, String rate, String by, List<Row> rows, Row total, Budget budget,
-                         String forecastMethod, List<String> sources, List<String> notes) {
+                         String forecastMethod, List<String> sources, List<String> notes,
+                         List<AwsFreeTierSource.Use> awsFreeTier) {
 
     /** One row: a service's product, a service, a product or a cloud (see {@code by}). */
     public record Row(String cloud, String service, String product, BigDecimal monthToDate, BigDecimal forecast,

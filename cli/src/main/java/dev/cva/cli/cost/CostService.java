@@ -21,12 +21,19 @@ public final class CostService {
     private final AwsCostSource aws;
     private final GcpCostSource gcp;
     private final Clock clock;
+    private final AwsFreeTierSource freeTier;
 
     /** @param gcp null when no billing export is configured */
     public CostService(AwsCostSource aws, GcpCostSource gcp, Clock clock) {
+        this(aws, gcp, clock, null);
+    }
+
+    /** @param freeTier the AWS Free Tier API, or null not to ask it */
+    public CostService(AwsCostSource aws, GcpCostSource gcp, Clock clock, AwsFreeTierSource freeTier) {
         this.aws = aws;
         this.gcp = gcp;
         this.clock = clock;
+        this.freeTier = freeTier;
     }
 
     /** The budget in the report's currency, with where it came from; null amount for none. */
@@ -112,6 +119,17 @@ public final class CostService {
                 a.previous = a.previous.add(fx.convert(i.amount(), i.currency()));
             }
         }
+        List<AwsFreeTierSource.Use> awsFreeTier = List.of();
+        if (freeTier != null && !complete) {
+            AwsFreeTierSource.Result ft = freeTier.currentMonth();
+            awsFreeTier = ft.uses();
+            sources.add("AWS free tier: Free Tier API GetFreeTierUsage (the whole account, this month)");
+            if (ft.unavailable() != null) {
+                notes.add("AWS free tier not shown: " + ft.unavailable());
+            }
+        } else if (freeTier != null) {
+            notes.add("AWS free tier: the Free Tier API reports the current month only");
+        }
         if (!complete && elapsedDays == 0) {
             notes.add("the month has just begun: no complete day to forecast from");
         }
@@ -134,7 +152,7 @@ public final class CostService {
         }
         return new CostReport(environment, month.toString(), complete, complete ? month.lengthOfMonth() : today.getDayOfMonth(),
                 month.lengthOfMonth(), fx.currency(), fx.describe(), by == null ? "service,product" : by.name(),
-                out, totalRow, b, method, sources, notes);
+                out, totalRow, b, method, sources, notes, awsFreeTier);
     }
 
     private static CostReport.Row row(Key k, Acc a) {

@@ -1,6 +1,7 @@
 package dev.cva.cli.cost;
 
 import dev.cva.cli.cost.aws.CostExplorerSource;
+import dev.cva.cli.cost.aws.FreeTierApiSource;
 import dev.cva.cli.cost.gcp.BillingExports;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -12,6 +13,10 @@ final class CostSources {
     static CostCache aws(CostConfig config, Clock clock, boolean refresh) {
         CostExplorerSource source = new CostExplorerSource(CostExplorerSource.defaultClient(), config.tag(), config.serviceTag());
         return new CostCache(source, config.cacheDir(), config.tag() + "|" + config.serviceTag(), clock, refresh);
+    }
+
+    static FreeTierApiSource freeTier() {
+        return new FreeTierApiSource(FreeTierApiSource.defaultClient());
     }
 
     /** The billing export when configured, else a usage-based estimate from Cloud Monitoring. */

@@ -40,7 +40,7 @@ public record PriceBook(
     /** One list price: {@code usd} per {@code per} units. */
     @JsonIgnoreProperties(ignoreUnknown = false)
     public record Price(String product, String description, String unit, BigDecimal usd, BigDecimal per,
-                        String source, LocalDate read, boolean checked) {
+                        String source, LocalDate read, boolean checked, String verified) {
         /** USD per single unit. */
         public BigDecimal unitPrice() {
             return usd.divide(per, MC);
@@ -109,7 +109,7 @@ public record PriceBook(
             String id = "gcp.firestore." + op;
             Price p = copy.get(id);
             copy.put(id, new Price(p.product(), p.description().replaceAll(", [a-z0-9-]+$", ", " + location), p.unit(),
-                    loc.get(op), p.per(), p.source(), p.read(), p.checked()));
+                    loc.get(op), p.per(), p.source(), p.read(), p.checked(), p.verified()));
         }
         return new PriceBook(version, currency, regions, copy, firestoreLocations, freeTiers, model, claims);
     }

@@ -44,6 +44,7 @@ class CostForecastAndBillingExportTest {
         wm = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         wm.start();
         System.setProperty("aws.endpointUrlCostExplorer", wm.baseUrl());
+        System.setProperty("aws.endpointUrlFreeTier", wm.baseUrl());
         System.setProperty("aws.accessKeyId", "test");
         System.setProperty("aws.secretAccessKey", "test");
         Files.copy(CliHarness.repoRoot().resolve("cva.yaml"), dir.resolve("cva.yaml"));
@@ -51,7 +52,7 @@ class CostForecastAndBillingExportTest {
 
     @AfterEach
     void stop() {
-        List.of("aws.endpointUrlCostExplorer", "aws.accessKeyId", "aws.secretAccessKey").forEach(System::clearProperty);
+        List.of("aws.endpointUrlCostExplorer", "aws.endpointUrlFreeTier", "aws.accessKeyId", "aws.secretAccessKey").forEach(System::clearProperty);
         wm.stop();
     }
 
@@ -100,6 +101,7 @@ class CostForecastAndBillingExportTest {
                         .withBody("{\"Total\":{\"Amount\":\"4.00\",\"Unit\":\"USD\"},\"ForecastResultsByTime\":[]}")));
         billingExport("202611", "Cloud Run Functions", "receiver", "1.00", "Cloud Firestore", "", "0.50");
         billingExport("202610", "Cloud Run Functions", "receiver", "2.00");
+        freeTierUsage();
 
         CliHarness.Result r = cli().run("--env", "prod", "--json", "cost");
 
@@ -132,7 +134,47 @@ class CostForecastAndBillingExportTest {
         wm.verify(postRequestedFor(urlPathEqualTo("/bigquery/v2/projects/cv-analytics-prod/queries"))
                 .withRequestBody(and(containing(TABLE), containing("invoice.month = @month"), containing("\"202611\""),
                         containing("\"cv-analytics-prod\""))));
+        // the account's free tier from GetFreeTierUsage: 250,000 of 1,000,000 Lambda requests used = 25 %
+        JsonNode lambdaTier = j.path("awsFreeTier").get(0);
+        assertThat(lambdaTier.path("service").asText()).isEqualTo("AWS Lambda");
+        assertThat(lambdaTier.path("percentUsed").decimalValue()).isEqualByComparingTo("25.0");
+        assertThat(lambdaTier.path("forecastPercent").decimalValue()).isEqualByComparingTo("68.2");
+        assertThat(j.path("awsFreeTier").get(1).path("limit").decimalValue()).isEqualByComparingTo("1000000");
+        wm.verify(postRequestedFor(urlPathEqualTo("/")).withHeader(TARGET, containing("GetFreeTierUsage")));
         assertThat(wm.findAllUnmatchedRequests()).isEmpty();
+    }
+
+    /** A recorded GetFreeTierUsage answer (AWS JSON 1.0): Lambda requests and SQS requests this month. */
+    void freeTierUsage() {
+        wm.stubFor(post(urlPathEqualTo("/")).withHeader(TARGET, containing("GetFreeTierUsage"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/x-amz-json-1.0").withBody("""
+                        {"freeTierUsages":[
+                          {"service":"AWS Lambda","operation":"Invoke","usageType":"EUW2-Request","region":"global",
+                           "actualUsageAmount":250000.0,"forecastedUsageAmount":681818.18,"limit":1000000.0,
+                           "unit":"Requests","description":"1,000,000 free requests per month for AWS Lambda",
+                           "freeTierType":"Always Free"},
+                          {"service":"Amazon Simple Queue Service","operation":"","usageType":"Requests-Tier1",
+                           "region":"global","actualUsageAmount":40000.0,"forecastedUsageAmount":109090.9,
+                           "limit":1000000.0,"unit":"Requests","description":"1,000,000 Amazon SQS requests",
+                           "freeTierType":"Always Free"}]}""")));
+    }
+
+    @Test
+    void anAccountWithoutTheFreeTierApiStillGetsItsReport() throws Exception {
+        costAndUsage("2026-11-01", groups("AWS Lambda", "processor", "2.00"));
+        costAndUsage("2026-10-01", groups("AWS Lambda", "processor", "5.00"));
+        billingExport("202611", "Cloud Run Functions", "receiver", "1.00");
+        billingExport("202610", "Cloud Run Functions", "receiver", "2.00");
+        wm.stubFor(post(urlPathEqualTo("/")).withHeader(TARGET, containing("GetFreeTierUsage")).willReturn(aResponse()
+                .withStatus(400).withHeader("Content-Type", "application/x-amz-json-1.0")
+                .withBody("{\"__type\":\"AccessDeniedException\",\"message\":\"not authorized to perform freetier:GetFreeTierUsage\"}")));
+
+        CliHarness.Result r = cli().run("--env", "prod", "--json", "cost");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        JsonNode j = JSON.readTree(r.out());
+        assertThat(j.path("awsFreeTier")).isEmpty();
+        assertThat(j.path("notes").toString()).contains("AWS free tier not shown").contains("AccessDeniedException");
     }
 
     @Test
