@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # 'cva cost estimate --env local' end to end: start the local stack, run a small demo through it, price the counts the
 # stack measured (GET /metrics on its control channel) at 1M queries a month next to the price book's model, stop it.
-# Usage: bench/cost-local.sh [conversations (default 100)] [queries per month (default 1000000)]
+# Usage: bench/cost-local.sh [conversations (default 40)] [queries per month (default 1000000)] [events/s]
+# The demo is sent at the load's own average rate (2 events a query over a 30-day month; at least 0.5 events/s) unless
+# a rate is given: batch sizes, and so invocations per query, depend on the rate.
 # Needs the packaged jars: ./mvnw -B -q -DskipTests package
 set -euo pipefail
 cd "$(dirname "$0")/.."
-CONVERSATIONS="${1:-100}"
+CONVERSATIONS="${1:-40}"
 QUERIES="${2:-1000000}"
+RATE="${3:-$(python3 -c "print(max(0.5, round(2 * $QUERIES / 2592000, 2)))")}"
 PRIVATE="$(mktemp -d)"
 cp -r cli/target/cva.jar cli/target/lib "$PRIVATE/"
 export CVA_RUNTIMES_DIR="$PWD/cli/target/runtimes"
@@ -17,11 +20,11 @@ if "${CVA[@]}" local status >/dev/null 2>&1; then
   exit 2
 fi
 trap '"${CVA[@]}" local down >/dev/null 2>&1 || true; rm -rf "$PRIVATE"' EXIT
-echo "bench/cost-local.sh $CONVERSATIONS $QUERIES  ($(nproc) cores, $(date -u +%FT%TZ))"
+echo "bench/cost-local.sh $CONVERSATIONS $QUERIES $RATE  ($(nproc) cores, $(date -u +%FT%TZ))"
 timeout 300 "${CVA[@]}" local up --detach >/dev/null
-timeout 300 "${CVA[@]}" local demo --conversations "$CONVERSATIONS" --rate 20 --poison 0 --json >"$PRIVATE/demo.json"
+timeout 900 "${CVA[@]}" local demo --conversations "$CONVERSATIONS" --rate "$RATE" --poison 0 --timeout 600 --json >"$PRIVATE/demo.json"
 "${CVA[@]}" --json cost estimate --queries-per-month "$QUERIES" >"$PRIVATE/model.json"
-"${CVA[@]}" --env local --json cost estimate --queries-per-month "$QUERIES" >"$PRIVATE/local.json"
+"${CVA[@]}" --json cost estimate --env local --queries-per-month "$QUERIES" >"$PRIVATE/local.json"
 python3 - "$PRIVATE" <<'PY'
 import json, sys
 d = sys.argv[1]

@@ -58,7 +58,7 @@ final class CostEstimateCommand implements Callable<Integer> {
                         book.param("receiverVcpu"), receiverMb == null ? 512 : receiverMb);
             } catch (IllegalStateException e) {
                 throw new CvaException(ExitCode.FAILURE, e.getMessage() + ": nothing to divide by",
-                        "send some first, e.g. 'cva events simulate --env local', then run this again");
+                        "send some first, e.g. 'cva local demo --conversations 100', then run this again");
             }
         }
         Estimator.Estimate estimate = new Estimator(book, usage).estimate(queries, fx, by);
