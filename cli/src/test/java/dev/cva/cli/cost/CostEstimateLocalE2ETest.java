@@ -37,7 +37,7 @@ class CostEstimateLocalE2ETest {
         assertThat(up.exitCode()).as(up.toString()).isZero();
         try {
             CliHarness.Result demo = cva.run("local", "demo", "--conversations", "20", "--early", "2", "--duplicates", "2",
-                    "--poison", "0", "--timeout", "90", "--json");
+                    "--poison", "0", "--timeout", "150", "--json");
             assertThat(demo.exitCode()).as(demo.toString()).isZero();
             JsonNode d = CvaContext.json().readTree(demo.out());
             long sent = d.path("eventsSent").asLong();
