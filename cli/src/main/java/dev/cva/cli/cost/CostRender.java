@@ -183,7 +183,9 @@ final class CostRender {
             out.println();
             out.println("measured on the local stack since " + m.since() + " (" + Math.round(m.seconds()) + " s): "
                     + m.events() + " events = " + m.queries().stripTrailingZeros().toPlainString() + " queries ("
-                    + m.recordsCompleted() + " records completed); every other line is the price book's model");
+                    + m.recordsCompleted() + " records completed; batching depends on the rate: "
+                    + (m.seconds() <= 0 ? "-" : BigDecimal.valueOf(m.events() / m.seconds()).round(new java.math.MathContext(3))
+                    .toPlainString()) + " events/s here); every other line is the price book's model");
             Table p = new Table("SERVICE", "METER", "PER QUERY", "BASIS", "WHAT");
             for (MeasuredModel.PerQuery q : m.perQuery()) {
                 p.row(q.service(), q.priceId(), q.perQuery().round(new java.math.MathContext(4)).stripTrailingZeros()
@@ -276,6 +278,9 @@ final class CostRender {
         m.put("since", s.since());
         m.put("seconds", s.seconds());
         m.put("events", s.events());
+        // batch sizes, and so invocations and DynamoDB units a query, depend on the rate the events came at
+        m.put("eventsPerSecond", s.seconds() <= 0 ? null
+                : BigDecimal.valueOf(s.events() / s.seconds()).round(new java.math.MathContext(3)));
         m.put("queries", s.queries().stripTrailingZeros());
         m.put("recordsCompleted", s.recordsCompleted());
         List<Map<String, Object>> per = new ArrayList<>();

@@ -76,6 +76,8 @@ class MeasuredModelTest {
     void pricesTheMeasuredUsageAndSaysWhatItRestsOn() throws Exception {
         Estimator.Estimate e = new Estimator(PriceBook.shipped(), model()).estimate(1_000_000, Fx.USD, By.service);
         assertThat(e.measured().events()).isEqualTo(200);
+        // 200 events in 60 s
+        assertThat(CostRender.json(e, Fx.USD).get("measured").toString()).contains("eventsPerSecond=3.33");
         assertThat(e.measured().perQuery()).anySatisfy(p -> {
             assertThat(p.priceId()).isEqualTo("aws.lambda.requests");
             assertThat(p.service()).isEqualTo("processor");
