@@ -153,6 +153,7 @@ public final class LocalStack implements AutoCloseable {
         part("dynamodb", dynamoUrl, moto.child(), moto.port(), "moto server (DynamoDB and Streams)");
         part("firestore", "http://" + firestoreHost, await(fFirestore, List.of()), firestorePort,
                 "Firestore emulator " + firestoreJar.getFileName());
+        Path rules = FirestoreRules.loadIfPresent(env.projectRoot(), "http://" + firestoreHost, config.gcpProject());
         progress.accept("sqs+dynamodb+firestore");
 
         sqs = LocalAws.sqs(URI.create(sqsUrl), config.region());
@@ -174,6 +175,9 @@ public final class LocalStack implements AutoCloseable {
         resources.put("analyticsStreamArn", streamArn);
         resources.put("gcpProject", config.gcpProject());
         resources.put("logs", logs.toString());
+        if (rules != null) {
+            resources.put("firestoreRules", rules.toString());
+        }
         progress.accept("tables+queues");
 
         int receiverPort = Child.freePort();
@@ -256,6 +260,7 @@ public final class LocalStack implements AutoCloseable {
         thread("weekly-schedule", schedule, () -> {});
         progress.accept("event sources");
 
+        startDashboard(logs, firestorePort);
         startControl();
         state = new LocalState(ProcessHandle.current().pid(), env.clock().millis(), true, parts, resources);
         state.write(env.projectRoot());
@@ -279,6 +284,16 @@ public final class LocalStack implements AutoCloseable {
             ControlToken.delete(env.projectRoot());
         });
         resources.put("controlUrl", control.url());
+    }
+
+    /** The dashboard's static files and its config.json (see {@link LocalDashboard}); absent without a built app. */
+    private void startDashboard(Path logs, int firestorePort) {
+        DashboardServer dashboard = LocalDashboard.start(env.projectRoot(), env.env(), logs, config.gcpProject(), firestorePort, log);
+        if (dashboard != null) {
+            stops.push(dashboard::close);
+            parts.put("dashboard", new LocalState.Part("dashboard", dashboard.url(), 0, dashboard.port(),
+                    LocalDashboard.DIR + "/dist, /config.json for the Firestore emulator"));
+        }
     }
 
     private EventSource eventSource(String service, EventSource defaults) {
