@@ -93,9 +93,13 @@ class FirestoreRulesTest {
 
     /** An unsigned JWT like the Firebase SDK's {@code mockUserToken}: the emulator accepts it as a signed-in user. */
     static String mockToken(String uid) {
+        return mockToken(uid, PROJECT);
+    }
+
+    static String mockToken(String uid, String project) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         long now = System.currentTimeMillis() / 1000;
-        String payload = "{\"iss\":\"https://securetoken.google.com/" + PROJECT + "\",\"aud\":\"" + PROJECT + "\","
+        String payload = "{\"iss\":\"https://securetoken.google.com/" + project + "\",\"aud\":\"" + project + "\","
                 + "\"iat\":" + now + ",\"exp\":" + (now + 3600) + ",\"auth_time\":" + now + ",\"sub\":\"" + uid + "\","
                 + "\"user_id\":\"" + uid + "\",\"firebase\":{\"sign_in_provider\":\"custom\",\"identities\":{}}}";
         return b64.encodeToString("{\"alg\":\"none\",\"type\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
