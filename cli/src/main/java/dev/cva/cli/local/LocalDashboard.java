@@ -8,6 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -24,10 +28,35 @@ final class LocalDashboard {
 
     private LocalDashboard() {}
 
-    /** The served dashboard, or null (after saying why on {@code log}). */
-    static DashboardServer start(Path projectRoot, Map<String, String> env, Path logs, String project,
-                                 int firestorePort, Consumer<String> log) {
-        Path dist = dist(projectRoot, env, logs, log);
+    /**
+     * Finds or builds the app on a thread of its own, so an npm build overlaps the start of the other parts;
+     * {@link Future#cancel cancel(true)} stops a build under way.
+     */
+    static Future<Path> prepare(Path projectRoot, Map<String, String> env, Path logs, Consumer<String> log) {
+        ExecutorService one = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "dashboard-build");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return one.submit(() -> dist(projectRoot, env, logs, log));
+        } finally {
+            one.shutdown();
+        }
+    }
+
+    /** Serves what {@link #prepare} found, or returns null (it said why on {@code log}). */
+    static DashboardServer serve(Future<Path> prepared, String project, int firestorePort, Consumer<String> log) {
+        Path dist;
+        try {
+            dist = prepared.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+            log.accept("the dashboard is not served: " + (e.getCause() == null ? e : e.getCause()).getMessage());
+            return null;
+        }
         if (dist == null) {
             return null;
         }
@@ -72,7 +101,16 @@ final class LocalDashboard {
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(buildLog.toFile()));
                 pb.environment().put("PATH", env.getOrDefault("PATH", System.getenv().getOrDefault("PATH", "")));
                 Process p = pb.start();
-                if (!p.waitFor(BUILD_MINUTES, TimeUnit.MINUTES)) {
+                boolean done;
+                try {
+                    done = p.waitFor(BUILD_MINUTES, TimeUnit.MINUTES);
+                } catch (InterruptedException e) {
+                    // the stack is stopping: so does the build
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                    throw e;
+                }
+                if (!done) {
                     p.descendants().forEach(ProcessHandle::destroyForcibly);
                     p.destroyForcibly();
                     log.accept("the dashboard is not served: '" + String.join(" ", step) + "' took over "

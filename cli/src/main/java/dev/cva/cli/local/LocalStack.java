@@ -137,6 +137,8 @@ public final class LocalStack implements AutoCloseable {
         }
         Path firestoreJar = new FirestoreEmulator(env.env(), env.home()).locate();
         progress.accept("check");
+        java.util.concurrent.Future<Path> dashboardFiles = LocalDashboard.prepare(env.projectRoot(), env.env(), logs, log);
+        stops.push(() -> dashboardFiles.cancel(true));
 
         int sqsPort = Child.freePort(), firestorePort = Child.freePort();
         var queues = new ElasticMq.Queues(config.queue(), config.dlq(), config.webhookDlq());
@@ -260,7 +262,7 @@ public final class LocalStack implements AutoCloseable {
         thread("weekly-schedule", schedule, () -> {});
         progress.accept("event sources");
 
-        startDashboard(logs, firestorePort);
+        startDashboard(dashboardFiles, firestorePort);
         startControl();
         state = new LocalState(ProcessHandle.current().pid(), env.clock().millis(), true, parts, resources);
         state.write(env.projectRoot());
@@ -287,8 +289,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** The dashboard's static files and its config.json (see {@link LocalDashboard}); absent without a built app. */
-    private void startDashboard(Path logs, int firestorePort) {
-        DashboardServer dashboard = LocalDashboard.start(env.projectRoot(), env.env(), logs, config.gcpProject(), firestorePort, log);
+    private void startDashboard(java.util.concurrent.Future<Path> files, int firestorePort) {
+        DashboardServer dashboard = LocalDashboard.serve(files, config.gcpProject(), firestorePort, log);
         if (dashboard != null) {
             stops.push(dashboard::close);
             parts.put("dashboard", new LocalState.Part("dashboard", dashboard.url(), 0, dashboard.port(),

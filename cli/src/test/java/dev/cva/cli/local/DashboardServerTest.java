@@ -142,6 +142,28 @@ class DashboardServerTest {
         assertThat(said).isEmpty();
     }
 
+    @Test
+    void aBuildUnderWayStopsWithTheStack(@TempDir Path project) throws Exception {
+        Path app = project.resolve("services/dashboard");
+        Files.createDirectories(app.resolve("node_modules"));
+        Files.writeString(app.resolve("package.json"), "{}");
+        Path npm = project.resolve("npm");
+        Files.writeString(npm, "#!/bin/sh\necho $$ > npm.pid\nexec sleep 60\n");
+        npm.toFile().setExecutable(true);
+        java.util.concurrent.Future<Path> build = LocalDashboard.prepare(project, Map.of("CVA_NPM", npm.toString()),
+                project.resolve("logs"), s -> { });
+        Path pidFile = app.resolve("npm.pid");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while ((!Files.isRegularFile(pidFile) || Files.readString(pidFile).isBlank()) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        ProcessHandle npmProcess = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).orElseThrow();
+        assertThat(npmProcess.isAlive()).isTrue();
+        build.cancel(true);
+        assertThat(npmProcess.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
+        assertThat(LocalDashboard.serve(build, "demo-cv-analytics", 8080, s -> { })).isNull();
+    }
+
     private HttpResponse<String> get(String path, Map<String, String> headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path.substring(1)));
         headers.forEach(b::header);
