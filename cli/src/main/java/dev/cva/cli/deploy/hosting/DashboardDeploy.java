@@ -37,6 +37,7 @@ import java.util.zip.GZIPOutputStream;
 public final class DashboardDeploy {
     public static final String SERVICE = "dashboard";
     static final String DIST = "services/dashboard/dist";
+    static final int POPULATE_BATCH = 1000;
 
     /** What the production {@code config.json} carries (cva.yaml: gcp.project, gcp.firebase*). */
     public record FirebaseConfig(String projectId, String apiKey, String authDomain, String appId) {}
@@ -97,11 +98,11 @@ public final class DashboardDeploy {
         try {
             progress.step(SERVICE + ": new version of site " + site + " (" + diff + ")…");
             created = hosting.createVersion(site, hostingConfig(), labels(version, head));
-            Hosting.Populated p = hosting.populateFiles(created.name(), hashes);
+            Hosting.Populated p = populate(created.name(), hashes);
             Map<String, File> byHash = new LinkedHashMap<>();
             files.values().forEach(f -> byHash.put(f.hash(), f));
             uploaded = 0;
-            for (String hash : p.uploadRequiredHashes()) {
+            for (String hash : new java.util.LinkedHashSet<>(p.uploadRequiredHashes())) {
                 File f = byHash.get(hash);
                 if (f == null) {
                     throw new CvaException(ExitCode.FAILURE, "Firebase Hosting asked for a file cva did not list: " + hash);
@@ -139,6 +140,28 @@ public final class DashboardDeploy {
             }
         }
         return result(Outcome.deployed, from, to, head, Map.of(created.id(), 100), smoke, t0, reason);
+    }
+
+    /** populateFiles in requests of at most {@link #POPULATE_BATCH} files, as the Firebase CLI sends them. */
+    private Hosting.Populated populate(String version, Map<String, String> hashes) {
+        List<String> required = new java.util.ArrayList<>();
+        String uploadUrl = null;
+        Map<String, String> batch = new LinkedHashMap<>();
+        for (var it = hashes.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            batch.put(e.getKey(), e.getValue());
+            if (batch.size() == POPULATE_BATCH || !it.hasNext()) {
+                Hosting.Populated p = hosting.populateFiles(version, batch);
+                required.addAll(p.uploadRequiredHashes());
+                uploadUrl = p.uploadUrl() != null ? p.uploadUrl() : uploadUrl;
+                batch = new LinkedHashMap<>();
+            }
+        }
+        if (uploadUrl == null && !required.isEmpty()) {
+            throw new CvaException(ExitCode.FAILURE, "Firebase Hosting asked for " + required.size()
+                    + " files but gave no upload URL");
+        }
+        return new Hosting.Populated(required, uploadUrl);
     }
 
     /** The built files plus the generated config.json, by path; each gzipped and hashed. */
