@@ -245,12 +245,12 @@ class DeployDashboardTest {
     }
 
     private void noRelease() {
-        hosting.stubFor(get(urlPathEqualTo("/v1beta1/sites/" + SITE + "/releases")).willReturn(okJson("{}")));
+        hosting.stubFor(get(urlPathEqualTo("/v1beta1/sites/" + SITE + "/channels/live/releases")).willReturn(okJson("{}")));
     }
 
     private void liveVersion(String id, Map<String, String> files) throws IOException {
         String name = "sites/" + SITE + "/versions/" + id;
-        hosting.stubFor(get(urlPathEqualTo("/v1beta1/sites/" + SITE + "/releases")).willReturn(okJson(
+        hosting.stubFor(get(urlPathEqualTo("/v1beta1/sites/" + SITE + "/channels/live/releases")).willReturn(okJson(
                 "{\"releases\":[{\"name\":\"sites/" + SITE + "/channels/live/releases/r1\",\"type\":\"DEPLOY\","
                         + "\"version\":{\"name\":\"" + name + "\",\"status\":\"FINALIZED\",\"labels\":{\"cva-version\":\"0_3_0\"}}}]}")));
         List<Map<String, String>> list = files.entrySet().stream()

@@ -72,7 +72,9 @@ public final class HostingRest implements Hosting {
 
     @Override
     public Optional<Release> liveRelease(String site) {
-        JsonNode r = call("GET", base + "/v1beta1/sites/" + site + "/releases?pageSize=1", null, "the releases of " + site);
+        // the live channel's own list: the site's list also holds the releases of preview channels
+        JsonNode r = call("GET", base + "/v1beta1/sites/" + site + "/channels/live/releases?pageSize=1", null,
+                "the releases of " + site);
         JsonNode first = r.path("releases").path(0);
         return first.isMissingNode() ? Optional.empty() : Optional.of(release(first));
     }
