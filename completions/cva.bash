@@ -171,6 +171,7 @@ function _complete_cva() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shell" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} deploy promote" ];    then _picocli_cva_deploy; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} deploy dashboard" ];    then _picocli_cva_deploy; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook send" ];    then _picocli_cva_webhook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook sign" ];    then _picocli_cva_webhook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook verify" ];    then _picocli_cva_webhook; return $?; fi
@@ -204,35 +205,37 @@ function _complete_cva() {
   local cmds14=(shell)
   local cmds15=(help)
   local cmds16=(deploy promote)
-  local cmds17=(webhook send)
-  local cmds18=(webhook sign)
-  local cmds19=(webhook verify)
-  local cmds20=(webhook load)
-  local cmds21=(cost estimate)
-  local cmds22=(local up)
-  local cmds23=(local down)
-  local cmds24=(local status)
-  local cmds25=(local env)
-  local cmds26=(local demo)
-  local cmds27=(events send)
-  local cmds28=(events simulate)
-  local cmds29=(config help)
-  local cmds30=(config show)
+  local cmds17=(deploy dashboard)
+  local cmds18=(webhook send)
+  local cmds19=(webhook sign)
+  local cmds20=(webhook verify)
+  local cmds21=(webhook load)
+  local cmds22=(cost estimate)
+  local cmds23=(local up)
+  local cmds24=(local down)
+  local cmds25=(local status)
+  local cmds26=(local env)
+  local cmds27=(local demo)
+  local cmds28=(events send)
+  local cmds29=(events simulate)
+  local cmds30=(config help)
+  local cmds31=(config show)
 
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_config_show; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_config_help; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_events_simulate; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_events_send; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_local_demo; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_local_env; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_local_status; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_cva_local_down; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_cva_local_up; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cva_cost_estimate; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cva_webhook_load; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cva_webhook_verify; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cva_webhook_sign; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cva_webhook_send; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_cva_config_show; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_config_help; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_events_simulate; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_events_send; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_local_demo; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_local_env; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_local_status; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_local_down; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_cva_local_up; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_cva_cost_estimate; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cva_webhook_load; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cva_webhook_verify; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cva_webhook_sign; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cva_webhook_send; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cva_deploy_dashboard; return $?; fi
   if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cva_deploy_promote; return $?; fi
   if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cva_help; return $?; fi
   if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cva_shell; return $?; fi
@@ -294,7 +297,7 @@ function _picocli_cva_deploy() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="promote"
+  local commands="promote dashboard"
   local flag_opts="'--all' '--dry-run' '--promote' '--no-smoke' '--reuse' '--create' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--canary' '--artifact' '--role' '-e' '--env' '-c' '--config'"
 
@@ -942,6 +945,39 @@ function _picocli_cva_deploy_promote() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `dashboard` subcommand.
+function _picocli_cva_deploy_dashboard() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--dry-run' '--no-smoke' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-e'|'--env')
+      return
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `send` subcommand.
 function _picocli_cva_webhook_send() {
   # Get completion data
@@ -1387,7 +1423,7 @@ function _picocli_cva_local_demo() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--keep' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--conversations' '--early' '--duplicates' '--poison' '--rate' '--timeout' '--seed' '-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default

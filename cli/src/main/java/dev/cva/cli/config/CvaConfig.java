@@ -38,7 +38,15 @@ public record CvaConfig(
             String webhookSecretName,
             String endpoint) {}
 
-    public record Gcp(String project, String region, String function, String webhookSecretName, String receiverUrl) {}
+    /**
+     * {@code hostingSite}: the Firebase Hosting site of {@code cva deploy dashboard} (default: the project's id);
+     * {@code firebaseApiKey} / {@code firebaseAppId} / {@code firebaseAuthDomain}: the Firebase web app the deployed
+     * dashboard signs in with (identifiers, not secrets); {@code hostingEndpoint} points the Hosting API elsewhere
+     * (tests, recording proxies) and then uses no credentials.
+     */
+    public record Gcp(String project, String region, String function, String webhookSecretName, String receiverUrl,
+                      String hostingSite, String firebaseApiKey, String firebaseAppId, String firebaseAuthDomain,
+                      String hostingEndpoint) {}
 
     public record Webhook(String url, String secret, String secretPrevious, Boolean acceptLegacy) {}
 

@@ -5,6 +5,7 @@ import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
 import dev.cva.cli.support.Table;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", description = {
         "Bring the local stack up (or use the running one), simulate chatbot conversations with early responses, "
                 + "duplicates and poison messages, wait until every valid record is in Firestore, run the weekly "
-                + "report, print a summary, and stop the stack it started.",
+                + "report, print a summary, and stop the stack it started (unless --keep). Prints the dashboard's URL.",
         "Exit 0 only if no valid record was lost."})
 final class LocalDemoCommand implements Callable<Integer> {
     @Option(names = "--conversations", defaultValue = "200", description = "Conversations to simulate (default: ${DEFAULT-VALUE}).")
@@ -32,6 +33,9 @@ final class LocalDemoCommand implements Callable<Integer> {
     int timeoutSeconds;
     @Option(names = "--seed", defaultValue = "42", description = "Random seed of the simulated traffic.")
     long seed;
+    @Option(names = "--keep", description = "Leave the stack running afterwards (started in the background), to "
+            + "watch the dashboard; 'cva local down' stops it.")
+    boolean keep;
 
     private final CvaContext ctx;
 
@@ -46,7 +50,12 @@ final class LocalDemoCommand implements Callable<Integer> {
         LocalState running = LocalState.read(ctx).filter(s -> s.ready() && s.supervisorAlive()).orElse(null);
         LocalStack started = null;
         Thread hook = null;
-        if (running == null) {
+        if (running == null && keep) {
+            ctx.info("starting the local stack in the background…");
+            List<String> args = ctx.globals().config() == null ? List.of()
+                    : List.of("--config", ctx.globals().config().toAbsolutePath().toString());
+            running = new StackControl(ctx.projectRoot()).detach(args, ctx.env(), Duration.ofSeconds(180));
+        } else if (running == null) {
             ctx.info("starting the local stack…");
             started = LocalStacks.start(ctx);
             LocalStack s = started;
@@ -55,6 +64,10 @@ final class LocalDemoCommand implements Callable<Integer> {
             running = started.state();
         } else {
             ctx.info("using the running local stack (pid " + running.supervisorPid() + ")");
+        }
+        String dashboard = running.url("dashboard");
+        if (dashboard != null) {
+            ctx.info("dashboard: " + dashboard + " (open it to watch the demo live)");
         }
         Demo.Summary summary;
         try (LocalClients clients = new LocalClients(running);
@@ -68,7 +81,12 @@ final class LocalDemoCommand implements Callable<Integer> {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
         }
-        render(summary);
+        // the URL outlives the command unless the demo stopped the stack it started
+        render(summary, started == null ? dashboard : null);
+        if (keep) {
+            ctx.info("the local stack keeps running (pid " + running.supervisorPid() + ")"
+                    + (dashboard == null ? "" : "; dashboard: " + dashboard) + "; stop it with 'cva local down'");
+        }
         return summary.ok() ? ExitCode.OK.code() : ExitCode.FAILURE.code();
     }
 
@@ -82,7 +100,7 @@ final class LocalDemoCommand implements Callable<Integer> {
         }
     }
 
-    private void render(Demo.Summary s) {
+    private void render(Demo.Summary s, String dashboard) {
         if (ctx.globals().json()) {
             ctx.printJson(s);
             return;
@@ -98,6 +116,9 @@ final class LocalDemoCommand implements Callable<Integer> {
         t.row("latency event -> Firestore p50 / p95 / max", s.latency().p50Ms() + " / " + s.latency().p95Ms() + " / "
                 + s.latency().maxMs() + " ms");
         t.row("throughput end to end", s.eventsPerSecond() + " events/s over " + s.endToEndSeconds() + " s");
+        if (dashboard != null) {
+            t.row("dashboard", dashboard);
+        }
         t.print(ctx.out());
         s.problems().forEach(ctx::warn);
         ctx.info(s.ok() ? ctx.paint("32", "every valid record arrived") : ctx.paint("31", "valid records were lost"));

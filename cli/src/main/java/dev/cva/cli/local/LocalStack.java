@@ -139,6 +139,8 @@ public final class LocalStack implements AutoCloseable {
         }
         Path firestoreJar = new FirestoreEmulator(env.env(), env.home()).locate();
         progress.accept("check");
+        java.util.concurrent.Future<Path> dashboardFiles = LocalDashboard.prepare(env.projectRoot(), env.env(), logs, log);
+        stops.push(() -> dashboardFiles.cancel(true));
 
         int sqsPort = Child.freePort(), firestorePort = Child.freePort();
         var queues = new ElasticMq.Queues(config.queue(), config.dlq(), config.webhookDlq());
@@ -155,6 +157,7 @@ public final class LocalStack implements AutoCloseable {
         part("dynamodb", dynamoUrl, moto.child(), moto.port(), "moto server (DynamoDB and Streams)");
         part("firestore", "http://" + firestoreHost, await(fFirestore, List.of()), firestorePort,
                 "Firestore emulator " + firestoreJar.getFileName());
+        Path rules = FirestoreRules.loadIfPresent(env.projectRoot(), "http://" + firestoreHost, config.gcpProject());
         progress.accept("sqs+dynamodb+firestore");
 
         sqs = LocalAws.sqs(URI.create(sqsUrl), config.region());
@@ -176,6 +179,9 @@ public final class LocalStack implements AutoCloseable {
         resources.put("analyticsStreamArn", streamArn);
         resources.put("gcpProject", config.gcpProject());
         resources.put("logs", logs.toString());
+        if (rules != null) {
+            resources.put("firestoreRules", rules.toString());
+        }
         progress.accept("tables+queues");
 
         int receiverPort = Child.freePort();
@@ -258,6 +264,7 @@ public final class LocalStack implements AutoCloseable {
         thread("weekly-schedule", schedule, () -> {});
         progress.accept("event sources");
 
+        startDashboard(dashboardFiles, firestorePort);
         startControl();
         state = new LocalState(ProcessHandle.current().pid(), env.clock().millis(), true, parts, resources);
         state.write(env.projectRoot());
@@ -283,6 +290,16 @@ public final class LocalStack implements AutoCloseable {
         resources.put("controlUrl", control.url());
         LocalMetrics.register(control, functions, () -> sqsMapping, () -> streamMapping,
                 env.projectRoot().resolve(".cva/local/logs"), env.clock());
+    }
+
+    /** The dashboard's static files and its config.json (see {@link LocalDashboard}); absent without a built app. */
+    private void startDashboard(java.util.concurrent.Future<Path> files, int firestorePort) {
+        DashboardServer dashboard = LocalDashboard.serve(files, config.gcpProject(), firestorePort, log);
+        if (dashboard != null) {
+            stops.push(dashboard::close);
+            parts.put("dashboard", new LocalState.Part("dashboard", dashboard.url(), 0, dashboard.port(),
+                    LocalDashboard.DIR + "/dist, /config.json for the Firestore emulator"));
+        }
     }
 
     private EventSource eventSource(String service, EventSource defaults) {
