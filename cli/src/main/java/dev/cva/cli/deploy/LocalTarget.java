@@ -49,15 +49,8 @@ final class LocalTarget implements DeployTarget {
         JsonNode listing = control.get("/revisions/" + service);
         List<Revision> all = decode(listing);
         Map<String, Integer> traffic = traffic(listing);
-        String top = null;
-        int best = -1;
-        for (var e : traffic.entrySet()) {
-            if (e.getValue() > best || (e.getValue() == best && Integer.parseInt(e.getKey()) > Integer.parseInt(top))) {
-                top = e.getKey();
-                best = e.getValue();
-            }
-        }
-        String live = top;
+        // as on Lambda, the alias's main version is the one a canary splits with: the older revision of a split
+        String live = traffic.keySet().stream().min(java.util.Comparator.comparingInt(Integer::parseInt)).orElse(null);
         return all.stream().filter(r -> r.id().equals(live)).findFirst().map(r -> new Deployed(service, r, traffic));
     }
 

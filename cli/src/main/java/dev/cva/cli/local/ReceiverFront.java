@@ -33,9 +33,9 @@ import java.util.function.Consumer;
  * The receiver's stable URL on the local stack, as Cloud Run's service URL is: a small 127.0.0.1 reverse proxy that
  * routes each request to one receiver revision (a Functions Framework invoker process of its own) by weight. A
  * deploy starts a new revision on its own port and waits for its {@code /healthz} before traffic moves; a revision
- * left without weight finishes its in-flight requests before it stops, so a switch drops no request. The revision
- * that served before a switch keeps running (a standby) when it is older than the one serving now, so a rollback to
- * it is instant; routing to a stopped revision starts it again first. A request whose revision refuses the
+ * left without weight finishes its in-flight requests before it stops, so a switch drops no request. The revision a
+ * deploy or promotion replaced (the newest with traffic before the switch that is older than the one serving most
+ * now) keeps running as a standby, so a rollback to it is instant; routing to a stopped revision starts it again first. A request whose revision refuses the
  * connection (stopped under it) is sent again to one that serves.
  */
 final class ReceiverFront implements AutoCloseable {
@@ -179,12 +179,12 @@ final class ReceiverFront implements AutoCloseable {
         Revision live;
         synchronized (this) {
             requireOpen();
-            int before = top(weights);
+            int standby = standby(weights, newWeights);
             weights = Map.copyOf(new LinkedHashMap<>(newWeights));
             int now = top(weights);
             for (Revision r : revisions.values()) {
-                boolean standby = r.number == before && before < now;
-                if (r.child != null && weights.getOrDefault(r.number, 0) == 0 && !standby) {
+                int n = r.number;
+                if (r.child != null && weights.getOrDefault(n, 0) == 0 && n != standby) {
                     retire.add(r);
                 }
             }
@@ -348,6 +348,21 @@ final class ReceiverFront implements AutoCloseable {
             }
         }
         return last;
+    }
+
+    /**
+     * The revision kept running without weight: the newest that had weight before the change and is older than the
+     * one that takes most traffic now (after a deploy or a promotion, the one it replaced; after a rollback, none).
+     */
+    static int standby(Map<Integer, Integer> before, Map<Integer, Integer> after) {
+        int now = top(after);
+        int best = -1;
+        for (var e : before.entrySet()) {
+            if (e.getValue() > 0 && e.getKey() < now && e.getKey() > best) {
+                best = e.getKey();
+            }
+        }
+        return best;
     }
 
     private static int top(Map<Integer, Integer> weights) {

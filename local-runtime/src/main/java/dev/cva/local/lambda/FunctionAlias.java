@@ -18,8 +18,9 @@ import java.util.function.Consumer;
  * source mappings, the schedule and the Invoke API invoke the alias; {@code $LATEST} is the newest version.
  *
  * <p>Versions run while the alias points at them. When a change of weights leaves a version without weight it is
- * drained (its in-flight invocations finish) and stopped, except the one version that served before the change
- * when it is older than what serves now: it stays running as a standby, so rolling back to it is instant. Routing
+ * drained (its in-flight invocations finish) and stopped, except the newest version that had traffic before the
+ * change and is older than the one that takes most now (what a deploy or promotion replaced): it stays running as
+ * a standby, so rolling back to it is instant. Routing
  * to a stopped version starts it again from its jar first (a cold start).
  */
 public final class FunctionAlias implements Invoker, AutoCloseable {
@@ -143,13 +144,12 @@ public final class FunctionAlias implements Invoker, AutoCloseable {
         LambdaFunction live;
         synchronized (this) {
             requireOpen();
-            int before = top(weights);
+            int standby = standby(weights, newWeights);
             weights = Map.copyOf(new LinkedHashMap<>(newWeights));
             int now = top(weights);
             for (Slot s : versions.values()) {
-                int v = s.version.number();
-                boolean standby = v == before && before < now;
-                if (s.function != null && weights.getOrDefault(v, 0) == 0 && !standby) {
+                int n = s.version.number();
+                if (s.function != null && weights.getOrDefault(n, 0) == 0 && n != standby) {
                     retire.add(s);
                 }
             }
@@ -283,6 +283,21 @@ public final class FunctionAlias implements Invoker, AutoCloseable {
     }
 
     /** The version with most weight (the newer on a tie). */
+    /**
+     * The revision kept running without weight: the newest that had weight before the change and is older than the
+     * one that takes most traffic now (after a deploy or a promotion, the one it replaced; after a rollback, none).
+     */
+    static int standby(Map<Integer, Integer> before, Map<Integer, Integer> after) {
+        int now = top(after);
+        int best = -1;
+        for (var e : before.entrySet()) {
+            if (e.getValue() > 0 && e.getKey() < now && e.getKey() > best) {
+                best = e.getKey();
+            }
+        }
+        return best;
+    }
+
     private static int top(Map<Integer, Integer> weights) {
         int best = -1;
         int bestWeight = -1;
