@@ -67,27 +67,49 @@ RJ=$(ls services/receiver/target/deploy/*.jar | head -n 1)
 R2=$(rebuilt "$RJ" r2)
 R3=$(rebuilt "$RJ" r3)
 
+# The switch itself on the supervisor (what a rollback waits for once cva runs): POST /traffic, timed by curl.
+switch() { # service weights-json
+  local url token
+  url=$(python3 -c "import json;print(json.load(open('.cva/local/state.json'))['resources']['controlUrl'])")
+  token=$(cat .cva/local/control.token)
+  curl -s -o /dev/null -w "%{time_total}" -X POST -H "Authorization: Bearer $token" -d "{\"weights\":$2}" "$url/traffic/$1"
+}
+split() { # service: a 10% split to the standby and back, both revisions running
+  echo "  traffic switch on the supervisor (POST /traffic, curl): to 90/10 $(switch "$1" '{"2":90,"1":10}') s," \
+    "back to 100 $(switch "$1" '{"2":100}') s"
+}
+
 echo "processor:"
 run "deploy (new version, smoke, 100%)" 0 deploy processor --env local --artifact "$P2"
 run "deploy unchanged (no change)" 4 deploy processor --env local --artifact "$P2"
+split processor
 run "rollback (to the standby version)" 0 rollback processor --env local
 echo "receiver:"
 run "deploy (new revision, smoke, 100%)" 0 deploy receiver --env local --artifact "$R2"
 run "deploy unchanged (no change)" 4 deploy receiver --env local --artifact "$R2"
+split receiver
 run "rollback (to the standby revision)" 0 rollback receiver --env local
 
-echo "receiver deploy under 'cva webhook load --rate 100 --duration ${LOAD_SECONDS}s':"
-"${CVA[@]}" webhook load --env local --rate 100 --duration "${LOAD_SECONDS}s" --json >"$PRIVATE/load.json" 2>"$PRIVATE/load.err" &
+load_summary() { # file exit label
+  python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+st = r["statuses"]
+limited = st.get("429", 0)
+dropped = r["scheduled"] - r["ok"] - limited
+print(f"  {sys.argv[3]}: exit {sys.argv[2]}, scheduled {r['scheduled']}, 2xx {r['ok']}, 429 (the receiver's own rate "
+      f"limit) {limited}, dropped (no answer, 5xx, other) {dropped}; statuses {st}; achieved {r['achievedRate']} req/s; "
+      f"latency p50 {r['latencyMs']['p50']} ms, p99 {r['latencyMs']['p99']} ms, max {r['latencyMs']['max']} ms"
+      + (f"; first error: {r['firstError']}" if r.get('firstError') else ""))
+PY
+}
+
+echo "'cva webhook load --rate 100 --duration ${LOAD_SECONDS}s --warmup 5s' through the front:"
+set +e; "${CVA[@]}" webhook load --env local --rate 100 --duration "${LOAD_SECONDS}s" --warmup 5s --json >"$PRIVATE/base.json" 2>/dev/null; BRC=$?; set -e
+load_summary "$PRIVATE/base.json" "$BRC" "no deploy (baseline)"
+"${CVA[@]}" webhook load --env local --rate 100 --duration "${LOAD_SECONDS}s" --warmup 5s --json >"$PRIVATE/load.json" 2>"$PRIVATE/load.err" &
 LOAD=$!
 sleep $(( LOAD_SECONDS / 3 ))
 run "deploy during load" 0 deploy receiver --env local --artifact "$R3"
 set +e; wait "$LOAD"; LRC=$?; set -e
-python3 - "$PRIVATE/load.json" "$LRC" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-dropped = r["scheduled"] - r["ok"]
-print(f"  load exit {sys.argv[2]}: scheduled {r['scheduled']}, answered 2xx {r['ok']}, failed {r['failed']}, "
-      f"dropped {dropped}; statuses {r['statuses']}; achieved {r['achievedRate']} req/s; "
-      f"latency p50 {r['latencyMs']['p50']} ms, p99 {r['latencyMs']['p99']} ms, max {r['latencyMs']['max']} ms"
-      + (f"; first error: {r['firstError']}" if r.get('firstError') else ""))
-PY
+load_summary "$PRIVATE/load.json" "$LRC" "a receiver deploy in the middle"

@@ -265,7 +265,7 @@ public final class FunctionAlias implements Invoker, AutoCloseable {
         }
     }
 
-    private static int pick(Map<Integer, Integer> weights) {
+    static int pick(Map<Integer, Integer> weights) {
         if (weights.size() == 1) {
             return weights.keySet().iterator().next();
         }
