@@ -191,6 +191,7 @@ public final class LocalStack implements AutoCloseable {
         String receiverUrl = receiver.url();
         parts.put("receiver", new LocalState.Part("receiver", receiverUrl, receiver.live().child().pid(),
                 receiver.port(), receiverService.entryPoint()));
+        receiver.onDied(c -> partExited("receiver", c));
         receiver.onLive(r -> updatePart(new LocalState.Part("receiver", receiverUrl, r.child().pid(), receiver.port(),
                 receiverService.entryPoint())));
         progress.accept("receiver");

@@ -58,6 +58,7 @@ final class ReceiverFront implements AutoCloseable {
     private final TreeMap<Integer, Revision> revisions = new TreeMap<>();
     private Map<Integer, Integer> weights = Map.of();
     private volatile Consumer<Revision> onLive = r -> {};
+    private volatile Consumer<Child> onDied = c -> {};
     private volatile boolean closed;
 
     /** One revision: its jar, what was recorded, its process and port while it runs. */
@@ -125,6 +126,11 @@ final class ReceiverFront implements AutoCloseable {
     /** Called with the revision that takes most traffic whenever that changes. */
     void onLive(Consumer<Revision> listener) {
         this.onLive = listener;
+    }
+
+    /** Called with a running revision's process when it exits without being stopped. */
+    void onDied(Consumer<Child> listener) {
+        this.onDied = listener;
     }
 
     synchronized Revision live() {
@@ -226,6 +232,11 @@ final class ReceiverFront implements AutoCloseable {
         }
         r.port = port;
         r.child = child;
+        child.onExit().thenRun(() -> {
+            if (!closed && r.child == child) {
+                onDied.accept(child);
+            }
+        });
     }
 
     private void drainAndStop(Revision r) {
