@@ -53,6 +53,21 @@ final class LocalDeploys {
         this.region = region;
         this.clock = clock;
         this.log = log;
+        removeEarlierCopies(jars);
+    }
+
+    /** The jars deployed into an earlier stack (named {@code <service>-<epoch ms>…}): no revision runs them now. */
+    private static void removeEarlierCopies(Path jars) {
+        if (!Files.isDirectory(jars)) {
+            return;
+        }
+        try (var files = Files.list(jars)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().matches("[a-z]+-\\d{13}(-lambda)?\\.jar")).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // leftovers only take space
+        }
     }
 
     /** What version 1 records: the SHA-256 of the jar {@code cva local up} started, and when. */
