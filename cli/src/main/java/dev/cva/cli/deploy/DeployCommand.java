@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
         description = {"Build (or reuse) a service's artifact and deploy it: a new Lambda version behind the 'live' "
                 + "alias, or a new Cloud Run revision of the Cloud Function; smoke-tested, rolled back on failure.",
                 "Exit 0 deployed, 4 no change (the artifact's SHA-256 is what runs), 1 failed or rolled back, "
-                        + "2 bad usage, 6 --env local (not yet)."},
+                        + "2 bad usage."},
         subcommands = {DeployCommand.Promote.class, DeployDashboardCommand.class})
 public final class DeployCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "SERVICE", description = "The service (from cva.yaml).")

@@ -9,7 +9,7 @@ import dev.cva.contracts.webhook.WebhookSecret;
 
 /**
  * Which {@link DeployTarget} serves a service in the selected environment: {@code local} → {@link LocalTarget} (the
- * local stack's seam), an AWS service → Lambda in {@code aws.region}, a GCP service → Cloud Functions in
+ * running local stack), an AWS service → Lambda in {@code aws.region}, a GCP service → Cloud Functions in
  * {@code gcp.project}/{@code gcp.region}. Names follow the Terraform: {@code <project>-<service>} (cv-analytics-processor),
  * and the receiver's is {@code gcp.function}. The GCP classes are only loaded when a GCP service is opened.
  */
@@ -42,17 +42,20 @@ public final class DeployTargets implements DeployService.Targets {
 
     @Override
     public DeployTarget open(String service, CvaConfig.Service spec) {
-        if (isLocal()) {
-            return new LocalTarget();
-        }
         Settings s = ctx.settings();
+        if (isLocal()) {
+            return new LocalTarget(dev.cva.cli.local.LocalState.require(ctx), ctx.projectRoot(), receiverSmoke(s));
+        }
         if (spec.cloud() == CvaConfig.Cloud.AWS) {
             String region = s.require("aws.region");
             return AwsLambdaTarget.create(region, this::name, svc -> SmokeEvents.forService(svc, region));
         }
+        return CloudFunctionsTarget.create(s.require("gcp.project"), s.require("gcp.region"), this::name, receiverSmoke(s));
+    }
+
+    private ReceiverSmoke receiverSmoke(Settings s) {
         String secret = s.get("webhook.secret");
-        return CloudFunctionsTarget.create(s.require("gcp.project"), s.require("gcp.region"), this::name,
-                new ReceiverSmoke(secret == null || secret.isBlank() ? null : WebhookSecret.parse(secret), ctx.clock()));
+        return new ReceiverSmoke(secret == null || secret.isBlank() ? null : WebhookSecret.parse(secret), ctx.clock());
     }
 
     private boolean isLocal() {

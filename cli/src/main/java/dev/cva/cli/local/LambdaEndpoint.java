@@ -1,6 +1,6 @@
 package dev.cva.cli.local;
 
-import dev.cva.local.lambda.LambdaFunction;
+import dev.cva.local.lambda.FunctionAlias;
 import dev.cva.local.lambda.Invoker;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -15,15 +15,17 @@ import java.util.concurrent.Executors;
 
 /**
  * The local stack's Lambda Invoke API ({@code POST /2015-03-31/functions/<name>/invocations}), so any process
- * (cva local demo, the AWS CLI with --endpoint-url) can invoke processor, notifier or reporter synchronously.
+ * (cva local demo, the AWS CLI with --endpoint-url) can invoke processor, notifier or reporter synchronously:
+ * through the {@code live} alias, or one version with a qualifier ({@code <name>:<version>} or
+ * {@code ?Qualifier=<version>}; {@code $LATEST} is the newest), as the deploy smoke test does.
  */
 final class LambdaEndpoint implements AutoCloseable {
     static final String PREFIX = "/2015-03-31/functions/";
 
     private final HttpServer server;
-    private final Map<String, LambdaFunction> functions;
+    private final Map<String, FunctionAlias> functions;
 
-    LambdaEndpoint(Map<String, LambdaFunction> functions) throws IOException {
+    LambdaEndpoint(Map<String, FunctionAlias> functions) throws IOException {
         this.functions = functions;
         server = dev.cva.local.LoopbackHttp.create(0, 64);
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
@@ -50,15 +52,35 @@ final class LambdaEndpoint implements AutoCloseable {
                 return;
             }
             String name = path.substring(PREFIX.length(), path.length() - "/invocations".length());
+            String qualifier = qualifier(ex.getRequestURI().getRawQuery());
+            int colon = name.indexOf(':');
+            if (colon >= 0) {
+                qualifier = name.substring(colon + 1);
+                name = name.substring(0, colon);
+            }
             name = name.startsWith("cv-analytics-") ? name.substring("cv-analytics-".length()) : name;
-            LambdaFunction f = functions.get(name);
+            FunctionAlias f = functions.get(name);
             if (f == null) {
                 send(ex, 404, "{\"Type\":\"User\",\"Message\":\"Function not found: " + name + "\"}", null);
                 return;
             }
-            Invoker.Result r = f.invoke(new String(body, StandardCharsets.UTF_8));
+            String payload = new String(body, StandardCharsets.UTF_8);
+            Invoker.Result r = qualifier == null || qualifier.equals(dev.cva.cli.deploy.DeployTarget.LIVE)
+                    ? f.invoke(payload) : f.invoke(qualifier, payload);
             send(ex, 200, r.body(), r.error() ? "Unhandled" : null);
         }
+    }
+
+    private static String qualifier(String query) {
+        if (query == null) {
+            return null;
+        }
+        for (String kv : query.split("&")) {
+            if (kv.startsWith("Qualifier=")) {
+                return java.net.URLDecoder.decode(kv.substring("Qualifier=".length()), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     private static void send(HttpExchange ex, int status, String body, String functionError) throws IOException {

@@ -2,7 +2,7 @@ package dev.cva.cli.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CvaContext;
-import dev.cva.local.lambda.LambdaFunction;
+import dev.cva.local.lambda.FunctionAlias;
 import dev.cva.local.lambda.SqsMapping;
 import dev.cva.local.lambda.StreamMapping;
 import java.io.IOException;
@@ -37,7 +37,7 @@ import java.util.function.Supplier;
 final class LocalMetrics {
     static final List<String> LOGS = List.of("processor", "notifier", "receiver");
 
-    private final Map<String, LambdaFunction> functions;
+    private final Map<String, FunctionAlias> functions;
     private final Supplier<SqsMapping> sqs;
     private final Supplier<StreamMapping> stream;
     private final Path logs;
@@ -47,7 +47,7 @@ final class LocalMetrics {
     /** Every counter at the baseline, and where each log file ended then. */
     private record Baseline(Instant at, Map<String, long[]> functions, long[] sqs, long[] stream, Map<String, Long> logEnds) {}
 
-    LocalMetrics(Map<String, LambdaFunction> functions, Supplier<SqsMapping> sqs, Supplier<StreamMapping> stream,
+    LocalMetrics(Map<String, FunctionAlias> functions, Supplier<SqsMapping> sqs, Supplier<StreamMapping> stream,
                  Path logs, Clock clock) {
         this.functions = functions;
         this.sqs = sqs;
@@ -58,7 +58,7 @@ final class LocalMetrics {
     }
 
     /** Adds {@code GET /metrics} and {@code POST /metrics/reset} to the stack's control channel. */
-    static LocalMetrics register(ControlServer control, Map<String, LambdaFunction> functions, Supplier<SqsMapping> sqs,
+    static LocalMetrics register(ControlServer control, Map<String, FunctionAlias> functions, Supplier<SqsMapping> sqs,
                                  Supplier<StreamMapping> stream, Path logs, Clock clock) {
         LocalMetrics m = new LocalMetrics(functions, sqs, stream, logs, clock);
         control.route("GET", "/metrics", (rest, body) -> ControlServer.Reply.ok(m.read()));
@@ -104,7 +104,7 @@ final class LocalMetrics {
 
         Map<String, Object> fns = new LinkedHashMap<>();
         for (var e : functions.entrySet()) {
-            LambdaFunction fn = e.getValue();
+            FunctionAlias fn = e.getValue();
             long[] base = b.functions().getOrDefault(e.getKey(), new long[2]);
             long invocations = Math.max(0, fn.invocations() - base[0]);
             long billedMs = Math.max(0, fn.billedMillis() - base[1]);

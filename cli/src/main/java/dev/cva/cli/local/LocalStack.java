@@ -2,6 +2,7 @@ package dev.cva.cli.local;
 
 import dev.cva.local.Child;
 import dev.cva.local.LocalAws;
+import dev.cva.local.lambda.FunctionAlias;
 import dev.cva.local.lambda.LambdaFunction;
 
 import dev.cva.cli.CvaException;
@@ -27,7 +28,6 @@ import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import dev.cva.local.ElasticMq;
 import dev.cva.local.FirestoreEmulator;
-import dev.cva.local.FunctionsInvoker;
 import dev.cva.local.Moto;
 import dev.cva.local.Tables;
 import dev.cva.local.lambda.EventSource;
@@ -77,6 +77,9 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, LocalState.Part> parts = new LinkedHashMap<>();
     private final Map<String, String> resources = new LinkedHashMap<>();
     private final Map<String, LambdaFunction> functions = new LinkedHashMap<>();
+    private final Map<String, LambdaFunction.Spec> specs = new LinkedHashMap<>();
+    private final Map<String, FunctionAlias> aliases = new LinkedHashMap<>();
+    private ReceiverFront receiver;
     private LocalState state;
     private ControlServer control;
     private volatile SqsMapping sqsMapping;
@@ -184,20 +187,21 @@ public final class LocalStack implements AutoCloseable {
         }
         progress.accept("tables+queues");
 
-        int receiverPort = Child.freePort();
-        // The invoker's own main binds every interface: LoopbackInvoker serves the same handlers on 127.0.0.1 only.
-        Child receiver = Child.start("receiver (Functions Framework)", FunctionsInvoker.command(invoker, receiverJar,
-                receiverService.entryPoint(), receiverPort), Map.of(
+        // The receiver's URL is a stable front over its revisions (a deploy starts a new one; see ReceiverFront).
+        receiver = ReceiverFront.start(new ReceiverFront.Launch(invoker, receiverService.entryPoint(), Map.of(
                 "WEBHOOK_SECRET", config.webhookSecret(),
                 "FIRESTORE_PROJECT", config.gcpProject(),
                 "GOOGLE_CLOUD_PROJECT", config.gcpProject(),
                 "FIRESTORE_EMULATOR_HOST", firestoreHost,
-                "RECEIVER_WARMUP", "true"), logs.resolve("receiver.log"));
-        stops.push(receiver::stop);
-        String receiverUrl = "http://127.0.0.1:" + receiverPort + "/";
-        // ready = it answers /healthz, which reads Firestore through the receiver's own store
-        receiver.await(() -> httpOk(receiverUrl + "healthz"), Duration.ofSeconds(60), "GET /healthz = 200");
-        part("receiver", receiverUrl, receiver, receiverPort, receiverService.entryPoint());
+                "RECEIVER_WARMUP", "true"), logs), receiverJar,
+                LocalDeploys.firstDescription(receiverJar, env.clock().instant()), env.clock().instant());
+        stops.push(receiver::close);
+        String receiverUrl = receiver.url();
+        parts.put("receiver", new LocalState.Part("receiver", receiverUrl, receiver.live().child().pid(),
+                receiver.port(), receiverService.entryPoint()));
+        receiver.onDied(c -> partExited("receiver", c));
+        receiver.onLive(r -> updatePart(new LocalState.Part("receiver", receiverUrl, r.child().pid(), receiver.port(),
+                receiverService.entryPoint())));
         progress.accept("receiver");
 
         Ses ses = Ses.start(env.env(), env.home(), work.resolve("outbox"), logs, log);
@@ -227,13 +231,14 @@ public final class LocalStack implements AutoCloseable {
         }
         for (var e : jars.entrySet()) {
             CvaConfig.Service svc = config.service(e.getKey());
-            LambdaFunction f = LambdaFunction.start(new LambdaFunction.Spec(e.getKey(), "cv-analytics-" + e.getKey(),
+            LambdaFunction.Spec spec = new LambdaFunction.Spec(e.getKey(), "cv-analytics-" + e.getKey(),
                     svc.handler(), e.getValue(), lambdaRuntime, lambdaEnv, config.region(),
                     svc.memoryMb() == null ? 512 : svc.memoryMb(),
                     Duration.ofSeconds(svc.timeoutSeconds() == null ? 60 : svc.timeoutSeconds()),
-                    concurrency(e.getKey()), logs, List.of()));
+                    concurrency(e.getKey()), logs, List.of());
+            specs.put(e.getKey(), spec);
+            LambdaFunction f = LambdaFunction.start(spec);
             stops.push(f::close);
-            f.onRestart(this::restarted);
             functions.put(e.getKey(), f);
         }
         for (LambdaFunction f : functions.values()) {
@@ -242,11 +247,18 @@ public final class LocalStack implements AutoCloseable {
                     config.service(f.name()).handler()));
         }
         Warmup.functions(functions, config.region());
+        for (LambdaFunction f : functions.values()) {
+            FunctionAlias alias = new FunctionAlias(f, specs.get(f.name()),
+                    LocalDeploys.firstDescription(specs.get(f.name()).jar(), env.clock().instant()), env.clock().instant());
+            alias.onLive(this::restarted);
+            stops.push(alias::close);
+            aliases.put(f.name(), alias);
+        }
         progress.accept("lambdas");
 
         LambdaEndpoint endpoint;
         try {
-            endpoint = new LambdaEndpoint(functions);
+            endpoint = new LambdaEndpoint(aliases);
         } catch (IOException e) {
             throw new CvaException(ExitCode.FAILURE, "cannot start the local Lambda endpoint: " + e.getMessage(), null, e);
         }
@@ -254,13 +266,13 @@ public final class LocalStack implements AutoCloseable {
         parts.put("lambda", new LocalState.Part("lambda", "http://127.0.0.1:" + endpoint.port(), 0, endpoint.port(),
                 "Invoke API for processor, notifier, reporter"));
         sqsMapping = new SqsMapping(LocalAws.sqs(URI.create(sqsUrl), config.region()), queueUrl,
-                config.region(), functions.get("processor"), eventSource("processor", EventSource.SQS_DEFAULTS), log).start();
+                config.region(), aliases.get("processor"), eventSource("processor", EventSource.SQS_DEFAULTS), log).start();
         stops.push(sqsMapping::close);
         DynamoDbStreamsClient streams = LocalAws.streams(URI.create(dynamoUrl), config.region());
-        streamMapping = new StreamMapping(streams, streamArn, config.region(), functions.get("notifier"),
+        streamMapping = new StreamMapping(streams, streamArn, config.region(), aliases.get("notifier"),
                 eventSource("notifier", EventSource.STREAM_DEFAULTS), Duration.ofMillis(500), log).start();
         stops.push(streamMapping::close);
-        WeeklySchedule schedule = new WeeklySchedule(env.clock(), functions.get("reporter"), config.region(), log);
+        WeeklySchedule schedule = new WeeklySchedule(env.clock(), aliases.get("reporter"), config.region(), log);
         thread("weekly-schedule", schedule, () -> {});
         progress.accept("event sources");
 
@@ -288,8 +300,10 @@ public final class LocalStack implements AutoCloseable {
             ControlToken.delete(env.projectRoot());
         });
         resources.put("controlUrl", control.url());
-        LocalMetrics.register(control, functions, () -> sqsMapping, () -> streamMapping,
+        LocalMetrics.register(control, aliases, () -> sqsMapping, () -> streamMapping,
                 env.projectRoot().resolve(".cva/local/logs"), env.clock());
+        new LocalDeploys(aliases, specs, receiver, env.projectRoot().resolve(".cva/local/jars"), config.region(),
+                env.clock(), log).register(control);
     }
 
     /** The dashboard's static files and its config.json (see {@link LocalDashboard}); absent without a built app. */
@@ -322,12 +336,15 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** A function instance was replaced: record its new pid. */
+    /** A function's live instance changed (replaced, or a deploy moved the alias): record its endpoint and pid. */
     private synchronized void restarted(LambdaFunction f) {
-        log.accept(f.name() + ": started a new instance (pid " + f.child().pid() + ")");
+        log.accept(f.name() + ": live instance pid " + f.child().pid());
         LocalState.Part old = parts.get(f.name());
-        LocalState.Part now = new LocalState.Part(f.name(), old.url(), f.child().pid(), old.port(), old.detail());
-        parts.put(f.name(), now);
+        updatePart(new LocalState.Part(f.name(), f.runtimeApiUrl(), f.child().pid(), f.port(), old.detail()));
+    }
+
+    private synchronized void updatePart(LocalState.Part now) {
+        parts.put(now.name(), now);
         if (state != null && !closed) {
             state = state.withPart(now);
             state.write(env.projectRoot());

@@ -7,7 +7,6 @@ import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
 import dev.cva.local.lambda.RuntimeApi;
 import dev.cva.local.lambda.Invoker;
-import dev.cva.local.lambda.LambdaFunction;
 import java.util.Map;
 
 /**
@@ -21,7 +20,7 @@ final class Warmup {
     private Warmup() {}
 
     /** Per processor slot an SQS batch whose one message breaks the query contract (rejected, never stored); a stream MODIFY (ignored). */
-    static void functions(Map<String, LambdaFunction> functions, String region) {
+    static void functions(Map<String, ? extends Invoker> functions, String region) {
         Invoker processor = functions.get("processor");
         if (processor != null) {
             ObjectNode event = JSON.createObjectNode();

@@ -161,11 +161,11 @@ class AwsDeployTest {
     }
 
     @Test
-    void localIsNotImplementedYetAndFailsBeforeBuilding(@TempDir Path dir) {
+    void localWithoutARunningStackFailsBeforeBuilding(@TempDir Path dir) {
         try (DeployProject p = new DeployProject(dir)) {
             CliHarness.Result r = p.cli().run("deploy", "processor", "--env", "local");
-            assertThat(r.exitCode()).as(r.toString()).isEqualTo(6);
-            assertThat(r.err()).contains("not implemented yet for the local environment");
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).contains("the local stack is not running", "cva local up --detach");
             assertThat(Files.exists(dir.resolve("services/processor/target"))).isFalse();
         }
     }

@@ -1,0 +1,305 @@
+package dev.cva.cli.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cva.cli.CliHarness;
+import dev.cva.cli.CvaContext;
+import dev.cva.local.LocalAws;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.jar.JarOutputStream;
+import java.util.zip.ZipEntry;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * {@code cva deploy --env local} against one running stack (the packaged service jars, as
+ * {@link LocalStackE2ETest}): no-change, deploys of rebuilt jars, a canary and its promotion, a rollback, a receiver
+ * deploy that drops no request, and a broken processor build whose smoke test fails and which is rolled back while
+ * events keep flowing, with every record delivered.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalDeployE2ETest {
+    @TempDir static Path project;
+
+    private static CliHarness cva;
+    private static LocalState state;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void upWithTheRepositoryServices() throws Exception {
+        Path repo = CliHarness.repoRoot();
+        assertThat(repo.resolve("services/processor/target/processor-lambda.jar")).as("run ./mvnw package first").isRegularFile();
+        Files.copy(repo.resolve("cva.yaml"), project.resolve("cva.yaml"));
+        Files.createSymbolicLink(project.resolve("services"), repo.resolve("services"));
+        cva = new CliHarness(project).env("CVA_LOCAL_SES", "outbox");
+        CliHarness.Result up = cva.run("local", "up", "--detach", "--json");
+        assertThat(up.exitCode()).as(up.toString()).isZero();
+        state = LocalState.read(project).orElseThrow();
+    }
+
+    @AfterAll
+    static void down() {
+        if (cva != null) {
+            cva.run("local", "down");
+        }
+    }
+
+    @Test
+    @Order(1)
+    @Timeout(120)
+    void processorNoChangeDeployCanaryPromoteAndRollback() throws Exception {
+        // what `cva local up` started is revision 1: the same jar again is no change
+        CliHarness.Result same = cva.run("deploy", "processor", "--env", "local", "--reuse", "--json");
+        assertThat(same.exitCode()).as(same.toString()).isEqualTo(4);
+        assertThat(json(same).path("outcome").asText()).isEqualTo("no-change");
+        assertThat(json(same).path("from").path("revision").asText()).isEqualTo("1");
+
+        Path v2 = rebuilt(project.resolve("services/processor/target/processor-lambda.jar"), "v2");
+        CliHarness.Result deployed = cva.run("deploy", "processor", "--env", "local", "--artifact", v2.toString(), "--json");
+        assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
+        JsonNode d = json(deployed);
+        assertThat(d.path("outcome").asText()).isEqualTo("deployed");
+        assertThat(d.path("to").path("revision").asText()).isEqualTo("2");
+        assertThat(d.path("smoke").path("passed").asBoolean()).as(deployed.toString()).isTrue();
+        assertThat(d.path("traffic").toString()).isEqualTo("{\"2\":100}");
+        awaitRevisions("processor", "2:100:running", "1:0:running");   // 1 stays as standby
+        CliHarness.Result again = cva.run("deploy", "processor", "--env", "local", "--artifact", v2.toString());
+        assertThat(again.exitCode()).as(again.toString()).isEqualTo(4);
+
+        // status reads the provenance back
+        CliHarness.Result status = cva.run("status", "processor", "--env", "local", "--json");
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        JsonNode row = json(status).path("services").get(0);
+        assertThat(row.path("revision").asText()).isEqualTo("2");
+        assertThat(row.path("version").asText()).isNotBlank();
+
+        // canary: half the alias's invocations go to version 3, then promote
+        Path v3 = rebuilt(project.resolve("services/processor/target/processor-lambda.jar"), "v3");
+        CliHarness.Result canary = cva.run("deploy", "processor", "--env", "local", "--artifact", v3.toString(),
+                "--canary", "50", "--json");
+        assertThat(canary.exitCode()).as(canary.toString()).isZero();
+        awaitRevisions("processor", "3:50:running", "2:50:running", "1:0:stopped");
+        CliHarness.Result promote = cva.run("deploy", "promote", "processor", "--env", "local", "--json");
+        assertThat(promote.exitCode()).as(promote.toString()).isZero();
+        awaitRevisions("processor", "3:100:running", "2:0:running", "1:0:stopped");
+        // the Invoke API goes through the alias, and a qualifier reaches one version
+        assertThat(invoke("processor", null).statusCode()).isEqualTo(200);
+        assertThat(invoke("processor", "1").headers().firstValue("X-Amz-Function-Error")).isPresent();
+
+        // rollback: instant, to the standby
+        CliHarness.Result back = cva.run("rollback", "processor", "--env", "local", "--json");
+        assertThat(back.exitCode()).as(back.toString()).isZero();
+        assertThat(json(back).path("to").path("revision").asText()).isEqualTo("2");
+        assertThat(json(back).path("durationMs").asLong()).isLessThan(2000);
+        awaitRevisions("processor", "3:0:stopped", "2:100:running", "1:0:stopped");
+        assertThat(LocalState.read(project).orElseThrow().parts().get("processor").pid())
+                .as("the state file names the live instance").isNotEqualTo(state.parts().get("processor").pid());
+    }
+
+    @Test
+    @Order(2)
+    @Timeout(120)
+    void receiverDeployDropsNoRequestAndRollsBackInstantly() throws Exception {
+        Path jar;
+        try (var s = Files.list(project.resolve("services/receiver/target/deploy"))) {
+            jar = s.filter(p -> p.toString().endsWith(".jar")).findFirst().orElseThrow();
+        }
+        Path r2 = rebuilt(jar, "r2");
+        String front = state.url("receiver");
+        AtomicBoolean run = new AtomicBoolean(true);
+        AtomicInteger ok = new AtomicInteger();
+        List<String> bad = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread load = new Thread(() -> {
+            while (run.get()) {
+                try {
+                    HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(front + "healthz")).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() == 200) {
+                        ok.incrementAndGet();
+                    } else {
+                        bad.add("HTTP " + r.statusCode());
+                    }
+                } catch (IOException e) {
+                    bad.add(e.toString());
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        load.start();
+        try {
+            CliHarness.Result deployed = cva.run("deploy", "receiver", "--env", "local", "--artifact", r2.toString(), "--json");
+            assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
+            assertThat(json(deployed).path("smoke").path("detail").asText()).contains("signed webhook 2");
+            awaitRevisions("receiver", "2:100:running", "1:0:running");
+            CliHarness.Result back = cva.run("rollback", "receiver", "--env", "local", "--json");
+            assertThat(back.exitCode()).as(back.toString()).isZero();
+            assertThat(json(back).path("durationMs").asLong()).isLessThan(2000);
+            Thread.sleep(500);
+        } finally {
+            run.set(false);
+            load.join();
+        }
+        assertThat(bad).as("requests through the front during deploy and rollback").isEmpty();
+        assertThat(ok.get()).isPositive();
+        assertThat(LocalState.read(project).orElseThrow().url("receiver")).isEqualTo(front);
+    }
+
+    @Test
+    @Order(3)
+    @Timeout(150)
+    void brokenBuildFailsItsSmokeTestAndIsRolledBackWithNoRecordLost() throws Exception {
+        Path broken = brokenProcessor();
+        List<String> ids = new ArrayList<>();
+        AtomicBoolean run = new AtomicBoolean(true);
+        Thread events;
+        try (SqsClient sqs = LocalAws.sqs(URI.create(state.url("sqs")), state.resource("region"))) {
+            EventSender sender = new EventSender(sqs, state.resource("queueUrl"));
+            events = new Thread(() -> {
+                while (run.get()) {
+                    String id = ChatEvents.newRequestId();
+                    long t = System.currentTimeMillis();
+                    sender.send(ChatEvents.query(id, t, "Kubernetes?", null));
+                    sender.send(ChatEvents.response(id, t + 1, "full", 90, "deploy test"));
+                    synchronized (ids) {
+                        ids.add(id);
+                    }
+                    dev.cva.local.Child.sleep(100);
+                }
+            });
+            events.start();
+            CliHarness.Result r;
+            try {
+                Thread.sleep(1000);
+                r = cva.run("deploy", "processor", "--env", "local", "--artifact", broken.toString(), "--json");
+                Thread.sleep(2000);
+            } finally {
+                run.set(false);
+                events.join();
+            }
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+            JsonNode d = json(r);
+            assertThat(d.path("outcome").asText()).isEqualTo("rolled-back");
+            assertThat(d.path("smoke").path("passed").asBoolean()).isFalse();
+            assertThat(d.path("reason").asText()).contains("smoke test failed", "broken build");
+            assertThat(d.path("traffic").toString()).isEqualTo("{\"2\":100}");
+            awaitRevisions("processor", "4:0:stopped", "3:0:stopped", "2:100:running", "1:0:stopped");
+        }
+        // every conversation sent while the broken version came and went reaches Firestore through the receiver
+        FirestoreRest firestore = new FirestoreRest(state.url("firestore"), state.resource("gcpProject"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<String> missing;
+        do {
+            Thread.sleep(500);
+            Map<String, Long> got = firestore.receivedAt();
+            missing = ids.stream().filter(id -> !got.containsKey(id)).toList();
+        } while (!missing.isEmpty() && System.nanoTime() < deadline);
+        assertThat(ids).hasSizeGreaterThan(10);
+        assertThat(missing).as("records lost of " + ids.size()).isEmpty();
+        try (SqsClient sqs = LocalAws.sqs(URI.create(state.url("sqs")), state.resource("region"))) {
+            String dlq = sqs.getQueueAttributes(b -> b.queueUrl(state.resource("dlqUrl"))
+                    .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings()
+                    .get("ApproximateNumberOfMessages");
+            assertThat(dlq).isEqualTo("0");
+        }
+    }
+
+    /** Waits (a version left without traffic drains, then stops) until the listing is {@code expected}. */
+    private static void awaitRevisions(String service, String... expected) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!revisions(service).equals(List.of(expected)) && System.nanoTime() < deadline) {
+            dev.cva.local.Child.sleep(100);
+        }
+        assertThat(revisions(service)).containsExactly(expected);
+    }
+
+    /** id:weight:running|stopped of each revision, newest first, as the stack lists them. */
+    private static List<String> revisions(String service) {
+        JsonNode listing = ControlClient.of(state, project).get("/revisions/" + service);
+        List<String> out = new ArrayList<>();
+        listing.path("revisions").forEach(r -> out.add(r.path("id").asText() + ":" + r.path("weight").asInt() + ":"
+                + (r.path("running").asBoolean() ? "running" : "stopped")));
+        return out;
+    }
+
+    private static HttpResponse<String> invoke(String function, String qualifier) throws Exception {
+        String name = "cv-analytics-" + function + (qualifier == null ? "" : ":" + qualifier);
+        return HTTP.send(HttpRequest.newBuilder(URI.create(state.url("lambda") + LambdaEndpoint.PREFIX + name + "/invocations"))
+                .POST(HttpRequest.BodyPublishers.ofString(new String(dev.cva.cli.deploy.SmokeEvents.forService(function,
+                        state.resource("region")), StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * The same jar with other bytes, as a rebuild gives: the end-of-central-directory record gets a comment (its
+     * last two bytes are the comment's length), so the entries stay as they are.
+     */
+    static Path rebuilt(Path jar, String tag) throws IOException {
+        byte[] bytes = Files.readAllBytes(jar);
+        int eocd = bytes.length - 22;
+        assertThat(ByteBuffer.wrap(bytes, eocd, 4).order(ByteOrder.LITTLE_ENDIAN).getInt()).as("EOCD of " + jar)
+                .isEqualTo(0x06054b50);
+        byte[] comment = ("cva test rebuild " + tag).getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer.wrap(bytes, bytes.length - 2, 2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) comment.length);
+        Path out = project.resolve(tag + "-" + jar.getFileName());
+        try (OutputStream o = Files.newOutputStream(out)) {
+            o.write(bytes);
+            o.write(comment);
+        }
+        return out;
+    }
+
+    /** A jar whose ProcessorHandler throws on every invocation (and nothing else). */
+    static Path brokenProcessor() throws IOException {
+        Path src = project.resolve("broken/src/dev/cva/processor/ProcessorHandler.java");
+        Path classes = project.resolve("broken/classes");
+        Files.createDirectories(src.getParent());
+        Files.createDirectories(classes);
+        Files.writeString(src, """
+                package dev.cva.processor;
+                public class ProcessorHandler {
+                    public java.util.Map<String, Object> handleRequest(java.util.Map<String, Object> event) {
+                        throw new IllegalStateException("broken build: every invocation fails");
+                    }
+                }
+                """);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertThat(javac.run(null, null, null, "--release", "17", "-d", classes.toString(), src.toString())).isZero();
+        Path jar = project.resolve("broken/processor-lambda.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new ZipEntry("dev/cva/processor/ProcessorHandler.class"));
+            out.write(Files.readAllBytes(classes.resolve("dev/cva/processor/ProcessorHandler.class")));
+            out.closeEntry();
+        }
+        return jar;
+    }
+
+    private static JsonNode json(CliHarness.Result r) throws IOException {
+        return CvaContext.json().readTree(r.out());
+    }
+}
