@@ -1,0 +1,175 @@
+/**
+ * The dashboard's data: one listener per day on stats/{day}/shards for the last 7 UTC days, and one on the 50
+ * newest analytics records (orderBy receivedAt desc, limit 50). Listeners are billed per document they deliver,
+ * so this is the whole read cost: the shards and 50 records once, then one read per changed shard and one per
+ * new record. Connection state comes from the snapshots' fromCache flag (metadata changes are not billed).
+ */
+import {
+  collection, limit, onSnapshot, orderBy, query,
+  type Firestore, type QuerySnapshot, type Unsubscribe,
+} from 'firebase/firestore';
+import { feedRow, lastDays, type FeedRow, type ShardData } from './aggregate';
+
+export type Connection = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+export interface LiveState {
+  phase: 'loading' | 'ready' | 'error';
+  error: string | null;
+  /** the listened days, oldest first, with their shards' data */
+  days: { day: string; shards: ShardData[] }[];
+  feed: FeedRow[];
+  connection: Connection;
+  /** epoch ms of the last snapshot confirmed by the server */
+  lastUpdate: number | null;
+}
+
+/** How long the connection may be lost before "reconnecting" becomes "offline". */
+export const OFFLINE_AFTER_MS = 5_000;
+export const FEED_SIZE = 50;
+
+/** Connection state from the listeners' fromCache flags: pure, for the tests. */
+export function connectionOf(
+  fromCache: boolean[], everLive: boolean, lostAt: number | null, now: number, browserOnline: boolean,
+): Connection {
+  if (!browserOnline) return 'offline';
+  if (fromCache.length > 0 && fromCache.every((c) => !c)) return 'live';
+  if (!everLive) return 'connecting';
+  return lostAt !== null && now - lostAt >= OFFLINE_AFTER_MS ? 'offline' : 'reconnecting';
+}
+
+export class LiveDashboard {
+  private state: LiveState = { phase: 'loading', error: null, days: [], feed: [], connection: 'connecting', lastUpdate: null };
+  private readonly listeners = new Set<() => void>();
+  private readonly unsubs = new Map<string, Unsubscribe>();
+  private readonly fromCache = new Map<string, boolean>();
+  private readonly loaded = new Set<string>();
+  private readonly shards = new Map<string, ShardData[]>();
+  private everLive = false;
+  private lostAt: number | null = null;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private dayKeys: string[] = [];
+
+  constructor(private readonly db: Firestore, private readonly clock: () => number = Date.now) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  snapshot = (): LiveState => this.state;
+
+  start(): void {
+    this.listen('feed', query(collection(this.db, 'analytics'), orderBy('receivedAt', 'desc'), limit(FEED_SIZE)), (s) => {
+      this.state = { ...this.state, feed: s.docs.map((d) => feedRow(d.id, d.data())) };
+    });
+    this.rollDays();
+    // a new UTC day moves the window; the clock also ages "last update" and turns reconnecting into offline
+    this.timer = setInterval(() => {
+      this.rollDays();
+      this.update({});
+    }, 1000);
+    if (typeof window !== 'undefined') {
+      window.addEventListener('online', this.onNetwork);
+      window.addEventListener('offline', this.onNetwork);
+    }
+  }
+
+  /** Drops every listener (start() may follow: React's StrictMode does start, stop, start). */
+  stop(): void {
+    for (const u of this.unsubs.values()) u();
+    this.unsubs.clear();
+    this.fromCache.clear();
+    this.loaded.clear();
+    this.shards.clear();
+    this.dayKeys = [];
+    clearInterval(this.timer);
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('online', this.onNetwork);
+      window.removeEventListener('offline', this.onNetwork);
+    }
+  }
+
+  /** After an error: drop every listener and start again. */
+  restart(): void {
+    this.stop();
+    this.state = { ...this.state, phase: 'loading', error: null };
+    this.emit();
+    this.start();
+  }
+
+  private onNetwork = (): void => this.update({});
+
+  private rollDays(): void {
+    const days = lastDays(this.clock());
+    if (days.join() === this.dayKeys.join()) return;
+    for (const old of this.dayKeys.filter((d) => !days.includes(d))) {
+      this.unsubs.get(old)?.();
+      this.unsubs.delete(old);
+      this.fromCache.delete(old);
+      this.loaded.delete(old);
+      this.shards.delete(old);
+    }
+    for (const day of days.filter((d) => !this.dayKeys.includes(d))) {
+      this.listen(day, collection(this.db, 'stats', day, 'shards'), (s) => {
+        this.shards.set(day, s.docs.map((d) => d.data()));
+      });
+    }
+    this.dayKeys = days;
+    this.update({});
+  }
+
+  private listen(key: string, q: Parameters<typeof onSnapshot>[0] & object, apply: (s: QuerySnapshot) => void): void {
+    const unsub = onSnapshot(q as never, { includeMetadataChanges: true }, (s: QuerySnapshot) => {
+      apply(s);
+      this.loaded.add(key);
+      this.fromCache.set(key, s.metadata.fromCache);
+      const patch: Partial<LiveState> = {};
+      if (!s.metadata.fromCache) patch.lastUpdate = this.clock();
+      this.update(patch);
+    }, (e: Error) => {
+      this.update({ phase: 'error', error: describe(e) });
+    });
+    this.unsubs.set(key, unsub);
+  }
+
+  private update(patch: Partial<LiveState>): void {
+    const now = this.clock();
+    const keys = ['feed', ...this.dayKeys];
+    const cache = keys.map((k) => this.fromCache.get(k) ?? true);
+    const live = cache.every((c) => !c);
+    if (live) {
+      this.everLive = true;
+      this.lostAt = null;
+    } else if (this.everLive && this.lostAt === null) {
+      this.lostAt = now;
+    }
+    const online = typeof navigator === 'undefined' || navigator.onLine !== false;
+    const next: LiveState = {
+      ...this.state,
+      ...patch,
+      days: this.dayKeys.map((day) => ({ day, shards: this.shards.get(day) ?? [] })),
+      connection: connectionOf(cache, this.everLive, this.lostAt, now, online),
+    };
+    if (next.phase === 'loading' && keys.every((k) => this.loaded.has(k))) next.phase = 'ready';
+    this.state = next;
+    this.emit();
+  }
+
+  private emit(): void {
+    for (const l of this.listeners) l();
+  }
+}
+
+/** A reader's words for a listener error. */
+export function describe(e: { code?: string; message?: string }): string {
+  switch (e.code) {
+    case 'permission-denied':
+      return 'Not allowed to read the analytics (permission denied): sign in with an account the rules allow.';
+    case 'unauthenticated':
+      return 'Not signed in.';
+    case 'failed-precondition':
+      return `Firestore needs an index or setup: ${e.message ?? ''}`;
+    default:
+      return `Firestore error${e.code ? ` (${e.code})` : ''}: ${e.message ?? 'unknown'}`;
+  }
+}
