@@ -7,8 +7,10 @@ import { DailyChart, LatencyChart } from './charts';
 import { formatAgo, formatCount, formatMs, formatPercentile, formatScore, formatShare, formatTime } from './format';
 import { LiveDashboard, type Connection } from './live';
 
-export function App({ db, user, onSignOut }: { db: Firestore; user: string; onSignOut?: () => void }) {
-  const live = useMemo(() => new LiveDashboard(db), [db]);
+export function App({ db, user, onSignOut, probe }: {
+  db: Firestore; user: string; onSignOut?: () => void; probe?: () => Promise<boolean>;
+}) {
+  const live = useMemo(() => new LiveDashboard(db, Date.now, probe), [db, probe]);
   useEffect(() => {
     live.start();
     return () => live.stop();

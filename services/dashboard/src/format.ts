@@ -17,12 +17,14 @@ export function formatScore(x: number | null | undefined): string {
   return x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(1);
 }
 
-/** 7 -> "7 ms", 1234 -> "1.2 s", 65000 -> "1.1 min". */
+/** 7 -> "7 ms", 1234 -> "1.2 s", 65000 -> "1.1 min", 5400000 -> "1.5 h", 2 days -> "2.0 d". */
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-  return `${(ms / 60_000).toFixed(1)} min`;
+  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
+  if (ms < 48 * 3_600_000) return `${(ms / 3_600_000).toFixed(1)} h`;
+  return `${(ms / 86_400_000).toFixed(1)} d`;
 }
 
 export function formatPercentile(p: Percentile | null): string {

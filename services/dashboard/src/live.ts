@@ -27,12 +27,19 @@ export interface LiveState {
 export const OFFLINE_AFTER_MS = 5_000;
 export const FEED_SIZE = 50;
 
-/** Connection state from the listeners' fromCache flags: pure, for the tests. */
+/** How often the emulator's reachability is probed (local only). */
+export const PROBE_EVERY_MS = 2_000;
+
+/**
+ * Connection state from the listeners' fromCache flags, the browser's network state and (local only) whether the
+ * emulator answers: pure, for the tests.
+ */
 export function connectionOf(
   fromCache: boolean[], everLive: boolean, lostAt: number | null, now: number, browserOnline: boolean,
+  reachable = true,
 ): Connection {
   if (!browserOnline) return 'offline';
-  if (fromCache.length > 0 && fromCache.every((c) => !c)) return 'live';
+  if (reachable && fromCache.length > 0 && fromCache.every((c) => !c)) return 'live';
   if (!everLive) return 'connecting';
   return lostAt !== null && now - lostAt >= OFFLINE_AFTER_MS ? 'offline' : 'reconnecting';
 }
@@ -49,7 +56,19 @@ export class LiveDashboard {
   private timer: ReturnType<typeof setInterval> | undefined;
   private dayKeys: string[] = [];
 
-  constructor(private readonly db: Firestore, private readonly clock: () => number = Date.now) {}
+  private reachable = true;
+  private probing = false;
+
+  /**
+   * probe: whether the backend answers, asked every PROBE_EVERY_MS. Locally the dashboard probes the emulator: the
+   * SDK itself notices a dead server only after its transport's own retries (30-40 s with the emulator), which is
+   * too long to show a stopped stack as live. Without a probe (production) the SDK and the browser decide.
+   */
+  constructor(
+    private readonly db: Firestore,
+    private readonly clock: () => number = Date.now,
+    private readonly probe?: () => Promise<boolean>,
+  ) {}
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -64,8 +83,10 @@ export class LiveDashboard {
     });
     this.rollDays();
     // a new UTC day moves the window; the clock also ages "last update" and turns reconnecting into offline
+    let tick = 0;
     this.timer = setInterval(() => {
       this.rollDays();
+      if (this.probe && !this.probing && (tick++ * 1000) % PROBE_EVERY_MS === 0) this.runProbe();
       this.update({});
     }, 1000);
     if (typeof window !== 'undefined') {
@@ -98,6 +119,17 @@ export class LiveDashboard {
   }
 
   private onNetwork = (): void => this.update({});
+
+  private runProbe(): void {
+    this.probing = true;
+    this.probe!().catch(() => false).then((ok) => {
+      this.probing = false;
+      if (ok !== this.reachable) {
+        this.reachable = ok;
+        this.update({});
+      }
+    });
+  }
 
   private rollDays(): void {
     const days = lastDays(this.clock());
@@ -136,7 +168,7 @@ export class LiveDashboard {
     const now = this.clock();
     const keys = ['feed', ...this.dayKeys];
     const cache = keys.map((k) => this.fromCache.get(k) ?? true);
-    const live = cache.every((c) => !c);
+    const live = this.reachable && cache.every((c) => !c);
     if (live) {
       this.everLive = true;
       this.lostAt = null;
@@ -148,7 +180,7 @@ export class LiveDashboard {
       ...this.state,
       ...patch,
       days: this.dayKeys.map((day) => ({ day, shards: this.shards.get(day) ?? [] })),
-      connection: connectionOf(cache, this.everLive, this.lostAt, now, online),
+      connection: connectionOf(cache, this.everLive, this.lostAt, now, online, this.reachable),
     };
     if (next.phase === 'loading' && keys.every((k) => this.loaded.has(k))) next.phase = 'ready';
     this.state = next;

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { initializeApp } from 'firebase/app';
-import { connectFirestoreEmulator, getFirestore } from 'firebase/firestore';
+import { connectFirestoreEmulator, getFirestore, setLogLevel } from 'firebase/firestore';
 import { loadConfig } from './config';
 import { App, Gate, Problem } from './App';
 import './styles.css';
@@ -9,6 +9,7 @@ import './styles.css';
 const root = createRoot(document.getElementById('root')!);
 
 async function boot(): Promise<void> {
+  if (new URLSearchParams(location.search).has('debug')) setLogLevel('debug');
   const config = await loadConfig();
   const app = initializeApp(config.firebase);
   const db = getFirestore(app);
@@ -23,7 +24,11 @@ async function boot(): Promise<void> {
     const auth = await import('./auth');
     root.render(<StrictMode><Gate app={app} db={db} auth={auth} /></StrictMode>);
   } else {
-    root.render(<StrictMode><App db={db} user={`${config.auth.uid} (emulator)`} /></StrictMode>);
+    const em = config.emulator!;
+    // the emulator answers "Ok" at its root; an opaque (no-cors) answer is enough, a refused connection rejects
+    const probe = () => fetch(`http://${em.firestoreHost}:${em.firestorePort}/`, { mode: 'no-cors', cache: 'no-store' })
+      .then(() => true, () => false);
+    root.render(<StrictMode><App db={db} user={`${config.auth.uid} (emulator)`} probe={probe} /></StrictMode>);
   }
 }
 

@@ -25,6 +25,8 @@ describe('durations', () => {
     expect(formatMs(1234)).toBe('1.2 s');
     expect(formatMs(12_345)).toBe('12 s');
     expect(formatMs(65_000)).toBe('1.1 min');
+    expect(formatMs(5_400_000)).toBe('1.5 h');
+    expect(formatMs(2 * 86_400_000)).toBe('2.0 d');
     expect(formatMs(null)).toBe('—');
   });
 
@@ -94,5 +96,12 @@ describe('config.json', () => {
       'config.json: firebase.projectId is required; firebase.apiKey is required; emulator needs firestoreHost (string) and firestorePort (integer), or null; auth must be {"mode":"google"} or {"mode":"emulator","uid":"..."}',
     );
     expect(() => parseConfig({ ...local, emulator: null })).toThrow('auth mode "emulator" needs an emulator');
+  });
+});
+
+describe('connection state with a probe', () => {
+  it('is not live while the backend does not answer, even if the SDK has not noticed yet', () => {
+    expect(connectionOf([false], true, 0, 1000, true, false)).toBe('reconnecting');
+    expect(connectionOf([false], true, 0, OFFLINE_AFTER_MS, true, false)).toBe('offline');
   });
 });
