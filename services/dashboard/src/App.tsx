@@ -24,7 +24,7 @@ export function App({ db, user, onSignOut, probe }: {
   return (
     <div className="page">
       <header className="top">
-        <h1>CV Analytics <span className="sub">live</span></h1>
+        <h1>CV Analytics <span className="sub">dashboard</span></h1>
         <ConnectionBadge connection={state.connection} lastUpdate={state.lastUpdate} now={now} />
         <div className="user">
           {user}
