@@ -87,6 +87,15 @@ async function records() {
   return out;
 }
 
+/** The day of every stats shard document (a collection-group query over "shards"). */
+async function shardDays() {
+  const r = await fetch(`${base}:runQuery`, {
+    method: 'POST', headers: owner,
+    body: JSON.stringify({ structuredQuery: { from: [{ collectionId: 'shards', allDescendants: true }] } }),
+  });
+  return (await r.json()).filter((x) => x.document).map((x) => /\/stats\/([^/]+)\/shards\//.exec(x.document.name)[1]);
+}
+
 function expected(docs, now) {
   const day = (ms) => new Date(ms).toISOString().slice(0, 10);
   const today = day(now);
@@ -221,6 +230,10 @@ try {
     return e;
   }
   const before = await checkAgainstDocuments('on open');
+  const delivered = () => page.evaluate(() => Number(document.querySelector('[data-testid="delivered"]').textContent.replace(/,/g, '')));
+  const initialReads = await delivered();
+  const shardsNow = (await shardDays()).filter((d) => d >= new Date(Date.now() - 6 * DAY_MS).toISOString().slice(0, 10)).length;
+  check(initialReads === before.newest.length + shardsNow, `on open the listeners delivered ${initialReads} documents = ${before.newest.length} records + ${shardsNow} shards of the 7 days`);
 
   // 2. new webhooks change the cards, the chart and the feed within 2 s, without a reload
   const fresh = [0, 1, 2, 3, 4].map((i) => body({ at: Date.now(), latencyMs: 60 + 40 * i, type: TYPES[i % 3], score: 80 + i }));
@@ -261,6 +274,7 @@ try {
       }).observe(document.querySelector('[data-testid="feed"]'), { childList: true, subtree: true });
       for (const r of document.querySelectorAll('[data-testid="feed-row"]')) window.__painted[r.dataset.requestId] = 0;
     });
+    const readsBefore = await delivered();
     const acceptedAt = {};
     for (let i = 0; i < BENCH; i++) {
       const b = body({ at: Date.now(), latencyMs: 5, type: TYPES[i % 3], score: 75 });
@@ -269,6 +283,8 @@ try {
     }
     await page.waitForFunction((ids) => ids.every((id) => window.__painted[id] > 0), Object.keys(acceptedAt), { timeout: 10000 });
     const painted = await page.evaluate(() => window.__painted);
+    await new Promise((r) => setTimeout(r, 500)); // the last shard updates
+    const perWebhook = ((await delivered()) - readsBefore) / BENCH;
     const deltas = Object.entries(acceptedAt).map(([id, t]) => painted[id] - t);
     const js = statSync(DIST + 'assets').isDirectory() ? (await import('node:fs')).readdirSync(DIST + 'assets') : [];
     const { gzipSync } = await import('node:zlib');
@@ -277,6 +293,7 @@ try {
     Object.assign(figures, {
       webhooks: BENCH,
       acceptedToScreenMs: { p50: percentileOf(deltas, 0.5), p95: percentileOf(deltas, 0.95), max: Math.max(...deltas), min: Math.min(...deltas) },
+      listenerReads: { onOpen: initialReads, perWebhook },
       bundleGzipBytes: { initial: initial.reduce((a, f) => a + gz(f), 0), all: js.reduce((a, f) => a + gz(f), 0), files: Object.fromEntries(js.map((f) => [f, gz(f)])) },
       sha: createHash('sha256').update(readFileSync(join(DIST, 'index.html'))).digest('hex').slice(0, 12),
     });

@@ -21,6 +21,11 @@ export interface LiveState {
   connection: Connection;
   /** epoch ms of the last snapshot confirmed by the server */
   lastUpdate: number | null;
+  /**
+   * documents the listeners delivered since the page opened (added, modified or removed; not metadata-only
+   * changes): what Firestore bills a listener for, about one read each
+   */
+  delivered: number;
 }
 
 /** How long the connection may be lost before "reconnecting" becomes "offline". */
@@ -45,7 +50,7 @@ export function connectionOf(
 }
 
 export class LiveDashboard {
-  private state: LiveState = { phase: 'loading', error: null, days: [], feed: [], connection: 'connecting', lastUpdate: null };
+  private state: LiveState = { phase: 'loading', error: null, days: [], feed: [], connection: 'connecting', lastUpdate: null, delivered: 0 };
   private readonly listeners = new Set<() => void>();
   private readonly unsubs = new Map<string, Unsubscribe>();
   private readonly fromCache = new Map<string, boolean>();
@@ -153,9 +158,10 @@ export class LiveDashboard {
   private listen(key: string, q: Parameters<typeof onSnapshot>[0] & object, apply: (s: QuerySnapshot) => void): void {
     const unsub = onSnapshot(q as never, { includeMetadataChanges: true }, (s: QuerySnapshot) => {
       apply(s);
+      const changed = s.docChanges().length;
       this.loaded.add(key);
       this.fromCache.set(key, s.metadata.fromCache);
-      const patch: Partial<LiveState> = {};
+      const patch: Partial<LiveState> = { delivered: this.state.delivered + changed };
       if (!s.metadata.fromCache) patch.lastUpdate = this.clock();
       this.update(patch);
     }, (e: Error) => {
