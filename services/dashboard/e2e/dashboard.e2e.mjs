@@ -275,6 +275,8 @@ try {
       for (const r of document.querySelectorAll('[data-testid="feed-row"]')) window.__painted[r.dataset.requestId] = 0;
     });
     const readsBefore = await delivered();
+    const by = () => page.evaluate(() => JSON.parse(document.querySelector('[data-testid="delivered"]').dataset.by));
+    const byBefore = await by();
     const acceptedAt = {};
     for (let i = 0; i < BENCH; i++) {
       const b = body({ at: Date.now(), latencyMs: 5, type: TYPES[i % 3], score: 75 });
@@ -285,6 +287,8 @@ try {
     const painted = await page.evaluate(() => window.__painted);
     await new Promise((r) => setTimeout(r, 500)); // the last shard updates
     const perWebhook = ((await delivered()) - readsBefore) / BENCH;
+    const byAfter = await by();
+    const perListener = Object.fromEntries(Object.keys(byAfter).map((k) => [k, (byAfter[k] - (byBefore[k] ?? 0)) / BENCH]));
     const deltas = Object.entries(acceptedAt).map(([id, t]) => painted[id] - t);
     const js = statSync(DIST + 'assets').isDirectory() ? (await import('node:fs')).readdirSync(DIST + 'assets') : [];
     const { gzipSync } = await import('node:zlib');
@@ -293,7 +297,7 @@ try {
     Object.assign(figures, {
       webhooks: BENCH,
       acceptedToScreenMs: { p50: percentileOf(deltas, 0.5), p95: percentileOf(deltas, 0.95), max: Math.max(...deltas), min: Math.min(...deltas) },
-      listenerReads: { onOpen: initialReads, perWebhook },
+      listenerReads: { onOpen: initialReads, perWebhook, perListener },
       bundleGzipBytes: { initial: initial.reduce((a, f) => a + gz(f), 0), all: js.reduce((a, f) => a + gz(f), 0), files: Object.fromEntries(js.map((f) => [f, gz(f)])) },
       sha: createHash('sha256').update(readFileSync(join(DIST, 'index.html'))).digest('hex').slice(0, 12),
     });

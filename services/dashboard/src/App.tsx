@@ -60,7 +60,7 @@ export function App({ db, user, onSignOut, probe }: {
           )}
           <Feed rows={state.feed} />
           <footer className="foot muted">
-            Listening to 7 days of counters and the 50 newest records: <span data-testid="delivered">{formatCount(state.delivered)}</span> documents
+            Listening to 7 days of counters and the 50 newest records: <span data-testid="delivered" data-by={JSON.stringify(state.deliveredBy)}>{formatCount(state.delivered)}</span> documents
             read since this page opened (Firestore bills a listener per document it delivers).
           </footer>
         </main>

@@ -22,10 +22,12 @@ export interface LiveState {
   /** epoch ms of the last snapshot confirmed by the server */
   lastUpdate: number | null;
   /**
-   * documents the listeners delivered since the page opened (added, modified or removed; not metadata-only
-   * changes): what Firestore bills a listener for, about one read each
+   * documents the listeners delivered since the page opened (added or modified; not removed, not metadata-only
+   * changes): what Firestore bills a listener for, one read each
    */
   delivered: number;
+  /** the same per listener: "feed" or the day */
+  deliveredBy: Record<string, number>;
 }
 
 /** How long the connection may be lost before "reconnecting" becomes "offline". */
@@ -50,7 +52,7 @@ export function connectionOf(
 }
 
 export class LiveDashboard {
-  private state: LiveState = { phase: 'loading', error: null, days: [], feed: [], connection: 'connecting', lastUpdate: null, delivered: 0 };
+  private state: LiveState = { phase: 'loading', error: null, days: [], feed: [], connection: 'connecting', lastUpdate: null, delivered: 0, deliveredBy: {} };
   private readonly listeners = new Set<() => void>();
   private readonly unsubs = new Map<string, Unsubscribe>();
   private readonly fromCache = new Map<string, boolean>();
@@ -158,10 +160,14 @@ export class LiveDashboard {
   private listen(key: string, q: Parameters<typeof onSnapshot>[0] & object, apply: (s: QuerySnapshot) => void): void {
     const unsub = onSnapshot(q as never, { includeMetadataChanges: true }, (s: QuerySnapshot) => {
       apply(s);
-      const changed = s.docChanges().length;
+      // a document leaving the result (pushed out of the newest 50) is not billed; an added or changed one is
+      const changed = s.docChanges().filter((c) => c.type !== 'removed').length;
       this.loaded.add(key);
       this.fromCache.set(key, s.metadata.fromCache);
-      const patch: Partial<LiveState> = { delivered: this.state.delivered + changed };
+      const patch: Partial<LiveState> = {
+        delivered: this.state.delivered + changed,
+        deliveredBy: { ...this.state.deliveredBy, [key]: (this.state.deliveredBy[key] ?? 0) + changed },
+      };
       if (!s.metadata.fromCache) patch.lastUpdate = this.clock();
       this.update(patch);
     }, (e: Error) => {
