@@ -106,6 +106,18 @@ class DashboardBrowserTest {
         env.put("BENCH_WEBHOOKS", System.getProperty("dashboard.bench.webhooks", "0"));
         Path log = OUT.resolve("e2e.log");
         Process node = node(List.of("e2e/dashboard.e2e.mjs"), env, log);
+        // a hung browser must not hang the build: the whole script gets 5 minutes (a UTC midnight wait included)
+        Thread watchdog = new Thread(() -> {
+            try {
+                if (!node.waitFor(300, TimeUnit.SECONDS)) {
+                    node.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                node.destroyForcibly();
+            }
+        }, "e2e-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
         // the script asks for the emulator to stop with a line on its stdout and waits for "stopped"
         try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
              Writer in = new OutputStreamWriter(node.getOutputStream(), StandardCharsets.UTF_8)) {
@@ -117,8 +129,10 @@ class DashboardBrowserTest {
                 }
             }
         }
-        assertThat(node.waitFor(60, TimeUnit.SECONDS)).as("the browser test ends within 60 s of its last line").isTrue();
+        boolean ended = node.waitFor(60, TimeUnit.SECONDS);
+        node.destroyForcibly();
         String output = Files.readString(log);
+        assertThat(ended).as("the browser test ends within 60 s of its last line:\n" + output).isTrue();
         assertThat(node.exitValue()).as(output).isZero();
         assertThat(output).contains("all checks passed");
         assertThat(OUT.resolve("dashboard.png")).isNotEmptyFile();
