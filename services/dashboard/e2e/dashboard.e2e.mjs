@@ -54,7 +54,8 @@ function body({ at, latencyMs, type, score }) {
   };
 }
 
-async function post(b) {
+/** Posts a body as the notifier does: a 503 (store unavailable, e.g. a cold emulator) is retried. */
+async function post(b, attempt = 1) {
   const id = `msg_${randomUUID()}`;
   const ts = Math.floor(Date.now() / 1000);
   const sig = createHmac('sha256', key).update(`${id}.${ts}.${b.json}`).digest('base64');
@@ -64,6 +65,11 @@ async function post(b) {
   });
   const accepted = Date.now();
   const text = await res.text();
+  if (res.status === 503 && attempt < 4) {
+    log(`receiver answered 503 (attempt ${attempt}), retrying`);
+    await new Promise((r) => setTimeout(r, 500 * attempt));
+    return post(b, attempt + 1);
+  }
   if (res.status !== 200) throw new Error(`receiver answered ${res.status}: ${text}`);
   return accepted;
 }
@@ -141,10 +147,14 @@ const config = {
   emulator: { firestoreHost: EMULATOR.split(':')[0], firestorePort: Number(EMULATOR.split(':')[1]) },
   auth: { mode: 'emulator', uid: 'e2e-dashboard' },
 };
+// under /broken/ the same files come with a config.json that lacks its project, for the error state
 const server = createServer((req, res) => {
-  const path = new URL(req.url, 'http://x').pathname;
+  let path = new URL(req.url, 'http://x').pathname;
+  const broken = path.startsWith('/broken/');
+  if (broken) path = path.slice('/broken'.length);
   if (path === '/config.json') {
-    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(config));
+    const body = broken ? { ...config, firebase: { apiKey: 'x' } } : config;
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
     return;
   }
   const file = normalize(join(DIST, path === '/' ? 'index.html' : path));
@@ -187,6 +197,17 @@ try {
     await new Promise((r) => setTimeout(r, toMidnight + 2000));
   }
   await fetch(`http://${EMULATOR}/emulator/v1/projects/${PROJECT}/databases/(default)/documents`, { method: 'DELETE' });
+
+  // 0. the honest states: an empty project says so (not zeros dressed as data); a bad config.json says what is wrong
+  const first = await browser.newPage();
+  await first.goto(URL_);
+  await first.waitForSelector('[data-testid="empty"]', { timeout: 15000 });
+  check(await first.textContent('[data-testid="value-score"]') === '—', 'empty: the empty state, and no average score without records');
+  await first.goto(`${URL_}broken/`);
+  await first.waitForSelector('[data-testid="error"]', { timeout: 15000 });
+  check((await first.textContent('[data-testid="error"]')).includes('firebase.projectId is required'), 'a bad config.json shows the error state with the reason');
+  await first.close();
+
   const now = Date.now();
   const seed = [];
   for (let i = 0; i < 8; i++) seed.push({ at: now, latencyMs: [40, 90, 150, 300, 450, 800, 1500, 4000][i], type: TYPES[i % 3], score: 50 + i * 6.25 });

@@ -158,7 +158,8 @@ class DashboardBrowserTest {
         receiver = Child.start("receiver", command, Map.of(
                 "WEBHOOK_SECRET", secret,
                 "FIRESTORE_PROJECT", PROJECT,
-                "FIRESTORE_EMULATOR_HOST", "127.0.0.1:" + emulatorPort), work.resolve("logs/receiver.log"));
+                "FIRESTORE_EMULATOR_HOST", "127.0.0.1:" + emulatorPort,
+                "RECEIVER_WARMUP", "true"), work.resolve("logs/receiver.log"));
         receiver.await(() -> healthy(port), Duration.ofSeconds(60), "GET /healthz answering 200");
     }
 
