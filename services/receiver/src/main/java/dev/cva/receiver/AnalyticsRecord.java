@@ -30,6 +30,16 @@ public record AnalyticsRecord(String requestId, String matchType, long timestamp
         return Instant.ofEpochMilli(timestamp).atZone(ZoneOffset.UTC).toLocalDate();
     }
 
+    /** {@code matchScore} (required by the contract, 0..100). */
+    public double matchScore() {
+        return fields.get("matchScore") instanceof Number n ? n.doubleValue() : 0;
+    }
+
+    /** When the receiver accepted it, epoch ms. */
+    public long receivedAt() {
+        return fields.get("receivedAt") instanceof Number n ? n.longValue() : timestamp;
+    }
+
     /**
      * Builds the record from the {@code data} of a body that already passed the contract.
      *

@@ -13,6 +13,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -22,9 +23,9 @@ import java.util.function.IntSupplier;
 
 /**
  * Stores records in Firestore: {@code analytics/{requestId}} is created (never overwritten) and, in the same
- * atomic {@link WriteBatch}, one random shard {@code stats/{yyyy-mm-dd}/shards/{0..N-1}} counts it
- * ({@code total} and {@code matchType_<type>}). A duplicate fails the whole batch with ALREADY_EXISTS, so it
- * changes no counter. Firestore errors are translated here and nowhere else.
+ * atomic {@link WriteBatch}, one random shard {@code stats/{yyyy-mm-dd}/shards/{0..N-1}} counts it (the
+ * {@link DailyRollup} fields: total, by match type, score sum, latency bucket). A duplicate fails the whole batch
+ * with ALREADY_EXISTS, so it changes no counter. Firestore errors are translated here and nowhere else.
  */
 public final class FirestoreAnalyticsStore implements AnalyticsStore {
     public static final String ANALYTICS = "analytics";
@@ -79,9 +80,10 @@ public final class FirestoreAnalyticsStore implements AnalyticsStore {
                 .collection(SHARDS).document(Integer.toString(shardPicker.getAsInt()));
         WriteBatch batch = db.batch();
         batch.create(doc, record.fields());
-        batch.set(shard, Map.of(
-                "total", FieldValue.increment(1),
-                "matchType_" + record.matchType(), FieldValue.increment(1)), SetOptions.merge());
+        Map<String, Object> counters = new LinkedHashMap<>();
+        DailyRollup.increments(record).forEach((field, by) -> counters.put(field,
+                by instanceof Double d ? FieldValue.increment(d) : FieldValue.increment(by.longValue())));
+        batch.set(shard, counters, SetOptions.merge());
         try {
             batch.commit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return new Stored(record.requestId());

@@ -27,10 +27,35 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class FirestoreAnalyticsStoreTest {
 
     private static AnalyticsRecord record(String id, String matchType, long timestamp) throws Exception {
+        return record(id, matchType, timestamp, 92, Instant.now());
+    }
+
+    private static AnalyticsRecord record(String id, String matchType, long timestamp, double score, Instant receivedAt)
+            throws Exception {
         String json = new String(Webhooks.body(id)).replace("\"matchType\":\"full\"", "\"matchType\":\"" + matchType + "\"")
-                .replace("\"timestamp\":1763980800000", "\"timestamp\":" + timestamp);
+                .replace("\"timestamp\":1763980800000", "\"timestamp\":" + timestamp)
+                .replace("\"matchScore\":92", "\"matchScore\":" + score);
         JsonNode data = Webhooks.JSON.readTree(json).get("data");
-        return AnalyticsRecord.from(data, Instant.now());
+        return AnalyticsRecord.from(data, receivedAt);
+    }
+
+    @Test
+    void theDailyRollupsSumScoresAndCountLatenciesInFixedBuckets(FirestoreEmulator emulator) throws Exception {
+        FirestoreAnalyticsStore store = new FirestoreAnalyticsStore(emulator.client(), 3, Duration.ofSeconds(5));
+        long t = Instant.parse("2026-03-05T12:00:00Z").toEpochMilli();
+        // latency (receivedAt - timestamp) -> bucket: 0 -> le_25, 25 -> le_25, 26 -> le_50, 999 -> le_1000,
+        // 60000 -> le_60000, 60001 -> gt_60000, -5 (sender clock ahead) -> le_25
+        long[] latencies = {0, 25, 26, 999, 60_000, 60_001, -5};
+        double[] scores = {92, 47.5, 0, 100, 12.25, 60, 1};
+        for (int i = 0; i < latencies.length; i++) {
+            store.store(record(Webhooks.newId(), "full", t, scores[i], Instant.ofEpochMilli(t + latencies[i])));
+        }
+        Map<String, Long> c = emulator.counters("2026-03-05");
+        assertThat(c).containsEntry("total", 7L).containsEntry("latency_le_25", 3L).containsEntry("latency_le_50", 1L)
+                .containsEntry("latency_le_1000", 1L).containsEntry("latency_le_60000", 1L)
+                .containsEntry("latency_gt_60000", 1L);
+        assertThat(c.keySet().stream().filter(k -> k.startsWith("latency_"))).hasSize(5);
+        assertThat(emulator.scoreSum("2026-03-05")).isEqualTo(312.75);
     }
 
     @Test
@@ -74,7 +99,10 @@ class FirestoreAnalyticsStoreTest {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(emulator.counters("2025-11-24")).isEqualTo(Map.of("total", 1L, "matchType_partial", 1L));
+        // counted once: every rollup field of the batch, not only the total
+        assertThat(emulator.counters("2025-11-24")).isEqualTo(Map.of("total", 1L, "matchType_partial", 1L,
+                "latency_gt_60000", 1L));
+        assertThat(emulator.scoreSum("2025-11-24")).isEqualTo(92.0);
     }
 
     @Test

@@ -131,22 +131,41 @@ public final class FirestoreEmulator implements AutoCloseable {
         }
     }
 
-    /** The sum of each counter field over all shards of {@code day} (yyyy-mm-dd). */
+    /** The sum of each integer counter field over all shards of {@code day} (yyyy-mm-dd); see {@link #scoreSum}. */
     public Map<String, Long> counters(String day) {
         Map<String, Long> sums = new HashMap<>();
+        for (Map<String, Object> shard : shards(day)) {
+            shard.forEach((k, v) -> {
+                if (v instanceof Long n) {
+                    sums.merge(k, n, Long::sum);
+                }
+            });
+        }
+        return sums;
+    }
+
+    /** The sum of {@code scoreSum} over the shards of {@code day}. */
+    public double scoreSum(String day) {
+        double sum = 0;
+        for (Map<String, Object> shard : shards(day)) {
+            if (shard.get(DailyRollup.SCORE_SUM) instanceof Number n) {
+                sum += n.doubleValue();
+            }
+        }
+        return sum;
+    }
+
+    private List<Map<String, Object>> shards(String day) {
+        List<Map<String, Object>> shards = new ArrayList<>();
         try {
             for (QueryDocumentSnapshot shard : client().collection(FirestoreAnalyticsStore.STATS).document(day)
                     .collection(FirestoreAnalyticsStore.SHARDS).get().get(10, TimeUnit.SECONDS)) {
-                shard.getData().forEach((k, v) -> {
-                    if (v instanceof Number n) {
-                        sums.merge(k, n.longValue(), Long::sum);
-                    }
-                });
+                shards.add(shard.getData());
             }
         } catch (Exception e) {
             throw new IllegalStateException("could not read stats/" + day + ": " + e, e);
         }
-        return sums;
+        return shards;
     }
 
     /** Every stats day that has shards (a collection-group query over "shards"). */

@@ -1,0 +1,35 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { initializeApp } from 'firebase/app';
+import { connectFirestoreEmulator, getFirestore, setLogLevel } from 'firebase/firestore';
+import { loadConfig } from './config';
+import { App, Gate, Problem } from './App';
+import './styles.css';
+
+const root = createRoot(document.getElementById('root')!);
+
+async function boot(): Promise<void> {
+  if (new URLSearchParams(location.search).has('debug')) setLogLevel('debug');
+  const config = await loadConfig();
+  const app = initializeApp(config.firebase);
+  const db = getFirestore(app);
+  if (config.emulator) {
+    // before any other call; the mock token makes the emulator enforce the rules as for a signed-in user
+    const uid = config.auth.mode === 'emulator' ? config.auth.uid : 'local-dashboard';
+    connectFirestoreEmulator(db, config.emulator.firestoreHost, config.emulator.firestorePort, {
+      mockUserToken: { sub: uid, user_id: uid },
+    });
+  }
+  if (config.auth.mode === 'google') {
+    const auth = await import('./auth');
+    root.render(<StrictMode><Gate app={app} db={db} auth={auth} /></StrictMode>);
+  } else {
+    const em = config.emulator!;
+    // the emulator answers "Ok" at its root; an opaque (no-cors) answer is enough, a refused connection rejects
+    const probe = () => fetch(`http://${em.firestoreHost}:${em.firestorePort}/`, { mode: 'no-cors', cache: 'no-store' })
+      .then(() => true, () => false);
+    root.render(<StrictMode><App db={db} user={`${config.auth.uid} (emulator)`} probe={probe} /></StrictMode>);
+  }
+}
+
+boot().catch((e: Error) => root.render(<Problem title="The dashboard could not start" detail={e.message} />));
