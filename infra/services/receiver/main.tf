@@ -9,15 +9,11 @@ locals {
     "cloudfunctions.googleapis.com",
     "firebaserules.googleapis.com",
     "firestore.googleapis.com",
+    "monitoring.googleapis.com",
     "run.googleapis.com",
     "secretmanager.googleapis.com",
     "storage.googleapis.com",
   ])
-
-  secret_ids = {
-    current  = local.names.webhookSecretName
-    previous = "${local.names.webhookSecretName}-previous"
-  }
 
   # firestore.indexes.json: {"indexes": [{"collectionGroup", "queryScope", "fields": [{"fieldPath", "order" | "arrayConfig"}]}]}
   indexes = { for i, index in try(jsondecode(file("${path.module}/firestore.indexes.json")).indexes, []) :
@@ -92,10 +88,10 @@ resource "google_firestore_index" "dashboard" {
 # --- Secrets: Terraform manages the secrets and who reads them, never their values ---
 
 resource "google_secret_manager_secret" "webhook" {
-  for_each = local.secret_ids
+  for_each = { current = "", previous = "-previous" } # the previous one serves rotations
 
   project   = local.names.project
-  secret_id = each.value
+  secret_id = "${local.names.webhookSecretName}${each.value}"
 
   replication {
     auto {}

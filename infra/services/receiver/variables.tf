@@ -66,3 +66,21 @@ variable "enable_apis" {
   type        = bool
   default     = true
 }
+
+variable "alarm_emails" {
+  description = "Addresses told about alerts and budget thresholds. Null: report.to of cva.yaml."
+  type        = list(string)
+  default     = null
+}
+
+variable "billing_account" {
+  description = "Billing account ID (XXXXXX-XXXXXX-XXXXXX) of the project, for the receiver's budget. Null: no budget is created."
+  type        = string
+  default     = null
+}
+
+variable "budget_monthly_limit" {
+  description = "Monthly budget of the receiver, in the billing account's currency. Null: budget.monthlyGbp of cva.yaml divided among its services."
+  type        = number
+  default     = null
+}
