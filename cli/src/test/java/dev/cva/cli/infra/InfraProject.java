@@ -16,6 +16,7 @@ final class InfraProject {
     static Path copy(Path target, String... more) {
         Path repo = CliHarness.repoRoot();
         try {
+            Files.createDirectories(target);
             Files.copy(repo.resolve("cva.yaml"), target.resolve("cva.yaml"));
             for (String dir : Stream.concat(Stream.of("infra"), Stream.of(more)).toList()) {
                 copyTree(repo.resolve(dir), target.resolve(dir));
