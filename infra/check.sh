@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Offline checks of the Terraform under infra/ (no credentials, no network, nothing deployed):
+# Offline checks of the Terraform under infra/ (no credentials, no network, no built jars, nothing deployed):
 #   1. terraform fmt -check -recursive infra
-#   2. infra/aws: terraform init -backend=false from the local provider mirror, then terraform validate
-#   3. infra/gcp: HCL syntax of every .tf file with @cdktf/hcl2json (HashiCorp's parser). The Google provider
-#      cannot be installed offline, so infra/gcp is NOT validated against the provider schema here.
+#   2. every AWS root under infra/services/: terraform init -backend=false from the local provider mirror
+#      (one plugin cache shared by all roots), then terraform validate
+#   3. every GCP root: HCL syntax of each .tf file with @cdktf/hcl2json (HashiCorp's parser). The Google provider
+#      cannot be installed offline, so the GCP roots are NOT validated against the provider schema here.
 #
 # Usage: infra/check.sh            (from anywhere; exits non-zero on any failure)
 # Environment:
 #   TF_PROVIDER_MIRROR  folder of the provider filesystem mirror (default: the first of /opt/tf-plugins,
 #                       /usr/share/terraform/plugins, /usr/local/share/terraform/plugins,
 #                       ~/.terraform.d/plugins, ~/.local/share/terraform/plugins that holds hashicorp/aws)
+#   TF_PLUGIN_CACHE_DIR where providers are unpacked once for all roots (default: ~/.cache/cva-infra/plugins)
 #   HCL2JSON_DIR        where @cdktf/hcl2json is installed (default: ~/.cache/cva-infra/hcl2json)
 #   INFRA_CHECK_REQUIRE_HCL2JSON=1  fail, instead of skipping, when the GCP syntax check cannot run
 set -euo pipefail
@@ -30,7 +32,7 @@ command -v terraform >/dev/null 2>&1 ||
 work="$(mktemp -d "${TMPDIR:-/tmp}/cva-infra-check.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-# --- Terraform CLI configuration: the local provider mirror only -------------------------------------
+# --- Terraform CLI configuration: the local provider mirror only, one plugin cache for every root --------
 
 mirror="${TF_PROVIDER_MIRROR:-}"
 if [[ -z "$mirror" ]]; then
@@ -42,6 +44,9 @@ if [[ -z "$mirror" ]]; then
     fi
   done
 fi
+plugin_cache="${TF_PLUGIN_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cva-infra/plugins}"
+mkdir -p "$plugin_cache"
+unset TF_PLUGIN_CACHE_DIR
 if [[ -n "$mirror" && -d "$mirror/registry.terraform.io/hashicorp/aws" ]]; then
   # A CLI configuration of our own: providers come from the mirror only, never from the network.
   cat >"$work/terraformrc" <<EOF
@@ -50,17 +55,28 @@ provider_installation {
     path = "$mirror"
   }
 }
+plugin_cache_dir = "$plugin_cache"
 EOF
-  export TF_CLI_CONFIG_FILE="$work/terraformrc"
 else
-  # No mirror (a developer laptop, a hosted CI runner): the registry, pinned by the committed lock file.
-  mirror="none: the Terraform registry, pinned by the lock file"
-  : >"$work/terraformrc"
-  export TF_CLI_CONFIG_FILE="$work/terraformrc"
+  # No mirror (a developer laptop, a hosted CI runner): the registry, pinned by the committed lock files.
+  mirror="none: the Terraform registry, pinned by the lock files"
+  printf 'plugin_cache_dir = "%s"\n' "$plugin_cache" >"$work/terraformrc"
 fi
+export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
-# Plugins and module links go to a throw-away data dir, so nothing is written under infra/ but the lock file.
-export TF_DATA_DIR="$work/aws-data"
+
+# The roots: one per service. A root that requires hashicorp/google is a GCP root.
+mapfile -t roots < <(find "$infra_dir/services" -mindepth 1 -maxdepth 1 -type d | sort)
+[[ ${#roots[@]} -gt 0 ]] || fail "no roots under infra/services"
+aws_roots=()
+gcp_roots=()
+for root in "${roots[@]}"; do
+  if grep -qs 'hashicorp/google' "$root"/*.tf; then
+    gcp_roots+=("$root")
+  else
+    aws_roots+=("$root")
+  fi
+done
 
 # --- 1. formatting ---------------------------------------------------------------------------------------
 
@@ -71,34 +87,41 @@ if ! (cd "$repo_dir" && terraform fmt -check -recursive -diff -no-color infra); 
 fi
 say "      ok"
 
-# --- 2. infra/aws: init from the local mirror + validate --------------------------------------------------
+# --- 2. AWS roots: init from the local mirror + validate ---------------------------------------------------
 
-aws_dir="$infra_dir/aws"
-lock="$aws_dir/.terraform.lock.hcl"
-lock_mode=()
-if [[ -f "$lock" ]]; then
-  lock_mode=(-lockfile=readonly) # the committed lock must already match the constraints and the mirror
-fi
+say "[2/3] AWS roots: terraform init -backend=false (provider mirror: $mirror), terraform validate"
+for root in "${aws_roots[@]}"; do
+  name="${root#"$repo_dir"/}"
+  lock="$root/.terraform.lock.hcl"
+  lock_mode=()
+  if [[ -f "$lock" ]]; then
+    lock_mode=(-lockfile=readonly) # the committed lock must already match the constraints and the mirror
+  fi
+  # Plugins and module links go to a throw-away data dir, so nothing is written under infra/ but the lock file.
+  export TF_DATA_DIR="$work/data-$(basename "$root")"
+  if ! terraform -chdir="$root" init -backend=false -input=false -no-color "${lock_mode[@]}" >"$work/init.log" 2>&1; then
+    cat "$work/init.log" >&2
+    fail "terraform init in $name"
+  fi
+  if ! terraform -chdir="$root" validate -no-color >"$work/validate.log" 2>&1; then
+    cat "$work/validate.log" >&2
+    fail "terraform validate in $name"
+  fi
+  [[ -f "$lock" ]] || fail "terraform init did not write $name/.terraform.lock.hcl"
+  say "      ok  $name"
+done
 
-say "[2/3] infra/aws: terraform init -backend=false (provider mirror: $mirror), terraform validate"
-if ! terraform -chdir="$aws_dir" init -backend=false -input=false -no-color "${lock_mode[@]}" >"$work/init.log" 2>&1; then
-  cat "$work/init.log" >&2
-  fail "terraform init in infra/aws"
-fi
-grep -E '^\s*- (Installing|Using previously-installed|Reusing previous version)' "$work/init.log" | sed 's/^ */      /' || true
-if ! terraform -chdir="$aws_dir" validate -no-color >"$work/validate.log" 2>&1; then
-  cat "$work/validate.log" >&2
-  fail "terraform validate in infra/aws"
-fi
-sed -e '/^$/d' -e 's/^/      /' "$work/validate.log"
-[[ -f "$lock" ]] || fail "terraform init did not write infra/aws/.terraform.lock.hcl"
+# --- 3. GCP roots: syntax only ------------------------------------------------------------------------------
 
-# --- 3. infra/gcp: syntax only -----------------------------------------------------------------------------
-
-say "[3/3] infra/gcp: HCL syntax of each .tf file (@cdktf/hcl2json $HCL2JSON_VERSION)"
-say "      NOTE: the Google provider is not available offline: infra/gcp is NOT checked with terraform validate"
-mapfile -t gcp_files < <(cd "$infra_dir/gcp" && find . -name '*.tf' -not -path '*/.terraform/*' | sort)
-[[ ${#gcp_files[@]} -gt 0 ]] || fail "no .tf files under infra/gcp"
+say "[3/3] GCP roots: HCL syntax of each .tf file (@cdktf/hcl2json $HCL2JSON_VERSION)"
+say "      NOTE: the Google provider is not available offline: GCP roots are NOT checked with terraform validate"
+gcp_files=()
+for root in "${gcp_roots[@]}"; do
+  while IFS= read -r f; do gcp_files+=("$f"); done < <(find "$root" -maxdepth 1 -name '*.tf' | sort)
+done
+# and the modules they call (the ones with Google resources)
+while IFS= read -r f; do gcp_files+=("$f"); done < <(grep -ls 'resource "google_' "$infra_dir"/modules/*/*.tf | sort)
+[[ ${#gcp_files[@]} -gt 0 ]] || fail "no .tf files in the GCP roots"
 
 # @cdktf/hcl2json is a library (it has no command for npx to run), so it is installed once into a cache
 # folder outside the repository and called from node.
@@ -120,7 +143,7 @@ if command -v node >/dev/null 2>&1; then
 fi
 
 if [[ "$hcl2json_ready" != true ]]; then
-  msg="@cdktf/hcl2json $HCL2JSON_VERSION unavailable (needs node and npm): infra/gcp syntax NOT checked (fmt only)"
+  msg="@cdktf/hcl2json $HCL2JSON_VERSION unavailable (needs node and npm): GCP syntax NOT checked (fmt only)"
   [[ "${INFRA_CHECK_REQUIRE_HCL2JSON:-0}" == 1 ]] && fail "$msg"
   say "      SKIPPED: $msg"
 else
@@ -143,9 +166,9 @@ const { parse } = require(path.join(process.env.HCL2JSON_DIR, "node_modules/@cdk
   process.exit(failed ? 1 : 0);
 })();
 EOF
-  if ! (cd "$infra_dir/gcp" && HCL2JSON_DIR="$hcl2json_dir" node "$work/parse.js" "${gcp_files[@]}"); then
-    fail "HCL syntax in infra/gcp"
+  if ! (cd "$repo_dir" && HCL2JSON_DIR="$hcl2json_dir" node "$work/parse.js" "${gcp_files[@]#"$repo_dir"/}"); then
+    fail "HCL syntax of the GCP roots"
   fi
 fi
 
-say "all checks passed (aws: fmt + init + validate; gcp: fmt + syntax, not provider-validated)"
+say "all checks passed (${#aws_roots[@]} AWS roots: fmt + init + validate; ${#gcp_roots[@]} GCP roots: fmt + syntax, not provider-validated)"

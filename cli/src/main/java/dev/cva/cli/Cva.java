@@ -11,7 +11,8 @@ import dev.cva.cli.deploy.StatusCommand;
 import dev.cva.cli.doctor.DoctorCommand;
 import dev.cva.cli.local.EventsCommand;
 import dev.cva.cli.local.LocalCommand;
-import dev.cva.cli.ops.InfraCommand;
+import dev.cva.cli.infra.InfraCommand;
+import dev.cva.cli.purity.PurityCommand;
 import dev.cva.cli.options.ConfirmMixin;
 import dev.cva.cli.options.EnvMixin;
 import dev.cva.cli.options.GlobalOptions;
@@ -49,7 +50,7 @@ import picocli.CommandLine;
                 DeployCommand.class, RollbackCommand.class, StatusCommand.class,
                 BumpCommand.class, VersionCommand.class,
                 WebhookCommand.class, ReplayDlqCommand.class, CostCommand.class,
-                LocalCommand.class, EventsCommand.class, InfraCommand.class,
+                LocalCommand.class, EventsCommand.class, InfraCommand.class, PurityCommand.class,
                 ConfigCommand.class, DoctorCommand.class, CompletionCommand.class, ShellCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Cva implements Callable<Integer> {

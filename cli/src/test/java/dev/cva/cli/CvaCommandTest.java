@@ -9,8 +9,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 class CvaCommandTest {
     @TempDir Path tmp;
@@ -34,7 +32,7 @@ class CvaCommandTest {
         CliHarness.Result r = cva().run("--help");
         assertThat(r.exitCode()).isZero();
         for (String command : new String[] {"deploy", "rollback", "status", "bump", "version", "webhook", "replay-dlq",
-                "cost", "local", "events", "infra", "config", "doctor", "completion", "shell"}) {
+                "cost", "local", "events", "infra", "purity", "config", "doctor", "completion", "shell"}) {
             assertThat(r.out()).containsPattern("(?m)^  " + Pattern.quote(command) + "\\s");
         }
         for (ExitCode code : ExitCode.values()) {
@@ -61,15 +59,6 @@ class CvaCommandTest {
         CliHarness.Result bad = cva().run("doctor", "--frobnicate");
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("--frobnicate");
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"infra"})
-    void openCommandsSayTheyAreNotImplementedAndExit6(String command) {
-        CliHarness.Result r = cva().run(command, "receiver", "--force");
-        assertThat(r.exitCode()).isEqualTo(ExitCode.NOT_IMPLEMENTED.code());
-        assertThat(r.err()).contains("'cva " + command + "' is not implemented yet");
-        assertThat(r.err()).doesNotContain("Exception");
     }
 
     @Test

@@ -14,8 +14,8 @@ import java.util.TreeSet;
  *   <li>the event contract schemas it produces or consumes, {@code services/contracts/schemas/<name>.schema.json}
  *       (see {@link #PRODUCERS} and {@link #CONSUMERS});</li>
  *   <li>its infrastructure: any path under {@code infra/} with a folder or file named after the service
- *       ({@code infra/aws/modules/processor/main.tf}, {@code infra/gcp/receiver.tf},
- *       {@code infra/aws/processor-lambda.tf});</li>
+ *       (its root {@code infra/services/processor/main.tf}, or a
+ *       file such as {@code infra/modules/x/processor.tf});</li>
  *   <li>for {@code cli}: {@code cli/} and {@code completions/}.</li>
  * </ul>
  */

@@ -1,0 +1,377 @@
+package dev.cva.cli.purity;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.cva.cli.bump.GitRepository;
+import dev.cva.cli.config.CvaConfig;
+import dev.cva.cli.infra.InfraCheck;
+import dev.cva.cli.infra.InfraRoot;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+
+/**
+ * The original's microservices purity score, computed from the repository: eight criteria, each passed by every
+ * service or failed with the evidence that fails it. Nothing is declared by hand: the pipelines, Terraform roots,
+ * POMs and sources are read.
+ */
+public final class Purity {
+
+    /** One criterion: passed by every service or not, with what was found per service. */
+    public record Criterion(String id, String name, boolean pass, List<String> evidence) {}
+
+    public record Score(int score, int max, List<Criterion> criteria) {}
+
+    static final Set<String> DATA_STORES = Set.of("aws_dynamodb_table", "aws_sqs_queue", "aws_secretsmanager_secret",
+            "google_firestore_database", "google_secret_manager_secret");
+    private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?(dev\\.cva\\.[\\w.]+);", Pattern.MULTILINE);
+
+    private final Path root;
+    private final CvaConfig config;
+    private final String configText;
+
+    public Purity(Path root, CvaConfig config, String configText) {
+        this.root = root;
+        this.config = config;
+        this.configText = configText;
+    }
+
+    public Score score() {
+        InfraCheck.Result infra = InfraCheck.run(root, config, configText);
+        Map<String, InfraRoot> roots = InfraCheck.roots(root);
+        Map<String, JsonNode> pipelines = pipelines();
+        List<Criterion> c = List.of(
+                pipeline(pipelines),
+                infraState(infra, roots),
+                dataStore(infra, roots),
+                versionTags(pipelines),
+                sharedCode(),
+                contractsOnly(),
+                identity(roots),
+                observability(roots));
+        return new Score((int) c.stream().filter(Criterion::pass).count(), c.size(), c);
+    }
+
+    // --- 1. an independent deploy pipeline per service ---
+
+    private Criterion pipeline(Map<String, JsonNode> pipelines) {
+        List<String> ev = new ArrayList<>();
+        boolean pass = true;
+        for (String s : config.services().keySet()) {
+            JsonNode wf = pipelines.get(s);
+            if (wf == null) {
+                ev.add(s + ": no .github/workflows/" + s + ".yml");
+                pass = false;
+                continue;
+            }
+            List<String> paths = strings(on(wf).path("push").path("paths"));
+            String module = config.services().get(s).module();
+            List<String> foreign = paths.stream().filter(p -> config.services().entrySet().stream()
+                    .anyMatch(e -> !e.getKey().equals(s) && (p.startsWith(e.getValue().module() + "/")
+                            || p.startsWith("infra/services/" + e.getKey() + "/")))).toList();
+            boolean own = paths.contains(module + "/**") && paths.contains("infra/services/" + s + "/**");
+            String deploy = deployJob(wf, s);
+            boolean ok = own && foreign.isEmpty() && deploy != null;
+            pass &= ok;
+            ev.add(s + ": " + s + ".yml, paths " + paths.size() + " (" + (own ? "its module and infra root" : "MISSING its module or infra root")
+                    + (foreign.isEmpty() ? "" : "; FOREIGN " + foreign) + "), "
+                    + (deploy == null ? "NO job runs cva deploy " + s : "job '" + deploy + "' runs cva deploy " + s));
+        }
+        return new Criterion("independent-pipeline", "independent deploy pipeline per service", pass, ev);
+    }
+
+    /** The job that runs {@code cva deploy <service>} and has a concurrency group, or null. */
+    private static String deployJob(JsonNode wf, String service) {
+        for (var it = wf.path("jobs").fields(); it.hasNext(); ) {
+            var job = it.next();
+            boolean runs = false;
+            for (JsonNode step : job.getValue().path("steps")) {
+                runs |= step.path("run").asText("").matches("(?s).*\\bcva deploy " + service + "\\b.*");
+            }
+            if (runs && job.getValue().has("concurrency")) {
+                return job.getKey();
+            }
+        }
+        return null;
+    }
+
+    // --- 2. its own infrastructure state ---
+
+    private Criterion infraState(InfraCheck.Result infra, Map<String, InfraRoot> roots) {
+        List<String> ev = new ArrayList<>();
+        boolean pass = true;
+        for (String s : config.services().keySet()) {
+            InfraRoot r = roots.get(s);
+            List<String> problems = infra.findings().stream()
+                    .filter(f -> f.service().equals(s) && Set.of("root", "backend", "state").contains(f.check()))
+                    .map(InfraCheck.Finding::message).toList();
+            if (r == null || !problems.isEmpty()) {
+                pass = false;
+                ev.add(s + ": " + (r == null ? "no root infra/services/" + s : String.join("; ", problems)));
+            } else {
+                ev.add(s + ": infra/services/" + s + ", backend \"" + r.backend().orElse("?") + "\", state key of its own, no terraform_remote_state");
+            }
+        }
+        return new Criterion("own-infra-state", "own infrastructure root and state", pass, ev);
+    }
+
+    // --- 3. its own data store: each store declared by one service, read by others only by name ---
+
+    private Criterion dataStore(InfraCheck.Result infra, Map<String, InfraRoot> roots) {
+        List<String> ev = new ArrayList<>();
+        boolean pass = infra.findings().stream().noneMatch(f -> f.message().contains("is declared by"));
+        Map<String, Set<String>> reads = new LinkedHashMap<>();
+        for (InfraCheck.NameUse u : infra.names()) {
+            if (u.owner() != null) {
+                u.readers().forEach(r -> reads.computeIfAbsent(r, k -> new TreeSet<>()).add(u.key() + " (" + u.owner() + ")"));
+            }
+        }
+        for (String s : config.services().keySet()) {
+            InfraRoot r = roots.get(s);
+            List<String> owned = r == null ? List.of() : r.all("resource").keySet().stream()
+                    .filter(a -> DATA_STORES.stream().anyMatch(t -> a.contains(t + "."))).toList();
+            ev.add(s + ": owns " + (owned.isEmpty() ? "no store" : owned) + (reads.containsKey(s) ? "; reads by name " + reads.get(s) : ""));
+        }
+        if (!pass) {
+            ev.add("a store is declared by two services (see cva infra check)");
+        }
+        return new Criterion("own-data-store", "own data store (one owner per store, others read by name)", pass, ev);
+    }
+
+    // --- 4. its own version and release tags ---
+
+    private Criterion versionTags(Map<String, JsonNode> pipelines) {
+        List<String> ev = new ArrayList<>();
+        boolean pass = true;
+        List<String> tags = tags();
+        for (var e : config.services().entrySet()) {
+            String s = e.getKey();
+            String version = ownVersion(root.resolve(e.getValue().module()).resolve("pom.xml"));
+            JsonNode wf = pipelines.get(s);
+            boolean trigger = wf != null && strings(on(wf).path("push").path("tags")).contains(s + "-v*");
+            long count = tags.stream().filter(t -> t.startsWith(s + "-v")).count();
+            boolean ok = version != null && trigger;
+            pass &= ok;
+            ev.add(s + ": version " + (version == null ? "NONE of its own" : version) + ", "
+                    + (trigger ? "pipeline deploys on " + s + "-v*" : "NO " + s + "-v* trigger") + ", " + count + " tag(s) " + s + "-v*");
+        }
+        return new Criterion("own-version-tags", "own version and release tags", pass, ev);
+    }
+
+    // --- 5. no code shared between services (runtime dependencies on project modules: contracts only) ---
+
+    private Criterion sharedCode() {
+        List<String> ev = new ArrayList<>();
+        boolean pass = true;
+        for (var e : config.services().entrySet()) {
+            Map<String, String> deps = projectDependencies(root.resolve(e.getValue().module()).resolve("pom.xml"));
+            List<String> shared = deps.entrySet().stream()
+                    .filter(d -> !d.getKey().equals("cva-contracts") && !"test".equals(d.getValue())).map(Map.Entry::getKey).toList();
+            pass &= shared.isEmpty();
+            ev.add(e.getKey() + ": " + (shared.isEmpty() ? "ships " + (deps.containsKey("cva-contracts") ? "cva-contracts only" : "no project module")
+                    : "SHARES " + shared) + testOnly(deps));
+        }
+        return new Criterion("no-shared-code", "no code shared between services", pass, ev);
+    }
+
+    private static String testOnly(Map<String, String> deps) {
+        List<String> t = deps.entrySet().stream().filter(d -> "test".equals(d.getValue())).map(Map.Entry::getKey).toList();
+        return t.isEmpty() ? "" : " (test scope: " + String.join(", ", t) + ")";
+    }
+
+    // --- 6. services meet through contracts only ---
+
+    private Criterion contractsOnly() {
+        List<String> ev = new ArrayList<>();
+        boolean pass = true;
+        Set<String> packages = new TreeSet<>();
+        config.services().keySet().forEach(s -> packages.add("dev.cva." + s + "."));
+        for (var e : config.services().entrySet()) {
+            String own = "dev.cva." + e.getKey() + ".";
+            Set<String> foreign = new TreeSet<>();
+            int contracts = 0;
+            for (String imp : imports(root.resolve(e.getValue().module()).resolve("src/main/java"))) {
+                if (imp.startsWith("dev.cva.contracts.")) {
+                    contracts++;
+                } else if (!imp.startsWith(own)) {
+                    foreign.add(imp);
+                }
+            }
+            pass &= foreign.isEmpty();
+            ev.add(e.getKey() + ": " + contracts + " import(s) of dev.cva.contracts" + (foreign.isEmpty() ? ", none of another service" : ", FOREIGN " + foreign));
+        }
+        return new Criterion("contracts-only", "services meet through contracts only", pass, ev);
+    }
+
+    // --- 7. its own runtime identity, least privilege ---
+
+    private Criterion identity(Map<String, InfraRoot> roots) {
+        List<String> ev = new ArrayList<>();
+        boolean pass = true;
+        for (String s : config.services().keySet()) {
+            InfraRoot r = roots.get(s);
+            if (r == null) {
+                pass = false;
+                ev.add(s + ": no root");
+                continue;
+            }
+            long roles = r.all("resource").keySet().stream().filter(a -> a.contains("aws_iam_role.") || a.contains("google_service_account.")).count();
+            boolean wildcard = Stream.concat(r.blocks().blocks().stream(), r.modules().values().stream().flatMap(m -> m.blocks().blocks().stream()))
+                    .anyMatch(b -> b.body().matches("(?s).*resources\\s*=\\s*\\[\\s*\"\\*\"\\s*].*") || b.body().contains("roles/owner")
+                            || b.body().contains("roles/editor"));
+            boolean ok = roles > 0 && !wildcard;
+            pass &= ok;
+            ev.add(s + ": " + roles + " role(s)/service account(s) of its own" + (wildcard ? ", a WILDCARD grant" : ", no wildcard resource or primitive role"));
+        }
+        return new Criterion("own-identity", "own least-privilege runtime identity", pass, ev);
+    }
+
+    // --- 8. its own logs, alarms and budget ---
+
+    private Criterion observability(Map<String, InfraRoot> roots) {
+        List<String> ev = new ArrayList<>();
+        boolean pass = true;
+        for (String s : config.services().keySet()) {
+            InfraRoot r = roots.get(s);
+            Set<String> types = new TreeSet<>();
+            if (r != null) {
+                r.all("resource").values().forEach(b -> types.add(b.label(0)));
+            }
+            boolean alarms = types.contains("aws_cloudwatch_metric_alarm") || types.contains("google_monitoring_alert_policy");
+            boolean budget = types.contains("aws_budgets_budget") || types.contains("google_billing_budget");
+            boolean logs = types.contains("aws_cloudwatch_log_group") || types.contains("google_cloudfunctions2_function");
+            boolean ok = alarms && budget && logs;
+            pass &= ok;
+            ev.add(s + ": " + (alarms ? "alarms" : "NO alarms") + ", " + (budget ? "budget" : "NO budget") + ", "
+                    + (logs ? "logs" : "NO logs") + " in its own root");
+        }
+        return new Criterion("own-observability", "own logs, alarms and budget", pass, ev);
+    }
+
+    // --- reading the repository ---
+
+    private Map<String, JsonNode> pipelines() {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        for (String s : config.services().keySet()) {
+            Path f = root.resolve(".github/workflows/" + s + ".yml");
+            if (Files.isRegularFile(f)) {
+                try {
+                    out.put(s, new YAMLMapper().readTree(Files.readString(f)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The {@code on:} of a workflow (YAML 1.1 readers may turn the key into {@code true}). */
+    static JsonNode on(JsonNode wf) {
+        return wf.has("on") ? wf.get("on") : wf.path("true");
+    }
+
+    private static List<String> strings(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        n.forEach(v -> out.add(v.asText()));
+        return out;
+    }
+
+    private List<String> tags() {
+        if (!Files.isDirectory(root.resolve(".git")) && !Files.isRegularFile(root.resolve(".git"))) {
+            return List.of();
+        }
+        try (GitRepository git = GitRepository.open(root)) {
+            return git.tags().stream().map(GitRepository.Tag::name).toList();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** The {@code <version>} directly under {@code <project>}, or null when it is inherited. */
+    static String ownVersion(Path pom) {
+        Element project = pom(pom);
+        if (project == null) {
+            return null;
+        }
+        for (Node n = project.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element el && el.getTagName().equals("version")) {
+                return el.getTextContent().strip();
+            }
+        }
+        return null;
+    }
+
+    /** Dependencies on this project's modules (artifactId cva-*), with their scope ("compile" when none). */
+    static Map<String, String> projectDependencies(Path pom) {
+        Map<String, String> deps = new LinkedHashMap<>();
+        Element project = pom(pom);
+        if (project == null) {
+            return deps;
+        }
+        for (Node n = project.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element el && el.getTagName().equals("dependencies")) {
+                NodeList list = el.getElementsByTagName("dependency");
+                for (int i = 0; i < list.getLength(); i++) {
+                    Element d = (Element) list.item(i);
+                    String artifact = text(d, "artifactId");
+                    if (artifact != null && artifact.startsWith("cva-")) {
+                        String scope = text(d, "scope");
+                        deps.put(artifact, scope == null ? "compile" : scope);
+                    }
+                }
+            }
+        }
+        return deps;
+    }
+
+    private static String text(Element e, String tag) {
+        NodeList l = e.getElementsByTagName(tag);
+        return l.getLength() == 0 ? null : l.item(0).getTextContent().strip();
+    }
+
+    private static Element pom(Path pom) {
+        if (!Files.isRegularFile(pom)) {
+            return null;
+        }
+        try {
+            var f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            Document doc = f.newDocumentBuilder().parse(pom.toFile());
+            return doc.getDocumentElement();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read " + pom + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> imports(Path sources) {
+        List<String> out = new ArrayList<>();
+        if (!Files.isDirectory(sources)) {
+            return out;
+        }
+        try (Stream<Path> files = Files.walk(sources)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                Matcher m = IMPORT.matcher(Files.readString(f));
+                while (m.find()) {
+                    out.add(m.group(1));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,42 @@
+# The event queue (FIFO, one message group per requestId) and its FIFO dead-letter queue.
+
+locals {
+  fourteen_days = 14 * 24 * 60 * 60
+}
+
+resource "aws_sqs_queue" "dlq" {
+  name                        = var.dlq_name
+  fifo_queue                  = true
+  content_based_deduplication = false
+  message_retention_seconds   = local.fourteen_days
+  sqs_managed_sse_enabled     = true
+  tags                        = var.tags
+}
+
+resource "aws_sqs_queue" "events" {
+  name                        = var.queue_name
+  fifo_queue                  = true
+  content_based_deduplication = false # producers set MessageDeduplicationId = requestId-eventType
+  # High-throughput FIFO: ordering and deduplication per message group (one group per requestId).
+  deduplication_scope        = "messageGroup"
+  fifo_throughput_limit      = "perMessageGroupId"
+  visibility_timeout_seconds = var.visibility_timeout
+  message_retention_seconds  = var.message_retention_seconds
+  sqs_managed_sse_enabled    = true
+  tags                       = var.tags
+
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.dlq.arn
+    maxReceiveCount     = var.max_receive_count
+  })
+}
+
+# Only the event queue may use the DLQ.
+resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
+  queue_url = aws_sqs_queue.dlq.id
+
+  redrive_allow_policy = jsonencode({
+    redrivePermission = "byQueue"
+    sourceQueueArns   = [aws_sqs_queue.events.arn]
+  })
+}

@@ -1,0 +1,109 @@
+# A public HTTP Cloud Function (gen2) with its own service account, its source bucket and secret bindings.
+# Public on purpose for webhooks: every request must carry a valid signature (design notes section 3).
+
+# --- Source: the folder (the uber jar alone), zipped and uploaded under its content hash ---
+
+data "archive_file" "source" {
+  type        = "zip"
+  source_dir  = var.source_dir
+  output_path = "${var.build_dir}/${var.function_name}.zip"
+}
+
+resource "google_storage_bucket" "sources" {
+  name                        = "${var.project_id}-${var.function_name}-sources"
+  location                    = var.region
+  uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
+  force_destroy               = false
+}
+
+resource "google_storage_bucket_object" "source" {
+  name   = "${var.function_name}-${data.archive_file.source.output_sha256}.zip"
+  bucket = google_storage_bucket.sources.name
+  source = data.archive_file.source.output_path
+}
+
+# --- Identity: the function's own service account, with only the roles given ---
+
+resource "google_service_account" "this" {
+  account_id   = var.function_name
+  display_name = var.function_name
+  description  = "Runs the ${var.function_name} Cloud Function."
+}
+
+resource "google_project_iam_member" "roles" {
+  for_each = toset(var.project_roles)
+
+  project = var.project_id
+  role    = each.value
+  member  = google_service_account.this.member
+}
+
+resource "google_secret_manager_secret_iam_member" "secrets" {
+  for_each = var.secret_env
+
+  secret_id = each.value
+  role      = "roles/secretmanager.secretAccessor"
+  member    = google_service_account.this.member
+}
+
+# --- The function ---
+
+resource "google_cloudfunctions2_function" "this" {
+  name        = var.function_name
+  location    = var.region
+  description = var.description
+
+  build_config {
+    runtime     = var.runtime
+    entry_point = var.entry_point
+
+    source {
+      storage_source {
+        bucket = google_storage_bucket.sources.name
+        object = google_storage_bucket_object.source.name
+      }
+    }
+  }
+
+  service_config {
+    available_memory               = "${var.memory_mb}M"
+    timeout_seconds                = var.timeout
+    min_instance_count             = 0
+    max_instance_count             = var.max_instances
+    ingress_settings               = "ALLOW_ALL"
+    all_traffic_on_latest_revision = true
+    service_account_email          = google_service_account.this.email
+    environment_variables          = var.environment
+
+    dynamic "secret_environment_variables" {
+      for_each = var.secret_env
+
+      content {
+        key        = secret_environment_variables.key
+        project_id = var.project_id
+        secret     = secret_environment_variables.value
+        version    = "latest"
+      }
+    }
+  }
+
+  lifecycle {
+    # `cva deploy receiver` deploys new revisions and splits their traffic.
+    ignore_changes = [build_config[0].source, service_config[0].all_traffic_on_latest_revision]
+  }
+
+  depends_on = [
+    google_project_iam_member.roles,
+    google_secret_manager_secret_iam_member.secrets,
+  ]
+}
+
+# Anyone may call the function; the signature check is the authentication.
+resource "google_cloud_run_v2_service_iam_member" "public" {
+  project  = var.project_id
+  location = var.region
+  name     = google_cloudfunctions2_function.this.name # gen2: the Cloud Run service has the function's name
+  role     = "roles/run.invoker"
+  member   = "allUsers"
+}

@@ -1,0 +1,215 @@
+# The notifier owns the webhook DLQ, the AWS copy of the webhook secret, its stream mapping, and the scheduled
+# redrive of the webhook DLQ (the same jar, a second handler). It reads the processor's analytics table by name.
+
+locals {
+  receiver_url = coalesce(var.receiver_url, try(local.env.gcp.receiverUrl, null)) # set one of them
+
+  # services.notifier.redrive of cva.yaml (the redrive handler's schedule and pace), with defaults.
+  redrive = {
+    handler      = try(local.spec.redrive.handler, "dev.cva.notifier.redrive.RedriveHandler::handleRequest")
+    schedule     = try(local.spec.redrive.schedule, "rate(1 minute)")
+    maxPerSecond = try(local.spec.redrive.maxPerSecond, 20)
+  }
+}
+
+module "alerts" {
+  source = "../../modules/alerts"
+
+  name   = "${local.function_name}-alarms"
+  emails = local.alarm_emails
+  tags   = local.tags
+}
+
+data "aws_dynamodb_table" "analytics" {
+  name = local.names.analyticsTable
+}
+
+resource "aws_sqs_queue" "webhook_dlq" {
+  name                      = local.names.webhookDlq
+  message_retention_seconds = 14 * 24 * 60 * 60
+  sqs_managed_sse_enabled   = true
+  tags                      = local.tags
+}
+
+# Terraform manages the secret, never its value (no secret version here): see infra/README.md, "Secrets".
+resource "aws_secretsmanager_secret" "webhook" {
+  name                    = local.names.webhookSecretName
+  description             = "HMAC secret (whsec_<base64>) the notifier signs webhooks to the receiver with. Same value as the GCP secret."
+  recovery_window_in_days = 7
+  tags                    = local.tags
+}
+
+# --- The stream consumer ---
+
+data "aws_iam_policy_document" "notifier" {
+  statement {
+    sid = "ReadAnalyticsStream"
+    actions = [
+      "dynamodb:DescribeStream",
+      "dynamodb:GetRecords",
+      "dynamodb:GetShardIterator",
+    ]
+    resources = [data.aws_dynamodb_table.analytics.stream_arn]
+  }
+
+  # ListStreams has no stream-level resource; scope it to the table's streams.
+  statement {
+    sid       = "ListAnalyticsStreams"
+    actions   = ["dynamodb:ListStreams"]
+    resources = ["${data.aws_dynamodb_table.analytics.arn}/stream/*"]
+  }
+
+  statement {
+    sid       = "ParkFailedWebhooks"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.webhook_dlq.arn]
+  }
+
+  statement {
+    sid       = "ReadWebhookSecret"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_secretsmanager_secret.webhook.arn]
+  }
+}
+
+module "function" {
+  source = "../../modules/lambda-function"
+
+  function_name      = local.function_name
+  service            = local.service
+  description        = "CV Analytics notifier: sends each new analytics record to the receiver as a signed webhook."
+  jar_path           = var.jar_path
+  handler            = local.spec.handler
+  runtime            = local.spec.runtime
+  memory_mb          = local.spec.memoryMb
+  timeout_seconds    = local.spec.timeoutSeconds
+  log_retention_days = var.log_retention_days
+  policy_json        = data.aws_iam_policy_document.notifier.json
+  alarm_actions      = [module.alerts.topic_arn]
+
+  environment = {
+    WEBHOOK_URL        = local.receiver_url
+    WEBHOOK_DLQ_URL    = aws_sqs_queue.webhook_dlq.url
+    WEBHOOK_SECRET_ARN = aws_secretsmanager_secret.webhook.arn # an ARN, never the value
+  }
+}
+
+# services.notifier.eventSource of cva.yaml: the values the local runtime uses too.
+resource "aws_lambda_event_source_mapping" "stream" {
+  event_source_arn               = data.aws_dynamodb_table.analytics.stream_arn
+  function_name                  = module.function.alias_arn
+  starting_position              = local.spec.eventSource.startingPosition
+  batch_size                     = local.spec.eventSource.batchSize
+  bisect_batch_on_function_error = local.spec.eventSource.bisectBatchOnFunctionError
+  maximum_retry_attempts         = local.spec.eventSource.maximumRetryAttempts
+  maximum_record_age_in_seconds  = local.spec.eventSource.maximumRecordAgeInSeconds
+  parallelization_factor         = local.spec.eventSource.parallelizationFactor
+  function_response_types        = ["ReportBatchItemFailures"]
+}
+
+# --- The webhook DLQ redrive: the same jar, RedriveHandler, on a schedule ---
+
+data "aws_iam_policy_document" "redrive" {
+  statement {
+    sid = "DrainWebhookDlq"
+    actions = [
+      "sqs:ReceiveMessage",
+      "sqs:DeleteMessage",
+      "sqs:ChangeMessageVisibility",
+      "sqs:GetQueueAttributes",
+    ]
+    resources = [aws_sqs_queue.webhook_dlq.arn]
+  }
+
+  statement {
+    sid       = "ReadWebhookSecret"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [aws_secretsmanager_secret.webhook.arn]
+  }
+}
+
+module "redrive" {
+  source = "../../modules/lambda-function"
+
+  function_name      = "${local.function_name}-redrive"
+  service            = local.service
+  description        = "CV Analytics notifier: re-sends the webhook DLQ to the receiver once it answers again."
+  jar_path           = var.jar_path
+  handler            = local.redrive.handler
+  runtime            = local.spec.runtime
+  memory_mb          = local.spec.memoryMb
+  timeout_seconds    = local.spec.timeoutSeconds
+  log_retention_days = var.log_retention_days
+  policy_json        = data.aws_iam_policy_document.redrive.json
+  alarm_actions      = [module.alerts.topic_arn]
+
+  environment = {
+    WEBHOOK_URL            = local.receiver_url
+    WEBHOOK_DLQ_URL        = aws_sqs_queue.webhook_dlq.url
+    WEBHOOK_SECRET_ARN     = aws_secretsmanager_secret.webhook.arn
+    REDRIVE_MAX_PER_SECOND = tostring(local.redrive.maxPerSecond)
+  }
+}
+
+module "redrive_schedule" {
+  source = "../../modules/schedule"
+
+  name                         = "${local.function_name}-redrive"
+  description                  = "Drains the webhook DLQ to the receiver (services.notifier.redrive.schedule)."
+  schedule_expression          = local.redrive.schedule
+  target_arn                   = module.redrive.alias_arn
+  maximum_retry_attempts       = 0  # the next tick is the retry
+  maximum_event_age_in_seconds = 60 # the minimum
+  tags                         = local.tags
+}
+
+# --- Alarms: the webhook DLQ, and the circuit breaker opening (the receiver is down) ---
+
+module "webhook_dlq_alarm" {
+  source = "../../modules/sqs-depth-alarm"
+
+  queue_name         = aws_sqs_queue.webhook_dlq.name
+  evaluation_periods = 3 # 15 minutes: the redrive drains it once the receiver answers
+  description        = "Webhooks have waited 15 minutes in ${aws_sqs_queue.webhook_dlq.name}: is the receiver up? (cva replay-dlq --webhook)"
+  alarm_actions      = [module.alerts.topic_arn]
+  tags               = local.tags
+}
+
+resource "aws_cloudwatch_log_metric_filter" "breaker_open" {
+  name           = "${local.function_name}-breaker-open"
+  log_group_name = module.function.log_group_name
+  pattern        = "{ $.event = \"breaker_open\" }"
+
+  metric_transformation {
+    name          = "BreakerOpen"
+    namespace     = "CVAnalytics/Notifier"
+    value         = "1"
+    default_value = "0"
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "breaker_open" {
+  alarm_name          = "${local.function_name}-breaker-open"
+  alarm_description   = "The notifier's circuit breaker opened: the receiver is failing; webhooks go to the webhook DLQ."
+  namespace           = aws_cloudwatch_log_metric_filter.breaker_open.metric_transformation[0].namespace
+  metric_name         = aws_cloudwatch_log_metric_filter.breaker_open.metric_transformation[0].name
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [module.alerts.topic_arn]
+  ok_actions          = [module.alerts.topic_arn]
+  tags                = local.tags
+}
+
+module "budget" {
+  source = "../../modules/budget"
+
+  name     = "${local.function_name}-monthly"
+  service  = local.service
+  limit    = local.budget_limit
+  currency = var.budget_currency
+  emails   = local.alarm_emails
+}

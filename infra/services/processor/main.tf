@@ -1,0 +1,109 @@
+# The processor owns the event queue, its FIFO DLQ and both tables (ownership follows the data: it writes them).
+# Other services read the tables by name through data sources, never through this state.
+
+module "alerts" {
+  source = "../../modules/alerts"
+
+  name   = "${local.function_name}-alarms"
+  emails = local.alarm_emails
+  tags   = local.tags
+}
+
+module "queue" {
+  source = "../../modules/event-queue"
+
+  queue_name         = local.names.queue
+  dlq_name           = local.names.dlq
+  max_receive_count  = 3
+  visibility_timeout = 6 * local.spec.timeoutSeconds # AWS guidance for SQS event sources
+  tags               = local.tags
+}
+
+module "tables" {
+  source = "../../modules/dynamodb-tables"
+
+  query_events_table  = local.names.queryEventsTable
+  analytics_table     = local.names.analyticsTable
+  deletion_protection = var.deletion_protection
+  tags                = local.tags
+}
+
+data "aws_iam_policy_document" "processor" {
+  statement {
+    sid = "ConsumeEventQueue"
+    actions = [
+      "sqs:ReceiveMessage",
+      "sqs:DeleteMessage",
+      "sqs:ChangeMessageVisibility",
+      "sqs:GetQueueAttributes",
+    ]
+    resources = [module.queue.queue_arn]
+  }
+
+  # Interim halves: read, park (update), remove once the record exists. TTL expires the rest.
+  statement {
+    sid       = "InterimRows"
+    actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
+    resources = [module.tables.query_events_table_arn]
+  }
+
+  # Final records: written once, conditionally, inside TransactWriteItems.
+  statement {
+    sid       = "AnalyticsRecords"
+    actions   = ["dynamodb:PutItem", "dynamodb:ConditionCheckItem"]
+    resources = [module.tables.analytics_table_arn]
+  }
+}
+
+module "function" {
+  source = "../../modules/lambda-function"
+
+  function_name      = local.function_name
+  service            = local.service
+  description        = "CV Analytics processor: correlates query and response events into analytics records."
+  jar_path           = var.jar_path
+  handler            = local.spec.handler
+  runtime            = local.spec.runtime
+  memory_mb          = local.spec.memoryMb
+  timeout_seconds    = local.spec.timeoutSeconds
+  log_retention_days = var.log_retention_days
+  policy_json        = data.aws_iam_policy_document.processor.json
+  alarm_actions      = [module.alerts.topic_arn]
+
+  environment = {
+    QUERY_EVENTS_TABLE = module.tables.query_events_table_name
+    ANALYTICS_TABLE    = module.tables.analytics_table_name
+  }
+}
+
+# services.processor.eventSource of cva.yaml: the values the local runtime uses too.
+resource "aws_lambda_event_source_mapping" "queue" {
+  event_source_arn                   = module.queue.queue_arn
+  function_name                      = module.function.alias_arn
+  batch_size                         = local.spec.eventSource.batchSize
+  maximum_batching_window_in_seconds = local.spec.eventSource.maximumBatchingWindowSeconds
+  function_response_types            = ["ReportBatchItemFailures"]
+
+  scaling_config {
+    maximum_concurrency = local.spec.eventSource.maximumConcurrency
+  }
+}
+
+module "dlq_alarm" {
+  source = "../../modules/sqs-depth-alarm"
+
+  queue_name    = module.queue.dlq_name
+  description   = "Events the processor failed 3 times are in ${module.queue.dlq_name}: inspect, fix, then cva replay-dlq."
+  alarm_actions = [module.alerts.topic_arn]
+  tags          = local.tags
+}
+
+module "budget" {
+  source = "../../modules/budget"
+
+  name     = "${local.function_name}-monthly"
+  service  = local.service
+  limit    = local.budget_limit
+  currency = var.budget_currency
+  emails   = local.alarm_emails
+}

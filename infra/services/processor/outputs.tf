@@ -1,0 +1,39 @@
+output "queue_url" {
+  description = "URL of the FIFO event queue the chatbot sends query and response events to."
+  value       = module.queue.queue_url
+}
+
+output "dlq_url" {
+  description = "URL of the event queue's FIFO dead-letter queue."
+  value       = module.queue.dlq_url
+}
+
+output "query_events_table_name" {
+  description = "Name of the interim DynamoDB table (TTL attribute ttl)."
+  value       = module.tables.query_events_table_name
+}
+
+output "analytics_table_name" {
+  description = "Name of the analytics DynamoDB table (GSI week-index, stream NEW_IMAGE)."
+  value       = module.tables.analytics_table_name
+}
+
+output "function_name" {
+  description = "Name of the processor Lambda function."
+  value       = module.function.function_name
+}
+
+output "live_alias_arn" {
+  description = "ARN of the live alias the queue mapping invokes."
+  value       = module.function.alias_arn
+}
+
+output "event_source_mapping_uuid" {
+  description = "UUID of the SQS event source mapping (to pause or resume consumption)."
+  value       = aws_lambda_event_source_mapping.queue.uuid
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic of the processor's alarms."
+  value       = module.alerts.topic_arn
+}

@@ -1,0 +1,80 @@
+# Every name defaults to cva.yaml (environment var.environment); `cva infra plan|apply` passes the resolved
+# settings (flag > CVA_* variable > cva.yaml > default) as -var, so Terraform and cva never disagree.
+
+variable "environment" {
+  description = "Environment of cva.yaml whose names are used (also a tag)."
+  type        = string
+  default     = "prod"
+}
+
+variable "project" {
+  description = "Project name: tag and prefix of every function name. Null: project of cva.yaml."
+  type        = string
+  default     = null
+}
+
+variable "region" {
+  description = "AWS region. Null: environments.<environment>.aws.region of cva.yaml."
+  type        = string
+  default     = null
+}
+
+variable "log_retention_days" {
+  description = "Retention of the Lambda log groups, in days."
+  type        = number
+  default     = 30
+}
+
+variable "alarm_emails" {
+  description = "Addresses told about alarms and budget alerts. Null: report.to of cva.yaml."
+  type        = list(string)
+  default     = null
+}
+
+variable "budget_monthly_limit" {
+  description = "Monthly budget of this service. Null: budget.monthlyGbp of cva.yaml divided among its services."
+  type        = number
+  default     = null
+}
+
+variable "budget_currency" {
+  description = "The account's billing currency (AWS Budgets counts in it)."
+  type        = string
+  default     = "USD"
+}
+
+variable "queue_name" {
+  description = "FIFO event queue. Null: aws.queue of cva.yaml."
+  type        = string
+  default     = null
+}
+
+variable "dlq_name" {
+  description = "FIFO dead-letter queue of the event queue. Null: aws.dlq of cva.yaml."
+  type        = string
+  default     = null
+}
+
+variable "query_events_table" {
+  description = "Interim table. Null: aws.queryEventsTable of cva.yaml."
+  type        = string
+  default     = null
+}
+
+variable "analytics_table" {
+  description = "Analytics table. Null: aws.analyticsTable of cva.yaml."
+  type        = string
+  default     = null
+}
+
+variable "deletion_protection" {
+  description = "Protect the DynamoDB tables from deletion."
+  type        = bool
+  default     = true
+}
+
+variable "jar_path" {
+  description = "Jar the function is first created with. Null: a placeholder (cva deploy processor uploads the code)."
+  type        = string
+  default     = null
+}

@@ -1,0 +1,16 @@
+# cva.yaml is the one source of names, sizes and limits (read here, by cva and by the local runtime).
+
+locals {
+  service = "receiver"
+  cva     = yamldecode(file("${path.module}/../../../cva.yaml"))
+  spec    = local.cva.services[local.service]
+  env     = local.cva.environments[var.environment]
+  project = coalesce(var.project, try(local.cva.project, null), "cv-analytics")
+
+  names = {
+    project           = coalesce(var.project_id, local.env.gcp.project)
+    region            = coalesce(var.region, local.env.gcp.region)
+    function          = coalesce(var.function_name, local.env.gcp.function)
+    webhookSecretName = coalesce(var.webhook_secret_name, try(local.env.gcp.webhookSecretName, null), "${local.project}-webhook-secret")
+  }
+}

@@ -1,0 +1,132 @@
+# The receiver owns its function, its Secret Manager secrets, its service account, the Firestore database it
+# writes, and that database's security rules and indexes (firestore.rules / firestore.indexes.json, Firebase CLI
+# format, shared with the dashboard and the emulator).
+
+locals {
+  apis = toset([
+    "artifactregistry.googleapis.com",
+    "cloudbuild.googleapis.com",
+    "cloudfunctions.googleapis.com",
+    "firebaserules.googleapis.com",
+    "firestore.googleapis.com",
+    "monitoring.googleapis.com",
+    "run.googleapis.com",
+    "secretmanager.googleapis.com",
+    "storage.googleapis.com",
+  ])
+
+  # firestore.indexes.json: {"indexes": [{"collectionGroup", "queryScope", "fields": [{"fieldPath", "order" | "arrayConfig"}]}]}
+  indexes = { for i, index in try(jsondecode(file("${path.module}/firestore.indexes.json")).indexes, []) :
+  "${index.collectionGroup}-${i}" => index }
+}
+
+resource "google_project_service" "apis" {
+  for_each = var.enable_apis ? local.apis : toset([])
+
+  project            = local.names.project
+  service            = each.value
+  disable_on_destroy = false
+}
+
+# --- Firestore (native mode): the receiver's data store ---
+
+resource "google_firestore_database" "default" {
+  project                 = local.names.project
+  name                    = "(default)"
+  location_id             = local.names.region
+  type                    = "FIRESTORE_NATIVE"
+  delete_protection_state = "DELETE_PROTECTION_ENABLED"
+  deletion_policy         = "ABANDON"
+
+  depends_on = [google_project_service.apis]
+}
+
+# Authenticated reads, no client writes (the receiver writes with its service account, which rules do not bind).
+resource "google_firebaserules_ruleset" "firestore" {
+  project = local.names.project
+
+  source {
+    files {
+      name    = "firestore.rules"
+      content = file("${path.module}/firestore.rules")
+    }
+  }
+
+  depends_on = [google_firestore_database.default]
+}
+
+resource "google_firebaserules_release" "firestore" {
+  project      = local.names.project
+  name         = "cloud.firestore" # the (default) database's release
+  ruleset_name = "projects/${local.names.project}/rulesets/${google_firebaserules_ruleset.firestore.name}"
+
+  lifecycle {
+    replace_triggered_by = [google_firebaserules_ruleset.firestore]
+  }
+}
+
+# The composite indexes the dashboard's queries need.
+resource "google_firestore_index" "dashboard" {
+  for_each = local.indexes
+
+  project     = local.names.project
+  database    = google_firestore_database.default.name
+  collection  = each.value.collectionGroup
+  query_scope = try(each.value.queryScope, "COLLECTION")
+
+  dynamic "fields" {
+    for_each = each.value.fields
+
+    content {
+      field_path   = fields.value.fieldPath
+      order        = try(fields.value.order, null)
+      array_config = try(fields.value.arrayConfig, null)
+    }
+  }
+}
+
+# --- Secrets: Terraform manages the secrets and who reads them, never their values ---
+
+resource "google_secret_manager_secret" "webhook" {
+  for_each = { current = "", previous = "-previous" } # the previous one serves rotations
+
+  project   = local.names.project
+  secret_id = "${local.names.webhookSecretName}${each.value}"
+
+  replication {
+    auto {}
+  }
+
+  depends_on = [google_project_service.apis]
+}
+
+# --- The function, with its own service account: Firestore user, log writer, the webhook secrets ---
+
+module "function" {
+  source = "../../modules/gcp-http-function"
+
+  project_id    = local.names.project
+  region        = local.names.region
+  function_name = local.names.function
+  description   = "CV Analytics webhook receiver: verifies signatures, stores analytics records in Firestore."
+  entry_point   = local.spec.entryPoint
+  runtime       = local.spec.runtime
+  memory_mb     = local.spec.memoryMb
+  timeout       = local.spec.timeoutSeconds
+  max_instances = var.max_instances
+  source_dir    = coalesce(var.receiver_source_dir, "${path.module}/../../../${local.spec.module}/target/deploy")
+  build_dir     = "${path.module}/.build"
+  project_roles = ["roles/datastore.user", "roles/logging.logWriter"]
+
+  environment = {
+    FIRESTORE_PROJECT     = local.names.project
+    WEBHOOK_ACCEPT_LEGACY = tostring(var.webhook_accept_legacy)
+  }
+
+  secret_env = merge(
+    { WEBHOOK_SECRET = google_secret_manager_secret.webhook["current"].secret_id },
+    var.bind_previous_secret ? { WEBHOOK_SECRET_PREVIOUS = google_secret_manager_secret.webhook["previous"].secret_id } : {},
+  )
+
+  depends_on = [google_firestore_database.default, google_project_service.apis]
+}

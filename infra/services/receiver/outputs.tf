@@ -1,0 +1,29 @@
+output "function_url" {
+  description = "HTTPS URL of the receiver: the notifier's receiver_url (gcp.receiverUrl in cva.yaml)."
+  value       = module.function.function_url
+}
+
+output "function_name" {
+  description = "Name of the receiver Cloud Function."
+  value       = module.function.function_name
+}
+
+output "service_account_email" {
+  description = "Service account the receiver runs as."
+  value       = module.function.service_account_email
+}
+
+output "webhook_secret_ids" {
+  description = "Secret Manager secrets of the current and previous webhook secret (values are added out of band)."
+  value       = { for k, s in google_secret_manager_secret.webhook : k => s.secret_id }
+}
+
+output "firestore_database" {
+  description = "Name of the Firestore database the receiver writes to."
+  value       = google_firestore_database.default.name
+}
+
+output "firestore_rules_release" {
+  description = "Name of the Firestore rules release."
+  value       = google_firebaserules_release.firestore.name
+}

@@ -1,0 +1,100 @@
+# The reporter owns its schedule and its SES identity. It reads the processor's tables by name (data sources).
+
+locals {
+  report_from  = coalesce(var.report_from, local.env.report.from)
+  report_to    = coalesce(var.report_to, local.env.report.to)
+  ses_identity = coalesce(var.ses_identity, element(split("@", local.report_from), 1))
+}
+
+module "alerts" {
+  source = "../../modules/alerts"
+
+  name   = "${local.function_name}-alarms"
+  emails = local.alarm_emails
+  tags   = local.tags
+}
+
+data "aws_dynamodb_table" "analytics" {
+  name = local.names.analyticsTable
+}
+
+data "aws_dynamodb_table" "query_events" {
+  name = local.names.queryEventsTable
+}
+
+# The sending domain; publish the DKIM records it outputs, then SES verifies it.
+resource "aws_sesv2_email_identity" "sender" {
+  email_identity = local.ses_identity
+  tags           = local.tags
+}
+
+data "aws_iam_policy_document" "reporter" {
+  statement {
+    sid       = "ReadWeek"
+    actions   = ["dynamodb:Query"]
+    resources = ["${data.aws_dynamodb_table.analytics.arn}/index/week-index"]
+  }
+
+  # Report markers ("sent at most once per week") live in the interim table.
+  statement {
+    sid       = "ReportMarkers"
+    actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
+    resources = [data.aws_dynamodb_table.query_events.arn]
+  }
+
+  statement {
+    sid       = "SendReport"
+    actions   = ["ses:SendEmail"]
+    resources = [aws_sesv2_email_identity.sender.arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "ses:FromAddress"
+      values   = [local.report_from]
+    }
+  }
+}
+
+module "function" {
+  source = "../../modules/lambda-function"
+
+  function_name      = local.function_name
+  service            = local.service
+  description        = "CV Analytics reporter: the weekly e-mail report."
+  jar_path           = var.jar_path
+  handler            = local.spec.handler
+  runtime            = local.spec.runtime
+  memory_mb          = local.spec.memoryMb
+  timeout_seconds    = local.spec.timeoutSeconds
+  log_retention_days = var.log_retention_days
+  policy_json        = data.aws_iam_policy_document.reporter.json
+  alarm_actions      = [module.alerts.topic_arn]
+
+  environment = {
+    ANALYTICS_TABLE    = data.aws_dynamodb_table.analytics.name
+    QUERY_EVENTS_TABLE = data.aws_dynamodb_table.query_events.name
+    REPORT_FROM        = local.report_from
+    REPORT_TO          = local.report_to
+  }
+}
+
+module "schedule" {
+  source = "../../modules/schedule"
+
+  name                = "${local.function_name}-weekly"
+  description         = "Weekly CV Analytics report."
+  schedule_expression = var.schedule_expression
+  timezone            = var.schedule_timezone
+  target_arn          = module.function.alias_arn
+  tags                = local.tags
+}
+
+module "budget" {
+  source = "../../modules/budget"
+
+  name     = "${local.function_name}-monthly"
+  service  = local.service
+  limit    = local.budget_limit
+  currency = var.budget_currency
+  emails   = local.alarm_emails
+}
