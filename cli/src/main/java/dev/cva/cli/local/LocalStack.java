@@ -79,6 +79,8 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, LambdaFunction> functions = new LinkedHashMap<>();
     private LocalState state;
     private ControlServer control;
+    private PartSwitch switches;
+    private final Map<String, Child> children = new java.util.concurrent.ConcurrentHashMap<>();
     private SqsClient sqs;
     private DynamoDbClient dynamo;
     private volatile boolean closed;
@@ -140,7 +142,11 @@ public final class LocalStack implements AutoCloseable {
 
         int sqsPort = Child.freePort(), firestorePort = Child.freePort();
         var queues = new ElasticMq.Queues(config.queue(), config.dlq(), config.webhookDlq());
-        CompletableFuture<Child> fSqs = CompletableFuture.supplyAsync(() -> ElasticMq.start(rt.classPath("elasticmq"), work, sqsPort, config.region(), queues));
+        switches = new PartSwitch(switchHost(), work, config.gcpProject(), log);
+        Path sqsStore = PartSwitch.freshSqsStore(work);
+        switches.launcher("sqs", from -> ElasticMq.start(rt.classPath("elasticmq"), work, sqsPort, config.region(), queues, sqsStore));
+        switches.launcher("firestore", from -> FirestoreEmulator.start(firestoreJar, work, firestorePort, config.gcpProject(), from));
+        CompletableFuture<Child> fSqs = CompletableFuture.supplyAsync(() -> ElasticMq.start(rt.classPath("elasticmq"), work, sqsPort, config.region(), queues, sqsStore));
         CompletableFuture<Moto> fMoto = CompletableFuture.supplyAsync(() -> Moto.start(env.env(), logs.resolve("dynamodb.log")));
         CompletableFuture<Child> fFirestore = CompletableFuture.supplyAsync(
                 () -> FirestoreEmulator.start(firestoreJar, work, firestorePort, config.gcpProject()));
@@ -178,13 +184,21 @@ public final class LocalStack implements AutoCloseable {
 
         int receiverPort = Child.freePort();
         // The invoker's own main binds every interface: LoopbackInvoker serves the same handlers on 127.0.0.1 only.
-        Child receiver = Child.start("receiver (Functions Framework)", FunctionsInvoker.command(invoker, receiverJar,
-                receiverService.entryPoint(), receiverPort), Map.of(
+        Path receiverCopy = receiverJar;
+        java.util.function.Supplier<Child> receiverLauncher = () -> Child.start("receiver (Functions Framework)",
+                FunctionsInvoker.command(invoker, receiverCopy, receiverService.entryPoint(), receiverPort), Map.of(
                 "WEBHOOK_SECRET", config.webhookSecret(),
                 "FIRESTORE_PROJECT", config.gcpProject(),
                 "GOOGLE_CLOUD_PROJECT", config.gcpProject(),
                 "FIRESTORE_EMULATOR_HOST", firestoreHost,
                 "RECEIVER_WARMUP", "true"), logs.resolve("receiver.log"));
+        Child receiver = receiverLauncher.get();
+        // `cva local start receiver`: ready when it listens (its /healthz also needs Firestore, which may be down)
+        switches.launcher("receiver", from -> {
+            Child c = receiverLauncher.get();
+            c.awaitPort(receiverPort, Duration.ofSeconds(60));
+            return c;
+        });
         stops.push(receiver::stop);
         String receiverUrl = "http://127.0.0.1:" + receiverPort + "/";
         // ready = it answers /healthz, which reads Firestore through the receiver's own store
@@ -228,10 +242,18 @@ public final class LocalStack implements AutoCloseable {
             f.onRestart(this::restarted);
             functions.put(e.getKey(), f);
         }
+        LocalRedrive redrive = LocalRedrive.start(config.service("notifier"), jars.get("notifier"), lambdaRuntime,
+                lambdaEnv, config.region(), logs, env.env(), env.clock(), log);
+        if (redrive != null) {
+            stops.push(redrive::close);
+        }
         for (LambdaFunction f : functions.values()) {
             f.awaitReady(Duration.ofSeconds(60));
             parts.put(f.name(), new LocalState.Part(f.name(), f.runtimeApiUrl(), f.child().pid(), f.port(),
                     config.service(f.name()).handler()));
+        }
+        if (redrive != null) {
+            parts.put(LocalRedrive.NAME, redrive.awaitReady(Duration.ofSeconds(60)).part());
         }
         Warmup.functions(functions, config.region());
         progress.accept("lambdas");
@@ -246,13 +268,13 @@ public final class LocalStack implements AutoCloseable {
         parts.put("lambda", new LocalState.Part("lambda", "http://127.0.0.1:" + endpoint.port(), 0, endpoint.port(),
                 "Invoke API for processor, notifier, reporter"));
         SqsMapping sqsMapping = new SqsMapping(LocalAws.sqs(URI.create(sqsUrl), config.region()), queueUrl,
-                config.region(), functions.get("processor"), eventSource("processor", EventSource.SQS_DEFAULTS), log).start();
+                config.region(), switches.gate(functions.get("processor")), eventSource("processor", EventSource.SQS_DEFAULTS), log).start();
         stops.push(sqsMapping::close);
         DynamoDbStreamsClient streams = LocalAws.streams(URI.create(dynamoUrl), config.region());
-        StreamMapping streamMapping = new StreamMapping(streams, streamArn, config.region(), functions.get("notifier"),
+        StreamMapping streamMapping = new StreamMapping(streams, streamArn, config.region(), switches.gate(functions.get("notifier")),
                 eventSource("notifier", EventSource.STREAM_DEFAULTS), Duration.ofMillis(500), log).start();
         stops.push(streamMapping::close);
-        WeeklySchedule schedule = new WeeklySchedule(env.clock(), functions.get("reporter"), config.region(), log);
+        WeeklySchedule schedule = new WeeklySchedule(env.clock(), switches.gate(functions.get("reporter")), config.region(), log);
         thread("weekly-schedule", schedule, () -> {});
         progress.accept("event sources");
 
@@ -279,6 +301,45 @@ public final class LocalStack implements AutoCloseable {
             ControlToken.delete(env.projectRoot());
         });
         resources.put("controlUrl", control.url());
+        switches.register(control);
+    }
+
+    /** What {@link PartSwitch} may see and change of this stack. */
+    private PartSwitch.Host switchHost() {
+        return new PartSwitch.Host() {
+            @Override
+            public Child child(String part) {
+                return children.get(part);
+            }
+
+            @Override
+            public int port(String part) {
+                return parts.get(part).port();
+            }
+
+            @Override
+            public void replaced(String part, Child now) {
+                replace(part, now);
+            }
+
+            @Override
+            public LambdaFunction function(String name) {
+                return functions.get(name);
+            }
+        };
+    }
+
+    /** A part was restarted ({@code cva local start}): record its new process and watch it. */
+    private synchronized void replace(String name, Child now) {
+        children.put(name, now);
+        LocalState.Part old = parts.get(name);
+        LocalState.Part part = new LocalState.Part(name, old.url(), now.pid(), old.port(), old.detail());
+        parts.put(name, part);
+        now.onExit().thenRun(() -> partExited(name, now));
+        if (state != null && !closed) {
+            state = state.withPart(part);
+            state.write(env.projectRoot());
+        }
     }
 
     private EventSource eventSource(String service, EventSource defaults) {
@@ -329,7 +390,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void part(String name, String url, Child child, int port, String detail) {
-        stops.push(child::stop);
+        children.put(name, child);
+        stops.push(() -> children.get(name).stop()); // the current process: 'cva local start' may have replaced it
         parts.put(name, new LocalState.Part(name, url, child.pid(), port, detail));
         // A stand-in that dies is not restarted behind the user's back (its data would be gone): the stack says so
         // and `cva local status` exits 1 until it is restarted.
@@ -337,7 +399,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private synchronized void partExited(String name, Child child) {
-        if (closed) {
+        if (closed || children.get(name) != child || (switches != null && switches.stoppedOnPurpose(name))) {
             return;
         }
         log.accept(name + " (pid " + child.pid() + ") exited unexpectedly; the stack is unhealthy. Last lines of "
