@@ -133,14 +133,29 @@ final class PartSwitch {
         }
         String data = "none to keep (stateless)";
         if (part.equals("firestore")) {
+            // No write may land between the export and the stop (it would be acknowledged, then lost): the
+            // receiver, Firestore's only writer, is paused (SIGSTOP) for that moment, writes it already sent settle first.
+            Child receiver = stopped.contains("receiver") ? null : host.child("receiver");
+            boolean paused = receiver != null && signal("STOP", receiver.pid());
             try {
+                if (paused) {
+                    Child.sleep(500);
+                }
                 firestoreExport = FirestoreEmulator.export(host.port(part), gcpProject,
                         work.resolve("data/firestore-export-" + System.currentTimeMillis()));
                 data = "exported to " + firestoreExport.getParent() + "; imported again at start";
+                host.child(part).stop();
             } catch (RuntimeException e) {
                 firestoreExport = null;
                 data = "LOST at start: the export failed (" + e.getMessage() + ")";
+                host.child(part).stop();
+            } finally {
+                if (paused) {
+                    signal("CONT", receiver.pid());
+                }
             }
+            log.accept(part + ": stopped by 'cva local stop' (port " + port(part) + "); data: " + data);
+            return new Outcome(part, "stop", true, port(part), data);
         } else if (part.equals("sqs")) {
             data = "kept: ElasticMQ stores its messages in " + work.resolve("data") + " (H2)";
         }
@@ -169,6 +184,19 @@ final class PartSwitch {
                 : part.equals("sqs") ? "kept (H2 message storage)" : "none to keep (stateless)";
         log.accept(part + ": started by 'cva local start' (pid " + now.pid() + ", port " + port(part) + "); data: " + data);
         return new Outcome(part, "start", true, port(part), data);
+    }
+
+    /** {@code kill -<signal> <pid>}; false where there is no such command (then nothing is paused). */
+    private static boolean signal(String signal, long pid) {
+        try {
+            return new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private int port(String part) {
