@@ -43,7 +43,10 @@ final class LocalRedrive implements AutoCloseable {
             return null;
         }
         Map<String, String> env = new LinkedHashMap<>(lambdaEnv);
-        env.put("REDRIVE_MAX_PER_SECOND", String.valueOf(r.maxPerSecond() == null ? 20 : r.maxPerSecond()));
+        // CVA_LOCAL_REDRIVE_RATE overrides services.notifier.redrive.maxPerSecond on this machine (benchmarks)
+        String rate = userEnv.get("CVA_LOCAL_REDRIVE_RATE");
+        env.put("REDRIVE_MAX_PER_SECOND", rate != null && !rate.isBlank() ? rate.strip()
+                : String.valueOf(r.maxPerSecond() == null ? 20 : r.maxPerSecond()));
         LambdaFunction f = LambdaFunction.start(new LambdaFunction.Spec(NAME, "cv-analytics-notifier-redrive",
                 r.handler(), notifierJar, lambdaRuntime, env, region, 256,
                 Duration.ofSeconds(notifier.timeoutSeconds() == null ? 60 : notifier.timeoutSeconds()), 1, logs, List.of()));

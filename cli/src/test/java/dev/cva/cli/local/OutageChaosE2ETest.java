@@ -72,10 +72,14 @@ class OutageChaosE2ETest {
         CliHarness.Result sent = sim.get();
         assertThat(sent.exitCode()).as(sent.toString()).isZero();
         assertThat(CvaContext.json().readTree(sent.out()).path("eventsSent").asInt()).isEqualTo(2 * conversations);
+        // traffic after the recovery: its first record is the breaker's probe, and delivery resumes
+        CliHarness.Result after = cva.run("events", "simulate", "--conversations", "10", "--seed", "7", "--json");
+        assertThat(after.exitCode()).as(after.toString()).isZero();
+        int expected = conversations + 10;
 
         try (LocalClients c = new LocalClients(state)) {
-            boolean healed = waitFor(Duration.ofSeconds(60), () -> c.requestIds("analyticsTable").size() == conversations
-                    && c.firestore().count() == conversations && c.messages("webhookDlqUrl") == 0);
+            boolean healed = waitFor(Duration.ofSeconds(60), () -> c.requestIds("analyticsTable").size() == expected
+                    && c.firestore().count() == expected && c.messages("webhookDlqUrl") == 0);
             if (!healed) {
                 System.out.printf("not healed: dynamodb %d, firestore %d, webhook DLQ %d%n", c.requestIds("analyticsTable").size(),
                         c.firestore().count(), c.messages("webhookDlqUrl"));
@@ -83,11 +87,11 @@ class OutageChaosE2ETest {
             double healSeconds = (System.nanoTime() - recovered) / 1e9;
             System.out.printf("heal: %.1f s from 'cva local start firestore' to every record in Firestore and an empty webhook DLQ%n",
                     healSeconds);
-            assertThat(c.requestIds("analyticsTable")).hasSize(conversations);
+            assertThat(c.requestIds("analyticsTable")).hasSize(expected);
             assertThat(c.firestore().receivedAt().keySet()).as("exactly the DynamoDB records")
                     .isEqualTo(c.requestIds("analyticsTable"));
-            assertThat(c.firestore().count()).isEqualTo(conversations);
-            assertThat(shardTotals(state)).as("the daily counters count each document once").isEqualTo(conversations);
+            assertThat(c.firestore().count()).isEqualTo(expected);
+            assertThat(shardTotals(state)).as("the daily counters count each document once").isEqualTo(expected);
             assertThat(c.messages("webhookDlqUrl")).as("the webhook DLQ drained by the scheduled redrive").isZero();
             assertThat(healed).isTrue();
         }
