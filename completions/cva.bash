@@ -181,6 +181,8 @@ function _complete_cva() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local status" ];    then _picocli_cva_local; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local env" ];    then _picocli_cva_local; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local demo" ];    then _picocli_cva_local; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local stop" ];    then _picocli_cva_local; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local start" ];    then _picocli_cva_local; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} events send" ];    then _picocli_cva_events; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} events simulate" ];    then _picocli_cva_events; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config help" ];    then _picocli_cva_config; return $?; fi
@@ -214,15 +216,19 @@ function _complete_cva() {
   local cmds24=(local status)
   local cmds25=(local env)
   local cmds26=(local demo)
-  local cmds27=(events send)
-  local cmds28=(events simulate)
-  local cmds29=(config help)
-  local cmds30=(config show)
+  local cmds27=(local stop)
+  local cmds28=(local start)
+  local cmds29=(events send)
+  local cmds30=(events simulate)
+  local cmds31=(config help)
+  local cmds32=(config show)
 
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_config_show; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_config_help; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_events_simulate; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_events_send; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_cva_config_show; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_cva_config_help; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_events_simulate; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_events_send; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_local_start; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_local_stop; return $?; fi
   if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_local_demo; return $?; fi
   if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_local_env; return $?; fi
   if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_local_status; return $?; fi
@@ -645,7 +651,7 @@ function _picocli_cva_local() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="up down status env demo"
+  local commands="up down status env demo stop start"
   local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
@@ -1414,6 +1420,72 @@ function _picocli_cva_local_demo() {
     '--seed')
       return
       ;;
+    '-e'|'--env')
+      return
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `stop` subcommand.
+function _picocli_cva_local_stop() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-e'|'--env')
+      return
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `start` subcommand.
+function _picocli_cva_local_start() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
     '-e'|'--env')
       return
       ;;
