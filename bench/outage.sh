@@ -19,7 +19,7 @@ export CVA_RUNTIMES_DIR="$PWD/cli/target/runtimes"
 export CVA_LOCAL_SES="${CVA_LOCAL_SES:-outbox}"
 CVA=(java -jar "$PRIVATE/cva.jar")
 echo "bench/outage.sh $OUTAGE s outage at $RATE records/s  ($(nproc) cores, $(date -u +%FT%TZ)," \
-  "redrive every ${CVA_LOCAL_REDRIVE_SECONDS:-10} s at ${CVA_LOCAL_REDRIVE_RATE:-cva.yaml's} msg/s)"
+  "redrive every ${CVA_LOCAL_REDRIVE_SECONDS:-10} s at ${CVA_LOCAL_REDRIVE_RATE:-the cva.yaml} msg/s)"
 if "${CVA[@]}" local status >/dev/null 2>&1; then
   echo "a local stack is already running: stop it first ('cva local down')" >&2
   exit 2

@@ -69,7 +69,10 @@ public final class Redrive {
 
     /**
      * Only what a healthy receiver will take: not a record the notifier found invalid, nor one the receiver refused
-     * for good (a 4xx other than 408/429). Those stay in the DLQ for {@code cva replay-dlq}.
+     * for good (a 4xx other than 401/408/429). Those stay in the DLQ for {@code cva replay-dlq}. A 401 is taken back:
+     * the receiver's replay guard refuses a resend signed within the same second as the first delivery (a stream
+     * retry), and after a secret rotation an old 401 becomes deliverable; re-signed with a fresh id, a record already
+     * stored is answered "duplicate" (2xx) and leaves the DLQ.
      */
     static final Predicate<SqsPort.Message> REDRIVABLE = m -> {
         SqsPort.Attr reason = m.attributes().get("reason");
@@ -78,8 +81,11 @@ public final class Redrive {
         }
         SqsPort.Attr status = m.attributes().get("lastStatus");
         try {
-            return status == null || status.stringValue() == null
-                    || !WebhookTarget.permanent(Integer.parseInt(status.stringValue().strip()));
+            if (status == null || status.stringValue() == null) {
+                return true;
+            }
+            int s = Integer.parseInt(status.stringValue().strip());
+            return s == 401 || !WebhookTarget.permanent(s);
         } catch (NumberFormatException e) {
             return true;
         }
