@@ -25,6 +25,7 @@ if "${CVA[@]}" local status >/dev/null 2>&1; then
   exit 2
 fi
 trap '"${CVA[@]}" local down >/dev/null 2>&1 || true; rm -rf "$PRIVATE"' EXIT
+BENCH_START=$(date +%s.%N)
 "${CVA[@]}" local up --detach >/dev/null
 
 probe() { # prints: dynamo firestore webhookDlq
@@ -82,20 +83,25 @@ while [ "$(date +%s)" -lt "$DEADLINE" ]; do
 done
 wait "$SIM" || true
 read -r DYN FS DLQ < <(probe)
-python3 - "$STOPPED_AT" "$RECOVERED_AT" "${HEALED:-0}" "$DYN" "$FS" "$DLQ" "$MAX_DLQ" "$PRIVATE/sim.json" <<'PY'
+python3 - "$STOPPED_AT" "$RECOVERED_AT" "${HEALED:-0}" "$DYN" "$FS" "$DLQ" "$MAX_DLQ" "$PRIVATE/sim.json" "$BENCH_START" <<'PY'
 import json, sys, datetime
 stopped, recovered, healed = map(float, sys.argv[1:4])
 dyn, fs, dlq, maxdlq = map(int, sys.argv[4:8])
 sim = json.load(open(sys.argv[8]))
-times = []
-for line in open(".cva/local/logs/notifier.log", errors="replace"):
-    if '"reason":"circuit_open"' in line:
+start = float(sys.argv[9])
+def lines(path):  # this run's JSON lines (the logs of earlier stacks stay in the same files)
+    for line in open(path, errors="replace"):
         try:
-            times.append(datetime.datetime.fromisoformat(json.loads(line)["time"].replace("Z", "+00:00")[:26] + "+00:00").timestamp())
+            j = json.loads(line)
+            t = datetime.datetime.fromisoformat(j["time"][:26].rstrip("Z") + "+00:00").timestamp()
         except Exception:
-            pass
-opens = sum(1 for l in open(".cva/local/logs/notifier.log", errors="replace") if '"event":"breaker_open"' in l)
-redrives = [json.loads(l) for l in open(".cva/local/logs/redrive.log", errors="replace") if '"event":"redrive"' in l]
+            continue
+        if t >= start:
+            yield t, j
+notifier = list(lines(".cva/local/logs/notifier.log"))
+times = [t for t, j in notifier if j.get("reason") == "circuit_open"]
+opens = sum(1 for t, j in notifier if j.get("event") == "breaker_open")
+redrives = [j for t, j in lines(".cva/local/logs/redrive.log") if j.get("event") == "redrive"]
 moved = sum(r.get("moved", 0) for r in redrives)
 window = [t for t in times if stopped <= t <= recovered]
 span = (max(window) - min(window)) if len(window) > 1 else 0
