@@ -18,6 +18,17 @@ public final class ElasticMq {
     public record Queues(String queue, String dlq, String webhookDlq) {}
 
     static String config(int port, String region, Queues q) {
+        return config(port, region, q, null);
+    }
+
+    /** @param messageStore an H2 database path ElasticMQ keeps its messages in across restarts, or null for memory */
+    static String config(int port, String region, Queues q, Path messageStore) {
+        String storage = messageStore == null ? "" : """
+                messages-storage {
+                  enabled = true
+                  uri = "jdbc:h2:%s"
+                }
+                """.formatted(messageStore.toAbsolutePath());
         return """
                 include classpath("application.conf")
                 node-address { protocol = http, host = "127.0.0.1", port = %d, context-path = "" }
@@ -35,7 +46,7 @@ public final class ElasticMq {
                   "%s" { defaultVisibilityTimeout = 30 seconds }
                 }
                 """.formatted(port, port, region, LocalAws.ACCOUNT, q.dlq(), VISIBILITY_SECONDS, q.queue(),
-                VISIBILITY_SECONDS, q.dlq(), q.webhookDlq());
+                VISIBILITY_SECONDS, q.dlq(), q.webhookDlq()) + storage;
     }
 
     static boolean answers(int port, String queue) {
@@ -55,11 +66,16 @@ public final class ElasticMq {
 
     /** Starts ElasticMQ's server from {@code classPath} (its own jars, never the caller's class path). */
     public static Child start(String classPath, Path workDir, int port, String region, Queues queues) {
+        return start(classPath, workDir, port, region, queues, null);
+    }
+
+    /** @param messageStore see {@link #config(int, String, Queues, Path)} */
+    public static Child start(String classPath, Path workDir, int port, String region, Queues queues, Path messageStore) {
         Path conf = workDir.resolve("elasticmq.conf");
         Path logback = workDir.resolve("elasticmq-logback.xml");
         try {
             Files.createDirectories(workDir);
-            Files.writeString(conf, config(port, region, queues));
+            Files.writeString(conf, config(port, region, queues, messageStore));
             Files.writeString(logback, """
                     <configuration>
                       <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">

@@ -142,13 +142,52 @@ public final class FirestoreEmulator {
     }
 
     public static Child start(Path jar, Path workDir, int port, String project) {
-        Child c = Child.start("firestore (emulator)", List.of(Child.java(), "-Duser.language=en", "-cp", jar.toString(),
+        return start(jar, workDir, port, project, null);
+    }
+
+    /** @param importFrom an export's {@code .overall_export_metadata} file to start from (see {@link #export}), or null */
+    public static Child start(Path jar, Path workDir, int port, String project, Path importFrom) {
+        List<String> command = new java.util.ArrayList<>(List.of(Child.java(), "-Duser.language=en", "-cp", jar.toString(),
                 "com.google.cloud.datastore.emulator.firestore.CloudFirestore", "start", "--host=127.0.0.1",
-                "--port=" + port, "--project_id=" + project), Map.of(), workDir.resolve("logs/firestore.log"));
+                "--port=" + port, "--project_id=" + project));
+        if (importFrom != null) {
+            command.add("--import-data=" + importFrom);
+        }
+        Child c = Child.start("firestore (emulator)", command, Map.of(), workDir.resolve("logs/firestore.log"));
         c.awaitLog("Dev App Server is now running", Duration.ofSeconds(60));
         // and it answers a document read for this project (404 for a document that does not exist is an answer)
         c.await(() -> answers(port, project), Duration.ofSeconds(30), "an answer to a document read");
         return c;
+    }
+
+    /**
+     * Exports every document of {@code project} into a new folder under {@code directory} (the emulator's own
+     * export endpoint) and returns the export's {@code .overall_export_metadata} file, for {@code start(..., importFrom)}.
+     */
+    public static Path export(int port, String project, Path directory) {
+        try {
+            Files.createDirectories(directory);
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + port + "/emulator/v1/projects/" + project + ":export")).timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"database\":\"projects/" + project
+                            + "/databases/(default)\",\"export_directory\":\"" + directory.toAbsolutePath() + "\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new LocalRuntimeException("the Firestore emulator refused the export: HTTP " + r.statusCode() + " "
+                        + r.body(), null);
+            }
+            try (var files = Files.walk(directory)) {
+                return files.filter(p -> p.getFileName().toString().endsWith(".overall_export_metadata"))
+                        .max(java.util.Comparator.comparing(p -> p.toFile().lastModified()))
+                        .orElseThrow(() -> new LocalRuntimeException("the Firestore export wrote no metadata file", null));
+            }
+        } catch (IOException e) {
+            throw new LocalRuntimeException("cannot export the Firestore emulator's data: " + e.getMessage(), null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LocalRuntimeException("interrupted during the Firestore export", null, e);
+        }
     }
 
     static boolean answers(int port, String project) {

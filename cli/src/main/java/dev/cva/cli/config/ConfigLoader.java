@@ -124,6 +124,11 @@ public final class ConfigLoader {
                 throw error(name, text, List.of("services", service, "timeoutSeconds"),
                         "services." + service + ".timeoutSeconds: " + s.timeoutSeconds() + " is outside 1..900");
             }
+            if (s.redrive() != null && (blank(s.redrive().handler())
+                    || (s.redrive().maxPerSecond() != null && s.redrive().maxPerSecond() <= 0))) {
+                throw error(name, text, List.of("services", service, "redrive"),
+                        "services." + service + ".redrive: needs a handler and a maxPerSecond above 0");
+            }
         });
         config.environments().forEach((env, e) -> {
             if (e == null) {

@@ -23,7 +23,20 @@ public record CvaConfig(
             @JsonProperty(required = true) String runtime,
             Integer memoryMb,
             Integer timeoutSeconds,
-            dev.cva.local.lambda.EventSource eventSource) {}
+            dev.cva.local.lambda.EventSource eventSource,
+            Redrive redrive) {
+        public Service(Cloud cloud, String module, String handler, String entryPoint, String runtime, Integer memoryMb,
+                Integer timeoutSeconds, dev.cva.local.lambda.EventSource eventSource) {
+            this(cloud, module, handler, entryPoint, runtime, memoryMb, timeoutSeconds, eventSource, null);
+        }
+    }
+
+    /**
+     * The notifier's scheduled redrive of its webhook DLQ: a second handler in the same jar, run on {@code schedule}
+     * (an EventBridge Scheduler expression; the local stack runs it every few seconds instead), at most
+     * {@code maxPerSecond} webhooks per second.
+     */
+    public record Redrive(String handler, String schedule, Double maxPerSecond) {}
 
     /** Names, regions, endpoints and limits of one environment. Absent values come from the built-in defaults. */
     public record Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost) {}

@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "runtime, and an SES stand-in.",
         "Start with 'cva local demo'."},
         subcommands = {LocalUpCommand.class, LocalDownCommand.class, LocalStatusCommand.class, LocalEnvCommand.class,
-                LocalDemoCommand.class})
+                LocalDemoCommand.class, LocalPartCommands.Stop.class, LocalPartCommands.Start.class})
 public final class LocalCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     private final CvaContext ctx;

@@ -84,6 +84,8 @@ public final class LocalStack implements AutoCloseable {
     private ControlServer control;
     private volatile SqsMapping sqsMapping;
     private volatile StreamMapping streamMapping;
+    private PartSwitch switches;
+    private final Map<String, Child> children = new java.util.concurrent.ConcurrentHashMap<>();
     private SqsClient sqs;
     private DynamoDbClient dynamo;
     private volatile boolean closed;
@@ -147,7 +149,11 @@ public final class LocalStack implements AutoCloseable {
 
         int sqsPort = Child.freePort(), firestorePort = Child.freePort();
         var queues = new ElasticMq.Queues(config.queue(), config.dlq(), config.webhookDlq());
-        CompletableFuture<Child> fSqs = CompletableFuture.supplyAsync(() -> ElasticMq.start(rt.classPath("elasticmq"), work, sqsPort, config.region(), queues));
+        switches = new PartSwitch(switchHost(), work, config.gcpProject(), log);
+        Path sqsStore = PartSwitch.freshSqsStore(work);
+        switches.launcher("sqs", from -> ElasticMq.start(rt.classPath("elasticmq"), work, sqsPort, config.region(), queues, sqsStore));
+        switches.launcher("firestore", from -> FirestoreEmulator.start(firestoreJar, work, firestorePort, config.gcpProject(), from));
+        CompletableFuture<Child> fSqs = CompletableFuture.supplyAsync(() -> ElasticMq.start(rt.classPath("elasticmq"), work, sqsPort, config.region(), queues, sqsStore));
         CompletableFuture<Moto> fMoto = CompletableFuture.supplyAsync(() -> Moto.start(env.env(), logs.resolve("dynamodb.log")));
         CompletableFuture<Child> fFirestore = CompletableFuture.supplyAsync(
                 () -> FirestoreEmulator.start(firestoreJar, work, firestorePort, config.gcpProject()));
@@ -199,9 +205,15 @@ public final class LocalStack implements AutoCloseable {
         String receiverUrl = receiver.url();
         parts.put("receiver", new LocalState.Part("receiver", receiverUrl, receiver.live().child().pid(),
                 receiver.port(), receiverService.entryPoint()));
-        receiver.onDied(c -> partExited("receiver", c));
+        receiver.onDied(c -> {
+            children.put("receiver", c); // the front only reports the process that runs its live revision
+            partExited("receiver", c);
+        });
         receiver.onLive(r -> updatePart(new LocalState.Part("receiver", receiverUrl, r.child().pid(), receiver.port(),
                 receiverService.entryPoint())));
+        // `cva local stop|start receiver` stops and restarts the live revision's process behind the front (the
+        // front's URL stays); ready when it listens, as its /healthz also needs Firestore, which may be down.
+        switches.launcher("receiver", from -> receiver.restartLive());
         progress.accept("receiver");
 
         Ses ses = Ses.start(env.env(), env.home(), work.resolve("outbox"), logs, log);
@@ -241,10 +253,18 @@ public final class LocalStack implements AutoCloseable {
             stops.push(f::close);
             functions.put(e.getKey(), f);
         }
+        LocalRedrive redrive = LocalRedrive.start(config.service("notifier"), jars.get("notifier"), lambdaRuntime,
+                lambdaEnv, config.region(), logs, env.env(), env.clock(), log);
+        if (redrive != null) {
+            stops.push(redrive::close);
+        }
         for (LambdaFunction f : functions.values()) {
             f.awaitReady(Duration.ofSeconds(60));
             parts.put(f.name(), new LocalState.Part(f.name(), f.runtimeApiUrl(), f.child().pid(), f.port(),
                     config.service(f.name()).handler()));
+        }
+        if (redrive != null) {
+            parts.put(LocalRedrive.NAME, redrive.awaitReady(Duration.ofSeconds(60)).part());
         }
         Warmup.functions(functions, config.region());
         for (LambdaFunction f : functions.values()) {
@@ -266,13 +286,13 @@ public final class LocalStack implements AutoCloseable {
         parts.put("lambda", new LocalState.Part("lambda", "http://127.0.0.1:" + endpoint.port(), 0, endpoint.port(),
                 "Invoke API for processor, notifier, reporter"));
         sqsMapping = new SqsMapping(LocalAws.sqs(URI.create(sqsUrl), config.region()), queueUrl,
-                config.region(), aliases.get("processor"), eventSource("processor", EventSource.SQS_DEFAULTS), log).start();
+                config.region(), switches.gate(aliases.get("processor")), eventSource("processor", EventSource.SQS_DEFAULTS), log).start();
         stops.push(sqsMapping::close);
         DynamoDbStreamsClient streams = LocalAws.streams(URI.create(dynamoUrl), config.region());
-        streamMapping = new StreamMapping(streams, streamArn, config.region(), aliases.get("notifier"),
+        streamMapping = new StreamMapping(streams, streamArn, config.region(), switches.gate(aliases.get("notifier")),
                 eventSource("notifier", EventSource.STREAM_DEFAULTS), Duration.ofMillis(500), log).start();
         stops.push(streamMapping::close);
-        WeeklySchedule schedule = new WeeklySchedule(env.clock(), aliases.get("reporter"), config.region(), log);
+        WeeklySchedule schedule = new WeeklySchedule(env.clock(), switches.gate(aliases.get("reporter")), config.region(), log);
         thread("weekly-schedule", schedule, () -> {});
         progress.accept("event sources");
 
@@ -304,6 +324,7 @@ public final class LocalStack implements AutoCloseable {
                 env.projectRoot().resolve(".cva/local/logs"), env.clock());
         new LocalDeploys(aliases, specs, receiver, env.projectRoot().resolve(".cva/local/jars"), config.region(),
                 env.clock(), log).register(control);
+        switches.register(control);
     }
 
     /** The dashboard's static files and its config.json (see {@link LocalDashboard}); absent without a built app. */
@@ -313,6 +334,49 @@ public final class LocalStack implements AutoCloseable {
             stops.push(dashboard::close);
             parts.put("dashboard", new LocalState.Part("dashboard", dashboard.url(), 0, dashboard.port(),
                     LocalDashboard.DIR + "/dist, /config.json for the Firestore emulator"));
+        }
+    }
+
+    /** What {@link PartSwitch} may see and change of this stack. */
+    private PartSwitch.Host switchHost() {
+        return new PartSwitch.Host() {
+            @Override
+            public Child child(String part) {
+                return part.equals("receiver") ? receiver.live().child() : children.get(part);
+            }
+
+            @Override
+            public int port(String part) {
+                return parts.get(part).port();
+            }
+
+            @Override
+            public void replaced(String part, Child now) {
+                replace(part, now);
+            }
+
+            @Override
+            public LambdaFunction function(String name) {
+                return aliases.get(name).live();
+            }
+        };
+    }
+
+    /** A part was restarted ({@code cva local start}): record its new process and watch it. */
+    private synchronized void replace(String name, Child now) {
+        if (name.equals("receiver")) { // the front watches its revisions' processes itself
+            updatePart(new LocalState.Part(name, parts.get(name).url(), now.pid(), parts.get(name).port(),
+                    parts.get(name).detail()));
+            return;
+        }
+        children.put(name, now);
+        LocalState.Part old = parts.get(name);
+        LocalState.Part part = new LocalState.Part(name, old.url(), now.pid(), old.port(), old.detail());
+        parts.put(name, part);
+        now.onExit().thenRun(() -> partExited(name, now));
+        if (state != null && !closed) {
+            state = state.withPart(part);
+            state.write(env.projectRoot());
         }
     }
 
@@ -367,7 +431,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void part(String name, String url, Child child, int port, String detail) {
-        stops.push(child::stop);
+        children.put(name, child);
+        stops.push(() -> children.get(name).stop()); // the current process: 'cva local start' may have replaced it
         parts.put(name, new LocalState.Part(name, url, child.pid(), port, detail));
         // A stand-in that dies is not restarted behind the user's back (its data would be gone): the stack says so
         // and `cva local status` exits 1 until it is restarted.
@@ -375,7 +440,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private synchronized void partExited(String name, Child child) {
-        if (closed) {
+        if (closed || children.get(name) != child || (switches != null && switches.stoppedOnPurpose(name))) {
             return;
         }
         log.accept(name + " (pid " + child.pid() + ") exited unexpectedly; the stack is unhealthy. Last lines of "

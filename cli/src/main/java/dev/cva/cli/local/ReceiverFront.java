@@ -217,6 +217,42 @@ final class ReceiverFront implements AutoCloseable {
         return new TreeMap<>(weights);
     }
 
+    /**
+     * {@code cva local start receiver}: starts the live revision's process again (after {@code stop} stopped it) and
+     * returns it once it listens; its /healthz also needs Firestore, which may still be down on purpose.
+     */
+    Child restartLive() {
+        Revision r = live();
+        Child old = r.child;
+        int port = Child.freePort();
+        Child child = Child.start("receiver r" + r.number + " (Functions Framework)",
+                FunctionsInvoker.command(launch.invokerJar(), r.jar, launch.entryPoint(), port), launch.env(),
+                launch.logs().resolve(r.number == 1 ? "receiver.log" : "receiver-r" + r.number + ".log"));
+        try {
+            child.awaitPort(port, READY);
+        } catch (RuntimeException e) {
+            child.stop();
+            throw e;
+        }
+        synchronized (this) {
+            r.port = port;
+            r.child = child;
+        }
+        if (old != null) {
+            old.stop();
+        }
+        watch(r, child);
+        return child;
+    }
+
+    private void watch(Revision r, Child child) {
+        child.onExit().thenRun(() -> {
+            if (!closed && r.child == child) {
+                onDied.accept(child);
+            }
+        });
+    }
+
     private void run(Revision r) {
         int port = Child.freePort();
         Child child = Child.start("receiver r" + r.number + " (Functions Framework)",
@@ -232,11 +268,7 @@ final class ReceiverFront implements AutoCloseable {
         }
         r.port = port;
         r.child = child;
-        child.onExit().thenRun(() -> {
-            if (!closed && r.child == child) {
-                onDied.accept(child);
-            }
-        });
+        watch(r, child);
     }
 
     private void drainAndStop(Revision r) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.replay.Replayer;
+import dev.cva.replay.SqsPort;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +21,7 @@ import java.util.Map;
  * {@code --archive FILE.jsonl}: one JSON line per selected message (queue, ids, body, system and message attributes,
  * receive count), appended and flushed before the message is sent anywhere, so a replay can be audited or redone.
  */
-final class Archive implements AutoCloseable {
+final class Archive implements Replayer.Archive, AutoCloseable {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private final Path file;
     private final BufferedWriter out;
@@ -38,7 +40,8 @@ final class Archive implements AutoCloseable {
     }
 
     /** Appends and flushes {@code messages}; throws (and nothing moves) when the file cannot be written. */
-    synchronized void write(String queueUrl, List<SqsPort.Message> messages, long archivedAt) {
+    @Override
+    public synchronized void write(String queueUrl, List<SqsPort.Message> messages, long archivedAt) {
         try {
             for (SqsPort.Message m : messages) {
                 Map<String, Object> line = new LinkedHashMap<>();

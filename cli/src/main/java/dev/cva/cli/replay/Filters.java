@@ -7,6 +7,7 @@ import com.jayway.jsonpath.Option;
 import com.jayway.jsonpath.spi.json.JacksonJsonProvider;
 import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
 import dev.cva.cli.CvaException;
+import dev.cva.replay.SqsPort;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.Objects;
  * message group. All given conditions must hold. {@code --max} is applied by the caller, after these.
  */
 public record Filters(Instant sentAfter, Instant sentBefore, List<Match> matches, Map<String, String> attributes,
-                      String group) {
+                      String group) implements java.util.function.Predicate<SqsPort.Message> {
 
     public static final Filters NONE = new Filters(null, null, List.of(), Map.of(), null);
 
@@ -121,6 +122,7 @@ public record Filters(Instant sentAfter, Instant sentBefore, List<Match> matches
         return sentAfter != null || sentBefore != null || !matches.isEmpty() || !attributes.isEmpty() || group != null;
     }
 
+    @Override
     public boolean test(SqsPort.Message m) {
         long sent = m.sentTimestamp();
         if (sentAfter != null && sent < sentAfter.toEpochMilli()) {

@@ -3,6 +3,8 @@ package dev.cva.cli.replay;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.replay.Replayer;
+import dev.cva.replay.Target;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

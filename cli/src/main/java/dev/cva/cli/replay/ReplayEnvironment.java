@@ -1,17 +1,18 @@
 package dev.cva.cli.replay;
 
+import dev.cva.cli.Cva;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.config.Settings;
 import dev.cva.cli.local.LocalState;
 import dev.cva.cli.webhook.ReceiverEndpoints;
-import dev.cva.cli.webhook.RequestFactory;
-import dev.cva.cli.webhook.WebhookClient;
-import dev.cva.contracts.webhook.Scheme;
 import dev.cva.contracts.webhook.WebhookSecret;
+import dev.cva.replay.AwsSqsPort;
+import dev.cva.replay.SqsPort;
+import dev.cva.replay.Target;
+import dev.cva.replay.WebhookTarget;
 import java.net.URI;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -75,8 +76,7 @@ final class ReplayEnvironment implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw CvaException.usage("the webhook secret from " + configured.origin() + " is invalid: " + e.getMessage(), null);
         }
-        return new WebhookTarget(receiver, new RequestFactory(secret, EnumSet.allOf(Scheme.class), ctx.clock()),
-                new WebhookClient(Duration.ofSeconds(10)));
+        return new WebhookTarget(receiver, secret, ctx.clock(), Duration.ofSeconds(10), "cva/" + Cva.BuildVersion.version());
     }
 
     @Override

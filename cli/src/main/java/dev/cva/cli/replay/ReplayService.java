@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.replay.Replayer;
+import dev.cva.replay.SqsFailure;
+import dev.cva.replay.SqsPort;
+import dev.cva.replay.SqsTarget;
+import dev.cva.replay.Target;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +23,7 @@ import java.util.TreeMap;
  */
 public final class ReplayService {
     /** The message attribute cva sets on every message it replays: how often it was replayed. */
-    public static final String REPLAY_COUNT = "cva-replay-count";
+    public static final String REPLAY_COUNT = SqsPort.REPLAY_COUNT;
     static final int PREVIEW_SCAN_LIMIT = 10_000;
     static final int OVERVIEW_SCAN_LIMIT = 1_000;
     static final int SAMPLE_SIZE = 3;

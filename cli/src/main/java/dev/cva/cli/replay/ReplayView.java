@@ -3,6 +3,7 @@ package dev.cva.cli.replay;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.ExitCode;
 import dev.cva.cli.support.Table;
+import dev.cva.replay.Replayer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cva.cli.CvaException;
+import dev.cva.replay.SqsPort;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,9 @@ package dev.cva.notifier;
 
 import dev.cva.contracts.webhook.Scheme;
 import dev.cva.contracts.webhook.WebhookSigner;
+import dev.cva.contracts.logging.JsonLog;
+import dev.failsafe.CircuitBreaker;
+import dev.failsafe.CircuitBreakerOpenException;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
@@ -24,10 +27,19 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * POSTs a webhook with java.net.http, signed in both schemes, re-signed with a fresh timestamp on every try.
- * Retries (Failsafe: exponential backoff with jitter) on connect errors, timeouts, 5xx and 429, honouring
- * {@code Retry-After} up to a cap; any other answer is final.
+ * Retries (Failsafe: exponential backoff with jitter) on connect errors, timeouts, 5xx, 408 and 429, honouring
+ * {@code Retry-After} up to a cap; any other answer is final (a 4xx is permanent: not retried).
+ *
+ * <p>Every try passes one circuit breaker shared by all the instance's concurrent sends: after
+ * {@code breakerFailures} consecutive transient failures it opens, and every send fails at once with the reason
+ * {@link #CIRCUIT_OPEN} (the caller dead-letters it) instead of spending its retries; after {@code breakerDelay} one
+ * try goes through as a probe (half-open), the others still fail fast; a 2xx (or any final answer) closes it.
+ * Opening and closing are logged as one JSON line each, {@code "event":"breaker_open"} / {@code "breaker_closed"}.
  */
 public final class HttpWebhookClient implements WebhookClient {
+    /** The dead-letter reason of a record not sent because the breaker was open. */
+    public static final String CIRCUIT_OPEN = "circuit_open";
+
     private static final EnumSet<Scheme> BOTH = EnumSet.allOf(Scheme.class);
 
     private final HttpClient http;
@@ -35,11 +47,16 @@ public final class HttpWebhookClient implements WebhookClient {
     private final URI url;
     private final Duration timeout;
     private final RetryPolicy<HttpResponse<Void>> policy;
+    private final CircuitBreaker<HttpResponse<Void>> breaker;
     private final Clock clock;
     /** HTTP/2 over TLS (ALPN); plain HTTP/1.1 otherwise, rather than an h2c upgrade some local servers refuse. */
     private final HttpClient.Version version;
 
     public HttpWebhookClient(HttpClient http, WebhookSigner signer, NotifierConfig config, Clock clock) {
+        this(http, signer, config, clock, new JsonLog("notifier"));
+    }
+
+    public HttpWebhookClient(HttpClient http, WebhookSigner signer, NotifierConfig config, Clock clock, JsonLog log) {
         this.http = http;
         this.signer = signer;
         this.url = config.webhookUrl();
@@ -52,6 +69,8 @@ public final class HttpWebhookClient implements WebhookClient {
         this.policy = RetryPolicy.<HttpResponse<Void>>builder()
                 .handle(IOException.class)
                 .handleResultIf(r -> retryable(r.statusCode()))
+                // an open breaker ends the record's tries at once: it is dead-lettered, not retried
+                .abortOn(CircuitBreakerOpenException.class)
                 .withMaxAttempts(config.maxAttempts())
                 // Retry-After (capped) when the receiver sent one, else exponential backoff with jitter
                 .withDelayFn(ctx -> {
@@ -60,6 +79,23 @@ public final class HttpWebhookClient implements WebhookClient {
                     return asked != null ? min(asked, cap) : backoff(base, maxDelay, ctx.getAttemptCount());
                 })
                 .build();
+        this.breaker = CircuitBreaker.<HttpResponse<Void>>builder()
+                .handle(IOException.class)
+                .handleResultIf(r -> retryable(r.statusCode()))
+                .withFailureThreshold(config.breakerFailures())
+                .withDelay(config.breakerDelay())
+                .withSuccessThreshold(1)
+                .onOpen(e -> log.warn("circuit breaker open: the receiver keeps failing; records are dead-lettered "
+                        + "at once until a probe succeeds", "event", "breaker_open", "url", url.toString(),
+                        "consecutiveFailures", config.breakerFailures(), "probeEveryMs", config.breakerDelay().toMillis()))
+                .onClose(e -> log.info("circuit breaker closed: the receiver answers again", "event", "breaker_closed",
+                        "url", url.toString()))
+                .build();
+    }
+
+    /** The breaker's state, for tests and logs: CLOSED, OPEN or HALF_OPEN. */
+    public CircuitBreaker.State breakerState() {
+        return breaker.getState();
     }
 
     /**
@@ -73,7 +109,7 @@ public final class HttpWebhookClient implements WebhookClient {
     }
 
     static boolean retryable(int status) {
-        return status >= 500 || status == 429;
+        return status >= 500 || status == 429 || status == 408;
     }
 
     @Override
@@ -81,7 +117,7 @@ public final class HttpWebhookClient implements WebhookClient {
         AtomicInteger attempts = new AtomicInteger();
         AtomicReference<Integer> lastStatus = new AtomicReference<>();
         try {
-            HttpResponse<Void> response = Failsafe.with(policy).get(() -> {
+            HttpResponse<Void> response = Failsafe.with(policy, breaker).get(() -> {
                 attempts.incrementAndGet();
                 HttpRequest.Builder request = HttpRequest.newBuilder(url)
                         .version(version)
@@ -104,6 +140,8 @@ public final class HttpWebhookClient implements WebhookClient {
                     ? "HTTP " + status + " after " + attempts.get() + " attempts"
                     : "HTTP " + status + " (not retried)";
             return new Delivery.Failed(attempts.get(), status, reason);
+        } catch (CircuitBreakerOpenException e) {
+            return new Delivery.Failed(attempts.get(), lastStatus.get(), CIRCUIT_OPEN);
         } catch (FailsafeException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof InterruptedException) {

@@ -19,7 +19,19 @@ public record NotifierConfig(
         Duration baseDelay,
         Duration maxDelay,
         Duration retryAfterCap,
-        String region) {
+        String region,
+        int breakerFailures,
+        Duration breakerDelay) {
+
+    /** The breaker's defaults: open after 5 consecutive failures, probe once every 5 seconds while open. */
+    public static final int DEFAULT_BREAKER_FAILURES = 5;
+    public static final Duration DEFAULT_BREAKER_DELAY = Duration.ofSeconds(5);
+
+    public NotifierConfig(URI webhookUrl, WebhookSecret secret, String dlqUrl, int maxAttempts, Duration timeout,
+            Duration baseDelay, Duration maxDelay, Duration retryAfterCap, String region) {
+        this(webhookUrl, secret, dlqUrl, maxAttempts, timeout, baseDelay, maxDelay, retryAfterCap, region,
+                DEFAULT_BREAKER_FAILURES, DEFAULT_BREAKER_DELAY);
+    }
 
     public NotifierConfig {
         if (maxAttempts < 1) {
@@ -27,6 +39,9 @@ public record NotifierConfig(
         }
         if (dlqUrl == null || dlqUrl.isBlank()) {
             throw new IllegalArgumentException("WEBHOOK_DLQ_URL must be set");
+        }
+        if (breakerFailures < 1) {
+            throw new IllegalArgumentException("WEBHOOK_BREAKER_FAILURES must be at least 1");
         }
     }
 
@@ -63,7 +78,9 @@ public record NotifierConfig(
                 Duration.ofMillis(intEnv(env, "WEBHOOK_BASE_DELAY_MS", 200)),
                 Duration.ofMillis(intEnv(env, "WEBHOOK_MAX_DELAY_MS", 5000)),
                 Duration.ofMillis(intEnv(env, "WEBHOOK_RETRY_AFTER_CAP_MS", 10000)),
-                env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "eu-west-2")));
+                env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "eu-west-2")),
+                intEnv(env, "WEBHOOK_BREAKER_FAILURES", DEFAULT_BREAKER_FAILURES),
+                Duration.ofMillis(intEnv(env, "WEBHOOK_BREAKER_DELAY_MS", (int) DEFAULT_BREAKER_DELAY.toMillis())));
     }
 
     private static int intEnv(Map<String, String> env, String name, int fallback) {

@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  *
  * <p>Environment: {@code WEBHOOK_URL}, {@code WEBHOOK_SECRET} (whsec_…, never logged), {@code WEBHOOK_DLQ_URL},
  * {@code WEBHOOK_MAX_ATTEMPTS} (3), {@code WEBHOOK_TIMEOUT_MS} (5000), {@code WEBHOOK_BASE_DELAY_MS} (200),
+ * {@code WEBHOOK_BREAKER_FAILURES} (5), {@code WEBHOOK_BREAKER_DELAY_MS} (5000),
  * {@code AWS_REGION}; the SQS endpoint through the SDK's {@code AWS_ENDPOINT_URL_SQS} / {@code AWS_ENDPOINT_URL}.
  */
 public class NotifierHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
@@ -48,7 +49,7 @@ public class NotifierHandler implements RequestHandler<DynamodbEvent, StreamsEve
     /** For tests: injected configuration, HTTP and SQS clients, clock and log. */
     public NotifierHandler(NotifierConfig config, HttpClient http, SqsClient sqs, Clock clock, JsonLog log) {
         var mapper = JsonMapper.builder().build();
-        var webhooks = new HttpWebhookClient(http, new WebhookSigner(config.secret()), config, clock);
+        var webhooks = new HttpWebhookClient(http, new WebhookSigner(config.secret()), config, clock, log);
         // what one record can take at worst: every try timing out plus the longest waits, and a margin for the DLQ
         Duration worstCase = config.timeout().plus(config.retryAfterCap()).multipliedBy(config.maxAttempts())
                 .plusSeconds(2);

@@ -170,6 +170,11 @@ public final class StreamNotifier {
         }
         Delivery.Failed failed = (Delivery.Failed) d;
         deadLetters.put(new DeadLetters.DeadLetter(body, requestId, webhookId, failed.reason(), failed.attempts(), failed.lastStatus()));
+        if (HttpWebhookClient.CIRCUIT_OPEN.equals(failed.reason())) {
+            log.info("circuit open; dead-lettered without waiting", "requestId", requestId, "webhookId", webhookId,
+                    "attempts", failed.attempts(), "reason", failed.reason());
+            return false;
+        }
         log.warn("webhook failed; dead-lettered", "requestId", requestId, "webhookId", webhookId,
                 "attempts", failed.attempts(), "lastStatus", failed.lastStatus(), "reason", failed.reason());
         return false;

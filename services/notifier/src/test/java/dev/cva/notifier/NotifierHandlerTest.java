@@ -130,6 +130,27 @@ class NotifierHandlerTest {
                 new JsonLog("notifier", new PrintStream(logBytes, true, StandardCharsets.UTF_8), Clock.systemUTC()));
     }
 
+    NotifierHandler handler(URI url, Duration timeout, int breakerFailures, Duration breakerDelay) {
+        NotifierConfig config = new NotifierConfig(url, SECRET, dlqUrl, 3, timeout, Duration.ofMillis(20),
+                Duration.ofMillis(100), Duration.ofMillis(1500), "eu-west-2", breakerFailures, breakerDelay);
+        return new NotifierHandler(config, http, sqs, ticking(),
+                new JsonLog("notifier", new PrintStream(logBytes, true, StandardCharsets.UTF_8), Clock.systemUTC()));
+    }
+
+    List<JsonNode> logLines() throws Exception {
+        List<JsonNode> lines = new ArrayList<>();
+        for (String l : logBytes.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (!l.isBlank()) {
+                lines.add(MAPPER.readTree(l));
+            }
+        }
+        return lines;
+    }
+
+    long events(String event) throws Exception {
+        return logLines().stream().filter(l -> event.equals(l.path("event").asText())).count();
+    }
+
     NotifierHandler handler() {
         return handler(receiver.url(), dlqUrl, Duration.ofSeconds(2), ticking());
     }
@@ -371,5 +392,104 @@ class NotifierHandlerTest {
 
         assertThat(receiver.received()).as("the first record is always attempted").hasSize(1);
         assertThat(failures(response)).containsExactly(event.getRecords().get(1).getDynamodb().getSequenceNumber());
+    }
+
+    // ---- the circuit breaker ----
+
+    @Test
+    void aDeadReceiverOpensTheBreakerAndTheRestIsDeadLetteredAtOnceWithoutRetries() throws Exception {
+        List<ObjectNode> recs = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            recs.add(record(i % 2 == 0 ? "full" : "anonymous"));
+        }
+        DynamodbEvent event = streamOf(table -> recs.forEach(r -> put(table, r)));
+        // every answer a 503, each after 100 ms: without the breaker 40 records x 3 tries
+        Step[] down = new Step[200];
+        java.util.Arrays.fill(down, new Step(503, 100, null));
+        receiver.script(down);
+
+        long start = System.nanoTime();
+        StreamsEventResponse response = handler(receiver.url(), Duration.ofSeconds(2), 5, Duration.ofMinutes(1))
+                .handleRequest(event, null);
+        double seconds = (System.nanoTime() - start) / 1e9;
+
+        assertThat(failures(response)).isEmpty();
+        List<Message> dead = new ArrayList<>();
+        for (int i = 0; i < 10 && dead.size() < 40; i++) {
+            dead.addAll(deadLetters());
+        }
+        assertThat(dead).as("every record is dead-lettered, none lost").hasSize(40);
+        assertThat(dead).extracting(m -> MAPPER.readTree(m.body()).path("data").path("requestId").asText())
+                .containsExactlyInAnyOrderElementsOf(recs.stream().map(r -> r.get("requestId").asText()).toList());
+        long open = dead.stream().filter(m -> "circuit_open".equals(attr(m, "reason"))).count();
+        assertThat(open).as("most records skip their retries").isGreaterThanOrEqualTo(25);
+        assertThat(receiver.received().size()).as("HTTP tries: far fewer than 40 x 3").isLessThan(40);
+        assertThat(events("breaker_open")).as("one breaker_open line").isEqualTo(1);
+        assertThat(events("breaker_closed")).isZero();
+        assertThat(seconds).as("the batch does not wait out every record's retries").isLessThan(10);
+    }
+
+    @Test
+    void aProbeAfterTheDelayClosesTheBreakerAndDeliveryResumes() throws Exception {
+        DynamodbEvent first = streamOf(table -> {
+            for (int i = 0; i < 10; i++) {
+                put(table, record("full"));
+            }
+        });
+        Step[] down = new Step[30];
+        java.util.Arrays.fill(down, Step.status(500));
+        receiver.script(down);
+        NotifierHandler handler = handler(receiver.url(), Duration.ofSeconds(2), 3, Duration.ofMillis(500));
+        handler.handleRequest(first, null);
+        assertThat(events("breaker_open")).isEqualTo(1);
+        receiver.script(); // healthy again
+        receiver.reset();
+
+        List<ObjectNode> later = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            later.add(record("anonymous"));
+        }
+        DynamodbEvent second = streamOf(table -> later.forEach(r -> put(table, r)));
+        Thread.sleep(600); // past the breaker's delay: the next try is a probe
+        sqs.purgeQueue(b -> b.queueUrl(dlqUrl));
+        StreamsEventResponse response = handler.handleRequest(second, null);
+
+        assertThat(failures(response)).isEmpty();
+        assertThat(events("breaker_closed")).isEqualTo(1);
+        // the probe's batch mates sent at the same moment may be dead-lettered as circuit_open; the rest is delivered
+        List<Message> dead = deadLetters();
+        assertThat(dead).allSatisfy(m -> assertThat(attr(m, "reason")).isEqualTo("circuit_open"));
+        assertThat(receiver.received().size() + dead.size()).isEqualTo(10);
+        assertThat(receiver.received()).as("the probe").isNotEmpty();
+
+        // closed: the next batch is delivered in full
+        receiver.reset();
+        sqs.purgeQueue(b -> b.queueUrl(dlqUrl));
+        DynamodbEvent third = streamOf(table -> {
+            for (int i = 0; i < 5; i++) {
+                put(table, record("full"));
+            }
+        });
+        assertThat(failures(handler.handleRequest(third, null))).isEmpty();
+        assertThat(receiver.received()).hasSize(5);
+        assertThat(deadLetters()).isEmpty();
+    }
+
+    @Test
+    void requestTimeoutIsRetriedAndOtherClientErrorsArePermanent() {
+        DynamodbEvent event = streamOf(table -> put(table, record("full")));
+        receiver.script(Step.status(408));
+        assertThat(failures(handler().handleRequest(event, null))).isEmpty();
+        assertThat(receiver.received()).hasSize(2);
+        assertThat(deadLetters()).isEmpty();
+
+        receiver.reset();
+        DynamodbEvent gone = streamOf(table -> put(table, record("full")));
+        receiver.script(Step.status(422));
+        assertThat(failures(handler().handleRequest(gone, null))).isEmpty();
+        assertThat(receiver.received()).hasSize(1);
+        List<Message> dead = deadLetters();
+        assertThat(dead).hasSize(1);
+        assertThat(attr(dead.get(0), "reason")).isEqualTo("HTTP 422 (not retried)");
     }
 }

@@ -1,4 +1,4 @@
-package dev.cva.cli.replay;
+package dev.cva.replay;
 
 import java.net.URI;
 import java.util.ArrayList;

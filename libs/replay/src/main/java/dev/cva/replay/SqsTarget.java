@@ -1,4 +1,4 @@
-package dev.cva.cli.replay;
+package dev.cva.replay;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,13 +12,13 @@ import java.util.Map;
  * deduplication window, while a re-run after a crash sends the same id again and SQS drops the duplicate.
  * Each message gets {@code cva-replay-count} = its previous count + 1.
  */
-final class SqsTarget implements Target {
+public final class SqsTarget implements Target {
     private final SqsPort sqs;
     private final String url;
     private final String name;
     private final boolean fifo;
 
-    SqsTarget(SqsPort sqs, String url, String name, boolean fifo) {
+    public SqsTarget(SqsPort sqs, String url, String name, boolean fifo) {
         this.sqs = sqs;
         this.url = url;
         this.name = name;
@@ -35,8 +35,8 @@ final class SqsTarget implements Target {
         for (int i = 0; i < batch.size(); i++) {
             SqsPort.Message m = batch.get(i);
             Map<String, SqsPort.Attr> attrs = new LinkedHashMap<>(m.attributes());
-            if (attrs.containsKey(ReplayService.REPLAY_COUNT) || attrs.size() < 10) { // SQS allows 10 attributes
-                attrs.put(ReplayService.REPLAY_COUNT, SqsPort.Attr.number(m.replayCount() + 1L));
+            if (attrs.containsKey(SqsPort.REPLAY_COUNT) || attrs.size() < 10) { // SQS allows 10 attributes
+                attrs.put(SqsPort.REPLAY_COUNT, SqsPort.Attr.number(m.replayCount() + 1L));
             }
             entries.add(new SqsPort.Outgoing(Integer.toString(i), m.body(), fifo ? m.groupId() : null,
                     fifo ? deduplicationId(m) : null, attrs));

@@ -1,4 +1,4 @@
-package dev.cva.cli.replay;
+package dev.cva.replay;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 
 /**
  * Moves the selected messages of one DLQ to a {@link Target}. Receivers take batches of 10 (hidden for the
@@ -23,23 +24,31 @@ import java.util.function.LongConsumer;
  * again), archive the selected ones, and hand them to one worker per partition of message groups: a group always
  * goes to the same worker, so its order is kept, while different groups move concurrently. A worker delivers up
  * to 10 at a time under the rate cap and deletes from the DLQ only what was delivered. A message whose delivery
- * failed stays in the DLQ, and (FIFO) the later messages of its group are held back in this run.
+ * failed stays in the DLQ, and (FIFO) the later messages of its group are held back in this run. With
+ * {@code stopAtFirstFailure} (the scheduled redrive) the first transient failure of the target ends the run: a new
+ * outage is not hammered with the rest of the DLQ, and what was not attempted stays where it is.
  */
-final class Replayer {
+public final class Replayer {
     /** One message that did not move, and why. */
-    record Failure(String messageId, String groupId, String kind, String detail) {}
+    public record Failure(String messageId, String groupId, String kind, String detail) {}
+
+    /** Called with each chosen batch before any of it moves; throwing stops the run and moves nothing of it. */
+    @FunctionalInterface
+    public interface Archive {
+        void write(String queueUrl, List<SqsPort.Message> messages, long archivedAt);
+    }
 
     /** What a run did. {@code aborted} holds the error that stopped it early (the endpoint went away), or null. */
-    record Result(long received, long selected, long moved, long skipped, long failed, long permanent, long notDeleted,
+    public record Result(long received, long selected, long moved, long skipped, long failed, long permanent, long notDeleted,
                   List<Failure> failures, String aborted, double seconds) {}
 
-    static final int MAX_FAILURES_LISTED = 100;
+    public static final int MAX_FAILURES_LISTED = 100;
 
     private final SqsPort sqs;
     private final String dlqUrl;
     private final boolean fifo;
     private final Target target;
-    private final Filters filters;
+    private final Predicate<SqsPort.Message> filters;
     private final long max;
     private final Archive archive;
     private final Bucket rate;
@@ -47,6 +56,7 @@ final class Replayer {
     private final int receivers;
     private final int visibilitySeconds;
     private final LongConsumer progress;
+    private final boolean stopAtFirstFailure;
     private final Clock clock;
 
     private final long maxInFlight;
@@ -66,8 +76,17 @@ final class Replayer {
     private final AtomicBoolean receiving = new AtomicBoolean(true);
     private volatile String aborted;
 
-    Replayer(SqsPort sqs, String dlqUrl, boolean fifo, Target target, Filters filters, Long max, Archive archive,
-             Double ratePerSecond, int workers, int receivers, Duration visibility, LongConsumer progress, Clock clock) {
+    public Replayer(SqsPort sqs, String dlqUrl, boolean fifo, Target target, Predicate<SqsPort.Message> filters, Long max,
+                    Archive archive, Double ratePerSecond, int workers, int receivers, Duration visibility,
+                    LongConsumer progress, Clock clock) {
+        this(sqs, dlqUrl, fifo, target, filters, max, archive, ratePerSecond, workers, receivers, visibility, progress,
+                clock, false);
+    }
+
+    public Replayer(SqsPort sqs, String dlqUrl, boolean fifo, Target target, Predicate<SqsPort.Message> filters, Long max,
+                    Archive archive, Double ratePerSecond, int workers, int receivers, Duration visibility,
+                    LongConsumer progress, Clock clock, boolean stopAtFirstFailure) {
+        this.stopAtFirstFailure = stopAtFirstFailure;
         this.sqs = sqs;
         this.dlqUrl = dlqUrl;
         this.fifo = fifo;
@@ -95,7 +114,7 @@ final class Replayer {
                 .refillGreedy(perMinute, Duration.ofMinutes(1)).build()).build();
     }
 
-    Result run() {
+    public Result run() {
         long start = System.nanoTime();
         List<BlockingQueue<SqsPort.Message>> partitions = new ArrayList<>();
         List<Thread> workerThreads = new ArrayList<>();
@@ -242,6 +261,9 @@ final class Replayer {
                     failedGroups.add(m.groupId());
                 }
                 fail(m, o.kind().name(), o.detail());
+                if (stopAtFirstFailure && o.kind() == Target.Kind.FAILED) {
+                    abort(target.describe() + " failing: " + o.detail());
+                }
             }
         }
         if (delivered.isEmpty()) {

@@ -1,4 +1,4 @@
-package dev.cva.cli.replay;
+package dev.cva.replay;
 
 /** An SQS call failed; the message names the operation and SQS's error code, never credentials. */
 public final class SqsFailure extends RuntimeException {

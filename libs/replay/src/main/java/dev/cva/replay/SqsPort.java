@@ -1,4 +1,4 @@
-package dev.cva.cli.replay;
+package dev.cva.replay;
 
 import java.util.List;
 import java.util.Map;
@@ -8,6 +8,9 @@ import java.util.Map;
  * and translates every SDK exception into a {@link SqsFailure}; nothing above this interface sees the SDK.
  */
 public interface SqsPort extends AutoCloseable {
+    /** The message attribute every replay sets: how often the message was replayed. */
+    String REPLAY_COUNT = "cva-replay-count";
+
 
     /** A message attribute as SQS stores it: a data type and a string or binary value. */
     record Attr(String dataType, String stringValue, byte[] binaryValue) {
@@ -42,7 +45,7 @@ public interface SqsPort extends AutoCloseable {
 
         /** The {@code cva-replay-count} attribute: how often cva already replayed this message (0 if never). */
         public int replayCount() {
-            Attr a = attributes.get(ReplayService.REPLAY_COUNT);
+            Attr a = attributes.get(REPLAY_COUNT);
             try {
                 return a == null || a.stringValue() == null ? 0 : Integer.parseInt(a.stringValue().strip());
             } catch (NumberFormatException e) {

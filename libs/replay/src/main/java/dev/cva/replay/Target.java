@@ -1,12 +1,12 @@
-package dev.cva.cli.replay;
+package dev.cva.replay;
 
 import java.util.List;
 
 /** Where replayed messages go: an SQS queue, or the receiver over HTTP for the webhook DLQ. Thread-safe. */
-interface Target {
+public interface Target {
     /** What happened to one message. Only {@link Kind#DELIVERED} lets the replay delete it from the DLQ. */
     record Outcome(Kind kind, String detail) {
-        static final Outcome DELIVERED = new Outcome(Kind.DELIVERED, null);
+        public static final Outcome DELIVERED = new Outcome(Kind.DELIVERED, null);
     }
 
     enum Kind { DELIVERED, FAILED, PERMANENT }
