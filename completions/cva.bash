@@ -165,12 +165,14 @@ function _complete_cva() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} events" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} infra" ];    then _picocli_cva; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} purity" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} doctor" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} shell" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} deploy promote" ];    then _picocli_cva_deploy; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} deploy dashboard" ];    then _picocli_cva_deploy; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook send" ];    then _picocli_cva_webhook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook sign" ];    then _picocli_cva_webhook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook verify" ];    then _picocli_cva_webhook; return $?; fi
@@ -185,6 +187,9 @@ function _complete_cva() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local start" ];    then _picocli_cva_local; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} events send" ];    then _picocli_cva_events; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} events simulate" ];    then _picocli_cva_events; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} infra check" ];    then _picocli_cva_infra; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} infra plan" ];    then _picocli_cva_infra; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} infra apply" ];    then _picocli_cva_infra; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config help" ];    then _picocli_cva_config; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config show" ];    then _picocli_cva_config; return $?; fi
 
@@ -200,51 +205,61 @@ function _complete_cva() {
   local cmds8=(local)
   local cmds9=(events)
   local cmds10=(infra)
-  local cmds11=(config)
-  local cmds12=(doctor)
-  local cmds13=(completion)
-  local cmds14=(shell)
-  local cmds15=(help)
-  local cmds16=(deploy promote)
-  local cmds17=(webhook send)
-  local cmds18=(webhook sign)
-  local cmds19=(webhook verify)
-  local cmds20=(webhook load)
-  local cmds21=(cost estimate)
-  local cmds22=(local up)
-  local cmds23=(local down)
-  local cmds24=(local status)
-  local cmds25=(local env)
-  local cmds26=(local demo)
-  local cmds27=(local stop)
-  local cmds28=(local start)
-  local cmds29=(events send)
-  local cmds30=(events simulate)
-  local cmds31=(config help)
-  local cmds32=(config show)
+  local cmds11=(purity)
+  local cmds12=(config)
+  local cmds13=(doctor)
+  local cmds14=(completion)
+  local cmds15=(shell)
+  local cmds16=(help)
+  local cmds17=(deploy promote)
+  local cmds18=(deploy dashboard)
+  local cmds19=(webhook send)
+  local cmds20=(webhook sign)
+  local cmds21=(webhook verify)
+  local cmds22=(webhook load)
+  local cmds23=(cost estimate)
+  local cmds24=(local up)
+  local cmds25=(local down)
+  local cmds26=(local status)
+  local cmds27=(local env)
+  local cmds28=(local demo)
+  local cmds29=(local stop)
+  local cmds30=(local start)
+  local cmds31=(events send)
+  local cmds32=(events simulate)
+  local cmds33=(infra check)
+  local cmds34=(infra plan)
+  local cmds35=(infra apply)
+  local cmds36=(config help)
+  local cmds37=(config show)
 
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_cva_config_show; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_cva_config_help; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_events_simulate; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_events_send; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_local_start; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_local_stop; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_local_demo; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_local_env; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_local_status; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_cva_local_down; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_cva_local_up; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cva_cost_estimate; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cva_webhook_load; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cva_webhook_verify; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cva_webhook_sign; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cva_webhook_send; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cva_deploy_promote; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cva_help; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cva_shell; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cva_completion; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cva_doctor; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cva_config; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_cva_config_show; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_cva_config_help; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_cva_infra_apply; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_cva_infra_plan; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_cva_infra_check; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_cva_events_simulate; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_cva_events_send; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_local_start; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_local_stop; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_local_demo; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_local_env; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_local_status; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_local_down; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_local_up; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_cva_cost_estimate; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_cva_webhook_load; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cva_webhook_verify; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cva_webhook_sign; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cva_webhook_send; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cva_deploy_dashboard; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cva_deploy_promote; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cva_help; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cva_shell; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cva_completion; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cva_doctor; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cva_config; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cva_purity; return $?; fi
   if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cva_infra; return $?; fi
   if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cva_events; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cva_local; return $?; fi
@@ -267,7 +282,7 @@ function _picocli_cva() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="deploy rollback status bump version webhook replay-dlq cost local events infra config doctor completion shell help"
+  local commands="deploy rollback status bump version webhook replay-dlq cost local events infra purity config doctor completion shell help"
   local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
@@ -300,7 +315,7 @@ function _picocli_cva_deploy() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="promote"
+  local commands="promote dashboard"
   local flag_opts="'--all' '--dry-run' '--promote' '--no-smoke' '--reuse' '--create' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--canary' '--artifact' '--role' '-e' '--env' '-c' '--config'"
 
@@ -717,6 +732,39 @@ function _picocli_cva_infra() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
+  local commands="check plan apply"
+  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-e'|'--env')
+      return
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `purity` subcommand.
+function _picocli_cva_purity() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
@@ -888,7 +936,7 @@ function _picocli_cva_help() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="deploy rollback status bump version webhook replay-dlq cost local events infra config doctor completion shell"
+  local commands="deploy rollback status bump version webhook replay-dlq cost local events infra purity config doctor completion shell"
   local flag_opts="'-h' '--help' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
@@ -923,6 +971,39 @@ function _picocli_cva_deploy_promote() {
 
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-e'|'--env')
+      return
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `dashboard` subcommand.
+function _picocli_cva_deploy_dashboard() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--dry-run' '--no-smoke' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1393,7 +1474,7 @@ function _picocli_cva_local_demo() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--keep' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--conversations' '--early' '--duplicates' '--poison' '--rate' '--timeout' '--seed' '-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1606,6 +1687,105 @@ function _picocli_cva_events_simulate() {
     '--seed')
       return
       ;;
+    '-e'|'--env')
+      return
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `check` subcommand.
+function _picocli_cva_infra_check() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-e'|'--env')
+      return
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `plan` subcommand.
+function _picocli_cva_infra_plan() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-e'|'--env')
+      return
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `apply` subcommand.
+function _picocli_cva_infra_apply() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
     '-e'|'--env')
       return
       ;;

@@ -190,12 +190,13 @@ resource "aws_cloudwatch_log_metric_filter" "breaker_open" {
 
 resource "aws_cloudwatch_metric_alarm" "breaker_open" {
   alarm_name          = "${local.function_name}-breaker-open"
-  alarm_description   = "The notifier's circuit breaker opened: the receiver is failing; webhooks go to the webhook DLQ."
+  alarm_description   = "The notifier's circuit breaker kept opening for 15 minutes: the receiver is still failing and the redrive cannot heal it yet; webhooks wait in the webhook DLQ."
   namespace           = aws_cloudwatch_log_metric_filter.breaker_open.metric_transformation[0].namespace
   metric_name         = aws_cloudwatch_log_metric_filter.breaker_open.metric_transformation[0].name
   statistic           = "Sum"
   period              = 300
-  evaluation_periods  = 1
+  evaluation_periods  = 3 # a failed probe re-opens the breaker (every ~5 s): one open is an outage healing by itself
+  datapoints_to_alarm = 3
   threshold           = 0
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
