@@ -42,7 +42,7 @@ class ShellTest {
     @Test
     void errorsDoNotEndTheShell() throws Exception {
         String screen = session("confg\ndeploy receiver\n--version\n");
-        assertThat(screen).contains("Unmatched argument").contains("not implemented yet").contains("cva 0.");
+        assertThat(screen).contains("Unmatched argument").contains("the local stack is not running").contains("cva 0.");
     }
 
     @Test
