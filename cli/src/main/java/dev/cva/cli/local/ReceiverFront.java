@@ -1,5 +1,7 @@
 package dev.cva.cli.local;
 
+import dev.cva.local.lambda.Weights;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cva.cli.CvaException;
@@ -26,7 +28,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -134,7 +135,7 @@ final class ReceiverFront implements AutoCloseable {
     }
 
     synchronized Revision live() {
-        return revisions.get(top(weights));
+        return revisions.get(Weights.top(weights));
     }
 
     /** Starts a new revision from {@code jar} and waits until it is healthy; it takes no traffic yet. */
@@ -185,9 +186,9 @@ final class ReceiverFront implements AutoCloseable {
         Revision live;
         synchronized (this) {
             requireOpen();
-            int standby = standby(weights, newWeights);
+            int standby = Weights.standby(weights, newWeights);
             weights = Map.copyOf(new LinkedHashMap<>(newWeights));
-            int now = top(weights);
+            int now = Weights.top(weights);
             for (Revision r : revisions.values()) {
                 int n = r.number;
                 if (r.child != null && weights.getOrDefault(n, 0) == 0 && n != standby) {
@@ -363,7 +364,7 @@ final class ReceiverFront implements AutoCloseable {
         if (closed) {
             return null;
         }
-        Revision r = revisions.get(pick(weights));
+        Revision r = revisions.get(Weights.pick(weights));
         if (r == null || r.child == null) {
             return null;
         }
@@ -374,50 +375,6 @@ final class ReceiverFront implements AutoCloseable {
     private synchronized void release(Revision r) {
         r.inFlight--;
         notifyAll();
-    }
-
-    private static int pick(Map<Integer, Integer> weights) {
-        if (weights.size() == 1) {
-            return weights.keySet().iterator().next();
-        }
-        int x = ThreadLocalRandom.current().nextInt(100);
-        int acc = 0;
-        int last = -1;
-        for (var e : new TreeMap<>(weights).entrySet()) {
-            acc += e.getValue();
-            last = e.getKey();
-            if (x < acc) {
-                return e.getKey();
-            }
-        }
-        return last;
-    }
-
-    /**
-     * The revision kept running without weight: the newest that had weight before the change and is older than the
-     * one that takes most traffic now (after a deploy or a promotion, the one it replaced; after a rollback, none).
-     */
-    static int standby(Map<Integer, Integer> before, Map<Integer, Integer> after) {
-        int now = top(after);
-        int best = -1;
-        for (var e : before.entrySet()) {
-            if (e.getValue() > 0 && e.getKey() < now && e.getKey() > best) {
-                best = e.getKey();
-            }
-        }
-        return best;
-    }
-
-    private static int top(Map<Integer, Integer> weights) {
-        int best = -1;
-        int bestWeight = -1;
-        for (var e : new TreeMap<>(weights).entrySet()) {
-            if (e.getValue() >= bestWeight) {
-                best = e.getKey();
-                bestWeight = e.getValue();
-            }
-        }
-        return best;
     }
 
     private void requireOpen() {

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -164,9 +163,9 @@ public final class FunctionAlias implements Invoker, AutoCloseable {
         LambdaFunction live;
         synchronized (this) {
             requireOpen();
-            int standby = standby(weights, newWeights);
+            int standby = Weights.standby(weights, newWeights);
             weights = Map.copyOf(new LinkedHashMap<>(newWeights));
-            int now = top(weights);
+            int now = Weights.top(weights);
             for (Slot s : versions.values()) {
                 int n = s.version.number();
                 if (s.function != null && weights.getOrDefault(n, 0) == 0 && n != standby) {
@@ -200,7 +199,7 @@ public final class FunctionAlias implements Invoker, AutoCloseable {
 
     /** The instance taking most traffic. */
     public synchronized LambdaFunction live() {
-        return versions.get(top(weights)).function;
+        return versions.get(Weights.top(weights)).function;
     }
 
     /** Invokes through the alias: one version, chosen by weight. */
@@ -212,7 +211,7 @@ public final class FunctionAlias implements Invoker, AutoCloseable {
             if (closed) {
                 return new Result(true, "{\"errorMessage\":\"" + name + " is stopped\"}");
             }
-            s = versions.get(pick(weights));
+            s = versions.get(Weights.pick(weights));
             f = s.function;
             s.inFlight++;
         }
@@ -283,51 +282,6 @@ public final class FunctionAlias implements Invoker, AutoCloseable {
         } catch (NumberFormatException e) {
             return null;
         }
-    }
-
-    static int pick(Map<Integer, Integer> weights) {
-        if (weights.size() == 1) {
-            return weights.keySet().iterator().next();
-        }
-        int r = ThreadLocalRandom.current().nextInt(100);
-        int acc = 0;
-        int last = -1;
-        for (var e : new TreeMap<>(weights).entrySet()) {
-            acc += e.getValue();
-            last = e.getKey();
-            if (r < acc) {
-                return e.getKey();
-            }
-        }
-        return last;
-    }
-
-    /** The version with most weight (the newer on a tie). */
-    /**
-     * The revision kept running without weight: the newest that had weight before the change and is older than the
-     * one that takes most traffic now (after a deploy or a promotion, the one it replaced; after a rollback, none).
-     */
-    static int standby(Map<Integer, Integer> before, Map<Integer, Integer> after) {
-        int now = top(after);
-        int best = -1;
-        for (var e : before.entrySet()) {
-            if (e.getValue() > 0 && e.getKey() < now && e.getKey() > best) {
-                best = e.getKey();
-            }
-        }
-        return best;
-    }
-
-    private static int top(Map<Integer, Integer> weights) {
-        int best = -1;
-        int bestWeight = -1;
-        for (var e : new TreeMap<>(weights).entrySet()) {
-            if (e.getValue() >= bestWeight) {
-                best = e.getKey();
-                bestWeight = e.getValue();
-            }
-        }
-        return best;
     }
 
     private void requireOpen() {
