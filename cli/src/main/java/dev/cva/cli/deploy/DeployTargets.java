@@ -1,5 +1,7 @@
 package dev.cva.cli.deploy;
 
+import java.util.List;
+
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.config.CvaConfig;
 import dev.cva.cli.config.Settings;
@@ -48,9 +50,18 @@ public final class DeployTargets implements DeployService.Targets {
         }
         if (spec.cloud() == CvaConfig.Cloud.AWS) {
             String region = s.require("aws.region");
-            return AwsLambdaTarget.create(region, this::name, svc -> SmokeEvents.forService(svc, region));
+            return AwsLambdaTarget.create(region, this::name, svc -> SmokeEvents.forService(svc, region), this::companions);
         }
         return CloudFunctionsTarget.create(s.require("gcp.project"), s.require("gcp.region"), this::name, receiverSmoke(s));
+    }
+
+    /** The notifier's redrive function, named as the Terraform names it ({@code <function>-redrive}). */
+    private List<AwsLambdaTarget.Companion> companions(String service) {
+        CvaConfig.Service spec = ctx.config().config().services().get(service);
+        if (spec == null || spec.redrive() == null || spec.redrive().handler() == null) {
+            return List.of();
+        }
+        return List.of(new AwsLambdaTarget.Companion(name(service) + "-redrive", spec.redrive().handler()));
     }
 
     private ReceiverSmoke receiverSmoke(Settings s) {

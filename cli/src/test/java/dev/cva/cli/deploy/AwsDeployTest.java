@@ -161,6 +161,45 @@ class AwsDeployTest {
     }
 
     @Test
+    void theNotifiersRedriveFunctionFollowsItsCodeAndTraffic(@TempDir Path dir) throws Exception {
+        String notifier = "cv-analytics-notifier";
+        String redrive = "cv-analytics-notifier-redrive";
+        try (DeployProject p = new DeployProject(dir)) {
+            Path a = p.jar("a.jar", "notifier first build");
+            // Terraform made the redrive function from a placeholder, with its live alias on version 1
+            byte[] placeholder = Files.readAllBytes(p.jar("placeholder.zip", "placeholder"));
+            lambda.createFunction(b -> b.functionName(redrive).role(ROLE).runtime("java17").handler("placeholder::handle")
+                    .code(c -> c.zipFile(software.amazon.awssdk.core.SdkBytes.fromByteArray(placeholder))));
+            String placeholderVersion = lambda.publishVersion(b -> b.functionName(redrive)).version();
+            lambda.createAlias(b -> b.functionName(redrive).name("live").functionVersion(placeholderVersion));
+
+            CliHarness.Result first = p.cli().run("deploy", "notifier", "--env", "prod", "--artifact", a.toString(),
+                    "--no-smoke", "--create", "--role", ROLE, "--json");
+            assertThat(first.exitCode()).as(first.toString()).isZero();
+            String live = lambda.getAlias(b -> b.functionName(redrive).name("live")).functionVersion();
+            var redriveLive = lambda.getFunctionConfiguration(b -> b.functionName(redrive).qualifier(live));
+            assertThat(redriveLive.codeSha256()).isEqualTo(base64Sha256(a));
+            assertThat(redriveLive.handler()).isEqualTo("dev.cva.notifier.redrive.RedriveHandler::handleRequest");
+            assertThat(redriveLive.description()).isEqualTo(lambda.getFunctionConfiguration(
+                    b -> b.functionName(notifier).qualifier("1")).description());
+
+            // a canary leaves the redrive where it was; the promotion moves it with the notifier
+            Path b2 = p.jar("b.jar", "notifier second build");
+            assertThat(p.cli().run("deploy", "notifier", "--env", "prod", "--artifact", b2.toString(), "--canary", "20",
+                    "--no-smoke").exitCode()).isZero();
+            assertThat(lambda.getAlias(b -> b.functionName(redrive).name("live")).functionVersion()).isEqualTo(live);
+            assertThat(p.cli().run("deploy", "promote", "notifier", "--env", "prod").exitCode()).isZero();
+            String promoted = lambda.getAlias(b -> b.functionName(redrive).name("live")).functionVersion();
+            assertThat(lambda.getFunctionConfiguration(b -> b.functionName(redrive).qualifier(promoted)).codeSha256())
+                    .isEqualTo(base64Sha256(b2));
+
+            // a rollback of the notifier takes the redrive back too
+            assertThat(p.cli().run("rollback", "notifier", "--env", "prod").exitCode()).isZero();
+            assertThat(lambda.getAlias(b -> b.functionName(redrive).name("live")).functionVersion()).isEqualTo(live);
+        }
+    }
+
+    @Test
     void localWithoutARunningStackFailsBeforeBuilding(@TempDir Path dir) {
         try (DeployProject p = new DeployProject(dir)) {
             CliHarness.Result r = p.cli().run("deploy", "processor", "--env", "local");

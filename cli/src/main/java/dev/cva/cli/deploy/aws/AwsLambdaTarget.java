@@ -45,21 +45,31 @@ import software.amazon.awssdk.services.lambda.model.Runtime;
 public final class AwsLambdaTarget implements DeployTarget {
     private static final DateTimeFormatter LAMBDA_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ");
 
+    /**
+     * A second function built from a service's artifact with a handler of its own (the notifier's scheduled redrive):
+     * it gets the same code as each version of the service, and its {@code live} alias follows the service's whenever
+     * all of the service's traffic lands on one version (a full deploy, a promotion, a rollback).
+     */
+    public record Companion(String function, String handler) {}
+
     private final LambdaClient lambda;
     private final Function<String, String> functionName;
     private final Function<String, byte[]> smokeEvent;
+    private final Function<String, List<Companion>> companions;
 
-    AwsLambdaTarget(LambdaClient lambda, Function<String, String> functionName, Function<String, byte[]> smokeEvent) {
+    AwsLambdaTarget(LambdaClient lambda, Function<String, String> functionName, Function<String, byte[]> smokeEvent,
+                    Function<String, List<Companion>> companions) {
         this.lambda = lambda;
         this.functionName = functionName;
         this.smokeEvent = smokeEvent;
+        this.companions = companions;
     }
 
     /** The real thing: the default credential chain in {@code region}, URLConnection HTTP. */
     public static DeployTarget create(String region, Function<String, String> functionName,
-                                      Function<String, byte[]> smokeEvent) {
+                                      Function<String, byte[]> smokeEvent, Function<String, List<Companion>> companions) {
         return new AwsLambdaTarget(LambdaClient.builder().region(Region.of(region))
-                .httpClient(UrlConnectionHttpClient.create()).build(), functionName, smokeEvent);
+                .httpClient(UrlConnectionHttpClient.create()).build(), functionName, smokeEvent, companions);
     }
 
     @Override
@@ -139,8 +149,52 @@ public final class AwsLambdaTarget implements DeployTarget {
             lambda.waiter().waitUntilFunctionUpdatedV2(b -> b.functionName(fn));
             PublishVersionResponse v = lambda.publishVersion(b -> b.functionName(fn).description(description)
                     .codeSha256(Base64.getEncoder().encodeToString(HexFormat.of().parseHex(plan.sha256()))));
+            for (Companion c : companions.apply(plan.service())) {
+                publishCompanion(c, plan, zip, description, progress);
+            }
             return revision(v.version(), v.description(), v.codeSha256(), v.lastModified());
         });
+    }
+
+    /** The same code and provenance as the service's new version, published but taking no traffic yet. */
+    private void publishCompanion(Companion c, DeployPlan plan, byte[] zip, String description, Progress progress) {
+        if (!exists(c.function())) {
+            progress.step(plan.service() + ": " + c.function() + " does not exist (Terraform creates it): skipped");
+            return;
+        }
+        progress.step(plan.service() + ": updating " + c.function() + "…");
+        lambda.updateFunctionCode(b -> b.functionName(c.function()).zipFile(SdkBytes.fromByteArray(zip)));
+        lambda.waiter().waitUntilFunctionUpdatedV2(b -> b.functionName(c.function()));
+        lambda.updateFunctionConfiguration(b -> b.functionName(c.function()).handler(c.handler())
+                .runtime(Runtime.fromValue(plan.spec().runtime())).description(description));
+        lambda.waiter().waitUntilFunctionUpdatedV2(b -> b.functionName(c.function()));
+        lambda.publishVersion(b -> b.functionName(c.function()).description(description));
+    }
+
+    /** Points each companion's live alias at its version with the same provenance as the service's {@code version}. */
+    private void followCompanions(String service, String fn, String version) {
+        List<Companion> all = companions.apply(service);
+        if (all.isEmpty()) {
+            return;
+        }
+        String description = lambda.getFunctionConfiguration(b -> b.functionName(fn).qualifier(version)).description();
+        for (Companion c : all) {
+            if (!exists(c.function())) {
+                continue;
+            }
+            Optional<String> twin = lambda.listVersionsByFunctionPaginator(b -> b.functionName(c.function())).versions()
+                    .stream().filter(v -> !"$LATEST".equals(v.version()) && description != null
+                            && description.equals(v.description())).map(FunctionConfiguration::version).findFirst();
+            if (twin.isEmpty()) {
+                continue; // a version cva did not publish with the service's: leave it where it is
+            }
+            try {
+                lambda.updateAlias(b -> b.functionName(c.function()).name(LIVE).functionVersion(twin.get())
+                        .routingConfig(AliasRoutingConfiguration.builder().build()));
+            } catch (ResourceNotFoundException e) {
+                lambda.createAlias(b -> b.functionName(c.function()).name(LIVE).functionVersion(twin.get()));
+            }
+        }
     }
 
     @Override
@@ -163,6 +217,9 @@ public final class AwsLambdaTarget implements DeployTarget {
                 lambda.updateAlias(b -> b.functionName(fn).name(LIVE).functionVersion(primary).routingConfig(routing));
             } catch (ResourceNotFoundException e) {
                 lambda.createAlias(b -> b.functionName(fn).name(LIVE).functionVersion(primary).routingConfig(routing));
+            }
+            if (additional.isEmpty()) {
+                followCompanions(service, fn, primary);
             }
             return null;
         });
