@@ -178,23 +178,25 @@ public final class Purity {
         List<String> ev = new ArrayList<>();
         boolean pass = true;
         Map<String, String> libraries = libraries();
-        for (var lib : libraries.entrySet()) {
-            // a library may carry no service's code itself
-            List<String> bad = projectDependencies(root.resolve(lib.getValue()).resolve("pom.xml")).keySet().stream()
-                    .filter(a -> !a.equals("cva-contracts") && !libraries.containsKey(a)).toList();
-            pass &= bad.isEmpty();
-            ev.add("library " + lib.getKey() + " (" + lib.getValue() + "): " + (bad.isEmpty() ? "depends on no service"
-                    : "DEPENDS ON " + bad));
-        }
         for (var e : config.services().entrySet()) {
             Map<String, String> deps = projectDependencies(root.resolve(e.getValue().module()).resolve("pom.xml"));
-            List<String> shared = deps.entrySet().stream()
+            List<String> shared = new ArrayList<>(deps.entrySet().stream()
                     .filter(d -> !d.getKey().equals("cva-contracts") && !libraries.containsKey(d.getKey())
-                            && !"test".equals(d.getValue())).map(Map.Entry::getKey).toList();
-            List<String> libs = deps.keySet().stream().filter(libraries::containsKey).toList();
+                            && !"test".equals(d.getValue())).map(Map.Entry::getKey).toList());
+            List<String> libs = new ArrayList<>();
+            for (String lib : deps.keySet().stream().filter(libraries::containsKey).toList()) {
+                // a library may carry no service's code itself
+                List<String> carried = projectDependencies(root.resolve(libraries.get(lib)).resolve("pom.xml")).keySet()
+                        .stream().filter(a -> !a.equals("cva-contracts") && !libraries.containsKey(a)).toList();
+                if (carried.isEmpty()) {
+                    libs.add(lib + " (" + libraries.get(lib) + ", no service's code)");
+                } else {
+                    shared.add(lib + " (carries " + carried + ")");
+                }
+            }
             pass &= shared.isEmpty();
             ev.add(e.getKey() + ": " + (shared.isEmpty() ? "ships " + (deps.containsKey("cva-contracts") ? "cva-contracts" : "no service module")
-                    + (libs.isEmpty() ? " only" : " and the librar" + (libs.size() == 1 ? "y " : "ies ") + libs)
+                    + (libs.isEmpty() ? " only" : " and the library " + String.join(", ", libs))
                     : "SHARES " + shared) + testOnly(deps));
         }
         return new Criterion("no-shared-code", "no code shared between services", pass, ev);

@@ -38,14 +38,15 @@ class PurityCommandTest {
         }
         assertThat(c.get("own-infra-state").path("evidence").toString()).contains("processor: infra/services/processor, backend \\\"s3\\\"")
                 .contains("receiver: infra/services/receiver, backend \\\"gcs\\\"");
-        assertThat(c.get("no-shared-code").path("evidence").toString()).contains("processor: ships cva-contracts only (test scope: cva-local-runtime)");
+        assertThat(c.get("no-shared-code").path("evidence").toString()).contains("processor: ships cva-contracts only (test scope: cva-local-runtime)")
+                .contains("notifier: ships cva-contracts and the library cva-replay (libs/replay, no service's code)");
     }
 
     @Test
     void aSharedStateAMissingPipelineAndACrossServiceImportLowerTheScore() throws Exception {
         Path repo = CliHarness.repoRoot();
         Path p = tmp.resolve("repo");
-        copy(repo, p, "cva.yaml", "infra", ".github", "services");
+        copy(repo, p, "cva.yaml", "infra", ".github", "services", "libs");
         Files.delete(p.resolve(".github/workflows/reporter.yml"));
         Files.writeString(p.resolve("infra/services/notifier/state.tf"),
                 "data \"terraform_remote_state\" \"processor\" {\n  backend = \"s3\"\n}\n");
