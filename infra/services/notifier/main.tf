@@ -8,7 +8,7 @@ locals {
   redrive = {
     handler      = try(local.spec.redrive.handler, "dev.cva.notifier.redrive.RedriveHandler::handleRequest")
     schedule     = try(local.spec.redrive.schedule, "rate(1 minute)")
-    maxPerSecond = try(local.spec.redrive.maxPerSecond, 20)
+    maxPerSecond = try(local.spec.redrive.maxPerSecond, 60)
   }
 }
 
