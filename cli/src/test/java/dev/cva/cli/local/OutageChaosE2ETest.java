@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -83,6 +84,9 @@ class OutageChaosE2ETest {
             if (!healed) {
                 System.out.printf("not healed: dynamodb %d, firestore %d, webhook DLQ %d%n", c.requestIds("analyticsTable").size(),
                         c.firestore().count(), c.messages("webhookDlqUrl"));
+                List<String> redriveLog = Files.readAllLines(Path.of(state.resource("logs")).resolve("redrive.log"));
+                System.out.println("redrive.log, last lines:\n" + String.join("\n",
+                        redriveLog.subList(Math.max(0, redriveLog.size() - 15), redriveLog.size())));
             }
             double healSeconds = (System.nanoTime() - recovered) / 1e9;
             System.out.printf("heal: %.1f s from 'cva local start firestore' to every record in Firestore and an empty webhook DLQ%n",
@@ -95,7 +99,16 @@ class OutageChaosE2ETest {
             assertThat(c.messages("webhookDlqUrl")).as("the webhook DLQ drained by the scheduled redrive").isZero();
             assertThat(healed).isTrue();
         }
-        String notifierLog = Files.readString(Path.of(state.resource("logs")).resolve("notifier.log"));
+        // the function's log reaches its file a little after the work it tells of: wait for the closing line
+        Path notifierLogFile = Path.of(state.resource("logs")).resolve("notifier.log");
+        waitFor(Duration.ofSeconds(20), () -> {
+            try {
+                return Files.readString(notifierLogFile).contains("\"event\":\"breaker_closed\"");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        String notifierLog = Files.readString(notifierLogFile);
         assertThat(notifierLog).contains("\"event\":\"breaker_open\"").contains("\"event\":\"breaker_closed\"");
         assertThat(Files.readString(Path.of(state.resource("logs")).resolve("redrive.log"))).contains("\"event\":\"redrive\"");
     }

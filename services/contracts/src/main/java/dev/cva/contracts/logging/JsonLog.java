@@ -63,6 +63,7 @@ public final class JsonLog {
         }
         synchronized (out) {
             out.println(json);
+            out.flush(); // the Lambda runtime's stdout does not flush by itself: a quiet function's last lines waited
         }
     }
 }
