@@ -104,6 +104,8 @@ public final class Cva implements Callable<Integer> {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         // '@file.json' is our syntax for "the bytes of this file" (curl's), not picocli's argument files.
         cl.setExpandAtFiles(false);
+        // 'local' is an environment and a command: 'cva --env local ...' names the environment
+        cl.setAllowSubcommandsAsOptionParameters(true);
         Map<String, String> codes = new LinkedHashMap<>();
         for (ExitCode c : ExitCode.values()) {
             codes.put(String.format("%3d", c.code()), c.meaning());

@@ -74,6 +74,17 @@ class ConfigTest {
     }
 
     @Test
+    void theEnvironmentFlagBeforeTheCommandMayNameAnEnvironmentThatIsAlsoACommand() throws Exception {
+        // 'local' is both an environment and a command: 'cva --env local config show' must still mean the former
+        CliHarness withEnv = cva(GOOD).env("CVA_ENV", "prod");
+        CliHarness.Result r = withEnv.run("--env", "local", "config", "show", "--json");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(CvaContext.json().readTree(r.out()).path("environment").asText()).isEqualTo("local");
+        CliHarness.Result prod = cva(GOOD).run("-e", "prod", "config", "show", "--json");
+        assertThat(CvaContext.json().readTree(prod.out()).path("environment").asText()).isEqualTo("prod");
+    }
+
+    @Test
     void configFileFlagBeatsCvaConfigVariableBeatsSearch() throws Exception {
         Path other = dir.resolve("other.yaml");
         Files.writeString(other, GOOD.replace("us-east-1", "sa-east-1"));
