@@ -52,7 +52,7 @@ final class StackControl {
     Down down() {
         Optional<LocalState> read = LocalState.read(projectRoot);
         if (read.isEmpty()) {
-            return new Down(false, List.of(), List.of());
+            return new Down(false, stopStrays(new ArrayList<>()), List.of());
         }
         LocalState s = read.get();
         List<String> stopped = new ArrayList<>();
@@ -71,6 +71,7 @@ final class StackControl {
                 stopped.add(p.name() + " (pid " + p.pid() + ")");
             }
         }
+        stopStrays(stopped);
         List<Integer> busy = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         for (LocalState.Part p : s.parts().values()) {
@@ -83,6 +84,31 @@ final class StackControl {
         }
         LocalState.delete(projectRoot);
         return new Down(wasRunning, stopped, busy);
+    }
+
+    /**
+     * Stops what a deploy started after the state file was written (receiver revisions, Lambda versions): they run a
+     * copy of their jar from {@code .cva/local/jars}, so they are found by that path in their command line. They are
+     * the supervisor's children and go with it, unless it was killed without its shutdown hook (SIGKILL, the OOM
+     * killer), which leaves them running with no parent to stop them.
+     */
+    private List<String> stopStrays(List<String> stopped) {
+        for (ProcessHandle h : strays(projectRoot.resolve(".cva/local/jars"))) {
+            if (Child.stopTree(h.pid())) {
+                stopped.add("deployed revision (pid " + h.pid() + ")");
+            }
+        }
+        return stopped;
+    }
+
+    /** Live processes other than this one whose command line names a file in {@code jars}. */
+    static List<ProcessHandle> strays(Path jars) {
+        String marker = jars.toAbsolutePath().normalize() + File.separator;
+        long self = ProcessHandle.current().pid();
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.pid() != self && h.isAlive())
+                .filter(h -> h.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                .toList();
     }
 
     /**

@@ -19,33 +19,82 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Stores records in Firestore: {@code analytics/{requestId}} is created (never overwritten) and, in the same
  * atomic {@link WriteBatch}, one random shard {@code stats/{yyyy-mm-dd}/shards/{0..N-1}} counts it (the
  * {@link DailyRollup} fields: total, by match type, score sum, latency bucket). A duplicate fails the whole batch
  * with ALREADY_EXISTS, so it changes no counter. Firestore errors are translated here and nowhere else.
+ *
+ * <p>A store made by {@link #reconnecting} owns its client and replaces it after a failure (at most once every
+ * {@link #RECONNECT_AFTER}): after a long outage gRPC waits up to two minutes between attempts to reconnect and
+ * fails every call at once meanwhile, so the receiver kept answering 503 for over a minute after Firestore was back.
+ * A new client connects at once.
  */
-public final class FirestoreAnalyticsStore implements AnalyticsStore {
+public final class FirestoreAnalyticsStore implements AnalyticsStore, AutoCloseable {
     public static final String ANALYTICS = "analytics";
     public static final String STATS = "stats";
     public static final String SHARDS = "shards";
+    /** The youngest client a failure replaces. */
+    static final Duration RECONNECT_AFTER = Duration.ofSeconds(2);
 
-    private final Firestore db;
+    private final Supplier<Firestore> connector; // null: the caller's client, kept as it is
+    private volatile Firestore db;
+    private final AtomicLong connectedAt = new AtomicLong(System.nanoTime());
     private final int shards;
     private final Duration timeout;
     private final IntSupplier shardPicker;
 
+    /** A store over the caller's client, which it neither replaces nor closes. */
     public FirestoreAnalyticsStore(Firestore db, int shards, Duration timeout) {
-        this(db, shards, timeout, () -> ThreadLocalRandom.current().nextInt(shards));
+        this(null, db, shards, timeout, () -> ThreadLocalRandom.current().nextInt(shards));
     }
 
     FirestoreAnalyticsStore(Firestore db, int shards, Duration timeout, IntSupplier shardPicker) {
+        this(null, db, shards, timeout, shardPicker);
+    }
+
+    private FirestoreAnalyticsStore(Supplier<Firestore> connector, Firestore db, int shards, Duration timeout,
+                                    IntSupplier shardPicker) {
+        this.connector = connector;
         this.db = db;
         this.shards = shards;
         this.timeout = timeout;
         this.shardPicker = shardPicker;
+    }
+
+    /** A store that owns its client ({@link #connect}), replaces it after failures and closes it. */
+    public static FirestoreAnalyticsStore reconnecting(ReceiverConfig config) {
+        Supplier<Firestore> connector = () -> connect(config);
+        int shards = config.statsShards();
+        return new FirestoreAnalyticsStore(connector, connector.get(), shards, config.storeTimeout(),
+                () -> ThreadLocalRandom.current().nextInt(shards));
+    }
+
+    /** After a failure on {@code failed}: a new client, unless this one is the caller's, newer or already replaced. */
+    private void reconnect(Firestore failed) {
+        long now = System.nanoTime();
+        long at = connectedAt.get();
+        if (connector == null || db != failed || now - at < RECONNECT_AFTER.toNanos() || !connectedAt.compareAndSet(at, now)) {
+            return;
+        }
+        try {
+            db = connector.get();
+            failed.shutdown(); // calls still under way on it end as they would have
+        } catch (RuntimeException e) {
+            // keep the old client; the next failure tries again
+        }
+    }
+
+    /** Closes the client of a {@link #reconnecting} store; a caller's client is left to the caller. */
+    @Override
+    public void close() throws Exception {
+        if (connector != null) {
+            db.close();
+        }
     }
 
     /**
@@ -75,6 +124,16 @@ public final class FirestoreAnalyticsStore implements AnalyticsStore {
 
     @Override
     public Result store(AnalyticsRecord record) {
+        Firestore db = this.db;
+        try {
+            return store(db, record);
+        } catch (StoreUnavailableException e) {
+            reconnect(db);
+            throw e;
+        }
+    }
+
+    private Result store(Firestore db, AnalyticsRecord record) {
         DocumentReference doc = db.collection(ANALYTICS).document(record.requestId());
         DocumentReference shard = db.collection(STATS).document(record.day().toString())
                 .collection(SHARDS).document(Integer.toString(shardPicker.getAsInt()));
@@ -117,17 +176,29 @@ public final class FirestoreAnalyticsStore implements AnalyticsStore {
 
     @Override
     public void check() {
-        await(db.collection(HEALTH).document("receiver").get(), "read");
+        Firestore db = this.db;
+        await(db, () -> db.collection(HEALTH).document("receiver").get(), "read");
     }
 
     @Override
     public void warmUp() {
-        await(db.collection(HEALTH).document("receiver").set(Map.of("warmedUpAt", FieldValue.serverTimestamp())), "write");
+        Firestore db = this.db;
+        await(db, () -> db.collection(HEALTH).document("receiver").set(Map.of("warmedUpAt", FieldValue.serverTimestamp())),
+                "write");
     }
 
-    private void await(com.google.api.core.ApiFuture<?> call, String what) {
+    private void await(Firestore db, Supplier<com.google.api.core.ApiFuture<?>> call, String what) {
         try {
-            call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            await(call, what);
+        } catch (StoreUnavailableException e) {
+            reconnect(db);
+            throw e;
+        }
+    }
+
+    private void await(Supplier<com.google.api.core.ApiFuture<?>> call, String what) {
+        try {
+            call.get().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted during a Firestore " + what, e);

@@ -56,17 +56,17 @@ public class ReceiverFunction implements HttpFunction, AutoCloseable {
 
     /** A given configuration; connects to the Firestore (or emulator) it names. */
     protected ReceiverFunction(ReceiverConfig config) {
-        this(config, FirestoreAnalyticsStore.connect(config), Clock.systemUTC(), true);
+        this(config, FirestoreAnalyticsStore.reconnecting(config), Clock.systemUTC());
     }
 
-    private ReceiverFunction(ReceiverConfig config, Firestore firestore, Clock clock, boolean ownsFirestore) {
-        this(config, new FirestoreAnalyticsStore(firestore, config.statsShards(), config.storeTimeout()), clock,
-                new JsonLog("receiver", System.out, clock), ownsFirestore ? firestore : null);
+    private ReceiverFunction(ReceiverConfig config, FirestoreAnalyticsStore owned, Clock clock) {
+        this(config, owned, clock, new JsonLog("receiver", System.out, clock), owned);
     }
 
-    /** For tests and embedding: a given configuration, Firestore client and clock. */
+    /** For tests and embedding: a given configuration, Firestore client (kept open) and clock. */
     public ReceiverFunction(ReceiverConfig config, Firestore firestore, Clock clock) {
-        this(config, firestore, clock, false);
+        this(config, new FirestoreAnalyticsStore(firestore, config.statsShards(), config.storeTimeout()), clock,
+                new JsonLog("receiver", System.out, clock), null);
     }
 
     ReceiverFunction(ReceiverConfig config, AnalyticsStore store, Clock clock, JsonLog log, AutoCloseable owned) {

@@ -121,4 +121,59 @@ class FirestoreAnalyticsStoreTest {
             assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3_000);
         }
     }
+
+    @Test
+    void aReconnectingStoreWritesAgainWithinSecondsOfFirestoreComingBackAfterALongOutage() throws Exception {
+        java.nio.file.Path work = java.nio.file.Files.createTempDirectory("cva-firestore-outage");
+        java.nio.file.Path jar = new dev.cva.local.FirestoreEmulator(System.getenv(), work).locate();
+        int port = FirestoreEmulator.freePort();
+        dev.cva.local.Child first = dev.cva.local.FirestoreEmulator.start(jar, work, port, FirestoreEmulator.PROJECT);
+        dev.cva.local.Child second = null;
+        ReceiverConfig config = ReceiverConfig.fromEnv(Map.of(
+                ReceiverConfig.WEBHOOK_SECRET, WebhookSecret.random().reveal(),
+                ReceiverConfig.FIRESTORE_PROJECT, FirestoreEmulator.PROJECT,
+                ReceiverConfig.FIRESTORE_EMULATOR_HOST, "127.0.0.1:" + port))
+                .withStoreTimeout(Duration.ofSeconds(1));
+        long t = Instant.parse("2026-03-05T12:00:00Z").toEpochMilli();
+        try (FirestoreAnalyticsStore store = FirestoreAnalyticsStore.reconnecting(config)) {
+            assertThat(untilStored(store, t, Duration.ofSeconds(30))).as("a cold client's first write").isNotNull();
+            first.stop();
+            // a minute of failed writes, as under traffic: meanwhile gRPC's reconnect backoff grows to tens of seconds
+            int failures = 0;
+            long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < until) {
+                try {
+                    store.store(record(Webhooks.newId(), "full", t));
+                } catch (StoreUnavailableException expected) {
+                    failures++;
+                }
+                Thread.sleep(200);
+            }
+            assertThat(failures).as("writes while Firestore was down failed").isPositive();
+            second = dev.cva.local.FirestoreEmulator.start(jar, work, port, FirestoreEmulator.PROJECT);
+            Duration toFirstWrite = untilStored(store, t, Duration.ofSeconds(60));
+            System.out.println("first write after Firestore came back: " + toFirstWrite);
+            assertThat(toFirstWrite).as("time from Firestore back to the first stored record")
+                    .isNotNull().isLessThan(Duration.ofSeconds(5));
+        } finally {
+            first.stop();
+            if (second != null) {
+                second.stop();
+            }
+        }
+    }
+
+    /** How long until a write succeeds, trying every 200 ms; null if none within {@code limit}. */
+    private static Duration untilStored(AnalyticsStore store, long timestamp, Duration limit) throws Exception {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < limit.toNanos()) {
+            try {
+                store.store(record(Webhooks.newId(), "full", timestamp));
+                return Duration.ofNanos(System.nanoTime() - start);
+            } catch (StoreUnavailableException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        return null;
+    }
 }
