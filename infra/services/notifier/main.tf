@@ -8,7 +8,8 @@ locals {
   redrive = {
     handler      = try(local.spec.redrive.handler, "dev.cva.notifier.redrive.RedriveHandler::handleRequest")
     schedule     = try(local.spec.redrive.schedule, "rate(1 minute)")
-    maxPerSecond = try(local.spec.redrive.maxPerSecond, 60)
+    maxPerSecond = try(local.spec.redrive.maxPerSecond, 75)
+    timeout      = try(local.spec.redrive.timeoutSeconds, local.spec.timeoutSeconds)
   }
 }
 
@@ -138,7 +139,7 @@ module "redrive" {
   handler            = local.redrive.handler
   runtime            = local.spec.runtime
   memory_mb          = local.spec.memoryMb
-  timeout_seconds    = local.spec.timeoutSeconds
+  timeout_seconds    = local.redrive.timeout
   log_retention_days = var.log_retention_days
   policy_json        = data.aws_iam_policy_document.redrive.json
   alarm_actions      = [module.alerts.topic_arn]

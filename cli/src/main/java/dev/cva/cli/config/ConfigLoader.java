@@ -129,6 +129,12 @@ public final class ConfigLoader {
                 throw error(name, text, List.of("services", service, "redrive"),
                         "services." + service + ".redrive: needs a handler and a maxPerSecond above 0");
             }
+            if (s.redrive() != null && s.redrive().timeoutSeconds() != null
+                    && (s.redrive().timeoutSeconds() < 20 || s.redrive().timeoutSeconds() > 900)) {
+                throw error(name, text, List.of("services", service, "redrive", "timeoutSeconds"),
+                        "services." + service + ".redrive.timeoutSeconds: " + s.redrive().timeoutSeconds()
+                                + " is outside 20..900 (a run sends for 15 s less)");
+            }
         });
         config.environments().forEach((env, e) -> {
             if (e == null) {

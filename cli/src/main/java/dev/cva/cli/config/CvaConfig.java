@@ -34,9 +34,10 @@ public record CvaConfig(
     /**
      * The notifier's scheduled redrive of its webhook DLQ: a second handler in the same jar, run on {@code schedule}
      * (an EventBridge Scheduler expression; the local stack runs it every few seconds instead), at most
-     * {@code maxPerSecond} webhooks per second.
+     * {@code maxPerSecond} webhooks per second, each run for at most {@code timeoutSeconds} (its function's timeout; a
+     * run sends for 15 s less, so with the 1-minute schedule a 70 s timeout sends for 55 s of each minute).
      */
-    public record Redrive(String handler, String schedule, Double maxPerSecond) {}
+    public record Redrive(String handler, String schedule, Double maxPerSecond, Integer timeoutSeconds) {}
 
     /** Names, regions, endpoints and limits of one environment. Absent values come from the built-in defaults. */
     public record Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost) {}

@@ -61,7 +61,8 @@ public final class DeployTargets implements DeployService.Targets {
         if (spec == null || spec.redrive() == null || spec.redrive().handler() == null) {
             return List.of();
         }
-        return List.of(new AwsLambdaTarget.Companion(name(service) + "-redrive", spec.redrive().handler()));
+        Integer timeout = spec.redrive().timeoutSeconds() != null ? spec.redrive().timeoutSeconds() : spec.timeoutSeconds();
+        return List.of(new AwsLambdaTarget.Companion(name(service) + "-redrive", spec.redrive().handler(), timeout));
     }
 
     private ReceiverSmoke receiverSmoke(Settings s) {

@@ -23,6 +23,8 @@ import java.util.function.Consumer;
 final class LocalRedrive implements AutoCloseable {
     static final String NAME = "redrive";
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
+    /** As the Terraform's default, when cva.yaml names no rate. */
+    static final double DEFAULT_MAX_PER_SECOND = 75;
 
     private final LambdaFunction function;
     private final Thread thread;
@@ -46,10 +48,11 @@ final class LocalRedrive implements AutoCloseable {
         // CVA_LOCAL_REDRIVE_RATE overrides services.notifier.redrive.maxPerSecond on this machine (benchmarks)
         String rate = userEnv.get("CVA_LOCAL_REDRIVE_RATE");
         env.put("REDRIVE_MAX_PER_SECOND", rate != null && !rate.isBlank() ? rate.strip()
-                : String.valueOf(r.maxPerSecond() == null ? 20 : r.maxPerSecond()));
+                : String.valueOf(r.maxPerSecond() == null ? DEFAULT_MAX_PER_SECOND : r.maxPerSecond()));
         LambdaFunction f = LambdaFunction.start(new LambdaFunction.Spec(NAME, "cv-analytics-notifier-redrive",
                 r.handler(), notifierJar, lambdaRuntime, env, region, 256,
-                Duration.ofSeconds(notifier.timeoutSeconds() == null ? 60 : notifier.timeoutSeconds()), 1, logs, List.of()));
+                Duration.ofSeconds(r.timeoutSeconds() != null ? r.timeoutSeconds()
+                        : notifier.timeoutSeconds() != null ? notifier.timeoutSeconds() : 60), 1, logs, List.of()));
         Duration interval = interval(userEnv);
         Thread t = new Thread(() -> loop(f, interval, region, clock, log), "redrive-schedule");
         t.setDaemon(true);

@@ -180,6 +180,7 @@ class AwsDeployTest {
             var redriveLive = lambda.getFunctionConfiguration(b -> b.functionName(redrive).qualifier(live));
             assertThat(redriveLive.codeSha256()).isEqualTo(base64Sha256(a));
             assertThat(redriveLive.handler()).isEqualTo("dev.cva.notifier.redrive.RedriveHandler::handleRequest");
+            assertThat(redriveLive.timeout()).as("services.notifier.redrive.timeoutSeconds of cva.yaml").isEqualTo(70);
             assertThat(redriveLive.description()).isEqualTo(lambda.getFunctionConfiguration(
                     b -> b.functionName(notifier).qualifier("1")).description());
 

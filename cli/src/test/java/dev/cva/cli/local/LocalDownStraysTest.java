@@ -60,7 +60,7 @@ class LocalDownStraysTest {
         CliHarness.Result down = new CliHarness(project).cwd(project).run("local", "down", "--json");
 
         assertThat(down.exitCode()).as(down.toString()).isZero();
-        JsonNode stopped = CvaContext.json().readTree(down.out()).path("data").path("stopped");
+        JsonNode stopped = CvaContext.json().readTree(down.out()).path("stopped");
         assertThat(stopped.toString()).contains("deployed revision (pid " + stray.pid() + ")");
         assertThat(stray.waitFor(10, TimeUnit.SECONDS)).as("the orphaned revision is stopped").isTrue();
         assertThat(tree).as("its whole tree").noneMatch(ProcessHandle::isAlive);

@@ -48,9 +48,10 @@ public final class AwsLambdaTarget implements DeployTarget {
     /**
      * A second function built from a service's artifact with a handler of its own (the notifier's scheduled redrive):
      * it gets the same code as each version of the service, and its {@code live} alias follows the service's whenever
-     * all of the service's traffic lands on one version (a full deploy, a promotion, a rollback).
+     * all of the service's traffic lands on one version (a full deploy, a promotion, a rollback). A null
+     * {@code timeoutSeconds} leaves the function's timeout as it is.
      */
-    public record Companion(String function, String handler) {}
+    public record Companion(String function, String handler, Integer timeoutSeconds) {}
 
     private final LambdaClient lambda;
     private final Function<String, String> functionName;
@@ -166,7 +167,7 @@ public final class AwsLambdaTarget implements DeployTarget {
         lambda.updateFunctionCode(b -> b.functionName(c.function()).zipFile(SdkBytes.fromByteArray(zip)));
         lambda.waiter().waitUntilFunctionUpdatedV2(b -> b.functionName(c.function()));
         lambda.updateFunctionConfiguration(b -> b.functionName(c.function()).handler(c.handler())
-                .runtime(Runtime.fromValue(plan.spec().runtime())).description(description));
+                .runtime(Runtime.fromValue(plan.spec().runtime())).timeout(c.timeoutSeconds()).description(description));
         lambda.waiter().waitUntilFunctionUpdatedV2(b -> b.functionName(c.function()));
         lambda.publishVersion(b -> b.functionName(c.function()).description(description));
     }

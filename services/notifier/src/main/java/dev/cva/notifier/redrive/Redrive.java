@@ -13,7 +13,7 @@ import java.util.function.Predicate;
 
 /** One redrive run over the webhook DLQ with the shared replay engine ({@link Replayer}). */
 public final class Redrive {
-    public static final double DEFAULT_MAX_PER_SECOND = 20;
+    public static final double DEFAULT_MAX_PER_SECOND = 75;
     /** Time kept free at the end of an invocation: the last batch, its deletes and the release of the rest. */
     static final long MARGIN_MS = 15_000;
     static final int WORKERS = 4;
