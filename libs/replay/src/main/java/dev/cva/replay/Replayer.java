@@ -75,6 +75,8 @@ public final class Replayer {
     private final AtomicInteger roundRobin = new AtomicInteger();
     private final AtomicBoolean receiving = new AtomicBoolean(true);
     private volatile String aborted;
+    private volatile boolean timed; // receiveFor was called: nothing is received or sent after deadlineNanos
+    private volatile long deadlineNanos;
 
     public Replayer(SqsPort sqs, String dlqUrl, boolean fifo, Target target, Predicate<SqsPort.Message> filters, Long max,
                     Archive archive, Double ratePerSecond, int workers, int receivers, Duration visibility,
@@ -114,6 +116,17 @@ public final class Replayer {
                 .refillGreedy(perMinute, Duration.ofMinutes(1)).build()).build();
     }
 
+    /**
+     * Receives and sends nothing more once {@code budget} has passed from now: a send under way finishes, and what was
+     * received but not yet sent is made visible again (counted as skipped). For a run inside a time limit (a Lambda's
+     * timeout).
+     */
+    public Replayer receiveFor(Duration budget) {
+        deadlineNanos = System.nanoTime() + budget.toNanos();
+        timed = true;
+        return this;
+    }
+
     public Result run() {
         long start = System.nanoTime();
         List<BlockingQueue<SqsPort.Message>> partitions = new ArrayList<>();
@@ -137,7 +150,7 @@ public final class Replayer {
 
     private void receive(List<BlockingQueue<SqsPort.Message>> partitions) {
         int empty = 0;
-        while (aborted == null && selected.get() < max) {
+        while (aborted == null && selected.get() < max && !pastDeadline()) {
             if (inFlight.get() >= maxInFlight) {
                 sleep(2);
                 continue;
@@ -231,6 +244,8 @@ public final class Replayer {
         for (SqsPort.Message m : batch) {
             if (aborted != null) {
                 fail(m, "FAILED", "not attempted: " + aborted);
+            } else if (pastDeadline()) {
+                leave(m);
             } else if (fifo && m.groupId() != null && failedGroups.contains(m.groupId())) {
                 fail(m, "FAILED", "held back: an earlier message of its group failed");
             } else {
@@ -246,6 +261,10 @@ public final class Replayer {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 go.forEach(m -> fail(m, "FAILED", "interrupted"));
+                return;
+            }
+            if (pastDeadline()) { // the rate made this batch wait past the run's time
+                go.forEach(this::leave);
                 return;
             }
         }
@@ -298,6 +317,17 @@ public final class Replayer {
     private void notDeleted(SqsPort.Message m, String error) {
         notDeleted.incrementAndGet();
         record(new Failure(m.messageId(), m.groupId(), "NOT_DELETED", "delivered but still in the DLQ: " + error));
+    }
+
+    private boolean pastDeadline() {
+        return timed && System.nanoTime() - deadlineNanos >= 0;
+    }
+
+    /** Not sent, for lack of time: it becomes visible again for the next run, like a message not selected. */
+    private void leave(SqsPort.Message m) {
+        skipped.incrementAndGet();
+        held.add(m.receiptHandle());
+        progress.accept(1);
     }
 
     private void fail(SqsPort.Message m, String kind, String detail) {

@@ -91,12 +91,16 @@ public final class Redrive {
         }
     };
 
-    /** @param remainingMillis the invocation's time left: the run moves at most what the rate allows in it */
+    /**
+     * @param remainingMillis the invocation's time left: the run receives for that less {@link #MARGIN_MS} and moves at
+     *                        most what the rate allows in it; what it received by then it still delivers
+     */
     public Outcome run(long remainingMillis) {
         long budgetMs = Math.max(1_000, remainingMillis - MARGIN_MS);
         long max = Math.max(1, (long) (maxPerSecond * budgetMs / 1000));
         Replayer.Result r = new Replayer(sqs, dlqUrl, false, receiver, REDRIVABLE, max, null, maxPerSecond, WORKERS, 1,
-                Duration.ofMillis(Math.max(30_000, budgetMs + MARGIN_MS)), null, clock, true).run();
+                Duration.ofMillis(Math.max(30_000, budgetMs + MARGIN_MS)), null, clock, true)
+                .receiveFor(Duration.ofMillis(budgetMs)).run();
         Outcome o = new Outcome(r.moved(), r.failed(), r.permanent(), r.skipped(), r.notDeleted(), r.aborted(),
                 Math.round(r.seconds() * 100) / 100.0);
         Object[] fields = {"event", "redrive", "dlqUrl", dlqUrl, "target", receiver.describe(), "moved", o.moved(),

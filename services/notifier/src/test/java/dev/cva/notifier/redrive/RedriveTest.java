@@ -144,6 +144,25 @@ class RedriveTest {
     }
 
     @Test
+    void aSlowReceiverDoesNotKeepTheRunPastItsTimeAndWhatItDidNotReachStays() throws Exception {
+        for (int i = 0; i < 200; i++) {
+            deadLetter("circuit_open", null);
+        }
+        Step[] slow = new Step[200];
+        java.util.Arrays.fill(slow, new Step(200, 100, null)); // 4 workers: about 40 a second, not the 75 allowed
+        receiver.script(slow);
+
+        // 1.5 s to send in (the rest of the invocation's time is the margin): at 75/s that would be 112 webhooks
+        Redrive.Outcome o = redrive(75).run(Redrive.MARGIN_MS + 1_500);
+
+        assertThat(o.stoppedBy()).isNull();
+        assertThat(o.moved()).isPositive().isLessThan(112);
+        assertThat(o.seconds()).as("receiving stops at 1.5 s; what is in flight is delivered").isLessThan(6.5);
+        assertThat(depth()).as("nothing lost: the rest waits for the next run").isEqualTo(200 - o.moved());
+        assertThat(receiver.received()).hasSize((int) o.moved());
+    }
+
+    @Test
     void anEmptyDlqIsAQuickNoOp() throws Exception {
         Redrive.Outcome o = redrive(20).run(60_000);
         assertThat(o.moved()).isZero();
