@@ -230,6 +230,66 @@ class LocalDeployE2ETest {
         }
     }
 
+    @Test
+    @Order(4)
+    @Timeout(120)
+    void brokenReceiverBuildFailsItsSmokeTestAndTrafficStaysOnTheLiveRevision() throws Exception {
+        String front = state.url("receiver");
+        List<String> before = revisions("receiver");
+        assertThat(before).first().asString().startsWith("2:0:");
+
+        CliHarness.Result r = cva.run("deploy", "receiver", "--env", "local", "--artifact", brokenReceiver().toString(), "--json");
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        JsonNode d = json(r);
+        assertThat(d.path("outcome").asText()).isEqualTo("rolled-back");
+        assertThat(d.path("smoke").path("passed").asBoolean()).isFalse();
+        assertThat(d.path("reason").asText()).contains("smoke test failed", "500");
+        assertThat(d.path("traffic").toString()).isEqualTo("{\"1\":100}");
+        awaitRevisions("receiver", "3:0:stopped", "2:0:stopped", "1:100:running");
+        // the front still answers from the live revision, whose /healthz reads Firestore (the broken one's does not)
+        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(front + "healthz")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).doesNotContain("broken build");
+        assertThat(LocalState.read(project).orElseThrow().url("receiver")).isEqualTo(front);
+    }
+
+    /** A receiver whose /healthz answers 200 and every webhook 500: it starts, and only its smoke test finds it out. */
+    static Path brokenReceiver() throws IOException {
+        Path src = project.resolve("broken-receiver/src/dev/cva/receiver/ReceiverFunction.java");
+        Path classes = project.resolve("broken-receiver/classes");
+        Files.createDirectories(src.getParent());
+        Files.createDirectories(classes);
+        Files.writeString(src, """
+                package dev.cva.receiver;
+                import com.google.cloud.functions.HttpFunction;
+                import com.google.cloud.functions.HttpRequest;
+                import com.google.cloud.functions.HttpResponse;
+                public class ReceiverFunction implements HttpFunction {
+                    @Override
+                    public void service(HttpRequest request, HttpResponse response) throws Exception {
+                        boolean health = request.getPath().endsWith("/healthz");
+                        response.setStatusCode(health ? 200 : 500);
+                        response.setContentType("application/json");
+                        response.getWriter().write(health ? "{\\"status\\":\\"ok (broken build)\\"}"
+                                : "{\\"error\\":\\"broken build\\"}");
+                    }
+                }
+                """);
+        Path api = CliHarness.repoRoot().resolve("cli/target/runtimes/java-function-invoker.jar");
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertThat(javac.run(null, null, null, "--release", "17", "-cp", api.toString(), "-d", classes.toString(),
+                src.toString())).isZero();
+        Path jar = project.resolve("broken-receiver/receiver.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new ZipEntry("dev/cva/receiver/ReceiverFunction.class"));
+            out.write(Files.readAllBytes(classes.resolve("dev/cva/receiver/ReceiverFunction.class")));
+            out.closeEntry();
+        }
+        return jar;
+    }
+
     /** Waits (a version left without traffic drains, then stops) until the listing is {@code expected}. */
     private static void awaitRevisions(String service, String... expected) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
