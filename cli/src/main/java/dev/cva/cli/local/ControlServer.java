@@ -41,7 +41,8 @@ final class ControlServer implements AutoCloseable {
     ControlServer(String token) throws IOException {
         this.token = token.getBytes(StandardCharsets.UTF_8);
         server = dev.cva.local.LoopbackHttp.create(0, 16);
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+        // a deploy holds its request for minutes: the status, metrics and stop|start calls must not queue behind it
+        server.setExecutor(Executors.newFixedThreadPool(6, r -> {
             Thread t = new Thread(r, "local-control");
             t.setDaemon(true);
             return t;

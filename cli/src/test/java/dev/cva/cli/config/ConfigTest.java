@@ -123,6 +123,26 @@ class ConfigTest {
     }
 
     @Test
+    void aRedriveTimeoutThatLeavesNoTimeToSendIsRefusedWithItsKey() throws Exception {
+        String notifier = """
+                  notifier:
+                    cloud: aws
+                    module: services/notifier
+                    handler: dev.cva.notifier.NotifierHandler::handleRequest
+                    runtime: java17
+                    memoryMb: 512
+                    redrive:
+                      handler: dev.cva.notifier.redrive.RedriveHandler::handleRequest
+                      timeoutSeconds: %d
+                environments:""";
+        CliHarness.Result bad = cva(GOOD.replaceFirst("environments:", notifier.formatted(15))).run("config", "show");
+        assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(2);
+        assertThat(bad.err()).contains("services.notifier.redrive.timeoutSeconds: 15 is outside 20..900");
+        CliHarness.Result ok = cva(GOOD.replaceFirst("environments:", notifier.formatted(70))).run("config", "show");
+        assertThat(ok.exitCode()).as(ok.toString()).isZero();
+    }
+
+    @Test
     void wrongTypeNamesFileLineAndKey() throws Exception {
         CliHarness.Result r = cva(GOOD.replace("memoryMb: 256", "memoryMb: lots")).run("config", "show");
         assertThat(r.exitCode()).isEqualTo(2);
