@@ -29,6 +29,12 @@ public record CvaConfig(
                 Integer timeoutSeconds, dev.cva.local.lambda.EventSource eventSource) {
             this(cloud, module, handler, entryPoint, runtime, memoryMb, timeoutSeconds, eventSource, null);
         }
+
+        /** The redrive function's timeout: its own, else the service's (as the Terraform resolves it); null if neither. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public Integer redriveTimeoutSeconds() {
+            return redrive != null && redrive.timeoutSeconds() != null ? redrive.timeoutSeconds() : timeoutSeconds;
+        }
     }
 
     /**

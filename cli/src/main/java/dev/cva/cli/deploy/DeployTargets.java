@@ -61,8 +61,8 @@ public final class DeployTargets implements DeployService.Targets {
         if (spec == null || spec.redrive() == null || spec.redrive().handler() == null) {
             return List.of();
         }
-        Integer timeout = spec.redrive().timeoutSeconds() != null ? spec.redrive().timeoutSeconds() : spec.timeoutSeconds();
-        return List.of(new AwsLambdaTarget.Companion(name(service) + "-redrive", spec.redrive().handler(), timeout));
+        return List.of(new AwsLambdaTarget.Companion(name(service) + "-redrive", spec.redrive().handler(),
+                spec.redriveTimeoutSeconds()));
     }
 
     private ReceiverSmoke receiverSmoke(Settings s) {

@@ -51,8 +51,8 @@ final class LocalRedrive implements AutoCloseable {
                 : String.valueOf(r.maxPerSecond() == null ? DEFAULT_MAX_PER_SECOND : r.maxPerSecond()));
         LambdaFunction f = LambdaFunction.start(new LambdaFunction.Spec(NAME, "cv-analytics-notifier-redrive",
                 r.handler(), notifierJar, lambdaRuntime, env, region, 256,
-                Duration.ofSeconds(r.timeoutSeconds() != null ? r.timeoutSeconds()
-                        : notifier.timeoutSeconds() != null ? notifier.timeoutSeconds() : 60), 1, logs, List.of()));
+                Duration.ofSeconds(notifier.redriveTimeoutSeconds() != null ? notifier.redriveTimeoutSeconds() : 60), 1,
+                logs, List.of()));
         Duration interval = interval(userEnv);
         Thread t = new Thread(() -> loop(f, interval, region, clock, log), "redrive-schedule");
         t.setDaemon(true);

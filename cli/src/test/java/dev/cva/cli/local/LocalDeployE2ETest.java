@@ -257,11 +257,7 @@ class LocalDeployE2ETest {
 
     /** A receiver whose /healthz answers 200 and every webhook 500: it starts, and only its smoke test finds it out. */
     static Path brokenReceiver() throws IOException {
-        Path src = project.resolve("broken-receiver/src/dev/cva/receiver/ReceiverFunction.java");
-        Path classes = project.resolve("broken-receiver/classes");
-        Files.createDirectories(src.getParent());
-        Files.createDirectories(classes);
-        Files.writeString(src, """
+        return oneClassJar("broken-receiver", "dev.cva.receiver.ReceiverFunction", """
                 package dev.cva.receiver;
                 import com.google.cloud.functions.HttpFunction;
                 import com.google.cloud.functions.HttpRequest;
@@ -276,18 +272,7 @@ class LocalDeployE2ETest {
                                 : "{\\"error\\":\\"broken build\\"}");
                     }
                 }
-                """);
-        Path api = CliHarness.repoRoot().resolve("cli/target/runtimes/java-function-invoker.jar");
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        assertThat(javac.run(null, null, null, "--release", "17", "-cp", api.toString(), "-d", classes.toString(),
-                src.toString())).isZero();
-        Path jar = project.resolve("broken-receiver/receiver.jar");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            out.putNextEntry(new ZipEntry("dev/cva/receiver/ReceiverFunction.class"));
-            out.write(Files.readAllBytes(classes.resolve("dev/cva/receiver/ReceiverFunction.class")));
-            out.closeEntry();
-        }
-        return jar;
+                """, CliHarness.repoRoot().resolve("cli/target/runtimes/java-function-invoker.jar"), "receiver.jar");
     }
 
     /** Waits (a version left without traffic drains, then stops) until the listing is {@code expected}. */
@@ -336,24 +321,35 @@ class LocalDeployE2ETest {
 
     /** A jar whose ProcessorHandler throws on every invocation (and nothing else). */
     static Path brokenProcessor() throws IOException {
-        Path src = project.resolve("broken/src/dev/cva/processor/ProcessorHandler.java");
-        Path classes = project.resolve("broken/classes");
-        Files.createDirectories(src.getParent());
-        Files.createDirectories(classes);
-        Files.writeString(src, """
+        return oneClassJar("broken", "dev.cva.processor.ProcessorHandler", """
                 package dev.cva.processor;
                 public class ProcessorHandler {
                     public java.util.Map<String, Object> handleRequest(java.util.Map<String, Object> event) {
                         throw new IllegalStateException("broken build: every invocation fails");
                     }
                 }
-                """);
+                """, null, "processor-lambda.jar");
+    }
+
+    /** A jar of one class compiled from {@code source} (against {@code classpath}, if given), in {@code dir}. */
+    static Path oneClassJar(String dir, String className, String source, Path classpath, String jarName) throws IOException {
+        String path = className.replace('.', '/');
+        Path src = project.resolve(dir + "/src/" + path + ".java");
+        Path classes = project.resolve(dir + "/classes");
+        Files.createDirectories(src.getParent());
+        Files.createDirectories(classes);
+        Files.writeString(src, source);
+        List<String> args = new ArrayList<>(List.of("--release", "17", "-d", classes.toString()));
+        if (classpath != null) {
+            args.addAll(List.of("-cp", classpath.toString()));
+        }
+        args.add(src.toString());
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        assertThat(javac.run(null, null, null, "--release", "17", "-d", classes.toString(), src.toString())).isZero();
-        Path jar = project.resolve("broken/processor-lambda.jar");
+        assertThat(javac.run(null, null, null, args.toArray(String[]::new))).isZero();
+        Path jar = project.resolve(dir + "/" + jarName);
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            out.putNextEntry(new ZipEntry("dev/cva/processor/ProcessorHandler.class"));
-            out.write(Files.readAllBytes(classes.resolve("dev/cva/processor/ProcessorHandler.class")));
+            out.putNextEntry(new ZipEntry(path + ".class"));
+            out.write(Files.readAllBytes(classes.resolve(path + ".class")));
             out.closeEntry();
         }
         return jar;

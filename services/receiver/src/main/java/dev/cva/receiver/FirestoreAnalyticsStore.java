@@ -124,9 +124,14 @@ public final class FirestoreAnalyticsStore implements AnalyticsStore, AutoClosea
 
     @Override
     public Result store(AnalyticsRecord record) {
+        return withClient(db -> store(db, record));
+    }
+
+    /** Runs {@code call} on the current client; a failure that says the store is unavailable may replace it. */
+    private <T> T withClient(java.util.function.Function<Firestore, T> call) {
         Firestore db = this.db;
         try {
-            return store(db, record);
+            return call.apply(db);
         } catch (StoreUnavailableException e) {
             reconnect(db);
             throw e;
@@ -176,29 +181,19 @@ public final class FirestoreAnalyticsStore implements AnalyticsStore, AutoClosea
 
     @Override
     public void check() {
-        Firestore db = this.db;
-        await(db, () -> db.collection(HEALTH).document("receiver").get(), "read");
+        withClient(db -> await(db.collection(HEALTH).document("receiver").get(), "read"));
     }
 
     @Override
     public void warmUp() {
-        Firestore db = this.db;
-        await(db, () -> db.collection(HEALTH).document("receiver").set(Map.of("warmedUpAt", FieldValue.serverTimestamp())),
-                "write");
+        withClient(db -> await(db.collection(HEALTH).document("receiver")
+                .set(Map.of("warmedUpAt", FieldValue.serverTimestamp())), "write"));
     }
 
-    private void await(Firestore db, Supplier<com.google.api.core.ApiFuture<?>> call, String what) {
+    private Void await(com.google.api.core.ApiFuture<?> call, String what) {
         try {
-            await(call, what);
-        } catch (StoreUnavailableException e) {
-            reconnect(db);
-            throw e;
-        }
-    }
-
-    private void await(Supplier<com.google.api.core.ApiFuture<?>> call, String what) {
-        try {
-            call.get().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted during a Firestore " + what, e);
