@@ -67,6 +67,23 @@ public final class CliHarness {
     }
 
     /** The repository root (the folder holding cva.yaml), for tests that use the real configuration. */
+    /**
+     * A checkout for a local stack in {@code project}: the repository's cva.yaml, its services and the functions' IAM
+     * policies (infra/policies, which the stack runs each function under), nothing else of infra/.
+     */
+    public static void localCheckout(Path project) throws java.io.IOException {
+        Path repo = repoRoot();
+        java.nio.file.Files.copy(repo.resolve("cva.yaml"), project.resolve("cva.yaml"));
+        java.nio.file.Files.createSymbolicLink(project.resolve("services"), repo.resolve("services"));
+        linkPolicies(project);
+    }
+
+    /** Only infra/policies of the repository in {@code project} (the IAM policies every local stack needs). */
+    public static void linkPolicies(Path project) throws java.io.IOException {
+        java.nio.file.Files.createDirectories(project.resolve("infra"));
+        java.nio.file.Files.createSymbolicLink(project.resolve("infra/policies"), repoRoot().resolve("infra/policies"));
+    }
+
     public static Path repoRoot() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !dir.resolve("cva.yaml").toFile().isFile()) {

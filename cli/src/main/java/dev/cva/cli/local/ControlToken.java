@@ -4,10 +4,8 @@ import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /** The control channel's token, in {@code .cva/local/control.token}, readable by its owner only. */
 final class ControlToken {
@@ -18,19 +16,7 @@ final class ControlToken {
     }
 
     static void write(Path projectRoot, String token) {
-        Path f = file(projectRoot);
-        try {
-            Files.createDirectories(f.getParent());
-            Files.deleteIfExists(f);
-            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } else {
-                Files.createFile(f);
-            }
-            Files.writeString(f, token, StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot write " + f + ": " + e.getMessage(), null, e);
-        }
+        PrivateFile.write(file(projectRoot), token);
     }
 
     static String read(Path projectRoot) {
@@ -44,10 +30,6 @@ final class ControlToken {
     }
 
     static void delete(Path projectRoot) {
-        try {
-            Files.deleteIfExists(file(projectRoot));
-        } catch (IOException ignored) {
-            // harmless: a new stack writes a new token
-        }
+        PrivateFile.delete(file(projectRoot));
     }
 }

@@ -44,7 +44,7 @@ final class EventsSendCommand implements Callable<Integer> {
         LocalCommand.requireLocal(ctx);
         JsonNode event = data != null ? fromData() : fromFlags();
         EventSender.validate(event);
-        try (LocalClients clients = new LocalClients(LocalState.require(ctx))) {
+        try (LocalClients clients = LocalClients.running(ctx)) {
             EventSender.Sent sent = clients.sender().send(event);
             if (ctx.globals().json()) {
                 ctx.printJson(sent);

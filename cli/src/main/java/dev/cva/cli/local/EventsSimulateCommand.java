@@ -37,7 +37,7 @@ final class EventsSimulateCommand implements Callable<Integer> {
             throw CvaException.usage(e.getMessage(), null);
         }
         Simulator.Result r;
-        try (LocalClients clients = new LocalClients(LocalState.require(ctx));
+        try (LocalClients clients = LocalClients.running(ctx);
              ProgressBar bar = LocalStacks.progress(ctx, "sending", plan.events())) {
             r = new Simulator(clients.sender()).run(plan, n -> { if (bar != null) { bar.stepTo(n); } });
         }

@@ -1,6 +1,7 @@
 package dev.cva.cli.local;
 
 import dev.cva.local.LocalAws;
+import dev.cva.local.LocalIam;
 
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
@@ -28,11 +29,17 @@ final class LocalClients implements AutoCloseable {
     private final FirestoreRest firestore;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    LocalClients(LocalState state) {
+    /** Clients of the stack running for {@code ctx}'s checkout, with its administrator's keys. */
+    static LocalClients running(dev.cva.cli.CvaContext ctx) {
+        return new LocalClients(LocalState.require(ctx), LocalCredentials.read(ctx.projectRoot()));
+    }
+
+    /** @param admin the stack's administrator keys ({@link LocalCredentials#read}) */
+    LocalClients(LocalState state, LocalIam.Keys admin) {
         this.state = state;
         String region = state.resource("region");
-        this.sqs = LocalAws.sqs(java.net.URI.create(state.url("sqs")), region);
-        this.dynamo = LocalAws.dynamo(java.net.URI.create(state.url("dynamodb")), region);
+        this.sqs = LocalAws.sqs(java.net.URI.create(state.url("sqs")), region, admin.provider());
+        this.dynamo = LocalAws.dynamo(java.net.URI.create(state.url("dynamodb")), region, admin.provider());
         this.firestore = new FirestoreRest(state.url("firestore"), state.resource("gcpProject"));
     }
 

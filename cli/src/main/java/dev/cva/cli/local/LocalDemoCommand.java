@@ -57,7 +57,7 @@ final class LocalDemoCommand implements Callable<Integer> {
             running = new StackControl(ctx.projectRoot()).detach(args, ctx.env(), Duration.ofSeconds(180));
         } else if (running == null) {
             ctx.info("starting the local stack…");
-            started = LocalStacks.start(ctx);
+            started = LocalStacks.start(ctx, true);
             LocalStack s = started;
             hook = new Thread(s::close, "cva-local-demo-down");
             Runtime.getRuntime().addShutdownHook(hook);
@@ -70,7 +70,7 @@ final class LocalDemoCommand implements Callable<Integer> {
             ctx.info("dashboard: " + dashboard + " (open it to watch the demo live)");
         }
         Demo.Summary summary;
-        try (LocalClients clients = new LocalClients(running);
+        try (LocalClients clients = new LocalClients(running, LocalCredentials.read(ctx.projectRoot()));
              ProgressBar bar = LocalStacks.progress(ctx, "sending", plan.events())) {
             summary = new Demo(clients, ctx.clock(), ctx::info, ctx::debug).run(plan, Duration.ofSeconds(timeoutSeconds),
                     n -> { if (bar != null) { bar.stepTo(n); } });

@@ -1,20 +1,21 @@
 package dev.cva.cli.local;
 
-import dev.cva.local.LocalAws;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * The environment variables that point the AWS CLI and SDKs (their standard {@code AWS_ENDPOINT_URL_<SERVICE>}
  * settings) and Google's tools and client libraries ({@code FIRESTORE_EMULATOR_HOST}) at a running local stack.
- * The credentials are dummies: moto and ElasticMQ accept any, and a user's real keys are never needed or sent.
+ * The credentials are the stack's own administrator's, which moto issued when the stack started (it refuses any
+ * others, as AWS would); a user's real keys are never needed or sent.
  */
 final class LocalEnv {
     enum Shell { bash, fish, json }
 
     private LocalEnv() {}
 
-    static Map<String, String> variables(LocalState s) {
+    /** @param admin the stack's administrator keys ({@link LocalCredentials#read}) */
+    static Map<String, String> variables(LocalState s, dev.cva.local.LocalIam.Keys admin) {
         Map<String, String> v = new LinkedHashMap<>();
         String region = s.resource("region");
         v.put("AWS_ENDPOINT_URL_SQS", s.url("sqs"));
@@ -28,8 +29,7 @@ final class LocalEnv {
         }
         v.put("AWS_REGION", region);
         v.put("AWS_DEFAULT_REGION", region);
-        v.put("AWS_ACCESS_KEY_ID", LocalAws.ACCESS_KEY);
-        v.put("AWS_SECRET_ACCESS_KEY", LocalAws.SECRET_KEY);
+        v.putAll(admin.environment());
         v.put("FIRESTORE_EMULATOR_HOST", s.url("firestore").replaceFirst("^https?://", ""));
         v.put("GOOGLE_CLOUD_PROJECT", s.resource("gcpProject"));
         v.put("CLOUDSDK_CORE_PROJECT", s.resource("gcpProject"));

@@ -29,7 +29,7 @@ final class LocalEnvCommand implements Callable<Integer> {
         LocalCommand.requireLocal(ctx);
         LocalState state = LocalState.read(ctx).filter(LocalState::supervisorAlive).orElseThrow(() ->
                 new CvaException(ExitCode.FAILURE, "the local stack is not running", "start it: cva local up --detach"));
-        Map<String, String> variables = LocalEnv.variables(state);
+        Map<String, String> variables = LocalEnv.variables(state, LocalCredentials.read(ctx.projectRoot()));
         if (shell == LocalEnv.Shell.json || ctx.globals().json()) {
             ctx.printJson(variables);
         } else {

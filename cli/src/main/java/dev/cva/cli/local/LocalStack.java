@@ -2,6 +2,8 @@ package dev.cva.cli.local;
 
 import dev.cva.local.Child;
 import dev.cva.local.LocalAws;
+import dev.cva.local.LocalIam;
+import dev.cva.local.ServicePolicies;
 import dev.cva.local.lambda.FunctionAlias;
 import dev.cva.local.lambda.LambdaFunction;
 
@@ -63,10 +65,15 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Where the stack's own files go and what it may use. */
-    record Env(Path projectRoot, Path home, Map<String, String> env, Clock clock, Runtimes runtimes) {}
+    /**
+     * Where the stack's own files go and what it may use. {@code iam}: moto enforces IAM (each function under its
+     * policy from infra/policies, only keys the stack issued accepted), as AWS does; off with {@code --no-iam}.
+     */
+    record Env(Path projectRoot, Path home, Map<String, String> env, Clock clock, Runtimes runtimes, boolean iam) {}
 
     static final List<String> FUNCTIONS = List.of("processor", "notifier", "reporter");
+    /** The notifier's redrive handler runs as its own function with its own role (infra/policies/notifier-redrive.json). */
+    static final String REDRIVE_ROLE = "notifier-redrive";
     static final List<String> STEPS = List.of("check", "sqs+dynamodb+firestore", "tables+queues", "receiver",
             "ses", "lambdas", "event sources", "state");
 
@@ -163,6 +170,10 @@ public final class LocalStack implements AutoCloseable {
         part("sqs", sqsUrl, sqsChild, sqsPort, "ElasticMQ");
         Moto moto = await(fMoto, List.of(fFirestore));
         String dynamoUrl = moto.endpoint().toString();
+        LocalIam iam = env.iam() ? moto.enforceIam() : null;
+        LocalIam.Keys admin = iam == null ? new LocalIam.Keys(LocalAws.ACCESS_KEY, LocalAws.SECRET_KEY, null) : iam.admin();
+        LocalCredentials.write(env.projectRoot(), admin);
+        stops.push(() -> LocalCredentials.delete(env.projectRoot()));
         part("dynamodb", dynamoUrl, moto.child(), moto.port(), "moto server (DynamoDB and Streams)");
         part("firestore", "http://" + firestoreHost, await(fFirestore, List.of()), firestorePort,
                 "Firestore emulator " + firestoreJar.getFileName());
@@ -170,7 +181,7 @@ public final class LocalStack implements AutoCloseable {
         progress.accept("sqs+dynamodb+firestore");
 
         sqs = LocalAws.sqs(URI.create(sqsUrl), config.region());
-        dynamo = LocalAws.dynamo(URI.create(dynamoUrl), config.region());
+        dynamo = LocalAws.dynamo(URI.create(dynamoUrl), config.region(), admin.provider());
         stops.push(sqs::close);
         stops.push(dynamo::close);
         Tables.createQueryEvents(dynamo, config.queryEventsTable());
@@ -188,6 +199,7 @@ public final class LocalStack implements AutoCloseable {
         resources.put("analyticsStreamArn", streamArn);
         resources.put("gcpProject", config.gcpProject());
         resources.put("logs", logs.toString());
+        resources.put("iam", iam == null ? "off" : "enforced");
         if (rules != null) {
             resources.put("firestoreRules", rules.toString());
         }
@@ -225,8 +237,6 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> lambdaEnv = new LinkedHashMap<>();
         lambdaEnv.put("AWS_REGION", config.region());
         lambdaEnv.put("AWS_DEFAULT_REGION", config.region());
-        lambdaEnv.put("AWS_ACCESS_KEY_ID", LocalAws.ACCESS_KEY);
-        lambdaEnv.put("AWS_SECRET_ACCESS_KEY", LocalAws.SECRET_KEY);
         lambdaEnv.put("AWS_ENDPOINT_URL_SQS", sqsUrl);
         lambdaEnv.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoUrl);
         lambdaEnv.put("AWS_ENDPOINT_URL_SESV2", ses.url());
@@ -241,10 +251,14 @@ public final class LocalStack implements AutoCloseable {
         if (config.reportTo() != null) {
             lambdaEnv.put("REPORT_TO", config.reportTo());
         }
+        // Each function runs with its execution role's session keys, as Lambda gives them (infra/policies).
+        Map<String, LocalIam.Keys> roles = roles(iam, admin, streamArn);
         for (var e : jars.entrySet()) {
             CvaConfig.Service svc = config.service(e.getKey());
+            Map<String, String> functionEnv = new LinkedHashMap<>(lambdaEnv);
+            functionEnv.putAll(roles.get(e.getKey()).environment());
             LambdaFunction.Spec spec = new LambdaFunction.Spec(e.getKey(), "cv-analytics-" + e.getKey(),
-                    svc.handler(), e.getValue(), lambdaRuntime, lambdaEnv, config.region(),
+                    svc.handler(), e.getValue(), lambdaRuntime, functionEnv, config.region(),
                     svc.memoryMb() == null ? 512 : svc.memoryMb(),
                     Duration.ofSeconds(svc.timeoutSeconds() == null ? 60 : svc.timeoutSeconds()),
                     concurrency(e.getKey()), logs, List.of());
@@ -253,8 +267,10 @@ public final class LocalStack implements AutoCloseable {
             stops.push(f::close);
             functions.put(e.getKey(), f);
         }
+        Map<String, String> redriveEnv = new LinkedHashMap<>(lambdaEnv);
+        redriveEnv.putAll(roles.get(REDRIVE_ROLE).environment());
         LocalRedrive redrive = LocalRedrive.start(config.service("notifier"), jars.get("notifier"), lambdaRuntime,
-                lambdaEnv, config.region(), logs, env.env(), env.clock(), log);
+                redriveEnv, config.region(), logs, env.env(), env.clock(), log);
         if (redrive != null) {
             stops.push(redrive::close);
         }
@@ -285,10 +301,12 @@ public final class LocalStack implements AutoCloseable {
         stops.push(endpoint::close);
         parts.put("lambda", new LocalState.Part("lambda", "http://127.0.0.1:" + endpoint.port(), 0, endpoint.port(),
                 "Invoke API for processor, notifier, reporter"));
-        sqsMapping = new SqsMapping(LocalAws.sqs(URI.create(sqsUrl), config.region()), queueUrl,
+        // Lambda's event source mappings read with the function's execution role.
+        sqsMapping = new SqsMapping(LocalAws.sqs(URI.create(sqsUrl), config.region(), roles.get("processor").provider()), queueUrl,
                 config.region(), switches.gate(aliases.get("processor")), eventSource("processor", EventSource.SQS_DEFAULTS), log).start();
         stops.push(sqsMapping::close);
-        DynamoDbStreamsClient streams = LocalAws.streams(URI.create(dynamoUrl), config.region());
+        DynamoDbStreamsClient streams = LocalAws.streams(URI.create(dynamoUrl), config.region(),
+                roles.get("notifier").provider());
         streamMapping = new StreamMapping(streams, streamArn, config.region(), switches.gate(aliases.get("notifier")),
                 eventSource("notifier", EventSource.STREAM_DEFAULTS), Duration.ofMillis(500), log).start();
         stops.push(streamMapping::close);
@@ -378,6 +396,36 @@ public final class LocalStack implements AutoCloseable {
             state = state.withPart(part);
             state.write(env.projectRoot());
         }
+    }
+
+    /**
+     * The execution roles of the functions (and the notifier's redrive) with their policies from infra/policies and
+     * this stack's ARNs; without IAM, the administrator's keys for all.
+     */
+    private Map<String, LocalIam.Keys> roles(LocalIam iam, LocalIam.Keys admin, String streamArn) {
+        Map<String, LocalIam.Keys> roles = new LinkedHashMap<>();
+        List<String> functions = new java.util.ArrayList<>(FUNCTIONS);
+        functions.add(REDRIVE_ROLE);
+        if (iam == null) {
+            functions.forEach(f -> roles.put(f, admin));
+            return roles;
+        }
+        String region = config.region();
+        Map<String, String> arns = new LinkedHashMap<>();
+        arns.put("queue_arn", ServicePolicies.Arns.queue(region, config.queue()));
+        arns.put("query_events_table_arn", ServicePolicies.Arns.table(region, config.queryEventsTable()));
+        arns.put("analytics_table_arn", ServicePolicies.Arns.table(region, config.analyticsTable()));
+        arns.put("analytics_stream_arn", streamArn);
+        arns.put("webhook_dlq_arn", ServicePolicies.Arns.queue(region, config.webhookDlq()));
+        arns.put("webhook_secret_arn", ServicePolicies.Arns.secret(region, "cv-analytics/webhook-secret"));
+        String from = config.reportFrom() == null ? "reports@localhost" : config.reportFrom();
+        arns.put("report_from", from);
+        arns.put("ses_identity_arn", ServicePolicies.Arns.sesIdentity(region, from.substring(from.indexOf('@') + 1)));
+        ServicePolicies policies = ServicePolicies.of(env.projectRoot());
+        for (String f : functions) {
+            roles.put(f, iam.role("cv-analytics-" + f + "-role", policies.render(f, arns)));
+        }
+        return roles;
     }
 
     private EventSource eventSource(String service, EventSource defaults) {

@@ -12,9 +12,10 @@ import me.tongfei.progressbar.ProgressBarStyle;
 final class LocalStacks {
     private LocalStacks() {}
 
-    static LocalStack start(CvaContext ctx) {
+    /** @param iam whether moto enforces IAM (the default; {@code --no-iam} turns it off) */
+    static LocalStack start(CvaContext ctx, boolean iam) {
         LocalStack.Env env = new LocalStack.Env(ctx.projectRoot(), ctx.home(), ctx.env(), ctx.clock(),
-                Runtimes.locate(ctx.env(), ctx.projectRoot()));
+                Runtimes.locate(ctx.env(), ctx.projectRoot()), iam);
         LocalStack.Config config = LocalStack.Config.from(ctx.settings());
         try (ProgressBar bar = progress(ctx, "cva local up", LocalStack.STEPS.size())) {
             Consumer<String> step = s -> {

@@ -19,6 +19,12 @@ final class LocalUpCommand implements Callable<Integer> {
     @Option(names = "--detach", description = "Start in the background and return when ready.")
     boolean detach;
 
+    @Option(names = "--no-iam", negatable = false, description = {
+            "Do not enforce IAM on moto: any credentials work and every function may do anything.",
+            "By default each function runs under its policy from infra/policies and only the stack's own keys",
+            "(printed by 'cva local env') are accepted, as in AWS."})
+    boolean noIam;
+
     @Option(names = "--timeout", defaultValue = "180", paramLabel = "SECONDS",
             description = "With --detach: how long to wait for the stack to be ready (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
@@ -37,13 +43,16 @@ final class LocalUpCommand implements Callable<Integer> {
             if (ctx.globals().config() != null) {
                 args.addAll(List.of("--config", ctx.globals().config().toAbsolutePath().toString()));
             }
+            if (noIam) {
+                args.add("--no-iam");
+            }
             ctx.info("starting the local stack in the background…");
             LocalState s = new StackControl(ctx.projectRoot()).detach(args, ctx.env(), Duration.ofSeconds(timeoutSeconds));
             render(s);
             ctx.info("running in the background (pid " + s.supervisorPid() + "); stop it with 'cva local down'");
             return ExitCode.OK.code();
         }
-        LocalStack stack = LocalStacks.start(ctx);
+        LocalStack stack = LocalStacks.start(ctx, !noIam);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stack.close();

@@ -29,8 +29,7 @@ class CostEstimateLocalE2ETest {
             assertThat(repo.resolve("services/" + m + "/target/" + m + "-lambda.jar"))
                     .as("needs the packaged service jars: ./mvnw -DskipTests package").isRegularFile();
         }
-        Files.copy(repo.resolve("cva.yaml"), project.resolve("cva.yaml"));
-        Files.createSymbolicLink(project.resolve("services"), repo.resolve("services"));
+        CliHarness.localCheckout(project);
         CliHarness cva = new CliHarness(project).env("CVA_LOCAL_SES", "outbox");
 
         CliHarness.Result up = cva.run("local", "up", "--detach");

@@ -31,6 +31,7 @@ class DashboardLocalE2ETest {
     void projectWithAStandInDashboardAndRules() throws Exception {
         Path repo = CliHarness.repoRoot();
         Files.copy(repo.resolve("cva.yaml"), project.resolve("cva.yaml"));
+        CliHarness.linkPolicies(project);
         Files.createDirectories(project.resolve("services"));
         for (String m : List.of("receiver", "processor", "notifier", "reporter")) {
             Files.createSymbolicLink(project.resolve("services/" + m), repo.resolve("services/" + m));

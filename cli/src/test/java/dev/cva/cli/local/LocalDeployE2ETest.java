@@ -55,8 +55,7 @@ class LocalDeployE2ETest {
     static void upWithTheRepositoryServices() throws Exception {
         Path repo = CliHarness.repoRoot();
         assertThat(repo.resolve("services/processor/target/processor-lambda.jar")).as("run ./mvnw package first").isRegularFile();
-        Files.copy(repo.resolve("cva.yaml"), project.resolve("cva.yaml"));
-        Files.createSymbolicLink(project.resolve("services"), repo.resolve("services"));
+        CliHarness.localCheckout(project);
         cva = new CliHarness(project).env("CVA_LOCAL_SES", "outbox");
         CliHarness.Result up = cva.run("local", "up", "--detach", "--json");
         assertThat(up.exitCode()).as(up.toString()).isZero();

@@ -42,8 +42,7 @@ class LocalStackE2ETest {
         }
         assertThat(missing).as("the end-to-end test needs the packaged service jars: run './mvnw verify' "
                 + "(or './mvnw -DskipTests install' first); missing").isEmpty();
-        Files.copy(repo.resolve("cva.yaml"), project.resolve("cva.yaml"));
-        Files.createSymbolicLink(project.resolve("services"), repo.resolve("services"));
+        CliHarness.localCheckout(project);
         cva = new CliHarness(project).env("CVA_LOCAL_SES", "outbox");
         for (String m : List.of("PROCESSOR", "NOTIFIER", "REPORTER")) {
             String override = System.getenv("CVA_LOCAL_JAR_" + m);
@@ -121,15 +120,23 @@ class LocalStackE2ETest {
             assertThat(vars.path("FIRESTORE_EMULATOR_HOST").asText()).isEqualTo(state.url("firestore").substring("http://".length()));
             assertThat(cva.run("local", "env").out()).contains("export AWS_ENDPOINT_URL_SQS='" + state.url("sqs") + "'");
             if (onPath("aws")) {
+                // with the stack's own keys, as 'eval "$(cva local env)"' sets them, the AWS CLI has full access
                 ProcessBuilder pb = new ProcessBuilder("aws", "dynamodb", "scan", "--table-name",
                         state.resource("analyticsTable"), "--select", "COUNT", "--output", "json");
                 vars.fields().forEachRemaining(e -> pb.environment().put(e.getKey(), e.getValue().asText()));
-                pb.environment().put("AWS_ACCESS_KEY_ID", "AKIASOMEONEELSE");   // the user's own keys: moto takes any
-                pb.environment().put("AWS_SECRET_ACCESS_KEY", "not-a-real-secret");
+                pb.environment().remove("AWS_SESSION_TOKEN");
                 Process aws = pb.redirectErrorStream(true).start();
                 String out = new String(aws.getInputStream().readAllBytes());
                 assertThat(aws.waitFor()).as(out).isZero();
                 assertThat(CvaContext.json().readTree(out).path("Count").asInt()).as(out).isGreaterThanOrEqualTo(1);
+
+                // keys the stack did not issue are refused as AWS refuses them
+                pb.environment().put("AWS_ACCESS_KEY_ID", "AKIASOMEONEELSE");
+                pb.environment().put("AWS_SECRET_ACCESS_KEY", "not-a-real-secret");
+                Process stranger = pb.redirectErrorStream(true).start();
+                String refused = new String(stranger.getInputStream().readAllBytes());
+                assertThat(stranger.waitFor()).as(refused).isNotZero();
+                assertThat(refused).contains("UnrecognizedClientException");
             }
 
             // a stand-in that dies makes the stack unhealthy: status exits 1 and names it

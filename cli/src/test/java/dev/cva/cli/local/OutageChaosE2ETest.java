@@ -36,8 +36,7 @@ class OutageChaosE2ETest {
     void up() throws Exception {
         Path repo = CliHarness.repoRoot();
         assertThat(repo.resolve("services/notifier/target/notifier-lambda.jar")).as("run './mvnw verify' first").isRegularFile();
-        Files.copy(repo.resolve("cva.yaml"), project.resolve("cva.yaml"));
-        Files.createSymbolicLink(project.resolve("services"), repo.resolve("services"));
+        CliHarness.localCheckout(project);
         // the local redrive every 2 s instead of the 10 s default, so the test sees the heal soon after recovery
         cva = new CliHarness(project).env("CVA_LOCAL_SES", "outbox").env("CVA_LOCAL_REDRIVE_SECONDS", "2");
         CliHarness.Result up = cva.run("local", "up", "--detach");
@@ -87,7 +86,7 @@ class OutageChaosE2ETest {
         } while (!Files.readString(notifierLogFile).contains("\"event\":\"breaker_closed\"") && System.nanoTime() < trickleUntil);
         int expected = conversations + after;
 
-        try (LocalClients c = new LocalClients(state)) {
+        try (LocalClients c = new LocalClients(state, LocalCredentials.read(project))) {
             boolean healed = waitFor(Duration.ofSeconds(60), () -> c.requestIds("analyticsTable").size() == expected
                     && c.firestore().count() == expected && c.messages("webhookDlqUrl") == 0);
             if (!healed) {
@@ -136,7 +135,7 @@ class OutageChaosE2ETest {
         assertThat(counted + notSent).isEqualTo(2 * conversations);
         assertThat(sent.err()).contains("not sent");
 
-        try (LocalClients c = new LocalClients(state)) {
+        try (LocalClients c = new LocalClients(state, LocalCredentials.read(project))) {
             // what SQS accepted was kept across the restart and is processed: the queue drains, nothing fails
             boolean drained = waitFor(Duration.ofSeconds(60), () -> c.messages("queueUrl") == 0);
             assertThat(drained).as("the main queue drains").isTrue();
