@@ -8,6 +8,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import dev.cva.local.iam.PolicyEvaluator;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -58,12 +61,25 @@ public final class LocalIam {
         }
     }
 
+    /** Who a set of keys belongs to and what its policy allows: for the stand-ins moto's IAM does not reach. */
+    public record Principal(String arn, PolicyEvaluator policy) {}
+
+    private static final String ALLOW_ALL = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}";
+
     private final URI endpoint;
     private final Keys admin;
+    private final Map<String, Principal> issued = new ConcurrentHashMap<>();
 
     private LocalIam(URI endpoint, Keys admin) {
         this.endpoint = endpoint;
         this.admin = admin;
+        issued.put(admin.accessKeyId(), new Principal("arn:aws:iam::" + ACCOUNT + ":user/" + ADMIN_USER,
+                new PolicyEvaluator(ALLOW_ALL)));
+    }
+
+    /** The principal of keys this object issued, or empty: AWS would not know them. */
+    public Optional<Principal> principal(String accessKeyId) {
+        return Optional.ofNullable(issued.get(accessKeyId));
     }
 
     /**
@@ -75,7 +91,7 @@ public final class LocalIam {
         try (IamClient iam = iam(moto, StaticCredentialsProvider.create(AwsBasicCredentials.create("bootstrap", "bootstrap")))) {
             iam.createUser(b -> b.userName(ADMIN_USER));
             iam.putUserPolicy(b -> b.userName(ADMIN_USER).policyName("administrator")
-                    .policyDocument("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}"));
+                    .policyDocument(ALLOW_ALL));
             AccessKey key = iam.createAccessKey(b -> b.userName(ADMIN_USER)).accessKey();
             admin = new Keys(key.accessKeyId(), key.secretAccessKey(), null);
         } catch (SdkException e) {
@@ -113,6 +129,8 @@ public final class LocalIam {
             iam.putRolePolicy(b -> b.roleName(roleName).policyName("service").policyDocument(policyJson));
             Credentials c = sts.assumeRole(b -> b.roleArn("arn:aws:iam::" + ACCOUNT + ":role/" + roleName)
                     .roleSessionName(roleName).durationSeconds(SESSION_SECONDS)).credentials();
+            issued.put(c.accessKeyId(), new Principal("arn:aws:sts::" + ACCOUNT + ":assumed-role/" + roleName + "/" + roleName,
+                    new PolicyEvaluator(policyJson)));
             return new Keys(c.accessKeyId(), c.secretAccessKey(), c.sessionToken());
         } catch (SdkException e) {
             throw new LocalRuntimeException("cannot give role " + roleName + " its policy on moto: " + e.getMessage(), null, e);
