@@ -17,7 +17,7 @@ import java.util.Map;
  * stack issues them on moto when it enforces IAM, and every {@code --env local} command and {@code cva local env}
  * use them. With {@code --no-iam} they are the fixed local ones, which moto then accepts like any other.
  */
-final class LocalCredentials {
+public final class LocalCredentials {
     private LocalCredentials() {}
 
     static Path file(Path projectRoot) {
@@ -34,7 +34,7 @@ final class LocalCredentials {
     }
 
     /** The administrator's keys; the fixed local ones when the file is missing (a stack started with --no-iam). */
-    static LocalIam.Keys read(Path projectRoot) {
+    public static LocalIam.Keys read(Path projectRoot) {
         Path f = file(projectRoot);
         try {
             JsonNode n = CvaContext.json().readTree(Files.readString(f));

@@ -4,6 +4,7 @@ import dev.cva.local.Child;
 import dev.cva.local.LocalAws;
 import dev.cva.local.LocalIam;
 import dev.cva.local.ServicePolicies;
+import dev.cva.local.iam.IamGate;
 import dev.cva.local.lambda.FunctionAlias;
 import dev.cva.local.lambda.LambdaFunction;
 
@@ -74,6 +75,8 @@ public final class LocalStack implements AutoCloseable {
     static final List<String> FUNCTIONS = List.of("processor", "notifier", "reporter");
     /** The notifier's redrive handler runs as its own function with its own role (infra/policies/notifier-redrive.json). */
     static final String REDRIVE_ROLE = "notifier-redrive";
+    /** Each distinct SQS and SES call the IAM gates saw: who, what, on which ARN, allowed or not. */
+    static final String AWS_CALLS_LOG = "aws-calls.jsonl";
     static final List<String> STEPS = List.of("check", "sqs+dynamodb+firestore", "tables+queues", "receiver",
             "ses", "lambdas", "event sources", "state");
 
@@ -164,23 +167,25 @@ public final class LocalStack implements AutoCloseable {
         CompletableFuture<Moto> fMoto = CompletableFuture.supplyAsync(() -> Moto.start(env.env(), logs.resolve("dynamodb.log")));
         CompletableFuture<Child> fFirestore = CompletableFuture.supplyAsync(
                 () -> FirestoreEmulator.start(firestoreJar, work, firestorePort, config.gcpProject()));
-        String sqsUrl = "http://127.0.0.1:" + sqsPort;
         String firestoreHost = "127.0.0.1:" + firestorePort;
         Child sqsChild = await(fSqs, List.of(fMoto, fFirestore));
-        part("sqs", sqsUrl, sqsChild, sqsPort, "ElasticMQ");
         Moto moto = await(fMoto, List.of(fFirestore));
         String dynamoUrl = moto.endpoint().toString();
         LocalIam iam = env.iam() ? moto.enforceIam() : null;
         LocalIam.Keys admin = iam == null ? new LocalIam.Keys(LocalAws.ACCESS_KEY, LocalAws.SECRET_KEY, null) : iam.admin();
         LocalCredentials.write(env.projectRoot(), admin);
         stops.push(() -> LocalCredentials.delete(env.projectRoot()));
+        // ElasticMQ checks no credentials: with IAM on, every SQS client goes through the gate (its port stays
+        // ElasticMQ's for `cva local stop|start sqs`)
+        String sqsUrl = gated(iam, "http://127.0.0.1:" + sqsPort, IamGate.sqs(config.region()), logs);
+        part("sqs", sqsUrl, sqsChild, sqsPort, iam == null ? "ElasticMQ" : "ElasticMQ, behind the IAM gate");
         part("dynamodb", dynamoUrl, moto.child(), moto.port(), "moto server (DynamoDB and Streams)");
         part("firestore", "http://" + firestoreHost, await(fFirestore, List.of()), firestorePort,
                 "Firestore emulator " + firestoreJar.getFileName());
         Path rules = FirestoreRules.loadIfPresent(env.projectRoot(), "http://" + firestoreHost, config.gcpProject());
         progress.accept("sqs+dynamodb+firestore");
 
-        sqs = LocalAws.sqs(URI.create(sqsUrl), config.region());
+        sqs = LocalAws.sqs(URI.create(sqsUrl), config.region(), admin.provider());
         dynamo = LocalAws.dynamo(URI.create(dynamoUrl), config.region(), admin.provider());
         stops.push(sqs::close);
         stops.push(dynamo::close);
@@ -230,7 +235,9 @@ public final class LocalStack implements AutoCloseable {
 
         Ses ses = Ses.start(env.env(), env.home(), work.resolve("outbox"), logs, log);
         stops.push(ses::close);
-        parts.put("ses", new LocalState.Part("ses", ses.url(), ses.pid(), ses.port(), ses.describe()));
+        String sesUrl = gated(iam, ses.url(), IamGate.sesV2(config.region()), logs);
+        parts.put("ses", new LocalState.Part("ses", sesUrl, ses.pid(), ses.port(), ses.describe()
+                + (iam == null ? "" : ", behind the IAM gate")));
         resources.put("outbox", ses.outbox() == null ? null : ses.outbox().toString());
         progress.accept("ses");
 
@@ -239,7 +246,7 @@ public final class LocalStack implements AutoCloseable {
         lambdaEnv.put("AWS_DEFAULT_REGION", config.region());
         lambdaEnv.put("AWS_ENDPOINT_URL_SQS", sqsUrl);
         lambdaEnv.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoUrl);
-        lambdaEnv.put("AWS_ENDPOINT_URL_SESV2", ses.url());
+        lambdaEnv.put("AWS_ENDPOINT_URL_SESV2", sesUrl);
         lambdaEnv.put("QUERY_EVENTS_TABLE", config.queryEventsTable());
         lambdaEnv.put("ANALYTICS_TABLE", config.analyticsTable());
         lambdaEnv.put("WEBHOOK_URL", receiverUrl);
@@ -396,6 +403,16 @@ public final class LocalStack implements AutoCloseable {
             state = state.withPart(part);
             state.write(env.projectRoot());
         }
+    }
+
+    /** {@code url}, or with IAM on, an {@link IamGate} in front of it that logs the calls to logs/aws-calls.jsonl. */
+    private String gated(LocalIam iam, String url, IamGate.Api api, Path logs) {
+        if (iam == null) {
+            return url;
+        }
+        IamGate gate = IamGate.start(URI.create(url), api, iam::principal, logs.resolve(AWS_CALLS_LOG));
+        stops.push(gate::close);
+        return gate.url();
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.cva.cli.Cva;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.config.Settings;
+import dev.cva.cli.local.LocalCredentials;
 import dev.cva.cli.local.LocalState;
 import dev.cva.cli.webhook.ReceiverEndpoints;
 import dev.cva.contracts.webhook.WebhookSecret;
@@ -43,7 +44,9 @@ final class ReplayEnvironment implements AutoCloseable {
             String region = state.resource("region") != null ? state.resource("region") : s.require("aws.region");
             put(aliases, PROCESSOR, state.resource("dlqUrl"), s.get("aws.dlq"));
             put(aliases, WEBHOOK, state.resource("webhookDlqUrl"), s.get("aws.webhookDlq"));
-            return new ReplayEnvironment(ctx, AwsSqsPort.forEmulator(state.url("sqs"), region), aliases);
+            var keys = LocalCredentials.read(ctx.projectRoot());
+            return new ReplayEnvironment(ctx, AwsSqsPort.forEmulator(state.url("sqs"), region, keys.accessKeyId(),
+                    keys.secretAccessKey()), aliases);
         }
         put(aliases, PROCESSOR, null, s.get("aws.dlq"));
         put(aliases, WEBHOOK, null, s.get("aws.webhookDlq"));

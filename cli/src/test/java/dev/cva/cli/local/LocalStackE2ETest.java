@@ -104,6 +104,19 @@ class LocalStackE2ETest {
             }
             assertThat(firestore.receivedAt()).containsKey(id);
 
+            // IAM held on the way: every SQS call (ElasticMQ has no IAM of its own) went through the stack's gate and
+            // was allowed by its caller's policy in infra/policies; the processor's mapping read with its own role
+            List<JsonNode> calls = new ArrayList<>();
+            for (String line : Files.readAllLines(Path.of(state.resource("logs"), "aws-calls.jsonl"))) {
+                calls.add(CvaContext.json().readTree(line));
+            }
+            assertThat(calls).allSatisfy(c -> assertThat(c.path("decision").asText()).as(c.toString()).isEqualTo("allowed"));
+            assertThat(calls).anySatisfy(c -> {
+                assertThat(c.path("principal").asText()).contains("assumed-role/cv-analytics-processor-role");
+                assertThat(c.path("action").asText()).isEqualTo("sqs:ReceiveMessage");
+                assertThat(c.path("resource").asText()).endsWith(":" + state.resource("queueUrl").replaceAll(".*/", ""));
+            });
+
             // every part listens on 127.0.0.1 only: from this machine's other addresses nothing answers
             List<java.net.InetAddress> others = nonLoopbackAddresses();
             for (LocalState.Part p : state.parts().values()) {

@@ -45,10 +45,13 @@ public final class AwsSqsPort implements SqsPort {
                 .httpClient(UrlConnectionHttpClient.create()).build());
     }
 
-    /** For an emulator (the local stack's ElasticMQ): its endpoint and fixed dummy credentials, never the user's own. */
-    public static AwsSqsPort forEmulator(String endpoint, String region) {
+    /**
+     * For an emulator (the local stack's ElasticMQ, behind its IAM gate): its endpoint and the keys the stack issued,
+     * never the user's own.
+     */
+    public static AwsSqsPort forEmulator(String endpoint, String region, String accessKeyId, String secretAccessKey) {
         return new AwsSqsPort(SqsClient.builder().endpointOverride(URI.create(endpoint)).region(Region.of(region))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
                 .httpClient(UrlConnectionHttpClient.create()).build());
     }
 

@@ -216,7 +216,10 @@ public final class IamGate implements AutoCloseable {
             }
             String resource = name == null ? "arn:aws:sqs:" + region + ":" + dev.cva.local.LocalAws.ACCOUNT + ":*"
                     : ServicePolicies.Arns.queue(region, name);
-            return new Call("sqs:" + action, resource, Map.of(), query);
+            // IAM has no batch actions: SendMessageBatch is authorized as sqs:SendMessage, and so on (SQS Developer
+            // Guide, "Amazon SQS API permissions: Actions and resource reference")
+            String iamAction = action.endsWith("Batch") ? action.substring(0, action.length() - "Batch".length()) : action;
+            return new Call("sqs:" + iamAction, resource, Map.of(), query);
         };
     }
 

@@ -79,6 +79,9 @@ class IamGateTest {
         try (IamGate gate = IamGate.start(elasticMq.endpoint(), IamGate.sqs(REGION), iam::principal, log);
              SqsClient client = sqs(gate, notifier)) {
             client.sendMessage(b -> b.queueUrl(webhookDlq).messageBody("{}"));
+            // a batch is authorized as its single action, as IAM has no sqs:SendMessageBatch
+            assertThat(client.sendMessageBatch(b -> b.queueUrl(webhookDlq).entries(e -> e.id("1").messageBody("{}")))
+                    .successful()).hasSize(1);
             assertThatThrownBy(() -> client.receiveMessage(b -> b.queueUrl(webhookDlq)))
                     .isInstanceOfSatisfying(SqsException.class, e -> {
                         assertThat(e.statusCode()).isEqualTo(403);
@@ -90,7 +93,7 @@ class IamGateTest {
         }
         // the message the policy allowed is there; the refused calls changed nothing
         try (SqsClient direct = elasticMq.client()) {
-            assertThat(direct.receiveMessage(b -> b.queueUrl(webhookDlq)).messages()).hasSize(1);
+            assertThat(direct.receiveMessage(b -> b.queueUrl(webhookDlq).maxNumberOfMessages(10)).messages()).hasSize(2);
             assertThat(direct.receiveMessage(b -> b.queueUrl(otherQueue)).messages()).isEmpty();
         }
         assertThat(Files.readAllLines(log)).anySatisfy(l -> assertThat(l).contains("\"decision\":\"allowed\"",
