@@ -96,6 +96,15 @@ class LocalStackE2ETest {
             Files.writeString(project.resolve("response.json"), early);
             CliHarness.Result response = cva.run("events", "send", "response", "--data", "@response.json");
             assertThat(response.exitCode()).as(response.toString()).isZero();
+            // the lone half waits in the interim table for its partner: the processor's role may park it there (a
+            // PutItem its policy in infra/policies must grant; without it the half is retried into the DLQ)
+            try (LocalClients clients = new LocalClients(state, LocalCredentials.read(project))) {
+                long parkedBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!clients.requestIds("queryEventsTable").contains(id) && System.nanoTime() < parkedBy) {
+                    Thread.sleep(200);
+                }
+                assertThat(clients.requestIds("queryEventsTable")).as("the early response parked").contains(id);
+            }
             assertThat(cva.run("events", "send", "query", "--request-id", id, "--query", "Kubernetes?").exitCode()).isZero();
             FirestoreRest firestore = new FirestoreRest(state.url("firestore"), state.resource("gcpProject"));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
