@@ -8,14 +8,21 @@ import dev.cva.replay.Replayer;
 import dev.cva.replay.SqsPort;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code --archive FILE.jsonl}: one JSON line per selected message (queue, ids, body, system and message attributes,
@@ -23,6 +30,7 @@ import java.util.Map;
  */
 final class Archive implements Replayer.Archive, AutoCloseable {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
+    static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private final Path file;
     private final BufferedWriter out;
     private long written;
@@ -33,10 +41,24 @@ final class Archive implements Replayer.Archive, AutoCloseable {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
-            this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            this.out = new BufferedWriter(Channels.newWriter(open(file), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw CvaException.usage("--archive: cannot open " + file + " for appending: " + e.getMessage(), null);
         }
+    }
+
+    /**
+     * Opens for appending; a new file is created owner-only (0600) from the start, as it holds message bodies, so
+     * there is no moment when others may read it. Where the file system has no POSIX permissions, the default.
+     * An existing file keeps the permissions its owner gave it.
+     */
+    private static WritableByteChannel open(Path file) throws IOException {
+        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir != null && Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            return Files.newByteChannel(file, options, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        }
+        return Files.newByteChannel(file, options);
     }
 
     /** Appends and flushes {@code messages}; throws (and nothing moves) when the file cannot be written. */

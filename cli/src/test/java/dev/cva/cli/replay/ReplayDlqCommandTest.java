@@ -124,6 +124,10 @@ class ReplayDlqCommandTest {
         assertThat(stack.depth(stack.dlqUrl)).isZero();
         List<String> lines = Files.readAllLines(archive);
         assertThat(lines).hasSize(groups * perGroup);
+        if (Files.getFileStore(project).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(archive)))
+                    .as("message bodies are readable by their owner only").isEqualTo("rw-------");
+        }
         JsonNode first = CvaContext.json().readTree(lines.get(0));
         assertThat(first.get("body").asText()).contains("eventType");
         assertThat(first.get("messageGroupId").asText()).startsWith("g");

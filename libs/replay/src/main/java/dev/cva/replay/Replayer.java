@@ -24,7 +24,8 @@ import java.util.function.Predicate;
  * again), archive the selected ones, and hand them to one worker per partition of message groups: a group always
  * goes to the same worker, so its order is kept, while different groups move concurrently. A worker delivers up
  * to 10 at a time under the rate cap and deletes from the DLQ only what was delivered. A message whose delivery
- * failed stays in the DLQ, and (FIFO) the later messages of its group are held back in this run. With
+ * failed stays in the DLQ, and (FIFO) the later messages of its group are held back in this run; a target that
+ * throws fails its whole batch that way (FAILED, with the exception in the detail). With
  * {@code stopAtFirstFailure} (the scheduled redrive) the first transient failure of the target ends the run: a new
  * outage is not hammered with the rest of the DLQ, and what was not attempted stays where it is.
  */
@@ -233,6 +234,10 @@ public final class Replayer {
             queue.drainTo(batch, 9);
             try {
                 deliver(batch);
+            } catch (RuntimeException e) {
+                // A bug of ours must end the run, not leave the receivers waiting for this batch forever; its
+                // messages were not deleted, so they reappear in the DLQ when their visibility timeout ends.
+                abort("replay worker failed: " + e);
             } finally {
                 inFlight.addAndGet(-batch.size());
             }
@@ -268,7 +273,19 @@ public final class Replayer {
                 return;
             }
         }
-        List<Target.Outcome> outcomes = target.deliver(go);
+        List<Target.Outcome> outcomes;
+        try {
+            outcomes = target.deliver(go);
+            if (outcomes == null || outcomes.size() != go.size()) {
+                throw new IllegalStateException("answered " + (outcomes == null ? "null" : outcomes.size() + " outcomes")
+                        + " for " + go.size() + " messages");
+            }
+        } catch (RuntimeException e) {
+            // A target that throws fails its batch: nothing of it is deleted, so it all stays in the DLQ.
+            String why = target.describe() + " threw " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            outcomes = go.stream().map(m -> new Target.Outcome(Target.Kind.FAILED, why)).toList();
+        }
         List<SqsPort.Message> delivered = new ArrayList<>();
         for (int i = 0; i < go.size(); i++) {
             SqsPort.Message m = go.get(i);

@@ -12,6 +12,8 @@ import java.util.Optional;
  * Everything the receiver reads from its environment, parsed once. {@link #toString()} shows secret
  * fingerprints only (see {@link WebhookSecret#toString()}).
  *
+ * @param rateLimitPerSecond the budget of requests whose signature verifies (see {@link WebhookReceiver})
+ * @param unauthenticatedRateLimitPerSecond the separate, small budget of requests that fail authentication
  * @param emulatorHost {@code host:port} of a Firestore emulator, or empty for the real service
  * @param storeTimeout the most a Firestore write may take before the request answers 503
  */
@@ -22,6 +24,8 @@ public record ReceiverConfig(
         int maxBodyBytes,
         long rateLimitPerSecond,
         long rateLimitBurst,
+        long unauthenticatedRateLimitPerSecond,
+        long unauthenticatedRateLimitBurst,
         int statsShards,
         String firestoreProject,
         Optional<String> emulatorHost,
@@ -33,6 +37,8 @@ public record ReceiverConfig(
     public static final String MAX_BODY_BYTES = "MAX_BODY_BYTES";
     public static final String RATE_LIMIT_PER_SECOND = "RATE_LIMIT_PER_SECOND";
     public static final String RATE_LIMIT_BURST = "RATE_LIMIT_BURST";
+    public static final String UNAUTHENTICATED_RATE_LIMIT_PER_SECOND = "UNAUTHENTICATED_RATE_LIMIT_PER_SECOND";
+    public static final String UNAUTHENTICATED_RATE_LIMIT_BURST = "UNAUTHENTICATED_RATE_LIMIT_BURST";
     public static final String STATS_SHARDS = "STATS_SHARDS";
     public static final String FIRESTORE_PROJECT = "FIRESTORE_PROJECT";
     public static final String GOOGLE_CLOUD_PROJECT = "GOOGLE_CLOUD_PROJECT";
@@ -41,7 +47,8 @@ public record ReceiverConfig(
     public static final Duration DEFAULT_STORE_TIMEOUT = Duration.ofSeconds(5);
 
     public ReceiverConfig {
-        if (maxBodyBytes < 1 || rateLimitPerSecond < 1 || rateLimitBurst < 1 || statsShards < 1) {
+        if (maxBodyBytes < 1 || rateLimitPerSecond < 1 || rateLimitBurst < 1 || statsShards < 1
+                || unauthenticatedRateLimitPerSecond < 1 || unauthenticatedRateLimitBurst < 1) {
             throw new IllegalArgumentException("limits and shard count must be positive");
         }
         if (firestoreProject == null || firestoreProject.isBlank()) {
@@ -81,6 +88,8 @@ public record ReceiverConfig(
         long maxBody = positive(env, MAX_BODY_BYTES, 65_536, 16 * 1024 * 1024, problems);
         long rate = positive(env, RATE_LIMIT_PER_SECOND, 100, 1_000_000, problems);
         long burst = positive(env, RATE_LIMIT_BURST, 20, 1_000_000, problems);
+        long failedRate = positive(env, UNAUTHENTICATED_RATE_LIMIT_PER_SECOND, 10, 1_000_000, problems);
+        long failedBurst = positive(env, UNAUTHENTICATED_RATE_LIMIT_BURST, 20, 1_000_000, problems);
         long shards = positive(env, STATS_SHARDS, 10, 500, problems);
         String project = firstNonBlank(env.get(FIRESTORE_PROJECT), env.get(GOOGLE_CLOUD_PROJECT));
         if (project == null) {
@@ -95,8 +104,8 @@ public record ReceiverConfig(
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new ReceiverConfig(secret, previous, legacy, (int) maxBody, rate, burst, (int) shards, project,
-                emulator, DEFAULT_STORE_TIMEOUT);
+        return new ReceiverConfig(secret, previous, legacy, (int) maxBody, rate, burst, failedRate, failedBurst,
+                (int) shards, project, emulator, DEFAULT_STORE_TIMEOUT);
     }
 
     private static WebhookSecret secret(String name, String raw, List<String> problems) {
@@ -154,6 +163,7 @@ public record ReceiverConfig(
     /** A copy with another store timeout (tests and the benchmark). */
     public ReceiverConfig withStoreTimeout(Duration timeout) {
         return new ReceiverConfig(secret, previousSecret, acceptLegacy, maxBodyBytes, rateLimitPerSecond,
-                rateLimitBurst, statsShards, firestoreProject, emulatorHost, timeout);
+                rateLimitBurst, unauthenticatedRateLimitPerSecond, unauthenticatedRateLimitBurst, statsShards,
+                firestoreProject, emulatorHost, timeout);
     }
 }

@@ -56,7 +56,12 @@ public class ReceiverFunction implements HttpFunction, AutoCloseable {
 
     /** A given configuration; connects to the Firestore (or emulator) it names. */
     protected ReceiverFunction(ReceiverConfig config) {
-        this(config, FirestoreAnalyticsStore.reconnecting(config), Clock.systemUTC());
+        this(config, Clock.systemUTC());
+    }
+
+    /** A given configuration and clock (signature tolerance, replay window, rate limits, receivedAt). */
+    protected ReceiverFunction(ReceiverConfig config, Clock clock) {
+        this(config, FirestoreAnalyticsStore.reconnecting(config), clock);
     }
 
     private ReceiverFunction(ReceiverConfig config, FirestoreAnalyticsStore owned, Clock clock) {
@@ -77,6 +82,8 @@ public class ReceiverFunction implements HttpFunction, AutoCloseable {
         log.info("receiver ready", "version", BuildInfo.version(), "acceptLegacy", config.acceptLegacy(),
                 "secrets", config.secrets().size(), "maxBodyBytes", config.maxBodyBytes(),
                 "rateLimitPerSecond", config.rateLimitPerSecond(), "rateLimitBurst", config.rateLimitBurst(),
+                "unauthenticatedRateLimitPerSecond", config.unauthenticatedRateLimitPerSecond(),
+                "unauthenticatedRateLimitBurst", config.unauthenticatedRateLimitBurst(),
                 "statsShards", config.statsShards(), "firestoreProject", config.firestoreProject(),
                 "emulator", config.emulatorHost().orElse(""));
     }

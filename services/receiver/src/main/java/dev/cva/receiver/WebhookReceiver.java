@@ -25,8 +25,14 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The receiver's rules, independent of the HTTP runtime. Checks run in the order of the design notes:
- * method, size, rate, signature (before any JSON parsing), replay, schema, store.
+ * The receiver's rules, independent of the HTTP runtime. Checks run in this order: method, size, signature
+ * (before any JSON parsing), replay, rate, schema, store. Only a request whose signature verifies, within the
+ * timestamp tolerance and not a replay, spends a token of the signed budget ({@code RATE_LIMIT_*}), so forged
+ * traffic cannot starve the notifier's real webhooks. Every request that fails authentication spends a token
+ * of a separate, small budget ({@code UNAUTHENTICATED_RATE_LIMIT_*}); once that is empty such requests are
+ * answered 429 instead of 401. It is one budget per instance, not per client address: the address is not a
+ * trustworthy key (forwarded headers are the client's to write; many senders share cloud egress addresses),
+ * and a map keyed by it would be memory a flood could grow.
  */
 public final class WebhookReceiver {
     public static final String HEALTH_PATH = "/healthz";
@@ -41,7 +47,8 @@ public final class WebhookReceiver {
     private final Clock clock;
     private final WebhookVerifier verifier;
     private final ReplayGuard replays;
-    private final RateLimiter rateLimiter;
+    private final RateLimiter signedLimiter;
+    private final RateLimiter unauthenticatedLimiter;
     private final ContractValidator validator;
     private final ObjectMapper mapper;
 
@@ -51,7 +58,9 @@ public final class WebhookReceiver {
         this.clock = clock;
         this.verifier = new WebhookVerifier(config.secrets(), config.acceptLegacy(), clock);
         this.replays = new ReplayGuard(clock, WebhookVerifier.DEFAULT_TOLERANCE, REPLAY_CACHE_ENTRIES);
-        this.rateLimiter = new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst());
+        this.signedLimiter = new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), clock);
+        this.unauthenticatedLimiter = new RateLimiter(config.unauthenticatedRateLimitPerSecond(),
+                config.unauthenticatedRateLimitBurst(), clock);
         // Strict parsing: a signed body must mean one thing (no duplicate keys, nothing after the document).
         this.mapper = JsonMapper.builder()
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -94,24 +103,28 @@ public final class WebhookReceiver {
         } catch (IOException e) {
             return Response.error(400, "unreadable_body", "the request body could not be read");
         }
-        long wait = rateLimiter.tryAcquire();
-        if (wait > 0) {
-            return Response.error(429, "rate_limited", "too many requests; retry after " + wait + " s",
-                    Map.of("Retry-After", Long.toString(wait)));
-        }
         Verification verification = verifier.verify(request.headers(), body);
         if (verification instanceof Rejected rejected) {
-            return Response.error(401, rejected.reason().name().toLowerCase(Locale.ROOT), rejected.detail());
+            return unauthenticated(Response.error(401, rejected.reason().name().toLowerCase(Locale.ROOT),
+                    rejected.detail()));
         }
         Verified verified = (Verified) verification;
         boolean claimed = false;
         if (verified.scheme() == Scheme.STANDARD) {
             if (!replays.claim(verified.messageId(), verified.timestamp())) {
-                return Response.error(401, "replayed", "this webhook-id was already received with this "
-                        + "webhook-timestamp; a retry must be signed again with a new timestamp")
+                // A replay proves nothing about its sender (anyone who saw the request can resend it).
+                return unauthenticated(Response.error(401, "replayed", "this webhook-id was already received with "
+                        + "this webhook-timestamp; a retry must be signed again with a new timestamp"))
                         .withScheme(verified.scheme());
             }
             claimed = true;
+        }
+        long wait = signedLimiter.tryAcquire();
+        if (wait > 0) {
+            if (claimed) {
+                replays.release(verified.messageId(), verified.timestamp()); // not stored: it may come again as is
+            }
+            return rateLimited("too many requests; retry after " + wait + " s", wait).withScheme(verified.scheme());
         }
         Response response = validateAndStore(body).withScheme(verified.scheme());
         if (claimed && response.status() != 200) {
@@ -119,6 +132,17 @@ public final class WebhookReceiver {
             replays.release(verified.messageId(), verified.timestamp());
         }
         return response;
+    }
+
+    /** A request that failed authentication: its 401, or 429 once the unauthenticated budget is spent. */
+    private Response unauthenticated(Response refusal) {
+        long wait = unauthenticatedLimiter.tryAcquire();
+        return wait > 0 ? rateLimited("too many requests that failed authentication; retry after " + wait + " s", wait)
+                .withLogDetail(refusal.error()) : refusal;
+    }
+
+    private static Response rateLimited(String message, long wait) {
+        return Response.error(429, "rate_limited", message, Map.of("Retry-After", Long.toString(wait)));
     }
 
     private Response validateAndStore(byte[] body) {

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 
@@ -25,9 +26,15 @@ public final class FunctionServer implements AutoCloseable {
     }
 
     public static FunctionServer start(ReceiverConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /** With the function's clock given (e.g. a fixed one, so its rate limits never refill). */
+    public static FunctionServer start(ReceiverConfig config, Clock clock) {
         synchronized (START_LOCK) {
             int port = FirestoreEmulator.freePort();
             TestReceiverFunction.NEXT.set(config);
+            TestReceiverFunction.NEXT_CLOCK.set(clock);
             TestReceiverFunction.LAST.set(null);
             Invoker invoker = new Invoker(port, TestReceiverFunction.class.getName(), "http",
                     FunctionServer.class.getClassLoader());
@@ -37,6 +44,7 @@ public final class FunctionServer implements AutoCloseable {
                 throw new IllegalStateException("the invoker did not start: " + e, e);
             } finally {
                 TestReceiverFunction.NEXT.set(null);
+                TestReceiverFunction.NEXT_CLOCK.set(null);
             }
             return new FunctionServer(invoker, TestReceiverFunction.LAST.getAndSet(null), port);
         }

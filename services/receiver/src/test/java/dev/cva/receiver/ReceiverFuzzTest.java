@@ -59,6 +59,8 @@ class ReceiverFuzzTest {
         Map<String, String> env = emulator.env(secret);
         env.put(ReceiverConfig.RATE_LIMIT_PER_SECOND, "1000000");
         env.put(ReceiverConfig.RATE_LIMIT_BURST, "1000000");
+        env.put(ReceiverConfig.UNAUTHENTICATED_RATE_LIMIT_PER_SECOND, "1000000");
+        env.put(ReceiverConfig.UNAUTHENTICATED_RATE_LIMIT_BURST, "1000000");
         Map<String, Integer> statuses = new TreeMap<>();
         Set<String> acceptedFromValidSignatures = new HashSet<>();
         List<byte[]> bases = new ArrayList<>();

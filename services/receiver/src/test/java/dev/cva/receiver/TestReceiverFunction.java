@@ -1,5 +1,6 @@
 package dev.cva.receiver;
 
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -9,11 +10,17 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public class TestReceiverFunction extends ReceiverFunction {
     static final AtomicReference<ReceiverConfig> NEXT = new AtomicReference<>();
+    static final AtomicReference<Clock> NEXT_CLOCK = new AtomicReference<>();
     static final AtomicReference<TestReceiverFunction> LAST = new AtomicReference<>();
 
     public TestReceiverFunction() {
-        super(take());
+        super(take(), clock());
         LAST.set(this);
+    }
+
+    private static Clock clock() {
+        Clock clock = NEXT_CLOCK.getAndSet(null);
+        return clock == null ? Clock.systemUTC() : clock;
     }
 
     private static ReceiverConfig take() {

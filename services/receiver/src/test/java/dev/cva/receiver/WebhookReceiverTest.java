@@ -18,11 +18,18 @@ class WebhookReceiverTest {
     private final WebhookSecret secret = WebhookSecret.random();
     private final InMemoryAnalyticsStore store = new InMemoryAnalyticsStore();
 
+    /** Rate limits never refill under a fixed clock, so every count is exact. */
+    private final Clock frozen = Clock.fixed(java.time.Instant.now(), java.time.ZoneOffset.UTC);
+
     private WebhookReceiver receiver(Map<String, String> extraEnv) {
+        return new WebhookReceiver(config(extraEnv), store, Clock.systemUTC());
+    }
+
+    private ReceiverConfig config(Map<String, String> extraEnv) {
         Map<String, String> env = new java.util.HashMap<>(Map.of(
                 ReceiverConfig.WEBHOOK_SECRET, secret.reveal(), ReceiverConfig.FIRESTORE_PROJECT, "demo-unit"));
         env.putAll(extraEnv);
-        return new WebhookReceiver(ReceiverConfig.fromEnv(env), store, Clock.systemUTC());
+        return ReceiverConfig.fromEnv(env);
     }
 
     private static WebhookReceiver.Request post(byte[] body, Map<String, String> headers) {
@@ -87,23 +94,84 @@ class WebhookReceiverTest {
 
     @Test
     void checksRunInTheDesignedOrder() {
-        WebhookReceiver receiver = receiver(Map.of(ReceiverConfig.MAX_BODY_BYTES, "10",
-                ReceiverConfig.RATE_LIMIT_PER_SECOND, "1", ReceiverConfig.RATE_LIMIT_BURST, "1"));
+        WebhookReceiver receiver = new WebhookReceiver(config(Map.of(ReceiverConfig.MAX_BODY_BYTES, "10",
+                ReceiverConfig.RATE_LIMIT_BURST, "1", ReceiverConfig.UNAUTHENTICATED_RATE_LIMIT_BURST, "1")),
+                store, frozen);
         byte[] big = new byte[11];
         // method before size
         assertThat(receiver.handle(request("PUT", big, Map.of(), OptionalLong.of(11))).status()).isEqualTo(405);
-        // size before rate and signature (unsigned, and twice: no token is spent on it)
+        // size before everything else (unsigned, and twice: no token of either budget is spent on it)
         assertThat(receiver.handle(post(big, Map.of())).status()).isEqualTo(413);
         assertThat(receiver.handle(request("POST", big, Map.of(), OptionalLong.empty())).status()).isEqualTo(413);
-        // signature before JSON parsing: unsigned garbage is 401, not 400 (this spends the only token)
+        // signature before JSON parsing: signed garbage is 400 (this spends the only signed token)...
         byte[] garbage = "{not json".getBytes();
+        assertThat(receiver.handle(post(garbage, Webhooks.legacy(secret, garbage))).status()).isEqualTo(400);
+        // ...unsigned garbage is 401, not 400, and not 429: it spends a token of the other budget
         Response unsigned = receiver.handle(post(garbage, Map.of()));
         assertThat(unsigned.status()).isEqualTo(401);
         assertThat(unsigned.body()).containsEntry("error", "missing_signature");
-        // rate before signature
+        // signature before rate: the next signed request is limited by the signed budget
         Response limited = receiver.handle(post(garbage, Webhooks.legacy(secret, garbage)));
         assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.body()).containsEntry("error", "rate_limited");
         assertThat(limited.headers()).containsEntry("Retry-After", "1");
+        // and the next unsigned one by the unauthenticated budget
+        Response refused = receiver.handle(post(garbage, Map.of()));
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.error()).isEqualTo("rate_limited");
+        assertThat(refused.logDetail()).isEqualTo("missing_signature");
+    }
+
+    /** Issue 25, point 5: only verified, fresh, first-seen requests spend the signed budget. */
+    @Test
+    void failedAuthenticationNeverSpendsTheSignedBudget() {
+        WebhookReceiver receiver = new WebhookReceiver(config(Map.of(
+                ReceiverConfig.RATE_LIMIT_BURST, "2", ReceiverConfig.UNAUTHENTICATED_RATE_LIMIT_BURST, "3")),
+                store, frozen);
+        byte[] first = Webhooks.body(Webhooks.newId());
+        Map<String, String> firstHeaders = Webhooks.standard(secret, first, "msg_first", frozen.instant());
+        assertThat(receiver.handle(post(first, firstHeaders)).status()).isEqualTo(200);
+
+        byte[] body = Webhooks.body(Webhooks.newId());
+        List<Map<String, String>> forgeries = List.of(
+                Map.of(),
+                Webhooks.standard(WebhookSecret.random(), body),
+                Webhooks.standard(secret, body, "msg_stale", frozen.instant().minusSeconds(301)),
+                Webhooks.standard(secret, body, "msg_future", frozen.instant().plusSeconds(301)),
+                Map.of("webhook-signature", "v1,AAAA"));
+        for (int i = 0; i < forgeries.size(); i++) {
+            assertThat(receiver.handle(post(body, forgeries.get(i))).status()).as("forgery " + i).isEqualTo(i < 3 ? 401 : 429);
+        }
+        // an exact replay of the stored request is refused by the unauthenticated budget too
+        Response replay = receiver.handle(post(first, firstHeaders));
+        assertThat(replay.status()).isEqualTo(429);
+        assertThat(replay.logDetail()).isEqualTo("replayed");
+
+        // the signed budget had two tokens; the first request took one, and not one forgery took the other
+        assertThat(receiver.handle(post(body, Webhooks.standard(secret, body))).status()).isEqualTo(200);
+        byte[] third = Webhooks.body(Webhooks.newId());
+        Map<String, String> thirdHeaders = Webhooks.standard(secret, third, "msg_third", frozen.instant());
+        assertThat(receiver.handle(post(third, thirdHeaders)).status()).isEqualTo(429);
+        assertThat(store.records).hasSize(2);
+    }
+
+    /** A signed request refused for rate is not stored, so its exact resend is not a replay. */
+    @Test
+    void aRateLimitedSignedRequestMayBeResentAsIsOnceTheBucketRefills() {
+        MutableClock clock = new MutableClock(frozen.instant());
+        WebhookReceiver receiver = new WebhookReceiver(config(Map.of(
+                ReceiverConfig.RATE_LIMIT_PER_SECOND, "1", ReceiverConfig.RATE_LIMIT_BURST, "1")), store, clock);
+        byte[] a = Webhooks.body(Webhooks.newId());
+        assertThat(receiver.handle(post(a, Webhooks.standard(secret, a, "msg_a", clock.instant()))).status()).isEqualTo(200);
+        byte[] b = Webhooks.body(Webhooks.newId());
+        Map<String, String> headers = Webhooks.standard(secret, b, "msg_b", clock.instant());
+        Response limited = receiver.handle(post(b, headers));
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.headers()).containsEntry("Retry-After", "1");
+
+        clock.advance(java.time.Duration.ofSeconds(1));
+        assertThat(receiver.handle(post(b, headers)).status()).isEqualTo(200);
+        assertThat(store.records).hasSize(2);
     }
 
     @Test
