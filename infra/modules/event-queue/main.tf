@@ -1,6 +1,8 @@
 # The event queue (FIFO, one message group per requestId) and its FIFO dead-letter queue.
 
 locals {
+  # SQS's maximum. The processor parks a lone half for a day longer (ProcessorConfig.DEFAULT_INTERIM_TTL, 15 days),
+  # so a half replayed from this DLQ still finds its partner's row; ProcessorConfigTest checks the two agree.
   fourteen_days = 14 * 24 * 60 * 60
 }
 

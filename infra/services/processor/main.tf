@@ -12,10 +12,12 @@ module "alerts" {
 module "queue" {
   source = "../../modules/event-queue"
 
+  # visibility_timeout: services.processor.eventSource.visibilityTimeoutSeconds (cva config refuses less than
+  # 6 x the function's timeout, AWS's advice for SQS event sources); absent: 6 x the timeout
   queue_name         = local.names.queue
   dlq_name           = local.names.dlq
   max_receive_count  = 3
-  visibility_timeout = 6 * local.spec.timeoutSeconds # AWS guidance for SQS event sources
+  visibility_timeout = try(local.spec.eventSource.visibilityTimeoutSeconds, 6 * local.spec.timeoutSeconds)
   tags               = local.tags
 }
 

@@ -10,12 +10,21 @@ import java.util.Map;
 
 /** ElasticMQ as a child JVM, with a generated configuration that pre-creates the FIFO queue, its DLQ and the webhook DLQ. */
 public final class ElasticMq {
-    /** Short locally, so a poison message reaches the DLQ (3 receives) in seconds. */
+    /**
+     * The event queue's visibility timeout unless the caller passes one: short locally, so a poison message reaches
+     * the DLQ (3 receives) in seconds. Production uses services.processor.eventSource.visibilityTimeoutSeconds of
+     * cva.yaml (six times the function's timeout); {@code CVA_LOCAL_VISIBILITY_SECONDS=cva.yaml} runs with it here.
+     */
     public static final int VISIBILITY_SECONDS = 5;
 
     private ElasticMq() {}
 
-    public record Queues(String queue, String dlq, String webhookDlq) {}
+    /** @param visibilitySeconds the event queue's visibility timeout */
+    public record Queues(String queue, String dlq, String webhookDlq, int visibilitySeconds) {
+        public Queues(String queue, String dlq, String webhookDlq) {
+            this(queue, dlq, webhookDlq, VISIBILITY_SECONDS);
+        }
+    }
 
     static String config(int port, String region, Queues q) {
         return config(port, region, q, null);
@@ -46,7 +55,7 @@ public final class ElasticMq {
                   "%s" { defaultVisibilityTimeout = 30 seconds }
                 }
                 """.formatted(port, port, region, LocalAws.ACCOUNT, q.dlq(), VISIBILITY_SECONDS, q.queue(),
-                VISIBILITY_SECONDS, q.dlq(), q.webhookDlq()) + storage;
+                q.visibilitySeconds(), q.dlq(), q.webhookDlq()) + storage;
     }
 
     static boolean answers(int port, String queue) {

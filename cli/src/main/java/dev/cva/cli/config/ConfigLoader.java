@@ -116,6 +116,8 @@ public final class ConfigLoader {
                 throw error(name, text, List.of("services", service),
                         "services." + service + ": missing required key 'entryPoint' (a gcp service needs its function class)");
             }
+            // Lambda's limits (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html): memory
+            // 128..10240 MB, timeout 1..900 s
             if (s.memoryMb() != null && (s.memoryMb() < 128 || s.memoryMb() > 10240)) {
                 throw error(name, text, List.of("services", service, "memoryMb"),
                         "services." + service + ".memoryMb: " + s.memoryMb() + " is outside 128..10240");
@@ -123,6 +125,15 @@ public final class ConfigLoader {
             if (s.timeoutSeconds() != null && (s.timeoutSeconds() < 1 || s.timeoutSeconds() > 900)) {
                 throw error(name, text, List.of("services", service, "timeoutSeconds"),
                         "services." + service + ".timeoutSeconds: " + s.timeoutSeconds() + " is outside 1..900");
+            }
+            if (s.eventSource() != null) {
+                // what AWS refuses for this kind of source (the pages are cited on EventSource)
+                var problems = s.eventSource().problems(s.timeoutSeconds());
+                if (!problems.isEmpty()) {
+                    var problem = problems.get(0);
+                    throw error(name, text, List.of("services", service, "eventSource", problem.key()),
+                            "services." + service + ".eventSource." + problem.key() + ": " + problem.message());
+                }
             }
             if (s.redrive() != null && (blank(s.redrive().handler())
                     || (s.redrive().maxPerSecond() != null && s.redrive().maxPerSecond() <= 0))) {

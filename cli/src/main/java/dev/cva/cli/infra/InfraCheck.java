@@ -249,6 +249,11 @@ public final class InfraCheck {
             }
             List<HclBlocks.Block> mappings = root.blocks().of("resource").stream()
                     .filter(b -> "aws_lambda_event_source_mapping".equals(b.label(0))).toList();
+            if (s.eventSource() != null && s.eventSource().visibilityTimeoutSeconds() != null
+                    && root.blocks().of("module").stream().noneMatch(b -> b.body().contains("local.spec.eventSource.visibilityTimeoutSeconds"))) {
+                findings.add(new Finding(name, "eventSource", "services." + name
+                        + ".eventSource.visibilityTimeoutSeconds is not read by the root's queue"));
+            }
             if (s.eventSource() != null && mappings.isEmpty()) {
                 findings.add(new Finding(name, "eventSource", "cva.yaml has services." + name
                         + ".eventSource but the root has no aws_lambda_event_source_mapping"));
@@ -263,6 +268,9 @@ public final class InfraCheck {
                 }
                 if (s.eventSource() != null) {
                     for (String key : eventSourceKeys(s.eventSource())) {
+                        if (key.equals("visibilityTimeoutSeconds")) {
+                            continue; // the queue's setting, not the mapping's: checked on the root below
+                        }
                         if (!m.body().contains("local.spec.eventSource." + key)) {
                             findings.add(new Finding(name, "eventSource", "services." + name + ".eventSource." + key
                                     + " is not read by the event source mapping"));

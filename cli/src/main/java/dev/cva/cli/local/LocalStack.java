@@ -158,7 +158,7 @@ public final class LocalStack implements AutoCloseable {
         stops.push(() -> dashboardFiles.cancel(true));
 
         int sqsPort = Child.freePort(), firestorePort = Child.freePort();
-        var queues = new ElasticMq.Queues(config.queue(), config.dlq(), config.webhookDlq());
+        var queues = new ElasticMq.Queues(config.queue(), config.dlq(), config.webhookDlq(), visibilitySeconds());
         switches = new PartSwitch(switchHost(), work, config.gcpProject(), log);
         Path sqsStore = PartSwitch.freshSqsStore(work);
         switches.launcher("sqs", from -> ElasticMq.start(rt.classPath("elasticmq"), work, sqsPort, config.region(), queues, sqsStore));
@@ -448,6 +448,33 @@ public final class LocalStack implements AutoCloseable {
     private EventSource eventSource(String service, EventSource defaults) {
         EventSource configured = config.service(service).eventSource();
         return configured == null ? defaults : configured.or(defaults);
+    }
+
+    /**
+     * The event queue's visibility timeout here: {@link ElasticMq#VISIBILITY_SECONDS} so that poison messages reach
+     * the DLQ in seconds, unless {@code CVA_LOCAL_VISIBILITY_SECONDS} sets a number of seconds or {@code cva.yaml}
+     * (the production value, services.processor.eventSource.visibilityTimeoutSeconds, six times the timeout).
+     */
+    private int visibilitySeconds() {
+        String v = env.env().get("CVA_LOCAL_VISIBILITY_SECONDS");
+        if (v == null || v.isBlank()) {
+            return ElasticMq.VISIBILITY_SECONDS;
+        }
+        if (v.strip().equals("cva.yaml")) {
+            var svc = config.service("processor");
+            return eventSource("processor", EventSource.SQS_DEFAULTS)
+                    .visibilityTimeoutSeconds(svc.timeoutSeconds() == null ? 60 : svc.timeoutSeconds());
+        }
+        try {
+            int seconds = Integer.parseInt(v.strip());
+            if (seconds >= 0 && seconds <= 43200) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw CvaException.usage("CVA_LOCAL_VISIBILITY_SECONDS=" + v + " is neither 0..43200 nor cva.yaml",
+                "unset it for the local default of " + ElasticMq.VISIBILITY_SECONDS + " s");
     }
 
     /** The processor takes as many invocations at once as its SQS mapping may make; the others one at a time. */

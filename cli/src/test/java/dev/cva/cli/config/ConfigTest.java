@@ -192,6 +192,92 @@ class ConfigTest {
         assertThat(Settings.envVarFor("webhook.secretPrevious")).isEqualTo("CVA_WEBHOOK_SECRET_PREVIOUS");
     }
 
+    /** The processor on its SQS FIFO queue and the notifier on the stream, each line replaceable by a test. */
+    static final String SOURCES = """
+              processor:
+                cloud: aws
+                module: services/processor
+                handler: dev.cva.processor.ProcessorHandler::handleRequest
+                runtime: java17
+                memoryMb: 512
+                timeoutSeconds: 30
+                eventSource:
+                  batchSize: 10
+                  maximumConcurrency: 5
+                  maximumBatchingWindowSeconds: 0
+                  visibilityTimeoutSeconds: 180
+              notifier:
+                cloud: aws
+                module: services/notifier
+                handler: dev.cva.notifier.NotifierHandler::handleRequest
+                runtime: java17
+                timeoutSeconds: 60
+                eventSource:
+                  batchSize: 200
+                  startingPosition: TRIM_HORIZON
+                  maximumRetryAttempts: 3
+                  maximumRecordAgeInSeconds: 86400
+                  parallelizationFactor: 1
+            environments:""";
+
+    CliHarness.Result withSources(String from, String to) throws Exception {
+        String sources = SOURCES.replace(from, to);
+        assertThat(sources).as("the test replaced " + from).isNotEqualTo(SOURCES);
+        return cva(GOOD.replaceFirst("environments:", sources)).run("config", "show");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            // a batching window on the FIFO source: AWS refuses it
+            "maximumBatchingWindowSeconds: 0|maximumBatchingWindowSeconds: 5|services.processor.eventSource.maximumBatchingWindowSeconds: 5: AWS Lambda does not support a batching window on an SQS FIFO queue",
+            "batchSize: 10|batchSize: 11|services.processor.eventSource.batchSize: 11 is outside 1..10",
+            "maximumConcurrency: 5|maximumConcurrency: 1|services.processor.eventSource.maximumConcurrency: 1 is outside 2..1000",
+            "maximumConcurrency: 5|maximumConcurrency: 1001|services.processor.eventSource.maximumConcurrency: 1001 is outside 2..1000",
+            "visibilityTimeoutSeconds: 180|visibilityTimeoutSeconds: 179|services.processor.eventSource.visibilityTimeoutSeconds: 179 is below six times the function's timeout (6 x 30 s = 180 s)",
+            "visibilityTimeoutSeconds: 180|visibilityTimeoutSeconds: 43201|services.processor.eventSource.visibilityTimeoutSeconds: 43201 is outside 0..43200",
+            "batchSize: 200|batchSize: 10001|services.notifier.eventSource.batchSize: 10001 is outside 1..10000",
+            "maximumRetryAttempts: 3|maximumRetryAttempts: -2|services.notifier.eventSource.maximumRetryAttempts: -2 is outside -1..10000",
+            "maximumRetryAttempts: 3|maximumRetryAttempts: 10001|services.notifier.eventSource.maximumRetryAttempts: 10001 is outside -1..10000",
+            "maximumRecordAgeInSeconds: 86400|maximumRecordAgeInSeconds: 59|services.notifier.eventSource.maximumRecordAgeInSeconds: 59 is outside -1 (forever) or 60..604800",
+            "maximumRecordAgeInSeconds: 86400|maximumRecordAgeInSeconds: 604801|services.notifier.eventSource.maximumRecordAgeInSeconds: 604801 is outside -1 (forever) or 60..604800",
+            "parallelizationFactor: 1|parallelizationFactor: 0|services.notifier.eventSource.parallelizationFactor: 0 is outside 1..10",
+            "parallelizationFactor: 1|parallelizationFactor: 11|services.notifier.eventSource.parallelizationFactor: 11 is outside 1..10",
+            "startingPosition: TRIM_HORIZON|startingPosition: AT_TIMESTAMP|services.notifier.eventSource.startingPosition: AT_TIMESTAMP: a DynamoDB stream starts at TRIM_HORIZON or LATEST",
+            "timeoutSeconds: 30|timeoutSeconds: 901|services.processor.timeoutSeconds: 901 is outside 1..900",
+            "timeoutSeconds: 30|timeoutSeconds: 0|services.processor.timeoutSeconds: 0 is outside 1..900",
+            "memoryMb: 512|memoryMb: 127|services.processor.memoryMb: 127 is outside 128..10240",
+            "memoryMb: 512|memoryMb: 10241|services.processor.memoryMb: 10241 is outside 128..10240",
+    })
+    void aSettingTheCloudRefusesIsRefusedWithItsFileLineAndKey(String from, String to, String message) throws Exception {
+        CliHarness.Result r = withSources(from, to);
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        String key = to.substring(0, to.indexOf(':'));
+        String yaml = GOOD.replaceFirst("environments:", SOURCES.replace(from, to));
+        int line = yaml.lines().toList().indexOf(yaml.lines().filter(l -> l.strip().equals(to)).findFirst().orElseThrow()) + 1;
+        assertThat(r.err()).as("names the file, the line of %s and why", key).contains("cva.yaml:" + line + ": " + message);
+    }
+
+    @Test
+    void theEdgesAwsAcceptsAreAccepted() throws Exception {
+        for (String[] edge : new String[][] {
+                {"visibilityTimeoutSeconds: 180", "visibilityTimeoutSeconds: 43200"},
+                {"maximumConcurrency: 5", "maximumConcurrency: 2"},
+                {"maximumConcurrency: 5", "maximumConcurrency: 1000"},
+                {"batchSize: 10", "batchSize: 1"},
+                {"batchSize: 200", "batchSize: 10000"},
+                {"maximumRetryAttempts: 3", "maximumRetryAttempts: -1"},
+                {"maximumRecordAgeInSeconds: 86400", "maximumRecordAgeInSeconds: -1"},
+                {"maximumRecordAgeInSeconds: 86400", "maximumRecordAgeInSeconds: 60"},
+                {"parallelizationFactor: 1", "parallelizationFactor: 10"},
+                {"timeoutSeconds: 30", "timeoutSeconds: 1"},
+                {"memoryMb: 512", "memoryMb: 10240"}}) {
+            CliHarness.Result r = withSources(edge[0], edge[1]);
+            assertThat(r.exitCode()).as(edge[1] + ": " + r).isZero();
+        }
+        // without a visibility setting the queue takes six times the timeout: nothing to refuse
+        assertThat(withSources("      visibilityTimeoutSeconds: 180\n", "").exitCode()).isZero();
+    }
+
     @Test
     void theRepositoryConfigurationIsValid() {
         CliHarness.Result r = new CliHarness(dir).cwd(CliHarness.repoRoot()).run("config", "show", "--env", "prod");

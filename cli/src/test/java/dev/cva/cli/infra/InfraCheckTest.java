@@ -99,6 +99,8 @@ class InfraCheckTest {
                 "function_name                  = module.function.function_arn");
         InfraProject.edit(p.resolve("infra/services/processor/main.tf"),
                 "batch_size                         = local.spec.eventSource.batchSize", "batch_size                         = 10");
+        InfraProject.edit(p.resolve("infra/services/processor/main.tf"),
+                "try(local.spec.eventSource.visibilityTimeoutSeconds, 6 * local.spec.timeoutSeconds)", "6 * local.spec.timeoutSeconds");
         CliHarness.Result r = new CliHarness(p).run("infra", "check", "--json");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         List<String> messages = new ArrayList<>();
@@ -107,6 +109,7 @@ class InfraCheckTest {
                 "reporter-copy: infra/services/reporter-copy has no service in cva.yaml",
                 "reporter-copy: shares its state key 'services/reporter/terraform.tfstate' with reporter",
                 "notifier: the event source mapping invokes module.function.function_arn, not the live alias",
-                "processor: services.processor.eventSource.batchSize is not read by the event source mapping");
+                "processor: services.processor.eventSource.batchSize is not read by the event source mapping",
+                "processor: services.processor.eventSource.visibilityTimeoutSeconds is not read by the root's queue");
     }
 }

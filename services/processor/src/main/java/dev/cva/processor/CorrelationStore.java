@@ -8,27 +8,47 @@ package dev.cva.processor;
  */
 public interface CorrelationStore {
 
-    /** The parked halves of one requestId, as the JSON each event arrived with; either may be {@code null}. */
-    record Interim(String queryJson, String responseJson) {
+    /**
+     * The parked halves of one requestId, as the JSON each event arrived with (either may be {@code null}), and the
+     * row's TTL in epoch seconds ({@code null} if it has none).
+     */
+    record Interim(String queryJson, String responseJson, Long ttl) {
+        public Interim(String queryJson, String responseJson) {
+            this(queryJson, responseJson, null);
+        }
+
         public String json(EventType type) {
             return type == EventType.QUERY ? queryJson : responseJson;
         }
+
+        /** Past its TTL: DynamoDB may delete it any time now (lazily, within days; moto never does). */
+        public boolean expired(long nowEpochSeconds) {
+            return ttl != null && ttl < nowEpochSeconds;
+        }
     }
 
-    /** What a park found: {@code parked}, or the live row that blocked it ({@code null} if it vanished since). */
+    /** What a park found: {@code parked}, or the row that blocked it ({@code null} if it vanished since). */
     record ParkResult(boolean parked, Interim current) {}
 
     /**
-     * @return the parked row, or {@code null} when none is parked or its TTL has passed (DynamoDB deletes expired
-     *     items late, moto never: readers filter on the TTL attribute). Strongly consistent.
+     * @return the parked row, expired or not (the caller decides: an expired row's halves are still good data), or
+     *     {@code null} when there is none. Strongly consistent.
      */
-    Interim findInterim(String requestId, long nowEpochSeconds);
+    Interim findInterim(String requestId);
 
     /**
-     * Parks {@code event} as the only half of its row, only if no live row exists (none, or one past its TTL).
-     * A blocked park returns the row that blocked it.
+     * Parks {@code event} as the only half of its row, only if no row exists at all: a row past its TTL may still
+     * hold the partner, so it is never overwritten here. A blocked park returns the row that blocked it.
      */
-    ParkResult park(ChatEvent event, long ttlEpochSeconds, long nowEpochSeconds);
+    ParkResult park(ChatEvent event, long ttlEpochSeconds);
+
+    /**
+     * Replaces the row {@code seen} (an expired or empty one) with a row holding only {@code json} as the
+     * {@code type} half and a new TTL, only if the row is still as seen (same TTL) and holds no other half.
+     *
+     * @return false when the row changed or vanished since it was seen
+     */
+    boolean repark(String requestId, EventType type, String json, Interim seen, long ttlEpochSeconds);
 
     /** Writes {@code record} only if none exists for its requestId; false when one already does. */
     boolean putRecord(AnalyticsRecord record);

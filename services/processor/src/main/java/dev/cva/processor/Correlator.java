@@ -9,7 +9,8 @@ import java.time.Duration;
  * one conditional write and no parked row. Otherwise the first half to arrive is parked (a conditional put) and
  * the second writes the record (a conditional put) and removes the parked half (a delete). Every write is
  * conditional, so a duplicate, a redelivery after completion, or two halves racing each other can never write a
- * second record or drop a half: a lost race is re-read and retried here.
+ * second record or drop a half: a lost race is re-read and retried here. A parked row past its TTL is still the
+ * partner's data: it is used, never overwritten.
  */
 public final class Correlator {
 
@@ -31,12 +32,29 @@ public final class Correlator {
     private final EventParser parser;
     private final Clock clock;
     private final Duration interimTtl;
+    private final Expiries expiries;
+
+    /** Told each time a half finds an interim row past its TTL. */
+    @FunctionalInterface
+    public interface Expiries {
+        /**
+         * @param lateSeconds how long after the row's TTL {@code event} arrived
+         * @param outcome     {@code completed} (the record was written from the expired row), {@code duplicate} (it
+         *                    already existed) or {@code reparked} (the row held this same half, now parked again)
+         */
+        void expired(ChatEvent event, long lateSeconds, String outcome);
+    }
 
     public Correlator(CorrelationStore store, EventParser parser, Clock clock, Duration interimTtl) {
+        this(store, parser, clock, interimTtl, (event, late, outcome) -> {});
+    }
+
+    public Correlator(CorrelationStore store, EventParser parser, Clock clock, Duration interimTtl, Expiries expiries) {
         this.store = store;
         this.parser = parser;
         this.clock = clock;
         this.interimTtl = interimTtl;
+        this.expiries = expiries;
     }
 
     /** Both halves arrived in one batch: one conditional write, no parked row. */
@@ -49,6 +67,11 @@ public final class Correlator {
      * One half without its partner in the batch. A query is normally the first half, so it tries the conditional
      * park straight away; a response is normally the second, so it reads the parked query first. Either order stays
      * correct: a blocked park returns the row that blocked it, and that row decides what follows.
+     *
+     * <p>A row past its TTL is still used (DynamoDB deletes expired items lazily): a half replayed from the DLQ
+     * after its partner's TTL completes the record with it, and is counted as {@link Expiries#expired late}. No
+     * write ever replaces a row that holds the other half; only a row whose own half expired (or an empty row) is
+     * re-parked, conditionally on being unchanged since read.
      */
     public Result accept(ChatEvent event) {
         String id = event.requestId();
@@ -57,19 +80,24 @@ public final class Correlator {
         Interim row = null;
         boolean known = false; // whether row reflects the table (read, or returned by a blocked park)
         if (event.type() == EventType.RESPONSE) {
-            row = store.findInterim(id, now);
+            row = store.findInterim(id);
             known = true;
         }
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (!known) {
-                CorrelationStore.ParkResult parked = store.park(event, ttl, now);
+                CorrelationStore.ParkResult parked = store.park(event, ttl);
                 if (parked.parked()) {
                     return new Parked(event.type());
                 }
                 row = parked.current();
                 known = true;
             }
-            String otherJson = row == null ? null : row.json(event.type().other());
+            if (row == null) {
+                known = false; // nothing is parked (any more): park
+                continue;
+            }
+            String otherJson = row.json(event.type().other());
+            String ownJson = row.json(event.type());
             if (otherJson != null) {
                 ChatEvent other = reparse(otherJson, event.type().other());
                 AnalyticsRecord record = event.type() == EventType.QUERY
@@ -77,11 +105,24 @@ public final class Correlator {
                         : AnalyticsRecord.of(other, event);
                 boolean written = store.putRecord(record);
                 store.deleteInterim(id); // after a lost race too: a stray parked half next to a finished record
-                return written ? new Completed(record) : new Duplicate("record already exists");
-            } else if (row != null && row.json(event.type()) != null) {
+                Result result = written ? new Completed(record) : new Duplicate("record already exists");
+                if (row.expired(now)) {
+                    expiries.expired(event, now - row.ttl(), written ? "completed" : "duplicate");
+                }
+                return result;
+            }
+            if (ownJson != null && !row.expired(now)) {
                 return new Duplicate(event.type().wire() + " already parked");
             }
-            known = false; // nothing live is parked (any more): park
+            // Our own half past its TTL (a redelivery after it), or an empty row: park again, keeping the first
+            // copy, unless the row changed since (then read it again).
+            if (store.repark(id, event.type(), ownJson != null ? ownJson : event.json(), row, ttl)) {
+                if (row.expired(now)) {
+                    expiries.expired(event, now - row.ttl(), "reparked");
+                }
+                return new Parked(event.type());
+            }
+            known = false;
         }
         throw new StoreException("CorrelationConflict",
                 "the interim row kept changing under " + MAX_ATTEMPTS + " attempts", null);

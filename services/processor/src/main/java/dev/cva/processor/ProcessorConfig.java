@@ -11,7 +11,17 @@ public record ProcessorConfig(String queryEventsTable, String analyticsTable, St
 
     public static final String DEFAULT_QUERY_EVENTS_TABLE = "cv-analytics-query-events";
     public static final String DEFAULT_ANALYTICS_TABLE = "cv-analytics-analytics";
-    public static final Duration DEFAULT_INTERIM_TTL = Duration.ofHours(24);
+    /**
+     * How long the event queue's DLQ keeps a failed half: {@code local.fourteen_days} in
+     * infra/modules/event-queue/main.tf (SQS's maximum; ProcessorConfigTest checks the two agree).
+     */
+    public static final Duration DLQ_RETENTION = Duration.ofDays(14);
+    /**
+     * How long a lone half waits in the interim table (DynamoDB TTL): a day longer than the DLQ keeps its partner,
+     * so a half replayed from the DLQ (cva replay-dlq) still finds the row. A row is used even past its TTL while
+     * DynamoDB has not deleted it yet; this margin is what makes that the exception.
+     */
+    public static final Duration DEFAULT_INTERIM_TTL = DLQ_RETENTION.plusDays(1);
 
     public ProcessorConfig {
         require(queryEventsTable, "QUERY_EVENTS_TABLE");

@@ -47,7 +47,8 @@ public class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatchRespon
         EventParser parser = new EventParser(mapper, new ContractValidator(mapper));
         var store = new DynamoCorrelationStore(dynamo, config.queryEventsTable(), config.analyticsTable());
         // the requests of a batch (at most 10) are independent: their DynamoDB calls run side by side
-        this.processor = new BatchProcessor(parser, new Correlator(store, parser, clock, config.interimTtl()), log,
+        var correlator = new Correlator(store, parser, clock, config.interimTtl(), new InterimExpiryLog(log, clock));
+        this.processor = new BatchProcessor(parser, correlator, log,
                 Executors.newFixedThreadPool(PARALLEL_REQUESTS, r -> {
                     Thread t = new Thread(r, "correlate");
                     t.setDaemon(true);

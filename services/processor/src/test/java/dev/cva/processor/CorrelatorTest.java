@@ -10,6 +10,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -74,14 +76,56 @@ class CorrelatorTest {
         assertThat(store.interim).isEmpty();
     }
 
+    Correlator at(Instant when, List<String> expiries) {
+        return new Correlator(store, PARSER, Clock.fixed(when, ZoneOffset.UTC), Duration.ofDays(15),
+                (event, late, outcome) -> expiries.add(event.type().wire() + " " + late + " " + outcome));
+    }
+
     @Test
-    void aParkedHalfPastItsTtlIsIgnoredAndReplaced() {
-        Correlator early = new Correlator(store, PARSER, Clock.fixed(NOW.minus(Duration.ofHours(25)), ZoneOffset.UTC),
-                Duration.ofHours(24));
-        early.accept(event(Bodies.query(r, 1000)));     // parked 25 h ago: its TTL has passed
-        assertThat(correlator.accept(event(Bodies.response(r, 1500)))).isInstanceOf(Correlator.Parked.class);
+    void aLateResponseCompletesTheRecordWithAQueryPastItsTtl() {
+        List<String> expiries = new ArrayList<>();
+        at(NOW.minus(Duration.ofDays(16)), expiries).accept(event(Bodies.query(r, 1000))); // TTL passed a day ago
+        assertThat(at(NOW, expiries).accept(event(Bodies.response(r, 1500)))).isInstanceOf(Correlator.Completed.class);
+        assertThat(store.records.get(r).latencyMs()).isEqualTo(500);
+        assertThat(store.interim).isEmpty();
+        assertThat(expiries).containsExactly("response 86400 completed");
+    }
+
+    @Test
+    void aLateQueryCompletesTheRecordWithAResponsePastItsTtl() {
+        List<String> expiries = new ArrayList<>();
+        at(NOW.minus(Duration.ofDays(20)), expiries).accept(event(Bodies.response(r, 1500)));
+        assertThat(at(NOW, expiries).accept(event(Bodies.query(r, 1000)))).isInstanceOf(Correlator.Completed.class);
+        assertThat(store.records.get(r).latencyMs()).isEqualTo(500);
+        assertThat(store.interim).isEmpty();
+        assertThat(expiries).containsExactly("query " + Duration.ofDays(5).toSeconds() + " completed");
+    }
+
+    @Test
+    void aHalfWhosePartnersRowWasSweptParksAgain() {
+        List<String> expiries = new ArrayList<>();
+        at(NOW.minus(Duration.ofDays(16)), expiries).accept(event(Bodies.query(r, 1000)));
+        store.expireNow(NOW.getEpochSecond());
+        assertThat(at(NOW, expiries).accept(event(Bodies.response(r, 1500)))).isInstanceOf(Correlator.Parked.class);
+        assertThat(store.interim.get(r).responseJson()).isNotNull();
+        assertThat(store.interim.get(r).ttl()).isEqualTo(NOW.plus(Duration.ofDays(15)).getEpochSecond());
         assertThat(store.records).isEmpty();
-        assertThat(store.interim.get(r).halves().responseJson()).isNotNull();
-        assertThat(store.interim.get(r).halves().queryJson()).isNull();
+        assertThat(expiries).as("a swept row leaves nothing to count").isEmpty();
+    }
+
+    @Test
+    void theSameHalfPastItsTtlKeepsItsFirstCopyAndWaitsAnotherTtl() {
+        List<String> expiries = new ArrayList<>();
+        at(NOW.minus(Duration.ofDays(16)), expiries).accept(event(Bodies.query(r, 1000)));
+        String first = store.interim.get(r).queryJson();
+        assertThat(at(NOW, expiries).accept(event(Bodies.query(r, 1000).put("query", "a later copy"))))
+                .isEqualTo(new Correlator.Parked(EventType.QUERY));
+        assertThat(store.interim.get(r).queryJson()).isEqualTo(first);
+        assertThat(store.interim.get(r).ttl()).isEqualTo(NOW.plus(Duration.ofDays(15)).getEpochSecond());
+        assertThat(expiries).containsExactly("query 86400 reparked");
+        // and its partner, later still, completes the record with it
+        assertThat(at(NOW.plus(Duration.ofDays(3)), expiries).accept(event(Bodies.response(r, 1500))))
+                .isInstanceOf(Correlator.Completed.class);
+        assertThat(store.records.get(r).query()).isNotEqualTo("a later copy");
     }
 }

@@ -95,8 +95,13 @@ class ProcessorHandlerTest {
     @BeforeEach
     void newHandler() {
         logBytes = new ByteArrayOutputStream();
-        Clock clock = Clock.fixed(CLOCK, ZoneOffset.UTC);
-        handler = new ProcessorHandler(dynamo,
+        handler = handlerAt(CLOCK);
+    }
+
+    /** A handler whose clock reads {@code now}, logging into {@link #logBytes}. */
+    ProcessorHandler handlerAt(Instant now) {
+        Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+        return new ProcessorHandler(dynamo,
                 new ProcessorConfig(QUERY_EVENTS, ANALYTICS, "eu-west-2", ProcessorConfig.DEFAULT_INTERIM_TTL),
                 clock, new JsonLog("processor", new PrintStream(logBytes, true, StandardCharsets.UTF_8), clock));
     }
@@ -118,6 +123,10 @@ class ProcessorHandlerTest {
     }
 
     List<String> send(Msg... messages) {
+        return send(handler, messages);
+    }
+
+    static List<String> send(ProcessorHandler handler, Msg... messages) {
         SQSBatchResponse r = handler.handleRequest(SqsEvents.event(List.of(messages)), null);
         return r.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList();
     }
@@ -202,7 +211,7 @@ class ProcessorHandlerTest {
     }
 
     @Test
-    void responseFirstIsParkedWithA24HourTtlAndCompletedByItsQuery() {
+    void responseFirstIsParkedWithA15DayTtlAndCompletedByItsQuery() {
         String r = id();
         ObjectNode query = Bodies.example(Contract.QUERY_EVENT, Examples.Kind.VALID, "minimal").put("requestId", r);
         ObjectNode response = Bodies.example(Contract.RESPONSE_EVENT, Examples.Kind.VALID, "minimal").put("requestId", r);
@@ -210,7 +219,7 @@ class ProcessorHandlerTest {
         assertThat(send(msg(response))).isEmpty();
         Map<String, AttributeValue> parked = interim(r);
         assertThat(parked).containsKey("responseEvent").doesNotContainKey("queryEvent");
-        assertThat(Long.parseLong(parked.get("ttl").n())).isEqualTo(CLOCK.plusSeconds(24 * 3600).getEpochSecond());
+        assertThat(Long.parseLong(parked.get("ttl").n())).isEqualTo(CLOCK.plus(java.time.Duration.ofDays(15)).getEpochSecond());
         assertThat(record(r)).isNull();
 
         assertThat(send(msg(query))).isEmpty();
@@ -286,7 +295,7 @@ class ProcessorHandlerTest {
             Map<String, AttributeValue> left = interim(r);
             if (left != null) {
                 assertThat(left.keySet()).as(r).containsOnlyOnce("requestId", "ttl").hasSize(3);
-                assertThat(Long.parseLong(left.get("ttl").n())).isLessThanOrEqualTo(CLOCK.getEpochSecond() + 24 * 3600 + 60);
+                assertThat(Long.parseLong(left.get("ttl").n())).isEqualTo(CLOCK.plus(java.time.Duration.ofDays(15)).getEpochSecond());
             }
         }
     }
@@ -407,5 +416,171 @@ class ProcessorHandlerTest {
         assertThat(record(r).get("query").s()).as("the first record is kept").isEqualTo("won the race");
         assertThat(interim(r)).isNull();
         assertThat(logLines()).extracting(l -> l.get("reason") == null ? "" : l.get("reason").asText()).contains("record already exists");
+    }
+
+    // ---- late halves: the partner's row past its TTL (moto, like DynamoDB for days, has not deleted it) ----
+
+    /** A TTL that passed a day before {@link #CLOCK}: parked 16 days before it. */
+    static final Instant PARKED_16_DAYS_AGO = CLOCK.minus(java.time.Duration.ofDays(16));
+
+    @Test
+    void aLateQueryCompletesTheRecordWithAResponseRowPastItsTtl() {
+        String r = id();
+        long t = NOW.toEpochMilli();
+        assertThat(send(handlerAt(PARKED_16_DAYS_AGO), msg(Bodies.response(r, t + 77)))).isEmpty();
+        long ttl = Long.parseLong(interim(r).get("ttl").n());
+        assertThat(ttl).isEqualTo(CLOCK.minus(java.time.Duration.ofDays(1)).getEpochSecond());
+
+        assertThat(send(msg(Bodies.query(r, t)))).isEmpty(); // replayed from the DLQ, a day after that TTL
+
+        assertThat(recordCount(r)).isEqualTo(1);
+        JsonNode json = asJson(record(r));
+        assertThat(new ContractValidator().validate(Contract.ANALYTICS_RECORD, json)).isEmpty();
+        assertThat(json.get("latencyMs").asLong()).isEqualTo(77);
+        assertThat(json.get("query").asText()).isEqualTo("Has Dan worked with Kubernetes in production?");
+        assertThat(interim(r)).isNull();
+        assertExpiryCounted(r, "query", 86_400, "completed");
+    }
+
+    @Test
+    void aLateResponseCompletesTheRecordWithAQueryRowPastItsTtl() {
+        String r = id();
+        long t = NOW.toEpochMilli();
+        assertThat(send(handlerAt(PARKED_16_DAYS_AGO), msg(Bodies.query(r, t)))).isEmpty();
+
+        assertThat(send(msg(Bodies.response(r, t + 1234)))).isEmpty();
+
+        assertThat(recordCount(r)).isEqualTo(1);
+        JsonNode json = asJson(record(r));
+        assertThat(new ContractValidator().validate(Contract.ANALYTICS_RECORD, json)).isEmpty();
+        assertThat(json.get("latencyMs").asLong()).isEqualTo(1234);
+        assertThat(interim(r)).isNull();
+        assertExpiryCounted(r, "response", 86_400, "completed");
+    }
+
+    @Test
+    void aHalfWhosePartnersRowTtlAlreadyDeletedParksAgain() {
+        String r = id();
+        long t = NOW.toEpochMilli();
+        assertThat(send(handlerAt(PARKED_16_DAYS_AGO), msg(Bodies.response(r, t + 5)))).isEmpty();
+        // DynamoDB's TTL sweep: the expired row is gone, and its response with it
+        dynamo.deleteItem(d -> d.tableName(QUERY_EVENTS).key(Map.of("requestId", AttributeValue.fromS(r))));
+
+        assertThat(send(msg(Bodies.query(r, t)))).isEmpty();
+
+        assertThat(record(r)).isNull();
+        Map<String, AttributeValue> parked = interim(r);
+        assertThat(parked).containsKey("queryEvent").doesNotContainKey("responseEvent");
+        assertThat(Long.parseLong(parked.get("ttl").n())).isEqualTo(CLOCK.plus(java.time.Duration.ofDays(15)).getEpochSecond());
+        assertThat(logLines()).noneMatch(l -> l.has("event"));
+        // a second replay of the response now completes it
+        assertThat(send(msg(Bodies.response(r, t + 5)))).isEmpty();
+        assertThat(recordCount(r)).isEqualTo(1);
+        assertThat(interim(r)).isNull();
+    }
+
+    @Test
+    void theSameHalfPastItsTtlIsParkedAgainWithoutReplacingTheFirstCopy() {
+        String r = id();
+        long t = NOW.toEpochMilli();
+        assertThat(send(handlerAt(PARKED_16_DAYS_AGO), msg(Bodies.query(r, t)))).isEmpty();
+        String first = interim(r).get("queryEvent").s();
+
+        assertThat(send(msg(Bodies.query(r, t).put("query", "a different copy")))).isEmpty();
+
+        Map<String, AttributeValue> row = interim(r);
+        assertThat(row.get("queryEvent").s()).isEqualTo(first);
+        assertThat(row).doesNotContainKey("responseEvent");
+        assertThat(Long.parseLong(row.get("ttl").n())).isEqualTo(CLOCK.plus(java.time.Duration.ofDays(15)).getEpochSecond());
+        assertExpiryCounted(r, "query", 86_400, "reparked");
+    }
+
+    @Test
+    void aPartnerLandingInTheExpiredRowJustBeforeOurReparkIsNeverOverwritten() {
+        String r = id();
+        long t = NOW.toEpochMilli();
+        assertThat(send(handlerAt(PARKED_16_DAYS_AGO), msg(Bodies.query(r, t)))).isEmpty();
+        Map<String, AttributeValue> expired = interim(r);
+        // our redelivered query finds its own expired copy; just before its conditional re-park (the second PutItem,
+        // after the blocked park) the row gains the response: the re-park must fail and complete the record instead
+        String response = Bodies.response(r, t + 300).toString();
+        transactionsToSkip = 1;
+        beforeNextTransaction = () -> dynamo.putItem(b -> b.tableName(QUERY_EVENTS).item(Map.of(
+                "requestId", AttributeValue.fromS(r), "queryEvent", expired.get("queryEvent"),
+                "responseEvent", AttributeValue.fromS(response), "ttl", expired.get("ttl"))));
+
+        assertThat(send(msg(Bodies.query(r, t)))).isEmpty();
+
+        assertThat(beforeNextTransaction).isNull();
+        assertThat(recordCount(r)).isEqualTo(1);
+        assertThat(record(r).get("latencyMs").n()).isEqualTo("300");
+        assertThat(interim(r)).isNull();
+        assertExpiryCounted(r, "query", 86_400, "completed");
+    }
+
+    @Test
+    void twoLateHalvesRacingOnAnExpiredRowMakeExactlyOneRecord() throws Exception {
+        // the expired row holds the query; its own redelivery and the late response race on many requests at once
+        int pairs = 20;
+        List<String> ids = new ArrayList<>();
+        ProcessorHandler early = handlerAt(PARKED_16_DAYS_AGO);
+        for (int i = 0; i < pairs; i++) {
+            String r = id();
+            ids.add(r);
+            assertThat(send(early, msg(Bodies.query(r, NOW.toEpochMilli() - i)))).isEmpty();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<List<String>>> futures = new ArrayList<>();
+            for (int i = 0; i < pairs; i++) {
+                String r = ids.get(i);
+                long t = NOW.toEpochMilli() - i;
+                for (ObjectNode body : List.of(Bodies.query(r, t), Bodies.response(r, t + 10))) {
+                    futures.add(pool.submit(() -> {
+                        go.await();
+                        return send(msg(body));
+                    }));
+                }
+            }
+            go.countDown();
+            for (Future<List<String>> f : futures) {
+                assertThat(f.get()).isEmpty();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (String r : ids) {
+            assertThat(recordCount(r)).as(r).isEqualTo(1);
+            assertThat(record(r).get("latencyMs").n()).as(r).isEqualTo("10");
+            // the query's re-park can follow the completion: a lone stray query, never a half of an unfinished pair
+            Map<String, AttributeValue> left = interim(r);
+            if (left != null) {
+                assertThat(left).containsKey("queryEvent").doesNotContainKey("responseEvent");
+            }
+        }
+    }
+
+    /** One interim_expired line for {@code requestId}, which is also a valid CloudWatch EMF record. */
+    void assertExpiryCounted(String requestId, String eventType, long lateSeconds, String outcome) {
+        List<JsonNode> lines = logLines().stream().filter(l -> "interim_expired".equals(l.path("event").asText())).toList();
+        assertThat(lines).hasSize(1);
+        JsonNode l = lines.get(0);
+        assertThat(l.get("requestId").asText()).isEqualTo(requestId);
+        assertThat(l.get("eventType").asText()).isEqualTo(eventType);
+        assertThat(l.get("lateSeconds").asLong()).isEqualTo(lateSeconds);
+        assertThat(l.get("outcome").asText()).isEqualTo(outcome);
+        assertThat(l.get("severity").asText()).isEqualTo("WARNING");
+        // EMF: the metric values at the top level, named by _aws.CloudWatchMetrics, dimensions present as strings
+        JsonNode directive = l.get("_aws").get("CloudWatchMetrics").get(0);
+        assertThat(l.get("_aws").get("Timestamp").asLong()).isEqualTo(CLOCK.toEpochMilli());
+        assertThat(directive.get("Namespace").asText()).isEqualTo("CvAnalytics");
+        assertThat(directive.get("Dimensions").get(0).get(0).asText()).isEqualTo("service");
+        assertThat(l.get("service").asText()).isEqualTo("processor");
+        assertThat(directive.get("Metrics").findValuesAsText("Name")).containsExactly("InterimExpired", "InterimLateSeconds");
+        assertThat(l.get("InterimExpired").asInt()).isEqualTo(1);
+        assertThat(l.get("InterimLateSeconds").asLong()).isEqualTo(lateSeconds);
+        String raw = logBytes.toString(StandardCharsets.UTF_8);
+        assertThat(raw.lines().filter(x -> x.contains("interim_expired"))).hasSize(1); // one line, not a block
     }
 }

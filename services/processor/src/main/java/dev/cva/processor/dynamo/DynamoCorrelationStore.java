@@ -20,12 +20,12 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * one half in {@code queryEvent} or {@code responseEvent}) and analytics records (pk {@code requestId}, plus
  * {@code week} and {@code timestamp} for the {@code week-index} GSI). Each call is one single-item DynamoDB request
  * (no transactions: they cost twice the write units, and moto copies whole tables for them). A blocked park returns
- * the row that blocked it (ReturnValuesOnConditionCheckFailure), which saves a read.
+ * the row that blocked it (ReturnValuesOnConditionCheckFailure), which saves a read. No write replaces a row that
+ * holds the other half, live or past its TTL: a half replayed from the DLQ after the TTL still finds its partner.
  */
 public final class DynamoCorrelationStore implements CorrelationStore {
     static final String PK = "requestId";
     static final String TTL = "ttl";
-    private static final String NOT_LIVE = "attribute_not_exists(#pk) OR #ttl < :now";
 
     private final DynamoDbClient dynamo;
     private final String interimTable;
@@ -42,26 +42,54 @@ public final class DynamoCorrelationStore implements CorrelationStore {
     }
 
     @Override
-    public Interim findInterim(String requestId, long nowEpochSeconds) {
+    public Interim findInterim(String requestId) {
         GetItemResponse r = call("GetItem", () -> dynamo.getItem(b -> b.tableName(interimTable)
                 .key(key(requestId)).consistentRead(true)));
-        return r.hasItem() ? live(r.item(), nowEpochSeconds) : null;
+        return r.hasItem() ? interim(r.item()) : null;
     }
 
     @Override
-    public ParkResult park(ChatEvent event, long ttlEpochSeconds, long nowEpochSeconds) {
+    public ParkResult park(ChatEvent event, long ttlEpochSeconds) {
         try {
             dynamo.putItem(b -> b.tableName(interimTable)
-                    .item(Map.of(PK, AttributeValue.fromS(event.requestId()),
-                            halfAttribute(event.type()), AttributeValue.fromS(event.json()),
-                            TTL, AttributeValue.fromN(Long.toString(ttlEpochSeconds))))
-                    .conditionExpression(NOT_LIVE)
-                    .expressionAttributeNames(Map.of("#pk", PK, "#ttl", TTL))
-                    .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(nowEpochSeconds))))
+                    .item(row(event.requestId(), event.type(), event.json(), ttlEpochSeconds))
+                    // no row at all: one past its TTL may hold the partner (DynamoDB deletes it days later)
+                    .conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", PK))
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return new ParkResult(true, null);
         } catch (ConditionalCheckFailedException e) {
-            return new ParkResult(false, e.hasItem() ? live(e.item(), nowEpochSeconds) : null);
+            return new ParkResult(false, e.hasItem() ? interim(e.item()) : null);
+        } catch (SdkException e) {
+            throw translate("PutItem", e);
+        }
+    }
+
+    @Override
+    public boolean repark(String requestId, EventType type, String json, Interim seen, long ttlEpochSeconds) {
+        // the row as seen (its TTL unchanged, so no one re-parked it) and still without the other half; DynamoDB
+        // refuses unused expression names and values, so each case names only what it uses
+        Map<String, String> names = new java.util.HashMap<>(Map.of("#ttl", TTL, "#other", halfAttribute(type.other())));
+        String sameRow;
+        Map<String, AttributeValue> values = null;
+        if (seen.ttl() == null) {
+            sameRow = "attribute_exists(#pk) AND attribute_not_exists(#ttl)";
+            names.put("#pk", PK);
+        } else {
+            sameRow = "#ttl = :seen";
+            values = Map.of(":seen", AttributeValue.fromN(Long.toString(seen.ttl())));
+        }
+        String condition = sameRow + " AND attribute_not_exists(#other)";
+        Map<String, AttributeValue> conditionValues = values;
+        try {
+            dynamo.putItem(b -> b.tableName(interimTable)
+                    .item(row(requestId, type, json, ttlEpochSeconds))
+                    .conditionExpression(condition)
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(conditionValues));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
         } catch (SdkException e) {
             throw translate("PutItem", e);
         }
@@ -86,16 +114,19 @@ public final class DynamoCorrelationStore implements CorrelationStore {
         call("DeleteItem", () -> dynamo.deleteItem(b -> b.tableName(interimTable).key(key(requestId))));
     }
 
-    /** The row's halves, or null when it is empty or past its TTL. */
-    private static Interim live(Map<String, AttributeValue> item, long nowEpochSeconds) {
+    private static Map<String, AttributeValue> row(String requestId, EventType type, String json, long ttl) {
+        return Map.of(PK, AttributeValue.fromS(requestId), halfAttribute(type), AttributeValue.fromS(json),
+                TTL, AttributeValue.fromN(Long.toString(ttl)));
+    }
+
+    /** The row's halves and TTL, or null when there is no row. */
+    private static Interim interim(Map<String, AttributeValue> item) {
         if (item == null || item.isEmpty()) {
             return null;
         }
         AttributeValue ttl = item.get(TTL);
-        if (ttl != null && ttl.n() != null && Long.parseLong(ttl.n()) < nowEpochSeconds) {
-            return null;
-        }
-        return new Interim(s(item.get(halfAttribute(EventType.QUERY))), s(item.get(halfAttribute(EventType.RESPONSE))));
+        return new Interim(s(item.get(halfAttribute(EventType.QUERY))), s(item.get(halfAttribute(EventType.RESPONSE))),
+                ttl == null || ttl.n() == null ? null : Long.parseLong(ttl.n()));
     }
 
     private static <T> T call(String operation, java.util.function.Supplier<T> call) {

@@ -8,31 +8,43 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
-/** The same conditional semantics as the DynamoDB store (TTL included), in memory, counting calls. */
+/**
+ * The same conditional semantics as the DynamoDB store, in memory, counting calls. Like moto, it never deletes a
+ * row past its TTL by itself; {@link #expireNow} plays DynamoDB's TTL sweep.
+ */
 public final class InMemoryCorrelationStore implements CorrelationStore {
-    public record Row(Interim halves, long ttl) {}
-
-    public final Map<String, Row> interim = new HashMap<>();
+    public final Map<String, Interim> interim = new HashMap<>();
     public final Map<String, AnalyticsRecord> records = new HashMap<>();
     public final List<String> calls = new ArrayList<>();
 
     @Override
-    public synchronized Interim findInterim(String requestId, long now) {
+    public synchronized Interim findInterim(String requestId) {
         calls.add("find");
-        return live(requestId, now);
+        return interim.get(requestId);
     }
 
     @Override
-    public synchronized ParkResult park(ChatEvent event, long ttlEpochSeconds, long now) {
+    public synchronized ParkResult park(ChatEvent event, long ttlEpochSeconds) {
         calls.add("park");
-        Interim row = live(event.requestId(), now);
+        Interim row = interim.get(event.requestId());
         if (row != null) {
             return new ParkResult(false, row);
         }
-        interim.put(event.requestId(), new Row(event.type() == EventType.QUERY
-                ? new Interim(event.json(), null) : new Interim(null, event.json()), ttlEpochSeconds));
+        interim.put(event.requestId(), row(event.type(), event.json(), ttlEpochSeconds));
         return new ParkResult(true, null);
+    }
+
+    @Override
+    public synchronized boolean repark(String requestId, EventType type, String json, Interim seen, long ttlEpochSeconds) {
+        calls.add("repark");
+        Interim row = interim.get(requestId);
+        if (row == null || !Objects.equals(row.ttl(), seen.ttl()) || row.json(type.other()) != null) {
+            return false;
+        }
+        interim.put(requestId, row(type, json, ttlEpochSeconds));
+        return true;
     }
 
     @Override
@@ -47,8 +59,12 @@ public final class InMemoryCorrelationStore implements CorrelationStore {
         interim.remove(requestId);
     }
 
-    private Interim live(String requestId, long now) {
-        Row row = interim.get(requestId);
-        return row == null || row.ttl() < now ? null : row.halves();
+    /** DynamoDB's TTL sweep: removes every row past its TTL at {@code now}. */
+    public synchronized void expireNow(long now) {
+        interim.values().removeIf(r -> r.expired(now));
+    }
+
+    private static Interim row(EventType type, String json, long ttl) {
+        return type == EventType.QUERY ? new Interim(json, null, ttl) : new Interim(null, json, ttl);
     }
 }
