@@ -94,6 +94,16 @@ class DashboardLocalE2ETest {
                     .statusCode()).as("the dashboard's own sign-in reads").isEqualTo(200);
             assertThat(get(http, doc, FirestoreRulesTest.mockToken(uid, state.resource("gcpProject"), "stranger@example.com", true))
                     .statusCode()).as("an unlisted signed-in user").isEqualTo(403);
+
+            // a restarted emulator starts open: the stack loads the rules again before it answers
+            assertThat(cva.run("local", "stop", "firestore").exitCode()).isZero();
+            CliHarness.Result start = cva.run("local", "start", "firestore");
+            assertThat(start.exitCode()).as(start.toString()).isZero();
+            assertThat(get(http, doc, null).statusCode()).as("unauthenticated read after a restart").isEqualTo(403);
+            assertThat(get(http, doc, FirestoreRulesTest.mockToken(uid, state.resource("gcpProject"), "stranger@example.com", true))
+                    .statusCode()).as("an unlisted user after a restart").isEqualTo(403);
+            assertThat(get(http, doc, FirestoreRulesTest.mockToken(uid, state.resource("gcpProject"), email, true))
+                    .statusCode()).as("the reader after a restart (the data imported)").isEqualTo(200);
         } finally {
             CliHarness.Result down = cva.run("local", "down", "--json");
             assertThat(down.exitCode()).as(down.toString()).isZero();
