@@ -1,6 +1,6 @@
 # The receiver owns its function, its Secret Manager secrets, its service account, the Firestore database it
-# writes, and that database's security rules and indexes (firestore.rules / firestore.indexes.json, Firebase CLI
-# format, shared with the dashboard and the emulator).
+# writes, and that database's security rules and indexes (firestore.rules.tftpl, rendered with the dashboard's
+# readers in rules.tf / firestore.indexes.json, Firebase CLI format, shared with the dashboard and the emulator).
 
 locals {
   apis = toset([
@@ -41,14 +41,25 @@ resource "google_firestore_database" "default" {
   depends_on = [google_project_service.apis]
 }
 
-# Authenticated reads, no client writes (the receiver writes with its service account, which rules do not bind).
+# Reads for the dashboard's readers only, no client writes (the receiver writes with its service account, which
+# rules do not bind).
 resource "google_firebaserules_ruleset" "firestore" {
   project = local.names.project
 
   source {
     files {
       name    = "firestore.rules"
-      content = file("${path.module}/firestore.rules")
+      content = local.firestore_rules
+    }
+  }
+
+  lifecycle {
+    precondition {
+      # the same check as cva's (FirestoreRulesTemplate.EMAIL): an address that is not one would not parse, or
+      # would end the list literal early
+      condition = alltrue([for r in local.dashboard_readers :
+      can(regex("^[a-z0-9._%+'-]+@[a-z0-9]([a-z0-9-]*[a-z0-9])?([.][a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", r))])
+      error_message = "environments.${var.environment}.dashboard.readers in cva.yaml: each reader must be an e-mail address."
     }
   }
 

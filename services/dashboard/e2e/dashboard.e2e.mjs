@@ -6,7 +6,8 @@
 //
 // env: FIRESTORE_EMULATOR_HOST (127.0.0.1:port), PROJECT, RECEIVER_URL, WEBHOOK_SECRET (whsec_...),
 //      OUT_DIR (screenshots, figures), CHROMIUM (default /usr/bin/chromium), BENCH_WEBHOOKS (optional: time
-//      that many webhooks from accepted to on screen and write OUT_DIR/figures.json)
+//      that many webhooks from accepted to on screen and write OUT_DIR/figures.json), DASHBOARD_EMAIL (the e-mail the
+//      page signs in with: one of the readers the caller rendered the rules for)
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,8 @@ const SECRET = env('WEBHOOK_SECRET');
 const OUT = env('OUT_DIR');
 const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
 const BENCH = Number(process.env.BENCH_WEBHOOKS ?? 0);
+const EMAIL = env('DASHBOARD_EMAIL');
+const STRANGER = 'stranger@example.com';
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const DAY_MS = 86_400_000;
 const BOUNDS = [25, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000, 60000];
@@ -145,15 +148,17 @@ const TYPES_MIME = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'te
 const config = {
   firebase: { projectId: PROJECT, apiKey: 'fake-api-key', authDomain: `${PROJECT}.firebaseapp.com`, appId: 'e2e' },
   emulator: { firestoreHost: EMULATOR.split(':')[0], firestorePort: Number(EMULATOR.split(':')[1]) },
-  auth: { mode: 'emulator', uid: 'e2e-dashboard' },
+  auth: { mode: 'emulator', uid: 'e2e-dashboard', email: EMAIL },
 };
-// under /broken/ the same files come with a config.json that lacks its project, for the error state
+// under /broken/ the same files come with a config.json that lacks its project, for the error state; under
+// /unlisted/ with a signed-in user the rules do not list, for the "not allowed" state
 const server = createServer((req, res) => {
   let path = new URL(req.url, 'http://x').pathname;
-  const broken = path.startsWith('/broken/');
-  if (broken) path = path.slice('/broken'.length);
+  const variant = /^\/(broken|unlisted)\//.exec(path)?.[1];
+  if (variant) path = path.slice(variant.length + 1);
   if (path === '/config.json') {
-    const body = broken ? { ...config, firebase: { apiKey: 'x' } } : config;
+    const body = variant === 'broken' ? { ...config, firebase: { apiKey: 'x' } }
+      : variant === 'unlisted' ? { ...config, auth: { mode: 'emulator', uid: 'e2e-stranger', email: STRANGER } } : config;
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
     return;
   }
@@ -216,6 +221,23 @@ try {
   seed.push({ at: now - 8 * DAY_MS, latencyMs: 90, type: 'none', score: 1 }); // outside the 7 days
   await Promise.all(seed.map((s) => post(body(s))));
 
+  // an unlisted user, with records there to read: the "not allowed" page names the e-mail and the way in, shows no
+  // rows, cards or empty state, and signs out
+  const stranger = await browser.newPage();
+  await stranger.goto(`${URL_}unlisted/`);
+  await stranger.waitForSelector('[data-testid="not-allowed"]', { timeout: 15000 });
+  const refused = await stranger.textContent('[data-testid="not-allowed"]');
+  check(refused.includes(STRANGER) && refused.includes('dashboard.readers') && refused.includes('cva.yaml'),
+    `an unlisted user sees "not allowed" naming ${STRANGER} and dashboard.readers in cva.yaml`);
+  check(await stranger.locator('[data-testid="feed-row"], [data-testid="empty"], [data-testid="card-week"]').count() === 0,
+    'an unlisted user sees no rows, no cards and no empty state');
+  check(await stranger.textContent('[data-testid="user-email"]') === STRANGER, 'the header names the signed-in stranger');
+  await stranger.screenshot({ path: join(OUT, 'dashboard-not-allowed.png'), fullPage: false });
+  await stranger.click('[data-testid="not-allowed-sign-out"]');
+  await stranger.waitForSelector('[data-testid="sign-in"]', { timeout: 5000 });
+  check(await stranger.locator('[data-testid="not-allowed"]').count() === 0, 'sign-out leaves the "not allowed" page');
+  await stranger.close();
+
   const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -224,6 +246,8 @@ try {
   await page.evaluate(() => { window.__noReload = true; });
   await page.waitForSelector('[data-testid="connection"][data-state="live"]', { timeout: 15000 });
   await page.waitForSelector('[data-testid="feed-row"]', { timeout: 15000 });
+  check(await page.textContent('[data-testid="user-email"]') === EMAIL && await page.locator('[data-testid="sign-out"]').count() === 1,
+    `the header names the reader ${EMAIL} and offers a sign-out`);
 
   const read = () => page.evaluate(() => {
     const t = (id) => document.querySelector(`[data-testid="value-${id}"]`)?.textContent ?? '';

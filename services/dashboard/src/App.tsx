@@ -5,10 +5,18 @@ import type { User } from 'firebase/auth';
 import { buckets, MATCH_TYPES, summarize, sumShards, type FeedRow, type Summary } from './aggregate';
 import { DailyChart, LatencyChart } from './charts';
 import { formatAgo, formatCount, formatMs, formatPercentile, formatScore, formatShare, formatTime } from './format';
-import { LiveDashboard, type Connection } from './live';
+import { LiveDashboard, type Connection, type LiveState } from './live';
 
-export function App({ db, user, onSignOut, probe }: {
-  db: Firestore; user: string; onSignOut?: () => void; probe?: () => Promise<boolean>;
+/** Who is signed in: the e-mail the rules compare (none for some providers) and whether the provider verified it. */
+export interface Viewer {
+  email: string | null;
+  verified: boolean;
+  /** shown after the e-mail, e.g. "emulator" */
+  note?: string;
+}
+
+export function App({ db, viewer, onSignOut, probe }: {
+  db: Firestore; viewer: Viewer; onSignOut?: () => void; probe?: () => Promise<boolean>;
 }) {
   const live = useMemo(() => new LiveDashboard(db, Date.now, probe), [db, probe]);
   useEffect(() => {
@@ -16,24 +24,31 @@ export function App({ db, user, onSignOut, probe }: {
     return () => live.stop();
   }, [live]);
   const state = useSyncExternalStore(live.subscribe, live.snapshot);
+  return <View state={state} viewer={viewer} onSignOut={onSignOut} onRetry={() => live.restart()} now={Date.now()} />;
+}
+
+/** The page for one state of the listeners: pure, for the tests. */
+export function View({ state, viewer, onSignOut, onRetry, now }: {
+  state: LiveState; viewer: Viewer; onSignOut?: () => void; onRetry?: () => void; now: number;
+}) {
   const days = useMemo(() => state.days.map((d) => sumShards(d.day, d.shards)), [state.days]);
   const summary = useMemo(() => summarize(days), [days]);
   const hist = useMemo(() => buckets(days.map((d) => d.latency)), [days]);
-  const now = Date.now();
 
   return (
     <div className="page">
       <header className="top">
         <h1>CV Analytics <span className="sub">dashboard</span></h1>
-        <ConnectionBadge connection={state.connection} lastUpdate={state.lastUpdate} now={now} />
-        <div className="user">
-          {user}
-          {onSignOut && <button type="button" className="link" onClick={onSignOut}>Sign out</button>}
+        {state.phase !== 'denied' && <ConnectionBadge connection={state.connection} lastUpdate={state.lastUpdate} now={now} />}
+        <div className="user" data-testid="user">
+          <span data-testid="user-email">{viewer.email ?? 'no e-mail'}</span>{viewer.note && ` (${viewer.note})`}
+          {onSignOut && <button type="button" className="link" data-testid="sign-out" onClick={onSignOut}>Sign out</button>}
         </div>
       </header>
+      {state.phase === 'denied' && <NotAllowed viewer={viewer} onSignOut={onSignOut} />}
       {state.phase === 'error' && (
         <Problem title="The data could not be read" detail={state.error ?? ''}
-          action={<button type="button" onClick={() => live.restart()}>Try again</button>} />
+          action={onRetry && <button type="button" onClick={onRetry}>Try again</button>} />
       )}
       {state.phase === 'loading' && <div className="loading" data-testid="loading" aria-busy="true">Loading the last 7 days…</div>}
       {state.phase === 'ready' && (
@@ -66,6 +81,27 @@ export function App({ db, user, onSignOut, probe }: {
         </main>
       )}
     </div>
+  );
+}
+
+/**
+ * The rules refused this user: say who is signed in, why that is not enough and how to get access. Never an empty
+ * table, which would read as "no traffic".
+ */
+export function NotAllowed({ viewer, onSignOut }: { viewer: Viewer; onSignOut?: () => void }) {
+  const who = viewer.email ?? 'an account without an e-mail address';
+  return (
+    <section className="panel problem" role="alert" data-testid="not-allowed">
+      <h2>Not allowed</h2>
+      <p>You are signed in as <b data-testid="not-allowed-email">{who}</b>, which may not read this dashboard.
+        {viewer.email && !viewer.verified && ' Your sign-in provider has not verified this e-mail address, and only verified addresses are let in.'}
+      </p>
+      <p>Only the e-mail addresses listed in <code>dashboard.readers</code> of <code>cva.yaml</code> may read it. To get
+        access, ask the owner to add {viewer.email ? <b>{viewer.email}</b> : 'your e-mail address'} to
+        <code> environments.&lt;env&gt;.dashboard.readers</code> in <code>cva.yaml</code> and apply the receiver's
+        Terraform (<code>cva infra apply receiver</code>); then reload this page. Or sign in with an account that is listed.</p>
+      {onSignOut && <button type="button" data-testid="not-allowed-sign-out" onClick={onSignOut}>Sign out</button>}
+    </section>
   );
 }
 
@@ -176,18 +212,33 @@ export function Gate({ app, db, auth }: { app: FirebaseApp; db: Firestore; auth:
   useEffect(() => auth.watchUser(app, setUser), [app, auth]);
   if (user === undefined) return <div className="page"><div className="loading" aria-busy="true">Checking sign-in…</div></div>;
   if (user === null) {
-    return (
-      <div className="page">
-        <section className="panel signin">
-          <h1>CV Analytics</h1>
-          <p>Sign in to see the live dashboard.</p>
-          <button type="button" onClick={() => auth.signInWithGoogle(app).catch((e: Error) => setError(e.message))}>
-            Sign in with Google
-          </button>
-          {error && <p className="error-text" role="alert">{error}</p>}
-        </section>
-      </div>
-    );
+    return <SignIn onSignIn={() => auth.signInWithGoogle(app).catch((e: Error) => setError(e.message))}
+      label="Sign in with Google" error={error} />;
   }
-  return <App db={db} user={user.email ?? user.uid} onSignOut={() => void auth.signOutOf(app)} />;
+  return <App db={db} viewer={{ email: user.email, verified: user.emailVerified }} onSignOut={() => void auth.signOutOf(app)} />;
+}
+
+/**
+ * The local stack: the emulator's mock user is fixed when the page connects, so signing out only leaves the
+ * dashboard (its listeners stop) until "sign in" brings it back.
+ */
+export function EmulatorGate({ db, email, uid, probe }: {
+  db: Firestore; email: string | null; uid: string; probe?: () => Promise<boolean>;
+}) {
+  const [signedIn, setSignedIn] = useState(true);
+  if (!signedIn) return <SignIn onSignIn={() => setSignedIn(true)} label={`Sign in as ${email ?? uid} (emulator)`} error={null} />;
+  return <App db={db} viewer={{ email, verified: true, note: 'emulator' }} onSignOut={() => setSignedIn(false)} probe={probe} />;
+}
+
+function SignIn({ onSignIn, label, error }: { onSignIn: () => void; label: string; error: string | null }) {
+  return (
+    <div className="page">
+      <section className="panel signin" data-testid="sign-in">
+        <h1>CV Analytics</h1>
+        <p>Sign in to see the live dashboard.</p>
+        <button type="button" onClick={onSignIn}>{label}</button>
+        {error && <p className="error-text" role="alert">{error}</p>}
+      </section>
+    </div>
+  );
 }

@@ -5,7 +5,8 @@
 export interface DashboardConfig {
   firebase: { projectId: string; apiKey: string; authDomain?: string; appId?: string };
   emulator: { firestoreHost: string; firestorePort: number } | null;
-  auth: { mode: 'emulator'; uid: string } | { mode: 'google' };
+  /** emulator: the mock user's uid and e-mail (verified); the rules let it read when it is a listed reader */
+  auth: { mode: 'emulator'; uid: string; email?: string } | { mode: 'google' };
 }
 
 /** Checks the parsed config.json; throws an Error that says what is wrong. */
@@ -24,6 +25,9 @@ export function parseConfig(raw: unknown): DashboardConfig {
     problems.push('auth must be {"mode":"google"} or {"mode":"emulator","uid":"..."}');
   }
   if (auth?.mode === 'emulator' && em === null) problems.push('auth mode "emulator" needs an emulator');
+  if (auth?.mode === 'emulator' && auth.email !== undefined && (typeof auth.email !== 'string' || !auth.email.includes('@'))) {
+    problems.push('auth.email must be an e-mail address');
+  }
   if (problems.length) throw new Error(`config.json: ${problems.join('; ')}`);
   return { firebase: fb, emulator: em, auth } as DashboardConfig;
 }

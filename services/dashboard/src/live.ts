@@ -13,7 +13,8 @@ import { feedRow, lastDays, type FeedRow, type ShardData } from './aggregate';
 export type Connection = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
 export interface LiveState {
-  phase: 'loading' | 'ready' | 'error';
+  /** denied: the rules refused a read (the signed-in user is not a reader); every listener is stopped */
+  phase: 'loading' | 'ready' | 'error' | 'denied';
   error: string | null;
   /** the listened days, oldest first, with their shards' data */
   days: { day: string; shards: ShardData[] }[];
@@ -170,7 +171,13 @@ export class LiveDashboard {
       };
       if (!s.metadata.fromCache) patch.lastUpdate = this.clock();
       this.update(patch);
-    }, (e: Error) => {
+    }, (e: Error & { code?: string }) => {
+      if (e.code === 'permission-denied') {
+        // not a glitch to retry: the rules refuse this user, so no listener may go on showing a partial (or empty) page
+        this.stop();
+        this.update({ phase: 'denied', error: describe(e) });
+        return;
+      }
       this.update({ phase: 'error', error: describe(e) });
     });
     this.unsubs.set(key, unsub);
@@ -208,7 +215,7 @@ export class LiveDashboard {
 export function describe(e: { code?: string; message?: string }): string {
   switch (e.code) {
     case 'permission-denied':
-      return 'Not allowed to read the analytics (permission denied): sign in with an account the rules allow.';
+      return 'Not allowed to read the analytics (permission denied): this account is not one of the dashboard\'s readers.';
     case 'unauthenticated':
       return 'Not signed in.';
     case 'failed-precondition':

@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { initializeApp } from 'firebase/app';
 import { connectFirestoreEmulator, getFirestore, setLogLevel } from 'firebase/firestore';
 import { loadConfig } from './config';
-import { App, Gate, Problem } from './App';
+import { EmulatorGate, Gate, Problem } from './App';
 import './styles.css';
 
 const root = createRoot(document.getElementById('root')!);
@@ -14,10 +14,12 @@ async function boot(): Promise<void> {
   const app = initializeApp(config.firebase);
   const db = getFirestore(app);
   if (config.emulator) {
-    // before any other call; the mock token makes the emulator enforce the rules as for a signed-in user
+    // before any other call; the mock token makes the emulator enforce the rules as for a signed-in user with a
+    // verified e-mail (a reader when cva.yaml lists it)
     const uid = config.auth.mode === 'emulator' ? config.auth.uid : 'local-dashboard';
+    const email = config.auth.mode === 'emulator' ? config.auth.email : undefined;
     connectFirestoreEmulator(db, config.emulator.firestoreHost, config.emulator.firestorePort, {
-      mockUserToken: { sub: uid, user_id: uid },
+      mockUserToken: { sub: uid, user_id: uid, ...(email ? { email, email_verified: true } : {}) },
     });
   }
   if (config.auth.mode === 'google') {
@@ -28,7 +30,8 @@ async function boot(): Promise<void> {
     // the emulator answers "Ok" at its root; an opaque (no-cors) answer is enough, a refused connection rejects
     const probe = () => fetch(`http://${em.firestoreHost}:${em.firestorePort}/`, { mode: 'no-cors', cache: 'no-store' })
       .then(() => true, () => false);
-    root.render(<StrictMode><App db={db} user={`${config.auth.uid} (emulator)`} probe={probe} /></StrictMode>);
+    const { uid, email } = config.auth as { uid: string; email?: string };
+    root.render(<StrictMode><EmulatorGate db={db} uid={uid} email={email ?? null} probe={probe} /></StrictMode>);
   }
 }
 

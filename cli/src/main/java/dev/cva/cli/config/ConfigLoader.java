@@ -151,7 +151,22 @@ public final class ConfigLoader {
             if (e == null) {
                 throw error(name, text, List.of("environments", env), "environments." + env + ": is empty");
             }
+            checkReaders(e.dashboardReaders(), "environments." + env + ".dashboard.readers",
+                    message -> error(name, text, List.of("environments", env, "dashboard", "readers"), message));
         });
+    }
+
+    /**
+     * The dashboard's readers end up in the Firestore rules as a list literal: each must be an e-mail address the
+     * rules can hold (the Terraform refuses the others too). {@code where} names the setting in the message.
+     */
+    public static void checkReaders(List<String> readers, String where, java.util.function.Function<String, CvaException> fail) {
+        for (String r : readers) {
+            if (!dev.cva.local.FirestoreRulesTemplate.isEmail(r)) {
+                throw fail.apply(where + ": '" + r + "' is not an e-mail address (letters, digits and . _ % + ' - before"
+                        + " the @, a domain with a dot after it)");
+            }
+        }
     }
 
     private static boolean blank(String s) {

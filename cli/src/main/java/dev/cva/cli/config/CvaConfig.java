@@ -46,7 +46,18 @@ public record CvaConfig(
     public record Redrive(String handler, String schedule, Double maxPerSecond, Integer timeoutSeconds) {}
 
     /** Names, regions, endpoints and limits of one environment. Absent values come from the built-in defaults. */
-    public record Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost) {}
+    public record Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost,
+                              Dashboard dashboard) {
+        public Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost) {
+            this(aws, gcp, webhook, report, budget, cost, null);
+        }
+
+        /** The dashboard's readers; empty when none are configured (then nobody reads). */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public java.util.List<String> dashboardReaders() {
+            return dashboard == null || dashboard.readers() == null ? java.util.List.of() : dashboard.readers();
+        }
+    }
 
     public record Aws(
             String region,
@@ -73,6 +84,13 @@ public record CvaConfig(
     public record Report(String from, String to) {}
 
     public record Budget(Double monthlyGbp) {}
+
+    /**
+     * {@code readers}: the e-mails that may read the dashboard, rendered into the Firestore rules (by Terraform and
+     * by the local stack; see infra/services/receiver/firestore.rules.tftpl). A {@code CVA_DASHBOARD_READERS}
+     * variable gives them comma-separated.
+     */
+    public record Dashboard(java.util.List<String> readers) {}
 
     /**
      * {@code cva cost}: the cost-allocation tag that marks the project's resources ({@code Key=value}, set by

@@ -84,7 +84,7 @@ public final class Settings {
             String envVar = envVarFor(key);
             boolean secret = isSecret(key);
             String fromEnv = env.get(envVar);
-            String inFile = text(at(fileTree, key));
+            String inFile = KEYS.get(key) == List.class ? list(at(fileTree, key)) : text(at(fileTree, key));
             String byDefault = text(at(defaults, key));
             if (fromEnv != null && !fromEnv.isEmpty()) {
                 values.put(key, new Setting(key, fromEnv, Source.ENV, envVar, secret));
@@ -170,6 +170,19 @@ public final class Settings {
         return n == null || n.isNull() || n.isMissingNode() || n.isContainerNode() ? null : n.asText();
     }
 
+    /** A list setting as one value, its items comma-separated (as its CVA_* variable gives it); null if absent. */
+    private static String list(JsonNode n) {
+        if (n == null || n.isNull() || n.isMissingNode()) {
+            return null;
+        }
+        if (!n.isArray()) {
+            return n.isContainerNode() ? null : n.asText();
+        }
+        List<String> items = new ArrayList<>();
+        n.forEach(i -> items.add(i.asText()));
+        return String.join(",", items);
+    }
+
     private static JsonNode readDefaults() {
         try (InputStream in = Settings.class.getClassLoader().getResourceAsStream(DEFAULTS)) {
             return ConfigLoader.YAML.readTree(in);
@@ -189,7 +202,10 @@ public final class Settings {
             String leaf = parts[parts.length - 1];
             Class<?> type = KEYS.get(s.key());
             try {
-                if (type == Integer.class) {
+                if (type == List.class) {
+                    var items = parent.putArray(leaf);
+                    Arrays.stream(s.value().split(",")).map(String::strip).filter(v -> !v.isEmpty()).forEach(items::add);
+                } else if (type == Integer.class) {
                     parent.put(leaf, Integer.parseInt(s.value().strip()));
                 } else if (type == Double.class) {
                     parent.put(leaf, Double.parseDouble(s.value().strip()));

@@ -26,6 +26,8 @@ import java.util.zip.GZIPOutputStream;
 public final class DashboardServer implements AutoCloseable {
     /** The uid the local dashboard signs in as with an emulator mock token. */
     public static final String LOCAL_UID = "local-dashboard";
+    /** Its e-mail when cva.yaml lists no reader (the rules then refuse it, and the page says how to get access). */
+    public static final String LOCAL_EMAIL = "owner@cv-analytics.local";
     /** An API key the emulators accept: the SDK only needs one to be present. */
     public static final String LOCAL_API_KEY = "fake-api-key-for-the-emulator";
 
@@ -64,9 +66,10 @@ public final class DashboardServer implements AutoCloseable {
 
     /**
      * The local {@code config.json}: the emulator's project, a fake API key, the Firestore emulator's host and port,
-     * and the emulator sign-in (a mock token for {@link #LOCAL_UID}).
+     * and the emulator sign-in (a mock token for {@link #LOCAL_UID} with {@code email}, verified: the rules let it
+     * read when it is one of the environment's dashboard readers).
      */
-    public static Map<String, Object> localConfig(String project, String firestoreHost, int firestorePort) {
+    public static Map<String, Object> localConfig(String project, String firestoreHost, int firestorePort, String email) {
         Map<String, Object> firebase = new LinkedHashMap<>();
         firebase.put("projectId", project);
         firebase.put("apiKey", LOCAL_API_KEY);
@@ -78,7 +81,11 @@ public final class DashboardServer implements AutoCloseable {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("firebase", firebase);
         out.put("emulator", emulator);
-        out.put("auth", Map.of("mode", "emulator", "uid", LOCAL_UID));
+        Map<String, Object> auth = new LinkedHashMap<>();
+        auth.put("mode", "emulator");
+        auth.put("uid", LOCAL_UID);
+        auth.put("email", email);
+        out.put("auth", auth);
         return out;
     }
 

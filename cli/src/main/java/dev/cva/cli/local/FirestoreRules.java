@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.local.FirestoreRulesTemplate;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,26 +19,35 @@ import java.util.Map;
 
 /**
  * Loads the receiver's Firestore security rules into the emulator ({@code PUT /emulator/v1/projects/{p}:securityRules}),
- * so the local dashboard reads under the same rules as in production. The receiver and cva itself talk to the
- * emulator as its owner ({@code Authorization: Bearer owner}), which the rules do not apply to.
+ * rendered from their template with the environment's dashboard readers as Terraform renders them
+ * ({@link FirestoreRulesTemplate}), so the local dashboard reads under the same rules as in production. The receiver
+ * and cva itself talk to the emulator as its owner ({@code Authorization: Bearer owner}), which the rules do not
+ * apply to.
  */
 final class FirestoreRules {
-    /** Where the rules live, relative to the project. */
-    static final String FILE = "infra/services/receiver/firestore.rules";
+    /** Where the rules template lives, relative to the project. */
+    static final String FILE = FirestoreRulesTemplate.FILE;
 
     private FirestoreRules() {}
 
-    /** Loads {@code projectRoot/FILE} when present; returns the file loaded, or null when there is none. */
-    static Path loadIfPresent(Path projectRoot, String emulatorUrl, String project) {
+    /**
+     * Renders {@code projectRoot/FILE} for {@code readers} and loads it when present; returns the template loaded, or
+     * null when there is none.
+     */
+    static Path loadIfPresent(Path projectRoot, String emulatorUrl, String project, List<String> readers) {
         Path file = projectRoot.resolve(FILE);
-        if (!Files.isRegularFile(file)) {
-            return null;
-        }
+        String rules;
         try {
-            load(emulatorUrl, project, Files.readString(file), file.toString());
+            rules = FirestoreRulesTemplate.renderFile(projectRoot, readers);
         } catch (IOException e) {
             throw new CvaException(ExitCode.FAILURE, "cannot read " + file + ": " + e.getMessage(), null, e);
+        } catch (IllegalArgumentException e) {
+            throw CvaException.usage(file + ": " + e.getMessage(), "see the comment at the top of the template");
         }
+        if (rules == null) {
+            return null;
+        }
+        load(emulatorUrl, project, rules, file.toString());
         return file;
     }
 
@@ -57,7 +67,7 @@ final class FirestoreRules {
             if (r.statusCode() != 200 || !errors.isEmpty()) {
                 throw new CvaException(ExitCode.FAILURE, "the Firestore emulator rejected " + name + " ("
                         + r.statusCode() + "): " + (errors.isEmpty() ? r.body().strip() : String.join("; ", errors)),
-                        "fix the rules file; the same file is deployed to production");
+                        "fix the rules template; Terraform deploys the same rules to production");
             }
         } catch (IOException e) {
             throw new CvaException(ExitCode.FAILURE, "cannot load the security rules into the Firestore emulator at "

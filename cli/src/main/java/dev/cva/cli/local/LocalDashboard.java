@@ -45,8 +45,11 @@ final class LocalDashboard {
         }
     }
 
-    /** Serves what {@link #prepare} found, or returns null (it said why on {@code log}). */
-    static DashboardServer serve(Future<Path> prepared, String project, int firestorePort, Consumer<String> log) {
+    /**
+     * Serves what {@link #prepare} found, signing in as {@code email} (verified), or returns null (it said why on
+     * {@code log}).
+     */
+    static DashboardServer serve(Future<Path> prepared, String project, int firestorePort, String email, Consumer<String> log) {
         Path dist;
         try {
             dist = prepared.get();
@@ -61,7 +64,7 @@ final class LocalDashboard {
             return null;
         }
         try {
-            byte[] config = CvaContext.json().writeValueAsBytes(DashboardServer.localConfig(project, "127.0.0.1", firestorePort));
+            byte[] config = CvaContext.json().writeValueAsBytes(DashboardServer.localConfig(project, "127.0.0.1", firestorePort, email));
             return DashboardServer.start(dist, config, 0);
         } catch (IOException e) {
             log.accept("the dashboard is not served: " + e.getMessage());

@@ -10,6 +10,7 @@ import dev.cva.local.lambda.LambdaFunction;
 
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.config.ConfigLoader;
 import dev.cva.cli.config.CvaConfig;
 import dev.cva.cli.config.Settings;
 import java.io.IOException;
@@ -31,6 +32,7 @@ import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import dev.cva.local.ElasticMq;
 import dev.cva.local.FirestoreEmulator;
+import dev.cva.local.FirestoreRulesTemplate;
 import dev.cva.local.Moto;
 import dev.cva.local.Tables;
 import dev.cva.local.lambda.EventSource;
@@ -49,12 +51,21 @@ public final class LocalStack implements AutoCloseable {
     /** What the stack is built from: the environment's names plus where to find things. */
     record Config(String region, String queue, String dlq, String webhookDlq, String queryEventsTable,
                   String analyticsTable, String gcpProject, String webhookSecret, String reportFrom, String reportTo,
-                  Map<String, CvaConfig.Service> services) {
+                  Map<String, CvaConfig.Service> services, List<String> dashboardReaders) {
         static Config from(Settings s) {
+            List<String> readers = s.typed().dashboardReaders();
+            Settings.Setting origin = s.all().get("dashboard.readers");
+            ConfigLoader.checkReaders(readers, origin == null ? "dashboard.readers" : origin.origin() + ": dashboard.readers",
+                    message -> CvaException.usage(message, null));
             return new Config(s.require("aws.region"), s.require("aws.queue"), s.require("aws.dlq"),
                     s.require("aws.webhookDlq"), s.require("aws.queryEventsTable"), s.require("aws.analyticsTable"),
                     s.require("gcp.project"), s.require("webhook.secret"), s.get("report.from"), s.get("report.to"),
-                    s.config().services());
+                    s.config().services(), readers);
+        }
+
+        /** Who the local dashboard signs in as: the first reader, else one the rules will refuse (and the page says so). */
+        String dashboardEmail() {
+            return dashboardReaders.isEmpty() ? DashboardServer.LOCAL_EMAIL : FirestoreRulesTemplate.normalize(dashboardReaders.get(0));
         }
 
         CvaConfig.Service service(String name) {
@@ -162,7 +173,13 @@ public final class LocalStack implements AutoCloseable {
         switches = new PartSwitch(switchHost(), work, config.gcpProject(), log);
         Path sqsStore = PartSwitch.freshSqsStore(work);
         switches.launcher("sqs", from -> ElasticMq.start(rt.classPath("elasticmq"), work, sqsPort, config.region(), queues, sqsStore));
-        switches.launcher("firestore", from -> FirestoreEmulator.start(firestoreJar, work, firestorePort, config.gcpProject(), from));
+        switches.launcher("firestore", from -> {
+            // a restarted emulator starts open: the rules go in again before anyone reads
+            Child restarted = FirestoreEmulator.start(firestoreJar, work, firestorePort, config.gcpProject(), from);
+            FirestoreRules.loadIfPresent(env.projectRoot(), "http://127.0.0.1:" + firestorePort, config.gcpProject(),
+                    config.dashboardReaders());
+            return restarted;
+        });
         CompletableFuture<Child> fSqs = CompletableFuture.supplyAsync(() -> ElasticMq.start(rt.classPath("elasticmq"), work, sqsPort, config.region(), queues, sqsStore));
         CompletableFuture<Moto> fMoto = CompletableFuture.supplyAsync(() -> Moto.start(env.env(), logs.resolve("dynamodb.log")));
         CompletableFuture<Child> fFirestore = CompletableFuture.supplyAsync(
@@ -182,7 +199,8 @@ public final class LocalStack implements AutoCloseable {
         part("dynamodb", dynamoUrl, moto.child(), moto.port(), "moto server (DynamoDB and Streams)");
         part("firestore", "http://" + firestoreHost, await(fFirestore, List.of()), firestorePort,
                 "Firestore emulator " + firestoreJar.getFileName());
-        Path rules = FirestoreRules.loadIfPresent(env.projectRoot(), "http://" + firestoreHost, config.gcpProject());
+        Path rules = FirestoreRules.loadIfPresent(env.projectRoot(), "http://" + firestoreHost, config.gcpProject(),
+                config.dashboardReaders());
         progress.accept("sqs+dynamodb+firestore");
 
         sqs = LocalAws.sqs(URI.create(sqsUrl), config.region(), admin.provider());
@@ -354,7 +372,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** The dashboard's static files and its config.json (see {@link LocalDashboard}); absent without a built app. */
     private void startDashboard(java.util.concurrent.Future<Path> files, int firestorePort) {
-        DashboardServer dashboard = LocalDashboard.serve(files, config.gcpProject(), firestorePort, log);
+        DashboardServer dashboard = LocalDashboard.serve(files, config.gcpProject(), firestorePort, config.dashboardEmail(), log);
         if (dashboard != null) {
             stops.push(dashboard::close);
             parts.put("dashboard", new LocalState.Part("dashboard", dashboard.url(), 0, dashboard.port(),

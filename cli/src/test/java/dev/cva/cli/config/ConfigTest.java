@@ -143,6 +143,25 @@ class ConfigTest {
     }
 
     @Test
+    void dashboardReadersAreAListOfAddressesFromTheFileOrTheirVariable() throws Exception {
+        String readers = GOOD.replace("  prod:\n", "    dashboard:\n      readers: [Owner@Example.com, second@example.co.uk]\n  prod:\n");
+        JsonNode fromFile = show(cva(readers)).path("settings").path("dashboard.readers");
+        assertThat(fromFile.path("value").asText()).isEqualTo("Owner@Example.com,second@example.co.uk");
+        assertThat(fromFile.path("origin").asText()).endsWith("cva.yaml:18");
+        JsonNode fromEnv = show(cva(readers).env("CVA_DASHBOARD_READERS", "a@example.com, b@example.com"))
+                .path("settings").path("dashboard.readers");
+        assertThat(fromEnv.path("value").asText()).isEqualTo("a@example.com, b@example.com");
+
+        // a reader that is no address would not fit the rules' list literal: refused with its key and line
+        CliHarness.Result bad = cva(readers.replace("second@example.co.uk", "'x\"] || true || [\"'")).run("config", "show");
+        assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(2);
+        assertThat(bad.err()).contains("cva.yaml:18: environments.local.dashboard.readers: 'x\"] || true || [\"' is not an e-mail address");
+        CliHarness.Result single = cva(readers.replace("[Owner@Example.com, second@example.co.uk]", "owner")).run("config", "show");
+        assertThat(single.exitCode()).as(single.toString()).isEqualTo(2);
+        assertThat(single.err()).contains("cva.yaml:18: environments.local.dashboard.readers: expected");
+    }
+
+    @Test
     void wrongTypeNamesFileLineAndKey() throws Exception {
         CliHarness.Result r = cva(GOOD.replace("memoryMb: 256", "memoryMb: lots")).run("config", "show");
         assertThat(r.exitCode()).isEqualTo(2);

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The dashboard in the whole local stack: {@code cva local demo --keep} leaves a detached stack that serves the built
  * app and a config.json aimed at its Firestore emulator, {@code cva local status} lists it, and the project's rules
- * are enforced on the emulator (the receiver, the emulator's owner, still writes every record).
+ * are enforced on the emulator, rendered with cva.yaml's dashboard readers (the receiver, the emulator's owner, still
+ * writes every record).
  */
 class DashboardLocalE2ETest {
     @TempDir Path project;
@@ -42,7 +43,7 @@ class DashboardLocalE2ETest {
         Files.writeString(dist.resolve("index.html"), "<!doctype html><title>CV Analytics dashboard</title>");
         Files.writeString(dist.resolve("assets/app.js"), "fetch('./config.json')");
         Files.createDirectories(project.resolve("infra/services/receiver"));
-        Files.writeString(project.resolve(FirestoreRules.FILE), FirestoreRulesTest.RULES);
+        Files.copy(repo.resolve(FirestoreRules.FILE), project.resolve(FirestoreRules.FILE)); // the real template
         cva = new CliHarness(project).env("CVA_LOCAL_SES", "outbox");
     }
 
@@ -79,15 +80,31 @@ class DashboardLocalE2ETest {
             assertThat(config.path("firebase").path("projectId").asText()).isEqualTo(state.resource("gcpProject"));
             assertThat(config.path("emulator").path("firestorePort").asInt()).isEqualTo(state.parts().get("firestore").port());
             assertThat(config.path("auth").path("mode").asText()).isEqualTo("emulator");
+            // it signs in as the first of cva.yaml's local dashboard readers
+            String email = config.path("auth").path("email").asText();
+            assertThat(email).isEqualTo("owner@cv-analytics.local");
 
-            // the receiver wrote every record through the rules (as the owner); a client reads only when signed in
+            // the receiver wrote every record through the rules (as the owner); a client reads only as a listed reader
             String id = new FirestoreRest(state.url("firestore"), state.resource("gcpProject")).receivedAt().keySet()
                     .iterator().next();
             String doc = state.url("firestore") + "/v1/projects/" + state.resource("gcpProject")
                     + "/databases/(default)/documents/analytics/" + id;
             assertThat(get(http, doc, null).statusCode()).as("unauthenticated read").isEqualTo(403);
-            assertThat(get(http, doc, FirestoreRulesTest.mockToken(config.path("auth").path("uid").asText(), state.resource("gcpProject")))
-                    .statusCode()).as("signed-in read").isEqualTo(200);
+            String uid = config.path("auth").path("uid").asText();
+            assertThat(get(http, doc, FirestoreRulesTest.mockToken(uid, state.resource("gcpProject"), email, true))
+                    .statusCode()).as("the dashboard's own sign-in reads").isEqualTo(200);
+            assertThat(get(http, doc, FirestoreRulesTest.mockToken(uid, state.resource("gcpProject"), "stranger@example.com", true))
+                    .statusCode()).as("an unlisted signed-in user").isEqualTo(403);
+
+            // a restarted emulator starts open: the stack loads the rules again before it answers
+            assertThat(cva.run("local", "stop", "firestore").exitCode()).isZero();
+            CliHarness.Result start = cva.run("local", "start", "firestore");
+            assertThat(start.exitCode()).as(start.toString()).isZero();
+            assertThat(get(http, doc, null).statusCode()).as("unauthenticated read after a restart").isEqualTo(403);
+            assertThat(get(http, doc, FirestoreRulesTest.mockToken(uid, state.resource("gcpProject"), "stranger@example.com", true))
+                    .statusCode()).as("an unlisted user after a restart").isEqualTo(403);
+            assertThat(get(http, doc, FirestoreRulesTest.mockToken(uid, state.resource("gcpProject"), email, true))
+                    .statusCode()).as("the reader after a restart (the data imported)").isEqualTo(200);
         } finally {
             CliHarness.Result down = cva.run("local", "down", "--json");
             assertThat(down.exitCode()).as(down.toString()).isZero();

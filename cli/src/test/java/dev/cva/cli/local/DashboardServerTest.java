@@ -43,7 +43,7 @@ class DashboardServerTest {
         Files.write(dist.resolve("favicon.ico"), new byte[] {0, 0, 1, 0});
         Files.writeString(dir.resolve("secret.txt"), "outside the dist folder");
         Files.createSymbolicLink(dist.resolve("escape.txt"), dir.resolve("secret.txt"));
-        byte[] config = CvaContext.json().writeValueAsBytes(DashboardServer.localConfig("demo-cv-analytics", "127.0.0.1", 8123));
+        byte[] config = CvaContext.json().writeValueAsBytes(DashboardServer.localConfig("demo-cv-analytics", "127.0.0.1", 8123, "owner@cv-analytics.local"));
         server = DashboardServer.start(dist, config, 0);
     }
 
@@ -80,6 +80,7 @@ class DashboardServerTest {
         assertThat(c.path("emulator").path("firestorePort").asInt()).isEqualTo(8123);
         assertThat(c.path("auth").path("mode").asText()).isEqualTo("emulator");
         assertThat(c.path("auth").path("uid").asText()).isEqualTo("local-dashboard");
+        assertThat(c.path("auth").path("email").asText()).isEqualTo("owner@cv-analytics.local");
     }
 
     @Test
@@ -161,7 +162,7 @@ class DashboardServerTest {
         assertThat(npmProcess.isAlive()).isTrue();
         build.cancel(true);
         assertThat(npmProcess.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
-        assertThat(LocalDashboard.serve(build, "demo-cv-analytics", 8080, s -> { })).isNull();
+        assertThat(LocalDashboard.serve(build, "demo-cv-analytics", 8080, DashboardServer.LOCAL_EMAIL, s -> { })).isNull();
     }
 
     private HttpResponse<String> get(String path, Map<String, String> headers) throws Exception {

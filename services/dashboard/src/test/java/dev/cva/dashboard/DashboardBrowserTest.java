@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.cloud.functions.invoker.runner.Invoker;
 import dev.cva.local.Child;
 import dev.cva.local.FirestoreEmulator;
+import dev.cva.local.FirestoreRulesTemplate;
 import dev.cva.local.FunctionsInvoker;
 import dev.cva.receiver.ReceiverFunction;
 import java.io.BufferedReader;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The dashboard against real parts: Google's Firestore emulator (started as {@code cva local} starts it, with the
- * production rules loaded) and the receiver (the Functions Framework invoker on 127.0.0.1, as {@code cva local}
+ * production rules rendered for this test's readers and loaded) and the receiver (the Functions Framework invoker on 127.0.0.1, as {@code cva local}
  * runs it). The checks themselves are node scripts in {@code e2e/}: the rules with @firebase/rules-unit-testing, and
  * the built page in Debian's headless Chromium driven by playwright-core. Screenshots go to
  * {@code target/e2e/}. {@code -Ddashboard.bench.webhooks=N} also times N webhooks (bench/dashboard.sh).
@@ -46,7 +47,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 class DashboardBrowserTest {
     private static final String PROJECT = "demo-cva-dashboard";
     private static final Path MODULE = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
-    private static final Path RULES = MODULE.resolve("../../infra/services/receiver/firestore.rules").normalize();
+    private static final Path PROJECT_ROOT = MODULE.resolve("../..").normalize();
+    /**
+     * The dashboard's readers these tests render the rules for, as cva.yaml might list them (any case): the browser
+     * test signs in as the first, in lower case; the rules test reads as both.
+     */
+    private static final List<String> READERS = List.of("E2E@CV-Analytics.local", "second@example.com");
+    private static final String DASHBOARD_EMAIL = "e2e@cv-analytics.local";
     private static final Path OUT = MODULE.resolve("target/e2e");
     private static final String CHROMIUM = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -82,12 +89,16 @@ class DashboardBrowserTest {
 
     @Test
     @Order(1)
-    void theRulesAllowSignedInReadsAndNoClientWrites() throws Exception {
-        Process node = node(List.of("--test", "e2e/rules.test.mjs"), Map.of("RULES_PROJECT", PROJECT), OUT.resolve("rules.log"));
+    void theRulesLetOnlyListedVerifiedReadersReadAndNoClientWrite() throws Exception {
+        Path rules = OUT.resolve("firestore.rules");
+        Files.writeString(rules, rules());
+        Files.writeString(OUT.resolve("rules.log"), "READERS=" + String.join(",", READERS) + "\n");
+        Process node = node(List.of("--test", "e2e/rules.test.mjs"), Map.of("RULES_PROJECT", PROJECT,
+                "RULES_FILE", rules.toString(), "READERS", String.join(",", READERS)), OUT.resolve("rules.log"));
         assertThat(node.waitFor(120, TimeUnit.SECONDS)).as("the rules test ends within 120 s").isTrue();
         String log = Files.readString(OUT.resolve("rules.log"));
         assertThat(node.exitValue()).as(log).isZero();
-        assertThat(log).contains("# pass 4").contains("# fail 0");
+        assertThat(log).contains("# pass 6").contains("# fail 0");
     }
 
     @Test
@@ -109,6 +120,7 @@ class DashboardBrowserTest {
         env.put("OUT_DIR", OUT.toString());
         env.put("CHROMIUM", CHROMIUM);
         env.put("BENCH_WEBHOOKS", System.getProperty("dashboard.bench.webhooks", "0"));
+        env.put("DASHBOARD_EMAIL", DASHBOARD_EMAIL);
         Path log = OUT.resolve("e2e.log");
         Process node = node(List.of("e2e/dashboard.e2e.mjs"), env, log);
         // a hung browser must not hang the build: the whole script gets 5 minutes (a UTC midnight wait included)
@@ -142,11 +154,17 @@ class DashboardBrowserTest {
         assertThat(output).contains("all checks passed");
         assertThat(OUT.resolve("dashboard.png")).isNotEmptyFile();
         assertThat(OUT.resolve("dashboard-offline.png")).isNotEmptyFile();
+        assertThat(OUT.resolve("dashboard-not-allowed.png")).isNotEmptyFile();
+    }
+
+    /** The receiver's rules template rendered for {@link #READERS}, as the local stack (and Terraform) render it. */
+    private static String rules() throws IOException {
+        return FirestoreRulesTemplate.renderFile(PROJECT_ROOT, READERS);
     }
 
     /** The rules the local stack and production use, loaded as the Firebase CLI and rules-unit-testing do. */
     private static void loadRules() throws Exception {
-        String rules = Files.readString(RULES);
+        String rules = rules();
         String body = "{\"rules\":{\"files\":[{\"name\":\"firestore.rules\",\"content\":" + jsonString(rules) + "}]}}";
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + emulatorPort
                         + "/emulator/v1/projects/" + PROJECT + ":securityRules"))
