@@ -160,6 +160,11 @@ public final class Moto implements AutoCloseable {
         return LocalAws.dynamo(endpoint, LocalAws.DEFAULT_REGION.id(), credentials(), interceptors);
     }
 
+    /** A DynamoDB client with {@code keys} (a function's role, see {@link #roleFor}). */
+    public DynamoDbClient dynamoAs(LocalIam.Keys keys, ExecutionInterceptor... interceptors) {
+        return LocalAws.dynamo(endpoint, LocalAws.DEFAULT_REGION.id(), keys.provider(), interceptors);
+    }
+
     public DynamoDbStreamsClient streams() {
         return LocalAws.streams(endpoint, LocalAws.DEFAULT_REGION.id(), credentials());
     }

@@ -11,7 +11,10 @@ import dev.cva.contracts.ContractValidator;
 import dev.cva.contracts.Examples;
 import dev.cva.contracts.logging.JsonLog;
 import dev.cva.processor.support.Bodies;
+import dev.cva.local.LocalAws;
+import dev.cva.local.LocalIam;
 import dev.cva.local.Moto;
+import dev.cva.local.ServicePolicies;
 import dev.cva.local.Tables;
 import dev.cva.processor.support.SqsEvents;
 import dev.cva.processor.support.SqsEvents.Msg;
@@ -52,7 +55,11 @@ class ProcessorHandlerTest {
     static final ObjectMapper MAPPER = new ObjectMapper();
 
     static Moto local;
+    /** The administrator's client: tables, seeding and checks. */
     static DynamoDbClient dynamo;
+    /** The handler's client: the processor's execution role with its policy from infra/policies, as in AWS. */
+    static DynamoDbClient asProcessor;
+    static LocalIam.Keys processorRole;
     static volatile String throttledRequestId = "00000000-no-throttle";
     /** When set, runs once just before the next PutItem: another invocation winning a race. */
     static volatile Runnable beforeNextTransaction;
@@ -65,7 +72,14 @@ class ProcessorHandlerTest {
     @BeforeAll
     static void startDynamo() {
         local = Moto.shared();
-        dynamo = local.dynamo(new ExecutionInterceptor() {
+        dynamo = local.dynamo();
+        Tables.createQueryEvents(dynamo, QUERY_EVENTS);
+        Tables.createAnalytics(dynamo, ANALYTICS);
+        String region = LocalAws.DEFAULT_REGION.id();
+        processorRole = local.roleFor("processor", Map.of("queue_arn", ServicePolicies.Arns.queue(region, "cv-analytics-queue.fifo"),
+                "query_events_table_arn", ServicePolicies.Arns.table(region, "cv-analytics-query-events*"),
+                "analytics_table_arn", ServicePolicies.Arns.table(region, "cv-analytics-analytics*")));
+        asProcessor = local.dynamoAs(processorRole, new ExecutionInterceptor() {
             // fault injection on the real client: DynamoDB answering "throttled" for one requestId
             @Override
             public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -81,8 +95,6 @@ class ProcessorHandlerTest {
                 }
             }
         });
-        Tables.createQueryEvents(dynamo, QUERY_EVENTS);
-        Tables.createAnalytics(dynamo, ANALYTICS);
     }
 
     @AfterAll
@@ -90,6 +102,7 @@ class ProcessorHandlerTest {
         dynamo.deleteTable(b -> b.tableName(QUERY_EVENTS));
         dynamo.deleteTable(b -> b.tableName(ANALYTICS));
         dynamo.close();
+        asProcessor.close();
     }
 
     @BeforeEach
@@ -101,7 +114,7 @@ class ProcessorHandlerTest {
     /** A handler whose clock reads {@code now}, logging into {@link #logBytes}. */
     ProcessorHandler handlerAt(Instant now) {
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-        return new ProcessorHandler(dynamo,
+        return new ProcessorHandler(asProcessor,
                 new ProcessorConfig(QUERY_EVENTS, ANALYTICS, "eu-west-2", ProcessorConfig.DEFAULT_INTERIM_TTL),
                 clock, new JsonLog("processor", new PrintStream(logBytes, true, StandardCharsets.UTF_8), clock));
     }
@@ -353,8 +366,10 @@ class ProcessorHandlerTest {
     @Test
     void theRuntimeConstructorFindsDynamoDbThroughTheSdksStandardEndpointSetting() {
         // aws.endpointUrlDynamoDb is the system-property twin of AWS_ENDPOINT_URL_DYNAMODB, which the local stack sets
+        // and the standard credential chain's system properties carry the processor role's session, as Lambda's do
         Map<String, String> props = Map.of("aws.endpointUrlDynamoDb", local.endpoint().toString(),
-                "aws.accessKeyId", "local", "aws.secretAccessKey", "local");
+                "aws.accessKeyId", processorRole.accessKeyId(), "aws.secretAccessKey", processorRole.secretAccessKey(),
+                "aws.sessionToken", processorRole.sessionToken());
         // the runtime constructor uses the built-in table names (no table variables are set here)
         String queryEvents = ProcessorConfig.DEFAULT_QUERY_EVENTS_TABLE;
         String analytics = ProcessorConfig.DEFAULT_ANALYTICS_TABLE;

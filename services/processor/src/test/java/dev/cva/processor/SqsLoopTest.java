@@ -11,7 +11,9 @@ import dev.cva.local.LocalSqs;
 import dev.cva.local.lambda.EventSource;
 import dev.cva.local.lambda.HandlerInvoker;
 import dev.cva.local.lambda.SqsMapping;
+import dev.cva.local.LocalAws;
 import dev.cva.local.Moto;
+import dev.cva.local.ServicePolicies;
 import dev.cva.local.Tables;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -118,7 +120,13 @@ class SqsLoopTest {
         }
 
         ByteArrayOutputStream logs = new ByteArrayOutputStream();
-        ProcessorHandler handler = new ProcessorHandler(dynamo,
+        // the handler under the processor's execution role (infra/policies/processor.json), as in AWS
+        String region = LocalAws.DEFAULT_REGION.id();
+        DynamoDbClient asProcessor = Moto.shared().dynamoAs(Moto.shared().roleFor("processor",
+                java.util.Map.of("queue_arn", ServicePolicies.Arns.queue(region, "loop.fifo"),
+                        "query_events_table_arn", ServicePolicies.Arns.table(region, QUERY_EVENTS),
+                        "analytics_table_arn", ServicePolicies.Arns.table(region, ANALYTICS))));
+        ProcessorHandler handler = new ProcessorHandler(asProcessor,
                 new ProcessorConfig(QUERY_EVENTS, ANALYTICS, "eu-west-2", ProcessorConfig.DEFAULT_INTERIM_TTL),
                 Clock.systemUTC(), new JsonLog("processor", new PrintStream(logs, true, StandardCharsets.UTF_8), Clock.systemUTC()));
         // Lambda's SQS mapping as the local runtime runs it, with the settings the Terraform deploys (cva.yaml)

@@ -21,7 +21,9 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.cva.contracts.logging.JsonLog;
 import dev.cva.local.LocalAws;
+import dev.cva.local.LocalIam;
 import dev.cva.local.Moto;
+import dev.cva.local.ServicePolicies;
 import dev.cva.local.Tables;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -65,7 +67,10 @@ class ReporterHandlerTest {
             "cv-analytics-query-events", "reports@cv-analytics.local", List.of("owner@cv-analytics.local"), "eu-west-2");
 
     static Moto local;
+    /** The administrator's client: tables, seeding and checks. */
     static DynamoDbClient dynamo;
+    static DynamoDbClient asReporter;
+    static LocalIam.Keys reporterRole;
     static WireMockServer ses;
     static SesV2Client sesClient;
     static final AtomicInteger QUERY_CALLS = new AtomicInteger();
@@ -75,7 +80,15 @@ class ReporterHandlerTest {
     @BeforeAll
     static void start() {
         local = Moto.shared();
-        dynamo = local.dynamo(new ExecutionInterceptor() {
+        dynamo = local.dynamo();
+        // the handler runs under the reporter's execution role (infra/policies/reporter.json), as in AWS
+        String region = LocalAws.DEFAULT_REGION.id();
+        reporterRole = local.roleFor("reporter", Map.of(
+                "analytics_table_arn", ServicePolicies.Arns.table(region, CONFIG.analyticsTable()),
+                "query_events_table_arn", ServicePolicies.Arns.table(region, CONFIG.markerTable()),
+                "ses_identity_arn", ServicePolicies.Arns.sesIdentity(region, "cv-analytics.local"),
+                "report_from", CONFIG.from()));
+        asReporter = local.dynamoAs(reporterRole, new ExecutionInterceptor() {
             @Override
             public void beforeExecution(Context.BeforeExecution c, ExecutionAttributes a) {
                 if ("Query".equals(a.getAttribute(SdkExecutionAttribute.OPERATION_NAME))) {
@@ -150,7 +163,7 @@ class ReporterHandlerTest {
     }
 
     ReporterHandler handler(Clock clock) {
-        return new ReporterHandler(CONFIG, dynamo, sesClient, clock,
+        return new ReporterHandler(CONFIG, asReporter, sesClient, clock,
                 new JsonLog("reporter", new PrintStream(logBytes, true, StandardCharsets.UTF_8), clock), 10);
     }
 
@@ -274,7 +287,8 @@ class ReporterHandlerTest {
     void theRuntimeConstructorFindsItsEndpointsThroughTheSdksStandardSettings() {
         // system-property twins of AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_SESV2, which the local stack sets
         Map<String, String> props = Map.of("aws.endpointUrlDynamoDb", local.endpoint().toString(),
-                "aws.endpointUrlSesV2", ses.baseUrl(), "aws.accessKeyId", "local", "aws.secretAccessKey", "local");
+                "aws.endpointUrlSesV2", ses.baseUrl(), "aws.accessKeyId", reporterRole.accessKeyId(),
+                "aws.secretAccessKey", reporterRole.secretAccessKey(), "aws.sessionToken", reporterRole.sessionToken());
         props.forEach(System::setProperty);
         try {
             // REPORT_FROM / REPORT_TO are required and not in this JVM's environment
