@@ -1333,7 +1333,7 @@ function _picocli_cva_local_up() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--detach' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--detach' '--no-iam' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--timeout' '-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default

@@ -38,7 +38,7 @@ class ReplayTargetThrowsTest {
     @BeforeEach
     void start() {
         stack = SqsStack.start();
-        sqs = AwsSqsPort.forEmulator(stack.endpoint.toString(), SqsStack.REGION);
+        sqs = AwsSqsPort.forEmulator(stack.endpoint.toString(), SqsStack.REGION, "local", "local");
         for (int s = 0; s < PER_GROUP; s++) {
             for (int g = 0; g < GROUPS; g++) {
                 stack.toDlq(group(g), "{\"eventType\":\"query\",\"id\":\"" + group(g) + "-" + s + "\",\"seq\":" + s + "}",
