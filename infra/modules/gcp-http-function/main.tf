@@ -39,6 +39,22 @@ resource "google_project_iam_member" "roles" {
   member  = google_service_account.this.member
 }
 
+# Firestore has no database-level IAM binding: the project role is granted with an IAM condition on the database's
+# resource name, so the function can use this database and no other in the project.
+resource "google_project_iam_member" "firestore" {
+  count = var.firestore_database == null ? 0 : 1
+
+  project = var.project_id
+  role    = "roles/datastore.user"
+  member  = google_service_account.this.member
+
+  condition {
+    title       = "only-${replace(var.firestore_database, "/[^a-z0-9-]/", "")}-database"
+    description = "Firestore database ${var.firestore_database} only."
+    expression  = "resource.name == \"projects/${var.project_id}/databases/${var.firestore_database}\""
+  }
+}
+
 resource "google_secret_manager_secret_iam_member" "secrets" {
   for_each = var.secret_env
 

@@ -73,3 +73,9 @@ variable "project_roles" {
   type        = list(string)
   default     = []
 }
+
+variable "firestore_database" {
+  description = "The one Firestore database the function reads and writes (roles/datastore.user on it only); null for none."
+  type        = string
+  default     = null
+}

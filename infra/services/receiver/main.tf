@@ -111,23 +111,24 @@ resource "google_secret_manager_secret" "webhook" {
   depends_on = [google_project_service.apis]
 }
 
-# --- The function, with its own service account: Firestore user, log writer, the webhook secrets ---
+# --- The function, with its own service account: user of its Firestore database only, log writer, the webhook secrets ---
 
 module "function" {
   source = "../../modules/gcp-http-function"
 
-  project_id    = local.names.project
-  region        = local.names.region
-  function_name = local.names.function
-  description   = "CV Analytics webhook receiver: verifies signatures, stores analytics records in Firestore."
-  entry_point   = local.spec.entryPoint
-  runtime       = local.spec.runtime
-  memory_mb     = local.spec.memoryMb
-  timeout       = local.spec.timeoutSeconds
-  max_instances = var.max_instances
-  source_dir    = coalesce(var.receiver_source_dir, "${path.module}/../../../${local.spec.module}/target/deploy")
-  build_dir     = "${path.module}/.build"
-  project_roles = ["roles/datastore.user", "roles/logging.logWriter"]
+  project_id         = local.names.project
+  region             = local.names.region
+  function_name      = local.names.function
+  description        = "CV Analytics webhook receiver: verifies signatures, stores analytics records in Firestore."
+  entry_point        = local.spec.entryPoint
+  runtime            = local.spec.runtime
+  memory_mb          = local.spec.memoryMb
+  timeout            = local.spec.timeoutSeconds
+  max_instances      = var.max_instances
+  source_dir         = coalesce(var.receiver_source_dir, "${path.module}/../../../${local.spec.module}/target/deploy")
+  build_dir          = "${path.module}/.build"
+  project_roles      = ["roles/logging.logWriter"]
+  firestore_database = google_firestore_database.default.name # roles/datastore.user on this database only
 
   environment = {
     FIRESTORE_PROJECT     = local.names.project
