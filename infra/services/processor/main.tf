@@ -12,11 +12,12 @@ module "alerts" {
 module "queue" {
   source = "../../modules/event-queue"
 
-  queue_name         = local.names.queue
-  dlq_name           = local.names.dlq
-  max_receive_count  = 3
-  visibility_timeout = 6 * local.spec.timeoutSeconds # AWS guidance for SQS event sources
-  tags               = local.tags
+  queue_name           = local.names.queue
+  dlq_name             = local.names.dlq
+  max_receive_count    = 3
+  visibility_timeout   = 6 * local.spec.timeoutSeconds # AWS guidance for SQS event sources
+  redrive_allow_policy = var.dlq_redrive_allow_policy
+  tags                 = local.tags
 }
 
 module "tables" {
@@ -90,4 +91,5 @@ module "budget" {
   limit    = local.budget_limit
   currency = var.budget_currency
   emails   = local.alarm_emails
+  enabled  = var.budget_enabled
 }

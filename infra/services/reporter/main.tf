@@ -82,4 +82,5 @@ module "budget" {
   limit    = local.budget_limit
   currency = var.budget_currency
   emails   = local.alarm_emails
+  enabled  = var.budget_enabled
 }

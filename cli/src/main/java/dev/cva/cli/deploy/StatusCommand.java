@@ -10,10 +10,14 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code cva status}: what is deployed in the environment, and how it compares with the latest release tag. */
+/**
+ * {@code cva status}: what is deployed in the environment, and how it compares with the latest release tag; in a
+ * cloud environment also whether every AWS resource the code expects exists by the names of cva.yaml.
+ */
 @Command(name = "status",
         description = "Per service: the deployed version, git sha, time and traffic split, and drift against the latest "
-                + "<service>-v* tag (not-deployed, untagged, current, behind, ahead, modified).")
+                + "<service>-v* tag (not-deployed, untagged, current, behind, ahead, modified). Outside the local "
+                + "environment also each AWS function, live alias, event source mapping, table and queue cva.yaml names.")
 public final class StatusCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "SERVICE", description = "Only these services (default: all).")
     List<String> services;
@@ -27,11 +31,22 @@ public final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         DeployService deploys = DeployTargets.service(ctx);
-        List<DeployService.Status> rows = deploys.status(services == null || services.isEmpty() ? deploys.services() : services);
+        List<String> selected = services == null || services.isEmpty() ? deploys.services() : services;
+        List<DeployService.Status> rows = deploys.status(selected);
+        List<CloudResources.Resource> resources = null;
+        DeployTargets targets = new DeployTargets(ctx);
+        if (!targets.isLocal() && selected.stream().anyMatch(this::onAws)) {
+            try (CloudResources.Inventory aws = targets.inventory()) {
+                resources = targets.resources().check(selected, aws);
+            }
+        }
         if (ctx.globals().json()) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("env", ctx.environmentName());
             out.put("services", rows);
+            if (resources != null) {
+                out.put("resources", resources);
+            }
             ctx.printJson(out);
             return 0;
         }
@@ -45,8 +60,19 @@ public final class StatusCommand implements Callable<Integer> {
                     dash(s.latestTag()), s.drift());
         }
         t.print(ctx.out());
+        if (resources != null) {
+            ctx.out().println();
+            Table r = new Table("RESOURCE", "NAME", "FOUND");
+            resources.forEach(x -> r.row(x.kind(), x.name(), x.found() ? "yes" : "MISSING"));
+            r.print(ctx.out());
+        }
         ctx.out().flush();
         return 0;
+    }
+
+    private boolean onAws(String service) {
+        var spec = ctx.config().config().services().get(service);
+        return spec != null && spec.cloud() == dev.cva.cli.config.CvaConfig.Cloud.AWS;
     }
 
     private static String dash(String s) {
