@@ -12,12 +12,14 @@ module "alerts" {
 module "queue" {
   source = "../../modules/event-queue"
 
-  queue_name           = local.names.queue
-  dlq_name             = local.names.dlq
-  max_receive_count    = 3
-  visibility_timeout   = 6 * local.spec.timeoutSeconds # AWS guidance for SQS event sources
+  queue_name         = local.names.queue
+  dlq_name           = local.names.dlq
+  max_receive_count  = 3
+  visibility_timeout = 6 * local.spec.timeoutSeconds # AWS guidance for SQS event sources
+  tags               = local.tags
+
+  # Only the event queue may use the DLQ (off only for moto's server, which ignores RedriveAllowPolicy).
   redrive_allow_policy = var.dlq_redrive_allow_policy
-  tags                 = local.tags
 }
 
 module "tables" {

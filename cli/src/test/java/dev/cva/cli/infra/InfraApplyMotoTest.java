@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every AWS root applies, for real, against one moto server: {@code cva infra apply} of the processor (it owns the
  * queues and tables), then the notifier and the reporter (they read the tables by name), with providers from the
- * local mirror and a local backend (backend_override.tf). Then {@code cva status --env prod} finds every function,
+ * local mirror and a local backend (backend_override.tf). Then {@code cva status --resources --env prod} finds every function,
  * live alias, event source mapping, table and queue by the names cva.yaml gives, and {@code cva infra plan} of
  * each root right after shows no change. What moto's server lacks is switched off by variables that default to on
  * (TF_VAR_*, as infra/README.md lists): the budgets, the DLQ's redrive-allow policy.
@@ -43,6 +43,13 @@ class InfraApplyMotoTest {
                 .env("TF_VAR_dlq_redrive_allow_policy", "false")
                 // the receiver is GCP (out of scope): the notifier needs its URL
                 .env("TF_VAR_receiver_url", "https://receiver.example.test/webhook");
+    }
+
+    @Test
+    void resourcesAreACloudCheck() {
+        CliHarness.Result r = new CliHarness(CliHarness.repoRoot()).run("status", "--resources", "--env", "local");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("--resources checks a cloud environment, not the local stack");
     }
 
     @Test
@@ -109,7 +116,7 @@ class InfraApplyMotoTest {
         System.setProperty("aws.accessKeyId", "test");
         System.setProperty("aws.secretAccessKey", "test");
         try {
-            CliHarness.Result r = new CliHarness(tmp.resolve("project")).run("status", "processor", "notifier", "reporter", "--env", "prod", "--json");
+            CliHarness.Result r = new CliHarness(tmp.resolve("project")).run("status", "processor", "notifier", "reporter", "--resources", "--env", "prod", "--json");
             assertThat(r.exitCode()).as(r.toString()).isZero();
             return CvaContext.json().readTree(r.out());
         } finally {
