@@ -2,6 +2,7 @@ package dev.cva.cli.deploy;
 
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
+import dev.cva.cli.config.CvaConfig;
 import dev.cva.cli.support.Table;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,8 +84,8 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     private boolean onAws(String service) {
-        var spec = ctx.config().config().services().get(service);
-        return spec != null && spec.cloud() == dev.cva.cli.config.CvaConfig.Cloud.AWS;
+        CvaConfig.Service spec = ctx.config().config().services().get(service);
+        return spec != null && spec.cloud() == CvaConfig.Cloud.AWS;
     }
 
     private static String dash(String s) {
