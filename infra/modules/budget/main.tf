@@ -33,6 +33,12 @@ variable "emails" {
   default     = []
 }
 
+variable "enabled" {
+  description = "Create the budget. False only against an API without the budget tag calls (moto's server lacks ListTagsForResource)."
+  type        = bool
+  default     = true
+}
+
 locals {
   alerts = {
     actual-80    = { type = "ACTUAL", threshold = 80 }
@@ -41,6 +47,8 @@ locals {
 }
 
 resource "aws_budgets_budget" "monthly" {
+  count = var.enabled ? 1 : 0
+
   name         = var.name
   budget_type  = "COST"
   limit_amount = format("%.2f", var.limit)
@@ -67,5 +75,10 @@ resource "aws_budgets_budget" "monthly" {
 
 output "budget_name" {
   description = "Name of the budget."
-  value       = aws_budgets_budget.monthly.name
+  value       = one(aws_budgets_budget.monthly[*].name)
+}
+
+moved {
+  from = aws_budgets_budget.monthly
+  to   = aws_budgets_budget.monthly[0]
 }

@@ -35,10 +35,17 @@ resource "aws_sqs_queue" "events" {
 
 # Only the event queue may use the DLQ.
 resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
+  count = var.redrive_allow_policy ? 1 : 0
+
   queue_url = aws_sqs_queue.dlq.id
 
   redrive_allow_policy = jsonencode({
     redrivePermission = "byQueue"
     sourceQueueArns   = [aws_sqs_queue.events.arn]
   })
+}
+
+moved {
+  from = aws_sqs_queue_redrive_allow_policy.dlq
+  to   = aws_sqs_queue_redrive_allow_policy.dlq[0]
 }

@@ -40,3 +40,9 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "redrive_allow_policy" {
+  description = "Allow only the event queue to use the DLQ. False only against an API without RedriveAllowPolicy (moto's server ignores it)."
+  type        = bool
+  default     = true
+}

@@ -76,11 +76,6 @@ resource "aws_lambda_function" "this" {
   publish          = true # version 1 exists, so the alias has something to point at
   tags             = local.service_tags
 
-  logging_config {
-    log_format = "Text" # the services write their own JSON lines
-    log_group  = aws_cloudwatch_log_group.this.name
-  }
-
   environment {
     variables = var.environment
   }
@@ -90,7 +85,11 @@ resource "aws_lambda_function" "this" {
     ignore_changes = [filename, source_code_hash, publish]
   }
 
+  # Logs go to the log group above, Lambda's default /aws/lambda/<name>, in Lambda's default Text format (the
+  # services write their own JSON lines). No logging_config block restates those defaults: moto's server does not
+  # return it, so a plan after apply would never settle. The group exists before the function can write to it.
   depends_on = [
+    aws_cloudwatch_log_group.this,
     aws_iam_role_policy.logs,
     aws_iam_role_policy.service,
   ]

@@ -42,35 +42,18 @@ resource "aws_secretsmanager_secret" "webhook" {
 
 # --- The stream consumer ---
 
-data "aws_iam_policy_document" "notifier" {
-  statement {
-    sid = "ReadAnalyticsStream"
-    actions = [
-      "dynamodb:DescribeStream",
-      "dynamodb:GetRecords",
-      "dynamodb:GetShardIterator",
-    ]
-    resources = [data.aws_dynamodb_table.analytics.stream_arn]
+# What each function may do besides writing its logs: infra/policies/notifier.json and notifier-redrive.json, the
+# documents the local stack and the tests run the handlers under too. ListStreams has no stream-level resource, so
+# the notifier's is scoped to the table's streams (analytics_table_arn/stream/*).
+locals {
+  policy_arns = {
+    analytics_table_arn  = data.aws_dynamodb_table.analytics.arn
+    analytics_stream_arn = data.aws_dynamodb_table.analytics.stream_arn
+    webhook_dlq_arn      = aws_sqs_queue.webhook_dlq.arn
+    webhook_secret_arn   = aws_secretsmanager_secret.webhook.arn
   }
-
-  # ListStreams has no stream-level resource; scope it to the table's streams.
-  statement {
-    sid       = "ListAnalyticsStreams"
-    actions   = ["dynamodb:ListStreams"]
-    resources = ["${data.aws_dynamodb_table.analytics.arn}/stream/*"]
-  }
-
-  statement {
-    sid       = "ParkFailedWebhooks"
-    actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.webhook_dlq.arn]
-  }
-
-  statement {
-    sid       = "ReadWebhookSecret"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [aws_secretsmanager_secret.webhook.arn]
-  }
+  notifier_policy_json = templatefile("${path.module}/../../policies/notifier.json", local.policy_arns)
+  redrive_policy_json  = templatefile("${path.module}/../../policies/notifier-redrive.json", local.policy_arns)
 }
 
 module "function" {
@@ -85,7 +68,7 @@ module "function" {
   memory_mb          = local.spec.memoryMb
   timeout_seconds    = local.spec.timeoutSeconds
   log_retention_days = var.log_retention_days
-  policy_json        = data.aws_iam_policy_document.notifier.json
+  policy_json        = local.notifier_policy_json
   alarm_actions      = [module.alerts.topic_arn]
 
   environment = {
@@ -110,25 +93,6 @@ resource "aws_lambda_event_source_mapping" "stream" {
 
 # --- The webhook DLQ redrive: the same jar, RedriveHandler, on a schedule ---
 
-data "aws_iam_policy_document" "redrive" {
-  statement {
-    sid = "DrainWebhookDlq"
-    actions = [
-      "sqs:ReceiveMessage",
-      "sqs:DeleteMessage",
-      "sqs:ChangeMessageVisibility",
-      "sqs:GetQueueAttributes",
-    ]
-    resources = [aws_sqs_queue.webhook_dlq.arn]
-  }
-
-  statement {
-    sid       = "ReadWebhookSecret"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [aws_secretsmanager_secret.webhook.arn]
-  }
-}
-
 module "redrive" {
   source = "../../modules/lambda-function"
 
@@ -141,7 +105,7 @@ module "redrive" {
   memory_mb          = local.spec.memoryMb
   timeout_seconds    = local.redrive.timeout
   log_retention_days = var.log_retention_days
-  policy_json        = data.aws_iam_policy_document.redrive.json
+  policy_json        = local.redrive_policy_json
   alarm_actions      = [module.alerts.topic_arn]
 
   environment = {
@@ -214,4 +178,5 @@ module "budget" {
   limit    = local.budget_limit
   currency = var.budget_currency
   emails   = local.alarm_emails
+  enabled  = var.budget_enabled
 }

@@ -43,6 +43,12 @@ variable "budget_currency" {
   default     = "USD"
 }
 
+variable "budget_enabled" {
+  description = "Create the service's monthly budget. False only for moto's server, which lacks the Budgets tag calls."
+  type        = bool
+  default     = true
+}
+
 variable "webhook_dlq_name" {
   description = "Standard queue of webhooks that failed their last try. Null: aws.webhookDlq of cva.yaml."
   type        = string

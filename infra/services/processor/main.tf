@@ -19,6 +19,9 @@ module "queue" {
   max_receive_count  = 3
   visibility_timeout = try(local.spec.eventSource.visibilityTimeoutSeconds, 6 * local.spec.timeoutSeconds)
   tags               = local.tags
+
+  # Only the event queue may use the DLQ (off only for moto's server, which ignores RedriveAllowPolicy).
+  redrive_allow_policy = var.dlq_redrive_allow_policy
 }
 
 module "tables" {
@@ -30,31 +33,15 @@ module "tables" {
   tags                = local.tags
 }
 
-data "aws_iam_policy_document" "processor" {
-  statement {
-    sid = "ConsumeEventQueue"
-    actions = [
-      "sqs:ReceiveMessage",
-      "sqs:DeleteMessage",
-      "sqs:ChangeMessageVisibility",
-      "sqs:GetQueueAttributes",
-    ]
-    resources = [module.queue.queue_arn]
-  }
-
-  # Interim halves: read, park (update), remove once the record exists. TTL expires the rest.
-  statement {
-    sid       = "InterimRows"
-    actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]
-    resources = [module.tables.query_events_table_arn]
-  }
-
-  # Final records: written once, conditionally, inside TransactWriteItems.
-  statement {
-    sid       = "AnalyticsRecords"
-    actions   = ["dynamodb:PutItem", "dynamodb:ConditionCheckItem"]
-    resources = [module.tables.analytics_table_arn]
-  }
+# What the function may do besides writing its logs: infra/policies/processor.json, the one document the local
+# stack and the tests run the handler under too. Interim halves: read, park (PutItem, conditional), remove once the
+# record exists (TTL expires the rest); final records: one conditional PutItem each (no transactions).
+locals {
+  policy_json = templatefile("${path.module}/../../policies/processor.json", {
+    queue_arn              = module.queue.queue_arn
+    query_events_table_arn = module.tables.query_events_table_arn
+    analytics_table_arn    = module.tables.analytics_table_arn
+  })
 }
 
 module "function" {
@@ -69,7 +56,7 @@ module "function" {
   memory_mb          = local.spec.memoryMb
   timeout_seconds    = local.spec.timeoutSeconds
   log_retention_days = var.log_retention_days
-  policy_json        = data.aws_iam_policy_document.processor.json
+  policy_json        = local.policy_json
   alarm_actions      = [module.alerts.topic_arn]
 
   environment = {
@@ -108,4 +95,5 @@ module "budget" {
   limit    = local.budget_limit
   currency = var.budget_currency
   emails   = local.alarm_emails
+  enabled  = var.budget_enabled
 }

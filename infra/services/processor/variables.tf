@@ -43,6 +43,12 @@ variable "budget_currency" {
   default     = "USD"
 }
 
+variable "budget_enabled" {
+  description = "Create the service's monthly budget. False only for moto's server, which lacks the Budgets tag calls."
+  type        = bool
+  default     = true
+}
+
 variable "queue_name" {
   description = "FIFO event queue. Null: aws.queue of cva.yaml."
   type        = string
@@ -77,4 +83,10 @@ variable "jar_path" {
   description = "Jar the function is first created with. Null: a placeholder (cva deploy processor uploads the code)."
   type        = string
   default     = null
+}
+
+variable "dlq_redrive_allow_policy" {
+  description = "Allow only the event queue to use its DLQ (RedriveAllowPolicy). False only for moto's server, which ignores the attribute."
+  type        = bool
+  default     = true
 }

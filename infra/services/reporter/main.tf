@@ -28,31 +28,16 @@ resource "aws_sesv2_email_identity" "sender" {
   tags           = local.tags
 }
 
-data "aws_iam_policy_document" "reporter" {
-  statement {
-    sid       = "ReadWeek"
-    actions   = ["dynamodb:Query"]
-    resources = ["${data.aws_dynamodb_table.analytics.arn}/index/week-index"]
-  }
-
-  # Report markers ("sent at most once per week") live in the interim table.
-  statement {
-    sid       = "ReportMarkers"
-    actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
-    resources = [data.aws_dynamodb_table.query_events.arn]
-  }
-
-  statement {
-    sid       = "SendReport"
-    actions   = ["ses:SendEmail"]
-    resources = [aws_sesv2_email_identity.sender.arn]
-
-    condition {
-      test     = "StringEquals"
-      variable = "ses:FromAddress"
-      values   = [local.report_from]
-    }
-  }
+# What the function may do besides writing its logs: infra/policies/reporter.json, the one document the local
+# stack and the tests run the handler under too. The report markers ("sent at most once per week": get, put,
+# update, delete) live in the interim table; mail goes out only from report_from through the SES identity.
+locals {
+  policy_json = templatefile("${path.module}/../../policies/reporter.json", {
+    analytics_table_arn    = data.aws_dynamodb_table.analytics.arn
+    query_events_table_arn = data.aws_dynamodb_table.query_events.arn
+    ses_identity_arn       = aws_sesv2_email_identity.sender.arn
+    report_from            = local.report_from
+  })
 }
 
 module "function" {
@@ -67,7 +52,7 @@ module "function" {
   memory_mb          = local.spec.memoryMb
   timeout_seconds    = local.spec.timeoutSeconds
   log_retention_days = var.log_retention_days
-  policy_json        = data.aws_iam_policy_document.reporter.json
+  policy_json        = local.policy_json
   alarm_actions      = [module.alerts.topic_arn]
 
   environment = {
@@ -97,4 +82,5 @@ module "budget" {
   limit    = local.budget_limit
   currency = var.budget_currency
   emails   = local.alarm_emails
+  enabled  = var.budget_enabled
 }

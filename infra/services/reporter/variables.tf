@@ -43,6 +43,12 @@ variable "budget_currency" {
   default     = "USD"
 }
 
+variable "budget_enabled" {
+  description = "Create the service's monthly budget. False only for moto's server, which lacks the Budgets tag calls."
+  type        = bool
+  default     = true
+}
+
 variable "query_events_table" {
   description = "Interim table holding the report markers (owned by the processor, read by name). Null: aws.queryEventsTable of cva.yaml."
   type        = string

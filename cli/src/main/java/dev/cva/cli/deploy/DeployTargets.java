@@ -5,6 +5,7 @@ import java.util.List;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.config.CvaConfig;
 import dev.cva.cli.config.Settings;
+import dev.cva.cli.deploy.aws.AwsInventory;
 import dev.cva.cli.deploy.aws.AwsLambdaTarget;
 import dev.cva.cli.deploy.gcp.CloudFunctionsTarget;
 import dev.cva.contracts.webhook.WebhookSecret;
@@ -55,6 +56,18 @@ public final class DeployTargets implements DeployService.Targets {
         return CloudFunctionsTarget.create(s.require("gcp.project"), s.require("gcp.region"), this::name, receiverSmoke(s));
     }
 
+    /** The {@code resources} check of {@code cva status} for a cloud environment: the names of cva.yaml. */
+    public CloudResources resources() {
+        Settings s = ctx.settings();
+        return new CloudResources(ctx.config().config(), this::name, new CloudResources.Names(s.require("aws.queue"),
+                s.require("aws.dlq"), s.require("aws.webhookDlq"), s.require("aws.queryEventsTable"), s.require("aws.analyticsTable")));
+    }
+
+    /** What AWS holds in {@code aws.region}, read-only. */
+    public CloudResources.Inventory inventory() {
+        return AwsInventory.create(ctx.settings().require("aws.region"));
+    }
+
     /** The notifier's redrive function, named as the Terraform names it ({@code <function>-redrive}). */
     private List<AwsLambdaTarget.Companion> companions(String service) {
         CvaConfig.Service spec = ctx.config().config().services().get(service);
@@ -70,7 +83,7 @@ public final class DeployTargets implements DeployService.Targets {
         return new ReceiverSmoke(secret == null || secret.isBlank() ? null : WebhookSecret.parse(secret), ctx.clock());
     }
 
-    private boolean isLocal() {
+    public boolean isLocal() {
         return CvaContext.DEFAULT_ENVIRONMENT.equals(ctx.environmentName());
     }
 }

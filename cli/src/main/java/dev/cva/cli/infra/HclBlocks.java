@@ -20,10 +20,30 @@ import java.util.stream.Stream;
  */
 public record HclBlocks(List<Block> blocks) {
 
-    /** One top-level block. {@code attributes} holds the first-level {@code key = expression} lines of the body. */
-    public record Block(Path file, String type, List<String> labels, String body, Map<String, String> attributes) {
+    /**
+     * One top-level block. {@code attributes} holds the first-level {@code key = expression} lines of the body;
+     * {@code line} is the 1-based line of its header in {@code file}.
+     */
+    public record Block(Path file, int line, String type, List<String> labels, String body, Map<String, String> attributes) {
         public String label(int i) {
             return i < labels.size() ? labels.get(i) : null;
+        }
+
+        /** The 1-based line of the first-level attribute {@code key} in {@code file}, or the header's line. */
+        public int lineOf(String key) {
+            int depth = 0;
+            int at = line;
+            for (String l : body.split("\n", -1)) {
+                if (depth == 0) {
+                    Matcher a = ATTRIBUTE.matcher(l);
+                    if (a.matches() && a.group(1).equals(key)) {
+                        return at;
+                    }
+                }
+                depth += depthChange(l);
+                at++;
+            }
+            return line;
         }
     }
 
@@ -67,7 +87,8 @@ public record HclBlocks(List<Block> blocks) {
                     labels.add(l.group(1));
                 }
                 String body = code.substring(open + 1, close);
-                out.add(new Block(file, m.group(1), List.copyOf(labels), body, attributes(body)));
+                int line = 1 + (int) code.substring(0, i).chars().filter(c -> c == '\n').count();
+                out.add(new Block(file, line, m.group(1), List.copyOf(labels), body, attributes(body)));
                 i = close + 1;
             } else {
                 i = lineEnd + 1;

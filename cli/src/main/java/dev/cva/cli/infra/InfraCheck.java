@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * with its own backend; every resource name and region in cva.yaml is used by exactly one root's resource (or,
  * for a region, by each provider of that cloud) and every name a root takes from cva.yaml exists there; no
  * resource has a hard-coded name; the event source mappings read cva.yaml's eventSource and invoke the live
- * alias; no root reads another's state.
+ * alias; no root reads another's state; no SNS topic an alarm notifies is encrypted with the AWS-managed key
+ * {@code alias/aws/sns} (CloudWatch cannot use it, so the alarm would reach no one).
  */
 public final class InfraCheck {
 
@@ -93,6 +94,7 @@ public final class InfraCheck {
         List<NameUse> uses = names(config, configText, roots, findings);
         hardCoded(roots, findings);
         eventSources(config, roots, findings);
+        findings.addAll(alarmTopics(projectRoot, roots));
         return new Result(projectRoot.resolve("infra"), List.copyOf(roots.keySet()), uses, List.copyOf(findings));
     }
 
@@ -279,6 +281,98 @@ public final class InfraCheck {
                 }
             }
         });
+    }
+
+    /** The AWS-managed SNS key: its key policy cannot be changed, so cloudwatch.amazonaws.com may not use it. */
+    static final String AWS_MANAGED_SNS_KEY = "alias/aws/sns";
+    private static final Pattern ALARM_ACTIONS = Pattern.compile("(?:alarm|ok|insufficient_data)_actions");
+    private static final Pattern VAR_REF = Pattern.compile("^var\\.(\\w+)$");
+
+    /**
+     * Every aws_sns_topic an alarm can notify (named, directly or through a module output, by an alarm's or a
+     * module call's alarm/ok/insufficient_data actions) must not use alias/aws/sns: CloudWatch cannot encrypt
+     * with the AWS-managed key, and its notifications are dropped. A {@code var.x} key is followed to the module
+     * call's argument or the variable's default.
+     */
+    static List<Finding> alarmTopics(Path projectRoot, Map<String, InfraRoot> roots) {
+        List<Finding> findings = new ArrayList<>();
+        for (InfraRoot root : roots.values()) {
+            List<String> targets = new ArrayList<>(actions(root.blocks()));
+            root.modules().values().forEach(m -> m.args().forEach((k, v) -> {
+                if (ALARM_ACTIONS.matcher(k).matches()) {
+                    targets.add(v);
+                }
+            }));
+            checkTopics(projectRoot, root.service(), root.blocks(), null, targets, Map.of(), findings);
+            for (InfraRoot.Module m : root.modules().values()) {
+                List<String> inModule = new ArrayList<>(actions(m.blocks()));
+                // a module's topic is targeted from outside through an output (module.<name>.<output>): its value
+                for (HclBlocks.Block out : m.blocks().of("output")) {
+                    Pattern use = Pattern.compile("module\\." + Pattern.quote(m.name()) + "\\." + Pattern.quote(out.label(0)) + "\\b");
+                    if (targets.stream().anyMatch(t -> use.matcher(t).find())) {
+                        inModule.add(out.body());
+                    }
+                }
+                checkTopics(projectRoot, root.service(), m.blocks(), m, inModule, m.args(), findings);
+            }
+        }
+        return findings;
+    }
+
+    /** The alarm action expressions of the alarms among {@code blocks}. */
+    private static List<String> actions(HclBlocks blocks) {
+        List<String> out = new ArrayList<>();
+        for (HclBlocks.Block b : blocks.of("resource")) {
+            if ("aws_cloudwatch_metric_alarm".equals(b.label(0)) || "aws_cloudwatch_composite_alarm".equals(b.label(0))) {
+                b.attributes().forEach((k, v) -> {
+                    if (ALARM_ACTIONS.matcher(k).matches()) {
+                        out.add(v);
+                    }
+                });
+            }
+        }
+        return out;
+    }
+
+    private static void checkTopics(Path projectRoot, String service, HclBlocks blocks, InfraRoot.Module module,
+            List<String> targets, Map<String, String> args, List<Finding> findings) {
+        for (HclBlocks.Block topic : blocks.of("resource")) {
+            if (!"aws_sns_topic".equals(topic.label(0))) {
+                continue;
+            }
+            String ref = "aws_sns_topic." + topic.label(1) + ".";
+            if (targets.stream().noneMatch(t -> t.contains(ref))) {
+                continue;
+            }
+            String key = topic.attributes().get("kms_master_key_id");
+            if (key == null) {
+                continue; // unencrypted: CloudWatch can publish (a choice the README argues, not a silent drop)
+            }
+            String via = "";
+            Matcher v = VAR_REF.matcher(key.strip());
+            if (v.matches()) {
+                String value = args.get(v.group(1));
+                if (value == null) {
+                    value = blocks.of("variable").stream().filter(b -> v.group(1).equals(b.label(0)))
+                            .map(b -> b.attributes().getOrDefault("default", "")).findFirst().orElse("");
+                }
+                via = " (var." + v.group(1) + " = " + value.strip() + ")";
+                key = value;
+            }
+            if (key.contains(AWS_MANAGED_SNS_KEY)) {
+                String where = (module == null ? "" : "module." + module.name() + ".") + "aws_sns_topic." + topic.label(1);
+                findings.add(new Finding(service, "alarms", relative(projectRoot, topic.file()) + ":"
+                        + topic.lineOf("kms_master_key_id") + ": " + where + " is encrypted with " + AWS_MANAGED_SNS_KEY
+                        + via + ", which CloudWatch alarms cannot use: their notifications would be dropped (use a"
+                        + " customer-managed KMS key whose policy lets cloudwatch.amazonaws.com use it)"));
+            }
+        }
+    }
+
+    private static String relative(Path projectRoot, Path file) {
+        Path abs = projectRoot.toAbsolutePath().normalize();
+        Path f = file.toAbsolutePath().normalize();
+        return f.startsWith(abs) ? abs.relativize(f).toString() : f.toString();
     }
 
     static List<String> eventSourceKeys(Object eventSource) {
