@@ -397,7 +397,7 @@ function _picocli_cva_status() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--resources' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
