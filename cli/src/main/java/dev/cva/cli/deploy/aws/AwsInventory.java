@@ -1,13 +1,12 @@
 package dev.cva.cli.deploy.aws;
 
+import static dev.cva.cli.deploy.aws.AwsCalls.call;
+
 import dev.cva.cli.CvaException;
-import dev.cva.cli.ExitCode;
 import dev.cva.cli.deploy.CloudResources;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -92,16 +91,4 @@ public final class AwsInventory implements CloudResources.Inventory {
         });
     }
 
-    private static <T> T call(String what, Supplier<T> body) {
-        try {
-            return body.get();
-        } catch (AwsServiceException e) {
-            String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode() + ": ";
-            throw new CvaException(ExitCode.FAILURE, "cannot " + what + ": " + code
-                    + (e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage()), null, e);
-        } catch (SdkException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot " + what + ": " + e.getMessage(),
-                    "check the AWS credentials (aws sts get-caller-identity) and the region", e);
-        }
-    }
 }

@@ -1,5 +1,7 @@
 package dev.cva.cli.deploy.aws;
 
+import static dev.cva.cli.deploy.aws.AwsCalls.call;
+
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
 import dev.cva.cli.deploy.DeployPlan;
@@ -30,7 +32,6 @@ import software.amazon.awssdk.services.lambda.model.AliasRoutingConfiguration;
 import software.amazon.awssdk.services.lambda.model.FunctionConfiguration;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
-import software.amazon.awssdk.services.lambda.model.LambdaException;
 import software.amazon.awssdk.services.lambda.model.PublishVersionResponse;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.lambda.model.Runtime;
@@ -308,21 +309,4 @@ public final class AwsLambdaTarget implements DeployTarget {
         return one.length() > 200 ? one.substring(0, 200) + "…" : one;
     }
 
-    private interface Call<T> {
-        T run();
-    }
-
-    /** SDK failures become CvaExceptions here, at the edge. */
-    private static <T> T call(String what, Call<T> body) {
-        try {
-            return body.run();
-        } catch (LambdaException e) {
-            String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode() + ": ";
-            throw new CvaException(ExitCode.FAILURE, "cannot " + what + ": " + code
-                    + (e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage()), null, e);
-        } catch (SdkException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot " + what + ": " + e.getMessage(),
-                    "check the AWS credentials (aws sts get-caller-identity) and the region", e);
-        }
-    }
 }
