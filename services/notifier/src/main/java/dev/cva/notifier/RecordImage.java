@@ -29,6 +29,46 @@ public final class RecordImage {
         return n;
     }
 
+    /**
+     * An image as DynamoDB JSON ({"N":"92"}), values copied as text without being parsed, so it cannot fail on a
+     * value {@link #toJson} refuses: what a dead letter keeps of a record no webhook could be made of.
+     */
+    public static ObjectNode raw(Map<String, AttributeValue> image) {
+        ObjectNode n = F.objectNode();
+        image.forEach((k, v) -> n.set(k, rawValue(v)));
+        return n;
+    }
+
+    private static JsonNode rawValue(AttributeValue v) {
+        ObjectNode o = F.objectNode();
+        if (v == null) {
+            return o.put("NULL", true);
+        }
+        if (v.getS() != null) {
+            o.put("S", v.getS());
+        } else if (v.getN() != null) {
+            o.put("N", v.getN());
+        } else if (v.getBOOL() != null) {
+            o.put("BOOL", v.getBOOL());
+        } else if (Boolean.TRUE.equals(v.getNULL())) {
+            o.put("NULL", true);
+        } else if (v.getM() != null) {
+            o.set("M", raw(v.getM()));
+        } else if (v.getL() != null) {
+            var a = o.putArray("L");
+            v.getL().forEach(x -> a.add(rawValue(x)));
+        } else if (v.getSS() != null) {
+            var a = o.putArray("SS");
+            v.getSS().forEach(a::add);
+        } else if (v.getNS() != null) {
+            var a = o.putArray("NS");
+            v.getNS().forEach(a::add);
+        } else {
+            o.put("unsupported", true); // B and BS are never written by the processor
+        }
+        return o;
+    }
+
     static JsonNode value(AttributeValue v) {
         if (v.getS() != null) {
             return F.textNode(v.getS());

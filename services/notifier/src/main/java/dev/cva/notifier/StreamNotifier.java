@@ -19,8 +19,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Turns each INSERT of the analytics table's stream into a webhook; MODIFY and REMOVE are ignored. A record whose
- * webhook cannot be delivered goes to the dead-letter queue, so it never blocks the stream. Only when even the
- * dead-letter queue fails (or time runs out) does a record stay unacknowledged, and the stream retries from it.
+ * webhook cannot be delivered goes to the dead-letter queue, so it never blocks the stream; so does a record whose
+ * handling throws anything short of a {@link VirtualMachineError} (an unreadable image, a bug), on its own, while the
+ * rest of the batch goes on. Only when even the dead-letter queue fails (or time runs out) does a record stay
+ * unacknowledged, and the stream retries from it.
  */
 public final class StreamNotifier {
     public static final String EVENT_TYPE = "analytics_record_created";
@@ -83,9 +85,11 @@ public final class StreamNotifier {
                 continue;
             }
             if (record.getDynamodb() == null || record.getDynamodb().getNewImage() == null) {
+                // a misconfigured stream (not NEW_IMAGE): kept in the DLQ rather than lost
                 log.error("INSERT without a NEW_IMAGE: the stream must use StreamViewType NEW_IMAGE", "sequenceNumber", seq,
                         "eventID", record.getEventID());
-                fates.add(CompletableFuture.completedFuture(Fate.IGNORED));
+                fates.add(CompletableFuture.completedFuture(
+                        deadLetterUnread(record, "invalid record: INSERT without a NEW_IMAGE (StreamViewType must be NEW_IMAGE)")));
                 continue;
             }
             // always attempt at least one record per invocation, so a short Lambda timeout still makes progress
@@ -104,7 +108,7 @@ public final class StreamNotifier {
             attempted++;
             fates.add(CompletableFuture.supplyAsync(() -> {
                 try {
-                    return notify(record) ? Fate.DELIVERED : Fate.DEAD_LETTERED;
+                    return notify(record);
                 } catch (DeadLetters.DeadLetterException e) {
                     log.error("dead-letter queue unavailable; the stream will retry from this record",
                             "sequenceNumber", seq, "reason", e.getMessage());
@@ -138,21 +142,54 @@ public final class StreamNotifier {
         return record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
     }
 
-    /** @return true when delivered, false when dead-lettered */
-    private boolean notify(DynamodbStreamRecord record) {
-        ObjectNode data = RecordImage.toJson(record.getDynamodb().getNewImage());
-        String requestId = data.path("requestId").asText("");
-        String webhookId = "msg_" + requestId;
-        ObjectNode envelope = mapper.createObjectNode();
-        envelope.put("eventType", EVENT_TYPE);
-        envelope.put("timestamp", clock.millis());
-        envelope.set("data", data);
+    /**
+     * Reads, checks and sends one record. Anything it throws short of a {@link VirtualMachineError} dead-letters that
+     * record alone: before the webhook body exists, the stream record as read (reason {@code invalid record: ...}, so
+     * the redrive leaves it for a person); after, the exact body (reason {@code notifier error: ...}, redriven as any
+     * failed webhook). A JVM in trouble (out of memory, stack overflow) fails the invocation instead: the stream
+     * retries the batch, and after its retries the mapping's on-failure destination keeps where it was.
+     *
+     * @throws DeadLetters.DeadLetterException when the record could not even be dead-lettered
+     */
+    private Fate notify(DynamodbStreamRecord record) {
         byte[] body;
+        ObjectNode envelope;
+        String requestId;
         try {
+            ObjectNode data = RecordImage.toJson(record.getDynamodb().getNewImage());
+            requestId = data.path("requestId").asText("");
+            envelope = mapper.createObjectNode();
+            envelope.put("eventType", EVENT_TYPE);
+            envelope.put("timestamp", clock.millis());
+            envelope.set("data", data);
             body = mapper.writeValueAsBytes(envelope);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (DeadLetters.DeadLetterException e) {
+            throw e;
+        } catch (RuntimeException | JsonProcessingException | Error e) {
+            log.error("stream record unreadable; dead-lettered on its own", "sequenceNumber", sequence(record),
+                    "eventID", record.getEventID(), "exception", e.getClass().getName());
+            return deadLetterUnread(record, "invalid record: unreadable NEW_IMAGE (" + e.getClass().getName() + ")");
         }
+        String webhookId = "msg_" + requestId;
+        try {
+            return send(requestId, webhookId, envelope, body);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (DeadLetters.DeadLetterException e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            // a bug or a broken dependency, for this record: park its exact body, go on with the others
+            String reason = "notifier error: " + e.getClass().getName();
+            deadLetters.put(new DeadLetters.DeadLetter(body, requestId, webhookId, reason, 0, null));
+            log.error("handling the record threw; dead-lettered on its own", "requestId", requestId, "webhookId", webhookId,
+                    "exception", e.getClass().getName());
+            return Fate.DEAD_LETTERED;
+        }
+    }
+
+    private Fate send(String requestId, String webhookId, ObjectNode envelope, byte[] body) {
         // Writers are strict: we send the full record (webhook-body-writer), though receivers accept less.
         List<Violation> violations = validator.validate(Contract.WEBHOOK_BODY_WRITER, envelope);
         if (!violations.isEmpty()) {
@@ -160,23 +197,65 @@ public final class StreamNotifier {
             deadLetters.put(new DeadLetters.DeadLetter(body, requestId, webhookId, reason, 0, null));
             log.error("record breaks the webhook-body contract; dead-lettered without sending", "requestId", requestId,
                     "paths", violations.stream().map(Violation::path).distinct().toList());
-            return false;
+            return Fate.DEAD_LETTERED;
         }
         Delivery d = webhooks.deliver(webhookId, body);
         if (d instanceof Delivery.Delivered ok) {
             log.info("webhook delivered", "requestId", requestId, "webhookId", webhookId, "attempts", ok.attempts(),
                     "status", ok.status());
-            return true;
+            return Fate.DELIVERED;
         }
         Delivery.Failed failed = (Delivery.Failed) d;
         deadLetters.put(new DeadLetters.DeadLetter(body, requestId, webhookId, failed.reason(), failed.attempts(), failed.lastStatus()));
         if (HttpWebhookClient.CIRCUIT_OPEN.equals(failed.reason())) {
             log.info("circuit open; dead-lettered without waiting", "requestId", requestId, "webhookId", webhookId,
                     "attempts", failed.attempts(), "reason", failed.reason());
-            return false;
+            return Fate.DEAD_LETTERED;
         }
         log.warn("webhook failed; dead-lettered", "requestId", requestId, "webhookId", webhookId,
                 "attempts", failed.attempts(), "lastStatus", failed.lastStatus(), "reason", failed.reason());
-        return false;
+        return Fate.DEAD_LETTERED;
+    }
+
+    /**
+     * Dead-letters a record no webhook body could be made of: its identity and its keys and image as DynamoDB JSON,
+     * copied without interpretation (nothing here can fail on odd values). A failure to store it is a DLQ failure.
+     */
+    private Fate deadLetterUnread(DynamodbStreamRecord record, String reason) {
+        ObjectNode doc = mapper.createObjectNode();
+        doc.put("unreadableStreamRecord", true);
+        doc.put("eventID", record.getEventID());
+        doc.put("eventName", record.getEventName());
+        doc.put("eventSourceARN", record.getEventSourceARN());
+        var s = record.getDynamodb();
+        String requestId = "";
+        if (s != null) {
+            doc.put("sequenceNumber", s.getSequenceNumber());
+            if (s.getApproximateCreationDateTime() != null) {
+                doc.put("approximateCreationDateTime", s.getApproximateCreationDateTime().getTime() / 1000);
+            }
+            if (s.getKeys() != null) {
+                doc.set("keys", RecordImage.raw(s.getKeys()));
+                var key = s.getKeys().get("requestId");
+                requestId = key == null || key.getS() == null ? "" : key.getS();
+            }
+            if (s.getNewImage() != null) {
+                doc.set("newImage", RecordImage.raw(s.getNewImage()));
+            }
+        }
+        byte[] body;
+        try {
+            body = mapper.writeValueAsBytes(doc);
+        } catch (JsonProcessingException e) {
+            throw new DeadLetters.DeadLetterException("cannot write the dead letter: " + e.getClass().getName(), e);
+        }
+        try {
+            deadLetters.put(new DeadLetters.DeadLetter(body, requestId, requestId.isEmpty() ? "" : "msg_" + requestId, reason, 0, null));
+        } catch (DeadLetters.DeadLetterException e) {
+            log.error("dead-letter queue unavailable; the stream will retry from this record",
+                    "sequenceNumber", sequence(record), "reason", e.getMessage());
+            return Fate.DLQ_FAILED;
+        }
+        return Fate.DEAD_LETTERED;
     }
 }

@@ -18,6 +18,7 @@ import dev.cva.local.Child;
 import dev.cva.local.LocalSqs;
 import dev.cva.local.Moto;
 import dev.cva.local.Tables;
+import dev.cva.notifier.support.FaultyHttpClient;
 import dev.cva.notifier.support.StreamEvents;
 import dev.cva.notifier.support.WebhookReceiver;
 import dev.cva.notifier.support.WebhookReceiver.Received;
@@ -392,6 +393,107 @@ class NotifierHandlerTest {
 
         assertThat(receiver.received()).as("the first record is always attempted").hasSize(1);
         assertThat(failures(response)).containsExactly(event.getRecords().get(1).getDynamodb().getSequenceNumber());
+    }
+
+    // ---- per-record isolation: whatever one record's handling throws, the others go on ----
+
+    NotifierHandler handler(HttpClient client, String dlq) {
+        NotifierConfig config = new NotifierConfig(receiver.url(), SECRET, dlq, 3, Duration.ofSeconds(2), Duration.ofMillis(20),
+                Duration.ofMillis(100), Duration.ofMillis(1500), "eu-west-2");
+        return new NotifierHandler(config, client, sqs, ticking(),
+                new JsonLog("notifier", new PrintStream(logBytes, true, StandardCharsets.UTF_8), Clock.systemUTC()));
+    }
+
+    /** The stream of three fresh records, the middle one's matchScore no number (as no DynamoDB would write it). */
+    static DynamodbEvent withUnreadableMiddleImage(List<ObjectNode> recs) throws Exception {
+        String table = "analytics-" + TABLES.incrementAndGet();
+        Tables.createAnalytics(dynamo, table);
+        recs.forEach(r -> put(table, r));
+        String arn = dynamo.describeTable(b -> b.tableName(table)).table().latestStreamArn();
+        ObjectNode json = (ObjectNode) MAPPER.readTree(StreamEvents.json(StreamEvents.readAll(streams, arn), arn));
+        ((ObjectNode) json.get("Records").get(1).get("dynamodb").get("NewImage").get("matchScore")).put("N", "ninety-two");
+        return StreamEvents.event(json.toString());
+    }
+
+    static List<String> ids(List<ObjectNode> recs) {
+        return recs.stream().map(r -> r.get("requestId").asText()).toList();
+    }
+
+    static List<String> receivedIds() {
+        return receiver.received().stream().map(r -> {
+            try {
+                return MAPPER.readTree(r.body()).path("data").path("requestId").asText();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).toList();
+    }
+
+    @Test
+    void aRecordWhoseImageCannotBeReadIsDeadLetteredAloneAndTheOthersAreDelivered() throws Exception {
+        List<ObjectNode> recs = List.of(record("full"), record("anonymous"), record("full"));
+        DynamodbEvent event = withUnreadableMiddleImage(recs);
+
+        StreamsEventResponse response = handler().handleRequest(event, null);
+
+        assertThat(failures(response)).as("the batch goes on").isEmpty();
+        assertThat(receivedIds()).containsExactlyInAnyOrder(ids(recs).get(0), ids(recs).get(2));
+        List<Message> dead = deadLetters();
+        assertThat(dead).hasSize(1);
+        Message m = dead.get(0);
+        assertThat(attr(m, "reason")).isEqualTo("invalid record: unreadable NEW_IMAGE (java.lang.NumberFormatException)");
+        assertThat(attr(m, "requestId")).isEqualTo(ids(recs).get(1));
+        JsonNode body = MAPPER.readTree(m.body());
+        assertThat(body.get("sequenceNumber").asText()).isEqualTo(event.getRecords().get(1).getDynamodb().getSequenceNumber());
+        assertThat(body.at("/newImage/matchScore/N").asText()).as("the image kept as read").isEqualTo("ninety-two");
+        assertThat(body.at("/newImage/requestId/S").asText()).isEqualTo(ids(recs).get(1));
+        assertThat(logBytes.toString(StandardCharsets.UTF_8)).contains("dead-lettered on its own").doesNotContain(SECRET.reveal());
+    }
+
+    @Test
+    void anErrorWhileSendingOneRecordDeadLettersItsExactBodyAndTheOthersAreDelivered() throws Exception {
+        List<ObjectNode> recs = List.of(record("full"), record("anonymous"), record("full"), record("anonymous"));
+        DynamodbEvent event = streamOf(table -> recs.forEach(r -> put(table, r)));
+        String poisoned = "msg_" + ids(recs).get(2);
+        HttpClient faulty = new FaultyHttpClient(http, id -> id.equals(poisoned)
+                ? new NoClassDefFoundError("dev/cva/notifier/Missing") : null);
+
+        StreamsEventResponse response = handler(faulty, dlqUrl).handleRequest(event, null);
+
+        assertThat(failures(response)).isEmpty();
+        assertThat(receivedIds()).containsExactlyInAnyOrder(ids(recs).get(0), ids(recs).get(1), ids(recs).get(3));
+        List<Message> dead = deadLetters();
+        assertThat(dead).hasSize(1);
+        assertThat(attr(dead.get(0), "reason")).contains("NoClassDefFoundError");
+        assertThat(attr(dead.get(0), "webhookId")).isEqualTo(poisoned);
+        JsonNode body = MAPPER.readTree(dead.get(0).body());
+        assertThat(new ContractValidator().validate(Contract.WEBHOOK_BODY, dead.get(0).body().getBytes(StandardCharsets.UTF_8)))
+                .as("the exact webhook body: the redrive can send it once the bug is fixed").isEmpty();
+        assertThat(body.path("data").path("requestId").asText()).isEqualTo(ids(recs).get(2));
+    }
+
+    @Test
+    void aJvmInTroubleFailsTheInvocationSoTheStreamRetriesTheBatch() {
+        List<ObjectNode> recs = List.of(record("full"));
+        DynamodbEvent event = streamOf(table -> recs.forEach(r -> put(table, r)));
+        HttpClient faulty = new FaultyHttpClient(http, id -> new StackOverflowError());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> handler(faulty, dlqUrl).handleRequest(event, null))
+                .hasRootCauseInstanceOf(StackOverflowError.class);
+        assertThat(deadLetters()).as("not swallowed as a dead letter").isEmpty();
+    }
+
+    @Test
+    void whenAThrowingRecordCannotBeDeadLetteredTheStreamRetriesFromIt() throws Exception {
+        List<ObjectNode> recs = List.of(record("full"), record("anonymous"), record("full"));
+        DynamodbEvent event = withUnreadableMiddleImage(recs);
+        String missingQueue = localSqs.endpoint() + "/000000000000/no-such-queue";
+
+        StreamsEventResponse response = handler(receiver.url(), missingQueue, Duration.ofSeconds(1), ticking()).handleRequest(event, null);
+
+        assertThat(failures(response)).containsExactly(event.getRecords().get(1).getDynamodb().getSequenceNumber());
+        assertThat(receivedIds()).containsExactlyInAnyOrder(ids(recs).get(0), ids(recs).get(2));
+        assertThat(logBytes.toString(StandardCharsets.UTF_8)).contains("dead-letter queue unavailable");
     }
 
     // ---- the circuit breaker ----
