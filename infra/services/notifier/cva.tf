@@ -10,6 +10,7 @@ locals {
   names = {
     region            = coalesce(var.region, local.env.aws.region)
     webhookDlq        = coalesce(var.webhook_dlq_name, local.env.aws.webhookDlq)
+    streamFailureDlq  = coalesce(var.stream_failure_dlq_name, try(local.env.aws.streamFailureDlq, null), "${local.project}-notifier-stream-failures")
     webhookSecretName = coalesce(var.webhook_secret_name, try(local.env.aws.webhookSecretName, null), "${local.project}/webhook-secret")
     analyticsTable    = coalesce(var.analytics_table, local.env.aws.analyticsTable)
   }

@@ -32,6 +32,16 @@ resource "aws_sqs_queue" "webhook_dlq" {
   tags                      = local.tags
 }
 
+# The stream mapping's on-failure destination: when a batch keeps failing (the notifier itself down, a JVM error)
+# and its retries or its age run out, Lambda sends one record here naming the shard and sequence range it skipped
+# (the records themselves stay in the stream for its 24 h). cva replay-dlq --queue stream-failures reads it.
+resource "aws_sqs_queue" "stream_failure_dlq" {
+  name                      = local.names.streamFailureDlq
+  message_retention_seconds = 14 * 24 * 60 * 60
+  sqs_managed_sse_enabled   = true
+  tags                      = local.tags
+}
+
 # Terraform manages the secret, never its value (no secret version here): see infra/README.md, "Secrets".
 resource "aws_secretsmanager_secret" "webhook" {
   name                    = local.names.webhookSecretName
@@ -51,6 +61,8 @@ locals {
     analytics_stream_arn = data.aws_dynamodb_table.analytics.stream_arn
     webhook_dlq_arn      = aws_sqs_queue.webhook_dlq.arn
     webhook_secret_arn   = aws_secretsmanager_secret.webhook.arn
+    # Lambda sends the stream mapping's on-failure records with the function's role (RecordSkippedStreamBatches)
+    stream_failure_dlq_arn = aws_sqs_queue.stream_failure_dlq.arn
   }
   notifier_policy_json = templatefile("${path.module}/../../policies/notifier.json", local.policy_arns)
   redrive_policy_json  = templatefile("${path.module}/../../policies/notifier-redrive.json", local.policy_arns)
@@ -89,6 +101,14 @@ resource "aws_lambda_event_source_mapping" "stream" {
   maximum_record_age_in_seconds  = local.spec.eventSource.maximumRecordAgeInSeconds
   parallelization_factor         = local.spec.eventSource.parallelizationFactor
   function_response_types        = ["ReportBatchItemFailures"]
+
+  # A batch skipped after its retries (or past its maximum age) is not lost without trace: its shard and
+  # sequence range land here (a standard queue; the destination must be one).
+  destination_config {
+    on_failure {
+      destination_arn = aws_sqs_queue.stream_failure_dlq.arn
+    }
+  }
 }
 
 # --- The webhook DLQ redrive: the same jar, RedriveHandler, on a schedule ---
@@ -138,6 +158,15 @@ module "webhook_dlq_alarm" {
   description        = "Webhooks have waited 15 minutes in ${aws_sqs_queue.webhook_dlq.name}: is the receiver up? (cva replay-dlq --webhook)"
   alarm_actions      = [module.alerts.topic_arn]
   tags               = local.tags
+}
+
+module "stream_failure_dlq_alarm" {
+  source = "../../modules/sqs-depth-alarm"
+
+  queue_name    = aws_sqs_queue.stream_failure_dlq.name
+  description   = "A stream batch was skipped after its retries and recorded in ${aws_sqs_queue.stream_failure_dlq.name}: its records were never sent. Read it with cva replay-dlq --queue stream-failures (the stream keeps the records 24 h)."
+  alarm_actions = [module.alerts.topic_arn]
+  tags          = local.tags
 }
 
 resource "aws_cloudwatch_log_metric_filter" "breaker_open" {

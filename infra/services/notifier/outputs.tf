@@ -3,6 +3,11 @@ output "webhook_dlq_url" {
   value       = aws_sqs_queue.webhook_dlq.url
 }
 
+output "stream_failure_dlq_url" {
+  description = "URL of the standard queue holding the on-failure records of skipped stream batches (cva replay-dlq)."
+  value       = aws_sqs_queue.stream_failure_dlq.url
+}
+
 output "webhook_secret_arn" {
   description = "ARN of the Secrets Manager secret the notifier signs with (its value is set out of band)."
   value       = aws_secretsmanager_secret.webhook.arn

@@ -55,6 +55,12 @@ variable "webhook_dlq_name" {
   default     = null
 }
 
+variable "stream_failure_dlq_name" {
+  description = "Standard queue the stream mapping sends a batch's on-failure record to once its retries are spent. Null: aws.streamFailureDlq of cva.yaml."
+  type        = string
+  default     = null
+}
+
 variable "webhook_secret_name" {
   description = "Secrets Manager secret the notifier signs with (its value is put out of band). Null: aws.webhookSecretName of cva.yaml."
   type        = string

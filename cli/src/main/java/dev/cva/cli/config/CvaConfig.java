@@ -64,6 +64,7 @@ public record CvaConfig(
             String queue,
             String dlq,
             String webhookDlq,
+            String streamFailureDlq,
             String queryEventsTable,
             String analyticsTable,
             String webhookSecretName,

@@ -51,6 +51,7 @@ class InfraCheckTest {
         assertThat(names.get("aws.analyticsTable").path("readers").toString()).contains("notifier", "reporter");
         assertThat(names.get("aws.webhookDlq").path("owner").asText()).isEqualTo("notifier");
         assertThat(names.get("aws.webhookSecretName").path("owner").asText()).isEqualTo("notifier");
+        assertThat(names.get("aws.streamFailureDlq").path("owner").asText()).isEqualTo("notifier");
         assertThat(names.get("gcp.function").path("owner").asText()).isEqualTo("receiver");
         assertThat(names.get("gcp.webhookSecretName").path("owner").asText()).isEqualTo("receiver");
         // Regions: every provider of the cloud takes it from cva.yaml.
