@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.SdkBytes;
@@ -32,8 +36,10 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  * with the DynamoDB event Lambda sends, and with {@code ReportBatchItemFailures} go on from the first failed record.
  * A function error, or a response that is not a valid batch response (unreadable, or naming a record that is not
  * in the batch), fails the batch: it is retried with exponential backoff, split in two first when
- * {@code bisectBatchOnFunctionError} is set, until {@code maximumRetryAttempts} retries are spent; then its
- * records are skipped and logged. Records of a shard are delivered in order, one batch at a time.
+ * {@code bisectBatchOnFunctionError} is set, until {@code maximumRetryAttempts} retries are spent (-1: no limit) or
+ * its records are older than {@code maximumRecordAgeInSeconds} (-1: no limit); then its records are skipped, logged,
+ * and, with an {@link OnFailureDestination}, one on-failure record in Lambda's shape names the shard and sequence
+ * range skipped. Records of a shard are delivered in order, one batch at a time.
  */
 public final class StreamMapping implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,6 +51,8 @@ public final class StreamMapping implements AutoCloseable {
     private final EventSource settings;
     private final Duration backoff;
     private final Consumer<String> log;
+    private final OnFailureDestination onFailure;
+    private final Clock clock;
     private final Map<String, String> iterators = new LinkedHashMap<>();
     private final Map<String, String> lastSequence = new HashMap<>();
     private final Set<String> seen = new HashSet<>();
@@ -52,12 +60,25 @@ public final class StreamMapping implements AutoCloseable {
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong getRecordsCalls = new AtomicLong();
+    private final AtomicLong onFailureRecords = new AtomicLong();
     private Thread thread;
     private volatile boolean running = true;
 
     /** @param backoff the first retry's delay; each later retry waits twice as long (at most 30 s) */
     public StreamMapping(DynamoDbStreamsClient streams, String streamArn, String region, Invoker function,
                          EventSource settings, Duration backoff, Consumer<String> log) {
+        this(streams, streamArn, region, function, settings, backoff, log, null, Clock.systemUTC());
+    }
+
+    /**
+     * @param onFailure where a skipped batch is recorded, or null to only log it
+     * @param clock     the time records' ages are measured at (their approximate creation time is the stream's)
+     */
+    public StreamMapping(DynamoDbStreamsClient streams, String streamArn, String region, Invoker function,
+                         EventSource settings, Duration backoff, Consumer<String> log, OnFailureDestination onFailure,
+                         Clock clock) {
+        this.onFailure = onFailure;
+        this.clock = clock;
         this.streams = streams;
         this.streamArn = streamArn;
         this.region = region;
@@ -80,6 +101,8 @@ public final class StreamMapping implements AutoCloseable {
     public long skipped() { return skipped.get(); }
     public long invocations() { return invocations.get(); }
     public long getRecordsCalls() { return getRecordsCalls.get(); }
+    /** On-failure records sent to the destination (one per skipped batch). */
+    public long onFailureRecords() { return onFailureRecords.get(); }
 
     private void run() {
         long lastDescribe = 0;
@@ -125,7 +148,7 @@ public final class StreamMapping implements AutoCloseable {
             }
             if (!r.records().isEmpty()) {
                 any = true;
-                deliver(r.records(), 0);
+                deliver(shard, r.records(), 0);
                 lastSequence.put(shard, r.records().get(r.records().size() - 1).dynamodb().sequenceNumber());
             }
         }
@@ -154,13 +177,22 @@ public final class StreamMapping implements AutoCloseable {
     }
 
     /**
-     * Delivers {@code records}; {@code retries} is how many retries this batch (or the batch it was split from)
-     * has had already.
+     * Delivers {@code records} of {@code shard}; {@code retries} is how many retries this batch (or the batch it was
+     * split from) has had already.
      */
-    private void deliver(List<Record> records, int retries) {
+    private void deliver(String shard, List<Record> records, int retries) {
         List<Record> remaining = records;
+        int invokes = 0;
         while (running && !remaining.isEmpty()) {
+            int expired = expired(remaining);
+            if (expired > 0) {
+                giveUp(shard, remaining.subList(0, expired), "RecordAgeExceeded", invokes, null,
+                        "older than maximumRecordAgeInSeconds (" + settings.maximumRecordAgeInSeconds() + ")");
+                remaining = remaining.subList(expired, remaining.size());
+                continue;
+            }
             invocations.incrementAndGet();
+            invokes++;
             Invoker.Result r = function.invoke(event(remaining));
             Integer from = r.error() ? null : firstFailure(r.body(), remaining);
             if (from != null && from == remaining.size()) {
@@ -171,25 +203,94 @@ public final class StreamMapping implements AutoCloseable {
                 delivered.addAndGet(from);
                 remaining = remaining.subList(from, remaining.size()); // go on from the first failed record
             }
-            if (retries >= settings.maximumRetryAttempts()) {
-                skipped.addAndGet(remaining.size());
-                log.accept(function.name() + ": skipped " + remaining.size() + " stream records after "
-                        + retries + " retries: " + (r.error() ? RuntimeApi.brief(r.body()) : "reported as failed"));
+            int maxRetries = settings.maximumRetryAttempts();
+            if (maxRetries >= 0 && retries >= maxRetries) {
+                giveUp(shard, remaining, "RetryAttemptsExhausted", invokes, r, "after " + retries + " retries: "
+                        + (r.error() ? RuntimeApi.brief(r.body()) : "reported as failed"));
                 return;
             }
             String why = r.error() ? "function error: " + RuntimeApi.brief(r.body())
                     : from == null ? "invalid batch response: " + RuntimeApi.brief(r.body()) : "records reported as failed";
             log.accept(function.name() + ": stream batch of " + remaining.size() + " failed (retry " + (retries + 1)
-                    + "/" + settings.maximumRetryAttempts() + "): " + why);
+                    + "/" + (maxRetries < 0 ? "unlimited" : maxRetries) + "): " + why);
             sleep(Math.min(30_000, backoff.toMillis() << Math.min(retries, 16)));
             retries++;
             if (from == null && Boolean.TRUE.equals(settings.bisectBatchOnFunctionError()) && remaining.size() > 1) {
                 int half = remaining.size() / 2;
-                deliver(remaining.subList(0, half), retries);
-                deliver(remaining.subList(half, remaining.size()), retries);
+                deliver(shard, remaining.subList(0, half), retries);
+                deliver(shard, remaining.subList(half, remaining.size()), retries);
                 return;
             }
         }
+    }
+
+    /** How many records at the head of {@code records} are older than {@code maximumRecordAgeInSeconds}. */
+    private int expired(List<Record> records) {
+        Integer maxAge = settings.maximumRecordAgeInSeconds();
+        if (maxAge == null || maxAge < 0) {
+            return 0;
+        }
+        Instant oldestAllowed = clock.instant().minusSeconds(maxAge);
+        int n = 0;
+        for (Record rec : records) {
+            Instant created = rec.dynamodb().approximateCreationDateTime();
+            if (created == null || !created.isBefore(oldestAllowed)) {
+                break;
+            }
+            n++;
+        }
+        return n;
+    }
+
+    /** Skips {@code records} as Lambda does, and records the batch at the on-failure destination if there is one. */
+    private void giveUp(String shard, List<Record> records, String condition, int invokes, Invoker.Result last, String why) {
+        skipped.addAndGet(records.size());
+        log.accept(function.name() + ": skipped " + records.size() + " stream records (" + condition + ") " + why);
+        if (onFailure == null) {
+            return;
+        }
+        String body = onFailureRecord(shard, records, condition, invokes, last);
+        try {
+            onFailure.sqs().sendMessage(b -> b.queueUrl(onFailure.queueUrl()).messageBody(body));
+            onFailureRecords.incrementAndGet();
+        } catch (SdkException e) {
+            // Lambda too has nowhere else to put it: say loudly which range is gone
+            log.accept(function.name() + ": could not send the on-failure record to " + onFailure.queueUrl() + " ("
+                    + e.getClass().getSimpleName() + "): lost range " + body);
+        }
+    }
+
+    /**
+     * The on-failure record Lambda sends for a DynamoDB stream batch: requestContext, responseContext, version,
+     * timestamp and DDBStreamBatchInfo (shard, first and last sequence number, arrival of the first and last record,
+     * batch size, stream ARN). No record data: that stays in the stream.
+     */
+    String onFailureRecord(String shard, List<Record> records, String condition, int invokes, Invoker.Result last) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode request = root.putObject("requestContext");
+        request.put("requestId", UUID.randomUUID().toString());
+        request.put("functionArn", onFailure == null ? function.name() : onFailure.functionArn());
+        request.put("condition", condition);
+        request.put("approximateInvokeCount", invokes);
+        ObjectNode response = root.putObject("responseContext");
+        response.put("statusCode", 200);
+        response.put("executedVersion", onFailure == null ? "$LATEST" : onFailure.executedVersion().get());
+        if (last != null && last.error()) {
+            response.put("functionError", "Unhandled");
+        }
+        root.put("version", "1.0");
+        root.put("timestamp", clock.instant().truncatedTo(ChronoUnit.MILLIS).toString());
+        ObjectNode info = root.putObject("DDBStreamBatchInfo");
+        StreamRecord first = records.get(0).dynamodb();
+        StreamRecord end = records.get(records.size() - 1).dynamodb();
+        info.put("shardId", shard);
+        info.put("startSequenceNumber", first.sequenceNumber());
+        info.put("endSequenceNumber", end.sequenceNumber());
+        info.put("approximateArrivalOfFirstRecord", String.valueOf(first.approximateCreationDateTime()));
+        info.put("approximateArrivalOfLastRecord", String.valueOf(end.approximateCreationDateTime()));
+        info.put("batchSize", records.size());
+        info.put("streamArn", streamArn);
+        return root.toString();
     }
 
     /**
