@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** ElasticMQ as a child JVM, with a generated configuration that pre-creates the FIFO queue, its DLQ and the webhook DLQ. */
+/**
+ * ElasticMQ as a child JVM, with a generated configuration that pre-creates the FIFO queue, its DLQ, the webhook DLQ
+ * and the notifier stream mapping's on-failure destination.
+ */
 public final class ElasticMq {
     /**
      * The event queue's visibility timeout unless the caller passes one: short locally, so a poison message reaches
@@ -19,10 +22,13 @@ public final class ElasticMq {
 
     private ElasticMq() {}
 
-    /** @param visibilitySeconds the event queue's visibility timeout */
-    public record Queues(String queue, String dlq, String webhookDlq, int visibilitySeconds) {
-        public Queues(String queue, String dlq, String webhookDlq) {
-            this(queue, dlq, webhookDlq, VISIBILITY_SECONDS);
+    /**
+     * @param visibilitySeconds the event queue's visibility timeout
+     * @param streamFailureDlq  the stream mapping's on-failure destination (a standard queue, as Lambda requires)
+     */
+    public record Queues(String queue, String dlq, String webhookDlq, String streamFailureDlq, int visibilitySeconds) {
+        public Queues(String queue, String dlq, String webhookDlq, String streamFailureDlq) {
+            this(queue, dlq, webhookDlq, streamFailureDlq, VISIBILITY_SECONDS);
         }
     }
 
@@ -53,9 +59,10 @@ public final class ElasticMq {
                     deadLettersQueue { name = "%s", maxReceiveCount = 3 }
                   }
                   "%s" { defaultVisibilityTimeout = 30 seconds }
+                  "%s" { defaultVisibilityTimeout = 30 seconds }
                 }
                 """.formatted(port, port, region, LocalAws.ACCOUNT, q.dlq(), VISIBILITY_SECONDS, q.queue(),
-                q.visibilitySeconds(), q.dlq(), q.webhookDlq()) + storage;
+                q.visibilitySeconds(), q.dlq(), q.webhookDlq(), q.streamFailureDlq()) + storage;
     }
 
     static boolean answers(int port, String queue) {

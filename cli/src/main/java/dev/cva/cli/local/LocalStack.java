@@ -36,6 +36,7 @@ import dev.cva.local.FirestoreRulesTemplate;
 import dev.cva.local.Moto;
 import dev.cva.local.Tables;
 import dev.cva.local.lambda.EventSource;
+import dev.cva.local.lambda.OnFailureDestination;
 import dev.cva.local.lambda.SqsMapping;
 import dev.cva.local.lambda.StreamMapping;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
@@ -49,18 +50,19 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class LocalStack implements AutoCloseable {
     /** What the stack is built from: the environment's names plus where to find things. */
-    record Config(String region, String queue, String dlq, String webhookDlq, String queryEventsTable,
-                  String analyticsTable, String gcpProject, String webhookSecret, String reportFrom, String reportTo,
-                  Map<String, CvaConfig.Service> services, List<String> dashboardReaders) {
+    record Config(String region, String queue, String dlq, String webhookDlq, String streamFailureDlq,
+                  String queryEventsTable, String analyticsTable, String gcpProject, String webhookSecret,
+                  String reportFrom, String reportTo, Map<String, CvaConfig.Service> services,
+                  List<String> dashboardReaders) {
         static Config from(Settings s) {
             List<String> readers = s.typed().dashboardReaders();
             Settings.Setting origin = s.all().get("dashboard.readers");
             ConfigLoader.checkReaders(readers, origin == null ? "dashboard.readers" : origin.origin() + ": dashboard.readers",
                     message -> CvaException.usage(message, null));
             return new Config(s.require("aws.region"), s.require("aws.queue"), s.require("aws.dlq"),
-                    s.require("aws.webhookDlq"), s.require("aws.queryEventsTable"), s.require("aws.analyticsTable"),
-                    s.require("gcp.project"), s.require("webhook.secret"), s.get("report.from"), s.get("report.to"),
-                    s.config().services(), readers);
+                    s.require("aws.webhookDlq"), s.require("aws.streamFailureDlq"), s.require("aws.queryEventsTable"),
+                    s.require("aws.analyticsTable"), s.require("gcp.project"), s.require("webhook.secret"),
+                    s.get("report.from"), s.get("report.to"), s.config().services(), readers);
         }
 
         /** Who the local dashboard signs in as: the first reader, else one the rules will refuse (and the page says so). */
@@ -169,7 +171,8 @@ public final class LocalStack implements AutoCloseable {
         stops.push(() -> dashboardFiles.cancel(true));
 
         int sqsPort = Child.freePort(), firestorePort = Child.freePort();
-        var queues = new ElasticMq.Queues(config.queue(), config.dlq(), config.webhookDlq(), visibilitySeconds());
+        var queues = new ElasticMq.Queues(config.queue(), config.dlq(), config.webhookDlq(), config.streamFailureDlq(),
+                visibilitySeconds());
         switches = new PartSwitch(switchHost(), work, config.gcpProject(), log);
         Path sqsStore = PartSwitch.freshSqsStore(work);
         switches.launcher("sqs", from -> ElasticMq.start(rt.classPath("elasticmq"), work, sqsPort, config.region(), queues, sqsStore));
@@ -212,11 +215,13 @@ public final class LocalStack implements AutoCloseable {
         String queueUrl = sqs.getQueueUrl(b -> b.queueName(config.queue())).queueUrl();
         String dlqUrl = sqs.getQueueUrl(b -> b.queueName(config.dlq())).queueUrl();
         String webhookDlqUrl = sqs.getQueueUrl(b -> b.queueName(config.webhookDlq())).queueUrl();
+        String streamFailureDlqUrl = sqs.getQueueUrl(b -> b.queueName(config.streamFailureDlq())).queueUrl();
         String streamArn = dynamo.describeTable(b -> b.tableName(config.analyticsTable())).table().latestStreamArn();
         resources.put("region", config.region());
         resources.put("queueUrl", queueUrl);
         resources.put("dlqUrl", dlqUrl);
         resources.put("webhookDlqUrl", webhookDlqUrl);
+        resources.put("streamFailureDlqUrl", streamFailureDlqUrl);
         resources.put("queryEventsTable", config.queryEventsTable());
         resources.put("analyticsTable", config.analyticsTable());
         resources.put("analyticsStreamArn", streamArn);
@@ -332,8 +337,18 @@ public final class LocalStack implements AutoCloseable {
         stops.push(sqsMapping::close);
         DynamoDbStreamsClient streams = LocalAws.streams(URI.create(dynamoUrl), config.region(),
                 roles.get("notifier").provider());
-        streamMapping = new StreamMapping(streams, streamArn, config.region(), switches.gate(aliases.get("notifier")),
-                eventSource("notifier", EventSource.STREAM_DEFAULTS), Duration.ofMillis(500), log).start();
+        // as the Terraform's destination_config: a batch given up on is recorded, never dropped without trace.
+        // Lambda sends the record with the function's execution role (RecordSkippedStreamBatches).
+        FunctionAlias notifier = aliases.get("notifier");
+        SqsClient destinationSqs = LocalAws.sqs(URI.create(sqsUrl), config.region(), roles.get("notifier").provider());
+        stops.push(destinationSqs::close);
+        OnFailureDestination onFailure = new OnFailureDestination(destinationSqs, streamFailureDlqUrl,
+                "arn:aws:lambda:" + config.region() + ":" + LocalAws.ACCOUNT + ":function:" + specs.get("notifier").functionName() + ":live",
+                () -> notifier.versions().stream().max(java.util.Comparator.comparingInt(FunctionAlias.View::weight))
+                        .map(v -> Integer.toString(v.number())).orElse("$LATEST"));
+        streamMapping = new StreamMapping(streams, streamArn, config.region(), switches.gate(notifier),
+                eventSource("notifier", EventSource.STREAM_DEFAULTS), Duration.ofMillis(500), log, onFailure,
+                Clock.systemUTC()).start();
         stops.push(streamMapping::close);
         WeeklySchedule schedule = new WeeklySchedule(env.clock(), switches.gate(aliases.get("reporter")), config.region(), log);
         thread("weekly-schedule", schedule, () -> {});
@@ -452,6 +467,7 @@ public final class LocalStack implements AutoCloseable {
         arns.put("analytics_table_arn", ServicePolicies.Arns.table(region, config.analyticsTable()));
         arns.put("analytics_stream_arn", streamArn);
         arns.put("webhook_dlq_arn", ServicePolicies.Arns.queue(region, config.webhookDlq()));
+        arns.put("stream_failure_dlq_arn", ServicePolicies.Arns.queue(region, config.streamFailureDlq()));
         arns.put("webhook_secret_arn", ServicePolicies.Arns.secret(region, "cv-analytics/webhook-secret"));
         String from = config.reportFrom() == null ? "reports@localhost" : config.reportFrom();
         arns.put("report_from", from);
