@@ -19,12 +19,13 @@ import picocli.CommandLine.Option;
 /** {@code cva replay-dlq}: list the DLQs, preview a replay, and with --execute move the messages back. */
 @Command(name = "replay-dlq", sortOptions = false, description = {
         "Replay messages from a dead-letter queue: the processor's FIFO DLQ, the notifier's webhook DLQ, or any SQS queue.",
+        "stream-failures (the notifier stream mapping's on-failure queue) is re-run: each skipped range is re-read from the stream (24 h) and sent to the notifier's live alias.",
         "Without --queue: the DLQs with depth, message ages and source queues. With --queue: a preview of what would move.",
         "Nothing moves without --execute. A message leaves the DLQ only after it was delivered; FIFO order is kept per group.",
         "The webhook DLQ is re-sent to the receiver, signed with the current secret (2xx deletes; other 4xx are permanent).",
         "Exit: 0 done, 2 bad input, 3 some failed, 4 nothing matched."})
 public final class ReplayDlqCommand implements Callable<Integer> {
-    @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", description = "processor, webhook, a queue name or a queue URL.")
+    @Option(names = {"-q", "--queue"}, paramLabel = "QUEUE", description = "processor, webhook, stream-failures, a queue name or a queue URL.")
     String queue;
     @Option(names = "--execute", description = "Move the messages (asks first on a terminal; --yes in CI).")
     boolean execute;
@@ -80,6 +81,9 @@ public final class ReplayDlqCommand implements Callable<Integer> {
                 return view.overview(svc.overview());
             }
             QueueRef dlq = svc.resolve(queue, "--queue");
+            if (svc.isStreamFailureDlq(dlq)) {
+                return streamFailures(env, svc, dlq, filters, view);
+            }
             if (nativeMove || await || cancel) {
                 return nativeMove(svc, dlq, filters, view);
             }
@@ -120,6 +124,36 @@ public final class ReplayDlqCommand implements Callable<Integer> {
                 return view.result(dlq, target.describe(), r, cameBack);
             }
         }
+    }
+
+    /**
+     * The stream mapping's on-failure queue holds stream ranges, not messages: a replay re-reads each range from the
+     * stream and invokes the notifier's live alias with it; the record leaves the queue once the notifier handled it.
+     */
+    private int streamFailures(ReplayEnvironment env, ReplayService svc, QueueRef dlq, Filters filters, ReplayView view) {
+        if (to != null || nativeMove || await || cancel) {
+            throw CvaException.usage(dlq.name() + " records skipped stream batches (shard and sequence range), not messages: "
+                    + "they are re-run through the notifier, not moved to a queue", "drop --to and --native");
+        }
+        String target = "the notifier's live alias, each range re-read from the stream (it keeps records 24 h)";
+        if (!execute) {
+            return view.preview(svc.preview(dlq, filters, max, target), archive);
+        }
+        if (filters.any() || archive != null) {
+            throw CvaException.usage("--execute on " + dlq.name() + " takes no filters and no --archive (only --max)",
+                    "preview with filters first, then run with --max");
+        }
+        if (!ctx.globals().yes()) {
+            if (!ctx.terminal()) {
+                throw CvaException.usage("--execute asks for confirmation, and this is no terminal", "pass --yes to replay without asking");
+            }
+            view.preview(svc.preview(dlq, filters, max, target), null);
+            if (!view.confirm("Re-run these stream batches through the notifier?")) {
+                ctx.info("nothing moved");
+                return ExitCode.NOTHING_TO_DO.code();
+            }
+        }
+        return view.streamResult(dlq, env.streamReplay().run(dlq, max, visibility));
     }
 
     private int nativeMove(ReplayService svc, QueueRef dlq, Filters filters, ReplayView view) {

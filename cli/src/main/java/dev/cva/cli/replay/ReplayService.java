@@ -31,6 +31,7 @@ public final class ReplayService {
     private final SqsPort sqs;
     private final Map<String, String> aliases;
     private final String webhookDlqName;
+    private final String streamFailureDlqName;
     private final Clock clock;
 
     /**
@@ -38,9 +39,16 @@ public final class ReplayService {
      * @param webhookDlqName the notifier's DLQ: replayed over HTTP to the receiver unless {@code --to} names a queue
      */
     public ReplayService(SqsPort sqs, Map<String, String> aliases, String webhookDlqName, Clock clock) {
+        this(sqs, aliases, webhookDlqName, null, clock);
+    }
+
+    /** @param streamFailureDlqName the notifier stream mapping's on-failure destination: stream ranges, not messages */
+    public ReplayService(SqsPort sqs, Map<String, String> aliases, String webhookDlqName, String streamFailureDlqName,
+                         Clock clock) {
         this.sqs = sqs;
         this.aliases = Map.copyOf(aliases);
         this.webhookDlqName = webhookDlqName;
+        this.streamFailureDlqName = streamFailureDlqName;
         this.clock = clock;
     }
 
@@ -65,6 +73,10 @@ public final class ReplayService {
 
     public boolean isWebhookDlq(QueueRef q) {
         return q.name().equals(webhookDlqName);
+    }
+
+    public boolean isStreamFailureDlq(QueueRef q) {
+        return q.name().equals(streamFailureDlqName);
     }
 
     /** The queues whose RedrivePolicy sends their failures to {@code dlq}. */
@@ -117,9 +129,11 @@ public final class ReplayService {
 
     public record Sample(String messageId, String groupId, long ageSeconds, int receiveCount, int replayCount, String body) {}
 
+    /** {@code batches}: for the stream mapping's on-failure queue, each skipped batch it records (else empty). */
     public record Preview(String queue, String url, boolean fifo, long visible, long inFlight, long scanned,
                           boolean complete, long selected, Long oldestAgeSeconds, Long newestAgeSeconds, String groupedBy,
-                          Map<String, Long> groups, long alreadyReplayed, List<Sample> sample, String target) {}
+                          Map<String, Long> groups, long alreadyReplayed, List<Sample> sample, String target,
+                          List<StreamBatch> batches) {}
 
     /** What a replay with these filters would move: received (and made visible again at once), never moved. */
     public Preview preview(QueueRef dlq, Filters filters, Long max, String target) {
@@ -127,6 +141,9 @@ public final class ReplayService {
         List<SqsPort.Message> chosen = max == null || scan.selected().size() <= max ? scan.selected()
                 : scan.selected().subList(0, (int) (long) max);
         long now = clock.millis();
+        if (isStreamFailureDlq(dlq)) {
+            return streamPreview(dlq, scan, chosen, now, target);
+        }
         boolean byReason = chosen.stream().anyMatch(m -> m.attributes().containsKey("reason"));
         Map<String, Long> groups = new TreeMap<>();
         for (SqsPort.Message m : chosen) {
@@ -138,7 +155,31 @@ public final class ReplayService {
         Ages ages = Ages.of(chosen, now);
         boolean complete = scan.scanned() >= dlq.depth() && scan.scanned() < PREVIEW_SCAN_LIMIT;
         return new Preview(dlq.name(), dlq.url(), dlq.fifo(), dlq.visible(), dlq.inFlight(), scan.scanned(), complete,
-                chosen.size(), ages.oldest(), ages.newest(), byReason ? "reason" : "eventType", groups, replayed, sample, target);
+                chosen.size(), ages.oldest(), ages.newest(), byReason ? "reason" : "eventType", groups, replayed, sample, target,
+                List.of());
+    }
+
+    /** The on-failure queue: each message a skipped batch (shard, sequence range, size, condition), grouped by condition. */
+    private Preview streamPreview(QueueRef dlq, Scan scan, List<SqsPort.Message> chosen, long now, String target) {
+        Map<String, Long> groups = new TreeMap<>();
+        List<StreamBatch> batches = new ArrayList<>();
+        List<Sample> unreadable = new ArrayList<>();
+        for (SqsPort.Message m : chosen) {
+            StreamBatch b = StreamBatch.of(m, ageSeconds(now, m));
+            if (b == null) {
+                groups.merge("(not an on-failure record)", 1L, Long::sum);
+                unreadable.add(new Sample(m.messageId(), m.groupId(), ageSeconds(now, m), m.receiveCount(), m.replayCount(),
+                        abbreviate(m.body(), 300)));
+            } else {
+                groups.merge(b.condition(), 1L, Long::sum);
+                batches.add(b);
+            }
+        }
+        Ages ages = Ages.of(chosen, now);
+        boolean complete = scan.scanned() >= dlq.depth() && scan.scanned() < PREVIEW_SCAN_LIMIT;
+        return new Preview(dlq.name(), dlq.url(), dlq.fifo(), dlq.visible(), dlq.inFlight(), scan.scanned(), complete,
+                chosen.size(), ages.oldest(), ages.newest(), "condition", groups, 0, unreadable.stream().limit(SAMPLE_SIZE).toList(),
+                target, batches);
     }
 
     private static String reasonOf(SqsPort.Message m) {

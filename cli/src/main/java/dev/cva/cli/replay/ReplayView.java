@@ -60,9 +60,18 @@ final class ReplayView {
                 Table t = new Table(p.groupedBy().toUpperCase(), "MESSAGES");
                 p.groups().forEach(t::row);
                 t.print(out);
-                out.println("sample:");
-                p.sample().forEach(s -> out.println("  " + s.messageId() + (s.groupId() == null ? "" : " group " + s.groupId())
-                        + ", " + age(s.ageSeconds()) + " old, received " + s.receiveCount() + "x: " + s.body()));
+                if (!p.batches().isEmpty()) {
+                    // the on-failure queue: each message a skipped stream batch
+                    Table b = new Table("SHARD", "FIRST SEQUENCE", "LAST SEQUENCE", "RECORDS", "CONDITION", "FIRST ARRIVAL", "AGE");
+                    p.batches().forEach(x -> b.row(x.shardId(), x.startSequenceNumber(), x.endSequenceNumber(), x.batchSize(),
+                            x.condition(), x.firstArrival() == null ? "-" : x.firstArrival(), age(x.ageSeconds())));
+                    b.print(out);
+                }
+                if (!p.sample().isEmpty()) {
+                    out.println("sample:");
+                    p.sample().forEach(s -> out.println("  " + s.messageId() + (s.groupId() == null ? "" : " group " + s.groupId())
+                            + ", " + age(s.ageSeconds()) + " old, received " + s.receiveCount() + "x: " + s.body()));
+                }
             }
             out.flush();
             if (p.alreadyReplayed() > 0) {
@@ -135,6 +144,44 @@ final class ReplayView {
             return ExitCode.PARTIAL.code();
         }
         return r.selected() == 0 ? ExitCode.NOTHING_TO_DO.code() : ExitCode.OK.code();
+    }
+
+    int streamResult(QueueRef dlq, StreamBatchReplay.Result r) {
+        int notDone = r.failed() + r.expired() + r.unreadable();
+        if (ctx.globals().json()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("mode", "execute");
+            doc.put("queue", dlq.name());
+            doc.put("received", r.received());
+            doc.put("replayed", r.replayed());
+            doc.put("failed", r.failed());
+            doc.put("expired", r.expired());
+            doc.put("unreadable", r.unreadable());
+            doc.put("batches", r.outcomes());
+            ctx.printJson(doc);
+        } else {
+            ctx.out().println("re-ran " + r.replayed() + " of " + r.received() + " skipped stream batches from " + dlq.name()
+                    + (notDone == 0 ? "" : "; " + r.failed() + " failed, " + r.expired() + " expired, " + r.unreadable() + " unreadable"));
+            if (!r.outcomes().isEmpty()) {
+                Table t = new Table("SHARD", "FIRST SEQUENCE", "LAST SEQUENCE", "RECORDS", "RESULT", "DETAIL");
+                r.outcomes().forEach(o -> t.row(o.shardId() == null ? "-" : o.shardId(), o.startSequenceNumber() == null ? "-"
+                        : o.startSequenceNumber(), o.endSequenceNumber() == null ? "-" : o.endSequenceNumber(), o.records(),
+                        o.result(), o.detail()));
+                t.print(ctx.out());
+            }
+            ctx.out().flush();
+            if (r.expired() > 0) {
+                ctx.warn(r.expired() + " range" + (r.expired() == 1 ? " is" : "s are") + " no longer in the stream (24 h): left in "
+                        + dlq.name() + "; re-send those records from the analytics table, then delete the message");
+            }
+            if (r.failed() > 0) {
+                ctx.warn(r.failed() + " still failing: left in " + dlq.name() + "; fix the notifier and run again");
+            }
+        }
+        if (r.received() == 0) {
+            return ExitCode.NOTHING_TO_DO.code();
+        }
+        return notDone > 0 ? ExitCode.PARTIAL.code() : ExitCode.OK.code();
     }
 
     int nativePreview(QueueRef dlq, String target, ReplayService.MoveStatus last) {

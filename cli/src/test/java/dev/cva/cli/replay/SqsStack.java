@@ -81,6 +81,23 @@ final class SqsStack implements AutoCloseable {
         Files.writeString(f, CvaContext.json().writeValueAsString(state));
     }
 
+    /** The state file with more parts (name to URL) and resources than the SQS of {@link #writeState(Path, String)}. */
+    void writeState(Path project, Map<String, String> parts, Map<String, String> extraResources) throws IOException {
+        Map<String, String> resources = new LinkedHashMap<>();
+        resources.put("region", REGION);
+        resources.put("queueUrl", queueUrl);
+        resources.put("dlqUrl", dlqUrl);
+        resources.put("webhookDlqUrl", webhookDlqUrl);
+        resources.putAll(extraResources);
+        Map<String, LocalState.Part> all = new LinkedHashMap<>();
+        all.put("sqs", new LocalState.Part("sqs", endpoint.toString(), 0, 0, "test"));
+        parts.forEach((name, url) -> all.put(name, new LocalState.Part(name, url, 0, 0, "test")));
+        LocalState state = new LocalState(ProcessHandle.current().pid(), System.currentTimeMillis(), true, all, resources);
+        Path f = LocalState.file(project);
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, CvaContext.json().writeValueAsString(state));
+    }
+
     void writeState(Path project) throws IOException {
         writeState(project, endpoint.toString());
     }

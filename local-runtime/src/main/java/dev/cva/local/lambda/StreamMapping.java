@@ -308,6 +308,11 @@ public final class StreamMapping implements AutoCloseable {
 
     /** The DynamoDB stream event exactly as Lambda sends it. */
     String event(List<Record> records) {
+        return event(records, region, streamArn);
+    }
+
+    /** The DynamoDB stream event Lambda sends for {@code records} of {@code streamArn} (also for a manual re-run). */
+    public static String event(List<Record> records, String region, String streamArn) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode out = root.putArray("Records");
         for (Record rec : records) {
