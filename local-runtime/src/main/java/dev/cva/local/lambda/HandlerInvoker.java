@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * A handler called in this JVM with the event JSON turned into its event class the way the runtime client does it
  * ({@link LambdaEventSerializers}), and its answer turned back into JSON. A thrown exception is an error result,
- * as Lambda reports it.
+ * as Lambda reports it (an {@link Error} included, as the runtime client reports it).
  */
 public final class HandlerInvoker<I, O> implements Invoker {
     private final String name;
@@ -45,7 +45,8 @@ public final class HandlerInvoker<I, O> implements Invoker {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             out.toJson(answer, bytes);
             return new Result(false, bytes.toString(StandardCharsets.UTF_8));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // as the runtime client: anything the handler throws is the invocation's error, an Error too
             return new Result(true, "{\"errorType\":\"" + e.getClass().getName() + "\",\"errorMessage\":\""
                     + String.valueOf(e.getMessage()).replace("\\", "\\\\").replace("\"", "'") + "\"}");
         }
