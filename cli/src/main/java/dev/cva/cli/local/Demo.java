@@ -43,6 +43,8 @@ final class Demo {
         long dlqBefore = clients.messages("dlqUrl");
         long documentsBefore = clients.firestore().count();
         long webhookDlqBefore = clients.messages("webhookDlqUrl");
+        boolean hasStreamFailures = clients.state().resource("streamFailureDlqUrl") != null;
+        long streamFailuresBefore = hasStreamFailures ? clients.messages("streamFailureDlqUrl") : 0;
         Simulator.Result sent = new Simulator(clients.sender()).run(plan, sendProgress);
         info.accept("sent " + sent.eventsSent() + " events; waiting for " + sent.completedAt().size()
                 + " records in Firestore and " + plan.poison() + " poison messages in the DLQ");
@@ -81,6 +83,10 @@ final class Demo {
         }
         if (webhookDlq != 0) {
             problems.add(webhookDlq + " webhooks went to the webhook DLQ");
+        }
+        long skippedBatches = hasStreamFailures ? clients.messages("streamFailureDlqUrl") - streamFailuresBefore : 0;
+        if (skippedBatches != 0) {
+            problems.add(skippedBatches + " stream batches were skipped by the notifier's mapping (cva replay-dlq -q stream-failures)");
         }
         String week = WeeklySchedule.isoWeek(clock.instant());
         String report = null;

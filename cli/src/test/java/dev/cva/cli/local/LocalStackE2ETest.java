@@ -85,6 +85,11 @@ class LocalStackE2ETest {
             assertThat(state.parts()).containsKeys("sqs", "dynamodb", "firestore", "receiver", "ses", "lambda",
                     "processor", "notifier", "reporter");
             assertThat(state.parts().values()).allSatisfy(p -> assertThat(p.url()).startsWith("http://127.0.0.1:"));
+            // the stream mapping's on-failure queue is listed with the other queues, and exists
+            assertThat(state.resource("streamFailureDlqUrl")).endsWith("/cv-analytics-notifier-stream-failures");
+            CliHarness.Result dlqs = cva.run("replay-dlq", "--json");
+            assertThat(dlqs.exitCode()).as(dlqs.toString()).isZero();
+            assertThat(dlqs.out()).contains("\"alias\" : \"stream-failures\"");
 
             CliHarness.Result status = cva.run("local", "status", "--json");
             assertThat(status.exitCode()).as(status.toString()).isZero();
