@@ -149,12 +149,10 @@ final class StreamBatchReplay {
             while ((max == null || all.size() < max) && empty < 2) {
                 int n = max == null ? 10 : (int) Math.min(10, max - all.size());
                 List<SqsPort.Message> got = sqs.receive(dlq.url(), n, (int) Math.max(1, visibility.toSeconds()), empty == 0 ? 0 : 1);
-                if (got.isEmpty()) {
-                    empty++;
-                    continue;
-                }
-                empty = 0;
+                int before = all.size();
                 got.stream().filter(m -> ids.add(m.messageId())).forEach(all::add);
+                // nothing new counts as empty: with a short visibility a message received already comes back
+                empty = all.size() == before ? empty + 1 : 0;
             }
         } catch (SqsFailure e) {
             throw ReplayService.failure(e);

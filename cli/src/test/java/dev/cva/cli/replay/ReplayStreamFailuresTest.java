@@ -12,6 +12,7 @@ import dev.cva.local.Moto;
 import dev.cva.local.Tables;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,6 +88,14 @@ class ReplayStreamFailuresTest {
         sequences = streams.getRecords(b -> b.shardIterator(it)).records().stream().map(r -> r.dynamodb().sequenceNumber()).toList();
         assertThat(sequences).hasSize(3);
 
+        // the project's own cva.yaml (the repository's), so no cva.yaml above the temporary folder is taken for it
+        Files.copy(CliHarness.repoRoot().resolve("cva.yaml"), project.resolve("cva.yaml"));
+        // moto enforces IAM: cva uses the stack administrator's keys, as `cva local up` leaves them
+        var admin = Moto.shared().enforceIam().admin();
+        Path keys = project.resolve(".cva/local/aws-credentials.json");
+        Files.createDirectories(keys.getParent());
+        Files.writeString(keys, CvaContext.json().writeValueAsString(
+                Map.of("accessKeyId", admin.accessKeyId(), "secretAccessKey", admin.secretAccessKey())));
         stack.writeState(project, Map.of("dynamodb", Moto.shared().endpoint().toString(),
                 "lambda", "http://127.0.0.1:" + lambda.getAddress().getPort()), Map.of("streamFailureDlqUrl", queueUrl));
     }
