@@ -20,7 +20,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +37,20 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  */
 class ReplayStreamFailuresTest {
     static final String QUEUE = "cv-analytics-notifier-stream-failures";
+
+    // its own moto server, stopped after the class: the end-to-end tests in this JVM check that no child is left
+    static Moto moto;
+
+    @BeforeAll
+    static void startMoto() throws Exception {
+        moto = Moto.start(System.getenv(), Files.createTempDirectory("cva-moto").resolve("moto.log"));
+        moto.enforceIam();
+    }
+
+    @AfterAll
+    static void stopMoto() {
+        moto.close();
+    }
 
     @TempDir Path project;
     SqsStack stack;
@@ -71,8 +87,8 @@ class ReplayStreamFailuresTest {
         });
         lambda.start();
 
-        DynamoDbClient dynamo = Moto.shared().dynamo();
-        DynamoDbStreamsClient streams = Moto.shared().streams();
+        DynamoDbClient dynamo = moto.dynamo();
+        DynamoDbStreamsClient streams = moto.streams();
         String table = "analytics-" + UUID.randomUUID().toString().substring(0, 8);
         Tables.createAnalytics(dynamo, table);
         for (int i = 0; i < 3; i++) {
@@ -91,12 +107,12 @@ class ReplayStreamFailuresTest {
         // the project's own cva.yaml (the repository's), so no cva.yaml above the temporary folder is taken for it
         Files.copy(CliHarness.repoRoot().resolve("cva.yaml"), project.resolve("cva.yaml"));
         // moto enforces IAM: cva uses the stack administrator's keys, as `cva local up` leaves them
-        var admin = Moto.shared().enforceIam().admin();
+        var admin = moto.enforceIam().admin();
         Path keys = project.resolve(".cva/local/aws-credentials.json");
         Files.createDirectories(keys.getParent());
         Files.writeString(keys, CvaContext.json().writeValueAsString(
                 Map.of("accessKeyId", admin.accessKeyId(), "secretAccessKey", admin.secretAccessKey())));
-        stack.writeState(project, Map.of("dynamodb", Moto.shared().endpoint().toString(),
+        stack.writeState(project, Map.of("dynamodb", moto.endpoint().toString(),
                 "lambda", "http://127.0.0.1:" + lambda.getAddress().getPort()), Map.of("streamFailureDlqUrl", queueUrl));
     }
 
