@@ -13,9 +13,16 @@ class ElasticMqConfigTest {
 
     @Test
     void theEventQueueTakesTheVisibilityItIsGivenAndKeepsTheShortLocalDefaultOtherwise() {
-        assertThat(ElasticMq.config(9324, "eu-west-2", new ElasticMq.Queues("q.fifo", "d.fifo", "w", 180)))
+        assertThat(ElasticMq.config(9324, "eu-west-2", new ElasticMq.Queues("q.fifo", "d.fifo", "w", "s", 180)))
                 .containsPattern(eventQueue(180));
-        assertThat(ElasticMq.config(9324, "eu-west-2", new ElasticMq.Queues("q.fifo", "d.fifo", "w")))
+        assertThat(ElasticMq.config(9324, "eu-west-2", new ElasticMq.Queues("q.fifo", "d.fifo", "w", "s")))
                 .containsPattern(eventQueue(ElasticMq.VISIBILITY_SECONDS));
+    }
+
+    @Test
+    void theStreamMappingsOnFailureQueueIsAStandardQueueNextToTheWebhookDlq() {
+        String conf = ElasticMq.config(9324, "eu-west-2", new ElasticMq.Queues("q.fifo", "d.fifo", "w", "stream-failures"));
+        assertThat(conf).containsPattern("\"w\" \\{ defaultVisibilityTimeout = 30 seconds }")
+                .containsPattern("\"stream-failures\" \\{ defaultVisibilityTimeout = 30 seconds }");
     }
 }
