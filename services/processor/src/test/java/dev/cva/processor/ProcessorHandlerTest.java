@@ -273,25 +273,17 @@ class ProcessorHandlerTest {
         assertThat(interim(r)).as("the last lone redelivery found its parked partner and tidied it").isNull();
     }
 
-    @Test
-    void concurrentHalvesOfManyRequestsEachMakeExactlyOneRecord() throws Exception {
-        int pairs = 40;
-        List<String> ids = new ArrayList<>();
+    /** Each body as its own invocation, all released at once on 8 threads; none may report a failure. */
+    void sendAllAtOnce(List<ObjectNode> bodies) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            List<Future<List<String>>> futures = new ArrayList<>();
             CountDownLatch go = new CountDownLatch(1);
-            for (int i = 0; i < pairs; i++) {
-                String r = id();
-                ids.add(r);
-                long t = NOW.toEpochMilli() - 1000 - i;
-                // each half twice, all four racing on separate "invocations"
-                for (ObjectNode body : List.of(Bodies.query(r, t), Bodies.response(r, t + 10), Bodies.query(r, t), Bodies.response(r, t + 10))) {
-                    futures.add(pool.submit(() -> {
-                        go.await();
-                        return send(msg(body));
-                    }));
-                }
+            List<Future<List<String>>> futures = new ArrayList<>();
+            for (ObjectNode body : bodies) {
+                futures.add(pool.submit(() -> {
+                    go.await();
+                    return send(msg(body));
+                }));
             }
             go.countDown();
             for (Future<List<String>> f : futures) {
@@ -300,6 +292,21 @@ class ProcessorHandlerTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void concurrentHalvesOfManyRequestsEachMakeExactlyOneRecord() throws Exception {
+        int pairs = 40;
+        List<String> ids = new ArrayList<>();
+        List<ObjectNode> bodies = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            String r = id();
+            ids.add(r);
+            long t = NOW.toEpochMilli() - 1000 - i;
+            // each half twice, all four racing on separate "invocations"
+            bodies.addAll(List.of(Bodies.query(r, t), Bodies.response(r, t + 10), Bodies.query(r, t), Bodies.response(r, t + 10)));
+        }
+        sendAllAtOnce(bodies);
         for (String r : ids) {
             assertThat(recordCount(r)).as(r).isEqualTo(1);
             assertThat(record(r).get("latencyMs").n()).isEqualTo("10");
@@ -544,27 +551,12 @@ class ProcessorHandlerTest {
             ids.add(r);
             assertThat(send(early, msg(Bodies.query(r, NOW.toEpochMilli() - i)))).isEmpty();
         }
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            CountDownLatch go = new CountDownLatch(1);
-            List<Future<List<String>>> futures = new ArrayList<>();
-            for (int i = 0; i < pairs; i++) {
-                String r = ids.get(i);
-                long t = NOW.toEpochMilli() - i;
-                for (ObjectNode body : List.of(Bodies.query(r, t), Bodies.response(r, t + 10))) {
-                    futures.add(pool.submit(() -> {
-                        go.await();
-                        return send(msg(body));
-                    }));
-                }
-            }
-            go.countDown();
-            for (Future<List<String>> f : futures) {
-                assertThat(f.get()).isEmpty();
-            }
-        } finally {
-            pool.shutdownNow();
+        List<ObjectNode> bodies = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            long t = NOW.toEpochMilli() - i;
+            bodies.addAll(List.of(Bodies.query(ids.get(i), t), Bodies.response(ids.get(i), t + 10)));
         }
+        sendAllAtOnce(bodies);
         for (String r : ids) {
             assertThat(recordCount(r)).as(r).isEqualTo(1);
             assertThat(record(r).get("latencyMs").n()).as(r).isEqualTo("10");
