@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.cva.cli.bump.GitRepository;
 import dev.cva.cli.config.CvaConfig;
 import dev.cva.cli.infra.InfraCheck;
+import dev.cva.cli.infra.HclBlocks;
 import dev.cva.cli.infra.InfraRoot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -278,9 +279,14 @@ public final class Purity {
                 continue;
             }
             long roles = r.all("resource").keySet().stream().filter(a -> a.contains("aws_iam_role.") || a.contains("google_service_account.")).count();
-            boolean wildcard = Stream.concat(r.blocks().blocks().stream(), r.modules().values().stream().flatMap(m -> m.blocks().blocks().stream()))
-                    .anyMatch(b -> b.body().matches("(?s).*resources\\s*=\\s*\\[\\s*\"\\*\"\\s*].*") || b.body().contains("roles/owner")
-                            || b.body().contains("roles/editor"));
+            // identity policies only: a resource policy (a KMS key's, a topic's: it has principals) names its own
+            // resource as "*"; the functions' policies live in infra/policies, read through templatefile()
+            List<HclBlocks.Block> blocks = Stream.concat(r.blocks().blocks().stream(),
+                    r.modules().values().stream().flatMap(m -> m.blocks().blocks().stream())).toList();
+            boolean wildcard = blocks.stream().anyMatch(b -> !b.body().contains("principals")
+                    && b.body().matches("(?s).*resources\\s*=\\s*\\[\\s*\"\\*\"\\s*].*")
+                    || b.body().contains("roles/owner") || b.body().contains("roles/editor"))
+                    || policyFiles(blocks).stream().anyMatch(Purity::grantsEverything);
             boolean ok = roles > 0 && !wildcard;
             pass &= ok;
             ev.add(s + ": " + roles + " role(s)/service account(s) of its own" + (wildcard ? ", a WILDCARD grant" : ", no wildcard resource or primitive role"));
@@ -308,6 +314,29 @@ public final class Purity {
                     + (logs ? "logs" : "NO logs") + " in its own root");
         }
         return new Criterion("own-observability", "own logs, alarms and budget", pass, ev);
+    }
+
+    /** The infra/policies files a root's blocks read with templatefile(). */
+    private List<Path> policyFiles(List<HclBlocks.Block> blocks) {
+        java.util.regex.Matcher m;
+        List<Path> files = new ArrayList<>();
+        for (HclBlocks.Block b : blocks) {
+            m = java.util.regex.Pattern.compile("policies/([A-Za-z0-9_-]+\\.json)").matcher(b.body());
+            while (m.find()) {
+                files.add(root.resolve("infra/policies").resolve(m.group(1)));
+            }
+        }
+        return files;
+    }
+
+    /** An IAM policy with a statement on every resource or every action (or a file that cannot be read). */
+    private static boolean grantsEverything(Path policy) {
+        try {
+            String json = java.nio.file.Files.readString(policy);
+            return json.matches("(?s).*\"(Resource|Action)\"\\s*:\\s*(\\[\\s*)?\"\\*\".*");
+        } catch (java.io.IOException e) {
+            return true;
+        }
     }
 
     // --- reading the repository ---
