@@ -178,7 +178,8 @@ class LocalDeployE2ETest {
         List<String> ids = new ArrayList<>();
         AtomicBoolean run = new AtomicBoolean(true);
         Thread events;
-        try (SqsClient sqs = LocalAws.sqs(URI.create(state.url("sqs")), state.resource("region"))) {
+        try (SqsClient sqs = LocalAws.sqs(URI.create(state.url("sqs")), state.resource("region"),
+                LocalCredentials.read(project).provider())) {
             EventSender sender = new EventSender(sqs, state.resource("queueUrl"));
             events = new Thread(() -> {
                 while (run.get()) {
@@ -221,7 +222,8 @@ class LocalDeployE2ETest {
         } while (!missing.isEmpty() && System.nanoTime() < deadline);
         assertThat(ids).hasSizeGreaterThan(10);
         assertThat(missing).as("records lost of " + ids.size()).isEmpty();
-        try (SqsClient sqs = LocalAws.sqs(URI.create(state.url("sqs")), state.resource("region"))) {
+        try (SqsClient sqs = LocalAws.sqs(URI.create(state.url("sqs")), state.resource("region"),
+                LocalCredentials.read(project).provider())) {
             String dlq = sqs.getQueueAttributes(b -> b.queueUrl(state.resource("dlqUrl"))
                     .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings()
                     .get("ApproximateNumberOfMessages");
