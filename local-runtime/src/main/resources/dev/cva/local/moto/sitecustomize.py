@@ -3,8 +3,8 @@
 # moto checks IAM policies once enforcement is on (POST /moto-api/reset-auth), but for DynamoDB and DynamoDB Streams
 # it authorizes every call against the resource "*", so a policy scoped to a table ARN (as AWS wants and as
 # infra/policies writes them) would deny everything. This gives those two APIs the resource ARNs AWS authorizes
-# against: the table, the index for Query/Scan with IndexName, each table of a batch or transaction, the stream.
-# Nothing else of moto changes.
+# against: the table, the index for Query/Scan with IndexName, each table of a batch or transaction, the stream; and
+# for Secrets Manager, the secret. Nothing else of moto changes.
 import json
 
 _ACCOUNT_KEYS = ("TableName",)
@@ -61,15 +61,15 @@ def _patch():
 
     from moto.core.exceptions import JsonRESTError
 
-    # DynamoDB speaks JSON: refusals come back as DynamoDB's own error types (HTTP 400), not moto's XML.
+    # DynamoDB and Secrets Manager speak JSON: refusals come back as their own error types (HTTP 400), not moto's XML.
     json_errors = {"AccessDenied": "AccessDeniedException", "InvalidClientTokenId": "UnrecognizedClientException",
                    "SignatureDoesNotMatch": "InvalidSignatureException"}
 
-    def _authorize(resources):
+    def _authorize(resources, check=base):
         def authorize(self, resource="*"):
             for arn in resources(self):
                 try:
-                    base(self, arn)
+                    check(self, arn)
                 except Exception as e:
                     kind = json_errors.get(getattr(e, "error_type", None))
                     if kind is None:
@@ -82,6 +82,20 @@ def _patch():
 
     DynamoHandler._authenticate_and_authorize_normal_action = _authorize(_dynamodb_resources)
     DynamoDBStreamsHandler._authenticate_and_authorize_normal_action = _authorize(_streams_resources)
+
+    # Secrets Manager likewise: a call on a secret is authorized against the secret's ARN (SecretId may be its name).
+    from moto.secretsmanager.responses import SecretsManagerResponse
+
+    secrets_base = SecretsManagerResponse._authenticate_and_authorize_normal_action
+
+    def _secret_resources(self):
+        secret_id = _body(self).get("SecretId")
+        if not secret_id:
+            return ["*"]
+        secret = self.backend.secrets.get(secret_id)
+        return [secret.arn if secret is not None else secret_id]
+
+    SecretsManagerResponse._authenticate_and_authorize_normal_action = _authorize(_secret_resources, secrets_base)
 
 
 try:

@@ -5,65 +5,53 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cva.contracts.webhook.WebhookSecret;
 import dev.cva.notifier.aws.SecretsManagerSecrets;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
+import dev.cva.local.LocalAws;
+import dev.cva.local.LocalIam;
+import dev.cva.local.Moto;
+import dev.cva.local.ServicePolicies;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
-/** In prod the notifier reads its secret from Secrets Manager: checked with the real SDK client against moto's server. */
+/**
+ * In prod the notifier reads its secret from Secrets Manager: checked with the real SDK client against moto's server,
+ * under the notifier's execution role (infra/policies/notifier.json) with IAM enforced, as in AWS.
+ */
 class SecretsManagerSecretTest {
-    static Process moto;
-    static SecretsManagerClient client;
+    static final String REGION = LocalAws.DEFAULT_REGION.id();
+    static SecretsManagerClient admin;
 
     @BeforeAll
-    static void startMoto() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        try {
-            moto = new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(port))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("moto_server is not on PATH: install it with 'pip install \"moto[server]\"'", e);
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                break;
-            } catch (IOException notYet) {
-                if (!moto.isAlive() || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("moto_server did not start on port " + port);
-                }
-                Thread.sleep(100);
-            }
-        }
-        client = SecretsManagerClient.builder()
-                .endpointOverride(URI.create("http://127.0.0.1:" + port))
+    static void startMoto() {
+        admin = client(Moto.shared().iam() == null ? Moto.shared().enforceIam().admin() : Moto.shared().iam().admin());
+    }
+
+    @AfterAll
+    static void closeClient() {
+        admin.close();
+    }
+
+    static SecretsManagerClient client(LocalIam.Keys keys) {
+        return SecretsManagerClient.builder()
+                .endpointOverride(Moto.shared().endpoint())
                 .region(Region.EU_WEST_2)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .credentialsProvider(keys.provider())
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
     }
 
-    @AfterAll
-    static void stopMoto() {
-        if (client != null) {
-            client.close();
-        }
-        if (moto != null) {
-            moto.destroyForcibly();
-        }
+    /** The notifier's role, allowed to read {@code secretArn} (and nothing else in Secrets Manager). */
+    static SecretsManagerClient asNotifier(String secretArn) {
+        return client(Moto.shared().roleFor("notifier", Map.of(
+                "analytics_stream_arn", "arn:aws:dynamodb:" + REGION + ":123456789012:table/t/stream/s",
+                "analytics_table_arn", ServicePolicies.Arns.table(REGION, "t"),
+                "webhook_dlq_arn", ServicePolicies.Arns.queue(REGION, "webhook-dlq"),
+                "stream_failure_dlq_arn", ServicePolicies.Arns.queue(REGION, "stream-failures"),
+                "webhook_secret_arn", secretArn)));
     }
 
     static Map<String, String> env(String arn) {
@@ -73,9 +61,12 @@ class SecretsManagerSecretTest {
     @Test
     void theSecretArnResolvesThroughSecretsManager() {
         WebhookSecret secret = WebhookSecret.random();
-        String arn = client.createSecret(b -> b.name("cv-analytics/webhook-secret-" + System.nanoTime())
+        String arn = admin.createSecret(b -> b.name("cv-analytics/webhook-secret-" + System.nanoTime())
                 .secretString(secret.reveal())).arn();
-        NotifierConfig config = NotifierConfig.fromEnv(env(arn), new SecretsManagerSecrets(client)::read);
+        NotifierConfig config;
+        try (SecretsManagerClient client = asNotifier(arn)) {
+            config = NotifierConfig.fromEnv(env(arn), new SecretsManagerSecrets(client)::read);
+        }
         assertThat(config.secret()).isEqualTo(secret);
         assertThat(config.toString()).doesNotContain(secret.reveal());
     }
@@ -85,14 +76,30 @@ class SecretsManagerSecretTest {
         WebhookSecret explicit = WebhookSecret.random();
         Map<String, String> env = new java.util.HashMap<>(env("arn:aws:secretsmanager:eu-west-2:000000000000:secret:none"));
         env.put("WEBHOOK_SECRET", explicit.reveal());
-        assertThat(NotifierConfig.fromEnv(env, new SecretsManagerSecrets(client)::read).secret()).isEqualTo(explicit);
+        try (SecretsManagerClient client = asNotifier("arn:aws:secretsmanager:eu-west-2:123456789012:secret:none")) {
+            assertThat(NotifierConfig.fromEnv(env, new SecretsManagerSecrets(client)::read).secret()).isEqualTo(explicit);
+        }
     }
 
     @Test
     void aMissingSecretNamesTheArnAndTheErrorOnly() {
-        String arn = "arn:aws:secretsmanager:eu-west-2:000000000000:secret:absent-AbCdEf";
-        assertThatThrownBy(() -> NotifierConfig.fromEnv(env(arn), new SecretsManagerSecrets(client)::read))
-                .hasMessageContaining(arn).hasMessageContaining("ResourceNotFoundException");
+        String arn = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:absent-AbCdEf";
+        try (SecretsManagerClient client = asNotifier(arn)) {
+            assertThatThrownBy(() -> NotifierConfig.fromEnv(env(arn), new SecretsManagerSecrets(client)::read))
+                    .hasMessageContaining(arn).hasMessageContaining("ResourceNotFoundException");
+        }
+    }
+
+    @Test
+    void aSecretItsPolicyDoesNotNameIsRefused() {
+        String granted = admin.createSecret(b -> b.name("cv-analytics/webhook-secret-" + System.nanoTime())
+                .secretString(WebhookSecret.random().reveal())).arn();
+        String other = admin.createSecret(b -> b.name("cv-analytics/other-" + System.nanoTime())
+                .secretString(WebhookSecret.random().reveal())).arn();
+        try (SecretsManagerClient client = asNotifier(granted)) {
+            assertThatThrownBy(() -> NotifierConfig.fromEnv(env(other), new SecretsManagerSecrets(client)::read))
+                    .hasMessageContaining(other).hasMessageContaining("AccessDenied");
+        }
     }
 
     @Test
