@@ -175,13 +175,17 @@ public final class Replayer {
                 }
                 continue;
             }
-            empty = 0;
             received.addAndGet(batch.size());
             List<SqsPort.Message> chosen = new ArrayList<>();
+            int fresh = 0;
             for (SqsPort.Message m : batch) {
                 if (!seen.add(m.messageId())) {
-                    continue; // seen before in this run (its visibility ran out): it is handled or held already
+                    // Seen before in this run (its visibility ran out): it is handled or held already. Hold it under
+                    // its new receipt handle too, so the end of the run makes it visible at once.
+                    held.add(m.receiptHandle());
+                    continue;
                 }
+                fresh++;
                 boolean match = filters.test(m);
                 if (match && selected.incrementAndGet() <= max) {
                     chosen.add(m);
@@ -193,6 +197,16 @@ public final class Replayer {
                     held.add(m.receiptHandle());
                 }
             }
+            if (fresh == 0) {
+                // Only messages this run has handled already, back after their visibility timeout (a slow machine, a
+                // short timeout, a failed group held back): nothing new is coming. Without this, such messages keep
+                // the queue from ever looking empty and the run never ends.
+                if (inFlight.get() == 0 && ++empty >= 2) {
+                    return;
+                }
+                continue;
+            }
+            empty = 0;
             if (chosen.isEmpty()) {
                 continue;
             }
