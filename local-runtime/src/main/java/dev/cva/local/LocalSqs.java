@@ -54,8 +54,24 @@ public final class LocalSqs implements AutoCloseable {
         return new String[] {queueUrl, dlqUrl};
     }
 
+    /**
+     * Stops the server. ElasticMQ's own {@code stopAndWait} gives up after one minute, which a busy machine can
+     * take (the actor system finishing its requests); this waits longer and then lets the daemon threads go.
+     */
     @Override
     public void close() {
-        server.stopAndWait();
+        stop(server);
+    }
+
+    /** Stops an in-process ElasticMQ, waiting up to five minutes; the other in-process ElasticMQs use it too. */
+    public static void stop(SQSRestServer server) {
+        try {
+            scala.jdk.javaapi.FutureConverters.asJava(server.stopAndGetFuture().apply()).toCompletableFuture()
+                    .get(5, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            System.err.println("ElasticMQ did not stop cleanly: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

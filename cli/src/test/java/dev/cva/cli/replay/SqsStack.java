@@ -149,6 +149,6 @@ final class SqsStack implements AutoCloseable {
     @Override
     public void close() {
         sqs.close();
-        server.stopAndWait();
+        dev.cva.local.LocalSqs.stop(server);
     }
 }
