@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.cva.cli.config.ConfigLoader;
 import dev.cva.cli.config.Settings;
+import dev.cva.cli.env.CurrentEnvironment;
+import dev.cva.cli.env.EnvironmentResolver;
+import dev.cva.cli.env.Environments;
 import dev.cva.cli.options.GlobalOptions;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -20,7 +23,7 @@ import java.util.Map;
  * need it (--version, --help, completion) start without touching the disk.
  */
 public final class CvaContext {
-    public static final String DEFAULT_ENVIRONMENT = "local";
+    public static final String DEFAULT_ENVIRONMENT = EnvironmentResolver.BUILT_IN_DEFAULT;
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -37,6 +40,7 @@ public final class CvaContext {
     private final boolean terminal;
     private GlobalOptions globals = GlobalOptions.DEFAULTS;
     private ConfigLoader.Loaded loaded;
+    private CurrentEnvironment environment;
     private Settings settings;
 
     public CvaContext(PrintWriter out, PrintWriter err, InputStream in, Map<String, String> env, Path cwd, Path home,
@@ -74,6 +78,8 @@ public final class CvaContext {
 
     void globals(GlobalOptions globals) {
         this.globals = globals;
+        this.environment = null;
+        this.settings = null;
     }
 
     /** True when stdout is a terminal and colour is allowed (not --no-color, not NO_COLOR, not --json). */
@@ -93,18 +99,25 @@ public final class CvaContext {
         return file == null ? cwd : file.toAbsolutePath().getParent();
     }
 
-    /** The environment this invocation works on: --env, then CVA_ENV, then local. */
-    public String environmentName() {
-        if (globals.env() != null) {
-            return globals.env();
+    /**
+     * The environment this invocation works on and where it came from: --env, then CVA_ENV, then 'cva env use'
+     * (.cva/environment of this checkout), then cva.yaml's defaultEnvironment, then local. The one place that decides.
+     */
+    public CurrentEnvironment environment() {
+        if (environment == null) {
+            environment = EnvironmentResolver.resolve(globals.env(), env, this::projectRoot, this::config);
         }
-        String fromEnv = env.get("CVA_ENV");
-        return fromEnv == null || fromEnv.isBlank() ? DEFAULT_ENVIRONMENT : fromEnv;
+        return environment;
     }
 
-    /** True when the user chose the environment explicitly (flag or CVA_ENV). */
+    /** The name of {@link #environment()}. */
+    public String environmentName() {
+        return environment().name();
+    }
+
+    /** True when the user chose the environment (flag, CVA_ENV or 'cva env use'), not a default. */
     public boolean environmentChosen() {
-        return globals.env() != null || (env.get("CVA_ENV") != null && !env.get("CVA_ENV").isBlank());
+        return environment().source().chosen();
     }
 
     public ConfigLoader.Loaded config() {
@@ -114,10 +127,15 @@ public final class CvaContext {
         return loaded;
     }
 
-    /** The resolved settings of the selected environment. */
+    /**
+     * The resolved settings of the selected environment. Every command that talks to an environment comes here
+     * first, so this is where it says which one, in one line on stderr (silent under --json).
+     */
     public Settings settings() {
         if (settings == null) {
+            Environments.requireKnown(environment(), config());
             settings = Settings.resolve(config(), environmentName(), env);
+            info(Environments.line(settings));
         }
         return settings;
     }

@@ -25,6 +25,7 @@ public final class CliHarness {
     private Path home;
     private Clock clock = Clock.systemUTC();
     private String stdin = "";
+    private boolean terminal;
 
     public CliHarness(Path dir) {
         this.cwd = dir;
@@ -52,6 +53,12 @@ public final class CliHarness {
         return this;
     }
 
+    /** Runs as if stdout/stderr were a terminal (prompts are allowed; answers come from {@link #stdin}). */
+    public CliHarness terminal(boolean terminal) {
+        this.terminal = terminal;
+        return this;
+    }
+
     public CliHarness stdin(String text) {
         this.stdin = text;
         return this;
@@ -61,7 +68,7 @@ public final class CliHarness {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CvaContext ctx = new CvaContext(new PrintWriter(out, true), new PrintWriter(err, true),
-                new ByteArrayInputStream(stdin.getBytes()), env, cwd, home, clock, false);
+                new ByteArrayInputStream(stdin.getBytes()), env, cwd, home, clock, terminal);
         int code = Cva.run(ctx, args);
         return new Result(code, out.toString(), err.toString());
     }

@@ -147,9 +147,17 @@ public final class ConfigLoader {
                                 + " is outside 20..900 (a run sends for 15 s less)");
             }
         });
+        if (config.defaultEnvironment() != null && !config.environments().containsKey(config.defaultEnvironment())) {
+            throw error(name, text, List.of("defaultEnvironment"), "defaultEnvironment: '" + config.defaultEnvironment()
+                    + "' is not one of the environments (" + String.join(", ", new java.util.TreeSet<>(config.environments().keySet())) + ")");
+        }
         config.environments().forEach((env, e) -> {
             if (e == null) {
                 throw error(name, text, List.of("environments", env), "environments." + env + ": is empty");
+            }
+            if (e.aws() != null && e.aws().account() != null && !e.aws().account().matches("\\d{12}")) {
+                throw error(name, text, List.of("environments", env, "aws", "account"), "environments." + env
+                        + ".aws.account: '" + e.aws().account() + "' is not an AWS account id (12 digits; quote it in YAML)");
             }
             checkReaders(e.dashboardReaders(), "environments." + env + ".dashboard.readers",
                     message -> error(name, text, List.of("environments", env, "dashboard", "readers"), message));

@@ -3,11 +3,19 @@ package dev.cva.cli.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
-/** cva.yaml as written: services and environments. See {@link ConfigLoader} for how it is read and checked. */
+/**
+ * cva.yaml as written: services and environments. See {@link ConfigLoader} for how it is read and checked.
+ * {@code defaultEnvironment}: the environment when neither --env, CVA_ENV nor {@code cva env use} chose one (else local).
+ */
 public record CvaConfig(
         String project,
         @JsonProperty(required = true) Map<String, Service> services,
-        @JsonProperty(required = true) Map<String, Environment> environments) {
+        @JsonProperty(required = true) Map<String, Environment> environments,
+        String defaultEnvironment) {
+
+    public CvaConfig(String project, Map<String, Service> services, Map<String, Environment> environments) {
+        this(project, services, environments, null);
+    }
 
     public enum Cloud {
         @JsonProperty("aws") AWS,
@@ -59,7 +67,9 @@ public record CvaConfig(
         }
     }
 
+    /** {@code account}: the AWS account id (12 digits, quoted), shown by {@code cva env} and in confirmations. */
     public record Aws(
+            String account,
             String region,
             String queue,
             String dlq,

@@ -2,6 +2,7 @@ package dev.cva.cli.deploy;
 
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
+import dev.cva.cli.env.Confirmation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +67,9 @@ public final class DeployCommand implements Callable<Integer> {
         if (promote && canary == null) {
             throw CvaException.usage("--promote goes with --canary PCT", null);
         }
+        if (!dryRun) {
+            Confirmation.cloudChange(ctx, all ? "deploy every changed service" : "deploy " + service);
+        }
         DeployService deploys = DeployTargets.service(ctx);
         DeployService.Options options = new DeployService.Options(artifact, reuse, dryRun, canary, promote, !noSmoke,
                 create, role);
@@ -90,6 +94,7 @@ public final class DeployCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            Confirmation.cloudChange(ctx, "promote the canary of " + service);
             return DeployView.render(ctx, List.of(DeployTargets.service(ctx).promote(service)), false);
         }
     }

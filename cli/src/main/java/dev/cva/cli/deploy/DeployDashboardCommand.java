@@ -37,6 +37,9 @@ public final class DeployDashboardCommand implements Callable<Integer> {
                     "deploy to Firebase Hosting with --env prod");
         }
         Settings s = ctx.settings();
+        if (!dryRun) {
+            dev.cva.cli.env.Confirmation.cloudChange(ctx, "deploy the dashboard");
+        }
         String project = s.require("gcp.project");
         String site = s.get("gcp.hostingSite");
         DashboardDeploy deploy = new DashboardDeploy(ctx.projectRoot(), ctx.environmentName(), project,

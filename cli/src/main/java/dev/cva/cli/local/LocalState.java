@@ -56,8 +56,14 @@ public record LocalState(long supervisorPid, long startedAt, boolean ready, Map<
     public static LocalState require(CvaContext ctx) {
         LocalState s = read(ctx).filter(LocalState::supervisorAlive).orElse(null);
         if (s == null || !s.ready()) {
-            throw new CvaException(ExitCode.FAILURE, "the local stack is not running",
-                    "start it with 'cva local up --detach' (or run 'cva local demo')");
+            // 'local' is also the default environment: name both ways on, the stack or a cloud environment.
+            var names = ctx.config().config().environments().keySet();
+            String cloud = names.contains("prod") ? "prod" : names.stream()
+                    .filter(e -> !CvaContext.DEFAULT_ENVIRONMENT.equals(e)).sorted().findFirst().orElse("prod");
+            throw new CvaException(ExitCode.FAILURE, "the local stack is not running (environment 'local', from "
+                    + ctx.environment().source().label() + ")",
+                    "start it with 'cva local up --detach' (or 'cva local demo'), or work on a cloud environment: "
+                            + "'cva env use " + cloud + "'");
         }
         return s;
     }

@@ -10,7 +10,8 @@ public class EnvMixin {
     public static final String CONFIG = "--config";
 
     @Option(names = {"-e", ENV}, scope = ScopeType.INHERIT, paramLabel = "ENV",
-            description = "Environment from cva.yaml (default: $CVA_ENV, else local).")
+            completionCandidates = dev.cva.cli.env.EnvironmentNames.class,
+            description = "Environment from cva.yaml (default: $CVA_ENV, else 'cva env use', else cva.yaml's defaultEnvironment, else local).")
     String env;
 
     @Option(names = {"-c", CONFIG}, scope = ScopeType.INHERIT, paramLabel = "FILE",

@@ -3,6 +3,7 @@ package dev.cva.cli.replay;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.env.Confirmation;
 import dev.cva.replay.Replayer;
 import dev.cva.replay.Target;
 import java.nio.file.Path;
@@ -101,12 +102,11 @@ public final class ReplayDlqCommand implements Callable<Integer> {
             if (!execute) {
                 return view.preview(svc.preview(dlq, filters, max, target.describe()), archive);
             }
-            if (!ctx.globals().yes()) {
-                if (!ctx.terminal()) {
-                    throw CvaException.usage("--execute asks for confirmation, and this is no terminal", "pass --yes to replay without asking");
-                }
+            if (!Confirmation.preapproved(ctx)) {
+                requireTerminal();
                 view.preview(svc.preview(dlq, filters, max, target.describe()), archive);
-                if (!view.confirm("Replay these messages from " + dlq.name() + " to " + target.describe() + "?")) {
+                if (!Confirmation.ask(ctx, "replay these messages from " + dlq.name() + " to " + target.describe()
+                        + " in " + Confirmation.where(ctx) + "?")) {
                     ctx.info("nothing moved");
                     return ExitCode.NOTHING_TO_DO.code();
                 }
@@ -143,12 +143,10 @@ public final class ReplayDlqCommand implements Callable<Integer> {
             throw CvaException.usage("--execute on " + dlq.name() + " takes no filters and no --archive (only --max)",
                     "preview with filters first, then run with --max");
         }
-        if (!ctx.globals().yes()) {
-            if (!ctx.terminal()) {
-                throw CvaException.usage("--execute asks for confirmation, and this is no terminal", "pass --yes to replay without asking");
-            }
+        if (!Confirmation.preapproved(ctx)) {
+            requireTerminal();
             view.preview(svc.preview(dlq, filters, max, target), null);
-            if (!view.confirm("Re-run these stream batches through the notifier?")) {
+            if (!Confirmation.ask(ctx, "re-run these stream batches through the notifier in " + Confirmation.where(ctx) + "?")) {
                 ctx.info("nothing moved");
                 return ExitCode.NOTHING_TO_DO.code();
             }
@@ -175,8 +173,12 @@ public final class ReplayDlqCommand implements Callable<Integer> {
         // redrive policy was set as the source queue was created.
         List<QueueRef> sources = to == null ? svc.sourcesOf(dlq) : List.of();
         QueueRef target = to != null ? svc.targetQueue(dlq, to) : sources.size() == 1 ? sources.get(0) : null;
-        if (!ctx.globals().yes() && !(ctx.terminal() && view.confirm("Start a move task for " + dlq.name() + "?"))) {
-            throw CvaException.usage("--execute asks for confirmation", "pass --yes to start without asking");
+        if (!Confirmation.preapproved(ctx)) {
+            requireTerminal();
+            if (!Confirmation.ask(ctx, "start a move task for " + dlq.name() + " in " + Confirmation.where(ctx) + "?")) {
+                ctx.info("nothing moved");
+                return ExitCode.NOTHING_TO_DO.code();
+            }
         }
         ReplayService.MoveStatus started = svc.startNative(dlq, target, rate);
         if (!await) {
@@ -184,6 +186,12 @@ public final class ReplayDlqCommand implements Callable<Integer> {
         }
         ReplayService.MoveStatus end = svc.waitNative(dlq, Duration.ofSeconds(1), view::moveProgress);
         return view.move(end, "finished");
+    }
+
+    /** Every --execute asks first (on any environment: messages that move do not come back): here no one can answer. */
+    private void requireTerminal() {
+        Confirmation.requireTerminal(ctx, "--execute asks for confirmation in " + Confirmation.where(ctx)
+                + ", and this is no terminal", "pass --yes (or set CI) to replay without asking");
     }
 
     private Filters filters() {

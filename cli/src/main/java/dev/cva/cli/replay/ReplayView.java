@@ -4,9 +4,6 @@ import dev.cva.cli.CvaContext;
 import dev.cva.cli.ExitCode;
 import dev.cva.cli.support.Table;
 import dev.cva.replay.Replayer;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -80,17 +77,6 @@ final class ReplayView {
             ctx.info(p.selected() == 0 ? "nothing matched" : "nothing moved: add --execute to replay");
         }
         return p.selected() == 0 ? ExitCode.NOTHING_TO_DO.code() : ExitCode.OK.code();
-    }
-
-    boolean confirm(String question) {
-        ctx.err().print(question + " [y/N] ");
-        ctx.err().flush();
-        try {
-            String line = new BufferedReader(new InputStreamReader(ctx.in(), StandardCharsets.UTF_8)).readLine();
-            return line != null && (line.strip().equalsIgnoreCase("y") || line.strip().equalsIgnoreCase("yes"));
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     int result(QueueRef dlq, String target, Replayer.Result r, Long cameBack) {

@@ -86,7 +86,8 @@ class DeployDashboardTest {
         for (var e : built.entrySet()) {
             Files.write(app.resolve("dist" + e.getKey()), e.getValue());
         }
-        cva = new CliHarness(dir).env("CVA_GCP_HOSTING_ENDPOINT", hosting.baseUrl())
+        // CI answers the confirmation of a change to prod, as in a pipeline (EnvCommandTest covers the question)
+        cva = new CliHarness(dir).env("CI", "true").env("CVA_GCP_HOSTING_ENDPOINT", hosting.baseUrl())
                 .env("CVA_GCP_FIREBASE_API_KEY", "AIzaTestKey").env("CVA_GCP_FIREBASE_APP_ID", "1:42:web:abc");
         hosting.stubFor(get(urlPathEqualTo("/v1beta1/projects/cv-analytics-prod/sites/" + SITE))
                 .willReturn(okJson("{\"name\":\"projects/cv-analytics-prod/sites/" + SITE + "\",\"defaultUrl\":\""
@@ -232,7 +233,7 @@ class DeployDashboardTest {
         assertThat(local.exitCode()).as(local.toString()).isEqualTo(2);
         assertThat(local.err()).contains("local stack serves the dashboard");
 
-        CliHarness.Result noKey = new CliHarness(dir).env("CVA_GCP_HOSTING_ENDPOINT", hosting.baseUrl())
+        CliHarness.Result noKey = new CliHarness(dir).env("CI", "true").env("CVA_GCP_HOSTING_ENDPOINT", hosting.baseUrl())
                 .run("--env", "prod", "deploy", "dashboard");
         assertThat(noKey.exitCode()).as(noKey.toString()).isEqualTo(2);
         assertThat(noKey.err()).contains("gcp.firebaseApiKey");

@@ -86,7 +86,8 @@ final class DeployProject implements AutoCloseable {
     }
 
     CliHarness cli() {
-        return new CliHarness(root);
+        // as in a pipeline: CI answers the confirmation of a change to prod (EnvCommandTest covers the question)
+        return new CliHarness(root).env("CI", "true");
     }
 
     @Override
