@@ -11,7 +11,8 @@ if node_ok; then
   exec npm "$@"
 fi
 msg="dashboard: Node.js 20.19+ with npm not found ($(node --version 2>/dev/null || echo none)): 'npm $*' skipped, so the dashboard is not built. Install Node.js 20.19+ (see README, Requirements), or pass -Ddashboard.skip=true."
-if [ "${CI:-}" = true ]; then
+case "${CI:-}" in "" | false | 0) on_ci=false ;; *) on_ci=true ;; esac # as the tests' Tools read CI
+if [ "$on_ci" = true ]; then
   echo "$msg" >&2
   exit 1
 fi

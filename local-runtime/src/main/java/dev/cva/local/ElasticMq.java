@@ -20,6 +20,9 @@ public final class ElasticMq {
      */
     public static final int VISIBILITY_SECONDS = 5;
 
+    /** How long {@code cva local} waits for ElasticMQ to answer. */
+    static final Duration READY = Duration.ofSeconds(60);
+
     private ElasticMq() {}
 
     /**
@@ -87,6 +90,12 @@ public final class ElasticMq {
 
     /** @param messageStore see {@link #config(int, String, Queues, Path)} */
     public static Child start(String classPath, Path workDir, int port, String region, Queues queues, Path messageStore) {
+        return start(classPath, workDir, port, region, queues, messageStore, READY);
+    }
+
+    /** @param ready how long ElasticMQ may take to answer (its JVM start is slow on a busy machine) */
+    public static Child start(String classPath, Path workDir, int port, String region, Queues queues, Path messageStore,
+                              Duration ready) {
         Path conf = workDir.resolve("elasticmq.conf");
         Path logback = workDir.resolve("elasticmq-logback.xml");
         try {
@@ -108,7 +117,7 @@ public final class ElasticMq {
                 "-Dconfig.file=" + conf, "-Dlogback.configurationFile=" + logback, "-cp", classPath,
                 "org.elasticmq.server.Main"), Map.of(), workDir.resolve("logs/sqs.log"));
         // ready = it answers an SQS call and knows the queues this run configured, not merely an open port
-        c.await(() -> answers(port, queues.queue()), Duration.ofSeconds(60), "an answer to SQS GetQueueUrl");
+        c.await(() -> answers(port, queues.queue()), ready, "an answer to SQS GetQueueUrl");
         return c;
     }
 }

@@ -1,12 +1,12 @@
 package dev.cva.cli.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.Tools;
 import dev.cva.local.Moto;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * (TF_VAR_*, as infra/README.md lists): the budgets, the DLQ's redrive-allow policy.
  */
 class InfraApplyMotoTest {
-    static final Path MIRROR = InfraPlanMotoTest.MIRROR;
     static final List<String> ROOTS = List.of("processor", "notifier", "reporter"); // the owner of the tables first
 
     @TempDir Path tmp;
@@ -54,9 +53,10 @@ class InfraApplyMotoTest {
 
     @Test
     void everyAwsRootAppliesToMotoCvaStatusFindsWhatTheCodeExpectsAndAPlanAfterShowsNoChange() throws Exception {
-        assumeTrue(InfraScriptsTest.onPath("terraform"), "terraform is not on PATH");
-        assumeTrue(Files.isDirectory(MIRROR.resolve("registry.terraform.io/hashicorp/aws")), "no provider mirror at " + MIRROR);
-        assumeTrue(Moto.locate(System.getenv()) != null, "moto_server is not installed");
+        String why = "terraform apply against moto";
+        Tools.require("terraform", why);
+        Path mirror = Tools.requireProviderMirror(why);
+        Tools.require(Moto.locate(System.getenv()) != null, "moto_server (pip install 'moto[server]')", why);
 
         Path project = InfraProject.copy(tmp.resolve("project"));
         for (String root : ROOTS) {
@@ -65,7 +65,7 @@ class InfraApplyMotoTest {
         Path cache = Path.of(System.getProperty("user.home"), ".cache/cva-infra/plugins");
         Files.createDirectories(cache);
         Path rc = tmp.resolve("terraformrc");
-        Files.writeString(rc, "provider_installation {\n  filesystem_mirror {\n    path = \"" + MIRROR + "\"\n  }\n}\n"
+        Files.writeString(rc, "provider_installation {\n  filesystem_mirror {\n    path = \"" + mirror + "\"\n  }\n}\n"
                 + "plugin_cache_dir = \"" + cache + "\"\n");
 
         long t0 = System.nanoTime();

@@ -1,11 +1,11 @@
 package dev.cva.cli.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.Tools;
 import dev.cva.local.Moto;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,15 +18,14 @@ import org.junit.jupiter.api.io.TempDir;
  * of cva.yaml and a CVA_* override. A backend_override.tf keeps the state local (Terraform's override files).
  */
 class InfraPlanMotoTest {
-    static final Path MIRROR = Path.of("/opt/tf-plugins");
-
     @TempDir Path tmp;
 
     @Test
     void theProcessorRootPlansAgainstMotoWithTheNamesOfCvaYaml() throws Exception {
-        assumeTrue(InfraScriptsTest.onPath("terraform"), "terraform is not on PATH");
-        assumeTrue(Files.isDirectory(MIRROR.resolve("registry.terraform.io/hashicorp/aws")), "no provider mirror at " + MIRROR);
-        assumeTrue(Moto.locate(System.getenv()) != null, "moto_server is not installed");
+        String why = "terraform plan against moto";
+        Tools.require("terraform", why);
+        Path mirror = Tools.requireProviderMirror(why);
+        Tools.require(Moto.locate(System.getenv()) != null, "moto_server (pip install 'moto[server]')", why);
 
         Path project = InfraProject.copy(tmp.resolve("project"));
         Path root = project.resolve("infra/services/processor");
@@ -34,7 +33,7 @@ class InfraPlanMotoTest {
         Path cache = Path.of(System.getProperty("user.home"), ".cache/cva-infra/plugins");
         Files.createDirectories(cache);
         Path rc = tmp.resolve("terraformrc");
-        Files.writeString(rc, "provider_installation {\n  filesystem_mirror {\n    path = \"" + MIRROR + "\"\n  }\n}\n"
+        Files.writeString(rc, "provider_installation {\n  filesystem_mirror {\n    path = \"" + mirror + "\"\n  }\n}\n"
                 + "plugin_cache_dir = \"" + cache + "\"\n");
 
         try (Moto moto = Moto.start(System.getenv(), tmp.resolve("moto.log"))) {

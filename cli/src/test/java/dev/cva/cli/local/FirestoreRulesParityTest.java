@@ -1,13 +1,12 @@
 package dev.cva.cli.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cva.cli.CliHarness;
+import dev.cva.cli.Tools;
 import dev.cva.cli.config.ConfigLoader;
 import dev.cva.cli.config.Settings;
 import dev.cva.local.FirestoreRulesTemplate;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,7 @@ class FirestoreRulesParityTest {
 
     @Test
     void terraformAndTheLocalStackRenderTheSameRules() throws Exception {
-        assumeTrue(onPath("terraform") || "true".equalsIgnoreCase(System.getenv("CI")), "terraform is not on PATH");
+        Tools.require("terraform", "rendering the Firestore rules with terraform console");
         Path repo = CliHarness.repoRoot();
         String template = Files.readString(repo.resolve(FirestoreRulesTemplate.FILE));
 
@@ -66,14 +65,5 @@ class FirestoreRulesParityTest {
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).as("terraform console").matches("\"[A-Za-z0-9+/=]+\"");
         return new String(Base64.getDecoder().decode(out.substring(1, out.length() - 1)), StandardCharsets.UTF_8);
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (new File(dir, tool).canExecute()) {
-                return true;
-            }
-        }
-        return false;
     }
 }

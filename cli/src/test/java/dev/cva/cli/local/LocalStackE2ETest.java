@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -146,7 +147,7 @@ class LocalStackE2ETest {
             assertThat(vars.path("AWS_ENDPOINT_URL_DYNAMODB").asText()).isEqualTo(state.url("dynamodb"));
             assertThat(vars.path("FIRESTORE_EMULATOR_HOST").asText()).isEqualTo(state.url("firestore").substring("http://".length()));
             assertThat(cva.run("local", "env").out()).contains("export AWS_ENDPOINT_URL_SQS='" + state.url("sqs") + "'");
-            if (onPath("aws")) {
+            if (Tools.available("aws", "the AWS CLI against the stack (apt-get install awscli)")) {
                 // with the stack's own keys, as 'eval "$(cva local env)"' sets them, the AWS CLI has full access
                 ProcessBuilder pb = new ProcessBuilder("aws", "dynamodb", "scan", "--table-name",
                         state.resource("analyticsTable"), "--select", "COUNT", "--output", "json");
@@ -245,15 +246,6 @@ class LocalStackE2ETest {
         } catch (java.io.IOException e) {
             return false;
         }
-    }
-
-    static boolean onPath(String tool) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (!d.isBlank() && Files.isExecutable(Path.of(d, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void assertNoChildrenLeft() {

@@ -1,8 +1,8 @@
 package dev.cva.cli.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.cva.cli.Tools;
 import dev.cva.replay.SqsPort;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,8 +21,8 @@ class ArchiveTest {
 
     @BeforeEach
     void posixOnly() throws IOException {
-        assumeTrue(Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class),
-                "this file system has no POSIX permissions (the archive falls back to its defaults)");
+        Tools.require(Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class),
+                "POSIX permissions on the temporary folder's file system", "the archive's owner-only mode");
     }
 
     @Test

@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -68,8 +67,8 @@ class DashboardBrowserTest {
         // npm.sh skipped the build without Node.js (a warning); CI installs it and never skips
         boolean built = Files.isRegularFile(MODULE.resolve("dist/index.html"))
                 && Files.isDirectory(MODULE.resolve("node_modules/@firebase/rules-unit-testing"));
-        Assumptions.assumeTrue(built || "true".equalsIgnoreCase(System.getenv("CI")),
-                "SKIPPED the dashboard's rules and browser tests: the dashboard is not built (no Node.js 20.19+)");
+        Tools.require(built, "the built dashboard (dist/ and node_modules/: Node.js 20.19+ with npm, see README, Requirements)",
+                "the dashboard's rules and browser tests");
         Files.createDirectories(OUT);
         work = Files.createTempDirectory("cva-dashboard-test");
         Path jar = new FirestoreEmulator(System.getenv(), Path.of(System.getProperty("user.home"))).locate();
@@ -104,10 +103,8 @@ class DashboardBrowserTest {
     @Test
     @Order(2)
     void theDashboardShowsTheDocumentsAndFollowsNewWebhooksInChromium() throws Exception {
-        boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
-        Assumptions.assumeTrue(Files.isExecutable(Path.of(CHROMIUM)) || ci,
-                "SKIPPED the dashboard's browser test: no Chromium at " + CHROMIUM
-                        + " (apt-get install chromium, or CHROMIUM=<path>); it never skips on CI");
+        Tools.require(Files.isExecutable(Path.of(CHROMIUM)), "Chromium at " + CHROMIUM
+                + " (apt-get install chromium, or CHROMIUM=<path>)", "the dashboard's browser test");
         loadRules();
         String secret = "whsec_" + Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
         int port = freePort();
