@@ -30,6 +30,11 @@ final class MemorySqs implements SqsPort {
     volatile int perReceive = 10;
     volatile SqsFailure receiveFailure;
     volatile Predicate<String> deleteRefused = id -> false; // message ids whose delete entry SQS refuses
+    /**
+     * When set, a received message's visibility timeout has run out by the next receive (a machine too slow for the
+     * timeout): it is visible again, under a new receipt handle, and its old handle still deletes it, as on SQS.
+     */
+    volatile boolean visibilityRunsOut;
     /** Counted down once per message received (to let a test wait until everything was received). */
     volatile CountDownLatch received = new CountDownLatch(0);
 
@@ -53,6 +58,9 @@ final class MemorySqs implements SqsPort {
         receives.incrementAndGet();
         if (receiveFailure != null) {
             throw receiveFailure;
+        }
+        if (visibilityRunsOut) {
+            hidden.clear();
         }
         List<Message> out = new ArrayList<>();
         for (Stored s : messages.values()) {

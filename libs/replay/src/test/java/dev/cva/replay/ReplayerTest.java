@@ -18,6 +18,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The Replayer's rules, over an in-memory queue behind our own {@link SqsPort} and targets written here: what moves
@@ -92,6 +93,27 @@ class ReplayerTest {
         assertThat(sqs.ids()).containsExactlyInAnyOrderElementsOf(refused);
         assertThat(sqs.visibleIds()).containsExactlyInAnyOrderElementsOf(refused);
         assertThat(progress.get()).as("progress counts every message handled").isEqualTo(25);
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a guard against the hang this test is about, not a figure
+    void aRunEndsWhenOnlyMessagesItHandledComeBackAfterTheirVisibilityTimeout() {
+        // The hang found on a busy machine (ReplayDlqFaultTest, 2 s visibility): failed messages stay in the DLQ and
+        // come back each time their visibility runs out, so the queue never looks empty. The run must still end, with
+        // each message handed to the target once.
+        MemorySqs sqs = queue(40);
+        sqs.visibilityRunsOut = true;
+        Set<String> refused = Set.of("m-1", "m-7", "m-19", "m-33");
+        Recording target = new Recording(m -> refused.contains(m.messageId())
+                ? new Target.Outcome(Target.Kind.FAILED, "HTTP 503") : Target.Outcome.DELIVERED);
+
+        Replayer.Result r = replayer(sqs, false, target, m -> true, null, null, null, 3, false, null).run();
+
+        assertThat(r.moved()).isEqualTo(36);
+        assertThat(r.failed()).isEqualTo(4);
+        assertThat(target.delivered()).as("each message handed over once").hasSize(40).doesNotHaveDuplicates();
+        assertThat(sqs.ids()).containsExactlyInAnyOrderElementsOf(refused);
+        assertThat(sqs.visibleIds()).as("what stays is visible again at the end").containsExactlyInAnyOrderElementsOf(refused);
     }
 
     @Test
