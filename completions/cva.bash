@@ -283,7 +283,7 @@ function _picocli_cva() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="deploy rollback status bump version webhook replay-dlq cost local events infra purity config doctor completion shell help"
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -316,7 +316,7 @@ function _picocli_cva_deploy() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="promote dashboard"
-  local flag_opts="'--all' '--dry-run' '--promote' '--no-smoke' '--reuse' '--create' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--all' '--dry-run' '--promote' '--no-smoke' '--reuse' '--create' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--canary' '--artifact' '--role' '-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -361,7 +361,7 @@ function _picocli_cva_rollback() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--to' '-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -397,7 +397,7 @@ function _picocli_cva_status() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--resources' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--resources' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -430,7 +430,7 @@ function _picocli_cva_bump() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--all-changed' '--finalize' '-n' '--dry-run' '--push' '-f' '--force' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--all-changed' '--finalize' '-n' '--dry-run' '--push' '-f' '--force' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-s' '--service' '--pre' '-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -475,7 +475,7 @@ function _picocli_cva_version() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-s' '--service' '-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -511,7 +511,7 @@ function _picocli_cva_webhook() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="send sign verify load"
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -544,7 +544,7 @@ function _picocli_cva_replaydlq() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--execute' '--native' '--wait' '--cancel' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--execute' '--native' '--wait' '--cancel' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-q' '--queue' '--to' '--since' '--until' '--match' '--attribute' '--group' '--max' '--rate' '--archive' '--workers' '--visibility' '--watch' '-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -619,7 +619,7 @@ function _picocli_cva_cost() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="estimate"
-  local flag_opts="'--csv' '--refresh' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--csv' '--refresh' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--month' '--currency' '--by' '--budget' '-e' '--env' '-c' '--config'"
   local GROUP_option_args=("service" "product" "cloud") # --by values
 
@@ -667,7 +667,7 @@ function _picocli_cva_local() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="up down status env demo stop start"
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -700,7 +700,7 @@ function _picocli_cva_events() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="send simulate"
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -733,7 +733,7 @@ function _picocli_cva_infra() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="check plan apply"
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -766,7 +766,7 @@ function _picocli_cva_purity() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -799,7 +799,7 @@ function _picocli_cva_config() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="help show"
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -832,7 +832,7 @@ function _picocli_cva_doctor() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -865,7 +865,7 @@ function _picocli_cva_completion() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -904,7 +904,7 @@ function _picocli_cva_shell() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -937,7 +937,7 @@ function _picocli_cva_help() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="deploy rollback status bump version webhook replay-dlq cost local events infra purity config doctor completion shell"
-  local flag_opts="'-h' '--help' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input'"
+  local flag_opts="'-h' '--help' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -970,7 +970,7 @@ function _picocli_cva_deploy_promote() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1003,7 +1003,7 @@ function _picocli_cva_deploy_dashboard() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--no-smoke' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--dry-run' '--no-smoke' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1036,7 +1036,7 @@ function _picocli_cva_webhook_send() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--tamper' '--wrong-secret' '--replay' '--no-signature' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--tamper' '--wrong-secret' '--replay' '--no-signature' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--data' '--event' '--url' '--scheme' '--secret-env' '--secret-file' '--timeout' '--stale' '--future' '-e' '--env' '-c' '--config'"
   local NAME_option_args=("anonymous-no-match" "extra-fields" "full-match" "original-notifier" "partial-match" "invalid/bad-match-type" "invalid/data-missing-request-id" "invalid/missing-data" "invalid/wrong-event-type") # --event values
   local SCHEME_option_args=("legacy" "standard" "both") # --scheme values
@@ -1105,7 +1105,7 @@ function _picocli_cva_webhook_sign() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--data' '--id' '--timestamp' '--scheme' '--secret-env' '--secret-file' '-e' '--env' '-c' '--config'"
   local SCHEME_option_args=("legacy" "standard" "both") # --scheme values
 
@@ -1162,7 +1162,7 @@ function _picocli_cva_webhook_verify() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--refuse-legacy' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--refuse-legacy' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--headers' '--data' '--tolerance' '--secret-env' '--secret-file' '-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1216,7 +1216,7 @@ function _picocli_cva_webhook_load() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--rate' '--duration' '--concurrency' '--warmup' '--event' '--url' '--scheme' '--secret-env' '--secret-file' '--timeout' '-e' '--env' '-c' '--config'"
   local NAME_option_args=("anonymous-no-match" "extra-fields" "full-match" "original-notifier" "partial-match" "invalid/bad-match-type" "invalid/data-missing-request-id" "invalid/missing-data" "invalid/wrong-event-type") # --event values
   local SCHEME_option_args=("legacy" "standard" "both") # --scheme values
@@ -1288,7 +1288,7 @@ function _picocli_cva_cost_estimate() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--csv' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--csv' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--queries-per-month' '--currency' '--by' '-e' '--env' '-c' '--config'"
   local GROUP_option_args=("service" "product" "cloud") # --by values
 
@@ -1333,7 +1333,7 @@ function _picocli_cva_local_up() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--detach' '--no-iam' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--detach' '--no-iam' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--timeout' '-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1369,7 +1369,7 @@ function _picocli_cva_local_down() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1402,7 +1402,7 @@ function _picocli_cva_local_status() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1435,7 +1435,7 @@ function _picocli_cva_local_env() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--shell' '-e' '--env' '-c' '--config'"
   local SHELL_option_args=("bash" "fish" "json") # --shell values
 
@@ -1474,7 +1474,7 @@ function _picocli_cva_local_demo() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--keep' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--keep' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--conversations' '--early' '--duplicates' '--poison' '--rate' '--timeout' '--seed' '-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1528,7 +1528,7 @@ function _picocli_cva_local_stop() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1561,7 +1561,7 @@ function _picocli_cva_local_start() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1594,7 +1594,7 @@ function _picocli_cva_events_send() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--request-id' '--query' '--session-id' '--match-type' '--score' '--reasoning' '--vector-matches' '--timestamp' '--data' '-e' '--env' '-c' '--config'"
   local TYPE_option_args=("full" "partial" "none") # --match-type values
 
@@ -1663,7 +1663,7 @@ function _picocli_cva_events_simulate() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--conversations' '--rate' '--early' '--duplicates' '--poison' '--seed' '-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1714,7 +1714,7 @@ function _picocli_cva_infra_check() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1747,7 +1747,7 @@ function _picocli_cva_infra_plan() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1780,7 +1780,7 @@ function _picocli_cva_infra_apply() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1813,7 +1813,7 @@ function _picocli_cva_config_help() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="show"
-  local flag_opts="'-h' '--help' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input'"
+  local flag_opts="'-h' '--help' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
@@ -1846,7 +1846,7 @@ function _picocli_cva_config_show() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
 
   type compopt &>/dev/null && compopt +o default
