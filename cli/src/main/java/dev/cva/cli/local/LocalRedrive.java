@@ -117,10 +117,12 @@ final class LocalRedrive implements AutoCloseable {
             if (n == null || !n.isObject()) {
                 return Level.WARN;
             }
-            if (n.path("failed").asLong() > 0 || n.path("notDeleted").asLong() > 0 || n.hasNonNull("stoppedBy")) {
+            // permanent: the receiver refused some for good this run (they stay in the DLQ for a person)
+            if (n.path("failed").asLong() > 0 || n.path("permanent").asLong() > 0 || n.path("notDeleted").asLong() > 0
+                    || n.hasNonNull("stoppedBy")) {
                 return Level.WARN;
             }
-            return n.path("moved").asLong() > 0 || n.path("permanent").asLong() > 0 ? Level.NOTE : Level.NONE;
+            return n.path("moved").asLong() > 0 ? Level.NOTE : Level.NONE;
         } catch (java.io.IOException e) {
             return Level.WARN;
         }

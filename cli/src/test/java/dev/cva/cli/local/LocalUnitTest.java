@@ -111,6 +111,7 @@ class LocalUnitTest {
         assertThat(LocalRedrive.level("{\"moved\":12,\"failed\":0,\"seconds\":2.5}")).isEqualTo(LocalRedrive.Level.NOTE);
         assertThat(LocalRedrive.level("{\"moved\":3,\"failed\":1}")).isEqualTo(LocalRedrive.Level.WARN);
         assertThat(LocalRedrive.level("{\"moved\":0,\"notDeleted\":2}")).isEqualTo(LocalRedrive.Level.WARN);
+        assertThat(LocalRedrive.level("{\"moved\":1,\"permanent\":1}")).isEqualTo(LocalRedrive.Level.WARN);
         assertThat(LocalRedrive.level("{\"moved\":5,\"stoppedBy\":\"receiver answered 503\"}")).isEqualTo(LocalRedrive.Level.WARN);
         assertThat(LocalRedrive.level("not json")).isEqualTo(LocalRedrive.Level.WARN);
     }
