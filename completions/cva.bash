@@ -166,7 +166,6 @@ function _complete_cva() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} events" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} infra" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} purity" ];    then _picocli_cva; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} env" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} doctor" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_cva; return $?; fi
@@ -191,8 +190,6 @@ function _complete_cva() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} infra check" ];    then _picocli_cva_infra; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} infra plan" ];    then _picocli_cva_infra; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} infra apply" ];    then _picocli_cva_infra; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} env use" ];    then _picocli_cva_env; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} env list" ];    then _picocli_cva_env; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config help" ];    then _picocli_cva_config; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config show" ];    then _picocli_cva_config; return $?; fi
 
@@ -209,65 +206,59 @@ function _complete_cva() {
   local cmds9=(events)
   local cmds10=(infra)
   local cmds11=(purity)
-  local cmds12=(env)
-  local cmds13=(config)
-  local cmds14=(doctor)
-  local cmds15=(completion)
-  local cmds16=(shell)
-  local cmds17=(help)
-  local cmds18=(deploy promote)
-  local cmds19=(deploy dashboard)
-  local cmds20=(webhook send)
-  local cmds21=(webhook sign)
-  local cmds22=(webhook verify)
-  local cmds23=(webhook load)
-  local cmds24=(cost estimate)
-  local cmds25=(local up)
-  local cmds26=(local down)
-  local cmds27=(local status)
-  local cmds28=(local env)
-  local cmds29=(local demo)
-  local cmds30=(local stop)
-  local cmds31=(local start)
-  local cmds32=(events send)
-  local cmds33=(events simulate)
-  local cmds34=(infra check)
-  local cmds35=(infra plan)
-  local cmds36=(infra apply)
-  local cmds37=(env use)
-  local cmds38=(env list)
-  local cmds39=(config help)
-  local cmds40=(config show)
+  local cmds12=(config)
+  local cmds13=(doctor)
+  local cmds14=(completion)
+  local cmds15=(shell)
+  local cmds16=(help)
+  local cmds17=(deploy promote)
+  local cmds18=(deploy dashboard)
+  local cmds19=(webhook send)
+  local cmds20=(webhook sign)
+  local cmds21=(webhook verify)
+  local cmds22=(webhook load)
+  local cmds23=(cost estimate)
+  local cmds24=(local up)
+  local cmds25=(local down)
+  local cmds26=(local status)
+  local cmds27=(local env)
+  local cmds28=(local demo)
+  local cmds29=(local stop)
+  local cmds30=(local start)
+  local cmds31=(events send)
+  local cmds32=(events simulate)
+  local cmds33=(infra check)
+  local cmds34=(infra plan)
+  local cmds35=(infra apply)
+  local cmds36=(config help)
+  local cmds37=(config show)
 
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_cva_config_show; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_cva_config_help; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_cva_env_list; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_cva_env_use; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_cva_infra_apply; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_cva_infra_plan; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_cva_infra_check; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_cva_events_simulate; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_cva_events_send; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_cva_local_start; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_local_stop; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_local_demo; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_local_env; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_local_status; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_local_down; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_local_up; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_cost_estimate; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_cva_webhook_load; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_cva_webhook_verify; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cva_webhook_sign; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cva_webhook_send; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cva_deploy_dashboard; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cva_deploy_promote; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cva_help; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cva_shell; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cva_completion; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cva_doctor; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cva_config; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cva_env; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_cva_config_show; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_cva_config_help; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_cva_infra_apply; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_cva_infra_plan; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_cva_infra_check; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_cva_events_simulate; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_cva_events_send; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_local_start; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_local_stop; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_local_demo; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_local_env; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_local_status; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_local_down; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_local_up; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_cva_cost_estimate; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_cva_webhook_load; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cva_webhook_verify; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cva_webhook_sign; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cva_webhook_send; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cva_deploy_dashboard; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cva_deploy_promote; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cva_help; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cva_shell; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cva_completion; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cva_doctor; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cva_config; return $?; fi
   if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cva_purity; return $?; fi
   if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cva_infra; return $?; fi
   if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cva_events; return $?; fi
@@ -291,18 +282,15 @@ function _picocli_cva() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="deploy rollback status bump version webhook replay-dlq cost local events infra purity env config doctor completion shell help"
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local commands="deploy rollback status bump version webhook replay-dlq cost local events infra purity config doctor completion shell help"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -328,9 +316,8 @@ function _picocli_cva_deploy() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="promote dashboard"
-  local flag_opts="'--all' '--dry-run' '--promote' '--no-smoke' '--reuse' '--create' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--all' '--dry-run' '--promote' '--no-smoke' '--reuse' '--create' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--canary' '--artifact' '--role' '-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -348,9 +335,7 @@ function _picocli_cva_deploy() {
       return
       ;;
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -376,9 +361,8 @@ function _picocli_cva_rollback() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--to' '-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -387,9 +371,7 @@ function _picocli_cva_rollback() {
       return
       ;;
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -415,17 +397,14 @@ function _picocli_cva_status() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--resources' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--resources' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -451,9 +430,8 @@ function _picocli_cva_bump() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--all-changed' '--finalize' '-n' '--dry-run' '--push' '-f' '--force' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--all-changed' '--finalize' '-n' '--dry-run' '--push' '-f' '--force' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-s' '--service' '--pre' '-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -465,9 +443,7 @@ function _picocli_cva_bump() {
       return
       ;;
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -499,9 +475,8 @@ function _picocli_cva_version() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-s' '--service' '-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -510,9 +485,7 @@ function _picocli_cva_version() {
       return
       ;;
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -538,17 +511,14 @@ function _picocli_cva_webhook() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="send sign verify load"
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -574,9 +544,8 @@ function _picocli_cva_replaydlq() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--execute' '--native' '--wait' '--cancel' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--execute' '--native' '--wait' '--cancel' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-q' '--queue' '--to' '--since' '--until' '--match' '--attribute' '--group' '--max' '--rate' '--archive' '--workers' '--visibility' '--watch' '-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -624,9 +593,7 @@ function _picocli_cva_replaydlq() {
       return
       ;;
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -652,10 +619,9 @@ function _picocli_cva_cost() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="estimate"
-  local flag_opts="'--csv' '--refresh' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--csv' '--refresh' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--month' '--currency' '--by' '--budget' '-e' '--env' '-c' '--config'"
   local GROUP_option_args=("service" "product" "cloud") # --by values
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -675,9 +641,7 @@ function _picocli_cva_cost() {
       return
       ;;
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -703,17 +667,14 @@ function _picocli_cva_local() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="up down status env demo stop start"
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -739,17 +700,14 @@ function _picocli_cva_events() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="send simulate"
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -775,17 +733,14 @@ function _picocli_cva_infra() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="check plan apply"
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -811,53 +766,14 @@ function _picocli_cva_purity() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
-      ;;
-    '-c'|'--config')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `env` subcommand.
-function _picocli_cva_env() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands="use list"
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -883,17 +799,14 @@ function _picocli_cva_config() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="help show"
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -919,17 +832,14 @@ function _picocli_cva_doctor() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -955,17 +865,14 @@ function _picocli_cva_completion() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -997,17 +904,14 @@ function _picocli_cva_shell() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1032,18 +936,15 @@ function _picocli_cva_help() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="deploy rollback status bump version webhook replay-dlq cost local events infra purity env config doctor completion shell"
-  local flag_opts="'-h' '--help' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input'"
+  local commands="deploy rollback status bump version webhook replay-dlq cost local events infra purity config doctor completion shell"
+  local flag_opts="'-h' '--help' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1069,17 +970,14 @@ function _picocli_cva_deploy_promote() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1105,17 +1003,14 @@ function _picocli_cva_deploy_dashboard() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--dry-run' '--no-smoke' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--dry-run' '--no-smoke' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1141,11 +1036,10 @@ function _picocli_cva_webhook_send() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--tamper' '--wrong-secret' '--replay' '--no-signature' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--tamper' '--wrong-secret' '--replay' '--no-signature' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--data' '--event' '--url' '--scheme' '--secret-env' '--secret-file' '--timeout' '--stale' '--future' '-e' '--env' '-c' '--config'"
   local NAME_option_args=("anonymous-no-match" "extra-fields" "full-match" "original-notifier" "partial-match" "invalid/bad-match-type" "invalid/data-missing-request-id" "invalid/missing-data" "invalid/wrong-event-type") # --event values
   local SCHEME_option_args=("legacy" "standard" "both") # --scheme values
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1185,9 +1079,7 @@ function _picocli_cva_webhook_send() {
       return
       ;;
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1213,10 +1105,9 @@ function _picocli_cva_webhook_sign() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--data' '--id' '--timestamp' '--scheme' '--secret-env' '--secret-file' '-e' '--env' '-c' '--config'"
   local SCHEME_option_args=("legacy" "standard" "both") # --scheme values
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1245,9 +1136,7 @@ function _picocli_cva_webhook_sign() {
       return $?
       ;;
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1273,9 +1162,8 @@ function _picocli_cva_webhook_verify() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--refuse-legacy' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--refuse-legacy' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--headers' '--data' '--tolerance' '--secret-env' '--secret-file' '-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1302,9 +1190,7 @@ function _picocli_cva_webhook_verify() {
       return $?
       ;;
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1330,11 +1216,10 @@ function _picocli_cva_webhook_load() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--rate' '--duration' '--concurrency' '--warmup' '--event' '--url' '--scheme' '--secret-env' '--secret-file' '--timeout' '-e' '--env' '-c' '--config'"
   local NAME_option_args=("anonymous-no-match" "extra-fields" "full-match" "original-notifier" "partial-match" "invalid/bad-match-type" "invalid/data-missing-request-id" "invalid/missing-data" "invalid/wrong-event-type") # --event values
   local SCHEME_option_args=("legacy" "standard" "both") # --scheme values
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1377,9 +1262,7 @@ function _picocli_cva_webhook_load() {
       return
       ;;
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1405,10 +1288,9 @@ function _picocli_cva_cost_estimate() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--csv' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--csv' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--queries-per-month' '--currency' '--by' '-e' '--env' '-c' '--config'"
   local GROUP_option_args=("service" "product" "cloud") # --by values
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1425,9 +1307,7 @@ function _picocli_cva_cost_estimate() {
       return $?
       ;;
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1453,9 +1333,8 @@ function _picocli_cva_local_up() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--detach' '--no-iam' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--detach' '--no-iam' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--timeout' '-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1464,9 +1343,7 @@ function _picocli_cva_local_up() {
       return
       ;;
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1492,17 +1369,14 @@ function _picocli_cva_local_down() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1528,17 +1402,14 @@ function _picocli_cva_local_status() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1564,10 +1435,9 @@ function _picocli_cva_local_env() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--shell' '-e' '--env' '-c' '--config'"
   local SHELL_option_args=("bash" "fish" "json") # --shell values
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1578,9 +1448,7 @@ function _picocli_cva_local_env() {
       return $?
       ;;
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1606,9 +1474,8 @@ function _picocli_cva_local_demo() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--keep' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--keep' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--conversations' '--early' '--duplicates' '--poison' '--rate' '--timeout' '--seed' '-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1635,9 +1502,7 @@ function _picocli_cva_local_demo() {
       return
       ;;
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1663,17 +1528,14 @@ function _picocli_cva_local_stop() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1699,17 +1561,14 @@ function _picocli_cva_local_start() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1735,10 +1594,9 @@ function _picocli_cva_events_send() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--request-id' '--query' '--session-id' '--match-type' '--score' '--reasoning' '--vector-matches' '--timestamp' '--data' '-e' '--env' '-c' '--config'"
   local TYPE_option_args=("full" "partial" "none") # --match-type values
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1773,9 +1631,7 @@ function _picocli_cva_events_send() {
       return
       ;;
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1807,9 +1663,8 @@ function _picocli_cva_events_simulate() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--conversations' '--rate' '--early' '--duplicates' '--poison' '--seed' '-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1833,9 +1688,7 @@ function _picocli_cva_events_simulate() {
       return
       ;;
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1861,17 +1714,14 @@ function _picocli_cva_infra_check() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1897,17 +1747,14 @@ function _picocli_cva_infra_plan() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1933,95 +1780,14 @@ function _picocli_cva_infra_apply() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
-      ;;
-    '-c'|'--config')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `use` subcommand.
-function _picocli_cva_env_use() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
-      ;;
-    '-c'|'--config')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-  local NAME_pos_param_args=("local" "prod") # 0-0 values
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local currIndex
-    currIndex=$(currentPositionalIndex "use" "${arg_opts}" "${flag_opts}")
-    if (( currIndex >= 0 && currIndex <= 0 )); then
-      positionals=$( compReplyArray "${NAME_pos_param_args[@]}" )
-    fi
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `list` subcommand.
-function _picocli_cva_env_list() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -2047,17 +1813,14 @@ function _picocli_cva_config_help() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="show"
-  local flag_opts="'-h' '--help' '--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input'"
+  local flag_opts="'-h' '--help' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -2083,17 +1846,14 @@ function _picocli_cva_config_show() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
+      return
       ;;
     '-c'|'--config')
       local IFS=$'\n'

@@ -154,15 +154,24 @@ public final class CvaContext {
         return JSON;
     }
 
-    /** Chatter for humans on stderr; silent under --json unless verbose. */
+    /** True when a progress bar may be drawn on stderr: a terminal, and neither --json nor --quiet. */
+    public boolean progress() {
+        return terminal && !globals.json() && !globals.quiet();
+    }
+
+    /** Chatter for humans on stderr; silent under --quiet, and under --json unless verbose. */
     public void info(String message) {
-        if (!globals.json() || globals.verbose()) {
+        if (!globals.quiet() && (!globals.json() || globals.verbose())) {
             err.println(message);
             err.flush();
         }
     }
 
+    /** A warning on stderr; silent under --quiet (errors, which {@link Cva} prints, are not). */
     public void warn(String message) {
+        if (globals.quiet()) {
+            return;
+        }
         err.println(paint("33", "warning: ") + message);
         err.flush();
     }

@@ -11,7 +11,6 @@ public enum ExitCode {
     PARTIAL(3, "partial success: some items succeeded and some failed; the output says which"),
     NOTHING_TO_DO(4, "nothing to do: no change to release, no message to replay, already up to date, a confirmation answered no"),
     VERIFICATION_FAILED(5, "verification failed: a signature, contract or health check did not verify"),
-    NOT_IMPLEMENTED(6, "the command exists but is not implemented yet"),
     INTERRUPTED(130, "interrupted by Ctrl-C");
 
     private final int code;

@@ -38,7 +38,7 @@ class CvaCommandTest {
         for (ExitCode code : ExitCode.values()) {
             assertThat(r.out()).containsPattern("(?m)^\\s+" + code.code() + "\\s+" + Pattern.quote(code.meaning().substring(0, Math.min(20, code.meaning().length()))));
         }
-        for (String option : new String[] {"--env", "--config", "--json", "--verbose", "--no-color", "--yes", "--no-input"}) {
+        for (String option : new String[] {"--env", "--config", "--json", "--verbose", "--quiet", "--no-color", "--yes", "--no-input"}) {
             assertThat(r.out()).contains(option);
         }
     }
@@ -86,5 +86,35 @@ class CvaCommandTest {
         CliHarness.Result verbose = cva().run("config", "show", "--config", broken.toString(), "--verbose");
         assertThat(verbose.exitCode()).isEqualTo(2);
         assertThat(verbose.err()).contains("\tat dev.cva.cli");
+    }
+
+    @Test
+    void quietLeavesOnlyErrorsOnStderr() {
+        // in an empty folder (the built-in configuration): no local stack runs there
+        CliHarness.Result chatty = new CliHarness(tmp).run("local", "down");
+        assertThat(chatty.exitCode()).isEqualTo(ExitCode.NOTHING_TO_DO.code());
+        assertThat(chatty.err()).contains("no local stack was running");
+        CliHarness.Result quiet = new CliHarness(tmp).run("local", "down", "--quiet");
+        assertThat(quiet.exitCode()).isEqualTo(ExitCode.NOTHING_TO_DO.code());
+        assertThat(quiet.err()).isEmpty();
+        assertThat(new CliHarness(tmp).run("--quiet", "local", "down").err()).isEmpty();
+
+        CliHarness.Result failed = cva().run("--quiet", "cost");
+        assertThat(failed.exitCode()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(failed.err()).contains("cva: ").contains("the local environment has no cloud bill").contains("hint: ");
+    }
+
+    @Test
+    void quietSilencesNotesAndWarningsButNotErrors() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        CvaContext ctx = new CvaContext(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err),
+                java.io.InputStream.nullInputStream(), java.util.Map.of(), tmp, tmp, java.time.Clock.systemUTC(), true);
+        ctx.globals(new dev.cva.cli.options.GlobalOptions(null, null, false, false, true, false, false));
+        ctx.info("a note");
+        ctx.warn("a warning");
+        assertThat(err.toString()).isEmpty();
+        assertThat(ctx.progress()).as("no progress bar on a terminal under --quiet").isFalse();
+        Cva.failure(ctx, new CvaException(ExitCode.FAILURE, "it broke", "try again", null));
+        assertThat(err.toString()).contains("it broke").contains("hint: try again");
     }
 }

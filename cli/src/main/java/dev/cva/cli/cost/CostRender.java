@@ -171,9 +171,9 @@ final class CostRender {
         t.row("TOTAL", "", money(e.total()) + " " + e.currency());
         t.print(out);
         out.println();
-        Table f = new Table("FREE TIER", "USED", "ALLOWANCE", "USED %", "RUNS OUT AT (QUERIES/MONTH)", "KIND");
+        Table f = new Table("FREE TIER", "USED A MONTH", "FREE A MONTH", "UNIT", "USED %", "RUNS OUT AT (QUERIES/MONTH)", "KIND");
         for (Estimator.FreeTier ft : e.freeTiers()) {
-            f.row(ft.id(), count(ft.used()), count(ft.allowance()), pct(ft.percent()),
+            f.row(ft.id(), count(ft.used()), count(ft.allowance()), ft.unit(), pct(ft.percent()),
                     ft.runsOutAtQueriesPerMonth() == null ? "never" : count(BigDecimal.valueOf(ft.runsOutAtQueriesPerMonth())),
                     ft.kind());
         }
@@ -195,8 +195,7 @@ final class CostRender {
         }
         for (Estimator.ClaimCheck c : e.claims()) {
             out.println("claim: " + c.text() + " -> " + (c.estimated() == null ? "(no rate to " + c.currency() + ")"
-                    : money(c.estimated()) + " " + c.currency() + " at " + count(BigDecimal.valueOf(c.queriesPerMonth()))
-                    + " queries under this price book"));
+                    : money(c.estimated()) + " " + c.currency() + " under this price book"));
         }
         out.flush();
     }
@@ -251,6 +250,7 @@ final class CostRender {
             tm.put("id", ft.id());
             tm.put("kind", ft.kind());
             tm.put("allowance", ft.allowance().stripTrailingZeros());
+            tm.put("unit", ft.unit());
             tm.put("used", ft.used().stripTrailingZeros());
             tm.put("percent", ft.percent() == null ? null : ft.percent().setScale(1, RoundingMode.HALF_EVEN));
             tm.put("runsOutAtQueriesPerMonth", ft.runsOutAtQueriesPerMonth());

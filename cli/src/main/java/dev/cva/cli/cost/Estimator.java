@@ -31,9 +31,9 @@ public final class Estimator {
 
     /** A free allowance's use at this load, and the load at which it runs out (null: never; 0: already out). */
     public record FreeTier(String id, String kind, BigDecimal allowance, BigDecimal used, BigDecimal percent,
-                           Long runsOutAtQueriesPerMonth) {}
+                           Long runsOutAtQueriesPerMonth, String unit) {}
 
-    /** Where an original claim lands under today's prices. */
+    /** Where an original claim lands under today's prices (only at the load the claim names). */
     public record ClaimCheck(String text, long queriesPerMonth, BigDecimal claimed, String currency, BigDecimal estimated) {}
 
     public record Estimate(long queriesPerMonth, String currency, String rate, String priceBook, long uncheckedPrices,
@@ -49,10 +49,14 @@ public final class Estimator {
         Map<String, BigDecimal> atProbe = tierUse(PROBE);
         for (Pricing.FreeTierUse t : priced.freeTiers()) {
             tiers.add(new FreeTier(t.id(), t.kind(), t.allowance(), t.used(), t.percent(),
-                    runsOut(t.allowance(), atZero.get(t.id()), atProbe.get(t.id()))));
+                    runsOut(t.allowance(), atZero.get(t.id()), atProbe.get(t.id())), t.unit()));
         }
         List<ClaimCheck> claims = new ArrayList<>();
         for (PriceBook.Claim c : book.claims()) {
+            // a claim is about one load: set beside an estimate at another load it would compare nothing
+            if (c.queriesPerMonth() != queriesPerMonth) {
+                continue;
+            }
             BigDecimal usd = pricing.price(model.usage(BigDecimal.valueOf(c.queriesPerMonth()))).totalUsd();
             BigDecimal inClaimCurrency = c.currency().equals(fx.currency()) ? fx.fromUsd(usd)
                     : c.currency().equals("USD") ? usd : null;

@@ -24,7 +24,8 @@ public final class Pricing {
                        BigDecimal quantity, BigDecimal billable, BigDecimal usd, String basis) {}
 
     /** One free allowance over the month: how much of it the usage takes (percent may exceed 100). */
-    public record FreeTierUse(String id, String kind, BigDecimal allowance, BigDecimal used, BigDecimal percent) {}
+    /** One allowance at this load, in {@code unit}s of its meters a month. */
+    public record FreeTierUse(String id, String kind, BigDecimal allowance, BigDecimal used, BigDecimal percent, String unit) {}
 
     public record Priced(List<Line> lines, List<FreeTierUse> freeTiers, BigDecimal totalUsd) {}
 
@@ -54,7 +55,8 @@ public final class Pricing {
                 used = used.add(q);
             }
             if (touched) {
-                tiers.add(new FreeTierUse(t.id(), t.kind(), allowance, used, percent(used, allowance)));
+                tiers.add(new FreeTierUse(t.id(), t.kind(), allowance, used, percent(used, allowance),
+                        book.price(t.prices().get(0)).unit()));
             }
         }
         List<Line> lines = new ArrayList<>();

@@ -122,7 +122,7 @@ public final class DeployService {
                 progress.step(service + ": routing " + weights + "…");
                 target.shiftTraffic(service, weights);
             } catch (CvaException e) {
-                if (e.exitCode() == ExitCode.USAGE || e.exitCode() == ExitCode.NOT_IMPLEMENTED) {
+                if (e.exitCode() == ExitCode.USAGE) {
                     throw e;
                 }
                 return result(service, Outcome.failed, fromView, toView, plan, traffic, null, t0, e.getMessage());

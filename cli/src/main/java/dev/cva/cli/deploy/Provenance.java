@@ -16,8 +16,13 @@ public final class Provenance {
     private Provenance() {}
 
     public static String encode(DeployPlan plan, Instant at) {
-        return PREFIX + "version=" + plan.version() + " git=" + plan.gitSha() + " dirty=" + plan.dirty()
-                + " sha256=" + plan.sha256() + " at=" + at;
+        return encode(plan.version(), plan.gitSha(), plan.dirty(), plan.sha256(), at);
+    }
+
+    /** The same line for any revision; an unknown {@code version} is left out rather than written as "null". */
+    public static String encode(String version, String gitSha, boolean dirty, String sha256, Instant at) {
+        return PREFIX + (version == null ? "" : "version=" + version + " ") + "git=" + gitSha + " dirty=" + dirty
+                + " sha256=" + sha256 + " at=" + at;
     }
 
     /** The revision {@code id} with what {@code text} recorded, or with nulls when cva did not write it. */

@@ -11,13 +11,18 @@ import picocli.CommandLine.Option;
 /** {@code cva events simulate}: realistic traffic on the local queue. */
 @Command(name = "simulate", description = "Simulate chatbot conversations (query + response each) on the local queue.")
 final class EventsSimulateCommand implements Callable<Integer> {
-    @Option(names = "--conversations", defaultValue = "10", description = "Conversations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--conversations", defaultValue = "10", paramLabel = "N", description = "Conversations (default: ${DEFAULT-VALUE}).")
     int conversations;
     @Option(names = "--rate", paramLabel = "EVENTS_PER_SECOND", description = "Cap the send rate.") Double rate;
-    @Option(names = "--early", defaultValue = "0", description = "Responses sent before their query.") int early;
-    @Option(names = "--duplicates", defaultValue = "0", description = "Redelivered events.") int duplicates;
-    @Option(names = "--poison", defaultValue = "0", description = "Poison messages (end in the DLQ).") int poison;
-    @Option(names = "--seed", defaultValue = "42") long seed;
+    @Option(names = "--early", defaultValue = "0", paramLabel = "N",
+            description = "Conversations whose response is sent before the query (default: ${DEFAULT-VALUE}).") int early;
+    @Option(names = "--duplicates", defaultValue = "0", paramLabel = "N",
+            description = "Conversations with a redelivered event (default: ${DEFAULT-VALUE}).") int duplicates;
+    @Option(names = "--poison", defaultValue = "0", paramLabel = "N",
+            description = "Poison messages: bad JSON and schema violations; they end in the DLQ (default: ${DEFAULT-VALUE}).") int poison;
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED",
+            description = "Random seed of the simulated traffic; the same seed sends the same events (default: ${DEFAULT-VALUE}).")
+    long seed;
 
     record Sent(int eventsSent, int notSent, int conversations, int early, int duplicates, int poison, double seconds) {}
 

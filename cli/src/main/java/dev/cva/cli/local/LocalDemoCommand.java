@@ -3,6 +3,7 @@ package dev.cva.cli.local;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.options.DurationConverter;
 import dev.cva.cli.support.Table;
 import java.time.Duration;
 import java.util.List;
@@ -18,20 +19,21 @@ import picocli.CommandLine.Option;
                 + "report, print a summary, and stop the stack it started (unless --keep). Prints the dashboard's URL.",
         "Exit 0 only if no valid record was lost."})
 final class LocalDemoCommand implements Callable<Integer> {
-    @Option(names = "--conversations", defaultValue = "200", description = "Conversations to simulate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--conversations", defaultValue = "200", paramLabel = "N", description = "Conversations to simulate (default: ${DEFAULT-VALUE}).")
     int conversations;
-    @Option(names = "--early", description = "Conversations whose response is sent before the query (default: 5%%, at least 1).")
+    @Option(names = "--early", paramLabel = "N", description = "Conversations whose response is sent before the query (default: 5%%, at least 1).")
     Integer early;
-    @Option(names = "--duplicates", description = "Conversations with a redelivered event (default: 5%%, at least 1).")
+    @Option(names = "--duplicates", paramLabel = "N", description = "Conversations with a redelivered event (default: 5%%, at least 1).")
     Integer duplicates;
-    @Option(names = "--poison", defaultValue = "4", description = "Poison messages: bad JSON and schema violations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--poison", defaultValue = "4", paramLabel = "N", description = "Poison messages: bad JSON and schema violations (default: ${DEFAULT-VALUE}).")
     int poison;
     @Option(names = "--rate", paramLabel = "EVENTS_PER_SECOND", description = "Cap the send rate (default: as fast as possible).")
     Double rate;
-    @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS",
-            description = "How long to wait for every record to reach Firestore (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed of the simulated traffic.")
+    @Option(names = "--timeout", defaultValue = "2m", paramLabel = DurationConverter.LABEL, converter = DurationConverter.class,
+            description = "How long to wait for every record to reach Firestore, e.g. 90s or 5m (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED",
+            description = "Random seed of the simulated traffic; the same seed sends the same events (default: ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--keep", description = "Leave the stack running afterwards (started in the background), to "
             + "watch the dashboard; 'cva local down' stops it.")
@@ -72,7 +74,7 @@ final class LocalDemoCommand implements Callable<Integer> {
         Demo.Summary summary;
         try (LocalClients clients = new LocalClients(running, LocalCredentials.read(ctx.projectRoot()));
              ProgressBar bar = LocalStacks.progress(ctx, "sending", plan.events())) {
-            summary = new Demo(clients, ctx.clock(), ctx::info, ctx::debug).run(plan, Duration.ofSeconds(timeoutSeconds),
+            summary = new Demo(clients, ctx.clock(), ctx::info, ctx::debug).run(plan, timeout,
                     n -> { if (bar != null) { bar.stepTo(n); } });
         } finally {
             if (started != null) {

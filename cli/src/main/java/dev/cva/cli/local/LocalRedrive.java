@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * The notifier's scheduled redrive on the local stack: its second handler ({@code services.notifier.redrive.handler})
  * as a function of its own, invoked every {@code CVA_LOCAL_REDRIVE_SECONDS} (10 s by default) instead of the
  * production schedule ({@code services.notifier.redrive.schedule}), so a rehearsed outage heals in seconds.
- * The stack logs a run only when it moved or stopped.
+ * The stack's console shows a run only when it moved or failed something: a run that moved dead letters back is a
+ * note, one that failed or stopped early a warning, one with nothing to move nothing at all (it runs every 10 s).
  */
 final class LocalRedrive implements AutoCloseable {
     static final String NAME = "redrive";
@@ -39,7 +40,7 @@ final class LocalRedrive implements AutoCloseable {
     /** Starts the function and its schedule; null when cva.yaml configures no redrive for the notifier. */
     static LocalRedrive start(CvaConfig.Service notifier, Path notifierJar, List<Path> lambdaRuntime,
                               Map<String, String> lambdaEnv, String region, Path logs, Map<String, String> userEnv,
-                              Clock clock, Consumer<String> log) {
+                              Clock clock, Consumer<String> note, Consumer<String> warn) {
         CvaConfig.Redrive r = notifier.redrive();
         if (r == null || r.handler() == null) {
             return null;
@@ -54,7 +55,7 @@ final class LocalRedrive implements AutoCloseable {
                 Duration.ofSeconds(notifier.redriveTimeoutSeconds() != null ? notifier.redriveTimeoutSeconds() : 60), 1,
                 logs, List.of()));
         Duration interval = interval(userEnv);
-        Thread t = new Thread(() -> loop(f, interval, region, clock, log), "redrive-schedule");
+        Thread t = new Thread(() -> loop(f, interval, region, clock, note, warn), "redrive-schedule");
         t.setDaemon(true);
         return new LocalRedrive(f, t, interval);
     }
@@ -83,7 +84,8 @@ final class LocalRedrive implements AutoCloseable {
                 "notifier redrive every " + interval.toMillis() / 1000.0 + " s (local), the webhook DLQ to the receiver");
     }
 
-    private static void loop(Invoker f, Duration interval, String region, Clock clock, Consumer<String> log) {
+    private static void loop(Invoker f, Duration interval, String region, Clock clock, Consumer<String> note,
+                             Consumer<String> warn) {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 Thread.sleep(interval.toMillis());
@@ -92,19 +94,37 @@ final class LocalRedrive implements AutoCloseable {
             }
             Invoker.Result r = f.invoke(event(clock, region));
             if (r.error()) {
-                log.accept("schedule redrive: failed: " + RuntimeApi.brief(r.body()));
-            } else if (worthLogging(r.body())) {
-                log.accept("schedule redrive: " + r.body());
+                warn.accept("schedule redrive: failed: " + RuntimeApi.brief(r.body()));
+                continue;
+            }
+            switch (level(r.body())) {
+                case NOTE -> note.accept("schedule redrive: " + r.body());
+                case WARN -> warn.accept("schedule redrive: " + r.body());
+                case NONE -> { }
             }
         }
     }
 
-    private static boolean worthLogging(String body) {
+    enum Level { NONE, NOTE, WARN }
+
+    /**
+     * How a run's outcome ({@code {moved, failed, permanent, skipped, notDeleted, stoppedBy, seconds}}) is shown.
+     * The runtime leaves null fields out of the answer, so a run that was not stopped has no {@code stoppedBy} at all.
+     */
+    static Level level(String body) {
         try {
             var n = dev.cva.cli.CvaContext.json().readTree(body);
-            return n.path("moved").asLong() > 0 || n.path("failed").asLong() > 0 || !n.path("stoppedBy").isNull();
+            if (n == null || !n.isObject()) {
+                return Level.WARN;
+            }
+            // permanent: the receiver refused some for good this run (they stay in the DLQ for a person)
+            if (n.path("failed").asLong() > 0 || n.path("permanent").asLong() > 0 || n.path("notDeleted").asLong() > 0
+                    || n.hasNonNull("stoppedBy")) {
+                return Level.WARN;
+            }
+            return n.path("moved").asLong() > 0 ? Level.NOTE : Level.NONE;
         } catch (java.io.IOException e) {
-            return true;
+            return Level.WARN;
         }
     }
 

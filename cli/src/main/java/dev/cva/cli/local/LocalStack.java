@@ -13,6 +13,7 @@ import dev.cva.cli.ExitCode;
 import dev.cva.cli.config.ConfigLoader;
 import dev.cva.cli.config.CvaConfig;
 import dev.cva.cli.config.Settings;
+import dev.cva.cli.deploy.GitInfo;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -96,6 +97,8 @@ public final class LocalStack implements AutoCloseable {
     private final Config config;
     private final Env env;
     private final Consumer<String> log;
+    /** What is worth a line on the console but is not a problem (a redrive that moved dead letters back). */
+    private final Consumer<String> note;
     private final Deque<Runnable> stops = new ArrayDeque<>();
     private final Map<String, LocalState.Part> parts = new LinkedHashMap<>();
     private final Map<String, String> resources = new LinkedHashMap<>();
@@ -113,14 +116,19 @@ public final class LocalStack implements AutoCloseable {
     private DynamoDbClient dynamo;
     private volatile boolean closed;
 
-    private LocalStack(Config config, Env env, Consumer<String> log) {
+    private LocalStack(Config config, Env env, Consumer<String> note, Consumer<String> log) {
         this.config = config;
         this.env = env;
+        this.note = note;
         this.log = log;
     }
 
-    /** Starts everything; {@code progress} hears each step's name as it completes. */
-    static LocalStack start(Config config, Env env, Consumer<String> progress, Consumer<String> log) {
+    /**
+     * Starts everything; {@code progress} hears each step's name as it completes, {@code note} what is worth telling
+     * but is no problem, {@code log} warnings.
+     */
+    static LocalStack start(Config config, Env env, Consumer<String> progress, Consumer<String> note,
+                            Consumer<String> log) {
         LocalState.read(env.projectRoot()).ifPresent(s -> {
             if (s.supervisorAlive()) {
                 throw new CvaException(ExitCode.NOTHING_TO_DO, "a local stack is already running (pid "
@@ -130,7 +138,7 @@ public final class LocalStack implements AutoCloseable {
             StackControl.Down leftovers = new StackControl(env.projectRoot()).down();
             leftovers.stopped().forEach(p -> log.accept("stopped a part left over by a dead stack: " + p));
         });
-        LocalStack stack = new LocalStack(config, env, log);
+        LocalStack stack = new LocalStack(config, env, note, log);
         try {
             stack.startAll(progress);
             return stack;
@@ -166,6 +174,9 @@ public final class LocalStack implements AutoCloseable {
             e.setValue(snapshot(e.getValue(), work.resolve("jars/" + e.getKey() + "-lambda.jar")));
         }
         Path firestoreJar = new FirestoreEmulator(env.env(), env.home()).locate();
+        // the first revision of each service records the build it runs, as a deploy does (cva status shows it)
+        GitInfo git = new GitInfo(env.projectRoot());
+        GitInfo.Head head = git.head();
         progress.accept("check");
         java.util.concurrent.Future<Path> dashboardFiles = LocalDashboard.prepare(env.projectRoot(), env.env(), logs, log);
         stops.push(() -> dashboardFiles.cancel(true));
@@ -240,7 +251,8 @@ public final class LocalStack implements AutoCloseable {
                 "GOOGLE_CLOUD_PROJECT", config.gcpProject(),
                 "FIRESTORE_EMULATOR_HOST", firestoreHost,
                 "RECEIVER_WARMUP", "true"), logs), receiverJar,
-                LocalDeploys.firstDescription(receiverJar, env.clock().instant()), env.clock().instant());
+                LocalDeploys.firstDescription(receiverJar, LocalDeploys.moduleVersion(git, receiverService.module()), head,
+                        env.clock().instant()), env.clock().instant());
         stops.push(receiver::close);
         String receiverUrl = receiver.url();
         parts.put("receiver", new LocalState.Part("receiver", receiverUrl, receiver.live().child().pid(),
@@ -300,7 +312,7 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> redriveEnv = new LinkedHashMap<>(lambdaEnv);
         redriveEnv.putAll(roles.get(REDRIVE_ROLE).environment());
         LocalRedrive redrive = LocalRedrive.start(config.service("notifier"), jars.get("notifier"), lambdaRuntime,
-                redriveEnv, config.region(), logs, env.env(), env.clock(), log);
+                redriveEnv, config.region(), logs, env.env(), env.clock(), note, log);
         if (redrive != null) {
             stops.push(redrive::close);
         }
@@ -315,7 +327,9 @@ public final class LocalStack implements AutoCloseable {
         Warmup.functions(functions, config.region());
         for (LambdaFunction f : functions.values()) {
             FunctionAlias alias = new FunctionAlias(f, specs.get(f.name()),
-                    LocalDeploys.firstDescription(specs.get(f.name()).jar(), env.clock().instant()), env.clock().instant());
+                    LocalDeploys.firstDescription(specs.get(f.name()).jar(),
+                            LocalDeploys.moduleVersion(git, config.service(f.name()).module()), head, env.clock().instant()),
+                    env.clock().instant());
             alias.onLive(this::restarted);
             stops.push(alias::close);
             aliases.put(f.name(), alias);

@@ -26,13 +26,13 @@ final class LocalStacks {
                     ctx.debug("local: " + s + " ready");
                 }
             };
-            return LocalStack.start(config, env, step, m -> ctx.warn(m));
+            return LocalStack.start(config, env, step, ctx::info, ctx::warn);
         }
     }
 
-    /** A progress bar on stderr when it is a terminal (and not --json), else null. */
+    /** A progress bar on stderr when it is a terminal (and not --json or --quiet), else null. */
     static ProgressBar progress(CvaContext ctx, String task, int max) {
-        if (!ctx.terminal() || ctx.globals().json()) {
+        if (!ctx.progress()) {
             return null;
         }
         return new ProgressBarBuilder().setTaskName(task).setInitialMax(max)

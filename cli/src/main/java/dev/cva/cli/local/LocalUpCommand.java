@@ -2,6 +2,7 @@ package dev.cva.cli.local;
 
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.options.DurationConverter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,9 +26,9 @@ final class LocalUpCommand implements Callable<Integer> {
             "(printed by 'cva local env') are accepted, as in AWS."})
     boolean noIam;
 
-    @Option(names = "--timeout", defaultValue = "180", paramLabel = "SECONDS",
-            description = "With --detach: how long to wait for the stack to be ready (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    @Option(names = "--timeout", defaultValue = "3m", paramLabel = DurationConverter.LABEL, converter = DurationConverter.class,
+            description = "With --detach: how long to wait for the stack to be ready, e.g. 90s or 5m (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
 
     private final CvaContext ctx;
 
@@ -47,7 +48,7 @@ final class LocalUpCommand implements Callable<Integer> {
                 args.add("--no-iam");
             }
             ctx.info("starting the local stack in the background…");
-            LocalState s = new StackControl(ctx.projectRoot()).detach(args, ctx.env(), Duration.ofSeconds(timeoutSeconds));
+            LocalState s = new StackControl(ctx.projectRoot()).detach(args, ctx.env(), timeout);
             render(s);
             ctx.info("running in the background (pid " + s.supervisorPid() + "); stop it with 'cva local down'");
             return ExitCode.OK.code();

@@ -50,10 +50,10 @@ public final class ReplayDlqCommand implements Callable<Integer> {
     Path archive;
     @Option(names = "--workers", paramLabel = "N", defaultValue = "8", description = "Concurrent senders; a message group always uses the same one (default: ${DEFAULT-VALUE}).")
     int workers;
-    @Option(names = "--visibility", paramLabel = "DURATION", defaultValue = "2m", converter = dev.cva.cli.webhook.DurationConverter.class,
+    @Option(names = "--visibility", paramLabel = "DURATION", defaultValue = "2m", converter = dev.cva.cli.options.DurationConverter.class,
             description = "How long received messages stay hidden from other consumers during the run (default: ${DEFAULT-VALUE}).")
     Duration visibility;
-    @Option(names = "--watch", paramLabel = "DURATION", converter = dev.cva.cli.webhook.DurationConverter.class,
+    @Option(names = "--watch", paramLabel = "DURATION", converter = dev.cva.cli.options.DurationConverter.class,
             description = "After --execute: watch the DLQ this long and report replayed messages that came back (exit 3 if any).")
     Duration watch;
     @Option(names = "--native", description = "Use SQS's StartMessageMoveTask (standard DLQ, no filters).")

@@ -209,9 +209,9 @@ final class ReplayView {
         return s != null && "FAILED".equals(s.status()) ? ExitCode.FAILURE.code() : ExitCode.OK.code();
     }
 
-    /** A progress bar on stderr when it is a terminal (and not --json); a no-op otherwise. */
+    /** A progress bar on stderr when it is a terminal (and not --json or --quiet); a no-op otherwise. */
     Progress progress(long total) {
-        if (!ctx.terminal() || ctx.globals().json()) {
+        if (!ctx.progress()) {
             return new Progress(null);
         }
         PrintStream err = new PrintStream(new OutputStream() {

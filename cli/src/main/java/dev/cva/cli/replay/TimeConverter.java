@@ -1,6 +1,6 @@
 package dev.cva.cli.replay;
 
-import dev.cva.cli.webhook.DurationConverter;
+import dev.cva.cli.options.DurationConverter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -18,10 +18,6 @@ final class TimeConverter implements CommandLine.ITypeConverter<TimeConverter.Ti
     @Override
     public Time convert(String value) {
         String v = value.strip();
-        if (v.matches("\\d+(\\.\\d+)?\\s*d")) {
-            double days = Double.parseDouble(v.substring(0, v.length() - 1).strip());
-            return new Time(Duration.ofMillis(Math.round(days * 86_400_000)), null);
-        }
         if (v.contains("T") && !v.toUpperCase().startsWith("P")) {
             try {
                 return new Time(null, Instant.parse(v));

@@ -1,9 +1,10 @@
 package dev.cva.cli.webhook;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CvaContext;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.options.DurationConverter;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
@@ -25,7 +26,7 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--rate", required = true, paramLabel = "R", description = "Requests per second.")
     double rate;
 
-    @Option(names = "--duration", required = true, paramLabel = "D", converter = DurationConverter.class,
+    @Option(names = "--duration", required = true, paramLabel = DurationConverter.LABEL, converter = DurationConverter.class,
             description = "How long to send, e.g. 10s or 1m.")
     Duration duration;
 
@@ -33,8 +34,8 @@ public final class LoadCommand implements Callable<Integer> {
             description = "Most requests in flight (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--warmup", paramLabel = "D", defaultValue = "0s", converter = DurationConverter.class,
-            description = "Send at the same rate for D first and leave it out of the figures (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = DurationConverter.LABEL, defaultValue = "0s", converter = DurationConverter.class,
+            description = "Send at the same rate for this long first and leave it out of the figures (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 
     @Option(names = "--event", paramLabel = "NAME", defaultValue = Payloads.DEFAULT_EVENT,
@@ -64,7 +65,7 @@ public final class LoadCommand implements Callable<Integer> {
                     "a load test can trip rate limits and cost money; pass --yes if you mean it");
         }
         LoadGenerator.Target<SignedRequest> requests = new UniqueWebhooks(factory, receiver.client(), template, target);
-        boolean showProgress = ctx.terminal() && !ctx.globals().json();
+        boolean showProgress = ctx.progress();
         ctx.info("load: " + fmt(rate) + " req/s for " + fmt(duration.toMillis() / 1000.0) + " s (" + plan.total()
                 + " requests" + (plan.warmupTotal() > 0 ? " after " + plan.warmupTotal() + " to warm up" : "")
                 + ", at most " + concurrency + " in flight) to " + target);

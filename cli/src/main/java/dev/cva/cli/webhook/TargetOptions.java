@@ -1,6 +1,7 @@
 package dev.cva.cli.webhook;
 
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.options.DurationConverter;
 import java.net.URI;
 import java.time.Duration;
 import picocli.CommandLine.Mixin;

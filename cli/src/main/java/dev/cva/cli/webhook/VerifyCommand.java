@@ -3,6 +3,7 @@ package dev.cva.cli.webhook;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.options.DurationConverter;
 import dev.cva.contracts.webhook.WebhookVerifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -16,12 +16,18 @@ final class WebhookSecrets {
     static final String SECRET = "webhook.secret";
     static final String PREVIOUS = "webhook.secretPrevious";
     static final String ACCEPT_LEGACY = "webhook.acceptLegacy";
+    static final String SECRET_NAME = "aws.webhookSecretName";
+    static final String REGION = "aws.region";
     static final String FLAG_HINT = "pass it with --secret-env NAME (an environment variable) or --secret-file FILE, "
             + "or configure " + Settings.envVarFor(SECRET);
 
     private WebhookSecrets() {}
 
-    /** The current secret: --secret-env, --secret-file, else webhook.secret of the selected environment. */
+    /**
+     * The current secret: --secret-env, --secret-file, else webhook.secret of the selected environment
+     * (CVA_WEBHOOK_SECRET, then cva.yaml), else the secret the notifier signs with, from Secrets Manager
+     * (aws.webhookSecretName).
+     */
     static WebhookSecret current(CvaContext ctx, SecretOptions options) {
         if (options.plainSecretGiven) {
             throw CvaException.usage("--secret is refused: a secret on the command line ends up in shell history "
@@ -53,10 +59,17 @@ final class WebhookSecrets {
             return parse(value, "secret file " + file);
         }
         Settings.Setting configured = ctx.settings().all().get(SECRET);
-        if (configured == null || configured.value() == null || configured.value().isBlank()) {
-            throw CvaException.usage("no webhook secret configured for environment '" + ctx.environmentName() + "'", FLAG_HINT);
+        if (configured != null && configured.value() != null && !configured.value().isBlank()) {
+            return parse(configured.value(), configured.origin());
         }
-        return parse(configured.value(), configured.origin());
+        String name = ctx.settings().get(SECRET_NAME);
+        String region = ctx.settings().get(REGION);
+        if (name != null && !name.isBlank() && region != null && !region.isBlank()) {
+            ctx.debug("webhook secret: " + name + " from Secrets Manager (" + region + ")");
+            return parse(SecretsManagerSecret.read(name.strip(), region.strip()),
+                    "Secrets Manager secret " + name.strip());
+        }
+        throw CvaException.usage("no webhook secret configured for environment '" + ctx.environmentName() + "'", FLAG_HINT);
     }
 
     /** The current secret, then the previous one (webhook.secretPrevious) when configured: what a receiver accepts. */

@@ -40,6 +40,7 @@ class CostEstimateCommandTest {
         assertThat(sqs.path("used").decimalValue()).isEqualByComparingTo("4648000");
         assertThat(sqs.path("percent").decimalValue()).isEqualByComparingTo("464.8");
         assertThat(sqs.path("runsOutAtQueriesPerMonth").asLong()).isEqualTo(88_000L);
+        assertThat(sqs.path("unit").asText()).isEqualTo("requests");
         // Firestore writes: 2 a record against 20,000 a day x 30 days: out at 300,000 queries
         assertThat(tier(j, "gcp.firestore.writes").path("runsOutAtQueriesPerMonth").asLong()).isEqualTo(300_000L);
         assertThat(j.path("claims").get(0).path("claimed").decimalValue()).isEqualByComparingTo("27");
@@ -61,7 +62,12 @@ class CostEstimateCommandTest {
         CliHarness.Result text = new CliHarness(dir).run("cost", "estimate", "--queries-per-month", "10000", "--by", "cloud");
         assertThat(text.exitCode()).as(text.toString()).isZero();
         assertThat(text.out()).contains("10,000 queries a month").contains("1 USD = 0.79 GBP (rate of 2026-11-30)")
-                .contains("CLOUD").contains("gcp.firestore.writes").contains("claim: about £27");
+                .contains("CLOUD").contains("gcp.firestore.writes")
+                .containsPattern("FREE TIER +USED A MONTH +FREE A MONTH +UNIT")
+                .containsPattern("gcp\\.firestore\\.writes +[0-9,]+ +600,000 +document writes")
+                .as("the claim is about 1M queries a month, not 10,000").doesNotContain("claim:");
+        CliHarness.Result atClaim = new CliHarness(dir).run("cost", "estimate", "--queries-per-month", "1000000");
+        assertThat(atClaim.out()).containsPattern("claim: about £27 per month at 1M queries .* -> 4\\.52 GBP under this price book");
 
         CliHarness.Result csv = new CliHarness(dir).run("cost", "estimate", "--queries-per-month", "10000", "--csv");
         assertThat(csv.exitCode()).isZero();

@@ -73,7 +73,16 @@ class LocalDeployE2ETest {
     @Order(1)
     @Timeout(120)
     void processorNoChangeDeployCanaryPromoteAndRollback() throws Exception {
-        // what `cva local up` started is revision 1: the same jar again is no change
+        // what `cva local up` started is revision 1, recorded as a deploy records it (not version: null)
+        CliHarness.Result first = cva.run("status", "processor", "--env", "local", "--json");
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        JsonNode firstRow = json(first).path("services").get(0);
+        assertThat(firstRow.path("revision").asText()).isEqualTo("1");
+        assertThat(firstRow.path("version").asText()).as(first.toString())
+                .isEqualTo(dev.cva.cli.bump.PomVersion.read(Files.readString(project.resolve("services/processor/pom.xml"))).orElseThrow());
+        // the test's checkout is no git work tree: "unknown", as a deploy from it records
+        assertThat(firstRow.path("gitSha").asText()).isEqualTo("unknown");
+        // the same jar again is no change
         CliHarness.Result same = cva.run("deploy", "processor", "--env", "local", "--reuse", "--json");
         assertThat(same.exitCode()).as(same.toString()).isEqualTo(4);
         assertThat(json(same).path("outcome").asText()).isEqualTo("no-change");
