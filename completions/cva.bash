@@ -166,6 +166,7 @@ function _complete_cva() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} events" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} infra" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} purity" ];    then _picocli_cva; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} env" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} doctor" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} completion" ];    then _picocli_cva; return $?; fi
@@ -190,6 +191,8 @@ function _complete_cva() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} infra check" ];    then _picocli_cva_infra; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} infra plan" ];    then _picocli_cva_infra; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} infra apply" ];    then _picocli_cva_infra; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} env use" ];    then _picocli_cva_env; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} env list" ];    then _picocli_cva_env; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config help" ];    then _picocli_cva_config; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} config show" ];    then _picocli_cva_config; return $?; fi
 
@@ -206,59 +209,65 @@ function _complete_cva() {
   local cmds9=(events)
   local cmds10=(infra)
   local cmds11=(purity)
-  local cmds12=(config)
-  local cmds13=(doctor)
-  local cmds14=(completion)
-  local cmds15=(shell)
-  local cmds16=(help)
-  local cmds17=(deploy promote)
-  local cmds18=(deploy dashboard)
-  local cmds19=(webhook send)
-  local cmds20=(webhook sign)
-  local cmds21=(webhook verify)
-  local cmds22=(webhook load)
-  local cmds23=(cost estimate)
-  local cmds24=(local up)
-  local cmds25=(local down)
-  local cmds26=(local status)
-  local cmds27=(local env)
-  local cmds28=(local demo)
-  local cmds29=(local stop)
-  local cmds30=(local start)
-  local cmds31=(events send)
-  local cmds32=(events simulate)
-  local cmds33=(infra check)
-  local cmds34=(infra plan)
-  local cmds35=(infra apply)
-  local cmds36=(config help)
-  local cmds37=(config show)
+  local cmds12=(env)
+  local cmds13=(config)
+  local cmds14=(doctor)
+  local cmds15=(completion)
+  local cmds16=(shell)
+  local cmds17=(help)
+  local cmds18=(deploy promote)
+  local cmds19=(deploy dashboard)
+  local cmds20=(webhook send)
+  local cmds21=(webhook sign)
+  local cmds22=(webhook verify)
+  local cmds23=(webhook load)
+  local cmds24=(cost estimate)
+  local cmds25=(local up)
+  local cmds26=(local down)
+  local cmds27=(local status)
+  local cmds28=(local env)
+  local cmds29=(local demo)
+  local cmds30=(local stop)
+  local cmds31=(local start)
+  local cmds32=(events send)
+  local cmds33=(events simulate)
+  local cmds34=(infra check)
+  local cmds35=(infra plan)
+  local cmds36=(infra apply)
+  local cmds37=(env use)
+  local cmds38=(env list)
+  local cmds39=(config help)
+  local cmds40=(config show)
 
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_cva_config_show; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_cva_config_help; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_cva_infra_apply; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_cva_infra_plan; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_cva_infra_check; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_cva_events_simulate; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_cva_events_send; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_local_start; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_local_stop; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_local_demo; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_local_env; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_local_status; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_local_down; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_local_up; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_cva_cost_estimate; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_cva_webhook_load; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cva_webhook_verify; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cva_webhook_sign; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cva_webhook_send; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cva_deploy_dashboard; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cva_deploy_promote; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cva_help; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cva_shell; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cva_completion; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cva_doctor; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cva_config; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_cva_config_show; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_cva_config_help; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_cva_env_list; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_cva_env_use; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_cva_infra_apply; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_cva_infra_plan; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_cva_infra_check; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_cva_events_simulate; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_cva_events_send; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_cva_local_start; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_local_stop; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_local_demo; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_local_env; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_local_status; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_local_down; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_local_up; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_cost_estimate; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_cva_webhook_load; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_cva_webhook_verify; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cva_webhook_sign; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cva_webhook_send; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cva_deploy_dashboard; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cva_deploy_promote; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cva_help; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cva_shell; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cva_completion; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cva_doctor; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cva_config; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cva_env; return $?; fi
   if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cva_purity; return $?; fi
   if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cva_infra; return $?; fi
   if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cva_events; return $?; fi
@@ -282,15 +291,18 @@ function _picocli_cva() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="deploy rollback status bump version webhook replay-dlq cost local events infra purity config doctor completion shell help"
+  local commands="deploy rollback status bump version webhook replay-dlq cost local events infra purity env config doctor completion shell help"
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -318,6 +330,7 @@ function _picocli_cva_deploy() {
   local commands="promote dashboard"
   local flag_opts="'--all' '--dry-run' '--promote' '--no-smoke' '--reuse' '--create' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--canary' '--artifact' '--role' '-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -335,7 +348,9 @@ function _picocli_cva_deploy() {
       return
       ;;
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -363,6 +378,7 @@ function _picocli_cva_rollback() {
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--to' '-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -371,7 +387,9 @@ function _picocli_cva_rollback() {
       return
       ;;
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -399,12 +417,15 @@ function _picocli_cva_status() {
   local commands=""
   local flag_opts="'--resources' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -432,6 +453,7 @@ function _picocli_cva_bump() {
   local commands=""
   local flag_opts="'--all-changed' '--finalize' '-n' '--dry-run' '--push' '-f' '--force' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-s' '--service' '--pre' '-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -443,7 +465,9 @@ function _picocli_cva_bump() {
       return
       ;;
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -477,6 +501,7 @@ function _picocli_cva_version() {
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-s' '--service' '-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -485,7 +510,9 @@ function _picocli_cva_version() {
       return
       ;;
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -513,12 +540,15 @@ function _picocli_cva_webhook() {
   local commands="send sign verify load"
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -546,6 +576,7 @@ function _picocli_cva_replaydlq() {
   local commands=""
   local flag_opts="'--execute' '--native' '--wait' '--cancel' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-q' '--queue' '--to' '--since' '--until' '--match' '--attribute' '--group' '--max' '--rate' '--archive' '--workers' '--visibility' '--watch' '-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -593,7 +624,9 @@ function _picocli_cva_replaydlq() {
       return
       ;;
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -622,6 +655,7 @@ function _picocli_cva_cost() {
   local flag_opts="'--csv' '--refresh' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--month' '--currency' '--by' '--budget' '-e' '--env' '-c' '--config'"
   local GROUP_option_args=("service" "product" "cloud") # --by values
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -641,7 +675,9 @@ function _picocli_cva_cost() {
       return
       ;;
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -669,12 +705,15 @@ function _picocli_cva_local() {
   local commands="up down status env demo stop start"
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -702,12 +741,15 @@ function _picocli_cva_events() {
   local commands="send simulate"
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -735,12 +777,15 @@ function _picocli_cva_infra() {
   local commands="check plan apply"
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -768,12 +813,51 @@ function _picocli_cva_purity() {
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `env` subcommand.
+function _picocli_cva_env() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="use list"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -801,12 +885,15 @@ function _picocli_cva_config() {
   local commands="help show"
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -834,12 +921,15 @@ function _picocli_cva_doctor() {
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -867,12 +957,15 @@ function _picocli_cva_completion() {
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -906,12 +999,15 @@ function _picocli_cva_shell() {
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -936,15 +1032,18 @@ function _picocli_cva_help() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="deploy rollback status bump version webhook replay-dlq cost local events infra purity config doctor completion shell"
+  local commands="deploy rollback status bump version webhook replay-dlq cost local events infra purity env config doctor completion shell"
   local flag_opts="'-h' '--help' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -972,12 +1071,15 @@ function _picocli_cva_deploy_promote() {
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1005,12 +1107,15 @@ function _picocli_cva_deploy_dashboard() {
   local commands=""
   local flag_opts="'--dry-run' '--no-smoke' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1040,6 +1145,7 @@ function _picocli_cva_webhook_send() {
   local arg_opts="'--data' '--event' '--url' '--scheme' '--secret-env' '--secret-file' '--timeout' '--stale' '--future' '-e' '--env' '-c' '--config'"
   local NAME_option_args=("anonymous-no-match" "extra-fields" "full-match" "original-notifier" "partial-match" "invalid/bad-match-type" "invalid/data-missing-request-id" "invalid/missing-data" "invalid/wrong-event-type") # --event values
   local SCHEME_option_args=("legacy" "standard" "both") # --scheme values
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1079,7 +1185,9 @@ function _picocli_cva_webhook_send() {
       return
       ;;
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1108,6 +1216,7 @@ function _picocli_cva_webhook_sign() {
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--data' '--id' '--timestamp' '--scheme' '--secret-env' '--secret-file' '-e' '--env' '-c' '--config'"
   local SCHEME_option_args=("legacy" "standard" "both") # --scheme values
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1136,7 +1245,9 @@ function _picocli_cva_webhook_sign() {
       return $?
       ;;
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1164,6 +1275,7 @@ function _picocli_cva_webhook_verify() {
   local commands=""
   local flag_opts="'--refuse-legacy' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--headers' '--data' '--tolerance' '--secret-env' '--secret-file' '-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1190,7 +1302,9 @@ function _picocli_cva_webhook_verify() {
       return $?
       ;;
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1220,6 +1334,7 @@ function _picocli_cva_webhook_load() {
   local arg_opts="'--rate' '--duration' '--concurrency' '--warmup' '--event' '--url' '--scheme' '--secret-env' '--secret-file' '--timeout' '-e' '--env' '-c' '--config'"
   local NAME_option_args=("anonymous-no-match" "extra-fields" "full-match" "original-notifier" "partial-match" "invalid/bad-match-type" "invalid/data-missing-request-id" "invalid/missing-data" "invalid/wrong-event-type") # --event values
   local SCHEME_option_args=("legacy" "standard" "both") # --scheme values
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1262,7 +1377,9 @@ function _picocli_cva_webhook_load() {
       return
       ;;
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1291,6 +1408,7 @@ function _picocli_cva_cost_estimate() {
   local flag_opts="'--csv' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--queries-per-month' '--currency' '--by' '-e' '--env' '-c' '--config'"
   local GROUP_option_args=("service" "product" "cloud") # --by values
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1307,7 +1425,9 @@ function _picocli_cva_cost_estimate() {
       return $?
       ;;
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1335,6 +1455,7 @@ function _picocli_cva_local_up() {
   local commands=""
   local flag_opts="'--detach' '--no-iam' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--timeout' '-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1343,7 +1464,9 @@ function _picocli_cva_local_up() {
       return
       ;;
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1371,12 +1494,15 @@ function _picocli_cva_local_down() {
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1404,12 +1530,15 @@ function _picocli_cva_local_status() {
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1438,6 +1567,7 @@ function _picocli_cva_local_env() {
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--shell' '-e' '--env' '-c' '--config'"
   local SHELL_option_args=("bash" "fish" "json") # --shell values
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1448,7 +1578,9 @@ function _picocli_cva_local_env() {
       return $?
       ;;
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1476,6 +1608,7 @@ function _picocli_cva_local_demo() {
   local commands=""
   local flag_opts="'--keep' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--conversations' '--early' '--duplicates' '--poison' '--rate' '--timeout' '--seed' '-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1502,7 +1635,9 @@ function _picocli_cva_local_demo() {
       return
       ;;
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1530,12 +1665,15 @@ function _picocli_cva_local_stop() {
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1563,12 +1701,15 @@ function _picocli_cva_local_start() {
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1597,6 +1738,7 @@ function _picocli_cva_events_send() {
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--request-id' '--query' '--session-id' '--match-type' '--score' '--reasoning' '--vector-matches' '--timestamp' '--data' '-e' '--env' '-c' '--config'"
   local TYPE_option_args=("full" "partial" "none") # --match-type values
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1631,7 +1773,9 @@ function _picocli_cva_events_send() {
       return
       ;;
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1665,6 +1809,7 @@ function _picocli_cva_events_simulate() {
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--conversations' '--rate' '--early' '--duplicates' '--poison' '--seed' '-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1688,7 +1833,9 @@ function _picocli_cva_events_simulate() {
       return
       ;;
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1716,12 +1863,15 @@ function _picocli_cva_infra_check() {
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1749,12 +1899,15 @@ function _picocli_cva_infra_plan() {
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1782,12 +1935,93 @@ function _picocli_cva_infra_apply() {
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `use` subcommand.
+function _picocli_cva_env_use() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+  local NAME_pos_param_args=("local" "prod") # 0-0 values
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "use" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${NAME_pos_param_args[@]}" )
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `list` subcommand.
+function _picocli_cva_env_list() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1815,12 +2049,15 @@ function _picocli_cva_config_help() {
   local commands="show"
   local flag_opts="'-h' '--help' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
@@ -1848,12 +2085,15 @@ function _picocli_cva_config_show() {
   local commands=""
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '-e'|'--env')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
       ;;
     '-c'|'--config')
       local IFS=$'\n'
