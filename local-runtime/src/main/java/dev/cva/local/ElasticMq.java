@@ -20,8 +20,6 @@ public final class ElasticMq {
      */
     public static final int VISIBILITY_SECONDS = 5;
 
-    /** How long {@code cva local} waits for ElasticMQ to answer. */
-    static final Duration READY = Duration.ofSeconds(60);
 
     private ElasticMq() {}
 
@@ -90,7 +88,7 @@ public final class ElasticMq {
 
     /** @param messageStore see {@link #config(int, String, Queues, Path)} */
     public static Child start(String classPath, Path workDir, int port, String region, Queues queues, Path messageStore) {
-        return start(classPath, workDir, port, region, queues, messageStore, READY);
+        return start(classPath, workDir, port, region, queues, messageStore, Readiness.timeout());
     }
 
     /** @param ready how long ElasticMQ may take to answer (its JVM start is slow on a busy machine) */

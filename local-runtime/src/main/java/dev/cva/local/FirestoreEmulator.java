@@ -154,9 +154,9 @@ public final class FirestoreEmulator {
             command.add("--import-data=" + importFrom);
         }
         Child c = Child.start("firestore (emulator)", command, Map.of(), workDir.resolve("logs/firestore.log"));
-        c.awaitLog("Dev App Server is now running", Duration.ofSeconds(60));
+        c.awaitLog("Dev App Server is now running", Readiness.timeout());
         // and it answers a document read for this project (404 for a document that does not exist is an answer)
-        c.await(() -> answers(port, project), Duration.ofSeconds(30), "an answer to a document read");
+        c.await(() -> answers(port, project), Readiness.timeout(), "an answer to a document read");
         return c;
     }
 

@@ -74,7 +74,7 @@ public final class Moto implements AutoCloseable {
                 "PYTHONPATH", pythonPath(env, log.toAbsolutePath().getParent())), log);
         Moto moto = new Moto(c, port);
         try {
-            c.await(moto::answers, Duration.ofSeconds(60), "answer to DynamoDB ListTables");
+            c.await(moto::answers, Readiness.timeout(), "answer to DynamoDB ListTables");
         } catch (RuntimeException e) {
             c.stop();
             throw e;

@@ -56,7 +56,7 @@ final class LocalDemoCommand implements Callable<Integer> {
             ctx.info("starting the local stack in the background…");
             List<String> args = ctx.globals().config() == null ? List.of()
                     : List.of("--config", ctx.globals().config().toAbsolutePath().toString());
-            running = new StackControl(ctx.projectRoot()).detach(args, ctx.env(), Duration.ofSeconds(180));
+            running = new StackControl(ctx.projectRoot()).detach(args, ctx.env(), Duration.ofMinutes(6));
         } else if (running == null) {
             ctx.info("starting the local stack…");
             started = LocalStacks.start(ctx, true);

@@ -317,12 +317,12 @@ public final class LocalStack implements AutoCloseable {
             stops.push(redrive::close);
         }
         for (LambdaFunction f : functions.values()) {
-            f.awaitReady(Duration.ofSeconds(60));
+            f.awaitReady(dev.cva.local.Readiness.timeout());
             parts.put(f.name(), new LocalState.Part(f.name(), f.runtimeApiUrl(), f.child().pid(), f.port(),
                     config.service(f.name()).handler()));
         }
         if (redrive != null) {
-            parts.put(LocalRedrive.NAME, redrive.awaitReady(Duration.ofSeconds(60)).part());
+            parts.put(LocalRedrive.NAME, redrive.awaitReady(dev.cva.local.Readiness.timeout()).part());
         }
         Warmup.functions(functions, config.region());
         for (LambdaFunction f : functions.values()) {

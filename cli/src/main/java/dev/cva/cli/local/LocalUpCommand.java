@@ -26,7 +26,7 @@ final class LocalUpCommand implements Callable<Integer> {
             "(printed by 'cva local env') are accepted, as in AWS."})
     boolean noIam;
 
-    @Option(names = "--timeout", defaultValue = "3m", paramLabel = DurationConverter.LABEL, converter = DurationConverter.class,
+    @Option(names = "--timeout", defaultValue = "6m", paramLabel = DurationConverter.LABEL, converter = DurationConverter.class,
             description = "With --detach: how long to wait for the stack to be ready, e.g. 90s or 5m (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 

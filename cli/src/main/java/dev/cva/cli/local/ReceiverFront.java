@@ -46,7 +46,6 @@ final class ReceiverFront implements AutoCloseable {
     /** A revision as listed: its number, own URL, what the deployer recorded, whether it runs, its weight. */
     record View(int number, String url, String description, Instant created, boolean running, int weight) {}
 
-    private static final Duration READY = Duration.ofSeconds(90);
     private static final Duration DRAIN = Duration.ofSeconds(30);
     private static final Set<String> HOP = Set.of("connection", "content-length", "expect", "host", "upgrade",
             "keep-alive", "transfer-encoding", "te", "trailer", "proxy-connection", "http2-settings", "date", "from", "via",
@@ -230,7 +229,7 @@ final class ReceiverFront implements AutoCloseable {
                 FunctionsInvoker.command(launch.invokerJar(), r.jar, launch.entryPoint(), port), launch.env(),
                 launch.logs().resolve(r.number == 1 ? "receiver.log" : "receiver-r" + r.number + ".log"));
         try {
-            child.awaitPort(port, READY);
+            child.awaitPort(port, dev.cva.local.Readiness.timeout());
         } catch (RuntimeException e) {
             child.stop();
             throw e;
@@ -262,7 +261,7 @@ final class ReceiverFront implements AutoCloseable {
         String url = "http://127.0.0.1:" + port + "/";
         try {
             // ready = it answers /healthz, which reads Firestore through the receiver's own store
-            child.await(() -> LocalStack.httpOk(url + "healthz"), READY, "GET /healthz = 200");
+            child.await(() -> LocalStack.httpOk(url + "healthz"), dev.cva.local.Readiness.timeout(), "GET /healthz = 200");
         } catch (RuntimeException e) {
             child.stop();
             throw e;

@@ -73,7 +73,7 @@ final class Ses implements AutoCloseable {
         Child c = Child.start("ses (aws-ses-v2-local)", List.of(node.toString(), main.toString(), "--port",
                 Integer.toString(port), "--host", "127.0.0.1"), Map.of(), logs.resolve("ses.log"));
         try {
-            c.awaitPort(port, Duration.ofSeconds(30));
+            c.awaitPort(port, dev.cva.local.Readiness.timeout());
         } catch (CvaException e) {
             c.stop();
             throw e;

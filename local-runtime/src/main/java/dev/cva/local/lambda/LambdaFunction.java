@@ -156,7 +156,7 @@ public final class LambdaFunction implements Invoker, AutoCloseable {
             api.failAll("{\"errorMessage\":\"" + spec.name() + " instance replaced\"}");
             api.resetReady();
             child = launcher.get();
-            awaitReady(Duration.ofSeconds(60));
+            awaitReady(dev.cva.local.Readiness.timeout());
             onRestart.accept(this);
             return null;
         } catch (LocalRuntimeException e) {
