@@ -18,4 +18,19 @@ final class LocalMeasurements {
                         + "--env local to price the price book's call model"));
         return ControlClient.of(state, ctx.projectRoot()).get("/metrics");
     }
+
+    /**
+     * The measured model of the running stack: exit 1 when none runs or it processed no events yet (there is
+     * nothing to divide by).
+     */
+    static MeasuredModel model(CvaContext ctx, CostConfig config, PriceBook book, UsageModel callModel) {
+        Integer receiverMb = config.memoryMb().get("receiver");
+        try {
+            return new MeasuredModel(callModel, book, MeasuredModel.Counts.from(read(ctx)),
+                    book.param("receiverVcpu"), receiverMb == null ? 512 : receiverMb);
+        } catch (IllegalStateException e) {
+            throw new CvaException(ExitCode.FAILURE, e.getMessage() + ": nothing to divide by",
+                    "send some first, e.g. 'cva local demo --conversations 100', then run this again");
+        }
+    }
 }
