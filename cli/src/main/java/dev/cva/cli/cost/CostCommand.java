@@ -98,7 +98,8 @@ public final class CostCommand implements Callable<Integer> {
         PriceBook book = CostEstimateCommand.priceBook(config);
         CallModel model = CostEstimateCommand.callModel(config, book);
         LocalMonth.requireCurrent(ym, today);  // before asking the stack: bad usage whether or not one runs
-        MeasuredModel measured = LocalMeasurements.model(ctx, config, book, model);
+        MeasuredModel measured = LocalMeasurements.model(ctx, config, book, model,
+                "pass --env prod for the cloud bill");
         LocalMonth.Report report;
         try {
             report = LocalMonth.estimate(config.environment(), measured, book, ym, today, fx, by, budgetSetting);

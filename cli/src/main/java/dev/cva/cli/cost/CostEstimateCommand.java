@@ -40,7 +40,8 @@ final class CostEstimateCommand implements Callable<Integer> {
         Fx fx = config.fx(currency);
         PriceBook book = priceBook(config);
         CallModel model = callModel(config, book);
-        UsageModel usage = measured ? LocalMeasurements.model(ctx, config, book, model) : model;
+        UsageModel usage = measured ? LocalMeasurements.model(ctx, config, book, model,
+                "drop --env local to price the price book's call model") : model;
         Estimator.Estimate estimate = new Estimator(book, usage).estimate(queries, fx, by);
         if (ctx.globals().json()) {
             ctx.printJson(CostRender.json(estimate, fx));

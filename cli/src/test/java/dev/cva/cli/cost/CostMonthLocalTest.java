@@ -113,7 +113,7 @@ class CostMonthLocalTest {
         CliHarness.Result none = cva().run("cost", "--month");
         assertThat(none.exitCode()).as(none.toString()).isEqualTo(1);
         assertThat(none.err()).contains("no local stack is running, so there are no measured counts to price")
-                .contains("hint: start one with 'cva local up --detach'");
+                .contains("hint: start one with 'cva local up --detach' and send events, or pass --env prod for the cloud bill");
 
         String idle = MeasuredModelTest.METRICS.replace("\"messagesDeleted\": 200", "\"messagesDeleted\": 0");
         try (RecordedStack stack = RecordedStack.start(dir, idle)) {
