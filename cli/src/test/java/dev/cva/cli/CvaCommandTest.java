@@ -63,10 +63,10 @@ class CvaCommandTest {
 
     @Test
     void jsonErrorsAreAnObjectOnStdout() throws Exception {
-        CliHarness.Result r = cva().run("cost", "--json");
+        CliHarness.Result r = cva().run("cost", "--month", "previous", "--json");
         JsonNode error = CvaContext.json().readTree(r.out()).path("error");
         assertThat(error.path("exitCode").asInt()).isEqualTo(2);
-        assertThat(error.path("message").asText()).contains("the local environment has no cloud bill");
+        assertThat(error.path("message").asText()).contains("the local stack keeps no history");
         assertThat(error.path("hint").asText()).contains("--env prod");
     }
 

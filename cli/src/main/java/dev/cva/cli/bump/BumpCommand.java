@@ -16,6 +16,11 @@ import picocli.CommandLine.Parameters;
                 "Release a service or the CLI: next SemVer, pom <version>, CHANGELOG.md section, commit "
                         + "'chore(release): <service> v<version>' and annotated tag <service>-v<version>.",
                 "",
+                "Which: --service; else the service whose module folder (services/receiver/...) or infra folder "
+                        + "(infra/services/receiver/...) you are in; at the project's root or in a folder no single "
+                        + "service owns, every service with releasable changes (as --all-changed, LEVEL applied to "
+                        + "each). The plan is listed on stderr first; nothing to release anywhere: exit 4.",
+                "",
                 "Version: the highest <service>-v<semver> tag by SemVer precedence (other services' tags and "
                         + "non-SemVer tags are ignored); with no tag yet, the <version> of the module's own pom.xml "
                         + "counts as released (0.0.0 if it has none).",
@@ -51,10 +56,13 @@ public final class BumpCommand implements Callable<Integer> {
     Level level;
 
     @Option(names = {"-s", "--service"}, paramLabel = "SERVICE",
-            description = "The service to release (a name from cva.yaml, or cli).")
+            description = "The service to release (a name from cva.yaml, or cli). Default: the service whose module "
+                    + "or infra folder you are in; elsewhere (the project's root, say) every service with "
+                    + "releasable changes, as --all-changed.")
     String service;
 
-    @Option(names = "--all-changed", description = "Release every service with releasable changes, each by its own rule.")
+    @Option(names = "--all-changed", description = "Release every service with releasable changes (LEVEL applied to each; auto: each by its own rule), "
+            + "wherever you are.")
     boolean allChanged;
 
     @Option(names = "--pre", paramLabel = "LABEL", description = "Make a pre-release: 1.3.0-rc.1, then rc.2, …")
@@ -80,32 +88,45 @@ public final class BumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if ((service == null) == !allChanged) {
-            throw CvaException.usage("name one service with --service, or use --all-changed",
-                    "cva bump auto --service receiver, or cva bump auto --all-changed");
-        }
         if (level == null && !finalize) {
-            throw CvaException.usage("missing LEVEL: major, minor, patch or auto", "cva bump auto --service " + (service == null ? "receiver" : service));
+            throw CvaException.usage("missing LEVEL: major, minor, patch or auto",
+                    "cva bump minor (in a service's folder), or cva bump auto --service " + (service == null ? "receiver" : service));
         }
         if (finalize && pre != null) {
             throw CvaException.usage("--finalize and --pre exclude each other", null);
         }
         BumpLevel bumpLevel = level == null || level == Level.auto ? null : BumpLevel.valueOf(level.name().toUpperCase());
-        BumpService.Options options = new BumpService.Options(service, bumpLevel, pre, finalize, force, dryRun, push);
+        BumpService.Scope scope;
         BumpService.Outcome outcome;
         try (BumpService bumps = new BumpService(ctx.projectRoot(), ctx.config().config().services(), ctx.clock())) {
-            outcome = bumps.bump(options, ctx::warn);
+            scope = bumps.scope(service, allChanged, ctx.cwd());
+            BumpService.Options options = new BumpService.Options(scope.service(), bumpLevel, pre, finalize, force, dryRun, push);
+            outcome = bumps.bump(options, ctx::warn, plans -> announce(scope, plans));
         }
         List<BumpReport.Release> releases = new ArrayList<>();
         for (int i = 0; i < outcome.plans().size(); i++) {
             releases.add(BumpReport.release(outcome.plans().get(i), dryRun ? null : outcome.commits().get(i)));
         }
         if (ctx.globals().json()) {
-            ctx.printJson(new BumpReport.Bump(dryRun, outcome.pushed(), releases));
+            ctx.printJson(new BumpReport.Bump(dryRun, outcome.pushed(), BumpReport.scope(scope),
+                    outcome.plans().stream().map(BumpReport::planned).toList(), releases));
         } else {
             releases.forEach(this::render);
         }
         return ExitCode.OK.code();
+    }
+
+    /** The plan on stderr before anything changes, when the working folder or --all-changed chose the services. */
+    private void announce(BumpService.Scope scope, List<ReleasePlanner.Plan> plans) {
+        if (!scope.all() && !"folder".equals(scope.origin())) {
+            return;
+        }
+        StringBuilder s = new StringBuilder("plan (" + scope.detail() + "):");
+        for (ReleasePlanner.Plan p : plans) {
+            s.append("\n  ").append(p.unit().service()).append(' ').append(p.from()).append(" -> ").append(p.to())
+                    .append(" (").append(finalize ? "finalize" : p.level().label()).append(')');
+        }
+        ctx.info(s.toString());
     }
 
     private void render(BumpReport.Release r) {

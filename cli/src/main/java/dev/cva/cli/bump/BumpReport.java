@@ -6,8 +6,16 @@ import java.util.List;
 public final class BumpReport {
     private BumpReport() {}
 
-    /** {@code cva bump --json}: one release per service; {@code commit} is null on a dry run. */
-    public record Bump(boolean dryRun, boolean pushed, List<Release> releases) {}
+    /**
+     * {@code cva bump --json}: what chose the services ({@code scope}), the plan (one line per release, in the
+     * order they are made), then one release per service; {@code commit} is null on a dry run.
+     */
+    public record Bump(boolean dryRun, boolean pushed, Scope scope, List<Planned> plan, List<Release> releases) {}
+
+    /** {@code service} null: every service with releasable changes; {@code origin} option|all-changed|folder. */
+    public record Scope(String service, String origin, String detail) {}
+
+    public record Planned(String service, String from, String to, String level, String tag) {}
 
     public record Release(String service, String from, String to, String level, String impliedLevel, String reason,
                           String tag, String commit, List<CommitView> commits, List<ContractBreakView> contractBreaks,
@@ -30,6 +38,14 @@ public final class BumpReport {
     public record ServiceVersion(String service, String version, String tag, String paths, int unreleasedCommits,
                                  long releasableCommits, String bump, String next,
                                  List<ContractBreakView> contractBreaks) {}
+
+    static Scope scope(BumpService.Scope s) {
+        return new Scope(s.service(), s.origin(), s.detail());
+    }
+
+    static Planned planned(ReleasePlanner.Plan p) {
+        return new Planned(p.unit().service(), p.from().toString(), p.to().toString(), p.level().label(), p.tag());
+    }
 
     static Release release(ReleasePlanner.Plan p, String commit) {
         return new Release(p.unit().service(), p.from().toString(), p.to().toString(), p.level().label(),

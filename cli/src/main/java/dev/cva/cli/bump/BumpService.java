@@ -23,12 +23,78 @@ public final class BumpService implements AutoCloseable {
     /** The plans and, unless a dry run, the commits made. */
     public record Outcome(List<ReleasePlanner.Plan> plans, List<String> commits, boolean pushed) {}
 
+    /**
+     * Which services a bump is for: {@code service} null means every one with releasable changes. {@code origin}
+     * says what chose it ({@code option}: --service; {@code all-changed}: --all-changed; {@code folder}: the
+     * working folder) and {@code detail} says it in words.
+     */
+    public record Scope(String service, String origin, String detail) {
+        public boolean all() {
+            return service == null;
+        }
+    }
+
+    private final Path projectRoot;
     private final GitRepository git;
     private final ReleasePlanner planner;
 
     public BumpService(Path projectRoot, Map<String, CvaConfig.Service> services, Clock clock) {
+        this.projectRoot = projectRoot;
         this.git = GitRepository.open(projectRoot);
         this.planner = new ReleasePlanner(git, services, clock);
+    }
+
+    /**
+     * The scope of {@code cva bump}: --service, --all-changed, else the service whose module or infra folder
+     * {@code cwd} is in (at any depth), else — at the project's root or in a folder no single service owns —
+     * every service with releasable changes.
+     */
+    public Scope scope(String service, boolean allChanged, Path cwd) {
+        if (service != null && allChanged) {
+            throw CvaException.usage("--service and --all-changed exclude each other",
+                    "cva bump auto --service receiver, or cva bump auto --all-changed");
+        }
+        if (service != null) {
+            return new Scope(planner.unit(service).service(), "option", "--service " + service);
+        }
+        if (allChanged) {
+            return new Scope(null, "all-changed", "--all-changed: every service with releasable changes");
+        }
+        String folder = relative(cwd);
+        if (folder == null) {
+            return new Scope(null, "folder", cwd + " is outside the project (" + projectRoot
+                    + "): every service with releasable changes");
+        }
+        List<ReleasePlanner.Unit> owners = planner.unitsAt(folder);
+        if (owners.size() > 1) {
+            throw CvaException.usage("the folder " + folder + " belongs to "
+                    + String.join(" and ", owners.stream().map(ReleasePlanner.Unit::service).toList()),
+                    "name one with --service");
+        }
+        if (owners.size() == 1) {
+            return new Scope(owners.get(0).service(), "folder", "the folder " + folder + " is "
+                    + owners.get(0).service() + "'s");
+        }
+        return new Scope(null, "folder", (folder.isEmpty() ? "the project's root" : "the folder " + folder
+                + " is no single service's") + ": every service with releasable changes");
+    }
+
+    /** {@code cwd} relative to the project ('/'-separated, "" for the root), or null when outside it. */
+    private String relative(Path cwd) {
+        Path root = real(projectRoot);
+        Path here = real(cwd);
+        if (!here.startsWith(root)) {
+            return null;
+        }
+        return root.relativize(here).toString().replace('\\', '/');
+    }
+
+    private static Path real(Path p) {
+        try {
+            return p.toAbsolutePath().normalize().toRealPath();
+        } catch (java.io.IOException e) {
+            return p.toAbsolutePath().normalize();  // a folder that is gone: compare it as written
+        }
     }
 
     public List<ReleasePlanner.Analysis> status(String service) {
@@ -38,6 +104,11 @@ public final class BumpService implements AutoCloseable {
     }
 
     public Outcome bump(Options o, Consumer<String> warn) {
+        return bump(o, warn, plans -> { });
+    }
+
+    /** As {@link #bump(Options, Consumer)}; {@code planned} sees the plans before anything is changed. */
+    public Outcome bump(Options o, Consumer<String> warn, Consumer<List<ReleasePlanner.Plan>> planned) {
         requireCommits();
         String branch = git.branch().orElse(null);
         if (branch == null) {
@@ -70,6 +141,7 @@ public final class BumpService implements AutoCloseable {
             }
         }
         plans.forEach(p -> p.warnings().forEach(warn));
+        planned.accept(List.copyOf(plans));
         if (o.dryRun()) {
             return new Outcome(plans, List.of(), false);
         }

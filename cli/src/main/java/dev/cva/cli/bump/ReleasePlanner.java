@@ -101,6 +101,18 @@ public final class ReleasePlanner {
         return u;
     }
 
+    /**
+     * The units whose own folders hold {@code folder} (project-relative, '/'-separated, "" for the project's
+     * folder): a module folder and what lies under it, or an {@code infra/} path with a folder named after the
+     * service ({@code infra/services/receiver/...}). Contract schemas are files, so a folder never matches them.
+     */
+    public List<Unit> unitsAt(String folder) {
+        if (folder.isEmpty()) {
+            return List.of();
+        }
+        return units.values().stream().filter(u -> u.paths().matches(folder)).toList();
+    }
+
     public State state(Unit unit) {
         TreeMap<Version, GitRepository.Tag> released = new TreeMap<>(VersionRules.PRECEDENCE);
         for (GitRepository.Tag t : git.tags()) {

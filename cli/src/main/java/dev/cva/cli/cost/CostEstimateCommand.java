@@ -38,29 +38,10 @@ final class CostEstimateCommand implements Callable<Integer> {
         boolean measured = ctx.environmentChosen() && CvaContext.DEFAULT_ENVIRONMENT.equals(ctx.environmentName());
         CostConfig config = new CostConfig(ctx);
         Fx fx = config.fx(currency);
-        PriceBook book = PriceBook.shipped();
-        try {
-            book = book.withFirestoreLocation(config.firestoreLocation());
-        } catch (IllegalArgumentException e) {
-            throw CvaException.usage("cost.firestoreLocation: " + e.getMessage(), null);
-        }
-        CallModel model;
-        try {
-            model = new CallModel(book, config.memoryMb(), config.lambdaArchitecture());
-        } catch (IllegalArgumentException e) {
-            throw CvaException.usage("cost.lambdaArchitecture: " + e.getMessage(), null);
-        }
-        UsageModel usage = model;
-        if (measured) {
-            Integer receiverMb = config.memoryMb().get("receiver");
-            try {
-                usage = new MeasuredModel(model, book, MeasuredModel.Counts.from(LocalMeasurements.read(ctx)),
-                        book.param("receiverVcpu"), receiverMb == null ? 512 : receiverMb);
-            } catch (IllegalStateException e) {
-                throw new CvaException(ExitCode.FAILURE, e.getMessage() + ": nothing to divide by",
-                        "send some first, e.g. 'cva local demo --conversations 100', then run this again");
-            }
-        }
+        PriceBook book = priceBook(config);
+        CallModel model = callModel(config, book);
+        UsageModel usage = measured ? LocalMeasurements.model(ctx, config, book, model,
+                "drop --env local to price the price book's call model") : model;
         Estimator.Estimate estimate = new Estimator(book, usage).estimate(queries, fx, by);
         if (ctx.globals().json()) {
             ctx.printJson(CostRender.json(estimate, fx));
@@ -70,5 +51,23 @@ final class CostEstimateCommand implements Callable<Integer> {
             CostRender.text(estimate, ctx.out());
         }
         return ExitCode.OK.code();
+    }
+
+    /** The shipped price book at cost.firestoreLocation. */
+    static PriceBook priceBook(CostConfig config) {
+        try {
+            return PriceBook.shipped().withFirestoreLocation(config.firestoreLocation());
+        } catch (IllegalArgumentException e) {
+            throw CvaException.usage("cost.firestoreLocation: " + e.getMessage(), null);
+        }
+    }
+
+    /** The price book's calls per query with cva.yaml's memory sizes and cost.lambdaArchitecture. */
+    static CallModel callModel(CostConfig config, PriceBook book) {
+        try {
+            return new CallModel(book, config.memoryMb(), config.lambdaArchitecture());
+        } catch (IllegalArgumentException e) {
+            throw CvaException.usage("cost.lambdaArchitecture: " + e.getMessage(), null);
+        }
     }
 }

@@ -95,6 +95,7 @@ final class CostRender {
     /** The stable --json shape: amounts rounded to cents, percentages to 0.1. */
     static Map<String, Object> json(CostReport r) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", CostReport.KIND);
         m.put("environment", r.environment());
         m.put("month", r.month());
         m.put("complete", r.complete());
@@ -139,6 +140,54 @@ final class CostRender {
             tiers.add(t);
         }
         m.put("awsFreeTier", tiers);
+        List<Map<String, Object>> missing = new ArrayList<>();
+        for (CostReport.MissingCloud c : r.missingClouds()) {
+            Map<String, Object> mc = new LinkedHashMap<>();
+            mc.put("cloud", c.cloud());
+            mc.put("reason", c.reason());
+            mc.put("hint", c.hint());
+            missing.add(mc);
+        }
+        m.put("missingClouds", missing);
+        return m;
+    }
+
+    // ---------------------------------------------------------------- cva cost --month on local
+
+    static void text(LocalMonth.Report r, PrintWriter out) {
+        out.println("cva cost · " + r.environment() + " · " + r.month() + " · ESTIMATE, not a bill: " + r.basis());
+        text(r.estimate(), out);
+        if (r.budget() != null) {
+            out.println("budget " + money(r.budget().amount()) + " " + r.estimate().currency() + " (" + r.budget().origin()
+                    + "): this estimate is " + pct(r.budget().percentUsed()) + " of it"
+                    + (r.budget().over() ? " — over it" : ""));
+        }
+        out.flush();
+    }
+
+    /** {@code kind} "estimate" and its {@code basis}, then the estimate as {@code cva cost estimate --json} gives it. */
+    static Map<String, Object> json(LocalMonth.Report r, Fx fx) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", r.kind());
+        m.put("environment", r.environment());
+        m.put("month", r.month());
+        m.put("daysInMonth", r.daysInMonth());
+        m.put("basis", r.basis());
+        m.put("queriesPerSecond", r.queriesPerSecond().round(new java.math.MathContext(6)).stripTrailingZeros());
+        m.put("queriesPerMonth", r.queriesPerMonth());
+        m.put("currency", r.estimate().currency());
+        m.put("total", Fx.display(r.estimate().total()));
+        if (r.budget() == null) {
+            m.put("budget", null);
+        } else {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("amount", Fx.display(r.budget().amount()));
+            b.put("origin", r.budget().origin());
+            b.put("percentUsed", r.budget().percentUsed().setScale(1, RoundingMode.HALF_EVEN));
+            b.put("over", r.budget().over());
+            m.put("budget", b);
+        }
+        m.put("estimate", json(r.estimate(), fx));
         return m;
     }
 

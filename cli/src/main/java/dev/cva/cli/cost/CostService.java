@@ -22,6 +22,7 @@ public final class CostService {
     private final GcpCostSource gcp;
     private final Clock clock;
     private final AwsFreeTierSource freeTier;
+    private final List<CostReport.MissingCloud> missing;
 
     /** @param gcp null when no billing export is configured */
     public CostService(AwsCostSource aws, GcpCostSource gcp, Clock clock) {
@@ -30,10 +31,20 @@ public final class CostService {
 
     /** @param freeTier the AWS Free Tier API, or null not to ask it */
     public CostService(AwsCostSource aws, GcpCostSource gcp, Clock clock, AwsFreeTierSource freeTier) {
+        this(aws, gcp, clock, freeTier, List.of());
+    }
+
+    /**
+     * @param aws     null when AWS is left out ({@code missing} says why)
+     * @param missing the clouds left out for want of credentials: named in the notes and the report
+     */
+    public CostService(AwsCostSource aws, GcpCostSource gcp, Clock clock, AwsFreeTierSource freeTier,
+                       List<CostReport.MissingCloud> missing) {
         this.aws = aws;
         this.gcp = gcp;
         this.clock = clock;
         this.freeTier = freeTier;
+        this.missing = List.copyOf(missing);
     }
 
     /** The budget in the report's currency, with where it came from; null amount for none. */
@@ -55,55 +66,20 @@ public final class CostService {
                     "pass --month current or a past month");
         }
         boolean complete = month.isBefore(current);
-        LocalDate start = month.atDay(1);
-        LocalDate next = month.plusMonths(1).atDay(1);
-        LocalDate mtdEnd = complete ? next : today;
         int elapsedDays = complete ? month.lengthOfMonth() : today.getDayOfMonth() - 1;
-        List<String> notes = new ArrayList<>();
         List<String> sources = new ArrayList<>();
-
-        // AWS: month to date (complete days), the previous month, the forecast for the rest
-        List<CostItem> awsMtd = start.isBefore(mtdEnd) ? aws.costs(start, mtdEnd) : List.of();
-        List<CostItem> awsPrev = aws.costs(month.minusMonths(1).atDay(1), start);
-        BigDecimal awsMtdTotal = sum(awsMtd, fx);
-        BigDecimal awsScale = BigDecimal.ONE;
-        BigDecimal awsUnattributed = BigDecimal.ZERO;
-        String method = complete ? "actual (month complete)" : null;
-        sources.add("AWS: Cost Explorer GetCostAndUsage, unblended, monthly, by service and service tag");
-        if (!complete) {
-            Optional<BigDecimal> rest = aws.forecast(today, next);
-            BigDecimal awsForecast;
-            if (rest.isPresent()) {
-                awsForecast = awsMtdTotal.add(fx.fromUsd(rest.get()));
-                method = "AWS: Cost Explorer GetCostForecast; GCP: month to date scaled by the month's days";
-            } else {
-                awsForecast = linear(awsMtdTotal, elapsedDays, month.lengthOfMonth());
-                method = "month to date scaled by the month's days (Cost Explorer gave no forecast)";
-            }
-            if (awsMtdTotal.signum() > 0) {
-                awsScale = awsForecast.divide(awsMtdTotal, PriceBook.MC);
-            } else {
-                awsUnattributed = awsForecast;
-            }
-        }
-
+        List<String> notes = new ArrayList<>();
+        missing.forEach(m -> notes.add(m.label() + " not included: " + m.reason() + " (" + m.hint() + ")"));
         Map<Key, Acc> rows = new LinkedHashMap<>();
-        for (CostItem i : awsMtd) {
-            Acc a = acc(rows, i, by);
-            BigDecimal v = fx.convert(i.amount(), i.currency());
-            a.mtd = a.mtd.add(v);
-            a.forecast = a.forecast.add(v.multiply(awsScale, PriceBook.MC));
-        }
-        for (CostItem i : awsPrev) {
-            acc(rows, i, by).previous = acc(rows, i, by).previous.add(fx.convert(i.amount(), i.currency()));
-        }
-        if (awsUnattributed.signum() > 0) {
-            acc(rows, new CostItem("aws", "", "(forecast, no cost yet)", BigDecimal.ZERO, fx.currency()), by).forecast =
-                    awsUnattributed;
+        String method = complete ? "actual (month complete)" : "GCP: month to date scaled by the month's days";
+        if (aws != null) {
+            method = aws(month, today, complete, elapsedDays, fx, by, rows, sources, method);
         }
 
         // GCP: the billing export's invoice month, forecast by run rate
-        if (gcp == null) {
+        if (gcp == null && missing.stream().anyMatch(m -> m.cloud().equals("gcp"))) {
+            // named in the notes already
+        } else if (gcp == null) {
             notes.add("GCP: no Cloud Billing export configured (cost.billingTable in cva.yaml): GCP costs are not included");
         } else {
             sources.add("GCP: " + gcp.describe());
@@ -120,14 +96,16 @@ public final class CostService {
             }
         }
         List<AwsFreeTierSource.Use> awsFreeTier = List.of();
-        if (freeTier != null && !complete) {
+        if (freeTier == null || aws == null) {
+            // no AWS: no free tier to ask about either
+        } else if (!complete) {
             AwsFreeTierSource.Result ft = freeTier.currentMonth();
             awsFreeTier = ft.uses();
             sources.add("AWS free tier: Free Tier API GetFreeTierUsage (the whole account, this month)");
             if (ft.unavailable() != null) {
                 notes.add("AWS free tier not shown: " + ft.unavailable());
             }
-        } else if (freeTier != null) {
+        } else {
             notes.add("AWS free tier: the Free Tier API reports the current month only");
         }
         if (!complete && elapsedDays == 0) {
@@ -152,7 +130,51 @@ public final class CostService {
         }
         return new CostReport(environment, month.toString(), complete, complete ? month.lengthOfMonth() : today.getDayOfMonth(),
                 month.lengthOfMonth(), fx.currency(), fx.describe(), by == null ? "service,product" : by.name(),
-                out, totalRow, b, method, sources, notes, awsFreeTier);
+                out, totalRow, b, method, sources, notes, awsFreeTier, missing);
+    }
+
+    /** AWS: month to date (complete days), the previous month, the forecast for the rest; returns the method. */
+    private String aws(YearMonth month, LocalDate today, boolean complete, int elapsedDays, Fx fx, By by,
+                       Map<Key, Acc> rows, List<String> sources, String method) {
+        LocalDate start = month.atDay(1);
+        LocalDate next = month.plusMonths(1).atDay(1);
+        LocalDate mtdEnd = complete ? next : today;
+        List<CostItem> awsMtd = start.isBefore(mtdEnd) ? aws.costs(start, mtdEnd) : List.of();
+        List<CostItem> awsPrev = aws.costs(month.minusMonths(1).atDay(1), start);
+        BigDecimal awsMtdTotal = sum(awsMtd, fx);
+        BigDecimal awsScale = BigDecimal.ONE;
+        BigDecimal awsUnattributed = BigDecimal.ZERO;
+        sources.add("AWS: Cost Explorer GetCostAndUsage, unblended, monthly, by service and service tag");
+        if (!complete) {
+            Optional<BigDecimal> rest = aws.forecast(today, next);
+            BigDecimal awsForecast;
+            if (rest.isPresent()) {
+                awsForecast = awsMtdTotal.add(fx.fromUsd(rest.get()));
+                method = "AWS: Cost Explorer GetCostForecast; GCP: month to date scaled by the month's days";
+            } else {
+                awsForecast = linear(awsMtdTotal, elapsedDays, month.lengthOfMonth());
+                method = "month to date scaled by the month's days (Cost Explorer gave no forecast)";
+            }
+            if (awsMtdTotal.signum() > 0) {
+                awsScale = awsForecast.divide(awsMtdTotal, PriceBook.MC);
+            } else {
+                awsUnattributed = awsForecast;
+            }
+        }
+        for (CostItem i : awsMtd) {
+            Acc a = acc(rows, i, by);
+            BigDecimal v = fx.convert(i.amount(), i.currency());
+            a.mtd = a.mtd.add(v);
+            a.forecast = a.forecast.add(v.multiply(awsScale, PriceBook.MC));
+        }
+        for (CostItem i : awsPrev) {
+            acc(rows, i, by).previous = acc(rows, i, by).previous.add(fx.convert(i.amount(), i.currency()));
+        }
+        if (awsUnattributed.signum() > 0) {
+            acc(rows, new CostItem("aws", "", "(forecast, no cost yet)", BigDecimal.ZERO, fx.currency()), by).forecast =
+                    awsUnattributed;
+        }
+        return method;
     }
 
     private static CostReport.Row row(Key k, Acc a) {

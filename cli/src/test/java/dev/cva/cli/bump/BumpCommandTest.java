@@ -393,7 +393,9 @@ class BumpCommandTest {
 
     @Test
     void usageErrors() {
-        assertThat(cva("bump", "auto").exitCode()).isEqualTo(2);
+        CliHarness.Result atRoot = cva("bump", "auto");  // every changed service, and none has changed
+        assertThat(atRoot.exitCode()).as(atRoot.toString()).isEqualTo(4);
+        assertThat(atRoot.err()).contains("nothing to release");
         assertThat(cva("bump", "auto", "--service", "receiver", "--all-changed").exitCode()).isEqualTo(2);
         CliHarness.Result noLevel = cva("bump", "--service", "receiver");
         assertThat(noLevel.exitCode()).isEqualTo(2);

@@ -60,6 +60,17 @@ class CostEstimateLocalE2ETest {
             assertThat(j.path("lines").toString()).contains("\"basis\":\"measured\"").contains("\"basis\":\"derived\"")
                     .contains("\"basis\":\"model\"");
             assertThat(j.path("total").decimalValue()).isPositive();
+
+            // 'cva cost --month' as typed on local: this month at the rate the stack measured, labelled an estimate
+            CliHarness.Result month = cva.run("cost", "--month");
+            assertThat(month.exitCode()).as(month.toString()).isZero();
+            assertThat(month.out()).startsWith("cva cost · local · " + java.time.YearMonth.now(java.time.ZoneOffset.UTC)
+                    + " · ESTIMATE, not a bill: local measurements ");
+            JsonNode mj = CvaContext.json().readTree(cva.run("--json", "cost", "--month").out());
+            assertThat(mj.path("kind").asText()).isEqualTo("estimate");
+            assertThat(mj.path("estimate").path("measured").path("events").asLong()).isEqualTo(sent);
+            assertThat(mj.path("queriesPerMonth").asLong()).isPositive();
+            assertThat(mj.path("total").decimalValue()).isPositive();
         } finally {
             assertThat(cva.run("local", "down").exitCode()).isZero();
         }

@@ -183,10 +183,103 @@ class CostExplorerMotoTest {
     }
 
     @Test
-    void theLocalEnvironmentHasNoBill() {
+    void theLocalEnvironmentHasNoBillButAnEstimateOfARunningStack() {
         CliHarness.Result r = cli("2026-11-11T08:00:00Z").run("cost");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("the local environment has no cloud bill").contains("--env prod");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).contains("no local stack is running").contains("hint:");
+    }
+
+    /** Google's application default credentials are looked for under user.home: an empty home has none. */
+    void withoutGoogleCredentials(ThrowingRunnable body) throws Exception {
+        assertThat(System.getenv("GOOGLE_APPLICATION_CREDENTIALS")).as("this test needs a machine without ADC").isNull();
+        assertThat(System.getenv("CLOUDSDK_CONFIG")).as("this test needs a machine without ADC").isNull();
+        String home = System.getProperty("user.home");
+        System.setProperty("user.home", Files.createDirectories(dir.resolve("empty-home")).toString());
+        try {
+            body.run();
+        } finally {
+            System.setProperty("user.home", home);
+        }
+    }
+
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void withAwsCredentialsOnlyAwsIsReportedAndGcpNamedAsMissing() throws Exception {
+        post("/moto-api/static/ce/cost-and-usage-results", "{\"results\":["
+                + result("2026-10-01", "2026-11-01", "AWS Lambda", "processor", "1.50") + ","
+                + result("2026-09-01", "2026-10-01", "AWS Lambda", "processor", "1.00") + "]}");
+        withoutGoogleCredentials(() -> {
+            // no CVA_COST_MONITORING_ENDPOINT: Cloud Monitoring would need Google's credentials
+            CliHarness cva = new CliHarness(dir).clock(Clock.fixed(Instant.parse("2026-11-15T12:00:00Z"), ZoneOffset.UTC));
+            CliHarness.Result r = cva.run("--env", "prod", "--json", "cost", "--month", "2026-10");
+
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(r.err()).contains("warning: GCP not included: no Google application default credentials")
+                    .contains("gcloud auth application-default login").doesNotContain("Exception").doesNotContain("\tat ");
+            JsonNode j = JSON.readTree(r.out());
+            assertThat(j.path("kind").asText()).isEqualTo("bill");
+            assertThat(j.path("missingClouds")).hasSize(1);
+            assertThat(j.at("/missingClouds/0/cloud").asText()).isEqualTo("gcp");
+            assertThat(row(j, "processor", "AWS Lambda").path("monthToDate").decimalValue()).isEqualByComparingTo("1.18");
+            assertThat(j.path("sources").toString()).contains("Cost Explorer").doesNotContain("GCP:");
+            assertThat(j.path("notes").toString()).contains("GCP not included").doesNotContain("no Cloud Billing export");
+            assertThat(monitoring.requests).isEmpty();
+
+            CliHarness.Result text = cva.run("--env", "prod", "cost", "--month", "2026-10");
+            assertThat(text.exitCode()).as(text.toString()).isZero();
+            assertThat(text.out()).contains("AWS Lambda").contains("note: GCP not included");
+        });
+    }
+
+    @Test
+    void withGoogleCredentialsOnlyGcpIsReportedAndAwsNamedAsMissing() throws Exception {
+        PROPS.keySet().forEach(System::clearProperty);
+        assertThat(System.getenv("AWS_ACCESS_KEY_ID")).as("this test needs a machine without AWS keys").isNull();
+        assertThat(System.getenv("AWS_PROFILE")).isNull();
+        assertThat(System.getenv("AWS_WEB_IDENTITY_TOKEN_FILE")).isNull();
+        // the SDK's own settings: no profile files, no instance metadata
+        System.setProperty("aws.sharedCredentialsFile", dir.resolve("no-credentials").toString());
+        System.setProperty("aws.configFile", dir.resolve("no-config").toString());
+        System.setProperty("aws.disableEc2Metadata", "true");
+        try {
+            CliHarness.Result r = cli("2026-11-15T12:00:00Z").run("--env", "prod", "--json", "cost", "--month", "2026-10");
+
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(r.err()).contains("warning: AWS not included: no AWS credentials").contains("aws sso login")
+                    .doesNotContain("Exception");
+            JsonNode j = JSON.readTree(r.out());
+            assertThat(j.at("/missingClouds/0/cloud").asText()).isEqualTo("aws");
+            assertThat(j.path("sources").toString()).contains("ESTIMATE from Cloud Monitoring").doesNotContain("Cost Explorer");
+            assertThat(monitoring.requests).hasSize(10); // GCP asked as usual: 5 metrics x (October, September)
+        } finally {
+            for (String p : new String[] {"aws.sharedCredentialsFile", "aws.configFile", "aws.disableEc2Metadata"}) {
+                System.clearProperty(p);
+            }
+        }
+    }
+
+    @Test
+    void withCredentialsForNeitherCloudNothingIsReported() throws Exception {
+        PROPS.keySet().forEach(System::clearProperty);
+        System.setProperty("aws.sharedCredentialsFile", dir.resolve("no-credentials").toString());
+        System.setProperty("aws.configFile", dir.resolve("no-config").toString());
+        System.setProperty("aws.disableEc2Metadata", "true");
+        try {
+            withoutGoogleCredentials(() -> {
+                CliHarness cva = new CliHarness(dir).clock(Clock.fixed(Instant.parse("2026-11-15T12:00:00Z"), ZoneOffset.UTC));
+                CliHarness.Result r = cva.run("--env", "prod", "cost");
+                assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+                assertThat(r.err()).contains("no credentials for AWS or GCP").contains("aws configure")
+                        .contains("gcloud auth application-default login").doesNotContain("Exception");
+            });
+        } finally {
+            for (String p : new String[] {"aws.sharedCredentialsFile", "aws.configFile", "aws.disableEc2Metadata"}) {
+                System.clearProperty(p);
+            }
+        }
     }
 
     private static JsonNode row(JsonNode report, String service, String product) {
