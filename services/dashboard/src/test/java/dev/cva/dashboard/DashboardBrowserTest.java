@@ -31,10 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The dashboard against real parts: Google's Firestore emulator (started as {@code cva local} starts it, with the
@@ -42,8 +39,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * runs it). The checks themselves are node scripts in {@code e2e/}: the rules with @firebase/rules-unit-testing, and
  * the built page in Debian's headless Chromium driven by playwright-core. Screenshots go to
  * {@code target/e2e/}. {@code -Ddashboard.bench.webhooks=N} also times N webhooks (bench/dashboard.sh).
+ * The tests share the emulator but not an order: the browser test stops it at its end, and each test starts it again
+ * when it is not running.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
     private static final String PROJECT = "demo-cva-dashboard";
     private static final Path MODULE = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
@@ -72,6 +70,14 @@ class DashboardBrowserTest {
                 "SKIPPED the dashboard's rules and browser tests: the dashboard is not built (no Node.js 20.19+)");
         Files.createDirectories(OUT);
         work = Files.createTempDirectory("cva-dashboard-test");
+        runningEmulator();
+    }
+
+    /** Starts the emulator (on a new port) unless it is running: a test that stopped it leaves it stopped. */
+    private static void runningEmulator() throws IOException {
+        if (emulator != null && emulator.alive()) {
+            return;
+        }
         Path jar = new FirestoreEmulator(System.getenv(), Path.of(System.getProperty("user.home"))).locate();
         emulatorPort = freePort();
         emulator = FirestoreEmulator.start(jar, work, emulatorPort, PROJECT);
@@ -88,8 +94,8 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(1)
     void theRulesLetOnlyListedVerifiedReadersReadAndNoClientWrite() throws Exception {
+        runningEmulator();
         Path rules = OUT.resolve("firestore.rules");
         Files.writeString(rules, rules());
         Files.writeString(OUT.resolve("rules.log"), "READERS=" + String.join(",", READERS) + "\n");
@@ -102,12 +108,12 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(2)
     void theDashboardShowsTheDocumentsAndFollowsNewWebhooksInChromium() throws Exception {
         boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
         Assumptions.assumeTrue(Files.isExecutable(Path.of(CHROMIUM)) || ci,
                 "SKIPPED the dashboard's browser test: no Chromium at " + CHROMIUM
                         + " (apt-get install chromium, or CHROMIUM=<path>); it never skips on CI");
+        runningEmulator();
         loadRules();
         String secret = "whsec_" + Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
         int port = freePort();
