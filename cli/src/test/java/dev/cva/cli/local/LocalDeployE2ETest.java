@@ -163,7 +163,9 @@ class LocalDeployE2ETest {
             assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
             assertThat(json(deployed).path("smoke").path("detail").asText()).contains("signed webhook 2"); // 2xx
             awaitRevisions("receiver", r2 + ":100:running", live + ":0:running");
-            CliHarness.Result back = cva.run("rollback", "receiver", "--env", "local", "--json");
+            // back to the standby by name: without --to, rollback takes the revision listed before the live one, which
+            // after a failed (automatically rolled back) receiver deploy is that failed revision, not the standby
+            CliHarness.Result back = cva.run("rollback", "receiver", "--to", Integer.toString(live), "--env", "local", "--json");
             assertThat(back.exitCode()).as(back.toString()).isZero();
             assertThat(json(back).path("to").path("revision").asText()).isEqualTo(Integer.toString(live));
             System.out.println("receiver rollback: " + json(back).path("durationMs").asLong() + " ms");
