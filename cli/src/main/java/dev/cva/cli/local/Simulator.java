@@ -38,6 +38,18 @@ final class Simulator {
     record Result(int eventsSent, int conversations, int early, int duplicates, int poison,
                   Map<String, Long> completedAt, long startedAt, long finishedAt, List<String> failed) {}
 
+    /** Told after each batch how many events SQS accepted and refused so far. */
+    @FunctionalInterface
+    interface Observer {
+        void sent(int accepted, int refused);
+    }
+
+    /**
+     * For tests that act on the sender's progress (the chaos test stops SQS after N events were accepted): a signal
+     * instead of a guess in seconds. Package-private; nothing else sets it.
+     */
+    static volatile Observer observer = (accepted, refused) -> { };
+
     private final EventSender sender;
 
     Simulator(EventSender sender) {
@@ -101,6 +113,7 @@ final class Simulator {
                 }
             }
             sent += r.sent().size();
+            observer.sent(sent, failed.size());
             progress.accept(to);
         }
         return new Result(sent, plan.conversations(), plan.early(), plan.duplicates(), plan.poison(),

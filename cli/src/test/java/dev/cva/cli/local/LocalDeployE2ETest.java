@@ -29,10 +29,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -42,8 +39,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@link LocalStackE2ETest}): no-change, deploys of rebuilt jars, a canary and its promotion, a rollback, a receiver
  * deploy that drops no request, and a broken processor build whose smoke test fails and which is rolled back while
  * events keep flowing, with every record delivered.
+ *
+ * <p>The stack is shared (started once), the tests are not ordered: each reads the revisions it starts from (the
+ * live one, the newest one) and asserts relative to them, so any order (or one test alone) holds. Every test leaves
+ * one live revision with all the traffic. Timeouts are hang guards only; the figures are bench/deploy-local.sh's.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalDeployE2ETest {
     @TempDir static Path project;
 
@@ -70,75 +70,80 @@ class LocalDeployE2ETest {
     }
 
     @Test
-    @Order(1)
-    @Timeout(120)
+    @Timeout(600)
     void processorNoChangeDeployCanaryPromoteAndRollback() throws Exception {
-        // what `cva local up` started is revision 1, recorded as a deploy records it (not version: null)
+        // the live revision runs the repository's jar (revision 1 on a fresh stack; a failed deploy leaves it live):
+        // the same jar again is no change
+        int live = live("processor");
+        long livePid = LocalState.read(project).orElseThrow().parts().get("processor").pid();
+        // the live revision records its provenance as a deploy does (revision 1 from `cva local up` too: not version: null)
         CliHarness.Result first = cva.run("status", "processor", "--env", "local", "--json");
         assertThat(first.exitCode()).as(first.toString()).isZero();
         JsonNode firstRow = json(first).path("services").get(0);
-        assertThat(firstRow.path("revision").asText()).isEqualTo("1");
+        assertThat(firstRow.path("revision").asText()).isEqualTo(Integer.toString(live));
         assertThat(firstRow.path("version").asText()).as(first.toString())
                 .isEqualTo(dev.cva.cli.bump.PomVersion.read(Files.readString(project.resolve("services/processor/pom.xml"))).orElseThrow());
         // the test's checkout is no git work tree: "unknown", as a deploy from it records
         assertThat(firstRow.path("gitSha").asText()).isEqualTo("unknown");
-        // the same jar again is no change
         CliHarness.Result same = cva.run("deploy", "processor", "--env", "local", "--reuse", "--json");
         assertThat(same.exitCode()).as(same.toString()).isEqualTo(4);
         assertThat(json(same).path("outcome").asText()).isEqualTo("no-change");
-        assertThat(json(same).path("from").path("revision").asText()).isEqualTo("1");
+        assertThat(json(same).path("from").path("revision").asText()).isEqualTo(Integer.toString(live));
 
-        Path v2 = rebuilt(project.resolve("services/processor/target/processor-lambda.jar"), "v2");
-        CliHarness.Result deployed = cva.run("deploy", "processor", "--env", "local", "--artifact", v2.toString(), "--json");
+        int v2 = newest("processor") + 1;
+        Path jar2 = rebuilt(project.resolve("services/processor/target/processor-lambda.jar"), "v2");
+        CliHarness.Result deployed = cva.run("deploy", "processor", "--env", "local", "--artifact", jar2.toString(), "--json");
         assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
         JsonNode d = json(deployed);
         assertThat(d.path("outcome").asText()).isEqualTo("deployed");
-        assertThat(d.path("to").path("revision").asText()).isEqualTo("2");
+        assertThat(d.path("to").path("revision").asText()).isEqualTo(Integer.toString(v2));
         assertThat(d.path("smoke").path("passed").asBoolean()).as(deployed.toString()).isTrue();
-        assertThat(d.path("traffic").toString()).isEqualTo("{\"2\":100}");
-        awaitRevisions("processor", "2:100:running", "1:0:running");   // 1 stays as standby
-        CliHarness.Result again = cva.run("deploy", "processor", "--env", "local", "--artifact", v2.toString());
+        assertThat(d.path("traffic").toString()).isEqualTo("{\"" + v2 + "\":100}");
+        awaitRevisions("processor", v2 + ":100:running", live + ":0:running");   // the old live stays as standby
+        CliHarness.Result again = cva.run("deploy", "processor", "--env", "local", "--artifact", jar2.toString());
         assertThat(again.exitCode()).as(again.toString()).isEqualTo(4);
 
         // status reads the provenance back
         CliHarness.Result status = cva.run("status", "processor", "--env", "local", "--json");
         assertThat(status.exitCode()).as(status.toString()).isZero();
         JsonNode row = json(status).path("services").get(0);
-        assertThat(row.path("revision").asText()).isEqualTo("2");
+        assertThat(row.path("revision").asText()).isEqualTo(Integer.toString(v2));
         assertThat(row.path("version").asText()).isNotBlank();
 
         // canary: half the alias's invocations go to version 3, then promote
-        Path v3 = rebuilt(project.resolve("services/processor/target/processor-lambda.jar"), "v3");
-        CliHarness.Result canary = cva.run("deploy", "processor", "--env", "local", "--artifact", v3.toString(),
+        int v3 = v2 + 1;
+        Path jar3 = rebuilt(project.resolve("services/processor/target/processor-lambda.jar"), "v3");
+        CliHarness.Result canary = cva.run("deploy", "processor", "--env", "local", "--artifact", jar3.toString(),
                 "--canary", "50", "--json");
         assertThat(canary.exitCode()).as(canary.toString()).isZero();
-        awaitRevisions("processor", "3:50:running", "2:50:running", "1:0:stopped");
+        awaitRevisions("processor", v3 + ":50:running", v2 + ":50:running", live + ":0:stopped");
         CliHarness.Result promote = cva.run("deploy", "promote", "processor", "--env", "local", "--json");
         assertThat(promote.exitCode()).as(promote.toString()).isZero();
-        awaitRevisions("processor", "3:100:running", "2:0:running", "1:0:stopped");
-        // the Invoke API goes through the alias, and a qualifier reaches one version
+        awaitRevisions("processor", v3 + ":100:running", v2 + ":0:running", live + ":0:stopped");
+        // the Invoke API goes through the alias, and a qualifier reaches one version (a stopped one fails)
         assertThat(invoke("processor", null).statusCode()).isEqualTo(200);
-        assertThat(invoke("processor", "1").headers().firstValue("X-Amz-Function-Error")).isPresent();
+        assertThat(invoke("processor", Integer.toString(live)).headers().firstValue("X-Amz-Function-Error")).isPresent();
 
-        // rollback: instant, to the standby
+        // rollback: to the standby, which is running already (so it is instant: bench/deploy-local.sh times it)
         CliHarness.Result back = cva.run("rollback", "processor", "--env", "local", "--json");
         assertThat(back.exitCode()).as(back.toString()).isZero();
-        assertThat(json(back).path("to").path("revision").asText()).isEqualTo("2");
-        assertThat(json(back).path("durationMs").asLong()).isLessThan(2000);
-        awaitRevisions("processor", "3:0:stopped", "2:100:running", "1:0:stopped");
+        assertThat(json(back).path("to").path("revision").asText()).isEqualTo(Integer.toString(v2));
+        System.out.println("processor rollback: " + json(back).path("durationMs").asLong() + " ms");
+        awaitRevisions("processor", v3 + ":0:stopped", v2 + ":100:running", live + ":0:stopped");
         assertThat(LocalState.read(project).orElseThrow().parts().get("processor").pid())
-                .as("the state file names the live instance").isNotEqualTo(state.parts().get("processor").pid());
+                .as("the state file names the live instance").isNotEqualTo(livePid);
     }
 
     @Test
-    @Order(2)
-    @Timeout(120)
+    @Timeout(600)
     void receiverDeployDropsNoRequestAndRollsBackInstantly() throws Exception {
+        int live = live("receiver");
+        int r2 = newest("receiver") + 1;
         Path jar;
         try (var s = Files.list(project.resolve("services/receiver/target/deploy"))) {
             jar = s.filter(p -> p.toString().endsWith(".jar")).findFirst().orElseThrow();
         }
-        Path r2 = rebuilt(jar, "r2");
+        Path rebuilt = rebuilt(jar, "r2");
         String front = state.url("receiver");
         AtomicBoolean run = new AtomicBoolean(true);
         AtomicInteger ok = new AtomicInteger();
@@ -162,14 +167,19 @@ class LocalDeployE2ETest {
         });
         load.start();
         try {
-            CliHarness.Result deployed = cva.run("deploy", "receiver", "--env", "local", "--artifact", r2.toString(), "--json");
+            awaitRequests(ok, 20, "before the deploy");
+            CliHarness.Result deployed = cva.run("deploy", "receiver", "--env", "local", "--artifact", rebuilt.toString(), "--json");
             assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
-            assertThat(json(deployed).path("smoke").path("detail").asText()).contains("signed webhook 2");
-            awaitRevisions("receiver", "2:100:running", "1:0:running");
-            CliHarness.Result back = cva.run("rollback", "receiver", "--env", "local", "--json");
+            assertThat(json(deployed).path("smoke").path("detail").asText()).contains("signed webhook 2"); // 2xx
+            awaitRevisions("receiver", r2 + ":100:running", live + ":0:running");
+            // back to the standby by name: without --to, rollback takes the revision listed before the live one, which
+            // after a failed (automatically rolled back) receiver deploy is that failed revision, not the standby
+            CliHarness.Result back = cva.run("rollback", "receiver", "--to", Integer.toString(live), "--env", "local", "--json");
             assertThat(back.exitCode()).as(back.toString()).isZero();
-            assertThat(json(back).path("durationMs").asLong()).isLessThan(2000);
-            Thread.sleep(500);
+            assertThat(json(back).path("to").path("revision").asText()).isEqualTo(Integer.toString(live));
+            System.out.println("receiver rollback: " + json(back).path("durationMs").asLong() + " ms");
+            // requests keep going through the front after the rollback: it answers from the live revision again
+            awaitRequests(ok, ok.get() + 20, "after the rollback");
         } finally {
             run.set(false);
             load.join();
@@ -180,9 +190,10 @@ class LocalDeployE2ETest {
     }
 
     @Test
-    @Order(3)
-    @Timeout(150)
+    @Timeout(600)
     void brokenBuildFailsItsSmokeTestAndIsRolledBackWithNoRecordLost() throws Exception {
+        int live = live("processor");
+        int brokenRevision = newest("processor") + 1;
         Path broken = brokenProcessor();
         List<String> ids = new ArrayList<>();
         AtomicBoolean run = new AtomicBoolean(true);
@@ -205,9 +216,9 @@ class LocalDeployE2ETest {
             events.start();
             CliHarness.Result r;
             try {
-                Thread.sleep(1000);
+                awaitSent(ids, 10); // events flow before the deploy...
                 r = cva.run("deploy", "processor", "--env", "local", "--artifact", broken.toString(), "--json");
-                Thread.sleep(2000);
+                awaitSent(ids, sent(ids) + 20); // ...and after the rollback
             } finally {
                 run.set(false);
                 events.join();
@@ -217,19 +228,19 @@ class LocalDeployE2ETest {
             assertThat(d.path("outcome").asText()).isEqualTo("rolled-back");
             assertThat(d.path("smoke").path("passed").asBoolean()).isFalse();
             assertThat(d.path("reason").asText()).contains("smoke test failed", "broken build");
-            assertThat(d.path("traffic").toString()).isEqualTo("{\"2\":100}");
-            awaitRevisions("processor", "4:0:stopped", "3:0:stopped", "2:100:running", "1:0:stopped");
+            assertThat(d.path("traffic").toString()).isEqualTo("{\"" + live + "\":100}");
+            awaitRevisions("processor", brokenRevision + ":0:stopped", live + ":100:running");
         }
         // every conversation sent while the broken version came and went reaches Firestore through the receiver
         FirestoreRest firestore = new FirestoreRest(state.url("firestore"), state.resource("gcpProject"));
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long deadline = System.nanoTime() + HANG_GUARD.toNanos(); // ends when nothing is missing
         List<String> missing;
         do {
             Thread.sleep(500);
             Map<String, Long> got = firestore.receivedAt();
             missing = ids.stream().filter(id -> !got.containsKey(id)).toList();
         } while (!missing.isEmpty() && System.nanoTime() < deadline);
-        assertThat(ids).hasSizeGreaterThan(10);
+        assertThat(ids).hasSizeGreaterThan(30);
         assertThat(missing).as("records lost of " + ids.size()).isEmpty();
         try (SqsClient sqs = LocalAws.sqs(URI.create(state.url("sqs")), state.resource("region"),
                 LocalCredentials.read(project).provider())) {
@@ -241,12 +252,11 @@ class LocalDeployE2ETest {
     }
 
     @Test
-    @Order(4)
-    @Timeout(120)
+    @Timeout(600)
     void brokenReceiverBuildFailsItsSmokeTestAndTrafficStaysOnTheLiveRevision() throws Exception {
         String front = state.url("receiver");
-        List<String> before = revisions("receiver");
-        assertThat(before).first().asString().startsWith("2:0:");
+        int live = live("receiver");
+        int brokenRevision = newest("receiver") + 1;
 
         CliHarness.Result r = cva.run("deploy", "receiver", "--env", "local", "--artifact", brokenReceiver().toString(), "--json");
 
@@ -255,8 +265,8 @@ class LocalDeployE2ETest {
         assertThat(d.path("outcome").asText()).isEqualTo("rolled-back");
         assertThat(d.path("smoke").path("passed").asBoolean()).isFalse();
         assertThat(d.path("reason").asText()).contains("smoke test failed", "500");
-        assertThat(d.path("traffic").toString()).isEqualTo("{\"1\":100}");
-        awaitRevisions("receiver", "3:0:stopped", "2:0:stopped", "1:100:running");
+        assertThat(d.path("traffic").toString()).isEqualTo("{\"" + live + "\":100}");
+        awaitRevisions("receiver", brokenRevision + ":0:stopped", live + ":100:running");
         // the front still answers from the live revision, whose /healthz reads Firestore (the broken one's does not)
         HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(front + "healthz")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -285,13 +295,65 @@ class LocalDeployE2ETest {
                 """, CliHarness.repoRoot().resolve("cli/target/runtimes/java-function-invoker.jar"), "receiver.jar");
     }
 
-    /** Waits (a version left without traffic drains, then stops) until the listing is {@code expected}. */
+    /** How long a wait for a state that comes within seconds may last before the test fails instead of hanging. */
+    private static final Duration HANG_GUARD = Duration.ofMinutes(3);
+
+    /**
+     * Waits (a version left without traffic drains, then stops) until each {@code id:weight:running|stopped} in
+     * {@code expected} is listed as given and every other revision is {@code 0:stopped}.
+     */
     private static void awaitRevisions(String service, String... expected) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!revisions(service).equals(List.of(expected)) && System.nanoTime() < deadline) {
+        long deadline = System.nanoTime() + HANG_GUARD.toNanos();
+        while (!asExpected(revisions(service), expected) && System.nanoTime() < deadline) {
             dev.cva.local.Child.sleep(100);
         }
-        assertThat(revisions(service)).containsExactly(expected);
+        List<String> now = revisions(service);
+        assertThat(now).as("revisions of %s", service).contains(expected);
+        List<String> named = java.util.Arrays.stream(expected).map(e -> e.substring(0, e.indexOf(':') + 1)).toList();
+        assertThat(now.stream().filter(r -> named.stream().noneMatch(r::startsWith)))
+                .as("the other revisions of %s: %s", service, now).allMatch(r -> r.endsWith(":0:stopped"));
+    }
+
+    private static boolean asExpected(List<String> listing, String... expected) {
+        List<String> named = java.util.Arrays.stream(expected).map(e -> e.substring(0, e.indexOf(':') + 1)).toList();
+        return listing.containsAll(List.of(expected)) && listing.stream()
+                .filter(r -> named.stream().noneMatch(r::startsWith)).allMatch(r -> r.endsWith(":0:stopped"));
+    }
+
+    /** The revision with all the traffic (each test leaves one). */
+    private static int live(String service) {
+        List<String> live = revisions(service).stream().filter(r -> r.contains(":100:running")).toList();
+        assertThat(live).as("one live revision of %s", service).hasSize(1);
+        return Integer.parseInt(live.get(0).substring(0, live.get(0).indexOf(':')));
+    }
+
+    /** The highest revision id so far: the next deploy gets the one after it. */
+    private static int newest(String service) {
+        return revisions(service).stream().mapToInt(r -> Integer.parseInt(r.substring(0, r.indexOf(':')))).max().orElseThrow();
+    }
+
+    /** Waits until {@code ok} has counted {@code atLeast} answered requests (a signal, not a pause). */
+    private static void awaitRequests(AtomicInteger ok, int atLeast, String when) {
+        long deadline = System.nanoTime() + HANG_GUARD.toNanos();
+        while (ok.get() < atLeast && System.nanoTime() < deadline) {
+            dev.cva.local.Child.sleep(10);
+        }
+        assertThat(ok.get()).as("requests answered %s", when).isGreaterThanOrEqualTo(atLeast);
+    }
+
+    private static int sent(List<String> ids) {
+        synchronized (ids) {
+            return ids.size();
+        }
+    }
+
+    /** Waits until the event thread has sent {@code atLeast} conversations. */
+    private static void awaitSent(List<String> ids, int atLeast) {
+        long deadline = System.nanoTime() + HANG_GUARD.toNanos();
+        while (sent(ids) < atLeast && System.nanoTime() < deadline) {
+            dev.cva.local.Child.sleep(50);
+        }
+        assertThat(sent(ids)).as("conversations sent").isGreaterThanOrEqualTo(atLeast);
     }
 
     /** id:weight:running|stopped of each revision, newest first, as the stack lists them. */

@@ -50,7 +50,7 @@ class LocalDownStraysTest {
         bystander = running(project.resolve("elsewhere/receiver-1764730000000.jar"));
         assertThat(StackControl.strays(jars)).extracting(ProcessHandle::pid).containsExactly(stray.pid());
         java.util.List<ProcessHandle> tree = new java.util.ArrayList<>(java.util.List.of(stray.toHandle()));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // a hang guard: sh starts its sleep at once
         while (stray.toHandle().children().findAny().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,19 +52,55 @@ class OutageChaosE2ETest {
         assertThat(down.exitCode()).as(down.toString()).isZero();
     }
 
+    /** What the simulator reported so far (set by {@link Simulator#observer}). */
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final AtomicInteger refused = new AtomicInteger();
+
+    @BeforeEach
+    void observeTheSimulator() {
+        Simulator.observer = (a, r) -> {
+            accepted.set(a);
+            refused.set(r);
+        };
+    }
+
+    @AfterEach
+    void stopObserving() {
+        Simulator.observer = (a, r) -> { };
+    }
+
+    /** Waits for a signal; the bound only keeps a broken stack from hanging the build (the test then fails). */
+    private static void await(String what, BooleanSupplier done) throws InterruptedException {
+        assertThat(waitFor(SIGNAL_BOUND, done)).as("waited %s for: %s", SIGNAL_BOUND, what).isTrue();
+    }
+
+    /** A hang guard for a signal that comes within seconds when all is well. */
+    static final Duration SIGNAL_BOUND = Duration.ofMinutes(3);
+
     @Test
-    @Timeout(200)
+    @Timeout(900) // a hang guard only: the waits inside end on signals
     void aFirestoreOutageLongerThanTheRetryBudgetHealsWithEveryRecordStoredExactlyOnce() throws Exception {
         int conversations = 300;
         CompletableFuture<CliHarness.Result> sim = CompletableFuture.supplyAsync(() -> cva.run("events", "simulate",
                 "--conversations", Integer.toString(conversations), "--rate", "40", "--json"));
-        Thread.sleep(3_000);
+        await("the simulator reports 100 events sent", () -> accepted.get() >= 100);
         CliHarness.Result stop = cva.run("local", "stop", "firestore", "--json");
         assertThat(stop.exitCode()).as(stop.toString()).isZero();
         assertThat(CvaContext.json().readTree(stop.out()).path("data").asText()).startsWith("exported to");
         assertThat(cva.run("local", "stop", "firestore").exitCode()).as("already stopped").isEqualTo(4);
-        // the notifier's budget per record is 3 tries within about 2 s: the outage is several times longer
-        Thread.sleep(12_000);
+        // the outage outlasts the notifier's budget per record (3 tries within about 2 s): it lasts until the notifier
+        // has opened its breaker and dead-lettered records, which the redrive must bring back after the recovery
+        Path notifierLogFile = Path.of(state.resource("logs")).resolve("notifier.log");
+        try (LocalClients c = new LocalClients(state, LocalCredentials.read(project))) {
+            await("the notifier's breaker opens and records reach the webhook DLQ", () -> {
+                try {
+                    return Files.readString(notifierLogFile).contains("\"event\":\"breaker_open\"")
+                            && c.messages("webhookDlqUrl") > 0;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+        }
         CliHarness.Result start = cva.run("local", "start", "firestore");
         long recovered = System.nanoTime();
         assertThat(start.exitCode()).as(start.toString()).isZero();
@@ -75,9 +112,9 @@ class OutageChaosE2ETest {
         // traffic after the recovery, a little at a time as a site's visitors send it: the breaker closes on the first
         // probe that finds the receiver answering, which is due 5 s after its last failed probe; records that reach an
         // open breaker before then are dead-lettered and left to the redrive
-        Path notifierLogFile = Path.of(state.resource("logs")).resolve("notifier.log");
         int after = 0;
-        long trickleUntil = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        // a bound only: the breaker closes on the first probe after the recovery, due within seconds
+        long trickleUntil = System.nanoTime() + SIGNAL_BOUND.toNanos();
         do {
             CliHarness.Result more = cva.run("events", "simulate", "--conversations", "2", "--seed", Integer.toString(after), "--json");
             assertThat(more.exitCode()).as(more.toString()).isZero();
@@ -87,7 +124,7 @@ class OutageChaosE2ETest {
         int expected = conversations + after;
 
         try (LocalClients c = new LocalClients(state, LocalCredentials.read(project))) {
-            boolean healed = waitFor(Duration.ofSeconds(60), () -> c.requestIds("analyticsTable").size() == expected
+            boolean healed = waitFor(SIGNAL_BOUND, () -> c.requestIds("analyticsTable").size() == expected
                     && c.firestore().count() == expected && c.messages("webhookDlqUrl") == 0);
             if (!healed) {
                 System.out.printf("not healed: dynamodb %d, firestore %d, webhook DLQ %d%n", c.requestIds("analyticsTable").size(),
@@ -113,15 +150,16 @@ class OutageChaosE2ETest {
     }
 
     @Test
-    @Timeout(150)
+    @Timeout(600) // a hang guard only: the waits inside end on signals
     void anSqsOutageWhileSendingIsReportedAndEverythingCountedAsSentIsProcessed() throws Exception {
         int conversations = 300;
         CompletableFuture<CliHarness.Result> sim = CompletableFuture.supplyAsync(() -> cva.run("events", "simulate",
                 "--conversations", Integer.toString(conversations), "--rate", "40", "--json"));
-        Thread.sleep(2_000);
+        await("the simulator reports 80 events sent", () -> accepted.get() >= 80);
         CliHarness.Result stop = cva.run("local", "stop", "sqs", "--json");
         assertThat(stop.exitCode()).as(stop.toString()).isZero();
-        Thread.sleep(4_000);
+        // SQS stays down until the simulator has had a batch refused (one batch is 10 events)
+        await("the simulator reports events SQS refused", () -> refused.get() >= 10 || sim.isDone());
         CliHarness.Result start = cva.run("local", "start", "sqs", "--json");
         assertThat(start.exitCode()).as(start.toString()).isZero();
 
@@ -137,7 +175,7 @@ class OutageChaosE2ETest {
 
         try (LocalClients c = new LocalClients(state, LocalCredentials.read(project))) {
             // what SQS accepted was kept across the restart and is processed: the queue drains, nothing fails
-            boolean drained = waitFor(Duration.ofSeconds(60), () -> c.messages("queueUrl") == 0);
+            boolean drained = waitFor(SIGNAL_BOUND, () -> c.messages("queueUrl") == 0);
             assertThat(drained).as("the main queue drains").isTrue();
             assertThat(c.messages("dlqUrl")).as("no counted message failed").isZero();
             // every conversation with both events accepted became one record; at most one per counted pair

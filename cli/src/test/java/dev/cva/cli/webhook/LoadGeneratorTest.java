@@ -135,7 +135,10 @@ class LoadGeneratorTest {
                     .run(new LoadGenerator.Plan(200, Duration.ofSeconds(1), 8), target, null, Duration.ofMillis(200));
             assertThat(r.statuses()).isEqualTo(Map.of("200", 200L));
             assertThat(stub.requests.get()).isEqualTo(200);
-            assertThat(r.achievedRate()).isBetween(80.0, 260.0); // not a timed test: a busy 2-core box is slow
+            // never faster than asked (the schedule holds it back); how close to 200/s it gets is a figure of the
+            // machine, not a check: bench/webhook-load.sh measures it
+            System.out.printf("achieved %.1f req/s of 200%n", r.achievedRate());
+            assertThat(r.achievedRate()).isPositive().isLessThanOrEqualTo(260.0);
             assertThat(r.prepareMicrosPerRequest()).isPositive();
         }
     }

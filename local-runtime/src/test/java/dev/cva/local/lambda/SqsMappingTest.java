@@ -10,7 +10,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +24,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /** Lambda's SQS mapping rules on a real ElasticMQ FIFO queue with a DLQ (maxReceiveCount 3). */
 class SqsMappingTest {
+    /** How long an invocation waits for its overlapping partner before giving up (a hang guard, never reached). */
+    static final long OVERLAP_WAIT_SECONDS = 60;
     static final ObjectMapper JSON = new ObjectMapper();
     static LocalSqs local;
     static SqsClient sqs;
@@ -45,10 +49,18 @@ class SqsMappingTest {
         final List<List<String>> batches = new CopyOnWriteArrayList<>();
         final AtomicInteger running = new AtomicInteger();
         final AtomicInteger maxRunning = new AtomicInteger();
+        /** Counted down by each invocation, which then waits for it: the first {@code n} invocations overlap. */
+        final CountDownLatch overlap;
 
         Scripted(int concurrency, Function<JsonNode, Result> answer) {
+            this(concurrency, 0, answer);
+        }
+
+        /** {@code overlapping} > 0: the first that many invocations wait for each other, so they run at once. */
+        Scripted(int concurrency, int overlapping, Function<JsonNode, Result> answer) {
             this.concurrency = concurrency;
             this.answer = answer;
+            this.overlap = new CountDownLatch(overlapping);
         }
 
         @Override public String name() { return "scripted"; }
@@ -63,7 +75,10 @@ class SqsMappingTest {
                 List<String> bodies = new ArrayList<>();
                 event.path("Records").forEach(r -> bodies.add(r.path("body").asText()));
                 batches.add(bodies);
-                Thread.sleep(30); // long enough for other pollers to overlap
+                overlap.countDown();
+                // a bound only so a mapping that never runs two at once fails instead of hanging: it then shows as
+                // maxRunning 1
+                overlap.await(OVERLAP_WAIT_SECONDS, TimeUnit.SECONDS);
                 return answer.apply(event);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
@@ -96,9 +111,10 @@ class SqsMappingTest {
                 + Long.parseLong(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
 
+    /** Polls until the queue is empty; {@code millis} only stops a broken mapping from hanging the build. */
     static void awaitEmpty(String url, long millis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + millis;
-        while (depth(url) > 0 && System.currentTimeMillis() < deadline) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (depth(url) > 0 && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
         assertThat(depth(url)).as("messages left in the queue").isZero();
@@ -125,11 +141,12 @@ class SqsMappingTest {
             }
             send(url, "g" + g, bodies.toArray(String[]::new));
         }
-        Scripted f = new Scripted(4, e -> new Invoker.Result(false, "{\"batchItemFailures\":[]}"));
+        // the first two invocations wait for each other: two pollers must be invoking at once to get past them
+        Scripted f = new Scripted(4, 2, e -> new Invoker.Result(false, "{\"batchItemFailures\":[]}"));
         try (SqsMapping mapping = new SqsMapping(sqs, url, "eu-west-2", f,
                 new EventSource(10, 4, null, null, null, null, null, null), m -> {}).start()) {
             assertThat(mapping.pollers()).isEqualTo(4);
-            awaitEmpty(url, 30_000);
+            awaitEmpty(url, 120_000);
         }
         assertThat(f.maxRunning.get()).as("invocations at once").isBetween(2, 4);
         assertThat(f.batches).allSatisfy(b -> assertThat(b).hasSizeLessThanOrEqualTo(10));
@@ -149,7 +166,7 @@ class SqsMappingTest {
         send(q[0], "a", "ok-1", "bad", "ok-2");
         Scripted f = new Scripted(2, e -> failing(e, "bad"));
         try (SqsMapping mapping = new SqsMapping(sqs, q[0], "eu-west-2", f, EventSource.SQS_DEFAULTS, m -> {}).start()) {
-            awaitEmpty(q[0], 30_000);
+            awaitEmpty(q[0], 120_000);
             assertThat(mapping.deleted()).isEqualTo(2);
             // one DeleteMessageBatch for the first batch's two good messages; nothing left to delete after
             assertThat(mapping.deleteCalls()).isEqualTo(1);
@@ -171,7 +188,7 @@ class SqsMappingTest {
             Scripted f = new Scripted(1, e -> answer);
             List<String> logged = new CopyOnWriteArrayList<>();
             try (SqsMapping mapping = new SqsMapping(sqs, q[0], "eu-west-2", f, EventSource.SQS_DEFAULTS, logged::add).start()) {
-                awaitEmpty(q[0], 30_000);
+                awaitEmpty(q[0], 120_000);
                 assertThat(mapping.deleted()).as(answer.body()).isZero();
                 assertThat(mapping.failedBatches()).isEqualTo(3);
             }

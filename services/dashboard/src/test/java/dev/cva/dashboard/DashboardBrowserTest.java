@@ -30,10 +30,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The dashboard against real parts: Google's Firestore emulator (started as {@code cva local} starts it, with the
@@ -41,8 +38,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * runs it). The checks themselves are node scripts in {@code e2e/}: the rules with @firebase/rules-unit-testing, and
  * the built page in Debian's headless Chromium driven by playwright-core. Screenshots go to
  * {@code target/e2e/}. {@code -Ddashboard.bench.webhooks=N} also times N webhooks (bench/dashboard.sh).
+ * The tests share the emulator but not an order: the browser test stops it at its end, and each test starts it again
+ * when it is not running.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
     private static final String PROJECT = "demo-cva-dashboard";
     private static final Path MODULE = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
@@ -71,6 +69,14 @@ class DashboardBrowserTest {
                 "the dashboard's rules and browser tests");
         Files.createDirectories(OUT);
         work = Files.createTempDirectory("cva-dashboard-test");
+        runningEmulator();
+    }
+
+    /** Starts the emulator (on a new port) unless it is running: a test that stopped it leaves it stopped. */
+    private static void runningEmulator() throws IOException {
+        if (emulator != null && emulator.alive()) {
+            return;
+        }
         Path jar = new FirestoreEmulator(System.getenv(), Path.of(System.getProperty("user.home"))).locate();
         emulatorPort = freePort();
         emulator = FirestoreEmulator.start(jar, work, emulatorPort, PROJECT);
@@ -87,8 +93,8 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(1)
     void theRulesLetOnlyListedVerifiedReadersReadAndNoClientWrite() throws Exception {
+        runningEmulator();
         Path rules = OUT.resolve("firestore.rules");
         Files.writeString(rules, rules());
         Files.writeString(OUT.resolve("rules.log"), "READERS=" + String.join(",", READERS) + "\n");
@@ -101,10 +107,10 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(2)
     void theDashboardShowsTheDocumentsAndFollowsNewWebhooksInChromium() throws Exception {
         Tools.require(Files.isExecutable(Path.of(CHROMIUM)), "Chromium at " + CHROMIUM
                 + " (apt-get install chromium, or CHROMIUM=<path>)", "the dashboard's browser test");
+        runningEmulator();
         loadRules();
         String secret = "whsec_" + Base64.getEncoder().encodeToString(new SecureRandom().generateSeed(32));
         int port = freePort();

@@ -510,10 +510,8 @@ class NotifierHandlerTest {
         java.util.Arrays.fill(down, new Step(503, 100, null));
         receiver.script(down);
 
-        long start = System.nanoTime();
         StreamsEventResponse response = handler(receiver.url(), Duration.ofSeconds(2), 5, Duration.ofMinutes(1))
                 .handleRequest(event, null);
-        double seconds = (System.nanoTime() - start) / 1e9;
 
         assertThat(failures(response)).isEmpty();
         List<Message> dead = new ArrayList<>();
@@ -525,10 +523,10 @@ class NotifierHandlerTest {
                 .containsExactlyInAnyOrderElementsOf(recs.stream().map(r -> r.get("requestId").asText()).toList());
         long open = dead.stream().filter(m -> "circuit_open".equals(attr(m, "reason"))).count();
         assertThat(open).as("most records skip their retries").isGreaterThanOrEqualTo(25);
+        // the batch does not wait out every record's retries: counted in HTTP tries, not seconds
         assertThat(receiver.received().size()).as("HTTP tries: far fewer than 40 x 3").isLessThan(40);
         assertThat(events("breaker_open")).as("one breaker_open line").isEqualTo(1);
         assertThat(events("breaker_closed")).isZero();
-        assertThat(seconds).as("the batch does not wait out every record's retries").isLessThan(10);
     }
 
     @Test
@@ -543,7 +541,10 @@ class NotifierHandlerTest {
         receiver.script(down);
         NotifierHandler handler = handler(receiver.url(), Duration.ofSeconds(2), 3, Duration.ofMillis(500));
         handler.handleRequest(first, null);
-        assertThat(events("breaker_open")).isEqualTo(1);
+        // open at the end of the batch; on a slow machine the 500 ms delay can pass within the batch, and the probe
+        // then fails and opens it again: once or more, never closed
+        assertThat(events("breaker_open")).isPositive();
+        assertThat(events("breaker_closed")).isZero();
         receiver.script(); // healthy again
         receiver.reset();
 
@@ -552,7 +553,9 @@ class NotifierHandlerTest {
             later.add(record("anonymous"));
         }
         DynamodbEvent second = streamOf(table -> later.forEach(r -> put(table, r)));
-        Thread.sleep(600); // past the breaker's delay: the next try is a probe
+        // time is the subject here: the breaker (Failsafe, on the system clock) lets a probe through once its 500 ms
+        // delay has passed; a sleep of more than that only ever makes it "more passed"
+        Thread.sleep(600);
         sqs.purgeQueue(b -> b.queueUrl(dlqUrl));
         StreamsEventResponse response = handler.handleRequest(second, null);
 

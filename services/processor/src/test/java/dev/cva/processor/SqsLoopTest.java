@@ -67,11 +67,15 @@ class SqsLoopTest {
     record Send(String groupId, String dedupId, String body) {}
 
     @Test
-    void poisonMessagesEndInTheDlqAndEveryValidPairIsOneRecord() {
+    void poisonMessagesEndInTheDlqAndEveryValidPairIsOneRecord() throws Exception {
+        TestSeed.check("SqsLoopTest", 47, this::poisonAndPairs);
+    }
+
+    private void poisonAndPairs(long seed) {
         String[] urls = LocalSqs.createFifoWithDlq(sqs, "loop", 3, 1);
         String queueUrl = urls[0];
         String dlqUrl = urls[1];
-        Random random = new Random(47);
+        Random random = new Random(seed);
         List<Send> sends = new ArrayList<>();
         List<String> requestIds = new ArrayList<>();
         long t0 = 1_763_980_800_000L;

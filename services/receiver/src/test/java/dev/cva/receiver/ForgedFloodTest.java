@@ -40,6 +40,10 @@ class ForgedFloodTest {
 
     @Test
     void forgedFloodGets401Or429AndEveryRealWebhookIsStored(FirestoreEmulator emulator) throws Exception {
+        TestSeed.check("ForgedFloodTest", SEED, seed -> flood(emulator, seed));
+    }
+
+    private void flood(FirestoreEmulator emulator, long seed) throws Exception {
         WebhookSecret secret = WebhookSecret.random();
         Map<String, String> env = emulator.env(secret);
         env.put(ReceiverConfig.RATE_LIMIT_PER_SECOND, "1");
@@ -56,7 +60,7 @@ class ForgedFloodTest {
             Map<String, String> capturedHeaders = Webhooks.standard(secret, captured, "msg_" + capturedId, now);
             assertThat(server.post(captured, capturedHeaders).statusCode()).isEqualTo(200);
 
-            Random rnd = new Random(SEED);
+            Random rnd = new Random(seed);
             List<Callable<Sent>> tasks = new ArrayList<>();
             Set<String> realIds = new HashSet<>();
             for (int i = 0, real = 0, forged = 0; real < REAL || forged < FORGED; i++) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * 1,200 random and mutated requests against the function under the invoker and the emulator. Invariants:
  * no 5xx at all (the store is up), every error is {@code {"error","message"}} JSON, nothing whose signature
  * is broken is ever accepted, and afterwards every stored document came from a correctly signed request.
- * The seed is fixed ({@value #DEFAULT_SEED}) so every run is the same; pass {@code -Dfuzz.seed=<n>} to explore
+ * The seed is fixed ({@value #DEFAULT_SEED}) so every run is the same; pass {@code -Dcva.test.seed=<n>} ({@link TestSeed}) to explore
  * others. The seed is printed, and every failure message names it with the command that replays it (the secret
  * and every request are derived from it).
  */
@@ -37,21 +37,15 @@ class ReceiverFuzzTest {
 
     private WebhookSecret secret;
 
-    /** The seed of this run: {@code -Dfuzz.seed} when given, else {@link #DEFAULT_SEED}. */
-    static long seed() {
-        String given = System.getProperty("fuzz.seed");
-        return given == null || given.isBlank() ? DEFAULT_SEED : Long.parseLong(given.strip());
-    }
-
     static String rerun(long seed) {
         return "rerun with: ./mvnw -B -o -pl services/receiver -am test -Dtest=ReceiverFuzzTest"
-                + " -Dsurefire.failIfNoSpecifiedTests=false -Dfuzz.seed=" + seed;
+                + " -Dsurefire.failIfNoSpecifiedTests=false -D" + TestSeed.PROPERTY + "=" + seed;
     }
 
     @Test
     void randomAndMutatedRequestsNeverBreakTheInvariants(FirestoreEmulator emulator) {
-        long seed = seed();
-        System.out.println("fuzz seed: " + seed + " (" + rerun(seed) + ")");
+        long seed = TestSeed.of("ReceiverFuzzTest", DEFAULT_SEED);
+        System.out.println("fuzz " + rerun(seed));
         Random rnd = new Random(seed);
         byte[] key = new byte[32];
         rnd.nextBytes(key);
