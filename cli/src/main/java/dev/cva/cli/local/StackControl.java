@@ -87,27 +87,29 @@ final class StackControl {
     }
 
     /**
-     * Stops what a deploy started after the state file was written (receiver revisions, Lambda versions): they run a
-     * copy of their jar from {@code .cva/local/jars}, so they are found by that path in their command line. They are
-     * the supervisor's children and go with it, unless it was killed without its shutdown hook (SIGKILL, the OOM
-     * killer), which leaves them running with no parent to stop them.
+     * Stops what the stack started that no state file names: what a deploy started after the state file was written
+     * (receiver revisions, Lambda versions, which run a copy of their jar from {@code .cva/local/jars}), and what a
+     * stack that failed to start left (ElasticMQ reads its {@code .cva/local/elasticmq.conf}): they are found by that
+     * folder in their command line. They are the supervisor's children and go with it, unless it was killed without
+     * its shutdown hook (SIGKILL, the OOM killer, a start given up), which leaves them with no parent to stop them.
      */
     private List<String> stopStrays(List<String> stopped) {
-        for (ProcessHandle h : strays(projectRoot.resolve(".cva/local/jars"))) {
+        for (ProcessHandle h : strays(projectRoot.resolve(".cva/local/jars"), projectRoot.resolve(".cva/local/elasticmq.conf"))) {
             if (Child.stopTree(h.pid())) {
-                stopped.add("deployed revision (pid " + h.pid() + ")");
+                stopped.add("stray part of the stack (pid " + h.pid() + ")");
             }
         }
         return stopped;
     }
 
-    /** Live processes other than this one whose command line names a file in {@code jars}. */
-    static List<ProcessHandle> strays(Path jars) {
-        String marker = jars.toAbsolutePath().normalize() + File.separator;
+    /** Live processes other than this one whose command line names a file in {@code jars}, or the file {@code conf}. */
+    static List<ProcessHandle> strays(Path jars, Path conf) {
+        String inJars = jars.toAbsolutePath().normalize() + File.separator;
+        String config = conf.toAbsolutePath().normalize().toString();
         long self = ProcessHandle.current().pid();
         return ProcessHandle.allProcesses()
                 .filter(h -> h.pid() != self && h.isAlive())
-                .filter(h -> h.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                .filter(h -> h.info().commandLine().map(c -> c.contains(inJars) || c.contains(config)).orElse(false))
                 .toList();
     }
 
@@ -150,6 +152,8 @@ final class StackControl {
                     .filter(s -> s.ready() && s.supervisorPid() == child.pid()).isPresent(), timeout, "ready stack");
         } catch (CvaException e) {
             child.stop();
+            // a part the supervisor started just before it was stopped can outlive it (it is no descendant any more)
+            stopStrays(new ArrayList<>());
             throw new CvaException(e.exitCode(), "the detached stack did not start: " + e.getMessage(), e.hint());
         }
         return LocalState.read(projectRoot).orElseThrow();

@@ -14,18 +14,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A supervisor killed with SIGKILL leaves what a deploy started after the state file was written (a receiver
- * revision, a Lambda version) running with no parent: {@code cva local down} finds those by the deployed jar's path
- * and stops them, and nothing else.
+ * revision, a Lambda version) running with no parent, and a stack that failed to start can leave its ElasticMQ:
+ * {@code cva local down} finds those by the deployed jar's path or ElasticMQ's configuration file and stops them, and
+ * nothing else.
  */
 class LocalDownStraysTest {
     @TempDir Path project;
 
     private Process stray;
     private Process bystander;
+    private Process queue;
 
     @AfterEach
     void cleanUp() {
-        for (Process p : new Process[] {stray, bystander}) {
+        for (Process p : new Process[] {stray, bystander, queue}) {
             if (p != null) {
                 p.destroyForcibly();
             }
@@ -48,7 +50,10 @@ class LocalDownStraysTest {
         Files.writeString(deployed, "not a real jar");
         stray = running(deployed);
         bystander = running(project.resolve("elsewhere/receiver-1764730000000.jar"));
-        assertThat(StackControl.strays(jars)).extracting(ProcessHandle::pid).containsExactly(stray.pid());
+        // ElasticMQ left by a stack that failed to start: it names its configuration in the stack's folder
+        queue = running(project.resolve(".cva/local/elasticmq.conf"));
+        assertThat(StackControl.strays(jars, project.resolve(".cva/local/elasticmq.conf"))).extracting(ProcessHandle::pid)
+                .containsExactlyInAnyOrder(stray.pid(), queue.pid());
         java.util.List<ProcessHandle> tree = new java.util.ArrayList<>(java.util.List.of(stray.toHandle()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // a hang guard: sh starts its sleep at once
         while (stray.toHandle().children().findAny().isEmpty() && System.nanoTime() < deadline) {
@@ -61,9 +66,10 @@ class LocalDownStraysTest {
 
         assertThat(down.exitCode()).as(down.toString()).isZero();
         JsonNode stopped = CvaContext.json().readTree(down.out()).path("stopped");
-        assertThat(stopped.toString()).contains("deployed revision (pid " + stray.pid() + ")");
+        assertThat(stopped.toString()).contains("stray part of the stack (pid " + stray.pid() + ")");
         assertThat(stray.waitFor(10, TimeUnit.SECONDS)).as("the orphaned revision is stopped").isTrue();
         assertThat(tree).as("its whole tree").noneMatch(ProcessHandle::isAlive);
+        assertThat(queue.waitFor(10, TimeUnit.SECONDS)).as("the ElasticMQ left behind is stopped").isTrue();
         assertThat(bystander.isAlive()).as("a process outside this project's stack is left alone").isTrue();
 
         CliHarness.Result again = new CliHarness(project).cwd(project).run("local", "down");
