@@ -1,6 +1,8 @@
 package dev.cva.cli.deploy;
 
+import java.net.URI;
 import java.util.List;
+import java.util.function.Function;
 
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.config.CvaConfig;
@@ -17,10 +19,24 @@ import dev.cva.contracts.webhook.WebhookSecret;
  * and the receiver's is {@code gcp.function}. The GCP classes are only loaded when a GCP service is opened.
  */
 public final class DeployTargets implements DeployService.Targets {
+    /** How a GCP service's target is built from the environment's settings (tests: clients aimed at a fake). */
+    @FunctionalInterface
+    public interface CloudFunctions {
+        DeployTarget create(String project, String region, Function<String, String> functionName,
+                            Function<URI, DeployTarget.SmokeResult> smoke);
+    }
+
     private final CvaContext ctx;
+    private final CloudFunctions cloudFunctions;
 
     public DeployTargets(CvaContext ctx) {
+        // a lambda, not a method reference: CloudFunctionsTarget (and Google's classes) load only when it runs
+        this(ctx, (project, region, name, smoke) -> CloudFunctionsTarget.create(project, region, name, smoke));
+    }
+
+    public DeployTargets(CvaContext ctx, CloudFunctions cloudFunctions) {
         this.ctx = ctx;
+        this.cloudFunctions = cloudFunctions;
     }
 
     /** The service layer wired to this invocation: its configuration, environment, project folder and stderr. */
@@ -53,7 +69,7 @@ public final class DeployTargets implements DeployService.Targets {
             String region = s.require("aws.region");
             return AwsLambdaTarget.create(region, this::name, svc -> SmokeEvents.forService(svc, region), this::companions);
         }
-        return CloudFunctionsTarget.create(s.require("gcp.project"), s.require("gcp.region"), this::name, receiverSmoke(s));
+        return cloudFunctions.create(s.require("gcp.project"), s.require("gcp.region"), this::name, receiverSmoke(s));
     }
 
     /** The {@code resources} check of {@code cva status} for a cloud environment: the names of cva.yaml. */

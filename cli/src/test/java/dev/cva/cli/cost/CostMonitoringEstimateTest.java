@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Without a billing export, GCP's part is a usage-based estimate: the real Cloud Monitoring client against a
- * gRPC fake of ListTimeSeries, priced with the price book, daily Firestore quotas applied per Pacific day.
+ * gRPC fake of ListTimeSeries, priced with the price book, daily Firestore quotas applied per Pacific day. AWS's
+ * part (Cost Explorer, the Free Tier API) is a recorded answer behind the real SDK clients.
  */
 class CostMonitoringEstimateTest {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -46,7 +48,15 @@ class CostMonitoringEstimateTest {
         ce.stubFor(post(urlPathEqualTo("/")).withHeader("X-Amz-Target", equalTo("AWSInsightsIndexService.GetCostForecast"))
                 .willReturn(aResponse().withHeader("Content-Type", "application/x-amz-json-1.1")
                         .withBody("{\"Total\":{\"Amount\":\"0\",\"Unit\":\"USD\"}}")));
+        // a recorded GetFreeTierUsage answer (AWS JSON 1.0): the account's Lambda requests this month
+        ce.stubFor(post(urlPathEqualTo("/")).withHeader("X-Amz-Target", containing("GetFreeTierUsage"))
+                .willReturn(aResponse().withHeader("Content-Type", "application/x-amz-json-1.0").withBody("""
+                        {"freeTierUsages":[{"service":"AWS Lambda","operation":"Invoke","usageType":"EUW2-Request",
+                          "region":"global","actualUsageAmount":400000.0,"forecastedUsageAmount":1200000.0,
+                          "limit":1000000.0,"unit":"Requests","description":"1,000,000 free requests per month for AWS Lambda",
+                          "freeTierType":"Always Free"}]}""")));
         System.setProperty("aws.endpointUrlCostExplorer", ce.baseUrl());
+        System.setProperty("aws.endpointUrlFreeTier", ce.baseUrl());
         System.setProperty("aws.accessKeyId", "test");
         System.setProperty("aws.secretAccessKey", "test");
         monitoring = new FakeMonitoring();
@@ -55,7 +65,8 @@ class CostMonitoringEstimateTest {
 
     @AfterEach
     void stop() throws Exception {
-        List.of("aws.endpointUrlCostExplorer", "aws.accessKeyId", "aws.secretAccessKey").forEach(System::clearProperty);
+        List.of("aws.endpointUrlCostExplorer", "aws.endpointUrlFreeTier", "aws.accessKeyId", "aws.secretAccessKey")
+                .forEach(System::clearProperty);
         ce.stop();
         monitoring.close();
     }
@@ -97,6 +108,16 @@ class CostMonitoringEstimateTest {
             assertThat(q.getInterval().getEndTime().getSeconds()).isEqualTo(Instant.parse("2026-11-11T08:00:00Z").getEpochSecond());
             assertThat(q.getAggregation().getAlignmentPeriod().getSeconds()).isEqualTo(86_400);
         });
+
+        // AWS's free tier, from the recorded answer: 400,000 of 1,000,000 Lambda requests = 40 %, forecast 120 %
+        assertThat(j.path("awsFreeTier")).hasSize(1);
+        JsonNode tier = j.path("awsFreeTier").get(0);
+        assertThat(tier.path("service").asText()).isEqualTo("AWS Lambda");
+        assertThat(tier.path("limit").decimalValue()).isEqualByComparingTo("1000000");
+        assertThat(tier.path("percentUsed").decimalValue()).isEqualByComparingTo("40.0");
+        assertThat(tier.path("forecastPercent").decimalValue()).isEqualByComparingTo("120.0");
+        ce.verify(postRequestedFor(urlPathEqualTo("/")).withHeader("X-Amz-Target", containing("GetFreeTierUsage")));
+        assertThat(ce.findAllUnmatchedRequests()).isEmpty();
     }
 
     @Test

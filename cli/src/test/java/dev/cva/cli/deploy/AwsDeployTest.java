@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
+import dev.cva.local.Child;
 import dev.cva.local.Moto;
+import java.io.IOException;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
@@ -32,29 +36,40 @@ import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
  * {@code cva deploy|rollback|status --env prod} against moto's Lambda control plane, through the real SDK client:
  * the command has no endpoint override; the SDK itself honours {@code aws.endpointUrlLambda} (the system property
  * twin of {@code AWS_ENDPOINT_URL_LAMBDA}). Every outcome is checked against moto with an independent client.
+ *
+ * <p>The smoke test runs: moto's Docker-less Lambda ({@code use_docker: false}) answers an Invoke with the event it
+ * was sent, so the smoke passes; with {@code use_docker: true} moto runs the function in Docker, and as this moto's
+ * {@code DOCKER_HOST} leads nowhere, every Invoke answers a function error ({@code X-Amz-Function-Error: Handled}),
+ * as AWS does for a version that fails: the deploy rolls the alias back.
  */
 class AwsDeployTest {
     private static final String FN = "cv-analytics-processor";
     private static final String ROLE = "arn:aws:iam::123456789012:role/cva-deploy-test";
-    private static Moto moto;
+    private static Child moto;
+    private static URI endpoint;
     private static LambdaClient lambda;
 
     @BeforeAll
     static void startMoto(@TempDir Path logs) throws Exception {
-        moto = Moto.start(System.getenv(), logs.resolve("moto.log"));
-        System.setProperty("aws.endpointUrlLambda", moto.endpoint().toString());
+        int port = Child.freePort();
+        endpoint = URI.create("http://127.0.0.1:" + port);
+        moto = Child.start("moto", Moto.command(System.getenv(), port), Map.of("PYTHONUNBUFFERED", "1",
+                "DOCKER_HOST", "unix://" + logs.resolve("no-docker.sock")), logs.resolve("moto.log"));
+        moto.await(AwsDeployTest::answers, Duration.ofSeconds(60), "answer to Lambda ListFunctions");
+        runFunctionsInDocker(false);
+        System.setProperty("aws.endpointUrlLambda", endpoint.toString());
         System.setProperty("aws.accessKeyId", "test");
         System.setProperty("aws.secretAccessKey", "test");
         String form = "Action=CreateRole&Version=2010-05-08&RoleName=cva-deploy-test&AssumeRolePolicyDocument="
                 + URLEncoder.encode("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
                 + "{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}", StandardCharsets.UTF_8);
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(moto.endpoint().resolve("/"))
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint.resolve("/"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, "
                         + "SignedHeaders=host, Signature=x")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        lambda = LambdaClient.builder().region(Region.EU_WEST_2).endpointOverride(moto.endpoint())
+        lambda = LambdaClient.builder().region(Region.EU_WEST_2).endpointOverride(endpoint)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClient(UrlConnectionHttpClient.create()).build();
     }
@@ -68,8 +83,33 @@ class AwsDeployTest {
             lambda.close();
         }
         if (moto != null) {
-            moto.close();
+            moto.stop();
         }
+    }
+
+    private static boolean answers() {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint.resolve("/2015-03-31/functions/"))
+                    .timeout(Duration.ofSeconds(2))
+                    .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/eu-west-2/lambda/aws4_request, "
+                            + "SignedHeaders=host, Signature=x").GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** moto's switch between its Docker-less Lambda and the one that runs functions (each keeps its own functions). */
+    private static void runFunctionsInDocker(boolean docker) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint.resolve("/moto-api/config"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"lambda\":{\"use_docker\":" + docker + "}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(CvaContext.json().readTree(r.body()).path("lambda").path("use_docker").asBoolean()).isEqualTo(docker);
     }
 
     @Test
@@ -80,15 +120,19 @@ class AwsDeployTest {
             Path a = p.jar("a.jar", "first build");
 
             // Terraform owns the function: without --create cva does not create it
-            CliHarness.Result missing = p.cli().run("deploy", "processor", "--env", "prod", "--artifact", a.toString(), "--no-smoke");
+            CliHarness.Result missing = p.cli().run("deploy", "processor", "--env", "prod", "--artifact", a.toString());
             assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(2);
             assertThat(missing.err()).contains("does not exist").contains("--create");
 
             CliHarness.Result created = p.cli().run("deploy", "processor", "--env", "prod", "--artifact", a.toString(),
-                    "--no-smoke", "--create", "--role", ROLE, "--json");
+                    "--create", "--role", ROLE, "--json");
             assertThat(created.exitCode()).as(created.toString()).isZero();
             JsonNode c = json(created);
             assertThat(c.path("outcome").asText()).isEqualTo("deployed");
+            // the smoke test invoked version 1 with an SQS batch (moto's Docker-less Lambda answers with the event)
+            assertThat(c.path("smoke").path("passed").asBoolean()).as(created.toString()).isTrue();
+            assertThat(c.path("smoke").path("detail").asText())
+                    .startsWith("invoked version 1: { \"Records\" : [ { \"messageId\" : \"cva-smoke-1\"");
             assertThat(c.path("to").path("revision").asText()).isEqualTo("1");
             assertThat(c.path("sha").asText()).isEqualTo(first);
             assertThat(c.path("dirty").asBoolean()).isFalse();
@@ -121,8 +165,9 @@ class AwsDeployTest {
 
             // a canary: 10% on version 2 through the alias's weighted routing
             CliHarness.Result canary = p.cli().run("deploy", "processor", "--env", "prod", "--artifact", b.toString(),
-                    "--canary", "10", "--no-smoke", "--json");
+                    "--canary", "10", "--json");
             assertThat(canary.exitCode()).as(canary.toString()).isZero();
+            assertThat(json(canary).path("smoke").path("detail").asText()).startsWith("invoked version 2: ");
             GetAliasResponse split = lambda.getAlias(x -> x.functionName(FN).name("live"));
             assertThat(split.functionVersion()).isEqualTo("1");
             assertThat(split.routingConfig().additionalVersionWeights()).isEqualTo(Map.of("2", 0.1));
@@ -174,8 +219,11 @@ class AwsDeployTest {
             lambda.createAlias(b -> b.functionName(redrive).name("live").functionVersion(placeholderVersion));
 
             CliHarness.Result first = p.cli().run("deploy", "notifier", "--env", "prod", "--artifact", a.toString(),
-                    "--no-smoke", "--create", "--role", ROLE, "--json");
+                    "--create", "--role", ROLE, "--json");
             assertThat(first.exitCode()).as(first.toString()).isZero();
+            // the notifier's smoke test is a DynamoDB stream INSERT
+            assertThat(json(first).path("smoke").path("detail").asText()).startsWith("invoked version 1: ")
+                    .contains("\"eventName\" : \"INSERT\"", "\"eventSource\" : \"aws:dynamodb\"");
             String live = lambda.getAlias(b -> b.functionName(redrive).name("live")).functionVersion();
             var redriveLive = lambda.getFunctionConfiguration(b -> b.functionName(redrive).qualifier(live));
             assertThat(redriveLive.codeSha256()).isEqualTo(base64Sha256(a));
@@ -186,8 +234,8 @@ class AwsDeployTest {
 
             // a canary leaves the redrive where it was; the promotion moves it with the notifier
             Path b2 = p.jar("b.jar", "notifier second build");
-            assertThat(p.cli().run("deploy", "notifier", "--env", "prod", "--artifact", b2.toString(), "--canary", "20",
-                    "--no-smoke").exitCode()).isZero();
+            assertThat(p.cli().run("deploy", "notifier", "--env", "prod", "--artifact", b2.toString(), "--canary", "20")
+                    .exitCode()).isZero();
             assertThat(lambda.getAlias(b -> b.functionName(redrive).name("live")).functionVersion()).isEqualTo(live);
             assertThat(p.cli().run("deploy", "promote", "notifier", "--env", "prod").exitCode()).isZero();
             String promoted = lambda.getAlias(b -> b.functionName(redrive).name("live")).functionVersion();
@@ -197,6 +245,54 @@ class AwsDeployTest {
             // a rollback of the notifier takes the redrive back too
             assertThat(p.cli().run("rollback", "notifier", "--env", "prod").exitCode()).isZero();
             assertThat(lambda.getAlias(b -> b.functionName(redrive).name("live")).functionVersion()).isEqualTo(live);
+        }
+    }
+
+    @Test
+    void aVersionWhoseSmokeInvokeFailsIsRolledBack(@TempDir Path dir) throws Exception {
+        runFunctionsInDocker(true);
+        try (DeployProject p = new DeployProject(dir)) {
+            Path a = p.jar("a.jar", "first build");
+            // every Invoke fails in this mode, so the first version goes live without a smoke test
+            CliHarness.Result first = p.cli().run("deploy", "processor", "--env", "prod", "--artifact", a.toString(),
+                    "--no-smoke", "--create", "--role", ROLE);
+            assertThat(first.exitCode()).as(first.toString()).isZero();
+            assertThat(lambda.getAlias(b -> b.functionName(FN).name("live")).functionVersion()).isEqualTo("1");
+
+            // a full deploy: version 2 takes all traffic, its smoke Invoke answers a function error, back to 1
+            p.version("processor", "1.1.0");
+            p.commit("feat(processor): second");
+            Path b = p.jar("b.jar", "second build");
+            CliHarness.Result bad = p.cli().run("deploy", "processor", "--env", "prod", "--artifact", b.toString(), "--json");
+            assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(1);
+            JsonNode j = json(bad);
+            assertThat(j.path("outcome").asText()).isEqualTo("rolled-back");
+            assertThat(j.path("smoke").path("passed").asBoolean()).isFalse();
+            assertThat(j.path("smoke").path("detail").asText()).startsWith("version 2 answered Handled: ");
+            assertThat(j.path("reason").asText()).startsWith("smoke test failed: version 2 answered Handled");
+            assertThat(j.path("traffic").path("1").asInt()).isEqualTo(100);
+            GetAliasResponse alias = lambda.getAlias(x -> x.functionName(FN).name("live"));
+            assertThat(alias.functionVersion()).isEqualTo("1");
+            assertThat(alias.routingConfig() == null ? Map.of() : alias.routingConfig().additionalVersionWeights()).isEmpty();
+            assertThat(versions()).isEqualTo(2);
+
+            // a canary: its 20% weight is taken away again
+            p.version("processor", "1.2.0");
+            p.commit("feat(processor): third");
+            Path c = p.jar("c.jar", "third build");
+            CliHarness.Result canary = p.cli().run("deploy", "processor", "--env", "prod", "--artifact", c.toString(),
+                    "--canary", "20", "--json");
+            assertThat(canary.exitCode()).as(canary.toString()).isEqualTo(1);
+            assertThat(json(canary).path("outcome").asText()).isEqualTo("rolled-back");
+            assertThat(json(canary).path("smoke").path("detail").asText()).startsWith("version 3 answered Handled: ");
+            GetAliasResponse after = lambda.getAlias(x -> x.functionName(FN).name("live"));
+            assertThat(after.functionVersion()).isEqualTo("1");
+            assertThat(after.routingConfig() == null ? Map.of() : after.routingConfig().additionalVersionWeights()).isEmpty();
+
+            CliHarness.Result status = p.cli().run("status", "processor", "--env", "prod", "--json");
+            assertThat(json(status).path("services").get(0).path("traffic").path("1").asInt()).isEqualTo(100);
+        } finally {
+            runFunctionsInDocker(false);
         }
     }
 

@@ -268,6 +268,12 @@ public final class CloudFunctionsTarget implements DeployTarget {
         }
     }
 
+    /** The endpoints the three clients call (tests: the production ones are Google's). */
+    List<String> endpoints() {
+        return List.of(functions.getSettings().getEndpoint(), services.getSettings().getEndpoint(),
+                revisions.getSettings().getEndpoint());
+    }
+
     @Override
     public void close() {
         functions.close();

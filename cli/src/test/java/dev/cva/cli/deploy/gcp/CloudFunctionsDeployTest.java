@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.GrpcTransportChannel;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
+import com.google.cloud.functions.v2.CreateFunctionRequest;
+import com.google.cloud.functions.v2.Environment;
+import com.google.cloud.functions.v2.Function;
+import com.google.cloud.functions.v2.UpdateFunctionRequest;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
 import dev.cva.cli.config.ConfigLoader;
@@ -37,29 +41,38 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The receiver's deploys through the real Google clients (Cloud Functions v2, Cloud Run v2) against in-process gRPC
  * fakes: create, upload, labels and provenance, no change, canary by revision traffic, promotion, a failing smoke
- * test rolled back automatically, rollback by version, and status.
+ * test rolled back automatically, rollback by version, and status. Each step is checked in the requests the fake
+ * was sent (the function's configuration and update mask, every traffic split), and the smoke test's webhook is
+ * verified with the receiver's own verifier: a wrong secret fails the smoke test.
  */
 class CloudFunctionsDeployTest {
     private static final String FN = "cv-analytics-receiver";
 
+    private static final String LOCATION = "projects/p/locations/europe-west2";
+
     @TempDir Path root;
+    private final WebhookSecret secret = WebhookSecret.random();
     private FakeGoogle google;
     private DeployService deploys;
     private final List<String> progress = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws IOException {
-        google = new FakeGoogle();
+        google = new FakeGoogle(secret);
         Files.copy(dev.cva.cli.CliHarness.repoRoot().resolve("cva.yaml"), root.resolve("cva.yaml"));
         Files.createDirectories(root.resolve("services/receiver"));
         version("1.0.0");
+        deploys = deploys(secret);
+    }
+
+    /** The service layer with a smoke test that signs its webhook with {@code smokeSecret}. */
+    private DeployService deploys(WebhookSecret smokeSecret) {
         CvaConfig config = ConfigLoader.load(root.resolve("cva.yaml"), Map.of(), root).config();
-        WebhookSecret secret = WebhookSecret.random();
         DeployService.Targets targets = (service, spec) -> CloudFunctionsTarget.create("p", "europe-west2", s -> FN,
-                new ReceiverSmoke(secret, Clock.systemUTC()),
+                new ReceiverSmoke(smokeSecret, Clock.systemUTC()),
                 FixedTransportChannelProvider.create(GrpcTransportChannel.create(google.channel())),
                 NoCredentialsProvider.create());
-        deploys = new DeployService(config, "prod", targets, s -> FN, new Artifacts(root), new GitInfo(root),
+        return new DeployService(config, "prod", targets, s -> FN, new Artifacts(root), new GitInfo(root),
                 Clock.systemUTC(), progress::add);
     }
 
@@ -80,33 +93,85 @@ class CloudFunctionsDeployTest {
         assertThat(first.to().revision()).isEqualTo(FN + "-00001");
         assertThat(first.smoke().passed()).as(first.smoke().detail()).isTrue();
         assertThat(first.smoke().detail()).contains("healthz 200", "signed webhook 200");
-        assertThat(google.webhookSignatures).singleElement().asString().startsWith(FN + "-00001 v1,");
+        // the smoke test's webhook reached the new revision's tagged URL and its signature held for the secret
+        assertThat(google.webhookSignatures).singleElement().asString()
+                .startsWith(FN + "-00001 v1,").endsWith(" verified");
         // the upload is a zip holding the built jar, byte for byte
-        byte[] uploaded = google.uploads.get("/upload/1");
-        assertThat(jarInZip(uploaded, "a.jar")).isEqualTo(Files.readAllBytes(a));
-        assertThat(google.function.getBuildConfig().getSource().getStorageSource().getObject()).isEqualTo("source-1");
-        assertThat(google.function.getBuildConfig().getEntryPoint()).isEqualTo("dev.cva.receiver.ReceiverFunction");
-        assertThat(google.function.getServiceConfig().getAvailableMemory()).isEqualTo("512M");
-        assertThat(google.function.getLabelsMap()).containsEntry("cva-version", "1-0-0")
-                .containsEntry("cva-git-sha", "unknown");
-        assertThat(google.function.getServiceConfig().getEnvironmentVariablesMap().get(CloudFunctionsTarget.PROVENANCE_VAR))
-                .contains("version=1.0.0", "sha256=" + Artifacts.sha256(a));
-        // the smoke test's tag is gone again, and the split names the revision
+        assertThat(google.uploads).containsOnlyKeys("/upload/1");
+        assertThat(jarInZip(google.uploads.get("/upload/1"), "a.jar")).isEqualTo(Files.readAllBytes(a));
+        // what was asked of Cloud Functions: a gen2 function with cva.yaml's runtime, entry point, memory and
+        // timeout, built from the uploaded source, with the provenance as its one variable and as labels
+        CreateFunctionRequest create = (CreateFunctionRequest) google.functionRequests.get(0);
+        assertThat(google.functionRequests).hasSize(1);
+        assertThat(create.getParent()).isEqualTo(LOCATION);
+        assertThat(create.getFunctionId()).isEqualTo(FN);
+        Function sent = create.getFunction();
+        assertThat(sent.getName()).isEqualTo(LOCATION + "/functions/" + FN);
+        assertThat(sent.getEnvironment()).isEqualTo(Environment.GEN_2);
+        assertThat(sent.getBuildConfig().getRuntime()).isEqualTo("java17");
+        assertThat(sent.getBuildConfig().getEntryPoint()).isEqualTo("dev.cva.receiver.ReceiverFunction");
+        assertThat(sent.getBuildConfig().getSource().getStorageSource().getBucket()).isEqualTo("uploads");
+        assertThat(sent.getBuildConfig().getSource().getStorageSource().getObject()).isEqualTo("source-1");
+        assertThat(sent.getServiceConfig().getAvailableMemory()).isEqualTo("512M");
+        assertThat(sent.getServiceConfig().getTimeoutSeconds()).isEqualTo(60);
+        // (dirty: the project folder is no git repository, so cva cannot tell it is clean)
+        String provenance = "cva version=1.0.0 git=unknown dirty=true sha256=" + Artifacts.sha256(a) + " at=";
+        assertThat(sent.getServiceConfig().getEnvironmentVariablesMap()).containsOnlyKeys(CloudFunctionsTarget.PROVENANCE_VAR);
+        assertThat(sent.getServiceConfig().getEnvironmentVariablesMap().get(CloudFunctionsTarget.PROVENANCE_VAR))
+                .startsWith(provenance);
+        assertThat(sent.getLabelsMap()).containsExactlyInAnyOrderEntriesOf(Map.of("cva-version", "1-0-0",
+                "cva-git-sha", "unknown", "cva-dirty", "true"));
+        // the traffic: all on the new revision, then the smoke test's 0% tag beside it, then the tag removed again
+        assertThat(google.trafficUpdates).containsExactly(FN + "-00001=100",
+                FN + "-00001=100 " + FN + "-00001=0#cva-smoke", FN + "-00001=100");
         assertThat(google.servedTraffic()).isEqualTo(FN + "-00001=100");
+        // Terraform sets the receiver's own variables on the function; a deploy keeps them
+        google.function = google.function.toBuilder().setServiceConfig(google.function.getServiceConfig().toBuilder()
+                .putEnvironmentVariables("WEBHOOK_SECRET_NAME", "cv-analytics-webhook-secret")).build();
 
         assertThat(deploys.deploy("receiver", options(a, null, false)).outcome()).isEqualTo(DeployResult.Outcome.no_change);
         assertThat(google.revisions).hasSize(1);
+        assertThat(google.functionRequests).hasSize(1);
+        assertThat(google.trafficUpdates).hasSize(3);
 
         version("1.1.0");
         Path b = jar("b.jar", "second");
+        google.trafficUpdates.clear();
         DeployResult canary = deploys.deploy("receiver", options(b, 25, false));
         assertThat(canary.outcome()).isEqualTo(DeployResult.Outcome.deployed);
+        // an update of the existing function: the fields cva owns, named in the mask; Terraform's variable kept
+        assertThat(google.functionRequests).hasSize(2);
+        UpdateFunctionRequest update = (UpdateFunctionRequest) google.functionRequests.get(1);
+        assertThat(update.getUpdateMask().getPathsList()).containsExactlyInAnyOrder("labels", "build_config.runtime",
+                "build_config.entry_point", "build_config.source", "service_config.available_memory",
+                "service_config.timeout_seconds", "service_config.environment_variables");
+        Function updated = update.getFunction();
+        assertThat(updated.getName()).isEqualTo(LOCATION + "/functions/" + FN);
+        assertThat(updated.getBuildConfig().getRuntime()).isEqualTo("java17");
+        assertThat(updated.getBuildConfig().getSource().getStorageSource().getObject()).isEqualTo("source-2");
+        assertThat(jarInZip(google.uploads.get("/upload/2"), "b.jar")).isEqualTo(Files.readAllBytes(b));
+        assertThat(updated.getServiceConfig().getEnvironmentVariablesMap())
+                .containsEntry("WEBHOOK_SECRET_NAME", "cv-analytics-webhook-secret")
+                .hasEntrySatisfying(CloudFunctionsTarget.PROVENANCE_VAR, v -> assertThat(v)
+                        .startsWith("cva version=1.1.0 git=unknown dirty=true sha256=" + Artifacts.sha256(b) + " at="));
+        assertThat(updated.getLabelsMap()).containsEntry("cva-version", "1-1-0");
+        // before the update the split is pinned to the serving revision (so the new one takes nothing), then 25%,
+        // then the smoke test's 0% tag on the canary, and the tag removed again
+        String split = FN + "-00002=25 " + FN + "-00001=75";
+        assertThat(google.trafficUpdates).containsExactly(FN + "-00001=100", split,
+                split + " " + FN + "-00002=0#cva-smoke", split);
         assertThat(google.servedTraffic()).isEqualTo(FN + "-00002=25 " + FN + "-00001=75");
         assertThat(canary.traffic()).containsExactly(Map.entry(FN + "-00002", 25), Map.entry(FN + "-00001", 75));
+        // the new revision runs what was sent
+        assertThat(google.revisions.get(1).getContainers(0).getEnvList()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo(CloudFunctionsTarget.PROVENANCE_VAR);
+            assertThat(e.getValue()).contains("version=1.1.0");
+        });
 
         DeployResult promoted = deploys.promote("receiver");
         assertThat(promoted.outcome()).isEqualTo(DeployResult.Outcome.promoted);
         assertThat(google.servedTraffic()).isEqualTo(FN + "-00002=100");
+        assertThat(google.functionRequests).hasSize(2);
 
         // a revision whose health check fails: traffic goes back to the one before, exit 1
         version("1.2.0");
@@ -129,12 +194,31 @@ class CloudFunctionsDeployTest {
         assertThat(status.drift()).isEqualTo("untagged");
     }
 
-    /** The production clients (Google's endpoints, the default gRPC transport) build with the trimmed class path. */
+    @Test
+    void aSmokeTestSignedWithAnotherSecretIsRefusedAndRolledBack() throws Exception {
+        Path a = jar("a.jar", "first");
+        assertThat(deploys.deploy("receiver", options(a, null, true)).outcome()).isEqualTo(DeployResult.Outcome.deployed);
+
+        version("1.1.0");
+        DeployResult bad = deploys(WebhookSecret.random()).deploy("receiver", options(jar("b.jar", "second"), null, false));
+        assertThat(bad.outcome()).as(bad.toString()).isEqualTo(DeployResult.Outcome.rolled_back);
+        assertThat(bad.reason()).contains("smoke test failed", "signed webhook answered 401");
+        assertThat(google.webhookSignatures).hasSize(2);
+        assertThat(google.webhookSignatures.get(0)).startsWith(FN + "-00001 ").endsWith(" verified");
+        assertThat(google.webhookSignatures.get(1)).startsWith(FN + "-00002 ").endsWith(" rejected:BAD_SIGNATURE");
+        assertThat(google.servedTraffic()).isEqualTo(FN + "-00001=100");
+    }
+
+    /**
+     * The production clients build with the trimmed class path (no xDS, no Conscrypt) and aim at Google's endpoints
+     * over the default gRPC transport.
+     */
     @Test
     void productionClientsBuildWithoutXdsOrConscrypt() {
-        try (var target = CloudFunctionsTarget.create("p", "europe-west2", s -> FN, u -> null, null,
-                NoCredentialsProvider.create())) {
-            assertThat(target).isNotNull();
+        try (var target = (CloudFunctionsTarget) CloudFunctionsTarget.create("p", "europe-west2", s -> FN, u -> null,
+                null, NoCredentialsProvider.create())) {
+            assertThat(target.endpoints()).containsExactly("cloudfunctions.googleapis.com:443", "run.googleapis.com:443",
+                    "run.googleapis.com:443");
         }
     }
 

@@ -28,6 +28,9 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import com.sun.net.httpserver.HttpServer;
+import dev.cva.contracts.webhook.Verification;
+import dev.cva.contracts.webhook.WebhookSecret;
+import dev.cva.contracts.webhook.WebhookVerifier;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -36,6 +39,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,24 +51,34 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * In-process fakes of the Cloud Functions v2 and Cloud Run v2 control planes (the generated {@code *ImplBase}s, as
  * Google's own client tests do), plus a local HTTP server that takes the source upload and answers as each
- * revision's tagged URL: {@code /rev/<revision>/healthz} (503 for revisions marked unhealthy) and signed webhooks.
+ * revision's tagged URL: {@code /rev/<revision>/healthz} (503 for revisions marked unhealthy) and signed webhooks,
+ * checked as the receiver checks them (the contract's {@link WebhookVerifier}, Standard Webhooks only): 200 when the
+ * signature holds for the receiver's secret, 401 otherwise.
  * A function's new revision carries its service config's variables, and a "latest" traffic target follows it,
  * as on Cloud Run.
  */
 final class FakeGoogle implements AutoCloseable {
     final String name = InProcessServerBuilder.generateName();
     final Map<String, byte[]> uploads = new ConcurrentHashMap<>();
+    /** Each webhook a revision was sent: {@code <revision> <webhook-signature> <verification>}. */
     final List<String> webhookSignatures = new CopyOnWriteArrayList<>();
     final Set<String> unhealthy = ConcurrentHashMap.newKeySet();
     volatile boolean nextUnhealthy;
+    /** Every CreateFunction and UpdateFunction request, as sent. */
+    final List<Message> functionRequests = new CopyOnWriteArrayList<>();
+    /** The traffic of every UpdateService request, as sent (see {@link #describe}). */
+    final List<String> trafficUpdates = new CopyOnWriteArrayList<>();
     volatile Function function;
     volatile Service service;
     final List<Revision> revisions = new CopyOnWriteArrayList<>();
     private final AtomicInteger counter = new AtomicInteger();
     private final Server server;
     private final HttpServer http;
+    private final WebhookVerifier verifier;
 
-    FakeGoogle() throws IOException {
+    /** {@code secret}: the one the deployed receiver holds; webhooks signed with any other are refused. */
+    FakeGoogle(WebhookSecret secret) throws IOException {
+        verifier = new WebhookVerifier(List.of(secret), false, Clock.systemUTC());
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/upload/", ex -> {
             uploads.put(ex.getRequestURI().getPath(), ex.getRequestBody().readAllBytes());
@@ -78,10 +92,11 @@ final class FakeGoogle implements AutoCloseable {
             if (parts.length > 3 && parts[3].equals("healthz")) {
                 code = unhealthy.contains(rev) ? 503 : 200;
             } else {
-                ex.getRequestBody().readAllBytes();
-                String sig = ex.getRequestHeaders().getFirst("webhook-signature");
-                webhookSignatures.add(rev + " " + sig);
-                code = sig == null ? 401 : 200;
+                byte[] body = ex.getRequestBody().readAllBytes();
+                Verification v = verifier.verify(ex.getRequestHeaders(), body);
+                webhookSignatures.add(rev + " " + ex.getRequestHeaders().getFirst("webhook-signature") + " "
+                        + (v instanceof Verification.Rejected r ? "rejected:" + r.reason() : "verified"));
+                code = v instanceof Verification.Verified ? 200 : 401;
             }
             ex.sendResponseHeaders(code, -1);
             ex.close();
@@ -99,10 +114,14 @@ final class FakeGoogle implements AutoCloseable {
         return "http://127.0.0.1:" + http.getAddress().getPort();
     }
 
-    /** The service's traffic as Cloud Run holds it: revision (short) → percent, tags left out. */
+    /** The service's traffic as Cloud Run holds it: {@code revision=percent[#tag] …}, "LATEST" for a latest target. */
     String servedTraffic() {
+        return describe(service.getTrafficList());
+    }
+
+    static String describe(List<TrafficTarget> traffic) {
         List<String> out = new ArrayList<>();
-        for (TrafficTarget t : service.getTrafficList()) {
+        for (TrafficTarget t : traffic) {
             out.add((t.getType() == TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST ? "LATEST"
                     : t.getRevision()) + "=" + t.getPercent() + (t.getTag().isEmpty() ? "" : "#" + t.getTag()));
         }
@@ -170,6 +189,7 @@ final class FakeGoogle implements AutoCloseable {
 
         @Override
         public void createFunction(CreateFunctionRequest request, StreamObserver<Operation> out) {
+            functionRequests.add(request);
             out.onNext(done(rollOut(request.getFunction().toBuilder()
                     .setName(request.getParent() + "/functions/" + request.getFunctionId()).build()),
                     OperationMetadata.getDefaultInstance()));
@@ -178,6 +198,7 @@ final class FakeGoogle implements AutoCloseable {
 
         @Override
         public void updateFunction(UpdateFunctionRequest request, StreamObserver<Operation> out) {
+            functionRequests.add(request);
             if (function == null) {
                 out.onError(Status.NOT_FOUND.asRuntimeException());
                 return;
@@ -196,6 +217,7 @@ final class FakeGoogle implements AutoCloseable {
 
         @Override
         public void updateService(UpdateServiceRequest request, StreamObserver<Operation> out) {
+            trafficUpdates.add(describe(request.getService().getTrafficList()));
             service = withStatuses(service.toBuilder().clearTraffic().addAllTraffic(request.getService().getTrafficList()).build());
             out.onNext(done(service, service));
             out.onCompleted();
