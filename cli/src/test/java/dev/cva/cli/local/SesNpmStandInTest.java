@@ -2,7 +2,6 @@ package dev.cva.cli.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CvaContext;
@@ -40,7 +39,8 @@ class SesNpmStandInTest {
     @Test
     void theReportersSesClientSendsThroughAwsSesV2Local() throws Exception {
         String path = System.getenv().getOrDefault("PATH", "");
-        assumeTrue(onPath(path, "node") && onPath(path, "npm"), "node and npm are not on PATH");
+        dev.cva.cli.Tools.require(onPath(path, "node") && onPath(path, "npm"), "node and npm on PATH",
+                "the npm SES stand-in's test");
         List<String> log = new ArrayList<>();
         int port;
         try (Ses ses = Ses.start(Map.of("CVA_LOCAL_SES", "npm", "PATH", path), Path.of(System.getProperty("user.home")),
