@@ -22,10 +22,10 @@ class VersionRulesTest {
         List<String> ordered = List.of("1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta",
                 "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.0.1", "1.1.0", "1.10.0", "2.0.0");
         List<Version> shuffled = new ArrayList<>(ordered.stream().map(Version::parse).toList());
-        long seed = dev.cva.cli.TestSeed.of("VersionRulesTest", 7);
+        long seed = dev.cva.testing.TestSeed.of("VersionRulesTest", 7);
         Collections.shuffle(shuffled, new Random(seed));
         shuffled.sort(VersionRules::compare);
-        assertThat(shuffled).as(dev.cva.cli.TestSeed.describe(seed)).extracting(Version::toString).containsExactlyElementsOf(ordered);
+        assertThat(shuffled).as(dev.cva.testing.TestSeed.describe(seed)).extracting(Version::toString).containsExactlyElementsOf(ordered);
         assertThat(VersionRules.highest(shuffled)).contains(v("2.0.0"));
         assertThat(VersionRules.compare(v("1.0.0+build.1"), v("1.0.0+build.2"))).isZero();
     }

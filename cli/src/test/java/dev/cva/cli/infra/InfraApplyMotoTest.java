@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
-import dev.cva.cli.Tools;
+import dev.cva.testing.Tools;
 import dev.cva.local.Moto;
 import java.nio.file.Files;
 import java.nio.file.Path;

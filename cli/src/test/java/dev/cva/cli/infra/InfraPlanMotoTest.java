@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
-import dev.cva.cli.Tools;
+import dev.cva.testing.Tools;
 import dev.cva.local.Moto;
 import java.nio.file.Files;
 import java.nio.file.Path;

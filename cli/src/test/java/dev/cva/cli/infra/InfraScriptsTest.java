@@ -3,7 +3,7 @@ package dev.cva.cli.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cva.cli.CliHarness;
-import dev.cva.cli.Tools;
+import dev.cva.testing.Tools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

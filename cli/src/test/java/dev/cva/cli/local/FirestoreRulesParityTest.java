@@ -3,7 +3,7 @@ package dev.cva.cli.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cva.cli.CliHarness;
-import dev.cva.cli.Tools;
+import dev.cva.testing.Tools;
 import dev.cva.cli.config.ConfigLoader;
 import dev.cva.cli.config.Settings;
 import dev.cva.local.FirestoreRulesTemplate;

@@ -39,7 +39,7 @@ class SesNpmStandInTest {
     @Test
     void theReportersSesClientSendsThroughAwsSesV2Local() throws Exception {
         String path = System.getenv().getOrDefault("PATH", "");
-        dev.cva.cli.Tools.require(onPath(path, "node") && onPath(path, "npm"), "node and npm on PATH",
+        dev.cva.testing.Tools.require(onPath(path, "node") && onPath(path, "npm"), "node and npm on PATH",
                 "the npm SES stand-in's test");
         List<String> log = new ArrayList<>();
         int port;

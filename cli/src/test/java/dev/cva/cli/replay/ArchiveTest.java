@@ -2,7 +2,7 @@ package dev.cva.cli.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cva.cli.Tools;
+import dev.cva.testing.Tools;
 import dev.cva.replay.SqsPort;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
-import dev.cva.cli.TestSeed;
+import dev.cva.testing.TestSeed;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package dev.cva.dashboard;
 
+import dev.cva.testing.Tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.cloud.functions.invoker.runner.Invoker;

@@ -1,5 +1,6 @@
 package dev.cva.processor;
 
+import dev.cva.testing.TestSeed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package dev.cva.receiver;
 
+import dev.cva.testing.TestSeed;
 import static dev.cva.receiver.Webhooks.json;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
 package dev.cva.receiver;
 
+import dev.cva.testing.TestSeed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cva.contracts.Contract;

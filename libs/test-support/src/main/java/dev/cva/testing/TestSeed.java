@@ -1,9 +1,8 @@
-package dev.cva.cli;
+package dev.cva.testing;
 
 /**
  * The seed of a randomized test: {@code -Dcva.test.seed=N} when given, else the test's fixed default. It is printed
  * when taken and named in the failure message of {@link #check}, so any failure can be repeated with the same seed.
- * (A copy of this small class lives in each module with randomized tests; there is no shared test module.)
  */
 public final class TestSeed {
     public static final String PROPERTY = "cva.test.seed";

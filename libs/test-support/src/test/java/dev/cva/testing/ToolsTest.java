@@ -1,4 +1,4 @@
-package dev.cva.cli;
+package dev.cva.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.cva.cli;
+package dev.cva.testing;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The one place a test of this module may depend on something outside the JVM (a tool on PATH, a provider mirror):
+ * The one place a test of any module may depend on something outside the JVM (a tool on PATH, a provider mirror):
  * on a developer's machine a missing one skips the test (a JUnit assumption, with the reason); on CI ({@code CI} set,
  * as {@code .ci/run} exports it, which installs every such tool) it fails the test, naming what is missing. So
  * nothing skips silently on CI.
