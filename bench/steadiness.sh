@@ -3,8 +3,9 @@
 # keeps every core busy, and prints, per test class, how many rounds failed. The aim is none.
 # Usage: bench/steadiness.sh [ROUNDS (default 5)]
 #   STRESS=0 runs without the load; CLASSES="module:Class[+Class...] ..." picks other classes.
-# Needs: stress-ng (Debian: apt-get install stress-ng) and an installed build (./mvnw -B install -DskipTests), as
-# each round runs `./mvnw -o -pl MODULE verify -Dtest=...` for the classes of one module.
+# Needs: stress-ng (Debian: apt-get install stress-ng). It first installs this checkout's build (./mvnw install
+# -DskipTests: the end-to-end tests run the packaged services, and each round runs `./mvnw -o -pl MODULE verify`
+# against the installed modules); SKIP_BUILD=1 skips that when it is done already.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${1:-5}"
@@ -16,6 +17,10 @@ cli:LocalDeployE2ETest+OutageChaosE2ETest+LocalStackE2ETest+DashboardLocalE2ETes
 OUT="$(mktemp -d)"
 echo "bench/steadiness.sh: $ROUNDS rounds, $(nproc) cores, stress=${STRESS:-1}, $(git rev-parse --short HEAD)," \
   "$(date -u +%FT%TZ)"
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  ./mvnw -B -q -ntp install -DskipTests >"$OUT/build.log" 2>&1 || { echo "the build failed: see $OUT/build.log" >&2; exit 1; }
+fi
 
 STRESS_PID=""
 if [ "${STRESS:-1}" != 0 ]; then
