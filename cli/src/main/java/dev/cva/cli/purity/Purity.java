@@ -185,10 +185,13 @@ public final class Purity {
                     .filter(d -> !d.getKey().equals("cva-contracts") && !libraries.containsKey(d.getKey())
                             && !"test".equals(d.getValue())).map(Map.Entry::getKey).toList());
             List<String> libs = new ArrayList<>();
-            for (String lib : deps.keySet().stream().filter(libraries::containsKey).toList()) {
-                // a library may carry no service's code itself
-                List<String> carried = projectDependencies(root.resolve(libraries.get(lib)).resolve("pom.xml")).keySet()
-                        .stream().filter(a -> !a.equals("cva-contracts") && !libraries.containsKey(a)).toList();
+            // a test-scope library ships nothing; it is listed with the other test-scope modules
+            for (String lib : deps.entrySet().stream().filter(d -> libraries.containsKey(d.getKey()) && !"test".equals(d.getValue()))
+                    .map(Map.Entry::getKey).toList()) {
+                // a library may carry no service's code itself (its own test-scope modules do not ship with it)
+                List<String> carried = projectDependencies(root.resolve(libraries.get(lib)).resolve("pom.xml")).entrySet()
+                        .stream().filter(a -> !a.getKey().equals("cva-contracts") && !libraries.containsKey(a.getKey())
+                                && !"test".equals(a.getValue())).map(Map.Entry::getKey).toList();
                 if (carried.isEmpty()) {
                     libs.add(lib + " (" + libraries.get(lib) + ", no service's code)");
                 } else {

@@ -38,7 +38,7 @@ class PurityCommandTest {
         }
         assertThat(c.get("own-infra-state").path("evidence").toString()).contains("processor: infra/services/processor, backend \\\"s3\\\"")
                 .contains("receiver: infra/services/receiver, backend \\\"gcs\\\"");
-        assertThat(c.get("no-shared-code").path("evidence").toString()).contains("processor: ships cva-contracts only (test scope: cva-local-runtime)")
+        assertThat(c.get("no-shared-code").path("evidence").toString()).contains("processor: ships cva-contracts only (test scope: cva-test-support, cva-local-runtime)")
                 .contains("notifier: ships cva-contracts and the library cva-replay (libs/replay, no service's code)");
     }
 
