@@ -41,7 +41,7 @@ class FirestoreAnalyticsStoreTest {
 
     @Test
     void theDailyRollupsSumScoresAndCountLatenciesInFixedBuckets(FirestoreEmulator emulator) throws Exception {
-        FirestoreAnalyticsStore store = new FirestoreAnalyticsStore(emulator.client(), 3, Duration.ofSeconds(5));
+        FirestoreAnalyticsStore store = new FirestoreAnalyticsStore(emulator.client(), 3, FirestoreEmulator.STORE_TIMEOUT);
         long t = Instant.parse("2026-03-05T12:00:00Z").toEpochMilli();
         // latency (receivedAt - timestamp) -> bucket: 0 -> le_25, 25 -> le_25, 26 -> le_50, 999 -> le_1000,
         // 60000 -> le_60000, 60001 -> gt_60000, -5 (sender clock ahead) -> le_25
@@ -60,7 +60,7 @@ class FirestoreAnalyticsStoreTest {
 
     @Test
     void countersAreShardedPerUtcDayAndSumToTheRecords(FirestoreEmulator emulator) throws Exception {
-        FirestoreAnalyticsStore store = new FirestoreAnalyticsStore(emulator.client(), 4, Duration.ofSeconds(5));
+        FirestoreAnalyticsStore store = new FirestoreAnalyticsStore(emulator.client(), 4, FirestoreEmulator.STORE_TIMEOUT);
         long lastMsOfDay = Instant.parse("2026-03-01T23:59:59.999Z").toEpochMilli();
         long firstMsOfNext = lastMsOfDay + 1;
         String[] types = {"full", "partial", "none"};
@@ -82,7 +82,7 @@ class FirestoreAnalyticsStoreTest {
 
     @Test
     void concurrentDeliveriesOfOneRecordStoreItOnceAndCountItOnce(FirestoreEmulator emulator) throws Exception {
-        FirestoreAnalyticsStore store = new FirestoreAnalyticsStore(emulator.client(), 10, Duration.ofSeconds(10));
+        FirestoreAnalyticsStore store = new FirestoreAnalyticsStore(emulator.client(), 10, FirestoreEmulator.STORE_TIMEOUT);
         AnalyticsRecord record = record(Webhooks.newId(), "partial", 1763980800000L);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
