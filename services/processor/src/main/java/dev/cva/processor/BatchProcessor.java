@@ -37,16 +37,19 @@ public final class BatchProcessor {
         this(parser, correlator, log, Runnable::run);
     }
 
-    public BatchProcessor(EventParser parser, Correlator correlator, JsonLog log, Executor executor) {
-        this(parser, correlator, log, executor, null);
-    }
-
     /**
      * Correlates the requests of a batch concurrently on {@code executor}: they touch different items, and a batch's
      * DynamoDB calls then take about as long as one request's instead of the sum. The messages of one request stay
      * in one task, in batch order.
      */
-    /** @param expiries the late-half reporter for a request's log; {@code null}: the correlator's own */
+    public BatchProcessor(EventParser parser, Correlator correlator, JsonLog log, Executor executor) {
+        this(parser, correlator, log, executor, null);
+    }
+
+    /**
+     * As above, telling {@code expiries(requestLog)} of late halves, so their lines carry the request's and the
+     * invocation's ids; {@code null}: the correlator's own reporter.
+     */
     public BatchProcessor(EventParser parser, Correlator correlator, JsonLog log, Executor executor,
             Function<JsonLog, Correlator.Expiries> expiries) {
         this.expiries = expiries;
