@@ -5,15 +5,20 @@ import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
 import dev.cva.contracts.Contract;
 import dev.cva.contracts.ContractValidator;
+import dev.cva.contracts.tracing.TraceIds;
 import dev.cva.contracts.Violation;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
  * Puts chatbot events on the FIFO queue as the chatbot does: validated against the contracts first,
- * {@code MessageGroupId = requestId}, {@code MessageDeduplicationId = requestId-eventType}.
+ * {@code MessageGroupId = requestId}, {@code MessageDeduplicationId = requestId-eventType}, and a W3C
+ * {@code traceparent} message attribute, so local traffic is traced from its first hop: the trace id is derived from
+ * the requestId, so both halves of a request, sent apart, start the same trace (the processor keeps the query's).
  */
 final class EventSender {
     /** One sent message. */
@@ -22,6 +27,24 @@ final class EventSender {
     private final SqsClient sqs;
     private final String queueUrl;
     private static final ContractValidator VALIDATOR = new ContractValidator();
+
+    /** The trace id of a request's events: the first 16 bytes of SHA-256(requestId), as 32 lowercase hex digits. */
+    static String traceId(String requestId) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(String.valueOf(requestId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String id = java.util.HexFormat.of().formatHex(digest, 0, 16);
+            return TraceIds.isTraceId(id) ? id : TraceIds.newTraceId(); // all zeros: never in practice
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** The {@code traceparent} message attribute of a request's event (a new span id per message). */
+    static Map<String, MessageAttributeValue> traceAttributes(String requestId) {
+        return Map.of(TraceIds.TRACEPARENT, MessageAttributeValue.builder().dataType("String")
+                .stringValue(TraceIds.traceparent(traceId(requestId))).build());
+    }
 
     EventSender(SqsClient sqs, String queueUrl) {
         this.sqs = sqs;
@@ -73,7 +96,8 @@ final class EventSender {
         for (int i = 0; i < batch.size(); i++) {
             Outgoing o = batch.get(i);
             entries.add(software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder().id("m" + i)
-                    .messageBody(o.body()).messageGroupId(o.groupId()).messageDeduplicationId(o.dedupId()).build());
+                    .messageBody(o.body()).messageGroupId(o.groupId()).messageDeduplicationId(o.dedupId())
+                    .messageAttributes(traceAttributes(o.requestId())).build());
         }
         long now = System.currentTimeMillis();
         try {
@@ -96,7 +120,7 @@ final class EventSender {
         try {
             long now = System.currentTimeMillis();
             String id = sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body).messageGroupId(groupId)
-                    .messageDeduplicationId(dedupId)).messageId();
+                    .messageDeduplicationId(dedupId).messageAttributes(traceAttributes(requestId))).messageId();
             return new Sent(requestId, type, id, now);
         } catch (SdkException e) {
             throw new CvaException(ExitCode.FAILURE, "cannot send to " + queueUrl + ": " + e.getMessage(),

@@ -118,6 +118,19 @@ class LocalStackE2ETest {
                 Thread.sleep(200);
             }
             assertThat(firestore.receivedAt()).containsKey(id);
+            // one trace end to end: the trace both halves were sent with is on the document, and on the lines of
+            // every hop about this request (each line is written once its hop is done: wait for it, bounded)
+            String trace = EventSender.traceId(id);
+            assertThat(firestoreTraceId(state, id)).isEqualTo(trace);
+            for (String service : List.of("processor", "notifier", "receiver")) {
+                Path serviceLog = Path.of(state.resource("logs"), service + ".log");
+                long loggedBy = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!tracedLine(serviceLog, id, trace) && System.nanoTime() < loggedBy) {
+                    Thread.sleep(200);
+                }
+                assertThat(tracedLine(serviceLog, id, trace)).as("a line of %s with requestId %s and traceId %s", service, id,
+                        trace).isTrue();
+            }
 
             // IAM held on the way: every SQS call (ElasticMQ has no IAM of its own) went through the stack's gate and
             // was allowed by its caller's policy in infra/policies; the processor's mapping read with its own role
@@ -246,6 +259,26 @@ class LocalStackE2ETest {
         } catch (java.io.IOException e) {
             return false;
         }
+    }
+
+    /** The {@code traceId} field of the Firestore document {@code analytics/<id>}, read from the emulator's REST API. */
+    private static String firestoreTraceId(LocalState state, String id) throws Exception {
+        String url = state.url("firestore") + "/v1/projects/" + state.resource("gcpProject")
+                + "/databases/(default)/documents/analytics/" + id;
+        var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .header("Authorization", "Bearer owner").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("fields").path("traceId")
+                .path("stringValue").asText(null);
+    }
+
+    /** Whether {@code log} holds a JSON line with this requestId and traceId. */
+    private static boolean tracedLine(Path log, String requestId, String traceId) throws java.io.IOException {
+        if (!Files.isRegularFile(log)) {
+            return false;
+        }
+        return Files.readAllLines(log).stream().anyMatch(l -> l.contains("\"requestId\":\"" + requestId + "\"")
+                && l.contains("\"traceId\":\"" + traceId + "\""));
     }
 
     private static void assertNoChildrenLeft() {

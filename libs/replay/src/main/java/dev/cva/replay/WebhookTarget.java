@@ -1,5 +1,6 @@
 package dev.cva.replay;
 
+import dev.cva.contracts.tracing.TraceIds;
 import dev.cva.contracts.webhook.Scheme;
 import dev.cva.contracts.webhook.WebhookSecret;
 import dev.cva.contracts.webhook.WebhookSigner;
@@ -20,6 +21,8 @@ import java.util.UUID;
  * Re-sends stored webhooks to the receiver, signed again with the current secret in both schemes (as the notifier
  * signs) and a fresh webhook-id and timestamp. 2xx is delivered; 408, 429, 5xx and I/O errors are transient
  * failures; any other 4xx is permanent (the receiver will never take it): the message stays in the DLQ either way.
+ * A dead letter with a {@code traceId} attribute (the notifier keeps the record's W3C trace id there) is sent with a
+ * {@code traceparent} header of that trace and a new span, so the replay joins the event's trace.
  */
 public final class WebhookTarget implements Target {
     private final URI receiver;
@@ -64,6 +67,10 @@ public final class WebhookTarget implements Target {
                 .header("Content-Type", "application/json")
                 .header("User-Agent", userAgent)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        SqsPort.Attr trace = m.attributes().get(TraceIds.TRACE_ID);
+        if (trace != null && TraceIds.isTraceId(trace.stringValue())) {
+            b.header(TraceIds.TRACEPARENT, TraceIds.traceparent(trace.stringValue()));
+        }
         signer.sign(body, newMessageId(), clock.instant(), EnumSet.allOf(Scheme.class)).forEach(b::header);
         try {
             HttpResponse<String> x = http.send(b.build(), HttpResponse.BodyHandlers.ofString());

@@ -14,7 +14,9 @@ public enum Contract {
     ANALYTICS_RECORD("analytics-record"),
     WEBHOOK_BODY("webhook-body"),
     ANALYTICS_RECORD_WRITER("analytics-record-writer"),
-    WEBHOOK_BODY_WRITER("webhook-body-writer");
+    WEBHOOK_BODY_WRITER("webhook-body-writer"),
+    /** One JSON log line of any service; every service's tests hold the lines they emit to it. */
+    LOG_LINE("log-line");
 
     private final String id;
 

@@ -3,6 +3,7 @@ package dev.cva.notifier;
 import dev.cva.contracts.webhook.Scheme;
 import dev.cva.contracts.webhook.WebhookSigner;
 import dev.cva.contracts.logging.JsonLog;
+import dev.cva.contracts.tracing.TraceIds;
 import dev.failsafe.CircuitBreaker;
 import dev.failsafe.CircuitBreakerOpenException;
 import dev.failsafe.Failsafe;
@@ -113,7 +114,7 @@ public final class HttpWebhookClient implements WebhookClient {
     }
 
     @Override
-    public Delivery deliver(String webhookId, byte[] body) {
+    public Delivery deliver(String webhookId, byte[] body, String traceId) {
         AtomicInteger attempts = new AtomicInteger();
         AtomicReference<Integer> lastStatus = new AtomicReference<>();
         try {
@@ -125,6 +126,9 @@ public final class HttpWebhookClient implements WebhookClient {
                         .header("Content-Type", "application/json")
                         .header("User-Agent", "cv-analytics-notifier")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                if (traceId != null) {
+                    request.header(TraceIds.TRACEPARENT, TraceIds.traceparent(traceId)); // a new span per try
+                }
                 for (Map.Entry<String, String> h : signer.sign(body, webhookId, clock.instant(), BOTH).entrySet()) {
                     request.header(h.getKey(), h.getValue());
                 }

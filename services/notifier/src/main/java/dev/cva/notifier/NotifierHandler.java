@@ -33,6 +33,7 @@ public class NotifierHandler implements RequestHandler<DynamodbEvent, StreamsEve
     static final int PARALLEL_SENDS = 8;
 
     private final StreamNotifier notifier;
+    private final JsonLog log;
 
     /** For the Lambda runtime: everything from the environment. */
     public NotifierHandler() {
@@ -48,6 +49,7 @@ public class NotifierHandler implements RequestHandler<DynamodbEvent, StreamsEve
 
     /** For tests: injected configuration, HTTP and SQS clients, clock and log. */
     public NotifierHandler(NotifierConfig config, HttpClient http, SqsClient sqs, Clock clock, JsonLog log) {
+        this.log = log;
         var mapper = JsonMapper.builder().build();
         var webhooks = new HttpWebhookClient(http, new WebhookSigner(config.secret()), config, clock, log);
         // what one record can take at worst: every try timing out plus the longest waits, and a margin for the DLQ
@@ -64,7 +66,9 @@ public class NotifierHandler implements RequestHandler<DynamodbEvent, StreamsEve
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
         StreamNotifier.Outcome outcome = notifier.process(event == null ? null : event.getRecords(),
-                () -> context == null ? Long.MAX_VALUE : context.getRemainingTimeInMillis());
+                () -> context == null ? Long.MAX_VALUE : context.getRemainingTimeInMillis(),
+                // every line of this invocation carries its AWS request id (a child log: sends run on other threads)
+                log.with("awsRequestId", context == null ? null : context.getAwsRequestId()));
         List<StreamsEventResponse.BatchItemFailure> failures = outcome.retryFromSequenceNumber() == null
                 ? List.of()
                 : List.of(StreamsEventResponse.BatchItemFailure.builder()

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeVal
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cva.contracts.tracing.TraceIds;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,16 @@ public final class RecordImage {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private RecordImage() {}
+
+    /**
+     * The record's W3C trace id (attribute {@code traceId}, written by the processor); {@code null} when the image
+     * has none (a record written before trace ids) or a malformed one: it is sent in the {@code traceparent} header,
+     * not in the body, so the body stays the {@code analytics-record} the webhook contract describes.
+     */
+    public static String traceId(Map<String, AttributeValue> image) {
+        AttributeValue v = image == null ? null : image.get(TraceIds.TRACE_ID);
+        return v != null && TraceIds.isTraceId(v.getS()) ? v.getS() : null;
+    }
 
     public static ObjectNode toJson(Map<String, AttributeValue> image) {
         ObjectNode n = F.objectNode();

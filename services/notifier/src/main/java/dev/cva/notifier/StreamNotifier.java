@@ -8,6 +8,7 @@ import dev.cva.contracts.Contract;
 import dev.cva.contracts.ContractValidator;
 import dev.cva.contracts.Violation;
 import dev.cva.contracts.logging.JsonLog;
+import dev.cva.contracts.tracing.TraceIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,8 @@ import java.util.function.LongSupplier;
  */
 public final class StreamNotifier {
     public static final String EVENT_TYPE = "analytics_record_created";
+    private static final java.util.regex.Pattern UUID_SHAPE =
+            java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     /** What the batch left unacknowledged: the stream's sequence number to retry from, or {@code null}. */
     public record Outcome(String retryFromSequenceNumber, int delivered, int deadLettered, int ignored) {}
@@ -72,6 +75,11 @@ public final class StreamNotifier {
      * @param remainingMillis time left in this invocation; {@code Long.MAX_VALUE} when unknown
      */
     public Outcome process(List<DynamodbStreamRecord> records, LongSupplier remainingMillis) {
+        return process(records, remainingMillis, log);
+    }
+
+    /** {@link #process(List, LongSupplier)} logging to {@code log} (e.g. this invocation's, with its awsRequestId). */
+    public Outcome process(List<DynamodbStreamRecord> records, LongSupplier remainingMillis, JsonLog log) {
         if (records == null) {
             return new Outcome(null, 0, 0, 0);
         }
@@ -89,7 +97,7 @@ public final class StreamNotifier {
                 log.error("INSERT without a NEW_IMAGE: the stream must use StreamViewType NEW_IMAGE", "sequenceNumber", seq,
                         "eventID", record.getEventID());
                 fates.add(CompletableFuture.completedFuture(
-                        deadLetterUnread(record, "invalid record: INSERT without a NEW_IMAGE (StreamViewType must be NEW_IMAGE)")));
+                        deadLetterUnread(record, "invalid record: INSERT without a NEW_IMAGE (StreamViewType must be NEW_IMAGE)", log)));
                 continue;
             }
             // always attempt at least one record per invocation, so a short Lambda timeout still makes progress
@@ -108,7 +116,7 @@ public final class StreamNotifier {
             attempted++;
             fates.add(CompletableFuture.supplyAsync(() -> {
                 try {
-                    return notify(record);
+                    return notify(record, log);
                 } catch (DeadLetters.DeadLetterException e) {
                     log.error("dead-letter queue unavailable; the stream will retry from this record",
                             "sequenceNumber", seq, "reason", e.getMessage());
@@ -151,10 +159,12 @@ public final class StreamNotifier {
      *
      * @throws DeadLetters.DeadLetterException when the record could not even be dead-lettered
      */
-    private Fate notify(DynamodbStreamRecord record) {
+    private Fate notify(DynamodbStreamRecord record, JsonLog invocationLog) {
         byte[] body;
         ObjectNode envelope;
         String requestId;
+        String traceId = RecordImage.traceId(record.getDynamodb().getNewImage());
+        JsonLog log = invocationLog.with("traceId", traceId);
         try {
             ObjectNode data = RecordImage.toJson(record.getDynamodb().getNewImage());
             requestId = data.path("requestId").asText("");
@@ -170,11 +180,15 @@ public final class StreamNotifier {
         } catch (RuntimeException | JsonProcessingException | Error e) {
             log.error("stream record unreadable; dead-lettered on its own", "sequenceNumber", sequence(record),
                     "eventID", record.getEventID(), "exception", e.getClass().getName());
-            return deadLetterUnread(record, "invalid record: unreadable NEW_IMAGE (" + e.getClass().getName() + ")");
+            return deadLetterUnread(record, "invalid record: unreadable NEW_IMAGE (" + e.getClass().getName() + ")", log);
         }
         String webhookId = "msg_" + requestId;
+        // every line about this record carries its ids; a requestId that breaks the contract (the record is then
+        // dead-lettered) is named under another field, so the line keeps the log-line contract
+        log = UUID_SHAPE.matcher(requestId).matches() ? log.with("requestId", requestId)
+                : log.with("invalidRequestId", requestId.isEmpty() ? null : requestId);
         try {
-            return send(requestId, webhookId, envelope, body);
+            return send(requestId, webhookId, traceId, envelope, body, log);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (DeadLetters.DeadLetterException e) {
@@ -182,37 +196,38 @@ public final class StreamNotifier {
         } catch (RuntimeException | Error e) {
             // a bug or a broken dependency, for this record: park its exact body, go on with the others
             String reason = "notifier error: " + e.getClass().getName();
-            deadLetters.put(new DeadLetters.DeadLetter(body, requestId, webhookId, reason, 0, null));
-            log.error("handling the record threw; dead-lettered on its own", "requestId", requestId, "webhookId", webhookId,
+            deadLetters.put(new DeadLetters.DeadLetter(body, requestId, webhookId, reason, 0, null, traceId));
+            log.error("handling the record threw; dead-lettered on its own", "webhookId", webhookId,
                     "exception", e.getClass().getName());
             return Fate.DEAD_LETTERED;
         }
     }
 
-    private Fate send(String requestId, String webhookId, ObjectNode envelope, byte[] body) {
+    private Fate send(String requestId, String webhookId, String traceId, ObjectNode envelope, byte[] body, JsonLog log) {
         // Writers are strict: we send the full record (webhook-body-writer), though receivers accept less.
         List<Violation> violations = validator.validate(Contract.WEBHOOK_BODY_WRITER, envelope);
         if (!violations.isEmpty()) {
             String reason = "invalid record: " + violations.stream().map(Violation::path).distinct().toList();
-            deadLetters.put(new DeadLetters.DeadLetter(body, requestId, webhookId, reason, 0, null));
-            log.error("record breaks the webhook-body contract; dead-lettered without sending", "requestId", requestId,
+            deadLetters.put(new DeadLetters.DeadLetter(body, requestId, webhookId, reason, 0, null, traceId));
+            log.error("record breaks the webhook-body contract; dead-lettered without sending",
                     "paths", violations.stream().map(Violation::path).distinct().toList());
             return Fate.DEAD_LETTERED;
         }
-        Delivery d = webhooks.deliver(webhookId, body);
+        Delivery d = webhooks.deliver(webhookId, body, traceId);
         if (d instanceof Delivery.Delivered ok) {
-            log.info("webhook delivered", "requestId", requestId, "webhookId", webhookId, "attempts", ok.attempts(),
+            log.info("webhook delivered", "webhookId", webhookId, "attempts", ok.attempts(),
                     "status", ok.status());
             return Fate.DELIVERED;
         }
         Delivery.Failed failed = (Delivery.Failed) d;
-        deadLetters.put(new DeadLetters.DeadLetter(body, requestId, webhookId, failed.reason(), failed.attempts(), failed.lastStatus()));
+        deadLetters.put(new DeadLetters.DeadLetter(body, requestId, webhookId, failed.reason(), failed.attempts(),
+                failed.lastStatus(), traceId));
         if (HttpWebhookClient.CIRCUIT_OPEN.equals(failed.reason())) {
-            log.info("circuit open; dead-lettered without waiting", "requestId", requestId, "webhookId", webhookId,
+            log.info("circuit open; dead-lettered without waiting", "webhookId", webhookId,
                     "attempts", failed.attempts(), "reason", failed.reason());
             return Fate.DEAD_LETTERED;
         }
-        log.warn("webhook failed; dead-lettered", "requestId", requestId, "webhookId", webhookId,
+        log.warn("webhook failed; dead-lettered", "webhookId", webhookId,
                 "attempts", failed.attempts(), "lastStatus", failed.lastStatus(), "reason", failed.reason());
         return Fate.DEAD_LETTERED;
     }
@@ -221,7 +236,7 @@ public final class StreamNotifier {
      * Dead-letters a record no webhook body could be made of: its identity and its keys and image as DynamoDB JSON,
      * copied without interpretation (nothing here can fail on odd values). A failure to store it is a DLQ failure.
      */
-    private Fate deadLetterUnread(DynamodbStreamRecord record, String reason) {
+    private Fate deadLetterUnread(DynamodbStreamRecord record, String reason, JsonLog log) {
         ObjectNode doc = mapper.createObjectNode();
         doc.put("unreadableStreamRecord", true);
         doc.put("eventID", record.getEventID());
@@ -250,7 +265,8 @@ public final class StreamNotifier {
             throw new DeadLetters.DeadLetterException("cannot write the dead letter: " + e.getClass().getName(), e);
         }
         try {
-            deadLetters.put(new DeadLetters.DeadLetter(body, requestId, requestId.isEmpty() ? "" : "msg_" + requestId, reason, 0, null));
+            deadLetters.put(new DeadLetters.DeadLetter(body, requestId, requestId.isEmpty() ? "" : "msg_" + requestId, reason, 0,
+                    null, s == null ? null : RecordImage.traceId(s.getNewImage())));
         } catch (DeadLetters.DeadLetterException e) {
             log.error("dead-letter queue unavailable; the stream will retry from this record",
                     "sequenceNumber", sequence(record), "reason", e.getMessage());

@@ -597,4 +597,98 @@ class NotifierHandlerTest {
         assertThat(dead).hasSize(1);
         assertThat(attr(dead.get(0), "reason")).isEqualTo("HTTP 422 (not retried)");
     }
+
+    // ---- trace ids and log lines (issue 26) ----
+
+    static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+    static com.amazonaws.services.lambda.runtime.Context lambdaContext(String awsRequestId) {
+        return (com.amazonaws.services.lambda.runtime.Context) java.lang.reflect.Proxy.newProxyInstance(
+                NotifierHandlerTest.class.getClassLoader(),
+                new Class<?>[] {com.amazonaws.services.lambda.runtime.Context.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getAwsRequestId" -> awsRequestId;
+                    case "getRemainingTimeInMillis", "getMemoryLimitInMB" -> 900_000;
+                    default -> null;
+                });
+    }
+
+    @Test
+    void eachTryOfATracedRecordSendsItsTraceparentAndAnOldRecordSendsNone() throws Exception {
+        ObjectNode traced = record("full").put("traceId", TRACE);
+        ObjectNode old = record("anonymous");
+        DynamodbEvent event = streamOf(table -> {
+            put(table, traced);
+            put(table, old);
+        });
+        receiver.script(Step.status(503)); // one of them is tried twice
+
+        assertThat(failures(handler().handleRequest(event, null))).isEmpty();
+
+        List<Received> got = receiver.received();
+        assertThat(got).hasSize(3);
+        List<Received> ofTraced = got.stream()
+                .filter(r -> ("msg_" + traced.get("requestId").asText()).equals(r.header("webhook-id"))).toList();
+        assertThat(ofTraced).isNotEmpty().allSatisfy(r ->
+                assertThat(r.header("traceparent")).matches("00-" + TRACE + "-[0-9a-f]{16}-01"));
+        assertThat(ofTraced).extracting(r -> r.header("traceparent")).doesNotHaveDuplicates(); // a new span per try
+        // the trace travels in the header only: the body is the analytics record of the contract
+        assertThat(ofTraced).allSatisfy(r -> assertThat(MAPPER.readTree(r.body()).path("data").has("traceId")).isFalse());
+        assertThat(got).filteredOn(r -> ("msg_" + old.get("requestId").asText()).equals(r.header("webhook-id")))
+                .isNotEmpty().allSatisfy(r -> assertThat(r.header("traceparent")).isNull());
+        assertThat(logLines()).filteredOn(l -> l.path("message").asText().equals("webhook delivered"))
+                .extracting(l -> l.path("requestId").asText() + " " + l.path("traceId").asText(""))
+                .containsExactlyInAnyOrder(traced.get("requestId").asText() + " " + TRACE, old.get("requestId").asText() + " ");
+    }
+
+    @Test
+    void aDeadLetteredRecordKeepsItsTraceId() {
+        ObjectNode traced = record("full").put("traceId", TRACE);
+        ObjectNode old = record("anonymous");
+        DynamodbEvent event = streamOf(table -> {
+            put(table, traced);
+            put(table, old);
+        });
+        receiver.script(Step.status(400), Step.status(400));
+
+        assertThat(failures(handler().handleRequest(event, null))).isEmpty();
+
+        List<Message> dead = deadLetters();
+        assertThat(dead).hasSize(2);
+        assertThat(dead).filteredOn(m -> traced.get("requestId").asText().equals(attr(m, "requestId")))
+                .singleElement().satisfies(m -> assertThat(attr(m, "traceId")).isEqualTo(TRACE));
+        assertThat(dead).filteredOn(m -> old.get("requestId").asText().equals(attr(m, "requestId")))
+                .singleElement().satisfies(m -> assertThat(attr(m, "traceId")).isNull());
+    }
+
+    /** The log-line contract: every line the handler writes for an invocation, with the ids of its records. */
+    @Test
+    void everyLineOfAnInvocationFollowsTheLogLineContractWithItsIds() throws Exception {
+        ObjectNode delivered = record("full").put("traceId", TRACE);
+        ObjectNode failing = record("anonymous").put("traceId", "5759e988bd862e3fe1be46a994272793");
+        DynamodbEvent event = streamOf(table -> {
+            put(table, delivered);
+            put(table, failing);
+        });
+        // the first record sent gets 400 (dead-lettered), the other 200
+        receiver.script(Step.status(400));
+        String awsRequestId = "c6af9ac6-7b61-11e6-9a41-93e812345678";
+
+        assertThat(failures(handler().handleRequest(event, lambdaContext(awsRequestId)))).isEmpty();
+
+        List<JsonNode> lines = logLines();
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(2);
+        ContractValidator validator = new ContractValidator();
+        Map<String, String> traceOf = Map.of(delivered.get("requestId").asText(), TRACE,
+                failing.get("requestId").asText(), failing.get("traceId").asText());
+        for (JsonNode line : lines) {
+            assertThat(validator.validate(Contract.LOG_LINE, line)).as(line.toString()).isEmpty();
+            assertThat(line.path("awsRequestId").asText()).as(line.toString()).isEqualTo(awsRequestId);
+            assertThat(line.path("service").asText()).isEqualTo("notifier");
+        }
+        assertThat(lines).filteredOn(l -> l.has("requestId")).extracting(l -> l.path("message").asText())
+                .containsExactlyInAnyOrder("webhook delivered", "webhook failed; dead-lettered");
+        assertThat(lines).filteredOn(l -> l.has("requestId")).allSatisfy(l ->
+                assertThat(l.path("traceId").asText()).isEqualTo(traceOf.get(l.path("requestId").asText())));
+    }
 }

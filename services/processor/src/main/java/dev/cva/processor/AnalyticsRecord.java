@@ -24,14 +24,28 @@ public record AnalyticsRecord(
         long timestamp,
         long responseTimestamp,
         long latencyMs,
-        Performance performance) {
+        Performance performance,
+        String traceId) {
 
     public static final String ANONYMOUS = "anonymous";
 
     /** {@code performance} of the response event; any field may be absent. */
     public record Performance(Double totalTime, Double llmTime, Double retrievalTime, Boolean cacheHit) {}
 
-    /** Correlates the two halves; both must carry the same requestId. */
+    /** Without a trace id (records written before trace ids existed). */
+    public AnalyticsRecord(String requestId, String query, String matchType, double matchScore, String reasoning,
+            Integer vectorMatches, String sessionId, String week, long timestamp, long responseTimestamp, long latencyMs,
+            Performance performance) {
+        this(requestId, query, matchType, matchScore, reasoning, vectorMatches, sessionId, week, timestamp,
+                responseTimestamp, latencyMs, performance, null);
+    }
+
+    /**
+     * Correlates the two halves; both must carry the same requestId. The record keeps the query's trace id when the
+     * halves carry different ones: the query starts the conversation (the chatbot sends it first, and it is the
+     * half the user's request began), so its trace is the one upstream tools started; the response's is used only
+     * when the query has none (a half parked before trace ids existed).
+     */
     public static AnalyticsRecord of(ChatEvent query, ChatEvent response) {
         if (query.type() != EventType.QUERY || response.type() != EventType.RESPONSE) {
             throw new IllegalArgumentException("need a query and a response, got " + query.type() + " and " + response.type());
@@ -62,7 +76,8 @@ public record AnalyticsRecord(
                 query.timestamp(),
                 response.timestamp(),
                 response.timestamp() - query.timestamp(),
-                performance);
+                performance,
+                query.traceId() != null ? query.traceId() : response.traceId());
     }
 
     /** The ISO-8601 week of an epoch-millisecond instant in UTC, e.g. {@code 2026-W47}. */
@@ -93,6 +108,9 @@ public record AnalyticsRecord(
             if (performance.llmTime() != null) putNumber(p, "llmTime", performance.llmTime());
             if (performance.retrievalTime() != null) putNumber(p, "retrievalTime", performance.retrievalTime());
             if (performance.cacheHit() != null) p.put("cacheHit", performance.cacheHit());
+        }
+        if (traceId != null) {
+            n.put("traceId", traceId);
         }
         return n;
     }

@@ -9,12 +9,17 @@ package dev.cva.processor;
 public interface CorrelationStore {
 
     /**
-     * The parked halves of one requestId, as the JSON each event arrived with (either may be {@code null}), and the
-     * row's TTL in epoch seconds ({@code null} if it has none).
+     * The parked halves of one requestId, as the JSON each event arrived with (either may be {@code null}), the
+     * row's TTL in epoch seconds ({@code null} if it has none), and the parked half's trace id ({@code null} for a
+     * row parked before trace ids existed; a row holds one half at a time, so one trace id).
      */
-    record Interim(String queryJson, String responseJson, Long ttl) {
+    record Interim(String queryJson, String responseJson, Long ttl, String traceId) {
         public Interim(String queryJson, String responseJson) {
-            this(queryJson, responseJson, null);
+            this(queryJson, responseJson, null, null);
+        }
+
+        public Interim(String queryJson, String responseJson, Long ttl) {
+            this(queryJson, responseJson, ttl, null);
         }
 
         public String json(EventType type) {
@@ -44,11 +49,12 @@ public interface CorrelationStore {
 
     /**
      * Replaces the row {@code seen} (an expired or empty one) with a row holding only {@code json} as the
-     * {@code type} half and a new TTL, only if the row is still as seen (same TTL) and holds no other half.
+     * {@code type} half (with its {@code traceId}, may be {@code null}) and a new TTL, only if the row is still as
+     * seen (same TTL) and holds no other half.
      *
      * @return false when the row changed or vanished since it was seen
      */
-    boolean repark(String requestId, EventType type, String json, Interim seen, long ttlEpochSeconds);
+    boolean repark(String requestId, EventType type, String json, String traceId, Interim seen, long ttlEpochSeconds);
 
     /** Writes {@code record} only if none exists for its requestId; false when one already does. */
     boolean putRecord(AnalyticsRecord record);

@@ -74,6 +74,11 @@ public final class Correlator {
      * re-parked, conditionally on being unchanged since read.
      */
     public Result accept(ChatEvent event) {
+        return accept(event, expiries);
+    }
+
+    /** {@link #accept(ChatEvent)}, telling {@code expiries} (e.g. one per invocation, with its log) of late halves. */
+    public Result accept(ChatEvent event, Expiries expiries) {
         String id = event.requestId();
         long now = clock.instant().getEpochSecond();
         long ttl = clock.instant().plus(interimTtl).getEpochSecond();
@@ -99,7 +104,7 @@ public final class Correlator {
             String otherJson = row.json(event.type().other());
             String ownJson = row.json(event.type());
             if (otherJson != null) {
-                ChatEvent other = reparse(otherJson, event.type().other());
+                ChatEvent other = reparse(otherJson, event.type().other()).withTraceId(row.traceId());
                 AnalyticsRecord record = event.type() == EventType.QUERY
                         ? AnalyticsRecord.of(event, other)
                         : AnalyticsRecord.of(other, event);
@@ -116,7 +121,9 @@ public final class Correlator {
             }
             // Our own half past its TTL (a redelivery after it), or an empty row: park again, keeping the first
             // copy, unless the row changed since (then read it again).
-            if (store.repark(id, event.type(), ownJson != null ? ownJson : event.json(), row, ttl)) {
+            boolean keepFirst = ownJson != null;
+            if (store.repark(id, event.type(), keepFirst ? ownJson : event.json(),
+                    keepFirst && row.traceId() != null ? row.traceId() : event.traceId(), row, ttl)) {
                 if (row.expired(now)) {
                     expiries.expired(event, now - row.ttl(), "reparked");
                 }

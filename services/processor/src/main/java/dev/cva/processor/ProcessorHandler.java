@@ -27,6 +27,7 @@ public class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatchRespon
     static final int PARALLEL_REQUESTS = 10;
 
     private final BatchProcessor processor;
+    private final JsonLog log;
 
     /** For the Lambda runtime: everything from the environment. */
     public ProcessorHandler() {
@@ -48,17 +49,21 @@ public class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatchRespon
         var store = new DynamoCorrelationStore(dynamo, config.queryEventsTable(), config.analyticsTable());
         // the requests of a batch (at most 10) are independent: their DynamoDB calls run side by side
         var correlator = new Correlator(store, parser, clock, config.interimTtl(), new InterimExpiryLog(log, clock));
+        this.log = log;
         this.processor = new BatchProcessor(parser, correlator, log,
                 Executors.newFixedThreadPool(PARALLEL_REQUESTS, r -> {
                     Thread t = new Thread(r, "correlate");
                     t.setDaemon(true);
                     return t;
-                }));
+                }), requestLog -> new InterimExpiryLog(requestLog, clock));
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        List<String> failed = processor.process(event == null ? null : event.getRecords());
+        // every line of this invocation carries its AWS request id (a child log, not a thread-local: the requests
+        // of a batch are correlated on other threads)
+        JsonLog invocation = log.with("awsRequestId", context == null ? null : context.getAwsRequestId());
+        List<String> failed = processor.process(event == null ? null : event.getRecords(), invocation);
         return SQSBatchResponse.builder()
                 .withBatchItemFailures(failed.stream()
                         .map(id -> SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(id).build())

@@ -53,6 +53,7 @@ class ProcessorHandlerTest {
     /** The handler's clock: the real time, so parked halves' TTLs lie in the future as in production. */
     static final Instant CLOCK = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ContractValidator VALIDATOR = new ContractValidator();
 
     static Moto local;
     /** The administrator's client: tables, seeding and checks. */
@@ -589,5 +590,120 @@ class ProcessorHandlerTest {
         assertThat(l.get("InterimLateSeconds").asLong()).isEqualTo(lateSeconds);
         String raw = logBytes.toString(StandardCharsets.UTF_8);
         assertThat(raw.lines().filter(x -> x.contains("interim_expired"))).hasSize(1); // one line, not a block
+    }
+
+    // ---- trace ids and log lines (issue 26) ----
+
+    static final String TRACE_A = "4bf92f3577b34da6a3ce929d0e0e4736";
+    static final String TRACE_B = "5759e988bd862e3fe1be46a994272793";
+
+    /** A Lambda context as the runtime hands it over, with this AWS request id. */
+    static com.amazonaws.services.lambda.runtime.Context lambdaContext(String awsRequestId) {
+        return (com.amazonaws.services.lambda.runtime.Context) java.lang.reflect.Proxy.newProxyInstance(
+                ProcessorHandlerTest.class.getClassLoader(),
+                new Class<?>[] {com.amazonaws.services.lambda.runtime.Context.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getAwsRequestId" -> awsRequestId;
+                    case "getRemainingTimeInMillis", "getMemoryLimitInMB" -> 900_000;
+                    default -> null;
+                });
+    }
+
+    @Test
+    void theTraceparentAttributeOfTheQueryIsStoredOnTheParkedRowAndTheRecord() {
+        String r = id();
+        long t = NOW.toEpochMilli() - 60_000;
+        assertThat(send(msg(Bodies.query(r, t)).withAttribute("traceparent", "00-" + TRACE_A + "-00f067aa0ba902b7-01")))
+                .isEmpty();
+        assertThat(interim(r).get("traceId").s()).isEqualTo(TRACE_A);
+        // the response carries another trace: the record keeps the query's
+        assertThat(send(msg(Bodies.response(r, t + 900)).withAttribute("traceparent", "00-" + TRACE_B + "-00f067aa0ba902b7-01")))
+                .isEmpty();
+        assertThat(record(r).get("traceId").s()).isEqualTo(TRACE_A);
+        assertThat(VALIDATOR.validate(Contract.ANALYTICS_RECORD_WRITER, asJson(record(r)))).isEmpty();
+        assertThat(logLines()).filteredOn(l -> l.path("message").asText().equals("record completed"))
+                .singleElement().satisfies(l -> assertThat(l.path("traceId").asText()).isEqualTo(TRACE_A));
+    }
+
+    @Test
+    void withoutATraceparentTheXRayTraceHeaderGivesTheTraceId() {
+        String r = id();
+        long t = NOW.toEpochMilli() - 60_000;
+        assertThat(send(msg(Bodies.query(r, t)).withSystem("AWSTraceHeader",
+                        "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"),
+                msg(Bodies.response(r, t + 900)))).isEmpty();
+        assertThat(record(r).get("traceId").s()).isEqualTo(TRACE_B);
+    }
+
+    @Test
+    void aMalformedTraceparentIsIgnoredForTheXRayHeaderOrANewId() {
+        String r = id();
+        String s = id();
+        long t = NOW.toEpochMilli() - 60_000;
+        assertThat(send(msg(Bodies.query(r, t)).withAttribute("traceparent", "00-" + "0".repeat(32) + "-00f067aa0ba902b7-01")
+                        .withSystem("AWSTraceHeader", "Root=1-5759e988-bd862e3fe1be46a994272793"),
+                msg(Bodies.response(r, t + 900)),
+                msg(Bodies.query(s, t)).withAttribute("traceparent", "garbage"),
+                msg(Bodies.response(s, t + 900)))).isEmpty();
+        assertThat(record(r).get("traceId").s()).isEqualTo(TRACE_B);
+        String generated = record(s).get("traceId").s();
+        assertThat(dev.cva.contracts.tracing.TraceIds.isTraceId(generated)).as(generated).isTrue();
+        assertThat(generated).isNotEqualTo(TRACE_B);
+        assertThat(logLines()).filteredOn(l -> l.path("message").asText().equals("malformed traceparent attribute ignored"))
+                .hasSize(2);
+    }
+
+    @Test
+    void anUntracedQueryParkedAlonePassesItsNewTraceIdToTheRecord() {
+        String r = id();
+        long t = NOW.toEpochMilli() - 60_000;
+        assertThat(send(msg(Bodies.query(r, t)))).isEmpty();
+        String parked = interim(r).get("traceId").s();
+        assertThat(dev.cva.contracts.tracing.TraceIds.isTraceId(parked)).as(parked).isTrue();
+        assertThat(send(msg(Bodies.response(r, t + 900)))).isEmpty();
+        assertThat(record(r).get("traceId").s()).isEqualTo(parked);
+    }
+
+    @Test
+    void aRowParkedBeforeTraceIdsGivesTheRecordTheResponsesTraceId() {
+        String r = id();
+        long t = NOW.toEpochMilli() - 60_000;
+        // an interim row as the processor wrote it before trace ids: no traceId attribute
+        dynamo.putItem(b -> b.tableName(QUERY_EVENTS).item(Map.of("requestId", AttributeValue.fromS(r),
+                "queryEvent", AttributeValue.fromS(Bodies.query(r, t).toString()),
+                "ttl", AttributeValue.fromN(Long.toString(CLOCK.getEpochSecond() + 3600)))));
+        assertThat(send(msg(Bodies.response(r, t + 900)).withAttribute("traceparent", "00-" + TRACE_B + "-00f067aa0ba902b7-01")))
+                .isEmpty();
+        assertThat(record(r).get("traceId").s()).isEqualTo(TRACE_B);
+    }
+
+    /** The log-line contract: every line the handler writes while handling a batch, with the ids of its request. */
+    @Test
+    void everyLineOfAnInvocationFollowsTheLogLineContractWithItsIds() {
+        String r = id();
+        String bad = id();
+        long t = NOW.toEpochMilli() - 60_000;
+        String awsRequestId = "c6af9ac6-7b61-11e6-9a41-93e812345678";
+        var parked = handler.handleRequest(SqsEvents.event(List.of(
+                msg(Bodies.query(r, t)).withAttribute("traceparent", "00-" + TRACE_A + "-00f067aa0ba902b7-01"),
+                Msg.of(bad, "{not json", bad, bad + "-query"))), lambdaContext(awsRequestId));
+        assertThat(parked.getBatchItemFailures()).hasSize(1);
+        handler.handleRequest(SqsEvents.event(List.of(msg(Bodies.response(r, t + 900)))), lambdaContext(awsRequestId));
+
+        List<JsonNode> lines = logLines();
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(3);
+        for (JsonNode line : lines) {
+            assertThat(VALIDATOR.validate(Contract.LOG_LINE, line)).as(line.toString()).isEmpty();
+            assertThat(line.path("awsRequestId").asText()).as(line.toString()).isEqualTo(awsRequestId);
+            assertThat(line.path("service").asText()).isEqualTo("processor");
+        }
+        assertThat(lines).filteredOn(l -> l.path("requestId").asText().equals(r))
+                .extracting(l -> l.path("message").asText())
+                .containsExactly("event parked", "record completed");
+        assertThat(lines).filteredOn(l -> l.path("requestId").asText().equals(r))
+                .allSatisfy(l -> assertThat(l.path("traceId").asText()).isEqualTo(TRACE_A));
+        // a message that is not even JSON has no request, but still its trace id
+        assertThat(lines).filteredOn(l -> l.path("message").asText().equals("event rejected")).singleElement()
+                .satisfies(l -> assertThat(dev.cva.contracts.tracing.TraceIds.isTraceId(l.path("traceId").asText())).isTrue());
     }
 }

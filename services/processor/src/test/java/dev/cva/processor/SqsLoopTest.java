@@ -164,7 +164,8 @@ class SqsLoopTest {
         assertThat(dynamo.scan(b -> b.tableName(QUERY_EVENTS).consistentRead(true)).items())
                 .as("only completed requests' late duplicates are left parked").allSatisfy(item -> {
                     assertThat(recorded).contains(item.get("requestId").s());
-                    assertThat(item).containsKey("ttl").hasSize(3);
+                    // requestId, the half, its ttl and its trace id
+                    assertThat(item).containsKeys("ttl", "traceId").hasSize(4);
                 });
         assertThat(mapping.invocations()).isGreaterThan(ordered.size() / 10);
     }

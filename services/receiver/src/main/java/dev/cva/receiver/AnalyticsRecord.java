@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * The analytics record of a validated webhook body, as stored: the contract's fields of {@code data}
  * (unknown extra fields are dropped, so nothing unexpected reaches the store) plus {@code receivedAt}
- * (epoch milliseconds, like every timestamp of the contracts).
+ * (epoch milliseconds, like every timestamp of the contracts) and, when the webhook carried a valid
+ * {@code traceparent}, {@code traceId} (optional in the contract: readers such as the dashboard ignore it).
  */
 public record AnalyticsRecord(String requestId, String matchType, long timestamp, Map<String, Object> fields) {
 
@@ -46,6 +47,11 @@ public record AnalyticsRecord(String requestId, String matchType, long timestamp
      * @throws UnstorableException when a value cannot be stored (e.g. an integer beyond 64 bits)
      */
     public static AnalyticsRecord from(JsonNode data, Instant receivedAt) {
+        return from(data, receivedAt, null);
+    }
+
+    /** @param traceId the W3C trace id of the request's {@code traceparent}, or {@code null} */
+    public static AnalyticsRecord from(JsonNode data, Instant receivedAt, String traceId) {
         Map<String, Object> fields = new LinkedHashMap<>();
         for (String name : FIELDS) {
             JsonNode value = data.get(name);
@@ -65,6 +71,9 @@ public record AnalyticsRecord(String requestId, String matchType, long timestamp
             }
         }
         fields.put("receivedAt", receivedAt.toEpochMilli());
+        if (traceId != null) {
+            fields.put("traceId", traceId);
+        }
         JsonNode ts = data.path("timestamp");
         if (!ts.canConvertToLong()) {
             throw new UnstorableException("$.data.timestamp", "timestamp does not fit in 64 bits");

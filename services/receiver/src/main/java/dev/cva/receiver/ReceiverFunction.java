@@ -92,16 +92,27 @@ public class ReceiverFunction implements HttpFunction, AutoCloseable {
     public void service(HttpRequest request, HttpResponse response) throws Exception {
         long start = System.nanoTime();
         Response answer;
+        String traceparent = null;
+        String traceId = null;
         try (InputStream body = request.getInputStream()) {
             long length = request.getContentLength();
-            answer = receiver.handle(new WebhookReceiver.Request(request.getMethod(), request.getPath(),
-                    request.getHeaders(), length >= 0 ? OptionalLong.of(length) : OptionalLong.empty(), body));
+            var in = new WebhookReceiver.Request(request.getMethod(), request.getPath(),
+                    request.getHeaders(), length >= 0 ? OptionalLong.of(length) : OptionalLong.empty(), body);
+            traceparent = in.traceparent();
+            traceId = in.traceId().orElse(null);
+            answer = receiver.handle(in);
         } catch (RuntimeException e) {
             answer = Response.error(500, "internal", "the receiver failed unexpectedly")
                     .withLogDetail(e.getClass().getName());
         }
         write(response, answer);
-        logLine(request, answer, (System.nanoTime() - start) / 1_000_000.0);
+        // the request's lines carry its ids: the record's requestId and the trace the notifier sent
+        JsonLog requestLog = log.with("requestId", answer.requestId(), "traceId", traceId);
+        if (traceparent != null && traceId == null) {
+            // tolerant: a bad trace header never costs a webhook, but whoever sent it should hear of it
+            requestLog.warn("malformed traceparent header ignored", "length", traceparent.length());
+        }
+        logLine(requestLog, request, answer, (System.nanoTime() - start) / 1_000_000.0);
     }
 
     /** Closes the Firestore client this function created itself (the runtime never needs to). */
@@ -121,15 +132,12 @@ public class ReceiverFunction implements HttpFunction, AutoCloseable {
         }
     }
 
-    private void logLine(HttpRequest request, Response answer, double latencyMs) {
+    private static void logLine(JsonLog log, HttpRequest request, Response answer, double latencyMs) {
         List<Object> fields = new ArrayList<>(List.of(
                 "method", String.valueOf(request.getMethod()),
                 "path", String.valueOf(request.getPath()),
                 "status", answer.status(),
                 "latencyMs", Math.round(latencyMs * 100) / 100.0));
-        if (answer.requestId() != null) {
-            fields.addAll(List.of("requestId", answer.requestId()));
-        }
         if (answer.scheme() != null) {
             fields.addAll(List.of("scheme", answer.scheme().name().toLowerCase()));
         }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.cva.contracts.Contract;
 import dev.cva.contracts.ContractValidator;
 import dev.cva.contracts.Violation;
+import dev.cva.contracts.tracing.TraceIds;
 import dev.cva.contracts.webhook.Scheme;
 import dev.cva.contracts.webhook.Verification;
 import dev.cva.contracts.webhook.Verification.Rejected;
@@ -40,7 +41,28 @@ public final class WebhookReceiver {
 
     /** One HTTP request as the runtime hands it over; {@code body} is read at most {@code limit + 1} bytes. */
     public record Request(String method, String path, Map<String, List<String>> headers,
-                          OptionalLong contentLength, InputStream body) {}
+                          OptionalLong contentLength, InputStream body) {
+        /**
+         * The W3C trace id of the {@code traceparent} header; empty when there is none or it is malformed (tolerant:
+         * tracing never refuses a webhook).
+         */
+        public Optional<String> traceId() {
+            return TraceIds.fromTraceparent(traceparent());
+        }
+
+        /** The raw {@code traceparent} header (any case of the name), or {@code null}. */
+        public String traceparent() {
+            if (headers == null) {
+                return null;
+            }
+            for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+                if (TraceIds.TRACEPARENT.equalsIgnoreCase(h.getKey()) && h.getValue() != null && !h.getValue().isEmpty()) {
+                    return h.getValue().get(0);
+                }
+            }
+            return null;
+        }
+    }
 
     private final ReceiverConfig config;
     private final AnalyticsStore store;
@@ -126,7 +148,7 @@ public final class WebhookReceiver {
             }
             return rateLimited("too many requests; retry after " + wait + " s", wait).withScheme(verified.scheme());
         }
-        Response response = validateAndStore(body).withScheme(verified.scheme());
+        Response response = validateAndStore(body, request.traceId().orElse(null)).withScheme(verified.scheme());
         if (claimed && response.status() != 200) {
             // Nothing was stored: let the sender resend the very same request.
             replays.release(verified.messageId(), verified.timestamp());
@@ -145,7 +167,7 @@ public final class WebhookReceiver {
         return Response.error(429, "rate_limited", message, Map.of("Retry-After", Long.toString(wait)));
     }
 
-    private Response validateAndStore(byte[] body) {
+    private Response validateAndStore(byte[] body, String traceId) {
         JsonNode document;
         try {
             document = mapper.readTree(body);
@@ -165,7 +187,7 @@ public final class WebhookReceiver {
         }
         AnalyticsRecord record;
         try {
-            record = AnalyticsRecord.from(document.get("data"), clock.instant());
+            record = AnalyticsRecord.from(document.get("data"), clock.instant(), traceId);
         } catch (UnstorableException e) {
             return Response.invalid("unstorable", "the body cannot be stored",
                     List.of(new Violation(e.path(), e.getMessage())));

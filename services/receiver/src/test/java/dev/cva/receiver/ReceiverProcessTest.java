@@ -61,6 +61,58 @@ class ReceiverProcessTest {
         }
     }
 
+    /**
+     * The log-line contract on the runtime's own output: every JSON line the function writes is a valid log line, and
+     * the lines of a request carry its requestId and the traceId of its traceparent; a malformed traceparent is
+     * stored and answered as if absent, with a warning line.
+     */
+    @Test
+    void everyLineFollowsTheLogLineContractAndARequestsLinesCarryItsIds(FirestoreEmulator emulator, @TempDir Path tmp)
+            throws Exception {
+        WebhookSecret secret = WebhookSecret.random();
+        int port = FirestoreEmulator.freePort();
+        Path log = tmp.resolve("invoker.log");
+        Process p = start(emulator.env(secret), port, log);
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String traced = Webhooks.newId();
+        String malformed = Webhooks.newId();
+        try {
+            awaitHealthy(port, p, log);
+            for (String id : List.of(traced, malformed)) {
+                byte[] body = Webhooks.body(id);
+                HttpRequest.Builder post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                        .header("traceparent", id.equals(traced) ? "00-" + trace + "-00f067aa0ba902b7-01" : "00-xyz-01")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                Webhooks.standard(secret, body).forEach(post::header);
+                HttpResponse<String> r = http.send(post.build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            }
+            assertThat(emulator.analytics(traced).orElseThrow()).containsEntry("traceId", trace);
+            assertThat(emulator.analytics(malformed).orElseThrow()).doesNotContainKey("traceId");
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+            p.destroyForcibly();
+        }
+        var validator = new dev.cva.contracts.ContractValidator();
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> lines = new java.util.ArrayList<>();
+        for (String l : Files.readAllLines(log)) {
+            if (l.startsWith("{")) { // the function's own lines; the framework's start-up lines are plain text
+                lines.add(mapper.readTree(l));
+            }
+        }
+        for (var line : lines) {
+            assertThat(validator.validate(dev.cva.contracts.Contract.LOG_LINE, line)).as(line.toString()).isEmpty();
+            assertThat(line.path("service").asText()).isEqualTo("receiver");
+        }
+        assertThat(lines).filteredOn(l -> traced.equals(l.path("requestId").asText())).singleElement()
+                .satisfies(l -> assertThat(l.path("traceId").asText()).isEqualTo(trace));
+        assertThat(lines).filteredOn(l -> malformed.equals(l.path("requestId").asText()))
+                .extracting(l -> l.path("message").asText() + " " + l.path("severity").asText() + " " + l.has("traceId"))
+                .containsExactly("malformed traceparent header ignored WARNING false", "webhook request INFO false");
+    }
+
     @Test
     void aBadEnvironmentStopsTheStartWithAClearMessage(FirestoreEmulator emulator, @TempDir Path tmp) throws Exception {
         String leaked = "whsec_dG9vLXNob3J0";

@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.sesv2.SesV2Client;
  */
 public class ReporterHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private final WeeklyReporter reporter;
+    private final JsonLog log;
     private final Clock clock;
 
     /** For the Lambda runtime: everything from the environment. */
@@ -43,6 +44,7 @@ public class ReporterHandler implements RequestHandler<Map<String, Object>, Map<
     public ReporterHandler(ReporterConfig config, DynamoDbClient dynamo, SesV2Client ses, Clock clock, JsonLog log,
             Integer pageSize) {
         this.clock = clock;
+        this.log = log;
         this.reporter = new WeeklyReporter(
                 new DynamoAnalyticsReader(dynamo, config.analyticsTable(), config.weekIndex(), pageSize),
                 new DynamoReportMarkers(dynamo, config.markerTable()),
@@ -55,7 +57,10 @@ public class ReporterHandler implements RequestHandler<Map<String, Object>, Map<
         boolean force = input != null && Boolean.TRUE.equals(input.get("force"));
         boolean dryRun = input != null && Boolean.TRUE.equals(input.get("dryRun"));
         IsoWeek chosen = week == null ? IsoWeek.lastFull(clock) : week;
-        WeeklyReporter.Result r = dryRun ? reporter.dryRun(chosen) : reporter.run(chosen, force);
+        // every line of this invocation carries its AWS request id
+        WeeklyReporter invocation = reporter.withLog(log.with("awsRequestId",
+                context == null ? null : context.getAwsRequestId()));
+        WeeklyReporter.Result r = dryRun ? invocation.dryRun(chosen) : invocation.run(chosen, force);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("week", r.week().toString());
         out.put("status", r.status().wire());

@@ -54,6 +54,11 @@ public final class WeeklyReporter {
         this.log = log;
     }
 
+    /** This reporter logging to {@code log} (e.g. one invocation's, with its awsRequestId). */
+    public WeeklyReporter withLog(JsonLog log) {
+        return new WeeklyReporter(reader, markers, mailer, renderer, from, to, clock, log);
+    }
+
     /**
      * Reads and renders the week's report and sends nothing, touching no marker: the deploy smoke test
      * ({@code {"dryRun":true}}). Proves the table, the index and the renderer work in the new version.

@@ -265,6 +265,41 @@ class ReporterHandlerTest {
         assertThat(sentEmails()).hasSize(1);
     }
 
+    /**
+     * The log-line contract: every line of an invocation (sent, then a retry that finds it sent) is a valid
+     * log line carrying that invocation's AWS request id. The reporter handles no event, so no requestId or traceId.
+     */
+    @Test
+    void everyLineOfAnInvocationFollowsTheLogLineContractWithItsAwsRequestId() throws Exception {
+        // a week of its own: the report markers are shared by the tests of this class
+        handler(MONDAY_0700).handleRequest(Map.of("week", "2026-W41"), lambdaContext("c6af9ac6-7b61-11e6-9a41-93e812345678"));
+        handler(MONDAY_0700).handleRequest(Map.of("week", "2026-W41"), lambdaContext("0f5e8a1c-2b3d-4e5f-8a9b-0c1d2e3f4a5b"));
+
+        var validator = new dev.cva.contracts.ContractValidator();
+        List<JsonNode> lines = new java.util.ArrayList<>();
+        for (String l : logBytes.toString(StandardCharsets.UTF_8).split("\n")) {
+            lines.add(MAPPER.readTree(l));
+        }
+        assertThat(lines).extracting(l -> l.path("message").asText() + " " + l.path("awsRequestId").asText())
+                .containsExactly("report sent c6af9ac6-7b61-11e6-9a41-93e812345678",
+                        "report already sent 0f5e8a1c-2b3d-4e5f-8a9b-0c1d2e3f4a5b");
+        for (JsonNode line : lines) {
+            assertThat(validator.validate(dev.cva.contracts.Contract.LOG_LINE, line)).as(line.toString()).isEmpty();
+            assertThat(line.path("service").asText()).isEqualTo("reporter");
+        }
+    }
+
+    static com.amazonaws.services.lambda.runtime.Context lambdaContext(String awsRequestId) {
+        return (com.amazonaws.services.lambda.runtime.Context) java.lang.reflect.Proxy.newProxyInstance(
+                ReporterHandlerTest.class.getClassLoader(),
+                new Class<?>[] {com.amazonaws.services.lambda.runtime.Context.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getAwsRequestId" -> awsRequestId;
+                    case "getRemainingTimeInMillis", "getMemoryLimitInMB" -> 900_000;
+                    default -> null;
+                });
+    }
+
     @Test
     void aRunThatCrashedMidSendIsInDoubtAndOnlyForceSendsAgain() throws Exception {
         // an earlier invocation claimed W44 an hour ago and never finished

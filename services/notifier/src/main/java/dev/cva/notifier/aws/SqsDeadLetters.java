@@ -1,5 +1,6 @@
 package dev.cva.notifier.aws;
 
+import dev.cva.contracts.tracing.TraceIds;
 import dev.cva.notifier.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -25,6 +26,9 @@ public final class SqsDeadLetters implements DeadLetters {
         attributes.put("attempts", number(letter.attempts()));
         attributes.put("requestId", string(letter.requestId()));
         attributes.put("webhookId", string(letter.webhookId()));
+        if (letter.traceId() != null) {
+            attributes.put(TraceIds.TRACE_ID, string(letter.traceId()));
+        }
         if (letter.lastStatus() != null) {
             attributes.put("lastStatus", number(letter.lastStatus()));
         }

@@ -51,6 +51,10 @@ public final class Redrive {
         this.clock = clock;
     }
 
+    JsonLog log() {
+        return log;
+    }
+
     static double maxPerSecond(Map<String, String> env) {
         String v = env.get("REDRIVE_MAX_PER_SECOND");
         if (v == null || v.isBlank()) {
@@ -96,6 +100,11 @@ public final class Redrive {
      *                        most what the rate allows in it; what it received by then it still delivers
      */
     public Outcome run(long remainingMillis) {
+        return run(remainingMillis, log);
+    }
+
+    /** {@link #run(long)} logging to {@code log} (e.g. the invocation's, with its awsRequestId). */
+    public Outcome run(long remainingMillis, JsonLog log) {
         long budgetMs = Math.max(1_000, remainingMillis - MARGIN_MS);
         long max = Math.max(1, (long) (maxPerSecond * budgetMs / 1000));
         Replayer.Result r = new Replayer(sqs, dlqUrl, false, receiver, REDRIVABLE, max, null, maxPerSecond, WORKERS, 1,

@@ -50,6 +50,7 @@ public class RedriveHandler implements RequestHandler<Map<String, Object>, Map<S
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> scheduledEvent, Context context) {
         long remaining = context == null ? 60_000 : context.getRemainingTimeInMillis();
-        return redrive.run(remaining).asMap();
+        return redrive.run(remaining,
+                redrive.log().with("awsRequestId", context == null ? null : context.getAwsRequestId())).asMap();
     }
 }

@@ -172,4 +172,38 @@ class RedriveTest {
         assertThat(o.seconds()).isLessThan((60_000 - Redrive.MARGIN_MS) / 1000.0);
         assertThat(redriveLine().path("message").asText()).contains("nothing to move");
     }
+
+    /** The notifier's own dead-letter writer keeps the trace id; the redrive sends it again as a traceparent. */
+    @Test
+    void aDeadLetteredTraceIsSentAgainByTheRedriveAndTheLinesCarryTheInvocationsId() throws Exception {
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String requestId = UUID.randomUUID().toString();
+        byte[] body = ("{\"eventType\":\"analytics_record_created\",\"timestamp\":1,\"data\":{\"requestId\":\""
+                + requestId + "\"}}").getBytes(StandardCharsets.UTF_8);
+        new dev.cva.notifier.aws.SqsDeadLetters(sqs, dlqUrl).put(new dev.cva.notifier.DeadLetters.DeadLetter(body,
+                requestId, "msg_" + requestId, "circuit_open", 0, null, trace));
+        Redrive redrive = redrive(20);
+        String awsRequestId = "c6af9ac6-7b61-11e6-9a41-93e812345678";
+        var context = (com.amazonaws.services.lambda.runtime.Context) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {com.amazonaws.services.lambda.runtime.Context.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getAwsRequestId" -> awsRequestId;
+                    case "getRemainingTimeInMillis" -> 60_000;
+                    default -> null;
+                });
+
+        new RedriveHandler(redrive).handleRequest(Map.of(), context);
+
+        assertThat(receiver.received()).singleElement().satisfies(r -> {
+            assertThat(r.header("traceparent")).matches("00-" + trace + "-[0-9a-f]{16}-01");
+            assertThat(r.standard().verified()).isTrue();
+        });
+        assertThat(depth()).isZero();
+        var validator = new dev.cva.contracts.ContractValidator();
+        for (String l : logBytes.toString(StandardCharsets.UTF_8).split("\n")) {
+            JsonNode line = MAPPER.readTree(l);
+            assertThat(validator.validate(dev.cva.contracts.Contract.LOG_LINE, line)).as(l).isEmpty();
+            assertThat(line.path("awsRequestId").asText()).as(l).isEqualTo(awsRequestId);
+        }
+    }
 }

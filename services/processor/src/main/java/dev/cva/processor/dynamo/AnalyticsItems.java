@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
-/** The DynamoDB item of an analytics record: one attribute per contract field, {@code performance} as a map. */
+/**
+ * The DynamoDB item of an analytics record: one attribute per contract field, {@code performance} as a map, and
+ * {@code traceId} when the record has one.
+ */
 public final class AnalyticsItems {
     private AnalyticsItems() {}
 
@@ -33,6 +36,10 @@ public final class AnalyticsItems {
             if (perf.retrievalTime() != null) p.put("retrievalTime", n(perf.retrievalTime()));
             if (perf.cacheHit() != null) p.put("cacheHit", AttributeValue.fromBool(perf.cacheHit()));
             item.put("performance", AttributeValue.fromM(p));
+        }
+        if (r.traceId() != null) {
+            // stream records carry no trace context: the record carries it to the notifier
+            item.put("traceId", AttributeValue.fromS(r.traceId()));
         }
         return item;
     }

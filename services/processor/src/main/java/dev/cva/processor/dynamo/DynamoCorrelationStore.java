@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 
 /**
  * {@link CorrelationStore} on two DynamoDB tables: interim rows (pk {@code requestId}, TTL attribute {@code ttl},
- * one half in {@code queryEvent} or {@code responseEvent}) and analytics records (pk {@code requestId}, plus
+ * one half in {@code queryEvent} or {@code responseEvent}, its {@code traceId}) and analytics records (pk {@code requestId}, plus
  * {@code week} and {@code timestamp} for the {@code week-index} GSI). Each call is one single-item DynamoDB request
  * (no transactions: they cost twice the write units, and moto copies whole tables for them). A blocked park returns
  * the row that blocked it (ReturnValuesOnConditionCheckFailure), which saves a read. No write replaces a row that
@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 public final class DynamoCorrelationStore implements CorrelationStore {
     static final String PK = "requestId";
     static final String TTL = "ttl";
+    static final String TRACE_ID = "traceId";
 
     private final DynamoDbClient dynamo;
     private final String interimTable;
@@ -52,7 +53,7 @@ public final class DynamoCorrelationStore implements CorrelationStore {
     public ParkResult park(ChatEvent event, long ttlEpochSeconds) {
         try {
             dynamo.putItem(b -> b.tableName(interimTable)
-                    .item(row(event.requestId(), event.type(), event.json(), ttlEpochSeconds))
+                    .item(row(event.requestId(), event.type(), event.json(), event.traceId(), ttlEpochSeconds))
                     // no row at all: one past its TTL may hold the partner (DynamoDB deletes it days later)
                     .conditionExpression("attribute_not_exists(#pk)")
                     .expressionAttributeNames(Map.of("#pk", PK))
@@ -66,7 +67,8 @@ public final class DynamoCorrelationStore implements CorrelationStore {
     }
 
     @Override
-    public boolean repark(String requestId, EventType type, String json, Interim seen, long ttlEpochSeconds) {
+    public boolean repark(String requestId, EventType type, String json, String traceId, Interim seen,
+            long ttlEpochSeconds) {
         // the row as seen (its TTL unchanged, so no one re-parked it) and still without the other half; DynamoDB
         // refuses unused expression names and values, so each case names only what it uses
         Map<String, String> names = new java.util.HashMap<>(Map.of("#ttl", TTL, "#other", halfAttribute(type.other())));
@@ -83,7 +85,7 @@ public final class DynamoCorrelationStore implements CorrelationStore {
         Map<String, AttributeValue> conditionValues = values;
         try {
             dynamo.putItem(b -> b.tableName(interimTable)
-                    .item(row(requestId, type, json, ttlEpochSeconds))
+                    .item(row(requestId, type, json, traceId, ttlEpochSeconds))
                     .conditionExpression(condition)
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(conditionValues));
@@ -114,9 +116,14 @@ public final class DynamoCorrelationStore implements CorrelationStore {
         call("DeleteItem", () -> dynamo.deleteItem(b -> b.tableName(interimTable).key(key(requestId))));
     }
 
-    private static Map<String, AttributeValue> row(String requestId, EventType type, String json, long ttl) {
-        return Map.of(PK, AttributeValue.fromS(requestId), halfAttribute(type), AttributeValue.fromS(json),
-                TTL, AttributeValue.fromN(Long.toString(ttl)));
+    private static Map<String, AttributeValue> row(String requestId, EventType type, String json, String traceId,
+            long ttl) {
+        Map<String, AttributeValue> row = new java.util.HashMap<>(Map.of(PK, AttributeValue.fromS(requestId),
+                halfAttribute(type), AttributeValue.fromS(json), TTL, AttributeValue.fromN(Long.toString(ttl))));
+        if (traceId != null) {
+            row.put(TRACE_ID, AttributeValue.fromS(traceId)); // the parked half's; the record takes it on
+        }
+        return row;
     }
 
     /** The row's halves and TTL, or null when there is no row. */
@@ -126,7 +133,7 @@ public final class DynamoCorrelationStore implements CorrelationStore {
         }
         AttributeValue ttl = item.get(TTL);
         return new Interim(s(item.get(halfAttribute(EventType.QUERY))), s(item.get(halfAttribute(EventType.RESPONSE))),
-                ttl == null || ttl.n() == null ? null : Long.parseLong(ttl.n()));
+                ttl == null || ttl.n() == null ? null : Long.parseLong(ttl.n()), s(item.get(TRACE_ID)));
     }
 
     private static <T> T call(String operation, java.util.function.Supplier<T> call) {

@@ -32,18 +32,19 @@ public final class InMemoryCorrelationStore implements CorrelationStore {
         if (row != null) {
             return new ParkResult(false, row);
         }
-        interim.put(event.requestId(), row(event.type(), event.json(), ttlEpochSeconds));
+        interim.put(event.requestId(), row(event.type(), event.json(), event.traceId(), ttlEpochSeconds));
         return new ParkResult(true, null);
     }
 
     @Override
-    public synchronized boolean repark(String requestId, EventType type, String json, Interim seen, long ttlEpochSeconds) {
+    public synchronized boolean repark(String requestId, EventType type, String json, String traceId, Interim seen,
+            long ttlEpochSeconds) {
         calls.add("repark");
         Interim row = interim.get(requestId);
         if (row == null || !Objects.equals(row.ttl(), seen.ttl()) || row.json(type.other()) != null) {
             return false;
         }
-        interim.put(requestId, row(type, json, ttlEpochSeconds));
+        interim.put(requestId, row(type, json, traceId, ttlEpochSeconds));
         return true;
     }
 
@@ -64,7 +65,7 @@ public final class InMemoryCorrelationStore implements CorrelationStore {
         interim.values().removeIf(r -> r.expired(now));
     }
 
-    private static Interim row(EventType type, String json, long ttl) {
-        return type == EventType.QUERY ? new Interim(json, null, ttl) : new Interim(null, json, ttl);
+    private static Interim row(EventType type, String json, String traceId, long ttl) {
+        return type == EventType.QUERY ? new Interim(json, null, ttl, traceId) : new Interim(null, json, ttl, traceId);
     }
 }

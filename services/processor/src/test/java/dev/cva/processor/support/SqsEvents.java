@@ -24,11 +24,33 @@ public final class SqsEvents {
     private static final PojoSerializer<SQSEvent> SERIALIZER =
             LambdaEventSerializers.serializerFor(SQSEvent.class, SqsEvents.class.getClassLoader());
 
-    /** One message of a batch; {@code attributes} override the fixture's system attributes. */
-    public record Msg(String messageId, String receiptHandle, String body, Map<String, String> attributes) {
+    /**
+     * One message of a batch; {@code attributes} override the fixture's system attributes, {@code messageAttributes}
+     * are String message attributes.
+     */
+    public record Msg(String messageId, String receiptHandle, String body, Map<String, String> attributes,
+                      Map<String, String> messageAttributes) {
+        public Msg(String messageId, String receiptHandle, String body, Map<String, String> attributes) {
+            this(messageId, receiptHandle, body, attributes, Map.of());
+        }
+
         public static Msg of(String messageId, String body, String groupId, String dedupId) {
             return new Msg(messageId, "rh-" + messageId, body,
                     Map.of("MessageGroupId", groupId, "MessageDeduplicationId", dedupId));
+        }
+
+        /** This message with one more system attribute (e.g. {@code AWSTraceHeader}). */
+        public Msg withSystem(String name, String value) {
+            var all = new java.util.HashMap<>(attributes);
+            all.put(name, value);
+            return new Msg(messageId, receiptHandle, body, all, messageAttributes);
+        }
+
+        /** This message with one more String message attribute (e.g. {@code traceparent}). */
+        public Msg withAttribute(String name, String value) {
+            var all = new java.util.HashMap<>(messageAttributes);
+            all.put(name, value);
+            return new Msg(messageId, receiptHandle, body, attributes, all);
         }
     }
 
@@ -51,6 +73,8 @@ public final class SqsEvents {
             r.put("md5OfBody", md5(m.body()));
             ObjectNode attrs = (ObjectNode) r.get("attributes");
             m.attributes().forEach(attrs::put);
+            ObjectNode messageAttrs = (ObjectNode) r.get("messageAttributes");
+            m.messageAttributes().forEach((k, v) -> messageAttrs.putObject(k).put("stringValue", v).put("dataType", "String"));
             if (eventSourceArn != null) {
                 r.put("eventSourceARN", eventSourceArn);
             }
