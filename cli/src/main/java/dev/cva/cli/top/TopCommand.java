@@ -40,9 +40,18 @@ public final class TopCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
+        return show(ctx, interval, once);
+    }
+
+    /**
+     * The view of {@code ctx}'s environment: live every {@code interval} on a terminal, else (or with {@code once},
+     * or --json) one snapshot. {@code cva local status --watch} comes here too.
+     */
+    public static int show(CvaContext ctx, Duration interval, boolean once) {
         if (interval.isNegative() || interval.isZero()) {
-            throw CvaException.usage("--interval must be a positive duration, not " + interval, "e.g. --interval 2s");
+            throw CvaException.usage("the interval between frames must be a positive duration, not " + text(interval),
+                    "e.g. 2s or 500ms");
         }
         boolean local = CvaContext.DEFAULT_ENVIRONMENT.equals(ctx.environmentName());
         try (TopSource source = local ? new LocalTopSource(ctx) : CloudTopSource.of(ctx)) {
@@ -59,7 +68,7 @@ public final class TopCommand implements Callable<Integer> {
             }
             Duration every = interval.compareTo(source.resolution()) < 0 ? source.resolution() : interval;
             if (!every.equals(interval)) {
-                ctx.info("refreshing every " + every.toSeconds() + " s: the metrics do not change faster");
+                ctx.info("refreshing every " + text(every) + ": the metrics do not change faster");
             }
             // Ctrl-C ends the JVM (exit 130): put the cursor back on the way out
             Thread restore = new Thread(() -> {
@@ -68,8 +77,8 @@ public final class TopCommand implements Callable<Integer> {
             });
             Runtime.getRuntime().addShutdownHook(restore);
             try {
-                TopLoop.run(source, ctx.out(), every, ctx::paint, "every " + every.toSeconds() + " s · Ctrl-C ends",
-                        () -> true, d -> Thread.sleep(d.toMillis()));
+                TopLoop.run(source, ctx.out(), every, ctx::paint, "every " + text(every)
+                        + " · Ctrl-C ends", () -> true, d -> Thread.sleep(d.toMillis()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return ExitCode.INTERRUPTED.code();
@@ -82,5 +91,10 @@ public final class TopCommand implements Callable<Integer> {
             }
             return ExitCode.OK.code();
         }
+    }
+
+    static String text(Duration d) {
+        long ms = d.toMillis();
+        return ms % 1000 != 0 ? ms + " ms" : ms / 1000 + " s";
     }
 }

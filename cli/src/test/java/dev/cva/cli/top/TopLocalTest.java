@@ -166,6 +166,11 @@ class TopLocalTest {
 
             CliHarness.Result noColor = new CliHarness(dir).terminal(true).env("NO_COLOR", "1").run("top", "--once");
             assertThat(noColor.out()).contains("breaker  open since").doesNotContain("\u001b");
+
+            // cva local status --watch is the same view (one frame without a terminal)
+            CliHarness.Result watch = new CliHarness(dir).run("local", "status", "--watch");
+            assertThat(watch.exitCode()).as(watch.toString()).isZero();
+            assertThat(watch.out()).isEqualTo(plain.out());
         }
     }
 
@@ -177,7 +182,7 @@ class TopLocalTest {
 
         CliHarness.Result zero = new CliHarness(dir).run("top", "--interval", "0s");
         assertThat(zero.exitCode()).as(zero.toString()).isEqualTo(2);
-        assertThat(zero.err()).contains("--interval must be a positive duration");
+        assertThat(zero.err()).contains("the interval between frames must be a positive duration, not 0 s");
     }
 
     static JsonNode part(JsonNode j, String name) {
