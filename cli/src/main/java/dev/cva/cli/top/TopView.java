@@ -13,7 +13,7 @@ final class TopView {
     static String render(TopSnapshot s, BinaryOperator<String> paint, String footer) {
         StringWriter buf = new StringWriter();
         PrintWriter out = new PrintWriter(buf);
-        out.printf(Locale.ROOT, "cva top · %s · %s · last %s s%n", s.environment(), s.at(), number(s.windowSeconds()));
+        out.printf(Locale.ROOT, "cva top · %s · %s · last %.0f s%n", s.environment(), time(s.at()), s.windowSeconds());
         out.println();
         Table parts = new Table("PART", "IN/S", "OUT/S", "ERRORS/S");
         for (TopSnapshot.Part p : s.parts()) {
@@ -53,6 +53,16 @@ final class TopView {
         return buf.toString();
     }
 
+    /** An instant to the second, in UTC; anything else as it came. */
+    static String time(String at) {
+        try {
+            return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+                    .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.parse(at));
+        } catch (RuntimeException e) {
+            return at;
+        }
+    }
+
     static String number(Double v) {
         if (v == null) {
             return "-";
@@ -63,7 +73,4 @@ final class TopView {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
-    private static String number(double v) {
-        return number(Double.valueOf(v));
-    }
 }

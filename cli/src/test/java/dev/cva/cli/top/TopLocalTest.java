@@ -153,7 +153,7 @@ class TopLocalTest {
 
             CliHarness.Result plain = new CliHarness(dir).run("top");
             assertThat(plain.exitCode()).as(plain.toString()).isZero();
-            assertThat(plain.out()).startsWith("cva top · local · 2026-12-07T12:01:00Z · last 60 s\n")
+            assertThat(plain.out()).startsWith("cva top · local · 2026-12-07 12:01:00 UTC · last 60 s\n")
                     .contains("PART       IN/S  OUT/S  ERRORS/S\nprocessor  0.15  0.10   0.02\n")
                     .contains("events            cv-analytics-queue.fifo                0        0          -\n")
                     .contains("breaker  open since 2026-12-07T12:00:50Z")

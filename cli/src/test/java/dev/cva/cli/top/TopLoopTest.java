@@ -36,7 +36,7 @@ class TopLoopTest {
         assertThat(out).endsWith(TopLoop.CLEAR_BELOW + TopLoop.SHOW_CURSOR);
         String[] frames = out.split(java.util.regex.Pattern.quote(TopLoop.HOME + "cva top"));
         assertThat(frames).hasSize(4); // the preamble and three frames
-        assertThat(frames[2]).contains("<31>open").contains("12:00:02Z");
+        assertThat(frames[2]).contains("<31>open").contains("2026-12-07 12:00:02 UTC");
         assertThat(frames[3]).contains("<32>closed").contains("footer" + TopLoop.CLEAR_LINE);
         // every line of a frame clears what a longer line of the frame before left behind
         for (String l : frames[3].split("\n")) {
