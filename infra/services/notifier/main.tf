@@ -202,6 +202,20 @@ resource "aws_cloudwatch_metric_alarm" "stream_iterator_age" {
   tags                = local.tags
 }
 
+# Webhooks the receiver accepted, counted from the notifier's log: cva top's "out" of the notifier in prod.
+resource "aws_cloudwatch_log_metric_filter" "delivered" {
+  name           = "${local.function_name}-webhooks-delivered"
+  log_group_name = module.function.log_group_name
+  pattern        = "{ $.message = \"webhook delivered\" }"
+
+  metric_transformation {
+    name          = "WebhooksDelivered"
+    namespace     = "CVAnalytics/Notifier"
+    value         = "1"
+    default_value = "0"
+  }
+}
+
 resource "aws_cloudwatch_log_metric_filter" "breaker_open" {
   name           = "${local.function_name}-breaker-open"
   log_group_name = module.function.log_group_name

@@ -72,14 +72,14 @@ final class CloudTopSource implements TopSource {
                 Map.of("QueueName", settings.require("aws.webhookDlq")), "Sum"));
         for (String service : List.of("processor", "notifier")) {
             Map<String, String> dim = Map.of("FunctionName", fn(service));
-            q.add(new CloudWatchMetrics.Query(service + "Invocations", "AWS/Lambda", "Invocations", dim, "Sum"));
             q.add(new CloudWatchMetrics.Query(service + "Errors", "AWS/Lambda", "Errors", dim, "Sum"));
             q.add(new CloudWatchMetrics.Query(service + "P50", "AWS/Lambda", "Duration", dim, "p50"));
             q.add(new CloudWatchMetrics.Query(service + "P95", "AWS/Lambda", "Duration", dim, "p95"));
         }
         q.add(new CloudWatchMetrics.Query("iteratorAge", "AWS/Lambda", "IteratorAge", Map.of("FunctionName", fn("notifier")), "Maximum"));
-        // the notifier's log metric filter (infra/services/notifier): one per breaker_open line
+        // the notifier's log metric filters (infra/services/notifier): one per breaker_open / webhook delivered line
         q.add(new CloudWatchMetrics.Query("breakerOpen", "CVAnalytics/Notifier", "BreakerOpen", Map.of(), "Sum"));
+        q.add(new CloudWatchMetrics.Query("delivered", "CVAnalytics/Notifier", "WebhooksDelivered", Map.of(), "Sum"));
         return q;
     }
 
@@ -96,9 +96,10 @@ final class CloudTopSource implements TopSource {
                 new TopSnapshot.Part("processor", rate(r.sum("eventsSent"), seconds), rate(r.sum("eventsDeleted"), seconds),
                         rate(r.sum("processorErrors"), seconds), "in: events sent to the queue; out: events deleted "
                         + "from it (handled); errors: failed invocations (CloudWatch, AWS/SQS and AWS/Lambda)"),
-                new TopSnapshot.Part("notifier", rate(r.sum("notifierInvocations"), seconds), null,
-                        rate(r.sum("webhookDlqSent"), seconds), "in: invocations (stream batches, not records); out: "
-                        + "not in CloudWatch (cva logs notifier); errors: webhooks dead-lettered (sent to the webhook DLQ)"),
+                new TopSnapshot.Part("notifier", rate(plus(r.sum("delivered"), r.sum("webhookDlqSent")), seconds),
+                        rate(r.sum("delivered"), seconds), rate(r.sum("webhookDlqSent"), seconds), "in: records sent or "
+                        + "dead-lettered; out: webhooks delivered (WebhooksDelivered, its log metric filter); errors: "
+                        + "webhooks dead-lettered (sent to the webhook DLQ)"),
                 new TopSnapshot.Part("receiver", rate((double) requests.total(), seconds), rate((double) requests.ok(), seconds),
                         rate((double) (requests.total() - requests.ok()), seconds), "in: requests; out: 2xx answers; "
                         + "errors: other answers (Cloud Monitoring, run.googleapis.com/request_count)"));
@@ -129,6 +130,10 @@ final class CloudTopSource implements TopSource {
 
     private static Double rate(Double sum, double seconds) {
         return sum == null ? null : Math.round(sum / seconds * 100) / 100.0;
+    }
+
+    private static Double plus(Double a, Double b) {
+        return a == null && b == null ? null : (a == null ? 0 : a) + (b == null ? 0 : b);
     }
 
     private static Long whole(Double v) {

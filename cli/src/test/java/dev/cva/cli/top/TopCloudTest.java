@@ -80,10 +80,10 @@ class TopCloudTest {
                 .put("AWS/Lambda", "Errors", fn("cv-analytics-processor"), "Sum", 1, 0, 0, 0, 2)
                 .put("AWS/Lambda", "Duration", fn("cv-analytics-processor"), "p50", 120, 150)
                 .put("AWS/Lambda", "Duration", fn("cv-analytics-processor"), "p95", 400, 900)
-                .put("AWS/Lambda", "Invocations", fn("cv-analytics-notifier"), "Sum", 6, 6, 6, 6, 6)
                 .put("AWS/Lambda", "Duration", fn("cv-analytics-notifier"), "p95", 800)
                 .put("AWS/Lambda", "IteratorAge", fn("cv-analytics-notifier"), "Maximum", 1500, 9000)
-                .put("CVAnalytics/Notifier", "BreakerOpen", Map.of(), "Sum", 0, 2, 0);
+                .put("CVAnalytics/Notifier", "BreakerOpen", Map.of(), "Sum", 0, 2, 0)
+                .put("CVAnalytics/Notifier", "WebhooksDelivered", Map.of(), "Sum", 6, 6, 6, 6, 3);
 
         // a CVA_* override reaches the query: one source of names, the settings
         CliHarness.Result r = cli().env("CVA_AWS_DLQ", "planned-dlq.fifo").run("--env", "prod", "--json", "top");
@@ -97,8 +97,8 @@ class TopCloudTest {
         assertThat(processor.path("outPerSecond").asDouble()).isEqualTo(0.5);  // 150 deleted
         assertThat(processor.path("errorsPerSecond").asDouble()).isEqualTo(0.01);
         JsonNode notifier = TopLocalTest.part(j, "notifier");
-        assertThat(notifier.path("inPerSecond").asDouble()).isEqualTo(0.1);
-        assertThat(notifier.path("outPerSecond").isNull()).isTrue();
+        assertThat(notifier.path("inPerSecond").asDouble()).isEqualTo(0.1);   // 27 delivered + 3 dead-lettered
+        assertThat(notifier.path("outPerSecond").asDouble()).isEqualTo(0.09);
         assertThat(notifier.path("errorsPerSecond").asDouble()).isEqualTo(0.01);
         JsonNode receiver = TopLocalTest.part(j, "receiver");
         assertThat(receiver.path("inPerSecond").asDouble()).isEqualTo(1.0);
