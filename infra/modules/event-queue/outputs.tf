@@ -22,3 +22,8 @@ output "dlq_name" {
   description = "Name of the FIFO dead-letter queue."
   value       = aws_sqs_queue.dlq.name
 }
+
+output "queue_name" {
+  description = "Name of the event queue."
+  value       = aws_sqs_queue.events.name
+}

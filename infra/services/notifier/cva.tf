@@ -20,4 +20,10 @@ locals {
   # Each service a share of the environment's monthly budget (budget.monthlyGbp), unless set here.
   budget_limit = coalesce(var.budget_monthly_limit, max(1, try(local.env.budget.monthlyGbp / length(local.cva.services), 1)))
   tags         = { Service = local.service }
+
+  # environments.<env>.alarms of cva.yaml (the thresholds; cva passes them as -var), else cva's built-in defaults.
+  alarms = {
+    streamIteratorAgeSeconds       = coalesce(var.stream_iterator_age_seconds, try(local.env.alarms.streamIteratorAgeSeconds, null), 300)
+    webhookDlqOldestMessageSeconds = coalesce(var.webhook_dlq_oldest_message_seconds, try(local.env.alarms.webhookDlqOldestMessageSeconds, null), 3600)
+  }
 }

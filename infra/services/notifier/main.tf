@@ -169,6 +169,53 @@ module "stream_failure_dlq_alarm" {
   tags          = local.tags
 }
 
+# The webhook DLQ is drained every minute by the redrive, so a message in it normally leaves within minutes of the
+# receiver answering again; its oldest message older than the threshold means the redrive is not healing it (the
+# receiver still down, the redrive failing, or a record refused for good that a person must look at). The depth
+# alarm above says "webhooks are waiting"; this one says "they are not moving". The stream-failure DLQ and the
+# processor's DLQ are never drained by themselves: their depth alarms fire on the first message.
+module "webhook_dlq_age_alarm" {
+  source = "../../modules/sqs-age-alarm"
+
+  queue_name        = aws_sqs_queue.webhook_dlq.name
+  threshold_seconds = local.alarms.webhookDlqOldestMessageSeconds
+  description       = "A webhook has waited more than ${local.alarms.webhookDlqOldestMessageSeconds} s in ${aws_sqs_queue.webhook_dlq.name}: the redrive is not delivering it. Is the receiver up? (cva replay-dlq -q webhook, cva logs notifier)"
+  alarm_actions     = [module.alerts.topic_arn]
+  tags              = local.tags
+}
+
+# The stream mapping falling behind: IteratorAge is the age of the last record of each batch when the notifier got it.
+resource "aws_cloudwatch_metric_alarm" "stream_iterator_age" {
+  alarm_name          = "${local.function_name}-stream-iterator-age"
+  alarm_description   = "The notifier reads the analytics stream more than ${local.alarms.streamIteratorAgeSeconds} s behind (IteratorAge, maximum over 5 minutes, 3 periods): records reach the dashboard late, and past maximumRecordAgeInSeconds they are skipped to the stream-failure DLQ."
+  namespace           = "AWS/Lambda"
+  metric_name         = "IteratorAge"
+  dimensions          = { FunctionName = module.function.function_name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 3
+  threshold           = local.alarms.streamIteratorAgeSeconds * 1000 # the metric is in milliseconds
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching" # no records, no invocations, no metric
+  alarm_actions       = [module.alerts.topic_arn]
+  ok_actions          = [module.alerts.topic_arn]
+  tags                = local.tags
+}
+
+# Webhooks the receiver accepted, counted from the notifier's log: cva top's "out" of the notifier in prod.
+resource "aws_cloudwatch_log_metric_filter" "delivered" {
+  name           = "${local.function_name}-webhooks-delivered"
+  log_group_name = module.function.log_group_name
+  pattern        = "{ $.message = \"webhook delivered\" }"
+
+  metric_transformation {
+    name          = "WebhooksDelivered"
+    namespace     = "CVAnalytics/Notifier"
+    value         = "1"
+    default_value = "0"
+  }
+}
+
 resource "aws_cloudwatch_log_metric_filter" "breaker_open" {
   name           = "${local.function_name}-breaker-open"
   log_group_name = module.function.log_group_name

@@ -89,3 +89,15 @@ variable "jar_path" {
   type        = string
   default     = null
 }
+
+variable "stream_iterator_age_seconds" {
+  description = "IteratorAge (Maximum) of the stream mapping that raises its alarm, in seconds. Null: alarms.streamIteratorAgeSeconds of cva.yaml."
+  type        = number
+  default     = null
+}
+
+variable "webhook_dlq_oldest_message_seconds" {
+  description = "Age of the webhook DLQ's oldest message that raises its alarm. Null: alarms.webhookDlqOldestMessageSeconds of cva.yaml."
+  type        = number
+  default     = null
+}

@@ -87,6 +87,20 @@ module "dlq_alarm" {
   tags          = local.tags
 }
 
+# The events are the one queue whose messages must keep moving: the oldest one older than the threshold means the
+# processor is not taking them (a broken mapping, a disabled trigger, throttling). The default 900 s is above the
+# slowest normal stay: a poison message is received 3 times, 180 s of visibility each, before it moves to the DLQ.
+# The DLQ itself needs no age alarm: its depth alarm fires on its first message.
+module "event_queue_age_alarm" {
+  source = "../../modules/sqs-age-alarm"
+
+  queue_name        = module.queue.queue_name
+  threshold_seconds = local.alarms.eventQueueOldestMessageSeconds
+  description       = "The oldest event in ${module.queue.queue_name} is older than ${local.alarms.eventQueueOldestMessageSeconds} s: the processor is not consuming the queue. Check the event source mapping and the function's errors (cva top, cva logs processor)."
+  alarm_actions     = [module.alerts.topic_arn]
+  tags              = local.tags
+}
+
 module "budget" {
   source = "../../modules/budget"
 

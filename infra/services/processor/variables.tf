@@ -90,3 +90,9 @@ variable "dlq_redrive_allow_policy" {
   type        = bool
   default     = true
 }
+
+variable "event_queue_oldest_message_seconds" {
+  description = "Age of the event queue's oldest message that raises its alarm. Null: alarms.eventQueueOldestMessageSeconds of cva.yaml."
+  type        = number
+  default     = null
+}

@@ -18,4 +18,9 @@ locals {
   # Each service a share of the environment's monthly budget (budget.monthlyGbp), unless set here.
   budget_limit = coalesce(var.budget_monthly_limit, max(1, try(local.env.budget.monthlyGbp / length(local.cva.services), 1)))
   tags         = { Service = local.service }
+
+  # environments.<env>.alarms of cva.yaml (the threshold; cva passes it as -var), else cva's built-in default.
+  alarms = {
+    reportsPerWeek = coalesce(var.reports_per_week, try(local.env.alarms.reportsPerWeek, null), 1)
+  }
 }

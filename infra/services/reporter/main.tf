@@ -74,6 +74,28 @@ module "schedule" {
   tags                = local.tags
 }
 
+# "The report did not go out this week": the reporter logs one Embedded Metric Format record per mailed report
+# (CvAnalytics/ReportsSent, dimension service), so no PutMetricData grant is needed. Seven daily periods of the
+# sliding window are 7 days, CloudWatch's longest evaluation range (period x evaluation periods <= 604,800 s); no
+# data is a week without a report (breaching). A report sent later than the week before raises it until it is sent.
+resource "aws_cloudwatch_metric_alarm" "report_not_sent" {
+  alarm_name          = "${local.function_name}-report-not-sent"
+  alarm_description   = "Fewer than ${local.alarms.reportsPerWeek} weekly report(s) mailed in the last 7 days: check the schedule and the function (cva logs reporter); invoke it with {\"week\":\"YYYY-Www\"} to send one."
+  namespace           = "CvAnalytics"
+  metric_name         = "ReportsSent"
+  dimensions          = { service = local.service }
+  statistic           = "Sum"
+  period              = 86400
+  evaluation_periods  = 7
+  datapoints_to_alarm = 7
+  threshold           = local.alarms.reportsPerWeek
+  comparison_operator = "LessThanThreshold"
+  treat_missing_data  = "breaching"
+  alarm_actions       = [module.alerts.topic_arn]
+  ok_actions          = [module.alerts.topic_arn]
+  tags                = local.tags
+}
+
 module "budget" {
   source = "../../modules/budget"
 

@@ -96,3 +96,9 @@ variable "jar_path" {
   type        = string
   default     = null
 }
+
+variable "reports_per_week" {
+  description = "Reports the reporter must mail in 7 days; fewer raises the alarm. Null: alarms.reportsPerWeek of cva.yaml."
+  type        = number
+  default     = null
+}

@@ -21,6 +21,7 @@ import dev.cva.cli.options.LoggingMixin;
 import dev.cva.cli.options.OutputMixin;
 import dev.cva.cli.replay.ReplayDlqCommand;
 import dev.cva.cli.shell.ShellCommand;
+import dev.cva.cli.top.TopCommand;
 import dev.cva.cli.webhook.WebhookCommand;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +52,7 @@ import picocli.CommandLine;
                 DeployCommand.class, RollbackCommand.class, StatusCommand.class,
                 BumpCommand.class, VersionCommand.class,
                 WebhookCommand.class, ReplayDlqCommand.class, CostCommand.class,
-                LocalCommand.class, EventsCommand.class, InfraCommand.class, PurityCommand.class,
+                LocalCommand.class, EventsCommand.class, TopCommand.class, InfraCommand.class, PurityCommand.class,
                 EnvCommand.class, ConfigCommand.class, DoctorCommand.class, CompletionCommand.class, ShellCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Cva implements Callable<Integer> {

@@ -55,9 +55,14 @@ public record CvaConfig(
 
     /** Names, regions, endpoints and limits of one environment. Absent values come from the built-in defaults. */
     public record Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost,
-                              Dashboard dashboard) {
+                              Dashboard dashboard, Alarms alarms) {
         public Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost) {
-            this(aws, gcp, webhook, report, budget, cost, null);
+            this(aws, gcp, webhook, report, budget, cost, null, null);
+        }
+
+        public Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost,
+                           Dashboard dashboard) {
+            this(aws, gcp, webhook, report, budget, cost, dashboard, null);
         }
 
         /** The dashboard's readers; empty when none are configured (then nobody reads). */
@@ -102,6 +107,14 @@ public record CvaConfig(
      * variable gives them comma-separated.
      */
     public record Dashboard(java.util.List<String> readers) {}
+
+    /**
+     * Thresholds of the CloudWatch alarms the Terraform adds (infra/services/*): the notifier's stream mapping
+     * {@code IteratorAge} (Maximum), the oldest message of the event queue and of the webhook DLQ, and the reports the
+     * reporter must mail a week (the alarm fires below it, missing data counting as none).
+     */
+    public record Alarms(Integer streamIteratorAgeSeconds, Integer eventQueueOldestMessageSeconds,
+                         Integer webhookDlqOldestMessageSeconds, Integer reportsPerWeek) {}
 
     /**
      * {@code cva cost}: the cost-allocation tag that marks the project's resources ({@code Key=value}, set by

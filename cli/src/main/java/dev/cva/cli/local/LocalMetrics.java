@@ -13,7 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +47,7 @@ final class LocalMetrics {
     private final Path logs;
     private final Clock clock;
     private volatile Baseline baseline;
+    private final Live live;
 
     /** Every counter at the baseline, and where each log file ended then. */
     private record Baseline(Instant at, Map<String, long[]> functions, long[] sqs, long[] stream, Map<String, Long> logEnds) {}
@@ -55,6 +60,7 @@ final class LocalMetrics {
         this.logs = logs;
         this.clock = clock;
         this.baseline = snapshot();
+        this.live = new Live(logs, clock, baseline.logEnds());
     }
 
     /** Adds {@code GET /metrics} and {@code POST /metrics/reset} to the stack's control channel. */
@@ -62,6 +68,7 @@ final class LocalMetrics {
                                  Supplier<StreamMapping> stream, Path logs, Clock clock) {
         LocalMetrics m = new LocalMetrics(functions, sqs, stream, logs, clock);
         control.route("GET", "/metrics", (rest, body) -> ControlServer.Reply.ok(m.read()));
+        control.route("GET", "/metrics/live", (rest, body) -> ControlServer.Reply.ok(m.live.read()));
         control.route("POST", "/metrics/reset", (rest, body) -> {
             m.reset();
             return ControlServer.Reply.ok(Map.of("since", m.baseline.at().toString()));
@@ -254,6 +261,214 @@ final class LocalMetrics {
             return Files.isRegularFile(file) ? Files.size(file) : 0;
         } catch (IOException e) {
             return 0;
+        }
+    }
+
+    /**
+     * {@code GET /metrics/live}: the last minute, for {@code cva top}. The services' JSON logs are read on from where
+     * the previous call stopped (whole lines only), and each counted line is kept with its own {@code time} for
+     * {@link #WINDOW}: events a second in and out of each part, p50/p95 of the receiver's request latency and of the
+     * hop from the processor completing a record to the receiver storing it (matched by {@code requestId}), and the
+     * notifier's breaker as its last {@code breaker_open} / {@code breaker_closed} line left it (closed when the
+     * stack started: a new notifier JVM starts closed).
+     */
+    static final class Live {
+        static final Duration WINDOW = Duration.ofSeconds(60);
+        /** A completed record waits this long for its receiver line before it no longer counts towards the hop. */
+        private static final Duration MATCH = Duration.ofMinutes(5);
+
+        enum Kind { PROCESSOR_IN, PROCESSOR_OUT, PROCESSOR_ERROR, NOTIFIER_IN, NOTIFIER_OUT, NOTIFIER_ERROR,
+            RECEIVER_IN, RECEIVER_OUT, RECEIVER_ERROR, RECEIVER_LATENCY, STORED_LATENCY }
+
+        record Event(Instant at, Kind kind, double value) {}
+
+        private final Path logs;
+        private final Clock clock;
+        private final Instant started;
+        private final Map<String, Long> offsets = new HashMap<>();
+        private final Deque<Event> events = new ArrayDeque<>();
+        private final Map<String, Instant> completed = new LinkedHashMap<>();
+        private String breaker = "closed";
+        private Instant breakerSince;
+
+        Live(Path logs, Clock clock, Map<String, Long> from) {
+            this.logs = logs;
+            this.clock = clock;
+            this.started = clock.instant();
+            this.offsets.putAll(from);
+        }
+
+        synchronized Map<String, Object> read() throws IOException {
+            Instant now = clock.instant();
+            for (String service : LOGS) {
+                tail(service, now);
+            }
+            Instant cut = now.minus(WINDOW);
+            events.removeIf(e -> e.at().isBefore(cut));
+            completed.values().removeIf(t -> t.isBefore(now.minus(MATCH)));
+
+            double seconds = Math.max(1.0, Math.min(WINDOW.toMillis(), Duration.between(started, now).toMillis()) / 1000.0);
+            Map<Kind, Long> counts = new java.util.EnumMap<>(Kind.class);
+            Map<Kind, List<Double>> values = new java.util.EnumMap<>(Kind.class);
+            for (Event e : events) {
+                counts.merge(e.kind(), 1L, Long::sum);
+                values.computeIfAbsent(e.kind(), k -> new java.util.ArrayList<>()).add(e.value());
+            }
+            java.util.function.Function<Kind, Double> rate = k -> Math.round(counts.getOrDefault(k, 0L) / seconds * 100) / 100.0;
+            Map<String, Object> parts = new LinkedHashMap<>();
+            parts.put("processor", part(rate.apply(Kind.PROCESSOR_IN), rate.apply(Kind.PROCESSOR_OUT),
+                    rate.apply(Kind.PROCESSOR_ERROR), "in: events handled (parked, completed, duplicate, rejected); "
+                            + "out: records completed; errors: events rejected"));
+            parts.put("notifier", part(rate.apply(Kind.NOTIFIER_IN), rate.apply(Kind.NOTIFIER_OUT),
+                    rate.apply(Kind.NOTIFIER_ERROR), "in: records sent or dead-lettered; out: webhooks delivered; "
+                            + "errors: webhooks dead-lettered"));
+            parts.put("receiver", part(rate.apply(Kind.RECEIVER_IN), rate.apply(Kind.RECEIVER_OUT),
+                    rate.apply(Kind.RECEIVER_ERROR), "in: webhook POSTs; out: stored (200); errors: any other answer"));
+            Map<String, Object> latency = new LinkedHashMap<>();
+            latency.put("receiver", percentiles(values.get(Kind.RECEIVER_LATENCY),
+                    "the receiver's webhook request latency (its log's latencyMs)"));
+            latency.put("completedToStored", percentiles(values.get(Kind.STORED_LATENCY),
+                    "processor completed the record -> receiver stored it (log times, by requestId)"));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("at", now.toString());
+            out.put("windowSeconds", seconds);
+            out.put("parts", parts);
+            out.put("latency", latency);
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("state", breaker);
+            b.put("since", breakerSince == null ? null : breakerSince.toString());
+            out.put("breaker", b);
+            return out;
+        }
+
+        private static Map<String, Object> part(double in, double out, double errors, String basis) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("inPerSecond", in);
+            m.put("outPerSecond", out);
+            m.put("errorsPerSecond", errors);
+            m.put("basis", basis);
+            return m;
+        }
+
+        /** Nearest-rank p50 and p95 of {@code values}; nulls without samples. */
+        static Map<String, Object> percentiles(List<Double> values, String basis) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            List<Double> sorted = values == null ? List.of() : values.stream().sorted().toList();
+            m.put("p50Ms", rank(sorted, 0.50));
+            m.put("p95Ms", rank(sorted, 0.95));
+            m.put("samples", sorted.size());
+            m.put("basis", basis);
+            return m;
+        }
+
+        static Double rank(List<Double> sorted, double q) {
+            if (sorted.isEmpty()) {
+                return null;
+            }
+            int i = (int) Math.ceil(q * sorted.size()) - 1;
+            return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+        }
+
+        /** Reads the whole lines appended to {@code service}'s log since the last call. */
+        private void tail(String service, Instant now) throws IOException {
+            Path file = logs.resolve(service + ".log");
+            long size = size(file);
+            long from = offsets.getOrDefault(service, 0L);
+            if (size < from) {
+                from = 0; // truncated: read it again from the start
+            }
+            if (size == from) {
+                offsets.put(service, from);
+                return;
+            }
+            byte[] bytes;
+            try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(size - from, 64L << 20));
+                ch.position(from);
+                while (buf.hasRemaining() && ch.read(buf) > 0) {
+                    // fill
+                }
+                bytes = java.util.Arrays.copyOf(buf.array(), buf.position());
+            }
+            int end = bytes.length;
+            while (end > 0 && bytes[end - 1] != '\n') {
+                end--; // a line still being written waits for the next call
+            }
+            offsets.put(service, from + end);
+            for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
+                take(service, line, now);
+            }
+        }
+
+        /** Counts one line of {@code service}'s log, at the time it names. */
+        void take(String service, String line, Instant now) {
+            int brace = line.indexOf('{');
+            if (brace < 0 || !line.contains("\"message\"")) {
+                return;
+            }
+            JsonNode n;
+            try {
+                n = CvaContext.json().readTree(line.substring(brace));
+            } catch (IOException e) {
+                return;
+            }
+            String message = n.path("message").asText("");
+            Instant at = now;
+            try {
+                at = Instant.parse(n.path("time").asText());
+            } catch (RuntimeException e) {
+                // no time: now
+            }
+            String requestId = n.path("requestId").asText(null);
+            switch (service) {
+                case "processor" -> {
+                    switch (message) {
+                        case "event parked", "event duplicate" -> add(at, Kind.PROCESSOR_IN, 0);
+                        case "record completed" -> {
+                            add(at, Kind.PROCESSOR_IN, 0);
+                            add(at, Kind.PROCESSOR_OUT, 0);
+                            if (requestId != null) {
+                                completed.put(requestId, at);
+                            }
+                        }
+                        case "event rejected" -> {
+                            add(at, Kind.PROCESSOR_IN, 0);
+                            add(at, Kind.PROCESSOR_ERROR, 0);
+                        }
+                        default -> { }
+                    }
+                }
+                case "notifier" -> {
+                    String event = n.path("event").asText("");
+                    if (message.equals("webhook delivered")) {
+                        add(at, Kind.NOTIFIER_IN, 0);
+                        add(at, Kind.NOTIFIER_OUT, 0);
+                    } else if (message.equals("webhook failed; dead-lettered")) {
+                        add(at, Kind.NOTIFIER_IN, 0);
+                        add(at, Kind.NOTIFIER_ERROR, 0);
+                    } else if (event.equals("breaker_open") || event.equals("breaker_closed")) {
+                        breaker = event.equals("breaker_open") ? "open" : "closed";
+                        breakerSince = at;
+                    }
+                }
+                case "receiver" -> {
+                    if (message.equals("webhook request") && "POST".equals(n.path("method").asText())) {
+                        add(at, Kind.RECEIVER_IN, 0);
+                        boolean stored = n.path("status").asInt() == 200;
+                        add(at, stored ? Kind.RECEIVER_OUT : Kind.RECEIVER_ERROR, 0);
+                        add(at, Kind.RECEIVER_LATENCY, n.path("latencyMs").asDouble(0));
+                        Instant done = stored && requestId != null ? completed.remove(requestId) : null;
+                        if (done != null) {
+                            add(at, Kind.STORED_LATENCY, Math.max(0, Duration.between(done, at).toMillis()));
+                        }
+                    }
+                }
+                default -> { }
+            }
+        }
+
+        private void add(Instant at, Kind kind, double value) {
+            events.add(new Event(at, kind, value));
         }
     }
 }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * local mirror and a local backend (backend_override.tf). Then {@code cva status --resources --env prod} finds every function,
  * live alias, event source mapping, table and queue by the names cva.yaml gives, and {@code cva infra plan} of
  * each root right after shows no change. What moto's server lacks is switched off by variables that default to on
- * (TF_VAR_*, as infra/README.md lists): the budgets, the DLQ's redrive-allow policy.
+ * (TF_VAR_*, as infra/README.md lists): the budgets, the DLQ's redrive-allow policy. The alarms are read back
+ * with the AWS CLI's describe-alarms: the thresholds of cva.yaml's alarms.*, the SNS topic of each service.
  */
 class InfraApplyMotoTest {
     static final List<String> ROOTS = List.of("processor", "notifier", "reporter"); // the owner of the tables first
@@ -57,6 +58,7 @@ class InfraApplyMotoTest {
         Tools.require("terraform", why);
         Path mirror = Tools.requireProviderMirror(why);
         Tools.require(Moto.locate(System.getenv()) != null, "moto_server (pip install 'moto[server]')", why);
+        Tools.require("aws", "the alarms applied to moto (describe-alarms)");
 
         Path project = InfraProject.copy(tmp.resolve("project"));
         for (String root : ROOTS) {
@@ -99,6 +101,42 @@ class InfraApplyMotoTest {
             }
             status.path("services").forEach(s -> assertThat(s.path("revision").asText()).as(s.toString()).isEqualTo("1"));
 
+            // The alarms, as CloudWatch holds them (the AWS CLI: moto's server does not speak the Java SDK's CBOR)
+            Map<String, JsonNode> alarms = alarms(moto);
+            JsonNode yaml = new YAMLMapper().readTree(CliHarness.repoRoot().resolve("cva.yaml").toFile());
+            JsonNode aws = yaml.path("environments").path("prod").path("aws");
+            JsonNode thresholds = yaml.path("environments").path("prod").path("alarms");
+            String topic = ":cv-analytics-%s-alarms";
+            JsonNode iterator = alarms.get("cv-analytics-notifier-stream-iterator-age");
+            assertThat(iterator).as(alarms.keySet().toString()).isNotNull();
+            assertThat(iterator.path("Namespace").asText()).isEqualTo("AWS/Lambda");
+            assertThat(iterator.path("MetricName").asText()).isEqualTo("IteratorAge");
+            assertThat(iterator.path("Statistic").asText()).isEqualTo("Maximum");
+            assertThat(iterator.path("Dimensions").toString()).contains("\"Value\":\"cv-analytics-notifier\"");
+            assertThat(iterator.path("Threshold").asDouble()).isEqualTo(thresholds.path("streamIteratorAgeSeconds").asDouble() * 1000);
+            assertThat(iterator.path("AlarmActions").get(0).asText()).endsWith(String.format(topic, "notifier"));
+            for (String[] q : new String[][] {{"queue", "eventQueueOldestMessageSeconds", "processor"},
+                    {"webhookDlq", "webhookDlqOldestMessageSeconds", "notifier"}}) {
+                String name = aws.path(q[0]).asText() + "-oldest-message";
+                JsonNode age = alarms.get(name);
+                assertThat(age).as(name + " in " + alarms.keySet()).isNotNull();
+                assertThat(age.path("MetricName").asText()).isEqualTo("ApproximateAgeOfOldestMessage");
+                assertThat(age.path("Dimensions").toString()).contains("\"Value\":\"" + aws.path(q[0]).asText() + "\"");
+                assertThat(age.path("Threshold").asDouble()).isEqualTo(thresholds.path(q[1]).asDouble());
+                assertThat(age.path("AlarmActions").get(0).asText()).endsWith(String.format(topic, q[2]));
+            }
+            JsonNode report = alarms.get("cv-analytics-reporter-report-not-sent");
+            assertThat(report).as(alarms.keySet().toString()).isNotNull();
+            assertThat(report.path("Namespace").asText()).isEqualTo("CvAnalytics");
+            assertThat(report.path("MetricName").asText()).isEqualTo("ReportsSent");
+            assertThat(report.path("Statistic").asText()).isEqualTo("Sum");
+            assertThat(report.path("ComparisonOperator").asText()).isEqualTo("LessThanThreshold");
+            assertThat(report.path("Threshold").asDouble()).isEqualTo(thresholds.path("reportsPerWeek").asDouble());
+            assertThat(report.path("TreatMissingData").asText()).isEqualTo("breaching");
+            assertThat(report.path("Period").asLong() * report.path("EvaluationPeriods").asLong())
+                    .as("CloudWatch evaluates at most 7 days").isEqualTo(7 * 86_400L);
+            assertThat(report.path("AlarmActions").get(0).asText()).endsWith(String.format(topic, "reporter"));
+
             // The plan right after: no change but moto's documented gaps (infra/README.md), each of its exact shape.
             for (String root : ROOTS) {
                 List<String> changes = planChanges(project, rc, root, moto);
@@ -108,6 +146,25 @@ class InfraApplyMotoTest {
             System.out.printf("InfraApplyMotoTest: 3 roots applied in %d s, status + 3 plans in %d s%n",
                     (applied - t0) / 1_000_000_000, (System.nanoTime() - applied) / 1_000_000_000);
         }
+    }
+
+    /** describe-alarms through the AWS CLI, by alarm name. */
+    private Map<String, JsonNode> alarms(Moto moto) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("PATH", System.getenv().getOrDefault("PATH", ""),
+                "HOME", tmp.toString(), "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test",
+                "AWS_DEFAULT_REGION", "eu-west-2", "AWS_PAGER", ""));
+        ProcessBuilder pb = new ProcessBuilder("aws", "--endpoint-url", moto.endpoint().toString(), "cloudwatch",
+                "describe-alarms", "--output", "json").redirectErrorStream(false);
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("aws cloudwatch describe-alarms\n" + out + err).isZero();
+        Map<String, JsonNode> byName = new TreeMap<>();
+        CvaContext.json().readTree(out).path("MetricAlarms").forEach(a -> byName.put(a.path("AlarmName").asText(), a));
+        return byName;
     }
 
     /** cva status --env prod --json in this JVM: the SDK's system properties are the twins of AWS_ENDPOINT_URL and the keys. */

@@ -60,6 +60,9 @@ class InfraPlanTest {
         assertThat(vars.path("region").asText()).isEqualTo("eu-west-2");
         assertThat(vars.path("analytics_table").asText()).isEqualTo("cv-analytics-analytics");
         assertThat(vars.has("webhook_dlq_name")).as("only variables the processor root declares").isFalse();
+        // an alarm threshold is a setting like a name: cva.yaml's alarms.*, else the built-in default
+        assertThat(vars.path("event_queue_oldest_message_seconds").asText()).isEqualTo("900");
+        assertThat(vars.has("stream_iterator_age_seconds")).as("the notifier's, not the processor's").isFalse();
         // Terraform's own output is chatter next to --json.
         assertThat(r.err()).contains("Plan: 1 to add");
 

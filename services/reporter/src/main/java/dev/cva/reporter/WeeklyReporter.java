@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds and sends one week's report, at most once per week.
@@ -24,6 +25,9 @@ import java.util.List;
  */
 public final class WeeklyReporter {
     public static final Duration LEASE = Duration.ofMinutes(15);
+    /** The metric a mailed report counts in (EMF, dimension {@code service}); infra/services/reporter alarms on it. */
+    public static final String NAMESPACE = "CvAnalytics";
+    public static final String METRIC = "ReportsSent";
 
     public enum Status { SENT, EMPTY, ALREADY_SENT, IN_DOUBT, DRY_RUN;
         public String wire() {
@@ -112,8 +116,15 @@ public final class WeeklyReporter {
                     "messageId", messageId, "reason", e.getMessage());
         }
         Status status = stats.empty() ? Status.EMPTY : Status.SENT;
+        // Also an Embedded Metric Format record: the log group turns it into CvAnalytics/ReportsSent (service=reporter),
+        // which the "no report this week" alarm sums over 7 days; no PutMetricData call, no grant.
         log.info("report sent", "week", week.toString(), "status", status.wire(), "messageId", messageId,
-                "totalQueries", stats.totalQueries());
+                "totalQueries", stats.totalQueries(), METRIC, 1, "_aws", Map.of(
+                        "Timestamp", clock.millis(),
+                        "CloudWatchMetrics", List.of(Map.of(
+                                "Namespace", NAMESPACE,
+                                "Dimensions", List.of(List.of("service")),
+                                "Metrics", List.of(Map.of("Name", METRIC, "Unit", "Count"))))));
         return new Result(week, status, messageId);
     }
 }

@@ -219,10 +219,32 @@ class ReporterHandlerTest {
                 .doesNotContain("<script>");
         assertThat(text).contains("<script>alert('x')</script> java & go? (5)");
 
+        // the mailed report is counted once, as an EMF record the "no report this week" alarm sums
+        List<JsonNode> sent = sentLines();
+        assertThat(sent).hasSize(1);
+        JsonNode directive = sent.get(0).path("_aws").path("CloudWatchMetrics").path(0);
+        assertThat(directive.path("Namespace").asText()).isEqualTo("CvAnalytics");
+        assertThat(directive.path("Dimensions").path(0).path(0).asText()).isEqualTo("service");
+        assertThat(directive.path("Metrics").findValuesAsText("Name")).containsExactly("ReportsSent");
+        assertThat(sent.get(0).path("ReportsSent").asInt()).isEqualTo(1);
+        assertThat(sent.get(0).path("service").asText()).isEqualTo("reporter");
+
         // EventBridge retries the same invocation: nothing is sent again
         Map<String, Object> retry = handler(MONDAY_0700).handleRequest(scheduledEvent(), null);
         assertThat(retry).containsEntry("status", "already-sent").containsEntry("messageId", first.get("messageId"));
         ses.verify(1, postRequestedFor(urlEqualTo(SES_PATH)));
+        assertThat(sentLines()).as("a retry that sends nothing counts nothing").hasSize(1);
+    }
+
+    /** The log's "report sent" lines. */
+    private List<JsonNode> sentLines() throws Exception {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (String line : logBytes.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (line.startsWith("{") && MAPPER.readTree(line).path("message").asText().equals("report sent")) {
+                out.add(MAPPER.readTree(line));
+            }
+        }
+        return out;
     }
 
     @Test
