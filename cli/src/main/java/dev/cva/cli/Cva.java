@@ -9,6 +9,7 @@ import dev.cva.cli.deploy.DeployCommand;
 import dev.cva.cli.deploy.RollbackCommand;
 import dev.cva.cli.deploy.StatusCommand;
 import dev.cva.cli.doctor.DoctorCommand;
+import dev.cva.cli.trace.TraceCommand;
 import dev.cva.cli.env.EnvCommand;
 import dev.cva.cli.local.EventsCommand;
 import dev.cva.cli.local.LocalCommand;
@@ -52,7 +53,7 @@ import picocli.CommandLine;
                 BumpCommand.class, VersionCommand.class,
                 WebhookCommand.class, ReplayDlqCommand.class, CostCommand.class,
                 LocalCommand.class, EventsCommand.class, InfraCommand.class, PurityCommand.class,
-                EnvCommand.class, ConfigCommand.class, DoctorCommand.class, CompletionCommand.class, ShellCommand.class,
+                EnvCommand.class, ConfigCommand.class, DoctorCommand.class, TraceCommand.class, CompletionCommand.class, ShellCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Cva implements Callable<Integer> {
 
