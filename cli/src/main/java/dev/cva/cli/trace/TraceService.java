@@ -83,7 +83,9 @@ public final class TraceService {
     /** A hop before ordering: its causal stage breaks ties and places hops without a time. */
     private record Step(int stage, Instant at, String hop, String detail, String source) {}
 
-    private static final int HALVES = 0, PROCESSOR = 1, RECORD = 2, FIRESTORE = 3, RECEIVER = 4, NOTIFIER = 5, DLQ = 6;
+    // the order in which each writes its time: the notifier logs a send once the receiver answered and the dead letter
+    // (if any) is in the webhook DLQ
+    private static final int HALVES = 0, PROCESSOR = 1, RECORD = 2, FIRESTORE = 3, RECEIVER = 4, DLQ = 5, NOTIFIER = 6;
 
     static Trace assemble(Evidence e, Instant now) {
         List<Step> steps = new ArrayList<>();
@@ -211,7 +213,7 @@ public final class TraceService {
 
     /**
      * Hops with a time in time order (the causal stage breaks ties: the receiver logs after Firestore wrote, the
-     * notifier after the receiver answered); a hop without one right after the last hop of its stage or an earlier
+     * notifier after the receiver answered and after it dead-lettered); a hop without one right after the last hop of its stage or an earlier
      * one. Delays run from the previous hop with a time.
      */
     private static List<Hop> order(List<Step> steps) {

@@ -80,7 +80,9 @@ class TraceE2ETest {
             JsonNode dlq = hop(stopped, "webhookDlq");
             assertThat(dlq.path("detail").asText()).startsWith("in the webhook DLQ since ").contains(", reason ");
             assertThat(dlq.path("source").asText()).isEqualTo("sqs:cv-analytics-webhook-dlq");
-            assertThat(names(stopped)).containsSubsequence("record", "notifier", "webhookDlq").doesNotContain("firestore");
+            // the notifier logs its send once the dead letter is in the DLQ
+            assertThat(names(stopped)).containsSubsequence("record", "webhookDlq", "notifier").doesNotContain("firestore");
+            assertThat(hop(stopped, "notifier").path("detail").asText()).contains("dead-lettered");
             // looking did not take it out: a second trace finds it again at once
             assertThat(trace(cva, deadLettered).path("stoppedAt").asText()).isEqualTo("webhookDlq");
             CliHarness.Result stoppedText = cva.run("trace", deadLettered);

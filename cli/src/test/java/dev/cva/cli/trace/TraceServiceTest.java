@@ -183,13 +183,15 @@ class TraceServiceTest {
         w.webhookLetter = new WebhookLetter("cv-analytics-webhook-dlq", T0.plusSeconds(183), "circuit_open", 0, null, 1);
         w.line(1300, "processor", "record completed")
                 .line(60_000, "notifier", "circuit breaker open: the receiver keeps failing", "event", "breaker_open", "noRequest", true)
-                .line(183_000, "notifier", "circuit open; dead-lettered without waiting", "attempts", 0, "reason", "circuit_open");
+                .line(183_004, "notifier", "circuit open; dead-lettered without waiting", "attempts", 0, "reason", "circuit_open");
         Trace t = w.trace();
-        assertThat(hops(t)).containsExactly("query", "response", "record", "notifier", "webhookDlq");
+        // the notifier logs once the dead letter is in the DLQ
+        assertThat(hops(t)).containsExactly("query", "response", "record", "webhookDlq", "notifier");
+        assertThat(t.hops().get(4).delayMs()).isEqualTo(4L);
         assertThat(t.complete()).isFalse();
         assertThat(t.stoppedAt()).isEqualTo("webhookDlq");
         assertThat(t.stop().detail()).isEqualTo("in the webhook DLQ since 12:03:03 UTC, reason circuit_open (0 attempts)");
-        assertThat(t.hops().get(3).detail()).isEqualTo("not sent: the breaker was open; dead-lettered");
+        assertThat(t.hops().get(4).detail()).isEqualTo("not sent: the breaker was open; dead-lettered");
     }
 
     @Test
