@@ -27,7 +27,7 @@ ID="$(python3 -c 'import uuid; print(uuid.uuid4())')"
 "${CVA[@]}" events send response --request-id "$ID" --match-type full --score 90 --reasoning "bench/trace.sh" >/dev/null
 SENT=$(date +%s)
 complete() {
-  "${CVA[@]}" trace "$ID" --json 2>/dev/null | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["complete"] else 1)'
+  "${CVA[@]}" trace "$ID" --json 2>/dev/null | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin).get("complete") else 1)'
 }
 until complete; do
   if (( $(date +%s) - SENT > 180 )); then echo "the record did not reach Firestore within 3 minutes" >&2; exit 1; fi

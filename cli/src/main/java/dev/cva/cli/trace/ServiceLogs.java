@@ -28,9 +28,10 @@ final class ServiceLogs implements TraceSources.Logs {
         try {
             LogSource source = sources.computeIfAbsent(service, s -> LogSources.open(ctx, s));
             return source.read(new LogQuery(service, since, requestId, null));
-        } catch (CvaException e) {
-            // said once per service (its source is then NONE): the stores still give every stored hop
-            ctx.warn("the " + service + " logs were not read: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // said once per service (its source is then NONE): the stores still give every stored hop; a reader's own
+            // failure (not a CvaException) is named by its kind too
+            ctx.warn("the " + service + " logs were not read: " + (e instanceof CvaException ? e.getMessage() : e.toString()));
             sources.put(service, NONE);
             return List.of();
         }
