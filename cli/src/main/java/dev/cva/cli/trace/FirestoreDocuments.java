@@ -7,18 +7,16 @@ import dev.cva.cli.ExitCode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * The receiver's document {@code analytics/<requestId>} (FirestoreAnalyticsStore's collection and id) through
- * Firestore's REST API, as the CLI reads the emulator (java.net.http, no gRPC client for one GET): the emulator with
+ * Firestore's REST API, as the CLI reads the emulator (no gRPC client for one GET; HttpURLConnection, which the AWS SDK's client
+ * loads anyway, keeps a trace's start short): the emulator with
  * its admin token, or firestore.googleapis.com with an application-default access token.
  */
 final class FirestoreDocuments implements TraceSources.Documents {
@@ -27,7 +25,6 @@ final class FirestoreDocuments implements TraceSources.Documents {
     private final String baseUrl;
     private final String project;
     private final Supplier<String> token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** @param token the bearer token of each request ({@code owner}, the emulator's admin, locally) */
     FirestoreDocuments(String baseUrl, String project, Supplier<String> token) {
@@ -41,27 +38,41 @@ final class FirestoreDocuments implements TraceSources.Documents {
         String name = COLLECTION + "/" + requestId;
         String url = baseUrl + "/v1/projects/" + project + "/databases/(default)/documents/" + COLLECTION + "/"
                 + URLEncoder.encode(requestId, StandardCharsets.UTF_8);
+        HttpURLConnection c = null;
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                    .header("Authorization", "Bearer " + token.get()).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 404) {
+            c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+            c.setConnectTimeout(5_000);
+            c.setReadTimeout(10_000);
+            c.setRequestProperty("Authorization", "Bearer " + token.get());
+            int status = c.getResponseCode();
+            if (status == 404) {
                 return Optional.empty();
             }
-            if (r.statusCode() != 200) {
-                throw new CvaException(ExitCode.FAILURE, "Firestore answered " + r.statusCode() + " for " + name + ": "
-                        + firstLine(r.body()), r.statusCode() == 401 || r.statusCode() == 403
+            if (status != 200) {
+                throw new CvaException(ExitCode.FAILURE, "Firestore answered " + status + " for " + name + ": "
+                        + firstLine(body(c.getErrorStream())), status == 401 || status == 403
                         ? "needs read access to Firestore in " + project + " (gcloud auth application-default login)" : null);
             }
-            JsonNode doc = CvaContext.json().readTree(r.body());
+            JsonNode doc = CvaContext.json().readTree(body(c.getInputStream()));
             JsonNode received = doc.path("fields").path("receivedAt");
             Long receivedAt = received.has("integerValue") ? Long.valueOf(received.get("integerValue").asText())
                     : received.has("doubleValue") ? Long.valueOf((long) received.get("doubleValue").asDouble()) : null;
             return Optional.of(new TraceSources.Document(name, Instant.parse(doc.path("createTime").asText()), receivedAt));
         } catch (IOException | java.time.format.DateTimeParseException e) {
             throw new CvaException(ExitCode.FAILURE, "cannot read Firestore at " + baseUrl + ": " + e.getMessage(), null, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CvaException(ExitCode.INTERRUPTED, "interrupted", null, e);
+        } finally {
+            if (c != null) {
+                c.disconnect();
+            }
+        }
+    }
+
+    private static String body(java.io.InputStream in) throws IOException {
+        if (in == null) {
+            return "";
+        }
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

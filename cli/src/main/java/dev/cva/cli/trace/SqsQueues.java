@@ -28,13 +28,17 @@ final class SqsQueues implements TraceSources.Queues {
     /** A bound on one scan: a DLQ this full is read in part (its first messages). */
     static final int MAX_SCANNED = 5_000;
 
-    private final SqsPort sqs;
+    private final java.util.function.Supplier<SqsPort> port;
+    private SqsPort sqs;
     private final String eventDlq;
     private final String webhookDlq;
 
-    /** @param eventDlq the processor's DLQ and {@code webhookDlq} the notifier's, each by URL or name */
-    SqsQueues(SqsPort sqs, String eventDlq, String webhookDlq) {
-        this.sqs = sqs;
+    /**
+     * @param port     the SQS client, made on first use (a complete trace reads no queue)
+     * @param eventDlq the processor's DLQ and {@code webhookDlq} the notifier's, each by URL or name
+     */
+    SqsQueues(java.util.function.Supplier<SqsPort> port, String eventDlq, String webhookDlq) {
+        this.port = port;
         this.eventDlq = eventDlq;
         this.webhookDlq = webhookDlq;
     }
@@ -69,7 +73,10 @@ final class SqsQueues implements TraceSources.Queues {
     }
 
     /** The messages matching {@code wanted}; stops at the first when {@code first}. Every message seen is released. */
-    private List<SqsPort.Message> scan(String queue, Predicate<SqsPort.Message> wanted, boolean first) {
+    private synchronized List<SqsPort.Message> scan(String queue, Predicate<SqsPort.Message> wanted, boolean first) {
+        if (sqs == null) {
+            sqs = port.get();
+        }
         String url = url(queue);
         List<SqsPort.Message> seen = new ArrayList<>();
         List<SqsPort.Message> matched = new ArrayList<>();

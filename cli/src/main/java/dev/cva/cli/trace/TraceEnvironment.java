@@ -29,15 +29,24 @@ final class TraceEnvironment implements AutoCloseable {
     static final String FIRESTORE_API = "https://firestore.googleapis.com";
 
     private final DynamoDbClient dynamo;
-    private final SqsPort sqs;
+    private final Supplier<SqsPort> newSqs;
+    private SqsPort sqs;
     private final TraceService service;
 
-    private TraceEnvironment(CvaContext ctx, DynamoDbClient dynamo, SqsPort sqs, String analyticsTable, String interimTable,
-                             String eventDlq, String webhookDlq, FirestoreDocuments firestore) {
+    /** @param newSqs makes the SQS client when a DLQ must be read (a complete trace reads none: no client to load) */
+    private TraceEnvironment(CvaContext ctx, DynamoDbClient dynamo, Supplier<SqsPort> newSqs, String analyticsTable,
+                             String interimTable, String eventDlq, String webhookDlq, FirestoreDocuments firestore) {
         this.dynamo = dynamo;
-        this.sqs = sqs;
+        this.newSqs = newSqs;
         this.service = new TraceService(new DynamoRecords(dynamo, analyticsTable, interimTable),
-                new SqsQueues(sqs, eventDlq, webhookDlq), firestore, new ServiceLogs(ctx), ctx.clock());
+                new SqsQueues(this::sqs, eventDlq, webhookDlq), firestore, new ServiceLogs(ctx), ctx.clock());
+    }
+
+    private synchronized SqsPort sqs() {
+        if (sqs == null) {
+            sqs = newSqs.get();
+        }
+        return sqs;
     }
 
     static TraceEnvironment open(CvaContext ctx) {
@@ -54,7 +63,7 @@ final class TraceEnvironment implements AutoCloseable {
                         + (dynamoUrl == null ? "dynamodb" : sqsUrl == null ? "sqs" : "firestore") + " part", "see 'cva local status'");
             }
             return new TraceEnvironment(ctx, LocalAws.dynamo(URI.create(dynamoUrl), region, keys.provider()),
-                    AwsSqsPort.forEmulator(sqsUrl, region, keys.accessKeyId(), keys.secretAccessKey()),
+                    () -> AwsSqsPort.forEmulator(sqsUrl, region, keys.accessKeyId(), keys.secretAccessKey()),
                     or(state.resource("analyticsTable"), s.require("aws.analyticsTable")),
                     or(state.resource("queryEventsTable"), s.require("aws.queryEventsTable")),
                     or(state.resource("dlqUrl"), s.get("aws.dlq")), or(state.resource("webhookDlqUrl"), s.get("aws.webhookDlq")),
@@ -68,7 +77,7 @@ final class TraceEnvironment implements AutoCloseable {
                 : new FirestoreDocuments(FIRESTORE_API, project, googleToken());
         return new TraceEnvironment(ctx,
                 DynamoDbClient.builder().region(Region.of(region)).httpClient(UrlConnectionHttpClient.create()).build(),
-                AwsSqsPort.forRegion(region), s.require("aws.analyticsTable"), s.require("aws.queryEventsTable"),
+                () -> AwsSqsPort.forRegion(region), s.require("aws.analyticsTable"), s.require("aws.queryEventsTable"),
                 s.get("aws.dlq"), s.get("aws.webhookDlq"), firestore);
     }
 
@@ -112,8 +121,10 @@ final class TraceEnvironment implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         dynamo.close();
-        sqs.close();
+        if (sqs != null) {
+            sqs.close();
+        }
     }
 }

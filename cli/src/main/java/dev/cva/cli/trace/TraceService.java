@@ -14,6 +14,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
@@ -55,27 +59,59 @@ public final class TraceService {
 
     /** The trace of {@code requestId}, or empty when no store and no log knows it. */
     public Optional<Trace> trace(String requestId) {
-        StoredRecord record = records.record(requestId).orElse(null);
-        Document document = documents.analytics(requestId).orElse(null);
-        // the interim row and the event DLQ only matter (and are only read) before the record exists; the webhook DLQ
-        // only before the document exists: a complete trace reads no queue
-        Interim interim = record == null ? records.interim(requestId).orElse(null) : null;
-        List<EventLetter> eventLetters = record == null ? queues.eventDlq(requestId) : List.of();
-        WebhookLetter letter = document == null ? queues.webhookDlq(requestId).orElse(null) : null;
-        Instant since = Stream.of(record == null ? null : Instant.ofEpochMilli(Math.min(record.timestamp(), record.responseTimestamp())),
-                        interim == null || interim.queryTimestamp() == null ? null : Instant.ofEpochMilli(interim.queryTimestamp()),
-                        interim == null || interim.responseTimestamp() == null ? null : Instant.ofEpochMilli(interim.responseTimestamp()),
-                        document == null ? null : document.createTime(), letter == null ? null : letter.sentAt())
-                .filter(java.util.Objects::nonNull).min(Comparator.naturalOrder())
-                .map(t -> t.minus(LOG_MARGIN)).orElse(clock.instant().minus(LOG_LOOKBACK));
-        List<LogLine> processor = logs.read("processor", requestId, since);
-        List<LogLine> notifier = logs.read("notifier", requestId, since);
-        List<LogLine> breaker = notifier.isEmpty() ? List.of()
-                : logs.read("notifier", null, since).stream().filter(TraceService::breakerEvent).toList();
-        List<LogLine> receiver = logs.read("receiver", requestId, since);
-        Evidence e = new Evidence(requestId, record, interim, eventLetters, letter, document, processor, notifier, breaker,
-                receiver);
-        return e.empty() ? Optional.empty() : Optional.of(assemble(e, clock.instant()));
+        // independent reads run side by side: each is a round trip or a file, and loading one SDK's classes can
+        // overlap another's call
+        ExecutorService pool = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "trace-read");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Future<StoredRecord> recordF = pool.submit(() -> records.record(requestId).orElse(null));
+            Future<Document> documentF = pool.submit(() -> documents.analytics(requestId).orElse(null));
+            StoredRecord record = get(recordF);
+            Document document = get(documentF);
+            // the interim row and the event DLQ only matter (and are only read) before the record exists; the webhook
+            // DLQ only before the document exists: a complete trace reads no queue
+            Future<Interim> interimF = pool.submit(() -> record == null ? records.interim(requestId).orElse(null) : null);
+            Future<List<EventLetter>> lettersF = pool.submit(() -> record == null ? queues.eventDlq(requestId) : List.of());
+            Future<WebhookLetter> letterF = pool.submit(() -> document == null ? queues.webhookDlq(requestId).orElse(null) : null);
+            Interim interim = get(interimF);
+            WebhookLetter letter = get(letterF);
+            Instant since = Stream.of(record == null ? null : Instant.ofEpochMilli(Math.min(record.timestamp(), record.responseTimestamp())),
+                            interim == null || interim.queryTimestamp() == null ? null : Instant.ofEpochMilli(interim.queryTimestamp()),
+                            interim == null || interim.responseTimestamp() == null ? null : Instant.ofEpochMilli(interim.responseTimestamp()),
+                            document == null ? null : document.createTime(), letter == null ? null : letter.sentAt())
+                    .filter(java.util.Objects::nonNull).min(Comparator.naturalOrder())
+                    .map(t -> t.minus(LOG_MARGIN)).orElse(clock.instant().minus(LOG_LOOKBACK));
+            Future<List<LogLine>> processorF = pool.submit(() -> logs.read("processor", requestId, since));
+            Future<List<LogLine>> receiverF = pool.submit(() -> logs.read("receiver", requestId, since));
+            List<LogLine> notifier = logs.read("notifier", requestId, since);
+            // the breaker's state is read (all of the notifier's lines) only for a send that failed: a delivered one
+            // had it closed, and a send refused at once says it was open
+            List<LogLine> breaker = notifier.stream().noneMatch(l -> l.message().startsWith("webhook failed")) ? List.of()
+                    : logs.read("notifier", null, since).stream().filter(TraceService::breakerEvent).toList();
+            Evidence e = new Evidence(requestId, record, interim, get(lettersF), letter, document, get(processorF), notifier,
+                    breaker, get(receiverF));
+            return e.empty() ? Optional.empty() : Optional.of(assemble(e, clock.instant()));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The result of a read; its own exception (a CvaException) as it was thrown. */
+    private static <T> T get(Future<T> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.cva.cli.CvaException(dev.cva.cli.ExitCode.INTERRUPTED, "interrupted", null, e);
+        }
     }
 
     // ---- assembly: pure, from plain inputs ------------------------------------------------------------------------

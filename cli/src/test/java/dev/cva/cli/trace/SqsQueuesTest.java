@@ -76,7 +76,7 @@ class SqsQueuesTest {
         Instant before = Instant.now().minusSeconds(60);
         try (AwsSqsPort port = AwsSqsPort.forEmulator(endpoint, REGION, "local", "local")) {
             // by name, as in prod (resolved with GetQueueUrl)
-            SqsQueues queues = new SqsQueues(port, null, "webhook-dlq-find");
+            SqsQueues queues = new SqsQueues(() -> port, null, "webhook-dlq-find");
             Optional<TraceSources.WebhookLetter> found = queues.webhookDlq(id(99));
             assertThat(found).isPresent();
             assertThat(found.get().reason()).isEqualTo("circuit_open");
@@ -108,7 +108,7 @@ class SqsQueuesTest {
         }
         sqs.sendMessage(b -> b.queueUrl(url).messageGroupId("g").messageBody("not json at all"));
         try (AwsSqsPort port = AwsSqsPort.forEmulator(endpoint, REGION, "local", "local")) {
-            SqsQueues queues = new SqsQueues(port, url, null);
+            SqsQueues queues = new SqsQueues(() -> port, url, null);
             var letters = queues.eventDlq(id(11));
             assertThat(letters).singleElement().satisfies(l -> {
                 assertThat(l.eventType()).isEqualTo("query");
