@@ -7,7 +7,6 @@ import dev.cva.cli.logs.LogQuery;
 import dev.cva.cli.logs.LogSource;
 import dev.cva.cli.logs.LogSources;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +16,7 @@ import java.util.Map;
  */
 final class ServiceLogs implements TraceSources.Logs {
     private final CvaContext ctx;
-    private final Map<String, LogSource> sources = new HashMap<>();
+    private final Map<String, LogSource> sources = new java.util.concurrent.ConcurrentHashMap<>(); // read from several threads
 
     ServiceLogs(CvaContext ctx) {
         this.ctx = ctx;

@@ -33,7 +33,7 @@ class TraceServiceTest {
         WebhookLetter webhookLetter;
         Document document;
         final List<LogLine> lines = new ArrayList<>();
-        final Map<String, Integer> reads = new HashMap<>();
+        final Map<String, Integer> reads = new java.util.concurrent.ConcurrentHashMap<>(); // the service reads side by side
 
         private void count(String what) {
             reads.merge(what, 1, Integer::sum);
