@@ -9,6 +9,7 @@ import dev.cva.cli.deploy.DeployCommand;
 import dev.cva.cli.deploy.RollbackCommand;
 import dev.cva.cli.deploy.StatusCommand;
 import dev.cva.cli.doctor.DoctorCommand;
+import dev.cva.cli.trace.TraceCommand;
 import dev.cva.cli.env.EnvCommand;
 import dev.cva.cli.local.EventsCommand;
 import dev.cva.cli.local.LocalCommand;
@@ -52,8 +53,9 @@ import picocli.CommandLine;
                 DeployCommand.class, RollbackCommand.class, StatusCommand.class,
                 BumpCommand.class, VersionCommand.class,
                 WebhookCommand.class, ReplayDlqCommand.class, CostCommand.class,
-                LocalCommand.class, EventsCommand.class, TopCommand.class, InfraCommand.class, PurityCommand.class,
-                EnvCommand.class, ConfigCommand.class, DoctorCommand.class, CompletionCommand.class, ShellCommand.class,
+                LocalCommand.class, EventsCommand.class, TopCommand.class, TraceCommand.class, InfraCommand.class,
+                PurityCommand.class, EnvCommand.class, ConfigCommand.class, DoctorCommand.class, CompletionCommand.class,
+                ShellCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Cva implements Callable<Integer> {
 
