@@ -13,6 +13,7 @@ import dev.cva.cli.env.EnvCommand;
 import dev.cva.cli.local.EventsCommand;
 import dev.cva.cli.local.LocalCommand;
 import dev.cva.cli.infra.InfraCommand;
+import dev.cva.cli.logs.LogsCommand;
 import dev.cva.cli.purity.PurityCommand;
 import dev.cva.cli.options.ConfirmMixin;
 import dev.cva.cli.options.EnvMixin;
@@ -50,7 +51,7 @@ import picocli.CommandLine;
         subcommands = {
                 DeployCommand.class, RollbackCommand.class, StatusCommand.class,
                 BumpCommand.class, VersionCommand.class,
-                WebhookCommand.class, ReplayDlqCommand.class, CostCommand.class,
+                WebhookCommand.class, ReplayDlqCommand.class, CostCommand.class, LogsCommand.class,
                 LocalCommand.class, EventsCommand.class, InfraCommand.class, PurityCommand.class,
                 EnvCommand.class, ConfigCommand.class, DoctorCommand.class, CompletionCommand.class, ShellCommand.class,
                 CommandLine.HelpCommand.class})
