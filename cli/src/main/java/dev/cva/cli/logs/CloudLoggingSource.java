@@ -122,7 +122,7 @@ public final class CloudLoggingSource implements LogSource {
         };
         list(query, last[0], print);
         try {
-            tail(query, print, stop);
+            tail(query, print, stop, () -> list(query, last[0], print));
         } catch (CvaException e) {
             note.accept("Cloud Logging tail unavailable (" + e.getMessage() + "); polling entries.list every second");
             while (!stopped(stop)) {
@@ -135,7 +135,7 @@ public final class CloudLoggingSource implements LogSource {
     }
 
     /** entries.tail until {@code stop}; a stream refused before its first answer is a CvaException. */
-    private void tail(LogQuery query, Consumer<LogEntry> print, BooleanSupplier stop) {
+    private void tail(LogQuery query, Consumer<LogEntry> print, BooleanSupplier stop, Runnable catchUp) {
         BidiStream<TailLogEntriesRequest, TailLogEntriesResponse> stream = client.tailLogEntriesCallable().call();
         stream.send(TailLogEntriesRequest.newBuilder().addResourceNames("projects/" + project)
                 .setFilter(filter(query, null)).build());
@@ -157,6 +157,10 @@ public final class CloudLoggingSource implements LogSource {
             while (!stopped(stop)) {
                 Object next = answers.poll(200, TimeUnit.MILLISECONDS);
                 if (next instanceof TailLogEntriesResponse r) {
+                    if (!answered) {
+                        // what was written between the backlog and the tail's start (the tail only sends what follows)
+                        catchUp.run();
+                    }
                     answered = true;
                     r.getEntriesList().forEach(print);
                 } else if (next instanceof RuntimeException e) {

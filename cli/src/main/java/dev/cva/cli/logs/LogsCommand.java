@@ -21,10 +21,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cva logs SERVICE}: one service's log lines from wherever the environment keeps them, in one format. */
 @Command(name = "logs", description = {
-        "Print one service's log lines: on local from the stack's files (.cva/local/logs), in a cloud environment from",
-        "CloudWatch Logs (processor, notifier with its redrive, reporter) or Cloud Logging (receiver). One format for all:",
-        "time, service, LEVEL, request id, message; --json prints JSON Lines {time, service, level, requestId, traceId,",
-        "message, fields}. Exit 0 also when no line matched (said on stderr)."})
+        "Print one service's log lines in one format: time, service, LEVEL, request id, message.",
+        "On local they come from the stack's files (.cva/local/logs); in a cloud environment from CloudWatch Logs "
+                + "(processor, notifier and its redrive, reporter) or Cloud Logging (receiver).",
+        "--json prints JSON Lines: {time, service, level, requestId, traceId, message, fields}. --follow keeps "
+                + "printing until Ctrl-C. Exit 0 also when no line matched (said on stderr)."})
 public final class LogsCommand implements Callable<Integer> {
     /** What a request id may hold: it goes into the clouds' filter expressions, so no quotes or braces. */
     static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:@/+=-]{1,128}");
