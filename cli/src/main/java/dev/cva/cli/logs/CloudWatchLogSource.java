@@ -289,13 +289,18 @@ public final class CloudWatchLogSource implements LogSource {
         } catch (ResourceNotFoundException e) {
             throw new NotFound(e);
         } catch (AwsServiceException e) {
-            String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-            String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
-            String hint = code.contains("AccessDenied") || e.statusCode() == 403
-                    ? "the caller needs logs:FilterLogEvents (and logs:DescribeLogGroups, logs:StartLiveTail to follow) on "
-                    + "arn:aws:logs:" + region + ":<account>:log-group:" + LOG_GROUP_PREFIX + "*"
+            // a stand-in may answer without an error code or message: fall back to the status and the SDK's text
+            String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? ""
+                    : e.awsErrorDetails().errorCode();
+            String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null ? e.getMessage()
+                    : e.awsErrorDetails().errorMessage();
+            String permission = "the caller needs logs:FilterLogEvents (and logs:DescribeLogGroups, logs:StartLiveTail to "
+                    + "follow) on arn:aws:logs:" + region + ":<account>:log-group:" + LOG_GROUP_PREFIX + "*";
+            String credentials = "check the AWS credentials (aws sts get-caller-identity; aws sso login)";
+            String hint = code.contains("AccessDenied") ? permission
                     : code.contains("Unrecognized") || code.contains("InvalidClientTokenId") || code.contains("ExpiredToken")
-                    ? "check the AWS credentials (aws sts get-caller-identity; aws sso login)" : null;
+                    || code.contains("InvalidSignature") ? credentials
+                    : e.statusCode() == 403 ? permission + "; or " + credentials : null;
             throw new CvaException(ExitCode.FAILURE, "cannot " + what + ": " + (code.isEmpty() ? "" : code + ": ") + message, hint, e);
         } catch (SdkException e) {
             throw new CvaException(ExitCode.FAILURE, "cannot " + what + ": " + e.getMessage(),

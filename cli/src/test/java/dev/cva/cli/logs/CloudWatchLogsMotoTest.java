@@ -8,6 +8,7 @@ import dev.cva.cli.Cva;
 import dev.cva.cli.CvaContext;
 import dev.cva.contracts.logging.JsonLog;
 import dev.cva.local.Child;
+import dev.cva.local.LocalIam;
 import dev.cva.local.Moto;
 import dev.cva.testing.Tools;
 import java.io.ByteArrayInputStream;
@@ -249,5 +250,39 @@ class CloudWatchLogsMotoTest {
         follower.join(TimeUnit.SECONDS.toMillis(30));
         assertThat(follower.isAlive()).isFalse();
         assertThat(seen).extracting(LogLine::message).containsExactly("webhook sent", "webhook sent again");
+    }
+
+    @Test
+    void aCallerWithoutTheReadPermissionIsToldWhichOneAndKeysAwsDoesNotKnowAreACredentialsProblem() throws Exception {
+        invocations();
+        LocalIam iam = LocalIam.enforce(endpoint);
+        try {
+            // a role that may list log groups but not read their events
+            LocalIam.Keys keys = iam.role("cva-logs-test-reader", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+                    + "\"Allow\",\"Action\":[\"logs:DescribeLogGroups\"],\"Resource\":\"*\"}]}");
+            System.setProperty("aws.accessKeyId", keys.accessKeyId());
+            System.setProperty("aws.secretAccessKey", keys.secretAccessKey());
+            System.setProperty("aws.sessionToken", keys.sessionToken());
+
+            CliHarness.Result denied = cli().run("--env", "prod", "logs", "notifier");
+
+            assertThat(denied.exitCode()).as(denied.toString()).isEqualTo(1);
+            // moto answers a bare 403 (AWS: AccessDeniedException); either way the hint names the permission
+            assertThat(denied.err()).contains("cannot read /aws/lambda/cv-analytics-notifier: ").contains("403")
+                    .contains("hint: the caller needs logs:FilterLogEvents")
+                    .contains("arn:aws:logs:eu-west-2:<account>:log-group:/aws/lambda/*");
+
+            System.setProperty("aws.accessKeyId", "AKIAUNKNOWNUNKNOWN00");
+            System.setProperty("aws.secretAccessKey", "not-a-key");
+            System.clearProperty("aws.sessionToken");
+            CliHarness.Result unknown = cli().run("--env", "prod", "logs", "notifier");
+            assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(1);
+            assertThat(unknown.err()).contains("check the AWS credentials (aws sts get-caller-identity").doesNotContain("not-a-key");
+        } finally {
+            LocalIam.relax(endpoint);
+            System.setProperty("aws.accessKeyId", "test");
+            System.setProperty("aws.secretAccessKey", "test");
+            System.clearProperty("aws.sessionToken");
+        }
     }
 }
