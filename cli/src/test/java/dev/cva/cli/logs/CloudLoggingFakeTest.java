@@ -212,6 +212,27 @@ class CloudLoggingFakeTest {
                 .contains("hint: the caller needs logging.logEntries.list on project cv-analytics-prod (roles/logging.viewer)");
     }
 
+    @Test
+    void withoutGoogleCredentialsTheHintIsTheLogin() throws Exception {
+        // no CVA_GCP_LOGGING_ENDPOINT: Google's endpoint with Application Default Credentials, of which there are none
+        // (they are looked for under user.home: an empty home has none)
+        assertThat(System.getenv("GOOGLE_APPLICATION_CREDENTIALS")).as("this test needs a machine without ADC").isNull();
+        assertThat(System.getenv("CLOUDSDK_CONFIG")).as("this test needs a machine without ADC").isNull();
+        String home = System.getProperty("user.home");
+        System.setProperty("user.home", Files.createDirectories(project.resolve("empty-home")).toString());
+        try {
+            CliHarness.Result r = new CliHarness(project).run("--env", "prod", "logs", "receiver");
+
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).contains("cannot create the Cloud Logging client")
+                    .contains("hint: run 'gcloud auth application-default login'").contains("logging.logEntries.list")
+                    .doesNotContain("\tat ");
+            assertThat(google.lists).isEmpty();
+        } finally {
+            System.setProperty("user.home", home);
+        }
+    }
+
     CvaContext context(StringWriter out, StringWriter err) {
         return new CvaContext(new PrintWriter(out, true), new PrintWriter(err, true), new ByteArrayInputStream(new byte[0]),
                 Map.of("PATH", System.getenv().getOrDefault("PATH", ""), LogSources.LOGGING_ENDPOINT, google.endpoint()),
