@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilterLogEventsRequest;
 import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
 import software.amazon.awssdk.services.cloudwatchlogs.model.LiveTailSessionLogEvent;
+import software.amazon.awssdk.services.cloudwatchlogs.model.LiveTailSessionStart;
 import software.amazon.awssdk.services.cloudwatchlogs.model.LiveTailSessionUpdate;
 import software.amazon.awssdk.services.cloudwatchlogs.model.LogGroup;
 import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
@@ -179,11 +180,19 @@ public final class CloudWatchLogSource implements LogSource {
             session = tailer.startLiveTail(request.build(), StartLiveTailResponseHandler.builder()
                     .onError(events::add)
                     .subscriber(StartLiveTailResponseHandler.Visitor.builder()
-                            .onSessionUpdate(u -> events.add(u)).build())
+                            .onSessionStart(events::add)
+                            .onSessionUpdate(events::add).build())
                     .build());
             boolean started = false;
             while (!stopped(stop)) {
                 Object next = events.poll(200, TimeUnit.MILLISECONDS);
+                if (next == null && session.isCompletedExceptionally()) {
+                    // failed without a word to the handler: take the session's own failure
+                    next = session.handle((ok, failure) -> failure).join();
+                }
+                if (next instanceof LiveTailSessionStart) {
+                    started = true;
+                }
                 if (next instanceof Throwable t) {
                     if (!started) {
                         throw new CvaException(ExitCode.FAILURE, rootMessage(t));
@@ -211,7 +220,11 @@ public final class CloudWatchLogSource implements LogSource {
             session.cancel(true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (SdkException e) {
+        } catch (RuntimeException e) {
+            if (e instanceof CvaException c) {
+                throw c;
+            }
+            // the SDK's failures to start a session (no streaming endpoint, no credentials): the caller polls
             throw new CvaException(ExitCode.FAILURE, rootMessage(e), null, e);
         }
     }
