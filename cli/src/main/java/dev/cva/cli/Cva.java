@@ -14,6 +14,7 @@ import dev.cva.cli.env.EnvCommand;
 import dev.cva.cli.local.EventsCommand;
 import dev.cva.cli.local.LocalCommand;
 import dev.cva.cli.infra.InfraCommand;
+import dev.cva.cli.logs.LogsCommand;
 import dev.cva.cli.purity.PurityCommand;
 import dev.cva.cli.options.ConfirmMixin;
 import dev.cva.cli.options.EnvMixin;
@@ -53,9 +54,9 @@ import picocli.CommandLine;
                 DeployCommand.class, RollbackCommand.class, StatusCommand.class,
                 BumpCommand.class, VersionCommand.class,
                 WebhookCommand.class, ReplayDlqCommand.class, CostCommand.class,
-                LocalCommand.class, EventsCommand.class, TopCommand.class, TraceCommand.class, InfraCommand.class,
-                PurityCommand.class, EnvCommand.class, ConfigCommand.class, DoctorCommand.class, CompletionCommand.class,
-                ShellCommand.class,
+                LocalCommand.class, EventsCommand.class, LogsCommand.class, TraceCommand.class, TopCommand.class,
+                InfraCommand.class, PurityCommand.class, EnvCommand.class, ConfigCommand.class, DoctorCommand.class,
+                CompletionCommand.class, ShellCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Cva implements Callable<Integer> {
 

@@ -84,6 +84,16 @@ public final class DeployTargets implements DeployService.Targets {
         return AwsInventory.create(ctx.settings().require("aws.region"));
     }
 
+    /**
+     * The deployed functions that write {@code service}'s logs: its own, then its companions' (the notifier's redrive),
+     * named as the Terraform and cva deploy name them. {@code cva logs} reads their log groups.
+     */
+    public List<String> functionNames(String service) {
+        List<String> names = new java.util.ArrayList<>(List.of(name(service)));
+        companions(service).forEach(c -> names.add(c.function()));
+        return names;
+    }
+
     /** The notifier's redrive function, named as the Terraform names it ({@code <function>-redrive}). */
     private List<AwsLambdaTarget.Companion> companions(String service) {
         CvaConfig.Service spec = ctx.config().config().services().get(service);

@@ -44,11 +44,16 @@ public final class LocalLogSource implements LogSource {
 
     @Override
     public void follow(LogQuery query, Consumer<LogLine> sink, BooleanSupplier stop) {
-        read(query).forEach(sink);
+        // the backlog is read by the same tails that then follow, so no line written in between is lost
         Map<Path, Tail> tails = new HashMap<>();
+        List<LogLine> backlog = new ArrayList<>();
         for (Path file : files(query.service())) {
-            tails.put(file, new Tail(file, query.service()).atEnd());
+            Tail tail = new Tail(file, query.service());
+            tails.put(file, tail);
+            tail.drain(query, backlog::add);
         }
+        backlog.sort(Comparator.comparing(LogLine::time, Comparator.nullsFirst(Comparator.naturalOrder())));
+        backlog.forEach(sink);
         while (!stop.getAsBoolean() && !Thread.currentThread().isInterrupted()) {
             for (Path file : files(query.service())) {
                 // a file that appears later (a new receiver revision) is read from its start
@@ -89,16 +94,6 @@ public final class LocalLogSource implements LogSource {
         Tail(Path file, String service) {
             this.file = file;
             this.service = service;
-        }
-
-        Tail atEnd() {
-            try {
-                position = Files.size(file);
-            } catch (IOException e) {
-                position = 0;
-            }
-            lastTime = Instant.now();
-            return this;
         }
 
         void drain(LogQuery query, Consumer<LogLine> sink) {

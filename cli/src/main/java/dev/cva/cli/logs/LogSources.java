@@ -3,17 +3,24 @@ package dev.cva.cli.logs;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.config.CvaConfig;
+import dev.cva.cli.config.Settings;
+import dev.cva.cli.deploy.DeployTargets;
 import dev.cva.cli.local.LocalState;
 import java.nio.file.Path;
 import java.util.TreeSet;
 
 /** Picks where a service's logs are read for the current environment. */
 public final class LogSources {
+    /** host:port of a Cloud Logging stand-in (a fake, a recording proxy): plaintext gRPC, no credentials. */
+    public static final String LOGGING_ENDPOINT = "CVA_GCP_LOGGING_ENDPOINT";
+
     private LogSources() {}
 
     /**
      * The log source of {@code service} in the context's environment: on {@code local} the running stack's log files
-     * (they stay readable after the stack stops).
+     * (they stay readable after the stack stops); elsewhere CloudWatch Logs for a Lambda service (its function's log
+     * group and its companions', the notifier's redrive) or Cloud Logging for the receiver (its Cloud Run service).
      */
     public static LogSource open(CvaContext ctx, String service) {
         var services = ctx.config().config().services().keySet();
@@ -24,8 +31,14 @@ public final class LogSources {
         if (CvaContext.DEFAULT_ENVIRONMENT.equals(ctx.environmentName())) {
             return new LocalLogSource(localLogs(ctx));
         }
-        throw new CvaException(ExitCode.USAGE, "reading " + service + "'s logs in environment '" + ctx.environmentName()
-                + "' is not built yet", "read them in the cloud's console, or use the local stack's with --env local");
+        Settings s = ctx.settings();
+        // names as cva deploy and the Terraform give them: one source of truth
+        DeployTargets names = new DeployTargets(ctx);
+        if (ctx.config().config().services().get(service).cloud() == CvaConfig.Cloud.AWS) {
+            return CloudWatchLogSource.create(s.require("aws.region"), names.functionNames(service),
+                    !CloudWatchLogSource.endpointOverridden(ctx.env()), ctx::info);
+        }
+        return CloudLoggingSource.create(s.require("gcp.project"), names.name(service), ctx.env().get(LOGGING_ENDPOINT), ctx::info);
     }
 
     static Path localLogs(CvaContext ctx) {

@@ -85,4 +85,32 @@ class LocalLogSourceTest {
         assertThat(ended.await(1, TimeUnit.MINUTES)).as("follow returns once stopped").isTrue();
         assertThat(seen).isEmpty();
     }
+
+    @Test
+    void aLineWrittenWhileTheBacklogIsPrintedIsNotLost() throws Exception {
+        Instant t0 = Instant.parse("2026-12-07T10:00:00Z");
+        write("processor.log", "processor", t0, "before", new Object[] {});
+        LinkedBlockingQueue<LogLine> seen = new LinkedBlockingQueue<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread follower = new Thread(() -> new LocalLogSource(logs).follow(new LogQuery("processor", null, null, null), line -> {
+            seen.add(line);
+            if (line.message().equals("before")) {
+                // the part writes again right as the backlog goes out (it used to fall between backlog and follow)
+                try {
+                    write("processor.log", "processor", t0.plusSeconds(1), "meanwhile", new Object[] {});
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }, stop::get));
+        follower.start();
+        try {
+            assertThat(seen.poll(1, TimeUnit.MINUTES)).extracting(LogLine::message).isEqualTo("before");
+            assertThat(seen.poll(1, TimeUnit.MINUTES)).as("the line written meanwhile").isNotNull()
+                    .extracting(LogLine::message).isEqualTo("meanwhile");
+        } finally {
+            stop.set(true);
+            follower.join(TimeUnit.MINUTES.toMillis(1));
+        }
+    }
 }
