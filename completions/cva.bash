@@ -164,6 +164,8 @@ function _complete_cva() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cost" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} events" ];    then _picocli_cva; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} logs" ];    then _picocli_cva; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} trace" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} top" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} infra" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} purity" ];    then _picocli_cva; return $?; fi
@@ -208,71 +210,75 @@ function _complete_cva() {
   local cmds7=(cost)
   local cmds8=(local)
   local cmds9=(events)
-  local cmds10=(top)
-  local cmds11=(infra)
-  local cmds12=(purity)
-  local cmds13=(env)
-  local cmds14=(config)
-  local cmds15=(doctor)
-  local cmds16=(completion)
-  local cmds17=(shell)
-  local cmds18=(help)
-  local cmds19=(deploy promote)
-  local cmds20=(deploy dashboard)
-  local cmds21=(webhook send)
-  local cmds22=(webhook sign)
-  local cmds23=(webhook verify)
-  local cmds24=(webhook load)
-  local cmds25=(cost estimate)
-  local cmds26=(local up)
-  local cmds27=(local down)
-  local cmds28=(local status)
-  local cmds29=(local env)
-  local cmds30=(local demo)
-  local cmds31=(local stop)
-  local cmds32=(local start)
-  local cmds33=(events send)
-  local cmds34=(events simulate)
-  local cmds35=(infra check)
-  local cmds36=(infra plan)
-  local cmds37=(infra apply)
-  local cmds38=(env use)
-  local cmds39=(env list)
-  local cmds40=(config help)
-  local cmds41=(config show)
+  local cmds10=(logs)
+  local cmds11=(trace)
+  local cmds12=(top)
+  local cmds13=(infra)
+  local cmds14=(purity)
+  local cmds15=(env)
+  local cmds16=(config)
+  local cmds17=(doctor)
+  local cmds18=(completion)
+  local cmds19=(shell)
+  local cmds20=(help)
+  local cmds21=(deploy promote)
+  local cmds22=(deploy dashboard)
+  local cmds23=(webhook send)
+  local cmds24=(webhook sign)
+  local cmds25=(webhook verify)
+  local cmds26=(webhook load)
+  local cmds27=(cost estimate)
+  local cmds28=(local up)
+  local cmds29=(local down)
+  local cmds30=(local status)
+  local cmds31=(local env)
+  local cmds32=(local demo)
+  local cmds33=(local stop)
+  local cmds34=(local start)
+  local cmds35=(events send)
+  local cmds36=(events simulate)
+  local cmds37=(infra check)
+  local cmds38=(infra plan)
+  local cmds39=(infra apply)
+  local cmds40=(env use)
+  local cmds41=(env list)
+  local cmds42=(config help)
+  local cmds43=(config show)
 
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_cva_config_show; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_cva_config_help; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_cva_env_list; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_cva_env_use; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_cva_infra_apply; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_cva_infra_plan; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_cva_infra_check; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_cva_events_simulate; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_cva_events_send; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_cva_local_start; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_cva_local_stop; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_local_demo; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_local_env; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_local_status; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_local_down; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_local_up; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_cost_estimate; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_webhook_load; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_cva_webhook_verify; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_cva_webhook_sign; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cva_webhook_send; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cva_deploy_dashboard; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cva_deploy_promote; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cva_help; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cva_shell; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cva_completion; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cva_doctor; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cva_config; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cva_env; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cva_purity; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cva_infra; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cva_top; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_cva_config_show; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_cva_config_help; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_cva_env_list; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_cva_env_use; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_cva_infra_apply; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_cva_infra_plan; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_cva_infra_check; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_cva_events_simulate; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_cva_events_send; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_cva_local_start; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_cva_local_stop; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_cva_local_demo; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_cva_local_env; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_local_status; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_local_down; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_local_up; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_cost_estimate; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_webhook_load; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_webhook_verify; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_webhook_sign; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_cva_webhook_send; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_cva_deploy_dashboard; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cva_deploy_promote; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cva_help; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cva_shell; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cva_completion; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cva_doctor; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cva_config; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cva_env; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cva_purity; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cva_infra; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cva_top; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cva_trace; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cva_logs; return $?; fi
   if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cva_events; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cva_local; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cva_cost; return $?; fi
@@ -294,7 +300,7 @@ function _picocli_cva() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="deploy rollback status bump version webhook replay-dlq cost local events top infra purity env config doctor completion shell help"
+  local commands="deploy rollback status bump version webhook replay-dlq cost local events logs trace top infra purity env config doctor completion shell help"
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
   local ENV_option_args=("local" "prod") # --env values
@@ -771,6 +777,96 @@ function _picocli_cva_events() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `logs` subcommand.
+function _picocli_cva_logs() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-f' '--follow' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--since' '--request' '--level' '-e' '--env' '-c' '--config'"
+  local LEVEL_option_args=("debug" "info" "warn" "error") # --level values
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--since')
+      return
+      ;;
+    '--request')
+      return
+      ;;
+    '--level')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${LEVEL_option_args[@]}" ) )
+      return $?
+      ;;
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+  local SERVICE_pos_param_args=("receiver" "processor" "notifier" "reporter") # 0-0 values
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "logs" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${SERVICE_pos_param_args[@]}" )
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `trace` subcommand.
+function _picocli_cva_trace() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `top` subcommand.
 function _picocli_cva_top() {
   # Get completion data
@@ -1074,7 +1170,7 @@ function _picocli_cva_help() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="deploy rollback status bump version webhook replay-dlq cost local events top infra purity env config doctor completion shell"
+  local commands="deploy rollback status bump version webhook replay-dlq cost local events logs trace top infra purity env config doctor completion shell"
   local flag_opts="'-h' '--help' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input'"
   local arg_opts="'-e' '--env' '-c' '--config'"
   local ENV_option_args=("local" "prod") # --env values

@@ -32,7 +32,8 @@ class CvaCommandTest {
         CliHarness.Result r = cva().run("--help");
         assertThat(r.exitCode()).isZero();
         for (String command : new String[] {"deploy", "rollback", "status", "bump", "version", "webhook", "replay-dlq",
-                "cost", "local", "events", "infra", "purity", "config", "doctor", "completion", "shell"}) {
+                "cost", "local", "events", "logs", "trace", "top", "env", "infra", "purity", "config", "doctor", "completion",
+                "shell"}) {
             assertThat(r.out()).containsPattern("(?m)^  " + Pattern.quote(command) + "\\s");
         }
         for (ExitCode code : ExitCode.values()) {
