@@ -18,6 +18,7 @@ final class DeployAudit {
     private final CvaContext ctx;
     private AuditTrail aws;
     private AuditTrail gcp;
+    private Audits.Cloud cloud;
 
     DeployAudit(CvaContext ctx) {
         this.ctx = ctx;
@@ -25,6 +26,12 @@ final class DeployAudit {
 
     /** Runs {@code work} and audits its result, or its failure, as {@code action} on {@code service}. */
     DeployResult run(String action, String service, Supplier<DeployResult> work) {
+        return run(action, service, null, work);
+    }
+
+    /** The same on the cloud given ({@code null}: the service's cloud in cva.yaml), e.g. the dashboard on GCP. */
+    DeployResult run(String action, String service, Audits.Cloud cloud, Supplier<DeployResult> work) {
+        this.cloud = cloud;
         DeployResult r;
         try {
             r = work.get();
@@ -75,7 +82,7 @@ final class DeployAudit {
 
     private AuditTrail trail(String service) {
         CvaConfig.Service spec = ctx.config().config().services().get(service);
-        if (spec != null && spec.cloud() == CvaConfig.Cloud.GCP) {
+        if (cloud == Audits.Cloud.GCP || (cloud == null && spec != null && spec.cloud() == CvaConfig.Cloud.GCP)) {
             return gcp == null ? gcp = Audits.open(ctx, Audits.Cloud.GCP) : gcp;
         }
         return aws == null ? aws = Audits.open(ctx, Audits.Cloud.AWS) : aws;

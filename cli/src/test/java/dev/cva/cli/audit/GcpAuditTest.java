@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.logging.type.LogSeverity;
 import com.google.logging.v2.LogEntry;
-import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.logs.FakeCloudLogging;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPairGenerator;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,22 +75,7 @@ class GcpAuditTest {
 
     @Test
     void theCallerOfServiceAccountCredentialsIsItsEmail() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048);
-        String pem = "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(g.generateKeyPair().getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n";
-        Map<String, String> key = new LinkedHashMap<>();
-        key.put("type", "service_account");
-        key.put("project_id", "cv-analytics-prod");
-        key.put("private_key_id", "0123456789abcdef");
-        key.put("private_key", pem);
-        key.put("client_email", SA);
-        key.put("client_id", "123456789012345678901");
-        key.put("token_uri", "https://oauth2.googleapis.com/token");
-        Path file = dir.resolve("sa.json");
-        Files.writeString(file, CvaContext.json().writeValueAsString(key));
-
+        Path file = ServiceAccountKeys.write(dir.resolve("sa.json"), SA);
         assertThat(GcpCallerIdentity.create(file.toString()).who()).isEqualTo(SA);
     }
 
