@@ -118,6 +118,15 @@ class AuditTrailTest {
     }
 
     @Test
+    void theLogGroupCvaWritesIsTheOneTerraformCreates() throws Exception {
+        String variables = Files.readString(dev.cva.cli.CliHarness.repoRoot().resolve("infra/services/processor/variables.tf"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "variable \"audit_log_group\" \\{[^}]*default\\s*=\\s*\"([^\"]+)\"").matcher(variables);
+        assertThat(m.find()).as("audit_log_group in infra/services/processor/variables.tf").isTrue();
+        assertThat(m.group(1)).isEqualTo(Audits.AWS_LOG_GROUP);
+    }
+
+    @Test
     void aLineHoldingASecretValueIsRefusedBeforeAnythingIsWritten() {
         AuditTrail audit = trail(CallerIdentity.local("alice"), AuditLogFile.in(project));
         AuditEntry leaky = audit.entry("secrets rotate", "webhook")
