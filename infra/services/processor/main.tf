@@ -111,3 +111,19 @@ module "budget" {
   emails   = local.alarm_emails
   enabled  = var.budget_enabled
 }
+
+# The account's audit trail (one per account; this root is applied first): CloudTrail management events, read and
+# write, to an Object Lock bucket only CloudTrail writes to; the log group of cva's own audit lines and the policy
+# that lets the deploy roles write them (infra/README.md, "Audit trail").
+module "audit_trail" {
+  source = "../../modules/audit-trail"
+
+  name               = "${local.project}-audit"
+  retention_days     = var.audit_retention_days
+  object_lock_mode   = var.audit_object_lock_mode
+  enable_logging     = var.audit_trail_logging
+  log_group          = var.audit_log_group
+  log_retention_days = var.audit_log_retention_days
+  writer_role_names  = var.audit_writer_roles
+  tags               = local.tags
+}

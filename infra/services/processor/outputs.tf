@@ -37,3 +37,23 @@ output "alarm_topic_arn" {
   description = "SNS topic of the processor's alarms."
   value       = module.alerts.topic_arn
 }
+
+output "audit_trail_arn" {
+  description = "ARN of the account's CloudTrail trail (management events, read and write, all regions)."
+  value       = module.audit_trail.trail_arn
+}
+
+output "audit_trail_bucket" {
+  description = "S3 bucket (Object Lock) of the CloudTrail log files."
+  value       = module.audit_trail.bucket
+}
+
+output "audit_log_group" {
+  description = "CloudWatch Logs group of cva's audit lines."
+  value       = module.audit_trail.log_group
+}
+
+output "audit_writer_policy_arn" {
+  description = "IAM policy that lets a role write cva's audit lines: attach it to the deploy roles (or list them in audit_writer_roles)."
+  value       = module.audit_trail.writer_policy_arn
+}

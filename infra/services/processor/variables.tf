@@ -96,3 +96,39 @@ variable "event_queue_oldest_message_seconds" {
   type        = number
   default     = null
 }
+
+variable "audit_retention_days" {
+  description = "Days each CloudTrail log file stays locked in the audit bucket (S3 Object Lock)."
+  type        = number
+  default     = 365
+}
+
+variable "audit_object_lock_mode" {
+  description = "Object Lock mode of the audit bucket: GOVERNANCE (s3:BypassGovernanceRetention may lift it) or COMPLIANCE (no one may)."
+  type        = string
+  default     = "GOVERNANCE"
+}
+
+variable "audit_trail_logging" {
+  description = "Whether the CloudTrail trail records. False only for moto's server (its StartLogging fails for a trail ARN)."
+  type        = bool
+  default     = true
+}
+
+variable "audit_log_group" {
+  description = "CloudWatch Logs group of cva's audit lines; cva writes /cva/audit (Audits.AWS_LOG_GROUP)."
+  type        = string
+  default     = "/cva/audit"
+}
+
+variable "audit_log_retention_days" {
+  description = "Retention of cva's audit log group."
+  type        = number
+  default     = 400
+}
+
+variable "audit_writer_roles" {
+  description = "Names of the IAM roles that run cva deploy, rollback, replay-dlq and secrets rotate (the CI deploy roles): each gets the audit writer policy."
+  type        = list(string)
+  default     = []
+}

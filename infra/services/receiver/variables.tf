@@ -90,3 +90,9 @@ variable "hosting_site" {
   type        = string
   default     = null
 }
+
+variable "audit_writer_members" {
+  description = "Members that run cva against this project (e.g. serviceAccount:deployer@<project>.iam.gserviceaccount.com, the CI deploy account): each may write cva's audit lines (roles/logging.logWriter)."
+  type        = list(string)
+  default     = []
+}

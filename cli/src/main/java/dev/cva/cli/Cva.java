@@ -1,5 +1,6 @@
 package dev.cva.cli;
 
+import dev.cva.cli.audit.AuditCommand;
 import dev.cva.cli.bump.BumpCommand;
 import dev.cva.cli.bump.VersionCommand;
 import dev.cva.cli.completion.CompletionCommand;
@@ -51,7 +52,7 @@ import picocli.CommandLine;
         description = "Operations toolkit for CV Analytics: deploy, release, test and run the pipeline on "
                 + "AWS and GCP, or all of it on this machine (the default 'local' environment).",
         subcommands = {
-                DeployCommand.class, RollbackCommand.class, StatusCommand.class,
+                DeployCommand.class, RollbackCommand.class, StatusCommand.class, AuditCommand.class,
                 BumpCommand.class, VersionCommand.class,
                 WebhookCommand.class, ReplayDlqCommand.class, CostCommand.class,
                 LocalCommand.class, EventsCommand.class, LogsCommand.class, TraceCommand.class, TopCommand.class,

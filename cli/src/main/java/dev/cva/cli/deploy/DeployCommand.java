@@ -74,8 +74,9 @@ public final class DeployCommand implements Callable<Integer> {
         DeployService.Options options = new DeployService.Options(artifact, reuse, dryRun, canary, promote, !noSmoke,
                 create, role);
         List<DeployResult> results = new ArrayList<>();
+        DeployAudit audit = new DeployAudit(ctx);
         for (String s : all ? deploys.services() : List.of(service)) {
-            results.add(deploys.deploy(s, options));
+            results.add(audit.run("deploy", s, () -> deploys.deploy(s, options)));
         }
         return DeployView.render(ctx, results, all);
     }
@@ -95,7 +96,9 @@ public final class DeployCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Confirmation.cloudChange(ctx, "promote the canary of " + service);
-            return DeployView.render(ctx, List.of(DeployTargets.service(ctx).promote(service)), false);
+            DeployService deploys = DeployTargets.service(ctx);
+            DeployResult r = new DeployAudit(ctx).run("deploy promote", service, () -> deploys.promote(service));
+            return DeployView.render(ctx, List.of(r), false);
         }
     }
 }

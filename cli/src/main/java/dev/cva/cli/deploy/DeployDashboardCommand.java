@@ -47,6 +47,8 @@ public final class DeployDashboardCommand implements Callable<Integer> {
                 new DashboardDeploy.FirebaseConfig(project, s.get("gcp.firebaseApiKey"), s.get("gcp.firebaseAuthDomain"),
                         s.get("gcp.firebaseAppId")),
                 HostingRest.create(s.get("gcp.hostingEndpoint")), new GitInfo(ctx.projectRoot()), ctx::info);
-        return DeployView.render(ctx, List.of(deploy.deploy(new DashboardDeploy.Options(dryRun, !noSmoke))), false);
+        DeployResult r = new DeployAudit(ctx).run("deploy", "dashboard", dev.cva.cli.audit.Audits.Cloud.GCP,
+                () -> deploy.deploy(new DashboardDeploy.Options(dryRun, !noSmoke)));
+        return DeployView.render(ctx, List.of(r), false);
     }
 }

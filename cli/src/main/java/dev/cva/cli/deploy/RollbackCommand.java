@@ -28,7 +28,7 @@ public final class RollbackCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         dev.cva.cli.env.Confirmation.cloudChange(ctx, "roll back " + service);
-        DeployResult r = DeployTargets.service(ctx).rollback(service, to);
+        DeployResult r = new DeployAudit(ctx).run("rollback", service, () -> DeployTargets.service(ctx).rollback(service, to));
         DeployView.render(ctx, List.of(r), false);
         return 0;
     }

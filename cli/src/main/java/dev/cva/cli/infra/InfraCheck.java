@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * for a region, by each provider of that cloud) and every name a root takes from cva.yaml exists there; no
  * resource has a hard-coded name; the event source mappings read cva.yaml's eventSource and invoke the live
  * alias; no root reads another's state; no SNS topic an alarm notifies is encrypted with the AWS-managed key
- * {@code alias/aws/sns} (CloudWatch cannot use it, so the alarm would reach no one).
+ * {@code alias/aws/sns} (CloudWatch cannot use it, so the alarm would reach no one); no secret value in Terraform's
+ * inputs, in cva.yaml outside {@code local}, or in a workflow ({@link SecretScan}).
  */
 public final class InfraCheck {
 
@@ -95,6 +96,7 @@ public final class InfraCheck {
         hardCoded(roots, findings);
         eventSources(config, roots, findings);
         findings.addAll(alarmTopics(projectRoot, roots));
+        SecretScan.scan(projectRoot).forEach(f -> findings.add(new Finding("-", "secrets", f)));
         return new Result(projectRoot.resolve("infra"), List.copyOf(roots.keySet()), uses, List.copyOf(findings));
     }
 

@@ -3,6 +3,9 @@ package dev.cva.cli.replay;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.audit.AuditEntry;
+import dev.cva.cli.audit.AuditTrail;
+import dev.cva.cli.audit.Audits;
 import dev.cva.cli.env.Confirmation;
 import dev.cva.replay.Replayer;
 import dev.cva.replay.Target;
@@ -69,9 +72,35 @@ public final class ReplayDlqCommand implements Callable<Integer> {
         this.ctx = ctx;
     }
 
+    /** What the audit line of an executed run says moved (README, "Audit trail"); set by the paths that move. */
+    private String auditBefore;
+    private String auditAfter;
+
     @Override
     public Integer call() {
         Filters filters = filters();
+        if (!execute && !cancel) {
+            return replay(filters);
+        }
+        // Every run that may move messages writes one audit line, failures included (bad usage reaches nothing).
+        AuditTrail trail = Audits.open(ctx, Audits.Cloud.AWS);
+        AuditEntry entry = trail.entry(cancel ? "replay-dlq --cancel" : "replay-dlq", queue);
+        try {
+            int code = replay(filters);
+            AuditEntry.Outcome outcome = code == 0 ? AuditEntry.Outcome.ok : code == ExitCode.NOTHING_TO_DO.code()
+                    ? AuditEntry.Outcome.no_change : code == ExitCode.PARTIAL.code() ? AuditEntry.Outcome.partial
+                    : AuditEntry.Outcome.failed;
+            trail.record(entry.change(auditBefore, auditAfter), outcome, "exit " + code);
+            return code;
+        } catch (CvaException e) {
+            if (e.exitCode() != ExitCode.USAGE) {
+                trail.record(entry.change(auditBefore, auditAfter), AuditEntry.Outcome.failed, e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private int replay(Filters filters) {
         ReplayView view = new ReplayView(ctx);
         try (ReplayEnvironment env = ReplayEnvironment.open(ctx)) {
             ReplayService svc = env.service();
@@ -102,6 +131,7 @@ public final class ReplayDlqCommand implements Callable<Integer> {
             if (!execute) {
                 return view.preview(svc.preview(dlq, filters, max, target.describe()), archive);
             }
+            auditBefore = dlq.name() + ": " + dlq.depth() + " messages";
             if (!Confirmation.preapproved(ctx)) {
                 requireTerminal();
                 view.preview(svc.preview(dlq, filters, max, target.describe()), archive);
@@ -121,6 +151,8 @@ public final class ReplayDlqCommand implements Callable<Integer> {
                     cameBack = svc.watchCameBack(dlq, watch, r.moved(), n -> ctx.info("watching " + dlq.name() + ": "
                             + n + " of the " + r.moved() + " replayed messages are back"));
                 }
+                auditAfter = "moved " + r.moved() + " to " + target.describe() + ", failed " + r.failed()
+                        + (r.aborted() == null ? "" : ", stopped: " + r.aborted());
                 return view.result(dlq, target.describe(), r, cameBack);
             }
         }
@@ -151,7 +183,10 @@ public final class ReplayDlqCommand implements Callable<Integer> {
                 return ExitCode.NOTHING_TO_DO.code();
             }
         }
-        return view.streamResult(dlq, env.streamReplay().run(dlq, max, visibility));
+        auditBefore = dlq.name() + ": " + dlq.depth() + " skipped stream batches";
+        StreamBatchReplay.Result r = env.streamReplay().run(dlq, max, visibility);
+        auditAfter = "re-ran " + r.replayed() + " through the notifier, failed " + r.failed() + ", expired " + r.expired();
+        return view.streamResult(dlq, r);
     }
 
     private int nativeMove(ReplayService svc, QueueRef dlq, Filters filters, ReplayView view) {
@@ -159,7 +194,9 @@ public final class ReplayDlqCommand implements Callable<Integer> {
             throw CvaException.usage("--wait and --cancel go with --native", null);
         }
         if (cancel) {
-            return view.move(svc.cancelNative(dlq), "cancelled");
+            ReplayService.MoveStatus cancelled = svc.cancelNative(dlq);
+            auditAfter = "move task " + cancelled.status() + " after " + cancelled.moved() + " moved";
+            return view.move(cancelled, "cancelled");
         }
         if (filters.any() || max != null || archive != null) {
             throw CvaException.usage("--native moves the whole DLQ: it takes no filters, --max or --archive",
@@ -180,11 +217,15 @@ public final class ReplayDlqCommand implements Callable<Integer> {
                 return ExitCode.NOTHING_TO_DO.code();
             }
         }
+        auditBefore = dlq.name() + ": " + dlq.depth() + " messages";
         ReplayService.MoveStatus started = svc.startNative(dlq, target, rate);
+        auditAfter = "native move task " + started.status() + " to " + (target == null ? "its source queues" : target.name());
         if (!await) {
             return view.move(started, "started");
         }
         ReplayService.MoveStatus end = svc.waitNative(dlq, Duration.ofSeconds(1), view::moveProgress);
+        auditAfter = "native move task " + end.status() + ", moved " + end.moved() + " to "
+                + (target == null ? "its source queues" : target.name());
         return view.move(end, "finished");
     }
 

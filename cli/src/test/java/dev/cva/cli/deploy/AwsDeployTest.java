@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.audit.AuditEntry;
+import dev.cva.cli.audit.AuditLogFile;
+import dev.cva.cli.audit.Audits;
 import dev.cva.local.Child;
 import dev.cva.local.Moto;
 import java.io.IOException;
@@ -20,6 +23,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +33,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.GetAliasResponse;
 
@@ -48,6 +53,7 @@ class AwsDeployTest {
     private static Child moto;
     private static URI endpoint;
     private static LambdaClient lambda;
+    private static CloudWatchLogsClient auditLogs;
 
     @BeforeAll
     static void startMoto(@TempDir Path logs) throws Exception {
@@ -58,6 +64,9 @@ class AwsDeployTest {
         moto.await(AwsDeployTest::answers, Duration.ofSeconds(60), "answer to Lambda ListFunctions");
         runFunctionsInDocker(false);
         System.setProperty("aws.endpointUrlLambda", endpoint.toString());
+        // the audit trail: the caller from moto's STS, the lines to moto's CloudWatch Logs group /cva/audit
+        System.setProperty("aws.endpointUrlSts", endpoint.toString());
+        System.setProperty("aws.endpointUrlCloudWatchLogs", endpoint.toString());
         System.setProperty("aws.accessKeyId", "test");
         System.setProperty("aws.secretAccessKey", "test");
         String form = "Action=CreateRole&Version=2010-05-08&RoleName=cva-deploy-test&AssumeRolePolicyDocument="
@@ -72,11 +81,25 @@ class AwsDeployTest {
         lambda = LambdaClient.builder().region(Region.EU_WEST_2).endpointOverride(endpoint)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClient(UrlConnectionHttpClient.create()).build();
+        auditLogs = CloudWatchLogsClient.builder().region(Region.EU_WEST_2).endpointOverride(endpoint)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+        auditLogs.createLogGroup(b -> b.logGroupName(Audits.AWS_LOG_GROUP));
+    }
+
+    /** The audit lines in moto's /cva/audit since {@code from} (every stream), oldest first. */
+    private static List<AuditEntry> auditLines(int from) {
+        List<AuditEntry> lines = new java.util.ArrayList<>();
+        auditLogs.filterLogEventsPaginator(b -> b.logGroupName(Audits.AWS_LOG_GROUP)).events()
+                .forEach(e -> lines.add(AuditEntry.parse(e.message())));
+        return lines.subList(Math.min(from, lines.size()), lines.size());
     }
 
     @AfterAll
     static void stopMoto() {
         System.clearProperty("aws.endpointUrlLambda");
+        System.clearProperty("aws.endpointUrlSts");
+        System.clearProperty("aws.endpointUrlCloudWatchLogs");
         System.clearProperty("aws.accessKeyId");
         System.clearProperty("aws.secretAccessKey");
         if (lambda != null) {
@@ -114,6 +137,7 @@ class AwsDeployTest {
 
     @Test
     void deploysNoChangeCanaryPromoteRollbackAndStatus(@TempDir Path dir) throws Exception {
+        int audited = auditLines(0).size();
         try (DeployProject p = new DeployProject(dir)) {
             p.tag("processor-v1.0.0");
             String first = p.head();
@@ -202,6 +226,25 @@ class AwsDeployTest {
             CliHarness.Result unknown = p.cli().run("rollback", "processor", "--env", "prod", "--to", "9.9.9");
             assertThat(unknown.exitCode()).isEqualTo(2);
             assertThat(unknown.err()).contains("known: 2 (1.1.0), 1 (1.0.0)");
+
+            // the audit trail: one line per action that reached AWS (not the dry run, not bad usage), who from STS,
+            // in CloudWatch Logs and in the checkout's .cva/audit.log alike
+            List<AuditEntry> lines = auditLines(audited);
+            assertThat(lines).extracting(e -> e.action() + " " + e.outcome().wire() + " " + e.before() + " -> " + e.after())
+                    .containsExactly(
+                            "deploy ok null -> 1 (1.0.0, git " + first.substring(0, 7) + ")",
+                            "deploy no-change 1 (1.0.0, git " + first.substring(0, 7) + ") -> 1 (1.0.0, git " + first.substring(0, 7) + ")",
+                            "deploy ok 1 (1.0.0, git " + first.substring(0, 7) + ") -> 2 (1.1.0, git " + second.substring(0, 7) + ")",
+                            "deploy promote ok 1 (1.0.0, git " + first.substring(0, 7) + ") -> 2 (1.1.0, git " + second.substring(0, 7) + ")",
+                            "deploy promote no-change null -> null",
+                            "rollback ok 2 (1.1.0, git " + second.substring(0, 7) + ") -> 1 (1.0.0, git " + first.substring(0, 7) + ")",
+                            "rollback ok 1 (1.0.0, git " + first.substring(0, 7) + ") -> 2 (1.1.0, git " + second.substring(0, 7) + ")");
+            assertThat(lines).allSatisfy(e -> {
+                assertThat(e.who()).isEqualTo("arn:aws:sts::123456789012:user/moto");
+                assertThat(e.environment()).isEqualTo("prod");
+                assertThat(e.target()).isEqualTo("processor");
+            });
+            assertThat(AuditLogFile.in(p.root).read()).containsExactlyElementsOf(lines);
         }
     }
 
@@ -303,6 +346,14 @@ class AwsDeployTest {
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
             assertThat(r.err()).contains("the local stack is not running", "cva local up --detach");
             assertThat(Files.exists(dir.resolve("services/processor/target"))).isFalse();
+            // the failed attempt is audited locally: who is the OS user at local
+            List<AuditEntry> audit = AuditLogFile.in(p.root).read();
+            assertThat(audit).hasSize(1);
+            assertThat(audit.get(0).action()).isEqualTo("deploy");
+            assertThat(audit.get(0).outcome()).isEqualTo(AuditEntry.Outcome.failed);
+            assertThat(audit.get(0).detail()).contains("the local stack is not running");
+            assertThat(audit.get(0).who()).endsWith("@local");
+            assertThat(audit.get(0).environment()).isEqualTo("local");
         }
     }
 

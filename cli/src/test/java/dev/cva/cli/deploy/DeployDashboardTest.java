@@ -21,6 +21,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.cva.cli.CliHarness;
+import dev.cva.cli.audit.AuditEntry;
+import dev.cva.cli.audit.AuditLogFile;
+import dev.cva.cli.audit.ServiceAccountKeys;
+import dev.cva.cli.logs.FakeCloudLogging;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DeployDashboardTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String SITE = "cv-analytics-prod";
+    static final String DEPLOYER = "deployer@cv-analytics-prod.iam.gserviceaccount.com";
     static final String V = "/v1beta1/sites/" + SITE + "/versions/";
 
     @TempDir Path dir;
@@ -59,10 +64,11 @@ class DeployDashboardTest {
     final Map<String, String> uploadTypes = new java.util.concurrent.ConcurrentHashMap<>();
     String uploadUrl;
     CliHarness cva;
+    FakeCloudLogging logging;
     Map<String, byte[]> built = new LinkedHashMap<>();
 
     @BeforeEach
-    void start() throws IOException {
+    void start() throws Exception {
         hosting = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         hosting.start();
         uploadServer = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
@@ -87,8 +93,12 @@ class DeployDashboardTest {
             Files.write(app.resolve("dist" + e.getKey()), e.getValue());
         }
         // CI answers the confirmation of a change to prod, as in a pipeline (EnvCommandTest covers the question)
+        // the audit trail: the caller from a service account's ADC file, the line to the fake of Cloud Logging
+        logging = new FakeCloudLogging();
+        Path key = ServiceAccountKeys.write(dir.resolve("sa.json"), DEPLOYER);
         cva = new CliHarness(dir).env("CI", "true").env("CVA_GCP_HOSTING_ENDPOINT", hosting.baseUrl())
-                .env("CVA_GCP_FIREBASE_API_KEY", "AIzaTestKey").env("CVA_GCP_FIREBASE_APP_ID", "1:42:web:abc");
+                .env("CVA_GCP_FIREBASE_API_KEY", "AIzaTestKey").env("CVA_GCP_FIREBASE_APP_ID", "1:42:web:abc")
+                .env("GOOGLE_APPLICATION_CREDENTIALS", key.toString()).env("CVA_GCP_LOGGING_ENDPOINT", logging.endpoint());
         hosting.stubFor(get(urlPathEqualTo("/v1beta1/projects/cv-analytics-prod/sites/" + SITE))
                 .willReturn(okJson("{\"name\":\"projects/cv-analytics-prod/sites/" + SITE + "\",\"defaultUrl\":\""
                         + hosting.baseUrl() + "/site/\",\"type\":\"DEFAULT_SITE\"}")));
@@ -103,6 +113,7 @@ class DeployDashboardTest {
 
     @AfterEach
     void stop() {
+        logging.close();
         hosting.stop();
         uploadServer.stop(0);
     }
@@ -128,6 +139,18 @@ class DeployDashboardTest {
         assertThat(j.path("to").path("revision").asText()).isEqualTo("v2");
         assertThat(j.path("to").path("version").asText()).isEqualTo("0.3.1");
         assertThat(j.path("traffic").path("v2").asInt()).isEqualTo(100);
+        // one audit line, in Cloud Logging's cva-audit and the checkout's .cva/audit.log, by the ADC's account
+        assertThat(logging.written()).singleElement().satisfies(e -> {
+            assertThat(e.getLogName()).isEqualTo("projects/cv-analytics-prod/logs/cva-audit");
+            var f = e.getJsonPayload().getFieldsMap();
+            assertThat(f.get("who").getStringValue()).isEqualTo(DEPLOYER);
+            assertThat(f.get("action").getStringValue()).isEqualTo("deploy");
+            assertThat(f.get("target").getStringValue()).isEqualTo("dashboard");
+            assertThat(f.get("after").getStringValue()).startsWith("v2 (0.3.1");
+            assertThat(f.get("outcome").getStringValue()).isEqualTo("ok");
+        });
+        assertThat(AuditLogFile.in(dir).read()).extracting(AuditEntry::who, AuditEntry::target)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(DEPLOYER, "dashboard"));
         assertThat(j.path("smoke").path("passed").asBoolean()).isTrue();
         assertThat(j.path("reason").asText()).startsWith("uploaded 3 of 4 files");
 

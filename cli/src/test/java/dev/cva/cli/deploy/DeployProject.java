@@ -25,7 +25,7 @@ final class DeployProject implements AutoCloseable {
             for (String s : new String[] {"receiver", "processor", "notifier", "reporter"}) {
                 version(s, "1.0.0");
             }
-            Files.writeString(root.resolve(".gitignore"), "home/\n*.jar\n");
+            Files.writeString(root.resolve(".gitignore"), "home/\n*.jar\n.cva/\n");
             git = Git.init().setDirectory(root.toFile()).setInitialBranch("main").call();
             git.getRepository().getConfig().setString("user", null, "name", "t");
             git.getRepository().getConfig().setString("user", null, "email", "t@example.com");

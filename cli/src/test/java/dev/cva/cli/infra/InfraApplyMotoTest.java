@@ -41,6 +41,7 @@ class InfraApplyMotoTest {
                 // what moto's server lacks (infra/README.md, "Known gaps"); on by default
                 .env("TF_VAR_budget_enabled", "false")
                 .env("TF_VAR_dlq_redrive_allow_policy", "false")
+                .env("TF_VAR_audit_trail_logging", "false")
                 // the receiver is GCP (out of scope): the notifier needs its URL
                 .env("TF_VAR_receiver_url", "https://receiver.example.test/webhook");
     }
@@ -137,6 +138,39 @@ class InfraApplyMotoTest {
                     .as("CloudWatch evaluates at most 7 days").isEqualTo(7 * 86_400L);
             assertThat(report.path("AlarmActions").get(0).asText()).endsWith(String.format(topic, "reporter"));
 
+            // The audit trail (processor root): CloudTrail's management events, read and write, every region, to an
+            // Object Lock bucket whose policy lets only CloudTrail write; cva's own audit log group.
+            JsonNode trail = aws(moto, "cloudtrail", "describe-trails").path("trailList").get(0);
+            assertThat(trail).as("describe-trails").isNotNull();
+            assertThat(trail.path("Name").asText()).isEqualTo("cv-analytics-audit");
+            assertThat(trail.path("IsMultiRegionTrail").asBoolean()).isTrue();
+            assertThat(trail.path("IncludeGlobalServiceEvents").asBoolean()).isTrue();
+            assertThat(trail.path("LogFileValidationEnabled").asBoolean()).isTrue();
+            String bucket = trail.path("S3BucketName").asText();
+            assertThat(bucket).isEqualTo("cv-analytics-audit-123456789012");
+            JsonNode selectors = aws(moto, "cloudtrail", "get-event-selectors", "--trail-name", "cv-analytics-audit");
+            assertThat(selectors.path("EventSelectors").get(0).path("ReadWriteType").asText()).isEqualTo("All");
+            assertThat(selectors.path("EventSelectors").get(0).path("IncludeManagementEvents").asBoolean()).isTrue();
+            JsonNode lock = aws(moto, "s3api", "get-object-lock-configuration", "--bucket", bucket).path("ObjectLockConfiguration");
+            assertThat(lock.path("ObjectLockEnabled").asText()).isEqualTo("Enabled");
+            assertThat(lock.path("Rule").path("DefaultRetention").path("Mode").asText()).isEqualTo("GOVERNANCE");
+            assertThat(lock.path("Rule").path("DefaultRetention").path("Days").asInt()).isEqualTo(365);
+            JsonNode policy = CvaContext.json().readTree(aws(moto, "s3api", "get-bucket-policy", "--bucket", bucket).path("Policy").asText());
+            List<String> writers = new ArrayList<>();
+            List<String> denied = new ArrayList<>();
+            for (JsonNode st : policy.path("Statement")) {
+                if (st.path("Action").toString().contains("s3:PutObject")) {
+                    (st.path("Effect").asText().equals("Allow") ? writers : denied).add(st.path("Principal").toString()
+                            + " " + st.path("Condition").toString());
+                }
+            }
+            assertThat(writers).singleElement().asString().contains("cloudtrail.amazonaws.com", "bucket-owner-full-control",
+                    "trail/cv-analytics-audit");
+            assertThat(denied).singleElement().asString().contains("StringNotEquals", "aws:PrincipalServiceName", "cloudtrail.amazonaws.com");
+            JsonNode groups = aws(moto, "logs", "describe-log-groups", "--log-group-name-prefix", dev.cva.cli.audit.Audits.AWS_LOG_GROUP);
+            assertThat(groups.path("logGroups")).extracting(g -> g.path("logGroupName").asText() + " " + g.path("retentionInDays").asInt())
+                    .containsExactly("/cva/audit 400");
+
             // The plan right after: no change but moto's documented gaps (infra/README.md), each of its exact shape.
             for (String root : ROOTS) {
                 List<String> changes = planChanges(project, rc, root, moto);
@@ -150,21 +184,28 @@ class InfraApplyMotoTest {
 
     /** describe-alarms through the AWS CLI, by alarm name. */
     private Map<String, JsonNode> alarms(Moto moto) throws Exception {
+        Map<String, JsonNode> byName = new TreeMap<>();
+        aws(moto, "cloudwatch", "describe-alarms").path("MetricAlarms").forEach(a -> byName.put(a.path("AlarmName").asText(), a));
+        return byName;
+    }
+
+    /** One AWS CLI call against moto, its JSON answer. */
+    private JsonNode aws(Moto moto, String... command) throws Exception {
         Map<String, String> env = new java.util.HashMap<>(Map.of("PATH", System.getenv().getOrDefault("PATH", ""),
                 "HOME", tmp.toString(), "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test",
                 "AWS_DEFAULT_REGION", "eu-west-2", "AWS_PAGER", ""));
-        ProcessBuilder pb = new ProcessBuilder("aws", "--endpoint-url", moto.endpoint().toString(), "cloudwatch",
-                "describe-alarms", "--output", "json").redirectErrorStream(false);
+        List<String> cmd = new ArrayList<>(List.of("aws", "--endpoint-url", moto.endpoint().toString()));
+        cmd.addAll(List.of(command));
+        cmd.addAll(List.of("--output", "json"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(false);
         pb.environment().clear();
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as("aws cloudwatch describe-alarms\n" + out + err).isZero();
-        Map<String, JsonNode> byName = new TreeMap<>();
-        CvaContext.json().readTree(out).path("MetricAlarms").forEach(a -> byName.put(a.path("AlarmName").asText(), a));
-        return byName;
+        assertThat(p.waitFor()).as(cmd + "\n" + out + err).isZero();
+        return CvaContext.json().readTree(out);
     }
 
     /** cva status --env prod --json in this JVM: the SDK's system properties are the twins of AWS_ENDPOINT_URL and the keys. */
@@ -196,6 +237,7 @@ class InfraApplyMotoTest {
                 "TF_IN_AUTOMATION", "1", "AWS_ENDPOINT_URL", moto.endpoint().toString(),
                 "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"));
         env.putAll(Map.of("TF_VAR_budget_enabled", "false", "TF_VAR_dlq_redrive_allow_policy", "false",
+                "TF_VAR_audit_trail_logging", "false",
                 "TF_VAR_receiver_url", "https://receiver.example.test/webhook", "TF_VAR_environment", "prod"));
         String planOut = terraform(dir, env, "plan", "-input=false", "-no-color", "-out=" + planFile);
         JsonNode plan = CvaContext.json().readTree(terraform(dir, env, "show", "-json", planFile.toString()));

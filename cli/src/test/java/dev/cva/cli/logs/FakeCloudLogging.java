@@ -5,6 +5,8 @@ import com.google.logging.v2.ListLogEntriesResponse;
 import com.google.logging.v2.LogEntry;
 import com.google.logging.v2.TailLogEntriesRequest;
 import com.google.logging.v2.TailLogEntriesResponse;
+import com.google.logging.v2.WriteLogEntriesRequest;
+import com.google.logging.v2.WriteLogEntriesResponse;
 import com.google.protobuf.Timestamp;
 import io.grpc.MethodDescriptor;
 import io.grpc.Server;
@@ -28,9 +30,11 @@ import java.util.regex.Pattern;
  * A fake of Cloud Logging's LoggingServiceV2 on a loopback gRPC port, for the real client: {@code ListLogEntries}
  * evaluates the filter clauses cva writes (and refuses any other, as an unknown field would be), answers at most
  * {@link #PAGE} entries a page with a next-page token, in timestamp order; {@code TailLogEntries} streams entries
- * appended after it started that match its filter, or is UNIMPLEMENTED; {@link #deny} answers PERMISSION_DENIED.
+ * appended after it started that match its filter, or is UNIMPLEMENTED; {@code WriteLogEntries} stores each entry
+ * (the request's logName and resource filled in where an entry has none, as Cloud Logging does) for {@link #written}
+ * and for later lists; {@link #deny} answers PERMISSION_DENIED. Public for the audit trail's tests.
  */
-final class FakeCloudLogging implements AutoCloseable {
+public final class FakeCloudLogging implements AutoCloseable {
     static final String SERVICE = "google.logging.v2.LoggingServiceV2";
     static final int PAGE = 2;
     static final MethodDescriptor<ListLogEntriesRequest, ListLogEntriesResponse> LIST =
@@ -47,6 +51,13 @@ final class FakeCloudLogging implements AutoCloseable {
                     .setRequestMarshaller(ProtoUtils.marshaller(TailLogEntriesRequest.getDefaultInstance()))
                     .setResponseMarshaller(ProtoUtils.marshaller(TailLogEntriesResponse.getDefaultInstance()))
                     .build();
+    static final MethodDescriptor<WriteLogEntriesRequest, WriteLogEntriesResponse> WRITE =
+            MethodDescriptor.<WriteLogEntriesRequest, WriteLogEntriesResponse>newBuilder()
+                    .setType(MethodDescriptor.MethodType.UNARY)
+                    .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "WriteLogEntries"))
+                    .setRequestMarshaller(ProtoUtils.marshaller(WriteLogEntriesRequest.getDefaultInstance()))
+                    .setResponseMarshaller(ProtoUtils.marshaller(WriteLogEntriesResponse.getDefaultInstance()))
+                    .build();
     private static final Pattern CLAUSE = Pattern.compile("([a-zA-Z_.]+)(=|>=)\"([^\"]*)\"");
 
     final List<ListLogEntriesRequest> lists = new CopyOnWriteArrayList<>();
@@ -54,19 +65,21 @@ final class FakeCloudLogging implements AutoCloseable {
     private final List<LogEntry> entries = new CopyOnWriteArrayList<>();
     private final Map<StreamObserver<TailLogEntriesResponse>, String> tailing = new ConcurrentHashMap<>();
     volatile boolean tailSupported = true;
-    volatile boolean deny;
+    private final List<LogEntry> written = new CopyOnWriteArrayList<>();
+    public volatile boolean deny;
     private final Server server;
 
-    FakeCloudLogging() throws IOException {
+    public FakeCloudLogging() throws IOException {
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(ServerServiceDefinition.builder(SERVICE)
                         .addMethod(LIST, ServerCalls.asyncUnaryCall(this::list))
                         .addMethod(TAIL, ServerCalls.asyncBidiStreamingCall(this::tail))
+                        .addMethod(WRITE, ServerCalls.asyncUnaryCall(this::write))
                         .build())
                 .build().start();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "127.0.0.1:" + server.getPort();
     }
 
@@ -80,6 +93,36 @@ final class FakeCloudLogging implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** The entries WriteLogEntries stored, in order. */
+    public List<LogEntry> written() {
+        return List.copyOf(written);
+    }
+
+    private void write(WriteLogEntriesRequest req, StreamObserver<WriteLogEntriesResponse> obs) {
+        if (deny) {
+            obs.onError(Status.PERMISSION_DENIED.withDescription("Permission 'logging.logEntries.create' denied on resource "
+                    + req.getLogName()).asRuntimeException());
+            return;
+        }
+        for (LogEntry e : req.getEntriesList()) {
+            LogEntry.Builder b = e.toBuilder();
+            if (b.getLogName().isEmpty()) {
+                b.setLogName(req.getLogName());
+            }
+            if (!b.hasResource()) {
+                b.setResource(req.getResource());
+            }
+            if (b.getLogName().isEmpty() || !b.hasResource()) {
+                obs.onError(Status.INVALID_ARGUMENT.withDescription("an entry needs a logName and a resource").asRuntimeException());
+                return;
+            }
+            written.add(b.build());
+            append(b.build());
+        }
+        obs.onNext(WriteLogEntriesResponse.getDefaultInstance());
+        obs.onCompleted();
     }
 
     private void list(ListLogEntriesRequest req, StreamObserver<ListLogEntriesResponse> obs) {

@@ -3,8 +3,11 @@ package dev.cva.cli.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cva.cli.CliHarness;
+import dev.cva.cli.audit.AuditEntry;
+import dev.cva.cli.audit.AuditLogFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +29,9 @@ class ReplayConfirmationTest {
         stack = SqsStack.start(1);
         props.forEach(System::setProperty);
         System.setProperty("aws.endpointUrlSqs", stack.endpoint.toString());
+        // the audit trail's AWS side leads nowhere here: its failures must be warnings, never a failed replay
+        System.setProperty("aws.endpointUrlSts", "http://127.0.0.1:9");
+        System.setProperty("aws.endpointUrlCloudWatchLogs", "http://127.0.0.1:9");
         // the repository's cva.yaml with an account for prod
         String yaml = Files.readString(CliHarness.repoRoot().resolve("cva.yaml"));
         Files.writeString(project.resolve("cva.yaml"), yaml.replaceFirst("(?m)^  prod:\\n    aws:\\n",
@@ -37,6 +43,8 @@ class ReplayConfirmationTest {
     void stop() {
         props.keySet().forEach(System::clearProperty);
         System.clearProperty("aws.endpointUrlSqs");
+        System.clearProperty("aws.endpointUrlSts");
+        System.clearProperty("aws.endpointUrlCloudWatchLogs");
         stack.close();
     }
 
@@ -56,6 +64,20 @@ class ReplayConfirmationTest {
         assertThat(yes.exitCode()).as(yes.toString()).isZero();
         assertThat(stack.drain(stack.queueUrl)).hasSize(1);
         assertThat(stack.depth(stack.dlqUrl)).isZero();
+
+        // one audit line each in .cva/audit.log; CloudWatch Logs and STS unreachable: a warning, not a failure
+        assertThat(yes.err()).contains("audit line not written to CloudWatch Logs /cva/audit: Unable to execute HTTP request",
+                "audit: cannot tell who is calling: STS GetCallerIdentity");
+        List<AuditEntry> audit = AuditLogFile.in(project).read();
+        assertThat(audit).extracting(e -> e.action() + " " + e.target() + " " + e.outcome().wire())
+                .containsExactly("replay-dlq processor no-change", "replay-dlq processor ok");
+        assertThat(audit.get(0).after()).isNull();
+        assertThat(audit.get(1).after()).startsWith("moved 1 to ").endsWith(", failed 0");
+        assertThat(audit).allSatisfy(e -> {
+            assertThat(e.environment()).isEqualTo("prod");
+            assertThat(e.who()).startsWith("unknown (STS GetCallerIdentity");
+        });
+        assertThat(audit).extracting(AuditEntry::before).containsOnly("cv-analytics-dlq.fifo: 1 messages");
     }
 
     @Test
