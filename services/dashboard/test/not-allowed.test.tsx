@@ -69,7 +69,7 @@ describe('a reader', () => {
     const html = renderToStaticMarkup(
       <View state={base} viewer={{ email: 'owner@cv-analytics.local', verified: true, note: 'emulator' }}
         onSignOut={() => undefined} now={0} />);
-    expect(html).toContain('<span data-testid="user-email">owner@cv-analytics.local</span> (emulator)');
+    expect(html).toMatch(/Signed in as <span[^>]*data-testid="user-email">owner@cv-analytics.local<\/span> \(emulator\)/);
     expect(html).toContain('data-testid="sign-out"');
     expect(html).toContain('data-testid="empty"');
     expect(html).not.toContain('data-testid="not-allowed"');
