@@ -84,9 +84,3 @@ variable "budget_monthly_limit" {
   type        = number
   default     = null
 }
-
-variable "hosting_site" {
-  description = "Firebase Hosting site of the dashboard. Null: gcp.hostingSite of the environment in cva.yaml, else the project id (the default site)."
-  type        = string
-  default     = null
-}
