@@ -189,6 +189,30 @@ async function ask(cmd, answer) {
   }
 }
 
+/**
+ * A fresh page's paint times from navigation start (ms): first contentful paint (index.html's "Loading…"), the cards
+ * with data, and the first chart drawn (its lazy chunk loaded), each on the animation frame after it appeared.
+ */
+async function firstPaint() {
+  const p = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await p.addInitScript(() => {
+    window.__paint = {};
+    const seen = (k, sel) => { if (!(k in window.__paint) && document.querySelector(sel)) requestAnimationFrame(() => { window.__paint[k] ??= performance.now(); }); };
+    new MutationObserver(() => {
+      seen('cards', '[data-testid="value-week"]');
+      seen('chart', 'svg.recharts-surface[role="application"] .recharts-bar-rectangle, svg.recharts-surface[role="application"] .recharts-line-curve');
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await p.goto(URL_);
+  await p.waitForFunction(() => window.__paint.cards && window.__paint.chart, null, { timeout: 30000 });
+  const out = await p.evaluate(() => ({
+    fcp: performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime ?? null,
+    cards: window.__paint.cards, chart: window.__paint.chart,
+  }));
+  await p.close();
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v === null ? null : Math.round(v)]));
+}
+
 const percentileOf = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[Math.max(0, Math.ceil(q * s.length) - 1)]; };
 
 const browser = await chromium.launch({
@@ -265,7 +289,7 @@ try {
       scores: [...document.querySelectorAll('[data-testid="score-bar"]')].map((g) => Number(g.dataset.count)),
       latency: [...document.querySelectorAll('[data-testid="latency-bar"]')].reduce((a, g) => a + Number(g.dataset.count), 0),
       top: [...document.querySelectorAll('[data-testid="top-query"]')].map((r) => ({ q: r.querySelector('span').textContent, n: Number(r.dataset.count) })),
-      svgs: Object.fromEntries(['daily', 'throughput', 'latency', 'percentiles', 'scores'].map((c) => [c, document.querySelectorAll(`[data-testid="chart-${c}"] svg.recharts-surface`).length])),
+      svgs: Object.fromEntries(['daily', 'throughput', 'latency', 'percentiles', 'scores'].map((c) => [c, document.querySelectorAll(`[data-testid="chart-${c}"] svg.recharts-surface[role="application"]`).length])),
       feed: [...document.querySelectorAll('[data-testid="feed-row"]')].map((r) => r.dataset.requestId),
       state: document.querySelector('[data-testid="connection"]')?.dataset.state,
     };
@@ -302,7 +326,7 @@ try {
       `${when}: the feed lists the ${e.newest.length} newest records, newest first`);
     return e;
   }
-  await page.waitForSelector('[data-testid="chart-scores"] svg.recharts-surface', { timeout: 15000 });
+  await page.waitForSelector('[data-testid="chart-scores"] svg.recharts-surface[role="application"]', { timeout: 15000 });
   const before = await checkAgainstDocuments('on open');
   const delivered = () => page.evaluate(() => Number(document.querySelector('[data-testid="delivered"]').textContent.replace(/,/g, '')));
   const initialReads = await delivered();
@@ -338,7 +362,7 @@ try {
     const el = document.activeElement;
     const cs = el ? getComputedStyle(el) : null;
     return {
-      tag: el?.tagName.toLowerCase(), testid: el?.closest('[data-testid]')?.dataset.testid ?? '', text: (el?.textContent ?? '').trim().slice(0, 40),
+      tag: el?.tagName.toLowerCase(), testid: (el?.closest('figure[data-testid]') ?? el?.closest('[data-testid]'))?.dataset.testid ?? '', text: (el?.textContent ?? '').trim().slice(0, 40),
       outline: cs ? cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0 : false,
     };
   });
@@ -357,7 +381,7 @@ try {
   check(charts.every((c) => chartStops.some((f) => f.testid === c)) && chartStops.every((f) => f.outline),
     `keyboard: Tab reaches every chart in order, each visibly focused (${chartStops.map((f) => f.testid).join(', ')})`);
   // focus the daily chart and walk it with the arrow keys: the tooltip names a day and its counts
-  await page.focus('[data-testid="chart-daily"] svg.recharts-surface[tabindex]').catch(() => page.focus('[data-testid="chart-daily"] [tabindex="0"]'));
+  await page.focus('[data-testid="chart-daily"] svg.recharts-surface[role="application"]').catch(() => page.focus('[data-testid="chart-daily"] [tabindex="0"]'));
   await page.keyboard.press('ArrowRight');
   await page.waitForSelector('[data-testid="chart-daily"] .recharts-tooltip-wrapper .recharts-default-tooltip', { state: 'visible', timeout: 5000 });
   const tip = await page.textContent('[data-testid="chart-daily"] .recharts-default-tooltip');
@@ -367,9 +391,11 @@ try {
   // 2c. dark mode follows the system
   const dark = await browser.newPage({ viewport: { width: 1280, height: 1000 }, colorScheme: 'dark' });
   await dark.goto(URL_);
-  await dark.waitForSelector('[data-testid="chart-scores"] svg.recharts-surface', { timeout: 15000 });
+  await dark.waitForSelector('[data-testid="chart-scores"] svg.recharts-surface[role="application"]', { timeout: 15000 });
   const lum = (p) => p.evaluate(() => {
-    const rgb = (c) => c.match(/[\d.]+/g).slice(0, 3).map(Number);
+    // computed colours may be oklch() (Tailwind 4): let a canvas turn them into sRGB
+    const ctx = Object.assign(document.createElement('canvas'), { width: 1, height: 1 }).getContext('2d', { willReadFrequently: true });
+    const rgb = (c) => { ctx.clearRect(0, 0, 1, 1); ctx.fillStyle = '#000'; ctx.fillStyle = c; ctx.fillRect(0, 0, 1, 1); return [...ctx.getImageData(0, 0, 1, 1).data].slice(0, 3); };
     const l = (c) => { const [r, g, b] = rgb(c); return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255; };
     const panel = document.querySelector('[data-testid="card-week"]');
     return { body: l(getComputedStyle(document.body).backgroundColor), text: l(getComputedStyle(document.body).color),
@@ -451,7 +477,7 @@ try {
         lazy: Object.fromEntries(js.filter((f) => !initial.includes(f)).map((f) => [f, gz(f)])),
         files: Object.fromEntries(js.map((f) => [f, gz(f)])),
       },
-      firstPaintMs: await page.evaluate(() => performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime ?? null),
+      firstPaint: await firstPaint(),
       sha: createHash('sha256').update(readFileSync(join(DIST, 'index.html'))).digest('hex').slice(0, 12),
     });
     writeFileSync(join(OUT, 'figures.json'), JSON.stringify(figures, null, 2));

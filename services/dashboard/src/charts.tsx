@@ -66,12 +66,12 @@ export function DailyChart({ days }: { days: DayRollup[] }) {
         </DataTable>
       }>
       <ResponsiveContainer width="100%" height={HEIGHT}>
-        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }} title="Queries per day by match type">
           <CartesianGrid vertical={false} />
           <XAxis dataKey="label" {...axis} />
           <YAxis allowDecimals={false} {...axis} />
           <Tooltip contentStyle={tooltipStyle} cursor={{ fillOpacity: 0.1 }} />
-          <Legend iconType="square" wrapperStyle={{ fontSize: 13 }} />
+          <Legend iconType="square" itemSorter={null} wrapperStyle={{ fontSize: 13 }} />
           {MATCH_TYPES.map((t) => (
             <Bar key={t} dataKey={t} name={t} stackId="type" fill={COLOR[t]} isAnimationActive={false} />
           ))}
@@ -100,7 +100,7 @@ export function ThroughputChart({ days, now }: { days: DayRollup[]; now: number 
       }>
       <div className="h-full" data-testid="throughput-line" data-sum={sum} data-last={points[points.length - 1].count}>
         <ResponsiveContainer width="100%" height={HEIGHT}>
-          <LineChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: -16 }}>
+          <LineChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: -16 }} title="Queries per minute, last hour">
             <CartesianGrid vertical={false} />
             <XAxis dataKey="label" interval={9} {...axis} />
             <YAxis allowDecimals={false} {...axis} />
@@ -130,7 +130,7 @@ export function LatencyChart({ days }: { days: DayRollup[] }) {
         </DataTable>
       }>
       <ResponsiveContainer width="100%" height={HEIGHT}>
-        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }} title="Latency distribution, 7 days">
           <CartesianGrid vertical={false} />
           <XAxis dataKey="label" interval={0} {...axis} fontSize={11} />
           <YAxis allowDecimals={false} {...axis} />
@@ -161,12 +161,12 @@ export function PercentileChart({ days, now }: { days: DayRollup[]; now: number 
         </DataTable>
       }>
       <ResponsiveContainer width="100%" height={HEIGHT}>
-        <LineChart data={hours} margin={{ top: 8, right: 12, bottom: 0, left: -8 }}>
+        <LineChart data={hours} margin={{ top: 8, right: 12, bottom: 0, left: -8 }} title="Latency p50 and p95 per hour">
           <CartesianGrid vertical={false} />
           <XAxis dataKey="label" interval={5} {...axis} />
           <YAxis tickFormatter={(v: number) => shortMs(Math.round(v))} {...axis} />
           <Tooltip contentStyle={tooltipStyle} formatter={(v, n) => [formatMs(Number(v)), n]} />
-          <Legend wrapperStyle={{ fontSize: 13 }} />
+          <Legend itemSorter={null} wrapperStyle={{ fontSize: 13 }} />
           <Line type="monotone" dataKey="p50" name="p50" stroke={COLOR.p50} strokeWidth={2} connectNulls dot={{ r: 2 }} isAnimationActive={false} />
           <Line type="monotone" dataKey="p95" name="p95" stroke={COLOR.p95} strokeWidth={2} strokeDasharray="5 3" connectNulls dot={{ r: 2 }} isAnimationActive={false} />
         </LineChart>
@@ -191,7 +191,7 @@ export function ScoreChart({ days }: { days: DayRollup[] }) {
         </DataTable>
       }>
       <ResponsiveContainer width="100%" height={HEIGHT}>
-        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
+        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }} title="Match score distribution, 7 days">
           <CartesianGrid vertical={false} />
           <XAxis dataKey="label" interval={0} {...axis} fontSize={11} />
           <YAxis allowDecimals={false} {...axis} />

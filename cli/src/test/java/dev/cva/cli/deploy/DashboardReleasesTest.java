@@ -93,7 +93,7 @@ class DashboardReleasesTest {
         assertThat(s.path("revision").asText()).isEqualTo("v3");
         assertThat(s.path("version").asText()).isEqualTo("0.3.1");
         assertThat(s.path("gitSha").asText()).isEqualTo(tagged);
-        assertThat(s.path("time").asText()).isEqualTo("2026-12-03T10:00:00Z");
+        assertThat(s.path("time").asText()).as("the live release's time").isEqualTo("2026-12-02T10:00:00Z");
         assertThat(s.path("traffic").path("v3").asInt()).isEqualTo(100);
         assertThat(s.path("latestTag").asText()).isEqualTo("dashboard-v0.3.1");
         assertThat(s.path("drift").asText()).isEqualTo("current");
