@@ -815,7 +815,7 @@ function _picocli_cva_logs() {
       return $?
       ;;
   esac
-  local SERVICE_pos_param_args=("receiver" "processor" "notifier" "reporter" "dashboard") # 0-0 values
+  local SERVICE_pos_param_args=("receiver" "processor" "notifier" "reporter") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
