@@ -18,8 +18,9 @@ const COLOR: Record<string, string> = {
   latency: 'var(--color-latency)', p50: 'var(--color-p50)', p95: 'var(--color-p95)', minute: 'var(--color-full)',
 };
 const HEIGHT = 220;
-const axis = { tickLine: false, axisLine: false, fontSize: 12 } as const;
-const tooltipStyle = { background: 'var(--chart-bg)', borderColor: 'var(--chart-line)', borderRadius: 8 };
+// ticks take the text colour of their figure (.muted), so they follow dark mode
+const axis = { tickLine: false, axisLine: false, fontSize: 12, tick: { fill: 'currentColor' } } as const;
+const tooltipStyle = { background: 'var(--chart-bg)', borderColor: 'var(--chart-line)', borderRadius: 8, color: 'inherit' };
 
 function Figure({ id, title, sub, summary, children, table }: {
   id: string; title: string; sub?: string; summary: string; children: ReactNode; table: ReactNode;
@@ -67,7 +68,7 @@ export function DailyChart({ days }: { days: DayRollup[] }) {
       }>
       <ResponsiveContainer width="100%" height={HEIGHT}>
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }} title="Queries per day by match type">
-          <CartesianGrid vertical={false} />
+          <CartesianGrid vertical={false} stroke="var(--chart-line)" />
           <XAxis dataKey="label" {...axis} />
           <YAxis allowDecimals={false} {...axis} />
           <Tooltip contentStyle={tooltipStyle} cursor={{ fillOpacity: 0.1 }} />
@@ -101,7 +102,7 @@ export function ThroughputChart({ days, now }: { days: DayRollup[]; now: number 
       <div className="h-full" data-testid="throughput-line" data-sum={sum} data-last={points[points.length - 1].count}>
         <ResponsiveContainer width="100%" height={HEIGHT}>
           <LineChart data={points} margin={{ top: 8, right: 12, bottom: 0, left: -16 }} title="Queries per minute, last hour">
-            <CartesianGrid vertical={false} />
+            <CartesianGrid vertical={false} stroke="var(--chart-line)" />
             <XAxis dataKey="label" interval={9} {...axis} />
             <YAxis allowDecimals={false} {...axis} />
             <Tooltip contentStyle={tooltipStyle} formatter={(v) => [formatCount(Number(v)), 'queries']} />
@@ -131,7 +132,7 @@ export function LatencyChart({ days }: { days: DayRollup[] }) {
       }>
       <ResponsiveContainer width="100%" height={HEIGHT}>
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }} title="Latency distribution, 7 days">
-          <CartesianGrid vertical={false} />
+          <CartesianGrid vertical={false} stroke="var(--chart-line)" />
           <XAxis dataKey="label" interval={0} {...axis} fontSize={11} />
           <YAxis allowDecimals={false} {...axis} />
           <Tooltip contentStyle={tooltipStyle} labelFormatter={(_, p) => p?.[0]?.payload?.name ?? ''} cursor={{ fillOpacity: 0.1 }} />
@@ -162,7 +163,7 @@ export function PercentileChart({ days, now }: { days: DayRollup[]; now: number 
       }>
       <ResponsiveContainer width="100%" height={HEIGHT}>
         <LineChart data={hours} margin={{ top: 8, right: 12, bottom: 0, left: -8 }} title="Latency p50 and p95 per hour">
-          <CartesianGrid vertical={false} />
+          <CartesianGrid vertical={false} stroke="var(--chart-line)" />
           <XAxis dataKey="label" interval={5} {...axis} />
           <YAxis tickFormatter={(v: number) => shortMs(Math.round(v))} {...axis} />
           <Tooltip contentStyle={tooltipStyle} formatter={(v, n) => [formatMs(Number(v)), n]} />
@@ -192,7 +193,7 @@ export function ScoreChart({ days }: { days: DayRollup[] }) {
       }>
       <ResponsiveContainer width="100%" height={HEIGHT}>
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }} title="Match score distribution, 7 days">
-          <CartesianGrid vertical={false} />
+          <CartesianGrid vertical={false} stroke="var(--chart-line)" />
           <XAxis dataKey="label" interval={0} {...axis} fontSize={11} />
           <YAxis allowDecimals={false} {...axis} />
           <Tooltip contentStyle={tooltipStyle} cursor={{ fillOpacity: 0.1 }} />
