@@ -74,9 +74,6 @@ public final class DeployCommand implements Callable<Integer> {
         DeployService.Options options = new DeployService.Options(artifact, reuse, dryRun, canary, promote, !noSmoke,
                 create, role);
         List<DeployResult> results = new ArrayList<>();
-        if (!all && deploys.spec(service).isHosting()) {
-            throw CvaException.usage(service + " is a static site: publish it with 'cva deploy " + service + "'", null);
-        }
         // --all: the functions; a static site (the dashboard) is published by its own command and pipeline
         for (String s : all ? deploys.services().stream().filter(x -> !deploys.spec(x).isHosting()).toList() : List.of(service)) {
             results.add(deploys.deploy(s, options));
