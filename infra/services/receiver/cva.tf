@@ -12,6 +12,5 @@ locals {
     region            = coalesce(var.region, local.env.gcp.region)
     function          = coalesce(var.function_name, local.env.gcp.function)
     webhookSecretName = coalesce(var.webhook_secret_name, try(local.env.gcp.webhookSecretName, null), "${local.project}-webhook-secret")
-    hostingSite       = coalesce(var.hosting_site, try(local.env.gcp.hostingSite, null), var.project_id, local.env.gcp.project)
   }
 }

@@ -142,10 +142,3 @@ module "function" {
 
   depends_on = [google_firestore_database.default, google_project_service.apis]
 }
-
-# The dashboard's Firebase Hosting site (cva.yaml gcp.hostingSite): `cva deploy dashboard` publishes to it. The
-# dashboard only reads what the receiver writes, under the rules above, so the receiver's root owns its site.
-resource "google_firebase_hosting_site" "dashboard" {
-  project = local.names.project
-  site_id = local.names.hostingSite
-}

@@ -85,12 +85,6 @@ variable "budget_monthly_limit" {
   default     = null
 }
 
-variable "hosting_site" {
-  description = "Firebase Hosting site of the dashboard. Null: gcp.hostingSite of the environment in cva.yaml, else the project id (the default site)."
-  type        = string
-  default     = null
-}
-
 variable "audit_writer_members" {
   description = "Members that run cva against this project (e.g. serviceAccount:deployer@<project>.iam.gserviceaccount.com, the CI deploy account): each may write cva's audit lines (roles/logging.logWriter)."
   type        = list(string)

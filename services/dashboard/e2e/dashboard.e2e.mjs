@@ -42,7 +42,7 @@ const key = Buffer.from(SECRET.replace(/^whsec_/, ''), 'base64');
 let seq = 0;
 const TYPES = ['full', 'partial', 'none'];
 
-function body({ at, latencyMs, type, score }) {
+function body({ at, latencyMs, type, score, query }) {
   const requestId = randomUUID();
   const ts = at - latencyMs;
   return {
@@ -50,7 +50,7 @@ function body({ at, latencyMs, type, score }) {
     json: JSON.stringify({
       eventType: 'analytics_record_created', timestamp: at,
       data: {
-        requestId, query: `e2e question ${++seq}: has Dan shipped ${type === 'none' ? 'Haskell' : 'Kubernetes'}?`,
+        requestId, query: query ?? `e2e question ${++seq}: has Dan shipped ${type === 'none' ? 'Haskell' : 'Kubernetes'}?`,
         matchType: type, matchScore: score, reasoning: 'e2e', sessionId: 'sess-e2e', week: '2026-W49', timestamp: ts,
       },
     }),
@@ -123,6 +123,10 @@ function expected(docs, now) {
     p50: lat[Math.ceil(0.5 * lat.length) - 1],
     p95: lat[Math.ceil(0.95 * lat.length) - 1],
     perDay,
+    // records per UTC minute (HH:MM) of the event, and the match scores in buckets of ten, over the same window
+    perMinute: week.reduce((m, d) => { const k = new Date(d.timestamp).toISOString().slice(11, 16); m[k] = (m[k] ?? 0) + 1; return m; }, {}),
+    scores: Array.from({ length: 10 }, (_, i) => week.filter((d) => Math.max(10, Math.min(100, Math.ceil(d.matchScore / 10) * 10)) === (i + 1) * 10).length),
+    queries: week.reduce((m, d) => { const k = d.query.trim().replace(/\s+/g, ' ').toLowerCase(); m[k] = (m[k] ?? 0) + 1; return m; }, {}),
     newest: [...docs].sort((a, b) => b.receivedAt - a.receivedAt).slice(0, 50),
     receivedAt: Object.fromEntries(docs.map((d) => [d.requestId, d.receivedAt])),
   };
@@ -185,6 +189,30 @@ async function ask(cmd, answer) {
   }
 }
 
+/**
+ * A fresh page's paint times from navigation start (ms): first contentful paint (index.html's "Loading…"), the cards
+ * with data, and the first chart drawn (its lazy chunk loaded), each on the animation frame after it appeared.
+ */
+async function firstPaint() {
+  const p = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await p.addInitScript(() => {
+    window.__paint = {};
+    const seen = (k, sel) => { if (!(k in window.__paint) && document.querySelector(sel)) requestAnimationFrame(() => { window.__paint[k] ??= performance.now(); }); };
+    new MutationObserver(() => {
+      seen('cards', '[data-testid="value-week"]');
+      seen('chart', 'svg.recharts-surface[role="application"] .recharts-bar-rectangle, svg.recharts-surface[role="application"] .recharts-line-curve');
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await p.goto(URL_);
+  await p.waitForFunction(() => window.__paint.cards && window.__paint.chart, null, { timeout: 30000 });
+  const out = await p.evaluate(() => ({
+    fcp: performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime ?? null,
+    cards: window.__paint.cards, chart: window.__paint.chart,
+  }));
+  await p.close();
+  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v === null ? null : Math.round(v)]));
+}
+
 const percentileOf = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s[Math.max(0, Math.ceil(q * s.length) - 1)]; };
 
 const browser = await chromium.launch({
@@ -215,7 +243,9 @@ try {
 
   const now = Date.now();
   const seed = [];
-  for (let i = 0; i < 8; i++) seed.push({ at: now, latencyMs: [40, 90, 150, 300, 450, 800, 1500, 4000][i], type: TYPES[i % 3], score: 50 + i * 6.25 });
+  // three of today's queries are one question asked in different spellings: it tops "top queries"
+  const asked = ['Which cloud skills does Dan have?', '  which CLOUD skills does  Dan have?', 'WHICH cloud skills does dan have?'];
+  for (let i = 0; i < 8; i++) seed.push({ at: now, latencyMs: [40, 90, 150, 300, 450, 800, 1500, 4000][i], type: TYPES[i % 3], score: 50 + i * 6.25, query: asked[i] });
   for (let i = 0; i < 3; i++) seed.push({ at: now - 2 * DAY_MS, latencyMs: 120, type: TYPES[(i + 1) % 3], score: 70 });
   seed.push({ at: now - 6 * DAY_MS, latencyMs: 90, type: 'full', score: 99 });
   seed.push({ at: now - 8 * DAY_MS, latencyMs: 90, type: 'none', score: 1 }); // outside the 7 days
@@ -255,6 +285,11 @@ try {
       today: t('today'), week: t('week'), score: t('score'), p50: t('p50'), p95: t('p95'),
       shares: Object.fromEntries(['full', 'partial', 'none'].map((m) => [m, document.querySelector(`[data-testid="share-${m}"] b`)?.textContent ?? ''])),
       bars: Object.fromEntries([...document.querySelectorAll('[data-testid="day-bar"]')].map((g) => [g.dataset.day, Number(g.dataset.total)])),
+      minutes: Object.fromEntries([...document.querySelectorAll('[data-testid="minute-point"]')].map((g) => [g.dataset.minute, Number(g.dataset.count)])),
+      scores: [...document.querySelectorAll('[data-testid="score-bar"]')].map((g) => Number(g.dataset.count)),
+      latency: [...document.querySelectorAll('[data-testid="latency-bar"]')].reduce((a, g) => a + Number(g.dataset.count), 0),
+      top: [...document.querySelectorAll('[data-testid="top-query"]')].map((r) => ({ q: r.querySelector('span').textContent, n: Number(r.dataset.count) })),
+      svgs: Object.fromEntries(['daily', 'throughput', 'latency', 'percentiles', 'scores'].map((c) => [c, document.querySelectorAll(`[data-testid="chart-${c}"] svg.recharts-surface[role="application"]`).length])),
       feed: [...document.querySelectorAll('[data-testid="feed-row"]')].map((r) => r.dataset.requestId),
       state: document.querySelector('[data-testid="connection"]')?.dataset.state,
     };
@@ -271,6 +306,19 @@ try {
     check(inBucketOf(s.p95, e.p95), `${when}: p95 ${s.p95} is in the bucket of the exact p95 ${e.p95} ms`);
     for (const [d, n] of Object.entries(e.perDay)) check(s.bars[d] === n, `${when}: chart bar ${d} = ${n}`);
     check(Object.keys(s.bars).length === 7, `${when}: the chart has 7 days`);
+    const windowStart = Math.floor(Date.now() / 60000) * 60000 - 59 * 60000;
+    const inWindow = (await records()).filter((d) => d.timestamp >= windowStart);
+    const perMinute = inWindow.reduce((m, d) => { const k = new Date(d.timestamp).toISOString().slice(11, 16); m[k] = (m[k] ?? 0) + 1; return m; }, {});
+    check(Object.keys(s.minutes).length === 60 && Object.entries(perMinute).every(([k, n]) => s.minutes[k] === n)
+      && Object.values(s.minutes).reduce((a, b) => a + b, 0) === inWindow.length,
+      `${when}: the per-minute line has 60 minutes and counts the ${inWindow.length} records of the last hour by minute`);
+    check(JSON.stringify(s.scores) === JSON.stringify(e.scores), `${when}: score distribution ${s.scores} = ${e.scores}`);
+    check(s.latency === e.week, `${when}: the latency histogram counts the ${e.week} records`);
+    const best = Math.max(...Object.values(e.queries));
+    const most = Object.entries(e.queries).filter(([, n]) => n === best).map(([q]) => q);
+    check(s.top.length > 0 && s.top[0].n === best && most.includes(s.top[0].q),
+      `${when}: the top query "${s.top[0]?.q}" (${s.top[0]?.n}) is the most asked, ${best} times (${most.join(' | ')}); shown ${JSON.stringify(s.top.slice(0, 3))}`);
+    check(Object.values(s.svgs).every((n) => n === 1), `${when}: every chart is drawn (${JSON.stringify(s.svgs)})`);
     // records received in the same millisecond may come in either order
     const cut = e.newest[e.newest.length - 1].receivedAt;
     check(s.feed.length === e.newest.length && s.feed.every((id) => e.receivedAt[id] >= cut)
@@ -278,6 +326,7 @@ try {
       `${when}: the feed lists the ${e.newest.length} newest records, newest first`);
     return e;
   }
+  await page.waitForSelector('[data-testid="chart-scores"] svg.recharts-surface[role="application"]', { timeout: 15000 });
   const before = await checkAgainstDocuments('on open');
   const delivered = () => page.evaluate(() => Number(document.querySelector('[data-testid="delivered"]').textContent.replace(/,/g, '')));
   const initialReads = await delivered();
@@ -286,6 +335,9 @@ try {
 
   // 2. new webhooks change the cards, the chart and the feed, without a reload (how soon is a figure, not a check:
   //    BENCH_WEBHOOKS / bench/dashboard.sh times accepted -> painted; the wait below is only a hang guard)
+  const linePath = () => page.evaluate(() => document.querySelector('[data-testid="chart-throughput"] .recharts-line-curve')?.getAttribute('d') ?? '');
+  const pathBefore = await linePath();
+  const sumBefore = Number(await page.getAttribute('[data-testid="throughput-line"]', 'data-sum'));
   const fresh = [0, 1, 2, 3, 4].map((i) => body({ at: Date.now(), latencyMs: 60 + 40 * i, type: TYPES[i % 3], score: 80 + i }));
   const accepted = Math.max(...await Promise.all(fresh.map(post)));
   const today = new Date().toISOString().slice(0, 10);
@@ -299,8 +351,62 @@ try {
   const seen = Date.now();
   log(`5 webhooks on screen ${seen - accepted} ms after the last was accepted`);
   check(await page.evaluate(() => window.__noReload === true), 'no reload happened');
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="throughput-line"]').dataset.sum) >= n, sumBefore + 5, { timeout: 15000 });
+  check(await linePath() !== pathBefore && pathBefore !== '', 'the per-minute line moved: its path changed with the 5 webhooks');
   await checkAgainstDocuments('after 5 webhooks');
   await page.screenshot({ path: join(OUT, 'dashboard.png'), fullPage: true });
+
+  // 2b. the keyboard alone: the skip link first, then every control and every chart in order, each visibly focused;
+  //     arrow keys on a chart show its tooltip
+  const focused = () => page.evaluate(() => {
+    const el = document.activeElement;
+    const cs = el ? getComputedStyle(el) : null;
+    return {
+      tag: el?.tagName.toLowerCase(), testid: (el?.closest('figure[data-testid]') ?? el?.closest('[data-testid]'))?.dataset.testid ?? '', text: (el?.textContent ?? '').trim().slice(0, 40),
+      outline: cs ? cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0 : false,
+    };
+  });
+  await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+  await page.mouse.click(1, 1);
+  const stops = [];
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press('Tab');
+    stops.push(await focused());
+  }
+  log('tab order:', stops.map((f) => `${f.tag}[${f.testid}]`).join(' > '));
+  check(stops[0].text.startsWith('Skip to the dashboard') && stops[0].outline, 'keyboard: the first Tab reaches the skip link, visibly focused');
+  check(stops.some((f) => f.testid === 'sign-out'), 'keyboard: the sign-out is reachable');
+  const charts = ['chart-daily', 'chart-throughput', 'chart-latency', 'chart-percentiles', 'chart-scores'];
+  const chartStops = stops.filter((f) => charts.includes(f.testid));
+  check(charts.every((c) => chartStops.some((f) => f.testid === c)) && chartStops.every((f) => f.outline),
+    `keyboard: Tab reaches every chart in order, each visibly focused (${chartStops.map((f) => f.testid).join(', ')})`);
+  // focus the daily chart and walk it with the arrow keys: the tooltip names a day and its counts
+  await page.focus('[data-testid="chart-daily"] svg.recharts-surface[role="application"]').catch(() => page.focus('[data-testid="chart-daily"] [tabindex="0"]'));
+  await page.keyboard.press('ArrowRight');
+  await page.waitForSelector('[data-testid="chart-daily"] .recharts-tooltip-wrapper .recharts-default-tooltip', { state: 'visible', timeout: 5000 });
+  const tip = await page.textContent('[data-testid="chart-daily"] .recharts-default-tooltip');
+  check(/full/.test(tip) && /partial/.test(tip), `keyboard: arrow keys on the daily chart show its tooltip ("${tip.replace(/\s+/g, ' ').slice(0, 60)}")`);
+  await page.keyboard.press('Escape');
+
+  // 2c. dark mode follows the system
+  const dark = await browser.newPage({ viewport: { width: 1280, height: 1000 }, colorScheme: 'dark' });
+  await dark.goto(URL_);
+  await dark.waitForSelector('[data-testid="chart-scores"] svg.recharts-surface[role="application"]', { timeout: 15000 });
+  const lum = (p) => p.evaluate(() => {
+    // computed colours may be oklch() (Tailwind 4): let a canvas turn them into sRGB
+    const ctx = Object.assign(document.createElement('canvas'), { width: 1, height: 1 }).getContext('2d', { willReadFrequently: true });
+    const rgb = (c) => { ctx.clearRect(0, 0, 1, 1); ctx.fillStyle = '#000'; ctx.fillStyle = c; ctx.fillRect(0, 0, 1, 1); return [...ctx.getImageData(0, 0, 1, 1).data].slice(0, 3); };
+    const l = (c) => { const [r, g, b] = rgb(c); return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255; };
+    const panel = document.querySelector('[data-testid="card-week"]');
+    return { body: l(getComputedStyle(document.body).backgroundColor), text: l(getComputedStyle(document.body).color),
+      panel: l(getComputedStyle(panel).backgroundColor), tick: l(getComputedStyle(document.querySelector('.recharts-cartesian-axis-tick-value')).fill) };
+  });
+  const d = await lum(dark);
+  const light = await lum(page);
+  check(d.body < 0.15 && d.panel < 0.2 && d.text > 0.8 && d.tick > 0.45, `dark mode: dark page and panels, light text and axis labels (${JSON.stringify(d)})`);
+  check(light.body > 0.9 && light.text < 0.2, `light mode: light page, dark text (${JSON.stringify(light)})`);
+  await dark.screenshot({ path: join(OUT, 'dashboard-dark.png'), fullPage: true });
+  await dark.close();
 
   // 3. a phone-sized screen: nothing wider than the viewport
   const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
@@ -323,6 +429,18 @@ try {
         });
       }).observe(document.querySelector('[data-testid="feed"]'), { childList: true, subtree: true });
       for (const r of document.querySelectorAll('[data-testid="feed-row"]')) window.__painted[r.dataset.requestId] = 0;
+      // the charts: the time each new total of today's bar (the same render draws the per-minute line) was painted
+      const today = new Date().toISOString().slice(0, 10);
+      const bar = () => Number(document.querySelector(`[data-testid="day-bar"][data-day="${today}"]`)?.dataset.total ?? 0);
+      window.__chartBase = bar();
+      window.__charted = {};
+      new MutationObserver(() => {
+        const n = bar();
+        requestAnimationFrame(() => {
+          const t = Date.now();
+          for (let k = window.__chartBase + 1; k <= n; k++) if (!(k in window.__charted)) window.__charted[k] = t;
+        });
+      }).observe(document.querySelector('[data-testid="charts"]'), { attributes: true, childList: true, subtree: true });
     });
     const readsBefore = await delivered();
     const by = () => page.evaluate(() => JSON.parse(document.querySelector('[data-testid="delivered"]').dataset.by));
@@ -335,11 +453,16 @@ try {
     }
     await page.waitForFunction((ids) => ids.every((id) => window.__painted[id] > 0), Object.keys(acceptedAt), { timeout: 10000 });
     const painted = await page.evaluate(() => window.__painted);
+    await page.waitForFunction((n) => Object.keys(window.__charted).length >= n, BENCH, { timeout: 10000 });
+    const charted = await page.evaluate(() => Object.values(window.__charted).sort((a, b) => a - b));
     await new Promise((r) => setTimeout(r, 500)); // the last shard updates
     const perWebhook = ((await delivered()) - readsBefore) / BENCH;
     const byAfter = await by();
     const perListener = Object.fromEntries(Object.keys(byAfter).map((k) => [k, (byAfter[k] - (byBefore[k] ?? 0)) / BENCH]));
     const deltas = Object.entries(acceptedAt).map(([id, t]) => painted[id] - t);
+    // the k-th chart update against the k-th webhook accepted (sent one at a time, so in order)
+    const acceptedSorted = Object.values(acceptedAt).sort((a, b) => a - b);
+    const chartDeltas = acceptedSorted.map((t, k) => charted[k] - t);
     const js = statSync(DIST + 'assets').isDirectory() ? (await import('node:fs')).readdirSync(DIST + 'assets') : [];
     const { gzipSync } = await import('node:zlib');
     const gz = (f) => gzipSync(readFileSync(join(DIST, 'assets', f)), { level: 9 }).length;
@@ -347,8 +470,14 @@ try {
     Object.assign(figures, {
       webhooks: BENCH,
       acceptedToScreenMs: { p50: percentileOf(deltas, 0.5), p95: percentileOf(deltas, 0.95), max: Math.max(...deltas), min: Math.min(...deltas) },
+      acceptedToChartMs: { p50: percentileOf(chartDeltas, 0.5), p95: percentileOf(chartDeltas, 0.95), max: Math.max(...chartDeltas), min: Math.min(...chartDeltas) },
       listenerReads: { onOpen: initialReads, perWebhook, perListener },
-      bundleGzipBytes: { initial: initial.reduce((a, f) => a + gz(f), 0), all: js.reduce((a, f) => a + gz(f), 0), files: Object.fromEntries(js.map((f) => [f, gz(f)])) },
+      bundleGzipBytes: {
+        initial: initial.reduce((a, f) => a + gz(f), 0), all: js.reduce((a, f) => a + gz(f), 0),
+        lazy: Object.fromEntries(js.filter((f) => !initial.includes(f)).map((f) => [f, gz(f)])),
+        files: Object.fromEntries(js.map((f) => [f, gz(f)])),
+      },
+      firstPaint: await firstPaint(),
       sha: createHash('sha256').update(readFileSync(join(DIST, 'index.html'))).digest('hex').slice(0, 12),
     });
     writeFileSync(join(OUT, 'figures.json'), JSON.stringify(figures, null, 2));

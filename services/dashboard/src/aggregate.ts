@@ -2,7 +2,8 @@
  * The dashboard's arithmetic, pure: sums the receiver's daily stats shards (stats/{yyyy-mm-dd}/shards/{n}),
  * derives averages, shares and latency percentiles from the fixed histogram buckets, and turns analytics
  * documents into feed rows. Field names are the receiver's (services/receiver, DailyRollup):
- * total, matchType_<type>, scoreSum, latency_le_<ms>, latency_gt_<ms>.
+ * total, matchType_<type>, scoreSum, latency_le_<ms>, latency_gt_<ms>, and for the charts over time
+ * minute_<HHmm>, hour_<HH>_latency_(le|gt)_<ms>, score_le_<n>, topq_<slot>_n with its text topq_<slot>_q.
  */
 
 export const MATCH_TYPES = ['full', 'partial', 'none'] as const;
@@ -19,6 +20,14 @@ export interface DayRollup {
   scoreSum: number;
   /** latency histogram: "le_<ms>" (inclusive upper bound) or "gt_<ms>" (overflow) -> count */
   latency: Record<string, number>;
+  /** records per UTC minute of the event: "HHmm" -> count */
+  minutes: Record<string, number>;
+  /** the latency histogram per UTC hour: "HH" -> histogram as in latency */
+  hourLatency: Record<string, Record<string, number>>;
+  /** matchScore in buckets of 10: inclusive upper bound (10..100) -> count */
+  scores: Record<number, number>;
+  /** the top-queries sketch: slot -> count and the latest text */
+  queries: Record<string, { n: number; q: string }>;
 }
 
 export interface Bucket {
@@ -59,7 +68,7 @@ export interface FeedRow {
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 function emptyDay(day: string): DayRollup {
-  return { day, total: 0, byType: { full: 0, partial: 0, none: 0 }, scoreSum: 0, latency: {} };
+  return { day, total: 0, byType: { full: 0, partial: 0, none: 0 }, scoreSum: 0, latency: {}, minutes: {}, hourLatency: {}, scores: {}, queries: {} };
 }
 
 /** The sum of a day's shards. Unknown fields are ignored; a missing field counts as 0. */
@@ -76,6 +85,22 @@ export function sumShards(day: string, shards: Iterable<ShardData>): DayRollup {
       } else if (/^latency_(le|gt)_\d+$/.test(field)) {
         const key = field.slice('latency_'.length);
         r.latency[key] = (r.latency[key] ?? 0) + n;
+      } else if (/^minute_\d{4}$/.test(field)) {
+        const key = field.slice('minute_'.length);
+        r.minutes[key] = (r.minutes[key] ?? 0) + n;
+      } else if (/^hour_\d{2}_latency_(le|gt)_\d+$/.test(field)) {
+        const hour = field.slice(5, 7);
+        const key = field.slice('hour_HH_latency_'.length);
+        const h = (r.hourLatency[hour] ??= {});
+        h[key] = (h[key] ?? 0) + n;
+      } else if (/^score_le_\d+$/.test(field)) {
+        const bound = Number(field.slice('score_le_'.length));
+        r.scores[bound] = (r.scores[bound] ?? 0) + n;
+      } else if (/^topq_\d+_n$/.test(field)) {
+        const slot = field.slice(5, -2);
+        const q = (r.queries[slot] ??= { n: 0, q: '' });
+        q.n += n;
+        if (!q.q && typeof s[`topq_${slot}_q`] === 'string') q.q = s[`topq_${slot}_q`] as string;
       }
     }
   }
@@ -174,3 +199,84 @@ export function feedRow(id: string, d: Record<string, unknown>): FeedRow {
     receivedAt: received,
   };
 }
+
+/** One minute of the throughput line: its start (epoch ms), "HH:MM" (UTC) and the records of that minute. */
+export interface MinutePoint {
+  t: number;
+  label: string;
+  count: number;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * Records per UTC minute over the last n minutes ending with the minute of now (so the line moves as records
+ * arrive and as time passes), from the days' minute_<HHmm> counters; a minute without records counts 0.
+ */
+export function perMinute(days: DayRollup[], now: number, n = 60): MinutePoint[] {
+  const byDay = new Map(days.map((d) => [d.day, d]));
+  const last = Math.floor(now / 60_000) * 60_000;
+  const out: MinutePoint[] = [];
+  for (let t = last - (n - 1) * 60_000; t <= last; t += 60_000) {
+    const d = new Date(t);
+    const hhmm = `${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}`;
+    out.push({ t, label: `${hhmm.slice(0, 2)}:${hhmm.slice(2)}`, count: byDay.get(d.toISOString().slice(0, 10))?.minutes[hhmm] ?? 0 });
+  }
+  return out;
+}
+
+/** p50 and p95 of one UTC hour, from that hour's histogram; null without records. */
+export interface HourPercentiles {
+  t: number;
+  label: string;
+  count: number;
+  p50: number | null;
+  p95: number | null;
+}
+
+/** Latency p50/p95 per UTC hour over the last n hours ending with the hour of now. */
+export function hourlyPercentiles(days: DayRollup[], now: number, n = 24): HourPercentiles[] {
+  const byDay = new Map(days.map((d) => [d.day, d]));
+  const last = Math.floor(now / 3_600_000) * 3_600_000;
+  const out: HourPercentiles[] = [];
+  for (let t = last - (n - 1) * 3_600_000; t <= last; t += 3_600_000) {
+    const d = new Date(t);
+    const hist = byDay.get(d.toISOString().slice(0, 10))?.hourLatency[pad(d.getUTCHours())];
+    const bs = hist ? buckets([hist]) : [];
+    const count = bs.reduce((a, b) => a + b.count, 0);
+    out.push({
+      t, label: `${pad(d.getUTCHours())}:00`, count,
+      p50: percentile(bs, 0.5)?.ms ?? null,
+      p95: percentile(bs, 0.95)?.ms ?? null,
+    });
+  }
+  return out;
+}
+
+/** The match-score distribution over the days: ten buckets, "0–10" .. "90–100". */
+export function scoreBuckets(days: DayRollup[]): { lower: number; upper: number; count: number }[] {
+  return Array.from({ length: 10 }, (_, i) => ({
+    lower: i * 10, upper: (i + 1) * 10, count: days.reduce((a, d) => a + (d.scores[(i + 1) * 10] ?? 0), 0),
+  }));
+}
+
+/**
+ * The n most asked queries over the days (the receiver's sketch: normalized text, queries sharing a slot counted
+ * together under the latest text), most asked first, ties by text.
+ */
+export function topQueries(days: DayRollup[], n = 10): { query: string; count: number }[] {
+  const slots = new Map<string, { n: number; q: string }>();
+  // newest day first, so a slot's text is its latest
+  for (const d of [...days].sort((a, b) => b.day.localeCompare(a.day))) {
+    for (const [slot, v] of Object.entries(d.queries)) {
+      const s = slots.get(slot);
+      if (s) s.n += v.n;
+      else slots.set(slot, { n: v.n, q: v.q });
+    }
+  }
+  return [...slots.values()].filter((s) => s.n > 0 && s.q)
+    .map((s) => ({ query: s.q, count: s.n }))
+    .sort((a, b) => b.count - a.count || a.query.localeCompare(b.query))
+    .slice(0, n);
+}
+

@@ -63,6 +63,9 @@ export class LiveDashboard {
   private lostAt: number | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
   private dayKeys: string[] = [];
+  /** the days as last published; rebuilt only when a shard listener delivered or the window moved */
+  private days: LiveState['days'] = [];
+  private daysDirty = true;
 
   private reachable = true;
   private probing = false;
@@ -111,6 +114,7 @@ export class LiveDashboard {
     this.loaded.clear();
     this.shards.clear();
     this.dayKeys = [];
+    this.daysDirty = true;
     clearInterval(this.timer);
     if (typeof window !== 'undefined') {
       window.removeEventListener('online', this.onNetwork);
@@ -152,9 +156,11 @@ export class LiveDashboard {
     for (const day of days.filter((d) => !this.dayKeys.includes(d))) {
       this.listen(day, collection(this.db, 'stats', day, 'shards'), (s) => {
         this.shards.set(day, s.docs.map((d) => d.data()));
+        this.daysDirty = true;
       });
     }
     this.dayKeys = days;
+    this.daysDirty = true;
     this.update({});
   }
 
@@ -198,9 +204,11 @@ export class LiveDashboard {
     const next: LiveState = {
       ...this.state,
       ...patch,
-      days: this.dayKeys.map((day) => ({ day, shards: this.shards.get(day) ?? [] })),
+      days: this.daysDirty ? this.dayKeys.map((day) => ({ day, shards: this.shards.get(day) ?? [] })) : this.days,
       connection: connectionOf(cache, this.everLive, this.lostAt, now, online, this.reachable),
     };
+    this.days = next.days;
+    this.daysDirty = false;
     if (next.phase === 'loading' && keys.every((k) => this.loaded.has(k))) next.phase = 'ready';
     this.state = next;
     this.emit();

@@ -69,9 +69,27 @@ describe('a reader', () => {
     const html = renderToStaticMarkup(
       <View state={base} viewer={{ email: 'owner@cv-analytics.local', verified: true, note: 'emulator' }}
         onSignOut={() => undefined} now={0} />);
-    expect(html).toContain('<span data-testid="user-email">owner@cv-analytics.local</span> (emulator)');
+    expect(html).toMatch(/Signed in as <span[^>]*data-testid="user-email">owner@cv-analytics.local<\/span> \(emulator\)/);
     expect(html).toContain('data-testid="sign-out"');
     expect(html).toContain('data-testid="empty"');
     expect(html).not.toContain('data-testid="not-allowed"');
+  });
+});
+
+describe('the first paint', () => {
+  it('shows the cards, the top queries and the feed without waiting for the charts\' chunk', () => {
+    const state: LiveState = {
+      ...base,
+      days: [{ day: '2026-12-03', shards: [{ total: 3, matchType_full: 3, scoreSum: 270, latency_le_100: 3, topq_5_n: 3, topq_5_q: 'which cloud skills?' }] }],
+      feed: [{ requestId: 'r1', query: 'Which cloud skills?', matchType: 'full', matchScore: 90, latencyMs: 80, receivedAt: Date.UTC(2026, 11, 3, 12) }],
+    };
+    const html = renderToStaticMarkup(<View state={state} viewer={{ email: 'owner@cv-analytics.local', verified: true }} now={Date.UTC(2026, 11, 3, 12)} />);
+    expect(html).toContain('data-testid="value-week">3<');
+    expect(html).toMatch(/data-testid="top-query" data-count="3"><span[^>]*>which cloud skills\?/);
+    expect(html).toContain('data-testid="feed-row"');
+    // the charts are a lazy chunk: a labelled placeholder per chart until it arrives
+    expect(html.match(/data-testid="chart-loading"/g)).toHaveLength(5);
+    expect(html).not.toContain('recharts');
+    expect(html).toContain('Skip to the dashboard');
   });
 });

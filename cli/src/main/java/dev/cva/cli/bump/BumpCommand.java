@@ -41,8 +41,9 @@ import picocli.CommandLine.Parameters;
                         + "(the chatbot is external); webhook-body -> notifier, with the schemas it embeds by $ref "
                         + "(analytics-record). Additive changes do not.",
                 "",
-                "Files: <module>/pom.xml and <module>/CHANGELOG.md (cli: cli/pom.xml and the root CHANGELOG.md), "
-                        + "Keep a Changelog sections below '## [Unreleased]'.",
+                "Files: <module>/pom.xml and <module>/CHANGELOG.md (cli: cli/pom.xml and the root CHANGELOG.md; "
+                        + "dashboard: its package.json, package-lock.json and pom.xml), Keep a Changelog sections below "
+                        + "'## [Unreleased]'.",
                 "",
                 "Safety: refuses a dirty tree, a detached HEAD and an existing tag (a dry run only warns); "
                         + "a failure part-way (including a rejected --push) leaves the repository as it was."})

@@ -47,8 +47,22 @@ final class ReleaseExecutor {
                 Path pom = git.file(plan.unit().pom());
                 if (Files.isRegularFile(pom)) {
                     String text = remember(pom, originals);
-                    write(pom, PomVersion.write(text, plan.to().toString()));
+                    write(pom, plan.unit().npm() ? PackageJsonVersion.write(text, plan.to().toString())
+                            : PomVersion.write(text, plan.to().toString()));
                     files.add(plan.unit().pom());
+                }
+                if (plan.unit().npm()) {
+                    // the lock file and the Maven module that builds it carry the same version
+                    String folder = plan.unit().pom().substring(0, plan.unit().pom().length() - "package.json".length());
+                    for (String other : List.of(folder + "package-lock.json", folder + "pom.xml")) {
+                        Path f = git.file(other);
+                        if (Files.isRegularFile(f)) {
+                            String text = remember(f, originals);
+                            write(f, other.endsWith(".json") ? PackageJsonVersion.write(text, plan.to().toString())
+                                    : PomVersion.write(text, plan.to().toString()));
+                            files.add(other);
+                        }
+                    }
                 }
                 Path changelog = git.file(plan.unit().changelog());
                 String existing = Files.exists(changelog) ? remember(changelog, originals) : null;

@@ -27,11 +27,25 @@ import org.eclipse.jgit.lib.ObjectId;
  */
 public final class ReleasePlanner {
 
-    /** A releasable unit: the service name, its paths, its pom and its changelog (project-relative). */
+    /**
+     * A releasable unit: the service name, its paths, the file that holds its version and its changelog
+     * (project-relative). The version file is the module's pom.xml, or for a static site (the dashboard) its npm
+     * {@code package.json}.
+     */
     public record Unit(String service, ServicePaths paths, String pom, String changelog) {
         public String tagPrefix() {
             return service + "-v";
         }
+
+        /** Whether the version lives in an npm package.json (then package-lock.json and pom.xml follow it). */
+        public boolean npm() {
+            return pom.endsWith("package.json");
+        }
+    }
+
+    /** The version written in a unit's version file (pom.xml or package.json). */
+    static Optional<String> readVersion(String file, String text) {
+        return file.endsWith("package.json") ? PackageJsonVersion.read(text) : PomVersion.read(text);
     }
 
     /** Where a unit stands: {@code tag} is null when the version comes from the pom (no release tag yet). */
@@ -81,7 +95,8 @@ public final class ReleasePlanner {
             if (!ServicePaths.CLI.equals(name)) {
                 ServicePaths p = ServicePaths.of(name, s.module());
                 String module = p.folders().get(0);
-                units.put(name, new Unit(name, p, module + "/pom.xml", module + "/CHANGELOG.md"));
+                units.put(name, new Unit(name, p, module + (s.isHosting() ? "/package.json" : "/pom.xml"),
+                        module + "/CHANGELOG.md"));
             }
         });
         units.put(ServicePaths.CLI, new Unit(ServicePaths.CLI, ServicePaths.of(ServicePaths.CLI, "cli"),
@@ -152,7 +167,7 @@ public final class ReleasePlanner {
     private Version baseline(Unit unit) {
         ObjectId head = git.head();
         Optional<Version> v = head == null ? Optional.empty()
-                : git.read(head, unit.pom()).flatMap(PomVersion::read).flatMap(VersionRules::parse);
+                : git.read(head, unit.pom()).flatMap(t -> readVersion(unit.pom(), t)).flatMap(VersionRules::parse);
         return v.map(x -> x.preReleaseVersion().filter("SNAPSHOT"::equals).isPresent() ? x.toStableVersion() : x)
                 .orElse(Version.of(0, 0, 0));
     }

@@ -42,7 +42,8 @@ public record ServicePaths(String service, List<String> folders, List<String> sc
             "processor", List.of("query-event", "response-event"),
             "notifier", List.of("analytics-record"),
             "receiver", List.of("webhook-body", "analytics-record"),
-            "reporter", List.of("analytics-record"));
+            "reporter", List.of("analytics-record"),
+            "dashboard", List.of("analytics-record"));
 
     /** The paths of {@code service} whose Maven module is {@code module}. */
     public static ServicePaths of(String service, String module) {

@@ -32,7 +32,7 @@ public final class ConfigCommand {
             ctx.out().println();
             Table services = new Table("SERVICE", "CLOUD", "MODULE", "ENTRY POINT", "RUNTIME", "MEMORY", "TIMEOUT");
             new TreeMap<>(settings.config().services()).forEach((name, s) -> services.row(name, s.cloud().name().toLowerCase(),
-                    s.module(), s.handler() != null ? s.handler() : s.entryPoint(), s.runtime(),
+                    s.module(), s.handler() != null ? s.handler() : s.isHosting() ? s.hosting() + " hosting" : s.entryPoint(), s.runtime(),
                     s.memoryMb() == null ? null : s.memoryMb() + " MB", s.timeoutSeconds() == null ? null : s.timeoutSeconds() + " s"));
             services.print(ctx.out());
         }

@@ -112,7 +112,11 @@ public final class ConfigLoader {
                 throw error(name, text, List.of("services", service),
                         "services." + service + ": missing required key 'handler' (an aws service needs its Lambda handler)");
             }
-            if (s.cloud() == CvaConfig.Cloud.GCP && blank(s.entryPoint())) {
+            if (s.isHosting() && (s.cloud() != CvaConfig.Cloud.GCP || !CvaConfig.Service.FIREBASE_HOSTING.equals(s.hosting()))) {
+                throw error(name, text, List.of("services", service, "hosting"),
+                        "services." + service + ".hosting: only 'firebase' (Firebase Hosting, cloud gcp) is supported");
+            }
+            if (s.cloud() == CvaConfig.Cloud.GCP && !s.isHosting() && blank(s.entryPoint())) {
                 throw error(name, text, List.of("services", service),
                         "services." + service + ": missing required key 'entryPoint' (a gcp service needs its function class)");
             }

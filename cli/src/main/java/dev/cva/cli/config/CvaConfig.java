@@ -22,7 +22,11 @@ public record CvaConfig(
         @JsonProperty("gcp") GCP
     }
 
-    /** A deployable unit: its cloud, Maven module, entry point and runtime limits. */
+    /**
+     * A deployable unit: its cloud, Maven module, entry point and runtime limits. A static site names its
+     * {@code hosting} instead of an entry point ({@code firebase}: Firebase Hosting, the site being the environment's
+     * {@code gcp.hostingSite}); its {@code runtime} is {@code static}.
+     */
     public record Service(
             @JsonProperty(required = true) Cloud cloud,
             @JsonProperty(required = true) String module,
@@ -32,10 +36,20 @@ public record CvaConfig(
             Integer memoryMb,
             Integer timeoutSeconds,
             dev.cva.local.lambda.EventSource eventSource,
-            Redrive redrive) {
+            Redrive redrive,
+            String hosting) {
+        /** The one hosting cva deploys a static site to. */
+        public static final String FIREBASE_HOSTING = "firebase";
+
         public Service(Cloud cloud, String module, String handler, String entryPoint, String runtime, Integer memoryMb,
                 Integer timeoutSeconds, dev.cva.local.lambda.EventSource eventSource) {
-            this(cloud, module, handler, entryPoint, runtime, memoryMb, timeoutSeconds, eventSource, null);
+            this(cloud, module, handler, entryPoint, runtime, memoryMb, timeoutSeconds, eventSource, null, null);
+        }
+
+        /** A static site (the dashboard): published to a hosting service, no function, no logs of its own. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean isHosting() {
+            return hosting != null && !hosting.isBlank();
         }
 
         /** The redrive function's timeout: its own, else the service's (as the Terraform resolves it); null if neither. */

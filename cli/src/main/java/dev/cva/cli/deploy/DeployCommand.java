@@ -75,7 +75,8 @@ public final class DeployCommand implements Callable<Integer> {
                 create, role);
         List<DeployResult> results = new ArrayList<>();
         DeployAudit audit = new DeployAudit(ctx);
-        for (String s : all ? deploys.services() : List.of(service)) {
+        // --all: the functions; a static site (the dashboard) is published by its own command and pipeline
+        for (String s : all ? deploys.services().stream().filter(x -> !deploys.spec(x).isHosting()).toList() : List.of(service)) {
             results.add(audit.run("deploy", s, () -> deploys.deploy(s, options)));
         }
         return DeployView.render(ctx, results, all);

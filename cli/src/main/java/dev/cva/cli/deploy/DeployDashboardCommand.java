@@ -41,9 +41,8 @@ public final class DeployDashboardCommand implements Callable<Integer> {
             dev.cva.cli.env.Confirmation.cloudChange(ctx, "deploy the dashboard");
         }
         String project = s.require("gcp.project");
-        String site = s.get("gcp.hostingSite");
         DashboardDeploy deploy = new DashboardDeploy(ctx.projectRoot(), ctx.environmentName(), project,
-                site == null || site.isBlank() ? project : site,
+                DeployTargets.hostingSite(s),
                 new DashboardDeploy.FirebaseConfig(project, s.get("gcp.firebaseApiKey"), s.get("gcp.firebaseAuthDomain"),
                         s.get("gcp.firebaseAppId")),
                 HostingRest.create(s.get("gcp.hostingEndpoint")), new GitInfo(ctx.projectRoot()), ctx::info);

@@ -62,6 +62,10 @@ public final class DeployTargets implements DeployService.Targets {
     @Override
     public DeployTarget open(String service, CvaConfig.Service spec) {
         Settings s = ctx.settings();
+        if (spec.isHosting()) {
+            return isLocal() ? new ServedByLocalStack() : new dev.cva.cli.deploy.hosting.HostingTarget(
+                    dev.cva.cli.deploy.hosting.HostingRest.create(s.get("gcp.hostingEndpoint")), hostingSite(s));
+        }
         if (isLocal()) {
             return new LocalTarget(dev.cva.cli.local.LocalState.require(ctx), ctx.projectRoot(), receiverSmoke(s));
         }
@@ -70,6 +74,45 @@ public final class DeployTargets implements DeployService.Targets {
             return AwsLambdaTarget.create(region, this::name, svc -> SmokeEvents.forService(svc, region), this::companions);
         }
         return cloudFunctions.create(s.require("gcp.project"), s.require("gcp.region"), this::name, receiverSmoke(s));
+    }
+
+    /** The dashboard's Firebase Hosting site: {@code gcp.hostingSite}, else the project id (its default site). */
+    public static String hostingSite(Settings s) {
+        String site = s.get("gcp.hostingSite");
+        return site == null || site.isBlank() ? s.require("gcp.project") : site;
+    }
+
+    /** A static site on the local environment: the stack serves its files itself, nothing is deployed or released. */
+    private static final class ServedByLocalStack implements DeployTarget {
+        @Override
+        public java.util.Optional<Deployed> current(String service) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public List<Revision> revisions(String service) {
+            return List.of();
+        }
+
+        @Override
+        public Revision deploy(DeployPlan plan, Progress progress) {
+            throw refused(plan.service());
+        }
+
+        @Override
+        public void shiftTraffic(String service, java.util.Map<String, Integer> weights) {
+            throw refused(service);
+        }
+
+        @Override
+        public SmokeResult smoke(String service, Revision revision) {
+            throw refused(service);
+        }
+
+        private static dev.cva.cli.CvaException refused(String service) {
+            return dev.cva.cli.CvaException.usage("the local stack serves " + service + " itself (see 'cva local status')",
+                    "release it on Firebase Hosting with --env prod");
+        }
     }
 
     /** The {@code resources} check of {@code cva status} for a cloud environment: the names of cva.yaml. */

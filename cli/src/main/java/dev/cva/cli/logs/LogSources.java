@@ -28,6 +28,10 @@ public final class LogSources {
             throw new CvaException(ExitCode.USAGE, "unknown service '" + service + "'",
                     "one of " + String.join(", ", new TreeSet<>(services)));
         }
+        if (ctx.config().config().services().get(service).isHosting()) {
+            throw new CvaException(ExitCode.USAGE, service + " is a static site: it writes no logs of its own",
+                    "its readers' errors are in the browser; the Firestore reads it makes: cva logs receiver");
+        }
         if (CvaContext.DEFAULT_ENVIRONMENT.equals(ctx.environmentName())) {
             return new LocalLogSource(localLogs(ctx));
         }

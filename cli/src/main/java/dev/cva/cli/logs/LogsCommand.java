@@ -162,13 +162,17 @@ public final class LogsCommand implements Callable<Integer> {
         }
     }
 
-    /** Shell completion for SERVICE: the services of the cva.yaml found from the working folder, else none. */
+    /**
+     * Shell completion for SERVICE: the services of the cva.yaml found from the working folder that write logs (not a
+     * static site), else none.
+     */
     static final class ServiceNames implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
             try {
-                return List.copyOf(dev.cva.cli.config.ConfigLoader.load(null, java.util.Map.of(),
-                        java.nio.file.Path.of("").toAbsolutePath()).config().services().keySet()).iterator();
+                return dev.cva.cli.config.ConfigLoader.load(null, java.util.Map.of(), java.nio.file.Path.of("").toAbsolutePath())
+                        .config().services().entrySet().stream().filter(e -> !e.getValue().isHosting())
+                        .map(java.util.Map.Entry::getKey).toList().iterator();
             } catch (RuntimeException e) {
                 return List.<String>of().iterator();
             }

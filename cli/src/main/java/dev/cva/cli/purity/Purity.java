@@ -161,7 +161,9 @@ public final class Purity {
         List<String> tags = tags();
         for (var e : config.services().entrySet()) {
             String s = e.getKey();
-            String version = ownVersion(root.resolve(e.getValue().module()).resolve("pom.xml"));
+            // a static site's version is its npm package's (cva bump writes the pom to match)
+            String version = e.getValue().isHosting() ? packageVersion(root.resolve(e.getValue().module()).resolve("package.json"))
+                    : ownVersion(root.resolve(e.getValue().module()).resolve("pom.xml"));
             JsonNode wf = pipelines.get(s);
             boolean trigger = wf != null && strings(on(wf).path("push").path("tags")).contains(s + "-v*");
             long count = tags.stream().filter(t -> t.startsWith(s + "-v")).count();
@@ -304,17 +306,21 @@ public final class Purity {
         boolean pass = true;
         for (String s : config.services().keySet()) {
             InfraRoot r = roots.get(s);
+            boolean site = config.services().get(s).isHosting();
             Set<String> types = new TreeSet<>();
             if (r != null) {
                 r.all("resource").values().forEach(b -> types.add(b.label(0)));
             }
             boolean alarms = types.contains("aws_cloudwatch_metric_alarm") || types.contains("google_monitoring_alert_policy");
             boolean budget = types.contains("aws_budgets_budget") || types.contains("google_billing_budget");
-            boolean logs = types.contains("aws_cloudwatch_log_group") || types.contains("google_cloudfunctions2_function");
+            // a static site runs no code that could log: its signal is an uptime check of the site (results in Cloud Logging)
+            boolean logs = site ? types.contains("google_monitoring_uptime_check_config")
+                    : types.contains("aws_cloudwatch_log_group") || types.contains("google_cloudfunctions2_function");
             boolean ok = alarms && budget && logs;
             pass &= ok;
             ev.add(s + ": " + (alarms ? "alarms" : "NO alarms") + ", " + (budget ? "budget" : "NO budget") + ", "
-                    + (logs ? "logs" : "NO logs") + " in its own root");
+                    + (site ? (logs ? "an uptime check (a static site writes no logs)" : "NO uptime check") : logs ? "logs" : "NO logs")
+                    + " in its own root");
         }
         return new Criterion("own-observability", "own logs, alarms and budget", pass, ev);
     }
@@ -382,6 +388,15 @@ public final class Purity {
     }
 
     /** The {@code <version>} directly under {@code <project>}, or null when it is inherited. */
+    /** The {@code version} of an npm package.json, or null. */
+    static String packageVersion(Path packageJson) {
+        try {
+            return dev.cva.cli.bump.PackageJsonVersion.read(Files.readString(packageJson)).orElse(null);
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     static String ownVersion(Path pom) {
         Element project = pom(pom);
         if (project == null) {

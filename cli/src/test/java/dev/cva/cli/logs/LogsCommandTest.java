@@ -140,9 +140,12 @@ class LogsCommandTest {
     void badInputIsAUsageErrorWithAClearMessage() throws Exception {
         aConversation();
 
-        CliHarness.Result service = cli(T0).run("logs", "dashboard");
+        CliHarness.Result site = cli(T0).run("logs", "dashboard");
+        assertThat(site.exitCode()).as(site.toString()).isEqualTo(2);
+        assertThat(site.err()).contains("dashboard is a static site: it writes no logs of its own");
+        CliHarness.Result service = cli(T0).run("logs", "billing");
         assertThat(service.exitCode()).isEqualTo(2);
-        assertThat(service.err()).contains("unknown service 'dashboard'").contains("notifier, processor, receiver, reporter");
+        assertThat(service.err()).contains("unknown service 'billing'").contains("dashboard, notifier, processor, receiver, reporter");
         CliHarness.Result level = cli(T0).run("logs", "processor", "--level", "loud");
         assertThat(level.exitCode()).isEqualTo(2);
         assertThat(level.err()).contains("unknown level 'loud'").contains("debug, info, warn, error");

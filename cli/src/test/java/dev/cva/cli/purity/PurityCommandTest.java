@@ -34,10 +34,15 @@ class PurityCommandTest {
         assertThat(c.keySet()).containsExactly("independent-pipeline", "own-infra-state", "own-data-store", "own-version-tags",
                 "no-shared-code", "contracts-only", "own-identity", "own-observability");
         for (JsonNode criterion : c.values()) {
-            assertThat(criterion.path("evidence")).hasSize(4); // one line per service
+            assertThat(criterion.path("evidence")).hasSize(5); // one line per service
         }
         assertThat(c.get("own-infra-state").path("evidence").toString()).contains("processor: infra/services/processor, backend \\\"s3\\\"")
-                .contains("receiver: infra/services/receiver, backend \\\"gcs\\\"");
+                .contains("receiver: infra/services/receiver, backend \\\"gcs\\\"")
+                .contains("dashboard: infra/services/dashboard, backend \\\"gcs\\\"");
+        // the static site: its npm version and tags, a deploy identity, an uptime check instead of logs
+        assertThat(c.get("own-version-tags").path("evidence").toString()).contains("dashboard: version 0.1.0, pipeline deploys on dashboard-v*");
+        assertThat(c.get("own-observability").path("evidence").toString())
+                .contains("dashboard: alarms, budget, an uptime check (a static site writes no logs) in its own root");
         assertThat(c.get("no-shared-code").path("evidence").toString()).contains("processor: ships cva-contracts only (test scope: cva-test-support, cva-local-runtime)")
                 .contains("notifier: ships cva-contracts and the library cva-replay (libs/replay, no service's code)");
     }

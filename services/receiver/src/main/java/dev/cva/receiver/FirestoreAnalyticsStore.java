@@ -147,6 +147,7 @@ public final class FirestoreAnalyticsStore implements AnalyticsStore, AutoClosea
         Map<String, Object> counters = new LinkedHashMap<>();
         DailyRollup.increments(record).forEach((field, by) -> counters.put(field,
                 by instanceof Double d ? FieldValue.increment(d) : FieldValue.increment(by.longValue())));
+        counters.putAll(DailyRollup.labels(record));
         batch.set(shard, counters, SetOptions.merge());
         try {
             batch.commit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -59,6 +59,30 @@ class FirestoreAnalyticsStoreTest {
     }
 
     @Test
+    void theShardsAlsoCountPerMinuteHourlyLatencyScoresAndTopQueriesInTheSameDocuments(FirestoreEmulator emulator)
+            throws Exception {
+        FirestoreAnalyticsStore store = new FirestoreAnalyticsStore(emulator.client(), 3, FirestoreEmulator.STORE_TIMEOUT);
+        long t0 = Instant.parse("2026-03-07T10:15:30Z").toEpochMilli();
+        long t1 = Instant.parse("2026-03-07T10:16:05Z").toEpochMilli();
+        store.store(record(Webhooks.newId(), "full", t0, 92, Instant.ofEpochMilli(t0 + 30)));
+        store.store(record(Webhooks.newId(), "full", t0 + 1000, 15, Instant.ofEpochMilli(t0 + 1000 + 3_000)));
+        store.store(record(Webhooks.newId(), "none", t1, 100, Instant.ofEpochMilli(t1 + 30)));
+
+        Map<String, Long> c = emulator.counters("2026-03-07");
+        assertThat(c).containsEntry("minute_1015", 2L).containsEntry("minute_1016", 1L)
+                .containsEntry("hour_10_latency_le_50", 2L).containsEntry("hour_10_latency_le_5000", 1L)
+                .containsEntry("score_le_100", 2L).containsEntry("score_le_20", 1L);
+        // the example's one query, counted three times in its slot, with its text beside the count
+        String query = DailyRollup.normalizeQuery(Webhooks.JSON.readTree(Webhooks.body(Webhooks.newId())).at("/data/query").asText());
+        int slot = DailyRollup.querySlot(query);
+        assertThat(c).containsEntry("topq_" + slot + "_n", 3L);
+        assertThat(emulator.texts("2026-03-07")).containsEntry("topq_" + slot + "_q", query);
+        // all of it in the shards the dashboard already listens to: nothing else was written
+        assertThat(emulator.client().collection("stats").document("2026-03-07").collection("shards").get()
+                .get(10, TimeUnit.SECONDS).size()).isBetween(1, 3);
+    }
+
+    @Test
     void countersAreShardedPerUtcDayAndSumToTheRecords(FirestoreEmulator emulator) throws Exception {
         FirestoreAnalyticsStore store = new FirestoreAnalyticsStore(emulator.client(), 4, FirestoreEmulator.STORE_TIMEOUT);
         long lastMsOfDay = Instant.parse("2026-03-01T23:59:59.999Z").toEpochMilli();
@@ -100,8 +124,15 @@ class FirestoreAnalyticsStoreTest {
             pool.shutdownNow();
         }
         // counted once: every rollup field of the batch, not only the total
-        assertThat(emulator.counters("2025-11-24")).isEqualTo(Map.of("total", 1L, "matchType_partial", 1L,
-                "latency_gt_60000", 1L));
+        Map<String, Long> once = new java.util.HashMap<>();
+        DailyRollup.increments(record).forEach((k, v) -> {
+            if (v instanceof Long n) {
+                once.put(k, n);
+            }
+        });
+        assertThat(once).containsEntry("total", 1L).containsEntry("matchType_partial", 1L)
+                .containsEntry("latency_gt_60000", 1L).containsKey("minute_1040").hasSize(7);
+        assertThat(emulator.counters("2025-11-24")).isEqualTo(once);
         assertThat(emulator.scoreSum("2025-11-24")).isEqualTo(92.0);
     }
 

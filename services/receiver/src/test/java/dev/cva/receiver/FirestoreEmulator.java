@@ -151,6 +151,19 @@ public final class FirestoreEmulator implements AutoCloseable {
         return sums;
     }
 
+    /** The text fields of the shards of {@code day} (the top-queries sketch's latest texts). */
+    public Map<String, String> texts(String day) {
+        Map<String, String> texts = new HashMap<>();
+        for (Map<String, Object> shard : shards(day)) {
+            shard.forEach((k, v) -> {
+                if (v instanceof String text) {
+                    texts.put(k, text);
+                }
+            });
+        }
+        return texts;
+    }
+
     /** The sum of {@code scoreSum} over the shards of {@code day}. */
     public double scoreSum(String day) {
         double sum = 0;

@@ -13,10 +13,14 @@ public interface Hosting {
     /** {@code name}: {@code projects/P/sites/S}; {@code defaultUrl}: {@code https://S.web.app}. */
     record Site(String name, String defaultUrl) {}
 
-    /** {@code name}: {@code sites/S/versions/ID}. */
-    record Version(String name, String status, Map<String, String> labels) {
+    /** {@code name}: {@code sites/S/versions/ID}; {@code createTime} RFC 3339, null when not given. */
+    record Version(String name, String status, Map<String, String> labels, String createTime) {
         public Version {
             labels = labels == null ? Map.of() : Map.copyOf(labels);
+        }
+
+        public Version(String name, String status, Map<String, String> labels) {
+            this(name, status, labels, null);
         }
 
         public String id() {
@@ -38,6 +42,9 @@ public interface Hosting {
 
     /** The newest release of the site's live channel, if any. */
     Optional<Release> liveRelease(String site);
+
+    /** The releases of the site's live channel, newest first, at most {@code max}. */
+    List<Release> liveReleases(String site, int max);
 
     /** path → SHA-256 (of the gzipped content) of every file of {@code versionName}. */
     Map<String, String> files(String versionName);

@@ -80,6 +80,24 @@ public final class HostingRest implements Hosting {
     }
 
     @Override
+    public List<Release> liveReleases(String site, int max) {
+        List<Release> out = new ArrayList<>();
+        String token = null;
+        do {
+            JsonNode page = call("GET", base + "/v1beta1/sites/" + site + "/channels/live/releases?pageSize="
+                    + Math.min(100, max) + (token == null ? "" : "&pageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8)),
+                    null, "the releases of " + site);
+            for (JsonNode r : page.path("releases")) {
+                if (out.size() < max) {
+                    out.add(release(r));
+                }
+            }
+            token = page.path("nextPageToken").asText(null);
+        } while (token != null && !token.isEmpty() && out.size() < max);
+        return out;
+    }
+
+    @Override
     public Map<String, String> files(String versionName) {
         Map<String, String> out = new LinkedHashMap<>();
         String token = null;
@@ -154,7 +172,7 @@ public final class HostingRest implements Hosting {
     private static Version version(JsonNode v) {
         Map<String, String> labels = new LinkedHashMap<>();
         v.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-        return new Version(v.path("name").asText(), v.path("status").asText(null), labels);
+        return new Version(v.path("name").asText(), v.path("status").asText(null), labels, v.path("createTime").asText(null));
     }
 
     private HttpRequest.Builder request(String url) {

@@ -1,0 +1,56 @@
+# Every name defaults to cva.yaml (environment var.environment); `cva infra plan|apply` passes the resolved
+# settings (flag > CVA_* variable > cva.yaml > default) as -var, so Terraform and cva never disagree.
+
+variable "environment" {
+  description = "Environment of cva.yaml whose names are used (also a label)."
+  type        = string
+  default     = "prod"
+}
+
+variable "project" {
+  description = "Value of the project label. Null: project of cva.yaml."
+  type        = string
+  default     = null
+}
+
+variable "project_id" {
+  description = "GCP project ID. Null: gcp.project of cva.yaml."
+  type        = string
+  default     = null
+}
+
+variable "region" {
+  description = "Default region of the provider. Null: gcp.region of cva.yaml."
+  type        = string
+  default     = null
+}
+
+variable "hosting_site" {
+  description = "Firebase Hosting site of the dashboard. Null: gcp.hostingSite of the environment in cva.yaml, else the project id (the default site)."
+  type        = string
+  default     = null
+}
+
+variable "enable_apis" {
+  description = "Enable the Google APIs this root needs (turn off where a platform team manages them)."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_emails" {
+  description = "Addresses told about alerts and budget thresholds. Null: report.to of cva.yaml."
+  type        = list(string)
+  default     = null
+}
+
+variable "billing_account" {
+  description = "Billing account ID (XXXXXX-XXXXXX-XXXXXX) of the project, for the dashboard's budget. Null: no budget is created."
+  type        = string
+  default     = null
+}
+
+variable "budget_monthly_limit" {
+  description = "Monthly budget of the dashboard, in the billing account's currency. Null: budget.monthlyGbp of cva.yaml divided among its services."
+  type        = number
+  default     = null
+}
