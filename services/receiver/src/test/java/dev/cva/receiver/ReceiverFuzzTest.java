@@ -100,10 +100,14 @@ class ReceiverFuzzTest {
                             r = server.send(method, path, body, headers);
                         } catch (IllegalStateException e) {
                             // A server may answer a request it refuses before reading its body and close the
-                            // connection (RFC 9112, 9.6); the client, still writing, can then lose the answer to
-                            // the reset. Once is that race; twice in a row is a receiver that broke the connection.
-                            r = server.send(method, path, body, headers);
-                            statuses.merge(kind + ":reset-then-retried", 1, Integer::sum);
+                            // connection (RFC 9112, 9.6); the client, still writing, can then lose the answer to the
+                            // reset (on a busy machine, twice in a row for the same request). That is allowed for
+                            // a request with a body only, and the receiver must go on serving.
+                            assertThat(body).as(where + ": a request without a body was reset: " + e).isNotNull();
+                            assertThat(server.send("GET", "/healthz", null, Map.of()).statusCode())
+                                    .as(where + ": the receiver serves after a reset").isEqualTo(200);
+                            statuses.merge(kind + ":reset", 1, Integer::sum);
+                            continue;
                         }
                     }
                     default -> { // control: a correct delivery, in our shape or the original notifier's
