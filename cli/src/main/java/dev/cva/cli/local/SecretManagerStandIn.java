@@ -98,6 +98,17 @@ public final class SecretManagerStandIn implements BindableService, AutoCloseabl
         }
     }
 
+    /** How many versions {@code projects/P/secrets/S} has, in any state (0 when it does not exist). */
+    public int versionCount(String project, String secretId) {
+        List<Version> list = versions.get("projects/" + project + "/secrets/" + secretId);
+        if (list == null) {
+            return 0;
+        }
+        synchronized (list) {
+            return list.size();
+        }
+    }
+
     @Override
     public ServerServiceDefinition bindService() {
         return ServerServiceDefinition.builder(SERVICE)
