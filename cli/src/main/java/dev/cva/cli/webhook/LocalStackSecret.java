@@ -18,10 +18,10 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * Manager (its ARN is the resource {@code webhookSecretArn} of the state file), with the stack's administrator keys.
  * Empty when the environment is not local, no stack runs, or it is a stack from before the secret managers.
  */
-final class LocalStackSecret {
+public final class LocalStackSecret {
     private LocalStackSecret() {}
 
-    static Optional<String> read(CvaContext ctx) {
+    public static Optional<String> read(CvaContext ctx) {
         if (!Environments.isLocal(ctx.environmentName())) {
             return Optional.empty();
         }
