@@ -86,7 +86,8 @@ public final class SecretsRotateCommand implements Callable<Integer> {
                     d -> Thread.sleep(Math.max(1, d.toMillis())), ctx::info);
             Duration interval = refresh.dividedBy(4).compareTo(Duration.ofMillis(250)) < 0
                     ? Duration.ofMillis(250) : refresh.dividedBy(4);
-            result = rotation.rotate(new WebhookRotation.Options(chosen, dryRun, probeTimeout, 3, interval, failAfter));
+            result = rotation.rotate(new WebhookRotation.Options(chosen, dryRun, probeTimeout, 3, interval, failAfter,
+                    refresh.plusSeconds(1)));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         String resume = "cva secrets rotate " + secret + " --env " + ctx.environmentName();

@@ -53,9 +53,16 @@ public final class WebhookRotation {
      * @param probeTimeout  how long the confirm (and the retire's check) may wait for the receiver
      * @param probeRounds   consecutive rounds in which both secrets must be accepted
      * @param failAfter     test seam: stop as if interrupted right after this step (null: never)
+     * @param settle        how often the services re-read their secrets: the confirm step also waits until the new
+     *                      version is that old, so instances the probes did not reach have re-read it too
      */
     public record Options(Duration overlap, boolean dryRun, Duration probeTimeout, int probeRounds, Duration probeInterval,
-                          Step failAfter) {}
+                          Step failAfter, Duration settle) {
+        public Options(Duration overlap, boolean dryRun, Duration probeTimeout, int probeRounds, Duration probeInterval,
+                       Step failAfter) {
+            this(overlap, dryRun, probeTimeout, probeRounds, probeInterval, failAfter, Duration.ZERO);
+        }
+    }
 
     /** What one run did; {@code failed} is the step that failed (null when none did). */
     public record Result(List<StepResult> steps, boolean resumed, String oldFingerprint, String newFingerprint,
@@ -172,8 +179,13 @@ public final class WebhookRotation {
                         + " with a webhook signed by each secret until both are accepted", 0));
             } else {
                 int rounds = confirmBoth(WebhookSecret.parse(oldValue), WebhookSecret.parse(newValue), o);
+                Instant settled = receiver.enabled().get(0).created().plus(o.settle());
+                if (clock.instant().isBefore(settled)) {
+                    sleepUntil(settled); // every instance re-reads within the refresh, probed or not
+                }
                 steps.add(new StepResult(Step.CONFIRM, Outcome.DONE, probe.target() + " accepted both secrets in "
-                        + o.probeRounds() + " consecutive rounds (" + rounds + " rounds in all)", ms(t)));
+                        + o.probeRounds() + " consecutive rounds (" + rounds + " rounds in all), and the new version is "
+                        + o.settle().toSeconds() + " s old: every instance has re-read it", ms(t)));
             }
             seam(o, Step.CONFIRM);
 
