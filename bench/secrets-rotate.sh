@@ -6,7 +6,7 @@
 # counted for correctly signed requests (load runs, and webhooks the notifier sent; must be 0), what a webhook signed
 # with the retired secret gets (must be 401), and records lost (DynamoDB records missing from Firestore at the end).
 # Usage: bench/secrets-rotate.sh [OVERLAP (default 10s)] [records/s (default 15)] [load requests/s (default 20)]
-# Needs the packaged jars: ./mvnw -DskipTests package (cli/target/cva.jar, services/*/target/*-lambda.jar).
+# Needs python3 with boto3 (moto's dependency) and the packaged jars: ./mvnw -DskipTests package (cli/target/cva.jar, services/*/target/*-lambda.jar).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OVERLAP="${1:-10s}"
@@ -29,39 +29,29 @@ BENCH_START=$(date +%s.%N)
 # the secret the stack starts with (cva.yaml's development value), to check it is refused once retired
 OLD_SECRET="$(python3 -c 'import re;print(re.search(r"secret: (whsec_\S+)", open("cva.yaml").read()).group(1))')"
 
-probe() { # prints: dynamo firestore webhookDlq; "-1 -1 -1" when a stand-in is too busy to answer in time
+probe() { # prints: dynamo firestore webhookDlq (with the stack's administrator keys); "-1 -1 -1" when a stand-in is busy
   python3 - <<'PY' || echo "-1 -1 -1"
-import json, urllib.request
+import json, urllib.request, boto3
 s = json.load(open(".cva/local/state.json"))
+keys = json.load(open(".cva/local/aws-credentials.json"))
 parts, res = s["parts"], s["resources"]
-def post(url, body, headers):
-    req = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers, method="POST")
-    return json.load(urllib.request.urlopen(req, timeout=30))
-auth = "AWS4-HMAC-SHA256 Credential=local/20260101/%s/dynamodb/aws4_request, SignedHeaders=host, Signature=0" % res["region"]
-dyn, start = 0, None
-while True:
-    body = {"TableName": res["analyticsTable"], "Select": "COUNT"}
-    if start: body["ExclusiveStartKey"] = start
-    r = post(parts["dynamodb"]["url"], body, {"X-Amz-Target": "DynamoDB_20120810.Scan",
-             "Content-Type": "application/x-amz-json-1.0", "Authorization": auth})
-    dyn += r["Count"]; start = r.get("LastEvaluatedKey")
-    if not start: break
+def client(name, url):
+    return boto3.client(name, endpoint_url=url, region_name=res["region"], aws_access_key_id=keys["accessKeyId"],
+                        aws_secret_access_key=keys["secretAccessKey"])
+dyn = sum(p["Count"] for p in client("dynamodb", parts["dynamodb"]["url"]).get_paginator("scan")
+          .paginate(TableName=res["analyticsTable"], Select="COUNT"))
 try:
-    fs = post(parts["firestore"]["url"] + "/v1/projects/%s/databases/(default)/documents:runAggregationQuery" % res["gcpProject"],
-              {"structuredAggregationQuery": {"structuredQuery": {"from": [{"collectionId": "analytics"}]},
-               "aggregations": [{"alias": "n", "count": {}}]}},
-              {"Content-Type": "application/json", "Authorization": "Bearer owner"})
-    fs = int(fs[0]["result"]["aggregateFields"]["n"]["integerValue"])
+    req = urllib.request.Request(parts["firestore"]["url"] + "/v1/projects/%s/databases/(default)/documents:runAggregationQuery" % res["gcpProject"],
+        data=json.dumps({"structuredAggregationQuery": {"structuredQuery": {"from": [{"collectionId": "analytics"}]},
+                         "aggregations": [{"alias": "n", "count": {}}]}}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": "Bearer owner"}, method="POST")
+    fs = int(json.load(urllib.request.urlopen(req, timeout=30))[0]["result"]["aggregateFields"]["n"]["integerValue"])
 except Exception:
     fs = -1
-q = urllib.request.urlopen(res["webhookDlqUrl"] + "?Action=GetQueueAttributes&AttributeName.1=All", timeout=10).read().decode()
-import re
-depth = sum(int(re.search(r"<Name>%s</Name>\s*<Value>(\d+)</Value>" % n, q).group(1))
-            for n in ("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
-print(dyn, fs, depth)
+a = client("sqs", parts["sqs"]["url"]).get_queue_attributes(QueueUrl=res["webhookDlqUrl"], AttributeNames=["All"])["Attributes"]
+print(dyn, fs, int(a["ApproximateNumberOfMessages"]) + int(a["ApproximateNumberOfMessagesNotVisible"]))
 PY
 }
-
 
 CONVERSATIONS=$(( RATE * 60 ))
 "${CVA[@]}" events simulate --conversations "$CONVERSATIONS" --rate $(( 2 * RATE )) --json > "$PRIVATE/sim.json" 2>/dev/null &
