@@ -157,10 +157,10 @@ function _complete_cva() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} deploy" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rollback" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} status" ];    then _picocli_cva; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} audit" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bump" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} version" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook" ];    then _picocli_cva; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} secrets" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} replay-dlq" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cost" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local" ];    then _picocli_cva; return $?; fi
@@ -182,6 +182,8 @@ function _complete_cva() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook sign" ];    then _picocli_cva_webhook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook verify" ];    then _picocli_cva_webhook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook load" ];    then _picocli_cva_webhook; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} secrets rotate" ];    then _picocli_cva_secrets; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} secrets status" ];    then _picocli_cva_secrets; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cost estimate" ];    then _picocli_cva_cost; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local up" ];    then _picocli_cva_local; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local down" ];    then _picocli_cva_local; return $?; fi
@@ -204,10 +206,10 @@ function _complete_cva() {
   local cmds0=(deploy)
   local cmds1=(rollback)
   local cmds2=(status)
-  local cmds3=(audit)
-  local cmds4=(bump)
-  local cmds5=(version)
-  local cmds6=(webhook)
+  local cmds3=(bump)
+  local cmds4=(version)
+  local cmds5=(webhook)
+  local cmds6=(secrets)
   local cmds7=(replay-dlq)
   local cmds8=(cost)
   local cmds9=(local)
@@ -229,41 +231,45 @@ function _complete_cva() {
   local cmds25=(webhook sign)
   local cmds26=(webhook verify)
   local cmds27=(webhook load)
-  local cmds28=(cost estimate)
-  local cmds29=(local up)
-  local cmds30=(local down)
-  local cmds31=(local status)
-  local cmds32=(local env)
-  local cmds33=(local demo)
-  local cmds34=(local stop)
-  local cmds35=(local start)
-  local cmds36=(events send)
-  local cmds37=(events simulate)
-  local cmds38=(infra check)
-  local cmds39=(infra plan)
-  local cmds40=(infra apply)
-  local cmds41=(env use)
-  local cmds42=(env list)
-  local cmds43=(config help)
-  local cmds44=(config show)
+  local cmds28=(secrets rotate)
+  local cmds29=(secrets status)
+  local cmds30=(cost estimate)
+  local cmds31=(local up)
+  local cmds32=(local down)
+  local cmds33=(local status)
+  local cmds34=(local env)
+  local cmds35=(local demo)
+  local cmds36=(local stop)
+  local cmds37=(local start)
+  local cmds38=(events send)
+  local cmds39=(events simulate)
+  local cmds40=(infra check)
+  local cmds41=(infra plan)
+  local cmds42=(infra apply)
+  local cmds43=(env use)
+  local cmds44=(env list)
+  local cmds45=(config help)
+  local cmds46=(config show)
 
-  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_cva_config_show; return $?; fi
-  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_cva_config_help; return $?; fi
-  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_cva_env_list; return $?; fi
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_cva_env_use; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_cva_infra_apply; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_cva_infra_plan; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_cva_infra_check; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_cva_events_simulate; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_cva_events_send; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_cva_local_start; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_cva_local_stop; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_cva_local_demo; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_cva_local_env; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_cva_local_status; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_local_down; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_local_up; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_cost_estimate; return $?; fi
+  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_cva_config_show; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_cva_config_help; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_cva_env_list; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_cva_env_use; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_cva_infra_apply; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_cva_infra_plan; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_cva_infra_check; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_cva_events_simulate; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_cva_events_send; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_cva_local_start; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_cva_local_stop; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_cva_local_demo; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_cva_local_env; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_cva_local_status; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_cva_local_down; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_cva_local_up; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_cost_estimate; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_secrets_status; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_secrets_rotate; return $?; fi
   if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_webhook_load; return $?; fi
   if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_webhook_verify; return $?; fi
   if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_webhook_sign; return $?; fi
@@ -285,10 +291,10 @@ function _complete_cva() {
   if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cva_local; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cva_cost; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cva_replaydlq; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cva_webhook; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cva_version; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cva_bump; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cva_audit; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cva_secrets; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cva_webhook; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cva_version; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cva_bump; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cva_status; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_cva_rollback; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_cva_deploy; return $?; fi
@@ -303,7 +309,7 @@ function _picocli_cva() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="deploy rollback status audit bump version webhook replay-dlq cost local events logs trace top infra purity env config doctor completion shell help"
+  local commands="deploy rollback status bump version webhook secrets replay-dlq cost local events logs trace top infra purity env config doctor completion shell help"
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
   local ENV_option_args=("local" "prod") # --env values
@@ -456,48 +462,6 @@ function _picocli_cva_status() {
   fi
 }
 
-# Generates completions for the options and subcommands of the `audit` subcommand.
-function _picocli_cva_audit() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'--all-environments' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--since' '--action' '-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--since')
-      return
-      ;;
-    '--action')
-      return
-      ;;
-    '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
-      ;;
-    '-c'|'--config')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
 # Generates completions for the options and subcommands of the `bump` subcommand.
 function _picocli_cva_bump() {
   # Get completion data
@@ -592,6 +556,42 @@ function _picocli_cva_webhook() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="send sign verify load"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `secrets` subcommand.
+function _picocli_cva_secrets() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="rotate status"
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
   local ENV_option_args=("local" "prod") # --env values
@@ -1215,7 +1215,7 @@ function _picocli_cva_help() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="deploy rollback status audit bump version webhook replay-dlq cost local events logs trace top infra purity env config doctor completion shell"
+  local commands="deploy rollback status bump version webhook secrets replay-dlq cost local events logs trace top infra purity env config doctor completion shell"
   local flag_opts="'-h' '--help' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input'"
   local arg_opts="'-e' '--env' '-c' '--config'"
   local ENV_option_args=("local" "prod") # --env values
@@ -1559,6 +1559,93 @@ function _picocli_cva_webhook_load() {
     '--timeout')
       return
       ;;
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `rotate` subcommand.
+function _picocli_cva_secrets_rotate() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--dry-run' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--overlap' '--probe-timeout' '--url' '-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--overlap')
+      return
+      ;;
+    '--probe-timeout')
+      return
+      ;;
+    '--url')
+      return
+      ;;
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+  local SECRET_pos_param_args=("webhook") # 0-0 values
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "rotate" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${SECRET_pos_param_args[@]}" )
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `status` subcommand.
+function _picocli_cva_secrets_status() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
     '-e'|'--env')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )

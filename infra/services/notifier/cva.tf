@@ -15,8 +15,9 @@ locals {
     analyticsTable    = coalesce(var.analytics_table, local.env.aws.analyticsTable)
   }
 
-  function_name = "${local.project}-${local.service}" # as cva deploy names it
-  alarm_emails  = var.alarm_emails != null ? var.alarm_emails : [for a in split(",", try(local.env.report.to, "")) : trimspace(a) if trimspace(a) != ""]
+  function_name          = "${local.project}-${local.service}" # as cva deploy names it
+  secret_refresh_seconds = try(local.env.secrets.refreshSeconds, 30)
+  alarm_emails           = var.alarm_emails != null ? var.alarm_emails : [for a in split(",", try(local.env.report.to, "")) : trimspace(a) if trimspace(a) != ""]
   # Each service a share of the environment's monthly budget (budget.monthlyGbp), unless set here.
   budget_limit = coalesce(var.budget_monthly_limit, max(1, try(local.env.budget.monthlyGbp / length(local.cva.services), 1)))
   tags         = { Service = local.service }

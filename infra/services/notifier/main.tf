@@ -87,6 +87,8 @@ module "function" {
     WEBHOOK_URL        = local.receiver_url
     WEBHOOK_DLQ_URL    = aws_sqs_queue.webhook_dlq.url
     WEBHOOK_SECRET_ARN = aws_secretsmanager_secret.webhook.arn # an ARN, never the value
+    # re-read AWSCURRENT this often, so `cva secrets rotate` reaches warm instances (cva.yaml secrets.refreshSeconds)
+    WEBHOOK_SECRET_REFRESH_SECONDS = tostring(local.secret_refresh_seconds)
   }
 }
 
@@ -129,10 +131,11 @@ module "redrive" {
   alarm_actions      = [module.alerts.topic_arn]
 
   environment = {
-    WEBHOOK_URL            = local.receiver_url
-    WEBHOOK_DLQ_URL        = aws_sqs_queue.webhook_dlq.url
-    WEBHOOK_SECRET_ARN     = aws_secretsmanager_secret.webhook.arn
-    REDRIVE_MAX_PER_SECOND = tostring(local.redrive.maxPerSecond)
+    WEBHOOK_URL                    = local.receiver_url
+    WEBHOOK_DLQ_URL                = aws_sqs_queue.webhook_dlq.url
+    WEBHOOK_SECRET_ARN             = aws_secretsmanager_secret.webhook.arn
+    WEBHOOK_SECRET_REFRESH_SECONDS = tostring(local.secret_refresh_seconds)
+    REDRIVE_MAX_PER_SECOND         = tostring(local.redrive.maxPerSecond)
   }
 }
 

@@ -6,6 +6,8 @@ locals {
   spec    = local.cva.services[local.service]
   env     = local.cva.environments[var.environment]
   project = coalesce(var.project, try(local.cva.project, null), "cv-analytics")
+  # how often the receiver re-reads its webhook secrets (cva.yaml secrets.refreshSeconds, cva's default 30)
+  secret_refresh_seconds = try(local.env.secrets.refreshSeconds, 30)
 
   names = {
     project           = coalesce(var.project_id, local.env.gcp.project)

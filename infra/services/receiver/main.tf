@@ -98,8 +98,10 @@ resource "google_firestore_index" "dashboard" {
 
 # --- Secrets: Terraform manages the secrets and who reads them, never their values ---
 
+# One secret; `cva secrets rotate webhook` adds a version, and the receiver accepts its newest two enabled versions
+# (re-read every secrets.refreshSeconds), so a rotation needs no second secret and no new revision.
 resource "google_secret_manager_secret" "webhook" {
-  for_each = { current = "", previous = "-previous" } # the previous one serves rotations
+  for_each = { current = "" }
 
   project   = local.names.project
   secret_id = "${local.names.webhookSecretName}${each.value}"
@@ -130,15 +132,24 @@ module "function" {
   project_roles      = ["roles/logging.logWriter"]
   firestore_database = google_firestore_database.default.name # roles/datastore.user on this database only
 
+  # The receiver reads its secrets from Secret Manager itself (SecretManagerSecrets), not from variables bound at an
+  # instance's start: a rotation's new version reaches every live instance within WEBHOOK_SECRET_REFRESH_SECONDS.
   environment = {
-    FIRESTORE_PROJECT     = local.names.project
-    WEBHOOK_ACCEPT_LEGACY = tostring(var.webhook_accept_legacy)
+    FIRESTORE_PROJECT              = local.names.project
+    WEBHOOK_ACCEPT_LEGACY          = tostring(var.webhook_accept_legacy)
+    WEBHOOK_SECRET_RESOURCE        = google_secret_manager_secret.webhook["current"].id
+    WEBHOOK_SECRET_REFRESH_SECONDS = tostring(local.secret_refresh_seconds)
   }
 
-  secret_env = merge(
-    { WEBHOOK_SECRET = google_secret_manager_secret.webhook["current"].secret_id },
-    var.bind_previous_secret ? { WEBHOOK_SECRET_PREVIOUS = google_secret_manager_secret.webhook["previous"].secret_id } : {},
-  )
-
   depends_on = [google_firestore_database.default, google_project_service.apis]
+}
+
+# What the receiver's own reads need on its one secret: list the versions (viewer) and read them (accessor).
+resource "google_secret_manager_secret_iam_member" "receiver_reads_webhook_secret" {
+  for_each = toset(["roles/secretmanager.secretAccessor", "roles/secretmanager.viewer"])
+
+  project   = local.names.project
+  secret_id = google_secret_manager_secret.webhook["current"].secret_id
+  role      = each.value
+  member    = "serviceAccount:${module.function.service_account_email}"
 }

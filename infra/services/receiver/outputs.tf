@@ -14,7 +14,7 @@ output "service_account_email" {
 }
 
 output "webhook_secret_ids" {
-  description = "Secret Manager secrets of the current and previous webhook secret (values are added out of band)."
+  description = "Secret Manager secret of the webhook secret (values are added by cva secrets rotate, never by Terraform)."
   value       = { for k, s in google_secret_manager_secret.webhook : k => s.secret_id }
 }
 

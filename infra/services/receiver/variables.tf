@@ -32,7 +32,7 @@ variable "function_name" {
 }
 
 variable "webhook_secret_name" {
-  description = "Secret Manager secret of the webhook secret; the previous one is <name>-previous. Null: gcp.webhookSecretName of cva.yaml."
+  description = "Secret Manager secret of the webhook secret (the receiver accepts its newest two enabled versions). Null: gcp.webhookSecretName of cva.yaml."
   type        = string
   default     = null
 }
@@ -47,12 +47,6 @@ variable "webhook_accept_legacy" {
   description = "Whether the receiver still accepts the legacy X-Webhook-Signature scheme (WEBHOOK_ACCEPT_LEGACY)."
   type        = bool
   default     = true
-}
-
-variable "bind_previous_secret" {
-  description = "Bind WEBHOOK_SECRET_PREVIOUS during a rotation. Turn on only once the previous secret has an enabled version."
-  type        = bool
-  default     = false
 }
 
 variable "max_instances" {

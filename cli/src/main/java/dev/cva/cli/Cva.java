@@ -22,6 +22,7 @@ import dev.cva.cli.options.EnvMixin;
 import dev.cva.cli.options.GlobalOptions;
 import dev.cva.cli.options.LoggingMixin;
 import dev.cva.cli.options.OutputMixin;
+import dev.cva.cli.secrets.SecretsCommand;
 import dev.cva.cli.replay.ReplayDlqCommand;
 import dev.cva.cli.shell.ShellCommand;
 import dev.cva.cli.top.TopCommand;
@@ -54,7 +55,7 @@ import picocli.CommandLine;
         subcommands = {
                 DeployCommand.class, RollbackCommand.class, StatusCommand.class, AuditCommand.class,
                 BumpCommand.class, VersionCommand.class,
-                WebhookCommand.class, ReplayDlqCommand.class, CostCommand.class,
+                WebhookCommand.class, SecretsCommand.class, ReplayDlqCommand.class, CostCommand.class,
                 LocalCommand.class, EventsCommand.class, LogsCommand.class, TraceCommand.class, TopCommand.class,
                 InfraCommand.class, PurityCommand.class, EnvCommand.class, ConfigCommand.class, DoctorCommand.class,
                 CompletionCommand.class, ShellCommand.class,

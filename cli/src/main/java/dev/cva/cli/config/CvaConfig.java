@@ -69,14 +69,19 @@ public record CvaConfig(
 
     /** Names, regions, endpoints and limits of one environment. Absent values come from the built-in defaults. */
     public record Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost,
-                              Dashboard dashboard, Alarms alarms) {
+                              Dashboard dashboard, Alarms alarms, Secrets secrets) {
         public Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost) {
-            this(aws, gcp, webhook, report, budget, cost, null, null);
+            this(aws, gcp, webhook, report, budget, cost, null, null, null);
         }
 
         public Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost,
                            Dashboard dashboard) {
-            this(aws, gcp, webhook, report, budget, cost, dashboard, null);
+            this(aws, gcp, webhook, report, budget, cost, dashboard, null, null);
+        }
+
+        public Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost,
+                           Dashboard dashboard, Alarms alarms) {
+            this(aws, gcp, webhook, report, budget, cost, dashboard, alarms, null);
         }
 
         /** The dashboard's readers; empty when none are configured (then nobody reads). */
@@ -108,6 +113,14 @@ public record CvaConfig(
     public record Gcp(String project, String region, String function, String webhookSecretName, String receiverUrl,
                       String hostingSite, String firebaseApiKey, String firebaseAppId, String firebaseAuthDomain,
                       String hostingEndpoint) {}
+
+    /**
+     * {@code cva secrets}: the most days the webhook secret may live ({@code status} exits 1 past it), how long a
+     * rotation keeps both secrets accepted after the notifier switched ({@code overlap}, a duration such as 10m), and
+     * how often the receiver and the notifier re-read their secrets ({@code refreshSeconds}; the overlap must be at
+     * least twice that).
+     */
+    public record Secrets(Integer maxAgeDays, String overlap, Integer refreshSeconds) {}
 
     public record Webhook(String url, String secret, String secretPrevious, Boolean acceptLegacy) {}
 

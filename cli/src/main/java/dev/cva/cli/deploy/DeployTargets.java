@@ -148,7 +148,12 @@ public final class DeployTargets implements DeployService.Targets {
     }
 
     private ReceiverSmoke receiverSmoke(Settings s) {
+        Settings.Setting configured = s.all().get("webhook.secret");
         String secret = s.get("webhook.secret");
+        if (configured == null || configured.source() != Settings.Source.ENV) {
+            // a running local stack signs with its Secrets Manager's current secret (it changes with a rotation)
+            secret = dev.cva.cli.webhook.LocalStackSecret.read(ctx).orElse(secret);
+        }
         return new ReceiverSmoke(secret == null || secret.isBlank() ? null : WebhookSecret.parse(secret), ctx.clock());
     }
 

@@ -54,7 +54,7 @@ public final class LocalStack implements AutoCloseable {
     record Config(String region, String queue, String dlq, String webhookDlq, String streamFailureDlq,
                   String queryEventsTable, String analyticsTable, String gcpProject, String webhookSecret,
                   String reportFrom, String reportTo, Map<String, CvaConfig.Service> services,
-                  List<String> dashboardReaders) {
+                  List<String> dashboardReaders, String awsSecretName, String gcpSecretName, String secretRefreshSeconds) {
         static Config from(Settings s) {
             List<String> readers = s.typed().dashboardReaders();
             Settings.Setting origin = s.all().get("dashboard.readers");
@@ -63,7 +63,14 @@ public final class LocalStack implements AutoCloseable {
             return new Config(s.require("aws.region"), s.require("aws.queue"), s.require("aws.dlq"),
                     s.require("aws.webhookDlq"), s.require("aws.streamFailureDlq"), s.require("aws.queryEventsTable"),
                     s.require("aws.analyticsTable"), s.require("gcp.project"), s.require("webhook.secret"),
-                    s.get("report.from"), s.get("report.to"), s.config().services(), readers);
+                    s.get("report.from"), s.get("report.to"), s.config().services(), readers,
+                    orDefault(s.get("aws.webhookSecretName"), "cv-analytics/webhook-secret"),
+                    orDefault(s.get("gcp.webhookSecretName"), "cv-analytics-webhook-secret"),
+                    orDefault(s.get("secrets.refreshSeconds"), "2"));
+        }
+
+        private static String orDefault(String value, String fallback) {
+            return value == null || value.isBlank() ? fallback : value.strip();
         }
 
         /** Who the local dashboard signs in as: the first reader, else one the rules will refuse (and the page says so). */
@@ -106,6 +113,10 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, LambdaFunction.Spec> specs = new LinkedHashMap<>();
     private final Map<String, FunctionAlias> aliases = new LinkedHashMap<>();
     private ReceiverFront receiver;
+    /** The webhook secret's ARN in moto's Secrets Manager (with the suffix AWS adds, which the policies name). */
+    private String webhookSecretArn;
+    /** The part that serves the Secret Manager stand-in (cva secrets finds it by this name). */
+    static final String SECRET_MANAGER = "secretmanager";
     private LocalState state;
     private ControlServer control;
     private volatile SqsMapping sqsMapping;
@@ -244,9 +255,30 @@ public final class LocalStack implements AutoCloseable {
         }
         progress.accept("tables+queues");
 
+        // The webhook secret lives in both secret managers' stand-ins, as in production: Secret Manager (an in-process
+        // gRPC stand-in) for the receiver, moto's Secrets Manager for the notifier; both re-read it every
+        // secrets.refreshSeconds, so `cva secrets rotate webhook --env local` runs end to end here.
+        SecretManagerStandIn secretManager = new SecretManagerStandIn(env.clock()).start(0);
+        stops.push(secretManager::close);
+        secretManager.seed(config.gcpProject(), config.gcpSecretName(), config.webhookSecret());
+        parts.put(SECRET_MANAGER, new LocalState.Part(SECRET_MANAGER, "http://" + secretManager.endpoint(), 0,
+                secretManager.port(), "Secret Manager stand-in (gRPC, in cva's process)"));
+        try (var secrets = software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
+                .endpointOverride(URI.create(dynamoUrl)).region(software.amazon.awssdk.regions.Region.of(config.region()))
+                .credentialsProvider(admin.provider())
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+            webhookSecretArn = secrets.createSecret(b -> b.name(config.awsSecretName())
+                    .secretString(config.webhookSecret())).arn();
+        }
+        resources.put("webhookSecretArn", webhookSecretArn);
+        resources.put("webhookSecretResource", "projects/" + config.gcpProject() + "/secrets/" + config.gcpSecretName());
+        progress.accept("secrets");
+
         // The receiver's URL is a stable front over its revisions (a deploy starts a new one; see ReceiverFront).
         receiver = ReceiverFront.start(new ReceiverFront.Launch(invoker, receiverService.entryPoint(), Map.of(
-                "WEBHOOK_SECRET", config.webhookSecret(),
+                "WEBHOOK_SECRET_RESOURCE", "projects/" + config.gcpProject() + "/secrets/" + config.gcpSecretName(),
+                "WEBHOOK_SECRET_REFRESH_SECONDS", config.secretRefreshSeconds(),
+                "SECRET_MANAGER_EMULATOR_HOST", secretManager.endpoint(),
                 "FIRESTORE_PROJECT", config.gcpProject(),
                 "GOOGLE_CLOUD_PROJECT", config.gcpProject(),
                 "FIRESTORE_EMULATOR_HOST", firestoreHost,
@@ -285,7 +317,9 @@ public final class LocalStack implements AutoCloseable {
         lambdaEnv.put("QUERY_EVENTS_TABLE", config.queryEventsTable());
         lambdaEnv.put("ANALYTICS_TABLE", config.analyticsTable());
         lambdaEnv.put("WEBHOOK_URL", receiverUrl);
-        lambdaEnv.put("WEBHOOK_SECRET", config.webhookSecret());
+        lambdaEnv.put("WEBHOOK_SECRET_ARN", webhookSecretArn);
+        lambdaEnv.put("WEBHOOK_SECRET_REFRESH_SECONDS", config.secretRefreshSeconds());
+        lambdaEnv.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", dynamoUrl);
         lambdaEnv.put("WEBHOOK_DLQ_URL", webhookDlqUrl);
         if (config.reportFrom() != null) {
             lambdaEnv.put("REPORT_FROM", config.reportFrom());
@@ -482,7 +516,7 @@ public final class LocalStack implements AutoCloseable {
         arns.put("analytics_stream_arn", streamArn);
         arns.put("webhook_dlq_arn", ServicePolicies.Arns.queue(region, config.webhookDlq()));
         arns.put("stream_failure_dlq_arn", ServicePolicies.Arns.queue(region, config.streamFailureDlq()));
-        arns.put("webhook_secret_arn", ServicePolicies.Arns.secret(region, "cv-analytics/webhook-secret"));
+        arns.put("webhook_secret_arn", webhookSecretArn);
         String from = config.reportFrom() == null ? "reports@localhost" : config.reportFrom();
         arns.put("report_from", from);
         arns.put("ses_identity_arn", ServicePolicies.Arns.sesIdentity(region, from.substring(from.indexOf('@') + 1)));

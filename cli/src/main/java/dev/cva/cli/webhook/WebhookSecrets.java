@@ -59,7 +59,17 @@ final class WebhookSecrets {
             return parse(value, "secret file " + file);
         }
         Settings.Setting configured = ctx.settings().all().get(SECRET);
-        if (configured != null && configured.value() != null && !configured.value().isBlank()) {
+        boolean given = configured != null && configured.value() != null && !configured.value().isBlank();
+        if (given && (configured.source() == Settings.Source.FLAG || configured.source() == Settings.Source.ENV)) {
+            return parse(configured.value(), configured.origin());
+        }
+        // the running local stack keeps its secret in moto's Secrets Manager, as prod does: after a
+        // `cva secrets rotate webhook --env local` that one is current, no longer cva.yaml's development value
+        java.util.Optional<String> stack = LocalStackSecret.read(ctx);
+        if (stack.isPresent()) {
+            return parse(stack.get(), "the local stack's Secrets Manager");
+        }
+        if (given) {
             return parse(configured.value(), configured.origin());
         }
         String name = ctx.settings().get(SECRET_NAME);

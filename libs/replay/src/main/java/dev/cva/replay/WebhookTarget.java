@@ -26,20 +26,31 @@ import java.util.UUID;
  */
 public final class WebhookTarget implements Target {
     private final URI receiver;
-    private final WebhookSigner signer;
+    private final java.util.function.Supplier<WebhookSigner> signer;
     private final Clock clock;
     private final HttpClient http;
     private final Duration timeout;
     private final String userAgent;
 
     public WebhookTarget(URI receiver, WebhookSecret secret, Clock clock, Duration timeout, String userAgent) {
+        this(receiver, fixed(secret), clock, timeout, userAgent);
+    }
+
+    /** {@code signer}: asked once per send (the notifier's redrive re-reads its secret from Secrets Manager). */
+    public WebhookTarget(URI receiver, java.util.function.Supplier<WebhookSigner> signer, Clock clock, Duration timeout,
+                         String userAgent) {
         this.receiver = receiver;
-        this.signer = new WebhookSigner(secret);
+        this.signer = signer;
         this.clock = clock;
         this.timeout = timeout;
         this.userAgent = userAgent;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    private static java.util.function.Supplier<WebhookSigner> fixed(WebhookSecret secret) {
+        WebhookSigner signer = new WebhookSigner(secret);
+        return () -> signer;
     }
 
     /** A new {@code webhook-id}: {@code msg_} and 32 hex digits. */
@@ -71,7 +82,7 @@ public final class WebhookTarget implements Target {
         if (trace != null && TraceIds.isTraceId(trace.stringValue())) {
             b.header(TraceIds.TRACEPARENT, TraceIds.traceparent(trace.stringValue()));
         }
-        signer.sign(body, newMessageId(), clock.instant(), EnumSet.allOf(Scheme.class)).forEach(b::header);
+        signer.get().sign(body, newMessageId(), clock.instant(), EnumSet.allOf(Scheme.class)).forEach(b::header);
         try {
             HttpResponse<String> x = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             int s = x.statusCode();

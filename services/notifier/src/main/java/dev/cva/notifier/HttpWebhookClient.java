@@ -44,7 +44,7 @@ public final class HttpWebhookClient implements WebhookClient {
     private static final EnumSet<Scheme> BOTH = EnumSet.allOf(Scheme.class);
 
     private final HttpClient http;
-    private final WebhookSigner signer;
+    private final java.util.function.Supplier<WebhookSigner> signer;
     private final URI url;
     private final Duration timeout;
     private final RetryPolicy<HttpResponse<Void>> policy;
@@ -58,6 +58,12 @@ public final class HttpWebhookClient implements WebhookClient {
     }
 
     public HttpWebhookClient(HttpClient http, WebhookSigner signer, NotifierConfig config, Clock clock, JsonLog log) {
+        this(http, () -> signer, config, clock, log);
+    }
+
+    /** {@code signer}: asked once per send, so a secret re-read from Secrets Manager signs the next webhook. */
+    public HttpWebhookClient(HttpClient http, java.util.function.Supplier<WebhookSigner> signer, NotifierConfig config,
+                             Clock clock, JsonLog log) {
         this.http = http;
         this.signer = signer;
         this.url = config.webhookUrl();
@@ -129,7 +135,7 @@ public final class HttpWebhookClient implements WebhookClient {
                 if (traceId != null) {
                     request.header(TraceIds.TRACEPARENT, TraceIds.traceparent(traceId)); // a new span per try
                 }
-                for (Map.Entry<String, String> h : signer.sign(body, webhookId, clock.instant(), BOTH).entrySet()) {
+                for (Map.Entry<String, String> h : signer.get().sign(body, webhookId, clock.instant(), BOTH).entrySet()) {
                     request.header(h.getKey(), h.getValue());
                 }
                 HttpResponse<Void> r = http.send(request.build(), HttpResponse.BodyHandlers.discarding());

@@ -14,6 +14,8 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -26,6 +28,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * <p>Environment: {@code WEBHOOK_URL}, {@code WEBHOOK_SECRET} (whsec_…, never logged), {@code WEBHOOK_DLQ_URL},
  * {@code WEBHOOK_MAX_ATTEMPTS} (3), {@code WEBHOOK_TIMEOUT_MS} (5000), {@code WEBHOOK_BASE_DELAY_MS} (200),
  * {@code WEBHOOK_BREAKER_FAILURES} (5), {@code WEBHOOK_BREAKER_DELAY_MS} (5000),
+ * {@code WEBHOOK_SECRET_ARN} with {@code WEBHOOK_SECRET_REFRESH_SECONDS} (30; see {@link RefreshingSigner}),
  * {@code AWS_REGION}; the SQS endpoint through the SDK's {@code AWS_ENDPOINT_URL_SQS} / {@code AWS_ENDPOINT_URL}.
  */
 public class NotifierHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
@@ -37,21 +40,31 @@ public class NotifierHandler implements RequestHandler<DynamodbEvent, StreamsEve
 
     /** For the Lambda runtime: everything from the environment. */
     public NotifierHandler() {
-        this(NotifierConfig.fromEnv(System.getenv(), SecretsManagerSecrets::readOnce));
+        this(System.getenv(), new JsonLog("notifier"));
     }
 
-    private NotifierHandler(NotifierConfig config) {
+    private NotifierHandler(Map<String, String> env, JsonLog log) {
+        this(NotifierConfig.fromEnv(env, SecretsManagerSecrets::readOnce), env, log);
+    }
+
+    private NotifierHandler(NotifierConfig config, Map<String, String> env, JsonLog log) {
         this(config,
                 HttpClient.newBuilder().connectTimeout(config.timeout()).followRedirects(HttpClient.Redirect.NEVER).build(),
                 SqsClient.builder().region(Region.of(config.region())).httpClient(UrlConnectionHttpClient.create()).build(),
-                Clock.systemUTC(), new JsonLog("notifier"));
+                Clock.systemUTC(), log, signer(env, config, log));
     }
 
     /** For tests: injected configuration, HTTP and SQS clients, clock and log. */
     public NotifierHandler(NotifierConfig config, HttpClient http, SqsClient sqs, Clock clock, JsonLog log) {
+        this(config, http, sqs, clock, log, fixed(config.secret()));
+    }
+
+    /** For tests: as above, with the signer the handler asks before each send. */
+    public NotifierHandler(NotifierConfig config, HttpClient http, SqsClient sqs, Clock clock, JsonLog log,
+                           Supplier<WebhookSigner> signer) {
         this.log = log;
         var mapper = JsonMapper.builder().build();
-        var webhooks = new HttpWebhookClient(http, new WebhookSigner(config.secret()), config, clock, log);
+        var webhooks = new HttpWebhookClient(http, signer, config, clock, log);
         // what one record can take at worst: every try timing out plus the longest waits, and a margin for the DLQ
         Duration worstCase = config.timeout().plus(config.retryAfterCap()).multipliedBy(config.maxAttempts())
                 .plusSeconds(2);
@@ -61,6 +74,28 @@ public class NotifierHandler implements RequestHandler<DynamodbEvent, StreamsEve
                     t.setDaemon(true);
                     return t;
                 }), PARALLEL_SENDS);
+    }
+
+    /**
+     * The signer of the notifier and its redrive: with {@code WEBHOOK_SECRET_ARN} (and no {@code WEBHOOK_SECRET}), the
+     * secret's {@code AWSCURRENT} re-read every {@code WEBHOOK_SECRET_REFRESH_SECONDS} (one client, built here); else
+     * the fixed {@code WEBHOOK_SECRET}.
+     */
+    public static Supplier<WebhookSigner> signer(Map<String, String> env, NotifierConfig config, JsonLog log) {
+        String plain = env.get("WEBHOOK_SECRET");
+        String arn = env.get("WEBHOOK_SECRET_ARN");
+        if ((plain == null || plain.isBlank()) && arn != null && !arn.isBlank()) {
+            SecretsManagerSecrets store = new SecretsManagerSecrets(software.amazon.awssdk.services.secretsmanager
+                    .SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build());
+            return new RefreshingSigner(arn.strip(), store::read, config.secret(), RefreshingSigner.refresh(env),
+                    Clock.systemUTC(), log);
+        }
+        return fixed(config.secret());
+    }
+
+    private static Supplier<WebhookSigner> fixed(dev.cva.contracts.webhook.WebhookSecret secret) {
+        WebhookSigner signer = new WebhookSigner(secret);
+        return () -> signer;
     }
 
     @Override

@@ -72,6 +72,43 @@ class SecretsManagerSecretTest {
     }
 
     @Test
+    void aRotatedSecretSignsWithinTheRefreshAndAFailedReadKeepsTheLastOne() {
+        WebhookSecret first = WebhookSecret.random();
+        WebhookSecret rotated = WebhookSecret.random();
+        String arn = admin.createSecret(b -> b.name("cv-analytics/webhook-secret-" + System.nanoTime())
+                .secretString(first.reveal())).arn();
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+                new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-12-07T12:00:00Z"));
+        java.time.Clock clock = new java.time.Clock() {
+            @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+            @Override public java.time.Clock withZone(java.time.ZoneId zone) { return this; }
+            @Override public java.time.Instant instant() { return now.get(); }
+        };
+        byte[] body = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream logs = new java.io.ByteArrayOutputStream();
+        try (SecretsManagerClient client = asNotifier(arn)) {
+            RefreshingSigner signer = new RefreshingSigner(arn, new SecretsManagerSecrets(client)::read, first,
+                    java.time.Duration.ofSeconds(30), clock,
+                    new dev.cva.contracts.logging.JsonLog("notifier", new java.io.PrintStream(logs, true), clock));
+            admin.putSecretValue(b -> b.secretId(arn).secretString(rotated.reveal()));
+
+            now.set(now.get().plusSeconds(29));
+            assertThat(signer.get().legacySignature(body)).as("within the refresh: the secret read last")
+                    .isEqualTo(new dev.cva.contracts.webhook.WebhookSigner(first).legacySignature(body));
+            now.set(now.get().plusSeconds(1));
+            assertThat(signer.get().legacySignature(body)).as("after the refresh: AWSCURRENT again")
+                    .isEqualTo(new dev.cva.contracts.webhook.WebhookSigner(rotated).legacySignature(body));
+
+            admin.deleteSecret(b -> b.secretId(arn).forceDeleteWithoutRecovery(true));
+            now.set(now.get().plusSeconds(60));
+            assertThat(signer.get().legacySignature(body)).as("a failed read keeps the last good secret")
+                    .isEqualTo(new dev.cva.contracts.webhook.WebhookSigner(rotated).legacySignature(body));
+        }
+        assertThat(logs.toString()).contains("webhook secret changed").contains(rotated.fingerprint())
+                .contains("not re-read").doesNotContain(first.reveal()).doesNotContain(rotated.reveal());
+    }
+
+    @Test
     void anExplicitSecretWinsAndIsNotLookedUp() {
         WebhookSecret explicit = WebhookSecret.random();
         Map<String, String> env = new java.util.HashMap<>(env("arn:aws:secretsmanager:eu-west-2:000000000000:secret:none"));

@@ -27,7 +27,7 @@ public class ReceiverFunction implements HttpFunction, AutoCloseable {
 
     /** For the Functions Framework: reads the environment once; a bad environment fails the start, clearly. */
     public ReceiverFunction() {
-        this(configFromEnv());
+        this(Startup.fromEnv(System.getenv()));
         if ("true".equalsIgnoreCase(System.getenv("RECEIVER_WARMUP"))) {
             warmUp();
         }
@@ -44,14 +44,60 @@ public class ReceiverFunction implements HttpFunction, AutoCloseable {
         }
     }
 
-    private static ReceiverConfig configFromEnv() {
-        try {
-            return ReceiverConfig.fromEnv();
-        } catch (ConfigException e) {
-            // One structured line for Cloud Logging, then fail the start (the message holds no secret).
-            new JsonLog("receiver").error("receiver cannot start", "problems", e.problems());
-            throw e;
+    /**
+     * What the environment gives: the configuration and, with {@code WEBHOOK_SECRET_RESOURCE}, the secrets re-read from
+     * Secret Manager (then {@code WEBHOOK_SECRET} and {@code WEBHOOK_SECRET_PREVIOUS} are its newest two enabled
+     * versions, not variables).
+     */
+    private record Startup(ReceiverConfig config, SecretManagerSecrets secrets) {
+        static Startup fromEnv(java.util.Map<String, String> env) {
+            try {
+                String resource = env.get(SecretManagerSecrets.RESOURCE);
+                if (resource == null || resource.isBlank()) {
+                    return new Startup(ReceiverConfig.fromEnv(env), null);
+                }
+                SecretManagerSecrets secrets = SecretManagerSecrets.fromEnv(env, Clock.systemUTC(), new JsonLog("receiver"));
+                java.util.Map<String, String> withSecrets = new java.util.HashMap<>(env);
+                List<dev.cva.contracts.webhook.WebhookSecret> now = secrets.get();
+                withSecrets.put(ReceiverConfig.WEBHOOK_SECRET, now.get(0).reveal());
+                withSecrets.remove(ReceiverConfig.WEBHOOK_SECRET_PREVIOUS);
+                if (now.size() > 1) {
+                    withSecrets.put(ReceiverConfig.WEBHOOK_SECRET_PREVIOUS, now.get(1).reveal());
+                }
+                return new Startup(ReceiverConfig.fromEnv(withSecrets), secrets);
+            } catch (ConfigException e) {
+                // One structured line for Cloud Logging, then fail the start (the message holds no secret).
+                new JsonLog("receiver").error("receiver cannot start", "problems", e.problems());
+                throw e;
+            } catch (IllegalStateException e) {
+                new JsonLog("receiver").error("receiver cannot start", "problems", List.of(e.getMessage()));
+                throw e;
+            }
         }
+    }
+
+    private ReceiverFunction(Startup startup) {
+        this(startup.config(), startup.secrets(), Clock.systemUTC());
+    }
+
+    private ReceiverFunction(ReceiverConfig config, SecretManagerSecrets secrets, Clock clock) {
+        this(config, FirestoreAnalyticsStore.reconnecting(config), clock, secrets);
+    }
+
+    private ReceiverFunction(ReceiverConfig config, FirestoreAnalyticsStore owned, Clock clock, SecretManagerSecrets secrets) {
+        this(config, owned, clock, new JsonLog("receiver", System.out, clock), closeBoth(owned, secrets), secrets);
+    }
+
+    private static AutoCloseable closeBoth(AutoCloseable a, AutoCloseable b) {
+        return () -> {
+            try {
+                a.close();
+            } finally {
+                if (b != null) {
+                    b.close();
+                }
+            }
+        };
     }
 
     /** A given configuration; connects to the Firestore (or emulator) it names. */
@@ -75,12 +121,18 @@ public class ReceiverFunction implements HttpFunction, AutoCloseable {
     }
 
     ReceiverFunction(ReceiverConfig config, AnalyticsStore store, Clock clock, JsonLog log, AutoCloseable owned) {
-        this.receiver = new WebhookReceiver(config, store, clock);
+        this(config, store, clock, log, owned, null);
+    }
+
+    private ReceiverFunction(ReceiverConfig config, AnalyticsStore store, Clock clock, JsonLog log, AutoCloseable owned,
+                             SecretManagerSecrets secrets) {
+        this.receiver = secrets == null ? new WebhookReceiver(config, store, clock)
+                : new WebhookReceiver(config, store, clock, secrets);
         this.log = log;
         this.owned = owned;
 
         log.info("receiver ready", "version", BuildInfo.version(), "acceptLegacy", config.acceptLegacy(),
-                "secrets", config.secrets().size(), "maxBodyBytes", config.maxBodyBytes(),
+                "secrets", config.secrets().size(), "secretsFrom", secrets == null ? "environment" : "Secret Manager", "maxBodyBytes", config.maxBodyBytes(),
                 "rateLimitPerSecond", config.rateLimitPerSecond(), "rateLimitBurst", config.rateLimitBurst(),
                 "unauthenticatedRateLimitPerSecond", config.unauthenticatedRateLimitPerSecond(),
                 "unauthenticatedRateLimitBurst", config.unauthenticatedRateLimitBurst(),

@@ -67,7 +67,11 @@ public final class WebhookReceiver {
     private final ReceiverConfig config;
     private final AnalyticsStore store;
     private final Clock clock;
-    private final WebhookVerifier verifier;
+    /** The secrets to accept now (fixed, or re-read from Secret Manager) and the verifier of the last ones seen. */
+    private final java.util.function.Supplier<List<dev.cva.contracts.webhook.WebhookSecret>> secrets;
+    private volatile Verifier verifier;
+
+    private record Verifier(List<dev.cva.contracts.webhook.WebhookSecret> secrets, WebhookVerifier verifier) {}
     private final ReplayGuard replays;
     private final RateLimiter signedLimiter;
     private final RateLimiter unauthenticatedLimiter;
@@ -75,10 +79,18 @@ public final class WebhookReceiver {
     private final ObjectMapper mapper;
 
     public WebhookReceiver(ReceiverConfig config, AnalyticsStore store, Clock clock) {
+        this(config, store, clock, fixed(config.secrets()));
+    }
+
+    /** {@code secrets}: asked on each request (cheap: {@link SecretManagerSecrets} re-reads only every few seconds). */
+    public WebhookReceiver(ReceiverConfig config, AnalyticsStore store, Clock clock,
+                           java.util.function.Supplier<List<dev.cva.contracts.webhook.WebhookSecret>> secrets) {
+        this.secrets = secrets;
         this.config = config;
         this.store = store;
         this.clock = clock;
-        this.verifier = new WebhookVerifier(config.secrets(), config.acceptLegacy(), clock);
+        List<dev.cva.contracts.webhook.WebhookSecret> first = secrets.get();
+        this.verifier = new Verifier(first, new WebhookVerifier(first, config.acceptLegacy(), clock));
         this.replays = new ReplayGuard(clock, WebhookVerifier.DEFAULT_TOLERANCE, REPLAY_CACHE_ENTRIES);
         this.signedLimiter = new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), clock);
         this.unauthenticatedLimiter = new RateLimiter(config.unauthenticatedRateLimitPerSecond(),
@@ -89,6 +101,23 @@ public final class WebhookReceiver {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .build();
         this.validator = new ContractValidator(mapper);
+    }
+
+    private static java.util.function.Supplier<List<dev.cva.contracts.webhook.WebhookSecret>> fixed(
+            List<dev.cva.contracts.webhook.WebhookSecret> secrets) {
+        List<dev.cva.contracts.webhook.WebhookSecret> copy = List.copyOf(secrets);
+        return () -> copy;
+    }
+
+    /** The verifier of the secrets accepted now: a new one only when they changed. */
+    private WebhookVerifier verifier() {
+        List<dev.cva.contracts.webhook.WebhookSecret> now = secrets.get();
+        Verifier v = verifier;
+        if (v.secrets() != now && !v.secrets().equals(now)) {
+            v = new Verifier(now, new WebhookVerifier(now, config.acceptLegacy(), clock));
+            verifier = v;
+        }
+        return v.verifier();
     }
 
     /** See {@link AnalyticsStore#warmUp()}. */
@@ -125,7 +154,7 @@ public final class WebhookReceiver {
         } catch (IOException e) {
             return Response.error(400, "unreadable_body", "the request body could not be read");
         }
-        Verification verification = verifier.verify(request.headers(), body);
+        Verification verification = verifier().verify(request.headers(), body);
         if (verification instanceof Rejected rejected) {
             return unauthenticated(Response.error(401, rejected.reason().name().toLowerCase(Locale.ROOT),
                     rejected.detail()));

@@ -37,8 +37,8 @@ public class RedriveHandler implements RequestHandler<Map<String, Object>, Map<S
         NotifierConfig config = NotifierConfig.fromEnv(env, SecretsManagerSecrets::readOnce);
         SqsPort sqs = new AwsSqsPort(SqsClient.builder().region(Region.of(config.region()))
                 .httpClient(UrlConnectionHttpClient.create()).build());
-        Target receiver = new WebhookTarget(config.webhookUrl(), config.secret(), Clock.systemUTC(), config.timeout(),
-                "cv-analytics-notifier-redrive");
+        Target receiver = new WebhookTarget(config.webhookUrl(), dev.cva.notifier.NotifierHandler.signer(env, config, log),
+                Clock.systemUTC(), config.timeout(), "cv-analytics-notifier-redrive");
         this.redrive = new Redrive(sqs, config.dlqUrl(), receiver, Redrive.maxPerSecond(env), log, Clock.systemUTC());
     }
 
