@@ -157,6 +157,7 @@ function _complete_cva() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} deploy" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rollback" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} status" ];    then _picocli_cva; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} audit" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bump" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} version" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook" ];    then _picocli_cva; return $?; fi
@@ -206,95 +207,97 @@ function _complete_cva() {
   local cmds0=(deploy)
   local cmds1=(rollback)
   local cmds2=(status)
-  local cmds3=(bump)
-  local cmds4=(version)
-  local cmds5=(webhook)
-  local cmds6=(secrets)
-  local cmds7=(replay-dlq)
-  local cmds8=(cost)
-  local cmds9=(local)
-  local cmds10=(events)
-  local cmds11=(logs)
-  local cmds12=(trace)
-  local cmds13=(top)
-  local cmds14=(infra)
-  local cmds15=(purity)
-  local cmds16=(env)
-  local cmds17=(config)
-  local cmds18=(doctor)
-  local cmds19=(completion)
-  local cmds20=(shell)
-  local cmds21=(help)
-  local cmds22=(deploy promote)
-  local cmds23=(deploy dashboard)
-  local cmds24=(webhook send)
-  local cmds25=(webhook sign)
-  local cmds26=(webhook verify)
-  local cmds27=(webhook load)
-  local cmds28=(secrets rotate)
-  local cmds29=(secrets status)
-  local cmds30=(cost estimate)
-  local cmds31=(local up)
-  local cmds32=(local down)
-  local cmds33=(local status)
-  local cmds34=(local env)
-  local cmds35=(local demo)
-  local cmds36=(local stop)
-  local cmds37=(local start)
-  local cmds38=(events send)
-  local cmds39=(events simulate)
-  local cmds40=(infra check)
-  local cmds41=(infra plan)
-  local cmds42=(infra apply)
-  local cmds43=(env use)
-  local cmds44=(env list)
-  local cmds45=(config help)
-  local cmds46=(config show)
+  local cmds3=(audit)
+  local cmds4=(bump)
+  local cmds5=(version)
+  local cmds6=(webhook)
+  local cmds7=(secrets)
+  local cmds8=(replay-dlq)
+  local cmds9=(cost)
+  local cmds10=(local)
+  local cmds11=(events)
+  local cmds12=(logs)
+  local cmds13=(trace)
+  local cmds14=(top)
+  local cmds15=(infra)
+  local cmds16=(purity)
+  local cmds17=(env)
+  local cmds18=(config)
+  local cmds19=(doctor)
+  local cmds20=(completion)
+  local cmds21=(shell)
+  local cmds22=(help)
+  local cmds23=(deploy promote)
+  local cmds24=(deploy dashboard)
+  local cmds25=(webhook send)
+  local cmds26=(webhook sign)
+  local cmds27=(webhook verify)
+  local cmds28=(webhook load)
+  local cmds29=(secrets rotate)
+  local cmds30=(secrets status)
+  local cmds31=(cost estimate)
+  local cmds32=(local up)
+  local cmds33=(local down)
+  local cmds34=(local status)
+  local cmds35=(local env)
+  local cmds36=(local demo)
+  local cmds37=(local stop)
+  local cmds38=(local start)
+  local cmds39=(events send)
+  local cmds40=(events simulate)
+  local cmds41=(infra check)
+  local cmds42=(infra plan)
+  local cmds43=(infra apply)
+  local cmds44=(env use)
+  local cmds45=(env list)
+  local cmds46=(config help)
+  local cmds47=(config show)
 
-  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_cva_config_show; return $?; fi
-  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_cva_config_help; return $?; fi
-  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_cva_env_list; return $?; fi
-  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_cva_env_use; return $?; fi
-  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_cva_infra_apply; return $?; fi
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_cva_infra_plan; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_cva_infra_check; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_cva_events_simulate; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_cva_events_send; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_cva_local_start; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_cva_local_stop; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_cva_local_demo; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_cva_local_env; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_cva_local_status; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_cva_local_down; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_cva_local_up; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_cost_estimate; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_secrets_status; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_secrets_rotate; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_webhook_load; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_webhook_verify; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_webhook_sign; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_webhook_send; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_cva_deploy_dashboard; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_cva_deploy_promote; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cva_help; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cva_shell; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cva_completion; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cva_doctor; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cva_config; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cva_env; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cva_purity; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cva_infra; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cva_top; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cva_trace; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cva_logs; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cva_events; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cva_local; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cva_cost; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cva_replaydlq; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cva_secrets; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cva_webhook; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cva_version; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cva_bump; return $?; fi
+  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_cva_config_show; return $?; fi
+  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_cva_config_help; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_cva_env_list; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_cva_env_use; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_cva_infra_apply; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_cva_infra_plan; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_cva_infra_check; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_cva_events_simulate; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_cva_events_send; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_cva_local_start; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_cva_local_stop; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_cva_local_demo; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_cva_local_env; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_cva_local_status; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_cva_local_down; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_cva_local_up; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_cva_cost_estimate; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_secrets_status; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_secrets_rotate; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_webhook_load; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_webhook_verify; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_webhook_sign; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_webhook_send; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_deploy_dashboard; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_cva_deploy_promote; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_cva_help; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cva_shell; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cva_completion; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cva_doctor; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cva_config; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cva_env; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cva_purity; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cva_infra; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cva_top; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cva_trace; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cva_logs; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cva_events; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cva_local; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cva_cost; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cva_replaydlq; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cva_secrets; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cva_webhook; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cva_version; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cva_bump; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cva_audit; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cva_status; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_cva_rollback; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_cva_deploy; return $?; fi
@@ -309,7 +312,7 @@ function _picocli_cva() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="deploy rollback status bump version webhook secrets replay-dlq cost local events logs trace top infra purity env config doctor completion shell help"
+  local commands="deploy rollback status audit bump version webhook secrets replay-dlq cost local events logs trace top infra purity env config doctor completion shell help"
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
   local ENV_option_args=("local" "prod") # --env values
@@ -440,6 +443,48 @@ function _picocli_cva_status() {
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `audit` subcommand.
+function _picocli_cva_audit() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--all-environments' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--since' '--action' '-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--since')
+      return
+      ;;
+    '--action')
+      return
+      ;;
     '-e'|'--env')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
@@ -1215,7 +1260,7 @@ function _picocli_cva_help() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="deploy rollback status bump version webhook secrets replay-dlq cost local events logs trace top infra purity env config doctor completion shell"
+  local commands="deploy rollback status audit bump version webhook secrets replay-dlq cost local events logs trace top infra purity env config doctor completion shell"
   local flag_opts="'-h' '--help' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input'"
   local arg_opts="'-e' '--env' '-c' '--config'"
   local ENV_option_args=("local" "prod") # --env values
