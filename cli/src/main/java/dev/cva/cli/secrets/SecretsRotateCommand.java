@@ -3,6 +3,9 @@ package dev.cva.cli.secrets;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.audit.AuditEntry;
+import dev.cva.cli.audit.AuditTrail;
+import dev.cva.cli.audit.Audits;
 import dev.cva.cli.env.Confirmation;
 import dev.cva.cli.options.DurationConverter;
 import java.time.Duration;
@@ -80,14 +83,16 @@ public final class SecretsRotateCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         WebhookRotation.Result result;
-        try (SecretsEnvironment env = SecretsEnvironment.open(ctx)) {
-            ReceiverProbe probe = new HttpReceiverProbe(SecretsEnvironment.receiverUrl(ctx, url), ctx.clock());
-            WebhookRotation rotation = new WebhookRotation(env.receiver(), env.notifier(), probe, ctx.clock(),
-                    d -> Thread.sleep(Math.max(1, d.toMillis())), ctx::info);
-            Duration interval = refresh.dividedBy(4).compareTo(Duration.ofMillis(250)) < 0
-                    ? Duration.ofMillis(250) : refresh.dividedBy(4);
-            result = rotation.rotate(new WebhookRotation.Options(chosen, dryRun, probeTimeout, 3, interval, failAfter,
-                    refresh.plusSeconds(1)));
+        try {
+            result = rotate(chosen, refresh, failAfter);
+        } catch (RuntimeException e) {
+            audit(AuditEntry.Outcome.failed, null, null, String.valueOf(e.getMessage()));
+            throw e;
+        }
+        if (!dryRun) {
+            audit(result.failed() == null ? AuditEntry.Outcome.ok : AuditEntry.Outcome.failed, result.oldFingerprint(),
+                    result.newFingerprint(), result.failed() == null ? null
+                            : "step " + result.failed().label() + " failed: " + result.error());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         String resume = "cva secrets rotate " + secret + " --env " + ctx.environmentName();
@@ -99,6 +104,29 @@ public final class SecretsRotateCommand implements Callable<Integer> {
                             + "Resume with: " + resume);
         }
         return ExitCode.OK.code();
+    }
+
+    /**
+     * One audit line per rotation run, fingerprints only (never a value), on the AWS side where the notifier's secret
+     * is switched; Secret Manager's own Data Access audit logs record the GCP side.
+     */
+    private void audit(AuditEntry.Outcome outcome, String oldFingerprint, String newFingerprint, String detail) {
+        AuditTrail trail = Audits.open(ctx, Audits.Cloud.AWS);
+        trail.record(trail.entry("secrets rotate", secret).change(oldFingerprint, newFingerprint), outcome, detail);
+    }
+
+    private WebhookRotation.Result rotate(Duration chosen, Duration refresh, WebhookRotation.Step failAfter) {
+        WebhookRotation.Result result;
+        try (SecretsEnvironment env = SecretsEnvironment.open(ctx)) {
+            ReceiverProbe probe = new HttpReceiverProbe(SecretsEnvironment.receiverUrl(ctx, url), ctx.clock());
+            WebhookRotation rotation = new WebhookRotation(env.receiver(), env.notifier(), probe, ctx.clock(),
+                    d -> Thread.sleep(Math.max(1, d.toMillis())), ctx::info);
+            Duration interval = refresh.dividedBy(4).compareTo(Duration.ofMillis(250)) < 0
+                    ? Duration.ofMillis(250) : refresh.dividedBy(4);
+            result = rotation.rotate(new WebhookRotation.Options(chosen, dryRun, probeTimeout, 3, interval, failAfter,
+                    refresh.plusSeconds(1)));
+        }
+        return result;
     }
 
     private WebhookRotation.Step failAfter() {

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cva.cli.CliHarness;
+import dev.cva.cli.audit.AuditEntry;
 import dev.cva.local.Moto;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +49,7 @@ class SecretsCommandTest {
         }
     }
 
-    private record Setup(SecretsWorld world, CliHarness cva) {}
+    private record Setup(SecretsWorld world, CliHarness cva, Path project) {}
 
     /** The repository's cva.yaml, prod's names pointed at this test's stand-ins; secrets re-read every second. */
     private Setup setup() throws Exception {
@@ -60,7 +62,7 @@ class SecretsCommandTest {
                 .env("CVA_GCP_SECRET_MANAGER_ENDPOINT", w.gcp.endpoint())
                 .env("CVA_GCP_RECEIVER_URL", w.receiverUrl().toString())
                 .env("CVA_SECRETS_REFRESH_SECONDS", "1");
-        return new Setup(w, cva);
+        return new Setup(w, cva, project);
     }
 
     @Test
@@ -156,6 +158,17 @@ class SecretsCommandTest {
                     .doesNotContain(w.receiverStore.value(w.receiverStore.enabled().get(0).id()));
 
             assertThat(s.cva().run("secrets", "status", "--env", "prod").exitCode()).isZero();
+
+            // one audit line per run: the interrupted one failed, the resumed one rotated; fingerprints, no value
+            List<AuditEntry> audit = Files.readAllLines(s.project().resolve(".cva/audit.log")).stream()
+                    .map(AuditEntry::parse).filter(e -> e.action().equals("secrets rotate")).toList();
+            assertThat(audit).extracting(AuditEntry::outcome)
+                    .containsExactly(AuditEntry.Outcome.failed, AuditEntry.Outcome.ok);
+            assertThat(audit.get(1).before()).isEqualTo(r.path("oldFingerprint").asText());
+            assertThat(audit.get(1).after()).isEqualTo(r.path("newFingerprint").asText());
+            assertThat(audit).allSatisfy(e -> assertThat(e.environment()).isEqualTo("prod"));
+            assertThat(Files.readString(s.project().resolve(".cva/audit.log"))).doesNotContain(w.original.reveal())
+                    .doesNotContain("whsec_");
         }
     }
 

@@ -87,7 +87,7 @@ final class StubReceiver implements AutoCloseable {
         if (v instanceof Verification.Rejected r) {
             answer(x, 401, "{\"error\":\"" + r.reason().name().toLowerCase(Locale.ROOT) + "\"}");
         } else if (v instanceof Verification.Verified ok && ok.messageId() != null && !seen.add(ok.messageId() + "." + ok.timestamp())) {
-            answer(x, 401, "{\"error\":\"replayed\"}");
+            answer(x, 200, "{\"status\":\"duplicate\",\"duplicate\":true}"); // a repeat, as the receiver answers
         } else {
             answer(x, 200, "{\"status\":\"stored\"}");
         }

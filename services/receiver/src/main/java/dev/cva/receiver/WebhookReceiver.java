@@ -163,10 +163,14 @@ public final class WebhookReceiver {
         boolean claimed = false;
         if (verified.scheme() == Scheme.STANDARD) {
             if (!replays.claim(verified.messageId(), verified.timestamp())) {
-                // A replay proves nothing about its sender (anyone who saw the request can resend it).
-                return unauthenticated(Response.error(401, "replayed", "this webhook-id was already received with "
-                        + "this webhook-timestamp; a retry must be signed again with a new timestamp"))
-                        .withScheme(verified.scheme());
+                // The very same request again: a sender's second delivery in the same second (two notifier runs
+                // handed one stream record), or a replay by anyone who saw it, which proves nothing about its sender.
+                // Neither stores anything nor spends the signed budget; both get the truth: already stored (a
+                // duplicate), or still being stored (come again).
+                Response answer = replays.isStored(verified.messageId(), verified.timestamp()) ? duplicateOf(body)
+                        : Response.error(429, "in_progress", "the same request is being stored; retry after 1 s",
+                                Map.of("Retry-After", "1"));
+                return repeated(answer).withScheme(verified.scheme());
             }
             claimed = true;
         }
@@ -178,11 +182,37 @@ public final class WebhookReceiver {
             return rateLimited("too many requests; retry after " + wait + " s", wait).withScheme(verified.scheme());
         }
         Response response = validateAndStore(body, request.traceId().orElse(null)).withScheme(verified.scheme());
-        if (claimed && response.status() != 200) {
+        if (claimed && response.status() == 200) {
+            replays.stored(verified.messageId(), verified.timestamp());
+        } else if (claimed) {
             // Nothing was stored: let the sender resend the very same request.
             replays.release(verified.messageId(), verified.timestamp());
         }
         return response;
+    }
+
+    /** A repeated request's answer, or 429 once the unauthenticated budget is spent (repeats cost nothing signed). */
+    private Response repeated(Response answer) {
+        long wait = unauthenticatedLimiter.tryAcquire();
+        return (wait > 0 ? rateLimited("too many repeated requests; retry after " + wait + " s", wait) : answer)
+                .withLogDetail("replayed");
+    }
+
+    /** The answer to a repeat of a stored request: what the idempotent store says of a second delivery. */
+    private Response duplicateOf(byte[] body) {
+        String requestId = null;
+        try {
+            requestId = mapper.readTree(body).path("data").path("requestId").asText(null);
+        } catch (IOException e) {
+            // it was stored, so it parsed once; an answer without the id is still the truth
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("status", "duplicate");
+        answer.put("duplicate", true);
+        if (requestId != null) {
+            answer.put("requestId", requestId);
+        }
+        return Response.ok(answer, requestId, null);
     }
 
     /** A request that failed authentication: its 401, or 429 once the unauthenticated budget is spent. */

@@ -23,6 +23,21 @@ class ReplayGuardTest {
     }
 
     @Test
+    void aClaimedPairIsStoredOnlyOnceMarked() {
+        ReplayGuard guard = new ReplayGuard(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(5), 100);
+        long ts = NOW.getEpochSecond();
+        assertThat(guard.isStored("msg_1", ts)).isFalse();
+        assertThat(guard.claim("msg_1", ts)).isTrue();
+        assertThat(guard.isStored("msg_1", ts)).as("still being stored").isFalse();
+        guard.stored("msg_1", ts);
+        assertThat(guard.isStored("msg_1", ts)).isTrue();
+        assertThat(guard.claim("msg_1", ts)).as("a repeat is not claimed again").isFalse();
+        assertThat(guard.isStored("msg_1", ts + 1)).as("another timestamp is another request").isFalse();
+        guard.stored("msg_2", ts); // never claimed: nothing to mark
+        assertThat(guard.isStored("msg_2", ts)).isFalse();
+    }
+
+    @Test
     void memoryIsBoundedAndExpiredPairsAreForgotten() {
         Instant[] now = {NOW};
         Clock clock = new Clock() {

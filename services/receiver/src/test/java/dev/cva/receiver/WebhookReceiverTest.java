@@ -10,6 +10,11 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -193,7 +198,7 @@ class WebhookReceiverTest {
     }
 
     @Test
-    void anUnstoredRequestMayBeResentAsIsButAStoredOneIsAReplay() {
+    void anUnstoredRequestMayBeResentAsIsAndAStoredOneIsADuplicate() {
         WebhookReceiver receiver = receiver(Map.of());
         byte[] body = Webhooks.body(Webhooks.newId());
         Map<String, String> headers = Webhooks.standard(secret, body);
@@ -205,9 +210,46 @@ class WebhookReceiverTest {
 
         store.down.set(false);
         assertThat(receiver.handle(post(body, headers)).status()).isEqualTo(200);
-        Response replay = receiver.handle(post(body, headers));
-        assertThat(replay.status()).isEqualTo(401);
-        assertThat(replay.body()).containsEntry("error", "replayed");
+        Response repeat = receiver.handle(post(body, headers));
+        assertThat(repeat.status()).isEqualTo(200);
+        assertThat(repeat.body()).containsEntry("status", "duplicate");
+        assertThat(repeat.logDetail()).isEqualTo("replayed");
+        assertThat(store.records).hasSize(1);
+        assertThat(store.totals.values()).containsExactly(1L);
+    }
+
+    @Test
+    void theSameRequestWhileTheFirstIsBeingStoredIsToldToComeAgain() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch proceed = new CountDownLatch(1);
+        AnalyticsStore slow = record -> {
+            entered.countDown();
+            try {
+                proceed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return store.store(record);
+        };
+        WebhookReceiver receiver = new WebhookReceiver(config(Map.of()), slow, Clock.systemUTC());
+        byte[] body = Webhooks.body(Webhooks.newId());
+        Map<String, String> headers = Webhooks.standard(secret, body);
+        ExecutorService first = Executors.newSingleThreadExecutor();
+        try {
+            Future<Response> storing = first.submit(() -> receiver.handle(post(body, headers)));
+            assertThat(entered.await(1, TimeUnit.MINUTES)).isTrue();
+            Response meanwhile = receiver.handle(post(body, headers));
+            assertThat(meanwhile.status()).isEqualTo(429);
+            assertThat(meanwhile.body()).containsEntry("error", "in_progress");
+            assertThat(meanwhile.headers()).containsEntry("Retry-After", "1");
+            proceed.countDown();
+            assertThat(storing.get(1, TimeUnit.MINUTES).status()).isEqualTo(200);
+            assertThat(receiver.handle(post(body, headers)).body()).containsEntry("status", "duplicate");
+            assertThat(store.records).hasSize(1);
+        } finally {
+            proceed.countDown();
+            first.shutdownNow();
+        }
     }
 
     @Test
