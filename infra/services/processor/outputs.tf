@@ -37,3 +37,8 @@ output "alarm_topic_arn" {
   description = "SNS topic of the processor's alarms."
   value       = module.alerts.topic_arn
 }
+
+output "restore_role_arn" {
+  description = "ARN of the role cva backup and cva restore assume (apart from the deploy roles)."
+  value       = aws_iam_role.restore.arn
+}

@@ -96,3 +96,9 @@ variable "event_queue_oldest_message_seconds" {
   type        = number
   default     = null
 }
+
+variable "restore_principals" {
+  description = "IAM principals (ARNs) that may assume the restore role. Empty: the account's own principals (its root)."
+  type        = list(string)
+  default     = []
+}

@@ -14,4 +14,8 @@ locals {
     webhookSecretName = coalesce(var.webhook_secret_name, try(local.env.gcp.webhookSecretName, null), "${local.project}-webhook-secret")
     hostingSite       = coalesce(var.hosting_site, try(local.env.gcp.hostingSite, null), var.project_id, local.env.gcp.project)
   }
+
+  # environments.<env>.backup of cva.yaml (cva passes it as -var), else cva's built-in default: 7 days, the most a
+  # daily Firestore backup schedule keeps.
+  backup_retention_days = coalesce(var.firestore_backup_retention_days, try(local.env.backup.firestoreRetentionDays, null), 7)
 }

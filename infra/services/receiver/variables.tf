@@ -90,3 +90,9 @@ variable "hosting_site" {
   type        = string
   default     = null
 }
+
+variable "firestore_backup_retention_days" {
+  description = "Days each daily Firestore backup is kept (1..7, the most a daily schedule allows). Null: backup.firestoreRetentionDays of cva.yaml."
+  type        = number
+  default     = null
+}
