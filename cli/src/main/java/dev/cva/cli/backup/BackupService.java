@@ -1,0 +1,150 @@
+package dev.cva.cli.backup;
+
+import dev.cva.cli.CvaException;
+import dev.cva.cli.ExitCode;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Backups and restores of both stores, whatever the environment: the flow and its checks, over the two stores'
+ * ports and the catalogue. Nothing here knows a cloud.
+ */
+public final class BackupService {
+    /** The names the services use now: the two tables and the Firestore database. */
+    public record Names(String analyticsTable, String interimTable, String database) {}
+
+    /**
+     * Where a restore writes: the configured names ({@code inPlace}) or new ones ({@code <table>-<suffix>} and
+     * database {@code <suffix>}), created with their stream, TTL and PITR.
+     */
+    public record Plan(String backup, boolean inPlace, Names target, List<String> steps) {}
+
+    /** @param reconcile null when not run (a restore into new names: the services do not use them yet) */
+    public record Restored(String backup, boolean inPlace, Names target, long dynamodbRecords, long firestoreDocuments,
+                           double seconds, Reconciler.Result reconcile, String next) {}
+
+    static final String DYNAMODB_ANALYTICS = "dynamodb-analytics.jsonl";
+    static final String DYNAMODB_INTERIM = "dynamodb-interim.jsonl";
+    static final String FIRESTORE_ANALYTICS = "firestore-analytics.jsonl";
+    static final String FIRESTORE_STATS = "firestore-stats.jsonl";
+
+    private final TableData tables;
+    private final DocumentData documents;
+    private final Catalogue catalogue;
+    private final Names names;
+    private final Manifest.Origin origin;
+    private final String environment;
+    private final Clock clock;
+
+    BackupService(TableData tables, DocumentData documents, Catalogue catalogue, Names names, Manifest.Origin origin,
+                  String environment, Clock clock) {
+        this.tables = tables;
+        this.documents = documents;
+        this.catalogue = catalogue;
+        this.names = names;
+        this.origin = origin;
+        this.environment = environment;
+        this.clock = clock;
+    }
+
+    public Names names() {
+        return names;
+    }
+
+    /**
+     * Copies both stores: Firestore first, then DynamoDB (the source of truth), so the copy of Firestore is never
+     * ahead of DynamoDB's: a record that arrives in between is in DynamoDB's copy only, and the reconcile after a
+     * restore sends it on, as the notifier would have.
+     */
+    public Manifest backup() {
+        Instant at = clock.instant();
+        Path dir = catalogue.create(at);
+        List<Copy> copies = new ArrayList<>();
+        copies.add(documents.exportAnalytics(names.database(), dir.resolve(FIRESTORE_ANALYTICS)));
+        copies.add(documents.exportStats(names.database(), dir.resolve(FIRESTORE_STATS)));
+        copies.add(tables.export(names.analyticsTable(), dir.resolve(DYNAMODB_ANALYTICS)));
+        copies.add(tables.export(names.interimTable(), dir.resolve(DYNAMODB_INTERIM)));
+        Manifest m = new Manifest(Manifest.FORMAT, dir.getFileName().toString(), at, environment, origin,
+                Duration.between(at, clock.instant()).toMillis() / 1000.0, copies);
+        catalogue.write(dir, m);
+        return m;
+    }
+
+    public List<Manifest> list() {
+        return catalogue.list();
+    }
+
+    /**
+     * What a restore of {@code id} would do, after the checks that refuse it: an unknown id or one of another
+     * system (exit 2), a target that already holds data (exit 1). Changes nothing.
+     */
+    public Plan plan(String id, String into, boolean inPlace) {
+        Manifest m = catalogue.get(id);
+        if (!m.origin().equals(origin)) {
+            throw CvaException.usage("backup " + id + " was taken from " + m.origin().describe() + ", not from this "
+                    + origin.describe() + ": restoring it here would mix two systems' data", "restore it where it was taken ("
+                    + m.environment() + "), or pick one of this system's backups: 'cva backup list'");
+        }
+        Names target = inPlace ? names : new Names(names.analyticsTable() + "-" + into, names.interimTable() + "-" + into, into);
+        List<String> steps = new ArrayList<>();
+        for (String table : List.of(target.analyticsTable(), target.interimTable())) {
+            if (tables.exists(table)) {
+                long n = tables.count(table);
+                if (n > 0) {
+                    throw new CvaException(ExitCode.FAILURE, "table " + table + " already holds " + n + " items: a restore"
+                            + " writes only into empty tables, and nothing was changed", inPlace
+                            ? "restore into new tables instead (without --in-place), or empty it first if its data is the damage"
+                            : "choose another name with --into");
+                }
+                steps.add("write " + records(m, table.equals(target.analyticsTable())) + " items into the empty table " + table);
+            } else {
+                steps.add("create table " + table + " (" + (table.equals(target.analyticsTable()) ? "stream NEW_IMAGE, week-index, " : "TTL on ttl, ")
+                        + "PITR) and write " + records(m, table.equals(target.analyticsTable())) + " items");
+            }
+        }
+        long docs = documents.count(target.database());
+        if (docs > 0) {
+            throw new CvaException(ExitCode.FAILURE, "Firestore database " + target.database() + " already holds " + docs
+                    + " analytics documents: a restore writes only into an empty database, and nothing was changed",
+                    inPlace ? "restore into a new database instead (without --in-place)" : "choose another name with --into");
+        }
+        steps.add("write " + m.records("firestore") + " analytics documents and their stats shards into Firestore database " + target.database());
+        steps.add(inPlace ? "reconcile: re-send through the notifier every record DynamoDB has and Firestore lacks"
+                : "then switch the services to the new names (a configuration change, deployed with cva deploy)");
+        return new Plan(id, inPlace, target, steps);
+    }
+
+    private static long records(Manifest m, boolean analytics) {
+        return m.file(analytics ? DYNAMODB_ANALYTICS : DYNAMODB_INTERIM);
+    }
+
+    /**
+     * Restores as {@code plan} says: Firestore first, then the tables, then (in place) the reconcile. With a
+     * reconciler of null, the reconcile is left out.
+     */
+    public Restored restore(Plan plan, Reconciler reconciler, Duration reconcileWait) {
+        Instant start = clock.instant();
+        Path dir = catalogue.folder(plan.backup());
+        Names t = plan.target();
+        long docs = documents.load(dir.resolve(FIRESTORE_ANALYTICS), t.database());
+        documents.load(dir.resolve(FIRESTORE_STATS), t.database());
+        if (!tables.exists(t.analyticsTable())) {
+            tables.create(TableData.Kind.ANALYTICS, t.analyticsTable());
+        }
+        if (!tables.exists(t.interimTable())) {
+            tables.create(TableData.Kind.INTERIM, t.interimTable());
+        }
+        long items = tables.load(dir.resolve(DYNAMODB_ANALYTICS), t.analyticsTable());
+        tables.load(dir.resolve(DYNAMODB_INTERIM), t.interimTable());
+        Reconciler.Result rec = plan.inPlace() && reconciler != null ? reconciler.run(t.analyticsTable(), t.database(), reconcileWait) : null;
+        String next = plan.inPlace() ? null : "switch the services to the restored data: in cva.yaml (environments." + environment
+                + ") set aws.analyticsTable: " + t.analyticsTable() + " and aws.queryEventsTable: " + t.interimTable()
+                + ", then 'cva infra apply processor', 'cva infra apply notifier' (the stream's mapping) and 'cva deploy --all'";
+        return new Restored(plan.backup(), plan.inPlace(), t, items, docs,
+                Duration.between(start, clock.instant()).toMillis() / 1000.0, rec, next);
+    }
+}
