@@ -157,6 +157,9 @@ function _complete_cva() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} deploy" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rollback" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} status" ];    then _picocli_cva; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} backup" ];    then _picocli_cva; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} restore" ];    then _picocli_cva; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dr" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bump" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} version" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook" ];    then _picocli_cva; return $?; fi
@@ -177,6 +180,8 @@ function _complete_cva() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} deploy promote" ];    then _picocli_cva_deploy; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} deploy dashboard" ];    then _picocli_cva_deploy; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} backup list" ];    then _picocli_cva_backup; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dr drill" ];    then _picocli_cva_dr; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook send" ];    then _picocli_cva_webhook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook sign" ];    then _picocli_cva_webhook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook verify" ];    then _picocli_cva_webhook; return $?; fi
@@ -203,89 +208,99 @@ function _complete_cva() {
   local cmds0=(deploy)
   local cmds1=(rollback)
   local cmds2=(status)
-  local cmds3=(bump)
-  local cmds4=(version)
-  local cmds5=(webhook)
-  local cmds6=(replay-dlq)
-  local cmds7=(cost)
-  local cmds8=(local)
-  local cmds9=(events)
-  local cmds10=(logs)
-  local cmds11=(trace)
-  local cmds12=(top)
-  local cmds13=(infra)
-  local cmds14=(purity)
-  local cmds15=(env)
-  local cmds16=(config)
-  local cmds17=(doctor)
-  local cmds18=(completion)
-  local cmds19=(shell)
-  local cmds20=(help)
-  local cmds21=(deploy promote)
-  local cmds22=(deploy dashboard)
-  local cmds23=(webhook send)
-  local cmds24=(webhook sign)
-  local cmds25=(webhook verify)
-  local cmds26=(webhook load)
-  local cmds27=(cost estimate)
-  local cmds28=(local up)
-  local cmds29=(local down)
-  local cmds30=(local status)
-  local cmds31=(local env)
-  local cmds32=(local demo)
-  local cmds33=(local stop)
-  local cmds34=(local start)
-  local cmds35=(events send)
-  local cmds36=(events simulate)
-  local cmds37=(infra check)
-  local cmds38=(infra plan)
-  local cmds39=(infra apply)
-  local cmds40=(env use)
-  local cmds41=(env list)
-  local cmds42=(config help)
-  local cmds43=(config show)
+  local cmds3=(backup)
+  local cmds4=(restore)
+  local cmds5=(dr)
+  local cmds6=(bump)
+  local cmds7=(version)
+  local cmds8=(webhook)
+  local cmds9=(replay-dlq)
+  local cmds10=(cost)
+  local cmds11=(local)
+  local cmds12=(events)
+  local cmds13=(logs)
+  local cmds14=(trace)
+  local cmds15=(top)
+  local cmds16=(infra)
+  local cmds17=(purity)
+  local cmds18=(env)
+  local cmds19=(config)
+  local cmds20=(doctor)
+  local cmds21=(completion)
+  local cmds22=(shell)
+  local cmds23=(help)
+  local cmds24=(deploy promote)
+  local cmds25=(deploy dashboard)
+  local cmds26=(backup list)
+  local cmds27=(dr drill)
+  local cmds28=(webhook send)
+  local cmds29=(webhook sign)
+  local cmds30=(webhook verify)
+  local cmds31=(webhook load)
+  local cmds32=(cost estimate)
+  local cmds33=(local up)
+  local cmds34=(local down)
+  local cmds35=(local status)
+  local cmds36=(local env)
+  local cmds37=(local demo)
+  local cmds38=(local stop)
+  local cmds39=(local start)
+  local cmds40=(events send)
+  local cmds41=(events simulate)
+  local cmds42=(infra check)
+  local cmds43=(infra plan)
+  local cmds44=(infra apply)
+  local cmds45=(env use)
+  local cmds46=(env list)
+  local cmds47=(config help)
+  local cmds48=(config show)
 
-  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_cva_config_show; return $?; fi
-  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_cva_config_help; return $?; fi
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_cva_env_list; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_cva_env_use; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_cva_infra_apply; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_cva_infra_plan; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_cva_infra_check; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_cva_events_simulate; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_cva_events_send; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_cva_local_start; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_cva_local_stop; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_cva_local_demo; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_cva_local_env; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_local_status; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_local_down; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_local_up; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_cost_estimate; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_webhook_load; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_webhook_verify; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_webhook_sign; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_cva_webhook_send; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_cva_deploy_dashboard; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cva_deploy_promote; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cva_help; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cva_shell; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cva_completion; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cva_doctor; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cva_config; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cva_env; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cva_purity; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cva_infra; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cva_top; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cva_trace; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cva_logs; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cva_events; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cva_local; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cva_cost; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cva_replaydlq; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cva_webhook; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cva_version; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cva_bump; return $?; fi
+  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_cva_config_show; return $?; fi
+  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_cva_config_help; return $?; fi
+  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_cva_env_list; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_cva_env_use; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_cva_infra_apply; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_cva_infra_plan; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_cva_infra_check; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_cva_events_simulate; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_cva_events_send; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_cva_local_start; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_cva_local_stop; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_cva_local_demo; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_cva_local_env; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_cva_local_status; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_cva_local_down; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_cva_local_up; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_cva_cost_estimate; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_cva_webhook_load; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_webhook_verify; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_webhook_sign; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_webhook_send; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_dr_drill; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_backup_list; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_deploy_dashboard; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_deploy_promote; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_cva_help; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_cva_shell; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cva_completion; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cva_doctor; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cva_config; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cva_env; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cva_purity; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cva_infra; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cva_top; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cva_trace; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cva_logs; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cva_events; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cva_local; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cva_cost; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cva_replaydlq; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cva_webhook; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cva_version; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cva_bump; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cva_dr; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cva_restore; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cva_backup; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cva_status; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_cva_rollback; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_cva_deploy; return $?; fi
@@ -300,7 +315,7 @@ function _picocli_cva() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="deploy rollback status bump version webhook replay-dlq cost local events logs trace top infra purity env config doctor completion shell help"
+  local commands="deploy rollback status backup restore dr bump version webhook replay-dlq cost local events logs trace top infra purity env config doctor completion shell help"
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
   local ENV_option_args=("local" "prod") # --env values
@@ -425,6 +440,120 @@ function _picocli_cva_status() {
 
   local commands=""
   local flag_opts="'--resources' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `backup` subcommand.
+function _picocli_cva_backup() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="list"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `restore` subcommand.
+function _picocli_cva_restore() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--in-place' '--dry-run' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--into' '--to-time' '-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--into')
+      return
+      ;;
+    '--to-time')
+      return
+      ;;
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `dr` subcommand.
+function _picocli_cva_dr() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="drill"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
   local ENV_option_args=("local" "prod") # --env values
 
@@ -1170,7 +1299,7 @@ function _picocli_cva_help() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="deploy rollback status bump version webhook replay-dlq cost local events logs trace top infra purity env config doctor completion shell"
+  local commands="deploy rollback status backup restore dr bump version webhook replay-dlq cost local events logs trace top infra purity env config doctor completion shell"
   local flag_opts="'-h' '--help' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input'"
   local arg_opts="'-e' '--env' '-c' '--config'"
   local ENV_option_args=("local" "prod") # --env values
@@ -1250,6 +1379,84 @@ function _picocli_cva_deploy_dashboard() {
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `list` subcommand.
+function _picocli_cva_backup_list() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `drill` subcommand.
+function _picocli_cva_dr_drill() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--records' '--seed' '-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--records')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
     '-e'|'--env')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )

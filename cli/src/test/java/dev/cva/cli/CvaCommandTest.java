@@ -31,7 +31,7 @@ class CvaCommandTest {
     void helpListsEveryCommandAndTheExitCodeTable() {
         CliHarness.Result r = cva().run("--help");
         assertThat(r.exitCode()).isZero();
-        for (String command : new String[] {"deploy", "rollback", "status", "bump", "version", "webhook", "replay-dlq",
+        for (String command : new String[] {"deploy", "rollback", "status", "backup", "restore", "dr", "bump", "version", "webhook", "replay-dlq",
                 "cost", "local", "events", "logs", "trace", "top", "env", "infra", "purity", "config", "doctor", "completion",
                 "shell"}) {
             assertThat(r.out()).containsPattern("(?m)^  " + Pattern.quote(command) + "\\s");

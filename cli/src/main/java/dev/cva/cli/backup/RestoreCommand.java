@@ -39,8 +39,8 @@ public final class RestoreCommand implements Callable<Integer> {
             + "empty), then reconcile.")
     boolean inPlace;
 
-    @Option(names = "--to-time", paramLabel = "TIME", description = "Restore to a point in time instead (ISO-8601): the "
-            + "clouds' point-in-time recovery; not on local, which keeps no history.")
+    @Option(names = "--to-time", paramLabel = "TIME", description = "A point in time (ISO-8601) to restore to with the "
+            + "clouds' point-in-time recovery: not supported yet; refuses (exit 2) and names the clouds' own commands.")
     String toTime;
 
     @Option(names = "--dry-run", description = "Check and print the plan; change nothing.")
