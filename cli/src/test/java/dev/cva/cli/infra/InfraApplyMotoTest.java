@@ -137,6 +137,16 @@ class InfraApplyMotoTest {
                     .as("CloudWatch evaluates at most 7 days").isEqualTo(7 * 86_400L);
             assertThat(report.path("AlarmActions").get(0).asText()).endsWith(String.format(topic, "reporter"));
 
+            // The restore role (cva backup / cva restore), apart from the functions' and the deploy roles: operators of
+            // the account assume it; it may back up and restore the two tables and tables restored from them.
+            JsonNode role = awsCli(moto, "iam", "get-role", "--role-name", "cv-analytics-restore").path("Role");
+            assertThat(role.path("AssumeRolePolicyDocument").toString()).contains("sts:AssumeRole", ":root").doesNotContain("lambda.amazonaws.com");
+            JsonNode restore = awsCli(moto, "iam", "get-role-policy", "--role-name", "cv-analytics-restore", "--policy-name", "backup-restore");
+            String policy = restore.path("PolicyDocument").toString();
+            assertThat(policy).contains("dynamodb:CreateBackup", "dynamodb:RestoreTableFromBackup", "dynamodb:RestoreTableToPointInTime",
+                    "dynamodb:UpdateContinuousBackups", "dynamodb:UpdateTimeToLive", "lambda:CreateEventSourceMapping",
+                    ":table/" + aws.path("analyticsTable").asText() + "-*", ":table/" + aws.path("queryEventsTable").asText() + "\"");
+
             // The plan right after: no change but moto's documented gaps (infra/README.md), each of its exact shape.
             for (String root : ROOTS) {
                 List<String> changes = planChanges(project, rc, root, moto);
@@ -146,6 +156,23 @@ class InfraApplyMotoTest {
             System.out.printf("InfraApplyMotoTest: 3 roots applied in %d s, status + 3 plans in %d s%n",
                     (applied - t0) / 1_000_000_000, (System.nanoTime() - applied) / 1_000_000_000);
         }
+    }
+
+    /** One AWS CLI call against moto, its JSON answer. */
+    private JsonNode awsCli(Moto moto, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("aws", "--endpoint-url", moto.endpoint().toString()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--output", "json"));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false);
+        pb.environment().clear();
+        pb.environment().putAll(Map.of("PATH", System.getenv().getOrDefault("PATH", ""), "HOME", tmp.toString(),
+                "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "AWS_DEFAULT_REGION", "eu-west-2", "AWS_PAGER", ""));
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(String.join(" ", args) + "\n" + out + err).isZero();
+        return CvaContext.json().readTree(out);
     }
 
     /** describe-alarms through the AWS CLI, by alarm name. */
