@@ -87,7 +87,8 @@ public final class BackupEnvironment implements AutoCloseable {
         tables = new DynamoTableData(dynamo);
         service = new BackupService(tables, documents, new Catalogue(ctx.projectRoot()),
                 new BackupService.Names(analytics, interim, DATABASE),
-                new Manifest.Origin(project, account, region, gcpProject), ctx.environmentName(), ctx.clock());
+                new Manifest.Origin(project, account, region, gcpProject), ctx.environmentName(), ctx.clock(),
+                !Environments.isLocal(ctx.environmentName()));
     }
 
     public static BackupEnvironment open(CvaContext ctx) {

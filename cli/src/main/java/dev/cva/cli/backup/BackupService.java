@@ -39,9 +39,11 @@ public final class BackupService {
     private final Manifest.Origin origin;
     private final String environment;
     private final Clock clock;
+    private final boolean onDemand;
 
     BackupService(TableData tables, DocumentData documents, Catalogue catalogue, Names names, Manifest.Origin origin,
-                  String environment, Clock clock) {
+                  String environment, Clock clock, boolean onDemand) {
+        this.onDemand = onDemand;
         this.tables = tables;
         this.documents = documents;
         this.catalogue = catalogue;
@@ -68,8 +70,11 @@ public final class BackupService {
         copies.add(documents.exportStats(names.database(), dir.resolve(FIRESTORE_STATS)));
         copies.add(tables.export(names.analyticsTable(), dir.resolve(DYNAMODB_ANALYTICS)));
         copies.add(tables.export(names.interimTable(), dir.resolve(DYNAMODB_INTERIM)));
-        Manifest m = new Manifest(Manifest.FORMAT, dir.getFileName().toString(), at, environment, origin,
-                Duration.between(at, clock.instant()).toMillis() / 1000.0, copies);
+        String id = dir.getFileName().toString();
+        List<String> native_ = onDemand ? List.of(tables.onDemandBackup(names.analyticsTable(), id + "-analytics"),
+                tables.onDemandBackup(names.interimTable(), id + "-interim")) : List.of();
+        Manifest m = new Manifest(Manifest.FORMAT, id, at, environment, origin,
+                Duration.between(at, clock.instant()).toMillis() / 1000.0, copies, native_);
         catalogue.write(dir, m);
         return m;
     }

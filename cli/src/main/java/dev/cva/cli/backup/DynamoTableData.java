@@ -168,6 +168,15 @@ final class DynamoTableData implements TableData {
     }
 
     @Override
+    public String onDemandBackup(String table, String name) {
+        try {
+            return dynamo.createBackup(b -> b.tableName(table).backupName(name)).backupDetails().backupArn();
+        } catch (SdkException e) {
+            throw failure("take an on-demand backup of " + table, e);
+        }
+    }
+
+    @Override
     public long deleteAll(String table) {
         List<WriteRequest> batch = new ArrayList<>();
         long[] n = {0};

@@ -6,10 +6,11 @@ import java.util.List;
 /**
  * What {@code .cva/backups/<id>/manifest.json} records of a backup: when, of which environment and from where
  * (cva.yaml's project, the AWS account and region, the GCP project: a restore refuses a backup of another one), and
- * each store's copy with its record count and size.
+ * each store's copy with its record count and size. {@code onDemandBackups}: on a cloud environment, the ARNs of the
+ * DynamoDB on-demand backups taken with it (CreateBackup; empty on local, whose moto keeps nothing past the stack).
  */
 public record Manifest(int format, String id, Instant createdAt, String environment, Origin origin, double seconds,
-                       List<Copy> stores) {
+                       List<Copy> stores, List<String> onDemandBackups) {
     public static final int FORMAT = 1;
 
     /** Where a backup comes from; two backups of one system have equal origins. */

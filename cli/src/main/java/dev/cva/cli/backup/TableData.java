@@ -30,6 +30,12 @@ interface TableData {
      */
     void create(Kind kind, String table);
 
+    /**
+     * Asks the cloud for an on-demand backup of {@code table} named {@code name} (CreateBackup: kept until deleted,
+     * restorable with RestoreTableFromBackup into a new table); its ARN.
+     */
+    String onDemandBackup(String table, String name);
+
     /** Deletes every item (the drill's disaster); how many. */
     long deleteAll(String table);
 }

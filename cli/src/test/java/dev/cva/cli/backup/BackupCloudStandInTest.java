@@ -69,6 +69,12 @@ class BackupCloudStandInTest {
             assertThat(m.path("stores").toString()).contains("\"file\":\"dynamodb-analytics.jsonl\",\"records\":3",
                     "\"file\":\"firestore-analytics.jsonl\",\"records\":3");
             String id = m.path("id").asText();
+            // the cloud's own on-demand backups, taken with it (CreateBackup), restorable with RestoreTableFromBackup
+            assertThat(m.path("onDemandBackups")).hasSize(2);
+            assertThat(dynamo.listBackups().backupSummaries()).extracting(b -> b.backupName())
+                    .containsExactlyInAnyOrder(id + "-analytics", id + "-interim");
+            assertThat(m.path("onDemandBackups").get(0).asText()).isEqualTo(dynamo.listBackups(b -> b.tableName("cv-analytics-analytics"))
+                    .backupSummaries().get(0).backupArn());
 
             // a cloud environment: no terminal and no --yes refuses; a "no" on a terminal changes nothing either
             CliHarness.Result unasked = cva.run("restore", id, "--env", "prod", "--into", "r1");
