@@ -89,6 +89,12 @@ public final class BackupEnvironment implements AutoCloseable {
                 new BackupService.Names(analytics, interim, DATABASE),
                 new Manifest.Origin(project, account, region, gcpProject), ctx.environmentName(), ctx.clock(),
                 !Environments.isLocal(ctx.environmentName()));
+        if (!Environments.isLocal(ctx.environmentName())) {
+            LambdaClient lambda = LambdaClient.builder().region(Region.of(region)).httpClient(UrlConnectionHttpClient.create()).build();
+            clients.add(lambda);
+            var notifierService = s.config().services() == null ? null : s.config().services().get("notifier");
+            service.withMappings(new LambdaStreamMappings(lambda, function, notifierService == null ? null : notifierService.eventSource()));
+        }
     }
 
     public static BackupEnvironment open(CvaContext ctx) {

@@ -21,11 +21,16 @@ public final class BackupService {
      * Where a restore writes: the configured names ({@code inPlace}) or new ones ({@code <table>-<suffix>} and
      * database {@code <suffix>}), created with their stream, TTL and PITR.
      */
-    public record Plan(String backup, boolean inPlace, Names target, List<String> steps) {}
+    public record Plan(String backup, boolean inPlace, Names target, List<String> steps, Instant toTime,
+                       List<String> fromBackups) {
+        public Plan(String backup, boolean inPlace, Names target, List<String> steps) {
+            this(backup, inPlace, target, steps, null, List.of());
+        }
+    }
 
     /** @param reconcile null when not run (a restore into new names: the services do not use them yet) */
     public record Restored(String backup, boolean inPlace, Names target, long dynamodbRecords, long firestoreDocuments,
-                           double seconds, Reconciler.Result reconcile, String next) {}
+                           double seconds, Reconciler.Result reconcile, String next, List<String> done) {}
 
     static final String DYNAMODB_ANALYTICS = "dynamodb-analytics.jsonl";
     static final String DYNAMODB_INTERIM = "dynamodb-interim.jsonl";
@@ -40,6 +45,7 @@ public final class BackupService {
     private final String environment;
     private final Clock clock;
     private final boolean onDemand;
+    private StreamMappings mappings;
 
     BackupService(TableData tables, DocumentData documents, Catalogue catalogue, Names names, Manifest.Origin origin,
                   String environment, Clock clock, boolean onDemand) {
@@ -51,6 +57,12 @@ public final class BackupService {
         this.origin = origin;
         this.environment = environment;
         this.clock = clock;
+    }
+
+    /** The notifier's mappings, re-made on a restored analytics table's stream (cloud environments). */
+    BackupService withMappings(StreamMappings mappings) {
+        this.mappings = mappings;
+        return this;
     }
 
     public Names names() {
@@ -88,6 +100,16 @@ public final class BackupService {
      * system (exit 2), a target that already holds data (exit 1). Changes nothing.
      */
     public Plan plan(String id, String into, boolean inPlace) {
+        return plan(id, into, inPlace, null);
+    }
+
+    /**
+     * As {@link #plan(String, String, boolean)}; with {@code toTime}, the tables are restored to that instant with
+     * DynamoDB's point-in-time recovery (RestoreTableToPointInTime) and Firestore from backup {@code id}, which must
+     * have been taken at or before it. On a cloud environment a restore into new names uses the clouds' own restores
+     * (RestoreTableFromBackup from the manifest's on-demand backups); on {@code local} it writes the backup's copies.
+     */
+    public Plan plan(String id, String into, boolean inPlace, Instant toTime) {
         Manifest m = catalogue.get(id);
         if (!m.origin().equals(origin)) {
             throw CvaException.usage("backup " + id + " was taken from " + m.origin().describe() + ", not from this "
@@ -96,7 +118,41 @@ public final class BackupService {
         }
         Names target = inPlace ? names : new Names(names.analyticsTable() + "-" + into, names.interimTable() + "-" + into, into);
         List<String> steps = new ArrayList<>();
+        if (toTime != null) {
+            if (!onDemand) {
+                throw CvaException.usage("--to-time needs the clouds' point-in-time recovery, and " + environment
+                        + " has none: its emulators keep no history, and nothing was changed", "restore a backup id of 'cva backup list'");
+            }
+            if (inPlace) {
+                throw CvaException.usage("--to-time restores into new tables only (DynamoDB restores to a point in time "
+                        + "into a new table)", "leave out --in-place");
+            }
+            tables.checkRestorable(names.analyticsTable(), toTime);
+            tables.checkRestorable(names.interimTable(), toTime);
+            if (m.createdAt().isAfter(toTime)) {
+                throw CvaException.usage("backup " + id + " was taken at " + m.createdAt() + ", after --to-time " + toTime
+                        + ": Firestore would be ahead of DynamoDB", "pick a backup taken at or before " + toTime);
+            }
+        }
+        List<String> fromBackups = !inPlace && toTime == null && onDemand && m.onDemandBackups() != null
+                && m.onDemandBackups().size() == 2 ? m.onDemandBackups() : List.of();
         for (String table : List.of(target.analyticsTable(), target.interimTable())) {
+            boolean analytics = table.equals(target.analyticsTable());
+            if (toTime != null || !fromBackups.isEmpty()) {
+                if (tables.exists(table)) {
+                    throw new CvaException(ExitCode.FAILURE, "table " + table + " already exists: the cloud restores only "
+                            + "into a new table, and nothing was changed", "choose another name with --into");
+                }
+                steps.add(toTime != null
+                        ? "restore " + (analytics ? names.analyticsTable() : names.interimTable()) + " as it was at " + toTime
+                                + " into " + table + " (RestoreTableToPointInTime), then set its " + (analytics ? "stream NEW_IMAGE" : "TTL on ttl") + " and PITR"
+                        : "restore the on-demand backup " + fromBackups.get(analytics ? 0 : 1) + " into " + table
+                                + " (RestoreTableFromBackup), then set its " + (analytics ? "stream NEW_IMAGE" : "TTL on ttl") + " and PITR");
+                if (analytics && mappings != null) {
+                    steps.add("map the stream of " + table + " to " + mappings.describe() + " (services.notifier.eventSource)");
+                }
+                continue;
+            }
             if (tables.exists(table)) {
                 long n = tables.count(table);
                 if (n > 0) {
@@ -120,7 +176,7 @@ public final class BackupService {
         steps.add("write " + m.records("firestore") + " analytics documents and their stats shards into Firestore database " + target.database());
         steps.add(inPlace ? "reconcile: re-send through the notifier every record DynamoDB has and Firestore lacks"
                 : "then switch the services to the new names (a configuration change, deployed with cva deploy)");
-        return new Plan(id, inPlace, target, steps);
+        return new Plan(id, inPlace, target, steps, toTime, fromBackups);
     }
 
     private static long records(Manifest m, boolean analytics) {
@@ -135,21 +191,44 @@ public final class BackupService {
         Instant start = clock.instant();
         Path dir = catalogue.folder(plan.backup());
         Names t = plan.target();
+        List<String> done = new ArrayList<>();
         long docs = documents.load(dir.resolve(FIRESTORE_ANALYTICS), t.database());
         documents.load(dir.resolve(FIRESTORE_STATS), t.database());
-        if (!tables.exists(t.analyticsTable())) {
-            tables.create(TableData.Kind.ANALYTICS, t.analyticsTable());
+        done.add("firestore: " + docs + " analytics documents from " + plan.backup() + " into database " + t.database());
+        long items;
+        if (plan.toTime() != null || !plan.fromBackups().isEmpty()) {
+            if (plan.toTime() != null) {
+                tables.restoreToTime(TableData.Kind.ANALYTICS, names.analyticsTable(), plan.toTime(), t.analyticsTable());
+                tables.restoreToTime(TableData.Kind.INTERIM, names.interimTable(), plan.toTime(), t.interimTable());
+                done.add("dynamodb: " + names.analyticsTable() + " and " + names.interimTable() + " at " + plan.toTime()
+                        + " into " + t.analyticsTable() + " and " + t.interimTable() + " (RestoreTableToPointInTime)");
+            } else {
+                tables.restoreFromBackup(TableData.Kind.ANALYTICS, plan.fromBackups().get(0), t.analyticsTable());
+                tables.restoreFromBackup(TableData.Kind.INTERIM, plan.fromBackups().get(1), t.interimTable());
+                done.add("dynamodb: on-demand backups into " + t.analyticsTable() + " and " + t.interimTable() + " (RestoreTableFromBackup)");
+            }
+            done.add("re-wired: stream NEW_IMAGE on " + t.analyticsTable() + ", TTL on ttl on " + t.interimTable() + ", PITR on both");
+            items = tables.count(t.analyticsTable());
+        } else {
+            if (!tables.exists(t.analyticsTable())) {
+                tables.create(TableData.Kind.ANALYTICS, t.analyticsTable());
+            }
+            if (!tables.exists(t.interimTable())) {
+                tables.create(TableData.Kind.INTERIM, t.interimTable());
+            }
+            items = tables.load(dir.resolve(DYNAMODB_ANALYTICS), t.analyticsTable());
+            tables.load(dir.resolve(DYNAMODB_INTERIM), t.interimTable());
+            done.add("dynamodb: " + items + " items from " + plan.backup() + " into " + t.analyticsTable() + " and " + t.interimTable());
         }
-        if (!tables.exists(t.interimTable())) {
-            tables.create(TableData.Kind.INTERIM, t.interimTable());
+        if (!plan.inPlace() && mappings != null) {
+            String uuid = mappings.map(tables.streamArn(t.analyticsTable()), tables.streamArn(names.analyticsTable()));
+            done.add("mapped: the stream of " + t.analyticsTable() + " to " + mappings.describe() + " (mapping " + uuid + ")");
         }
-        long items = tables.load(dir.resolve(DYNAMODB_ANALYTICS), t.analyticsTable());
-        tables.load(dir.resolve(DYNAMODB_INTERIM), t.interimTable());
         Reconciler.Result rec = plan.inPlace() && reconciler != null ? reconciler.run(t.analyticsTable(), t.database(), reconcileWait) : null;
         String next = plan.inPlace() ? null : "switch the services to the restored data: in cva.yaml (environments." + environment
                 + ") set aws.analyticsTable: " + t.analyticsTable() + " and aws.queryEventsTable: " + t.interimTable()
                 + ", then 'cva infra apply processor', 'cva infra apply notifier' (the stream's mapping) and 'cva deploy --all'";
         return new Restored(plan.backup(), plan.inPlace(), t, items, docs,
-                Duration.between(start, clock.instant()).toMillis() / 1000.0, rec, next);
+                Duration.between(start, clock.instant()).toMillis() / 1000.0, rec, next, done);
     }
 }

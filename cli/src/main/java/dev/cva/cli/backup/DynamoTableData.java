@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,13 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.InvalidRestoreTimeException;
+import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryStatus;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.Select;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /** {@link TableData} through the DynamoDB API (moto's server locally): Scan out, BatchWriteItem in. */
@@ -173,6 +178,81 @@ final class DynamoTableData implements TableData {
             return dynamo.createBackup(b -> b.tableName(table).backupName(name)).backupDetails().backupArn();
         } catch (SdkException e) {
             throw failure("take an on-demand backup of " + table, e);
+        }
+    }
+
+    @Override
+    public void restoreFromBackup(Kind kind, String backupArn, String table) {
+        try {
+            dynamo.restoreTableFromBackup(b -> b.backupArn(backupArn).targetTableName(table));
+        } catch (SdkException e) {
+            throw failure("restore " + backupArn + " into " + table, e);
+        }
+        rewire(kind, table);
+    }
+
+    @Override
+    public void checkRestorable(String source, Instant time) {
+        try {
+            var pitr = dynamo.describeContinuousBackups(b -> b.tableName(source)).continuousBackupsDescription()
+                    .pointInTimeRecoveryDescription();
+            if (pitr == null || pitr.pointInTimeRecoveryStatus() != PointInTimeRecoveryStatus.ENABLED) {
+                throw new CvaException(ExitCode.FAILURE, "table " + source + " has no point-in-time recovery: it cannot be "
+                        + "restored to a time, and nothing was changed", "restore a backup id instead ('cva backup list')");
+            }
+            Instant earliest = pitr.earliestRestorableDateTime();
+            if ((earliest != null && time.isBefore(earliest)) || time.isAfter(Instant.now())) {
+                throw CvaException.usage("--to-time " + time + " is outside the point-in-time window of " + source + " ("
+                        + earliest + " .. now), and nothing was changed", "pick a time in that window (DynamoDB keeps 35 days)");
+            }
+        } catch (SdkException e) {
+            throw failure("read the point-in-time recovery of " + source, e);
+        }
+    }
+
+    @Override
+    public void restoreToTime(Kind kind, String source, Instant time, String table) {
+        try {
+            dynamo.restoreTableToPointInTime(b -> b.sourceTableName(source).targetTableName(table).restoreDateTime(time));
+        } catch (InvalidRestoreTimeException e) {
+            throw CvaException.usage("--to-time " + time + " is outside the point-in-time window of " + source + ": "
+                    + e.awsErrorDetails().errorMessage(), "pick a time in DynamoDB's window (up to 35 days, not the last minutes)");
+        } catch (SdkException e) {
+            throw failure("restore " + source + " at " + time + " into " + table, e);
+        }
+        rewire(kind, table);
+    }
+
+    @Override
+    public void rewire(Kind kind, String table) {
+        try {
+            dynamo.waiter().waitUntilTableExists(b -> b.tableName(table),
+                    o -> o.waitTimeout(java.time.Duration.ofMinutes(30))); // ACTIVE: a restore takes minutes to hours
+            var t = dynamo.describeTable(b -> b.tableName(table)).table();
+            if (kind == Kind.ANALYTICS && (t.streamSpecification() == null || !Boolean.TRUE.equals(t.streamSpecification().streamEnabled()))) {
+                dynamo.updateTable(b -> b.tableName(table)
+                        .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_IMAGE)));
+                dynamo.waiter().waitUntilTableExists(b -> b.tableName(table));
+            }
+            if (kind == Kind.INTERIM) {
+                var ttl = dynamo.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription();
+                if (ttl == null || ttl.timeToLiveStatus() != TimeToLiveStatus.ENABLED) {
+                    dynamo.updateTimeToLive(b -> b.tableName(table).timeToLiveSpecification(s -> s.attributeName("ttl").enabled(true)));
+                }
+            }
+            dynamo.updateContinuousBackups(b -> b.tableName(table)
+                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
+        } catch (SdkException e) {
+            throw failure("re-wire the stream, TTL and PITR of " + table, e);
+        }
+    }
+
+    @Override
+    public String streamArn(String table) {
+        try {
+            return dynamo.describeTable(b -> b.tableName(table)).table().latestStreamArn();
+        } catch (SdkException e) {
+            throw failure("describe " + table, e);
         }
     }
 

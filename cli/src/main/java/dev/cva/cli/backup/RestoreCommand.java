@@ -39,8 +39,10 @@ public final class RestoreCommand implements Callable<Integer> {
             + "empty), then reconcile.")
     boolean inPlace;
 
-    @Option(names = "--to-time", paramLabel = "TIME", description = "A point in time (ISO-8601) to restore to with the "
-            + "clouds' point-in-time recovery: not supported yet; refuses (exit 2) and names the clouds' own commands.")
+    @Option(names = "--to-time", paramLabel = "TIME", description = "Restore the tables as they were at this instant "
+            + "(ISO-8601, e.g. 2026-12-07T15:00:00Z; within DynamoDB's 35-day point-in-time window) into new tables, and "
+            + "Firestore from backup ID (taken at or before it). Cloud environments only: on local (no history) it "
+            + "refuses with exit 2.")
     String toTime;
 
     @Option(names = "--dry-run", description = "Check and print the plan; change nothing.")
@@ -59,15 +61,22 @@ public final class RestoreCommand implements Callable<Integer> {
             throw CvaException.usage("--into '" + into + "' is not a name for a table suffix and a Firestore database",
                     "lowercase letters, digits and '-', starting with a letter, at most 30 characters");
         }
+        java.time.Instant time = null;
         if (toTime != null) {
-            throw CvaException.usage("--to-time is not supported by cva yet", "restore to a point in time with the clouds' own "
-                    + "tools (aws dynamodb restore-table-to-point-in-time, gcloud firestore databases restore; see README "
-                    + "'Backups and disaster recovery'), or restore a backup id");
+            if (dev.cva.cli.env.Environments.isLocal(ctx.environmentName())) {
+                throw CvaException.usage("--to-time needs the clouds' point-in-time recovery, and " + ctx.environmentName()
+                        + " has none: its emulators keep no history, and nothing was changed", "restore a backup id of 'cva backup list'");
+            }
+            try {
+                time = java.time.Instant.parse(toTime);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw CvaException.usage("--to-time '" + toTime + "' is not an ISO-8601 instant", "e.g. 2026-12-07T15:00:00Z");
+            }
         }
         String name = into != null ? into : SUFFIX.format(ctx.clock().instant());
         try (BackupEnvironment env = BackupEnvironment.open(ctx)) {
             BackupService service = env.service();
-            BackupService.Plan plan = service.plan(id, name, inPlace);
+            BackupService.Plan plan = service.plan(id, name, inPlace, time);
             if (dryRun) {
                 render(plan);
                 return ExitCode.OK.code();
@@ -80,6 +89,7 @@ public final class RestoreCommand implements Callable<Integer> {
                 ctx.out().printf(Locale.ROOT, "restored %s into %s: %d DynamoDB items (%s), %d Firestore documents (database %s) in %.1f s%n",
                         r.backup(), r.inPlace() ? "place" : "new names", r.dynamodbRecords(), r.target().analyticsTable(),
                         r.firestoreDocuments(), r.target().database(), r.seconds());
+                r.done().forEach(d -> ctx.out().println("  " + d));
                 if (r.reconcile() != null) {
                     var c = r.reconcile();
                     ctx.out().printf(Locale.ROOT, "reconciled: %d records in DynamoDB, %d documents before, %d missing, %d re-sent, "

@@ -36,6 +36,33 @@ interface TableData {
      */
     String onDemandBackup(String table, String name);
 
+    /**
+     * Restores the on-demand backup {@code backupArn} into the new table {@code table} (RestoreTableFromBackup) and
+     * waits until it is ACTIVE, then re-wires what the cloud's restore drops ({@link #rewire}).
+     */
+    void restoreFromBackup(Kind kind, String backupArn, String table);
+
+    /**
+     * Restores {@code source} as it was at {@code time} into the new table {@code table} (RestoreTableToPointInTime),
+     * waits until it is ACTIVE and re-wires it. Refuses (exit 2) a time the cloud finds outside its window.
+     */
+    void restoreToTime(Kind kind, String source, java.time.Instant time, String table);
+
+    /**
+     * Refuses (exit 2) a {@code time} before {@code source}'s earliest restorable time or in the future, and (exit 1)
+     * a table without point-in-time recovery.
+     */
+    void checkRestorable(String source, java.time.Instant time);
+
+    /**
+     * What a cloud restore leaves out, set again on {@code table}: the stream (NEW_IMAGE) on the analytics table,
+     * TTL on {@code ttl} on the interim table, point-in-time recovery on both.
+     */
+    void rewire(Kind kind, String table);
+
+    /** The table's latest stream ARN, null when it has none. */
+    String streamArn(String table);
+
     /** Deletes every item (the drill's disaster); how many. */
     long deleteAll(String table);
 }
