@@ -1,7 +1,8 @@
 # Backups and restores (cva backup, cva restore): a role of their own, apart from the deploy roles and the
 # functions' execution roles. cva backup takes on-demand backups of both tables (PITR, on in the tables module,
 # covers the last 35 days to the second); cva restore restores into new tables (<table>-<suffix>) and re-wires
-# what a restore drops (stream, TTL, PITR). Operators assume it; nothing else may.
+# what a restore drops (stream, TTL, PITR, the notifier's mapping), then switches the processor and reporter to
+# the new tables (a configuration-only deploy). Operators assume it; nothing else may.
 
 data "aws_caller_identity" "current" {}
 
@@ -47,8 +48,21 @@ data "aws_iam_policy_document" "restore" {
 
   statement {
     sid       = "ReWireTheNotifiersStream"
-    actions   = ["lambda:CreateEventSourceMapping", "lambda:ListEventSourceMappings", "lambda:GetEventSourceMapping"]
+    actions   = ["lambda:CreateEventSourceMapping", "lambda:ListEventSourceMappings", "lambda:GetEventSourceMapping", "lambda:UpdateEventSourceMapping"]
     resources = ["*"]
+  }
+
+  # the switch after a restore into new names: a configuration-only deploy of the functions that name the tables
+  statement {
+    sid = "SwitchTheFunctionsToRestoredTables"
+    actions = [
+      "lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:UpdateFunctionConfiguration",
+      "lambda:PublishVersion", "lambda:GetAlias", "lambda:UpdateAlias",
+    ]
+    resources = flatten([for f in ["processor", "reporter"] : [
+      "arn:aws:lambda:${local.names.region}:${data.aws_caller_identity.current.account_id}:function:${local.project}-${f}",
+      "arn:aws:lambda:${local.names.region}:${data.aws_caller_identity.current.account_id}:function:${local.project}-${f}:*",
+    ]])
   }
 }
 

@@ -94,6 +94,15 @@ public final class BackupEnvironment implements AutoCloseable {
             clients.add(lambda);
             var notifierService = s.config().services() == null ? null : s.config().services().get("notifier");
             service.withMappings(new LambdaStreamMappings(lambda, function, notifierService == null ? null : notifierService.eventSource()));
+            String env = ctx.environmentName();
+            service.withSwitch(new LambdaServiceSwitch(lambda, project, tables), t -> {
+                var loaded = s.loaded();
+                String a = dev.cva.cli.config.ConfigEdit.set(loaded, env, "aws.analyticsTable", t.analyticsTable());
+                loaded = dev.cva.cli.config.ConfigLoader.parse(loaded.file(), loaded.displayName(), read(loaded.file()));
+                String q = dev.cva.cli.config.ConfigEdit.set(loaded, env, "aws.queryEventsTable", t.interimTable());
+                return List.of("switch: " + loaded.displayName() + " environments." + env + ".aws.analyticsTable " + a + " -> "
+                        + t.analyticsTable() + ", aws.queryEventsTable " + q + " -> " + t.interimTable());
+            });
         }
     }
 
@@ -170,6 +179,14 @@ public final class BackupEnvironment implements AutoCloseable {
                 }
             }
         };
+    }
+
+    private static String read(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (IOException e) {
+            throw new CvaException(ExitCode.FAILURE, "cannot read " + file + ": " + e.getMessage(), null, e);
+        }
     }
 
     private static String or(String value, String fallback) {

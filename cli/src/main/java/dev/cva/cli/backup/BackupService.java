@@ -46,6 +46,8 @@ public final class BackupService {
     private final Clock clock;
     private final boolean onDemand;
     private StreamMappings mappings;
+    private ServiceSwitch switcher;
+    private java.util.function.Function<Names, List<String>> configSwitch;
 
     BackupService(TableData tables, DocumentData documents, Catalogue catalogue, Names names, Manifest.Origin origin,
                   String environment, Clock clock, boolean onDemand) {
@@ -63,6 +65,18 @@ public final class BackupService {
     BackupService withMappings(StreamMappings mappings) {
         this.mappings = mappings;
         return this;
+    }
+
+    /** The switch after a restore into new names: the services' configuration, then cva.yaml's names. */
+    BackupService withSwitch(ServiceSwitch switcher, java.util.function.Function<Names, List<String>> configSwitch) {
+        this.switcher = switcher;
+        this.configSwitch = configSwitch;
+        return this;
+    }
+
+    /** Whether a restore into new names can switch the services here (cloud environments). */
+    public boolean canSwitch() {
+        return switcher != null;
     }
 
     public Names names() {
@@ -175,7 +189,10 @@ public final class BackupService {
         }
         steps.add("write " + m.records("firestore") + " analytics documents and their stats shards into Firestore database " + target.database());
         steps.add(inPlace ? "reconcile: re-send through the notifier every record DynamoDB has and Firestore lacks"
-                : "then switch the services to the new names (a configuration change, deployed with cva deploy)");
+                : switcher != null ? "then (unless --no-switch) switch the processor and reporter to the new tables (a "
+                        + "configuration-only deploy: version published, live moved), disable the notifier's mapping on the old "
+                        + "stream and set the new names in cva.yaml"
+                        : "the services are not switched on " + environment + ": see README 'Backups and disaster recovery'");
         return new Plan(id, inPlace, target, steps, toTime, fromBackups);
     }
 
@@ -188,6 +205,15 @@ public final class BackupService {
      * reconciler of null, the reconcile is left out.
      */
     public Restored restore(Plan plan, Reconciler reconciler, Duration reconcileWait) {
+        return restore(plan, reconciler, reconcileWait, false);
+    }
+
+    /**
+     * As {@link #restore(Plan, Reconciler, Duration)}; with {@code switchServices} (into new names, where
+     * {@link #canSwitch}), the services are then switched to the new tables and cva.yaml's names for the
+     * environment updated, so later cva commands see them.
+     */
+    public Restored restore(Plan plan, Reconciler reconciler, Duration reconcileWait, boolean switchServices) {
         Instant start = clock.instant();
         Path dir = catalogue.folder(plan.backup());
         Names t = plan.target();
@@ -224,8 +250,14 @@ public final class BackupService {
             String uuid = mappings.map(tables.streamArn(t.analyticsTable()), tables.streamArn(names.analyticsTable()));
             done.add("mapped: the stream of " + t.analyticsTable() + " to " + mappings.describe() + " (mapping " + uuid + ")");
         }
+        boolean switched = switchServices && !plan.inPlace() && switcher != null;
+        if (switched) {
+            done.addAll(switcher.switchTables(names, t));
+            done.addAll(configSwitch.apply(t));
+        }
         Reconciler.Result rec = plan.inPlace() && reconciler != null ? reconciler.run(t.analyticsTable(), t.database(), reconcileWait) : null;
-        String next = plan.inPlace() ? null : "switch the services to the restored data: in cva.yaml (environments." + environment
+        String next = plan.inPlace() ? null : switched ? "the receiver still writes to Firestore database " + names.database()
+                + ": it has no setting for another one yet (the restored documents are in " + t.database() + ")" : "switch the services to the restored data: in cva.yaml (environments." + environment
                 + ") set aws.analyticsTable: " + t.analyticsTable() + " and aws.queryEventsTable: " + t.interimTable()
                 + ", then 'cva infra apply processor', 'cva infra apply notifier' (the stream's mapping) and 'cva deploy --all'";
         return new Restored(plan.backup(), plan.inPlace(), t, items, docs,

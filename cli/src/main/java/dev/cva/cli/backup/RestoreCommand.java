@@ -16,12 +16,14 @@ import picocli.CommandLine.Parameters;
 /** {@code cva restore ID}: both stores back from a backup. Thin: {@link BackupService} plans and restores. */
 @Command(name = "restore", sortOptions = false,
         description = {"Restore both stores from a backup of 'cva backup list': by default into new tables "
-                + "(<table>-<NAME>, created with their stream, TTL and PITR) and a new Firestore database NAME, then "
-                + "says how to switch the services to them; with --in-place into the tables and database the services "
+                + "(<table>-<NAME>; on a cloud environment with DynamoDB's RestoreTableFromBackup, or "
+                + "RestoreTableToPointInTime with --to-time) and a new Firestore database NAME, re-wired (stream, TTL, "
+                + "PITR, the notifier's mapping), then on a cloud environment switches the processor and reporter to "
+                + "them (a configuration-only deploy) and sets the new names in cva.yaml; with --in-place into the tables and database the services "
                 + "use, after a confirmation naming the environment, then reconciles: every record DynamoDB has and "
                 + "Firestore lacks is re-sent through the notifier.",
                 "Refuses, changing nothing: an unknown backup id or one taken from another project, account or GCP "
-                        + "project (exit 2), a target table or database that already holds data (exit 1).",
+                        + "project (exit 2), --to-time on local or outside the tables' window (exit 2), a target table or database that already holds data (exit 1).",
                 "Exit 0, 1 when a store fails or a check refuses, 2 for bad input, 4 when not confirmed."})
 public final class RestoreCommand implements Callable<Integer> {
     private static final DateTimeFormatter SUFFIX = DateTimeFormatter.ofPattern("'r'yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
@@ -44,6 +46,11 @@ public final class RestoreCommand implements Callable<Integer> {
             + "Firestore from backup ID (taken at or before it). Cloud environments only: on local (no history) it "
             + "refuses with exit 2.")
     String toTime;
+
+    @Option(names = "--no-switch", description = "Into new names on a cloud environment: leave the services and cva.yaml "
+            + "on the old tables (by default the processor's and reporter's table names are switched by a "
+            + "configuration-only deploy, the notifier's old mapping disabled and cva.yaml updated).")
+    boolean noSwitch;
 
     @Option(names = "--dry-run", description = "Check and print the plan; change nothing.")
     boolean dryRun;
@@ -82,7 +89,7 @@ public final class RestoreCommand implements Callable<Integer> {
                 return ExitCode.OK.code();
             }
             confirm(plan);
-            BackupService.Restored r = service.restore(plan, env.reconciler(), Duration.ofMinutes(5));
+            BackupService.Restored r = service.restore(plan, env.reconciler(), Duration.ofMinutes(5), !noSwitch);
             if (ctx.globals().json()) {
                 ctx.printJson(r);
             } else {

@@ -91,12 +91,15 @@ class BackupCloudStandInTest {
             assertThat(no.err()).contains("Restore " + id + " into new tables in prod (");
             assertThat(dynamo.listTables().tableNames()).doesNotContain("cv-analytics-analytics-r1");
 
-            CliHarness.Result restored = cva.terminal(false).run("restore", id, "--env", "prod", "--into", "r1", "--yes", "--json");
+            String yaml = Files.readString(project.resolve("cva.yaml"));
+            CliHarness.Result restored = cva.terminal(false).run("restore", id, "--env", "prod", "--into", "r1", "--yes", "--json", "--no-switch");
             assertThat(restored.exitCode()).as(restored.toString()).isZero();
             JsonNode r = CvaContext.json().readTree(restored.out());
             assertThat(r.path("dynamodbRecords").asLong()).isEqualTo(3);
             assertThat(r.path("firestoreDocuments").asLong()).isEqualTo(3);
             assertThat(r.path("next").asText()).contains("environments.prod", "cva deploy --all");
+            assertThat(Files.readString(project.resolve("cva.yaml"))).as("--no-switch").isEqualTo(yaml);
+            assertThat(lambda.getAlias(b -> b.functionName("cv-analytics-processor").name("live")).functionVersion()).isEqualTo("1");
             // the cloud's own restore from the on-demand backups, then what it drops set again
             var table = dynamo.describeTable(b -> b.tableName("cv-analytics-analytics-r1")).table();
             assertThat(table.restoreSummary()).isNotNull();
@@ -150,6 +153,23 @@ class BackupCloudStandInTest {
                     .timeToLiveStatusAsString()).isEqualTo("ENABLED");
             assertThat(lambda.listEventSourceMappings(b -> b.eventSourceArn(t1.latestStreamArn())).eventSourceMappings()).hasSize(1);
             assertThat(CvaContext.json().readTree(pit.out()).path("done").toString()).contains("RestoreTableToPointInTime");
+            // the switch: a configuration-only deploy of the processor and reporter, the old mapping off, cva.yaml's names
+            for (String fn : new String[] {"cv-analytics-processor", "cv-analytics-reporter"}) {
+                String live = lambda.getAlias(b -> b.functionName(fn).name("live")).functionVersion();
+                assertThat(live).as(fn).isEqualTo("2");
+                var vars = lambda.getFunctionConfiguration(b -> b.functionName(fn).qualifier(live)).environment().variables();
+                assertThat(vars).containsEntry("ANALYTICS_TABLE", "cv-analytics-analytics-t1")
+                        .containsEntry("QUERY_EVENTS_TABLE", "cv-analytics-query-events-t1").containsEntry("OTHER", "kept");
+            }
+            String oldStream = dynamo.describeTable(b -> b.tableName("cv-analytics-analytics")).table().latestStreamArn();
+            assertThat(lambda.listEventSourceMappings(b -> b.eventSourceArn(oldStream)).eventSourceMappings())
+                    .allSatisfy(mp -> assertThat(mp.state()).isIn("Disabled", "Disabling"));
+            String after = Files.readString(project.resolve("cva.yaml"));
+            assertThat(after).contains("analyticsTable: cv-analytics-analytics-t1", "queryEventsTable: cv-analytics-query-events-t1");
+            assertThat(after.lines().count()).isEqualTo(yaml.lines().count());
+            CliHarness.Result shown = cva.run("config", "show", "--env", "prod");
+            assertThat(shown.out()).as(shown.toString()).contains("cv-analytics-analytics-t1");
+            assertThat(cva.run("config", "show", "--env", "local").out()).contains("cv-analytics-analytics").doesNotContain("-t1");
         } finally {
             System.clearProperty("aws.endpointUrl");
             System.clearProperty("aws.accessKeyId");
@@ -203,5 +223,14 @@ class BackupCloudStandInTest {
         lambda.createAlias(b -> b.functionName("cv-analytics-notifier").name("live").functionVersion(version));
         lambda.createEventSourceMapping(b -> b.functionName("cv-analytics-notifier:live").eventSourceArn(stream)
                 .startingPosition("TRIM_HORIZON").batchSize(100));
+        // the processor and the reporter, whose environment names the tables (infra/services/*/main.tf)
+        for (String fn : new String[] {"cv-analytics-processor", "cv-analytics-reporter"}) {
+            lambda.createFunction(b -> b.functionName(fn).role("arn:aws:iam::123456789012:role/notifier").runtime("java17")
+                    .handler("h::handle").environment(e -> e.variables(Map.of("ANALYTICS_TABLE", "cv-analytics-analytics",
+                            "QUERY_EVENTS_TABLE", "cv-analytics-query-events", "OTHER", "kept")))
+                    .code(c -> c.zipFile(software.amazon.awssdk.core.SdkBytes.fromByteArray(zip.toByteArray()))));
+            String v = lambda.publishVersion(b -> b.functionName(fn)).version();
+            lambda.createAlias(b -> b.functionName(fn).name("live").functionVersion(v));
+        }
     }
 }

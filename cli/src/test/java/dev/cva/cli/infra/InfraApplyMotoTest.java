@@ -145,7 +145,9 @@ class InfraApplyMotoTest {
             String policy = restore.path("PolicyDocument").toString();
             assertThat(policy).contains("dynamodb:CreateBackup", "dynamodb:RestoreTableFromBackup", "dynamodb:RestoreTableToPointInTime",
                     "dynamodb:UpdateContinuousBackups", "dynamodb:UpdateTimeToLive", "lambda:CreateEventSourceMapping",
-                    ":table/" + aws.path("analyticsTable").asText() + "-*", ":table/" + aws.path("queryEventsTable").asText() + "\"");
+                    ":table/" + aws.path("analyticsTable").asText() + "-*", ":table/" + aws.path("queryEventsTable").asText() + "\"",
+                    "lambda:UpdateEventSourceMapping", "lambda:UpdateFunctionConfiguration", "lambda:UpdateAlias",
+                    ":function:cv-analytics-processor", ":function:cv-analytics-reporter:*");
 
             // The plan right after: no change but moto's documented gaps (infra/README.md), each of its exact shape.
             for (String root : ROOTS) {
