@@ -157,11 +157,12 @@ function _complete_cva() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} deploy" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rollback" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} status" ];    then _picocli_cva; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} audit" ];    then _picocli_cva; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} backup" ];    then _picocli_cva; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} restore" ];    then _picocli_cva; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dr" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bump" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} version" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook" ];    then _picocli_cva; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} secrets" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} replay-dlq" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cost" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local" ];    then _picocli_cva; return $?; fi
@@ -179,12 +180,12 @@ function _complete_cva() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} deploy promote" ];    then _picocli_cva_deploy; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} deploy dashboard" ];    then _picocli_cva_deploy; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} backup list" ];    then _picocli_cva_backup; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dr drill" ];    then _picocli_cva_dr; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook send" ];    then _picocli_cva_webhook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook sign" ];    then _picocli_cva_webhook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook verify" ];    then _picocli_cva_webhook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook load" ];    then _picocli_cva_webhook; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} secrets rotate" ];    then _picocli_cva_secrets; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} secrets status" ];    then _picocli_cva_secrets; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cost estimate" ];    then _picocli_cva_cost; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local up" ];    then _picocli_cva_local; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local down" ];    then _picocli_cva_local; return $?; fi
@@ -207,97 +208,99 @@ function _complete_cva() {
   local cmds0=(deploy)
   local cmds1=(rollback)
   local cmds2=(status)
-  local cmds3=(audit)
-  local cmds4=(bump)
-  local cmds5=(version)
-  local cmds6=(webhook)
-  local cmds7=(secrets)
-  local cmds8=(replay-dlq)
-  local cmds9=(cost)
-  local cmds10=(local)
-  local cmds11=(events)
-  local cmds12=(logs)
-  local cmds13=(trace)
-  local cmds14=(top)
-  local cmds15=(infra)
-  local cmds16=(purity)
-  local cmds17=(env)
-  local cmds18=(config)
-  local cmds19=(doctor)
-  local cmds20=(completion)
-  local cmds21=(shell)
-  local cmds22=(help)
-  local cmds23=(deploy promote)
-  local cmds24=(deploy dashboard)
-  local cmds25=(webhook send)
-  local cmds26=(webhook sign)
-  local cmds27=(webhook verify)
-  local cmds28=(webhook load)
-  local cmds29=(secrets rotate)
-  local cmds30=(secrets status)
-  local cmds31=(cost estimate)
-  local cmds32=(local up)
-  local cmds33=(local down)
-  local cmds34=(local status)
-  local cmds35=(local env)
-  local cmds36=(local demo)
-  local cmds37=(local stop)
-  local cmds38=(local start)
-  local cmds39=(events send)
-  local cmds40=(events simulate)
-  local cmds41=(infra check)
-  local cmds42=(infra plan)
-  local cmds43=(infra apply)
-  local cmds44=(env use)
-  local cmds45=(env list)
-  local cmds46=(config help)
-  local cmds47=(config show)
+  local cmds3=(backup)
+  local cmds4=(restore)
+  local cmds5=(dr)
+  local cmds6=(bump)
+  local cmds7=(version)
+  local cmds8=(webhook)
+  local cmds9=(replay-dlq)
+  local cmds10=(cost)
+  local cmds11=(local)
+  local cmds12=(events)
+  local cmds13=(logs)
+  local cmds14=(trace)
+  local cmds15=(top)
+  local cmds16=(infra)
+  local cmds17=(purity)
+  local cmds18=(env)
+  local cmds19=(config)
+  local cmds20=(doctor)
+  local cmds21=(completion)
+  local cmds22=(shell)
+  local cmds23=(help)
+  local cmds24=(deploy promote)
+  local cmds25=(deploy dashboard)
+  local cmds26=(backup list)
+  local cmds27=(dr drill)
+  local cmds28=(webhook send)
+  local cmds29=(webhook sign)
+  local cmds30=(webhook verify)
+  local cmds31=(webhook load)
+  local cmds32=(cost estimate)
+  local cmds33=(local up)
+  local cmds34=(local down)
+  local cmds35=(local status)
+  local cmds36=(local env)
+  local cmds37=(local demo)
+  local cmds38=(local stop)
+  local cmds39=(local start)
+  local cmds40=(events send)
+  local cmds41=(events simulate)
+  local cmds42=(infra check)
+  local cmds43=(infra plan)
+  local cmds44=(infra apply)
+  local cmds45=(env use)
+  local cmds46=(env list)
+  local cmds47=(config help)
+  local cmds48=(config show)
 
-  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_cva_config_show; return $?; fi
-  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_cva_config_help; return $?; fi
-  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_cva_env_list; return $?; fi
-  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_cva_env_use; return $?; fi
-  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_cva_infra_apply; return $?; fi
-  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_cva_infra_plan; return $?; fi
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_cva_infra_check; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_cva_events_simulate; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_cva_events_send; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_cva_local_start; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_cva_local_stop; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_cva_local_demo; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_cva_local_env; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_cva_local_status; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_cva_local_down; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_cva_local_up; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_cva_cost_estimate; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_secrets_status; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_secrets_rotate; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_webhook_load; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_webhook_verify; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_webhook_sign; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_webhook_send; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_deploy_dashboard; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_cva_deploy_promote; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_cva_help; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cva_shell; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cva_completion; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cva_doctor; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cva_config; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cva_env; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cva_purity; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cva_infra; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cva_top; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cva_trace; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cva_logs; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cva_events; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cva_local; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cva_cost; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cva_replaydlq; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cva_secrets; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cva_webhook; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cva_version; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cva_bump; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cva_audit; return $?; fi
+  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_cva_config_show; return $?; fi
+  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_cva_config_help; return $?; fi
+  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_cva_env_list; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_cva_env_use; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_cva_infra_apply; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_cva_infra_plan; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_cva_infra_check; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_cva_events_simulate; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_cva_events_send; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_cva_local_start; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_cva_local_stop; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_cva_local_demo; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_cva_local_env; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_cva_local_status; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_cva_local_down; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_cva_local_up; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_cva_cost_estimate; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_cva_webhook_load; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_webhook_verify; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_webhook_sign; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_webhook_send; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_dr_drill; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_backup_list; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_deploy_dashboard; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_deploy_promote; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_cva_help; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_cva_shell; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cva_completion; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cva_doctor; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cva_config; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cva_env; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cva_purity; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cva_infra; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cva_top; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cva_trace; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cva_logs; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cva_events; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cva_local; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cva_cost; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cva_replaydlq; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cva_webhook; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cva_version; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cva_bump; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cva_dr; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cva_restore; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cva_backup; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cva_status; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_cva_rollback; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_cva_deploy; return $?; fi
@@ -312,7 +315,7 @@ function _picocli_cva() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="deploy rollback status audit bump version webhook secrets replay-dlq cost local events logs trace top infra purity env config doctor completion shell help"
+  local commands="deploy rollback status backup restore dr bump version webhook replay-dlq cost local events logs trace top infra purity env config doctor completion shell help"
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
   local ENV_option_args=("local" "prod") # --env values
@@ -465,26 +468,98 @@ function _picocli_cva_status() {
   fi
 }
 
-# Generates completions for the options and subcommands of the `audit` subcommand.
-function _picocli_cva_audit() {
+# Generates completions for the options and subcommands of the `backup` subcommand.
+function _picocli_cva_backup() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands=""
-  local flag_opts="'--all-environments' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--since' '--action' '-e' '--env' '-c' '--config'"
+  local commands="list"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
   local ENV_option_args=("local" "prod") # --env values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--since')
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `restore` subcommand.
+function _picocli_cva_restore() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--in-place' '--no-switch' '--dry-run' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--into' '--to-time' '-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--into')
       return
       ;;
-    '--action')
+    '--to-time')
       return
       ;;
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `dr` subcommand.
+function _picocli_cva_dr() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="drill"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
     '-e'|'--env')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
@@ -601,42 +676,6 @@ function _picocli_cva_webhook() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="send sign verify load"
-  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
-      ;;
-    '-c'|'--config')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `secrets` subcommand.
-function _picocli_cva_secrets() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands="rotate status"
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
   local ENV_option_args=("local" "prod") # --env values
@@ -1260,7 +1299,7 @@ function _picocli_cva_help() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="deploy rollback status audit bump version webhook secrets replay-dlq cost local events logs trace top infra purity env config doctor completion shell"
+  local commands="deploy rollback status backup restore dr bump version webhook replay-dlq cost local events logs trace top infra purity env config doctor completion shell"
   local flag_opts="'-h' '--help' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input'"
   local arg_opts="'-e' '--env' '-c' '--config'"
   local ENV_option_args=("local" "prod") # --env values
@@ -1340,6 +1379,84 @@ function _picocli_cva_deploy_dashboard() {
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `list` subcommand.
+function _picocli_cva_backup_list() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `drill` subcommand.
+function _picocli_cva_dr_drill() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--records' '--seed' '-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--records')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
     '-e'|'--env')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
@@ -1604,93 +1721,6 @@ function _picocli_cva_webhook_load() {
     '--timeout')
       return
       ;;
-    '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
-      ;;
-    '-c'|'--config')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `rotate` subcommand.
-function _picocli_cva_secrets_rotate() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'--dry-run' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--overlap' '--probe-timeout' '--url' '-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--overlap')
-      return
-      ;;
-    '--probe-timeout')
-      return
-      ;;
-    '--url')
-      return
-      ;;
-    '-e'|'--env')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
-      return $?
-      ;;
-    '-c'|'--config')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-  esac
-  local SECRET_pos_param_args=("webhook") # 0-0 values
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local currIndex
-    currIndex=$(currentPositionalIndex "rotate" "${arg_opts}" "${flag_opts}")
-    if (( currIndex >= 0 && currIndex <= 0 )); then
-      positionals=$( compReplyArray "${SECRET_pos_param_args[@]}" )
-    fi
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
-# Generates completions for the options and subcommands of the `status` subcommand.
-function _picocli_cva_secrets_status() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
-  local arg_opts="'-e' '--env' '-c' '--config'"
-  local ENV_option_args=("local" "prod") # --env values
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
     '-e'|'--env')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )

@@ -57,3 +57,8 @@ output "audit_writer_policy_arn" {
   description = "IAM policy that lets a role write cva's audit lines: attach it to the deploy roles (or list them in audit_writer_roles)."
   value       = module.audit_trail.writer_policy_arn
 }
+
+output "restore_role_arn" {
+  description = "ARN of the role cva backup and cva restore assume (apart from the deploy roles)."
+  value       = aws_iam_role.restore.arn
+}

@@ -132,3 +132,9 @@ variable "audit_writer_roles" {
   type        = list(string)
   default     = []
 }
+
+variable "restore_principals" {
+  description = "IAM principals (ARNs) that may assume the restore role. Empty: the account's own principals (its root)."
+  type        = list(string)
+  default     = []
+}

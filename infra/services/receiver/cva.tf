@@ -15,4 +15,8 @@ locals {
     function          = coalesce(var.function_name, local.env.gcp.function)
     webhookSecretName = coalesce(var.webhook_secret_name, try(local.env.gcp.webhookSecretName, null), "${local.project}-webhook-secret")
   }
+
+  # environments.<env>.backup of cva.yaml (cva passes it as -var), else cva's built-in default: 7 days, the most a
+  # daily Firestore backup schedule keeps.
+  backup_retention_days = coalesce(var.firestore_backup_retention_days, try(local.env.backup.firestoreRetentionDays, null), 7)
 }

@@ -38,6 +38,9 @@ resource "google_firestore_database" "default" {
   delete_protection_state = "DELETE_PROTECTION_ENABLED"
   deletion_policy         = "ABANDON"
 
+  # 1-minute versions of the last 7 days: cva restore --to-time restores from them into a new database
+  point_in_time_recovery_enablement = "POINT_IN_TIME_RECOVERY_ENABLED"
+
   depends_on = [google_project_service.apis]
 }
 

@@ -27,3 +27,8 @@ output "firestore_rules_release" {
   description = "Name of the Firestore rules release."
   value       = google_firebaserules_release.firestore.name
 }
+
+output "restore_service_account" {
+  description = "E-mail of the service account cva backup and cva restore use for Firestore (not the deploy identity)."
+  value       = google_service_account.restore.email
+}

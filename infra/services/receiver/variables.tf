@@ -84,3 +84,9 @@ variable "audit_writer_members" {
   type        = list(string)
   default     = []
 }
+
+variable "firestore_backup_retention_days" {
+  description = "Days each daily Firestore backup is kept (1..7, the most a daily schedule allows). Null: backup.firestoreRetentionDays of cva.yaml."
+  type        = number
+  default     = null
+}

@@ -1,6 +1,8 @@
 package dev.cva.cli;
 
 import dev.cva.cli.audit.AuditCommand;
+import dev.cva.cli.backup.BackupCommand;
+import dev.cva.cli.backup.RestoreCommand;
 import dev.cva.cli.bump.BumpCommand;
 import dev.cva.cli.bump.VersionCommand;
 import dev.cva.cli.completion.CompletionCommand;
@@ -10,6 +12,7 @@ import dev.cva.cli.deploy.DeployCommand;
 import dev.cva.cli.deploy.RollbackCommand;
 import dev.cva.cli.deploy.StatusCommand;
 import dev.cva.cli.doctor.DoctorCommand;
+import dev.cva.cli.dr.DrCommand;
 import dev.cva.cli.trace.TraceCommand;
 import dev.cva.cli.env.EnvCommand;
 import dev.cva.cli.local.EventsCommand;
@@ -54,6 +57,7 @@ import picocli.CommandLine;
                 + "AWS and GCP, or all of it on this machine (the default 'local' environment).",
         subcommands = {
                 DeployCommand.class, RollbackCommand.class, StatusCommand.class, AuditCommand.class,
+                BackupCommand.class, RestoreCommand.class, DrCommand.class,
                 BumpCommand.class, VersionCommand.class,
                 WebhookCommand.class, SecretsCommand.class, ReplayDlqCommand.class, CostCommand.class,
                 LocalCommand.class, EventsCommand.class, LogsCommand.class, TraceCommand.class, TopCommand.class,

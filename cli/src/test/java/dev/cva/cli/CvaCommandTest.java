@@ -31,7 +31,8 @@ class CvaCommandTest {
     void helpListsEveryCommandAndTheExitCodeTable() {
         CliHarness.Result r = cva().run("--help");
         assertThat(r.exitCode()).isZero();
-        for (String command : new String[] {"deploy", "rollback", "status", "audit", "bump", "version", "webhook", "secrets", "replay-dlq",
+        for (String command : new String[] {"deploy", "rollback", "status", "audit", "backup", "restore", "dr", "bump", "version",
+                "webhook", "secrets", "replay-dlq",
                 "cost", "local", "events", "logs", "trace", "top", "env", "infra", "purity", "config", "doctor", "completion",
                 "shell"}) {
             assertThat(r.out()).containsPattern("(?m)^  " + Pattern.quote(command) + "\\s");

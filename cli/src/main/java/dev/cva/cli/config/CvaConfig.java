@@ -69,19 +69,19 @@ public record CvaConfig(
 
     /** Names, regions, endpoints and limits of one environment. Absent values come from the built-in defaults. */
     public record Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost,
-                              Dashboard dashboard, Alarms alarms, Secrets secrets) {
+                              Dashboard dashboard, Alarms alarms, Secrets secrets, Backup backup) {
         public Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost) {
-            this(aws, gcp, webhook, report, budget, cost, null, null, null);
-        }
-
-        public Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost,
-                           Dashboard dashboard) {
-            this(aws, gcp, webhook, report, budget, cost, dashboard, null, null);
+            this(aws, gcp, webhook, report, budget, cost, null, null, null, null);
         }
 
         public Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost,
                            Dashboard dashboard, Alarms alarms) {
-            this(aws, gcp, webhook, report, budget, cost, dashboard, alarms, null);
+            this(aws, gcp, webhook, report, budget, cost, dashboard, alarms, null, null);
+        }
+
+        public Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost,
+                           Dashboard dashboard) {
+            this(aws, gcp, webhook, report, budget, cost, dashboard, null, null, null);
         }
 
         /** The dashboard's readers; empty when none are configured (then nobody reads). */
@@ -142,6 +142,12 @@ public record CvaConfig(
      */
     public record Alarms(Integer streamIteratorAgeSeconds, Integer eventQueueOldestMessageSeconds,
                          Integer webhookDlqOldestMessageSeconds, Integer reportsPerWeek) {}
+
+    /**
+     * Backups ({@code cva backup}, {@code cva restore}, infra/services/receiver/backup.tf): how many days each daily
+     * Firestore backup is kept (1..7; DynamoDB's PITR keeps 35 days by itself).
+     */
+    public record Backup(Integer firestoreRetentionDays) {}
 
     /**
      * {@code cva cost}: the cost-allocation tag that marks the project's resources ({@code Key=value}, set by

@@ -170,6 +170,17 @@ class InfraApplyMotoTest {
             JsonNode groups = aws(moto, "logs", "describe-log-groups", "--log-group-name-prefix", dev.cva.cli.audit.Audits.AWS_LOG_GROUP);
             assertThat(groups.path("logGroups")).extracting(g -> g.path("logGroupName").asText() + " " + g.path("retentionInDays").asInt())
                     .containsExactly("/cva/audit 400");
+            // The restore role (cva backup / cva restore), apart from the functions' and the deploy roles: operators of
+            // the account assume it; it may back up and restore the two tables and tables restored from them.
+            JsonNode role = aws(moto, "iam", "get-role", "--role-name", "cv-analytics-restore").path("Role");
+            assertThat(role.path("AssumeRolePolicyDocument").toString()).contains("sts:AssumeRole", ":root").doesNotContain("lambda.amazonaws.com");
+            JsonNode restore = aws(moto, "iam", "get-role-policy", "--role-name", "cv-analytics-restore", "--policy-name", "backup-restore");
+            String policy = restore.path("PolicyDocument").toString();
+            assertThat(policy).contains("dynamodb:CreateBackup", "dynamodb:RestoreTableFromBackup", "dynamodb:RestoreTableToPointInTime",
+                    "dynamodb:UpdateContinuousBackups", "dynamodb:UpdateTimeToLive", "lambda:CreateEventSourceMapping",
+                    ":table/" + aws.path("analyticsTable").asText() + "-*", ":table/" + aws.path("queryEventsTable").asText() + "\"",
+                    "lambda:UpdateEventSourceMapping", "lambda:UpdateFunctionConfiguration", "lambda:UpdateAlias",
+                    ":function:cv-analytics-processor", ":function:cv-analytics-reporter:*");
 
             // The plan right after: no change but moto's documented gaps (infra/README.md), each of its exact shape.
             for (String root : ROOTS) {
@@ -181,6 +192,7 @@ class InfraApplyMotoTest {
                     (applied - t0) / 1_000_000_000, (System.nanoTime() - applied) / 1_000_000_000);
         }
     }
+
 
     /** describe-alarms through the AWS CLI, by alarm name. */
     private Map<String, JsonNode> alarms(Moto moto) throws Exception {

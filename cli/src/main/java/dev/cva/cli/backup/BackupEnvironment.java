@@ -1,0 +1,206 @@
+package dev.cva.cli.backup;
+
+import dev.cva.cli.CvaContext;
+import dev.cva.cli.CvaException;
+import dev.cva.cli.ExitCode;
+import dev.cva.cli.config.Settings;
+import dev.cva.cli.deploy.DeployTarget;
+import dev.cva.cli.env.Environments;
+import dev.cva.cli.local.LocalCredentials;
+import dev.cva.cli.local.LocalState;
+import dev.cva.local.LocalAws;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+
+/**
+ * The stores of an environment, for backups and restores: on {@code local} the running stack (moto's tables, the
+ * Firestore emulator, the stack's Lambda endpoint, its administrator's keys); elsewhere the clouds through the SDKs'
+ * default chains in {@code aws.region} and Firestore's REST API in {@code gcp.project} with application-default
+ * credentials (the restore role and service account of infra/services). Backups are kept under
+ * {@code .cva/backups/} of the checkout either way.
+ */
+public final class BackupEnvironment implements AutoCloseable {
+    static final String DATABASE = "(default)";
+    private static final String FIRESTORE_API = "https://firestore.googleapis.com";
+
+    private final List<AutoCloseable> clients = new ArrayList<>();
+    private final TableData tables;
+    private final DocumentData documents;
+    private final Supplier<Reconciler.Notifier> notifier;
+    private final BackupService service;
+    private final String region;
+    private final CvaContext ctx;
+
+    private BackupEnvironment(CvaContext ctx) {
+        this.ctx = ctx;
+        Settings s = ctx.settings();
+        String project = s.config().project() == null || s.config().project().isBlank() ? "cv-analytics" : s.config().project();
+        String function = project + "-notifier";
+        DynamoDbClient dynamo;
+        String gcpProject;
+        String analytics;
+        String interim;
+        String account;
+        if (Environments.isLocal(ctx.environmentName())) {
+            LocalState state = LocalState.require(ctx);
+            region = or(state.resource("region"), s.require("aws.region"));
+            var keys = LocalCredentials.read(ctx.projectRoot());
+            String dynamoUrl = state.url("dynamodb");
+            String firestoreUrl = state.url("firestore");
+            String lambdaUrl = state.url("lambda");
+            if (dynamoUrl == null || firestoreUrl == null || lambdaUrl == null) {
+                throw new CvaException(ExitCode.FAILURE, "the local stack lists no "
+                        + (dynamoUrl == null ? "dynamodb" : firestoreUrl == null ? "firestore" : "lambda") + " part", "see 'cva local status'");
+            }
+            dynamo = LocalAws.dynamo(URI.create(dynamoUrl), region, keys.provider());
+            gcpProject = or(state.resource("gcpProject"), s.require("gcp.project"));
+            analytics = or(state.resource("analyticsTable"), s.require("aws.analyticsTable"));
+            interim = or(state.resource("queryEventsTable"), s.require("aws.queryEventsTable"));
+            account = LocalAws.ACCOUNT;
+            documents = new FirestoreDocumentData(firestoreUrl, gcpProject, () -> "owner");
+            notifier = () -> lambdaNotifier(LambdaClient.builder().endpointOverride(URI.create(lambdaUrl)).region(Region.of(region))
+                    .credentialsProvider(keys.provider()).httpClient(UrlConnectionHttpClient.create()).build(), function);
+        } else {
+            region = s.require("aws.region");
+            gcpProject = s.require("gcp.project");
+            analytics = s.require("aws.analyticsTable");
+            interim = s.require("aws.queryEventsTable");
+            account = or(s.get("aws.account"), "unknown");
+            dynamo = DynamoDbClient.builder().region(Region.of(region)).httpClient(UrlConnectionHttpClient.create()).build();
+            String emulator = ctx.env().get("FIRESTORE_EMULATOR_HOST");
+            documents = emulator != null && !emulator.isBlank()
+                    ? new FirestoreDocumentData("http://" + emulator.strip(), gcpProject, () -> "owner")
+                    : new FirestoreDocumentData(FIRESTORE_API, gcpProject, googleToken());
+            notifier = () -> lambdaNotifier(LambdaClient.builder().region(Region.of(region))
+                    .httpClient(UrlConnectionHttpClient.create()).build(), function);
+        }
+        clients.add(dynamo);
+        tables = new DynamoTableData(dynamo);
+        service = new BackupService(tables, documents, new Catalogue(ctx.projectRoot()),
+                new BackupService.Names(analytics, interim, DATABASE),
+                new Manifest.Origin(project, account, region, gcpProject), ctx.environmentName(), ctx.clock(),
+                !Environments.isLocal(ctx.environmentName()));
+        if (!Environments.isLocal(ctx.environmentName())) {
+            LambdaClient lambda = LambdaClient.builder().region(Region.of(region)).httpClient(UrlConnectionHttpClient.create()).build();
+            clients.add(lambda);
+            var notifierService = s.config().services() == null ? null : s.config().services().get("notifier");
+            service.withMappings(new LambdaStreamMappings(lambda, function, notifierService == null ? null : notifierService.eventSource()));
+            String env = ctx.environmentName();
+            service.withSwitch(new LambdaServiceSwitch(lambda, project, tables), t -> {
+                var loaded = s.loaded();
+                String a = dev.cva.cli.config.ConfigEdit.set(loaded, env, "aws.analyticsTable", t.analyticsTable());
+                loaded = dev.cva.cli.config.ConfigLoader.parse(loaded.file(), loaded.displayName(), read(loaded.file()));
+                String q = dev.cva.cli.config.ConfigEdit.set(loaded, env, "aws.queryEventsTable", t.interimTable());
+                return List.of("switch: " + loaded.displayName() + " environments." + env + ".aws.analyticsTable " + a + " -> "
+                        + t.analyticsTable() + ", aws.queryEventsTable " + q + " -> " + t.interimTable());
+            });
+        }
+    }
+
+    public static BackupEnvironment open(CvaContext ctx) {
+        return new BackupEnvironment(ctx);
+    }
+
+    public BackupService service() {
+        return service;
+    }
+
+    /** The reconcile of this environment: its stores and its notifier's live alias. */
+    Reconciler reconciler() {
+        return new Reconciler(tables, documents, notifier.get(), region, ctx.clock());
+    }
+
+    /** Items in a table / documents in {@code analytics} now: the drill's counts. */
+    public long tableCount(String table) {
+        return tables.count(table);
+    }
+
+    public long documentCount() {
+        return documents.count(DATABASE);
+    }
+
+    /** The drill's disaster: every item of both tables and every document of the receiver's collections deleted. */
+    public long[] destroy() {
+        BackupService.Names n = service.names();
+        return new long[] {tables.deleteAll(n.analyticsTable()), tables.deleteAll(n.interimTable()), documents.deleteAll(DATABASE)};
+    }
+
+    /** A restore in place with its reconcile, for the drill. */
+    public BackupService.Restored restoreInPlace(String id, java.time.Duration wait) {
+        return service.restore(service.plan(id, null, true), reconciler(), wait);
+    }
+
+    private Reconciler.Notifier lambdaNotifier(LambdaClient lambda, String function) {
+        clients.add(lambda);
+        return new Reconciler.Notifier() {
+            @Override
+            public String describe() {
+                return function + ":" + DeployTarget.LIVE;
+            }
+
+            @Override
+            public Answer invoke(String payload) {
+                try {
+                    var r = lambda.invoke(b -> b.functionName(function).qualifier(DeployTarget.LIVE).payload(SdkBytes.fromUtf8String(payload)));
+                    return new Answer(r.functionError(), r.payload() == null ? null : r.payload().asUtf8String());
+                } catch (SdkException e) {
+                    throw new CvaException(ExitCode.FAILURE, "cannot invoke " + describe() + ": " + e.getMessage(), null, e);
+                }
+            }
+        };
+    }
+
+    /** An application-default access token, fetched on first use. */
+    private static Supplier<String> googleToken() {
+        return new Supplier<>() {
+            private com.google.auth.oauth2.GoogleCredentials credentials;
+
+            @Override
+            public synchronized String get() {
+                try {
+                    if (credentials == null) {
+                        credentials = com.google.auth.oauth2.GoogleCredentials.getApplicationDefault()
+                                .createScoped(List.of("https://www.googleapis.com/auth/datastore"));
+                    }
+                    credentials.refreshIfExpired();
+                    return credentials.getAccessToken().getTokenValue();
+                } catch (IOException e) {
+                    throw new CvaException(ExitCode.FAILURE, "no Google credentials for Firestore: " + e.getMessage(),
+                            "run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS");
+                }
+            }
+        };
+    }
+
+    private static String read(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (IOException e) {
+            throw new CvaException(ExitCode.FAILURE, "cannot read " + file + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    private static String or(String value, String fallback) {
+        return value != null && !value.isBlank() ? value : fallback;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : clients) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing a client cannot lose data
+            }
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package dev.cva.cli.backup;
+
+import dev.cva.cli.CvaException;
+import dev.cva.cli.ExitCode;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Backups and restores of both stores, whatever the environment: the flow and its checks, over the two stores'
+ * ports and the catalogue. Nothing here knows a cloud.
+ */
+public final class BackupService {
+    /** The names the services use now: the two tables and the Firestore database. */
+    public record Names(String analyticsTable, String interimTable, String database) {}
+
+    /**
+     * Where a restore writes: the configured names ({@code inPlace}) or new ones ({@code <table>-<suffix>} and
+     * database {@code <suffix>}), created with their stream, TTL and PITR.
+     */
+    public record Plan(String backup, boolean inPlace, Names target, List<String> steps, Instant toTime,
+                       List<String> fromBackups) {
+        public Plan(String backup, boolean inPlace, Names target, List<String> steps) {
+            this(backup, inPlace, target, steps, null, List.of());
+        }
+    }
+
+    /** @param reconcile null when not run (a restore into new names: the services do not use them yet) */
+    public record Restored(String backup, boolean inPlace, Names target, long dynamodbRecords, long firestoreDocuments,
+                           double seconds, Reconciler.Result reconcile, String next, List<String> done) {}
+
+    static final String DYNAMODB_ANALYTICS = "dynamodb-analytics.jsonl";
+    static final String DYNAMODB_INTERIM = "dynamodb-interim.jsonl";
+    static final String FIRESTORE_ANALYTICS = "firestore-analytics.jsonl";
+    static final String FIRESTORE_STATS = "firestore-stats.jsonl";
+
+    private final TableData tables;
+    private final DocumentData documents;
+    private final Catalogue catalogue;
+    private final Names names;
+    private final Manifest.Origin origin;
+    private final String environment;
+    private final Clock clock;
+    private final boolean onDemand;
+    private StreamMappings mappings;
+    private ServiceSwitch switcher;
+    private java.util.function.Function<Names, List<String>> configSwitch;
+
+    BackupService(TableData tables, DocumentData documents, Catalogue catalogue, Names names, Manifest.Origin origin,
+                  String environment, Clock clock, boolean onDemand) {
+        this.onDemand = onDemand;
+        this.tables = tables;
+        this.documents = documents;
+        this.catalogue = catalogue;
+        this.names = names;
+        this.origin = origin;
+        this.environment = environment;
+        this.clock = clock;
+    }
+
+    /** The notifier's mappings, re-made on a restored analytics table's stream (cloud environments). */
+    BackupService withMappings(StreamMappings mappings) {
+        this.mappings = mappings;
+        return this;
+    }
+
+    /** The switch after a restore into new names: the services' configuration, then cva.yaml's names. */
+    BackupService withSwitch(ServiceSwitch switcher, java.util.function.Function<Names, List<String>> configSwitch) {
+        this.switcher = switcher;
+        this.configSwitch = configSwitch;
+        return this;
+    }
+
+    /** Whether a restore into new names can switch the services here (cloud environments). */
+    public boolean canSwitch() {
+        return switcher != null;
+    }
+
+    public Names names() {
+        return names;
+    }
+
+    /**
+     * Copies both stores: Firestore first, then DynamoDB (the source of truth), so the copy of Firestore is never
+     * ahead of DynamoDB's: a record that arrives in between is in DynamoDB's copy only, and the reconcile after a
+     * restore sends it on, as the notifier would have.
+     */
+    public Manifest backup() {
+        Instant at = clock.instant();
+        Path dir = catalogue.create(at);
+        List<Copy> copies = new ArrayList<>();
+        copies.add(documents.exportAnalytics(names.database(), dir.resolve(FIRESTORE_ANALYTICS)));
+        copies.add(documents.exportStats(names.database(), dir.resolve(FIRESTORE_STATS)));
+        copies.add(tables.export(names.analyticsTable(), dir.resolve(DYNAMODB_ANALYTICS)));
+        copies.add(tables.export(names.interimTable(), dir.resolve(DYNAMODB_INTERIM)));
+        String id = dir.getFileName().toString();
+        List<String> native_ = onDemand ? List.of(tables.onDemandBackup(names.analyticsTable(), id + "-analytics"),
+                tables.onDemandBackup(names.interimTable(), id + "-interim")) : List.of();
+        Manifest m = new Manifest(Manifest.FORMAT, id, at, environment, origin,
+                Duration.between(at, clock.instant()).toMillis() / 1000.0, copies, native_);
+        catalogue.write(dir, m);
+        return m;
+    }
+
+    public List<Manifest> list() {
+        return catalogue.list();
+    }
+
+    /**
+     * What a restore of {@code id} would do, after the checks that refuse it: an unknown id or one of another
+     * system (exit 2), a target that already holds data (exit 1). Changes nothing.
+     */
+    public Plan plan(String id, String into, boolean inPlace) {
+        return plan(id, into, inPlace, null);
+    }
+
+    /**
+     * As {@link #plan(String, String, boolean)}; with {@code toTime}, the tables are restored to that instant with
+     * DynamoDB's point-in-time recovery (RestoreTableToPointInTime) and Firestore from backup {@code id}, which must
+     * have been taken at or before it. On a cloud environment a restore into new names uses the clouds' own restores
+     * (RestoreTableFromBackup from the manifest's on-demand backups); on {@code local} it writes the backup's copies.
+     */
+    public Plan plan(String id, String into, boolean inPlace, Instant toTime) {
+        Manifest m = catalogue.get(id);
+        if (!m.origin().equals(origin)) {
+            throw CvaException.usage("backup " + id + " was taken from " + m.origin().describe() + ", not from this "
+                    + origin.describe() + ": restoring it here would mix two systems' data", "restore it where it was taken ("
+                    + m.environment() + "), or pick one of this system's backups: 'cva backup list'");
+        }
+        Names target = inPlace ? names : new Names(names.analyticsTable() + "-" + into, names.interimTable() + "-" + into, into);
+        List<String> steps = new ArrayList<>();
+        if (toTime != null) {
+            if (!onDemand) {
+                throw CvaException.usage("--to-time needs the clouds' point-in-time recovery, and " + environment
+                        + " has none: its emulators keep no history, and nothing was changed", "restore a backup id of 'cva backup list'");
+            }
+            if (inPlace) {
+                throw CvaException.usage("--to-time restores into new tables only (DynamoDB restores to a point in time "
+                        + "into a new table)", "leave out --in-place");
+            }
+            tables.checkRestorable(names.analyticsTable(), toTime);
+            tables.checkRestorable(names.interimTable(), toTime);
+            if (m.createdAt().isAfter(toTime)) {
+                throw CvaException.usage("backup " + id + " was taken at " + m.createdAt() + ", after --to-time " + toTime
+                        + ": Firestore would be ahead of DynamoDB", "pick a backup taken at or before " + toTime);
+            }
+        }
+        List<String> fromBackups = !inPlace && toTime == null && onDemand && m.onDemandBackups() != null
+                && m.onDemandBackups().size() == 2 ? m.onDemandBackups() : List.of();
+        for (String table : List.of(target.analyticsTable(), target.interimTable())) {
+            boolean analytics = table.equals(target.analyticsTable());
+            if (toTime != null || !fromBackups.isEmpty()) {
+                if (tables.exists(table)) {
+                    throw new CvaException(ExitCode.FAILURE, "table " + table + " already exists: the cloud restores only "
+                            + "into a new table, and nothing was changed", "choose another name with --into");
+                }
+                steps.add(toTime != null
+                        ? "restore " + (analytics ? names.analyticsTable() : names.interimTable()) + " as it was at " + toTime
+                                + " into " + table + " (RestoreTableToPointInTime), then set its " + (analytics ? "stream NEW_IMAGE" : "TTL on ttl") + " and PITR"
+                        : "restore the on-demand backup " + fromBackups.get(analytics ? 0 : 1) + " into " + table
+                                + " (RestoreTableFromBackup), then set its " + (analytics ? "stream NEW_IMAGE" : "TTL on ttl") + " and PITR");
+                if (analytics && mappings != null) {
+                    steps.add("map the stream of " + table + " to " + mappings.describe() + " (services.notifier.eventSource)");
+                }
+                continue;
+            }
+            if (tables.exists(table)) {
+                long n = tables.count(table);
+                if (n > 0) {
+                    throw new CvaException(ExitCode.FAILURE, "table " + table + " already holds " + n + " items: a restore"
+                            + " writes only into empty tables, and nothing was changed", inPlace
+                            ? "restore into new tables instead (without --in-place), or empty it first if its data is the damage"
+                            : "choose another name with --into");
+                }
+                steps.add("write " + records(m, table.equals(target.analyticsTable())) + " items into the empty table " + table);
+            } else {
+                steps.add("create table " + table + " (" + (table.equals(target.analyticsTable()) ? "stream NEW_IMAGE, week-index, " : "TTL on ttl, ")
+                        + "PITR) and write " + records(m, table.equals(target.analyticsTable())) + " items");
+            }
+        }
+        long docs = documents.count(target.database());
+        if (docs > 0) {
+            throw new CvaException(ExitCode.FAILURE, "Firestore database " + target.database() + " already holds " + docs
+                    + " analytics documents: a restore writes only into an empty database, and nothing was changed",
+                    inPlace ? "restore into a new database instead (without --in-place)" : "choose another name with --into");
+        }
+        steps.add("write " + m.records("firestore") + " analytics documents and their stats shards into Firestore database " + target.database());
+        steps.add(inPlace ? "reconcile: re-send through the notifier every record DynamoDB has and Firestore lacks"
+                : switcher != null ? "then (unless --no-switch) switch the processor and reporter to the new tables (a "
+                        + "configuration-only deploy: version published, live moved), disable the notifier's mapping on the old "
+                        + "stream and set the new names in cva.yaml"
+                        : "the services are not switched on " + environment + ": see README 'Backups and disaster recovery'");
+        return new Plan(id, inPlace, target, steps, toTime, fromBackups);
+    }
+
+    private static long records(Manifest m, boolean analytics) {
+        return m.file(analytics ? DYNAMODB_ANALYTICS : DYNAMODB_INTERIM);
+    }
+
+    /**
+     * Restores as {@code plan} says: Firestore first, then the tables, then (in place) the reconcile. With a
+     * reconciler of null, the reconcile is left out.
+     */
+    public Restored restore(Plan plan, Reconciler reconciler, Duration reconcileWait) {
+        return restore(plan, reconciler, reconcileWait, false);
+    }
+
+    /**
+     * As {@link #restore(Plan, Reconciler, Duration)}; with {@code switchServices} (into new names, where
+     * {@link #canSwitch}), the services are then switched to the new tables and cva.yaml's names for the
+     * environment updated, so later cva commands see them.
+     */
+    public Restored restore(Plan plan, Reconciler reconciler, Duration reconcileWait, boolean switchServices) {
+        Instant start = clock.instant();
+        Path dir = catalogue.folder(plan.backup());
+        Names t = plan.target();
+        List<String> done = new ArrayList<>();
+        long docs = documents.load(dir.resolve(FIRESTORE_ANALYTICS), t.database());
+        documents.load(dir.resolve(FIRESTORE_STATS), t.database());
+        done.add("firestore: " + docs + " analytics documents from " + plan.backup() + " into database " + t.database());
+        long items;
+        if (plan.toTime() != null || !plan.fromBackups().isEmpty()) {
+            if (plan.toTime() != null) {
+                tables.restoreToTime(TableData.Kind.ANALYTICS, names.analyticsTable(), plan.toTime(), t.analyticsTable());
+                tables.restoreToTime(TableData.Kind.INTERIM, names.interimTable(), plan.toTime(), t.interimTable());
+                done.add("dynamodb: " + names.analyticsTable() + " and " + names.interimTable() + " at " + plan.toTime()
+                        + " into " + t.analyticsTable() + " and " + t.interimTable() + " (RestoreTableToPointInTime)");
+            } else {
+                tables.restoreFromBackup(TableData.Kind.ANALYTICS, plan.fromBackups().get(0), t.analyticsTable());
+                tables.restoreFromBackup(TableData.Kind.INTERIM, plan.fromBackups().get(1), t.interimTable());
+                done.add("dynamodb: on-demand backups into " + t.analyticsTable() + " and " + t.interimTable() + " (RestoreTableFromBackup)");
+            }
+            done.add("re-wired: stream NEW_IMAGE on " + t.analyticsTable() + ", TTL on ttl on " + t.interimTable() + ", PITR on both");
+            items = tables.count(t.analyticsTable());
+        } else {
+            if (!tables.exists(t.analyticsTable())) {
+                tables.create(TableData.Kind.ANALYTICS, t.analyticsTable());
+            }
+            if (!tables.exists(t.interimTable())) {
+                tables.create(TableData.Kind.INTERIM, t.interimTable());
+            }
+            items = tables.load(dir.resolve(DYNAMODB_ANALYTICS), t.analyticsTable());
+            tables.load(dir.resolve(DYNAMODB_INTERIM), t.interimTable());
+            done.add("dynamodb: " + items + " items from " + plan.backup() + " into " + t.analyticsTable() + " and " + t.interimTable());
+        }
+        if (!plan.inPlace() && mappings != null) {
+            String uuid = mappings.map(tables.streamArn(t.analyticsTable()), tables.streamArn(names.analyticsTable()));
+            done.add("mapped: the stream of " + t.analyticsTable() + " to " + mappings.describe() + " (mapping " + uuid + ")");
+        }
+        boolean switched = switchServices && !plan.inPlace() && switcher != null;
+        if (switched) {
+            done.addAll(switcher.switchTables(names, t));
+            done.addAll(configSwitch.apply(t));
+        }
+        Reconciler.Result rec = plan.inPlace() && reconciler != null ? reconciler.run(t.analyticsTable(), t.database(), reconcileWait) : null;
+        String next = plan.inPlace() ? null : switched ? "the receiver still writes to Firestore database " + names.database()
+                + ": it has no setting for another one yet (the restored documents are in " + t.database() + ")" : "switch the services to the restored data: in cva.yaml (environments." + environment
+                + ") set aws.analyticsTable: " + t.analyticsTable() + " and aws.queryEventsTable: " + t.interimTable()
+                + ", then 'cva infra apply processor', 'cva infra apply notifier' (the stream's mapping) and 'cva deploy --all'";
+        return new Restored(plan.backup(), plan.inPlace(), t, items, docs,
+                Duration.between(start, clock.instant()).toMillis() / 1000.0, rec, next, done);
+    }
+}

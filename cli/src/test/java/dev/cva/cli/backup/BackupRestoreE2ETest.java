@@ -1,0 +1,198 @@
+package dev.cva.cli.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cva.cli.CliHarness;
+import dev.cva.cli.CvaContext;
+import dev.cva.cli.local.LocalCredentials;
+import dev.cva.cli.local.LocalState;
+import dev.cva.local.LocalAws;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * {@code cva backup}, {@code cva restore} and {@code cva dr drill} on a real local stack (one start): the drill loses
+ * nothing; a backup whose Firestore copy lacks records is restored in place and the reconcile re-sends them through
+ * the notifier; a restore into new names creates the tables with their stream, TTL and PITR; bad input (unknown id,
+ * another project's backup, a target holding data, no confirmation) is refused and changes nothing. Needs the
+ * packaged service jars, like the other local E2E tests.
+ */
+class BackupRestoreE2ETest {
+    @TempDir Path project;
+
+    @Test
+    @Timeout(900) // a hang guard only: the waits inside end on counts
+    void drillBackupRestoreReconcileAndRefusals() throws Exception {
+        Path repo = CliHarness.repoRoot();
+        assertThat(repo.resolve("services/notifier/target/notifier-lambda.jar")).as("run './mvnw verify' first").isRegularFile();
+        CliHarness.localCheckout(project);
+        CliHarness cva = new CliHarness(project).env("CVA_LOCAL_SES", "outbox").env("CVA_LOCAL_REDRIVE_SECONDS", "86400");
+        CliHarness.Result up = cva.run("local", "up", "--detach");
+        assertThat(up.exitCode()).as(up.toString()).isZero();
+        try {
+            LocalState state = LocalState.read(project).orElseThrow();
+            String analytics = state.resource("analyticsTable");
+            String interim = state.resource("queryEventsTable");
+            try (DynamoDbClient dynamo = LocalAws.dynamo(java.net.URI.create(state.url("dynamodb")), state.resource("region"),
+                    LocalCredentials.read(project).provider())) {
+                DynamoTableData tables = new DynamoTableData(dynamo);
+                FirestoreDocumentData docs = new FirestoreDocumentData(state.url("firestore"), state.resource("gcpProject"), () -> "owner");
+
+                CliHarness.Result empty = cva.run("backup", "list", "--json");
+                assertThat(empty.exitCode()).as(empty.toString()).isZero();
+                assertThat(json(empty.out()).size()).isZero();
+
+                // the drill: loaded, destroyed, restored, nothing lost
+                CliHarness.Result drill = cva.run("dr", "drill", "--records", "20", "--json");
+                assertThat(drill.exitCode()).as(drill.toString()).isZero();
+                JsonNode d = json(drill.out());
+                assertThat(d.path("ok").asBoolean()).isTrue();
+                assertThat(d.path("loaded").path("dynamodb").asLong()).isEqualTo(20);
+                assertThat(d.path("loaded").path("firestore").asLong()).isEqualTo(20);
+                assertThat(d.path("destroyed").path("dynamodb").asLong()).isZero();
+                assertThat(d.path("destroyed").path("firestore").asLong()).isZero();
+                assertThat(d.path("restored").path("dynamodb").asLong()).isEqualTo(20);
+                assertThat(d.path("restored").path("firestore").asLong()).isEqualTo(20);
+                assertThat(d.path("lost").path("dynamodb").asLong()).isZero();
+                assertThat(d.path("lost").path("firestore").asLong()).isZero();
+                assertThat(tables.count(analytics)).isEqualTo(20);
+                assertThat(docs.count(BackupEnvironment.DATABASE)).isEqualTo(20);
+
+                // Firestore lost 5 documents; a backup now has 20 records in DynamoDB and 15 in Firestore
+                List<String> gone = docs.ids(BackupEnvironment.DATABASE).stream().sorted().limit(5).toList();
+                deleteDocuments(state, gone);
+                assertThat(docs.count(BackupEnvironment.DATABASE)).isEqualTo(15);
+                CliHarness.Result backup = cva.run("backup", "--json");
+                assertThat(backup.exitCode()).as(backup.toString()).isZero();
+                JsonNode manifest = json(backup.out());
+                String id = manifest.path("id").asText();
+                assertThat(project.resolve(".cva/backups/" + id + "/manifest.json")).isRegularFile();
+                assertThat(records(manifest, "dynamodb-analytics.jsonl")).isEqualTo(20);
+                assertThat(records(manifest, "firestore-analytics.jsonl")).isEqualTo(15);
+                CliHarness.Result list = cva.run("backup", "list");
+                assertThat(list.exitCode()).as(list.toString()).isZero();
+                assertThat(list.out()).contains(id).containsPattern(id + "\\s+\\S+ \\S+\\s+local\\s+20\\s+0\\s+15\\s");
+
+                // in place into tables that hold data: refused, nothing changed
+                CliHarness.Result full = cva.run("restore", id, "--in-place", "--yes");
+                assertThat(full.exitCode()).as(full.toString()).isEqualTo(1);
+                assertThat(full.err()).contains("table " + analytics + " already holds 20 items", "nothing was changed");
+                assertThat(tables.count(analytics)).isEqualTo(20);
+
+                // the disaster, then a restore in place: refused without a terminal or --yes, then done and reconciled
+                tables.deleteAll(analytics);
+                tables.deleteAll(interim);
+                docs.deleteAll(BackupEnvironment.DATABASE);
+                CliHarness.Result unasked = cva.run("restore", id, "--in-place");
+                assertThat(unasked.exitCode()).as(unasked.toString()).isEqualTo(2);
+                assertThat(unasked.err()).contains("local");
+                assertThat(tables.count(analytics)).isZero();
+                CliHarness.Result no = cva.terminal(true).stdin("n\n").run("restore", id, "--in-place");
+                assertThat(no.exitCode()).as(no.toString()).isEqualTo(4);
+                assertThat(no.err()).contains("in place into the live tables and database of local");
+                assertThat(tables.count(analytics)).isZero();
+                cva.terminal(false);
+                CliHarness.Result restored = cva.run("restore", id, "--in-place", "--yes", "--json");
+                assertThat(restored.exitCode()).as(restored.toString()).isZero();
+                JsonNode r = json(restored.out());
+                assertThat(r.path("dynamodbRecords").asLong()).isEqualTo(20);
+                assertThat(r.path("firestoreDocuments").asLong()).isEqualTo(15);
+                assertThat(r.path("reconcile").path("missing").asLong()).isEqualTo(5);
+                assertThat(r.path("reconcile").path("resent").asLong()).isEqualTo(5);
+                assertThat(r.path("reconcile").path("stillMissing").asLong()).isZero();
+                assertThat(tables.count(analytics)).isEqualTo(20);
+                assertThat(docs.ids(BackupEnvironment.DATABASE)).hasSize(20).containsAll(gone);
+
+                // into new names: the tables get what a restore drops (stream, TTL, PITR); the database its documents
+                CliHarness.Result dry = cva.run("restore", id, "--into", "drill1", "--dry-run");
+                assertThat(dry.exitCode()).as(dry.toString()).isZero();
+                assertThat(dry.out()).contains("create table " + analytics + "-drill1");
+                assertThat(tables.exists(analytics + "-drill1")).isFalse();
+                CliHarness.Result into = cva.run("restore", id, "--into", "drill1", "--json");
+                assertThat(into.exitCode()).as(into.toString()).isZero();
+                assertThat(json(into.out()).path("next").asText()).contains("aws.analyticsTable: " + analytics + "-drill1");
+                assertThat(tables.count(analytics + "-drill1")).isEqualTo(20);
+                var described = dynamo.describeTable(b -> b.tableName(analytics + "-drill1")).table();
+                assertThat(described.streamSpecification().streamViewTypeAsString()).isEqualTo("NEW_IMAGE");
+                assertThat(described.latestStreamArn()).isNotBlank();
+                assertThat(dynamo.describeTimeToLive(b -> b.tableName(interim + "-drill1")).timeToLiveDescription()
+                        .timeToLiveStatusAsString()).isEqualTo("ENABLED");
+                assertThat(dynamo.describeContinuousBackups(b -> b.tableName(analytics + "-drill1")).continuousBackupsDescription()
+                        .pointInTimeRecoveryDescription().pointInTimeRecoveryStatusAsString()).isEqualTo("ENABLED");
+                assertThat(docs.count("drill1")).isEqualTo(15);
+                CliHarness.Result again = cva.run("restore", id, "--into", "drill1");
+                assertThat(again.exitCode()).as(again.toString()).isEqualTo(1);
+                assertThat(again.err()).contains("already holds 20 items", "--into");
+
+                // unknown ids and another project's backup: exit 2, nothing changed
+                CliHarness.Result unknown = cva.run("restore", "bk-20990101T000000Z-abcd", "--into", "x1");
+                assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(2);
+                assertThat(unknown.err()).contains("no backup bk-20990101T000000Z-abcd");
+                CliHarness.Result malformed = cva.run("restore", "yesterday");
+                assertThat(malformed.exitCode()).as(malformed.toString()).isEqualTo(2);
+                assertThat(malformed.err()).contains("'yesterday' is not a backup id");
+                String foreign = foreignCopy(id);
+                CliHarness.Result other = cva.run("restore", foreign, "--into", "x2", "--yes");
+                assertThat(other.exitCode()).as(other.toString()).isEqualTo(2);
+                assertThat(other.err()).contains("was taken from project cv-analytics (aws 000000000000 eu-west-2, gcp someone-elses-project)");
+                assertThat(tables.exists(analytics + "-x2")).isFalse();
+                assertThat(docs.count("x2")).isZero();
+
+                CliHarness.Result prod = cva.run("dr", "drill", "--env", "prod");
+                assertThat(prod.exitCode()).as(prod.toString()).isEqualTo(2);
+                assertThat(prod.err()).contains("runs on local only");
+            }
+        } finally {
+            CliHarness.Result down = cva.run("local", "down");
+            assertThat(down.exitCode()).as(down.toString()).isZero();
+        }
+    }
+
+    private static JsonNode json(String text) throws Exception {
+        return CvaContext.json().readTree(text);
+    }
+
+    private static long records(JsonNode manifest, String file) {
+        for (JsonNode c : manifest.path("stores")) {
+            if (c.path("file").asText().equals(file)) {
+                return c.path("records").asLong();
+            }
+        }
+        return -1;
+    }
+
+    private void deleteDocuments(LocalState state, List<String> ids) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        for (String id : ids) {
+            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(state.url("firestore") + "/v1/projects/"
+                    + state.resource("gcpProject") + "/databases/(default)/documents/analytics/" + id))
+                    .header("Authorization", "Bearer owner").DELETE().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+    }
+
+    /** A copy of backup {@code id} under a new id whose manifest says it came from another GCP project. */
+    private String foreignCopy(String id) throws Exception {
+        Path from = project.resolve(".cva/backups/" + id);
+        String other = "bk-20200101T000000Z-0f0f";
+        Path to = Files.createDirectories(project.resolve(".cva/backups/" + other));
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+        ObjectNode m = (ObjectNode) CvaContext.json().readTree(to.resolve("manifest.json").toFile());
+        m.put("id", other);
+        ((ObjectNode) m.path("origin")).put("gcpProject", "someone-elses-project");
+        Files.writeString(to.resolve("manifest.json"), m.toString());
+        return other;
+    }
+}
