@@ -175,8 +175,8 @@ class InfraApplyMotoTest {
             JsonNode role = aws(moto, "iam", "get-role", "--role-name", "cv-analytics-restore").path("Role");
             assertThat(role.path("AssumeRolePolicyDocument").toString()).contains("sts:AssumeRole", ":root").doesNotContain("lambda.amazonaws.com");
             JsonNode restore = aws(moto, "iam", "get-role-policy", "--role-name", "cv-analytics-restore", "--policy-name", "backup-restore");
-            String policy = restore.path("PolicyDocument").toString();
-            assertThat(policy).contains("dynamodb:CreateBackup", "dynamodb:RestoreTableFromBackup", "dynamodb:RestoreTableToPointInTime",
+            String restorePolicy = restore.path("PolicyDocument").toString();
+            assertThat(restorePolicy).contains("dynamodb:CreateBackup", "dynamodb:RestoreTableFromBackup", "dynamodb:RestoreTableToPointInTime",
                     "dynamodb:UpdateContinuousBackups", "dynamodb:UpdateTimeToLive", "lambda:CreateEventSourceMapping",
                     ":table/" + aws.path("analyticsTable").asText() + "-*", ":table/" + aws.path("queryEventsTable").asText() + "\"",
                     "lambda:UpdateEventSourceMapping", "lambda:UpdateFunctionConfiguration", "lambda:UpdateAlias",
