@@ -157,12 +157,14 @@ function _complete_cva() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} deploy" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} rollback" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} status" ];    then _picocli_cva; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} audit" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} backup" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} restore" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} dr" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bump" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} version" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook" ];    then _picocli_cva; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} secrets" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} replay-dlq" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cost" ];    then _picocli_cva; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local" ];    then _picocli_cva; return $?; fi
@@ -186,6 +188,8 @@ function _complete_cva() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook sign" ];    then _picocli_cva_webhook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook verify" ];    then _picocli_cva_webhook; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} webhook load" ];    then _picocli_cva_webhook; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} secrets rotate" ];    then _picocli_cva_secrets; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} secrets status" ];    then _picocli_cva_secrets; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} cost estimate" ];    then _picocli_cva_cost; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local up" ];    then _picocli_cva_local; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} local down" ];    then _picocli_cva_local; return $?; fi
@@ -208,99 +212,107 @@ function _complete_cva() {
   local cmds0=(deploy)
   local cmds1=(rollback)
   local cmds2=(status)
-  local cmds3=(backup)
-  local cmds4=(restore)
-  local cmds5=(dr)
-  local cmds6=(bump)
-  local cmds7=(version)
-  local cmds8=(webhook)
-  local cmds9=(replay-dlq)
-  local cmds10=(cost)
-  local cmds11=(local)
-  local cmds12=(events)
-  local cmds13=(logs)
-  local cmds14=(trace)
-  local cmds15=(top)
-  local cmds16=(infra)
-  local cmds17=(purity)
-  local cmds18=(env)
-  local cmds19=(config)
-  local cmds20=(doctor)
-  local cmds21=(completion)
-  local cmds22=(shell)
-  local cmds23=(help)
-  local cmds24=(deploy promote)
-  local cmds25=(deploy dashboard)
-  local cmds26=(backup list)
-  local cmds27=(dr drill)
-  local cmds28=(webhook send)
-  local cmds29=(webhook sign)
-  local cmds30=(webhook verify)
-  local cmds31=(webhook load)
-  local cmds32=(cost estimate)
-  local cmds33=(local up)
-  local cmds34=(local down)
-  local cmds35=(local status)
-  local cmds36=(local env)
-  local cmds37=(local demo)
-  local cmds38=(local stop)
-  local cmds39=(local start)
-  local cmds40=(events send)
-  local cmds41=(events simulate)
-  local cmds42=(infra check)
-  local cmds43=(infra plan)
-  local cmds44=(infra apply)
-  local cmds45=(env use)
-  local cmds46=(env list)
-  local cmds47=(config help)
-  local cmds48=(config show)
+  local cmds3=(audit)
+  local cmds4=(backup)
+  local cmds5=(restore)
+  local cmds6=(dr)
+  local cmds7=(bump)
+  local cmds8=(version)
+  local cmds9=(webhook)
+  local cmds10=(secrets)
+  local cmds11=(replay-dlq)
+  local cmds12=(cost)
+  local cmds13=(local)
+  local cmds14=(events)
+  local cmds15=(logs)
+  local cmds16=(trace)
+  local cmds17=(top)
+  local cmds18=(infra)
+  local cmds19=(purity)
+  local cmds20=(env)
+  local cmds21=(config)
+  local cmds22=(doctor)
+  local cmds23=(completion)
+  local cmds24=(shell)
+  local cmds25=(help)
+  local cmds26=(deploy promote)
+  local cmds27=(deploy dashboard)
+  local cmds28=(backup list)
+  local cmds29=(dr drill)
+  local cmds30=(webhook send)
+  local cmds31=(webhook sign)
+  local cmds32=(webhook verify)
+  local cmds33=(webhook load)
+  local cmds34=(secrets rotate)
+  local cmds35=(secrets status)
+  local cmds36=(cost estimate)
+  local cmds37=(local up)
+  local cmds38=(local down)
+  local cmds39=(local status)
+  local cmds40=(local env)
+  local cmds41=(local demo)
+  local cmds42=(local stop)
+  local cmds43=(local start)
+  local cmds44=(events send)
+  local cmds45=(events simulate)
+  local cmds46=(infra check)
+  local cmds47=(infra plan)
+  local cmds48=(infra apply)
+  local cmds49=(env use)
+  local cmds50=(env list)
+  local cmds51=(config help)
+  local cmds52=(config show)
 
-  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_cva_config_show; return $?; fi
-  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_cva_config_help; return $?; fi
-  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_cva_env_list; return $?; fi
-  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_cva_env_use; return $?; fi
-  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_cva_infra_apply; return $?; fi
-  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_cva_infra_plan; return $?; fi
-  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_cva_infra_check; return $?; fi
-  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_cva_events_simulate; return $?; fi
-  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_cva_events_send; return $?; fi
-  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_cva_local_start; return $?; fi
-  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_cva_local_stop; return $?; fi
-  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_cva_local_demo; return $?; fi
-  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_cva_local_env; return $?; fi
-  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_cva_local_status; return $?; fi
-  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_cva_local_down; return $?; fi
-  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_cva_local_up; return $?; fi
-  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_cva_cost_estimate; return $?; fi
-  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_cva_webhook_load; return $?; fi
-  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_webhook_verify; return $?; fi
-  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_webhook_sign; return $?; fi
-  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_webhook_send; return $?; fi
-  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_dr_drill; return $?; fi
-  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_backup_list; return $?; fi
-  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_deploy_dashboard; return $?; fi
-  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_deploy_promote; return $?; fi
-  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_cva_help; return $?; fi
-  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_cva_shell; return $?; fi
-  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cva_completion; return $?; fi
-  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cva_doctor; return $?; fi
-  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cva_config; return $?; fi
-  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cva_env; return $?; fi
-  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cva_purity; return $?; fi
-  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cva_infra; return $?; fi
-  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cva_top; return $?; fi
-  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cva_trace; return $?; fi
-  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cva_logs; return $?; fi
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cva_events; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cva_local; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cva_cost; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cva_replaydlq; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cva_webhook; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cva_version; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cva_bump; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cva_dr; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cva_restore; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cva_backup; return $?; fi
+  if CompWordsContainsArray "${cmds52[@]}"; then _picocli_cva_config_show; return $?; fi
+  if CompWordsContainsArray "${cmds51[@]}"; then _picocli_cva_config_help; return $?; fi
+  if CompWordsContainsArray "${cmds50[@]}"; then _picocli_cva_env_list; return $?; fi
+  if CompWordsContainsArray "${cmds49[@]}"; then _picocli_cva_env_use; return $?; fi
+  if CompWordsContainsArray "${cmds48[@]}"; then _picocli_cva_infra_apply; return $?; fi
+  if CompWordsContainsArray "${cmds47[@]}"; then _picocli_cva_infra_plan; return $?; fi
+  if CompWordsContainsArray "${cmds46[@]}"; then _picocli_cva_infra_check; return $?; fi
+  if CompWordsContainsArray "${cmds45[@]}"; then _picocli_cva_events_simulate; return $?; fi
+  if CompWordsContainsArray "${cmds44[@]}"; then _picocli_cva_events_send; return $?; fi
+  if CompWordsContainsArray "${cmds43[@]}"; then _picocli_cva_local_start; return $?; fi
+  if CompWordsContainsArray "${cmds42[@]}"; then _picocli_cva_local_stop; return $?; fi
+  if CompWordsContainsArray "${cmds41[@]}"; then _picocli_cva_local_demo; return $?; fi
+  if CompWordsContainsArray "${cmds40[@]}"; then _picocli_cva_local_env; return $?; fi
+  if CompWordsContainsArray "${cmds39[@]}"; then _picocli_cva_local_status; return $?; fi
+  if CompWordsContainsArray "${cmds38[@]}"; then _picocli_cva_local_down; return $?; fi
+  if CompWordsContainsArray "${cmds37[@]}"; then _picocli_cva_local_up; return $?; fi
+  if CompWordsContainsArray "${cmds36[@]}"; then _picocli_cva_cost_estimate; return $?; fi
+  if CompWordsContainsArray "${cmds35[@]}"; then _picocli_cva_secrets_status; return $?; fi
+  if CompWordsContainsArray "${cmds34[@]}"; then _picocli_cva_secrets_rotate; return $?; fi
+  if CompWordsContainsArray "${cmds33[@]}"; then _picocli_cva_webhook_load; return $?; fi
+  if CompWordsContainsArray "${cmds32[@]}"; then _picocli_cva_webhook_verify; return $?; fi
+  if CompWordsContainsArray "${cmds31[@]}"; then _picocli_cva_webhook_sign; return $?; fi
+  if CompWordsContainsArray "${cmds30[@]}"; then _picocli_cva_webhook_send; return $?; fi
+  if CompWordsContainsArray "${cmds29[@]}"; then _picocli_cva_dr_drill; return $?; fi
+  if CompWordsContainsArray "${cmds28[@]}"; then _picocli_cva_backup_list; return $?; fi
+  if CompWordsContainsArray "${cmds27[@]}"; then _picocli_cva_deploy_dashboard; return $?; fi
+  if CompWordsContainsArray "${cmds26[@]}"; then _picocli_cva_deploy_promote; return $?; fi
+  if CompWordsContainsArray "${cmds25[@]}"; then _picocli_cva_help; return $?; fi
+  if CompWordsContainsArray "${cmds24[@]}"; then _picocli_cva_shell; return $?; fi
+  if CompWordsContainsArray "${cmds23[@]}"; then _picocli_cva_completion; return $?; fi
+  if CompWordsContainsArray "${cmds22[@]}"; then _picocli_cva_doctor; return $?; fi
+  if CompWordsContainsArray "${cmds21[@]}"; then _picocli_cva_config; return $?; fi
+  if CompWordsContainsArray "${cmds20[@]}"; then _picocli_cva_env; return $?; fi
+  if CompWordsContainsArray "${cmds19[@]}"; then _picocli_cva_purity; return $?; fi
+  if CompWordsContainsArray "${cmds18[@]}"; then _picocli_cva_infra; return $?; fi
+  if CompWordsContainsArray "${cmds17[@]}"; then _picocli_cva_top; return $?; fi
+  if CompWordsContainsArray "${cmds16[@]}"; then _picocli_cva_trace; return $?; fi
+  if CompWordsContainsArray "${cmds15[@]}"; then _picocli_cva_logs; return $?; fi
+  if CompWordsContainsArray "${cmds14[@]}"; then _picocli_cva_events; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cva_local; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cva_cost; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cva_replaydlq; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cva_secrets; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cva_webhook; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cva_version; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cva_bump; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cva_dr; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cva_restore; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cva_backup; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cva_audit; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cva_status; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_cva_rollback; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_cva_deploy; return $?; fi
@@ -315,7 +327,7 @@ function _picocli_cva() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="deploy rollback status backup restore dr bump version webhook replay-dlq cost local events logs trace top infra purity env config doctor completion shell help"
+  local commands="deploy rollback status audit backup restore dr bump version webhook secrets replay-dlq cost local events logs trace top infra purity env config doctor completion shell help"
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
   local ENV_option_args=("local" "prod") # --env values
@@ -446,6 +458,48 @@ function _picocli_cva_status() {
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `audit` subcommand.
+function _picocli_cva_audit() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--all-environments' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--since' '--action' '-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--since')
+      return
+      ;;
+    '--action')
+      return
+      ;;
     '-e'|'--env')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
@@ -676,6 +730,42 @@ function _picocli_cva_webhook() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands="send sign verify load"
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `secrets` subcommand.
+function _picocli_cva_secrets() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="rotate status"
   local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'-e' '--env' '-c' '--config'"
   local ENV_option_args=("local" "prod") # --env values
@@ -1299,7 +1389,7 @@ function _picocli_cva_help() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="deploy rollback status backup restore dr bump version webhook replay-dlq cost local events logs trace top infra purity env config doctor completion shell"
+  local commands="deploy rollback status audit backup restore dr bump version webhook secrets replay-dlq cost local events logs trace top infra purity env config doctor completion shell"
   local flag_opts="'-h' '--help' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input'"
   local arg_opts="'-e' '--env' '-c' '--config'"
   local ENV_option_args=("local" "prod") # --env values
@@ -1721,6 +1811,93 @@ function _picocli_cva_webhook_load() {
     '--timeout')
       return
       ;;
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `rotate` subcommand.
+function _picocli_cva_secrets_rotate() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--dry-run' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--overlap' '--probe-timeout' '--url' '-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--overlap')
+      return
+      ;;
+    '--probe-timeout')
+      return
+      ;;
+    '--url')
+      return
+      ;;
+    '-e'|'--env')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )
+      return $?
+      ;;
+    '-c'|'--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+  local SECRET_pos_param_args=("webhook") # 0-0 values
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "rotate" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${SECRET_pos_param_args[@]}" )
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `status` subcommand.
+function _picocli_cva_secrets_status() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local arg_opts="'-e' '--env' '-c' '--config'"
+  local ENV_option_args=("local" "prod") # --env values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
     '-e'|'--env')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${ENV_option_args[@]}" ) )

@@ -40,16 +40,28 @@ data "aws_iam_policy_document" "restore" {
     resources = concat(local.restore_table_arns, local.restore_sub_arns)
   }
 
+  # Creating and listing event source mappings has no resource type in IAM (only "*"); creating one is held to the
+  # notifier's function by the lambda:FunctionArn condition. Reading and changing one names the mapping.
   statement {
-    sid       = "ListBackupsOfTheAccount"
-    actions   = ["dynamodb:ListBackups", "dynamodb:ListTables"]
+    sid       = "MapTheNotifierToTheRestoredStream"
+    actions   = ["lambda:CreateEventSourceMapping", "lambda:ListEventSourceMappings"]
     resources = ["*"]
+    condition {
+      test     = "StringLike"
+      variable = "lambda:FunctionArn"
+      values   = ["arn:aws:lambda:${local.names.region}:${data.aws_caller_identity.current.account_id}:function:${local.project}-notifier*"]
+    }
   }
 
   statement {
-    sid       = "ReWireTheNotifiersStream"
-    actions   = ["lambda:CreateEventSourceMapping", "lambda:ListEventSourceMappings", "lambda:GetEventSourceMapping", "lambda:UpdateEventSourceMapping"]
-    resources = ["*"]
+    sid       = "ReWireTheNotifiersMappings"
+    actions   = ["lambda:GetEventSourceMapping", "lambda:UpdateEventSourceMapping"]
+    resources = ["arn:aws:lambda:${local.names.region}:${data.aws_caller_identity.current.account_id}:event-source-mapping:*"]
+    condition {
+      test     = "StringLike"
+      variable = "lambda:FunctionArn"
+      values   = ["arn:aws:lambda:${local.names.region}:${data.aws_caller_identity.current.account_id}:function:${local.project}-notifier*"]
+    }
   }
 
   # the switch after a restore into new names: a configuration-only deploy of the functions that name the tables

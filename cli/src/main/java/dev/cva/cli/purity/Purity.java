@@ -273,6 +273,12 @@ public final class Purity {
 
     // --- 7. its own runtime identity, least privilege ---
 
+    /** A policy statement on every resource with no condition to narrow it. */
+    private static boolean wildcardStatement(String statement) {
+        return statement.matches("(?s).*resources\\s*=\\s*\\[\\s*\"\\*\"\\s*].*")
+                && !statement.matches("(?s).*condition\\s*\\{.*");
+    }
+
     private Criterion identity(Map<String, InfraRoot> roots) {
         List<String> ev = new ArrayList<>();
         boolean pass = true;
@@ -288,8 +294,10 @@ public final class Purity {
             // resource as "*"; the functions' policies live in infra/policies, read through templatefile()
             List<HclBlocks.Block> blocks = Stream.concat(r.blocks().blocks().stream(),
                     r.modules().values().stream().flatMap(m -> m.blocks().blocks().stream())).toList();
+            // "*" held by a condition (an action IAM offers on no resource type, e.g. CreateEventSourceMapping
+            // scoped by lambda:FunctionArn) is as narrow as IAM allows; "*" alone is a wildcard
             boolean wildcard = blocks.stream().anyMatch(b -> !b.body().contains("principals")
-                    && b.body().matches("(?s).*resources\\s*=\\s*\\[\\s*\"\\*\"\\s*].*")
+                    && Stream.of(b.body().split("statement\\s*\\{")).anyMatch(Purity::wildcardStatement)
                     || b.body().contains("roles/owner") || b.body().contains("roles/editor"))
                     || policyFiles(blocks).stream().anyMatch(Purity::grantsEverything);
             boolean ok = roles > 0 && !wildcard;

@@ -38,7 +38,7 @@ public final class SendCommand implements Callable<Integer> {
     @Option(names = "--future", arity = "0..1", fallbackValue = "10m", paramLabel = "AHEAD", converter = DurationConverter.class,
             description = "Negative: a webhook-timestamp AHEAD in the future (default 10m; expect 401 beyond the tolerance).")
     Duration future;
-    @Option(names = "--replay", description = "Negative: send the exact same request twice (expect 2xx, then 401).")
+    @Option(names = "--replay", description = "Negative: send the exact same request twice (expect 2xx, then 2xx as a duplicate or 401).")
     boolean replay;
     @Option(names = "--no-signature", description = "Negative: no signature headers (expect 401).")
     boolean noSignature;

@@ -61,6 +61,13 @@ class PurityCommandTest {
         Files.writeString(p.resolve("infra/policies/reporter.json"), "{\"Version\":\"2012-10-17\",\"Statement\":["
                 + "{\"Effect\":\"Allow\",\"Action\":[\"dynamodb:*\"],\"Resource\":\"*\"}]}");
 
+        // a statement on every resource, no condition to narrow it, next to the restore role's conditioned ones
+        Files.writeString(p.resolve("infra/services/processor/wide.tf"), "data \"aws_iam_policy_document\" \"wide\" {\n"
+                + "  statement {\n    actions   = [\"lambda:CreateEventSourceMapping\"]\n    resources = [\"*\"]\n"
+                + "    condition {\n      test     = \"StringLike\"\n      variable = \"lambda:FunctionArn\"\n"
+                + "      values   = [\"arn:aws:lambda:*:*:function:x\"]\n    }\n  }\n"
+                + "  statement {\n    actions   = [\"s3:GetObject\"]\n    resources = [\"*\"]\n  }\n}\n");
+
         CliHarness.Result r = new CliHarness(p).run("purity");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         assertThat(r.out()).contains("FAIL  independent-pipeline", "reporter: no .github/workflows/reporter.yml")
@@ -69,6 +76,7 @@ class PurityCommandTest {
                 .contains("PASS  no-shared-code")
                 .contains("FAIL  own-version-tags", "reporter: version 0.1.0, NO reporter-v* trigger")
                 .contains("FAIL  own-identity", "reporter: 2 role(s)/service account(s) of its own, a WILDCARD grant")
+                .contains("processor: 2 role(s)/service account(s) of its own, a WILDCARD grant")
                 .contains("purity: 3/8");
     }
 
