@@ -8,6 +8,7 @@ import dev.cva.cli.deploy.DeployTarget;
 import dev.cva.cli.env.Environments;
 import dev.cva.cli.local.LocalCredentials;
 import dev.cva.cli.local.LocalState;
+import dev.cva.cli.support.GoogleAccessToken;
 import dev.cva.local.LocalAws;
 import java.io.IOException;
 import java.net.URI;
@@ -79,7 +80,7 @@ public final class BackupEnvironment implements AutoCloseable {
             String emulator = ctx.env().get("FIRESTORE_EMULATOR_HOST");
             documents = emulator != null && !emulator.isBlank()
                     ? new FirestoreDocumentData("http://" + emulator.strip(), gcpProject, () -> "owner")
-                    : new FirestoreDocumentData(FIRESTORE_API, gcpProject, googleToken());
+                    : new FirestoreDocumentData(FIRESTORE_API, gcpProject, new GoogleAccessToken(GoogleAccessToken.DATASTORE, "for Firestore"));
             notifier = () -> lambdaNotifier(LambdaClient.builder().region(Region.of(region))
                     .httpClient(UrlConnectionHttpClient.create()).build(), function);
         }
@@ -159,27 +160,6 @@ public final class BackupEnvironment implements AutoCloseable {
         };
     }
 
-    /** An application-default access token, fetched on first use. */
-    private static Supplier<String> googleToken() {
-        return new Supplier<>() {
-            private com.google.auth.oauth2.GoogleCredentials credentials;
-
-            @Override
-            public synchronized String get() {
-                try {
-                    if (credentials == null) {
-                        credentials = com.google.auth.oauth2.GoogleCredentials.getApplicationDefault()
-                                .createScoped(List.of("https://www.googleapis.com/auth/datastore"));
-                    }
-                    credentials.refreshIfExpired();
-                    return credentials.getAccessToken().getTokenValue();
-                } catch (IOException e) {
-                    throw new CvaException(ExitCode.FAILURE, "no Google credentials for Firestore: " + e.getMessage(),
-                            "run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS");
-                }
-            }
-        };
-    }
 
     private static String read(java.nio.file.Path file) {
         try {

@@ -6,12 +6,11 @@ import dev.cva.cli.ExitCode;
 import dev.cva.cli.config.Settings;
 import dev.cva.cli.local.LocalCredentials;
 import dev.cva.cli.local.LocalState;
+import dev.cva.cli.support.GoogleAccessToken;
 import dev.cva.local.LocalAws;
 import dev.cva.replay.AwsSqsPort;
 import dev.cva.replay.SqsPort;
-import java.io.IOException;
 import java.net.URI;
-import java.util.List;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -74,7 +73,7 @@ final class TraceEnvironment implements AutoCloseable {
         String emulator = ctx.env().get("FIRESTORE_EMULATOR_HOST");
         FirestoreDocuments firestore = emulator != null && !emulator.isBlank()
                 ? new FirestoreDocuments("http://" + emulator.strip(), project, () -> "owner")
-                : new FirestoreDocuments(FIRESTORE_API, project, googleToken());
+                : new FirestoreDocuments(FIRESTORE_API, project, new GoogleAccessToken(GoogleAccessToken.DATASTORE, "to read Firestore"));
         return new TraceEnvironment(ctx,
                 DynamoDbClient.builder().region(Region.of(region)).httpClient(UrlConnectionHttpClient.create()).build(),
                 () -> AwsSqsPort.forRegion(region), s.require("aws.analyticsTable"), s.require("aws.queryEventsTable"),
@@ -85,27 +84,6 @@ final class TraceEnvironment implements AutoCloseable {
         return service;
     }
 
-    /** An application-default access token, fetched on first use (a complete local-only trace needs none). */
-    private static Supplier<String> googleToken() {
-        return new Supplier<>() {
-            private com.google.auth.oauth2.GoogleCredentials credentials;
-
-            @Override
-            public synchronized String get() {
-                try {
-                    if (credentials == null) {
-                        credentials = com.google.auth.oauth2.GoogleCredentials.getApplicationDefault()
-                                .createScoped(List.of("https://www.googleapis.com/auth/datastore"));
-                    }
-                    credentials.refreshIfExpired();
-                    return credentials.getAccessToken().getTokenValue();
-                } catch (IOException e) {
-                    throw new CvaException(ExitCode.FAILURE, "no Google credentials to read Firestore: " + e.getMessage(),
-                            "run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS");
-                }
-            }
-        };
-    }
 
     /** An SDK failure in words: the service's error code, else the exception's kind; never a credential. */
     static String reason(SdkException e) {
