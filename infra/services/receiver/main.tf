@@ -70,8 +70,8 @@ resource "google_firebaserules_ruleset" "firestore" {
 }
 
 resource "google_firebaserules_release" "firestore" {
-  project      = local.names.project
   # the (default) database's release is "cloud.firestore", another database's "cloud.firestore/<id>"
+  project      = local.names.project
   name         = local.firestore_database == "(default)" ? "cloud.firestore" : "cloud.firestore/${local.firestore_database}"
   ruleset_name = "projects/${local.names.project}/rulesets/${google_firebaserules_ruleset.firestore.name}"
 
