@@ -39,10 +39,14 @@ public final class BackupEnvironment implements AutoCloseable {
     private final BackupService service;
     private final String region;
     private final CvaContext ctx;
+    /** The receiver's Firestore database: gcp.firestoreDatabase of cva.yaml, else {@value #DATABASE}. */
+    private final String database;
 
     private BackupEnvironment(CvaContext ctx) {
         this.ctx = ctx;
         Settings s = ctx.settings();
+        String configured = s.get("gcp.firestoreDatabase");
+        database = configured == null || configured.isBlank() ? DATABASE : configured.strip();
         String project = s.config().project() == null || s.config().project().isBlank() ? "cv-analytics" : s.config().project();
         String function = project + "-notifier";
         DynamoDbClient dynamo;
@@ -86,7 +90,7 @@ public final class BackupEnvironment implements AutoCloseable {
         clients.add(dynamo);
         tables = new DynamoTableData(dynamo);
         service = new BackupService(tables, documents, new Catalogue(ctx.projectRoot()),
-                new BackupService.Names(analytics, interim, DATABASE),
+                new BackupService.Names(analytics, interim, database),
                 new Manifest.Origin(project, account, region, gcpProject), ctx.environmentName(), ctx.clock(),
                 !Environments.isLocal(ctx.environmentName()));
         if (!Environments.isLocal(ctx.environmentName())) {
@@ -125,13 +129,13 @@ public final class BackupEnvironment implements AutoCloseable {
     }
 
     public long documentCount() {
-        return documents.count(DATABASE);
+        return documents.count(database);
     }
 
     /** The drill's disaster: every item of both tables and every document of the receiver's collections deleted. */
     public long[] destroy() {
         BackupService.Names n = service.names();
-        return new long[] {tables.deleteAll(n.analyticsTable()), tables.deleteAll(n.interimTable()), documents.deleteAll(DATABASE)};
+        return new long[] {tables.deleteAll(n.analyticsTable()), tables.deleteAll(n.interimTable()), documents.deleteAll(database)};
     }
 
     /** A restore in place with its reconcile, for the drill. */
