@@ -97,6 +97,11 @@ public final class BackupEnvironment implements AutoCloseable {
             LambdaClient lambda = LambdaClient.builder().region(Region.of(region)).httpClient(UrlConnectionHttpClient.create()).build();
             clients.add(lambda);
             var notifierService = s.config().services() == null ? null : s.config().services().get("notifier");
+            String firestoreEmulator = ctx.env().get("FIRESTORE_EMULATOR_HOST");
+            if (firestoreEmulator == null || firestoreEmulator.isBlank()) {
+                service.withFirestoreNative(FirestoreNative.rest(new FirestoreAdminRest(FIRESTORE_API, gcpProject, googleToken(),
+                        ctx.clock(), java.time.Duration.ofSeconds(10)), java.time.Duration.ofHours(2)));
+            }
             service.withMappings(new LambdaStreamMappings(lambda, function, notifierService == null ? null : notifierService.eventSource()));
             String env = ctx.environmentName();
             service.withSwitch(new LambdaServiceSwitch(lambda, project, tables), t -> {

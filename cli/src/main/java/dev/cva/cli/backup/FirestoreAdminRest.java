@@ -74,8 +74,13 @@ final class FirestoreAdminRest {
         await(op, deadline, "the restore of " + backup + " into " + into);
     }
 
-    /** Clones {@code from} as it was at {@code at} (whole minutes within the PITR window) into the new database {@code into}. */
+    /**
+     * Clones {@code from} as it was at {@code at} into the new database {@code into}. Firestore keeps one version a
+     * minute, so {@code at} is taken down to its minute: records of the seconds after it are in DynamoDB only, and
+     * the reconcile sends them on.
+     */
     void cloneAt(String from, Instant at, String into, Duration deadline) {
+        at = at.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
         ObjectNode body = JSON.createObjectNode().put("databaseId", into);
         body.putObject("pitrSnapshot").put("database", databaseName(from)).put("snapshotTime", at.toString());
         JsonNode op = send("POST", "/v1/projects/" + project + "/databases:clone", body, "clone " + from + " at " + at + " into " + into);
