@@ -31,6 +31,8 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 public final class BackupEnvironment implements AutoCloseable {
     static final String DATABASE = "(default)";
     private static final String FIRESTORE_API = "https://firestore.googleapis.com";
+    /** Points Firestore's Admin API elsewhere (tests, recording proxies), without credentials. */
+    static final String FIRESTORE_ADMIN_ENDPOINT = "CVA_FIRESTORE_ADMIN_ENDPOINT";
 
     private final List<AutoCloseable> clients = new ArrayList<>();
     private final TableData tables;
@@ -97,8 +99,14 @@ public final class BackupEnvironment implements AutoCloseable {
             LambdaClient lambda = LambdaClient.builder().region(Region.of(region)).httpClient(UrlConnectionHttpClient.create()).build();
             clients.add(lambda);
             var notifierService = s.config().services() == null ? null : s.config().services().get("notifier");
+            // Firestore's own backups and restores: Google's Admin API, or the one CVA_FIRESTORE_ADMIN_ENDPOINT names
+            // (tests, recording proxies; no credentials then); none against the emulator alone, which has no backups.
+            String adminEndpoint = ctx.env().get(FIRESTORE_ADMIN_ENDPOINT);
             String firestoreEmulator = ctx.env().get("FIRESTORE_EMULATOR_HOST");
-            if (firestoreEmulator == null || firestoreEmulator.isBlank()) {
+            if (adminEndpoint != null && !adminEndpoint.isBlank()) {
+                service.withFirestoreNative(FirestoreNative.rest(new FirestoreAdminRest(adminEndpoint.strip(), gcpProject,
+                        () -> "owner", ctx.clock(), java.time.Duration.ofMillis(200)), java.time.Duration.ofMinutes(5)));
+            } else if (firestoreEmulator == null || firestoreEmulator.isBlank()) {
                 service.withFirestoreNative(FirestoreNative.rest(new FirestoreAdminRest(FIRESTORE_API, gcpProject, googleToken(),
                         ctx.clock(), java.time.Duration.ofSeconds(10)), java.time.Duration.ofHours(2)));
             }
