@@ -300,10 +300,13 @@ public final class BackupService {
             done.addAll(configSwitch.apply(t));
         }
         Reconciler.Result rec = plan.inPlace() && reconciler != null ? reconciler.run(t.analyticsTable(), t.database(), reconcileWait) : null;
+        String firestoreNext = "set gcp.firestoreDatabase: " + t.database() + " in cva.yaml (environments." + environment
+                + ") and run 'cva infra apply receiver' to move the receiver to it (with its rules and indexes)";
         String next = plan.inPlace() ? null : switched ? "the receiver still writes to Firestore database " + names.database()
-                + ": it has no setting for another one yet (the restored documents are in " + t.database() + ")" : "switch the services to the restored data: in cva.yaml (environments." + environment
+                + " (the restored documents are in " + t.database() + "): " + firestoreNext : "switch the services to the restored data: in cva.yaml (environments." + environment
                 + ") set aws.analyticsTable: " + t.analyticsTable() + " and aws.queryEventsTable: " + t.interimTable()
-                + ", then 'cva infra apply processor', 'cva infra apply notifier' (the stream's mapping) and 'cva deploy --all'";
+                + ", then 'cva infra apply processor', 'cva infra apply notifier' (the stream's mapping) and 'cva deploy --all'; "
+                + firestoreNext;
         return new Restored(plan.backup(), plan.inPlace(), t, items, docs,
                 Duration.between(start, clock.instant()).toMillis() / 1000.0, rec, next, done);
     }
