@@ -5,7 +5,7 @@
 
 resource "google_firestore_backup_schedule" "daily" {
   project   = local.names.project
-  database  = google_firestore_database.default.name
+  database  = local.firestore_database # the receiver's database: after a restore and switch, the new one
   retention = "${local.backup_retention_days * 86400}s"
 
   daily_recurrence {}

@@ -19,4 +19,9 @@ locals {
   # environments.<env>.backup of cva.yaml (cva passes it as -var), else cva's built-in default: 7 days, the most a
   # daily Firestore backup schedule keeps.
   backup_retention_days = coalesce(var.firestore_backup_retention_days, try(local.env.backup.firestoreRetentionDays, null), 7)
+
+  # The Firestore database the receiver writes and the dashboard reads (cva.yaml gcp.firestoreDatabase, default
+  # "(default)"): another id after `cva restore` restored into a new database and switched the receiver to it.
+  # The (default) database stays managed below either way; a restored one is created by the restore, not here.
+  firestore_database = coalesce(var.firestore_database, try(local.env.gcp.firestoreDatabase, null), "(default)")
 }

@@ -70,8 +70,9 @@ resource "google_firebaserules_ruleset" "firestore" {
 }
 
 resource "google_firebaserules_release" "firestore" {
+  # the (default) database's release is "cloud.firestore", another database's "cloud.firestore/<id>"
   project      = local.names.project
-  name         = "cloud.firestore" # the (default) database's release
+  name         = local.firestore_database == "(default)" ? "cloud.firestore" : "cloud.firestore/${local.firestore_database}"
   ruleset_name = "projects/${local.names.project}/rulesets/${google_firebaserules_ruleset.firestore.name}"
 
   lifecycle {
@@ -84,7 +85,7 @@ resource "google_firestore_index" "dashboard" {
   for_each = local.indexes
 
   project     = local.names.project
-  database    = google_firestore_database.default.name
+  database    = local.firestore_database
   collection  = each.value.collectionGroup
   query_scope = try(each.value.queryScope, "COLLECTION")
 
@@ -133,12 +134,13 @@ module "function" {
   source_dir         = coalesce(var.receiver_source_dir, "${path.module}/../../../${local.spec.module}/target/deploy")
   build_dir          = "${path.module}/.build"
   project_roles      = ["roles/logging.logWriter"]
-  firestore_database = google_firestore_database.default.name # roles/datastore.user on this database only
+  firestore_database = local.firestore_database # roles/datastore.user on this database only
 
   # The receiver reads its secrets from Secret Manager itself (SecretManagerSecrets), not from variables bound at an
   # instance's start: a rotation's new version reaches every live instance within WEBHOOK_SECRET_REFRESH_SECONDS.
   environment = {
     FIRESTORE_PROJECT              = local.names.project
+    FIRESTORE_DATABASE             = local.firestore_database
     WEBHOOK_ACCEPT_LEGACY          = tostring(var.webhook_accept_legacy)
     WEBHOOK_SECRET_RESOURCE        = google_secret_manager_secret.webhook["current"].id
     WEBHOOK_SECRET_REFRESH_SECONDS = tostring(local.secret_refresh_seconds)

@@ -20,7 +20,7 @@ output "webhook_secret_ids" {
 
 output "firestore_database" {
   description = "Name of the Firestore database the receiver writes to."
-  value       = google_firestore_database.default.name
+  value       = local.firestore_database
 }
 
 output "firestore_rules_release" {

@@ -90,3 +90,14 @@ variable "firestore_backup_retention_days" {
   type        = number
   default     = null
 }
+
+variable "firestore_database" {
+  type        = string
+  default     = null
+  description = "The Firestore database the receiver writes to ((default), or the new database of a cva restore). Null: gcp.firestoreDatabase of cva.yaml, else (default)."
+
+  validation {
+    condition     = var.firestore_database == null || can(regex("^([(]default[)]|[a-z][a-z0-9-]{2,61}[a-z0-9])$", var.firestore_database))
+    error_message = "firestore_database must be (default) or 4-63 lower-case letters, digits and hyphens starting with a letter."
+  }
+}

@@ -32,6 +32,8 @@ import software.amazon.awssdk.services.lambda.LambdaClient;
 public final class BackupEnvironment implements AutoCloseable {
     static final String DATABASE = "(default)";
     private static final String FIRESTORE_API = "https://firestore.googleapis.com";
+    /** Points Firestore's Admin API elsewhere (tests, recording proxies), without credentials. */
+    static final String FIRESTORE_ADMIN_ENDPOINT = "CVA_FIRESTORE_ADMIN_ENDPOINT";
 
     private final List<AutoCloseable> clients = new ArrayList<>();
     private final TableData tables;
@@ -40,10 +42,14 @@ public final class BackupEnvironment implements AutoCloseable {
     private final BackupService service;
     private final String region;
     private final CvaContext ctx;
+    /** The receiver's Firestore database: gcp.firestoreDatabase of cva.yaml, else {@value #DATABASE}. */
+    private final String database;
 
     private BackupEnvironment(CvaContext ctx) {
         this.ctx = ctx;
         Settings s = ctx.settings();
+        String configured = s.get("gcp.firestoreDatabase");
+        database = configured == null || configured.isBlank() ? DATABASE : configured.strip();
         String project = s.config().project() == null || s.config().project().isBlank() ? "cv-analytics" : s.config().project();
         String function = project + "-notifier";
         DynamoDbClient dynamo;
@@ -87,13 +93,24 @@ public final class BackupEnvironment implements AutoCloseable {
         clients.add(dynamo);
         tables = new DynamoTableData(dynamo);
         service = new BackupService(tables, documents, new Catalogue(ctx.projectRoot()),
-                new BackupService.Names(analytics, interim, DATABASE),
+                new BackupService.Names(analytics, interim, database),
                 new Manifest.Origin(project, account, region, gcpProject), ctx.environmentName(), ctx.clock(),
                 !Environments.isLocal(ctx.environmentName()));
         if (!Environments.isLocal(ctx.environmentName())) {
             LambdaClient lambda = LambdaClient.builder().region(Region.of(region)).httpClient(UrlConnectionHttpClient.create()).build();
             clients.add(lambda);
             var notifierService = s.config().services() == null ? null : s.config().services().get("notifier");
+            // Firestore's own backups and restores: Google's Admin API, or the one CVA_FIRESTORE_ADMIN_ENDPOINT names
+            // (tests, recording proxies; no credentials then); none against the emulator alone, which has no backups.
+            String adminEndpoint = ctx.env().get(FIRESTORE_ADMIN_ENDPOINT);
+            String firestoreEmulator = ctx.env().get("FIRESTORE_EMULATOR_HOST");
+            if (adminEndpoint != null && !adminEndpoint.isBlank()) {
+                service.withFirestoreNative(FirestoreNative.rest(new FirestoreAdminRest(adminEndpoint.strip(), gcpProject,
+                        () -> "owner", ctx.clock(), java.time.Duration.ofMillis(200)), java.time.Duration.ofMinutes(5)));
+            } else if (firestoreEmulator == null || firestoreEmulator.isBlank()) {
+                service.withFirestoreNative(FirestoreNative.rest(new FirestoreAdminRest(FIRESTORE_API, gcpProject, googleToken(),
+                        ctx.clock(), java.time.Duration.ofSeconds(10)), java.time.Duration.ofHours(2)));
+            }
             service.withMappings(new LambdaStreamMappings(lambda, function, notifierService == null ? null : notifierService.eventSource()));
             String env = ctx.environmentName();
             service.withSwitch(new LambdaServiceSwitch(lambda, project, tables), t -> {
@@ -126,13 +143,13 @@ public final class BackupEnvironment implements AutoCloseable {
     }
 
     public long documentCount() {
-        return documents.count(DATABASE);
+        return documents.count(database);
     }
 
     /** The drill's disaster: every item of both tables and every document of the receiver's collections deleted. */
     public long[] destroy() {
         BackupService.Names n = service.names();
-        return new long[] {tables.deleteAll(n.analyticsTable()), tables.deleteAll(n.interimTable()), documents.deleteAll(DATABASE)};
+        return new long[] {tables.deleteAll(n.analyticsTable()), tables.deleteAll(n.interimTable()), documents.deleteAll(database)};
     }
 
     /** A restore in place with its reconcile, for the drill. */

@@ -48,6 +48,7 @@ public final class BackupService {
     private StreamMappings mappings;
     private ServiceSwitch switcher;
     private java.util.function.Function<Names, List<String>> configSwitch;
+    private FirestoreNative firestoreNative;
 
     BackupService(TableData tables, DocumentData documents, Catalogue catalogue, Names names, Manifest.Origin origin,
                   String environment, Clock clock, boolean onDemand) {
@@ -64,6 +65,12 @@ public final class BackupService {
     /** The notifier's mappings, re-made on a restored analytics table's stream (cloud environments). */
     BackupService withMappings(StreamMappings mappings) {
         this.mappings = mappings;
+        return this;
+    }
+
+    /** Firestore's own backups and restores (cloud environments): a restore into new names uses them. */
+    BackupService withFirestoreNative(FirestoreNative firestoreNative) {
+        this.firestoreNative = firestoreNative;
         return this;
     }
 
@@ -99,8 +106,10 @@ public final class BackupService {
         String id = dir.getFileName().toString();
         List<String> native_ = onDemand ? List.of(tables.onDemandBackup(names.analyticsTable(), id + "-analytics"),
                 tables.onDemandBackup(names.interimTable(), id + "-interim")) : List.of();
+        String firestoreBackup = onDemand && firestoreNative != null
+                ? firestoreNative.newestBackup(names.database()).orElse(null) : null;
         Manifest m = new Manifest(Manifest.FORMAT, id, at, environment, origin,
-                Duration.between(at, clock.instant()).toMillis() / 1000.0, copies, native_);
+                Duration.between(at, clock.instant()).toMillis() / 1000.0, copies, native_, firestoreBackup);
         catalogue.write(dir, m);
         return m;
     }
@@ -143,7 +152,7 @@ public final class BackupService {
             }
             tables.checkRestorable(names.analyticsTable(), toTime);
             tables.checkRestorable(names.interimTable(), toTime);
-            if (m.createdAt().isAfter(toTime)) {
+            if (firestoreNative == null && m.createdAt().isAfter(toTime)) {
                 throw CvaException.usage("backup " + id + " was taken at " + m.createdAt() + ", after --to-time " + toTime
                         + ": Firestore would be ahead of DynamoDB", "pick a backup taken at or before " + toTime);
             }
@@ -181,19 +190,41 @@ public final class BackupService {
                         + "PITR) and write " + records(m, table.equals(target.analyticsTable())) + " items");
             }
         }
-        long docs = documents.count(target.database());
-        if (docs > 0) {
+        String firestoreFrom = nativeFirestore(m, inPlace, toTime);
+        if (firestoreFrom != null) {
+            steps.add(toTime != null
+                    ? "clone Firestore database " + names.database() + " as it was at " + toTime + " into the new database "
+                            + target.database() + " (point-in-time recovery, databases:clone)"
+                    : "restore the Firestore backup " + firestoreFrom + " into the new database " + target.database()
+                            + " (databases:restore)");
+        }
+        long docs = firestoreFrom != null ? 0 : documents.count(target.database());
+        if (firestoreFrom == null && docs > 0) {
             throw new CvaException(ExitCode.FAILURE, "Firestore database " + target.database() + " already holds " + docs
                     + " analytics documents: a restore writes only into an empty database, and nothing was changed",
                     inPlace ? "restore into a new database instead (without --in-place)" : "choose another name with --into");
         }
-        steps.add("write " + m.records("firestore") + " analytics documents and their stats shards into Firestore database " + target.database());
+        if (firestoreFrom == null) {
+            steps.add("write " + m.records("firestore") + " analytics documents and their stats shards into Firestore database " + target.database());
+        }
         steps.add(inPlace ? "reconcile: re-send through the notifier every record DynamoDB has and Firestore lacks"
                 : switcher != null ? "then (unless --no-switch) switch the processor and reporter to the new tables (a "
                         + "configuration-only deploy: version published, live moved), disable the notifier's mapping on the old "
                         + "stream and set the new names in cva.yaml"
                         : "the services are not switched on " + environment + ": see README 'Backups and disaster recovery'");
         return new Plan(id, inPlace, target, steps, toTime, fromBackups);
+    }
+
+    /**
+     * Where Firestore comes back from natively, or null to write the backup's copies: on a cloud environment with
+     * Firestore's Admin API, into a new database, the point-in-time clone (--to-time) or the scheduled backup the
+     * manifest recorded.
+     */
+    private String nativeFirestore(Manifest m, boolean inPlace, Instant toTime) {
+        if (inPlace || !onDemand || firestoreNative == null) {
+            return null;
+        }
+        return toTime != null ? names.database() + "@" + toTime : m.firestoreBackup();
     }
 
     private static long records(Manifest m, boolean analytics) {
@@ -218,9 +249,22 @@ public final class BackupService {
         Path dir = catalogue.folder(plan.backup());
         Names t = plan.target();
         List<String> done = new ArrayList<>();
-        long docs = documents.load(dir.resolve(FIRESTORE_ANALYTICS), t.database());
-        documents.load(dir.resolve(FIRESTORE_STATS), t.database());
-        done.add("firestore: " + docs + " analytics documents from " + plan.backup() + " into database " + t.database());
+        long docs;
+        String firestoreFrom = nativeFirestore(catalogue.get(plan.backup()), plan.inPlace(), plan.toTime());
+        if (firestoreFrom != null) {
+            if (plan.toTime() != null) {
+                firestoreNative.cloneAt(names.database(), plan.toTime(), t.database());
+            } else {
+                firestoreNative.restore(firestoreFrom, t.database());
+            }
+            docs = documents.count(t.database());
+            done.add("firestore: " + docs + " analytics documents from " + firestoreFrom + " into the new database " + t.database()
+                    + (plan.toTime() != null ? " (databases:clone)" : " (databases:restore)"));
+        } else {
+            docs = documents.load(dir.resolve(FIRESTORE_ANALYTICS), t.database());
+            documents.load(dir.resolve(FIRESTORE_STATS), t.database());
+            done.add("firestore: " + docs + " analytics documents from " + plan.backup() + " into database " + t.database());
+        }
         long items;
         if (plan.toTime() != null || !plan.fromBackups().isEmpty()) {
             if (plan.toTime() != null) {
@@ -256,10 +300,13 @@ public final class BackupService {
             done.addAll(configSwitch.apply(t));
         }
         Reconciler.Result rec = plan.inPlace() && reconciler != null ? reconciler.run(t.analyticsTable(), t.database(), reconcileWait) : null;
+        String firestoreNext = "set gcp.firestoreDatabase: " + t.database() + " in cva.yaml (environments." + environment
+                + ") and run 'cva infra apply receiver' to move the receiver to it (with its rules and indexes)";
         String next = plan.inPlace() ? null : switched ? "the receiver still writes to Firestore database " + names.database()
-                + ": it has no setting for another one yet (the restored documents are in " + t.database() + ")" : "switch the services to the restored data: in cva.yaml (environments." + environment
+                + " (the restored documents are in " + t.database() + "): " + firestoreNext : "switch the services to the restored data: in cva.yaml (environments." + environment
                 + ") set aws.analyticsTable: " + t.analyticsTable() + " and aws.queryEventsTable: " + t.interimTable()
-                + ", then 'cva infra apply processor', 'cva infra apply notifier' (the stream's mapping) and 'cva deploy --all'";
+                + ", then 'cva infra apply processor', 'cva infra apply notifier' (the stream's mapping) and 'cva deploy --all'; "
+                + firestoreNext;
         return new Restored(plan.backup(), plan.inPlace(), t, items, docs,
                 Duration.between(start, clock.instant()).toMillis() / 1000.0, rec, next, done);
     }

@@ -8,10 +8,19 @@ import java.util.List;
  * (cva.yaml's project, the AWS account and region, the GCP project: a restore refuses a backup of another one), and
  * each store's copy with its record count and size. {@code onDemandBackups}: on a cloud environment, the ARNs of the
  * DynamoDB on-demand backups taken with it (CreateBackup; empty on local, whose moto keeps nothing past the stack).
+ * {@code firestoreBackup}: on a cloud environment, the resource name of the newest scheduled Firestore backup of the
+ * receiver's database when the backup was taken (absent on local, and in manifests written before it existed).
  */
 public record Manifest(int format, String id, Instant createdAt, String environment, Origin origin, double seconds,
-                       List<Copy> stores, List<String> onDemandBackups) {
+                       List<Copy> stores, List<String> onDemandBackups,
+                       @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                       String firestoreBackup) {
     public static final int FORMAT = 1;
+
+    public Manifest(int format, String id, Instant createdAt, String environment, Origin origin, double seconds,
+                    List<Copy> stores, List<String> onDemandBackups) {
+        this(format, id, createdAt, environment, origin, seconds, stores, onDemandBackups, null);
+    }
 
     /** Where a backup comes from; two backups of one system have equal origins. */
     public record Origin(String project, String awsAccount, String awsRegion, String gcpProject) {

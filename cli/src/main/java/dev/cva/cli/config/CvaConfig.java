@@ -108,11 +108,13 @@ public record CvaConfig(
      * {@code hostingSite}: the Firebase Hosting site of {@code cva deploy dashboard} (default: the project's id);
      * {@code firebaseApiKey} / {@code firebaseAppId} / {@code firebaseAuthDomain}: the Firebase web app the deployed
      * dashboard signs in with (identifiers, not secrets); {@code hostingEndpoint} points the Hosting API elsewhere
-     * (tests, recording proxies) and then uses no credentials.
+     * (tests, recording proxies) and then uses no credentials. {@code firestoreDatabase}: the Firestore database the
+     * receiver writes ({@code (default)} unless {@code cva restore} switched it to a restored one), passed to the
+     * receiver as FIRESTORE_DATABASE by the local stack and by infra/services/receiver.
      */
     public record Gcp(String project, String region, String function, String webhookSecretName, String receiverUrl,
                       String hostingSite, String firebaseApiKey, String firebaseAppId, String firebaseAuthDomain,
-                      String hostingEndpoint) {}
+                      String hostingEndpoint, String firestoreDatabase) {}
 
     /**
      * {@code cva secrets}: the most days the webhook secret may live ({@code status} exits 1 past it), how long a

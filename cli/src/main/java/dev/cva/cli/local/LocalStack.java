@@ -54,7 +54,8 @@ public final class LocalStack implements AutoCloseable {
     record Config(String region, String queue, String dlq, String webhookDlq, String streamFailureDlq,
                   String queryEventsTable, String analyticsTable, String gcpProject, String webhookSecret,
                   String reportFrom, String reportTo, Map<String, CvaConfig.Service> services,
-                  List<String> dashboardReaders, String awsSecretName, String gcpSecretName, String secretRefreshSeconds) {
+                  List<String> dashboardReaders, String awsSecretName, String gcpSecretName, String secretRefreshSeconds,
+                  String firestoreDatabase) {
         static Config from(Settings s) {
             List<String> readers = s.typed().dashboardReaders();
             Settings.Setting origin = s.all().get("dashboard.readers");
@@ -66,7 +67,8 @@ public final class LocalStack implements AutoCloseable {
                     s.get("report.from"), s.get("report.to"), s.config().services(), readers,
                     orDefault(s.get("aws.webhookSecretName"), "cv-analytics/webhook-secret"),
                     orDefault(s.get("gcp.webhookSecretName"), "cv-analytics-webhook-secret"),
-                    orDefault(s.get("secrets.refreshSeconds"), "2"));
+                    orDefault(s.get("secrets.refreshSeconds"), "2"),
+                    orDefault(s.get("gcp.firestoreDatabase"), "(default)"));
         }
 
         private static String orDefault(String value, String fallback) {
@@ -280,6 +282,7 @@ public final class LocalStack implements AutoCloseable {
                 "WEBHOOK_SECRET_REFRESH_SECONDS", config.secretRefreshSeconds(),
                 "SECRET_MANAGER_EMULATOR_HOST", secretManager.endpoint(),
                 "FIRESTORE_PROJECT", config.gcpProject(),
+                "FIRESTORE_DATABASE", config.firestoreDatabase(),
                 "GOOGLE_CLOUD_PROJECT", config.gcpProject(),
                 "FIRESTORE_EMULATOR_HOST", firestoreHost,
                 "RECEIVER_WARMUP", "true"), logs), receiverJar,

@@ -178,6 +178,108 @@ class BackupCloudStandInTest {
         }
     }
 
+    /**
+     * Firestore's own backup and restore on a cloud environment: the Admin API is an in-process fake with the v1
+     * shapes (backups list, databases:restore, operations) whose restore writes the scheduled backup's documents into
+     * the new database of the Firestore emulator, which cva then reads as it reads Firestore.
+     */
+    @Test
+    void aProdRestoreIntoNewNamesRestoresFirestoresScheduledBackupIntoANewDatabase() throws Exception {
+        Tools.require(Moto.locate(System.getenv()) != null, "moto_server (pip install 'moto[server]')", "DynamoDB of a cloud environment");
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        CliHarness.localCheckout(project);
+        Path jar = new FirestoreEmulator(System.getenv(), tmp.resolve("home")).locate();
+        int port = Child.freePort();
+        Child emulator = FirestoreEmulator.start(jar, Files.createDirectories(tmp.resolve("emulator")), port, "cv-analytics-prod");
+        com.sun.net.httpserver.HttpServer admin = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        FirestoreDocumentData docs = new FirestoreDocumentData("http://127.0.0.1:" + port, "cv-analytics-prod", () -> "owner");
+        String backupName = "projects/cv-analytics-prod/locations/europe-west2/backups/daily-1";
+        Path scheduled = tmp.resolve("scheduled-backup.jsonl");
+        java.util.List<JsonNode> restores = new java.util.concurrent.CopyOnWriteArrayList<>();
+        admin.createContext("/", x -> {
+            String key = x.getRequestMethod() + " " + x.getRequestURI().getPath();
+            byte[] in = x.getRequestBody().readAllBytes();
+            String out;
+            int status = 200;
+            if (key.equals("GET /v1/projects/cv-analytics-prod/locations/-/backups")) {
+                out = "{\"backups\":[{\"name\":\"" + backupName + "\",\"database\":\"projects/cv-analytics-prod/databases/(default)\","
+                        + "\"snapshotTime\":\"2026-12-07T01:00:00Z\",\"state\":\"READY\"}]}";
+            } else if (key.equals("POST /v1/projects/cv-analytics-prod/databases:restore")) {
+                JsonNode body = CvaContext.json().readTree(in);
+                restores.add(body);
+                docs.load(scheduled, body.path("databaseId").asText());
+                out = "{\"name\":\"projects/cv-analytics-prod/databases/" + body.path("databaseId").asText() + "/operations/op-1\"}";
+            } else if (key.startsWith("GET /v1/projects/cv-analytics-prod/databases/") && key.contains("/operations/")) {
+                out = "{\"name\":\"" + key.substring("GET /v1/".length()) + "\",\"done\":true,\"response\":{}}";
+            } else {
+                status = 404;
+                out = "{\"error\":{\"code\":404,\"message\":\"no route " + key + "\"}}";
+            }
+            byte[] bytes = out.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            x.sendResponseHeaders(status, bytes.length);
+            x.getResponseBody().write(bytes);
+            x.close();
+        });
+        admin.start();
+        try (Moto moto = Moto.start(System.getenv(), tmp.resolve("moto.log"));
+             DynamoDbClient dynamo = LocalAws.dynamo(moto.endpoint(), "eu-west-2")) {
+            System.setProperty("aws.endpointUrl", moto.endpoint().toString());
+            System.setProperty("aws.accessKeyId", "test");
+            System.setProperty("aws.secretAccessKey", "test");
+            Tables.createAnalytics(dynamo, "cv-analytics-analytics");
+            Tables.createQueryEvents(dynamo, "cv-analytics-query-events");
+            for (String id : new String[] {"a1", "a2", "a3"}) {
+                dynamo.putItem(b -> b.tableName("cv-analytics-analytics").item(Map.of("requestId", AttributeValue.fromS(id),
+                        "week", AttributeValue.fromS("2026-W49"), "timestamp", AttributeValue.fromN("1796656139926"))));
+                document(port, id);
+            }
+            docs.exportAnalytics("(default)", scheduled); // the daily scheduled backup: a1..a3
+            document(port, "a4"); // written after it: in (default), not in the scheduled backup
+            LambdaClient lambda = lambda(moto);
+            role(moto.endpoint());
+            notifier(lambda, dynamo.describeTable(b -> b.tableName("cv-analytics-analytics")).table().latestStreamArn());
+            CliHarness cva = new CliHarness(project).env("FIRESTORE_EMULATOR_HOST", "127.0.0.1:" + port)
+                    .env(BackupEnvironment.FIRESTORE_ADMIN_ENDPOINT, "http://127.0.0.1:" + admin.getAddress().getPort());
+
+            CliHarness.Result backup = cva.run("backup", "--env", "prod", "--json");
+            assertThat(backup.exitCode()).as(backup.toString()).isZero();
+            JsonNode m = CvaContext.json().readTree(backup.out());
+            assertThat(m.path("firestoreBackup").asText()).isEqualTo(backupName);
+            String id = m.path("id").asText();
+
+            CliHarness.Result dry = cva.run("restore", id, "--env", "prod", "--into", "r2", "--dry-run");
+            assertThat(dry.exitCode()).as(dry.toString()).isZero();
+            assertThat(dry.out() + dry.err()).contains("restore the Firestore backup " + backupName + " into the new database r2");
+            assertThat(restores).as("a dry run restores nothing").isEmpty();
+
+            CliHarness.Result restored = cva.terminal(false).run("restore", id, "--env", "prod", "--into", "r2", "--yes", "--json", "--no-switch");
+            assertThat(restored.exitCode()).as(restored.toString()).isZero();
+            assertThat(restores).hasSize(1);
+            assertThat(restores.get(0).path("databaseId").asText()).isEqualTo("r2");
+            assertThat(restores.get(0).path("backup").asText()).isEqualTo(backupName);
+            JsonNode r = CvaContext.json().readTree(restored.out());
+            assertThat(r.path("firestoreDocuments").asLong()).isEqualTo(3);
+            assertThat(r.path("done").toString()).contains("databases:restore");
+            assertThat(docs.ids("r2")).as("the scheduled backup's documents, not the copy's").containsExactlyInAnyOrder("a1", "a2", "a3");
+        } finally {
+            System.clearProperty("aws.endpointUrl");
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+            admin.stop(0);
+            emulator.stop();
+        }
+    }
+
+    private static void document(int port, String id) throws Exception {
+        String doc = "http://127.0.0.1:" + port + "/v1/projects/cv-analytics-prod/databases/(default)/documents/analytics/" + id;
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(doc))
+                .header("Authorization", "Bearer owner").header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"fields\":{\"requestId\":{\"stringValue\":\"" + id + "\"}}}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
     @Test
     void toTimeOnLocalRefusesWithExit2AndChangesNothing() throws Exception {
         Path project = Files.createDirectories(tmp.resolve("project"));

@@ -117,6 +117,7 @@ public final class FirestoreAnalyticsStore implements AnalyticsStore, AutoClosea
                 .build();
         FirestoreOptions.Builder options = FirestoreOptions.newBuilder()
                 .setProjectId(config.firestoreProject())
+                .setDatabaseId(config.firestoreDatabase())
                 .setRetrySettings(retry);
         config.emulatorHost().ifPresent(options::setEmulatorHost);
         return options.build().getService();

@@ -14,6 +14,8 @@ import java.util.Optional;
  *
  * @param rateLimitPerSecond the budget of requests whose signature verifies (see {@link WebhookReceiver})
  * @param unauthenticatedRateLimitPerSecond the separate, small budget of requests that fail authentication
+ * @param firestoreDatabase the Firestore database's id ({@code (default)} unless a restore into a new database
+ *     switched the receiver to another one)
  * @param emulatorHost {@code host:port} of a Firestore emulator, or empty for the real service
  * @param storeTimeout the most a Firestore write may take before the request answers 503
  */
@@ -28,6 +30,7 @@ public record ReceiverConfig(
         long unauthenticatedRateLimitBurst,
         int statsShards,
         String firestoreProject,
+        String firestoreDatabase,
         Optional<String> emulatorHost,
         Duration storeTimeout) {
 
@@ -43,6 +46,10 @@ public record ReceiverConfig(
     public static final String FIRESTORE_PROJECT = "FIRESTORE_PROJECT";
     public static final String GOOGLE_CLOUD_PROJECT = "GOOGLE_CLOUD_PROJECT";
     public static final String FIRESTORE_EMULATOR_HOST = "FIRESTORE_EMULATOR_HOST";
+    public static final String FIRESTORE_DATABASE = "FIRESTORE_DATABASE";
+
+    /** The database every project has; the receiver writes to it unless FIRESTORE_DATABASE names another. */
+    public static final String DEFAULT_DATABASE = "(default)";
 
     public static final Duration DEFAULT_STORE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -54,6 +61,17 @@ public record ReceiverConfig(
         if (firestoreProject == null || firestoreProject.isBlank()) {
             throw new IllegalArgumentException("firestore project is required");
         }
+        if (firestoreDatabase == null || !validDatabaseId(firestoreDatabase)) {
+            throw new IllegalArgumentException("firestore database id is not valid: " + firestoreDatabase);
+        }
+    }
+
+    /**
+     * Firestore's rule for a database id: {@code (default)}, or 4 to 63 characters of lower-case letters, digits
+     * and hyphens, starting with a letter and not ending with a hyphen.
+     */
+    public static boolean validDatabaseId(String id) {
+        return DEFAULT_DATABASE.equals(id) || id.matches("[a-z][a-z0-9-]{2,61}[a-z0-9]");
     }
 
     /** The configured secrets, current first. */
@@ -95,6 +113,13 @@ public record ReceiverConfig(
         if (project == null) {
             problems.add(FIRESTORE_PROJECT + " (or " + GOOGLE_CLOUD_PROJECT + ") is required");
         }
+        String database = firstNonBlank(env.get(FIRESTORE_DATABASE));
+        if (database == null) {
+            database = DEFAULT_DATABASE;
+        } else if (!validDatabaseId(database)) {
+            problems.add(FIRESTORE_DATABASE + " must be (default) or 4-63 lower-case letters, digits and hyphens"
+                    + " starting with a letter, got '" + database + "'");
+        }
         Optional<String> emulator = Optional.ofNullable(firstNonBlank(env.get(FIRESTORE_EMULATOR_HOST)));
         emulator.ifPresent(h -> {
             if (!h.matches("[^\\s:/]+:\\d{1,5}")) {
@@ -105,7 +130,7 @@ public record ReceiverConfig(
             throw new ConfigException(problems);
         }
         return new ReceiverConfig(secret, previous, legacy, (int) maxBody, rate, burst, failedRate, failedBurst,
-                (int) shards, project, emulator, DEFAULT_STORE_TIMEOUT);
+                (int) shards, project, database, emulator, DEFAULT_STORE_TIMEOUT);
     }
 
     private static WebhookSecret secret(String name, String raw, List<String> problems) {
@@ -164,6 +189,6 @@ public record ReceiverConfig(
     public ReceiverConfig withStoreTimeout(Duration timeout) {
         return new ReceiverConfig(secret, previousSecret, acceptLegacy, maxBodyBytes, rateLimitPerSecond,
                 rateLimitBurst, unauthenticatedRateLimitPerSecond, unauthenticatedRateLimitBurst, statsShards,
-                firestoreProject, emulatorHost, timeout);
+                firestoreProject, firestoreDatabase, emulatorHost, timeout);
     }
 }

@@ -137,7 +137,7 @@ public class ReceiverFunction implements HttpFunction, AutoCloseable {
                 "unauthenticatedRateLimitPerSecond", config.unauthenticatedRateLimitPerSecond(),
                 "unauthenticatedRateLimitBurst", config.unauthenticatedRateLimitBurst(),
                 "statsShards", config.statsShards(), "firestoreProject", config.firestoreProject(),
-                "emulator", config.emulatorHost().orElse(""));
+                "firestoreDatabase", config.firestoreDatabase(), "emulator", config.emulatorHost().orElse(""));
     }
 
     @Override

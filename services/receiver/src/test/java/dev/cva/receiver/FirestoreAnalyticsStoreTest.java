@@ -222,4 +222,22 @@ class FirestoreAnalyticsStoreTest {
         }
         return -1;
     }
+
+    @Test
+    void withFirestoreDatabaseSetTheRecordsGoToThatDatabaseAndNotToTheDefaultOne(FirestoreEmulator emulator)
+            throws Exception {
+        String database = "restored-" + Long.toString(System.nanoTime(), 36);
+        Map<String, String> env = new java.util.HashMap<>(emulator.env(WebhookSecret.random()));
+        env.put(ReceiverConfig.FIRESTORE_DATABASE, database);
+        ReceiverConfig config = ReceiverConfig.fromEnv(env).withStoreTimeout(FirestoreEmulator.STORE_TIMEOUT);
+        String id = Webhooks.newId();
+        try (Firestore named = FirestoreAnalyticsStore.connect(config)) {
+            FirestoreAnalyticsStore store = new FirestoreAnalyticsStore(named, 3, config.storeTimeout());
+            assertThat(store.store(record(id, "full", Instant.parse("2026-03-09T12:00:00Z").toEpochMilli())))
+                    .isInstanceOf(AnalyticsStore.Stored.class);
+            assertThat(named.collection(FirestoreAnalyticsStore.ANALYTICS).document(id).get().get(10, TimeUnit.SECONDS)
+                    .exists()).as("in " + database).isTrue();
+        }
+        assertThat(emulator.analytics(id)).as("not in (default)").isEmpty();
+    }
 }

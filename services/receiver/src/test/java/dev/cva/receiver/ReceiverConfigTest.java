@@ -22,6 +22,7 @@ class ReceiverConfigTest {
         assertThat(c.unauthenticatedRateLimitBurst()).isEqualTo(20);
         assertThat(c.statsShards()).isEqualTo(10);
         assertThat(c.firestoreProject()).isEqualTo("demo-fallback");
+        assertThat(c.firestoreDatabase()).isEqualTo("(default)");
         assertThat(c.emulatorHost()).isEmpty();
         assertThat(c.previousSecret()).isEmpty();
         assertThat(c.secrets()).containsExactly(secret);
@@ -42,6 +43,7 @@ class ReceiverConfigTest {
                 ReceiverConfig.STATS_SHARDS, "4",
                 ReceiverConfig.FIRESTORE_PROJECT, "demo-explicit",
                 ReceiverConfig.GOOGLE_CLOUD_PROJECT, "ignored",
+                ReceiverConfig.FIRESTORE_DATABASE, "restored-20261207",
                 ReceiverConfig.FIRESTORE_EMULATOR_HOST, "127.0.0.1:8080"));
         assertThat(c.secrets()).containsExactly(secret, previous);
         assertThat(c.acceptLegacy()).isFalse();
@@ -51,6 +53,7 @@ class ReceiverConfigTest {
                 ReceiverConfig::firestoreProject)
                 .containsExactly(1024, 7L, 3L, 2L, 5L, 4, "demo-explicit");
         assertThat(c.emulatorHost()).contains("127.0.0.1:8080");
+        assertThat(c.firestoreDatabase()).isEqualTo("restored-20261207");
         assertThat(c.toString()).doesNotContain(secret.reveal()).doesNotContain(previous.reveal());
     }
 
@@ -90,5 +93,18 @@ class ReceiverConfigTest {
             env.put(pairs[i], pairs[i + 1]);
         }
         return env;
+    }
+
+    @Test
+    void aDatabaseIdFirestoreWouldRefuseIsRefusedAtStart() {
+        for (String bad : new String[] {"Restored", "db", "1restored", "restored-", "restored_1", "(other)"}) {
+            assertThatThrownBy(() -> ReceiverConfig.fromEnv(Map.of(ReceiverConfig.WEBHOOK_SECRET, secret.reveal(),
+                    ReceiverConfig.FIRESTORE_PROJECT, "p", ReceiverConfig.FIRESTORE_DATABASE, bad)))
+                    .as(bad).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("FIRESTORE_DATABASE must be (default) or").hasMessageContaining(bad);
+        }
+        assertThat(ReceiverConfig.fromEnv(Map.of(ReceiverConfig.WEBHOOK_SECRET, secret.reveal(),
+                ReceiverConfig.FIRESTORE_PROJECT, "p", ReceiverConfig.FIRESTORE_DATABASE, " ")).firestoreDatabase())
+                .as("blank is the default").isEqualTo("(default)");
     }
 }

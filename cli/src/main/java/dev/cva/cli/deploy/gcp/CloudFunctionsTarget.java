@@ -228,6 +228,35 @@ public final class CloudFunctionsTarget implements DeployTarget {
         });
     }
 
+    /**
+     * A configuration-only change (no new source): sets {@code variables} on the function's service config, keeping
+     * its other variables, by an UpdateFunction of {@code service_config.environment_variables} alone, then moves all
+     * traffic to the revision it rolled out (the split is pinned by cva's deploys, so it would not move by itself).
+     * {@code cva rollback} undoes it like any deploy. Returns the new revision's id.
+     */
+    public String setVariables(String service, Map<String, String> variables) {
+        String fn = functionName.apply(service);
+        return call("set " + String.join(", ", variables.keySet()) + " on " + fn, () -> {
+            Function existing = function(service);
+            if (existing == null) {
+                throw new CvaException(ExitCode.USAGE, "the Cloud Function " + fn + " does not exist",
+                        "Terraform creates it: cva infra apply " + service);
+            }
+            Map<String, String> env = new LinkedHashMap<>(existing.getServiceConfig().getEnvironmentVariablesMap());
+            env.putAll(variables);
+            Function wanted = existing.toBuilder().setServiceConfig(existing.getServiceConfig().toBuilder()
+                    .clearEnvironmentVariables().putAllEnvironmentVariables(env)).build();
+            Function done = functions.updateFunctionAsync(UpdateFunctionRequest.newBuilder().setFunction(wanted)
+                    .setUpdateMask(FieldMask.newBuilder().addPaths("service_config.environment_variables")).build()).get();
+            String revision = done.getServiceConfig().getRevision();
+            if (revision.isEmpty()) {
+                throw new CvaException(ExitCode.FAILURE, fn + " was updated but names no revision", null);
+            }
+            shiftTraffic(service, Map.of(shortName(revision), 100));
+            return shortName(revision);
+        });
+    }
+
     @Override
     public void shiftTraffic(String service, Map<String, Integer> weights) {
         call("move the traffic of " + functionName.apply(service), () -> {

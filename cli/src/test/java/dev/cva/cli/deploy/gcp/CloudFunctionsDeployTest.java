@@ -222,6 +222,32 @@ class CloudFunctionsDeployTest {
         }
     }
 
+    @Test
+    void aConfigurationOnlyChangeSetsOneVariableKeepsTheOthersAndMovesTheTraffic() throws Exception {
+        deploys.deploy("receiver", options(jar("a.jar", "first"), null, true));
+        google.function = google.function.toBuilder().setServiceConfig(google.function.getServiceConfig().toBuilder()
+                .putEnvironmentVariables("FIRESTORE_PROJECT", "p")).build();
+        String source = google.function.getBuildConfig().getSource().getStorageSource().getObject();
+        google.trafficUpdates.clear();
+        CloudFunctionsTarget target = (CloudFunctionsTarget) CloudFunctionsTarget.create("p", "europe-west2", s -> FN,
+                new ReceiverSmoke(secret, Clock.systemUTC()),
+                FixedTransportChannelProvider.create(GrpcTransportChannel.create(google.channel())),
+                NoCredentialsProvider.create());
+
+        String revision = target.setVariables("receiver", Map.of("FIRESTORE_DATABASE", "restored-1"));
+
+        assertThat(revision).isEqualTo(FN + "-00002");
+        UpdateFunctionRequest update = (UpdateFunctionRequest) google.functionRequests.get(google.functionRequests.size() - 1);
+        assertThat(update.getUpdateMask().getPathsList()).containsExactly("service_config.environment_variables");
+        assertThat(update.getFunction().getServiceConfig().getEnvironmentVariablesMap())
+                .containsEntry("FIRESTORE_DATABASE", "restored-1").containsEntry("FIRESTORE_PROJECT", "p")
+                .containsKey(CloudFunctionsTarget.PROVENANCE_VAR);
+        assertThat(google.function.getBuildConfig().getSource().getStorageSource().getObject()).as("no new source").isEqualTo(source);
+        assertThat(google.uploads).hasSize(1);
+        assertThat(google.trafficUpdates).containsExactly(FN + "-00002=100");
+        assertThat(google.servedTraffic()).isEqualTo(FN + "-00002=100");
+    }
+
     private static DeployService.Options options(Path artifact, Integer canary, boolean create) {
         return new DeployService.Options(artifact, true, false, canary, false, true, create, null);
     }
