@@ -108,7 +108,8 @@ public final class BackupEnvironment implements AutoCloseable {
                 service.withFirestoreNative(FirestoreNative.rest(new FirestoreAdminRest(adminEndpoint.strip(), gcpProject,
                         () -> "owner", ctx.clock(), java.time.Duration.ofMillis(200)), java.time.Duration.ofMinutes(5)));
             } else if (firestoreEmulator == null || firestoreEmulator.isBlank()) {
-                service.withFirestoreNative(FirestoreNative.rest(new FirestoreAdminRest(FIRESTORE_API, gcpProject, googleToken(),
+                var token = new GoogleAccessToken(GoogleAccessToken.DATASTORE, "for Firestore's admin API");
+                service.withFirestoreNative(FirestoreNative.rest(new FirestoreAdminRest(FIRESTORE_API, gcpProject, token,
                         ctx.clock(), java.time.Duration.ofSeconds(10)), java.time.Duration.ofHours(2)));
             }
             service.withMappings(new LambdaStreamMappings(lambda, function, notifierService == null ? null : notifierService.eventSource()));
