@@ -53,12 +53,7 @@ class BackupCloudStandInTest {
             for (String id : new String[] {"a1", "a2", "a3"}) {
                 dynamo.putItem(b -> b.tableName("cv-analytics-analytics").item(Map.of("requestId", AttributeValue.fromS(id),
                         "week", AttributeValue.fromS("2026-W49"), "timestamp", AttributeValue.fromN("1796656139926"))));
-                String doc = "http://127.0.0.1:" + port + "/v1/projects/cv-analytics-prod/databases/(default)/documents/analytics/" + id;
-                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(doc))
-                        .header("Authorization", "Bearer owner").header("Content-Type", "application/json")
-                        .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"fields\":{\"requestId\":{\"stringValue\":\"" + id + "\"}}}"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                document(port, id);
             }
             CliHarness cva = new CliHarness(project).env("FIRESTORE_EMULATOR_HOST", "127.0.0.1:" + port);
             // the notifier, its live alias and its mapping on the table's stream, as infra/services/notifier makes them

@@ -8,6 +8,7 @@ import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.local.LocalCredentials;
 import dev.cva.cli.local.LocalState;
+import dev.cva.cli.local.OutageChaosE2ETest;
 import dev.cva.local.LocalAws;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ class BackupRestoreE2ETest {
                 // The drill's in-place restore wrote the 20 records again, through the table's stream: once the notifier
                 // has sent those too (the receiver answers duplicates), none of them can re-create a document deleted below.
                 Path notifierLog = Path.of(state.resource("logs")).resolve("notifier.log");
-                assertThat(eventually(() -> delivered(notifierLog) >= 40))
+                assertThat(OutageChaosE2ETest.waitFor(OutageChaosE2ETest.SIGNAL_BOUND, () -> delivered(notifierLog) >= 40))
                         .as("the notifier sent the 20 loaded and the 20 restored records").isTrue();
 
                 // Firestore lost 5 documents; a backup now has 20 records in DynamoDB and 15 in Firestore
@@ -211,17 +212,5 @@ class BackupRestoreE2ETest {
         } catch (java.io.IOException e) {
             return 0;
         }
-    }
-
-    /** Polls {@code done} every 250 ms for up to 3 minutes (a bound for a busy machine, not a figure). */
-    private static boolean eventually(java.util.function.BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (done.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(250);
-        }
-        return false;
     }
 }

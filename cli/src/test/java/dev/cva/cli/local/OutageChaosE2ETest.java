@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code cva local stop|start}; the system must heal by itself with nothing lost and nothing doubled.
  * Needs the packaged service jars, like {@link LocalStackE2ETest}.
  */
-class OutageChaosE2ETest {
+public class OutageChaosE2ETest {
     @TempDir Path project;
 
     private CliHarness cva;
@@ -75,7 +75,7 @@ class OutageChaosE2ETest {
     }
 
     /** A hang guard for a signal that comes within seconds when all is well. */
-    static final Duration SIGNAL_BOUND = Duration.ofMinutes(3);
+    public static final Duration SIGNAL_BOUND = Duration.ofMinutes(3);
 
     @Test
     @Timeout(900) // a hang guard only: the waits inside end on signals
@@ -184,7 +184,7 @@ class OutageChaosE2ETest {
         }
     }
 
-    static boolean waitFor(Duration timeout, BooleanSupplier done) throws InterruptedException {
+    public static boolean waitFor(Duration timeout, BooleanSupplier done) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             try {
