@@ -85,7 +85,7 @@ resource "google_cloudfunctions2_function" "this" {
   service_config {
     available_memory               = "${var.memory_mb}M"
     timeout_seconds                = var.timeout
-    min_instance_count             = 0
+    min_instance_count             = var.min_instances
     max_instance_count             = var.max_instances
     ingress_settings               = "ALLOW_ALL"
     all_traffic_on_latest_revision = true
@@ -113,6 +113,26 @@ resource "google_cloudfunctions2_function" "this" {
     google_project_iam_member.roles,
     google_secret_manager_secret_iam_member.secrets,
   ]
+}
+
+# Startup CPU boost (cva.yaml services.<name>.cpuBoost): neither the Cloud Functions v2 API nor this resource has the
+# setting; it belongs to the function's Cloud Run service (template.containers[0].resources.startup_cpu_boost), so it
+# is set there with gcloud after each change of the function (an update of the function rolls out a revision from the
+# function's own configuration). `cva deploy` sets it on every revision it rolls out, through the Cloud Run Admin
+# API. A revision made here takes traffic when the service's traffic follows the latest revision (as after the first
+# apply); when cva pinned the traffic, the next `cva deploy` carries the setting.
+resource "terraform_data" "cpu_boost" {
+  count = var.cpu_boost == null ? 0 : 1
+
+  triggers_replace = [var.cpu_boost, google_cloudfunctions2_function.this.update_time]
+
+  provisioner "local-exec" {
+    command = join(" ", [
+      "gcloud run services update", google_cloudfunctions2_function.this.name,
+      "--project", var.project_id, "--region", var.region, "--quiet",
+      var.cpu_boost ? "--cpu-boost" : "--no-cpu-boost",
+    ])
+  }
 }
 
 # Anyone may call the function; the signature check is the authentication.

@@ -46,6 +46,18 @@ variable "max_instances" {
   default     = 10
 }
 
+variable "min_instances" {
+  description = "Instances kept warm, billed while idle (cva.yaml services.<name>.minInstances, default 0: scale to zero)."
+  type        = number
+  default     = 0
+}
+
+variable "cpu_boost" {
+  description = "Startup CPU boost of the function's Cloud Run service (cva.yaml services.<name>.cpuBoost); null leaves it as it is. Set with gcloud (the Terraform runner needs it, authenticated)."
+  type        = bool
+  default     = null
+}
+
 variable "source_dir" {
   description = "Folder zipped as the function's first source (later revisions come from cva deploy)."
   type        = string

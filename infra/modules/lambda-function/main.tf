@@ -80,6 +80,18 @@ resource "aws_lambda_function" "this" {
     variables = var.environment
   }
 
+  # SnapStart (cva.yaml services.<name>.snapStart, default on): Lambda runs the init of each published version once,
+  # snapshots it and resumes new execution environments from the snapshot. No IAM permission is needed for it; the
+  # handlers re-read what must be fresh after a restore (org.crac hooks). `cva deploy` sets the same before it
+  # publishes a version and waits for the version to be Active (its snapshot made).
+  dynamic "snap_start" {
+    for_each = var.snap_start ? [1] : []
+
+    content {
+      apply_on = "PublishedVersions"
+    }
+  }
+
   lifecycle {
     # `cva deploy` uploads the code and publishes versions.
     ignore_changes = [filename, source_code_hash, publish]

@@ -41,6 +41,12 @@ variable "timeout_seconds" {
   type        = number
 }
 
+variable "snap_start" {
+  description = "Lambda SnapStart on published versions (cva.yaml services.<name>.snapStart, default true)."
+  type        = bool
+  default     = true
+}
+
 variable "environment" {
   description = "Environment variables of the function. Never secret values: pass secret ARNs instead."
   type        = map(string)

@@ -53,6 +53,7 @@ module "function" {
   jar_path           = var.jar_path
   handler            = local.spec.handler
   runtime            = local.spec.runtime
+  snap_start         = try(local.spec.snapStart, true)
   memory_mb          = local.spec.memoryMb
   timeout_seconds    = local.spec.timeoutSeconds
   log_retention_days = var.log_retention_days

@@ -131,6 +131,8 @@ module "function" {
   memory_mb          = local.spec.memoryMb
   timeout            = local.spec.timeoutSeconds
   max_instances      = var.max_instances
+  min_instances      = try(local.spec.minInstances, 0) # README, "Cold starts": each is billed while idle
+  cpu_boost          = try(local.spec.cpuBoost, true)  # gcloud sets it on the function's Cloud Run service
   source_dir         = coalesce(var.receiver_source_dir, "${path.module}/../../../${local.spec.module}/target/deploy")
   build_dir          = "${path.module}/.build"
   project_roles      = ["roles/logging.logWriter"]

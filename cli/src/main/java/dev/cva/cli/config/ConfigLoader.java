@@ -130,6 +130,20 @@ public final class ConfigLoader {
                 throw error(name, text, List.of("services", service, "timeoutSeconds"),
                         "services." + service + ".timeoutSeconds: " + s.timeoutSeconds() + " is outside 1..900");
             }
+            if (s.snapStart() != null && s.cloud() != CvaConfig.Cloud.AWS) {
+                throw error(name, text, List.of("services", service, "snapStart"),
+                        "services." + service + ".snapStart: Lambda SnapStart is for aws services (a gcp function has minInstances and cpuBoost)");
+            }
+            if ((s.minInstances() != null || s.cpuBoost() != null) && (s.cloud() != CvaConfig.Cloud.GCP || s.isHosting())) {
+                throw error(name, text, List.of("services", service, s.minInstances() != null ? "minInstances" : "cpuBoost"),
+                        "services." + service + "." + (s.minInstances() != null ? "minInstances" : "cpuBoost")
+                                + ": for gcp functions (an aws service has snapStart)");
+            }
+            // Cloud Run functions: min instances 0..1000 (the function's max_instance_count bounds it further)
+            if (s.minInstances() != null && (s.minInstances() < 0 || s.minInstances() > 1000)) {
+                throw error(name, text, List.of("services", service, "minInstances"),
+                        "services." + service + ".minInstances: " + s.minInstances() + " is outside 0..1000");
+            }
             if (s.eventSource() != null) {
                 // what AWS refuses for this kind of source (the pages are cited on EventSource)
                 var problems = s.eventSource().problems(s.timeoutSeconds());

@@ -26,6 +26,11 @@ public record CvaConfig(
      * A deployable unit: its cloud, Maven module, entry point and runtime limits. A static site names its
      * {@code hosting} instead of an entry point ({@code firebase}: Firebase Hosting, the site being the environment's
      * {@code gcp.hostingSite}); its {@code runtime} is {@code static}.
+     *
+     * <p>Cold starts (README, "Cold starts"): {@code snapStart} (aws; default on) turns Lambda SnapStart on for the
+     * function's published versions; {@code minInstances} (gcp; default 0) keeps that many instances of the function
+     * warm, billed while idle; {@code cpuBoost} (gcp; default on) gives each starting instance more CPU until it is
+     * ready. The Terraform reads the same keys.
      */
     public record Service(
             @JsonProperty(required = true) Cloud cloud,
@@ -37,13 +42,40 @@ public record CvaConfig(
             Integer timeoutSeconds,
             dev.cva.local.lambda.EventSource eventSource,
             Redrive redrive,
-            String hosting) {
+            String hosting,
+            Boolean snapStart,
+            Integer minInstances,
+            Boolean cpuBoost) {
         /** The one hosting cva deploys a static site to. */
         public static final String FIREBASE_HOSTING = "firebase";
 
         public Service(Cloud cloud, String module, String handler, String entryPoint, String runtime, Integer memoryMb,
                 Integer timeoutSeconds, dev.cva.local.lambda.EventSource eventSource) {
             this(cloud, module, handler, entryPoint, runtime, memoryMb, timeoutSeconds, eventSource, null, null);
+        }
+
+        public Service(Cloud cloud, String module, String handler, String entryPoint, String runtime, Integer memoryMb,
+                Integer timeoutSeconds, dev.cva.local.lambda.EventSource eventSource, Redrive redrive, String hosting) {
+            this(cloud, module, handler, entryPoint, runtime, memoryMb, timeoutSeconds, eventSource, redrive, hosting,
+                    null, null, null);
+        }
+
+        /** Lambda SnapStart on published versions: on unless {@code snapStart: false} (aws services only). */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean snapStartOn() {
+            return cloud == Cloud.AWS && !Boolean.FALSE.equals(snapStart);
+        }
+
+        /** Instances kept warm (gcp functions): {@code minInstances}, else 0 (scale to zero). */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public int minInstancesOrDefault() {
+            return minInstances == null ? 0 : minInstances;
+        }
+
+        /** Startup CPU boost (gcp functions): on unless {@code cpuBoost: false}. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean cpuBoostOn() {
+            return cloud == Cloud.GCP && !isHosting() && !Boolean.FALSE.equals(cpuBoost);
         }
 
         /** A static site (the dashboard): published to a hosting service, no function, no logs of its own. */
