@@ -35,11 +35,14 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
 import software.amazon.awssdk.services.lambda.model.PublishVersionResponse;
 import software.amazon.awssdk.services.lambda.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.lambda.model.Runtime;
+import software.amazon.awssdk.services.lambda.model.SnapStart;
+import software.amazon.awssdk.services.lambda.model.SnapStartApplyOn;
 
 /**
  * AWS Lambda behind {@link DeployTarget}: UpdateFunctionCode and UpdateFunctionConfiguration (memory, timeout,
- * handler and runtime from cva.yaml), the SDK's function-updated waiter, PublishVersion with cva's provenance as
- * the Description, and the {@code live} alias moved at once or with weighted routing. The function is created only
+ * handler, runtime and SnapStart from cva.yaml), the SDK's function-updated waiter, PublishVersion with cva's
+ * provenance as the Description, the published-version-active waiter (with SnapStart, Lambda makes the version's
+ * snapshot before it is Active), and the {@code live} alias moved at once or with weighted routing. The function is created only
  * with {@code --create} (Terraform owns it normally). The client uses the default credential chain and no endpoint
  * override, so {@code AWS_ENDPOINT_URL_LAMBDA} / {@code AWS_ENDPOINT_URL} reach moto or any other stand-in.
  */
@@ -138,19 +141,25 @@ public final class AwsLambdaTarget implements DeployTarget {
                 progress.step(plan.service() + ": creating " + fn + "…");
                 lambda.createFunction(b -> b.functionName(fn).role(plan.role()).runtime(Runtime.fromValue(plan.spec().runtime()))
                         .handler(plan.spec().handler()).memorySize(plan.spec().memoryMb()).timeout(plan.spec().timeoutSeconds())
-                        .description(description).code(c -> c.zipFile(SdkBytes.fromByteArray(zip))));
+                        .snapStart(snapStart(plan)).description(description)
+                        .code(c -> c.zipFile(SdkBytes.fromByteArray(zip))));
             } else {
                 lambda.updateFunctionCode(b -> b.functionName(fn).zipFile(SdkBytes.fromByteArray(zip)));
                 progress.step(plan.service() + ": waiting for the code update…");
                 lambda.waiter().waitUntilFunctionUpdatedV2(b -> b.functionName(fn));
                 lambda.updateFunctionConfiguration(b -> b.functionName(fn).handler(plan.spec().handler())
                         .runtime(Runtime.fromValue(plan.spec().runtime())).memorySize(plan.spec().memoryMb())
-                        .timeout(plan.spec().timeoutSeconds()).description(description));
+                        .timeout(plan.spec().timeoutSeconds()).snapStart(snapStart(plan)).description(description));
             }
             progress.step(plan.service() + ": waiting for the function to be ready…");
             lambda.waiter().waitUntilFunctionUpdatedV2(b -> b.functionName(fn));
             PublishVersionResponse v = lambda.publishVersion(b -> b.functionName(fn).description(description)
                     .codeSha256(Base64.getEncoder().encodeToString(HexFormat.of().parseHex(plan.sha256()))));
+            if (plan.spec().snapStartOn()) {
+                // the version's init runs once and is snapshotted before the version is Active (minutes at most)
+                progress.step(plan.service() + ": waiting for version " + v.version() + "'s SnapStart snapshot…");
+            }
+            lambda.waiter().waitUntilPublishedVersionActive(b -> b.functionName(fn).qualifier(v.version()));
             for (Companion c : companions.apply(plan.service())) {
                 publishCompanion(c, plan, zip, description, progress);
             }
@@ -168,9 +177,11 @@ public final class AwsLambdaTarget implements DeployTarget {
         lambda.updateFunctionCode(b -> b.functionName(c.function()).zipFile(SdkBytes.fromByteArray(zip)));
         lambda.waiter().waitUntilFunctionUpdatedV2(b -> b.functionName(c.function()));
         lambda.updateFunctionConfiguration(b -> b.functionName(c.function()).handler(c.handler())
-                .runtime(Runtime.fromValue(plan.spec().runtime())).timeout(c.timeoutSeconds()).description(description));
+                .runtime(Runtime.fromValue(plan.spec().runtime())).timeout(c.timeoutSeconds()).snapStart(snapStart(plan))
+                .description(description));
         lambda.waiter().waitUntilFunctionUpdatedV2(b -> b.functionName(c.function()));
-        lambda.publishVersion(b -> b.functionName(c.function()).description(description));
+        PublishVersionResponse v = lambda.publishVersion(b -> b.functionName(c.function()).description(description));
+        lambda.waiter().waitUntilPublishedVersionActive(b -> b.functionName(c.function()).qualifier(v.version()));
     }
 
     /** Points each companion's live alias at its version with the same provenance as the service's {@code version}. */
@@ -255,6 +266,12 @@ public final class AwsLambdaTarget implements DeployTarget {
     @Override
     public void close() {
         lambda.close();
+    }
+
+    /** SnapStart of cva.yaml's {@code snapStart} (default on): on published versions, or explicitly off. */
+    static SnapStart snapStart(DeployPlan plan) {
+        return SnapStart.builder().applyOn(plan.spec().snapStartOn() ? SnapStartApplyOn.PUBLISHED_VERSIONS
+                : SnapStartApplyOn.NONE).build();
     }
 
     private boolean exists(String fn) {

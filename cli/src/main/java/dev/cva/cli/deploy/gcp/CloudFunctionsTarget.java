@@ -17,8 +17,10 @@ import com.google.cloud.functions.v2.GenerateUploadUrlResponse;
 import com.google.cloud.functions.v2.ServiceConfig;
 import com.google.cloud.functions.v2.Source;
 import com.google.cloud.functions.v2.UpdateFunctionRequest;
+import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.EnvVar;
 import com.google.cloud.run.v2.RevisionsClient;
+import com.google.cloud.run.v2.RevisionTemplate;
 import com.google.cloud.run.v2.RevisionsSettings;
 import com.google.cloud.run.v2.Service;
 import com.google.cloud.run.v2.ServicesClient;
@@ -58,7 +60,8 @@ import java.util.zip.ZipOutputStream;
  * takes none until cva moves it), asks GenerateUploadUrl, PUTs a source zip holding the built jar, and runs
  * UpdateFunction (CreateFunction with {@code --create}) as a long-running operation polled every 0.5-5 s. The
  * function's labels carry the version and git sha, and the variable {@code CVA_DEPLOY} the {@link Provenance} line,
- * which each Cloud Run revision keeps. Canary, promotion, rollback and the smoke test's tagged URL move traffic
+ * which each Cloud Run revision keeps; cva.yaml's {@code minInstances} is the function's min instance count, and its
+ * {@code cpuBoost} is set on the Cloud Run service (see {@link #cpuBoost}). Canary, promotion, rollback and the smoke test's tagged URL move traffic
  * between the Cloud Run revisions (Cloud Run Admin API v2): instant, no rebuild.
  *
  * <p>Only this package imports Google classes; the CLI loads it when a GCP service is deployed, never at start-up.
@@ -207,6 +210,7 @@ public final class CloudFunctionsTarget implements DeployTarget {
             if (plan.spec().timeoutSeconds() != null) {
                 sc.setTimeoutSeconds(plan.spec().timeoutSeconds());
             }
+            sc.setMinInstanceCount(plan.spec().minInstancesOrDefault());
             wanted.setServiceConfig(sc);
             progress.step(plan.service() + ": building and rolling out a new revision (Cloud Build)…");
             Function done;
@@ -217,15 +221,50 @@ public final class CloudFunctionsTarget implements DeployTarget {
                 done = functions.updateFunctionAsync(UpdateFunctionRequest.newBuilder().setFunction(wanted)
                         .setUpdateMask(FieldMask.newBuilder().addAllPaths(List.of("labels", "build_config.runtime",
                                 "build_config.entry_point", "build_config.source", "service_config.available_memory",
-                                "service_config.timeout_seconds", "service_config.environment_variables")))
+                                "service_config.timeout_seconds", "service_config.min_instance_count",
+                                "service_config.environment_variables")))
                         .build()).get();
             }
             String revision = done.getServiceConfig().getRevision();
             if (revision.isEmpty()) {
                 throw new CvaException(ExitCode.FAILURE, fn + " was updated but names no revision", null);
             }
+            String boosted = cpuBoost(done, plan.spec().cpuBoostOn(), progress, plan.service());
+            if (boosted != null) {
+                revision = boosted;
+            }
             return new Revision(shortName(revision), plan.version(), plan.gitSha(), plan.dirty(), plan.sha256(), plan.at());
         });
+    }
+
+    /**
+     * Startup CPU boost, which the Cloud Functions v2 API does not carry: set on the function's Cloud Run service
+     * (template.containers[0].resources.startup_cpu_boost) when it differs from {@code on}, which rolls out one more
+     * revision of the same image with the setting; its name is returned (null: nothing to change). The traffic is
+     * sent back as it is (pinned by the deploy, or on the latest revision for a new function), so the boosted revision
+     * takes the place of the function's new one.
+     */
+    private String cpuBoost(Function done, boolean on, Progress progress, String service)
+            throws ExecutionException, InterruptedException {
+        String name = done.getServiceConfig().getService();
+        if (name.isEmpty()) {
+            return null;
+        }
+        Service s = services.getService(name);
+        RevisionTemplate t = s.getTemplate();
+        if (t.getContainersCount() == 0 || t.getContainers(0).getResources().getStartupCpuBoost() == on) {
+            return null;
+        }
+        progress.step(service + ": " + (on ? "turning on" : "turning off") + " startup CPU boost (Cloud Run)…");
+        Container c = t.getContainers(0);
+        RevisionTemplate boosted = t.toBuilder().clearRevision() // Cloud Run names the new revision
+                .setContainers(0, c.toBuilder().setResources(c.getResources().toBuilder().setStartupCpuBoost(on))).build();
+        Service updated = update(s.toBuilder().setTemplate(boosted).build());
+        String created = updated.getLatestCreatedRevision();
+        if (created.isEmpty()) {
+            throw new CvaException(ExitCode.FAILURE, shortName(name) + " was updated but names no new revision", null);
+        }
+        return created;
     }
 
     /**

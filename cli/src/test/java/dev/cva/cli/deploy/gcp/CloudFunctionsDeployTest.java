@@ -59,7 +59,10 @@ class CloudFunctionsDeployTest {
     @BeforeEach
     void setUp() throws IOException {
         google = new FakeGoogle(secret);
-        Files.copy(dev.cva.cli.CliHarness.repoRoot().resolve("cva.yaml"), root.resolve("cva.yaml"));
+        // the project's cva.yaml with startup CPU boost off: one revision per deploy (coldStartSettings turns it on)
+        String yaml = Files.readString(dev.cva.cli.CliHarness.repoRoot().resolve("cva.yaml"));
+        assertThat(yaml).contains("    cpuBoost: true");
+        Files.writeString(root.resolve("cva.yaml"), yaml.replace("    cpuBoost: true", "    cpuBoost: false"));
         Files.createDirectories(root.resolve("services/receiver"));
         version("1.0.0");
         deploys = deploys(secret);
@@ -114,6 +117,7 @@ class CloudFunctionsDeployTest {
         assertThat(sent.getBuildConfig().getSource().getStorageSource().getObject()).isEqualTo("source-1");
         assertThat(sent.getServiceConfig().getAvailableMemory()).isEqualTo("512M");
         assertThat(sent.getServiceConfig().getTimeoutSeconds()).isEqualTo(60);
+        assertThat(sent.getServiceConfig().getMinInstanceCount()).as("cva.yaml's minInstances").isZero();
         // (dirty: the project folder is no git repository, so cva cannot tell it is clean)
         String provenance = "cva version=1.0.0 git=unknown dirty=true sha256=" + Artifacts.sha256(a) + " at=";
         assertThat(sent.getServiceConfig().getEnvironmentVariablesMap()).containsOnlyKeys(CloudFunctionsTarget.PROVENANCE_VAR);
@@ -144,7 +148,7 @@ class CloudFunctionsDeployTest {
         UpdateFunctionRequest update = (UpdateFunctionRequest) google.functionRequests.get(1);
         assertThat(update.getUpdateMask().getPathsList()).containsExactlyInAnyOrder("labels", "build_config.runtime",
                 "build_config.entry_point", "build_config.source", "service_config.available_memory",
-                "service_config.timeout_seconds", "service_config.environment_variables");
+                "service_config.timeout_seconds", "service_config.min_instance_count", "service_config.environment_variables");
         Function updated = update.getFunction();
         assertThat(updated.getName()).isEqualTo(LOCATION + "/functions/" + FN);
         assertThat(updated.getBuildConfig().getRuntime()).isEqualTo("java17");
@@ -246,6 +250,45 @@ class CloudFunctionsDeployTest {
         assertThat(google.uploads).hasSize(1);
         assertThat(google.trafficUpdates).containsExactly(FN + "-00002=100");
         assertThat(google.servedTraffic()).isEqualTo(FN + "-00002=100");
+    }
+
+    @Test
+    void coldStartSettingsMinInstancesOnTheFunctionAndStartupCpuBoostOnItsCloudRunService() throws Exception {
+        Files.writeString(root.resolve("cva.yaml"), Files.readString(root.resolve("cva.yaml"))
+                .replace("    cpuBoost: false", "    cpuBoost: true").replace("    minInstances: 0", "    minInstances: 2"));
+        deploys = deploys(secret);
+
+        DeployResult first = deploys.deploy("receiver", options(jar("a.jar", "first"), null, true));
+
+        // Cloud Functions: the min instance count
+        CreateFunctionRequest create = (CreateFunctionRequest) google.functionRequests.get(0);
+        assertThat(create.getFunction().getServiceConfig().getMinInstanceCount()).isEqualTo(2);
+        // Cloud Run: the function's revision 00001 had no boost; cva set it on the service's template (without the
+        // revision name Cloud Functions gave it), which rolled out 00002, the revision deployed and smoke-tested
+        var boost = google.serviceRequests.stream().filter(r -> r.getService().getTemplate().getContainersCount() > 0
+                && r.getService().getTemplate().getContainers(0).getResources().getStartupCpuBoost()).toList();
+        assertThat(boost).isNotEmpty();
+        assertThat(boost.get(0).getService().getTemplate().getRevision()).isEmpty();
+        assertThat(boost.get(0).getService().getTemplate().getContainers(0).getEnvList())
+                .anyMatch(e -> e.getName().equals(CloudFunctionsTarget.PROVENANCE_VAR));
+        assertThat(first.outcome()).as(first.toString()).isEqualTo(DeployResult.Outcome.deployed);
+        assertThat(first.to().revision()).isEqualTo(FN + "-00002");
+        assertThat(first.smoke().passed()).as(first.smoke().detail()).isTrue();
+        assertThat(google.webhookSignatures).singleElement().asString().startsWith(FN + "-00002 ");
+        assertThat(google.servedTraffic()).isEqualTo(FN + "-00002=100");
+        assertThat(google.revisions.get(1).getContainers(0).getResources().getStartupCpuBoost()).isTrue();
+        assertThat(progress).anyMatch(p -> p.contains("turning on startup CPU boost"));
+
+        // the next deploy: the canary is the boosted twin of the function's new revision; the live one keeps serving
+        version("1.1.0");
+        int before = google.serviceRequests.size();
+        DeployResult canary = deploys.deploy("receiver", options(jar("b.jar", "second"), 25, false));
+        assertThat(canary.to().revision()).isEqualTo(FN + "-00004");
+        assertThat(((UpdateFunctionRequest) google.functionRequests.get(1)).getFunction().getServiceConfig()
+                .getMinInstanceCount()).isEqualTo(2);
+        assertThat(google.serviceRequests.subList(before, google.serviceRequests.size()))
+                .anyMatch(r -> r.getService().getTemplate().getContainers(0).getResources().getStartupCpuBoost());
+        assertThat(google.servedTraffic()).isEqualTo(FN + "-00004=25 " + FN + "-00002=75");
     }
 
     private static DeployService.Options options(Path artifact, Integer canary, boolean create) {

@@ -16,6 +16,7 @@ import com.google.cloud.run.v2.GetServiceRequest;
 import com.google.cloud.run.v2.ListRevisionsRequest;
 import com.google.cloud.run.v2.ListRevisionsResponse;
 import com.google.cloud.run.v2.Revision;
+import com.google.cloud.run.v2.RevisionTemplate;
 import com.google.cloud.run.v2.RevisionsGrpc;
 import com.google.cloud.run.v2.Service;
 import com.google.cloud.run.v2.ServicesGrpc;
@@ -68,6 +69,8 @@ final class FakeGoogle implements AutoCloseable {
     final List<Message> functionRequests = new CopyOnWriteArrayList<>();
     /** The traffic of every UpdateService request, as sent (see {@link #describe}). */
     final List<String> trafficUpdates = new CopyOnWriteArrayList<>();
+    /** Every UpdateService request, as sent. */
+    final List<UpdateServiceRequest> serviceRequests = new CopyOnWriteArrayList<>();
     volatile Function function;
     volatile Service service;
     final List<Revision> revisions = new CopyOnWriteArrayList<>();
@@ -151,7 +154,12 @@ final class FakeGoogle implements AutoCloseable {
             service = Service.newBuilder().setName(svcName).addTraffic(TrafficTarget.newBuilder()
                     .setType(TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST).setPercent(100)).build();
         }
-        service = withStatuses(service.toBuilder().setLatestReadyRevision(svcName + "/revisions/" + rev).build());
+        // Cloud Functions writes the service's template from the function's own configuration, naming the revision;
+        // what it does not carry (startup CPU boost) is not kept
+        service = withStatuses(service.toBuilder().setTemplate(RevisionTemplate.newBuilder().setRevision(rev)
+                        .addContainers(Container.newBuilder().addAllEnv(env)))
+                .setLatestReadyRevision(svcName + "/revisions/" + rev)
+                .setLatestCreatedRevision(svcName + "/revisions/" + rev).build());
         function = wanted.toBuilder().setServiceConfig(wanted.getServiceConfig().toBuilder().setService(svcName)
                 .setRevision(rev)).build();
         return function;
@@ -217,7 +225,26 @@ final class FakeGoogle implements AutoCloseable {
 
         @Override
         public void updateService(UpdateServiceRequest request, StreamObserver<Operation> out) {
+            serviceRequests.add(request);
             trafficUpdates.add(describe(request.getService().getTrafficList()));
+            RevisionTemplate template = request.getService().getTemplate();
+            if (request.getService().hasTemplate() && !template.equals(service.getTemplate())) {
+                // as Cloud Run: a changed template rolls out a revision, named by Cloud Run unless the template names one
+                String rev = template.getRevision().isEmpty()
+                        ? String.format("%s-%05d", service.getName().substring(service.getName().lastIndexOf('/') + 1),
+                                counter.incrementAndGet())
+                        : template.getRevision();
+                String revName = service.getName() + "/revisions/" + rev;
+                if (revisions.stream().anyMatch(r -> r.getName().equals(revName))) {
+                    out.onError(Status.ALREADY_EXISTS.withDescription("revision " + rev + " exists").asRuntimeException());
+                    return;
+                }
+                revisions.add(Revision.newBuilder().setName(revName)
+                        .setCreateTime(Timestamp.newBuilder().setSeconds(1_700_000_000L + counter.get()))
+                        .addAllContainers(template.getContainersList()).build());
+                service = service.toBuilder().setTemplate(template).setLatestCreatedRevision(revName)
+                        .setLatestReadyRevision(revName).build();
+            }
             service = withStatuses(service.toBuilder().clearTraffic().addAllTraffic(request.getService().getTrafficList()).build());
             out.onNext(done(service, service));
             out.onCompleted();
