@@ -30,16 +30,31 @@ public final class ConfigCommand {
             settings.all().values().forEach(s -> t.row(s.key(), s.display(), s.origin()));
             t.print(ctx.out());
             ctx.out().println();
-            Table services = new Table("SERVICE", "CLOUD", "MODULE", "ENTRY POINT", "RUNTIME", "MEMORY", "TIMEOUT");
+            Table services = new Table("SERVICE", "CLOUD", "MODULE", "ENTRY POINT", "RUNTIME", "MEMORY", "TIMEOUT", "COLD START");
             new TreeMap<>(settings.config().services()).forEach((name, s) -> services.row(name, s.cloud().name().toLowerCase(),
                     s.module(), s.handler() != null ? s.handler() : s.isHosting() ? s.hosting() + " hosting" : s.entryPoint(), s.runtime(),
-                    s.memoryMb() == null ? null : s.memoryMb() + " MB", s.timeoutSeconds() == null ? null : s.timeoutSeconds() + " s"));
+                    s.memoryMb() == null ? null : s.memoryMb() + " MB", s.timeoutSeconds() == null ? null : s.timeoutSeconds() + " s",
+                    coldStart(s)));
             services.print(ctx.out());
         }
         return ExitCode.OK.code();
     }
 
-    /** The --json shape of {@code config show}. */
+    /** What cva deploys of cva.yaml's cold-start keys, defaults resolved (README, "Cold starts"). */
+    static String coldStart(CvaConfig.Service s) {
+        if (s.cloud() == CvaConfig.Cloud.AWS) {
+            return s.snapStartOn() ? "SnapStart" : "no SnapStart";
+        }
+        if (s.isHosting()) {
+            return null;
+        }
+        return "min " + s.minInstancesOrDefault() + (s.cpuBoostOn() ? ", CPU boost" : "");
+    }
+
+    /**
+     * The --json shape of {@code config show}: {@code services} are cva.yaml's as written (absent keys null), the
+     * cold-start keys {@code snapStart}, {@code minInstances}, {@code cpuBoost} among them.
+     */
     record ConfigView(String environment, String configFile, Map<String, SettingView> settings,
                       Map<String, CvaConfig.Service> services) {
         record SettingView(String value, String source, String origin) {}

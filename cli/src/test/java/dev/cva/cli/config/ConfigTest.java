@@ -205,6 +205,34 @@ class ConfigTest {
     }
 
     @Test
+    void coldStartKeysAreShownWithTheirDefaultsAndRefusedWhereTheyDoNotApply() throws Exception {
+        String receiver = "    memoryMb: 256\n";
+        String processor = SOURCES.replace("    timeoutSeconds: 30\n", "    timeoutSeconds: 30\n    snapStart: false\n");
+        String yaml = GOOD.replace(receiver, receiver + "    minInstances: 1\n    cpuBoost: true\n")
+                .replaceFirst("environments:", processor);
+        CliHarness cli = cva(yaml);
+        JsonNode services = show(cli).path("services");
+        assertThat(services.path("receiver").path("minInstances").asInt()).isEqualTo(1);
+        assertThat(services.path("receiver").path("cpuBoost").asBoolean()).isTrue();
+        assertThat(services.path("processor").path("snapStart").asBoolean(true)).isFalse();
+        assertThat(services.path("notifier").path("snapStart").isNull()).as("as written: absent").isTrue();
+        CliHarness.Result table = cli.run("config", "show");
+        assertThat(table.out()).contains("COLD START", "min 1, CPU boost", "no SnapStart", "SnapStart");
+
+        // where a key does not apply, or a count Cloud Run refuses: the file, the line, the key
+        for (String[] bad : new String[][] {
+                {receiver, receiver + "    snapStart: true\n", "services.receiver.snapStart: Lambda SnapStart is for aws services"},
+                {receiver, receiver + "    minInstances: -1\n", "services.receiver.minInstances: -1 is outside 0..1000"}}) {
+            CliHarness.Result r = cva(GOOD.replace(bad[0], bad[1])).run("config", "show");
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).contains("cva.yaml:9: " + bad[2]);
+        }
+        CliHarness.Result lambda = withSources("    timeoutSeconds: 30\n", "    timeoutSeconds: 30\n    cpuBoost: true\n");
+        assertThat(lambda.exitCode()).as(lambda.toString()).isEqualTo(2);
+        assertThat(lambda.err()).contains("services.processor.cpuBoost: for gcp functions (an aws service has snapStart)");
+    }
+
+    @Test
     void envVariableNamesFollowTheKeys() {
         assertThat(Settings.envVarFor("aws.queryEventsTable")).isEqualTo("CVA_AWS_QUERY_EVENTS_TABLE");
         assertThat(Settings.envVarFor("webhook.secret")).isEqualTo("CVA_WEBHOOK_SECRET");

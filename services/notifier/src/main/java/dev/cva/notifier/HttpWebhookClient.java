@@ -52,6 +52,8 @@ public final class HttpWebhookClient implements WebhookClient {
     private final Clock clock;
     /** HTTP/2 over TLS (ALPN); plain HTTP/1.1 otherwise, rather than an h2c upgrade some local servers refuse. */
     private final HttpClient.Version version;
+    /** The retry jitter's source (thread-safe), seeded anew after a SnapStart restore ({@link #reseed}). */
+    private volatile java.util.Random jitter;
 
     public HttpWebhookClient(HttpClient http, WebhookSigner signer, NotifierConfig config, Clock clock) {
         this(http, signer, config, clock, new JsonLog("notifier"));
@@ -64,6 +66,7 @@ public final class HttpWebhookClient implements WebhookClient {
     /** {@code signer}: asked once per send, so a secret re-read from Secrets Manager signs the next webhook. */
     public HttpWebhookClient(HttpClient http, java.util.function.Supplier<WebhookSigner> signer, NotifierConfig config,
                              Clock clock, JsonLog log) {
+        this.jitter = new java.util.Random(new java.security.SecureRandom().nextLong());
         this.http = http;
         this.signer = signer;
         this.url = config.webhookUrl();
@@ -83,7 +86,7 @@ public final class HttpWebhookClient implements WebhookClient {
                 .withDelayFn(ctx -> {
                     HttpResponse<Void> last = ctx.getLastResult();
                     Duration asked = last == null ? null : retryAfter(last, clock);
-                    return asked != null ? min(asked, cap) : backoff(base, maxDelay, ctx.getAttemptCount());
+                    return asked != null ? min(asked, cap) : backoff(base, maxDelay, ctx.getAttemptCount(), jitter);
                 })
                 .build();
         this.breaker = CircuitBreaker.<HttpResponse<Void>>builder()
@@ -110,9 +113,27 @@ public final class HttpWebhookClient implements WebhookClient {
      * {@code maxDelay}, so simultaneous failures do not retry in lockstep.
      */
     static Duration backoff(Duration base, Duration maxDelay, int attemptsSoFar) {
+        return backoff(base, maxDelay, attemptsSoFar, java.util.concurrent.ThreadLocalRandom.current());
+    }
+
+    static Duration backoff(Duration base, Duration maxDelay, int attemptsSoFar, java.util.random.RandomGenerator random) {
         long exp = base.toMillis() << Math.min(20, Math.max(0, attemptsSoFar - 1));
         long d = Math.min(maxDelay.toMillis(), exp);
-        return Duration.ofMillis(d / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(d / 2 + 1));
+        return Duration.ofMillis(d / 2 + random.nextLong(d / 2 + 1));
+    }
+
+    /**
+     * Starts the retry jitter from {@code seed}. Every execution environment SnapStart resumes from one snapshot
+     * starts with the same random state (ThreadLocalRandom's seeds included), so without a new seed instances
+     * restored together would retry in lockstep; {@link NotifierRestore} calls this after each restore.
+     */
+    public void reseed(long seed) {
+        jitter = new java.util.Random(seed);
+    }
+
+    /** The jitter's random source (a test compares it with one of a known seed). */
+    java.util.random.RandomGenerator jitter() {
+        return jitter;
     }
 
     static boolean retryable(int status) {

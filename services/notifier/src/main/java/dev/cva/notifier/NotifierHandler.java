@@ -37,6 +37,8 @@ public class NotifierHandler implements RequestHandler<DynamodbEvent, StreamsEve
 
     private final StreamNotifier notifier;
     private final JsonLog log;
+    /** SnapStart's restore hook (held here: the CRaC context may keep it weakly). */
+    private final NotifierRestore restore;
 
     /** For the Lambda runtime: everything from the environment. */
     public NotifierHandler() {
@@ -65,6 +67,8 @@ public class NotifierHandler implements RequestHandler<DynamodbEvent, StreamsEve
         this.log = log;
         var mapper = JsonMapper.builder().build();
         var webhooks = new HttpWebhookClient(http, signer, config, clock, log);
+        this.restore = new NotifierRestore(signer instanceof RefreshingSigner r ? r : null, webhooks::reseed,
+                () -> new java.security.SecureRandom().nextLong(), log).register();
         // what one record can take at worst: every try timing out plus the longest waits, and a margin for the DLQ
         Duration worstCase = config.timeout().plus(config.retryAfterCap()).multipliedBy(config.maxAttempts())
                 .plusSeconds(2);
@@ -96,6 +100,11 @@ public class NotifierHandler implements RequestHandler<DynamodbEvent, StreamsEve
     private static Supplier<WebhookSigner> fixed(dev.cva.contracts.webhook.WebhookSecret secret) {
         WebhookSigner signer = new WebhookSigner(secret);
         return () -> signer;
+    }
+
+    /** The SnapStart hook this handler registered (tests call it as Lambda does after a restore). */
+    public NotifierRestore restore() {
+        return restore;
     }
 
     @Override

@@ -53,10 +53,19 @@ public final class RefreshingSigner implements Supplier<WebhookSigner> {
         }
     }
 
+    /**
+     * Makes the next {@link #get} re-read the secret whatever the time since the last read: after a SnapStart restore
+     * (see {@link NotifierRestore}) the secret in memory is the one read when the version's snapshot was made, which
+     * may be older than a rotation.
+     */
+    public synchronized void expire() {
+        readAt = null;
+    }
+
     @Override
     public synchronized WebhookSigner get() {
         Instant now = clock.instant();
-        if (Duration.between(readAt, now).compareTo(refresh) >= 0) {
+        if (readAt == null || Duration.between(readAt, now).compareTo(refresh) >= 0) {
             readAt = now;
             try {
                 WebhookSecret read = WebhookSecret.parse(store.apply(arn));

@@ -27,6 +27,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public class RedriveHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private final Redrive redrive;
+    /** SnapStart's restore hook: the secret is re-read before the first send (no jitter here: sends are paced). */
+    private final dev.cva.notifier.NotifierRestore restore;
 
     /** For the Lambda runtime: everything from the environment. */
     public RedriveHandler() {
@@ -37,14 +39,18 @@ public class RedriveHandler implements RequestHandler<Map<String, Object>, Map<S
         NotifierConfig config = NotifierConfig.fromEnv(env, SecretsManagerSecrets::readOnce);
         SqsPort sqs = new AwsSqsPort(SqsClient.builder().region(Region.of(config.region()))
                 .httpClient(UrlConnectionHttpClient.create()).build());
-        Target receiver = new WebhookTarget(config.webhookUrl(), dev.cva.notifier.NotifierHandler.signer(env, config, log),
+        var signer = dev.cva.notifier.NotifierHandler.signer(env, config, log);
+        Target receiver = new WebhookTarget(config.webhookUrl(), signer,
                 Clock.systemUTC(), config.timeout(), "cv-analytics-notifier-redrive");
+        this.restore = new dev.cva.notifier.NotifierRestore(
+                signer instanceof dev.cva.notifier.RefreshingSigner r ? r : null, seed -> {}, () -> 0L, log).register();
         this.redrive = new Redrive(sqs, config.dlqUrl(), receiver, Redrive.maxPerSecond(env), log, Clock.systemUTC());
     }
 
     /** For tests: a ready {@link Redrive}. */
     public RedriveHandler(Redrive redrive) {
         this.redrive = redrive;
+        this.restore = null;
     }
 
     @Override
