@@ -277,8 +277,18 @@ class InfraApplyMotoTest {
             java.util.Set<String> keys = new java.util.TreeSet<>();
             before.fieldNames().forEachRemaining(keys::add);
             after.fieldNames().forEachRemaining(keys::add);
+            // moto's SnapStart gap makes the plan update the function, and an update of a function that publishes
+            // would publish a new version: its version and qualified ARNs are unknown until then
+            boolean snapStartGap = SNAP_START_GAP.equals(motoGap(rc2.path("type").asText(), "snap_start",
+                    before.path("snap_start"), after.path("snap_start")));
             for (String k : keys) {
                 if (before.path(k).equals(after.path(k)) && !unknown.path(k).asBoolean(false)) {
+                    continue;
+                }
+                if (snapStartGap && List.of("version", "qualified_arn", "qualified_invoke_arn").contains(k)
+                        && unknown.path(k).asBoolean(false)) {
+                    out.add("moto: the SnapStart update would publish a version: " + address + "." + k + " "
+                            + before.path(k) + " -> (known after apply)");
                     continue;
                 }
                 String gap = motoGap(rc2.path("type").asText(), k, before.path(k), after.path(k));
