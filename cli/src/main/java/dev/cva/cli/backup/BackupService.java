@@ -320,7 +320,7 @@ public final class BackupService {
         } catch (CvaException e) {
             throw new CvaException(e.exitCode(), e.getMessage(), (e.hint() == null ? "" : e.hint() + ". ") + "The data is "
                     + "restored into " + t.analyticsTable() + ", " + t.interimTable() + " and database " + t.database()
-                    + "; done after it: " + (done.isEmpty() ? "nothing" : String.join("; ", done)) + ". Resume with: cva restore "
+                    + "; done: " + (done.isEmpty() ? "nothing" : String.join("; ", done)) + ". Resume with: cva restore "
                     + backup + " --into " + t.database() + " --resume" + (switchServices ? "" : " --no-switch") + " --env " + environment, e);
         }
     }

@@ -78,12 +78,6 @@ public final class RestoreCommand implements Callable<Integer> {
             throw CvaException.usage("--resume needs --into NAME (the restore to resume), without --in-place or --to-time",
                     "cva restore " + id + " --into NAME --resume");
         }
-        if (!inPlace && dev.cva.cli.env.Environments.isLocal(ctx.environmentName())) {
-            throw CvaException.usage("on " + ctx.environmentName() + " a restore goes in place: the running stack's "
-                    + "functions and receiver get their table and database names when 'cva local up' starts them, so "
-                    + "restored copies under new names would not be what it serves; nothing was changed",
-                    "cva restore " + id + " --in-place (into the emptied tables and database, then reconcile, as 'cva dr drill' does)");
-        }
         if (into != null && !into.matches("[a-z][a-z0-9-]{0,29}")) {
             throw CvaException.usage("--into '" + into + "' is not a name for a table suffix and a Firestore database",
                     "lowercase letters, digits and '-', starting with a letter, at most 30 characters");
@@ -99,6 +93,12 @@ public final class RestoreCommand implements Callable<Integer> {
             } catch (java.time.format.DateTimeParseException e) {
                 throw CvaException.usage("--to-time '" + toTime + "' is not an ISO-8601 instant", "e.g. 2026-12-07T15:00:00Z");
             }
+        }
+        if (!inPlace && dev.cva.cli.env.Environments.isLocal(ctx.environmentName())) {
+            throw CvaException.usage("on " + ctx.environmentName() + " a restore goes in place: the running stack's "
+                    + "functions and receiver get their table and database names when 'cva local up' starts them, so "
+                    + "restored copies under new names would not be what it serves; nothing was changed",
+                    "cva restore " + id + " --in-place (into the emptied tables and database, then reconcile, as 'cva dr drill' does)");
         }
         String name = into != null ? into : SUFFIX.format(ctx.clock().instant());
         try (BackupEnvironment env = BackupEnvironment.open(ctx)) {

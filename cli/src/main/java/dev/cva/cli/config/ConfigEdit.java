@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 /**
  * Changes one value of an environment in cva.yaml in place, keeping every other line and comment as it is (the
  * switch after a restore: the environment's table names and Firestore database). A value the file does not set yet
- * is added as the first key of its mapping when that mapping exists (e.g. {@code gcp.firestoreDatabase} under an
+ * is added as the first line of its mapping when that mapping exists (e.g. {@code gcp.firestoreDatabase} under an
  * environment's {@code gcp:}).
  */
 public final class ConfigEdit {
@@ -30,13 +30,15 @@ public final class ConfigEdit {
         List<String> path = new ArrayList<>(List.of("environments", environment));
         path.addAll(Arrays.asList(key.split("\\.")));
         String[] lines = loaded.text().split("\n", -1);
-        int parent = YamlLines.firstChildLine(loaded.text(), path.subList(0, path.size() - 1));
-        if (parent > 0 && YamlLines.lineOf(loaded.text(), path) <= YamlLines.lineOf(loaded.text(), path.subList(0, path.size() - 1))) {
-            // the mapping exists, the key does not: add it above the mapping's first key, with its indentation
-            String first = lines[parent - 1];
+        int firstChild = YamlLines.firstChildLine(loaded.text(), path.subList(0, path.size() - 1));
+        int parent = YamlLines.lineOf(loaded.text(), path.subList(0, path.size() - 1));
+        if (firstChild > 0 && YamlLines.lineOf(loaded.text(), path) <= parent) {
+            // the mapping exists, the key does not: add it right under the mapping's key, indented as its keys (so
+            // a comment above the first key stays with it)
+            String first = lines[firstChild - 1];
             String indent = first.substring(0, first.length() - first.stripLeading().length());
             List<String> out = new ArrayList<>(Arrays.asList(lines));
-            out.add(parent - 1, indent + path.get(path.size() - 1) + ": " + value);
+            out.add(parent, indent + path.get(path.size() - 1) + ": " + value);
             write(loaded, String.join("\n", out));
             return null;
         }
