@@ -565,7 +565,7 @@ function _picocli_cva_restore() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--in-place' '--no-switch' '--dry-run' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--in-place' '--no-switch' '--resume' '--dry-run' '--json' '-v' '--verbose' '--quiet' '--no-color' '-y' '--yes' '--no-input' '-h' '--help' '-V' '--version'"
   local arg_opts="'--into' '--to-time' '-e' '--env' '-c' '--config'"
   local ENV_option_args=("local" "prod") # --env values
 

@@ -7,6 +7,8 @@ export interface DashboardConfig {
   emulator: { firestoreHost: string; firestorePort: number } | null;
   /** emulator: the mock user's uid and e-mail (verified); the rules let it read when it is a listed reader */
   auth: { mode: 'emulator'; uid: string; email?: string } | { mode: 'google' };
+  /** the Firestore database the receiver writes (cva.yaml gcp.firestoreDatabase); "(default)" when absent */
+  firestoreDatabase: string;
 }
 
 /** Checks the parsed config.json; throws an Error that says what is wrong. */
@@ -28,8 +30,12 @@ export function parseConfig(raw: unknown): DashboardConfig {
   if (auth?.mode === 'emulator' && auth.email !== undefined && (typeof auth.email !== 'string' || !auth.email.includes('@'))) {
     problems.push('auth.email must be an e-mail address');
   }
+  const db = o.firestoreDatabase ?? '(default)';
+  if (typeof db !== 'string' || !/^([(]default[)]|[a-z][a-z0-9-]*)$/.test(db)) {
+    problems.push('firestoreDatabase must be "(default)" or a database id');
+  }
   if (problems.length) throw new Error(`config.json: ${problems.join('; ')}`);
-  return { firebase: fb, emulator: em, auth } as DashboardConfig;
+  return { firebase: fb, emulator: em, auth, firestoreDatabase: db } as DashboardConfig;
 }
 
 export async function loadConfig(url = './config.json'): Promise<DashboardConfig> {

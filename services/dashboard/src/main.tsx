@@ -12,7 +12,7 @@ async function boot(): Promise<void> {
   if (new URLSearchParams(location.search).has('debug')) setLogLevel('debug');
   const config = await loadConfig();
   const app = initializeApp(config.firebase);
-  const db = getFirestore(app);
+  const db = getFirestore(app, config.firestoreDatabase);
   if (config.emulator) {
     // before any other call; the mock token makes the emulator enforce the rules as for a signed-in user with a
     // verified e-mail (a reader when cva.yaml lists it)

@@ -91,6 +91,12 @@ describe('config.json', () => {
       .toBe('google');
   });
 
+  it('reads the Firestore database the receiver writes, (default) when absent', () => {
+    expect(parseConfig(local).firestoreDatabase).toBe('(default)');
+    expect(parseConfig({ ...local, firestoreDatabase: 'r20261207150000' }).firestoreDatabase).toBe('r20261207150000');
+    expect(() => parseConfig({ ...local, firestoreDatabase: 'Not A Db' })).toThrow('firestoreDatabase must be "(default)" or a database id');
+  });
+
   it('lists every problem', () => {
     expect(() => parseConfig({ emulator: { firestoreHost: 1 }, auth: { mode: 'emulator' } })).toThrow(
       'config.json: firebase.projectId is required; firebase.apiKey is required; emulator needs firestoreHost (string) and firestorePort (integer), or null; auth must be {"mode":"google"} or {"mode":"emulator","uid":"..."}',

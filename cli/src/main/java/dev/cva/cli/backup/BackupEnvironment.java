@@ -34,6 +34,9 @@ public final class BackupEnvironment implements AutoCloseable {
     private static final String FIRESTORE_API = "https://firestore.googleapis.com";
     /** Points Firestore's Admin API elsewhere (tests, recording proxies), without credentials. */
     static final String FIRESTORE_ADMIN_ENDPOINT = "CVA_FIRESTORE_ADMIN_ENDPOINT";
+    /** Points the Firebase Rules API elsewhere (tests, recording proxies), without credentials. */
+    static final String FIREBASE_RULES_ENDPOINT = "CVA_FIREBASE_RULES_ENDPOINT";
+    private static final String CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
 
     private final List<AutoCloseable> clients = new ArrayList<>();
     private final TableData tables;
@@ -45,7 +48,7 @@ public final class BackupEnvironment implements AutoCloseable {
     /** The receiver's Firestore database: gcp.firestoreDatabase of cva.yaml, else {@value #DATABASE}. */
     private final String database;
 
-    private BackupEnvironment(CvaContext ctx) {
+    private BackupEnvironment(CvaContext ctx, dev.cva.cli.deploy.DeployTargets.CloudFunctions cloudFunctions) {
         this.ctx = ctx;
         Settings s = ctx.settings();
         String configured = s.get("gcp.firestoreDatabase");
@@ -104,13 +107,29 @@ public final class BackupEnvironment implements AutoCloseable {
             // (tests, recording proxies; no credentials then); none against the emulator alone, which has no backups.
             String adminEndpoint = ctx.env().get(FIRESTORE_ADMIN_ENDPOINT);
             String firestoreEmulator = ctx.env().get("FIRESTORE_EMULATOR_HOST");
+            FirestoreAdminRest admin = null;
             if (adminEndpoint != null && !adminEndpoint.isBlank()) {
-                service.withFirestoreNative(FirestoreNative.rest(new FirestoreAdminRest(adminEndpoint.strip(), gcpProject,
-                        () -> "owner", ctx.clock(), java.time.Duration.ofMillis(200)), java.time.Duration.ofMinutes(5)));
+                admin = new FirestoreAdminRest(adminEndpoint.strip(), gcpProject, () -> "owner", ctx.clock(), java.time.Duration.ofMillis(200));
+                service.withFirestoreNative(FirestoreNative.rest(admin, java.time.Duration.ofMinutes(5)));
             } else if (firestoreEmulator == null || firestoreEmulator.isBlank()) {
                 var token = new GoogleAccessToken(GoogleAccessToken.DATASTORE, "for Firestore's admin API");
-                service.withFirestoreNative(FirestoreNative.rest(new FirestoreAdminRest(FIRESTORE_API, gcpProject, token,
-                        ctx.clock(), java.time.Duration.ofSeconds(10)), java.time.Duration.ofHours(2)));
+                admin = new FirestoreAdminRest(FIRESTORE_API, gcpProject, token, ctx.clock(), java.time.Duration.ofSeconds(10));
+                service.withFirestoreNative(FirestoreNative.rest(admin, java.time.Duration.ofHours(2)));
+            }
+            if (admin != null) {
+                // a restore into a new database: its rules and indexes, then the receiver moved to it
+                String rulesEndpoint = ctx.env().get(FIREBASE_RULES_ENDPOINT);
+                FirebaseRulesRest rules = rulesEndpoint != null && !rulesEndpoint.isBlank()
+                        ? new FirebaseRulesRest(rulesEndpoint.strip(), gcpProject, () -> "owner")
+                        : new FirebaseRulesRest(FirebaseRulesRest.API, gcpProject, new GoogleAccessToken(CLOUD_PLATFORM, "for the Firebase Rules API"));
+                String env = ctx.environmentName();
+                service.withReceiverSwitch(new GcpReceiverSwitch(rules, admin, () -> renderRules(ctx), ctx.projectRoot(),
+                        variables -> receiverVariables(ctx, cloudFunctions, variables)), db -> {
+                    var loaded = dev.cva.cli.config.ConfigLoader.parse(s.loaded().file(), s.loaded().displayName(), read(s.loaded().file()));
+                    String old = dev.cva.cli.config.ConfigEdit.set(loaded, env, "gcp.firestoreDatabase", db);
+                    return "switch: " + loaded.displayName() + " environments." + env + ".gcp.firestoreDatabase "
+                            + (old == null ? "(unset: (default))" : old) + " -> " + db;
+                });
             }
             service.withMappings(new LambdaStreamMappings(lambda, function, notifierService == null ? null : notifierService.eventSource()));
             String env = ctx.environmentName();
@@ -126,7 +145,45 @@ public final class BackupEnvironment implements AutoCloseable {
     }
 
     public static BackupEnvironment open(CvaContext ctx) {
-        return new BackupEnvironment(ctx);
+        return new BackupEnvironment(ctx, null);
+    }
+
+    /** With the receiver's Cloud Functions clients built by {@code cloudFunctions} (tests: aimed at a fake). */
+    static BackupEnvironment open(CvaContext ctx, dev.cva.cli.deploy.DeployTargets.CloudFunctions cloudFunctions) {
+        return new BackupEnvironment(ctx, cloudFunctions);
+    }
+
+    /** The receiver's Firestore rules for this environment's dashboard readers, as Terraform renders them. */
+    private static String renderRules(CvaContext ctx) {
+        String rules;
+        try {
+            rules = dev.cva.local.FirestoreRulesTemplate.renderFile(ctx.projectRoot(), ctx.settings().typed().dashboardReaders());
+        } catch (IOException e) {
+            throw new CvaException(ExitCode.FAILURE, "cannot read " + dev.cva.local.FirestoreRulesTemplate.FILE + ": " + e.getMessage(), null, e);
+        } catch (IllegalArgumentException e) {
+            throw CvaException.usage(dev.cva.local.FirestoreRulesTemplate.FILE + ": " + e.getMessage(), "see the comment at the top of the template");
+        }
+        if (rules == null) {
+            throw new CvaException(ExitCode.FAILURE, "no " + dev.cva.local.FirestoreRulesTemplate.FILE + " in this checkout: "
+                    + "the restored database would have no rules", "run cva restore from the project's checkout");
+        }
+        return rules;
+    }
+
+    /** A configuration-only deploy of the receiver's Cloud Function (the deploy's own target and its function name). */
+    private static String receiverVariables(CvaContext ctx, dev.cva.cli.deploy.DeployTargets.CloudFunctions cloudFunctions,
+                                            java.util.Map<String, String> variables) {
+        var targets = cloudFunctions == null ? new dev.cva.cli.deploy.DeployTargets(ctx) : new dev.cva.cli.deploy.DeployTargets(ctx, cloudFunctions);
+        var spec = ctx.settings().config().services().get("receiver");
+        if (spec == null) {
+            throw new CvaException(ExitCode.FAILURE, "cva.yaml defines no service 'receiver' to switch", null);
+        }
+        try (DeployTarget target = targets.open("receiver", spec)) {
+            if (!(target instanceof dev.cva.cli.deploy.gcp.CloudFunctionsTarget functions)) {
+                throw new CvaException(ExitCode.FAILURE, "the receiver of " + ctx.environmentName() + " is no Cloud Function", null);
+            }
+            return functions.setVariables("receiver", variables);
+        }
     }
 
     public BackupService service() {

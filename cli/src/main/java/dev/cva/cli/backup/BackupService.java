@@ -28,6 +28,9 @@ public final class BackupService {
         }
     }
 
+    /** What {@code --resume} did: the steps after the data of a restore into new names, run again. */
+    public record Resumed(String backup, Names target, double seconds, String next, List<String> done) {}
+
     /** @param reconcile null when not run (a restore into new names: the services do not use them yet) */
     public record Restored(String backup, boolean inPlace, Names target, long dynamodbRecords, long firestoreDocuments,
                            double seconds, Reconciler.Result reconcile, String next, List<String> done) {}
@@ -49,6 +52,8 @@ public final class BackupService {
     private ServiceSwitch switcher;
     private java.util.function.Function<Names, List<String>> configSwitch;
     private FirestoreNative firestoreNative;
+    private ReceiverSwitch receiverSwitch;
+    private java.util.function.Function<String, String> databaseConfig;
 
     BackupService(TableData tables, DocumentData documents, Catalogue catalogue, Names names, Manifest.Origin origin,
                   String environment, Clock clock, boolean onDemand) {
@@ -78,6 +83,17 @@ public final class BackupService {
     BackupService withSwitch(ServiceSwitch switcher, java.util.function.Function<Names, List<String>> configSwitch) {
         this.switcher = switcher;
         this.configSwitch = configSwitch;
+        return this;
+    }
+
+    /**
+     * The Firestore side of a restore into a new database (cloud environments with Firestore's Admin API): its rules
+     * and indexes, the receiver's switch, then cva.yaml's {@code gcp.firestoreDatabase} ({@code databaseConfig}: sets
+     * it, says what it changed).
+     */
+    BackupService withReceiverSwitch(ReceiverSwitch receiverSwitch, java.util.function.Function<String, String> databaseConfig) {
+        this.receiverSwitch = receiverSwitch;
+        this.databaseConfig = databaseConfig;
         return this;
     }
 
@@ -133,12 +149,7 @@ public final class BackupService {
      * (RestoreTableFromBackup from the manifest's on-demand backups); on {@code local} it writes the backup's copies.
      */
     public Plan plan(String id, String into, boolean inPlace, Instant toTime) {
-        Manifest m = catalogue.get(id);
-        if (!m.origin().equals(origin)) {
-            throw CvaException.usage("backup " + id + " was taken from " + m.origin().describe() + ", not from this "
-                    + origin.describe() + ": restoring it here would mix two systems' data", "restore it where it was taken ("
-                    + m.environment() + "), or pick one of this system's backups: 'cva backup list'");
-        }
+        Manifest m = manifest(id);
         Names target = inPlace ? names : new Names(names.analyticsTable() + "-" + into, names.interimTable() + "-" + into, into);
         List<String> steps = new ArrayList<>();
         if (toTime != null) {
@@ -207,12 +218,127 @@ public final class BackupService {
         if (firestoreFrom == null) {
             steps.add("write " + m.records("firestore") + " analytics documents and their stats shards into Firestore database " + target.database());
         }
-        steps.add(inPlace ? "reconcile: re-send through the notifier every record DynamoDB has and Firestore lacks"
-                : switcher != null ? "then (unless --no-switch) switch the processor and reporter to the new tables (a "
-                        + "configuration-only deploy: version published, live moved), disable the notifier's mapping on the old "
-                        + "stream and set the new names in cva.yaml"
-                        : "the services are not switched on " + environment + ": see README 'Backups and disaster recovery'");
+        if (!inPlace && receiverSwitch != null) {
+            steps.addAll(receiverSwitch.describe(target.database()));
+        }
+        if (inPlace) {
+            steps.add("reconcile: re-send through the notifier every record DynamoDB has and Firestore lacks");
+        } else if (switcher != null) {
+            switchSteps(target, steps);
+        } else {
+            steps.add("the services are not switched on " + environment + ": see README 'Backups and disaster recovery'");
+        }
         return new Plan(id, inPlace, target, steps, toTime, fromBackups);
+    }
+
+    private Manifest manifest(String id) {
+        Manifest m = catalogue.get(id);
+        if (!m.origin().equals(origin)) {
+            throw CvaException.usage("backup " + id + " was taken from " + m.origin().describe() + ", not from this "
+                    + origin.describe() + ": restoring it here would mix two systems' data", "restore it where it was taken ("
+                    + m.environment() + "), or pick one of this system's backups: 'cva backup list'");
+        }
+        return m;
+    }
+
+    /** The plan's words for the switch after a restore into new names (cloud environments). */
+    private void switchSteps(Names target, List<String> steps) {
+        steps.add("then (unless --no-switch) switch the processor and reporter to the new tables (a "
+                + "configuration-only deploy: version published, live moved), disable the notifier's mapping on the old "
+                + "stream and set the new names in cva.yaml");
+        if (receiverSwitch != null) {
+            steps.add("then (unless --no-switch) set the receiver's FIRESTORE_DATABASE to " + target.database()
+                    + " (a configuration-only deploy: all traffic to its new revision) and gcp.firestoreDatabase: "
+                    + target.database() + " in cva.yaml");
+        }
+    }
+
+    /**
+     * What {@code cva restore ID --into NAME --resume} would do after a restore into new names that stopped after
+     * its data was restored: the stream's mapping, the Firestore rules and indexes, and the switch of what is not
+     * switched yet (the processor and reporter while cva.yaml names the old tables, the receiver while it names the
+     * old database). Every step is safe to run again. Refuses when the tables of NAME do not exist (exit 2).
+     */
+    public Plan resumePlan(String id, String into) {
+        manifest(id);
+        boolean tablesSwitched = names.analyticsTable().endsWith("-" + into) && names.interimTable().endsWith("-" + into);
+        Names target = tablesSwitched ? new Names(names.analyticsTable(), names.interimTable(), into)
+                : new Names(names.analyticsTable() + "-" + into, names.interimTable() + "-" + into, into);
+        for (String table : List.of(target.analyticsTable(), target.interimTable())) {
+            if (!tables.exists(table)) {
+                throw CvaException.usage("no table " + table + ": there is no restore into " + into + " to resume, and "
+                        + "nothing was changed", "restore into new names without --resume: cva restore " + id + " --into " + into);
+            }
+        }
+        List<String> steps = new ArrayList<>();
+        if (mappings != null) {
+            steps.add("map the stream of " + target.analyticsTable() + " to " + mappings.describe() + " (unless it is)");
+        }
+        if (receiverSwitch != null) {
+            steps.addAll(receiverSwitch.describe(into));
+        }
+        if (switcher != null) {
+            switchSteps(target, steps);
+        }
+        return new Plan(id, false, target, steps);
+    }
+
+    /** Runs {@link #resumePlan}'s steps; with {@code switchServices}, the switch too. */
+    public Resumed resume(Plan plan, boolean switchServices) {
+        Instant start = clock.instant();
+        List<String> done = new ArrayList<>();
+        afterData(plan.backup(), plan.target(), done, switchServices && switcher != null);
+        return new Resumed(plan.backup(), plan.target(), Duration.between(start, clock.instant()).toMillis() / 1000.0,
+                next(plan.target(), switchServices && switcher != null), done);
+    }
+
+    /**
+     * What follows the data of a restore into new names, each step appended to {@code done} as it completes: the
+     * notifier's mapping on the new stream, the new database's rules and indexes, then (with {@code switchServices})
+     * the processor and reporter, cva.yaml's table names, the receiver and cva.yaml's database. A failure says what
+     * was done and how to resume; each step is safe to run again.
+     */
+    private void afterData(String backup, Names t, List<String> done, boolean switchServices) {
+        try {
+            if (mappings != null) {
+                String uuid = mappings.map(tables.streamArn(t.analyticsTable()), tables.streamArn(names.analyticsTable()));
+                done.add("mapped: the stream of " + t.analyticsTable() + " to " + mappings.describe() + " (mapping " + uuid + ")");
+            }
+            if (receiverSwitch != null) {
+                receiverSwitch.rewire(t.database(), done);
+            }
+            if (switchServices) {
+                if (!names.analyticsTable().equals(t.analyticsTable())) {
+                    done.addAll(switcher.switchTables(names, t));
+                    done.addAll(configSwitch.apply(t));
+                }
+                if (receiverSwitch != null && !names.database().equals(t.database())) {
+                    receiverSwitch.switchTo(names.database(), t.database(), done);
+                    done.add(databaseConfig.apply(t.database()));
+                }
+            }
+        } catch (CvaException e) {
+            throw new CvaException(e.exitCode(), e.getMessage(), (e.hint() == null ? "" : e.hint() + ". ") + "The data is "
+                    + "restored into " + t.analyticsTable() + ", " + t.interimTable() + " and database " + t.database()
+                    + "; done: " + (done.isEmpty() ? "nothing" : String.join("; ", done)) + ". Resume with: cva restore "
+                    + backup + " --into " + t.database() + " --resume" + (switchServices ? "" : " --no-switch") + " --env " + environment, e);
+        }
+    }
+
+    /** What is left to do by hand after a restore into new names. */
+    private String next(Names t, boolean switched) {
+        String firestoreNext = "set gcp.firestoreDatabase: " + t.database() + " in cva.yaml (environments." + environment
+                + ") and run 'cva infra apply receiver' to move the receiver to it (with its rules and indexes)";
+        if (switched && receiverSwitch != null) {
+            return "run 'cva infra plan processor' and 'cva infra plan receiver' before their next apply: the Terraform "
+                    + "still describes the old tables, and the rules' release " + FirebaseRulesRest.release(t.database())
+                    + " and the indexes cva made on " + t.database() + " are not in its state yet (terraform import)";
+        }
+        return switched ? "the receiver still writes to Firestore database " + names.database()
+                + " (the restored documents are in " + t.database() + "): " + firestoreNext : "switch the services to the restored data: in cva.yaml (environments." + environment
+                + ") set aws.analyticsTable: " + t.analyticsTable() + " and aws.queryEventsTable: " + t.interimTable()
+                + ", then 'cva infra apply processor', 'cva infra apply notifier' (the stream's mapping) and 'cva deploy --all'; "
+                + firestoreNext;
     }
 
     /**
@@ -290,23 +416,12 @@ public final class BackupService {
             tables.load(dir.resolve(DYNAMODB_INTERIM), t.interimTable());
             done.add("dynamodb: " + items + " items from " + plan.backup() + " into " + t.analyticsTable() + " and " + t.interimTable());
         }
-        if (!plan.inPlace() && mappings != null) {
-            String uuid = mappings.map(tables.streamArn(t.analyticsTable()), tables.streamArn(names.analyticsTable()));
-            done.add("mapped: the stream of " + t.analyticsTable() + " to " + mappings.describe() + " (mapping " + uuid + ")");
-        }
         boolean switched = switchServices && !plan.inPlace() && switcher != null;
-        if (switched) {
-            done.addAll(switcher.switchTables(names, t));
-            done.addAll(configSwitch.apply(t));
+        if (!plan.inPlace()) {
+            afterData(plan.backup(), t, done, switched);
         }
         Reconciler.Result rec = plan.inPlace() && reconciler != null ? reconciler.run(t.analyticsTable(), t.database(), reconcileWait) : null;
-        String firestoreNext = "set gcp.firestoreDatabase: " + t.database() + " in cva.yaml (environments." + environment
-                + ") and run 'cva infra apply receiver' to move the receiver to it (with its rules and indexes)";
-        String next = plan.inPlace() ? null : switched ? "the receiver still writes to Firestore database " + names.database()
-                + " (the restored documents are in " + t.database() + "): " + firestoreNext : "switch the services to the restored data: in cva.yaml (environments." + environment
-                + ") set aws.analyticsTable: " + t.analyticsTable() + " and aws.queryEventsTable: " + t.interimTable()
-                + ", then 'cva infra apply processor', 'cva infra apply notifier' (the stream's mapping) and 'cva deploy --all'; "
-                + firestoreNext;
+        String next = plan.inPlace() ? null : next(t, switched);
         return new Restored(plan.backup(), plan.inPlace(), t, items, docs,
                 Duration.between(start, clock.instant()).toMillis() / 1000.0, rec, next, done);
     }

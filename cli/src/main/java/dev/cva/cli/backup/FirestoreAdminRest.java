@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * ({@code GET projects/{p}/locations/-/backups}), a restore from a backup into a new database
  * ({@code POST projects/{p}/databases:restore}), a point-in-time clone into a new database
  * ({@code POST projects/{p}/databases:clone} with a {@code pitrSnapshot}), each followed as a long-running operation
- * ({@code GET v1/{operation}} until {@code done}). Errors are translated here into {@link CvaException}s; the access
+ * ({@code GET v1/{operation}} until {@code done}), and the creation of a composite index on a database
+ * ({@code POST projects/{p}/databases/{d}/collectionGroups/{g}/indexes}). Errors are translated here into {@link CvaException}s; the access
  * token never appears in one.
  */
 final class FirestoreAdminRest {
@@ -87,6 +88,20 @@ final class FirestoreAdminRest {
         await(op, deadline, "the clone of " + from + " at " + at + " into " + into);
     }
 
+    /**
+     * Creates the composite index {@code index} (firestore.indexes.json's shape: {@code collectionGroup},
+     * {@code queryScope}, {@code fields}) on {@code database}; false when Firestore already has it (409
+     * ALREADY_EXISTS: a restore from a backup brings its index configuration). It does not wait for the index to be
+     * built (minutes on a large database; queries that need it fail until then).
+     */
+    boolean createIndex(String database, JsonNode index) {
+        String group = index.path("collectionGroup").asText();
+        ObjectNode body = JSON.createObjectNode().put("queryScope", index.path("queryScope").asText("COLLECTION"));
+        body.set("fields", index.path("fields"));
+        return send("POST", "/v1/" + databaseName(database) + "/collectionGroups/" + group + "/indexes", body,
+                "create an index on " + group + " in database " + database, true) != null;
+    }
+
     /** Polls the long-running operation until done; an operation that ends with an error fails with its message. */
     private void await(JsonNode op, Duration deadline, String what) {
         Instant until = clock.instant().plus(deadline);
@@ -115,6 +130,11 @@ final class FirestoreAdminRest {
     }
 
     private JsonNode send(String method, String path, JsonNode body, String what) {
+        return send(method, path, body, what, false);
+    }
+
+    /** The answer; null for a 409 when {@code conflictOk} (the thing exists already). */
+    private JsonNode send(String method, String path, JsonNode body, String what, boolean conflictOk) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + token.get());
         if (body == null) {
@@ -137,6 +157,9 @@ final class FirestoreAdminRest {
             answer = response.body() == null || response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
         } catch (IOException e) {
             answer = JSON.createObjectNode();
+        }
+        if (conflictOk && response.statusCode() == 409) {
+            return null;
         }
         if (response.statusCode() / 100 != 2) {
             String message = answer.path("error").path("message").asText("HTTP " + response.statusCode());

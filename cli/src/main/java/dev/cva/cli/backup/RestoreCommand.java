@@ -18,12 +18,17 @@ import picocli.CommandLine.Parameters;
         description = {"Restore both stores from a backup of 'cva backup list': by default into new tables "
                 + "(<table>-<NAME>; on a cloud environment with DynamoDB's RestoreTableFromBackup, or "
                 + "RestoreTableToPointInTime with --to-time) and a new Firestore database NAME, re-wired (stream, TTL, "
-                + "PITR, the notifier's mapping), then on a cloud environment switches the processor and reporter to "
-                + "them (a configuration-only deploy) and sets the new names in cva.yaml; with --in-place into the tables and database the services "
+                + "PITR, the notifier's mapping, the Firestore rules and indexes), then switches the processor, the "
+                + "reporter and the receiver to them (configuration-only deploys) and sets the new names in cva.yaml; "
+                + "with --in-place into the tables and database the services "
                 + "use, after a confirmation naming the environment, then reconciles: every record DynamoDB has and "
-                + "Firestore lacks is re-sent through the notifier.",
+                + "Firestore lacks is re-sent through the notifier. Cloud environments restore into new names; local "
+                + "restores in place only (its running stack cannot be switched).",
                 "Refuses, changing nothing: an unknown backup id or one taken from another project, account or GCP "
-                        + "project (exit 2), --to-time on local or outside the tables' window (exit 2), a target table or database that already holds data (exit 1).",
+                        + "project (exit 2), --to-time on local or outside the tables' window (exit 2), a restore into new names on "
+                        + "local (exit 2: use --in-place), a target table or database that already holds data (exit 1).",
+                "A step after the data that fails (exit 1) names what was done and the command that resumes: "
+                        + "cva restore ID --into NAME --resume.",
                 "Exit 0, 1 when a store fails or a check refuses, 2 for bad input, 4 when not confirmed."})
 public final class RestoreCommand implements Callable<Integer> {
     private static final DateTimeFormatter SUFFIX = DateTimeFormatter.ofPattern("'r'yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
@@ -52,6 +57,11 @@ public final class RestoreCommand implements Callable<Integer> {
             + "configuration-only deploy, the notifier's old mapping disabled and cva.yaml updated).")
     boolean noSwitch;
 
+    @Option(names = "--resume", description = "With --into NAME: the data of an earlier restore into NAME is there; run "
+            + "again the steps after it that a failure stopped (the stream's mapping, the Firestore rules and indexes, "
+            + "and unless --no-switch the switch of what is not switched yet). Each is safe to run again.")
+    boolean resume;
+
     @Option(names = "--dry-run", description = "Check and print the plan; change nothing.")
     boolean dryRun;
 
@@ -63,6 +73,10 @@ public final class RestoreCommand implements Callable<Integer> {
     public Integer call() {
         if (inPlace && into != null) {
             throw CvaException.usage("--in-place and --into exclude each other", "--into names new tables; --in-place writes into the current ones");
+        }
+        if (resume && (into == null || inPlace || toTime != null)) {
+            throw CvaException.usage("--resume needs --into NAME (the restore to resume), without --in-place or --to-time",
+                    "cva restore " + id + " --into NAME --resume");
         }
         if (into != null && !into.matches("[a-z][a-z0-9-]{0,29}")) {
             throw CvaException.usage("--into '" + into + "' is not a name for a table suffix and a Firestore database",
@@ -80,15 +94,33 @@ public final class RestoreCommand implements Callable<Integer> {
                 throw CvaException.usage("--to-time '" + toTime + "' is not an ISO-8601 instant", "e.g. 2026-12-07T15:00:00Z");
             }
         }
+        if (!inPlace && dev.cva.cli.env.Environments.isLocal(ctx.environmentName())) {
+            throw CvaException.usage("on " + ctx.environmentName() + " a restore goes in place: the running stack's "
+                    + "functions and receiver get their table and database names when 'cva local up' starts them, so "
+                    + "restored copies under new names would not be what it serves; nothing was changed",
+                    "cva restore " + id + " --in-place (into the emptied tables and database, then reconcile, as 'cva dr drill' does)");
+        }
         String name = into != null ? into : SUFFIX.format(ctx.clock().instant());
         try (BackupEnvironment env = BackupEnvironment.open(ctx)) {
             BackupService service = env.service();
-            BackupService.Plan plan = service.plan(id, name, inPlace, time);
+            BackupService.Plan plan = resume ? service.resumePlan(id, name) : service.plan(id, name, inPlace, time);
             if (dryRun) {
                 render(plan);
                 return ExitCode.OK.code();
             }
             confirm(plan);
+            if (resume) {
+                BackupService.Resumed r = service.resume(plan, !noSwitch);
+                if (ctx.globals().json()) {
+                    ctx.printJson(r);
+                } else {
+                    ctx.out().printf(Locale.ROOT, "resumed the restore of %s into %s in %.1f s%n", r.backup(), r.target().database(), r.seconds());
+                    r.done().forEach(d -> ctx.out().println("  " + d));
+                    ctx.out().flush();
+                    ctx.info("next: " + r.next());
+                }
+                return ExitCode.OK.code();
+            }
             BackupService.Restored r = service.restore(plan, env.reconciler(), Duration.ofMinutes(5), !noSwitch);
             if (ctx.globals().json()) {
                 ctx.printJson(r);
@@ -117,7 +149,8 @@ public final class RestoreCommand implements Callable<Integer> {
             ctx.printJson(plan);
             return;
         }
-        ctx.out().println("restore " + plan.backup() + " in " + ctx.environmentName() + (plan.inPlace() ? ", in place:" : ", into new names:"));
+        ctx.out().println((resume ? "resume the restore of " : "restore ") + plan.backup() + " in " + ctx.environmentName()
+                + (plan.inPlace() ? ", in place:" : ", into new names:"));
         plan.steps().forEach(s -> ctx.out().println("  " + s));
         ctx.out().flush();
         ctx.info("dry run: nothing changed");
@@ -125,7 +158,7 @@ public final class RestoreCommand implements Callable<Integer> {
 
     /** In place: always asked, naming the environment (--yes answers); into new names: as any cloud change. */
     private void confirm(BackupService.Plan plan) {
-        String action = "restore " + plan.backup() + (plan.inPlace() ? " in place" : " into new tables");
+        String action = (resume ? "resume the restore of " : "restore ") + plan.backup() + (plan.inPlace() ? " in place" : " into new tables");
         if (!plan.inPlace()) {
             Confirmation.cloudChange(ctx, action);
             return;

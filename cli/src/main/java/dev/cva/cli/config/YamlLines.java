@@ -41,4 +41,35 @@ final class YamlLines {
         }
         return line;
     }
+
+    /** 1-based line of the first key of the block mapping at {@code path}, or 0 when there is no such mapping. */
+    static int firstChildLine(String yaml, List<String> path) {
+        Node node;
+        try {
+            node = new Yaml(new LoaderOptions()).compose(new StringReader(yaml));
+        } catch (RuntimeException e) {
+            return 0;
+        }
+        for (String key : path) {
+            if (!(node instanceof MappingNode mapping)) {
+                return 0;
+            }
+            Node next = null;
+            for (NodeTuple tuple : mapping.getValue()) {
+                if (tuple.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                    next = tuple.getValueNode();
+                    break;
+                }
+            }
+            if (next == null) {
+                return 0;
+            }
+            node = next;
+        }
+        if (node instanceof MappingNode mapping && !mapping.getValue().isEmpty()
+                && mapping.getFlowStyle() == org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK) {
+            return mapping.getValue().get(0).getKeyNode().getStartMark().getLine() + 1;
+        }
+        return 0;
+    }
 }

@@ -44,7 +44,7 @@ public final class DeployDashboardCommand implements Callable<Integer> {
         DashboardDeploy deploy = new DashboardDeploy(ctx.projectRoot(), ctx.environmentName(), project,
                 DeployTargets.hostingSite(s),
                 new DashboardDeploy.FirebaseConfig(project, s.get("gcp.firebaseApiKey"), s.get("gcp.firebaseAuthDomain"),
-                        s.get("gcp.firebaseAppId")),
+                        s.get("gcp.firebaseAppId"), s.get("gcp.firestoreDatabase")),
                 HostingRest.create(s.get("gcp.hostingEndpoint")), new GitInfo(ctx.projectRoot()), ctx::info);
         DeployResult r = new DeployAudit(ctx).run("deploy", "dashboard", dev.cva.cli.audit.Audits.Cloud.GCP,
                 () -> deploy.deploy(new DashboardDeploy.Options(dryRun, !noSmoke)));

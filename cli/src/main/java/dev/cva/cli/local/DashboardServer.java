@@ -70,6 +70,12 @@ public final class DashboardServer implements AutoCloseable {
      * read when it is one of the environment's dashboard readers).
      */
     public static Map<String, Object> localConfig(String project, String firestoreHost, int firestorePort, String email) {
+        return localConfig(project, firestoreHost, firestorePort, email, null);
+    }
+
+    /** As {@link #localConfig(String, String, int, String)}, reading Firestore database {@code database} (null: (default)). */
+    public static Map<String, Object> localConfig(String project, String firestoreHost, int firestorePort, String email,
+                                                  String database) {
         Map<String, Object> firebase = new LinkedHashMap<>();
         firebase.put("projectId", project);
         firebase.put("apiKey", LOCAL_API_KEY);
@@ -86,6 +92,7 @@ public final class DashboardServer implements AutoCloseable {
         auth.put("uid", LOCAL_UID);
         auth.put("email", email);
         out.put("auth", auth);
+        out.put("firestoreDatabase", database == null || database.isBlank() ? "(default)" : database.strip());
         return out;
     }
 

@@ -50,6 +50,12 @@ final class LocalDashboard {
      * {@code log}).
      */
     static DashboardServer serve(Future<Path> prepared, String project, int firestorePort, String email, Consumer<String> log) {
+        return serve(prepared, project, firestorePort, email, null, log);
+    }
+
+    /** As above, the dashboard reading Firestore database {@code database} (gcp.firestoreDatabase; null: (default)). */
+    static DashboardServer serve(Future<Path> prepared, String project, int firestorePort, String email, String database,
+                                 Consumer<String> log) {
         Path dist;
         try {
             dist = prepared.get();
@@ -64,7 +70,7 @@ final class LocalDashboard {
             return null;
         }
         try {
-            byte[] config = CvaContext.json().writeValueAsBytes(DashboardServer.localConfig(project, "127.0.0.1", firestorePort, email));
+            byte[] config = CvaContext.json().writeValueAsBytes(DashboardServer.localConfig(project, "127.0.0.1", firestorePort, email, database));
             return DashboardServer.start(dist, config, 0);
         } catch (IOException e) {
             log.accept("the dashboard is not served: " + e.getMessage());

@@ -438,7 +438,8 @@ public final class LocalStack implements AutoCloseable {
 
     /** The dashboard's static files and its config.json (see {@link LocalDashboard}); absent without a built app. */
     private void startDashboard(java.util.concurrent.Future<Path> files, int firestorePort) {
-        DashboardServer dashboard = LocalDashboard.serve(files, config.gcpProject(), firestorePort, config.dashboardEmail(), log);
+        DashboardServer dashboard = LocalDashboard.serve(files, config.gcpProject(), firestorePort, config.dashboardEmail(),
+                config.firestoreDatabase(), log);
         if (dashboard != null) {
             stops.push(dashboard::close);
             parts.put("dashboard", new LocalState.Part("dashboard", dashboard.url(), 0, dashboard.port(),

@@ -24,19 +24,24 @@ final class FirestoreDocuments implements TraceSources.Documents {
 
     private final String baseUrl;
     private final String project;
+    private final String database;
     private final Supplier<String> token;
 
-    /** @param token the bearer token of each request ({@code owner}, the emulator's admin, locally) */
-    FirestoreDocuments(String baseUrl, String project, Supplier<String> token) {
+    /**
+     * @param database the receiver's database (gcp.firestoreDatabase; {@code (default)} unless a restore switched it)
+     * @param token the bearer token of each request ({@code owner}, the emulator's admin, locally)
+     */
+    FirestoreDocuments(String baseUrl, String project, String database, Supplier<String> token) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.project = project;
+        this.database = database == null || database.isBlank() ? "(default)" : database.strip();
         this.token = token;
     }
 
     @Override
     public Optional<TraceSources.Document> analytics(String requestId) {
         String name = COLLECTION + "/" + requestId;
-        String url = baseUrl + "/v1/projects/" + project + "/databases/(default)/documents/" + COLLECTION + "/"
+        String url = baseUrl + "/v1/projects/" + project + "/databases/" + database + "/documents/" + COLLECTION + "/"
                 + URLEncoder.encode(requestId, StandardCharsets.UTF_8);
         HttpURLConnection c = null;
         try {

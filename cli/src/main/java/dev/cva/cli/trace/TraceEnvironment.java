@@ -66,14 +66,15 @@ final class TraceEnvironment implements AutoCloseable {
                     or(state.resource("analyticsTable"), s.require("aws.analyticsTable")),
                     or(state.resource("queryEventsTable"), s.require("aws.queryEventsTable")),
                     or(state.resource("dlqUrl"), s.get("aws.dlq")), or(state.resource("webhookDlqUrl"), s.get("aws.webhookDlq")),
-                    new FirestoreDocuments(firestoreUrl, or(state.resource("gcpProject"), s.require("gcp.project")), () -> "owner"));
+                    new FirestoreDocuments(firestoreUrl, or(state.resource("gcpProject"), s.require("gcp.project")),
+                            s.get("gcp.firestoreDatabase"), () -> "owner"));
         }
         String region = s.require("aws.region");
         String project = s.require("gcp.project");
         String emulator = ctx.env().get("FIRESTORE_EMULATOR_HOST");
         FirestoreDocuments firestore = emulator != null && !emulator.isBlank()
-                ? new FirestoreDocuments("http://" + emulator.strip(), project, () -> "owner")
-                : new FirestoreDocuments(FIRESTORE_API, project, new GoogleAccessToken(GoogleAccessToken.DATASTORE, "to read Firestore"));
+                ? new FirestoreDocuments("http://" + emulator.strip(), project, s.get("gcp.firestoreDatabase"), () -> "owner")
+                : new FirestoreDocuments(FIRESTORE_API, project, s.get("gcp.firestoreDatabase"), new GoogleAccessToken(GoogleAccessToken.DATASTORE, "to read Firestore"));
         return new TraceEnvironment(ctx,
                 DynamoDbClient.builder().region(Region.of(region)).httpClient(UrlConnectionHttpClient.create()).build(),
                 () -> AwsSqsPort.forRegion(region), s.require("aws.analyticsTable"), s.require("aws.queryEventsTable"),

@@ -186,37 +186,12 @@ class BackupCloudStandInTest {
         Path jar = new FirestoreEmulator(System.getenv(), tmp.resolve("home")).locate();
         int port = Child.freePort();
         Child emulator = FirestoreEmulator.start(jar, Files.createDirectories(tmp.resolve("emulator")), port, "cv-analytics-prod");
-        com.sun.net.httpserver.HttpServer admin = com.sun.net.httpserver.HttpServer.create(
-                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
         FirestoreDocumentData docs = new FirestoreDocumentData("http://127.0.0.1:" + port, "cv-analytics-prod", () -> "owner");
-        String backupName = "projects/cv-analytics-prod/locations/europe-west2/backups/daily-1";
+        String backupName = FakeFirestoreAdmin.BACKUP;
         Path scheduled = tmp.resolve("scheduled-backup.jsonl");
-        java.util.List<JsonNode> restores = new java.util.concurrent.CopyOnWriteArrayList<>();
-        admin.createContext("/", x -> {
-            String key = x.getRequestMethod() + " " + x.getRequestURI().getPath();
-            byte[] in = x.getRequestBody().readAllBytes();
-            String out;
-            int status = 200;
-            if (key.equals("GET /v1/projects/cv-analytics-prod/locations/-/backups")) {
-                out = "{\"backups\":[{\"name\":\"" + backupName + "\",\"database\":\"projects/cv-analytics-prod/databases/(default)\","
-                        + "\"snapshotTime\":\"2026-12-07T01:00:00Z\",\"state\":\"READY\"}]}";
-            } else if (key.equals("POST /v1/projects/cv-analytics-prod/databases:restore")) {
-                JsonNode body = CvaContext.json().readTree(in);
-                restores.add(body);
-                docs.load(scheduled, body.path("databaseId").asText());
-                out = "{\"name\":\"projects/cv-analytics-prod/databases/" + body.path("databaseId").asText() + "/operations/op-1\"}";
-            } else if (key.startsWith("GET /v1/projects/cv-analytics-prod/databases/") && key.contains("/operations/")) {
-                out = "{\"name\":\"" + key.substring("GET /v1/".length()) + "\",\"done\":true,\"response\":{}}";
-            } else {
-                status = 404;
-                out = "{\"error\":{\"code\":404,\"message\":\"no route " + key + "\"}}";
-            }
-            byte[] bytes = out.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            x.sendResponseHeaders(status, bytes.length);
-            x.getResponseBody().write(bytes);
-            x.close();
-        });
-        admin.start();
+        FakeFirestoreAdmin admin = new FakeFirestoreAdmin(db -> docs.load(scheduled, db));
+        java.util.List<JsonNode> restores = admin.restores;
+        FakeFirestoreAdmin.receiverInfra(project, CliHarness.repoRoot());
         try (Moto moto = Moto.start(System.getenv(), tmp.resolve("moto.log"));
              DynamoDbClient dynamo = LocalAws.dynamo(moto.endpoint(), "eu-west-2")) {
             System.setProperty("aws.endpointUrl", moto.endpoint().toString());
@@ -235,7 +210,8 @@ class BackupCloudStandInTest {
             role(moto.endpoint());
             notifier(lambda, dynamo.describeTable(b -> b.tableName("cv-analytics-analytics")).table().latestStreamArn());
             CliHarness cva = new CliHarness(project).env("FIRESTORE_EMULATOR_HOST", "127.0.0.1:" + port)
-                    .env(BackupEnvironment.FIRESTORE_ADMIN_ENDPOINT, "http://127.0.0.1:" + admin.getAddress().getPort());
+                    .env(BackupEnvironment.FIRESTORE_ADMIN_ENDPOINT, admin.url())
+                    .env(BackupEnvironment.FIREBASE_RULES_ENDPOINT, admin.url());
 
             CliHarness.Result backup = cva.run("backup", "--env", "prod", "--json");
             assertThat(backup.exitCode()).as(backup.toString()).isZero();
@@ -245,8 +221,11 @@ class BackupCloudStandInTest {
 
             CliHarness.Result dry = cva.run("restore", id, "--env", "prod", "--into", "r2", "--dry-run");
             assertThat(dry.exitCode()).as(dry.toString()).isZero();
-            assertThat(dry.out() + dry.err()).contains("restore the Firestore backup " + backupName + " into the new database r2");
+            assertThat(dry.out() + dry.err()).contains("restore the Firestore backup " + backupName + " into the new database r2",
+                    "released as cloud.firestore/r2 (Firebase Rules API)", "create the 1 composite indexes of "
+                            + "infra/services/receiver/firestore.indexes.json on database r2");
             assertThat(restores).as("a dry run restores nothing").isEmpty();
+            assertThat(admin.rulesets).as("nor deploys rules").isEmpty();
 
             CliHarness.Result restored = cva.terminal(false).run("restore", id, "--env", "prod", "--into", "r2", "--yes", "--json", "--no-switch");
             assertThat(restored.exitCode()).as(restored.toString()).isZero();
@@ -257,13 +236,157 @@ class BackupCloudStandInTest {
             assertThat(r.path("firestoreDocuments").asLong()).isEqualTo(3);
             assertThat(r.path("done").toString()).contains("databases:restore");
             assertThat(docs.ids("r2")).as("the scheduled backup's documents, not the copy's").containsExactlyInAnyOrder("a1", "a2", "a3");
+            // what a restore drops, deployed even with --no-switch: the rules as Terraform renders them for prod's
+            // readers, released as the new database's release, and the indexes of firestore.indexes.json
+            String rules = dev.cva.local.FirestoreRulesTemplate.render(Files.readString(CliHarness.repoRoot()
+                    .resolve("infra/services/receiver/firestore.rules.tftpl")), java.util.List.of("owner@cv.example.dev"));
+            assertThat(admin.rulesets.values()).containsExactly(rules);
+            assertThat(admin.releases).containsOnlyKeys("projects/cv-analytics-prod/releases/cloud.firestore/r2");
+            assertThat(admin.rulesets).containsKey(admin.releases.get("projects/cv-analytics-prod/releases/cloud.firestore/r2"));
+            assertThat(admin.indexes).hasSize(1);
+            String indexPath = admin.indexes.keySet().iterator().next();
+            assertThat(indexPath).startsWith("/v1/projects/cv-analytics-prod/databases/r2/collectionGroups/analytics/indexes#");
+            assertThat(admin.indexes.get(indexPath).toString()).isEqualTo("{\"queryScope\":\"COLLECTION\",\"fields\":["
+                    + "{\"fieldPath\":\"week\",\"order\":\"ASCENDING\"},{\"fieldPath\":\"receivedAt\",\"order\":\"DESCENDING\"}]}");
+            assertThat(r.path("done").toString()).contains("released as cloud.firestore/r2", "1 created on r2");
+            assertThat(r.path("next").asText()).contains("set gcp.firestoreDatabase: r2");
         } finally {
             System.clearProperty("aws.endpointUrl");
             System.clearProperty("aws.accessKeyId");
             System.clearProperty("aws.secretAccessKey");
-            admin.stop(0);
+            admin.close();
             emulator.stop();
         }
+    }
+
+    /**
+     * The switch of the receiver after a restore into a new database, through the real clients: the rules and
+     * indexes against the Admin and Rules APIs' stand-in, the receiver's configuration-only deploy against in-process
+     * fakes of Cloud Functions v2 and Cloud Run v2 behind Google's own clients. A failure half-way (the rules'
+     * release answers 500) says what was done and the command that resumes; the resume finishes the switch, and a
+     * second resume changes nothing more.
+     */
+    @Test
+    void aRestoreIntoANewDatabaseSwitchesTheReceiverAndAFailureHalfWayResumes() throws Exception {
+        Tools.require(Moto.locate(System.getenv()) != null, "moto_server (pip install 'moto[server]')", "DynamoDB of a cloud environment");
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        CliHarness.localCheckout(project);
+        FakeFirestoreAdmin.receiverInfra(project, CliHarness.repoRoot());
+        Path jar = new FirestoreEmulator(System.getenv(), tmp.resolve("home")).locate();
+        int port = Child.freePort();
+        Child emulator = FirestoreEmulator.start(jar, Files.createDirectories(tmp.resolve("emulator")), port, "cv-analytics-prod");
+        FirestoreDocumentData docs = new FirestoreDocumentData("http://127.0.0.1:" + port, "cv-analytics-prod", () -> "owner");
+        Path scheduled = tmp.resolve("scheduled-backup.jsonl");
+        String fn = "projects/cv-analytics-prod/locations/europe-west2/functions/cv-analytics-receiver";
+        try (FakeFirestoreAdmin admin = new FakeFirestoreAdmin(db -> docs.load(scheduled, db));
+             dev.cva.cli.deploy.gcp.FakeGoogle google = new dev.cva.cli.deploy.gcp.FakeGoogle(dev.cva.contracts.webhook.WebhookSecret.random());
+             Moto moto = Moto.start(System.getenv(), tmp.resolve("moto.log"));
+             DynamoDbClient dynamo = LocalAws.dynamo(moto.endpoint(), "eu-west-2")) {
+            System.setProperty("aws.endpointUrl", moto.endpoint().toString());
+            System.setProperty("aws.accessKeyId", "test");
+            System.setProperty("aws.secretAccessKey", "test");
+            Tables.createAnalytics(dynamo, "cv-analytics-analytics");
+            Tables.createQueryEvents(dynamo, "cv-analytics-query-events");
+            for (String id : new String[] {"a1", "a2"}) {
+                dynamo.putItem(b -> b.tableName("cv-analytics-analytics").item(Map.of("requestId", AttributeValue.fromS(id),
+                        "week", AttributeValue.fromS("2026-W49"), "timestamp", AttributeValue.fromN("1796656139926"))));
+                document(port, id);
+            }
+            docs.exportAnalytics("(default)", scheduled);
+            LambdaClient lambda = lambda(moto);
+            role(moto.endpoint());
+            notifier(lambda, dynamo.describeTable(b -> b.tableName("cv-analytics-analytics")).table().latestStreamArn());
+            google.seed(fn, Map.of("FIRESTORE_DATABASE", "(default)", "FIRESTORE_PROJECT", "cv-analytics-prod"));
+            Map<String, String> env = Map.of("FIRESTORE_EMULATOR_HOST", "127.0.0.1:" + port,
+                    BackupEnvironment.FIRESTORE_ADMIN_ENDPOINT, admin.url(), BackupEnvironment.FIREBASE_RULES_ENDPOINT, admin.url());
+            CliHarness cva = new CliHarness(project);
+            env.forEach(cva::env);
+            String id = CvaContext.json().readTree(cva.run("backup", "--env", "prod", "--json").out()).path("id").asText();
+            String yaml = Files.readString(project.resolve("cva.yaml"));
+
+            // the plan names every step, in --json too
+            CliHarness.Result dry = cva.run("restore", id, "--env", "prod", "--into", "r3", "--dry-run", "--json");
+            assertThat(dry.exitCode()).as(dry.toString()).isZero();
+            assertThat(CvaContext.json().readTree(dry.out()).path("steps").toString()).contains("databases:restore",
+                    "released as cloud.firestore/r3", "create the 1 composite indexes",
+                    "set the receiver's FIRESTORE_DATABASE to r3", "gcp.firestoreDatabase: r3 in cva.yaml");
+
+            // half-way: the data is restored, the stream mapped, then the rules' release fails
+            admin.failReleases.set(1);
+            CliHarness.Result failed = cva.run("restore", id, "--env", "prod", "--into", "r3", "--yes");
+            assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
+            assertThat(failed.err()).contains("could not release the rules as cloud.firestore/r3: backend error",
+                    "The data is restored into cv-analytics-analytics-r3, cv-analytics-query-events-r3 and database r3",
+                    "done: firestore: 2 analytics documents", "mapped: the stream of cv-analytics-analytics-r3",
+                    "Resume with: cva restore " + id + " --into r3 --resume --env prod");
+            assertThat(docs.ids("r3")).containsExactlyInAnyOrder("a1", "a2");
+            assertThat(google.functionRequests).as("the receiver untouched").isEmpty();
+            assertThat(Files.readString(project.resolve("cva.yaml"))).isEqualTo(yaml);
+            assertThat(lambda.getAlias(b -> b.functionName("cv-analytics-processor").name("live")).functionVersion()).isEqualTo("1");
+
+            // --resume of something that was never restored refuses and changes nothing
+            CliHarness.Result none = cva.run("restore", id, "--env", "prod", "--into", "r9", "--resume", "--yes");
+            assertThat(none.exitCode()).as(none.toString()).isEqualTo(2);
+            assertThat(none.err()).contains("no table cv-analytics-analytics-r9", "no restore into r9 to resume", "nothing was changed");
+
+            // the resume, with the receiver's Cloud Functions clients aimed at the in-process fakes
+            CvaContext ctx = context(project, env);
+            dev.cva.cli.deploy.DeployTargets.CloudFunctions functions = (p, region, name, smoke) ->
+                    dev.cva.cli.deploy.gcp.CloudFunctionsTarget.create(p, region, name, smoke,
+                            com.google.api.gax.rpc.FixedTransportChannelProvider.create(
+                                    com.google.api.gax.grpc.GrpcTransportChannel.create(google.channel())),
+                            com.google.api.gax.core.NoCredentialsProvider.create());
+            BackupService.Resumed resumed;
+            try (BackupEnvironment environment = BackupEnvironment.open(ctx, functions)) {
+                BackupService service = environment.service();
+                resumed = service.resume(service.resumePlan(id, "r3"), true);
+            }
+            assertThat(String.join("\n", resumed.done())).contains("mapped: the stream of cv-analytics-analytics-r3",
+                    "released as cloud.firestore/r3", "indexes: 1 in", "1 created on r3",
+                    "switch: cv-analytics-processor", "environments.prod.aws.analyticsTable cv-analytics-analytics -> cv-analytics-analytics-r3",
+                    "switch: the receiver's FIRESTORE_DATABASE (default) -> r3", "environments.prod.gcp.firestoreDatabase (unset: (default)) -> r3");
+            String rules = dev.cva.local.FirestoreRulesTemplate.render(Files.readString(CliHarness.repoRoot()
+                    .resolve("infra/services/receiver/firestore.rules.tftpl")), java.util.List.of("owner@cv.example.dev"));
+            String release = admin.releases.get("projects/cv-analytics-prod/releases/cloud.firestore/r3");
+            assertThat(admin.rulesets.get(release)).isEqualTo(rules);
+            assertThat(admin.indexes.keySet()).singleElement().asString()
+                    .startsWith("/v1/projects/cv-analytics-prod/databases/r3/collectionGroups/analytics/indexes#");
+            // the receiver: one UpdateFunction of its variables alone, FIRESTORE_DATABASE set, the others kept, all traffic moved
+            assertThat(google.functionRequests).hasSize(1);
+            var update = (com.google.cloud.functions.v2.UpdateFunctionRequest) google.functionRequests.get(0);
+            assertThat(update.getUpdateMask().getPathsList()).containsExactly("service_config.environment_variables");
+            assertThat(update.getFunction().getName()).isEqualTo(fn);
+            assertThat(update.getFunction().getServiceConfig().getEnvironmentVariablesMap())
+                    .containsEntry("FIRESTORE_DATABASE", "r3").containsEntry("FIRESTORE_PROJECT", "cv-analytics-prod");
+            assertThat(google.servedTraffic()).isEqualTo("cv-analytics-receiver-00002=100");
+            String after = Files.readString(project.resolve("cva.yaml"));
+            assertThat(after).contains("analyticsTable: cv-analytics-analytics-r3", "firestoreDatabase: r3");
+            assertThat(cva.run("config", "show", "--env", "prod").out()).contains("r3");
+            assertThat(cva.run("config", "show", "--env", "local").out()).doesNotContain("firestoreDatabase: r3");
+            assertThat(lambda.getAlias(b -> b.functionName("cv-analytics-processor").name("live")).functionVersion()).isEqualTo("2");
+            assertThat(resumed.next()).contains("cva infra plan receiver");
+
+            // a second resume: the switch is done, so only the idempotent rules and indexes run again
+            try (BackupEnvironment environment = BackupEnvironment.open(context(project, env), functions)) {
+                BackupService service = environment.service();
+                BackupService.Resumed again = service.resume(service.resumePlan(id, "r3"), true);
+                assertThat(String.join("\n", again.done())).contains("0 created on r3, 1 there already").doesNotContain("switch:");
+            }
+            assertThat(google.functionRequests).hasSize(1);
+            assertThat(Files.readString(project.resolve("cva.yaml"))).isEqualTo(after);
+        } finally {
+            System.clearProperty("aws.endpointUrl");
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+            emulator.stop();
+        }
+    }
+
+    private static CvaContext context(Path project, Map<String, String> env) {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("CVA_ENV", "prod");
+        return new CvaContext(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(new java.io.StringWriter()),
+                new java.io.ByteArrayInputStream(new byte[0]), all, project, project, java.time.Clock.systemUTC(), false);
     }
 
     private static void document(int port, String id) throws Exception {

@@ -176,6 +176,7 @@ class DeployDashboardTest {
         assertThat(config.path("firebase").path("appId").asText()).isEqualTo("1:42:web:abc");
         assertThat(config.path("emulator").isNull()).isTrue();
         assertThat(config.path("auth").path("mode").asText()).isEqualTo("google");
+        assertThat(config.path("firestoreDatabase").asText()).as("gcp.firestoreDatabase unset").isEqualTo("(default)");
 
         hosting.verify(1, patchRequestedFor(urlPathEqualTo(V + "v2")).withQueryParam("updateMask", equalTo("status"))
                 .withRequestBody(equalToJson("{\"status\":\"FINALIZED\"}")));
@@ -296,7 +297,8 @@ class DeployDashboardTest {
         }
         String config = "{\n  \"firebase\" : {\n    \"projectId\" : \"cv-analytics-prod\",\n    \"apiKey\" : \"AIzaTestKey\",\n"
                 + "    \"authDomain\" : \"cv-analytics-prod.firebaseapp.com\",\n    \"appId\" : \"1:42:web:abc\"\n  },\n"
-                + "  \"emulator\" : null,\n  \"auth\" : {\n    \"mode\" : \"google\"\n  }\n}";
+                + "  \"emulator\" : null,\n  \"auth\" : {\n    \"mode\" : \"google\"\n  },\n"
+                + "  \"firestoreDatabase\" : \"(default)\"\n}";
         out.put("/config.json", sha256(gzip(config.getBytes(StandardCharsets.UTF_8))));
         return out;
     }

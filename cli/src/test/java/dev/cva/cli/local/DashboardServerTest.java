@@ -81,6 +81,8 @@ class DashboardServerTest {
         assertThat(c.path("auth").path("mode").asText()).isEqualTo("emulator");
         assertThat(c.path("auth").path("uid").asText()).isEqualTo("local-dashboard");
         assertThat(c.path("auth").path("email").asText()).isEqualTo("owner@cv-analytics.local");
+        assertThat(c.path("firestoreDatabase").asText()).as("gcp.firestoreDatabase unset").isEqualTo("(default)");
+        assertThat(DashboardServer.localConfig("p", "127.0.0.1", 8123, "a@b.c", "r1")).containsEntry("firestoreDatabase", "r1");
     }
 
     @Test

@@ -39,8 +39,15 @@ public final class DashboardDeploy {
     static final String DIST = "services/dashboard/dist";
     static final int POPULATE_BATCH = 1000;
 
-    /** What the production {@code config.json} carries (cva.yaml: gcp.project, gcp.firebase*). */
-    public record FirebaseConfig(String projectId, String apiKey, String authDomain, String appId) {}
+    /**
+     * What the production {@code config.json} carries (cva.yaml: gcp.project, gcp.firebase*, and gcp.firestoreDatabase,
+     * the database the receiver writes: {@code (default)} when unset).
+     */
+    public record FirebaseConfig(String projectId, String apiKey, String authDomain, String appId, String database) {
+        public FirebaseConfig(String projectId, String apiKey, String authDomain, String appId) {
+            this(projectId, apiKey, authDomain, appId, null);
+        }
+    }
 
     public record Options(boolean dryRun, boolean smoke) {}
 
@@ -204,6 +211,7 @@ public final class DashboardDeploy {
         out.put("firebase", fb);
         out.put("emulator", null);
         out.put("auth", Map.of("mode", "google"));
+        out.put("firestoreDatabase", firebase.database() == null || firebase.database().isBlank() ? "(default)" : firebase.database().strip());
         return out;
     }
 

@@ -58,7 +58,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A function's new revision carries its service config's variables, and a "latest" traffic target follows it,
  * as on Cloud Run.
  */
-final class FakeGoogle implements AutoCloseable {
+public final class FakeGoogle implements AutoCloseable {
     final String name = InProcessServerBuilder.generateName();
     final Map<String, byte[]> uploads = new ConcurrentHashMap<>();
     /** Each webhook a revision was sent: {@code <revision> <webhook-signature> <verification>}. */
@@ -66,12 +66,12 @@ final class FakeGoogle implements AutoCloseable {
     final Set<String> unhealthy = ConcurrentHashMap.newKeySet();
     volatile boolean nextUnhealthy;
     /** Every CreateFunction and UpdateFunction request, as sent. */
-    final List<Message> functionRequests = new CopyOnWriteArrayList<>();
+    public final List<Message> functionRequests = new CopyOnWriteArrayList<>();
     /** The traffic of every UpdateService request, as sent (see {@link #describe}). */
-    final List<String> trafficUpdates = new CopyOnWriteArrayList<>();
+    public final List<String> trafficUpdates = new CopyOnWriteArrayList<>();
     /** Every UpdateService request, as sent. */
     final List<UpdateServiceRequest> serviceRequests = new CopyOnWriteArrayList<>();
-    volatile Function function;
+    public volatile Function function;
     volatile Service service;
     final List<Revision> revisions = new CopyOnWriteArrayList<>();
     private final AtomicInteger counter = new AtomicInteger();
@@ -80,7 +80,7 @@ final class FakeGoogle implements AutoCloseable {
     private final WebhookVerifier verifier;
 
     /** {@code secret}: the one the deployed receiver holds; webhooks signed with any other are refused. */
-    FakeGoogle(WebhookSecret secret) throws IOException {
+    public FakeGoogle(WebhookSecret secret) throws IOException {
         verifier = new WebhookVerifier(List.of(secret), false, Clock.systemUTC());
         http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/upload/", ex -> {
@@ -109,7 +109,7 @@ final class FakeGoogle implements AutoCloseable {
                 .addService(new Functions()).addService(new Services()).addService(new Revisions()).build().start();
     }
 
-    ManagedChannel channel() {
+    public ManagedChannel channel() {
         return InProcessChannelBuilder.forName(name).directExecutor().usePlaintext().build();
     }
 
@@ -118,7 +118,7 @@ final class FakeGoogle implements AutoCloseable {
     }
 
     /** The service's traffic as Cloud Run holds it: {@code revision=percent[#tag] …}, "LATEST" for a latest target. */
-    String servedTraffic() {
+    public String servedTraffic() {
         return describe(service.getTrafficList());
     }
 
@@ -129,6 +129,12 @@ final class FakeGoogle implements AutoCloseable {
                     : t.getRevision()) + "=" + t.getPercent() + (t.getTag().isEmpty() ? "" : "#" + t.getTag()));
         }
         return String.join(" ", out);
+    }
+
+    /** A function {@code name} (its resource name) that serves one revision with {@code variables}, as if deployed. */
+    public void seed(String name, Map<String, String> variables) {
+        rollOut(Function.newBuilder().setName(name).setServiceConfig(com.google.cloud.functions.v2.ServiceConfig.newBuilder()
+                .putAllEnvironmentVariables(variables)).build());
     }
 
     private static Operation done(Message response, Message metadata) {
