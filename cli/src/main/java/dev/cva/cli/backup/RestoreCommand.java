@@ -39,7 +39,7 @@ public final class RestoreCommand implements Callable<Integer> {
     String id;
 
     @Option(names = "--into", paramLabel = "NAME", description = "Suffix of the new tables and name of the new Firestore "
-            + "database (default: r<yyyyMMddHHmmss>).")
+            + "database: 4 to 30 lowercase letters, digits and '-' (default: r<yyyyMMddHHmmss>).")
     String into;
 
     @Option(names = "--in-place", description = "Restore into the tables and database the services use now (they must be "
@@ -78,9 +78,11 @@ public final class RestoreCommand implements Callable<Integer> {
             throw CvaException.usage("--resume needs --into NAME (the restore to resume), without --in-place or --to-time",
                     "cva restore " + id + " --into NAME --resume");
         }
-        if (into != null && !into.matches("[a-z][a-z0-9-]{0,29}")) {
+        // Firestore's database id rules (4 to 63 characters, a letter first, no '-' last), at most 30 so that the
+        // table names it suffixes stay short: refused here rather than by the cloud after the DynamoDB restore.
+        if (into != null && !into.matches("[a-z][a-z0-9-]{2,28}[a-z0-9]")) {
             throw CvaException.usage("--into '" + into + "' is not a name for a table suffix and a Firestore database",
-                    "lowercase letters, digits and '-', starting with a letter, at most 30 characters");
+                    "4 to 30 lowercase letters, digits and '-', starting with a letter and not ending with '-'");
         }
         java.time.Instant time = null;
         if (toTime != null) {

@@ -78,16 +78,16 @@ class BackupCloudStandInTest {
                     .backupSummaries().get(0).backupArn());
 
             // a cloud environment: no terminal and no --yes refuses; a "no" on a terminal changes nothing either
-            CliHarness.Result unasked = cva.run("restore", id, "--env", "prod", "--into", "r1");
+            CliHarness.Result unasked = cva.run("restore", id, "--env", "prod", "--into", "rst1");
             assertThat(unasked.exitCode()).as(unasked.toString()).isEqualTo(2);
             assertThat(unasked.err()).contains("changes prod");
-            CliHarness.Result no = cva.terminal(true).stdin("n\n").run("restore", id, "--env", "prod", "--into", "r1");
+            CliHarness.Result no = cva.terminal(true).stdin("n\n").run("restore", id, "--env", "prod", "--into", "rst1");
             assertThat(no.exitCode()).as(no.toString()).isEqualTo(4);
             assertThat(no.err()).contains("Restore " + id + " into new tables in prod (");
-            assertThat(dynamo.listTables().tableNames()).doesNotContain("cv-analytics-analytics-r1");
+            assertThat(dynamo.listTables().tableNames()).doesNotContain("cv-analytics-analytics-rst1");
 
             String yaml = Files.readString(project.resolve("cva.yaml"));
-            CliHarness.Result restored = cva.terminal(false).run("restore", id, "--env", "prod", "--into", "r1", "--yes", "--json", "--no-switch");
+            CliHarness.Result restored = cva.terminal(false).run("restore", id, "--env", "prod", "--into", "rst1", "--yes", "--json", "--no-switch");
             assertThat(restored.exitCode()).as(restored.toString()).isZero();
             JsonNode r = CvaContext.json().readTree(restored.out());
             assertThat(r.path("dynamodbRecords").asLong()).isEqualTo(3);
@@ -96,15 +96,15 @@ class BackupCloudStandInTest {
             assertThat(Files.readString(project.resolve("cva.yaml"))).as("--no-switch").isEqualTo(yaml);
             assertThat(lambda.getAlias(b -> b.functionName("cv-analytics-processor").name("live")).functionVersion()).isEqualTo("1");
             // the cloud's own restore from the on-demand backups, then what it drops set again
-            var table = dynamo.describeTable(b -> b.tableName("cv-analytics-analytics-r1")).table();
+            var table = dynamo.describeTable(b -> b.tableName("cv-analytics-analytics-rst1")).table();
             assertThat(table.restoreSummary()).isNotNull();
             assertThat(table.restoreSummary().sourceBackupArn()).isEqualTo(m.path("onDemandBackups").get(0).asText());
-            assertThat(dynamo.describeTable(b -> b.tableName("cv-analytics-query-events-r1")).table().restoreSummary().sourceBackupArn())
+            assertThat(dynamo.describeTable(b -> b.tableName("cv-analytics-query-events-rst1")).table().restoreSummary().sourceBackupArn())
                     .isEqualTo(m.path("onDemandBackups").get(1).asText());
             assertThat(table.streamSpecification().streamViewTypeAsString()).isEqualTo("NEW_IMAGE");
-            assertThat(dynamo.describeTimeToLive(b -> b.tableName("cv-analytics-query-events-r1")).timeToLiveDescription()
+            assertThat(dynamo.describeTimeToLive(b -> b.tableName("cv-analytics-query-events-rst1")).timeToLiveDescription()
                     .attributeName()).isEqualTo("ttl");
-            for (String t : new String[] {"cv-analytics-analytics-r1", "cv-analytics-query-events-r1"}) {
+            for (String t : new String[] {"cv-analytics-analytics-rst1", "cv-analytics-query-events-rst1"}) {
                 assertThat(dynamo.describeContinuousBackups(b -> b.tableName(t)).continuousBackupsDescription()
                         .pointInTimeRecoveryDescription().pointInTimeRecoveryStatusAsString()).as(t).isEqualTo("ENABLED");
             }
@@ -113,9 +113,9 @@ class BackupCloudStandInTest {
             assertThat(mapped).hasSize(1);
             assertThat(mapped.get(0).functionArn()).contains(":function:cv-analytics-notifier");
             assertThat(mapped.get(0).batchSize()).isEqualTo(100);
-            assertThat(r.path("done").toString()).contains("RestoreTableFromBackup", "mapped: the stream of cv-analytics-analytics-r1");
-            assertThat(new DynamoTableData(dynamo).count("cv-analytics-analytics-r1")).isEqualTo(3);
-            assertThat(new FirestoreDocumentData("http://127.0.0.1:" + port, "cv-analytics-prod", () -> "owner").ids("r1"))
+            assertThat(r.path("done").toString()).contains("RestoreTableFromBackup", "mapped: the stream of cv-analytics-analytics-rst1");
+            assertThat(new DynamoTableData(dynamo).count("cv-analytics-analytics-rst1")).isEqualTo(3);
+            assertThat(new FirestoreDocumentData("http://127.0.0.1:" + port, "cv-analytics-prod", () -> "owner").ids("rst1"))
                     .containsExactlyInAnyOrder("a1", "a2", "a3");
 
             // to a point in time (PITR on, as infra/modules/dynamodb-tables sets it): moto's window starts when PITR
@@ -126,45 +126,51 @@ class BackupCloudStandInTest {
             java.time.Instant at = java.time.Instant.now();
             java.time.Instant earliest = dynamo.describeContinuousBackups(b -> b.tableName("cv-analytics-analytics"))
                     .continuousBackupsDescription().pointInTimeRecoveryDescription().earliestRestorableDateTime();
-            CliHarness.Result outside = cva.run("restore", id, "--env", "prod", "--into", "t0", "--yes",
+            CliHarness.Result outside = cva.run("restore", id, "--env", "prod", "--into", "pit0", "--yes",
                     "--to-time", earliest.minusSeconds(3600).toString());
             assertThat(outside.exitCode()).as(outside.toString()).isEqualTo(2);
             assertThat(outside.err()).contains("outside the point-in-time window of cv-analytics-analytics");
-            CliHarness.Result future = cva.run("restore", id, "--env", "prod", "--into", "t0", "--yes",
+            CliHarness.Result future = cva.run("restore", id, "--env", "prod", "--into", "pit0", "--yes",
                     "--to-time", at.plusSeconds(3600).toString());
             assertThat(future.exitCode()).as(future.toString()).isEqualTo(2);
-            CliHarness.Result garbled = cva.run("restore", id, "--env", "prod", "--into", "t0", "--yes", "--to-time", "yesterday");
+            CliHarness.Result garbled = cva.run("restore", id, "--env", "prod", "--into", "pit0", "--yes", "--to-time", "yesterday");
             assertThat(garbled.exitCode()).as(garbled.toString()).isEqualTo(2);
             assertThat(garbled.err()).contains("not an ISO-8601 instant");
-            assertThat(dynamo.listTables().tableNames()).doesNotContain("cv-analytics-analytics-t0", "cv-analytics-query-events-t0");
+            for (String name : new String[] {"ab1", "pit-", "Pit0", "1pit"}) { // Firestore refuses these as database ids
+                CliHarness.Result refused = cva.run("restore", id, "--env", "prod", "--into", name, "--yes");
+                assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);
+                assertThat(refused.err()).contains("--into '" + name + "' is not a name");
+                assertThat(dynamo.listTables().tableNames()).noneMatch(t -> t.endsWith("-" + name));
+            }
+            assertThat(dynamo.listTables().tableNames()).doesNotContain("cv-analytics-analytics-pit0", "cv-analytics-query-events-pit0");
 
-            CliHarness.Result pit = cva.run("restore", id, "--env", "prod", "--into", "t1", "--yes", "--json", "--to-time", at.toString());
+            CliHarness.Result pit = cva.run("restore", id, "--env", "prod", "--into", "pit1", "--yes", "--json", "--to-time", at.toString());
             assertThat(pit.exitCode()).as(pit.toString()).isZero();
-            var t1 = dynamo.describeTable(b -> b.tableName("cv-analytics-analytics-t1")).table();
-            assertThat(t1.restoreSummary().sourceTableArn()).endsWith("/cv-analytics-analytics");
-            assertThat(new DynamoTableData(dynamo).count("cv-analytics-analytics-t1")).isEqualTo(3);
-            assertThat(t1.streamSpecification().streamViewTypeAsString()).isEqualTo("NEW_IMAGE");
-            assertThat(dynamo.describeTimeToLive(b -> b.tableName("cv-analytics-query-events-t1")).timeToLiveDescription()
+            var pit1 = dynamo.describeTable(b -> b.tableName("cv-analytics-analytics-pit1")).table();
+            assertThat(pit1.restoreSummary().sourceTableArn()).endsWith("/cv-analytics-analytics");
+            assertThat(new DynamoTableData(dynamo).count("cv-analytics-analytics-pit1")).isEqualTo(3);
+            assertThat(pit1.streamSpecification().streamViewTypeAsString()).isEqualTo("NEW_IMAGE");
+            assertThat(dynamo.describeTimeToLive(b -> b.tableName("cv-analytics-query-events-pit1")).timeToLiveDescription()
                     .timeToLiveStatusAsString()).isEqualTo("ENABLED");
-            assertThat(lambda.listEventSourceMappings(b -> b.eventSourceArn(t1.latestStreamArn())).eventSourceMappings()).hasSize(1);
+            assertThat(lambda.listEventSourceMappings(b -> b.eventSourceArn(pit1.latestStreamArn())).eventSourceMappings()).hasSize(1);
             assertThat(CvaContext.json().readTree(pit.out()).path("done").toString()).contains("RestoreTableToPointInTime");
             // the switch: a configuration-only deploy of the processor and reporter, the old mapping off, cva.yaml's names
             for (String fn : new String[] {"cv-analytics-processor", "cv-analytics-reporter"}) {
                 String live = lambda.getAlias(b -> b.functionName(fn).name("live")).functionVersion();
                 assertThat(live).as(fn).isEqualTo("2");
                 var vars = lambda.getFunctionConfiguration(b -> b.functionName(fn).qualifier(live)).environment().variables();
-                assertThat(vars).containsEntry("ANALYTICS_TABLE", "cv-analytics-analytics-t1")
-                        .containsEntry("QUERY_EVENTS_TABLE", "cv-analytics-query-events-t1").containsEntry("OTHER", "kept");
+                assertThat(vars).containsEntry("ANALYTICS_TABLE", "cv-analytics-analytics-pit1")
+                        .containsEntry("QUERY_EVENTS_TABLE", "cv-analytics-query-events-pit1").containsEntry("OTHER", "kept");
             }
             String oldStream = dynamo.describeTable(b -> b.tableName("cv-analytics-analytics")).table().latestStreamArn();
             assertThat(lambda.listEventSourceMappings(b -> b.eventSourceArn(oldStream)).eventSourceMappings())
                     .allSatisfy(mp -> assertThat(mp.state()).isIn("Disabled", "Disabling"));
             String after = Files.readString(project.resolve("cva.yaml"));
-            assertThat(after).contains("analyticsTable: cv-analytics-analytics-t1", "queryEventsTable: cv-analytics-query-events-t1");
+            assertThat(after).contains("analyticsTable: cv-analytics-analytics-pit1", "queryEventsTable: cv-analytics-query-events-pit1");
             assertThat(after.lines().count()).isEqualTo(yaml.lines().count());
             CliHarness.Result shown = cva.run("config", "show", "--env", "prod");
-            assertThat(shown.out()).as(shown.toString()).contains("cv-analytics-analytics-t1");
-            assertThat(cva.run("config", "show", "--env", "local").out()).contains("cv-analytics-analytics").doesNotContain("-t1");
+            assertThat(shown.out()).as(shown.toString()).contains("cv-analytics-analytics-pit1");
+            assertThat(cva.run("config", "show", "--env", "local").out()).contains("cv-analytics-analytics").doesNotContain("-pit1");
         } finally {
             System.clearProperty("aws.endpointUrl");
             System.clearProperty("aws.accessKeyId");
@@ -219,37 +225,37 @@ class BackupCloudStandInTest {
             assertThat(m.path("firestoreBackup").asText()).isEqualTo(backupName);
             String id = m.path("id").asText();
 
-            CliHarness.Result dry = cva.run("restore", id, "--env", "prod", "--into", "r2", "--dry-run");
+            CliHarness.Result dry = cva.run("restore", id, "--env", "prod", "--into", "rst2", "--dry-run");
             assertThat(dry.exitCode()).as(dry.toString()).isZero();
-            assertThat(dry.out() + dry.err()).contains("restore the Firestore backup " + backupName + " into the new database r2",
-                    "released as cloud.firestore/r2 (Firebase Rules API)", "create the 1 composite indexes of "
-                            + "infra/services/receiver/firestore.indexes.json on database r2");
+            assertThat(dry.out() + dry.err()).contains("restore the Firestore backup " + backupName + " into the new database rst2",
+                    "released as cloud.firestore/rst2 (Firebase Rules API)", "create the 1 composite indexes of "
+                            + "infra/services/receiver/firestore.indexes.json on database rst2");
             assertThat(restores).as("a dry run restores nothing").isEmpty();
             assertThat(admin.rulesets).as("nor deploys rules").isEmpty();
 
-            CliHarness.Result restored = cva.terminal(false).run("restore", id, "--env", "prod", "--into", "r2", "--yes", "--json", "--no-switch");
+            CliHarness.Result restored = cva.terminal(false).run("restore", id, "--env", "prod", "--into", "rst2", "--yes", "--json", "--no-switch");
             assertThat(restored.exitCode()).as(restored.toString()).isZero();
             assertThat(restores).hasSize(1);
-            assertThat(restores.get(0).path("databaseId").asText()).isEqualTo("r2");
+            assertThat(restores.get(0).path("databaseId").asText()).isEqualTo("rst2");
             assertThat(restores.get(0).path("backup").asText()).isEqualTo(backupName);
             JsonNode r = CvaContext.json().readTree(restored.out());
             assertThat(r.path("firestoreDocuments").asLong()).isEqualTo(3);
             assertThat(r.path("done").toString()).contains("databases:restore");
-            assertThat(docs.ids("r2")).as("the scheduled backup's documents, not the copy's").containsExactlyInAnyOrder("a1", "a2", "a3");
+            assertThat(docs.ids("rst2")).as("the scheduled backup's documents, not the copy's").containsExactlyInAnyOrder("a1", "a2", "a3");
             // what a restore drops, deployed even with --no-switch: the rules as Terraform renders them for prod's
             // readers, released as the new database's release, and the indexes of firestore.indexes.json
             String rules = dev.cva.local.FirestoreRulesTemplate.render(Files.readString(CliHarness.repoRoot()
                     .resolve("infra/services/receiver/firestore.rules.tftpl")), java.util.List.of("owner@cv.example.dev"));
             assertThat(admin.rulesets.values()).containsExactly(rules);
-            assertThat(admin.releases).containsOnlyKeys("projects/cv-analytics-prod/releases/cloud.firestore/r2");
-            assertThat(admin.rulesets).containsKey(admin.releases.get("projects/cv-analytics-prod/releases/cloud.firestore/r2"));
+            assertThat(admin.releases).containsOnlyKeys("projects/cv-analytics-prod/releases/cloud.firestore/rst2");
+            assertThat(admin.rulesets).containsKey(admin.releases.get("projects/cv-analytics-prod/releases/cloud.firestore/rst2"));
             assertThat(admin.indexes).hasSize(1);
             String indexPath = admin.indexes.keySet().iterator().next();
-            assertThat(indexPath).startsWith("/v1/projects/cv-analytics-prod/databases/r2/collectionGroups/analytics/indexes#");
+            assertThat(indexPath).startsWith("/v1/projects/cv-analytics-prod/databases/rst2/collectionGroups/analytics/indexes#");
             assertThat(admin.indexes.get(indexPath).toString()).isEqualTo("{\"queryScope\":\"COLLECTION\",\"fields\":["
                     + "{\"fieldPath\":\"week\",\"order\":\"ASCENDING\"},{\"fieldPath\":\"receivedAt\",\"order\":\"DESCENDING\"}]}");
-            assertThat(r.path("done").toString()).contains("released as cloud.firestore/r2", "1 created on r2");
-            assertThat(r.path("next").asText()).contains("set gcp.firestoreDatabase: r2");
+            assertThat(r.path("done").toString()).contains("released as cloud.firestore/rst2", "1 created on rst2");
+            assertThat(r.path("next").asText()).contains("set gcp.firestoreDatabase: rst2");
         } finally {
             System.clearProperty("aws.endpointUrl");
             System.clearProperty("aws.accessKeyId");
@@ -305,29 +311,29 @@ class BackupCloudStandInTest {
             String yaml = Files.readString(project.resolve("cva.yaml"));
 
             // the plan names every step, in --json too
-            CliHarness.Result dry = cva.run("restore", id, "--env", "prod", "--into", "r3", "--dry-run", "--json");
+            CliHarness.Result dry = cva.run("restore", id, "--env", "prod", "--into", "rst3", "--dry-run", "--json");
             assertThat(dry.exitCode()).as(dry.toString()).isZero();
             assertThat(CvaContext.json().readTree(dry.out()).path("steps").toString()).contains("databases:restore",
-                    "released as cloud.firestore/r3", "create the 1 composite indexes",
-                    "set the receiver's FIRESTORE_DATABASE to r3", "gcp.firestoreDatabase: r3 in cva.yaml");
+                    "released as cloud.firestore/rst3", "create the 1 composite indexes",
+                    "set the receiver's FIRESTORE_DATABASE to rst3", "gcp.firestoreDatabase: rst3 in cva.yaml");
 
             // half-way: the data is restored, the stream mapped, then the rules' release fails
             admin.failReleases.set(1);
-            CliHarness.Result failed = cva.run("restore", id, "--env", "prod", "--into", "r3", "--yes");
+            CliHarness.Result failed = cva.run("restore", id, "--env", "prod", "--into", "rst3", "--yes");
             assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
-            assertThat(failed.err()).contains("could not release the rules as cloud.firestore/r3: backend error",
-                    "The data is restored into cv-analytics-analytics-r3, cv-analytics-query-events-r3 and database r3",
-                    "done: firestore: 2 analytics documents", "mapped: the stream of cv-analytics-analytics-r3",
-                    "Resume with: cva restore " + id + " --into r3 --resume --env prod");
-            assertThat(docs.ids("r3")).containsExactlyInAnyOrder("a1", "a2");
+            assertThat(failed.err()).contains("could not release the rules as cloud.firestore/rst3: backend error",
+                    "The data is restored into cv-analytics-analytics-rst3, cv-analytics-query-events-rst3 and database rst3",
+                    "done: firestore: 2 analytics documents", "mapped: the stream of cv-analytics-analytics-rst3",
+                    "Resume with: cva restore " + id + " --into rst3 --resume --env prod");
+            assertThat(docs.ids("rst3")).containsExactlyInAnyOrder("a1", "a2");
             assertThat(google.functionRequests).as("the receiver untouched").isEmpty();
             assertThat(Files.readString(project.resolve("cva.yaml"))).isEqualTo(yaml);
             assertThat(lambda.getAlias(b -> b.functionName("cv-analytics-processor").name("live")).functionVersion()).isEqualTo("1");
 
             // --resume of something that was never restored refuses and changes nothing
-            CliHarness.Result none = cva.run("restore", id, "--env", "prod", "--into", "r9", "--resume", "--yes");
+            CliHarness.Result none = cva.run("restore", id, "--env", "prod", "--into", "rst9", "--resume", "--yes");
             assertThat(none.exitCode()).as(none.toString()).isEqualTo(2);
-            assertThat(none.err()).contains("no table cv-analytics-analytics-r9", "no restore into r9 to resume", "nothing was changed");
+            assertThat(none.err()).contains("no table cv-analytics-analytics-rst9", "no restore into rst9 to resume", "nothing was changed");
 
             // the resume, with the receiver's Cloud Functions clients aimed at the in-process fakes
             CvaContext ctx = context(project, env);
@@ -339,38 +345,38 @@ class BackupCloudStandInTest {
             BackupService.Resumed resumed;
             try (BackupEnvironment environment = BackupEnvironment.open(ctx, functions)) {
                 BackupService service = environment.service();
-                resumed = service.resume(service.resumePlan(id, "r3"), true);
+                resumed = service.resume(service.resumePlan(id, "rst3"), true);
             }
-            assertThat(String.join("\n", resumed.done())).contains("mapped: the stream of cv-analytics-analytics-r3",
-                    "released as cloud.firestore/r3", "indexes: 1 in", "1 created on r3",
-                    "switch: cv-analytics-processor", "environments.prod.aws.analyticsTable cv-analytics-analytics -> cv-analytics-analytics-r3",
-                    "switch: the receiver's FIRESTORE_DATABASE (default) -> r3", "environments.prod.gcp.firestoreDatabase (unset: (default)) -> r3");
+            assertThat(String.join("\n", resumed.done())).contains("mapped: the stream of cv-analytics-analytics-rst3",
+                    "released as cloud.firestore/rst3", "indexes: 1 in", "1 created on rst3",
+                    "switch: cv-analytics-processor", "environments.prod.aws.analyticsTable cv-analytics-analytics -> cv-analytics-analytics-rst3",
+                    "switch: the receiver's FIRESTORE_DATABASE (default) -> rst3", "environments.prod.gcp.firestoreDatabase (unset: (default)) -> rst3");
             String rules = dev.cva.local.FirestoreRulesTemplate.render(Files.readString(CliHarness.repoRoot()
                     .resolve("infra/services/receiver/firestore.rules.tftpl")), java.util.List.of("owner@cv.example.dev"));
-            String release = admin.releases.get("projects/cv-analytics-prod/releases/cloud.firestore/r3");
+            String release = admin.releases.get("projects/cv-analytics-prod/releases/cloud.firestore/rst3");
             assertThat(admin.rulesets.get(release)).isEqualTo(rules);
             assertThat(admin.indexes.keySet()).singleElement().asString()
-                    .startsWith("/v1/projects/cv-analytics-prod/databases/r3/collectionGroups/analytics/indexes#");
+                    .startsWith("/v1/projects/cv-analytics-prod/databases/rst3/collectionGroups/analytics/indexes#");
             // the receiver: one UpdateFunction of its variables alone, FIRESTORE_DATABASE set, the others kept, all traffic moved
             assertThat(google.functionRequests).hasSize(1);
             var update = (com.google.cloud.functions.v2.UpdateFunctionRequest) google.functionRequests.get(0);
             assertThat(update.getUpdateMask().getPathsList()).containsExactly("service_config.environment_variables");
             assertThat(update.getFunction().getName()).isEqualTo(fn);
             assertThat(update.getFunction().getServiceConfig().getEnvironmentVariablesMap())
-                    .containsEntry("FIRESTORE_DATABASE", "r3").containsEntry("FIRESTORE_PROJECT", "cv-analytics-prod");
+                    .containsEntry("FIRESTORE_DATABASE", "rst3").containsEntry("FIRESTORE_PROJECT", "cv-analytics-prod");
             assertThat(google.servedTraffic()).isEqualTo("cv-analytics-receiver-00002=100");
             String after = Files.readString(project.resolve("cva.yaml"));
-            assertThat(after).contains("analyticsTable: cv-analytics-analytics-r3", "firestoreDatabase: r3");
-            assertThat(cva.run("config", "show", "--env", "prod").out()).contains("r3");
-            assertThat(cva.run("config", "show", "--env", "local").out()).doesNotContain("firestoreDatabase: r3");
+            assertThat(after).contains("analyticsTable: cv-analytics-analytics-rst3", "firestoreDatabase: rst3");
+            assertThat(cva.run("config", "show", "--env", "prod").out()).contains("rst3");
+            assertThat(cva.run("config", "show", "--env", "local").out()).doesNotContain("firestoreDatabase: rst3");
             assertThat(lambda.getAlias(b -> b.functionName("cv-analytics-processor").name("live")).functionVersion()).isEqualTo("2");
             assertThat(resumed.next()).contains("cva infra plan receiver");
 
             // a second resume: the switch is done, so only the idempotent rules and indexes run again
             try (BackupEnvironment environment = BackupEnvironment.open(context(project, env), functions)) {
                 BackupService service = environment.service();
-                BackupService.Resumed again = service.resume(service.resumePlan(id, "r3"), true);
-                assertThat(String.join("\n", again.done())).contains("0 created on r3, 1 there already").doesNotContain("switch:");
+                BackupService.Resumed again = service.resume(service.resumePlan(id, "rst3"), true);
+                assertThat(String.join("\n", again.done())).contains("0 created on rst3, 1 there already").doesNotContain("switch:");
             }
             assertThat(google.functionRequests).hasSize(1);
             assertThat(Files.readString(project.resolve("cva.yaml"))).isEqualTo(after);
