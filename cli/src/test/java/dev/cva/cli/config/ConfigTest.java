@@ -170,7 +170,7 @@ class ConfigTest {
 
     @Test
     void missingRequiredFieldNamesTheKey() throws Exception {
-        CliHarness.Result r = cva(GOOD.replace("    runtime: java21\n", "")).run("config", "show");
+        CliHarness.Result r = cva(GOOD.replace("    runtime: java25\n", "")).run("config", "show");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("cva.yaml:3: services.receiver: missing required key 'runtime'");
         CliHarness.Result gcp = cva(GOOD.replace("    entryPoint: dev.cva.receiver.ReceiverFunction\n", "")).run("config", "show");
