@@ -6,6 +6,7 @@
 # Needs the packaged CLI: ./mvnw -B -q -pl cli -am package -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/java25.sh # the jars need a JDK 25
 LOADS=("${@:-10000 100000 1000000 10000000}")
 read -r -a LOADS <<<"${LOADS[*]}"
 PRIVATE="$(mktemp -d)"

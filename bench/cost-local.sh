@@ -7,6 +7,7 @@
 # Needs the packaged jars: ./mvnw -B -q -DskipTests package
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/java25.sh # the jars need a JDK 25
 CONVERSATIONS="${1:-40}"
 QUERIES="${2:-1000000}"
 RATE="${3:-$(python3 -c "print(max(0.5, round(2 * $QUERIES / 2592000, 2)))")}"

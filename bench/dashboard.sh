@@ -8,6 +8,7 @@
 # Usage: bench/dashboard.sh [webhooks=50]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/java25.sh # the jars need a JDK 25
 n="${1:-50}"
 shards="${STATS_SHARDS:-10}"
 

@@ -9,6 +9,7 @@
 # Needs the packaged jars: ./mvnw -DskipTests package (services and cli)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/java25.sh # the jars need a JDK 25
 LOAD_SECONDS="${1:-30}"
 PRIVATE="$(mktemp -d)"
 cp -r cli/target/cva.jar cli/target/lib "$PRIVATE/"

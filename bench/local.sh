@@ -10,6 +10,7 @@
 # Needs the packaged jars: ./mvnw -DskipTests install
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/java25.sh # the jars need a JDK 25
 CONVERSATIONS="${1:-1000}"
 # Run a private copy of the CLI: other builds in this checkout may rewrite cli/target while the bench runs.
 PRIVATE="$(mktemp -d)"

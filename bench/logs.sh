@@ -6,6 +6,7 @@
 # Usage: bench/logs.sh [lines]     (CVA_BIN overrides the command, e.g. "java -jar cli/target/cva.jar")
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/java25.sh # the jars need a JDK 25
 lines="${1:-50}"
 cva_bin="${CVA_BIN:-./cva}"
 

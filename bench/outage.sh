@@ -9,6 +9,7 @@
 # Needs the packaged jars: ./mvnw -DskipTests package (cli/target/cva.jar, services/*/target/*-lambda.jar).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/java25.sh # the jars need a JDK 25
 OUTAGE="${1:-60}"
 RATE="${2:-20}"
 BEFORE=20

@@ -5,6 +5,7 @@
 # Usage: bench/processor.sh [pairs=1000] [responseFirstPercent=10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/java25.sh # the jars need a JDK 25
 PAIRS="${1:-1000}"
 RESPONSE_FIRST="${2:-10}"
 CP_FILE="$PWD/services/processor/target/bench-classpath.txt"

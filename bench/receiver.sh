@@ -5,6 +5,7 @@
 # Set REBUILD=1 to rebuild the deploy jar even when it exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/java25.sh # the jars need a JDK 25
 
 version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' services/receiver/pom.xml | head -1)
 jar="services/receiver/target/deploy/cva-receiver-${version}.jar"

@@ -6,6 +6,7 @@
 # (On a shared machine, wrap it in the build lock: flock /work/wt/build.lock bench/replay-dlq.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/java25.sh # the jars need a JDK 25
 CP_FILE="$PWD/cli/target/replay-bench-classpath.txt"
 ./mvnw -B -q -o -pl cli -am test-compile
 ./mvnw -B -q -o -pl cli dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" >/dev/null

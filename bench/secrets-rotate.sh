@@ -9,6 +9,7 @@
 # Needs python3 with boto3 (moto's dependency) and the packaged jars: ./mvnw -DskipTests package (cli/target/cva.jar, services/*/target/*-lambda.jar).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/java25.sh # the jars need a JDK 25
 OVERLAP="${1:-10s}"
 RATE="${2:-15}"
 LOAD_RATE="${3:-20}"

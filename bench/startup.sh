@@ -4,6 +4,7 @@
 # Usage: bench/startup.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/java25.sh # the jars need a JDK 25
 runs="${1:-10}"
 
 ./cva --version >/dev/null   # build if needed and make the class-data-sharing archive

@@ -8,6 +8,7 @@
 # against the installed modules); SKIP_BUILD=1 skips that when it is done already.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+. bench/java25.sh # the jars need a JDK 25
 ROUNDS="${1:-5}"
 CLASSES="${CLASSES:-\
 services/receiver:FirestoreAnalyticsStoreTest+RateLimiterTest \

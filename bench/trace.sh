@@ -6,6 +6,7 @@
 # Needs the packaged jars: ./mvnw -DskipTests package (services and cli)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/java25.sh # the jars need a JDK 25
 RUNS="${1:-7}"
 AGE="${2:-60}"
 PRIVATE="$(mktemp -d)"

@@ -7,6 +7,7 @@
 #   RATES="200 500" SECONDS_EACH=5 WARMUP=2s NULL_EXTRA="2000 5000" CONCURRENCY=32 SKIP_BUILD=1 bench/webhook-load.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/java25.sh # the jars need a JDK 25
 
 RATES="${RATES:-200 500 1000}"
 NULL_EXTRA="${NULL_EXTRA:-2000 4000}"

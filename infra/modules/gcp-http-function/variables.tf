@@ -27,7 +27,7 @@ variable "entry_point" {
 variable "runtime" {
   description = "Cloud Functions runtime (cva.yaml services.<name>.runtime)."
   type        = string
-  default     = "java17"
+  default     = "java25"
 }
 
 variable "memory_mb" {

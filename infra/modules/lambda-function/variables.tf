@@ -28,7 +28,7 @@ variable "handler" {
 variable "runtime" {
   description = "Lambda runtime (cva.yaml services.<name>.runtime)."
   type        = string
-  default     = "java17"
+  default     = "java21"
 }
 
 variable "memory_mb" {

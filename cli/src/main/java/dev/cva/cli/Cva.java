@@ -85,6 +85,10 @@ public final class Cva implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        if (AotTraining.requested()) {
+            AotTraining.run(); // ./cva's AOT cache training run
+            return;
+        }
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
             // The one answer that needs no command model: skip building it.
             System.out.println(BuildVersion.version().startsWith("cva") ? BuildVersion.version() : "cva " + BuildVersion.version());

@@ -27,25 +27,46 @@ public final class Child {
     /** Where this run's output starts in the (appended) log: readiness never matches an older run's lines. */
     private final long logStart;
 
-    private Child(String name, Process process, Path log, long logStart) {
+    /** A training run writes its AOT cache as it exits: it gets longer to stop before it is killed. */
+    private final boolean training;
+
+    private final java.util.concurrent.CompletableFuture<Process> exit;
+
+    private Child(String name, Process process, java.util.concurrent.CompletableFuture<Process> exit, Path log,
+                  long logStart, boolean training) {
+        this.exit = exit;
+        this.training = training;
         this.name = name;
         this.process = process;
         this.log = log;
         this.logStart = logStart;
     }
 
+    /** Starts {@code command}; a JVM of this JDK starts from its AOT cache, or trains one ({@link AotCache}). */
     public static Child start(String name, List<String> command, Map<String, String> env, Path log) {
+        return start(name, command, env, log, AotCache.shared());
+    }
+
+    public static Child start(String name, List<String> command, Map<String, String> env, Path log, AotCache aot) {
+        AotCache.Plan plan = aot.plan(command);
         try {
             Files.createDirectories(log.getParent());
             long start = Files.exists(log) ? Files.size(log) : 0;
-            ProcessBuilder pb = new ProcessBuilder(command)
+            ProcessBuilder pb = new ProcessBuilder(plan.command())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
                     .directory(log.getParent().toFile());
             pb.environment().putAll(env);
-            return new Child(name, pb.start(), log, start);
+            Process process = pb.start();
+            // the AOT cache's exit step (a trained cache moved into place) runs before onExit() completes
+            var exit = process.onExit().thenApply(p -> {
+                plan.onExit().run();
+                return p;
+            });
+            return new Child(name, process, exit, log, start, plan.mode() == AotCache.Mode.TRAIN);
         } catch (IOException e) {
+            plan.onExit().run();
             throw new LocalRuntimeException(name + ": cannot start " + command.get(0) + ": " + e.getMessage(), null, e);
         }
     }
@@ -64,7 +85,7 @@ public final class Child {
     public Path log() { return log; }
     public boolean alive() { return process.isAlive(); }
     /** Completes when the process exits, for whatever reason. */
-    public java.util.concurrent.CompletableFuture<Process> onExit() { return process.onExit(); }
+    public java.util.concurrent.CompletableFuture<Process> onExit() { return exit; }
 
     /** Waits until {@code ready} holds; fails with the log's tail if the process dies or time runs out. */
     public void await(BooleanSupplier ready, Duration timeout, String what) {
@@ -118,7 +139,7 @@ public final class Child {
     }
 
     public void stop() {
-        stopTree(process.pid());
+        stopTree(process.pid(), training ? Duration.ofSeconds(30) : Duration.ofSeconds(5));
     }
 
     /**
@@ -126,6 +147,11 @@ public final class Child {
      * cut short by an interrupt (it runs in shutdown hooks): the interrupt is restored at the end.
      */
     public static boolean stopTree(long pid) {
+        return stopTree(pid, Duration.ofSeconds(5));
+    }
+
+    /** {@link #stopTree(long)} with {@code grace} between the polite and the forcible stop. */
+    public static boolean stopTree(long pid, Duration grace) {
         Optional<ProcessHandle> root = ProcessHandle.of(pid);
         if (root.isEmpty()) {
             return true;
@@ -133,7 +159,7 @@ public final class Child {
         List<ProcessHandle> all = new ArrayList<>(root.get().descendants().toList());
         all.add(root.get());
         all.forEach(ProcessHandle::destroy);
-        boolean interrupted = awaitGone(all, Duration.ofSeconds(5));
+        boolean interrupted = awaitGone(all, grace);
         all.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         interrupted |= awaitGone(all, Duration.ofSeconds(5));
         if (interrupted) {

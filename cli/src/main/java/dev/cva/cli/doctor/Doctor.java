@@ -50,9 +50,10 @@ public final class Doctor {
     }
 
     private Check java(String environment) {
-        boolean ok = java.feature() >= 17;
-        return new Check(environment, "Java 17+", ok ? Status.OK : Status.MISSING, true, "Java " + java,
-                ok ? null : "install a JDK 17 or newer (e.g. apt-get install openjdk-17-jdk) and put it first on PATH");
+        boolean ok = java.feature() >= 25;
+        return new Check(environment, "Java 25+", ok ? Status.OK : Status.MISSING, true, "Java " + java,
+                ok ? null : "install a JDK 25 (Temurin 25: apt-get install temurin-25-jdk from Adoptium's apt repository,"
+                        + " or 'sdk install java 25-tem') and set JAVA_HOME to it");
     }
 
     private Check firestoreEmulator() {

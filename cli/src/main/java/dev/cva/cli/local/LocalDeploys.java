@@ -147,7 +147,7 @@ final class LocalDeploys {
                     base.runtimeClassPath(), base.env(), base.region(),
                     req.hasNonNull("memoryMb") ? req.get("memoryMb").asInt() : base.memoryMb(),
                     req.hasNonNull("timeoutSeconds") ? Duration.ofSeconds(req.get("timeoutSeconds").asInt()) : base.timeout(),
-                    base.concurrency(), base.logDir(), base.jvmOptions());
+                    base.concurrency(), base.logDir(), base.jvmOptions(), base.runtime());
             FunctionAlias alias = aliases.get(service);
             log.accept(service + ": publishing a new version from " + artifact.getFileName());
             id = alias.publish(spec, description, at);

@@ -53,7 +53,7 @@ final class LocalRedrive implements AutoCloseable {
         LambdaFunction f = LambdaFunction.start(new LambdaFunction.Spec(NAME, "cv-analytics-notifier-redrive",
                 r.handler(), notifierJar, lambdaRuntime, env, region, 256,
                 Duration.ofSeconds(notifier.redriveTimeoutSeconds() != null ? notifier.redriveTimeoutSeconds() : 60), 1,
-                logs, List.of()));
+                logs, List.of(), notifier.runtime()));
         Duration interval = interval(userEnv);
         Thread t = new Thread(() -> loop(f, interval, region, clock, note, warn), "redrive-schedule");
         t.setDaemon(true);

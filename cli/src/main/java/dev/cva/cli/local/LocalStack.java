@@ -340,7 +340,7 @@ public final class LocalStack implements AutoCloseable {
                     svc.handler(), e.getValue(), lambdaRuntime, functionEnv, config.region(),
                     svc.memoryMb() == null ? 512 : svc.memoryMb(),
                     Duration.ofSeconds(svc.timeoutSeconds() == null ? 60 : svc.timeoutSeconds()),
-                    concurrency(e.getKey()), logs, List.of());
+                    concurrency(e.getKey()), logs, List.of(), svc.runtime());
             specs.put(e.getKey(), spec);
             LambdaFunction f = LambdaFunction.start(spec);
             stops.push(f::close);
@@ -571,7 +571,9 @@ public final class LocalStack implements AutoCloseable {
     private static Path snapshot(Path jar, Path copy) {
         try {
             java.nio.file.Files.createDirectories(copy.getParent());
-            java.nio.file.Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            // the source's modification time too: an unchanged jar keeps its AOT cache (AotCache keys on it)
+            java.nio.file.Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
             return copy;
         } catch (IOException e) {
             throw new CvaException(ExitCode.FAILURE, "cannot copy " + jar + ": " + e.getMessage(), null, e);

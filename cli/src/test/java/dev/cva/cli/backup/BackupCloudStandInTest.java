@@ -443,7 +443,7 @@ class BackupCloudStandInTest {
             z.closeEntry();
         }
         lambda.createFunction(b -> b.functionName("cv-analytics-notifier").role("arn:aws:iam::123456789012:role/notifier")
-                .runtime("java17").handler("dev.cva.notifier.NotifierHandler::handleRequest")
+                .runtime("java21").handler("dev.cva.notifier.NotifierHandler::handleRequest")
                 .code(c -> c.zipFile(software.amazon.awssdk.core.SdkBytes.fromByteArray(zip.toByteArray()))));
         String version = lambda.publishVersion(b -> b.functionName("cv-analytics-notifier")).version();
         lambda.createAlias(b -> b.functionName("cv-analytics-notifier").name("live").functionVersion(version));
@@ -451,7 +451,7 @@ class BackupCloudStandInTest {
                 .startingPosition("TRIM_HORIZON").batchSize(100));
         // the processor and the reporter, whose environment names the tables (infra/services/*/main.tf)
         for (String fn : new String[] {"cv-analytics-processor", "cv-analytics-reporter"}) {
-            lambda.createFunction(b -> b.functionName(fn).role("arn:aws:iam::123456789012:role/notifier").runtime("java17")
+            lambda.createFunction(b -> b.functionName(fn).role("arn:aws:iam::123456789012:role/notifier").runtime("java21")
                     .handler("h::handle").environment(e -> e.variables(Map.of("ANALYTICS_TABLE", "cv-analytics-analytics",
                             "QUERY_EVENTS_TABLE", "cv-analytics-query-events", "OTHER", "kept")))
                     .code(c -> c.zipFile(software.amazon.awssdk.core.SdkBytes.fromByteArray(zip.toByteArray()))));

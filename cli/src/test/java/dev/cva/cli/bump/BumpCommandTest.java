@@ -379,7 +379,7 @@ class BumpCommandTest {
             repo.lightweightTag("reporter-v" + ordered[i]);
         }
         Map<String, CvaConfig.Service> services = Map.of("reporter", new CvaConfig.Service(
-                CvaConfig.Cloud.AWS, "services/reporter", "h", null, "java17", null, null, null));
+                CvaConfig.Cloud.AWS, "services/reporter", "h", null, "java21", null, null, null));
         for (int top = ordered.length - 1; top >= 0; top--) {
             try (GitRepository git = GitRepository.open(repo.dir)) {
                 ReleasePlanner planner = new ReleasePlanner(git, services, CLOCK);

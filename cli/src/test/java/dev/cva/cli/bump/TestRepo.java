@@ -28,17 +28,17 @@ final class TestRepo implements AutoCloseable {
                 cloud: gcp
                 module: services/receiver
                 entryPoint: dev.cva.receiver.ReceiverFunction
-                runtime: java17
+                runtime: java25
               processor:
                 cloud: aws
                 module: services/processor
                 handler: dev.cva.processor.ProcessorHandler::handleRequest
-                runtime: java17
+                runtime: java21
               notifier:
                 cloud: aws
                 module: services/notifier
                 handler: dev.cva.notifier.NotifierHandler::handleRequest
-                runtime: java17
+                runtime: java21
             environments:
               local:
                 aws:

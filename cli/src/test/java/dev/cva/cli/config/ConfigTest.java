@@ -19,7 +19,7 @@ class ConfigTest {
                 cloud: gcp
                 module: services/receiver
                 entryPoint: dev.cva.receiver.ReceiverFunction
-                runtime: java17
+                runtime: java25
                 memoryMb: 256
             environments:
               local:
@@ -129,7 +129,7 @@ class ConfigTest {
                     cloud: aws
                     module: services/notifier
                     handler: dev.cva.notifier.NotifierHandler::handleRequest
-                    runtime: java17
+                    runtime: java21
                     memoryMb: 512
                     redrive:
                       handler: dev.cva.notifier.redrive.RedriveHandler::handleRequest
@@ -170,7 +170,7 @@ class ConfigTest {
 
     @Test
     void missingRequiredFieldNamesTheKey() throws Exception {
-        CliHarness.Result r = cva(GOOD.replace("    runtime: java17\n", "")).run("config", "show");
+        CliHarness.Result r = cva(GOOD.replace("    runtime: java25\n", "")).run("config", "show");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("cva.yaml:3: services.receiver: missing required key 'runtime'");
         CliHarness.Result gcp = cva(GOOD.replace("    entryPoint: dev.cva.receiver.ReceiverFunction\n", "")).run("config", "show");
@@ -245,7 +245,7 @@ class ConfigTest {
                 cloud: aws
                 module: services/processor
                 handler: dev.cva.processor.ProcessorHandler::handleRequest
-                runtime: java17
+                runtime: java21
                 memoryMb: 512
                 timeoutSeconds: 30
                 eventSource:
@@ -257,7 +257,7 @@ class ConfigTest {
                 cloud: aws
                 module: services/notifier
                 handler: dev.cva.notifier.NotifierHandler::handleRequest
-                runtime: java17
+                runtime: java21
                 timeoutSeconds: 60
                 eventSource:
                   batchSize: 200

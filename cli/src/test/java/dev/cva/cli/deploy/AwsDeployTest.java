@@ -256,7 +256,7 @@ class AwsDeployTest {
             Path a = p.jar("a.jar", "notifier first build");
             // Terraform made the redrive function from a placeholder, with its live alias on version 1
             byte[] placeholder = Files.readAllBytes(p.jar("placeholder.zip", "placeholder"));
-            lambda.createFunction(b -> b.functionName(redrive).role(ROLE).runtime("java17").handler("placeholder::handle")
+            lambda.createFunction(b -> b.functionName(redrive).role(ROLE).runtime("java21").handler("placeholder::handle")
                     .code(c -> c.zipFile(software.amazon.awssdk.core.SdkBytes.fromByteArray(placeholder))));
             String placeholderVersion = lambda.publishVersion(b -> b.functionName(redrive)).version();
             lambda.createAlias(b -> b.functionName(redrive).name("live").functionVersion(placeholderVersion));

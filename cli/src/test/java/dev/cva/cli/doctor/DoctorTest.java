@@ -42,7 +42,7 @@ class DoctorTest {
         JsonNode moto = check(report, "local", "moto server (DynamoDB)");
         assertThat(moto.path("status").asText()).isEqualTo("MISSING");
         assertThat(moto.path("fix").asText()).contains("pip install \"moto[server]\"");
-        assertThat(check(report, "local", "Java 17+").path("status").asText()).isEqualTo("OK");
+        assertThat(check(report, "local", "Java 25+").path("status").asText()).isEqualTo("OK");
         assertThat(check(report, "prod", "AWS credentials").path("fix").asText()).contains("aws configure");
     }
 

@@ -21,7 +21,7 @@ class EnvCommandTest {
                 cloud: aws
                 module: services/processor
                 handler: dev.cva.processor.ProcessorHandler::handleRequest
-                runtime: java17
+                runtime: java21
             environments:
               local:
                 aws:

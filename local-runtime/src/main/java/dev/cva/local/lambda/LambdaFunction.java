@@ -29,10 +29,28 @@ public final class LambdaFunction implements Invoker, AutoCloseable {
     /** The runtime client's own JNI library path property; without it every client unpacks to one fixed /tmp file. */
     static final String JNI_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
 
-    /** What a function needs to start. {@code jvmOptions} come after the defaults (C1 only, heap = memory). */
+    /** The Lambda runtime of a function whose {@link Spec} names none (cva.yaml's services.<name>.runtime). */
+    public static final String DEFAULT_RUNTIME = "java21";
+
+    /**
+     * What a function needs to start. {@code jvmOptions} come after the defaults (C1 only, heap = memory);
+     * {@code runtime} is cva.yaml's (e.g. java21), which the instance sees as AWS_EXECUTION_ENV.
+     */
     public record Spec(String name, String functionName, String handler, Path jar, List<Path> runtimeClassPath,
                        Map<String, String> env, String region, int memoryMb, Duration timeout, int concurrency,
-                       Path logDir, List<String> jvmOptions) {}
+                       Path logDir, List<String> jvmOptions, String runtime) {
+        public Spec {
+            runtime = runtime == null || runtime.isBlank() ? DEFAULT_RUNTIME : runtime;
+        }
+
+        /** A function on {@link #DEFAULT_RUNTIME}. */
+        public Spec(String name, String functionName, String handler, Path jar, List<Path> runtimeClassPath,
+                    Map<String, String> env, String region, int memoryMb, Duration timeout, int concurrency,
+                    Path logDir, List<String> jvmOptions) {
+            this(name, functionName, handler, jar, runtimeClassPath, env, region, memoryMb, timeout, concurrency,
+                    logDir, jvmOptions, DEFAULT_RUNTIME);
+        }
+    }
 
     private final Spec spec;
     private final RuntimeApi api;
@@ -64,7 +82,7 @@ public final class LambdaFunction implements Invoker, AutoCloseable {
         all.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(spec.memoryMb()));
         all.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + spec.functionName());
         all.put("AWS_LAMBDA_LOG_STREAM_NAME", "local");
-        all.put("AWS_EXECUTION_ENV", "AWS_Lambda_java17");
+        all.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + spec.runtime());
         if (spec.concurrency() > 1) {
             all.put("AWS_LAMBDA_MAX_CONCURRENCY", Integer.toString(spec.concurrency()));
         }

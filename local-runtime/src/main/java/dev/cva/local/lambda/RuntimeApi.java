@@ -29,11 +29,9 @@ public final class RuntimeApi implements AutoCloseable {
     private final String functionArn;
     private final long timeoutMs;
     private final HttpServer server;
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "runtime-api");
-        t.setDaemon(true);
-        return t;
-    });
+    /** A virtual thread per request: the function's long-polling "next" requests block here cheaply. */
+    private final ExecutorService executor =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("runtime-api-", 0).factory());
     private final java.util.concurrent.BlockingDeque<Invocation> pending = new java.util.concurrent.LinkedBlockingDeque<>();
     private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
     /** When each in-flight invocation was handed to the function (nanoTime), for its billed duration. */

@@ -63,10 +63,8 @@ public final class SqsMapping implements AutoCloseable {
     public SqsMapping start() {
         int n = pollers();
         for (int i = 0; i < n; i++) {
-            Thread t = new Thread(this::poll, "sqs-mapping-" + function.name() + "-" + i);
-            t.setDaemon(true);
-            t.start();
-            pollers.add(t);
+            // virtual threads: each poller spends its life blocked in a long poll
+            pollers.add(Thread.ofVirtual().name("sqs-mapping-" + function.name() + "-" + i).start(this::poll));
         }
         return this;
     }

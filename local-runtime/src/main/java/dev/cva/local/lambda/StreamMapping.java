@@ -89,9 +89,7 @@ public final class StreamMapping implements AutoCloseable {
     }
 
     public StreamMapping start() {
-        thread = new Thread(this::run, "stream-mapping-" + function.name());
-        thread.setDaemon(true);
-        thread.start();
+        thread = Thread.ofVirtual().name("stream-mapping-" + function.name()).start(this::run);
         return this;
     }
 

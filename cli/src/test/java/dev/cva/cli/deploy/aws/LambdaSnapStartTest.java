@@ -123,7 +123,7 @@ class LambdaSnapStartTest {
         }
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar)));
         CvaConfig.Service spec = new CvaConfig.Service(CvaConfig.Cloud.AWS, "services/processor",
-                "dev.cva.processor.ProcessorHandler::handleRequest", null, "java17", 512, 30, null, null, null,
+                "dev.cva.processor.ProcessorHandler::handleRequest", null, "java21", 512, 30, null, null, null,
                 snapStart, null, null);
         return new DeployPlan("processor", spec, FN, jar, sha, "1.0.0", "abc1234", false, create, role, Instant.now());
     }

@@ -111,7 +111,7 @@ class CloudFunctionsDeployTest {
         Function sent = create.getFunction();
         assertThat(sent.getName()).isEqualTo(LOCATION + "/functions/" + FN);
         assertThat(sent.getEnvironment()).isEqualTo(Environment.GEN_2);
-        assertThat(sent.getBuildConfig().getRuntime()).isEqualTo("java17");
+        assertThat(sent.getBuildConfig().getRuntime()).isEqualTo("java25");
         assertThat(sent.getBuildConfig().getEntryPoint()).isEqualTo("dev.cva.receiver.ReceiverFunction");
         assertThat(sent.getBuildConfig().getSource().getStorageSource().getBucket()).isEqualTo("uploads");
         assertThat(sent.getBuildConfig().getSource().getStorageSource().getObject()).isEqualTo("source-1");
@@ -151,7 +151,7 @@ class CloudFunctionsDeployTest {
                 "service_config.timeout_seconds", "service_config.min_instance_count", "service_config.environment_variables");
         Function updated = update.getFunction();
         assertThat(updated.getName()).isEqualTo(LOCATION + "/functions/" + FN);
-        assertThat(updated.getBuildConfig().getRuntime()).isEqualTo("java17");
+        assertThat(updated.getBuildConfig().getRuntime()).isEqualTo("java25");
         assertThat(updated.getBuildConfig().getSource().getStorageSource().getObject()).isEqualTo("source-2");
         assertThat(jarInZip(google.uploads.get("/upload/2"), "b.jar")).isEqualTo(Files.readAllBytes(b));
         assertThat(updated.getServiceConfig().getEnvironmentVariablesMap())
