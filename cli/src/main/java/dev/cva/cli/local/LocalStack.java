@@ -128,20 +128,22 @@ public final class LocalStack implements AutoCloseable {
     private SqsClient sqs;
     private DynamoDbClient dynamo;
     private volatile boolean closed;
+    private final StartTimes times;
 
-    private LocalStack(Config config, Env env, Consumer<String> note, Consumer<String> log) {
+    private LocalStack(Config config, Env env, Consumer<String> note, Consumer<String> log, Consumer<String> timing) {
         this.config = config;
         this.env = env;
         this.note = note;
         this.log = log;
+        this.times = new StartTimes(timing);
     }
 
     /**
      * Starts everything; {@code progress} hears each step's name as it completes, {@code note} what is worth telling
-     * but is no problem, {@code log} warnings.
+     * but is no problem, {@code log} warnings, {@code timing} when each part started and was ready ({@link StartTimes}).
      */
     static LocalStack start(Config config, Env env, Consumer<String> progress, Consumer<String> note,
-                            Consumer<String> log) {
+                            Consumer<String> log, Consumer<String> timing) {
         LocalState.read(env.projectRoot()).ifPresent(s -> {
             if (s.supervisorAlive()) {
                 throw new CvaException(ExitCode.NOTHING_TO_DO, "a local stack is already running (pid "
@@ -151,9 +153,10 @@ public final class LocalStack implements AutoCloseable {
             StackControl.Down leftovers = new StackControl(env.projectRoot()).down();
             leftovers.stopped().forEach(p -> log.accept("stopped a part left over by a dead stack: " + p));
         });
-        LocalStack stack = new LocalStack(config, env, note, log);
+        LocalStack stack = new LocalStack(config, env, note, log, timing);
         try {
             stack.startAll(progress);
+            stack.times.ready("stack");
             return stack;
         } catch (RuntimeException | Error e) {
             // an Error too (a class missing from a runtime jar, say): nothing started may be left running
@@ -190,6 +193,7 @@ public final class LocalStack implements AutoCloseable {
         // the first revision of each service records the build it runs, as a deploy does (cva status shows it)
         GitInfo git = new GitInfo(env.projectRoot());
         GitInfo.Head head = git.head();
+        times.ready("check");
         progress.accept("check");
         java.util.concurrent.Future<Path> dashboardFiles = LocalDashboard.prepare(env.projectRoot(), env.env(), logs, log);
         stops.push(() -> dashboardFiles.cancel(true));
@@ -207,15 +211,17 @@ public final class LocalStack implements AutoCloseable {
                     config.dashboardReaders());
             return restarted;
         });
-        CompletableFuture<Child> fSqs = CompletableFuture.supplyAsync(() -> ElasticMq.start(rt.classPath("elasticmq"), work, sqsPort, config.region(), queues, sqsStore));
-        CompletableFuture<Moto> fMoto = CompletableFuture.supplyAsync(() -> Moto.start(env.env(), logs.resolve("dynamodb.log")));
-        CompletableFuture<Child> fFirestore = CompletableFuture.supplyAsync(
-                () -> FirestoreEmulator.start(firestoreJar, work, firestorePort, config.gcpProject()));
+        CompletableFuture<Child> fSqs = CompletableFuture.supplyAsync(() -> times.time("sqs",
+                () -> ElasticMq.start(rt.classPath("elasticmq"), work, sqsPort, config.region(), queues, sqsStore)));
+        CompletableFuture<Moto> fMoto = CompletableFuture.supplyAsync(() -> times.time("dynamodb",
+                () -> Moto.start(env.env(), logs.resolve("dynamodb.log"))));
+        CompletableFuture<Child> fFirestore = CompletableFuture.supplyAsync(() -> times.time("firestore",
+                () -> FirestoreEmulator.start(firestoreJar, work, firestorePort, config.gcpProject())));
         String firestoreHost = "127.0.0.1:" + firestorePort;
         Child sqsChild = await(fSqs, List.of(fMoto, fFirestore));
         Moto moto = await(fMoto, List.of(fFirestore));
         String dynamoUrl = moto.endpoint().toString();
-        LocalIam iam = env.iam() ? moto.enforceIam() : null;
+        LocalIam iam = env.iam() ? times.time("iam", moto::enforceIam) : null;
         LocalIam.Keys admin = iam == null ? new LocalIam.Keys(LocalAws.ACCESS_KEY, LocalAws.SECRET_KEY, null) : iam.admin();
         LocalCredentials.write(env.projectRoot(), admin);
         stops.push(() -> LocalCredentials.delete(env.projectRoot()));
@@ -226,14 +232,15 @@ public final class LocalStack implements AutoCloseable {
         part("dynamodb", dynamoUrl, moto.child(), moto.port(), "moto server (DynamoDB and Streams)");
         part("firestore", "http://" + firestoreHost, await(fFirestore, List.of()), firestorePort,
                 "Firestore emulator " + firestoreJar.getFileName());
-        Path rules = FirestoreRules.loadIfPresent(env.projectRoot(), "http://" + firestoreHost, config.gcpProject(),
-                config.dashboardReaders());
+        Path rules = times.time("firestore rules", () -> FirestoreRules.loadIfPresent(env.projectRoot(),
+                "http://" + firestoreHost, config.gcpProject(), config.dashboardReaders()));
         progress.accept("sqs+dynamodb+firestore");
 
         sqs = LocalAws.sqs(URI.create(sqsUrl), config.region(), admin.provider());
         dynamo = LocalAws.dynamo(URI.create(dynamoUrl), config.region(), admin.provider());
         stops.push(sqs::close);
         stops.push(dynamo::close);
+        times.started("tables+queues");
         Tables.createQueryEvents(dynamo, config.queryEventsTable());
         Tables.createAnalytics(dynamo, config.analyticsTable());
         String queueUrl = sqs.getQueueUrl(b -> b.queueName(config.queue())).queueUrl();
@@ -255,11 +262,13 @@ public final class LocalStack implements AutoCloseable {
         if (rules != null) {
             resources.put("firestoreRules", rules.toString());
         }
+        times.ready("tables+queues");
         progress.accept("tables+queues");
 
         // The webhook secret lives in both secret managers' stand-ins, as in production: Secret Manager (an in-process
         // gRPC stand-in) for the receiver, moto's Secrets Manager for the notifier; both re-read it every
         // secrets.refreshSeconds, so `cva secrets rotate webhook --env local` runs end to end here.
+        times.started("secrets");
         SecretManagerStandIn secretManager = new SecretManagerStandIn(env.clock()).start(0);
         stops.push(secretManager::close);
         secretManager.seed(config.gcpProject(), config.gcpSecretName(), config.webhookSecret());
@@ -274,9 +283,11 @@ public final class LocalStack implements AutoCloseable {
         }
         resources.put("webhookSecretArn", webhookSecretArn);
         resources.put("webhookSecretResource", "projects/" + config.gcpProject() + "/secrets/" + config.gcpSecretName());
+        times.ready("secrets");
         progress.accept("secrets");
 
         // The receiver's URL is a stable front over its revisions (a deploy starts a new one; see ReceiverFront).
+        times.started("receiver");
         receiver = ReceiverFront.start(new ReceiverFront.Launch(invoker, receiverService.entryPoint(), Map.of(
                 "WEBHOOK_SECRET_RESOURCE", "projects/" + config.gcpProject() + "/secrets/" + config.gcpSecretName(),
                 "WEBHOOK_SECRET_REFRESH_SECONDS", config.secretRefreshSeconds(),
@@ -301,9 +312,10 @@ public final class LocalStack implements AutoCloseable {
         // `cva local stop|start receiver` stops and restarts the live revision's process behind the front (the
         // front's URL stays); ready when it listens, as its /healthz also needs Firestore, which may be down.
         switches.launcher("receiver", from -> receiver.restartLive());
+        times.ready("receiver");
         progress.accept("receiver");
 
-        Ses ses = Ses.start(env.env(), env.home(), work.resolve("outbox"), logs, log);
+        Ses ses = times.time("ses", () -> Ses.start(env.env(), env.home(), work.resolve("outbox"), logs, log));
         stops.push(ses::close);
         String sesUrl = gated(iam, ses.url(), IamGate.sesV2(config.region()), logs);
         parts.put("ses", new LocalState.Part("ses", sesUrl, ses.pid(), ses.port(), ses.describe()
@@ -342,12 +354,14 @@ public final class LocalStack implements AutoCloseable {
                     Duration.ofSeconds(svc.timeoutSeconds() == null ? 60 : svc.timeoutSeconds()),
                     concurrency(e.getKey()), logs, List.of());
             specs.put(e.getKey(), spec);
+            times.started(e.getKey());
             LambdaFunction f = LambdaFunction.start(spec);
             stops.push(f::close);
             functions.put(e.getKey(), f);
         }
         Map<String, String> redriveEnv = new LinkedHashMap<>(lambdaEnv);
         redriveEnv.putAll(roles.get(REDRIVE_ROLE).environment());
+        times.started(LocalRedrive.NAME);
         LocalRedrive redrive = LocalRedrive.start(config.service("notifier"), jars.get("notifier"), lambdaRuntime,
                 redriveEnv, config.region(), logs, env.env(), env.clock(), note, log);
         if (redrive != null) {
@@ -355,13 +369,15 @@ public final class LocalStack implements AutoCloseable {
         }
         for (LambdaFunction f : functions.values()) {
             f.awaitReady(dev.cva.local.Readiness.timeout());
+            times.ready(f.name());
             parts.put(f.name(), new LocalState.Part(f.name(), f.runtimeApiUrl(), f.child().pid(), f.port(),
                     config.service(f.name()).handler()));
         }
         if (redrive != null) {
             parts.put(LocalRedrive.NAME, redrive.awaitReady(dev.cva.local.Readiness.timeout()).part());
+            times.ready(LocalRedrive.NAME);
         }
-        Warmup.functions(functions, config.region());
+        times.run("warm-up", () -> Warmup.functions(functions, config.region()));
         for (LambdaFunction f : functions.values()) {
             FunctionAlias alias = new FunctionAlias(f, specs.get(f.name()),
                     LocalDeploys.firstDescription(specs.get(f.name()).jar(),
@@ -383,6 +399,7 @@ public final class LocalStack implements AutoCloseable {
         parts.put("lambda", new LocalState.Part("lambda", "http://127.0.0.1:" + endpoint.port(), 0, endpoint.port(),
                 "Invoke API for processor, notifier, reporter"));
         // Lambda's event source mappings read with the function's execution role.
+        times.started("event sources");
         sqsMapping = new SqsMapping(LocalAws.sqs(URI.create(sqsUrl), config.region(), roles.get("processor").provider()), queueUrl,
                 config.region(), switches.gate(aliases.get("processor")), eventSource("processor", EventSource.SQS_DEFAULTS), log).start();
         stops.push(sqsMapping::close);
@@ -403,10 +420,11 @@ public final class LocalStack implements AutoCloseable {
         stops.push(streamMapping::close);
         WeeklySchedule schedule = new WeeklySchedule(env.clock(), switches.gate(aliases.get("reporter")), config.region(), log);
         thread("weekly-schedule", schedule, () -> {});
+        times.ready("event sources");
         progress.accept("event sources");
 
-        startDashboard(dashboardFiles, firestorePort);
-        startControl();
+        times.run("dashboard", () -> startDashboard(dashboardFiles, firestorePort));
+        times.run("control", this::startControl);
         state = new LocalState(ProcessHandle.current().pid(), env.clock().millis(), true, parts, resources);
         state.write(env.projectRoot());
         progress.accept("state");

@@ -26,11 +26,27 @@ final class LocalStacks {
                     ctx.debug("local: " + s + " ready");
                 }
             };
-            return LocalStack.start(config, env, step, ctx::info, ctx::warn);
+            return LocalStack.start(config, env, step, ctx::info, ctx::warn, ctx::debug);
         }
     }
 
     /** A progress bar on stderr when it is a terminal (and not --json or --quiet), else null. */
+    /**
+     * With {@code --verbose}, the per-part start times a detached supervisor wrote to its log ({@link StartTimes});
+     * the supervisor always runs verbose, so its log has them.
+     */
+    static void printStartTimes(CvaContext ctx) {
+        if (!ctx.globals().verbose()) {
+            return;
+        }
+        java.nio.file.Path log = ctx.projectRoot().resolve(StackControl.SUPERVISOR_LOG);
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(log)) {
+            lines.filter(l -> l.startsWith(StartTimes.PREFIX)).forEach(ctx::debug);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            ctx.debug("no start times: cannot read " + log + ": " + e.getMessage());
+        }
+    }
+
     static ProgressBar progress(CvaContext ctx, String task, int max) {
         if (!ctx.progress()) {
             return null;

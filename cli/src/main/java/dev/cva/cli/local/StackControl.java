@@ -125,12 +125,14 @@ final class StackControl {
                 && t.isAfter(java.time.Instant.ofEpochMilli(s.startedAt()).minusSeconds(600))).orElse(true);
     }
 
+    static final String SUPERVISOR_LOG = ".cva/local/logs/supervisor.log";
+
     /**
      * Starts {@code cva local up} again as a detached child (the supervisor) and waits until its state file says
      * ready. Its output goes to {@code .cva/local/logs/supervisor.log}.
      */
     LocalState detach(List<String> extraArgs, Map<String, String> env, Duration timeout) {
-        Path log = projectRoot.resolve(".cva/local/logs/supervisor.log");
+        Path log = projectRoot.resolve(SUPERVISOR_LOG);
         // the same JVM flags as a foreground 'cva local up' from the ./cva launcher: full JIT, serial GC
         List<String> command = new ArrayList<>(List.of(Child.java(), "-XX:+UseSerialGC", "-cp", absoluteClassPath()));
         String runtimes = System.getProperty("cva.runtimes.dir");
@@ -138,7 +140,8 @@ final class StackControl {
             command.add("-Dcva.runtimes.dir=" + runtimes);
         }
         command.add("dev.cva.cli.Cva");
-        command.addAll(List.of("local", "up"));
+        // verbose: its log says when each part started and was ready, and gives a failure's stack trace
+        command.addAll(List.of("local", "up", "--verbose"));
         command.addAll(extraArgs);
         try {
             Files.createDirectories(log.getParent());
