@@ -3,6 +3,7 @@ package dev.cva.cli.local;
 import dev.cva.local.Child;
 import dev.cva.local.LocalAws;
 import dev.cva.local.LocalIam;
+import dev.cva.local.LocalPart;
 import dev.cva.local.ServicePolicies;
 import dev.cva.local.iam.IamGate;
 import dev.cva.local.lambda.FunctionAlias;
@@ -125,12 +126,13 @@ public final class LocalStack implements AutoCloseable {
     private volatile Map<String, LocalIam.Keys> roles;
     /** The part that serves the Secret Manager stand-in (cva secrets finds it by this name). */
     static final String SECRET_MANAGER = "secretmanager";
+    private static final String SQS_DETAIL = "ElasticMQ (in cva's process)";
     private LocalState state;
     private ControlServer control;
     private volatile SqsMapping sqsMapping;
     private volatile StreamMapping streamMapping;
     private PartSwitch switches;
-    private final Map<String, Child> children = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, LocalPart> children = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile SqsClient sqs;
     private volatile DynamoDbClient dynamo;
     private volatile boolean closed;
@@ -307,14 +309,18 @@ public final class LocalStack implements AutoCloseable {
         return new Build(work, logs, invoker, receiverService, receiverJar, jars, lambdaRuntime, firestoreJar, git, git.head());
     }
 
-    private Child startSqs(Build b, int port) {
+    /**
+     * ElasticMQ is a library: it runs inside this JVM (from its own jars in a class loader of their own), as the
+     * Lambda Runtime API and the event source mappings do; no second JVM to start.
+     */
+    private LocalPart startSqs(Build b, int port) {
         var queues = new ElasticMq.Queues(config.queue(), config.dlq(), config.webhookDlq(), config.streamFailureDlq(),
                 visibilitySeconds());
         Path store = PartSwitch.freshSqsStore(b.work());
-        String classPath = env.runtimes().classPath("elasticmq");
-        switches.launcher("sqs", from -> ElasticMq.start(classPath, b.work(), port, config.region(), queues, store));
-        Child c = ElasticMq.start(classPath, b.work(), port, config.region(), queues, store);
-        part("sqs", "http://127.0.0.1:" + port, c, port, "ElasticMQ");
+        List<Path> jars = env.runtimes().jarsOf("elasticmq");
+        switches.launcher("sqs", from -> ElasticMq.startInProcess(jars, port, config.region(), queues, store));
+        LocalPart c = ElasticMq.startInProcess(jars, port, config.region(), queues, store);
+        part("sqs", "http://127.0.0.1:" + port, c, port, SQS_DETAIL);
         return c;
     }
 
@@ -392,7 +398,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** IAM on moto (unless --no-iam), the administrator's keys for cva's own clients, the SQS gate. */
-    private Aws startAws(Build b, Moto moto, Child sqsChild, int sqsPort) {
+    private Aws startAws(Build b, Moto moto, LocalPart sqsChild, int sqsPort) {
         LocalIam iam = env.iam() ? moto.enforceIam() : null;
         LocalIam.Keys admin = iam == null ? new LocalIam.Keys(LocalAws.ACCESS_KEY, LocalAws.SECRET_KEY, null) : iam.admin();
         LocalCredentials.write(env.projectRoot(), admin);
@@ -401,7 +407,7 @@ public final class LocalStack implements AutoCloseable {
         // ElasticMQ's for `cva local stop|start sqs`)
         String sqsUrl = gated(iam, "http://127.0.0.1:" + sqsPort, IamGate.sqs(config.region()), b.logs());
         if (iam != null) {
-            putPart(new LocalState.Part("sqs", sqsUrl, sqsChild.pid(), sqsPort, "ElasticMQ, behind the IAM gate"));
+            putPart(new LocalState.Part("sqs", sqsUrl, sqsChild.pid(), sqsPort, SQS_DETAIL + ", behind the IAM gate"));
         }
         resource("iam", iam == null ? "off" : "enforced");
         return new Aws(iam, admin, sqsUrl, moto.endpoint().toString());
@@ -635,7 +641,7 @@ public final class LocalStack implements AutoCloseable {
     private PartSwitch.Host switchHost() {
         return new PartSwitch.Host() {
             @Override
-            public Child child(String part) {
+            public LocalPart child(String part) {
                 return part.equals("receiver") ? receiver.live().child() : children.get(part);
             }
 
@@ -645,7 +651,7 @@ public final class LocalStack implements AutoCloseable {
             }
 
             @Override
-            public void replaced(String part, Child now) {
+            public void replaced(String part, LocalPart now) {
                 replace(part, now);
             }
 
@@ -657,7 +663,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** A part was restarted ({@code cva local start}): record its new process and watch it. */
-    private synchronized void replace(String name, Child now) {
+    private synchronized void replace(String name, LocalPart now) {
         if (name.equals("receiver")) { // the front watches its revisions' processes itself
             updatePart(new LocalState.Part(name, parts.get(name).url(), now.pid(), parts.get(name).port(),
                     parts.get(name).detail()));
@@ -792,7 +798,7 @@ public final class LocalStack implements AutoCloseable {
         });
     }
 
-    private synchronized void part(String name, String url, Child child, int port, String detail) {
+    private synchronized void part(String name, String url, LocalPart child, int port, String detail) {
         children.put(name, child);
         stops.push(() -> children.get(name).stop()); // the current process: 'cva local start' may have replaced it
         parts.put(name, new LocalState.Part(name, url, child.pid(), port, detail));
@@ -801,12 +807,12 @@ public final class LocalStack implements AutoCloseable {
         child.onExit().thenRun(() -> partExited(name, child));
     }
 
-    private synchronized void partExited(String name, Child child) {
+    private synchronized void partExited(String name, LocalPart child) {
         if (closed || children.get(name) != child || (switches != null && switches.stoppedOnPurpose(name))) {
             return;
         }
         log.accept(name + " (pid " + child.pid() + ") exited unexpectedly; the stack is unhealthy. Last lines of "
-                + child.log() + ":\n" + child.tail(5));
+                + child.logName() + ":\n" + child.tail(5));
         if (state != null) {
             state = new LocalState(state.supervisorPid(), state.startedAt(), false, state.parts(), state.resources());
             state.write(env.projectRoot());
