@@ -153,7 +153,7 @@ public final class ElasticMq {
             Class<?> serverType = loader.loadClass("org.elasticmq.server.ElasticMQServer");
             Object server = serverType.getConstructor(serverConfigType).newInstance(serverConfig);
             Object shutdown = serverType.getMethod("start").invoke(server);
-            InProcess running = new InProcess(loader, shutdown, port);
+            InProcess running = new InProcess(loader, shutdown, port, messageStore);
             long deadline = System.nanoTime() + ready.toNanos();
             while (!answers(port, queues.queue())) {
                 if (System.nanoTime() > deadline) {
@@ -191,10 +191,13 @@ public final class ElasticMq {
         private final int port;
         private final java.util.concurrent.CompletableFuture<Void> exited = new java.util.concurrent.CompletableFuture<>();
 
-        private InProcess(java.net.URLClassLoader loader, Object shutdown, int port) {
+        private final Path messageStore;
+
+        private InProcess(java.net.URLClassLoader loader, Object shutdown, int port, Path messageStore) {
             this.loader = loader;
             this.shutdown = shutdown;
             this.port = port;
+            this.messageStore = messageStore;
         }
 
         public int port() { return port; }
@@ -211,6 +214,21 @@ public final class ElasticMq {
         @Override
         public java.util.concurrent.CompletableFuture<Void> onExit() { return exited; }
 
+        /**
+         * Closes the H2 message store, which ElasticMQ leaves open: a process's exit would release its file lock, in
+         * this JVM a restart on the same store would find it locked. H2's own driver, from ElasticMQ's class loader.
+         */
+        private void closeStore() throws ReflectiveOperationException, java.sql.SQLException {
+            if (messageStore == null) {
+                return;
+            }
+            java.sql.Driver h2 = (java.sql.Driver) loader.loadClass("org.h2.Driver").getConstructor().newInstance();
+            try (java.sql.Connection c = h2.connect("jdbc:h2:" + messageStore.toAbsolutePath(), new java.util.Properties());
+                 java.sql.Statement st = c.createStatement()) {
+                st.execute("SHUTDOWN");
+            }
+        }
+
         @Override
         public synchronized void stop() {
             if (exited.isDone()) {
@@ -222,7 +240,8 @@ public final class ElasticMq {
             try {
                 // a scala.Function0 that unbinds the server and terminates the actor system, waiting for both
                 loader.loadClass("scala.Function0").getMethod("apply").invoke(shutdown);
-            } catch (ReflectiveOperationException e) {
+                closeStore();
+            } catch (ReflectiveOperationException | java.sql.SQLException e) {
                 System.err.println("ElasticMQ did not stop cleanly: " + e);
             } finally {
                 // the loader stays open: the actor system's last daemon threads may still load a class
