@@ -26,14 +26,17 @@ final class LocalStacks {
                     ctx.debug("local: " + s + " ready");
                 }
             };
-            return LocalStack.start(config, env, step, ctx::info, ctx::warn, ctx::debug);
+            // the detached supervisor's log always has the start times; a foreground start prints them with --verbose
+            Consumer<String> timing = "1".equals(ctx.env().get(StackControl.SUPERVISOR_ENV))
+                    ? line -> ctx.err().println(line) : ctx::debug;
+            return LocalStack.start(config, env, step, ctx::info, ctx::warn, timing);
         }
     }
 
     /** A progress bar on stderr when it is a terminal (and not --json or --quiet), else null. */
     /**
      * With {@code --verbose}, the per-part start times a detached supervisor wrote to its log ({@link StartTimes});
-     * the supervisor always runs verbose, so its log has them.
+     * the detached supervisor always logs them.
      */
     static void printStartTimes(CvaContext ctx) {
         if (!ctx.globals().verbose()) {

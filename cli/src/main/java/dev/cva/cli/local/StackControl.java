@@ -126,6 +126,8 @@ final class StackControl {
     }
 
     static final String SUPERVISOR_LOG = ".cva/local/logs/supervisor.log";
+    /** Set for the detached supervisor: its log has the per-part start times even without --verbose. */
+    static final String SUPERVISOR_ENV = "CVA_LOCAL_SUPERVISOR";
 
     /**
      * Starts {@code cva local up} again as a detached child (the supervisor) and waits until its state file says
@@ -140,8 +142,7 @@ final class StackControl {
             command.add("-Dcva.runtimes.dir=" + runtimes);
         }
         command.add("dev.cva.cli.Cva");
-        // verbose: its log says when each part started and was ready, and gives a failure's stack trace
-        command.addAll(List.of("local", "up", "--verbose"));
+        command.addAll(List.of("local", "up"));
         command.addAll(extraArgs);
         try {
             Files.createDirectories(log.getParent());
@@ -149,7 +150,10 @@ final class StackControl {
         } catch (IOException e) {
             throw new CvaException(ExitCode.FAILURE, "cannot write " + log + ": " + e.getMessage(), null, e);
         }
-        Child child = Child.start("cva local up (supervisor)", command, env, log);
+        // as the supervisor, it logs when each part started and was ready (StartTimes)
+        Map<String, String> supervisorEnv = new java.util.HashMap<>(env);
+        supervisorEnv.put(SUPERVISOR_ENV, "1");
+        Child child = Child.start("cva local up (supervisor)", command, supervisorEnv, log);
         try {
             child.await(() -> LocalState.read(projectRoot)
                     .filter(s -> s.ready() && s.supervisorPid() == child.pid()).isPresent(), timeout, "ready stack");
