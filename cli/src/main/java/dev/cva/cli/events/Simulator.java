@@ -17,7 +17,7 @@ import java.util.function.IntConsumer;
  */
 public final class Simulator {
     public record Plan(int conversations, int early, int duplicates, int poison, Double rate, long seed) {
-        Plan {
+        public Plan {
             if (conversations < 0 || early < 0 || duplicates < 0 || poison < 0) {
                 throw new IllegalArgumentException("counts must not be negative");
             }
@@ -29,7 +29,7 @@ public final class Simulator {
             }
         }
 
-        int events() {
+        public int events() {
             return conversations * 2 + duplicates + poison;
         }
     }
@@ -46,7 +46,7 @@ public final class Simulator {
 
     /**
      * For tests that act on the sender's progress (the chaos test stops SQS after N events were accepted): a signal
-     * instead of a guess in seconds. Package-private; nothing else sets it.
+     * instead of a guess in seconds. Only the tests (in dev.cva.cli.local) set it.
      */
     public static volatile Observer observer = (accepted, refused) -> { };
 
