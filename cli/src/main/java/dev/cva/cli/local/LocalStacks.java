@@ -9,7 +9,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /** Shared glue of the local commands: starting a stack from a context, progress, and the endpoints table. */
-final class LocalStacks {
+public final class LocalStacks {
     private LocalStacks() {}
 
     /** @param iam whether moto enforces IAM (the default; {@code --no-iam} turns it off) */
@@ -50,7 +50,7 @@ final class LocalStacks {
         }
     }
 
-    static ProgressBar progress(CvaContext ctx, String task, int max) {
+    public static ProgressBar progress(CvaContext ctx, String task, int max) {
         if (!ctx.progress()) {
             return null;
         }
