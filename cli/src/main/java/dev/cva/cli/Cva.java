@@ -15,7 +15,7 @@ import dev.cva.cli.doctor.DoctorCommand;
 import dev.cva.cli.dr.DrCommand;
 import dev.cva.cli.trace.TraceCommand;
 import dev.cva.cli.env.EnvCommand;
-import dev.cva.cli.local.EventsCommand;
+import dev.cva.cli.events.EventsCommand;
 import dev.cva.cli.local.LocalCommand;
 import dev.cva.cli.infra.InfraCommand;
 import dev.cva.cli.logs.LogsCommand;

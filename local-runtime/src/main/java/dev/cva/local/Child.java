@@ -20,7 +20,7 @@ import java.util.function.BooleanSupplier;
  * written by this run (never a previous run's), a port or a probe of its real work, and stopping it stops its whole
  * process tree.
  */
-public final class Child {
+public final class Child implements LocalPart {
     private final String name;
     private final Process process;
     private final Path log;
@@ -81,10 +81,14 @@ public final class Child {
     }
 
     public String name() { return name; }
+    @Override
     public long pid() { return process.pid(); }
     public Path log() { return log; }
+    @Override
+    public String logName() { return log.toString(); }
     public boolean alive() { return process.isAlive(); }
     /** Completes when the process exits, for whatever reason. */
+    @Override
     public java.util.concurrent.CompletableFuture<Process> onExit() { return exit; }
 
     /** Waits until {@code ready} holds; fails with the log's tail if the process dies or time runs out. */
@@ -129,6 +133,7 @@ public final class Child {
         }
     }
 
+    @Override
     public String tail(int lines) {
         try {
             List<String> all = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
@@ -138,6 +143,7 @@ public final class Child {
         }
     }
 
+    @Override
     public void stop() {
         stopTree(process.pid(), training ? Duration.ofSeconds(30) : Duration.ofSeconds(5));
     }

@@ -118,4 +118,136 @@ public final class ElasticMq {
         c.await(() -> answers(port, queues.queue()), ready, "an answer to SQS GetQueueUrl");
         return c;
     }
+
+    /**
+     * ElasticMQ's server inside this JVM, from its own jars ({@code classPath}) in a class loader of their own: Scala
+     * and Pekko never meet the caller's class path, and no second JVM starts. The same configuration as the child
+     * process's ({@link #config}); ready when it answers an SQS call for this run's queue. Its log lines go to this
+     * JVM's standard output (ElasticMQ's own logback.xml).
+     */
+    public static InProcess startInProcess(List<Path> classPath, int port, String region, Queues queues, Path messageStore) {
+        return startInProcess(classPath, port, region, queues, messageStore, Readiness.timeout());
+    }
+
+    public static InProcess startInProcess(List<Path> classPath, int port, String region, Queues queues, Path messageStore,
+                                           Duration ready) {
+        java.net.URL[] urls = classPath.stream().map(p -> {
+            try {
+                return p.toUri().toURL();
+            } catch (java.net.MalformedURLException e) {
+                throw new LocalRuntimeException("not a jar path: " + p, null, e);
+            }
+        }).toArray(java.net.URL[]::new);
+        java.net.URLClassLoader loader = new java.net.URLClassLoader("elasticmq", urls, ClassLoader.getPlatformClassLoader());
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        // Pekko and Typesafe Config find their reference.conf and application.conf through the context class loader
+        thread.setContextClassLoader(loader);
+        try {
+            Class<?> factory = loader.loadClass("com.typesafe.config.ConfigFactory");
+            Class<?> configType = loader.loadClass("com.typesafe.config.Config");
+            Object parsed = factory.getMethod("parseString", String.class).invoke(null, config(port, region, queues, messageStore));
+            Object config = factory.getMethod("load", ClassLoader.class, configType).invoke(null, loader, parsed);
+            Class<?> serverConfigType = loader.loadClass("org.elasticmq.server.config.ElasticMQServerConfig");
+            Object serverConfig = serverConfigType.getConstructor(configType).newInstance(config);
+            Class<?> serverType = loader.loadClass("org.elasticmq.server.ElasticMQServer");
+            Object server = serverType.getConstructor(serverConfigType).newInstance(serverConfig);
+            Object shutdown = serverType.getMethod("start").invoke(server);
+            InProcess running = new InProcess(loader, shutdown, port, messageStore);
+            long deadline = System.nanoTime() + ready.toNanos();
+            while (!answers(port, queues.queue())) {
+                if (System.nanoTime() > deadline) {
+                    running.stop();
+                    throw new LocalRuntimeException("sqs (ElasticMQ in this JVM): no answer to SQS GetQueueUrl within "
+                            + ready.toSeconds() + " s", null);
+                }
+                Child.sleep(25);
+            }
+            return running;
+        } catch (ReflectiveOperationException | LinkageError e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException i && i.getCause() != null ? i.getCause() : e;
+            closeQuietly(loader);
+            throw new LocalRuntimeException("cannot start ElasticMQ in this JVM: " + cause, "check cli/target/runtimes/elasticmq", cause);
+        } catch (RuntimeException e) {
+            closeQuietly(loader);
+            throw e;
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private static void closeQuietly(java.net.URLClassLoader loader) {
+        try {
+            loader.close();
+        } catch (IOException e) {
+            // nothing more to free
+        }
+    }
+
+    /** ElasticMQ running inside this JVM: {@link #stop} shuts its server and actor system down. */
+    public static final class InProcess implements LocalPart {
+        private final java.net.URLClassLoader loader;
+        private final Object shutdown;
+        private final int port;
+        private final java.util.concurrent.CompletableFuture<Void> exited = new java.util.concurrent.CompletableFuture<>();
+
+        private final Path messageStore;
+
+        private InProcess(java.net.URLClassLoader loader, Object shutdown, int port, Path messageStore) {
+            this.loader = loader;
+            this.shutdown = shutdown;
+            this.port = port;
+            this.messageStore = messageStore;
+        }
+
+        public int port() { return port; }
+
+        @Override
+        public long pid() { return 0; }
+
+        @Override
+        public String logName() { return "this JVM's output"; }
+
+        @Override
+        public String tail(int lines) { return "(ElasticMQ ran in this JVM; see its output)"; }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> onExit() { return exited; }
+
+        /**
+         * Closes the H2 message store, which ElasticMQ leaves open: a process's exit would release its file lock, in
+         * this JVM a restart on the same store would find it locked. H2's own driver, from ElasticMQ's class loader.
+         */
+        private void closeStore() throws ReflectiveOperationException, java.sql.SQLException {
+            if (messageStore == null) {
+                return;
+            }
+            java.sql.Driver h2 = (java.sql.Driver) loader.loadClass("org.h2.Driver").getConstructor().newInstance();
+            try (java.sql.Connection c = h2.connect("jdbc:h2:" + messageStore.toAbsolutePath(), new java.util.Properties());
+                 java.sql.Statement st = c.createStatement()) {
+                st.execute("SHUTDOWN");
+            }
+        }
+
+        @Override
+        public synchronized void stop() {
+            if (exited.isDone()) {
+                return;
+            }
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(loader);
+            try {
+                // a scala.Function0 that unbinds the server and terminates the actor system, waiting for both
+                loader.loadClass("scala.Function0").getMethod("apply").invoke(shutdown);
+                closeStore();
+            } catch (ReflectiveOperationException | java.sql.SQLException e) {
+                System.err.println("ElasticMQ did not stop cleanly: " + e);
+            } finally {
+                // the loader stays open: the actor system's last daemon threads may still load a class
+                thread.setContextClassLoader(previous);
+                exited.complete(null);
+            }
+        }
+    }
 }

@@ -6,7 +6,7 @@ import dev.cva.cli.ExitCode;
 import dev.cva.cli.backup.BackupEnvironment;
 import dev.cva.cli.backup.BackupService;
 import dev.cva.cli.backup.Manifest;
-import dev.cva.cli.local.LocalTraffic;
+import dev.cva.cli.events.LocalTraffic;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package dev.cva.cli.local;
 
+import dev.cva.cli.events.EventSender;
+import dev.cva.cli.events.Simulator;
 import dev.cva.local.Child;
 
 import java.nio.file.Files;
@@ -45,7 +47,7 @@ final class Demo {
         long webhookDlqBefore = clients.messages("webhookDlqUrl");
         boolean hasStreamFailures = clients.state().resource("streamFailureDlqUrl") != null;
         long streamFailuresBefore = hasStreamFailures ? clients.messages("streamFailureDlqUrl") : 0;
-        Simulator.Result sent = new Simulator(clients.sender()).run(plan, sendProgress);
+        Simulator.Result sent = new Simulator(EventSender.of(clients)).run(plan, sendProgress);
         info.accept("sent " + sent.eventsSent() + " events; waiting for " + sent.completedAt().size()
                 + " records in Firestore and " + plan.poison() + " poison messages in the DLQ");
         Set<String> expected = sent.completedAt().keySet();

@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** Clients for a running local stack, found through its state file; SDK errors are translated here. */
-final class LocalClients implements AutoCloseable {
+public final class LocalClients implements AutoCloseable {
     private final LocalState state;
     private final SqsClient sqs;
     private final DynamoDbClient dynamo;
@@ -30,7 +30,7 @@ final class LocalClients implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     /** Clients of the stack running for {@code ctx}'s checkout, with its administrator's keys. */
-    static LocalClients running(dev.cva.cli.CvaContext ctx) {
+    public static LocalClients running(dev.cva.cli.CvaContext ctx) {
         return new LocalClients(LocalState.require(ctx), LocalCredentials.read(ctx.projectRoot()));
     }
 
@@ -43,12 +43,9 @@ final class LocalClients implements AutoCloseable {
         this.firestore = new FirestoreRest(state.url("firestore"), state.resource("gcpProject"));
     }
 
-    LocalState state() { return state; }
+    public LocalState state() { return state; }
+    public SqsClient sqs() { return sqs; }
     FirestoreRest firestore() { return firestore; }
-
-    EventSender sender() {
-        return new EventSender(sqs, state.resource("queueUrl"));
-    }
 
     /** Visible plus in-flight messages of a queue (by its state resource name: dlqUrl, webhookDlqUrl, queueUrl). */
     long messages(String queueResource) {

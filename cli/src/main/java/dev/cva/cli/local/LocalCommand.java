@@ -31,7 +31,7 @@ public final class LocalCommand implements Callable<Integer> {
     }
 
     /** The local commands work on the local environment only. */
-    static void requireLocal(CvaContext ctx) {
+    public static void requireLocal(CvaContext ctx) {
         if (!CvaContext.DEFAULT_ENVIRONMENT.equals(ctx.environmentName())) {
             throw CvaException.usage("'cva local' and 'cva events' work on the local environment, not '"
                     + ctx.environmentName() + "'", "drop --env / CVA_ENV, or use --env local");

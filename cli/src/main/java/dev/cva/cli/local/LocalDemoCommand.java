@@ -1,5 +1,6 @@
 package dev.cva.cli.local;
 
+import dev.cva.cli.events.Simulator;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;

@@ -3,6 +3,7 @@ package dev.cva.cli.local;
 import dev.cva.local.Child;
 import dev.cva.local.LocalAws;
 import dev.cva.local.LocalIam;
+import dev.cva.local.LocalPart;
 import dev.cva.local.ServicePolicies;
 import dev.cva.local.iam.IamGate;
 import dev.cva.local.lambda.FunctionAlias;
@@ -100,8 +101,12 @@ public final class LocalStack implements AutoCloseable {
     static final String REDRIVE_ROLE = "notifier-redrive";
     /** Each distinct SQS and SES call the IAM gates saw: who, what, on which ARN, allowed or not. */
     static final String AWS_CALLS_LOG = "aws-calls.jsonl";
-    static final List<String> STEPS = List.of("check", "sqs+dynamodb+firestore", "tables+queues", "receiver",
-            "ses", "lambdas", "event sources", "state");
+    /** The progress bar's steps: each part as it becomes ready (in whatever order), then the state file. */
+    static final List<String> STEPS = List.of("check", "sqs", "dynamodb", "firestore", "secretmanager", "ses",
+            "receiver", "iam", "tables+queues", "secrets", "ses gate", "lambdas", "warm-up", "event sources", "state");
+    /** The order of the parts in the state file and the endpoints table. */
+    private static final List<String> PART_ORDER = List.of("sqs", "dynamodb", "firestore", "secretmanager", "receiver",
+            "ses", "processor", "notifier", "reporter", "redrive", "lambda", "dashboard");
 
     private final Config config;
     private final Env env;
@@ -114,34 +119,39 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, LambdaFunction> functions = new LinkedHashMap<>();
     private final Map<String, LambdaFunction.Spec> specs = new LinkedHashMap<>();
     private final Map<String, FunctionAlias> aliases = new LinkedHashMap<>();
-    private ReceiverFront receiver;
+    private volatile ReceiverFront receiver;
     /** The webhook secret's ARN in moto's Secrets Manager (with the suffix AWS adds, which the policies name). */
-    private String webhookSecretArn;
+    private volatile String webhookSecretArn;
+    /** The functions' execution roles' keys (all the administrator's without IAM). */
+    private volatile Map<String, LocalIam.Keys> roles;
     /** The part that serves the Secret Manager stand-in (cva secrets finds it by this name). */
     static final String SECRET_MANAGER = "secretmanager";
+    private static final String SQS_DETAIL = "ElasticMQ (in cva's process)";
     private LocalState state;
     private ControlServer control;
     private volatile SqsMapping sqsMapping;
     private volatile StreamMapping streamMapping;
     private PartSwitch switches;
-    private final Map<String, Child> children = new java.util.concurrent.ConcurrentHashMap<>();
-    private SqsClient sqs;
-    private DynamoDbClient dynamo;
+    private final Map<String, LocalPart> children = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile SqsClient sqs;
+    private volatile DynamoDbClient dynamo;
     private volatile boolean closed;
+    private final StartTimes times;
 
-    private LocalStack(Config config, Env env, Consumer<String> note, Consumer<String> log) {
+    private LocalStack(Config config, Env env, Consumer<String> note, Consumer<String> log, Consumer<String> timing) {
         this.config = config;
         this.env = env;
         this.note = note;
         this.log = log;
+        this.times = new StartTimes(timing);
     }
 
     /**
      * Starts everything; {@code progress} hears each step's name as it completes, {@code note} what is worth telling
-     * but is no problem, {@code log} warnings.
+     * but is no problem, {@code log} warnings, {@code timing} when each part started and was ready ({@link StartTimes}).
      */
     static LocalStack start(Config config, Env env, Consumer<String> progress, Consumer<String> note,
-                            Consumer<String> log) {
+                            Consumer<String> log, Consumer<String> timing) {
         LocalState.read(env.projectRoot()).ifPresent(s -> {
             if (s.supervisorAlive()) {
                 throw new CvaException(ExitCode.NOTHING_TO_DO, "a local stack is already running (pid "
@@ -151,9 +161,10 @@ public final class LocalStack implements AutoCloseable {
             StackControl.Down leftovers = new StackControl(env.projectRoot()).down();
             leftovers.stopped().forEach(p -> log.accept("stopped a part left over by a dead stack: " + p));
         });
-        LocalStack stack = new LocalStack(config, env, note, log);
+        LocalStack stack = new LocalStack(config, env, note, log, timing);
         try {
             stack.startAll(progress);
+            stack.times.ready("stack");
             return stack;
         } catch (RuntimeException | Error e) {
             // an Error too (a class missing from a runtime jar, say): nothing started may be left running
@@ -162,11 +173,117 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private void startAll(Consumer<String> progress) {
+    /** What the check found before anything starts: the jars to run (private copies) and where things go. */
+    private record Build(Path work, Path logs, Path invoker, CvaConfig.Service receiverService, Path receiverJar,
+                         Map<String, Path> jars, List<Path> lambdaRuntime, Path firestoreJar, GitInfo git, GitInfo.Head head) {}
+
+    /** The AWS side once moto answers: IAM (or none), the administrator's keys, the SQS and DynamoDB endpoints. */
+    private record Aws(LocalIam iam, LocalIam.Keys admin, String sqsUrl, String dynamoUrl) {}
+
+    /** The queues' URLs and the analytics table's stream, once the tables exist. */
+    private record Queues(String queueUrl, String dlqUrl, String webhookDlqUrl, String streamFailureDlqUrl, String streamArn) {}
+
+    /**
+     * Every part starts as soon as what it needs is ready (a {@link CompletableFuture} per part; the dependencies are
+     * the arguments): the stand-ins and the receiver's process at once, the tables once moto answers, the functions
+     * once the tables, queues, secret and SES are there, the warm-up once the functions poll. Ready when all are and a
+     * webhook would be stored (the receiver's /healthz reads Firestore).
+     */
+    private void startAll(Consumer<String> step) {
+        Consumer<String> progress = s -> {
+            synchronized (this) {
+                step.accept(s);
+            }
+        };
+        Build b = times.time("check", this::check);
+        progress.accept("check");
+        java.util.concurrent.Future<Path> dashboardFiles = LocalDashboard.prepare(env.projectRoot(), env.env(), b.logs(), log);
+        onClose(() -> dashboardFiles.cancel(true));
+        int sqsPort = Child.freePort();
+        int firestorePort = Child.freePort();
+        switches = new PartSwitch(switchHost(), b.work(), config.gcpProject(), log);
+
+        var sqsChild = async("sqs", progress, () -> startSqs(b, sqsPort));
+        var moto = async("dynamodb", progress, () -> startMoto(b));
+        var firestore = async("firestore", progress, () -> startFirestore(b, firestorePort));
+        var secretManager = async("secretmanager", progress, this::startSecretManager);
+        var ses = async("ses", progress, () -> startSes(b));
+        // the receiver's process needs only the Secret Manager stand-in to start; ready = /healthz, which reads Firestore
+        var front = secretManager.thenApply(sm -> openReceiver(b, sm, firestorePort));
+        var receiver = after("receiver", progress, () -> startReceiver(b, front.join()), front);
+        var aws = after("iam", progress, () -> startAws(b, moto.join(), sqsChild.join(), sqsPort), moto, sqsChild);
+        var queues = after("tables+queues", progress, () -> createTablesAndQueues(b, aws.join()), aws);
+        var secret = after("secrets", progress, () -> createAwsSecret(aws.join()), aws);
+        var sesUrl = after("ses gate", progress, () -> gateSes(b, ses.join(), aws.join()), ses, aws);
+        var lambdas = after("lambdas", progress, () -> startFunctions(b, aws.join(), queues.join(), secret.join(),
+                sesUrl.join(), front.join().url()), queues, secret, sesUrl, front);
+        var warm = after("warm-up", progress, () -> {
+            Warmup.functions(lambdas.join(), config.region());
+            return true;
+        }, lambdas);
+        settle(List.of(sqsChild, moto, firestore, secretManager, ses, front, receiver, aws, queues, secret, sesUrl,
+                lambdas, warm));
+
+        times.run("event sources", () -> startEventSources(b, aws.join(), queues.join()));
+        progress.accept("event sources");
+        times.run("dashboard", () -> startDashboard(dashboardFiles, firestorePort));
+        times.run("control", this::startControl);
+        writeState();
+        progress.accept("state");
+    }
+
+    /** {@code start} on its own thread as part {@code name}, timed; {@code progress} hears it when ready. */
+    private <T> CompletableFuture<T> async(String name, Consumer<String> progress, java.util.function.Supplier<T> start) {
+        return CompletableFuture.supplyAsync(() -> {
+            T t = times.time(name, start);
+            progress.accept(name);
+            return t;
+        }, STARTERS);
+    }
+
+    /** {@code start} as part {@code name} once every one of {@code needs} is ready; fails with the first that failed. */
+    private <T> CompletableFuture<T> after(String name, Consumer<String> progress, java.util.function.Supplier<T> start,
+                                           CompletableFuture<?>... needs) {
+        return CompletableFuture.allOf(needs).thenCompose(v -> async(name, progress, start));
+    }
+
+    /**
+     * Waits until every part is ready or has failed; on a failure, waits for the others to settle (so close() stops
+     * all that started) and throws the first failure.
+     */
+    private static void settle(List<CompletableFuture<?>> parts) {
+        RuntimeException first = null;
+        for (CompletableFuture<?> f : parts) {
+            try {
+                f.join();
+            } catch (CompletionException | java.util.concurrent.CancellationException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                while (cause instanceof CompletionException && cause.getCause() != null) {
+                    cause = cause.getCause();
+                }
+                if (first == null) {
+                    first = cause instanceof RuntimeException r ? r : e;
+                } else if (first != cause) {
+                    first.addSuppressed(cause);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static final java.util.concurrent.ExecutorService STARTERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "local-start");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Fails before starting anything when a part is missing; copies the jars the stack runs. */
+    private Build check() {
         Runtimes rt = env.runtimes();
         Path work = env.projectRoot().resolve(".cva/local");
         Path logs = work.resolve("logs");
-        // Fail before starting anything when a part is missing.
         rt.classPath("elasticmq");
         List<Path> lambdaRuntime = rt.jarsOf("lambda");
         Moto.command(env.env(), 0);
@@ -189,227 +306,301 @@ public final class LocalStack implements AutoCloseable {
         Path firestoreJar = new FirestoreEmulator(env.env(), env.home()).locate();
         // the first revision of each service records the build it runs, as a deploy does (cva status shows it)
         GitInfo git = new GitInfo(env.projectRoot());
-        GitInfo.Head head = git.head();
-        progress.accept("check");
-        java.util.concurrent.Future<Path> dashboardFiles = LocalDashboard.prepare(env.projectRoot(), env.env(), logs, log);
-        stops.push(() -> dashboardFiles.cancel(true));
+        return new Build(work, logs, invoker, receiverService, receiverJar, jars, lambdaRuntime, firestoreJar, git, git.head());
+    }
 
-        int sqsPort = Child.freePort(), firestorePort = Child.freePort();
+    /**
+     * ElasticMQ is a library: it runs inside this JVM (from its own jars in a class loader of their own), as the
+     * Lambda Runtime API and the event source mappings do; no second JVM to start.
+     */
+    private LocalPart startSqs(Build b, int port) {
         var queues = new ElasticMq.Queues(config.queue(), config.dlq(), config.webhookDlq(), config.streamFailureDlq(),
                 visibilitySeconds());
-        switches = new PartSwitch(switchHost(), work, config.gcpProject(), log);
-        Path sqsStore = PartSwitch.freshSqsStore(work);
-        switches.launcher("sqs", from -> ElasticMq.start(rt.classPath("elasticmq"), work, sqsPort, config.region(), queues, sqsStore));
+        Path store = PartSwitch.freshSqsStore(b.work());
+        List<Path> jars = env.runtimes().jarsOf("elasticmq");
+        switches.launcher("sqs", from -> ElasticMq.startInProcess(jars, port, config.region(), queues, store));
+        LocalPart c = ElasticMq.startInProcess(jars, port, config.region(), queues, store);
+        part("sqs", "http://127.0.0.1:" + port, c, port, SQS_DETAIL);
+        return c;
+    }
+
+    private Moto startMoto(Build b) {
+        Moto moto = Moto.start(env.env(), b.logs().resolve("dynamodb.log"));
+        part("dynamodb", moto.endpoint().toString(), moto.child(), moto.port(), "moto server (DynamoDB and Streams)");
+        return moto;
+    }
+
+    private Child startFirestore(Build b, int port) {
+        String url = "http://127.0.0.1:" + port;
         switches.launcher("firestore", from -> {
             // a restarted emulator starts open: the rules go in again before anyone reads
-            Child restarted = FirestoreEmulator.start(firestoreJar, work, firestorePort, config.gcpProject(), from);
-            FirestoreRules.loadIfPresent(env.projectRoot(), "http://127.0.0.1:" + firestorePort, config.gcpProject(),
-                    config.dashboardReaders());
+            Child restarted = FirestoreEmulator.start(b.firestoreJar(), b.work(), port, config.gcpProject(), from);
+            FirestoreRules.loadIfPresent(env.projectRoot(), url, config.gcpProject(), config.dashboardReaders());
             return restarted;
         });
-        CompletableFuture<Child> fSqs = CompletableFuture.supplyAsync(() -> ElasticMq.start(rt.classPath("elasticmq"), work, sqsPort, config.region(), queues, sqsStore));
-        CompletableFuture<Moto> fMoto = CompletableFuture.supplyAsync(() -> Moto.start(env.env(), logs.resolve("dynamodb.log")));
-        CompletableFuture<Child> fFirestore = CompletableFuture.supplyAsync(
-                () -> FirestoreEmulator.start(firestoreJar, work, firestorePort, config.gcpProject()));
-        String firestoreHost = "127.0.0.1:" + firestorePort;
-        Child sqsChild = await(fSqs, List.of(fMoto, fFirestore));
-        Moto moto = await(fMoto, List.of(fFirestore));
-        String dynamoUrl = moto.endpoint().toString();
-        LocalIam iam = env.iam() ? moto.enforceIam() : null;
-        LocalIam.Keys admin = iam == null ? new LocalIam.Keys(LocalAws.ACCESS_KEY, LocalAws.SECRET_KEY, null) : iam.admin();
-        LocalCredentials.write(env.projectRoot(), admin);
-        stops.push(() -> LocalCredentials.delete(env.projectRoot()));
-        // ElasticMQ checks no credentials: with IAM on, every SQS client goes through the gate (its port stays
-        // ElasticMQ's for `cva local stop|start sqs`)
-        String sqsUrl = gated(iam, "http://127.0.0.1:" + sqsPort, IamGate.sqs(config.region()), logs);
-        part("sqs", sqsUrl, sqsChild, sqsPort, iam == null ? "ElasticMQ" : "ElasticMQ, behind the IAM gate");
-        part("dynamodb", dynamoUrl, moto.child(), moto.port(), "moto server (DynamoDB and Streams)");
-        part("firestore", "http://" + firestoreHost, await(fFirestore, List.of()), firestorePort,
-                "Firestore emulator " + firestoreJar.getFileName());
-        Path rules = FirestoreRules.loadIfPresent(env.projectRoot(), "http://" + firestoreHost, config.gcpProject(),
-                config.dashboardReaders());
-        progress.accept("sqs+dynamodb+firestore");
-
-        sqs = LocalAws.sqs(URI.create(sqsUrl), config.region(), admin.provider());
-        dynamo = LocalAws.dynamo(URI.create(dynamoUrl), config.region(), admin.provider());
-        stops.push(sqs::close);
-        stops.push(dynamo::close);
-        Tables.createQueryEvents(dynamo, config.queryEventsTable());
-        Tables.createAnalytics(dynamo, config.analyticsTable());
-        String queueUrl = sqs.getQueueUrl(b -> b.queueName(config.queue())).queueUrl();
-        String dlqUrl = sqs.getQueueUrl(b -> b.queueName(config.dlq())).queueUrl();
-        String webhookDlqUrl = sqs.getQueueUrl(b -> b.queueName(config.webhookDlq())).queueUrl();
-        String streamFailureDlqUrl = sqs.getQueueUrl(b -> b.queueName(config.streamFailureDlq())).queueUrl();
-        String streamArn = dynamo.describeTable(b -> b.tableName(config.analyticsTable())).table().latestStreamArn();
-        resources.put("region", config.region());
-        resources.put("queueUrl", queueUrl);
-        resources.put("dlqUrl", dlqUrl);
-        resources.put("webhookDlqUrl", webhookDlqUrl);
-        resources.put("streamFailureDlqUrl", streamFailureDlqUrl);
-        resources.put("queryEventsTable", config.queryEventsTable());
-        resources.put("analyticsTable", config.analyticsTable());
-        resources.put("analyticsStreamArn", streamArn);
-        resources.put("gcpProject", config.gcpProject());
-        resources.put("logs", logs.toString());
-        resources.put("iam", iam == null ? "off" : "enforced");
+        Child c = FirestoreEmulator.start(b.firestoreJar(), b.work(), port, config.gcpProject());
+        part("firestore", url, c, port, "Firestore emulator " + b.firestoreJar().getFileName());
+        Path rules = FirestoreRules.loadIfPresent(env.projectRoot(), url, config.gcpProject(), config.dashboardReaders());
         if (rules != null) {
-            resources.put("firestoreRules", rules.toString());
+            resource("firestoreRules", rules.toString());
         }
-        progress.accept("tables+queues");
+        return c;
+    }
 
-        // The webhook secret lives in both secret managers' stand-ins, as in production: Secret Manager (an in-process
-        // gRPC stand-in) for the receiver, moto's Secrets Manager for the notifier; both re-read it every
-        // secrets.refreshSeconds, so `cva secrets rotate webhook --env local` runs end to end here.
+    /**
+     * The webhook secret lives in both secret managers' stand-ins, as in production: Secret Manager (an in-process
+     * gRPC stand-in) for the receiver, moto's Secrets Manager for the notifier ({@link #createAwsSecret}); both re-read
+     * it every secrets.refreshSeconds, so `cva secrets rotate webhook --env local` runs end to end here.
+     */
+    private SecretManagerStandIn startSecretManager() {
         SecretManagerStandIn secretManager = new SecretManagerStandIn(env.clock()).start(0);
-        stops.push(secretManager::close);
+        onClose(secretManager::close);
         secretManager.seed(config.gcpProject(), config.gcpSecretName(), config.webhookSecret());
-        parts.put(SECRET_MANAGER, new LocalState.Part(SECRET_MANAGER, "http://" + secretManager.endpoint(), 0,
+        putPart(new LocalState.Part(SECRET_MANAGER, "http://" + secretManager.endpoint(), 0,
                 secretManager.port(), "Secret Manager stand-in (gRPC, in cva's process)"));
-        try (var secrets = software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
-                .endpointOverride(URI.create(dynamoUrl)).region(software.amazon.awssdk.regions.Region.of(config.region()))
-                .credentialsProvider(admin.provider())
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
-            webhookSecretArn = secrets.createSecret(b -> b.name(config.awsSecretName())
-                    .secretString(config.webhookSecret())).arn();
-        }
-        resources.put("webhookSecretArn", webhookSecretArn);
-        resources.put("webhookSecretResource", "projects/" + config.gcpProject() + "/secrets/" + config.gcpSecretName());
-        progress.accept("secrets");
+        resource("webhookSecretResource", "projects/" + config.gcpProject() + "/secrets/" + config.gcpSecretName());
+        return secretManager;
+    }
 
-        // The receiver's URL is a stable front over its revisions (a deploy starts a new one; see ReceiverFront).
-        receiver = ReceiverFront.start(new ReceiverFront.Launch(invoker, receiverService.entryPoint(), Map.of(
+    /** The receiver's stable front (see {@link ReceiverFront}), bound but not yet serving: its URL is known. */
+    private ReceiverFront openReceiver(Build b, SecretManagerStandIn secretManager, int firestorePort) {
+        ReceiverFront front = ReceiverFront.open(new ReceiverFront.Launch(b.invoker(), b.receiverService().entryPoint(), Map.of(
                 "WEBHOOK_SECRET_RESOURCE", "projects/" + config.gcpProject() + "/secrets/" + config.gcpSecretName(),
                 "WEBHOOK_SECRET_REFRESH_SECONDS", config.secretRefreshSeconds(),
                 "SECRET_MANAGER_EMULATOR_HOST", secretManager.endpoint(),
                 "FIRESTORE_PROJECT", config.gcpProject(),
                 "FIRESTORE_DATABASE", config.firestoreDatabase(),
                 "GOOGLE_CLOUD_PROJECT", config.gcpProject(),
-                "FIRESTORE_EMULATOR_HOST", firestoreHost,
-                "RECEIVER_WARMUP", "true"), logs), receiverJar,
-                LocalDeploys.firstDescription(receiverJar, LocalDeploys.moduleVersion(git, receiverService.module()), head,
-                        env.clock().instant()), env.clock().instant());
-        stops.push(receiver::close);
-        String receiverUrl = receiver.url();
-        parts.put("receiver", new LocalState.Part("receiver", receiverUrl, receiver.live().child().pid(),
-                receiver.port(), receiverService.entryPoint()));
-        receiver.onDied(c -> {
+                "FIRESTORE_EMULATOR_HOST", "127.0.0.1:" + firestorePort,
+                "RECEIVER_WARMUP", "true"), b.logs()));
+        onClose(front::close);
+        return front;
+    }
+
+    /** Revision 1 of the receiver behind its front; ready when its /healthz (which reads Firestore) answers 200. */
+    private ReceiverFront startReceiver(Build b, ReceiverFront front) {
+        String entryPoint = b.receiverService().entryPoint();
+        front.startFirst(b.receiverJar(), LocalDeploys.firstDescription(b.receiverJar(),
+                LocalDeploys.moduleVersion(b.git(), b.receiverService().module()), b.head(), env.clock().instant()),
+                env.clock().instant());
+        receiver = front;
+        String url = front.url();
+        putPart(new LocalState.Part("receiver", url, front.live().child().pid(), front.port(), entryPoint));
+        front.onDied(c -> {
             children.put("receiver", c); // the front only reports the process that runs its live revision
             partExited("receiver", c);
         });
-        receiver.onLive(r -> updatePart(new LocalState.Part("receiver", receiverUrl, r.child().pid(), receiver.port(),
-                receiverService.entryPoint())));
+        front.onLive(r -> updatePart(new LocalState.Part("receiver", url, r.child().pid(), front.port(), entryPoint)));
         // `cva local stop|start receiver` stops and restarts the live revision's process behind the front (the
         // front's URL stays); ready when it listens, as its /healthz also needs Firestore, which may be down.
-        switches.launcher("receiver", from -> receiver.restartLive());
-        progress.accept("receiver");
+        switches.launcher("receiver", from -> front.restartLive());
+        return front;
+    }
 
-        Ses ses = Ses.start(env.env(), env.home(), work.resolve("outbox"), logs, log);
-        stops.push(ses::close);
-        String sesUrl = gated(iam, ses.url(), IamGate.sesV2(config.region()), logs);
-        parts.put("ses", new LocalState.Part("ses", sesUrl, ses.pid(), ses.port(), ses.describe()
-                + (iam == null ? "" : ", behind the IAM gate")));
-        resources.put("outbox", ses.outbox() == null ? null : ses.outbox().toString());
-        progress.accept("ses");
+    /** IAM on moto (unless --no-iam), the administrator's keys for cva's own clients, the SQS gate. */
+    private Aws startAws(Build b, Moto moto, LocalPart sqsChild, int sqsPort) {
+        LocalIam iam = env.iam() ? moto.enforceIam() : null;
+        LocalIam.Keys admin = iam == null ? new LocalIam.Keys(LocalAws.ACCESS_KEY, LocalAws.SECRET_KEY, null) : iam.admin();
+        LocalCredentials.write(env.projectRoot(), admin);
+        onClose(() -> LocalCredentials.delete(env.projectRoot()));
+        // ElasticMQ checks no credentials: with IAM on, every SQS client goes through the gate (its port stays
+        // ElasticMQ's for `cva local stop|start sqs`)
+        String sqsUrl = gated(iam, "http://127.0.0.1:" + sqsPort, IamGate.sqs(config.region()), b.logs());
+        if (iam != null) {
+            putPart(new LocalState.Part("sqs", sqsUrl, sqsChild.pid(), sqsPort, SQS_DETAIL + ", behind the IAM gate"));
+        }
+        resource("iam", iam == null ? "off" : "enforced");
+        return new Aws(iam, admin, sqsUrl, moto.endpoint().toString());
+    }
 
+    private Queues createTablesAndQueues(Build b, Aws aws) {
+        SqsClient sqsClient = LocalAws.sqs(URI.create(aws.sqsUrl()), config.region(), aws.admin().provider());
+        DynamoDbClient dynamoClient = LocalAws.dynamo(URI.create(aws.dynamoUrl()), config.region(), aws.admin().provider());
+        onClose(sqsClient::close);
+        onClose(dynamoClient::close);
+        sqs = sqsClient;
+        dynamo = dynamoClient;
+        Tables.createQueryEvents(dynamoClient, config.queryEventsTable());
+        Tables.createAnalytics(dynamoClient, config.analyticsTable());
+        Queues q = new Queues(sqsClient.getQueueUrl(r -> r.queueName(config.queue())).queueUrl(),
+                sqsClient.getQueueUrl(r -> r.queueName(config.dlq())).queueUrl(),
+                sqsClient.getQueueUrl(r -> r.queueName(config.webhookDlq())).queueUrl(),
+                sqsClient.getQueueUrl(r -> r.queueName(config.streamFailureDlq())).queueUrl(),
+                dynamoClient.describeTable(r -> r.tableName(config.analyticsTable())).table().latestStreamArn());
+        resource("region", config.region());
+        resource("queueUrl", q.queueUrl());
+        resource("dlqUrl", q.dlqUrl());
+        resource("webhookDlqUrl", q.webhookDlqUrl());
+        resource("streamFailureDlqUrl", q.streamFailureDlqUrl());
+        resource("queryEventsTable", config.queryEventsTable());
+        resource("analyticsTable", config.analyticsTable());
+        resource("analyticsStreamArn", q.streamArn());
+        resource("gcpProject", config.gcpProject());
+        resource("logs", b.logs().toString());
+        return q;
+    }
+
+    /** The webhook secret in moto's Secrets Manager, for the notifier; returns its ARN (with AWS's suffix). */
+    private String createAwsSecret(Aws aws) {
+        try (var secrets = software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
+                .endpointOverride(URI.create(aws.dynamoUrl())).region(software.amazon.awssdk.regions.Region.of(config.region()))
+                .credentialsProvider(aws.admin().provider())
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+            webhookSecretArn = secrets.createSecret(r -> r.name(config.awsSecretName())
+                    .secretString(config.webhookSecret())).arn();
+        }
+        resource("webhookSecretArn", webhookSecretArn);
+        return webhookSecretArn;
+    }
+
+    private Ses startSes(Build b) {
+        Ses ses = Ses.start(env.env(), env.home(), b.work().resolve("outbox"), b.logs(), log);
+        onClose(ses::close);
+        resource("outbox", ses.outbox() == null ? null : ses.outbox().toString());
+        return ses;
+    }
+
+    /** SES behind the IAM gate when IAM is on; returns the URL the functions use. */
+    private String gateSes(Build b, Ses ses, Aws aws) {
+        String sesUrl = gated(aws.iam(), ses.url(), IamGate.sesV2(config.region()), b.logs());
+        putPart(new LocalState.Part("ses", sesUrl, ses.pid(), ses.port(), ses.describe()
+                + (aws.iam() == null ? "" : ", behind the IAM gate")));
+        return sesUrl;
+    }
+
+    /**
+     * The three functions (and the notifier's redrive) under the runtime interface client, each with its execution
+     * role's session keys as Lambda gives them (infra/policies); all start at once, ready when each polls.
+     */
+    private Map<String, LambdaFunction> startFunctions(Build b, Aws aws, Queues q, String secretArn, String sesUrl,
+                                                       String receiverUrl) {
         Map<String, String> lambdaEnv = new LinkedHashMap<>();
         lambdaEnv.put("AWS_REGION", config.region());
         lambdaEnv.put("AWS_DEFAULT_REGION", config.region());
-        lambdaEnv.put("AWS_ENDPOINT_URL_SQS", sqsUrl);
-        lambdaEnv.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoUrl);
+        lambdaEnv.put("AWS_ENDPOINT_URL_SQS", aws.sqsUrl());
+        lambdaEnv.put("AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoUrl());
         lambdaEnv.put("AWS_ENDPOINT_URL_SESV2", sesUrl);
         lambdaEnv.put("QUERY_EVENTS_TABLE", config.queryEventsTable());
         lambdaEnv.put("ANALYTICS_TABLE", config.analyticsTable());
         lambdaEnv.put("WEBHOOK_URL", receiverUrl);
-        lambdaEnv.put("WEBHOOK_SECRET_ARN", webhookSecretArn);
+        lambdaEnv.put("WEBHOOK_SECRET_ARN", secretArn);
         lambdaEnv.put("WEBHOOK_SECRET_REFRESH_SECONDS", config.secretRefreshSeconds());
-        lambdaEnv.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", dynamoUrl);
-        lambdaEnv.put("WEBHOOK_DLQ_URL", webhookDlqUrl);
+        lambdaEnv.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", aws.dynamoUrl());
+        lambdaEnv.put("WEBHOOK_DLQ_URL", q.webhookDlqUrl());
         if (config.reportFrom() != null) {
             lambdaEnv.put("REPORT_FROM", config.reportFrom());
         }
         if (config.reportTo() != null) {
             lambdaEnv.put("REPORT_TO", config.reportTo());
         }
-        // Each function runs with its execution role's session keys, as Lambda gives them (infra/policies).
-        Map<String, LocalIam.Keys> roles = roles(iam, admin, streamArn);
-        for (var e : jars.entrySet()) {
+        roles = roles(aws.iam(), aws.admin(), q.streamArn());
+        for (var e : b.jars().entrySet()) {
             CvaConfig.Service svc = config.service(e.getKey());
             Map<String, String> functionEnv = new LinkedHashMap<>(lambdaEnv);
             functionEnv.putAll(roles.get(e.getKey()).environment());
             LambdaFunction.Spec spec = new LambdaFunction.Spec(e.getKey(), "cv-analytics-" + e.getKey(),
-                    svc.handler(), e.getValue(), lambdaRuntime, functionEnv, config.region(),
+                    svc.handler(), e.getValue(), b.lambdaRuntime(), functionEnv, config.region(),
                     svc.memoryMb() == null ? 512 : svc.memoryMb(),
                     Duration.ofSeconds(svc.timeoutSeconds() == null ? 60 : svc.timeoutSeconds()),
-                    concurrency(e.getKey()), logs, List.of(), svc.runtime());
+                    concurrency(e.getKey()), b.logs(), List.of(), svc.runtime());
             specs.put(e.getKey(), spec);
+            times.started(e.getKey());
             LambdaFunction f = LambdaFunction.start(spec);
-            stops.push(f::close);
+            onClose(f::close);
             functions.put(e.getKey(), f);
         }
         Map<String, String> redriveEnv = new LinkedHashMap<>(lambdaEnv);
         redriveEnv.putAll(roles.get(REDRIVE_ROLE).environment());
-        LocalRedrive redrive = LocalRedrive.start(config.service("notifier"), jars.get("notifier"), lambdaRuntime,
-                redriveEnv, config.region(), logs, env.env(), env.clock(), note, log);
+        times.started(LocalRedrive.NAME);
+        LocalRedrive redrive = LocalRedrive.start(config.service("notifier"), b.jars().get("notifier"), b.lambdaRuntime(),
+                redriveEnv, config.region(), b.logs(), env.env(), env.clock(), note, log);
         if (redrive != null) {
-            stops.push(redrive::close);
+            onClose(redrive::close);
         }
         for (LambdaFunction f : functions.values()) {
             f.awaitReady(dev.cva.local.Readiness.timeout());
-            parts.put(f.name(), new LocalState.Part(f.name(), f.runtimeApiUrl(), f.child().pid(), f.port(),
+            times.ready(f.name());
+            putPart(new LocalState.Part(f.name(), f.runtimeApiUrl(), f.child().pid(), f.port(),
                     config.service(f.name()).handler()));
         }
         if (redrive != null) {
-            parts.put(LocalRedrive.NAME, redrive.awaitReady(dev.cva.local.Readiness.timeout()).part());
+            putPart(redrive.awaitReady(dev.cva.local.Readiness.timeout()).part());
+            times.ready(LocalRedrive.NAME);
         }
-        Warmup.functions(functions, config.region());
+        return functions;
+    }
+
+    /**
+     * The functions' aliases, the Invoke API, Lambda's event source mappings (reading with the function's execution
+     * role) and the reporter's weekly schedule.
+     */
+    private void startEventSources(Build b, Aws aws, Queues q) {
         for (LambdaFunction f : functions.values()) {
             FunctionAlias alias = new FunctionAlias(f, specs.get(f.name()),
                     LocalDeploys.firstDescription(specs.get(f.name()).jar(),
-                            LocalDeploys.moduleVersion(git, config.service(f.name()).module()), head, env.clock().instant()),
+                            LocalDeploys.moduleVersion(b.git(), config.service(f.name()).module()), b.head(), env.clock().instant()),
                     env.clock().instant());
             alias.onLive(this::restarted);
-            stops.push(alias::close);
+            onClose(alias::close);
             aliases.put(f.name(), alias);
         }
-        progress.accept("lambdas");
-
         LambdaEndpoint endpoint;
         try {
             endpoint = new LambdaEndpoint(aliases);
         } catch (IOException e) {
             throw new CvaException(ExitCode.FAILURE, "cannot start the local Lambda endpoint: " + e.getMessage(), null, e);
         }
-        stops.push(endpoint::close);
-        parts.put("lambda", new LocalState.Part("lambda", "http://127.0.0.1:" + endpoint.port(), 0, endpoint.port(),
+        onClose(endpoint::close);
+        putPart(new LocalState.Part("lambda", "http://127.0.0.1:" + endpoint.port(), 0, endpoint.port(),
                 "Invoke API for processor, notifier, reporter"));
-        // Lambda's event source mappings read with the function's execution role.
-        sqsMapping = new SqsMapping(LocalAws.sqs(URI.create(sqsUrl), config.region(), roles.get("processor").provider()), queueUrl,
-                config.region(), switches.gate(aliases.get("processor")), eventSource("processor", EventSource.SQS_DEFAULTS), log).start();
-        stops.push(sqsMapping::close);
-        DynamoDbStreamsClient streams = LocalAws.streams(URI.create(dynamoUrl), config.region(),
+        sqsMapping = new SqsMapping(LocalAws.sqs(URI.create(aws.sqsUrl()), config.region(), roles.get("processor").provider()),
+                q.queueUrl(), config.region(), switches.gate(aliases.get("processor")),
+                eventSource("processor", EventSource.SQS_DEFAULTS), log).start();
+        onClose(sqsMapping::close);
+        DynamoDbStreamsClient streams = LocalAws.streams(URI.create(aws.dynamoUrl()), config.region(),
                 roles.get("notifier").provider());
         // as the Terraform's destination_config: a batch given up on is recorded, never dropped without trace.
         // Lambda sends the record with the function's execution role (RecordSkippedStreamBatches).
         FunctionAlias notifier = aliases.get("notifier");
-        SqsClient destinationSqs = LocalAws.sqs(URI.create(sqsUrl), config.region(), roles.get("notifier").provider());
-        stops.push(destinationSqs::close);
-        OnFailureDestination onFailure = new OnFailureDestination(destinationSqs, streamFailureDlqUrl,
+        SqsClient destinationSqs = LocalAws.sqs(URI.create(aws.sqsUrl()), config.region(), roles.get("notifier").provider());
+        onClose(destinationSqs::close);
+        OnFailureDestination onFailure = new OnFailureDestination(destinationSqs, q.streamFailureDlqUrl(),
                 "arn:aws:lambda:" + config.region() + ":" + LocalAws.ACCOUNT + ":function:" + specs.get("notifier").functionName() + ":live",
                 () -> notifier.versions().stream().max(java.util.Comparator.comparingInt(FunctionAlias.View::weight))
                         .map(v -> Integer.toString(v.number())).orElse("$LATEST"));
-        streamMapping = new StreamMapping(streams, streamArn, config.region(), switches.gate(notifier),
+        streamMapping = new StreamMapping(streams, q.streamArn(), config.region(), switches.gate(notifier),
                 eventSource("notifier", EventSource.STREAM_DEFAULTS), Duration.ofMillis(500), log, onFailure,
                 Clock.systemUTC()).start();
-        stops.push(streamMapping::close);
+        onClose(streamMapping::close);
         WeeklySchedule schedule = new WeeklySchedule(env.clock(), switches.gate(aliases.get("reporter")), config.region(), log);
         thread("weekly-schedule", schedule, () -> {});
-        progress.accept("event sources");
+    }
 
-        startDashboard(dashboardFiles, firestorePort);
-        startControl();
+    /** The state file every other command reads, with the parts in their usual order. */
+    private synchronized void writeState() {
+        Map<String, LocalState.Part> ordered = new LinkedHashMap<>();
+        for (String name : PART_ORDER) {
+            if (parts.containsKey(name)) {
+                ordered.put(name, parts.get(name));
+            }
+        }
+        ordered.putAll(parts);
+        parts.clear();
+        parts.putAll(ordered);
         state = new LocalState(ProcessHandle.current().pid(), env.clock().millis(), true, parts, resources);
         state.write(env.projectRoot());
-        progress.accept("state");
+    }
+
+    private synchronized void onClose(Runnable stop) {
+        stops.push(stop);
+    }
+
+    private synchronized void putPart(LocalState.Part part) {
+        parts.put(part.name(), part);
+    }
+
+    private synchronized void resource(String name, String value) {
+        resources.put(name, value);
     }
 
     /**
@@ -451,7 +642,7 @@ public final class LocalStack implements AutoCloseable {
     private PartSwitch.Host switchHost() {
         return new PartSwitch.Host() {
             @Override
-            public Child child(String part) {
+            public LocalPart child(String part) {
                 return part.equals("receiver") ? receiver.live().child() : children.get(part);
             }
 
@@ -461,7 +652,7 @@ public final class LocalStack implements AutoCloseable {
             }
 
             @Override
-            public void replaced(String part, Child now) {
+            public void replaced(String part, LocalPart now) {
                 replace(part, now);
             }
 
@@ -473,7 +664,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** A part was restarted ({@code cva local start}): record its new process and watch it. */
-    private synchronized void replace(String name, Child now) {
+    private synchronized void replace(String name, LocalPart now) {
         if (name.equals("receiver")) { // the front watches its revisions' processes itself
             updatePart(new LocalState.Part(name, parts.get(name).url(), now.pid(), parts.get(name).port(),
                     parts.get(name).detail()));
@@ -496,7 +687,7 @@ public final class LocalStack implements AutoCloseable {
             return url;
         }
         IamGate gate = IamGate.start(URI.create(url), api, iam::principal, logs.resolve(AWS_CALLS_LOG));
-        stops.push(gate::close);
+        onClose(gate::close);
         return gate.url();
     }
 
@@ -599,7 +790,7 @@ public final class LocalStack implements AutoCloseable {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         t.start();
-        stops.push(() -> {
+        onClose(() -> {
             stop.run();
             t.interrupt();
             try {
@@ -610,7 +801,7 @@ public final class LocalStack implements AutoCloseable {
         });
     }
 
-    private void part(String name, String url, Child child, int port, String detail) {
+    private synchronized void part(String name, String url, LocalPart child, int port, String detail) {
         children.put(name, child);
         stops.push(() -> children.get(name).stop()); // the current process: 'cva local start' may have replaced it
         parts.put(name, new LocalState.Part(name, url, child.pid(), port, detail));
@@ -619,36 +810,15 @@ public final class LocalStack implements AutoCloseable {
         child.onExit().thenRun(() -> partExited(name, child));
     }
 
-    private synchronized void partExited(String name, Child child) {
+    private synchronized void partExited(String name, LocalPart child) {
         if (closed || children.get(name) != child || (switches != null && switches.stoppedOnPurpose(name))) {
             return;
         }
         log.accept(name + " (pid " + child.pid() + ") exited unexpectedly; the stack is unhealthy. Last lines of "
-                + child.log() + ":\n" + child.tail(5));
+                + child.logName() + ":\n" + child.tail(5));
         if (state != null) {
             state = new LocalState(state.supervisorPid(), state.startedAt(), false, state.parts(), state.resources());
             state.write(env.projectRoot());
-        }
-    }
-
-    /** Joins {@code f}; on failure waits for the others and stops them, so nothing is left running. */
-    private static <T> T await(CompletableFuture<T> f, List<CompletableFuture<?>> others) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            for (CompletableFuture<?> o : others) {
-                try {
-                    Object started = o.join();
-                    if (started instanceof Child c) {
-                        c.stop();
-                    } else if (started instanceof AutoCloseable a) {
-                        a.close();
-                    }
-                } catch (Exception ignored) {
-                    // it failed too
-                }
-            }
-            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 

@@ -9,7 +9,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /** Shared glue of the local commands: starting a stack from a context, progress, and the endpoints table. */
-final class LocalStacks {
+public final class LocalStacks {
     private LocalStacks() {}
 
     /** @param iam whether moto enforces IAM (the default; {@code --no-iam} turns it off) */
@@ -26,12 +26,31 @@ final class LocalStacks {
                     ctx.debug("local: " + s + " ready");
                 }
             };
-            return LocalStack.start(config, env, step, ctx::info, ctx::warn);
+            // the detached supervisor's log always has the start times; a foreground start prints them with --verbose
+            Consumer<String> timing = "1".equals(ctx.env().get(StackControl.SUPERVISOR_ENV))
+                    ? line -> ctx.err().println(line) : ctx::debug;
+            return LocalStack.start(config, env, step, ctx::info, ctx::warn, timing);
         }
     }
 
     /** A progress bar on stderr when it is a terminal (and not --json or --quiet), else null. */
-    static ProgressBar progress(CvaContext ctx, String task, int max) {
+    /**
+     * With {@code --verbose}, the per-part start times a detached supervisor wrote to its log ({@link StartTimes});
+     * the detached supervisor always logs them.
+     */
+    static void printStartTimes(CvaContext ctx) {
+        if (!ctx.globals().verbose()) {
+            return;
+        }
+        java.nio.file.Path log = ctx.projectRoot().resolve(StackControl.SUPERVISOR_LOG);
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(log)) {
+            lines.filter(l -> l.startsWith(StartTimes.PREFIX)).forEach(ctx::debug);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            ctx.debug("no start times: cannot read " + log + ": " + e.getMessage());
+        }
+    }
+
+    public static ProgressBar progress(CvaContext ctx, String task, int max) {
         if (!ctx.progress()) {
             return null;
         }

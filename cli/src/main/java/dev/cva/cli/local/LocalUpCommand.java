@@ -49,6 +49,7 @@ final class LocalUpCommand implements Callable<Integer> {
             }
             ctx.info("starting the local stack in the background…");
             LocalState s = new StackControl(ctx.projectRoot()).detach(args, ctx.env(), timeout);
+            LocalStacks.printStartTimes(ctx);
             render(s);
             ctx.info("running in the background (pid " + s.supervisorPid() + "); stop it with 'cva local down'");
             return ExitCode.OK.code();

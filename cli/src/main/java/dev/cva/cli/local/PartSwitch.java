@@ -2,6 +2,7 @@ package dev.cva.cli.local;
 
 import dev.cva.local.Child;
 import dev.cva.local.FirestoreEmulator;
+import dev.cva.local.LocalPart;
 import dev.cva.local.lambda.Invoker;
 import dev.cva.local.lambda.LambdaFunction;
 import java.io.IOException;
@@ -39,11 +40,11 @@ final class PartSwitch {
 
     /** The stack's side of a restartable process part: its current child and where to record a new one. */
     interface Host {
-        Child child(String part);
+        LocalPart child(String part);
 
         int port(String part);
 
-        void replaced(String part, Child now);
+        void replaced(String part, LocalPart now);
 
         LambdaFunction function(String name);
     }
@@ -58,7 +59,7 @@ final class PartSwitch {
     private final String gcpProject;
     private final Consumer<String> log;
     /** Relaunchers of the process parts; the argument is the data to start from (Firestore's export), or null. */
-    private final Map<String, Function<Path, Child>> launchers = new LinkedHashMap<>();
+    private final Map<String, Function<Path, LocalPart>> launchers = new LinkedHashMap<>();
     private final Map<String, Gate> gates = new ConcurrentHashMap<>();
     private final Set<String> stopped = ConcurrentHashMap.newKeySet();
     private volatile Path firestoreExport;
@@ -86,8 +87,8 @@ final class PartSwitch {
         return dir.resolve("sqs");
     }
 
-    void launcher(String part, Function<Path, Child> launcher) {
-        launchers.put(part, launcher);
+    void launcher(String part, Function<Path, ? extends LocalPart> launcher) {
+        launchers.put(part, launcher::apply);
     }
 
     /** The function as its event source sees it: while the function is stopped, invocations wait. */
@@ -136,7 +137,7 @@ final class PartSwitch {
         if (part.equals("firestore")) {
             // No write may land between the export and the stop (it would be acknowledged, then lost): the
             // receiver, Firestore's only writer, is paused (SIGSTOP) for that moment, writes it already sent settle first.
-            Child receiver = stopped.contains("receiver") ? null : host.child("receiver");
+            LocalPart receiver = stopped.contains("receiver") ? null : host.child("receiver");
             boolean paused = receiver != null && signal("STOP", receiver.pid());
             try {
                 if (paused) {
@@ -178,12 +179,13 @@ final class PartSwitch {
             return new Outcome(part, "start", true, port(part), "its event source resumes where it was");
         }
         Path from = part.equals("firestore") ? firestoreExport : null;
-        Child now = launchers.get(part).apply(from);
+        LocalPart now = launchers.get(part).apply(from);
         stopped.remove(part);
         host.replaced(part, now);
         String data = part.equals("firestore") ? (from == null ? "started empty (no export)" : "imported " + from)
                 : part.equals("sqs") ? "kept (H2 message storage)" : "none to keep (stateless)";
-        log.accept(part + ": started by 'cva local start' (pid " + now.pid() + ", port " + port(part) + "); data: " + data);
+        log.accept(part + ": started by 'cva local start' (" + (now.pid() == 0 ? "in cva's process" : "pid " + now.pid())
+                + ", port " + port(part) + "); data: " + data);
         return new Outcome(part, "start", true, port(part), data);
     }
 

@@ -84,25 +84,37 @@ final class ReceiverFront implements AutoCloseable {
 
     /** Starts revision 1 from {@code jar}, waits for its health, then the front on a free port. */
     static ReceiverFront start(Launch launch, Path jar, String description, Instant created) {
-        ReceiverFront front;
+        ReceiverFront front = open(launch);
         try {
-            front = new ReceiverFront(launch);
-        } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot start the receiver's front: " + e.getMessage(), null, e);
-        }
-        try {
-            Revision r = new Revision(1, jar, description, created);
-            front.run(r);
-            synchronized (front) {
-                front.revisions.put(1, r);
-                front.weights = Map.of(1, 100);
-            }
-            front.server.start();
+            front.startFirst(jar, description, created);
             return front;
         } catch (RuntimeException e) {
             front.close();
             throw e;
         }
+    }
+
+    /**
+     * The front bound to a free port (its {@link #url} is known, as a Cloud Run service's URL is before its first
+     * revision is ready) but not yet serving; {@link #startFirst} starts revision 1 and then serves.
+     */
+    static ReceiverFront open(Launch launch) {
+        try {
+            return new ReceiverFront(launch);
+        } catch (IOException e) {
+            throw new CvaException(ExitCode.FAILURE, "cannot start the receiver's front: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Starts revision 1 from {@code jar}, waits for its health, then serves; the caller closes the front on failure. */
+    void startFirst(Path jar, String description, Instant created) {
+        Revision r = new Revision(1, jar, description, created);
+        run(r);
+        synchronized (this) {
+            revisions.put(1, r);
+            weights = Map.of(1, 100);
+        }
+        server.start();
     }
 
     private ReceiverFront(Launch launch) throws IOException {

@@ -125,12 +125,16 @@ final class StackControl {
                 && t.isAfter(java.time.Instant.ofEpochMilli(s.startedAt()).minusSeconds(600))).orElse(true);
     }
 
+    static final String SUPERVISOR_LOG = ".cva/local/logs/supervisor.log";
+    /** Set for the detached supervisor: its log has the per-part start times even without --verbose. */
+    static final String SUPERVISOR_ENV = "CVA_LOCAL_SUPERVISOR";
+
     /**
      * Starts {@code cva local up} again as a detached child (the supervisor) and waits until its state file says
      * ready. Its output goes to {@code .cva/local/logs/supervisor.log}.
      */
     LocalState detach(List<String> extraArgs, Map<String, String> env, Duration timeout) {
-        Path log = projectRoot.resolve(".cva/local/logs/supervisor.log");
+        Path log = projectRoot.resolve(SUPERVISOR_LOG);
         // the same JVM flags as a foreground 'cva local up' from the ./cva launcher: full JIT, serial GC
         List<String> command = new ArrayList<>(List.of(Child.java(), "-XX:+UseSerialGC", "-cp", absoluteClassPath()));
         String runtimes = System.getProperty("cva.runtimes.dir");
@@ -146,7 +150,10 @@ final class StackControl {
         } catch (IOException e) {
             throw new CvaException(ExitCode.FAILURE, "cannot write " + log + ": " + e.getMessage(), null, e);
         }
-        Child child = Child.start("cva local up (supervisor)", command, env, log);
+        // as the supervisor, it logs when each part started and was ready (StartTimes)
+        Map<String, String> supervisorEnv = new java.util.HashMap<>(env);
+        supervisorEnv.put(SUPERVISOR_ENV, "1");
+        Child child = Child.start("cva local up (supervisor)", command, supervisorEnv, log);
         try {
             child.await(() -> LocalState.read(projectRoot)
                     .filter(s -> s.ready() && s.supervisorPid() == child.pid()).isPresent(), timeout, "ready stack");

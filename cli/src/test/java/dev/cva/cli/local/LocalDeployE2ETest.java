@@ -1,5 +1,7 @@
 package dev.cva.cli.local;
 
+import dev.cva.cli.events.ChatEvents;
+import dev.cva.cli.events.EventSender;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package dev.cva.cli.local;
 
+import dev.cva.cli.events.Simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.cva.cli.local;
+package dev.cva.cli.events;
 
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.ExitCode;

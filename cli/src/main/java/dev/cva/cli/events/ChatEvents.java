@@ -1,4 +1,4 @@
-package dev.cva.cli.local;
+package dev.cva.cli.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cva.cli.CvaContext;
@@ -7,7 +7,7 @@ import java.util.Random;
 import java.util.UUID;
 
 /** Realistic chatbot events (design notes section 2) for sending and simulating. */
-final class ChatEvents {
+public final class ChatEvents {
     private static final List<String> QUERIES = List.of(
             "Has she run Kubernetes in production?", "What is her experience with AWS Lambda?",
             "Can he lead a platform team?", "Any Terraform at scale?", "How strong is her Java?",
@@ -22,19 +22,19 @@ final class ChatEvents {
 
     private final Random random;
 
-    ChatEvents(Random random) {
+    public ChatEvents(Random random) {
         this.random = random;
     }
 
-    static String newRequestId() {
+    public static String newRequestId() {
         return UUID.randomUUID().toString();
     }
 
-    ObjectNode query(String requestId, long timestamp) {
+    public ObjectNode query(String requestId, long timestamp) {
         return query(requestId, timestamp, QUERIES.get(random.nextInt(QUERIES.size())), "sess-" + Integer.toHexString(random.nextInt(1 << 16)));
     }
 
-    static ObjectNode query(String requestId, long timestamp, String text, String sessionId) {
+    public static ObjectNode query(String requestId, long timestamp, String text, String sessionId) {
         ObjectNode q = CvaContext.json().createObjectNode();
         q.put("eventType", "query");
         q.put("requestId", requestId);
@@ -49,7 +49,7 @@ final class ChatEvents {
         return q;
     }
 
-    ObjectNode response(String requestId, long timestamp) {
+    public ObjectNode response(String requestId, long timestamp) {
         String matchType = MATCH.get(random.nextInt(MATCH.size()));
         int score = switch (matchType) {
             case "full" -> 80 + random.nextInt(21);
@@ -68,7 +68,7 @@ final class ChatEvents {
         return r;
     }
 
-    static ObjectNode response(String requestId, long timestamp, String matchType, double score, String reasoning) {
+    public static ObjectNode response(String requestId, long timestamp, String matchType, double score, String reasoning) {
         ObjectNode r = CvaContext.json().createObjectNode();
         r.put("eventType", "response");
         r.put("requestId", requestId);
@@ -84,7 +84,7 @@ final class ChatEvents {
     }
 
     /** Poison for the DLQ: alternately a body that is not JSON and a query that breaks its schema. */
-    String poison(int i, long timestamp) {
+    public String poison(int i, long timestamp) {
         if (i % 2 == 0) {
             return "{\"eventType\":\"query\",\"requestId\": not json at all";
         }

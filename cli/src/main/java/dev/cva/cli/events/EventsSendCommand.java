@@ -1,5 +1,7 @@
-package dev.cva.cli.local;
+package dev.cva.cli.events;
 
+import dev.cva.cli.local.LocalClients;
+import dev.cva.cli.local.LocalCommand;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cva.cli.CvaContext;
@@ -45,7 +47,7 @@ final class EventsSendCommand implements Callable<Integer> {
         JsonNode event = data != null ? fromData() : fromFlags();
         EventSender.validate(event);
         try (LocalClients clients = LocalClients.running(ctx)) {
-            EventSender.Sent sent = clients.sender().send(event);
+            EventSender.Sent sent = EventSender.of(clients).send(event);
             if (ctx.globals().json()) {
                 ctx.printJson(sent);
             } else {

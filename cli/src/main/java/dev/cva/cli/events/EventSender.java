@@ -1,8 +1,9 @@
-package dev.cva.cli.local;
+package dev.cva.cli.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.local.LocalClients;
 import dev.cva.contracts.Contract;
 import dev.cva.contracts.ContractValidator;
 import dev.cva.contracts.tracing.TraceIds;
@@ -20,16 +21,16 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * {@code traceparent} message attribute, so local traffic is traced from its first hop: the trace id is derived from
  * the requestId, so both halves of a request, sent apart, start the same trace (the processor keeps the query's).
  */
-final class EventSender {
+public final class EventSender {
     /** One sent message. */
-    record Sent(String requestId, String eventType, String messageId, long sentAt) {}
+    public record Sent(String requestId, String eventType, String messageId, long sentAt) {}
 
     private final SqsClient sqs;
     private final String queueUrl;
     private static final ContractValidator VALIDATOR = new ContractValidator();
 
     /** The trace id of a request's events: the first 16 bytes of SHA-256(requestId), as 32 lowercase hex digits. */
-    static String traceId(String requestId) {
+    public static String traceId(String requestId) {
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(String.valueOf(requestId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -46,13 +47,18 @@ final class EventSender {
                 .stringValue(TraceIds.traceparent(traceId(requestId))).build());
     }
 
-    EventSender(SqsClient sqs, String queueUrl) {
+    /** A sender to the event queue of the running stack {@code clients} reach. */
+    public static EventSender of(LocalClients clients) {
+        return new EventSender(clients.sqs(), clients.state().resource("queueUrl"));
+    }
+
+    public EventSender(SqsClient sqs, String queueUrl) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
     }
 
     /** Validates {@code event} against its contract; a violation is a {@link ExitCode#VERIFICATION_FAILED}. */
-    static void validate(JsonNode event) {
+    public static void validate(JsonNode event) {
         String type = event.path("eventType").asText("");
         Contract contract = switch (type) {
             case "query" -> Contract.QUERY_EVENT;
@@ -68,7 +74,7 @@ final class EventSender {
         }
     }
 
-    Sent send(JsonNode event) {
+    public Sent send(JsonNode event) {
         validate(event);
         String requestId = event.path("requestId").asText();
         String type = event.path("eventType").asText();
@@ -76,8 +82,8 @@ final class EventSender {
     }
 
     /** A message to send: its body, FIFO group and deduplication id, and what it is. */
-    record Outgoing(String body, String groupId, String dedupId, String requestId, String type) {
-        static Outgoing of(JsonNode event) {
+    public record Outgoing(String body, String groupId, String dedupId, String requestId, String type) {
+        public static Outgoing of(JsonNode event) {
             String requestId = event.path("requestId").asText();
             String type = event.path("eventType").asText();
             return new Outgoing(event.toString(), requestId, requestId + "-" + type, requestId, type);
@@ -85,13 +91,13 @@ final class EventSender {
     }
 
     /** What one SendMessageBatch did: the messages SQS accepted, and those it refused with its reason. */
-    record BatchResult(List<Sent> sent, List<String> failed) {}
+    public record BatchResult(List<Sent> sent, List<String> failed) {}
 
     /**
      * Sends up to 10 messages in one SendMessageBatch call (order within a message group is kept). Only what SQS
      * reports as successful counts as sent; a failed call fails every entry.
      */
-    BatchResult sendBatch(List<Outgoing> batch) {
+    public BatchResult sendBatch(List<Outgoing> batch) {
         List<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry> entries = new java.util.ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             Outgoing o = batch.get(i);
@@ -116,7 +122,7 @@ final class EventSender {
     }
 
     /** Sends without validation: for poison messages and redeliveries with their own deduplication id. */
-    Sent sendRaw(String body, String groupId, String dedupId, String requestId, String type) {
+    public Sent sendRaw(String body, String groupId, String dedupId, String requestId, String type) {
         try {
             long now = System.currentTimeMillis();
             String id = sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body).messageGroupId(groupId)

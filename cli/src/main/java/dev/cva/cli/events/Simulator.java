@@ -1,4 +1,4 @@
-package dev.cva.cli.local;
+package dev.cva.cli.events;
 
 import dev.cva.local.Child;
 
@@ -15,9 +15,9 @@ import java.util.function.IntConsumer;
  * first, {@code duplicates} redeliver one event (with a new deduplication id, as a redelivery past SQS's 5-minute
  * window would), and {@code poison} extra messages that must end in the DLQ. {@code rate} caps events per second.
  */
-final class Simulator {
-    record Plan(int conversations, int early, int duplicates, int poison, Double rate, long seed) {
-        Plan {
+public final class Simulator {
+    public record Plan(int conversations, int early, int duplicates, int poison, Double rate, long seed) {
+        public Plan {
             if (conversations < 0 || early < 0 || duplicates < 0 || poison < 0) {
                 throw new IllegalArgumentException("counts must not be negative");
             }
@@ -29,34 +29,34 @@ final class Simulator {
             }
         }
 
-        int events() {
+        public int events() {
             return conversations * 2 + duplicates + poison;
         }
     }
 
     /** What was sent: per requestId the time its record became complete-able (its second event was sent). */
-    record Result(int eventsSent, int conversations, int early, int duplicates, int poison,
+    public record Result(int eventsSent, int conversations, int early, int duplicates, int poison,
                   Map<String, Long> completedAt, long startedAt, long finishedAt, List<String> failed) {}
 
     /** Told after each batch how many events SQS accepted and refused so far. */
     @FunctionalInterface
-    interface Observer {
+    public interface Observer {
         void sent(int accepted, int refused);
     }
 
     /**
      * For tests that act on the sender's progress (the chaos test stops SQS after N events were accepted): a signal
-     * instead of a guess in seconds. Package-private; nothing else sets it.
+     * instead of a guess in seconds. Only the tests (in dev.cva.cli.local) set it.
      */
-    static volatile Observer observer = (accepted, refused) -> { };
+    public static volatile Observer observer = (accepted, refused) -> { };
 
     private final EventSender sender;
 
-    Simulator(EventSender sender) {
+    public Simulator(EventSender sender) {
         this.sender = sender;
     }
 
-    Result run(Plan plan, IntConsumer progress) {
+    public Result run(Plan plan, IntConsumer progress) {
         ChatEvents events = new ChatEvents(new Random(plan.seed()));
         List<EventSender.Outgoing> messages = new ArrayList<>();
         Map<Integer, String> completes = new java.util.HashMap<>(); // index of a conversation's second event -> requestId

@@ -1,4 +1,4 @@
-package dev.cva.cli.local;
+package dev.cva.cli.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

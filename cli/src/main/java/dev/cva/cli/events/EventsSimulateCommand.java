@@ -1,5 +1,8 @@
-package dev.cva.cli.local;
+package dev.cva.cli.events;
 
+import dev.cva.cli.local.LocalClients;
+import dev.cva.cli.local.LocalCommand;
+import dev.cva.cli.local.LocalStacks;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
@@ -44,7 +47,7 @@ final class EventsSimulateCommand implements Callable<Integer> {
         Simulator.Result r;
         try (LocalClients clients = LocalClients.running(ctx);
              ProgressBar bar = LocalStacks.progress(ctx, "sending", plan.events())) {
-            r = new Simulator(clients.sender()).run(plan, n -> { if (bar != null) { bar.stepTo(n); } });
+            r = new Simulator(EventSender.of(clients)).run(plan, n -> { if (bar != null) { bar.stepTo(n); } });
         }
         Sent sent = new Sent(r.eventsSent(), r.failed().size(), r.conversations(), r.early(), r.duplicates(), r.poison(),
                 (r.finishedAt() - r.startedAt()) / 1000.0);
