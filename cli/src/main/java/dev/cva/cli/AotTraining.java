@@ -14,9 +14,16 @@ final class AotTraining {
 
     /** The command lines of the training run: the help texts and the configuration, plain and as JSON. */
     static final List<List<String>> COMMANDS = List.of(
-            List.of("--version"), List.of("--help"), List.of("help"), List.of("help", "local"), List.of("help", "deploy"),
-            List.of("config", "show"), List.of("config", "show", "--json"), List.of("env", "list"),
-            List.of("local", "--help"), List.of("no-such-command"));
+            List.of("--version"),
+            List.of("--help"),
+            List.of("help"),
+            List.of("help", "local"),
+            List.of("help", "deploy"),
+            List.of("config", "show"),
+            List.of("config", "show", "--json"),
+            List.of("env", "list"),
+            List.of("local", "--help"),
+            List.of("no-such-command"));
 
     private AotTraining() {}
 
@@ -29,7 +36,8 @@ final class AotTraining {
         HelpText.stored(false);
         HelpText.stored(true);
         for (List<String> args : COMMANDS) {
-            CvaContext quiet = system.withStreams(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+            CvaContext quiet =
+                    system.withStreams(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
             try {
                 Cva.run(quiet, args.toArray(String[]::new));
             } catch (RuntimeException e) {

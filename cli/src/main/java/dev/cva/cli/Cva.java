@@ -13,22 +13,22 @@ import dev.cva.cli.deploy.RollbackCommand;
 import dev.cva.cli.deploy.StatusCommand;
 import dev.cva.cli.doctor.DoctorCommand;
 import dev.cva.cli.dr.DrCommand;
-import dev.cva.cli.trace.TraceCommand;
 import dev.cva.cli.env.EnvCommand;
 import dev.cva.cli.events.EventsCommand;
-import dev.cva.cli.local.LocalCommand;
 import dev.cva.cli.infra.InfraCommand;
+import dev.cva.cli.local.LocalCommand;
 import dev.cva.cli.logs.LogsCommand;
-import dev.cva.cli.purity.PurityCommand;
 import dev.cva.cli.options.ConfirmMixin;
 import dev.cva.cli.options.EnvMixin;
 import dev.cva.cli.options.GlobalOptions;
 import dev.cva.cli.options.LoggingMixin;
 import dev.cva.cli.options.OutputMixin;
-import dev.cva.cli.secrets.SecretsCommand;
+import dev.cva.cli.purity.PurityCommand;
 import dev.cva.cli.replay.ReplayDlqCommand;
+import dev.cva.cli.secrets.SecretsCommand;
 import dev.cva.cli.shell.ShellCommand;
 import dev.cva.cli.top.TopCommand;
+import dev.cva.cli.trace.TraceCommand;
 import dev.cva.cli.webhook.WebhookCommand;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,10 +46,10 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
-import picocli.CommandLine;
 
 /** The {@code cva} root command. Only {@link #main} exits; everything else returns an {@link ExitCode}. */
-@Command(name = "cva",
+@Command(
+        name = "cva",
         scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = Cva.BuildVersion.class,
@@ -56,21 +57,49 @@ import picocli.CommandLine;
         description = "Operations toolkit for CV Analytics: deploy, release, test and run the pipeline on "
                 + "AWS and GCP, or all of it on this machine (the default 'local' environment).",
         subcommands = {
-                DeployCommand.class, RollbackCommand.class, StatusCommand.class, AuditCommand.class,
-                BackupCommand.class, RestoreCommand.class, DrCommand.class,
-                BumpCommand.class, VersionCommand.class,
-                WebhookCommand.class, SecretsCommand.class, ReplayDlqCommand.class, CostCommand.class,
-                LocalCommand.class, EventsCommand.class, LogsCommand.class, TraceCommand.class, TopCommand.class,
-                InfraCommand.class, PurityCommand.class, EnvCommand.class, ConfigCommand.class, DoctorCommand.class,
-                CompletionCommand.class, ShellCommand.class,
-                CommandLine.HelpCommand.class})
+            DeployCommand.class,
+            RollbackCommand.class,
+            StatusCommand.class,
+            AuditCommand.class,
+            BackupCommand.class,
+            RestoreCommand.class,
+            DrCommand.class,
+            BumpCommand.class,
+            VersionCommand.class,
+            WebhookCommand.class,
+            SecretsCommand.class,
+            ReplayDlqCommand.class,
+            CostCommand.class,
+            LocalCommand.class,
+            EventsCommand.class,
+            LogsCommand.class,
+            TraceCommand.class,
+            TopCommand.class,
+            InfraCommand.class,
+            PurityCommand.class,
+            EnvCommand.class,
+            ConfigCommand.class,
+            DoctorCommand.class,
+            CompletionCommand.class,
+            ShellCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Cva implements Callable<Integer> {
 
-    @Mixin EnvMixin envOptions;
-    @Mixin OutputMixin outputOptions;
-    @Mixin LoggingMixin loggingOptions;
-    @Mixin ConfirmMixin confirmOptions;
-    @Spec CommandSpec spec;
+    @Mixin
+    EnvMixin envOptions;
+
+    @Mixin
+    OutputMixin outputOptions;
+
+    @Mixin
+    LoggingMixin loggingOptions;
+
+    @Mixin
+    ConfirmMixin confirmOptions;
+
+    @Spec
+    CommandSpec spec;
 
     private final CvaContext ctx;
 
@@ -91,7 +120,10 @@ public final class Cva implements Callable<Integer> {
         }
         if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
             // The one answer that needs no command model: skip building it.
-            System.out.println(BuildVersion.version().startsWith("cva") ? BuildVersion.version() : "cva " + BuildVersion.version());
+            System.out.println(
+                    BuildVersion.version().startsWith("cva")
+                            ? BuildVersion.version()
+                            : "cva " + BuildVersion.version());
             return;
         }
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
@@ -125,7 +157,10 @@ public final class Cva implements Callable<Integer> {
         for (ExitCode c : ExitCode.values()) {
             codes.put(String.format("%3d", c.code()), c.meaning());
         }
-        cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+        cl.getCommandSpec()
+                .usageMessage()
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(codes);
         cl.setExecutionStrategy(pr -> {
             ctx.globals(GlobalOptions.from(pr));
             return new CommandLine.RunLast().execute(pr);
@@ -149,9 +184,11 @@ public final class Cva implements Callable<Integer> {
     static int failure(CvaContext ctx, Exception ex) {
         if (ex instanceof dev.cva.local.LocalRuntimeException l) {
             // the local environment's own error type: a message and a hint, like ours
-            ExitCode code = l instanceof dev.cva.local.LocalRuntimeException.Interrupted ? ExitCode.INTERRUPTED
-                    : l instanceof dev.cva.local.LocalRuntimeException.VerificationFailed ? ExitCode.VERIFICATION_FAILED
-                    : ExitCode.FAILURE;
+            ExitCode code = l instanceof dev.cva.local.LocalRuntimeException.Interrupted
+                    ? ExitCode.INTERRUPTED
+                    : l instanceof dev.cva.local.LocalRuntimeException.VerificationFailed
+                            ? ExitCode.VERIFICATION_FAILED
+                            : ExitCode.FAILURE;
             ex = new CvaException(code, l.getMessage(), l.hint(), l);
         }
         CvaException known = ex instanceof CvaException c ? c : null;

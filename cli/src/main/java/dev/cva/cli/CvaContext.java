@@ -43,8 +43,15 @@ public final class CvaContext {
     private CurrentEnvironment environment;
     private Settings settings;
 
-    public CvaContext(PrintWriter out, PrintWriter err, InputStream in, Map<String, String> env, Path cwd, Path home,
-                      Clock clock, boolean terminal) {
+    public CvaContext(
+            PrintWriter out,
+            PrintWriter err,
+            InputStream in,
+            Map<String, String> env,
+            Path cwd,
+            Path home,
+            Clock clock,
+            boolean terminal) {
         this.out = out;
         this.err = err;
         this.in = in;
@@ -57,9 +64,15 @@ public final class CvaContext {
 
     /** The real process: System streams and environment, the user's home, a TTY if there is a console. */
     public static CvaContext system() {
-        return new CvaContext(new PrintWriter(System.out, true), new PrintWriter(System.err, true), System.in,
-                System.getenv(), Path.of("").toAbsolutePath(), Path.of(System.getProperty("user.home")),
-                Clock.systemUTC(), System.console() != null);
+        return new CvaContext(
+                new PrintWriter(System.out, true),
+                new PrintWriter(System.err, true),
+                System.in,
+                System.getenv(),
+                Path.of("").toAbsolutePath(),
+                Path.of(System.getProperty("user.home")),
+                Clock.systemUTC(),
+                System.console() != null);
     }
 
     /** A fresh context for one more invocation (the shell runs one per line), writing to other streams. */
@@ -67,14 +80,37 @@ public final class CvaContext {
         return new CvaContext(out, err, in, env, cwd, home, clock, terminal);
     }
 
-    public PrintWriter out() { return out; }
-    public PrintWriter err() { return err; }
-    public InputStream in() { return in; }
-    public Map<String, String> env() { return env; }
-    public Path cwd() { return cwd; }
-    public Path home() { return home; }
-    public Clock clock() { return clock; }
-    public GlobalOptions globals() { return globals; }
+    public PrintWriter out() {
+        return out;
+    }
+
+    public PrintWriter err() {
+        return err;
+    }
+
+    public InputStream in() {
+        return in;
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public Path cwd() {
+        return cwd;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public GlobalOptions globals() {
+        return globals;
+    }
 
     void globals(GlobalOptions globals) {
         this.globals = globals;
@@ -84,7 +120,10 @@ public final class CvaContext {
 
     /** True when stdout is a terminal and colour is allowed (not --no-color, not NO_COLOR, not --json). */
     public boolean color() {
-        return terminal && !globals.noColor() && !globals.json() && env.get("NO_COLOR") == null
+        return terminal
+                && !globals.noColor()
+                && !globals.json()
+                && env.get("NO_COLOR") == null
                 && !"dumb".equals(env.get("TERM"));
     }
 

@@ -25,8 +25,15 @@ public final class HelpText {
     /** The root usage message as picocli renders it from the live model. */
     public static String render(boolean ansi) {
         StringWriter sink = new StringWriter();
-        CvaContext quiet = new CvaContext(new PrintWriter(sink), new PrintWriter(sink), InputStream.nullInputStream(),
-                Map.of(), Path.of("."), Path.of("."), Clock.systemUTC(), false);
+        CvaContext quiet = new CvaContext(
+                new PrintWriter(sink),
+                new PrintWriter(sink),
+                InputStream.nullInputStream(),
+                Map.of(),
+                Path.of("."),
+                Path.of("."),
+                Clock.systemUTC(),
+                false);
         return Cva.commandLine(quiet).getUsageMessage(ansi ? Ansi.ON : Ansi.OFF);
     }
 

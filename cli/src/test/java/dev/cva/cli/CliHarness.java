@@ -67,8 +67,15 @@ public final class CliHarness {
     public Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CvaContext ctx = new CvaContext(new PrintWriter(out, true), new PrintWriter(err, true),
-                new ByteArrayInputStream(stdin.getBytes()), env, cwd, home, clock, terminal);
+        CvaContext ctx = new CvaContext(
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                new ByteArrayInputStream(stdin.getBytes()),
+                env,
+                cwd,
+                home,
+                clock,
+                terminal);
         int code = Cva.run(ctx, args);
         return new Result(code, out.toString(), err.toString());
     }
@@ -88,7 +95,8 @@ public final class CliHarness {
     /** Only infra/policies of the repository in {@code project} (the IAM policies every local stack needs). */
     public static void linkPolicies(Path project) throws java.io.IOException {
         java.nio.file.Files.createDirectories(project.resolve("infra"));
-        java.nio.file.Files.createSymbolicLink(project.resolve("infra/policies"), repoRoot().resolve("infra/policies"));
+        java.nio.file.Files.createSymbolicLink(
+                project.resolve("infra/policies"), repoRoot().resolve("infra/policies"));
     }
 
     public static Path repoRoot() {
@@ -97,7 +105,8 @@ public final class CliHarness {
             dir = dir.getParent();
         }
         if (dir == null) {
-            throw new IllegalStateException("cva.yaml not found above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "cva.yaml not found above " + Path.of("").toAbsolutePath());
         }
         return dir;
     }

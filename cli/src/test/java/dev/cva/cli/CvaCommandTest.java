@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CvaCommandTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     CliHarness cva() {
         return new CliHarness(tmp).cwd(CliHarness.repoRoot());
@@ -20,7 +21,8 @@ class CvaCommandTest {
     @Test
     void versionIsTheCliModuleVersion() throws Exception {
         String pom = Files.readString(CliHarness.repoRoot().resolve("cli/pom.xml"));
-        Matcher m = Pattern.compile("<artifactId>cva-cli</artifactId>\\s*<version>([^<]+)</version>").matcher(pom);
+        Matcher m = Pattern.compile("<artifactId>cva-cli</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(pom);
         assertThat(m.find()).isTrue();
         CliHarness.Result r = cva().run("--version");
         assertThat(r.exitCode()).isZero();
@@ -31,16 +33,44 @@ class CvaCommandTest {
     void helpListsEveryCommandAndTheExitCodeTable() {
         CliHarness.Result r = cva().run("--help");
         assertThat(r.exitCode()).isZero();
-        for (String command : new String[] {"deploy", "rollback", "status", "audit", "backup", "restore", "dr", "bump", "version",
-                "webhook", "secrets", "replay-dlq",
-                "cost", "local", "events", "logs", "trace", "top", "env", "infra", "purity", "config", "doctor", "completion",
-                "shell"}) {
+        for (String command : new String[] {
+            "deploy",
+            "rollback",
+            "status",
+            "audit",
+            "backup",
+            "restore",
+            "dr",
+            "bump",
+            "version",
+            "webhook",
+            "secrets",
+            "replay-dlq",
+            "cost",
+            "local",
+            "events",
+            "logs",
+            "trace",
+            "top",
+            "env",
+            "infra",
+            "purity",
+            "config",
+            "doctor",
+            "completion",
+            "shell"
+        }) {
             assertThat(r.out()).containsPattern("(?m)^  " + Pattern.quote(command) + "\\s");
         }
         for (ExitCode code : ExitCode.values()) {
-            assertThat(r.out()).containsPattern("(?m)^\\s+" + code.code() + "\\s+" + Pattern.quote(code.meaning().substring(0, Math.min(20, code.meaning().length()))));
+            assertThat(r.out())
+                    .containsPattern("(?m)^\\s+" + code.code() + "\\s+"
+                            + Pattern.quote(code.meaning()
+                                    .substring(0, Math.min(20, code.meaning().length()))));
         }
-        for (String option : new String[] {"--env", "--config", "--json", "--verbose", "--quiet", "--no-color", "--yes", "--no-input"}) {
+        for (String option :
+                new String[] {"--env", "--config", "--json", "--verbose", "--quiet", "--no-color", "--yes", "--no-input"
+                }) {
             assertThat(r.out()).contains(option);
         }
     }
@@ -104,19 +134,32 @@ class CvaCommandTest {
         // an error still reaches stderr, with its hint, but the environment line (chatter) does not
         CliHarness.Result failed = new CliHarness(tmp).run("--quiet", "cost");
         assertThat(failed.exitCode()).isEqualTo(ExitCode.FAILURE.code());
-        assertThat(failed.err()).contains("cva: ").contains("no local stack is running").contains("hint: ").doesNotContain("env: ");
+        assertThat(failed.err())
+                .contains("cva: ")
+                .contains("no local stack is running")
+                .contains("hint: ")
+                .doesNotContain("env: ");
     }
 
     @Test
     void quietSilencesNotesAndWarningsButNotErrors() {
         java.io.StringWriter err = new java.io.StringWriter();
-        CvaContext ctx = new CvaContext(new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err),
-                java.io.InputStream.nullInputStream(), java.util.Map.of(), tmp, tmp, java.time.Clock.systemUTC(), true);
+        CvaContext ctx = new CvaContext(
+                new java.io.PrintWriter(new java.io.StringWriter()),
+                new java.io.PrintWriter(err),
+                java.io.InputStream.nullInputStream(),
+                java.util.Map.of(),
+                tmp,
+                tmp,
+                java.time.Clock.systemUTC(),
+                true);
         ctx.globals(new dev.cva.cli.options.GlobalOptions(null, null, false, false, true, false, false));
         ctx.info("a note");
         ctx.warn("a warning");
         assertThat(err.toString()).isEmpty();
-        assertThat(ctx.progress()).as("no progress bar on a terminal under --quiet").isFalse();
+        assertThat(ctx.progress())
+                .as("no progress bar on a terminal under --quiet")
+                .isFalse();
         Cva.failure(ctx, new CvaException(ExitCode.FAILURE, "it broke", "try again", null));
         assertThat(err.toString()).contains("it broke").contains("hint: try again");
     }

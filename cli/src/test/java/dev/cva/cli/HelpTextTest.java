@@ -36,12 +36,18 @@ class HelpTextTest {
             + "-Dsurefire.failIfNoSpecifiedTests=false -D" + UPDATE + "=true' and review the diff";
     static final int WIDTH = 80;
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void storedHelpIsWhatTheCommandModelRenders() {
-        assertThat(HelpText.stored(false)).as("help.txt written by the build").isNotNull().isEqualTo(HelpText.render(false));
-        assertThat(HelpText.stored(true)).as("help.ansi.txt written by the build").isEqualTo(HelpText.render(true));
+        assertThat(HelpText.stored(false))
+                .as("help.txt written by the build")
+                .isNotNull()
+                .isEqualTo(HelpText.render(false));
+        assertThat(HelpText.stored(true))
+                .as("help.ansi.txt written by the build")
+                .isEqualTo(HelpText.render(true));
         assertThat(HelpText.stored(true)).contains("\u001b[");
     }
 
@@ -67,7 +73,9 @@ class HelpTextTest {
                 }
             }
         });
-        assertThat(problems).as("options and parameters whose help is incomplete").isEmpty();
+        assertThat(problems)
+                .as("options and parameters whose help is incomplete")
+                .isEmpty();
     }
 
     @Test
@@ -103,12 +111,15 @@ class HelpTextTest {
             }
             String expected = Files.readString(file);
             if (!expected.equals(e.getValue())) {
-                problems.add(file.getFileName() + " differs (- committed, + rendered):\n" + diff(expected, e.getValue()));
+                problems.add(
+                        file.getFileName() + " differs (- committed, + rendered):\n" + diff(expected, e.getValue()));
             }
         }
         committed.removeAll(rendered.keySet());
         committed.forEach(f -> problems.add("golden file " + f + " names no command any more"));
-        assertThat(problems).as("help differs from " + dir + "; if the change is meant, " + REGENERATE).isEmpty();
+        assertThat(problems)
+                .as("help differs from " + dir + "; if the change is meant, " + REGENERATE)
+                .isEmpty();
     }
 
     @Test
@@ -117,7 +128,8 @@ class HelpTextTest {
     }
 
     private static void check(String where, ArgSpec arg, List<String> problems) {
-        boolean described = arg.description().length > 0 && !String.join("", arg.description()).isBlank();
+        boolean described = arg.description().length > 0
+                && !String.join("", arg.description()).isBlank();
         if (!described) {
             problems.add(where + ": no description");
         }
@@ -132,8 +144,15 @@ class HelpTextTest {
     /** Every command and subcommand, by its path ("cva", "cva local up"), rendered at a fixed width without colour. */
     static Map<String, CommandLine> commands() {
         StringWriter sink = new StringWriter();
-        CvaContext ctx = new CvaContext(new PrintWriter(sink), new PrintWriter(sink), InputStream.nullInputStream(),
-                Map.of(), Path.of("."), Path.of("."), Clock.systemUTC(), false);
+        CvaContext ctx = new CvaContext(
+                new PrintWriter(sink),
+                new PrintWriter(sink),
+                InputStream.nullInputStream(),
+                Map.of(),
+                Path.of("."),
+                Path.of("."),
+                Clock.systemUTC(),
+                false);
         CommandLine root = Cva.commandLine(ctx);
         root.setUsageHelpAutoWidth(false);
         root.setUsageHelpWidth(WIDTH);

@@ -17,14 +17,22 @@ class LoopbackOnlyTest {
     @Test
     void theHostsFileOfTheTestJvmHoldsOnlyLoopbackNames() throws Exception {
         String file = System.getProperty("jdk.net.hosts.file");
-        assertThat(file).as("surefire's argLine in the parent pom.xml sets jdk.net.hosts.file").isNotNull();
+        assertThat(file)
+                .as("surefire's argLine in the parent pom.xml sets jdk.net.hosts.file")
+                .isNotNull();
         assertThat(Path.of(file)).isEqualTo(CliHarness.repoRoot().resolve(".ci/hosts-loopback"));
         assertThat(Files.isRegularFile(Path.of(file))).isTrue();
 
         assertThat(InetAddress.getByName("localhost").isLoopbackAddress()).isTrue();
-        for (String host : new String[] {"aws.amazon.com", "sqs.eu-west-2.amazonaws.com", "lambda.eu-west-2.amazonaws.com",
-                "freetier.us-east-1.api.aws", "cloudfunctions.googleapis.com", "firestore.googleapis.com",
-                "registry.npmjs.org"}) {
+        for (String host : new String[] {
+            "aws.amazon.com",
+            "sqs.eu-west-2.amazonaws.com",
+            "lambda.eu-west-2.amazonaws.com",
+            "freetier.us-east-1.api.aws",
+            "cloudfunctions.googleapis.com",
+            "firestore.googleapis.com",
+            "registry.npmjs.org"
+        }) {
             assertThatThrownBy(() -> InetAddress.getAllByName(host)).as(host).isInstanceOf(UnknownHostException.class);
         }
     }

@@ -41,7 +41,11 @@ public final class AotCache {
     }
 
     /** NONE: started as it was; TRAIN: this start writes the cache; USE: this start maps it. */
-    public enum Mode { NONE, TRAIN, USE }
+    public enum Mode {
+        NONE,
+        TRAIN,
+        USE
+    }
 
     private static final int MAX_FAILED_TRAININGS = 2;
     private static volatile AotCache shared;
@@ -64,10 +68,15 @@ public final class AotCache {
         if (c == null) {
             String dirSetting = System.getenv("CVA_AOT_CACHE_DIR");
             String xdg = System.getenv("XDG_CACHE_HOME");
-            Path dir = dirSetting != null && !dirSetting.isBlank() ? Path.of(dirSetting)
-                    : (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache"))
-                            .resolve("cva").resolve("aot");
-            boolean on = !"off".equalsIgnoreCase(System.getenv("CVA_AOT")) && Runtime.version().feature() >= 25;
+            Path dir = dirSetting != null && !dirSetting.isBlank()
+                    ? Path.of(dirSetting)
+                    : (xdg != null && !xdg.isBlank()
+                                    ? Path.of(xdg)
+                                    : Path.of(System.getProperty("user.home"), ".cache"))
+                            .resolve("cva")
+                            .resolve("aot");
+            boolean on = !"off".equalsIgnoreCase(System.getenv("CVA_AOT"))
+                    && Runtime.version().feature() >= 25;
             shared = c = new AotCache(dir, on);
         }
         return c;
@@ -98,7 +107,9 @@ public final class AotCache {
         String main = null;
         for (int i = 1; i < command.size(); i++) {
             String a = command.get(i);
-            if (a.startsWith("-XX:AOT") || a.startsWith("-XX:SharedArchiveFile") || a.startsWith("-XX:ArchiveClassesAtExit")
+            if (a.startsWith("-XX:AOT")
+                    || a.startsWith("-XX:SharedArchiveFile")
+                    || a.startsWith("-XX:ArchiveClassesAtExit")
                     || a.startsWith("-Xshare:off")) {
                 return Plan.plain(command); // the caller chose its own archive (or none)
             }
@@ -181,8 +192,10 @@ public final class AotCache {
     private void pruneOthers(String name, Path keep) {
         try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, name + "-*.aot")) {
             for (Path p : all) {
-                if (!p.equals(keep) && p.getFileName().toString().matches(java.util.regex.Pattern.quote(name)
-                        + "-[0-9a-f]{16}\\.aot")) {
+                if (!p.equals(keep)
+                        && p.getFileName()
+                                .toString()
+                                .matches(java.util.regex.Pattern.quote(name) + "-[0-9a-f]{16}\\.aot")) {
                     Files.deleteIfExists(p);
                 }
             }
@@ -204,8 +217,10 @@ public final class AotCache {
             } catch (IOException gone) {
                 return false;
             }
-            boolean alive = holder.matches("\\d+") && ProcessHandle.of(Long.parseLong(holder))
-                    .map(ProcessHandle::isAlive).orElse(false);
+            boolean alive = holder.matches("\\d+")
+                    && ProcessHandle.of(Long.parseLong(holder))
+                            .map(ProcessHandle::isAlive)
+                            .orElse(false);
             if (alive) {
                 return false;
             }
@@ -221,7 +236,9 @@ public final class AotCache {
 
     private static int failures(Path failed) {
         try {
-            return Files.isRegularFile(failed) ? Integer.parseInt(Files.readString(failed).trim()) : 0;
+            return Files.isRegularFile(failed)
+                    ? Integer.parseInt(Files.readString(failed).trim())
+                    : 0;
         } catch (IOException | NumberFormatException e) {
             return 0;
         }

@@ -32,8 +32,13 @@ public final class Child implements LocalPart {
 
     private final java.util.concurrent.CompletableFuture<Process> exit;
 
-    private Child(String name, Process process, java.util.concurrent.CompletableFuture<Process> exit, Path log,
-                  long logStart, boolean training) {
+    private Child(
+            String name,
+            Process process,
+            java.util.concurrent.CompletableFuture<Process> exit,
+            Path log,
+            long logStart,
+            boolean training) {
         this.exit = exit;
         this.training = training;
         this.name = name;
@@ -80,16 +85,32 @@ public final class Child implements LocalPart {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
+
     @Override
-    public long pid() { return process.pid(); }
-    public Path log() { return log; }
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path log() {
+        return log;
+    }
+
     @Override
-    public String logName() { return log.toString(); }
-    public boolean alive() { return process.isAlive(); }
+    public String logName() {
+        return log.toString();
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
     /** Completes when the process exits, for whatever reason. */
     @Override
-    public java.util.concurrent.CompletableFuture<Process> onExit() { return exit; }
+    public java.util.concurrent.CompletableFuture<Process> onExit() {
+        return exit;
+    }
 
     /** Waits until {@code ready} holds; fails with the log's tail if the process dies or time runs out. */
     public void await(BooleanSupplier ready, Duration timeout, String what) {
@@ -99,13 +120,17 @@ public final class Child implements LocalPart {
                 return;
             }
             if (!process.isAlive()) {
-                throw new LocalRuntimeException(name + " exited (status " + process.exitValue() + ") before "
-                        + what + "; last lines of " + log + ":\n" + tail(20), null);
+                throw new LocalRuntimeException(
+                        name + " exited (status " + process.exitValue() + ") before " + what + "; last lines of " + log
+                                + ":\n" + tail(20),
+                        null);
             }
             sleep(25);
         }
-        throw new LocalRuntimeException(name + ": no " + what + " within " + timeout.toSeconds() + " s; last lines of "
-                + log + ":\n" + tail(20), null);
+        throw new LocalRuntimeException(
+                name + ": no " + what + " within " + timeout.toSeconds() + " s; last lines of " + log + ":\n"
+                        + tail(20),
+                null);
     }
 
     /** Waits for {@code marker} in what this run wrote to the log. */

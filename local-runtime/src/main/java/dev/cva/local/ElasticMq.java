@@ -1,6 +1,5 @@
 package dev.cva.local;
 
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +18,6 @@ public final class ElasticMq {
      * cva.yaml (six times the function's timeout); {@code CVA_LOCAL_VISIBILITY_SECONDS=cva.yaml} runs with it here.
      */
     public static final int VISIBILITY_SECONDS = 5;
-
 
     private ElasticMq() {}
 
@@ -62,16 +60,32 @@ public final class ElasticMq {
                   "%s" { defaultVisibilityTimeout = 30 seconds }
                   "%s" { defaultVisibilityTimeout = 30 seconds }
                 }
-                """.formatted(port, port, region, LocalAws.ACCOUNT, q.dlq(), VISIBILITY_SECONDS, q.queue(),
-                q.visibilitySeconds(), q.dlq(), q.webhookDlq(), q.streamFailureDlq()) + storage;
+                """.formatted(
+                                port,
+                                port,
+                                region,
+                                LocalAws.ACCOUNT,
+                                q.dlq(),
+                                VISIBILITY_SECONDS,
+                                q.queue(),
+                                q.visibilitySeconds(),
+                                q.dlq(),
+                                q.webhookDlq(),
+                                q.streamFailureDlq())
+                + storage;
     }
 
     static boolean answers(int port, String queue) {
         try {
-            var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                    "http://127.0.0.1:" + port + "/?Action=GetQueueUrl&Version=2012-11-05&QueueName="
-                            + java.net.URLEncoder.encode(queue, java.nio.charset.StandardCharsets.UTF_8)))
-                    .timeout(Duration.ofSeconds(2)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            var r = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                                            + "/?Action=GetQueueUrl&Version=2012-11-05&QueueName="
+                                            + java.net.URLEncoder.encode(
+                                                    queue, java.nio.charset.StandardCharsets.UTF_8)))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 && r.body().contains("QueueUrl");
         } catch (IOException e) {
             return false;
@@ -87,13 +101,14 @@ public final class ElasticMq {
     }
 
     /** @param messageStore see {@link #config(int, String, Queues, Path)} */
-    public static Child start(String classPath, Path workDir, int port, String region, Queues queues, Path messageStore) {
+    public static Child start(
+            String classPath, Path workDir, int port, String region, Queues queues, Path messageStore) {
         return start(classPath, workDir, port, region, queues, messageStore, Readiness.timeout());
     }
 
     /** @param ready how long ElasticMQ may take to answer (its JVM start is slow on a busy machine) */
-    public static Child start(String classPath, Path workDir, int port, String region, Queues queues, Path messageStore,
-                              Duration ready) {
+    public static Child start(
+            String classPath, Path workDir, int port, String region, Queues queues, Path messageStore, Duration ready) {
         Path conf = workDir.resolve("elasticmq.conf");
         Path logback = workDir.resolve("elasticmq-logback.xml");
         try {
@@ -111,9 +126,18 @@ public final class ElasticMq {
         } catch (IOException e) {
             throw new LocalRuntimeException("cannot write the ElasticMQ configuration: " + e.getMessage(), null, e);
         }
-        Child c = Child.start("sqs (ElasticMQ)", List.of(Child.java(), "-Xss1m", // long-lived: the full JIT
-                "-Dconfig.file=" + conf, "-Dlogback.configurationFile=" + logback, "-cp", classPath,
-                "org.elasticmq.server.Main"), Map.of(), workDir.resolve("logs/sqs.log"));
+        Child c = Child.start(
+                "sqs (ElasticMQ)",
+                List.of(
+                        Child.java(),
+                        "-Xss1m", // long-lived: the full JIT
+                        "-Dconfig.file=" + conf,
+                        "-Dlogback.configurationFile=" + logback,
+                        "-cp",
+                        classPath,
+                        "org.elasticmq.server.Main"),
+                Map.of(),
+                workDir.resolve("logs/sqs.log"));
         // ready = it answers an SQS call and knows the queues this run configured, not merely an open port
         c.await(() -> answers(port, queues.queue()), ready, "an answer to SQS GetQueueUrl");
         return c;
@@ -125,20 +149,24 @@ public final class ElasticMq {
      * process's ({@link #config}); ready when it answers an SQS call for this run's queue. Its log lines go to this
      * JVM's standard output (ElasticMQ's own logback.xml).
      */
-    public static InProcess startInProcess(List<Path> classPath, int port, String region, Queues queues, Path messageStore) {
+    public static InProcess startInProcess(
+            List<Path> classPath, int port, String region, Queues queues, Path messageStore) {
         return startInProcess(classPath, port, region, queues, messageStore, Readiness.timeout());
     }
 
-    public static InProcess startInProcess(List<Path> classPath, int port, String region, Queues queues, Path messageStore,
-                                           Duration ready) {
-        java.net.URL[] urls = classPath.stream().map(p -> {
-            try {
-                return p.toUri().toURL();
-            } catch (java.net.MalformedURLException e) {
-                throw new LocalRuntimeException("not a jar path: " + p, null, e);
-            }
-        }).toArray(java.net.URL[]::new);
-        java.net.URLClassLoader loader = new java.net.URLClassLoader("elasticmq", urls, ClassLoader.getPlatformClassLoader());
+    public static InProcess startInProcess(
+            List<Path> classPath, int port, String region, Queues queues, Path messageStore, Duration ready) {
+        java.net.URL[] urls = classPath.stream()
+                .map(p -> {
+                    try {
+                        return p.toUri().toURL();
+                    } catch (java.net.MalformedURLException e) {
+                        throw new LocalRuntimeException("not a jar path: " + p, null, e);
+                    }
+                })
+                .toArray(java.net.URL[]::new);
+        java.net.URLClassLoader loader =
+                new java.net.URLClassLoader("elasticmq", urls, ClassLoader.getPlatformClassLoader());
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         // Pekko and Typesafe Config find their reference.conf and application.conf through the context class loader
@@ -146,8 +174,10 @@ public final class ElasticMq {
         try {
             Class<?> factory = loader.loadClass("com.typesafe.config.ConfigFactory");
             Class<?> configType = loader.loadClass("com.typesafe.config.Config");
-            Object parsed = factory.getMethod("parseString", String.class).invoke(null, config(port, region, queues, messageStore));
-            Object config = factory.getMethod("load", ClassLoader.class, configType).invoke(null, loader, parsed);
+            Object parsed = factory.getMethod("parseString", String.class)
+                    .invoke(null, config(port, region, queues, messageStore));
+            Object config =
+                    factory.getMethod("load", ClassLoader.class, configType).invoke(null, loader, parsed);
             Class<?> serverConfigType = loader.loadClass("org.elasticmq.server.config.ElasticMQServerConfig");
             Object serverConfig = serverConfigType.getConstructor(configType).newInstance(config);
             Class<?> serverType = loader.loadClass("org.elasticmq.server.ElasticMQServer");
@@ -158,16 +188,21 @@ public final class ElasticMq {
             while (!answers(port, queues.queue())) {
                 if (System.nanoTime() > deadline) {
                     running.stop();
-                    throw new LocalRuntimeException("sqs (ElasticMQ in this JVM): no answer to SQS GetQueueUrl within "
-                            + ready.toSeconds() + " s", null);
+                    throw new LocalRuntimeException(
+                            "sqs (ElasticMQ in this JVM): no answer to SQS GetQueueUrl within " + ready.toSeconds()
+                                    + " s",
+                            null);
                 }
                 Child.sleep(25);
             }
             return running;
         } catch (ReflectiveOperationException | LinkageError e) {
-            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException i && i.getCause() != null ? i.getCause() : e;
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException i && i.getCause() != null
+                    ? i.getCause()
+                    : e;
             closeQuietly(loader);
-            throw new LocalRuntimeException("cannot start ElasticMQ in this JVM: " + cause, "check cli/target/runtimes/elasticmq", cause);
+            throw new LocalRuntimeException(
+                    "cannot start ElasticMQ in this JVM: " + cause, "check cli/target/runtimes/elasticmq", cause);
         } catch (RuntimeException e) {
             closeQuietly(loader);
             throw e;
@@ -189,7 +224,8 @@ public final class ElasticMq {
         private final java.net.URLClassLoader loader;
         private final Object shutdown;
         private final int port;
-        private final java.util.concurrent.CompletableFuture<Void> exited = new java.util.concurrent.CompletableFuture<>();
+        private final java.util.concurrent.CompletableFuture<Void> exited =
+                new java.util.concurrent.CompletableFuture<>();
 
         private final Path messageStore;
 
@@ -200,19 +236,29 @@ public final class ElasticMq {
             this.messageStore = messageStore;
         }
 
-        public int port() { return port; }
+        public int port() {
+            return port;
+        }
 
         @Override
-        public long pid() { return 0; }
+        public long pid() {
+            return 0;
+        }
 
         @Override
-        public String logName() { return "this JVM's output"; }
+        public String logName() {
+            return "this JVM's output";
+        }
 
         @Override
-        public String tail(int lines) { return "(ElasticMQ ran in this JVM; see its output)"; }
+        public String tail(int lines) {
+            return "(ElasticMQ ran in this JVM; see its output)";
+        }
 
         @Override
-        public java.util.concurrent.CompletableFuture<Void> onExit() { return exited; }
+        public java.util.concurrent.CompletableFuture<Void> onExit() {
+            return exited;
+        }
 
         /**
          * Closes the H2 message store, which ElasticMQ leaves open: a process's exit would release its file lock, in
@@ -222,9 +268,11 @@ public final class ElasticMq {
             if (messageStore == null) {
                 return;
             }
-            java.sql.Driver h2 = (java.sql.Driver) loader.loadClass("org.h2.Driver").getConstructor().newInstance();
-            try (java.sql.Connection c = h2.connect("jdbc:h2:" + messageStore.toAbsolutePath(), new java.util.Properties());
-                 java.sql.Statement st = c.createStatement()) {
+            java.sql.Driver h2 = (java.sql.Driver)
+                    loader.loadClass("org.h2.Driver").getConstructor().newInstance();
+            try (java.sql.Connection c =
+                            h2.connect("jdbc:h2:" + messageStore.toAbsolutePath(), new java.util.Properties());
+                    java.sql.Statement st = c.createStatement()) {
                 st.execute("SHUTDOWN");
             }
         }

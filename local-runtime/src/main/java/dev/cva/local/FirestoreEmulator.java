@@ -26,10 +26,13 @@ public final class FirestoreEmulator {
     public static final String VERSION = "1.19.9";
     /** SHA-256 of cloud-firestore-emulator 1.19.9 as shipped by the google-cloud-cli component of the same version. */
     public static final String SHA256 = "9cbcb624132d5de4d07cbc1c4f392e0b77aaf4ac0816187757897f0a6a3c182c";
-    public static final String URL = "https://storage.googleapis.com/firebase-preview-drop/emulator/cloud-firestore-emulator-v"
-            + VERSION + ".jar";
-    public static final String INSTALL_HINT = "install the emulator: gcloud components install cloud-firestore-emulator "
-            + "(apt: apt-get install google-cloud-cli-firestore-emulator)";
+
+    public static final String URL =
+            "https://storage.googleapis.com/firebase-preview-drop/emulator/cloud-firestore-emulator-v" + VERSION
+                    + ".jar";
+    public static final String INSTALL_HINT =
+            "install the emulator: gcloud components install cloud-firestore-emulator "
+                    + "(apt: apt-get install google-cloud-cli-firestore-emulator)";
     public static final String COMPONENT = "platform/cloud-firestore-emulator/cloud-firestore-emulator.jar";
 
     private final Map<String, String> env;
@@ -39,8 +42,10 @@ public final class FirestoreEmulator {
     public FirestoreEmulator(Map<String, String> env, Path home) {
         this.env = env;
         this.home = home;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
     }
 
     /** The emulator jar: CVA_FIRESTORE_EMULATOR_JAR, gcloud's component, the cache, or a fresh download. */
@@ -53,7 +58,8 @@ public final class FirestoreEmulator {
         if (fromGcloud != null) {
             return fromGcloud;
         }
-        return cached(env.getOrDefault("CVA_FIRESTORE_EMULATOR_URL", URL),
+        return cached(
+                env.getOrDefault("CVA_FIRESTORE_EMULATOR_URL", URL),
                 env.getOrDefault("CVA_FIRESTORE_EMULATOR_SHA256", SHA256));
     }
 
@@ -72,7 +78,8 @@ public final class FirestoreEmulator {
         }
         try {
             Process p = new ProcessBuilder(gcloud.toString(), "info", "--format=value(installation.sdk_root)")
-                    .redirectErrorStream(false).start();
+                    .redirectErrorStream(false)
+                    .start();
             if (p.waitFor(20, TimeUnit.SECONDS)) {
                 String root = new String(p.getInputStream().readAllBytes()).strip();
                 if (!root.isEmpty() && Files.isRegularFile(Path.of(root).resolve(COMPONENT))) {
@@ -100,8 +107,11 @@ public final class FirestoreEmulator {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, "download", ".part");
             try {
-                HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url))
-                        .timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> r = http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofMinutes(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
                 if (r.statusCode() != 200) {
                     r.body().close();
                     throw new IOException("HTTP " + r.statusCode() + " from " + url);
@@ -111,8 +121,10 @@ public final class FirestoreEmulator {
                 }
                 String actual = sha256(tmp);
                 if (!sha256.equalsIgnoreCase(actual)) {
-                    throw new LocalRuntimeException.VerificationFailed("the Firestore emulator downloaded from " + url
-                            + " has SHA-256 " + actual + ", expected " + sha256 + "; not used", INSTALL_HINT);
+                    throw new LocalRuntimeException.VerificationFailed(
+                            "the Firestore emulator downloaded from " + url + " has SHA-256 " + actual + ", expected "
+                                    + sha256 + "; not used",
+                            INSTALL_HINT);
                 }
                 Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 return jar;
@@ -120,8 +132,11 @@ public final class FirestoreEmulator {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new LocalRuntimeException("the Firestore emulator is not installed and could not be "
-                    + "downloaded from " + url + " (" + (e.getMessage() == null ? e.toString() : e.getMessage()) + ")", INSTALL_HINT, e);
+            throw new LocalRuntimeException(
+                    "the Firestore emulator is not installed and could not be " + "downloaded from " + url + " ("
+                            + (e.getMessage() == null ? e.toString() : e.getMessage()) + ")",
+                    INSTALL_HINT,
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LocalRuntimeException.Interrupted(e);
@@ -147,9 +162,16 @@ public final class FirestoreEmulator {
 
     /** @param importFrom an export's {@code .overall_export_metadata} file to start from (see {@link #export}), or null */
     public static Child start(Path jar, Path workDir, int port, String project, Path importFrom) {
-        List<String> command = new java.util.ArrayList<>(List.of(Child.java(), "-Duser.language=en", "-cp", jar.toString(),
-                "com.google.cloud.datastore.emulator.firestore.CloudFirestore", "start", "--host=127.0.0.1",
-                "--port=" + port, "--project_id=" + project));
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Child.java(),
+                "-Duser.language=en",
+                "-cp",
+                jar.toString(),
+                "com.google.cloud.datastore.emulator.firestore.CloudFirestore",
+                "start",
+                "--host=127.0.0.1",
+                "--port=" + port,
+                "--project_id=" + project));
         if (importFrom != null) {
             command.add("--import-data=" + importFrom);
         }
@@ -167,20 +189,26 @@ public final class FirestoreEmulator {
     public static Path export(int port, String project, Path directory) {
         try {
             Files.createDirectories(directory);
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + port + "/emulator/v1/projects/" + project + ":export")).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"database\":\"projects/" + project
-                            + "/databases/(default)\",\"export_directory\":\"" + directory.toAbsolutePath() + "\"}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/emulator/v1/projects/"
+                                            + project + ":export"))
+                                    .timeout(Duration.ofSeconds(60))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"database\":\"projects/" + project
+                                            + "/databases/(default)\",\"export_directory\":\""
+                                            + directory.toAbsolutePath() + "\"}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
-                throw new LocalRuntimeException("the Firestore emulator refused the export: HTTP " + r.statusCode() + " "
-                        + r.body(), null);
+                throw new LocalRuntimeException(
+                        "the Firestore emulator refused the export: HTTP " + r.statusCode() + " " + r.body(), null);
             }
             try (var files = Files.walk(directory)) {
                 return files.filter(p -> p.getFileName().toString().endsWith(".overall_export_metadata"))
                         .max(java.util.Comparator.comparing(p -> p.toFile().lastModified()))
-                        .orElseThrow(() -> new LocalRuntimeException("the Firestore export wrote no metadata file", null));
+                        .orElseThrow(
+                                () -> new LocalRuntimeException("the Firestore export wrote no metadata file", null));
             }
         } catch (IOException e) {
             throw new LocalRuntimeException("cannot export the Firestore emulator's data: " + e.getMessage(), null, e);
@@ -192,10 +220,14 @@ public final class FirestoreEmulator {
 
     static boolean answers(int port, String project) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + port + "/v1/projects/" + project + "/databases/(default)/documents/_health/probe"))
-                    .timeout(Duration.ofSeconds(2)).header("Authorization", "Bearer owner").build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/projects/" + project
+                                            + "/databases/(default)/documents/_health/probe"))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .header("Authorization", "Bearer owner")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 || (r.statusCode() == 404 && r.body().contains("NOT_FOUND"));
         } catch (IOException e) {
             return false;

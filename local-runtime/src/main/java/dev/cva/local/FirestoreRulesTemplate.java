@@ -23,8 +23,8 @@ public final class FirestoreRulesTemplate {
      * A reader's address, as the Terraform's precondition checks it: the common characters only (no quote, backslash
      * or space can end the list literal early, and none that Terraform's jsonencode escapes), a domain with a dot.
      */
-    public static final Pattern EMAIL = Pattern.compile(
-            "^[a-z0-9._%+'-]+@[a-z0-9]([a-z0-9-]*[a-z0-9])?([.][a-z0-9]([a-z0-9-]*[a-z0-9])?)+$");
+    public static final Pattern EMAIL =
+            Pattern.compile("^[a-z0-9._%+'-]+@[a-z0-9]([a-z0-9-]*[a-z0-9])?([.][a-z0-9]([a-z0-9-]*[a-z0-9])?)+$");
 
     private FirestoreRulesTemplate() {}
 

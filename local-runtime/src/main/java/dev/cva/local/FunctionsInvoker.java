@@ -16,11 +16,25 @@ public final class FunctionsInvoker {
     public static List<String> command(Path invokerJar, Path functionJar, String target, int port) {
         String self;
         try {
-            self = Path.of(FunctionsInvoker.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            self = Path.of(FunctionsInvoker.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
         } catch (java.net.URISyntaxException e) {
             throw new LocalRuntimeException("cannot locate the local runtime's classes: " + e.getMessage(), null, e);
         }
-        return List.of(Child.java(), "-cp", invokerJar + File.pathSeparator + self, "dev.cva.local.LoopbackInvoker",
-                "--classpath", functionJar.toString(), "--target", target, "--port", Integer.toString(port));
+        return List.of(
+                Child.java(),
+                "-cp",
+                invokerJar + File.pathSeparator + self,
+                "dev.cva.local.LoopbackInvoker",
+                "--classpath",
+                functionJar.toString(),
+                "--target",
+                target,
+                "--port",
+                Integer.toString(port));
     }
 }

@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class LocalAws {
     /** The account ElasticMQ is configured with (moto always uses 123456789012). */
     public static final String ACCOUNT = "000000000000";
+
     public static final String ACCESS_KEY = "local";
     public static final String SECRET_KEY = "local";
     public static final Region DEFAULT_REGION = Region.EU_WEST_2;
@@ -35,8 +36,12 @@ public final class LocalAws {
     }
 
     public static SqsClient sqs(URI endpoint, String region, AwsCredentialsProvider credentials) {
-        return SqsClient.builder().endpointOverride(endpoint).region(Region.of(region))
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+        return SqsClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.of(region))
+                .credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
     }
 
     /** A DynamoDB client with the fixed local credentials: for a moto server that does not enforce IAM. */
@@ -44,12 +49,16 @@ public final class LocalAws {
         return dynamo(endpoint, region, credentials(), interceptors);
     }
 
-    public static DynamoDbClient dynamo(URI endpoint, String region, AwsCredentialsProvider credentials,
-                                        ExecutionInterceptor... interceptors) {
-        return DynamoDbClient.builder().endpointOverride(endpoint).region(Region.of(region))
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create())
+    public static DynamoDbClient dynamo(
+            URI endpoint, String region, AwsCredentialsProvider credentials, ExecutionInterceptor... interceptors) {
+        return DynamoDbClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.of(region))
+                .credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .executionInterceptors(java.util.List.of(interceptors)).build())
+                        .executionInterceptors(java.util.List.of(interceptors))
+                        .build())
                 .build();
     }
 
@@ -58,7 +67,11 @@ public final class LocalAws {
     }
 
     public static DynamoDbStreamsClient streams(URI endpoint, String region, AwsCredentialsProvider credentials) {
-        return DynamoDbStreamsClient.builder().endpointOverride(endpoint).region(Region.of(region))
-                .credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
+        return DynamoDbStreamsClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.of(region))
+                .credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
     }
 }

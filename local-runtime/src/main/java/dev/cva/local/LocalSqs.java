@@ -21,8 +21,11 @@ public final class LocalSqs implements AutoCloseable {
     }
 
     public static LocalSqs start() {
-        SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort()
-                .withAWSRegion(LocalAws.DEFAULT_REGION.id()).withAWSAccountId(LocalAws.ACCOUNT).start();
+        SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1")
+                .withDynamicPort()
+                .withAWSRegion(LocalAws.DEFAULT_REGION.id())
+                .withAWSAccountId(LocalAws.ACCOUNT)
+                .start();
         int port = server.waitUntilStarted().localAddress().getPort();
         return new LocalSqs(server, URI.create("http://127.0.0.1:" + port));
     }
@@ -42,15 +45,22 @@ public final class LocalSqs implements AutoCloseable {
 
     /** A FIFO queue with a FIFO DLQ after {@code maxReceiveCount} receives; returns {queueUrl, dlqUrl}. */
     public static String[] createFifoWithDlq(SqsClient sqs, String name, int maxReceiveCount, int visibilitySeconds) {
-        String dlqUrl = sqs.createQueue(b -> b.queueName(name + "-dlq.fifo").attributes(Map.of(
-                QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
+        String dlqUrl = sqs.createQueue(
+                        b -> b.queueName(name + "-dlq.fifo").attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true")))
+                .queueUrl();
         String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
-        String queueUrl = sqs.createQueue(b -> b.queueName(name + ".fifo").attributes(Map.of(
-                QueueAttributeName.FIFO_QUEUE, "true",
-                QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilitySeconds),
-                QueueAttributeName.REDRIVE_POLICY,
-                "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + maxReceiveCount + "\"}"))).queueUrl();
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
+        String queueUrl = sqs.createQueue(b -> b.queueName(name + ".fifo")
+                        .attributes(Map.of(
+                                QueueAttributeName.FIFO_QUEUE,
+                                "true",
+                                QueueAttributeName.VISIBILITY_TIMEOUT,
+                                Integer.toString(visibilitySeconds),
+                                QueueAttributeName.REDRIVE_POLICY,
+                                "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"" + maxReceiveCount
+                                        + "\"}")))
+                .queueUrl();
         return new String[] {queueUrl, dlqUrl};
     }
 
@@ -66,7 +76,8 @@ public final class LocalSqs implements AutoCloseable {
     /** Stops an in-process ElasticMQ, waiting up to five minutes; the other in-process ElasticMQs use it too. */
     public static void stop(SQSRestServer server) {
         try {
-            scala.jdk.javaapi.FutureConverters.asJava(server.stopAndGetFuture().apply()).toCompletableFuture()
+            scala.jdk.javaapi.FutureConverters.asJava(server.stopAndGetFuture().apply())
+                    .toCompletableFuture()
                     .get(5, java.util.concurrent.TimeUnit.MINUTES);
         } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
             System.err.println("ElasticMQ did not stop cleanly: " + e);

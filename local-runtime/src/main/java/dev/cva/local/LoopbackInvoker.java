@@ -43,13 +43,15 @@ public final class LoopbackInvoker {
         for (String entry : classPath.split(File.pathSeparator)) {
             urls.add(new File(entry).toURI().toURL());
         }
-        ClassLoader functionLoader = new URLClassLoader(urls.toArray(URL[]::new), LoopbackInvoker.class.getClassLoader());
+        ClassLoader functionLoader =
+                new URLClassLoader(urls.toArray(URL[]::new), LoopbackInvoker.class.getClassLoader());
         Thread.currentThread().setContextClassLoader(functionLoader);
         Invoker invoker = new Invoker(port, target, "http", functionLoader);
 
         // the invoker's own handler chain for the function (private methods of the same class it would call)
         Class<?> function = (Class<?>) call(invoker, "loadFunctionClass", new Class<?>[0]);
-        Handler handler = (Handler) call(invoker, "handlerForDeducedSignatureType", new Class<?>[] {Class.class}, function);
+        Handler handler =
+                (Handler) call(invoker, "handlerForDeducedSignatureType", new Class<?>[] {Class.class}, function);
         handler = (Handler) call(invoker, "addTimerHandlerForRequestTimeout", new Class<?>[] {Handler.class}, handler);
 
         Server server = new Server(new QueuedThreadPool(1024));

@@ -70,8 +70,15 @@ public final class Moto implements AutoCloseable {
      */
     public static Moto start(Map<String, String> env, Path log) {
         int port = Child.freePort();
-        Child c = Child.start("dynamodb (moto)", command(env, port), Map.of("PYTHONUNBUFFERED", "1",
-                "PYTHONPATH", pythonPath(env, log.toAbsolutePath().getParent())), log);
+        Child c = Child.start(
+                "dynamodb (moto)",
+                command(env, port),
+                Map.of(
+                        "PYTHONUNBUFFERED",
+                        "1",
+                        "PYTHONPATH",
+                        pythonPath(env, log.toAbsolutePath().getParent())),
+                log);
         Moto moto = new Moto(c, port);
         try {
             c.await(moto::answers, Readiness.timeout(), "answer to DynamoDB ListTables");
@@ -105,13 +112,19 @@ public final class Moto implements AutoCloseable {
     /** True when the server answers a DynamoDB ListTables (with 200, or refusing the probe's key). */
     public boolean answers() {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint)
-                    .timeout(Duration.ofSeconds(2))
-                    .header("Content-Type", "application/x-amz-json-1.0")
-                    .header("X-Amz-Target", "DynamoDB_20120810.ListTables")
-                    .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + LocalAws.ACCESS_KEY
-                            + "/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0")
-                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(endpoint)
+                                    .timeout(Duration.ofSeconds(2))
+                                    .header("Content-Type", "application/x-amz-json-1.0")
+                                    .header("X-Amz-Target", "DynamoDB_20120810.ListTables")
+                                    .header(
+                                            "Authorization",
+                                            "AWS4-HMAC-SHA256 Credential=" + LocalAws.ACCESS_KEY
+                                                    + "/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             // once IAM is enforced, the probe's made-up key is refused: that is an answer too
             return r.statusCode() == 200 && r.body().contains("TableNames")
                     || r.statusCode() == 400 && r.body().contains("UnrecognizedClientException");
@@ -135,7 +148,9 @@ public final class Moto implements AutoCloseable {
     }
 
     /** The IAM of this server, or null when it checks no credentials. */
-    public LocalIam iam() { return iam; }
+    public LocalIam iam() {
+        return iam;
+    }
 
     /** The administrator's credentials once IAM is enforced, else the fixed local ones moto then accepts. */
     public AwsCredentialsProvider credentials() {
@@ -152,9 +167,17 @@ public final class Moto implements AutoCloseable {
         return enforceIam().role("cv-analytics-" + function + "-role", policy);
     }
 
-    public URI endpoint() { return endpoint; }
-    public int port() { return port; }
-    public Child child() { return child; }
+    public URI endpoint() {
+        return endpoint;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Child child() {
+        return child;
+    }
 
     public DynamoDbClient dynamo(ExecutionInterceptor... interceptors) {
         return LocalAws.dynamo(endpoint, LocalAws.DEFAULT_REGION.id(), credentials(), interceptors);

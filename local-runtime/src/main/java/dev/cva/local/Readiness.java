@@ -35,7 +35,8 @@ public final class Readiness {
             }
             return Duration.ofSeconds(Long.parseLong(s.endsWith("s") ? s.substring(0, s.length() - 1) : s));
         } catch (RuntimeException e) {
-            throw new LocalRuntimeException(VARIABLE + "=" + v + " is not a duration", "use e.g. 90s, 10m or a number of seconds");
+            throw new LocalRuntimeException(
+                    VARIABLE + "=" + v + " is not a duration", "use e.g. 90s, 10m or a number of seconds");
         }
     }
 }

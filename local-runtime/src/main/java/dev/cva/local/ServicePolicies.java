@@ -27,7 +27,8 @@ public final class ServicePolicies {
     public static ServicePolicies of(Path projectRoot) {
         Path dir = projectRoot.resolve(DIRECTORY);
         if (!Files.isDirectory(dir)) {
-            throw new LocalRuntimeException("no " + DIRECTORY + " under " + projectRoot,
+            throw new LocalRuntimeException(
+                    "no " + DIRECTORY + " under " + projectRoot,
                     "run from a checkout of the project: the functions' IAM policies live there");
         }
         return new ServicePolicies(dir);
@@ -50,8 +51,10 @@ public final class ServicePolicies {
         try {
             template = Files.readString(file);
         } catch (IOException e) {
-            throw new LocalRuntimeException("cannot read the IAM policy " + file + ": " + e.getMessage(),
-                    "every Lambda function has its policy in " + DIRECTORY, e);
+            throw new LocalRuntimeException(
+                    "cannot read the IAM policy " + file + ": " + e.getMessage(),
+                    "every Lambda function has its policy in " + DIRECTORY,
+                    e);
         }
         TreeSet<String> missing = new TreeSet<>();
         Matcher m = PLACEHOLDER.matcher(template);

@@ -24,7 +24,8 @@ public final class Tables {
     /** The interim table: pk {@code requestId}, TTL on {@code ttl}. */
     public static void createQueryEvents(DynamoDbClient dynamo, String name) {
         try {
-            dynamo.createTable(b -> b.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
+            dynamo.createTable(b -> b.tableName(name)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(attr(PARTITION_KEY, ScalarAttributeType.S))
                     .keySchema(key(PARTITION_KEY, KeyType.HASH)));
             dynamo.updateTimeToLive(b -> b.tableName(name)
@@ -37,9 +38,12 @@ public final class Tables {
     /** The analytics table: pk {@code requestId}, GSI {@code week-index} (week, timestamp), stream NEW_IMAGE. */
     public static void createAnalytics(DynamoDbClient dynamo, String name) {
         try {
-            dynamo.createTable(b -> b.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(attr(PARTITION_KEY, ScalarAttributeType.S),
-                            attr("week", ScalarAttributeType.S), attr("timestamp", ScalarAttributeType.N))
+            dynamo.createTable(b -> b.tableName(name)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(
+                            attr(PARTITION_KEY, ScalarAttributeType.S),
+                            attr("week", ScalarAttributeType.S),
+                            attr("timestamp", ScalarAttributeType.N))
                     .keySchema(key(PARTITION_KEY, KeyType.HASH))
                     .globalSecondaryIndexes(g -> g.indexName(WEEK_INDEX)
                             .keySchema(key("week", KeyType.HASH), key("timestamp", KeyType.RANGE))
@@ -51,7 +55,10 @@ public final class Tables {
     }
 
     private static AttributeDefinition attr(String name, ScalarAttributeType type) {
-        return AttributeDefinition.builder().attributeName(name).attributeType(type).build();
+        return AttributeDefinition.builder()
+                .attributeName(name)
+                .attributeType(type)
+                .build();
     }
 
     private static KeySchemaElement key(String name, KeyType type) {

@@ -28,7 +28,8 @@ class AotCacheTest {
     void theFirstStartTrainsTheCacheAndTheSecondStartsFromIt() throws Exception {
         AotCache aot = new AotCache(tmp.resolve("aot"));
         Path jar = jar(tmp.resolve("v1"), 0);
-        List<String> command = List.of(Child.java(), "-Xlog:class+load", "-XX:+UseSerialGC", "-cp", jar.toString(), MAIN);
+        List<String> command =
+                List.of(Child.java(), "-Xlog:class+load", "-XX:+UseSerialGC", "-cp", jar.toString(), MAIN);
 
         AotCache.Plan first = aot.plan(command);
         assertThat(first.mode()).isEqualTo(AotCache.Mode.TRAIN);
@@ -41,7 +42,9 @@ class AotCacheTest {
         assertThat(second.mode()).isEqualTo(AotCache.Mode.USE);
         assertThat(second.command()).contains("-XX:AOTCache=" + first.cache().orElseThrow());
         // the JVM's class-loading log names where each class came from: the probe's own class is in the cache
-        assertThat(run(second)).contains("aot probe ran").contains(MAIN + " source: shared objects file")
+        assertThat(run(second))
+                .contains("aot probe ran")
+                .contains(MAIN + " source: shared objects file")
                 .doesNotContain(MAIN + " source: file:");
     }
 
@@ -67,25 +70,38 @@ class AotCacheTest {
     @Test
     void whatCannotBeCachedStartsAsItIs() throws Exception {
         AotCache aot = new AotCache(tmp.resolve("aot"));
-        Path classes = Path.of(AotProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = Path.of(AotProbe.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         List<String> directory = List.of(Child.java(), "-cp", classes.toString(), MAIN);
-        List<String> otherJava = List.of("/opt/some/other/bin/java", "-cp", jar(tmp.resolve("v1"), 0).toString(), MAIN);
-        List<String> ownArchive = List.of(Child.java(), "-XX:SharedArchiveFile=x.jsa", "-cp",
-                jar(tmp.resolve("v2"), 0).toString(), MAIN);
+        List<String> otherJava = List.of(
+                "/opt/some/other/bin/java", "-cp", jar(tmp.resolve("v1"), 0).toString(), MAIN);
+        List<String> ownArchive = List.of(
+                Child.java(),
+                "-XX:SharedArchiveFile=x.jsa",
+                "-cp",
+                jar(tmp.resolve("v2"), 0).toString(),
+                MAIN);
         List<String> notJava = List.of("python3", "-m", "moto.server");
         for (List<String> c : List.of(directory, otherJava, ownArchive, notJava)) {
             AotCache.Plan p = aot.plan(c);
             assertThat(p.mode()).as("%s", c).isEqualTo(AotCache.Mode.NONE);
             assertThat(p.command()).isEqualTo(c);
         }
-        assertThat(new AotCache(tmp.resolve("off"), false).plan(List.of(Child.java(), "-cp",
-                jar(tmp.resolve("v3"), 0).toString(), MAIN)).mode()).isEqualTo(AotCache.Mode.NONE);
+        assertThat(new AotCache(tmp.resolve("off"), false)
+                        .plan(List.of(
+                                Child.java(), "-cp", jar(tmp.resolve("v3"), 0).toString(), MAIN))
+                        .mode())
+                .isEqualTo(AotCache.Mode.NONE);
     }
 
     @Test
     void oneTrainingRunAtATimeAndNoneAfterTwoFailures() throws Exception {
         AotCache aot = new AotCache(tmp.resolve("aot"));
-        List<String> command = List.of(Child.java(), "-cp", jar(tmp.resolve("v1"), 0).toString(), MAIN);
+        List<String> command =
+                List.of(Child.java(), "-cp", jar(tmp.resolve("v1"), 0).toString(), MAIN);
         AotCache.Plan training = aot.plan(command);
         assertThat(training.mode()).isEqualTo(AotCache.Mode.TRAIN);
         assertThat(aot.plan(command).mode()).as("while another start trains").isEqualTo(AotCache.Mode.NONE);
@@ -99,7 +115,8 @@ class AotCacheTest {
     @Test
     void childStartsATrainingRunAndItsCacheIsInPlaceWhenItHasExited() throws Exception {
         AotCache aot = new AotCache(tmp.resolve("aot"));
-        List<String> command = List.of(Child.java(), "-cp", jar(tmp.resolve("v1"), 0).toString(), MAIN);
+        List<String> command =
+                List.of(Child.java(), "-cp", jar(tmp.resolve("v1"), 0).toString(), MAIN);
         Child child = Child.start("probe", command, Map.of(), tmp.resolve("logs/probe.log"), aot);
         child.onExit().get(); // completes after the cache's exit step
         assertThat(aot.plan(command).mode()).isEqualTo(AotCache.Mode.USE);
@@ -117,11 +134,16 @@ class AotCacheTest {
 
     /** A jar holding {@link AotProbe} (and, for {@code variant} > 0, a marker entry that changes its bytes). */
     private static Path jar(Path dir, int variant) throws IOException, URISyntaxException {
-        Path classes = Path.of(AotProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = Path.of(AotProbe.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         String entry = MAIN.replace('.', '/') + ".class";
         Files.createDirectories(dir);
         Path jar = dir.resolve("probe.jar");
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file)) {
+        try (OutputStream file = Files.newOutputStream(jar);
+                JarOutputStream out = new JarOutputStream(file)) {
             out.putNextEntry(new JarEntry(entry));
             out.write(Files.readAllBytes(classes.resolve(entry)));
             out.closeEntry();
@@ -130,7 +152,8 @@ class AotCacheTest {
                 out.closeEntry();
             }
         }
-        Files.setLastModifiedTime(jar, FileTime.from(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(variant)));
+        Files.setLastModifiedTime(
+                jar, FileTime.from(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(variant)));
         return jar;
     }
 }

@@ -21,8 +21,10 @@ class ElasticMqConfigTest {
 
     @Test
     void theStreamMappingsOnFailureQueueIsAStandardQueueNextToTheWebhookDlq() {
-        String conf = ElasticMq.config(9324, "eu-west-2", new ElasticMq.Queues("q.fifo", "d.fifo", "w", "stream-failures"));
-        assertThat(conf).containsPattern("\"w\" \\{ defaultVisibilityTimeout = 30 seconds }")
+        String conf =
+                ElasticMq.config(9324, "eu-west-2", new ElasticMq.Queues("q.fifo", "d.fifo", "w", "stream-failures"));
+        assertThat(conf)
+                .containsPattern("\"w\" \\{ defaultVisibilityTimeout = 30 seconds }")
                 .containsPattern("\"stream-failures\" \\{ defaultVisibilityTimeout = 30 seconds }");
     }
 }

@@ -18,45 +18,63 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * the DLQ after 3 receives, loopback only), its messages kept across a stop and a start on the same port.
  */
 class ElasticMqInProcessTest {
-    @TempDir Path work;
+    @TempDir
+    Path work;
 
     /** The test class path's jars: ElasticMQ's server with its dependencies, as Maven resolved them. */
     static List<Path> jars() {
         ElasticMqTest.classPath();
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(e -> e.endsWith(".jar")).map(Path::of).toList();
+                .filter(e -> e.endsWith(".jar"))
+                .map(Path::of)
+                .toList();
     }
 
     @Test
-    void servesTheConfiguredQueuesOnLoopbackMovesAPoisonMessageToTheDlqAndKeepsMessagesAcrossARestart() throws Exception {
+    void servesTheConfiguredQueuesOnLoopbackMovesAPoisonMessageToTheDlqAndKeepsMessagesAcrossARestart()
+            throws Exception {
         Path store = work.resolve("sqs-store");
         int port = Child.freePort();
-        ElasticMq.InProcess sqs = ElasticMq.startInProcess(jars(), port, "eu-west-2", ElasticMqTest.QUEUES, store,
-                ElasticMqTest.READY);
+        ElasticMq.InProcess sqs =
+                ElasticMq.startInProcess(jars(), port, "eu-west-2", ElasticMqTest.QUEUES, store, ElasticMqTest.READY);
         try (SqsClient client = ElasticMqTest.client(port)) {
             assertThat(sqs.pid()).as("no process of its own").isZero();
-            assertThat(client.listQueues().queueUrls()).extracting(u -> u.substring(u.lastIndexOf('/') + 1))
-                    .contains(ElasticMqTest.QUEUES.queue(), ElasticMqTest.QUEUES.dlq(), ElasticMqTest.QUEUES.webhookDlq(),
+            assertThat(client.listQueues().queueUrls())
+                    .extracting(u -> u.substring(u.lastIndexOf('/') + 1))
+                    .contains(
+                            ElasticMqTest.QUEUES.queue(),
+                            ElasticMqTest.QUEUES.dlq(),
+                            ElasticMqTest.QUEUES.webhookDlq(),
                             ElasticMqTest.QUEUES.streamFailureDlq());
             for (InetAddress a : ElasticMqTest.nonLoopbackAddresses()) {
-                assertThat(ElasticMqTest.connects(a, port)).as(a.getHostAddress() + ":" + port).isFalse();
+                assertThat(ElasticMqTest.connects(a, port))
+                        .as(a.getHostAddress() + ":" + port)
+                        .isFalse();
             }
             ElasticMqTest.assertListensOnLoopbackOnly(port);
 
-            String queue = client.getQueueUrl(b -> b.queueName(ElasticMqTest.QUEUES.queue())).queueUrl();
-            String dlq = client.getQueueUrl(b -> b.queueName(ElasticMqTest.QUEUES.dlq())).queueUrl();
-            client.sendMessage(b -> b.queueUrl(queue).messageBody("{\"poison\":true}").messageGroupId("g")
+            String queue = client.getQueueUrl(b -> b.queueName(ElasticMqTest.QUEUES.queue()))
+                    .queueUrl();
+            String dlq = client.getQueueUrl(b -> b.queueName(ElasticMqTest.QUEUES.dlq()))
+                    .queueUrl();
+            client.sendMessage(b -> b.queueUrl(queue)
+                    .messageBody("{\"poison\":true}")
+                    .messageGroupId("g")
                     .messageDeduplicationId("p-1"));
             int receives = 0;
             Message dead = null;
             for (int i = 0; i < 40 && dead == null; i++) {
-                receives += client.receiveMessage(b -> b.queueUrl(queue).waitTimeSeconds(1)).messages().size();
-                List<Message> inDlq = client.receiveMessage(b -> b.queueUrl(dlq)).messages();
+                receives += client.receiveMessage(b -> b.queueUrl(queue).waitTimeSeconds(1))
+                        .messages()
+                        .size();
+                List<Message> inDlq =
+                        client.receiveMessage(b -> b.queueUrl(dlq)).messages();
                 dead = inDlq.isEmpty() ? null : inDlq.get(0);
             }
             assertThat(dead).as("the poison message in the DLQ").isNotNull();
             assertThat(receives).isEqualTo(3);
-            String hook = client.getQueueUrl(b -> b.queueName(ElasticMqTest.QUEUES.webhookDlq())).queueUrl();
+            String hook = client.getQueueUrl(b -> b.queueName(ElasticMqTest.QUEUES.webhookDlq()))
+                    .queueUrl();
             client.sendMessage(b -> b.queueUrl(hook).messageBody("kept"));
         } finally {
             sqs.stop();
@@ -65,12 +83,15 @@ class ElasticMqInProcessTest {
         assertThat(Child.listening(port)).as("the port is free once stopped").isFalse();
 
         // cva local stop|start sqs: the same port and store again, what was queued is still there
-        ElasticMq.InProcess second = ElasticMq.startInProcess(jars(), port, "eu-west-2", ElasticMqTest.QUEUES, store,
-                ElasticMqTest.READY);
+        ElasticMq.InProcess second =
+                ElasticMq.startInProcess(jars(), port, "eu-west-2", ElasticMqTest.QUEUES, store, ElasticMqTest.READY);
         try (SqsClient client = ElasticMqTest.client(port)) {
-            String hook = client.getQueueUrl(b -> b.queueName(ElasticMqTest.QUEUES.webhookDlq())).queueUrl();
-            assertThat(client.receiveMessage(b -> b.queueUrl(hook).waitTimeSeconds(1)).messages())
-                    .extracting(Message::body).containsExactly("kept");
+            String hook = client.getQueueUrl(b -> b.queueName(ElasticMqTest.QUEUES.webhookDlq()))
+                    .queueUrl();
+            assertThat(client.receiveMessage(b -> b.queueUrl(hook).waitTimeSeconds(1))
+                            .messages())
+                    .extracting(Message::body)
+                    .containsExactly("kept");
         } finally {
             second.stop();
         }

@@ -31,13 +31,18 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * messages kept across a restart when given a store, and gone with its port once stopped.
  */
 class ElasticMqTest {
-    static final ElasticMq.Queues QUEUES = new ElasticMq.Queues("cv-analytics-queue.fifo", "cv-analytics-dlq.fifo",
-            "cv-analytics-webhook-dlq", "cv-analytics-notifier-stream-failures", 1);
+    static final ElasticMq.Queues QUEUES = new ElasticMq.Queues(
+            "cv-analytics-queue.fifo",
+            "cv-analytics-dlq.fifo",
+            "cv-analytics-webhook-dlq",
+            "cv-analytics-notifier-stream-failures",
+            1);
 
     /** An ElasticMQ JVM start took 30 to 75 s with the machine's 2 cores loaded 15-fold; readiness is the outcome. */
     static final java.time.Duration READY = java.time.Duration.ofSeconds(300);
 
-    @TempDir Path work;
+    @TempDir
+    Path work;
 
     /** ElasticMQ's server and its dependencies, as Maven resolved them for this test JVM. */
     static String classPath() {
@@ -48,50 +53,70 @@ class ElasticMqTest {
     }
 
     static SqsClient client(int port) {
-        return SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port)).region(Region.EU_WEST_2)
+        return SqsClient.builder()
+                .endpointOverride(URI.create("http://127.0.0.1:" + port))
+                .region(Region.EU_WEST_2)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
     }
 
     @Test
-    void servesTheConfiguredQueuesOnLoopbackOnlyMovesAPoisonMessageToTheDlqAndKeepsMessagesAcrossARestart() throws Exception {
+    void servesTheConfiguredQueuesOnLoopbackOnlyMovesAPoisonMessageToTheDlqAndKeepsMessagesAcrossARestart()
+            throws Exception {
         Path store = work.resolve("sqs-store");
         int port = Child.freePort();
         Child sqs = ElasticMq.start(classPath(), work, port, "eu-west-2", QUEUES, store, READY);
         try (SqsClient client = client(port)) {
             assertThat(sqs.alive()).isTrue();
-            assertThat(client.listQueues().queueUrls()).extracting(u -> u.substring(u.lastIndexOf('/') + 1))
+            assertThat(client.listQueues().queueUrls())
+                    .extracting(u -> u.substring(u.lastIndexOf('/') + 1))
                     .contains(QUEUES.queue(), QUEUES.dlq(), QUEUES.webhookDlq(), QUEUES.streamFailureDlq());
             String queue = client.getQueueUrl(b -> b.queueName(QUEUES.queue())).queueUrl();
             String dlq = client.getQueueUrl(b -> b.queueName(QUEUES.dlq())).queueUrl();
-            assertThat(client.getQueueAttributes(b -> b.queueUrl(queue).attributeNamesWithStrings("All")).attributesAsStrings())
-                    .containsEntry("VisibilityTimeout", "1").containsEntry("FifoQueue", "true")
-                    .hasEntrySatisfying("RedrivePolicy", p -> assertThat(p).contains(QUEUES.dlq()).contains("\"maxReceiveCount\":3"));
-            assertThat(client.getQueueAttributes(b -> b.queueUrl(dlq).attributeNamesWithStrings("QueueArn")).attributesAsStrings()
-                    .get("QueueArn")).isEqualTo("arn:aws:sqs:eu-west-2:" + LocalAws.ACCOUNT + ":" + QUEUES.dlq());
+            assertThat(client.getQueueAttributes(b -> b.queueUrl(queue).attributeNamesWithStrings("All"))
+                            .attributesAsStrings())
+                    .containsEntry("VisibilityTimeout", "1")
+                    .containsEntry("FifoQueue", "true")
+                    .hasEntrySatisfying(
+                            "RedrivePolicy",
+                            p -> assertThat(p).contains(QUEUES.dlq()).contains("\"maxReceiveCount\":3"));
+            assertThat(client.getQueueAttributes(b -> b.queueUrl(dlq).attributeNamesWithStrings("QueueArn"))
+                            .attributesAsStrings()
+                            .get("QueueArn"))
+                    .isEqualTo("arn:aws:sqs:eu-west-2:" + LocalAws.ACCOUNT + ":" + QUEUES.dlq());
 
             // listening on 127.0.0.1 only: from this machine's other addresses nothing answers
             for (InetAddress a : nonLoopbackAddresses()) {
-                assertThat(connects(a, port)).as(a.getHostAddress() + ":" + port).isFalse();
+                assertThat(connects(a, port))
+                        .as(a.getHostAddress() + ":" + port)
+                        .isFalse();
             }
             assertListensOnLoopbackOnly(port);
 
             // a message received three times and never deleted goes to the DLQ on the next receive
-            client.sendMessage(b -> b.queueUrl(queue).messageBody("{\"poison\":true}").messageGroupId("g")
+            client.sendMessage(b -> b.queueUrl(queue)
+                    .messageBody("{\"poison\":true}")
+                    .messageGroupId("g")
                     .messageDeduplicationId("p-1"));
             int receives = 0;
             Message dead = null;
-            // each receive waits up to 1 s (the visibility timeout is 1 s): bounded by the redrive's 3 receives, with room
+            // each receive waits up to 1 s (the visibility timeout is 1 s): bounded by the redrive's 3 receives, with
+            // room
             for (int i = 0; i < 40 && dead == null; i++) {
-                receives += client.receiveMessage(b -> b.queueUrl(queue).waitTimeSeconds(1)).messages().size();
-                List<Message> inDlq = client.receiveMessage(b -> b.queueUrl(dlq)).messages();
+                receives += client.receiveMessage(b -> b.queueUrl(queue).waitTimeSeconds(1))
+                        .messages()
+                        .size();
+                List<Message> inDlq =
+                        client.receiveMessage(b -> b.queueUrl(dlq)).messages();
                 dead = inDlq.isEmpty() ? null : inDlq.get(0);
             }
             assertThat(dead).as("the poison message in the DLQ").isNotNull();
             assertThat(dead.body()).isEqualTo("{\"poison\":true}");
             assertThat(receives).isEqualTo(3);
 
-            String hook = client.getQueueUrl(b -> b.queueName(QUEUES.webhookDlq())).queueUrl();
+            String hook =
+                    client.getQueueUrl(b -> b.queueName(QUEUES.webhookDlq())).queueUrl();
             client.sendMessage(b -> b.queueUrl(hook).messageBody("kept"));
         } finally {
             sqs.stop();
@@ -104,9 +129,12 @@ class ElasticMqTest {
         int again = Child.freePort();
         Child second = ElasticMq.start(classPath(), work, again, "eu-west-2", QUEUES, store, READY);
         try (SqsClient client = client(again)) {
-            String hook = client.getQueueUrl(b -> b.queueName(QUEUES.webhookDlq())).queueUrl();
-            assertThat(client.receiveMessage(b -> b.queueUrl(hook).waitTimeSeconds(1)).messages())
-                    .extracting(Message::body).containsExactly("kept");
+            String hook =
+                    client.getQueueUrl(b -> b.queueName(QUEUES.webhookDlq())).queueUrl();
+            assertThat(client.receiveMessage(b -> b.queueUrl(hook).waitTimeSeconds(1))
+                            .messages())
+                    .extracting(Message::body)
+                    .containsExactly("kept");
         } finally {
             second.stop();
         }
@@ -115,7 +143,8 @@ class ElasticMqTest {
     static List<InetAddress> nonLoopbackAddresses() throws SocketException {
         return Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
                 .flatMap(i -> Collections.list(i.getInetAddresses()).stream())
-                .filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress()).toList();
+                .filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+                .toList();
     }
 
     static boolean connects(InetAddress address, int port) {
@@ -145,7 +174,9 @@ class ElasticMqTest {
         }
         if (new File("/proc/net/tcp").canRead()) {
             // 127.0.0.1, in /proc/net/tcp or (a JVM's dual-stack socket) as ::ffff:127.0.0.1 in /proc/net/tcp6
-            assertThat(listening).as("listening addresses of port " + port).isNotEmpty()
+            assertThat(listening)
+                    .as("listening addresses of port " + port)
+                    .isNotEmpty()
                     .allMatch(a -> a.equals("0100007F") || a.equals("0000000000000000FFFF00000100007F"));
         }
     }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Finding and fetching the Firestore emulator. */
 class FirestoreEmulatorTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void firestoreEmulatorDownloadIsCheckedAndCached() throws Exception {
@@ -34,14 +35,18 @@ class FirestoreEmulatorTest {
             String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/emulator.jar";
             FirestoreEmulator emulator = new FirestoreEmulator(Map.of("PATH", ""), tmp.resolve("home"));
             Path cached = emulator.cached(url, sha);
-            assertThat(cached).startsWith(tmp.resolve("home/.cva/cache/firestore-emulator")).hasBinaryContent(jar);
+            assertThat(cached)
+                    .startsWith(tmp.resolve("home/.cva/cache/firestore-emulator"))
+                    .hasBinaryContent(jar);
             assertThat(emulator.cached(url, sha)).isEqualTo(cached);
             assertThat(downloads).hasValue(1);
             assertThatThrownBy(() -> emulator.cached(url, "0".repeat(64)))
                     .isInstanceOf(LocalRuntimeException.VerificationFailed.class)
                     .hasMessageContaining("SHA-256");
             assertThatThrownBy(() -> emulator.cached("http://127.0.0.1:1/none.jar", "1".repeat(64)))
-                    .isInstanceOfSatisfying(LocalRuntimeException.class, e -> assertThat(e.hint()).contains("gcloud components install cloud-firestore-emulator"));
+                    .isInstanceOfSatisfying(
+                            LocalRuntimeException.class,
+                            e -> assertThat(e.hint()).contains("gcloud components install cloud-firestore-emulator"));
             Files.write(cached, "tampered".getBytes());
             assertThat(emulator.cached(url, sha)).hasBinaryContent(jar);
             assertThat(downloads).hasValue(3);
@@ -49,5 +54,4 @@ class FirestoreEmulatorTest {
             server.stop(0);
         }
     }
-
 }

@@ -37,15 +37,25 @@ class LocalIamTest {
     }
 
     static Map<String, String> arns() {
-        return Map.of("queue_arn", ServicePolicies.Arns.queue(REGION, "q.fifo"),
-                "query_events_table_arn", ServicePolicies.Arns.table(REGION, INTERIM),
-                "analytics_table_arn", ServicePolicies.Arns.table(REGION, ANALYTICS),
-                "analytics_stream_arn", streamArn,
-                "webhook_dlq_arn", ServicePolicies.Arns.queue(REGION, "webhook-dlq"),
-                "webhook_secret_arn", ServicePolicies.Arns.secret(REGION, "cv-analytics/webhook-secret-AbCdEf"),
-                "stream_failure_dlq_arn", ServicePolicies.Arns.queue(REGION, "stream-failures"),
-                "ses_identity_arn", ServicePolicies.Arns.sesIdentity(REGION, "cv-analytics.local"),
-                "report_from", "reports@cv-analytics.local");
+        return Map.of(
+                "queue_arn",
+                ServicePolicies.Arns.queue(REGION, "q.fifo"),
+                "query_events_table_arn",
+                ServicePolicies.Arns.table(REGION, INTERIM),
+                "analytics_table_arn",
+                ServicePolicies.Arns.table(REGION, ANALYTICS),
+                "analytics_stream_arn",
+                streamArn,
+                "webhook_dlq_arn",
+                ServicePolicies.Arns.queue(REGION, "webhook-dlq"),
+                "webhook_secret_arn",
+                ServicePolicies.Arns.secret(REGION, "cv-analytics/webhook-secret-AbCdEf"),
+                "stream_failure_dlq_arn",
+                ServicePolicies.Arns.queue(REGION, "stream-failures"),
+                "ses_identity_arn",
+                ServicePolicies.Arns.sesIdentity(REGION, "cv-analytics.local"),
+                "report_from",
+                "reports@cv-analytics.local");
     }
 
     static Map<String, AttributeValue> key(String id) {
@@ -57,7 +67,8 @@ class LocalIamTest {
         LocalIam.Keys processor = moto.roleFor("processor", arns());
         try (DynamoDbClient dynamo = LocalAws.dynamo(moto.endpoint(), REGION, processor.provider())) {
             dynamo.putItem(b -> b.tableName(INTERIM).item(Map.of("requestId", AttributeValue.fromS("r1"))));
-            assertThat(dynamo.getItem(b -> b.tableName(INTERIM).key(key("r1"))).item()).containsKey("requestId");
+            assertThat(dynamo.getItem(b -> b.tableName(INTERIM).key(key("r1"))).item())
+                    .containsKey("requestId");
             dynamo.deleteItem(b -> b.tableName(INTERIM).key(key("r1")));
             dynamo.putItem(b -> b.tableName(ANALYTICS).item(Map.of("requestId", AttributeValue.fromS("r1"))));
 
@@ -65,11 +76,12 @@ class LocalIamTest {
             assertThatThrownBy(() -> dynamo.getItem(b -> b.tableName(ANALYTICS).key(key("r1"))))
                     .isInstanceOfSatisfying(DynamoDbException.class, e -> {
                         assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException");
-                        assertThat(e.getMessage()).contains("cv-analytics-processor-role", "dynamodb:GetItem",
-                                "table/" + ANALYTICS);
+                        assertThat(e.getMessage())
+                                .contains("cv-analytics-processor-role", "dynamodb:GetItem", "table/" + ANALYTICS);
                     });
             assertThatThrownBy(() -> dynamo.scan(b -> b.tableName(INTERIM)))
-                    .isInstanceOfSatisfying(DynamoDbException.class,
+                    .isInstanceOfSatisfying(
+                            DynamoDbException.class,
                             e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException"));
         }
     }
@@ -78,13 +90,19 @@ class LocalIamTest {
     void theNotifierReadsTheStreamButNotTheTable() {
         LocalIam.Keys notifier = moto.roleFor("notifier", arns());
         try (DynamoDbStreamsClient streams = LocalAws.streams(moto.endpoint(), REGION, notifier.provider());
-             DynamoDbClient dynamo = LocalAws.dynamo(moto.endpoint(), REGION, notifier.provider())) {
-            var shard = streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards().get(0);
-            String it = streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shard.shardId())
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+                DynamoDbClient dynamo = LocalAws.dynamo(moto.endpoint(), REGION, notifier.provider())) {
+            var shard = streams.describeStream(b -> b.streamArn(streamArn))
+                    .streamDescription()
+                    .shards()
+                    .get(0);
+            String it = streams.getShardIterator(b -> b.streamArn(streamArn)
+                            .shardId(shard.shardId())
+                            .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                    .shardIterator();
             assertThat(streams.getRecords(b -> b.shardIterator(it)).records()).isNotNull();
             assertThatThrownBy(() -> dynamo.getItem(b -> b.tableName(ANALYTICS).key(key("r1"))))
-                    .isInstanceOfSatisfying(DynamoDbException.class,
+                    .isInstanceOfSatisfying(
+                            DynamoDbException.class,
                             e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException"));
         }
     }
@@ -94,39 +112,54 @@ class LocalIamTest {
         LocalIam.Keys reporter = moto.roleFor("reporter", arns());
         try (DynamoDbClient dynamo = LocalAws.dynamo(moto.endpoint(), REGION, reporter.provider())) {
             dynamo.putItem(b -> b.tableName(INTERIM).item(Map.of("requestId", AttributeValue.fromS("m1"))));
-            dynamo.updateItem(b -> b.tableName(INTERIM).key(key("m1")).updateExpression("SET sent = :t")
+            dynamo.updateItem(b -> b.tableName(INTERIM)
+                    .key(key("m1"))
+                    .updateExpression("SET sent = :t")
                     .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true))));
             dynamo.deleteItem(b -> b.tableName(INTERIM).key(key("m1")));
-            dynamo.query(b -> b.tableName(ANALYTICS).indexName("week-index").keyConditionExpression("week = :w")
+            dynamo.query(b -> b.tableName(ANALYTICS)
+                    .indexName("week-index")
+                    .keyConditionExpression("week = :w")
                     .expressionAttributeValues(Map.of(":w", AttributeValue.fromS("2026-W49"))));
-            assertThatThrownBy(() -> dynamo.query(b -> b.tableName(ANALYTICS).keyConditionExpression("requestId = :r")
-                    .expressionAttributeValues(Map.of(":r", AttributeValue.fromS("r1")))))
-                    .isInstanceOfSatisfying(DynamoDbException.class,
+            assertThatThrownBy(() -> dynamo.query(b -> b.tableName(ANALYTICS)
+                            .keyConditionExpression("requestId = :r")
+                            .expressionAttributeValues(Map.of(":r", AttributeValue.fromS("r1")))))
+                    .isInstanceOfSatisfying(
+                            DynamoDbException.class,
                             e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException"));
         }
     }
 
     @Test
     void keysMotoDidNotIssueAreRefusedAsAwsRefusesThem() {
-        try (DynamoDbClient stranger = LocalAws.dynamo(moto.endpoint(), REGION,
+        try (DynamoDbClient stranger = LocalAws.dynamo(
+                moto.endpoint(),
+                REGION,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIAUNKNOWN", "secret")))) {
-            assertThatThrownBy(stranger::listTables).isInstanceOfSatisfying(DynamoDbException.class,
-                    e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnrecognizedClientException"));
+            assertThatThrownBy(stranger::listTables)
+                    .isInstanceOfSatisfying(
+                            DynamoDbException.class,
+                            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("UnrecognizedClientException"));
         }
         // and the administrator the server issued works, with a wrong secret it does not
         assertThat(admin.listTables().tableNames()).contains(INTERIM, ANALYTICS);
         LocalIam.Keys real = moto.iam().admin();
-        try (DynamoDbClient forged = LocalAws.dynamo(moto.endpoint(), REGION,
+        try (DynamoDbClient forged = LocalAws.dynamo(
+                moto.endpoint(),
+                REGION,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create(real.accessKeyId(), "not-the-secret")))) {
-            assertThatThrownBy(forged::listTables).isInstanceOfSatisfying(DynamoDbException.class,
-                    e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidSignatureException"));
+            assertThatThrownBy(forged::listTables)
+                    .isInstanceOfSatisfying(
+                            DynamoDbException.class,
+                            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidSignatureException"));
         }
     }
 
     @Test
     void aPolicyPlaceholderWithoutAValueIsAnError() {
         assertThatThrownBy(() -> ServicePolicies.find(java.nio.file.Path.of("")).render("processor", Map.of()))
-                .isInstanceOf(LocalRuntimeException.class).hasMessageContaining("queue_arn");
+                .isInstanceOf(LocalRuntimeException.class)
+                .hasMessageContaining("queue_arn");
     }
 
     @Test

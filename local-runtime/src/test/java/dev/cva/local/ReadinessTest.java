@@ -20,6 +20,7 @@ class ReadinessTest {
     @Test
     void aValueThatIsNotADurationIsRefusedNamingTheVariable() {
         assertThatThrownBy(() -> Readiness.timeout(Map.of(Readiness.VARIABLE, "soon")))
-                .isInstanceOf(LocalRuntimeException.class).hasMessageContaining("CVA_LOCAL_READY_TIMEOUT=soon");
+                .isInstanceOf(LocalRuntimeException.class)
+                .hasMessageContaining("CVA_LOCAL_READY_TIMEOUT=soon");
     }
 }

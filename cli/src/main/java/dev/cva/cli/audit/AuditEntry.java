@@ -30,8 +30,16 @@ import java.util.Objects;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"time", "who", "action", "environment", "target", "before", "after", "outcome", "detail"})
-public record AuditEntry(Instant time, String who, String action, String environment, String target, String before,
-                         String after, Outcome outcome, String detail) {
+public record AuditEntry(
+        Instant time,
+        String who,
+        String action,
+        String environment,
+        String target,
+        String before,
+        String after,
+        Outcome outcome,
+        String detail) {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .disable(SerializationFeature.INDENT_OUTPUT)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -40,7 +48,10 @@ public record AuditEntry(Instant time, String who, String action, String environ
 
     /** How an audited action ended. {@code ok}: it changed what it meant to; the others changed nothing or not all. */
     public enum Outcome {
-        ok, no_change, partial, failed;
+        ok,
+        no_change,
+        partial,
+        failed;
 
         @com.fasterxml.jackson.annotation.JsonValue
         public String wire() {
@@ -78,8 +89,8 @@ public record AuditEntry(Instant time, String who, String action, String environ
             throw new IllegalStateException("cannot render an audit line", e);
         }
         if (line.contains("whsec_")) {
-            throw new IllegalArgumentException("an audit line must not hold a secret value (a whsec_ value in "
-                    + action + " of " + target + ")");
+            throw new IllegalArgumentException(
+                    "an audit line must not hold a secret value (a whsec_ value in " + action + " of " + target + ")");
         }
         return line;
     }

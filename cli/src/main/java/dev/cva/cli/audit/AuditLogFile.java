@@ -25,6 +25,7 @@ import java.util.Set;
 public final class AuditLogFile implements AuditSink {
     /** File locks are per process: threads of one JVM (the shell, tests) take turns here first. */
     private static final Object IN_PROCESS = new Object();
+
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private final Path file;
 
@@ -58,7 +59,7 @@ public final class AuditLogFile implements AuditSink {
     /** Under the exclusive lock of the file (other processes), in append mode: the line lands whole, at the end. */
     private void append(ByteBuffer line) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-             FileLock ignored = ch.lock()) {
+                FileLock ignored = ch.lock()) {
             while (line.hasRemaining()) {
                 ch.write(line);
             }

@@ -31,7 +31,8 @@ public final class AuditTrail {
     private final Consumer<String> warn;
     private String who;
 
-    public AuditTrail(String environment, CallerIdentity identity, List<AuditSink> sinks, Clock clock, Consumer<String> warn) {
+    public AuditTrail(
+            String environment, CallerIdentity identity, List<AuditSink> sinks, Clock clock, Consumer<String> warn) {
         this.environment = environment;
         this.identity = identity;
         this.sinks = List.copyOf(sinks);
@@ -41,7 +42,8 @@ public final class AuditTrail {
 
     /** A new entry for {@code action} on {@code target}, now, in this environment; outcome ok until said otherwise. */
     public AuditEntry entry(String action, String target) {
-        return new AuditEntry(clock.instant(), null, action, environment, target, null, null, AuditEntry.Outcome.ok, null);
+        return new AuditEntry(
+                clock.instant(), null, action, environment, target, null, null, AuditEntry.Outcome.ok, null);
     }
 
     /** Writes {@code entry} with this outcome and detail (see {@link #record(AuditEntry)}). */

@@ -25,7 +25,10 @@ public final class Audits {
     public static final String GCP_LOG_NAME = "cva-audit";
 
     /** Which cloud an action touches: it decides who is asked and where the line goes. */
-    public enum Cloud { AWS, GCP }
+    public enum Cloud {
+        AWS,
+        GCP
+    }
 
     private Audits() {}
 
@@ -41,13 +44,15 @@ public final class Audits {
         if (cloud == Cloud.AWS) {
             String region = s.require("aws.region");
             who = () -> AwsCallerIdentity.create(region).who();
-            sinks.add(lazy("CloudWatch Logs " + AWS_LOG_GROUP, () -> CloudWatchAuditSink.create(region, AWS_LOG_GROUP)));
+            sinks.add(
+                    lazy("CloudWatch Logs " + AWS_LOG_GROUP, () -> CloudWatchAuditSink.create(region, AWS_LOG_GROUP)));
         } else {
             String project = s.require("gcp.project");
             String credentials = ctx.env().get("GOOGLE_APPLICATION_CREDENTIALS");
             String endpoint = ctx.env().get(dev.cva.cli.logs.LogSources.LOGGING_ENDPOINT);
             who = () -> GcpCallerIdentity.create(credentials).who();
-            sinks.add(lazy("Cloud Logging projects/" + project + "/logs/" + GCP_LOG_NAME,
+            sinks.add(lazy(
+                    "Cloud Logging projects/" + project + "/logs/" + GCP_LOG_NAME,
                     () -> CloudLoggingAuditSink.create(project, endpoint)));
         }
         return new AuditTrail(ctx.environmentName(), who, sinks, ctx.clock(), ctx::warn);

@@ -22,9 +22,11 @@ public final class AwsCallerIdentity implements CallerIdentity {
 
     /** The default credential chain and endpoint ({@code AWS_ENDPOINT_URL_STS} or {@code aws.endpointUrlSts} for a stand-in). */
     public static AwsCallerIdentity create(String region) {
-        return new AwsCallerIdentity(StsClient.builder().region(Region.of(region))
+        return new AwsCallerIdentity(StsClient.builder()
+                .region(Region.of(region))
                 .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(15)))
-                .httpClient(UrlConnectionHttpClient.create()).build());
+                .httpClient(UrlConnectionHttpClient.create())
+                .build());
     }
 
     @Override
@@ -32,11 +34,21 @@ public final class AwsCallerIdentity implements CallerIdentity {
         try {
             return sts.getCallerIdentity().arn();
         } catch (AwsServiceException e) {
-            throw new CvaException(ExitCode.FAILURE, "STS GetCallerIdentity: " + (e.awsErrorDetails() == null
-                    ? e.getMessage() : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage()), null, e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "STS GetCallerIdentity: "
+                            + (e.awsErrorDetails() == null
+                                    ? e.getMessage()
+                                    : e.awsErrorDetails().errorCode() + ": "
+                                            + e.awsErrorDetails().errorMessage()),
+                    null,
+                    e);
         } catch (SdkException e) {
-            throw new CvaException(ExitCode.FAILURE, "STS GetCallerIdentity: " + e.getMessage(),
-                    "check the AWS credentials (aws sts get-caller-identity)", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "STS GetCallerIdentity: " + e.getMessage(),
+                    "check the AWS credentials (aws sts get-caller-identity)",
+                    e);
         }
     }
 }

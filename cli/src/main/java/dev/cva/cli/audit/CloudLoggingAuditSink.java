@@ -9,9 +9,9 @@ import com.google.cloud.logging.v2.LoggingSettings;
 import com.google.logging.type.LogSeverity;
 import com.google.logging.v2.LogEntry;
 import com.google.logging.v2.WriteLogEntriesRequest;
+import com.google.protobuf.NullValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
-import com.google.protobuf.NullValue;
 import com.google.protobuf.Value;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
@@ -38,14 +38,20 @@ public final class CloudLoggingAuditSink implements AuditSink, AutoCloseable {
         try {
             LoggingSettings.Builder b = LoggingSettings.newBuilder();
             if (endpoint != null && !endpoint.isBlank()) {
-                b.setEndpoint(endpoint).setCredentialsProvider(NoCredentialsProvider.create())
-                        .setTransportChannelProvider(InstantiatingGrpcChannelProvider.newBuilder().setEndpoint(endpoint)
-                                .setChannelConfigurator(ManagedChannelBuilder::usePlaintext).build());
+                b.setEndpoint(endpoint)
+                        .setCredentialsProvider(NoCredentialsProvider.create())
+                        .setTransportChannelProvider(InstantiatingGrpcChannelProvider.newBuilder()
+                                .setEndpoint(endpoint)
+                                .setChannelConfigurator(ManagedChannelBuilder::usePlaintext)
+                                .build());
             }
             return new CloudLoggingAuditSink(LoggingClient.create(b.build()), project);
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot create the Cloud Logging client: " + e.getMessage(),
-                    "run 'gcloud auth application-default login'", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot create the Cloud Logging client: " + e.getMessage(),
+                    "run 'gcloud auth application-default login'",
+                    e);
         }
     }
 
@@ -60,17 +66,23 @@ public final class CloudLoggingAuditSink implements AuditSink, AutoCloseable {
                 .setLogName(logName())
                 .setResource(MonitoredResource.newBuilder().setType("global").putLabels("project_id", project))
                 .setSeverity(entry.outcome() == AuditEntry.Outcome.failed ? LogSeverity.WARNING : LogSeverity.NOTICE)
-                .setTimestamp(Timestamp.newBuilder().setSeconds(entry.time().getEpochSecond()).setNanos(entry.time().getNano()))
+                .setTimestamp(Timestamp.newBuilder()
+                        .setSeconds(entry.time().getEpochSecond())
+                        .setNanos(entry.time().getNano()))
                 .setJsonPayload(payload(entry))
                 .putLabels("action", entry.action())
                 .putLabels("environment", String.valueOf(entry.environment()))
                 .putLabels("outcome", entry.outcome().wire())
                 .build();
         try {
-            client.writeLogEntries(WriteLogEntriesRequest.newBuilder().addEntries(e).build());
+            client.writeLogEntries(
+                    WriteLogEntriesRequest.newBuilder().addEntries(e).build());
         } catch (ApiException ex) {
-            throw new CvaException(ExitCode.FAILURE, ex.getStatusCode().getCode() + ": " + ex.getMessage(),
-                    "the caller needs logging.logEntries.create (roles/logging.logWriter) in " + project, ex);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    ex.getStatusCode().getCode() + ": " + ex.getMessage(),
+                    "the caller needs logging.logEntries.create (roles/logging.logWriter) in " + project,
+                    ex);
         }
     }
 
@@ -91,8 +103,11 @@ public final class CloudLoggingAuditSink implements AuditSink, AutoCloseable {
     }
 
     private static void put(Struct.Builder s, String key, String value) {
-        s.putFields(key, value == null ? Value.newBuilder().setNullValue(NullValue.NULL_VALUE).build()
-                : Value.newBuilder().setStringValue(value).build());
+        s.putFields(
+                key,
+                value == null
+                        ? Value.newBuilder().setNullValue(NullValue.NULL_VALUE).build()
+                        : Value.newBuilder().setStringValue(value).build());
     }
 
     @Override

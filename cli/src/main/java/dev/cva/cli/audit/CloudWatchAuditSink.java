@@ -31,9 +31,13 @@ public final class CloudWatchAuditSink implements AuditSink {
 
     /** The default credential chain and endpoint ({@code AWS_ENDPOINT_URL_CLOUDWATCH_LOGS} for a stand-in). */
     public static CloudWatchAuditSink create(String region, String group) {
-        return new CloudWatchAuditSink(CloudWatchLogsClient.builder().region(Region.of(region))
-                .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(15)))
-                .httpClient(UrlConnectionHttpClient.create()).build(), group);
+        return new CloudWatchAuditSink(
+                CloudWatchLogsClient.builder()
+                        .region(Region.of(region))
+                        .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(15)))
+                        .httpClient(UrlConnectionHttpClient.create())
+                        .build(),
+                group);
     }
 
     /** The day's stream of {@code entry}. */
@@ -44,26 +48,39 @@ public final class CloudWatchAuditSink implements AuditSink {
     @Override
     public void write(AuditEntry entry) {
         String stream = stream(entry);
-        InputLogEvent event = InputLogEvent.builder().timestamp(entry.time().toEpochMilli()).message(entry.toJson()).build();
+        InputLogEvent event = InputLogEvent.builder()
+                .timestamp(entry.time().toEpochMilli())
+                .message(entry.toJson())
+                .build();
         try {
             try {
-                logs.putLogEvents(b -> b.logGroupName(group).logStreamName(stream).logEvents(event));
+                logs.putLogEvents(
+                        b -> b.logGroupName(group).logStreamName(stream).logEvents(event));
             } catch (ResourceNotFoundException noStream) {
                 try {
                     logs.createLogStream(b -> b.logGroupName(group).logStreamName(stream));
                 } catch (ResourceAlreadyExistsException raced) {
                     // another cva process created it first
                 }
-                logs.putLogEvents(b -> b.logGroupName(group).logStreamName(stream).logEvents(event));
+                logs.putLogEvents(
+                        b -> b.logGroupName(group).logStreamName(stream).logEvents(event));
             }
         } catch (ResourceNotFoundException e) {
-            throw new CvaException(ExitCode.FAILURE, "log group " + group + " not found",
-                    "apply infra/services/processor (it creates " + group + ")", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "log group " + group + " not found",
+                    "apply infra/services/processor (it creates " + group + ")",
+                    e);
         } catch (AwsServiceException e) {
-            throw new CvaException(ExitCode.FAILURE, (e.awsErrorDetails() == null ? e.getMessage()
-                    : e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage()),
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    (e.awsErrorDetails() == null
+                            ? e.getMessage()
+                            : e.awsErrorDetails().errorCode() + ": "
+                                    + e.awsErrorDetails().errorMessage()),
                     "the caller needs logs:CreateLogStream and logs:PutLogEvents on " + group
-                            + " (the policy <project>-audit-writer)", e);
+                            + " (the policy <project>-audit-writer)",
+                    e);
         } catch (SdkException e) {
             throw new CvaException(ExitCode.FAILURE, e.getMessage(), "check the AWS credentials and the region", e);
         }

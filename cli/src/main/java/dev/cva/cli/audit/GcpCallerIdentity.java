@@ -45,8 +45,11 @@ public final class GcpCallerIdentity implements CallerIdentity {
             }
             return new GcpCallerIdentity(GoogleCredentials.getApplicationDefault());
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "no Application Default Credentials: " + e.getMessage(),
-                    "run 'gcloud auth application-default login'", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "no Application Default Credentials: " + e.getMessage(),
+                    "run 'gcloud auth application-default login'",
+                    e);
         }
     }
 
@@ -61,28 +64,38 @@ public final class GcpCallerIdentity implements CallerIdentity {
         if (credentials instanceof UserCredentials) {
             return userEmail();
         }
-        throw new CvaException(ExitCode.FAILURE, "the Application Default Credentials (" + credentials.getClass().getSimpleName()
-                + ") name no account", null);
+        throw new CvaException(
+                ExitCode.FAILURE,
+                "the Application Default Credentials (" + credentials.getClass().getSimpleName() + ") name no account",
+                null);
     }
 
     private String userEmail() {
         try {
             credentials.refreshIfExpired();
             String token = credentials.getAccessToken().getTokenValue();
-            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build().send(
-                    HttpRequest.newBuilder(TOKEN_INFO).timeout(Duration.ofSeconds(15))
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .POST(HttpRequest.BodyPublishers.ofString("access_token="
-                                    + URLEncoder.encode(token, StandardCharsets.UTF_8))).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(TOKEN_INFO)
+                                    .timeout(Duration.ofSeconds(15))
+                                    .header("Content-Type", "application/x-www-form-urlencoded")
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            "access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             JsonNode info = CvaContext.json().readTree(r.body());
             if (r.statusCode() != 200 || !info.hasNonNull("email")) {
-                throw new CvaException(ExitCode.FAILURE, "tokeninfo named no e-mail (HTTP " + r.statusCode() + ")",
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        "tokeninfo named no e-mail (HTTP " + r.statusCode() + ")",
                         "log in again with 'gcloud auth application-default login' (it asks for the e-mail scope)");
             }
             return info.get("email").asText();
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot look up the ADC user's e-mail: " + e.getMessage(), null, e);
+            throw new CvaException(
+                    ExitCode.FAILURE, "cannot look up the ADC user's e-mail: " + e.getMessage(), null, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CvaException(ExitCode.INTERRUPTED, "interrupted", null, e);

@@ -36,6 +36,7 @@ public final class BackupEnvironment implements AutoCloseable {
     static final String FIRESTORE_ADMIN_ENDPOINT = "CVA_FIRESTORE_ADMIN_ENDPOINT";
     /** Points the Firebase Rules API elsewhere (tests, recording proxies), without credentials. */
     static final String FIREBASE_RULES_ENDPOINT = "CVA_FIREBASE_RULES_ENDPOINT";
+
     private static final String CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
 
     private final List<AutoCloseable> clients = new ArrayList<>();
@@ -53,7 +54,9 @@ public final class BackupEnvironment implements AutoCloseable {
         Settings s = ctx.settings();
         String configured = s.get("gcp.firestoreDatabase");
         database = configured == null || configured.isBlank() ? DATABASE : configured.strip();
-        String project = s.config().project() == null || s.config().project().isBlank() ? "cv-analytics" : s.config().project();
+        String project = s.config().project() == null || s.config().project().isBlank()
+                ? "cv-analytics"
+                : s.config().project();
         String function = project + "-notifier";
         DynamoDbClient dynamo;
         String gcpProject;
@@ -68,8 +71,12 @@ public final class BackupEnvironment implements AutoCloseable {
             String firestoreUrl = state.url("firestore");
             String lambdaUrl = state.url("lambda");
             if (dynamoUrl == null || firestoreUrl == null || lambdaUrl == null) {
-                throw new CvaException(ExitCode.FAILURE, "the local stack lists no "
-                        + (dynamoUrl == null ? "dynamodb" : firestoreUrl == null ? "firestore" : "lambda") + " part", "see 'cva local status'");
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        "the local stack lists no "
+                                + (dynamoUrl == null ? "dynamodb" : firestoreUrl == null ? "firestore" : "lambda")
+                                + " part",
+                        "see 'cva local status'");
             }
             dynamo = LocalAws.dynamo(URI.create(dynamoUrl), region, keys.provider());
             gcpProject = or(state.resource("gcpProject"), s.require("gcp.project"));
@@ -77,43 +84,74 @@ public final class BackupEnvironment implements AutoCloseable {
             interim = or(state.resource("queryEventsTable"), s.require("aws.queryEventsTable"));
             account = LocalAws.ACCOUNT;
             documents = new FirestoreDocumentData(firestoreUrl, gcpProject, () -> "owner");
-            notifier = () -> lambdaNotifier(LambdaClient.builder().endpointOverride(URI.create(lambdaUrl)).region(Region.of(region))
-                    .credentialsProvider(keys.provider()).httpClient(UrlConnectionHttpClient.create()).build(), function);
+            notifier = () -> lambdaNotifier(
+                    LambdaClient.builder()
+                            .endpointOverride(URI.create(lambdaUrl))
+                            .region(Region.of(region))
+                            .credentialsProvider(keys.provider())
+                            .httpClient(UrlConnectionHttpClient.create())
+                            .build(),
+                    function);
         } else {
             region = s.require("aws.region");
             gcpProject = s.require("gcp.project");
             analytics = s.require("aws.analyticsTable");
             interim = s.require("aws.queryEventsTable");
             account = or(s.get("aws.account"), "unknown");
-            dynamo = DynamoDbClient.builder().region(Region.of(region)).httpClient(UrlConnectionHttpClient.create()).build();
+            dynamo = DynamoDbClient.builder()
+                    .region(Region.of(region))
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .build();
             String emulator = ctx.env().get("FIRESTORE_EMULATOR_HOST");
             documents = emulator != null && !emulator.isBlank()
                     ? new FirestoreDocumentData("http://" + emulator.strip(), gcpProject, () -> "owner")
-                    : new FirestoreDocumentData(FIRESTORE_API, gcpProject, new GoogleAccessToken(GoogleAccessToken.DATASTORE, "for Firestore"));
-            notifier = () -> lambdaNotifier(LambdaClient.builder().region(Region.of(region))
-                    .httpClient(UrlConnectionHttpClient.create()).build(), function);
+                    : new FirestoreDocumentData(
+                            FIRESTORE_API,
+                            gcpProject,
+                            new GoogleAccessToken(GoogleAccessToken.DATASTORE, "for Firestore"));
+            notifier = () -> lambdaNotifier(
+                    LambdaClient.builder()
+                            .region(Region.of(region))
+                            .httpClient(UrlConnectionHttpClient.create())
+                            .build(),
+                    function);
         }
         clients.add(dynamo);
         tables = new DynamoTableData(dynamo);
-        service = new BackupService(tables, documents, new Catalogue(ctx.projectRoot()),
+        service = new BackupService(
+                tables,
+                documents,
+                new Catalogue(ctx.projectRoot()),
                 new BackupService.Names(analytics, interim, database),
-                new Manifest.Origin(project, account, region, gcpProject), ctx.environmentName(), ctx.clock(),
+                new Manifest.Origin(project, account, region, gcpProject),
+                ctx.environmentName(),
+                ctx.clock(),
                 !Environments.isLocal(ctx.environmentName()));
         if (!Environments.isLocal(ctx.environmentName())) {
-            LambdaClient lambda = LambdaClient.builder().region(Region.of(region)).httpClient(UrlConnectionHttpClient.create()).build();
+            LambdaClient lambda = LambdaClient.builder()
+                    .region(Region.of(region))
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .build();
             clients.add(lambda);
-            var notifierService = s.config().services() == null ? null : s.config().services().get("notifier");
+            var notifierService =
+                    s.config().services() == null ? null : s.config().services().get("notifier");
             // Firestore's own backups and restores: Google's Admin API, or the one CVA_FIRESTORE_ADMIN_ENDPOINT names
             // (tests, recording proxies; no credentials then); none against the emulator alone, which has no backups.
             String adminEndpoint = ctx.env().get(FIRESTORE_ADMIN_ENDPOINT);
             String firestoreEmulator = ctx.env().get("FIRESTORE_EMULATOR_HOST");
             FirestoreAdminRest admin = null;
             if (adminEndpoint != null && !adminEndpoint.isBlank()) {
-                admin = new FirestoreAdminRest(adminEndpoint.strip(), gcpProject, () -> "owner", ctx.clock(), java.time.Duration.ofMillis(200));
+                admin = new FirestoreAdminRest(
+                        adminEndpoint.strip(),
+                        gcpProject,
+                        () -> "owner",
+                        ctx.clock(),
+                        java.time.Duration.ofMillis(200));
                 service.withFirestoreNative(FirestoreNative.rest(admin, java.time.Duration.ofMinutes(5)));
             } else if (firestoreEmulator == null || firestoreEmulator.isBlank()) {
                 var token = new GoogleAccessToken(GoogleAccessToken.DATASTORE, "for Firestore's admin API");
-                admin = new FirestoreAdminRest(FIRESTORE_API, gcpProject, token, ctx.clock(), java.time.Duration.ofSeconds(10));
+                admin = new FirestoreAdminRest(
+                        FIRESTORE_API, gcpProject, token, ctx.clock(), java.time.Duration.ofSeconds(10));
                 service.withFirestoreNative(FirestoreNative.rest(admin, java.time.Duration.ofHours(2)));
             }
             if (admin != null) {
@@ -121,25 +159,40 @@ public final class BackupEnvironment implements AutoCloseable {
                 String rulesEndpoint = ctx.env().get(FIREBASE_RULES_ENDPOINT);
                 FirebaseRulesRest rules = rulesEndpoint != null && !rulesEndpoint.isBlank()
                         ? new FirebaseRulesRest(rulesEndpoint.strip(), gcpProject, () -> "owner")
-                        : new FirebaseRulesRest(FirebaseRulesRest.API, gcpProject, new GoogleAccessToken(CLOUD_PLATFORM, "for the Firebase Rules API"));
+                        : new FirebaseRulesRest(
+                                FirebaseRulesRest.API,
+                                gcpProject,
+                                new GoogleAccessToken(CLOUD_PLATFORM, "for the Firebase Rules API"));
                 String env = ctx.environmentName();
-                service.withReceiverSwitch(new GcpReceiverSwitch(rules, admin, () -> renderRules(ctx), ctx.projectRoot(),
-                        variables -> receiverVariables(ctx, cloudFunctions, variables)), db -> {
-                    var loaded = dev.cva.cli.config.ConfigLoader.parse(s.loaded().file(), s.loaded().displayName(), read(s.loaded().file()));
-                    String old = dev.cva.cli.config.ConfigEdit.set(loaded, env, "gcp.firestoreDatabase", db);
-                    return "switch: " + loaded.displayName() + " environments." + env + ".gcp.firestoreDatabase "
-                            + (old == null ? "(unset: (default))" : old) + " -> " + db;
-                });
+                service.withReceiverSwitch(
+                        new GcpReceiverSwitch(
+                                rules,
+                                admin,
+                                () -> renderRules(ctx),
+                                ctx.projectRoot(),
+                                variables -> receiverVariables(ctx, cloudFunctions, variables)),
+                        db -> {
+                            var loaded = dev.cva.cli.config.ConfigLoader.parse(
+                                    s.loaded().file(),
+                                    s.loaded().displayName(),
+                                    read(s.loaded().file()));
+                            String old = dev.cva.cli.config.ConfigEdit.set(loaded, env, "gcp.firestoreDatabase", db);
+                            return "switch: " + loaded.displayName() + " environments." + env
+                                    + ".gcp.firestoreDatabase " + (old == null ? "(unset: (default))" : old) + " -> "
+                                    + db;
+                        });
             }
-            service.withMappings(new LambdaStreamMappings(lambda, function, notifierService == null ? null : notifierService.eventSource()));
+            service.withMappings(new LambdaStreamMappings(
+                    lambda, function, notifierService == null ? null : notifierService.eventSource()));
             String env = ctx.environmentName();
             service.withSwitch(new LambdaServiceSwitch(lambda, project, tables), t -> {
                 var loaded = s.loaded();
                 String a = dev.cva.cli.config.ConfigEdit.set(loaded, env, "aws.analyticsTable", t.analyticsTable());
-                loaded = dev.cva.cli.config.ConfigLoader.parse(loaded.file(), loaded.displayName(), read(loaded.file()));
+                loaded =
+                        dev.cva.cli.config.ConfigLoader.parse(loaded.file(), loaded.displayName(), read(loaded.file()));
                 String q = dev.cva.cli.config.ConfigEdit.set(loaded, env, "aws.queryEventsTable", t.interimTable());
-                return List.of("switch: " + loaded.displayName() + " environments." + env + ".aws.analyticsTable " + a + " -> "
-                        + t.analyticsTable() + ", aws.queryEventsTable " + q + " -> " + t.interimTable());
+                return List.of("switch: " + loaded.displayName() + " environments." + env + ".aws.analyticsTable " + a
+                        + " -> " + t.analyticsTable() + ", aws.queryEventsTable " + q + " -> " + t.interimTable());
             });
         }
     }
@@ -157,30 +210,45 @@ public final class BackupEnvironment implements AutoCloseable {
     private static String renderRules(CvaContext ctx) {
         String rules;
         try {
-            rules = dev.cva.local.FirestoreRulesTemplate.renderFile(ctx.projectRoot(), ctx.settings().typed().dashboardReaders());
+            rules = dev.cva.local.FirestoreRulesTemplate.renderFile(
+                    ctx.projectRoot(), ctx.settings().typed().dashboardReaders());
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot read " + dev.cva.local.FirestoreRulesTemplate.FILE + ": " + e.getMessage(), null, e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot read " + dev.cva.local.FirestoreRulesTemplate.FILE + ": " + e.getMessage(),
+                    null,
+                    e);
         } catch (IllegalArgumentException e) {
-            throw CvaException.usage(dev.cva.local.FirestoreRulesTemplate.FILE + ": " + e.getMessage(), "see the comment at the top of the template");
+            throw CvaException.usage(
+                    dev.cva.local.FirestoreRulesTemplate.FILE + ": " + e.getMessage(),
+                    "see the comment at the top of the template");
         }
         if (rules == null) {
-            throw new CvaException(ExitCode.FAILURE, "no " + dev.cva.local.FirestoreRulesTemplate.FILE + " in this checkout: "
-                    + "the restored database would have no rules", "run cva restore from the project's checkout");
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "no " + dev.cva.local.FirestoreRulesTemplate.FILE + " in this checkout: "
+                            + "the restored database would have no rules",
+                    "run cva restore from the project's checkout");
         }
         return rules;
     }
 
     /** A configuration-only deploy of the receiver's Cloud Function (the deploy's own target and its function name). */
-    private static String receiverVariables(CvaContext ctx, dev.cva.cli.deploy.DeployTargets.CloudFunctions cloudFunctions,
-                                            java.util.Map<String, String> variables) {
-        var targets = cloudFunctions == null ? new dev.cva.cli.deploy.DeployTargets(ctx) : new dev.cva.cli.deploy.DeployTargets(ctx, cloudFunctions);
+    private static String receiverVariables(
+            CvaContext ctx,
+            dev.cva.cli.deploy.DeployTargets.CloudFunctions cloudFunctions,
+            java.util.Map<String, String> variables) {
+        var targets = cloudFunctions == null
+                ? new dev.cva.cli.deploy.DeployTargets(ctx)
+                : new dev.cva.cli.deploy.DeployTargets(ctx, cloudFunctions);
         var spec = ctx.settings().config().services().get("receiver");
         if (spec == null) {
             throw new CvaException(ExitCode.FAILURE, "cva.yaml defines no service 'receiver' to switch", null);
         }
         try (DeployTarget target = targets.open("receiver", spec)) {
             if (!(target instanceof dev.cva.cli.deploy.gcp.CloudFunctionsTarget functions)) {
-                throw new CvaException(ExitCode.FAILURE, "the receiver of " + ctx.environmentName() + " is no Cloud Function", null);
+                throw new CvaException(
+                        ExitCode.FAILURE, "the receiver of " + ctx.environmentName() + " is no Cloud Function", null);
             }
             return functions.setVariables("receiver", variables);
         }
@@ -207,7 +275,9 @@ public final class BackupEnvironment implements AutoCloseable {
     /** The drill's disaster: every item of both tables and every document of the receiver's collections deleted. */
     public long[] destroy() {
         BackupService.Names n = service.names();
-        return new long[] {tables.deleteAll(n.analyticsTable()), tables.deleteAll(n.interimTable()), documents.deleteAll(database)};
+        return new long[] {
+            tables.deleteAll(n.analyticsTable()), tables.deleteAll(n.interimTable()), documents.deleteAll(database)
+        };
     }
 
     /** A restore in place with its reconcile, for the drill. */
@@ -226,15 +296,19 @@ public final class BackupEnvironment implements AutoCloseable {
             @Override
             public Answer invoke(String payload) {
                 try {
-                    var r = lambda.invoke(b -> b.functionName(function).qualifier(DeployTarget.LIVE).payload(SdkBytes.fromUtf8String(payload)));
-                    return new Answer(r.functionError(), r.payload() == null ? null : r.payload().asUtf8String());
+                    var r = lambda.invoke(b -> b.functionName(function)
+                            .qualifier(DeployTarget.LIVE)
+                            .payload(SdkBytes.fromUtf8String(payload)));
+                    return new Answer(
+                            r.functionError(),
+                            r.payload() == null ? null : r.payload().asUtf8String());
                 } catch (SdkException e) {
-                    throw new CvaException(ExitCode.FAILURE, "cannot invoke " + describe() + ": " + e.getMessage(), null, e);
+                    throw new CvaException(
+                            ExitCode.FAILURE, "cannot invoke " + describe() + ": " + e.getMessage(), null, e);
                 }
             }
         };
     }
-
 
     private static String read(java.nio.file.Path file) {
         try {

@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  */
 final class Catalogue {
     static final Pattern ID = Pattern.compile("bk-\\d{8}T\\d{6}Z-[0-9a-f]{4}");
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final ObjectMapper JSON = CvaContext.json().copy().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path root;
@@ -40,7 +41,8 @@ final class Catalogue {
 
     /** A new backup's id ({@code bk-20261207T150102Z-3fa1}) and its empty folder. */
     Path create(Instant at) {
-        String id = "bk-" + STAMP.format(at) + "-" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
+        String id = "bk-" + STAMP.format(at) + "-"
+                + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
         Path dir = root.resolve(id);
         try {
             Files.createDirectories(dir);
@@ -56,7 +58,8 @@ final class Catalogue {
             JSON.writeValue(tmp.toFile(), m);
             Files.move(tmp, dir.resolve("manifest.json"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot write the manifest in " + dir + ": " + e.getMessage(), null, e);
+            throw new CvaException(
+                    ExitCode.FAILURE, "cannot write the manifest in " + dir + ": " + e.getMessage(), null, e);
         }
     }
 
@@ -67,11 +70,14 @@ final class Catalogue {
     /** The backup {@code id}; an id that is not one, or that no finished backup has, is refused (exit 2). */
     Manifest get(String id) {
         if (!ID.matcher(id).matches()) {
-            throw CvaException.usage("'" + id + "' is not a backup id", "a backup id looks like bk-20261207T150102Z-3fa1: see 'cva backup list'");
+            throw CvaException.usage(
+                    "'" + id + "' is not a backup id",
+                    "a backup id looks like bk-20261207T150102Z-3fa1: see 'cva backup list'");
         }
         Path f = root.resolve(id).resolve("manifest.json");
         if (!Files.isRegularFile(f)) {
-            throw CvaException.usage("no backup " + id + " in " + root, "see 'cva backup list' for the backups of this checkout");
+            throw CvaException.usage(
+                    "no backup " + id + " in " + root, "see 'cva backup list' for the backups of this checkout");
         }
         return read(f);
     }
@@ -83,7 +89,9 @@ final class Catalogue {
         }
         List<Manifest> out = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(root)) {
-            for (Path d : dirs.filter(d -> ID.matcher(d.getFileName().toString()).matches()).toList()) {
+            for (Path d : dirs.filter(
+                            d -> ID.matcher(d.getFileName().toString()).matches())
+                    .toList()) {
                 Path f = d.resolve("manifest.json");
                 if (Files.isRegularFile(f)) {
                     out.add(read(f));
@@ -100,11 +108,15 @@ final class Catalogue {
         try {
             Manifest m = JSON.readValue(f.toFile(), Manifest.class);
             if (m.format() != Manifest.FORMAT) {
-                throw new CvaException(ExitCode.FAILURE, f + " is a backup of format " + m.format() + ", this cva reads " + Manifest.FORMAT, null);
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        f + " is a backup of format " + m.format() + ", this cva reads " + Manifest.FORMAT,
+                        null);
             }
             return m;
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "unreadable backup manifest " + f + ": " + e.getMessage(), null, e);
+            throw new CvaException(
+                    ExitCode.FAILURE, "unreadable backup manifest " + f + ": " + e.getMessage(), null, e);
         }
     }
 }

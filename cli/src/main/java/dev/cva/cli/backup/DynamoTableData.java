@@ -57,9 +57,15 @@ final class DynamoTableData implements TableData {
         Map<String, AttributeValue> start = null;
         try {
             do {
-                var page = dynamo.scan(ScanRequest.builder().tableName(table).select(Select.COUNT).exclusiveStartKey(start).build());
+                var page = dynamo.scan(ScanRequest.builder()
+                        .tableName(table)
+                        .select(Select.COUNT)
+                        .exclusiveStartKey(start)
+                        .build());
                 n += page.count();
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                        ? page.lastEvaluatedKey()
+                        : null;
             } while (start != null);
             return n;
         } catch (SdkException e) {
@@ -96,7 +102,8 @@ final class DynamoTableData implements TableData {
                 if (line.isBlank()) {
                     continue;
                 }
-                Map<String, AttributeValue> item = ItemJson.fromJson(CvaContext.json().readTree(line));
+                Map<String, AttributeValue> item =
+                        ItemJson.fromJson(CvaContext.json().readTree(line));
                 batch.add(WriteRequest.builder().putRequest(p -> p.item(item)).build());
                 if (batch.size() == BATCH) {
                     n += write(table, batch);
@@ -120,12 +127,16 @@ final class DynamoTableData implements TableData {
             for (int attempt = 0; ; attempt++) {
                 final List<WriteRequest> now = left;
                 var answer = dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, now)));
-                left = answer.hasUnprocessedItems() ? answer.unprocessedItems().getOrDefault(table, List.of()) : List.of();
+                left = answer.hasUnprocessedItems()
+                        ? answer.unprocessedItems().getOrDefault(table, List.of())
+                        : List.of();
                 if (left.isEmpty()) {
                     return requests.size();
                 }
                 if (attempt == 10) {
-                    throw new CvaException(ExitCode.FAILURE, table + " left " + left.size() + " items unprocessed after 10 tries",
+                    throw new CvaException(
+                            ExitCode.FAILURE,
+                            table + " left " + left.size() + " items unprocessed after 10 tries",
                             "the table is throttled: try again later");
                 }
                 Thread.sleep(pause); // back-off between retries of unprocessed items, as the SDK documents
@@ -144,9 +155,14 @@ final class DynamoTableData implements TableData {
         Map<String, AttributeValue> start = null;
         try {
             do {
-                var page = dynamo.scan(ScanRequest.builder().tableName(table).exclusiveStartKey(start).build());
+                var page = dynamo.scan(ScanRequest.builder()
+                        .tableName(table)
+                        .exclusiveStartKey(start)
+                        .build());
                 page.items().forEach(each);
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                        ? page.lastEvaluatedKey()
+                        : null;
             } while (start != null);
         } catch (SdkException e) {
             throw failure("scan " + table, e);
@@ -163,8 +179,8 @@ final class DynamoTableData implements TableData {
             }
             // TTL: Tables.createQueryEvents sets it on the interim table (the analytics table keeps its records)
             dynamo.waiter().waitUntilTableExists(b -> b.tableName(table));
-            dynamo.updateContinuousBackups(b -> b.tableName(table)
-                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
+            dynamo.updateContinuousBackups(
+                    b -> b.tableName(table).pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
         } catch (SdkException e) {
             throw failure("create " + table, e);
         } catch (RuntimeException e) {
@@ -175,7 +191,9 @@ final class DynamoTableData implements TableData {
     @Override
     public String onDemandBackup(String table, String name) {
         try {
-            return dynamo.createBackup(b -> b.tableName(table).backupName(name)).backupDetails().backupArn();
+            return dynamo.createBackup(b -> b.tableName(table).backupName(name))
+                    .backupDetails()
+                    .backupArn();
         } catch (SdkException e) {
             throw failure("take an on-demand backup of " + table, e);
         }
@@ -194,16 +212,22 @@ final class DynamoTableData implements TableData {
     @Override
     public void checkRestorable(String source, Instant time) {
         try {
-            var pitr = dynamo.describeContinuousBackups(b -> b.tableName(source)).continuousBackupsDescription()
+            var pitr = dynamo.describeContinuousBackups(b -> b.tableName(source))
+                    .continuousBackupsDescription()
                     .pointInTimeRecoveryDescription();
             if (pitr == null || pitr.pointInTimeRecoveryStatus() != PointInTimeRecoveryStatus.ENABLED) {
-                throw new CvaException(ExitCode.FAILURE, "table " + source + " has no point-in-time recovery: it cannot be "
-                        + "restored to a time, and nothing was changed", "restore a backup id instead ('cva backup list')");
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        "table " + source + " has no point-in-time recovery: it cannot be "
+                                + "restored to a time, and nothing was changed",
+                        "restore a backup id instead ('cva backup list')");
             }
             Instant earliest = pitr.earliestRestorableDateTime();
             if ((earliest != null && time.isBefore(earliest)) || time.isAfter(Instant.now())) {
-                throw CvaException.usage("--to-time " + time + " is outside the point-in-time window of " + source + " ("
-                        + earliest + " .. now), and nothing was changed", "pick a time in that window (DynamoDB keeps 35 days)");
+                throw CvaException.usage(
+                        "--to-time " + time + " is outside the point-in-time window of " + source + " (" + earliest
+                                + " .. now), and nothing was changed",
+                        "pick a time in that window (DynamoDB keeps 35 days)");
             }
         } catch (SdkException e) {
             throw failure("read the point-in-time recovery of " + source, e);
@@ -213,10 +237,13 @@ final class DynamoTableData implements TableData {
     @Override
     public void restoreToTime(Kind kind, String source, Instant time, String table) {
         try {
-            dynamo.restoreTableToPointInTime(b -> b.sourceTableName(source).targetTableName(table).restoreDateTime(time));
+            dynamo.restoreTableToPointInTime(
+                    b -> b.sourceTableName(source).targetTableName(table).restoreDateTime(time));
         } catch (InvalidRestoreTimeException e) {
-            throw CvaException.usage("--to-time " + time + " is outside the point-in-time window of " + source + ": "
-                    + e.awsErrorDetails().errorMessage(), "pick a time in DynamoDB's window (up to 35 days, not the last minutes)");
+            throw CvaException.usage(
+                    "--to-time " + time + " is outside the point-in-time window of " + source + ": "
+                            + e.awsErrorDetails().errorMessage(),
+                    "pick a time in DynamoDB's window (up to 35 days, not the last minutes)");
         } catch (SdkException e) {
             throw failure("restore " + source + " at " + time + " into " + table, e);
         }
@@ -226,10 +253,15 @@ final class DynamoTableData implements TableData {
     @Override
     public void rewire(Kind kind, String table) {
         try {
-            dynamo.waiter().waitUntilTableExists(b -> b.tableName(table),
-                    o -> o.waitTimeout(java.time.Duration.ofMinutes(30))); // ACTIVE: a restore takes minutes to hours
+            dynamo.waiter()
+                    .waitUntilTableExists(
+                            b -> b.tableName(table),
+                            o -> o.waitTimeout(
+                                    java.time.Duration.ofMinutes(30))); // ACTIVE: a restore takes minutes to hours
             var t = dynamo.describeTable(b -> b.tableName(table)).table();
-            if (kind == Kind.ANALYTICS && (t.streamSpecification() == null || !Boolean.TRUE.equals(t.streamSpecification().streamEnabled()))) {
+            if (kind == Kind.ANALYTICS
+                    && (t.streamSpecification() == null
+                            || !Boolean.TRUE.equals(t.streamSpecification().streamEnabled()))) {
                 dynamo.updateTable(b -> b.tableName(table)
                         .streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_IMAGE)));
                 dynamo.waiter().waitUntilTableExists(b -> b.tableName(table));
@@ -237,11 +269,12 @@ final class DynamoTableData implements TableData {
             if (kind == Kind.INTERIM) {
                 var ttl = dynamo.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription();
                 if (ttl == null || ttl.timeToLiveStatus() != TimeToLiveStatus.ENABLED) {
-                    dynamo.updateTimeToLive(b -> b.tableName(table).timeToLiveSpecification(s -> s.attributeName("ttl").enabled(true)));
+                    dynamo.updateTimeToLive(b -> b.tableName(table)
+                            .timeToLiveSpecification(s -> s.attributeName("ttl").enabled(true)));
                 }
             }
-            dynamo.updateContinuousBackups(b -> b.tableName(table)
-                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
+            dynamo.updateContinuousBackups(
+                    b -> b.tableName(table).pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
         } catch (SdkException e) {
             throw failure("re-wire the stream, TTL and PITR of " + table, e);
         }
@@ -261,7 +294,9 @@ final class DynamoTableData implements TableData {
         List<WriteRequest> batch = new ArrayList<>();
         long[] n = {0};
         scan(table, item -> {
-            batch.add(WriteRequest.builder().deleteRequest(d -> d.key(Map.of(Tables.PARTITION_KEY, item.get(Tables.PARTITION_KEY)))).build());
+            batch.add(WriteRequest.builder()
+                    .deleteRequest(d -> d.key(Map.of(Tables.PARTITION_KEY, item.get(Tables.PARTITION_KEY))))
+                    .build());
             if (batch.size() == BATCH) {
                 n[0] += write(table, List.copyOf(batch));
                 batch.clear();
@@ -285,8 +320,11 @@ final class DynamoTableData implements TableData {
     static CvaException failure(String what, SdkException e) {
         String reason = e instanceof AwsServiceException a && a.awsErrorDetails() != null
                 ? a.awsErrorDetails().errorCode() + ": " + a.awsErrorDetails().errorMessage()
-                : e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-        String hint = reason.startsWith("AccessDenied") ? "assume the restore role (infra/services/processor/restore.tf)" : null;
+                : e.getClass().getSimpleName() + ": "
+                        + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        String hint = reason.startsWith("AccessDenied")
+                ? "assume the restore role (infra/services/processor/restore.tf)"
+                : null;
         return new CvaException(ExitCode.FAILURE, "cannot " + what + ": " + reason, hint, e);
     }
 }

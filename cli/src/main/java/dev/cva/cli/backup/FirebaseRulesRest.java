@@ -29,7 +29,8 @@ final class FirebaseRulesRest {
     private final String baseUrl;
     private final String project;
     private final Supplier<String> token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     FirebaseRulesRest(String baseUrl, String project, Supplier<String> token) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -45,9 +46,14 @@ final class FirebaseRulesRest {
     /** Creates a ruleset of one file, {@code firestore.rules}; its resource name. */
     String createRuleset(String rules) {
         ObjectNode body = JSON.createObjectNode();
-        body.putObject("source").putArray("files").addObject().put("name", "firestore.rules").put("content", rules);
+        body.putObject("source")
+                .putArray("files")
+                .addObject()
+                .put("name", "firestore.rules")
+                .put("content", rules);
         String name = send("POST", "/v1/projects/" + project + "/rulesets", body, "create the Firestore ruleset", false)
-                .path("name").asText();
+                .path("name")
+                .asText();
         if (name.isEmpty()) {
             throw new CvaException(ExitCode.FAILURE, "the Firebase Rules API created a ruleset but named none", null);
         }
@@ -58,7 +64,13 @@ final class FirebaseRulesRest {
     void release(String database, String ruleset) {
         String name = "projects/" + project + "/releases/" + release(database);
         ObjectNode release = JSON.createObjectNode().put("name", name).put("rulesetName", ruleset);
-        if (send("POST", "/v1/projects/" + project + "/releases", release, "release the rules as " + release(database), true) == null) {
+        if (send(
+                        "POST",
+                        "/v1/projects/" + project + "/releases",
+                        release,
+                        "release the rules as " + release(database),
+                        true)
+                == null) {
             ObjectNode patch = JSON.createObjectNode();
             patch.set("release", release);
             send("PATCH", "/v1/" + name, patch, "update the release " + release(database), false);
@@ -67,14 +79,18 @@ final class FirebaseRulesRest {
 
     /** The answer; null for a 409 when {@code conflictOk}. */
     private JsonNode send(String method, String path, JsonNode body, String what, boolean conflictOk) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token.get()).header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body.toString())).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token.get())
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "could not " + what + ": " + e.getMessage(), "check the network and try again");
+            throw new CvaException(
+                    ExitCode.FAILURE, "could not " + what + ": " + e.getMessage(), "check the network and try again");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CvaException(ExitCode.FAILURE, "interrupted while trying to " + what, null);
@@ -84,16 +100,21 @@ final class FirebaseRulesRest {
         }
         JsonNode answer;
         try {
-            answer = response.body() == null || response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+            answer = response.body() == null || response.body().isBlank()
+                    ? JSON.createObjectNode()
+                    : JSON.readTree(response.body());
         } catch (IOException e) {
             answer = JSON.createObjectNode();
         }
         if (response.statusCode() / 100 != 2) {
-            throw new CvaException(ExitCode.FAILURE, "could not " + what + ": "
-                    + answer.path("error").path("message").asText("HTTP " + response.statusCode()),
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "could not " + what + ": "
+                            + answer.path("error").path("message").asText("HTTP " + response.statusCode()),
                     response.statusCode() == 401 || response.statusCode() == 403
                             ? "the restore identity needs firebaserules.rulesets.create and firebaserules.releases.* "
-                                    + "(infra/services/receiver backup.tf)" : null);
+                                    + "(infra/services/receiver backup.tf)"
+                            : null);
         }
         return answer;
     }

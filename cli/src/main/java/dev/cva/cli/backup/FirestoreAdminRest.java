@@ -38,7 +38,8 @@ final class FirestoreAdminRest {
     private final Supplier<String> token;
     private final Clock clock;
     private final Duration poll;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     FirestoreAdminRest(String baseUrl, String project, Supplier<String> token, Clock clock, Duration poll) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -54,10 +55,12 @@ final class FirestoreAdminRest {
 
     /** The newest READY backup of {@code database} in any location, if there is one. */
     Optional<Backup> newestBackup(String database) {
-        JsonNode answer = send("GET", "/v1/projects/" + project + "/locations/-/backups", null, "list the Firestore backups");
+        JsonNode answer =
+                send("GET", "/v1/projects/" + project + "/locations/-/backups", null, "list the Firestore backups");
         Backup newest = null;
         for (JsonNode b : answer.path("backups")) {
-            if (!databaseName(database).equals(b.path("database").asText()) || !"READY".equals(b.path("state").asText("READY"))) {
+            if (!databaseName(database).equals(b.path("database").asText())
+                    || !"READY".equals(b.path("state").asText("READY"))) {
                 continue;
             }
             Instant at = Instant.parse(b.path("snapshotTime").asText());
@@ -71,7 +74,8 @@ final class FirestoreAdminRest {
     /** Restores {@code backup} (its resource name) into the new database {@code into}; waits until it is done. */
     void restore(String backup, String into, Duration deadline) {
         ObjectNode body = JSON.createObjectNode().put("databaseId", into).put("backup", backup);
-        JsonNode op = send("POST", "/v1/projects/" + project + "/databases:restore", body, "restore " + backup + " into " + into);
+        JsonNode op = send(
+                "POST", "/v1/projects/" + project + "/databases:restore", body, "restore " + backup + " into " + into);
         await(op, deadline, "the restore of " + backup + " into " + into);
     }
 
@@ -84,7 +88,11 @@ final class FirestoreAdminRest {
         at = at.truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
         ObjectNode body = JSON.createObjectNode().put("databaseId", into);
         body.putObject("pitrSnapshot").put("database", databaseName(from)).put("snapshotTime", at.toString());
-        JsonNode op = send("POST", "/v1/projects/" + project + "/databases:clone", body, "clone " + from + " at " + at + " into " + into);
+        JsonNode op = send(
+                "POST",
+                "/v1/projects/" + project + "/databases:clone",
+                body,
+                "clone " + from + " at " + at + " into " + into);
         await(op, deadline, "the clone of " + from + " at " + at + " into " + into);
     }
 
@@ -96,10 +104,16 @@ final class FirestoreAdminRest {
      */
     boolean createIndex(String database, JsonNode index) {
         String group = index.path("collectionGroup").asText();
-        ObjectNode body = JSON.createObjectNode().put("queryScope", index.path("queryScope").asText("COLLECTION"));
+        ObjectNode body = JSON.createObjectNode()
+                .put("queryScope", index.path("queryScope").asText("COLLECTION"));
         body.set("fields", index.path("fields"));
-        return send("POST", "/v1/" + databaseName(database) + "/collectionGroups/" + group + "/indexes", body,
-                "create an index on " + group + " in database " + database, true) != null;
+        return send(
+                        "POST",
+                        "/v1/" + databaseName(database) + "/collectionGroups/" + group + "/indexes",
+                        body,
+                        "create an index on " + group + " in database " + database,
+                        true)
+                != null;
     }
 
     /** Polls the long-running operation until done; an operation that ends with an error fails with its message. */
@@ -111,7 +125,9 @@ final class FirestoreAdminRest {
                 throw new CvaException(ExitCode.FAILURE, what + ": Firestore answered no operation to follow", null);
             }
             if (clock.instant().isAfter(until)) {
-                throw new CvaException(ExitCode.FAILURE, what + " was not done within " + deadline.toMinutes() + " min",
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        what + " was not done within " + deadline.toMinutes() + " min",
                         "follow it with 'gcloud firestore operations describe " + name + "'; nothing was switched");
             }
             try {
@@ -124,7 +140,11 @@ final class FirestoreAdminRest {
         }
         JsonNode error = op.path("error");
         if (!error.isMissingNode() && !error.isNull()) {
-            throw new CvaException(ExitCode.FAILURE, what + " failed: " + error.path("message").asText("code " + error.path("code").asText()),
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    what + " failed: "
+                            + error.path("message")
+                                    .asText("code " + error.path("code").asText()),
                     "nothing was switched; the operation is " + name);
         }
     }
@@ -135,7 +155,8 @@ final class FirestoreAdminRest {
 
     /** The answer; null for a 409 when {@code conflictOk} (the thing exists already). */
     private JsonNode send(String method, String path, JsonNode body, String what, boolean conflictOk) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + token.get());
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
@@ -147,14 +168,17 @@ final class FirestoreAdminRest {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "could not " + what + ": " + e.getMessage(), "check the network and try again");
+            throw new CvaException(
+                    ExitCode.FAILURE, "could not " + what + ": " + e.getMessage(), "check the network and try again");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CvaException(ExitCode.FAILURE, "interrupted while trying to " + what, null);
         }
         JsonNode answer;
         try {
-            answer = response.body() == null || response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+            answer = response.body() == null || response.body().isBlank()
+                    ? JSON.createObjectNode()
+                    : JSON.readTree(response.body());
         } catch (IOException e) {
             answer = JSON.createObjectNode();
         }
@@ -164,7 +188,8 @@ final class FirestoreAdminRest {
         if (response.statusCode() / 100 != 2) {
             String message = answer.path("error").path("message").asText("HTTP " + response.statusCode());
             String hint = switch (response.statusCode()) {
-                case 401, 403 -> "the restore identity needs the Firestore restore role (infra/services/receiver backup.tf)";
+                case 401, 403 ->
+                    "the restore identity needs the Firestore restore role (infra/services/receiver backup.tf)";
                 case 404 -> "check gcp.project and the backup's name";
                 case 409 -> "a database of that name exists: choose another with --into";
                 default -> null;

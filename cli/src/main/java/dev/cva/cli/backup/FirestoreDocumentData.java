@@ -40,7 +40,8 @@ final class FirestoreDocumentData implements DocumentData {
     private final String baseUrl;
     private final String project;
     private final Supplier<String> token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     FirestoreDocumentData(String baseUrl, String project, Supplier<String> token) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
@@ -54,8 +55,8 @@ final class FirestoreDocumentData implements DocumentData {
 
     @Override
     public long count(String database) {
-        String body = "{\"structuredAggregationQuery\":{\"structuredQuery\":{\"from\":[{\"collectionId\":\"" + ANALYTICS + "\"}]},"
-                + "\"aggregations\":[{\"alias\":\"n\",\"count\":{}}]}}";
+        String body = "{\"structuredAggregationQuery\":{\"structuredQuery\":{\"from\":[{\"collectionId\":\"" + ANALYTICS
+                + "\"}]}," + "\"aggregations\":[{\"alias\":\"n\",\"count\":{}}]}}";
         JsonNode answer = post(baseUrl + "/v1/" + root(database) + ":runAggregationQuery", body);
         JsonNode n = answer.path(0).path("result").path("aggregateFields").path("n");
         return n.has("integerValue") ? Long.parseLong(n.get("integerValue").asText()) : 0L;
@@ -64,7 +65,10 @@ final class FirestoreDocumentData implements DocumentData {
     @Override
     public Set<String> ids(String database) {
         Set<String> ids = new HashSet<>();
-        analytics(database, "&mask.fieldPaths=requestId", doc -> ids.add(last(doc.path("name").asText())));
+        analytics(
+                database,
+                "&mask.fieldPaths=requestId",
+                doc -> ids.add(last(doc.path("name").asText())));
         return ids;
     }
 
@@ -139,7 +143,8 @@ final class FirestoreDocumentData implements DocumentData {
     @Override
     public long deleteAll(String database) {
         List<JsonNode> writes = new ArrayList<>();
-        Consumer<JsonNode> delete = doc -> writes.add(JSON.createObjectNode().put("delete", doc.path("name").asText()));
+        Consumer<JsonNode> delete = doc -> writes.add(
+                JSON.createObjectNode().put("delete", doc.path("name").asText()));
         analytics(database, "&mask.fieldPaths=requestId", delete);
         shards(database, delete);
         long n = 0;
@@ -160,7 +165,8 @@ final class FirestoreDocumentData implements DocumentData {
     }
 
     private void shards(String database, Consumer<JsonNode> each) {
-        String body = "{\"structuredQuery\":{\"from\":[{\"collectionId\":\"" + SHARDS + "\",\"allDescendants\":true}]}}";
+        String body =
+                "{\"structuredQuery\":{\"from\":[{\"collectionId\":\"" + SHARDS + "\",\"allDescendants\":true}]}}";
         for (JsonNode r : post(baseUrl + "/v1/" + root(database) + ":runQuery", body)) {
             if (r.has("document")) {
                 each.accept(r.get("document"));
@@ -185,24 +191,38 @@ final class FirestoreDocumentData implements DocumentData {
     }
 
     private JsonNode post(String url, String body) {
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)), url);
+        return send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)),
+                url);
     }
 
     private JsonNode send(HttpRequest.Builder request, String url) {
         String where = url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
         try {
-            HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(60))
-                    .header("Authorization", "Bearer " + token.get()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    request.timeout(Duration.ofSeconds(60))
+                            .header("Authorization", "Bearer " + token.get())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
-                String message = JSON.readTree(r.body().isBlank() ? "{}" : r.body()).path("error").path("message").asText(r.body());
-                throw new CvaException(ExitCode.FAILURE, "Firestore answered " + r.statusCode() + " to " + where + ": "
-                        + message.lines().findFirst().orElse(""), r.statusCode() == 403
-                        ? "use the restore service account (infra/services/receiver/backup.tf)" : null);
+                String message = JSON.readTree(r.body().isBlank() ? "{}" : r.body())
+                        .path("error")
+                        .path("message")
+                        .asText(r.body());
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        "Firestore answered " + r.statusCode() + " to " + where + ": "
+                                + message.lines().findFirst().orElse(""),
+                        r.statusCode() == 403
+                                ? "use the restore service account (infra/services/receiver/backup.tf)"
+                                : null);
             }
             return JSON.readTree(r.body());
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot reach Firestore at " + baseUrl + ": " + e.getMessage(), null, e);
+            throw new CvaException(
+                    ExitCode.FAILURE, "cannot reach Firestore at " + baseUrl + ": " + e.getMessage(), null, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CvaException(ExitCode.INTERRUPTED, "interrupted", null, e);

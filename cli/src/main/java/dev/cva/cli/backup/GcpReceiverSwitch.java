@@ -37,8 +37,12 @@ final class GcpReceiverSwitch implements ReceiverSwitch {
     private final Variables receiver;
 
     /** @param renderedRules the rules' text for this environment's readers (read when first needed) */
-    GcpReceiverSwitch(FirebaseRulesRest rules, FirestoreAdminRest admin, Supplier<String> renderedRules, Path projectRoot,
-                      Variables receiver) {
+    GcpReceiverSwitch(
+            FirebaseRulesRest rules,
+            FirestoreAdminRest admin,
+            Supplier<String> renderedRules,
+            Path projectRoot,
+            Variables receiver) {
         this.rules = rules;
         this.admin = admin;
         this.renderedRules = renderedRules;
@@ -48,8 +52,10 @@ final class GcpReceiverSwitch implements ReceiverSwitch {
 
     @Override
     public List<String> describe(String database) {
-        return List.of("deploy the Firestore rules (infra/services/receiver/firestore.rules.tftpl with dashboard.readers) "
-                        + "to database " + database + ": a new ruleset released as " + FirebaseRulesRest.release(database)
+        return List.of(
+                "deploy the Firestore rules (infra/services/receiver/firestore.rules.tftpl with dashboard.readers) "
+                        + "to database " + database + ": a new ruleset released as "
+                        + FirebaseRulesRest.release(database)
                         + " (Firebase Rules API)",
                 "create the " + indexes().size() + " composite indexes of " + INDEXES + " on database " + database
                         + " (Firestore Admin API; those the restore brought are kept)");

@@ -38,10 +38,22 @@ final class ItemJson {
             case BOOL -> o.put("BOOL", v.bool());
             case NUL -> o.put("NULL", true);
             case M -> o.set("M", toJson(v.m()));
-            case L -> { var a = o.putArray("L"); v.l().forEach(e -> a.add(value(e))); }
-            case SS -> { var a = o.putArray("SS"); v.ss().forEach(a::add); }
-            case NS -> { var a = o.putArray("NS"); v.ns().forEach(a::add); }
-            case BS -> { var a = o.putArray("BS"); v.bs().forEach(b -> a.add(Base64.getEncoder().encodeToString(b.asByteArray()))); }
+            case L -> {
+                var a = o.putArray("L");
+                v.l().forEach(e -> a.add(value(e)));
+            }
+            case SS -> {
+                var a = o.putArray("SS");
+                v.ss().forEach(a::add);
+            }
+            case NS -> {
+                var a = o.putArray("NS");
+                v.ns().forEach(a::add);
+            }
+            case BS -> {
+                var a = o.putArray("BS");
+                v.bs().forEach(b -> a.add(Base64.getEncoder().encodeToString(b.asByteArray())));
+            }
             default -> throw new IllegalArgumentException("an attribute of an unknown type: " + v);
         }
         return o;
@@ -53,14 +65,31 @@ final class ItemJson {
         return switch (e.getKey()) {
             case "S" -> AttributeValue.fromS(v.asText());
             case "N" -> AttributeValue.fromN(v.asText());
-            case "B" -> AttributeValue.fromB(SdkBytes.fromByteArray(Base64.getDecoder().decode(v.asText())));
+            case "B" ->
+                AttributeValue.fromB(SdkBytes.fromByteArray(Base64.getDecoder().decode(v.asText())));
             case "BOOL" -> AttributeValue.fromBool(v.asBoolean());
             case "NULL" -> AttributeValue.fromNul(true);
             case "M" -> AttributeValue.fromM(fromJson(v));
-            case "L" -> { List<AttributeValue> l = new ArrayList<>(); v.forEach(x -> l.add(attribute(x))); yield AttributeValue.fromL(l); }
-            case "SS" -> { List<String> l = new ArrayList<>(); v.forEach(x -> l.add(x.asText())); yield AttributeValue.fromSs(l); }
-            case "NS" -> { List<String> l = new ArrayList<>(); v.forEach(x -> l.add(x.asText())); yield AttributeValue.fromNs(l); }
-            case "BS" -> { List<SdkBytes> l = new ArrayList<>(); v.forEach(x -> l.add(SdkBytes.fromByteArray(Base64.getDecoder().decode(x.asText())))); yield AttributeValue.fromBs(l); }
+            case "L" -> {
+                List<AttributeValue> l = new ArrayList<>();
+                v.forEach(x -> l.add(attribute(x)));
+                yield AttributeValue.fromL(l);
+            }
+            case "SS" -> {
+                List<String> l = new ArrayList<>();
+                v.forEach(x -> l.add(x.asText()));
+                yield AttributeValue.fromSs(l);
+            }
+            case "NS" -> {
+                List<String> l = new ArrayList<>();
+                v.forEach(x -> l.add(x.asText()));
+                yield AttributeValue.fromNs(l);
+            }
+            case "BS" -> {
+                List<SdkBytes> l = new ArrayList<>();
+                v.forEach(x -> l.add(SdkBytes.fromByteArray(Base64.getDecoder().decode(x.asText()))));
+                yield AttributeValue.fromBs(l);
+            }
             default -> throw new IllegalArgumentException("an attribute of an unknown type: " + e.getKey());
         };
     }

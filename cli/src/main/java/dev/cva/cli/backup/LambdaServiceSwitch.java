@@ -34,11 +34,17 @@ final class LambdaServiceSwitch implements ServiceSwitch {
         for (String service : List.of("processor", "reporter")) {
             String function = project + "-" + service;
             try {
-                var live = lambda.getFunctionConfiguration(b -> b.functionName(function).qualifier(DeployTarget.LIVE));
-                Map<String, String> env = new LinkedHashMap<>(live.environment() == null ? Map.of() : live.environment().variables());
+                var live = lambda.getFunctionConfiguration(
+                        b -> b.functionName(function).qualifier(DeployTarget.LIVE));
+                Map<String, String> env = new LinkedHashMap<>(
+                        live.environment() == null
+                                ? Map.of()
+                                : live.environment().variables());
                 List<String> changed = new ArrayList<>();
                 env.replaceAll((k, v) -> {
-                    String now = v.equals(from.analyticsTable()) ? to.analyticsTable() : v.equals(from.interimTable()) ? to.interimTable() : v;
+                    String now = v.equals(from.analyticsTable())
+                            ? to.analyticsTable()
+                            : v.equals(from.interimTable()) ? to.interimTable() : v;
                     if (!now.equals(v)) {
                         changed.add(k);
                     }
@@ -51,32 +57,47 @@ final class LambdaServiceSwitch implements ServiceSwitch {
                 lambda.updateFunctionConfiguration(b -> b.functionName(function).environment(e -> e.variables(env)));
                 lambda.waiter().waitUntilFunctionUpdatedV2(b -> b.functionName(function));
                 String version = lambda.publishVersion(b -> b.functionName(function)
-                        .description("cva restore: " + String.join(", ", changed) + " -> " + to.analyticsTable())).version();
-                lambda.updateAlias(b -> b.functionName(function).name(DeployTarget.LIVE).functionVersion(version));
+                                .description(
+                                        "cva restore: " + String.join(", ", changed) + " -> " + to.analyticsTable()))
+                        .version();
+                lambda.updateAlias(
+                        b -> b.functionName(function).name(DeployTarget.LIVE).functionVersion(version));
                 steps.add("switch: " + function + " " + String.join(", ", changed) + " -> the restored tables; version "
                         + version + " published, " + DeployTarget.LIVE + " moved to it");
             } catch (ResourceNotFoundException e) {
                 steps.add("switch: no function " + function + ":" + DeployTarget.LIVE + ": skipped");
             } catch (SdkException e) {
-                throw new CvaException(ExitCode.FAILURE, "cannot switch " + function + " to the restored tables: "
-                        + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), "the steps before this one are done: "
-                        + String.join("; ", steps), e);
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        "cannot switch " + function + " to the restored tables: "
+                                + String.valueOf(e.getMessage())
+                                        .lines()
+                                        .findFirst()
+                                        .orElse(""),
+                        "the steps before this one are done: " + String.join("; ", steps),
+                        e);
             }
         }
         String notifier = project + "-notifier";
         String oldStream = tables.streamArn(from.analyticsTable());
         try {
             if (oldStream != null) {
-                for (var m : lambda.listEventSourceMappings(b -> b.eventSourceArn(oldStream)).eventSourceMappings()) {
+                for (var m : lambda.listEventSourceMappings(b -> b.eventSourceArn(oldStream))
+                        .eventSourceMappings()) {
                     if (m.functionArn() != null && m.functionArn().contains(":function:" + notifier)) {
                         lambda.updateEventSourceMapping(b -> b.uuid(m.uuid()).enabled(false));
-                        steps.add("switch: the notifier's mapping " + m.uuid() + " on the stream of " + from.analyticsTable() + " disabled");
+                        steps.add("switch: the notifier's mapping " + m.uuid() + " on the stream of "
+                                + from.analyticsTable() + " disabled");
                     }
                 }
             }
         } catch (SdkException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot disable the notifier's mapping on " + oldStream + ": "
-                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), null, e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot disable the notifier's mapping on " + oldStream + ": "
+                            + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
+                    null,
+                    e);
         }
         return steps;
     }

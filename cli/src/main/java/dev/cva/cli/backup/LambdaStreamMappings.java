@@ -30,18 +30,26 @@ final class LambdaStreamMappings implements StreamMappings {
     @Override
     public String map(String newStream, String oldStream) {
         try {
-            EventSourceMappingConfiguration old = oldStream == null ? null : lambda.listEventSourceMappings(b -> b.eventSourceArn(oldStream))
-                    .eventSourceMappings().stream().filter(m -> m.functionArn() != null && m.functionArn().contains(":function:" + function))
-                    .findFirst().orElse(null);
-            for (EventSourceMappingConfiguration m : lambda.listEventSourceMappings(b -> b.eventSourceArn(newStream)).eventSourceMappings()) {
+            EventSourceMappingConfiguration old = oldStream == null
+                    ? null
+                    : lambda.listEventSourceMappings(b -> b.eventSourceArn(oldStream)).eventSourceMappings().stream()
+                            .filter(m ->
+                                    m.functionArn() != null && m.functionArn().contains(":function:" + function))
+                            .findFirst()
+                            .orElse(null);
+            for (EventSourceMappingConfiguration m : lambda.listEventSourceMappings(b -> b.eventSourceArn(newStream))
+                    .eventSourceMappings()) {
                 if (m.functionArn() != null && m.functionArn().contains(":function:" + function)) {
                     return m.uuid(); // already mapped: a second run of the same restore adds nothing
                 }
             }
             CreateEventSourceMappingRequest.Builder r = CreateEventSourceMappingRequest.builder()
-                    .functionName(describe()).eventSourceArn(newStream).enabled(true)
+                    .functionName(describe())
+                    .eventSourceArn(newStream)
+                    .enabled(true)
                     .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES)
-                    .batchSize(settings.batchSize()).startingPosition(settings.startingPosition())
+                    .batchSize(settings.batchSize())
+                    .startingPosition(settings.startingPosition())
                     .maximumRetryAttempts(settings.maximumRetryAttempts())
                     .bisectBatchOnFunctionError(settings.bisectBatchOnFunctionError())
                     .maximumRecordAgeInSeconds(settings.maximumRecordAgeInSeconds())
@@ -54,8 +62,12 @@ final class LambdaStreamMappings implements StreamMappings {
             }
             return lambda.createEventSourceMapping(r.build()).uuid();
         } catch (SdkException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot map the stream " + newStream + " to " + describe() + ": "
-                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), "check the restore role's lambda grants", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot map the stream " + newStream + " to " + describe() + ": "
+                            + String.valueOf(e.getMessage()).lines().findFirst().orElse(""),
+                    "check the restore role's lambda grants",
+                    e);
         }
     }
 }

@@ -11,14 +11,29 @@ import java.util.List;
  * {@code firestoreBackup}: on a cloud environment, the resource name of the newest scheduled Firestore backup of the
  * receiver's database when the backup was taken (absent on local, and in manifests written before it existed).
  */
-public record Manifest(int format, String id, Instant createdAt, String environment, Origin origin, double seconds,
-                       List<Copy> stores, List<String> onDemandBackups,
-                       @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                       String firestoreBackup) {
+public record Manifest(
+        int format,
+        String id,
+        Instant createdAt,
+        String environment,
+        Origin origin,
+        double seconds,
+        List<Copy> stores,
+        List<String> onDemandBackups,
+
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        String firestoreBackup) {
     public static final int FORMAT = 1;
 
-    public Manifest(int format, String id, Instant createdAt, String environment, Origin origin, double seconds,
-                    List<Copy> stores, List<String> onDemandBackups) {
+    public Manifest(
+            int format,
+            String id,
+            Instant createdAt,
+            String environment,
+            Origin origin,
+            double seconds,
+            List<Copy> stores,
+            List<String> onDemandBackups) {
         this(format, id, createdAt, environment, origin, seconds, stores, onDemandBackups, null);
     }
 
@@ -31,7 +46,10 @@ public record Manifest(int format, String id, Instant createdAt, String environm
 
     /** Records in the copy written to {@code file}, 0 when there is none. */
     long file(String file) {
-        return stores.stream().filter(c -> c.file().equals(file)).mapToLong(Copy::records).sum();
+        return stores.stream()
+                .filter(c -> c.file().equals(file))
+                .mapToLong(Copy::records)
+                .sum();
     }
 
     /** The records of a store: the analytics table's items ({@code dynamodb}) or the analytics documents ({@code firestore}). */

@@ -35,8 +35,15 @@ public final class Reconciler {
     }
 
     /** @param missing records DynamoDB had and Firestore lacked; {@code stillMissing} after the re-send and the wait */
-    public record Result(long dynamodb, long firestoreBefore, long missing, long resent, long stillMissing, long onlyInFirestore,
-                  long firestoreAfter, double seconds) {}
+    public record Result(
+            long dynamodb,
+            long firestoreBefore,
+            long missing,
+            long resent,
+            long stillMissing,
+            long onlyInFirestore,
+            long firestoreAfter,
+            double seconds) {}
 
     static final int BATCH = 100; // the notifier mapping's batchSize in cva.yaml
 
@@ -69,15 +76,19 @@ public final class Reconciler {
                 missing.add(item);
             }
         });
-        long onlyInFirestore = inFirestore.stream().filter(id -> !inDynamo.contains(id)).count();
+        long onlyInFirestore =
+                inFirestore.stream().filter(id -> !inDynamo.contains(id)).count();
         long resent = 0;
         String streamArn = "arn:aws:dynamodb:" + region + ":000000000000:table/" + analyticsTable + "/stream/reconcile";
         for (int i = 0; i < missing.size(); i += BATCH) {
             List<Map<String, AttributeValue>> batch = missing.subList(i, Math.min(missing.size(), i + BATCH));
             Notifier.Answer a = notifier.invoke(StreamMapping.event(records(batch), region, streamArn));
             if (a.functionError() != null) {
-                throw new CvaException(ExitCode.FAILURE, notifier.describe() + " failed on a re-send: " + a.functionError()
-                        + (a.body() == null ? "" : " " + a.body()), "see 'cva logs notifier'");
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        notifier.describe() + " failed on a re-send: " + a.functionError()
+                                + (a.body() == null ? "" : " " + a.body()),
+                        "see 'cva logs notifier'");
             }
             resent += batch.size();
         }
@@ -87,7 +98,9 @@ public final class Reconciler {
         while (still > 0) {
             Set<String> now = documents.ids(database);
             after = now.size();
-            still = missing.stream().filter(m -> !now.contains(m.get(Tables.PARTITION_KEY).s())).count();
+            still = missing.stream()
+                    .filter(m -> !now.contains(m.get(Tables.PARTITION_KEY).s()))
+                    .count();
             if (still == 0 || clock.instant().isAfter(deadline)) {
                 break;
             }
@@ -96,7 +109,14 @@ public final class Reconciler {
         if (missing.isEmpty()) {
             after = before;
         }
-        return new Result(dynamo[0], before, missing.size(), resent, still, onlyInFirestore, after,
+        return new Result(
+                dynamo[0],
+                before,
+                missing.size(),
+                resent,
+                still,
+                onlyInFirestore,
+                after,
                 Duration.between(start, clock.instant()).toMillis() / 1000.0);
     }
 
@@ -104,11 +124,19 @@ public final class Reconciler {
         List<Record> out = new ArrayList<>();
         long seq = clock.millis() * 1000;
         for (Map<String, AttributeValue> item : items) {
-            out.add(Record.builder().eventID(UUID.randomUUID().toString()).eventName(OperationType.INSERT).eventVersion("1.1")
-                    .dynamodb(StreamRecord.builder().approximateCreationDateTime(clock.instant())
-                            .keys(Map.of(Tables.PARTITION_KEY, item.get(Tables.PARTITION_KEY))).newImage(item)
-                            .sequenceNumber(Long.toString(seq++)).sizeBytes((long) item.toString().length())
-                            .streamViewType(StreamViewType.NEW_IMAGE).build()).build());
+            out.add(Record.builder()
+                    .eventID(UUID.randomUUID().toString())
+                    .eventName(OperationType.INSERT)
+                    .eventVersion("1.1")
+                    .dynamodb(StreamRecord.builder()
+                            .approximateCreationDateTime(clock.instant())
+                            .keys(Map.of(Tables.PARTITION_KEY, item.get(Tables.PARTITION_KEY)))
+                            .newImage(item)
+                            .sequenceNumber(Long.toString(seq++))
+                            .sizeBytes((long) item.toString().length())
+                            .streamViewType(StreamViewType.NEW_IMAGE)
+                            .build())
+                    .build());
         }
         return out;
     }

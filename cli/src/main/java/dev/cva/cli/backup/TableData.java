@@ -8,7 +8,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** The DynamoDB side of a backup: a table's items to a file and back, and what a restore re-wires. */
 interface TableData {
     /** The table's kind decides what {@link #create} gives a new one: the analytics table has a stream and an index. */
-    enum Kind { ANALYTICS, INTERIM }
+    enum Kind {
+        ANALYTICS,
+        INTERIM
+    }
 
     boolean exists(String table);
 

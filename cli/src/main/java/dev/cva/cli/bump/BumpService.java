@@ -17,8 +17,14 @@ import java.util.function.Consumer;
 public final class BumpService implements AutoCloseable {
 
     /** What to bump: {@code service} null means every unit with releasable changes. */
-    public record Options(String service, BumpLevel level, String pre, boolean finalizing, boolean force,
-                          boolean dryRun, boolean push) {}
+    public record Options(
+            String service,
+            BumpLevel level,
+            String pre,
+            boolean finalizing,
+            boolean force,
+            boolean dryRun,
+            boolean push) {}
 
     /** The plans and, unless a dry run, the commits made. */
     public record Outcome(List<ReleasePlanner.Plan> plans, List<String> commits, boolean pushed) {}
@@ -51,7 +57,8 @@ public final class BumpService implements AutoCloseable {
      */
     public Scope scope(String service, boolean allChanged, Path cwd) {
         if (service != null && allChanged) {
-            throw CvaException.usage("--service and --all-changed exclude each other",
+            throw CvaException.usage(
+                    "--service and --all-changed exclude each other",
                     "cva bump auto --service receiver, or cva bump auto --all-changed");
         }
         if (service != null) {
@@ -62,21 +69,33 @@ public final class BumpService implements AutoCloseable {
         }
         String folder = relative(cwd);
         if (folder == null) {
-            return new Scope(null, "folder", cwd + " is outside the project (" + projectRoot
-                    + "): every service with releasable changes");
+            return new Scope(
+                    null,
+                    "folder",
+                    cwd + " is outside the project (" + projectRoot + "): every service with releasable changes");
         }
         List<ReleasePlanner.Unit> owners = planner.unitsAt(folder);
         if (owners.size() > 1) {
-            throw CvaException.usage("the folder " + folder + " belongs to "
-                    + String.join(" and ", owners.stream().map(ReleasePlanner.Unit::service).toList()),
+            throw CvaException.usage(
+                    "the folder " + folder + " belongs to "
+                            + String.join(
+                                    " and ",
+                                    owners.stream()
+                                            .map(ReleasePlanner.Unit::service)
+                                            .toList()),
                     "name one with --service");
         }
         if (owners.size() == 1) {
-            return new Scope(owners.get(0).service(), "folder", "the folder " + folder + " is "
-                    + owners.get(0).service() + "'s");
+            return new Scope(
+                    owners.get(0).service(),
+                    "folder",
+                    "the folder " + folder + " is " + owners.get(0).service() + "'s");
         }
-        return new Scope(null, "folder", (folder.isEmpty() ? "the project's root" : "the folder " + folder
-                + " is no single service's") + ": every service with releasable changes");
+        return new Scope(
+                null,
+                "folder",
+                (folder.isEmpty() ? "the project's root" : "the folder " + folder + " is no single service's")
+                        + ": every service with releasable changes");
     }
 
     /** {@code cwd} relative to the project ('/'-separated, "" for the root), or null when outside it. */
@@ -93,7 +112,7 @@ public final class BumpService implements AutoCloseable {
         try {
             return p.toAbsolutePath().normalize().toRealPath();
         } catch (java.io.IOException e) {
-            return p.toAbsolutePath().normalize();  // a folder that is gone: compare it as written
+            return p.toAbsolutePath().normalize(); // a folder that is gone: compare it as written
         }
     }
 
@@ -104,7 +123,7 @@ public final class BumpService implements AutoCloseable {
     }
 
     public Outcome bump(Options o, Consumer<String> warn) {
-        return bump(o, warn, plans -> { });
+        return bump(o, warn, plans -> {});
     }
 
     /** As {@link #bump(Options, Consumer)}; {@code planned} sees the plans before anything is changed. */
@@ -112,13 +131,20 @@ public final class BumpService implements AutoCloseable {
         requireCommits();
         String branch = git.branch().orElse(null);
         if (branch == null) {
-            refuseOrWarn(o.dryRun(), warn, "HEAD is detached: a release must be committed on a branch",
+            refuseOrWarn(
+                    o.dryRun(),
+                    warn,
+                    "HEAD is detached: a release must be committed on a branch",
                     "check out the branch to release from (git switch main)");
         }
         List<String> dirty = git.dirtyPaths();
         if (!dirty.isEmpty()) {
-            String shown = String.join(", ", dirty.subList(0, Math.min(5, dirty.size()))) + (dirty.size() > 5 ? ", …" : "");
-            refuseOrWarn(o.dryRun(), warn, "the work tree is not clean (" + shown + ")",
+            String shown =
+                    String.join(", ", dirty.subList(0, Math.min(5, dirty.size()))) + (dirty.size() > 5 ? ", …" : "");
+            refuseOrWarn(
+                    o.dryRun(),
+                    warn,
+                    "the work tree is not clean (" + shown + ")",
                     "commit or stash your changes (untracked files count too unless ignored)");
         }
         ReleasePlanner.Request request = new ReleasePlanner.Request(o.level(), o.pre(), o.finalizing(), o.force());
@@ -128,15 +154,19 @@ public final class BumpService implements AutoCloseable {
         } else {
             for (ReleasePlanner.Unit unit : planner.units()) {
                 ReleasePlanner.State state = planner.state(unit);
-                boolean candidate = o.finalizing() ? state.current().isPreRelease()
+                boolean candidate = o.finalizing()
+                        ? state.current().isPreRelease()
                         : planner.analyze(unit).implied() != BumpLevel.NONE;
                 if (candidate) {
                     plans.add(planner.plan(unit, request));
                 }
             }
             if (plans.isEmpty()) {
-                throw new CvaException(ExitCode.NOTHING_TO_DO,
-                        o.finalizing() ? "nothing to finalize: no service is on a pre-release" : "nothing to release: no service has feat, fix, perf or breaking changes",
+                throw new CvaException(
+                        ExitCode.NOTHING_TO_DO,
+                        o.finalizing()
+                                ? "nothing to finalize: no service is on a pre-release"
+                                : "nothing to release: no service has feat, fix, perf or breaking changes",
                         "'cva version' shows each service's unreleased commits");
             }
         }
@@ -146,10 +176,12 @@ public final class BumpService implements AutoCloseable {
             return new Outcome(plans, List.of(), false);
         }
         if (o.push() && !hasOrigin()) {
-            throw new CvaException(ExitCode.USAGE, "--push needs a remote named 'origin'", "git remote add origin <url>");
+            throw new CvaException(
+                    ExitCode.USAGE, "--push needs a remote named 'origin'", "git remote add origin <url>");
         }
         List<ReleaseExecutor.Released> done = new ReleaseExecutor(git).apply(plans, branch, o.push());
-        return new Outcome(plans, done.stream().map(ReleaseExecutor.Released::commit).toList(), o.push());
+        return new Outcome(
+                plans, done.stream().map(ReleaseExecutor.Released::commit).toList(), o.push());
     }
 
     private boolean hasOrigin() {

@@ -41,7 +41,9 @@ public final class ChangelogWriter {
             return null;
         }
         String text = cc.description();
-        if (cc.breakingNote() != null && !cc.breakingNote().isBlank() && !cc.breakingNote().equals(text)) {
+        if (cc.breakingNote() != null
+                && !cc.breakingNote().isBlank()
+                && !cc.breakingNote().equals(text)) {
             text += " — " + cc.breakingNote();
         }
         return new Entry(section, cc.breaking(), cc.scope(), text, shortId);
@@ -51,8 +53,13 @@ public final class ChangelogWriter {
     public static String section(String version, LocalDate date, List<Entry> entries) {
         Map<String, List<Entry>> bySection = new LinkedHashMap<>();
         SECTIONS.forEach(s -> bySection.put(s, new ArrayList<>()));
-        entries.forEach(e -> bySection.computeIfAbsent(e.section(), k -> new ArrayList<>()).add(e));
-        StringBuilder out = new StringBuilder("## [").append(version).append("] - ").append(date).append("\n");
+        entries.forEach(e ->
+                bySection.computeIfAbsent(e.section(), k -> new ArrayList<>()).add(e));
+        StringBuilder out = new StringBuilder("## [")
+                .append(version)
+                .append("] - ")
+                .append(date)
+                .append("\n");
         boolean any = false;
         for (Map.Entry<String, List<Entry>> s : bySection.entrySet()) {
             if (s.getValue().isEmpty()) {
@@ -60,7 +67,8 @@ public final class ChangelogWriter {
             }
             any = true;
             out.append("\n### ").append(s.getKey()).append("\n\n");
-            s.getValue().stream().sorted((a, b) -> Boolean.compare(b.breaking(), a.breaking()))
+            s.getValue().stream()
+                    .sorted((a, b) -> Boolean.compare(b.breaking(), a.breaking()))
                     .forEach(e -> out.append(e.render()).append("\n"));
         }
         if (!any) {
@@ -91,7 +99,9 @@ public final class ChangelogWriter {
             String l = lines.get(i).strip();
             if (unreleased < 0 && l.regionMatches(true, 0, UNRELEASED, 0, UNRELEASED.length())) {
                 unreleased = i;
-            } else if (l.startsWith("## ") && firstRelease < 0 && (unreleased >= 0 || !l.toLowerCase().contains("unreleased"))) {
+            } else if (l.startsWith("## ")
+                    && firstRelease < 0
+                    && (unreleased >= 0 || !l.toLowerCase().contains("unreleased"))) {
                 firstRelease = i;
                 break;
             }

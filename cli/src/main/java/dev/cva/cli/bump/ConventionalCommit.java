@@ -32,17 +32,23 @@ public record ConventionalCommit(String type, String scope, boolean breaking, St
             Matcher f = BREAKING_FOOTER.matcher(lines[i]);
             if (f.matches()) {
                 StringBuilder text = new StringBuilder(f.group(1).strip());
-                for (int j = i + 1; j < lines.length && !lines[j].isBlank()
-                        && !lines[j].matches("^[A-Za-z-]+(: | #).*"); j++) {
+                for (int j = i + 1;
+                        j < lines.length && !lines[j].isBlank() && !lines[j].matches("^[A-Za-z-]+(: | #).*");
+                        j++) {
                     text.append(' ').append(lines[j].strip());
                 }
                 note = text.toString();
                 break;
             }
         }
-        String scope = m.group(2) == null || m.group(2).isBlank() ? null : m.group(2).strip();
-        return Optional.of(new ConventionalCommit(m.group(1).toLowerCase(Locale.ROOT), scope,
-                m.group(3) != null || note != null, m.group(4).strip(), note));
+        String scope =
+                m.group(2) == null || m.group(2).isBlank() ? null : m.group(2).strip();
+        return Optional.of(new ConventionalCommit(
+                m.group(1).toLowerCase(Locale.ROOT),
+                scope,
+                m.group(3) != null || note != null,
+                m.group(4).strip(),
+                note));
     }
 
     /**

@@ -64,20 +64,26 @@ public final class GitRepository implements AutoCloseable {
         this.repo = repo;
         this.git = new Git(repo);
         this.workTree = repo.getWorkTree().toPath().toAbsolutePath().normalize();
-        String rel = workTree.relativize(projectRoot.toAbsolutePath().normalize()).toString().replace('\\', '/');
+        String rel = workTree.relativize(projectRoot.toAbsolutePath().normalize())
+                .toString()
+                .replace('\\', '/');
         this.prefix = rel.isEmpty() ? "" : rel + "/";
     }
 
     public static GitRepository open(Path projectRoot) {
         FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(projectRoot.toFile());
         if (builder.getGitDir() == null) {
-            throw new CvaException(ExitCode.USAGE, projectRoot + " is not inside a git repository",
+            throw new CvaException(
+                    ExitCode.USAGE,
+                    projectRoot + " is not inside a git repository",
                     "releases are git tags: run cva from a clone of the project");
         }
         try {
             Repository repo = builder.setMustExist(true).build();
             if (repo.isBare()) {
-                throw new CvaException(ExitCode.USAGE, "the repository at " + repo.getDirectory() + " is bare",
+                throw new CvaException(
+                        ExitCode.USAGE,
+                        "the repository at " + repo.getDirectory() + " is bare",
                         "run cva in a clone with a work tree");
             }
             return new GitRepository(repo, projectRoot);
@@ -91,7 +97,8 @@ public final class GitRepository implements AutoCloseable {
         try {
             String full = repo.getFullBranch();
             return full != null && full.startsWith(Constants.R_HEADS)
-                    ? Optional.of(full.substring(Constants.R_HEADS.length())) : Optional.empty();
+                    ? Optional.of(full.substring(Constants.R_HEADS.length()))
+                    : Optional.empty();
         } catch (IOException e) {
             throw failure("cannot read HEAD", e);
         }
@@ -234,10 +241,17 @@ public final class GitRepository implements AutoCloseable {
     /** Creates annotated tag {@code name} on {@code commit}; refuses to move an existing tag. */
     public void tag(String name, ObjectId commit, String message) {
         try (RevWalk walk = new RevWalk(repo)) {
-            git.tag().setName(name).setAnnotated(true).setMessage(message).setForceUpdate(false)
-                    .setObjectId(walk.parseCommit(commit)).call();
+            git.tag()
+                    .setName(name)
+                    .setAnnotated(true)
+                    .setMessage(message)
+                    .setForceUpdate(false)
+                    .setObjectId(walk.parseCommit(commit))
+                    .call();
         } catch (RefAlreadyExistsException e) {
-            throw new CvaException(ExitCode.FAILURE, "tag " + name + " already exists",
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "tag " + name + " already exists",
                     "someone released concurrently: fetch the tags and run the bump again");
         } catch (GitAPIException | IOException e) {
             throw failure("cannot create tag " + name + ": " + e.getMessage(), e);
@@ -257,7 +271,10 @@ public final class GitRepository implements AutoCloseable {
     /** Moves the current branch and the index (not the work tree) back to {@code commit}. */
     public void resetTo(ObjectId commit) {
         try {
-            git.reset().setMode(ResetCommand.ResetType.MIXED).setRef(commit.name()).call();
+            git.reset()
+                    .setMode(ResetCommand.ResetType.MIXED)
+                    .setRef(commit.name())
+                    .call();
         } catch (GitAPIException e) {
             throw failure("cannot reset to " + commit.name(), e);
         }
@@ -273,19 +290,25 @@ public final class GitRepository implements AutoCloseable {
             List<String> rejected = new ArrayList<>();
             for (PushResult result : push.call()) {
                 for (RemoteRefUpdate u : result.getRemoteUpdates()) {
-                    if (u.getStatus() != RemoteRefUpdate.Status.OK && u.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
+                    if (u.getStatus() != RemoteRefUpdate.Status.OK
+                            && u.getStatus() != RemoteRefUpdate.Status.UP_TO_DATE) {
                         rejected.add(u.getRemoteName() + " " + u.getStatus()
                                 + (u.getMessage() == null ? "" : " (" + u.getMessage() + ")"));
                     }
                 }
             }
             if (!rejected.isEmpty()) {
-                throw new CvaException(ExitCode.FAILURE, "push to " + remote + " rejected: " + String.join(", ", rejected),
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        "push to " + remote + " rejected: " + String.join(", ", rejected),
                         "pull/fetch from " + remote + ", then run the bump again");
             }
         } catch (GitAPIException e) {
-            throw new CvaException(ExitCode.FAILURE, "push to " + remote + " failed: " + e.getMessage(),
-                    "check that remote '" + remote + "' exists and is reachable", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "push to " + remote + " failed: " + e.getMessage(),
+                    "check that remote '" + remote + "' exists and is reachable",
+                    e);
         }
     }
 

@@ -38,8 +38,8 @@ public final class PackageJsonVersion {
 
     /** The span (quotes included) of the string value at {@code path} (object keys from the top), or null. */
     private static Span find(String json, List<String> path) {
-        Deque<String> keys = new ArrayDeque<>();      // key of each open container (the top's is "")
-        Deque<Boolean> objects = new ArrayDeque<>();  // whether each open container is an object
+        Deque<String> keys = new ArrayDeque<>(); // key of each open container (the top's is "")
+        Deque<Boolean> objects = new ArrayDeque<>(); // whether each open container is an object
         String pendingKey = null;
         boolean expectKey = false;
         int i = 0;
@@ -73,7 +73,7 @@ public final class PackageJsonVersion {
                     pendingKey = null;
                     expectKey = !objects.isEmpty() && objects.peek();
                 }
-                default -> { }
+                default -> {}
             }
             i++;
         }
@@ -81,9 +81,9 @@ public final class PackageJsonVersion {
     }
 
     private static boolean matches(Deque<String> open, String key, List<String> path) {
-        List<String> p = new ArrayList<>(open);   // innermost first
+        List<String> p = new ArrayList<>(open); // innermost first
         java.util.Collections.reverse(p);
-        p.remove(0);                               // the top-level object itself
+        p.remove(0); // the top-level object itself
         p.add(key);
         return p.equals(path);
     }

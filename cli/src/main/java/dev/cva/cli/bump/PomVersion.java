@@ -19,7 +19,9 @@ public final class PomVersion {
     /** The project's own version, or empty when it inherits its parent's. */
     public static Optional<String> read(String pom) {
         Span s = find(pom, "version");
-        return s == null ? Optional.empty() : Optional.of(pom.substring(s.start, s.end).strip());
+        return s == null
+                ? Optional.empty()
+                : Optional.of(pom.substring(s.start, s.end).strip());
     }
 
     /** {@code pom} with its own version set to {@code version} (added after {@code <artifactId>} when missing). */
@@ -46,7 +48,7 @@ public final class PomVersion {
         int depth = 0;
         while (m.find()) {
             if (m.group(2) == null || !m.group(3).isEmpty()) {
-                continue;  // comment, declaration, processing instruction or <empty/>
+                continue; // comment, declaration, processing instruction or <empty/>
             }
             if (m.group(1).isEmpty()) {
                 if (depth == 1 && m.group(2).equals(name)) {

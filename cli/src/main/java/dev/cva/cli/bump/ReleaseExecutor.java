@@ -28,7 +28,7 @@ final class ReleaseExecutor {
      * Test seam: called with the step ("written", "committed", "tagged", "pushing") and the repository after each
      * step of each release. Throwing from it simulates a failure at that point.
      */
-    static volatile BiConsumer<String, GitRepository> hook = (step, git) -> { };
+    static volatile BiConsumer<String, GitRepository> hook = (step, git) -> {};
 
     private final GitRepository git;
 
@@ -47,19 +47,27 @@ final class ReleaseExecutor {
                 Path pom = git.file(plan.unit().pom());
                 if (Files.isRegularFile(pom)) {
                     String text = remember(pom, originals);
-                    write(pom, plan.unit().npm() ? PackageJsonVersion.write(text, plan.to().toString())
-                            : PomVersion.write(text, plan.to().toString()));
+                    write(
+                            pom,
+                            plan.unit().npm()
+                                    ? PackageJsonVersion.write(text, plan.to().toString())
+                                    : PomVersion.write(text, plan.to().toString()));
                     files.add(plan.unit().pom());
                 }
                 if (plan.unit().npm()) {
                     // the lock file and the Maven module that builds it carry the same version
-                    String folder = plan.unit().pom().substring(0, plan.unit().pom().length() - "package.json".length());
+                    String folder =
+                            plan.unit().pom().substring(0, plan.unit().pom().length() - "package.json".length());
                     for (String other : List.of(folder + "package-lock.json", folder + "pom.xml")) {
                         Path f = git.file(other);
                         if (Files.isRegularFile(f)) {
                             String text = remember(f, originals);
-                            write(f, other.endsWith(".json") ? PackageJsonVersion.write(text, plan.to().toString())
-                                    : PomVersion.write(text, plan.to().toString()));
+                            write(
+                                    f,
+                                    other.endsWith(".json")
+                                            ? PackageJsonVersion.write(
+                                                    text, plan.to().toString())
+                                            : PomVersion.write(text, plan.to().toString()));
                             files.add(other);
                         }
                     }
@@ -67,7 +75,9 @@ final class ReleaseExecutor {
                 Path changelog = git.file(plan.unit().changelog());
                 String existing = Files.exists(changelog) ? remember(changelog, originals) : null;
                 originals.putIfAbsent(changelog, null);
-                String what = ServicePaths.CLI.equals(plan.unit().service()) ? "the cva CLI" : "the " + plan.unit().service() + " service";
+                String what = ServicePaths.CLI.equals(plan.unit().service())
+                        ? "the cva CLI"
+                        : "the " + plan.unit().service() + " service";
                 write(changelog, ChangelogWriter.prepend(existing, plan.changelog(), what));
                 files.add(plan.unit().changelog());
                 hook.accept("written", git);
@@ -87,11 +97,14 @@ final class ReleaseExecutor {
             RuntimeException rollbackFailure = rollback(original, originals, tags);
             String undone = rollbackFailure == null
                     ? "nothing was released: the repository is as it was before"
-                    : "the rollback failed too (" + rollbackFailure.getMessage() + "): check 'git status' and 'git tag'";
+                    : "the rollback failed too (" + rollbackFailure.getMessage()
+                            + "): check 'git status' and 'git tag'";
             CvaException known = e instanceof CvaException c ? c : null;
-            CvaException out = new CvaException(known != null ? known.exitCode() : ExitCode.FAILURE,
+            CvaException out = new CvaException(
+                    known != null ? known.exitCode() : ExitCode.FAILURE,
                     (known != null ? e.getMessage() : "release failed: " + e) + "; " + undone,
-                    known != null ? known.hint() : null, e);
+                    known != null ? known.hint() : null,
+                    e);
             if (rollbackFailure != null) {
                 out.addSuppressed(rollbackFailure);
             }
@@ -123,7 +136,8 @@ final class ReleaseExecutor {
                     Files.write(f.getKey(), f.getValue());
                 }
             } catch (IOException e) {
-                failure = new CvaException(ExitCode.FAILURE, "cannot restore " + f.getKey() + ": " + e.getMessage(), null, e);
+                failure = new CvaException(
+                        ExitCode.FAILURE, "cannot restore " + f.getKey() + ": " + e.getMessage(), null, e);
             }
         }
         return failure;

@@ -49,11 +49,18 @@ public final class ReleasePlanner {
     }
 
     /** Where a unit stands: {@code tag} is null when the version comes from the pom (no release tag yet). */
-    public record State(Unit unit, Version current, Version lastStable, String tag, ObjectId since, ObjectId stableSince) {}
+    public record State(
+            Unit unit, Version current, Version lastStable, String tag, ObjectId since, ObjectId stableSince) {}
 
     /** One commit touching the unit, read as a Conventional Commit ({@code type} null when it is not one). */
-    public record Change(String id, String subject, String type, String scope, boolean breaking, BumpLevel level,
-                         ChangelogWriter.Entry entry) {}
+    public record Change(
+            String id,
+            String subject,
+            String type,
+            String scope,
+            boolean breaking,
+            BumpLevel level,
+            ChangelogWriter.Entry entry) {}
 
     /** A contract schema whose change since the last release breaks its readers. */
     /** {@code embeddedIn}: the schema of {@code producer} that embeds {@code schema} by $ref, or null for its own. */
@@ -76,9 +83,18 @@ public final class ReleasePlanner {
     /** What the user asked: {@code level} null means auto. */
     public record Request(BumpLevel level, String pre, boolean finalizing, boolean force) {}
 
-    public record Plan(Unit unit, Version from, Version to, BumpLevel level, BumpLevel implied, String reason,
-                       List<Change> commits, List<ContractBreak> contractBreaks, List<String> warnings, String tag,
-                       String changelog) {
+    public record Plan(
+            Unit unit,
+            Version from,
+            Version to,
+            BumpLevel level,
+            BumpLevel implied,
+            String reason,
+            List<Change> commits,
+            List<ContractBreak> contractBreaks,
+            List<String> warnings,
+            String tag,
+            String changelog) {
         public String commitMessage() {
             return "chore(release): " + unit.service() + " v" + to;
         }
@@ -95,12 +111,18 @@ public final class ReleasePlanner {
             if (!ServicePaths.CLI.equals(name)) {
                 ServicePaths p = ServicePaths.of(name, s.module());
                 String module = p.folders().get(0);
-                units.put(name, new Unit(name, p, module + (s.isHosting() ? "/package.json" : "/pom.xml"),
-                        module + "/CHANGELOG.md"));
+                units.put(
+                        name,
+                        new Unit(
+                                name,
+                                p,
+                                module + (s.isHosting() ? "/package.json" : "/pom.xml"),
+                                module + "/CHANGELOG.md"));
             }
         });
-        units.put(ServicePaths.CLI, new Unit(ServicePaths.CLI, ServicePaths.of(ServicePaths.CLI, "cli"),
-                "cli/pom.xml", "CHANGELOG.md"));
+        units.put(
+                ServicePaths.CLI,
+                new Unit(ServicePaths.CLI, ServicePaths.of(ServicePaths.CLI, "cli"), "cli/pom.xml", "CHANGELOG.md"));
     }
 
     public List<Unit> units() {
@@ -110,7 +132,9 @@ public final class ReleasePlanner {
     public Unit unit(String service) {
         Unit u = units.get(service);
         if (u == null) {
-            throw new CvaException(ExitCode.USAGE, "unknown service '" + service + "'",
+            throw new CvaException(
+                    ExitCode.USAGE,
+                    "unknown service '" + service + "'",
                     "one of: " + String.join(", ", units.keySet()));
         }
         return u;
@@ -142,9 +166,14 @@ public final class ReleasePlanner {
         }
         Map.Entry<Version, GitRepository.Tag> current = released.lastEntry();
         Optional<Map.Entry<Version, GitRepository.Tag>> stable = released.descendingMap().entrySet().stream()
-                .filter(e -> !e.getKey().isPreRelease()).findFirst();
-        return new State(unit, current.getKey(), stable.map(Map.Entry::getKey).orElseGet(() -> predecessor(current.getKey())),
-                current.getValue().name(), current.getValue().commit(),
+                .filter(e -> !e.getKey().isPreRelease())
+                .findFirst();
+        return new State(
+                unit,
+                current.getKey(),
+                stable.map(Map.Entry::getKey).orElseGet(() -> predecessor(current.getKey())),
+                current.getValue().name(),
+                current.getValue().commit(),
                 stable.map(e -> e.getValue().commit()).orElse(null));
     }
 
@@ -166,8 +195,11 @@ public final class ReleasePlanner {
     /** The version in the module's own pom.xml at HEAD ("-SNAPSHOT" dropped), else 0.0.0. */
     private Version baseline(Unit unit) {
         ObjectId head = git.head();
-        Optional<Version> v = head == null ? Optional.empty()
-                : git.read(head, unit.pom()).flatMap(t -> readVersion(unit.pom(), t)).flatMap(VersionRules::parse);
+        Optional<Version> v = head == null
+                ? Optional.empty()
+                : git.read(head, unit.pom())
+                        .flatMap(t -> readVersion(unit.pom(), t))
+                        .flatMap(VersionRules::parse);
         return v.map(x -> x.preReleaseVersion().filter("SNAPSHOT"::equals).isPresent() ? x.toStableVersion() : x)
                 .orElse(Version.of(0, 0, 0));
     }
@@ -178,7 +210,9 @@ public final class ReleasePlanner {
 
     private Analysis analyze(State state, boolean sinceStable) {
         ObjectId since = sinceStable ? state.stableSince() : state.since();
-        List<Change> changes = git.commitsSince(since, state.unit().paths()::matches).stream().map(this::change).toList();
+        List<Change> changes = git.commitsSince(since, state.unit().paths()::matches).stream()
+                .map(this::change)
+                .toList();
         List<ContractBreak> breaks = contractBreaks(state);
         BumpLevel implied = VersionRules.effective(
                 changes.stream().map(Change::level).reduce(BumpLevel.NONE, BumpLevel::max), state.lastStable());
@@ -191,7 +225,13 @@ public final class ReleasePlanner {
 
     private Change change(GitRepository.Commit c) {
         Optional<ConventionalCommit> cc = ConventionalCommit.parse(c.message());
-        return cc.map(x -> new Change(c.shortId(), c.subject(), x.type(), x.scope(), x.breaking(), x.level(),
+        return cc.map(x -> new Change(
+                        c.shortId(),
+                        c.subject(),
+                        x.type(),
+                        x.scope(),
+                        x.breaking(),
+                        x.level(),
                         ChangelogWriter.entry(x, c.shortId())))
                 .orElseGet(() -> new Change(c.shortId(), c.subject(), null, null, false, BumpLevel.NONE, null));
     }
@@ -204,7 +244,7 @@ public final class ReleasePlanner {
         List<ContractBreak> out = new ArrayList<>();
         ObjectId head = git.head();
         if (state.since() == null || head == null) {
-            return out;  // no release yet: nothing to break
+            return out; // no release yet: nothing to break
         }
         Map<String, String> embeddedIn = new LinkedHashMap<>();
         java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>();
@@ -219,7 +259,8 @@ public final class ReleasePlanner {
             String after = git.read(head, path).orElse(null);
             List<String> changes = SchemaCompatibility.breakingChanges(before, after);
             if (!changes.isEmpty()) {
-                out.add(new ContractBreak(schema, embeddedIn.get(schema), state.unit().service(), changes));
+                out.add(new ContractBreak(
+                        schema, embeddedIn.get(schema), state.unit().service(), changes));
             }
             String root = embeddedIn.get(schema) == null ? schema : embeddedIn.get(schema);
             java.util.Set<String> refs = new java.util.TreeSet<>(SchemaCompatibility.externalRefs(before));
@@ -238,12 +279,17 @@ public final class ReleasePlanner {
         State state = state(unit);
         Analysis analysis = analyze(state, false);
         List<String> warnings = new ArrayList<>();
-        String since = state.tag() != null ? "since " + state.tag() : "since the first commit (no tag yet; pom version " + state.current() + ")";
+        String since = state.tag() != null
+                ? "since " + state.tag()
+                : "since the first commit (no tag yet; pom version " + state.current() + ")";
         BumpLevel level;
         String reason;
         if (request.finalizing()) {
             if (request.level() != null) {
-                throw new CvaException(ExitCode.USAGE, "--finalize takes its version from the pre-release; drop '" + request.level().label() + "'",
+                throw new CvaException(
+                        ExitCode.USAGE,
+                        "--finalize takes its version from the pre-release; drop '"
+                                + request.level().label() + "'",
                         "cva bump auto --finalize --service " + unit.service());
             }
             level = BumpLevel.NONE;
@@ -252,49 +298,78 @@ public final class ReleasePlanner {
         } else if (request.level() == null) {
             level = analysis.implied();
             if (level == BumpLevel.NONE) {
-                throw new CvaException(ExitCode.NOTHING_TO_DO, "nothing to release for " + unit.service() + " " + since
-                        + " (" + analysis.commits().size() + " commit(s), none feat, fix, perf or breaking)",
-                        "choose a level explicitly (cva bump patch --service " + unit.service() + ") to release anyway");
+                throw new CvaException(
+                        ExitCode.NOTHING_TO_DO,
+                        "nothing to release for " + unit.service() + " " + since + " ("
+                                + analysis.commits().size() + " commit(s), none feat, fix, perf or breaking)",
+                        "choose a level explicitly (cva bump patch --service " + unit.service()
+                                + ") to release anyway");
             }
             reason = "auto: " + describe(analysis) + " " + since;
         } else {
             level = request.level();
-            reason = "manual: " + level.label() + (analysis.commits().isEmpty() ? "" : " (" + describe(analysis) + " " + since + ")");
+            reason = "manual: " + level.label()
+                    + (analysis.commits().isEmpty() ? "" : " (" + describe(analysis) + " " + since + ")");
             if (analysis.implied().compareTo(level) > 0) {
-                String message = unit.service() + ": the changes " + since + " imply a " + analysis.implied().label()
-                        + " release (" + describe(analysis) + "), more than " + level.label();
+                String message = unit.service() + ": the changes " + since + " imply a "
+                        + analysis.implied().label() + " release (" + describe(analysis) + "), more than "
+                        + level.label();
                 if (!request.force()) {
-                    throw new CvaException(ExitCode.FAILURE, message,
-                            "use 'cva bump " + analysis.implied().label() + "', or pass --force to release as " + level.label());
+                    throw new CvaException(
+                            ExitCode.FAILURE,
+                            message,
+                            "use 'cva bump " + analysis.implied().label() + "', or pass --force to release as "
+                                    + level.label());
                 }
                 warnings.add(message + "; releasing as " + level.label() + " because of --force");
             }
         }
         Version to = VersionRules.next(state.current(), state.lastStable(), level, request.pre(), request.finalizing());
         if (VersionRules.compare(to, state.current()) <= 0 && state.tag() != null) {
-            throw new CvaException(ExitCode.USAGE, unit.service() + ": " + to + " is not higher than " + state.current(), null);
+            throw new CvaException(
+                    ExitCode.USAGE, unit.service() + ": " + to + " is not higher than " + state.current(), null);
         }
         String tag = unit.tagPrefix() + to;
         if (git.tagExists(tag)) {
-            throw new CvaException(ExitCode.FAILURE, "tag " + tag + " already exists",
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "tag " + tag + " already exists",
                     "fetch the tags (git fetch --tags) and check 'cva version --service " + unit.service() + "'");
         }
         List<ChangelogWriter.Entry> entries = new ArrayList<>();
-        analysis.contractBreaks().forEach(b -> b.changes().forEach(c ->
-                entries.add(new ChangelogWriter.Entry("Changed", true, "contract", b.label() + ": " + c, null))));
+        analysis.contractBreaks()
+                .forEach(b -> b.changes()
+                        .forEach(c -> entries.add(
+                                new ChangelogWriter.Entry("Changed", true, "contract", b.label() + ": " + c, null))));
         analysis.commits().stream().map(Change::entry).filter(e -> e != null).forEach(entries::add);
         String section = ChangelogWriter.section(to.toString(), LocalDate.now(clock.withZone(ZoneOffset.UTC)), entries);
-        return new Plan(unit, state.current(), to, level, analysis.implied(), reason, analysis.commits(),
-                analysis.contractBreaks(), warnings, tag, section);
+        return new Plan(
+                unit,
+                state.current(),
+                to,
+                level,
+                analysis.implied(),
+                reason,
+                analysis.commits(),
+                analysis.contractBreaks(),
+                warnings,
+                tag,
+                section);
     }
 
     /** "1 breaking, 2 feat, 1 fix in 5 commits" (+ contract breaks). */
     static String describe(Analysis a) {
-        Map<String, Long> byType = a.commits().stream().filter(c -> c.level() != BumpLevel.NONE)
-                .collect(Collectors.groupingBy(c -> c.breaking() ? "breaking" : c.type(), TreeMap::new, Collectors.counting()));
-        String counts = byType.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
+        Map<String, Long> byType = a.commits().stream()
+                .filter(c -> c.level() != BumpLevel.NONE)
+                .collect(Collectors.groupingBy(
+                        c -> c.breaking() ? "breaking" : c.type(), TreeMap::new, Collectors.counting()));
+        String counts = byType.entrySet().stream()
+                .map(e -> e.getValue() + " " + e.getKey())
+                .collect(Collectors.joining(", "));
         StringBuilder s = new StringBuilder(counts.isEmpty() ? "no releasable commits" : counts)
-                .append(" in ").append(a.commits().size()).append(" commit(s)");
+                .append(" in ")
+                .append(a.commits().size())
+                .append(" commit(s)");
         a.contractBreaks().forEach(b -> s.append("; contract break ").append(b.summary()));
         return s.toString();
     }

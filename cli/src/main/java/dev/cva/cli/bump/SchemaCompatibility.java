@@ -121,8 +121,10 @@ public final class SchemaCompatibility {
                 }
             }
             for (String keyword : List.of("additionalProperties", "unevaluatedProperties")) {
-                boolean refusedBefore = old.path(keyword).isBoolean() && !old.get(keyword).asBoolean();
-                boolean refusedAfter = neu.path(keyword).isBoolean() && !neu.get(keyword).asBoolean();
+                boolean refusedBefore =
+                        old.path(keyword).isBoolean() && !old.get(keyword).asBoolean();
+                boolean refusedAfter =
+                        neu.path(keyword).isBoolean() && !neu.get(keyword).asBoolean();
                 if (refusedAfter && !refusedBefore) {
                     out.add(where(at) + "unknown properties are now refused (" + keyword + ": false)");
                 }
@@ -145,7 +147,12 @@ public final class SchemaCompatibility {
             for (Iterator<Map.Entry<String, JsonNode>> it = old.path(defs).fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> d = it.next();
                 if (neu.path(defs).has(d.getKey())) {
-                    compare("#/" + defs + "/" + d.getKey(), d.getValue(), neu.path(defs).get(d.getKey()), writer, out);
+                    compare(
+                            "#/" + defs + "/" + d.getKey(),
+                            d.getValue(),
+                            neu.path(defs).get(d.getKey()),
+                            writer,
+                            out);
                 }
             }
         }

@@ -87,7 +87,9 @@ public record ServicePaths(String service, List<String> folders, List<String> sc
         }
         if (infra && path.startsWith("infra/")) {
             for (String segment : path.substring("infra/".length()).split("/")) {
-                if (segment.equals(service) || segment.startsWith(service + "-") || segment.startsWith(service + "_")
+                if (segment.equals(service)
+                        || segment.startsWith(service + "-")
+                        || segment.startsWith(service + "_")
                         || segment.startsWith(service + ".")) {
                     return true;
                 }

@@ -59,33 +59,43 @@ public final class VersionRules {
     public static Version next(Version current, Version lastStable, BumpLevel level, String pre, boolean finalize) {
         if (finalize) {
             if (!current.isPreRelease()) {
-                throw new CvaException(ExitCode.USAGE, "--finalize needs a pre-release, but the current version is " + current,
+                throw new CvaException(
+                        ExitCode.USAGE,
+                        "--finalize needs a pre-release, but the current version is " + current,
                         "start a pre-release line with 'cva bump <level> --pre rc'");
             }
             return current.toStableVersion();
         }
         Version normal = bump(lastStable.toStableVersion(), level);
         if (current.isPreRelease() && compare(current.toStableVersion(), normal) > 0) {
-            normal = current.toStableVersion();  // the open pre-release line already covers this bump
+            normal = current.toStableVersion(); // the open pre-release line already covers this bump
         }
         if (pre == null) {
             return normal;
         }
         if (!pre.matches("[0-9A-Za-z-]+") || pre.matches("\\d+")) {
-            throw new CvaException(ExitCode.USAGE, "invalid pre-release label '" + pre + "'",
+            throw new CvaException(
+                    ExitCode.USAGE,
+                    "invalid pre-release label '" + pre + "'",
                     "use an alphanumeric label such as alpha, beta or rc");
         }
         if (current.isPreRelease() && current.toStableVersion().equals(normal)) {
             String[] ids = current.preReleaseVersion().orElseThrow().split("\\.");
             if (ids.length == 2 && ids[0].equals(pre) && ids[1].matches("\\d+")) {
-                return Version.of(normal.majorVersion(), normal.minorVersion(), normal.patchVersion(),
+                return Version.of(
+                        normal.majorVersion(),
+                        normal.minorVersion(),
+                        normal.patchVersion(),
                         pre + "." + (Long.parseLong(ids[1]) + 1));
             }
-            Version candidate = Version.of(normal.majorVersion(), normal.minorVersion(), normal.patchVersion(), pre + ".1");
+            Version candidate =
+                    Version.of(normal.majorVersion(), normal.minorVersion(), normal.patchVersion(), pre + ".1");
             if (compare(candidate, current) <= 0) {
-                throw new CvaException(ExitCode.USAGE, "pre-release " + candidate + " would not be higher than " + current,
-                        "use a label that sorts after '" + current.preReleaseVersion().orElseThrow()
-                                + "' (alpha < beta < rc), or --finalize");
+                throw new CvaException(
+                        ExitCode.USAGE,
+                        "pre-release " + candidate + " would not be higher than " + current,
+                        "use a label that sorts after '"
+                                + current.preReleaseVersion().orElseThrow() + "' (alpha < beta < rc), or --finalize");
             }
             return candidate;
         }

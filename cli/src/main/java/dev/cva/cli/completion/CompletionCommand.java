@@ -7,13 +7,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code cva completion bash|zsh}: prints the completion script. */
-@Command(name = "completion", description = {
-        "Print the shell completion script.",
-        "bash: source <(cva completion bash)",
-        // '$$' keeps picocli from expanding zsh's ${fpath[1]} as one of its own variables
-        "zsh:  cva completion zsh > \"$${fpath[1]}/_cva\""})
+@Command(
+        name = "completion",
+        description = {
+            "Print the shell completion script.",
+            "bash: source <(cva completion bash)",
+            // '$$' keeps picocli from expanding zsh's ${fpath[1]} as one of its own variables
+            "zsh:  cva completion zsh > \"$${fpath[1]}/_cva\""
+        })
 public final class CompletionCommand implements Callable<Integer> {
-    public enum Shell { bash, zsh }
+    public enum Shell {
+        bash,
+        zsh
+    }
 
     @Parameters(paramLabel = "SHELL", description = "One of: ${COMPLETION-CANDIDATES}.")
     Shell shell;

@@ -38,8 +38,15 @@ public final class CompletionScripts {
 
     private static CommandLine model() {
         StringWriter sink = new StringWriter();
-        CvaContext quiet = new CvaContext(new PrintWriter(sink), new PrintWriter(sink), System.in, Map.of(),
-                Path.of("."), Path.of("."), Clock.systemUTC(), false);
+        CvaContext quiet = new CvaContext(
+                new PrintWriter(sink),
+                new PrintWriter(sink),
+                System.in,
+                Map.of(),
+                Path.of("."),
+                Path.of("."),
+                Clock.systemUTC(),
+                false);
         return Cva.commandLine(quiet);
     }
 

@@ -25,7 +25,8 @@ public final class ConfigEdit {
     /** Sets {@code environments.<environment>.<key>} to {@code value} in the loaded file; the old value, null when unset. */
     public static String set(ConfigLoader.Loaded loaded, String environment, String key, String value) {
         if (loaded.file() == null) {
-            throw new CvaException(ExitCode.FAILURE, "the configuration was not read from a file: cannot set " + key, null);
+            throw new CvaException(
+                    ExitCode.FAILURE, "the configuration was not read from a file: cannot set " + key, null);
         }
         List<String> path = new ArrayList<>(List.of("environments", environment));
         path.addAll(Arrays.asList(key.split("\\.")));
@@ -36,7 +37,8 @@ public final class ConfigEdit {
             // the mapping exists, the key does not: add it right under the mapping's key, indented as its keys (so
             // a comment above the first key stays with it)
             String first = lines[firstChild - 1];
-            String indent = first.substring(0, first.length() - first.stripLeading().length());
+            String indent =
+                    first.substring(0, first.length() - first.stripLeading().length());
             List<String> out = new ArrayList<>(Arrays.asList(lines));
             out.add(parent, indent + path.get(path.size() - 1) + ": " + value);
             write(loaded, String.join("\n", out));
@@ -45,8 +47,11 @@ public final class ConfigEdit {
         int line = YamlLines.lineOf(loaded.text(), path);
         Matcher m = line > 0 && line <= lines.length ? VALUE.matcher(lines[line - 1]) : null;
         if (m == null || !m.matches()) {
-            throw new CvaException(ExitCode.FAILURE, loaded.displayName() + " sets no environments." + environment + "." + key
-                    + " on one line: cannot switch it", "set environments." + environment + "." + key + ": " + value + " by hand");
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    loaded.displayName() + " sets no environments." + environment + "." + key
+                            + " on one line: cannot switch it",
+                    "set environments." + environment + "." + key + ": " + value + " by hand");
         }
         String old = m.group(2);
         lines[line - 1] = m.group(1) + value + m.group(3);

@@ -45,13 +45,16 @@ public final class ConfigLoader {
      */
     public static Loaded load(Path explicit, Map<String, String> env, Path cwd) {
         Path file = explicit;
-        if (file == null && env.get("CVA_CONFIG") != null && !env.get("CVA_CONFIG").isBlank()) {
+        if (file == null
+                && env.get("CVA_CONFIG") != null
+                && !env.get("CVA_CONFIG").isBlank()) {
             file = Path.of(env.get("CVA_CONFIG"));
         }
         if (file != null) {
             Path resolved = cwd.resolve(file);
             if (!Files.isRegularFile(resolved)) {
-                throw CvaException.usage("configuration file " + resolved + " does not exist",
+                throw CvaException.usage(
+                        "configuration file " + resolved + " does not exist",
                         "pass an existing file with --config, or unset CVA_CONFIG");
             }
             return parse(resolved, resolved.toString(), read(resolved));
@@ -97,7 +100,8 @@ public final class ConfigLoader {
             throw translate(name, text, e);
         }
         if (config == null) {
-            throw CvaException.usage(name + ": the file is empty", "see the cva.yaml at the root of the repository for its shape");
+            throw CvaException.usage(
+                    name + ": the file is empty", "see the cva.yaml at the root of the repository for its shape");
         }
         validate(name, text, config);
         return new Loaded(file, name, text, config);
@@ -109,39 +113,68 @@ public final class ConfigLoader {
         }
         config.services().forEach((service, s) -> {
             if (s.cloud() == CvaConfig.Cloud.AWS && blank(s.handler())) {
-                throw error(name, text, List.of("services", service),
-                        "services." + service + ": missing required key 'handler' (an aws service needs its Lambda handler)");
+                throw error(
+                        name,
+                        text,
+                        List.of("services", service),
+                        "services." + service
+                                + ": missing required key 'handler' (an aws service needs its Lambda handler)");
             }
-            if (s.isHosting() && (s.cloud() != CvaConfig.Cloud.GCP || !CvaConfig.Service.FIREBASE_HOSTING.equals(s.hosting()))) {
-                throw error(name, text, List.of("services", service, "hosting"),
+            if (s.isHosting()
+                    && (s.cloud() != CvaConfig.Cloud.GCP || !CvaConfig.Service.FIREBASE_HOSTING.equals(s.hosting()))) {
+                throw error(
+                        name,
+                        text,
+                        List.of("services", service, "hosting"),
                         "services." + service + ".hosting: only 'firebase' (Firebase Hosting, cloud gcp) is supported");
             }
             if (s.cloud() == CvaConfig.Cloud.GCP && !s.isHosting() && blank(s.entryPoint())) {
-                throw error(name, text, List.of("services", service),
-                        "services." + service + ": missing required key 'entryPoint' (a gcp service needs its function class)");
+                throw error(
+                        name,
+                        text,
+                        List.of("services", service),
+                        "services." + service
+                                + ": missing required key 'entryPoint' (a gcp service needs its function class)");
             }
             // Lambda's limits (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html): memory
             // 128..10240 MB, timeout 1..900 s
             if (s.memoryMb() != null && (s.memoryMb() < 128 || s.memoryMb() > 10240)) {
-                throw error(name, text, List.of("services", service, "memoryMb"),
+                throw error(
+                        name,
+                        text,
+                        List.of("services", service, "memoryMb"),
                         "services." + service + ".memoryMb: " + s.memoryMb() + " is outside 128..10240");
             }
             if (s.timeoutSeconds() != null && (s.timeoutSeconds() < 1 || s.timeoutSeconds() > 900)) {
-                throw error(name, text, List.of("services", service, "timeoutSeconds"),
+                throw error(
+                        name,
+                        text,
+                        List.of("services", service, "timeoutSeconds"),
                         "services." + service + ".timeoutSeconds: " + s.timeoutSeconds() + " is outside 1..900");
             }
             if (s.snapStart() != null && s.cloud() != CvaConfig.Cloud.AWS) {
-                throw error(name, text, List.of("services", service, "snapStart"),
-                        "services." + service + ".snapStart: Lambda SnapStart is for aws services (a gcp function has minInstances and cpuBoost)");
+                throw error(
+                        name,
+                        text,
+                        List.of("services", service, "snapStart"),
+                        "services." + service
+                                + ".snapStart: Lambda SnapStart is for aws services (a gcp function has minInstances and cpuBoost)");
             }
-            if ((s.minInstances() != null || s.cpuBoost() != null) && (s.cloud() != CvaConfig.Cloud.GCP || s.isHosting())) {
-                throw error(name, text, List.of("services", service, s.minInstances() != null ? "minInstances" : "cpuBoost"),
+            if ((s.minInstances() != null || s.cpuBoost() != null)
+                    && (s.cloud() != CvaConfig.Cloud.GCP || s.isHosting())) {
+                throw error(
+                        name,
+                        text,
+                        List.of("services", service, s.minInstances() != null ? "minInstances" : "cpuBoost"),
                         "services." + service + "." + (s.minInstances() != null ? "minInstances" : "cpuBoost")
                                 + ": for gcp functions (an aws service has snapStart)");
             }
             // Cloud Run functions: min instances 0..1000 (the function's max_instance_count bounds it further)
             if (s.minInstances() != null && (s.minInstances() < 0 || s.minInstances() > 1000)) {
-                throw error(name, text, List.of("services", service, "minInstances"),
+                throw error(
+                        name,
+                        text,
+                        List.of("services", service, "minInstances"),
                         "services." + service + ".minInstances: " + s.minInstances() + " is outside 0..1000");
             }
             if (s.eventSource() != null) {
@@ -149,35 +182,62 @@ public final class ConfigLoader {
                 var problems = s.eventSource().problems(s.timeoutSeconds());
                 if (!problems.isEmpty()) {
                     var problem = problems.get(0);
-                    throw error(name, text, List.of("services", service, "eventSource", problem.key()),
+                    throw error(
+                            name,
+                            text,
+                            List.of("services", service, "eventSource", problem.key()),
                             "services." + service + ".eventSource." + problem.key() + ": " + problem.message());
                 }
             }
-            if (s.redrive() != null && (blank(s.redrive().handler())
-                    || (s.redrive().maxPerSecond() != null && s.redrive().maxPerSecond() <= 0))) {
-                throw error(name, text, List.of("services", service, "redrive"),
+            if (s.redrive() != null
+                    && (blank(s.redrive().handler())
+                            || (s.redrive().maxPerSecond() != null
+                                    && s.redrive().maxPerSecond() <= 0))) {
+                throw error(
+                        name,
+                        text,
+                        List.of("services", service, "redrive"),
                         "services." + service + ".redrive: needs a handler and a maxPerSecond above 0");
             }
-            if (s.redrive() != null && s.redrive().timeoutSeconds() != null
+            if (s.redrive() != null
+                    && s.redrive().timeoutSeconds() != null
                     && (s.redrive().timeoutSeconds() < 20 || s.redrive().timeoutSeconds() > 900)) {
-                throw error(name, text, List.of("services", service, "redrive", "timeoutSeconds"),
-                        "services." + service + ".redrive.timeoutSeconds: " + s.redrive().timeoutSeconds()
-                                + " is outside 20..900 (a run sends for 15 s less)");
+                throw error(
+                        name,
+                        text,
+                        List.of("services", service, "redrive", "timeoutSeconds"),
+                        "services." + service + ".redrive.timeoutSeconds: "
+                                + s.redrive().timeoutSeconds() + " is outside 20..900 (a run sends for 15 s less)");
             }
         });
         if (config.defaultEnvironment() != null && !config.environments().containsKey(config.defaultEnvironment())) {
-            throw error(name, text, List.of("defaultEnvironment"), "defaultEnvironment: '" + config.defaultEnvironment()
-                    + "' is not one of the environments (" + String.join(", ", new java.util.TreeSet<>(config.environments().keySet())) + ")");
+            throw error(
+                    name,
+                    text,
+                    List.of("defaultEnvironment"),
+                    "defaultEnvironment: '" + config.defaultEnvironment() + "' is not one of the environments ("
+                            + String.join(
+                                    ", ",
+                                    new java.util.TreeSet<>(
+                                            config.environments().keySet())) + ")");
         }
         config.environments().forEach((env, e) -> {
             if (e == null) {
                 throw error(name, text, List.of("environments", env), "environments." + env + ": is empty");
             }
-            if (e.aws() != null && e.aws().account() != null && !e.aws().account().matches("\\d{12}")) {
-                throw error(name, text, List.of("environments", env, "aws", "account"), "environments." + env
-                        + ".aws.account: '" + e.aws().account() + "' is not an AWS account id (12 digits; quote it in YAML)");
+            if (e.aws() != null
+                    && e.aws().account() != null
+                    && !e.aws().account().matches("\\d{12}")) {
+                throw error(
+                        name,
+                        text,
+                        List.of("environments", env, "aws", "account"),
+                        "environments." + env + ".aws.account: '" + e.aws().account()
+                                + "' is not an AWS account id (12 digits; quote it in YAML)");
             }
-            checkReaders(e.dashboardReaders(), "environments." + env + ".dashboard.readers",
+            checkReaders(
+                    e.dashboardReaders(),
+                    "environments." + env + ".dashboard.readers",
                     message -> error(name, text, List.of("environments", env, "dashboard", "readers"), message));
         });
     }
@@ -186,11 +246,13 @@ public final class ConfigLoader {
      * The dashboard's readers end up in the Firestore rules as a list literal: each must be an e-mail address the
      * rules can hold (the Terraform refuses the others too). {@code where} names the setting in the message.
      */
-    public static void checkReaders(List<String> readers, String where, java.util.function.Function<String, CvaException> fail) {
+    public static void checkReaders(
+            List<String> readers, String where, java.util.function.Function<String, CvaException> fail) {
         for (String r : readers) {
             if (!dev.cva.local.FirestoreRulesTemplate.isEmail(r)) {
-                throw fail.apply(where + ": '" + r + "' is not an e-mail address (letters, digits and . _ % + ' - before"
-                        + " the @, a domain with a dot after it)");
+                throw fail.apply(
+                        where + ": '" + r + "' is not an e-mail address (letters, digits and . _ % + ' - before"
+                                + " the @, a domain with a dot after it)");
             }
         }
     }
@@ -214,14 +276,21 @@ public final class ConfigLoader {
         String where = name + (line > 0 ? ":" + line : "");
         if (e instanceof UnrecognizedPropertyException u) {
             String parent = path(u.getPath().subList(0, u.getPath().size() - 1));
-            String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
-                    .map(Object::toString).sorted().collect(Collectors.joining(", "));
-            return CvaException.usage(where + ": unknown key '" + u.getPropertyName() + "'"
-                    + (parent.isEmpty() ? "" : " in " + parent), known.isEmpty() ? null : "known keys here: " + known);
+            String known = u.getKnownPropertyIds() == null
+                    ? ""
+                    : u.getKnownPropertyIds().stream()
+                            .map(Object::toString)
+                            .sorted()
+                            .collect(Collectors.joining(", "));
+            return CvaException.usage(
+                    where + ": unknown key '" + u.getPropertyName() + "'" + (parent.isEmpty() ? "" : " in " + parent),
+                    known.isEmpty() ? null : "known keys here: " + known);
         }
         if (e instanceof InvalidFormatException f) {
-            return CvaException.usage(where + ": " + path(f.getPath()) + ": expected " + describe(f.getTargetType())
-                    + " but found '" + f.getValue() + "'", null);
+            return CvaException.usage(
+                    where + ": " + path(f.getPath()) + ": expected " + describe(f.getTargetType()) + " but found '"
+                            + f.getValue() + "'",
+                    null);
         }
         if (e instanceof MismatchedInputException m) {
             String msg = m.getOriginalMessage();
@@ -234,10 +303,11 @@ public final class ConfigLoader {
                     where = name + (parentLine > 0 ? ":" + parentLine : "");
                 }
                 String at = path(refs);
-                return CvaException.usage(where + ": " + (at.isEmpty() ? "" : at + ": ") + "missing required key '" + key + "'", null);
+                return CvaException.usage(
+                        where + ": " + (at.isEmpty() ? "" : at + ": ") + "missing required key '" + key + "'", null);
             }
-            return CvaException.usage(where + ": " + path(m.getPath()) + ": expected "
-                    + describe(m.getTargetType()), null);
+            return CvaException.usage(
+                    where + ": " + path(m.getPath()) + ": expected " + describe(m.getTargetType()), null);
         }
         if (e instanceof JsonMappingException m) {
             return CvaException.usage(where + ": " + path(m.getPath()) + ": " + m.getOriginalMessage(), null);
@@ -289,8 +359,10 @@ public final class ConfigLoader {
             return "a string";
         }
         if (type.isEnum()) {
-            return "one of " + java.util.Arrays.stream(type.getEnumConstants())
-                    .map(c -> c.toString().toLowerCase()).collect(Collectors.joining(", "));
+            return "one of "
+                    + java.util.Arrays.stream(type.getEnumConstants())
+                            .map(c -> c.toString().toLowerCase())
+                            .collect(Collectors.joining(", "));
         }
         if (Map.class.isAssignableFrom(type) || type.isRecord()) {
             return "a mapping of keys";

@@ -18,8 +18,10 @@ public record CvaConfig(
     }
 
     public enum Cloud {
-        @JsonProperty("aws") AWS,
-        @JsonProperty("gcp") GCP
+        @JsonProperty("aws")
+        AWS,
+        @JsonProperty("gcp")
+        GCP
     }
 
     /**
@@ -49,15 +51,43 @@ public record CvaConfig(
         /** The one hosting cva deploys a static site to. */
         public static final String FIREBASE_HOSTING = "firebase";
 
-        public Service(Cloud cloud, String module, String handler, String entryPoint, String runtime, Integer memoryMb,
-                Integer timeoutSeconds, dev.cva.local.lambda.EventSource eventSource) {
+        public Service(
+                Cloud cloud,
+                String module,
+                String handler,
+                String entryPoint,
+                String runtime,
+                Integer memoryMb,
+                Integer timeoutSeconds,
+                dev.cva.local.lambda.EventSource eventSource) {
             this(cloud, module, handler, entryPoint, runtime, memoryMb, timeoutSeconds, eventSource, null, null);
         }
 
-        public Service(Cloud cloud, String module, String handler, String entryPoint, String runtime, Integer memoryMb,
-                Integer timeoutSeconds, dev.cva.local.lambda.EventSource eventSource, Redrive redrive, String hosting) {
-            this(cloud, module, handler, entryPoint, runtime, memoryMb, timeoutSeconds, eventSource, redrive, hosting,
-                    null, null, null);
+        public Service(
+                Cloud cloud,
+                String module,
+                String handler,
+                String entryPoint,
+                String runtime,
+                Integer memoryMb,
+                Integer timeoutSeconds,
+                dev.cva.local.lambda.EventSource eventSource,
+                Redrive redrive,
+                String hosting) {
+            this(
+                    cloud,
+                    module,
+                    handler,
+                    entryPoint,
+                    runtime,
+                    memoryMb,
+                    timeoutSeconds,
+                    eventSource,
+                    redrive,
+                    hosting,
+                    null,
+                    null,
+                    null);
         }
 
         /** Lambda SnapStart on published versions: on unless {@code snapStart: false} (aws services only). */
@@ -100,19 +130,35 @@ public record CvaConfig(
     public record Redrive(String handler, String schedule, Double maxPerSecond, Integer timeoutSeconds) {}
 
     /** Names, regions, endpoints and limits of one environment. Absent values come from the built-in defaults. */
-    public record Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost,
-                              Dashboard dashboard, Alarms alarms, Secrets secrets, Backup backup) {
+    public record Environment(
+            Aws aws,
+            Gcp gcp,
+            Webhook webhook,
+            Report report,
+            Budget budget,
+            Cost cost,
+            Dashboard dashboard,
+            Alarms alarms,
+            Secrets secrets,
+            Backup backup) {
         public Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost) {
             this(aws, gcp, webhook, report, budget, cost, null, null, null, null);
         }
 
-        public Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost,
-                           Dashboard dashboard, Alarms alarms) {
+        public Environment(
+                Aws aws,
+                Gcp gcp,
+                Webhook webhook,
+                Report report,
+                Budget budget,
+                Cost cost,
+                Dashboard dashboard,
+                Alarms alarms) {
             this(aws, gcp, webhook, report, budget, cost, dashboard, alarms, null, null);
         }
 
-        public Environment(Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost,
-                           Dashboard dashboard) {
+        public Environment(
+                Aws aws, Gcp gcp, Webhook webhook, Report report, Budget budget, Cost cost, Dashboard dashboard) {
             this(aws, gcp, webhook, report, budget, cost, dashboard, null, null, null);
         }
 
@@ -144,9 +190,18 @@ public record CvaConfig(
      * receiver writes ({@code (default)} unless {@code cva restore} switched it to a restored one), passed to the
      * receiver as FIRESTORE_DATABASE by the local stack and by infra/services/receiver.
      */
-    public record Gcp(String project, String region, String function, String webhookSecretName, String receiverUrl,
-                      String hostingSite, String firebaseApiKey, String firebaseAppId, String firebaseAuthDomain,
-                      String hostingEndpoint, String firestoreDatabase) {}
+    public record Gcp(
+            String project,
+            String region,
+            String function,
+            String webhookSecretName,
+            String receiverUrl,
+            String hostingSite,
+            String firebaseApiKey,
+            String firebaseAppId,
+            String firebaseAuthDomain,
+            String hostingEndpoint,
+            String firestoreDatabase) {}
 
     /**
      * {@code cva secrets}: the most days the webhook secret may live ({@code status} exits 1 past it), how long a
@@ -174,8 +229,11 @@ public record CvaConfig(
      * {@code IteratorAge} (Maximum), the oldest message of the event queue and of the webhook DLQ, and the reports the
      * reporter must mail a week (the alarm fires below it, missing data counting as none).
      */
-    public record Alarms(Integer streamIteratorAgeSeconds, Integer eventQueueOldestMessageSeconds,
-                         Integer webhookDlqOldestMessageSeconds, Integer reportsPerWeek) {}
+    public record Alarms(
+            Integer streamIteratorAgeSeconds,
+            Integer eventQueueOldestMessageSeconds,
+            Integer webhookDlqOldestMessageSeconds,
+            Integer reportsPerWeek) {}
 
     /**
      * Backups ({@code cva backup}, {@code cva restore}, infra/services/receiver/backup.tf): how many days each daily

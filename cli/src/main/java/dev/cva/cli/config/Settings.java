@@ -24,7 +24,12 @@ import java.util.TreeMap;
  * {@code CVA_AWS_REGION}.
  */
 public final class Settings {
-    public enum Source { FLAG, ENV, FILE, DEFAULT }
+    public enum Source {
+        FLAG,
+        ENV,
+        FILE,
+        DEFAULT
+    }
 
     /** One resolved value. {@code origin} says exactly where: a variable name, a file and line, or "built-in". */
     public record Setting(String key, String value, Source source, String origin, boolean secret) {
@@ -49,7 +54,8 @@ public final class Settings {
     private final Map<String, Setting> values;
     private final CvaConfig.Environment typed;
 
-    private Settings(String environment, ConfigLoader.Loaded loaded, Map<String, Setting> values, CvaConfig.Environment typed) {
+    private Settings(
+            String environment, ConfigLoader.Loaded loaded, Map<String, Setting> values, CvaConfig.Environment typed) {
         this.environment = environment;
         this.loaded = loaded;
         this.values = values;
@@ -63,18 +69,24 @@ public final class Settings {
 
     /** {@code aws.queryEventsTable} → {@code CVA_AWS_QUERY_EVENTS_TABLE}. */
     public static String envVarFor(String key) {
-        return "CVA_" + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
+        return "CVA_"
+                + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
     }
 
     public static Settings resolve(ConfigLoader.Loaded loaded, String environment, Map<String, String> env) {
         CvaConfig.Environment fromFile = loaded.config().environments().get(environment);
         if (fromFile == null) {
-            throw CvaException.usage("unknown environment '" + environment + "' in " + loaded.displayName(),
-                    "known environments: " + String.join(", ", new TreeMap<>(loaded.config().environments()).keySet()));
+            throw CvaException.usage(
+                    "unknown environment '" + environment + "' in " + loaded.displayName(),
+                    "known environments: "
+                            + String.join(", ", new TreeMap<>(loaded.config().environments()).keySet()));
         }
         JsonNode fileTree;
         try {
-            fileTree = ConfigLoader.YAML.readTree(loaded.text()).path("environments").path(environment);
+            fileTree = ConfigLoader.YAML
+                    .readTree(loaded.text())
+                    .path("environments")
+                    .path(environment);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -90,7 +102,10 @@ public final class Settings {
                 values.put(key, new Setting(key, fromEnv, Source.ENV, envVar, secret));
             } else if (inFile != null) {
                 int line = YamlLines.lineOf(loaded.text(), path(environment, key));
-                values.put(key, new Setting(key, inFile, Source.FILE, loaded.displayName() + (line > 0 ? ":" + line : ""), secret));
+                values.put(
+                        key,
+                        new Setting(
+                                key, inFile, Source.FILE, loaded.displayName() + (line > 0 ? ":" + line : ""), secret));
             } else if (byDefault != null) {
                 values.put(key, new Setting(key, byDefault, Source.DEFAULT, "built-in", secret));
             }
@@ -135,7 +150,8 @@ public final class Settings {
     public String require(String key) {
         String value = get(key);
         if (value == null || value.isBlank()) {
-            throw CvaException.usage("no " + key + " configured for environment '" + environment + "'",
+            throw CvaException.usage(
+                    "no " + key + " configured for environment '" + environment + "'",
                     "set " + envVarFor(key) + " or environments." + environment + "." + key + " in cva.yaml");
         }
         return value;
@@ -204,7 +220,10 @@ public final class Settings {
             try {
                 if (type == List.class) {
                     var items = parent.putArray(leaf);
-                    Arrays.stream(s.value().split(",")).map(String::strip).filter(v -> !v.isEmpty()).forEach(items::add);
+                    Arrays.stream(s.value().split(","))
+                            .map(String::strip)
+                            .filter(v -> !v.isEmpty())
+                            .forEach(items::add);
                 } else if (type == Integer.class) {
                     parent.put(leaf, Integer.parseInt(s.value().strip()));
                 } else if (type == Double.class) {
@@ -219,8 +238,10 @@ public final class Settings {
                     parent.put(leaf, s.value());
                 }
             } catch (NumberFormatException e) {
-                throw CvaException.usage(s.origin() + ": " + s.key() + ": expected " + ConfigLoader.describe(type)
-                        + " but found '" + (s.secret() ? "****" : s.value()) + "'", null);
+                throw CvaException.usage(
+                        s.origin() + ": " + s.key() + ": expected " + ConfigLoader.describe(type) + " but found '"
+                                + (s.secret() ? "****" : s.value()) + "'",
+                        null);
             }
         }
         return ConfigLoader.YAML.convertValue(root, CvaConfig.Environment.class);

@@ -66,7 +66,8 @@ final class YamlLines {
             }
             node = next;
         }
-        if (node instanceof MappingNode mapping && !mapping.getValue().isEmpty()
+        if (node instanceof MappingNode mapping
+                && !mapping.getValue().isEmpty()
                 && mapping.getFlowStyle() == org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK) {
             return mapping.getValue().get(0).getKeyNode().getStartMark().getLine() + 1;
         }

@@ -9,8 +9,16 @@ import java.util.List;
  */
 public interface AwsFreeTierSource {
     /** One free-tier offer's use this month, as the Free Tier API reports it. */
-    record Use(String service, String usageType, String region, BigDecimal actual, BigDecimal forecast, BigDecimal limit,
-               String unit, String freeTierType, String description) {
+    record Use(
+            String service,
+            String usageType,
+            String region,
+            BigDecimal actual,
+            BigDecimal forecast,
+            BigDecimal limit,
+            String unit,
+            String freeTierType,
+            String description) {
         public BigDecimal percentUsed() {
             return limit == null || actual == null ? null : Pricing.percent(actual, limit);
         }

@@ -29,7 +29,8 @@ public final class CallModel implements UsageModel {
      */
     public CallModel(PriceBook book, Map<String, Integer> memoryMb, String lambdaArchitecture) {
         if (!lambdaArchitecture.equals("x86_64") && !lambdaArchitecture.equals("arm64")) {
-            throw new IllegalArgumentException("Lambda architecture must be x86_64 or arm64, not " + lambdaArchitecture);
+            throw new IllegalArgumentException(
+                    "Lambda architecture must be x86_64 or arm64, not " + lambdaArchitecture);
         }
         this.book = book;
         this.memoryMb = memoryMb;
@@ -57,26 +58,39 @@ public final class CallModel implements UsageModel {
 
         // processor: SQS receives and deletes per batch, idle long polls, Lambda, DynamoDB writes, logs
         BigDecimal batches = events.divide(p("processorBatchSize"), PriceBook.MC);
-        u.add(new Usage("processor", "aws.sqs.fifo.requests",
-                batches.multiply(p("sqsReceivesPerBatch").add(p("sqsDeletesPerBatch"))).add(p("sqsIdlePollsPerMonth"))));
+        u.add(new Usage(
+                "processor",
+                "aws.sqs.fifo.requests",
+                batches.multiply(p("sqsReceivesPerBatch").add(p("sqsDeletesPerBatch")))
+                        .add(p("sqsIdlePollsPerMonth"))));
         u.add(new Usage("processor", "aws.lambda.requests", batches));
-        u.add(new Usage("processor", gbs, seconds(batches.multiply(p("processorMsPerInvocation"))).multiply(gb("processor"))));
+        u.add(new Usage(
+                "processor",
+                gbs,
+                seconds(batches.multiply(p("processorMsPerInvocation"))).multiply(gb("processor"))));
         BigDecimal paired = p("pairedInOneBatchShare");
         BigDecimal writesPerQuery = paired.multiply(p("dynamoWritesWhenPaired"))
                 .add(BigDecimal.ONE.subtract(paired).multiply(p("dynamoWritesWhenParked")));
         u.add(new Usage("processor", "aws.dynamodb.wru", queries.multiply(writesPerQuery)));
         // a lone response reads the parked query with one consistent GetItem (1 RRU under 4 KB)
-        u.add(new Usage("processor", "aws.dynamodb.rru", queries.multiply(BigDecimal.ONE.subtract(paired))
-                .multiply(p("dynamoReadsWhenParked"))));
-        u.add(new Usage("processor", "aws.dynamodb.storage",
-                records.multiply(p("dynamoBytesPerRecord")).multiply(p("retainedMonths")).divide(GB, PriceBook.MC)));
+        u.add(new Usage(
+                "processor",
+                "aws.dynamodb.rru",
+                queries.multiply(BigDecimal.ONE.subtract(paired)).multiply(p("dynamoReadsWhenParked"))));
+        u.add(new Usage(
+                "processor",
+                "aws.dynamodb.storage",
+                records.multiply(p("dynamoBytesPerRecord"))
+                        .multiply(p("retainedMonths"))
+                        .divide(GB, PriceBook.MC)));
         u.add(new Usage("processor", "aws.logs.ingestion", logGb(batches)));
 
         // notifier: stream-triggered Lambda, one webhook call per record, the signing secret
         BigDecimal notifierCalls = records.divide(p("notifierBatchSize"), PriceBook.MC);
         u.add(new Usage("notifier", "aws.dynamodb.streams.reads", records.multiply(p("streamReadsBilledPerRecord"))));
         u.add(new Usage("notifier", "aws.lambda.requests", notifierCalls));
-        BigDecimal notifierMs = notifierCalls.multiply(p("notifierMsPerInvocation")).add(records.multiply(p("notifierMsPerRecord")));
+        BigDecimal notifierMs =
+                notifierCalls.multiply(p("notifierMsPerInvocation")).add(records.multiply(p("notifierMsPerRecord")));
         u.add(new Usage("notifier", gbs, seconds(notifierMs).multiply(gb("notifier"))));
         u.add(new Usage("notifier", "aws.secretsmanager.secrets", p("secretsManagerSecrets")));
         u.add(new Usage("notifier", "aws.secretsmanager.calls", p("secretsManagerCallsPerMonth")));
@@ -89,21 +103,34 @@ public final class CallModel implements UsageModel {
         u.add(new Usage("receiver", "gcp.run.vcpu", billedSeconds.multiply(p("receiverVcpu"))));
         u.add(new Usage("receiver", "gcp.run.memory", billedSeconds.multiply(gb("receiver"))));
         u.add(new Usage("receiver", "gcp.firestore.writes", records.multiply(p("firestoreWritesPerRecord"))));
-        u.add(new Usage("receiver", "gcp.firestore.storage",
-                records.multiply(p("firestoreBytesPerRecord")).multiply(p("retainedMonths")).divide(GIB, PriceBook.MC)));
+        u.add(new Usage(
+                "receiver",
+                "gcp.firestore.storage",
+                records.multiply(p("firestoreBytesPerRecord"))
+                        .multiply(p("retainedMonths"))
+                        .divide(GIB, PriceBook.MC)));
         u.add(new Usage("receiver", "gcp.secretmanager.versions", p("gcpSecretVersions")));
         u.add(new Usage("receiver", "gcp.secretmanager.access", p("gcpSecretAccessPerMonth")));
-        u.add(new Usage("receiver", "gcp.logging.ingestion",
+        u.add(new Usage(
+                "receiver",
+                "gcp.logging.ingestion",
                 requests.multiply(p("receiverLogBytesPerRequest")).divide(GIB, PriceBook.MC)));
 
         // dashboard: listeners read each new record and its stats shard, plus the initial page loads
-        u.add(new Usage(DASHBOARD, "gcp.firestore.reads", records.multiply(p("dashboardListeners"))
-                .multiply(p("dashboardReadsPerRecordPerListener")).add(p("dashboardLoadReadsPerMonth"))));
+        u.add(new Usage(
+                DASHBOARD,
+                "gcp.firestore.reads",
+                records.multiply(p("dashboardListeners"))
+                        .multiply(p("dashboardReadsPerRecordPerListener"))
+                        .add(p("dashboardLoadReadsPerMonth"))));
 
         // reporter: weekly schedule, one e-mail a week, a Query over the week's records
         BigDecimal reports = p("reporterInvocationsPerMonth");
         u.add(new Usage("reporter", "aws.lambda.requests", reports));
-        u.add(new Usage("reporter", gbs, seconds(reports.multiply(p("reporterMsPerInvocation"))).multiply(gb("reporter"))));
+        u.add(new Usage(
+                "reporter",
+                gbs,
+                seconds(reports.multiply(p("reporterMsPerInvocation"))).multiply(gb("reporter"))));
         u.add(new Usage("reporter", "aws.dynamodb.rru", records.multiply(p("reporterRruPerRecord"))));
         u.add(new Usage("reporter", "aws.ses.emails", p("sesEmailsPerMonth")));
         u.add(new Usage("reporter", "aws.scheduler.invocations", p("schedulerInvocationsPerMonth")));

@@ -91,7 +91,8 @@ public final class CostCache implements AwsCostSource, AutoCloseable {
     }
 
     Path file(String kind, LocalDate start, LocalDate end) {
-        return dir.resolve(YearMonth.from(start) + "-" + kind + "-" + start + "-" + end + "-" + hash(queryId) + ".json");
+        return dir.resolve(
+                YearMonth.from(start) + "-" + kind + "-" + start + "-" + end + "-" + hash(queryId) + ".json");
     }
 
     private <T> Optional<T> read(Path file, LocalDate start, LocalDate end, TypeReference<T> type) {
@@ -120,7 +121,11 @@ public final class CostCache implements AwsCostSource, AutoCloseable {
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), "cost", ".tmp");
             JSON.writeValue(tmp.toFile(), value);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    tmp,
+                    file,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(clock.instant()));
         } catch (IOException e) {
             // caching is an optimisation: a read-only home must not fail the report

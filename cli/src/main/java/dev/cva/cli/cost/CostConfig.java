@@ -34,7 +34,8 @@ public final class CostConfig {
             return Fx.USD;
         }
         if (!currency.equals(configured)) {
-            throw CvaException.usage("no rate configured for " + currency + " (cost.currency is " + configured + ")",
+            throw CvaException.usage(
+                    "no rate configured for " + currency + " (cost.currency is " + configured + ")",
                     "pass --currency " + configured + " or USD, or set cost.currency and cost.usdRate");
         }
         return configuredFx();
@@ -50,7 +51,8 @@ public final class CostConfig {
         try {
             date = settings.get("cost.rateDate") == null ? null : LocalDate.parse(settings.get("cost.rateDate"));
         } catch (DateTimeParseException e) {
-            throw CvaException.usage("cost.rateDate: expected YYYY-MM-DD but found '" + settings.get("cost.rateDate") + "'", null);
+            throw CvaException.usage(
+                    "cost.rateDate: expected YYYY-MM-DD but found '" + settings.get("cost.rateDate") + "'", null);
         }
         return new Fx(currency, rate, date);
     }
@@ -123,13 +125,18 @@ public final class CostConfig {
 
     /** Where Cost Explorer answers are cached: {@code .cva/cache/cost/<environment>} beside cva.yaml. */
     public Path cacheDir() {
-        return ctx.projectRoot().resolve(".cva").resolve("cache").resolve("cost").resolve(settings.environment());
+        return ctx.projectRoot()
+                .resolve(".cva")
+                .resolve("cache")
+                .resolve("cost")
+                .resolve(settings.environment());
     }
 
     /** Memory per service of cva.yaml, for the call model. */
     public Map<String, Integer> memoryMb() {
         Map<String, Integer> m = new LinkedHashMap<>();
-        for (Map.Entry<String, CvaConfig.Service> e : settings.config().services().entrySet()) {
+        for (Map.Entry<String, CvaConfig.Service> e :
+                settings.config().services().entrySet()) {
             if (e.getValue().memoryMb() != null) {
                 m.put(e.getKey(), e.getValue().memoryMb());
             }

@@ -8,19 +8,32 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code cva cost estimate}: the system's monthly cost at a given load, from the price book. */
-@Command(name = "estimate",
-        description = {"What the system costs a month at a given load: the price book's prices (AWS eu-west-2, "
-                + "GCP europe-west2) times the pipeline's calls per query, after each free tier, and the load at "
-                + "which each free tier runs out. With --env local the calls per query are those the running local "
-                + "stack counted (GET /metrics on its control channel) where it can count them."})
+@Command(
+        name = "estimate",
+        description = {
+            "What the system costs a month at a given load: the price book's prices (AWS eu-west-2, "
+                    + "GCP europe-west2) times the pipeline's calls per query, after each free tier, and the load at "
+                    + "which each free tier runs out. With --env local the calls per query are those the running local "
+                    + "stack counted (GET /metrics on its control channel) where it can count them."
+        })
 final class CostEstimateCommand implements Callable<Integer> {
-    @Option(names = "--queries-per-month", paramLabel = "N", required = true, description = "Chatbot queries (conversations) a month.")
+    @Option(
+            names = "--queries-per-month",
+            paramLabel = "N",
+            required = true,
+            description = "Chatbot queries (conversations) a month.")
     long queries;
+
     @Option(names = "--currency", paramLabel = "CODE", description = "Report currency: cost.currency (default) or USD.")
     String currency;
-    @Option(names = "--by", paramLabel = "GROUP", defaultValue = "service",
+
+    @Option(
+            names = "--by",
+            paramLabel = "GROUP",
+            defaultValue = "service",
             description = "Group rows by ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     By by;
+
     @Option(names = "--csv", description = "Print one CSV line per service and meter on stdout.")
     boolean csv;
 
@@ -40,8 +53,10 @@ final class CostEstimateCommand implements Callable<Integer> {
         Fx fx = config.fx(currency);
         PriceBook book = priceBook(config);
         CallModel model = callModel(config, book);
-        UsageModel usage = measured ? LocalMeasurements.model(ctx, config, book, model,
-                "drop --env local to price the price book's call model") : model;
+        UsageModel usage = measured
+                ? LocalMeasurements.model(
+                        ctx, config, book, model, "drop --env local to price the price book's call model")
+                : model;
         Estimator.Estimate estimate = new Estimator(book, usage).estimate(queries, fx, by);
         if (ctx.globals().json()) {
             ctx.printJson(CostRender.json(estimate, fx));

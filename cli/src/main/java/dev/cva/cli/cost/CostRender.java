@@ -48,25 +48,44 @@ final class CostRender {
                 + " · " + r.rate());
         Table t = new Table("CLOUD", "SERVICE", "PRODUCT", "MONTH TO DATE", "FORECAST", "LAST MONTH", "CHANGE");
         for (CostReport.Row row : r.rows()) {
-            t.row(row.cloud(), blank(row.service()), blank(row.product()), money(row.monthToDate()), money(row.forecast()),
-                    money(row.previousMonth()), signedPct(row.changePercent()));
+            t.row(
+                    row.cloud(),
+                    blank(row.service()),
+                    blank(row.product()),
+                    money(row.monthToDate()),
+                    money(row.forecast()),
+                    money(row.previousMonth()),
+                    signedPct(row.changePercent()));
         }
         CostReport.Row total = r.total();
-        t.row("", "", "TOTAL " + r.currency(), money(total.monthToDate()), money(total.forecast()),
-                money(total.previousMonth()), signedPct(total.changePercent()));
+        t.row(
+                "",
+                "",
+                "TOTAL " + r.currency(),
+                money(total.monthToDate()),
+                money(total.forecast()),
+                money(total.previousMonth()),
+                signedPct(total.changePercent()));
         t.print(out);
         if (r.budget() != null) {
-            out.println("budget " + money(r.budget().amount()) + " " + r.currency() + " (" + r.budget().origin() + "): forecast "
-                    + pct(r.budget().percentUsed()) + " of it" + (r.budget().over() ? " — OVER BUDGET" : ""));
+            out.println("budget " + money(r.budget().amount()) + " " + r.currency() + " ("
+                    + r.budget().origin() + "): forecast " + pct(r.budget().percentUsed()) + " of it"
+                    + (r.budget().over() ? " — OVER BUDGET" : ""));
         } else {
             out.println("budget: none set (--budget or budget.monthlyGbp)");
         }
         if (!r.awsFreeTier().isEmpty()) {
             Table f = new Table("AWS FREE TIER", "USAGE TYPE", "USED", "LIMIT", "UNIT", "USED %", "FORECAST %", "TYPE");
             for (AwsFreeTierSource.Use u : r.awsFreeTier()) {
-                f.row(blank(u.service()), blank(u.usageType()), u.actual() == null ? "-" : count(u.actual()),
-                        u.limit() == null ? "-" : count(u.limit()), blank(u.unit()), pct(u.percentUsed()),
-                        pct(u.forecastPercent()), blank(u.freeTierType()));
+                f.row(
+                        blank(u.service()),
+                        blank(u.usageType()),
+                        u.actual() == null ? "-" : count(u.actual()),
+                        u.limit() == null ? "-" : count(u.limit()),
+                        blank(u.unit()),
+                        pct(u.percentUsed()),
+                        pct(u.forecastPercent()),
+                        blank(u.freeTierType()));
             }
             f.print(out);
         }
@@ -85,9 +104,20 @@ final class CostRender {
         List<CostReport.Row> rows = new ArrayList<>(r.rows());
         rows.add(r.total());
         for (CostReport.Row row : rows) {
-            out.println(String.join(",", csv(row.cloud()), csv(row.service()), csv(row.product()), r.currency(),
-                    money(row.monthToDate()), money(row.forecast()), money(row.previousMonth()),
-                    row.changePercent() == null ? "" : row.changePercent().setScale(1, RoundingMode.HALF_EVEN).toPlainString()));
+            out.println(String.join(
+                    ",",
+                    csv(row.cloud()),
+                    csv(row.service()),
+                    csv(row.product()),
+                    r.currency(),
+                    money(row.monthToDate()),
+                    money(row.forecast()),
+                    money(row.previousMonth()),
+                    row.changePercent() == null
+                            ? ""
+                            : row.changePercent()
+                                    .setScale(1, RoundingMode.HALF_EVEN)
+                                    .toPlainString()));
         }
         out.flush();
     }
@@ -133,8 +163,12 @@ final class CostRender {
             t.put("forecast", u.forecast());
             t.put("limit", u.limit());
             t.put("unit", u.unit());
-            t.put("percentUsed", u.percentUsed() == null ? null : u.percentUsed().setScale(1, RoundingMode.HALF_EVEN));
-            t.put("forecastPercent", u.forecastPercent() == null ? null : u.forecastPercent().setScale(1, RoundingMode.HALF_EVEN));
+            t.put(
+                    "percentUsed",
+                    u.percentUsed() == null ? null : u.percentUsed().setScale(1, RoundingMode.HALF_EVEN));
+            t.put(
+                    "forecastPercent",
+                    u.forecastPercent() == null ? null : u.forecastPercent().setScale(1, RoundingMode.HALF_EVEN));
             t.put("type", u.freeTierType());
             t.put("description", u.description());
             tiers.add(t);
@@ -158,7 +192,8 @@ final class CostRender {
         out.println("cva cost · " + r.environment() + " · " + r.month() + " · ESTIMATE, not a bill: " + r.basis());
         text(r.estimate(), out);
         if (r.budget() != null) {
-            out.println("budget " + money(r.budget().amount()) + " " + r.estimate().currency() + " (" + r.budget().origin()
+            out.println("budget " + money(r.budget().amount()) + " "
+                    + r.estimate().currency() + " (" + r.budget().origin()
                     + "): this estimate is " + pct(r.budget().percentUsed()) + " of it"
                     + (r.budget().over() ? " — over it" : ""));
         }
@@ -173,7 +208,9 @@ final class CostRender {
         m.put("month", r.month());
         m.put("daysInMonth", r.daysInMonth());
         m.put("basis", r.basis());
-        m.put("queriesPerSecond", r.queriesPerSecond().round(new java.math.MathContext(6)).stripTrailingZeros());
+        m.put(
+                "queriesPerSecond",
+                r.queriesPerSecond().round(new java.math.MathContext(6)).stripTrailingZeros());
         m.put("queriesPerMonth", r.queriesPerMonth());
         m.put("currency", r.estimate().currency());
         m.put("total", Fx.display(r.estimate().total()));
@@ -199,7 +236,9 @@ final class CostRender {
         m.put("monthToDate", Fx.display(row.monthToDate()));
         m.put("forecast", Fx.display(row.forecast()));
         m.put("lastMonth", Fx.display(row.previousMonth()));
-        m.put("changePercent", row.changePercent() == null ? null : row.changePercent().setScale(1, RoundingMode.HALF_EVEN));
+        m.put(
+                "changePercent",
+                row.changePercent() == null ? null : row.changePercent().setScale(1, RoundingMode.HALF_EVEN));
         return m;
     }
 
@@ -212,7 +251,9 @@ final class CostRender {
     static void text(Estimator.Estimate e, PrintWriter out) {
         out.println("cva cost estimate · " + count(BigDecimal.valueOf(e.queriesPerMonth())) + " queries a month · "
                 + e.rate() + " · price book " + e.priceBook()
-                + (e.uncheckedPrices() > 0 ? " (" + e.uncheckedPrices() + " prices not yet checked against the live pages)" : ""));
+                + (e.uncheckedPrices() > 0
+                        ? " (" + e.uncheckedPrices() + " prices not yet checked against the live pages)"
+                        : ""));
         Table t = new Table(e.by().name().toUpperCase(Locale.ROOT), "CLOUD", "PER MONTH");
         for (Estimator.Row row : e.rows()) {
             t.row(row.key(), row.cloud(), money(row.amount()));
@@ -220,10 +261,18 @@ final class CostRender {
         t.row("TOTAL", "", money(e.total()) + " " + e.currency());
         t.print(out);
         out.println();
-        Table f = new Table("FREE TIER", "USED A MONTH", "FREE A MONTH", "UNIT", "USED %", "RUNS OUT AT (QUERIES/MONTH)", "KIND");
+        Table f = new Table(
+                "FREE TIER", "USED A MONTH", "FREE A MONTH", "UNIT", "USED %", "RUNS OUT AT (QUERIES/MONTH)", "KIND");
         for (Estimator.FreeTier ft : e.freeTiers()) {
-            f.row(ft.id(), count(ft.used()), count(ft.allowance()), ft.unit(), pct(ft.percent()),
-                    ft.runsOutAtQueriesPerMonth() == null ? "never" : count(BigDecimal.valueOf(ft.runsOutAtQueriesPerMonth())),
+            f.row(
+                    ft.id(),
+                    count(ft.used()),
+                    count(ft.allowance()),
+                    ft.unit(),
+                    pct(ft.percent()),
+                    ft.runsOutAtQueriesPerMonth() == null
+                            ? "never"
+                            : count(BigDecimal.valueOf(ft.runsOutAtQueriesPerMonth())),
                     ft.kind());
         }
         f.print(out);
@@ -231,20 +280,34 @@ final class CostRender {
             MeasuredModel.Summary m = e.measured();
             out.println();
             out.println("measured on the local stack since " + m.since() + " (" + Math.round(m.seconds()) + " s): "
-                    + m.events() + " events = " + m.queries().stripTrailingZeros().toPlainString() + " queries ("
+                    + m.events() + " events = "
+                    + m.queries().stripTrailingZeros().toPlainString() + " queries ("
                     + m.recordsCompleted() + " records completed; batching depends on the rate: "
-                    + (m.seconds() <= 0 ? "-" : BigDecimal.valueOf(m.events() / m.seconds()).round(new java.math.MathContext(3))
-                    .toPlainString()) + " events/s here); every other line is the price book's model");
+                    + (m.seconds() <= 0
+                            ? "-"
+                            : BigDecimal.valueOf(m.events() / m.seconds())
+                                    .round(new java.math.MathContext(3))
+                                    .toPlainString())
+                    + " events/s here); every other line is the price book's model");
             Table p = new Table("SERVICE", "METER", "PER QUERY", "BASIS", "WHAT");
             for (MeasuredModel.PerQuery q : m.perQuery()) {
-                p.row(q.service(), q.priceId(), q.perQuery().round(new java.math.MathContext(4)).stripTrailingZeros()
-                        .toPlainString(), q.basis(), q.what());
+                p.row(
+                        q.service(),
+                        q.priceId(),
+                        q.perQuery()
+                                .round(new java.math.MathContext(4))
+                                .stripTrailingZeros()
+                                .toPlainString(),
+                        q.basis(),
+                        q.what());
             }
             p.print(out);
         }
         for (Estimator.ClaimCheck c : e.claims()) {
-            out.println("claim: " + c.text() + " -> " + (c.estimated() == null ? "(no rate to " + c.currency() + ")"
-                    : money(c.estimated()) + " " + c.currency() + " under this price book"));
+            out.println("claim: " + c.text() + " -> "
+                    + (c.estimated() == null
+                            ? "(no rate to " + c.currency() + ")"
+                            : money(c.estimated()) + " " + c.currency() + " under this price book"));
         }
         out.flush();
     }
@@ -253,9 +316,19 @@ final class CostRender {
         out.println("queries_per_month,service,cloud,product,price_id,unit,quantity,billable,currency,amount,basis");
         for (Pricing.Line l : e.lines()) {
             BigDecimal amount = fx.fromUsd(l.usd());
-            out.println(String.join(",", String.valueOf(e.queriesPerMonth()), csv(l.service()), l.cloud(), csv(l.product()),
-                    l.priceId(), csv(l.unit()), l.quantity().stripTrailingZeros().toPlainString(),
-                    l.billable().stripTrailingZeros().toPlainString(), e.currency(), amount.setScale(6, RoundingMode.HALF_EVEN).toPlainString(), l.basis()));
+            out.println(String.join(
+                    ",",
+                    String.valueOf(e.queriesPerMonth()),
+                    csv(l.service()),
+                    l.cloud(),
+                    csv(l.product()),
+                    l.priceId(),
+                    csv(l.unit()),
+                    l.quantity().stripTrailingZeros().toPlainString(),
+                    l.billable().stripTrailingZeros().toPlainString(),
+                    e.currency(),
+                    amount.setScale(6, RoundingMode.HALF_EVEN).toPlainString(),
+                    l.basis()));
         }
         out.flush();
     }
@@ -328,8 +401,11 @@ final class CostRender {
         m.put("seconds", s.seconds());
         m.put("events", s.events());
         // batch sizes, and so invocations and DynamoDB units a query, depend on the rate the events came at
-        m.put("eventsPerSecond", s.seconds() <= 0 ? null
-                : BigDecimal.valueOf(s.events() / s.seconds()).round(new java.math.MathContext(3)));
+        m.put(
+                "eventsPerSecond",
+                s.seconds() <= 0
+                        ? null
+                        : BigDecimal.valueOf(s.events() / s.seconds()).round(new java.math.MathContext(3)));
         m.put("queries", s.queries().stripTrailingZeros());
         m.put("recordsCompleted", s.recordsCompleted());
         List<Map<String, Object>> per = new ArrayList<>();

@@ -38,8 +38,12 @@ public final class CostService {
      * @param aws     null when AWS is left out ({@code missing} says why)
      * @param missing the clouds left out for want of credentials: named in the notes and the report
      */
-    public CostService(AwsCostSource aws, GcpCostSource gcp, Clock clock, AwsFreeTierSource freeTier,
-                       List<CostReport.MissingCloud> missing) {
+    public CostService(
+            AwsCostSource aws,
+            GcpCostSource gcp,
+            Clock clock,
+            AwsFreeTierSource freeTier,
+            List<CostReport.MissingCloud> missing) {
         this.aws = aws;
         this.gcp = gcp;
         this.clock = clock;
@@ -62,7 +66,8 @@ public final class CostService {
         LocalDate today = LocalDate.now(clock);
         YearMonth current = YearMonth.from(today);
         if (month.isAfter(current)) {
-            throw CvaException.usage("month " + month + " has not started yet (today is " + today + ")",
+            throw CvaException.usage(
+                    "month " + month + " has not started yet (today is " + today + ")",
                     "pass --month current or a past month");
         }
         boolean complete = month.isBefore(current);
@@ -80,7 +85,8 @@ public final class CostService {
         if (gcp == null && missing.stream().anyMatch(m -> m.cloud().equals("gcp"))) {
             // named in the notes already
         } else if (gcp == null) {
-            notes.add("GCP: no Cloud Billing export configured (cost.billingTable in cva.yaml): GCP costs are not included");
+            notes.add(
+                    "GCP: no Cloud Billing export configured (cost.billingTable in cva.yaml): GCP costs are not included");
         } else {
             sources.add("GCP: " + gcp.describe());
             for (CostItem i : gcp.costs(month)) {
@@ -126,16 +132,39 @@ public final class CostService {
         CostReport.Budget b = null;
         if (budget != null && budget.amount() != null && budget.amount().signum() > 0) {
             BigDecimal pct = Pricing.percent(total.forecast, budget.amount());
-            b = new CostReport.Budget(budget.amount(), budget.origin(), pct, total.forecast.compareTo(budget.amount()) > 0);
+            b = new CostReport.Budget(
+                    budget.amount(), budget.origin(), pct, total.forecast.compareTo(budget.amount()) > 0);
         }
-        return new CostReport(environment, month.toString(), complete, complete ? month.lengthOfMonth() : today.getDayOfMonth(),
-                month.lengthOfMonth(), fx.currency(), fx.describe(), by == null ? "service,product" : by.name(),
-                out, totalRow, b, method, sources, notes, awsFreeTier, missing);
+        return new CostReport(
+                environment,
+                month.toString(),
+                complete,
+                complete ? month.lengthOfMonth() : today.getDayOfMonth(),
+                month.lengthOfMonth(),
+                fx.currency(),
+                fx.describe(),
+                by == null ? "service,product" : by.name(),
+                out,
+                totalRow,
+                b,
+                method,
+                sources,
+                notes,
+                awsFreeTier,
+                missing);
     }
 
     /** AWS: month to date (complete days), the previous month, the forecast for the rest; returns the method. */
-    private String aws(YearMonth month, LocalDate today, boolean complete, int elapsedDays, Fx fx, By by,
-                       Map<Key, Acc> rows, List<String> sources, String method) {
+    private String aws(
+            YearMonth month,
+            LocalDate today,
+            boolean complete,
+            int elapsedDays,
+            Fx fx,
+            By by,
+            Map<Key, Acc> rows,
+            List<String> sources,
+            String method) {
         LocalDate start = month.atDay(1);
         LocalDate next = month.plusMonths(1).atDay(1);
         LocalDate mtdEnd = complete ? next : today;
@@ -178,14 +207,15 @@ public final class CostService {
     }
 
     private static CostReport.Row row(Key k, Acc a) {
-        BigDecimal change = a.previous.signum() == 0 ? null
-                : Pricing.percent(a.forecast.subtract(a.previous), a.previous);
+        BigDecimal change =
+                a.previous.signum() == 0 ? null : Pricing.percent(a.forecast.subtract(a.previous), a.previous);
         return new CostReport.Row(k.cloud(), k.service(), k.product(), a.mtd, a.forecast, a.previous, change);
     }
 
     private static Acc acc(Map<Key, Acc> rows, CostItem i, By by) {
         String service = i.service() == null || i.service().isBlank() ? UNTAGGED : i.service();
-        Key k = by == null ? new Key(i.cloud(), service, i.product())
+        Key k = by == null
+                ? new Key(i.cloud(), service, i.product())
                 : switch (by) {
                     case service -> new Key(i.cloud(), service, "");
                     case product -> new Key(i.cloud(), "", i.product());

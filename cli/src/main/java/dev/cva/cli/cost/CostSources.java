@@ -16,7 +16,8 @@ final class CostSources {
     private CostSources() {}
 
     static CostCache aws(CostConfig config, Clock clock, boolean refresh) {
-        CostExplorerSource source = new CostExplorerSource(CostExplorerSource.defaultClient(), config.tag(), config.serviceTag());
+        CostExplorerSource source =
+                new CostExplorerSource(CostExplorerSource.defaultClient(), config.tag(), config.serviceTag());
         return new CostCache(source, config.cacheDir(), config.tag() + "|" + config.serviceTag(), clock, refresh);
     }
 
@@ -32,10 +33,13 @@ final class CostSources {
      */
     static List<CostReport.MissingCloud> missingCredentials(CostConfig config) {
         List<CostReport.MissingCloud> missing = new ArrayList<>();
-        try (DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build()) {
+        try (DefaultCredentialsProvider chain =
+                DefaultCredentialsProvider.builder().build()) {
             chain.resolveCredentials();
         } catch (SdkClientException e) {
-            missing.add(new CostReport.MissingCloud("aws", "no AWS credentials (the SDK's default chain found none)",
+            missing.add(new CostReport.MissingCloud(
+                    "aws",
+                    "no AWS credentials (the SDK's default chain found none)",
                     "run 'aws configure' or 'aws sso login', or set AWS_PROFILE"));
         }
         boolean export = config.billingTable() != null && !config.billingTable().isBlank();
@@ -44,7 +48,9 @@ final class CostSources {
             try {
                 com.google.auth.oauth2.GoogleCredentials.getApplicationDefault();
             } catch (IOException e) {
-                missing.add(new CostReport.MissingCloud("gcp", "no Google application default credentials",
+                missing.add(new CostReport.MissingCloud(
+                        "gcp",
+                        "no Google application default credentials",
                         "run 'gcloud auth application-default login', or set GOOGLE_APPLICATION_CREDENTIALS"));
             }
         }
@@ -57,12 +63,16 @@ final class CostSources {
         if (table == null || table.isBlank()) {
             PriceBook book = PriceBook.shipped().withFirestoreLocation(config.firestoreLocation());
             Integer mb = config.memoryMb().get("receiver");
-            BigDecimal gib = BigDecimal.valueOf(mb == null ? 512 : mb)
-                    .divide(BigDecimal.valueOf(1024), PriceBook.MC);
-            return new GcpUsageEstimate(BillingExports.monitoring(config.gcpProject(),
-                    config.monitoringEndpoint()), book, config.gcpFunction(), book.param("receiverVcpu"), gib, clock);
+            BigDecimal gib = BigDecimal.valueOf(mb == null ? 512 : mb).divide(BigDecimal.valueOf(1024), PriceBook.MC);
+            return new GcpUsageEstimate(
+                    BillingExports.monitoring(config.gcpProject(), config.monitoringEndpoint()),
+                    book,
+                    config.gcpFunction(),
+                    book.param("receiverVcpu"),
+                    gib,
+                    clock);
         }
-        return BillingExports.create(table, config.gcpProject(), config.serviceTag(),
-                config.billingLabel(), config.billingEndpoint());
+        return BillingExports.create(
+                table, config.gcpProject(), config.serviceTag(), config.billingLabel(), config.billingEndpoint());
     }
 }

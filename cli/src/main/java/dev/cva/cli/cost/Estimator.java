@@ -30,15 +30,32 @@ public final class Estimator {
     public record Row(String key, String cloud, BigDecimal amount) {}
 
     /** A free allowance's use at this load, and the load at which it runs out (null: never; 0: already out). */
-    public record FreeTier(String id, String kind, BigDecimal allowance, BigDecimal used, BigDecimal percent,
-                           Long runsOutAtQueriesPerMonth, String unit) {}
+    public record FreeTier(
+            String id,
+            String kind,
+            BigDecimal allowance,
+            BigDecimal used,
+            BigDecimal percent,
+            Long runsOutAtQueriesPerMonth,
+            String unit) {}
 
     /** Where an original claim lands under today's prices (only at the load the claim names). */
-    public record ClaimCheck(String text, long queriesPerMonth, BigDecimal claimed, String currency, BigDecimal estimated) {}
+    public record ClaimCheck(
+            String text, long queriesPerMonth, BigDecimal claimed, String currency, BigDecimal estimated) {}
 
-    public record Estimate(long queriesPerMonth, String currency, String rate, String priceBook, long uncheckedPrices,
-                           By by, List<Row> rows, BigDecimal total, List<Pricing.Line> lines, List<FreeTier> freeTiers,
-                           List<ClaimCheck> claims, MeasuredModel.Summary measured) {}
+    public record Estimate(
+            long queriesPerMonth,
+            String currency,
+            String rate,
+            String priceBook,
+            long uncheckedPrices,
+            By by,
+            List<Row> rows,
+            BigDecimal total,
+            List<Pricing.Line> lines,
+            List<FreeTier> freeTiers,
+            List<ClaimCheck> claims,
+            MeasuredModel.Summary measured) {}
 
     public Estimate estimate(long queriesPerMonth, Fx fx, By by) {
         BigDecimal q = BigDecimal.valueOf(queriesPerMonth);
@@ -48,8 +65,14 @@ public final class Estimator {
         Map<String, BigDecimal> atZero = tierUse(BigDecimal.ZERO);
         Map<String, BigDecimal> atProbe = tierUse(PROBE);
         for (Pricing.FreeTierUse t : priced.freeTiers()) {
-            tiers.add(new FreeTier(t.id(), t.kind(), t.allowance(), t.used(), t.percent(),
-                    runsOut(t.allowance(), atZero.get(t.id()), atProbe.get(t.id())), t.unit()));
+            tiers.add(new FreeTier(
+                    t.id(),
+                    t.kind(),
+                    t.allowance(),
+                    t.used(),
+                    t.percent(),
+                    runsOut(t.allowance(), atZero.get(t.id()), atProbe.get(t.id())),
+                    t.unit()));
         }
         List<ClaimCheck> claims = new ArrayList<>();
         for (PriceBook.Claim c : book.claims()) {
@@ -57,13 +80,26 @@ public final class Estimator {
             if (c.queriesPerMonth() != queriesPerMonth) {
                 continue;
             }
-            BigDecimal usd = pricing.price(model.usage(BigDecimal.valueOf(c.queriesPerMonth()))).totalUsd();
-            BigDecimal inClaimCurrency = c.currency().equals(fx.currency()) ? fx.fromUsd(usd)
+            BigDecimal usd = pricing.price(model.usage(BigDecimal.valueOf(c.queriesPerMonth())))
+                    .totalUsd();
+            BigDecimal inClaimCurrency = c.currency().equals(fx.currency())
+                    ? fx.fromUsd(usd)
                     : c.currency().equals("USD") ? usd : null;
             claims.add(new ClaimCheck(c.text(), c.queriesPerMonth(), c.amount(), c.currency(), inClaimCurrency));
         }
-        return new Estimate(queriesPerMonth, fx.currency(), fx.describe(), book.version(), book.unchecked(), by,
-                rows, fx.fromUsd(priced.totalUsd()), priced.lines(), tiers, claims, measured);
+        return new Estimate(
+                queriesPerMonth,
+                fx.currency(),
+                fx.describe(),
+                book.version(),
+                book.unchecked(),
+                by,
+                rows,
+                fx.fromUsd(priced.totalUsd()),
+                priced.lines(),
+                tiers,
+                claims,
+                measured);
     }
 
     private Map<String, BigDecimal> tierUse(BigDecimal queries) {
@@ -98,8 +134,13 @@ public final class Estimator {
                 case cloud -> l.cloud();
             };
             BigDecimal amount = fx.fromUsd(l.usd());
-            rows.merge(key, new Row(key, l.cloud(), amount),
-                    (a, b) -> new Row(a.key(), a.cloud().equals(b.cloud()) ? a.cloud() : "both", a.amount().add(b.amount())));
+            rows.merge(
+                    key,
+                    new Row(key, l.cloud(), amount),
+                    (a, b) -> new Row(
+                            a.key(),
+                            a.cloud().equals(b.cloud()) ? a.cloud() : "both",
+                            a.amount().add(b.amount())));
         }
         return new ArrayList<>(rows.values());
     }

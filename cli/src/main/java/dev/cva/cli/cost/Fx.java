@@ -27,8 +27,9 @@ public record Fx(String currency, BigDecimal usdRate, LocalDate date) {
         if (from.equalsIgnoreCase("USD")) {
             return fromUsd(amount);
         }
-        throw dev.cva.cli.CvaException.usage("the bill is in " + from + " but the report is in " + currency
-                + " and only a USD rate is configured", "pass --currency " + from);
+        throw dev.cva.cli.CvaException.usage(
+                "the bill is in " + from + " but the report is in " + currency + " and only a USD rate is configured",
+                "pass --currency " + from);
     }
 
     public static BigDecimal display(BigDecimal amount) {
@@ -45,7 +46,8 @@ public record Fx(String currency, BigDecimal usdRate, LocalDate date) {
     }
 
     public String describe() {
-        return currency.equals("USD") ? "USD (the price book's currency)"
+        return currency.equals("USD")
+                ? "USD (the price book's currency)"
                 : "1 USD = " + usdRate.stripTrailingZeros().toPlainString() + " " + currency
                         + (date == null ? "" : " (rate of " + date + ")");
     }

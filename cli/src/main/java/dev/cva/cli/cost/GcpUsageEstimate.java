@@ -35,8 +35,8 @@ public final class GcpUsageEstimate implements GcpCostSource {
      * @param vcpu      the function's vCPUs
      * @param memoryGib the function's memory
      */
-    public GcpUsageEstimate(GcpUsageSource usage, PriceBook book, String function, BigDecimal vcpu, BigDecimal memoryGib,
-                            Clock clock) {
+    public GcpUsageEstimate(
+            GcpUsageSource usage, PriceBook book, String function, BigDecimal vcpu, BigDecimal memoryGib, Clock clock) {
         this.usage = usage;
         this.book = book;
         this.function = function;
@@ -51,7 +51,8 @@ public final class GcpUsageEstimate implements GcpCostSource {
     public List<CostItem> costs(YearMonth month) {
         Instant start = month.atDay(1).atStartOfDay(PACIFIC).toInstant();
         Instant monthEnd = month.plusMonths(1).atDay(1).atStartOfDay(PACIFIC).toInstant();
-        Instant today = LocalDate.now(clock.withZone(PACIFIC)).atStartOfDay(PACIFIC).toInstant();
+        Instant today =
+                LocalDate.now(clock.withZone(PACIFIC)).atStartOfDay(PACIFIC).toInstant();
         Instant end = monthEnd.isBefore(today) ? monthEnd : today;
         notes.clear();
         if (!start.isBefore(end)) {
@@ -60,31 +61,63 @@ public final class GcpUsageEstimate implements GcpCostSource {
         String run = " AND resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"" + function + "\"";
         String firestore = " AND resource.type=\"firestore_instance\"";
         List<BigDecimal> requests = usage.daily("metric.type=\"run.googleapis.com/request_count\"" + run, start, end);
-        List<BigDecimal> instanceSeconds = usage.daily("metric.type=\"run.googleapis.com/container/billable_instance_time\"" + run, start, end);
+        List<BigDecimal> instanceSeconds =
+                usage.daily("metric.type=\"run.googleapis.com/container/billable_instance_time\"" + run, start, end);
         List<Meter> meters = List.of(
                 new Meter("receiver", "gcp.run.requests", requests),
                 new Meter("receiver", "gcp.run.vcpu", times(instanceSeconds, vcpu)),
                 new Meter("receiver", "gcp.run.memory", times(instanceSeconds, memoryGib)),
-                new Meter("", "gcp.firestore.reads", usage.daily("metric.type=\"firestore.googleapis.com/document/read_ops_count\"" + firestore, start, end)),
-                new Meter("", "gcp.firestore.writes", usage.daily("metric.type=\"firestore.googleapis.com/document/write_ops_count\"" + firestore, start, end)),
-                new Meter("", "gcp.firestore.deletes", usage.daily("metric.type=\"firestore.googleapis.com/document/delete_ops_count\"" + firestore, start, end)));
+                new Meter(
+                        "",
+                        "gcp.firestore.reads",
+                        usage.daily(
+                                "metric.type=\"firestore.googleapis.com/document/read_ops_count\"" + firestore,
+                                start,
+                                end)),
+                new Meter(
+                        "",
+                        "gcp.firestore.writes",
+                        usage.daily(
+                                "metric.type=\"firestore.googleapis.com/document/write_ops_count\"" + firestore,
+                                start,
+                                end)),
+                new Meter(
+                        "",
+                        "gcp.firestore.deletes",
+                        usage.daily(
+                                "metric.type=\"firestore.googleapis.com/document/delete_ops_count\"" + firestore,
+                                start,
+                                end)));
         List<CostItem> items = new ArrayList<>();
         for (Meter m : meters) {
             PriceBook.Price price = book.price(m.priceId());
-            PriceBook.FreeTier tier = book.freeTiers().stream().filter(t -> t.prices().contains(m.priceId())).findFirst().orElse(null);
+            PriceBook.FreeTier tier = book.freeTiers().stream()
+                    .filter(t -> t.prices().contains(m.priceId()))
+                    .findFirst()
+                    .orElse(null);
             BigDecimal used = m.days().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
             BigDecimal billable = billable(m.days(), tier);
             if (used.signum() == 0) {
                 continue;
             }
-            items.add(new CostItem("gcp", m.service(), price.product() + LABEL, billable.multiply(price.unitPrice(), PriceBook.MC), "USD"));
+            items.add(new CostItem(
+                    "gcp",
+                    m.service(),
+                    price.product() + LABEL,
+                    billable.multiply(price.unitPrice(), PriceBook.MC),
+                    "USD"));
             if (tier != null) {
                 BigDecimal allowance = tier.period() == PriceBook.Period.day
-                        ? tier.amount().multiply(BigDecimal.valueOf(m.days().size())) : tier.amount();
-                BigDecimal busiest = m.days().stream().max(BigDecimal::compareTo).orElse(BigDecimal.ZERO);
-                notes.add("GCP free tier " + tier.id() + ": " + Pricing.percent(used, allowance).setScale(1, java.math.RoundingMode.HALF_EVEN)
+                        ? tier.amount().multiply(BigDecimal.valueOf(m.days().size()))
+                        : tier.amount();
+                BigDecimal busiest =
+                        m.days().stream().max(BigDecimal::compareTo).orElse(BigDecimal.ZERO);
+                notes.add("GCP free tier " + tier.id() + ": "
+                        + Pricing.percent(used, allowance).setScale(1, java.math.RoundingMode.HALF_EVEN)
                         + "% used (" + count(used) + " of " + count(allowance)
-                        + (tier.period() == PriceBook.Period.day ? "; busiest day " + count(busiest) + " of " + count(tier.amount()) : "")
+                        + (tier.period() == PriceBook.Period.day
+                                ? "; busiest day " + count(busiest) + " of " + count(tier.amount())
+                                : "")
                         + ")");
             }
         }

@@ -26,25 +26,51 @@ public final class MeasuredModel implements UsageModel {
     public record Fn(long invocations, long billedMs, int memoryMb) {}
 
     /** The counts of {@code GET /metrics} this model uses. */
-    public record Counts(String since, double seconds, long eventsProcessed, long recordsCompleted,
-                         Map<String, Fn> functions, long receivesWithMessages, long emptyReceives, long deleteCalls,
-                         long getRecordsCalls, long webhookCalls, long receiverBilledMs, long dynamoWriteUnits,
-                         long dynamoReadUnits, long firestoreWrites) {
+    public record Counts(
+            String since,
+            double seconds,
+            long eventsProcessed,
+            long recordsCompleted,
+            Map<String, Fn> functions,
+            long receivesWithMessages,
+            long emptyReceives,
+            long deleteCalls,
+            long getRecordsCalls,
+            long webhookCalls,
+            long receiverBilledMs,
+            long dynamoWriteUnits,
+            long dynamoReadUnits,
+            long firestoreWrites) {
 
         public static Counts from(JsonNode m) {
             Map<String, Fn> fns = new LinkedHashMap<>();
-            m.path("functions").path("byName").fields().forEachRemaining(e -> fns.put(e.getKey(), new Fn(
-                    e.getValue().path("invocations").asLong(), e.getValue().path("billedMs").asLong(),
-                    e.getValue().path("memoryMb").asInt(512))));
+            m.path("functions")
+                    .path("byName")
+                    .fields()
+                    .forEachRemaining(e -> fns.put(
+                            e.getKey(),
+                            new Fn(
+                                    e.getValue().path("invocations").asLong(),
+                                    e.getValue().path("billedMs").asLong(),
+                                    e.getValue().path("memoryMb").asInt(512))));
             JsonNode sqs = m.path("sqs");
             JsonNode logs = m.path("logs");
-            return new Counts(m.path("since").asText(), m.path("seconds").asDouble(),
-                    sqs.path("messagesDeleted").asLong(), logs.path("processor").path("completed").asLong(), fns,
-                    sqs.path("receiveCalls").asLong() - sqs.path("emptyReceives").asLong(),
-                    sqs.path("emptyReceives").asLong(), sqs.path("deleteCalls").asLong(),
-                    m.path("stream").path("getRecordsCalls").asLong(), m.path("webhooks").path("calls").asLong(),
-                    logs.path("receiver").path("billedMs").asLong(), m.path("dynamodb").path("writeUnits").asLong(),
-                    m.path("dynamodb").path("readUnits").asLong(), m.path("firestore").path("writes").asLong());
+            return new Counts(
+                    m.path("since").asText(),
+                    m.path("seconds").asDouble(),
+                    sqs.path("messagesDeleted").asLong(),
+                    logs.path("processor").path("completed").asLong(),
+                    fns,
+                    sqs.path("receiveCalls").asLong()
+                            - sqs.path("emptyReceives").asLong(),
+                    sqs.path("emptyReceives").asLong(),
+                    sqs.path("deleteCalls").asLong(),
+                    m.path("stream").path("getRecordsCalls").asLong(),
+                    m.path("webhooks").path("calls").asLong(),
+                    logs.path("receiver").path("billedMs").asLong(),
+                    m.path("dynamodb").path("writeUnits").asLong(),
+                    m.path("dynamodb").path("readUnits").asLong(),
+                    m.path("firestore").path("writes").asLong());
         }
     }
 
@@ -52,8 +78,13 @@ public final class MeasuredModel implements UsageModel {
     public record PerQuery(String service, String priceId, BigDecimal perQuery, String basis, String what) {}
 
     /** What the estimate rests on: the window, the events and queries in it, and each replaced count per query. */
-    public record Summary(String since, double seconds, long events, BigDecimal queries, long recordsCompleted,
-                          List<PerQuery> perQuery) {}
+    public record Summary(
+            String since,
+            double seconds,
+            long events,
+            BigDecimal queries,
+            long recordsCompleted,
+            List<PerQuery> perQuery) {}
 
     private record Replacement(BigDecimal perQuery, BigDecimal fixed, String basis, String what) {}
 
@@ -75,17 +106,37 @@ public final class MeasuredModel implements UsageModel {
         this.model = model;
         this.counts = c;
         this.queries = BigDecimal.valueOf(c.eventsProcessed()).divide(book.param("eventsPerQuery"), PriceBook.MC);
-        put("processor", "aws.sqs.fifo.requests", c.receivesWithMessages() + c.deleteCalls(), book.param("sqsIdlePollsPerMonth"),
-                MEASURED, "ReceiveMessage calls that returned messages + DeleteMessageBatch calls (idle polls: model)");
+        put(
+                "processor",
+                "aws.sqs.fifo.requests",
+                c.receivesWithMessages() + c.deleteCalls(),
+                book.param("sqsIdlePollsPerMonth"),
+                MEASURED,
+                "ReceiveMessage calls that returned messages + DeleteMessageBatch calls (idle polls: model)");
         fn("processor", c.functions().get("processor"));
-        put("processor", "aws.dynamodb.wru", c.dynamoWriteUnits(), DERIVED, "write units from the processor's outcomes");
+        put(
+                "processor",
+                "aws.dynamodb.wru",
+                c.dynamoWriteUnits(),
+                DERIVED,
+                "write units from the processor's outcomes");
         put("processor", "aws.dynamodb.rru", c.dynamoReadUnits(), DERIVED, "read units from the processor's outcomes");
         fn("notifier", c.functions().get("notifier"));
         put("receiver", "gcp.run.requests", c.webhookCalls(), COUNTED, "webhook POSTs the receiver logged");
         BigDecimal billedSeconds = BigDecimal.valueOf(c.receiverBilledMs()).divide(THOUSAND, PriceBook.MC);
-        put("receiver", "gcp.run.vcpu", billedSeconds.multiply(receiverVcpu), BigDecimal.ZERO, COUNTED,
+        put(
+                "receiver",
+                "gcp.run.vcpu",
+                billedSeconds.multiply(receiverVcpu),
+                BigDecimal.ZERO,
+                COUNTED,
                 "request time rounded up to 100 ms x vCPU");
-        put("receiver", "gcp.run.memory", billedSeconds.multiply(gb(receiverMb)), BigDecimal.ZERO, COUNTED,
+        put(
+                "receiver",
+                "gcp.run.memory",
+                billedSeconds.multiply(gb(receiverMb)),
+                BigDecimal.ZERO,
+                COUNTED,
                 "request time rounded up to 100 ms x GiB");
         put("receiver", "gcp.firestore.writes", c.firestoreWrites(), DERIVED, "2 writes per stored record");
     }
@@ -99,7 +150,8 @@ public final class MeasuredModel implements UsageModel {
             return;
         }
         put(service, "aws.lambda.requests", f.invocations(), MEASURED, "invocations");
-        BigDecimal gbs = BigDecimal.valueOf(f.billedMs()).divide(THOUSAND, PriceBook.MC).multiply(gb(f.memoryMb()));
+        BigDecimal gbs =
+                BigDecimal.valueOf(f.billedMs()).divide(THOUSAND, PriceBook.MC).multiply(gb(f.memoryMb()));
         put(service, "aws.lambda.gbs", gbs, BigDecimal.ZERO, MEASURED, "billed duration x memory (GB-s)");
     }
 
@@ -112,7 +164,8 @@ public final class MeasuredModel implements UsageModel {
     }
 
     private void put(String service, String priceId, BigDecimal total, BigDecimal fixed, String basis, String what) {
-        replacements.put(service + "|" + priceId, new Replacement(total.divide(queries, PriceBook.MC), fixed, basis, what));
+        replacements.put(
+                service + "|" + priceId, new Replacement(total.divide(queries, PriceBook.MC), fixed, basis, what));
     }
 
     /** The queries the stack processed: events deleted from the queue over the events per query. */
@@ -126,7 +179,14 @@ public final class MeasuredModel implements UsageModel {
         for (Usage u : model.usage(q)) {
             String id = u.priceId().startsWith("aws.lambda.gbs.") ? "aws.lambda.gbs" : u.priceId();
             Replacement r = replacements.get(u.service() + "|" + id);
-            out.add(r == null ? u : new Usage(u.service(), u.priceId(), r.perQuery().multiply(q).add(r.fixed()), r.basis()));
+            out.add(
+                    r == null
+                            ? u
+                            : new Usage(
+                                    u.service(),
+                                    u.priceId(),
+                                    r.perQuery().multiply(q).add(r.fixed()),
+                                    r.basis()));
         }
         return out;
     }
@@ -137,6 +197,7 @@ public final class MeasuredModel implements UsageModel {
             int bar = k.indexOf('|');
             per.add(new PerQuery(k.substring(0, bar), k.substring(bar + 1), r.perQuery(), r.basis(), r.what()));
         });
-        return new Summary(counts.since(), counts.seconds(), counts.eventsProcessed(), queries, counts.recordsCompleted(), per);
+        return new Summary(
+                counts.since(), counts.seconds(), counts.eventsProcessed(), queries, counts.recordsCompleted(), per);
     }
 }

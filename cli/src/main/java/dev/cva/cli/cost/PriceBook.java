@@ -39,15 +39,26 @@ public record PriceBook(
 
     /** One list price: {@code usd} per {@code per} units. */
     @JsonIgnoreProperties(ignoreUnknown = false)
-    public record Price(String product, String description, String unit, BigDecimal usd, BigDecimal per,
-                        String source, LocalDate read, boolean checked, String verified) {
+    public record Price(
+            String product,
+            String description,
+            String unit,
+            BigDecimal usd,
+            BigDecimal per,
+            String source,
+            LocalDate read,
+            boolean checked,
+            String verified) {
         /** USD per single unit. */
         public BigDecimal unitPrice() {
             return usd.divide(per, MC);
         }
     }
 
-    public enum Period { month, day }
+    public enum Period {
+        month,
+        day
+    }
 
     /** An always-free (or first-12-months) allowance shared by the listed prices' meters. */
     public record FreeTier(String id, List<String> prices, BigDecimal amount, Period period, String kind) {
@@ -108,8 +119,18 @@ public record PriceBook(
         for (String op : List.of("reads", "writes", "deletes", "storage")) {
             String id = "gcp.firestore." + op;
             Price p = copy.get(id);
-            copy.put(id, new Price(p.product(), p.description().replaceAll(", [a-z0-9-]+$", ", " + location), p.unit(),
-                    loc.get(op), p.per(), p.source(), p.read(), p.checked(), p.verified()));
+            copy.put(
+                    id,
+                    new Price(
+                            p.product(),
+                            p.description().replaceAll(", [a-z0-9-]+$", ", " + location),
+                            p.unit(),
+                            loc.get(op),
+                            p.per(),
+                            p.source(),
+                            p.read(),
+                            p.checked(),
+                            p.verified()));
         }
         return new PriceBook(version, currency, regions, copy, firestoreLocations, freeTiers, model, claims);
     }

@@ -20,12 +20,21 @@ public final class Pricing {
     }
 
     /** One service's use of one meter, and what it costs after the free allowance. */
-    public record Line(String service, String cloud, String product, String priceId, String unit,
-                       BigDecimal quantity, BigDecimal billable, BigDecimal usd, String basis) {}
+    public record Line(
+            String service,
+            String cloud,
+            String product,
+            String priceId,
+            String unit,
+            BigDecimal quantity,
+            BigDecimal billable,
+            BigDecimal usd,
+            String basis) {}
 
     /** One free allowance over the month: how much of it the usage takes (percent may exceed 100). */
     /** One allowance at this load, in {@code unit}s of its meters a month. */
-    public record FreeTierUse(String id, String kind, BigDecimal allowance, BigDecimal used, BigDecimal percent, String unit) {}
+    public record FreeTierUse(
+            String id, String kind, BigDecimal allowance, BigDecimal used, BigDecimal percent, String unit) {}
 
     public record Priced(List<Line> lines, List<FreeTierUse> freeTiers, BigDecimal totalUsd) {}
 
@@ -55,7 +64,12 @@ public final class Pricing {
                 used = used.add(q);
             }
             if (touched) {
-                tiers.add(new FreeTierUse(t.id(), t.kind(), allowance, used, percent(used, allowance),
+                tiers.add(new FreeTierUse(
+                        t.id(),
+                        t.kind(),
+                        allowance,
+                        used,
+                        percent(used, allowance),
                         book.price(t.prices().get(0)).unit()));
             }
         }
@@ -65,11 +79,21 @@ public final class Pricing {
             PriceBook.Price price = book.price(u.priceId());
             BigDecimal meterTotal = total.get(u.priceId());
             BigDecimal meterBillable = meterTotal.subtract(free.getOrDefault(u.priceId(), BigDecimal.ZERO));
-            BigDecimal billable = meterTotal.signum() == 0 ? BigDecimal.ZERO
+            BigDecimal billable = meterTotal.signum() == 0
+                    ? BigDecimal.ZERO
                     : meterBillable.multiply(u.quantity()).divide(meterTotal, PriceBook.MC);
             BigDecimal usd = billable.multiply(price.unitPrice(), PriceBook.MC);
             sum = sum.add(usd);
-            lines.add(new Line(u.service(), u.cloud(), price.product(), u.priceId(), price.unit(), u.quantity(), billable, usd, u.basis()));
+            lines.add(new Line(
+                    u.service(),
+                    u.cloud(),
+                    price.product(),
+                    u.priceId(),
+                    price.unit(),
+                    u.quantity(),
+                    billable,
+                    usd,
+                    u.basis()));
         }
         return new Priced(lines, tiers, sum);
     }

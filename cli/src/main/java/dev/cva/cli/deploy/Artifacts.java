@@ -35,8 +35,10 @@ public final class Artifacts {
         build(spec.module(), progress);
         found = locate(service, spec);
         if (found == null) {
-            throw new CvaException(ExitCode.FAILURE, "the build of " + spec.module() + " produced no artifact for "
-                    + service, "expected " + expected(service, spec));
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "the build of " + spec.module() + " produced no artifact for " + service,
+                    "expected " + expected(service, spec));
         }
         return found;
     }
@@ -52,7 +54,8 @@ public final class Artifacts {
             return null;
         }
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> jars = files.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+            List<Path> jars =
+                    files.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
             return jars.isEmpty() ? null : jars.get(0);
         } catch (IOException e) {
             return null;
@@ -60,7 +63,8 @@ public final class Artifacts {
     }
 
     private static String expected(String service, CvaConfig.Service spec) {
-        return spec.cloud() == CvaConfig.Cloud.AWS ? spec.module() + "/target/" + service + "-lambda.jar"
+        return spec.cloud() == CvaConfig.Cloud.AWS
+                ? spec.module() + "/target/" + service + "-lambda.jar"
                 : spec.module() + "/target/deploy/*.jar";
     }
 
@@ -70,8 +74,10 @@ public final class Artifacts {
             throw new CvaException(ExitCode.USAGE, "no Maven Wrapper at " + mvnw, "run cva from the project's clone");
         }
         progress.step("building " + module + " (./mvnw package)…");
-        ProcessBuilder pb = new ProcessBuilder(mvnw.toString(), "-B", "-q", "-pl", module, "-am", "package",
-                "-DskipTests").directory(projectRoot.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(
+                        mvnw.toString(), "-B", "-q", "-pl", module, "-am", "package", "-DskipTests")
+                .directory(projectRoot.toFile())
+                .redirectErrorStream(true);
         try {
             Path log = Files.createTempFile("cva-build-", ".log");
             pb.redirectOutput(log.toFile());
@@ -90,7 +96,9 @@ public final class Artifacts {
     }
 
     private static boolean isWindows() {
-        return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
+        return System.getProperty("os.name", "")
+                .toLowerCase(java.util.Locale.ROOT)
+                .startsWith("windows");
     }
 
     /** SHA-256 of a file, lower-case hex. */

@@ -64,7 +64,8 @@ public final class CloudResources {
             for (String fn : functions) {
                 boolean exists = cloud.function(fn);
                 out.add(new Resource("function", fn, exists, null));
-                out.add(new Resource("alias", fn + ":" + DeployTarget.LIVE, exists && cloud.alias(fn, DeployTarget.LIVE), null));
+                out.add(new Resource(
+                        "alias", fn + ":" + DeployTarget.LIVE, exists && cloud.alias(fn, DeployTarget.LIVE), null));
             }
             if (spec.eventSource() != null) {
                 if (mappings == null) {
@@ -75,16 +76,24 @@ public final class CloudResources {
                 String fn = functions.get(0);
                 String target = fn + ":" + DeployTarget.LIVE;
                 List<Mapping> fromSource = mappings.stream()
-                        .filter(x -> x.eventSourceArn() != null && (stream
-                                ? x.eventSourceArn().contains(":table/" + names.analyticsTable() + "/stream/")
-                                : x.eventSourceArn().endsWith(":" + names.queue())))
-                        .filter(x -> x.functionArn() != null && (x.functionArn().endsWith(":function:" + fn)
-                                || x.functionArn().contains(":function:" + fn + ":")))
+                        .filter(x -> x.eventSourceArn() != null
+                                && (stream
+                                        ? x.eventSourceArn().contains(":table/" + names.analyticsTable() + "/stream/")
+                                        : x.eventSourceArn().endsWith(":" + names.queue())))
+                        .filter(x -> x.functionArn() != null
+                                && (x.functionArn().endsWith(":function:" + fn)
+                                        || x.functionArn().contains(":function:" + fn + ":")))
                         .toList();
-                Mapping live = fromSource.stream().filter(x -> x.functionArn().endsWith(":function:" + target)).findFirst().orElse(null);
+                Mapping live = fromSource.stream()
+                        .filter(x -> x.functionArn().endsWith(":function:" + target))
+                        .findFirst()
+                        .orElse(null);
                 // A mapping on a version or $LATEST is not found: cva deploy moves live, and it would not follow.
-                String detail = live != null ? live.state() : fromSource.isEmpty() ? null
-                        : "invokes " + fromSource.get(0).functionArn() + ", not the live alias";
+                String detail = live != null
+                        ? live.state()
+                        : fromSource.isEmpty()
+                                ? null
+                                : "invokes " + fromSource.get(0).functionArn() + ", not the live alias";
                 out.add(new Resource("eventSourceMapping", source + " -> " + target, live != null, detail));
             }
         }

@@ -38,8 +38,12 @@ final class DeployAudit {
         } catch (CvaException e) {
             if (e.exitCode() != ExitCode.USAGE) {
                 AuditTrail trail = trail(service);
-                trail.record(trail.entry(action, service), e.exitCode() == ExitCode.NOTHING_TO_DO
-                        ? AuditEntry.Outcome.no_change : AuditEntry.Outcome.failed, e.getMessage());
+                trail.record(
+                        trail.entry(action, service),
+                        e.exitCode() == ExitCode.NOTHING_TO_DO
+                                ? AuditEntry.Outcome.no_change
+                                : AuditEntry.Outcome.failed,
+                        e.getMessage());
             }
             throw e;
         } catch (RuntimeException e) {
@@ -49,7 +53,10 @@ final class DeployAudit {
         }
         if (r.outcome() != DeployResult.Outcome.planned) {
             AuditTrail trail = trail(service);
-            trail.record(trail.entry(action, service).change(describe(r.from()), describe(r.to())), outcome(action, r), r.reason());
+            trail.record(
+                    trail.entry(action, service).change(describe(r.from()), describe(r.to())),
+                    outcome(action, r),
+                    r.reason());
         }
         return r;
     }

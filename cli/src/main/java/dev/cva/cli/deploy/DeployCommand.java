@@ -12,11 +12,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cva deploy}: parse, call {@link DeployService}, render. */
-@Command(name = "deploy", sortOptions = false,
-        description = {"Build (or reuse) a service's artifact and deploy it: a new Lambda version behind the 'live' "
-                + "alias, or a new Cloud Run revision of the Cloud Function; smoke-tested, rolled back on failure.",
-                "Exit 0 deployed, 4 no change (the artifact's SHA-256 is what runs), 1 failed or rolled back, "
-                        + "2 bad usage."},
+@Command(
+        name = "deploy",
+        sortOptions = false,
+        description = {
+            "Build (or reuse) a service's artifact and deploy it: a new Lambda version behind the 'live' "
+                    + "alias, or a new Cloud Run revision of the Cloud Function; smoke-tested, rolled back on failure.",
+            "Exit 0 deployed, 4 no change (the artifact's SHA-256 is what runs), 1 failed or rolled back, "
+                    + "2 bad usage."
+        },
         subcommands = {DeployCommand.Promote.class, DeployDashboardCommand.class})
 public final class DeployCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "SERVICE", description = "The service (from cva.yaml).")
@@ -25,17 +29,24 @@ public final class DeployCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Every service; only those whose artifact changed are deployed.")
     boolean all;
 
-    @Option(names = "--dry-run", description = "Print the plan (from which version and git sha to which); touch nothing.")
+    @Option(
+            names = "--dry-run",
+            description = "Print the plan (from which version and git sha to which); touch nothing.")
     boolean dryRun;
 
-    @Option(names = "--canary", paramLabel = "PCT",
+    @Option(
+            names = "--canary",
+            paramLabel = "PCT",
             description = "Send PCT%% of traffic to the new version; then 'cva deploy promote SERVICE' (or --promote).")
     Integer canary;
 
     @Option(names = "--promote", description = "With --canary: promote to 100%% as soon as the smoke test passes.")
     boolean promote;
 
-    @Option(names = "--no-smoke", negatable = false, description = "Skip the smoke test (and so the automatic rollback).")
+    @Option(
+            names = "--no-smoke",
+            negatable = false,
+            description = "Skip the smoke test (and so the automatic rollback).")
     boolean noSmoke;
 
     @Option(names = "--artifact", paramLabel = "FILE", description = "Deploy this jar instead of building one.")
@@ -71,12 +82,16 @@ public final class DeployCommand implements Callable<Integer> {
             Confirmation.cloudChange(ctx, all ? "deploy every changed service" : "deploy " + service);
         }
         DeployService deploys = DeployTargets.service(ctx);
-        DeployService.Options options = new DeployService.Options(artifact, reuse, dryRun, canary, promote, !noSmoke,
-                create, role);
+        DeployService.Options options =
+                new DeployService.Options(artifact, reuse, dryRun, canary, promote, !noSmoke, create, role);
         List<DeployResult> results = new ArrayList<>();
         DeployAudit audit = new DeployAudit(ctx);
         // --all: the functions; a static site (the dashboard) is published by its own command and pipeline
-        for (String s : all ? deploys.services().stream().filter(x -> !deploys.spec(x).isHosting()).toList() : List.of(service)) {
+        for (String s : all
+                ? deploys.services().stream()
+                        .filter(x -> !deploys.spec(x).isHosting())
+                        .toList()
+                : List.of(service)) {
             results.add(audit.run("deploy", s, () -> deploys.deploy(s, options)));
         }
         return DeployView.render(ctx, results, all);

@@ -23,7 +23,12 @@ public record DeployResult(
         String reason) {
 
     public enum Outcome {
-        deployed, planned, promoted, no_change, rolled_back, failed;
+        deployed,
+        planned,
+        promoted,
+        no_change,
+        rolled_back,
+        failed;
 
         /** The wire name: {@code no-change}, {@code rolled-back}. */
         @com.fasterxml.jackson.annotation.JsonValue

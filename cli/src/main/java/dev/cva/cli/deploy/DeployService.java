@@ -31,12 +31,28 @@ public final class DeployService {
     }
 
     /** How one deploy runs. {@code artifact} overrides the build; {@code canary} is a percent or null. */
-    public record Options(Path artifact, boolean reuse, boolean dryRun, Integer canary, boolean autoPromote,
-                          boolean smoke, boolean create, String role) {}
+    public record Options(
+            Path artifact,
+            boolean reuse,
+            boolean dryRun,
+            Integer canary,
+            boolean autoPromote,
+            boolean smoke,
+            boolean create,
+            String role) {}
 
     /** One service's line of {@code cva status}. */
-    public record Status(String service, String cloud, String revision, String version, String gitSha, Boolean dirty,
-                         String time, Map<String, Integer> traffic, String latestTag, String drift) {}
+    public record Status(
+            String service,
+            String cloud,
+            String revision,
+            String version,
+            String gitSha,
+            Boolean dirty,
+            String time,
+            Map<String, Integer> traffic,
+            String latestTag,
+            String drift) {}
 
     private final CvaConfig config;
     private final String env;
@@ -47,8 +63,15 @@ public final class DeployService {
     private final DeployTarget.Progress progress;
     private final java.util.function.Function<String, String> names;
 
-    public DeployService(CvaConfig config, String env, Targets targets, java.util.function.Function<String, String> names,
-                         Artifacts artifacts, GitInfo git, Clock clock, DeployTarget.Progress progress) {
+    public DeployService(
+            CvaConfig config,
+            String env,
+            Targets targets,
+            java.util.function.Function<String, String> names,
+            Artifacts artifacts,
+            GitInfo git,
+            Clock clock,
+            DeployTarget.Progress progress) {
         this.config = config;
         this.names = names;
         this.env = env;
@@ -62,7 +85,8 @@ public final class DeployService {
     public CvaConfig.Service spec(String service) {
         CvaConfig.Service spec = config.services().get(service);
         if (spec == null) {
-            throw CvaException.usage("unknown service '" + service + "'",
+            throw CvaException.usage(
+                    "unknown service '" + service + "'",
                     "services in cva.yaml: " + String.join(", ", new TreeMap<>(config.services()).keySet()));
         }
         return spec;
@@ -84,24 +108,44 @@ public final class DeployService {
             throw CvaException.usage("--canary must be between 1 and 99 (percent of traffic to the new version)", null);
         }
         try (DeployTarget target = targets.open(service, spec)) {
-            Path artifact = o.artifact() != null ? o.artifact() : artifacts.artifact(service, spec, o.reuse(), progress);
+            Path artifact =
+                    o.artifact() != null ? o.artifact() : artifacts.artifact(service, spec, o.reuse(), progress);
             String sha256 = Artifacts.sha256(artifact);
             String version = git.version(spec.module());
             GitInfo.Head head = git.head();
             Optional<Deployed> current = target.current(service);
             Revision from = current.map(Deployed::live).orElse(null);
-            DeployPlan plan = new DeployPlan(service, spec, resourceName(service), artifact, sha256, version,
-                    head.sha(), head.dirty(), o.create(), o.role(), clock.instant());
+            DeployPlan plan = new DeployPlan(
+                    service,
+                    spec,
+                    resourceName(service),
+                    artifact,
+                    sha256,
+                    version,
+                    head.sha(),
+                    head.dirty(),
+                    o.create(),
+                    o.role(),
+                    clock.instant());
             RevisionView fromView = RevisionView.of(from);
             RevisionView toView = new RevisionView(null, version, head.sha(), sha256);
             Map<String, Integer> traffic = current.map(Deployed::traffic).orElse(Map.of());
             if (from != null && sha256.equals(from.sha256())) {
-                return result(service, Outcome.no_change, fromView, fromView, plan, traffic, null, t0,
+                return result(
+                        service,
+                        Outcome.no_change,
+                        fromView,
+                        fromView,
+                        plan,
+                        traffic,
+                        null,
+                        t0,
                         "the artifact's SHA-256 is what revision " + from.id() + " runs");
             }
             if (o.canary() != null && (from == null || from.id().startsWith("$"))) {
-                throw CvaException.usage("a canary splits traffic with the deployed revision, and " + service
-                        + (from == null ? " has none" : " runs an unpublished one (" + from.id() + ")"),
+                throw CvaException.usage(
+                        "a canary splits traffic with the deployed revision, and " + service
+                                + (from == null ? " has none" : " runs an unpublished one (" + from.id() + ")"),
                         "deploy once without --canary");
             }
             if (o.dryRun()) {
@@ -136,14 +180,31 @@ public final class DeployService {
                     if (from != null) {
                         progress.step(service + ": smoke test failed, rolling back to " + from.id() + "…");
                         target.rollback(service, from);
-                        return result(service, Outcome.rolled_back, fromView, toView, plan, Map.of(from.id(), 100),
-                                smoke, t0, "smoke test failed: " + smoke.detail());
+                        return result(
+                                service,
+                                Outcome.rolled_back,
+                                fromView,
+                                toView,
+                                plan,
+                                Map.of(from.id(), 100),
+                                smoke,
+                                t0,
+                                "smoke test failed: " + smoke.detail());
                     }
-                    return result(service, Outcome.failed, fromView, toView, plan, Map.of(to.id(), 100), smoke, t0,
+                    return result(
+                            service,
+                            Outcome.failed,
+                            fromView,
+                            toView,
+                            plan,
+                            Map.of(to.id(), 100),
+                            smoke,
+                            t0,
                             "smoke test failed (no earlier revision to roll back to): " + smoke.detail());
                 }
             }
-            Map<String, Integer> now = target.current(service).map(Deployed::traffic).orElse(Map.of());
+            Map<String, Integer> now =
+                    target.current(service).map(Deployed::traffic).orElse(Map.of());
             if (o.canary() != null && o.autoPromote() && (smoke == null || smoke.passed())) {
                 progress.step(service + ": promoting " + to.id() + " to 100%…");
                 target.shiftTraffic(service, Map.of(to.id(), 100));
@@ -160,15 +221,32 @@ public final class DeployService {
         try (DeployTarget target = targets.open(service, spec)) {
             Deployed d = target.current(service).orElseThrow(() -> notDeployed(service));
             if (d.traffic().size() < 2) {
-                throw new CvaException(ExitCode.NOTHING_TO_DO, service + " has no canary to promote: revision "
-                        + d.live().id() + " takes all traffic");
+                throw new CvaException(
+                        ExitCode.NOTHING_TO_DO,
+                        service + " has no canary to promote: revision "
+                                + d.live().id() + " takes all traffic");
             }
-            String canary = d.traffic().keySet().stream().filter(id -> !id.equals(d.live().id())).findFirst().orElseThrow();
-            Revision to = target.revisions(service).stream().filter(r -> r.id().equals(canary)).findFirst()
+            String canary = d.traffic().keySet().stream()
+                    .filter(id -> !id.equals(d.live().id()))
+                    .findFirst()
+                    .orElseThrow();
+            Revision to = target.revisions(service).stream()
+                    .filter(r -> r.id().equals(canary))
+                    .findFirst()
                     .orElse(new Revision(canary, null, null, null, null, null));
             target.shiftTraffic(service, Map.of(canary, 100));
-            return new DeployResult(service, env, Outcome.promoted, RevisionView.of(d.live()), RevisionView.of(to),
-                    to.gitSha(), to.dirty(), Map.of(canary, 100), null, millis(t0), null);
+            return new DeployResult(
+                    service,
+                    env,
+                    Outcome.promoted,
+                    RevisionView.of(d.live()),
+                    RevisionView.of(to),
+                    to.gitSha(),
+                    to.dirty(),
+                    Map.of(canary, 100),
+                    null,
+                    millis(t0),
+                    null);
         }
     }
 
@@ -184,25 +262,41 @@ public final class DeployService {
             List<Revision> revisions = target.revisions(service);
             Revision target0;
             if (to != null) {
-                target0 = revisions.stream().filter(r -> r.id().equals(to)).findFirst()
-                        .or(() -> revisions.stream().filter(r -> to.equals(r.version())).findFirst())
-                        .orElseThrow(() -> CvaException.usage(service + " has no revision or version '" + to + "'",
-                                "known: " + describe(revisions)));
+                target0 = revisions.stream()
+                        .filter(r -> r.id().equals(to))
+                        .findFirst()
+                        .or(() -> revisions.stream()
+                                .filter(r -> to.equals(r.version()))
+                                .findFirst())
+                        .orElseThrow(() -> CvaException.usage(
+                                service + " has no revision or version '" + to + "'", "known: " + describe(revisions)));
             } else {
                 int live = indexOf(revisions, d.live().id());
                 if (live < 0 || live + 1 >= revisions.size()) {
-                    throw new CvaException(ExitCode.NOTHING_TO_DO, service + " has no revision before " + d.live().id()
-                            + " to roll back to");
+                    throw new CvaException(
+                            ExitCode.NOTHING_TO_DO,
+                            service + " has no revision before " + d.live().id() + " to roll back to");
                 }
                 target0 = revisions.get(live + 1);
             }
             if (target0.id().equals(d.live().id()) && d.traffic().size() < 2) {
-                throw new CvaException(ExitCode.NOTHING_TO_DO, "revision " + target0.id() + " already serves " + service);
+                throw new CvaException(
+                        ExitCode.NOTHING_TO_DO, "revision " + target0.id() + " already serves " + service);
             }
             progress.step(service + ": all traffic to revision " + target0.id() + "…");
             target.rollback(service, target0);
-            return new DeployResult(service, env, Outcome.rolled_back, RevisionView.of(d.live()), RevisionView.of(target0),
-                    target0.gitSha(), target0.dirty(), Map.of(target0.id(), 100), null, millis(t0), null);
+            return new DeployResult(
+                    service,
+                    env,
+                    Outcome.rolled_back,
+                    RevisionView.of(d.live()),
+                    RevisionView.of(target0),
+                    target0.gitSha(),
+                    target0.dirty(),
+                    Map.of(target0.id(), 100),
+                    null,
+                    millis(t0),
+                    null);
         }
     }
 
@@ -215,10 +309,16 @@ public final class DeployService {
             try (DeployTarget target = targets.open(service, spec)) {
                 Optional<Deployed> d = target.current(service);
                 Revision r = d.map(Deployed::live).orElse(null);
-                out.add(new Status(service, spec.cloud().name().toLowerCase(java.util.Locale.ROOT),
-                        r == null ? null : r.id(), r == null ? null : r.version(), r == null ? null : r.gitSha(),
-                        r == null ? null : r.dirty(), r == null || r.time() == null ? null : r.time().toString(),
-                        d.map(Deployed::traffic).orElse(Map.of()), tag.map(t -> service + "-v" + t.version()).orElse(null),
+                out.add(new Status(
+                        service,
+                        spec.cloud().name().toLowerCase(java.util.Locale.ROOT),
+                        r == null ? null : r.id(),
+                        r == null ? null : r.version(),
+                        r == null ? null : r.gitSha(),
+                        r == null ? null : r.dirty(),
+                        r == null || r.time() == null ? null : r.time().toString(),
+                        d.map(Deployed::traffic).orElse(Map.of()),
+                        tag.map(t -> service + "-v" + t.version()).orElse(null),
                         drift(r, tag.orElse(null))));
             }
         }
@@ -246,14 +346,24 @@ public final class DeployService {
         return Boolean.TRUE.equals(live.dirty()) || !tag.sha().equals(live.gitSha()) ? "modified" : "current";
     }
 
-    private DeployResult result(String service, Outcome outcome, RevisionView from, RevisionView to, DeployPlan plan,
-                                Map<String, Integer> traffic, SmokeResult smoke, long t0, String reason) {
-        return new DeployResult(service, env, outcome, from, to, plan.gitSha(), plan.dirty(), traffic, smoke,
-                millis(t0), reason);
+    private DeployResult result(
+            String service,
+            Outcome outcome,
+            RevisionView from,
+            RevisionView to,
+            DeployPlan plan,
+            Map<String, Integer> traffic,
+            SmokeResult smoke,
+            long t0,
+            String reason) {
+        return new DeployResult(
+                service, env, outcome, from, to, plan.gitSha(), plan.dirty(), traffic, smoke, millis(t0), reason);
     }
 
     private static CvaException notDeployed(String service) {
-        return new CvaException(ExitCode.FAILURE, service + " is not deployed in this environment",
+        return new CvaException(
+                ExitCode.FAILURE,
+                service + " is not deployed in this environment",
                 "deploy it first: cva deploy " + service);
     }
 

@@ -1,9 +1,5 @@
 package dev.cva.cli.deploy;
 
-import java.net.URI;
-import java.util.List;
-import java.util.function.Function;
-
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.config.CvaConfig;
 import dev.cva.cli.config.Settings;
@@ -11,6 +7,9 @@ import dev.cva.cli.deploy.aws.AwsInventory;
 import dev.cva.cli.deploy.aws.AwsLambdaTarget;
 import dev.cva.cli.deploy.gcp.CloudFunctionsTarget;
 import dev.cva.contracts.webhook.WebhookSecret;
+import java.net.URI;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * Which {@link DeployTarget} serves a service in the selected environment: {@code local} → {@link LocalTarget} (the
@@ -22,8 +21,11 @@ public final class DeployTargets implements DeployService.Targets {
     /** How a GCP service's target is built from the environment's settings (tests: clients aimed at a fake). */
     @FunctionalInterface
     public interface CloudFunctions {
-        DeployTarget create(String project, String region, Function<String, String> functionName,
-                            Function<URI, DeployTarget.SmokeResult> smoke);
+        DeployTarget create(
+                String project,
+                String region,
+                Function<String, String> functionName,
+                Function<URI, DeployTarget.SmokeResult> smoke);
     }
 
     private final CvaContext ctx;
@@ -42,8 +44,15 @@ public final class DeployTargets implements DeployService.Targets {
     /** The service layer wired to this invocation: its configuration, environment, project folder and stderr. */
     public static DeployService service(CvaContext ctx) {
         DeployTargets targets = new DeployTargets(ctx);
-        return new DeployService(ctx.config().config(), ctx.environmentName(), targets, targets::name,
-                new Artifacts(ctx.projectRoot()), new GitInfo(ctx.projectRoot()), ctx.clock(), ctx::info);
+        return new DeployService(
+                ctx.config().config(),
+                ctx.environmentName(),
+                targets,
+                targets::name,
+                new Artifacts(ctx.projectRoot()),
+                new GitInfo(ctx.projectRoot()),
+                ctx.clock(),
+                ctx::info);
     }
 
     public String name(String service) {
@@ -63,15 +72,19 @@ public final class DeployTargets implements DeployService.Targets {
     public DeployTarget open(String service, CvaConfig.Service spec) {
         Settings s = ctx.settings();
         if (spec.isHosting()) {
-            return isLocal() ? new ServedByLocalStack() : new dev.cva.cli.deploy.hosting.HostingTarget(
-                    dev.cva.cli.deploy.hosting.HostingRest.create(s.get("gcp.hostingEndpoint")), hostingSite(s));
+            return isLocal()
+                    ? new ServedByLocalStack()
+                    : new dev.cva.cli.deploy.hosting.HostingTarget(
+                            dev.cva.cli.deploy.hosting.HostingRest.create(s.get("gcp.hostingEndpoint")),
+                            hostingSite(s));
         }
         if (isLocal()) {
             return new LocalTarget(dev.cva.cli.local.LocalState.require(ctx), ctx.projectRoot(), receiverSmoke(s));
         }
         if (spec.cloud() == CvaConfig.Cloud.AWS) {
             String region = s.require("aws.region");
-            return AwsLambdaTarget.create(region, this::name, svc -> SmokeEvents.forService(svc, region), this::companions);
+            return AwsLambdaTarget.create(
+                    region, this::name, svc -> SmokeEvents.forService(svc, region), this::companions);
         }
         return cloudFunctions.create(s.require("gcp.project"), s.require("gcp.region"), this::name, receiverSmoke(s));
     }
@@ -110,7 +123,8 @@ public final class DeployTargets implements DeployService.Targets {
         }
 
         private static dev.cva.cli.CvaException refused(String service) {
-            return dev.cva.cli.CvaException.usage("the local stack serves " + service + " itself (see 'cva local status')",
+            return dev.cva.cli.CvaException.usage(
+                    "the local stack serves " + service + " itself (see 'cva local status')",
                     "release it on Firebase Hosting with --env prod");
         }
     }
@@ -118,8 +132,15 @@ public final class DeployTargets implements DeployService.Targets {
     /** The {@code resources} check of {@code cva status} for a cloud environment: the names of cva.yaml. */
     public CloudResources resources() {
         Settings s = ctx.settings();
-        return new CloudResources(ctx.config().config(), this::name, new CloudResources.Names(s.require("aws.queue"),
-                s.require("aws.dlq"), s.require("aws.webhookDlq"), s.require("aws.queryEventsTable"), s.require("aws.analyticsTable")));
+        return new CloudResources(
+                ctx.config().config(),
+                this::name,
+                new CloudResources.Names(
+                        s.require("aws.queue"),
+                        s.require("aws.dlq"),
+                        s.require("aws.webhookDlq"),
+                        s.require("aws.queryEventsTable"),
+                        s.require("aws.analyticsTable")));
     }
 
     /** What AWS holds in {@code aws.region}, read-only. */
@@ -143,8 +164,8 @@ public final class DeployTargets implements DeployService.Targets {
         if (spec == null || spec.redrive() == null || spec.redrive().handler() == null) {
             return List.of();
         }
-        return List.of(new AwsLambdaTarget.Companion(name(service) + "-redrive", spec.redrive().handler(),
-                spec.redriveTimeoutSeconds()));
+        return List.of(new AwsLambdaTarget.Companion(
+                name(service) + "-redrive", spec.redrive().handler(), spec.redriveTimeoutSeconds()));
     }
 
     private ReceiverSmoke receiverSmoke(Settings s) {

@@ -27,8 +27,12 @@ final class DeployView {
         if (results.size() == 1) {
             return results.get(0).outcome().exitCode();
         }
-        long failed = results.stream().filter(r -> r.outcome().exitCode() == ExitCode.FAILURE).count();
-        long changed = results.stream().filter(r -> r.outcome().exitCode() == ExitCode.OK).count();
+        long failed = results.stream()
+                .filter(r -> r.outcome().exitCode() == ExitCode.FAILURE)
+                .count();
+        long changed = results.stream()
+                .filter(r -> r.outcome().exitCode() == ExitCode.OK)
+                .count();
         if (failed > 0) {
             return changed > 0 ? ExitCode.PARTIAL : ExitCode.FAILURE;
         }
@@ -36,14 +40,21 @@ final class DeployView {
     }
 
     static String line(DeployResult r) {
-        StringBuilder b = new StringBuilder(r.service()).append(": ").append(r.outcome().wire());
+        StringBuilder b =
+                new StringBuilder(r.service()).append(": ").append(r.outcome().wire());
         b.append(' ').append(rev(r.from())).append(" → ").append(rev(r.to()));
         if (!r.traffic().isEmpty()) {
-            b.append(", traffic ").append(r.traffic().entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue() + "%").collect(Collectors.joining(" ")));
+            b.append(", traffic ")
+                    .append(r.traffic().entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue() + "%")
+                            .collect(Collectors.joining(" ")));
         }
         if (r.smoke() != null) {
-            b.append(", smoke ").append(r.smoke().passed() ? "passed" : "FAILED").append(" (").append(r.smoke().detail()).append(')');
+            b.append(", smoke ")
+                    .append(r.smoke().passed() ? "passed" : "FAILED")
+                    .append(" (")
+                    .append(r.smoke().detail())
+                    .append(')');
         }
         if (r.reason() != null) {
             b.append(": ").append(r.reason());

@@ -1,9 +1,9 @@
 package dev.cva.cli.deploy;
 
-import dev.cva.cli.bump.GitRepository;
-import dev.cva.cli.bump.PomVersion;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.bump.GitRepository;
+import dev.cva.cli.bump.PomVersion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,8 @@ public final class GitInfo {
     public Head head() {
         try (GitRepository git = GitRepository.open(projectRoot)) {
             ObjectId head = git.head();
-            return new Head(head == null ? "unknown" : head.name(), !git.dirtyPaths().isEmpty());
+            return new Head(
+                    head == null ? "unknown" : head.name(), !git.dirtyPaths().isEmpty());
         } catch (CvaException e) {
             return new Head("unknown", true);
         }
@@ -38,7 +39,8 @@ public final class GitInfo {
         try (GitRepository git = GitRepository.open(projectRoot)) {
             return git.tags().stream()
                     .filter(t -> t.name().startsWith(prefix))
-                    .map(t -> new Release(t.name().substring(prefix.length()), t.commit().name()))
+                    .map(t -> new Release(
+                            t.name().substring(prefix.length()), t.commit().name()))
                     .filter(r -> Versions.parse(r.version()) != null)
                     .max((a, b) -> Versions.compare(a.version(), b.version()));
         } catch (CvaException e) {
@@ -50,8 +52,11 @@ public final class GitInfo {
     public String version(String module) {
         Path pom = projectRoot.resolve(module).resolve("pom.xml");
         try {
-            return PomVersion.read(Files.readString(pom)).orElseThrow(() -> new CvaException(ExitCode.USAGE,
-                    pom + " has no <version>", "every service module carries its own SemVer version"));
+            return PomVersion.read(Files.readString(pom))
+                    .orElseThrow(() -> new CvaException(
+                            ExitCode.USAGE,
+                            pom + " has no <version>",
+                            "every service module carries its own SemVer version"));
         } catch (IOException e) {
             throw new CvaException(ExitCode.USAGE, "cannot read " + pom + ": " + e.getMessage(), null, e);
         }
@@ -62,7 +67,10 @@ public final class GitInfo {
         private Versions() {}
 
         static com.github.zafarkhaja.semver.Version parse(String v) {
-            return v == null ? null : com.github.zafarkhaja.semver.Version.tryParse(v.strip(), true).orElse(null);
+            return v == null
+                    ? null
+                    : com.github.zafarkhaja.semver.Version.tryParse(v.strip(), true)
+                            .orElse(null);
         }
 
         static int compare(String a, String b) {

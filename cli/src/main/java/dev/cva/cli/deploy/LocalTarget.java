@@ -34,7 +34,8 @@ final class LocalTarget implements DeployTarget {
     private final ControlClient control;
     private final ReceiverSmoke receiverSmoke;
     private final String region;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     LocalTarget(LocalState state, Path projectRoot, ReceiverSmoke receiverSmoke) {
         this.state = state;
@@ -50,7 +51,9 @@ final class LocalTarget implements DeployTarget {
         List<Revision> all = decode(listing);
         Map<String, Integer> traffic = traffic(listing);
         // as on Lambda, the alias's main version is the one a canary splits with: the older revision of a split
-        String live = traffic.keySet().stream().min(java.util.Comparator.comparingInt(Integer::parseInt)).orElse(null);
+        String live = traffic.keySet().stream()
+                .min(java.util.Comparator.comparingInt(Integer::parseInt))
+                .orElse(null);
         return all.stream().filter(r -> r.id().equals(live)).findFirst().map(r -> new Deployed(service, r, traffic));
     }
 
@@ -69,10 +72,14 @@ final class LocalTarget implements DeployTarget {
         }
         req.put("memoryMb", plan.spec().memoryMb());
         req.put("timeoutSeconds", plan.spec().timeoutSeconds());
-        progress.step(plan.service() + ": starting the new " + (plan.service().equals("receiver") ? "revision" : "version")
-                + " and waiting until it is ready…");
-        String id = control.post("/deploy/" + plan.service(), req, DEPLOY_TIMEOUT).path("id").asText();
-        return revisions(plan.service()).stream().filter(r -> r.id().equals(id)).findFirst()
+        progress.step(plan.service() + ": starting the new "
+                + (plan.service().equals("receiver") ? "revision" : "version") + " and waiting until it is ready…");
+        String id = control.post("/deploy/" + plan.service(), req, DEPLOY_TIMEOUT)
+                .path("id")
+                .asText();
+        return revisions(plan.service()).stream()
+                .filter(r -> r.id().equals(id))
+                .findFirst()
                 .orElseThrow(() -> new CvaException(ExitCode.FAILURE, "the local stack lost revision " + id, null));
     }
 
@@ -100,12 +107,17 @@ final class LocalTarget implements DeployTarget {
             return SmokeResult.failed("the local stack has no Lambda endpoint");
         }
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(lambda + "/2015-03-31/functions/"
-                            + service + ":" + revision.id() + "/invocations")).timeout(Duration.ofMinutes(2))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(SmokeEvents.forService(service, region))).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(
+                                    lambda + "/2015-03-31/functions/" + service + ":" + revision.id() + "/invocations"))
+                            .timeout(Duration.ofMinutes(2))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(SmokeEvents.forService(service, region)))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200 || r.headers().firstValue("X-Amz-Function-Error").isPresent()) {
-                return SmokeResult.failed("test invocation of version " + revision.id() + " failed: " + brief(r.body()));
+            if (r.statusCode() != 200
+                    || r.headers().firstValue("X-Amz-Function-Error").isPresent()) {
+                return SmokeResult.failed(
+                        "test invocation of version " + revision.id() + " failed: " + brief(r.body()));
             }
             JsonNode body = dev.cva.cli.CvaContext.json().readTree(r.body());
             if (body.path("batchItemFailures").size() > 0) {
@@ -123,7 +135,8 @@ final class LocalTarget implements DeployTarget {
     private static String brief(String body) {
         try {
             JsonNode n = dev.cva.cli.CvaContext.json().readTree(body);
-            String msg = n.path("errorType").asText("") + (n.has("errorMessage") ? ": " + n.path("errorMessage").asText() : "");
+            String msg = n.path("errorType").asText("")
+                    + (n.has("errorMessage") ? ": " + n.path("errorMessage").asText() : "");
             if (!msg.isBlank()) {
                 return msg.length() > 200 ? msg.substring(0, 200) + "…" : msg;
             }
@@ -136,8 +149,11 @@ final class LocalTarget implements DeployTarget {
     private static List<Revision> decode(JsonNode listing) {
         List<Revision> out = new ArrayList<>();
         for (JsonNode r : listing.path("revisions")) {
-            Instant created = r.path("created").isTextual() ? Instant.parse(r.path("created").asText()) : null;
-            out.add(Provenance.decode(r.path("id").asText(), r.path("description").asText(null), created));
+            Instant created = r.path("created").isTextual()
+                    ? Instant.parse(r.path("created").asText())
+                    : null;
+            out.add(Provenance.decode(
+                    r.path("id").asText(), r.path("description").asText(null), created));
         }
         return out;
     }

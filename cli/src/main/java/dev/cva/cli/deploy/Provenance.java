@@ -44,7 +44,12 @@ public final class Provenance {
         } catch (DateTimeParseException ignored) {
             // keep the platform's time
         }
-        return new DeployTarget.Revision(id, f.get("version"), f.get("git"),
-                f.containsKey("dirty") ? Boolean.valueOf(f.get("dirty")) : null, f.get("sha256"), at);
+        return new DeployTarget.Revision(
+                id,
+                f.get("version"),
+                f.get("git"),
+                f.containsKey("dirty") ? Boolean.valueOf(f.get("dirty")) : null,
+                f.get("sha256"),
+                at);
     }
 }

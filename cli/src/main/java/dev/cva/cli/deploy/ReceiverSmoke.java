@@ -24,7 +24,8 @@ import java.util.function.Function;
 public final class ReceiverSmoke implements Function<URI, SmokeResult> {
     private final WebhookSecret secret;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     public ReceiverSmoke(WebhookSecret secret, Clock clock) {
         this.secret = secret;
@@ -35,8 +36,12 @@ public final class ReceiverSmoke implements Function<URI, SmokeResult> {
     public SmokeResult apply(URI base) {
         String root = base.toString().endsWith("/") ? base.toString() : base + "/";
         try {
-            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(root + "healthz"))
-                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> health = http.send(
+                    HttpRequest.newBuilder(URI.create(root + "healthz"))
+                            .timeout(Duration.ofSeconds(30))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (health.statusCode() / 100 != 2) {
                 return SmokeResult.failed("GET /healthz answered " + health.statusCode());
             }
@@ -46,7 +51,8 @@ public final class ReceiverSmoke implements Function<URI, SmokeResult> {
             byte[] body = CvaJson.bytes(SmokeEvents.example("webhook-body/valid/full-match.json"));
             SignedRequest signed = new RequestFactory(secret, EnumSet.of(Scheme.LEGACY, Scheme.STANDARD), clock)
                     .sign(URI.create(root), body);
-            HttpRequest.Builder post = HttpRequest.newBuilder(signed.url()).timeout(Duration.ofSeconds(30))
+            HttpRequest.Builder post = HttpRequest.newBuilder(signed.url())
+                    .timeout(Duration.ofSeconds(30))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(signed.body()));
             signed.headers().forEach(post::header);
             post.header("Content-Type", "application/json");

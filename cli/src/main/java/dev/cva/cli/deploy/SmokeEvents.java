@@ -23,11 +23,12 @@ public final class SmokeEvents {
 
     public static byte[] forService(String service, String region) {
         try {
-            return JSON.writeValueAsBytes(switch (service) {
-                case "processor" -> sqs(example("query-event/valid/minimal.json"), region);
-                case "notifier" -> stream(example("analytics-record/valid/full.json"), region);
-                default -> Map.of("dryRun", true, "source", "cva-smoke");
-            });
+            return JSON.writeValueAsBytes(
+                    switch (service) {
+                        case "processor" -> sqs(example("query-event/valid/minimal.json"), region);
+                        case "notifier" -> stream(example("analytics-record/valid/full.json"), region);
+                        default -> Map.of("dryRun", true, "source", "cva-smoke");
+                    });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

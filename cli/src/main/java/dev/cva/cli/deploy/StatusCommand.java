@@ -18,17 +18,21 @@ import picocli.CommandLine.Parameters;
  * {@code --resources}, in a cloud environment, also whether every AWS resource the code expects exists by the names
  * of cva.yaml (a check of Terraform's part: cva deploy creates none of them but the functions).
  */
-@Command(name = "status",
-        description = "Per service: the deployed version, git sha, time and traffic split, and drift against the latest "
-                + "<service>-v* tag (not-deployed, untagged, current, behind, ahead, modified); with --resources also "
-                + "each AWS function, live alias, event source mapping, table and queue cva.yaml names.")
+@Command(
+        name = "status",
+        description =
+                "Per service: the deployed version, git sha, time and traffic split, and drift against the latest "
+                        + "<service>-v* tag (not-deployed, untagged, current, behind, ahead, modified); with --resources also "
+                        + "each AWS function, live alias, event source mapping, table and queue cva.yaml names.")
 public final class StatusCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "SERVICE", description = "Only these services (default: all).")
     List<String> services;
 
-    @Option(names = "--resources", description = "Also check that every AWS function, live alias, event source mapping, "
-            + "table and queue cva.yaml names exists (not in the local environment; needs lambda:GetFunction, "
-            + "lambda:GetAlias, lambda:ListEventSourceMappings, dynamodb:DescribeTable, sqs:GetQueueUrl).")
+    @Option(
+            names = "--resources",
+            description = "Also check that every AWS function, live alias, event source mapping, "
+                    + "table and queue cva.yaml names exists (not in the local environment; needs lambda:GetFunction, "
+                    + "lambda:GetAlias, lambda:ListEventSourceMappings, dynamodb:DescribeTable, sqs:GetQueueUrl).")
     boolean resources;
 
     private final CvaContext ctx;
@@ -41,7 +45,8 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         DeployTargets targets = new DeployTargets(ctx);
         if (resources && targets.isLocal()) {
-            throw CvaException.usage("--resources checks a cloud environment, not the local stack",
+            throw CvaException.usage(
+                    "--resources checks a cloud environment, not the local stack",
                     "cva status --resources --env prod (the local stack: cva local status)");
         }
         DeployService deploys = DeployTargets.service(ctx);
@@ -65,18 +70,29 @@ public final class StatusCommand implements Callable<Integer> {
         }
         Table t = new Table("SERVICE", "CLOUD", "REVISION", "VERSION", "GIT", "DEPLOYED", "TRAFFIC", "TAG", "DRIFT");
         for (DeployService.Status s : rows) {
-            t.row(s.service(), s.cloud(), dash(s.revision()), dash(s.version()),
-                    s.gitSha() == null ? "-" : DeployService.shortSha(s.gitSha()) + (Boolean.TRUE.equals(s.dirty()) ? "+dirty" : ""),
+            t.row(
+                    s.service(),
+                    s.cloud(),
+                    dash(s.revision()),
+                    dash(s.version()),
+                    s.gitSha() == null
+                            ? "-"
+                            : DeployService.shortSha(s.gitSha()) + (Boolean.TRUE.equals(s.dirty()) ? "+dirty" : ""),
                     dash(s.time()),
-                    s.traffic().isEmpty() ? "-" : s.traffic().entrySet().stream()
-                            .map(e -> e.getKey() + "=" + e.getValue() + "%").collect(Collectors.joining(" ")),
-                    dash(s.latestTag()), s.drift());
+                    s.traffic().isEmpty()
+                            ? "-"
+                            : s.traffic().entrySet().stream()
+                                    .map(e -> e.getKey() + "=" + e.getValue() + "%")
+                                    .collect(Collectors.joining(" ")),
+                    dash(s.latestTag()),
+                    s.drift());
         }
         t.print(ctx.out());
         if (found != null) {
             ctx.out().println();
             Table r = new Table("RESOURCE", "NAME", "FOUND");
-            found.forEach(x -> r.row(x.kind(), x.name(), x.found() ? "yes" : "MISSING" + (x.detail() == null ? "" : ": " + x.detail())));
+            found.forEach(x -> r.row(
+                    x.kind(), x.name(), x.found() ? "yes" : "MISSING" + (x.detail() == null ? "" : ": " + x.detail())));
             r.print(ctx.out());
         }
         ctx.out().flush();

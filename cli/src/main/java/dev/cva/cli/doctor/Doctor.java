@@ -13,7 +13,11 @@ import java.util.concurrent.TimeUnit;
  * variables: it never calls a cloud, so it is safe offline and never touches a metadata endpoint.
  */
 public final class Doctor {
-    public enum Status { OK, WARN, MISSING }
+    public enum Status {
+        OK,
+        WARN,
+        MISSING
+    }
 
     /** One line of the report. {@code required}: the environment cannot work without it. */
     public record Check(String environment, String name, Status status, boolean required, String found, String fix) {
@@ -43,7 +47,10 @@ public final class Doctor {
         } else {
             checks.add(awsCredentials(environment));
             checks.add(googleCredentials(environment));
-            checks.add(onPath(environment, "terraform", false,
+            checks.add(onPath(
+                    environment,
+                    "terraform",
+                    false,
                     "install Terraform 1.5+ (https://developer.hashicorp.com/terraform/install) for 'cva infra'"));
         }
         return checks;
@@ -51,9 +58,16 @@ public final class Doctor {
 
     private Check java(String environment) {
         boolean ok = java.feature() >= 25;
-        return new Check(environment, "Java 25+", ok ? Status.OK : Status.MISSING, true, "Java " + java,
-                ok ? null : "install a JDK 25 (Temurin 25: apt-get install temurin-25-jdk from Adoptium's apt repository,"
-                        + " or 'sdk install java 25-tem') and set JAVA_HOME to it");
+        return new Check(
+                environment,
+                "Java 25+",
+                ok ? Status.OK : Status.MISSING,
+                true,
+                "Java " + java,
+                ok
+                        ? null
+                        : "install a JDK 25 (Temurin 25: apt-get install temurin-25-jdk from Adoptium's apt repository,"
+                                + " or 'sdk install java 25-tem') and set JAVA_HOME to it");
     }
 
     private Check firestoreEmulator() {
@@ -76,13 +90,17 @@ public final class Doctor {
                 // fall through to "missing"
             }
         }
-        return new Check("local", "Firestore emulator", Status.MISSING, true,
+        return new Check(
+                "local",
+                "Firestore emulator",
+                Status.MISSING,
+                true,
                 gcloud == null ? "gcloud not on PATH" : "gcloud found, component cloud-firestore-emulator missing",
                 gcloud == null
                         ? "install google-cloud-cli with its Firestore emulator (apt-get install google-cloud-cli "
-                          + "google-cloud-cli-firestore-emulator), or let 'cva local up' download the emulator jar"
+                                + "google-cloud-cli-firestore-emulator), or let 'cva local up' download the emulator jar"
                         : "gcloud components install cloud-firestore-emulator "
-                          + "(apt installs: apt-get install google-cloud-cli-firestore-emulator)");
+                                + "(apt installs: apt-get install google-cloud-cli-firestore-emulator)");
     }
 
     /** moto's server is the local DynamoDB (tables, index, streams); it is Python, installed with pip. */
@@ -90,17 +108,28 @@ public final class Doctor {
         Path moto = dev.cva.local.Moto.locate(env);
         return moto != null && Files.isExecutable(moto)
                 ? new Check("local", "moto server (DynamoDB)", Status.OK, true, moto.toString(), null)
-                : new Check("local", "moto server (DynamoDB)", Status.MISSING, true, "moto_server not on PATH",
+                : new Check(
+                        "local",
+                        "moto server (DynamoDB)",
+                        Status.MISSING,
+                        true,
+                        "moto_server not on PATH",
                         dev.cva.local.Moto.INSTALL_HINT);
     }
 
     private Check node() {
         Path node = which("node");
         if (node == null) {
-            return new Check("local", "Node.js (SES stand-in)", Status.WARN, false, "node not on PATH",
+            return new Check(
+                    "local",
+                    "Node.js (SES stand-in)",
+                    Status.WARN,
+                    false,
+                    "node not on PATH",
                     "install Node.js 18+ to run aws-ses-v2-local; without it the reporter's mail goes to a file outbox");
         }
-        return new Check("local", "Node.js (SES stand-in)", Status.OK, false, version(node, "--version", node.toString()), null);
+        return new Check(
+                "local", "Node.js (SES stand-in)", Status.OK, false, version(node, "--version", node.toString()), null);
     }
 
     private Check awsCredentials(String environment) {
@@ -113,7 +142,8 @@ public final class Doctor {
             found = "container credentials";
         } else {
             String profile = set("AWS_PROFILE") ? env.get("AWS_PROFILE") : "default";
-            for (Path file : List.of(fileFrom("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials"),
+            for (Path file : List.of(
+                    fileFrom("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials"),
                     fileFrom("AWS_CONFIG_FILE", ".aws/config"))) {
                 if (hasProfile(file, profile)) {
                     found = "profile '" + profile + "' in " + file;
@@ -121,10 +151,16 @@ public final class Doctor {
                 }
             }
         }
-        return new Check(environment, "AWS credentials", found == null ? Status.MISSING : Status.OK, true,
+        return new Check(
+                environment,
+                "AWS credentials",
+                found == null ? Status.MISSING : Status.OK,
+                true,
                 found == null ? "none in the environment or ~/.aws" : found,
-                found == null ? "run 'aws configure' or 'aws sso login', or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
-                        + "(an EC2/ECS instance role is used too but is not probed here)" : null);
+                found == null
+                        ? "run 'aws configure' or 'aws sso login', or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+                                + "(an EC2/ECS instance role is used too but is not probed here)"
+                        : null);
     }
 
     private Check googleCredentials(String environment) {
@@ -140,16 +176,27 @@ public final class Doctor {
                 found = "application default credentials (" + adc + ")";
             }
         }
-        return new Check(environment, "Google credentials (ADC)", found == null ? Status.MISSING : Status.OK, true,
+        return new Check(
+                environment,
+                "Google credentials (ADC)",
+                found == null ? Status.MISSING : Status.OK,
+                true,
                 found == null ? "no application default credentials" : found,
-                found == null ? "run 'gcloud auth application-default login', or set GOOGLE_APPLICATION_CREDENTIALS "
-                        + "to a service account key file" : null);
+                found == null
+                        ? "run 'gcloud auth application-default login', or set GOOGLE_APPLICATION_CREDENTIALS "
+                                + "to a service account key file"
+                        : null);
     }
 
     private Check onPath(String environment, String tool, boolean required, String fix) {
         Path path = which(tool);
-        return new Check(environment, tool, path != null ? Status.OK : (required ? Status.MISSING : Status.WARN), required,
-                path != null ? path.toString() : tool + " not on PATH", path != null ? null : fix);
+        return new Check(
+                environment,
+                tool,
+                path != null ? Status.OK : (required ? Status.MISSING : Status.WARN),
+                required,
+                path != null ? path.toString() : tool + " not on PATH",
+                path != null ? null : fix);
     }
 
     private boolean set(String name) {
@@ -166,7 +213,8 @@ public final class Doctor {
             return false;
         }
         try {
-            return Files.readAllLines(file).stream().map(String::strip)
+            return Files.readAllLines(file).stream()
+                    .map(String::strip)
                     .anyMatch(l -> l.equals("[" + profile + "]") || l.equals("[profile " + profile + "]"));
         } catch (java.io.IOException e) {
             return false;
@@ -197,13 +245,17 @@ public final class Doctor {
 
     private static String version(Path tool, String flag, String fallback) {
         try {
-            Process p = new ProcessBuilder(tool.toString(), flag).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(tool.toString(), flag)
+                    .redirectErrorStream(true)
+                    .start();
             if (!p.waitFor(5, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return fallback;
             }
             String out = new String(p.getInputStream().readAllBytes()).strip();
-            return out.isEmpty() ? fallback : tool.getFileName() + " " + out.lines().findFirst().orElse("");
+            return out.isEmpty()
+                    ? fallback
+                    : tool.getFileName() + " " + out.lines().findFirst().orElse("");
         } catch (java.io.IOException e) {
             return fallback;
         } catch (InterruptedException e) {

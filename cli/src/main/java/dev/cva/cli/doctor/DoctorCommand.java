@@ -9,9 +9,12 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code cva doctor}: what is missing on this machine, with a fix for each. */
-@Command(name = "doctor", description = {
-        "Check this machine for what each environment needs, with a fix for each missing part.",
-        "Without --env it checks local and prod and fails only for local; with --env it fails for that one."})
+@Command(
+        name = "doctor",
+        description = {
+            "Check this machine for what each environment needs, with a fix for each missing part.",
+            "Without --env it checks local and prod and fails only for local; with --env it fails for that one."
+        })
 public final class DoctorCommand implements Callable<Integer> {
     private final CvaContext ctx;
 
@@ -28,7 +31,8 @@ public final class DoctorCommand implements Callable<Integer> {
         String decisive = ctx.environmentChosen() ? ctx.environmentName() : "local";
         List<Doctor.Check> checks = new ArrayList<>();
         environments.forEach(e -> checks.addAll(doctor.check(e)));
-        boolean ok = checks.stream().noneMatch(c -> c.failed() && c.environment().equals(decisive));
+        boolean ok =
+                checks.stream().noneMatch(c -> c.failed() && c.environment().equals(decisive));
         if (ctx.globals().json()) {
             ctx.printJson(new Report(ok, checks));
         } else {

@@ -25,8 +25,18 @@ final class DrillService {
     record Lost(long dynamodb, long firestore) {}
 
     /** @param ok nothing lost in either store */
-    record Report(String environment, int records, String backup, Counts before, Counts loaded, Counts destroyed,
-                  Counts restored, Lost lost, Seconds seconds, long resent, boolean ok) {}
+    record Report(
+            String environment,
+            int records,
+            String backup,
+            Counts before,
+            Counts loaded,
+            Counts destroyed,
+            Counts restored,
+            Lost lost,
+            Seconds seconds,
+            long resent,
+            boolean ok) {}
 
     private final CvaContext ctx;
     private final Clock clock;
@@ -45,7 +55,11 @@ final class DrillService {
             LocalTraffic.simulate(ctx, records, seed);
             long wantDynamo = before.dynamodb() + records;
             long wantFirestore = before.firestore() + records;
-            await("DynamoDB to hold " + wantDynamo + " records", () -> env.tableCount(names.analyticsTable()), wantDynamo, loadWait);
+            await(
+                    "DynamoDB to hold " + wantDynamo + " records",
+                    () -> env.tableCount(names.analyticsTable()),
+                    wantDynamo,
+                    loadWait);
             await("Firestore to hold " + wantFirestore + " documents", env::documentCount, wantFirestore, loadWait);
             Counts loaded = counts(env, names);
             Instant t1 = clock.instant();
@@ -65,15 +79,27 @@ final class DrillService {
             Counts restored = counts(env, names);
             double reconcile = r.reconcile() == null ? 0 : r.reconcile().seconds();
             double restore = seconds(t3, t4) - reconcile;
-            Lost lost = new Lost(Math.max(0, loaded.dynamodb() - restored.dynamodb()), Math.max(0, loaded.firestore() - restored.firestore()));
-            return new Report(ctx.environmentName(), records, m.id(), before, loaded, destroyed, restored, lost,
+            Lost lost = new Lost(
+                    Math.max(0, loaded.dynamodb() - restored.dynamodb()),
+                    Math.max(0, loaded.firestore() - restored.firestore()));
+            return new Report(
+                    ctx.environmentName(),
+                    records,
+                    m.id(),
+                    before,
+                    loaded,
+                    destroyed,
+                    restored,
+                    lost,
                     new Seconds(seconds(t0, t1), seconds(t1, t2), seconds(t2, t3), restore, reconcile, seconds(t3, t4)),
-                    r.reconcile() == null ? 0 : r.reconcile().resent(), lost.dynamodb() == 0 && lost.firestore() == 0);
+                    r.reconcile() == null ? 0 : r.reconcile().resent(),
+                    lost.dynamodb() == 0 && lost.firestore() == 0);
         }
     }
 
     private static Counts counts(BackupEnvironment env, BackupService.Names names) {
-        return new Counts(env.tableCount(names.analyticsTable()), env.tableCount(names.interimTable()), env.documentCount());
+        return new Counts(
+                env.tableCount(names.analyticsTable()), env.tableCount(names.interimTable()), env.documentCount());
     }
 
     /** Polls {@code count} until it reaches {@code want}; past {@code bound} the drill fails naming what it waited for. */
@@ -82,7 +108,9 @@ final class DrillService {
         long now;
         while ((now = count.getAsLong()) < want) {
             if (clock.instant().isAfter(deadline)) {
-                throw new CvaException(ExitCode.FAILURE, "drill: waited " + bound.toSeconds() + " s for " + what + ", got " + now,
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        "drill: waited " + bound.toSeconds() + " s for " + what + ", got " + now,
                         "see 'cva local status' and 'cva logs processor'");
             }
             try {

@@ -31,10 +31,13 @@ public final class Confirmation {
             return;
         }
         String where = where(ctx);
-        requireTerminal(ctx, "cva " + action + " changes " + where + " and asks first, but this is no terminal",
+        requireTerminal(
+                ctx,
+                "cva " + action + " changes " + where + " and asks first, but this is no terminal",
                 "pass --yes (or set CI) to go ahead without asking");
         if (!ask(ctx, action + " in " + where + "?")) {
-            throw new CvaException(ExitCode.NOTHING_TO_DO, "not confirmed: nothing changed in " + ctx.environmentName());
+            throw new CvaException(
+                    ExitCode.NOTHING_TO_DO, "not confirmed: nothing changed in " + ctx.environmentName());
         }
     }
 

@@ -8,11 +8,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code cva env}: the current environment; {@code use} and {@code list} below. Thin: {@link Environments} does it. */
-@Command(name = "env", sortOptions = false,
-        description = {"Show the current environment and where it came from.",
-                "Order: --env, then CVA_ENV, then the choice of 'cva env use' for this checkout, then "
-                        + "defaultEnvironment in cva.yaml, then local.",
-                "Exit 0, or 2 when the current environment is not in cva.yaml."},
+@Command(
+        name = "env",
+        sortOptions = false,
+        description = {
+            "Show the current environment and where it came from.",
+            "Order: --env, then CVA_ENV, then the choice of 'cva env use' for this checkout, then "
+                    + "defaultEnvironment in cva.yaml, then local.",
+            "Exit 0, or 2 when the current environment is not in cva.yaml."
+        },
         subcommands = {EnvCommand.Use.class, EnvCommand.ListEnvironments.class})
 public final class EnvCommand implements Callable<Integer> {
     private final CvaContext ctx;
@@ -34,10 +38,17 @@ public final class EnvCommand implements Callable<Integer> {
     }
 
     /** {@code cva env use NAME}. */
-    @Command(name = "use", description = {"Make NAME the environment of this checkout (kept in .cva/environment); "
-            + "--env and CVA_ENV still win for one command.", "Exit 0, or 2 when cva.yaml has no such environment."})
+    @Command(
+            name = "use",
+            description = {
+                "Make NAME the environment of this checkout (kept in .cva/environment); "
+                        + "--env and CVA_ENV still win for one command.",
+                "Exit 0, or 2 when cva.yaml has no such environment."
+            })
     static final class Use implements Callable<Integer> {
-        @Parameters(paramLabel = "NAME", completionCandidates = EnvironmentNames.class,
+        @Parameters(
+                paramLabel = "NAME",
+                completionCandidates = EnvironmentNames.class,
                 description = "An environment of cva.yaml (see cva env list).")
         String name;
 
@@ -53,8 +64,11 @@ public final class EnvCommand implements Callable<Integer> {
             if (ctx.globals().json()) {
                 ctx.printJson(used);
             } else {
-                ctx.out().println("environment: " + used.environment() + (used.previous() == null || used.previous().equals(name)
-                        ? "" : " (was " + used.previous() + ")"));
+                ctx.out()
+                        .println("environment: " + used.environment()
+                                + (used.previous() == null || used.previous().equals(name)
+                                        ? ""
+                                        : " (was " + used.previous() + ")"));
                 ctx.out().flush();
                 ctx.info("kept in " + used.file());
             }
@@ -66,8 +80,13 @@ public final class EnvCommand implements Callable<Integer> {
     }
 
     /** {@code cva env list}. */
-    @Command(name = "list", description = {"List the environments of cva.yaml with their clouds, AWS account and region, "
-            + "and GCP project; '*' marks the current one.", "Exit 0."})
+    @Command(
+            name = "list",
+            description = {
+                "List the environments of cva.yaml with their clouds, AWS account and region, "
+                        + "and GCP project; '*' marks the current one.",
+                "Exit 0."
+            })
     static final class ListEnvironments implements Callable<Integer> {
         private final CvaContext ctx;
 
@@ -84,12 +103,16 @@ public final class EnvCommand implements Callable<Integer> {
             }
             Table t = new Table("", "NAME", "AWS ACCOUNT", "AWS REGION", "GCP PROJECT");
             for (Environments.Entry e : listed.environments()) {
-                t.row(e.current() ? "*" : "", e.name() + (e.local() ? " (this machine)" : ""),
+                t.row(
+                        e.current() ? "*" : "",
+                        e.name() + (e.local() ? " (this machine)" : ""),
                         e.aws() == null ? null : e.aws().account(),
-                        e.aws() == null ? null : e.aws().region(), e.gcp() == null ? null : e.gcp().project());
+                        e.aws() == null ? null : e.aws().region(),
+                        e.gcp() == null ? null : e.gcp().project());
             }
             t.print(ctx.out());
-            ctx.info("current: " + listed.current() + " (from " + EnvironmentSource.valueOfId(listed.source()).label() + ")");
+            ctx.info("current: " + listed.current() + " (from "
+                    + EnvironmentSource.valueOfId(listed.source()).label() + ")");
             return ExitCode.OK.code();
         }
     }

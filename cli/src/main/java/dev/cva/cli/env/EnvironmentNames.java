@@ -14,8 +14,11 @@ public final class EnvironmentNames implements Iterable<String> {
     @Override
     public Iterator<String> iterator() {
         try {
-            ConfigLoader.Loaded loaded = ConfigLoader.load(null, Map.of(), Path.of("").toAbsolutePath());
-            return List.copyOf(new java.util.TreeSet<>(loaded.config().environments().keySet())).iterator();
+            ConfigLoader.Loaded loaded =
+                    ConfigLoader.load(null, Map.of(), Path.of("").toAbsolutePath());
+            return List.copyOf(new java.util.TreeSet<>(
+                            loaded.config().environments().keySet()))
+                    .iterator();
         } catch (RuntimeException e) {
             return List.<String>of().iterator();
         }

@@ -16,8 +16,8 @@ public final class EnvironmentResolver {
 
     private EnvironmentResolver() {}
 
-    public static CurrentEnvironment resolve(String flag, Map<String, String> env, Supplier<Path> projectRoot,
-                                             Supplier<ConfigLoader.Loaded> config) {
+    public static CurrentEnvironment resolve(
+            String flag, Map<String, String> env, Supplier<Path> projectRoot, Supplier<ConfigLoader.Loaded> config) {
         if (flag != null) {
             return new CurrentEnvironment(flag, EnvironmentSource.FLAG, "--env");
         }
@@ -28,7 +28,9 @@ public final class EnvironmentResolver {
         Path root = projectRoot.get();
         Optional<String> selected = SelectedEnvironment.read(root);
         if (selected.isPresent()) {
-            return new CurrentEnvironment(selected.get(), EnvironmentSource.SELECTED,
+            return new CurrentEnvironment(
+                    selected.get(),
+                    EnvironmentSource.SELECTED,
                     SelectedEnvironment.file(root).toString());
         }
         ConfigLoader.Loaded loaded = config.get();

@@ -54,16 +54,22 @@ public final class Environments {
     public Used use(String name) {
         ConfigLoader.Loaded loaded = ctx.config();
         if (!loaded.config().environments().containsKey(name)) {
-            throw CvaException.usage("unknown environment '" + name + "' in " + loaded.displayName(),
+            throw CvaException.usage(
+                    "unknown environment '" + name + "' in " + loaded.displayName(),
                     "known environments: " + known(loaded) + " (see cva env list)");
         }
         Path root = ctx.projectRoot();
         String previous = SelectedEnvironment.read(root).orElse(null);
         Path file = SelectedEnvironment.write(root, name);
         // A flag or CVA_ENV still wins over the stored choice: say so rather than let it look ignored.
-        String overriddenBy = ctx.globals().env() != null && !ctx.globals().env().equals(name) ? "--env"
-                : ctx.env().get("CVA_ENV") != null && !ctx.env().get("CVA_ENV").isBlank()
-                        && !ctx.env().get("CVA_ENV").strip().equals(name) ? "CVA_ENV" : null;
+        String overriddenBy =
+                ctx.globals().env() != null && !ctx.globals().env().equals(name)
+                        ? "--env"
+                        : ctx.env().get("CVA_ENV") != null
+                                        && !ctx.env().get("CVA_ENV").isBlank()
+                                        && !ctx.env().get("CVA_ENV").strip().equals(name)
+                                ? "CVA_ENV"
+                                : null;
         return new Used(name, previous, file.toString(), overriddenBy);
     }
 
@@ -89,8 +95,10 @@ public final class Environments {
                 case CONFIG -> "fix defaultEnvironment in " + current.origin();
                 case BUILT_IN -> "add a 'local' environment to cva.yaml, or choose one with 'cva env use NAME'";
             };
-            throw CvaException.usage("unknown environment '" + current.name() + "' (from " + current.source().label()
-                    + ") in " + loaded.displayName(), "known environments: " + known(loaded) + "; " + fix);
+            throw CvaException.usage(
+                    "unknown environment '" + current.name() + "' (from "
+                            + current.source().label() + ") in " + loaded.displayName(),
+                    "known environments: " + known(loaded) + "; " + fix);
         }
     }
 
@@ -124,7 +132,11 @@ public final class Environments {
         List<String> lines = new ArrayList<>();
         lines.add("environment: " + shown.environment());
         lines.add("from:        " + EnvironmentSource.valueOfId(shown.source()).label()
-                + (shown.origin().equals(EnvironmentSource.valueOfId(shown.source()).label()) ? "" : " (" + shown.origin() + ")"));
+                + (shown.origin()
+                                .equals(EnvironmentSource.valueOfId(shown.source())
+                                        .label())
+                        ? ""
+                        : " (" + shown.origin() + ")"));
         if (shown.local()) {
             lines.add("where:       the stack on this machine (cva local up)");
         }

@@ -31,8 +31,11 @@ public final class SelectedEnvironment {
             String name = Files.readString(f, StandardCharsets.UTF_8).strip();
             return name.isEmpty() ? Optional.empty() : Optional.of(name);
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot read " + f + ": " + e.getMessage(),
-                    "choose again with 'cva env use NAME', or delete the file", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot read " + f + ": " + e.getMessage(),
+                    "choose again with 'cva env use NAME', or delete the file",
+                    e);
         }
     }
 

@@ -9,15 +9,23 @@ import java.util.UUID;
 /** Realistic chatbot events (design notes section 2) for sending and simulating. */
 public final class ChatEvents {
     private static final List<String> QUERIES = List.of(
-            "Has she run Kubernetes in production?", "What is her experience with AWS Lambda?",
-            "Can he lead a platform team?", "Any Terraform at scale?", "How strong is her Java?",
-            "Has he built event-driven systems with SQS?", "Experience with Firestore or other NoSQL stores?",
-            "Did she mentor junior engineers?", "What about observability and on-call?", "Any Go or Rust?");
+            "Has she run Kubernetes in production?",
+            "What is her experience with AWS Lambda?",
+            "Can he lead a platform team?",
+            "Any Terraform at scale?",
+            "How strong is her Java?",
+            "Has he built event-driven systems with SQS?",
+            "Experience with Firestore or other NoSQL stores?",
+            "Did she mentor junior engineers?",
+            "What about observability and on-call?",
+            "Any Go or Rust?");
     private static final List<String> REASONS = List.of(
             "Three roles list Kubernetes in production, most recently on EKS.",
             "Several serverless projects on Lambda with SQS and DynamoDB.",
-            "Led a team of five for two years.", "Mentions Terraform modules for a multi-account setup.",
-            "Ten years of Java, recently Java 17 and 21.", "No direct evidence in the CV.");
+            "Led a team of five for two years.",
+            "Mentions Terraform modules for a multi-account setup.",
+            "Ten years of Java, recently Java 17 and 21.",
+            "No direct evidence in the CV.");
     private static final List<String> MATCH = List.of("full", "partial", "none");
 
     private final Random random;
@@ -31,7 +39,11 @@ public final class ChatEvents {
     }
 
     public ObjectNode query(String requestId, long timestamp) {
-        return query(requestId, timestamp, QUERIES.get(random.nextInt(QUERIES.size())), "sess-" + Integer.toHexString(random.nextInt(1 << 16)));
+        return query(
+                requestId,
+                timestamp,
+                QUERIES.get(random.nextInt(QUERIES.size())),
+                "sess-" + Integer.toHexString(random.nextInt(1 << 16)));
     }
 
     public static ObjectNode query(String requestId, long timestamp, String text, String sessionId) {
@@ -68,7 +80,8 @@ public final class ChatEvents {
         return r;
     }
 
-    public static ObjectNode response(String requestId, long timestamp, String matchType, double score, String reasoning) {
+    public static ObjectNode response(
+            String requestId, long timestamp, String matchType, double score, String reasoning) {
         ObjectNode r = CvaContext.json().createObjectNode();
         r.put("eventType", "response");
         r.put("requestId", requestId);

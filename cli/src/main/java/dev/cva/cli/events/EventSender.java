@@ -6,8 +6,8 @@ import dev.cva.cli.ExitCode;
 import dev.cva.cli.local.LocalClients;
 import dev.cva.contracts.Contract;
 import dev.cva.contracts.ContractValidator;
-import dev.cva.contracts.tracing.TraceIds;
 import dev.cva.contracts.Violation;
+import dev.cva.contracts.tracing.TraceIds;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -43,8 +43,12 @@ public final class EventSender {
 
     /** The {@code traceparent} message attribute of a request's event (a new span id per message). */
     static Map<String, MessageAttributeValue> traceAttributes(String requestId) {
-        return Map.of(TraceIds.TRACEPARENT, MessageAttributeValue.builder().dataType("String")
-                .stringValue(TraceIds.traceparent(traceId(requestId))).build());
+        return Map.of(
+                TraceIds.TRACEPARENT,
+                MessageAttributeValue.builder()
+                        .dataType("String")
+                        .stringValue(TraceIds.traceparent(traceId(requestId)))
+                        .build());
     }
 
     /** A sender to the event queue of the running stack {@code clients} reach. */
@@ -63,13 +67,18 @@ public final class EventSender {
         Contract contract = switch (type) {
             case "query" -> Contract.QUERY_EVENT;
             case "response" -> Contract.RESPONSE_EVENT;
-            default -> throw new CvaException(ExitCode.VERIFICATION_FAILED,
-                    "eventType must be \"query\" or \"response\", not \"" + type + "\"", null);
+            default ->
+                throw new CvaException(
+                        ExitCode.VERIFICATION_FAILED,
+                        "eventType must be \"query\" or \"response\", not \"" + type + "\"",
+                        null);
         };
         List<Violation> violations = VALIDATOR.validate(contract, event);
         if (!violations.isEmpty()) {
-            throw new CvaException(ExitCode.VERIFICATION_FAILED, "the " + type + " event breaks its contract: "
-                    + violations.stream().map(Violation::toString).collect(Collectors.joining("; ")),
+            throw new CvaException(
+                    ExitCode.VERIFICATION_FAILED,
+                    "the " + type + " event breaks its contract: "
+                            + violations.stream().map(Violation::toString).collect(Collectors.joining("; ")),
                     "see services/contracts/schemas/" + contract.schemaFile());
         }
     }
@@ -98,12 +107,17 @@ public final class EventSender {
      * reports as successful counts as sent; a failed call fails every entry.
      */
     public BatchResult sendBatch(List<Outgoing> batch) {
-        List<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry> entries = new java.util.ArrayList<>();
+        List<software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry> entries =
+                new java.util.ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             Outgoing o = batch.get(i);
-            entries.add(software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder().id("m" + i)
-                    .messageBody(o.body()).messageGroupId(o.groupId()).messageDeduplicationId(o.dedupId())
-                    .messageAttributes(traceAttributes(o.requestId())).build());
+            entries.add(software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry.builder()
+                    .id("m" + i)
+                    .messageBody(o.body())
+                    .messageGroupId(o.groupId())
+                    .messageDeduplicationId(o.dedupId())
+                    .messageAttributes(traceAttributes(o.requestId()))
+                    .build());
         }
         long now = System.currentTimeMillis();
         try {
@@ -113,11 +127,15 @@ public final class EventSender {
                 Outgoing o = batch.get(Integer.parseInt(ok.id().substring(1)));
                 sent.add(new Sent(o.requestId(), o.type(), ok.messageId(), now));
             });
-            List<String> failed = r.failed().stream().map(f -> batch.get(Integer.parseInt(f.id().substring(1))).dedupId()
-                    + ": " + f.code() + " " + f.message()).toList();
+            List<String> failed = r.failed().stream()
+                    .map(f -> batch.get(Integer.parseInt(f.id().substring(1))).dedupId() + ": " + f.code() + " "
+                            + f.message())
+                    .toList();
             return new BatchResult(sent, failed);
         } catch (SdkException e) {
-            return new BatchResult(List.of(), batch.stream().map(o -> o.dedupId() + ": " + e.getMessage()).toList());
+            return new BatchResult(
+                    List.of(),
+                    batch.stream().map(o -> o.dedupId() + ": " + e.getMessage()).toList());
         }
     }
 
@@ -125,12 +143,19 @@ public final class EventSender {
     public Sent sendRaw(String body, String groupId, String dedupId, String requestId, String type) {
         try {
             long now = System.currentTimeMillis();
-            String id = sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body).messageGroupId(groupId)
-                    .messageDeduplicationId(dedupId).messageAttributes(traceAttributes(requestId))).messageId();
+            String id = sqs.sendMessage(b -> b.queueUrl(queueUrl)
+                            .messageBody(body)
+                            .messageGroupId(groupId)
+                            .messageDeduplicationId(dedupId)
+                            .messageAttributes(traceAttributes(requestId)))
+                    .messageId();
             return new Sent(requestId, type, id, now);
         } catch (SdkException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot send to " + queueUrl + ": " + e.getMessage(),
-                    "is the local stack running? see 'cva local status'", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot send to " + queueUrl + ": " + e.getMessage(),
+                    "is the local stack running? see 'cva local status'",
+                    e);
         }
     }
 }

@@ -8,11 +8,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code cva events}: put chatbot events on the local stack's queue. */
-@Command(name = "events", description = "Send or simulate chatbot events on the local stack's queue "
-        + "(start it with 'cva local up --detach').",
+@Command(
+        name = "events",
+        description = "Send or simulate chatbot events on the local stack's queue "
+                + "(start it with 'cva local up --detach').",
         subcommands = {EventsSendCommand.class, EventsSimulateCommand.class})
 public final class EventsCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
+
     private final CvaContext ctx;
 
     EventsCommand(CvaContext ctx) {

@@ -1,12 +1,12 @@
 package dev.cva.cli.events;
 
-import dev.cva.cli.local.LocalClients;
-import dev.cva.cli.local.LocalCommand;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.local.LocalClients;
+import dev.cva.cli.local.LocalCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,24 +16,53 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cva events send query|response …}: one event, validated against its contract before it is sent. */
-@Command(name = "send", description = {
-        "Send one query or response event, validated against the contracts first.",
-        "MessageGroupId = requestId; MessageDeduplicationId = requestId-eventType."})
+@Command(
+        name = "send",
+        description = {
+            "Send one query or response event, validated against the contracts first.",
+            "MessageGroupId = requestId; MessageDeduplicationId = requestId-eventType."
+        })
 final class EventsSendCommand implements Callable<Integer> {
-    enum Type { query, response }
+    enum Type {
+        query,
+        response
+    }
 
-    enum MatchType { full, partial, none }
+    enum MatchType {
+        full,
+        partial,
+        none
+    }
 
-    @Parameters(index = "0", paramLabel = "query|response", description = "The event type: ${COMPLETION-CANDIDATES}.") Type type;
-    @Option(names = "--request-id", paramLabel = "UUID", description = "Request id (default: a new one).") String requestId;
-    @Option(names = "--query", paramLabel = "TEXT", description = "Query text (query events).") String query;
-    @Option(names = "--session-id", paramLabel = "ID", description = "Session id (optional).") String sessionId;
-    @Option(names = "--match-type", paramLabel = "TYPE", description = "${COMPLETION-CANDIDATES} (response events).") MatchType matchType;
-    @Option(names = "--score", paramLabel = "0..100", description = "Match score (response events).") Double score;
-    @Option(names = "--reasoning", paramLabel = "TEXT", description = "Reasoning (response events).") String reasoning;
-    @Option(names = "--vector-matches", paramLabel = "N", description = "Vector matches (response events, optional).") Integer vectorMatches;
-    @Option(names = "--timestamp", paramLabel = "EPOCH_MS", description = "Event time (default: now).") Long timestamp;
-    @Option(names = "--data", paramLabel = "@FILE|JSON", description = "The whole event as JSON, or @file.json") String data;
+    @Parameters(index = "0", paramLabel = "query|response", description = "The event type: ${COMPLETION-CANDIDATES}.")
+    Type type;
+
+    @Option(names = "--request-id", paramLabel = "UUID", description = "Request id (default: a new one).")
+    String requestId;
+
+    @Option(names = "--query", paramLabel = "TEXT", description = "Query text (query events).")
+    String query;
+
+    @Option(names = "--session-id", paramLabel = "ID", description = "Session id (optional).")
+    String sessionId;
+
+    @Option(names = "--match-type", paramLabel = "TYPE", description = "${COMPLETION-CANDIDATES} (response events).")
+    MatchType matchType;
+
+    @Option(names = "--score", paramLabel = "0..100", description = "Match score (response events).")
+    Double score;
+
+    @Option(names = "--reasoning", paramLabel = "TEXT", description = "Reasoning (response events).")
+    String reasoning;
+
+    @Option(names = "--vector-matches", paramLabel = "N", description = "Vector matches (response events, optional).")
+    Integer vectorMatches;
+
+    @Option(names = "--timestamp", paramLabel = "EPOCH_MS", description = "Event time (default: now).")
+    Long timestamp;
+
+    @Option(names = "--data", paramLabel = "@FILE|JSON", description = "The whole event as JSON, or @file.json")
+    String data;
 
     private final CvaContext ctx;
 
@@ -51,7 +80,9 @@ final class EventsSendCommand implements Callable<Integer> {
             if (ctx.globals().json()) {
                 ctx.printJson(sent);
             } else {
-                ctx.out().println("sent " + sent.eventType() + " " + sent.requestId() + " (message " + sent.messageId() + ")");
+                ctx.out()
+                        .println("sent " + sent.eventType() + " " + sent.requestId() + " (message " + sent.messageId()
+                                + ")");
                 ctx.out().flush();
             }
         }
@@ -63,7 +94,8 @@ final class EventsSendCommand implements Callable<Integer> {
             String text = data.startsWith("@") ? Files.readString(ctx.cwd().resolve(Path.of(data.substring(1)))) : data;
             JsonNode node = CvaContext.json().readTree(text);
             if (!node.isObject() || !node.path("eventType").asText().equals(type.name())) {
-                throw CvaException.usage("--data must be a " + type + " event object (eventType \"" + type + "\")", null);
+                throw CvaException.usage(
+                        "--data must be a " + type + " event object (eventType \"" + type + "\")", null);
             }
             return node;
         } catch (IOException e) {
@@ -81,7 +113,8 @@ final class EventsSendCommand implements Callable<Integer> {
             return ChatEvents.query(id, ts, query, sessionId);
         }
         if (matchType == null || score == null) {
-            throw CvaException.usage("a response event needs --match-type and --score", "e.g. --match-type full --score 92");
+            throw CvaException.usage(
+                    "a response event needs --match-type and --score", "e.g. --match-type full --score 92");
         }
         ObjectNode r = ChatEvents.response(id, ts, matchType.name(), score, reasoning == null ? "" : reasoning);
         if (vectorMatches != null) {

@@ -1,11 +1,11 @@
 package dev.cva.cli.events;
 
-import dev.cva.cli.local.LocalClients;
-import dev.cva.cli.local.LocalCommand;
-import dev.cva.cli.local.LocalStacks;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.local.LocalClients;
+import dev.cva.cli.local.LocalCommand;
+import dev.cva.cli.local.LocalStacks;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
@@ -14,20 +14,48 @@ import picocli.CommandLine.Option;
 /** {@code cva events simulate}: realistic traffic on the local queue. */
 @Command(name = "simulate", description = "Simulate chatbot conversations (query + response each) on the local queue.")
 final class EventsSimulateCommand implements Callable<Integer> {
-    @Option(names = "--conversations", defaultValue = "10", paramLabel = "N", description = "Conversations (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--conversations",
+            defaultValue = "10",
+            paramLabel = "N",
+            description = "Conversations (default: ${DEFAULT-VALUE}).")
     int conversations;
-    @Option(names = "--rate", paramLabel = "EVENTS_PER_SECOND", description = "Cap the send rate.") Double rate;
-    @Option(names = "--early", defaultValue = "0", paramLabel = "N",
-            description = "Conversations whose response is sent before the query (default: ${DEFAULT-VALUE}).") int early;
-    @Option(names = "--duplicates", defaultValue = "0", paramLabel = "N",
-            description = "Conversations with a redelivered event (default: ${DEFAULT-VALUE}).") int duplicates;
-    @Option(names = "--poison", defaultValue = "0", paramLabel = "N",
-            description = "Poison messages: bad JSON and schema violations; they end in the DLQ (default: ${DEFAULT-VALUE}).") int poison;
-    @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED",
-            description = "Random seed of the simulated traffic; the same seed sends the same events (default: ${DEFAULT-VALUE}).")
+
+    @Option(names = "--rate", paramLabel = "EVENTS_PER_SECOND", description = "Cap the send rate.")
+    Double rate;
+
+    @Option(
+            names = "--early",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "Conversations whose response is sent before the query (default: ${DEFAULT-VALUE}).")
+    int early;
+
+    @Option(
+            names = "--duplicates",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "Conversations with a redelivered event (default: ${DEFAULT-VALUE}).")
+    int duplicates;
+
+    @Option(
+            names = "--poison",
+            defaultValue = "0",
+            paramLabel = "N",
+            description =
+                    "Poison messages: bad JSON and schema violations; they end in the DLQ (default: ${DEFAULT-VALUE}).")
+    int poison;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            paramLabel = "SEED",
+            description =
+                    "Random seed of the simulated traffic; the same seed sends the same events (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    record Sent(int eventsSent, int notSent, int conversations, int early, int duplicates, int poison, double seconds) {}
+    record Sent(
+            int eventsSent, int notSent, int conversations, int early, int duplicates, int poison, double seconds) {}
 
     private final CvaContext ctx;
 
@@ -46,16 +74,28 @@ final class EventsSimulateCommand implements Callable<Integer> {
         }
         Simulator.Result r;
         try (LocalClients clients = LocalClients.running(ctx);
-             ProgressBar bar = LocalStacks.progress(ctx, "sending", plan.events())) {
-            r = new Simulator(EventSender.of(clients)).run(plan, n -> { if (bar != null) { bar.stepTo(n); } });
+                ProgressBar bar = LocalStacks.progress(ctx, "sending", plan.events())) {
+            r = new Simulator(EventSender.of(clients)).run(plan, n -> {
+                if (bar != null) {
+                    bar.stepTo(n);
+                }
+            });
         }
-        Sent sent = new Sent(r.eventsSent(), r.failed().size(), r.conversations(), r.early(), r.duplicates(), r.poison(),
+        Sent sent = new Sent(
+                r.eventsSent(),
+                r.failed().size(),
+                r.conversations(),
+                r.early(),
+                r.duplicates(),
+                r.poison(),
                 (r.finishedAt() - r.startedAt()) / 1000.0);
         if (ctx.globals().json()) {
             ctx.printJson(sent);
         } else {
-            ctx.out().println("sent " + sent.eventsSent() + " events (" + sent.conversations() + " conversations) in "
-                    + sent.seconds() + " s" + (sent.notSent() > 0 ? "; " + sent.notSent() + " not accepted by SQS" : ""));
+            ctx.out()
+                    .println("sent " + sent.eventsSent() + " events (" + sent.conversations() + " conversations) in "
+                            + sent.seconds() + " s"
+                            + (sent.notSent() > 0 ? "; " + sent.notSent() + " not accepted by SQS" : ""));
             ctx.out().flush();
         }
         if (!r.failed().isEmpty()) {

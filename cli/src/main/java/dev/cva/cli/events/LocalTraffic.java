@@ -1,9 +1,9 @@
 package dev.cva.cli.events;
 
-import dev.cva.cli.local.LocalClients;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.local.LocalClients;
 
 /** Simulated chatbot traffic on the running local stack, for commands outside this package (the DR drill). */
 public final class LocalTraffic {
@@ -13,9 +13,13 @@ public final class LocalTraffic {
     public static int simulate(CvaContext ctx, int conversations, long seed) {
         try (LocalClients clients = LocalClients.running(ctx)) {
             Simulator.Result r = new Simulator(EventSender.of(clients))
-                    .run(new Simulator.Plan(conversations, 0, 0, 0, null, seed), n -> { });
+                    .run(new Simulator.Plan(conversations, 0, 0, 0, null, seed), n -> {});
             if (!r.failed().isEmpty()) {
-                throw new CvaException(ExitCode.FAILURE, r.failed().size() + " events were not sent: " + r.failed().get(0), null);
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        r.failed().size() + " events were not sent: "
+                                + r.failed().get(0),
+                        null);
             }
             return r.eventsSent();
         }

@@ -1,8 +1,7 @@
 package dev.cva.cli.events;
 
-import dev.cva.local.Child;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cva.local.Child;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +34,16 @@ public final class Simulator {
     }
 
     /** What was sent: per requestId the time its record became complete-able (its second event was sent). */
-    public record Result(int eventsSent, int conversations, int early, int duplicates, int poison,
-                  Map<String, Long> completedAt, long startedAt, long finishedAt, List<String> failed) {}
+    public record Result(
+            int eventsSent,
+            int conversations,
+            int early,
+            int duplicates,
+            int poison,
+            Map<String, Long> completedAt,
+            long startedAt,
+            long finishedAt,
+            List<String> failed) {}
 
     /** Told after each batch how many events SQS accepted and refused so far. */
     @FunctionalInterface
@@ -48,7 +55,7 @@ public final class Simulator {
      * For tests that act on the sender's progress (the chaos test stops SQS after N events were accepted): a signal
      * instead of a guess in seconds. Only the tests (in dev.cva.cli.local) set it.
      */
-    public static volatile Observer observer = (accepted, refused) -> { };
+    public static volatile Observer observer = (accepted, refused) -> {};
 
     private final EventSender sender;
 
@@ -59,7 +66,8 @@ public final class Simulator {
     public Result run(Plan plan, IntConsumer progress) {
         ChatEvents events = new ChatEvents(new Random(plan.seed()));
         List<EventSender.Outgoing> messages = new ArrayList<>();
-        Map<Integer, String> completes = new java.util.HashMap<>(); // index of a conversation's second event -> requestId
+        Map<Integer, String> completes =
+                new java.util.HashMap<>(); // index of a conversation's second event -> requestId
         long base = System.currentTimeMillis();
         int poisonLeft = plan.poison();
         int interval = plan.poison() == 0 ? Integer.MAX_VALUE : Math.max(1, plan.conversations() / plan.poison());
@@ -81,12 +89,14 @@ public final class Simulator {
             }
             if (poisonLeft > 0 && i % interval == interval - 1) {
                 int n = plan.poison() - poisonLeft--;
-                messages.add(new EventSender.Outgoing(events.poison(n, t), "poison-" + n, "poison-" + n + "-" + base, null, "poison"));
+                messages.add(new EventSender.Outgoing(
+                        events.poison(n, t), "poison-" + n, "poison-" + n + "-" + base, null, "poison"));
             }
         }
         while (poisonLeft > 0) {
             int n = plan.poison() - poisonLeft--;
-            messages.add(new EventSender.Outgoing(events.poison(n, base), "poison-" + n, "poison-" + n + "-" + base, null, "poison"));
+            messages.add(new EventSender.Outgoing(
+                    events.poison(n, base), "poison-" + n, "poison-" + n + "-" + base, null, "poison"));
         }
         // SendMessageBatch of 10 (the SQS maximum); with --rate each batch leaves when its first message is due
         Map<String, Long> completedAt = new LinkedHashMap<>();
@@ -116,7 +126,15 @@ public final class Simulator {
             observer.sent(sent, failed.size());
             progress.accept(to);
         }
-        return new Result(sent, plan.conversations(), plan.early(), plan.duplicates(), plan.poison(),
-                completedAt, base, System.currentTimeMillis(), failed);
+        return new Result(
+                sent,
+                plan.conversations(),
+                plan.early(),
+                plan.duplicates(),
+                plan.poison(),
+                completedAt,
+                base,
+                System.currentTimeMillis(),
+                failed);
     }
 }

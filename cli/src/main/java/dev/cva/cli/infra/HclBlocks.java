@@ -24,7 +24,8 @@ public record HclBlocks(List<Block> blocks) {
      * One top-level block. {@code attributes} holds the first-level {@code key = expression} lines of the body;
      * {@code line} is the 1-based line of its header in {@code file}.
      */
-    public record Block(Path file, int line, String type, List<String> labels, String body, Map<String, String> attributes) {
+    public record Block(
+            Path file, int line, String type, List<String> labels, String body, Map<String, String> attributes) {
         public String label(int i) {
             return i < labels.size() ? labels.get(i) : null;
         }
@@ -55,7 +56,9 @@ public record HclBlocks(List<Block> blocks) {
     public static HclBlocks read(Path dir) {
         List<Block> all = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".tf")).sorted().toList()) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".tf"))
+                    .sorted()
+                    .toList()) {
                 all.addAll(parse(f, Files.readString(f)));
             }
         } catch (IOException e) {
@@ -87,7 +90,11 @@ public record HclBlocks(List<Block> blocks) {
                     labels.add(l.group(1));
                 }
                 String body = code.substring(open + 1, close);
-                int line = 1 + (int) code.substring(0, i).chars().filter(c -> c == '\n').count();
+                int line = 1
+                        + (int) code.substring(0, i)
+                                .chars()
+                                .filter(c -> c == '\n')
+                                .count();
                 out.add(new Block(file, line, m.group(1), List.copyOf(labels), body, attributes(body)));
                 i = close + 1;
             } else {

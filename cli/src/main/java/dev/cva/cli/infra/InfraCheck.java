@@ -74,13 +74,17 @@ public final class InfraCheck {
     public static Map<String, InfraRoot> roots(Path projectRoot) {
         Path services = projectRoot.resolve("infra/services");
         if (!Files.isDirectory(services)) {
-            throw CvaException.usage("no infra/services folder under " + projectRoot,
+            throw CvaException.usage(
+                    "no infra/services folder under " + projectRoot,
                     "run cva from the repository that holds cva.yaml and infra/");
         }
         Map<String, InfraRoot> roots = new TreeMap<>();
         try (Stream<Path> dirs = Files.list(services)) {
-            dirs.filter(Files::isDirectory).sorted()
-                    .forEach(d -> roots.put(d.getFileName().toString(), InfraRoot.read(d.getFileName().toString(), d)));
+            dirs.filter(Files::isDirectory)
+                    .sorted()
+                    .forEach(d -> roots.put(
+                            d.getFileName().toString(),
+                            InfraRoot.read(d.getFileName().toString(), d)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -109,12 +113,17 @@ public final class InfraCheck {
             }
             InfraRoot.Cloud want = s.cloud() == CvaConfig.Cloud.GCP ? InfraRoot.Cloud.GCP : InfraRoot.Cloud.AWS;
             if (root.cloud() != want) {
-                findings.add(new Finding(name, "cloud", "cva.yaml says " + want.name().toLowerCase()
-                        + " but infra/services/" + name + " requires the " + root.cloud().name().toLowerCase() + " provider"));
+                findings.add(new Finding(
+                        name,
+                        "cloud",
+                        "cva.yaml says " + want.name().toLowerCase() + " but infra/services/" + name + " requires the "
+                                + root.cloud().name().toLowerCase() + " provider"));
             }
         });
-        roots.keySet().stream().filter(r -> !config.services().containsKey(r))
-                .forEach(r -> findings.add(new Finding(r, "root", "infra/services/" + r + " has no service in cva.yaml")));
+        roots.keySet().stream()
+                .filter(r -> !config.services().containsKey(r))
+                .forEach(r ->
+                        findings.add(new Finding(r, "root", "infra/services/" + r + " has no service in cva.yaml")));
     }
 
     private static void backends(Map<String, InfraRoot> roots, List<Finding> findings) {
@@ -123,8 +132,11 @@ public final class InfraCheck {
             String want = root.cloud() == InfraRoot.Cloud.GCP ? "gcs" : "s3";
             String got = root.backend().orElse(null);
             if (!want.equals(got)) {
-                findings.add(new Finding(root.service(), "backend", "expected a backend \"" + want + "\" block, found "
-                        + (got == null ? "none" : "\"" + got + "\"")));
+                findings.add(new Finding(
+                        root.service(),
+                        "backend",
+                        "expected a backend \"" + want + "\" block, found "
+                                + (got == null ? "none" : "\"" + got + "\"")));
             }
             Path example = root.dir().resolve("backend.hcl.example");
             if (!Files.isRegularFile(example)) {
@@ -134,18 +146,26 @@ public final class InfraCheck {
             Map<String, String> settings = HclBlocks.attributes(read(example));
             String key = InfraRoot.unquote(settings.getOrDefault(want.equals("s3") ? "key" : "prefix", ""));
             if (!key.contains(root.service())) {
-                findings.add(new Finding(root.service(), "backend", "backend.hcl.example: the state key '" + key
-                        + "' does not name the service"));
+                findings.add(new Finding(
+                        root.service(),
+                        "backend",
+                        "backend.hcl.example: the state key '" + key + "' does not name the service"));
             }
             if (want.equals("s3") && !settings.containsKey("dynamodb_table") && !settings.containsKey("use_lockfile")) {
-                findings.add(new Finding(root.service(), "backend", "backend.hcl.example: no lock table (dynamodb_table)"));
+                findings.add(
+                        new Finding(root.service(), "backend", "backend.hcl.example: no lock table (dynamodb_table)"));
             }
             String other = stateKeys.put(key, root.service());
             if (other != null) {
-                findings.add(new Finding(root.service(), "backend", "shares its state key '" + key + "' with " + other));
+                findings.add(
+                        new Finding(root.service(), "backend", "shares its state key '" + key + "' with " + other));
             }
-            root.all("data").keySet().stream().filter(a -> a.contains("terraform_remote_state")).forEach(a ->
-                    findings.add(new Finding(root.service(), "state", a + ": reads another root's state (read by name through a data source instead)")));
+            root.all("data").keySet().stream()
+                    .filter(a -> a.contains("terraform_remote_state"))
+                    .forEach(a -> findings.add(new Finding(
+                            root.service(),
+                            "state",
+                            a + ": reads another root's state (read by name through a data source instead)")));
         }
     }
 
@@ -169,7 +189,8 @@ public final class InfraCheck {
 
     private static final Pattern FROM_CVA = Pattern.compile("local\\.env\\.(aws|gcp)\\.(\\w+)");
 
-    private static List<NameUse> names(CvaConfig config, String configText, Map<String, InfraRoot> roots, List<Finding> findings) {
+    private static List<NameUse> names(
+            CvaConfig config, String configText, Map<String, InfraRoot> roots, List<Finding> findings) {
         Set<String> keys = nameKeys(configText);
         // the other way round: every name a root takes from cva.yaml is a key there
         for (InfraRoot root : roots.values()) {
@@ -177,12 +198,19 @@ public final class InfraCheck {
             root.names().forEach((name, expr) -> {
                 Matcher m = FROM_CVA.matcher(expr);
                 if (!m.find()) {
-                    findings.add(new Finding(root.service(), "names", "local.names." + name + " does not come from cva.yaml"));
+                    findings.add(new Finding(
+                            root.service(), "names", "local.names." + name + " does not come from cva.yaml"));
                 } else if (!m.group(1).equals(cloud) || !m.group(2).equals(name)) {
-                    findings.add(new Finding(root.service(), "names", "local.names." + name + " reads " + m.group(1) + "."
-                            + m.group(2) + " (expected " + cloud + "." + name + ")"));
+                    findings.add(new Finding(
+                            root.service(),
+                            "names",
+                            "local.names." + name + " reads " + m.group(1) + "." + m.group(2) + " (expected " + cloud
+                                    + "." + name + ")"));
                 } else if (!keys.contains(cloud + "." + name)) {
-                    findings.add(new Finding(root.service(), "names", "local.names." + name + ": cva.yaml has no " + cloud + "." + name));
+                    findings.add(new Finding(
+                            root.service(),
+                            "names",
+                            "local.names." + name + ": cva.yaml has no " + cloud + "." + name));
                 }
             });
         }
@@ -200,8 +228,11 @@ public final class InfraCheck {
                 boolean declared = root.names().containsKey(name);
                 if (LOCATIONS.contains(key)) {
                     if (!declared || root.users("provider", name).isEmpty()) {
-                        findings.add(new Finding(root.service(), "region", "the " + cloud + " provider does not take "
-                                + key + " from cva.yaml (local.names." + name + ")"));
+                        findings.add(new Finding(
+                                root.service(),
+                                "region",
+                                "the " + cloud + " provider does not take " + key + " from cva.yaml (local.names."
+                                        + name + ")"));
                     } else {
                         readers.add(root.service());
                     }
@@ -214,7 +245,8 @@ public final class InfraCheck {
                 } else if (!root.users("data", name).isEmpty()) {
                     readers.add(root.service());
                 } else if (declared) {
-                    findings.add(new Finding(root.service(), "names", "local.names." + name + " is used by no resource or data source"));
+                    findings.add(new Finding(
+                            root.service(), "names", "local.names." + name + " is used by no resource or data source"));
                 }
             }
             if (LOCATIONS.contains(key)) {
@@ -224,8 +256,11 @@ public final class InfraCheck {
             if (owners.isEmpty()) {
                 findings.add(new Finding("-", "names", key + " (cva.yaml) has no resource in any root"));
             } else if (owners.size() > 1) {
-                findings.add(new Finding("-", "names", key + " (cva.yaml) is declared by " + String.join(" and ", owners)
-                        + ": one service owns it, the others read it through a data source"));
+                findings.add(new Finding(
+                        "-",
+                        "names",
+                        key + " (cva.yaml) is declared by " + String.join(" and ", owners)
+                                + ": one service owns it, the others read it through a data source"));
             }
             uses.add(new NameUse(key, owners.isEmpty() ? null : owners.get(0), resources, readers));
         }
@@ -238,8 +273,10 @@ public final class InfraCheck {
                 String attr = NAMED.get(b.label(0));
                 String expr = attr == null ? null : b.attributes().get(attr);
                 if (expr != null && LITERAL.matcher(expr).matches()) {
-                    findings.add(new Finding(root.service(), "names", address + ": hard-coded name " + expr
-                            + " (take it from cva.yaml through local.names)"));
+                    findings.add(new Finding(
+                            root.service(),
+                            "names",
+                            address + ": hard-coded name " + expr + " (take it from cva.yaml through local.names)"));
                 }
             });
         }
@@ -252,23 +289,33 @@ public final class InfraCheck {
                 return;
             }
             List<HclBlocks.Block> mappings = root.blocks().of("resource").stream()
-                    .filter(b -> "aws_lambda_event_source_mapping".equals(b.label(0))).toList();
-            if (s.eventSource() != null && s.eventSource().visibilityTimeoutSeconds() != null
-                    && root.blocks().of("module").stream().noneMatch(b -> b.body().contains("local.spec.eventSource.visibilityTimeoutSeconds"))) {
-                findings.add(new Finding(name, "eventSource", "services." + name
-                        + ".eventSource.visibilityTimeoutSeconds is not read by the root's queue"));
+                    .filter(b -> "aws_lambda_event_source_mapping".equals(b.label(0)))
+                    .toList();
+            if (s.eventSource() != null
+                    && s.eventSource().visibilityTimeoutSeconds() != null
+                    && root.blocks().of("module").stream()
+                            .noneMatch(b -> b.body().contains("local.spec.eventSource.visibilityTimeoutSeconds"))) {
+                findings.add(new Finding(
+                        name,
+                        "eventSource",
+                        "services." + name + ".eventSource.visibilityTimeoutSeconds is not read by the root's queue"));
             }
             if (s.eventSource() != null && mappings.isEmpty()) {
-                findings.add(new Finding(name, "eventSource", "cva.yaml has services." + name
-                        + ".eventSource but the root has no aws_lambda_event_source_mapping"));
+                findings.add(new Finding(
+                        name,
+                        "eventSource",
+                        "cva.yaml has services." + name
+                                + ".eventSource but the root has no aws_lambda_event_source_mapping"));
             }
             for (HclBlocks.Block m : mappings) {
                 String fn = m.attributes().getOrDefault("function_name", "");
                 if (!fn.contains("alias_arn")) {
-                    findings.add(new Finding(name, "alias", "the event source mapping invokes " + fn + ", not the live alias"));
+                    findings.add(new Finding(
+                            name, "alias", "the event source mapping invokes " + fn + ", not the live alias"));
                 }
                 if (!m.body().contains("ReportBatchItemFailures")) {
-                    findings.add(new Finding(name, "eventSource", "the event source mapping does not report batch item failures"));
+                    findings.add(new Finding(
+                            name, "eventSource", "the event source mapping does not report batch item failures"));
                 }
                 if (s.eventSource() != null) {
                     for (String key : eventSourceKeys(s.eventSource())) {
@@ -276,8 +323,11 @@ public final class InfraCheck {
                             continue; // the queue's setting, not the mapping's: checked on the root below
                         }
                         if (!m.body().contains("local.spec.eventSource." + key)) {
-                            findings.add(new Finding(name, "eventSource", "services." + name + ".eventSource." + key
-                                    + " is not read by the event source mapping"));
+                            findings.add(new Finding(
+                                    name,
+                                    "eventSource",
+                                    "services." + name + ".eventSource." + key
+                                            + " is not read by the event source mapping"));
                         }
                     }
                 }
@@ -287,6 +337,7 @@ public final class InfraCheck {
 
     /** The AWS-managed SNS key: its key policy cannot be changed, so cloudwatch.amazonaws.com may not use it. */
     static final String AWS_MANAGED_SNS_KEY = "alias/aws/sns";
+
     private static final Pattern ALARM_ACTIONS = Pattern.compile("(?:alarm|ok|insufficient_data)_actions");
     private static final Pattern VAR_REF = Pattern.compile("^var\\.(\\w+)$");
 
@@ -300,17 +351,20 @@ public final class InfraCheck {
         List<Finding> findings = new ArrayList<>();
         for (InfraRoot root : roots.values()) {
             List<String> targets = new ArrayList<>(actions(root.blocks()));
-            root.modules().values().forEach(m -> m.args().forEach((k, v) -> {
-                if (ALARM_ACTIONS.matcher(k).matches()) {
-                    targets.add(v);
-                }
-            }));
+            root.modules()
+                    .values()
+                    .forEach(m -> m.args().forEach((k, v) -> {
+                        if (ALARM_ACTIONS.matcher(k).matches()) {
+                            targets.add(v);
+                        }
+                    }));
             checkTopics(projectRoot, root.service(), root.blocks(), null, targets, Map.of(), findings);
             for (InfraRoot.Module m : root.modules().values()) {
                 List<String> inModule = new ArrayList<>(actions(m.blocks()));
                 // a module's topic is targeted from outside through an output (module.<name>.<output>): its value
                 for (HclBlocks.Block out : m.blocks().of("output")) {
-                    Pattern use = Pattern.compile("module\\." + Pattern.quote(m.name()) + "\\." + Pattern.quote(out.label(0)) + "\\b");
+                    Pattern use = Pattern.compile(
+                            "module\\." + Pattern.quote(m.name()) + "\\." + Pattern.quote(out.label(0)) + "\\b");
                     if (targets.stream().anyMatch(t -> use.matcher(t).find())) {
                         inModule.add(out.body());
                     }
@@ -325,7 +379,8 @@ public final class InfraCheck {
     private static List<String> actions(HclBlocks blocks) {
         List<String> out = new ArrayList<>();
         for (HclBlocks.Block b : blocks.of("resource")) {
-            if ("aws_cloudwatch_metric_alarm".equals(b.label(0)) || "aws_cloudwatch_composite_alarm".equals(b.label(0))) {
+            if ("aws_cloudwatch_metric_alarm".equals(b.label(0))
+                    || "aws_cloudwatch_composite_alarm".equals(b.label(0))) {
                 b.attributes().forEach((k, v) -> {
                     if (ALARM_ACTIONS.matcher(k).matches()) {
                         out.add(v);
@@ -336,8 +391,14 @@ public final class InfraCheck {
         return out;
     }
 
-    private static void checkTopics(Path projectRoot, String service, HclBlocks blocks, InfraRoot.Module module,
-            List<String> targets, Map<String, String> args, List<Finding> findings) {
+    private static void checkTopics(
+            Path projectRoot,
+            String service,
+            HclBlocks blocks,
+            InfraRoot.Module module,
+            List<String> targets,
+            Map<String, String> args,
+            List<Finding> findings) {
         for (HclBlocks.Block topic : blocks.of("resource")) {
             if (!"aws_sns_topic".equals(topic.label(0))) {
                 continue;
@@ -355,18 +416,27 @@ public final class InfraCheck {
             if (v.matches()) {
                 String value = args.get(v.group(1));
                 if (value == null) {
-                    value = blocks.of("variable").stream().filter(b -> v.group(1).equals(b.label(0)))
-                            .map(b -> b.attributes().getOrDefault("default", "")).findFirst().orElse("");
+                    value = blocks.of("variable").stream()
+                            .filter(b -> v.group(1).equals(b.label(0)))
+                            .map(b -> b.attributes().getOrDefault("default", ""))
+                            .findFirst()
+                            .orElse("");
                 }
                 via = " (var." + v.group(1) + " = " + value.strip() + ")";
                 key = value;
             }
             if (key.contains(AWS_MANAGED_SNS_KEY)) {
-                String where = (module == null ? "" : "module." + module.name() + ".") + "aws_sns_topic." + topic.label(1);
-                findings.add(new Finding(service, "alarms", relative(projectRoot, topic.file()) + ":"
-                        + topic.lineOf("kms_master_key_id") + ": " + where + " is encrypted with " + AWS_MANAGED_SNS_KEY
-                        + via + ", which CloudWatch alarms cannot use: their notifications would be dropped (use a"
-                        + " customer-managed KMS key whose policy lets cloudwatch.amazonaws.com use it)"));
+                String where =
+                        (module == null ? "" : "module." + module.name() + ".") + "aws_sns_topic." + topic.label(1);
+                findings.add(new Finding(
+                        service,
+                        "alarms",
+                        relative(projectRoot, topic.file()) + ":"
+                                + topic.lineOf("kms_master_key_id") + ": " + where + " is encrypted with "
+                                + AWS_MANAGED_SNS_KEY
+                                + via
+                                + ", which CloudWatch alarms cannot use: their notifications would be dropped (use a"
+                                + " customer-managed KMS key whose policy lets cloudwatch.amazonaws.com use it)"));
             }
         }
     }

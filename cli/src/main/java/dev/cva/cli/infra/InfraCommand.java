@@ -8,16 +8,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code cva infra}: drift between cva.yaml and infra/, and Terraform plan/apply of one service's root. */
-@Command(name = "infra",
-        description = "Terraform per service (infra/services/<service>): check drift against cva.yaml, plan or apply one root.",
+@Command(
+        name = "infra",
+        description =
+                "Terraform per service (infra/services/<service>): check drift against cva.yaml, plan or apply one root.",
         subcommands = {InfraCommand.Check.class, InfraCommand.Plan.class, InfraCommand.Apply.class})
 public final class InfraCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     private final CvaContext ctx;
 
@@ -31,8 +34,10 @@ public final class InfraCommand implements Callable<Integer> {
         return ExitCode.USAGE.code();
     }
 
-    @Command(name = "check", description = "Drift between cva.yaml and infra/: roots, backends, names and regions, "
-            + "event sources, hard-coded names. Exit 1 on any drift.")
+    @Command(
+            name = "check",
+            description = "Drift between cva.yaml and infra/: roots, backends, names and regions, "
+                    + "event sources, hard-coded names. Exit 1 on any drift.")
     static final class Check implements Callable<Integer> {
         private final CvaContext ctx;
 
@@ -42,7 +47,8 @@ public final class InfraCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            InfraCheck.Result r = InfraCheck.run(ctx.projectRoot(), ctx.config().config(), ctx.config().text());
+            InfraCheck.Result r = InfraCheck.run(
+                    ctx.projectRoot(), ctx.config().config(), ctx.config().text());
             if (ctx.globals().json()) {
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("ok", r.ok());
@@ -54,22 +60,33 @@ public final class InfraCommand implements Callable<Integer> {
                 PrintWriter out = ctx.out();
                 out.println("roots: " + String.join(", ", r.roots()));
                 for (InfraCheck.NameUse u : r.names()) {
-                    out.printf("%-26s %s%s%n", u.key(), u.owner() == null ? "used by " + String.join(", ", u.readers())
+                    out.printf(
+                            "%-26s %s%s%n",
+                            u.key(),
+                            u.owner() == null
+                                    ? "used by " + String.join(", ", u.readers())
                                     : "owned by " + u.owner() + " (" + String.join(", ", u.resources()) + ")",
-                            u.owner() != null && !u.readers().isEmpty() ? "; read by " + String.join(", ", u.readers()) : "");
+                            u.owner() != null && !u.readers().isEmpty()
+                                    ? "; read by " + String.join(", ", u.readers())
+                                    : "");
                 }
                 for (InfraCheck.Finding f : r.findings()) {
                     out.println("DRIFT  " + f.service() + "  [" + f.check() + "] " + f.message());
                 }
-                out.println(r.ok() ? "no drift between cva.yaml and infra/" : r.findings().size() + " finding(s)");
+                out.println(
+                        r.ok()
+                                ? "no drift between cva.yaml and infra/"
+                                : r.findings().size() + " finding(s)");
                 out.flush();
             }
             return r.ok() ? 0 : ExitCode.FAILURE.code();
         }
     }
 
-    @Command(name = "plan", description = "terraform init + plan in infra/services/<service>, with -var values from "
-            + "cva.yaml for --env (flag > CVA_* > cva.yaml > default).")
+    @Command(
+            name = "plan",
+            description = "terraform init + plan in infra/services/<service>, with -var values from "
+                    + "cva.yaml for --env (flag > CVA_* > cva.yaml > default).")
     static final class Plan implements Callable<Integer> {
         @Parameters(paramLabel = "SERVICE", description = "The service whose root is planned.")
         String service;
@@ -86,8 +103,10 @@ public final class InfraCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "apply", description = "terraform init + apply in infra/services/<service> (needs --yes unless "
-            + "on a terminal, where Terraform asks).")
+    @Command(
+            name = "apply",
+            description = "terraform init + apply in infra/services/<service> (needs --yes unless "
+                    + "on a terminal, where Terraform asks).")
     static final class Apply implements Callable<Integer> {
         @Parameters(paramLabel = "SERVICE", description = "The service whose root is applied.")
         String service;
@@ -107,8 +126,10 @@ public final class InfraCommand implements Callable<Integer> {
 
     static int run(CvaContext ctx, InfraRun.Action action, String service) {
         if (!ctx.config().config().services().containsKey(service)) {
-            throw CvaException.usage("unknown service '" + service + "'",
-                    "services in cva.yaml: " + String.join(", ", ctx.config().config().services().keySet()));
+            throw CvaException.usage(
+                    "unknown service '" + service + "'",
+                    "services in cva.yaml: "
+                            + String.join(", ", ctx.config().config().services().keySet()));
         }
         InfraRoot root = InfraRun.root(ctx.projectRoot(), service);
         boolean json = ctx.globals().json();
@@ -119,11 +140,16 @@ public final class InfraCommand implements Callable<Integer> {
         if (json) {
             ctx.printJson(o);
         } else {
-            ctx.err().println("cva: terraform " + o.action() + " of " + service + " (" + o.env() + ") "
-                    + (o.ok() ? "succeeded" + (o.changes() == null ? "" : o.changes() ? ": changes to apply" : ": no changes") : "failed"));
+            ctx.err()
+                    .println("cva: terraform " + o.action() + " of " + service + " (" + o.env() + ") "
+                            + (o.ok()
+                                    ? "succeeded"
+                                            + (o.changes() == null
+                                                    ? ""
+                                                    : o.changes() ? ": changes to apply" : ": no changes")
+                                    : "failed"));
             ctx.err().flush();
         }
         return o.ok() ? 0 : ExitCode.FAILURE.code();
     }
-
 }

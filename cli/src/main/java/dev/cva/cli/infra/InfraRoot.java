@@ -20,10 +20,13 @@ public record InfraRoot(String service, Path dir, HclBlocks blocks, Map<String, 
     /** A module call: its name, source folder, arguments and the module's own blocks. */
     public record Module(String name, Path source, Map<String, String> args, HclBlocks blocks) {}
 
-    public enum Cloud { AWS, GCP }
+    public enum Cloud {
+        AWS,
+        GCP
+    }
 
-    private static final Pattern SETTING_VAR = Pattern.compile(
-            "coalesce\\(\\s*var\\.(\\w+)\\s*,\\s*(?:try\\(\\s*)?local\\.env\\.(\\w+)\\.(\\w+)");
+    private static final Pattern SETTING_VAR =
+            Pattern.compile("coalesce\\(\\s*var\\.(\\w+)\\s*,\\s*(?:try\\(\\s*)?local\\.env\\.(\\w+)\\.(\\w+)");
     private static final Pattern BACKEND = Pattern.compile("backend\\s+\"(\\w+)\"");
 
     public static InfraRoot read(String service, Path dir) {
@@ -39,7 +42,9 @@ public record InfraRoot(String service, Path dir, HclBlocks blocks, Map<String, 
     }
 
     public Cloud cloud() {
-        return blocks.of("terraform").stream().anyMatch(b -> b.body().contains("hashicorp/google")) ? Cloud.GCP : Cloud.AWS;
+        return blocks.of("terraform").stream().anyMatch(b -> b.body().contains("hashicorp/google"))
+                ? Cloud.GCP
+                : Cloud.AWS;
     }
 
     /** The backend type of the terraform block ({@code s3}, {@code gcs}), if any. */
@@ -114,12 +119,14 @@ public record InfraRoot(String service, Path dir, HclBlocks blocks, Map<String, 
     public Map<String, HclBlocks.Block> all(String type) {
         Map<String, HclBlocks.Block> all = new LinkedHashMap<>();
         blocks.of(type).forEach(b -> all.put(address(b), b));
-        modules.values().forEach(m -> m.blocks().of(type).forEach(b -> all.put("module." + m.name() + "." + address(b), b)));
+        modules.values()
+                .forEach(m -> m.blocks().of(type).forEach(b -> all.put("module." + m.name() + "." + address(b), b)));
         return all;
     }
 
     static String address(HclBlocks.Block b) {
-        return b.type().equals("resource") || b.type().equals("provider") ? String.join(".", b.labels())
+        return b.type().equals("resource") || b.type().equals("provider")
+                ? String.join(".", b.labels())
                 : b.type() + "." + String.join(".", b.labels());
     }
 

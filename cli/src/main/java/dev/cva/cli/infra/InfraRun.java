@@ -20,11 +20,21 @@ import java.util.Map;
  */
 public final class InfraRun {
 
-    public enum Action { PLAN, APPLY }
+    public enum Action {
+        PLAN,
+        APPLY
+    }
 
     /** What ran: the root, the variables passed, each terraform step's argv and exit code, and whether there are changes. */
-    public record Outcome(String service, String env, String action, String root, Map<String, String> variables,
-                          List<Step> steps, Boolean changes, boolean ok) {}
+    public record Outcome(
+            String service,
+            String env,
+            String action,
+            String root,
+            Map<String, String> variables,
+            List<Step> steps,
+            Boolean changes,
+            boolean ok) {}
 
     public record Step(List<String> args, int exitCode) {}
 
@@ -61,7 +71,15 @@ public final class InfraRun {
         int code = terraform.run(root.dir(), init, output);
         steps.add(new Step(init, code));
         if (code != 0) {
-            return new Outcome(root.service(), settings.environment(), name(action), root.dir().toString(), vars, steps, null, false);
+            return new Outcome(
+                    root.service(),
+                    settings.environment(),
+                    name(action),
+                    root.dir().toString(),
+                    vars,
+                    steps,
+                    null,
+                    false);
         }
         List<String> args = new ArrayList<>();
         args.add(action == Action.PLAN ? "plan" : "apply");
@@ -77,9 +95,25 @@ public final class InfraRun {
         steps.add(new Step(args, code));
         if (action == Action.PLAN) {
             boolean ok = code == 0 || code == 2;
-            return new Outcome(root.service(), settings.environment(), name(action), root.dir().toString(), vars, steps, ok ? code == 2 : null, ok);
+            return new Outcome(
+                    root.service(),
+                    settings.environment(),
+                    name(action),
+                    root.dir().toString(),
+                    vars,
+                    steps,
+                    ok ? code == 2 : null,
+                    ok);
         }
-        return new Outcome(root.service(), settings.environment(), name(action), root.dir().toString(), vars, steps, null, code == 0);
+        return new Outcome(
+                root.service(),
+                settings.environment(),
+                name(action),
+                root.dir().toString(),
+                vars,
+                steps,
+                null,
+                code == 0);
     }
 
     /** The root of {@code service}, or a usage error naming the known ones. */
@@ -87,7 +121,8 @@ public final class InfraRun {
         Map<String, InfraRoot> roots = InfraCheck.roots(projectRoot);
         InfraRoot root = roots.get(service);
         if (root == null) {
-            throw CvaException.usage("no Terraform root for '" + service + "' under infra/services",
+            throw CvaException.usage(
+                    "no Terraform root for '" + service + "' under infra/services",
                     "known roots: " + String.join(", ", roots.keySet()));
         }
         return root;
@@ -95,7 +130,9 @@ public final class InfraRun {
 
     static void requireApproval(boolean yes, boolean terminal) {
         if (!yes && !terminal) {
-            throw new CvaException(ExitCode.USAGE, "cva infra apply changes cloud resources: confirm with --yes",
+            throw new CvaException(
+                    ExitCode.USAGE,
+                    "cva infra apply changes cloud resources: confirm with --yes",
                     "run cva infra plan first, then cva infra apply <service> --env <env> --yes");
         }
     }

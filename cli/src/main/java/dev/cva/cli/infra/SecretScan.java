@@ -45,14 +45,17 @@ public final class SecretScan {
             new Shape(Pattern.compile("whsec_[A-Za-z0-9+/]{20,}"), "a Standard Webhooks secret (whsec_…)"),
             new Shape(Pattern.compile("-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----"), "a private key block"),
             new Shape(Pattern.compile("(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])"), "an AWS access key id"),
-            new Shape(Pattern.compile("(?i)aws_?secret_?access_?key[\"']?\\s*[:=]\\s*[\"']?[A-Za-z0-9/+=]{40}"),
+            new Shape(
+                    Pattern.compile("(?i)aws_?secret_?access_?key[\"']?\\s*[:=]\\s*[\"']?[A-Za-z0-9/+=]{40}"),
                     "an AWS secret access key"));
     static final Pattern SECRET_NAME = Pattern.compile("(?i).*(secret|password|passwd|token|private_?key|api_?key).*");
     static final Pattern NAME_NOT_VALUE = Pattern.compile("(?i).*(_?name|_?id|_?arn|_?ref)$");
     static final Pattern WORKFLOW_SECRET = Pattern.compile("secrets\\.([A-Za-z0-9_]+)");
-    static final Pattern IDENTITY = Pattern.compile("GITHUB_TOKEN|.*_(ROLE_ARN|SERVICE_ACCOUNT|WORKLOAD_IDENTITY_PROVIDER"
-            + "|ACCOUNT_ID|REGION|PROJECT|BUCKET|TABLE|NAME)");
-    static final Pattern READS_MANAGER = Pattern.compile("gcloud\\s+secrets\\s+versions\\s+access|secretsmanager\\s+get-secret-value");
+    static final Pattern IDENTITY =
+            Pattern.compile("GITHUB_TOKEN|.*_(ROLE_ARN|SERVICE_ACCOUNT|WORKLOAD_IDENTITY_PROVIDER"
+                    + "|ACCOUNT_ID|REGION|PROJECT|BUCKET|TABLE|NAME)");
+    static final Pattern READS_MANAGER =
+            Pattern.compile("gcloud\\s+secrets\\s+versions\\s+access|secretsmanager\\s+get-secret-value");
     static final Pattern TF_VAR = Pattern.compile("(?:TF_VAR_|-var[= ]+[\"']?)([A-Za-z0-9_]+)");
     private static final Pattern VARIABLE = Pattern.compile("^\\s*variable\\s+\"([^\"]+)\"\\s*\\{");
     private static final Pattern DEFAULT = Pattern.compile("^\\s*default\\s*=\\s*(.+?)\\s*$");
@@ -75,7 +78,9 @@ public final class SecretScan {
         if (Files.isRegularFile(yaml)) {
             cvaYaml(projectRoot, yaml, found);
         }
-        for (Path f : files(projectRoot.resolve(".github/workflows"), p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml"))) {
+        for (Path f : files(
+                projectRoot.resolve(".github/workflows"),
+                p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml"))) {
             workflow(projectRoot, f, found);
         }
         return found;
@@ -110,7 +115,8 @@ public final class SecretScan {
                 depth += count(l, '{') - count(l, '}');
                 if (depth <= 0 && l.contains("}")) {
                     if (defaultLine != null && stringValue(defaultLine) && (sensitive || secretNamed(variable))) {
-                        found.add(at(root, file, defaultAt) + "variable \"" + variable + "\" " + (sensitive ? "is sensitive" : "names a secret")
+                        found.add(at(root, file, defaultAt) + "variable \"" + variable + "\" "
+                                + (sensitive ? "is sensitive" : "names a secret")
                                 + " and has a default value: pass it at apply time from a secret store, never in code");
                     }
                     variable = null;
@@ -166,7 +172,8 @@ public final class SecretScan {
                 }
             }
             if (secretNamed(key) && !value.isBlank()) {
-                found.add(at(root, file, line) + path + " holds a value: outside local, secrets live in the secret managers"
+                found.add(at(root, file, line) + path
+                        + " holds a value: outside local, secrets live in the secret managers"
                         + " (name them with a …Name key)");
             }
         }
@@ -193,12 +200,14 @@ public final class SecretScan {
             Matcher m = WORKFLOW_SECRET.matcher(l);
             while (m.find()) {
                 if (!IDENTITY.matcher(m.group(1)).matches()) {
-                    found.add(at(root, file, i) + "secrets." + m.group(1) + " is not an identity or a name: workflows get "
+                    found.add(at(root, file, i) + "secrets." + m.group(1)
+                            + " is not an identity or a name: workflows get "
                             + "identities only (role ARNs, service accounts, workload identity providers) and names");
                 }
             }
             if (READS_MANAGER.matcher(l).find()) {
-                found.add(at(root, file, i) + "reads a secret value from a secret manager: workflows read identities only");
+                found.add(at(root, file, i)
+                        + "reads a secret value from a secret manager: workflows read identities only");
             }
             Matcher v = TF_VAR.matcher(l);
             while (v.find()) {
@@ -224,7 +233,8 @@ public final class SecretScan {
     }
 
     static boolean secretNamed(String name) {
-        return SECRET_NAME.matcher(name).matches() && !NAME_NOT_VALUE.matcher(name).matches();
+        return SECRET_NAME.matcher(name).matches()
+                && !NAME_NOT_VALUE.matcher(name).matches();
     }
 
     private static int lineOf(List<String> lines, String key, String value) {
@@ -255,7 +265,11 @@ public final class SecretScan {
             return List.of();
         }
         try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).filter(p -> !p.toString().contains("/.terraform/")).filter(which).sorted().toList();
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> !p.toString().contains("/.terraform/"))
+                    .filter(which)
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

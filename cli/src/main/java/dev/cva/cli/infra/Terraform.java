@@ -36,7 +36,8 @@ public final class Terraform {
         command.add(binary);
         command.add("-chdir=" + root);
         command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.INHERIT);
         pb.environment().clear();
         pb.environment().putAll(env);
         pb.environment().putIfAbsent("TF_IN_AUTOMATION", "1");
@@ -51,7 +52,9 @@ public final class Terraform {
             }
             return p.waitFor();
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot run " + binary + ": " + e.getMessage(),
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot run " + binary + ": " + e.getMessage(),
                     "install Terraform 1.5+ (https://developer.hashicorp.com/terraform/install) or set CVA_TERRAFORM");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -19,7 +19,8 @@ import java.time.Duration;
 public final class ControlClient {
     private final URI base;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private ControlClient(URI base, String token) {
         this.base = base;
@@ -30,7 +31,9 @@ public final class ControlClient {
     public static ControlClient of(LocalState state, Path projectRoot) {
         String url = state.resource("controlUrl");
         if (url == null) {
-            throw new CvaException(ExitCode.FAILURE, "the running local stack has no control channel",
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "the running local stack has no control channel",
                     "restart it with 'cva local down' and 'cva local up --detach'");
         }
         return new ControlClient(URI.create(url), ControlToken.read(projectRoot));
@@ -44,8 +47,11 @@ public final class ControlClient {
     public JsonNode post(String path, Object body, Duration timeout) {
         try {
             byte[] bytes = body == null ? new byte[0] : CvaContext.json().writeValueAsBytes(body);
-            return send(HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
-                    .header("Content-Type", "application/json"), timeout);
+            return send(
+                    HttpRequest.newBuilder(base.resolve(path))
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                            .header("Content-Type", "application/json"),
+                    timeout);
         } catch (IOException e) {
             throw new CvaException(ExitCode.FAILURE, "cannot encode a control request: " + e.getMessage(), null, e);
         }
@@ -53,18 +59,28 @@ public final class ControlClient {
 
     private JsonNode send(HttpRequest.Builder b, Duration timeout) {
         try {
-            HttpResponse<byte[]> r = http.send(b.header("Authorization", "Bearer " + token).timeout(timeout).build(),
+            HttpResponse<byte[]> r = http.send(
+                    b.header("Authorization", "Bearer " + token)
+                            .timeout(timeout)
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
-            JsonNode json = r.body().length == 0 ? CvaContext.json().nullNode() : CvaContext.json().readTree(r.body());
+            JsonNode json = r.body().length == 0
+                    ? CvaContext.json().nullNode()
+                    : CvaContext.json().readTree(r.body());
             if (r.statusCode() / 100 != 2) {
                 String message = json.path("error").asText("HTTP " + r.statusCode());
-                throw new CvaException(r.statusCode() == 400 || r.statusCode() == 404 ? ExitCode.USAGE : ExitCode.FAILURE,
-                        "the local stack refused: " + message, null);
+                throw new CvaException(
+                        r.statusCode() == 400 || r.statusCode() == 404 ? ExitCode.USAGE : ExitCode.FAILURE,
+                        "the local stack refused: " + message,
+                        null);
             }
             return json;
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "the local stack's control channel did not answer: " + e.getMessage(),
-                    "check it with 'cva local status'", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "the local stack's control channel did not answer: " + e.getMessage(),
+                    "check it with 'cva local status'",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CvaException(ExitCode.FAILURE, "interrupted", null, e);

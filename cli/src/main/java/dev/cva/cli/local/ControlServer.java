@@ -25,8 +25,13 @@ import java.util.concurrent.Executors;
 final class ControlServer implements AutoCloseable {
     /** What a route answers. */
     record Reply(int status, Object body) {
-        static Reply ok(Object body) { return new Reply(200, body); }
-        static Reply error(int status, String message) { return new Reply(status, Map.of("error", message)); }
+        static Reply ok(Object body) {
+            return new Reply(200, body);
+        }
+
+        static Reply error(int status, String message) {
+            return new Reply(status, Map.of("error", message));
+        }
     }
 
     @FunctionalInterface
@@ -58,14 +63,19 @@ final class ControlServer implements AutoCloseable {
         return this;
     }
 
-    String url() { return "http://127.0.0.1:" + server.getAddress().getPort(); }
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
 
-    int port() { return server.getAddress().getPort(); }
+    int port() {
+        return server.getAddress().getPort();
+    }
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
-            byte[] given = auth == null || !auth.startsWith("Bearer ") ? new byte[0]
+            byte[] given = auth == null || !auth.startsWith("Bearer ")
+                    ? new byte[0]
                     : auth.substring("Bearer ".length()).getBytes(StandardCharsets.UTF_8);
             if (!MessageDigest.isEqual(given, token)) {
                 send(ex, Reply.error(401, "missing or wrong control token"));

@@ -24,8 +24,11 @@ final class ControlToken {
         try {
             return Files.readString(f, StandardCharsets.US_ASCII).trim();
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot read the local stack's control token " + f,
-                    "only the user who started the stack can change it", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot read the local stack's control token " + f,
+                    "only the user who started the stack can change it",
+                    e);
         }
     }
 

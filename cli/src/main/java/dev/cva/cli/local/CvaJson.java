@@ -9,7 +9,9 @@ final class CvaJson {
 
     static String quoteAll(Collection<String> values) {
         try {
-            return CvaContext.json().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+            return CvaContext.json()
+                    .writer()
+                    .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(values);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);

@@ -32,14 +32,25 @@ public final class DashboardServer implements AutoCloseable {
     public static final String LOCAL_API_KEY = "fake-api-key-for-the-emulator";
 
     private static final Map<String, String> TYPES = Map.ofEntries(
-            Map.entry("html", "text/html; charset=utf-8"), Map.entry("htm", "text/html; charset=utf-8"),
-            Map.entry("js", "text/javascript; charset=utf-8"), Map.entry("mjs", "text/javascript; charset=utf-8"),
-            Map.entry("css", "text/css; charset=utf-8"), Map.entry("json", "application/json"),
-            Map.entry("map", "application/json"), Map.entry("webmanifest", "application/manifest+json"),
-            Map.entry("svg", "image/svg+xml"), Map.entry("png", "image/png"), Map.entry("jpg", "image/jpeg"),
-            Map.entry("jpeg", "image/jpeg"), Map.entry("gif", "image/gif"), Map.entry("webp", "image/webp"),
-            Map.entry("ico", "image/x-icon"), Map.entry("woff", "font/woff"), Map.entry("woff2", "font/woff2"),
-            Map.entry("txt", "text/plain; charset=utf-8"), Map.entry("wasm", "application/wasm"));
+            Map.entry("html", "text/html; charset=utf-8"),
+            Map.entry("htm", "text/html; charset=utf-8"),
+            Map.entry("js", "text/javascript; charset=utf-8"),
+            Map.entry("mjs", "text/javascript; charset=utf-8"),
+            Map.entry("css", "text/css; charset=utf-8"),
+            Map.entry("json", "application/json"),
+            Map.entry("map", "application/json"),
+            Map.entry("webmanifest", "application/manifest+json"),
+            Map.entry("svg", "image/svg+xml"),
+            Map.entry("png", "image/png"),
+            Map.entry("jpg", "image/jpeg"),
+            Map.entry("jpeg", "image/jpeg"),
+            Map.entry("gif", "image/gif"),
+            Map.entry("webp", "image/webp"),
+            Map.entry("ico", "image/x-icon"),
+            Map.entry("woff", "font/woff"),
+            Map.entry("woff2", "font/woff2"),
+            Map.entry("txt", "text/plain; charset=utf-8"),
+            Map.entry("wasm", "application/wasm"));
 
     private final Path root;
     private final byte[] config;
@@ -69,13 +80,14 @@ public final class DashboardServer implements AutoCloseable {
      * and the emulator sign-in (a mock token for {@link #LOCAL_UID} with {@code email}, verified: the rules let it
      * read when it is one of the environment's dashboard readers).
      */
-    public static Map<String, Object> localConfig(String project, String firestoreHost, int firestorePort, String email) {
+    public static Map<String, Object> localConfig(
+            String project, String firestoreHost, int firestorePort, String email) {
         return localConfig(project, firestoreHost, firestorePort, email, null);
     }
 
     /** As {@link #localConfig(String, String, int, String)}, reading Firestore database {@code database} (null: (default)). */
-    public static Map<String, Object> localConfig(String project, String firestoreHost, int firestorePort, String email,
-                                                  String database) {
+    public static Map<String, Object> localConfig(
+            String project, String firestoreHost, int firestorePort, String email, String database) {
         Map<String, Object> firebase = new LinkedHashMap<>();
         firebase.put("projectId", project);
         firebase.put("apiKey", LOCAL_API_KEY);
@@ -138,7 +150,9 @@ public final class DashboardServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return null;
         }
-        if (!path.startsWith("/") || path.indexOf('\0') >= 0 || path.contains("\\")
+        if (!path.startsWith("/")
+                || path.indexOf('\0') >= 0
+                || path.contains("\\")
                 || rawPath.toLowerCase(Locale.ROOT).contains("%2f")) {
             return null;
         }
@@ -173,10 +187,16 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
-        boolean text = type.startsWith("text/") || type.startsWith("application/json") || type.contains("javascript")
-                || type.startsWith("image/svg") || type.startsWith("application/manifest");
+        boolean text = type.startsWith("text/")
+                || type.startsWith("application/json")
+                || type.contains("javascript")
+                || type.startsWith("image/svg")
+                || type.startsWith("application/manifest");
         String accept = ex.getRequestHeaders().getFirst("Accept-Encoding");
-        if (text && body.length > 512 && accept != null && accept.toLowerCase(Locale.ROOT).contains("gzip")) {
+        if (text
+                && body.length > 512
+                && accept != null
+                && accept.toLowerCase(Locale.ROOT).contains("gzip")) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
                 gz.write(body);

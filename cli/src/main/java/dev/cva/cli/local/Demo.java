@@ -3,7 +3,6 @@ package dev.cva.cli.local;
 import dev.cva.cli.events.EventSender;
 import dev.cva.cli.events.Simulator;
 import dev.cva.local.Child;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,10 +23,26 @@ final class Demo {
     record Latency(long p50Ms, long p95Ms, long maxMs) {}
 
     /** The summary {@code cva local demo --json} prints. {@code ok}: no valid record was lost. */
-    record Summary(boolean ok, int conversations, int earlyResponses, int duplicates, int poison, int eventsSent,
-                   int validRecordsExpected, long dynamoRecords, long firestoreRecords, long dlqMessages,
-                   long webhookDlqMessages, String reportWeek, String reportStatus, String report, Latency latency, double sendSeconds,
-                   double endToEndSeconds, double eventsPerSecond, List<String> problems) {}
+    record Summary(
+            boolean ok,
+            int conversations,
+            int earlyResponses,
+            int duplicates,
+            int poison,
+            int eventsSent,
+            int validRecordsExpected,
+            long dynamoRecords,
+            long firestoreRecords,
+            long dlqMessages,
+            long webhookDlqMessages,
+            String reportWeek,
+            String reportStatus,
+            String report,
+            Latency latency,
+            double sendSeconds,
+            double endToEndSeconds,
+            double eventsPerSecond,
+            List<String> problems) {}
 
     private final LocalClients clients;
     private final Clock clock;
@@ -48,8 +63,9 @@ final class Demo {
         boolean hasStreamFailures = clients.state().resource("streamFailureDlqUrl") != null;
         long streamFailuresBefore = hasStreamFailures ? clients.messages("streamFailureDlqUrl") : 0;
         Simulator.Result sent = new Simulator(EventSender.of(clients)).run(plan, sendProgress);
-        info.accept("sent " + sent.eventsSent() + " events; waiting for " + sent.completedAt().size()
-                + " records in Firestore and " + plan.poison() + " poison messages in the DLQ");
+        info.accept("sent " + sent.eventsSent() + " events; waiting for "
+                + sent.completedAt().size() + " records in Firestore and " + plan.poison()
+                + " poison messages in the DLQ");
         Set<String> expected = sent.completedAt().keySet();
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, Long> received;
@@ -65,13 +81,15 @@ final class Demo {
         }
         received = clients.firestore().receivedAt();
         received.keySet().retainAll(expected);
-        long lastReceived = received.values().stream().mapToLong(Long::longValue).max().orElse(sent.finishedAt());
+        long lastReceived =
+                received.values().stream().mapToLong(Long::longValue).max().orElse(sent.finishedAt());
         Set<String> inDynamo = clients.requestIds("analyticsTable");
         inDynamo.retainAll(expected);
         long webhookDlq = clients.messages("webhookDlqUrl") - webhookDlqBefore;
         List<String> problems = new ArrayList<>();
         if (!sent.failed().isEmpty()) {
-            problems.add(sent.failed().size() + " events were not accepted by SQS (first: " + sent.failed().get(0) + ")");
+            problems.add(sent.failed().size() + " events were not accepted by SQS (first: "
+                    + sent.failed().get(0) + ")");
         }
         if (received.size() < expected.size()) {
             problems.add((expected.size() - received.size()) + " valid records did not reach Firestore within "
@@ -88,29 +106,51 @@ final class Demo {
         }
         long skippedBatches = hasStreamFailures ? clients.messages("streamFailureDlqUrl") - streamFailuresBefore : 0;
         if (skippedBatches != 0) {
-            problems.add(skippedBatches + " stream batches were skipped by the notifier's mapping (cva replay-dlq -q stream-failures)");
+            problems.add(skippedBatches
+                    + " stream batches were skipped by the notifier's mapping (cva replay-dlq -q stream-failures)");
         }
         String week = WeeklySchedule.isoWeek(clock.instant());
         String report = null;
         String reportStatus = null;
         try {
-            var answer = dev.cva.cli.CvaContext.json().readTree(clients.invoke("reporter", "{\"week\":\"" + week + "\"}"));
+            var answer =
+                    dev.cva.cli.CvaContext.json().readTree(clients.invoke("reporter", "{\"week\":\"" + week + "\"}"));
             reportStatus = answer.path("status").asText(null);
             report = reportLocation(answer.path("messageId").asText(""));
         } catch (RuntimeException | java.io.IOException e) {
             problems.add("the weekly report failed: " + e.getMessage());
         }
         List<Long> latencies = received.entrySet().stream()
-                .map(e -> e.getValue() - sent.completedAt().get(e.getKey())).sorted().toList();
+                .map(e -> e.getValue() - sent.completedAt().get(e.getKey()))
+                .sorted()
+                .toList();
         debugDeciles(sent, received);
         double sendSeconds = (sent.finishedAt() - sent.startedAt()) / 1000.0;
         double e2e = Math.max(0.001, (lastReceived - sent.startedAt()) / 1000.0);
         boolean ok = received.size() == expected.size() && inDynamo.size() == expected.size();
-        return new Summary(ok, plan.conversations(), plan.early(), plan.duplicates(), plan.poison(), sent.eventsSent(),
-                expected.size(), inDynamo.size(), received.size(), dlq, webhookDlq, week, reportStatus, report,
-                new Latency(percentile(latencies, 50), percentile(latencies, 95),
+        return new Summary(
+                ok,
+                plan.conversations(),
+                plan.early(),
+                plan.duplicates(),
+                plan.poison(),
+                sent.eventsSent(),
+                expected.size(),
+                inDynamo.size(),
+                received.size(),
+                dlq,
+                webhookDlq,
+                week,
+                reportStatus,
+                report,
+                new Latency(
+                        percentile(latencies, 50),
+                        percentile(latencies, 95),
                         latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1)),
-                sendSeconds, e2e, Math.round(sent.eventsSent() / e2e * 10) / 10.0, problems);
+                sendSeconds,
+                e2e,
+                Math.round(sent.eventsSent() / e2e * 10) / 10.0,
+                problems);
     }
 
     /** The outbox file of mail {@code messageId} (else the newest), or the SES stand-in's {@code /store}. */
@@ -118,11 +158,18 @@ final class Demo {
         String outbox = clients.state().resource("outbox");
         if (outbox != null) {
             try (Stream<Path> files = Files.list(Path.of(outbox))) {
-                List<Path> all = files.filter(f -> !f.toString().endsWith(".json")).sorted().toList();
-                return all.stream().filter(f -> !messageId.isEmpty() && f.getFileName().toString().contains(messageId))
-                        .findFirst().or(() -> all.isEmpty() ? java.util.Optional.empty()
+                List<Path> all = files.filter(f -> !f.toString().endsWith(".json"))
+                        .sorted()
+                        .toList();
+                return all.stream()
+                        .filter(f -> !messageId.isEmpty()
+                                && f.getFileName().toString().contains(messageId))
+                        .findFirst()
+                        .or(() -> all.isEmpty()
+                                ? java.util.Optional.empty()
                                 : java.util.Optional.of(all.get(all.size() - 1)))
-                        .map(Path::toString).orElse(outbox);
+                        .map(Path::toString)
+                        .orElse(outbox);
             } catch (java.io.IOException e) {
                 return outbox;
             }
@@ -142,11 +189,17 @@ final class Demo {
     /** With --verbose: median latency per tenth of the run in send order, to tell a backlog from a slow start. */
     private void debugDeciles(Simulator.Result sent, Map<String, Long> received) {
         List<Map.Entry<String, Long>> order = sent.completedAt().entrySet().stream()
-                .filter(e -> received.containsKey(e.getKey())).sorted(Map.Entry.comparingByValue()).toList();
+                .filter(e -> received.containsKey(e.getKey()))
+                .sorted(Map.Entry.comparingByValue())
+                .toList();
         StringBuilder sb = new StringBuilder("latency p50 by tenth of the run (ms):");
         for (int d = 0; d < 10 && !order.isEmpty(); d++) {
-            List<Long> part = order.subList(d * order.size() / 10, Math.max(d * order.size() / 10 + 1, (d + 1) * order.size() / 10))
-                    .stream().map(e -> received.get(e.getKey()) - e.getValue()).sorted().toList();
+            List<Long> part = order
+                    .subList(d * order.size() / 10, Math.max(d * order.size() / 10 + 1, (d + 1) * order.size() / 10))
+                    .stream()
+                    .map(e -> received.get(e.getKey()) - e.getValue())
+                    .sorted()
+                    .toList();
             sb.append(' ').append(percentile(part, 50));
         }
         debug.accept(sb.toString());

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,22 +55,33 @@ final class FirestoreRules {
         String base = emulatorUrl.endsWith("/") ? emulatorUrl.substring(0, emulatorUrl.length() - 1) : emulatorUrl;
         String url = base + "/emulator/v1/projects/" + project + ":securityRules";
         try {
-            byte[] body = CvaContext.json().writeValueAsBytes(
-                    Map.of("rules", Map.of("files", List.of(Map.of("name", "firestore.rules", "content", rules)))));
-            HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(
-                    HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                            .header("Content-Type", "application/json")
-                            .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            byte[] body = CvaContext.json()
+                    .writeValueAsBytes(Map.of(
+                            "rules", Map.of("files", List.of(Map.of("name", "firestore.rules", "content", rules)))));
+            HttpResponse<String> r = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .header("Content-Type", "application/json")
+                                    .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             List<String> errors = errors(r.body());
             if (r.statusCode() != 200 || !errors.isEmpty()) {
-                throw new CvaException(ExitCode.FAILURE, "the Firestore emulator rejected " + name + " ("
-                        + r.statusCode() + "): " + (errors.isEmpty() ? r.body().strip() : String.join("; ", errors)),
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        "the Firestore emulator rejected " + name + " (" + r.statusCode() + "): "
+                                + (errors.isEmpty() ? r.body().strip() : String.join("; ", errors)),
                         "fix the rules template; Terraform deploys the same rules to production");
             }
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot load the security rules into the Firestore emulator at "
-                    + base + ": " + e.getMessage(), null, e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot load the security rules into the Firestore emulator at " + base + ": " + e.getMessage(),
+                    null,
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CvaException(ExitCode.INTERRUPTED, "interrupted", null, e);
@@ -86,7 +96,8 @@ final class FirestoreRules {
             for (JsonNode i : issues) {
                 if ("ERROR".equals(i.path("severity").asText())) {
                     JsonNode at = i.path("sourcePosition");
-                    out.add((at.has("line") ? "line " + at.path("line").asInt() + ": " : "") + i.path("description").asText());
+                    out.add((at.has("line") ? "line " + at.path("line").asInt() + ": " : "")
+                            + i.path("description").asText());
                 }
             }
         } catch (IOException e) {

@@ -1,14 +1,11 @@
 package dev.cva.cli.local;
 
-import dev.cva.local.lambda.FunctionAlias;
-import dev.cva.local.lambda.Invoker;
-
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.cva.local.lambda.FunctionAlias;
+import dev.cva.local.lambda.Invoker;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -37,7 +34,9 @@ final class LambdaEndpoint implements AutoCloseable {
         server.start();
     }
 
-    int port() { return server.getAddress().getPort(); }
+    int port() {
+        return server.getAddress().getPort();
+    }
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
@@ -66,7 +65,8 @@ final class LambdaEndpoint implements AutoCloseable {
             }
             String payload = new String(body, StandardCharsets.UTF_8);
             Invoker.Result r = qualifier == null || qualifier.equals(dev.cva.cli.deploy.DeployTarget.LIVE)
-                    ? f.invoke(payload) : f.invoke(qualifier, payload);
+                    ? f.invoke(payload)
+                    : f.invoke(qualifier, payload);
             send(ex, 200, r.body(), r.error() ? "Unhandled" : null);
         }
     }

@@ -1,10 +1,9 @@
 package dev.cva.cli.local;
 
-import dev.cva.local.LocalAws;
-import dev.cva.local.LocalIam;
-
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.local.LocalAws;
+import dev.cva.local.LocalIam;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,20 +42,32 @@ public final class LocalClients implements AutoCloseable {
         this.firestore = new FirestoreRest(state.url("firestore"), state.resource("gcpProject"));
     }
 
-    public LocalState state() { return state; }
-    public SqsClient sqs() { return sqs; }
-    FirestoreRest firestore() { return firestore; }
+    public LocalState state() {
+        return state;
+    }
+
+    public SqsClient sqs() {
+        return sqs;
+    }
+
+    FirestoreRest firestore() {
+        return firestore;
+    }
 
     /** Visible plus in-flight messages of a queue (by its state resource name: dlqUrl, webhookDlqUrl, queueUrl). */
     long messages(String queueResource) {
         try {
             Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(state.resource(queueResource))
-                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+                            .attributeNames(
+                                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                    .attributes();
             return Long.parseLong(a.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0"))
-                    + Long.parseLong(a.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0"));
+                    + Long.parseLong(
+                            a.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0"));
         } catch (SdkException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot read queue " + queueResource + ": " + e.getMessage(), null, e);
+            throw new CvaException(
+                    ExitCode.FAILURE, "cannot read queue " + queueResource + ": " + e.getMessage(), null, e);
         }
     }
 
@@ -66,10 +77,15 @@ public final class LocalClients implements AutoCloseable {
         try {
             Map<String, AttributeValue> start = null;
             do {
-                var page = dynamo.scan(ScanRequest.builder().tableName(state.resource(tableResource))
-                        .projectionExpression("requestId").exclusiveStartKey(start).build());
+                var page = dynamo.scan(ScanRequest.builder()
+                        .tableName(state.resource(tableResource))
+                        .projectionExpression("requestId")
+                        .exclusiveStartKey(start)
+                        .build());
                 page.items().forEach(i -> ids.add(i.get("requestId").s()));
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                        ? page.lastEvaluatedKey()
+                        : null;
             } while (start != null);
             return ids;
         } catch (SdkException e) {
@@ -81,14 +97,21 @@ public final class LocalClients implements AutoCloseable {
     String invoke(String function, String payload) {
         String url = state.url("lambda") + LambdaEndpoint.PREFIX + function + "/invocations";
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(3))
-                    .POST(HttpRequest.BodyPublishers.ofString(payload)).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200 || r.headers().firstValue("X-Amz-Function-Error").isPresent()) {
-                throw new CvaException(ExitCode.FAILURE, function + " failed: " + r.body(), "see " + state.resource("logs"));
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofMinutes(3))
+                            .POST(HttpRequest.BodyPublishers.ofString(payload))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200
+                    || r.headers().firstValue("X-Amz-Function-Error").isPresent()) {
+                throw new CvaException(
+                        ExitCode.FAILURE, function + " failed: " + r.body(), "see " + state.resource("logs"));
             }
             return r.body();
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot invoke " + function + " at " + url + ": " + e.getMessage(), null, e);
+            throw new CvaException(
+                    ExitCode.FAILURE, "cannot invoke " + function + " at " + url + ": " + e.getMessage(), null, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CvaException(ExitCode.INTERRUPTED, "interrupted", null, e);
@@ -98,7 +121,10 @@ public final class LocalClients implements AutoCloseable {
     /** GET {@code url} and its body (the SES stand-in's {@code /store}). */
     String get(String url) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new CvaException(ExitCode.FAILURE, "GET " + url + " answered " + r.statusCode(), null);

@@ -5,19 +5,31 @@ import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code cva local}: the whole system on this machine, without Docker or a cloud account. */
-@Command(name = "local", description = {
-        "Run the whole system on this machine: ElasticMQ, moto's server (DynamoDB and Streams), the Firestore "
-                + "emulator, the receiver under the Functions Framework, the Lambda handlers under a local Lambda "
-                + "runtime, and an SES stand-in.",
-        "Start with 'cva local demo'."},
-        subcommands = {LocalUpCommand.class, LocalDownCommand.class, LocalStatusCommand.class, LocalEnvCommand.class,
-                LocalDemoCommand.class, LocalPartCommands.Stop.class, LocalPartCommands.Start.class})
+@Command(
+        name = "local",
+        description = {
+            "Run the whole system on this machine: ElasticMQ, moto's server (DynamoDB and Streams), the Firestore "
+                    + "emulator, the receiver under the Functions Framework, the Lambda handlers under a local Lambda "
+                    + "runtime, and an SES stand-in.",
+            "Start with 'cva local demo'."
+        },
+        subcommands = {
+            LocalUpCommand.class,
+            LocalDownCommand.class,
+            LocalStatusCommand.class,
+            LocalEnvCommand.class,
+            LocalDemoCommand.class,
+            LocalPartCommands.Stop.class,
+            LocalPartCommands.Start.class
+        })
 public final class LocalCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
+
     private final CvaContext ctx;
 
     LocalCommand(CvaContext ctx) {
@@ -33,8 +45,9 @@ public final class LocalCommand implements Callable<Integer> {
     /** The local commands work on the local environment only. */
     public static void requireLocal(CvaContext ctx) {
         if (!CvaContext.DEFAULT_ENVIRONMENT.equals(ctx.environmentName())) {
-            throw CvaException.usage("'cva local' and 'cva events' work on the local environment, not '"
-                    + ctx.environmentName() + "'", "drop --env / CVA_ENV, or use --env local");
+            throw CvaException.usage(
+                    "'cva local' and 'cva events' work on the local environment, not '" + ctx.environmentName() + "'",
+                    "drop --env / CVA_ENV, or use --env local");
         }
     }
 }

@@ -26,10 +26,14 @@ public final class LocalCredentials {
 
     static void write(Path projectRoot, LocalIam.Keys keys) {
         try {
-            PrivateFile.write(file(projectRoot), CvaContext.json().writeValueAsString(
-                    Map.of("accessKeyId", keys.accessKeyId(), "secretAccessKey", keys.secretAccessKey())));
+            PrivateFile.write(
+                    file(projectRoot),
+                    CvaContext.json()
+                            .writeValueAsString(Map.of(
+                                    "accessKeyId", keys.accessKeyId(), "secretAccessKey", keys.secretAccessKey())));
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot write the local stack's AWS keys: " + e.getMessage(), null, e);
+            throw new CvaException(
+                    ExitCode.FAILURE, "cannot write the local stack's AWS keys: " + e.getMessage(), null, e);
         }
     }
 
@@ -38,12 +42,16 @@ public final class LocalCredentials {
         Path f = file(projectRoot);
         try {
             JsonNode n = CvaContext.json().readTree(Files.readString(f));
-            return new LocalIam.Keys(n.path("accessKeyId").asText(), n.path("secretAccessKey").asText(), null);
+            return new LocalIam.Keys(
+                    n.path("accessKeyId").asText(), n.path("secretAccessKey").asText(), null);
         } catch (NoSuchFileException e) {
             return new LocalIam.Keys(LocalAws.ACCESS_KEY, LocalAws.SECRET_KEY, null);
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot read the local stack's AWS keys in " + f,
-                    "only the user who started the stack can use it", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot read the local stack's AWS keys in " + f,
+                    "only the user who started the stack can use it",
+                    e);
         }
     }
 

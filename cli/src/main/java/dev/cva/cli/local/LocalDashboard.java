@@ -22,8 +22,8 @@ import java.util.function.Consumer;
  */
 final class LocalDashboard {
     static final String DIR = "services/dashboard";
-    static final String HOW = "install Node.js 20 or newer, run 'npm ci && npm run build' in " + DIR
-            + ", then restart the stack";
+    static final String HOW =
+            "install Node.js 20 or newer, run 'npm ci && npm run build' in " + DIR + ", then restart the stack";
     private static final long BUILD_MINUTES = 10;
 
     private LocalDashboard() {}
@@ -49,13 +49,19 @@ final class LocalDashboard {
      * Serves what {@link #prepare} found, signing in as {@code email} (verified), or returns null (it said why on
      * {@code log}).
      */
-    static DashboardServer serve(Future<Path> prepared, String project, int firestorePort, String email, Consumer<String> log) {
+    static DashboardServer serve(
+            Future<Path> prepared, String project, int firestorePort, String email, Consumer<String> log) {
         return serve(prepared, project, firestorePort, email, null, log);
     }
 
     /** As above, the dashboard reading Firestore database {@code database} (gcp.firestoreDatabase; null: (default)). */
-    static DashboardServer serve(Future<Path> prepared, String project, int firestorePort, String email, String database,
-                                 Consumer<String> log) {
+    static DashboardServer serve(
+            Future<Path> prepared,
+            String project,
+            int firestorePort,
+            String email,
+            String database,
+            Consumer<String> log) {
         Path dist;
         try {
             dist = prepared.get();
@@ -70,7 +76,9 @@ final class LocalDashboard {
             return null;
         }
         try {
-            byte[] config = CvaContext.json().writeValueAsBytes(DashboardServer.localConfig(project, "127.0.0.1", firestorePort, email, database));
+            byte[] config = CvaContext.json()
+                    .writeValueAsBytes(
+                            DashboardServer.localConfig(project, "127.0.0.1", firestorePort, email, database));
             return DashboardServer.start(dist, config, 0);
         } catch (IOException e) {
             log.accept("the dashboard is not served: " + e.getMessage());
@@ -104,11 +112,14 @@ final class LocalDashboard {
             Files.createDirectories(logs);
             Files.deleteIfExists(buildLog);
             for (List<String> step : steps) {
-                log.accept("building the dashboard: " + String.join(" ", step.subList(1, step.size()))
-                        + " in " + DIR + " (log: " + buildLog + ")…");
-                ProcessBuilder pb = new ProcessBuilder(step).directory(app.toFile()).redirectErrorStream(true)
+                log.accept("building the dashboard: " + String.join(" ", step.subList(1, step.size())) + " in " + DIR
+                        + " (log: " + buildLog + ")…");
+                ProcessBuilder pb = new ProcessBuilder(step)
+                        .directory(app.toFile())
+                        .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(buildLog.toFile()));
-                pb.environment().put("PATH", env.getOrDefault("PATH", System.getenv().getOrDefault("PATH", "")));
+                pb.environment()
+                        .put("PATH", env.getOrDefault("PATH", System.getenv().getOrDefault("PATH", "")));
                 Process p = pb.start();
                 boolean done;
                 try {

@@ -1,9 +1,9 @@
 package dev.cva.cli.local;
 
-import dev.cva.cli.events.Simulator;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.events.Simulator;
 import dev.cva.cli.options.DurationConverter;
 import dev.cva.cli.support.Table;
 import java.time.Duration;
@@ -14,30 +14,68 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code cva local demo}: the README's first command. */
-@Command(name = "demo", description = {
-        "Bring the local stack up (or use the running one), simulate chatbot conversations with early responses, "
-                + "duplicates and poison messages, wait until every valid record is in Firestore, run the weekly "
-                + "report, print a summary, and stop the stack it started (unless --keep). Prints the dashboard's URL.",
-        "Exit 0 only if no valid record was lost."})
+@Command(
+        name = "demo",
+        description = {
+            "Bring the local stack up (or use the running one), simulate chatbot conversations with early responses, "
+                    + "duplicates and poison messages, wait until every valid record is in Firestore, run the weekly "
+                    + "report, print a summary, and stop the stack it started (unless --keep). Prints the dashboard's URL.",
+            "Exit 0 only if no valid record was lost."
+        })
 final class LocalDemoCommand implements Callable<Integer> {
-    @Option(names = "--conversations", defaultValue = "200", paramLabel = "N", description = "Conversations to simulate (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--conversations",
+            defaultValue = "200",
+            paramLabel = "N",
+            description = "Conversations to simulate (default: ${DEFAULT-VALUE}).")
     int conversations;
-    @Option(names = "--early", paramLabel = "N", description = "Conversations whose response is sent before the query (default: 5%%, at least 1).")
+
+    @Option(
+            names = "--early",
+            paramLabel = "N",
+            description = "Conversations whose response is sent before the query (default: 5%%, at least 1).")
     Integer early;
-    @Option(names = "--duplicates", paramLabel = "N", description = "Conversations with a redelivered event (default: 5%%, at least 1).")
+
+    @Option(
+            names = "--duplicates",
+            paramLabel = "N",
+            description = "Conversations with a redelivered event (default: 5%%, at least 1).")
     Integer duplicates;
-    @Option(names = "--poison", defaultValue = "4", paramLabel = "N", description = "Poison messages: bad JSON and schema violations (default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--poison",
+            defaultValue = "4",
+            paramLabel = "N",
+            description = "Poison messages: bad JSON and schema violations (default: ${DEFAULT-VALUE}).")
     int poison;
-    @Option(names = "--rate", paramLabel = "EVENTS_PER_SECOND", description = "Cap the send rate (default: as fast as possible).")
+
+    @Option(
+            names = "--rate",
+            paramLabel = "EVENTS_PER_SECOND",
+            description = "Cap the send rate (default: as fast as possible).")
     Double rate;
-    @Option(names = "--timeout", defaultValue = "2m", paramLabel = DurationConverter.LABEL, converter = DurationConverter.class,
-            description = "How long to wait for every record to reach Firestore, e.g. 90s or 5m (default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--timeout",
+            defaultValue = "2m",
+            paramLabel = DurationConverter.LABEL,
+            converter = DurationConverter.class,
+            description =
+                    "How long to wait for every record to reach Firestore, e.g. 90s or 5m (default: ${DEFAULT-VALUE}).")
     Duration timeout;
-    @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED",
-            description = "Random seed of the simulated traffic; the same seed sends the same events (default: ${DEFAULT-VALUE}).")
+
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            paramLabel = "SEED",
+            description =
+                    "Random seed of the simulated traffic; the same seed sends the same events (default: ${DEFAULT-VALUE}).")
     long seed;
-    @Option(names = "--keep", description = "Leave the stack running afterwards (started in the background), to "
-            + "watch the dashboard; 'cva local down' stops it.")
+
+    @Option(
+            names = "--keep",
+            description = "Leave the stack running afterwards (started in the background), to "
+                    + "watch the dashboard; 'cva local down' stops it.")
     boolean keep;
 
     private final CvaContext ctx;
@@ -50,13 +88,17 @@ final class LocalDemoCommand implements Callable<Integer> {
     public Integer call() {
         LocalCommand.requireLocal(ctx);
         Simulator.Plan plan = plan();
-        LocalState running = LocalState.read(ctx).filter(s -> s.ready() && s.supervisorAlive()).orElse(null);
+        LocalState running = LocalState.read(ctx)
+                .filter(s -> s.ready() && s.supervisorAlive())
+                .orElse(null);
         LocalStack started = null;
         Thread hook = null;
         if (running == null && keep) {
             ctx.info("starting the local stack in the background…");
-            List<String> args = ctx.globals().config() == null ? List.of()
-                    : List.of("--config", ctx.globals().config().toAbsolutePath().toString());
+            List<String> args = ctx.globals().config() == null
+                    ? List.of()
+                    : List.of(
+                            "--config", ctx.globals().config().toAbsolutePath().toString());
             running = new StackControl(ctx.projectRoot()).detach(args, ctx.env(), Duration.ofMinutes(6));
         } else if (running == null) {
             ctx.info("starting the local stack…");
@@ -74,9 +116,12 @@ final class LocalDemoCommand implements Callable<Integer> {
         }
         Demo.Summary summary;
         try (LocalClients clients = new LocalClients(running, LocalCredentials.read(ctx.projectRoot()));
-             ProgressBar bar = LocalStacks.progress(ctx, "sending", plan.events())) {
-            summary = new Demo(clients, ctx.clock(), ctx::info, ctx::debug).run(plan, timeout,
-                    n -> { if (bar != null) { bar.stepTo(n); } });
+                ProgressBar bar = LocalStacks.progress(ctx, "sending", plan.events())) {
+            summary = new Demo(clients, ctx.clock(), ctx::info, ctx::debug).run(plan, timeout, n -> {
+                if (bar != null) {
+                    bar.stepTo(n);
+                }
+            });
         } finally {
             if (started != null) {
                 ctx.info("stopping the local stack it started…");
@@ -96,8 +141,13 @@ final class LocalDemoCommand implements Callable<Integer> {
     private Simulator.Plan plan() {
         int defaultShare = Math.max(1, conversations / 20);
         try {
-            return new Simulator.Plan(conversations, early != null ? early : Math.min(conversations, defaultShare),
-                    duplicates != null ? duplicates : Math.min(conversations, defaultShare), poison, rate, seed);
+            return new Simulator.Plan(
+                    conversations,
+                    early != null ? early : Math.min(conversations, defaultShare),
+                    duplicates != null ? duplicates : Math.min(conversations, defaultShare),
+                    poison,
+                    rate,
+                    seed);
         } catch (IllegalArgumentException e) {
             throw CvaException.usage(e.getMessage(), null);
         }
@@ -109,15 +159,21 @@ final class LocalDemoCommand implements Callable<Integer> {
             return;
         }
         Table t = new Table("WHAT", "COUNT");
-        t.row("conversations (early responses, duplicates)", s.conversations() + " (" + s.earlyResponses() + ", " + s.duplicates() + ")");
+        t.row(
+                "conversations (early responses, duplicates)",
+                s.conversations() + " (" + s.earlyResponses() + ", " + s.duplicates() + ")");
         t.row("events sent (incl. poison)", s.eventsSent() + " (" + s.poison() + ")");
         t.row("records in DynamoDB", s.dynamoRecords() + " / " + s.validRecordsExpected());
         t.row("records in Firestore", s.firestoreRecords() + " / " + s.validRecordsExpected());
         t.row("messages in the FIFO DLQ", s.dlqMessages());
         t.row("messages in the webhook DLQ", s.webhookDlqMessages());
-        t.row("weekly report " + s.reportWeek() + (s.reportStatus() == null ? "" : " (" + s.reportStatus() + ")"), s.report());
-        t.row("latency event -> Firestore p50 / p95 / max", s.latency().p50Ms() + " / " + s.latency().p95Ms() + " / "
-                + s.latency().maxMs() + " ms");
+        t.row(
+                "weekly report " + s.reportWeek() + (s.reportStatus() == null ? "" : " (" + s.reportStatus() + ")"),
+                s.report());
+        t.row(
+                "latency event -> Firestore p50 / p95 / max",
+                s.latency().p50Ms() + " / " + s.latency().p95Ms() + " / "
+                        + s.latency().maxMs() + " ms");
         t.row("throughput end to end", s.eventsPerSecond() + " events/s over " + s.endToEndSeconds() + " s");
         if (dashboard != null) {
             t.row("dashboard", dashboard);

@@ -46,8 +46,14 @@ final class LocalDeploys {
     private final Clock clock;
     private final Consumer<String> log;
 
-    LocalDeploys(Map<String, FunctionAlias> aliases, Map<String, LambdaFunction.Spec> specs, ReceiverFront receiver,
-                 Path jars, String region, Clock clock, Consumer<String> log) {
+    LocalDeploys(
+            Map<String, FunctionAlias> aliases,
+            Map<String, LambdaFunction.Spec> specs,
+            ReceiverFront receiver,
+            Path jars,
+            String region,
+            Clock clock,
+            Consumer<String> log) {
         this.aliases = aliases;
         this.specs = specs;
         this.receiver = receiver;
@@ -64,7 +70,8 @@ final class LocalDeploys {
             return;
         }
         try (var files = Files.list(jars)) {
-            for (Path p : files.filter(f -> f.getFileName().toString().matches("[a-z]+-\\d{13}(-lambda)?\\.jar")).toList()) {
+            for (Path p : files.filter(f -> f.getFileName().toString().matches("[a-z]+-\\d{13}(-lambda)?\\.jar"))
+                    .toList()) {
                 Files.deleteIfExists(p);
             }
         } catch (IOException ignored) {
@@ -132,7 +139,8 @@ final class LocalDeploys {
         }
         Instant at = clock.instant();
         Files.createDirectories(jars);
-        Path copy = jars.resolve(service + "-" + at.toEpochMilli() + (service.equals("receiver") ? ".jar" : "-lambda.jar"));
+        Path copy =
+                jars.resolve(service + "-" + at.toEpochMilli() + (service.equals("receiver") ? ".jar" : "-lambda.jar"));
         Files.copy(artifact, copy, StandardCopyOption.REPLACE_EXISTING);
         int id;
         if (service.equals("receiver")) {
@@ -141,13 +149,26 @@ final class LocalDeploys {
         } else {
             LambdaFunction.Spec base = specs.get(service);
             String handler = req.hasNonNull("handler") ? req.get("handler").asText() : base.handler();
-            Runtimes.requireClass(copy, handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler,
+            Runtimes.requireClass(
+                    copy,
+                    handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler,
                     "services." + service + ".handler");
-            LambdaFunction.Spec spec = new LambdaFunction.Spec(base.name(), base.functionName(), handler, copy,
-                    base.runtimeClassPath(), base.env(), base.region(),
+            LambdaFunction.Spec spec = new LambdaFunction.Spec(
+                    base.name(),
+                    base.functionName(),
+                    handler,
+                    copy,
+                    base.runtimeClassPath(),
+                    base.env(),
+                    base.region(),
                     req.hasNonNull("memoryMb") ? req.get("memoryMb").asInt() : base.memoryMb(),
-                    req.hasNonNull("timeoutSeconds") ? Duration.ofSeconds(req.get("timeoutSeconds").asInt()) : base.timeout(),
-                    base.concurrency(), base.logDir(), base.jvmOptions(), base.runtime());
+                    req.hasNonNull("timeoutSeconds")
+                            ? Duration.ofSeconds(req.get("timeoutSeconds").asInt())
+                            : base.timeout(),
+                    base.concurrency(),
+                    base.logDir(),
+                    base.jvmOptions(),
+                    base.runtime());
             FunctionAlias alias = aliases.get(service);
             log.accept(service + ": publishing a new version from " + artifact.getFileName());
             id = alias.publish(spec, description, at);
@@ -161,13 +182,19 @@ final class LocalDeploys {
         String qualifier = Integer.toString(version);
         Invoker direct = new Invoker() {
             @Override
-            public String name() { return alias.name(); }
+            public String name() {
+                return alias.name();
+            }
 
             @Override
-            public Result invoke(String payload) { return alias.invoke(qualifier, payload); }
+            public Result invoke(String payload) {
+                return alias.invoke(qualifier, payload);
+            }
 
             @Override
-            public int concurrency() { return alias.concurrency(); }
+            public int concurrency() {
+                return alias.concurrency();
+            }
         };
         try {
             Warmup.functions(Map.of(alias.name(), direct), region);
@@ -180,7 +207,10 @@ final class LocalDeploys {
         JsonNode req = CvaContext.json().readTree(body);
         Map<Integer, Integer> weights = new LinkedHashMap<>();
         try {
-            req.path("weights").fields().forEachRemaining(e -> weights.put(Integer.valueOf(e.getKey()), e.getValue().asInt()));
+            req.path("weights")
+                    .fields()
+                    .forEachRemaining(e -> weights.put(
+                            Integer.valueOf(e.getKey()), e.getValue().asInt()));
         } catch (NumberFormatException e) {
             return ControlServer.Reply.error(400, "revision ids are numbers: " + req.path("weights"));
         }
@@ -199,8 +229,8 @@ final class LocalDeploys {
         return revisions(service);
     }
 
-    private static Map<String, Object> view(int id, String url, String description, Instant created, boolean running,
-                                            int weight) {
+    private static Map<String, Object> view(
+            int id, String url, String description, Instant created, boolean running, int weight) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", Integer.toString(id));
         m.put("url", url);
@@ -214,7 +244,7 @@ final class LocalDeploys {
     private ControlServer.Reply unknown(String service) {
         List<String> known = new ArrayList<>(aliases.keySet());
         known.add("receiver");
-        return ControlServer.Reply.error(404, "the local stack runs no service '" + service + "' (it runs "
-                + String.join(", ", known) + ")");
+        return ControlServer.Reply.error(
+                404, "the local stack runs no service '" + service + "' (it runs " + String.join(", ", known) + ")");
     }
 }

@@ -6,8 +6,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code cva local down}: stop a running local stack and everything it started. */
-@Command(name = "down", description = "Stop the local stack: every process it started, verified by its ports. "
-        + "Exit 4 when nothing was running.")
+@Command(
+        name = "down",
+        description = "Stop the local stack: every process it started, verified by its ports. "
+                + "Exit 4 when nothing was running.")
 final class LocalDownCommand implements Callable<Integer> {
     private final CvaContext ctx;
 

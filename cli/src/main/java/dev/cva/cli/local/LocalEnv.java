@@ -10,7 +10,11 @@ import java.util.Map;
  * others, as AWS would); a user's real keys are never needed or sent.
  */
 final class LocalEnv {
-    enum Shell { bash, fish, json }
+    enum Shell {
+        bash,
+        fish,
+        json
+    }
 
     private LocalEnv() {}
 
@@ -41,9 +45,15 @@ final class LocalEnv {
         StringBuilder out = new StringBuilder();
         variables.forEach((k, v) -> {
             switch (shell) {
-                case bash -> out.append("export ").append(k).append('=').append(quote(v)).append('\n');
-                case fish -> out.append("set -gx ").append(k).append(' ').append(quote(v)).append(";\n");
-                case json -> { }
+                case bash ->
+                    out.append("export ").append(k).append('=').append(quote(v)).append('\n');
+                case fish ->
+                    out.append("set -gx ")
+                            .append(k)
+                            .append(' ')
+                            .append(quote(v))
+                            .append(";\n");
+                case json -> {}
             }
         });
         return out.toString();

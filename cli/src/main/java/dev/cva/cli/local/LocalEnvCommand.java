@@ -9,11 +9,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code cva local env}: variables that aim the AWS CLI, the SDKs and gcloud at the running stack. */
-@Command(name = "env", description = {
-        "Print the environment variables that point the AWS CLI and SDKs (AWS_ENDPOINT_URL_SQS, ..._DYNAMODB, "
-                + "..._DYNAMODB_STREAMS, region, dummy credentials) and Google's tools (FIRESTORE_EMULATOR_HOST, "
-                + "project) at the running local stack.",
-        "Use: eval \"$(cva local env)\"; then e.g. aws dynamodb scan --table-name cv-analytics-analytics"})
+@Command(
+        name = "env",
+        description = {
+            "Print the environment variables that point the AWS CLI and SDKs (AWS_ENDPOINT_URL_SQS, ..._DYNAMODB, "
+                    + "..._DYNAMODB_STREAMS, region, dummy credentials) and Google's tools (FIRESTORE_EMULATOR_HOST, "
+                    + "project) at the running local stack.",
+            "Use: eval \"$(cva local env)\"; then e.g. aws dynamodb scan --table-name cv-analytics-analytics"
+        })
 final class LocalEnvCommand implements Callable<Integer> {
     @Option(names = "--shell", paramLabel = "SHELL", description = "bash (default; also zsh and sh), fish or json")
     LocalEnv.Shell shell = LocalEnv.Shell.bash;
@@ -27,8 +30,10 @@ final class LocalEnvCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LocalCommand.requireLocal(ctx);
-        LocalState state = LocalState.read(ctx).filter(LocalState::supervisorAlive).orElseThrow(() ->
-                new CvaException(ExitCode.FAILURE, "the local stack is not running", "start it: cva local up --detach"));
+        LocalState state = LocalState.read(ctx)
+                .filter(LocalState::supervisorAlive)
+                .orElseThrow(() -> new CvaException(
+                        ExitCode.FAILURE, "the local stack is not running", "start it: cva local up --detach"));
         Map<String, String> variables = LocalEnv.variables(state, LocalCredentials.read(ctx.projectRoot()));
         if (shell == LocalEnv.Shell.json || ctx.globals().json()) {
             ctx.printJson(variables);

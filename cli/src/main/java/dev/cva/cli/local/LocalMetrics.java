@@ -5,9 +5,9 @@ import dev.cva.cli.CvaContext;
 import dev.cva.local.lambda.FunctionAlias;
 import dev.cva.local.lambda.SqsMapping;
 import dev.cva.local.lambda.StreamMapping;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,10 +50,15 @@ final class LocalMetrics {
     private final Live live;
 
     /** Every counter at the baseline, and where each log file ended then. */
-    private record Baseline(Instant at, Map<String, long[]> functions, long[] sqs, long[] stream, Map<String, Long> logEnds) {}
+    private record Baseline(
+            Instant at, Map<String, long[]> functions, long[] sqs, long[] stream, Map<String, Long> logEnds) {}
 
-    LocalMetrics(Map<String, FunctionAlias> functions, Supplier<SqsMapping> sqs, Supplier<StreamMapping> stream,
-                 Path logs, Clock clock) {
+    LocalMetrics(
+            Map<String, FunctionAlias> functions,
+            Supplier<SqsMapping> sqs,
+            Supplier<StreamMapping> stream,
+            Path logs,
+            Clock clock) {
         this.functions = functions;
         this.sqs = sqs;
         this.stream = stream;
@@ -64,8 +69,13 @@ final class LocalMetrics {
     }
 
     /** Adds {@code GET /metrics} and {@code POST /metrics/reset} to the stack's control channel. */
-    static LocalMetrics register(ControlServer control, Map<String, FunctionAlias> functions, Supplier<SqsMapping> sqs,
-                                 Supplier<StreamMapping> stream, Path logs, Clock clock) {
+    static LocalMetrics register(
+            ControlServer control,
+            Map<String, FunctionAlias> functions,
+            Supplier<SqsMapping> sqs,
+            Supplier<StreamMapping> stream,
+            Path logs,
+            Clock clock) {
         LocalMetrics m = new LocalMetrics(functions, sqs, stream, logs, clock);
         control.route("GET", "/metrics", (rest, body) -> ControlServer.Reply.ok(m.read()));
         control.route("GET", "/metrics/live", (rest, body) -> ControlServer.Reply.ok(m.live.read()));
@@ -92,8 +102,11 @@ final class LocalMetrics {
 
     private long[] sqsCounters() {
         SqsMapping m = sqs.get();
-        return m == null ? new long[6] : new long[] {m.receiveCalls(), m.emptyReceives(), m.received(), m.deleteCalls(),
-                m.deleted(), m.failedBatches()};
+        return m == null
+                ? new long[6]
+                : new long[] {
+                    m.receiveCalls(), m.emptyReceives(), m.received(), m.deleteCalls(), m.deleted(), m.failedBatches()
+                };
     }
 
     private long[] streamCounters() {
@@ -122,13 +135,16 @@ final class LocalMetrics {
             m.put("gbSeconds", billedMs / 1000.0 * fn.memoryMb() / 1024.0);
             fns.put(e.getKey(), m);
         }
-        out.put("functions", Map.of("basis", "measured: Runtime API hand-out to answer, each rounded up to 1 ms",
-                "byName", fns));
+        out.put(
+                "functions",
+                Map.of("basis", "measured: Runtime API hand-out to answer, each rounded up to 1 ms", "byName", fns));
 
         long[] s = minus(sqsCounters(), b.sqs());
         Map<String, Object> sq = new LinkedHashMap<>();
-        sq.put("basis", "measured: the SQS event source mapping's calls (local pollers wait 1 s on an empty queue, "
-                + "Lambda's 20 s: idle polls are not representative)");
+        sq.put(
+                "basis",
+                "measured: the SQS event source mapping's calls (local pollers wait 1 s on an empty queue, "
+                        + "Lambda's 20 s: idle polls are not representative)");
         sq.put("receiveCalls", s[0]);
         sq.put("emptyReceives", s[1]);
         sq.put("messagesReceived", s[2]);
@@ -149,24 +165,63 @@ final class LocalMetrics {
         LogCounts processor = count("processor", b);
         LogCounts notifier = count("notifier", b);
         LogCounts receiver = count("receiver", b);
-        out.put("logs", Map.of(
-                "basis", "counted: JSON log lines appended since the baseline",
-                "processor", Map.of("parked", processor.get("event parked"), "completed", processor.get("record completed"),
-                        "duplicates", processor.get("event duplicate"), "rejected", processor.get("event rejected"),
-                        "bytes", processor.bytes),
-                "notifier", Map.of("webhooksDelivered", notifier.get("webhook delivered"),
-                        "webhookAttempts", notifier.attempts, "webhooksFailed", notifier.get("webhook failed; dead-lettered"),
-                        "bytes", notifier.bytes),
-                "receiver", Map.of("webhookRequests", receiver.posts, "ok", receiver.postsOk,
-                        "billedMs", receiver.billedMs, "bytes", receiver.bytes)));
+        out.put(
+                "logs",
+                Map.of(
+                        "basis", "counted: JSON log lines appended since the baseline",
+                        "processor",
+                                Map.of(
+                                        "parked",
+                                        processor.get("event parked"),
+                                        "completed",
+                                        processor.get("record completed"),
+                                        "duplicates",
+                                        processor.get("event duplicate"),
+                                        "rejected",
+                                        processor.get("event rejected"),
+                                        "bytes",
+                                        processor.bytes),
+                        "notifier",
+                                Map.of(
+                                        "webhooksDelivered",
+                                        notifier.get("webhook delivered"),
+                                        "webhookAttempts",
+                                        notifier.attempts,
+                                        "webhooksFailed",
+                                        notifier.get("webhook failed; dead-lettered"),
+                                        "bytes",
+                                        notifier.bytes),
+                        "receiver",
+                                Map.of(
+                                        "webhookRequests",
+                                        receiver.posts,
+                                        "ok",
+                                        receiver.postsOk,
+                                        "billedMs",
+                                        receiver.billedMs,
+                                        "bytes",
+                                        receiver.bytes)));
 
         Derived d = derive(processor.get("event parked"), processor.get("record completed"), receiver.postsOk);
-        out.put("dynamodb", Map.of("basis", "derived: processor outcomes x the code's calls per outcome (a parked half: "
-                + "1 PutItem; completed from a parked half: 1 PutItem + 1 DeleteItem, and 1 consistent GetItem by the "
-                + "lone response; both halves in one batch: 1 PutItem), items under 1 KB",
-                "writeUnits", d.writeUnits(), "readUnits", d.readUnits()));
-        out.put("firestore", Map.of("basis", "derived: the receiver's 200 answers x 2 writes (the record and its stats "
-                + "shard, one batch)", "writes", d.firestoreWrites()));
+        out.put(
+                "dynamodb",
+                Map.of(
+                        "basis",
+                        "derived: processor outcomes x the code's calls per outcome (a parked half: "
+                                + "1 PutItem; completed from a parked half: 1 PutItem + 1 DeleteItem, and 1 consistent GetItem by the "
+                                + "lone response; both halves in one batch: 1 PutItem), items under 1 KB",
+                        "writeUnits",
+                        d.writeUnits(),
+                        "readUnits",
+                        d.readUnits()));
+        out.put(
+                "firestore",
+                Map.of(
+                        "basis",
+                        "derived: the receiver's 200 answers x 2 writes (the record and its stats "
+                                + "shard, one batch)",
+                        "writes",
+                        d.firestoreWrites()));
         out.put("webhooks", Map.of("basis", "counted: the receiver's POST requests", "calls", receiver.posts));
         return out;
     }
@@ -277,8 +332,19 @@ final class LocalMetrics {
         /** A completed record waits this long for its receiver line before it no longer counts towards the hop. */
         private static final Duration MATCH = Duration.ofMinutes(5);
 
-        enum Kind { PROCESSOR_IN, PROCESSOR_OUT, PROCESSOR_ERROR, NOTIFIER_IN, NOTIFIER_OUT, NOTIFIER_ERROR,
-            RECEIVER_IN, RECEIVER_OUT, RECEIVER_ERROR, RECEIVER_LATENCY, STORED_LATENCY }
+        enum Kind {
+            PROCESSOR_IN,
+            PROCESSOR_OUT,
+            PROCESSOR_ERROR,
+            NOTIFIER_IN,
+            NOTIFIER_OUT,
+            NOTIFIER_ERROR,
+            RECEIVER_IN,
+            RECEIVER_OUT,
+            RECEIVER_ERROR,
+            RECEIVER_LATENCY,
+            STORED_LATENCY
+        }
 
         record Event(Instant at, Kind kind, double value) {}
 
@@ -307,28 +373,53 @@ final class LocalMetrics {
             events.removeIf(e -> e.at().isBefore(cut));
             completed.values().removeIf(t -> t.isBefore(now.minus(MATCH)));
 
-            double seconds = Math.max(1.0, Math.min(WINDOW.toMillis(), Duration.between(started, now).toMillis()) / 1000.0);
+            double seconds = Math.max(
+                    1.0,
+                    Math.min(WINDOW.toMillis(), Duration.between(started, now).toMillis()) / 1000.0);
             Map<Kind, Long> counts = new java.util.EnumMap<>(Kind.class);
             Map<Kind, List<Double>> values = new java.util.EnumMap<>(Kind.class);
             for (Event e : events) {
                 counts.merge(e.kind(), 1L, Long::sum);
-                values.computeIfAbsent(e.kind(), k -> new java.util.ArrayList<>()).add(e.value());
+                values.computeIfAbsent(e.kind(), k -> new java.util.ArrayList<>())
+                        .add(e.value());
             }
-            java.util.function.Function<Kind, Double> rate = k -> Math.round(counts.getOrDefault(k, 0L) / seconds * 100) / 100.0;
+            java.util.function.Function<Kind, Double> rate =
+                    k -> Math.round(counts.getOrDefault(k, 0L) / seconds * 100) / 100.0;
             Map<String, Object> parts = new LinkedHashMap<>();
-            parts.put("processor", part(rate.apply(Kind.PROCESSOR_IN), rate.apply(Kind.PROCESSOR_OUT),
-                    rate.apply(Kind.PROCESSOR_ERROR), "in: events handled (parked, completed, duplicate, rejected); "
-                            + "out: records completed; errors: events rejected"));
-            parts.put("notifier", part(rate.apply(Kind.NOTIFIER_IN), rate.apply(Kind.NOTIFIER_OUT),
-                    rate.apply(Kind.NOTIFIER_ERROR), "in: records sent or dead-lettered; out: webhooks delivered; "
-                            + "errors: webhooks dead-lettered"));
-            parts.put("receiver", part(rate.apply(Kind.RECEIVER_IN), rate.apply(Kind.RECEIVER_OUT),
-                    rate.apply(Kind.RECEIVER_ERROR), "in: webhook POSTs; out: stored (200); errors: any other answer"));
+            parts.put(
+                    "processor",
+                    part(
+                            rate.apply(Kind.PROCESSOR_IN),
+                            rate.apply(Kind.PROCESSOR_OUT),
+                            rate.apply(Kind.PROCESSOR_ERROR),
+                            "in: events handled (parked, completed, duplicate, rejected); "
+                                    + "out: records completed; errors: events rejected"));
+            parts.put(
+                    "notifier",
+                    part(
+                            rate.apply(Kind.NOTIFIER_IN),
+                            rate.apply(Kind.NOTIFIER_OUT),
+                            rate.apply(Kind.NOTIFIER_ERROR),
+                            "in: records sent or dead-lettered; out: webhooks delivered; "
+                                    + "errors: webhooks dead-lettered"));
+            parts.put(
+                    "receiver",
+                    part(
+                            rate.apply(Kind.RECEIVER_IN),
+                            rate.apply(Kind.RECEIVER_OUT),
+                            rate.apply(Kind.RECEIVER_ERROR),
+                            "in: webhook POSTs; out: stored (200); errors: any other answer"));
             Map<String, Object> latency = new LinkedHashMap<>();
-            latency.put("receiver", percentiles(values.get(Kind.RECEIVER_LATENCY),
-                    "the receiver's webhook request latency (its log's latencyMs)"));
-            latency.put("completedToStored", percentiles(values.get(Kind.STORED_LATENCY),
-                    "processor completed the record -> receiver stored it (log times, by requestId)"));
+            latency.put(
+                    "receiver",
+                    percentiles(
+                            values.get(Kind.RECEIVER_LATENCY),
+                            "the receiver's webhook request latency (its log's latencyMs)"));
+            latency.put(
+                    "completedToStored",
+                    percentiles(
+                            values.get(Kind.STORED_LATENCY),
+                            "processor completed the record -> receiver stored it (log times, by requestId)"));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("at", now.toString());
             out.put("windowSeconds", seconds);
@@ -353,7 +444,8 @@ final class LocalMetrics {
         /** Nearest-rank p50 and p95 of {@code values}; nulls without samples. */
         static Map<String, Object> percentiles(List<Double> values, String basis) {
             Map<String, Object> m = new LinkedHashMap<>();
-            List<Double> sorted = values == null ? List.of() : values.stream().sorted().toList();
+            List<Double> sorted =
+                    values == null ? List.of() : values.stream().sorted().toList();
             m.put("p50Ms", rank(sorted, 0.50));
             m.put("p95Ms", rank(sorted, 0.95));
             m.put("samples", sorted.size());
@@ -435,7 +527,7 @@ final class LocalMetrics {
                             add(at, Kind.PROCESSOR_IN, 0);
                             add(at, Kind.PROCESSOR_ERROR, 0);
                         }
-                        default -> { }
+                        default -> {}
                     }
                 }
                 case "notifier" -> {
@@ -452,18 +544,22 @@ final class LocalMetrics {
                     }
                 }
                 case "receiver" -> {
-                    if (message.equals("webhook request") && "POST".equals(n.path("method").asText())) {
+                    if (message.equals("webhook request")
+                            && "POST".equals(n.path("method").asText())) {
                         add(at, Kind.RECEIVER_IN, 0);
                         boolean stored = n.path("status").asInt() == 200;
                         add(at, stored ? Kind.RECEIVER_OUT : Kind.RECEIVER_ERROR, 0);
                         add(at, Kind.RECEIVER_LATENCY, n.path("latencyMs").asDouble(0));
                         Instant done = stored && requestId != null ? completed.remove(requestId) : null;
                         if (done != null) {
-                            add(at, Kind.STORED_LATENCY, Math.max(0, Duration.between(done, at).toMillis()));
+                            add(
+                                    at,
+                                    Kind.STORED_LATENCY,
+                                    Math.max(0, Duration.between(done, at).toMillis()));
                         }
                     }
                 }
-                default -> { }
+                default -> {}
             }
         }
 

@@ -22,8 +22,8 @@ final class LocalPartCommands {
     static int run(CvaContext ctx, String part, String action) {
         LocalCommand.requireLocal(ctx);
         LocalState state = LocalState.require(ctx);
-        JsonNode r = ControlClient.of(state, ctx.projectRoot()).post("/parts/" + part + "/" + action, null,
-                Duration.ofMinutes(3));
+        JsonNode r = ControlClient.of(state, ctx.projectRoot())
+                .post("/parts/" + part + "/" + action, null, Duration.ofMinutes(3));
         boolean changed = r.path("changed").asBoolean();
         if (ctx.globals().json()) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -34,9 +34,13 @@ final class LocalPartCommands {
             out.put("data", r.path("data").asText());
             ctx.printJson(out);
         } else {
-            ctx.out().println(part + (changed ? (action.equals("stop") ? " stopped" : " started") : " was already "
-                    + (action.equals("stop") ? "stopped" : "running")) + " (port " + r.path("port").asInt() + "); data: "
-                    + r.path("data").asText());
+            ctx.out()
+                    .println(part
+                            + (changed
+                                    ? (action.equals("stop") ? " stopped" : " started")
+                                    : " was already " + (action.equals("stop") ? "stopped" : "running"))
+                            + " (port " + r.path("port").asInt() + "); data: "
+                            + r.path("data").asText());
             ctx.out().flush();
         }
         if (!changed) {
@@ -48,13 +52,21 @@ final class LocalPartCommands {
         return ExitCode.OK.code();
     }
 
-    @Command(name = "stop", description = {"Stop one part of the running local stack, to rehearse an outage: " + PARTS + ".",
-            "It keeps its port; sqs keeps its messages (ElasticMQ's H2 storage), firestore its documents (exported now, "
-                    + "imported at start); a function's event source waits. dynamodb and ses cannot stop alone.",
-            "Exit: 0 stopped, 2 no such part (or one that cannot stop alone), 4 already stopped."})
+    @Command(
+            name = "stop",
+            description = {
+                "Stop one part of the running local stack, to rehearse an outage: " + PARTS + ".",
+                "It keeps its port; sqs keeps its messages (ElasticMQ's H2 storage), firestore its documents (exported now, "
+                        + "imported at start); a function's event source waits. dynamodb and ses cannot stop alone.",
+                "Exit: 0 stopped, 2 no such part (or one that cannot stop alone), 4 already stopped."
+            })
     static final class Stop implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "PART", description = "firestore, receiver, sqs, notifier, processor or reporter.")
+        @Parameters(
+                index = "0",
+                paramLabel = "PART",
+                description = "firestore, receiver, sqs, notifier, processor or reporter.")
         String part;
+
         private final CvaContext ctx;
 
         Stop(CvaContext ctx) {
@@ -67,11 +79,19 @@ final class LocalPartCommands {
         }
     }
 
-    @Command(name = "start", description = {"Start a part stopped with 'cva local stop' again, on the same port.",
-            "Exit: 0 started, 2 no such part, 4 it was running."})
+    @Command(
+            name = "start",
+            description = {
+                "Start a part stopped with 'cva local stop' again, on the same port.",
+                "Exit: 0 started, 2 no such part, 4 it was running."
+            })
     static final class Start implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "PART", description = "firestore, receiver, sqs, notifier, processor or reporter.")
+        @Parameters(
+                index = "0",
+                paramLabel = "PART",
+                description = "firestore, receiver, sqs, notifier, processor or reporter.")
         String part;
+
         private final CvaContext ctx;
 
         Start(CvaContext ctx) {

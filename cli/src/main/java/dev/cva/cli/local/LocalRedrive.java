@@ -38,9 +38,17 @@ final class LocalRedrive implements AutoCloseable {
     }
 
     /** Starts the function and its schedule; null when cva.yaml configures no redrive for the notifier. */
-    static LocalRedrive start(CvaConfig.Service notifier, Path notifierJar, List<Path> lambdaRuntime,
-                              Map<String, String> lambdaEnv, String region, Path logs, Map<String, String> userEnv,
-                              Clock clock, Consumer<String> note, Consumer<String> warn) {
+    static LocalRedrive start(
+            CvaConfig.Service notifier,
+            Path notifierJar,
+            List<Path> lambdaRuntime,
+            Map<String, String> lambdaEnv,
+            String region,
+            Path logs,
+            Map<String, String> userEnv,
+            Clock clock,
+            Consumer<String> note,
+            Consumer<String> warn) {
         CvaConfig.Redrive r = notifier.redrive();
         if (r == null || r.handler() == null) {
             return null;
@@ -48,12 +56,25 @@ final class LocalRedrive implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>(lambdaEnv);
         // CVA_LOCAL_REDRIVE_RATE overrides services.notifier.redrive.maxPerSecond on this machine (benchmarks)
         String rate = userEnv.get("CVA_LOCAL_REDRIVE_RATE");
-        env.put("REDRIVE_MAX_PER_SECOND", rate != null && !rate.isBlank() ? rate.strip()
-                : String.valueOf(r.maxPerSecond() == null ? DEFAULT_MAX_PER_SECOND : r.maxPerSecond()));
-        LambdaFunction f = LambdaFunction.start(new LambdaFunction.Spec(NAME, "cv-analytics-notifier-redrive",
-                r.handler(), notifierJar, lambdaRuntime, env, region, 256,
-                Duration.ofSeconds(notifier.redriveTimeoutSeconds() != null ? notifier.redriveTimeoutSeconds() : 60), 1,
-                logs, List.of(), notifier.runtime()));
+        env.put(
+                "REDRIVE_MAX_PER_SECOND",
+                rate != null && !rate.isBlank()
+                        ? rate.strip()
+                        : String.valueOf(r.maxPerSecond() == null ? DEFAULT_MAX_PER_SECOND : r.maxPerSecond()));
+        LambdaFunction f = LambdaFunction.start(new LambdaFunction.Spec(
+                NAME,
+                "cv-analytics-notifier-redrive",
+                r.handler(),
+                notifierJar,
+                lambdaRuntime,
+                env,
+                region,
+                256,
+                Duration.ofSeconds(notifier.redriveTimeoutSeconds() != null ? notifier.redriveTimeoutSeconds() : 60),
+                1,
+                logs,
+                List.of(),
+                notifier.runtime()));
         Duration interval = interval(userEnv);
         Thread t = new Thread(() -> loop(f, interval, region, clock, note, warn), "redrive-schedule");
         t.setDaemon(true);
@@ -63,7 +84,9 @@ final class LocalRedrive implements AutoCloseable {
     static Duration interval(Map<String, String> env) {
         String v = env.get("CVA_LOCAL_REDRIVE_SECONDS");
         try {
-            return v == null || v.isBlank() ? DEFAULT_INTERVAL : Duration.ofMillis((long) (Double.parseDouble(v.strip()) * 1000));
+            return v == null || v.isBlank()
+                    ? DEFAULT_INTERVAL
+                    : Duration.ofMillis((long) (Double.parseDouble(v.strip()) * 1000));
         } catch (NumberFormatException e) {
             return DEFAULT_INTERVAL;
         }
@@ -80,12 +103,17 @@ final class LocalRedrive implements AutoCloseable {
     }
 
     LocalState.Part part() {
-        return new LocalState.Part(NAME, function.runtimeApiUrl(), function.child().pid(), function.port(),
-                "notifier redrive every " + interval.toMillis() / 1000.0 + " s (local), the webhook DLQ to the receiver");
+        return new LocalState.Part(
+                NAME,
+                function.runtimeApiUrl(),
+                function.child().pid(),
+                function.port(),
+                "notifier redrive every " + interval.toMillis() / 1000.0
+                        + " s (local), the webhook DLQ to the receiver");
     }
 
-    private static void loop(Invoker f, Duration interval, String region, Clock clock, Consumer<String> note,
-                             Consumer<String> warn) {
+    private static void loop(
+            Invoker f, Duration interval, String region, Clock clock, Consumer<String> note, Consumer<String> warn) {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 Thread.sleep(interval.toMillis());
@@ -100,12 +128,16 @@ final class LocalRedrive implements AutoCloseable {
             switch (level(r.body())) {
                 case NOTE -> note.accept("schedule redrive: " + r.body());
                 case WARN -> warn.accept("schedule redrive: " + r.body());
-                case NONE -> { }
+                case NONE -> {}
             }
         }
     }
 
-    enum Level { NONE, NOTE, WARN }
+    enum Level {
+        NONE,
+        NOTE,
+        WARN
+    }
 
     /**
      * How a run's outcome ({@code {moved, failed, permanent, skipped, notDeleted, stoppedBy, seconds}}) is shown.
@@ -118,7 +150,9 @@ final class LocalRedrive implements AutoCloseable {
                 return Level.WARN;
             }
             // permanent: the receiver refused some for good this run (they stay in the DLQ for a person)
-            if (n.path("failed").asLong() > 0 || n.path("permanent").asLong() > 0 || n.path("notDeleted").asLong() > 0
+            if (n.path("failed").asLong() > 0
+                    || n.path("permanent").asLong() > 0
+                    || n.path("notDeleted").asLong() > 0
                     || n.hasNonNull("stoppedBy")) {
                 return Level.WARN;
             }
@@ -132,7 +166,8 @@ final class LocalRedrive implements AutoCloseable {
     static String event(Clock clock, String region) {
         return "{\"version\":\"0\",\"id\":\"" + UUID.randomUUID() + "\",\"detail-type\":\"Scheduled Event\","
                 + "\"source\":\"aws.scheduler\",\"account\":\"" + LocalAws.ACCOUNT + "\",\"time\":\"" + clock.instant()
-                + "\",\"region\":\"" + region + "\",\"resources\":[\"arn:aws:scheduler:" + region + ":" + LocalAws.ACCOUNT
+                + "\",\"region\":\"" + region + "\",\"resources\":[\"arn:aws:scheduler:" + region + ":"
+                + LocalAws.ACCOUNT
                 + ":schedule/default/cv-analytics-notifier-redrive\"],\"detail\":{}}";
     }
 

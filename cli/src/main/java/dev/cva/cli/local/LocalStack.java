@@ -1,20 +1,28 @@
 package dev.cva.cli.local;
 
-import dev.cva.local.Child;
-import dev.cva.local.LocalAws;
-import dev.cva.local.LocalIam;
-import dev.cva.local.LocalPart;
-import dev.cva.local.ServicePolicies;
-import dev.cva.local.iam.IamGate;
-import dev.cva.local.lambda.FunctionAlias;
-import dev.cva.local.lambda.LambdaFunction;
-
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
 import dev.cva.cli.config.ConfigLoader;
 import dev.cva.cli.config.CvaConfig;
 import dev.cva.cli.config.Settings;
 import dev.cva.cli.deploy.GitInfo;
+import dev.cva.local.Child;
+import dev.cva.local.ElasticMq;
+import dev.cva.local.FirestoreEmulator;
+import dev.cva.local.FirestoreRulesTemplate;
+import dev.cva.local.LocalAws;
+import dev.cva.local.LocalIam;
+import dev.cva.local.LocalPart;
+import dev.cva.local.Moto;
+import dev.cva.local.ServicePolicies;
+import dev.cva.local.Tables;
+import dev.cva.local.iam.IamGate;
+import dev.cva.local.lambda.EventSource;
+import dev.cva.local.lambda.FunctionAlias;
+import dev.cva.local.lambda.LambdaFunction;
+import dev.cva.local.lambda.OnFailureDestination;
+import dev.cva.local.lambda.SqsMapping;
+import dev.cva.local.lambda.StreamMapping;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,15 +40,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import dev.cva.local.ElasticMq;
-import dev.cva.local.FirestoreEmulator;
-import dev.cva.local.FirestoreRulesTemplate;
-import dev.cva.local.Moto;
-import dev.cva.local.Tables;
-import dev.cva.local.lambda.EventSource;
-import dev.cva.local.lambda.OnFailureDestination;
-import dev.cva.local.lambda.SqsMapping;
-import dev.cva.local.lambda.StreamMapping;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -52,20 +51,45 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class LocalStack implements AutoCloseable {
     /** What the stack is built from: the environment's names plus where to find things. */
-    record Config(String region, String queue, String dlq, String webhookDlq, String streamFailureDlq,
-                  String queryEventsTable, String analyticsTable, String gcpProject, String webhookSecret,
-                  String reportFrom, String reportTo, Map<String, CvaConfig.Service> services,
-                  List<String> dashboardReaders, String awsSecretName, String gcpSecretName, String secretRefreshSeconds,
-                  String firestoreDatabase) {
+    record Config(
+            String region,
+            String queue,
+            String dlq,
+            String webhookDlq,
+            String streamFailureDlq,
+            String queryEventsTable,
+            String analyticsTable,
+            String gcpProject,
+            String webhookSecret,
+            String reportFrom,
+            String reportTo,
+            Map<String, CvaConfig.Service> services,
+            List<String> dashboardReaders,
+            String awsSecretName,
+            String gcpSecretName,
+            String secretRefreshSeconds,
+            String firestoreDatabase) {
         static Config from(Settings s) {
             List<String> readers = s.typed().dashboardReaders();
             Settings.Setting origin = s.all().get("dashboard.readers");
-            ConfigLoader.checkReaders(readers, origin == null ? "dashboard.readers" : origin.origin() + ": dashboard.readers",
+            ConfigLoader.checkReaders(
+                    readers,
+                    origin == null ? "dashboard.readers" : origin.origin() + ": dashboard.readers",
                     message -> CvaException.usage(message, null));
-            return new Config(s.require("aws.region"), s.require("aws.queue"), s.require("aws.dlq"),
-                    s.require("aws.webhookDlq"), s.require("aws.streamFailureDlq"), s.require("aws.queryEventsTable"),
-                    s.require("aws.analyticsTable"), s.require("gcp.project"), s.require("webhook.secret"),
-                    s.get("report.from"), s.get("report.to"), s.config().services(), readers,
+            return new Config(
+                    s.require("aws.region"),
+                    s.require("aws.queue"),
+                    s.require("aws.dlq"),
+                    s.require("aws.webhookDlq"),
+                    s.require("aws.streamFailureDlq"),
+                    s.require("aws.queryEventsTable"),
+                    s.require("aws.analyticsTable"),
+                    s.require("gcp.project"),
+                    s.require("webhook.secret"),
+                    s.get("report.from"),
+                    s.get("report.to"),
+                    s.config().services(),
+                    readers,
                     orDefault(s.get("aws.webhookSecretName"), "cv-analytics/webhook-secret"),
                     orDefault(s.get("gcp.webhookSecretName"), "cv-analytics-webhook-secret"),
                     orDefault(s.get("secrets.refreshSeconds"), "2"),
@@ -78,13 +102,16 @@ public final class LocalStack implements AutoCloseable {
 
         /** Who the local dashboard signs in as: the first reader, else one the rules will refuse (and the page says so). */
         String dashboardEmail() {
-            return dashboardReaders.isEmpty() ? DashboardServer.LOCAL_EMAIL : FirestoreRulesTemplate.normalize(dashboardReaders.get(0));
+            return dashboardReaders.isEmpty()
+                    ? DashboardServer.LOCAL_EMAIL
+                    : FirestoreRulesTemplate.normalize(dashboardReaders.get(0));
         }
 
         CvaConfig.Service service(String name) {
             CvaConfig.Service svc = services.get(name);
             if (svc == null) {
-                throw CvaException.usage("cva.yaml has no service '" + name + "'", "add services." + name + " to cva.yaml");
+                throw CvaException.usage(
+                        "cva.yaml has no service '" + name + "'", "add services." + name + " to cva.yaml");
             }
             return svc;
         }
@@ -102,17 +129,43 @@ public final class LocalStack implements AutoCloseable {
     /** Each distinct SQS and SES call the IAM gates saw: who, what, on which ARN, allowed or not. */
     static final String AWS_CALLS_LOG = "aws-calls.jsonl";
     /** The progress bar's steps: each part as it becomes ready (in whatever order), then the state file. */
-    static final List<String> STEPS = List.of("check", "sqs", "dynamodb", "firestore", "secretmanager", "ses",
-            "receiver", "iam", "tables+queues", "secrets", "ses gate", "lambdas", "warm-up", "event sources", "state");
+    static final List<String> STEPS = List.of(
+            "check",
+            "sqs",
+            "dynamodb",
+            "firestore",
+            "secretmanager",
+            "ses",
+            "receiver",
+            "iam",
+            "tables+queues",
+            "secrets",
+            "ses gate",
+            "lambdas",
+            "warm-up",
+            "event sources",
+            "state");
     /** The order of the parts in the state file and the endpoints table. */
-    private static final List<String> PART_ORDER = List.of("sqs", "dynamodb", "firestore", "secretmanager", "receiver",
-            "ses", "processor", "notifier", "reporter", "redrive", "lambda", "dashboard");
+    private static final List<String> PART_ORDER = List.of(
+            "sqs",
+            "dynamodb",
+            "firestore",
+            "secretmanager",
+            "receiver",
+            "ses",
+            "processor",
+            "notifier",
+            "reporter",
+            "redrive",
+            "lambda",
+            "dashboard");
 
     private final Config config;
     private final Env env;
     private final Consumer<String> log;
     /** What is worth a line on the console but is not a problem (a redrive that moved dead letters back). */
     private final Consumer<String> note;
+
     private final Deque<Runnable> stops = new ArrayDeque<>();
     private final Map<String, LocalState.Part> parts = new LinkedHashMap<>();
     private final Map<String, String> resources = new LinkedHashMap<>();
@@ -126,6 +179,7 @@ public final class LocalStack implements AutoCloseable {
     private volatile Map<String, LocalIam.Keys> roles;
     /** The part that serves the Secret Manager stand-in (cva secrets finds it by this name). */
     static final String SECRET_MANAGER = "secretmanager";
+
     private static final String SQS_DETAIL = "ElasticMQ (in cva's process)";
     private LocalState state;
     private ControlServer control;
@@ -150,12 +204,19 @@ public final class LocalStack implements AutoCloseable {
      * Starts everything; {@code progress} hears each step's name as it completes, {@code note} what is worth telling
      * but is no problem, {@code log} warnings, {@code timing} when each part started and was ready ({@link StartTimes}).
      */
-    static LocalStack start(Config config, Env env, Consumer<String> progress, Consumer<String> note,
-                            Consumer<String> log, Consumer<String> timing) {
+    static LocalStack start(
+            Config config,
+            Env env,
+            Consumer<String> progress,
+            Consumer<String> note,
+            Consumer<String> log,
+            Consumer<String> timing) {
         LocalState.read(env.projectRoot()).ifPresent(s -> {
             if (s.supervisorAlive()) {
-                throw new CvaException(ExitCode.NOTHING_TO_DO, "a local stack is already running (pid "
-                        + s.supervisorPid() + ")", "see 'cva local status'; stop it with 'cva local down'");
+                throw new CvaException(
+                        ExitCode.NOTHING_TO_DO,
+                        "a local stack is already running (pid " + s.supervisorPid() + ")",
+                        "see 'cva local status'; stop it with 'cva local down'");
             }
             // Its supervisor was killed without cleaning up: stop what it left behind first.
             StackControl.Down leftovers = new StackControl(env.projectRoot()).down();
@@ -174,14 +235,24 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** What the check found before anything starts: the jars to run (private copies) and where things go. */
-    private record Build(Path work, Path logs, Path invoker, CvaConfig.Service receiverService, Path receiverJar,
-                         Map<String, Path> jars, List<Path> lambdaRuntime, Path firestoreJar, GitInfo git, GitInfo.Head head) {}
+    private record Build(
+            Path work,
+            Path logs,
+            Path invoker,
+            CvaConfig.Service receiverService,
+            Path receiverJar,
+            Map<String, Path> jars,
+            List<Path> lambdaRuntime,
+            Path firestoreJar,
+            GitInfo git,
+            GitInfo.Head head) {}
 
     /** The AWS side once moto answers: IAM (or none), the administrator's keys, the SQS and DynamoDB endpoints. */
     private record Aws(LocalIam iam, LocalIam.Keys admin, String sqsUrl, String dynamoUrl) {}
 
     /** The queues' URLs and the analytics table's stream, once the tables exist. */
-    private record Queues(String queueUrl, String dlqUrl, String webhookDlqUrl, String streamFailureDlqUrl, String streamArn) {}
+    private record Queues(
+            String queueUrl, String dlqUrl, String webhookDlqUrl, String streamFailureDlqUrl, String streamArn) {}
 
     /**
      * Every part starts as soon as what it needs is ready (a {@link CompletableFuture} per part; the dependencies are
@@ -197,7 +268,8 @@ public final class LocalStack implements AutoCloseable {
         };
         Build b = times.time("check", this::check);
         progress.accept("check");
-        java.util.concurrent.Future<Path> dashboardFiles = LocalDashboard.prepare(env.projectRoot(), env.env(), b.logs(), log);
+        java.util.concurrent.Future<Path> dashboardFiles =
+                LocalDashboard.prepare(env.projectRoot(), env.env(), b.logs(), log);
         onClose(() -> dashboardFiles.cancel(true));
         int sqsPort = Child.freePort();
         int firestorePort = Child.freePort();
@@ -208,21 +280,50 @@ public final class LocalStack implements AutoCloseable {
         var firestore = async("firestore", progress, () -> startFirestore(b, firestorePort));
         var secretManager = async("secretmanager", progress, this::startSecretManager);
         var ses = async("ses", progress, () -> startSes(b));
-        // the receiver's process needs only the Secret Manager stand-in to start; ready = /healthz, which reads Firestore
+        // the receiver's process needs only the Secret Manager stand-in to start; ready = /healthz, which reads
+        // Firestore
         var front = secretManager.thenApply(sm -> openReceiver(b, sm, firestorePort));
         var receiver = after("receiver", progress, () -> startReceiver(b, front.join()), front);
         var aws = after("iam", progress, () -> startAws(b, moto.join(), sqsChild.join(), sqsPort), moto, sqsChild);
         var queues = after("tables+queues", progress, () -> createTablesAndQueues(b, aws.join()), aws);
         var secret = after("secrets", progress, () -> createAwsSecret(aws.join()), aws);
         var sesUrl = after("ses gate", progress, () -> gateSes(b, ses.join(), aws.join()), ses, aws);
-        var lambdas = after("lambdas", progress, () -> startFunctions(b, aws.join(), queues.join(), secret.join(),
-                sesUrl.join(), front.join().url()), queues, secret, sesUrl, front);
-        var warm = after("warm-up", progress, () -> {
-            Warmup.functions(lambdas.join(), config.region());
-            return true;
-        }, lambdas);
-        settle(List.of(sqsChild, moto, firestore, secretManager, ses, front, receiver, aws, queues, secret, sesUrl,
-                lambdas, warm));
+        var lambdas = after(
+                "lambdas",
+                progress,
+                () -> startFunctions(
+                        b,
+                        aws.join(),
+                        queues.join(),
+                        secret.join(),
+                        sesUrl.join(),
+                        front.join().url()),
+                queues,
+                secret,
+                sesUrl,
+                front);
+        var warm = after(
+                "warm-up",
+                progress,
+                () -> {
+                    Warmup.functions(lambdas.join(), config.region());
+                    return true;
+                },
+                lambdas);
+        settle(List.of(
+                sqsChild,
+                moto,
+                firestore,
+                secretManager,
+                ses,
+                front,
+                receiver,
+                aws,
+                queues,
+                secret,
+                sesUrl,
+                lambdas,
+                warm));
 
         times.run("event sources", () -> startEventSources(b, aws.join(), queues.join()));
         progress.accept("event sources");
@@ -233,17 +334,23 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** {@code start} on its own thread as part {@code name}, timed; {@code progress} hears it when ready. */
-    private <T> CompletableFuture<T> async(String name, Consumer<String> progress, java.util.function.Supplier<T> start) {
-        return CompletableFuture.supplyAsync(() -> {
-            T t = times.time(name, start);
-            progress.accept(name);
-            return t;
-        }, STARTERS);
+    private <T> CompletableFuture<T> async(
+            String name, Consumer<String> progress, java.util.function.Supplier<T> start) {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    T t = times.time(name, start);
+                    progress.accept(name);
+                    return t;
+                },
+                STARTERS);
     }
 
     /** {@code start} as part {@code name} once every one of {@code needs} is ready; fails with the first that failed. */
-    private <T> CompletableFuture<T> after(String name, Consumer<String> progress, java.util.function.Supplier<T> start,
-                                           CompletableFuture<?>... needs) {
+    private <T> CompletableFuture<T> after(
+            String name,
+            Consumer<String> progress,
+            java.util.function.Supplier<T> start,
+            CompletableFuture<?>... needs) {
         return CompletableFuture.allOf(needs).thenCompose(v -> async(name, progress, start));
     }
 
@@ -273,11 +380,12 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static final java.util.concurrent.ExecutorService STARTERS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "local-start");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final java.util.concurrent.ExecutorService STARTERS =
+            java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "local-start");
+                t.setDaemon(true);
+                return t;
+            });
 
     /** Fails before starting anything when a part is missing; copies the jars the stack runs. */
     private Build check() {
@@ -295,7 +403,9 @@ public final class LocalStack implements AutoCloseable {
         for (String f : FUNCTIONS) {
             jars.put(f, rt.lambdaJar(f, config.service(f).module(), env.env()));
             String handler = config.service(f).handler();
-            Runtimes.requireClass(jars.get(f), handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler,
+            Runtimes.requireClass(
+                    jars.get(f),
+                    handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler,
                     "services." + f + ".handler");
         }
         // Run private copies: a rebuild of a service while the stack runs must not pull classes from under it.
@@ -306,7 +416,8 @@ public final class LocalStack implements AutoCloseable {
         Path firestoreJar = new FirestoreEmulator(env.env(), env.home()).locate();
         // the first revision of each service records the build it runs, as a deploy does (cva status shows it)
         GitInfo git = new GitInfo(env.projectRoot());
-        return new Build(work, logs, invoker, receiverService, receiverJar, jars, lambdaRuntime, firestoreJar, git, git.head());
+        return new Build(
+                work, logs, invoker, receiverService, receiverJar, jars, lambdaRuntime, firestoreJar, git, git.head());
     }
 
     /**
@@ -314,8 +425,8 @@ public final class LocalStack implements AutoCloseable {
      * Lambda Runtime API and the event source mappings do; no second JVM to start.
      */
     private LocalPart startSqs(Build b, int port) {
-        var queues = new ElasticMq.Queues(config.queue(), config.dlq(), config.webhookDlq(), config.streamFailureDlq(),
-                visibilitySeconds());
+        var queues = new ElasticMq.Queues(
+                config.queue(), config.dlq(), config.webhookDlq(), config.streamFailureDlq(), visibilitySeconds());
         Path store = PartSwitch.freshSqsStore(b.work());
         List<Path> jars = env.runtimes().jarsOf("elasticmq");
         switches.launcher("sqs", from -> ElasticMq.startInProcess(jars, port, config.region(), queues, store));
@@ -340,7 +451,8 @@ public final class LocalStack implements AutoCloseable {
         });
         Child c = FirestoreEmulator.start(b.firestoreJar(), b.work(), port, config.gcpProject());
         part("firestore", url, c, port, "Firestore emulator " + b.firestoreJar().getFileName());
-        Path rules = FirestoreRules.loadIfPresent(env.projectRoot(), url, config.gcpProject(), config.dashboardReaders());
+        Path rules =
+                FirestoreRules.loadIfPresent(env.projectRoot(), url, config.gcpProject(), config.dashboardReaders());
         if (rules != null) {
             resource("firestoreRules", rules.toString());
         }
@@ -356,23 +468,32 @@ public final class LocalStack implements AutoCloseable {
         SecretManagerStandIn secretManager = new SecretManagerStandIn(env.clock()).start(0);
         onClose(secretManager::close);
         secretManager.seed(config.gcpProject(), config.gcpSecretName(), config.webhookSecret());
-        putPart(new LocalState.Part(SECRET_MANAGER, "http://" + secretManager.endpoint(), 0,
-                secretManager.port(), "Secret Manager stand-in (gRPC, in cva's process)"));
+        putPart(new LocalState.Part(
+                SECRET_MANAGER,
+                "http://" + secretManager.endpoint(),
+                0,
+                secretManager.port(),
+                "Secret Manager stand-in (gRPC, in cva's process)"));
         resource("webhookSecretResource", "projects/" + config.gcpProject() + "/secrets/" + config.gcpSecretName());
         return secretManager;
     }
 
     /** The receiver's stable front (see {@link ReceiverFront}), bound but not yet serving: its URL is known. */
     private ReceiverFront openReceiver(Build b, SecretManagerStandIn secretManager, int firestorePort) {
-        ReceiverFront front = ReceiverFront.open(new ReceiverFront.Launch(b.invoker(), b.receiverService().entryPoint(), Map.of(
-                "WEBHOOK_SECRET_RESOURCE", "projects/" + config.gcpProject() + "/secrets/" + config.gcpSecretName(),
-                "WEBHOOK_SECRET_REFRESH_SECONDS", config.secretRefreshSeconds(),
-                "SECRET_MANAGER_EMULATOR_HOST", secretManager.endpoint(),
-                "FIRESTORE_PROJECT", config.gcpProject(),
-                "FIRESTORE_DATABASE", config.firestoreDatabase(),
-                "GOOGLE_CLOUD_PROJECT", config.gcpProject(),
-                "FIRESTORE_EMULATOR_HOST", "127.0.0.1:" + firestorePort,
-                "RECEIVER_WARMUP", "true"), b.logs()));
+        ReceiverFront front = ReceiverFront.open(new ReceiverFront.Launch(
+                b.invoker(),
+                b.receiverService().entryPoint(),
+                Map.of(
+                        "WEBHOOK_SECRET_RESOURCE",
+                                "projects/" + config.gcpProject() + "/secrets/" + config.gcpSecretName(),
+                        "WEBHOOK_SECRET_REFRESH_SECONDS", config.secretRefreshSeconds(),
+                        "SECRET_MANAGER_EMULATOR_HOST", secretManager.endpoint(),
+                        "FIRESTORE_PROJECT", config.gcpProject(),
+                        "FIRESTORE_DATABASE", config.firestoreDatabase(),
+                        "GOOGLE_CLOUD_PROJECT", config.gcpProject(),
+                        "FIRESTORE_EMULATOR_HOST", "127.0.0.1:" + firestorePort,
+                        "RECEIVER_WARMUP", "true"),
+                b.logs()));
         onClose(front::close);
         return front;
     }
@@ -380,8 +501,13 @@ public final class LocalStack implements AutoCloseable {
     /** Revision 1 of the receiver behind its front; ready when its /healthz (which reads Firestore) answers 200. */
     private ReceiverFront startReceiver(Build b, ReceiverFront front) {
         String entryPoint = b.receiverService().entryPoint();
-        front.startFirst(b.receiverJar(), LocalDeploys.firstDescription(b.receiverJar(),
-                LocalDeploys.moduleVersion(b.git(), b.receiverService().module()), b.head(), env.clock().instant()),
+        front.startFirst(
+                b.receiverJar(),
+                LocalDeploys.firstDescription(
+                        b.receiverJar(),
+                        LocalDeploys.moduleVersion(b.git(), b.receiverService().module()),
+                        b.head(),
+                        env.clock().instant()),
                 env.clock().instant());
         receiver = front;
         String url = front.url();
@@ -390,7 +516,8 @@ public final class LocalStack implements AutoCloseable {
             children.put("receiver", c); // the front only reports the process that runs its live revision
             partExited("receiver", c);
         });
-        front.onLive(r -> updatePart(new LocalState.Part("receiver", url, r.child().pid(), front.port(), entryPoint)));
+        front.onLive(
+                r -> updatePart(new LocalState.Part("receiver", url, r.child().pid(), front.port(), entryPoint)));
         // `cva local stop|start receiver` stops and restarts the live revision's process behind the front (the
         // front's URL stays); ready when it listens, as its /healthz also needs Firestore, which may be down.
         switches.launcher("receiver", from -> front.restartLive());
@@ -400,7 +527,8 @@ public final class LocalStack implements AutoCloseable {
     /** IAM on moto (unless --no-iam), the administrator's keys for cva's own clients, the SQS gate. */
     private Aws startAws(Build b, Moto moto, LocalPart sqsChild, int sqsPort) {
         LocalIam iam = env.iam() ? moto.enforceIam() : null;
-        LocalIam.Keys admin = iam == null ? new LocalIam.Keys(LocalAws.ACCESS_KEY, LocalAws.SECRET_KEY, null) : iam.admin();
+        LocalIam.Keys admin =
+                iam == null ? new LocalIam.Keys(LocalAws.ACCESS_KEY, LocalAws.SECRET_KEY, null) : iam.admin();
         LocalCredentials.write(env.projectRoot(), admin);
         onClose(() -> LocalCredentials.delete(env.projectRoot()));
         // ElasticMQ checks no credentials: with IAM on, every SQS client goes through the gate (its port stays
@@ -414,19 +542,27 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private Queues createTablesAndQueues(Build b, Aws aws) {
-        SqsClient sqsClient = LocalAws.sqs(URI.create(aws.sqsUrl()), config.region(), aws.admin().provider());
-        DynamoDbClient dynamoClient = LocalAws.dynamo(URI.create(aws.dynamoUrl()), config.region(), aws.admin().provider());
+        SqsClient sqsClient = LocalAws.sqs(
+                URI.create(aws.sqsUrl()), config.region(), aws.admin().provider());
+        DynamoDbClient dynamoClient = LocalAws.dynamo(
+                URI.create(aws.dynamoUrl()), config.region(), aws.admin().provider());
         onClose(sqsClient::close);
         onClose(dynamoClient::close);
         sqs = sqsClient;
         dynamo = dynamoClient;
         Tables.createQueryEvents(dynamoClient, config.queryEventsTable());
         Tables.createAnalytics(dynamoClient, config.analyticsTable());
-        Queues q = new Queues(sqsClient.getQueueUrl(r -> r.queueName(config.queue())).queueUrl(),
+        Queues q = new Queues(
+                sqsClient.getQueueUrl(r -> r.queueName(config.queue())).queueUrl(),
                 sqsClient.getQueueUrl(r -> r.queueName(config.dlq())).queueUrl(),
                 sqsClient.getQueueUrl(r -> r.queueName(config.webhookDlq())).queueUrl(),
-                sqsClient.getQueueUrl(r -> r.queueName(config.streamFailureDlq())).queueUrl(),
-                dynamoClient.describeTable(r -> r.tableName(config.analyticsTable())).table().latestStreamArn());
+                sqsClient
+                        .getQueueUrl(r -> r.queueName(config.streamFailureDlq()))
+                        .queueUrl(),
+                dynamoClient
+                        .describeTable(r -> r.tableName(config.analyticsTable()))
+                        .table()
+                        .latestStreamArn());
         resource("region", config.region());
         resource("queueUrl", q.queueUrl());
         resource("dlqUrl", q.dlqUrl());
@@ -443,11 +579,14 @@ public final class LocalStack implements AutoCloseable {
     /** The webhook secret in moto's Secrets Manager, for the notifier; returns its ARN (with AWS's suffix). */
     private String createAwsSecret(Aws aws) {
         try (var secrets = software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
-                .endpointOverride(URI.create(aws.dynamoUrl())).region(software.amazon.awssdk.regions.Region.of(config.region()))
+                .endpointOverride(URI.create(aws.dynamoUrl()))
+                .region(software.amazon.awssdk.regions.Region.of(config.region()))
                 .credentialsProvider(aws.admin().provider())
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
-            webhookSecretArn = secrets.createSecret(r -> r.name(config.awsSecretName())
-                    .secretString(config.webhookSecret())).arn();
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .build()) {
+            webhookSecretArn = secrets.createSecret(
+                            r -> r.name(config.awsSecretName()).secretString(config.webhookSecret()))
+                    .arn();
         }
         resource("webhookSecretArn", webhookSecretArn);
         return webhookSecretArn;
@@ -463,8 +602,12 @@ public final class LocalStack implements AutoCloseable {
     /** SES behind the IAM gate when IAM is on; returns the URL the functions use. */
     private String gateSes(Build b, Ses ses, Aws aws) {
         String sesUrl = gated(aws.iam(), ses.url(), IamGate.sesV2(config.region()), b.logs());
-        putPart(new LocalState.Part("ses", sesUrl, ses.pid(), ses.port(), ses.describe()
-                + (aws.iam() == null ? "" : ", behind the IAM gate")));
+        putPart(new LocalState.Part(
+                "ses",
+                sesUrl,
+                ses.pid(),
+                ses.port(),
+                ses.describe() + (aws.iam() == null ? "" : ", behind the IAM gate")));
         return sesUrl;
     }
 
@@ -472,8 +615,8 @@ public final class LocalStack implements AutoCloseable {
      * The three functions (and the notifier's redrive) under the runtime interface client, each with its execution
      * role's session keys as Lambda gives them (infra/policies); all start at once, ready when each polls.
      */
-    private Map<String, LambdaFunction> startFunctions(Build b, Aws aws, Queues q, String secretArn, String sesUrl,
-                                                       String receiverUrl) {
+    private Map<String, LambdaFunction> startFunctions(
+            Build b, Aws aws, Queues q, String secretArn, String sesUrl, String receiverUrl) {
         Map<String, String> lambdaEnv = new LinkedHashMap<>();
         lambdaEnv.put("AWS_REGION", config.region());
         lambdaEnv.put("AWS_DEFAULT_REGION", config.region());
@@ -498,11 +641,20 @@ public final class LocalStack implements AutoCloseable {
             CvaConfig.Service svc = config.service(e.getKey());
             Map<String, String> functionEnv = new LinkedHashMap<>(lambdaEnv);
             functionEnv.putAll(roles.get(e.getKey()).environment());
-            LambdaFunction.Spec spec = new LambdaFunction.Spec(e.getKey(), "cv-analytics-" + e.getKey(),
-                    svc.handler(), e.getValue(), b.lambdaRuntime(), functionEnv, config.region(),
+            LambdaFunction.Spec spec = new LambdaFunction.Spec(
+                    e.getKey(),
+                    "cv-analytics-" + e.getKey(),
+                    svc.handler(),
+                    e.getValue(),
+                    b.lambdaRuntime(),
+                    functionEnv,
+                    config.region(),
                     svc.memoryMb() == null ? 512 : svc.memoryMb(),
                     Duration.ofSeconds(svc.timeoutSeconds() == null ? 60 : svc.timeoutSeconds()),
-                    concurrency(e.getKey()), b.logs(), List.of(), svc.runtime());
+                    concurrency(e.getKey()),
+                    b.logs(),
+                    List.of(),
+                    svc.runtime());
             specs.put(e.getKey(), spec);
             times.started(e.getKey());
             LambdaFunction f = LambdaFunction.start(spec);
@@ -512,15 +664,28 @@ public final class LocalStack implements AutoCloseable {
         Map<String, String> redriveEnv = new LinkedHashMap<>(lambdaEnv);
         redriveEnv.putAll(roles.get(REDRIVE_ROLE).environment());
         times.started(LocalRedrive.NAME);
-        LocalRedrive redrive = LocalRedrive.start(config.service("notifier"), b.jars().get("notifier"), b.lambdaRuntime(),
-                redriveEnv, config.region(), b.logs(), env.env(), env.clock(), note, log);
+        LocalRedrive redrive = LocalRedrive.start(
+                config.service("notifier"),
+                b.jars().get("notifier"),
+                b.lambdaRuntime(),
+                redriveEnv,
+                config.region(),
+                b.logs(),
+                env.env(),
+                env.clock(),
+                note,
+                log);
         if (redrive != null) {
             onClose(redrive::close);
         }
         for (LambdaFunction f : functions.values()) {
             f.awaitReady(dev.cva.local.Readiness.timeout());
             times.ready(f.name());
-            putPart(new LocalState.Part(f.name(), f.runtimeApiUrl(), f.child().pid(), f.port(),
+            putPart(new LocalState.Part(
+                    f.name(),
+                    f.runtimeApiUrl(),
+                    f.child().pid(),
+                    f.port(),
                     config.service(f.name()).handler()));
         }
         if (redrive != null) {
@@ -536,9 +701,15 @@ public final class LocalStack implements AutoCloseable {
      */
     private void startEventSources(Build b, Aws aws, Queues q) {
         for (LambdaFunction f : functions.values()) {
-            FunctionAlias alias = new FunctionAlias(f, specs.get(f.name()),
-                    LocalDeploys.firstDescription(specs.get(f.name()).jar(),
-                            LocalDeploys.moduleVersion(b.git(), config.service(f.name()).module()), b.head(), env.clock().instant()),
+            FunctionAlias alias = new FunctionAlias(
+                    f,
+                    specs.get(f.name()),
+                    LocalDeploys.firstDescription(
+                            specs.get(f.name()).jar(),
+                            LocalDeploys.moduleVersion(
+                                    b.git(), config.service(f.name()).module()),
+                            b.head(),
+                            env.clock().instant()),
                     env.clock().instant());
             alias.onLive(this::restarted);
             onClose(alias::close);
@@ -548,31 +719,61 @@ public final class LocalStack implements AutoCloseable {
         try {
             endpoint = new LambdaEndpoint(aliases);
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot start the local Lambda endpoint: " + e.getMessage(), null, e);
+            throw new CvaException(
+                    ExitCode.FAILURE, "cannot start the local Lambda endpoint: " + e.getMessage(), null, e);
         }
         onClose(endpoint::close);
-        putPart(new LocalState.Part("lambda", "http://127.0.0.1:" + endpoint.port(), 0, endpoint.port(),
+        putPart(new LocalState.Part(
+                "lambda",
+                "http://127.0.0.1:" + endpoint.port(),
+                0,
+                endpoint.port(),
                 "Invoke API for processor, notifier, reporter"));
-        sqsMapping = new SqsMapping(LocalAws.sqs(URI.create(aws.sqsUrl()), config.region(), roles.get("processor").provider()),
-                q.queueUrl(), config.region(), switches.gate(aliases.get("processor")),
-                eventSource("processor", EventSource.SQS_DEFAULTS), log).start();
+        sqsMapping = new SqsMapping(
+                        LocalAws.sqs(
+                                URI.create(aws.sqsUrl()),
+                                config.region(),
+                                roles.get("processor").provider()),
+                        q.queueUrl(),
+                        config.region(),
+                        switches.gate(aliases.get("processor")),
+                        eventSource("processor", EventSource.SQS_DEFAULTS),
+                        log)
+                .start();
         onClose(sqsMapping::close);
-        DynamoDbStreamsClient streams = LocalAws.streams(URI.create(aws.dynamoUrl()), config.region(),
+        DynamoDbStreamsClient streams = LocalAws.streams(
+                URI.create(aws.dynamoUrl()),
+                config.region(),
                 roles.get("notifier").provider());
         // as the Terraform's destination_config: a batch given up on is recorded, never dropped without trace.
         // Lambda sends the record with the function's execution role (RecordSkippedStreamBatches).
         FunctionAlias notifier = aliases.get("notifier");
-        SqsClient destinationSqs = LocalAws.sqs(URI.create(aws.sqsUrl()), config.region(), roles.get("notifier").provider());
+        SqsClient destinationSqs = LocalAws.sqs(
+                URI.create(aws.sqsUrl()), config.region(), roles.get("notifier").provider());
         onClose(destinationSqs::close);
-        OnFailureDestination onFailure = new OnFailureDestination(destinationSqs, q.streamFailureDlqUrl(),
-                "arn:aws:lambda:" + config.region() + ":" + LocalAws.ACCOUNT + ":function:" + specs.get("notifier").functionName() + ":live",
-                () -> notifier.versions().stream().max(java.util.Comparator.comparingInt(FunctionAlias.View::weight))
-                        .map(v -> Integer.toString(v.number())).orElse("$LATEST"));
-        streamMapping = new StreamMapping(streams, q.streamArn(), config.region(), switches.gate(notifier),
-                eventSource("notifier", EventSource.STREAM_DEFAULTS), Duration.ofMillis(500), log, onFailure,
-                Clock.systemUTC()).start();
+        OnFailureDestination onFailure = new OnFailureDestination(
+                destinationSqs,
+                q.streamFailureDlqUrl(),
+                "arn:aws:lambda:" + config.region() + ":" + LocalAws.ACCOUNT + ":function:"
+                        + specs.get("notifier").functionName() + ":live",
+                () -> notifier.versions().stream()
+                        .max(java.util.Comparator.comparingInt(FunctionAlias.View::weight))
+                        .map(v -> Integer.toString(v.number()))
+                        .orElse("$LATEST"));
+        streamMapping = new StreamMapping(
+                        streams,
+                        q.streamArn(),
+                        config.region(),
+                        switches.gate(notifier),
+                        eventSource("notifier", EventSource.STREAM_DEFAULTS),
+                        Duration.ofMillis(500),
+                        log,
+                        onFailure,
+                        Clock.systemUTC())
+                .start();
         onClose(streamMapping::close);
-        WeeklySchedule schedule = new WeeklySchedule(env.clock(), switches.gate(aliases.get("reporter")), config.region(), log);
+        WeeklySchedule schedule =
+                new WeeklySchedule(env.clock(), switches.gate(aliases.get("reporter")), config.region(), log);
         thread("weekly-schedule", schedule, () -> {});
     }
 
@@ -613,28 +814,47 @@ public final class LocalStack implements AutoCloseable {
         try {
             control = new ControlServer(token);
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot start the local control channel: " + e.getMessage(), null, e);
+            throw new CvaException(
+                    ExitCode.FAILURE, "cannot start the local control channel: " + e.getMessage(), null, e);
         }
         stops.push(() -> {
             control.close();
             ControlToken.delete(env.projectRoot());
         });
         resources.put("controlUrl", control.url());
-        LocalMetrics.register(control, aliases, () -> sqsMapping, () -> streamMapping,
-                env.projectRoot().resolve(".cva/local/logs"), env.clock());
-        new LocalDeploys(aliases, specs, receiver, env.projectRoot().resolve(".cva/local/jars"), config.region(),
-                env.clock(), log).register(control);
+        LocalMetrics.register(
+                control,
+                aliases,
+                () -> sqsMapping,
+                () -> streamMapping,
+                env.projectRoot().resolve(".cva/local/logs"),
+                env.clock());
+        new LocalDeploys(
+                        aliases,
+                        specs,
+                        receiver,
+                        env.projectRoot().resolve(".cva/local/jars"),
+                        config.region(),
+                        env.clock(),
+                        log)
+                .register(control);
         switches.register(control);
     }
 
     /** The dashboard's static files and its config.json (see {@link LocalDashboard}); absent without a built app. */
     private void startDashboard(java.util.concurrent.Future<Path> files, int firestorePort) {
-        DashboardServer dashboard = LocalDashboard.serve(files, config.gcpProject(), firestorePort, config.dashboardEmail(),
-                config.firestoreDatabase(), log);
+        DashboardServer dashboard = LocalDashboard.serve(
+                files, config.gcpProject(), firestorePort, config.dashboardEmail(), config.firestoreDatabase(), log);
         if (dashboard != null) {
             stops.push(dashboard::close);
-            parts.put("dashboard", new LocalState.Part("dashboard", dashboard.url(), 0, dashboard.port(),
-                    LocalDashboard.DIR + "/dist, /config.json for the Firestore emulator"));
+            parts.put(
+                    "dashboard",
+                    new LocalState.Part(
+                            "dashboard",
+                            dashboard.url(),
+                            0,
+                            dashboard.port(),
+                            LocalDashboard.DIR + "/dist, /config.json for the Firestore emulator"));
         }
     }
 
@@ -666,7 +886,11 @@ public final class LocalStack implements AutoCloseable {
     /** A part was restarted ({@code cva local start}): record its new process and watch it. */
     private synchronized void replace(String name, LocalPart now) {
         if (name.equals("receiver")) { // the front watches its revisions' processes itself
-            updatePart(new LocalState.Part(name, parts.get(name).url(), now.pid(), parts.get(name).port(),
+            updatePart(new LocalState.Part(
+                    name,
+                    parts.get(name).url(),
+                    now.pid(),
+                    parts.get(name).port(),
                     parts.get(name).detail()));
             return;
         }
@@ -750,20 +974,26 @@ public final class LocalStack implements AutoCloseable {
         } catch (NumberFormatException e) {
             // refused below
         }
-        throw CvaException.usage("CVA_LOCAL_VISIBILITY_SECONDS=" + v + " is neither 0..43200 nor cva.yaml",
+        throw CvaException.usage(
+                "CVA_LOCAL_VISIBILITY_SECONDS=" + v + " is neither 0..43200 nor cva.yaml",
                 "unset it for the local default of " + ElasticMq.VISIBILITY_SECONDS + " s");
     }
 
     /** The processor takes as many invocations at once as its SQS mapping may make; the others one at a time. */
     private int concurrency(String function) {
-        return function.equals("processor") ? eventSource("processor", EventSource.SQS_DEFAULTS).maximumConcurrency() : 1;
+        return function.equals("processor")
+                ? eventSource("processor", EventSource.SQS_DEFAULTS).maximumConcurrency()
+                : 1;
     }
 
     private static Path snapshot(Path jar, Path copy) {
         try {
             java.nio.file.Files.createDirectories(copy.getParent());
             // the source's modification time too: an unchanged jar keeps its AOT cache (AotCache keys on it)
-            java.nio.file.Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.Files.copy(
+                    jar,
+                    copy,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
             return copy;
         } catch (IOException e) {
@@ -824,8 +1054,12 @@ public final class LocalStack implements AutoCloseable {
 
     static boolean httpOk(String url) {
         try {
-            HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
             return r.statusCode() == 200;
         } catch (IOException e) {
             return false;
@@ -835,10 +1069,21 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    public LocalState state() { return state; }
-    SqsClient sqs() { return sqs; }
-    DynamoDbClient dynamo() { return dynamo; }
-    Config config() { return config; }
+    public LocalState state() {
+        return state;
+    }
+
+    SqsClient sqs() {
+        return sqs;
+    }
+
+    DynamoDbClient dynamo() {
+        return dynamo;
+    }
+
+    Config config() {
+        return config;
+    }
 
     /** Stops everything in reverse order of start and removes the state file. Safe to call twice. */
     @Override

@@ -14,8 +14,13 @@ public final class LocalStacks {
 
     /** @param iam whether moto enforces IAM (the default; {@code --no-iam} turns it off) */
     static LocalStack start(CvaContext ctx, boolean iam) {
-        LocalStack.Env env = new LocalStack.Env(ctx.projectRoot(), ctx.home(), ctx.env(), ctx.clock(),
-                Runtimes.locate(ctx.env(), ctx.projectRoot()), iam);
+        LocalStack.Env env = new LocalStack.Env(
+                ctx.projectRoot(),
+                ctx.home(),
+                ctx.env(),
+                ctx.clock(),
+                Runtimes.locate(ctx.env(), ctx.projectRoot()),
+                iam);
         LocalStack.Config config = LocalStack.Config.from(ctx.settings());
         try (ProgressBar bar = progress(ctx, "cva local up", LocalStack.STEPS.size())) {
             Consumer<String> step = s -> {
@@ -28,7 +33,8 @@ public final class LocalStacks {
             };
             // the detached supervisor's log always has the start times; a foreground start prints them with --verbose
             Consumer<String> timing = "1".equals(ctx.env().get(StackControl.SUPERVISOR_ENV))
-                    ? line -> ctx.err().println(line) : ctx::debug;
+                    ? line -> ctx.err().println(line)
+                    : ctx::debug;
             return LocalStack.start(config, env, step, ctx::info, ctx::warn, timing);
         }
     }
@@ -54,20 +60,26 @@ public final class LocalStacks {
         if (!ctx.progress()) {
             return null;
         }
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max)
+        return new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(max)
                 .setStyle(ctx.color() ? ProgressBarStyle.COLORFUL_UNICODE_BLOCK : ProgressBarStyle.ASCII)
                 // A fixed width: asking JLine for the terminal's width opens a system terminal whose close also
                 // closes stdout, and the command's output would be lost.
-                .setConsumer(new DelegatingProgressBarConsumer(s -> {
-                    ctx.err().print("\r" + s);
-                    ctx.err().flush();
-                }, 100) {
-                    @Override
-                    public void close() {
-                        ctx.err().println();
-                        ctx.err().flush();
-                    }
-                }).build();
+                .setConsumer(
+                        new DelegatingProgressBarConsumer(
+                                s -> {
+                                    ctx.err().print("\r" + s);
+                                    ctx.err().flush();
+                                },
+                                100) {
+                            @Override
+                            public void close() {
+                                ctx.err().println();
+                                ctx.err().flush();
+                            }
+                        })
+                .build();
     }
 
     static void printParts(CvaContext ctx, LocalState s) {

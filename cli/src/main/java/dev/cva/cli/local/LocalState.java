@@ -22,8 +22,8 @@ import java.util.Optional;
  * @param parts         by name: sqs, dynamodb, firestore, receiver, ses, processor, notifier, reporter
  * @param resources     queue URLs, table names, the Firestore project, the outbox and log folders
  */
-public record LocalState(long supervisorPid, long startedAt, boolean ready, Map<String, Part> parts,
-                         Map<String, String> resources) {
+public record LocalState(
+        long supervisorPid, long startedAt, boolean ready, Map<String, Part> parts, Map<String, String> resources) {
 
     /** One running part: its endpoint, its process (0 when it runs inside the supervisor) and port. */
     public record Part(String name, String url, long pid, int port, String detail) {}
@@ -47,8 +47,11 @@ public record LocalState(long supervisorPid, long startedAt, boolean ready, Map<
         try {
             return Optional.of(JSON.readValue(f.toFile(), LocalState.class));
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "unreadable local state " + f + ": " + e.getMessage(),
-                    "stop the stack with 'cva local down', or delete the file", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "unreadable local state " + f + ": " + e.getMessage(),
+                    "stop the stack with 'cva local down', or delete the file",
+                    e);
         }
     }
 
@@ -58,10 +61,17 @@ public record LocalState(long supervisorPid, long startedAt, boolean ready, Map<
         if (s == null || !s.ready()) {
             // 'local' is also the default environment: name both ways on, the stack or a cloud environment.
             var names = ctx.config().config().environments().keySet();
-            String cloud = names.contains("prod") ? "prod" : names.stream()
-                    .filter(e -> !CvaContext.DEFAULT_ENVIRONMENT.equals(e)).sorted().findFirst().orElse("prod");
-            throw new CvaException(ExitCode.FAILURE, "the local stack is not running (environment 'local', from "
-                    + ctx.environment().source().label() + ")",
+            String cloud = names.contains("prod")
+                    ? "prod"
+                    : names.stream()
+                            .filter(e -> !CvaContext.DEFAULT_ENVIRONMENT.equals(e))
+                            .sorted()
+                            .findFirst()
+                            .orElse("prod");
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "the local stack is not running (environment 'local', from "
+                            + ctx.environment().source().label() + ")",
                     "start it with 'cva local up --detach' (or 'cva local demo'), or work on a cloud environment: "
                             + "'cva env use " + cloud + "'");
         }
@@ -80,9 +90,13 @@ public record LocalState(long supervisorPid, long startedAt, boolean ready, Map<
 
     /** True when the supervisor still runs (and its pid was not reused: it started before the state was written). */
     public boolean supervisorAlive() {
-        return ProcessHandle.of(supervisorPid).filter(ProcessHandle::isAlive)
-                .filter(h -> h.info().startInstant().map(t -> !t.isAfter(java.time.Instant.ofEpochMilli(startedAt)))
-                        .orElse(true)).isPresent();
+        return ProcessHandle.of(supervisorPid)
+                .filter(ProcessHandle::isAlive)
+                .filter(h -> h.info()
+                        .startInstant()
+                        .map(t -> !t.isAfter(java.time.Instant.ofEpochMilli(startedAt)))
+                        .orElse(true))
+                .isPresent();
     }
 
     LocalState withPart(Part part) {

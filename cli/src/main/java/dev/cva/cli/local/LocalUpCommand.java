@@ -12,22 +12,34 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code cva local up}: start the stack in the foreground until Ctrl-C, or detached. */
-@Command(name = "up", description = {
-        "Start the whole pipeline on free 127.0.0.1 ports and print what runs where.",
-        "Runs in the foreground until Ctrl-C; --detach leaves it running ('cva local down' stops it).",
-        "Endpoints are written to .cva/local/state.json for every other command with --env local."})
+@Command(
+        name = "up",
+        description = {
+            "Start the whole pipeline on free 127.0.0.1 ports and print what runs where.",
+            "Runs in the foreground until Ctrl-C; --detach leaves it running ('cva local down' stops it).",
+            "Endpoints are written to .cva/local/state.json for every other command with --env local."
+        })
 final class LocalUpCommand implements Callable<Integer> {
     @Option(names = "--detach", description = "Start in the background and return when ready.")
     boolean detach;
 
-    @Option(names = "--no-iam", negatable = false, description = {
-            "Do not enforce IAM on moto: any credentials work and every function may do anything.",
-            "By default each function runs under its policy from infra/policies and only the stack's own keys",
-            "(printed by 'cva local env') are accepted, as in AWS."})
+    @Option(
+            names = "--no-iam",
+            negatable = false,
+            description = {
+                "Do not enforce IAM on moto: any credentials work and every function may do anything.",
+                "By default each function runs under its policy from infra/policies and only the stack's own keys",
+                "(printed by 'cva local env') are accepted, as in AWS."
+            })
     boolean noIam;
 
-    @Option(names = "--timeout", defaultValue = "6m", paramLabel = DurationConverter.LABEL, converter = DurationConverter.class,
-            description = "With --detach: how long to wait for the stack to be ready, e.g. 90s or 5m (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout",
+            defaultValue = "6m",
+            paramLabel = DurationConverter.LABEL,
+            converter = DurationConverter.class,
+            description =
+                    "With --detach: how long to wait for the stack to be ready, e.g. 90s or 5m (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     private final CvaContext ctx;
@@ -42,7 +54,8 @@ final class LocalUpCommand implements Callable<Integer> {
         if (detach) {
             List<String> args = new ArrayList<>();
             if (ctx.globals().config() != null) {
-                args.addAll(List.of("--config", ctx.globals().config().toAbsolutePath().toString()));
+                args.addAll(List.of(
+                        "--config", ctx.globals().config().toAbsolutePath().toString()));
             }
             if (noIam) {
                 args.add("--no-iam");
@@ -56,10 +69,13 @@ final class LocalUpCommand implements Callable<Integer> {
         }
         LocalStack stack = LocalStacks.start(ctx, !noIam);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stack.close();
-            stopped.countDown();
-        }, "cva-local-down"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stack.close();
+                            stopped.countDown();
+                        },
+                        "cva-local-down"));
         render(stack.state());
         ctx.info("the local stack is running; Ctrl-C stops it");
         stopped.await();

@@ -50,9 +50,11 @@ final class PartSwitch {
     }
 
     static final Map<String, String> REFUSED = Map.of(
-            "dynamodb", "moto's server keeps DynamoDB (tables and stream) in memory: a restart would lose them all; "
+            "dynamodb",
+            "moto's server keeps DynamoDB (tables and stream) in memory: a restart would lose them all; "
                     + "stop the whole stack with 'cva local down'",
-            "ses", "the SES stand-in is not part of an outage rehearsal; stop the whole stack with 'cva local down'");
+            "ses",
+            "the SES stand-in is not part of an outage rehearsal; stop the whole stack with 'cva local down'");
 
     private final Host host;
     private final Path work;
@@ -60,6 +62,7 @@ final class PartSwitch {
     private final Consumer<String> log;
     /** Relaunchers of the process parts; the argument is the data to start from (Firestore's export), or null. */
     private final Map<String, Function<Path, LocalPart>> launchers = new LinkedHashMap<>();
+
     private final Map<String, Gate> gates = new ConcurrentHashMap<>();
     private final Set<String> stopped = ConcurrentHashMap.newKeySet();
     private volatile Path firestoreExport;
@@ -77,12 +80,14 @@ final class PartSwitch {
         try {
             Files.createDirectories(dir);
             try (var files = Files.list(dir)) {
-                for (Path p : files.filter(p -> p.getFileName().toString().startsWith("sqs")).toList()) {
+                for (Path p : files.filter(p -> p.getFileName().toString().startsWith("sqs"))
+                        .toList()) {
                     Files.deleteIfExists(p);
                 }
             }
         } catch (IOException e) {
-            throw new dev.cva.cli.CvaException(dev.cva.cli.ExitCode.FAILURE, "cannot prepare " + dir + ": " + e.getMessage(), null, e);
+            throw new dev.cva.cli.CvaException(
+                    dev.cva.cli.ExitCode.FAILURE, "cannot prepare " + dir + ": " + e.getMessage(), null, e);
         }
         return dir.resolve("sqs");
     }
@@ -131,19 +136,23 @@ final class PartSwitch {
             gate.close(Duration.ofSeconds(30));
             host.function(part).child().stop(); // the live version's instance
             log.accept(part + ": stopped by 'cva local stop'; its event source waits");
-            return new Outcome(part, "stop", true, port(part), "its event source waits for 'cva local start " + part + "'");
+            return new Outcome(
+                    part, "stop", true, port(part), "its event source waits for 'cva local start " + part + "'");
         }
         String data = "none to keep (stateless)";
         if (part.equals("firestore")) {
             // No write may land between the export and the stop (it would be acknowledged, then lost): the
-            // receiver, Firestore's only writer, is paused (SIGSTOP) for that moment, writes it already sent settle first.
+            // receiver, Firestore's only writer, is paused (SIGSTOP) for that moment, writes it already sent settle
+            // first.
             LocalPart receiver = stopped.contains("receiver") ? null : host.child("receiver");
             boolean paused = receiver != null && signal("STOP", receiver.pid());
             try {
                 if (paused) {
                     Child.sleep(500);
                 }
-                firestoreExport = FirestoreEmulator.export(host.port(part), gcpProject,
+                firestoreExport = FirestoreEmulator.export(
+                        host.port(part),
+                        gcpProject,
                         work.resolve("data/firestore-export-" + System.currentTimeMillis()));
                 data = "exported to " + firestoreExport.getParent() + "; imported again at start";
                 host.child(part).stop();
@@ -182,18 +191,24 @@ final class PartSwitch {
         LocalPart now = launchers.get(part).apply(from);
         stopped.remove(part);
         host.replaced(part, now);
-        String data = part.equals("firestore") ? (from == null ? "started empty (no export)" : "imported " + from)
+        String data = part.equals("firestore")
+                ? (from == null ? "started empty (no export)" : "imported " + from)
                 : part.equals("sqs") ? "kept (H2 message storage)" : "none to keep (stateless)";
-        log.accept(part + ": started by 'cva local start' (" + (now.pid() == 0 ? "in cva's process" : "pid " + now.pid())
-                + ", port " + port(part) + "); data: " + data);
+        log.accept(
+                part + ": started by 'cva local start' (" + (now.pid() == 0 ? "in cva's process" : "pid " + now.pid())
+                        + ", port " + port(part) + "); data: " + data);
         return new Outcome(part, "start", true, port(part), data);
     }
 
     /** {@code kill -<signal> <pid>}; false where there is no such command (then nothing is paused). */
     private static boolean signal(String signal, long pid) {
         try {
-            return new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0;
+            return new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start()
+                            .waitFor()
+                    == 0;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -212,8 +227,8 @@ final class PartSwitch {
             throw new IllegalArgumentException(part + " cannot be stopped on its own: " + REFUSED.get(part));
         }
         if (!launchers.containsKey(part) && !gates.containsKey(part)) {
-            throw new IllegalArgumentException("no part '" + part + "'; parts that stop and start: "
-                    + String.join(", ", parts()));
+            throw new IllegalArgumentException(
+                    "no part '" + part + "'; parts that stop and start: " + String.join(", ", parts()));
         }
     }
 

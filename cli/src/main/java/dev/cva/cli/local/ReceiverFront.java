@@ -1,7 +1,5 @@
 package dev.cva.cli.local;
 
-import dev.cva.local.lambda.Weights;
-
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cva.cli.CvaException;
@@ -9,6 +7,7 @@ import dev.cva.cli.ExitCode;
 import dev.cva.local.Child;
 import dev.cva.local.FunctionsInvoker;
 import dev.cva.local.LoopbackHttp;
+import dev.cva.local.lambda.Weights;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -47,8 +46,21 @@ final class ReceiverFront implements AutoCloseable {
     record View(int number, String url, String description, Instant created, boolean running, int weight) {}
 
     private static final Duration DRAIN = Duration.ofSeconds(30);
-    private static final Set<String> HOP = Set.of("connection", "content-length", "expect", "host", "upgrade",
-            "keep-alive", "transfer-encoding", "te", "trailer", "proxy-connection", "http2-settings", "date", "from", "via",
+    private static final Set<String> HOP = Set.of(
+            "connection",
+            "content-length",
+            "expect",
+            "host",
+            "upgrade",
+            "keep-alive",
+            "transfer-encoding",
+            "te",
+            "trailer",
+            "proxy-connection",
+            "http2-settings",
+            "date",
+            "from",
+            "via",
             "warning");
 
     private final Launch launch;
@@ -78,8 +90,13 @@ final class ReceiverFront implements AutoCloseable {
             this.created = created;
         }
 
-        String url() { return "http://127.0.0.1:" + port + "/"; }
-        Child child() { return child; }
+        String url() {
+            return "http://127.0.0.1:" + port + "/";
+        }
+
+        Child child() {
+            return child;
+        }
     }
 
     /** Starts revision 1 from {@code jar}, waits for its health, then the front on a free port. */
@@ -119,8 +136,10 @@ final class ReceiverFront implements AutoCloseable {
 
     private ReceiverFront(Launch launch) throws IOException {
         this.launch = launch;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
         this.server = LoopbackHttp.create(0, 256);
         this.pool = Executors.newFixedThreadPool(32, r -> {
             Thread t = new Thread(r, "receiver-front");
@@ -131,9 +150,13 @@ final class ReceiverFront implements AutoCloseable {
         server.createContext("/", this::proxy);
     }
 
-    String url() { return "http://127.0.0.1:" + port() + "/"; }
+    String url() {
+        return "http://127.0.0.1:" + port() + "/";
+    }
 
-    int port() { return server.getAddress().getPort(); }
+    int port() {
+        return server.getAddress().getPort();
+    }
 
     /** Called with the revision that takes most traffic whenever that changes. */
     void onLive(Consumer<Revision> listener) {
@@ -184,8 +207,8 @@ final class ReceiverFront implements AutoCloseable {
             for (int n : newWeights.keySet()) {
                 Revision r = revisions.get(n);
                 if (r == null) {
-                    throw new IllegalArgumentException("the receiver has no revision " + n + " (revisions: "
-                            + revisions.keySet() + ")");
+                    throw new IllegalArgumentException(
+                            "the receiver has no revision " + n + " (revisions: " + revisions.keySet() + ")");
                 }
                 if (r.child == null) {
                     toStart.add(r);
@@ -219,7 +242,12 @@ final class ReceiverFront implements AutoCloseable {
     synchronized List<View> revisions() {
         List<View> out = new ArrayList<>();
         for (Revision r : revisions.descendingMap().values()) {
-            out.add(new View(r.number, r.child == null ? null : r.url(), r.description, r.created, r.child != null,
+            out.add(new View(
+                    r.number,
+                    r.child == null ? null : r.url(),
+                    r.description,
+                    r.created,
+                    r.child != null,
                     weights.getOrDefault(r.number, 0)));
         }
         return out;
@@ -237,8 +265,10 @@ final class ReceiverFront implements AutoCloseable {
         Revision r = live();
         Child old = r.child;
         int port = Child.freePort();
-        Child child = Child.start("receiver r" + r.number + " (Functions Framework)",
-                FunctionsInvoker.command(launch.invokerJar(), r.jar, launch.entryPoint(), port), launch.env(),
+        Child child = Child.start(
+                "receiver r" + r.number + " (Functions Framework)",
+                FunctionsInvoker.command(launch.invokerJar(), r.jar, launch.entryPoint(), port),
+                launch.env(),
                 launch.logs().resolve(r.number == 1 ? "receiver.log" : "receiver-r" + r.number + ".log"));
         try {
             child.awaitPort(port, dev.cva.local.Readiness.timeout());
@@ -267,13 +297,16 @@ final class ReceiverFront implements AutoCloseable {
 
     private void run(Revision r) {
         int port = Child.freePort();
-        Child child = Child.start("receiver r" + r.number + " (Functions Framework)",
-                FunctionsInvoker.command(launch.invokerJar(), r.jar, launch.entryPoint(), port), launch.env(),
+        Child child = Child.start(
+                "receiver r" + r.number + " (Functions Framework)",
+                FunctionsInvoker.command(launch.invokerJar(), r.jar, launch.entryPoint(), port),
+                launch.env(),
                 launch.logs().resolve(r.number == 1 ? "receiver.log" : "receiver-r" + r.number + ".log"));
         String url = "http://127.0.0.1:" + port + "/";
         try {
             // ready = it answers /healthz, which reads Firestore through the receiver's own store
-            child.await(() -> LocalStack.httpOk(url + "healthz"), dev.cva.local.Readiness.timeout(), "GET /healthz = 200");
+            child.await(
+                    () -> LocalStack.httpOk(url + "healthz"), dev.cva.local.Readiness.timeout(), "GET /healthz = 200");
         } catch (RuntimeException e) {
             child.stop();
             throw e;
@@ -331,8 +364,11 @@ final class ReceiverFront implements AutoCloseable {
             }
             if (answer == null) {
                 byte[] msg = ("{\"error\":\"no receiver revision answered: "
-                        + (last == null ? "none runs" : String.valueOf(last.getMessage()).replace('"', '\''))
-                        + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                                + (last == null
+                                        ? "none runs"
+                                        : String.valueOf(last.getMessage()).replace('"', '\''))
+                                + "\"}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
                 ex.getResponseHeaders().set("Content-Type", "application/json");
                 ex.sendResponseHeaders(502, msg.length);
                 try (OutputStream out = ex.getResponseBody()) {
@@ -346,8 +382,8 @@ final class ReceiverFront implements AutoCloseable {
                 }
             });
             byte[] out = answer.body();
-            boolean noBody = ex.getRequestMethod().equals("HEAD") || answer.statusCode() == 204
-                    || answer.statusCode() == 304;
+            boolean noBody =
+                    ex.getRequestMethod().equals("HEAD") || answer.statusCode() == 204 || answer.statusCode() == 304;
             ex.sendResponseHeaders(answer.statusCode(), noBody || out.length == 0 ? -1 : out.length);
             if (!noBody && out.length > 0) {
                 try (OutputStream o = ex.getResponseBody()) {
@@ -359,10 +395,15 @@ final class ReceiverFront implements AutoCloseable {
 
     private HttpRequest forward(HttpExchange ex, Revision r, byte[] body) {
         URI in = ex.getRequestURI();
-        String target = "http://127.0.0.1:" + r.port + in.getRawPath() + (in.getRawQuery() == null ? "" : "?" + in.getRawQuery());
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(60))
-                .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        String target = "http://127.0.0.1:" + r.port + in.getRawPath()
+                + (in.getRawQuery() == null ? "" : "?" + in.getRawQuery());
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(target))
+                .timeout(Duration.ofSeconds(60))
+                .method(
+                        ex.getRequestMethod(),
+                        body.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         ex.getRequestHeaders().forEach((k, v) -> {
             if (!HOP.contains(k.toLowerCase(Locale.ROOT))) {
                 v.forEach(value -> b.header(k, value));

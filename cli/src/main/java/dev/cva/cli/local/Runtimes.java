@@ -33,18 +33,26 @@ final class Runtimes {
             return new Runtimes(Path.of(configured), projectRoot);
         }
         try {
-            Path code = Path.of(Runtimes.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path code = Path.of(Runtimes.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             return new Runtimes(code.getParent().resolve("runtimes"), projectRoot);
         } catch (URISyntaxException | RuntimeException e) {
             return new Runtimes(projectRoot.resolve("cli/target/runtimes"), projectRoot);
         }
     }
 
-    Path dir() { return dir; }
+    Path dir() {
+        return dir;
+    }
 
     /** The class path of runtime {@code name} ({@code elasticmq}, {@code lambda}). */
     String classPath(String name) {
-        return String.join(File.pathSeparator, jars(dir.resolve(name)).stream().map(Path::toString).toList());
+        return String.join(
+                File.pathSeparator,
+                jars(dir.resolve(name)).stream().map(Path::toString).toList());
     }
 
     /** The jars of runtime {@code name}. */
@@ -54,7 +62,9 @@ final class Runtimes {
 
     /** The jar of runtime {@code name} whose file name starts with {@code prefix}. */
     Path jarMatching(String name, String prefix) {
-        return jars(dir.resolve(name)).stream().filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst()
+        return jars(dir.resolve(name)).stream()
+                .filter(p -> p.getFileName().toString().startsWith(prefix))
+                .findFirst()
                 .orElseThrow(() -> missing(dir.resolve(name).resolve(prefix + "*.jar")));
     }
 
@@ -78,7 +88,8 @@ final class Runtimes {
      */
     Path lambdaJar(String name, String module, Map<String, String> env) {
         String override = env.get("CVA_LOCAL_JAR_" + name.toUpperCase(java.util.Locale.ROOT));
-        Path jar = override != null && !override.isBlank() ? Path.of(override)
+        Path jar = override != null && !override.isBlank()
+                ? Path.of(override)
                 : projectRoot.resolve(module).resolve("target").resolve(name + "-lambda.jar");
         if (!Files.isRegularFile(jar)) {
             throw missing(jar);
@@ -101,8 +112,11 @@ final class Runtimes {
         String entry = className.replace('.', '/') + ".class";
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
             if (zip.getEntry(entry) == null) {
-                throw new CvaException(ExitCode.FAILURE, jar + " has no class " + className + " (" + what + " in cva.yaml)",
-                        "check the handler in cva.yaml, then rebuild: " + BUILD_HINT.substring(BUILD_HINT.indexOf("./mvnw")));
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        jar + " has no class " + className + " (" + what + " in cva.yaml)",
+                        "check the handler in cva.yaml, then rebuild: "
+                                + BUILD_HINT.substring(BUILD_HINT.indexOf("./mvnw")));
             }
         } catch (IOException e) {
             throw new CvaException(ExitCode.FAILURE, "unreadable jar " + jar + ": " + e.getMessage(), BUILD_HINT, e);
@@ -119,7 +133,9 @@ final class Runtimes {
 
     private static List<Path> jarsIn(Path folder) {
         try (Stream<Path> s = Files.list(folder)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().endsWith(".jar"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }

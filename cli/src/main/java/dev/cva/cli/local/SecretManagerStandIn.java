@@ -59,6 +59,7 @@ public final class SecretManagerStandIn implements BindableService, AutoCloseabl
     private final Map<String, List<Version>> versions = new ConcurrentHashMap<>();
     /** Methods (e.g. {@code AddSecretVersion}) answered with PERMISSION_DENIED. */
     public final Set<String> deny = ConcurrentHashMap.newKeySet();
+
     private final Clock clock;
     private Server server;
 
@@ -70,7 +71,9 @@ public final class SecretManagerStandIn implements BindableService, AutoCloseabl
     public SecretManagerStandIn start(int port) {
         try {
             server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
-                    .addService(this).build().start();
+                    .addService(this)
+                    .build()
+                    .start();
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the Secret Manager stand-in", e);
@@ -89,11 +92,13 @@ public final class SecretManagerStandIn implements BindableService, AutoCloseabl
     /** Creates {@code projects/P/secrets/S} with one version holding {@code value} (the stack's first secret). */
     public void seed(String project, String secretId, String value) {
         String name = "projects/" + project + "/secrets/" + secretId;
-        secrets.putIfAbsent(name, Secret.newBuilder().setName(name).setCreateTime(now()).build());
+        secrets.putIfAbsent(
+                name, Secret.newBuilder().setName(name).setCreateTime(now()).build());
         List<Version> list = versions.computeIfAbsent(name, k -> new ArrayList<>());
         synchronized (list) {
             if (list.isEmpty()) {
-                list.add(new Version(1, value.getBytes(java.nio.charset.StandardCharsets.UTF_8), clock.instant(), true));
+                list.add(
+                        new Version(1, value.getBytes(java.nio.charset.StandardCharsets.UTF_8), clock.instant(), true));
             }
         }
     }
@@ -112,24 +117,48 @@ public final class SecretManagerStandIn implements BindableService, AutoCloseabl
     @Override
     public ServerServiceDefinition bindService() {
         return ServerServiceDefinition.builder(SERVICE)
-                .addMethod(method("GetSecret", GetSecretRequest.getDefaultInstance(), Secret.getDefaultInstance()),
+                .addMethod(
+                        method("GetSecret", GetSecretRequest.getDefaultInstance(), Secret.getDefaultInstance()),
                         unary("GetSecret", (GetSecretRequest r) -> secret(r.getName())))
-                .addMethod(method("CreateSecret", CreateSecretRequest.getDefaultInstance(), Secret.getDefaultInstance()),
+                .addMethod(
+                        method("CreateSecret", CreateSecretRequest.getDefaultInstance(), Secret.getDefaultInstance()),
                         unary("CreateSecret", this::create))
-                .addMethod(method("AddSecretVersion", AddSecretVersionRequest.getDefaultInstance(), SecretVersion.getDefaultInstance()),
+                .addMethod(
+                        method(
+                                "AddSecretVersion",
+                                AddSecretVersionRequest.getDefaultInstance(),
+                                SecretVersion.getDefaultInstance()),
                         unary("AddSecretVersion", this::add))
-                .addMethod(method("GetSecretVersion", GetSecretVersionRequest.getDefaultInstance(), SecretVersion.getDefaultInstance()),
+                .addMethod(
+                        method(
+                                "GetSecretVersion",
+                                GetSecretVersionRequest.getDefaultInstance(),
+                                SecretVersion.getDefaultInstance()),
                         unary("GetSecretVersion", (GetSecretVersionRequest r) -> describe(r.getName())))
-                .addMethod(method("AccessSecretVersion", AccessSecretVersionRequest.getDefaultInstance(),
+                .addMethod(
+                        method(
+                                "AccessSecretVersion",
+                                AccessSecretVersionRequest.getDefaultInstance(),
                                 AccessSecretVersionResponse.getDefaultInstance()),
                         unary("AccessSecretVersion", this::access))
-                .addMethod(method("ListSecretVersions", ListSecretVersionsRequest.getDefaultInstance(),
+                .addMethod(
+                        method(
+                                "ListSecretVersions",
+                                ListSecretVersionsRequest.getDefaultInstance(),
                                 ListSecretVersionsResponse.getDefaultInstance()),
                         unary("ListSecretVersions", this::list))
-                .addMethod(method("DisableSecretVersion", DisableSecretVersionRequest.getDefaultInstance(),
+                .addMethod(
+                        method(
+                                "DisableSecretVersion",
+                                DisableSecretVersionRequest.getDefaultInstance(),
                                 SecretVersion.getDefaultInstance()),
-                        unary("DisableSecretVersion", (DisableSecretVersionRequest r) -> setEnabled(r.getName(), false)))
-                .addMethod(method("EnableSecretVersion", EnableSecretVersionRequest.getDefaultInstance(),
+                        unary(
+                                "DisableSecretVersion",
+                                (DisableSecretVersionRequest r) -> setEnabled(r.getName(), false)))
+                .addMethod(
+                        method(
+                                "EnableSecretVersion",
+                                EnableSecretVersionRequest.getDefaultInstance(),
                                 SecretVersion.getDefaultInstance()),
                         unary("EnableSecretVersion", (EnableSecretVersionRequest r) -> setEnabled(r.getName(), true)))
                 .build();
@@ -138,7 +167,9 @@ public final class SecretManagerStandIn implements BindableService, AutoCloseabl
     private Secret secret(String name) {
         Secret s = secrets.get(name);
         if (s == null) {
-            throw Status.NOT_FOUND.withDescription("Secret [" + name + "] not found.").asRuntimeException();
+            throw Status.NOT_FOUND
+                    .withDescription("Secret [" + name + "] not found.")
+                    .asRuntimeException();
         }
         return s;
     }
@@ -147,7 +178,9 @@ public final class SecretManagerStandIn implements BindableService, AutoCloseabl
         String name = r.getParent() + "/secrets/" + r.getSecretId();
         Secret s = r.getSecret().toBuilder().setName(name).setCreateTime(now()).build();
         if (secrets.putIfAbsent(name, s) != null) {
-            throw Status.ALREADY_EXISTS.withDescription("Secret [" + name + "] already exists.").asRuntimeException();
+            throw Status.ALREADY_EXISTS
+                    .withDescription("Secret [" + name + "] already exists.")
+                    .asRuntimeException();
         }
         versions.put(name, new ArrayList<>());
         return s;
@@ -167,13 +200,16 @@ public final class SecretManagerStandIn implements BindableService, AutoCloseabl
         String parent = parentOf(r.getName());
         Version v = find(r.getName());
         if (!v.enabled()) {
-            throw Status.FAILED_PRECONDITION.withDescription("SecretVersion [" + r.getName() + "] is in DISABLED state.")
+            throw Status.FAILED_PRECONDITION
+                    .withDescription("SecretVersion [" + r.getName() + "] is in DISABLED state.")
                     .asRuntimeException();
         }
         CRC32C crc = new CRC32C();
         crc.update(v.data());
-        return AccessSecretVersionResponse.newBuilder().setName(parent + "/versions/" + v.number())
-                .setPayload(SecretPayload.newBuilder().setData(com.google.protobuf.ByteString.copyFrom(v.data()))
+        return AccessSecretVersionResponse.newBuilder()
+                .setName(parent + "/versions/" + v.number())
+                .setPayload(SecretPayload.newBuilder()
+                        .setData(com.google.protobuf.ByteString.copyFrom(v.data()))
                         .setDataCrc32C(crc.getValue()))
                 .build();
     }
@@ -223,48 +259,65 @@ public final class SecretManagerStandIn implements BindableService, AutoCloseabl
                 return list.get(Integer.parseInt(id) - 1);
             }
         }
-        throw Status.NOT_FOUND.withDescription("Secret Version [" + name + "] not found.").asRuntimeException();
+        throw Status.NOT_FOUND
+                .withDescription("Secret Version [" + name + "] not found.")
+                .asRuntimeException();
     }
 
     private static String parentOf(String versionName) {
         int i = versionName.indexOf("/versions/");
         if (i < 0) {
-            throw Status.INVALID_ARGUMENT.withDescription("not a version name: " + versionName).asRuntimeException();
+            throw Status.INVALID_ARGUMENT
+                    .withDescription("not a version name: " + versionName)
+                    .asRuntimeException();
         }
         return versionName.substring(0, i);
     }
 
     private static SecretVersion proto(String parent, Version v) {
-        return SecretVersion.newBuilder().setName(parent + "/versions/" + v.number())
-                .setCreateTime(Timestamp.newBuilder().setSeconds(v.created().getEpochSecond()).setNanos(v.created().getNano()))
-                .setState(v.enabled() ? SecretVersion.State.ENABLED : SecretVersion.State.DISABLED).build();
+        return SecretVersion.newBuilder()
+                .setName(parent + "/versions/" + v.number())
+                .setCreateTime(Timestamp.newBuilder()
+                        .setSeconds(v.created().getEpochSecond())
+                        .setNanos(v.created().getNano()))
+                .setState(v.enabled() ? SecretVersion.State.ENABLED : SecretVersion.State.DISABLED)
+                .build();
     }
 
     private Timestamp now() {
         Instant t = clock.instant();
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(t.getEpochSecond())
+                .setNanos(t.getNano())
+                .build();
     }
 
-    private static <Q extends Message, A extends Message> MethodDescriptor<Q, A> method(String name, Q request, A response) {
-        return MethodDescriptor.<Q, A>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
+    private static <Q extends Message, A extends Message> MethodDescriptor<Q, A> method(
+            String name, Q request, A response) {
+        return MethodDescriptor.<Q, A>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY)
                 .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
                 .setRequestMarshaller(ProtoUtils.marshaller(request))
-                .setResponseMarshaller(ProtoUtils.marshaller(response)).build();
+                .setResponseMarshaller(ProtoUtils.marshaller(response))
+                .build();
     }
 
     private <Q, A> io.grpc.ServerCallHandler<Q, A> unary(String name, Function<Q, A> body) {
         return ServerCalls.asyncUnaryCall((Q request, StreamObserver<A> answer) -> {
             try {
                 if (deny.contains(name)) {
-                    throw Status.PERMISSION_DENIED.withDescription("Permission denied on resource (or it may not exist): "
-                            + name).asRuntimeException();
+                    throw Status.PERMISSION_DENIED
+                            .withDescription("Permission denied on resource (or it may not exist): " + name)
+                            .asRuntimeException();
                 }
                 answer.onNext(body.apply(request));
                 answer.onCompleted();
             } catch (io.grpc.StatusRuntimeException e) {
                 answer.onError(e);
             } catch (RuntimeException e) {
-                answer.onError(Status.INTERNAL.withDescription(e.getClass().getSimpleName()).asRuntimeException());
+                answer.onError(Status.INTERNAL
+                        .withDescription(e.getClass().getSimpleName())
+                        .asRuntimeException());
             }
         });
     }

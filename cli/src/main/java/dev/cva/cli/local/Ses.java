@@ -1,14 +1,12 @@
 package dev.cva.cli.local;
 
-import dev.cva.local.Child;
-
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.local.Child;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +47,9 @@ final class Ses implements AutoCloseable {
                     log.accept("aws-ses-v2-local unavailable (" + e.getMessage() + "); using the file outbox");
                 }
             } else if (mode.equals("npm")) {
-                throw new CvaException(ExitCode.USAGE, "CVA_LOCAL_SES=npm but node/npm are not on PATH",
+                throw new CvaException(
+                        ExitCode.USAGE,
+                        "CVA_LOCAL_SES=npm but node/npm are not on PATH",
                         "install Node.js 18+, or use CVA_LOCAL_SES=outbox");
             }
         }
@@ -70,8 +70,11 @@ final class Ses implements AutoCloseable {
             throw new CvaException(ExitCode.FAILURE, "aws-ses-v2-local installed without " + main, null);
         }
         int port = Child.freePort();
-        Child c = Child.start("ses (aws-ses-v2-local)", List.of(node.toString(), main.toString(), "--port",
-                Integer.toString(port), "--host", "127.0.0.1"), Map.of(), logs.resolve("ses.log"));
+        Child c = Child.start(
+                "ses (aws-ses-v2-local)",
+                List.of(node.toString(), main.toString(), "--port", Integer.toString(port), "--host", "127.0.0.1"),
+                Map.of(),
+                logs.resolve("ses.log"));
         try {
             c.awaitPort(port, dev.cva.local.Readiness.timeout());
         } catch (CvaException e) {
@@ -85,16 +88,21 @@ final class Ses implements AutoCloseable {
         try {
             Files.createDirectories(cache);
             Files.createDirectories(logs);
-            Process p = new ProcessBuilder(npm.toString(), "install", "--no-audit", "--no-fund", "--prefix",
-                    cache.toString(), PACKAGE).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("ses-install.log").toFile())).start();
+            Process p = new ProcessBuilder(
+                            npm.toString(), "install", "--no-audit", "--no-fund", "--prefix", cache.toString(), PACKAGE)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            logs.resolve("ses-install.log").toFile()))
+                    .start();
             if (!p.waitFor(180, TimeUnit.SECONDS)) {
                 Child.stopTree(p.pid());
                 throw new CvaException(ExitCode.FAILURE, "npm install " + PACKAGE + " timed out", null);
             }
             if (p.exitValue() != 0) {
-                throw new CvaException(ExitCode.FAILURE, "npm install " + PACKAGE + " failed; see "
-                        + logs.resolve("ses-install.log"), null);
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        "npm install " + PACKAGE + " failed; see " + logs.resolve("ses-install.log"),
+                        null);
             }
         } catch (IOException e) {
             throw new CvaException(ExitCode.FAILURE, "npm install " + PACKAGE + ": " + e.getMessage(), null, e);
@@ -113,10 +121,21 @@ final class Ses implements AutoCloseable {
         return null;
     }
 
-    String url() { return url; }
-    int port() { return port; }
-    long pid() { return child == null ? 0 : child.pid(); }
-    Path outbox() { return outbox == null ? null : outbox.outbox(); }
+    String url() {
+        return url;
+    }
+
+    int port() {
+        return port;
+    }
+
+    long pid() {
+        return child == null ? 0 : child.pid();
+    }
+
+    Path outbox() {
+        return outbox == null ? null : outbox.outbox();
+    }
 
     String describe() {
         return child != null ? "aws-ses-v2-local (mails: " + url + "/store)" : "file outbox " + outbox.outbox();

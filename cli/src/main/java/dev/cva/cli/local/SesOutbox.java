@@ -4,8 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +31,13 @@ final class SesOutbox implements AutoCloseable {
         server.start();
     }
 
-    int port() { return server.getAddress().getPort(); }
-    Path outbox() { return outbox; }
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    Path outbox() {
+        return outbox;
+    }
 
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
@@ -51,7 +54,8 @@ final class SesOutbox implements AutoCloseable {
                 try (var files = Files.list(outbox)) {
                     files.filter(f -> f.toString().endsWith(".json")).sorted().forEach(f -> {
                         try {
-                            sb.append(sb.charAt(sb.length() - 1) == '[' ? "" : ",").append(Files.readString(f));
+                            sb.append(sb.charAt(sb.length() - 1) == '[' ? "" : ",")
+                                    .append(Files.readString(f));
                         } catch (IOException ignored) {
                             // skip a file being written
                         }
@@ -69,7 +73,8 @@ final class SesOutbox implements AutoCloseable {
     /** Next to the request, the mail as a human opens it: {@code .html} (or {@code .txt}) of a simple message. */
     private static void readable(Path request, byte[] body) {
         try {
-            var simple = dev.cva.cli.CvaContext.json().readTree(body).path("Content").path("Simple");
+            var simple =
+                    dev.cva.cli.CvaContext.json().readTree(body).path("Content").path("Simple");
             String html = simple.path("Body").path("Html").path("Data").asText(null);
             String text = simple.path("Body").path("Text").path("Data").asText(null);
             String stem = request.getFileName().toString().replaceAll("\\.json$", "");

@@ -1,9 +1,8 @@
 package dev.cva.cli.local;
 
-import dev.cva.local.Child;
-
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.local.Child;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +37,8 @@ final class StackControl {
         LocalState s = read.get();
         List<PartHealth> parts = new ArrayList<>();
         for (LocalState.Part p : s.parts().values()) {
-            boolean alive = p.pid() == 0 || ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false);
+            boolean alive = p.pid() == 0
+                    || ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false);
             boolean healthy = alive && Child.listening(p.port());
             if (healthy && p.name().equals("receiver")) {
                 healthy = LocalStack.httpOk(p.url() + "healthz");
@@ -60,7 +60,9 @@ final class StackControl {
         if (wasRunning) {
             ProcessHandle.of(s.supervisorPid()).ifPresent(h -> {
                 h.destroy();
-                h.onExit().completeOnTimeout(h, 60, java.util.concurrent.TimeUnit.SECONDS).join();
+                h.onExit()
+                        .completeOnTimeout(h, 60, java.util.concurrent.TimeUnit.SECONDS)
+                        .join();
             });
             Child.stopTree(s.supervisorPid());
             stopped.add("supervisor (pid " + s.supervisorPid() + ")");
@@ -94,7 +96,8 @@ final class StackControl {
      * its shutdown hook (SIGKILL, the OOM killer, a start given up), which leaves them with no parent to stop them.
      */
     private List<String> stopStrays(List<String> stopped) {
-        for (ProcessHandle h : strays(projectRoot.resolve(".cva/local/jars"), projectRoot.resolve(".cva/local/elasticmq.conf"))) {
+        for (ProcessHandle h :
+                strays(projectRoot.resolve(".cva/local/jars"), projectRoot.resolve(".cva/local/elasticmq.conf"))) {
             if (Child.stopTree(h.pid())) {
                 stopped.add("stray part of the stack (pid " + h.pid() + ")");
             }
@@ -109,7 +112,10 @@ final class StackControl {
         long self = ProcessHandle.current().pid();
         return ProcessHandle.allProcesses()
                 .filter(h -> h.pid() != self && h.isAlive())
-                .filter(h -> h.info().commandLine().map(c -> c.contains(inJars) || c.contains(config)).orElse(false))
+                .filter(h -> h.info()
+                        .commandLine()
+                        .map(c -> c.contains(inJars) || c.contains(config))
+                        .orElse(false))
                 .toList();
     }
 
@@ -121,8 +127,13 @@ final class StackControl {
         if (!h.isAlive()) {
             return false;
         }
-        return h.info().startInstant().map(t -> !t.isAfter(java.time.Instant.ofEpochMilli(s.startedAt()).plusSeconds(5))
-                && t.isAfter(java.time.Instant.ofEpochMilli(s.startedAt()).minusSeconds(600))).orElse(true);
+        return h.info()
+                .startInstant()
+                .map(t ->
+                        !t.isAfter(java.time.Instant.ofEpochMilli(s.startedAt()).plusSeconds(5))
+                                && t.isAfter(java.time.Instant.ofEpochMilli(s.startedAt())
+                                        .minusSeconds(600)))
+                .orElse(true);
     }
 
     static final String SUPERVISOR_LOG = ".cva/local/logs/supervisor.log";
@@ -155,8 +166,12 @@ final class StackControl {
         supervisorEnv.put(SUPERVISOR_ENV, "1");
         Child child = Child.start("cva local up (supervisor)", command, supervisorEnv, log);
         try {
-            child.await(() -> LocalState.read(projectRoot)
-                    .filter(s -> s.ready() && s.supervisorPid() == child.pid()).isPresent(), timeout, "ready stack");
+            child.await(
+                    () -> LocalState.read(projectRoot)
+                            .filter(s -> s.ready() && s.supervisorPid() == child.pid())
+                            .isPresent(),
+                    timeout,
+                    "ready stack");
         } catch (CvaException e) {
             child.stop();
             // a part the supervisor started just before it was stopped can outlive it (it is no descendant any more)
@@ -169,8 +184,11 @@ final class StackControl {
     /** This JVM's class path with every entry absolute: the supervisor runs in another working folder. */
     static String absoluteClassPath() {
         Path cwd = Path.of(System.getProperty("user.dir"));
-        return String.join(File.pathSeparator, java.util.Arrays.stream(System.getProperty("java.class.path")
-                .split(File.pathSeparator)).filter(e -> !e.isBlank())
-                .map(e -> cwd.resolve(e).toAbsolutePath().normalize().toString()).toList());
+        return String.join(
+                File.pathSeparator,
+                java.util.Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                        .filter(e -> !e.isBlank())
+                        .map(e -> cwd.resolve(e).toAbsolutePath().normalize().toString())
+                        .toList());
     }
 }

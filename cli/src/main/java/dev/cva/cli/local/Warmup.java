@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
-import dev.cva.local.lambda.RuntimeApi;
 import dev.cva.local.lambda.Invoker;
+import dev.cva.local.lambda.RuntimeApi;
 import java.util.Map;
 
 /**
@@ -25,20 +25,26 @@ final class Warmup {
         if (processor != null) {
             ObjectNode event = JSON.createObjectNode();
             ObjectNode m = event.putArray("Records").addObject();
-            m.put("messageId", "warmup").put("receiptHandle", "warmup")
+            m.put("messageId", "warmup")
+                    .put("receiptHandle", "warmup")
                     .put("body", "{\"eventType\":\"query\",\"requestId\":\"warmup\"}")
-                    .put("eventSource", "aws:sqs").put("awsRegion", region);
+                    .put("eventSource", "aws:sqs")
+                    .put("awsRegion", region);
             m.putObject("attributes").put("ApproximateReceiveCount", "1");
             m.putObject("messageAttributes");
             String payload = event.toString();
-            java.util.stream.IntStream.range(0, processor.concurrency()).parallel()
+            java.util.stream.IntStream.range(0, processor.concurrency())
+                    .parallel()
                     .forEach(i -> require(processor, processor.invoke(payload)));
         }
         Invoker notifier = functions.get("notifier");
         if (notifier != null) {
             ObjectNode event = JSON.createObjectNode();
             ObjectNode r = event.putArray("Records").addObject();
-            r.put("eventID", "warmup").put("eventName", "MODIFY").put("eventSource", "aws:dynamodb").put("awsRegion", region);
+            r.put("eventID", "warmup")
+                    .put("eventName", "MODIFY")
+                    .put("eventSource", "aws:dynamodb")
+                    .put("awsRegion", region);
             ObjectNode d = r.putObject("dynamodb");
             d.putObject("Keys").putObject("requestId").put("S", "warmup");
             d.put("SequenceNumber", "0").put("SizeBytes", 1).put("StreamViewType", "NEW_IMAGE");
@@ -49,8 +55,10 @@ final class Warmup {
     /** Ready means the function handles an event: an error here stops the start with the function's own message. */
     private static void require(Invoker f, Invoker.Result r) {
         if (r.error()) {
-            throw new CvaException(ExitCode.FAILURE, f.name() + " failed its warm-up invocation: "
-                    + RuntimeApi.brief(r.body()), "check services." + f.name() + ".handler in cva.yaml and the log in .cva/local/logs");
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    f.name() + " failed its warm-up invocation: " + RuntimeApi.brief(r.body()),
+                    "check services." + f.name() + ".handler in cva.yaml and the log in .cva/local/logs");
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.cva.cli.local;
 import dev.cva.local.LocalAws;
 import dev.cva.local.lambda.Invoker;
 import dev.cva.local.lambda.RuntimeApi;
-
 import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -35,7 +34,10 @@ final class WeeklySchedule implements Runnable {
     static Instant next(Instant now) {
         ZonedDateTime t = now.atZone(ZoneOffset.UTC);
         ZonedDateTime candidate = t.with(TemporalAdjusters.nextOrSame(DayOfWeek.MONDAY))
-                .withHour(7).withMinute(0).withSecond(0).withNano(0);
+                .withHour(7)
+                .withMinute(0)
+                .withSecond(0)
+                .withNano(0);
         if (!candidate.toInstant().isAfter(now)) {
             candidate = candidate.plusWeeks(1);
         }
@@ -66,7 +68,8 @@ final class WeeklySchedule implements Runnable {
                 return;
             }
             Invoker.Result r = function.invoke(event(at));
-            log.accept("schedule " + EXPRESSION + ": reporter " + (r.error() ? "failed: " + RuntimeApi.brief(r.body()) : "ran"));
+            log.accept("schedule " + EXPRESSION + ": reporter "
+                    + (r.error() ? "failed: " + RuntimeApi.brief(r.body()) : "ran"));
         }
     }
 }

@@ -64,21 +64,28 @@ public final class CloudLoggingSource implements LogSource {
         try {
             LoggingSettings.Builder b = LoggingSettings.newBuilder();
             if (endpoint != null && !endpoint.isBlank()) {
-                b.setEndpoint(endpoint).setCredentialsProvider(NoCredentialsProvider.create())
-                        .setTransportChannelProvider(InstantiatingGrpcChannelProvider.newBuilder().setEndpoint(endpoint)
-                                .setChannelConfigurator(ManagedChannelBuilder::usePlaintext).build());
+                b.setEndpoint(endpoint)
+                        .setCredentialsProvider(NoCredentialsProvider.create())
+                        .setTransportChannelProvider(InstantiatingGrpcChannelProvider.newBuilder()
+                                .setEndpoint(endpoint)
+                                .setChannelConfigurator(ManagedChannelBuilder::usePlaintext)
+                                .build());
             }
             return new CloudLoggingSource(LoggingClient.create(b.build()), project, runService, note);
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot create the Cloud Logging client: " + e.getMessage(),
-                    "run 'gcloud auth application-default login'; reading needs logging.logEntries.list (roles/logging.viewer)", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot create the Cloud Logging client: " + e.getMessage(),
+                    "run 'gcloud auth application-default login'; reading needs logging.logEntries.list (roles/logging.viewer)",
+                    e);
         }
     }
 
     /** The entries.list filter: the receiver's Cloud Run service, from {@code since}, one request when asked. */
     String filter(LogQuery query, Instant since) {
         StringBuilder f = new StringBuilder("resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"")
-                .append(runService).append('"');
+                .append(runService)
+                .append('"');
         if (since != null) {
             f.append(" AND timestamp>=\"").append(since).append('"');
         }
@@ -96,8 +103,12 @@ public final class CloudLoggingSource implements LogSource {
     }
 
     private void list(LogQuery query, Instant since, Consumer<LogEntry> each) {
-        ListLogEntriesRequest request = ListLogEntriesRequest.newBuilder().addResourceNames("projects/" + project)
-                .setFilter(filter(query, since)).setOrderBy("timestamp asc").setPageSize(PAGE_SIZE).build();
+        ListLogEntriesRequest request = ListLogEntriesRequest.newBuilder()
+                .addResourceNames("projects/" + project)
+                .setFilter(filter(query, since))
+                .setOrderBy("timestamp asc")
+                .setPageSize(PAGE_SIZE)
+                .build();
         call("list the receiver's log entries", () -> {
             client.listLogEntries(request).iterateAll().forEach(each);
             return null;
@@ -136,20 +147,25 @@ public final class CloudLoggingSource implements LogSource {
 
     /** entries.tail until {@code stop}; a stream refused before its first answer is a CvaException. */
     private void tail(LogQuery query, Consumer<LogEntry> print, BooleanSupplier stop, Runnable catchUp) {
-        BidiStream<TailLogEntriesRequest, TailLogEntriesResponse> stream = client.tailLogEntriesCallable().call();
-        stream.send(TailLogEntriesRequest.newBuilder().addResourceNames("projects/" + project)
-                .setFilter(filter(query, null)).build());
+        BidiStream<TailLogEntriesRequest, TailLogEntriesResponse> stream =
+                client.tailLogEntriesCallable().call();
+        stream.send(TailLogEntriesRequest.newBuilder()
+                .addResourceNames("projects/" + project)
+                .setFilter(filter(query, null))
+                .build());
         LinkedBlockingQueue<Object> answers = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try {
-                for (TailLogEntriesResponse r : stream) {
-                    answers.add(r);
-                }
-                answers.add("end");
-            } catch (RuntimeException e) {
-                answers.add(e);
-            }
-        }, "cva-logs-tail");
+        Thread reader = new Thread(
+                () -> {
+                    try {
+                        for (TailLogEntriesResponse r : stream) {
+                            answers.add(r);
+                        }
+                        answers.add("end");
+                    } catch (RuntimeException e) {
+                        answers.add(e);
+                    }
+                },
+                "cva-logs-tail");
         reader.setDaemon(true);
         reader.start();
         boolean answered = false;
@@ -184,15 +200,23 @@ public final class CloudLoggingSource implements LogSource {
         Instant at = e.hasTimestamp() ? instant(e.getTimestamp()) : null;
         if (e.hasJsonPayload()) {
             Map<String, Object> fields = struct(e.getJsonPayload());
-            if (!fields.containsKey("level") && !fields.containsKey("severity") && e.getSeverity() != LogSeverity.DEFAULT) {
+            if (!fields.containsKey("level")
+                    && !fields.containsKey("severity")
+                    && e.getSeverity() != LogSeverity.DEFAULT) {
                 fields.put("severity", e.getSeverity().name());
             }
             return LogLines.fromFields(fields, service, at);
         }
         LogLine text = LogLines.parse(e.getTextPayload(), service, at);
         if (e.getSeverity().getNumber() >= LogSeverity.WARNING_VALUE) {
-            return new LogLine(text.time(), text.service(), LogLines.level(e.getSeverity().name()), text.requestId(),
-                    text.traceId(), text.message(), text.fields());
+            return new LogLine(
+                    text.time(),
+                    text.service(),
+                    LogLines.level(e.getSeverity().name()),
+                    text.requestId(),
+                    text.traceId(),
+                    text.message(),
+                    text.fields());
         }
         return text;
     }
@@ -212,7 +236,10 @@ public final class CloudLoggingSource implements LogSource {
             }
             case BOOL_VALUE -> v.getBoolValue();
             case STRUCT_VALUE -> struct(v.getStructValue());
-            case LIST_VALUE -> v.getListValue().getValuesList().stream().map(CloudLoggingSource::value).toList();
+            case LIST_VALUE ->
+                v.getListValue().getValuesList().stream()
+                        .map(CloudLoggingSource::value)
+                        .toList();
             default -> null;
         };
     }
@@ -257,14 +284,18 @@ public final class CloudLoggingSource implements LogSource {
         if (e instanceof ApiException api) {
             StatusCode.Code code = api.getStatusCode().getCode();
             String hint = switch (code) {
-                case PERMISSION_DENIED -> "the caller needs logging.logEntries.list on project " + project
-                        + " (roles/logging.viewer)";
+                case PERMISSION_DENIED ->
+                    "the caller needs logging.logEntries.list on project " + project + " (roles/logging.viewer)";
                 case UNAUTHENTICATED -> "run 'gcloud auth application-default login'";
                 default -> null;
             };
-            return new CvaException(ExitCode.FAILURE, "cannot " + what + ": " + code + ": " + api.getMessage(), hint, e);
+            return new CvaException(
+                    ExitCode.FAILURE, "cannot " + what + ": " + code + ": " + api.getMessage(), hint, e);
         }
-        return new CvaException(ExitCode.FAILURE, "cannot " + what + ": " + e.getMessage(),
-                "check the Google credentials: gcloud auth application-default login", e);
+        return new CvaException(
+                ExitCode.FAILURE,
+                "cannot " + what + ": " + e.getMessage(),
+                "check the Google credentials: gcloud auth application-default login",
+                e);
     }
 }

@@ -57,8 +57,13 @@ public final class CloudWatchLogSource implements LogSource {
     private final Set<String> missing = new HashSet<>();
     private int pageSize = PAGE_SIZE;
 
-    CloudWatchLogSource(CloudWatchLogsClient client, Supplier<CloudWatchLogsAsyncClient> async, List<String> functions,
-                        String region, boolean liveTail, Consumer<String> note) {
+    CloudWatchLogSource(
+            CloudWatchLogsClient client,
+            Supplier<CloudWatchLogsAsyncClient> async,
+            List<String> functions,
+            String region,
+            boolean liveTail,
+            Consumer<String> note) {
         this.client = client;
         this.async = async;
         this.groups = functions.stream().map(f -> LOG_GROUP_PREFIX + f).toList();
@@ -71,17 +76,29 @@ public final class CloudWatchLogSource implements LogSource {
      * The SDK's default credential chain and endpoint resolution in {@code region}; {@code liveTail} is false when an
      * endpoint override points the SDK at a stand-in.
      */
-    public static CloudWatchLogSource create(String region, List<String> functions, boolean liveTail, Consumer<String> note) {
-        CloudWatchLogsClient sync = CloudWatchLogsClient.builder().region(Region.of(region))
-                .httpClient(UrlConnectionHttpClient.create()).build();
-        return new CloudWatchLogSource(sync, () -> CloudWatchLogsAsyncClient.builder().region(Region.of(region)).build(),
-                functions, region, liveTail, note);
+    public static CloudWatchLogSource create(
+            String region, List<String> functions, boolean liveTail, Consumer<String> note) {
+        CloudWatchLogsClient sync = CloudWatchLogsClient.builder()
+                .region(Region.of(region))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+        return new CloudWatchLogSource(
+                sync,
+                () -> CloudWatchLogsAsyncClient.builder()
+                        .region(Region.of(region))
+                        .build(),
+                functions,
+                region,
+                liveTail,
+                note);
     }
 
     /** Whether the SDK is aimed at a stand-in: the endpoint variables (or their system-property twins) are set. */
     public static boolean endpointOverridden(Map<String, String> env) {
-        return present(env.get("AWS_ENDPOINT_URL")) || present(env.get("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS"))
-                || present(System.getProperty("aws.endpointUrl")) || present(System.getProperty("aws.endpointUrlCloudWatchLogs"));
+        return present(env.get("AWS_ENDPOINT_URL"))
+                || present(env.get("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS"))
+                || present(System.getProperty("aws.endpointUrl"))
+                || present(System.getProperty("aws.endpointUrlCloudWatchLogs"));
     }
 
     private static boolean present(String v) {
@@ -101,15 +118,20 @@ public final class CloudWatchLogSource implements LogSource {
     @Override
     public List<LogLine> read(LogQuery query) {
         return fetch(query, query.since() == null ? null : query.since().toEpochMilli()).stream()
-                .map(e -> toLine(e, query.service())).filter(l -> keep(l, query)).toList();
+                .map(e -> toLine(e, query.service()))
+                .filter(l -> keep(l, query))
+                .toList();
     }
 
     @Override
     public void follow(LogQuery query, Consumer<LogLine> sink, BooleanSupplier stop) {
-        long since = query.since() == null ? System.currentTimeMillis() : query.since().toEpochMilli();
+        long since = query.since() == null
+                ? System.currentTimeMillis()
+                : query.since().toEpochMilli();
         List<FilteredLogEvent> backlog = fetch(query, since);
         print(backlog, query, sink);
-        long from = backlog.stream().mapToLong(FilteredLogEvent::timestamp).max().orElse(since);
+        long from =
+                backlog.stream().mapToLong(FilteredLogEvent::timestamp).max().orElse(since);
         Set<String> seen = new HashSet<>();
         backlog.forEach(e -> seen.add(e.eventId()));
         if (liveTail) {
@@ -133,7 +155,9 @@ public final class CloudWatchLogSource implements LogSource {
             if (stopped(stop)) {
                 return;
             }
-            List<FilteredLogEvent> fresh = fetch(query, from).stream().filter(e -> seen.add(e.eventId())).toList();
+            List<FilteredLogEvent> fresh = fetch(query, from).stream()
+                    .filter(e -> seen.add(e.eventId()))
+                    .toList();
             print(fresh, query, sink);
             from = fresh.stream().mapToLong(FilteredLogEvent::timestamp).max().orElse(from);
         }
@@ -162,9 +186,17 @@ public final class CloudWatchLogSource implements LogSource {
     private void tail(LogQuery query, Consumer<LogLine> sink, BooleanSupplier stop, long from) {
         List<String> arns = new ArrayList<>();
         for (String group : groups) {
-            List<LogGroup> found = call("describe log group " + group, () -> client.describeLogGroups(r -> r.logGroupNamePrefix(group)).logGroups());
-            found.stream().filter(g -> g.logGroupName().equals(group)).findFirst()
-                    .ifPresent(g -> arns.add(g.arn().endsWith(":*") ? g.arn().substring(0, g.arn().length() - 2) : g.arn()));
+            List<LogGroup> found = call(
+                    "describe log group " + group,
+                    () -> client.describeLogGroups(r -> r.logGroupNamePrefix(group))
+                            .logGroups());
+            found.stream()
+                    .filter(g -> g.logGroupName().equals(group))
+                    .findFirst()
+                    .ifPresent(g -> arns.add(
+                            g.arn().endsWith(":*")
+                                    ? g.arn().substring(0, g.arn().length() - 2)
+                                    : g.arn()));
         }
         if (arns.isEmpty()) {
             throw new CvaException(ExitCode.FAILURE, "no log group " + String.join(", ", groups) + " in " + region);
@@ -177,12 +209,15 @@ public final class CloudWatchLogSource implements LogSource {
         long[] last = {from};
         CompletableFuture<Void> session;
         try (CloudWatchLogsAsyncClient tailer = async.get()) {
-            session = tailer.startLiveTail(request.build(), StartLiveTailResponseHandler.builder()
-                    .onError(events::add)
-                    .subscriber(StartLiveTailResponseHandler.Visitor.builder()
-                            .onSessionStart(events::add)
-                            .onSessionUpdate(events::add).build())
-                    .build());
+            session = tailer.startLiveTail(
+                    request.build(),
+                    StartLiveTailResponseHandler.builder()
+                            .onError(events::add)
+                            .subscriber(StartLiveTailResponseHandler.Visitor.builder()
+                                    .onSessionStart(events::add)
+                                    .onSessionUpdate(events::add)
+                                    .build())
+                            .build());
             boolean started = false;
             while (!stopped(stop)) {
                 Object next = events.poll(200, TimeUnit.MILLISECONDS);
@@ -205,7 +240,8 @@ public final class CloudWatchLogSource implements LogSource {
                     started = true;
                     for (LiveTailSessionLogEvent e : u.sessionResults()) {
                         last[0] = Math.max(last[0], e.timestamp());
-                        LogLine line = LogLines.parse(e.message(), query.service(), Instant.ofEpochMilli(e.timestamp()));
+                        LogLine line =
+                                LogLines.parse(e.message(), query.service(), Instant.ofEpochMilli(e.timestamp()));
                         if (keep(line, query)) {
                             sink.accept(line);
                         }
@@ -239,7 +275,8 @@ public final class CloudWatchLogSource implements LogSource {
 
     /** Every event of {@code group} from {@code startMillis} on, page by page; a missing group has none. */
     private void events(String group, LogQuery query, Long startMillis, Consumer<FilteredLogEvent> each) {
-        FilterLogEventsRequest.Builder r = FilterLogEventsRequest.builder().logGroupName(group).limit(pageSize);
+        FilterLogEventsRequest.Builder r =
+                FilterLogEventsRequest.builder().logGroupName(group).limit(pageSize);
         if (startMillis != null) {
             r.startTime(startMillis);
         }
@@ -254,7 +291,8 @@ public final class CloudWatchLogSource implements LogSource {
         } catch (NotFound e) {
             // a function that never ran (or was never deployed here) has no log group yet: no lines
             if (missing.add(group)) {
-                note.accept("no log group " + group + " in " + region + " (the function has not run, or is named otherwise)");
+                note.accept("no log group " + group + " in " + region
+                        + " (the function has not run, or is named otherwise)");
             }
         }
     }
@@ -303,21 +341,32 @@ public final class CloudWatchLogSource implements LogSource {
             throw new NotFound(e);
         } catch (AwsServiceException e) {
             // a stand-in may answer without an error code or message: fall back to the status and the SDK's text
-            String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? ""
+            String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null
+                    ? ""
                     : e.awsErrorDetails().errorCode();
-            String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null ? e.getMessage()
+            String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null
+                    ? e.getMessage()
                     : e.awsErrorDetails().errorMessage();
-            String permission = "the caller needs logs:FilterLogEvents (and logs:DescribeLogGroups, logs:StartLiveTail to "
-                    + "follow) on arn:aws:logs:" + region + ":<account>:log-group:" + LOG_GROUP_PREFIX + "*";
+            String permission =
+                    "the caller needs logs:FilterLogEvents (and logs:DescribeLogGroups, logs:StartLiveTail to "
+                            + "follow) on arn:aws:logs:" + region + ":<account>:log-group:" + LOG_GROUP_PREFIX + "*";
             String credentials = "check the AWS credentials (aws sts get-caller-identity; aws sso login)";
-            String hint = code.contains("AccessDenied") ? permission
-                    : code.contains("Unrecognized") || code.contains("InvalidClientTokenId") || code.contains("ExpiredToken")
-                    || code.contains("InvalidSignature") ? credentials
-                    : e.statusCode() == 403 ? permission + "; or " + credentials : null;
-            throw new CvaException(ExitCode.FAILURE, "cannot " + what + ": " + (code.isEmpty() ? "" : code + ": ") + message, hint, e);
+            String hint = code.contains("AccessDenied")
+                    ? permission
+                    : code.contains("Unrecognized")
+                                    || code.contains("InvalidClientTokenId")
+                                    || code.contains("ExpiredToken")
+                                    || code.contains("InvalidSignature")
+                            ? credentials
+                            : e.statusCode() == 403 ? permission + "; or " + credentials : null;
+            throw new CvaException(
+                    ExitCode.FAILURE, "cannot " + what + ": " + (code.isEmpty() ? "" : code + ": ") + message, hint, e);
         } catch (SdkException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot " + what + ": " + e.getMessage(),
-                    "check the AWS credentials (aws configure, aws sso login) and aws.region; reading needs logs:FilterLogEvents", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot " + what + ": " + e.getMessage(),
+                    "check the AWS credentials (aws configure, aws sso login) and aws.region; reading needs logs:FilterLogEvents",
+                    e);
         }
     }
 }

@@ -74,10 +74,13 @@ public final class LocalLogSource implements LogSource {
         }
         try (Stream<Path> all = Files.list(logs)) {
             return all.filter(f -> {
-                String n = f.getFileName().toString();
-                return n.equals(service + ".log") || n.matches(java.util.regex.Pattern.quote(service) + "-r\\d+\\.log")
-                        || ("notifier".equals(service) && n.equals("redrive.log"));
-            }).sorted().toList();
+                        String n = f.getFileName().toString();
+                        return n.equals(service + ".log")
+                                || n.matches(java.util.regex.Pattern.quote(service) + "-r\\d+\\.log")
+                                || ("notifier".equals(service) && n.equals("redrive.log"));
+                    })
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new CvaException(ExitCode.FAILURE, "cannot list the local logs in " + logs + ": " + e.getMessage());
         }
@@ -139,8 +142,13 @@ public final class LocalLogSource implements LogSource {
                 lastTime = line.time();
             }
             // a part's file may hold another service's lines (the redrive's file holds notifier-redrive)
-            boolean ours = line.service() == null || line.service().equals(service) || line.service().startsWith(service + "-");
-            if (ours && (query.since() == null || line.time() == null || !line.time().isBefore(query.since()))
+            boolean ours = line.service() == null
+                    || line.service().equals(service)
+                    || line.service().startsWith(service + "-");
+            if (ours
+                    && (query.since() == null
+                            || line.time() == null
+                            || !line.time().isBefore(query.since()))
                     && LogLines.matches(line, query)) {
                 sink.accept(line);
             }

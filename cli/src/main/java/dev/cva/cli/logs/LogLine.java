@@ -15,12 +15,20 @@ import java.util.Map;
  * @param message   the line's message (a line that is not JSON is kept whole as its message)
  * @param fields    the line's other fields, as parsed (a field whose value is JSON null is left out)
  */
-public record LogLine(Instant time, String service, String level, String requestId, String traceId, String message,
-                      Map<String, Object> fields) {
+public record LogLine(
+        Instant time,
+        String service,
+        String level,
+        String requestId,
+        String traceId,
+        String message,
+        Map<String, Object> fields) {
     public LogLine {
         // Map.copyOf refuses nulls, and services log them (the redrive's "stoppedBy": null)
-        fields = fields == null ? Map.of() : fields.entrySet().stream()
-                .filter(e -> e.getKey() != null && e.getValue() != null)
-                .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+        fields = fields == null
+                ? Map.of()
+                : fields.entrySet().stream()
+                        .filter(e -> e.getKey() != null && e.getValue() != null)
+                        .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 }

@@ -34,8 +34,11 @@ public final class LogLines {
             }
         }
         String text = raw.stripTrailing();
-        boolean error = text.startsWith("[ERROR]") || text.startsWith("\tat ") || text.startsWith("Exception")
-                || text.startsWith("Caused by:") || text.startsWith("SEVERE:");
+        boolean error = text.startsWith("[ERROR]")
+                || text.startsWith("\tat ")
+                || text.startsWith("Exception")
+                || text.startsWith("Caused by:")
+                || text.startsWith("SEVERE:");
         return new LogLine(fallback, service, error ? "ERROR" : "INFO", null, null, text, Map.of());
     }
 

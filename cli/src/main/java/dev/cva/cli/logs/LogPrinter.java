@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * {@code {time, service, level, requestId, traceId, message, fields}} (every key always present, null when absent).
  */
 public final class LogPrinter implements Consumer<LogLine> {
-    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final ObjectWriter LINE = CvaContext.json().writer().without(SerializationFeature.INDENT_OUTPUT);
 
     private final PrintWriter out;
@@ -58,8 +59,8 @@ public final class LogPrinter implements Consumer<LogLine> {
             }
         }
         String requestId = l.requestId() == null ? "-" : l.requestId();
-        return time + "  " + String.format("%-9s", l.service()) + "  " + level + "  " + String.format("%-36s", requestId)
-                + "  " + l.message();
+        return time + "  " + String.format("%-9s", l.service()) + "  " + level + "  "
+                + String.format("%-36s", requestId) + "  " + l.message();
     }
 
     static String json(LogLine l) {

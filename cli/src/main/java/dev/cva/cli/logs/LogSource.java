@@ -1,7 +1,7 @@
 package dev.cva.cli.logs;
 
-import java.util.function.Consumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Where one environment's service logs are read: the local stack's JSON log files, CloudWatch Logs (the Lambdas) or

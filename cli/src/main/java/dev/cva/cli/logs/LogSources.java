@@ -25,11 +25,15 @@ public final class LogSources {
     public static LogSource open(CvaContext ctx, String service) {
         var services = ctx.config().config().services().keySet();
         if (!services.contains(service)) {
-            throw new CvaException(ExitCode.USAGE, "unknown service '" + service + "'",
+            throw new CvaException(
+                    ExitCode.USAGE,
+                    "unknown service '" + service + "'",
                     "one of " + String.join(", ", new TreeSet<>(services)));
         }
         if (ctx.config().config().services().get(service).isHosting()) {
-            throw new CvaException(ExitCode.USAGE, service + " is a static site: it writes no logs of its own",
+            throw new CvaException(
+                    ExitCode.USAGE,
+                    service + " is a static site: it writes no logs of its own",
                     "its readers' errors are in the browser; the Firestore reads it makes: cva logs receiver");
         }
         if (CvaContext.DEFAULT_ENVIRONMENT.equals(ctx.environmentName())) {
@@ -39,14 +43,21 @@ public final class LogSources {
         // names as cva deploy and the Terraform give them: one source of truth
         DeployTargets names = new DeployTargets(ctx);
         if (ctx.config().config().services().get(service).cloud() == CvaConfig.Cloud.AWS) {
-            return CloudWatchLogSource.create(s.require("aws.region"), names.functionNames(service),
-                    !CloudWatchLogSource.endpointOverridden(ctx.env()), ctx::info);
+            return CloudWatchLogSource.create(
+                    s.require("aws.region"),
+                    names.functionNames(service),
+                    !CloudWatchLogSource.endpointOverridden(ctx.env()),
+                    ctx::info);
         }
-        return CloudLoggingSource.create(s.require("gcp.project"), names.name(service), ctx.env().get(LOGGING_ENDPOINT), ctx::info);
+        return CloudLoggingSource.create(
+                s.require("gcp.project"), names.name(service), ctx.env().get(LOGGING_ENDPOINT), ctx::info);
     }
 
     static Path localLogs(CvaContext ctx) {
-        return LocalState.read(ctx).map(s -> s.resource("logs")).filter(l -> l != null && !l.isBlank()).map(Path::of)
+        return LocalState.read(ctx)
+                .map(s -> s.resource("logs"))
+                .filter(l -> l != null && !l.isBlank())
+                .map(Path::of)
                 .orElse(ctx.projectRoot().resolve(".cva/local/logs"));
     }
 }

@@ -20,32 +20,45 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cva logs SERVICE}: one service's log lines from wherever the environment keeps them, in one format. */
-@Command(name = "logs", description = {
-        "Print one service's log lines in one format: time, service, LEVEL, request id, message.",
-        "On local they come from the stack's files (.cva/local/logs); in a cloud environment from CloudWatch Logs "
-                + "(processor, notifier and its redrive, reporter) or Cloud Logging (receiver).",
-        "--json prints JSON Lines: {time, service, level, requestId, traceId, message, fields}. --follow keeps "
-                + "printing until Ctrl-C. Exit 0 also when no line matched (said on stderr)."})
+@Command(
+        name = "logs",
+        description = {
+            "Print one service's log lines in one format: time, service, LEVEL, request id, message.",
+            "On local they come from the stack's files (.cva/local/logs); in a cloud environment from CloudWatch Logs "
+                    + "(processor, notifier and its redrive, reporter) or Cloud Logging (receiver).",
+            "--json prints JSON Lines: {time, service, level, requestId, traceId, message, fields}. --follow keeps "
+                    + "printing until Ctrl-C. Exit 0 also when no line matched (said on stderr)."
+        })
 public final class LogsCommand implements Callable<Integer> {
     /** What a request id may hold: it goes into the clouds' filter expressions, so no quotes or braces. */
     static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:@/+=-]{1,128}");
 
-    @Parameters(paramLabel = "SERVICE", completionCandidates = ServiceNames.class,
+    @Parameters(
+            paramLabel = "SERVICE",
+            completionCandidates = ServiceNames.class,
             description = "The service (from cva.yaml).")
     String service;
 
-    @Option(names = "--since", defaultValue = "10m", paramLabel = "DURATION|TIME",
+    @Option(
+            names = "--since",
+            defaultValue = "10m",
+            paramLabel = "DURATION|TIME",
             description = "Lines from this long ago (e.g. 30s, 10m, 2h, 1d) or from this RFC 3339 time "
                     + "(2026-12-07T10:00:00Z) on (default: ${DEFAULT-VALUE}).")
     String since;
 
-    @Option(names = {"-f", "--follow"}, description = "Keep printing new lines as they are written, until Ctrl-C.")
+    @Option(
+            names = {"-f", "--follow"},
+            description = "Keep printing new lines as they are written, until Ctrl-C.")
     boolean follow;
 
     @Option(names = "--request", paramLabel = "ID", description = "Only the lines of this requestId.")
     String requestId;
 
-    @Option(names = "--level", paramLabel = "LEVEL", completionCandidates = Levels.class,
+    @Option(
+            names = "--level",
+            paramLabel = "LEVEL",
+            completionCandidates = Levels.class,
             description = "Only lines at this level or above: debug, info, warn, error.")
     String level;
 
@@ -60,7 +73,8 @@ public final class LogsCommand implements Callable<Integer> {
         Instant from = since(since, ctx.clock().instant());
         String minLevel = level == null ? null : level(level);
         if (requestId != null && !REQUEST_ID.matcher(requestId).matches()) {
-            throw CvaException.usage("'" + requestId + "' is not a request id",
+            throw CvaException.usage(
+                    "'" + requestId + "' is not a request id",
                     "a request id is letters, digits and . _ : @ / + = - (up to 128), e.g. a UUID");
         }
         LogSource source = LogSources.open(ctx, service);
@@ -83,14 +97,16 @@ public final class LogsCommand implements Callable<Integer> {
     private int follow(LogSource source, LogQuery query, LogPrinter printer) {
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                done.await(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "cva-logs-stop");
+        Thread hook = new Thread(
+                () -> {
+                    stop.set(true);
+                    try {
+                        done.await(2, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "cva-logs-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             source.follow(query, printer, stop::get);
@@ -128,7 +144,8 @@ public final class LogsCommand implements Callable<Integer> {
             try {
                 return OffsetDateTime.parse(v.toUpperCase(Locale.ROOT)).toInstant();
             } catch (DateTimeParseException e) {
-                throw CvaException.usage("--since '" + value + "' is not an RFC 3339 time",
+                throw CvaException.usage(
+                        "--since '" + value + "' is not an RFC 3339 time",
                         "e.g. 2026-12-07T10:00:00Z or 2026-12-07T11:00:00+01:00, or a duration such as 10m");
             }
         }
@@ -139,7 +156,8 @@ public final class LogsCommand implements Callable<Integer> {
             }
             return now.minus(back);
         } catch (RuntimeException e) {
-            throw CvaException.usage("--since '" + value + "' is neither a duration nor an RFC 3339 time",
+            throw CvaException.usage(
+                    "--since '" + value + "' is neither a duration nor an RFC 3339 time",
                     "e.g. 30s, 10m, 2h, 1d, or 2026-12-07T10:00:00Z");
         }
     }
@@ -170,9 +188,18 @@ public final class LogsCommand implements Callable<Integer> {
         @Override
         public java.util.Iterator<String> iterator() {
             try {
-                return dev.cva.cli.config.ConfigLoader.load(null, java.util.Map.of(), java.nio.file.Path.of("").toAbsolutePath())
-                        .config().services().entrySet().stream().filter(e -> !e.getValue().isHosting())
-                        .map(java.util.Map.Entry::getKey).toList().iterator();
+                return dev.cva.cli.config.ConfigLoader.load(
+                                null,
+                                java.util.Map.of(),
+                                java.nio.file.Path.of("").toAbsolutePath())
+                        .config()
+                        .services()
+                        .entrySet()
+                        .stream()
+                        .filter(e -> !e.getValue().isHosting())
+                        .map(java.util.Map.Entry::getKey)
+                        .toList()
+                        .iterator();
             } catch (RuntimeException e) {
                 return List.<String>of().iterator();
             }

@@ -8,7 +8,9 @@ public class ConfirmMixin {
     public static final String YES = "--yes";
     public static final String NO_INPUT = "--no-input";
 
-    @Option(names = {"-y", YES, NO_INPUT}, scope = ScopeType.INHERIT,
+    @Option(
+            names = {"-y", YES, NO_INPUT},
+            scope = ScopeType.INHERIT,
             description = "Assume yes to confirmations and never prompt (so does a non-empty CI variable).")
     boolean yes;
 }

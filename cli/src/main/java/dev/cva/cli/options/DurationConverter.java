@@ -15,6 +15,7 @@ import picocli.CommandLine;
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     /** The paramLabel of every duration option. */
     public static final String LABEL = "DURATION";
+
     private static final Pattern SHORT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)?");
 
     @Override

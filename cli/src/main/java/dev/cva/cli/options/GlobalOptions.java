@@ -8,8 +8,8 @@ import picocli.CommandLine.ParseResult;
  * {@code cva version --json} mean the same). Read from the parse result, so no command needs to know which
  * copy of an inherited option picocli bound.
  */
-public record GlobalOptions(String env, Path config, boolean json, boolean verbose, boolean quiet, boolean noColor,
-                            boolean yes) {
+public record GlobalOptions(
+        String env, Path config, boolean json, boolean verbose, boolean quiet, boolean noColor, boolean yes) {
 
     public static final GlobalOptions DEFAULTS = new GlobalOptions(null, null, false, false, false, false, false);
 

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.cva.cli.bump.GitRepository;
 import dev.cva.cli.config.CvaConfig;
-import dev.cva.cli.infra.InfraCheck;
 import dev.cva.cli.infra.HclBlocks;
+import dev.cva.cli.infra.InfraCheck;
 import dev.cva.cli.infra.InfraRoot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,9 +37,14 @@ public final class Purity {
 
     public record Score(int score, int max, List<Criterion> criteria) {}
 
-    static final Set<String> DATA_STORES = Set.of("aws_dynamodb_table", "aws_sqs_queue", "aws_secretsmanager_secret",
-            "google_firestore_database", "google_secret_manager_secret");
-    private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?(dev\\.cva\\.[\\w.]+);", Pattern.MULTILINE);
+    static final Set<String> DATA_STORES = Set.of(
+            "aws_dynamodb_table",
+            "aws_sqs_queue",
+            "aws_secretsmanager_secret",
+            "google_firestore_database",
+            "google_secret_manager_secret");
+    private static final Pattern IMPORT =
+            Pattern.compile("^import\\s+(?:static\\s+)?(dev\\.cva\\.[\\w.]+);", Pattern.MULTILINE);
 
     private final Path root;
     private final CvaConfig config;
@@ -81,14 +86,18 @@ public final class Purity {
             }
             List<String> paths = strings(on(wf).path("push").path("paths"));
             String module = config.services().get(s).module();
-            List<String> foreign = paths.stream().filter(p -> config.services().entrySet().stream()
-                    .anyMatch(e -> !e.getKey().equals(s) && (p.startsWith(e.getValue().module() + "/")
-                            || p.startsWith("infra/services/" + e.getKey() + "/")))).toList();
+            List<String> foreign = paths.stream()
+                    .filter(p -> config.services().entrySet().stream()
+                            .anyMatch(e -> !e.getKey().equals(s)
+                                    && (p.startsWith(e.getValue().module() + "/")
+                                            || p.startsWith("infra/services/" + e.getKey() + "/"))))
+                    .toList();
             boolean own = paths.contains(module + "/**") && paths.contains("infra/services/" + s + "/**");
             String deploy = deployJob(wf, s);
             boolean ok = own && foreign.isEmpty() && deploy != null;
             pass &= ok;
-            ev.add(s + ": " + s + ".yml, paths " + paths.size() + " (" + (own ? "its module and infra root" : "MISSING its module or infra root")
+            ev.add(s + ": " + s + ".yml, paths " + paths.size() + " ("
+                    + (own ? "its module and infra root" : "MISSING its module or infra root")
                     + (foreign.isEmpty() ? "" : "; FOREIGN " + foreign) + "), "
                     + (deploy == null ? "NO job runs cva deploy " + s : "job '" + deploy + "' runs cva deploy " + s));
         }
@@ -118,13 +127,16 @@ public final class Purity {
         for (String s : config.services().keySet()) {
             InfraRoot r = roots.get(s);
             List<String> problems = infra.findings().stream()
-                    .filter(f -> f.service().equals(s) && Set.of("root", "backend", "state").contains(f.check()))
-                    .map(InfraCheck.Finding::message).toList();
+                    .filter(f -> f.service().equals(s)
+                            && Set.of("root", "backend", "state").contains(f.check()))
+                    .map(InfraCheck.Finding::message)
+                    .toList();
             if (r == null || !problems.isEmpty()) {
                 pass = false;
                 ev.add(s + ": " + (r == null ? "no root infra/services/" + s : String.join("; ", problems)));
             } else {
-                ev.add(s + ": infra/services/" + s + ", backend \"" + r.backend().orElse("?") + "\", state key of its own, no terraform_remote_state");
+                ev.add(s + ": infra/services/" + s + ", backend \""
+                        + r.backend().orElse("?") + "\", state key of its own, no terraform_remote_state");
             }
         }
         return new Criterion("own-infra-state", "own infrastructure root and state", pass, ev);
@@ -138,14 +150,20 @@ public final class Purity {
         Map<String, Set<String>> reads = new LinkedHashMap<>();
         for (InfraCheck.NameUse u : infra.names()) {
             if (u.owner() != null) {
-                u.readers().forEach(r -> reads.computeIfAbsent(r, k -> new TreeSet<>()).add(u.key() + " (" + u.owner() + ")"));
+                u.readers()
+                        .forEach(r ->
+                                reads.computeIfAbsent(r, k -> new TreeSet<>()).add(u.key() + " (" + u.owner() + ")"));
             }
         }
         for (String s : config.services().keySet()) {
             InfraRoot r = roots.get(s);
-            List<String> owned = r == null ? List.of() : r.all("resource").keySet().stream()
-                    .filter(a -> DATA_STORES.stream().anyMatch(t -> a.contains(t + "."))).toList();
-            ev.add(s + ": owns " + (owned.isEmpty() ? "no store" : owned) + (reads.containsKey(s) ? "; reads by name " + reads.get(s) : ""));
+            List<String> owned = r == null
+                    ? List.of()
+                    : r.all("resource").keySet().stream()
+                            .filter(a -> DATA_STORES.stream().anyMatch(t -> a.contains(t + ".")))
+                            .toList();
+            ev.add(s + ": owns " + (owned.isEmpty() ? "no store" : owned)
+                    + (reads.containsKey(s) ? "; reads by name " + reads.get(s) : ""));
         }
         if (!pass) {
             ev.add("a store is declared by two services (see cva infra check)");
@@ -162,15 +180,18 @@ public final class Purity {
         for (var e : config.services().entrySet()) {
             String s = e.getKey();
             // a static site's version is its npm package's (cva bump writes the pom to match)
-            String version = e.getValue().isHosting() ? packageVersion(root.resolve(e.getValue().module()).resolve("package.json"))
+            String version = e.getValue().isHosting()
+                    ? packageVersion(root.resolve(e.getValue().module()).resolve("package.json"))
                     : ownVersion(root.resolve(e.getValue().module()).resolve("pom.xml"));
             JsonNode wf = pipelines.get(s);
-            boolean trigger = wf != null && strings(on(wf).path("push").path("tags")).contains(s + "-v*");
+            boolean trigger =
+                    wf != null && strings(on(wf).path("push").path("tags")).contains(s + "-v*");
             long count = tags.stream().filter(t -> t.startsWith(s + "-v")).count();
             boolean ok = version != null && trigger;
             pass &= ok;
             ev.add(s + ": version " + (version == null ? "NONE of its own" : version) + ", "
-                    + (trigger ? "pipeline deploys on " + s + "-v*" : "NO " + s + "-v* trigger") + ", " + count + " tag(s) " + s + "-v*");
+                    + (trigger ? "pipeline deploys on " + s + "-v*" : "NO " + s + "-v* trigger") + ", " + count
+                    + " tag(s) " + s + "-v*");
         }
         return new Criterion("own-version-tags", "own version and release tags", pass, ev);
     }
@@ -182,18 +203,28 @@ public final class Purity {
         boolean pass = true;
         Map<String, String> libraries = libraries();
         for (var e : config.services().entrySet()) {
-            Map<String, String> deps = projectDependencies(root.resolve(e.getValue().module()).resolve("pom.xml"));
+            Map<String, String> deps =
+                    projectDependencies(root.resolve(e.getValue().module()).resolve("pom.xml"));
             List<String> shared = new ArrayList<>(deps.entrySet().stream()
-                    .filter(d -> !d.getKey().equals("cva-contracts") && !libraries.containsKey(d.getKey())
-                            && !"test".equals(d.getValue())).map(Map.Entry::getKey).toList());
+                    .filter(d -> !d.getKey().equals("cva-contracts")
+                            && !libraries.containsKey(d.getKey())
+                            && !"test".equals(d.getValue()))
+                    .map(Map.Entry::getKey)
+                    .toList());
             List<String> libs = new ArrayList<>();
             // a test-scope library ships nothing; it is listed with the other test-scope modules
-            for (String lib : deps.entrySet().stream().filter(d -> libraries.containsKey(d.getKey()) && !"test".equals(d.getValue()))
-                    .map(Map.Entry::getKey).toList()) {
+            for (String lib : deps.entrySet().stream()
+                    .filter(d -> libraries.containsKey(d.getKey()) && !"test".equals(d.getValue()))
+                    .map(Map.Entry::getKey)
+                    .toList()) {
                 // a library may carry no service's code itself (its own test-scope modules do not ship with it)
-                List<String> carried = projectDependencies(root.resolve(libraries.get(lib)).resolve("pom.xml")).entrySet()
-                        .stream().filter(a -> !a.getKey().equals("cva-contracts") && !libraries.containsKey(a.getKey())
-                                && !"test".equals(a.getValue())).map(Map.Entry::getKey).toList();
+                List<String> carried =
+                        projectDependencies(root.resolve(libraries.get(lib)).resolve("pom.xml")).entrySet().stream()
+                                .filter(a -> !a.getKey().equals("cva-contracts")
+                                        && !libraries.containsKey(a.getKey())
+                                        && !"test".equals(a.getValue()))
+                                .map(Map.Entry::getKey)
+                                .toList();
                 if (carried.isEmpty()) {
                     libs.add(lib + " (" + libraries.get(lib) + ", no service's code)");
                 } else {
@@ -201,9 +232,12 @@ public final class Purity {
                 }
             }
             pass &= shared.isEmpty();
-            ev.add(e.getKey() + ": " + (shared.isEmpty() ? "ships " + (deps.containsKey("cva-contracts") ? "cva-contracts" : "no service module")
-                    + (libs.isEmpty() ? " only" : " and the library " + String.join(", ", libs))
-                    : "SHARES " + shared) + testOnly(deps));
+            ev.add(e.getKey() + ": "
+                    + (shared.isEmpty()
+                            ? "ships " + (deps.containsKey("cva-contracts") ? "cva-contracts" : "no service module")
+                                    + (libs.isEmpty() ? " only" : " and the library " + String.join(", ", libs))
+                            : "SHARES " + shared)
+                    + testOnly(deps));
         }
         return new Criterion("no-shared-code", "no code shared between services", pass, ev);
     }
@@ -242,7 +276,10 @@ public final class Purity {
     }
 
     private static String testOnly(Map<String, String> deps) {
-        List<String> t = deps.entrySet().stream().filter(d -> "test".equals(d.getValue())).map(Map.Entry::getKey).toList();
+        List<String> t = deps.entrySet().stream()
+                .filter(d -> "test".equals(d.getValue()))
+                .map(Map.Entry::getKey)
+                .toList();
         return t.isEmpty() ? "" : " (test scope: " + String.join(", ", t) + ")";
     }
 
@@ -260,13 +297,16 @@ public final class Purity {
             for (String imp : imports(root.resolve(e.getValue().module()).resolve("src/main/java"))) {
                 if (imp.startsWith("dev.cva.contracts.")) {
                     contracts++;
-                } else if (!imp.startsWith(own) && (imp.startsWith("dev.cva.cli.")
-                        || packages.stream().anyMatch(imp::startsWith))) {
-                    foreign.add(imp); // another service's code, or the CLI's; a library's (dev.cva.replay) is no contract breach
+                } else if (!imp.startsWith(own)
+                        && (imp.startsWith("dev.cva.cli.") || packages.stream().anyMatch(imp::startsWith))) {
+                    foreign.add(
+                            imp); // another service's code, or the CLI's; a library's (dev.cva.replay) is no contract
+                    // breach
                 }
             }
             pass &= foreign.isEmpty();
-            ev.add(e.getKey() + ": " + contracts + " import(s) of dev.cva.contracts" + (foreign.isEmpty() ? ", none of another service" : ", FOREIGN " + foreign));
+            ev.add(e.getKey() + ": " + contracts + " import(s) of dev.cva.contracts"
+                    + (foreign.isEmpty() ? ", none of another service" : ", FOREIGN " + foreign));
         }
         return new Criterion("contracts-only", "services meet through contracts only", pass, ev);
     }
@@ -289,20 +329,28 @@ public final class Purity {
                 ev.add(s + ": no root");
                 continue;
             }
-            long roles = r.all("resource").keySet().stream().filter(a -> a.contains("aws_iam_role.") || a.contains("google_service_account.")).count();
+            long roles = r.all("resource").keySet().stream()
+                    .filter(a -> a.contains("aws_iam_role.") || a.contains("google_service_account."))
+                    .count();
             // identity policies only: a resource policy (a KMS key's, a topic's: it has principals) names its own
             // resource as "*"; the functions' policies live in infra/policies, read through templatefile()
-            List<HclBlocks.Block> blocks = Stream.concat(r.blocks().blocks().stream(),
-                    r.modules().values().stream().flatMap(m -> m.blocks().blocks().stream())).toList();
+            List<HclBlocks.Block> blocks = Stream.concat(
+                            r.blocks().blocks().stream(),
+                            r.modules().values().stream().flatMap(m -> m.blocks().blocks().stream()))
+                    .toList();
             // "*" held by a condition (an action IAM offers on no resource type, e.g. CreateEventSourceMapping
             // scoped by lambda:FunctionArn) is as narrow as IAM allows; "*" alone is a wildcard
-            boolean wildcard = blocks.stream().anyMatch(b -> !b.body().contains("principals")
-                    && Stream.of(b.body().split("statement\\s*\\{")).anyMatch(Purity::wildcardStatement)
-                    || b.body().contains("roles/owner") || b.body().contains("roles/editor"))
+            boolean wildcard = blocks.stream()
+                            .anyMatch(b -> !b.body().contains("principals")
+                                            && Stream.of(b.body().split("statement\\s*\\{"))
+                                                    .anyMatch(Purity::wildcardStatement)
+                                    || b.body().contains("roles/owner")
+                                    || b.body().contains("roles/editor"))
                     || policyFiles(blocks).stream().anyMatch(Purity::grantsEverything);
             boolean ok = roles > 0 && !wildcard;
             pass &= ok;
-            ev.add(s + ": " + roles + " role(s)/service account(s) of its own" + (wildcard ? ", a WILDCARD grant" : ", no wildcard resource or primitive role"));
+            ev.add(s + ": " + roles + " role(s)/service account(s) of its own"
+                    + (wildcard ? ", a WILDCARD grant" : ", no wildcard resource or primitive role"));
         }
         return new Criterion("own-identity", "own least-privilege runtime identity", pass, ev);
     }
@@ -319,15 +367,20 @@ public final class Purity {
             if (r != null) {
                 r.all("resource").values().forEach(b -> types.add(b.label(0)));
             }
-            boolean alarms = types.contains("aws_cloudwatch_metric_alarm") || types.contains("google_monitoring_alert_policy");
+            boolean alarms =
+                    types.contains("aws_cloudwatch_metric_alarm") || types.contains("google_monitoring_alert_policy");
             boolean budget = types.contains("aws_budgets_budget") || types.contains("google_billing_budget");
-            // a static site runs no code that could log: its signal is an uptime check of the site (results in Cloud Logging)
-            boolean logs = site ? types.contains("google_monitoring_uptime_check_config")
+            // a static site runs no code that could log: its signal is an uptime check of the site (results in Cloud
+            // Logging)
+            boolean logs = site
+                    ? types.contains("google_monitoring_uptime_check_config")
                     : types.contains("aws_cloudwatch_log_group") || types.contains("google_cloudfunctions2_function");
             boolean ok = alarms && budget && logs;
             pass &= ok;
             ev.add(s + ": " + (alarms ? "alarms" : "NO alarms") + ", " + (budget ? "budget" : "NO budget") + ", "
-                    + (site ? (logs ? "an uptime check (a static site writes no logs)" : "NO uptime check") : logs ? "logs" : "NO logs")
+                    + (site
+                            ? (logs ? "an uptime check (a static site writes no logs)" : "NO uptime check")
+                            : logs ? "logs" : "NO logs")
                     + " in its own root");
         }
         return new Criterion("own-observability", "own logs, alarms and budget", pass, ev);
@@ -338,7 +391,8 @@ public final class Purity {
         java.util.regex.Matcher m;
         List<Path> files = new ArrayList<>();
         for (HclBlocks.Block b : blocks) {
-            m = java.util.regex.Pattern.compile("policies/([A-Za-z0-9_-]+\\.json)").matcher(b.body());
+            m = java.util.regex.Pattern.compile("policies/([A-Za-z0-9_-]+\\.json)")
+                    .matcher(b.body());
             while (m.find()) {
                 files.add(root.resolve("infra/policies").resolve(m.group(1)));
             }
@@ -399,7 +453,8 @@ public final class Purity {
     /** The {@code version} of an npm package.json, or null. */
     static String packageVersion(Path packageJson) {
         try {
-            return dev.cva.cli.bump.PackageJsonVersion.read(Files.readString(packageJson)).orElse(null);
+            return dev.cva.cli.bump.PackageJsonVersion.read(Files.readString(packageJson))
+                    .orElse(null);
         } catch (IOException | IllegalArgumentException e) {
             return null;
         }

@@ -7,7 +7,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code cva purity}: the microservices purity score of this repository, criterion by criterion, with evidence. */
-@Command(name = "purity",
+@Command(
+        name = "purity",
         description = "Microservices purity score computed from the repository (pipelines, Terraform roots, POMs, "
                 + "sources), criterion by criterion with evidence. Exit 1 below the maximum.")
 public final class PurityCommand implements Callable<Integer> {
@@ -19,7 +20,9 @@ public final class PurityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Purity.Score s = new Purity(ctx.projectRoot(), ctx.config().config(), ctx.config().text()).score();
+        Purity.Score s = new Purity(
+                        ctx.projectRoot(), ctx.config().config(), ctx.config().text())
+                .score();
         if (ctx.globals().json()) {
             ctx.printJson(s);
         } else {

@@ -53,7 +53,8 @@ final class Archive implements Replayer.Archive, AutoCloseable {
      * An existing file keeps the permissions its owner gave it.
      */
     private static WritableByteChannel open(Path file) throws IOException {
-        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        Set<OpenOption> options =
+                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         Path dir = file.toAbsolutePath().getParent();
         if (dir != null && Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)) {
             return Files.newByteChannel(file, options, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
@@ -95,8 +96,11 @@ final class Archive implements Replayer.Archive, AutoCloseable {
             out.flush();
             written += messages.size();
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "--archive: cannot write " + file + ": " + e.getMessage(),
-                    "nothing that was not archived has moved", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "--archive: cannot write " + file + ": " + e.getMessage(),
+                    "nothing that was not archived has moved",
+                    e);
         }
     }
 

@@ -18,14 +18,17 @@ import java.util.Objects;
  * Which messages of a DLQ a replay selects: age window, JSONPath matches on the body, message attributes, the
  * message group. All given conditions must hold. {@code --max} is applied by the caller, after these.
  */
-public record Filters(Instant sentAfter, Instant sentBefore, List<Match> matches, Map<String, String> attributes,
-                      String group) implements java.util.function.Predicate<SqsPort.Message> {
+public record Filters(
+        Instant sentAfter, Instant sentBefore, List<Match> matches, Map<String, String> attributes, String group)
+        implements java.util.function.Predicate<SqsPort.Message> {
 
     public static final Filters NONE = new Filters(null, null, List.of(), Map.of(), null);
 
-    private static final Configuration JSON = Configuration.builder().jsonProvider(new JacksonJsonProvider())
+    private static final Configuration JSON = Configuration.builder()
+            .jsonProvider(new JacksonJsonProvider())
             .mappingProvider(new JacksonMappingProvider())
-            .options(Option.SUPPRESS_EXCEPTIONS, Option.DEFAULT_PATH_LEAF_TO_NULL).build();
+            .options(Option.SUPPRESS_EXCEPTIONS, Option.DEFAULT_PATH_LEAF_TO_NULL)
+            .build();
 
     public Filters {
         matches = List.copyOf(matches);
@@ -38,17 +41,20 @@ public record Filters(Instant sentAfter, Instant sentBefore, List<Match> matches
         public static Match parse(String text) {
             int eq = splitAt(text);
             if (eq <= 0) {
-                throw CvaException.usage("--match '" + text + "' is not <jsonpath>=<value>",
+                throw CvaException.usage(
+                        "--match '" + text + "' is not <jsonpath>=<value>",
                         "e.g. --match '$.eventType=response' or --match '$.metadata.userAgent=curl/8.0'");
             }
             String expr = text.substring(0, eq).strip();
             if (!expr.startsWith("$")) {
-                throw CvaException.usage("--match '" + text + "': a JSONPath starts with $", "e.g. --match '$.eventType=query'");
+                throw CvaException.usage(
+                        "--match '" + text + "': a JSONPath starts with $", "e.g. --match '$.eventType=query'");
             }
             try {
                 return new Match(expr, JsonPath.compile(expr), text.substring(eq + 1));
             } catch (InvalidPathException | IllegalArgumentException e) {
-                throw CvaException.usage("--match '" + text + "': invalid JSONPath: " + e.getMessage(),
+                throw CvaException.usage(
+                        "--match '" + text + "': invalid JSONPath: " + e.getMessage(),
                         "see https://github.com/json-path/JsonPath for the syntax");
             }
         }
@@ -113,7 +119,8 @@ public record Filters(Instant sentAfter, Instant sentBefore, List<Match> matches
     public static Map.Entry<String, String> attribute(String text) {
         int eq = text.indexOf('=');
         if (eq <= 0) {
-            throw CvaException.usage("--attribute '" + text + "' is not <name>=<value>", "e.g. --attribute reason=timeout");
+            throw CvaException.usage(
+                    "--attribute '" + text + "' is not <name>=<value>", "e.g. --attribute reason=timeout");
         }
         return Map.entry(text.substring(0, eq).strip(), text.substring(eq + 1));
     }

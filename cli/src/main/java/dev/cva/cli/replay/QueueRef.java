@@ -3,14 +3,24 @@ package dev.cva.cli.replay;
 import java.util.Map;
 
 /** One queue as a replay sees it: name, URL, ARN, FIFO or not, and its depth when it was looked up. */
-public record QueueRef(String name, String url, String arn, boolean fifo, long visible, long inFlight,
-                       Map<String, String> attributes) {
+public record QueueRef(
+        String name,
+        String url,
+        String arn,
+        boolean fifo,
+        long visible,
+        long inFlight,
+        Map<String, String> attributes) {
 
     static QueueRef of(String url, Map<String, String> attributes) {
-        return new QueueRef(nameOf(url), url, attributes.get("QueueArn"),
+        return new QueueRef(
+                nameOf(url),
+                url,
+                attributes.get("QueueArn"),
                 Boolean.parseBoolean(attributes.getOrDefault("FifoQueue", "false")) || url.endsWith(".fifo"),
                 number(attributes.get("ApproximateNumberOfMessages")),
-                number(attributes.get("ApproximateNumberOfMessagesNotVisible")), Map.copyOf(attributes));
+                number(attributes.get("ApproximateNumberOfMessagesNotVisible")),
+                Map.copyOf(attributes));
     }
 
     /** The last path segment of a queue URL. */
@@ -31,7 +41,10 @@ public record QueueRef(String name, String url, String arn, boolean fifo, long v
             return null;
         }
         try {
-            return dev.cva.cli.CvaContext.json().readTree(policy).path("deadLetterTargetArn").asText(null);
+            return dev.cva.cli.CvaContext.json()
+                    .readTree(policy)
+                    .path("deadLetterTargetArn")
+                    .asText(null);
         } catch (java.io.IOException e) {
             return null;
         }

@@ -8,11 +8,11 @@ import dev.cva.cli.local.LocalCredentials;
 import dev.cva.cli.local.LocalState;
 import dev.cva.cli.webhook.ReceiverEndpoints;
 import dev.cva.contracts.webhook.WebhookSecret;
+import dev.cva.local.LocalAws;
 import dev.cva.replay.AwsSqsPort;
 import dev.cva.replay.SqsPort;
 import dev.cva.replay.Target;
 import dev.cva.replay.WebhookTarget;
-import dev.cva.local.LocalAws;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -45,8 +45,12 @@ final class ReplayEnvironment implements AutoCloseable {
         this.ctx = ctx;
         this.local = local;
         this.sqs = sqs;
-        this.service = new ReplayService(sqs, aliases, ctx.settings().get("aws.webhookDlq"),
-                ctx.settings().get("aws.streamFailureDlq"), ctx.clock());
+        this.service = new ReplayService(
+                sqs,
+                aliases,
+                ctx.settings().get("aws.webhookDlq"),
+                ctx.settings().get("aws.streamFailureDlq"),
+                ctx.clock());
     }
 
     static ReplayEnvironment open(CvaContext ctx) {
@@ -59,8 +63,11 @@ final class ReplayEnvironment implements AutoCloseable {
             put(aliases, WEBHOOK, state.resource("webhookDlqUrl"), s.get("aws.webhookDlq"));
             put(aliases, STREAM_FAILURES, state.resource("streamFailureDlqUrl"), s.get("aws.streamFailureDlq"));
             var keys = LocalCredentials.read(ctx.projectRoot());
-            return new ReplayEnvironment(ctx, AwsSqsPort.forEmulator(state.url("sqs"), region, keys.accessKeyId(),
-                    keys.secretAccessKey()), aliases, state);
+            return new ReplayEnvironment(
+                    ctx,
+                    AwsSqsPort.forEmulator(state.url("sqs"), region, keys.accessKeyId(), keys.secretAccessKey()),
+                    aliases,
+                    state);
         }
         put(aliases, PROCESSOR, null, s.get("aws.dlq"));
         put(aliases, WEBHOOK, null, s.get("aws.webhookDlq"));
@@ -84,17 +91,22 @@ final class ReplayEnvironment implements AutoCloseable {
     Target webhookTarget() {
         URI receiver = ReceiverEndpoints.defaults().resolve(ctx, null);
         Settings.Setting configured = ctx.settings().all().get("webhook.secret");
-        if (configured == null || configured.value() == null || configured.value().isBlank()) {
-            throw CvaException.usage("no webhook secret configured for environment '" + ctx.environmentName() + "'",
+        if (configured == null
+                || configured.value() == null
+                || configured.value().isBlank()) {
+            throw CvaException.usage(
+                    "no webhook secret configured for environment '" + ctx.environmentName() + "'",
                     "set " + Settings.envVarFor("webhook.secret"));
         }
         WebhookSecret secret;
         try {
             secret = WebhookSecret.parse(configured.value());
         } catch (IllegalArgumentException e) {
-            throw CvaException.usage("the webhook secret from " + configured.origin() + " is invalid: " + e.getMessage(), null);
+            throw CvaException.usage(
+                    "the webhook secret from " + configured.origin() + " is invalid: " + e.getMessage(), null);
         }
-        return new WebhookTarget(receiver, secret, ctx.clock(), Duration.ofSeconds(10), "cva/" + Cva.BuildVersion.version());
+        return new WebhookTarget(
+                receiver, secret, ctx.clock(), Duration.ofSeconds(10), "cva/" + Cva.BuildVersion.version());
     }
 
     /**
@@ -103,7 +115,9 @@ final class ReplayEnvironment implements AutoCloseable {
      */
     StreamBatchReplay streamReplay() {
         Settings s = ctx.settings();
-        String project = s.config().project() == null || s.config().project().isBlank() ? "cv-analytics" : s.config().project();
+        String project = s.config().project() == null || s.config().project().isBlank()
+                ? "cv-analytics"
+                : s.config().project();
         String function = project + "-notifier";
         DynamoDbStreamsClient streams;
         LambdaClient lambda;
@@ -113,18 +127,30 @@ final class ReplayEnvironment implements AutoCloseable {
             String dynamo = local.url("dynamodb");
             String invoke = local.url("lambda");
             if (dynamo == null || invoke == null) {
-                throw new CvaException(dev.cva.cli.ExitCode.FAILURE, "the local stack lists no "
-                        + (dynamo == null ? "dynamodb" : "lambda") + " part", "see 'cva local status'");
+                throw new CvaException(
+                        dev.cva.cli.ExitCode.FAILURE,
+                        "the local stack lists no " + (dynamo == null ? "dynamodb" : "lambda") + " part",
+                        "see 'cva local status'");
             }
             // the stack's administrator keys, as for its SQS: moto refuses keys the stack did not issue
             var keys = LocalCredentials.read(ctx.projectRoot());
             streams = LocalAws.streams(URI.create(dynamo), region, keys.provider());
-            lambda = LambdaClient.builder().endpointOverride(URI.create(invoke)).region(Region.of(region))
-                    .credentialsProvider(keys.provider()).httpClient(UrlConnectionHttpClient.create()).build();
+            lambda = LambdaClient.builder()
+                    .endpointOverride(URI.create(invoke))
+                    .region(Region.of(region))
+                    .credentialsProvider(keys.provider())
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .build();
         } else {
             region = s.require("aws.region");
-            streams = DynamoDbStreamsClient.builder().region(Region.of(region)).httpClient(UrlConnectionHttpClient.create()).build();
-            lambda = LambdaClient.builder().region(Region.of(region)).httpClient(UrlConnectionHttpClient.create()).build();
+            streams = DynamoDbStreamsClient.builder()
+                    .region(Region.of(region))
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .build();
+            lambda = LambdaClient.builder()
+                    .region(Region.of(region))
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .build();
         }
         clients.add(streams);
         clients.add(lambda);
@@ -136,9 +162,12 @@ final class ReplayEnvironment implements AutoCloseable {
 
             @Override
             public Answer invoke(String payload) {
-                InvokeResponse r = lambda.invoke(b -> b.functionName(function).qualifier(dev.cva.cli.deploy.DeployTarget.LIVE)
+                InvokeResponse r = lambda.invoke(b -> b.functionName(function)
+                        .qualifier(dev.cva.cli.deploy.DeployTarget.LIVE)
                         .payload(SdkBytes.fromUtf8String(payload)));
-                return new Answer(r.functionError(), r.payload() == null ? null : r.payload().asUtf8String());
+                return new Answer(
+                        r.functionError(),
+                        r.payload() == null ? null : r.payload().asUtf8String());
             }
         };
         return new StreamBatchReplay(sqs, streams, notifier, region, ctx.clock());

@@ -24,6 +24,7 @@ import java.util.TreeMap;
 public final class ReplayService {
     /** The message attribute cva sets on every message it replays: how often it was replayed. */
     public static final String REPLAY_COUNT = SqsPort.REPLAY_COUNT;
+
     static final int PREVIEW_SCAN_LIMIT = 10_000;
     static final int OVERVIEW_SCAN_LIMIT = 1_000;
     static final int SAMPLE_SIZE = 3;
@@ -43,8 +44,8 @@ public final class ReplayService {
     }
 
     /** @param streamFailureDlqName the notifier stream mapping's on-failure destination: stream ranges, not messages */
-    public ReplayService(SqsPort sqs, Map<String, String> aliases, String webhookDlqName, String streamFailureDlqName,
-                         Clock clock) {
+    public ReplayService(
+            SqsPort sqs, Map<String, String> aliases, String webhookDlqName, String streamFailureDlqName, Clock clock) {
         this.sqs = sqs;
         this.aliases = Map.copyOf(aliases);
         this.webhookDlqName = webhookDlqName;
@@ -60,11 +61,14 @@ public final class ReplayService {
         String aliased = aliases.get(s);
         String nameOrUrl = aliased != null ? aliased : s;
         try {
-            String url = nameOrUrl.startsWith("http://") || nameOrUrl.startsWith("https://") ? nameOrUrl : sqs.queueUrl(nameOrUrl);
+            String url = nameOrUrl.startsWith("http://") || nameOrUrl.startsWith("https://")
+                    ? nameOrUrl
+                    : sqs.queueUrl(nameOrUrl);
             return QueueRef.of(url, sqs.attributes(url));
         } catch (SqsFailure e) {
             if (e.notFound()) {
-                throw CvaException.usage(option + " " + spec + ": no such queue" + (aliased != null ? " (" + aliased + ")" : ""),
+                throw CvaException.usage(
+                        option + " " + spec + ": no such queue" + (aliased != null ? " (" + aliased + ")" : ""),
                         "'cva replay-dlq' lists the DLQs; a queue is processor, webhook, a queue name or a queue URL");
             }
             throw failure(e);
@@ -81,7 +85,9 @@ public final class ReplayService {
 
     /** The queues whose RedrivePolicy sends their failures to {@code dlq}. */
     public List<QueueRef> sourcesOf(QueueRef dlq) {
-        return allQueues().stream().filter(q -> dlq.arn() != null && dlq.arn().equals(q.deadLetterTargetArn())).toList();
+        return allQueues().stream()
+                .filter(q -> dlq.arn() != null && dlq.arn().equals(q.deadLetterTargetArn()))
+                .toList();
     }
 
     private List<QueueRef> allQueues() {
@@ -98,8 +104,17 @@ public final class ReplayService {
 
     // ---- overview ----------------------------------------------------------------------------------------------
 
-    public record DlqSummary(String name, String alias, String url, boolean fifo, long visible, long inFlight,
-                             Long oldestAgeSeconds, Long newestAgeSeconds, long scanned, List<String> sources) {}
+    public record DlqSummary(
+            String name,
+            String alias,
+            String url,
+            boolean fifo,
+            long visible,
+            long inFlight,
+            Long oldestAgeSeconds,
+            Long newestAgeSeconds,
+            long scanned,
+            List<String> sources) {}
 
     /** The system's DLQs (the configured ones and every queue some RedrivePolicy names) with depth, ages and sources. */
     public List<DlqSummary> overview() {
@@ -107,9 +122,13 @@ public final class ReplayService {
         Map<String, QueueRef> byArn = new LinkedHashMap<>();
         all.forEach(q -> byArn.put(q.arn(), q));
         Map<String, String> dlqs = new TreeMap<>(); // url -> alias
-        aliases.forEach((alias, target) -> all.stream().filter(q -> q.url().equals(target) || q.name().equals(target))
-                .findFirst().ifPresent(q -> dlqs.put(q.url(), alias)));
-        all.stream().map(QueueRef::deadLetterTargetArn).filter(arn -> arn != null && byArn.containsKey(arn))
+        aliases.forEach((alias, target) -> all.stream()
+                .filter(q -> q.url().equals(target) || q.name().equals(target))
+                .findFirst()
+                .ifPresent(q -> dlqs.put(q.url(), alias)));
+        all.stream()
+                .map(QueueRef::deadLetterTargetArn)
+                .filter(arn -> arn != null && byArn.containsKey(arn))
                 .forEach(arn -> dlqs.putIfAbsent(byArn.get(arn).url(), null));
         List<DlqSummary> out = new ArrayList<>();
         for (QueueRef q : all) {
@@ -117,28 +136,54 @@ public final class ReplayService {
                 continue;
             }
             Scan scan = scan(q, OVERVIEW_SCAN_LIMIT, Filters.NONE);
-            List<String> sources = all.stream().filter(s -> q.arn() != null && q.arn().equals(s.deadLetterTargetArn()))
-                    .map(QueueRef::name).toList();
-            out.add(new DlqSummary(q.name(), dlqs.get(q.url()), q.url(), q.fifo(), q.visible(), q.inFlight(),
-                    scan.oldestAge(), scan.newestAge(), scan.scanned(), sources));
+            List<String> sources = all.stream()
+                    .filter(s -> q.arn() != null && q.arn().equals(s.deadLetterTargetArn()))
+                    .map(QueueRef::name)
+                    .toList();
+            out.add(new DlqSummary(
+                    q.name(),
+                    dlqs.get(q.url()),
+                    q.url(),
+                    q.fifo(),
+                    q.visible(),
+                    q.inFlight(),
+                    scan.oldestAge(),
+                    scan.newestAge(),
+                    scan.scanned(),
+                    sources));
         }
         return out;
     }
 
     // ---- preview -----------------------------------------------------------------------------------------------
 
-    public record Sample(String messageId, String groupId, long ageSeconds, int receiveCount, int replayCount, String body) {}
+    public record Sample(
+            String messageId, String groupId, long ageSeconds, int receiveCount, int replayCount, String body) {}
 
     /** {@code batches}: for the stream mapping's on-failure queue, each skipped batch it records (else empty). */
-    public record Preview(String queue, String url, boolean fifo, long visible, long inFlight, long scanned,
-                          boolean complete, long selected, Long oldestAgeSeconds, Long newestAgeSeconds, String groupedBy,
-                          Map<String, Long> groups, long alreadyReplayed, List<Sample> sample, String target,
-                          List<StreamBatch> batches) {}
+    public record Preview(
+            String queue,
+            String url,
+            boolean fifo,
+            long visible,
+            long inFlight,
+            long scanned,
+            boolean complete,
+            long selected,
+            Long oldestAgeSeconds,
+            Long newestAgeSeconds,
+            String groupedBy,
+            Map<String, Long> groups,
+            long alreadyReplayed,
+            List<Sample> sample,
+            String target,
+            List<StreamBatch> batches) {}
 
     /** What a replay with these filters would move: received (and made visible again at once), never moved. */
     public Preview preview(QueueRef dlq, Filters filters, Long max, String target) {
         Scan scan = scan(dlq, PREVIEW_SCAN_LIMIT, filters);
-        List<SqsPort.Message> chosen = max == null || scan.selected().size() <= max ? scan.selected()
+        List<SqsPort.Message> chosen = max == null || scan.selected().size() <= max
+                ? scan.selected()
                 : scan.selected().subList(0, (int) (long) max);
         long now = clock.millis();
         if (isStreamFailureDlq(dlq)) {
@@ -149,13 +194,35 @@ public final class ReplayService {
         for (SqsPort.Message m : chosen) {
             groups.merge(byReason ? reasonOf(m) : eventTypeOf(m), 1L, Long::sum);
         }
-        List<Sample> sample = chosen.stream().limit(SAMPLE_SIZE).map(m -> new Sample(m.messageId(), m.groupId(),
-                ageSeconds(now, m), m.receiveCount(), m.replayCount(), abbreviate(m.body(), 300))).toList();
+        List<Sample> sample = chosen.stream()
+                .limit(SAMPLE_SIZE)
+                .map(m -> new Sample(
+                        m.messageId(),
+                        m.groupId(),
+                        ageSeconds(now, m),
+                        m.receiveCount(),
+                        m.replayCount(),
+                        abbreviate(m.body(), 300)))
+                .toList();
         long replayed = chosen.stream().filter(m -> m.replayCount() > 0).count();
         Ages ages = Ages.of(chosen, now);
         boolean complete = scan.scanned() >= dlq.depth() && scan.scanned() < PREVIEW_SCAN_LIMIT;
-        return new Preview(dlq.name(), dlq.url(), dlq.fifo(), dlq.visible(), dlq.inFlight(), scan.scanned(), complete,
-                chosen.size(), ages.oldest(), ages.newest(), byReason ? "reason" : "eventType", groups, replayed, sample, target,
+        return new Preview(
+                dlq.name(),
+                dlq.url(),
+                dlq.fifo(),
+                dlq.visible(),
+                dlq.inFlight(),
+                scan.scanned(),
+                complete,
+                chosen.size(),
+                ages.oldest(),
+                ages.newest(),
+                byReason ? "reason" : "eventType",
+                groups,
+                replayed,
+                sample,
+                target,
                 List.of());
     }
 
@@ -168,7 +235,12 @@ public final class ReplayService {
             StreamBatch b = StreamBatch.of(m, ageSeconds(now, m));
             if (b == null) {
                 groups.merge("(not an on-failure record)", 1L, Long::sum);
-                unreadable.add(new Sample(m.messageId(), m.groupId(), ageSeconds(now, m), m.receiveCount(), m.replayCount(),
+                unreadable.add(new Sample(
+                        m.messageId(),
+                        m.groupId(),
+                        ageSeconds(now, m),
+                        m.receiveCount(),
+                        m.replayCount(),
                         abbreviate(m.body(), 300)));
             } else {
                 groups.merge(b.condition(), 1L, Long::sum);
@@ -177,9 +249,23 @@ public final class ReplayService {
         }
         Ages ages = Ages.of(chosen, now);
         boolean complete = scan.scanned() >= dlq.depth() && scan.scanned() < PREVIEW_SCAN_LIMIT;
-        return new Preview(dlq.name(), dlq.url(), dlq.fifo(), dlq.visible(), dlq.inFlight(), scan.scanned(), complete,
-                chosen.size(), ages.oldest(), ages.newest(), "condition", groups, 0, unreadable.stream().limit(SAMPLE_SIZE).toList(),
-                target, batches);
+        return new Preview(
+                dlq.name(),
+                dlq.url(),
+                dlq.fifo(),
+                dlq.visible(),
+                dlq.inFlight(),
+                scan.scanned(),
+                complete,
+                chosen.size(),
+                ages.oldest(),
+                ages.newest(),
+                "condition",
+                groups,
+                0,
+                unreadable.stream().limit(SAMPLE_SIZE).toList(),
+                target,
+                batches);
     }
 
     private static String reasonOf(SqsPort.Message m) {
@@ -264,12 +350,18 @@ public final class ReplayService {
         } else {
             List<QueueRef> sources = sourcesOf(dlq);
             if (sources.isEmpty()) {
-                throw CvaException.usage(dlq.name() + " is no queue's dead-letter queue (no RedrivePolicy names it) and no --to was given",
+                throw CvaException.usage(
+                        dlq.name()
+                                + " is no queue's dead-letter queue (no RedrivePolicy names it) and no --to was given",
                         "name the queue to replay into with --to <queue>");
             }
             if (sources.size() > 1) {
-                throw CvaException.usage(dlq.name() + " is the DLQ of " + sources.size() + " queues ("
-                        + String.join(", ", sources.stream().map(QueueRef::name).toList()) + ")", "pick one with --to <queue>");
+                throw CvaException.usage(
+                        dlq.name() + " is the DLQ of " + sources.size() + " queues ("
+                                + String.join(
+                                        ", ",
+                                        sources.stream().map(QueueRef::name).toList()) + ")",
+                        "pick one with --to <queue>");
             }
             target = sources.get(0);
         }
@@ -277,12 +369,16 @@ public final class ReplayService {
             throw CvaException.usage("--to names the DLQ itself (" + dlq.name() + ")", "replay into its source queue");
         }
         if (dlq.fifo() && !target.fifo()) {
-            throw CvaException.usage("cannot replay the FIFO queue " + dlq.name() + " into the standard queue " + target.name()
-                    + ": the order within each message group would be lost", "replay into a FIFO queue");
+            throw CvaException.usage(
+                    "cannot replay the FIFO queue " + dlq.name() + " into the standard queue " + target.name()
+                            + ": the order within each message group would be lost",
+                    "replay into a FIFO queue");
         }
         if (!dlq.fifo() && target.fifo()) {
-            throw CvaException.usage("cannot replay the standard queue " + dlq.name() + " into the FIFO queue " + target.name()
-                    + ": its messages have no MessageGroupId", "replay into a standard queue");
+            throw CvaException.usage(
+                    "cannot replay the standard queue " + dlq.name() + " into the FIFO queue " + target.name()
+                            + ": its messages have no MessageGroupId",
+                    "replay into a standard queue");
         }
         return target;
     }
@@ -292,13 +388,32 @@ public final class ReplayService {
     }
 
     /** Settings of one replay run. */
-    public record RunOptions(Filters filters, Long max, java.nio.file.Path archive, Double rate, int workers,
-                             int receivers, Duration visibility) {}
+    public record RunOptions(
+            Filters filters,
+            Long max,
+            java.nio.file.Path archive,
+            Double rate,
+            int workers,
+            int receivers,
+            Duration visibility) {}
 
     Replayer.Result run(QueueRef dlq, Target target, RunOptions o, java.util.function.LongConsumer progress) {
         try (Archive archive = o.archive() == null ? null : new Archive(o.archive())) {
-            return new Replayer(sqs, dlq.url(), dlq.fifo(), target, o.filters(), o.max(), archive, o.rate(), o.workers(),
-                    o.receivers(), o.visibility(), progress, clock).run();
+            return new Replayer(
+                            sqs,
+                            dlq.url(),
+                            dlq.fifo(),
+                            target,
+                            o.filters(),
+                            o.max(),
+                            archive,
+                            o.rate(),
+                            o.workers(),
+                            o.receivers(),
+                            o.visibility(),
+                            progress,
+                            clock)
+                    .run();
         }
     }
 
@@ -310,7 +425,9 @@ public final class ReplayService {
         long deadline = System.nanoTime() + duration.toNanos();
         long back = 0;
         while (true) {
-            back = scan(dlq, PREVIEW_SCAN_LIMIT, Filters.NONE).selected().stream().filter(m -> m.replayCount() > 0).count();
+            back = scan(dlq, PREVIEW_SCAN_LIMIT, Filters.NONE).selected().stream()
+                    .filter(m -> m.replayCount() > 0)
+                    .count();
             onPoll.accept(back);
             if (back >= expected || System.nanoTime() >= deadline) {
                 return back;
@@ -331,8 +448,10 @@ public final class ReplayService {
     /** StartMessageMoveTask from a standard DLQ: to {@code target}, or (null) to the sources of its redrive policy. */
     public MoveStatus startNative(QueueRef dlq, QueueRef target, Double rate) {
         if (dlq.fifo()) {
-            throw CvaException.usage("--native needs a standard DLQ: " + dlq.name() + " is FIFO (and ElasticMQ moves "
-                    + "nothing out of a FIFO DLQ)", "drop --native: cva's own replay keeps the FIFO order");
+            throw CvaException.usage(
+                    "--native needs a standard DLQ: " + dlq.name() + " is FIFO (and ElasticMQ moves "
+                            + "nothing out of a FIFO DLQ)",
+                    "drop --native: cva's own replay keeps the FIFO order");
         }
         Integer perSecond = rate == null ? null : (int) Math.max(1, Math.min(500, Math.round(rate)));
         try {
@@ -346,8 +465,10 @@ public final class ReplayService {
     /** The newest move task of the DLQ, or null. */
     public MoveStatus moveStatus(QueueRef dlq) {
         try {
-            return sqs.moveTasks(dlq.arn()).stream().findFirst()
-                    .map(t -> new MoveStatus(t.handle(), t.status(), t.moved(), t.toMove(), t.failureReason())).orElse(null);
+            return sqs.moveTasks(dlq.arn()).stream()
+                    .findFirst()
+                    .map(t -> new MoveStatus(t.handle(), t.status(), t.moved(), t.toMove(), t.failureReason()))
+                    .orElse(null);
         } catch (SqsFailure e) {
             throw failure(e);
         }
@@ -381,7 +502,8 @@ public final class ReplayService {
                 Thread.sleep(poll.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new CvaException(ExitCode.INTERRUPTED, "interrupted while waiting; the move task goes on", null, e);
+                throw new CvaException(
+                        ExitCode.INTERRUPTED, "interrupted while waiting; the move task goes on", null, e);
             }
         }
     }
@@ -389,8 +511,13 @@ public final class ReplayService {
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     static CvaException failure(SqsFailure e) {
-        return new CvaException(ExitCode.FAILURE, e.getMessage(),
-                e.unavailable() ? "check the AWS credentials and the endpoint (AWS_ENDPOINT_URL_SQS); for --env local: 'cva local status'" : null, e);
+        return new CvaException(
+                ExitCode.FAILURE,
+                e.getMessage(),
+                e.unavailable()
+                        ? "check the AWS credentials and the endpoint (AWS_ENDPOINT_URL_SQS); for --env local: 'cva local status'"
+                        : null,
+                e);
     }
 
     static long ageSeconds(long now, SqsPort.Message m) {

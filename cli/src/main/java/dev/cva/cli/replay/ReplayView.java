@@ -29,8 +29,14 @@ final class ReplayView {
             ctx.printJson(Map.of("dlqs", dlqs));
         } else {
             Table t = new Table("DLQ", "ALIAS", "TYPE", "MESSAGES", "IN FLIGHT", "OLDEST", "NEWEST", "SOURCE");
-            dlqs.forEach(d -> t.row(d.name(), d.alias() == null ? "-" : d.alias(), d.fifo() ? "fifo" : "standard", d.visible(),
-                    d.inFlight(), age(d.oldestAgeSeconds()), age(d.newestAgeSeconds()),
+            dlqs.forEach(d -> t.row(
+                    d.name(),
+                    d.alias() == null ? "-" : d.alias(),
+                    d.fifo() ? "fifo" : "standard",
+                    d.visible(),
+                    d.inFlight(),
+                    age(d.oldestAgeSeconds()),
+                    age(d.newestAgeSeconds()),
                     d.sources().isEmpty() ? "-" : String.join(",", d.sources())));
             t.print(ctx.out());
             ctx.out().flush();
@@ -48,8 +54,11 @@ final class ReplayView {
         } else {
             var out = ctx.out();
             out.println(p.queue() + " (" + (p.fifo() ? "FIFO" : "standard") + "): " + p.visible() + " messages, "
-                    + p.inFlight() + " in flight; scanned " + p.scanned() + (p.complete() ? "" : " (not all: FIFO groups "
-                    + "show only their first messages while held, or the scan limit was reached)"));
+                    + p.inFlight() + " in flight; scanned " + p.scanned()
+                    + (p.complete()
+                            ? ""
+                            : " (not all: FIFO groups "
+                                    + "show only their first messages while held, or the scan limit was reached)"));
             out.println("would move " + p.selected() + " message" + (p.selected() == 1 ? "" : "s") + " to " + p.target()
                     + (archive == null ? "" : ", archived first to " + archive));
             if (p.selected() > 0) {
@@ -59,15 +68,25 @@ final class ReplayView {
                 t.print(out);
                 if (!p.batches().isEmpty()) {
                     // the on-failure queue: each message a skipped stream batch
-                    Table b = new Table("SHARD", "FIRST SEQUENCE", "LAST SEQUENCE", "RECORDS", "CONDITION", "FIRST ARRIVAL", "AGE");
-                    p.batches().forEach(x -> b.row(x.shardId(), x.startSequenceNumber(), x.endSequenceNumber(), x.batchSize(),
-                            x.condition(), x.firstArrival() == null ? "-" : x.firstArrival(), age(x.ageSeconds())));
+                    Table b = new Table(
+                            "SHARD", "FIRST SEQUENCE", "LAST SEQUENCE", "RECORDS", "CONDITION", "FIRST ARRIVAL", "AGE");
+                    p.batches()
+                            .forEach(x -> b.row(
+                                    x.shardId(),
+                                    x.startSequenceNumber(),
+                                    x.endSequenceNumber(),
+                                    x.batchSize(),
+                                    x.condition(),
+                                    x.firstArrival() == null ? "-" : x.firstArrival(),
+                                    age(x.ageSeconds())));
                     b.print(out);
                 }
                 if (!p.sample().isEmpty()) {
                     out.println("sample:");
-                    p.sample().forEach(s -> out.println("  " + s.messageId() + (s.groupId() == null ? "" : " group " + s.groupId())
-                            + ", " + age(s.ageSeconds()) + " old, received " + s.receiveCount() + "x: " + s.body()));
+                    p.sample()
+                            .forEach(s -> out.println("  " + s.messageId()
+                                    + (s.groupId() == null ? "" : " group " + s.groupId()) + ", " + age(s.ageSeconds())
+                                    + " old, received " + s.receiveCount() + "x: " + s.body()));
                 }
             }
             out.flush();
@@ -99,17 +118,22 @@ final class ReplayView {
             doc.put("failures", r.failures());
             ctx.printJson(doc);
         } else {
-            ctx.out().println("moved " + r.moved() + ", skipped " + r.skipped() + ", failed " + failed
-                    + (r.permanent() > 0 ? " (" + r.permanent() + " permanent)" : "") + " from " + dlq.name() + " to " + target
-                    + " in " + String.format("%.1f", r.seconds()) + " s");
+            ctx.out()
+                    .println("moved " + r.moved() + ", skipped " + r.skipped() + ", failed " + failed
+                            + (r.permanent() > 0 ? " (" + r.permanent() + " permanent)" : "") + " from " + dlq.name()
+                            + " to " + target
+                            + " in " + String.format("%.1f", r.seconds()) + " s");
             if (!r.failures().isEmpty()) {
                 Table t = new Table("MESSAGE", "GROUP", "KIND", "DETAIL");
-                r.failures().forEach(f -> t.row(f.messageId(), f.groupId() == null ? "-" : f.groupId(), f.kind(), f.detail()));
+                r.failures()
+                        .forEach(f ->
+                                t.row(f.messageId(), f.groupId() == null ? "-" : f.groupId(), f.kind(), f.detail()));
                 t.print(ctx.out());
             }
             ctx.out().flush();
             if (r.permanent() > 0) {
-                ctx.warn(r.permanent() + " refused by the receiver for good (4xx): left in the DLQ; fix them or delete them");
+                ctx.warn(r.permanent()
+                        + " refused by the receiver for good (4xx): left in the DLQ; fix them or delete them");
             }
             if (r.failed() > 0) {
                 ctx.warn(r.failed() + " could not be delivered now: left in the DLQ; run the command again later");
@@ -146,19 +170,30 @@ final class ReplayView {
             doc.put("batches", r.outcomes());
             ctx.printJson(doc);
         } else {
-            ctx.out().println("re-ran " + r.replayed() + " of " + r.received() + " skipped stream batches from " + dlq.name()
-                    + (notDone == 0 ? "" : "; " + r.failed() + " failed, " + r.expired() + " expired, " + r.unreadable() + " unreadable"));
+            ctx.out()
+                    .println("re-ran " + r.replayed() + " of " + r.received() + " skipped stream batches from "
+                            + dlq.name()
+                            + (notDone == 0
+                                    ? ""
+                                    : "; " + r.failed() + " failed, " + r.expired() + " expired, " + r.unreadable()
+                                            + " unreadable"));
             if (!r.outcomes().isEmpty()) {
                 Table t = new Table("SHARD", "FIRST SEQUENCE", "LAST SEQUENCE", "RECORDS", "RESULT", "DETAIL");
-                r.outcomes().forEach(o -> t.row(o.shardId() == null ? "-" : o.shardId(), o.startSequenceNumber() == null ? "-"
-                        : o.startSequenceNumber(), o.endSequenceNumber() == null ? "-" : o.endSequenceNumber(), o.records(),
-                        o.result(), o.detail()));
+                r.outcomes()
+                        .forEach(o -> t.row(
+                                o.shardId() == null ? "-" : o.shardId(),
+                                o.startSequenceNumber() == null ? "-" : o.startSequenceNumber(),
+                                o.endSequenceNumber() == null ? "-" : o.endSequenceNumber(),
+                                o.records(),
+                                o.result(),
+                                o.detail()));
                 t.print(ctx.out());
             }
             ctx.out().flush();
             if (r.expired() > 0) {
-                ctx.warn(r.expired() + " range" + (r.expired() == 1 ? " is" : "s are") + " no longer in the stream (24 h): left in "
-                        + dlq.name() + "; re-send those records from the analytics table, then delete the message");
+                ctx.warn(r.expired() + " range" + (r.expired() == 1 ? " is" : "s are")
+                        + " no longer in the stream (24 h): left in " + dlq.name()
+                        + "; re-send those records from the analytics table, then delete the message");
             }
             if (r.failed() > 0) {
                 ctx.warn(r.failed() + " still failing: left in " + dlq.name() + "; fix the notifier and run again");
@@ -180,7 +215,9 @@ final class ReplayView {
             doc.put("lastTask", last);
             ctx.printJson(doc);
         } else {
-            ctx.out().println("would start a move task for " + dlq.visible() + " messages from " + dlq.name() + " to " + target);
+            ctx.out()
+                    .println("would start a move task for " + dlq.visible() + " messages from " + dlq.name() + " to "
+                            + target);
             if (last != null) {
                 ctx.out().println("last task: " + last.status() + ", moved " + last.moved());
             }
@@ -202,8 +239,12 @@ final class ReplayView {
             doc.put("task", s);
             ctx.printJson(doc);
         } else {
-            ctx.out().println("move task " + what + ": " + (s == null ? "none" : s.status() + ", moved " + s.moved()
-                    + (s.failureReason() == null ? "" : ", " + s.failureReason())));
+            ctx.out()
+                    .println("move task " + what + ": "
+                            + (s == null
+                                    ? "none"
+                                    : s.status() + ", moved " + s.moved()
+                                            + (s.failureReason() == null ? "" : ", " + s.failureReason())));
             ctx.out().flush();
         }
         return s != null && "FAILED".equals(s.status()) ? ExitCode.FAILURE.code() : ExitCode.OK.code();
@@ -214,19 +255,26 @@ final class ReplayView {
         if (!ctx.progress()) {
             return new Progress(null);
         }
-        PrintStream err = new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                ctx.err().write(b);
-            }
+        PrintStream err = new PrintStream(
+                new OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        ctx.err().write(b);
+                    }
 
-            @Override
-            public void flush() {
-                ctx.err().flush();
-            }
-        }, true, StandardCharsets.UTF_8);
-        return new Progress(new ProgressBarBuilder().setTaskName("replay").setInitialMax(Math.max(total, 1))
-                .setConsumer(new ConsoleProgressBarConsumer(err)).setUnit(" msg", 1).build());
+                    @Override
+                    public void flush() {
+                        ctx.err().flush();
+                    }
+                },
+                true,
+                StandardCharsets.UTF_8);
+        return new Progress(new ProgressBarBuilder()
+                .setTaskName("replay")
+                .setInitialMax(Math.max(total, 1))
+                .setConsumer(new ConsoleProgressBarConsumer(err))
+                .setUnit(" msg", 1)
+                .build());
     }
 
     /** Steps a progress bar (thread-safe), or nothing. */

@@ -10,9 +10,20 @@ import dev.cva.replay.SqsPort;
  * was skipped, why ({@code RetryAttemptsExhausted} or {@code RecordAgeExceeded}), and by which function. The records
  * themselves are not in it: they stay in the stream for its 24 h.
  */
-public record StreamBatch(String messageId, String condition, String functionArn, int invokeCount, String functionError,
-                          String shardId, String startSequenceNumber, String endSequenceNumber, int batchSize,
-                          String streamArn, String firstArrival, String lastArrival, long ageSeconds) {
+public record StreamBatch(
+        String messageId,
+        String condition,
+        String functionArn,
+        int invokeCount,
+        String functionError,
+        String shardId,
+        String startSequenceNumber,
+        String endSequenceNumber,
+        int batchSize,
+        String streamArn,
+        String firstArrival,
+        String lastArrival,
+        long ageSeconds) {
 
     /** The record in {@code m}, or null when its body is not an on-failure record of a DynamoDB stream batch. */
     static StreamBatch of(SqsPort.Message m, long ageSeconds) {
@@ -27,11 +38,20 @@ public record StreamBatch(String messageId, String condition, String functionArn
             return null;
         }
         JsonNode req = n.path("requestContext");
-        return new StreamBatch(m.messageId(), req.path("condition").asText("(unknown)"), req.path("functionArn").asText(null),
-                req.path("approximateInvokeCount").asInt(0), n.path("responseContext").path("functionError").asText(null),
-                info.get("shardId").asText(), info.get("startSequenceNumber").asText(),
-                info.path("endSequenceNumber").asText(info.get("startSequenceNumber").asText()), info.path("batchSize").asInt(0),
-                info.get("streamArn").asText(), info.path("approximateArrivalOfFirstRecord").asText(null),
-                info.path("approximateArrivalOfLastRecord").asText(null), ageSeconds);
+        return new StreamBatch(
+                m.messageId(),
+                req.path("condition").asText("(unknown)"),
+                req.path("functionArn").asText(null),
+                req.path("approximateInvokeCount").asInt(0),
+                n.path("responseContext").path("functionError").asText(null),
+                info.get("shardId").asText(),
+                info.get("startSequenceNumber").asText(),
+                info.path("endSequenceNumber")
+                        .asText(info.get("startSequenceNumber").asText()),
+                info.path("batchSize").asInt(0),
+                info.get("streamArn").asText(),
+                info.path("approximateArrivalOfFirstRecord").asText(null),
+                info.path("approximateArrivalOfLastRecord").asText(null),
+                ageSeconds);
     }
 }

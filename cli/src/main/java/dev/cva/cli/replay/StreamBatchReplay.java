@@ -38,8 +38,14 @@ final class StreamBatchReplay {
     }
 
     /** What became of one on-failure record. */
-    record Outcome(String messageId, String shardId, String startSequenceNumber, String endSequenceNumber, int records,
-                   String result, String detail) {}
+    record Outcome(
+            String messageId,
+            String shardId,
+            String startSequenceNumber,
+            String endSequenceNumber,
+            int records,
+            String result,
+            String detail) {}
 
     record Result(int received, int replayed, int failed, int expired, int unreadable, List<Outcome> outcomes) {}
 
@@ -63,12 +69,13 @@ final class StreamBatchReplay {
         List<SqsPort.Message> ordered = new ArrayList<>(received);
         // in stream order within a shard: an older batch is re-run before a newer one
         ordered.sort(Comparator.comparing((SqsPort.Message m) -> {
-            StreamBatch b = StreamBatch.of(m, 0);
-            return b == null ? "" : b.shardId();
-        }).thenComparing(m -> {
-            StreamBatch b = StreamBatch.of(m, 0);
-            return b == null ? BigInteger.ZERO : number(b.startSequenceNumber());
-        }));
+                    StreamBatch b = StreamBatch.of(m, 0);
+                    return b == null ? "" : b.shardId();
+                })
+                .thenComparing(m -> {
+                    StreamBatch b = StreamBatch.of(m, 0);
+                    return b == null ? BigInteger.ZERO : number(b.startSequenceNumber());
+                }));
         List<Outcome> outcomes = new ArrayList<>();
         List<String> release = new ArrayList<>();
         int replayed = 0, failed = 0, expired = 0, unreadable = 0;
@@ -77,7 +84,14 @@ final class StreamBatchReplay {
             if (b == null) {
                 unreadable++;
                 release.add(m.receiptHandle());
-                outcomes.add(new Outcome(m.messageId(), null, null, null, 0, "unreadable", "not an on-failure record of a stream batch"));
+                outcomes.add(new Outcome(
+                        m.messageId(),
+                        null,
+                        null,
+                        null,
+                        0,
+                        "unreadable",
+                        "not an on-failure record of a stream batch"));
                 continue;
             }
             List<Record> records;
@@ -88,14 +102,24 @@ final class StreamBatchReplay {
             } catch (SdkException e) {
                 failed++;
                 release.add(m.receiptHandle());
-                outcomes.add(outcome(b, m, 0, "failed", "cannot read the stream: " + e.getClass().getSimpleName()));
+                outcomes.add(outcome(
+                        b,
+                        m,
+                        0,
+                        "failed",
+                        "cannot read the stream: " + e.getClass().getSimpleName()));
                 continue;
             }
             if (records.isEmpty() || !records.get(0).dynamodb().sequenceNumber().equals(b.startSequenceNumber())) {
                 expired++;
                 release.add(m.receiptHandle());
-                outcomes.add(outcome(b, m, records.size(), "expired", "the stream no longer has this range (kept 24 h): "
-                        + "re-send these records from the analytics table"));
+                outcomes.add(outcome(
+                        b,
+                        m,
+                        records.size(),
+                        "expired",
+                        "the stream no longer has this range (kept 24 h): "
+                                + "re-send these records from the analytics table"));
                 continue;
             }
             Notifier.Answer a;
@@ -104,11 +128,17 @@ final class StreamBatchReplay {
             } catch (SdkException e) {
                 failed++;
                 release.add(m.receiptHandle());
-                outcomes.add(outcome(b, m, records.size(), "failed", "cannot invoke " + notifier.describe() + ": "
-                        + e.getClass().getSimpleName()));
+                outcomes.add(outcome(
+                        b,
+                        m,
+                        records.size(),
+                        "failed",
+                        "cannot invoke " + notifier.describe() + ": "
+                                + e.getClass().getSimpleName()));
                 continue;
             }
-            String problem = a.functionError() != null ? "function error (" + a.functionError() + "): " + brief(a.body())
+            String problem = a.functionError() != null
+                    ? "function error (" + a.functionError() + "): " + brief(a.body())
                     : batchItemFailure(a.body());
             if (problem != null) {
                 failed++;
@@ -138,7 +168,8 @@ final class StreamBatchReplay {
     }
 
     private static Outcome outcome(StreamBatch b, SqsPort.Message m, int records, String result, String detail) {
-        return new Outcome(m.messageId(), b.shardId(), b.startSequenceNumber(), b.endSequenceNumber(), records, result, detail);
+        return new Outcome(
+                m.messageId(), b.shardId(), b.startSequenceNumber(), b.endSequenceNumber(), records, result, detail);
     }
 
     private List<SqsPort.Message> receiveAll(QueueRef dlq, Long max, Duration visibility) {
@@ -148,7 +179,8 @@ final class StreamBatchReplay {
         try {
             while ((max == null || all.size() < max) && empty < 2) {
                 int n = max == null ? 10 : (int) Math.min(10, max - all.size());
-                List<SqsPort.Message> got = sqs.receive(dlq.url(), n, (int) Math.max(1, visibility.toSeconds()), empty == 0 ? 0 : 1);
+                List<SqsPort.Message> got =
+                        sqs.receive(dlq.url(), n, (int) Math.max(1, visibility.toSeconds()), empty == 0 ? 0 : 1);
                 int before = all.size();
                 got.stream().filter(m -> ids.add(m.messageId())).forEach(all::add);
                 // nothing new counts as empty: with a short visibility a message received already comes back
@@ -163,13 +195,17 @@ final class StreamBatchReplay {
     /** The records of the batch's shard from its first to its last sequence number; empty when trimmed away. */
     List<Record> readRange(StreamBatch b) {
         BigInteger end = number(b.endSequenceNumber());
-        String it = streams.getShardIterator(r -> r.streamArn(b.streamArn()).shardId(b.shardId())
-                .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER).sequenceNumber(b.startSequenceNumber())).shardIterator();
+        String it = streams.getShardIterator(r -> r.streamArn(b.streamArn())
+                        .shardId(b.shardId())
+                        .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
+                        .sequenceNumber(b.startSequenceNumber()))
+                .shardIterator();
         List<Record> out = new ArrayList<>();
         // an open shard answers an empty page at its end: two in a row and the range is all there is
         for (int emptyPages = 0; it != null && emptyPages < 2; ) {
             String current = it;
-            GetRecordsResponse page = streams.getRecords(r -> r.shardIterator(current).limit(1000));
+            GetRecordsResponse page =
+                    streams.getRecords(r -> r.shardIterator(current).limit(1000));
             if (page.records().isEmpty()) {
                 emptyPages++;
             }
@@ -179,7 +215,8 @@ final class StreamBatchReplay {
                 }
                 out.add(rec);
             }
-            if (!out.isEmpty() && out.get(out.size() - 1).dynamodb().sequenceNumber().equals(b.endSequenceNumber())) {
+            if (!out.isEmpty()
+                    && out.get(out.size() - 1).dynamodb().sequenceNumber().equals(b.endSequenceNumber())) {
                 return out;
             }
             it = page.nextShardIterator();

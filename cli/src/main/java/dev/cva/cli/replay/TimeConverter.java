@@ -22,13 +22,15 @@ final class TimeConverter implements CommandLine.ITypeConverter<TimeConverter.Ti
             try {
                 return new Time(null, Instant.parse(v));
             } catch (DateTimeParseException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not an instant (e.g. 2026-12-01T08:00:00Z)");
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not an instant (e.g. 2026-12-01T08:00:00Z)");
             }
         }
         try {
             return new Time(DurationConverter.parse(v), null);
         } catch (CommandLine.TypeConversionException e) {
-            throw new CommandLine.TypeConversionException("'" + value + "' is neither an age (30m, 2h, 3d) nor an instant (2026-12-01T08:00:00Z)");
+            throw new CommandLine.TypeConversionException(
+                    "'" + value + "' is neither an age (30m, 2h, 3d) nor an instant (2026-12-01T08:00:00Z)");
         }
     }
 }

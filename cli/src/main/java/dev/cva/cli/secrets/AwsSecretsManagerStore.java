@@ -33,8 +33,11 @@ public final class AwsSecretsManagerStore implements NotifierSecretStore {
 
     @Override
     public StoredVersion current() {
-        return staged(CURRENT).orElseThrow(() -> new CvaException(ExitCode.FAILURE,
-                "secret " + secret + " in Secrets Manager has no " + CURRENT + " version", "put the whsec_… value in it"));
+        return staged(CURRENT)
+                .orElseThrow(() -> new CvaException(
+                        ExitCode.FAILURE,
+                        "secret " + secret + " in Secrets Manager has no " + CURRENT + " version",
+                        "put the whsec_… value in it"));
     }
 
     @Override
@@ -43,11 +46,13 @@ public final class AwsSecretsManagerStore implements NotifierSecretStore {
     }
 
     private Optional<StoredVersion> staged(String stage) {
-        return call("list the versions of", () -> client.listSecretVersionIdsPaginator(b -> b.secretId(secret))
-                .stream().flatMap(page -> page.versions().stream())
-                .filter(v -> v.versionStages().contains(stage))
-                .findFirst()
-                .map(AwsSecretsManagerStore::version));
+        return call(
+                "list the versions of",
+                () -> client.listSecretVersionIdsPaginator(b -> b.secretId(secret)).stream()
+                        .flatMap(page -> page.versions().stream())
+                        .filter(v -> v.versionStages().contains(stage))
+                        .findFirst()
+                        .map(AwsSecretsManagerStore::version));
     }
 
     private static StoredVersion version(SecretVersionsListEntry v) {
@@ -57,15 +62,19 @@ public final class AwsSecretsManagerStore implements NotifierSecretStore {
     @Override
     public String value(String versionId) {
         return call("read version " + versionId + " of", () -> {
-            String v = client.getSecretValue(b -> b.secretId(secret).versionId(versionId)).secretString();
+            String v = client.getSecretValue(b -> b.secretId(secret).versionId(versionId))
+                    .secretString();
             return v == null ? "" : v.strip();
         });
     }
 
     @Override
     public String put(String value, String idempotencyToken) {
-        return call("put a new version into", () -> client.putSecretValue(b -> b.secretId(secret).secretString(value)
-                .clientRequestToken(idempotencyToken)).versionId());
+        return call(
+                "put a new version into",
+                () -> client.putSecretValue(
+                                b -> b.secretId(secret).secretString(value).clientRequestToken(idempotencyToken))
+                        .versionId());
     }
 
     /** The SDK's errors as one message naming the secret and the AWS error code, never a value. */
@@ -73,14 +82,21 @@ public final class AwsSecretsManagerStore implements NotifierSecretStore {
         try {
             return body.get();
         } catch (AwsServiceException e) {
-            String code = e.awsErrorDetails() == null ? String.valueOf(e.statusCode()) : e.awsErrorDetails().errorCode();
-            throw new CvaException(ExitCode.FAILURE, "cannot " + what + " " + secret + " in Secrets Manager: " + code,
+            String code = e.awsErrorDetails() == null
+                    ? String.valueOf(e.statusCode())
+                    : e.awsErrorDetails().errorCode();
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot " + what + " " + secret + " in Secrets Manager: " + code,
                     code.contains("AccessDenied")
                             ? "the caller needs secretsmanager:ListSecretVersionIds, GetSecretValue and PutSecretValue on it"
                             : null);
         } catch (SdkException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot reach Secrets Manager for " + secret + ": "
-                    + e.getClass().getSimpleName(), "check the AWS credentials and region");
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot reach Secrets Manager for " + secret + ": "
+                            + e.getClass().getSimpleName(),
+                    "check the AWS credentials and region");
         }
     }
 }

@@ -38,14 +38,20 @@ public final class GcpSecretManagerStore implements ReceiverSecretStore, AutoClo
         try {
             SecretManagerServiceSettings.Builder b = SecretManagerServiceSettings.newBuilder();
             if (endpoint != null && !endpoint.isBlank()) {
-                b.setEndpoint(endpoint).setCredentialsProvider(NoCredentialsProvider.create())
-                        .setTransportChannelProvider(InstantiatingGrpcChannelProvider.newBuilder().setEndpoint(endpoint)
-                                .setChannelConfigurator(ManagedChannelBuilder::usePlaintext).build());
+                b.setEndpoint(endpoint)
+                        .setCredentialsProvider(NoCredentialsProvider.create())
+                        .setTransportChannelProvider(InstantiatingGrpcChannelProvider.newBuilder()
+                                .setEndpoint(endpoint)
+                                .setChannelConfigurator(ManagedChannelBuilder::usePlaintext)
+                                .build());
             }
             return new GcpSecretManagerStore(SecretManagerServiceClient.create(b.build()), project, secretId);
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot create the Secret Manager client: " + e.getMessage(),
-                    "run 'gcloud auth application-default login'", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot create the Secret Manager client: " + e.getMessage(),
+                    "run 'gcloud auth application-default login'",
+                    e);
         }
     }
 
@@ -59,37 +65,58 @@ public final class GcpSecretManagerStore implements ReceiverSecretStore, AutoClo
         return call("list the versions of", () -> {
             List<StoredVersion> out = new ArrayList<>();
             for (SecretVersion v : client.listSecretVersions(
-                    com.google.cloud.secretmanager.v1.ListSecretVersionsRequest.newBuilder().setParent(secret)
-                            .setFilter("state:ENABLED").build()).iterateAll()) {
+                            com.google.cloud.secretmanager.v1.ListSecretVersionsRequest.newBuilder()
+                                    .setParent(secret)
+                                    .setFilter("state:ENABLED")
+                                    .build())
+                    .iterateAll()) {
                 if (v.getState() == SecretVersion.State.ENABLED) {
-                    out.add(new StoredVersion(id(v.getName()),
-                            Instant.ofEpochSecond(v.getCreateTime().getSeconds(), v.getCreateTime().getNanos())));
+                    out.add(new StoredVersion(
+                            id(v.getName()),
+                            Instant.ofEpochSecond(
+                                    v.getCreateTime().getSeconds(),
+                                    v.getCreateTime().getNanos())));
                 }
             }
             // newest first (the API lists so; a number breaks ties in the same instant)
-            out.sort(Comparator.comparing(StoredVersion::created).thenComparing(s -> Long.parseLong(s.id())).reversed());
+            out.sort(Comparator.comparing(StoredVersion::created)
+                    .thenComparing(s -> Long.parseLong(s.id()))
+                    .reversed());
             return out;
         });
     }
 
     @Override
     public String value(String versionId) {
-        return call("read version " + versionId + " of", () ->
-                client.accessSecretVersion(secret + "/versions/" + versionId).getPayload().getData()
-                        .toString(StandardCharsets.UTF_8).strip());
+        return call(
+                "read version " + versionId + " of",
+                () -> client.accessSecretVersion(secret + "/versions/" + versionId)
+                        .getPayload()
+                        .getData()
+                        .toString(StandardCharsets.UTF_8)
+                        .strip());
     }
 
     @Override
     public String add(String value) {
-        return call("add a version to", () -> id(client.addSecretVersion(secret,
-                SecretPayload.newBuilder().setData(ByteString.copyFromUtf8(value)).build()).getName()));
+        return call(
+                "add a version to",
+                () -> id(client.addSecretVersion(
+                                secret,
+                                SecretPayload.newBuilder()
+                                        .setData(ByteString.copyFromUtf8(value))
+                                        .build())
+                        .getName()));
     }
 
     @Override
     public void disable(String versionId) {
-        call("disable version " + versionId + " of", () -> client.disableSecretVersion(
-                com.google.cloud.secretmanager.v1.DisableSecretVersionRequest.newBuilder()
-                        .setName(secret + "/versions/" + versionId).build()));
+        call(
+                "disable version " + versionId + " of",
+                () -> client.disableSecretVersion(
+                        com.google.cloud.secretmanager.v1.DisableSecretVersionRequest.newBuilder()
+                                .setName(secret + "/versions/" + versionId)
+                                .build()));
     }
 
     private static String id(String versionName) {
@@ -102,7 +129,9 @@ public final class GcpSecretManagerStore implements ReceiverSecretStore, AutoClo
             return body.get();
         } catch (ApiException e) {
             String code = e.getStatusCode().getCode().name();
-            throw new CvaException(ExitCode.FAILURE, "cannot " + what + " " + secret + " in Secret Manager: " + code,
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot " + what + " " + secret + " in Secret Manager: " + code,
                     code.equals("PERMISSION_DENIED") || code.equals("UNAUTHENTICATED")
                             ? "the caller needs roles/secretmanager.admin on the secret (or secretAccessor and secretVersionManager)"
                             : null);

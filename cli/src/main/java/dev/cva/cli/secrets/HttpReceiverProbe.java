@@ -30,8 +30,10 @@ public final class HttpReceiverProbe implements ReceiverProbe {
     public HttpReceiverProbe(URI url, Clock clock) {
         this.url = url;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     @Override
@@ -41,14 +43,21 @@ public final class HttpReceiverProbe implements ReceiverProbe {
 
     @Override
     public Answer probe(WebhookSecret secret) {
-        var headers = new WebhookSigner(secret).sign(BODY, "msg_probe_" + UUID.randomUUID().toString().replace("-", ""),
-                clock.instant(), EnumSet.of(Scheme.STANDARD));
-        HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(20))
-                .header("content-type", "application/json").header("user-agent", "cva-secrets-probe")
+        var headers = new WebhookSigner(secret)
+                .sign(
+                        BODY,
+                        "msg_probe_" + UUID.randomUUID().toString().replace("-", ""),
+                        clock.instant(),
+                        EnumSet.of(Scheme.STANDARD));
+        HttpRequest.Builder b = HttpRequest.newBuilder(url)
+                .timeout(Duration.ofSeconds(20))
+                .header("content-type", "application/json")
+                .header("user-agent", "cva-secrets-probe")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(BODY));
         headers.forEach(b::header);
         try {
-            int status = http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status =
+                    http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
             if (status == 401) {
                 return Answer.REFUSED;
             }

@@ -4,7 +4,11 @@ import dev.cva.contracts.webhook.WebhookSecret;
 
 /** Asks the live receiver whether it accepts a webhook signed with a secret. */
 public interface ReceiverProbe {
-    enum Answer { ACCEPTED, REFUSED, UNKNOWN }
+    enum Answer {
+        ACCEPTED,
+        REFUSED,
+        UNKNOWN
+    }
 
     /** Where the probes go, for messages. */
     String target();

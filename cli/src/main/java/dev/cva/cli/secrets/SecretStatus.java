@@ -20,8 +20,14 @@ public final class SecretStatus {
     public record Cloud(String cloud, String store, String secret, Version current, Version previous) {}
 
     /** {@code ok} is false when the clouds disagree or the secret is too old; {@code problems} says which. */
-    public record Report(String environment, List<Cloud> clouds, boolean agree, boolean rotationInProgress,
-                         long ageDays, int maxAgeDays, List<String> problems) {
+    public record Report(
+            String environment,
+            List<Cloud> clouds,
+            boolean agree,
+            boolean rotationInProgress,
+            long ageDays,
+            int maxAgeDays,
+            List<String> problems) {
         public boolean ok() {
             return problems.isEmpty();
         }
@@ -41,12 +47,16 @@ public final class SecretStatus {
         Instant now = clock.instant();
         List<StoredVersion> enabled = receiver.enabled();
         List<String> problems = new ArrayList<>();
-        Version gcpCurrent = enabled.isEmpty() ? null : version(receiver.value(enabled.get(0).id()), enabled.get(0), now);
-        Version gcpPrevious = enabled.size() < 2 ? null : version(receiver.value(enabled.get(1).id()), enabled.get(1), now);
+        Version gcpCurrent =
+                enabled.isEmpty() ? null : version(receiver.value(enabled.get(0).id()), enabled.get(0), now);
+        Version gcpPrevious = enabled.size() < 2
+                ? null
+                : version(receiver.value(enabled.get(1).id()), enabled.get(1), now);
         StoredVersion awsCurrent = notifier.current();
         Version aws = version(notifier.value(awsCurrent.id()), awsCurrent, now);
         Optional<StoredVersion> awsPrevious = notifier.previous();
-        Version awsPrev = awsPrevious.map(p -> version(notifier.value(p.id()), p, now)).orElse(null);
+        Version awsPrev =
+                awsPrevious.map(p -> version(notifier.value(p.id()), p, now)).orElse(null);
 
         boolean agree = gcpCurrent != null && gcpCurrent.fingerprint().equals(aws.fingerprint());
         boolean inProgress = gcpPrevious != null;
@@ -54,10 +64,12 @@ public final class SecretStatus {
             problems.add("the receiver's secret " + receiver.name() + " has no enabled version");
         } else if (!agree) {
             boolean accepted = gcpPrevious != null && gcpPrevious.fingerprint().equals(aws.fingerprint());
-            problems.add("the clouds disagree: the notifier signs with " + aws.fingerprint() + ", the receiver's newest is "
-                    + gcpCurrent.fingerprint() + (accepted
-                    ? " (a rotation stopped before the notifier switched: 'cva secrets rotate webhook' finishes it)"
-                    : " and the receiver does not accept the notifier's: webhooks are refused"));
+            problems.add(
+                    "the clouds disagree: the notifier signs with " + aws.fingerprint() + ", the receiver's newest is "
+                            + gcpCurrent.fingerprint()
+                            + (accepted
+                                    ? " (a rotation stopped before the notifier switched: 'cva secrets rotate webhook' finishes it)"
+                                    : " and the receiver does not accept the notifier's: webhooks are refused"));
         } else if (inProgress) {
             problems.add("a rotation is not finished: the receiver still accepts " + gcpPrevious.fingerprint()
                     + " ('cva secrets rotate webhook' finishes it)");
@@ -74,7 +86,10 @@ public final class SecretStatus {
     }
 
     private static Version version(String value, StoredVersion v, Instant now) {
-        return new Version(v.id(), WebhookRotation.fingerprint(value), v.created(),
+        return new Version(
+                v.id(),
+                WebhookRotation.fingerprint(value),
+                v.created(),
                 Math.max(0, Duration.between(v.created(), now).toDays()));
     }
 }

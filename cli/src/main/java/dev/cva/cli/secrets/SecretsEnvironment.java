@@ -48,19 +48,32 @@ public final class SecretsEnvironment implements AutoCloseable {
             String sm = state.url(LOCAL_PART);
             String moto = state.url("dynamodb");
             if (sm == null || sm.isBlank() || moto == null) {
-                throw new CvaException(ExitCode.FAILURE, "the local stack lists no " + LOCAL_PART + " part",
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        "the local stack lists no " + LOCAL_PART + " part",
                         "restart it with this version of cva: 'cva local down' then 'cva local up'");
             }
-            SecretsManagerClient client = SecretsManagerClient.builder().endpointOverride(URI.create(moto))
-                    .region(Region.of(region)).credentialsProvider(LocalCredentials.read(ctx.projectRoot()).provider())
-                    .httpClient(UrlConnectionHttpClient.create()).build();
-            return new SecretsEnvironment(GcpSecretManagerStore.create(project, gcpName,
-                    URI.create(sm).getAuthority()), client, awsName);
+            SecretsManagerClient client = SecretsManagerClient.builder()
+                    .endpointOverride(URI.create(moto))
+                    .region(Region.of(region))
+                    .credentialsProvider(
+                            LocalCredentials.read(ctx.projectRoot()).provider())
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .build();
+            return new SecretsEnvironment(
+                    GcpSecretManagerStore.create(
+                            project, gcpName, URI.create(sm).getAuthority()),
+                    client,
+                    awsName);
         }
-        SecretsManagerClient client = SecretsManagerClient.builder().region(Region.of(region))
-                .httpClient(UrlConnectionHttpClient.create()).build();
-        return new SecretsEnvironment(GcpSecretManagerStore.create(project, gcpName,
-                ctx.env().get(SECRET_MANAGER_ENDPOINT)), client, awsName);
+        SecretsManagerClient client = SecretsManagerClient.builder()
+                .region(Region.of(region))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+        return new SecretsEnvironment(
+                GcpSecretManagerStore.create(project, gcpName, ctx.env().get(SECRET_MANAGER_ENDPOINT)),
+                client,
+                awsName);
     }
 
     public ReceiverSecretStore receiver() {
@@ -95,7 +108,8 @@ public final class SecretsEnvironment implements AutoCloseable {
 
     /** {@code secrets.refreshSeconds}: how often the receiver and the notifier re-read their secrets. */
     public static Duration refresh(CvaContext ctx) {
-        return Duration.ofSeconds(Integer.parseInt(ctx.settings().require("secrets.refreshSeconds").strip()));
+        return Duration.ofSeconds(Integer.parseInt(
+                ctx.settings().require("secrets.refreshSeconds").strip()));
     }
 
     @Override

@@ -19,35 +19,53 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code cva secrets rotate webhook}: parse, call {@link WebhookRotation}, render. */
-@Command(name = "rotate", sortOptions = false,
-        description = {"Rotate a secret in both clouds with no refused webhook: add a new version for the receiver, "
-                + "probe until the receiver accepts both, switch the notifier, wait the overlap, retire the old one.",
-                "Every step is resumable: a rotation stopped at any step is finished by running the command again.",
-                "Exit 0 rotated, 1 a step failed (the old secret still works until the notifier switched; the "
-                        + "message names the step and how to resume), 2 unknown secret or bad usage."})
+@Command(
+        name = "rotate",
+        sortOptions = false,
+        description = {
+            "Rotate a secret in both clouds with no refused webhook: add a new version for the receiver, "
+                    + "probe until the receiver accepts both, switch the notifier, wait the overlap, retire the old one.",
+            "Every step is resumable: a rotation stopped at any step is finished by running the command again.",
+            "Exit 0 rotated, 1 a step failed (the old secret still works until the notifier switched; the "
+                    + "message names the step and how to resume), 2 unknown secret or bad usage."
+        })
 public final class SecretsRotateCommand implements Callable<Integer> {
     /** Test seam: stop as if interrupted right after this step (add, confirm, switch, overlap). */
     static final String FAIL_AFTER = "CVA_SECRETS_FAIL_AFTER";
+
     static final List<String> SECRETS = List.of("webhook");
 
-    @Parameters(paramLabel = "SECRET", completionCandidates = Names.class,
+    @Parameters(
+            paramLabel = "SECRET",
+            completionCandidates = Names.class,
             description = "The secret to rotate: webhook (the HMAC key shared by the notifier and the receiver).")
     String secret;
 
-    @Option(names = "--overlap", paramLabel = DurationConverter.LABEL, converter = DurationConverter.class,
+    @Option(
+            names = "--overlap",
+            paramLabel = DurationConverter.LABEL,
+            converter = DurationConverter.class,
             description = "How long both secrets stay accepted after the notifier switched (default: secrets.overlap "
                     + "of cva.yaml, 10m in prod).")
     Duration overlap;
 
-    @Option(names = "--dry-run", description = "Say where the rotation stands and what each step would do; change nothing.")
+    @Option(
+            names = "--dry-run",
+            description = "Say where the rotation stands and what each step would do; change nothing.")
     boolean dryRun;
 
-    @Option(names = "--probe-timeout", paramLabel = DurationConverter.LABEL, converter = DurationConverter.class,
-            defaultValue = "5m", description = "How long to wait for the receiver to accept the new secret (and "
+    @Option(
+            names = "--probe-timeout",
+            paramLabel = DurationConverter.LABEL,
+            converter = DurationConverter.class,
+            defaultValue = "5m",
+            description = "How long to wait for the receiver to accept the new secret (and "
                     + "to refuse the retired one); default ${DEFAULT-VALUE}.")
     Duration probeTimeout;
 
-    @Option(names = "--url", paramLabel = "URL",
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
             description = "The receiver to probe (default: as 'cva webhook send' finds it).")
     String url;
 
@@ -68,13 +86,16 @@ public final class SecretsRotateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!SECRETS.contains(secret)) {
-            throw CvaException.usage("unknown secret '" + secret + "'", "cva can rotate: " + String.join(", ", SECRETS));
+            throw CvaException.usage(
+                    "unknown secret '" + secret + "'", "cva can rotate: " + String.join(", ", SECRETS));
         }
         Duration chosen = SecretsEnvironment.overlap(ctx, overlap);
         Duration refresh = SecretsEnvironment.refresh(ctx);
         if (chosen.compareTo(refresh.multipliedBy(2)) < 0) {
-            throw CvaException.usage("--overlap " + chosen.toSeconds() + " s is shorter than twice secrets.refreshSeconds ("
-                    + refresh.toSeconds() + " s): a notifier that has not re-read its secret yet would be refused",
+            throw CvaException.usage(
+                    "--overlap " + chosen.toSeconds() + " s is shorter than twice secrets.refreshSeconds ("
+                            + refresh.toSeconds()
+                            + " s): a notifier that has not re-read its secret yet would be refused",
                     "give --overlap " + refresh.multipliedBy(2).toSeconds() + "s or more");
         }
         WebhookRotation.Step failAfter = failAfter();
@@ -90,17 +111,22 @@ public final class SecretsRotateCommand implements Callable<Integer> {
             throw e;
         }
         if (!dryRun) {
-            audit(result.failed() == null ? AuditEntry.Outcome.ok : AuditEntry.Outcome.failed, result.oldFingerprint(),
-                    result.newFingerprint(), result.failed() == null ? null
-                            : "step " + result.failed().label() + " failed: " + result.error());
+            audit(
+                    result.failed() == null ? AuditEntry.Outcome.ok : AuditEntry.Outcome.failed,
+                    result.oldFingerprint(),
+                    result.newFingerprint(),
+                    result.failed() == null ? null : "step " + result.failed().label() + " failed: " + result.error());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         String resume = "cva secrets rotate " + secret + " --env " + ctx.environmentName();
         render(result, seconds, resume);
         if (result.failed() != null) {
-            throw new CvaException(ExitCode.FAILURE, "step " + result.failed().label() + " failed: " + result.error(),
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "step " + result.failed().label() + " failed: " + result.error(),
                     (result.failed().ordinal() < WebhookRotation.Step.SWITCH.ordinal()
-                            ? "the notifier was not switched: the old secret still works. " : "")
+                                    ? "the notifier was not switched: the old secret still works. "
+                                    : "")
                             + "Resume with: " + resume);
         }
         return ExitCode.OK.code();
@@ -119,12 +145,18 @@ public final class SecretsRotateCommand implements Callable<Integer> {
         WebhookRotation.Result result;
         try (SecretsEnvironment env = SecretsEnvironment.open(ctx)) {
             ReceiverProbe probe = new HttpReceiverProbe(SecretsEnvironment.receiverUrl(ctx, url), ctx.clock());
-            WebhookRotation rotation = new WebhookRotation(env.receiver(), env.notifier(), probe, ctx.clock(),
-                    d -> Thread.sleep(Math.max(1, d.toMillis())), ctx::info);
+            WebhookRotation rotation = new WebhookRotation(
+                    env.receiver(),
+                    env.notifier(),
+                    probe,
+                    ctx.clock(),
+                    d -> Thread.sleep(Math.max(1, d.toMillis())),
+                    ctx::info);
             Duration interval = refresh.dividedBy(4).compareTo(Duration.ofMillis(250)) < 0
-                    ? Duration.ofMillis(250) : refresh.dividedBy(4);
-            result = rotation.rotate(new WebhookRotation.Options(chosen, dryRun, probeTimeout, 3, interval, failAfter,
-                    refresh.plusSeconds(1)));
+                    ? Duration.ofMillis(250)
+                    : refresh.dividedBy(4);
+            result = rotation.rotate(new WebhookRotation.Options(
+                    chosen, dryRun, probeTimeout, 3, interval, failAfter, refresh.plusSeconds(1)));
         }
         return result;
     }
@@ -156,24 +188,34 @@ public final class SecretsRotateCommand implements Callable<Integer> {
             out.put("failedStep", r.failed() == null ? null : r.failed().label());
             out.put("resume", r.failed() == null ? null : resume);
             out.put("seconds", Math.round(seconds * 10) / 10.0);
-            out.put("steps", r.steps().stream().map(s -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("step", s.step().label());
-                m.put("outcome", s.outcome().name().toLowerCase(Locale.ROOT));
-                m.put("detail", s.detail());
-                m.put("millis", s.millis());
-                return m;
-            }).toList());
+            out.put(
+                    "steps",
+                    r.steps().stream()
+                            .map(s -> {
+                                Map<String, Object> m = new LinkedHashMap<>();
+                                m.put("step", s.step().label());
+                                m.put("outcome", s.outcome().name().toLowerCase(Locale.ROOT));
+                                m.put("detail", s.detail());
+                                m.put("millis", s.millis());
+                                return m;
+                            })
+                            .toList());
             ctx.printJson(out);
             return;
         }
         for (WebhookRotation.StepResult s : r.steps()) {
-            ctx.out().printf("%-8s %-12s %s%n", s.step().label(),
-                    s.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' '), s.detail());
+            ctx.out()
+                    .printf(
+                            "%-8s %-12s %s%n",
+                            s.step().label(),
+                            s.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                            s.detail());
         }
         if (r.failed() == null && !dryRun) {
-            ctx.out().printf("rotated the %s secret %s -> %s in %.1f s%s%n", secret, r.oldFingerprint(), r.newFingerprint(),
-                    seconds, r.resumed() ? " (resumed)" : "");
+            ctx.out()
+                    .printf(
+                            "rotated the %s secret %s -> %s in %.1f s%s%n",
+                            secret, r.oldFingerprint(), r.newFingerprint(), seconds, r.resumed() ? " (resumed)" : "");
         }
         ctx.out().flush();
     }

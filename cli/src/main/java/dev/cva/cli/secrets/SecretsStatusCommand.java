@@ -7,11 +7,14 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code cva secrets status}: parse, call {@link SecretStatus}, render. */
-@Command(name = "status",
-        description = {"The webhook secret of the environment in each cloud: current and previous version, "
-                + "fingerprint, age; whether the clouds agree.",
-                "Exit 0 fine, 1 when the clouds disagree, a rotation is unfinished, or the secret is older than "
-                        + "secrets.maxAgeDays (90)."})
+@Command(
+        name = "status",
+        description = {
+            "The webhook secret of the environment in each cloud: current and previous version, "
+                    + "fingerprint, age; whether the clouds agree.",
+            "Exit 0 fine, 1 when the clouds disagree, a rotation is unfinished, or the secret is older than "
+                    + "secrets.maxAgeDays (90)."
+        })
 public final class SecretsStatusCommand implements Callable<Integer> {
     private final CvaContext ctx;
 
@@ -24,7 +27,8 @@ public final class SecretsStatusCommand implements Callable<Integer> {
         int maxAge = SecretsEnvironment.maxAgeDays(ctx);
         SecretStatus.Report report;
         try (SecretsEnvironment env = SecretsEnvironment.open(ctx)) {
-            report = new SecretStatus(env.receiver(), env.notifier(), ctx.clock()).report(ctx.environmentName(), maxAge);
+            report =
+                    new SecretStatus(env.receiver(), env.notifier(), ctx.clock()).report(ctx.environmentName(), maxAge);
         }
         if (ctx.globals().json()) {
             ctx.printJson(report);
@@ -37,8 +41,9 @@ public final class SecretsStatusCommand implements Callable<Integer> {
                 }
             }
             t.print(ctx.out());
-            ctx.out().println((report.agree() ? "both clouds agree" : "the clouds DISAGREE") + "; age " + report.ageDays()
-                    + " of at most " + report.maxAgeDays() + " days");
+            ctx.out()
+                    .println((report.agree() ? "both clouds agree" : "the clouds DISAGREE") + "; age "
+                            + report.ageDays() + " of at most " + report.maxAgeDays() + " days");
             ctx.out().flush();
             report.problems().forEach(ctx::warn);
         }

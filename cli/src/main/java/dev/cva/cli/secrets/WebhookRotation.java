@@ -37,14 +37,24 @@ import java.util.function.Consumer;
  */
 public final class WebhookRotation {
     public enum Step {
-        ADD, CONFIRM, SWITCH, OVERLAP, RETIRE;
+        ADD,
+        CONFIRM,
+        SWITCH,
+        OVERLAP,
+        RETIRE;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
         }
     }
 
-    public enum Outcome { DONE, ALREADY_DONE, WOULD_DO, FAILED, NOT_RUN }
+    public enum Outcome {
+        DONE,
+        ALREADY_DONE,
+        WOULD_DO,
+        FAILED,
+        NOT_RUN
+    }
 
     public record StepResult(Step step, Outcome outcome, String detail, long millis) {}
 
@@ -56,17 +66,35 @@ public final class WebhookRotation {
      * @param settle        how often the services re-read their secrets: the confirm step also waits until the new
      *                      version is that old, so instances the probes did not reach have re-read it too
      */
-    public record Options(Duration overlap, boolean dryRun, Duration probeTimeout, int probeRounds, Duration probeInterval,
-                          Step failAfter, Duration settle) {
-        public Options(Duration overlap, boolean dryRun, Duration probeTimeout, int probeRounds, Duration probeInterval,
-                       Step failAfter) {
+    public record Options(
+            Duration overlap,
+            boolean dryRun,
+            Duration probeTimeout,
+            int probeRounds,
+            Duration probeInterval,
+            Step failAfter,
+            Duration settle) {
+        public Options(
+                Duration overlap,
+                boolean dryRun,
+                Duration probeTimeout,
+                int probeRounds,
+                Duration probeInterval,
+                Step failAfter) {
             this(overlap, dryRun, probeTimeout, probeRounds, probeInterval, failAfter, Duration.ZERO);
         }
     }
 
     /** What one run did; {@code failed} is the step that failed (null when none did). */
-    public record Result(List<StepResult> steps, boolean resumed, String oldFingerprint, String newFingerprint,
-                         String receiverVersion, String notifierVersion, Step failed, String error) {
+    public record Result(
+            List<StepResult> steps,
+            boolean resumed,
+            String oldFingerprint,
+            String newFingerprint,
+            String receiverVersion,
+            String notifierVersion,
+            Step failed,
+            String error) {
         public boolean complete() {
             return failed == null && steps.stream().noneMatch(s -> s.outcome() == Outcome.WOULD_DO);
         }
@@ -77,7 +105,11 @@ public final class WebhookRotation {
         void sleep(Duration d) throws InterruptedException;
     }
 
-    private enum Phase { IDLE, ADDED, SWITCHED }
+    private enum Phase {
+        IDLE,
+        ADDED,
+        SWITCHED
+    }
 
     private final ReceiverSecretStore receiver;
     private final NotifierSecretStore notifier;
@@ -86,8 +118,13 @@ public final class WebhookRotation {
     private final Sleeper sleeper;
     private final Consumer<String> note;
 
-    public WebhookRotation(ReceiverSecretStore receiver, NotifierSecretStore notifier, ReceiverProbe probe, Clock clock,
-                           Sleeper sleeper, Consumer<String> note) {
+    public WebhookRotation(
+            ReceiverSecretStore receiver,
+            NotifierSecretStore notifier,
+            ReceiverProbe probe,
+            Clock clock,
+            Sleeper sleeper,
+            Consumer<String> note) {
         this.receiver = receiver;
         this.notifier = notifier;
         this.probe = probe;
@@ -108,7 +145,9 @@ public final class WebhookRotation {
             // where a previous run stopped, from the clouds themselves
             List<StoredVersion> enabled = receiver.enabled();
             if (enabled.isEmpty()) {
-                throw new CvaException(ExitCode.FAILURE, receiver.name() + " has no enabled version",
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        receiver.name() + " has no enabled version",
                         "enable the last good version in Secret Manager, then run the command again");
             }
             StoredVersion current = notifier.current();
@@ -119,7 +158,9 @@ public final class WebhookRotation {
             String newValue;
             if (same(newest, notifierValue)) {
                 phase = enabled.size() == 1 ? Phase.IDLE : Phase.SWITCHED;
-                oldValue = enabled.size() == 1 ? newest : receiver.value(enabled.get(1).id());
+                oldValue = enabled.size() == 1
+                        ? newest
+                        : receiver.value(enabled.get(1).id());
                 newValue = enabled.size() == 1 ? null : newest;
             } else {
                 oldValue = null;
@@ -130,9 +171,12 @@ public final class WebhookRotation {
                     }
                 }
                 if (oldValue == null) {
-                    throw new CvaException(ExitCode.FAILURE, "the clouds disagree: the notifier's current secret ("
-                            + fingerprint(notifierValue) + ", " + notifier.name() + ") is no enabled version of "
-                            + receiver.name() + " (newest " + fingerprint(newest) + ")",
+                    throw new CvaException(
+                            ExitCode.FAILURE,
+                            "the clouds disagree: the notifier's current secret ("
+                                    + fingerprint(notifierValue) + ", " + notifier.name()
+                                    + ") is no enabled version of "
+                                    + receiver.name() + " (newest " + fingerprint(newest) + ")",
                             "see 'cva secrets status'; put the receiver's newest value into the notifier's secret (or "
                                     + "enable the notifier's in Secret Manager), then run the command again");
                 }
@@ -143,7 +187,9 @@ public final class WebhookRotation {
             oldFp = fingerprint(oldValue);
             if (resumed) {
                 note.accept("resuming the rotation from " + oldFp + " to " + fingerprint(newValue) + " ("
-                        + (phase == Phase.ADDED ? "added to the receiver, notifier not switched yet" : "notifier switched")
+                        + (phase == Phase.ADDED
+                                ? "added to the receiver, notifier not switched yet"
+                                : "notifier switched")
                         + ")");
             }
 
@@ -151,19 +197,22 @@ public final class WebhookRotation {
             long t = System.nanoTime();
             if (phase == Phase.IDLE) {
                 if (o.dryRun()) {
-                    steps.add(new StepResult(Step.ADD, Outcome.WOULD_DO, "would add a new whsec_ version to "
-                            + receiver.name(), 0));
+                    steps.add(new StepResult(
+                            Step.ADD, Outcome.WOULD_DO, "would add a new whsec_ version to " + receiver.name(), 0));
                 } else {
                     newValue = WebhookSecret.random().reveal();
                     receiverVersion = receiver.add(newValue);
-                    steps.add(new StepResult(Step.ADD, Outcome.DONE, "added version " + receiverVersion + " ("
-                            + fingerprint(newValue) + ") to " + receiver.name() + "; " + oldFp + " stays enabled",
+                    steps.add(new StepResult(
+                            Step.ADD,
+                            Outcome.DONE,
+                            "added version " + receiverVersion + " (" + fingerprint(newValue) + ") to "
+                                    + receiver.name() + "; " + oldFp + " stays enabled",
                             ms(t)));
                 }
             } else {
                 receiverVersion = enabled.get(0).id();
-                steps.add(new StepResult(Step.ADD, Outcome.ALREADY_DONE, "version " + receiverVersion + " of "
-                        + receiver.name(), 0));
+                steps.add(new StepResult(
+                        Step.ADD, Outcome.ALREADY_DONE, "version " + receiverVersion + " of " + receiver.name(), 0));
             }
             newFp = newValue == null ? null : fingerprint(newValue);
             seam(o, Step.ADD);
@@ -172,20 +221,29 @@ public final class WebhookRotation {
             running = Step.CONFIRM;
             t = System.nanoTime();
             if (phase == Phase.SWITCHED) {
-                steps.add(new StepResult(Step.CONFIRM, Outcome.ALREADY_DONE, "the notifier already signs with "
-                        + newFp, 0));
+                steps.add(new StepResult(
+                        Step.CONFIRM, Outcome.ALREADY_DONE, "the notifier already signs with " + newFp, 0));
             } else if (o.dryRun()) {
-                steps.add(new StepResult(Step.CONFIRM, Outcome.WOULD_DO, "would probe " + probe.target()
-                        + " with a webhook signed by each secret until both are accepted", 0));
+                steps.add(new StepResult(
+                        Step.CONFIRM,
+                        Outcome.WOULD_DO,
+                        "would probe " + probe.target()
+                                + " with a webhook signed by each secret until both are accepted",
+                        0));
             } else {
                 int rounds = confirmBoth(WebhookSecret.parse(oldValue), WebhookSecret.parse(newValue), o);
                 Instant settled = receiver.enabled().get(0).created().plus(o.settle());
                 if (clock.instant().isBefore(settled)) {
                     sleepUntil(settled); // every instance re-reads within the refresh, probed or not
                 }
-                steps.add(new StepResult(Step.CONFIRM, Outcome.DONE, probe.target() + " accepted both secrets in "
-                        + o.probeRounds() + " consecutive rounds (" + rounds + " rounds in all), and the new version is "
-                        + o.settle().toSeconds() + " s old: every instance has re-read it", ms(t)));
+                steps.add(new StepResult(
+                        Step.CONFIRM,
+                        Outcome.DONE,
+                        probe.target() + " accepted both secrets in "
+                                + o.probeRounds() + " consecutive rounds (" + rounds
+                                + " rounds in all), and the new version is "
+                                + o.settle().toSeconds() + " s old: every instance has re-read it",
+                        ms(t)));
             }
             seam(o, Step.CONFIRM);
 
@@ -196,17 +254,28 @@ public final class WebhookRotation {
             if (phase == Phase.SWITCHED) {
                 notifierVersion = current.id();
                 switchedAt = current.created();
-                steps.add(new StepResult(Step.SWITCH, Outcome.ALREADY_DONE, "AWSCURRENT of " + notifier.name()
-                        + " is version " + notifierVersion + " since " + switchedAt, 0));
+                steps.add(new StepResult(
+                        Step.SWITCH,
+                        Outcome.ALREADY_DONE,
+                        "AWSCURRENT of " + notifier.name() + " is version " + notifierVersion + " since " + switchedAt,
+                        0));
             } else if (o.dryRun()) {
                 switchedAt = null;
-                steps.add(new StepResult(Step.SWITCH, Outcome.WOULD_DO, "would make the new secret AWSCURRENT of "
-                        + notifier.name() + " (the notifier and its redrive sign with it)", 0));
+                steps.add(new StepResult(
+                        Step.SWITCH,
+                        Outcome.WOULD_DO,
+                        "would make the new secret AWSCURRENT of " + notifier.name()
+                                + " (the notifier and its redrive sign with it)",
+                        0));
             } else {
                 notifierVersion = notifier.put(newValue, token(newValue));
                 switchedAt = notifier.current().created();
-                steps.add(new StepResult(Step.SWITCH, Outcome.DONE, "version " + notifierVersion + " ("
-                        + newFp + ") is AWSCURRENT of " + notifier.name() + "; " + oldFp + " is AWSPREVIOUS", ms(t)));
+                steps.add(new StepResult(
+                        Step.SWITCH,
+                        Outcome.DONE,
+                        "version " + notifierVersion + " (" + newFp + ") is AWSCURRENT of " + notifier.name() + "; "
+                                + oldFp + " is AWSPREVIOUS",
+                        ms(t)));
             }
             seam(o, Step.SWITCH);
 
@@ -214,14 +283,17 @@ public final class WebhookRotation {
             running = Step.OVERLAP;
             t = System.nanoTime();
             if (switchedAt == null) {
-                steps.add(new StepResult(Step.OVERLAP, Outcome.WOULD_DO, "would wait " + o.overlap()
-                        + " with both secrets accepted", 0));
+                steps.add(new StepResult(
+                        Step.OVERLAP,
+                        Outcome.WOULD_DO,
+                        "would wait " + o.overlap() + " with both secrets accepted",
+                        0));
             } else {
                 Instant until = switchedAt.plus(o.overlap());
                 Duration left = Duration.between(clock.instant(), until);
                 if (left.isNegative() || left.isZero()) {
-                    steps.add(new StepResult(Step.OVERLAP, Outcome.ALREADY_DONE, "the switch is older than "
-                            + o.overlap(), 0));
+                    steps.add(new StepResult(
+                            Step.OVERLAP, Outcome.ALREADY_DONE, "the switch is older than " + o.overlap(), 0));
                 } else if (o.dryRun()) {
                     steps.add(new StepResult(Step.OVERLAP, Outcome.WOULD_DO, "would wait until " + until, 0));
                 } else {
@@ -237,8 +309,8 @@ public final class WebhookRotation {
             running = Step.RETIRE;
             t = System.nanoTime();
             if (o.dryRun()) {
-                steps.add(new StepResult(Step.RETIRE, Outcome.WOULD_DO, "would disable " + oldFp + " in "
-                        + receiver.name(), 0));
+                steps.add(new StepResult(
+                        Step.RETIRE, Outcome.WOULD_DO, "would disable " + oldFp + " in " + receiver.name(), 0));
             } else {
                 List<String> disabled = new ArrayList<>();
                 for (StoredVersion v : receiver.enabled()) {
@@ -248,9 +320,13 @@ public final class WebhookRotation {
                     }
                 }
                 confirmRefused(WebhookSecret.parse(oldValue), o);
-                steps.add(new StepResult(Step.RETIRE, Outcome.DONE, "disabled version " + String.join(", ", disabled)
-                        + " of " + receiver.name() + " (enable it to restore " + oldFp + "); " + probe.target()
-                        + " refuses " + oldFp + " (401)", ms(t)));
+                steps.add(new StepResult(
+                        Step.RETIRE,
+                        Outcome.DONE,
+                        "disabled version " + String.join(", ", disabled)
+                                + " of " + receiver.name() + " (enable it to restore " + oldFp + "); " + probe.target()
+                                + " refuses " + oldFp + " (401)",
+                        ms(t)));
             }
             return new Result(steps, resumed, oldFp, newFp, receiverVersion, notifierVersion, null, null);
         } catch (CvaException e) {
@@ -260,7 +336,14 @@ public final class WebhookRotation {
                     steps.add(new StepResult(s, Outcome.NOT_RUN, "", 0));
                 }
             }
-            return new Result(steps, resumed, oldFp, newFp, receiverVersion, notifierVersion, running,
+            return new Result(
+                    steps,
+                    resumed,
+                    oldFp,
+                    newFp,
+                    receiverVersion,
+                    notifierVersion,
+                    running,
                     e.getMessage() + (e.hint() == null ? "" : " (" + e.hint() + ")"));
         }
     }
@@ -276,13 +359,16 @@ public final class WebhookRotation {
             lastOld = probe.probe(old);
             lastNew = probe.probe(fresh);
             consecutive = lastOld == ReceiverProbe.Answer.ACCEPTED && lastNew == ReceiverProbe.Answer.ACCEPTED
-                    ? consecutive + 1 : 0;
+                    ? consecutive + 1
+                    : 0;
             if (consecutive >= o.probeRounds()) {
                 return rounds;
             }
             if (clock.instant().isAfter(deadline)) {
-                throw new CvaException(ExitCode.FAILURE, probe.target() + " did not accept both secrets within "
-                        + o.probeTimeout() + " (last answers: old " + lastOld + ", new " + lastNew + ")",
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        probe.target() + " did not accept both secrets within " + o.probeTimeout()
+                                + " (last answers: old " + lastOld + ", new " + lastNew + ")",
                         "the notifier was not switched and the old secret still works; check that every receiver "
                                 + "revision reads its secrets from Secret Manager, then run the command again to resume");
             }
@@ -294,8 +380,10 @@ public final class WebhookRotation {
         Instant deadline = clock.instant().plus(o.probeTimeout());
         while (probe.probe(old) != ReceiverProbe.Answer.REFUSED) {
             if (clock.instant().isAfter(deadline)) {
-                throw new CvaException(ExitCode.FAILURE, probe.target() + " still accepts the retired secret "
-                        + fingerprint(old.reveal()) + " after " + o.probeTimeout(),
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        probe.target() + " still accepts the retired secret " + fingerprint(old.reveal()) + " after "
+                                + o.probeTimeout(),
                         "a receiver instance has not re-read its secrets; run the command again to check once more");
             }
             pause(o.probeInterval());
@@ -345,7 +433,8 @@ public final class WebhookRotation {
     /** Secrets Manager's idempotency token for putting {@code value}: the same for every retry of the same secret. */
     static String token(String value) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(("cva-rotate:" + value).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(("cva-rotate:" + value).getBytes(StandardCharsets.UTF_8));
             return UUID.nameUUIDFromBytes(digest).toString();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

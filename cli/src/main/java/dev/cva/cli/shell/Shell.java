@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.jline.console.impl.SystemRegistryImpl;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -15,7 +16,6 @@ import org.jline.reader.Parser;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
-import org.jline.console.impl.SystemRegistryImpl;
 import picocli.CommandLine;
 import picocli.shell.jline3.PicocliCommands;
 
@@ -56,7 +56,9 @@ public final class Shell {
             } catch (EndOfFileException e) {
                 break;
             }
-            List<String> words = parser.parse(line, line.length()).words().stream().filter(w -> !w.isEmpty()).toList();
+            List<String> words = parser.parse(line, line.length()).words().stream()
+                    .filter(w -> !w.isEmpty())
+                    .toList();
             if (words.isEmpty()) {
                 continue;
             }

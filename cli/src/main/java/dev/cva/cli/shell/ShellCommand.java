@@ -9,9 +9,12 @@ import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
 
 /** {@code cva shell}: an interactive shell over the same commands, with completion and history. */
-@Command(name = "shell", description = {
-        "Start an interactive shell: the same commands without the 'cva' prefix, with TAB completion and history",
-        "(~/.cva/history). 'exit' or Ctrl-D leaves."})
+@Command(
+        name = "shell",
+        description = {
+            "Start an interactive shell: the same commands without the 'cva' prefix, with TAB completion and history",
+            "(~/.cva/history). 'exit' or Ctrl-D leaves."
+        })
 public final class ShellCommand implements Callable<Integer> {
     private final CvaContext ctx;
 
@@ -21,7 +24,8 @@ public final class ShellCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        try (Terminal terminal = TerminalBuilder.builder().name("cva").system(true).build()) {
+        try (Terminal terminal =
+                TerminalBuilder.builder().name("cva").system(true).build()) {
             return new Shell(ctx, terminal).loop();
         } catch (IllegalStateException e) {
             return ExitCode.FAILURE.code();

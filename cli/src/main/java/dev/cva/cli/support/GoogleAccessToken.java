@@ -34,7 +34,9 @@ public final class GoogleAccessToken implements Supplier<String> {
             credentials.refreshIfExpired();
             return credentials.getAccessToken().getTokenValue();
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "no Google credentials " + purpose + ": " + e.getMessage(),
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "no Google credentials " + purpose + ": " + e.getMessage(),
                     "run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS");
         }
     }

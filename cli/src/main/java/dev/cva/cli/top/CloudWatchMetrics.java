@@ -40,12 +40,16 @@ final class CloudWatchMetrics implements AutoCloseable {
 
         Double sum(String id) {
             List<Double> v = values.get(id);
-            return v == null ? null : v.stream().mapToDouble(Double::doubleValue).sum();
+            return v == null
+                    ? null
+                    : v.stream().mapToDouble(Double::doubleValue).sum();
         }
 
         Double max(String id) {
             List<Double> v = values.get(id);
-            return v == null || v.isEmpty() ? null : v.stream().mapToDouble(Double::doubleValue).max().getAsDouble();
+            return v == null || v.isEmpty()
+                    ? null
+                    : v.stream().mapToDouble(Double::doubleValue).max().getAsDouble();
         }
     }
 
@@ -60,22 +64,39 @@ final class CloudWatchMetrics implements AutoCloseable {
      * aws.endpointUrlCloudWatch}) reaches a stand-in, as the SDK reads it itself.
      */
     static CloudWatchMetrics of(String region) {
-        return new CloudWatchMetrics(CloudWatchClient.builder().region(Region.of(region))
-                .httpClient(UrlConnectionHttpClient.create()).build());
+        return new CloudWatchMetrics(CloudWatchClient.builder()
+                .region(Region.of(region))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build());
     }
 
     Results read(List<Query> queries, Instant end, Duration window, int periodSeconds) {
         List<MetricDataQuery> q = new ArrayList<>();
         for (Query query : queries) {
             List<Dimension> dims = new ArrayList<>();
-            query.dimensions().forEach((k, v) -> dims.add(Dimension.builder().name(k).value(v).build()));
-            q.add(MetricDataQuery.builder().id(query.id()).returnData(true)
-                    .metricStat(MetricStat.builder().period(periodSeconds).stat(query.stat())
-                            .metric(Metric.builder().namespace(query.namespace()).metricName(query.metric())
-                                    .dimensions(dims).build()).build()).build());
+            query.dimensions()
+                    .forEach((k, v) ->
+                            dims.add(Dimension.builder().name(k).value(v).build()));
+            q.add(MetricDataQuery.builder()
+                    .id(query.id())
+                    .returnData(true)
+                    .metricStat(MetricStat.builder()
+                            .period(periodSeconds)
+                            .stat(query.stat())
+                            .metric(Metric.builder()
+                                    .namespace(query.namespace())
+                                    .metricName(query.metric())
+                                    .dimensions(dims)
+                                    .build())
+                            .build())
+                    .build());
         }
-        GetMetricDataRequest request = GetMetricDataRequest.builder().metricDataQueries(q)
-                .startTime(end.minus(window)).endTime(end).scanBy(ScanBy.TIMESTAMP_DESCENDING).build();
+        GetMetricDataRequest request = GetMetricDataRequest.builder()
+                .metricDataQueries(q)
+                .startTime(end.minus(window))
+                .endTime(end)
+                .scanBy(ScanBy.TIMESTAMP_DESCENDING)
+                .build();
         Map<String, List<Double>> values = new LinkedHashMap<>();
         try {
             // a page may hold part of a query's points: the paginator's pages are merged by id
@@ -84,13 +105,28 @@ final class CloudWatchMetrics implements AutoCloseable {
             }
         } catch (CloudWatchException e) {
             int status = e.statusCode();
-            String hint = status == 403 || "AccessDenied".equals(e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode())
-                    ? "the caller needs cloudwatch:GetMetricData" : null;
-            throw new CvaException(ExitCode.FAILURE, "CloudWatch GetMetricData failed: "
-                    + (e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage()), hint, e);
+            String hint = status == 403
+                            || "AccessDenied"
+                                    .equals(
+                                            e.awsErrorDetails() == null
+                                                    ? null
+                                                    : e.awsErrorDetails().errorCode())
+                    ? "the caller needs cloudwatch:GetMetricData"
+                    : null;
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "CloudWatch GetMetricData failed: "
+                            + (e.awsErrorDetails() == null
+                                    ? e.getMessage()
+                                    : e.awsErrorDetails().errorMessage()),
+                    hint,
+                    e);
         } catch (SdkClientException e) {
-            throw new CvaException(ExitCode.FAILURE, "CloudWatch could not be reached: " + e.getMessage(),
-                    "check the AWS credentials and region (aws sts get-caller-identity)", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "CloudWatch could not be reached: " + e.getMessage(),
+                    "check the AWS credentials and region (aws sts get-caller-identity)",
+                    e);
         }
         return new Results(values);
     }

@@ -38,7 +38,9 @@ final class LocalTopSource implements TopSource {
     LocalTopSource(CvaContext ctx) {
         this.state = LocalState.require(ctx);
         this.control = ControlClient.of(state, ctx.projectRoot());
-        this.sqs = LocalAws.sqs(URI.create(state.url("sqs")), state.resource("region"),
+        this.sqs = LocalAws.sqs(
+                URI.create(state.url("sqs")),
+                state.resource("region"),
                 LocalCredentials.read(ctx.projectRoot()).provider());
         var settings = ctx.settings();
         this.names = new java.util.LinkedHashMap<>();
@@ -50,23 +52,42 @@ final class LocalTopSource implements TopSource {
     public TopSnapshot read() {
         JsonNode live = control.get("/metrics/live");
         List<TopSnapshot.Part> parts = new ArrayList<>();
-        live.path("parts").fields().forEachRemaining(e -> parts.add(new TopSnapshot.Part(e.getKey(),
-                number(e.getValue().path("inPerSecond")), number(e.getValue().path("outPerSecond")),
-                number(e.getValue().path("errorsPerSecond")), e.getValue().path("basis").asText(null))));
+        live.path("parts")
+                .fields()
+                .forEachRemaining(e -> parts.add(new TopSnapshot.Part(
+                        e.getKey(),
+                        number(e.getValue().path("inPerSecond")),
+                        number(e.getValue().path("outPerSecond")),
+                        number(e.getValue().path("errorsPerSecond")),
+                        e.getValue().path("basis").asText(null))));
         List<TopSnapshot.Latency> latency = new ArrayList<>();
-        live.path("latency").fields().forEachRemaining(e -> latency.add(new TopSnapshot.Latency(e.getKey(),
-                number(e.getValue().path("p50Ms")), number(e.getValue().path("p95Ms")), null,
-                e.getValue().path("samples").asLong(), e.getValue().path("basis").asText(null))));
+        live.path("latency")
+                .fields()
+                .forEachRemaining(e -> latency.add(new TopSnapshot.Latency(
+                        e.getKey(),
+                        number(e.getValue().path("p50Ms")),
+                        number(e.getValue().path("p95Ms")),
+                        null,
+                        e.getValue().path("samples").asLong(),
+                        e.getValue().path("basis").asText(null))));
         List<TopSnapshot.Queue> queues = new ArrayList<>();
         for (String[] q : QUEUES) {
             queues.add(queue(q[0], state.resource(q[1])));
         }
         JsonNode b = live.path("breaker");
-        return new TopSnapshot(environment, live.path("at").asText(), live.path("windowSeconds").asDouble(),
-                "local stack: the services' JSON logs (GET /metrics/live) and ElasticMQ", parts, queues,
-                new TopSnapshot.Breaker(b.path("state").asText("unknown"), b.path("since").asText(null),
+        return new TopSnapshot(
+                environment,
+                live.path("at").asText(),
+                live.path("windowSeconds").asDouble(),
+                "local stack: the services' JSON logs (GET /metrics/live) and ElasticMQ",
+                parts,
+                queues,
+                new TopSnapshot.Breaker(
+                        b.path("state").asText("unknown"),
+                        b.path("since").asText(null),
                         "the notifier's last breaker_open / breaker_closed log line"),
-                latency, List.of("ElasticMQ reports no age of the oldest message: oldestAgeSeconds is null locally"));
+                latency,
+                List.of("ElasticMQ reports no age of the oldest message: oldestAgeSeconds is null locally"));
     }
 
     private TopSnapshot.Queue queue(String name, String url) {
@@ -74,16 +95,23 @@ final class LocalTopSource implements TopSource {
             return new TopSnapshot.Queue(name, names.get(name), null, null, null);
         }
         try {
-            Map<QueueAttributeName, String> a = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(
-                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
-            return new TopSnapshot.Queue(name, names.get(name),
+            Map<QueueAttributeName, String> a = sqs.getQueueAttributes(r -> r.queueUrl(url)
+                            .attributeNames(
+                                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                    .attributes();
+            return new TopSnapshot.Queue(
+                    name,
+                    names.get(name),
                     Long.parseLong(a.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0")),
                     Long.parseLong(a.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0")),
                     null);
         } catch (SdkException e) {
-            throw new CvaException(ExitCode.FAILURE, "the local SQS did not answer for " + names.get(name) + ": "
-                    + e.getMessage(), "check the stack with 'cva local status'", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "the local SQS did not answer for " + names.get(name) + ": " + e.getMessage(),
+                    "check the stack with 'cva local status'",
+                    e);
         }
     }
 

@@ -45,7 +45,8 @@ final class ReceiverMonitoring implements AutoCloseable {
                 .setAlignmentPeriod(com.google.protobuf.Duration.newBuilder().setSeconds(window.toSeconds()))
                 .setPerSeriesAligner(Aggregation.Aligner.ALIGN_DELTA)
                 .setCrossSeriesReducer(Aggregation.Reducer.REDUCE_SUM)
-                .addGroupByFields("metric.labels.response_code_class").build();
+                .addGroupByFields("metric.labels.response_code_class")
+                .build();
         for (TimeSeries ts : list("run.googleapis.com/request_count", end, window, sum)) {
             long n = 0;
             for (Point p : ts.getPointsList()) {
@@ -64,7 +65,8 @@ final class ReceiverMonitoring implements AutoCloseable {
         Aggregation a = Aggregation.newBuilder()
                 .setAlignmentPeriod(com.google.protobuf.Duration.newBuilder().setSeconds(window.toSeconds()))
                 .setPerSeriesAligner(aligner)
-                .setCrossSeriesReducer(Aggregation.Reducer.REDUCE_MAX).build();
+                .setCrossSeriesReducer(Aggregation.Reducer.REDUCE_MAX)
+                .build();
         Double worst = null;
         for (TimeSeries ts : list("run.googleapis.com/request_latencies", end, window, a)) {
             for (Point p : ts.getPointsList()) {
@@ -79,7 +81,9 @@ final class ReceiverMonitoring implements AutoCloseable {
         ListTimeSeriesRequest request = ListTimeSeriesRequest.newBuilder()
                 .setName(ProjectName.of(project).toString())
                 .setFilter(filter(metric))
-                .setInterval(TimeInterval.newBuilder().setStartTime(ts(end.minus(window))).setEndTime(ts(end)))
+                .setInterval(TimeInterval.newBuilder()
+                        .setStartTime(ts(end.minus(window)))
+                        .setEndTime(ts(end)))
                 .setAggregation(aggregation)
                 .setView(ListTimeSeriesRequest.TimeSeriesView.FULL)
                 .build();
@@ -92,8 +96,11 @@ final class ReceiverMonitoring implements AutoCloseable {
             String hint = status == 403 || status == 401
                     ? "the caller needs monitoring.timeSeries.list on " + project + " (roles/monitoring.viewer)"
                     : "check 'gcloud auth application-default login' and gcp.project";
-            throw new CvaException(ExitCode.FAILURE, "Cloud Monitoring ListTimeSeries (" + metric + ") failed: "
-                    + e.getMessage(), hint, e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "Cloud Monitoring ListTimeSeries (" + metric + ") failed: " + e.getMessage(),
+                    hint,
+                    e);
         }
     }
 
@@ -107,7 +114,10 @@ final class ReceiverMonitoring implements AutoCloseable {
     }
 
     private static Timestamp ts(Instant i) {
-        return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(i.getEpochSecond())
+                .setNanos(i.getNano())
+                .build();
     }
 
     @Override

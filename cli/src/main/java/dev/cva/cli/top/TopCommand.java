@@ -10,24 +10,33 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code cva top}: the pipeline's figures, refreshed live on a terminal; one snapshot otherwise. */
-@Command(name = "top",
-        description = {"Show the pipeline live: per part (processor, notifier, receiver) events a second in, out and "
-                + "in error, the depth of each queue (events, its DLQ, the webhook DLQ, the stream-failure DLQ), the "
-                + "notifier's breaker and p50/p95 latencies.",
-                "On local, the last minute of the running stack (its services' logs and ElasticMQ); on a cloud "
-                + "environment, the last 5 minutes of CloudWatch (queues, functions, the stream's IteratorAge) and "
-                + "Cloud Monitoring (the receiver), refreshed at most once a minute.",
-                "On a terminal it redraws every --interval until Ctrl-C; with --once, --json or no terminal it prints "
-                + "one snapshot and exits."},
+@Command(
+        name = "top",
+        description = {
+            "Show the pipeline live: per part (processor, notifier, receiver) events a second in, out and "
+                    + "in error, the depth of each queue (events, its DLQ, the webhook DLQ, the stream-failure DLQ), the "
+                    + "notifier's breaker and p50/p95 latencies.",
+            "On local, the last minute of the running stack (its services' logs and ElasticMQ); on a cloud "
+                    + "environment, the last 5 minutes of CloudWatch (queues, functions, the stream's IteratorAge) and "
+                    + "Cloud Monitoring (the receiver), refreshed at most once a minute.",
+            "On a terminal it redraws every --interval until Ctrl-C; with --once, --json or no terminal it prints "
+                    + "one snapshot and exits."
+        },
         footerHeading = "%nExit codes:%n",
-        footer = {"  0    a snapshot was printed",
-                "  1    no local stack runs, or a metrics call failed",
-                "  2    bad usage (an --interval that is not a positive duration)",
-                "  130  the live view was ended by Ctrl-C"})
+        footer = {
+            "  0    a snapshot was printed",
+            "  1    no local stack runs, or a metrics call failed",
+            "  2    bad usage (an --interval that is not a positive duration)",
+            "  130  the live view was ended by Ctrl-C"
+        })
 public final class TopCommand implements Callable<Integer> {
-    @Option(names = "--interval", paramLabel = DurationConverter.LABEL, converter = DurationConverter.class,
-            defaultValue = "2s", description = "Time between frames of the live view (default: ${DEFAULT-VALUE}; on a "
-            + "cloud environment at least 1m, the metrics' resolution).")
+    @Option(
+            names = "--interval",
+            paramLabel = DurationConverter.LABEL,
+            converter = DurationConverter.class,
+            defaultValue = "2s",
+            description = "Time between frames of the live view (default: ${DEFAULT-VALUE}; on a "
+                    + "cloud environment at least 1m, the metrics' resolution).")
     Duration interval;
 
     @Option(names = "--once", description = "Print one snapshot and exit, even on a terminal.")
@@ -50,12 +59,16 @@ public final class TopCommand implements Callable<Integer> {
      */
     public static int show(CvaContext ctx, Duration interval, boolean once) {
         if (interval.isNegative() || interval.isZero()) {
-            throw CvaException.usage("the interval between frames must be a positive duration, not " + text(interval),
+            throw CvaException.usage(
+                    "the interval between frames must be a positive duration, not " + text(interval),
                     "e.g. 2s or 500ms");
         }
         boolean local = CvaContext.DEFAULT_ENVIRONMENT.equals(ctx.environmentName());
         try (TopSource source = local ? new LocalTopSource(ctx) : CloudTopSource.of(ctx)) {
-            boolean live = !once && !ctx.globals().json() && ctx.terminal() && !"dumb".equals(ctx.env().get("TERM"));
+            boolean live = !once
+                    && !ctx.globals().json()
+                    && ctx.terminal()
+                    && !"dumb".equals(ctx.env().get("TERM"));
             if (!live) {
                 TopSnapshot s = source.read();
                 if (ctx.globals().json()) {
@@ -77,8 +90,14 @@ public final class TopCommand implements Callable<Integer> {
             });
             Runtime.getRuntime().addShutdownHook(restore);
             try {
-                TopLoop.run(source, ctx.out(), every, ctx::paint, "every " + text(every)
-                        + " · Ctrl-C ends", () -> true, d -> Thread.sleep(d.toMillis()));
+                TopLoop.run(
+                        source,
+                        ctx.out(),
+                        every,
+                        ctx::paint,
+                        "every " + text(every) + " · Ctrl-C ends",
+                        () -> true,
+                        d -> Thread.sleep(d.toMillis()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return ExitCode.INTERRUPTED.code();

@@ -25,8 +25,15 @@ final class TopLoop {
     private TopLoop() {}
 
     /** Draws frames while {@code more} says so; the first frame clears the screen. */
-    static void run(TopSource source, PrintWriter out, Duration interval, BinaryOperator<String> paint, String footer,
-                    BooleanSupplier more, Pause pause) throws InterruptedException {
+    static void run(
+            TopSource source,
+            PrintWriter out,
+            Duration interval,
+            BinaryOperator<String> paint,
+            String footer,
+            BooleanSupplier more,
+            Pause pause)
+            throws InterruptedException {
         out.print(HIDE_CURSOR + HOME + "\u001b[2J");
         out.flush();
         try {

@@ -31,9 +31,13 @@ final class DynamoRecords implements TraceSources.Records {
         }
         Long timestamp = n(item.get("timestamp"));
         Long response = n(item.get("responseTimestamp"));
-        return Optional.of(new TraceSources.StoredRecord(analyticsTable, timestamp == null ? 0 : timestamp,
-                response == null ? (timestamp == null ? 0 : timestamp) : response, n(item.get("latencyMs")),
-                s(item.get("week")), s(item.get("traceId"))));
+        return Optional.of(new TraceSources.StoredRecord(
+                analyticsTable,
+                timestamp == null ? 0 : timestamp,
+                response == null ? (timestamp == null ? 0 : timestamp) : response,
+                n(item.get("latencyMs")),
+                s(item.get("week")),
+                s(item.get("traceId"))));
     }
 
     @Override
@@ -42,18 +46,30 @@ final class DynamoRecords implements TraceSources.Records {
         if (item == null) {
             return Optional.empty();
         }
-        return Optional.of(new TraceSources.Interim(interimTable, eventTimestamp(s(item.get("queryEvent"))),
-                eventTimestamp(s(item.get("responseEvent"))), n(item.get("ttl"))));
+        return Optional.of(new TraceSources.Interim(
+                interimTable,
+                eventTimestamp(s(item.get("queryEvent"))),
+                eventTimestamp(s(item.get("responseEvent"))),
+                n(item.get("ttl"))));
     }
 
     private Map<String, AttributeValue> get(String table, String requestId) {
         try {
-            var r = dynamo.getItem(b -> b.tableName(table).key(Map.of("requestId", AttributeValue.fromS(requestId))).consistentRead(true));
+            var r = dynamo.getItem(b -> b.tableName(table)
+                    .key(Map.of("requestId", AttributeValue.fromS(requestId)))
+                    .consistentRead(true));
             return r.hasItem() && !r.item().isEmpty() ? r.item() : null;
         } catch (ResourceNotFoundException e) {
-            throw new CvaException(ExitCode.FAILURE, "DynamoDB table " + table + " does not exist", "check aws.analyticsTable and aws.queryEventsTable in cva.yaml");
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "DynamoDB table " + table + " does not exist",
+                    "check aws.analyticsTable and aws.queryEventsTable in cva.yaml");
         } catch (SdkException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot read DynamoDB table " + table + ": " + TraceEnvironment.reason(e), null, e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot read DynamoDB table " + table + ": " + TraceEnvironment.reason(e),
+                    null,
+                    e);
         }
     }
 

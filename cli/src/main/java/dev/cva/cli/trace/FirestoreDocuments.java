@@ -5,9 +5,9 @@ import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
@@ -54,17 +54,26 @@ final class FirestoreDocuments implements TraceSources.Documents {
                 return Optional.empty();
             }
             if (status != 200) {
-                throw new CvaException(ExitCode.FAILURE, "Firestore answered " + status + " for " + name + ": "
-                        + firstLine(body(c.getErrorStream())), status == 401 || status == 403
-                        ? "needs read access to Firestore in " + project + " (gcloud auth application-default login)" : null);
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        "Firestore answered " + status + " for " + name + ": " + firstLine(body(c.getErrorStream())),
+                        status == 401 || status == 403
+                                ? "needs read access to Firestore in " + project
+                                        + " (gcloud auth application-default login)"
+                                : null);
             }
             JsonNode doc = CvaContext.json().readTree(body(c.getInputStream()));
             JsonNode received = doc.path("fields").path("receivedAt");
-            Long receivedAt = received.has("integerValue") ? Long.valueOf(received.get("integerValue").asText())
-                    : received.has("doubleValue") ? Long.valueOf((long) received.get("doubleValue").asDouble()) : null;
-            return Optional.of(new TraceSources.Document(name, Instant.parse(doc.path("createTime").asText()), receivedAt));
+            Long receivedAt = received.has("integerValue")
+                    ? Long.valueOf(received.get("integerValue").asText())
+                    : received.has("doubleValue")
+                            ? Long.valueOf((long) received.get("doubleValue").asDouble())
+                            : null;
+            return Optional.of(new TraceSources.Document(
+                    name, Instant.parse(doc.path("createTime").asText()), receivedAt));
         } catch (IOException | java.time.format.DateTimeParseException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot read Firestore at " + baseUrl + ": " + e.getMessage(), null, e);
+            throw new CvaException(
+                    ExitCode.FAILURE, "cannot read Firestore at " + baseUrl + ": " + e.getMessage(), null, e);
         } finally {
             if (c != null) {
                 c.disconnect();

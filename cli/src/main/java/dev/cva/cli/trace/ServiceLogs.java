@@ -16,7 +16,8 @@ import java.util.Map;
  */
 final class ServiceLogs implements TraceSources.Logs {
     private final CvaContext ctx;
-    private final Map<String, LogSource> sources = new java.util.concurrent.ConcurrentHashMap<>(); // read from several threads
+    private final Map<String, LogSource> sources =
+            new java.util.concurrent.ConcurrentHashMap<>(); // read from several threads
 
     ServiceLogs(CvaContext ctx) {
         this.ctx = ctx;
@@ -30,7 +31,8 @@ final class ServiceLogs implements TraceSources.Logs {
         } catch (RuntimeException e) {
             // said once per service (its source is then NONE): the stores still give every stored hop; a reader's own
             // failure (not a CvaException) is named by its kind too
-            ctx.warn("the " + service + " logs were not read: " + (e instanceof CvaException ? e.getMessage() : e.toString()));
+            ctx.warn("the " + service + " logs were not read: "
+                    + (e instanceof CvaException ? e.getMessage() : e.toString()));
             sources.put(service, NONE);
             return List.of();
         }
@@ -43,7 +45,7 @@ final class ServiceLogs implements TraceSources.Logs {
         }
 
         @Override
-        public void follow(LogQuery query, java.util.function.Consumer<LogLine> sink, java.util.function.BooleanSupplier stop) {
-        }
+        public void follow(
+                LogQuery query, java.util.function.Consumer<LogLine> sink, java.util.function.BooleanSupplier stop) {}
     };
 }

@@ -49,10 +49,18 @@ final class SqsQueues implements TraceSources.Queues {
             return List.of();
         }
         List<TraceSources.EventLetter> out = new ArrayList<>();
-        // a FIFO queue hands out a group's later messages only after its first: one scan finds the first half of a group
-        for (SqsPort.Message m : scan(eventDlq, m -> requestId.equalsIgnoreCase(json(m.body()).path("requestId").asText()), false)) {
+        // a FIFO queue hands out a group's later messages only after its first: one scan finds the first half of a
+        // group
+        for (SqsPort.Message m : scan(
+                eventDlq,
+                m -> requestId.equalsIgnoreCase(json(m.body()).path("requestId").asText()),
+                false)) {
             JsonNode body = json(m.body());
-            out.add(new TraceSources.EventLetter(name(eventDlq), body.path("eventType").asText("?"), sent(m), m.receiveCount(),
+            out.add(new TraceSources.EventLetter(
+                    name(eventDlq),
+                    body.path("eventType").asText("?"),
+                    sent(m),
+                    m.receiveCount(),
                     body.path("timestamp").isNumber() ? body.path("timestamp").asLong() : null));
         }
         return out;
@@ -63,13 +71,19 @@ final class SqsQueues implements TraceSources.Queues {
         if (webhookDlq == null) {
             return Optional.empty();
         }
-        List<SqsPort.Message> found = scan(webhookDlq, m -> requestId.equalsIgnoreCase(attribute(m, "requestId")), true);
+        List<SqsPort.Message> found =
+                scan(webhookDlq, m -> requestId.equalsIgnoreCase(attribute(m, "requestId")), true);
         if (found.isEmpty()) {
             return Optional.empty();
         }
         SqsPort.Message m = found.get(0);
-        return Optional.of(new TraceSources.WebhookLetter(name(webhookDlq), sent(m), attribute(m, "reason"),
-                integer(attribute(m, "attempts")), integer(attribute(m, "lastStatus")), m.receiveCount()));
+        return Optional.of(new TraceSources.WebhookLetter(
+                name(webhookDlq),
+                sent(m),
+                attribute(m, "reason"),
+                integer(attribute(m, "attempts")),
+                integer(attribute(m, "lastStatus")),
+                m.receiveCount()));
     }
 
     /** The messages matching {@code wanted}; stops at the first when {@code first}. Every message seen is released. */
@@ -106,7 +120,8 @@ final class SqsQueues implements TraceSources.Queues {
             }
             return matched;
         } catch (SqsFailure e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot read queue " + name(queue) + ": " + e.getMessage(), null, e);
+            throw new CvaException(
+                    ExitCode.FAILURE, "cannot read queue " + name(queue) + ": " + e.getMessage(), null, e);
         } finally {
             release(url, seen);
         }
@@ -130,8 +145,13 @@ final class SqsQueues implements TraceSources.Queues {
         try {
             return sqs.queueUrl(queue);
         } catch (SqsFailure e) {
-            throw new CvaException(ExitCode.FAILURE, e.notFound() ? "queue " + queue + " does not exist" : "cannot find queue " + queue
-                    + ": " + e.getMessage(), e.notFound() ? "check aws.dlq and aws.webhookDlq in cva.yaml" : null, e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    e.notFound()
+                            ? "queue " + queue + " does not exist"
+                            : "cannot find queue " + queue + ": " + e.getMessage(),
+                    e.notFound() ? "check aws.dlq and aws.webhookDlq in cva.yaml" : null,
+                    e);
         }
     }
 

@@ -33,12 +33,23 @@ final class TraceEnvironment implements AutoCloseable {
     private final TraceService service;
 
     /** @param newSqs makes the SQS client when a DLQ must be read (a complete trace reads none: no client to load) */
-    private TraceEnvironment(CvaContext ctx, DynamoDbClient dynamo, Supplier<SqsPort> newSqs, String analyticsTable,
-                             String interimTable, String eventDlq, String webhookDlq, FirestoreDocuments firestore) {
+    private TraceEnvironment(
+            CvaContext ctx,
+            DynamoDbClient dynamo,
+            Supplier<SqsPort> newSqs,
+            String analyticsTable,
+            String interimTable,
+            String eventDlq,
+            String webhookDlq,
+            FirestoreDocuments firestore) {
         this.dynamo = dynamo;
         this.newSqs = newSqs;
-        this.service = new TraceService(new DynamoRecords(dynamo, analyticsTable, interimTable),
-                new SqsQueues(this::sqs, eventDlq, webhookDlq), firestore, new ServiceLogs(ctx), ctx.clock());
+        this.service = new TraceService(
+                new DynamoRecords(dynamo, analyticsTable, interimTable),
+                new SqsQueues(this::sqs, eventDlq, webhookDlq),
+                firestore,
+                new ServiceLogs(ctx),
+                ctx.clock());
     }
 
     private synchronized SqsPort sqs() {
@@ -58,41 +69,65 @@ final class TraceEnvironment implements AutoCloseable {
             String sqsUrl = state.url("sqs");
             String firestoreUrl = state.url("firestore");
             if (dynamoUrl == null || sqsUrl == null || firestoreUrl == null) {
-                throw new CvaException(ExitCode.FAILURE, "the local stack lists no "
-                        + (dynamoUrl == null ? "dynamodb" : sqsUrl == null ? "sqs" : "firestore") + " part", "see 'cva local status'");
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        "the local stack lists no "
+                                + (dynamoUrl == null ? "dynamodb" : sqsUrl == null ? "sqs" : "firestore") + " part",
+                        "see 'cva local status'");
             }
-            return new TraceEnvironment(ctx, LocalAws.dynamo(URI.create(dynamoUrl), region, keys.provider()),
+            return new TraceEnvironment(
+                    ctx,
+                    LocalAws.dynamo(URI.create(dynamoUrl), region, keys.provider()),
                     () -> AwsSqsPort.forEmulator(sqsUrl, region, keys.accessKeyId(), keys.secretAccessKey()),
                     or(state.resource("analyticsTable"), s.require("aws.analyticsTable")),
                     or(state.resource("queryEventsTable"), s.require("aws.queryEventsTable")),
-                    or(state.resource("dlqUrl"), s.get("aws.dlq")), or(state.resource("webhookDlqUrl"), s.get("aws.webhookDlq")),
-                    new FirestoreDocuments(firestoreUrl, or(state.resource("gcpProject"), s.require("gcp.project")),
-                            s.get("gcp.firestoreDatabase"), () -> "owner"));
+                    or(state.resource("dlqUrl"), s.get("aws.dlq")),
+                    or(state.resource("webhookDlqUrl"), s.get("aws.webhookDlq")),
+                    new FirestoreDocuments(
+                            firestoreUrl,
+                            or(state.resource("gcpProject"), s.require("gcp.project")),
+                            s.get("gcp.firestoreDatabase"),
+                            () -> "owner"));
         }
         String region = s.require("aws.region");
         String project = s.require("gcp.project");
         String emulator = ctx.env().get("FIRESTORE_EMULATOR_HOST");
         FirestoreDocuments firestore = emulator != null && !emulator.isBlank()
-                ? new FirestoreDocuments("http://" + emulator.strip(), project, s.get("gcp.firestoreDatabase"), () -> "owner")
-                : new FirestoreDocuments(FIRESTORE_API, project, s.get("gcp.firestoreDatabase"), new GoogleAccessToken(GoogleAccessToken.DATASTORE, "to read Firestore"));
-        return new TraceEnvironment(ctx,
-                DynamoDbClient.builder().region(Region.of(region)).httpClient(UrlConnectionHttpClient.create()).build(),
-                () -> AwsSqsPort.forRegion(region), s.require("aws.analyticsTable"), s.require("aws.queryEventsTable"),
-                s.get("aws.dlq"), s.get("aws.webhookDlq"), firestore);
+                ? new FirestoreDocuments(
+                        "http://" + emulator.strip(), project, s.get("gcp.firestoreDatabase"), () -> "owner")
+                : new FirestoreDocuments(
+                        FIRESTORE_API,
+                        project,
+                        s.get("gcp.firestoreDatabase"),
+                        new GoogleAccessToken(GoogleAccessToken.DATASTORE, "to read Firestore"));
+        return new TraceEnvironment(
+                ctx,
+                DynamoDbClient.builder()
+                        .region(Region.of(region))
+                        .httpClient(UrlConnectionHttpClient.create())
+                        .build(),
+                () -> AwsSqsPort.forRegion(region),
+                s.require("aws.analyticsTable"),
+                s.require("aws.queryEventsTable"),
+                s.get("aws.dlq"),
+                s.get("aws.webhookDlq"),
+                firestore);
     }
 
     TraceService service() {
         return service;
     }
 
-
     /** An SDK failure in words: the service's error code, else the exception's kind; never a credential. */
     static String reason(SdkException e) {
-        if (e instanceof AwsServiceException a && a.awsErrorDetails() != null && a.awsErrorDetails().errorCode() != null) {
+        if (e instanceof AwsServiceException a
+                && a.awsErrorDetails() != null
+                && a.awsErrorDetails().errorCode() != null) {
             return a.awsErrorDetails().errorCode();
         }
         String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
+        return e.getClass().getSimpleName()
+                + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
     }
 
     private static String or(String value, String fallback) {

@@ -38,8 +38,12 @@ public final class TraceService {
     private final TraceSources.Logs logs;
     private final java.time.Clock clock;
 
-    public TraceService(TraceSources.Records records, TraceSources.Queues queues, TraceSources.Documents documents,
-                        TraceSources.Logs logs, java.time.Clock clock) {
+    public TraceService(
+            TraceSources.Records records,
+            TraceSources.Queues queues,
+            TraceSources.Documents documents,
+            TraceSources.Logs logs,
+            java.time.Clock clock) {
         this.records = records;
         this.queues = queues;
         this.documents = documents;
@@ -48,12 +52,26 @@ public final class TraceService {
     }
 
     /** Everything found about one request, before it is put in order. */
-    record Evidence(String requestId, StoredRecord record, Interim interim, List<EventLetter> eventLetters,
-                    WebhookLetter webhookLetter, Document document, List<LogLine> processor, List<LogLine> notifier,
-                    List<LogLine> breaker, List<LogLine> receiver) {
+    record Evidence(
+            String requestId,
+            StoredRecord record,
+            Interim interim,
+            List<EventLetter> eventLetters,
+            WebhookLetter webhookLetter,
+            Document document,
+            List<LogLine> processor,
+            List<LogLine> notifier,
+            List<LogLine> breaker,
+            List<LogLine> receiver) {
         boolean empty() {
-            return record == null && interim == null && eventLetters.isEmpty() && webhookLetter == null && document == null
-                    && processor.isEmpty() && notifier.isEmpty() && receiver.isEmpty();
+            return record == null
+                    && interim == null
+                    && eventLetters.isEmpty()
+                    && webhookLetter == null
+                    && document == null
+                    && processor.isEmpty()
+                    && notifier.isEmpty()
+                    && receiver.isEmpty();
         }
     }
 
@@ -67,32 +85,59 @@ public final class TraceService {
             return t;
         });
         try {
-            Future<StoredRecord> recordF = pool.submit(() -> records.record(requestId).orElse(null));
-            Future<Document> documentF = pool.submit(() -> documents.analytics(requestId).orElse(null));
+            Future<StoredRecord> recordF =
+                    pool.submit(() -> records.record(requestId).orElse(null));
+            Future<Document> documentF =
+                    pool.submit(() -> documents.analytics(requestId).orElse(null));
             StoredRecord record = get(recordF);
             Document document = get(documentF);
             // the interim row and the event DLQ only matter (and are only read) before the record exists; the webhook
             // DLQ only before the document exists: a complete trace reads no queue
-            Future<Interim> interimF = pool.submit(() -> record == null ? records.interim(requestId).orElse(null) : null);
-            Future<List<EventLetter>> lettersF = pool.submit(() -> record == null ? queues.eventDlq(requestId) : List.of());
-            Future<WebhookLetter> letterF = pool.submit(() -> document == null ? queues.webhookDlq(requestId).orElse(null) : null);
+            Future<Interim> interimF = pool.submit(
+                    () -> record == null ? records.interim(requestId).orElse(null) : null);
+            Future<List<EventLetter>> lettersF =
+                    pool.submit(() -> record == null ? queues.eventDlq(requestId) : List.of());
+            Future<WebhookLetter> letterF = pool.submit(
+                    () -> document == null ? queues.webhookDlq(requestId).orElse(null) : null);
             Interim interim = get(interimF);
             WebhookLetter letter = get(letterF);
-            Instant since = Stream.of(record == null ? null : Instant.ofEpochMilli(Math.min(record.timestamp(), record.responseTimestamp())),
-                            interim == null || interim.queryTimestamp() == null ? null : Instant.ofEpochMilli(interim.queryTimestamp()),
-                            interim == null || interim.responseTimestamp() == null ? null : Instant.ofEpochMilli(interim.responseTimestamp()),
-                            document == null ? null : document.createTime(), letter == null ? null : letter.sentAt())
-                    .filter(java.util.Objects::nonNull).min(Comparator.naturalOrder())
-                    .map(t -> t.minus(LOG_MARGIN)).orElse(clock.instant().minus(LOG_LOOKBACK));
+            Instant since = Stream.of(
+                            record == null
+                                    ? null
+                                    : Instant.ofEpochMilli(Math.min(record.timestamp(), record.responseTimestamp())),
+                            interim == null || interim.queryTimestamp() == null
+                                    ? null
+                                    : Instant.ofEpochMilli(interim.queryTimestamp()),
+                            interim == null || interim.responseTimestamp() == null
+                                    ? null
+                                    : Instant.ofEpochMilli(interim.responseTimestamp()),
+                            document == null ? null : document.createTime(),
+                            letter == null ? null : letter.sentAt())
+                    .filter(java.util.Objects::nonNull)
+                    .min(Comparator.naturalOrder())
+                    .map(t -> t.minus(LOG_MARGIN))
+                    .orElse(clock.instant().minus(LOG_LOOKBACK));
             Future<List<LogLine>> processorF = pool.submit(() -> logs.read("processor", requestId, since));
             Future<List<LogLine>> receiverF = pool.submit(() -> logs.read("receiver", requestId, since));
             List<LogLine> notifier = logs.read("notifier", requestId, since);
             // the breaker's state is read (all of the notifier's lines) only for a send that failed: a delivered one
             // had it closed, and a send refused at once says it was open
-            List<LogLine> breaker = notifier.stream().noneMatch(l -> l.message().startsWith("webhook failed")) ? List.of()
-                    : logs.read("notifier", null, since).stream().filter(TraceService::breakerEvent).toList();
-            Evidence e = new Evidence(requestId, record, interim, get(lettersF), letter, document, get(processorF), notifier,
-                    breaker, get(receiverF));
+            List<LogLine> breaker = notifier.stream().noneMatch(l -> l.message().startsWith("webhook failed"))
+                    ? List.of()
+                    : logs.read("notifier", null, since).stream()
+                            .filter(TraceService::breakerEvent)
+                            .toList();
+            Evidence e = new Evidence(
+                    requestId,
+                    record,
+                    interim,
+                    get(lettersF),
+                    letter,
+                    document,
+                    get(processorF),
+                    notifier,
+                    breaker,
+                    get(receiverF));
             return e.empty() ? Optional.empty() : Optional.of(assemble(e, clock.instant()));
         } finally {
             pool.shutdownNow();
@@ -128,22 +173,44 @@ public final class TraceService {
         StoredRecord record = e.record();
         Interim interim = e.interim();
         // the halves: their own timestamps, from the record, else the parked row, else the event DLQ
-        Long query = record != null ? Long.valueOf(record.timestamp()) : interim != null ? interim.queryTimestamp() : null;
-        Long response = record != null ? Long.valueOf(record.responseTimestamp()) : interim != null ? interim.responseTimestamp() : null;
-        String halvesSource = record != null ? "dynamodb:" + record.table() : interim != null ? "dynamodb:" + interim.table() : null;
+        Long query =
+                record != null ? Long.valueOf(record.timestamp()) : interim != null ? interim.queryTimestamp() : null;
+        Long response = record != null
+                ? Long.valueOf(record.responseTimestamp())
+                : interim != null ? interim.responseTimestamp() : null;
+        String halvesSource =
+                record != null ? "dynamodb:" + record.table() : interim != null ? "dynamodb:" + interim.table() : null;
         for (EventLetter l : e.eventLetters()) {
             if ("query".equals(l.eventType()) && query == null && l.eventTimestamp() != null) {
-                steps.add(new Step(HALVES, Instant.ofEpochMilli(l.eventTimestamp()), "query", "query sent (the event's timestamp)", "sqs:" + l.queue()));
+                steps.add(new Step(
+                        HALVES,
+                        Instant.ofEpochMilli(l.eventTimestamp()),
+                        "query",
+                        "query sent (the event's timestamp)",
+                        "sqs:" + l.queue()));
             } else if ("response".equals(l.eventType()) && response == null && l.eventTimestamp() != null) {
-                steps.add(new Step(HALVES, Instant.ofEpochMilli(l.eventTimestamp()), "response", "response sent (the event's timestamp)", "sqs:" + l.queue()));
+                steps.add(new Step(
+                        HALVES,
+                        Instant.ofEpochMilli(l.eventTimestamp()),
+                        "response",
+                        "response sent (the event's timestamp)",
+                        "sqs:" + l.queue()));
             }
         }
         if (query != null) {
-            steps.add(new Step(HALVES, Instant.ofEpochMilli(query), "query", "query sent (the event's timestamp)", halvesSource));
+            steps.add(new Step(
+                    HALVES, Instant.ofEpochMilli(query), "query", "query sent (the event's timestamp)", halvesSource));
         }
         if (response != null) {
-            steps.add(new Step(HALVES, Instant.ofEpochMilli(response), "response", "response sent (the event's timestamp)"
-                    + (record != null && record.latencyMs() != null ? "; " + record.latencyMs() + " ms after the query" : ""), halvesSource));
+            steps.add(new Step(
+                    HALVES,
+                    Instant.ofEpochMilli(response),
+                    "response",
+                    "response sent (the event's timestamp)"
+                            + (record != null && record.latencyMs() != null
+                                    ? "; " + record.latencyMs() + " ms after the query"
+                                    : ""),
+                    halvesSource));
         }
 
         // the processor: its lines, the record's completion line kept for the record hop
@@ -167,25 +234,46 @@ public final class TraceService {
                 lastFailure = l;
             }
             String reason = field(l, "reason");
-            steps.add(new Step(PROCESSOR, l.time(), "processor", l.message() + (type == null ? "" : " (" + type + ")")
-                    + (reason == null ? "" : ": " + reason), "logs:processor"));
+            steps.add(new Step(
+                    PROCESSOR,
+                    l.time(),
+                    "processor",
+                    l.message() + (type == null ? "" : " (" + type + ")") + (reason == null ? "" : ": " + reason),
+                    "logs:processor"));
         }
         if (interim != null) {
             boolean q = interim.queryTimestamp() != null, r = interim.responseTimestamp() != null;
-            String parked = q && r ? "both halves parked (the record is not written yet)"
-                    : q ? "query parked, waiting for its response" : r ? "response parked, waiting for its query" : "an empty interim row";
-            steps.add(new Step(PROCESSOR, lastParked == null ? null : lastParked.time(), "interim", parked
-                    + (interim.ttl() == null ? "" : "; the row expires " + when(Instant.ofEpochSecond(interim.ttl()), now)),
+            String parked = q && r
+                    ? "both halves parked (the record is not written yet)"
+                    : q
+                            ? "query parked, waiting for its response"
+                            : r ? "response parked, waiting for its query" : "an empty interim row";
+            steps.add(new Step(
+                    PROCESSOR,
+                    lastParked == null ? null : lastParked.time(),
+                    "interim",
+                    parked
+                            + (interim.ttl() == null
+                                    ? ""
+                                    : "; the row expires " + when(Instant.ofEpochSecond(interim.ttl()), now)),
                     "dynamodb:" + interim.table()));
         }
         for (EventLetter l : e.eventLetters()) {
-            steps.add(new Step(PROCESSOR, l.sentAt(), "eventDlq", "the " + l.eventType() + " half is in the event DLQ (sent "
-                    + when(l.sentAt(), now) + ", received " + l.receiveCount() + " times): the processor refused it",
+            steps.add(new Step(
+                    PROCESSOR,
+                    l.sentAt(),
+                    "eventDlq",
+                    "the " + l.eventType() + " half is in the event DLQ (sent " + when(l.sentAt(), now) + ", received "
+                            + l.receiveCount() + " times): the processor refused it",
                     "sqs:" + l.queue()));
         }
         if (record == null && interim == null && e.eventLetters().isEmpty() && lastFailure != null) {
-            steps.add(new Step(PROCESSOR, lastFailure.time(), "queue", "back in the event queue after " + failures
-                    + " failed attempt" + (failures == 1 ? "" : "s") + ", retried until the queue moves it to its DLQ",
+            steps.add(new Step(
+                    PROCESSOR,
+                    lastFailure.time(),
+                    "queue",
+                    "back in the event queue after " + failures + " failed attempt" + (failures == 1 ? "" : "s")
+                            + ", retried until the queue moves it to its DLQ",
                     "logs:processor"));
         }
         if (record != null) {
@@ -199,35 +287,68 @@ public final class TraceService {
             if (completed == null) {
                 d.append("; its time is in the processor's logs, which no longer have it");
             }
-            steps.add(new Step(RECORD, completed == null ? null : completed.time(), "record", d.toString(), "dynamodb:" + record.table()));
+            steps.add(new Step(
+                    RECORD,
+                    completed == null ? null : completed.time(),
+                    "record",
+                    d.toString(),
+                    "dynamodb:" + record.table()));
         }
 
         if (e.document() != null) {
             Document doc = e.document();
-            steps.add(new Step(FIRESTORE, doc.createTime(), "firestore", "document " + doc.name() + " created", "firestore:" + doc.name()));
+            steps.add(new Step(
+                    FIRESTORE,
+                    doc.createTime(),
+                    "firestore",
+                    "document " + doc.name() + " created",
+                    "firestore:" + doc.name()));
         }
         for (LogLine l : e.receiver()) {
             Object status = l.fields().get("status");
             String error = field(l, "error");
             String detail = field(l, "detail");
-            steps.add(new Step(RECEIVER, l.time(), "receiver", "answered " + (status == null ? "?" : status)
-                    + (error == null ? "" : " " + error) + (detail == null ? "" : " (" + detail + ")"), "logs:receiver"));
+            steps.add(new Step(
+                    RECEIVER,
+                    l.time(),
+                    "receiver",
+                    "answered " + (status == null ? "?" : status) + (error == null ? "" : " " + error)
+                            + (detail == null ? "" : " (" + detail + ")"),
+                    "logs:receiver"));
         }
         for (LogLine l : e.notifier()) {
-            steps.add(new Step(NOTIFIER, l.time(), "notifier", notifierDetail(l, breakerAt(e.breaker(), l.time(), now)), "logs:" + l.service()));
+            steps.add(new Step(
+                    NOTIFIER,
+                    l.time(),
+                    "notifier",
+                    notifierDetail(l, breakerAt(e.breaker(), l.time(), now)),
+                    "logs:" + l.service()));
         }
         if (e.webhookLetter() != null) {
             WebhookLetter w = e.webhookLetter();
-            steps.add(new Step(DLQ, w.sentAt(), "webhookDlq", "in the webhook DLQ since " + when(w.sentAt(), now) + ", reason "
-                    + w.reason() + (w.attempts() == null ? "" : " (" + w.attempts() + " attempt" + (w.attempts() == 1 ? "" : "s")
-                    + (w.lastStatus() == null ? "" : ", last HTTP " + w.lastStatus()) + ")"), "sqs:" + w.queue()));
+            steps.add(new Step(
+                    DLQ,
+                    w.sentAt(),
+                    "webhookDlq",
+                    "in the webhook DLQ since " + when(w.sentAt(), now) + ", reason "
+                            + w.reason()
+                            + (w.attempts() == null
+                                    ? ""
+                                    : " (" + w.attempts() + " attempt" + (w.attempts() == 1 ? "" : "s")
+                                            + (w.lastStatus() == null ? "" : ", last HTTP " + w.lastStatus()) + ")"),
+                    "sqs:" + w.queue()));
         }
 
         List<Hop> hops = order(steps);
         boolean complete = e.document() != null;
-        String traceId = record != null && record.traceId() != null ? record.traceId()
-                : Stream.of(e.processor(), e.notifier(), e.receiver()).flatMap(List::stream).map(LogLine::traceId)
-                        .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        String traceId = record != null && record.traceId() != null
+                ? record.traceId()
+                : Stream.of(e.processor(), e.notifier(), e.receiver())
+                        .flatMap(List::stream)
+                        .map(LogLine::traceId)
+                        .filter(java.util.Objects::nonNull)
+                        .findFirst()
+                        .orElse(null);
         return new Trace(e.requestId(), traceId, complete, complete ? null : stoppedAt(e, hops), hops);
     }
 
@@ -253,21 +374,28 @@ public final class TraceService {
      * one. Delays run from the previous hop with a time.
      */
     private static List<Hop> order(List<Step> steps) {
-        List<Step> ordered = new ArrayList<>(steps.stream().filter(s -> s.at() != null)
-                .sorted(Comparator.comparing(Step::at).thenComparingInt(Step::stage)).toList());
-        steps.stream().filter(s -> s.at() == null).sorted(Comparator.comparingInt(Step::stage)).forEach(s -> {
-            int at = 0;
-            for (int i = 0; i < ordered.size(); i++) {
-                if (ordered.get(i).stage() <= s.stage()) {
-                    at = i + 1;
-                }
-            }
-            ordered.add(at, s);
-        });
+        List<Step> ordered = new ArrayList<>(steps.stream()
+                .filter(s -> s.at() != null)
+                .sorted(Comparator.comparing(Step::at).thenComparingInt(Step::stage))
+                .toList());
+        steps.stream()
+                .filter(s -> s.at() == null)
+                .sorted(Comparator.comparingInt(Step::stage))
+                .forEach(s -> {
+                    int at = 0;
+                    for (int i = 0; i < ordered.size(); i++) {
+                        if (ordered.get(i).stage() <= s.stage()) {
+                            at = i + 1;
+                        }
+                    }
+                    ordered.add(at, s);
+                });
         List<Hop> hops = new ArrayList<>();
         Instant previous = null;
         for (Step s : ordered) {
-            Long delay = s.at() == null || previous == null ? null : Duration.between(previous, s.at()).toMillis();
+            Long delay = s.at() == null || previous == null
+                    ? null
+                    : Duration.between(previous, s.at()).toMillis();
             hops.add(new Hop(s.hop(), s.at(), delay, s.detail(), s.source()));
             if (s.at() != null) {
                 previous = s.at();
@@ -282,14 +410,20 @@ public final class TraceService {
         String m = l.message();
         String text;
         if (m.startsWith("webhook delivered")) {
-            text = "delivered after " + tries + (l.fields().get("status") == null ? "" : ", HTTP " + l.fields().get("status"));
+            text = "delivered after " + tries
+                    + (l.fields().get("status") == null
+                            ? ""
+                            : ", HTTP " + l.fields().get("status"));
             breaker = breaker == null ? "closed" : breaker;
         } else if (m.startsWith("circuit open")) {
             text = "not sent: the breaker was open; dead-lettered";
             breaker = null;
         } else if (m.startsWith("webhook failed")) {
-            text = "failed after " + tries + (l.fields().get("lastStatus") == null ? "" : " (last HTTP " + l.fields().get("lastStatus") + ")")
-                    + ", reason " + field(l, "reason") + "; dead-lettered";
+            text = "failed after " + tries
+                    + (l.fields().get("lastStatus") == null
+                            ? ""
+                            : " (last HTTP " + l.fields().get("lastStatus") + ")") + ", reason " + field(l, "reason")
+                    + "; dead-lettered";
         } else {
             text = m;
         }
@@ -329,15 +463,19 @@ public final class TraceService {
         return v == null ? null : v.toString();
     }
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DATE_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
     /** A time in words: HH:mm:ss UTC today, with the date on another day. */
     static String when(Instant t, Instant now) {
         if (t == null) {
             return "at an unknown time";
         }
-        boolean today = t.atZone(ZoneOffset.UTC).toLocalDate().equals(now.atZone(ZoneOffset.UTC).toLocalDate());
+        boolean today = t.atZone(ZoneOffset.UTC)
+                .toLocalDate()
+                .equals(now.atZone(ZoneOffset.UTC).toLocalDate());
         return (today ? TIME : DATE_TIME).format(t) + " UTC";
     }
 }

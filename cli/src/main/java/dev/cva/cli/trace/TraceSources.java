@@ -49,8 +49,8 @@ public final class TraceSources {
      *
      * @param traceId null until the services write one
      */
-    public record StoredRecord(String table, long timestamp, long responseTimestamp, Long latencyMs, String week,
-                               String traceId) {}
+    public record StoredRecord(
+            String table, long timestamp, long responseTimestamp, Long latencyMs, String week, String traceId) {}
 
     /** A parked row: which halves it holds (their own timestamps, null when absent) and its TTL (epoch seconds). */
     public record Interim(String table, Long queryTimestamp, Long responseTimestamp, Long ttl) {}
@@ -70,8 +70,8 @@ public final class TraceSources {
      *
      * @param sentAt when it was dead-lettered
      */
-    public record WebhookLetter(String queue, Instant sentAt, String reason, Integer attempts, Integer lastStatus,
-                                int receiveCount) {}
+    public record WebhookLetter(
+            String queue, Instant sentAt, String reason, Integer attempts, Integer lastStatus, int receiveCount) {}
 
     /** The Firestore document: its name and create time, and the receiver's {@code receivedAt} (epoch ms) if set. */
     public record Document(String name, Instant createTime, Long receivedAt) {}

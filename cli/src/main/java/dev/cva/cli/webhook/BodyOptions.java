@@ -17,13 +17,18 @@ public class BodyOptions {
         }
     }
 
-    @Option(names = "--data", paramLabel = "@FILE|-",
+    @Option(
+            names = "--data",
+            paramLabel = "@FILE|-",
             description = "The body, sent byte for byte: @FILE, @- or - for stdin, or the JSON itself.")
     String data;
 
-    @Option(names = "--event", paramLabel = "NAME", completionCandidates = EventNames.class,
-            description = "A contract example, refreshed with a new requestId and current timestamps "
-                    + "(default: " + Payloads.DEFAULT_EVENT + "): ${COMPLETION-CANDIDATES}.")
+    @Option(
+            names = "--event",
+            paramLabel = "NAME",
+            completionCandidates = EventNames.class,
+            description = "A contract example, refreshed with a new requestId and current timestamps " + "(default: "
+                    + Payloads.DEFAULT_EVENT + "): ${COMPLETION-CANDIDATES}.")
     String event;
 
     /** A body per call: fresh from the example each time, or the same --data bytes. */

@@ -51,11 +51,14 @@ public record CapturedRequest(Map<String, List<String>> headers, List<String> ig
             line = unwrapCurlFlag(line);
             int colon = line.indexOf(':');
             String name = colon > 0 ? line.substring(0, colon).strip() : "";
-            if (START_LINE.matcher(line).matches() || line.startsWith(":") || !NAME.matcher(name).matches()) {
+            if (START_LINE.matcher(line).matches()
+                    || line.startsWith(":")
+                    || !NAME.matcher(name).matches()) {
                 ignored.add(line);
                 continue;
             }
-            headers.computeIfAbsent(name, k -> new ArrayList<>()).add(line.substring(colon + 1).strip());
+            headers.computeIfAbsent(name, k -> new ArrayList<>())
+                    .add(line.substring(colon + 1).strip());
         }
         return new CapturedRequest(headers, ignored);
     }
@@ -92,7 +95,8 @@ public record CapturedRequest(Map<String, List<String>> headers, List<String> ig
             if (v.isValueNode()) {
                 headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(v.asText());
             } else if (v.isArray()) {
-                v.forEach(item -> headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(item.asText()));
+                v.forEach(item -> headers.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                        .add(item.asText()));
             } else {
                 ignored.add(e.getKey());
             }

@@ -77,13 +77,16 @@ public final class LoadGenerator {
 
         public Plan {
             if (warmup.isNegative() || warmup.compareTo(MAX_DURATION) > 0) {
-                throw new IllegalArgumentException("warmup must be between 0 and " + MAX_DURATION.toMinutes() + " minutes");
+                throw new IllegalArgumentException(
+                        "warmup must be between 0 and " + MAX_DURATION.toMinutes() + " minutes");
             }
             if (!(rate > 0 && rate <= MAX_RATE)) {
-                throw new IllegalArgumentException("rate must be above 0 and at most " + (long) MAX_RATE + " per second");
+                throw new IllegalArgumentException(
+                        "rate must be above 0 and at most " + (long) MAX_RATE + " per second");
             }
             if (duration.isNegative() || duration.isZero() || duration.compareTo(MAX_DURATION) > 0) {
-                throw new IllegalArgumentException("duration must be above 0 and at most " + MAX_DURATION.toMinutes() + " minutes");
+                throw new IllegalArgumentException(
+                        "duration must be above 0 and at most " + MAX_DURATION.toMinutes() + " minutes");
             }
             if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
                 throw new IllegalArgumentException("concurrency must be between 1 and " + MAX_CONCURRENCY);
@@ -115,7 +118,8 @@ public final class LoadGenerator {
         this.cpuClock = threads.isCurrentThreadCpuTimeSupported();
     }
 
-    public <R> LoadReport run(Plan plan, Target<R> target, Progress progress, Duration progressEvery) throws InterruptedException {
+    public <R> LoadReport run(Plan plan, Target<R> target, Progress progress, Duration progressEvery)
+            throws InterruptedException {
         long total = plan.warmupTotal() + plan.total();
         AtomicLong next = new AtomicLong();
         AtomicLong completed = new AtomicLong();
@@ -166,11 +170,23 @@ public final class LoadGenerator {
             firstError = firstError == null ? w.firstError : firstError;
         }
         double elapsed = Math.max(1e-9, (lastEnd - start) / 1e9);
-        return new LoadReport(plan.rate(), plan.duration().toMillis() / 1000.0, plan.concurrency(), plan.total(), count,
-                round(count / elapsed, 1), round(elapsed, 3), statuses, ok, count - ok,
-                LoadReport.Latency.of(latency), LoadReport.Latency.of(service), round(maxLag / 1e6, 2),
+        return new LoadReport(
+                plan.rate(),
+                plan.duration().toMillis() / 1000.0,
+                plan.concurrency(),
+                plan.total(),
+                count,
+                round(count / elapsed, 1),
+                round(elapsed, 3),
+                statuses,
+                ok,
+                count - ok,
+                LoadReport.Latency.of(latency),
+                LoadReport.Latency.of(service),
+                round(maxLag / 1e6, 2),
                 prepared == 0 ? 0 : round(prepareNanos / 1e3 / prepared, 1),
-                prepared == 0 || !cpuClock ? 0 : round(prepareCpuNanos / 1e3 / prepared, 1), firstError);
+                prepared == 0 || !cpuClock ? 0 : round(prepareCpuNanos / 1e3 / prepared, 1),
+                firstError);
     }
 
     static double round(double v, int digits) {
@@ -201,8 +217,16 @@ public final class LoadGenerator {
         long count;
         String firstError;
 
-        Worker(Plan plan, Target<R> target, long start, long total, AtomicLong next, AtomicLong completed,
-               AtomicLong failed, AtomicBoolean stop, CountDownLatch done) {
+        Worker(
+                Plan plan,
+                Target<R> target,
+                long start,
+                long total,
+                AtomicLong next,
+                AtomicLong completed,
+                AtomicLong failed,
+                AtomicBoolean stop,
+                CountDownLatch done) {
             this.plan = plan;
             this.target = target;
             this.start = start;
@@ -242,7 +266,8 @@ public final class LoadGenerator {
                     } catch (Exception e) {
                         key = "error";
                         if (firstError == null) {
-                            firstError = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                            firstError = e.getClass().getSimpleName()
+                                    + (e.getMessage() == null ? "" : ": " + e.getMessage());
                         }
                     }
                     long end = ticker.nanoTime();

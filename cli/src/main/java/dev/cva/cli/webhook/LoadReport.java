@@ -13,18 +13,35 @@ import org.HdrHistogram.Histogram;
  *                                includes waiting for a CPU on a busy machine)
  * @param prepareCpuMicrosPerRequest the same in CPU time of the worker thread: the generator's own cost
  */
-public record LoadReport(double targetRate, double durationSeconds, int concurrency, long scheduled, long completed,
-                         double achievedRate, double elapsedSeconds, Map<String, Long> statuses, long ok, long failed,
-                         Latency latencyMs, Latency serviceTimeMs, double maxScheduleLagMs,
-                         double prepareMicrosPerRequest, double prepareCpuMicrosPerRequest, String firstError) {
+public record LoadReport(
+        double targetRate,
+        double durationSeconds,
+        int concurrency,
+        long scheduled,
+        long completed,
+        double achievedRate,
+        double elapsedSeconds,
+        Map<String, Long> statuses,
+        long ok,
+        long failed,
+        Latency latencyMs,
+        Latency serviceTimeMs,
+        double maxScheduleLagMs,
+        double prepareMicrosPerRequest,
+        double prepareCpuMicrosPerRequest,
+        String firstError) {
 
     public record Latency(double p50, double p90, double p99, double max, double mean) {
         static Latency of(Histogram h) {
             if (h.getTotalCount() == 0) {
                 return new Latency(0, 0, 0, 0, 0);
             }
-            return new Latency(ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)),
-                    ms(h.getValueAtPercentile(99)), ms(h.getMaxValue()), LoadGenerator.round(h.getMean() / 1000.0, 2));
+            return new Latency(
+                    ms(h.getValueAtPercentile(50)),
+                    ms(h.getValueAtPercentile(90)),
+                    ms(h.getValueAtPercentile(99)),
+                    ms(h.getMaxValue()),
+                    LoadGenerator.round(h.getMean() / 1000.0, 2));
         }
 
         private static double ms(long micros) {

@@ -26,19 +26,29 @@ public final class LocalStackSecret {
             return Optional.empty();
         }
         Optional<LocalState> state = LocalState.read(ctx).filter(s -> s.ready() && s.supervisorAlive());
-        if (state.isEmpty() || state.get().resource("webhookSecretArn") == null || state.get().url("dynamodb") == null) {
+        if (state.isEmpty()
+                || state.get().resource("webhookSecretArn") == null
+                || state.get().url("dynamodb") == null) {
             return Optional.empty();
         }
         LocalState s = state.get();
         String arn = s.resource("webhookSecretArn");
-        try (SecretsManagerClient client = SecretsManagerClient.builder().endpointOverride(URI.create(s.url("dynamodb")))
-                .region(Region.of(s.resource("region"))).credentialsProvider(LocalCredentials.read(ctx.projectRoot()).provider())
-                .httpClient(UrlConnectionHttpClient.create()).build()) {
+        try (SecretsManagerClient client = SecretsManagerClient.builder()
+                .endpointOverride(URI.create(s.url("dynamodb")))
+                .region(Region.of(s.resource("region")))
+                .credentialsProvider(LocalCredentials.read(ctx.projectRoot()).provider())
+                .httpClient(UrlConnectionHttpClient.create())
+                .build()) {
             ctx.debug("webhook secret: " + arn + " from the local stack's Secrets Manager");
-            return Optional.ofNullable(client.getSecretValue(b -> b.secretId(arn)).secretString()).map(String::strip);
+            return Optional.ofNullable(
+                            client.getSecretValue(b -> b.secretId(arn)).secretString())
+                    .map(String::strip);
         } catch (SdkException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot read the webhook secret from the local stack's Secrets Manager: "
-                    + e.getClass().getSimpleName(), "see 'cva local status'");
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot read the webhook secret from the local stack's Secrets Manager: "
+                            + e.getClass().getSimpleName(),
+                    "see 'cva local status'");
         }
     }
 }

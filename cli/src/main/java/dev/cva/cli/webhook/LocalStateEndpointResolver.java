@@ -18,11 +18,14 @@ public final class LocalStateEndpointResolver implements ReceiverEndpointResolve
                 .filter(s -> s.ready() && s.supervisorAlive())
                 .map(s -> s.url(RECEIVER))
                 .filter(url -> !url.isBlank())
-                .map(url -> ReceiverEndpoints.parse(url, LocalState.file(ctx.projectRoot()).toString()));
+                .map(url -> ReceiverEndpoints.parse(
+                        url, LocalState.file(ctx.projectRoot()).toString()));
     }
 
     @Override
     public String describe(CvaContext ctx) {
-        return CvaContext.DEFAULT_ENVIRONMENT.equals(ctx.environmentName()) ? "start the local stack with 'cva local up'" : "";
+        return CvaContext.DEFAULT_ENVIRONMENT.equals(ctx.environmentName())
+                ? "start the local stack with 'cva local up'"
+                : "";
     }
 }

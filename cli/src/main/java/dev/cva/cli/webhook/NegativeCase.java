@@ -11,7 +11,10 @@ public enum NegativeCase {
     WRONG_SECRET("wrong-secret", "signed with a random secret the receiver does not know", false),
     STALE("stale", "webhook-timestamp moved into the past", true),
     FUTURE("future", "webhook-timestamp moved into the future", true),
-    REPLAY("replay", "the exact same request sent twice: stored, then a duplicate that stores nothing (or refused)", true),
+    REPLAY(
+            "replay",
+            "the exact same request sent twice: stored, then a duplicate that stores nothing (or refused)",
+            true),
     NO_SIGNATURE("no-signature", "no signature headers at all", false);
 
     /** A status a correct receiver may answer: {@code 2xx}, one exact code, or either. */

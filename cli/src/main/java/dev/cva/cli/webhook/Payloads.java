@@ -40,11 +40,15 @@ public final class Payloads {
     /** The example named {@code name} as a JSON tree (a template for {@link #fresh}). */
     public static JsonNode template(String name) {
         if (!eventNames().contains(name)) {
-            throw CvaException.usage("unknown event '" + name + "'", "known events: " + String.join(", ", eventNames()));
+            throw CvaException.usage(
+                    "unknown event '" + name + "'", "known events: " + String.join(", ", eventNames()));
         }
         boolean invalid = name.startsWith(INVALID_PREFIX);
-        byte[] bytes = Examples.get(Contract.WEBHOOK_BODY, invalid ? Examples.Kind.INVALID : Examples.Kind.VALID,
-                invalid ? name.substring(INVALID_PREFIX.length()) : name).bytes();
+        byte[] bytes = Examples.get(
+                        Contract.WEBHOOK_BODY,
+                        invalid ? Examples.Kind.INVALID : Examples.Kind.VALID,
+                        invalid ? name.substring(INVALID_PREFIX.length()) : name)
+                .bytes();
         try {
             return JSON.readTree(bytes);
         } catch (IOException e) {
@@ -64,7 +68,9 @@ public final class Payloads {
                 root.put("timestamp", nowMs);
             }
             if (root.get("data") instanceof ObjectNode data) {
-                long latency = data.path("latencyMs").canConvertToLong() ? data.path("latencyMs").asLong() : 0;
+                long latency = data.path("latencyMs").canConvertToLong()
+                        ? data.path("latencyMs").asLong()
+                        : 0;
                 long queryAt = nowMs - Math.max(0, latency);
                 if (data.has("requestId")) {
                     data.put("requestId", requestId.toString());
@@ -75,7 +81,9 @@ public final class Payloads {
                 if (data.has("responseTimestamp")) {
                     data.put("responseTimestamp", nowMs);
                 }
-                if (data.has("week") && data.get("week").isTextual() && data.get("week").asText().matches("\\d{4}-W\\d{2}")) {
+                if (data.has("week")
+                        && data.get("week").isTextual()
+                        && data.get("week").asText().matches("\\d{4}-W\\d{2}")) {
                     data.put("week", isoWeek(Instant.ofEpochMilli(queryAt)));
                 }
             }

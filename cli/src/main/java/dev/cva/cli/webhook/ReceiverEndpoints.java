@@ -40,9 +40,13 @@ public final class ReceiverEndpoints {
                 return url.get();
             }
         }
-        String where = resolvers.stream().map(r -> r.describe(ctx)).filter(d -> !d.isBlank()).distinct().collect(Collectors.joining("; or "));
-        throw CvaException.usage("no receiver URL for environment '" + ctx.environmentName() + "'",
-                "pass --url, or set " + where);
+        String where = resolvers.stream()
+                .map(r -> r.describe(ctx))
+                .filter(d -> !d.isBlank())
+                .distinct()
+                .collect(Collectors.joining("; or "));
+        throw CvaException.usage(
+                "no receiver URL for environment '" + ctx.environmentName() + "'", "pass --url, or set " + where);
     }
 
     static URI parse(String value, String origin) {
@@ -54,7 +58,8 @@ public final class ReceiverEndpoints {
             }
             return uri.getPath() == null || uri.getPath().isEmpty() ? uri.resolve("/") : uri;
         } catch (URISyntaxException e) {
-            throw CvaException.usage(origin + ": '" + value + "' is not an http(s) URL", "for example http://127.0.0.1:8080/");
+            throw CvaException.usage(
+                    origin + ": '" + value + "' is not an http(s) URL", "for example http://127.0.0.1:8080/");
         }
     }
 

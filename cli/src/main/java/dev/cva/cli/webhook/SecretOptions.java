@@ -9,18 +9,25 @@ import picocli.CommandLine.Option;
  * command line is refused: it would end up in shell history and process listings.
  */
 public class SecretOptions {
-    @Option(names = "--secret-env", paramLabel = "NAME",
-            description = "Read the secret from environment variable NAME (default: webhook.secret; CVA_WEBHOOK_SECRET overrides).")
+    @Option(
+            names = "--secret-env",
+            paramLabel = "NAME",
+            description =
+                    "Read the secret from environment variable NAME (default: webhook.secret; CVA_WEBHOOK_SECRET overrides).")
     String secretEnv;
 
-    @Option(names = "--secret-file", paramLabel = "FILE",
-            description = "Read the secret from FILE (its first line).")
+    @Option(names = "--secret-file", paramLabel = "FILE", description = "Read the secret from FILE (its first line).")
     Path secretFile;
 
     /** True when {@code --secret} was given; its value is dropped at once and never stored. */
     boolean plainSecretGiven;
 
-    @Option(names = "--secret", hidden = true, arity = "0..1", fallbackValue = "", paramLabel = "SECRET",
+    @Option(
+            names = "--secret",
+            hidden = true,
+            arity = "0..1",
+            fallbackValue = "",
+            paramLabel = "SECRET",
             description = "Refused: use --secret-env or --secret-file.")
     void plainSecret(String ignored) {
         plainSecretGiven = true;

@@ -18,22 +18,33 @@ final class SecretsManagerSecret {
     private SecretsManagerSecret() {}
 
     static String read(String name, String region) {
-        try (SecretsManagerClient client = SecretsManagerClient.builder().region(Region.of(region))
-                .httpClient(UrlConnectionHttpClient.create()).build()) {
+        try (SecretsManagerClient client = SecretsManagerClient.builder()
+                .region(Region.of(region))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build()) {
             String value = client.getSecretValue(b -> b.secretId(name)).secretString();
             if (value == null || value.isBlank()) {
-                throw new CvaException(ExitCode.FAILURE, "secret " + name + " in Secrets Manager (" + region
-                        + ") has no string value", "put the whsec_… value in it, as the notifier expects");
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        "secret " + name + " in Secrets Manager (" + region + ") has no string value",
+                        "put the whsec_… value in it, as the notifier expects");
             }
             return value.strip();
         } catch (AwsServiceException e) {
-            String code = e.awsErrorDetails() == null ? String.valueOf(e.statusCode()) : e.awsErrorDetails().errorCode();
-            throw new CvaException(ExitCode.FAILURE, "cannot read the webhook secret " + name + " from Secrets Manager ("
-                    + region + "): " + code, HINT);
+            String code = e.awsErrorDetails() == null
+                    ? String.valueOf(e.statusCode())
+                    : e.awsErrorDetails().errorCode();
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot read the webhook secret " + name + " from Secrets Manager (" + region + "): " + code,
+                    HINT);
         } catch (SdkException e) {
             // client-side: no credentials, no network; the message cannot hold the secret (it was never read)
-            throw new CvaException(ExitCode.FAILURE, "cannot reach Secrets Manager (" + region + ") for the webhook secret "
-                    + name + ": " + e.getMessage(), HINT);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot reach Secrets Manager (" + region + ") for the webhook secret " + name + ": "
+                            + e.getMessage(),
+                    HINT);
         }
     }
 

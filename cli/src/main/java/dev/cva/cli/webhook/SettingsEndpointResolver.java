@@ -30,7 +30,10 @@ public final class SettingsEndpointResolver implements ReceiverEndpointResolver 
     public Optional<URI> receiverUrl(CvaContext ctx) {
         for (String key : new String[] {WEBHOOK_URL, RECEIVER_URL}) {
             Settings.Setting s = ctx.settings().all().get(key);
-            if (s != null && sources.contains(s.source()) && s.value() != null && !s.value().isBlank()) {
+            if (s != null
+                    && sources.contains(s.source())
+                    && s.value() != null
+                    && !s.value().isBlank()) {
                 return Optional.of(ReceiverEndpoints.parse(s.value(), s.origin()));
             }
         }
@@ -40,7 +43,7 @@ public final class SettingsEndpointResolver implements ReceiverEndpointResolver 
     @Override
     public String describe(CvaContext ctx) {
         String env = ctx.environmentName();
-        return Settings.envVarFor(WEBHOOK_URL) + ", environments." + env + "." + WEBHOOK_URL + " or environments."
-                + env + "." + RECEIVER_URL + " in cva.yaml";
+        return Settings.envVarFor(WEBHOOK_URL) + ", environments." + env + "." + WEBHOOK_URL + " or environments." + env
+                + "." + RECEIVER_URL + " in cva.yaml";
     }
 }

@@ -4,9 +4,9 @@ import dev.cva.contracts.webhook.Verification;
 import dev.cva.contracts.webhook.WebhookHeaders;
 import dev.cva.contracts.webhook.WebhookSecret;
 import dev.cva.contracts.webhook.WebhookSigner;
+import dev.cva.contracts.webhook.WebhookVerifier;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import dev.cva.contracts.webhook.WebhookVerifier;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -19,8 +19,16 @@ import java.util.Locale;
  */
 public final class SignatureCheck {
     /** The verdict as {@code cva webhook verify --json} prints it; never carries a secret, only fingerprints. */
-    public record Outcome(boolean verified, String scheme, String secret, String secretFingerprint, String webhookId,
-                          Long timestamp, String reason, String detail, String hint) {}
+    public record Outcome(
+            boolean verified,
+            String scheme,
+            String secret,
+            String secretFingerprint,
+            String webhookId,
+            Long timestamp,
+            String reason,
+            String detail,
+            String hint) {}
 
     private final List<WebhookSecret> secrets;
     private final boolean acceptLegacy;
@@ -41,20 +49,33 @@ public final class SignatureCheck {
         if (standard) {
             for (String name : List.of(WebhookHeaders.ID, WebhookHeaders.TIMESTAMP)) {
                 if (request.first(name) == null || request.first(name).isBlank()) {
-                    return rejected("missing_header", "header " + name + " is missing: webhook-signature needs "
-                            + "webhook-id and webhook-timestamp", null);
+                    return rejected(
+                            "missing_header",
+                            "header " + name + " is missing: webhook-signature needs "
+                                    + "webhook-id and webhook-timestamp",
+                            null);
                 }
             }
         } else if (!legacy && (request.has(WebhookHeaders.ID) || request.has(WebhookHeaders.TIMESTAMP))) {
-            return rejected("missing_header", "header webhook-signature is missing (webhook-id/webhook-timestamp are present)", null);
+            return rejected(
+                    "missing_header",
+                    "header webhook-signature is missing (webhook-id/webhook-timestamp are present)",
+                    null);
         }
         WebhookVerifier verifier = new WebhookVerifier(secrets, acceptLegacy, clock, tolerance);
         Verification v = verifier.verify(request.headers(), body);
         if (v instanceof Verification.Verified ok) {
             WebhookSecret s = secrets.get(ok.secretIndex());
-            return new Outcome(true, ok.scheme().name().toLowerCase(Locale.ROOT), ok.secretIndex() == 0 ? "current" : "previous",
-                    s.fingerprint(), ok.messageId(), ok.scheme() == dev.cva.contracts.webhook.Scheme.STANDARD ? ok.timestamp() : null,
-                    null, null, null);
+            return new Outcome(
+                    true,
+                    ok.scheme().name().toLowerCase(Locale.ROOT),
+                    ok.secretIndex() == 0 ? "current" : "previous",
+                    s.fingerprint(),
+                    ok.messageId(),
+                    ok.scheme() == dev.cva.contracts.webhook.Scheme.STANDARD ? ok.timestamp() : null,
+                    null,
+                    null,
+                    null);
         }
         Verification.Rejected no = (Verification.Rejected) v;
         if (no.reason() == Verification.Reason.BAD_SIGNATURE && standard) {
@@ -65,13 +86,22 @@ public final class SignatureCheck {
         }
         String reason = no.reason().name().toLowerCase(Locale.ROOT);
         return switch (no.reason()) {
-            case MISSING_SIGNATURE -> rejected("missing_header", "no webhook-signature or X-Webhook-Signature header", null);
-            case STALE_TIMESTAMP, FUTURE_TIMESTAMP -> rejected(reason, no.detail(),
-                    "a captured request can be checked later with a wider --tolerance, e.g. --tolerance 24h");
+            case MISSING_SIGNATURE ->
+                rejected("missing_header", "no webhook-signature or X-Webhook-Signature header", null);
+            case STALE_TIMESTAMP, FUTURE_TIMESTAMP ->
+                rejected(
+                        reason,
+                        no.detail(),
+                        "a captured request can be checked later with a wider --tolerance, e.g. --tolerance 24h");
             case LEGACY_REFUSED -> rejected(reason, no.detail(), "this environment sets webhook.acceptLegacy to false");
-            case BAD_SIGNATURE -> rejected(reason, badSignatureDetail(no.detail(), verifier, request, body),
-                    "the body must be the exact bytes that were signed; secrets tried: " + fingerprints()
-                            + (standard && legacy ? "; when both schemes are present the Standard Webhooks headers decide" : ""));
+            case BAD_SIGNATURE ->
+                rejected(
+                        reason,
+                        badSignatureDetail(no.detail(), verifier, request, body),
+                        "the body must be the exact bytes that were signed; secrets tried: " + fingerprints()
+                                + (standard && legacy
+                                        ? "; when both schemes are present the Standard Webhooks headers decide"
+                                        : ""));
             case MALFORMED_HEADER -> rejected(reason, no.detail(), null);
         };
     }
@@ -84,8 +114,11 @@ public final class SignatureCheck {
         int lf = body.length > 0 && body[body.length - 1] == '\n' ? body.length - 1 : body.length;
         int crlf = lf < body.length && lf > 0 && body[lf - 1] == '\r' ? lf - 1 : lf;
         for (int end : new int[] {lf, crlf, all}) {
-            if (end < body.length && verifier.verify(request.headers(), Arrays.copyOf(body, end)).verified()) {
-                return detail + "; it verifies without the body's trailing newline: the file holds a newline that was not signed";
+            if (end < body.length
+                    && verifier.verify(request.headers(), Arrays.copyOf(body, end))
+                            .verified()) {
+                return detail
+                        + "; it verifies without the body's trailing newline: the file holds a newline that was not signed";
             }
         }
         return detail;
@@ -108,13 +141,24 @@ public final class SignatureCheck {
         if (age <= WebhookVerifier.DEFAULT_TOLERANCE.toSeconds() || age > tolerance.toSeconds()) {
             return null;
         }
-        List<String> given = Arrays.asList(request.first(WebhookHeaders.SIGNATURE).strip().split("\\s+"));
+        List<String> given =
+                Arrays.asList(request.first(WebhookHeaders.SIGNATURE).strip().split("\\s+"));
         for (int i = 0; i < secrets.size(); i++) {
-            byte[] expected = new WebhookSigner(secrets.get(i)).standardSignature(body, id, ts).getBytes(StandardCharsets.UTF_8);
+            byte[] expected = new WebhookSigner(secrets.get(i))
+                    .standardSignature(body, id, ts)
+                    .getBytes(StandardCharsets.UTF_8);
             for (String g : given) {
                 if (MessageDigest.isEqual(expected, g.getBytes(StandardCharsets.UTF_8))) {
-                    return new Outcome(true, "standard", i == 0 ? "current" : "previous", secrets.get(i).fingerprint(),
-                            id, ts, null, null, null);
+                    return new Outcome(
+                            true,
+                            "standard",
+                            i == 0 ? "current" : "previous",
+                            secrets.get(i).fingerprint(),
+                            id,
+                            ts,
+                            null,
+                            null,
+                            null);
                 }
             }
         }
@@ -122,7 +166,8 @@ public final class SignatureCheck {
     }
 
     private String fingerprints() {
-        return String.join(", ", secrets.stream().map(WebhookSecret::fingerprint).toList());
+        return String.join(
+                ", ", secrets.stream().map(WebhookSecret::fingerprint).toList());
     }
 
     private static Outcome rejected(String reason, String detail, String hint) {

@@ -12,13 +12,21 @@ public class TargetOptions {
     @Option(names = "--url", paramLabel = "URL", description = "The receiver's URL (default: from the environment).")
     String url;
 
-    @Option(names = "--scheme", paramLabel = "SCHEME", defaultValue = "standard",
+    @Option(
+            names = "--scheme",
+            paramLabel = "SCHEME",
+            defaultValue = "standard",
             description = "Signature headers: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     SchemeChoice scheme;
 
-    @Mixin SecretOptions secret;
+    @Mixin
+    SecretOptions secret;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
             description = "Connect and response timeout per request (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 

@@ -4,7 +4,6 @@ import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
 import dev.cva.cli.options.DurationConverter;
-import dev.cva.contracts.webhook.WebhookVerifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,27 +16,46 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code cva webhook verify}: does a captured request verify, and if not, exactly why. */
-@Command(name = "verify", sortOptions = false, description = {
-        "Check the signature of a captured request with the environment's current and previous secrets.",
-        "Headers: 'Name: value' lines (curl -D, a browser's copy, cva webhook sign) or a JSON object.",
-        "Exits 0 when it verifies (and says which scheme and secret), 5 with the exact reason when not."})
+@Command(
+        name = "verify",
+        sortOptions = false,
+        description = {
+            "Check the signature of a captured request with the environment's current and previous secrets.",
+            "Headers: 'Name: value' lines (curl -D, a browser's copy, cva webhook sign) or a JSON object.",
+            "Exits 0 when it verifies (and says which scheme and secret), 5 with the exact reason when not."
+        })
 public final class VerifyCommand implements Callable<Integer> {
     private final CvaContext ctx;
 
-    @Option(names = "--headers", required = true, paramLabel = "FILE", description = "The captured headers (- for stdin).")
+    @Option(
+            names = "--headers",
+            required = true,
+            paramLabel = "FILE",
+            description = "The captured headers (- for stdin).")
     Path headers;
 
-    @Option(names = "--data", required = true, paramLabel = "@FILE|-", description = "The body exactly as received: @FILE or - for stdin.")
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "@FILE|-",
+            description = "The body exactly as received: @FILE or - for stdin.")
     String data;
 
-    @Option(names = "--tolerance", paramLabel = "DURATION", defaultValue = "5m", converter = DurationConverter.class,
+    @Option(
+            names = "--tolerance",
+            paramLabel = "DURATION",
+            defaultValue = "5m",
+            converter = DurationConverter.class,
             description = "How old or early webhook-timestamp may be (default: ${DEFAULT-VALUE}, as the receiver).")
     Duration tolerance;
 
-    @Option(names = "--refuse-legacy", description = "Refuse the legacy X-Webhook-Signature scheme (default: webhook.acceptLegacy).")
+    @Option(
+            names = "--refuse-legacy",
+            description = "Refuse the legacy X-Webhook-Signature scheme (default: webhook.acceptLegacy).")
     boolean refuseLegacy;
 
-    @Mixin SecretOptions secret;
+    @Mixin
+    SecretOptions secret;
 
     VerifyCommand(CvaContext ctx) {
         this.ctx = ctx;
@@ -51,7 +69,8 @@ public final class VerifyCommand implements Callable<Integer> {
         java.util.List<dev.cva.contracts.webhook.WebhookSecret> secrets = WebhookSecrets.accepted(ctx, secret);
         CapturedRequest request;
         try {
-            String text = headers.toString().equals("-") ? new String(ctx.in().readAllBytes(), StandardCharsets.UTF_8)
+            String text = headers.toString().equals("-")
+                    ? new String(ctx.in().readAllBytes(), StandardCharsets.UTF_8)
                     : Files.readString(ctx.cwd().resolve(headers), StandardCharsets.UTF_8);
             request = CapturedRequest.parse(text);
         } catch (IOException e) {
@@ -67,9 +86,13 @@ public final class VerifyCommand implements Callable<Integer> {
         if (ctx.globals().json()) {
             ctx.printJson(outcome);
         } else if (outcome.verified()) {
-            ctx.out().println("verified: " + outcome.scheme() + " signature by the " + outcome.secret() + " secret ("
-                    + outcome.secretFingerprint() + ")" + (outcome.webhookId() == null ? ""
-                    : ", webhook-id " + outcome.webhookId() + ", timestamp " + Instant.ofEpochSecond(outcome.timestamp())));
+            ctx.out()
+                    .println("verified: " + outcome.scheme() + " signature by the " + outcome.secret() + " secret ("
+                            + outcome.secretFingerprint() + ")"
+                            + (outcome.webhookId() == null
+                                    ? ""
+                                    : ", webhook-id " + outcome.webhookId() + ", timestamp "
+                                            + Instant.ofEpochSecond(outcome.timestamp())));
         } else {
             ctx.out().println("not verified: " + outcome.reason() + ": " + outcome.detail());
             if (outcome.hint() != null) {

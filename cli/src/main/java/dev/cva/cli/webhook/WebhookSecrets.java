@@ -30,8 +30,10 @@ final class WebhookSecrets {
      */
     static WebhookSecret current(CvaContext ctx, SecretOptions options) {
         if (options.plainSecretGiven) {
-            throw CvaException.usage("--secret is refused: a secret on the command line ends up in shell history "
-                    + "and process listings", FLAG_HINT);
+            throw CvaException.usage(
+                    "--secret is refused: a secret on the command line ends up in shell history "
+                            + "and process listings",
+                    FLAG_HINT);
         }
         if (options.secretEnv != null && options.secretFile != null) {
             throw CvaException.usage("--secret-env and --secret-file are mutually exclusive", null);
@@ -39,7 +41,8 @@ final class WebhookSecrets {
         if (options.secretEnv != null) {
             String name = options.secretEnv.strip();
             if (name.startsWith(WebhookSecret.PREFIX)) {
-                throw CvaException.usage("--secret-env takes the NAME of an environment variable, not the secret itself",
+                throw CvaException.usage(
+                        "--secret-env takes the NAME of an environment variable, not the secret itself",
                         "export WEBHOOK_SECRET=... and pass --secret-env WEBHOOK_SECRET");
             }
             String value = ctx.env().get(name);
@@ -52,14 +55,22 @@ final class WebhookSecrets {
             Path file = ctx.cwd().resolve(options.secretFile);
             String value;
             try {
-                value = Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("");
+                value = Files.readString(file, StandardCharsets.UTF_8)
+                        .lines()
+                        .findFirst()
+                        .orElse("");
             } catch (IOException e) {
-                throw CvaException.usage("cannot read the secret file " + file + " (" + e.getClass().getSimpleName() + ")", FLAG_HINT);
+                throw CvaException.usage(
+                        "cannot read the secret file " + file + " ("
+                                + e.getClass().getSimpleName() + ")",
+                        FLAG_HINT);
             }
             return parse(value, "secret file " + file);
         }
         Settings.Setting configured = ctx.settings().all().get(SECRET);
-        boolean given = configured != null && configured.value() != null && !configured.value().isBlank();
+        boolean given = configured != null
+                && configured.value() != null
+                && !configured.value().isBlank();
         if (given && (configured.source() == Settings.Source.FLAG || configured.source() == Settings.Source.ENV)) {
             return parse(configured.value(), configured.origin());
         }
@@ -76,10 +87,11 @@ final class WebhookSecrets {
         String region = ctx.settings().get(REGION);
         if (name != null && !name.isBlank() && region != null && !region.isBlank()) {
             ctx.debug("webhook secret: " + name + " from Secrets Manager (" + region + ")");
-            return parse(SecretsManagerSecret.read(name.strip(), region.strip()),
-                    "Secrets Manager secret " + name.strip());
+            return parse(
+                    SecretsManagerSecret.read(name.strip(), region.strip()), "Secrets Manager secret " + name.strip());
         }
-        throw CvaException.usage("no webhook secret configured for environment '" + ctx.environmentName() + "'", FLAG_HINT);
+        throw CvaException.usage(
+                "no webhook secret configured for environment '" + ctx.environmentName() + "'", FLAG_HINT);
     }
 
     /** The current secret, then the previous one (webhook.secretPrevious) when configured: what a receiver accepts. */
@@ -104,7 +116,8 @@ final class WebhookSecrets {
             return WebhookSecret.parse(value);
         } catch (IllegalArgumentException e) {
             // WebhookSecret's messages never contain the value.
-            throw CvaException.usage("the webhook secret from " + origin + " is invalid: " + e.getMessage(),
+            throw CvaException.usage(
+                    "the webhook secret from " + origin + " is invalid: " + e.getMessage(),
                     "a secret has the form whsec_<base64 of at least 16 bytes>");
         }
     }

@@ -19,11 +19,17 @@ public final class WebhookSender {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     /** One request and its answer, as {@code --json} prints it. {@code response} is the parsed JSON when it is JSON. */
-    public record Sent(String url, String webhookId, int bodyBytes, int status, boolean ok, double latencyMs, Object response) {}
+    public record Sent(
+            String url, String webhookId, int bodyBytes, int status, boolean ok, double latencyMs, Object response) {}
 
     /** One negative case: what a correct receiver answers, what this one answered, and whether they agree. */
-    public record CaseResult(String mode, String description, List<String> expected, List<Integer> actual,
-                             boolean passed, List<Sent> requests) {}
+    public record CaseResult(
+            String mode,
+            String description,
+            List<String> expected,
+            List<Integer> actual,
+            boolean passed,
+            List<Sent> requests) {}
 
     private final WebhookClient client;
     private final RequestFactory factory;
@@ -47,7 +53,8 @@ public final class WebhookSender {
         Instant now = factory.clock().instant();
         List<SignedRequest> requests = switch (mode) {
             case TAMPER -> List.of(factory.sign(url, body).withBody(NegativeCase.tamper(body)));
-            case WRONG_SECRET -> List.of(new RequestFactory(WebhookSecret.random(), factory.schemes(), factory.clock()).sign(url, body));
+            case WRONG_SECRET ->
+                List.of(new RequestFactory(WebhookSecret.random(), factory.schemes(), factory.clock()).sign(url, body));
             case STALE -> List.of(factory.sign(url, body, RequestFactory.newMessageId(), now.minus(skew)));
             case FUTURE -> List.of(factory.sign(url, body, RequestFactory.newMessageId(), now.plus(skew)));
             case REPLAY -> {
@@ -64,20 +71,33 @@ public final class WebhookSender {
             sent.add(s);
             passed &= expected.get(i).matches(s.status());
         }
-        return new CaseResult(mode.flag(), mode.description(),
+        return new CaseResult(
+                mode.flag(),
+                mode.description(),
                 expected.stream().map(NegativeCase.Expectation::label).toList(),
-                sent.stream().map(Sent::status).toList(), passed, sent);
+                sent.stream().map(Sent::status).toList(),
+                passed,
+                sent);
     }
 
     private Sent post(SignedRequest request) {
         try {
             WebhookClient.Exchange x = client.send(request);
-            return new Sent(request.url().toString(), request.webhookId(), request.body().length, x.status(), x.ok(),
-                    x.latencyMs(), parse(x.body()));
+            return new Sent(
+                    request.url().toString(),
+                    request.webhookId(),
+                    request.body().length,
+                    x.status(),
+                    x.ok(),
+                    x.latencyMs(),
+                    parse(x.body()));
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "could not reach the receiver at " + request.url() + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
-                    "is it running? 'cva local up' starts the local stack; --url chooses another receiver", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "could not reach the receiver at " + request.url() + ": "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()),
+                    "is it running? 'cva local up' starts the local stack; --url chooses another receiver",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CvaException(ExitCode.INTERRUPTED, "interrupted", null, e);

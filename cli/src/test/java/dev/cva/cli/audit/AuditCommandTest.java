@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuditCommandTest {
     static final Instant NOW = Instant.parse("2026-12-07T15:00:00Z");
-    @TempDir Path project;
+
+    @TempDir
+    Path project;
 
     CliHarness cva() {
         return new CliHarness(project).env("USER", "alice").clock(Clock.fixed(NOW, ZoneOffset.UTC));
@@ -30,10 +32,26 @@ class AuditCommandTest {
     void aFailedRollbackIsAuditedAndReadBack() throws Exception {
         Files.copy(CliHarness.repoRoot().resolve("cva.yaml"), project.resolve("cva.yaml"));
         AuditLogFile file = AuditLogFile.in(project);
-        file.write(new AuditEntry(NOW.minusSeconds(86_400 * 3), "arn:aws:sts::123456789012:assumed-role/cva-deploy/ci", "deploy",
-                "prod", "processor", "3 (1.2.0)", "4 (1.3.0)", AuditEntry.Outcome.ok, null));
-        file.write(new AuditEntry(NOW.minusSeconds(86_400 * 2), "alice@local", "deploy", "local", "processor", null, "1",
-                AuditEntry.Outcome.ok, null));
+        file.write(new AuditEntry(
+                NOW.minusSeconds(86_400 * 3),
+                "arn:aws:sts::123456789012:assumed-role/cva-deploy/ci",
+                "deploy",
+                "prod",
+                "processor",
+                "3 (1.2.0)",
+                "4 (1.3.0)",
+                AuditEntry.Outcome.ok,
+                null));
+        file.write(new AuditEntry(
+                NOW.minusSeconds(86_400 * 2),
+                "alice@local",
+                "deploy",
+                "local",
+                "processor",
+                null,
+                "1",
+                AuditEntry.Outcome.ok,
+                null));
 
         CliHarness.Result rollback = cva().run("rollback", "processor", "--env", "local");
         assertThat(rollback.exitCode()).as(rollback.toString()).isEqualTo(1);
@@ -54,14 +72,16 @@ class AuditCommandTest {
         assertThat(recent.out()).contains("rollback", "alice@local", "failed: ").doesNotContain("deploy");
 
         CliHarness.Result prod = cva().run("audit", "--env", "prod", "--action", "deploy", "--json");
-        assertThat(CvaContext.json().readTree(prod.out())).extracting(n -> n.path("who").asText())
+        assertThat(CvaContext.json().readTree(prod.out()))
+                .extracting(n -> n.path("who").asText())
                 .containsExactly("arn:aws:sts::123456789012:assumed-role/cva-deploy/ci");
 
         CliHarness.Result none = cva().run("audit", "--env", "local", "--action", "replay-dlq");
         assertThat(none.exitCode()).isEqualTo(4);
         assertThat(none.out()).isEmpty();
         assertThat(cva().run("audit", "--since", "yesterday").exitCode()).isEqualTo(2);
-        assertThat(List.of(cva().run("audit", "--all-environments", "--json").out())).singleElement()
+        assertThat(List.of(cva().run("audit", "--all-environments", "--json").out()))
+                .singleElement()
                 .satisfies(o -> assertThat(CvaContext.json().readTree(o)).hasSize(3));
     }
 }

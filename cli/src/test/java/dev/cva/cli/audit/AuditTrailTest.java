@@ -25,7 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The audit trail on the local file: one JSON line per action, owner-only, never interleaved, never a secret. */
 class AuditTrailTest {
     static final Instant NOW = Instant.parse("2026-12-07T15:00:00Z");
-    @TempDir Path project;
+
+    @TempDir
+    Path project;
+
     final List<String> warnings = new CopyOnWriteArrayList<>();
 
     AuditTrail trail(CallerIdentity who, AuditSink... sinks) {
@@ -41,13 +44,15 @@ class AuditTrailTest {
 
         Path log = project.resolve(".cva/audit.log");
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        assertThat(lines).containsExactly(
-                "{\"time\":\"2026-12-07T15:00:00Z\",\"who\":\"alice@local\",\"action\":\"deploy\",\"environment\":\"local\","
-                        + "\"target\":\"processor\",\"before\":\"3 (1.2.0)\",\"after\":\"4 (1.3.0)\",\"outcome\":\"ok\",\"detail\":null}",
-                "{\"time\":\"2026-12-07T15:00:00Z\",\"who\":\"alice@local\",\"action\":\"rollback\",\"environment\":\"local\","
-                        + "\"target\":\"processor\",\"before\":null,\"after\":null,\"outcome\":\"failed\","
-                        + "\"detail\":\"the local stack is not running\"}");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(log))).isEqualTo("rw-------");
+        assertThat(lines)
+                .containsExactly(
+                        "{\"time\":\"2026-12-07T15:00:00Z\",\"who\":\"alice@local\",\"action\":\"deploy\",\"environment\":\"local\","
+                                + "\"target\":\"processor\",\"before\":\"3 (1.2.0)\",\"after\":\"4 (1.3.0)\",\"outcome\":\"ok\",\"detail\":null}",
+                        "{\"time\":\"2026-12-07T15:00:00Z\",\"who\":\"alice@local\",\"action\":\"rollback\",\"environment\":\"local\","
+                                + "\"target\":\"processor\",\"before\":null,\"after\":null,\"outcome\":\"failed\","
+                                + "\"detail\":\"the local stack is not running\"}");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(log)))
+                .isEqualTo("rw-------");
         assertThat(file.read()).extracting(AuditEntry::action).containsExactly("deploy", "rollback");
         assertThat(warnings).isEmpty();
     }
@@ -68,7 +73,10 @@ class AuditTrailTest {
                 done.add(pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < each; i++) {
-                        audit.record(audit.entry("deploy", "processor").change(padding, Integer.toString(i)), AuditEntry.Outcome.ok, null);
+                        audit.record(
+                                audit.entry("deploy", "processor").change(padding, Integer.toString(i)),
+                                AuditEntry.Outcome.ok,
+                                null);
                     }
                     return null;
                 }));
@@ -82,11 +90,18 @@ class AuditTrailTest {
         }
         List<String> lines = Files.readAllLines(project.resolve(".cva/audit.log"), StandardCharsets.UTF_8);
         assertThat(lines).hasSize(writers * each);
-        assertThat(lines).allSatisfy(l -> assertThat(AuditEntry.parse(l).before()).isEqualTo(padding));
+        assertThat(lines)
+                .allSatisfy(l -> assertThat(AuditEntry.parse(l).before()).isEqualTo(padding));
         for (int w = 0; w < writers; w++) {
             String who = "writer" + w + "@local";
-            assertThat(lines.stream().map(AuditEntry::parse).filter(e -> e.who().equals(who)).map(AuditEntry::after))
-                    .as(who).containsExactlyElementsOf(java.util.stream.IntStream.range(0, each).mapToObj(Integer::toString).toList());
+            assertThat(lines.stream()
+                            .map(AuditEntry::parse)
+                            .filter(e -> e.who().equals(who))
+                            .map(AuditEntry::after))
+                    .as(who)
+                    .containsExactlyElementsOf(java.util.stream.IntStream.range(0, each)
+                            .mapToObj(Integer::toString)
+                            .toList());
         }
         assertThat(warnings).isEmpty();
     }
@@ -96,7 +111,8 @@ class AuditTrailTest {
         AuditSink down = new AuditSink() {
             @Override
             public void write(AuditEntry entry) {
-                throw new CvaException(ExitCode.FAILURE, "AccessDeniedException: not allowed", "the caller needs logs:PutLogEvents");
+                throw new CvaException(
+                        ExitCode.FAILURE, "AccessDeniedException: not allowed", "the caller needs logs:PutLogEvents");
             }
 
             @Override
@@ -111,18 +127,24 @@ class AuditTrailTest {
         AuditEntry written = audit.record(audit.entry("replay-dlq", "processor"), AuditEntry.Outcome.ok, "exit 0");
 
         assertThat(written.who()).isEqualTo("unknown (STS GetCallerIdentity: no credentials)");
-        assertThat(warnings).containsExactly("audit: cannot tell who is calling: STS GetCallerIdentity: no credentials",
-                "audit line not written to CloudWatch Logs /cva/audit: AccessDeniedException: not allowed "
-                        + "(the caller needs logs:PutLogEvents)");
+        assertThat(warnings)
+                .containsExactly(
+                        "audit: cannot tell who is calling: STS GetCallerIdentity: no credentials",
+                        "audit line not written to CloudWatch Logs /cva/audit: AccessDeniedException: not allowed "
+                                + "(the caller needs logs:PutLogEvents)");
         assertThat(AuditLogFile.in(project).read()).containsExactly(written);
     }
 
     @Test
     void theLogGroupCvaWritesIsTheOneTerraformCreates() throws Exception {
-        String variables = Files.readString(dev.cva.cli.CliHarness.repoRoot().resolve("infra/services/processor/variables.tf"));
+        String variables =
+                Files.readString(dev.cva.cli.CliHarness.repoRoot().resolve("infra/services/processor/variables.tf"));
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                "variable \"audit_log_group\" \\{[^}]*default\\s*=\\s*\"([^\"]+)\"").matcher(variables);
-        assertThat(m.find()).as("audit_log_group in infra/services/processor/variables.tf").isTrue();
+                        "variable \"audit_log_group\" \\{[^}]*default\\s*=\\s*\"([^\"]+)\"")
+                .matcher(variables);
+        assertThat(m.find())
+                .as("audit_log_group in infra/services/processor/variables.tf")
+                .isTrue();
         assertThat(m.group(1)).isEqualTo(Audits.AWS_LOG_GROUP);
     }
 
@@ -131,8 +153,10 @@ class AuditTrailTest {
         AuditTrail audit = trail(CallerIdentity.local("alice"), AuditLogFile.in(project));
         AuditEntry leaky = audit.entry("secrets rotate", "webhook")
                 .change("whsec_c2VjcmV0LXZhbHVlLXRoYXQtbXVzdC1uZXZlci1iZS1sb2dnZWQ=", "sha256:1a2b3c");
-        assertThatThrownBy(() -> audit.record(leaky)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("must not hold a secret value").hasMessageNotContaining("c2VjcmV0");
+        assertThatThrownBy(() -> audit.record(leaky))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must not hold a secret value")
+                .hasMessageNotContaining("c2VjcmV0");
         assertThat(project.resolve(".cva/audit.log")).doesNotExist();
     }
 }

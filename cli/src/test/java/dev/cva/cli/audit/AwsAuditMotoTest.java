@@ -35,13 +35,24 @@ class AwsAuditMotoTest {
 
     @BeforeAll
     static void start(@TempDir Path dir) {
-        Tools.require(Moto.locate(System.getenv()) != null, "moto_server (pip install 'moto[server]')", "the audit trail on moto");
+        Tools.require(
+                Moto.locate(System.getenv()) != null,
+                "moto_server (pip install 'moto[server]')",
+                "the audit trail on moto");
         moto = Moto.start(System.getenv(), dir.resolve("moto.log"));
         StaticCredentialsProvider keys = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
-        logs = CloudWatchLogsClient.builder().region(Region.EU_WEST_2).endpointOverride(moto.endpoint())
-                .credentialsProvider(keys).httpClient(UrlConnectionHttpClient.create()).build();
-        sts = StsClient.builder().region(Region.EU_WEST_2).endpointOverride(moto.endpoint())
-                .credentialsProvider(keys).httpClient(UrlConnectionHttpClient.create()).build();
+        logs = CloudWatchLogsClient.builder()
+                .region(Region.EU_WEST_2)
+                .endpointOverride(moto.endpoint())
+                .credentialsProvider(keys)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+        sts = StsClient.builder()
+                .region(Region.EU_WEST_2)
+                .endpointOverride(moto.endpoint())
+                .credentialsProvider(keys)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
     }
 
     @AfterAll
@@ -62,27 +73,46 @@ class AwsAuditMotoTest {
         logs.createLogGroup(b -> b.logGroupName(Audits.AWS_LOG_GROUP));
         List<String> warnings = new CopyOnWriteArrayList<>();
         Instant t = Instant.parse("2026-12-07T15:00:00Z");
-        AuditTrail audit = new AuditTrail("prod", new AwsCallerIdentity(sts),
-                List.of(new CloudWatchAuditSink(logs, Audits.AWS_LOG_GROUP)), Clock.fixed(t, ZoneOffset.UTC), warnings::add);
-        AuditEntry first = audit.record(audit.entry("deploy", "processor").change("3 (1.2.0)", "4 (1.3.0)"), AuditEntry.Outcome.ok, null);
-        AuditEntry second = audit.record(audit.entry("replay-dlq", "processor"), AuditEntry.Outcome.failed, "AccessDenied");
+        AuditTrail audit = new AuditTrail(
+                "prod",
+                new AwsCallerIdentity(sts),
+                List.of(new CloudWatchAuditSink(logs, Audits.AWS_LOG_GROUP)),
+                Clock.fixed(t, ZoneOffset.UTC),
+                warnings::add);
+        AuditEntry first = audit.record(
+                audit.entry("deploy", "processor").change("3 (1.2.0)", "4 (1.3.0)"), AuditEntry.Outcome.ok, null);
+        AuditEntry second =
+                audit.record(audit.entry("replay-dlq", "processor"), AuditEntry.Outcome.failed, "AccessDenied");
         assertThat(warnings).isEmpty();
 
         List<OutputLogEvent> events = logs.getLogEvents(b -> b.logGroupName(Audits.AWS_LOG_GROUP)
-                .logStreamName("cva-2026-12-07").startFromHead(true)).events();
+                        .logStreamName("cva-2026-12-07")
+                        .startFromHead(true))
+                .events();
         assertThat(events).extracting(OutputLogEvent::message).containsExactly(first.toJson(), second.toJson());
         assertThat(events).extracting(OutputLogEvent::timestamp).containsOnly(t.toEpochMilli());
         assertThat(AuditEntry.parse(events.get(0).message()).who()).isEqualTo("arn:aws:sts::123456789012:user/moto");
-        assertThat(logs.describeLogStreams(b -> b.logGroupName(Audits.AWS_LOG_GROUP)).logStreams())
-                .extracting(s -> s.logStreamName()).containsExactly("cva-2026-12-07");
+        assertThat(logs.describeLogStreams(b -> b.logGroupName(Audits.AWS_LOG_GROUP))
+                        .logStreams())
+                .extracting(s -> s.logStreamName())
+                .containsExactly("cva-2026-12-07");
     }
 
     @Test
     void aMissingLogGroupSaysWhichRootCreatesIt() {
-        AuditEntry e = new AuditEntry(Instant.parse("2026-12-07T15:00:00Z"), "me", "deploy", "prod", "processor", null,
-                null, AuditEntry.Outcome.ok, null);
+        AuditEntry e = new AuditEntry(
+                Instant.parse("2026-12-07T15:00:00Z"),
+                "me",
+                "deploy",
+                "prod",
+                "processor",
+                null,
+                null,
+                AuditEntry.Outcome.ok,
+                null);
         assertThatThrownBy(() -> new CloudWatchAuditSink(logs, "/cva/no-such-group").write(e))
-                .isInstanceOf(CvaException.class).hasMessageContaining("/cva/no-such-group")
+                .isInstanceOf(CvaException.class)
+                .hasMessageContaining("/cva/no-such-group")
                 .satisfies(x -> assertThat(((CvaException) x).hint()).contains("infra/services/processor"));
     }
 }

@@ -27,25 +27,32 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * packaged service jars, like the other local E2E tests.
  */
 class BackupRestoreE2ETest {
-    @TempDir Path project;
+    @TempDir
+    Path project;
 
     @Test
     @Timeout(900) // a hang guard only: the waits inside end on counts
     void drillBackupRestoreReconcileAndRefusals() throws Exception {
         Path repo = CliHarness.repoRoot();
-        assertThat(repo.resolve("services/notifier/target/notifier-lambda.jar")).as("run './mvnw verify' first").isRegularFile();
+        assertThat(repo.resolve("services/notifier/target/notifier-lambda.jar"))
+                .as("run './mvnw verify' first")
+                .isRegularFile();
         CliHarness.localCheckout(project);
-        CliHarness cva = new CliHarness(project).env("CVA_LOCAL_SES", "outbox").env("CVA_LOCAL_REDRIVE_SECONDS", "86400");
+        CliHarness cva =
+                new CliHarness(project).env("CVA_LOCAL_SES", "outbox").env("CVA_LOCAL_REDRIVE_SECONDS", "86400");
         CliHarness.Result up = cva.run("local", "up", "--detach");
         assertThat(up.exitCode()).as(up.toString()).isZero();
         try {
             LocalState state = LocalState.read(project).orElseThrow();
             String analytics = state.resource("analyticsTable");
             String interim = state.resource("queryEventsTable");
-            try (DynamoDbClient dynamo = LocalAws.dynamo(java.net.URI.create(state.url("dynamodb")), state.resource("region"),
+            try (DynamoDbClient dynamo = LocalAws.dynamo(
+                    java.net.URI.create(state.url("dynamodb")),
+                    state.resource("region"),
                     LocalCredentials.read(project).provider())) {
                 DynamoTableData tables = new DynamoTableData(dynamo);
-                FirestoreDocumentData docs = new FirestoreDocumentData(state.url("firestore"), state.resource("gcpProject"), () -> "owner");
+                FirestoreDocumentData docs =
+                        new FirestoreDocumentData(state.url("firestore"), state.resource("gcpProject"), () -> "owner");
 
                 CliHarness.Result empty = cva.run("backup", "list", "--json");
                 assertThat(empty.exitCode()).as(empty.toString()).isZero();
@@ -67,21 +74,29 @@ class BackupRestoreE2ETest {
                 assertThat(tables.count(analytics)).isEqualTo(20);
                 assertThat(docs.count(BackupEnvironment.DATABASE)).isEqualTo(20);
 
-                // The drill's in-place restore wrote the 20 records again, through the table's stream: once the notifier
-                // has sent those too (the receiver answers duplicates), none of them can re-create a document deleted below.
+                // The drill's in-place restore wrote the 20 records again, through the table's stream: once the
+                // notifier
+                // has sent those too (the receiver answers duplicates), none of them can re-create a document deleted
+                // below.
                 Path notifierLog = Path.of(state.resource("logs")).resolve("notifier.log");
-                assertThat(OutageChaosE2ETest.waitFor(OutageChaosE2ETest.SIGNAL_BOUND, () -> delivered(notifierLog) >= 40))
-                        .as("the notifier sent the 20 loaded and the 20 restored records").isTrue();
+                assertThat(OutageChaosE2ETest.waitFor(
+                                OutageChaosE2ETest.SIGNAL_BOUND, () -> delivered(notifierLog) >= 40))
+                        .as("the notifier sent the 20 loaded and the 20 restored records")
+                        .isTrue();
 
                 // Firestore lost 5 documents; a backup now has 20 records in DynamoDB and 15 in Firestore
-                List<String> gone = docs.ids(BackupEnvironment.DATABASE).stream().sorted().limit(5).toList();
+                List<String> gone = docs.ids(BackupEnvironment.DATABASE).stream()
+                        .sorted()
+                        .limit(5)
+                        .toList();
                 deleteDocuments(state, gone);
                 assertThat(docs.count(BackupEnvironment.DATABASE)).isEqualTo(15);
                 CliHarness.Result backup = cva.run("backup", "--json");
                 assertThat(backup.exitCode()).as(backup.toString()).isZero();
                 JsonNode manifest = json(backup.out());
                 String id = manifest.path("id").asText();
-                assertThat(project.resolve(".cva/backups/" + id + "/manifest.json")).isRegularFile();
+                assertThat(project.resolve(".cva/backups/" + id + "/manifest.json"))
+                        .isRegularFile();
                 assertThat(records(manifest, "dynamodb-analytics.jsonl")).isEqualTo(20);
                 assertThat(records(manifest, "firestore-analytics.jsonl")).isEqualTo(15);
                 CliHarness.Result list = cva.run("backup", "list");
@@ -91,7 +106,8 @@ class BackupRestoreE2ETest {
                 // in place into tables that hold data: refused, nothing changed
                 CliHarness.Result full = cva.run("restore", id, "--in-place", "--yes");
                 assertThat(full.exitCode()).as(full.toString()).isEqualTo(1);
-                assertThat(full.err()).contains("table " + analytics + " already holds 20 items", "nothing was changed");
+                assertThat(full.err())
+                        .contains("table " + analytics + " already holds 20 items", "nothing was changed");
                 assertThat(tables.count(analytics)).isEqualTo(20);
 
                 // the disaster, then a restore in place: refused without a terminal or --yes, then done and reconciled
@@ -115,18 +131,23 @@ class BackupRestoreE2ETest {
                 // the restore's own writes pass through the stream too, so the notifier may bring back some of the 5
                 // before the reconcile looks; what the reconcile finds missing it re-sends, and nothing stays missing
                 assertThat(r.path("reconcile").path("missing").asLong()).isBetween(0L, 5L);
-                assertThat(r.path("reconcile").path("resent").asLong()).isEqualTo(r.path("reconcile").path("missing").asLong());
+                assertThat(r.path("reconcile").path("resent").asLong())
+                        .isEqualTo(r.path("reconcile").path("missing").asLong());
                 assertThat(r.path("reconcile").path("stillMissing").asLong()).isZero();
                 assertThat(tables.count(analytics)).isEqualTo(20);
                 assertThat(docs.ids(BackupEnvironment.DATABASE)).hasSize(20).containsAll(gone);
 
                 // into new names on local: refused, naming --in-place (the running stack's functions and receiver
                 // keep the names 'cva local up' gave them), before anything is read or written
-                for (String[] args : new String[][] {{"restore", id, "--into", "drill1", "--yes"}, {"restore", id, "--dry-run"}}) {
+                for (String[] args :
+                        new String[][] {{"restore", id, "--into", "drill1", "--yes"}, {"restore", id, "--dry-run"}}) {
                     CliHarness.Result into = cva.run(args);
                     assertThat(into.exitCode()).as(into.toString()).isEqualTo(2);
-                    assertThat(into.err()).contains("on local a restore goes in place", "nothing was changed",
-                            "cva restore " + id + " --in-place");
+                    assertThat(into.err())
+                            .contains(
+                                    "on local a restore goes in place",
+                                    "nothing was changed",
+                                    "cva restore " + id + " --in-place");
                 }
                 assertThat(tables.exists(analytics + "-drill1")).isFalse();
                 assertThat(docs.count("drill1")).isZero();
@@ -141,7 +162,9 @@ class BackupRestoreE2ETest {
                 String foreign = foreignCopy(id);
                 CliHarness.Result other = cva.run("restore", foreign, "--in-place", "--yes");
                 assertThat(other.exitCode()).as(other.toString()).isEqualTo(2);
-                assertThat(other.err()).contains("was taken from project cv-analytics (aws 000000000000 eu-west-2, gcp someone-elses-project)");
+                assertThat(other.err())
+                        .contains(
+                                "was taken from project cv-analytics (aws 000000000000 eu-west-2, gcp someone-elses-project)");
                 assertThat(tables.count(analytics)).as("nothing changed").isEqualTo(20);
 
                 CliHarness.Result prod = cva.run("dr", "drill", "--env", "prod");
@@ -170,9 +193,13 @@ class BackupRestoreE2ETest {
     private void deleteDocuments(LocalState state, List<String> ids) throws Exception {
         var http = java.net.http.HttpClient.newHttpClient();
         for (String id : ids) {
-            var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(state.url("firestore") + "/v1/projects/"
-                    + state.resource("gcpProject") + "/databases/(default)/documents/analytics/" + id))
-                    .header("Authorization", "Bearer owner").DELETE().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            var r = http.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(state.url("firestore") + "/v1/projects/"
+                                    + state.resource("gcpProject") + "/databases/(default)/documents/analytics/" + id))
+                            .header("Authorization", "Bearer owner")
+                            .DELETE()
+                            .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         }
     }
@@ -187,7 +214,8 @@ class BackupRestoreE2ETest {
                 Files.copy(f, to.resolve(f.getFileName()));
             }
         }
-        ObjectNode m = (ObjectNode) CvaContext.json().readTree(to.resolve("manifest.json").toFile());
+        ObjectNode m = (ObjectNode)
+                CvaContext.json().readTree(to.resolve("manifest.json").toFile());
         m.put("id", other);
         ((ObjectNode) m.path("origin")).put("gcpProject", "someone-elses-project");
         Files.writeString(to.resolve("manifest.json"), m.toString());
@@ -197,7 +225,8 @@ class BackupRestoreE2ETest {
     /** The notifier's "webhook delivered" lines so far. */
     private static long delivered(Path notifierLog) {
         try (Stream<String> lines = Files.lines(notifierLog)) {
-            return lines.filter(l -> l.contains("\"message\":\"webhook delivered\"")).count();
+            return lines.filter(l -> l.contains("\"message\":\"webhook delivered\""))
+                    .count();
         } catch (java.io.IOException e) {
             return 0;
         }

@@ -33,6 +33,7 @@ final class FakeFirestoreAdmin implements AutoCloseable {
     final Map<String, String> releases = new ConcurrentHashMap<>();
     /** index path -> its body */
     final Map<String, JsonNode> indexes = new ConcurrentHashMap<>();
+
     final AtomicInteger failReleases = new AtomicInteger();
     private final AtomicInteger counter = new AtomicInteger();
     private final HttpServer server;
@@ -50,27 +51,38 @@ final class FakeFirestoreAdmin implements AutoCloseable {
             int status = 200;
             String releases = "/v1/projects/" + PROJECT + "/releases";
             if (key.equals("GET /v1/projects/" + PROJECT + "/locations/-/backups")) {
-                out = "{\"backups\":[{\"name\":\"" + BACKUP + "\",\"database\":\"projects/" + PROJECT + "/databases/(default)\","
+                out = "{\"backups\":[{\"name\":\"" + BACKUP + "\",\"database\":\"projects/" + PROJECT
+                        + "/databases/(default)\","
                         + "\"snapshotTime\":\"2026-12-07T01:00:00Z\",\"state\":\"READY\"}]}";
             } else if (key.equals("POST /v1/projects/" + PROJECT + "/databases:restore")) {
                 restores.add(body);
                 onRestore.accept(body.path("databaseId").asText());
-                out = "{\"name\":\"projects/" + PROJECT + "/databases/" + body.path("databaseId").asText() + "/operations/op-1\"}";
+                out = "{\"name\":\"projects/" + PROJECT + "/databases/"
+                        + body.path("databaseId").asText() + "/operations/op-1\"}";
             } else if (key.startsWith("GET /v1/projects/" + PROJECT + "/databases/") && key.contains("/operations/")) {
                 out = "{\"name\":\"" + path.substring("/v1/".length()) + "\",\"done\":true,\"response\":{}}";
             } else if (key.startsWith("POST /v1/projects/" + PROJECT + "/databases/") && path.endsWith("/indexes")) {
                 String id = path + "#" + body.path("fields");
                 if (indexes.putIfAbsent(id, body) != null) {
                     status = 409;
-                    out = "{\"error\":{\"code\":409,\"message\":\"index already exists\",\"status\":\"ALREADY_EXISTS\"}}";
+                    out =
+                            "{\"error\":{\"code\":409,\"message\":\"index already exists\",\"status\":\"ALREADY_EXISTS\"}}";
                 } else {
-                    out = "{\"name\":\"projects/" + PROJECT + "/databases/x/operations/idx-" + counter.incrementAndGet() + "\"}";
+                    out = "{\"name\":\"projects/" + PROJECT + "/databases/x/operations/idx-" + counter.incrementAndGet()
+                            + "\"}";
                 }
             } else if (key.equals("POST /v1/projects/" + PROJECT + "/rulesets")) {
                 String name = "projects/" + PROJECT + "/rulesets/rs-" + counter.incrementAndGet();
-                rulesets.put(name, body.path("source").path("files").path(0).path("content").asText());
+                rulesets.put(
+                        name,
+                        body.path("source")
+                                .path("files")
+                                .path(0)
+                                .path("content")
+                                .asText());
                 out = "{\"name\":\"" + name + "\"}";
-            } else if ((key.equals("POST " + releases) || key.startsWith("PATCH " + releases + "/")) && failReleases.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            } else if ((key.equals("POST " + releases) || key.startsWith("PATCH " + releases + "/"))
+                    && failReleases.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 status = 500;
                 out = "{\"error\":{\"code\":500,\"message\":\"backend error\",\"status\":\"INTERNAL\"}}";
             } else if (key.equals("POST " + releases)) {
@@ -78,11 +90,14 @@ final class FakeFirestoreAdmin implements AutoCloseable {
                     status = 409;
                     out = "{\"error\":{\"code\":409,\"message\":\"release exists\",\"status\":\"ALREADY_EXISTS\"}}";
                 } else {
-                    this.releases.put(body.path("name").asText(), body.path("rulesetName").asText());
+                    this.releases.put(
+                            body.path("name").asText(), body.path("rulesetName").asText());
                     out = body.toString();
                 }
             } else if (key.startsWith("PATCH " + releases + "/")) {
-                this.releases.put(path.substring("/v1/".length()), body.path("release").path("rulesetName").asText());
+                this.releases.put(
+                        path.substring("/v1/".length()),
+                        body.path("release").path("rulesetName").asText());
                 out = body.path("release").toString();
             } else {
                 status = 404;
@@ -108,7 +123,8 @@ final class FakeFirestoreAdmin implements AutoCloseable {
     /** A project folder's receiver infra: the repository's rules template and an index definition of the test's. */
     static void receiverInfra(Path project, Path repo) throws IOException {
         Path dir = java.nio.file.Files.createDirectories(project.resolve("infra/services/receiver"));
-        java.nio.file.Files.copy(repo.resolve("infra/services/receiver/firestore.rules.tftpl"), dir.resolve("firestore.rules.tftpl"));
+        java.nio.file.Files.copy(
+                repo.resolve("infra/services/receiver/firestore.rules.tftpl"), dir.resolve("firestore.rules.tftpl"));
         java.nio.file.Files.writeString(dir.resolve("firestore.indexes.json"), """
                 {"indexes": [{"collectionGroup": "analytics", "queryScope": "COLLECTION",
                   "fields": [{"fieldPath": "week", "order": "ASCENDING"}, {"fieldPath": "receivedAt", "order": "DESCENDING"}]}],

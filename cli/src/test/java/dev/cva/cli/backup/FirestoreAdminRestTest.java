@@ -46,14 +46,18 @@ class FirestoreAdminRestTest {
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
-            String key = exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
+            String key =
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath();
             requests.add(key + " auth=" + exchange.getRequestHeaders().getFirst("Authorization"));
             byte[] in = exchange.getRequestBody().readAllBytes();
             if (in.length > 0) {
                 bodies.put(key, CvaContext.json().readTree(in));
             }
             Fake fake = routes.get(key);
-            Answer a = fake == null ? new Answer(404, "{\"error\":{\"code\":404,\"message\":\"no route " + key + "\",\"status\":\"NOT_FOUND\"}}")
+            Answer a = fake == null
+                    ? new Answer(
+                            404,
+                            "{\"error\":{\"code\":404,\"message\":\"no route " + key + "\",\"status\":\"NOT_FOUND\"}}")
                     : fake.answer(exchange);
             byte[] out = a.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -70,8 +74,12 @@ class FirestoreAdminRestTest {
     }
 
     private FirestoreAdminRest admin() {
-        return new FirestoreAdminRest("http://127.0.0.1:" + server.getAddress().getPort(), "cv-analytics-prod", () -> TOKEN,
-                Clock.systemUTC(), Duration.ofMillis(20));
+        return new FirestoreAdminRest(
+                "http://127.0.0.1:" + server.getAddress().getPort(),
+                "cv-analytics-prod",
+                () -> TOKEN,
+                Clock.systemUTC(),
+                Duration.ofMillis(20));
     }
 
     @Test
@@ -93,10 +101,20 @@ class FirestoreAdminRestTest {
     @Test
     void aRestoreFromABackupIsFollowedUntilItsOperationIsDone() {
         String op = "projects/cv-analytics-prod/databases/restored-1/operations/op-1";
-        routes.put("POST /v1/projects/cv-analytics-prod/databases:restore", x -> new Answer(200,
-                "{\"name\":\"" + op + "\",\"metadata\":{\"@type\":\"type.googleapis.com/google.firestore.admin.v1.RestoreDatabaseMetadata\"}}"));
-        routes.put("GET /v1/" + op, x -> polls.incrementAndGet() < 3 ? new Answer(200, "{\"name\":\"" + op + "\"}")
-                : new Answer(200, "{\"name\":\"" + op + "\",\"done\":true,\"response\":{\"name\":\"projects/cv-analytics-prod/databases/restored-1\"}}"));
+        routes.put(
+                "POST /v1/projects/cv-analytics-prod/databases:restore",
+                x -> new Answer(
+                        200,
+                        "{\"name\":\"" + op
+                                + "\",\"metadata\":{\"@type\":\"type.googleapis.com/google.firestore.admin.v1.RestoreDatabaseMetadata\"}}"));
+        routes.put(
+                "GET /v1/" + op,
+                x -> polls.incrementAndGet() < 3
+                        ? new Answer(200, "{\"name\":\"" + op + "\"}")
+                        : new Answer(
+                                200,
+                                "{\"name\":\"" + op
+                                        + "\",\"done\":true,\"response\":{\"name\":\"projects/cv-analytics-prod/databases/restored-1\"}}"));
         String backup = "projects/cv-analytics-prod/locations/europe-west2/backups/newest";
         admin().restore(backup, "restored-1", Duration.ofMinutes(1));
         JsonNode body = bodies.get("POST /v1/projects/cv-analytics-prod/databases:restore");
@@ -108,9 +126,15 @@ class FirestoreAdminRestTest {
     @Test
     void aPointInTimeCloneSendsThePitrSnapshotAndAFailedOperationFailsWithItsMessage() {
         String op = "projects/cv-analytics-prod/databases/restored-2/operations/op-2";
-        routes.put("POST /v1/projects/cv-analytics-prod/databases:clone", x -> new Answer(200, "{\"name\":\"" + op + "\"}"));
-        routes.put("GET /v1/" + op, x -> new Answer(200, "{\"name\":\"" + op + "\",\"done\":true,"
-                + "\"error\":{\"code\":9,\"message\":\"snapshot time is outside the PITR window\"}}"));
+        routes.put(
+                "POST /v1/projects/cv-analytics-prod/databases:clone",
+                x -> new Answer(200, "{\"name\":\"" + op + "\"}"));
+        routes.put(
+                "GET /v1/" + op,
+                x -> new Answer(
+                        200,
+                        "{\"name\":\"" + op + "\",\"done\":true,"
+                                + "\"error\":{\"code\":9,\"message\":\"snapshot time is outside the PITR window\"}}"));
         Instant at = Instant.parse("2026-12-07T10:15:00Z");
         assertThatThrownBy(() -> admin().cloneAt("(default)", at, "restored-2", Duration.ofMinutes(1)))
                 .isInstanceOf(CvaException.class)
@@ -118,16 +142,23 @@ class FirestoreAdminRestTest {
                 .hasMessageNotContaining(TOKEN);
         JsonNode body = bodies.get("POST /v1/projects/cv-analytics-prod/databases:clone");
         assertThat(body.path("databaseId").asText()).isEqualTo("restored-2");
-        assertThat(body.at("/pitrSnapshot/database").asText()).isEqualTo("projects/cv-analytics-prod/databases/(default)");
-        assertThat(Instant.parse(body.at("/pitrSnapshot/snapshotTime").asText())).isEqualTo(at);
+        assertThat(body.at("/pitrSnapshot/database").asText())
+                .isEqualTo("projects/cv-analytics-prod/databases/(default)");
+        assertThat(Instant.parse(body.at("/pitrSnapshot/snapshotTime").asText()))
+                .isEqualTo(at);
     }
 
     @Test
     void aDatabaseThatExistsIsRefusedWithAHintAndNoOperationIsFollowed() {
-        routes.put("POST /v1/projects/cv-analytics-prod/databases:restore", x -> new Answer(409,
-                "{\"error\":{\"code\":409,\"message\":\"Database already exists.\",\"status\":\"ALREADY_EXISTS\"}}"));
-        assertThatThrownBy(() -> admin().restore("projects/cv-analytics-prod/locations/europe-west2/backups/b", "restored-1",
-                Duration.ofMinutes(1)))
+        routes.put(
+                "POST /v1/projects/cv-analytics-prod/databases:restore",
+                x -> new Answer(
+                        409,
+                        "{\"error\":{\"code\":409,\"message\":\"Database already exists.\",\"status\":\"ALREADY_EXISTS\"}}"));
+        assertThatThrownBy(() -> admin().restore(
+                                "projects/cv-analytics-prod/locations/europe-west2/backups/b",
+                                "restored-1",
+                                Duration.ofMinutes(1)))
                 .isInstanceOf(CvaException.class)
                 .hasMessageContaining("Database already exists.")
                 .satisfies(e -> assertThat(((CvaException) e).hint()).contains("--into"));

@@ -22,7 +22,10 @@ class ItemJsonTest {
                 "blob", AttributeValue.fromB(SdkBytes.fromUtf8String("bytes")),
                 "flag", AttributeValue.fromBool(true),
                 "none", AttributeValue.fromNul(true),
-                "nested", AttributeValue.fromM(Map.of("list", AttributeValue.fromL(List.of(AttributeValue.fromS("a"), AttributeValue.fromN("2"))))),
+                "nested",
+                        AttributeValue.fromM(Map.of(
+                                "list",
+                                AttributeValue.fromL(List.of(AttributeValue.fromS("a"), AttributeValue.fromN("2"))))),
                 "tags", AttributeValue.fromSs(List.of("x", "y")),
                 "scores", AttributeValue.fromNs(List.of("1", "2.5")),
                 "blobs", AttributeValue.fromBs(List.of(SdkBytes.fromUtf8String("p"))));
@@ -33,9 +36,13 @@ class ItemJsonTest {
     void theCatalogueRefusesAMalformedOrUnknownIdWithExit2(@TempDir Path project) {
         Catalogue c = new Catalogue(project);
         assertThat(c.list()).isEmpty();
-        assertThatThrownBy(() -> c.get("../etc")).isInstanceOf(CvaException.class).hasMessageContaining("is not a backup id")
-                .extracting(e -> ((CvaException) e).exitCode().code()).isEqualTo(2);
-        assertThatThrownBy(() -> c.get("bk-20261207T150102Z-3fa1")).isInstanceOf(CvaException.class)
+        assertThatThrownBy(() -> c.get("../etc"))
+                .isInstanceOf(CvaException.class)
+                .hasMessageContaining("is not a backup id")
+                .extracting(e -> ((CvaException) e).exitCode().code())
+                .isEqualTo(2);
+        assertThatThrownBy(() -> c.get("bk-20261207T150102Z-3fa1"))
+                .isInstanceOf(CvaException.class)
                 .hasMessageContaining("no backup bk-20261207T150102Z-3fa1");
     }
 }

@@ -28,7 +28,9 @@ class BumpCommandTest {
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC);
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
+
     TestRepo repo;
 
     @BeforeEach
@@ -42,7 +44,7 @@ class BumpCommandTest {
 
     @AfterEach
     void tearDown() {
-        ReleaseExecutor.hook = (step, git) -> { };
+        ReleaseExecutor.hook = (step, git) -> {};
         repo.close();
     }
 
@@ -83,14 +85,17 @@ class BumpCommandTest {
         assertThat(json(r).get("dryRun").asBoolean()).isFalse();
 
         assertThat(repo.read("services/receiver/pom.xml"))
-                .isEqualTo(TestRepo.pom("receiver", "1.2.0").replace("<version>1.2.0</version>", "<version>1.3.0</version>"));
+                .isEqualTo(TestRepo.pom("receiver", "1.2.0")
+                        .replace("<version>1.2.0</version>", "<version>1.3.0</version>"));
         assertThat(repo.read("services/processor/pom.xml")).contains("<version>1.2.0</version>");
         String changelog = repo.read("services/receiver/CHANGELOG.md");
         assertThat(changelog).startsWith("# Changelog").contains("Keep a Changelog");
         assertThat(changelog.indexOf("## [Unreleased]")).isLessThan(changelog.indexOf("## [1.3.0] - 2026-11-24"));
-        assertThat(changelog).contains("### Added\n\n- **receiver:** accept legacy signatures (")
+        assertThat(changelog)
+                .contains("### Added\n\n- **receiver:** accept legacy signatures (")
                 .contains("### Fixed\n\n- **receiver:** reject empty bodies (")
-                .doesNotContain("replay guard").doesNotContain("not the receiver's");
+                .doesNotContain("replay guard")
+                .doesNotContain("not the receiver's");
 
         RevCommit head = repo.git.log().setMaxCount(1).call().iterator().next();
         assertThat(head.getFullMessage()).isEqualTo("chore(release): receiver v1.3.0");
@@ -114,17 +119,22 @@ class BumpCommandTest {
 
         repo.change("services/receiver/src/Main.java", "feat(receiver): a feature");
         repo.change("services/receiver/src/Main.java", "fix(receiver): another bug");
-        assertThat(json(cva("bump", "auto", "--service", "receiver", "--json")).at("/releases/0/to").asText())
+        assertThat(json(cva("bump", "auto", "--service", "receiver", "--json"))
+                        .at("/releases/0/to")
+                        .asText())
                 .isEqualTo("1.3.0");
 
         repo.change("services/receiver/src/Main.java", "feat(receiver)!: drop the v1 body");
         CliHarness.Result major = cva("bump", "auto", "--service", "receiver", "--json");
         assertThat(json(major).at("/releases/0/to").asText()).isEqualTo("2.0.0");
         assertThat(json(major).at("/releases/0/level").asText()).isEqualTo("major");
-        assertThat(repo.read("services/receiver/CHANGELOG.md")).contains("- **BREAKING** **receiver:** drop the v1 body");
+        assertThat(repo.read("services/receiver/CHANGELOG.md"))
+                .contains("- **BREAKING** **receiver:** drop the v1 body");
 
         repo.change("services/receiver/src/Main.java", "fix: typo\n\nBREAKING CHANGE: field renamed");
-        assertThat(json(cva("bump", "auto", "--service", "receiver", "--json")).at("/releases/0/to").asText())
+        assertThat(json(cva("bump", "auto", "--service", "receiver", "--json"))
+                        .at("/releases/0/to")
+                        .asText())
                 .isEqualTo("3.0.0");
     }
 
@@ -147,7 +157,8 @@ class BumpCommandTest {
         // a manual level still releases, and refactor goes to "Changed"
         CliHarness.Result manual = cva("bump", "patch", "--service", "receiver");
         assertThat(manual.exitCode()).as(manual.toString()).isZero();
-        assertThat(repo.read("services/receiver/CHANGELOG.md")).contains("### Changed\n\n- **receiver:** not releasable");
+        assertThat(repo.read("services/receiver/CHANGELOG.md"))
+                .contains("### Changed\n\n- **receiver:** not releasable");
     }
 
     @Test
@@ -155,8 +166,8 @@ class BumpCommandTest {
         repo.close();
         repo = TestRepo.create(tmp.resolve("zero"), "0.4.2");
         repo.change("services/receiver/src/Main.java", "feat(receiver)!: new body shape");
-        CliHarness.Result r = new CliHarness(tmp).cwd(repo.dir).clock(CLOCK)
-                .run("bump", "auto", "--service", "receiver", "--json");
+        CliHarness.Result r =
+                new CliHarness(tmp).cwd(repo.dir).clock(CLOCK).run("bump", "auto", "--service", "receiver", "--json");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         JsonNode release = json(r).at("/releases/0");
         assertThat(release.get("from").asText()).isEqualTo("0.4.2");
@@ -165,8 +176,13 @@ class BumpCommandTest {
         assertThat(repo.tags()).containsExactly("receiver-v0.5.0");
         // an explicit major still leaves 0.x
         repo.change("services/receiver/src/Main.java", "fix(receiver): x");
-        assertThat(json(new CliHarness(tmp).cwd(repo.dir).clock(CLOCK).run("bump", "major", "--service", "receiver", "--json"))
-                .at("/releases/0/to").asText()).isEqualTo("1.0.0");
+        assertThat(json(new CliHarness(tmp)
+                                .cwd(repo.dir)
+                                .clock(CLOCK)
+                                .run("bump", "major", "--service", "receiver", "--json"))
+                        .at("/releases/0/to")
+                        .asText())
+                .isEqualTo("1.0.0");
     }
 
     @Test
@@ -176,7 +192,10 @@ class BumpCommandTest {
 
         CliHarness.Result refused = cva("bump", "patch", "--service", "receiver");
         assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
-        assertThat(refused.err()).contains("imply a minor release").contains("hint:").contains("--force");
+        assertThat(refused.err())
+                .contains("imply a minor release")
+                .contains("hint:")
+                .contains("--force");
         assertThat(repo.snapshot()).isEqualTo(before);
 
         CliHarness.Result forced = cva("bump", "patch", "--service", "receiver", "--force");
@@ -193,7 +212,10 @@ class BumpCommandTest {
         Map<String, String> before = repo.snapshot();
         CliHarness.Result tracked = cva("bump", "auto", "--service", "receiver");
         assertThat(tracked.exitCode()).as(tracked.toString()).isEqualTo(2);
-        assertThat(tracked.err()).contains("not clean").contains("services/receiver/src/Main.java").contains("hint:");
+        assertThat(tracked.err())
+                .contains("not clean")
+                .contains("services/receiver/src/Main.java")
+                .contains("hint:");
         assertThat(repo.snapshot()).isEqualTo(before);
 
         repo.git.checkout().addPath("services/receiver/src/Main.java").call();
@@ -229,7 +251,8 @@ class BumpCommandTest {
 
         CliHarness.Result text = cva("bump", "auto", "--service", "receiver", "--dry-run");
         assertThat(text.exitCode()).as(text.toString()).isZero();
-        assertThat(text.out()).contains("would release receiver 1.2.0 -> 1.3.0 (minor)")
+        assertThat(text.out())
+                .contains("would release receiver 1.2.0 -> 1.3.0 (minor)")
                 .contains("why: auto: 1 feat in 1 commit(s) since receiver-v1.2.0")
                 .contains("tag: receiver-v1.3.0")
                 .contains("feat(receiver): a feature  [minor]")
@@ -249,8 +272,13 @@ class BumpCommandTest {
         ObjectId head = repo.head();
         ReleaseExecutor.hook = (step, git) -> {
             if (step.equals("written")) {
-                try (Git g = new Git(git.repository()); RevWalk walk = new RevWalk(git.repository())) {
-                    g.tag().setName("receiver-v1.3.0").setAnnotated(false).setObjectId(walk.parseCommit(head)).call();
+                try (Git g = new Git(git.repository());
+                        RevWalk walk = new RevWalk(git.repository())) {
+                    g.tag()
+                            .setName("receiver-v1.3.0")
+                            .setAnnotated(false)
+                            .setObjectId(walk.parseCommit(head))
+                            .call();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -260,14 +288,16 @@ class BumpCommandTest {
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         assertThat(r.err()).contains("tag receiver-v1.3.0 already exists").contains("nothing was released");
 
-        before.put("ref refs/tags/receiver-v1.3.0", head.name());  // the concurrent tag stays
+        before.put("ref refs/tags/receiver-v1.3.0", head.name()); // the concurrent tag stays
         assertThat(repo.snapshot()).isEqualTo(before);
         assertThat(repo.dir.resolve("services/receiver/CHANGELOG.md")).doesNotExist();
     }
 
     @Test
     void failureAfterTheFirstReleaseOfManyRollsAllBack() throws Exception {
-        repo.write("services/notifier/CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n\n## [1.2.0] - 2026-01-01\n\n- old\n");
+        repo.write(
+                "services/notifier/CHANGELOG.md",
+                "# Changelog\n\n## [Unreleased]\n\n## [1.2.0] - 2026-01-01\n\n- old\n");
         repo.commit("docs(notifier): changelog so far");
         repo.change("services/receiver/src/Main.java", "feat(receiver): a feature");
         repo.change("services/notifier/src/Main.java", "fix(notifier): a bug");
@@ -315,7 +345,8 @@ class BumpCommandTest {
         assertThat(r.exitCode()).as(r.toString()).isZero();
         JsonNode release = json(r).at("/releases/0");
         assertThat(release.get("to").asText()).isEqualTo("1.3.0");
-        assertThat(release.get("commits")).extracting(c -> c.get("subject").asText())
+        assertThat(release.get("commits"))
+                .extracting(c -> c.get("subject").asText())
                 .containsExactlyInAnyOrder("feat(receiver): from a branch", "fix(receiver): on main");
     }
 
@@ -323,7 +354,9 @@ class BumpCommandTest {
     void preReleasesCountUpAndFinalize() throws Exception {
         repo.change("services/receiver/src/Main.java", "feat(receiver): a feature");
         assertThat(json(cva("bump", "minor", "--pre", "rc", "--service", "receiver", "--json"))
-                .at("/releases/0/to").asText()).isEqualTo("1.3.0-rc.1");
+                        .at("/releases/0/to")
+                        .asText())
+                .isEqualTo("1.3.0-rc.1");
         assertThat(repo.read("services/receiver/pom.xml")).contains("<version>1.3.0-rc.1</version>");
 
         repo.change("services/receiver/src/Main.java", "fix(receiver): found in rc.1");
@@ -367,19 +400,29 @@ class BumpCommandTest {
         assertThat(v.get("tag").asText()).isEqualTo("receiver-v1.10.0");
         assertThat(v.get("unreleasedCommits").asInt()).isEqualTo(2);
         assertThat(v.get("next").asText()).isEqualTo("1.11.0");
-        assertThat(json(cva("bump", "auto", "--service", "receiver", "--json")).at("/releases/0/to").asText())
+        assertThat(json(cva("bump", "auto", "--service", "receiver", "--json"))
+                        .at("/releases/0/to")
+                        .asText())
                 .isEqualTo("1.11.0");
     }
 
     @Test
     void semverOrgPrecedenceDecidesTheCurrentPreRelease() throws Exception {
-        String[] ordered = {"1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2",
-                "1.0.0-beta.11", "1.0.0-rc.1"};
-        for (int i : new int[] {6, 0, 5, 2, 4, 1, 3}) {  // created out of order
+        String[] ordered = {
+            "1.0.0-alpha",
+            "1.0.0-alpha.1",
+            "1.0.0-alpha.beta",
+            "1.0.0-beta",
+            "1.0.0-beta.2",
+            "1.0.0-beta.11",
+            "1.0.0-rc.1"
+        };
+        for (int i : new int[] {6, 0, 5, 2, 4, 1, 3}) { // created out of order
             repo.lightweightTag("reporter-v" + ordered[i]);
         }
-        Map<String, CvaConfig.Service> services = Map.of("reporter", new CvaConfig.Service(
-                CvaConfig.Cloud.AWS, "services/reporter", "h", null, "java21", null, null, null));
+        Map<String, CvaConfig.Service> services = Map.of(
+                "reporter",
+                new CvaConfig.Service(CvaConfig.Cloud.AWS, "services/reporter", "h", null, "java21", null, null, null));
         for (int top = ordered.length - 1; top >= 0; top--) {
             try (GitRepository git = GitRepository.open(repo.dir)) {
                 ReleasePlanner planner = new ReleasePlanner(git, services, CLOCK);
@@ -393,10 +436,11 @@ class BumpCommandTest {
 
     @Test
     void usageErrors() {
-        CliHarness.Result atRoot = cva("bump", "auto");  // every changed service, and none has changed
+        CliHarness.Result atRoot = cva("bump", "auto"); // every changed service, and none has changed
         assertThat(atRoot.exitCode()).as(atRoot.toString()).isEqualTo(4);
         assertThat(atRoot.err()).contains("nothing to release");
-        assertThat(cva("bump", "auto", "--service", "receiver", "--all-changed").exitCode()).isEqualTo(2);
+        assertThat(cva("bump", "auto", "--service", "receiver", "--all-changed").exitCode())
+                .isEqualTo(2);
         CliHarness.Result noLevel = cva("bump", "--service", "receiver");
         assertThat(noLevel.exitCode()).isEqualTo(2);
         assertThat(noLevel.err()).contains("missing LEVEL");
@@ -404,7 +448,10 @@ class BumpCommandTest {
         CliHarness.Result unknown = cva("bump", "auto", "--service", "nope");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("unknown service 'nope'").contains("receiver, processor, notifier, cli");
-        assertThat(cva("bump", "--finalize", "--pre", "rc", "--service", "receiver").exitCode()).isEqualTo(2);
-        assertThat(cva("bump", "minor", "--finalize", "--service", "receiver").exitCode()).isEqualTo(2);
+        assertThat(cva("bump", "--finalize", "--pre", "rc", "--service", "receiver")
+                        .exitCode())
+                .isEqualTo(2);
+        assertThat(cva("bump", "minor", "--finalize", "--service", "receiver").exitCode())
+                .isEqualTo(2);
     }
 }

@@ -49,7 +49,9 @@ class BumpDashboardTest {
             }
             """;
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
+
     TestRepo repo;
 
     @BeforeEach
@@ -85,7 +87,9 @@ class BumpDashboardTest {
         CliHarness.Result plan = cva("version", "--service", "dashboard", "--json");
         assertThat(plan.exitCode()).as(plan.toString()).isZero();
         JsonNode v = JSON.readTree(plan.out()).get("services").get(0);
-        assertThat(v.get("version").asText()).as("from package.json, no tag yet").isEqualTo("0.1.0");
+        assertThat(v.get("version").asText())
+                .as("from package.json, no tag yet")
+                .isEqualTo("0.1.0");
         assertThat(v.get("bump").asText()).isEqualTo("minor");
 
         CliHarness.Result r = cva("bump", "auto", "--service", "dashboard", "--json");
@@ -101,8 +105,10 @@ class BumpDashboardTest {
                 .isEqualTo(LOCK.replace("\"version\": \"0.1.0\"", "\"version\": \"0.2.0\""))
                 .contains("\"version\": \"19.3.1\"");
         assertThat(repo.read("services/dashboard/pom.xml")).contains("<version>0.2.0</version>");
-        assertThat(repo.read("services/dashboard/CHANGELOG.md")).contains("## [0.2.0] - 2026-11-24")
-                .contains("a per-minute throughput line").doesNotContain("not the dashboard's");
+        assertThat(repo.read("services/dashboard/CHANGELOG.md"))
+                .contains("## [0.2.0] - 2026-11-24")
+                .contains("a per-minute throughput line")
+                .doesNotContain("not the dashboard's");
         assertThat(repo.git.status().call().isClean()).isTrue();
         assertThat(repo.read("services/receiver/pom.xml")).contains("<version>1.2.0</version>");
     }
@@ -113,7 +119,9 @@ class BumpDashboardTest {
         assertThat(PackageJsonVersion.read(edited)).contains("1.0.0-rc.1");
         assertThat(edited).contains("\"node_modules/react\": {\n      \"version\": \"19.3.1\"");
         assertThat(edited.split("1.0.0-rc.1", -1)).hasSize(3);
-        assertThat(PackageJsonVersion.read("{\"name\":\"x\",\"dependencies\":{\"version\":\"9\"}}")).isEmpty();
-        assertThat(PackageJsonVersion.read("{\"a\":[\"version\",{\"v\":\"\\\"\"}],\"version\":\"2.0.0\"}")).contains("2.0.0");
+        assertThat(PackageJsonVersion.read("{\"name\":\"x\",\"dependencies\":{\"version\":\"9\"}}"))
+                .isEmpty();
+        assertThat(PackageJsonVersion.read("{\"a\":[\"version\",{\"v\":\"\\\"\"}],\"version\":\"2.0.0\"}"))
+                .contains("2.0.0");
     }
 }

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 class BumpFromFolderTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
+
     TestRepo repo;
 
     @BeforeEach
@@ -59,11 +61,14 @@ class BumpFromFolderTest {
         CliHarness.Result r = cvaIn("services/receiver", "bump", "minor");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("released receiver 1.2.0 -> 1.3.0 (minor) as receiver-v1.3.0")
+        assertThat(r.out())
+                .contains("released receiver 1.2.0 -> 1.3.0 (minor) as receiver-v1.3.0")
                 .doesNotContain("notifier");
-        assertThat(r.err()).contains("plan (the folder services/receiver is receiver's):\n  receiver 1.2.0 -> 1.3.0 (minor)");
-        assertThat(repo.tags()).contains("receiver-v1.3.0").noneMatch(t -> t.startsWith("notifier-v1.3")
-                || t.startsWith("notifier-v1.2.1"));
+        assertThat(r.err())
+                .contains("plan (the folder services/receiver is receiver's):\n  receiver 1.2.0 -> 1.3.0 (minor)");
+        assertThat(repo.tags())
+                .contains("receiver-v1.3.0")
+                .noneMatch(t -> t.startsWith("notifier-v1.3") || t.startsWith("notifier-v1.2.1"));
         assertThat(repo.read("services/notifier/pom.xml")).contains("<version>1.2.0</version>");
     }
 
@@ -92,7 +97,8 @@ class BumpFromFolderTest {
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         JsonNode j = JSON.readTree(r.out());
-        assertThat(j.at("/scope/detail").asText()).isEqualTo("the folder services/receiver/src/main/java/dev/cva is receiver's");
+        assertThat(j.at("/scope/detail").asText())
+                .isEqualTo("the folder services/receiver/src/main/java/dev/cva is receiver's");
         assertThat(j.get("releases")).hasSize(1);
         assertThat(j.at("/releases/0/tag").asText()).isEqualTo("receiver-v1.3.0");
         assertThat(repo.tags()).contains("receiver-v1.3.0").doesNotContain("notifier-v1.2.1");
@@ -106,17 +112,22 @@ class BumpFromFolderTest {
         CliHarness.Result r = cvaIn("", "bump", "minor");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.err()).contains("plan (the project's root: every service with releasable changes):\n"
-                + "  receiver 1.2.0 -> 1.3.0 (minor)\n  notifier 1.2.0 -> 1.3.0 (minor)\n");
-        assertThat(r.out()).contains("released receiver 1.2.0 -> 1.3.0 (minor) as receiver-v1.3.0")
+        assertThat(r.err())
+                .contains("plan (the project's root: every service with releasable changes):\n"
+                        + "  receiver 1.2.0 -> 1.3.0 (minor)\n  notifier 1.2.0 -> 1.3.0 (minor)\n");
+        assertThat(r.out())
+                .contains("released receiver 1.2.0 -> 1.3.0 (minor) as receiver-v1.3.0")
                 .contains("released notifier 1.2.0 -> 1.3.0 (minor) as notifier-v1.3.0");
-        assertThat(repo.tags()).contains("receiver-v1.3.0", "notifier-v1.3.0")
+        assertThat(repo.tags())
+                .contains("receiver-v1.3.0", "notifier-v1.3.0")
                 .noneMatch(t -> t.startsWith("processor-v1.3") || t.startsWith("cli-v1.3"));
         assertThat(repo.read("services/notifier/pom.xml")).contains("<version>1.3.0</version>");
         assertThat(repo.git.status().call().isClean()).isTrue();
 
         CliHarness.Result again = cvaIn("", "bump", "minor");
-        assertThat(again.exitCode()).as("nothing left: exit 4, as --all-changed").isEqualTo(4);
+        assertThat(again.exitCode())
+                .as("nothing left: exit 4, as --all-changed")
+                .isEqualTo(4);
         assertThat(again.err()).contains("nothing to release: no service has feat, fix, perf or breaking changes");
     }
 
@@ -128,7 +139,8 @@ class BumpFromFolderTest {
         CliHarness.Result text = cvaIn("", "bump", "minor", "--dry-run");
         assertThat(text.exitCode()).as(text.toString()).isZero();
         assertThat(text.err()).contains("plan (the project's root: every service with releasable changes):");
-        assertThat(text.out()).contains("would release receiver 1.2.0 -> 1.3.0 (minor)")
+        assertThat(text.out())
+                .contains("would release receiver 1.2.0 -> 1.3.0 (minor)")
                 .contains("would release notifier 1.2.0 -> 1.3.0 (minor)");
 
         CliHarness.Result json = cvaIn("", "bump", "minor", "--dry-run", "--json");
@@ -137,7 +149,8 @@ class BumpFromFolderTest {
         assertThat(j.get("dryRun").asBoolean()).isTrue();
         assertThat(j.at("/scope/service").isNull()).isTrue();
         assertThat(j.at("/scope/origin").asText()).isEqualTo("folder");
-        assertThat(j.get("plan")).extracting(p -> p.get("tag").asText())
+        assertThat(j.get("plan"))
+                .extracting(p -> p.get("tag").asText())
                 .containsExactly("receiver-v1.3.0", "notifier-v1.3.0");
         assertThat(j.at("/releases/0/commit").isNull()).isTrue();
 
@@ -152,8 +165,11 @@ class BumpFromFolderTest {
             assertThat(r.exitCode()).as(folder + ": " + r).isZero();
             JsonNode j = JSON.readTree(r.out());
             assertThat(j.at("/scope/detail").asText())
-                    .isEqualTo("the folder " + folder + " is no single service's: every service with releasable changes");
-            assertThat(j.get("plan")).extracting(p -> p.get("service").asText()).containsExactly("receiver", "notifier");
+                    .isEqualTo(
+                            "the folder " + folder + " is no single service's: every service with releasable changes");
+            assertThat(j.get("plan"))
+                    .extracting(p -> p.get("service").asText())
+                    .containsExactly("receiver", "notifier");
         }
     }
 
@@ -165,7 +181,9 @@ class BumpFromFolderTest {
         CliHarness.Result r = cvaIn("", "bump", "patch");
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-        assertThat(r.err()).contains("receiver: the changes since receiver-v1.2.0 imply a minor release").contains("--force");
+        assertThat(r.err())
+                .contains("receiver: the changes since receiver-v1.2.0 imply a minor release")
+                .contains("--force");
         assertThat(repo.snapshot()).isEqualTo(before);
     }
 
@@ -174,18 +192,22 @@ class BumpFromFolderTest {
         receiverFeatAndNotifierFix();
         CliHarness.Result both = cvaIn("infra/receiver/notifier", "bump", "minor");
         assertThat(both.exitCode()).as(both.toString()).isEqualTo(2);
-        assertThat(both.err()).contains("the folder infra/receiver/notifier belongs to receiver and notifier")
+        assertThat(both.err())
+                .contains("the folder infra/receiver/notifier belongs to receiver and notifier")
                 .contains("--service");
 
         Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
-        CliHarness.Result outside = new CliHarness(tmp).cwd(elsewhere).clock(BumpCommandTest.CLOCK)
+        CliHarness.Result outside = new CliHarness(tmp)
+                .cwd(elsewhere)
+                .clock(BumpCommandTest.CLOCK)
                 .run("--config", repo.dir.resolve("cva.yaml").toString(), "bump", "minor", "--dry-run", "--json");
         assertThat(outside.exitCode()).as(outside.toString()).isZero();
         JsonNode j = JSON.readTree(outside.out());
         assertThat(j.at("/scope/detail").asText()).contains("is outside the project");
         assertThat(j.get("plan")).hasSize(2);
 
-        CliHarness.Result named = cvaIn("infra/receiver/notifier", "bump", "minor", "--service", "notifier", "--dry-run", "--json");
+        CliHarness.Result named =
+                cvaIn("infra/receiver/notifier", "bump", "minor", "--service", "notifier", "--dry-run", "--json");
         assertThat(named.exitCode()).as(named.toString()).isZero();
         assertThat(JSON.readTree(named.out()).at("/scope/origin").asText()).isEqualTo("option");
     }

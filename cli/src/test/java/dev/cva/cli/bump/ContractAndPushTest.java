@@ -21,7 +21,9 @@ class ContractAndPushTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String SCHEMA = "services/contracts/schemas/analytics-record.schema.json";
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
+
     TestRepo repo;
 
     @BeforeEach
@@ -34,7 +36,7 @@ class ContractAndPushTest {
 
     @AfterEach
     void tearDown() {
-        ReleaseExecutor.hook = (step, git) -> { };
+        ReleaseExecutor.hook = (step, git) -> {};
         repo.close();
     }
 
@@ -58,7 +60,8 @@ class ContractAndPushTest {
         assertThat(notifier.get("bump").asText()).isEqualTo("major");
         assertThat(notifier.at("/contractBreaks/0/schema").asText()).isEqualTo("analytics-record");
         assertThat(notifier.at("/contractBreaks/0/embeddedIn").asText()).isEqualTo("webhook-body");
-        assertThat(cva("version").err()).contains("notifier: contract break in analytics-record (embedded in webhook-body)");
+        assertThat(cva("version").err())
+                .contains("notifier: contract break in analytics-record (embedded in webhook-body)");
         // readers of the schema see the commit but are not forced to a major bump
         JsonNode receiver = JSON.readTree(version.out()).at("/services/0");
         assertThat(receiver.get("unreleasedCommits").asInt()).isEqualTo(1);
@@ -70,7 +73,8 @@ class ContractAndPushTest {
 
         CliHarness.Result text = cva("bump", "auto", "--service", "processor");
         assertThat(text.exitCode()).as(text.toString()).isZero();
-        assertThat(text.out()).contains("released processor 1.4.0 -> 2.0.0 (major) as processor-v2.0.0")
+        assertThat(text.out())
+                .contains("released processor 1.4.0 -> 2.0.0 (major) as processor-v2.0.0")
                 .contains("contract break in analytics-record (producer processor): property 'latencyMs' removed");
         assertThat(repo.read("services/processor/CHANGELOG.md"))
                 .contains("- **BREAKING** **contract:** analytics-record: property 'latencyMs' removed");
@@ -78,47 +82,62 @@ class ContractAndPushTest {
 
     @Test
     void webhookBodyBreakForcesTheNotifierOnly() throws Exception {
-        repo.write("services/contracts/schemas/webhook-body.schema.json",
+        repo.write(
+                "services/contracts/schemas/webhook-body.schema.json",
                 TestRepo.WEBHOOK_SCHEMA.replace("analytics_record_created", "record_created"));
         repo.commit("refactor(contracts): rename the webhook event type");
         JsonNode services = JSON.readTree(cva("version", "--json").out()).get("services");
         assertThat(services.get(2).get("bump").asText()).isEqualTo("major");
         assertThat(services.get(2).at("/contractBreaks/0/changes/0").asText())
                 .isEqualTo("'eventType': const changed from \"analytics_record_created\" to \"record_created\"");
-        assertThat(services.get(1).get("bump").asText()).isEqualTo("none");  // processor
-        assertThat(services.get(0).get("bump").asText()).isEqualTo("none");  // receiver reads it, does not produce it
+        assertThat(services.get(1).get("bump").asText()).isEqualTo("none"); // processor
+        assertThat(services.get(0).get("bump").asText()).isEqualTo("none"); // receiver reads it, does not produce it
         assertThat(services.get(0).get("paths").asText()).contains("webhook-body.schema.json");
     }
 
     @Test
     void typeChangeNewRequiredFieldAndRemovedEnumValueBreak() throws Exception {
-        repo.write(SCHEMA, TestRepo.ANALYTICS_SCHEMA
-                .replace("\"latencyMs\": { \"type\": \"integer\" }", "\"latencyMs\": { \"type\": \"string\" }")
-                .replace("[\"requestId\", \"matchType\"]", "[\"requestId\", \"matchType\", \"latencyMs\"]")
-                .replace("[\"full\", \"partial\", \"none\"]", "[\"full\", \"partial\"]"));
+        repo.write(
+                SCHEMA,
+                TestRepo.ANALYTICS_SCHEMA
+                        .replace("\"latencyMs\": { \"type\": \"integer\" }", "\"latencyMs\": { \"type\": \"string\" }")
+                        .replace("[\"requestId\", \"matchType\"]", "[\"requestId\", \"matchType\", \"latencyMs\"]")
+                        .replace("[\"full\", \"partial\", \"none\"]", "[\"full\", \"partial\"]"));
         repo.commit("fix(contracts): stricter analytics record");
-        JsonNode release = JSON.readTree(cva("bump", "auto", "--service", "processor", "--dry-run", "--json").out())
+        JsonNode release = JSON.readTree(cva("bump", "auto", "--service", "processor", "--dry-run", "--json")
+                        .out())
                 .at("/releases/0");
         assertThat(release.get("to").asText()).isEqualTo("2.0.0");
-        assertThat(release.at("/contractBreaks/0/changes")).extracting(JsonNode::asText).containsExactlyInAnyOrder(
-                "'matchType': enum value \"none\" removed", "new required field 'latencyMs'",
-                "'latencyMs': type changed from integer to string");
+        assertThat(release.at("/contractBreaks/0/changes"))
+                .extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder(
+                        "'matchType': enum value \"none\" removed",
+                        "new required field 'latencyMs'",
+                        "'latencyMs': type changed from integer to string");
     }
 
     @Test
     void additiveContractChangeIsNotBreaking() throws Exception {
-        repo.write(SCHEMA, TestRepo.ANALYTICS_SCHEMA
-                .replace("\"latencyMs\": { \"type\": \"integer\" }",
-                        "\"latencyMs\": { \"type\": \"integer\" },\n    \"week\": { \"type\": \"string\" }")
-                .replace("[\"full\", \"partial\", \"none\"]", "[\"full\", \"partial\", \"none\", \"fuzzy\"]"));
+        repo.write(
+                SCHEMA,
+                TestRepo.ANALYTICS_SCHEMA
+                        .replace(
+                                "\"latencyMs\": { \"type\": \"integer\" }",
+                                "\"latencyMs\": { \"type\": \"integer\" },\n    \"week\": { \"type\": \"string\" }")
+                        .replace("[\"full\", \"partial\", \"none\"]", "[\"full\", \"partial\", \"none\", \"fuzzy\"]"));
         repo.commit("chore(contracts): optional week, fuzzy match type");
         CliHarness.Result r = cva("bump", "auto", "--service", "processor");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(4);
 
-        repo.write(SCHEMA, TestRepo.ANALYTICS_SCHEMA.replace("\"latencyMs\": { \"type\": \"integer\" }",
-                "\"latencyMs\": { \"type\": \"integer\" },\n    \"week\": { \"type\": \"string\" }"));
-        repo.commit("feat(contracts): drop the fuzzy value again");  // fuzzy was never released: not a break
-        JsonNode release = JSON.readTree(cva("bump", "auto", "--service", "processor", "--json").out()).at("/releases/0");
+        repo.write(
+                SCHEMA,
+                TestRepo.ANALYTICS_SCHEMA.replace(
+                        "\"latencyMs\": { \"type\": \"integer\" }",
+                        "\"latencyMs\": { \"type\": \"integer\" },\n    \"week\": { \"type\": \"string\" }"));
+        repo.commit("feat(contracts): drop the fuzzy value again"); // fuzzy was never released: not a break
+        JsonNode release = JSON.readTree(
+                        cva("bump", "auto", "--service", "processor", "--json").out())
+                .at("/releases/0");
         assertThat(release.get("to").asText()).isEqualTo("1.5.0");
         assertThat(release.get("contractBreaks")).isEmpty();
     }
@@ -130,7 +149,9 @@ class ContractAndPushTest {
         repo.tag("processor-v0.3.0");
         repo.write(SCHEMA, "{\"type\": \"object\", \"properties\": {}}");
         repo.commit("chore(contracts): empty the schema");
-        CliHarness.Result r = new CliHarness(tmp).cwd(repo.dir).clock(BumpCommandTest.CLOCK)
+        CliHarness.Result r = new CliHarness(tmp)
+                .cwd(repo.dir)
+                .clock(BumpCommandTest.CLOCK)
                 .run("bump", "auto", "--service", "processor", "--json");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(JSON.readTree(r.out()).at("/releases/0/to").asText()).isEqualTo("1.0.0");
@@ -144,14 +165,21 @@ class ContractAndPushTest {
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(JSON.readTree(r.out()).at("/releases/0/tag").asText()).isEqualTo("cli-v1.4.1");
         assertThat(repo.read("cli/pom.xml")).contains("<version>1.4.1</version>");
-        assertThat(repo.read("CHANGELOG.md")).contains("All notable changes to the cva CLI")
-                .contains("## [1.4.1] - 2026-11-24").contains("quote paths").doesNotContain("not the CLI");
+        assertThat(repo.read("CHANGELOG.md"))
+                .contains("All notable changes to the cva CLI")
+                .contains("## [1.4.1] - 2026-11-24")
+                .contains("quote paths")
+                .doesNotContain("not the CLI");
     }
 
     @Test
     void pushSendsTheCommitAndTagToOrigin() throws Exception {
         Path bare = tmp.resolve("origin.git");
-        try (Git origin = Git.init().setBare(true).setDirectory(bare.toFile()).setInitialBranch("main").call()) {
+        try (Git origin = Git.init()
+                .setBare(true)
+                .setDirectory(bare.toFile())
+                .setInitialBranch("main")
+                .call()) {
             addOrigin(bare.toUri().toString());
             repo.git.push().setRemote("origin").setPushAll().setPushTags().call();
             repo.change("services/receiver/src/Main.java", "feat(receiver): pushed");
@@ -162,7 +190,9 @@ class ContractAndPushTest {
             var remote = origin.getRepository();
             assertThat(remote.resolve("refs/heads/main")).isEqualTo(repo.head());
             try (RevWalk walk = new RevWalk(remote)) {
-                assertThat(walk.parseTag(remote.exactRef(Constants.R_TAGS + "receiver-v1.5.0").getObjectId()).getObject())
+                assertThat(walk.parseTag(remote.exactRef(Constants.R_TAGS + "receiver-v1.5.0")
+                                        .getObjectId())
+                                .getObject())
                         .isEqualTo(repo.head());
             }
         }
@@ -171,13 +201,20 @@ class ContractAndPushTest {
     @Test
     void rejectedPushUpdatesNothingOnTheRemoteAndRollsBackLocally() throws Exception {
         Path bare = tmp.resolve("origin.git");
-        try (Git origin = Git.init().setBare(true).setDirectory(bare.toFile()).setInitialBranch("main").call()) {
+        try (Git origin = Git.init()
+                .setBare(true)
+                .setDirectory(bare.toFile())
+                .setInitialBranch("main")
+                .call()) {
             addOrigin(bare.toUri().toString());
             repo.git.push().setRemote("origin").setPushAll().setPushTags().call();
             var remote = origin.getRepository();
-            try (RevWalk walk = new RevWalk(remote)) {  // someone else released 1.5.0 meanwhile
-                origin.tag().setName("receiver-v1.5.0").setAnnotated(false)
-                        .setObjectId(walk.parseCommit(remote.resolve("refs/heads/main"))).call();
+            try (RevWalk walk = new RevWalk(remote)) { // someone else released 1.5.0 meanwhile
+                origin.tag()
+                        .setName("receiver-v1.5.0")
+                        .setAnnotated(false)
+                        .setObjectId(walk.parseCommit(remote.resolve("refs/heads/main")))
+                        .call();
             }
             var remoteMain = remote.resolve("refs/heads/main");
             repo.change("services/receiver/src/Main.java", "feat(receiver): clashes");
@@ -215,7 +252,8 @@ class ContractAndPushTest {
         repo.change("services/notifier/src/Main.java", "fix(notifier): a bug");
         CliHarness.Result r = cva("version");
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("SERVICE", "VERSION", "NEXT")
+        assertThat(r.out())
+                .contains("SERVICE", "VERSION", "NEXT")
                 .containsPattern("notifier +1\\.4\\.0 +notifier-v1\\.4\\.0 +1 \\(1 releasable\\) +patch +1\\.4\\.1")
                 .containsPattern("cli +1\\.4\\.0 +cli-v1\\.4\\.0 +0 \\(0 releasable\\) +none +-");
         assertThat(cva("version", "--service", "nope").exitCode()).isEqualTo(2);
@@ -231,7 +269,9 @@ class ContractAndPushTest {
         java.nio.file.Files.writeString(outside, "outside\n");
         repo.commit("feat: outside the project");
         repo.change("services/notifier/src/Main.java", "fix(notifier): inside");
-        CliHarness.Result r = new CliHarness(tmp).cwd(repo.dir).clock(BumpCommandTest.CLOCK)
+        CliHarness.Result r = new CliHarness(tmp)
+                .cwd(repo.dir)
+                .clock(BumpCommandTest.CLOCK)
                 .run("bump", "auto", "--service", "notifier", "--json");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(JSON.readTree(r.out()).at("/releases/0/to").asText()).isEqualTo("2.0.1");

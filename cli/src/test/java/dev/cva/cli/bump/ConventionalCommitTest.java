@@ -11,7 +11,8 @@ class ConventionalCommitTest {
 
     @Test
     void parsesTypeScopeAndDescription() {
-        ConventionalCommit cc = ConventionalCommit.parse("feat(receiver): accept legacy signatures\n\nbody").orElseThrow();
+        ConventionalCommit cc = ConventionalCommit.parse("feat(receiver): accept legacy signatures\n\nbody")
+                .orElseThrow();
         assertThat(cc.type()).isEqualTo("feat");
         assertThat(cc.scope()).isEqualTo("receiver");
         assertThat(cc.description()).isEqualTo("accept legacy signatures");
@@ -22,7 +23,8 @@ class ConventionalCommitTest {
 
     @Test
     void bangMarksABreakingChange() {
-        ConventionalCommit cc = ConventionalCommit.parse("refactor(api)!: drop v1 endpoints").orElseThrow();
+        ConventionalCommit cc =
+                ConventionalCommit.parse("refactor(api)!: drop v1 endpoints").orElseThrow();
         assertThat(cc.breaking()).isTrue();
         assertThat(cc.level()).isEqualTo(BumpLevel.MAJOR);
         assertThat(cc.changelogSection()).isEqualTo("Changed");
@@ -43,14 +45,29 @@ class ConventionalCommitTest {
         assertThat(cc.level()).isEqualTo(BumpLevel.MAJOR);
         assertThat(cc.breakingNote())
                 .isEqualTo("documents move from records/ to analytics/ and the old path is no longer read.");
-        assertThat(ConventionalCommit.parse("feat: x\n\nBREAKING-CHANGE: y").orElseThrow().breaking()).isTrue();
+        assertThat(ConventionalCommit.parse("feat: x\n\nBREAKING-CHANGE: y")
+                        .orElseThrow()
+                        .breaking())
+                .isTrue();
     }
 
     @ParameterizedTest
     @CsvSource({
-            "feat: a, MINOR", "fix: a, PATCH", "perf: a, PATCH", "FIX: a, PATCH",
-            "chore: a, NONE", "docs: a, NONE", "test: a, NONE", "refactor: a, NONE", "ci: a, NONE",
-            "build: a, NONE", "style: a, NONE", "chore!: drop Java 11, MAJOR", "revert: a, PATCH", "security: a, PATCH"})
+        "feat: a, MINOR",
+        "fix: a, PATCH",
+        "perf: a, PATCH",
+        "FIX: a, PATCH",
+        "chore: a, NONE",
+        "docs: a, NONE",
+        "test: a, NONE",
+        "refactor: a, NONE",
+        "ci: a, NONE",
+        "build: a, NONE",
+        "style: a, NONE",
+        "chore!: drop Java 11, MAJOR",
+        "revert: a, PATCH",
+        "security: a, PATCH"
+    })
     void levels(String message, BumpLevel level) {
         assertThat(ConventionalCommit.parse(message).orElseThrow().level()).isEqualTo(level);
     }

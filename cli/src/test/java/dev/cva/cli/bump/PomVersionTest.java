@@ -32,10 +32,12 @@ class PomVersionTest {
 
     @Test
     void addsAVersionAfterTheArtifactIdWhenInherited() {
-        String pom = "<project>\n  <parent>\n    <version>1</version>\n  </parent>\n  <artifactId>a</artifactId>\n  <name>a</name>\n</project>\n";
+        String pom =
+                "<project>\n  <parent>\n    <version>1</version>\n  </parent>\n  <artifactId>a</artifactId>\n  <name>a</name>\n</project>\n";
         assertThat(PomVersion.read(pom)).isEmpty();
         assertThat(PomVersion.write(pom, "1.0.0"))
-                .isEqualTo("<project>\n  <parent>\n    <version>1</version>\n  </parent>\n  <artifactId>a</artifactId>\n"
-                        + "  <version>1.0.0</version>\n  <name>a</name>\n</project>\n");
+                .isEqualTo(
+                        "<project>\n  <parent>\n    <version>1</version>\n  </parent>\n  <artifactId>a</artifactId>\n"
+                                + "  <version>1.0.0</version>\n  <name>a</name>\n</project>\n");
     }
 }

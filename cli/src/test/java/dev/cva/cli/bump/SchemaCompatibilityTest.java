@@ -25,11 +25,16 @@ class SchemaCompatibilityTest {
     @Test
     void identicalAndAdditiveChangesAreCompatible() {
         assertThat(diff(BASE)).isEmpty();
-        assertThat(diff(BASE.replace("\"score\": {\"type\": \"number\"},",
-                "\"score\": {\"type\": \"number\"}, \"extra\": {\"type\": \"string\"},"))).isEmpty();
-        assertThat(diff(BASE.replace("[\"a\", \"b\"]", "[\"a\", \"b\", \"c\"]"))).isEmpty();
-        assertThat(diff(BASE.replace("{\"ua\": {\"type\": \"string\"}}",
-                "{\"ua\": {\"type\": \"string\"}, \"lang\": {\"type\": \"string\"}}"))).isEmpty();
+        assertThat(diff(BASE.replace(
+                        "\"score\": {\"type\": \"number\"},",
+                        "\"score\": {\"type\": \"number\"}, \"extra\": {\"type\": \"string\"},")))
+                .isEmpty();
+        assertThat(diff(BASE.replace("[\"a\", \"b\"]", "[\"a\", \"b\", \"c\"]")))
+                .isEmpty();
+        assertThat(diff(BASE.replace(
+                        "{\"ua\": {\"type\": \"string\"}}",
+                        "{\"ua\": {\"type\": \"string\"}, \"lang\": {\"type\": \"string\"}}")))
+                .isEmpty();
     }
 
     @Test
@@ -49,7 +54,9 @@ class SchemaCompatibilityTest {
         assertThat(diff(BASE.replace("\"ms\": {\"type\": \"integer\"}", "\"ms\": {\"type\": \"string\"}")))
                 .containsExactly("'#/$defs/perf.ms': type changed from integer to string");
         assertThat(diff(BASE.replace("{\"$ref\": \"#/$defs/perf\"}", "{\"type\": \"integer\"}")))
-                .singleElement().asString().contains("'perf': type changed from $ref #/$defs/perf to integer");
+                .singleElement()
+                .asString()
+                .contains("'perf': type changed from $ref #/$defs/perf to integer");
     }
 
     @Test
@@ -62,8 +69,9 @@ class SchemaCompatibilityTest {
     void aFieldThatBecomesRequiredForReadersBreaks() {
         assertThat(diff(BASE.replace("[\"id\", \"kind\"]", "[\"id\", \"kind\", \"tags\"]")))
                 .containsExactly("new required field 'tags'");
-        assertThat(diff(BASE.replace("{\"ua\": {\"type\": \"string\"}}",
-                "{\"ua\": {\"type\": \"string\"}}, \"required\": [\"ua\"]")))
+        assertThat(diff(BASE.replace(
+                        "{\"ua\": {\"type\": \"string\"}}",
+                        "{\"ua\": {\"type\": \"string\"}}, \"required\": [\"ua\"]")))
                 .containsExactly("new required field 'meta.ua'");
     }
 
@@ -75,7 +83,8 @@ class SchemaCompatibilityTest {
 
     @Test
     void refusingUnknownPropertiesBreaksReadersAndAllowingThemDoesNot() {
-        String closed = BASE.replace("{\"type\": \"object\", \"required\"",
+        String closed = BASE.replace(
+                "{\"type\": \"object\", \"required\"",
                 "{\"type\": \"object\", \"additionalProperties\": false, \"required\"");
         assertThat(diff(closed)).containsExactly("unknown properties are now refused (additionalProperties: false)");
         assertThat(SchemaCompatibility.breakingChanges(closed, BASE)).isEmpty();
@@ -84,21 +93,29 @@ class SchemaCompatibilityTest {
     /** Writer schemas hold only our writers: what they require or refuse is no break for readers. */
     @Test
     void requiredOrRefusedInAWriterSchemaDoesNotBreakButRemovingAPropertyStillDoes() {
-        String writer = BASE.replace("{\"type\": \"object\",",
+        String writer = BASE.replace(
+                "{\"type\": \"object\",",
                 "{\"$id\": \"https://contracts.cva.dev/thing-writer.schema.json\", \"type\": \"object\",");
-        assertThat(SchemaCompatibility.breakingChanges(writer,
-                writer.replace("[\"id\", \"kind\"]", "[\"id\", \"kind\", \"score\"]")
-                        .replace("\"type\": \"object\", \"required\"", "\"type\": \"object\", \"unevaluatedProperties\": false, \"required\""))).isEmpty();
-        assertThat(SchemaCompatibility.breakingChanges(writer, writer.replace("\"score\": {\"type\": \"number\"},", "")))
+        assertThat(SchemaCompatibility.breakingChanges(
+                        writer,
+                        writer.replace("[\"id\", \"kind\"]", "[\"id\", \"kind\", \"score\"]")
+                                .replace(
+                                        "\"type\": \"object\", \"required\"",
+                                        "\"type\": \"object\", \"unevaluatedProperties\": false, \"required\"")))
+                .isEmpty();
+        assertThat(SchemaCompatibility.breakingChanges(
+                        writer, writer.replace("\"score\": {\"type\": \"number\"},", "")))
                 .containsExactly("property 'score' removed");
     }
 
     /** The change this project made: latencyMs and responseTimestamp became optional for readers. */
     @Test
     void theRealReaderSchemaRelaxedWithoutABreakAndRequiringLatencyAgainWouldBreak() throws Exception {
-        java.nio.file.Path file = dev.cva.cli.CliHarness.repoRoot().resolve(ServicePaths.schemaPath("analytics-record"));
+        java.nio.file.Path file =
+                dev.cva.cli.CliHarness.repoRoot().resolve(ServicePaths.schemaPath("analytics-record"));
         String now = java.nio.file.Files.readString(file);
-        String strict = now.replace("\"week\", \"timestamp\"]", "\"week\", \"timestamp\", \"responseTimestamp\", \"latencyMs\"]");
+        String strict = now.replace(
+                "\"week\", \"timestamp\"]", "\"week\", \"timestamp\", \"responseTimestamp\", \"latencyMs\"]");
         assertThat(strict).isNotEqualTo(now);
         assertThat(SchemaCompatibility.breakingChanges(strict, now)).isEmpty();
         assertThat(SchemaCompatibility.breakingChanges(now, strict))
@@ -114,7 +131,9 @@ class SchemaCompatibilityTest {
     void deletedOrUnreadableSchemaBreaksAndANewSchemaDoesNot() {
         assertThat(SchemaCompatibility.breakingChanges(BASE, null)).containsExactly("schema removed");
         assertThat(SchemaCompatibility.breakingChanges(null, BASE)).isEmpty();
-        assertThat(SchemaCompatibility.breakingChanges(BASE, "{not json")).singleElement().asString()
+        assertThat(SchemaCompatibility.breakingChanges(BASE, "{not json"))
+                .singleElement()
+                .asString()
                 .startsWith("schema is no longer valid JSON");
     }
 
@@ -124,7 +143,9 @@ class SchemaCompatibilityTest {
         try (var files = java.nio.file.Files.list(dir)) {
             for (java.nio.file.Path f : files.toList()) {
                 String text = java.nio.file.Files.readString(f);
-                assertThat(SchemaCompatibility.breakingChanges(text, text)).as(f.toString()).isEmpty();
+                assertThat(SchemaCompatibility.breakingChanges(text, text))
+                        .as(f.toString())
+                        .isEmpty();
             }
         }
     }

@@ -147,7 +147,7 @@ final class TestRepo implements AutoCloseable {
     /** Stages everything (including deletions) and commits. */
     RevCommit commit(String message) throws Exception {
         git.add().addFilepattern(".").call();
-        git.add().setUpdate(true).addFilepattern(".").call();  // paths are relative to the work tree
+        git.add().setUpdate(true).addFilepattern(".").call(); // paths are relative to the work tree
         return git.commit().setMessage(message).call();
     }
 
@@ -176,8 +176,11 @@ final class TestRepo implements AutoCloseable {
     }
 
     void merge(String branch, String message) throws Exception {
-        git.merge().include(git.getRepository().resolve(branch)).setFastForward(MergeCommand.FastForwardMode.NO_FF)
-                .setMessage(message).call();
+        git.merge()
+                .include(git.getRepository().resolve(branch))
+                .setFastForward(MergeCommand.FastForwardMode.NO_FF)
+                .setMessage(message)
+                .call();
     }
 
     ObjectId head() throws IOException {
@@ -186,7 +189,10 @@ final class TestRepo implements AutoCloseable {
 
     /** Tag names in the repository. */
     java.util.List<String> tags() throws Exception {
-        return git.tagList().call().stream().map(r -> Repository.shortenRefName(r.getName())).sorted().toList();
+        return git.tagList().call().stream()
+                .map(r -> Repository.shortenRefName(r.getName()))
+                .sorted()
+                .toList();
     }
 
     /** Everything a release could touch: every ref and its target, HEAD, and each work tree file's hash. */
@@ -196,12 +202,18 @@ final class TestRepo implements AutoCloseable {
             state.put("ref " + ref.getName(), ref.getObjectId().name());
         }
         Ref head = git.getRepository().exactRef(Constants.HEAD);
-        state.put("HEAD", head.isSymbolic() ? head.getTarget().getName() : head.getObjectId().name());
+        state.put(
+                "HEAD",
+                head.isSymbolic()
+                        ? head.getTarget().getName()
+                        : head.getObjectId().name());
         state.put("status clean", String.valueOf(git.status().call().isClean()));
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         try (Stream<Path> files = Files.walk(git.getRepository().getWorkTree().toPath())) {
             Path top = git.getRepository().getWorkTree().toPath();
-            for (Path f : files.filter(Files::isRegularFile).filter(p -> !top.relativize(p).startsWith(".git")).toList()) {
+            for (Path f : files.filter(Files::isRegularFile)
+                    .filter(p -> !top.relativize(p).startsWith(".git"))
+                    .toList()) {
                 state.put("file " + dir.relativize(f), HexFormat.of().formatHex(sha.digest(Files.readAllBytes(f))));
             }
         }

@@ -14,14 +14,17 @@ class CompletionScriptsTest {
             + "'java -cp \"cli/target/classes:cli/target/lib/*\" dev.cva.cli.completion.CompletionScripts completions' "
             + "(or copy cli/target/completions/* after './mvnw -pl cli -am install -DskipTests')";
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void committedScriptsMatchTheCommandModel() throws Exception {
         Path committed = CliHarness.repoRoot().resolve("completions");
-        assertThat(Files.readString(committed.resolve(CompletionScripts.BASH_FILE))).as(REGENERATE)
+        assertThat(Files.readString(committed.resolve(CompletionScripts.BASH_FILE)))
+                .as(REGENERATE)
                 .isEqualTo(CompletionScripts.bash());
-        assertThat(Files.readString(committed.resolve(CompletionScripts.ZSH_FILE))).as(REGENERATE)
+        assertThat(Files.readString(committed.resolve(CompletionScripts.ZSH_FILE)))
+                .as(REGENERATE)
                 .isEqualTo(CompletionScripts.zsh());
     }
 
@@ -31,7 +34,9 @@ class CompletionScriptsTest {
         CliHarness.Result bash = cli.run("completion", "bash");
         assertThat(bash.exitCode()).isZero();
         assertThat(bash.out()).isEqualTo(CompletionScripts.bash()).contains("complete -F _complete_cva");
-        assertThat(cli.run("completion", "zsh").out()).startsWith("#compdef cva").contains("bashcompinit");
+        assertThat(cli.run("completion", "zsh").out())
+                .startsWith("#compdef cva")
+                .contains("bashcompinit");
         assertThat(cli.run("completion", "fish").exitCode()).isEqualTo(2);
     }
 
@@ -41,7 +46,9 @@ class CompletionScriptsTest {
         Files.writeString(script, CompletionScripts.bash());
         String probe = "source " + script + "; COMP_WORDS=(cva con); COMP_CWORD=1; COMP_LINE='cva con'; COMP_POINT=7; "
                 + "_complete_cva; printf '%s\\n' \"${COMPREPLY[@]}\"";
-        Process p = new ProcessBuilder("bash", "-c", probe).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("bash", "-c", probe)
+                .redirectErrorStream(true)
+                .start();
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(out.lines()).contains("config");

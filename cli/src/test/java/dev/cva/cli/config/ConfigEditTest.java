@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** cva.yaml edited in place: one value changed or added, every other line and comment kept. */
 class ConfigEditTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private static final String YAML = """
             project: cv-analytics
@@ -40,27 +41,35 @@ class ConfigEditTest {
     @Test
     void changesAValueAndKeepsItsComment() throws Exception {
         Path file = Files.writeString(dir.resolve("cva.yaml"), YAML);
-        assertThat(ConfigEdit.set(load(file), "prod", "aws.analyticsTable", "cv-analytics-analytics-r1")).isEqualTo("cv-analytics-analytics");
-        assertThat(Files.readString(file)).isEqualTo(YAML.replace("analyticsTable: cv-analytics-analytics ", "analyticsTable: cv-analytics-analytics-r1 "));
+        assertThat(ConfigEdit.set(load(file), "prod", "aws.analyticsTable", "cv-analytics-analytics-r1"))
+                .isEqualTo("cv-analytics-analytics");
+        assertThat(Files.readString(file))
+                .isEqualTo(YAML.replace(
+                        "analyticsTable: cv-analytics-analytics ", "analyticsTable: cv-analytics-analytics-r1 "));
     }
 
     @Test
     void addsAKeyTheMappingLacksRightUnderIt() throws Exception {
         Path file = Files.writeString(dir.resolve("cva.yaml"), YAML);
-        assertThat(ConfigEdit.set(load(file), "prod", "gcp.firestoreDatabase", "r20261207150000")).isNull();
-        assertThat(Files.readString(file)).isEqualTo(YAML.replace("    gcp:\n",
-                "    gcp:\n      firestoreDatabase: r20261207150000\n"));
+        assertThat(ConfigEdit.set(load(file), "prod", "gcp.firestoreDatabase", "r20261207150000"))
+                .isNull();
+        assertThat(Files.readString(file))
+                .isEqualTo(YAML.replace("    gcp:\n", "    gcp:\n      firestoreDatabase: r20261207150000\n"));
         assertThat(load(file).text()).contains("firestoreDatabase: r20261207150000");
         // the second time it is there: changed in place
-        assertThat(ConfigEdit.set(load(file), "prod", "gcp.firestoreDatabase", "(default)")).isEqualTo("r20261207150000");
-        assertThat(Files.readString(file)).contains("      firestoreDatabase: (default)\n").doesNotContain("r20261207150000");
+        assertThat(ConfigEdit.set(load(file), "prod", "gcp.firestoreDatabase", "(default)"))
+                .isEqualTo("r20261207150000");
+        assertThat(Files.readString(file))
+                .contains("      firestoreDatabase: (default)\n")
+                .doesNotContain("r20261207150000");
     }
 
     @Test
     void refusesWhenTheMappingIsMissingAndChangesNothing() throws Exception {
         Path file = Files.writeString(dir.resolve("cva.yaml"), YAML);
         assertThatThrownBy(() -> ConfigEdit.set(load(file), "staging", "gcp.firestoreDatabase", "r1"))
-                .isInstanceOf(CvaException.class).hasMessageContaining("sets no environments.staging.gcp.firestoreDatabase");
+                .isInstanceOf(CvaException.class)
+                .hasMessageContaining("sets no environments.staging.gcp.firestoreDatabase");
         assertThat(Files.readString(file)).isEqualTo(YAML);
     }
 }

@@ -36,7 +36,9 @@ class CostForecastAndBillingExportTest {
     static final String TARGET = "X-Amz-Target";
     static final String TABLE = "cv-billing.billing_export.gcp_billing_export_v1_0A1B2C_3D4E5F_678901";
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     WireMockServer wm;
 
     @BeforeEach
@@ -52,18 +54,23 @@ class CostForecastAndBillingExportTest {
 
     @AfterEach
     void stop() {
-        List.of("aws.endpointUrlCostExplorer", "aws.endpointUrlFreeTier", "aws.accessKeyId", "aws.secretAccessKey").forEach(System::clearProperty);
+        List.of("aws.endpointUrlCostExplorer", "aws.endpointUrlFreeTier", "aws.accessKeyId", "aws.secretAccessKey")
+                .forEach(System::clearProperty);
         wm.stop();
     }
 
     void costAndUsage(String start, String body) {
-        wm.stubFor(post(urlPathEqualTo("/")).withHeader(TARGET, equalTo("AWSInsightsIndexService.GetCostAndUsage"))
+        wm.stubFor(post(urlPathEqualTo("/"))
+                .withHeader(TARGET, equalTo("AWSInsightsIndexService.GetCostAndUsage"))
                 .withRequestBody(containing("\"Start\":\"" + start + "\""))
-                .willReturn(aResponse().withHeader("Content-Type", "application/x-amz-json-1.1").withBody(body)));
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/x-amz-json-1.1")
+                        .withBody(body)));
     }
 
     static String groups(String product, String service, String usd) {
-        return "{\"ResultsByTime\":[{\"TimePeriod\":{},\"Total\":{},\"Groups\":[{\"Keys\":[\"" + product + "\",\"Service$"
+        return "{\"ResultsByTime\":[{\"TimePeriod\":{},\"Total\":{},\"Groups\":[{\"Keys\":[\"" + product
+                + "\",\"Service$"
                 + service + "\"],\"Metrics\":{\"UnblendedCost\":{\"Amount\":\"" + usd + "\",\"Unit\":\"USD\"}}}],"
                 + "\"Estimated\":true}],\"DimensionValueAttributes\":[]}";
     }
@@ -71,33 +78,44 @@ class CostForecastAndBillingExportTest {
     void billingExport(String invoiceMonth, String... productServiceAmount) {
         StringBuilder rows = new StringBuilder();
         for (int i = 0; i < productServiceAmount.length; i += 3) {
-            rows.append(rows.length() == 0 ? "" : ",").append("{\"f\":[{\"v\":\"").append(productServiceAmount[i])
-                    .append("\"},{\"v\":\"").append(productServiceAmount[i + 1]).append("\"},{\"v\":\"GBP\"},{\"v\":\"")
-                    .append(productServiceAmount[i + 2]).append("\"}]}");
+            rows.append(rows.length() == 0 ? "" : ",")
+                    .append("{\"f\":[{\"v\":\"")
+                    .append(productServiceAmount[i])
+                    .append("\"},{\"v\":\"")
+                    .append(productServiceAmount[i + 1])
+                    .append("\"},{\"v\":\"GBP\"},{\"v\":\"")
+                    .append(productServiceAmount[i + 2])
+                    .append("\"}]}");
         }
         String body = "{\"kind\":\"bigquery#queryResponse\",\"schema\":{\"fields\":["
                 + "{\"name\":\"product\",\"type\":\"STRING\",\"mode\":\"NULLABLE\"},"
                 + "{\"name\":\"service\",\"type\":\"STRING\",\"mode\":\"NULLABLE\"},"
                 + "{\"name\":\"currency\",\"type\":\"STRING\",\"mode\":\"NULLABLE\"},"
                 + "{\"name\":\"amount\",\"type\":\"NUMERIC\",\"mode\":\"NULLABLE\"}]},"
-                + "\"jobReference\":{\"projectId\":\"cv-analytics-prod\",\"jobId\":\"job_" + invoiceMonth + "\",\"location\":\"EU\"},"
+                + "\"jobReference\":{\"projectId\":\"cv-analytics-prod\",\"jobId\":\"job_" + invoiceMonth
+                + "\",\"location\":\"EU\"},"
                 + "\"totalRows\":\"" + productServiceAmount.length / 3 + "\",\"rows\":[" + rows + "],"
                 + "\"totalBytesProcessed\":\"1024\",\"jobComplete\":true,\"cacheHit\":false}";
         wm.stubFor(post(urlPathEqualTo("/bigquery/v2/projects/cv-analytics-prod/queries"))
-                .withRequestBody(containing("\"" + invoiceMonth + "\"")).willReturn(okJson(body)));
+                .withRequestBody(containing("\"" + invoiceMonth + "\""))
+                .willReturn(okJson(body)));
     }
 
     CliHarness cli() {
-        return new CliHarness(dir).clock(Clock.fixed(Instant.parse("2026-11-11T08:00:00Z"), ZoneOffset.UTC))
-                .env("CVA_COST_BILLING_TABLE", TABLE).env("CVA_COST_BILLING_ENDPOINT", wm.baseUrl());
+        return new CliHarness(dir)
+                .clock(Clock.fixed(Instant.parse("2026-11-11T08:00:00Z"), ZoneOffset.UTC))
+                .env("CVA_COST_BILLING_TABLE", TABLE)
+                .env("CVA_COST_BILLING_ENDPOINT", wm.baseUrl());
     }
 
     @Test
     void costExplorerForecastAndTheGcpBillingExportMakeOneReport() throws Exception {
         costAndUsage("2026-11-01", groups("AWS Lambda", "processor", "2.00"));
         costAndUsage("2026-10-01", groups("AWS Lambda", "processor", "5.00"));
-        wm.stubFor(post(urlPathEqualTo("/")).withHeader(TARGET, equalTo("AWSInsightsIndexService.GetCostForecast"))
-                .willReturn(aResponse().withHeader("Content-Type", "application/x-amz-json-1.1")
+        wm.stubFor(post(urlPathEqualTo("/"))
+                .withHeader(TARGET, equalTo("AWSInsightsIndexService.GetCostForecast"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/x-amz-json-1.1")
                         .withBody("{\"Total\":{\"Amount\":\"4.00\",\"Unit\":\"USD\"},\"ForecastResultsByTime\":[]}")));
         billingExport("202611", "Cloud Run Functions", "receiver", "1.00", "Cloud Firestore", "", "0.50");
         billingExport("202610", "Cloud Run Functions", "receiver", "2.00");
@@ -119,7 +137,10 @@ class CostForecastAndBillingExportTest {
         assertThat(run.path("forecast").decimalValue()).isEqualByComparingTo("3.00");
         assertThat(run.path("lastMonth").decimalValue()).isEqualByComparingTo("2.00");
         assertThat(run.path("changePercent").decimalValue()).isEqualByComparingTo("50.0");
-        assertThat(row(j, "gcp", "(untagged)", "Cloud Firestore").path("forecast").decimalValue()).isEqualByComparingTo("1.50");
+        assertThat(row(j, "gcp", "(untagged)", "Cloud Firestore")
+                        .path("forecast")
+                        .decimalValue())
+                .isEqualByComparingTo("1.50");
         // total forecast 4.74 + 3.00 + 1.50 = 9.24 GBP of 30: 30.8 %
         assertThat(j.path("total").path("forecast").decimalValue()).isEqualByComparingTo("9.24");
         assertThat(j.path("budget").path("percentUsed").decimalValue()).isEqualByComparingTo("30.8");
@@ -127,12 +148,19 @@ class CostForecastAndBillingExportTest {
         assertThat(j.path("sources").toString()).contains(TABLE);
 
         // the forecast asks for today to the month's end, filtered by the project's tag
-        wm.verify(postRequestedFor(urlPathEqualTo("/")).withHeader(TARGET, equalTo("AWSInsightsIndexService.GetCostForecast"))
-                .withRequestBody(and(containing("\"Start\":\"2026-11-11\""), containing("\"End\":\"2026-12-01\""),
-                        containing("\"Key\":\"Project\""), containing("cv-analytics"))));
+        wm.verify(postRequestedFor(urlPathEqualTo("/"))
+                .withHeader(TARGET, equalTo("AWSInsightsIndexService.GetCostForecast"))
+                .withRequestBody(and(
+                        containing("\"Start\":\"2026-11-11\""),
+                        containing("\"End\":\"2026-12-01\""),
+                        containing("\"Key\":\"Project\""),
+                        containing("cv-analytics"))));
         // the billing query names the table and binds the month and the project as parameters
         wm.verify(postRequestedFor(urlPathEqualTo("/bigquery/v2/projects/cv-analytics-prod/queries"))
-                .withRequestBody(and(containing(TABLE), containing("invoice.month = @month"), containing("\"202611\""),
+                .withRequestBody(and(
+                        containing(TABLE),
+                        containing("invoice.month = @month"),
+                        containing("\"202611\""),
                         containing("\"cv-analytics-prod\""))));
         // the account's free tier from GetFreeTierUsage: 250,000 of 1,000,000 Lambda requests used = 25 %
         JsonNode lambdaTier = j.path("awsFreeTier").get(0);
@@ -146,8 +174,11 @@ class CostForecastAndBillingExportTest {
 
     /** A recorded GetFreeTierUsage answer (AWS JSON 1.0): Lambda requests and SQS requests this month. */
     void freeTierUsage() {
-        wm.stubFor(post(urlPathEqualTo("/")).withHeader(TARGET, containing("GetFreeTierUsage"))
-                .willReturn(aResponse().withHeader("Content-Type", "application/x-amz-json-1.0").withBody("""
+        wm.stubFor(post(urlPathEqualTo("/"))
+                .withHeader(TARGET, containing("GetFreeTierUsage"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/x-amz-json-1.0")
+                        .withBody("""
                         {"freeTierUsages":[
                           {"service":"AWS Lambda","operation":"Invoke","usageType":"EUW2-Request","region":"global",
                            "actualUsageAmount":250000.0,"forecastedUsageAmount":681818.18,"limit":1000000.0,
@@ -165,16 +196,24 @@ class CostForecastAndBillingExportTest {
         costAndUsage("2026-10-01", groups("AWS Lambda", "processor", "5.00"));
         billingExport("202611", "Cloud Run Functions", "receiver", "1.00");
         billingExport("202610", "Cloud Run Functions", "receiver", "2.00");
-        wm.stubFor(post(urlPathEqualTo("/")).withHeader(TARGET, containing("GetFreeTierUsage")).willReturn(aResponse()
-                .withStatus(400).withHeader("Content-Type", "application/x-amz-json-1.0")
-                .withBody("{\"__type\":\"AccessDeniedException\",\"message\":\"not authorized to perform freetier:GetFreeTierUsage\"}")));
+        wm.stubFor(
+                post(urlPathEqualTo("/"))
+                        .withHeader(TARGET, containing("GetFreeTierUsage"))
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(400)
+                                        .withHeader("Content-Type", "application/x-amz-json-1.0")
+                                        .withBody(
+                                                "{\"__type\":\"AccessDeniedException\",\"message\":\"not authorized to perform freetier:GetFreeTierUsage\"}")));
 
         CliHarness.Result r = cli().run("--env", "prod", "--json", "cost");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         JsonNode j = JSON.readTree(r.out());
         assertThat(j.path("awsFreeTier")).isEmpty();
-        assertThat(j.path("notes").toString()).contains("AWS free tier not shown").contains("AccessDeniedException");
+        assertThat(j.path("notes").toString())
+                .contains("AWS free tier not shown")
+                .contains("AccessDeniedException");
     }
 
     @Test
@@ -194,10 +233,13 @@ class CostForecastAndBillingExportTest {
     void bigQueryErrorsAreTranslated() {
         costAndUsage("2026-11-01", groups("AWS Lambda", "processor", "2.00"));
         costAndUsage("2026-10-01", groups("AWS Lambda", "processor", "5.00"));
-        wm.stubFor(post(urlPathEqualTo("/bigquery/v2/projects/cv-analytics-prod/queries")).willReturn(aResponse()
-                .withStatus(404).withHeader("Content-Type", "application/json")
-                .withBody("{\"error\":{\"code\":404,\"message\":\"Not found: Table " + TABLE + "\",\"errors\":[{\"reason\":\"notFound\","
-                        + "\"message\":\"Not found: Table " + TABLE + "\"}],\"status\":\"NOT_FOUND\"}}")));
+        wm.stubFor(post(urlPathEqualTo("/bigquery/v2/projects/cv-analytics-prod/queries"))
+                .willReturn(aResponse()
+                        .withStatus(404)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"error\":{\"code\":404,\"message\":\"Not found: Table " + TABLE
+                                + "\",\"errors\":[{\"reason\":\"notFound\"," + "\"message\":\"Not found: Table " + TABLE
+                                + "\"}],\"status\":\"NOT_FOUND\"}}")));
 
         CliHarness.Result r = cli().run("--env", "prod", "cost");
 
@@ -207,7 +249,8 @@ class CostForecastAndBillingExportTest {
 
     private static JsonNode row(JsonNode report, String cloud, String service, String product) {
         for (JsonNode row : report.path("rows")) {
-            if (row.path("cloud").asText().equals(cloud) && row.path("service").asText().equals(service)
+            if (row.path("cloud").asText().equals(cloud)
+                    && row.path("service").asText().equals(service)
                     && row.path("product").asText().equals(product)) {
                 return row;
             }

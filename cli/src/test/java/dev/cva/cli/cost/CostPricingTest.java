@@ -51,18 +51,23 @@ class CostPricingTest {
     @Test
     void freeTierIsFreeUpToItsBoundaryAndBilledOneUnitPast() throws Exception {
         Pricing p = new Pricing(book());
-        assertThat(p.price(List.of(new Usage("a", "aws.lambda.requests", d("1000000")))).totalUsd()).isEqualByComparingTo("0");
+        assertThat(p.price(List.of(new Usage("a", "aws.lambda.requests", d("1000000"))))
+                        .totalUsd())
+                .isEqualByComparingTo("0");
         // one request past the allowance: 0.20 / 1,000,000
-        assertThat(p.price(List.of(new Usage("a", "aws.lambda.requests", d("1000001")))).totalUsd()).isEqualByComparingTo("0.0000002");
+        assertThat(p.price(List.of(new Usage("a", "aws.lambda.requests", d("1000001"))))
+                        .totalUsd())
+                .isEqualByComparingTo("0.0000002");
         Pricing.Priced at = p.price(List.of(new Usage("a", "aws.lambda.requests", d("1000000"))));
         assertThat(at.freeTiers().get(0).percent()).isEqualByComparingTo("100");
     }
 
     @Test
     void allowanceIsSharedAcrossServicesAndTheBillableRestSplitByUse() throws Exception {
-        Pricing.Priced r = new Pricing(book()).price(List.of(
-                new Usage("processor", "aws.lambda.requests", d("600000")),
-                new Usage("notifier", "aws.lambda.requests", d("600000"))));
+        Pricing.Priced r = new Pricing(book())
+                .price(List.of(
+                        new Usage("processor", "aws.lambda.requests", d("600000")),
+                        new Usage("notifier", "aws.lambda.requests", d("600000"))));
         // 1.2 M requests, 1 M free: 200,000 x 0.0000002 = 0.04, half each
         assertThat(r.totalUsd()).isEqualByComparingTo("0.04");
         assertThat(r.lines().get(0).usd()).isEqualByComparingTo("0.02");
@@ -73,9 +78,10 @@ class CostPricingTest {
 
     @Test
     void oneAllowanceOverTwoMetersIsUsedInBookOrder() throws Exception {
-        Pricing.Priced r = new Pricing(book()).price(List.of(
-                new Usage("q", "aws.sqs.fifo.requests", d("900000")),
-                new Usage("dlq", "aws.sqs.standard.requests", d("300000"))));
+        Pricing.Priced r = new Pricing(book())
+                .price(List.of(
+                        new Usage("q", "aws.sqs.fifo.requests", d("900000")),
+                        new Usage("dlq", "aws.sqs.standard.requests", d("300000"))));
         // standard first: 300,000 free; 700,000 left for FIFO: 200,000 x 0.0000005 = 0.10
         assertThat(r.totalUsd()).isEqualByComparingTo("0.10");
         assertThat(r.lines().get(1).billable()).isEqualByComparingTo("0");
@@ -85,8 +91,12 @@ class CostPricingTest {
     void dailyQuotaCountsOverTheMonthsDays() throws Exception {
         Pricing p = new Pricing(book());
         // 20,000 a day x 30 days = 600,000 free; 650,000 writes: 50,000 x 0.00000115 = 0.0575
-        assertThat(p.price(List.of(new Usage("r", "gcp.firestore.writes", d("650000")))).totalUsd()).isEqualByComparingTo("0.0575");
-        assertThat(p.price(List.of(new Usage("r", "gcp.firestore.writes", d("600000")))).totalUsd()).isEqualByComparingTo("0");
+        assertThat(p.price(List.of(new Usage("r", "gcp.firestore.writes", d("650000"))))
+                        .totalUsd())
+                .isEqualByComparingTo("0.0575");
+        assertThat(p.price(List.of(new Usage("r", "gcp.firestore.writes", d("600000"))))
+                        .totalUsd())
+                .isEqualByComparingTo("0");
     }
 
     @Test
@@ -111,13 +121,15 @@ class CostPricingTest {
     @Test
     void shippedModelCountsTheCallsOfOneMillionQueries() {
         PriceBook shipped = PriceBook.shipped();
-        CallModel model = new CallModel(shipped, Map.of("processor", 512, "notifier", 512, "reporter", 512, "receiver", 512), "x86_64");
+        CallModel model = new CallModel(
+                shipped, Map.of("processor", 512, "notifier", 512, "reporter", 512, "receiver", 512), "x86_64");
         List<Usage> u = model.usage(d("1000000"));
         // SQS FIFO: 2 M sends + (2 M events / 2 a batch) x (1 receive + 1 delete) + 648,000 idle polls
         assertThat(sum(u, "aws.sqs.fifo.requests")).isEqualByComparingTo("4648000");
         // Lambda: 1 M processor batches + 0.5 M notifier batches + 5 reports
         assertThat(sum(u, "aws.lambda.requests")).isEqualByComparingTo("1500005");
-        // processor 1 M x 50 ms x 0.5 GB = 25,000 GB-s; notifier (0.5 M x 20 ms + 1 M x 120 ms) x 0.5 = 65,000; reporter 5 x 3 s x 0.5 = 7.5
+        // processor 1 M x 50 ms x 0.5 GB = 25,000 GB-s; notifier (0.5 M x 20 ms + 1 M x 120 ms) x 0.5 = 65,000;
+        // reporter 5 x 3 s x 0.5 = 7.5
         assertThat(sum(u, "aws.lambda.gbs.x86_64")).isEqualByComparingTo("90007.5");
         // DynamoDB: half paired (1 write), half parked (3 writes): 2 WRU a query
         assertThat(sum(u, "aws.dynamodb.wru")).isEqualByComparingTo("2000000");
@@ -141,10 +153,16 @@ class CostPricingTest {
             }
         }
         assertThat(shipped.price("gcp.firestore.writes").usd()).isEqualByComparingTo("0.115");
-        assertThat(shipped.withFirestoreLocation("us-central1").price("gcp.firestore.writes").usd()).isEqualByComparingTo("0.09");
+        assertThat(shipped.withFirestoreLocation("us-central1")
+                        .price("gcp.firestore.writes")
+                        .usd())
+                .isEqualByComparingTo("0.09");
     }
 
     private static BigDecimal sum(List<Usage> u, String priceId) {
-        return u.stream().filter(x -> x.priceId().equals(priceId)).map(Usage::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+        return u.stream()
+                .filter(x -> x.priceId().equals(priceId))
+                .map(Usage::quantity)
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 }

@@ -36,6 +36,7 @@ final class FakeMonitoring implements AutoCloseable {
 
     /** metric type + "@" + interval start seconds -> daily values. */
     private final Map<String, List<Double>> series = new ConcurrentHashMap<>();
+
     final List<ListTimeSeriesRequest> requests = new CopyOnWriteArrayList<>();
     private final Server server;
 
@@ -46,8 +47,10 @@ final class FakeMonitoring implements AutoCloseable {
                             requests.add(req);
                             obs.onNext(answer(req));
                             obs.onCompleted();
-                        })).build())
-                .build().start();
+                        }))
+                        .build())
+                .build()
+                .start();
     }
 
     String endpoint() {
@@ -56,13 +59,16 @@ final class FakeMonitoring implements AutoCloseable {
 
     /** Daily values of {@code metricType} for the interval that starts at {@code startEpochSecond}. */
     FakeMonitoring daily(String metricType, long startEpochSecond, double... values) {
-        series.put(metricType + "@" + startEpochSecond, java.util.Arrays.stream(values).boxed().toList());
+        series.put(
+                metricType + "@" + startEpochSecond,
+                java.util.Arrays.stream(values).boxed().toList());
         return this;
     }
 
     private ListTimeSeriesResponse answer(ListTimeSeriesRequest req) {
         String type = req.getFilter().replaceAll("^metric\\.type=\"([^\"]+)\".*$", "$1");
-        List<Double> values = series.get(type + "@" + req.getInterval().getStartTime().getSeconds());
+        List<Double> values =
+                series.get(type + "@" + req.getInterval().getStartTime().getSeconds());
         ListTimeSeriesResponse.Builder r = ListTimeSeriesResponse.newBuilder();
         if (values != null) {
             TimeSeries.Builder ts = TimeSeries.newBuilder();
@@ -71,9 +77,13 @@ final class FakeMonitoring implements AutoCloseable {
                 TypedValue value = type.endsWith("billable_instance_time")
                         ? TypedValue.newBuilder().setDoubleValue(v).build()
                         : TypedValue.newBuilder().setInt64Value((long) v).build();
-                ts.addPoints(Point.newBuilder().setValue(value).setInterval(TimeInterval.newBuilder()
-                        .setStartTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(day))
-                        .setEndTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(day + 86_400))));
+                ts.addPoints(Point.newBuilder()
+                        .setValue(value)
+                        .setInterval(TimeInterval.newBuilder()
+                                .setStartTime(com.google.protobuf.Timestamp.newBuilder()
+                                        .setSeconds(day))
+                                .setEndTime(com.google.protobuf.Timestamp.newBuilder()
+                                        .setSeconds(day + 86_400))));
                 day += 86_400;
             }
             r.addTimeSeries(ts);

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /** {@code cost estimate --env local}: the local stack's counts per query, scaled, against hand-computed figures. */
 class MeasuredModelTest {
-    private static final Map<String, Integer> MEMORY = Map.of("processor", 512, "notifier", 512, "reporter", 512, "receiver", 512);
+    private static final Map<String, Integer> MEMORY =
+            Map.of("processor", 512, "notifier", 512, "reporter", 512, "receiver", 512);
 
     /** 200 events (100 queries) on the stack; every figure below is worked out by hand from these counts. */
     static final String METRICS = """
@@ -84,25 +85,40 @@ class MeasuredModelTest {
             assertThat(p.perQuery()).isEqualByComparingTo("1.2");
         });
         // Lambda requests: 1.8 M + 5 - 1 M free = 800,005 billable at $0.20 per million
-        BigDecimal lambda = e.lines().stream().filter(l -> l.priceId().equals("aws.lambda.requests"))
-                .map(Pricing.Line::usd).reduce(BigDecimal.ZERO, BigDecimal::add);
-        assertThat(lambda.setScale(9, java.math.RoundingMode.HALF_EVEN)).isEqualByComparingTo("0.160001"); // DECIMAL64 shares
+        BigDecimal lambda = e.lines().stream()
+                .filter(l -> l.priceId().equals("aws.lambda.requests"))
+                .map(Pricing.Line::usd)
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(lambda.setScale(9, java.math.RoundingMode.HALF_EVEN))
+                .isEqualByComparingTo("0.160001"); // DECIMAL64 shares
     }
 
     @Test
     void noEventsNothingToDivideBy() throws Exception {
-        MeasuredModel.Counts c = MeasuredModel.Counts.from(CvaContext.json().readTree("{\"since\": \"x\", \"sqs\": {}}"));
-        assertThatThrownBy(() -> new MeasuredModel(new CallModel(PriceBook.shipped(), MEMORY, "x86_64"), PriceBook.shipped(),
-                c, BigDecimal.ONE, 512)).isInstanceOf(IllegalStateException.class).hasMessageContaining("no events");
+        MeasuredModel.Counts c =
+                MeasuredModel.Counts.from(CvaContext.json().readTree("{\"since\": \"x\", \"sqs\": {}}"));
+        assertThatThrownBy(() -> new MeasuredModel(
+                        new CallModel(PriceBook.shipped(), MEMORY, "x86_64"),
+                        PriceBook.shipped(),
+                        c,
+                        BigDecimal.ONE,
+                        512))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no events");
     }
 
     private static BigDecimal q(List<Usage> u, String service, String priceId) {
-        return u.stream().filter(x -> x.service().equals(service) && x.priceId().equals(priceId))
-                .map(Usage::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+        return u.stream()
+                .filter(x -> x.service().equals(service) && x.priceId().equals(priceId))
+                .map(Usage::quantity)
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
     }
 
     private static String basis(List<Usage> u, String service, String priceId) {
-        return u.stream().filter(x -> x.service().equals(service) && x.priceId().equals(priceId)).findFirst()
-                .orElseThrow().basis();
+        return u.stream()
+                .filter(x -> x.service().equals(service) && x.priceId().equals(priceId))
+                .findFirst()
+                .orElseThrow()
+                .basis();
     }
 }

@@ -59,8 +59,11 @@ class AwsDeployTest {
     static void startMoto(@TempDir Path logs) throws Exception {
         int port = Child.freePort();
         endpoint = URI.create("http://127.0.0.1:" + port);
-        moto = Child.start("moto", Moto.command(System.getenv(), port), Map.of("PYTHONUNBUFFERED", "1",
-                "DOCKER_HOST", "unix://" + logs.resolve("no-docker.sock")), logs.resolve("moto.log"));
+        moto = Child.start(
+                "moto",
+                Moto.command(System.getenv(), port),
+                Map.of("PYTHONUNBUFFERED", "1", "DOCKER_HOST", "unix://" + logs.resolve("no-docker.sock")),
+                logs.resolve("moto.log"));
         moto.await(AwsDeployTest::answers, Duration.ofSeconds(60), "answer to Lambda ListFunctions");
         runFunctionsInDocker(false);
         System.setProperty("aws.endpointUrlLambda", endpoint.toString());
@@ -70,27 +73,43 @@ class AwsDeployTest {
         System.setProperty("aws.accessKeyId", "test");
         System.setProperty("aws.secretAccessKey", "test");
         String form = "Action=CreateRole&Version=2010-05-08&RoleName=cva-deploy-test&AssumeRolePolicyDocument="
-                + URLEncoder.encode("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
-                + "{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}", StandardCharsets.UTF_8);
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint.resolve("/"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, "
-                        + "SignedHeaders=host, Signature=x")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+                + URLEncoder.encode(
+                        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
+                                + "{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}",
+                        StandardCharsets.UTF_8);
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(endpoint.resolve("/"))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .header(
+                                        "Authorization",
+                                        "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, "
+                                                + "SignedHeaders=host, Signature=x")
+                                .POST(HttpRequest.BodyPublishers.ofString(form))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        lambda = LambdaClient.builder().region(Region.EU_WEST_2).endpointOverride(endpoint)
+        lambda = LambdaClient.builder()
+                .region(Region.EU_WEST_2)
+                .endpointOverride(endpoint)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
-        auditLogs = CloudWatchLogsClient.builder().region(Region.EU_WEST_2).endpointOverride(endpoint)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+        auditLogs = CloudWatchLogsClient.builder()
+                .region(Region.EU_WEST_2)
+                .endpointOverride(endpoint)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
         auditLogs.createLogGroup(b -> b.logGroupName(Audits.AWS_LOG_GROUP));
     }
 
     /** The audit lines in moto's /cva/audit since {@code from} (every stream), oldest first. */
     private static List<AuditEntry> auditLines(int from) {
         List<AuditEntry> lines = new java.util.ArrayList<>();
-        auditLogs.filterLogEventsPaginator(b -> b.logGroupName(Audits.AWS_LOG_GROUP)).events()
+        auditLogs
+                .filterLogEventsPaginator(b -> b.logGroupName(Audits.AWS_LOG_GROUP))
+                .events()
                 .forEach(e -> lines.add(AuditEntry.parse(e.message())));
         return lines.subList(Math.min(from, lines.size()), lines.size());
     }
@@ -112,11 +131,19 @@ class AwsDeployTest {
 
     private static boolean answers() {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint.resolve("/2015-03-31/functions/"))
-                    .timeout(Duration.ofSeconds(2))
-                    .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/eu-west-2/lambda/aws4_request, "
-                            + "SignedHeaders=host, Signature=x").GET().build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+            return HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(endpoint.resolve("/2015-03-31/functions/"))
+                                            .timeout(Duration.ofSeconds(2))
+                                            .header(
+                                                    "Authorization",
+                                                    "AWS4-HMAC-SHA256 Credential=test/20260101/eu-west-2/lambda/aws4_request, "
+                                                            + "SignedHeaders=host, Signature=x")
+                                            .GET()
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode()
+                    == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -127,12 +154,21 @@ class AwsDeployTest {
 
     /** moto's switch between its Docker-less Lambda and the one that runs functions (each keeps its own functions). */
     private static void runFunctionsInDocker(boolean docker) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint.resolve("/moto-api/config"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"lambda\":{\"use_docker\":" + docker + "}}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(endpoint.resolve("/moto-api/config"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"lambda\":{\"use_docker\":" + docker + "}}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        assertThat(CvaContext.json().readTree(r.body()).path("lambda").path("use_docker").asBoolean()).isEqualTo(docker);
+        assertThat(CvaContext.json()
+                        .readTree(r.body())
+                        .path("lambda")
+                        .path("use_docker")
+                        .asBoolean())
+                .isEqualTo(docker);
     }
 
     @Test
@@ -148,13 +184,25 @@ class AwsDeployTest {
             assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(2);
             assertThat(missing.err()).contains("does not exist").contains("--create");
 
-            CliHarness.Result created = p.cli().run("deploy", "processor", "--env", "prod", "--artifact", a.toString(),
-                    "--create", "--role", ROLE, "--json");
+            CliHarness.Result created = p.cli()
+                    .run(
+                            "deploy",
+                            "processor",
+                            "--env",
+                            "prod",
+                            "--artifact",
+                            a.toString(),
+                            "--create",
+                            "--role",
+                            ROLE,
+                            "--json");
             assertThat(created.exitCode()).as(created.toString()).isZero();
             JsonNode c = json(created);
             assertThat(c.path("outcome").asText()).isEqualTo("deployed");
             // the smoke test invoked version 1 with an SQS batch (moto's Docker-less Lambda answers with the event)
-            assertThat(c.path("smoke").path("passed").asBoolean()).as(created.toString()).isTrue();
+            assertThat(c.path("smoke").path("passed").asBoolean())
+                    .as(created.toString())
+                    .isTrue();
             assertThat(c.path("smoke").path("detail").asText())
                     .startsWith("invoked version 1: { \"Records\" : [ { \"messageId\" : \"cva-smoke-1\"");
             assertThat(c.path("to").path("revision").asText()).isEqualTo("1");
@@ -162,16 +210,19 @@ class AwsDeployTest {
             assertThat(c.path("dirty").asBoolean()).isFalse();
             assertThat(c.path("traffic").path("1").asInt()).isEqualTo(100);
             // independently: the alias, the version's code hash and the recorded provenance
-            assertThat(lambda.getAlias(b -> b.functionName(FN).name("live")).functionVersion()).isEqualTo("1");
+            assertThat(lambda.getAlias(b -> b.functionName(FN).name("live")).functionVersion())
+                    .isEqualTo("1");
             var v1 = lambda.getFunctionConfiguration(b -> b.functionName(FN).qualifier("1"));
             assertThat(v1.codeSha256()).isEqualTo(base64Sha256(a));
-            assertThat(v1.description()).contains("version=1.0.0", "git=" + first, "dirty=false", "sha256=" + hexSha256(a));
+            assertThat(v1.description())
+                    .contains("version=1.0.0", "git=" + first, "dirty=false", "sha256=" + hexSha256(a));
             assertThat(v1.handler()).isEqualTo("dev.cva.processor.ProcessorHandler::handleRequest");
             assertThat(v1.memorySize()).isEqualTo(512);
             assertThat(v1.timeout()).isEqualTo(30);
 
             // the same artifact again: no change, exit 4, nothing published
-            CliHarness.Result same = p.cli().run("deploy", "processor", "--env", "prod", "--artifact", a.toString(), "--json");
+            CliHarness.Result same =
+                    p.cli().run("deploy", "processor", "--env", "prod", "--artifact", a.toString(), "--json");
             assertThat(same.exitCode()).as(same.toString()).isEqualTo(4);
             assertThat(json(same).path("outcome").asText()).isEqualTo("no-change");
             assertThat(versions()).isEqualTo(1);
@@ -181,15 +232,28 @@ class AwsDeployTest {
             Path b = p.jar("b.jar", "second build");
 
             // --dry-run prints the plan and touches nothing
-            CliHarness.Result plan = p.cli().run("deploy", "processor", "--env", "prod", "--artifact", b.toString(), "--dry-run");
+            CliHarness.Result plan =
+                    p.cli().run("deploy", "processor", "--env", "prod", "--artifact", b.toString(), "--dry-run");
             assertThat(plan.exitCode()).as(plan.toString()).isZero();
-            assertThat(plan.out()).contains("planned", "1 (1.0.0 " + first.substring(0, 7) + ")",
-                    "new (1.1.0 " + second.substring(0, 7) + ")");
+            assertThat(plan.out())
+                    .contains(
+                            "planned",
+                            "1 (1.0.0 " + first.substring(0, 7) + ")",
+                            "new (1.1.0 " + second.substring(0, 7) + ")");
             assertThat(versions()).isEqualTo(1);
 
             // a canary: 10% on version 2 through the alias's weighted routing
-            CliHarness.Result canary = p.cli().run("deploy", "processor", "--env", "prod", "--artifact", b.toString(),
-                    "--canary", "10", "--json");
+            CliHarness.Result canary = p.cli()
+                    .run(
+                            "deploy",
+                            "processor",
+                            "--env",
+                            "prod",
+                            "--artifact",
+                            b.toString(),
+                            "--canary",
+                            "10",
+                            "--json");
             assertThat(canary.exitCode()).as(canary.toString()).isZero();
             assertThat(json(canary).path("smoke").path("detail").asText()).startsWith("invoked version 2: ");
             GetAliasResponse split = lambda.getAlias(x -> x.functionName(FN).name("live"));
@@ -209,20 +273,32 @@ class AwsDeployTest {
             assertThat(promote.exitCode()).as(promote.toString()).isZero();
             GetAliasResponse promoted = lambda.getAlias(x -> x.functionName(FN).name("live"));
             assertThat(promoted.functionVersion()).isEqualTo("2");
-            assertThat(promoted.routingConfig() == null ? Map.of()
-                    : promoted.routingConfig().additionalVersionWeights()).isEmpty();
-            assertThat(p.cli().run("deploy", "promote", "processor", "--env", "prod").exitCode()).isEqualTo(4);
+            assertThat(
+                            promoted.routingConfig() == null
+                                    ? Map.of()
+                                    : promoted.routingConfig().additionalVersionWeights())
+                    .isEmpty();
+            assertThat(p.cli()
+                            .run("deploy", "promote", "processor", "--env", "prod")
+                            .exitCode())
+                    .isEqualTo(4);
 
             CliHarness.Result ahead = p.cli().run("status", "--env", "prod", "--json", "processor");
-            assertThat(json(ahead).path("services").get(0).path("drift").asText()).isEqualTo("ahead");
+            assertThat(json(ahead).path("services").get(0).path("drift").asText())
+                    .isEqualTo("ahead");
 
             // rollback: the version before the live one, then forward again by version number
             CliHarness.Result back = p.cli().run("rollback", "processor", "--env", "prod", "--json");
             assertThat(back.exitCode()).as(back.toString()).isZero();
             assertThat(json(back).path("outcome").asText()).isEqualTo("rolled-back");
-            assertThat(lambda.getAlias(x -> x.functionName(FN).name("live")).functionVersion()).isEqualTo("1");
-            assertThat(p.cli().run("rollback", "processor", "--env", "prod", "--to", "1.1.0").exitCode()).isZero();
-            assertThat(lambda.getAlias(x -> x.functionName(FN).name("live")).functionVersion()).isEqualTo("2");
+            assertThat(lambda.getAlias(x -> x.functionName(FN).name("live")).functionVersion())
+                    .isEqualTo("1");
+            assertThat(p.cli()
+                            .run("rollback", "processor", "--env", "prod", "--to", "1.1.0")
+                            .exitCode())
+                    .isZero();
+            assertThat(lambda.getAlias(x -> x.functionName(FN).name("live")).functionVersion())
+                    .isEqualTo("2");
             CliHarness.Result unknown = p.cli().run("rollback", "processor", "--env", "prod", "--to", "9.9.9");
             assertThat(unknown.exitCode()).isEqualTo(2);
             assertThat(unknown.err()).contains("known: 2 (1.1.0), 1 (1.0.0)");
@@ -230,15 +306,21 @@ class AwsDeployTest {
             // the audit trail: one line per action that reached AWS (not the dry run, not bad usage), who from STS,
             // in CloudWatch Logs and in the checkout's .cva/audit.log alike
             List<AuditEntry> lines = auditLines(audited);
-            assertThat(lines).extracting(e -> e.action() + " " + e.outcome().wire() + " " + e.before() + " -> " + e.after())
+            assertThat(lines)
+                    .extracting(e -> e.action() + " " + e.outcome().wire() + " " + e.before() + " -> " + e.after())
                     .containsExactly(
                             "deploy ok null -> 1 (1.0.0, git " + first.substring(0, 7) + ")",
-                            "deploy no-change 1 (1.0.0, git " + first.substring(0, 7) + ") -> 1 (1.0.0, git " + first.substring(0, 7) + ")",
-                            "deploy ok 1 (1.0.0, git " + first.substring(0, 7) + ") -> 2 (1.1.0, git " + second.substring(0, 7) + ")",
-                            "deploy promote ok 1 (1.0.0, git " + first.substring(0, 7) + ") -> 2 (1.1.0, git " + second.substring(0, 7) + ")",
+                            "deploy no-change 1 (1.0.0, git " + first.substring(0, 7) + ") -> 1 (1.0.0, git "
+                                    + first.substring(0, 7) + ")",
+                            "deploy ok 1 (1.0.0, git " + first.substring(0, 7) + ") -> 2 (1.1.0, git "
+                                    + second.substring(0, 7) + ")",
+                            "deploy promote ok 1 (1.0.0, git " + first.substring(0, 7) + ") -> 2 (1.1.0, git "
+                                    + second.substring(0, 7) + ")",
                             "deploy promote no-change null -> null",
-                            "rollback ok 2 (1.1.0, git " + second.substring(0, 7) + ") -> 1 (1.0.0, git " + first.substring(0, 7) + ")",
-                            "rollback ok 1 (1.0.0, git " + first.substring(0, 7) + ") -> 2 (1.1.0, git " + second.substring(0, 7) + ")");
+                            "rollback ok 2 (1.1.0, git " + second.substring(0, 7) + ") -> 1 (1.0.0, git "
+                                    + first.substring(0, 7) + ")",
+                            "rollback ok 1 (1.0.0, git " + first.substring(0, 7) + ") -> 2 (1.1.0, git "
+                                    + second.substring(0, 7) + ")");
             assertThat(lines).allSatisfy(e -> {
                 assertThat(e.who()).isEqualTo("arn:aws:sts::123456789012:user/moto");
                 assertThat(e.environment()).isEqualTo("prod");
@@ -256,38 +338,72 @@ class AwsDeployTest {
             Path a = p.jar("a.jar", "notifier first build");
             // Terraform made the redrive function from a placeholder, with its live alias on version 1
             byte[] placeholder = Files.readAllBytes(p.jar("placeholder.zip", "placeholder"));
-            lambda.createFunction(b -> b.functionName(redrive).role(ROLE).runtime("java21").handler("placeholder::handle")
+            lambda.createFunction(b -> b.functionName(redrive)
+                    .role(ROLE)
+                    .runtime("java21")
+                    .handler("placeholder::handle")
                     .code(c -> c.zipFile(software.amazon.awssdk.core.SdkBytes.fromByteArray(placeholder))));
-            String placeholderVersion = lambda.publishVersion(b -> b.functionName(redrive)).version();
+            String placeholderVersion =
+                    lambda.publishVersion(b -> b.functionName(redrive)).version();
             lambda.createAlias(b -> b.functionName(redrive).name("live").functionVersion(placeholderVersion));
 
-            CliHarness.Result first = p.cli().run("deploy", "notifier", "--env", "prod", "--artifact", a.toString(),
-                    "--create", "--role", ROLE, "--json");
+            CliHarness.Result first = p.cli()
+                    .run(
+                            "deploy",
+                            "notifier",
+                            "--env",
+                            "prod",
+                            "--artifact",
+                            a.toString(),
+                            "--create",
+                            "--role",
+                            ROLE,
+                            "--json");
             assertThat(first.exitCode()).as(first.toString()).isZero();
             // the notifier's smoke test is a DynamoDB stream INSERT
-            assertThat(json(first).path("smoke").path("detail").asText()).startsWith("invoked version 1: ")
+            assertThat(json(first).path("smoke").path("detail").asText())
+                    .startsWith("invoked version 1: ")
                     .contains("\"eventName\" : \"INSERT\"", "\"eventSource\" : \"aws:dynamodb\"");
-            String live = lambda.getAlias(b -> b.functionName(redrive).name("live")).functionVersion();
-            var redriveLive = lambda.getFunctionConfiguration(b -> b.functionName(redrive).qualifier(live));
+            String live =
+                    lambda.getAlias(b -> b.functionName(redrive).name("live")).functionVersion();
+            var redriveLive =
+                    lambda.getFunctionConfiguration(b -> b.functionName(redrive).qualifier(live));
             assertThat(redriveLive.codeSha256()).isEqualTo(base64Sha256(a));
             assertThat(redriveLive.handler()).isEqualTo("dev.cva.notifier.redrive.RedriveHandler::handleRequest");
-            assertThat(redriveLive.timeout()).as("services.notifier.redrive.timeoutSeconds of cva.yaml").isEqualTo(70);
-            assertThat(redriveLive.description()).isEqualTo(lambda.getFunctionConfiguration(
-                    b -> b.functionName(notifier).qualifier("1")).description());
+            assertThat(redriveLive.timeout())
+                    .as("services.notifier.redrive.timeoutSeconds of cva.yaml")
+                    .isEqualTo(70);
+            assertThat(redriveLive.description())
+                    .isEqualTo(lambda.getFunctionConfiguration(
+                                    b -> b.functionName(notifier).qualifier("1"))
+                            .description());
 
             // a canary leaves the redrive where it was; the promotion moves it with the notifier
             Path b2 = p.jar("b.jar", "notifier second build");
-            assertThat(p.cli().run("deploy", "notifier", "--env", "prod", "--artifact", b2.toString(), "--canary", "20")
-                    .exitCode()).isZero();
-            assertThat(lambda.getAlias(b -> b.functionName(redrive).name("live")).functionVersion()).isEqualTo(live);
-            assertThat(p.cli().run("deploy", "promote", "notifier", "--env", "prod").exitCode()).isZero();
-            String promoted = lambda.getAlias(b -> b.functionName(redrive).name("live")).functionVersion();
-            assertThat(lambda.getFunctionConfiguration(b -> b.functionName(redrive).qualifier(promoted)).codeSha256())
+            assertThat(p.cli()
+                            .run("deploy", "notifier", "--env", "prod", "--artifact", b2.toString(), "--canary", "20")
+                            .exitCode())
+                    .isZero();
+            assertThat(lambda.getAlias(b -> b.functionName(redrive).name("live"))
+                            .functionVersion())
+                    .isEqualTo(live);
+            assertThat(p.cli()
+                            .run("deploy", "promote", "notifier", "--env", "prod")
+                            .exitCode())
+                    .isZero();
+            String promoted =
+                    lambda.getAlias(b -> b.functionName(redrive).name("live")).functionVersion();
+            assertThat(lambda.getFunctionConfiguration(
+                                    b -> b.functionName(redrive).qualifier(promoted))
+                            .codeSha256())
                     .isEqualTo(base64Sha256(b2));
 
             // a rollback of the notifier takes the redrive back too
-            assertThat(p.cli().run("rollback", "notifier", "--env", "prod").exitCode()).isZero();
-            assertThat(lambda.getAlias(b -> b.functionName(redrive).name("live")).functionVersion()).isEqualTo(live);
+            assertThat(p.cli().run("rollback", "notifier", "--env", "prod").exitCode())
+                    .isZero();
+            assertThat(lambda.getAlias(b -> b.functionName(redrive).name("live"))
+                            .functionVersion())
+                    .isEqualTo(live);
         }
     }
 
@@ -297,16 +413,28 @@ class AwsDeployTest {
         try (DeployProject p = new DeployProject(dir)) {
             Path a = p.jar("a.jar", "first build");
             // every Invoke fails in this mode, so the first version goes live without a smoke test
-            CliHarness.Result first = p.cli().run("deploy", "processor", "--env", "prod", "--artifact", a.toString(),
-                    "--no-smoke", "--create", "--role", ROLE);
+            CliHarness.Result first = p.cli()
+                    .run(
+                            "deploy",
+                            "processor",
+                            "--env",
+                            "prod",
+                            "--artifact",
+                            a.toString(),
+                            "--no-smoke",
+                            "--create",
+                            "--role",
+                            ROLE);
             assertThat(first.exitCode()).as(first.toString()).isZero();
-            assertThat(lambda.getAlias(b -> b.functionName(FN).name("live")).functionVersion()).isEqualTo("1");
+            assertThat(lambda.getAlias(b -> b.functionName(FN).name("live")).functionVersion())
+                    .isEqualTo("1");
 
             // a full deploy: version 2 takes all traffic, its smoke Invoke answers a function error, back to 1
             p.version("processor", "1.1.0");
             p.commit("feat(processor): second");
             Path b = p.jar("b.jar", "second build");
-            CliHarness.Result bad = p.cli().run("deploy", "processor", "--env", "prod", "--artifact", b.toString(), "--json");
+            CliHarness.Result bad =
+                    p.cli().run("deploy", "processor", "--env", "prod", "--artifact", b.toString(), "--json");
             assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(1);
             JsonNode j = json(bad);
             assertThat(j.path("outcome").asText()).isEqualTo("rolled-back");
@@ -316,24 +444,47 @@ class AwsDeployTest {
             assertThat(j.path("traffic").path("1").asInt()).isEqualTo(100);
             GetAliasResponse alias = lambda.getAlias(x -> x.functionName(FN).name("live"));
             assertThat(alias.functionVersion()).isEqualTo("1");
-            assertThat(alias.routingConfig() == null ? Map.of() : alias.routingConfig().additionalVersionWeights()).isEmpty();
+            assertThat(
+                            alias.routingConfig() == null
+                                    ? Map.of()
+                                    : alias.routingConfig().additionalVersionWeights())
+                    .isEmpty();
             assertThat(versions()).isEqualTo(2);
 
             // a canary: its 20% weight is taken away again
             p.version("processor", "1.2.0");
             p.commit("feat(processor): third");
             Path c = p.jar("c.jar", "third build");
-            CliHarness.Result canary = p.cli().run("deploy", "processor", "--env", "prod", "--artifact", c.toString(),
-                    "--canary", "20", "--json");
+            CliHarness.Result canary = p.cli()
+                    .run(
+                            "deploy",
+                            "processor",
+                            "--env",
+                            "prod",
+                            "--artifact",
+                            c.toString(),
+                            "--canary",
+                            "20",
+                            "--json");
             assertThat(canary.exitCode()).as(canary.toString()).isEqualTo(1);
             assertThat(json(canary).path("outcome").asText()).isEqualTo("rolled-back");
             assertThat(json(canary).path("smoke").path("detail").asText()).startsWith("version 3 answered Handled: ");
             GetAliasResponse after = lambda.getAlias(x -> x.functionName(FN).name("live"));
             assertThat(after.functionVersion()).isEqualTo("1");
-            assertThat(after.routingConfig() == null ? Map.of() : after.routingConfig().additionalVersionWeights()).isEmpty();
+            assertThat(
+                            after.routingConfig() == null
+                                    ? Map.of()
+                                    : after.routingConfig().additionalVersionWeights())
+                    .isEmpty();
 
             CliHarness.Result status = p.cli().run("status", "processor", "--env", "prod", "--json");
-            assertThat(json(status).path("services").get(0).path("traffic").path("1").asInt()).isEqualTo(100);
+            assertThat(json(status)
+                            .path("services")
+                            .get(0)
+                            .path("traffic")
+                            .path("1")
+                            .asInt())
+                    .isEqualTo(100);
         } finally {
             runFunctionsInDocker(false);
         }
@@ -359,7 +510,8 @@ class AwsDeployTest {
 
     private static int versions() {
         return (int) lambda.listVersionsByFunction(b -> b.functionName(FN)).versions().stream()
-                .filter(v -> !"$LATEST".equals(v.version())).count();
+                .filter(v -> !"$LATEST".equals(v.version()))
+                .count();
     }
 
     private static JsonNode json(CliHarness.Result r) throws Exception {
@@ -367,11 +519,11 @@ class AwsDeployTest {
     }
 
     private static String base64Sha256(Path file) throws Exception {
-        return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        return Base64.getEncoder()
+                .encodeToString(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
     private static String hexSha256(Path file) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
-
 }

@@ -1,10 +1,10 @@
 package dev.cva.cli.deploy;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +34,9 @@ class DashboardReleasesTest {
     static final String SITE = "cv-analytics-prod";
     static final String RELEASES = "/v1beta1/sites/" + SITE + "/channels/live/releases";
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     WireMockServer hosting;
     CliHarness cva;
     Git git;
@@ -49,10 +51,18 @@ class DashboardReleasesTest {
         git.getRepository().getConfig().setBoolean("commit", null, "gpgsign", false);
         git.getRepository().getConfig().setBoolean("tag", null, "gpgsign", false);
         git.add().addFilepattern("cva.yaml").call();
-        RevCommit c = git.commit().setMessage("chore(release): dashboard v0.3.1").setAuthor("t", "t@example.test")
-                .setCommitter("t", "t@example.test").call();
-        git.tag().setName("dashboard-v0.3.1").setObjectId(c).setAnnotated(true).setMessage("0.3.1")
-                .setTagger(new org.eclipse.jgit.lib.PersonIdent("t", "t@example.test")).call();
+        RevCommit c = git.commit()
+                .setMessage("chore(release): dashboard v0.3.1")
+                .setAuthor("t", "t@example.test")
+                .setCommitter("t", "t@example.test")
+                .call();
+        git.tag()
+                .setName("dashboard-v0.3.1")
+                .setObjectId(c)
+                .setAnnotated(true)
+                .setMessage("0.3.1")
+                .setTagger(new org.eclipse.jgit.lib.PersonIdent("t", "t@example.test"))
+                .call();
         tagged = c.name();
         cva = new CliHarness(dir).env("CI", "true").env("CVA_GCP_HOSTING_ENDPOINT", hosting.baseUrl());
         hosting.stubFor(post(urlPathEqualTo("/v1beta1/sites/" + SITE + "/releases"))
@@ -70,18 +80,40 @@ class DashboardReleasesTest {
         List<Map<String, Object>> list = new java.util.ArrayList<>();
         int n = versions.size();
         for (List<String> v : versions) {
-            list.add(Map.of("name", "sites/" + SITE + "/channels/live/releases/r" + n, "type", "DEPLOY",
-                    "releaseTime", "2026-12-0" + n-- + "T10:00:00Z",
-                    "version", Map.of("name", "sites/" + SITE + "/versions/" + v.get(0), "status", "FINALIZED",
-                            "createTime", v.get(3),
-                            "labels", Map.of("deployed-by", "cva", "cva-version", v.get(1), "cva-git-sha", v.get(2), "cva-dirty", "false"))));
+            list.add(Map.of(
+                    "name",
+                    "sites/" + SITE + "/channels/live/releases/r" + n,
+                    "type",
+                    "DEPLOY",
+                    "releaseTime",
+                    "2026-12-0" + n-- + "T10:00:00Z",
+                    "version",
+                    Map.of(
+                            "name",
+                            "sites/" + SITE + "/versions/" + v.get(0),
+                            "status",
+                            "FINALIZED",
+                            "createTime",
+                            v.get(3),
+                            "labels",
+                            Map.of(
+                                    "deployed-by",
+                                    "cva",
+                                    "cva-version",
+                                    v.get(1),
+                                    "cva-git-sha",
+                                    v.get(2),
+                                    "cva-dirty",
+                                    "false"))));
         }
-        hosting.stubFor(get(urlPathEqualTo(RELEASES)).willReturn(okJson(JSON.writeValueAsString(Map.of("releases", list)))));
+        hosting.stubFor(
+                get(urlPathEqualTo(RELEASES)).willReturn(okJson(JSON.writeValueAsString(Map.of("releases", list)))));
     }
 
     @Test
     void statusShowsTheLiveHostingVersionAndItsDriftAgainstTheNewestTag() throws Exception {
-        releases(List.of(List.of("v3", "0_3_1", tagged, "2026-12-03T09:00:00Z"),
+        releases(List.of(
+                List.of("v3", "0_3_1", tagged, "2026-12-03T09:00:00Z"),
                 List.of("v2", "0_3_0", "b".repeat(40), "2026-12-02T09:00:00Z")));
 
         CliHarness.Result r = cva.run("--env", "prod", "status", "dashboard", "--json");
@@ -102,14 +134,19 @@ class DashboardReleasesTest {
         releases(List.of(List.of("v2", "0_3_0", "b".repeat(40), "2026-12-02T09:00:00Z")));
         CliHarness.Result table = cva.run("--env", "prod", "status", "dashboard");
         assertThat(table.exitCode()).as(table.toString()).isZero();
-        assertThat(table.out()).contains("dashboard").contains("v2").contains("0.3.0").contains("behind");
+        assertThat(table.out())
+                .contains("dashboard")
+                .contains("v2")
+                .contains("0.3.0")
+                .contains("behind");
         hosting.verify(0, postRequestedFor(anyUrl()));
     }
 
     @Test
     void rollbackReleasesTheVersionBeforeTheLiveOneOrTheOneNamed() throws Exception {
         // v2 was released again after v3 (an earlier rollback): versions go by creation, not by release
-        releases(List.of(List.of("v3", "0_3_1", tagged, "2026-12-03T09:00:00Z"),
+        releases(List.of(
+                List.of("v3", "0_3_1", tagged, "2026-12-03T09:00:00Z"),
                 List.of("v2", "0_3_0", "b".repeat(40), "2026-12-02T09:00:00Z"),
                 List.of("v1", "0_2_0", "c".repeat(40), "2026-12-01T09:00:00Z")));
 
@@ -144,7 +181,8 @@ class DashboardReleasesTest {
     }
 
     private List<String> released() {
-        return hosting.findAll(postRequestedFor(urlPathEqualTo("/v1beta1/sites/" + SITE + "/releases")))
-                .stream().map(q -> q.queryParameter("versionName").firstValue()).toList();
+        return hosting.findAll(postRequestedFor(urlPathEqualTo("/v1beta1/sites/" + SITE + "/releases"))).stream()
+                .map(q -> q.queryParameter("versionName").firstValue())
+                .toList();
     }
 }

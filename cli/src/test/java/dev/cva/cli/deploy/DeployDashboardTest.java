@@ -12,7 +12,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,10 +55,13 @@ class DeployDashboardTest {
     static final String DEPLOYER = "deployer@cv-analytics-prod.iam.gserviceaccount.com";
     static final String V = "/v1beta1/sites/" + SITE + "/versions/";
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     WireMockServer hosting;
     /** Takes the uploads raw: WireMock would decompress a gzip body before the test could see its bytes. */
     com.sun.net.httpserver.HttpServer uploadServer;
+
     final Map<String, byte[]> uploads = new java.util.concurrent.ConcurrentHashMap<>();
     final Map<String, String> uploadTypes = new java.util.concurrent.ConcurrentHashMap<>();
     String uploadUrl;
@@ -74,19 +76,27 @@ class DeployDashboardTest {
         uploadServer = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
         uploadServer.createContext("/upload/", ex -> {
             String path = ex.getRequestURI().getPath();
-            uploads.put(path.substring(path.lastIndexOf('/') + 1), ex.getRequestBody().readAllBytes());
-            uploadTypes.put(path, ex.getRequestMethod() + " " + ex.getRequestHeaders().getFirst("Content-Type"));
+            uploads.put(
+                    path.substring(path.lastIndexOf('/') + 1),
+                    ex.getRequestBody().readAllBytes());
+            uploadTypes.put(
+                    path, ex.getRequestMethod() + " " + ex.getRequestHeaders().getFirst("Content-Type"));
             ex.sendResponseHeaders(200, -1);
             ex.close();
         });
         uploadServer.start();
-        uploadUrl = "http://127.0.0.1:" + uploadServer.getAddress().getPort() + "/upload/sites/" + SITE + "/versions/v2/files";
+        uploadUrl = "http://127.0.0.1:" + uploadServer.getAddress().getPort() + "/upload/sites/" + SITE
+                + "/versions/v2/files";
         Files.copy(CliHarness.repoRoot().resolve("cva.yaml"), dir.resolve("cva.yaml"));
         Path app = dir.resolve("services/dashboard");
         Files.createDirectories(app.resolve("dist/assets"));
         Files.writeString(app.resolve("package.json"), "{\"name\":\"dashboard\",\"version\":\"0.3.1\"}");
-        built.put("/index.html", "<!doctype html><title>CV Analytics</title><script src=\"./assets/app-1.js\"></script>".getBytes());
-        built.put("/assets/app-1.js", "console.log('cards, chart, feed');\n".repeat(50).getBytes());
+        built.put(
+                "/index.html",
+                "<!doctype html><title>CV Analytics</title><script src=\"./assets/app-1.js\"></script>".getBytes());
+        built.put(
+                "/assets/app-1.js",
+                "console.log('cards, chart, feed');\n".repeat(50).getBytes());
         built.put("/assets/app-1.css", "body{margin:0}".getBytes());
         built.put("/config.json", "{\"stale\":\"a local build's config is replaced\"}".getBytes());
         for (var e : built.entrySet()) {
@@ -96,17 +106,22 @@ class DeployDashboardTest {
         // the audit trail: the caller from a service account's ADC file, the line to the fake of Cloud Logging
         logging = new FakeCloudLogging();
         Path key = ServiceAccountKeys.write(dir.resolve("sa.json"), DEPLOYER);
-        cva = new CliHarness(dir).env("CI", "true").env("CVA_GCP_HOSTING_ENDPOINT", hosting.baseUrl())
-                .env("CVA_GCP_FIREBASE_API_KEY", "AIzaTestKey").env("CVA_GCP_FIREBASE_APP_ID", "1:42:web:abc")
-                .env("GOOGLE_APPLICATION_CREDENTIALS", key.toString()).env("CVA_GCP_LOGGING_ENDPOINT", logging.endpoint());
+        cva = new CliHarness(dir)
+                .env("CI", "true")
+                .env("CVA_GCP_HOSTING_ENDPOINT", hosting.baseUrl())
+                .env("CVA_GCP_FIREBASE_API_KEY", "AIzaTestKey")
+                .env("CVA_GCP_FIREBASE_APP_ID", "1:42:web:abc")
+                .env("GOOGLE_APPLICATION_CREDENTIALS", key.toString())
+                .env("CVA_GCP_LOGGING_ENDPOINT", logging.endpoint());
         hosting.stubFor(get(urlPathEqualTo("/v1beta1/projects/cv-analytics-prod/sites/" + SITE))
                 .willReturn(okJson("{\"name\":\"projects/cv-analytics-prod/sites/" + SITE + "\",\"defaultUrl\":\""
                         + hosting.baseUrl() + "/site/\",\"type\":\"DEFAULT_SITE\"}")));
-        hosting.stubFor(get(urlEqualTo("/site/")).willReturn(aResponse().withStatus(200).withBody("<!doctype html>")));
+        hosting.stubFor(
+                get(urlEqualTo("/site/")).willReturn(aResponse().withStatus(200).withBody("<!doctype html>")));
         hosting.stubFor(post(urlPathEqualTo("/v1beta1/sites/" + SITE + "/versions"))
                 .willReturn(okJson("{\"name\":\"sites/" + SITE + "/versions/v2\",\"status\":\"CREATED\"}")));
-        hosting.stubFor(patch(urlPathEqualTo(V + "v2")).willReturn(okJson("{\"name\":\"sites/" + SITE
-                + "/versions/v2\",\"status\":\"FINALIZED\"}")));
+        hosting.stubFor(patch(urlPathEqualTo(V + "v2"))
+                .willReturn(okJson("{\"name\":\"sites/" + SITE + "/versions/v2\",\"status\":\"FINALIZED\"}")));
         hosting.stubFor(post(urlPathEqualTo("/v1beta1/sites/" + SITE + "/releases"))
                 .willReturn(okJson("{\"name\":\"sites/" + SITE + "/releases/r2\",\"type\":\"DEPLOY\"}")));
     }
@@ -123,10 +138,13 @@ class DeployDashboardTest {
         noRelease();
         // Hosting already holds the stylesheet (another site or version had it): every other file is required
         Map<String, String> expected = hashesOfAFreshDeploy();
-        List<String> required = expected.entrySet().stream().filter(e -> !e.getKey().equals("/assets/app-1.css"))
-                .map(Map.Entry::getValue).toList();
-        hosting.stubFor(post(urlPathEqualTo(V + "v2:populateFiles")).willReturn(okJson(JSON.writeValueAsString(Map.of(
-                "uploadRequiredHashes", required, "uploadUrl", uploadUrl)))));
+        List<String> required = expected.entrySet().stream()
+                .filter(e -> !e.getKey().equals("/assets/app-1.css"))
+                .map(Map.Entry::getValue)
+                .toList();
+        hosting.stubFor(post(urlPathEqualTo(V + "v2:populateFiles"))
+                .willReturn(okJson(
+                        JSON.writeValueAsString(Map.of("uploadRequiredHashes", required, "uploadUrl", uploadUrl)))));
 
         CliHarness.Result r = cva.run("--env", "prod", "deploy", "dashboard", "--json");
 
@@ -149,13 +167,15 @@ class DeployDashboardTest {
             assertThat(f.get("after").getStringValue()).startsWith("v2 (0.3.1");
             assertThat(f.get("outcome").getStringValue()).isEqualTo("ok");
         });
-        assertThat(AuditLogFile.in(dir).read()).extracting(AuditEntry::who, AuditEntry::target)
+        assertThat(AuditLogFile.in(dir).read())
+                .extracting(AuditEntry::who, AuditEntry::target)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(DEPLOYER, "dashboard"));
         assertThat(j.path("smoke").path("passed").asBoolean()).isTrue();
         assertThat(j.path("reason").asText()).startsWith("uploaded 3 of 4 files");
 
         // populateFiles listed every file, config.json included, by the SHA-256 of its gzip
-        LoggedRequest populate = hosting.findAll(postRequestedFor(urlPathEqualTo(V + "v2:populateFiles"))).get(0);
+        LoggedRequest populate = hosting.findAll(postRequestedFor(urlPathEqualTo(V + "v2:populateFiles")))
+                .get(0);
         JsonNode listed = JSON.readTree(populate.getBodyAsString()).path("files");
         assertThat(fields(listed)).isEqualTo(expected);
         // exactly the required hashes were uploaded; each body is the gzip of its file and hashes to its name
@@ -176,24 +196,38 @@ class DeployDashboardTest {
         assertThat(config.path("firebase").path("appId").asText()).isEqualTo("1:42:web:abc");
         assertThat(config.path("emulator").isNull()).isTrue();
         assertThat(config.path("auth").path("mode").asText()).isEqualTo("google");
-        assertThat(config.path("firestoreDatabase").asText()).as("gcp.firestoreDatabase unset").isEqualTo("(default)");
+        assertThat(config.path("firestoreDatabase").asText())
+                .as("gcp.firestoreDatabase unset")
+                .isEqualTo("(default)");
 
-        hosting.verify(1, patchRequestedFor(urlPathEqualTo(V + "v2")).withQueryParam("updateMask", equalTo("status"))
-                .withRequestBody(equalToJson("{\"status\":\"FINALIZED\"}")));
-        hosting.verify(1, postRequestedFor(urlPathEqualTo("/v1beta1/sites/" + SITE + "/releases"))
-                .withQueryParam("versionName", equalTo("sites/" + SITE + "/versions/v2")));
-        JsonNode created = JSON.readTree(hosting.findAll(postRequestedFor(urlPathEqualTo("/v1beta1/sites/" + SITE
-                + "/versions"))).get(0).getBodyAsString());
+        hosting.verify(
+                1,
+                patchRequestedFor(urlPathEqualTo(V + "v2"))
+                        .withQueryParam("updateMask", equalTo("status"))
+                        .withRequestBody(equalToJson("{\"status\":\"FINALIZED\"}")));
+        hosting.verify(
+                1,
+                postRequestedFor(urlPathEqualTo("/v1beta1/sites/" + SITE + "/releases"))
+                        .withQueryParam("versionName", equalTo("sites/" + SITE + "/versions/v2")));
+        JsonNode created =
+                JSON.readTree(hosting.findAll(postRequestedFor(urlPathEqualTo("/v1beta1/sites/" + SITE + "/versions")))
+                        .get(0)
+                        .getBodyAsString());
         assertThat(created.path("labels").path("cva-version").asText()).isEqualTo("0_3_1");
         assertThat(created.path("config").path("headers").toString()).contains("no-cache", "immutable");
         // the order of the sequence: populate, uploads, finalize, release, then the smoke GET
         List<String> order = hosting.getAllServeEvents().stream()
-                .map(e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl().replaceAll("\\?.*", "")
-                        .replaceAll("[0-9a-f]{64}", "HASH")).collect(Collectors.toList());
+                .map(e -> e.getRequest().getMethod() + " "
+                        + e.getRequest().getUrl().replaceAll("\\?.*", "").replaceAll("[0-9a-f]{64}", "HASH"))
+                .collect(Collectors.toList());
         java.util.Collections.reverse(order);
-        assertThat(order).containsSubsequence("POST /v1beta1/sites/" + SITE + "/versions", "POST " + V + "v2:populateFiles",
-                "PATCH " + V + "v2",
-                "POST /v1beta1/sites/" + SITE + "/releases", "GET /site/");
+        assertThat(order)
+                .containsSubsequence(
+                        "POST /v1beta1/sites/" + SITE + "/versions",
+                        "POST " + V + "v2:populateFiles",
+                        "PATCH " + V + "v2",
+                        "POST /v1beta1/sites/" + SITE + "/releases",
+                        "GET /site/");
     }
 
     @Test
@@ -232,9 +266,12 @@ class DeployDashboardTest {
         Map<String, String> live = new LinkedHashMap<>(hashesOfAFreshDeploy());
         live.put("/index.html", "2".repeat(64));
         liveVersion("v1", live);
-        hosting.stubFor(post(urlPathEqualTo(V + "v2:populateFiles")).willReturn(okJson(JSON.writeValueAsString(Map.of(
-                "uploadRequiredHashes", List.of(hashesOfAFreshDeploy().get("/index.html")),
-                "uploadUrl", uploadUrl)))));
+        hosting.stubFor(post(urlPathEqualTo(V + "v2:populateFiles"))
+                .willReturn(okJson(JSON.writeValueAsString(Map.of(
+                        "uploadRequiredHashes",
+                        List.of(hashesOfAFreshDeploy().get("/index.html")),
+                        "uploadUrl",
+                        uploadUrl)))));
         hosting.stubFor(get(urlEqualTo("/site/")).willReturn(aResponse().withStatus(503)));
 
         CliHarness.Result r = cva.run("--env", "prod", "deploy", "dashboard", "--json");
@@ -246,8 +283,10 @@ class DeployDashboardTest {
         assertThat(j.path("smoke").path("detail").asText()).endsWith("= 503");
         assertThat(j.path("traffic").path("v1").asInt()).isEqualTo(100);
         assertThat(uploads).containsOnlyKeys(hashesOfAFreshDeploy().get("/index.html"));
-        List<String> released = hosting.findAll(postRequestedFor(urlPathEqualTo("/v1beta1/sites/" + SITE + "/releases")))
-                .stream().map(q -> q.queryParameter("versionName").firstValue()).toList();
+        List<String> released =
+                hosting.findAll(postRequestedFor(urlPathEqualTo("/v1beta1/sites/" + SITE + "/releases"))).stream()
+                        .map(q -> q.queryParameter("versionName").firstValue())
+                        .toList();
         assertThat(released).containsExactly("sites/" + SITE + "/versions/v2", "sites/" + SITE + "/versions/v1");
     }
 
@@ -257,7 +296,9 @@ class DeployDashboardTest {
         assertThat(local.exitCode()).as(local.toString()).isEqualTo(2);
         assertThat(local.err()).contains("local stack serves the dashboard");
 
-        CliHarness.Result noKey = new CliHarness(dir).env("CI", "true").env("CVA_GCP_HOSTING_ENDPOINT", hosting.baseUrl())
+        CliHarness.Result noKey = new CliHarness(dir)
+                .env("CI", "true")
+                .env("CVA_GCP_HOSTING_ENDPOINT", hosting.baseUrl())
                 .run("--env", "prod", "deploy", "dashboard");
         assertThat(noKey.exitCode()).as(noKey.toString()).isEqualTo(2);
         assertThat(noKey.err()).contains("gcp.firebaseApiKey");
@@ -270,21 +311,27 @@ class DeployDashboardTest {
     }
 
     private void noRelease() {
-        hosting.stubFor(get(urlPathEqualTo("/v1beta1/sites/" + SITE + "/channels/live/releases")).willReturn(okJson("{}")));
+        hosting.stubFor(get(urlPathEqualTo("/v1beta1/sites/" + SITE + "/channels/live/releases"))
+                .willReturn(okJson("{}")));
     }
 
     private void liveVersion(String id, Map<String, String> files) throws IOException {
         String name = "sites/" + SITE + "/versions/" + id;
-        hosting.stubFor(get(urlPathEqualTo("/v1beta1/sites/" + SITE + "/channels/live/releases")).willReturn(okJson(
-                "{\"releases\":[{\"name\":\"sites/" + SITE + "/channels/live/releases/r1\",\"type\":\"DEPLOY\","
-                        + "\"version\":{\"name\":\"" + name + "\",\"status\":\"FINALIZED\",\"labels\":{\"cva-version\":\"0_3_0\"}}}]}")));
+        hosting.stubFor(get(urlPathEqualTo("/v1beta1/sites/" + SITE + "/channels/live/releases"))
+                .willReturn(okJson("{\"releases\":[{\"name\":\"sites/" + SITE
+                        + "/channels/live/releases/r1\",\"type\":\"DEPLOY\"," + "\"version\":{\"name\":\"" + name
+                        + "\",\"status\":\"FINALIZED\",\"labels\":{\"cva-version\":\"0_3_0\"}}}]}")));
         List<Map<String, String>> list = files.entrySet().stream()
-                .map(e -> Map.of("path", e.getKey(), "hash", e.getValue(), "status", "ACTIVE")).toList();
+                .map(e -> Map.of("path", e.getKey(), "hash", e.getValue(), "status", "ACTIVE"))
+                .toList();
         // two pages, as the API pages long lists
-        hosting.stubFor(get(urlPathEqualTo("/v1beta1/" + name + "/files")).withQueryParam("pageToken", equalTo("p2"))
+        hosting.stubFor(get(urlPathEqualTo("/v1beta1/" + name + "/files"))
+                .withQueryParam("pageToken", equalTo("p2"))
                 .willReturn(okJson(JSON.writeValueAsString(Map.of("files", list.subList(2, list.size()))))));
-        hosting.stubFor(get(urlPathEqualTo("/v1beta1/" + name + "/files")).withQueryParam("pageToken", com.github.tomakehurst.wiremock.client.WireMock.absent())
-                .willReturn(okJson(JSON.writeValueAsString(Map.of("files", list.subList(0, 2), "nextPageToken", "p2")))));
+        hosting.stubFor(get(urlPathEqualTo("/v1beta1/" + name + "/files"))
+                .withQueryParam("pageToken", com.github.tomakehurst.wiremock.client.WireMock.absent())
+                .willReturn(
+                        okJson(JSON.writeValueAsString(Map.of("files", list.subList(0, 2), "nextPageToken", "p2")))));
     }
 
     /** path → SHA-256 of the gzipped file: what cva must list for the dist folder above plus its own config.json. */
@@ -295,10 +342,11 @@ class DeployDashboardTest {
                 out.put(e.getKey(), sha256(gzip(e.getValue())));
             }
         }
-        String config = "{\n  \"firebase\" : {\n    \"projectId\" : \"cv-analytics-prod\",\n    \"apiKey\" : \"AIzaTestKey\",\n"
-                + "    \"authDomain\" : \"cv-analytics-prod.firebaseapp.com\",\n    \"appId\" : \"1:42:web:abc\"\n  },\n"
-                + "  \"emulator\" : null,\n  \"auth\" : {\n    \"mode\" : \"google\"\n  },\n"
-                + "  \"firestoreDatabase\" : \"(default)\"\n}";
+        String config =
+                "{\n  \"firebase\" : {\n    \"projectId\" : \"cv-analytics-prod\",\n    \"apiKey\" : \"AIzaTestKey\",\n"
+                        + "    \"authDomain\" : \"cv-analytics-prod.firebaseapp.com\",\n    \"appId\" : \"1:42:web:abc\"\n  },\n"
+                        + "  \"emulator\" : null,\n  \"auth\" : {\n    \"mode\" : \"google\"\n  },\n"
+                        + "  \"firestoreDatabase\" : \"(default)\"\n}";
         out.put("/config.json", sha256(gzip(config.getBytes(StandardCharsets.UTF_8))));
         return out;
     }

@@ -26,7 +26,10 @@ final class DeployProject implements AutoCloseable {
                 version(s, "1.0.0");
             }
             Files.writeString(root.resolve(".gitignore"), "home/\n*.jar\n.cva/\n");
-            git = Git.init().setDirectory(root.toFile()).setInitialBranch("main").call();
+            git = Git.init()
+                    .setDirectory(root.toFile())
+                    .setInitialBranch("main")
+                    .call();
             git.getRepository().getConfig().setString("user", null, "name", "t");
             git.getRepository().getConfig().setString("user", null, "email", "t@example.com");
             git.getRepository().getConfig().setBoolean("commit", null, "gpgsign", false);
@@ -41,8 +44,10 @@ final class DeployProject implements AutoCloseable {
     void version(String service, String version) throws IOException {
         Path pom = root.resolve("services").resolve(service).resolve("pom.xml");
         Files.createDirectories(pom.getParent());
-        Files.writeString(pom, "<project><modelVersion>4.0.0</modelVersion><artifactId>" + service
-                + "</artifactId><version>" + version + "</version></project>\n");
+        Files.writeString(
+                pom,
+                "<project><modelVersion>4.0.0</modelVersion><artifactId>" + service + "</artifactId><version>" + version
+                        + "</version></project>\n");
     }
 
     RevCommit commit(String message) {
@@ -56,7 +61,12 @@ final class DeployProject implements AutoCloseable {
 
     void tag(String name) {
         try {
-            git.tag().setName(name).setAnnotated(true).setMessage(name).setSigned(false).call();
+            git.tag()
+                    .setName(name)
+                    .setAnnotated(true)
+                    .setMessage(name)
+                    .setSigned(false)
+                    .call();
         } catch (GitAPIException e) {
             throw new IllegalStateException(e);
         }
@@ -73,7 +83,8 @@ final class DeployProject implements AutoCloseable {
     /** A small valid jar (a zip) whose bytes depend on {@code content}. */
     Path jar(String name, String content) {
         Path jar = root.resolve(name);
-        try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(jar);
+                ZipOutputStream zip = new ZipOutputStream(out)) {
             ZipEntry e = new ZipEntry("content.txt");
             e.setTime(0);
             zip.putNextEntry(e);

@@ -36,9 +36,17 @@ class DeployServiceTest {
             if (traffic.isEmpty()) {
                 return Optional.empty();
             }
-            String live = traffic.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-            return Optional.of(new Deployed(service, revisions.stream().filter(r -> r.id().equals(live)).findFirst()
-                    .orElseThrow(), traffic));
+            String live = traffic.entrySet().stream()
+                    .max(Map.Entry.comparingByValue())
+                    .orElseThrow()
+                    .getKey();
+            return Optional.of(new Deployed(
+                    service,
+                    revisions.stream()
+                            .filter(r -> r.id().equals(live))
+                            .findFirst()
+                            .orElseThrow(),
+                    traffic));
         }
 
         @Override
@@ -50,7 +58,8 @@ class DeployServiceTest {
 
         @Override
         public Revision deploy(DeployPlan plan, Progress progress) {
-            Revision r = Provenance.decode(Integer.toString(revisions.size() + 1), Provenance.encode(plan, plan.at()), null);
+            Revision r =
+                    Provenance.decode(Integer.toString(revisions.size() + 1), Provenance.encode(plan, plan.at()), null);
             revisions.add(r);
             return r;
         }
@@ -66,15 +75,25 @@ class DeployServiceTest {
         }
     }
 
-    @TempDir Path root;
+    @TempDir
+    Path root;
 
     private DeployService service(InMemoryTarget target) throws Exception {
         java.nio.file.Files.copy(dev.cva.cli.CliHarness.repoRoot().resolve("cva.yaml"), root.resolve("cva.yaml"));
         java.nio.file.Files.createDirectories(root.resolve("services/notifier"));
-        java.nio.file.Files.writeString(root.resolve("services/notifier/pom.xml"), "<project><version>2.0.0</version></project>");
-        CvaConfig config = ConfigLoader.load(root.resolve("cva.yaml"), Map.of(), root).config();
-        return new DeployService(config, "prod", (s, spec) -> target, s -> "fn-" + s, new Artifacts(root),
-                new GitInfo(root), Clock.systemUTC(), m -> {});
+        java.nio.file.Files.writeString(
+                root.resolve("services/notifier/pom.xml"), "<project><version>2.0.0</version></project>");
+        CvaConfig config =
+                ConfigLoader.load(root.resolve("cva.yaml"), Map.of(), root).config();
+        return new DeployService(
+                config,
+                "prod",
+                (s, spec) -> target,
+                s -> "fn-" + s,
+                new Artifacts(root),
+                new GitInfo(root),
+                Clock.systemUTC(),
+                m -> {});
     }
 
     private Path jar(String content) throws Exception {
@@ -107,8 +126,11 @@ class DeployServiceTest {
     @Test
     void aCanaryNeedsADeployedRevisionToSplitWith() throws Exception {
         InMemoryTarget t = new InMemoryTarget();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> service(t).deploy("notifier", opts(jar("a"), 10, false)))
-                .isInstanceOfSatisfying(dev.cva.cli.CvaException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> service(t).deploy("notifier", opts(jar("a"), 10, false)))
+                .isInstanceOfSatisfying(
+                        dev.cva.cli.CvaException.class,
+                        e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
                 .hasMessageContaining("has none");
         assertThat(t.revisions).isEmpty();
     }
@@ -156,10 +178,14 @@ class DeployServiceTest {
 
     @Test
     void deployAllExitCodes() {
-        assertThat(DeployView.exitCode(List.of(result(Outcome.deployed), result(Outcome.no_change)))).isEqualTo(ExitCode.OK);
-        assertThat(DeployView.exitCode(List.of(result(Outcome.no_change), result(Outcome.no_change)))).isEqualTo(ExitCode.NOTHING_TO_DO);
-        assertThat(DeployView.exitCode(List.of(result(Outcome.failed), result(Outcome.deployed)))).isEqualTo(ExitCode.PARTIAL);
-        assertThat(DeployView.exitCode(List.of(result(Outcome.rolled_back), result(Outcome.no_change)))).isEqualTo(ExitCode.FAILURE);
+        assertThat(DeployView.exitCode(List.of(result(Outcome.deployed), result(Outcome.no_change))))
+                .isEqualTo(ExitCode.OK);
+        assertThat(DeployView.exitCode(List.of(result(Outcome.no_change), result(Outcome.no_change))))
+                .isEqualTo(ExitCode.NOTHING_TO_DO);
+        assertThat(DeployView.exitCode(List.of(result(Outcome.failed), result(Outcome.deployed))))
+                .isEqualTo(ExitCode.PARTIAL);
+        assertThat(DeployView.exitCode(List.of(result(Outcome.rolled_back), result(Outcome.no_change))))
+                .isEqualTo(ExitCode.FAILURE);
         assertThat(DeployView.exitCode(List.of(result(Outcome.no_change)))).isEqualTo(ExitCode.NOTHING_TO_DO);
     }
 
@@ -170,13 +196,25 @@ class DeployServiceTest {
         assertThat(record.path("eventSource").asText()).isEqualTo("aws:sqs");
         assertThat(CvaContext.json().readTree(record.path("body").asText()))
                 .isEqualTo(SmokeEvents.example("query-event/valid/minimal.json"));
-        JsonNode stream = CvaContext.json().readTree(SmokeEvents.forService("notifier", "eu-west-2")).path("Records").get(0);
+        JsonNode stream = CvaContext.json()
+                .readTree(SmokeEvents.forService("notifier", "eu-west-2"))
+                .path("Records")
+                .get(0);
         assertThat(stream.path("eventName").asText()).isEqualTo("INSERT");
         JsonNode image = stream.path("dynamodb").path("NewImage");
         assertThat(image.path("matchScore").path("N").asText()).isEqualTo("92");
         assertThat(image.path("query").path("S").asText()).startsWith("Has Dan");
-        assertThat(image.path("performance").path("M").path("cacheHit").path("BOOL").asBoolean()).isFalse();
-        assertThat(CvaContext.json().readTree(SmokeEvents.forService("reporter", "eu-west-2")).path("dryRun").asBoolean()).isTrue();
+        assertThat(image.path("performance")
+                        .path("M")
+                        .path("cacheHit")
+                        .path("BOOL")
+                        .asBoolean())
+                .isFalse();
+        assertThat(CvaContext.json()
+                        .readTree(SmokeEvents.forService("reporter", "eu-west-2"))
+                        .path("dryRun")
+                        .asBoolean())
+                .isTrue();
     }
 
     private static Revision rev(String version, String sha, Boolean dirty) {

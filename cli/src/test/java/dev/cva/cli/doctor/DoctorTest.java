@@ -12,17 +12,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DoctorTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     CliHarness bareMachine() throws Exception {
         Path bin = Files.createDirectories(tmp.resolve("bin"));
-        return new CliHarness(tmp).cwd(CliHarness.repoRoot()).home(Files.createDirectories(tmp.resolve("home")))
+        return new CliHarness(tmp)
+                .cwd(CliHarness.repoRoot())
+                .home(Files.createDirectories(tmp.resolve("home")))
                 .env("PATH", bin.toString());
     }
 
     static JsonNode check(JsonNode report, String env, String name) {
         for (JsonNode c : report.path("checks")) {
-            if (c.path("environment").asText().equals(env) && c.path("name").asText().equals(name)) {
+            if (c.path("environment").asText().equals(env)
+                    && c.path("name").asText().equals(name)) {
                 return c;
             }
         }
@@ -38,12 +42,16 @@ class DoctorTest {
         JsonNode emulator = check(report, "local", "Firestore emulator");
         assertThat(emulator.path("status").asText()).isEqualTo("MISSING");
         assertThat(emulator.path("fix").asText()).contains("google-cloud-cli-firestore-emulator");
-        assertThat(check(report, "local", "Node.js (SES stand-in)").path("status").asText()).isEqualTo("WARN");
+        assertThat(check(report, "local", "Node.js (SES stand-in)")
+                        .path("status")
+                        .asText())
+                .isEqualTo("WARN");
         JsonNode moto = check(report, "local", "moto server (DynamoDB)");
         assertThat(moto.path("status").asText()).isEqualTo("MISSING");
         assertThat(moto.path("fix").asText()).contains("pip install \"moto[server]\"");
         assertThat(check(report, "local", "Java 25+").path("status").asText()).isEqualTo("OK");
-        assertThat(check(report, "prod", "AWS credentials").path("fix").asText()).contains("aws configure");
+        assertThat(check(report, "prod", "AWS credentials").path("fix").asText())
+                .contains("aws configure");
     }
 
     @Test
@@ -59,14 +67,17 @@ class DoctorTest {
         Path gcloud = Files.createDirectories(sdk.resolve("bin")).resolve("gcloud");
         Files.writeString(gcloud, "#!/bin/sh\n");
         Files.setPosixFilePermissions(gcloud, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path jar = Files.createDirectories(sdk.resolve("platform/cloud-firestore-emulator")).resolve("cloud-firestore-emulator.jar");
+        Path jar = Files.createDirectories(sdk.resolve("platform/cloud-firestore-emulator"))
+                .resolve("cloud-firestore-emulator.jar");
         Files.writeString(jar, "");
         Path moto = sdk.resolve("bin/moto_server");
         Files.writeString(moto, "#!/bin/sh\n");
         Files.setPosixFilePermissions(moto, PosixFilePermissions.fromString("rwxr-xr-x"));
-        CliHarness.Result r = bareMachine().env("PATH", sdk.resolve("bin").toString()).run("doctor", "--json");
+        CliHarness.Result r =
+                bareMachine().env("PATH", sdk.resolve("bin").toString()).run("doctor", "--json");
         JsonNode report = CvaContext.json().readTree(r.out());
-        assertThat(check(report, "local", "Firestore emulator").path("found").asText()).isEqualTo(jar.toString());
+        assertThat(check(report, "local", "Firestore emulator").path("found").asText())
+                .isEqualTo(jar.toString());
         assertThat(r.exitCode()).as("node is optional").isZero();
     }
 
@@ -76,15 +87,23 @@ class DoctorTest {
         CliHarness.Result missing = bare.run("doctor", "--env", "prod", "--json");
         assertThat(missing.exitCode()).isEqualTo(1);
 
-        Path adc = Files.createDirectories(tmp.resolve("home/.config/gcloud")).resolve("application_default_credentials.json");
+        Path adc = Files.createDirectories(tmp.resolve("home/.config/gcloud"))
+                .resolve("application_default_credentials.json");
         Files.writeString(adc, "{}");
         CliHarness.Result ok = bare.env("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEKEY123456")
-                .env("AWS_SECRET_ACCESS_KEY", "do-not-print-this-secret").run("doctor", "--env", "prod", "--json");
+                .env("AWS_SECRET_ACCESS_KEY", "do-not-print-this-secret")
+                .run("doctor", "--env", "prod", "--json");
         assertThat(ok.exitCode()).as(ok.toString()).isZero();
-        assertThat(ok.out() + ok.err()).doesNotContain("do-not-print-this-secret").doesNotContain("AKIAEXAMPLEKEY123456");
+        assertThat(ok.out() + ok.err())
+                .doesNotContain("do-not-print-this-secret")
+                .doesNotContain("AKIAEXAMPLEKEY123456");
         JsonNode report = CvaContext.json().readTree(ok.out());
-        assertThat(check(report, "prod", "Google credentials (ADC)").path("found").asText()).contains(adc.toString());
-        assertThat(report.path("checks")).allSatisfy(c -> assertThat(c.path("environment").asText()).isEqualTo("prod"));
+        assertThat(check(report, "prod", "Google credentials (ADC)")
+                        .path("found")
+                        .asText())
+                .contains(adc.toString());
+        assertThat(report.path("checks"))
+                .allSatisfy(c -> assertThat(c.path("environment").asText()).isEqualTo("prod"));
     }
 
     @Test
@@ -93,6 +112,7 @@ class DoctorTest {
         Files.writeString(creds, "[ops]\naws_access_key_id = x\naws_secret_access_key = y\n");
         CliHarness.Result r = bareMachine().env("AWS_PROFILE", "ops").run("doctor", "--env", "prod", "--json");
         JsonNode report = CvaContext.json().readTree(r.out());
-        assertThat(check(report, "prod", "AWS credentials").path("found").asText()).isEqualTo("profile 'ops' in " + creds);
+        assertThat(check(report, "prod", "AWS credentials").path("found").asText())
+                .isEqualTo("profile 'ops' in " + creds);
     }
 }

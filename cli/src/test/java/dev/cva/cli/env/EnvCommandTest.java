@@ -39,7 +39,9 @@ class EnvCommandTest {
                   project: t-prod
             """;
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     Path project;
 
     @BeforeEach
@@ -76,7 +78,8 @@ class EnvCommandTest {
         assertThat(cva().run("env", "use", "prod").exitCode()).isZero();
         assertThat(nameAndSource(cva().run("env", "--json"))).isEqualTo("prod/selected");
 
-        assertThat(nameAndSource(cva().env("CVA_ENV", "local").run("env", "--json"))).isEqualTo("local/variable");
+        assertThat(nameAndSource(cva().env("CVA_ENV", "local").run("env", "--json")))
+                .isEqualTo("local/variable");
 
         assertThat(nameAndSource(cva().env("CVA_ENV", "local").run("env", "--env", "staging", "--json")))
                 .isEqualTo("staging/flag");
@@ -90,8 +93,10 @@ class EnvCommandTest {
         CliHarness.Result use = cva().run("env", "use", "prod", "--json");
         JsonNode used = json(use);
         assertThat(used.path("environment").asText()).isEqualTo("prod");
-        assertThat(used.path("file").asText()).isEqualTo(project.resolve(".cva/environment").toString());
-        assertThat(Files.readString(project.resolve(".cva/environment")).strip()).isEqualTo("prod");
+        assertThat(used.path("file").asText())
+                .isEqualTo(project.resolve(".cva/environment").toString());
+        assertThat(Files.readString(project.resolve(".cva/environment")).strip())
+                .isEqualTo("prod");
         // no temporary file is left behind by the atomic write
         try (var files = Files.list(project.resolve(".cva"))) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("environment");
@@ -99,11 +104,16 @@ class EnvCommandTest {
 
         JsonNode config = json(cva().run("config", "show", "--json"));
         assertThat(config.path("environment").asText()).isEqualTo("prod");
-        assertThat(config.path("settings").path("aws.account").path("value").asText()).isEqualTo("123456789012");
+        assertThat(config.path("settings").path("aws.account").path("value").asText())
+                .isEqualTo("123456789012");
 
         CliHarness.Result text = cva().run("env");
-        assertThat(text.out()).contains("environment: prod", "cva env use (" + project.resolve(".cva/environment") + ")",
-                "account 123456789012, region eu-west-2", "project t-prod");
+        assertThat(text.out())
+                .contains(
+                        "environment: prod",
+                        "cva env use (" + project.resolve(".cva/environment") + ")",
+                        "account 123456789012, region eu-west-2",
+                        "project t-prod");
 
         CliHarness.Result overridden = cva().env("CVA_ENV", "staging").run("env", "use", "local");
         assertThat(overridden.exitCode()).as(overridden.toString()).isZero();
@@ -131,7 +141,8 @@ class EnvCommandTest {
         write("defaultEnvironment: nowhere");
         CliHarness.Result badDefault = cva().run("env", "--env", "local");
         assertThat(badDefault.exitCode()).as(badDefault.toString()).isEqualTo(2);
-        assertThat(badDefault.err()).contains("cva.yaml:2", "defaultEnvironment: 'nowhere' is not one of the environments");
+        assertThat(badDefault.err())
+                .contains("cva.yaml:2", "defaultEnvironment: 'nowhere' is not one of the environments");
     }
 
     @Test
@@ -139,8 +150,8 @@ class EnvCommandTest {
         cva().run("env", "use", "prod");
         CliHarness.Result text = cva().run("env", "list");
         assertThat(text.exitCode()).as(text.toString()).isZero();
-        assertThat(text.out().lines().toList()).anySatisfy(l -> assertThat(l).startsWith("*").contains("prod",
-                "123456789012", "eu-west-2", "t-prod"));
+        assertThat(text.out().lines().toList())
+                .anySatisfy(l -> assertThat(l).startsWith("*").contains("prod", "123456789012", "eu-west-2", "t-prod"));
         assertThat(text.out().lines().filter(l -> l.startsWith("*")).count()).isEqualTo(1);
         assertThat(text.out()).contains("local (this machine)", "demo-t");
 
@@ -155,7 +166,9 @@ class EnvCommandTest {
         assertThat(prod.path("aws").path("region").asText()).isEqualTo("eu-west-2");
         assertThat(prod.path("gcp").path("project").asText()).isEqualTo("t-prod");
         JsonNode staging = j.path("environments").get(1);
-        assertThat(staging.path("gcp").isNull()).as("no gcp section: no gcp cloud").isTrue();
+        assertThat(staging.path("gcp").isNull())
+                .as("no gcp section: no gcp cloud")
+                .isTrue();
         assertThat(staging.path("aws").path("account").isNull()).isTrue();
         assertThat(j.path("environments").get(0).path("local").asBoolean()).isTrue();
     }
@@ -179,7 +192,12 @@ class EnvCommandTest {
         CliHarness.Result replayJson = cva().run("replay-dlq", "--env", "local", "--json");
         assertThat(replayJson.exitCode()).isEqualTo(1);
         assertThat(replayJson.out() + replayJson.err()).doesNotContain("env: ");
-        assertThat(CvaContext.json().readTree(replayJson.out()).path("error").path("exitCode").asInt()).isEqualTo(1);
+        assertThat(CvaContext.json()
+                        .readTree(replayJson.out())
+                        .path("error")
+                        .path("exitCode")
+                        .asInt())
+                .isEqualTo(1);
 
         // the env commands themselves print no such line: they are about the choice, not an environment's contents
         assertThat(cva().run("env", "list").err()).doesNotContain("env: ");
@@ -190,9 +208,12 @@ class EnvCommandTest {
         for (String[] args : new String[][] {{"replay-dlq"}, {"deploy", "processor"}}) {
             CliHarness.Result r = cva().run(args);
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-            assertThat(r.err()).contains("env: local (the stack on this machine)",
-                    "the local stack is not running (environment 'local', from built-in default)",
-                    "cva local up", "cva env use prod");
+            assertThat(r.err())
+                    .contains(
+                            "env: local (the stack on this machine)",
+                            "the local stack is not running (environment 'local', from built-in default)",
+                            "cva local up",
+                            "cva env use prod");
         }
     }
 
@@ -202,22 +223,32 @@ class EnvCommandTest {
         // no terminal, no --yes, no CI: refused at once, nothing read from stdin
         CliHarness.Result piped = cva().stdin("y\n").run("rollback", "processor");
         assertThat(piped.exitCode()).as(piped.toString()).isEqualTo(2);
-        assertThat(piped.err()).contains("cva roll back processor changes prod (aws 123456789012 eu-west-2 · gcp t-prod)",
-                "no terminal", "--yes", "CI");
+        assertThat(piped.err())
+                .contains(
+                        "cva roll back processor changes prod (aws 123456789012 eu-west-2 · gcp t-prod)",
+                        "no terminal",
+                        "--yes",
+                        "CI");
         assertThat(piped.err()).doesNotContain("[y/N]");
 
         // a terminal: the question names the environment and the account; "n" changes nothing (exit 4)
         CliHarness.Result no = cva().terminal(true).stdin("n\n").run("deploy", "processor", "--canary", "10");
         assertThat(no.exitCode()).as(no.toString()).isEqualTo(4);
-        assertThat(no.err()).contains("Deploy processor in prod (aws 123456789012 eu-west-2 · gcp t-prod)? [y/N]",
-                "not confirmed: nothing changed in prod");
+        assertThat(no.err())
+                .contains(
+                        "Deploy processor in prod (aws 123456789012 eu-west-2 · gcp t-prod)? [y/N]",
+                        "not confirmed: nothing changed in prod");
 
         CliHarness.Result eof = cva().terminal(true).run("deploy", "promote", "processor");
         assertThat(eof.exitCode()).as(eof.toString()).isEqualTo(4);
 
         // --dry-run changes nothing, so it asks nothing (it fails later, reading a cloud it cannot reach)
-        assertThat(cva().terminal(true).stdin("n\n").run("deploy", "processor", "--dry-run", "--canary", "0").err())
-                .doesNotContain("[y/N]").contains("--canary must be between 1 and 99");
+        assertThat(cva().terminal(true)
+                        .stdin("n\n")
+                        .run("deploy", "processor", "--dry-run", "--canary", "0")
+                        .err())
+                .doesNotContain("[y/N]")
+                .contains("--canary must be between 1 and 99");
         // on local nothing is asked either
         CliHarness.Result local = cva().terminal(true).stdin("n\n").run("rollback", "processor", "--env", "local");
         assertThat(local.err()).doesNotContain("[y/N]").contains("local stack is not running");
@@ -245,9 +276,15 @@ class EnvCommandTest {
 
     private CvaContext context(boolean terminal, String stdin, String var, String value) {
         java.io.StringWriter err = new java.io.StringWriter();
-        CvaContext ctx = new CvaContext(new java.io.PrintWriter(new java.io.StringWriter(), true),
-                new java.io.PrintWriter(err, true), new java.io.ByteArrayInputStream(stdin.getBytes()),
-                java.util.Map.of(var, value), project, project.resolve("home"), java.time.Clock.systemUTC(), terminal);
+        CvaContext ctx = new CvaContext(
+                new java.io.PrintWriter(new java.io.StringWriter(), true),
+                new java.io.PrintWriter(err, true),
+                new java.io.ByteArrayInputStream(stdin.getBytes()),
+                java.util.Map.of(var, value),
+                project,
+                project.resolve("home"),
+                java.time.Clock.systemUTC(),
+                terminal);
         errs.put(ctx, err);
         return ctx;
     }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * that key, so the alarm's notifications would be dropped. Small fixture trees, then the repository's modules.
  */
 class InfraAlarmTopicsTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private static final String ROOT = """
             terraform {
@@ -83,19 +84,29 @@ class InfraAlarmTopicsTest {
         assertThat(f.get(0).service()).isEqualTo("svc");
         assertThat(f.get(0).check()).isEqualTo("alarms");
         // line 18 of the module: kms_master_key_id of aws_sns_topic.alarms (the untargeted topic is left alone)
-        assertThat(f.get(0).message()).startsWith("infra/modules/alerts/main.tf:18: module.alerts.aws_sns_topic.alarms is encrypted with alias/aws/sns")
+        assertThat(f.get(0).message())
+                .startsWith(
+                        "infra/modules/alerts/main.tf:18: module.alerts.aws_sns_topic.alarms is encrypted with alias/aws/sns")
                 .contains("CloudWatch alarms cannot use");
-        assertThat(Files.readAllLines(tmp.resolve("infra/modules/alerts/main.tf")).get(17)).contains("kms_master_key_id = \"alias/aws/sns\"");
+        assertThat(Files.readAllLines(tmp.resolve("infra/modules/alerts/main.tf"))
+                        .get(17))
+                .contains("kms_master_key_id = \"alias/aws/sns\"");
     }
 
     @Test
     void theKeyIsFollowedThroughAVariableDefaultAndAModuleArgument() throws Exception {
         List<InfraCheck.Finding> byDefault = InfraCheck.alarmTopics(tmp, fixture(ROOT, alerts("var.key")));
-        assertThat(byDefault).singleElement().extracting(InfraCheck.Finding::message).asString()
-                .contains("module.alerts.aws_sns_topic.alarms is encrypted with alias/aws/sns (var.key = \"alias/aws/sns\")");
+        assertThat(byDefault)
+                .singleElement()
+                .extracting(InfraCheck.Finding::message)
+                .asString()
+                .contains(
+                        "module.alerts.aws_sns_topic.alarms is encrypted with alias/aws/sns (var.key = \"alias/aws/sns\")");
 
-        String withArg = ROOT.replace("name   = \"svc-alarms\"", "name   = \"svc-alarms\"\n  key    = aws_kms_key.alarms.arn");
-        assertThat(InfraCheck.alarmTopics(tmp, fixture(withArg, alerts("var.key")))).isEmpty();
+        String withArg =
+                ROOT.replace("name   = \"svc-alarms\"", "name   = \"svc-alarms\"\n  key    = aws_kms_key.alarms.arn");
+        assertThat(InfraCheck.alarmTopics(tmp, fixture(withArg, alerts("var.key"))))
+                .isEmpty();
     }
 
     @Test
@@ -112,28 +123,41 @@ class InfraAlarmTopicsTest {
                 }
                 """;
         assertThat(InfraCheck.alarmTopics(tmp, fixture(root, alerts("aws_kms_key.alarms.arn"))))
-                .singleElement().extracting(InfraCheck.Finding::message).asString()
+                .singleElement()
+                .extracting(InfraCheck.Finding::message)
+                .asString()
                 .startsWith("infra/services/svc/main.tf:3: aws_sns_topic.direct is encrypted with alias/aws/sns");
-        assertThat(InfraCheck.alarmTopics(tmp, fixture(ROOT, alerts("aws_kms_key.alarms.arn")))).isEmpty();
+        assertThat(InfraCheck.alarmTopics(tmp, fixture(ROOT, alerts("aws_kms_key.alarms.arn"))))
+                .isEmpty();
     }
 
     @Test
     void theRepositorysModulesPassAndTheOldKeyFailsCvaInfraCheck() throws Exception {
-        assertThat(InfraCheck.alarmTopics(CliHarness.repoRoot(), InfraCheck.roots(CliHarness.repoRoot()))).isEmpty();
+        assertThat(InfraCheck.alarmTopics(CliHarness.repoRoot(), InfraCheck.roots(CliHarness.repoRoot())))
+                .isEmpty();
 
         Path p = InfraProject.copy(tmp.resolve("project"));
-        InfraProject.edit(p.resolve("infra/modules/alerts/main.tf"), "kms_master_key_id = aws_kms_key.alarms.arn",
+        InfraProject.edit(
+                p.resolve("infra/modules/alerts/main.tf"),
+                "kms_master_key_id = aws_kms_key.alarms.arn",
                 "kms_master_key_id = \"alias/aws/sns\"");
         CliHarness.Result r = new CliHarness(p).run("infra", "check", "--json");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         List<String> messages = new java.util.ArrayList<>();
-        CvaContext.json().readTree(r.out()).path("findings").forEach(f -> messages.add(
-                f.path("service").asText() + " " + f.path("check").asText() + " " + f.path("message").asText()));
-        int line = InfraProject.lines(p.resolve("infra/modules/alerts/main.tf")).indexOf("  kms_master_key_id = \"alias/aws/sns\"") + 1;
+        CvaContext.json()
+                .readTree(r.out())
+                .path("findings")
+                .forEach(f -> messages.add(f.path("service").asText() + " "
+                        + f.path("check").asText() + " " + f.path("message").asText()));
+        int line = InfraProject.lines(p.resolve("infra/modules/alerts/main.tf"))
+                        .indexOf("  kms_master_key_id = \"alias/aws/sns\"")
+                + 1;
         assertThat(line).isPositive();
         for (String service : List.of("notifier", "processor", "reporter")) {
-            assertThat(messages).anySatisfy(m -> assertThat(m).startsWith(service + " alarms infra/modules/alerts/main.tf:" + line
-                    + ": module.alerts.aws_sns_topic.alarms is encrypted with alias/aws/sns"));
+            assertThat(messages)
+                    .anySatisfy(m -> assertThat(m)
+                            .startsWith(service + " alarms infra/modules/alerts/main.tf:" + line
+                                    + ": module.alerts.aws_sns_topic.alarms is encrypted with alias/aws/sns"));
         }
     }
 }

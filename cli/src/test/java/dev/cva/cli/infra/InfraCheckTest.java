@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** cva infra check: every name and region of cva.yaml has its resource in infra/ and the other way round. */
 class InfraCheckTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private static JsonNode json(CliHarness.Result r) throws Exception {
         return CvaContext.json().readTree(r.out());
@@ -33,10 +34,13 @@ class InfraCheckTest {
         assertThat(out.path("ok").asBoolean()).isTrue();
 
         // The independent answer: the aws.* and gcp.* keys of every environment in cva.yaml, read here.
-        JsonNode yaml = new YAMLMapper().readTree(CliHarness.repoRoot().resolve("cva.yaml").toFile());
+        JsonNode yaml = new YAMLMapper()
+                .readTree(CliHarness.repoRoot().resolve("cva.yaml").toFile());
         TreeSet<String> expected = new TreeSet<>();
-        yaml.path("environments").forEach(env -> List.of("aws", "gcp").forEach(cloud ->
-                env.path(cloud).fieldNames().forEachRemaining(k -> expected.add(cloud + "." + k))));
+        yaml.path("environments")
+                .forEach(env -> List.of("aws", "gcp")
+                        .forEach(cloud ->
+                                env.path(cloud).fieldNames().forEachRemaining(k -> expected.add(cloud + "." + k))));
         expected.remove("aws.endpoint");
         expected.remove("gcp.receiverUrl");
         Map<String, JsonNode> names = new TreeMap<>();
@@ -62,7 +66,10 @@ class InfraCheckTest {
     @Test
     void aNameWithoutItsResourceIsDrift() throws Exception {
         Path p = InfraProject.copy(tmp);
-        InfraProject.edit(p.resolve("infra/services/processor/main.tf"), "dlq_name           = local.names.dlq", "dlq_name           = \"cv-analytics-dlq.fifo\"");
+        InfraProject.edit(
+                p.resolve("infra/services/processor/main.tf"),
+                "dlq_name           = local.names.dlq",
+                "dlq_name           = \"cv-analytics-dlq.fifo\"");
         CliHarness.Result r = new CliHarness(p).run("infra", "check", "--json");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         assertThat(json(r).path("findings").toString()).contains("aws.dlq (cva.yaml) has no resource in any root");
@@ -72,7 +79,9 @@ class InfraCheckTest {
     void aRootNameNotInCvaYamlAHardCodedNameAndASecondOwnerAreDrift() throws Exception {
         Path p = InfraProject.copy(tmp);
         Path reporter = p.resolve("infra/services/reporter");
-        InfraProject.edit(reporter.resolve("cva.tf"), "  names = {\n",
+        InfraProject.edit(
+                reporter.resolve("cva.tf"),
+                "  names = {\n",
                 "  names = {\n    extraQueue = coalesce(var.region, local.env.aws.extraQueue)\n");
         Files.writeString(reporter.resolve("extra.tf"), """
                 resource "aws_sqs_queue" "literal" {
@@ -96,21 +105,30 @@ class InfraCheckTest {
     void aServiceWithoutItsRootAMappingOffTheAliasAndASharedStateKeyAreDrift() throws Exception {
         Path p = InfraProject.copy(tmp);
         InfraProject.copyTree(p.resolve("infra/services/reporter"), p.resolve("infra/services/reporter-copy"));
-        InfraProject.edit(p.resolve("infra/services/notifier/main.tf"), "function_name                  = module.function.alias_arn",
+        InfraProject.edit(
+                p.resolve("infra/services/notifier/main.tf"),
+                "function_name                  = module.function.alias_arn",
                 "function_name                  = module.function.function_arn");
-        InfraProject.edit(p.resolve("infra/services/processor/main.tf"),
-                "batch_size                         = local.spec.eventSource.batchSize", "batch_size                         = 10");
-        InfraProject.edit(p.resolve("infra/services/processor/main.tf"),
-                "try(local.spec.eventSource.visibilityTimeoutSeconds, 6 * local.spec.timeoutSeconds)", "6 * local.spec.timeoutSeconds");
+        InfraProject.edit(
+                p.resolve("infra/services/processor/main.tf"),
+                "batch_size                         = local.spec.eventSource.batchSize",
+                "batch_size                         = 10");
+        InfraProject.edit(
+                p.resolve("infra/services/processor/main.tf"),
+                "try(local.spec.eventSource.visibilityTimeoutSeconds, 6 * local.spec.timeoutSeconds)",
+                "6 * local.spec.timeoutSeconds");
         CliHarness.Result r = new CliHarness(p).run("infra", "check", "--json");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         List<String> messages = new ArrayList<>();
-        json(r).path("findings").forEach(f -> messages.add(f.path("service").asText() + ": " + f.path("message").asText()));
-        assertThat(messages).contains(
-                "reporter-copy: infra/services/reporter-copy has no service in cva.yaml",
-                "reporter-copy: shares its state key 'services/reporter/terraform.tfstate' with reporter",
-                "notifier: the event source mapping invokes module.function.function_arn, not the live alias",
-                "processor: services.processor.eventSource.batchSize is not read by the event source mapping",
-                "processor: services.processor.eventSource.visibilityTimeoutSeconds is not read by the root's queue");
+        json(r).path("findings")
+                .forEach(f -> messages.add(
+                        f.path("service").asText() + ": " + f.path("message").asText()));
+        assertThat(messages)
+                .contains(
+                        "reporter-copy: infra/services/reporter-copy has no service in cva.yaml",
+                        "reporter-copy: shares its state key 'services/reporter/terraform.tfstate' with reporter",
+                        "notifier: the event source mapping invokes module.function.function_arn, not the live alias",
+                        "processor: services.processor.eventSource.batchSize is not read by the event source mapping",
+                        "processor: services.processor.eventSource.visibilityTimeoutSeconds is not read by the root's queue");
     }
 }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
-import dev.cva.testing.Tools;
 import dev.cva.local.Moto;
+import dev.cva.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * of cva.yaml and a CVA_* override. A backend_override.tf keeps the state local (Terraform's override files).
  */
 class InfraPlanMotoTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void theProcessorRootPlansAgainstMotoWithTheNamesOfCvaYaml() throws Exception {
@@ -33,8 +34,10 @@ class InfraPlanMotoTest {
         Path cache = Path.of(System.getProperty("user.home"), ".cache/cva-infra/plugins");
         Files.createDirectories(cache);
         Path rc = tmp.resolve("terraformrc");
-        Files.writeString(rc, "provider_installation {\n  filesystem_mirror {\n    path = \"" + mirror + "\"\n  }\n}\n"
-                + "plugin_cache_dir = \"" + cache + "\"\n");
+        Files.writeString(
+                rc,
+                "provider_installation {\n  filesystem_mirror {\n    path = \"" + mirror + "\"\n  }\n}\n"
+                        + "plugin_cache_dir = \"" + cache + "\"\n");
 
         try (Moto moto = Moto.start(System.getenv(), tmp.resolve("moto.log"))) {
             CliHarness.Result r = new CliHarness(project)
@@ -42,7 +45,8 @@ class InfraPlanMotoTest {
                     .env("TF_DATA_DIR", tmp.resolve("tf-data").toString())
                     .env("HOME", System.getProperty("user.home"))
                     .env("AWS_ENDPOINT_URL", moto.endpoint().toString())
-                    .env("AWS_ACCESS_KEY_ID", "test").env("AWS_SECRET_ACCESS_KEY", "test")
+                    .env("AWS_ACCESS_KEY_ID", "test")
+                    .env("AWS_SECRET_ACCESS_KEY", "test")
                     .env("CVA_AWS_DLQ", "planned-dlq.fifo")
                     .run("infra", "plan", "processor", "--env", "prod", "--json");
             assertThat(r.exitCode()).as(r.toString()).isZero();

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * answers `plan -detailed-exitcode` with 2 (changes) and fails when FAKE_TF_FAIL names the subcommand.
  */
 class InfraPlanTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
+
     Path project;
     Path log;
     Path bin;
@@ -42,7 +44,9 @@ class InfraPlanTest {
     }
 
     private CliHarness cva() {
-        return new CliHarness(project).env("PATH", bin + ":" + System.getenv("PATH")).env("FAKE_TF_LOG", log.toString());
+        return new CliHarness(project)
+                .env("PATH", bin + ":" + System.getenv("PATH"))
+                .env("FAKE_TF_LOG", log.toString());
     }
 
     @Test
@@ -59,10 +63,14 @@ class InfraPlanTest {
         assertThat(vars.path("dlq_name").asText()).isEqualTo("cv-analytics-dlq.fifo");
         assertThat(vars.path("region").asText()).isEqualTo("eu-west-2");
         assertThat(vars.path("analytics_table").asText()).isEqualTo("cv-analytics-analytics");
-        assertThat(vars.has("webhook_dlq_name")).as("only variables the processor root declares").isFalse();
+        assertThat(vars.has("webhook_dlq_name"))
+                .as("only variables the processor root declares")
+                .isFalse();
         // an alarm threshold is a setting like a name: cva.yaml's alarms.*, else the built-in default
         assertThat(vars.path("event_queue_oldest_message_seconds").asText()).isEqualTo("900");
-        assertThat(vars.has("stream_iterator_age_seconds")).as("the notifier's, not the processor's").isFalse();
+        assertThat(vars.has("stream_iterator_age_seconds"))
+                .as("the notifier's, not the processor's")
+                .isFalse();
         // Terraform's own output is chatter next to --json.
         assertThat(r.err()).contains("Plan: 1 to add");
 
@@ -70,21 +78,31 @@ class InfraPlanTest {
         List<String> calls = Files.readAllLines(log);
         assertThat(calls).hasSize(2);
         assertThat(calls.get(0)).isEqualTo("-chdir=" + root + " init -input=false -no-color");
-        assertThat(calls.get(1)).startsWith("-chdir=" + root + " plan -input=false -no-color -detailed-exitcode -var=environment=prod ")
-                .contains("-var=queue_name=override-queue.fifo", "-var=dlq_name=cv-analytics-dlq.fifo", "-var=region=eu-west-2");
+        assertThat(calls.get(1))
+                .startsWith("-chdir=" + root + " plan -input=false -no-color -detailed-exitcode -var=environment=prod ")
+                .contains(
+                        "-var=queue_name=override-queue.fifo",
+                        "-var=dlq_name=cv-analytics-dlq.fifo",
+                        "-var=region=eu-west-2");
     }
 
     @Test
     void theBackendConfigBesideTheRootIsUsedAndTheReceiverGetsItsGcpNames() throws Exception {
-        Files.writeString(project.resolve("infra/services/receiver/backend.hcl"), "bucket = \"b\"\nprefix = \"services/receiver\"\n");
+        Files.writeString(
+                project.resolve("infra/services/receiver/backend.hcl"),
+                "bucket = \"b\"\nprefix = \"services/receiver\"\n");
         CliHarness.Result r = cva().run("infra", "plan", "receiver", "--env", "prod");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("fake terraform plan");
         assertThat(r.err()).contains("changes to apply");
         List<String> calls = Files.readAllLines(log);
         assertThat(calls.get(0)).endsWith("init -input=false -no-color -backend-config=backend.hcl");
-        assertThat(calls.get(1)).contains("-var=project_id=cv-analytics-prod", "-var=region=europe-west2",
-                "-var=function_name=cv-analytics-receiver", "-var=webhook_secret_name=cv-analytics-webhook-secret");
+        assertThat(calls.get(1))
+                .contains(
+                        "-var=project_id=cv-analytics-prod",
+                        "-var=region=europe-west2",
+                        "-var=function_name=cv-analytics-receiver",
+                        "-var=webhook_secret_name=cv-analytics-webhook-secret");
     }
 
     @Test
@@ -96,13 +114,17 @@ class InfraPlanTest {
 
         CliHarness.Result r = cva().run("infra", "apply", "reporter", "--env", "prod", "--yes", "--json");
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(Files.readAllLines(log).get(1)).contains(" apply -input=false -no-color -auto-approve ",
-                "-var=report_from=reports@cv.example.dev", "-var=report_to=owner@cv.example.dev");
+        assertThat(Files.readAllLines(log).get(1))
+                .contains(
+                        " apply -input=false -no-color -auto-approve ",
+                        "-var=report_from=reports@cv.example.dev",
+                        "-var=report_to=owner@cv.example.dev");
     }
 
     @Test
     void aFailingTerraformFailsTheCommandAndAnUnknownServiceIsBadUsage() throws Exception {
-        CliHarness.Result failed = cva().env("FAKE_TF_FAIL", "init").run("infra", "plan", "notifier", "--env", "prod", "--json");
+        CliHarness.Result failed =
+                cva().env("FAKE_TF_FAIL", "init").run("infra", "plan", "notifier", "--env", "prod", "--json");
         assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
         JsonNode out = CvaContext.json().readTree(failed.out());
         assertThat(out.path("ok").asBoolean()).isFalse();

@@ -34,7 +34,9 @@ final class InfraProject {
             return;
         }
         try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.filter(p -> !p.toString().contains("/target/") && !p.toString().contains("/.terraform/")).toList()) {
+            for (Path p : files.filter(p ->
+                            !p.toString().contains("/target/") && !p.toString().contains("/.terraform/"))
+                    .toList()) {
                 Path dest = to.resolve(from.relativize(p).toString());
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(dest);

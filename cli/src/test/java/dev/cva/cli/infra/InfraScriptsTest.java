@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * provider mirror, HCL syntax of the GCP root; no built jar needed) and .github/lint-workflows.sh (actionlint).
  */
 class InfraScriptsTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     record Run(int exitCode, String output) {}
 
@@ -27,11 +28,15 @@ class InfraScriptsTest {
     }
 
     static Run run(List<String> command, Map<String, String> env, long timeoutSeconds) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(CliHarness.repoRoot().toFile()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(CliHarness.repoRoot().toFile())
+                .redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(timeoutSeconds, TimeUnit.SECONDS)).as("finished in " + timeoutSeconds + " s").isTrue();
+        assertThat(p.waitFor(timeoutSeconds, TimeUnit.SECONDS))
+                .as("finished in " + timeoutSeconds + " s")
+                .isTrue();
         return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 
@@ -39,12 +44,21 @@ class InfraScriptsTest {
     void everyRootIsFormattedTheAwsRootsValidateAndTheGcpRootParses() throws Exception {
         Tools.require("terraform", "infra/check.sh");
         // on CI the GCP syntax check must run (@cdktf/hcl2json from npm); locally check.sh may skip it, and says so
-        Run r = run(List.of("bash", "infra/check.sh"), Tools.ci() ? Map.of("INFRA_CHECK_REQUIRE_HCL2JSON", "1") : Map.of(), 120);
+        Run r = run(
+                List.of("bash", "infra/check.sh"),
+                Tools.ci() ? Map.of("INFRA_CHECK_REQUIRE_HCL2JSON", "1") : Map.of(),
+                120);
         assertThat(r.exitCode()).as(r.output()).isZero();
-        assertThat(r.output()).contains("ok  infra/services/processor", "ok  infra/services/notifier", "ok  infra/services/reporter",
-                "all checks passed (3 AWS roots");
+        assertThat(r.output())
+                .contains(
+                        "ok  infra/services/processor",
+                        "ok  infra/services/notifier",
+                        "ok  infra/services/reporter",
+                        "all checks passed (3 AWS roots");
         if (Tools.ci()) {
-            assertThat(r.output()).contains("ok  infra/services/receiver/main.tf").doesNotContain("SKIPPED");
+            assertThat(r.output())
+                    .contains("ok  infra/services/receiver/main.tf")
+                    .doesNotContain("SKIPPED");
         } else {
             assertThat(r.output()).containsPattern("ok  infra/services/receiver/main.tf|SKIPPED: @cdktf/hcl2json");
         }

@@ -30,7 +30,9 @@ class PipelinesTest {
 
     @Test
     void everyServiceHasAPipelineThatTestsItsModuleAndDeploysItsTags() throws Exception {
-        JsonNode services = YAML.readTree(CliHarness.repoRoot().resolve("cva.yaml").toFile()).path("services");
+        JsonNode services = YAML.readTree(
+                        CliHarness.repoRoot().resolve("cva.yaml").toFile())
+                .path("services");
         assertThat(services.size()).isEqualTo(5);
         for (var it = services.fields(); it.hasNext(); ) {
             var e = it.next();
@@ -41,9 +43,12 @@ class PipelinesTest {
             JsonNode wf = YAML.readTree(file.toFile());
             JsonNode push = on(wf).path("push");
             assertThat(texts(push.path("tags"))).containsExactly(s + "-v*");
-            assertThat(texts(push.path("paths"))).contains(module + "/**", "infra/services/" + s + "/**")
+            assertThat(texts(push.path("paths")))
+                    .contains(module + "/**", "infra/services/" + s + "/**")
                     .anyMatch(p -> p.startsWith("services/contracts/schemas/"))
-                    .noneMatch(p -> services.fieldNames().hasNext() && p.startsWith("services/") && !p.startsWith(module + "/")
+                    .noneMatch(p -> services.fieldNames().hasNext()
+                            && p.startsWith("services/")
+                            && !p.startsWith(module + "/")
                             && !p.startsWith("services/contracts/"));
             assertThat(texts(on(wf).path("pull_request").path("paths"))).isEqualTo(texts(push.path("paths")));
             assertThat(wf.path("permissions").path("contents").asText()).isEqualTo("read");
@@ -55,10 +60,15 @@ class PipelinesTest {
             assertThat(deploy.path("if").asText()).contains("refs/tags/" + s + "-v");
             assertThat(deploy.path("permissions").path("id-token").asText()).isEqualTo("write");
             assertThat(deploy.path("concurrency").path("group").asText()).isEqualTo("deploy-" + s + "-prod");
-            assertThat(deploy.path("concurrency").path("cancel-in-progress").asBoolean()).isFalse();
-            assertThat(deploy.toString()).contains("cva deploy " + s + " --env prod --json").contains("GITHUB_STEP_SUMMARY")
-                    .contains(e.getValue().path("cloud").asText().equals("aws") ? "aws-actions/configure-aws-credentials@"
-                            : "google-github-actions/auth@")
+            assertThat(deploy.path("concurrency").path("cancel-in-progress").asBoolean())
+                    .isFalse();
+            assertThat(deploy.toString())
+                    .contains("cva deploy " + s + " --env prod --json")
+                    .contains("GITHUB_STEP_SUMMARY")
+                    .contains(
+                            e.getValue().path("cloud").asText().equals("aws")
+                                    ? "aws-actions/configure-aws-credentials@"
+                                    : "google-github-actions/auth@")
                     .doesNotContain("aws-access-key-id", "credentials_json");
         }
     }
@@ -70,7 +80,12 @@ class PipelinesTest {
         assertThat(infra.path("jobs").path("plan").toString()).contains("cva infra plan");
         JsonNode release = YAML.readTree(WORKFLOWS.resolve("cli-release.yml").toFile());
         assertThat(texts(on(release).path("push").path("tags"))).containsExactly("cli-v*");
-        assertThat(release.path("jobs").path("release").path("permissions").path("contents").asText()).isEqualTo("write");
+        assertThat(release.path("jobs")
+                        .path("release")
+                        .path("permissions")
+                        .path("contents")
+                        .asText())
+                .isEqualTo("write");
         assertThat(release.toString()).contains("cli/target/cva.jar");
     }
 

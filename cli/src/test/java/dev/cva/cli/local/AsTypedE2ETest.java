@@ -35,7 +35,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * the running one where Maven would, as a rebuild after a code change does.
  */
 class AsTypedE2ETest {
-    @TempDir Path project;
+    @TempDir
+    Path project;
+
     private CliHarness cva;
 
     @AfterEach
@@ -51,8 +53,9 @@ class AsTypedE2ETest {
         Path repo = CliHarness.repoRoot();
         Path built;
         try (Stream<Path> s = Files.list(repo.resolve("services/receiver/target/deploy"))) {
-            built = s.filter(p -> p.toString().endsWith(".jar")).findFirst().orElseThrow(
-                    () -> new AssertionError("run ./mvnw package first: no receiver jar"));
+            built = s.filter(p -> p.toString().endsWith(".jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("run ./mvnw package first: no receiver jar"));
         }
         checkoutWithOwnReceiverBuild(repo, built);
         cva = new CliHarness(project).env("CVA_LOCAL_SES", "outbox");
@@ -61,8 +64,11 @@ class AsTypedE2ETest {
         for (String[] typed : List.of(new String[] {"deploy", "receiver"}, new String[] {"replay-dlq"})) {
             CliHarness.Result r = cva.run(typed);
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-            assertThat(r.err()).as(r.toString()).contains("local stack is not running")
-                    .contains("cva local up").contains("cva env use prod");
+            assertThat(r.err())
+                    .as(r.toString())
+                    .contains("local stack is not running")
+                    .contains("cva local up")
+                    .contains("cva env use prod");
         }
 
         CliHarness.Result up = cva.run("local", "up", "--detach", "--json");
@@ -70,16 +76,22 @@ class AsTypedE2ETest {
         LocalState state = LocalState.read(project).orElseThrow();
 
         // cva replay-dlq: the overview of the stack's DLQs, with a message waiting in the processor's
-        try (SqsClient sqs = LocalAws.sqs(URI.create(state.url("sqs")), state.resource("region"),
+        try (SqsClient sqs = LocalAws.sqs(
+                URI.create(state.url("sqs")),
+                state.resource("region"),
                 LocalCredentials.read(project).provider())) {
-            sqs.sendMessage(b -> b.queueUrl(state.resource("dlqUrl")).messageBody("{\"eventType\":\"query\"}")
-                    .messageGroupId("as-typed").messageDeduplicationId("as-typed-1"));
+            sqs.sendMessage(b -> b.queueUrl(state.resource("dlqUrl"))
+                    .messageBody("{\"eventType\":\"query\"}")
+                    .messageGroupId("as-typed")
+                    .messageDeduplicationId("as-typed-1"));
         }
         CliHarness.Result overview = cva.run("replay-dlq");
         assertThat(overview.exitCode()).as(overview.toString()).isZero();
-        String dlqName = state.resource("dlqUrl").substring(state.resource("dlqUrl").lastIndexOf('/') + 1);
-        assertThat(overview.out()).as(overview.toString()).containsPattern("(?m)^" + java.util.regex.Pattern.quote(dlqName)
-                + "\\s+processor\\s+fifo\\s+1\\s");
+        String dlqName =
+                state.resource("dlqUrl").substring(state.resource("dlqUrl").lastIndexOf('/') + 1);
+        assertThat(overview.out())
+                .as(overview.toString())
+                .containsPattern("(?m)^" + java.util.regex.Pattern.quote(dlqName) + "\\s+processor\\s+fifo\\s+1\\s");
         assertThat(overview.err()).as("names the environment").contains("env: local");
 
         // cva deploy receiver: builds (the stand-in wrapper), deploys revision 2, and says so
@@ -132,10 +144,15 @@ class AsTypedE2ETest {
     private static void rebuilt(Path jar, Path out) throws IOException {
         byte[] bytes = Files.readAllBytes(jar);
         int eocd = bytes.length - 22;
-        assertThat(ByteBuffer.wrap(bytes, eocd, 4).order(ByteOrder.LITTLE_ENDIAN).getInt()).as("EOCD of " + jar)
+        assertThat(ByteBuffer.wrap(bytes, eocd, 4)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .getInt())
+                .as("EOCD of " + jar)
                 .isEqualTo(0x06054b50);
         byte[] comment = "cva as-typed rebuild".getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer.wrap(bytes, bytes.length - 2, 2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) comment.length);
+        ByteBuffer.wrap(bytes, bytes.length - 2, 2)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putShort((short) comment.length);
         try (OutputStream o = Files.newOutputStream(out)) {
             o.write(bytes);
             o.write(comment);

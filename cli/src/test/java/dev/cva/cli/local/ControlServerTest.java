@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ControlServerTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void answersOnlyWithTheOwnersTokenAndRoutesByLongestPrefix() throws Exception {
@@ -26,29 +27,44 @@ class ControlServerTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(ControlToken.file(tmp))))
                 .isEqualTo("rw-------");
         try (ControlServer server = new ControlServer(token)) {
-            server.route("POST", "/parts/", (rest, body) -> ControlServer.Reply.ok(Map.of("part", rest,
-                    "body", new String(body))));
+            server.route(
+                    "POST",
+                    "/parts/",
+                    (rest, body) -> ControlServer.Reply.ok(Map.of("part", rest, "body", new String(body))));
             server.route("POST", "/parts/sqs/", (rest, body) -> ControlServer.Reply.error(409, "sqs is busy"));
-            LocalState state = new LocalState(ProcessHandle.current().pid(), System.currentTimeMillis(), true, Map.of(),
+            LocalState state = new LocalState(
+                    ProcessHandle.current().pid(),
+                    System.currentTimeMillis(),
+                    true,
+                    Map.of(),
                     Map.of("controlUrl", server.url()));
             ControlClient client = ControlClient.of(state, tmp);
 
             assertThat(client.get("/health").path("ok").asBoolean()).isTrue();
             var answer = client.post("/parts/firestore/stop", Map.of("why", "chaos"), Duration.ofSeconds(5));
             assertThat(answer.path("part").asText()).isEqualTo("firestore/stop");
-            assertThat(dev.cva.cli.CvaContext.json().readTree(answer.path("body").asText()).path("why").asText())
+            assertThat(dev.cva.cli.CvaContext.json()
+                            .readTree(answer.path("body").asText())
+                            .path("why")
+                            .asText())
                     .isEqualTo("chaos");
             assertThatThrownBy(() -> client.post("/parts/sqs/stop", null, Duration.ofSeconds(5)))
-                    .isInstanceOf(CvaException.class).hasMessageContaining("sqs is busy");
-            assertThatThrownBy(() -> client.get("/nothing")).isInstanceOf(CvaException.class)
+                    .isInstanceOf(CvaException.class)
+                    .hasMessageContaining("sqs is busy");
+            assertThatThrownBy(() -> client.get("/nothing"))
+                    .isInstanceOf(CvaException.class)
                     .hasMessageContaining("no route");
 
             HttpClient http = HttpClient.newHttpClient();
-            HttpResponse<String> noToken = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/health")).build(),
+            HttpResponse<String> noToken = http.send(
+                    HttpRequest.newBuilder(URI.create(server.url() + "/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(noToken.statusCode()).isEqualTo(401);
-            HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/health"))
-                    .header("Authorization", "Bearer " + ControlServer.newToken()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> wrong = http.send(
+                    HttpRequest.newBuilder(URI.create(server.url() + "/health"))
+                            .header("Authorization", "Bearer " + ControlServer.newToken())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(wrong.statusCode()).isEqualTo(401);
             assertThat(wrong.body()).doesNotContain(token);
             assertThat(server.url()).startsWith("http://127.0.0.1:");

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * writes every record).
  */
 class DashboardLocalE2ETest {
-    @TempDir Path project;
+    @TempDir
+    Path project;
 
     private CliHarness cva;
 
@@ -50,12 +51,26 @@ class DashboardLocalE2ETest {
     @Test
     @Timeout(180)
     void demoKeepLeavesTheDashboardRunningUnderTheProjectsRules() throws Exception {
-        CliHarness.Result demo = cva.run("local", "demo", "--keep", "--conversations", "5", "--early", "1",
-                "--duplicates", "1", "--poison", "1", "--timeout", "60");
+        CliHarness.Result demo = cva.run(
+                "local",
+                "demo",
+                "--keep",
+                "--conversations",
+                "5",
+                "--early",
+                "1",
+                "--duplicates",
+                "1",
+                "--poison",
+                "1",
+                "--timeout",
+                "60");
         try {
             assertThat(demo.exitCode()).as(demo.toString()).isZero();
             LocalState state = LocalState.read(project).orElseThrow();
-            assertThat(state.supervisorAlive()).as("the stack outlives the demo").isTrue();
+            assertThat(state.supervisorAlive())
+                    .as("the stack outlives the demo")
+                    .isTrue();
             String url = state.url("dashboard");
             assertThat(url).startsWith("http://127.0.0.1:");
             assertThat(demo.out()).contains("dashboard").contains(url);
@@ -76,35 +91,60 @@ class DashboardLocalE2ETest {
 
             HttpClient http = HttpClient.newHttpClient();
             assertThat(get(http, url, null).body()).contains("CV Analytics dashboard");
-            JsonNode config = CvaContext.json().readTree(get(http, url + "config.json", null).body());
+            JsonNode config = CvaContext.json()
+                    .readTree(get(http, url + "config.json", null).body());
             assertThat(config.path("firebase").path("projectId").asText()).isEqualTo(state.resource("gcpProject"));
-            assertThat(config.path("emulator").path("firestorePort").asInt()).isEqualTo(state.parts().get("firestore").port());
+            assertThat(config.path("emulator").path("firestorePort").asInt())
+                    .isEqualTo(state.parts().get("firestore").port());
             assertThat(config.path("auth").path("mode").asText()).isEqualTo("emulator");
             // it signs in as the first of cva.yaml's local dashboard readers
             String email = config.path("auth").path("email").asText();
             assertThat(email).isEqualTo("owner@cv-analytics.local");
 
             // the receiver wrote every record through the rules (as the owner); a client reads only as a listed reader
-            String id = new FirestoreRest(state.url("firestore"), state.resource("gcpProject")).receivedAt().keySet()
-                    .iterator().next();
+            String id = new FirestoreRest(state.url("firestore"), state.resource("gcpProject"))
+                    .receivedAt()
+                    .keySet()
+                    .iterator()
+                    .next();
             String doc = state.url("firestore") + "/v1/projects/" + state.resource("gcpProject")
                     + "/databases/(default)/documents/analytics/" + id;
-            assertThat(get(http, doc, null).statusCode()).as("unauthenticated read").isEqualTo(403);
+            assertThat(get(http, doc, null).statusCode())
+                    .as("unauthenticated read")
+                    .isEqualTo(403);
             String uid = config.path("auth").path("uid").asText();
             assertThat(get(http, doc, FirestoreRulesTest.mockToken(uid, state.resource("gcpProject"), email, true))
-                    .statusCode()).as("the dashboard's own sign-in reads").isEqualTo(200);
-            assertThat(get(http, doc, FirestoreRulesTest.mockToken(uid, state.resource("gcpProject"), "stranger@example.com", true))
-                    .statusCode()).as("an unlisted signed-in user").isEqualTo(403);
+                            .statusCode())
+                    .as("the dashboard's own sign-in reads")
+                    .isEqualTo(200);
+            assertThat(get(
+                                    http,
+                                    doc,
+                                    FirestoreRulesTest.mockToken(
+                                            uid, state.resource("gcpProject"), "stranger@example.com", true))
+                            .statusCode())
+                    .as("an unlisted signed-in user")
+                    .isEqualTo(403);
 
             // a restarted emulator starts open: the stack loads the rules again before it answers
             assertThat(cva.run("local", "stop", "firestore").exitCode()).isZero();
             CliHarness.Result start = cva.run("local", "start", "firestore");
             assertThat(start.exitCode()).as(start.toString()).isZero();
-            assertThat(get(http, doc, null).statusCode()).as("unauthenticated read after a restart").isEqualTo(403);
-            assertThat(get(http, doc, FirestoreRulesTest.mockToken(uid, state.resource("gcpProject"), "stranger@example.com", true))
-                    .statusCode()).as("an unlisted user after a restart").isEqualTo(403);
+            assertThat(get(http, doc, null).statusCode())
+                    .as("unauthenticated read after a restart")
+                    .isEqualTo(403);
+            assertThat(get(
+                                    http,
+                                    doc,
+                                    FirestoreRulesTest.mockToken(
+                                            uid, state.resource("gcpProject"), "stranger@example.com", true))
+                            .statusCode())
+                    .as("an unlisted user after a restart")
+                    .isEqualTo(403);
             assertThat(get(http, doc, FirestoreRulesTest.mockToken(uid, state.resource("gcpProject"), email, true))
-                    .statusCode()).as("the reader after a restart (the data imported)").isEqualTo(200);
+                            .statusCode())
+                    .as("the reader after a restart (the data imported)")
+                    .isEqualTo(200);
         } finally {
             CliHarness.Result down = cva.run("local", "down", "--json");
             assertThat(down.exitCode()).as(down.toString()).isZero();

@@ -44,7 +44,9 @@ class FirestoreRulesTest {
             }
             """;
 
-    @TempDir static Path work;
+    @TempDir
+    static Path work;
+
     static Child emulator;
     static String url;
     final HttpClient http = HttpClient.newHttpClient();
@@ -79,27 +81,47 @@ class FirestoreRulesTest {
                 .isEqualTo(project.resolve(FirestoreRules.FILE));
 
         String reader = mockToken(DashboardServer.LOCAL_UID, PROJECT, "READER@example.com", true);
-        assertThat(send("GET", doc, null, null).statusCode()).as("unauthenticated read").isEqualTo(403);
+        assertThat(send("GET", doc, null, null).statusCode())
+                .as("unauthenticated read")
+                .isEqualTo(403);
         HttpResponse<String> read = send("GET", doc, null, reader);
-        assertThat(read.statusCode()).as("a listed reader (any case): " + read.body()).isEqualTo(200);
+        assertThat(read.statusCode())
+                .as("a listed reader (any case): " + read.body())
+                .isEqualTo(200);
         assertThat(read.body()).contains("Kubernetes?");
-        assertThat(send("GET", doc, null, mockToken("u2", PROJECT, "reader@example.com", false)).statusCode())
-                .as("a listed e-mail nobody verified").isEqualTo(403);
-        assertThat(send("GET", doc, null, mockToken("u3", PROJECT, "someone@example.com", true)).statusCode())
-                .as("an unlisted signed-in user").isEqualTo(403);
+        assertThat(send("GET", doc, null, mockToken("u2", PROJECT, "reader@example.com", false))
+                        .statusCode())
+                .as("a listed e-mail nobody verified")
+                .isEqualTo(403);
+        assertThat(send("GET", doc, null, mockToken("u3", PROJECT, "someone@example.com", true))
+                        .statusCode())
+                .as("an unlisted signed-in user")
+                .isEqualTo(403);
         assertThat(send("GET", doc, null, mockToken(DashboardServer.LOCAL_UID)).statusCode())
-                .as("signed in without an e-mail").isEqualTo(403);
-        assertThat(send("PATCH", doc, body, reader).statusCode()).as("client write").isEqualTo(403);
-        assertThat(send("DELETE", doc, null, reader).statusCode()).as("client delete").isEqualTo(403);
-        assertThat(send("PATCH", doc, body, "owner").statusCode()).as("owner write").isEqualTo(200);
-        assertThat(send("GET", doc, null, "owner").statusCode()).as("owner read").isEqualTo(200);
+                .as("signed in without an e-mail")
+                .isEqualTo(403);
+        assertThat(send("PATCH", doc, body, reader).statusCode())
+                .as("client write")
+                .isEqualTo(403);
+        assertThat(send("DELETE", doc, null, reader).statusCode())
+                .as("client delete")
+                .isEqualTo(403);
+        assertThat(send("PATCH", doc, body, "owner").statusCode())
+                .as("owner write")
+                .isEqualTo(200);
+        assertThat(send("GET", doc, null, "owner").statusCode())
+                .as("owner read")
+                .isEqualTo(200);
     }
 
     @Test
     void aBrokenRulesFileFailsWithTheEmulatorsDiagnosis() {
-        assertThatThrownBy(() -> FirestoreRules.load(url, PROJECT, "service cloud.firestore { match /x { allow read: if ; } }", "broken.rules"))
-                .isInstanceOf(CvaException.class).hasMessageContaining("rejected broken.rules");
-        assertThat(FirestoreRules.loadIfPresent(work.resolve("nothing-here"), url, PROJECT, List.of())).isNull();
+        assertThatThrownBy(() -> FirestoreRules.load(
+                        url, PROJECT, "service cloud.firestore { match /x { allow read: if ; } }", "broken.rules"))
+                .isInstanceOf(CvaException.class)
+                .hasMessageContaining("rejected broken.rules");
+        assertThat(FirestoreRules.loadIfPresent(work.resolve("nothing-here"), url, PROJECT, List.of()))
+                .isNull();
     }
 
     @Test
@@ -108,11 +130,15 @@ class FirestoreRulesTest {
         Files.createDirectories(project.resolve("infra/services/receiver"));
         Files.writeString(project.resolve(FirestoreRules.FILE), RULES.replace("== true", "== ${verified}"));
         assertThatThrownBy(() -> FirestoreRules.loadIfPresent(project, url, PROJECT, List.of("a@example.com")))
-                .isInstanceOf(CvaException.class).hasMessageContaining("no template syntax but ${readers}")
-                .extracting(e -> ((CvaException) e).exitCode()).isEqualTo(ExitCode.USAGE);
+                .isInstanceOf(CvaException.class)
+                .hasMessageContaining("no template syntax but ${readers}")
+                .extracting(e -> ((CvaException) e).exitCode())
+                .isEqualTo(ExitCode.USAGE);
         Files.writeString(project.resolve(FirestoreRules.FILE), RULES);
-        assertThatThrownBy(() -> FirestoreRules.loadIfPresent(project, url, PROJECT, List.of("a@example.com\"] || true || [\"")))
-                .isInstanceOf(CvaException.class).hasMessageContaining("is not an e-mail address");
+        assertThatThrownBy(() ->
+                        FirestoreRules.loadIfPresent(project, url, PROJECT, List.of("a@example.com\"] || true || [\"")))
+                .isInstanceOf(CvaException.class)
+                .hasMessageContaining("is not an e-mail address");
     }
 
     /** An unsigned JWT like the Firebase SDK's {@code mockUserToken}: the emulator accepts it as a signed-in user. */
@@ -137,8 +163,10 @@ class FirestoreRulesTest {
     }
 
     private HttpResponse<String> send(String method, String uri, String body, String bearer) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(uri)).method(method,
-                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(uri))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
         }

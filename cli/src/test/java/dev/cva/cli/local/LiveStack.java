@@ -31,18 +31,31 @@ public final class LiveStack implements AutoCloseable {
     private LiveStack(Path projectRoot, Clock clock) throws IOException {
         this.projectRoot = projectRoot;
         this.logs = Files.createDirectories(projectRoot.resolve(".cva/local/logs"));
-        sqsServer = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().withAWSRegion(REGION)
-                .withAWSAccountId("000000000000").start();
-        URI endpoint = URI.create("http://127.0.0.1:" + sqsServer.waitUntilStarted().localAddress().getPort());
+        sqsServer = SQSRestServerBuilder.withInterface("127.0.0.1")
+                .withDynamicPort()
+                .withAWSRegion(REGION)
+                .withAWSAccountId("000000000000")
+                .start();
+        URI endpoint = URI.create("http://127.0.0.1:"
+                + sqsServer.waitUntilStarted().localAddress().getPort());
         sqs = dev.cva.local.LocalAws.sqs(endpoint, REGION);
         Map<String, String> resources = new LinkedHashMap<>();
         resources.put("region", REGION);
-        for (String[] q : new String[][] {{"queueUrl", "cv-analytics-queue.fifo"}, {"dlqUrl", "cv-analytics-dlq.fifo"},
-                {"webhookDlqUrl", "cv-analytics-webhook-dlq"}, {"streamFailureDlqUrl", "cv-analytics-notifier-stream-failures"}}) {
+        for (String[] q : new String[][] {
+            {"queueUrl", "cv-analytics-queue.fifo"},
+            {"dlqUrl", "cv-analytics-dlq.fifo"},
+            {"webhookDlqUrl", "cv-analytics-webhook-dlq"},
+            {"streamFailureDlqUrl", "cv-analytics-notifier-stream-failures"}
+        }) {
             Map<QueueAttributeName, String> attributes = q[1].endsWith(".fifo")
-                    ? Map.of(QueueAttributeName.FIFO_QUEUE, "true", QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "true")
+                    ? Map.of(
+                            QueueAttributeName.FIFO_QUEUE,
+                            "true",
+                            QueueAttributeName.CONTENT_BASED_DEDUPLICATION,
+                            "true")
                     : Map.of();
-            String url = sqs.createQueue(b -> b.queueName(q[1]).attributes(attributes)).queueUrl();
+            String url = sqs.createQueue(b -> b.queueName(q[1]).attributes(attributes))
+                    .queueUrl();
             resources.put(q[0], url);
             queueUrls.put(q[1], url);
         }
@@ -51,9 +64,15 @@ public final class LiveStack implements AutoCloseable {
         LocalMetrics.register(control, Map.of(), () -> null, () -> null, logs, clock);
         ControlToken.write(projectRoot, token);
         resources.put("controlUrl", control.url());
-        new LocalState(ProcessHandle.current().pid(), System.currentTimeMillis(), true,
-                Map.of("sqs", new LocalState.Part("sqs", endpoint.toString(), 0, 0, "ElasticMQ in the test JVM")),
-                resources).write(projectRoot);
+        new LocalState(
+                        ProcessHandle.current().pid(),
+                        System.currentTimeMillis(),
+                        true,
+                        Map.of(
+                                "sqs",
+                                new LocalState.Part("sqs", endpoint.toString(), 0, 0, "ElasticMQ in the test JVM")),
+                        resources)
+                .write(projectRoot);
     }
 
     /** A "running" stack of {@code projectRoot} whose metrics start counting at {@code clock}'s now. */
@@ -63,7 +82,10 @@ public final class LiveStack implements AutoCloseable {
 
     /** Appends {@code text} to the service's log, as the service's process writes it. */
     public void log(String service, String text) throws IOException {
-        Files.writeString(logs.resolve(service + ".log"), text, java.nio.file.StandardOpenOption.CREATE,
+        Files.writeString(
+                logs.resolve(service + ".log"),
+                text,
+                java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
     }
 

@@ -1,12 +1,12 @@
 package dev.cva.cli.local;
 
-import dev.cva.cli.events.ChatEvents;
-import dev.cva.cli.events.EventSender;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.events.ChatEvents;
+import dev.cva.cli.events.EventSender;
 import dev.cva.local.LocalAws;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -47,7 +47,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * one live revision with all the traffic. Timeouts are hang guards only; the figures are bench/deploy-local.sh's.
  */
 class LocalDeployE2ETest {
-    @TempDir static Path project;
+    @TempDir
+    static Path project;
 
     private static CliHarness cva;
     private static LocalState state;
@@ -56,7 +57,9 @@ class LocalDeployE2ETest {
     @BeforeAll
     static void upWithTheRepositoryServices() throws Exception {
         Path repo = CliHarness.repoRoot();
-        assertThat(repo.resolve("services/processor/target/processor-lambda.jar")).as("run ./mvnw package first").isRegularFile();
+        assertThat(repo.resolve("services/processor/target/processor-lambda.jar"))
+                .as("run ./mvnw package first")
+                .isRegularFile();
         CliHarness.localCheckout(project);
         cva = new CliHarness(project).env("CVA_LOCAL_SES", "outbox");
         CliHarness.Result up = cva.run("local", "up", "--detach", "--json");
@@ -77,14 +80,19 @@ class LocalDeployE2ETest {
         // the live revision runs the repository's jar (revision 1 on a fresh stack; a failed deploy leaves it live):
         // the same jar again is no change
         int live = live("processor");
-        long livePid = LocalState.read(project).orElseThrow().parts().get("processor").pid();
-        // the live revision records its provenance as a deploy does (revision 1 from `cva local up` too: not version: null)
+        long livePid =
+                LocalState.read(project).orElseThrow().parts().get("processor").pid();
+        // the live revision records its provenance as a deploy does (revision 1 from `cva local up` too: not version:
+        // null)
         CliHarness.Result first = cva.run("status", "processor", "--env", "local", "--json");
         assertThat(first.exitCode()).as(first.toString()).isZero();
         JsonNode firstRow = json(first).path("services").get(0);
         assertThat(firstRow.path("revision").asText()).isEqualTo(Integer.toString(live));
-        assertThat(firstRow.path("version").asText()).as(first.toString())
-                .isEqualTo(dev.cva.cli.bump.PomVersion.read(Files.readString(project.resolve("services/processor/pom.xml"))).orElseThrow());
+        assertThat(firstRow.path("version").asText())
+                .as(first.toString())
+                .isEqualTo(dev.cva.cli.bump.PomVersion.read(
+                                Files.readString(project.resolve("services/processor/pom.xml")))
+                        .orElseThrow());
         // the test's checkout is no git work tree: "unknown", as a deploy from it records
         assertThat(firstRow.path("gitSha").asText()).isEqualTo("unknown");
         CliHarness.Result same = cva.run("deploy", "processor", "--env", "local", "--reuse", "--json");
@@ -94,14 +102,17 @@ class LocalDeployE2ETest {
 
         int v2 = newest("processor") + 1;
         Path jar2 = rebuilt(project.resolve("services/processor/target/processor-lambda.jar"), "v2");
-        CliHarness.Result deployed = cva.run("deploy", "processor", "--env", "local", "--artifact", jar2.toString(), "--json");
+        CliHarness.Result deployed =
+                cva.run("deploy", "processor", "--env", "local", "--artifact", jar2.toString(), "--json");
         assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
         JsonNode d = json(deployed);
         assertThat(d.path("outcome").asText()).isEqualTo("deployed");
         assertThat(d.path("to").path("revision").asText()).isEqualTo(Integer.toString(v2));
-        assertThat(d.path("smoke").path("passed").asBoolean()).as(deployed.toString()).isTrue();
+        assertThat(d.path("smoke").path("passed").asBoolean())
+                .as(deployed.toString())
+                .isTrue();
         assertThat(d.path("traffic").toString()).isEqualTo("{\"" + v2 + "\":100}");
-        awaitRevisions("processor", v2 + ":100:running", live + ":0:running");   // the old live stays as standby
+        awaitRevisions("processor", v2 + ":100:running", live + ":0:running"); // the old live stays as standby
         CliHarness.Result again = cva.run("deploy", "processor", "--env", "local", "--artifact", jar2.toString());
         assertThat(again.exitCode()).as(again.toString()).isEqualTo(4);
 
@@ -115,8 +126,8 @@ class LocalDeployE2ETest {
         // canary: half the alias's invocations go to version 3, then promote
         int v3 = v2 + 1;
         Path jar3 = rebuilt(project.resolve("services/processor/target/processor-lambda.jar"), "v3");
-        CliHarness.Result canary = cva.run("deploy", "processor", "--env", "local", "--artifact", jar3.toString(),
-                "--canary", "50", "--json");
+        CliHarness.Result canary = cva.run(
+                "deploy", "processor", "--env", "local", "--artifact", jar3.toString(), "--canary", "50", "--json");
         assertThat(canary.exitCode()).as(canary.toString()).isZero();
         awaitRevisions("processor", v3 + ":50:running", v2 + ":50:running", live + ":0:stopped");
         CliHarness.Result promote = cva.run("deploy", "promote", "processor", "--env", "local", "--json");
@@ -124,16 +135,23 @@ class LocalDeployE2ETest {
         awaitRevisions("processor", v3 + ":100:running", v2 + ":0:running", live + ":0:stopped");
         // the Invoke API goes through the alias, and a qualifier reaches one version (a stopped one fails)
         assertThat(invoke("processor", null).statusCode()).isEqualTo(200);
-        assertThat(invoke("processor", Integer.toString(live)).headers().firstValue("X-Amz-Function-Error")).isPresent();
+        assertThat(invoke("processor", Integer.toString(live)).headers().firstValue("X-Amz-Function-Error"))
+                .isPresent();
 
         // rollback: to the standby, which is running already (so it is instant: bench/deploy-local.sh times it)
         CliHarness.Result back = cva.run("rollback", "processor", "--env", "local", "--json");
         assertThat(back.exitCode()).as(back.toString()).isZero();
         assertThat(json(back).path("to").path("revision").asText()).isEqualTo(Integer.toString(v2));
-        System.out.println("processor rollback: " + json(back).path("durationMs").asLong() + " ms");
+        System.out.println(
+                "processor rollback: " + json(back).path("durationMs").asLong() + " ms");
         awaitRevisions("processor", v3 + ":0:stopped", v2 + ":100:running", live + ":0:stopped");
-        assertThat(LocalState.read(project).orElseThrow().parts().get("processor").pid())
-                .as("the state file names the live instance").isNotEqualTo(livePid);
+        assertThat(LocalState.read(project)
+                        .orElseThrow()
+                        .parts()
+                        .get("processor")
+                        .pid())
+                .as("the state file names the live instance")
+                .isNotEqualTo(livePid);
     }
 
     @Test
@@ -153,7 +171,9 @@ class LocalDeployE2ETest {
         Thread load = new Thread(() -> {
             while (run.get()) {
                 try {
-                    HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(front + "healthz")).build(),
+                    HttpResponse<Void> r = HTTP.send(
+                            HttpRequest.newBuilder(URI.create(front + "healthz"))
+                                    .build(),
                             HttpResponse.BodyHandlers.discarding());
                     if (r.statusCode() == 200) {
                         ok.incrementAndGet();
@@ -170,23 +190,28 @@ class LocalDeployE2ETest {
         load.start();
         try {
             awaitRequests(ok, 20, "before the deploy");
-            CliHarness.Result deployed = cva.run("deploy", "receiver", "--env", "local", "--artifact", rebuilt.toString(), "--json");
+            CliHarness.Result deployed =
+                    cva.run("deploy", "receiver", "--env", "local", "--artifact", rebuilt.toString(), "--json");
             assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
             assertThat(json(deployed).path("smoke").path("detail").asText()).contains("signed webhook 2"); // 2xx
             awaitRevisions("receiver", r2 + ":100:running", live + ":0:running");
             // back to the standby by name: without --to, rollback takes the revision listed before the live one, which
             // after a failed (automatically rolled back) receiver deploy is that failed revision, not the standby
-            CliHarness.Result back = cva.run("rollback", "receiver", "--to", Integer.toString(live), "--env", "local", "--json");
+            CliHarness.Result back =
+                    cva.run("rollback", "receiver", "--to", Integer.toString(live), "--env", "local", "--json");
             assertThat(back.exitCode()).as(back.toString()).isZero();
             assertThat(json(back).path("to").path("revision").asText()).isEqualTo(Integer.toString(live));
-            System.out.println("receiver rollback: " + json(back).path("durationMs").asLong() + " ms");
+            System.out.println(
+                    "receiver rollback: " + json(back).path("durationMs").asLong() + " ms");
             // requests keep going through the front after the rollback: it answers from the live revision again
             awaitRequests(ok, ok.get() + 20, "after the rollback");
         } finally {
             run.set(false);
             load.join();
         }
-        assertThat(bad).as("requests through the front during deploy and rollback").isEmpty();
+        assertThat(bad)
+                .as("requests through the front during deploy and rollback")
+                .isEmpty();
         assertThat(ok.get()).isPositive();
         assertThat(LocalState.read(project).orElseThrow().url("receiver")).isEqualTo(front);
     }
@@ -200,7 +225,9 @@ class LocalDeployE2ETest {
         List<String> ids = new ArrayList<>();
         AtomicBoolean run = new AtomicBoolean(true);
         Thread events;
-        try (SqsClient sqs = LocalAws.sqs(URI.create(state.url("sqs")), state.resource("region"),
+        try (SqsClient sqs = LocalAws.sqs(
+                URI.create(state.url("sqs")),
+                state.resource("region"),
                 LocalCredentials.read(project).provider())) {
             EventSender sender = new EventSender(sqs, state.resource("queueUrl"));
             events = new Thread(() -> {
@@ -244,10 +271,13 @@ class LocalDeployE2ETest {
         } while (!missing.isEmpty() && System.nanoTime() < deadline);
         assertThat(ids).hasSizeGreaterThan(30);
         assertThat(missing).as("records lost of " + ids.size()).isEmpty();
-        try (SqsClient sqs = LocalAws.sqs(URI.create(state.url("sqs")), state.resource("region"),
+        try (SqsClient sqs = LocalAws.sqs(
+                URI.create(state.url("sqs")),
+                state.resource("region"),
                 LocalCredentials.read(project).provider())) {
             String dlq = sqs.getQueueAttributes(b -> b.queueUrl(state.resource("dlqUrl"))
-                    .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings()
+                            .attributeNamesWithStrings("ApproximateNumberOfMessages"))
+                    .attributesAsStrings()
                     .get("ApproximateNumberOfMessages");
             assertThat(dlq).isEqualTo("0");
         }
@@ -260,7 +290,14 @@ class LocalDeployE2ETest {
         int live = live("receiver");
         int brokenRevision = newest("receiver") + 1;
 
-        CliHarness.Result r = cva.run("deploy", "receiver", "--env", "local", "--artifact", brokenReceiver().toString(), "--json");
+        CliHarness.Result r = cva.run(
+                "deploy",
+                "receiver",
+                "--env",
+                "local",
+                "--artifact",
+                brokenReceiver().toString(),
+                "--json");
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         JsonNode d = json(r);
@@ -270,8 +307,8 @@ class LocalDeployE2ETest {
         assertThat(d.path("traffic").toString()).isEqualTo("{\"" + live + "\":100}");
         awaitRevisions("receiver", brokenRevision + ":0:stopped", live + ":100:running");
         // the front still answers from the live revision, whose /healthz reads Firestore (the broken one's does not)
-        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(front + "healthz")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = HTTP.send(
+                HttpRequest.newBuilder(URI.create(front + "healthz")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).doesNotContain("broken build");
         assertThat(LocalState.read(project).orElseThrow().url("receiver")).isEqualTo(front);
@@ -279,7 +316,10 @@ class LocalDeployE2ETest {
 
     /** A receiver whose /healthz answers 200 and every webhook 500: it starts, and only its smoke test finds it out. */
     static Path brokenReceiver() throws IOException {
-        return oneClassJar("broken-receiver", "dev.cva.receiver.ReceiverFunction", """
+        return oneClassJar(
+                "broken-receiver",
+                "dev.cva.receiver.ReceiverFunction",
+                """
                 package dev.cva.receiver;
                 import com.google.cloud.functions.HttpFunction;
                 import com.google.cloud.functions.HttpRequest;
@@ -294,7 +334,9 @@ class LocalDeployE2ETest {
                                 : "{\\"error\\":\\"broken build\\"}");
                     }
                 }
-                """, CliHarness.repoRoot().resolve("cli/target/runtimes/java-function-invoker.jar"), "receiver.jar");
+                """,
+                CliHarness.repoRoot().resolve("cli/target/runtimes/java-function-invoker.jar"),
+                "receiver.jar");
     }
 
     /** How long a wait for a state that comes within seconds may last before the test fails instead of hanging. */
@@ -311,27 +353,39 @@ class LocalDeployE2ETest {
         }
         List<String> now = revisions(service);
         assertThat(now).as("revisions of %s", service).contains(expected);
-        List<String> named = java.util.Arrays.stream(expected).map(e -> e.substring(0, e.indexOf(':') + 1)).toList();
+        List<String> named = java.util.Arrays.stream(expected)
+                .map(e -> e.substring(0, e.indexOf(':') + 1))
+                .toList();
         assertThat(now.stream().filter(r -> named.stream().noneMatch(r::startsWith)))
-                .as("the other revisions of %s: %s", service, now).allMatch(r -> r.endsWith(":0:stopped"));
+                .as("the other revisions of %s: %s", service, now)
+                .allMatch(r -> r.endsWith(":0:stopped"));
     }
 
     private static boolean asExpected(List<String> listing, String... expected) {
-        List<String> named = java.util.Arrays.stream(expected).map(e -> e.substring(0, e.indexOf(':') + 1)).toList();
-        return listing.containsAll(List.of(expected)) && listing.stream()
-                .filter(r -> named.stream().noneMatch(r::startsWith)).allMatch(r -> r.endsWith(":0:stopped"));
+        List<String> named = java.util.Arrays.stream(expected)
+                .map(e -> e.substring(0, e.indexOf(':') + 1))
+                .toList();
+        return listing.containsAll(List.of(expected))
+                && listing.stream()
+                        .filter(r -> named.stream().noneMatch(r::startsWith))
+                        .allMatch(r -> r.endsWith(":0:stopped"));
     }
 
     /** The revision with all the traffic (each test leaves one). */
     private static int live(String service) {
-        List<String> live = revisions(service).stream().filter(r -> r.contains(":100:running")).toList();
+        List<String> live = revisions(service).stream()
+                .filter(r -> r.contains(":100:running"))
+                .toList();
         assertThat(live).as("one live revision of %s", service).hasSize(1);
         return Integer.parseInt(live.get(0).substring(0, live.get(0).indexOf(':')));
     }
 
     /** The highest revision id so far: the next deploy gets the one after it. */
     private static int newest(String service) {
-        return revisions(service).stream().mapToInt(r -> Integer.parseInt(r.substring(0, r.indexOf(':')))).max().orElseThrow();
+        return revisions(service).stream()
+                .mapToInt(r -> Integer.parseInt(r.substring(0, r.indexOf(':'))))
+                .max()
+                .orElseThrow();
     }
 
     /** Waits until {@code ok} has counted {@code atLeast} answered requests (a signal, not a pause). */
@@ -362,16 +416,21 @@ class LocalDeployE2ETest {
     private static List<String> revisions(String service) {
         JsonNode listing = ControlClient.of(state, project).get("/revisions/" + service);
         List<String> out = new ArrayList<>();
-        listing.path("revisions").forEach(r -> out.add(r.path("id").asText() + ":" + r.path("weight").asInt() + ":"
-                + (r.path("running").asBoolean() ? "running" : "stopped")));
+        listing.path("revisions")
+                .forEach(r -> out.add(r.path("id").asText() + ":"
+                        + r.path("weight").asInt() + ":" + (r.path("running").asBoolean() ? "running" : "stopped")));
         return out;
     }
 
     private static HttpResponse<String> invoke(String function, String qualifier) throws Exception {
         String name = "cv-analytics-" + function + (qualifier == null ? "" : ":" + qualifier);
-        return HTTP.send(HttpRequest.newBuilder(URI.create(state.url("lambda") + LambdaEndpoint.PREFIX + name + "/invocations"))
-                .POST(HttpRequest.BodyPublishers.ofString(new String(dev.cva.cli.deploy.SmokeEvents.forService(function,
-                        state.resource("region")), StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(state.url("lambda") + LambdaEndpoint.PREFIX + name + "/invocations"))
+                        .POST(HttpRequest.BodyPublishers.ofString(new String(
+                                dev.cva.cli.deploy.SmokeEvents.forService(function, state.resource("region")),
+                                StandardCharsets.UTF_8)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /**
@@ -381,10 +440,15 @@ class LocalDeployE2ETest {
     static Path rebuilt(Path jar, String tag) throws IOException {
         byte[] bytes = Files.readAllBytes(jar);
         int eocd = bytes.length - 22;
-        assertThat(ByteBuffer.wrap(bytes, eocd, 4).order(ByteOrder.LITTLE_ENDIAN).getInt()).as("EOCD of " + jar)
+        assertThat(ByteBuffer.wrap(bytes, eocd, 4)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .getInt())
+                .as("EOCD of " + jar)
                 .isEqualTo(0x06054b50);
         byte[] comment = ("cva test rebuild " + tag).getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer.wrap(bytes, bytes.length - 2, 2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) comment.length);
+        ByteBuffer.wrap(bytes, bytes.length - 2, 2)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putShort((short) comment.length);
         Path out = project.resolve(tag + "-" + jar.getFileName());
         try (OutputStream o = Files.newOutputStream(out)) {
             o.write(bytes);
@@ -406,7 +470,8 @@ class LocalDeployE2ETest {
     }
 
     /** A jar of one class compiled from {@code source} (against {@code classpath}, if given), in {@code dir}. */
-    static Path oneClassJar(String dir, String className, String source, Path classpath, String jarName) throws IOException {
+    static Path oneClassJar(String dir, String className, String source, Path classpath, String jarName)
+            throws IOException {
         String path = className.replace('.', '/');
         Path src = project.resolve(dir + "/src/" + path + ".java");
         Path classes = project.resolve(dir + "/classes");

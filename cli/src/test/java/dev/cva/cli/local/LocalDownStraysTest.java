@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * nothing else.
  */
 class LocalDownStraysTest {
-    @TempDir Path project;
+    @TempDir
+    Path project;
 
     private Process stray;
     private Process bystander;
@@ -52,7 +53,8 @@ class LocalDownStraysTest {
         bystander = running(project.resolve("elsewhere/receiver-1764730000000.jar"));
         // ElasticMQ left by a stack that failed to start: it names its configuration in the stack's folder
         queue = running(project.resolve(".cva/local/elasticmq.conf"));
-        assertThat(StackControl.strays(jars, project.resolve(".cva/local/elasticmq.conf"))).extracting(ProcessHandle::pid)
+        assertThat(StackControl.strays(jars, project.resolve(".cva/local/elasticmq.conf")))
+                .extracting(ProcessHandle::pid)
                 .containsExactlyInAnyOrder(stray.pid(), queue.pid());
         java.util.List<ProcessHandle> tree = new java.util.ArrayList<>(java.util.List.of(stray.toHandle()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // a hang guard: sh starts its sleep at once
@@ -67,10 +69,16 @@ class LocalDownStraysTest {
         assertThat(down.exitCode()).as(down.toString()).isZero();
         JsonNode stopped = CvaContext.json().readTree(down.out()).path("stopped");
         assertThat(stopped.toString()).contains("stray part of the stack (pid " + stray.pid() + ")");
-        assertThat(stray.waitFor(10, TimeUnit.SECONDS)).as("the orphaned revision is stopped").isTrue();
+        assertThat(stray.waitFor(10, TimeUnit.SECONDS))
+                .as("the orphaned revision is stopped")
+                .isTrue();
         assertThat(tree).as("its whole tree").noneMatch(ProcessHandle::isAlive);
-        assertThat(queue.waitFor(10, TimeUnit.SECONDS)).as("the ElasticMQ left behind is stopped").isTrue();
-        assertThat(bystander.isAlive()).as("a process outside this project's stack is left alone").isTrue();
+        assertThat(queue.waitFor(10, TimeUnit.SECONDS))
+                .as("the ElasticMQ left behind is stopped")
+                .isTrue();
+        assertThat(bystander.isAlive())
+                .as("a process outside this project's stack is left alone")
+                .isTrue();
 
         CliHarness.Result again = new CliHarness(project).cwd(project).run("local", "down");
         assertThat(again.exitCode()).as("nothing left to stop").isEqualTo(4);

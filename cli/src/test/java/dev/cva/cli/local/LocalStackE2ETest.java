@@ -1,11 +1,11 @@
 package dev.cva.cli.local;
 
-import dev.cva.cli.events.EventSender;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.events.EventSender;
 import dev.cva.testing.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (built by {@code ./mvnw verify} before the CLI's tests run), the event source mappings, the DLQ.
  */
 class LocalStackE2ETest {
-    @TempDir Path project;
+    @TempDir
+    Path project;
 
     private CliHarness cva;
 
@@ -39,11 +40,14 @@ class LocalStackE2ETest {
             }
         }
         Path deploy = repo.resolve("services/receiver/target/deploy");
-        if (!Files.isDirectory(deploy) || Files.list(deploy).noneMatch(p -> p.toString().endsWith(".jar"))) {
+        if (!Files.isDirectory(deploy)
+                || Files.list(deploy).noneMatch(p -> p.toString().endsWith(".jar"))) {
             missing.add(deploy + "/*.jar");
         }
-        assertThat(missing).as("the end-to-end test needs the packaged service jars: run './mvnw verify' "
-                + "(or './mvnw -DskipTests install' first); missing").isEmpty();
+        assertThat(missing)
+                .as("the end-to-end test needs the packaged service jars: run './mvnw verify' "
+                        + "(or './mvnw -DskipTests install' first); missing")
+                .isEmpty();
         CliHarness.localCheckout(project);
         cva = new CliHarness(project).env("CVA_LOCAL_SES", "outbox");
         for (String m : List.of("PROCESSOR", "NOTIFIER", "REPORTER")) {
@@ -57,8 +61,20 @@ class LocalStackE2ETest {
     @Test
     @Timeout(180)
     void demoDeliversEveryValidRecordAndDeadLettersThePoison() throws Exception {
-        CliHarness.Result r = cva.run("local", "demo", "--conversations", "20", "--early", "2", "--duplicates", "2",
-                "--poison", "2", "--timeout", "90", "--json");
+        CliHarness.Result r = cva.run(
+                "local",
+                "demo",
+                "--conversations",
+                "20",
+                "--early",
+                "2",
+                "--duplicates",
+                "2",
+                "--poison",
+                "2",
+                "--timeout",
+                "90",
+                "--json");
         assertThat(r.exitCode()).as(r.toString()).isZero();
         JsonNode s = CvaContext.json().readTree(r.out());
         assertThat(s.path("ok").asBoolean()).isTrue();
@@ -71,7 +87,8 @@ class LocalStackE2ETest {
         assertThat(s.path("dlqMessages").asLong()).isEqualTo(2);
         assertThat(s.path("webhookDlqMessages").asLong()).isZero();
         assertThat(s.path("latency").path("p95Ms").asLong()).isPositive();
-        assertThat(s.path("report").asText()).startsWith(project.resolve(".cva/local/outbox").toString());
+        assertThat(s.path("report").asText())
+                .startsWith(project.resolve(".cva/local/outbox").toString());
         assertThat(s.path("problems")).isEmpty();
         assertThat(LocalState.read(project)).as("state file removed").isEmpty();
         assertNoChildrenLeft();
@@ -84,9 +101,19 @@ class LocalStackE2ETest {
         try {
             assertThat(up.exitCode()).as(up.toString()).isZero();
             LocalState state = LocalState.read(project).orElseThrow();
-            assertThat(state.parts()).containsKeys("sqs", "dynamodb", "firestore", "receiver", "ses", "lambda",
-                    "processor", "notifier", "reporter");
-            assertThat(state.parts().values()).allSatisfy(p -> assertThat(p.url()).startsWith("http://127.0.0.1:"));
+            assertThat(state.parts())
+                    .containsKeys(
+                            "sqs",
+                            "dynamodb",
+                            "firestore",
+                            "receiver",
+                            "ses",
+                            "lambda",
+                            "processor",
+                            "notifier",
+                            "reporter");
+            assertThat(state.parts().values())
+                    .allSatisfy(p -> assertThat(p.url()).startsWith("http://127.0.0.1:"));
             // the stream mapping's on-failure queue is listed with the other queues, and exists
             assertThat(state.resource("streamFailureDlqUrl")).endsWith("/cv-analytics-notifier-stream-failures");
             CliHarness.Result dlqs = cva.run("replay-dlq", "--json");
@@ -110,9 +137,13 @@ class LocalStackE2ETest {
                 while (!clients.requestIds("queryEventsTable").contains(id) && System.nanoTime() < parkedBy) {
                     Thread.sleep(200);
                 }
-                assertThat(clients.requestIds("queryEventsTable")).as("the early response parked").contains(id);
+                assertThat(clients.requestIds("queryEventsTable"))
+                        .as("the early response parked")
+                        .contains(id);
             }
-            assertThat(cva.run("events", "send", "query", "--request-id", id, "--query", "Kubernetes?").exitCode()).isZero();
+            assertThat(cva.run("events", "send", "query", "--request-id", id, "--query", "Kubernetes?")
+                            .exitCode())
+                    .isZero();
             FirestoreRest firestore = new FirestoreRest(state.url("firestore"), state.resource("gcpProject"));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!firestore.receivedAt().containsKey(id) && System.nanoTime() < deadline) {
@@ -129,8 +160,9 @@ class LocalStackE2ETest {
                 while (!tracedLine(serviceLog, id, trace) && System.nanoTime() < loggedBy) {
                     Thread.sleep(200);
                 }
-                assertThat(tracedLine(serviceLog, id, trace)).as("a line of %s with requestId %s and traceId %s", service, id,
-                        trace).isTrue();
+                assertThat(tracedLine(serviceLog, id, trace))
+                        .as("a line of %s with requestId %s and traceId %s", service, id, trace)
+                        .isTrue();
             }
 
             // IAM held on the way: every SQS call (ElasticMQ has no IAM of its own) went through the stack's gate and
@@ -139,18 +171,24 @@ class LocalStackE2ETest {
             for (String line : Files.readAllLines(Path.of(state.resource("logs"), "aws-calls.jsonl"))) {
                 calls.add(CvaContext.json().readTree(line));
             }
-            assertThat(calls).allSatisfy(c -> assertThat(c.path("decision").asText()).as(c.toString()).isEqualTo("allowed"));
+            assertThat(calls)
+                    .allSatisfy(c -> assertThat(c.path("decision").asText())
+                            .as(c.toString())
+                            .isEqualTo("allowed"));
             assertThat(calls).anySatisfy(c -> {
                 assertThat(c.path("principal").asText()).contains("assumed-role/cv-analytics-processor-role");
                 assertThat(c.path("action").asText()).isEqualTo("sqs:ReceiveMessage");
-                assertThat(c.path("resource").asText()).endsWith(":" + state.resource("queueUrl").replaceAll(".*/", ""));
+                assertThat(c.path("resource").asText())
+                        .endsWith(":" + state.resource("queueUrl").replaceAll(".*/", ""));
             });
 
             // every part listens on 127.0.0.1 only: from this machine's other addresses nothing answers
             List<java.net.InetAddress> others = nonLoopbackAddresses();
             for (LocalState.Part p : state.parts().values()) {
                 for (java.net.InetAddress a : others) {
-                    assertThat(connects(a, p.port())).as(p.name() + " on " + a.getHostAddress() + ":" + p.port()).isFalse();
+                    assertThat(connects(a, p.port()))
+                            .as(p.name() + " on " + a.getHostAddress() + ":" + p.port())
+                            .isFalse();
                 }
             }
 
@@ -159,18 +197,32 @@ class LocalStackE2ETest {
             assertThat(env.exitCode()).as(env.toString()).isZero();
             JsonNode vars = CvaContext.json().readTree(env.out());
             assertThat(vars.path("AWS_ENDPOINT_URL_DYNAMODB").asText()).isEqualTo(state.url("dynamodb"));
-            assertThat(vars.path("FIRESTORE_EMULATOR_HOST").asText()).isEqualTo(state.url("firestore").substring("http://".length()));
-            assertThat(cva.run("local", "env").out()).contains("export AWS_ENDPOINT_URL_SQS='" + state.url("sqs") + "'");
+            assertThat(vars.path("FIRESTORE_EMULATOR_HOST").asText())
+                    .isEqualTo(state.url("firestore").substring("http://".length()));
+            assertThat(cva.run("local", "env").out())
+                    .contains("export AWS_ENDPOINT_URL_SQS='" + state.url("sqs") + "'");
             if (Tools.available("aws", "the AWS CLI against the stack (apt-get install awscli)")) {
                 // with the stack's own keys, as 'eval "$(cva local env)"' sets them, the AWS CLI has full access
-                ProcessBuilder pb = new ProcessBuilder("aws", "dynamodb", "scan", "--table-name",
-                        state.resource("analyticsTable"), "--select", "COUNT", "--output", "json");
-                vars.fields().forEachRemaining(e -> pb.environment().put(e.getKey(), e.getValue().asText()));
+                ProcessBuilder pb = new ProcessBuilder(
+                        "aws",
+                        "dynamodb",
+                        "scan",
+                        "--table-name",
+                        state.resource("analyticsTable"),
+                        "--select",
+                        "COUNT",
+                        "--output",
+                        "json");
+                vars.fields()
+                        .forEachRemaining(e ->
+                                pb.environment().put(e.getKey(), e.getValue().asText()));
                 pb.environment().remove("AWS_SESSION_TOKEN");
                 Process aws = pb.redirectErrorStream(true).start();
                 String out = new String(aws.getInputStream().readAllBytes());
                 assertThat(aws.waitFor()).as(out).isZero();
-                assertThat(CvaContext.json().readTree(out).path("Count").asInt()).as(out).isGreaterThanOrEqualTo(1);
+                assertThat(CvaContext.json().readTree(out).path("Count").asInt())
+                        .as(out)
+                        .isGreaterThanOrEqualTo(1);
 
                 // keys the stack did not issue are refused as AWS refuses them
                 pb.environment().put("AWS_ACCESS_KEY_ID", "AKIASOMEONEELSE");
@@ -215,7 +267,11 @@ class LocalStackE2ETest {
     @Timeout(120)
     void aPartThatFailsToStartLeavesNothingRunning(@TempDir Path elsewhere) {
         // The processor's jar has no reporter handler: caught before anything starts.
-        cva.env("CVA_LOCAL_JAR_REPORTER", CliHarness.repoRoot().resolve("services/processor/target/processor-lambda.jar").toString());
+        cva.env(
+                "CVA_LOCAL_JAR_REPORTER",
+                CliHarness.repoRoot()
+                        .resolve("services/processor/target/processor-lambda.jar")
+                        .toString());
         CliHarness.Result up = cva.run("local", "up", "--detach");
         assertThat(up.exitCode()).as(up.toString()).isEqualTo(1);
         assertThat(up.err()).contains("has no class dev.cva.reporter.ReporterHandler");
@@ -233,8 +289,12 @@ class LocalStackE2ETest {
         // the processor's handler names a method its class does not have: the runtime client's init fails after
         // SQS, DynamoDB, Firestore, the receiver and SES have started
         Path yaml = project.resolve("cva.yaml");
-        Files.writeString(yaml, Files.readString(yaml).replace("dev.cva.processor.ProcessorHandler::handleRequest",
-                "dev.cva.processor.ProcessorHandler::noSuchMethod"));
+        Files.writeString(
+                yaml,
+                Files.readString(yaml)
+                        .replace(
+                                "dev.cva.processor.ProcessorHandler::handleRequest",
+                                "dev.cva.processor.ProcessorHandler::noSuchMethod"));
         CliHarness.Result up = cva.run("local", "up", "--detach");
         assertThat(up.exitCode()).as(up.toString()).isEqualTo(1);
         assertThat(up.err()).contains("processor");
@@ -247,7 +307,8 @@ class LocalStackE2ETest {
         for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
             if (nic.isUp() && !nic.isLoopback()) {
                 java.util.Collections.list(nic.getInetAddresses()).stream()
-                        .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress()).forEach(out::add);
+                        .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress())
+                        .forEach(out::add);
             }
         }
         return out;
@@ -266,11 +327,19 @@ class LocalStackE2ETest {
     private static String firestoreTraceId(LocalState state, String id) throws Exception {
         String url = state.url("firestore") + "/v1/projects/" + state.resource("gcpProject")
                 + "/databases/(default)/documents/analytics/" + id;
-        var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
-                .header("Authorization", "Bearer owner").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        var r = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                                .header("Authorization", "Bearer owner")
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).path("fields").path("traceId")
-                .path("stringValue").asText(null);
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(r.body())
+                .path("fields")
+                .path("traceId")
+                .path("stringValue")
+                .asText(null);
     }
 
     /** Whether {@code log} holds a JSON line with this requestId and traceId. */
@@ -278,8 +347,9 @@ class LocalStackE2ETest {
         if (!Files.isRegularFile(log)) {
             return false;
         }
-        return Files.readAllLines(log).stream().anyMatch(l -> l.contains("\"requestId\":\"" + requestId + "\"")
-                && l.contains("\"traceId\":\"" + traceId + "\""));
+        return Files.readAllLines(log).stream()
+                .anyMatch(l -> l.contains("\"requestId\":\"" + requestId + "\"")
+                        && l.contains("\"traceId\":\"" + traceId + "\""));
     }
 
     private static void assertNoChildrenLeft() {
@@ -287,7 +357,11 @@ class LocalStackE2ETest {
         while (ProcessHandle.current().descendants().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList()).isEmpty();
+        assertThat(ProcessHandle.current()
+                        .descendants()
+                        .filter(ProcessHandle::isAlive)
+                        .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
+                        .toList())
+                .isEmpty();
     }
 }

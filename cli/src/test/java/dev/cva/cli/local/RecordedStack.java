@@ -27,8 +27,13 @@ public final class RecordedStack implements AutoCloseable {
         ControlServer server = new ControlServer(token);
         server.route("GET", "/metrics", (rest, body) -> ControlServer.Reply.ok(metrics));
         ControlToken.write(projectRoot, token);
-        new LocalState(ProcessHandle.current().pid(), System.currentTimeMillis(), true, Map.of(),
-                Map.of("controlUrl", server.url())).write(projectRoot);
+        new LocalState(
+                        ProcessHandle.current().pid(),
+                        System.currentTimeMillis(),
+                        true,
+                        Map.of(),
+                        Map.of("controlUrl", server.url()))
+                .write(projectRoot);
         return new RecordedStack(server, projectRoot);
     }
 

@@ -1,11 +1,11 @@
 package dev.cva.cli.local;
 
-import dev.cva.cli.events.Simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.events.Simulator;
 import dev.cva.cli.secrets.HttpReceiverProbe;
 import dev.cva.cli.secrets.ReceiverProbe;
 import dev.cva.contracts.webhook.WebhookSecret;
@@ -36,9 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
 class SecretsRotationE2ETest {
     /** cva.yaml's development secret: what the stack starts with. */
     private static final String ORIGINAL = "whsec_Y3YtYW5hbHl0aWNzLWxvY2FsLWRldmVsb3BtZW50LW9ubHk=";
+
     private static final Duration SIGNAL_BOUND = Duration.ofMinutes(3);
 
-    @TempDir Path project;
+    @TempDir
+    Path project;
 
     private CliHarness cva;
     private LocalState state;
@@ -47,7 +49,9 @@ class SecretsRotationE2ETest {
     @BeforeEach
     void up() throws Exception {
         Path repo = CliHarness.repoRoot();
-        assertThat(repo.resolve("services/notifier/target/notifier-lambda.jar")).as("run './mvnw verify' first").isRegularFile();
+        assertThat(repo.resolve("services/notifier/target/notifier-lambda.jar"))
+                .as("run './mvnw verify' first")
+                .isRegularFile();
         CliHarness.localCheckout(project);
         cva = new CliHarness(project).env("CVA_LOCAL_SES", "outbox").env("CVA_LOCAL_REDRIVE_SECONDS", "2");
         CliHarness.Result up = cva.run("local", "up", "--detach");
@@ -59,7 +63,7 @@ class SecretsRotationE2ETest {
 
     @AfterEach
     void down() {
-        Simulator.observer = (a, r) -> { };
+        Simulator.observer = (a, r) -> {};
         CliHarness.Result down = cva.run("local", "down");
         assertThat(down.exitCode()).as(down.toString()).isZero();
     }
@@ -68,20 +72,31 @@ class SecretsRotationE2ETest {
     @Timeout(900) // a hang guard only: the waits inside end on signals
     void rotatingWhileTrafficFlowsLosesNothingAndRefusesOnlyTheRetiredSecret() throws Exception {
         int conversations = 200;
-        CompletableFuture<CliHarness.Result> sim = CompletableFuture.supplyAsync(() -> cva.run("events", "simulate",
-                "--conversations", Integer.toString(conversations), "--rate", "15", "--json"));
+        CompletableFuture<CliHarness.Result> sim = CompletableFuture.supplyAsync(() -> cva.run(
+                "events", "simulate", "--conversations", Integer.toString(conversations), "--rate", "15", "--json"));
         AtomicBoolean rotating = new AtomicBoolean(true);
         AtomicLong loadRequests = new AtomicLong();
         List<String> loadProblems = new ArrayList<>();
         CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
             while (rotating.get()) {
-                CliHarness.Result r = cva.run("webhook", "load", "--env", "local", "--rate", "20", "--duration", "1s",
-                        "--concurrency", "4", "--json");
+                CliHarness.Result r = cva.run(
+                        "webhook",
+                        "load",
+                        "--env",
+                        "local",
+                        "--rate",
+                        "20",
+                        "--duration",
+                        "1s",
+                        "--concurrency",
+                        "4",
+                        "--json");
                 try {
                     JsonNode report = CvaContext.json().readTree(r.out());
                     loadRequests.addAndGet(report.path("completed").asLong());
                     if (report.path("statuses").has("401")) {
-                        loadProblems.add("401 x " + report.path("statuses").path("401").asLong() + ": " + r.out());
+                        loadProblems.add(
+                                "401 x " + report.path("statuses").path("401").asLong() + ": " + r.out());
                     }
                 } catch (Exception e) {
                     loadProblems.add("unreadable load report: " + r);
@@ -89,7 +104,8 @@ class SecretsRotationE2ETest {
             }
         });
         assertThat(OutageChaosE2ETest.waitFor(SIGNAL_BOUND, () -> accepted.get() >= 60))
-                .as("the simulator sent 60 events").isTrue();
+                .as("the simulator sent 60 events")
+                .isTrue();
 
         long start = System.nanoTime();
         CliHarness.Result rotated = cva.run("secrets", "rotate", "webhook", "--overlap", "5s", "--json");
@@ -102,22 +118,30 @@ class SecretsRotationE2ETest {
         assertThat(r.path("complete").asBoolean()).isTrue();
         String newFingerprint = r.path("newFingerprint").asText();
         assertThat(newFingerprint).isNotEqualTo(WebhookSecret.parse(ORIGINAL).fingerprint());
-        System.out.printf("rotation: %.1f s wall, %d load requests and %d simulated events meanwhile%n", seconds,
-                requestsDuring, accepted.get());
+        System.out.printf(
+                "rotation: %.1f s wall, %d load requests and %d simulated events meanwhile%n",
+                seconds, requestsDuring, accepted.get());
 
         CliHarness.Result sent = sim.get();
         assertThat(sent.exitCode()).as(sent.toString()).isZero();
-        assertThat(loadProblems).as("no correctly signed load request was refused").isEmpty();
+        assertThat(loadProblems)
+                .as("no correctly signed load request was refused")
+                .isEmpty();
         assertThat(requestsDuring).as("load ran during the rotation").isPositive();
 
         try (LocalClients c = new LocalClients(state, LocalCredentials.read(project))) {
-            boolean delivered = OutageChaosE2ETest.waitFor(SIGNAL_BOUND, () -> c.requestIds("analyticsTable").size() == conversations
-                    && c.firestore().receivedAt().keySet().containsAll(c.requestIds("analyticsTable"))
-                    && c.messages("webhookDlqUrl") == 0);
+            boolean delivered = OutageChaosE2ETest.waitFor(
+                    SIGNAL_BOUND,
+                    () -> c.requestIds("analyticsTable").size() == conversations
+                            && c.firestore().receivedAt().keySet().containsAll(c.requestIds("analyticsTable"))
+                            && c.messages("webhookDlqUrl") == 0);
             assertThat(c.requestIds("analyticsTable")).hasSize(conversations);
-            assertThat(c.firestore().receivedAt().keySet()).as("every record reached Firestore")
+            assertThat(c.firestore().receivedAt().keySet())
+                    .as("every record reached Firestore")
                     .containsAll(c.requestIds("analyticsTable"));
-            assertThat(c.messages("webhookDlqUrl")).as("the webhook DLQ is empty").isZero();
+            assertThat(c.messages("webhookDlqUrl"))
+                    .as("the webhook DLQ is empty")
+                    .isZero();
             assertThat(delivered).isTrue();
         }
         String notifierLog = Files.readString(Path.of(state.resource("logs")).resolve("notifier.log"));
@@ -125,20 +149,32 @@ class SecretsRotationE2ETest {
         // no webhook the notifier sent was refused: not for its signature, and not as a repeat (a stream record
         // delivered twice within one second is sent twice with the same webhook-id and timestamp; the receiver
         // answers the repeat "duplicate", or 429 while the first is being stored, never 401)
-        List<String> refused = Files.readAllLines(Path.of(state.resource("logs")).resolve("receiver.log"))
-                .stream().filter(l -> l.contains("\"status\":401") && l.contains("\"traceId\"")).toList();
+        List<String> refused = Files.readAllLines(
+                        Path.of(state.resource("logs")).resolve("receiver.log"))
+                .stream()
+                .filter(l -> l.contains("\"status\":401") && l.contains("\"traceId\""))
+                .toList();
         assertThat(refused).as("notifier webhooks the receiver answered 401").isEmpty();
         assertThat(notifierLog.lines().filter(l -> l.contains("\"lastStatus\":401")))
-                .as("notifier sends answered 401").isEmpty();
+                .as("notifier sends answered 401")
+                .isEmpty();
 
         // the retired secret is refused, the new one accepted (as the stack's Secrets Manager holds it)
         var probe = new HttpReceiverProbe(URI.create(state.url("receiver")), Clock.systemUTC());
         assertThat(probe.probe(WebhookSecret.parse(ORIGINAL))).isEqualTo(ReceiverProbe.Answer.REFUSED);
         CliHarness.Result status = cva.run("secrets", "status", "--json");
         assertThat(status.exitCode()).as(status.toString()).isZero();
-        assertThat(CvaContext.json().readTree(status.out()).path("clouds").get(1).path("current").path("fingerprint").asText())
+        assertThat(CvaContext.json()
+                        .readTree(status.out())
+                        .path("clouds")
+                        .get(1)
+                        .path("current")
+                        .path("fingerprint")
+                        .asText())
                 .isEqualTo(newFingerprint);
         CliHarness.Result send = cva.run("webhook", "send", "--env", "local", "--json");
-        assertThat(send.exitCode()).as("cva webhook signs with the stack's current secret: " + send).isZero();
+        assertThat(send.exitCode())
+                .as("cva webhook signs with the stack's current secret: " + send)
+                .isZero();
     }
 }

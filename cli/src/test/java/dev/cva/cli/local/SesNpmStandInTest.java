@@ -34,17 +34,22 @@ import software.amazon.awssdk.services.sesv2.model.SesV2Exception;
  * is a usage error and {@code auto} falls back to the file outbox.
  */
 class SesNpmStandInTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void theReportersSesClientSendsThroughAwsSesV2Local() throws Exception {
         String path = System.getenv().getOrDefault("PATH", "");
-        dev.cva.testing.Tools.require(onPath(path, "node") && onPath(path, "npm"), "node and npm on PATH",
-                "the npm SES stand-in's test");
+        dev.cva.testing.Tools.require(
+                onPath(path, "node") && onPath(path, "npm"), "node and npm on PATH", "the npm SES stand-in's test");
         List<String> log = new ArrayList<>();
         int port;
-        try (Ses ses = Ses.start(Map.of("CVA_LOCAL_SES", "npm", "PATH", path), Path.of(System.getProperty("user.home")),
-                dir.resolve("outbox"), dir.resolve("logs"), log::add)) {
+        try (Ses ses = Ses.start(
+                Map.of("CVA_LOCAL_SES", "npm", "PATH", path),
+                Path.of(System.getProperty("user.home")),
+                dir.resolve("outbox"),
+                dir.resolve("logs"),
+                log::add)) {
             assertThat(log).as("no fallback to the outbox").isEmpty();
             assertThat(ses.outbox()).isNull();
             assertThat(ses.pid()).isPositive();
@@ -52,15 +57,21 @@ class SesNpmStandInTest {
             assertThat(ses.describe()).isEqualTo("aws-ses-v2-local (mails: " + ses.url() + "/store)");
             port = ses.port();
 
-            try (SesV2Client client = SesV2Client.builder().endpointOverride(URI.create(ses.url())).region(Region.EU_WEST_2)
+            try (SesV2Client client = SesV2Client.builder()
+                    .endpointOverride(URI.create(ses.url()))
+                    .region(Region.EU_WEST_2)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                    .httpClient(UrlConnectionHttpClient.create()).build()) {
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .build()) {
                 // what SesMailer sends: simple content, subject, HTML and text in UTF-8
                 String id = client.sendEmail(b -> b.fromEmailAddress("reports@cv-analytics.local")
-                        .destination(d -> d.toAddresses("owner@cv-analytics.local"))
-                        .content(c -> c.simple(m -> m.subject(s -> s.data("Weekly report — 7 Dec").charset("UTF-8"))
-                                .body(body -> body.html(h -> h.data("<p>12 queries</p>").charset("UTF-8"))
-                                        .text(t -> t.data("12 queries").charset("UTF-8")))))).messageId();
+                                .destination(d -> d.toAddresses("owner@cv-analytics.local"))
+                                .content(c -> c.simple(m -> m.subject(s ->
+                                                s.data("Weekly report — 7 Dec").charset("UTF-8"))
+                                        .body(body -> body.html(h -> h.data("<p>12 queries</p>")
+                                                        .charset("UTF-8"))
+                                                .text(t -> t.data("12 queries").charset("UTF-8"))))))
+                        .messageId();
                 assertThat(id).isNotBlank();
 
                 JsonNode store = store(ses.url());
@@ -74,25 +85,35 @@ class SesNpmStandInTest {
                 assertThat(mail.path("body").path("text").asText()).isEqualTo("12 queries");
 
                 // SES refuses a mail without a sender; so does the stand-in, and the store is unchanged
-                assertThatThrownBy(() -> client.sendEmail(b -> b.destination(d -> d.toAddresses("owner@cv-analytics.local"))
-                        .content(c -> c.simple(m -> m.subject(s -> s.data("no sender"))
-                                .body(body -> body.text(t -> t.data("x")))))))
-                        .isInstanceOfSatisfying(SesV2Exception.class, e -> assertThat(e.statusCode()).isEqualTo(400));
+                assertThatThrownBy(() ->
+                                client.sendEmail(b -> b.destination(d -> d.toAddresses("owner@cv-analytics.local"))
+                                        .content(c -> c.simple(m -> m.subject(s -> s.data("no sender"))
+                                                .body(body -> body.text(t -> t.data("x")))))))
+                        .isInstanceOfSatisfying(
+                                SesV2Exception.class,
+                                e -> assertThat(e.statusCode()).isEqualTo(400));
                 assertThat(store(ses.url()).path("emails")).hasSize(1);
             }
         }
-        assertThat(Child.listening(port)).as("the server stops with the stand-in").isFalse();
+        assertThat(Child.listening(port))
+                .as("the server stops with the stand-in")
+                .isFalse();
     }
 
     @Test
     void npmWithoutNodeIsAUsageErrorAndAutoFallsBackToTheOutbox() {
         Map<String, String> noTools = Map.of("PATH", dir.resolve("empty-bin").toString());
-        assertThatThrownBy(() -> Ses.start(Map.of("CVA_LOCAL_SES", "npm", "PATH", noTools.get("PATH")), dir,
-                dir.resolve("outbox"), dir.resolve("logs"), line -> { }))
-                .isInstanceOfSatisfying(CvaException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+        assertThatThrownBy(() -> Ses.start(
+                        Map.of("CVA_LOCAL_SES", "npm", "PATH", noTools.get("PATH")),
+                        dir,
+                        dir.resolve("outbox"),
+                        dir.resolve("logs"),
+                        line -> {}))
+                .isInstanceOfSatisfying(
+                        CvaException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
                 .hasMessageContaining("CVA_LOCAL_SES=npm but node/npm are not on PATH");
 
-        try (Ses ses = Ses.start(noTools, dir, dir.resolve("outbox"), dir.resolve("logs"), line -> { })) {
+        try (Ses ses = Ses.start(noTools, dir, dir.resolve("outbox"), dir.resolve("logs"), line -> {})) {
             assertThat(ses.pid()).isZero();
             assertThat(ses.outbox()).isEqualTo(dir.resolve("outbox"));
             assertThat(ses.describe()).startsWith("file outbox ");
@@ -100,8 +121,10 @@ class SesNpmStandInTest {
     }
 
     private static JsonNode store(String url) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/store")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url + "/store")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return CvaContext.json().readTree(r.body());
     }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * deleted, the stored hops remain. Needs the packaged service jars, like {@link LocalStackE2ETest}.
  */
 class TraceE2ETest {
-    @TempDir Path project;
+    @TempDir
+    Path project;
 
     /** A hang guard for signals that come within seconds when all is well. */
     static final Duration SIGNAL_BOUND = Duration.ofMinutes(3);
@@ -32,22 +33,30 @@ class TraceE2ETest {
     @Timeout(600) // a hang guard only: the waits inside end on signals
     void aTraceShowsEveryHopThenWhereADeadLetteredRecordStoppedAndKeepsTheStoredHopsWithoutLogs() throws Exception {
         Path repo = CliHarness.repoRoot();
-        assertThat(repo.resolve("services/notifier/target/notifier-lambda.jar")).as("run './mvnw verify' first").isRegularFile();
+        assertThat(repo.resolve("services/notifier/target/notifier-lambda.jar"))
+                .as("run './mvnw verify' first")
+                .isRegularFile();
         CliHarness.localCheckout(project);
         // no scheduled redrive during the test: it would take the dead letter out of the DLQ to retry it
-        CliHarness cva = new CliHarness(project).env("CVA_LOCAL_SES", "outbox").env("CVA_LOCAL_REDRIVE_SECONDS", "86400");
+        CliHarness cva =
+                new CliHarness(project).env("CVA_LOCAL_SES", "outbox").env("CVA_LOCAL_REDRIVE_SECONDS", "86400");
         CliHarness.Result up = cva.run("local", "up", "--detach");
         assertThat(up.exitCode()).as(up.toString()).isZero();
         try {
             LocalState state = LocalState.read(project).orElseThrow();
             Path logs = Path.of(state.resource("logs"));
-            String delivered = UUID.nameUUIDFromBytes("trace-e2e-delivered".getBytes(StandardCharsets.UTF_8)).toString();
+            String delivered = UUID.nameUUIDFromBytes("trace-e2e-delivered".getBytes(StandardCharsets.UTF_8))
+                    .toString();
             sendPair(cva, delivered);
             try (LocalClients c = new LocalClients(state, LocalCredentials.read(project))) {
-                await("the record in Firestore", () -> c.firestore().receivedAt().containsKey(delivered));
+                await(
+                        "the record in Firestore",
+                        () -> c.firestore().receivedAt().containsKey(delivered));
             }
             // the notifier writes its line once the receiver answered, just after the document exists
-            await("the notifier's line for the delivered record", () -> contains(logs.resolve("notifier.log"), delivered));
+            await(
+                    "the notifier's line for the delivered record",
+                    () -> contains(logs.resolve("notifier.log"), delivered));
 
             JsonNode trace = trace(cva, delivered);
             assertThat(trace.path("requestId").asText()).isEqualTo(delivered);
@@ -57,8 +66,12 @@ class TraceE2ETest {
             assertThat(hops.subList(0, 2)).containsExactlyInAnyOrder("query", "response");
             assertThat(hops).containsSubsequence("record", "firestore", "receiver", "notifier");
             trace.path("hops").forEach(h -> {
-                assertThat(h.path("at").isNull()).as("every hop has its time: %s", h).isFalse();
-                assertThat(h.has("delayMs") && h.has("detail") && h.has("source")).as(h.toString()).isTrue();
+                assertThat(h.path("at").isNull())
+                        .as("every hop has its time: %s", h)
+                        .isFalse();
+                assertThat(h.has("delayMs") && h.has("detail") && h.has("source"))
+                        .as(h.toString())
+                        .isTrue();
             });
             assertThat(hop(trace, "notifier").path("detail").asText()).startsWith("delivered after 1 attempt");
             assertThat(hop(trace, "receiver").path("detail").asText()).startsWith("answered 20");
@@ -69,19 +82,28 @@ class TraceE2ETest {
             // the receiver down: the notifier's tries fail and it dead-letters the record
             CliHarness.Result stop = cva.run("local", "stop", "receiver");
             assertThat(stop.exitCode()).as(stop.toString()).isZero();
-            String deadLettered = UUID.nameUUIDFromBytes("trace-e2e-dead-lettered".getBytes(StandardCharsets.UTF_8)).toString();
+            String deadLettered = UUID.nameUUIDFromBytes("trace-e2e-dead-lettered".getBytes(StandardCharsets.UTF_8))
+                    .toString();
             sendPair(cva, deadLettered);
-            await("the notifier's dead-letter line", () -> contains(logs.resolve("notifier.log"), deadLettered)
-                    && readQuietly(logs.resolve("notifier.log")).lines().anyMatch(l -> l.contains(deadLettered) && l.contains("dead-lettered")));
+            await(
+                    "the notifier's dead-letter line",
+                    () -> contains(logs.resolve("notifier.log"), deadLettered)
+                            && readQuietly(logs.resolve("notifier.log"))
+                                    .lines()
+                                    .anyMatch(l -> l.contains(deadLettered) && l.contains("dead-lettered")));
 
             JsonNode stopped = trace(cva, deadLettered);
             assertThat(stopped.path("complete").asBoolean()).isFalse();
             assertThat(stopped.path("stoppedAt").asText()).isEqualTo("webhookDlq");
             JsonNode dlq = hop(stopped, "webhookDlq");
-            assertThat(dlq.path("detail").asText()).startsWith("in the webhook DLQ since ").contains(", reason ");
+            assertThat(dlq.path("detail").asText())
+                    .startsWith("in the webhook DLQ since ")
+                    .contains(", reason ");
             assertThat(dlq.path("source").asText()).isEqualTo("sqs:cv-analytics-webhook-dlq");
             // the notifier logs its send once the dead letter is in the DLQ
-            assertThat(names(stopped)).containsSubsequence("record", "webhookDlq", "notifier").doesNotContain("firestore");
+            assertThat(names(stopped))
+                    .containsSubsequence("record", "webhookDlq", "notifier")
+                    .doesNotContain("firestore");
             assertThat(hop(stopped, "notifier").path("detail").asText()).contains("dead-lettered");
             // looking did not take it out: a second trace finds it again at once
             assertThat(trace(cva, deadLettered).path("stoppedAt").asText()).isEqualTo("webhookDlq");
@@ -102,7 +124,8 @@ class TraceE2ETest {
             assertThat(storedStop.path("stoppedAt").asText()).isEqualTo("webhookDlq");
             assertThat(names(storedStop)).containsExactlyInAnyOrder("query", "response", "record", "webhookDlq");
 
-            String unknown = UUID.nameUUIDFromBytes("trace-e2e-never-sent".getBytes(StandardCharsets.UTF_8)).toString();
+            String unknown = UUID.nameUUIDFromBytes("trace-e2e-never-sent".getBytes(StandardCharsets.UTF_8))
+                    .toString();
             CliHarness.Result none = cva.run("trace", unknown);
             assertThat(none.exitCode()).as(none.toString()).isEqualTo(1);
             assertThat(none.err()).contains("no trace of " + unknown + " in local");
@@ -118,8 +141,18 @@ class TraceE2ETest {
     private static void sendPair(CliHarness cva, String id) {
         CliHarness.Result q = cva.run("events", "send", "query", "--request-id", id, "--query", "Kubernetes?");
         assertThat(q.exitCode()).as(q.toString()).isZero();
-        CliHarness.Result r = cva.run("events", "send", "response", "--request-id", id, "--match-type", "full",
-                "--score", "90", "--reasoning", "traced");
+        CliHarness.Result r = cva.run(
+                "events",
+                "send",
+                "response",
+                "--request-id",
+                id,
+                "--match-type",
+                "full",
+                "--score",
+                "90",
+                "--reasoning",
+                "traced");
         assertThat(r.exitCode()).as(r.toString()).isZero();
     }
 
@@ -159,6 +192,8 @@ class TraceE2ETest {
     }
 
     private static void await(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
-        assertThat(OutageChaosE2ETest.waitFor(SIGNAL_BOUND, done)).as("waited %s for: %s", SIGNAL_BOUND, what).isTrue();
+        assertThat(OutageChaosE2ETest.waitFor(SIGNAL_BOUND, done))
+                .as("waited %s for: %s", SIGNAL_BOUND, what)
+                .isTrue();
     }
 }

@@ -76,7 +76,8 @@ public final class FakeCloudLogging implements AutoCloseable {
                         .addMethod(TAIL, ServerCalls.asyncBidiStreamingCall(this::tail))
                         .addMethod(WRITE, ServerCalls.asyncUnaryCall(this::write))
                         .build())
-                .build().start();
+                .build()
+                .start();
     }
 
     public String endpoint() {
@@ -89,7 +90,9 @@ public final class FakeCloudLogging implements AutoCloseable {
         tailing.forEach((observer, filter) -> {
             if (matches(entry, filter)) {
                 synchronized (observer) {
-                    observer.onNext(TailLogEntriesResponse.newBuilder().addEntries(entry).build());
+                    observer.onNext(TailLogEntriesResponse.newBuilder()
+                            .addEntries(entry)
+                            .build());
                 }
             }
         });
@@ -102,8 +105,9 @@ public final class FakeCloudLogging implements AutoCloseable {
 
     private void write(WriteLogEntriesRequest req, StreamObserver<WriteLogEntriesResponse> obs) {
         if (deny) {
-            obs.onError(Status.PERMISSION_DENIED.withDescription("Permission 'logging.logEntries.create' denied on resource "
-                    + req.getLogName()).asRuntimeException());
+            obs.onError(Status.PERMISSION_DENIED
+                    .withDescription("Permission 'logging.logEntries.create' denied on resource " + req.getLogName())
+                    .asRuntimeException());
             return;
         }
         for (LogEntry e : req.getEntriesList()) {
@@ -115,7 +119,9 @@ public final class FakeCloudLogging implements AutoCloseable {
                 b.setResource(req.getResource());
             }
             if (b.getLogName().isEmpty() || !b.hasResource()) {
-                obs.onError(Status.INVALID_ARGUMENT.withDescription("an entry needs a logName and a resource").asRuntimeException());
+                obs.onError(Status.INVALID_ARGUMENT
+                        .withDescription("an entry needs a logName and a resource")
+                        .asRuntimeException());
                 return;
             }
             written.add(b.build());
@@ -128,8 +134,10 @@ public final class FakeCloudLogging implements AutoCloseable {
     private void list(ListLogEntriesRequest req, StreamObserver<ListLogEntriesResponse> obs) {
         lists.add(req);
         if (deny) {
-            obs.onError(Status.PERMISSION_DENIED.withDescription("Permission 'logging.logEntries.list' denied on resource "
-                    + req.getResourceNames(0)).asRuntimeException());
+            obs.onError(Status.PERMISSION_DENIED
+                    .withDescription(
+                            "Permission 'logging.logEntries.list' denied on resource " + req.getResourceNames(0))
+                    .asRuntimeException());
             return;
         }
         try {
@@ -138,11 +146,14 @@ public final class FakeCloudLogging implements AutoCloseable {
             obs.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
             return;
         }
-        List<LogEntry> matching = entries.stream().filter(e -> matches(e, req.getFilter()))
-                .sorted(java.util.Comparator.comparing(e -> instant(e.getTimestamp()))).toList();
+        List<LogEntry> matching = entries.stream()
+                .filter(e -> matches(e, req.getFilter()))
+                .sorted(java.util.Comparator.comparing(e -> instant(e.getTimestamp())))
+                .toList();
         int from = req.getPageToken().isEmpty() ? 0 : Integer.parseInt(req.getPageToken());
         int to = Math.min(matching.size(), from + Math.min(PAGE, req.getPageSize() == 0 ? PAGE : req.getPageSize()));
-        ListLogEntriesResponse.Builder r = ListLogEntriesResponse.newBuilder().addAllEntries(matching.subList(from, to));
+        ListLogEntriesResponse.Builder r =
+                ListLogEntriesResponse.newBuilder().addAllEntries(matching.subList(from, to));
         if (to < matching.size()) {
             r.setNextPageToken(Integer.toString(to));
         }
@@ -156,7 +167,9 @@ public final class FakeCloudLogging implements AutoCloseable {
             public void onNext(TailLogEntriesRequest req) {
                 tails.add(req);
                 if (!tailSupported) {
-                    responses.onError(Status.UNIMPLEMENTED.withDescription("TailLogEntries is not served here").asRuntimeException());
+                    responses.onError(Status.UNIMPLEMENTED
+                            .withDescription("TailLogEntries is not served here")
+                            .asRuntimeException());
                     return;
                 }
                 tailing.put(responses, req.getFilter());
@@ -181,8 +194,9 @@ public final class FakeCloudLogging implements AutoCloseable {
     private static void check(String filter) {
         for (String clause : filter.split(" AND ")) {
             Matcher m = CLAUSE.matcher(clause.strip());
-            if (!m.matches() || !List.of("resource.type", "resource.labels.service_name", "timestamp", "jsonPayload.requestId")
-                    .contains(m.group(1))) {
+            if (!m.matches()
+                    || !List.of("resource.type", "resource.labels.service_name", "timestamp", "jsonPayload.requestId")
+                            .contains(m.group(1))) {
                 throw new IllegalArgumentException("unsupported filter clause: " + clause);
             }
         }
@@ -198,10 +212,17 @@ public final class FakeCloudLogging implements AutoCloseable {
             String value = m.group(3);
             boolean ok = switch (m.group(1)) {
                 case "resource.type" -> e.getResource().getType().equals(value);
-                case "resource.labels.service_name" -> value.equals(e.getResource().getLabelsMap().get("service_name"));
+                case "resource.labels.service_name" ->
+                    value.equals(e.getResource().getLabelsMap().get("service_name"));
                 case "timestamp" -> !instant(e.getTimestamp()).isBefore(Instant.parse(value));
-                case "jsonPayload.requestId" -> e.hasJsonPayload() && e.getJsonPayload().getFieldsMap().containsKey("requestId")
-                        && e.getJsonPayload().getFieldsMap().get("requestId").getStringValue().equals(value);
+                case "jsonPayload.requestId" ->
+                    e.hasJsonPayload()
+                            && e.getJsonPayload().getFieldsMap().containsKey("requestId")
+                            && e.getJsonPayload()
+                                    .getFieldsMap()
+                                    .get("requestId")
+                                    .getStringValue()
+                                    .equals(value);
                 default -> false;
             };
             if (!ok) {

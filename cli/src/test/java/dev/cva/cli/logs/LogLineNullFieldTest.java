@@ -9,11 +9,15 @@ import org.junit.jupiter.api.Test;
 class LogLineNullFieldTest {
     @Test
     void aNullFieldIsLeftOutInsteadOfFailingTheRead() {
-        String raw = "{\"time\":\"2026-12-07T12:49:43.267Z\",\"severity\":\"INFO\",\"level\":\"INFO\",\"service\":\"notifier-redrive\","
-                + "\"message\":\"redrive: nothing to move\",\"event\":\"redrive\",\"moved\":0,\"stoppedBy\":null}";
+        String raw =
+                "{\"time\":\"2026-12-07T12:49:43.267Z\",\"severity\":\"INFO\",\"level\":\"INFO\",\"service\":\"notifier-redrive\","
+                        + "\"message\":\"redrive: nothing to move\",\"event\":\"redrive\",\"moved\":0,\"stoppedBy\":null}";
         LogLine line = LogLines.parse(raw, "notifier", Instant.EPOCH);
         assertThat(line.service()).isEqualTo("notifier-redrive");
         assertThat(line.message()).isEqualTo("redrive: nothing to move");
-        assertThat(line.fields()).containsEntry("event", "redrive").containsEntry("moved", 0).doesNotContainKey("stoppedBy");
+        assertThat(line.fields())
+                .containsEntry("event", "redrive")
+                .containsEntry("moved", 0)
+                .doesNotContainKey("stoppedBy");
     }
 }

@@ -38,7 +38,9 @@ class LogsCommandTest {
     static final Instant T0 = Instant.parse("2026-12-07T10:00:00Z");
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir Path project;
+    @TempDir
+    Path project;
+
     Path logs;
 
     @BeforeEach
@@ -50,7 +52,8 @@ class LogsCommandTest {
     /** Lines as a part's process writes them: the service's own JsonLog on the part's log file. */
     void write(String file, String service, Instant at, JsonLog.Severity severity, String message, Object... fields)
             throws Exception {
-        try (PrintStream out = new PrintStream(new FileOutputStream(logs.resolve(file).toFile(), true), true, StandardCharsets.UTF_8)) {
+        try (PrintStream out = new PrintStream(
+                new FileOutputStream(logs.resolve(file).toFile(), true), true, StandardCharsets.UTF_8)) {
             new JsonLog(service, out, Clock.fixed(at, ZoneOffset.UTC)).log(severity, message, fields);
         }
     }
@@ -60,15 +63,48 @@ class LogsCommandTest {
     }
 
     void aConversation() throws Exception {
-        write("processor.log", "processor", T0, JsonLog.Severity.INFO, "half parked", "requestId", REQUEST, "eventType", "query",
-                "traceId", "4bf92f3577b34da6a3ce929d0e0e4736");
+        write(
+                "processor.log",
+                "processor",
+                T0,
+                JsonLog.Severity.INFO,
+                "half parked",
+                "requestId",
+                REQUEST,
+                "eventType",
+                "query",
+                "traceId",
+                "4bf92f3577b34da6a3ce929d0e0e4736");
         // the runtime's own chatter takes the time of the line before it
         Files.writeString(logs.resolve("processor.log"), "END RequestId: 6f1e1b7c\n", StandardOpenOption.APPEND);
-        write("processor.log", "processor", T0.plusSeconds(1), JsonLog.Severity.WARNING, "event rejected", "requestId", OTHER,
-                "reason", "schema");
-        write("processor.log", "processor", T0.plusSeconds(2), JsonLog.Severity.INFO, "record completed", "requestId", REQUEST,
-                "latencyMs", 412);
-        write("notifier.log", "notifier", T0.plusSeconds(3), JsonLog.Severity.INFO, "webhook sent", "requestId", REQUEST);
+        write(
+                "processor.log",
+                "processor",
+                T0.plusSeconds(1),
+                JsonLog.Severity.WARNING,
+                "event rejected",
+                "requestId",
+                OTHER,
+                "reason",
+                "schema");
+        write(
+                "processor.log",
+                "processor",
+                T0.plusSeconds(2),
+                JsonLog.Severity.INFO,
+                "record completed",
+                "requestId",
+                REQUEST,
+                "latencyMs",
+                412);
+        write(
+                "notifier.log",
+                "notifier",
+                T0.plusSeconds(3),
+                JsonLog.Severity.INFO,
+                "webhook sent",
+                "requestId",
+                REQUEST);
     }
 
     @Test
@@ -81,7 +117,8 @@ class LogsCommandTest {
         List<JsonNode> lines = jsonLines(r.out());
         assertThat(lines).hasSize(2);
         JsonNode first = lines.get(0);
-        assertThat(iterable(first.fieldNames())).containsExactly("time", "service", "level", "requestId", "traceId", "message", "fields");
+        assertThat(iterable(first.fieldNames()))
+                .containsExactly("time", "service", "level", "requestId", "traceId", "message", "fields");
         assertThat(first.path("time").asText()).isEqualTo("2026-12-07T10:00:00Z");
         assertThat(first.path("service").asText()).isEqualTo("processor");
         assertThat(first.path("level").asText()).isEqualTo("INFO");
@@ -102,17 +139,23 @@ class LogsCommandTest {
 
         CliHarness.Result all = cli(T0.plusSeconds(60)).run("logs", "processor");
         assertThat(all.exitCode()).as(all.toString()).isZero();
-        assertThat(all.out().lines().toList()).containsExactly(
-                "2026-12-07T10:00:00.000Z  processor  INFO   " + REQUEST + "  half parked",
-                "2026-12-07T10:00:00.000Z  processor  INFO   -" + " ".repeat(35) + "  END RequestId: 6f1e1b7c",
-                "2026-12-07T10:00:01.000Z  processor  WARN   " + OTHER + "  event rejected",
-                "2026-12-07T10:00:02.000Z  processor  INFO   " + REQUEST + "  record completed");
+        assertThat(all.out().lines().toList())
+                .containsExactly(
+                        "2026-12-07T10:00:00.000Z  processor  INFO   " + REQUEST + "  half parked",
+                        "2026-12-07T10:00:00.000Z  processor  INFO   -" + " ".repeat(35) + "  END RequestId: 6f1e1b7c",
+                        "2026-12-07T10:00:01.000Z  processor  WARN   " + OTHER + "  event rejected",
+                        "2026-12-07T10:00:02.000Z  processor  INFO   " + REQUEST + "  record completed");
 
         CliHarness.Result warn = cli(T0.plusSeconds(60)).run("logs", "processor", "--level", "WARN");
-        assertThat(warn.out().lines().toList()).singleElement().asString().contains("WARN").endsWith("event rejected");
+        assertThat(warn.out().lines().toList())
+                .singleElement()
+                .asString()
+                .contains("WARN")
+                .endsWith("event rejected");
 
         // --since as an RFC 3339 time, and as a duration back from the clock
-        CliHarness.Result at = cli(T0.plusSeconds(60)).run("logs", "processor", "--since", "2026-12-07T11:00:01.500+01:00");
+        CliHarness.Result at =
+                cli(T0.plusSeconds(60)).run("logs", "processor", "--since", "2026-12-07T11:00:01.500+01:00");
         assertThat(at.out().lines().toList()).singleElement().asString().endsWith("record completed");
         CliHarness.Result back = cli(T0.plusSeconds(60)).run("logs", "processor", "--since", "59s");
         assertThat(back.out().lines().toList()).hasSize(2);
@@ -127,9 +170,13 @@ class LogsCommandTest {
     void theLevelIsColouredOnlyOnATerminalWithoutNoColor() throws Exception {
         aConversation();
 
-        CliHarness.Result tty = cli(T0.plusSeconds(60)).terminal(true).env("TERM", "xterm").run("logs", "processor", "--level", "warn");
+        CliHarness.Result tty =
+                cli(T0.plusSeconds(60)).terminal(true).env("TERM", "xterm").run("logs", "processor", "--level", "warn");
         assertThat(tty.out()).contains("\u001b[33mWARN \u001b[0m");
-        CliHarness.Result noColor = cli(T0.plusSeconds(60)).terminal(true).env("TERM", "xterm").env("NO_COLOR", "1")
+        CliHarness.Result noColor = cli(T0.plusSeconds(60))
+                .terminal(true)
+                .env("TERM", "xterm")
+                .env("NO_COLOR", "1")
                 .run("logs", "processor", "--level", "warn");
         assertThat(noColor.out()).doesNotContain("\u001b[").contains("WARN ");
         CliHarness.Result piped = cli(T0.plusSeconds(60)).run("logs", "processor", "--level", "warn");
@@ -145,7 +192,9 @@ class LogsCommandTest {
         assertThat(site.err()).contains("dashboard is a static site: it writes no logs of its own");
         CliHarness.Result service = cli(T0).run("logs", "billing");
         assertThat(service.exitCode()).isEqualTo(2);
-        assertThat(service.err()).contains("unknown service 'billing'").contains("dashboard, notifier, processor, receiver, reporter");
+        assertThat(service.err())
+                .contains("unknown service 'billing'")
+                .contains("dashboard, notifier, processor, receiver, reporter");
         CliHarness.Result level = cli(T0).run("logs", "processor", "--level", "loud");
         assertThat(level.exitCode()).isEqualTo(2);
         assertThat(level.err()).contains("unknown level 'loud'").contains("debug, info, warn, error");
@@ -169,10 +218,18 @@ class LogsCommandTest {
         write("processor.log", "processor", now.minusSeconds(5), JsonLog.Severity.INFO, "before", "requestId", REQUEST);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CvaContext ctx = new CvaContext(new PrintWriter(out, true), new PrintWriter(err, true), new ByteArrayInputStream(new byte[0]),
-                Map.of("PATH", System.getenv().getOrDefault("PATH", "")), project, project.resolve("home"), Clock.systemUTC(), false);
+        CvaContext ctx = new CvaContext(
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                new ByteArrayInputStream(new byte[0]),
+                Map.of("PATH", System.getenv().getOrDefault("PATH", "")),
+                project,
+                project.resolve("home"),
+                Clock.systemUTC(),
+                false);
         AtomicInteger code = new AtomicInteger(-1);
-        Thread follower = new Thread(() -> code.set(Cva.run(ctx, "logs", "processor", "--follow", "--json")), "follower");
+        Thread follower =
+                new Thread(() -> code.set(Cva.run(ctx, "logs", "processor", "--follow", "--json")), "follower");
         follower.start();
         awaitUntil(() -> out.toString().contains("\"before\""), "the line written before it started");
 

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class DurationConverterTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void oneFormForEveryDuration() {
@@ -22,11 +23,15 @@ class DurationConverterTest {
         assertThat(DurationConverter.parse("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(DurationConverter.parse("PT30S")).isEqualTo(Duration.ofSeconds(30));
         assertThat(DurationConverter.parse("pt2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(DurationConverter.parse("180")).as("a bare number is seconds, as --timeout took before")
+        assertThat(DurationConverter.parse("180"))
+                .as("a bare number is seconds, as --timeout took before")
                 .isEqualTo(Duration.ofSeconds(180));
-        assertThatThrownBy(() -> DurationConverter.parse("soon")).isInstanceOf(CommandLine.TypeConversionException.class)
-                .hasMessageContaining("'soon' is not a duration").hasMessageContaining("30s");
-        assertThatThrownBy(() -> DurationConverter.parse("-5s")).isInstanceOf(CommandLine.TypeConversionException.class);
+        assertThatThrownBy(() -> DurationConverter.parse("soon"))
+                .isInstanceOf(CommandLine.TypeConversionException.class)
+                .hasMessageContaining("'soon' is not a duration")
+                .hasMessageContaining("30s");
+        assertThatThrownBy(() -> DurationConverter.parse("-5s"))
+                .isInstanceOf(CommandLine.TypeConversionException.class);
     }
 
     @Test

@@ -2,8 +2,8 @@ package dev.cva.cli.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cva.testing.Tools;
 import dev.cva.replay.SqsPort;
+import dev.cva.testing.Tools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,12 +17,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --archive FILE}: the bodies it holds are the owner's alone, from the moment the file exists. */
 class ArchiveTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @BeforeEach
     void posixOnly() throws IOException {
-        Tools.require(Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class),
-                "POSIX permissions on the temporary folder's file system", "the archive's owner-only mode");
+        Tools.require(
+                Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class),
+                "POSIX permissions on the temporary folder's file system",
+                "the archive's owner-only mode");
     }
 
     @Test
@@ -54,7 +57,11 @@ class ArchiveTest {
     }
 
     private static SqsPort.Message message(String id) {
-        return new SqsPort.Message(id, "receipt-" + id, "{\"eventType\":\"query\"}",
-                Map.of("MessageGroupId", "g1", "ApproximateReceiveCount", "1"), Map.of());
+        return new SqsPort.Message(
+                id,
+                "receipt-" + id,
+                "{\"eventType\":\"query\"}",
+                Map.of("MessageGroupId", "g1", "ApproximateReceiveCount", "1"),
+                Map.of());
     }
 }

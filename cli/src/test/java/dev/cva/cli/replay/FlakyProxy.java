@@ -70,7 +70,8 @@ final class FlakyProxy implements AutoCloseable {
 
     private void pipe(Socket from, Socket to) {
         byte[] buf = new byte[16384];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buf)) >= 0) {
                 if (!up) {

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * moves, "n" moves nothing, no terminal refuses, CI answers.
  */
 class ReplayConfirmationTest {
-    @TempDir Path project;
+    @TempDir
+    Path project;
+
     SqsStack stack;
     final Map<String, String> props = Map.of("aws.accessKeyId", "test", "aws.secretAccessKey", "test");
 
@@ -34,8 +36,10 @@ class ReplayConfirmationTest {
         System.setProperty("aws.endpointUrlCloudWatchLogs", "http://127.0.0.1:9");
         // the repository's cva.yaml with an account for prod
         String yaml = Files.readString(CliHarness.repoRoot().resolve("cva.yaml"));
-        Files.writeString(project.resolve("cva.yaml"), yaml.replaceFirst("(?m)^  prod:\\n    aws:\\n",
-                "  prod:\n    aws:\n      account: \"210987654321\"\n"));
+        Files.writeString(
+                project.resolve("cva.yaml"),
+                yaml.replaceFirst(
+                        "(?m)^  prod:\\n    aws:\\n", "  prod:\n    aws:\n      account: \"210987654321\"\n"));
         stack.toDlq("r1", ReplayDlqCommandTest.event("query", "r1", 1), Map.of());
     }
 
@@ -56,8 +60,11 @@ class ReplayConfirmationTest {
     void askedOnATerminalNoMovesNothingYesMoves() {
         CliHarness.Result no = cva().terminal(true).stdin("n\n").run("replay-dlq", "-q", "processor", "--execute");
         assertThat(no.exitCode()).as(no.toString()).isEqualTo(4);
-        assertThat(no.err()).contains("env: prod (aws 210987654321 eu-west-2 · gcp cv-analytics-prod)",
-                "in prod (aws 210987654321 eu-west-2 · gcp cv-analytics-prod)? [y/N]", "nothing moved");
+        assertThat(no.err())
+                .contains(
+                        "env: prod (aws 210987654321 eu-west-2 · gcp cv-analytics-prod)",
+                        "in prod (aws 210987654321 eu-west-2 · gcp cv-analytics-prod)? [y/N]",
+                        "nothing moved");
         assertThat(stack.depth(stack.dlqUrl)).isEqualTo(1);
 
         CliHarness.Result yes = cva().terminal(true).stdin("y\n").run("replay-dlq", "-q", "processor", "--execute");
@@ -66,10 +73,14 @@ class ReplayConfirmationTest {
         assertThat(stack.depth(stack.dlqUrl)).isZero();
 
         // one audit line each in .cva/audit.log; CloudWatch Logs and STS unreachable: a warning, not a failure
-        assertThat(yes.err()).contains("audit line not written to CloudWatch Logs /cva/audit: Unable to execute HTTP request",
-                "audit: cannot tell who is calling: STS GetCallerIdentity");
+        assertThat(yes.err())
+                .contains(
+                        "audit line not written to CloudWatch Logs /cva/audit: Unable to execute HTTP request",
+                        "audit: cannot tell who is calling: STS GetCallerIdentity");
         List<AuditEntry> audit = AuditLogFile.in(project).read();
-        assertThat(audit).extracting(e -> e.action() + " " + e.target() + " " + e.outcome().wire())
+        assertThat(audit)
+                .extracting(
+                        e -> e.action() + " " + e.target() + " " + e.outcome().wire())
                 .containsExactly("replay-dlq processor no-change", "replay-dlq processor ok");
         assertThat(audit.get(0).after()).isNull();
         assertThat(audit.get(1).after()).startsWith("moved 1 to ").endsWith(", failed 0");
@@ -84,7 +95,9 @@ class ReplayConfirmationTest {
     void noTerminalRefusesAndCiAnswers() {
         CliHarness.Result piped = cva().stdin("y\n").run("replay-dlq", "-q", "processor", "--execute");
         assertThat(piped.exitCode()).as(piped.toString()).isEqualTo(2);
-        assertThat(piped.err()).contains("no terminal", "prod (aws 210987654321", "--yes").doesNotContain("[y/N]");
+        assertThat(piped.err())
+                .contains("no terminal", "prod (aws 210987654321", "--yes")
+                .doesNotContain("[y/N]");
         assertThat(stack.depth(stack.dlqUrl)).isEqualTo(1);
 
         CliHarness.Result ci = cva().env("CI", "1").run("replay-dlq", "-q", "processor", "--execute", "--json");

@@ -24,7 +24,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** cva replay-dlq against ElasticMQ in this JVM, through a local stack state file, run in-process as a user would. */
 class ReplayDlqCommandTest {
-    @TempDir Path project;
+    @TempDir
+    Path project;
+
     SqsStack stack;
 
     @BeforeEach
@@ -43,8 +45,11 @@ class ReplayDlqCommandTest {
     }
 
     static String event(String type, String requestId, int seq) {
-        return "{\"eventType\":\"" + type + "\",\"requestId\":\"" + requestId + "\",\"timestamp\":1764633600000,\"seq\":" + seq
-                + (type.equals("query") ? ",\"query\":\"Has she run Kubernetes?\"" : ",\"matchType\":\"full\",\"matchScore\":92")
+        return "{\"eventType\":\"" + type + "\",\"requestId\":\"" + requestId
+                + "\",\"timestamp\":1764633600000,\"seq\":" + seq
+                + (type.equals("query")
+                        ? ",\"query\":\"Has she run Kubernetes?\""
+                        : ",\"matchType\":\"full\",\"matchScore\":92")
                 + ",\"metadata\":{\"userAgent\":\"" + (seq % 2 == 0 ? "even" : "odd") + "\"}}";
     }
 
@@ -93,14 +98,22 @@ class ReplayDlqCommandTest {
         assertThat(p.get("groups").get("response").asLong()).isEqualTo(2);
         assertThat(p.get("sample")).hasSize(3);
         assertThat(p.get("target").asText()).isEqualTo("queue " + SqsStack.QUEUE);
-        CliHarness.Result matched = cli().run("replay-dlq", "-q", "processor", "--match", "$.eventType=response",
-                "--match", "$.metadata.userAgent=even", "--json");
+        CliHarness.Result matched = cli().run(
+                        "replay-dlq",
+                        "-q",
+                        "processor",
+                        "--match",
+                        "$.eventType=response",
+                        "--match",
+                        "$.metadata.userAgent=even",
+                        "--json");
         assertThat(json(matched).get("preview").get("selected").asLong()).isEqualTo(1); // r4 only
         CliHarness.Result none = cli().run("replay-dlq", "-q", "processor", "--match", "$.eventType=nope");
         assertEquals(4, none.exitCode(), none.toString());
         assertThat(none.err()).contains("nothing matched");
         CliHarness.Result text = cli().run("replay-dlq", "-q", SqsStack.DLQ);
-        assertThat(text.out()).contains("would move 6 messages to queue " + SqsStack.QUEUE, "EVENTTYPE", "query", "sample:");
+        assertThat(text.out())
+                .contains("would move 6 messages to queue " + SqsStack.QUEUE, "EVENTTYPE", "query", "sample:");
         assertThat(text.err()).contains("--execute");
         assertThat(stack.depth(stack.dlqUrl)).isEqualTo(6);
         assertThat(stack.depth(stack.queueUrl)).isZero();
@@ -115,8 +128,17 @@ class ReplayDlqCommandTest {
             }
         }
         Path archive = project.resolve("audit/replay.jsonl");
-        CliHarness.Result r = cli().run("replay-dlq", "-q", "processor", "--execute", "--yes", "--json",
-                "--archive", "audit/replay.jsonl", "--workers", "3");
+        CliHarness.Result r = cli().run(
+                        "replay-dlq",
+                        "-q",
+                        "processor",
+                        "--execute",
+                        "--yes",
+                        "--json",
+                        "--archive",
+                        "audit/replay.jsonl",
+                        "--workers",
+                        "3");
         assertEquals(0, r.exitCode(), r.toString());
         JsonNode sum = json(r);
         assertThat(sum.get("moved").asLong()).isEqualTo(groups * perGroup);
@@ -124,14 +146,20 @@ class ReplayDlqCommandTest {
         assertThat(stack.depth(stack.dlqUrl)).isZero();
         List<String> lines = Files.readAllLines(archive);
         assertThat(lines).hasSize(groups * perGroup);
-        if (Files.getFileStore(project).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+        if (Files.getFileStore(project)
+                .supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
             assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(archive)))
-                    .as("message bodies are readable by their owner only").isEqualTo("rw-------");
+                    .as("message bodies are readable by their owner only")
+                    .isEqualTo("rw-------");
         }
         JsonNode first = CvaContext.json().readTree(lines.get(0));
         assertThat(first.get("body").asText()).contains("eventType");
         assertThat(first.get("messageGroupId").asText()).startsWith("g");
-        assertThat(first.get("messageAttributes").get("origin").get("stringValue").asText()).startsWith("test-");
+        assertThat(first.get("messageAttributes")
+                        .get("origin")
+                        .get("stringValue")
+                        .asText())
+                .startsWith("test-");
         assertThat(first.get("receiveCount").asInt()).isPositive();
 
         List<Message> back = stack.drain(stack.queueUrl);
@@ -139,13 +167,16 @@ class ReplayDlqCommandTest {
         Map<String, List<Integer>> seqs = new HashMap<>();
         for (Message m : back) {
             String g = m.attributesAsStrings().get("MessageGroupId");
-            seqs.computeIfAbsent(g, k -> new ArrayList<>()).add(CvaContext.json().readTree(m.body()).get("seq").asInt());
+            seqs.computeIfAbsent(g, k -> new ArrayList<>())
+                    .add(CvaContext.json().readTree(m.body()).get("seq").asInt());
             assertThat(m.messageAttributes().get("origin").stringValue()).isEqualTo("test-" + g.substring(1));
-            assertThat(m.messageAttributes().get(ReplayService.REPLAY_COUNT).stringValue()).isEqualTo("1");
+            assertThat(m.messageAttributes().get(ReplayService.REPLAY_COUNT).stringValue())
+                    .isEqualTo("1");
             assertThat(m.attributesAsStrings().get("MessageDeduplicationId")).endsWith("-r1");
         }
         assertThat(seqs).hasSize(groups);
-        List<Integer> expected = java.util.stream.IntStream.range(0, perGroup).boxed().toList();
+        List<Integer> expected =
+                java.util.stream.IntStream.range(0, perGroup).boxed().toList();
         seqs.values().forEach(s -> assertThat(s).isEqualTo(expected));
         // An empty DLQ: nothing to do.
         CliHarness.Result again = cli().run("replay-dlq", "-q", "processor", "--execute", "--yes");
@@ -155,20 +186,35 @@ class ReplayDlqCommandTest {
     @Test
     void filtersSelectByGroupAttributeBodyAgeAndCount() throws Exception {
         for (int i = 0; i < 10; i++) {
-            stack.toDlq("r" + i, event(i % 2 == 0 ? "query" : "response", "r" + i, i), Map.of("reason", i < 5 ? "early" : "late"));
+            stack.toDlq(
+                    "r" + i,
+                    event(i % 2 == 0 ? "query" : "response", "r" + i, i),
+                    Map.of("reason", i < 5 ? "early" : "late"));
         }
-        CliHarness.Result group = cli().run("replay-dlq", "-q", "processor", "--execute", "--yes", "--json", "--group", "r3");
+        CliHarness.Result group =
+                cli().run("replay-dlq", "-q", "processor", "--execute", "--yes", "--json", "--group", "r3");
         assertThat(json(group).get("moved").asLong()).isEqualTo(1);
         assertThat(json(group).get("skipped").asLong()).isEqualTo(9);
-        CliHarness.Result attr = cli().run("replay-dlq", "-q", "processor", "--execute", "--yes", "--json",
-                "--attribute", "reason=late", "--match", "$.eventType=query");
+        CliHarness.Result attr = cli().run(
+                        "replay-dlq",
+                        "-q",
+                        "processor",
+                        "--execute",
+                        "--yes",
+                        "--json",
+                        "--attribute",
+                        "reason=late",
+                        "--match",
+                        "$.eventType=query");
         assertThat(json(attr).get("moved").asLong()).isEqualTo(2); // r6, r8
         CliHarness.Result future = cli().run("replay-dlq", "-q", "processor", "--execute", "--yes", "--until", "1h");
         assertEquals(4, future.exitCode(), future.toString()); // all were sent less than an hour ago
-        CliHarness.Result max = cli().run("replay-dlq", "-q", "processor", "--execute", "--yes", "--json", "--since", "1h", "--max", "4");
+        CliHarness.Result max = cli().run(
+                        "replay-dlq", "-q", "processor", "--execute", "--yes", "--json", "--since", "1h", "--max", "4");
         assertThat(json(max).get("moved").asLong()).isEqualTo(4);
         Set<String> moved = new HashSet<>();
-        stack.drain(stack.queueUrl).forEach(m -> moved.add(m.attributesAsStrings().get("MessageGroupId")));
+        stack.drain(stack.queueUrl)
+                .forEach(m -> moved.add(m.attributesAsStrings().get("MessageGroupId")));
         assertThat(moved).hasSize(7).contains("r3", "r6", "r8");
         assertThat(stack.depth(stack.dlqUrl)).isEqualTo(3);
     }
@@ -177,8 +223,13 @@ class ReplayDlqCommandTest {
     void prodUsesTheDefaultCredentialChainAndTheSdksOwnEndpointSetting() throws Exception {
         // What AWS_ENDPOINT_URL_SQS and AWS_ACCESS_KEY_ID do for a process, as the SDK's system properties
         // (a test cannot set environment variables): cva itself overrides nothing for --env prod.
-        Map<String, String> props = Map.of("aws.endpointUrlSqs", stack.endpoint.toString(),
-                "aws.accessKeyId", "test", "aws.secretAccessKey", "test");
+        Map<String, String> props = Map.of(
+                "aws.endpointUrlSqs",
+                stack.endpoint.toString(),
+                "aws.accessKeyId",
+                "test",
+                "aws.secretAccessKey",
+                "test");
         props.forEach(System::setProperty);
         try {
             stack.toDlq("r1", event("query", "r1", 1), Map.of());
@@ -186,8 +237,8 @@ class ReplayDlqCommandTest {
             CliHarness.Result list = new CliHarness(noStack).run("replay-dlq", "--env", "prod", "--json");
             assertEquals(0, list.exitCode(), list.toString());
             assertThat(json(list).get("dlqs").findValuesAsText("alias")).contains("processor", "webhook");
-            CliHarness.Result r = new CliHarness(noStack).run("replay-dlq", "--env", "prod", "-q", "processor",
-                    "--execute", "--yes", "--json");
+            CliHarness.Result r = new CliHarness(noStack)
+                    .run("replay-dlq", "--env", "prod", "-q", "processor", "--execute", "--yes", "--json");
             assertEquals(0, r.exitCode(), r.toString());
             assertThat(json(r).get("moved").asLong()).isEqualTo(1);
             assertThat(stack.drain(stack.queueUrl)).hasSize(1);
@@ -202,8 +253,15 @@ class ReplayDlqCommandTest {
             stack.toDlq("r" + i, event("query", "r" + i, i), Map.of());
         }
         java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
-        CvaContext ctx = new CvaContext(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
-                new java.io.ByteArrayInputStream(new byte[0]), Map.of(), project, project, java.time.Clock.systemUTC(), true);
+        CvaContext ctx = new CvaContext(
+                new java.io.PrintWriter(out, true),
+                new java.io.PrintWriter(err, true),
+                new java.io.ByteArrayInputStream(new byte[0]),
+                Map.of(),
+                project,
+                project,
+                java.time.Clock.systemUTC(),
+                true);
         int code = dev.cva.cli.Cva.run(ctx, "replay-dlq", "-q", "processor", "--execute", "--yes");
         assertEquals(0, code, err.toString());
         assertThat(err.toString()).contains("replay", "100%", "20/20");
@@ -229,7 +287,9 @@ class ReplayDlqCommandTest {
         assertEquals(2, unknown.exitCode(), unknown.toString());
         assertThat(unknown.err()).contains("no-such-queue", "no such queue");
         stack.sqs.createQueue(b -> b.queueName("orphan-dlq"));
-        stack.sqs.sendMessage(b -> b.queueUrl(stack.sqs.getQueueUrl(q -> q.queueName("orphan-dlq")).queueUrl()).messageBody("{}"));
+        stack.sqs.sendMessage(b -> b.queueUrl(
+                        stack.sqs.getQueueUrl(q -> q.queueName("orphan-dlq")).queueUrl())
+                .messageBody("{}"));
         CliHarness.Result orphan = cli().run("replay-dlq", "-q", "orphan-dlq", "--execute", "--yes");
         assertEquals(2, orphan.exitCode(), orphan.toString());
         assertThat(orphan.err()).contains("no queue's dead-letter queue", "--to");
@@ -242,10 +302,12 @@ class ReplayDlqCommandTest {
         assertThat(badPath.err()).contains("--match");
         CliHarness.Result noEq = cli().run("replay-dlq", "-q", "processor", "--match", "$.eventType");
         assertEquals(2, noEq.exitCode(), noEq.toString());
-        CliHarness.Result fifoToStandard = cli().run("replay-dlq", "-q", "processor", "--to", "orphan-dlq", "--execute", "--yes");
+        CliHarness.Result fifoToStandard =
+                cli().run("replay-dlq", "-q", "processor", "--to", "orphan-dlq", "--execute", "--yes");
         assertEquals(2, fifoToStandard.exitCode(), fifoToStandard.toString());
         assertThat(fifoToStandard.err()).contains("FIFO", "standard");
-        CliHarness.Result standardToFifo = cli().run("replay-dlq", "-q", "orphan-dlq", "--to", SqsStack.QUEUE, "--execute", "--yes");
+        CliHarness.Result standardToFifo =
+                cli().run("replay-dlq", "-q", "orphan-dlq", "--to", SqsStack.QUEUE, "--execute", "--yes");
         assertEquals(2, standardToFifo.exitCode(), standardToFifo.toString());
         assertThat(standardToFifo.err()).contains("MessageGroupId");
         CliHarness.Result unconfirmed = cli().run("replay-dlq", "-q", "processor", "--execute");
@@ -264,10 +326,14 @@ class ReplayDlqCommandTest {
     void nativeMoveTasksMoveAStandardDlqBackAndCanBeFollowed() throws Exception {
         String source = stack.sqs.createQueue(b -> b.queueName("orders")).queueUrl();
         String dlq = stack.sqs.createQueue(b -> b.queueName("orders-dlq")).queueUrl();
-        String dlqArn = stack.sqs.getQueueAttributes(b -> b.queueUrl(dlq).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
-        stack.sqs.setQueueAttributes(b -> b.queueUrl(source).attributes(Map.of(QueueAttributeName.REDRIVE_POLICY,
-                "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"3\"}")));
+        String dlqArn = stack.sqs
+                .getQueueAttributes(b -> b.queueUrl(dlq).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
+        stack.sqs.setQueueAttributes(b -> b.queueUrl(source)
+                .attributes(Map.of(
+                        QueueAttributeName.REDRIVE_POLICY,
+                        "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"3\"}")));
         for (int i = 0; i < 25; i++) {
             int n = i;
             stack.sqs.sendMessage(b -> b.queueUrl(dlq).messageBody("{\"n\":" + n + "}"));
@@ -275,7 +341,8 @@ class ReplayDlqCommandTest {
         CliHarness.Result preview = cli().run("replay-dlq", "-q", "orders-dlq", "--native");
         assertEquals(0, preview.exitCode(), preview.toString());
         assertThat(preview.out()).contains("would start a move task for 25 messages");
-        CliHarness.Result r = cli().run("replay-dlq", "-q", "orders-dlq", "--native", "--execute", "--wait", "--yes", "--json");
+        CliHarness.Result r =
+                cli().run("replay-dlq", "-q", "orders-dlq", "--native", "--execute", "--wait", "--yes", "--json");
         assertEquals(0, r.exitCode(), r.toString());
         assertThat(json(r).get("task").get("status").asText()).isEqualTo("COMPLETED");
         assertThat(stack.drain(source)).hasSize(25);
@@ -296,7 +363,8 @@ class ReplayDlqCommandTest {
         AtomicBoolean stop = new AtomicBoolean();
         Thread consumer = new Thread(() -> {
             while (!stop.get()) {
-                stack.sqs.receiveMessage(b -> b.queueUrl(stack.queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1));
+                stack.sqs.receiveMessage(
+                        b -> b.queueUrl(stack.queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1));
             }
         });
         consumer.start();
@@ -314,7 +382,8 @@ class ReplayDlqCommandTest {
         assertThat(stack.depth(stack.dlqUrl)).isEqualTo(3);
         CliHarness.Result preview = cli().run("replay-dlq", "-q", "processor");
         assertEquals(0, preview.exitCode(), preview.toString());
-        assertThat(preview.err()).contains("3 messages were already replayed and came back: fix the cause before replaying again");
+        assertThat(preview.err())
+                .contains("3 messages were already replayed and came back: fix the cause before replaying again");
         CliHarness.Result json = cli().run("replay-dlq", "-q", "processor", "--json");
         assertThat(json(json).get("preview").get("alreadyReplayed").asLong()).isEqualTo(3);
         // Replaying again counts on: a second replay gets a new deduplication id, so SQS does not drop it.
@@ -322,7 +391,8 @@ class ReplayDlqCommandTest {
         assertThat(json(again).get("moved").asLong()).isEqualTo(3);
         List<Message> back = stack.drain(stack.queueUrl);
         assertThat(back).hasSize(3).allSatisfy(m -> {
-            assertThat(m.messageAttributes().get(ReplayService.REPLAY_COUNT).stringValue()).isEqualTo("2");
+            assertThat(m.messageAttributes().get(ReplayService.REPLAY_COUNT).stringValue())
+                    .isEqualTo("2");
             assertThat(m.attributesAsStrings().get("MessageDeduplicationId")).endsWith("-r2");
         });
     }

@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * The seed is fixed, printed and named in a failure; set -Dcva.test.seed=N ({@link TestSeed}) to try or repeat another.
  */
 class ReplayDlqFaultTest {
-    @TempDir Path project;
+    @TempDir
+    Path project;
 
     @Test
     void aReplayCutAtRandomPointsAndRunAgainLosesNothingAndDuplicatesNothing() throws Exception {
@@ -35,14 +36,18 @@ class ReplayDlqFaultTest {
     private void cutAndRunAgain(long seed) throws Exception {
         Random random = new Random(seed);
         int groups = 60, perGroup = 50, total = groups * perGroup;
-        try (SqsStack stack = SqsStack.start(); FlakyProxy proxy = new FlakyProxy(stack.endpoint.getPort())) {
+        try (SqsStack stack = SqsStack.start();
+                FlakyProxy proxy = new FlakyProxy(stack.endpoint.getPort())) {
             stack.writeState(project, proxy.url());
             List<SendMessageBatchRequestEntry> batch = new ArrayList<>();
             for (int s = 0; s < perGroup; s++) {
                 for (int g = 0; g < groups; g++) {
-                    batch.add(SendMessageBatchRequestEntry.builder().id("e" + batch.size())
+                    batch.add(SendMessageBatchRequestEntry.builder()
+                            .id("e" + batch.size())
                             .messageBody("{\"eventType\":\"query\",\"id\":\"g" + g + "-" + s + "\",\"seq\":" + s + "}")
-                            .messageGroupId("g" + g).messageDeduplicationId("g" + g + "-" + s).build());
+                            .messageGroupId("g" + g)
+                            .messageDeduplicationId("g" + g + "-" + s)
+                            .build());
                     if (batch.size() == 10) {
                         List<SendMessageBatchRequestEntry> b10 = List.copyOf(batch);
                         stack.sqs.sendMessageBatch(b -> b.queueUrl(stack.dlqUrl).entries(b10));
@@ -75,8 +80,8 @@ class ReplayDlqFaultTest {
                     });
                     cutter.start();
                 }
-                CliHarness.Result r = new CliHarness(project).run("replay-dlq", "-q", "processor", "--execute", "--yes",
-                        "--json", "--visibility", "2s");
+                CliHarness.Result r = new CliHarness(project)
+                        .run("replay-dlq", "-q", "processor", "--execute", "--yes", "--json", "--visibility", "2s");
                 exits.add(r.exitCode());
                 if (cutter != null) {
                     cutter.join();
@@ -89,7 +94,8 @@ class ReplayDlqFaultTest {
                     Thread.sleep(100);
                 }
             }
-            System.out.println("ReplayDlqFaultTest: " + rounds + " runs (" + faults + " with a cut), exit codes " + exits);
+            System.out.println(
+                    "ReplayDlqFaultTest: " + rounds + " runs (" + faults + " with a cut), exit codes " + exits);
             assertThat(stack.depth(stack.dlqUrl)).as("left in the DLQ").isZero();
 
             List<Message> back = stack.drain(stack.queueUrl);
@@ -98,7 +104,8 @@ class ReplayDlqFaultTest {
             for (Message m : back) {
                 var body = CvaContext.json().readTree(m.body());
                 copies.merge(body.get("id").asText(), 1, Integer::sum);
-                order.computeIfAbsent(m.attributesAsStrings().get("MessageGroupId"), k -> new ArrayList<>()).add(body.get("seq").asInt());
+                order.computeIfAbsent(m.attributesAsStrings().get("MessageGroupId"), k -> new ArrayList<>())
+                        .add(body.get("seq").asInt());
             }
             Set<String> expected = new HashSet<>();
             for (int g = 0; g < groups; g++) {
@@ -108,11 +115,14 @@ class ReplayDlqFaultTest {
             }
             assertThat(copies.keySet()).as("every message arrived").isEqualTo(expected);
             long duplicates = copies.values().stream().filter(n -> n > 1).count();
-            System.out.println("ReplayDlqFaultTest: " + back.size() + " received for " + total + " messages, " + duplicates + " duplicated");
+            System.out.println("ReplayDlqFaultTest: " + back.size() + " received for " + total + " messages, "
+                    + duplicates + " duplicated");
             // The deduplication id of a replay is stable across re-runs, so SQS drops a re-sent copy: none expected.
             assertThat(duplicates).as("duplicates").isZero();
-            List<Integer> inOrder = java.util.stream.IntStream.range(0, perGroup).boxed().toList();
-            order.forEach((g, seqs) -> assertThat(seqs).as("order of group " + g).isEqualTo(inOrder));
+            List<Integer> inOrder =
+                    java.util.stream.IntStream.range(0, perGroup).boxed().toList();
+            order.forEach(
+                    (g, seqs) -> assertThat(seqs).as("order of group " + g).isEqualTo(inOrder));
         }
     }
 }

@@ -52,7 +52,9 @@ class ReplayStreamFailuresTest {
         moto.close();
     }
 
-    @TempDir Path project;
+    @TempDir
+    Path project;
+
     SqsStack stack;
     String queueUrl;
     HttpServer lambda;
@@ -72,8 +74,9 @@ class ReplayStreamFailuresTest {
                 String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 invocations.add(ex.getRequestURI() + " " + body);
                 String error = functionError.get();
-                byte[] answer = (error == null ? "{\"batchItemFailures\":[]}"
-                        : "{\"errorMessage\":\"still down\",\"errorType\":\"java.lang.IllegalStateException\"}")
+                byte[] answer = (error == null
+                                ? "{\"batchItemFailures\":[]}"
+                                : "{\"errorMessage\":\"still down\",\"errorType\":\"java.lang.IllegalStateException\"}")
                         .getBytes(StandardCharsets.UTF_8);
                 ex.getResponseHeaders().set("Content-Type", "application/json");
                 if (error != null) {
@@ -93,15 +96,28 @@ class ReplayStreamFailuresTest {
         Tables.createAnalytics(dynamo, table);
         for (int i = 0; i < 3; i++) {
             String id = "r" + i;
-            dynamo.putItem(b -> b.tableName(table).item(Map.of("requestId", AttributeValue.fromS(id),
-                    "week", AttributeValue.fromS("2026-W49"), "timestamp", AttributeValue.fromN("1"))));
+            dynamo.putItem(b -> b.tableName(table)
+                    .item(Map.of(
+                            "requestId",
+                            AttributeValue.fromS(id),
+                            "week",
+                            AttributeValue.fromS("2026-W49"),
+                            "timestamp",
+                            AttributeValue.fromN("1"))));
         }
         streamArn = dynamo.describeTable(b -> b.tableName(table)).table().latestStreamArn();
-        var shard = streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards().get(0);
+        var shard = streams.describeStream(b -> b.streamArn(streamArn))
+                .streamDescription()
+                .shards()
+                .get(0);
         shardId = shard.shardId();
-        String it = streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shard.shardId())
-                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-        sequences = streams.getRecords(b -> b.shardIterator(it)).records().stream().map(r -> r.dynamodb().sequenceNumber()).toList();
+        String it = streams.getShardIterator(b -> b.streamArn(streamArn)
+                        .shardId(shard.shardId())
+                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                .shardIterator();
+        sequences = streams.getRecords(b -> b.shardIterator(it)).records().stream()
+                .map(r -> r.dynamodb().sequenceNumber())
+                .toList();
         assertThat(sequences).hasSize(3);
 
         // the project's own cva.yaml (the repository's), so no cva.yaml above the temporary folder is taken for it
@@ -110,10 +126,19 @@ class ReplayStreamFailuresTest {
         var admin = moto.enforceIam().admin();
         Path keys = project.resolve(".cva/local/aws-credentials.json");
         Files.createDirectories(keys.getParent());
-        Files.writeString(keys, CvaContext.json().writeValueAsString(
-                Map.of("accessKeyId", admin.accessKeyId(), "secretAccessKey", admin.secretAccessKey())));
-        stack.writeState(project, Map.of("dynamodb", moto.endpoint().toString(),
-                "lambda", "http://127.0.0.1:" + lambda.getAddress().getPort()), Map.of("streamFailureDlqUrl", queueUrl));
+        Files.writeString(
+                keys,
+                CvaContext.json()
+                        .writeValueAsString(Map.of(
+                                "accessKeyId", admin.accessKeyId(), "secretAccessKey", admin.secretAccessKey())));
+        stack.writeState(
+                project,
+                Map.of(
+                        "dynamodb",
+                        moto.endpoint().toString(),
+                        "lambda",
+                        "http://127.0.0.1:" + lambda.getAddress().getPort()),
+                Map.of("streamFailureDlqUrl", queueUrl));
     }
 
     @AfterEach
@@ -125,14 +150,24 @@ class ReplayStreamFailuresTest {
     /** An on-failure record as Lambda writes it for a DynamoDB stream batch. */
     String onFailure(String first, String last, int size) {
         ObjectNode n = CvaContext.json().createObjectNode();
-        n.putObject("requestContext").put("requestId", UUID.randomUUID().toString())
+        n.putObject("requestContext")
+                .put("requestId", UUID.randomUUID().toString())
                 .put("functionArn", "arn:aws:lambda:eu-west-2:000000000000:function:cv-analytics-notifier:live")
-                .put("condition", "RetryAttemptsExhausted").put("approximateInvokeCount", 4);
-        n.putObject("responseContext").put("statusCode", 200).put("executedVersion", "3").put("functionError", "Unhandled");
+                .put("condition", "RetryAttemptsExhausted")
+                .put("approximateInvokeCount", 4);
+        n.putObject("responseContext")
+                .put("statusCode", 200)
+                .put("executedVersion", "3")
+                .put("functionError", "Unhandled");
         n.put("version", "1.0").put("timestamp", "2026-12-07T03:00:00.000Z");
-        n.putObject("DDBStreamBatchInfo").put("shardId", shardId).put("startSequenceNumber", first)
-                .put("endSequenceNumber", last).put("approximateArrivalOfFirstRecord", "2026-12-07T02:59:00Z")
-                .put("approximateArrivalOfLastRecord", "2026-12-07T02:59:01Z").put("batchSize", size).put("streamArn", streamArn);
+        n.putObject("DDBStreamBatchInfo")
+                .put("shardId", shardId)
+                .put("startSequenceNumber", first)
+                .put("endSequenceNumber", last)
+                .put("approximateArrivalOfFirstRecord", "2026-12-07T02:59:00Z")
+                .put("approximateArrivalOfLastRecord", "2026-12-07T02:59:01Z")
+                .put("batchSize", size)
+                .put("streamArn", streamArn);
         return n.toString();
     }
 
@@ -171,7 +206,14 @@ class ReplayStreamFailuresTest {
         assertThat(batch.get("condition").asText()).isEqualTo("RetryAttemptsExhausted");
 
         CliHarness.Result text = cli().run("replay-dlq", "--queue", "stream-failures");
-        assertThat(text.out()).contains("SHARD", "FIRST SEQUENCE", shardId, sequences.get(0), sequences.get(2), "RetryAttemptsExhausted");
+        assertThat(text.out())
+                .contains(
+                        "SHARD",
+                        "FIRST SEQUENCE",
+                        shardId,
+                        sequences.get(0),
+                        sequences.get(2),
+                        "RetryAttemptsExhausted");
         assertThat(invocations).as("a preview invokes nothing").isEmpty();
         assertThat(stack.depth(queueUrl)).isEqualTo(1);
     }
@@ -194,7 +236,9 @@ class ReplayStreamFailuresTest {
             assertThat(rec.get("eventSourceARN").asText()).isEqualTo(streamArn);
             assertThat(rec.get("eventName").asText()).isEqualTo("INSERT");
         });
-        assertThat(sent).as("exactly the skipped range, from the stream").containsExactly(sequences.get(0), sequences.get(1));
+        assertThat(sent)
+                .as("exactly the skipped range, from the stream")
+                .containsExactly(sequences.get(0), sequences.get(1));
         assertThat(stack.depth(queueUrl)).isZero();
     }
 
@@ -203,8 +247,15 @@ class ReplayStreamFailuresTest {
         stack.sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(onFailure(sequences.get(2), sequences.get(2), 1)));
         functionError.set("Unhandled");
 
-        CliHarness.Result r = cli().run("replay-dlq", "--queue", "stream-failures", "--execute", "--yes", "--json",
-                "--visibility", "1s");
+        CliHarness.Result r = cli().run(
+                        "replay-dlq",
+                        "--queue",
+                        "stream-failures",
+                        "--execute",
+                        "--yes",
+                        "--json",
+                        "--visibility",
+                        "1s");
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(3);
         JsonNode b = json(r).get("batches").get(0);
@@ -216,7 +267,8 @@ class ReplayStreamFailuresTest {
     @Test
     void theRecordsAreStreamRangesNotMessagesToMove() {
         stack.sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(onFailure(sequences.get(0), sequences.get(0), 1)));
-        CliHarness.Result r = cli().run("replay-dlq", "--queue", "stream-failures", "--execute", "--yes", "--to", "processor");
+        CliHarness.Result r =
+                cli().run("replay-dlq", "--queue", "stream-failures", "--execute", "--yes", "--to", "processor");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
         assertThat(r.err()).contains("not moved to a queue");
         assertThat(invocations).isEmpty();

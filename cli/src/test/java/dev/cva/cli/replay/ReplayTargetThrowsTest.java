@@ -41,7 +41,9 @@ class ReplayTargetThrowsTest {
         sqs = AwsSqsPort.forEmulator(stack.endpoint.toString(), SqsStack.REGION, "local", "local");
         for (int s = 0; s < PER_GROUP; s++) {
             for (int g = 0; g < GROUPS; g++) {
-                stack.toDlq(group(g), "{\"eventType\":\"query\",\"id\":\"" + group(g) + "-" + s + "\",\"seq\":" + s + "}",
+                stack.toDlq(
+                        group(g),
+                        "{\"eventType\":\"query\",\"id\":\"" + group(g) + "-" + s + "\",\"seq\":" + s + "}",
                         Map.of());
             }
         }
@@ -77,8 +79,21 @@ class ReplayTargetThrowsTest {
     }
 
     private Replayer.Result run(Target target, boolean stopAtFirstFailure) throws Exception {
-        Replayer replayer = new Replayer(sqs, stack.dlqUrl, true, target, m -> true, null, null, null, 2, 2,
-                Duration.ofSeconds(30), null, Clock.systemUTC(), stopAtFirstFailure);
+        Replayer replayer = new Replayer(
+                sqs,
+                stack.dlqUrl,
+                true,
+                target,
+                m -> true,
+                null,
+                null,
+                null,
+                2,
+                2,
+                Duration.ofSeconds(30),
+                null,
+                Clock.systemUTC(),
+                stopAtFirstFailure);
         return CompletableFuture.supplyAsync(replayer::run).get(5, TimeUnit.MINUTES);
     }
 
@@ -96,17 +111,24 @@ class ReplayTargetThrowsTest {
         // can hold a "boom" message: they move whole.
         assertThat(r.moved()).as(r.toString()).isGreaterThanOrEqualTo(2L * PER_GROUP);
         assertThat(r.failed()).isPositive();
-        assertThat(r.failures()).isNotEmpty().allSatisfy(f -> assertThat(f.kind()).isEqualTo("FAILED"));
-        assertThat(r.failures()).anySatisfy(f -> assertThat(f.detail())
-                .isEqualTo("queue " + SqsStack.QUEUE + " threw IllegalStateException: target bug"));
+        assertThat(r.failures())
+                .isNotEmpty()
+                .allSatisfy(f -> assertThat(f.kind()).isEqualTo("FAILED"));
+        assertThat(r.failures())
+                .anySatisfy(f -> assertThat(f.detail())
+                        .isEqualTo("queue " + SqsStack.QUEUE + " threw IllegalStateException: target bug"));
 
         // Nothing lost, nothing twice: what failed is back in the DLQ, what moved is in the queue, in order.
         List<Message> left = stack.drain(stack.dlqUrl);
         List<Message> moved = stack.drain(stack.queueUrl);
         assertThat(moved).hasSize((int) r.moved());
         assertThat(left).hasSize(GROUPS * PER_GROUP - (int) r.moved());
-        assertThat(left).filteredOn(m -> "boom".equals(m.attributesAsStrings().get("MessageGroupId"))).hasSize(PER_GROUP);
-        assertThat(moved).extracting(m -> m.attributesAsStrings().get("MessageGroupId")).doesNotContain("boom");
+        assertThat(left)
+                .filteredOn(m -> "boom".equals(m.attributesAsStrings().get("MessageGroupId")))
+                .hasSize(PER_GROUP);
+        assertThat(moved)
+                .extracting(m -> m.attributesAsStrings().get("MessageGroupId"))
+                .doesNotContain("boom");
         Set<String> all = new HashSet<>();
         left.forEach(m -> all.add(m.body()));
         moved.forEach(m -> all.add(m.body()));

@@ -36,7 +36,9 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * contracts library's verifier, in each scheme on its own, and answers 200/400/429/503 by the record's requestId.
  */
 class ReplayWebhookDlqTest {
-    @TempDir Path project;
+    @TempDir
+    Path project;
+
     SqsStack stack;
     HttpServer receiver;
     final WebhookSecret secret = WebhookSecret.random();
@@ -53,15 +55,22 @@ class ReplayWebhookDlqTest {
         receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         receiver.createContext("/", x -> {
             byte[] body = x.getRequestBody().readAllBytes();
-            String requestId = CvaContext.json().readTree(body).path("data").path("requestId").asText();
+            String requestId = CvaContext.json()
+                    .readTree(body)
+                    .path("data")
+                    .path("requestId")
+                    .asText();
             requests.add(requestId);
             Map<String, List<String>> legacyOnly = new HashMap<>();
-            legacyOnly.put(WebhookHeaders.LEGACY_SIGNATURE, x.getRequestHeaders().get(WebhookHeaders.LEGACY_SIGNATURE));
+            legacyOnly.put(
+                    WebhookHeaders.LEGACY_SIGNATURE, x.getRequestHeaders().get(WebhookHeaders.LEGACY_SIGNATURE));
             Verification s = standardOnly.verify(x.getRequestHeaders(), body);
             Verification l = legacy.verify(legacyOnly, body);
             int status;
-            if (s instanceof Verification.Verified vs && vs.scheme() == Scheme.STANDARD
-                    && l instanceof Verification.Verified vl && vl.scheme() == Scheme.LEGACY) {
+            if (s instanceof Verification.Verified vs
+                    && vs.scheme() == Scheme.STANDARD
+                    && l instanceof Verification.Verified vl
+                    && vl.scheme() == Scheme.LEGACY) {
                 verifiedBoth.add(requestId);
                 status = answers.get(requestId.substring(0, requestId.indexOf('-')));
             } else {
@@ -83,16 +92,30 @@ class ReplayWebhookDlqTest {
     }
 
     CliHarness cli() {
-        return new CliHarness(project).env("CVA_WEBHOOK_SECRET", secret.reveal())
-                .env("CVA_WEBHOOK_URL", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/");
+        return new CliHarness(project)
+                .env("CVA_WEBHOOK_SECRET", secret.reveal())
+                .env(
+                        "CVA_WEBHOOK_URL",
+                        "http://127.0.0.1:" + receiver.getAddress().getPort() + "/");
     }
 
     void deadLetter(String requestId, String reason) {
-        String body = "{\"eventType\":\"analytics_record_created\",\"timestamp\":1764633600000,\"data\":{\"requestId\":\""
-                + requestId + "\",\"query\":\"q\",\"matchType\":\"full\",\"matchScore\":90}}";
-        stack.sqs.sendMessage(b -> b.queueUrl(stack.webhookDlqUrl).messageBody(body).messageAttributes(Map.of(
-                "reason", MessageAttributeValue.builder().dataType("String").stringValue(reason).build(),
-                "requestId", MessageAttributeValue.builder().dataType("String").stringValue(requestId).build())));
+        String body =
+                "{\"eventType\":\"analytics_record_created\",\"timestamp\":1764633600000,\"data\":{\"requestId\":\""
+                        + requestId + "\",\"query\":\"q\",\"matchType\":\"full\",\"matchScore\":90}}";
+        stack.sqs.sendMessage(b -> b.queueUrl(stack.webhookDlqUrl)
+                .messageBody(body)
+                .messageAttributes(Map.of(
+                        "reason",
+                                MessageAttributeValue.builder()
+                                        .dataType("String")
+                                        .stringValue(reason)
+                                        .build(),
+                        "requestId",
+                                MessageAttributeValue.builder()
+                                        .dataType("String")
+                                        .stringValue(requestId)
+                                        .build())));
     }
 
     @Test
@@ -123,7 +146,8 @@ class ReplayWebhookDlqTest {
         assertThat(r.err()).doesNotContain(secret.reveal());
 
         List<Message> left = stack.drain(stack.webhookDlqUrl);
-        assertThat(left).extracting(m -> m.messageAttributes().get("requestId").stringValue())
+        assertThat(left)
+                .extracting(m -> m.messageAttributes().get("requestId").stringValue())
                 .containsExactlyInAnyOrder("bad-1", "busy-1", "down-1");
         CliHarness.Result text = cli().run("replay-dlq", "-q", "webhook", "--execute", "--yes");
         assertEquals(4, text.exitCode(), text.toString()); // drained above: nothing left
@@ -135,7 +159,8 @@ class ReplayWebhookDlqTest {
         deadLetter("ok-3", "timeout");
         CliHarness.Result r = cli().run("replay-dlq", "-q", "webhook", "--execute", "--yes");
         assertEquals(3, r.exitCode(), r.toString());
-        assertThat(r.out()).contains("moved 1, skipped 0, failed 1 (1 permanent)", "PERMANENT", "receiver answered 400");
+        assertThat(r.out())
+                .contains("moved 1, skipped 0, failed 1 (1 permanent)", "PERMANENT", "receiver answered 400");
         assertThat(r.err()).contains("refused by the receiver for good");
     }
 }

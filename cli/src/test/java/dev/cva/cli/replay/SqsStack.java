@@ -40,16 +40,28 @@ final class SqsStack implements AutoCloseable {
     final String webhookDlqUrl;
 
     private SqsStack(int visibilitySeconds) {
-        server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().withAWSRegion(REGION)
-                .withAWSAccountId("000000000000").start();
-        endpoint = URI.create("http://127.0.0.1:" + server.waitUntilStarted().localAddress().getPort());
+        server = SQSRestServerBuilder.withInterface("127.0.0.1")
+                .withDynamicPort()
+                .withAWSRegion(REGION)
+                .withAWSAccountId("000000000000")
+                .start();
+        endpoint = URI.create(
+                "http://127.0.0.1:" + server.waitUntilStarted().localAddress().getPort());
         sqs = client(endpoint);
-        dlqUrl = sqs.createQueue(b -> b.queueName(DLQ).attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true"))).queueUrl();
+        dlqUrl = sqs.createQueue(b -> b.queueName(DLQ).attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true")))
+                .queueUrl();
         String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
-        queueUrl = sqs.createQueue(b -> b.queueName(QUEUE).attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true",
-                QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilitySeconds),
-                QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"3\"}"))).queueUrl();
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
+        queueUrl = sqs.createQueue(b -> b.queueName(QUEUE)
+                        .attributes(Map.of(
+                                QueueAttributeName.FIFO_QUEUE,
+                                "true",
+                                QueueAttributeName.VISIBILITY_TIMEOUT,
+                                Integer.toString(visibilitySeconds),
+                                QueueAttributeName.REDRIVE_POLICY,
+                                "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"3\"}")))
+                .queueUrl();
         webhookDlqUrl = sqs.createQueue(b -> b.queueName(WEBHOOK_DLQ)).queueUrl();
     }
 
@@ -62,9 +74,12 @@ final class SqsStack implements AutoCloseable {
     }
 
     static SqsClient client(URI endpoint) {
-        return SqsClient.builder().endpointOverride(endpoint).region(Region.of(REGION))
+        return SqsClient.builder()
+                .endpointOverride(endpoint)
+                .region(Region.of(REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
     }
 
     /** Writes the state file of a "running" local stack (this JVM is its supervisor) whose SQS is {@code sqsUrl}. */
@@ -74,8 +89,12 @@ final class SqsStack implements AutoCloseable {
         resources.put("queueUrl", queueUrl);
         resources.put("dlqUrl", dlqUrl);
         resources.put("webhookDlqUrl", webhookDlqUrl);
-        LocalState state = new LocalState(ProcessHandle.current().pid(), System.currentTimeMillis(), true,
-                Map.of("sqs", new LocalState.Part("sqs", sqsUrl, 0, 0, "test")), resources);
+        LocalState state = new LocalState(
+                ProcessHandle.current().pid(),
+                System.currentTimeMillis(),
+                true,
+                Map.of("sqs", new LocalState.Part("sqs", sqsUrl, 0, 0, "test")),
+                resources);
         Path f = LocalState.file(project);
         Files.createDirectories(f.getParent());
         Files.writeString(f, CvaContext.json().writeValueAsString(state));
@@ -92,7 +111,8 @@ final class SqsStack implements AutoCloseable {
         Map<String, LocalState.Part> all = new LinkedHashMap<>();
         all.put("sqs", new LocalState.Part("sqs", endpoint.toString(), 0, 0, "test"));
         parts.forEach((name, url) -> all.put(name, new LocalState.Part(name, url, 0, 0, "test")));
-        LocalState state = new LocalState(ProcessHandle.current().pid(), System.currentTimeMillis(), true, all, resources);
+        LocalState state =
+                new LocalState(ProcessHandle.current().pid(), System.currentTimeMillis(), true, all, resources);
         Path f = LocalState.file(project);
         Files.createDirectories(f.getParent());
         Files.writeString(f, CvaContext.json().writeValueAsString(state));
@@ -105,9 +125,17 @@ final class SqsStack implements AutoCloseable {
     /** A message in the FIFO DLQ, as a poison event of group {@code group} would arrive there. */
     void toDlq(String group, String body, Map<String, String> attributes) {
         Map<String, MessageAttributeValue> attrs = new LinkedHashMap<>();
-        attributes.forEach((k, v) -> attrs.put(k, MessageAttributeValue.builder().dataType("String").stringValue(v).build()));
-        sqs.sendMessage(b -> b.queueUrl(dlqUrl).messageBody(body).messageGroupId(group)
-                .messageDeduplicationId(java.util.UUID.randomUUID().toString()).messageAttributes(attrs));
+        attributes.forEach((k, v) -> attrs.put(
+                k,
+                MessageAttributeValue.builder()
+                        .dataType("String")
+                        .stringValue(v)
+                        .build()));
+        sqs.sendMessage(b -> b.queueUrl(dlqUrl)
+                .messageBody(body)
+                .messageGroupId(group)
+                .messageDeduplicationId(java.util.UUID.randomUUID().toString())
+                .messageAttributes(attrs));
     }
 
     /** Receives and deletes everything in a queue (FIFO order per group as delivered). */
@@ -116,8 +144,12 @@ final class SqsStack implements AutoCloseable {
         int empty = 0;
         while (empty < 2) {
             int wait = empty(empty);
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(wait)
-                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL).messageAttributeNames("All")).messages();
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url)
+                            .maxNumberOfMessages(10)
+                            .waitTimeSeconds(wait)
+                            .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                            .messageAttributeNames("All"))
+                    .messages();
             if (batch.isEmpty()) {
                 empty++;
                 continue;
@@ -126,9 +158,15 @@ final class SqsStack implements AutoCloseable {
             all.addAll(batch);
             for (int i = 0; i < batch.size(); i += 10) {
                 List<Message> part = batch.subList(i, Math.min(batch.size(), i + 10));
-                sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(part.stream().map(m ->
-                        software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry.builder()
-                                .id(Integer.toString(part.indexOf(m))).receiptHandle(m.receiptHandle()).build()).toList()));
+                sqs.deleteMessageBatch(b -> b.queueUrl(url)
+                        .entries(part.stream()
+                                .map(m ->
+                                        software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry
+                                                .builder()
+                                                .id(Integer.toString(part.indexOf(m)))
+                                                .receiptHandle(m.receiptHandle())
+                                                .build())
+                                .toList()));
             }
         }
         return all;
@@ -141,14 +179,18 @@ final class SqsStack implements AutoCloseable {
     /** Visible plus in-flight messages. */
     /** Messages received and neither deleted nor visible again yet (in flight). */
     long inFlight(String url) {
-        return Long.parseLong(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes()
+        return Long.parseLong(sqs.getQueueAttributes(b ->
+                        b.queueUrl(url).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes()
                 .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
 
     long depth(String url) {
-        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(url)
+                        .attributeNames(
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes();
         return Long.parseLong(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                 + Long.parseLong(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }

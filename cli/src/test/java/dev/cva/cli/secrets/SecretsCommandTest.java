@@ -29,7 +29,8 @@ class SecretsCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Moto moto;
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @BeforeAll
     static void startMoto(@TempDir Path logs) {
@@ -56,8 +57,12 @@ class SecretsCommandTest {
         String awsName = "cv-analytics/webhook-secret-" + UUID.randomUUID();
         SecretsWorld w = new SecretsWorld(moto, awsName);
         Path project = Files.createDirectories(tmp.resolve("project-" + UUID.randomUUID()));
-        Files.copy(CliHarness.repoRoot().resolve("cva.yaml"), project.resolve("cva.yaml"), StandardCopyOption.REPLACE_EXISTING);
-        CliHarness cva = new CliHarness(tmp).cwd(project)
+        Files.copy(
+                CliHarness.repoRoot().resolve("cva.yaml"),
+                project.resolve("cva.yaml"),
+                StandardCopyOption.REPLACE_EXISTING);
+        CliHarness cva = new CliHarness(tmp)
+                .cwd(project)
                 .env("CVA_AWS_WEBHOOK_SECRET_NAME", awsName)
                 .env("CVA_GCP_SECRET_MANAGER_ENDPOINT", w.gcp.endpoint())
                 .env("CVA_GCP_RECEIVER_URL", w.receiverUrl().toString())
@@ -92,7 +97,8 @@ class SecretsCommandTest {
     void statusFailsOnASecretOlderThanMaxAgeDays() throws Exception {
         Setup s = setup();
         try (SecretsWorld w = s.world()) {
-            CliHarness.Result r = s.cva().clock(Clock.offset(Clock.systemUTC(), Duration.ofDays(91)))
+            CliHarness.Result r = s.cva()
+                    .clock(Clock.offset(Clock.systemUTC(), Duration.ofDays(91)))
                     .run("secrets", "status", "--env", "prod");
 
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
@@ -108,7 +114,8 @@ class SecretsCommandTest {
 
             assertThat(r.exitCode()).isEqualTo(2);
             assertThat(r.err()).contains("unknown secret 'database'").contains("webhook");
-            assertThat(w.gcp.versionCount(SecretsWorld.PROJECT, SecretsWorld.GCP_NAME)).isEqualTo(1);
+            assertThat(w.gcp.versionCount(SecretsWorld.PROJECT, SecretsWorld.GCP_NAME))
+                    .isEqualTo(1);
         }
     }
 
@@ -120,10 +127,12 @@ class SecretsCommandTest {
             assertThat(unconfirmed.exitCode()).as(unconfirmed.toString()).isEqualTo(2);
             assertThat(unconfirmed.err()).contains("--yes");
 
-            CliHarness.Result tooShort = s.cva().run("secrets", "rotate", "webhook", "--env", "prod", "--yes", "--overlap", "1s");
+            CliHarness.Result tooShort =
+                    s.cva().run("secrets", "rotate", "webhook", "--env", "prod", "--yes", "--overlap", "1s");
             assertThat(tooShort.exitCode()).as(tooShort.toString()).isEqualTo(2);
             assertThat(tooShort.err()).contains("refreshSeconds");
-            assertThat(w.gcp.versionCount(SecretsWorld.PROJECT, SecretsWorld.GCP_NAME)).isEqualTo(1);
+            assertThat(w.gcp.versionCount(SecretsWorld.PROJECT, SecretsWorld.GCP_NAME))
+                    .isEqualTo(1);
         }
     }
 
@@ -131,43 +140,59 @@ class SecretsCommandTest {
     void anInterruptedRotationSaysHowToResumeAndTheNextRunFinishesIt() throws Exception {
         Setup s = setup();
         try (SecretsWorld w = s.world()) {
-            CliHarness.Result first = s.cva().env(SecretsRotateCommand.FAIL_AFTER, "switch")
+            CliHarness.Result first = s.cva()
+                    .env(SecretsRotateCommand.FAIL_AFTER, "switch")
                     .run("secrets", "rotate", "webhook", "--env", "prod", "--yes", "--overlap", "2s", "--json");
             assertThat(first.exitCode()).as(first.toString()).isEqualTo(1);
             JsonNode f = JSON.readTree(first.out());
             assertThat(f.path("failedStep").asText()).isEqualTo("switch");
             assertThat(f.path("resume").asText()).isEqualTo("cva secrets rotate webhook --env prod");
-            assertThat(first.err()).contains("step switch failed").contains("Resume with: cva secrets rotate webhook --env prod");
+            assertThat(first.err())
+                    .contains("step switch failed")
+                    .contains("Resume with: cva secrets rotate webhook --env prod");
 
             CliHarness.Result status = s.cva().run("secrets", "status", "--env", "prod");
-            assertThat(status.exitCode()).as("an unfinished rotation alarms: " + status).isEqualTo(1);
+            assertThat(status.exitCode())
+                    .as("an unfinished rotation alarms: " + status)
+                    .isEqualTo(1);
             assertThat(status.err()).contains("not finished");
 
-            CliHarness.Result second = s.cva().env(SecretsRotateCommand.FAIL_AFTER, "").run("secrets", "rotate", "webhook", "--env", "prod", "--yes", "--overlap", "2s", "--json");
+            CliHarness.Result second = s.cva()
+                    .env(SecretsRotateCommand.FAIL_AFTER, "")
+                    .run("secrets", "rotate", "webhook", "--env", "prod", "--yes", "--overlap", "2s", "--json");
             assertThat(second.exitCode()).as(second.toString()).isZero();
             JsonNode r = JSON.readTree(second.out());
             assertThat(r.path("resumed").asBoolean()).isTrue();
             assertThat(r.path("complete").asBoolean()).isTrue();
-            assertThat(r.path("newFingerprint").asText()).isEqualTo(f.path("newFingerprint").asText());
-            assertThat(r.path("steps")).extracting(n -> n.path("step").asText())
+            assertThat(r.path("newFingerprint").asText())
+                    .isEqualTo(f.path("newFingerprint").asText());
+            assertThat(r.path("steps"))
+                    .extracting(n -> n.path("step").asText())
                     .containsExactly("add", "confirm", "switch", "overlap", "retire");
             assertThat(r.path("steps").get(2).path("outcome").asText()).isEqualTo("already_done");
             assertThat(r.path("steps").get(4).path("outcome").asText()).isEqualTo("done");
             String all = first.out() + first.err() + second.out() + second.err();
-            assertThat(all).doesNotContain(w.original.reveal())
-                    .doesNotContain(w.receiverStore.value(w.receiverStore.enabled().get(0).id()));
+            assertThat(all)
+                    .doesNotContain(w.original.reveal())
+                    .doesNotContain(w.receiverStore.value(
+                            w.receiverStore.enabled().get(0).id()));
 
-            assertThat(s.cva().run("secrets", "status", "--env", "prod").exitCode()).isZero();
+            assertThat(s.cva().run("secrets", "status", "--env", "prod").exitCode())
+                    .isZero();
 
             // one audit line per run: the interrupted one failed, the resumed one rotated; fingerprints, no value
             List<AuditEntry> audit = Files.readAllLines(s.project().resolve(".cva/audit.log")).stream()
-                    .map(AuditEntry::parse).filter(e -> e.action().equals("secrets rotate")).toList();
-            assertThat(audit).extracting(AuditEntry::outcome)
+                    .map(AuditEntry::parse)
+                    .filter(e -> e.action().equals("secrets rotate"))
+                    .toList();
+            assertThat(audit)
+                    .extracting(AuditEntry::outcome)
                     .containsExactly(AuditEntry.Outcome.failed, AuditEntry.Outcome.ok);
             assertThat(audit.get(1).before()).isEqualTo(r.path("oldFingerprint").asText());
             assertThat(audit.get(1).after()).isEqualTo(r.path("newFingerprint").asText());
             assertThat(audit).allSatisfy(e -> assertThat(e.environment()).isEqualTo("prod"));
-            assertThat(Files.readString(s.project().resolve(".cva/audit.log"))).doesNotContain(w.original.reveal())
+            assertThat(Files.readString(s.project().resolve(".cva/audit.log")))
+                    .doesNotContain(w.original.reveal())
                     .doesNotContain("whsec_");
         }
     }
@@ -178,11 +203,13 @@ class SecretsCommandTest {
         try (SecretsWorld w = s.world()) {
             w.frozen = true;
             w.accepted();
-            CliHarness.Result r = s.cva().run("secrets", "rotate", "webhook", "--env", "prod", "--yes",
-                    "--probe-timeout", "2s");
+            CliHarness.Result r =
+                    s.cva().run("secrets", "rotate", "webhook", "--env", "prod", "--yes", "--probe-timeout", "2s");
 
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-            assertThat(r.err()).contains("step confirm failed").contains("the old secret still works")
+            assertThat(r.err())
+                    .contains("step confirm failed")
+                    .contains("the old secret still works")
                     .contains("Resume with: cva secrets rotate webhook --env prod");
             assertThat(w.notifierStore.value(w.notifierStore.current().id())).isEqualTo(w.original.reveal());
         }

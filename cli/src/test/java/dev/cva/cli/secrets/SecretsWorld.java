@@ -48,9 +48,12 @@ final class SecretsWorld implements AutoCloseable {
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
 
     SecretsWorld(Moto moto, String awsName) throws IOException {
-        aws = SecretsManagerClient.builder().region(Region.EU_WEST_2).endpointOverride(moto.endpoint())
+        aws = SecretsManagerClient.builder()
+                .region(Region.EU_WEST_2)
+                .endpointOverride(moto.endpoint())
                 .httpClient(UrlConnectionHttpClient.create())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
         aws.createSecret(b -> b.name(awsName).secretString(original.reveal()));
         gcp.seed(PROJECT, GCP_NAME, original.reveal());
         receiverStore = GcpSecretManagerStore.create(PROJECT, GCP_NAME, gcp.endpoint());
@@ -92,8 +95,13 @@ final class SecretsWorld implements AutoCloseable {
     }
 
     WebhookRotation rotation() {
-        return new WebhookRotation(receiverStore, notifierStore, new HttpReceiverProbe(receiverUrl(), Clock.systemUTC()),
-                Clock.systemUTC(), d -> Thread.sleep(Math.max(1, d.toMillis())), m -> { });
+        return new WebhookRotation(
+                receiverStore,
+                notifierStore,
+                new HttpReceiverProbe(receiverUrl(), Clock.systemUTC()),
+                Clock.systemUTC(),
+                d -> Thread.sleep(Math.max(1, d.toMillis())),
+                m -> {});
     }
 
     @Override
@@ -104,5 +112,4 @@ final class SecretsWorld implements AutoCloseable {
         gcp.close();
         aws.close();
     }
-
 }

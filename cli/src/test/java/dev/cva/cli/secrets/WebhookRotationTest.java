@@ -44,8 +44,8 @@ class WebhookRotationTest {
     }
 
     private static WebhookRotation.Options options(Step failAfter) {
-        return new WebhookRotation.Options(Duration.ofSeconds(1), false, Duration.ofSeconds(60), 3,
-                Duration.ofMillis(50), failAfter);
+        return new WebhookRotation.Options(
+                Duration.ofSeconds(1), false, Duration.ofSeconds(60), 3, Duration.ofMillis(50), failAfter);
     }
 
     @Test
@@ -55,7 +55,9 @@ class WebhookRotationTest {
 
             assertThat(r.failed()).as(r.toString()).isNull();
             assertThat(r.complete()).isTrue();
-            assertThat(r.steps()).extracting(WebhookRotation.StepResult::outcome).containsOnly(Outcome.DONE);
+            assertThat(r.steps())
+                    .extracting(WebhookRotation.StepResult::outcome)
+                    .containsOnly(Outcome.DONE);
             assertThat(r.oldFingerprint()).isEqualTo(w.original.fingerprint());
             assertThat(r.newFingerprint()).isNotEqualTo(r.oldFingerprint()).startsWith("sha256:");
 
@@ -67,7 +69,9 @@ class WebhookRotationTest {
             assertThat(WebhookSecret.parse(newValue).reveal()).isNotEqualTo(w.original.reveal());
             // AWS: the new one is current, the old one previous (restorable)
             assertThat(w.notifierStore.value(w.notifierStore.current().id())).isEqualTo(newValue);
-            assertThat(w.notifierStore.value(w.notifierStore.previous().orElseThrow().id())).isEqualTo(w.original.reveal());
+            assertThat(w.notifierStore.value(
+                            w.notifierStore.previous().orElseThrow().id()))
+                    .isEqualTo(w.original.reveal());
             // the receiver refuses the retired secret and accepts the new one
             var probe = new HttpReceiverProbe(w.receiverUrl(), Clock.systemUTC());
             assertThat(probe.probe(w.original)).isEqualTo(ReceiverProbe.Answer.REFUSED);
@@ -76,19 +80,23 @@ class WebhookRotationTest {
             assertThat(r.toString()).doesNotContain(newValue).doesNotContain(w.original.reveal());
 
             // status agrees afterwards
-            SecretStatus.Report status = new SecretStatus(w.receiverStore, w.notifierStore, Clock.systemUTC())
-                    .report("prod", 90);
+            SecretStatus.Report status =
+                    new SecretStatus(w.receiverStore, w.notifierStore, Clock.systemUTC()).report("prod", 90);
             assertThat(status.ok()).as(status.problems().toString()).isTrue();
             assertThat(status.clouds().get(0).current().fingerprint()).isEqualTo(r.newFingerprint());
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Step.class, names = {"ADD", "CONFIRM", "SWITCH", "OVERLAP"})
+    @EnumSource(
+            value = Step.class,
+            names = {"ADD", "CONFIRM", "SWITCH", "OVERLAP"})
     void aRotationStoppedAfterAnyStepIsFinishedByTheNextRun(Step stoppedAfter) throws Exception {
         try (SecretsWorld w = world()) {
             WebhookRotation.Result first = w.rotation().rotate(options(stoppedAfter));
-            assertThat(first.failed()).as("the seam stops the run after " + stoppedAfter).isNotNull();
+            assertThat(first.failed())
+                    .as("the seam stops the run after " + stoppedAfter)
+                    .isNotNull();
             // whatever was done so far, the old secret still works
             var probe = new HttpReceiverProbe(w.receiverUrl(), Clock.systemUTC());
             assertThat(probe.probe(w.original)).isEqualTo(ReceiverProbe.Answer.ACCEPTED);
@@ -97,12 +105,16 @@ class WebhookRotationTest {
 
             assertThat(second.failed()).as(second.toString()).isNull();
             assertThat(second.resumed()).isTrue();
-            assertThat(second.newFingerprint()).as("the second run finishes the first one's rotation")
+            assertThat(second.newFingerprint())
+                    .as("the second run finishes the first one's rotation")
                     .isEqualTo(first.newFingerprint());
             assertThat(second.steps().get(0).outcome()).isEqualTo(Outcome.ALREADY_DONE);
             // exactly one new version in each cloud: nothing was added twice
-            assertThat(w.gcp.versionCount(SecretsWorld.PROJECT, SecretsWorld.GCP_NAME)).isEqualTo(2);
-            assertThat(w.aws.listSecretVersionIds(b -> b.secretId(w.notifierStore.name())).versions()).hasSize(2);
+            assertThat(w.gcp.versionCount(SecretsWorld.PROJECT, SecretsWorld.GCP_NAME))
+                    .isEqualTo(2);
+            assertThat(w.aws.listSecretVersionIds(b -> b.secretId(w.notifierStore.name()))
+                            .versions())
+                    .hasSize(2);
             assertThat(w.receiverStore.enabled()).hasSize(1);
             assertThat(probe.probe(w.original)).isEqualTo(ReceiverProbe.Answer.REFUSED);
         }
@@ -113,12 +125,14 @@ class WebhookRotationTest {
         try (SecretsWorld w = world()) {
             w.frozen = true;
             w.accepted(); // the receiver reads its secrets once, and never again
-            WebhookRotation.Result r = w.rotation().rotate(new WebhookRotation.Options(Duration.ofSeconds(1), false,
-                    Duration.ofSeconds(2), 3, Duration.ofMillis(100), null));
+            WebhookRotation.Result r = w.rotation()
+                    .rotate(new WebhookRotation.Options(
+                            Duration.ofSeconds(1), false, Duration.ofSeconds(2), 3, Duration.ofMillis(100), null));
 
             assertThat(r.failed()).isEqualTo(Step.CONFIRM);
             assertThat(r.error()).contains("did not accept both secrets").contains("run the command again");
-            assertThat(r.steps()).extracting(WebhookRotation.StepResult::outcome)
+            assertThat(r.steps())
+                    .extracting(WebhookRotation.StepResult::outcome)
                     .containsExactly(Outcome.DONE, Outcome.FAILED, Outcome.NOT_RUN, Outcome.NOT_RUN, Outcome.NOT_RUN);
             // the notifier still signs with the old secret, and the receiver still accepts it
             assertThat(w.notifierStore.value(w.notifierStore.current().id())).isEqualTo(w.original.reveal());
@@ -135,7 +149,8 @@ class WebhookRotationTest {
 
             assertThat(r.failed()).isEqualTo(Step.ADD);
             assertThat(r.error()).contains("PERMISSION_DENIED").contains(SecretsWorld.GCP_NAME);
-            assertThat(w.gcp.versionCount(SecretsWorld.PROJECT, SecretsWorld.GCP_NAME)).isEqualTo(1);
+            assertThat(w.gcp.versionCount(SecretsWorld.PROJECT, SecretsWorld.GCP_NAME))
+                    .isEqualTo(1);
             assertThat(w.notifierStore.value(w.notifierStore.current().id())).isEqualTo(w.original.reveal());
         }
     }
@@ -143,22 +158,30 @@ class WebhookRotationTest {
     @Test
     void aDryRunChangesNothing() throws Exception {
         try (SecretsWorld w = world()) {
-            WebhookRotation.Result r = w.rotation().rotate(new WebhookRotation.Options(Duration.ofSeconds(1), true,
-                    Duration.ofSeconds(5), 3, Duration.ofMillis(50), null));
+            WebhookRotation.Result r = w.rotation()
+                    .rotate(new WebhookRotation.Options(
+                            Duration.ofSeconds(1), true, Duration.ofSeconds(5), 3, Duration.ofMillis(50), null));
 
             assertThat(r.failed()).isNull();
             assertThat(r.complete()).isFalse();
-            assertThat(r.steps()).extracting(WebhookRotation.StepResult::outcome).containsOnly(Outcome.WOULD_DO);
-            assertThat(w.gcp.versionCount(SecretsWorld.PROJECT, SecretsWorld.GCP_NAME)).isEqualTo(1);
-            assertThat(w.aws.listSecretVersionIds(b -> b.secretId(w.notifierStore.name())).versions()).hasSize(1);
+            assertThat(r.steps())
+                    .extracting(WebhookRotation.StepResult::outcome)
+                    .containsOnly(Outcome.WOULD_DO);
+            assertThat(w.gcp.versionCount(SecretsWorld.PROJECT, SecretsWorld.GCP_NAME))
+                    .isEqualTo(1);
+            assertThat(w.aws.listSecretVersionIds(b -> b.secretId(w.notifierStore.name()))
+                            .versions())
+                    .hasSize(1);
         }
     }
 
     @Test
     void statusSaysWhenTheCloudsDisagree() throws Exception {
         try (SecretsWorld w = world()) {
-            w.aws.putSecretValue(b -> b.secretId(w.notifierStore.name()).secretString(WebhookSecret.random().reveal()));
-            SecretStatus.Report r = new SecretStatus(w.receiverStore, w.notifierStore, Clock.systemUTC()).report("prod", 90);
+            w.aws.putSecretValue(b -> b.secretId(w.notifierStore.name())
+                    .secretString(WebhookSecret.random().reveal()));
+            SecretStatus.Report r =
+                    new SecretStatus(w.receiverStore, w.notifierStore, Clock.systemUTC()).report("prod", 90);
 
             assertThat(r.agree()).isFalse();
             assertThat(r.ok()).isFalse();
@@ -179,7 +202,11 @@ class WebhookRotationTest {
             assertThat(r.agree()).isTrue();
             assertThat(r.ageDays()).isEqualTo(91);
             assertThat(r.ok()).isFalse();
-            assertThat(r.problems()).singleElement().asString().contains("91 days old").contains("maxAgeDays (90)");
+            assertThat(r.problems())
+                    .singleElement()
+                    .asString()
+                    .contains("91 days old")
+                    .contains("maxAgeDays (90)");
         }
     }
 }

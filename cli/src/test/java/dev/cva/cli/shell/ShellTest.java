@@ -19,14 +19,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ShellTest {
-    @TempDir Path home;
+    @TempDir
+    Path home;
 
     String session(String input) throws Exception {
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
-        CvaContext ctx = new CvaContext(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
-                System.in, Map.of(), CliHarness.repoRoot(), home, Clock.systemUTC(), true);
-        try (Terminal terminal = new ExternalTerminal("test", "xterm",
-                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), screen, StandardCharsets.UTF_8)) {
+        CvaContext ctx = new CvaContext(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()),
+                System.in,
+                Map.of(),
+                CliHarness.repoRoot(),
+                home,
+                Clock.systemUTC(),
+                true);
+        try (Terminal terminal = new ExternalTerminal(
+                "test",
+                "xterm",
+                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+                screen,
+                StandardCharsets.UTF_8)) {
             new Shell(ctx, terminal).loop();
         }
         return screen.toString(StandardCharsets.UTF_8);
@@ -42,7 +54,10 @@ class ShellTest {
     @Test
     void errorsDoNotEndTheShell() throws Exception {
         String screen = session("confg\ndeploy receiver\n--version\n");
-        assertThat(screen).contains("Unmatched argument").contains("the local stack is not running").contains("cva 0.");
+        assertThat(screen)
+                .contains("Unmatched argument")
+                .contains("the local stack is not running")
+                .contains("cva 0.");
     }
 
     @Test

@@ -47,8 +47,11 @@ final class FakeCloudWatch implements AutoCloseable {
     }
 
     /** The values of one metric and statistic, newest first. */
-    FakeCloudWatch put(String namespace, String metric, Map<String, String> dimensions, String stat, double... newestFirst) {
-        values.put(key(namespace, metric, dimensions, stat), java.util.Arrays.stream(newestFirst).boxed().toList());
+    FakeCloudWatch put(
+            String namespace, String metric, Map<String, String> dimensions, String stat, double... newestFirst) {
+        values.put(
+                key(namespace, metric, dimensions, stat),
+                java.util.Arrays.stream(newestFirst).boxed().toList());
         return this;
     }
 
@@ -61,8 +64,14 @@ final class FakeCloudWatch implements AutoCloseable {
             }
             requests.add(req);
             if (deny) {
-                reply(x, 403, Map.of("__type", "AccessDenied",
-                        "message", "User is not authorized to perform: cloudwatch:GetMetricData"));
+                reply(
+                        x,
+                        403,
+                        Map.of(
+                                "__type",
+                                "AccessDenied",
+                                "message",
+                                "User is not authorized to perform: cloudwatch:GetMetricData"));
                 return;
             }
             List<JsonNode> queries = new ArrayList<>();
@@ -79,12 +88,21 @@ final class FakeCloudWatch implements AutoCloseable {
                 for (JsonNode q : page) {
                     JsonNode stat = q.path("MetricStat");
                     Map<String, String> dims = new TreeMap<>();
-                    stat.path("Metric").path("Dimensions").forEach(d -> dims.put(d.path("Name").asText(), d.path("Value").asText()));
-                    List<Double> v = values.getOrDefault(key(stat.path("Metric").path("Namespace").asText(),
-                            stat.path("Metric").path("MetricName").asText(), dims, stat.path("Stat").asText()), List.of());
+                    stat.path("Metric")
+                            .path("Dimensions")
+                            .forEach(d -> dims.put(
+                                    d.path("Name").asText(), d.path("Value").asText()));
+                    List<Double> v = values.getOrDefault(
+                            key(
+                                    stat.path("Metric").path("Namespace").asText(),
+                                    stat.path("Metric").path("MetricName").asText(),
+                                    dims,
+                                    stat.path("Stat").asText()),
+                            List.of());
                     g.writeStartObject();
                     g.writeStringField("Id", q.path("Id").asText());
-                    g.writeStringField("Label", stat.path("Metric").path("MetricName").asText());
+                    g.writeStringField(
+                            "Label", stat.path("Metric").path("MetricName").asText());
                     g.writeArrayFieldStart("Timestamps");
                     for (int i = 0; i < v.size(); i++) {
                         g.writeTag(1); // epoch seconds

@@ -39,7 +39,8 @@ final class FakeMetricService implements AutoCloseable {
     private final Map<Aggregation.Aligner, Double> latency;
     private final Server server;
 
-    FakeMetricService(Map<String, Long> requestsByClass, Map<Aggregation.Aligner, Double> latencyMs) throws IOException {
+    FakeMetricService(Map<String, Long> requestsByClass, Map<Aggregation.Aligner, Double> latencyMs)
+            throws IOException {
         this.byClass = requestsByClass;
         this.latency = latencyMs;
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
@@ -48,8 +49,10 @@ final class FakeMetricService implements AutoCloseable {
                             requests.add(req);
                             obs.onNext(answer(req));
                             obs.onCompleted();
-                        })).build())
-                .build().start();
+                        }))
+                        .build())
+                .build()
+                .start();
     }
 
     String endpoint() {
@@ -64,9 +67,11 @@ final class FakeMetricService implements AutoCloseable {
             if (page < classes.size()) {
                 String c = classes.get(page);
                 r.addTimeSeries(TimeSeries.newBuilder()
-                        .setMetric(com.google.api.Metric.newBuilder().setType("run.googleapis.com/request_count")
+                        .setMetric(com.google.api.Metric.newBuilder()
+                                .setType("run.googleapis.com/request_count")
                                 .putLabels("response_code_class", c))
-                        .addPoints(Point.newBuilder().setValue(TypedValue.newBuilder().setInt64Value(byClass.get(c)))));
+                        .addPoints(Point.newBuilder()
+                                .setValue(TypedValue.newBuilder().setInt64Value(byClass.get(c)))));
                 if (page + 1 < classes.size()) {
                     r.setNextPageToken(Integer.toString(page + 1));
                 }
@@ -75,7 +80,8 @@ final class FakeMetricService implements AutoCloseable {
             Double v = latency.get(req.getAggregation().getPerSeriesAligner());
             if (v != null) {
                 r.addTimeSeries(TimeSeries.newBuilder()
-                        .addPoints(Point.newBuilder().setValue(TypedValue.newBuilder().setDoubleValue(v))));
+                        .addPoints(Point.newBuilder()
+                                .setValue(TypedValue.newBuilder().setDoubleValue(v))));
             }
         }
         return r.build();

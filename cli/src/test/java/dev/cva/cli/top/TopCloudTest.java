@@ -31,7 +31,9 @@ class TopCloudTest {
     static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
     static final List<String> PROPS = List.of("aws.endpointUrlCloudWatch", "aws.accessKeyId", "aws.secretAccessKey");
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     FakeCloudWatch cloudWatch;
     FakeMetricService monitoring;
 
@@ -39,7 +41,8 @@ class TopCloudTest {
     void fakes() throws Exception {
         Files.copy(CliHarness.repoRoot().resolve("cva.yaml"), dir.resolve("cva.yaml"));
         cloudWatch = new FakeCloudWatch();
-        monitoring = new FakeMetricService(Map.of("2xx", 290L, "5xx", 10L),
+        monitoring = new FakeMetricService(
+                Map.of("2xx", 290L, "5xx", 10L),
                 Map.of(Aggregation.Aligner.ALIGN_PERCENTILE_50, 42.0, Aggregation.Aligner.ALIGN_PERCENTILE_95, 180.0));
         System.setProperty("aws.endpointUrlCloudWatch", cloudWatch.endpoint());
         System.setProperty("aws.accessKeyId", "test");
@@ -54,7 +57,8 @@ class TopCloudTest {
     }
 
     CliHarness cli() {
-        return new CliHarness(dir).clock(Clock.fixed(NOW, ZoneOffset.UTC))
+        return new CliHarness(dir)
+                .clock(Clock.fixed(NOW, ZoneOffset.UTC))
                 .env("CVA_COST_MONITORING_ENDPOINT", monitoring.endpoint());
     }
 
@@ -68,7 +72,15 @@ class TopCloudTest {
 
     @Test
     void theProdViewComesFromCloudWatchAndCloudMonitoringByTheNamesOfCvaYaml() throws Exception {
-        cloudWatch.put("AWS/SQS", "ApproximateNumberOfMessagesVisible", queue("cv-analytics-queue.fifo"), "Maximum", 12, 30, 8)
+        cloudWatch
+                .put(
+                        "AWS/SQS",
+                        "ApproximateNumberOfMessagesVisible",
+                        queue("cv-analytics-queue.fifo"),
+                        "Maximum",
+                        12,
+                        30,
+                        8)
                 .put("AWS/SQS", "ApproximateNumberOfMessagesNotVisible", queue("cv-analytics-queue.fifo"), "Maximum", 3)
                 .put("AWS/SQS", "ApproximateAgeOfOldestMessage", queue("cv-analytics-queue.fifo"), "Maximum", 45)
                 .put("AWS/SQS", "NumberOfMessagesSent", queue("cv-analytics-queue.fifo"), "Sum", 60, 60, 60, 60, 60)
@@ -93,11 +105,11 @@ class TopCloudTest {
         assertThat(j.path("environment").asText()).isEqualTo("prod");
         assertThat(j.path("windowSeconds").asDouble()).isEqualTo(300.0);
         JsonNode processor = TopLocalTest.part(j, "processor");
-        assertThat(processor.path("inPerSecond").asDouble()).isEqualTo(1.0);   // 300 sent in 300 s
-        assertThat(processor.path("outPerSecond").asDouble()).isEqualTo(0.5);  // 150 deleted
+        assertThat(processor.path("inPerSecond").asDouble()).isEqualTo(1.0); // 300 sent in 300 s
+        assertThat(processor.path("outPerSecond").asDouble()).isEqualTo(0.5); // 150 deleted
         assertThat(processor.path("errorsPerSecond").asDouble()).isEqualTo(0.01);
         JsonNode notifier = TopLocalTest.part(j, "notifier");
-        assertThat(notifier.path("inPerSecond").asDouble()).isEqualTo(0.1);   // 27 delivered + 3 dead-lettered
+        assertThat(notifier.path("inPerSecond").asDouble()).isEqualTo(0.1); // 27 delivered + 3 dead-lettered
         assertThat(notifier.path("outPerSecond").asDouble()).isEqualTo(0.09);
         assertThat(notifier.path("errorsPerSecond").asDouble()).isEqualTo(0.01);
         JsonNode receiver = TopLocalTest.part(j, "receiver");
@@ -110,15 +122,21 @@ class TopCloudTest {
         assertThat(events.path("inFlight").asLong()).isEqualTo(3);
         assertThat(events.path("oldestAgeSeconds").asLong()).isEqualTo(45);
         assertThat(TopLocalTest.queue(j, "dlq").path("queue").asText()).isEqualTo("planned-dlq.fifo");
-        assertThat(TopLocalTest.queue(j, "webhookDlq").path("oldestAgeSeconds").asLong()).isEqualTo(1800);
-        assertThat(TopLocalTest.queue(j, "streamFailureDlq").path("visible").isNull()).as("no data: null, not 0").isTrue();
+        assertThat(TopLocalTest.queue(j, "webhookDlq").path("oldestAgeSeconds").asLong())
+                .isEqualTo(1800);
+        assertThat(TopLocalTest.queue(j, "streamFailureDlq").path("visible").isNull())
+                .as("no data: null, not 0")
+                .isTrue();
 
         assertThat(j.path("breaker").path("state").asText()).isEqualTo("open");
         assertThat(j.path("breaker").path("detail").asText()).contains("opened 2 time(s)");
-        assertThat(TopLocalTest.latency(j, "processor").path("p50Ms").asDouble()).isEqualTo(150.0);
-        assertThat(TopLocalTest.latency(j, "processor").path("p95Ms").asDouble()).isEqualTo(900.0);
+        assertThat(TopLocalTest.latency(j, "processor").path("p50Ms").asDouble())
+                .isEqualTo(150.0);
+        assertThat(TopLocalTest.latency(j, "processor").path("p95Ms").asDouble())
+                .isEqualTo(900.0);
         assertThat(TopLocalTest.latency(j, "notifier").path("p95Ms").asDouble()).isEqualTo(800.0);
-        assertThat(TopLocalTest.latency(j, "streamIteratorAge").path("maxMs").asDouble()).isEqualTo(9000.0);
+        assertThat(TopLocalTest.latency(j, "streamIteratorAge").path("maxMs").asDouble())
+                .isEqualTo(9000.0);
         assertThat(TopLocalTest.latency(j, "receiver").path("p50Ms").asDouble()).isEqualTo(42.0);
         assertThat(TopLocalTest.latency(j, "receiver").path("p95Ms").asDouble()).isEqualTo(180.0);
 
@@ -126,15 +144,25 @@ class TopCloudTest {
         assertThat(cloudWatch.requests).hasSize(2);
         JsonNode first = cloudWatch.requests.get(0);
         assertThat(first.path("EndTime").asDouble()).isEqualTo(NOW.getEpochSecond());
-        assertThat(first.path("StartTime").asDouble()).isEqualTo(NOW.minusSeconds(300).getEpochSecond());
+        assertThat(first.path("StartTime").asDouble())
+                .isEqualTo(NOW.minusSeconds(300).getEpochSecond());
         assertThat(cloudWatch.requests.get(1).path("NextToken").asText()).isEqualTo("page-2");
         Set<String> dims = new TreeSet<>();
         first.path("MetricDataQueries").forEach(q -> {
             assertThat(q.path("MetricStat").path("Period").asInt()).isEqualTo(60);
-            q.path("MetricStat").path("Metric").path("Dimensions").forEach(d -> dims.add(d.path("Value").asText()));
+            q.path("MetricStat")
+                    .path("Metric")
+                    .path("Dimensions")
+                    .forEach(d -> dims.add(d.path("Value").asText()));
         });
-        assertThat(dims).containsExactly("cv-analytics-notifier", "cv-analytics-notifier-stream-failures",
-                "cv-analytics-processor", "cv-analytics-queue.fifo", "cv-analytics-webhook-dlq", "planned-dlq.fifo");
+        assertThat(dims)
+                .containsExactly(
+                        "cv-analytics-notifier",
+                        "cv-analytics-notifier-stream-failures",
+                        "cv-analytics-processor",
+                        "cv-analytics-queue.fifo",
+                        "cv-analytics-webhook-dlq",
+                        "planned-dlq.fifo");
 
         // Cloud Monitoring: the receiver's Cloud Run service by gcp.function, the project of cva.yaml, every page
         List<String> filters = new ArrayList<>();
@@ -144,8 +172,12 @@ class TopCloudTest {
             assertThat(q.getInterval().getEndTime().getSeconds()).isEqualTo(NOW.getEpochSecond());
             filters.add(q.getFilter().replaceAll("^metric\\.type=\"([^\"]+)\".*$", "$1") + " " + q.getPageToken());
         }
-        assertThat(filters).containsExactly("run.googleapis.com/request_count ", "run.googleapis.com/request_count 1",
-                "run.googleapis.com/request_latencies ", "run.googleapis.com/request_latencies ");
+        assertThat(filters)
+                .containsExactly(
+                        "run.googleapis.com/request_count ",
+                        "run.googleapis.com/request_count 1",
+                        "run.googleapis.com/request_latencies ",
+                        "run.googleapis.com/request_latencies ");
     }
 
     @Test
@@ -155,7 +187,9 @@ class TopCloudTest {
         CliHarness.Result r = cli().run("--env", "prod", "top", "--once");
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-        assertThat(r.err()).contains("cva: CloudWatch GetMetricData failed: User is not authorized to perform: cloudwatch:GetMetricData")
+        assertThat(r.err())
+                .contains(
+                        "cva: CloudWatch GetMetricData failed: User is not authorized to perform: cloudwatch:GetMetricData")
                 .contains("hint: the caller needs cloudwatch:GetMetricData")
                 .doesNotContain("Exception");
         assertThat(r.out()).isEmpty();

@@ -30,13 +30,29 @@ class TopLocalTest {
     static final class MovingClock extends Clock {
         final AtomicReference<Instant> now = new AtomicReference<>(T0);
 
-        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(ZoneId zone) { return this; }
-        @Override public Instant instant() { return now.get(); }
-        void at(Duration sinceT0) { now.set(T0.plus(sinceT0)); }
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+
+        void at(Duration sinceT0) {
+            now.set(T0.plus(sinceT0));
+        }
     }
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     final MovingClock clock = new MovingClock();
 
     @BeforeEach
@@ -55,23 +71,43 @@ class TopLocalTest {
 
     /** A minute of traffic: 6 records completed (5 stored), 2 halves parked, 1 rejected, the breaker opened. */
     void aMinuteOfTraffic(LiveStack stack) throws Exception {
-        StringBuilder processor = new StringBuilder("Starting 5 concurrent function handler threads."); // the runtime's chatter
+        StringBuilder processor =
+                new StringBuilder("Starting 5 concurrent function handler threads."); // the runtime's chatter
         StringBuilder receiver = new StringBuilder();
         StringBuilder notifier = new StringBuilder();
         for (int i = 1; i <= 6; i++) {
-            processor.append(line("processor", 5 * i, "record completed", "\"requestId\":\"r" + i + "\",\"latencyMs\":1200"));
-            notifier.append(i <= 5 ? line("notifier", 5 * i, "webhook delivered", "\"requestId\":\"r" + i + "\",\"attempts\":1")
-                    : line("notifier", 5 * i, "webhook failed; dead-lettered", "\"requestId\":\"r" + i + "\",\"reason\":\"status 503\""));
+            processor.append(
+                    line("processor", 5 * i, "record completed", "\"requestId\":\"r" + i + "\",\"latencyMs\":1200"));
+            notifier.append(
+                    i <= 5
+                            ? line(
+                                    "notifier",
+                                    5 * i,
+                                    "webhook delivered",
+                                    "\"requestId\":\"r" + i + "\",\"attempts\":1")
+                            : line(
+                                    "notifier",
+                                    5 * i,
+                                    "webhook failed; dead-lettered",
+                                    "\"requestId\":\"r" + i + "\",\"reason\":\"status 503\""));
             // stored 100 ms x i after the processor completed it; r6 answered 503
-            receiver.append("{\"time\":\"" + ms(5 * i, 100 * i) + "\",\"service\":\"receiver\",\"message\":\"webhook request\","
+            receiver.append("{\"time\":\"" + ms(5 * i, 100 * i)
+                    + "\",\"service\":\"receiver\",\"message\":\"webhook request\","
                     + "\"method\":\"POST\",\"path\":\"/\",\"status\":" + (i <= 5 ? 200 : 503) + ",\"latencyMs\":"
                     + (i <= 5 ? 10 * i : 5) + ",\"requestId\":\"r" + i + "\"}\n");
         }
-        processor.append(line("processor", 40, "event parked", "\"requestId\":\"p1\""))
+        processor
+                .append(line("processor", 40, "event parked", "\"requestId\":\"p1\""))
                 .append(line("processor", 41, "event parked", "\"requestId\":\"p2\""))
-                .append(line("processor", 42, "event rejected", "\"messageId\":\"m9\",\"reason\":\"schema violation\""));
-        receiver.append(line("receiver", 43, "webhook request", "\"method\":\"GET\",\"path\":\"/healthz\",\"status\":200,\"latencyMs\":1"));
-        notifier.append(line("notifier", 50, "circuit breaker open: the receiver keeps failing", "\"event\":\"breaker_open\""));
+                .append(line(
+                        "processor", 42, "event rejected", "\"messageId\":\"m9\",\"reason\":\"schema violation\""));
+        receiver.append(line(
+                "receiver",
+                43,
+                "webhook request",
+                "\"method\":\"GET\",\"path\":\"/healthz\",\"status\":200,\"latencyMs\":1"));
+        notifier.append(
+                line("notifier", 50, "circuit breaker open: the receiver keeps failing", "\"event\":\"breaker_open\""));
         stack.log("processor", processor.toString());
         stack.log("receiver", receiver.toString());
         stack.log("notifier", notifier.toString());
@@ -86,9 +122,11 @@ class TopLocalTest {
             for (int i = 0; i < 2; i++) {
                 int n = i;
                 stack.sqs.sendMessage(b -> b.queueUrl(stack.queueUrls.get("cv-analytics-queue.fifo"))
-                        .messageGroupId("g").messageBody("event " + n));
+                        .messageGroupId("g")
+                        .messageBody("event " + n));
             }
-            stack.sqs.sendMessage(b -> b.queueUrl(stack.queueUrls.get("cv-analytics-webhook-dlq")).messageBody("{}"));
+            stack.sqs.sendMessage(b ->
+                    b.queueUrl(stack.queueUrls.get("cv-analytics-webhook-dlq")).messageBody("{}"));
             clock.at(Duration.ofSeconds(60));
 
             CliHarness.Result r = new CliHarness(dir).run("--json", "top");
@@ -108,7 +146,9 @@ class TopLocalTest {
             assertThat(notifier.path("outPerSecond").asDouble()).isEqualTo(0.08); // 5/60
             assertThat(notifier.path("errorsPerSecond").asDouble()).isEqualTo(0.02);
             JsonNode receiver = part(j, "receiver");
-            assertThat(receiver.path("inPerSecond").asDouble()).as("POSTs only, not /healthz").isEqualTo(0.1);
+            assertThat(receiver.path("inPerSecond").asDouble())
+                    .as("POSTs only, not /healthz")
+                    .isEqualTo(0.1);
             assertThat(receiver.path("outPerSecond").asDouble()).isEqualTo(0.08);
 
             assertThat(queue(j, "events").path("queue").asText()).isEqualTo("cv-analytics-queue.fifo");
@@ -133,12 +173,21 @@ class TopLocalTest {
 
             // 30 s later: the first half of the minute has left the window; the finished line and a close count
             stack.log("receiver", "uest\",\"method\":\"POST\",\"path\":\"/\",\"status\":200,\"latencyMs\":70}\n");
-            stack.log("notifier", line("notifier", 80, "circuit breaker closed: the receiver answers again", "\"event\":\"breaker_closed\""));
+            stack.log(
+                    "notifier",
+                    line(
+                            "notifier",
+                            80,
+                            "circuit breaker closed: the receiver answers again",
+                            "\"event\":\"breaker_closed\""));
             clock.at(Duration.ofSeconds(90));
-            JsonNode later = CvaContext.json().readTree(new CliHarness(dir).run("--json", "top").out());
+            JsonNode later = CvaContext.json()
+                    .readTree(new CliHarness(dir).run("--json", "top").out());
             // processor lines at 30..42 s remain: r6 (30), p1, p2, rejected = 4
             assertThat(part(later, "processor").path("inPerSecond").asDouble()).isEqualTo(0.07);
-            assertThat(latency(later, "receiver").path("samples").asLong()).as("r6 (30 s) and the line finished at 59 s").isEqualTo(2);
+            assertThat(latency(later, "receiver").path("samples").asLong())
+                    .as("r6 (30 s) and the line finished at 59 s")
+                    .isEqualTo(2);
             assertThat(latency(later, "receiver").path("p95Ms").asDouble()).isEqualTo(70.0);
             assertThat(later.path("breaker").path("state").asText()).isEqualTo("closed");
             assertThat(later.path("breaker").path("since").asText()).isEqualTo("2026-12-07T12:01:20Z");
@@ -153,7 +202,8 @@ class TopLocalTest {
 
             CliHarness.Result plain = new CliHarness(dir).run("top");
             assertThat(plain.exitCode()).as(plain.toString()).isZero();
-            assertThat(plain.out()).startsWith("cva top · local · 2026-12-07 12:01:00 UTC · last 60 s\n")
+            assertThat(plain.out())
+                    .startsWith("cva top · local · 2026-12-07 12:01:00 UTC · last 60 s\n")
                     .contains("PART       IN/S  OUT/S  ERRORS/S\nprocessor  0.15  0.10   0.02\n")
                     .contains("events            cv-analytics-queue.fifo                0        0          -\n")
                     .contains("breaker  open since 2026-12-07T12:00:50Z")
@@ -164,7 +214,8 @@ class TopLocalTest {
             assertThat(coloured.exitCode()).as(coloured.toString()).isZero();
             assertThat(coloured.out()).contains("\u001b[31mopen\u001b[0m").doesNotContain(TopLoop.HOME);
 
-            CliHarness.Result noColor = new CliHarness(dir).terminal(true).env("NO_COLOR", "1").run("top", "--once");
+            CliHarness.Result noColor =
+                    new CliHarness(dir).terminal(true).env("NO_COLOR", "1").run("top", "--once");
             assertThat(noColor.out()).contains("breaker  open since").doesNotContain("\u001b");
 
             // cva local status --watch is the same view (one frame without a terminal)

@@ -13,11 +13,16 @@ import org.junit.jupiter.api.Test;
 /** The live view's redraw: frames drawn over each other with cursor moves, the cursor hidden and shown again. */
 class TopLoopTest {
     static TopSnapshot snapshot(int n, String breaker) {
-        return new TopSnapshot("local", "2026-12-07T12:00:0" + n + "Z", 60, "test",
+        return new TopSnapshot(
+                "local",
+                "2026-12-07T12:00:0" + n + "Z",
+                60,
+                "test",
                 List.of(new TopSnapshot.Part("processor", (double) n, 1.0, 0.0, "b")),
                 List.of(new TopSnapshot.Queue("events", "q.fifo", (long) n, 0L, null)),
                 new TopSnapshot.Breaker(breaker, null, null),
-                List.of(new TopSnapshot.Latency("receiver", 1.0, 2.0, null, 3L, "b")), List.of());
+                List.of(new TopSnapshot.Latency("receiver", 1.0, 2.0, null, 3L, "b")),
+                List.of());
     }
 
     @Test
@@ -26,8 +31,14 @@ class TopLoopTest {
         TopSource source = () -> snapshot(reads.incrementAndGet(), reads.get() == 2 ? "open" : "closed");
         StringWriter buf = new StringWriter();
         List<Duration> pauses = new ArrayList<>();
-        TopLoop.run(source, new PrintWriter(buf), Duration.ofSeconds(2), (code, text) -> "<" + code + ">" + text,
-                "footer", () -> reads.get() < 3, pauses::add);
+        TopLoop.run(
+                source,
+                new PrintWriter(buf),
+                Duration.ofSeconds(2),
+                (code, text) -> "<" + code + ">" + text,
+                "footer",
+                () -> reads.get() < 3,
+                pauses::add);
 
         String out = buf.toString();
         assertThat(reads.get()).isEqualTo(3);
@@ -52,8 +63,9 @@ class TopLoopTest {
         TopSource failing = () -> {
             throw new dev.cva.cli.CvaException(dev.cva.cli.ExitCode.FAILURE, "gone", null);
         };
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TopLoop.run(failing, new PrintWriter(buf),
-                Duration.ofSeconds(1), (c, t) -> t, null, () -> true, d -> { })).hasMessage("gone");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TopLoop.run(
+                        failing, new PrintWriter(buf), Duration.ofSeconds(1), (c, t) -> t, null, () -> true, d -> {}))
+                .hasMessage("gone");
         assertThat(buf.toString()).endsWith(TopLoop.SHOW_CURSOR);
     }
 }

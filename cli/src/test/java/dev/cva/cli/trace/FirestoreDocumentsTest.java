@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class FirestoreDocumentsTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void readsTheConfiguredDatabaseAndDefaultsToTheDefaultOne() throws Exception {
@@ -49,11 +50,19 @@ class FirestoreDocumentsTest {
     }
 
     private static void write(String base, String database, String id, long receivedAt) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/v1/projects/p/databases/"
-                        + database + "/documents/analytics/" + id))
-                .header("Authorization", "Bearer owner").header("Content-Type", "application/json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"fields\":{\"receivedAt\":{\"integerValue\":\"" + receivedAt + "\"}}}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(
+                                        base + "/v1/projects/p/databases/" + database + "/documents/analytics/" + id))
+                                .header("Authorization", "Bearer owner")
+                                .header("Content-Type", "application/json")
+                                .method(
+                                        "PATCH",
+                                        HttpRequest.BodyPublishers.ofString(
+                                                "{\"fields\":{\"receivedAt\":{\"integerValue\":\"" + receivedAt
+                                                        + "\"}}}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 }

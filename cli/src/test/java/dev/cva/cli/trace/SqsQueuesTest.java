@@ -29,12 +29,19 @@ class SqsQueuesTest {
 
     @BeforeAll
     static void start() {
-        server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort().withAWSRegion(REGION)
-                .withAWSAccountId("000000000000").start();
-        endpoint = "http://127.0.0.1:" + server.waitUntilStarted().localAddress().getPort();
-        sqs = SqsClient.builder().endpointOverride(URI.create(endpoint)).region(Region.of(REGION))
+        server = SQSRestServerBuilder.withInterface("127.0.0.1")
+                .withDynamicPort()
+                .withAWSRegion(REGION)
+                .withAWSAccountId("000000000000")
+                .start();
+        endpoint =
+                "http://127.0.0.1:" + server.waitUntilStarted().localAddress().getPort();
+        sqs = SqsClient.builder()
+                .endpointOverride(URI.create(endpoint))
+                .region(Region.of(REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
     }
 
     @AfterAll
@@ -50,20 +57,46 @@ class SqsQueuesTest {
     /** A dead letter as the notifier's SqsDeadLetters writes it. */
     private static void deadLetter(String url, String requestId, String reason, int attempts, Integer lastStatus) {
         Map<String, MessageAttributeValue> a = new java.util.HashMap<>(Map.of(
-                "reason", MessageAttributeValue.builder().dataType("String").stringValue(reason).build(),
-                "attempts", MessageAttributeValue.builder().dataType("Number").stringValue(Integer.toString(attempts)).build(),
-                "requestId", MessageAttributeValue.builder().dataType("String").stringValue(requestId).build(),
-                "webhookId", MessageAttributeValue.builder().dataType("String").stringValue("msg_" + requestId).build()));
+                "reason",
+                        MessageAttributeValue.builder()
+                                .dataType("String")
+                                .stringValue(reason)
+                                .build(),
+                "attempts",
+                        MessageAttributeValue.builder()
+                                .dataType("Number")
+                                .stringValue(Integer.toString(attempts))
+                                .build(),
+                "requestId",
+                        MessageAttributeValue.builder()
+                                .dataType("String")
+                                .stringValue(requestId)
+                                .build(),
+                "webhookId",
+                        MessageAttributeValue.builder()
+                                .dataType("String")
+                                .stringValue("msg_" + requestId)
+                                .build()));
         if (lastStatus != null) {
-            a.put("lastStatus", MessageAttributeValue.builder().dataType("Number").stringValue(lastStatus.toString()).build());
+            a.put(
+                    "lastStatus",
+                    MessageAttributeValue.builder()
+                            .dataType("Number")
+                            .stringValue(lastStatus.toString())
+                            .build());
         }
-        sqs.sendMessage(b -> b.queueUrl(url).messageBody("{\"eventType\":\"analytics_record_created\",\"data\":{\"requestId\":\""
-                + requestId + "\"}}").messageAttributes(a));
+        sqs.sendMessage(b -> b.queueUrl(url)
+                .messageBody(
+                        "{\"eventType\":\"analytics_record_created\",\"data\":{\"requestId\":\"" + requestId + "\"}}")
+                .messageAttributes(a));
     }
 
     private static Map<QueueAttributeName, String> depth(String url) {
-        return sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        return sqs.getQueueAttributes(b -> b.queueUrl(url)
+                        .attributeNames(
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes();
     }
 
     @Test
@@ -84,7 +117,8 @@ class SqsQueuesTest {
             assertThat(found.get().lastStatus()).isNull();
             assertThat(found.get().queue()).isEqualTo("webhook-dlq-find");
             assertThat(found.get().sentAt()).isAfter(before);
-            assertThat(depth(url)).as("every message seen is visible again at once")
+            assertThat(depth(url))
+                    .as("every message seen is visible again at once")
                     .containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "36")
                     .containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0");
             // and found again by the next look
@@ -99,12 +133,19 @@ class SqsQueuesTest {
 
     @Test
     void findsAHalfInTheFifoEventDlqByItsBody() {
-        String url = sqs.createQueue(b -> b.queueName("event-dlq-find.fifo").attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true",
-                QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "true"))).queueUrl();
+        String url = sqs.createQueue(b -> b.queueName("event-dlq-find.fifo")
+                        .attributes(Map.of(
+                                QueueAttributeName.FIFO_QUEUE,
+                                "true",
+                                QueueAttributeName.CONTENT_BASED_DEDUPLICATION,
+                                "true")))
+                .queueUrl();
         for (int i = 0; i < 12; i++) {
             String id = id(i);
-            sqs.sendMessage(b -> b.queueUrl(url).messageGroupId(id).messageBody("{\"eventType\":\"query\",\"requestId\":\"" + id
-                    + "\",\"timestamp\":1765108800000,\"query\":\"q\"}"));
+            sqs.sendMessage(b -> b.queueUrl(url)
+                    .messageGroupId(id)
+                    .messageBody("{\"eventType\":\"query\",\"requestId\":\"" + id
+                            + "\",\"timestamp\":1765108800000,\"query\":\"q\"}"));
         }
         sqs.sendMessage(b -> b.queueUrl(url).messageGroupId("g").messageBody("not json at all"));
         try (AwsSqsPort port = AwsSqsPort.forEmulator(endpoint, REGION, "local", "local")) {
@@ -117,8 +158,11 @@ class SqsQueuesTest {
                 assertThat(l.queue()).isEqualTo("event-dlq-find.fifo");
             });
             assertThat(queues.eventDlq(id(500))).isEmpty();
-            assertThat(queues.webhookDlq(id(11))).as("no webhook DLQ configured").isEmpty();
-            assertThat(depth(url)).containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "13")
+            assertThat(queues.webhookDlq(id(11)))
+                    .as("no webhook DLQ configured")
+                    .isEmpty();
+            assertThat(depth(url))
+                    .containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "13")
                     .containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0");
         }
     }

@@ -33,7 +33,8 @@ class CapturedRequestTest {
 
     @Test
     void jsonObjectsWithStringsOrListsAndTheSignCommandsShape() {
-        CapturedRequest flat = CapturedRequest.parse("{\"Webhook-Id\": \"m\", \"webhook-timestamp\": 17, \"x\": [\"a\", \"b\"]}");
+        CapturedRequest flat =
+                CapturedRequest.parse("{\"Webhook-Id\": \"m\", \"webhook-timestamp\": 17, \"x\": [\"a\", \"b\"]}");
         assertThat(flat.first("webhook-id")).isEqualTo("m");
         assertThat(flat.first("webhook-timestamp")).isEqualTo("17");
         assertThat(flat.headers().get("X")).isEqualTo(List.of("a", "b"));

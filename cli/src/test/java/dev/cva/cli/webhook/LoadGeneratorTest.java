@@ -48,8 +48,8 @@ class LoadGeneratorTest {
                 return 200;
             }
         };
-        LoadReport r = new LoadGenerator(ticker).run(new LoadGenerator.Plan(10, Duration.ofSeconds(1), 1), target, null,
-                Duration.ofMillis(50));
+        LoadReport r = new LoadGenerator(ticker)
+                .run(new LoadGenerator.Plan(10, Duration.ofSeconds(1), 1), target, null, Duration.ofMillis(50));
         assertThat(r.scheduled()).isEqualTo(10);
         assertThat(r.completed()).isEqualTo(10);
         assertThat(r.statuses()).isEqualTo(Map.of("200", 10L));
@@ -82,9 +82,12 @@ class LoadGeneratorTest {
                 return index % 2 == 0 ? 200 : 429;
             }
         };
-        LoadReport r = new LoadGenerator(ticker).run(new LoadGenerator.Plan(20, Duration.ofSeconds(1), 1), target, null,
-                Duration.ofMillis(50));
-        assertThat(r.statuses()).containsEntry("error", 4L).containsEntry("200", 8L).containsEntry("429", 8L);
+        LoadReport r = new LoadGenerator(ticker)
+                .run(new LoadGenerator.Plan(20, Duration.ofSeconds(1), 1), target, null, Duration.ofMillis(50));
+        assertThat(r.statuses())
+                .containsEntry("error", 4L)
+                .containsEntry("200", 8L)
+                .containsEntry("429", 8L);
         assertThat(r.ok()).isEqualTo(8);
         assertThat(r.failed()).isEqualTo(12);
         assertThat(r.firstError()).contains("ConnectException", "refused");
@@ -107,8 +110,12 @@ class LoadGeneratorTest {
                 return 200;
             }
         };
-        LoadReport r = new LoadGenerator(ticker).run(new LoadGenerator.Plan(10, Duration.ofSeconds(1), 1, Duration.ofSeconds(5)),
-                target, null, Duration.ofMillis(50));
+        LoadReport r = new LoadGenerator(ticker)
+                .run(
+                        new LoadGenerator.Plan(10, Duration.ofSeconds(1), 1, Duration.ofSeconds(5)),
+                        target,
+                        null,
+                        Duration.ofMillis(50));
         assertThat(sent.get()).isEqualTo(60);
         assertThat(r.completed()).isEqualTo(10);
         assertThat(r.latencyMs().max()).isCloseTo(10, within(0.1));
@@ -117,11 +124,16 @@ class LoadGeneratorTest {
 
     @Test
     void plansAreBounded() {
-        assertThatThrownBy(() -> new LoadGenerator.Plan(0, Duration.ofSeconds(1), 1)).hasMessageContaining("rate");
-        assertThatThrownBy(() -> new LoadGenerator.Plan(1e6, Duration.ofSeconds(1), 1)).hasMessageContaining("rate");
-        assertThatThrownBy(() -> new LoadGenerator.Plan(10, Duration.ofHours(1), 1)).hasMessageContaining("duration");
-        assertThatThrownBy(() -> new LoadGenerator.Plan(10, Duration.ofSeconds(1), 5000)).hasMessageContaining("concurrency");
-        assertThat(new LoadGenerator.Plan(0.5, Duration.ofMillis(100), 1).total()).isEqualTo(1);
+        assertThatThrownBy(() -> new LoadGenerator.Plan(0, Duration.ofSeconds(1), 1))
+                .hasMessageContaining("rate");
+        assertThatThrownBy(() -> new LoadGenerator.Plan(1e6, Duration.ofSeconds(1), 1))
+                .hasMessageContaining("rate");
+        assertThatThrownBy(() -> new LoadGenerator.Plan(10, Duration.ofHours(1), 1))
+                .hasMessageContaining("duration");
+        assertThatThrownBy(() -> new LoadGenerator.Plan(10, Duration.ofSeconds(1), 5000))
+                .hasMessageContaining("concurrency");
+        assertThat(new LoadGenerator.Plan(0.5, Duration.ofMillis(100), 1).total())
+                .isEqualTo(1);
     }
 
     @Test
@@ -129,8 +141,11 @@ class LoadGeneratorTest {
         WebhookSecret secret = WebhookSecret.random();
         try (StubReceiver stub = StubReceiver.start(secret)) {
             RequestFactory factory = new RequestFactory(secret, SchemeChoice.STANDARD.schemes(), Clock.systemUTC());
-            UniqueWebhooks target = new UniqueWebhooks(factory, new WebhookClient(Duration.ofSeconds(5)),
-                    Payloads.template(Payloads.DEFAULT_EVENT), java.net.URI.create(stub.url()));
+            UniqueWebhooks target = new UniqueWebhooks(
+                    factory,
+                    new WebhookClient(Duration.ofSeconds(5)),
+                    Payloads.template(Payloads.DEFAULT_EVENT),
+                    java.net.URI.create(stub.url()));
             LoadReport r = new LoadGenerator(LoadGenerator.Ticker.system())
                     .run(new LoadGenerator.Plan(200, Duration.ofSeconds(1), 8), target, null, Duration.ofMillis(200));
             assertThat(r.statuses()).isEqualTo(Map.of("200", 200L));

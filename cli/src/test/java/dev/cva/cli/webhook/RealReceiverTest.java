@@ -24,12 +24,14 @@ class RealReceiverTest {
     private static final WebhookSecret SECRET = WebhookSecret.random();
     private static ReceiverFixture receiver;
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @BeforeAll
     static void start() {
         // A generous rate limit: the load test below is about the CLI, not the receiver's limiter.
-        receiver = ReceiverFixture.start(SECRET.reveal(), Map.of("RATE_LIMIT_PER_SECOND", "100000", "RATE_LIMIT_BURST", "100000"));
+        receiver = ReceiverFixture.start(
+                SECRET.reveal(), Map.of("RATE_LIMIT_PER_SECOND", "100000", "RATE_LIMIT_BURST", "100000"));
     }
 
     @AfterAll
@@ -40,7 +42,9 @@ class RealReceiverTest {
     }
 
     private CliHarness cli() {
-        return new CliHarness(tmp).cwd(CliHarness.repoRoot()).env("CVA_WEBHOOK_SECRET", SECRET.reveal())
+        return new CliHarness(tmp)
+                .cwd(CliHarness.repoRoot())
+                .env("CVA_WEBHOOK_SECRET", SECRET.reveal())
                 .env("CVA_WEBHOOK_URL", receiver.url());
     }
 
@@ -58,7 +62,8 @@ class RealReceiverTest {
     /** What the README shows: the original system's notifier body, legacy-signed, is stored by the receiver. */
     @Test
     void theOriginalNotifiersBodyWithTheLegacySignatureIsStored() throws Exception {
-        CliHarness.Result r = cli().run("webhook", "send", "--event", "original-notifier", "--scheme", "legacy", "--json");
+        CliHarness.Result r =
+                cli().run("webhook", "send", "--event", "original-notifier", "--scheme", "legacy", "--json");
         assertEquals(0, r.exitCode(), r + "\n--- receiver\n" + receiver.log());
         assertThat(JSON.readTree(r.out()).at("/response/status").asText()).isEqualTo("stored");
     }
@@ -66,12 +71,16 @@ class RealReceiverTest {
     @Test
     void theSameBodyTwiceIsADuplicateAndAnInvalidOneIs400() throws Exception {
         Path body = tmp.resolve("body.json");
-        Files.write(body, Payloads.fresh(Payloads.template("anonymous-no-match"), java.time.Instant.now(), java.util.UUID.randomUUID()));
+        Files.write(
+                body,
+                Payloads.fresh(
+                        Payloads.template("anonymous-no-match"), java.time.Instant.now(), java.util.UUID.randomUUID()));
         CliHarness.Result first = cli().run("webhook", "send", "--data=@" + body, "--json");
         CliHarness.Result second = cli().run("webhook", "send", "--data=@" + body, "--json");
         assertEquals(0, first.exitCode(), first.toString());
         assertEquals(0, second.exitCode(), second.toString());
-        assertThat(JSON.readTree(second.out()).at("/response/duplicate").asBoolean()).isTrue();
+        assertThat(JSON.readTree(second.out()).at("/response/duplicate").asBoolean())
+                .isTrue();
 
         CliHarness.Result invalid = cli().run("webhook", "send", "--event", "invalid/bad-match-type");
         assertEquals(1, invalid.exitCode(), invalid.toString());
@@ -80,8 +89,18 @@ class RealReceiverTest {
 
     @Test
     void theReceiverAnswersEveryNegativeCaseCorrectly() throws Exception {
-        CliHarness.Result r = cli().run("webhook", "send", "--tamper", "--wrong-secret", "--stale", "10m", "--future", "10m",
-                "--replay", "--no-signature", "--json");
+        CliHarness.Result r = cli().run(
+                        "webhook",
+                        "send",
+                        "--tamper",
+                        "--wrong-secret",
+                        "--stale",
+                        "10m",
+                        "--future",
+                        "10m",
+                        "--replay",
+                        "--no-signature",
+                        "--json");
         assertEquals(0, r.exitCode(), r + "\n--- receiver\n" + receiver.log());
         JsonNode out = JSON.readTree(r.out());
         assertThat(out.get("passed").asBoolean()).isTrue();
@@ -93,14 +112,16 @@ class RealReceiverTest {
 
     @Test
     void aSecretTheReceiverDoesNotKnowIs401AndExitsOne() {
-        CliHarness.Result r = cli().env("CVA_WEBHOOK_SECRET", WebhookSecret.random().reveal()).run("webhook", "send");
+        CliHarness.Result r =
+                cli().env("CVA_WEBHOOK_SECRET", WebhookSecret.random().reveal()).run("webhook", "send");
         assertEquals(1, r.exitCode(), r.toString());
         assertThat(r.out()).startsWith("401 ");
     }
 
     @Test
     void loadAgainstTheRealReceiver() throws Exception {
-        CliHarness.Result r = cli().run("webhook", "load", "--rate", "50", "--duration", "2s", "--concurrency", "8", "--json");
+        CliHarness.Result r =
+                cli().run("webhook", "load", "--rate", "50", "--duration", "2s", "--concurrency", "8", "--json");
         assertEquals(0, r.exitCode(), r + "\n--- receiver\n" + receiver.log());
         JsonNode out = JSON.readTree(r.out());
         assertThat(out.at("/statuses/200").asLong()).isEqualTo(100);

@@ -57,7 +57,10 @@ final class ReceiverFixture implements AutoCloseable {
                     "FIRESTORE_PROJECT", PROJECT,
                     "FIRESTORE_EMULATOR_HOST", "127.0.0.1:" + emulatorPort));
             env.putAll(extraEnv);
-            Child receiver = Child.start("receiver", FunctionsInvoker.command(invokerJar, receiverJar, TARGET, port), env,
+            Child receiver = Child.start(
+                    "receiver",
+                    FunctionsInvoker.command(invokerJar, receiverJar, TARGET, port),
+                    env,
                     work.resolve("logs/receiver.log"));
             ReceiverFixture fixture = new ReceiverFixture(emulator, receiver, port);
             try {
@@ -84,8 +87,15 @@ final class ReceiverFixture implements AutoCloseable {
 
     private boolean healthy() {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url() + "healthz"))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(URI.create(url() + "healthz"))
+                                            .timeout(Duration.ofSeconds(5))
+                                            .GET()
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    == 200;
         } catch (IOException e) {
             return false; // not listening yet
         } catch (InterruptedException e) {
@@ -120,12 +130,12 @@ final class ReceiverFixture implements AutoCloseable {
 
     static Path invokerJar(Path root) {
         String dir = System.getProperty("cva.runtimes.dir");
-        Path jar = (dir != null ? Path.of(dir) : root.resolve("cli/target/runtimes")).resolve("java-function-invoker.jar");
+        Path jar =
+                (dir != null ? Path.of(dir) : root.resolve("cli/target/runtimes")).resolve("java-function-invoker.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("the Functions Framework invoker is missing at " + jar
                     + ": run `./mvnw -pl cli generate-resources` (the build copies it to cli/target/runtimes)");
         }
         return jar;
     }
-
 }

@@ -39,7 +39,8 @@ class ReceiverSmokeTest {
         assertThat(ok.passed()).as(ok.detail()).isTrue();
         assertThat(ok.detail()).matches("GET /healthz 200, signed webhook 20\\d");
 
-        SmokeResult wrong = new ReceiverSmoke(WebhookSecret.random(), Clock.systemUTC()).apply(URI.create(receiver.url()));
+        SmokeResult wrong =
+                new ReceiverSmoke(WebhookSecret.random(), Clock.systemUTC()).apply(URI.create(receiver.url()));
         assertThat(wrong.passed()).isFalse();
         assertThat(wrong.detail()).startsWith("signed webhook answered 4");
         assertThat(wrong.detail()).doesNotContain(SECRET.reveal());

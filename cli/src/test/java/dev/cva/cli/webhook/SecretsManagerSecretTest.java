@@ -29,11 +29,13 @@ class SecretsManagerSecretTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** prod's aws.webhookSecretName in the repository's cva.yaml. */
     private static final String NAME = "cv-analytics/webhook-secret";
+
     private static final WebhookSecret STORED = WebhookSecret.random();
 
     private static Moto moto;
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @BeforeAll
     static void secretInMoto(@TempDir Path logs) {
@@ -41,9 +43,12 @@ class SecretsManagerSecretTest {
         System.setProperty("aws.endpointUrlSecretsManager", moto.endpoint().toString());
         System.setProperty("aws.accessKeyId", "test");
         System.setProperty("aws.secretAccessKey", "test");
-        try (SecretsManagerClient sm = SecretsManagerClient.builder().region(Region.EU_WEST_2)
-                .endpointOverride(moto.endpoint()).httpClient(UrlConnectionHttpClient.create())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build()) {
+        try (SecretsManagerClient sm = SecretsManagerClient.builder()
+                .region(Region.EU_WEST_2)
+                .endpointOverride(moto.endpoint())
+                .httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build()) {
             sm.createSecret(b -> b.name(NAME).secretString(STORED.reveal()));
         }
     }
@@ -61,7 +66,9 @@ class SecretsManagerSecretTest {
     /** The repository's cva.yaml in a folder of its own (no local stack's state, no CVA_WEBHOOK_SECRET). */
     private CliHarness cva() throws Exception {
         Path project = Files.createDirectories(tmp.resolve("project"));
-        Files.copy(CliHarness.repoRoot().resolve("cva.yaml"), project.resolve("cva.yaml"),
+        Files.copy(
+                CliHarness.repoRoot().resolve("cva.yaml"),
+                project.resolve("cva.yaml"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return new CliHarness(tmp).cwd(project);
     }
@@ -72,12 +79,16 @@ class SecretsManagerSecretTest {
             CliHarness.Result r = cva().run("webhook", "send", "--env", "prod", "--url", receiver.url(), "--json");
             assertThat(r.exitCode()).as(r.toString()).isZero();
             JsonNode out = JSON.readTree(r.out());
-            assertThat(out.path("status").asInt()).as("the receiver verified the signature").isEqualTo(200);
+            assertThat(out.path("status").asInt())
+                    .as("the receiver verified the signature")
+                    .isEqualTo(200);
             assertThat(r.out() + r.err()).doesNotContain(STORED.reveal()).doesNotContain(base64Of(STORED));
         }
-        CliHarness.Result signed = cva().stdin("{\"a\":1}").run("webhook", "sign", "--env", "prod", "--json", "--verbose");
+        CliHarness.Result signed =
+                cva().stdin("{\"a\":1}").run("webhook", "sign", "--env", "prod", "--json", "--verbose");
         assertThat(signed.exitCode()).as(signed.toString()).isZero();
-        assertThat(JSON.readTree(signed.out()).path("secretFingerprint").asText()).isEqualTo(STORED.fingerprint());
+        assertThat(JSON.readTree(signed.out()).path("secretFingerprint").asText())
+                .isEqualTo(STORED.fingerprint());
         assertThat(signed.err()).contains(NAME).contains("Secrets Manager");
         assertThat(signed.out() + signed.err()).doesNotContain(STORED.reveal());
     }
@@ -98,8 +109,11 @@ class SecretsManagerSecretTest {
         CliHarness.Result r = cva().env("CVA_AWS_WEBHOOK_SECRET_NAME", "cv-analytics/nowhere")
                 .run("webhook", "sign", "--env", "prod");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-        assertThat(r.err()).contains("cannot read the webhook secret cv-analytics/nowhere from Secrets Manager (eu-west-2)")
-                .contains("ResourceNotFoundException").contains("hint: ").contains("CVA_WEBHOOK_SECRET");
+        assertThat(r.err())
+                .contains("cannot read the webhook secret cv-analytics/nowhere from Secrets Manager (eu-west-2)")
+                .contains("ResourceNotFoundException")
+                .contains("hint: ")
+                .contains("CVA_WEBHOOK_SECRET");
         assertThat(r.err()).doesNotContain("\tat ");
     }
 

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 class SendCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
+
     private final WebhookSecret secret = WebhookSecret.random();
     private StubReceiver stub;
 
@@ -47,7 +49,8 @@ class SendCommandTest {
         assertThat(out.at("/response/status").asText()).isEqualTo("stored");
         assertThat(out.get("webhookId").asText()).startsWith("msg_");
 
-        CliHarness.Result text = cli().run("webhook", "send", "--url", stub.url(), "--scheme", "both", "--event", "partial-match");
+        CliHarness.Result text =
+                cli().run("webhook", "send", "--url", stub.url(), "--scheme", "both", "--event", "partial-match");
         assertEquals(0, text.exitCode(), text.toString());
         assertThat(text.out()).startsWith("200 ").contains("ms " + stub.url(), "\"stored\"");
     }
@@ -55,7 +58,9 @@ class SendCommandTest {
     /** A copy of the project without a local stack's state file (a developer's own stack may be running). */
     private Path isolatedProject() throws java.io.IOException {
         Path project = Files.createDirectories(tmp.resolve("project"));
-        Files.copy(CliHarness.repoRoot().resolve("cva.yaml"), project.resolve("cva.yaml"),
+        Files.copy(
+                CliHarness.repoRoot().resolve("cva.yaml"),
+                project.resolve("cva.yaml"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return project;
     }
@@ -76,25 +81,33 @@ class SendCommandTest {
         Path project = isolatedProject();
         Path state = dev.cva.cli.local.LocalState.file(project);
         Files.createDirectories(state.getParent());
-        dev.cva.cli.local.LocalState running = new dev.cva.cli.local.LocalState(ProcessHandle.current().pid(),
-                System.currentTimeMillis(), true, java.util.Map.of("receiver", new dev.cva.cli.local.LocalState.Part(
-                        "receiver", stub.url(), 0, 0, "stub")), java.util.Map.of());
+        dev.cva.cli.local.LocalState running = new dev.cva.cli.local.LocalState(
+                ProcessHandle.current().pid(),
+                System.currentTimeMillis(),
+                true,
+                java.util.Map.of(
+                        "receiver", new dev.cva.cli.local.LocalState.Part("receiver", stub.url(), 0, 0, "stub")),
+                java.util.Map.of());
         Files.writeString(state, dev.cva.cli.CvaContext.json().writeValueAsString(running));
         CliHarness.Result r = cli().cwd(project).run("webhook", "send", "--env", "local", "--json");
         assertEquals(0, r.exitCode(), r.toString());
         assertThat(JSON.readTree(r.out()).get("url").asText()).isEqualTo(stub.url());
         // An explicit variable still wins over the state file; prod never reads it.
-        CliHarness.Result explicit = cli().cwd(project).env("CVA_WEBHOOK_URL", "http://127.0.0.1:9/").run("webhook", "send",
-                "--timeout", "1s");
+        CliHarness.Result explicit = cli().cwd(project)
+                .env("CVA_WEBHOOK_URL", "http://127.0.0.1:9/")
+                .run("webhook", "send", "--timeout", "1s");
         assertThat(explicit.err()).contains("127.0.0.1:9");
         CliHarness.Result prod = cli().cwd(project).run("webhook", "send", "--env", "prod");
         assertEquals(2, prod.exitCode(), prod.toString());
-        assertThat(prod.err()).contains("no receiver URL for environment 'prod'").doesNotContain("cva local up");
+        assertThat(prod.err())
+                .contains("no receiver URL for environment 'prod'")
+                .doesNotContain("cva local up");
     }
 
     @Test
     void aNon2xxAnswerExitsOne() {
-        CliHarness.Result r = cli().env("CVA_WEBHOOK_SECRET", WebhookSecret.random().reveal())
+        CliHarness.Result r = cli().env(
+                        "CVA_WEBHOOK_SECRET", WebhookSecret.random().reveal())
                 .run("webhook", "send", "--url", stub.url());
         assertEquals(1, r.exitCode(), r.toString());
         assertThat(r.out()).startsWith("401 ").contains("bad_signature");
@@ -128,13 +141,26 @@ class SendCommandTest {
         assertEquals(2, r.exitCode(), r.toString());
         assertThat(r.err()).contains("unknown event 'nope'", "full-match", "invalid/missing-data");
         CliHarness.Result help = cli().run("webhook", "send", "--help");
-        assertThat(help.out()).contains("anonymous-no-match", "--secret-env", "--replay").doesNotContain("--secret=");
+        assertThat(help.out())
+                .contains("anonymous-no-match", "--secret-env", "--replay")
+                .doesNotContain("--secret=");
     }
 
     @Test
     void negativeModesPassAgainstACorrectReceiver() throws Exception {
-        CliHarness.Result r = cli().run("webhook", "send", "--url", stub.url(), "--tamper", "--wrong-secret", "--stale",
-                "--future", "15m", "--replay", "--no-signature", "--json");
+        CliHarness.Result r = cli().run(
+                        "webhook",
+                        "send",
+                        "--url",
+                        stub.url(),
+                        "--tamper",
+                        "--wrong-secret",
+                        "--stale",
+                        "--future",
+                        "15m",
+                        "--replay",
+                        "--no-signature",
+                        "--json");
         assertEquals(0, r.exitCode(), r.toString());
         JsonNode out = JSON.readTree(r.out());
         assertThat(out.get("passed").asBoolean()).isTrue();
@@ -160,7 +186,8 @@ class SendCommandTest {
         CliHarness.Result r = cli().run("webhook", "send", "--url", stub.url(), "--scheme", "legacy", "--replay");
         assertEquals(2, r.exitCode(), r.toString());
         assertThat(r.err()).contains("--replay needs the standard scheme");
-        CliHarness.Result legacyTamper = cli().run("webhook", "send", "--url", stub.url(), "--scheme", "legacy", "--tamper");
+        CliHarness.Result legacyTamper =
+                cli().run("webhook", "send", "--url", stub.url(), "--scheme", "legacy", "--tamper");
         assertEquals(0, legacyTamper.exitCode(), legacyTamper.toString());
     }
 
@@ -174,20 +201,33 @@ class SendCommandTest {
     @Test
     void secretsNeverAppearInAnyOutput() {
         for (String[] args : new String[][] {
-                {"webhook", "send", "--url", stub.url(), "--verbose"},
-                {"webhook", "send", "--url", stub.url(), "--json", "--verbose"},
-                {"webhook", "send", "--url", "http://127.0.0.1:9/", "--verbose", "--timeout", "1s"},
-                {"webhook", "load", "--url", stub.url(), "--rate", "20", "--duration", "200ms", "--verbose"}}) {
+            {"webhook", "send", "--url", stub.url(), "--verbose"},
+            {"webhook", "send", "--url", stub.url(), "--json", "--verbose"},
+            {"webhook", "send", "--url", "http://127.0.0.1:9/", "--verbose", "--timeout", "1s"},
+            {"webhook", "load", "--url", stub.url(), "--rate", "20", "--duration", "200ms", "--verbose"}
+        }) {
             CliHarness.Result r = cli().run(args);
-            assertThat(r.out() + r.err()).as(String.join(" ", args)).doesNotContain(secret.reveal())
+            assertThat(r.out() + r.err())
+                    .as(String.join(" ", args))
+                    .doesNotContain(secret.reveal())
                     .doesNotContain(secret.reveal().substring(6));
         }
     }
 
     @Test
     void loadReportsRateStatusesAndPercentiles() throws Exception {
-        CliHarness.Result r = cli().run("webhook", "load", "--url", stub.url(), "--rate", "100", "--duration", "1s",
-                "--concurrency", "4", "--json");
+        CliHarness.Result r = cli().run(
+                        "webhook",
+                        "load",
+                        "--url",
+                        stub.url(),
+                        "--rate",
+                        "100",
+                        "--duration",
+                        "1s",
+                        "--concurrency",
+                        "4",
+                        "--json");
         assertEquals(0, r.exitCode(), r.toString());
         JsonNode out = JSON.readTree(r.out());
         assertThat(out.get("completed").asLong()).isEqualTo(100);
@@ -195,7 +235,8 @@ class SendCommandTest {
         assertThat(out.at("/latencyMs/p99").asDouble()).isPositive();
         assertThat(stub.requests.get()).isEqualTo(100);
 
-        CliHarness.Result text = cli().run("webhook", "load", "--url", stub.url(), "--rate", "50", "--duration", "200ms");
+        CliHarness.Result text =
+                cli().run("webhook", "load", "--url", stub.url(), "--rate", "50", "--duration", "200ms");
         assertEquals(0, text.exitCode(), text.toString());
         assertThat(text.out()).contains("achieved", "statuses    200=10", "p99");
         assertThat(text.err()).doesNotContain("\r");
@@ -203,19 +244,31 @@ class SendCommandTest {
 
     @Test
     void loadExitsThreeWhenSomeFailAndIsBounded() {
-        CliHarness.Result unsigned = cli().env("CVA_WEBHOOK_SECRET", WebhookSecret.random().reveal())
+        CliHarness.Result unsigned = cli().env(
+                        "CVA_WEBHOOK_SECRET", WebhookSecret.random().reveal())
                 .run("webhook", "load", "--url", stub.url(), "--rate", "20", "--duration", "200ms");
         assertEquals(1, unsigned.exitCode(), unsigned.toString());
         assertThat(unsigned.out()).contains("401=4");
         try (StubReceiver flaky = StubReceiver.start(secret, false, 4)) {
-            CliHarness.Result partial = cli().run("webhook", "load", "--url", flaky.url(), "--rate", "20", "--duration", "1s",
-                    "--concurrency", "2");
+            CliHarness.Result partial = cli().run(
+                            "webhook",
+                            "load",
+                            "--url",
+                            flaky.url(),
+                            "--rate",
+                            "20",
+                            "--duration",
+                            "1s",
+                            "--concurrency",
+                            "2");
             assertEquals(3, partial.exitCode(), partial.toString());
             assertThat(partial.out()).contains("200=15", "503=5");
         }
-        CliHarness.Result tooFast = cli().run("webhook", "load", "--url", stub.url(), "--rate", "1000000", "--duration", "1s");
+        CliHarness.Result tooFast =
+                cli().run("webhook", "load", "--url", stub.url(), "--rate", "1000000", "--duration", "1s");
         assertEquals(2, tooFast.exitCode(), tooFast.toString());
-        CliHarness.Result remote = cli().run("webhook", "load", "--url", "https://example.com/", "--rate", "100", "--duration", "1s");
+        CliHarness.Result remote =
+                cli().run("webhook", "load", "--url", "https://example.com/", "--rate", "100", "--duration", "1s");
         assertEquals(2, remote.exitCode(), remote.toString());
         assertThat(remote.err()).contains("--yes");
     }

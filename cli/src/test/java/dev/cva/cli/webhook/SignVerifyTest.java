@@ -28,14 +28,17 @@ import org.junit.jupiter.api.io.TempDir;
 class SignVerifyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
+
     private final WebhookSecret secret = WebhookSecret.random();
     private Path body;
     private byte[] bytes;
 
     @BeforeEach
     void writeBody() throws IOException {
-        bytes = Examples.get(Contract.WEBHOOK_BODY, Examples.Kind.VALID, "full-match").bytes();
+        bytes = Examples.get(Contract.WEBHOOK_BODY, Examples.Kind.VALID, "full-match")
+                .bytes();
         body = tmp.resolve("body.json");
         Files.write(body, bytes);
     }
@@ -50,7 +53,10 @@ class SignVerifyTest {
         CliHarness.Result r = cli().run(args.toArray(String[]::new));
         assertEquals(0, r.exitCode(), r.toString());
         Map<String, String> headers = new HashMap<>();
-        JSON.readTree(r.out()).get("headers").fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
+        JSON.readTree(r.out())
+                .get("headers")
+                .fields()
+                .forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
         return headers;
     }
 
@@ -58,10 +64,13 @@ class SignVerifyTest {
     void signedHeadersVerifyWithTheStandardWebhooksLibrary() throws Exception {
         Map<String, String> h = signJson("--scheme", "standard");
         assertThat(h).containsOnlyKeys("webhook-id", "webhook-timestamp", "webhook-signature");
-        new Webhook(secret.reveal()).verify(new String(bytes, StandardCharsets.UTF_8), Map.of(
-                "webhook-id", List.of(h.get("webhook-id")),
-                "webhook-timestamp", List.of(h.get("webhook-timestamp")),
-                "webhook-signature", List.of(h.get("webhook-signature"))));
+        new Webhook(secret.reveal())
+                .verify(
+                        new String(bytes, StandardCharsets.UTF_8),
+                        Map.of(
+                                "webhook-id", List.of(h.get("webhook-id")),
+                                "webhook-timestamp", List.of(h.get("webhook-timestamp")),
+                                "webhook-signature", List.of(h.get("webhook-signature"))));
     }
 
     @Test
@@ -75,18 +84,35 @@ class SignVerifyTest {
     void signReproducesTheKnownAnswerVectors() throws Exception {
         for (SignatureVectors.Standard v : SignatureVectors.standard()) {
             Path payload = Files.write(tmp.resolve(v.name() + ".body"), v.payload());
-            CliHarness.Result r = new CliHarness(tmp).cwd(CliHarness.repoRoot()).env("CVA_WEBHOOK_SECRET", v.secret())
-                    .run("webhook", "sign", "--data=@" + payload, "--scheme", "standard", "--id", v.id(),
-                            "--timestamp", Long.toString(v.timestamp()), "--json");
+            CliHarness.Result r = new CliHarness(tmp)
+                    .cwd(CliHarness.repoRoot())
+                    .env("CVA_WEBHOOK_SECRET", v.secret())
+                    .run(
+                            "webhook",
+                            "sign",
+                            "--data=@" + payload,
+                            "--scheme",
+                            "standard",
+                            "--id",
+                            v.id(),
+                            "--timestamp",
+                            Long.toString(v.timestamp()),
+                            "--json");
             assertEquals(0, r.exitCode(), r.toString());
-            assertThat(JSON.readTree(r.out()).at("/headers/webhook-signature").asText()).as(v.name()).isEqualTo(v.signature());
+            assertThat(JSON.readTree(r.out()).at("/headers/webhook-signature").asText())
+                    .as(v.name())
+                    .isEqualTo(v.signature());
         }
         for (SignatureVectors.Legacy v : SignatureVectors.legacy()) {
             Path payload = Files.write(tmp.resolve(v.name() + ".body"), v.payload());
-            CliHarness.Result r = new CliHarness(tmp).cwd(CliHarness.repoRoot()).env("CVA_WEBHOOK_SECRET", v.secret())
+            CliHarness.Result r = new CliHarness(tmp)
+                    .cwd(CliHarness.repoRoot())
+                    .env("CVA_WEBHOOK_SECRET", v.secret())
                     .run("webhook", "sign", "--data=@" + payload, "--scheme", "legacy", "--json");
             assertEquals(0, r.exitCode(), r.toString());
-            assertThat(JSON.readTree(r.out()).at("/headers/x-webhook-signature").asText()).as(v.name()).isEqualTo(v.signature());
+            assertThat(JSON.readTree(r.out()).at("/headers/x-webhook-signature").asText())
+                    .as(v.name())
+                    .isEqualTo(v.signature());
         }
     }
 
@@ -95,16 +121,35 @@ class SignVerifyTest {
     void verifyAcceptsTheKnownAnswerVectors() throws Exception {
         for (SignatureVectors.Standard v : SignatureVectors.standard()) {
             Path payload = Files.write(tmp.resolve(v.name() + ".body"), v.payload());
-            Path headers = write(v.name() + ".headers", "webhook-id: " + v.id() + "\nwebhook-timestamp: " + v.timestamp()
-                    + "\nwebhook-signature: " + v.signature() + "\n");
+            Path headers = write(
+                    v.name() + ".headers",
+                    "webhook-id: " + v.id() + "\nwebhook-timestamp: " + v.timestamp() + "\nwebhook-signature: "
+                            + v.signature() + "\n");
             CliHarness harness = new CliHarness(tmp).cwd(CliHarness.repoRoot()).env("CVA_WEBHOOK_SECRET", v.secret());
-            CliHarness.Result r = harness.run("webhook", "verify", "--headers", headers.toString(), "--data=@" + payload,
-                    "--tolerance", "1000000h", "--json");
+            CliHarness.Result r = harness.run(
+                    "webhook",
+                    "verify",
+                    "--headers",
+                    headers.toString(),
+                    "--data=@" + payload,
+                    "--tolerance",
+                    "1000000h",
+                    "--json");
             assertEquals(0, r.exitCode(), r.toString());
             assertThat(JSON.readTree(r.out()).get("scheme").asText()).isEqualTo("standard");
-            Path other = Files.write(tmp.resolve(v.name() + ".other"), "{\"test\": 2432232315}".getBytes(StandardCharsets.UTF_8));
-            assertEquals(5, harness.run("webhook", "verify", "--headers", headers.toString(), "--data=@" + other,
-                    "--tolerance", "1000000h").exitCode());
+            Path other = Files.write(
+                    tmp.resolve(v.name() + ".other"), "{\"test\": 2432232315}".getBytes(StandardCharsets.UTF_8));
+            assertEquals(
+                    5,
+                    harness.run(
+                                    "webhook",
+                                    "verify",
+                                    "--headers",
+                                    headers.toString(),
+                                    "--data=@" + other,
+                                    "--tolerance",
+                                    "1000000h")
+                            .exitCode());
         }
         String current = SignatureVectors.legacy("original-notifier-body").secret();
         for (SignatureVectors.Legacy v : SignatureVectors.legacy()) {
@@ -114,17 +159,21 @@ class SignVerifyTest {
             if (!v.secret().equals(current)) {
                 harness.env("CVA_WEBHOOK_SECRET_PREVIOUS", v.secret());
             }
-            CliHarness.Result r = harness.run("webhook", "verify", "--headers", headers.toString(), "--data=@" + payload, "--json");
+            CliHarness.Result r =
+                    harness.run("webhook", "verify", "--headers", headers.toString(), "--data=@" + payload, "--json");
             assertEquals(0, r.exitCode(), r.toString());
             JsonNode out = JSON.readTree(r.out());
             assertThat(out.get("scheme").asText()).isEqualTo("legacy");
-            assertThat(out.get("secret").asText()).as(v.name()).isEqualTo(v.secret().equals(current) ? "current" : "previous");
+            assertThat(out.get("secret").asText())
+                    .as(v.name())
+                    .isEqualTo(v.secret().equals(current) ? "current" : "previous");
         }
     }
 
     @Test
     void idAndTimestampAreHonouredAndTextOutputIsCurlFriendly() {
-        CliHarness.Result r = cli().run("webhook", "sign", "--data=@" + body, "--id", "msg_fixed", "--timestamp", "1700000000");
+        CliHarness.Result r =
+                cli().run("webhook", "sign", "--data=@" + body, "--id", "msg_fixed", "--timestamp", "1700000000");
         assertEquals(0, r.exitCode(), r.toString());
         assertThat(r.out().lines().toList()).hasSize(4).allMatch(l -> l.matches("-H '[a-z-]+: [^']+'"));
         assertThat(r.out()).contains("-H 'webhook-id: msg_fixed'", "-H 'webhook-timestamp: 1700000000'");
@@ -145,7 +194,9 @@ class SignVerifyTest {
         CliHarness.Result fromStdin = cli().stdin(new String(bytes, StandardCharsets.UTF_8))
                 .run("webhook", "sign", "--scheme", "legacy", "--json");
         assertEquals(0, fromStdin.exitCode(), fromStdin.toString());
-        assertThat(JSON.readTree(fromStdin.out()).at("/headers/x-webhook-signature").asText())
+        assertThat(JSON.readTree(fromStdin.out())
+                        .at("/headers/x-webhook-signature")
+                        .asText())
                 .isEqualTo("sha256=" + opensslHmacHex(secret.reveal(), body));
     }
 
@@ -153,8 +204,10 @@ class SignVerifyTest {
     void librarySignedRequestVerifies() throws Exception {
         long now = Instant.now().getEpochSecond();
         String sig = new Webhook(secret.reveal()).sign("msg_lib", now, new String(bytes, StandardCharsets.UTF_8));
-        Path headers = write("headers.txt", "HTTP/1.1 200 OK\r\nwebhook-id: msg_lib\r\nWebhook-Timestamp: " + now
-                + "\r\nwebhook-signature: " + sig + "\r\n\r\n");
+        Path headers = write(
+                "headers.txt",
+                "HTTP/1.1 200 OK\r\nwebhook-id: msg_lib\r\nWebhook-Timestamp: " + now + "\r\nwebhook-signature: " + sig
+                        + "\r\n\r\n");
         CliHarness.Result r = verify(headers);
         assertEquals(0, r.exitCode(), r.toString());
         assertThat(r.out()).contains("verified: standard signature by the current secret", "msg_lib");
@@ -162,8 +215,10 @@ class SignVerifyTest {
 
     @Test
     void opensslSignedLegacyRequestVerifies() throws Exception {
-        Path headers = write("headers.json", "{\"X-Webhook-Signature\": \"sha256=" + opensslHmacHex(secret.reveal(), body) + "\"}");
-        CliHarness.Result r = cli().run("webhook", "verify", "--headers", headers.toString(), "--data=@" + body, "--json");
+        Path headers = write(
+                "headers.json", "{\"X-Webhook-Signature\": \"sha256=" + opensslHmacHex(secret.reveal(), body) + "\"}");
+        CliHarness.Result r =
+                cli().run("webhook", "verify", "--headers", headers.toString(), "--data=@" + body, "--json");
         assertEquals(0, r.exitCode(), r.toString());
         JsonNode out = JSON.readTree(r.out());
         assertThat(out.get("verified").asBoolean()).isTrue();
@@ -184,7 +239,8 @@ class SignVerifyTest {
         WebhookSecret current = WebhookSecret.random();
         Map<String, String> h = signJson();
         Path headers = write("h.txt", lines(h));
-        CliHarness.Result r = new CliHarness(tmp).cwd(CliHarness.repoRoot())
+        CliHarness.Result r = new CliHarness(tmp)
+                .cwd(CliHarness.repoRoot())
                 .env("CVA_WEBHOOK_SECRET", current.reveal())
                 .env("CVA_WEBHOOK_SECRET_PREVIOUS", secret.reveal())
                 .run("webhook", "verify", "--headers", headers.toString(), "--data=@" + body);
@@ -197,12 +253,23 @@ class SignVerifyTest {
     void failuresSayExactlyWhy() throws Exception {
         long now = Instant.now().getEpochSecond();
         Map<String, String> h = signJson();
-        assertFails(Map.of("webhook-signature", h.get("webhook-signature"), "webhook-timestamp", h.get("webhook-timestamp")),
-                "missing_header", "webhook-id is missing");
-        assertFails(Map.of("webhook-id", "msg_1", "webhook-timestamp", "" + now), "missing_header", "webhook-signature is missing");
+        assertFails(
+                Map.of(
+                        "webhook-signature",
+                        h.get("webhook-signature"),
+                        "webhook-timestamp",
+                        h.get("webhook-timestamp")),
+                "missing_header",
+                "webhook-id is missing");
+        assertFails(
+                Map.of("webhook-id", "msg_1", "webhook-timestamp", "" + now),
+                "missing_header",
+                "webhook-signature is missing");
         assertFails(Map.of(), "missing_header", "no webhook-signature or X-Webhook-Signature");
-        assertFails(Map.of("webhook-id", "m", "webhook-timestamp", "yesterday", "webhook-signature", "v1,AAAA"),
-                "malformed_header", "not Unix seconds");
+        assertFails(
+                Map.of("webhook-id", "m", "webhook-timestamp", "yesterday", "webhook-signature", "v1,AAAA"),
+                "malformed_header",
+                "not Unix seconds");
         assertFails(Map.of("x-webhook-signature", "md5=abc"), "malformed_header", "sha256=<hex>");
         Map<String, String> stale = signJson("--timestamp", Long.toString(now - 900));
         assertFails(stale, "stale_timestamp", "s old");
@@ -215,9 +282,11 @@ class SignVerifyTest {
 
     @Test
     void staleRequestsVerifyWithAWiderTolerance() throws Exception {
-        Map<String, String> stale = signJson("--timestamp", Long.toString(Instant.now().getEpochSecond() - 900));
+        Map<String, String> stale =
+                signJson("--timestamp", Long.toString(Instant.now().getEpochSecond() - 900));
         Path headers = write("stale.txt", lines(stale));
-        CliHarness.Result r = cli().run("webhook", "verify", "--headers", headers.toString(), "--data=@" + body, "--tolerance", "1h");
+        CliHarness.Result r =
+                cli().run("webhook", "verify", "--headers", headers.toString(), "--data=@" + body, "--tolerance", "1h");
         assertEquals(0, r.exitCode(), r.toString());
     }
 
@@ -228,7 +297,8 @@ class SignVerifyTest {
                 .run("webhook", "verify", "--headers", headers.toString(), "--data=@" + body);
         assertEquals(5, r.exitCode(), r.toString());
         assertThat(r.out()).contains("legacy_refused");
-        CliHarness.Result flag = cli().run("webhook", "verify", "--headers", headers.toString(), "--data=@" + body, "--refuse-legacy");
+        CliHarness.Result flag =
+                cli().run("webhook", "verify", "--headers", headers.toString(), "--data=@" + body, "--refuse-legacy");
         assertEquals(5, flag.exitCode(), flag.toString());
     }
 
@@ -259,16 +329,20 @@ class SignVerifyTest {
     @Test
     void secretsComeFromANamedVariableOrAFile() throws Exception {
         WebhookSecret other = WebhookSecret.random();
-        CliHarness.Result byEnv = new CliHarness(tmp).cwd(CliHarness.repoRoot()).env("MY_SECRET", other.reveal())
+        CliHarness.Result byEnv = new CliHarness(tmp)
+                .cwd(CliHarness.repoRoot())
+                .env("MY_SECRET", other.reveal())
                 .run("webhook", "sign", "--secret-env", "MY_SECRET", "--data=@" + body, "--json");
         assertEquals(0, byEnv.exitCode(), byEnv.toString());
         assertThat(byEnv.out()).contains(other.fingerprint()).doesNotContain(other.reveal());
         Path file = write("secret.txt", other.reveal() + "\n");
-        CliHarness.Result byFile = new CliHarness(tmp).cwd(CliHarness.repoRoot())
+        CliHarness.Result byFile = new CliHarness(tmp)
+                .cwd(CliHarness.repoRoot())
                 .run("webhook", "sign", "--secret-file", file.toString(), "--data=@" + body, "--json");
         assertEquals(0, byFile.exitCode(), byFile.toString());
         assertThat(byFile.out()).contains(other.fingerprint());
-        CliHarness.Result unset = new CliHarness(tmp).cwd(CliHarness.repoRoot())
+        CliHarness.Result unset = new CliHarness(tmp)
+                .cwd(CliHarness.repoRoot())
                 .run("webhook", "sign", "--secret-env", "NOT_SET_ANYWHERE", "--data=@" + body);
         assertEquals(2, unset.exitCode(), unset.toString());
         assertThat(unset.err()).contains("NOT_SET_ANYWHERE", "is not set");
@@ -303,9 +377,13 @@ class SignVerifyTest {
     static String opensslHmacHex(String key, Path file) throws IOException, InterruptedException {
         Process p;
         try {
-            p = new ProcessBuilder("openssl", "dgst", "-sha256", "-hmac", key, file.toString()).redirectErrorStream(true).start();
+            p = new ProcessBuilder("openssl", "dgst", "-sha256", "-hmac", key, file.toString())
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
-            throw new AssertionError("openssl is required for the interoperability tests and was not found on the PATH: " + e.getMessage());
+            throw new AssertionError(
+                    "openssl is required for the interoperability tests and was not found on the PATH: "
+                            + e.getMessage());
         }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {

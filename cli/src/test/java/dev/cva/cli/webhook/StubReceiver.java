@@ -17,8 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -68,7 +68,8 @@ final class StubReceiver implements AutoCloseable {
     }
 
     String url() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/").toString();
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/")
+                .toString();
     }
 
     private void handle(HttpExchange x) throws IOException {
@@ -86,7 +87,9 @@ final class StubReceiver implements AutoCloseable {
         Verification v = verifier.verify(headers, body);
         if (v instanceof Verification.Rejected r) {
             answer(x, 401, "{\"error\":\"" + r.reason().name().toLowerCase(Locale.ROOT) + "\"}");
-        } else if (v instanceof Verification.Verified ok && ok.messageId() != null && !seen.add(ok.messageId() + "." + ok.timestamp())) {
+        } else if (v instanceof Verification.Verified ok
+                && ok.messageId() != null
+                && !seen.add(ok.messageId() + "." + ok.timestamp())) {
             answer(x, 200, "{\"status\":\"duplicate\",\"duplicate\":true}"); // a repeat, as the receiver answers
         } else {
             answer(x, 200, "{\"status\":\"stored\"}");

@@ -41,8 +41,10 @@ public final class AwsSqsPort implements SqsPort {
      * the SDK itself honours {@code AWS_ENDPOINT_URL_SQS} / {@code AWS_ENDPOINT_URL} (any SQS-compatible endpoint).
      */
     public static AwsSqsPort forRegion(String region) {
-        return new AwsSqsPort(SqsClient.builder().region(Region.of(region))
-                .httpClient(UrlConnectionHttpClient.create()).build());
+        return new AwsSqsPort(SqsClient.builder()
+                .region(Region.of(region))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build());
     }
 
     /**
@@ -50,14 +52,20 @@ public final class AwsSqsPort implements SqsPort {
      * never the user's own.
      */
     public static AwsSqsPort forEmulator(String endpoint, String region, String accessKeyId, String secretAccessKey) {
-        return new AwsSqsPort(SqsClient.builder().endpointOverride(URI.create(endpoint)).region(Region.of(region))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
-                .httpClient(UrlConnectionHttpClient.create()).build());
+        return new AwsSqsPort(SqsClient.builder()
+                .endpointOverride(URI.create(endpoint))
+                .region(Region.of(region))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build());
     }
 
     @Override
     public String queueUrl(String name) {
-        return call("GetQueueUrl " + name, () -> sqs.getQueueUrl(b -> b.queueName(name)).queueUrl());
+        return call(
+                "GetQueueUrl " + name,
+                () -> sqs.getQueueUrl(b -> b.queueName(name)).queueUrl());
     }
 
     @Override
@@ -77,31 +85,56 @@ public final class AwsSqsPort implements SqsPort {
 
     @Override
     public Map<String, String> attributes(String queueUrl) {
-        return call("GetQueueAttributes " + queueUrl, () -> new HashMap<>(sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
-                .attributeNames(QueueAttributeName.ALL)).attributesAsStrings()));
+        return call(
+                "GetQueueAttributes " + queueUrl,
+                () -> new HashMap<>(
+                        sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.ALL))
+                                .attributesAsStrings()));
     }
 
     @Override
     public List<Message> receive(String queueUrl, int max, int visibilitySeconds, int waitSeconds) {
-        return call("ReceiveMessage " + queueUrl, () -> sqs.receiveMessage(b -> b.queueUrl(queueUrl)
-                        .maxNumberOfMessages(max).visibilityTimeout(visibilitySeconds).waitTimeSeconds(waitSeconds)
-                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL).messageAttributeNames("All"))
-                .messages().stream().map(AwsSqsPort::toMessage).toList());
+        return call(
+                "ReceiveMessage " + queueUrl,
+                () -> sqs
+                        .receiveMessage(b -> b.queueUrl(queueUrl)
+                                .maxNumberOfMessages(max)
+                                .visibilityTimeout(visibilitySeconds)
+                                .waitTimeSeconds(waitSeconds)
+                                .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                                .messageAttributeNames("All"))
+                        .messages()
+                        .stream()
+                        .map(AwsSqsPort::toMessage)
+                        .toList());
     }
 
     private static Message toMessage(software.amazon.awssdk.services.sqs.model.Message m) {
         Map<String, Attr> attrs = new LinkedHashMap<>();
-        m.messageAttributes().forEach((k, v) -> attrs.put(k, new Attr(v.dataType(), v.stringValue(),
-                v.binaryValue() == null ? null : v.binaryValue().asByteArray())));
+        m.messageAttributes()
+                .forEach((k, v) -> attrs.put(
+                        k,
+                        new Attr(
+                                v.dataType(),
+                                v.stringValue(),
+                                v.binaryValue() == null ? null : v.binaryValue().asByteArray())));
         return new Message(m.messageId(), m.receiptHandle(), m.body(), Map.copyOf(m.attributesAsStrings()), attrs);
     }
 
     @Override
     public List<EntryResult> send(String queueUrl, List<Outgoing> entries) {
-        List<SendMessageBatchRequestEntry> batch = entries.stream().map(o -> SendMessageBatchRequestEntry.builder()
-                .id(o.id()).messageBody(o.body()).messageGroupId(o.groupId()).messageDeduplicationId(o.deduplicationId())
-                .messageAttributes(toSdk(o.attributes())).build()).toList();
-        SendMessageBatchResponse r = call("SendMessageBatch " + queueUrl, () -> sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch)));
+        List<SendMessageBatchRequestEntry> batch = entries.stream()
+                .map(o -> SendMessageBatchRequestEntry.builder()
+                        .id(o.id())
+                        .messageBody(o.body())
+                        .messageGroupId(o.groupId())
+                        .messageDeduplicationId(o.deduplicationId())
+                        .messageAttributes(toSdk(o.attributes()))
+                        .build())
+                .toList();
+        SendMessageBatchResponse r = call(
+                "SendMessageBatch " + queueUrl,
+                () -> sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(batch)));
         return results(entries.stream().map(Outgoing::id).toList(), r.failed());
     }
 
@@ -111,9 +144,14 @@ public final class AwsSqsPort implements SqsPort {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < receiptHandles.size(); i++) {
             ids.add(Integer.toString(i));
-            batch.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i)).receiptHandle(receiptHandles.get(i)).build());
+            batch.add(DeleteMessageBatchRequestEntry.builder()
+                    .id(Integer.toString(i))
+                    .receiptHandle(receiptHandles.get(i))
+                    .build());
         }
-        DeleteMessageBatchResponse r = call("DeleteMessageBatch " + queueUrl, () -> sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(batch)));
+        DeleteMessageBatchResponse r = call(
+                "DeleteMessageBatch " + queueUrl,
+                () -> sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(batch)));
         return results(ids, r.failed());
     }
 
@@ -122,25 +160,42 @@ public final class AwsSqsPort implements SqsPort {
         for (int from = 0; from < receiptHandles.size(); from += 10) {
             List<ChangeMessageVisibilityBatchRequestEntry> batch = new ArrayList<>();
             for (int i = from; i < Math.min(from + 10, receiptHandles.size()); i++) {
-                batch.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
-                        .receiptHandle(receiptHandles.get(i)).visibilityTimeout(0).build());
+                batch.add(ChangeMessageVisibilityBatchRequestEntry.builder()
+                        .id(Integer.toString(i))
+                        .receiptHandle(receiptHandles.get(i))
+                        .visibilityTimeout(0)
+                        .build());
             }
-            call("ChangeMessageVisibilityBatch " + queueUrl, () -> sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(batch)));
+            call(
+                    "ChangeMessageVisibilityBatch " + queueUrl,
+                    () -> sqs.changeMessageVisibilityBatch(
+                            b -> b.queueUrl(queueUrl).entries(batch)));
         }
     }
 
     @Override
     public String startMove(String sourceArn, String destinationArn, Integer maxPerSecond) {
-        return call("StartMessageMoveTask " + sourceArn, () -> sqs.startMessageMoveTask(b -> b.sourceArn(sourceArn)
-                .destinationArn(destinationArn).maxNumberOfMessagesPerSecond(maxPerSecond)).taskHandle());
+        return call(
+                "StartMessageMoveTask " + sourceArn,
+                () -> sqs.startMessageMoveTask(b -> b.sourceArn(sourceArn)
+                                .destinationArn(destinationArn)
+                                .maxNumberOfMessagesPerSecond(maxPerSecond))
+                        .taskHandle());
     }
 
     @Override
     public List<MoveTask> moveTasks(String sourceArn) {
-        return call("ListMessageMoveTasks " + sourceArn, () -> sqs.listMessageMoveTasks(b -> b.sourceArn(sourceArn).maxResults(10))
-                .results().stream().map(t -> new MoveTask(t.taskHandle(), t.status(),
-                        t.approximateNumberOfMessagesMoved() == null ? 0 : t.approximateNumberOfMessagesMoved(),
-                        t.approximateNumberOfMessagesToMove(), t.destinationArn(), t.failureReason())).toList());
+        return call(
+                "ListMessageMoveTasks " + sourceArn,
+                () -> sqs.listMessageMoveTasks(b -> b.sourceArn(sourceArn).maxResults(10)).results().stream()
+                        .map(t -> new MoveTask(
+                                t.taskHandle(),
+                                t.status(),
+                                t.approximateNumberOfMessagesMoved() == null ? 0 : t.approximateNumberOfMessagesMoved(),
+                                t.approximateNumberOfMessagesToMove(),
+                                t.destinationArn(),
+                                t.failureReason()))
+                        .toList());
     }
 
     @Override
@@ -155,8 +210,13 @@ public final class AwsSqsPort implements SqsPort {
 
     private static Map<String, MessageAttributeValue> toSdk(Map<String, Attr> attrs) {
         Map<String, MessageAttributeValue> out = new LinkedHashMap<>();
-        attrs.forEach((k, v) -> out.put(k, MessageAttributeValue.builder().dataType(v.dataType()).stringValue(v.stringValue())
-                .binaryValue(v.binaryValue() == null ? null : SdkBytes.fromByteArray(v.binaryValue())).build()));
+        attrs.forEach((k, v) -> out.put(
+                k,
+                MessageAttributeValue.builder()
+                        .dataType(v.dataType())
+                        .stringValue(v.stringValue())
+                        .binaryValue(v.binaryValue() == null ? null : SdkBytes.fromByteArray(v.binaryValue()))
+                        .build()));
         return out;
     }
 
@@ -166,8 +226,11 @@ public final class AwsSqsPort implements SqsPort {
         List<EntryResult> out = new ArrayList<>();
         for (String id : ids) {
             BatchResultErrorEntry f = byId.get(id);
-            out.add(f == null ? new EntryResult(id, true, null, false)
-                    : new EntryResult(id, false, f.code() + ": " + f.message(), Boolean.TRUE.equals(f.senderFault())));
+            out.add(
+                    f == null
+                            ? new EntryResult(id, true, null, false)
+                            : new EntryResult(
+                                    id, false, f.code() + ": " + f.message(), Boolean.TRUE.equals(f.senderFault())));
         }
         return out;
     }
@@ -179,8 +242,10 @@ public final class AwsSqsPort implements SqsPort {
             throw new SqsFailure(what + ": no such queue", true, false, e);
         } catch (SqsException e) {
             String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-            boolean notFound = code != null && (code.contains("NonExistentQueue") || code.contains("QueueDoesNotExist"));
-            String msg = e.awsErrorDetails() == null || code == null ? "HTTP " + e.statusCode() + " " + e.getMessage()
+            boolean notFound =
+                    code != null && (code.contains("NonExistentQueue") || code.contains("QueueDoesNotExist"));
+            String msg = e.awsErrorDetails() == null || code == null
+                    ? "HTTP " + e.statusCode() + " " + e.getMessage()
                     : code + " " + e.awsErrorDetails().errorMessage();
             throw new SqsFailure(what + ": " + msg, notFound, false, e);
         } catch (SdkClientException e) {

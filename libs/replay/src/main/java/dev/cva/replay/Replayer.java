@@ -40,8 +40,17 @@ public final class Replayer {
     }
 
     /** What a run did. {@code aborted} holds the error that stopped it early (the endpoint went away), or null. */
-    public record Result(long received, long selected, long moved, long skipped, long failed, long permanent, long notDeleted,
-                  List<Failure> failures, String aborted, double seconds) {}
+    public record Result(
+            long received,
+            long selected,
+            long moved,
+            long skipped,
+            long failed,
+            long permanent,
+            long notDeleted,
+            List<Failure> failures,
+            String aborted,
+            double seconds) {}
 
     public static final int MAX_FAILURES_LISTED = 100;
 
@@ -79,16 +88,52 @@ public final class Replayer {
     private volatile boolean timed; // receiveFor was called: nothing is received or sent after deadlineNanos
     private volatile long deadlineNanos;
 
-    public Replayer(SqsPort sqs, String dlqUrl, boolean fifo, Target target, Predicate<SqsPort.Message> filters, Long max,
-                    Archive archive, Double ratePerSecond, int workers, int receivers, Duration visibility,
-                    LongConsumer progress, Clock clock) {
-        this(sqs, dlqUrl, fifo, target, filters, max, archive, ratePerSecond, workers, receivers, visibility, progress,
-                clock, false);
+    public Replayer(
+            SqsPort sqs,
+            String dlqUrl,
+            boolean fifo,
+            Target target,
+            Predicate<SqsPort.Message> filters,
+            Long max,
+            Archive archive,
+            Double ratePerSecond,
+            int workers,
+            int receivers,
+            Duration visibility,
+            LongConsumer progress,
+            Clock clock) {
+        this(
+                sqs,
+                dlqUrl,
+                fifo,
+                target,
+                filters,
+                max,
+                archive,
+                ratePerSecond,
+                workers,
+                receivers,
+                visibility,
+                progress,
+                clock,
+                false);
     }
 
-    public Replayer(SqsPort sqs, String dlqUrl, boolean fifo, Target target, Predicate<SqsPort.Message> filters, Long max,
-                    Archive archive, Double ratePerSecond, int workers, int receivers, Duration visibility,
-                    LongConsumer progress, Clock clock, boolean stopAtFirstFailure) {
+    public Replayer(
+            SqsPort sqs,
+            String dlqUrl,
+            boolean fifo,
+            Target target,
+            Predicate<SqsPort.Message> filters,
+            Long max,
+            Archive archive,
+            Double ratePerSecond,
+            int workers,
+            int receivers,
+            Duration visibility,
+            LongConsumer progress,
+            Clock clock,
+            boolean stopAtFirstFailure) {
         this.stopAtFirstFailure = stopAtFirstFailure;
         this.sqs = sqs;
         this.dlqUrl = dlqUrl;
@@ -101,11 +146,12 @@ public final class Replayer {
         this.workers = Math.max(1, workers);
         this.receivers = Math.max(1, receivers);
         this.visibilitySeconds = (int) Math.max(1, Math.min(43_200, visibility.toSeconds()));
-        this.progress = progress == null ? n -> { } : progress;
+        this.progress = progress == null ? n -> {} : progress;
         // Back-pressure: never hold more than the workers can deliver well within the visibility timeout, so no
         // received message becomes visible again (and is received a second time) while it waits for its worker.
         long byWorkers = this.workers * 30L;
-        this.maxInFlight = ratePerSecond == null ? byWorkers
+        this.maxInFlight = ratePerSecond == null
+                ? byWorkers
                 : Math.max(10, Math.min(byWorkers, (long) (ratePerSecond * this.visibilitySeconds / 2)));
         this.clock = clock;
     }
@@ -113,8 +159,12 @@ public final class Replayer {
     private static Bucket bucket(double perSecond) {
         long perMinute = Math.max(1, Math.round(perSecond * 60));
         long burst = Math.max(1, Math.min(10, Math.round(perSecond)));
-        return Bucket.builder().addLimit(Bandwidth.builder().capacity(burst)
-                .refillGreedy(perMinute, Duration.ofMinutes(1)).build()).build();
+        return Bucket.builder()
+                .addLimit(Bandwidth.builder()
+                        .capacity(burst)
+                        .refillGreedy(perMinute, Duration.ofMinutes(1))
+                        .build())
+                .build();
     }
 
     /**
@@ -145,8 +195,17 @@ public final class Replayer {
         receiving.set(false);
         join(workerThreads);
         releaseHeld();
-        return new Result(received.get(), selected.get(), moved.get(), skipped.get(), failed.get(), permanent.get(),
-                notDeleted.get(), List.copyOf(failures), aborted, (System.nanoTime() - start) / 1e9);
+        return new Result(
+                received.get(),
+                selected.get(),
+                moved.get(),
+                skipped.get(),
+                failed.get(),
+                permanent.get(),
+                notDeleted.get(),
+                List.copyOf(failures),
+                aborted,
+                (System.nanoTime() - start) / 1e9);
     }
 
     private void receive(List<BlockingQueue<SqsPort.Message>> partitions) {
@@ -221,7 +280,8 @@ public final class Replayer {
             }
             inFlight.addAndGet(chosen.size());
             for (SqsPort.Message m : chosen) {
-                int p = fifo && m.groupId() != null ? Math.floorMod(m.groupId().hashCode(), workers)
+                int p = fifo && m.groupId() != null
+                        ? Math.floorMod(m.groupId().hashCode(), workers)
                         : Math.floorMod(roundRobin.getAndIncrement(), workers);
                 partitions.get(p).add(m);
             }
@@ -291,14 +351,17 @@ public final class Replayer {
         try {
             outcomes = target.deliver(go);
             if (outcomes == null || outcomes.size() != go.size()) {
-                throw new IllegalStateException("answered " + (outcomes == null ? "null" : outcomes.size() + " outcomes")
-                        + " for " + go.size() + " messages");
+                throw new IllegalStateException(
+                        "answered " + (outcomes == null ? "null" : outcomes.size() + " outcomes") + " for " + go.size()
+                                + " messages");
             }
         } catch (RuntimeException e) {
             // A target that throws fails its batch: nothing of it is deleted, so it all stays in the DLQ.
             String why = target.describe() + " threw " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            outcomes = go.stream().map(m -> new Target.Outcome(Target.Kind.FAILED, why)).toList();
+            outcomes = go.stream()
+                    .map(m -> new Target.Outcome(Target.Kind.FAILED, why))
+                    .toList();
         }
         List<SqsPort.Message> delivered = new ArrayList<>();
         for (int i = 0; i < go.size(); i++) {
@@ -320,7 +383,9 @@ public final class Replayer {
             return;
         }
         try {
-            List<SqsPort.EntryResult> deleted = sqs.delete(dlqUrl, delivered.stream().map(SqsPort.Message::receiptHandle).toList());
+            List<SqsPort.EntryResult> deleted = sqs.delete(
+                    dlqUrl,
+                    delivered.stream().map(SqsPort.Message::receiptHandle).toList());
             for (int i = 0; i < delivered.size(); i++) {
                 if (deleted.get(i).ok()) {
                     moved.incrementAndGet();

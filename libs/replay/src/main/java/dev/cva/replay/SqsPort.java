@@ -11,7 +11,6 @@ public interface SqsPort extends AutoCloseable {
     /** The message attribute every replay sets: how often the message was replayed. */
     String REPLAY_COUNT = "cva-replay-count";
 
-
     /** A message attribute as SQS stores it: a data type and a string or binary value. */
     record Attr(String dataType, String stringValue, byte[] binaryValue) {
         public static Attr string(String value) {
@@ -24,8 +23,12 @@ public interface SqsPort extends AutoCloseable {
     }
 
     /** A received message with its system attributes (SQS names: MessageGroupId, SentTimestamp, ...). */
-    record Message(String messageId, String receiptHandle, String body, Map<String, String> system,
-                   Map<String, Attr> attributes) {
+    record Message(
+            String messageId,
+            String receiptHandle,
+            String body,
+            Map<String, String> system,
+            Map<String, Attr> attributes) {
         public String groupId() {
             return system.get("MessageGroupId");
         }
@@ -47,7 +50,9 @@ public interface SqsPort extends AutoCloseable {
         public int replayCount() {
             Attr a = attributes.get(REPLAY_COUNT);
             try {
-                return a == null || a.stringValue() == null ? 0 : Integer.parseInt(a.stringValue().strip());
+                return a == null || a.stringValue() == null
+                        ? 0
+                        : Integer.parseInt(a.stringValue().strip());
             } catch (NumberFormatException e) {
                 return 0;
             }
@@ -61,7 +66,8 @@ public interface SqsPort extends AutoCloseable {
     record EntryResult(String id, boolean ok, String error, boolean senderFault) {}
 
     /** A StartMessageMoveTask task as ListMessageMoveTasks reports it. */
-    record MoveTask(String handle, String status, long moved, Long toMove, String destinationArn, String failureReason) {}
+    record MoveTask(
+            String handle, String status, long moved, Long toMove, String destinationArn, String failureReason) {}
 
     /** The queue's URL for a name; {@link SqsFailure#notFound()} when there is no such queue. */
     String queueUrl(String name);

@@ -38,8 +38,8 @@ public final class SqsTarget implements Target {
             if (attrs.containsKey(SqsPort.REPLAY_COUNT) || attrs.size() < 10) { // SQS allows 10 attributes
                 attrs.put(SqsPort.REPLAY_COUNT, SqsPort.Attr.number(m.replayCount() + 1L));
             }
-            entries.add(new SqsPort.Outgoing(Integer.toString(i), m.body(), fifo ? m.groupId() : null,
-                    fifo ? deduplicationId(m) : null, attrs));
+            entries.add(new SqsPort.Outgoing(
+                    Integer.toString(i), m.body(), fifo ? m.groupId() : null, fifo ? deduplicationId(m) : null, attrs));
         }
         List<Outcome> out = new ArrayList<>();
         try {

@@ -9,7 +9,11 @@ public interface Target {
         public static final Outcome DELIVERED = new Outcome(Kind.DELIVERED, null);
     }
 
-    enum Kind { DELIVERED, FAILED, PERMANENT }
+    enum Kind {
+        DELIVERED,
+        FAILED,
+        PERMANENT
+    }
 
     /** Delivers {@code batch} (at most 10, in order); one outcome per message, in the same order. */
     List<Outcome> deliver(List<SqsPort.Message> batch);

@@ -37,15 +37,22 @@ public final class WebhookTarget implements Target {
     }
 
     /** {@code signer}: asked once per send (the notifier's redrive re-reads its secret from Secrets Manager). */
-    public WebhookTarget(URI receiver, java.util.function.Supplier<WebhookSigner> signer, Clock clock, Duration timeout,
-                         String userAgent) {
+    public WebhookTarget(
+            URI receiver,
+            java.util.function.Supplier<WebhookSigner> signer,
+            Clock clock,
+            Duration timeout,
+            String userAgent) {
         this.receiver = receiver;
         this.signer = signer;
         this.clock = clock;
         this.timeout = timeout;
         this.userAgent = userAgent;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     private static java.util.function.Supplier<WebhookSigner> fixed(WebhookSecret secret) {
@@ -74,7 +81,8 @@ public final class WebhookTarget implements Target {
 
     private Outcome deliver(SqsPort.Message m) {
         byte[] body = m.body().getBytes(StandardCharsets.UTF_8);
-        HttpRequest.Builder b = HttpRequest.newBuilder(receiver).timeout(timeout)
+        HttpRequest.Builder b = HttpRequest.newBuilder(receiver)
+                .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", userAgent)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
@@ -82,18 +90,23 @@ public final class WebhookTarget implements Target {
         if (trace != null && TraceIds.isTraceId(trace.stringValue())) {
             b.header(TraceIds.TRACEPARENT, TraceIds.traceparent(trace.stringValue()));
         }
-        signer.get().sign(body, newMessageId(), clock.instant(), EnumSet.allOf(Scheme.class)).forEach(b::header);
+        signer.get()
+                .sign(body, newMessageId(), clock.instant(), EnumSet.allOf(Scheme.class))
+                .forEach(b::header);
         try {
             HttpResponse<String> x = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             int s = x.statusCode();
             if (s >= 200 && s < 300) {
                 return Outcome.DELIVERED;
             }
-            String detail = "receiver answered " + s + (x.body() == null || x.body().isBlank() ? "" : " " + abbreviate(x.body()));
+            String detail = "receiver answered " + s
+                    + (x.body() == null || x.body().isBlank() ? "" : " " + abbreviate(x.body()));
             return new Outcome(permanent(s) ? Target.Kind.PERMANENT : Target.Kind.FAILED, detail);
         } catch (IOException e) {
-            return new Outcome(Target.Kind.FAILED, "receiver unreachable: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            return new Outcome(
+                    Target.Kind.FAILED,
+                    "receiver unreachable: " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : " " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome(Target.Kind.FAILED, "interrupted");

@@ -70,7 +70,8 @@ final class MemorySqs implements SqsPort {
             if (hidden.add(s.id())) {
                 String handle = "rh-" + handles.incrementAndGet();
                 hiddenByHandle.put(handle, s.id());
-                Map<String, String> system = s.groupId() == null ? Map.of("SentTimestamp", "1")
+                Map<String, String> system = s.groupId() == null
+                        ? Map.of("SentTimestamp", "1")
                         : Map.of("SentTimestamp", "1", "MessageGroupId", s.groupId());
                 out.add(new Message(s.id(), handle, s.body(), system, Map.of()));
             }

@@ -44,8 +44,10 @@ class ReplayerElasticMqTest {
     }
 
     static String fifo(String name) {
-        return client.createQueue(b -> b.queueName(name).attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true",
-                QueueAttributeName.VISIBILITY_TIMEOUT, "30"))).queueUrl();
+        return client.createQueue(b -> b.queueName(name)
+                        .attributes(Map.of(
+                                QueueAttributeName.FIFO_QUEUE, "true", QueueAttributeName.VISIBILITY_TIMEOUT, "30")))
+                .queueUrl();
     }
 
     @Test
@@ -55,17 +57,37 @@ class ReplayerElasticMqTest {
         List<String> groups = List.of("g-1", "g-2", "g-3");
         for (int i = 0; i < 24; i++) {
             int n = i;
-            client.sendMessage(b -> b.queueUrl(dlq).messageBody("{\"n\":" + n + "}").messageGroupId(groups.get(n % 3))
+            client.sendMessage(b -> b.queueUrl(dlq)
+                    .messageBody("{\"n\":" + n + "}")
+                    .messageGroupId(groups.get(n % 3))
                     .messageDeduplicationId("d-" + n)
-                    .messageAttributes(Map.of("origin", MessageAttributeValue.builder().dataType("String").stringValue("chatbot").build())));
+                    .messageAttributes(Map.of(
+                            "origin",
+                            MessageAttributeValue.builder()
+                                    .dataType("String")
+                                    .stringValue("chatbot")
+                                    .build())));
         }
 
         Replayer.Result r;
         try (AwsSqsPort port = new AwsSqsPort(elasticMq.client())) {
             SqsTarget target = new SqsTarget(port, queue, "replay-target.fifo", true);
             // groups g-1 and g-2 only; two workers, two receivers: groups move concurrently, each in its order
-            r = new Replayer(port, dlq, true, target, m -> !"g-3".equals(m.groupId()), null, null, null, 2, 2,
-                    Duration.ofSeconds(30), null, Clock.systemUTC()).run();
+            r = new Replayer(
+                            port,
+                            dlq,
+                            true,
+                            target,
+                            m -> !"g-3".equals(m.groupId()),
+                            null,
+                            null,
+                            null,
+                            2,
+                            2,
+                            Duration.ofSeconds(30),
+                            null,
+                            Clock.systemUTC())
+                    .run();
         }
 
         assertThat(r.aborted()).isNull();
@@ -74,11 +96,14 @@ class ReplayerElasticMqTest {
 
         Map<String, List<Integer>> arrived = new LinkedHashMap<>();
         for (Message m : drain(queue)) {
-            arrived.computeIfAbsent(m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID), g -> new ArrayList<>())
+            arrived.computeIfAbsent(
+                            m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID), g -> new ArrayList<>())
                     .add(Integer.parseInt(m.body().replaceAll("\\D", "")));
             assertThat(m.messageAttributes().get("origin").stringValue()).isEqualTo("chatbot");
-            assertThat(m.messageAttributes().get(SqsPort.REPLAY_COUNT).stringValue()).isEqualTo("1");
-            assertThat(m.attributes().get(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID)).endsWith("-r1");
+            assertThat(m.messageAttributes().get(SqsPort.REPLAY_COUNT).stringValue())
+                    .isEqualTo("1");
+            assertThat(m.attributes().get(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID))
+                    .endsWith("-r1");
         }
         assertThat(arrived).containsOnlyKeys("g-1", "g-2");
         assertThat(arrived.get("g-1")).containsExactly(0, 3, 6, 9, 12, 15, 18, 21);
@@ -86,8 +111,11 @@ class ReplayerElasticMqTest {
 
         // the DLQ keeps g-3, visible again right after the run (it was released, not left to its timeout)
         List<Message> left = drain(dlq);
-        assertThat(left).extracting(m -> m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID)).containsOnly("g-3");
-        assertThat(left).extracting(m -> Integer.parseInt(m.body().replaceAll("\\D", "")))
+        assertThat(left)
+                .extracting(m -> m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID))
+                .containsOnly("g-3");
+        assertThat(left)
+                .extracting(m -> Integer.parseInt(m.body().replaceAll("\\D", "")))
                 .containsExactly(2, 5, 8, 11, 14, 17, 20, 23);
     }
 
@@ -95,8 +123,12 @@ class ReplayerElasticMqTest {
     static List<Message> drain(String url) {
         List<Message> all = new ArrayList<>();
         while (true) {
-            List<Message> batch = client.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0)
-                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL).messageAttributeNames("All")).messages();
+            List<Message> batch = client.receiveMessage(b -> b.queueUrl(url)
+                            .maxNumberOfMessages(10)
+                            .waitTimeSeconds(0)
+                            .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                            .messageAttributeNames("All"))
+                    .messages();
             if (batch.isEmpty()) {
                 return all;
             }

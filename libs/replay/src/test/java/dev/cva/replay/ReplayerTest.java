@@ -62,10 +62,32 @@ class ReplayerTest {
         return sqs;
     }
 
-    static Replayer replayer(MemorySqs sqs, boolean fifo, Target target, Predicate<SqsPort.Message> filter, Long max,
-                             Replayer.Archive archive, Double rate, int workers, boolean stopAtFirstFailure, AtomicLong progress) {
-        return new Replayer(sqs, MemorySqs.URL, fifo, target, filter, max, archive, rate, workers, 1, Duration.ofSeconds(30),
-                progress == null ? null : progress::addAndGet, CLOCK, stopAtFirstFailure);
+    static Replayer replayer(
+            MemorySqs sqs,
+            boolean fifo,
+            Target target,
+            Predicate<SqsPort.Message> filter,
+            Long max,
+            Replayer.Archive archive,
+            Double rate,
+            int workers,
+            boolean stopAtFirstFailure,
+            AtomicLong progress) {
+        return new Replayer(
+                sqs,
+                MemorySqs.URL,
+                fifo,
+                target,
+                filter,
+                max,
+                archive,
+                rate,
+                workers,
+                1,
+                Duration.ofSeconds(30),
+                progress == null ? null : progress::addAndGet,
+                CLOCK,
+                stopAtFirstFailure);
     }
 
     @Test
@@ -73,10 +95,12 @@ class ReplayerTest {
         MemorySqs sqs = queue(25);
         Set<String> refused = Set.of("m-3", "m-11", "m-20");
         Recording target = new Recording(m -> refused.contains(m.messageId())
-                ? new Target.Outcome(Target.Kind.FAILED, "HTTP 503") : Target.Outcome.DELIVERED);
+                ? new Target.Outcome(Target.Kind.FAILED, "HTTP 503")
+                : Target.Outcome.DELIVERED);
         AtomicLong progress = new AtomicLong();
 
-        Replayer.Result r = replayer(sqs, false, target, m -> true, null, null, null, 3, false, progress).run();
+        Replayer.Result r = replayer(sqs, false, target, m -> true, null, null, null, 3, false, progress)
+                .run();
 
         assertThat(r.received()).isEqualTo(25);
         assertThat(r.selected()).isEqualTo(25);
@@ -85,8 +109,10 @@ class ReplayerTest {
         assertThat(r.permanent() + r.skipped() + r.notDeleted()).isZero();
         assertThat(r.aborted()).isNull();
         assertThat(r.failures()).extracting(Replayer.Failure::messageId).containsExactlyInAnyOrderElementsOf(refused);
-        assertThat(r.failures()).allSatisfy(f -> assertThat(f).extracting(Replayer.Failure::kind, Replayer.Failure::detail)
-                .containsExactly("FAILED", "HTTP 503"));
+        assertThat(r.failures())
+                .allSatisfy(f -> assertThat(f)
+                        .extracting(Replayer.Failure::kind, Replayer.Failure::detail)
+                        .containsExactly("FAILED", "HTTP 503"));
         // each message was handed over once; the failed ones are in the DLQ again, receivable now
         assertThat(target.delivered()).hasSize(25).doesNotHaveDuplicates();
         assertThat(target.batches).allSatisfy(b -> assertThat(b).hasSizeBetween(1, 10));
@@ -105,15 +131,22 @@ class ReplayerTest {
         sqs.visibilityRunsOut = true;
         Set<String> refused = Set.of("m-1", "m-7", "m-19", "m-33");
         Recording target = new Recording(m -> refused.contains(m.messageId())
-                ? new Target.Outcome(Target.Kind.FAILED, "HTTP 503") : Target.Outcome.DELIVERED);
+                ? new Target.Outcome(Target.Kind.FAILED, "HTTP 503")
+                : Target.Outcome.DELIVERED);
 
-        Replayer.Result r = replayer(sqs, false, target, m -> true, null, null, null, 3, false, null).run();
+        Replayer.Result r = replayer(sqs, false, target, m -> true, null, null, null, 3, false, null)
+                .run();
 
         assertThat(r.moved()).isEqualTo(36);
         assertThat(r.failed()).isEqualTo(4);
-        assertThat(target.delivered()).as("each message handed over once").hasSize(40).doesNotHaveDuplicates();
+        assertThat(target.delivered())
+                .as("each message handed over once")
+                .hasSize(40)
+                .doesNotHaveDuplicates();
         assertThat(sqs.ids()).containsExactlyInAnyOrderElementsOf(refused);
-        assertThat(sqs.visibleIds()).as("what stays is visible again at the end").containsExactlyInAnyOrderElementsOf(refused);
+        assertThat(sqs.visibleIds())
+                .as("what stays is visible again at the end")
+                .containsExactlyInAnyOrderElementsOf(refused);
     }
 
     @Test
@@ -125,14 +158,16 @@ class ReplayerTest {
             default -> Target.Outcome.DELIVERED;
         });
 
-        Replayer.Result r = replayer(sqs, false, target, m -> true, null, null, null, 1, false, null).run();
+        Replayer.Result r = replayer(sqs, false, target, m -> true, null, null, null, 1, false, null)
+                .run();
 
         assertThat(r.moved()).isEqualTo(3);
         assertThat(r.permanent()).isEqualTo(2);
         assertThat(r.failed()).isEqualTo(1);
-        assertThat(r.failures()).extracting(Replayer.Failure::messageId, Replayer.Failure::kind).containsExactlyInAnyOrder(
-                tuple("m-2", "PERMANENT"), tuple("m-4", "PERMANENT"),
-                tuple("m-5", "FAILED"));
+        assertThat(r.failures())
+                .extracting(Replayer.Failure::messageId, Replayer.Failure::kind)
+                .containsExactlyInAnyOrder(
+                        tuple("m-2", "PERMANENT"), tuple("m-4", "PERMANENT"), tuple("m-5", "FAILED"));
         assertThat(sqs.visibleIds()).containsExactly("m-2", "m-4", "m-5");
     }
 
@@ -142,14 +177,20 @@ class ReplayerTest {
         Recording target = new Recording(m -> Target.Outcome.DELIVERED);
         Predicate<SqsPort.Message> even = m -> Integer.parseInt(m.messageId().substring(2)) % 2 == 0;
 
-        Replayer.Result r = replayer(sqs, false, target, even, 5L, null, null, 2, false, null).run();
+        Replayer.Result r = replayer(sqs, false, target, even, 5L, null, null, 2, false, null)
+                .run();
 
         assertThat(r.selected()).isEqualTo(5);
         assertThat(r.moved()).isEqualTo(5);
         assertThat(r.skipped()).as("received but not selected, or over --max").isEqualTo(r.received() - 5);
-        assertThat(target.delivered()).hasSize(5).allSatisfy(id -> assertThat(Integer.parseInt(id.substring(2)) % 2).isZero());
+        assertThat(target.delivered())
+                .hasSize(5)
+                .allSatisfy(
+                        id -> assertThat(Integer.parseInt(id.substring(2)) % 2).isZero());
         assertThat(sqs.ids()).hasSize(25).doesNotContainAnyElementsOf(target.delivered());
-        assertThat(sqs.visibleIds()).as("what was kept hidden during the run is visible again").isEqualTo(sqs.ids());
+        assertThat(sqs.visibleIds())
+                .as("what was kept hidden during the run is visible again")
+                .isEqualTo(sqs.ids());
     }
 
     @Test
@@ -167,12 +208,14 @@ class ReplayerTest {
             }
         };
 
-        Replayer.Result r = replayer(sqs, false, throwing, m -> true, null, null, null, 2, false, null).run();
+        Replayer.Result r = replayer(sqs, false, throwing, m -> true, null, null, null, 2, false, null)
+                .run();
 
         assertThat(r.moved()).isZero();
         assertThat(r.failed()).isEqualTo(12);
         assertThat(r.aborted()).isNull();
-        assertThat(r.failures()).allSatisfy(f -> assertThat(f.detail()).isEqualTo("queue broken threw IllegalStateException: boom"));
+        assertThat(r.failures())
+                .allSatisfy(f -> assertThat(f.detail()).isEqualTo("queue broken threw IllegalStateException: boom"));
         assertThat(sqs.visibleIds()).hasSize(12);
     }
 
@@ -191,12 +234,15 @@ class ReplayerTest {
             }
         };
 
-        Replayer.Result r = replayer(sqs, false, shortAnswer, m -> true, null, null, null, 1, false, null).run();
+        Replayer.Result r = replayer(sqs, false, shortAnswer, m -> true, null, null, null, 1, false, null)
+                .run();
 
         assertThat(r.moved()).isZero();
         assertThat(r.failed()).isEqualTo(4);
-        assertThat(r.failures()).extracting(Replayer.Failure::detail).allSatisfy(d -> assertThat(d)
-                .matches("queue short threw IllegalStateException: answered 0 outcomes for \\d+ messages"));
+        assertThat(r.failures())
+                .extracting(Replayer.Failure::detail)
+                .allSatisfy(d -> assertThat(d)
+                        .matches("queue short threw IllegalStateException: answered 0 outcomes for \\d+ messages"));
         assertThat(sqs.visibleIds()).hasSize(4);
     }
 
@@ -216,8 +262,9 @@ class ReplayerTest {
                     await(allReceived); // everything else waits in the worker's queue behind this first batch
                 }
                 calls.add(batch.stream().map(SqsPort.Message::messageId).toList());
-                return batch.stream().map(m -> "A".equals(m.groupId()) ? new Outcome(Kind.FAILED, "HTTP 500")
-                        : Outcome.DELIVERED).toList();
+                return batch.stream()
+                        .map(m -> "A".equals(m.groupId()) ? new Outcome(Kind.FAILED, "HTTP 500") : Outcome.DELIVERED)
+                        .toList();
             }
 
             @Override
@@ -226,18 +273,23 @@ class ReplayerTest {
             }
         };
 
-        Replayer.Result r = replayer(sqs, true, failsGroupA, m -> true, null, null, null, 1, false, null).run();
+        Replayer.Result r = replayer(sqs, true, failsGroupA, m -> true, null, null, null, 1, false, null)
+                .run();
 
         List<String> first = calls.get(0);
         assertThat(first).startsWith("a-1").hasSizeLessThanOrEqualTo(10);
         long aInFirst = first.stream().filter(id -> id.startsWith("a-")).count();
         // after the first batch failed group A, no message of A reached the target again
         assertThat(calls.subList(1, calls.size())).allSatisfy(c -> assertThat(c).allMatch(id -> id.startsWith("b-")));
-        assertThat(r.failures()).filteredOn(f -> f.detail().startsWith("held back"))
-                .hasSize((int) (12 - aInFirst)).allSatisfy(f -> assertThat(f.groupId()).isEqualTo("A"));
+        assertThat(r.failures())
+                .filteredOn(f -> f.detail().startsWith("held back"))
+                .hasSize((int) (12 - aInFirst))
+                .allSatisfy(f -> assertThat(f.groupId()).isEqualTo("A"));
         assertThat(r.failed()).isEqualTo(12);
         assertThat(r.moved()).isEqualTo(3);
-        assertThat(sqs.visibleIds()).containsExactlyElementsOf(IntStream.rangeClosed(1, 12).mapToObj(i -> "a-" + i).toList());
+        assertThat(sqs.visibleIds())
+                .containsExactlyElementsOf(
+                        IntStream.rangeClosed(1, 12).mapToObj(i -> "a-" + i).toList());
     }
 
     @Test
@@ -245,15 +297,18 @@ class ReplayerTest {
         MemorySqs sqs = queue(40);
         sqs.perReceive = 1;
         Recording target = new Recording(m -> m.messageId().equals("m-1")
-                ? new Target.Outcome(Target.Kind.FAILED, "connection refused") : Target.Outcome.DELIVERED);
+                ? new Target.Outcome(Target.Kind.FAILED, "connection refused")
+                : Target.Outcome.DELIVERED);
 
-        Replayer.Result r = replayer(sqs, false, target, m -> true, null, null, null, 1, true, null).run();
+        Replayer.Result r = replayer(sqs, false, target, m -> true, null, null, null, 1, true, null)
+                .run();
 
         assertThat(r.aborted()).isEqualTo("recording target failing: connection refused");
         assertThat(r.moved()).as("some may have moved in m-1's batch").isLessThan(40);
         assertThat(sqs.ids()).hasSize((int) (40 - r.moved())).contains("m-1");
         assertThat(sqs.visibleIds()).isEqualTo(sqs.ids());
-        assertThat(r.failures()).filteredOn(f -> f.detail().startsWith("not attempted: recording target failing"))
+        assertThat(r.failures())
+                .filteredOn(f -> f.detail().startsWith("not attempted: recording target failing"))
                 .allSatisfy(f -> assertThat(target.delivered()).doesNotContain(f.messageId()));
     }
 
@@ -275,7 +330,8 @@ class ReplayerTest {
             stamps.add(at);
         };
 
-        Replayer.Result r = replayer(sqs, false, target, m -> true, null, archive, null, 2, false, null).run();
+        Replayer.Result r = replayer(sqs, false, target, m -> true, null, archive, null, 2, false, null)
+                .run();
         assertThat(r.moved()).isEqualTo(15);
         assertThat(r.failures()).isEmpty();
         assertThat(archived).hasSize(15);
@@ -284,8 +340,20 @@ class ReplayerTest {
 
         MemorySqs second = queue(15);
         Recording untouched = new Recording(m -> Target.Outcome.DELIVERED);
-        Replayer.Result refused = replayer(second, false, untouched, m -> true, null,
-                (url, messages, at) -> { throw new IllegalStateException("disk full"); }, null, 2, false, null).run();
+        Replayer.Result refused = replayer(
+                        second,
+                        false,
+                        untouched,
+                        m -> true,
+                        null,
+                        (url, messages, at) -> {
+                            throw new IllegalStateException("disk full");
+                        },
+                        null,
+                        2,
+                        false,
+                        null)
+                .run();
         assertThat(refused.aborted()).isEqualTo("disk full");
         assertThat(refused.moved()).isZero();
         assertThat(untouched.batches).isEmpty();
@@ -298,7 +366,8 @@ class ReplayerTest {
         sqs.receiveFailure = new SqsFailure("ReceiveMessage memory://dlq: connection refused", false, true, null);
         Recording target = new Recording(m -> Target.Outcome.DELIVERED);
 
-        Replayer.Result r = replayer(sqs, false, target, m -> true, null, null, null, 2, false, null).run();
+        Replayer.Result r = replayer(sqs, false, target, m -> true, null, null, null, 2, false, null)
+                .run();
 
         assertThat(r.aborted()).isEqualTo("ReceiveMessage memory://dlq: connection refused");
         assertThat(r.received()).isZero();
@@ -312,7 +381,8 @@ class ReplayerTest {
         sqs.deleteRefused = id -> id.equals("m-6");
         Recording target = new Recording(m -> Target.Outcome.DELIVERED);
 
-        Replayer.Result r = replayer(sqs, false, target, m -> true, null, null, null, 1, false, null).run();
+        Replayer.Result r = replayer(sqs, false, target, m -> true, null, null, null, 1, false, null)
+                .run();
 
         assertThat(r.moved()).isEqualTo(7);
         assertThat(r.notDeleted()).isEqualTo(1);
@@ -329,7 +399,8 @@ class ReplayerTest {
         Recording target = new Recording(m -> Target.Outcome.DELIVERED);
 
         Replayer.Result r = replayer(sqs, false, target, m -> true, null, null, null, 2, false, null)
-                .receiveFor(Duration.ZERO).run();
+                .receiveFor(Duration.ZERO)
+                .run();
 
         assertThat(r.received()).isZero();
         assertThat(r.moved()).isZero();
@@ -345,7 +416,8 @@ class ReplayerTest {
         Recording target = new Recording(m -> Target.Outcome.DELIVERED);
         long start = System.nanoTime();
 
-        Replayer.Result r = replayer(sqs, false, target, m -> true, null, null, 20.0, 4, false, null).run();
+        Replayer.Result r = replayer(sqs, false, target, m -> true, null, null, 20.0, 4, false, null)
+                .run();
 
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertThat(r.moved()).isEqualTo(50);

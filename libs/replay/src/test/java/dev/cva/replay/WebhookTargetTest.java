@@ -35,8 +35,10 @@ class WebhookTargetTest {
     @Test
     void theReplayCountAttributeIsReadLeniently() {
         SqsPort.Message never = new SqsPort.Message("1", "h", "{}", Map.of(), Map.of());
-        SqsPort.Message twice = new SqsPort.Message("2", "h", "{}", Map.of(), Map.of(SqsPort.REPLAY_COUNT, SqsPort.Attr.number(2)));
-        SqsPort.Message garbled = new SqsPort.Message("3", "h", "{}", Map.of(), Map.of(SqsPort.REPLAY_COUNT, SqsPort.Attr.string("x")));
+        SqsPort.Message twice =
+                new SqsPort.Message("2", "h", "{}", Map.of(), Map.of(SqsPort.REPLAY_COUNT, SqsPort.Attr.number(2)));
+        SqsPort.Message garbled =
+                new SqsPort.Message("3", "h", "{}", Map.of(), Map.of(SqsPort.REPLAY_COUNT, SqsPort.Attr.string("x")));
         assertThat(never.replayCount()).isZero();
         assertThat(twice.replayCount()).isEqualTo(2);
         assertThat(garbled.replayCount()).isZero();
@@ -57,9 +59,12 @@ class WebhookTargetTest {
         });
         server.start();
         try {
-            var target = new WebhookTarget(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/webhook"),
-                    WebhookSecret.parse("whsec_Y3YtYW5hbHl0aWNzLWxvY2FsLWRldmVsb3BtZW50LW9ubHk="), Clock.systemUTC(),
-                    Duration.ofSeconds(5), "test");
+            var target = new WebhookTarget(
+                    URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/webhook"),
+                    WebhookSecret.parse("whsec_Y3YtYW5hbHl0aWNzLWxvY2FsLWRldmVsb3BtZW50LW9ubHk="),
+                    Clock.systemUTC(),
+                    Duration.ofSeconds(5),
+                    "test");
             var outcomes = target.deliver(List.of(
                     new SqsPort.Message("1", "h1", "{}", Map.of(), Map.of("traceId", SqsPort.Attr.string(trace))),
                     new SqsPort.Message("2", "h2", "{}", Map.of(), Map.of()),

@@ -13,8 +13,7 @@ public final class TestSeed {
         void run(long seed) throws Exception;
     }
 
-    private TestSeed() {
-    }
+    private TestSeed() {}
 
     /** The seed for {@code test}: the system property when set, else {@code fixed}; printed on stdout. */
     public static long of(String test, long fixed) {
@@ -35,7 +34,8 @@ public final class TestSeed {
         try {
             body.run(seed);
         } catch (AssertionError | Exception e) {
-            AssertionError failed = new AssertionError(test + " failed with " + describe(seed) + ": " + e.getMessage(), e);
+            AssertionError failed =
+                    new AssertionError(test + " failed with " + describe(seed) + ": " + e.getMessage(), e);
             failed.setStackTrace(e.getStackTrace());
             throw failed;
         }

@@ -16,8 +16,12 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class Tools {
     /** Where infra/check.sh looks for the Terraform provider mirror, in its order (after TF_PROVIDER_MIRROR). */
-    static final List<String> MIRRORS = List.of("/opt/tf-plugins", "/usr/share/terraform/plugins",
-            "/usr/local/share/terraform/plugins", "~/.terraform.d/plugins", "~/.local/share/terraform/plugins");
+    static final List<String> MIRRORS = List.of(
+            "/opt/tf-plugins",
+            "/usr/share/terraform/plugins",
+            "/usr/local/share/terraform/plugins",
+            "~/.terraform.d/plugins",
+            "~/.local/share/terraform/plugins");
 
     private Tools() {}
 
@@ -108,8 +112,11 @@ public final class Tools {
     /** The provider mirror, or the test skips (locally) / fails (on CI) saying where it was looked for. */
     public static Path requireProviderMirror(String needFor) {
         Path mirror = providerMirror();
-        require(mirror != null, "the Terraform provider mirror (hashicorp/aws under TF_PROVIDER_MIRROR or one of "
-                + MIRRORS + "; make one with 'terraform providers mirror <dir>' in infra/services/processor)", needFor);
+        require(
+                mirror != null,
+                "the Terraform provider mirror (hashicorp/aws under TF_PROVIDER_MIRROR or one of " + MIRRORS
+                        + "; make one with 'terraform providers mirror <dir>' in infra/services/processor)",
+                needFor);
         return mirror;
     }
 }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A missing tool skips a test on a developer's machine and fails it on CI, naming the tool. */
 class ToolsTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void ciIsAnyValueButEmptyFalseOrZero() {
@@ -40,28 +41,43 @@ class ToolsTest {
     @Test
     void aMissingToolForPartOfATestFailsOnCiAndOtherwiseLetsTheRestRun() {
         assertThatThrownBy(() -> Tools.available(Map.of("CI", "true"), false, "aws", "the AWS CLI"))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("missing aws, needed for the AWS CLI");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("missing aws, needed for the AWS CLI");
         assertThat(Tools.available(Map.of(), false, "aws", "the AWS CLI")).isFalse();
-        assertThat(Tools.available(Map.of("CI", "true"), true, "aws", "the AWS CLI")).isTrue();
+        assertThat(Tools.available(Map.of("CI", "true"), true, "aws", "the AWS CLI"))
+                .isTrue();
     }
 
     @Test
     void theProviderMirrorIsFoundAsInfraCheckShFindsIt() throws Exception {
-        Path given = Files.createDirectories(tmp.resolve("given/registry.terraform.io/hashicorp/aws")).getParent().getParent().getParent();
-        assertThat(Tools.providerMirror(Map.of("TF_PROVIDER_MIRROR", given.toString()), tmp)).isEqualTo(given);
+        Path given = Files.createDirectories(tmp.resolve("given/registry.terraform.io/hashicorp/aws"))
+                .getParent()
+                .getParent()
+                .getParent();
+        assertThat(Tools.providerMirror(Map.of("TF_PROVIDER_MIRROR", given.toString()), tmp))
+                .isEqualTo(given);
         // an explicit mirror without hashicorp/aws is no mirror, whatever else exists
-        assertThat(Tools.providerMirror(Map.of("TF_PROVIDER_MIRROR", tmp.resolve("empty").toString()), tmp)).isNull();
+        assertThat(Tools.providerMirror(
+                        Map.of("TF_PROVIDER_MIRROR", tmp.resolve("empty").toString()), tmp))
+                .isNull();
 
         Path home = tmp.resolve("home");
         Path inHome = Files.createDirectories(home.resolve(".terraform.d/plugins/registry.terraform.io/hashicorp/aws"))
-                .getParent().getParent().getParent();
+                .getParent()
+                .getParent()
+                .getParent();
         Path found = Tools.providerMirror(Map.of(), home);
         // /opt/tf-plugins comes first where it exists (this machine's mirror), else the one in the home folder
-        assertThat(found).isIn(Path.of("/opt/tf-plugins"), Path.of("/usr/share/terraform/plugins"),
-                Path.of("/usr/local/share/terraform/plugins"), inHome);
+        assertThat(found)
+                .isIn(
+                        Path.of("/opt/tf-plugins"),
+                        Path.of("/usr/share/terraform/plugins"),
+                        Path.of("/usr/local/share/terraform/plugins"),
+                        inHome);
         if (!Files.isDirectory(Path.of("/opt/tf-plugins/registry.terraform.io/hashicorp/aws"))
                 && !Files.isDirectory(Path.of("/usr/share/terraform/plugins/registry.terraform.io/hashicorp/aws"))
-                && !Files.isDirectory(Path.of("/usr/local/share/terraform/plugins/registry.terraform.io/hashicorp/aws"))) {
+                && !Files.isDirectory(
+                        Path.of("/usr/local/share/terraform/plugins/registry.terraform.io/hashicorp/aws"))) {
             assertThat(found).isEqualTo(inHome);
         }
     }

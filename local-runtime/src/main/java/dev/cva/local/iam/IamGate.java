@@ -41,8 +41,18 @@ import java.util.function.Function;
  */
 public final class IamGate implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> HOP_BY_HOP = Set.of("host", "content-length", "connection", "expect", "upgrade",
-            "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection", "http2-settings");
+    private static final Set<String> HOP_BY_HOP = Set.of(
+            "host",
+            "content-length",
+            "connection",
+            "expect",
+            "upgrade",
+            "transfer-encoding",
+            "keep-alive",
+            "te",
+            "trailer",
+            "proxy-connection",
+            "http2-settings");
 
     /** One AWS API call: its IAM action, the ARN it acts on and the condition keys it carries (lower case). */
     public record Call(String action, String resource, Map<String, String> context, boolean query) {}
@@ -68,7 +78,10 @@ public final class IamGate implements AutoCloseable {
         this.api = api;
         this.principals = principals;
         this.log = log;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         // SQS long polls hold a thread for up to 20 s each: plenty of threads, all daemons
         this.pool = Executors.newFixedThreadPool(48, r -> {
@@ -81,13 +94,15 @@ public final class IamGate implements AutoCloseable {
     }
 
     /** A gate on a free port of 127.0.0.1 in front of {@code target}, writing the calls it sees to {@code log}. */
-    public static IamGate start(URI target, Api api, Function<String, Optional<LocalIam.Principal>> principals, Path log) {
+    public static IamGate start(
+            URI target, Api api, Function<String, Optional<LocalIam.Principal>> principals, Path log) {
         try {
             IamGate g = new IamGate(target, api, principals, log);
             g.server.start();
             return g;
         } catch (IOException e) {
-            throw new LocalRuntimeException("cannot start the IAM gate in front of " + target + ": " + e.getMessage(), null, e);
+            throw new LocalRuntimeException(
+                    "cannot start the IAM gate in front of " + target + ": " + e.getMessage(), null, e);
         }
     }
 
@@ -119,17 +134,27 @@ public final class IamGate implements AutoCloseable {
         Optional<LocalIam.Principal> who = key == null ? Optional.empty() : principals.apply(key);
         if (who.isEmpty()) {
             record(key == null ? "(unsigned)" : key, call, "unrecognized");
-            refuse(ex, call, "UnrecognizedClientException", "InvalidClientTokenId",
+            refuse(
+                    ex,
+                    call,
+                    "UnrecognizedClientException",
+                    "InvalidClientTokenId",
                     "The security token included in the request is invalid.");
             return false;
         }
         PolicyEvaluator.Decision d = who.get().policy().decide(call.action(), call.resource(), call.context());
         record(who.get().arn(), call, d == PolicyEvaluator.Decision.ALLOW ? "allowed" : "denied");
         if (d != PolicyEvaluator.Decision.ALLOW) {
-            refuse(ex, call, "AccessDeniedException", "AccessDenied", "User: " + who.get().arn()
-                    + " is not authorized to perform: " + call.action() + " on resource: " + call.resource()
-                    + (d == PolicyEvaluator.Decision.EXPLICIT_DENY ? " with an explicit deny"
-                    : " because no identity-based policy allows the " + call.action() + " action"));
+            refuse(
+                    ex,
+                    call,
+                    "AccessDeniedException",
+                    "AccessDenied",
+                    "User: " + who.get().arn()
+                            + " is not authorized to perform: " + call.action() + " on resource: " + call.resource()
+                            + (d == PolicyEvaluator.Decision.EXPLICIT_DENY
+                                    ? " with an explicit deny"
+                                    : " because no identity-based policy allows the " + call.action() + " action"));
             return false;
         }
         return true;
@@ -142,7 +167,8 @@ public final class IamGate implements AutoCloseable {
         if (call.query()) {
             ex.getResponseHeaders().set("Content-Type", "text/xml");
             out = ("<ErrorResponse><Error><Type>Sender</Type><Code>" + queryCode + "</Code><Message>" + xml(message)
-                    + "</Message></Error><RequestId>cva-iam-gate</RequestId></ErrorResponse>").getBytes(StandardCharsets.UTF_8);
+                            + "</Message></Error><RequestId>cva-iam-gate</RequestId></ErrorResponse>")
+                    .getBytes(StandardCharsets.UTF_8);
         } else {
             ex.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
             ex.getResponseHeaders().set("x-amzn-ErrorType", jsonType);
@@ -158,15 +184,27 @@ public final class IamGate implements AutoCloseable {
     private void record(String principal, Call call, String decision) {
         String line;
         try {
-            line = JSON.writeValueAsString(Map.of("principal", principal, "action", call.action(),
-                    "resource", call.resource(), "decision", decision));
+            line = JSON.writeValueAsString(Map.of(
+                    "principal",
+                    principal,
+                    "action",
+                    call.action(),
+                    "resource",
+                    call.resource(),
+                    "decision",
+                    decision));
         } catch (IOException e) {
             return;
         }
         if (log != null && seen.add(line)) {
             synchronized (this) {
                 try {
-                    Files.writeString(log, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    Files.writeString(
+                            log,
+                            line + "\n",
+                            StandardCharsets.UTF_8,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.APPEND);
                 } catch (IOException ignored) {
                     // the record is evidence, not a condition of the call
                 }
@@ -211,14 +249,18 @@ public final class IamGate implements AutoCloseable {
             String name = params.get("QueueName");
             String url = params.getOrDefault("QueueUrl", path);
             if (name == null && url != null) {
-                List<String> segments = List.of(URI.create(url).getPath().split("/")).stream().filter(x -> !x.isEmpty()).toList();
+                List<String> segments = List.of(URI.create(url).getPath().split("/")).stream()
+                        .filter(x -> !x.isEmpty())
+                        .toList();
                 name = segments.size() == 2 ? segments.get(1) : null;
             }
-            String resource = name == null ? "arn:aws:sqs:" + region + ":" + dev.cva.local.LocalAws.ACCOUNT + ":*"
+            String resource = name == null
+                    ? "arn:aws:sqs:" + region + ":" + dev.cva.local.LocalAws.ACCOUNT + ":*"
                     : ServicePolicies.Arns.queue(region, name);
             // IAM has no batch actions: SendMessageBatch is authorized as sqs:SendMessage, and so on (SQS Developer
             // Guide, "Amazon SQS API permissions: Actions and resource reference")
-            String iamAction = action.endsWith("Batch") ? action.substring(0, action.length() - "Batch".length()) : action;
+            String iamAction =
+                    action.endsWith("Batch") ? action.substring(0, action.length() - "Batch".length()) : action;
             return new Call("sqs:" + iamAction, resource, Map.of(), query);
         };
     }
@@ -231,11 +273,16 @@ public final class IamGate implements AutoCloseable {
             }
             String from = jsonFields(body).getOrDefault("FromEmailAddress", "");
             int lt = from.indexOf('<');
-            String address = (lt >= 0 ? from.substring(lt + 1, from.indexOf('>', lt) < 0 ? from.length() : from.indexOf('>', lt))
-                    : from).trim();
+            String address = (lt >= 0
+                            ? from.substring(lt + 1, from.indexOf('>', lt) < 0 ? from.length() : from.indexOf('>', lt))
+                            : from)
+                    .trim();
             String domain = address.substring(address.indexOf('@') + 1);
-            return new Call("ses:SendEmail", ServicePolicies.Arns.sesIdentity(region, domain),
-                    Map.of("ses:fromaddress", address), false);
+            return new Call(
+                    "ses:SendEmail",
+                    ServicePolicies.Arns.sesIdentity(region, domain),
+                    Map.of("ses:fromaddress", address),
+                    false);
         };
     }
 
@@ -259,7 +306,8 @@ public final class IamGate implements AutoCloseable {
         for (String pair : body.split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
-                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                out.put(
+                        URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
                         URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }
@@ -271,10 +319,16 @@ public final class IamGate implements AutoCloseable {
     }
 
     private void forward(HttpExchange ex, Map<String, String> headers, byte[] body) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(target.resolve(ex.getRequestURI().getRawPath()
-                        + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery())))
-                .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(
+                        target.resolve(ex.getRequestURI().getRawPath()
+                                + (ex.getRequestURI().getRawQuery() == null
+                                        ? ""
+                                        : "?" + ex.getRequestURI().getRawQuery())))
+                .method(
+                        ex.getRequestMethod(),
+                        body.length == 0
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach((k, v) -> {
             if (!HOP_BY_HOP.contains(k)) {
                 b.header(k, v);

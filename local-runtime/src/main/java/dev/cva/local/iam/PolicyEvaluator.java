@@ -17,7 +17,11 @@ import java.util.regex.Pattern;
 public final class PolicyEvaluator {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public enum Decision { ALLOW, IMPLICIT_DENY, EXPLICIT_DENY }
+    public enum Decision {
+        ALLOW,
+        IMPLICIT_DENY,
+        EXPLICIT_DENY
+    }
 
     private record Statement(boolean allow, List<Pattern> actions, List<Pattern> resources, JsonNode condition) {}
 
@@ -28,8 +32,11 @@ public final class PolicyEvaluator {
             JsonNode doc = JSON.readTree(policyJson);
             JsonNode st = doc.path("Statement");
             for (JsonNode s : st.isArray() ? st : JSON.createArrayNode().add(st)) {
-                statements.add(new Statement("Allow".equals(s.path("Effect").asText()),
-                        patterns(s.path("Action"), true), patterns(s.path("Resource"), false), s.path("Condition")));
+                statements.add(new Statement(
+                        "Allow".equals(s.path("Effect").asText()),
+                        patterns(s.path("Action"), true),
+                        patterns(s.path("Resource"), false),
+                        s.path("Condition")));
             }
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("not an IAM policy document: " + e.getMessage(), e);
@@ -39,7 +46,9 @@ public final class PolicyEvaluator {
     public Decision decide(String action, String resource, Map<String, String> context) {
         boolean allowed = false;
         for (Statement s : statements) {
-            if (matches(s.actions(), action) && matches(s.resources(), resource) && conditionHolds(s.condition(), context)) {
+            if (matches(s.actions(), action)
+                    && matches(s.resources(), resource)
+                    && conditionHolds(s.condition(), context)) {
                 if (!s.allow()) {
                     return Decision.EXPLICIT_DENY;
                 }
@@ -64,8 +73,12 @@ public final class PolicyEvaluator {
                     return false;
                 }
                 boolean any = false;
-                for (JsonNode v : key.getValue().isArray() ? key.getValue() : JSON.createArrayNode().add(key.getValue())) {
-                    any |= like ? glob(v.asText(), false).matcher(actual).matches() : v.asText().equals(actual);
+                for (JsonNode v : key.getValue().isArray()
+                        ? key.getValue()
+                        : JSON.createArrayNode().add(key.getValue())) {
+                    any |= like
+                            ? glob(v.asText(), false).matcher(actual).matches()
+                            : v.asText().equals(actual);
                 }
                 if (!any) {
                     return false;

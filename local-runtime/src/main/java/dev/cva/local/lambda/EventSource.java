@@ -46,15 +46,32 @@ public record EventSource(
     public static final EventSource STREAM_DEFAULTS = new EventSource(100, 1, 0, "TRIM_HORIZON", 3, true, 86400, 1);
 
     /** Without a queue visibility timeout (stream sources, and SQS sources that take six times the function's). */
-    public EventSource(Integer batchSize, Integer maximumConcurrency, Integer maximumBatchingWindowSeconds,
-                       String startingPosition, Integer maximumRetryAttempts, Boolean bisectBatchOnFunctionError,
-                       Integer maximumRecordAgeInSeconds, Integer parallelizationFactor) {
-        this(batchSize, maximumConcurrency, maximumBatchingWindowSeconds, startingPosition, maximumRetryAttempts,
-                bisectBatchOnFunctionError, maximumRecordAgeInSeconds, parallelizationFactor, null);
+    public EventSource(
+            Integer batchSize,
+            Integer maximumConcurrency,
+            Integer maximumBatchingWindowSeconds,
+            String startingPosition,
+            Integer maximumRetryAttempts,
+            Boolean bisectBatchOnFunctionError,
+            Integer maximumRecordAgeInSeconds,
+            Integer parallelizationFactor) {
+        this(
+                batchSize,
+                maximumConcurrency,
+                maximumBatchingWindowSeconds,
+                startingPosition,
+                maximumRetryAttempts,
+                bisectBatchOnFunctionError,
+                maximumRecordAgeInSeconds,
+                parallelizationFactor,
+                null);
     }
 
     /** The two kinds of source this project maps: its FIFO event queue and the analytics table's stream. */
-    public enum Kind { SQS_FIFO, DYNAMODB_STREAM }
+    public enum Kind {
+        SQS_FIFO,
+        DYNAMODB_STREAM
+    }
 
     /** One refused setting: its key under {@code eventSource} and why. */
     public record Problem(String key, String message) {}
@@ -65,8 +82,13 @@ public record EventSource(
      * (infra/modules/event-queue accepts only {@code .fifo} names).
      */
     public Kind kind() {
-        return startingPosition != null || maximumRetryAttempts != null || bisectBatchOnFunctionError != null
-                || maximumRecordAgeInSeconds != null || parallelizationFactor != null ? Kind.DYNAMODB_STREAM : Kind.SQS_FIFO;
+        return startingPosition != null
+                        || maximumRetryAttempts != null
+                        || bisectBatchOnFunctionError != null
+                        || maximumRecordAgeInSeconds != null
+                        || parallelizationFactor != null
+                ? Kind.DYNAMODB_STREAM
+                : Kind.SQS_FIFO;
     }
 
     /** The SQS queue's visibility timeout: as set, else six times the function's timeout (AWS's advice). */
@@ -85,33 +107,50 @@ public record EventSource(
         if (kind() == Kind.SQS_FIFO) {
             range(p, "batchSize", batchSize, 1, 10, "the maximum for an SQS FIFO queue is 10");
             if (maximumBatchingWindowSeconds != null && maximumBatchingWindowSeconds != 0) {
-                p.add(new Problem("maximumBatchingWindowSeconds", maximumBatchingWindowSeconds
-                        + ": AWS Lambda does not support a batching window on an SQS FIFO queue; use 0 or leave it out"));
+                p.add(
+                        new Problem(
+                                "maximumBatchingWindowSeconds",
+                                maximumBatchingWindowSeconds
+                                        + ": AWS Lambda does not support a batching window on an SQS FIFO queue; use 0 or leave it out"));
             }
             range(p, "maximumConcurrency", maximumConcurrency, 2, 1000, "Lambda's ScalingConfig allows 2..1000");
             range(p, "visibilityTimeoutSeconds", visibilityTimeoutSeconds, 0, 43200, "SQS allows 0..43200");
-            if (visibilityTimeoutSeconds != null && functionTimeoutSeconds != null
-                    && visibilityTimeoutSeconds <= 43200 && visibilityTimeoutSeconds < 6 * functionTimeoutSeconds) {
-                p.add(new Problem("visibilityTimeoutSeconds", visibilityTimeoutSeconds + " is below six times the"
-                        + " function's timeout (6 x " + functionTimeoutSeconds + " s = " + 6 * functionTimeoutSeconds
-                        + " s), as AWS advises for an SQS event source: a batch still running would be received again"));
+            if (visibilityTimeoutSeconds != null
+                    && functionTimeoutSeconds != null
+                    && visibilityTimeoutSeconds <= 43200
+                    && visibilityTimeoutSeconds < 6 * functionTimeoutSeconds) {
+                p.add(
+                        new Problem(
+                                "visibilityTimeoutSeconds",
+                                visibilityTimeoutSeconds + " is below six times the"
+                                        + " function's timeout (6 x " + functionTimeoutSeconds + " s = "
+                                        + 6 * functionTimeoutSeconds
+                                        + " s), as AWS advises for an SQS event source: a batch still running would be received again"));
             }
         } else {
             range(p, "batchSize", batchSize, 1, 10000, "the maximum for a DynamoDB stream is 10000");
             range(p, "maximumBatchingWindowSeconds", maximumBatchingWindowSeconds, 0, 300, "Lambda allows 0..300");
-            if (startingPosition != null && !startingPosition.equals("TRIM_HORIZON") && !startingPosition.equals("LATEST")) {
-                p.add(new Problem("startingPosition", startingPosition + ": a DynamoDB stream starts at TRIM_HORIZON or LATEST"));
+            if (startingPosition != null
+                    && !startingPosition.equals("TRIM_HORIZON")
+                    && !startingPosition.equals("LATEST")) {
+                p.add(new Problem(
+                        "startingPosition", startingPosition + ": a DynamoDB stream starts at TRIM_HORIZON or LATEST"));
             }
             range(p, "maximumRetryAttempts", maximumRetryAttempts, -1, 10000, "Lambda allows -1 (forever)..10000");
-            if (maximumRecordAgeInSeconds != null && maximumRecordAgeInSeconds != -1
+            if (maximumRecordAgeInSeconds != null
+                    && maximumRecordAgeInSeconds != -1
                     && (maximumRecordAgeInSeconds < 60 || maximumRecordAgeInSeconds > 604800)) {
-                p.add(new Problem("maximumRecordAgeInSeconds", maximumRecordAgeInSeconds
-                        + " is outside -1 (forever) or 60..604800, what Lambda allows"));
+                p.add(new Problem(
+                        "maximumRecordAgeInSeconds",
+                        maximumRecordAgeInSeconds + " is outside -1 (forever) or 60..604800, what Lambda allows"));
             }
             range(p, "parallelizationFactor", parallelizationFactor, 1, 10, "Lambda allows 1..10");
             if (maximumConcurrency != null && maximumConcurrency != 1) {
-                p.add(new Problem("maximumConcurrency", maximumConcurrency
-                        + ": a DynamoDB stream has no maximum concurrency (parallelizationFactor sets batches per shard)"));
+                p.add(
+                        new Problem(
+                                "maximumConcurrency",
+                                maximumConcurrency
+                                        + ": a DynamoDB stream has no maximum concurrency (parallelizationFactor sets batches per shard)"));
             }
             if (visibilityTimeoutSeconds != null) {
                 p.add(new Problem("visibilityTimeoutSeconds", "a DynamoDB stream has no visibility timeout"));
@@ -131,7 +170,9 @@ public record EventSource(
         return new EventSource(
                 batchSize != null ? batchSize : defaults.batchSize,
                 maximumConcurrency != null ? maximumConcurrency : defaults.maximumConcurrency,
-                maximumBatchingWindowSeconds != null ? maximumBatchingWindowSeconds : defaults.maximumBatchingWindowSeconds,
+                maximumBatchingWindowSeconds != null
+                        ? maximumBatchingWindowSeconds
+                        : defaults.maximumBatchingWindowSeconds,
                 startingPosition != null ? startingPosition : defaults.startingPosition,
                 maximumRetryAttempts != null ? maximumRetryAttempts : defaults.maximumRetryAttempts,
                 bisectBatchOnFunctionError != null ? bisectBatchOnFunctionError : defaults.bisectBatchOnFunctionError,
@@ -150,25 +191,35 @@ public record EventSource(
             dir = dir.getParent();
         }
         if (dir == null) {
-            throw new LocalRuntimeException("cva.yaml not found above " + Path.of("").toAbsolutePath(), null);
+            throw new LocalRuntimeException(
+                    "cva.yaml not found above " + Path.of("").toAbsolutePath(), null);
         }
         try {
             ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
                     .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
-            JsonNode node = yaml.readTree(dir.resolve("cva.yaml").toFile()).path("services").path(service).path("eventSource");
+            JsonNode node = yaml.readTree(dir.resolve("cva.yaml").toFile())
+                    .path("services")
+                    .path(service)
+                    .path("eventSource");
             EventSource read = node.isMissingNode() ? null : yaml.treeToValue(node, EventSource.class);
             if (read != null) {
-                JsonNode timeout = yaml.readTree(dir.resolve("cva.yaml").toFile()).path("services").path(service).path("timeoutSeconds");
+                JsonNode timeout = yaml.readTree(dir.resolve("cva.yaml").toFile())
+                        .path("services")
+                        .path(service)
+                        .path("timeoutSeconds");
                 var problems = read.problems(timeout.isInt() ? timeout.asInt() : null);
                 if (!problems.isEmpty()) {
-                    throw new LocalRuntimeException("cva.yaml: services." + service + ".eventSource." + problems.get(0).key()
-                            + ": " + problems.get(0).message(), null);
+                    throw new LocalRuntimeException(
+                            "cva.yaml: services." + service + ".eventSource."
+                                    + problems.get(0).key() + ": "
+                                    + problems.get(0).message(),
+                            null);
                 }
             }
             return read == null ? defaults : read.or(defaults);
         } catch (IOException e) {
-            throw new LocalRuntimeException("cannot read services." + service + ".eventSource from cva.yaml: "
-                    + e.getMessage(), null, e);
+            throw new LocalRuntimeException(
+                    "cannot read services." + service + ".eventSource from cva.yaml: " + e.getMessage(), null, e);
         }
     }
 }

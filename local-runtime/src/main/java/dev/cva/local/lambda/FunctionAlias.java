@@ -68,7 +68,9 @@ public final class FunctionAlias implements Invoker, AutoCloseable {
     }
 
     @Override
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
     /** Invocations completed by every version since the alias was made (a deploy does not reset them). */
     public long invocations() {
@@ -87,7 +89,9 @@ public final class FunctionAlias implements Invoker, AutoCloseable {
 
     /** The event source mappings size their pollers once: by version 1's concurrency. */
     @Override
-    public int concurrency() { return concurrency; }
+    public int concurrency() {
+        return concurrency;
+    }
 
     /**
      * Publishes a new version: starts an instance of {@code spec} and waits until its handler is initialised. It
@@ -134,7 +138,8 @@ public final class FunctionAlias implements Invoker, AutoCloseable {
             for (int v : newWeights.keySet()) {
                 Slot s = versions.get(v);
                 if (s == null) {
-                    throw new IllegalArgumentException(name + " has no version " + v + " (versions: " + versions.keySet() + ")");
+                    throw new IllegalArgumentException(
+                            name + " has no version " + v + " (versions: " + versions.keySet() + ")");
                 }
                 if (s.function == null) {
                     toStart.add(s);
@@ -186,7 +191,11 @@ public final class FunctionAlias implements Invoker, AutoCloseable {
     public synchronized List<View> versions() {
         List<View> out = new ArrayList<>();
         for (Slot s : versions.descendingMap().values()) {
-            out.add(new View(s.version.number(), s.version.description(), s.version.created(), s.function != null,
+            out.add(new View(
+                    s.version.number(),
+                    s.version.description(),
+                    s.version.created(),
+                    s.function != null,
                     weights.getOrDefault(s.version.number(), 0)));
         }
         return out;
@@ -229,8 +238,10 @@ public final class FunctionAlias implements Invoker, AutoCloseable {
             Integer v = qualifier.equals("$LATEST") ? versions.lastKey() : parse(qualifier);
             s = v == null ? null : versions.get(v);
             if (s == null || s.function == null) {
-                return new Result(true, "{\"errorType\":\"ResourceNotFoundException\",\"errorMessage\":\"" + name
-                        + ":" + qualifier + (s == null ? " does not exist" : " is not running") + "\"}");
+                return new Result(
+                        true,
+                        "{\"errorType\":\"ResourceNotFoundException\",\"errorMessage\":\"" + name + ":" + qualifier
+                                + (s == null ? " does not exist" : " is not running") + "\"}");
             }
             s.inFlight++;
             f = s.function;

@@ -41,14 +41,19 @@ public final class HandlerInvoker<I, O> implements Invoker {
     @Override
     public Result invoke(String payload) {
         try {
-            O answer = handler.handleRequest(in.fromJson(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8))), null);
+            O answer = handler.handleRequest(
+                    in.fromJson(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8))), null);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             out.toJson(answer, bytes);
             return new Result(false, bytes.toString(StandardCharsets.UTF_8));
         } catch (RuntimeException | Error e) {
             // as the runtime client: anything the handler throws is the invocation's error, an Error too
-            return new Result(true, "{\"errorType\":\"" + e.getClass().getName() + "\",\"errorMessage\":\""
-                    + String.valueOf(e.getMessage()).replace("\\", "\\\\").replace("\"", "'") + "\"}");
+            return new Result(
+                    true,
+                    "{\"errorType\":\"" + e.getClass().getName() + "\",\"errorMessage\":\""
+                            + String.valueOf(e.getMessage())
+                                    .replace("\\", "\\\\")
+                                    .replace("\"", "'") + "\"}");
         }
     }
 }

@@ -36,19 +36,52 @@ public final class LambdaFunction implements Invoker, AutoCloseable {
      * What a function needs to start. {@code jvmOptions} come after the defaults (C1 only, heap = memory);
      * {@code runtime} is cva.yaml's (e.g. java21), which the instance sees as AWS_EXECUTION_ENV.
      */
-    public record Spec(String name, String functionName, String handler, Path jar, List<Path> runtimeClassPath,
-                       Map<String, String> env, String region, int memoryMb, Duration timeout, int concurrency,
-                       Path logDir, List<String> jvmOptions, String runtime) {
+    public record Spec(
+            String name,
+            String functionName,
+            String handler,
+            Path jar,
+            List<Path> runtimeClassPath,
+            Map<String, String> env,
+            String region,
+            int memoryMb,
+            Duration timeout,
+            int concurrency,
+            Path logDir,
+            List<String> jvmOptions,
+            String runtime) {
         public Spec {
             runtime = runtime == null || runtime.isBlank() ? DEFAULT_RUNTIME : runtime;
         }
 
         /** A function on {@link #DEFAULT_RUNTIME}. */
-        public Spec(String name, String functionName, String handler, Path jar, List<Path> runtimeClassPath,
-                    Map<String, String> env, String region, int memoryMb, Duration timeout, int concurrency,
-                    Path logDir, List<String> jvmOptions) {
-            this(name, functionName, handler, jar, runtimeClassPath, env, region, memoryMb, timeout, concurrency,
-                    logDir, jvmOptions, DEFAULT_RUNTIME);
+        public Spec(
+                String name,
+                String functionName,
+                String handler,
+                Path jar,
+                List<Path> runtimeClassPath,
+                Map<String, String> env,
+                String region,
+                int memoryMb,
+                Duration timeout,
+                int concurrency,
+                Path logDir,
+                List<String> jvmOptions) {
+            this(
+                    name,
+                    functionName,
+                    handler,
+                    jar,
+                    runtimeClassPath,
+                    env,
+                    region,
+                    memoryMb,
+                    timeout,
+                    concurrency,
+                    logDir,
+                    jvmOptions,
+                    DEFAULT_RUNTIME);
         }
     }
 
@@ -91,18 +124,30 @@ public final class LambdaFunction implements Invoker, AutoCloseable {
         spec.runtimeClassPath().forEach(p -> classPath.add(p.toString()));
         Path ric = spec.runtimeClassPath().stream()
                 .filter(p -> p.getFileName().toString().startsWith("aws-lambda-java-runtime-interface-client"))
-                .findFirst().orElseThrow(() -> new LocalRuntimeException(spec.name()
-                        + ": the Lambda runtime interface client is not on the runtime class path", null));
+                .findFirst()
+                .orElseThrow(() -> new LocalRuntimeException(
+                        spec.name() + ": the Lambda runtime interface client is not on the runtime class path", null));
         Path jni = jniLibrary(ric, spec.logDir().getParent().resolve("jni"));
-        List<String> command = new ArrayList<>(List.of(Child.java(),
+        List<String> command = new ArrayList<>(List.of(
+                Child.java(),
                 // short-lived instances favour start-up, as Lambda's own Java runtime does (tiered, C1 only)
-                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-Xmx" + spec.memoryMb() + "m", "-D" + JNI_PROPERTY + "=" + jni));
+                "-XX:+TieredCompilation",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xshare:auto",
+                "-Xmx" + spec.memoryMb() + "m",
+                "-D" + JNI_PROPERTY + "=" + jni));
         command.addAll(spec.jvmOptions());
-        command.addAll(List.of("-cp", String.join(File.pathSeparator, classPath),
-                "com.amazonaws.services.lambda.runtime.api.client.AWSLambda", spec.handler()));
-        return new LambdaFunction(spec, api,
-                () -> Child.start(spec.name() + " (Lambda)", command, all, spec.logDir().resolve(spec.name() + ".log")));
+        command.addAll(List.of(
+                "-cp",
+                String.join(File.pathSeparator, classPath),
+                "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
+                spec.handler()));
+        return new LambdaFunction(
+                spec,
+                api,
+                () -> Child.start(
+                        spec.name() + " (Lambda)", command, all, spec.logDir().resolve(spec.name() + ".log")));
     }
 
     /** Called with this function after a new instance replaced one that crashed or timed out. */
@@ -114,8 +159,8 @@ public final class LambdaFunction implements Invoker, AutoCloseable {
     public LambdaFunction awaitReady(Duration timeout) {
         child.await(() -> api.ready() || api.initError() != null, timeout, "first Runtime API poll");
         if (api.initError() != null) {
-            throw new LocalRuntimeException(spec.name() + ": handler initialisation failed: " + api.initError()
-                    + "; see " + child.log(), null);
+            throw new LocalRuntimeException(
+                    spec.name() + ": handler initialisation failed: " + api.initError() + "; see " + child.log(), null);
         }
         return this;
     }
@@ -127,7 +172,8 @@ public final class LambdaFunction implements Invoker, AutoCloseable {
      */
     static synchronized Path jniLibrary(Path ric, Path dir) {
         String arch = System.getProperty("os.arch").contains("aarch64") ? "aarch_64" : "x86_64";
-        boolean musl = Files.exists(Path.of("/lib/ld-musl-" + (arch.equals("x86_64") ? "x86_64" : "aarch64") + ".so.1"));
+        boolean musl =
+                Files.exists(Path.of("/lib/ld-musl-" + (arch.equals("x86_64") ? "x86_64" : "aarch64") + ".so.1"));
         String entry = "jni/libaws-lambda-jni.linux" + (musl ? "_musl-" : "-") + arch + ".so";
         Path target = dir.resolve(entry.substring(4));
         if (Files.isRegularFile(target)) {
@@ -136,8 +182,8 @@ public final class LambdaFunction implements Invoker, AutoCloseable {
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(ric.toFile())) {
             java.util.zip.ZipEntry e = zip.getEntry(entry);
             if (e == null) {
-                throw new LocalRuntimeException("the Lambda runtime client has no native library " + entry
-                        + " for this platform", null);
+                throw new LocalRuntimeException(
+                        "the Lambda runtime client has no native library " + entry + " for this platform", null);
             }
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, "jni", ".tmp");
@@ -147,23 +193,44 @@ public final class LambdaFunction implements Invoker, AutoCloseable {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return target;
         } catch (IOException ex) {
-            throw new LocalRuntimeException("cannot extract the Lambda runtime client's native library: "
-                    + ex.getMessage(), null, ex);
+            throw new LocalRuntimeException(
+                    "cannot extract the Lambda runtime client's native library: " + ex.getMessage(), null, ex);
         }
     }
 
     @Override
-    public String name() { return spec.name(); }
+    public String name() {
+        return spec.name();
+    }
+
     @Override
-    public int concurrency() { return Math.max(1, spec.concurrency()); }
-    public Child child() { return child; }
-    public String runtimeApiUrl() { return "http://" + api.address() + RuntimeApi.BASE; }
-    public int port() { return api.port(); }
-    public int memoryMb() { return spec.memoryMb(); }
+    public int concurrency() {
+        return Math.max(1, spec.concurrency());
+    }
+
+    public Child child() {
+        return child;
+    }
+
+    public String runtimeApiUrl() {
+        return "http://" + api.address() + RuntimeApi.BASE;
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    public int memoryMb() {
+        return spec.memoryMb();
+    }
     /** Invocations answered by the function (across instance replacements). */
-    public long invocations() { return api.completed(); }
+    public long invocations() {
+        return api.completed();
+    }
     /** Billed duration of those invocations in ms: hand-out to answer, each rounded up to 1 ms. */
-    public long billedMillis() { return api.billedMillis(); }
+    public long billedMillis() {
+        return api.billedMillis();
+    }
 
     /** Replaces a dead instance (once, however many invocations notice it). */
     private synchronized Result ensureAlive() {
@@ -178,8 +245,10 @@ public final class LambdaFunction implements Invoker, AutoCloseable {
             onRestart.accept(this);
             return null;
         } catch (LocalRuntimeException e) {
-            return new Result(true, "{\"errorMessage\":\"" + spec.name() + " cannot start: "
-                    + String.valueOf(e.getMessage()).replace('"', '\'').replace("\n", " ") + "\"}");
+            return new Result(
+                    true,
+                    "{\"errorMessage\":\"" + spec.name() + " cannot start: "
+                            + String.valueOf(e.getMessage()).replace('"', '\'').replace("\n", " ") + "\"}");
         }
     }
 
@@ -194,7 +263,9 @@ public final class LambdaFunction implements Invoker, AutoCloseable {
             return cannotStart;
         }
         var future = api.invoke(payload);
-        long deadline = System.nanoTime() + spec.timeout().toNanos() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime()
+                + spec.timeout().toNanos()
+                + Duration.ofSeconds(30).toNanos();
         try {
             while (true) {
                 try {

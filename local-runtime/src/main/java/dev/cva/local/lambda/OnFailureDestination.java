@@ -11,7 +11,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * @param functionArn     the mapped function as the record names it (with its qualifier, e.g. {@code :live})
  * @param executedVersion the version the alias runs now, as the record's {@code responseContext.executedVersion}
  */
-public record OnFailureDestination(SqsClient sqs, String queueUrl, String functionArn, Supplier<String> executedVersion) {
+public record OnFailureDestination(
+        SqsClient sqs, String queueUrl, String functionArn, Supplier<String> executedVersion) {
     public OnFailureDestination(SqsClient sqs, String queueUrl, String functionArn) {
         this(sqs, queueUrl, functionArn, () -> "$LATEST");
     }

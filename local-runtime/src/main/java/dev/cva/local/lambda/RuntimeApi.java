@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RuntimeApi implements AutoCloseable {
     public static final String BASE = "/2018-06-01/runtime/";
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private record Invocation(String id, String payload, long deadlineMs, CompletableFuture<Invoker.Result> result) {}
 
@@ -30,12 +31,15 @@ public final class RuntimeApi implements AutoCloseable {
     private final long timeoutMs;
     private final HttpServer server;
     /** A virtual thread per request: the function's long-polling "next" requests block here cheaply. */
-    private final ExecutorService executor =
-            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("runtime-api-", 0).factory());
-    private final java.util.concurrent.BlockingDeque<Invocation> pending = new java.util.concurrent.LinkedBlockingDeque<>();
+    private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("runtime-api-", 0).factory());
+
+    private final java.util.concurrent.BlockingDeque<Invocation> pending =
+            new java.util.concurrent.LinkedBlockingDeque<>();
     private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
     /** When each in-flight invocation was handed to the function (nanoTime), for its billed duration. */
     private final Map<String, Long> startedNanos = new ConcurrentHashMap<>();
+
     private final java.util.concurrent.atomic.AtomicLong completed = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong billedMillis = new java.util.concurrent.atomic.AtomicLong();
     private volatile String initError;
@@ -58,7 +62,8 @@ public final class RuntimeApi implements AutoCloseable {
         try {
             var n = JSON.readTree(body);
             if (n.has("errorMessage")) {
-                return n.path("errorType").asText("error") + ": " + n.path("errorMessage").asText();
+                return n.path("errorType").asText("error") + ": "
+                        + n.path("errorMessage").asText();
             }
         } catch (IOException | RuntimeException ignored) {
             // not JSON: shorten as text
@@ -81,7 +86,10 @@ public final class RuntimeApi implements AutoCloseable {
 
     /** Queues an invocation; the future completes when the function answers. */
     CompletableFuture<Invoker.Result> invoke(String payload) {
-        Invocation inv = new Invocation(UUID.randomUUID().toString(), payload, System.currentTimeMillis() + timeoutMs,
+        Invocation inv = new Invocation(
+                UUID.randomUUID().toString(),
+                payload,
+                System.currentTimeMillis() + timeoutMs,
                 new CompletableFuture<>());
         if (initError != null) {
             inv.result().complete(new Invoker.Result(true, initError));
@@ -99,10 +107,14 @@ public final class RuntimeApi implements AutoCloseable {
             if (method.equals("GET") && path.equals("invocation/next")) {
                 next(ex);
             } else if (method.equals("POST") && path.startsWith("invocation/") && path.endsWith("/response")) {
-                complete(ex, path.substring("invocation/".length(), path.length() - "/response".length()),
+                complete(
+                        ex,
+                        path.substring("invocation/".length(), path.length() - "/response".length()),
                         new Invoker.Result(false, new String(body, StandardCharsets.UTF_8)));
             } else if (method.equals("POST") && path.startsWith("invocation/") && path.endsWith("/error")) {
-                complete(ex, path.substring("invocation/".length(), path.length() - "/error".length()),
+                complete(
+                        ex,
+                        path.substring("invocation/".length(), path.length() - "/error".length()),
                         new Invoker.Result(true, new String(body, StandardCharsets.UTF_8)));
             } else if (method.equals("POST") && path.equals("init/error")) {
                 initError = new String(body, StandardCharsets.UTF_8);
@@ -151,13 +163,22 @@ public final class RuntimeApi implements AutoCloseable {
         inFlight.put(inv.id(), inv);
         startedNanos.put(inv.id(), System.nanoTime());
         String trace = "Root=1-" + Long.toHexString(System.currentTimeMillis() / 1000) + "-"
-                + HexFormat.of().formatHex(randomBytes(12)) + ";Parent=" + HexFormat.of().formatHex(randomBytes(8))
+                + HexFormat.of().formatHex(randomBytes(12)) + ";Parent="
+                + HexFormat.of().formatHex(randomBytes(8))
                 + ";Sampled=0";
-        send(ex, 200, inv.payload(), Map.of(
-                "Lambda-Runtime-Aws-Request-Id", inv.id(),
-                "Lambda-Runtime-Deadline-Ms", Long.toString(inv.deadlineMs()),
-                "Lambda-Runtime-Invoked-Function-Arn", functionArn,
-                "Lambda-Runtime-Trace-Id", trace));
+        send(
+                ex,
+                200,
+                inv.payload(),
+                Map.of(
+                        "Lambda-Runtime-Aws-Request-Id",
+                        inv.id(),
+                        "Lambda-Runtime-Deadline-Ms",
+                        Long.toString(inv.deadlineMs()),
+                        "Lambda-Runtime-Invoked-Function-Arn",
+                        functionArn,
+                        "Lambda-Runtime-Trace-Id",
+                        trace));
     }
 
     private void complete(HttpExchange ex, String id, Invoker.Result result) throws IOException {

@@ -1,6 +1,5 @@
 package dev.cva.local.lambda;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -47,12 +46,18 @@ public final class SqsMapping implements AutoCloseable {
     private final List<Thread> pollers = new ArrayList<>();
     private volatile boolean running = true;
 
-    public SqsMapping(SqsClient sqs, String queueUrl, String region, Invoker function, EventSource settings,
-                      Consumer<String> log) {
+    public SqsMapping(
+            SqsClient sqs,
+            String queueUrl,
+            String region,
+            Invoker function,
+            EventSource settings,
+            Consumer<String> log) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
+                .attributes()
+                .get(QueueAttributeName.QUEUE_ARN);
         this.region = region;
         this.function = function;
         this.settings = settings.or(EventSource.SQS_DEFAULTS);
@@ -64,7 +69,9 @@ public final class SqsMapping implements AutoCloseable {
         int n = pollers();
         for (int i = 0; i < n; i++) {
             // virtual threads: each poller spends its life blocked in a long poll
-            pollers.add(Thread.ofVirtual().name("sqs-mapping-" + function.name() + "-" + i).start(this::poll));
+            pollers.add(Thread.ofVirtual()
+                    .name("sqs-mapping-" + function.name() + "-" + i)
+                    .start(this::poll));
         }
         return this;
     }
@@ -73,17 +80,37 @@ public final class SqsMapping implements AutoCloseable {
         return Math.max(1, Math.min(settings.maximumConcurrency(), function.concurrency()));
     }
 
-    public long invocations() { return invocations.get(); }
-    public long received() { return received.get(); }
-    public long deleted() { return deleted.get(); }
-    public long failedBatches() { return failedBatches.get(); }
-    public long receiveCalls() { return receiveCalls.get(); }
+    public long invocations() {
+        return invocations.get();
+    }
+
+    public long received() {
+        return received.get();
+    }
+
+    public long deleted() {
+        return deleted.get();
+    }
+
+    public long failedBatches() {
+        return failedBatches.get();
+    }
+
+    public long receiveCalls() {
+        return receiveCalls.get();
+    }
     /** ReceiveMessage calls that returned nothing (idle polls). */
-    public long emptyReceives() { return emptyReceives.get(); }
+    public long emptyReceives() {
+        return emptyReceives.get();
+    }
     /** DeleteMessageBatch calls. */
-    public long deleteCalls() { return deleteCalls.get(); }
+    public long deleteCalls() {
+        return deleteCalls.get();
+    }
     /** Messages the function named in {@code batchItemFailures}. */
-    public long reportedFailures() { return reportedFailures.get(); }
+    public long reportedFailures() {
+        return reportedFailures.get();
+    }
 
     /**
      * Polls on the calling thread until the queue holds nothing visible or in flight, or {@code timeoutMillis}
@@ -93,9 +120,11 @@ public final class SqsMapping implements AutoCloseable {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (System.currentTimeMillis() < deadline) {
             if (pollOnce(0) == 0) {
-                var a = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
-                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+                var a = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)
+                                .attributeNames(
+                                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                        .attributes();
                 if ("0".equals(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                         && "0".equals(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))) {
                     return;
@@ -115,9 +144,12 @@ public final class SqsMapping implements AutoCloseable {
     public int pollOnce(int waitSeconds) {
         try {
             receiveCalls.incrementAndGet();
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(settings.batchSize())
-                    .waitTimeSeconds(waitSeconds).messageSystemAttributeNames(MessageSystemAttributeName.ALL)
-                    .messageAttributeNames("All")).messages();
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
+                            .maxNumberOfMessages(settings.batchSize())
+                            .waitTimeSeconds(waitSeconds)
+                            .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                            .messageAttributeNames("All"))
+                    .messages();
             if (!batch.isEmpty()) {
                 received.addAndGet(batch.size());
                 deliver(batch);
@@ -149,7 +181,10 @@ public final class SqsMapping implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             Message m = batch.get(i);
             if (!failed.contains(m.messageId())) {
-                done.add(DeleteMessageBatchRequestEntry.builder().id("m" + i).receiptHandle(m.receiptHandle()).build());
+                done.add(DeleteMessageBatchRequestEntry.builder()
+                        .id("m" + i)
+                        .receiptHandle(m.receiptHandle())
+                        .build());
             }
         }
         if (!done.isEmpty()) {

@@ -1,6 +1,5 @@
 package dev.cva.local.lambda;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -65,8 +64,14 @@ public final class StreamMapping implements AutoCloseable {
     private volatile boolean running = true;
 
     /** @param backoff the first retry's delay; each later retry waits twice as long (at most 30 s) */
-    public StreamMapping(DynamoDbStreamsClient streams, String streamArn, String region, Invoker function,
-                         EventSource settings, Duration backoff, Consumer<String> log) {
+    public StreamMapping(
+            DynamoDbStreamsClient streams,
+            String streamArn,
+            String region,
+            Invoker function,
+            EventSource settings,
+            Duration backoff,
+            Consumer<String> log) {
         this(streams, streamArn, region, function, settings, backoff, log, null, Clock.systemUTC());
     }
 
@@ -74,9 +79,16 @@ public final class StreamMapping implements AutoCloseable {
      * @param onFailure where a skipped batch is recorded, or null to only log it
      * @param clock     the time records' ages are measured at (their approximate creation time is the stream's)
      */
-    public StreamMapping(DynamoDbStreamsClient streams, String streamArn, String region, Invoker function,
-                         EventSource settings, Duration backoff, Consumer<String> log, OnFailureDestination onFailure,
-                         Clock clock) {
+    public StreamMapping(
+            DynamoDbStreamsClient streams,
+            String streamArn,
+            String region,
+            Invoker function,
+            EventSource settings,
+            Duration backoff,
+            Consumer<String> log,
+            OnFailureDestination onFailure,
+            Clock clock) {
         this.onFailure = onFailure;
         this.clock = clock;
         this.streams = streams;
@@ -94,13 +106,25 @@ public final class StreamMapping implements AutoCloseable {
     }
 
     /** Records the function handled (not reported as failed). */
-    public long delivered() { return delivered.get(); }
+    public long delivered() {
+        return delivered.get();
+    }
     /** Records given up after the retries were spent. */
-    public long skipped() { return skipped.get(); }
-    public long invocations() { return invocations.get(); }
-    public long getRecordsCalls() { return getRecordsCalls.get(); }
+    public long skipped() {
+        return skipped.get();
+    }
+
+    public long invocations() {
+        return invocations.get();
+    }
+
+    public long getRecordsCalls() {
+        return getRecordsCalls.get();
+    }
     /** On-failure records sent to the destination (one per skipped batch). */
-    public long onFailureRecords() { return onFailureRecords.get(); }
+    public long onFailureRecords() {
+        return onFailureRecords.get();
+    }
 
     private void run() {
         long lastDescribe = 0;
@@ -134,7 +158,8 @@ public final class StreamMapping implements AutoCloseable {
             GetRecordsResponse r;
             try {
                 getRecordsCalls.incrementAndGet();
-                r = streams.getRecords(b -> b.shardIterator(iterators.get(shard)).limit(settings.batchSize()));
+                r = streams.getRecords(
+                        b -> b.shardIterator(iterators.get(shard)).limit(settings.batchSize()));
             } catch (TrimmedDataAccessException | ExpiredIteratorException e) {
                 iterators.put(shard, iterator(shard)); // a fresh one after the last record delivered
                 continue;
@@ -147,14 +172,18 @@ public final class StreamMapping implements AutoCloseable {
             if (!r.records().isEmpty()) {
                 any = true;
                 deliver(shard, r.records(), 0);
-                lastSequence.put(shard, r.records().get(r.records().size() - 1).dynamodb().sequenceNumber());
+                lastSequence.put(
+                        shard,
+                        r.records().get(r.records().size() - 1).dynamodb().sequenceNumber());
             }
         }
         return any;
     }
 
     private void discoverShards() {
-        List<Shard> shards = streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards();
+        List<Shard> shards = streams.describeStream(b -> b.streamArn(streamArn))
+                .streamDescription()
+                .shards();
         for (Shard s : shards) {
             if (seen.add(s.shardId())) {
                 iterators.put(s.shardId(), iterator(s.shardId()));
@@ -165,13 +194,15 @@ public final class StreamMapping implements AutoCloseable {
     private String iterator(String shard) {
         String after = lastSequence.get(shard);
         return streams.getShardIterator(b -> {
-            b.streamArn(streamArn).shardId(shard);
-            if (after != null) {
-                b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(after);
-            } else {
-                b.shardIteratorType(ShardIteratorType.fromValue(settings.startingPosition()));
-            }
-        }).shardIterator();
+                    b.streamArn(streamArn).shardId(shard);
+                    if (after != null) {
+                        b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                                .sequenceNumber(after);
+                    } else {
+                        b.shardIteratorType(ShardIteratorType.fromValue(settings.startingPosition()));
+                    }
+                })
+                .shardIterator();
     }
 
     /**
@@ -184,7 +215,12 @@ public final class StreamMapping implements AutoCloseable {
         while (running && !remaining.isEmpty()) {
             int expired = expired(remaining);
             if (expired > 0) {
-                giveUp(shard, remaining.subList(0, expired), "RecordAgeExceeded", invokes, null,
+                giveUp(
+                        shard,
+                        remaining.subList(0, expired),
+                        "RecordAgeExceeded",
+                        invokes,
+                        null,
                         "older than maximumRecordAgeInSeconds (" + settings.maximumRecordAgeInSeconds() + ")");
                 remaining = remaining.subList(expired, remaining.size());
                 continue;
@@ -203,12 +239,21 @@ public final class StreamMapping implements AutoCloseable {
             }
             int maxRetries = settings.maximumRetryAttempts();
             if (maxRetries >= 0 && retries >= maxRetries) {
-                giveUp(shard, remaining, "RetryAttemptsExhausted", invokes, r, "after " + retries + " retries: "
-                        + (r.error() ? RuntimeApi.brief(r.body()) : "reported as failed"));
+                giveUp(
+                        shard,
+                        remaining,
+                        "RetryAttemptsExhausted",
+                        invokes,
+                        r,
+                        "after " + retries + " retries: "
+                                + (r.error() ? RuntimeApi.brief(r.body()) : "reported as failed"));
                 return;
             }
-            String why = r.error() ? "function error: " + RuntimeApi.brief(r.body())
-                    : from == null ? "invalid batch response: " + RuntimeApi.brief(r.body()) : "records reported as failed";
+            String why = r.error()
+                    ? "function error: " + RuntimeApi.brief(r.body())
+                    : from == null
+                            ? "invalid batch response: " + RuntimeApi.brief(r.body())
+                            : "records reported as failed";
             log.accept(function.name() + ": stream batch of " + remaining.size() + " failed (retry " + (retries + 1)
                     + "/" + (maxRetries < 0 ? "unlimited" : maxRetries) + "): " + why);
             sleep(Math.min(30_000, backoff.toMillis() << Math.min(retries, 16)));
@@ -241,7 +286,8 @@ public final class StreamMapping implements AutoCloseable {
     }
 
     /** Skips {@code records} as Lambda does, and records the batch at the on-failure destination if there is one. */
-    private void giveUp(String shard, List<Record> records, String condition, int invokes, Invoker.Result last, String why) {
+    private void giveUp(
+            String shard, List<Record> records, String condition, int invokes, Invoker.Result last, String why) {
         skipped.addAndGet(records.size());
         log.accept(function.name() + ": skipped " + records.size() + " stream records (" + condition + ") " + why);
         if (onFailure == null) {
@@ -272,7 +318,9 @@ public final class StreamMapping implements AutoCloseable {
         request.put("approximateInvokeCount", invokes);
         ObjectNode response = root.putObject("responseContext");
         response.put("statusCode", 200);
-        response.put("executedVersion", onFailure == null ? "$LATEST" : onFailure.executedVersion().get());
+        response.put(
+                "executedVersion",
+                onFailure == null ? "$LATEST" : onFailure.executedVersion().get());
         if (last != null && last.error()) {
             response.put("functionError", "Unhandled");
         }
@@ -296,7 +344,8 @@ public final class StreamMapping implements AutoCloseable {
      * is not a valid batch response.
      */
     static Integer firstFailure(String response, List<Record> records) {
-        List<String> sequence = records.stream().map(r -> r.dynamodb().sequenceNumber()).toList();
+        List<String> sequence =
+                records.stream().map(r -> r.dynamodb().sequenceNumber()).toList();
         Set<String> failed = BatchResponse.failedItems(response, new HashSet<>(sequence));
         if (failed == null) {
             return null;
@@ -323,7 +372,9 @@ public final class StreamMapping implements AutoCloseable {
             StreamRecord s = rec.dynamodb();
             ObjectNode d = r.putObject("dynamodb");
             if (s.approximateCreationDateTime() != null) {
-                d.put("ApproximateCreationDateTime", s.approximateCreationDateTime().getEpochSecond());
+                d.put(
+                        "ApproximateCreationDateTime",
+                        s.approximateCreationDateTime().getEpochSecond());
             }
             if (s.hasKeys()) {
                 d.set("Keys", item(s.keys()));

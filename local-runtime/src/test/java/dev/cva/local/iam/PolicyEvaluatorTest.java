@@ -18,21 +18,28 @@ class PolicyEvaluatorTest {
 
     @Test
     void allowsWhatAStatementMatchesWithWildcardsAndActionsInAnyCase() {
-        assertThat(p.decide("sqs:SendMessage", "arn:aws:sqs:eu-west-2:1:q-one", Map.of())).isEqualTo(Decision.ALLOW);
-        assertThat(p.decide("SQS:receivemessage", "arn:aws:sqs:eu-west-2:1:q-one", Map.of())).isEqualTo(Decision.ALLOW);
+        assertThat(p.decide("sqs:SendMessage", "arn:aws:sqs:eu-west-2:1:q-one", Map.of()))
+                .isEqualTo(Decision.ALLOW);
+        assertThat(p.decide("SQS:receivemessage", "arn:aws:sqs:eu-west-2:1:q-one", Map.of()))
+                .isEqualTo(Decision.ALLOW);
     }
 
     @Test
     void deniesByDefaultAndAnExplicitDenyWins() {
-        assertThat(p.decide("sqs:DeleteMessage", "arn:aws:sqs:eu-west-2:1:q-one", Map.of())).isEqualTo(Decision.IMPLICIT_DENY);
-        assertThat(p.decide("sqs:SendMessage", "arn:aws:sqs:eu-west-2:1:other", Map.of())).isEqualTo(Decision.IMPLICIT_DENY);
-        assertThat(p.decide("sqs:ReceiveMessage", "arn:aws:sqs:eu-west-2:1:q-secret", Map.of())).isEqualTo(Decision.EXPLICIT_DENY);
+        assertThat(p.decide("sqs:DeleteMessage", "arn:aws:sqs:eu-west-2:1:q-one", Map.of()))
+                .isEqualTo(Decision.IMPLICIT_DENY);
+        assertThat(p.decide("sqs:SendMessage", "arn:aws:sqs:eu-west-2:1:other", Map.of()))
+                .isEqualTo(Decision.IMPLICIT_DENY);
+        assertThat(p.decide("sqs:ReceiveMessage", "arn:aws:sqs:eu-west-2:1:q-secret", Map.of()))
+                .isEqualTo(Decision.EXPLICIT_DENY);
     }
 
     @Test
     void aConditionHoldsOnlyWithTheKeyAndTheValue() {
-        assertThat(p.decide("ses:SendEmail", "arn:x", Map.of("ses:fromaddress", "a@example.dev"))).isEqualTo(Decision.ALLOW);
-        assertThat(p.decide("ses:SendEmail", "arn:x", Map.of("ses:fromaddress", "b@example.dev"))).isEqualTo(Decision.IMPLICIT_DENY);
+        assertThat(p.decide("ses:SendEmail", "arn:x", Map.of("ses:fromaddress", "a@example.dev")))
+                .isEqualTo(Decision.ALLOW);
+        assertThat(p.decide("ses:SendEmail", "arn:x", Map.of("ses:fromaddress", "b@example.dev")))
+                .isEqualTo(Decision.IMPLICIT_DENY);
         assertThat(p.decide("ses:SendEmail", "arn:x", Map.of())).isEqualTo(Decision.IMPLICIT_DENY);
     }
 }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FunctionAliasVersionsTest {
     static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
 
-    @TempDir Path work;
+    @TempDir
+    Path work;
 
     static String version(Invoker.Result r) {
         assertThat(r.error()).as(r.body()).isFalse();
@@ -39,7 +40,10 @@ class FunctionAliasVersionsTest {
     }
 
     static FunctionAlias.View view(FunctionAlias alias, int number) {
-        return alias.versions().stream().filter(v -> v.number() == number).findFirst().orElseThrow();
+        return alias.versions().stream()
+                .filter(v -> v.number() == number)
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -54,8 +58,11 @@ class FunctionAliasVersionsTest {
             int two = alias.publish(Functions.spec(work, "2", Map.of()), "second", T0.plusSeconds(60));
             assertThat(two).isEqualTo(2);
             assertThat(answering(alias, 10)).containsExactly("1");
-            assertThat(alias.versions()).extracting(FunctionAlias.View::number, FunctionAlias.View::running, FunctionAlias.View::weight)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple(2, true, 0), org.assertj.core.groups.Tuple.tuple(1, true, 100));
+            assertThat(alias.versions())
+                    .extracting(FunctionAlias.View::number, FunctionAlias.View::running, FunctionAlias.View::weight)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(2, true, 0),
+                            org.assertj.core.groups.Tuple.tuple(1, true, 100));
 
             // qualified invokes reach one version: the smoke test of a version before it has traffic
             assertThat(version(alias.invoke("2", "{}"))).isEqualTo("2");
@@ -66,9 +73,11 @@ class FunctionAliasVersionsTest {
             assertThat(none.body()).contains("ResourceNotFoundException", "probe:7 does not exist");
 
             // weights must be a whole routing over known versions
-            assertThatThrownBy(() -> alias.route(Map.of(1, 50, 2, 40))).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> alias.route(Map.of(1, 50, 2, 40)))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("sum to 100");
-            assertThatThrownBy(() -> alias.route(Map.of(3, 100))).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> alias.route(Map.of(3, 100)))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("probe has no version 3");
             assertThat(alias.weights()).isEqualTo(Map.of(1, 100));
 
@@ -94,7 +103,9 @@ class FunctionAliasVersionsTest {
             alias.route(Map.of(2, 100));
             assertThat(view(alias, 2).running()).isTrue();
             assertThat(answering(alias, 5)).containsExactly("2");
-            assertThat(alias.invocations()).as("counted across versions and instances").isGreaterThanOrEqualTo(10 + 3 + 60 + 10 + 10 + 5);
+            assertThat(alias.invocations())
+                    .as("counted across versions and instances")
+                    .isGreaterThanOrEqualTo(10 + 3 + 60 + 10 + 10 + 5);
         }
     }
 
@@ -109,7 +120,9 @@ class FunctionAliasVersionsTest {
         Invoker.Result r = alias.invoke("{}");
         assertThat(r.error()).isTrue();
         assertThat(r.body()).contains("probe is stopped");
-        assertThatThrownBy(() -> alias.route(Map.of(1, 100))).isInstanceOf(LocalRuntimeException.class).hasMessage("probe is stopped");
+        assertThatThrownBy(() -> alias.route(Map.of(1, 100)))
+                .isInstanceOf(LocalRuntimeException.class)
+                .hasMessage("probe is stopped");
         assertThat(alias.versions()).extracting(FunctionAlias.View::running).containsOnly(false);
     }
 
@@ -122,6 +135,8 @@ class FunctionAliasVersionsTest {
                 alias.wait(100); // the alias notifies when an invocation ends; the drain thread clears the slot
             }
         }
-        assertThat(view(alias, number).running()).as("version " + number + " stopped after the rollback").isFalse();
+        assertThat(view(alias, number).running())
+                .as("version " + number + " stopped after the rollback")
+                .isFalse();
     }
 }

@@ -22,11 +22,16 @@ final class Functions {
 
     /** A jar holding only {@link ProbeHandler}'s class, as a service's shaded jar holds its handler. */
     static Path jar(Path dir) throws IOException, URISyntaxException {
-        Path classes = Path.of(ProbeHandler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = Path.of(ProbeHandler.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         String entry = HANDLER.replace('.', '/') + ".class";
         Path jar = dir.resolve("probe.jar");
         Files.createDirectories(dir);
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file)) {
+        try (OutputStream file = Files.newOutputStream(jar);
+                JarOutputStream out = new JarOutputStream(file)) {
             out.putNextEntry(new JarEntry(entry));
             out.write(Files.readAllBytes(classes.resolve(entry)));
             out.closeEntry();
@@ -39,12 +44,18 @@ final class Functions {
      * libraries, the SDK's utils-lite and annotations), taken from this test JVM's class path, where Maven put them.
      */
     static List<Path> runtimeClassPath() throws URISyntaxException {
-        Path ric = Path.of(AWSLambda.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path ric = Path.of(AWSLambda.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         List<Path> out = new ArrayList<>(List.of(ric));
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String unix = entry.replace(File.separatorChar, '/');
-            if ((unix.contains("/com/amazonaws/aws-lambda-java-core/") || unix.contains("/com/amazonaws/aws-lambda-java-serialization/")
-                    || unix.contains("/software/amazon/awssdk/utils-lite/") || unix.contains("/software/amazon/awssdk/annotations/"))
+            if ((unix.contains("/com/amazonaws/aws-lambda-java-core/")
+                            || unix.contains("/com/amazonaws/aws-lambda-java-serialization/")
+                            || unix.contains("/software/amazon/awssdk/utils-lite/")
+                            || unix.contains("/software/amazon/awssdk/annotations/"))
                     && !out.contains(Path.of(entry))) {
                 out.add(Path.of(entry));
             }
@@ -55,7 +66,18 @@ final class Functions {
     static LambdaFunction.Spec spec(Path work, String version, Map<String, String> env) throws Exception {
         Map<String, String> all = new java.util.HashMap<>(env);
         all.put("VERSION", version);
-        return new LambdaFunction.Spec("probe", "cv-analytics-probe", HANDLER, jar(work.resolve("v" + version)),
-                runtimeClassPath(), all, "eu-west-2", 128, Duration.ofSeconds(60), 1, work.resolve("logs"), List.of());
+        return new LambdaFunction.Spec(
+                "probe",
+                "cv-analytics-probe",
+                HANDLER,
+                jar(work.resolve("v" + version)),
+                runtimeClassPath(),
+                all,
+                "eu-west-2",
+                128,
+                Duration.ofSeconds(60),
+                1,
+                work.resolve("logs"),
+                List.of());
     }
 }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LambdaFunctionTest {
     static final Duration READY = Duration.ofSeconds(120); // a JVM start on a busy machine; the outcome is asserted
 
-    @TempDir Path work;
+    @TempDir
+    Path work;
 
     @Test
     void theHandlerAnswersReportsItsErrorsAndADeadInstanceIsReplaced() throws Exception {
@@ -33,7 +34,8 @@ class LambdaFunctionTest {
 
             Invoker.Result ok = f.invoke("{\"hello\":1}");
             assertThat(ok.error()).as(ok.body()).isFalse();
-            assertThat(ok.body()).isEqualTo("{\"version\":\"1\",\"function\":\"cv-analytics-probe\",\"event\":{\"hello\":1}}");
+            assertThat(ok.body())
+                    .isEqualTo("{\"version\":\"1\",\"function\":\"cv-analytics-probe\",\"event\":{\"hello\":1}}");
 
             // a thrown exception is the invocation's error document, as Lambda reports it; the instance lives on
             Invoker.Result failed = f.invoke("{\"fail\":true}");
@@ -51,7 +53,9 @@ class LambdaFunctionTest {
             assertThat(again.body()).contains("\"event\":{\"n\":2}");
             assertThat(f.child().pid()).isNotEqualTo(pid);
             assertThat(restarted).containsExactly(f);
-            assertThat(f.invocations()).as("answered by the function: ok, failed, again").isEqualTo(3);
+            assertThat(f.invocations())
+                    .as("answered by the function: ok, failed, again")
+                    .isEqualTo(3);
             assertThat(f.billedMillis()).isPositive();
         }
     }
@@ -60,7 +64,8 @@ class LambdaFunctionTest {
     void aHandlerWhoseInitialisationFailsNeverBecomesReady() throws Exception {
         try (LambdaFunction f = LambdaFunction.start(Functions.spec(work, "1", Map.of("FAIL_INIT", "true")))) {
             // as Lambda reports it: the class could not be loaded; the cause is in the function's log
-            assertThatThrownBy(() -> f.awaitReady(READY)).isInstanceOf(LocalRuntimeException.class)
+            assertThatThrownBy(() -> f.awaitReady(READY))
+                    .isInstanceOf(LocalRuntimeException.class)
                     .hasMessageContaining("probe: handler initialisation failed")
                     .hasMessageContaining("Error loading class " + Functions.HANDLER)
                     .hasMessageContaining("ExceptionInInitializerError");
@@ -70,11 +75,15 @@ class LambdaFunctionTest {
 
     @Test
     void closingStopsTheFunctionsJvm() throws Exception {
-        LambdaFunction f = LambdaFunction.start(Functions.spec(work, "1", Map.of())).awaitReady(READY);
+        LambdaFunction f =
+                LambdaFunction.start(Functions.spec(work, "1", Map.of())).awaitReady(READY);
         var child = f.child();
         f.close();
         assertThat(child.alive()).isFalse();
-        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).map(ProcessHandle::pid))
+        assertThat(ProcessHandle.current()
+                        .descendants()
+                        .filter(ProcessHandle::isAlive)
+                        .map(ProcessHandle::pid))
                 .doesNotContain(child.pid());
     }
 }

@@ -29,6 +29,7 @@ public final class ProbeHandler implements RequestStreamHandler {
             Runtime.getRuntime().halt(3);
         }
         out.write(("{\"version\":\"" + System.getenv("VERSION") + "\",\"function\":\"" + context.getFunctionName()
-                + "\",\"event\":" + event + "}").getBytes(StandardCharsets.UTF_8));
+                        + "\",\"event\":" + event + "}")
+                .getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,7 +1,6 @@
 package dev.cva.local.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
@@ -20,15 +19,30 @@ class RuntimeApiTest {
     @Test
     void streamImagesUseDynamoDbJson() {
         JsonNode n = StreamMapping.item(Map.of(
-                "s", AttributeValue.fromS("x"), "n", AttributeValue.fromN("42"), "b", AttributeValue.fromBool(true),
-                "m", AttributeValue.fromM(Map.of("k", AttributeValue.fromS("v"))),
-                "l", AttributeValue.fromL(List.of(AttributeValue.fromN("1"))),
-                "bin", AttributeValue.fromB(SdkBytes.fromUtf8String("hi")), "nul", AttributeValue.fromNul(true)));
-        assertThat(n.toString()).contains("\"s\":{\"S\":\"x\"}", "\"n\":{\"N\":\"42\"}", "\"b\":{\"BOOL\":true}",
-                "\"m\":{\"M\":{\"k\":{\"S\":\"v\"}}}", "\"l\":{\"L\":[{\"N\":\"1\"}]}", "\"bin\":{\"B\":\"aGk=\"}",
-                "\"nul\":{\"NULL\":true}");
+                "s",
+                AttributeValue.fromS("x"),
+                "n",
+                AttributeValue.fromN("42"),
+                "b",
+                AttributeValue.fromBool(true),
+                "m",
+                AttributeValue.fromM(Map.of("k", AttributeValue.fromS("v"))),
+                "l",
+                AttributeValue.fromL(List.of(AttributeValue.fromN("1"))),
+                "bin",
+                AttributeValue.fromB(SdkBytes.fromUtf8String("hi")),
+                "nul",
+                AttributeValue.fromNul(true)));
+        assertThat(n.toString())
+                .contains(
+                        "\"s\":{\"S\":\"x\"}",
+                        "\"n\":{\"N\":\"42\"}",
+                        "\"b\":{\"BOOL\":true}",
+                        "\"m\":{\"M\":{\"k\":{\"S\":\"v\"}}}",
+                        "\"l\":{\"L\":[{\"N\":\"1\"}]}",
+                        "\"bin\":{\"B\":\"aGk=\"}",
+                        "\"nul\":{\"NULL\":true}");
     }
-
 
     @Test
     void runtimeApiServesNextWithTraceIdAndCompletesOnResponse() throws Exception {
@@ -36,24 +50,36 @@ class RuntimeApiTest {
             var result = api.invoke("{\"hello\":1}");
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://" + api.address() + RuntimeApi.BASE;
-            HttpResponse<String> next = http.send(HttpRequest.newBuilder(URI.create(base + "invocation/next")).build(),
+            HttpResponse<String> next = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "invocation/next")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(next.body()).isEqualTo("{\"hello\":1}");
-            assertThat(next.headers().firstValue("Lambda-Runtime-Trace-Id")).hasValueSatisfying(v -> assertThat(v).startsWith("Root=1-"));
+            assertThat(next.headers().firstValue("Lambda-Runtime-Trace-Id"))
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("Root=1-"));
             assertThat(next.headers().firstValue("Lambda-Runtime-Deadline-Ms")).isPresent();
-            assertThat(next.headers().firstValue("Lambda-Runtime-Invoked-Function-Arn")).hasValue("arn:aws:lambda:eu-west-2:000000000000:function:f");
-            String id = next.headers().firstValue("Lambda-Runtime-Aws-Request-Id").orElseThrow();
-            HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(base + "invocation/" + id + "/response"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"ok\":true}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(next.headers().firstValue("Lambda-Runtime-Invoked-Function-Arn"))
+                    .hasValue("arn:aws:lambda:eu-west-2:000000000000:function:f");
+            String id =
+                    next.headers().firstValue("Lambda-Runtime-Aws-Request-Id").orElseThrow();
+            HttpResponse<String> posted = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "invocation/" + id + "/response"))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"ok\":true}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(posted.statusCode()).isEqualTo(202);
             assertThat(result.get(5, TimeUnit.SECONDS)).isEqualTo(new Invoker.Result(false, "{\"ok\":true}"));
             assertThat(api.ready()).isTrue();
 
             var failing = api.invoke("{}");
-            next = http.send(HttpRequest.newBuilder(URI.create(base + "invocation/next")).build(), HttpResponse.BodyHandlers.ofString());
+            next = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "invocation/next")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             id = next.headers().firstValue("Lambda-Runtime-Aws-Request-Id").orElseThrow();
-            http.send(HttpRequest.newBuilder(URI.create(base + "invocation/" + id + "/error"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"errorMessage\":\"boom\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            http.send(
+                    HttpRequest.newBuilder(URI.create(base + "invocation/" + id + "/error"))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"errorMessage\":\"boom\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(failing.get(5, TimeUnit.SECONDS).error()).isTrue();
             // both answered invocations count, each billed at least 1 ms
             assertThat(api.completed()).isEqualTo(2);
@@ -69,7 +95,6 @@ class RuntimeApiTest {
         assertThat(RuntimeApi.billedMillis(49_200_000)).isEqualTo(50);
     }
 
-
     @Test
     void aNextLeftOverFromADeadInstanceTakesNoInvocation() throws Exception {
         try (RuntimeApi api = new RuntimeApi("arn:aws:lambda:eu-west-2:000000000000:function:f", 30_000)) {
@@ -83,10 +108,10 @@ class RuntimeApiTest {
             api.resetReady();
             var result = api.invoke("{\"n\":2}");
             assertThat(stale.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(500);
-            HttpResponse<String> fresh = http.send(HttpRequest.newBuilder(next).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> fresh =
+                    http.send(HttpRequest.newBuilder(next).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(fresh.body()).isEqualTo("{\"n\":2}");
             assertThat(result).isNotDone();
         }
     }
-
 }

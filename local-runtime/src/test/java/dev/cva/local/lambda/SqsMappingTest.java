@@ -10,8 +10,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 class SqsMappingTest {
     /** How long an invocation waits for its overlapping partner before giving up (a hang guard, never reached). */
     static final long OVERLAP_WAIT_SECONDS = 60;
+
     static final ObjectMapper JSON = new ObjectMapper();
     static LocalSqs local;
     static SqsClient sqs;
@@ -63,8 +64,15 @@ class SqsMappingTest {
             this.overlap = new CountDownLatch(overlapping);
         }
 
-        @Override public String name() { return "scripted"; }
-        @Override public int concurrency() { return concurrency; }
+        @Override
+        public String name() {
+            return "scripted";
+        }
+
+        @Override
+        public int concurrency() {
+            return concurrency;
+        }
 
         @Override
         public Result invoke(String payload) {
@@ -95,18 +103,26 @@ class SqsMappingTest {
     static void send(String url, String group, String... bodies) {
         List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
         for (int i = 0; i < bodies.length; i++) {
-            entries.add(SendMessageBatchRequestEntry.builder().id("m" + i).messageBody(bodies[i]).messageGroupId(group)
-                    .messageDeduplicationId(group + "-" + bodies[i]).build());
+            entries.add(SendMessageBatchRequestEntry.builder()
+                    .id("m" + i)
+                    .messageBody(bodies[i])
+                    .messageGroupId(group)
+                    .messageDeduplicationId(group + "-" + bodies[i])
+                    .build());
         }
         for (int i = 0; i < entries.size(); i += 10) {
             List<SendMessageBatchRequestEntry> chunk = entries.subList(i, Math.min(i + 10, entries.size()));
-            assertThat(sqs.sendMessageBatch(b -> b.queueUrl(url).entries(chunk)).failed()).isEmpty();
+            assertThat(sqs.sendMessageBatch(b -> b.queueUrl(url).entries(chunk)).failed())
+                    .isEmpty();
         }
     }
 
     static long depth(String url) {
-        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(url)
+                        .attributeNames(
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes();
         return Long.parseLong(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                 + Long.parseLong(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
@@ -124,8 +140,10 @@ class SqsMappingTest {
         StringBuilder failures = new StringBuilder();
         event.path("Records").forEach(r -> {
             if (r.path("body").asText().equals(bodyToFail)) {
-                failures.append(failures.isEmpty() ? "" : ",").append("{\"itemIdentifier\":\"")
-                        .append(r.path("messageId").asText()).append("\"}");
+                failures.append(failures.isEmpty() ? "" : ",")
+                        .append("{\"itemIdentifier\":\"")
+                        .append(r.path("messageId").asText())
+                        .append("\"}");
             }
         });
         return new Invoker.Result(false, "{\"batchItemFailures\":[" + failures + "]}");
@@ -143,15 +161,17 @@ class SqsMappingTest {
         }
         // the first two invocations wait for each other: two pollers must be invoking at once to get past them
         Scripted f = new Scripted(4, 2, e -> new Invoker.Result(false, "{\"batchItemFailures\":[]}"));
-        try (SqsMapping mapping = new SqsMapping(sqs, url, "eu-west-2", f,
-                new EventSource(10, 4, null, null, null, null, null, null), m -> {}).start()) {
+        try (SqsMapping mapping = new SqsMapping(
+                        sqs, url, "eu-west-2", f, new EventSource(10, 4, null, null, null, null, null, null), m -> {})
+                .start()) {
             assertThat(mapping.pollers()).isEqualTo(4);
             awaitEmpty(url, 120_000);
         }
         assertThat(f.maxRunning.get()).as("invocations at once").isBetween(2, 4);
         assertThat(f.batches).allSatisfy(b -> assertThat(b).hasSizeLessThanOrEqualTo(10));
         Map<String, List<String>> seen = new ConcurrentHashMap<>();
-        f.batches.forEach(b -> b.forEach(body -> seen.computeIfAbsent(body.substring(0, 2), k -> new ArrayList<>()).add(body)));
+        f.batches.forEach(b -> b.forEach(body -> seen.computeIfAbsent(body.substring(0, 2), k -> new ArrayList<>())
+                .add(body)));
         assertThat(seen).hasSize(8);
         seen.values().forEach(group -> {
             List<String> sorted = new ArrayList<>(group);
@@ -165,21 +185,25 @@ class SqsMappingTest {
         String[] q = queue("partial");
         send(q[0], "a", "ok-1", "bad", "ok-2");
         Scripted f = new Scripted(2, e -> failing(e, "bad"));
-        try (SqsMapping mapping = new SqsMapping(sqs, q[0], "eu-west-2", f, EventSource.SQS_DEFAULTS, m -> {}).start()) {
+        try (SqsMapping mapping =
+                new SqsMapping(sqs, q[0], "eu-west-2", f, EventSource.SQS_DEFAULTS, m -> {}).start()) {
             awaitEmpty(q[0], 120_000);
             assertThat(mapping.deleted()).isEqualTo(2);
             // one DeleteMessageBatch for the first batch's two good messages; nothing left to delete after
             assertThat(mapping.deleteCalls()).isEqualTo(1);
             assertThat(mapping.receiveCalls()).isGreaterThan(mapping.emptyReceives());
         }
-        assertThat(f.batches.stream().flatMap(List::stream).filter("bad"::equals)).hasSize(3);
-        assertThat(f.batches.stream().flatMap(List::stream).filter("ok-1"::equals)).hasSize(1);
+        assertThat(f.batches.stream().flatMap(List::stream).filter("bad"::equals))
+                .hasSize(3);
+        assertThat(f.batches.stream().flatMap(List::stream).filter("ok-1"::equals))
+                .hasSize(1);
         assertThat(depth(q[1])).as("in the DLQ").isEqualTo(1);
     }
 
     @Test
     void aFunctionErrorOrAnInvalidBatchResponseFailsTheWholeBatch() throws Exception {
-        for (Invoker.Result answer : List.of(new Invoker.Result(true, "{\"errorMessage\":\"boom\"}"),
+        for (Invoker.Result answer : List.of(
+                new Invoker.Result(true, "{\"errorMessage\":\"boom\"}"),
                 new Invoker.Result(false, "not json"),
                 new Invoker.Result(false, "{\"batchItemFailures\":[{\"itemIdentifier\":\"not-in-this-batch\"}]}"),
                 new Invoker.Result(false, "{\"batchItemFailures\":[{\"itemIdentifier\":\"\"}]}"))) {
@@ -187,7 +211,8 @@ class SqsMappingTest {
             send(q[0], "a", "one", "two");
             Scripted f = new Scripted(1, e -> answer);
             List<String> logged = new CopyOnWriteArrayList<>();
-            try (SqsMapping mapping = new SqsMapping(sqs, q[0], "eu-west-2", f, EventSource.SQS_DEFAULTS, logged::add).start()) {
+            try (SqsMapping mapping =
+                    new SqsMapping(sqs, q[0], "eu-west-2", f, EventSource.SQS_DEFAULTS, logged::add).start()) {
                 awaitEmpty(q[0], 120_000);
                 assertThat(mapping.deleted()).as(answer.body()).isZero();
                 assertThat(mapping.failedBatches()).isEqualTo(3);
@@ -199,13 +224,20 @@ class SqsMappingTest {
 
     @Test
     void batchResponsesAreReadAsLambdaReadsThem() {
-        var batch = List.of(software.amazon.awssdk.services.sqs.model.Message.builder().messageId("a").build(),
-                software.amazon.awssdk.services.sqs.model.Message.builder().messageId("b").build());
-        assertThat(SqsMapping.failures("{\"batchItemFailures\":[{\"itemIdentifier\":\"b\"}]}", batch)).containsExactly("b");
+        var batch = List.of(
+                software.amazon.awssdk.services.sqs.model.Message.builder()
+                        .messageId("a")
+                        .build(),
+                software.amazon.awssdk.services.sqs.model.Message.builder()
+                        .messageId("b")
+                        .build());
+        assertThat(SqsMapping.failures("{\"batchItemFailures\":[{\"itemIdentifier\":\"b\"}]}", batch))
+                .containsExactly("b");
         assertThat(SqsMapping.failures("{\"batchItemFailures\":[]}", batch)).isEmpty();
         assertThat(SqsMapping.failures("null", batch)).isEmpty();
         assertThat(SqsMapping.failures("{}", batch)).isEmpty();
-        assertThat(SqsMapping.failures("{\"batchItemFailures\":[{\"itemIdentifier\":\"c\"}]}", batch)).isNull();
+        assertThat(SqsMapping.failures("{\"batchItemFailures\":[{\"itemIdentifier\":\"c\"}]}", batch))
+                .isNull();
         assertThat(SqsMapping.failures("{\"batchItemFailures\":[{}]}", batch)).isNull();
         assertThat(SqsMapping.failures("{\"batchItemFailures\":\"b\"}", batch)).isNull();
         assertThat(SqsMapping.failures("[1]", batch)).isNull();

@@ -58,8 +58,15 @@ class StreamMappingTest {
             this.answer = answer;
         }
 
-        @Override public String name() { return "scripted"; }
-        @Override public int concurrency() { return 1; }
+        @Override
+        public String name() {
+            return "scripted";
+        }
+
+        @Override
+        public int concurrency() {
+            return 1;
+        }
 
         @Override
         public Result invoke(String payload) {
@@ -75,7 +82,11 @@ class StreamMappingTest {
     }
 
     static String id(JsonNode record) {
-        return record.path("dynamodb").path("NewImage").path("requestId").path("S").asText();
+        return record.path("dynamodb")
+                .path("NewImage")
+                .path("requestId")
+                .path("S")
+                .asText();
     }
 
     /** A fresh table with {@code n} records r00..; returns its stream ARN. */
@@ -84,27 +95,46 @@ class StreamMappingTest {
         Tables.createAnalytics(dynamo, table);
         for (int i = 0; i < n; i++) {
             String id = String.format("r%02d", i);
-            dynamo.putItem(b -> b.tableName(table).item(Map.of("requestId", AttributeValue.fromS(id),
-                    "week", AttributeValue.fromS("2026-W47"), "timestamp", AttributeValue.fromN("1"))));
+            dynamo.putItem(b -> b.tableName(table)
+                    .item(Map.of(
+                            "requestId",
+                            AttributeValue.fromS(id),
+                            "week",
+                            AttributeValue.fromS("2026-W47"),
+                            "timestamp",
+                            AttributeValue.fromN("1"))));
         }
         return dynamo.describeTable(b -> b.tableName(table)).table().latestStreamArn();
     }
 
     static void putRecord(String arn, String id) {
         String table = arn.substring(arn.indexOf(":table/") + 7, arn.indexOf("/stream/"));
-        dynamo.putItem(b -> b.tableName(table).item(Map.of("requestId", AttributeValue.fromS(id),
-                "week", AttributeValue.fromS("2026-W47"), "timestamp", AttributeValue.fromN("1"))));
+        dynamo.putItem(b -> b.tableName(table)
+                .item(Map.of(
+                        "requestId",
+                        AttributeValue.fromS(id),
+                        "week",
+                        AttributeValue.fromS("2026-W47"),
+                        "timestamp",
+                        AttributeValue.fromN("1"))));
     }
 
     /** The stream's own answer, read apart from the mapping: shard id, and the sequence number of each requestId. */
     static Map<String, String> sequences(String arn, String[] shardOut) {
-        var shard = streams.describeStream(b -> b.streamArn(arn)).streamDescription().shards().get(0);
+        var shard = streams.describeStream(b -> b.streamArn(arn))
+                .streamDescription()
+                .shards()
+                .get(0);
         shardOut[0] = shard.shardId();
-        String it = streams.getShardIterator(b -> b.streamArn(arn).shardId(shard.shardId())
-                .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        String it = streams.getShardIterator(b ->
+                        b.streamArn(arn).shardId(shard.shardId()).shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                .shardIterator();
         Map<String, String> out = new java.util.LinkedHashMap<>();
-        streams.getRecords(b -> b.shardIterator(it).limit(1000)).records()
-                .forEach(r -> out.put(r.dynamodb().newImage().get("requestId").s(), r.dynamodb().sequenceNumber()));
+        streams.getRecords(b -> b.shardIterator(it).limit(1000))
+                .records()
+                .forEach(r -> out.put(
+                        r.dynamodb().newImage().get("requestId").s(),
+                        r.dynamodb().sequenceNumber()));
         return out;
     }
 
@@ -113,7 +143,9 @@ class StreamMappingTest {
     static List<JsonNode> onFailureRecords(String queueUrl) throws Exception {
         List<JsonNode> out = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            List<Message> got = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0)).messages();
+            List<Message> got = sqs.receiveMessage(
+                            b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0))
+                    .messages();
             for (Message m : got) {
                 out.add(JSON.readTree(m.body()));
             }
@@ -124,15 +156,25 @@ class StreamMappingTest {
     @Test
     void aBatchThatExhaustsItsRetriesIsRecordedAtTheOnFailureDestinationAndTheMappingGoesOn() throws Exception {
         String arn = tableWith(4);
-        String dest = sqs.createQueue(b -> b.queueName("stream-failures-" + UUID.randomUUID().toString().substring(0, 8))).queueUrl();
+        String dest = sqs.createQueue(b -> b.queueName(
+                        "stream-failures-" + UUID.randomUUID().toString().substring(0, 8)))
+                .queueUrl();
         boolean[] down = {true};
         Scripted f = new Scripted(records -> down[0]
-                ? new Invoker.Result(true, "{\"errorMessage\":\"down\",\"errorType\":\"java.lang.IllegalStateException\"}")
+                ? new Invoker.Result(
+                        true, "{\"errorMessage\":\"down\",\"errorType\":\"java.lang.IllegalStateException\"}")
                 : new Invoker.Result(false, "{\"batchItemFailures\":[]}"));
         List<String> log = new ArrayList<>();
-        StreamMapping m = new StreamMapping(streams, arn, "eu-west-2", f,
-                new EventSource(100, 1, 0, "TRIM_HORIZON", 2, false, 86400, 1), Duration.ofMillis(5), log::add,
-                new OnFailureDestination(sqs, dest, FUNCTION_ARN, () -> "7"), Clock.systemUTC());
+        StreamMapping m = new StreamMapping(
+                streams,
+                arn,
+                "eu-west-2",
+                f,
+                new EventSource(100, 1, 0, "TRIM_HORIZON", 2, false, 86400, 1),
+                Duration.ofMillis(5),
+                log::add,
+                new OnFailureDestination(sqs, dest, FUNCTION_ARN, () -> "7"),
+                Clock.systemUTC());
 
         m.pollOnce();
 
@@ -160,14 +202,15 @@ class StreamMappingTest {
         assertThat(info.path("batchSize").asInt()).isEqualTo(4);
         assertThat(info.path("streamArn").asText()).isEqualTo(arn);
         assertThat(Instant.parse(info.path("approximateArrivalOfFirstRecord").asText()))
-                .isBeforeOrEqualTo(Instant.parse(info.path("approximateArrivalOfLastRecord").asText()));
+                .isBeforeOrEqualTo(Instant.parse(
+                        info.path("approximateArrivalOfLastRecord").asText()));
         assertThat(r.toString()).as("no record data: it stays in the stream").doesNotContain("2026-W47");
 
         // the mapping goes on after the skipped batch, with the next records only
         down[0] = false;
         putRecord(arn, "r04");
         putRecord(arn, "r05");
-        while (m.pollOnce()) { }
+        while (m.pollOnce()) {}
         assertThat(f.batches.get(f.batches.size() - 1)).containsExactly("r04", "r05");
         assertThat(m.delivered()).isEqualTo(2);
         assertThat(onFailureRecords(dest)).isEmpty();
@@ -176,12 +219,21 @@ class StreamMappingTest {
     @Test
     void recordsPastTheirMaximumAgeAreSkippedUninvokedAndRecordedAsRecordAgeExceeded() throws Exception {
         String arn = tableWith(3);
-        String dest = sqs.createQueue(b -> b.queueName("stream-failures-" + UUID.randomUUID().toString().substring(0, 8))).queueUrl();
+        String dest = sqs.createQueue(b -> b.queueName(
+                        "stream-failures-" + UUID.randomUUID().toString().substring(0, 8)))
+                .queueUrl();
         Scripted f = new Scripted(r -> new Invoker.Result(false, "{}"));
         Clock twoDaysLater = Clock.fixed(Instant.now().plus(Duration.ofDays(2)), ZoneOffset.UTC);
-        StreamMapping m = new StreamMapping(streams, arn, "eu-west-2", f,
-                new EventSource(100, 1, 0, "TRIM_HORIZON", 3, true, 3600, 1), Duration.ofMillis(5), new ArrayList<String>()::add,
-                new OnFailureDestination(sqs, dest, FUNCTION_ARN), twoDaysLater);
+        StreamMapping m = new StreamMapping(
+                streams,
+                arn,
+                "eu-west-2",
+                f,
+                new EventSource(100, 1, 0, "TRIM_HORIZON", 3, true, 3600, 1),
+                Duration.ofMillis(5),
+                new ArrayList<String>()::add,
+                new OnFailureDestination(sqs, dest, FUNCTION_ARN),
+                twoDaysLater);
 
         m.pollOnce();
 
@@ -190,30 +242,48 @@ class StreamMappingTest {
         List<JsonNode> recorded = onFailureRecords(dest);
         assertThat(recorded).hasSize(1);
         assertThat(recorded.get(0).at("/requestContext/condition").asText()).isEqualTo("RecordAgeExceeded");
-        assertThat(recorded.get(0).at("/requestContext/approximateInvokeCount").asInt()).isZero();
+        assertThat(recorded.get(0).at("/requestContext/approximateInvokeCount").asInt())
+                .isZero();
         assertThat(recorded.get(0).at("/DDBStreamBatchInfo/batchSize").asInt()).isEqualTo(3);
-        assertThat(recorded.get(0).at("/responseContext/functionError").isMissingNode()).isTrue();
+        assertThat(recorded.get(0).at("/responseContext/functionError").isMissingNode())
+                .isTrue();
     }
 
     @Test
     void withBisectEachHalfThatKeepsFailingHasItsOwnRecord() throws Exception {
         String arn = tableWith(8);
-        String dest = sqs.createQueue(b -> b.queueName("stream-failures-" + UUID.randomUUID().toString().substring(0, 8))).queueUrl();
+        String dest = sqs.createQueue(b -> b.queueName(
+                        "stream-failures-" + UUID.randomUUID().toString().substring(0, 8)))
+                .queueUrl();
         Scripted f = new Scripted(records -> records.stream().anyMatch(r -> id(r).equals("r05"))
-                ? new Invoker.Result(true, "{\"errorMessage\":\"poison\"}") : new Invoker.Result(false, "{}"));
-        StreamMapping m = new StreamMapping(streams, arn, "eu-west-2", f, FIVE_RETRIES_BISECT, Duration.ofMillis(5),
-                new ArrayList<String>()::add, new OnFailureDestination(sqs, dest, FUNCTION_ARN), Clock.systemUTC());
+                ? new Invoker.Result(true, "{\"errorMessage\":\"poison\"}")
+                : new Invoker.Result(false, "{}"));
+        StreamMapping m = new StreamMapping(
+                streams,
+                arn,
+                "eu-west-2",
+                f,
+                FIVE_RETRIES_BISECT,
+                Duration.ofMillis(5),
+                new ArrayList<String>()::add,
+                new OnFailureDestination(sqs, dest, FUNCTION_ARN),
+                Clock.systemUTC());
 
         m.pollOnce();
 
         String[] shard = new String[1];
         Map<String, String> seq = sequences(arn, shard);
         List<JsonNode> recorded = onFailureRecords(dest);
-        assertThat(recorded).as("only the poison record's batch").singleElement().satisfies(r -> {
-            assertThat(r.at("/DDBStreamBatchInfo/startSequenceNumber").asText()).isEqualTo(seq.get("r05"));
-            assertThat(r.at("/DDBStreamBatchInfo/endSequenceNumber").asText()).isEqualTo(seq.get("r05"));
-            assertThat(r.at("/DDBStreamBatchInfo/batchSize").asInt()).isEqualTo(1);
-        });
+        assertThat(recorded)
+                .as("only the poison record's batch")
+                .singleElement()
+                .satisfies(r -> {
+                    assertThat(r.at("/DDBStreamBatchInfo/startSequenceNumber").asText())
+                            .isEqualTo(seq.get("r05"));
+                    assertThat(r.at("/DDBStreamBatchInfo/endSequenceNumber").asText())
+                            .isEqualTo(seq.get("r05"));
+                    assertThat(r.at("/DDBStreamBatchInfo/batchSize").asInt()).isEqualTo(1);
+                });
         assertThat(m.delivered()).isEqualTo(7);
     }
 
@@ -227,8 +297,9 @@ class StreamMappingTest {
     void everyRecordInOrderInBatchesOfTheConfiguredSize() {
         String arn = tableWith(25);
         Scripted f = new Scripted(r -> new Invoker.Result(false, "{\"batchItemFailures\":[]}"));
-        StreamMapping m = mapping(arn, f, new EventSource(10, 1, 0, "TRIM_HORIZON", 3, true, 86400, 1), new ArrayList<>());
-        while (m.pollOnce()) { }
+        StreamMapping m =
+                mapping(arn, f, new EventSource(10, 1, 0, "TRIM_HORIZON", 3, true, 86400, 1), new ArrayList<>());
+        while (m.pollOnce()) {}
         assertThat(f.batches).allSatisfy(b -> assertThat(b).hasSizeLessThanOrEqualTo(10));
         List<String> all = f.batches.stream().flatMap(List::stream).toList();
         assertThat(all).hasSize(25).isSorted();
@@ -242,14 +313,16 @@ class StreamMappingTest {
         Scripted f = new Scripted(records -> {
             if (!failedOnce[0]) {
                 failedOnce[0] = true;
-                String seq = records.get(3).path("dynamodb").path("SequenceNumber").asText();
+                String seq =
+                        records.get(3).path("dynamodb").path("SequenceNumber").asText();
                 return new Invoker.Result(false, "{\"batchItemFailures\":[{\"itemIdentifier\":\"" + seq + "\"}]}");
             }
             return new Invoker.Result(false, "{}");
         });
         StreamMapping m = mapping(arn, f, FIVE_RETRIES_BISECT, new ArrayList<>());
         m.pollOnce();
-        assertThat(f.batches).containsExactly(List.of("r00", "r01", "r02", "r03", "r04", "r05"), List.of("r03", "r04", "r05"));
+        assertThat(f.batches)
+                .containsExactly(List.of("r00", "r01", "r02", "r03", "r04", "r05"), List.of("r03", "r04", "r05"));
         assertThat(m.delivered()).isEqualTo(6);
         assertThat(m.skipped()).isZero();
     }
@@ -259,7 +332,8 @@ class StreamMappingTest {
         String arn = tableWith(8);
         List<String> log = new ArrayList<>();
         Scripted f = new Scripted(records -> records.stream().anyMatch(r -> id(r).equals("r05"))
-                ? new Invoker.Result(true, "{\"errorMessage\":\"poison\"}") : new Invoker.Result(false, "{}"));
+                ? new Invoker.Result(true, "{\"errorMessage\":\"poison\"}")
+                : new Invoker.Result(false, "{}"));
         StreamMapping m = mapping(arn, f, FIVE_RETRIES_BISECT, log);
         m.pollOnce();
         assertThat(m.skipped()).isEqualTo(1);
@@ -267,18 +341,25 @@ class StreamMappingTest {
         assertThat(f.batches.get(0)).hasSize(8);
         assertThat(f.batches.get(1)).containsExactly("r00", "r01", "r02", "r03"); // first half of the split
         // the delivered records arrive in order
-        List<String> ok = f.batches.stream().filter(b -> !b.contains("r05")).flatMap(List::stream).toList();
+        List<String> ok = f.batches.stream()
+                .filter(b -> !b.contains("r05"))
+                .flatMap(List::stream)
+                .toList();
         assertThat(ok).containsExactly("r00", "r01", "r02", "r03", "r04", "r06", "r07");
         assertThat(log).anySatisfy(l -> assertThat(l).contains("skipped 1 stream records"));
     }
 
     @Test
     void anInvalidResponseIsAFailureNotASuccess() {
-        for (String invalid : List.of("not json", "{\"batchItemFailures\":[{\"itemIdentifier\":\"999\"}]}",
-                "{\"batchItemFailures\":[{}]}", "[]")) {
+        for (String invalid : List.of(
+                "not json",
+                "{\"batchItemFailures\":[{\"itemIdentifier\":\"999\"}]}",
+                "{\"batchItemFailures\":[{}]}",
+                "[]")) {
             String arn = tableWith(2);
             Scripted f = new Scripted(r -> new Invoker.Result(false, invalid));
-            StreamMapping m = mapping(arn, f, new EventSource(100, 1, 0, "TRIM_HORIZON", 2, false, 86400, 1), new ArrayList<>());
+            StreamMapping m =
+                    mapping(arn, f, new EventSource(100, 1, 0, "TRIM_HORIZON", 2, false, 86400, 1), new ArrayList<>());
             m.pollOnce();
             assertThat(m.delivered()).as(invalid).isZero();
             assertThat(m.skipped()).as(invalid).isEqualTo(2);

@@ -32,11 +32,16 @@ public final class ContractValidator {
     public ContractValidator(ObjectMapper mapper) {
         this.mapper = mapper;
         // Schemas refer to each other by their $id; map those URIs to the jar so nothing is fetched.
-        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+        JsonSchemaFactory factory = JsonSchemaFactory.getInstance(
+                SpecVersion.VersionFlag.V202012,
                 builder -> builder.schemaMappers(m -> m.mapPrefix(BASE_URI, CLASSPATH)));
-        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().pathType(com.networknt.schema.PathType.JSON_PATH).formatAssertionsEnabled(true).build();
+        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
+                .pathType(com.networknt.schema.PathType.JSON_PATH)
+                .formatAssertionsEnabled(true)
+                .build();
         for (Contract c : Contract.values()) {
-            JsonSchema schema = factory.getSchema(com.networknt.schema.SchemaLocation.of(BASE_URI + c.schemaFile()), config);
+            JsonSchema schema =
+                    factory.getSchema(com.networknt.schema.SchemaLocation.of(BASE_URI + c.schemaFile()), config);
             schema.initializeValidators();
             schemas.put(c, schema);
         }
@@ -55,7 +60,9 @@ public final class ContractValidator {
                 .distinct()
                 .toList();
         boolean others = all.stream().anyMatch(v -> !UNEVALUATED.equals(v.keyword()));
-        return others ? all.stream().filter(v -> !UNEVALUATED.equals(v.keyword())).toList() : all;
+        return others
+                ? all.stream().filter(v -> !UNEVALUATED.equals(v.keyword())).toList()
+                : all;
     }
 
     /** Parses then validates; malformed JSON becomes a single violation at {@code $}. */

@@ -12,7 +12,10 @@ import java.util.List;
 public final class Examples {
     private static final String ROOT = "contracts/examples/";
 
-    public enum Kind { VALID, INVALID }
+    public enum Kind {
+        VALID,
+        INVALID
+    }
 
     public record Example(Contract contract, Kind kind, String name, byte[] bytes) {}
 
@@ -22,7 +25,9 @@ public final class Examples {
      */
     public record Expected(String path, String keyword, String detail) {
         public boolean matches(Violation v) {
-            return path.equals(v.path()) && keyword.equals(v.keyword()) && (detail == null || v.message().contains(detail));
+            return path.equals(v.path())
+                    && keyword.equals(v.keyword())
+                    && (detail == null || v.message().contains(detail));
         }
 
         @Override
@@ -45,7 +50,8 @@ public final class Examples {
             throw new IllegalArgumentException("no " + kind.name().toLowerCase() + " example '" + name + "' for "
                     + contract.id() + "; known: " + names(contract, kind));
         }
-        return new Example(contract, kind, name, read(contract.id() + "/" + kind.name().toLowerCase() + "/" + name + ".json"));
+        return new Example(
+                contract, kind, name, read(contract.id() + "/" + kind.name().toLowerCase() + "/" + name + ".json"));
     }
 
     /**
@@ -57,7 +63,9 @@ public final class Examples {
         try {
             JsonNode list = new ObjectMapper().readTree(read(contract.id() + "/invalid/" + name + ".expect.json"));
             List<Expected> out = new ArrayList<>();
-            list.forEach(e -> out.add(new Expected(e.path("path").asText(), e.path("keyword").asText(),
+            list.forEach(e -> out.add(new Expected(
+                    e.path("path").asText(),
+                    e.path("keyword").asText(),
                     e.hasNonNull("detail") ? e.get("detail").asText() : null)));
             return out;
         } catch (IOException e) {

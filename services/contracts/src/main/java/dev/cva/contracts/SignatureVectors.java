@@ -28,25 +28,39 @@ public final class SignatureVectors {
 
     public static List<Standard> standard() {
         List<Standard> out = new ArrayList<>();
-        root().path("standard").forEach(v -> out.add(new Standard(v.path("name").asText(), v.path("secret").asText(),
-                v.path("id").asText(), v.path("timestamp").asLong(), payload(v), v.path("signature").asText())));
+        root().path("standard")
+                .forEach(v -> out.add(new Standard(
+                        v.path("name").asText(),
+                        v.path("secret").asText(),
+                        v.path("id").asText(),
+                        v.path("timestamp").asLong(),
+                        payload(v),
+                        v.path("signature").asText())));
         return out;
     }
 
     public static List<Legacy> legacy() {
         List<Legacy> out = new ArrayList<>();
-        root().path("legacy").forEach(v -> out.add(new Legacy(v.path("name").asText(), v.path("secret").asText(),
-                payload(v), v.path("signature").asText())));
+        root().path("legacy")
+                .forEach(v -> out.add(new Legacy(
+                        v.path("name").asText(),
+                        v.path("secret").asText(),
+                        payload(v),
+                        v.path("signature").asText())));
         return out;
     }
 
     public static Standard standard(String name) {
-        return standard().stream().filter(v -> v.name().equals(name)).findFirst()
+        return standard().stream()
+                .filter(v -> v.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no standard vector '" + name + "'"));
     }
 
     public static Legacy legacy(String name) {
-        return legacy().stream().filter(v -> v.name().equals(name)).findFirst()
+        return legacy().stream()
+                .filter(v -> v.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no legacy vector '" + name + "'"));
     }
 
@@ -54,7 +68,8 @@ public final class SignatureVectors {
     private static byte[] payload(JsonNode v) {
         if (v.hasNonNull("payloadExample")) {
             String[] parts = v.get("payloadExample").asText().split("/");
-            return Examples.get(Contract.byId(parts[0]), Examples.Kind.valueOf(parts[1].toUpperCase()), parts[2]).bytes();
+            return Examples.get(Contract.byId(parts[0]), Examples.Kind.valueOf(parts[1].toUpperCase()), parts[2])
+                    .bytes();
         }
         return v.path("payload").asText().getBytes(StandardCharsets.UTF_8);
     }

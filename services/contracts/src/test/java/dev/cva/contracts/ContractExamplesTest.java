@@ -42,13 +42,17 @@ class ContractExamplesTest {
     void invalidExamplesFailForTheNamedReasonOnly(String name, Examples.Example example) {
         List<Violation> actual = VALIDATOR.validate(example.contract(), example.bytes());
         List<Examples.Expected> expected = Examples.expected(example.contract(), example.name());
-        assertThat(expected).as("%s names at least one expected violation", name).isNotEmpty();
+        assertThat(expected)
+                .as("%s names at least one expected violation", name)
+                .isNotEmpty();
         for (Violation v : actual) {
-            assertThat(expected).as("%s: unexpected violation %s (%s)", name, v, v.keyword())
+            assertThat(expected)
+                    .as("%s: unexpected violation %s (%s)", name, v, v.keyword())
                     .anySatisfy(e -> assertThat(e.matches(v)).isTrue());
         }
         for (Examples.Expected e : expected) {
-            assertThat(actual).as("%s: expected violation %s is missing", name, e)
+            assertThat(actual)
+                    .as("%s: expected violation %s is missing", name, e)
                     .anySatisfy(v -> assertThat(e.matches(v)).isTrue());
         }
     }
@@ -56,8 +60,11 @@ class ContractExamplesTest {
     /** Readers are tolerant, writers are strict: whatever a writer may send, a reader accepts. */
     @Test
     void everyWriterValidExampleIsReaderValidAndEveryReaderInvalidOneIsWriterInvalid() {
-        Map<Contract, Contract> readerOf = Map.of(Contract.WEBHOOK_BODY_WRITER, Contract.WEBHOOK_BODY,
-                Contract.ANALYTICS_RECORD_WRITER, Contract.ANALYTICS_RECORD);
+        Map<Contract, Contract> readerOf = Map.of(
+                Contract.WEBHOOK_BODY_WRITER,
+                Contract.WEBHOOK_BODY,
+                Contract.ANALYTICS_RECORD_WRITER,
+                Contract.ANALYTICS_RECORD);
         readerOf.forEach((writer, reader) -> {
             for (Examples.Example e : Examples.all(writer, Kind.VALID)) {
                 assertThat(VALIDATOR.validate(reader, e.bytes())).as(e.name()).isEmpty();
@@ -70,11 +77,13 @@ class ContractExamplesTest {
 
     @Test
     void readersAcceptTheOriginalNotifiersRecordAndWritersDoNot() {
-        byte[] original = Examples.get(Contract.WEBHOOK_BODY, Kind.VALID, "original-notifier").bytes();
+        byte[] original = Examples.get(Contract.WEBHOOK_BODY, Kind.VALID, "original-notifier")
+                .bytes();
         assertThat(VALIDATOR.validate(Contract.WEBHOOK_BODY, original)).isEmpty();
         assertThat(VALIDATOR.validate(Contract.WEBHOOK_BODY_WRITER, original))
                 .extracting(Violation::path, Violation::keyword)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("$.data", "required"),
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("$.data", "required"),
                         org.assertj.core.groups.Tuple.tuple("$.data", "required"));
     }
 
@@ -84,13 +93,25 @@ class ContractExamplesTest {
      */
     @Test
     void theOriginalNotifierExampleIsWhatJsonStringifyProduces() throws IOException {
-        byte[] bytes = Examples.get(Contract.WEBHOOK_BODY, Kind.VALID, "original-notifier").bytes();
+        byte[] bytes = Examples.get(Contract.WEBHOOK_BODY, Kind.VALID, "original-notifier")
+                .bytes();
         String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-        com.fasterxml.jackson.databind.JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(bytes);
+        com.fasterxml.jackson.databind.JsonNode tree =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(bytes);
         assertThat(text).isEqualTo(tree.toString()).doesNotEndWith("\n");
         assertThat(tree.fieldNames()).toIterable().containsExactly("eventType", "timestamp", "data");
-        assertThat(tree.get("data").fieldNames()).toIterable().containsExactly("requestId", "query", "matchType",
-                "matchScore", "reasoning", "vectorMatches", "sessionId", "week", "timestamp");
+        assertThat(tree.get("data").fieldNames())
+                .toIterable()
+                .containsExactly(
+                        "requestId",
+                        "query",
+                        "matchType",
+                        "matchScore",
+                        "reasoning",
+                        "vectorMatches",
+                        "sessionId",
+                        "week",
+                        "timestamp");
     }
 
     @Test
@@ -108,15 +129,22 @@ class ContractExamplesTest {
             for (Kind k : Kind.values()) {
                 Path dir = root.resolve(c.id()).resolve(k.name().toLowerCase());
                 try (Stream<Path> files = Files.list(dir)) {
-                    assertThat(files.map(p -> p.getFileName().toString()).filter(f -> !f.endsWith(".expect.json"))
-                            .map(f -> f.replace(".json", "")).sorted().toList())
+                    assertThat(files.map(p -> p.getFileName().toString())
+                                    .filter(f -> !f.endsWith(".expect.json"))
+                                    .map(f -> f.replace(".json", ""))
+                                    .sorted()
+                                    .toList())
                             .as("examples/index.json for %s/%s", c.id(), k)
                             .isEqualTo(Examples.names(c, k));
                 }
                 try (Stream<Path> files = Files.list(dir)) {
                     List<String> expectations = files.map(p -> p.getFileName().toString())
-                            .filter(f -> f.endsWith(".expect.json")).map(f -> f.replace(".expect.json", "")).sorted().toList();
-                    assertThat(expectations).as("an .expect.json beside each invalid example of %s, none beside valid ones", c.id())
+                            .filter(f -> f.endsWith(".expect.json"))
+                            .map(f -> f.replace(".expect.json", ""))
+                            .sorted()
+                            .toList();
+                    assertThat(expectations)
+                            .as("an .expect.json beside each invalid example of %s, none beside valid ones", c.id())
                             .isEqualTo(k == Kind.INVALID ? Examples.names(c, k) : List.of());
                 }
             }
@@ -125,11 +153,16 @@ class ContractExamplesTest {
 
     @Test
     void anExpectationForAnotherReasonDoesNotMatch() {
-        Violation enumAtMatchType = new Violation("$.data.matchType", "does not have a value in the enumeration", "enum");
-        assertThat(new Examples.Expected("$.data.matchType", "enum", null).matches(enumAtMatchType)).isTrue();
-        assertThat(new Examples.Expected("$.data.matchType", "type", null).matches(enumAtMatchType)).isFalse();
-        assertThat(new Examples.Expected("$.data", "enum", null).matches(enumAtMatchType)).isFalse();
-        assertThat(new Examples.Expected("$.data.matchType", "enum", "latencyMs").matches(enumAtMatchType)).isFalse();
+        Violation enumAtMatchType =
+                new Violation("$.data.matchType", "does not have a value in the enumeration", "enum");
+        assertThat(new Examples.Expected("$.data.matchType", "enum", null).matches(enumAtMatchType))
+                .isTrue();
+        assertThat(new Examples.Expected("$.data.matchType", "type", null).matches(enumAtMatchType))
+                .isFalse();
+        assertThat(new Examples.Expected("$.data", "enum", null).matches(enumAtMatchType))
+                .isFalse();
+        assertThat(new Examples.Expected("$.data.matchType", "enum", "latencyMs").matches(enumAtMatchType))
+                .isFalse();
     }
 
     @Test

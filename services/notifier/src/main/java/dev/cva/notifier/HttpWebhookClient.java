@@ -1,9 +1,9 @@
 package dev.cva.notifier;
 
-import dev.cva.contracts.webhook.Scheme;
-import dev.cva.contracts.webhook.WebhookSigner;
 import dev.cva.contracts.logging.JsonLog;
 import dev.cva.contracts.tracing.TraceIds;
+import dev.cva.contracts.webhook.Scheme;
+import dev.cva.contracts.webhook.WebhookSigner;
 import dev.failsafe.CircuitBreaker;
 import dev.failsafe.CircuitBreakerOpenException;
 import dev.failsafe.Failsafe;
@@ -64,13 +64,18 @@ public final class HttpWebhookClient implements WebhookClient {
     }
 
     /** {@code signer}: asked once per send, so a secret re-read from Secrets Manager signs the next webhook. */
-    public HttpWebhookClient(HttpClient http, java.util.function.Supplier<WebhookSigner> signer, NotifierConfig config,
-                             Clock clock, JsonLog log) {
+    public HttpWebhookClient(
+            HttpClient http,
+            java.util.function.Supplier<WebhookSigner> signer,
+            NotifierConfig config,
+            Clock clock,
+            JsonLog log) {
         this.jitter = new java.util.Random(new java.security.SecureRandom().nextLong());
         this.http = http;
         this.signer = signer;
         this.url = config.webhookUrl();
-        this.version = "https".equalsIgnoreCase(url.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
+        this.version =
+                "https".equalsIgnoreCase(url.getScheme()) ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1;
         this.timeout = config.timeout();
         this.clock = clock;
         Duration cap = config.retryAfterCap();
@@ -95,11 +100,23 @@ public final class HttpWebhookClient implements WebhookClient {
                 .withFailureThreshold(config.breakerFailures())
                 .withDelay(config.breakerDelay())
                 .withSuccessThreshold(1)
-                .onOpen(e -> log.warn("circuit breaker open: the receiver keeps failing; records are dead-lettered "
-                        + "at once until a probe succeeds", "event", "breaker_open", "url", url.toString(),
-                        "consecutiveFailures", config.breakerFailures(), "probeEveryMs", config.breakerDelay().toMillis()))
-                .onClose(e -> log.info("circuit breaker closed: the receiver answers again", "event", "breaker_closed",
-                        "url", url.toString()))
+                .onOpen(e -> log.warn(
+                        "circuit breaker open: the receiver keeps failing; records are dead-lettered "
+                                + "at once until a probe succeeds",
+                        "event",
+                        "breaker_open",
+                        "url",
+                        url.toString(),
+                        "consecutiveFailures",
+                        config.breakerFailures(),
+                        "probeEveryMs",
+                        config.breakerDelay().toMillis()))
+                .onClose(e -> log.info(
+                        "circuit breaker closed: the receiver answers again",
+                        "event",
+                        "breaker_closed",
+                        "url",
+                        url.toString()))
                 .build();
     }
 
@@ -116,7 +133,8 @@ public final class HttpWebhookClient implements WebhookClient {
         return backoff(base, maxDelay, attemptsSoFar, java.util.concurrent.ThreadLocalRandom.current());
     }
 
-    static Duration backoff(Duration base, Duration maxDelay, int attemptsSoFar, java.util.random.RandomGenerator random) {
+    static Duration backoff(
+            Duration base, Duration maxDelay, int attemptsSoFar, java.util.random.RandomGenerator random) {
         long exp = base.toMillis() << Math.min(20, Math.max(0, attemptsSoFar - 1));
         long d = Math.min(maxDelay.toMillis(), exp);
         return Duration.ofMillis(d / 2 + random.nextLong(d / 2 + 1));
@@ -156,7 +174,9 @@ public final class HttpWebhookClient implements WebhookClient {
                 if (traceId != null) {
                     request.header(TraceIds.TRACEPARENT, TraceIds.traceparent(traceId)); // a new span per try
                 }
-                for (Map.Entry<String, String> h : signer.get().sign(body, webhookId, clock.instant(), BOTH).entrySet()) {
+                for (Map.Entry<String, String> h : signer.get()
+                        .sign(body, webhookId, clock.instant(), BOTH)
+                        .entrySet()) {
                     request.header(h.getKey(), h.getValue());
                 }
                 HttpResponse<Void> r = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
@@ -178,7 +198,8 @@ public final class HttpWebhookClient implements WebhookClient {
             if (cause instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            return new Delivery.Failed(attempts.get(), lastStatus.get(), describe(cause) + " after " + attempts.get() + " attempts");
+            return new Delivery.Failed(
+                    attempts.get(), lastStatus.get(), describe(cause) + " after " + attempts.get() + " attempts");
         } catch (RuntimeException e) {
             return new Delivery.Failed(attempts.get(), lastStatus.get(), describe(e));
         }
@@ -211,8 +232,10 @@ public final class HttpWebhookClient implements WebhookClient {
             return seconds < 0 ? null : Duration.ofSeconds(seconds);
         } catch (NumberFormatException notSeconds) {
             try {
-                Duration d = Duration.between(clock.instant(),
-                        ZonedDateTime.parse(v.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                Duration d = Duration.between(
+                        clock.instant(),
+                        ZonedDateTime.parse(v.strip(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                                .toInstant());
                 return d.isNegative() ? Duration.ZERO : d;
             } catch (RuntimeException unreadable) {
                 return null;

@@ -25,12 +25,31 @@ public record NotifierConfig(
 
     /** The breaker's defaults: open after 5 consecutive failures, probe once every 5 seconds while open. */
     public static final int DEFAULT_BREAKER_FAILURES = 5;
+
     public static final Duration DEFAULT_BREAKER_DELAY = Duration.ofSeconds(5);
 
-    public NotifierConfig(URI webhookUrl, WebhookSecret secret, String dlqUrl, int maxAttempts, Duration timeout,
-            Duration baseDelay, Duration maxDelay, Duration retryAfterCap, String region) {
-        this(webhookUrl, secret, dlqUrl, maxAttempts, timeout, baseDelay, maxDelay, retryAfterCap, region,
-                DEFAULT_BREAKER_FAILURES, DEFAULT_BREAKER_DELAY);
+    public NotifierConfig(
+            URI webhookUrl,
+            WebhookSecret secret,
+            String dlqUrl,
+            int maxAttempts,
+            Duration timeout,
+            Duration baseDelay,
+            Duration maxDelay,
+            Duration retryAfterCap,
+            String region) {
+        this(
+                webhookUrl,
+                secret,
+                dlqUrl,
+                maxAttempts,
+                timeout,
+                baseDelay,
+                maxDelay,
+                retryAfterCap,
+                region,
+                DEFAULT_BREAKER_FAILURES,
+                DEFAULT_BREAKER_DELAY);
     }
 
     public NotifierConfig {

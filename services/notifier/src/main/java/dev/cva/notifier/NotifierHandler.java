@@ -15,8 +15,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -50,10 +50,19 @@ public class NotifierHandler implements RequestHandler<DynamodbEvent, StreamsEve
     }
 
     private NotifierHandler(NotifierConfig config, Map<String, String> env, JsonLog log) {
-        this(config,
-                HttpClient.newBuilder().connectTimeout(config.timeout()).followRedirects(HttpClient.Redirect.NEVER).build(),
-                SqsClient.builder().region(Region.of(config.region())).httpClient(UrlConnectionHttpClient.create()).build(),
-                Clock.systemUTC(), log, signer(env, config, log));
+        this(
+                config,
+                HttpClient.newBuilder()
+                        .connectTimeout(config.timeout())
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .build(),
+                SqsClient.builder()
+                        .region(Region.of(config.region()))
+                        .httpClient(UrlConnectionHttpClient.create())
+                        .build(),
+                Clock.systemUTC(),
+                log,
+                signer(env, config, log));
     }
 
     /** For tests: injected configuration, HTTP and SQS clients, clock and log. */
@@ -62,22 +71,41 @@ public class NotifierHandler implements RequestHandler<DynamodbEvent, StreamsEve
     }
 
     /** For tests: as above, with the signer the handler asks before each send. */
-    public NotifierHandler(NotifierConfig config, HttpClient http, SqsClient sqs, Clock clock, JsonLog log,
-                           Supplier<WebhookSigner> signer) {
+    public NotifierHandler(
+            NotifierConfig config,
+            HttpClient http,
+            SqsClient sqs,
+            Clock clock,
+            JsonLog log,
+            Supplier<WebhookSigner> signer) {
         this.log = log;
         var mapper = JsonMapper.builder().build();
         var webhooks = new HttpWebhookClient(http, signer, config, clock, log);
-        this.restore = new NotifierRestore(signer instanceof RefreshingSigner r ? r : null, webhooks::reseed,
-                () -> new java.security.SecureRandom().nextLong(), log).register();
+        this.restore = new NotifierRestore(
+                        signer instanceof RefreshingSigner r ? r : null,
+                        webhooks::reseed,
+                        () -> new java.security.SecureRandom().nextLong(),
+                        log)
+                .register();
         // what one record can take at worst: every try timing out plus the longest waits, and a margin for the DLQ
-        Duration worstCase = config.timeout().plus(config.retryAfterCap()).multipliedBy(config.maxAttempts())
+        Duration worstCase = config.timeout()
+                .plus(config.retryAfterCap())
+                .multipliedBy(config.maxAttempts())
                 .plusSeconds(2);
-        this.notifier = new StreamNotifier(webhooks, new SqsDeadLetters(sqs, config.dlqUrl()), new ContractValidator(mapper),
-                mapper, clock, log, worstCase, Executors.newFixedThreadPool(PARALLEL_SENDS, r -> {
+        this.notifier = new StreamNotifier(
+                webhooks,
+                new SqsDeadLetters(sqs, config.dlqUrl()),
+                new ContractValidator(mapper),
+                mapper,
+                clock,
+                log,
+                worstCase,
+                Executors.newFixedThreadPool(PARALLEL_SENDS, r -> {
                     Thread t = new Thread(r, "webhook-send");
                     t.setDaemon(true);
                     return t;
-                }), PARALLEL_SENDS);
+                }),
+                PARALLEL_SENDS);
     }
 
     /**
@@ -89,10 +117,12 @@ public class NotifierHandler implements RequestHandler<DynamodbEvent, StreamsEve
         String plain = env.get("WEBHOOK_SECRET");
         String arn = env.get("WEBHOOK_SECRET_ARN");
         if ((plain == null || plain.isBlank()) && arn != null && !arn.isBlank()) {
-            SecretsManagerSecrets store = new SecretsManagerSecrets(software.amazon.awssdk.services.secretsmanager
-                    .SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build());
-            return new RefreshingSigner(arn.strip(), store::read, config.secret(), RefreshingSigner.refresh(env),
-                    Clock.systemUTC(), log);
+            SecretsManagerSecrets store = new SecretsManagerSecrets(
+                    software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
+                            .httpClient(UrlConnectionHttpClient.create())
+                            .build());
+            return new RefreshingSigner(
+                    arn.strip(), store::read, config.secret(), RefreshingSigner.refresh(env), Clock.systemUTC(), log);
         }
         return fixed(config.secret());
     }
@@ -109,14 +139,16 @@ public class NotifierHandler implements RequestHandler<DynamodbEvent, StreamsEve
 
     @Override
     public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
-        StreamNotifier.Outcome outcome = notifier.process(event == null ? null : event.getRecords(),
+        StreamNotifier.Outcome outcome = notifier.process(
+                event == null ? null : event.getRecords(),
                 () -> context == null ? Long.MAX_VALUE : context.getRemainingTimeInMillis(),
                 // every line of this invocation carries its AWS request id (a child log: sends run on other threads)
                 log.with("awsRequestId", context == null ? null : context.getAwsRequestId()));
         List<StreamsEventResponse.BatchItemFailure> failures = outcome.retryFromSequenceNumber() == null
                 ? List.of()
                 : List.of(StreamsEventResponse.BatchItemFailure.builder()
-                        .withItemIdentifier(outcome.retryFromSequenceNumber()).build());
+                        .withItemIdentifier(outcome.retryFromSequenceNumber())
+                        .build());
         return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
     }
 }

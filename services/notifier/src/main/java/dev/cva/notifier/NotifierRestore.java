@@ -54,7 +54,9 @@ public final class NotifierRestore implements Resource {
             signer.expire();
         }
         reseed.accept(seeds.getAsLong());
-        log.info("restored from a SnapStart snapshot: webhook secret to be re-read, retry jitter reseeded",
-                "event", "snapstart_restore");
+        log.info(
+                "restored from a SnapStart snapshot: webhook secret to be re-read, retry jitter reseeded",
+                "event",
+                "snapstart_restore");
     }
 }

@@ -12,8 +12,19 @@ import java.util.Map;
 /** A stream record's NEW_IMAGE as the {@code analytics-record} contract's JSON, fields in contract order. */
 public final class RecordImage {
     /** The contract's fields; other attributes of the item (if any appear later) are not sent. */
-    static final List<String> FIELDS = List.of("requestId", "query", "matchType", "matchScore", "reasoning",
-            "vectorMatches", "sessionId", "week", "timestamp", "responseTimestamp", "latencyMs", "performance");
+    static final List<String> FIELDS = List.of(
+            "requestId",
+            "query",
+            "matchType",
+            "matchScore",
+            "reasoning",
+            "vectorMatches",
+            "sessionId",
+            "week",
+            "timestamp",
+            "responseTimestamp",
+            "latencyMs",
+            "performance");
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 

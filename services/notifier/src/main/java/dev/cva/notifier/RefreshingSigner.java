@@ -28,8 +28,13 @@ public final class RefreshingSigner implements Supplier<WebhookSigner> {
     private WebhookSigner signer;
     private Instant readAt;
 
-    public RefreshingSigner(String arn, Function<String, String> store, WebhookSecret first, Duration refresh, Clock clock,
-                            JsonLog log) {
+    public RefreshingSigner(
+            String arn,
+            Function<String, String> store,
+            WebhookSecret first,
+            Duration refresh,
+            Clock clock,
+            JsonLog log) {
         this.arn = arn;
         this.store = store;
         this.refresh = refresh;

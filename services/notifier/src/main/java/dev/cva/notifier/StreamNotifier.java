@@ -8,7 +8,6 @@ import dev.cva.contracts.Contract;
 import dev.cva.contracts.ContractValidator;
 import dev.cva.contracts.Violation;
 import dev.cva.contracts.logging.JsonLog;
-import dev.cva.contracts.tracing.TraceIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +26,8 @@ import java.util.function.LongSupplier;
  */
 public final class StreamNotifier {
     public static final String EVENT_TYPE = "analytics_record_created";
-    private static final java.util.regex.Pattern UUID_SHAPE =
-            java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final java.util.regex.Pattern UUID_SHAPE = java.util.regex.Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     /** What the batch left unacknowledged: the stream's sequence number to retry from, or {@code null}. */
     public record Outcome(String retryFromSequenceNumber, int delivered, int deadLettered, int ignored) {}
@@ -44,14 +43,28 @@ public final class StreamNotifier {
     private final int parallelism;
 
     /** Sends one record at a time. */
-    public StreamNotifier(WebhookClient webhooks, DeadLetters deadLetters, ContractValidator validator, ObjectMapper mapper,
-            Clock clock, JsonLog log, Duration worstCaseDelivery) {
+    public StreamNotifier(
+            WebhookClient webhooks,
+            DeadLetters deadLetters,
+            ContractValidator validator,
+            ObjectMapper mapper,
+            Clock clock,
+            JsonLog log,
+            Duration worstCaseDelivery) {
         this(webhooks, deadLetters, validator, mapper, clock, log, worstCaseDelivery, Runnable::run, 1);
     }
 
     /** Sends up to {@code parallelism} records at a time on {@code executor}. */
-    public StreamNotifier(WebhookClient webhooks, DeadLetters deadLetters, ContractValidator validator, ObjectMapper mapper,
-            Clock clock, JsonLog log, Duration worstCaseDelivery, Executor executor, int parallelism) {
+    public StreamNotifier(
+            WebhookClient webhooks,
+            DeadLetters deadLetters,
+            ContractValidator validator,
+            ObjectMapper mapper,
+            Clock clock,
+            JsonLog log,
+            Duration worstCaseDelivery,
+            Executor executor,
+            int parallelism) {
         this.executor = executor;
         this.parallelism = parallelism;
         this.webhooks = webhooks;
@@ -64,7 +77,13 @@ public final class StreamNotifier {
     }
 
     /** What became of one record. */
-    private enum Fate { DELIVERED, DEAD_LETTERED, IGNORED, DLQ_FAILED, NOT_ATTEMPTED }
+    private enum Fate {
+        DELIVERED,
+        DEAD_LETTERED,
+        IGNORED,
+        DLQ_FAILED,
+        NOT_ATTEMPTED
+    }
 
     /**
      * Sends the batch's records concurrently, at most {@code parallelism} at a time, each with its own retries and
@@ -94,10 +113,14 @@ public final class StreamNotifier {
             }
             if (record.getDynamodb() == null || record.getDynamodb().getNewImage() == null) {
                 // a misconfigured stream (not NEW_IMAGE): kept in the DLQ rather than lost
-                log.error("INSERT without a NEW_IMAGE: the stream must use StreamViewType NEW_IMAGE", "sequenceNumber", seq,
-                        "eventID", record.getEventID());
-                fates.add(CompletableFuture.completedFuture(
-                        deadLetterUnread(record, "invalid record: INSERT without a NEW_IMAGE (StreamViewType must be NEW_IMAGE)", log)));
+                log.error(
+                        "INSERT without a NEW_IMAGE: the stream must use StreamViewType NEW_IMAGE",
+                        "sequenceNumber",
+                        seq,
+                        "eventID",
+                        record.getEventID());
+                fates.add(CompletableFuture.completedFuture(deadLetterUnread(
+                        record, "invalid record: INSERT without a NEW_IMAGE (StreamViewType must be NEW_IMAGE)", log)));
                 continue;
             }
             // always attempt at least one record per invocation, so a short Lambda timeout still makes progress
@@ -114,17 +137,23 @@ public final class StreamNotifier {
                 break;
             }
             attempted++;
-            fates.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    return notify(record, log);
-                } catch (DeadLetters.DeadLetterException e) {
-                    log.error("dead-letter queue unavailable; the stream will retry from this record",
-                            "sequenceNumber", seq, "reason", e.getMessage());
-                    return Fate.DLQ_FAILED;
-                } finally {
-                    slots.release();
-                }
-            }, executor));
+            fates.add(CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return notify(record, log);
+                        } catch (DeadLetters.DeadLetterException e) {
+                            log.error(
+                                    "dead-letter queue unavailable; the stream will retry from this record",
+                                    "sequenceNumber",
+                                    seq,
+                                    "reason",
+                                    e.getMessage());
+                            return Fate.DLQ_FAILED;
+                        } finally {
+                            slots.release();
+                        }
+                    },
+                    executor));
         }
         int delivered = 0;
         int deadLettered = 0;
@@ -178,14 +207,24 @@ public final class StreamNotifier {
         } catch (DeadLetters.DeadLetterException e) {
             throw e;
         } catch (RuntimeException | JsonProcessingException | Error e) {
-            log.error("stream record unreadable; dead-lettered on its own", "sequenceNumber", sequence(record),
-                    "eventID", record.getEventID(), "exception", e.getClass().getName());
-            return deadLetterUnread(record, "invalid record: unreadable NEW_IMAGE (" + e.getClass().getName() + ")", log);
+            log.error(
+                    "stream record unreadable; dead-lettered on its own",
+                    "sequenceNumber",
+                    sequence(record),
+                    "eventID",
+                    record.getEventID(),
+                    "exception",
+                    e.getClass().getName());
+            return deadLetterUnread(
+                    record,
+                    "invalid record: unreadable NEW_IMAGE (" + e.getClass().getName() + ")",
+                    log);
         }
         String webhookId = "msg_" + requestId;
         // every line about this record carries its ids; a requestId that breaks the contract (the record is then
         // dead-lettered) is named under another field, so the line keeps the log-line contract
-        log = UUID_SHAPE.matcher(requestId).matches() ? log.with("requestId", requestId)
+        log = UUID_SHAPE.matcher(requestId).matches()
+                ? log.with("requestId", requestId)
                 : log.with("invalidRequestId", requestId.isEmpty() ? null : requestId);
         try {
             return send(requestId, webhookId, traceId, envelope, body, log);
@@ -197,38 +236,59 @@ public final class StreamNotifier {
             // a bug or a broken dependency, for this record: park its exact body, go on with the others
             String reason = "notifier error: " + e.getClass().getName();
             deadLetters.put(new DeadLetters.DeadLetter(body, requestId, webhookId, reason, 0, null, traceId));
-            log.error("handling the record threw; dead-lettered on its own", "webhookId", webhookId,
-                    "exception", e.getClass().getName());
+            log.error(
+                    "handling the record threw; dead-lettered on its own",
+                    "webhookId",
+                    webhookId,
+                    "exception",
+                    e.getClass().getName());
             return Fate.DEAD_LETTERED;
         }
     }
 
-    private Fate send(String requestId, String webhookId, String traceId, ObjectNode envelope, byte[] body, JsonLog log) {
+    private Fate send(
+            String requestId, String webhookId, String traceId, ObjectNode envelope, byte[] body, JsonLog log) {
         // Writers are strict: we send the full record (webhook-body-writer), though receivers accept less.
         List<Violation> violations = validator.validate(Contract.WEBHOOK_BODY_WRITER, envelope);
         if (!violations.isEmpty()) {
-            String reason = "invalid record: " + violations.stream().map(Violation::path).distinct().toList();
+            String reason = "invalid record: "
+                    + violations.stream().map(Violation::path).distinct().toList();
             deadLetters.put(new DeadLetters.DeadLetter(body, requestId, webhookId, reason, 0, null, traceId));
-            log.error("record breaks the webhook-body contract; dead-lettered without sending",
-                    "paths", violations.stream().map(Violation::path).distinct().toList());
+            log.error(
+                    "record breaks the webhook-body contract; dead-lettered without sending",
+                    "paths",
+                    violations.stream().map(Violation::path).distinct().toList());
             return Fate.DEAD_LETTERED;
         }
         Delivery d = webhooks.deliver(webhookId, body, traceId);
         if (d instanceof Delivery.Delivered ok) {
-            log.info("webhook delivered", "webhookId", webhookId, "attempts", ok.attempts(),
-                    "status", ok.status());
+            log.info("webhook delivered", "webhookId", webhookId, "attempts", ok.attempts(), "status", ok.status());
             return Fate.DELIVERED;
         }
         Delivery.Failed failed = (Delivery.Failed) d;
-        deadLetters.put(new DeadLetters.DeadLetter(body, requestId, webhookId, failed.reason(), failed.attempts(),
-                failed.lastStatus(), traceId));
+        deadLetters.put(new DeadLetters.DeadLetter(
+                body, requestId, webhookId, failed.reason(), failed.attempts(), failed.lastStatus(), traceId));
         if (HttpWebhookClient.CIRCUIT_OPEN.equals(failed.reason())) {
-            log.info("circuit open; dead-lettered without waiting", "webhookId", webhookId,
-                    "attempts", failed.attempts(), "reason", failed.reason());
+            log.info(
+                    "circuit open; dead-lettered without waiting",
+                    "webhookId",
+                    webhookId,
+                    "attempts",
+                    failed.attempts(),
+                    "reason",
+                    failed.reason());
             return Fate.DEAD_LETTERED;
         }
-        log.warn("webhook failed; dead-lettered", "webhookId", webhookId,
-                "attempts", failed.attempts(), "lastStatus", failed.lastStatus(), "reason", failed.reason());
+        log.warn(
+                "webhook failed; dead-lettered",
+                "webhookId",
+                webhookId,
+                "attempts",
+                failed.attempts(),
+                "lastStatus",
+                failed.lastStatus(),
+                "reason",
+                failed.reason());
         return Fate.DEAD_LETTERED;
     }
 
@@ -247,7 +307,9 @@ public final class StreamNotifier {
         if (s != null) {
             doc.put("sequenceNumber", s.getSequenceNumber());
             if (s.getApproximateCreationDateTime() != null) {
-                doc.put("approximateCreationDateTime", s.getApproximateCreationDateTime().getTime() / 1000);
+                doc.put(
+                        "approximateCreationDateTime",
+                        s.getApproximateCreationDateTime().getTime() / 1000);
             }
             if (s.getKeys() != null) {
                 doc.set("keys", RecordImage.raw(s.getKeys()));
@@ -262,14 +324,25 @@ public final class StreamNotifier {
         try {
             body = mapper.writeValueAsBytes(doc);
         } catch (JsonProcessingException e) {
-            throw new DeadLetters.DeadLetterException("cannot write the dead letter: " + e.getClass().getName(), e);
+            throw new DeadLetters.DeadLetterException(
+                    "cannot write the dead letter: " + e.getClass().getName(), e);
         }
         try {
-            deadLetters.put(new DeadLetters.DeadLetter(body, requestId, requestId.isEmpty() ? "" : "msg_" + requestId, reason, 0,
-                    null, s == null ? null : RecordImage.traceId(s.getNewImage())));
+            deadLetters.put(new DeadLetters.DeadLetter(
+                    body,
+                    requestId,
+                    requestId.isEmpty() ? "" : "msg_" + requestId,
+                    reason,
+                    0,
+                    null,
+                    s == null ? null : RecordImage.traceId(s.getNewImage())));
         } catch (DeadLetters.DeadLetterException e) {
-            log.error("dead-letter queue unavailable; the stream will retry from this record",
-                    "sequenceNumber", sequence(record), "reason", e.getMessage());
+            log.error(
+                    "dead-letter queue unavailable; the stream will retry from this record",
+                    "sequenceNumber",
+                    sequence(record),
+                    "reason",
+                    e.getMessage());
             return Fate.DLQ_FAILED;
         }
         return Fate.DEAD_LETTERED;

@@ -73,7 +73,9 @@ class NoBatchDroppedTest {
     }
 
     static ObjectNode record(String example) throws Exception {
-        ObjectNode n = (ObjectNode) MAPPER.readTree(Examples.get(Contract.ANALYTICS_RECORD, Examples.Kind.VALID, example).bytes());
+        ObjectNode n =
+                (ObjectNode) MAPPER.readTree(Examples.get(Contract.ANALYTICS_RECORD, Examples.Kind.VALID, example)
+                        .bytes());
         n.put("requestId", UUID.randomUUID().toString());
         return n;
     }
@@ -82,8 +84,11 @@ class NoBatchDroppedTest {
         List<Message> all = new ArrayList<>();
         for (int empty = 0; empty < 2; ) {
             int wait = empty;
-            List<Message> got = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(wait)
-                    .messageAttributeNames("All")).messages();
+            List<Message> got = sqs.receiveMessage(b -> b.queueUrl(url)
+                            .maxNumberOfMessages(10)
+                            .waitTimeSeconds(wait)
+                            .messageAttributeNames("All"))
+                    .messages();
             if (got.isEmpty()) {
                 empty++;
                 continue;
@@ -105,28 +110,52 @@ class NoBatchDroppedTest {
     @Test
     void recordsThatThrowAreDeadLetteredEachAloneAndABatchThatKeepsFailingIsRecordedNotDropped() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String webhookDlq = sqs.createQueue(b -> b.queueName("webhook-dlq-" + suffix)).queueUrl();
-        String onFailureQueue = sqs.createQueue(b -> b.queueName("stream-failures-" + suffix)).queueUrl();
+        String webhookDlq =
+                sqs.createQueue(b -> b.queueName("webhook-dlq-" + suffix)).queueUrl();
+        String onFailureQueue =
+                sqs.createQueue(b -> b.queueName("stream-failures-" + suffix)).queueUrl();
         String table = "analytics-" + suffix;
         Tables.createAnalytics(dynamo, table);
         String streamArn = dynamo.describeTable(b -> b.tableName(table)).table().latestStreamArn();
 
         Set<String> poisoned = ConcurrentHashMap.newKeySet();
         AtomicBoolean jvmInTrouble = new AtomicBoolean();
-        HttpClient http = new FaultyHttpClient(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build(),
-                id -> jvmInTrouble.get() ? new StackOverflowError()
+        HttpClient http = new FaultyHttpClient(
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build(),
+                id -> jvmInTrouble.get()
+                        ? new StackOverflowError()
                         : poisoned.contains(id) ? new NoClassDefFoundError("dev/cva/notifier/Missing") : null);
         ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
-        NotifierConfig config = new NotifierConfig(receiver.url(), SECRET, webhookDlq, 3, Duration.ofSeconds(2),
-                Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofMillis(1500), "eu-west-2");
-        NotifierHandler handler = new NotifierHandler(config, http, sqs, Clock.systemUTC(),
+        NotifierConfig config = new NotifierConfig(
+                receiver.url(),
+                SECRET,
+                webhookDlq,
+                3,
+                Duration.ofSeconds(2),
+                Duration.ofMillis(20),
+                Duration.ofMillis(100),
+                Duration.ofMillis(1500),
+                "eu-west-2");
+        NotifierHandler handler = new NotifierHandler(
+                config,
+                http,
+                sqs,
+                Clock.systemUTC(),
                 new JsonLog("notifier", new PrintStream(logBytes, true, StandardCharsets.UTF_8), Clock.systemUTC()));
         List<String> mappingLog = new ArrayList<>();
         EventSource settings = EventSource.fromRepository("notifier", EventSource.STREAM_DEFAULTS); // cva.yaml's
-        StreamMapping mapping = new StreamMapping(Moto.shared().streams(), streamArn, "eu-west-2",
+        StreamMapping mapping = new StreamMapping(
+                Moto.shared().streams(),
+                streamArn,
+                "eu-west-2",
                 new HandlerInvoker<>("notifier", handler, DynamodbEvent.class, StreamsEventResponse.class, 1),
-                settings, Duration.ofMillis(5), mappingLog::add,
-                new OnFailureDestination(sqs, onFailureQueue, "arn:aws:lambda:eu-west-2:000000000000:function:cv-analytics-notifier:live"),
+                settings,
+                Duration.ofMillis(5),
+                mappingLog::add,
+                new OnFailureDestination(
+                        sqs,
+                        onFailureQueue,
+                        "arn:aws:lambda:eu-west-2:000000000000:function:cv-analytics-notifier:live"),
                 Clock.systemUTC());
 
         // 1. two of six records throw while being sent: each dead-lettered alone, the other four delivered
@@ -137,13 +166,20 @@ class NoBatchDroppedTest {
         poisoned.add("msg_" + first.get(1).get("requestId").asText());
         poisoned.add("msg_" + first.get(4).get("requestId").asText());
         first.forEach(r -> dynamo.putItem(b -> b.tableName(table).item(StreamEvents.item(r))));
-        while (mapping.pollOnce()) { }
+        while (mapping.pollOnce()) {}
 
-        assertThat(receiver.received()).extracting(r -> requestId(r.body())).containsExactlyInAnyOrder(
-                first.get(0).get("requestId").asText(), first.get(2).get("requestId").asText(),
-                first.get(3).get("requestId").asText(), first.get(5).get("requestId").asText());
-        assertThat(drain(webhookDlq)).extracting(m -> requestId(m.body().getBytes(StandardCharsets.UTF_8)))
-                .containsExactlyInAnyOrder(first.get(1).get("requestId").asText(), first.get(4).get("requestId").asText());
+        assertThat(receiver.received())
+                .extracting(r -> requestId(r.body()))
+                .containsExactlyInAnyOrder(
+                        first.get(0).get("requestId").asText(),
+                                first.get(2).get("requestId").asText(),
+                        first.get(3).get("requestId").asText(),
+                                first.get(5).get("requestId").asText());
+        assertThat(drain(webhookDlq))
+                .extracting(m -> requestId(m.body().getBytes(StandardCharsets.UTF_8)))
+                .containsExactlyInAnyOrder(
+                        first.get(1).get("requestId").asText(),
+                        first.get(4).get("requestId").asText());
         assertThat(mapping.delivered()).as("the batch itself succeeded").isEqualTo(6);
         assertThat(mapping.skipped()).isZero();
         assertThat(drain(onFailureQueue)).isEmpty();
@@ -157,14 +193,18 @@ class NoBatchDroppedTest {
             second.add(record("full"));
         }
         second.forEach(r -> dynamo.putItem(b -> b.tableName(table).item(StreamEvents.item(r))));
-        while (mapping.pollOnce()) { }
+        while (mapping.pollOnce()) {}
 
         assertThat(receiver.received()).isEmpty();
-        assertThat(drain(webhookDlq)).as("a JVM error is not swallowed as a dead letter").isEmpty();
+        assertThat(drain(webhookDlq))
+                .as("a JVM error is not swallowed as a dead letter")
+                .isEmpty();
         assertThat(mapping.skipped()).isEqualTo(5);
         List<BigInteger> secondSequences = new ArrayList<>();
         var streamRecords = StreamEvents.readAll(Moto.shared().streams(), streamArn);
-        streamRecords.subList(6, 11).forEach(r -> secondSequences.add(new BigInteger(r.dynamodb().sequenceNumber())));
+        streamRecords
+                .subList(6, 11)
+                .forEach(r -> secondSequences.add(new BigInteger(r.dynamodb().sequenceNumber())));
         List<BigInteger> covered = new ArrayList<>();
         List<Message> recorded = drain(onFailureQueue);
         assertThat(recorded).isNotEmpty();
@@ -172,20 +212,28 @@ class NoBatchDroppedTest {
             JsonNode r = MAPPER.readTree(m.body());
             assertThat(r.at("/requestContext/condition").asText()).isEqualTo("RetryAttemptsExhausted");
             assertThat(r.at("/responseContext/functionError").asText()).isEqualTo("Unhandled");
-            BigInteger from = new BigInteger(r.at("/DDBStreamBatchInfo/startSequenceNumber").asText());
-            BigInteger to = new BigInteger(r.at("/DDBStreamBatchInfo/endSequenceNumber").asText());
-            List<BigInteger> inRange = secondSequences.stream().filter(s -> s.compareTo(from) >= 0 && s.compareTo(to) <= 0).toList();
+            BigInteger from = new BigInteger(
+                    r.at("/DDBStreamBatchInfo/startSequenceNumber").asText());
+            BigInteger to =
+                    new BigInteger(r.at("/DDBStreamBatchInfo/endSequenceNumber").asText());
+            List<BigInteger> inRange = secondSequences.stream()
+                    .filter(s -> s.compareTo(from) >= 0 && s.compareTo(to) <= 0)
+                    .toList();
             assertThat(inRange).hasSize(r.at("/DDBStreamBatchInfo/batchSize").asInt());
             covered.addAll(inRange);
         }
-        assertThat(covered).as("each skipped record in exactly one recorded range").containsExactlyInAnyOrderElementsOf(secondSequences);
+        assertThat(covered)
+                .as("each skipped record in exactly one recorded range")
+                .containsExactlyInAnyOrderElementsOf(secondSequences);
         assertThat(logBytes.toString(StandardCharsets.UTF_8)).doesNotContain(SECRET.reveal());
 
         // 3. once the notifier is healthy again the mapping goes on with new records
         jvmInTrouble.set(false);
         ObjectNode later = record("anonymous");
         dynamo.putItem(b -> b.tableName(table).item(StreamEvents.item(later)));
-        while (mapping.pollOnce()) { }
-        assertThat(receiver.received()).extracting(r -> requestId(r.body())).containsExactly(later.get("requestId").asText());
+        while (mapping.pollOnce()) {}
+        assertThat(receiver.received())
+                .extracting(r -> requestId(r.body()))
+                .containsExactly(later.get("requestId").asText());
     }
 }

@@ -125,16 +125,42 @@ class NotifierHandlerTest {
     }
 
     NotifierHandler handler(URI url, String dlq, Duration timeout, Clock clock) {
-        NotifierConfig config = new NotifierConfig(url, SECRET, dlq, 3, timeout, Duration.ofMillis(20),
-                Duration.ofMillis(100), Duration.ofMillis(1500), "eu-west-2");
-        return new NotifierHandler(config, http, sqs, clock,
+        NotifierConfig config = new NotifierConfig(
+                url,
+                SECRET,
+                dlq,
+                3,
+                timeout,
+                Duration.ofMillis(20),
+                Duration.ofMillis(100),
+                Duration.ofMillis(1500),
+                "eu-west-2");
+        return new NotifierHandler(
+                config,
+                http,
+                sqs,
+                clock,
                 new JsonLog("notifier", new PrintStream(logBytes, true, StandardCharsets.UTF_8), Clock.systemUTC()));
     }
 
     NotifierHandler handler(URI url, Duration timeout, int breakerFailures, Duration breakerDelay) {
-        NotifierConfig config = new NotifierConfig(url, SECRET, dlqUrl, 3, timeout, Duration.ofMillis(20),
-                Duration.ofMillis(100), Duration.ofMillis(1500), "eu-west-2", breakerFailures, breakerDelay);
-        return new NotifierHandler(config, http, sqs, ticking(),
+        NotifierConfig config = new NotifierConfig(
+                url,
+                SECRET,
+                dlqUrl,
+                3,
+                timeout,
+                Duration.ofMillis(20),
+                Duration.ofMillis(100),
+                Duration.ofMillis(1500),
+                "eu-west-2",
+                breakerFailures,
+                breakerDelay);
+        return new NotifierHandler(
+                config,
+                http,
+                sqs,
+                ticking(),
                 new JsonLog("notifier", new PrintStream(logBytes, true, StandardCharsets.UTF_8), Clock.systemUTC()));
     }
 
@@ -149,7 +175,9 @@ class NotifierHandlerTest {
     }
 
     long events(String event) throws Exception {
-        return logLines().stream().filter(l -> event.equals(l.path("event").asText())).count();
+        return logLines().stream()
+                .filter(l -> event.equals(l.path("event").asText()))
+                .count();
     }
 
     NotifierHandler handler() {
@@ -167,7 +195,9 @@ class NotifierHandlerTest {
 
     static ObjectNode record(String example) {
         try {
-            ObjectNode n = (ObjectNode) MAPPER.readTree(Examples.get(Contract.ANALYTICS_RECORD, Examples.Kind.VALID, example).bytes());
+            ObjectNode n =
+                    (ObjectNode) MAPPER.readTree(Examples.get(Contract.ANALYTICS_RECORD, Examples.Kind.VALID, example)
+                            .bytes());
             n.put("requestId", UUID.randomUUID().toString());
             return n;
         } catch (java.io.IOException e) {
@@ -183,8 +213,11 @@ class NotifierHandlerTest {
         List<Message> all = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             int wait = i == 0 ? 0 : 1;
-            List<Message> got = sqs.receiveMessage(b -> b.queueUrl(dlqUrl).maxNumberOfMessages(10).waitTimeSeconds(wait)
-                    .messageAttributeNames("All")).messages();
+            List<Message> got = sqs.receiveMessage(b -> b.queueUrl(dlqUrl)
+                            .maxNumberOfMessages(10)
+                            .waitTimeSeconds(wait)
+                            .messageAttributeNames("All"))
+                    .messages();
             all.addAll(got);
             if (got.isEmpty() && i > 0) {
                 break;
@@ -199,7 +232,9 @@ class NotifierHandlerTest {
     }
 
     static List<String> failures(StreamsEventResponse r) {
-        return r.getBatchItemFailures().stream().map(StreamsEventResponse.BatchItemFailure::getItemIdentifier).toList();
+        return r.getBatchItemFailures().stream()
+                .map(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
+                .toList();
     }
 
     // ---- tests ----
@@ -210,12 +245,20 @@ class NotifierHandlerTest {
         ObjectNode anonymous = record("anonymous");
         DynamodbEvent event = streamOf(table -> {
             put(table, full);
-            dynamo.updateItem(b -> b.tableName(table).key(Map.of("requestId", AttributeValue.fromS(full.get("requestId").asText())))
-                    .updateExpression("SET reasoning = :r").expressionAttributeValues(Map.of(":r", AttributeValue.fromS("edited"))));
-            dynamo.deleteItem(b -> b.tableName(table).key(Map.of("requestId", AttributeValue.fromS(full.get("requestId").asText()))));
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of(
+                            "requestId",
+                            AttributeValue.fromS(full.get("requestId").asText())))
+                    .updateExpression("SET reasoning = :r")
+                    .expressionAttributeValues(Map.of(":r", AttributeValue.fromS("edited"))));
+            dynamo.deleteItem(b -> b.tableName(table)
+                    .key(Map.of(
+                            "requestId",
+                            AttributeValue.fromS(full.get("requestId").asText()))));
             put(table, anonymous);
         });
-        assertThat(event.getRecords()).extracting(DynamodbEvent.DynamodbStreamRecord::getEventName)
+        assertThat(event.getRecords())
+                .extracting(DynamodbEvent.DynamodbStreamRecord::getEventName)
                 .containsExactly("INSERT", "MODIFY", "REMOVE", "INSERT");
 
         long before = System.currentTimeMillis();
@@ -226,26 +269,41 @@ class NotifierHandlerTest {
         assertThat(got).hasSize(2);
         ContractValidator validator = new ContractValidator();
         // the batch's webhooks are sent concurrently: match each by its record, not by arrival order
-        assertThat(got).extracting(r -> MAPPER.readTree(r.body()).path("data").path("requestId").asText())
-                .containsExactlyInAnyOrder(full.get("requestId").asText(), anonymous.get("requestId").asText());
+        assertThat(got)
+                .extracting(r ->
+                        MAPPER.readTree(r.body()).path("data").path("requestId").asText())
+                .containsExactlyInAnyOrder(
+                        full.get("requestId").asText(),
+                        anonymous.get("requestId").asText());
         for (Received r : got) {
             JsonNode body = MAPPER.readTree(r.body());
-            ObjectNode expected = body.path("data").path("requestId").asText().equals(full.get("requestId").asText())
-                    ? full : anonymous;
+            ObjectNode expected = body.path("data")
+                            .path("requestId")
+                            .asText()
+                            .equals(full.get("requestId").asText())
+                    ? full
+                    : anonymous;
             assertThat(validator.validate(Contract.WEBHOOK_BODY, r.body())).isEmpty();
             assertThat(body.get("eventType").asText()).isEqualTo("analytics_record_created");
             assertThat(body.get("timestamp").asLong()).isBetween(before - 60_000, System.currentTimeMillis() + 60_000);
             assertThat(body.get("data")).isEqualTo(MAPPER.readTree(expected.toString()));
-            assertThat(r.header("webhook-id")).isEqualTo("msg_" + expected.get("requestId").asText());
+            assertThat(r.header("webhook-id"))
+                    .isEqualTo("msg_" + expected.get("requestId").asText());
             assertThat(r.header("content-type")).isEqualTo("application/json");
             assertThat(r.headers()).as("plain HTTP/1.1, no h2c upgrade").doesNotContainKey("upgrade");
-            assertThat(r.standard()).isInstanceOfSatisfying(Verification.Verified.class,
-                    v -> assertThat(v.scheme()).isEqualTo(Scheme.STANDARD));
-            assertThat(r.legacy()).isInstanceOfSatisfying(Verification.Verified.class,
-                    v -> assertThat(v.scheme()).isEqualTo(Scheme.LEGACY));
+            assertThat(r.standard())
+                    .isInstanceOfSatisfying(
+                            Verification.Verified.class,
+                            v -> assertThat(v.scheme()).isEqualTo(Scheme.STANDARD));
+            assertThat(r.legacy())
+                    .isInstanceOfSatisfying(
+                            Verification.Verified.class,
+                            v -> assertThat(v.scheme()).isEqualTo(Scheme.LEGACY));
         }
         assertThat(deadLetters()).isEmpty();
-        assertThat(logBytes.toString(StandardCharsets.UTF_8)).doesNotContain(SECRET.reveal()).contains("webhook delivered");
+        assertThat(logBytes.toString(StandardCharsets.UTF_8))
+                .doesNotContain(SECRET.reveal())
+                .contains("webhook delivered");
     }
 
     @Test
@@ -254,8 +312,11 @@ class NotifierHandlerTest {
         StreamsEventResponse response = handler().handleRequest(StreamEvents.event(json), null);
         assertThat(failures(response)).isEmpty();
         assertThat(receiver.received()).hasSize(1);
-        JsonNode expected = MAPPER.readTree(Examples.get(Contract.WEBHOOK_BODY, Examples.Kind.VALID, "full-match").bytes()).get("data");
-        assertThat(MAPPER.readTree(receiver.received().get(0).body()).get("data")).isEqualTo(expected);
+        JsonNode expected = MAPPER.readTree(Examples.get(Contract.WEBHOOK_BODY, Examples.Kind.VALID, "full-match")
+                        .bytes())
+                .get("data");
+        assertThat(MAPPER.readTree(receiver.received().get(0).body()).get("data"))
+                .isEqualTo(expected);
     }
 
     @Test
@@ -269,8 +330,12 @@ class NotifierHandlerTest {
         assertThat(failures(response)).isEmpty();
         List<Received> got = receiver.received();
         assertThat(got).hasSize(3);
-        assertThat(got).extracting(r -> r.header("webhook-id")).containsOnly("msg_" + rec.get("requestId").asText());
-        assertThat(got).extracting(r -> new String(r.body(), StandardCharsets.UTF_8)).containsOnly(new String(got.get(0).body(), StandardCharsets.UTF_8));
+        assertThat(got)
+                .extracting(r -> r.header("webhook-id"))
+                .containsOnly("msg_" + rec.get("requestId").asText());
+        assertThat(got)
+                .extracting(r -> new String(r.body(), StandardCharsets.UTF_8))
+                .containsOnly(new String(got.get(0).body(), StandardCharsets.UTF_8));
         assertThat(got).extracting(r -> r.header("webhook-timestamp")).doesNotHaveDuplicates();
         assertThat(got).allSatisfy(r -> assertThat(r.standard().verified()).isTrue());
         assertThat(deadLetters()).isEmpty();
@@ -296,14 +361,18 @@ class NotifierHandlerTest {
         DynamodbEvent event = streamOf(table -> put(table, rec));
         receiver.script(new Step(200, 800, null), new Step(200, 800, null), new Step(200, 800, null));
 
-        StreamsEventResponse response = handler(receiver.url(), dlqUrl, Duration.ofMillis(250), ticking()).handleRequest(event, null);
+        StreamsEventResponse response = handler(receiver.url(), dlqUrl, Duration.ofMillis(250), ticking())
+                .handleRequest(event, null);
 
-        assertThat(failures(response)).as("a webhook failure never blocks the stream").isEmpty();
+        assertThat(failures(response))
+                .as("a webhook failure never blocks the stream")
+                .isEmpty();
         assertThat(receiver.received()).hasSize(3);
         List<Message> dead = deadLetters();
         assertThat(dead).hasSize(1);
         Message m = dead.get(0);
-        assertThat(m.body().getBytes(StandardCharsets.UTF_8)).isEqualTo(receiver.received().get(0).body());
+        assertThat(m.body().getBytes(StandardCharsets.UTF_8))
+                .isEqualTo(receiver.received().get(0).body());
         assertThat(attr(m, "reason")).contains("timeout").contains("3 attempts");
         assertThat(attr(m, "attempts")).isEqualTo("3");
         assertThat(attr(m, "lastStatus")).isNull();
@@ -316,15 +385,23 @@ class NotifierHandlerTest {
         DynamodbEvent event = streamOf(table -> put(table, rec));
         int closedPort = Child.freePort();
 
-        StreamsEventResponse response = handler(URI.create("http://127.0.0.1:" + closedPort + "/webhook"), dlqUrl,
-                Duration.ofSeconds(1), ticking()).handleRequest(event, null);
+        StreamsEventResponse response = handler(
+                        URI.create("http://127.0.0.1:" + closedPort + "/webhook"),
+                        dlqUrl,
+                        Duration.ofSeconds(1),
+                        ticking())
+                .handleRequest(event, null);
 
         assertThat(failures(response)).isEmpty();
         List<Message> dead = deadLetters();
         assertThat(dead).hasSize(1);
         assertThat(attr(dead.get(0), "reason")).isEqualTo("connection refused after 3 attempts");
         assertThat(attr(dead.get(0), "attempts")).isEqualTo("3");
-        assertThat(MAPPER.readTree(dead.get(0).body()).get("data").get("requestId").asText()).isEqualTo(rec.get("requestId").asText());
+        assertThat(MAPPER.readTree(dead.get(0).body())
+                        .get("data")
+                        .get("requestId")
+                        .asText())
+                .isEqualTo(rec.get("requestId").asText());
     }
 
     @Test
@@ -355,9 +432,11 @@ class NotifierHandlerTest {
         receiver.script(Step.status(404), Step.status(404)); // both are sent at once: either may come first
         String missingQueue = localSqs.endpoint() + "/000000000000/no-such-queue";
 
-        StreamsEventResponse response = handler(receiver.url(), missingQueue, Duration.ofSeconds(1), ticking()).handleRequest(event, null);
+        StreamsEventResponse response = handler(receiver.url(), missingQueue, Duration.ofSeconds(1), ticking())
+                .handleRequest(event, null);
 
-        assertThat(failures(response)).containsExactly(event.getRecords().get(0).getDynamodb().getSequenceNumber());
+        assertThat(failures(response))
+                .containsExactly(event.getRecords().get(0).getDynamodb().getSequenceNumber());
         // both were sent side by side; the stream retries from the first, and the receiver absorbs the repeat
         assertThat(receiver.received()).hasSize(2);
         assertThat(logBytes.toString(StandardCharsets.UTF_8)).contains("dead-letter queue unavailable");
@@ -384,23 +463,39 @@ class NotifierHandlerTest {
             put(table, record("full"));
             put(table, record("anonymous"));
         });
-        com.amazonaws.services.lambda.runtime.Context almostOutOfTime = (com.amazonaws.services.lambda.runtime.Context)
-                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+        com.amazonaws.services.lambda.runtime.Context almostOutOfTime =
+                (com.amazonaws.services.lambda.runtime.Context) java.lang.reflect.Proxy.newProxyInstance(
+                        getClass().getClassLoader(),
                         new Class<?>[] {com.amazonaws.services.lambda.runtime.Context.class},
                         (proxy, method, args) -> method.getName().equals("getRemainingTimeInMillis") ? 1000 : null);
 
         StreamsEventResponse response = handler().handleRequest(event, almostOutOfTime);
 
-        assertThat(receiver.received()).as("the first record is always attempted").hasSize(1);
-        assertThat(failures(response)).containsExactly(event.getRecords().get(1).getDynamodb().getSequenceNumber());
+        assertThat(receiver.received())
+                .as("the first record is always attempted")
+                .hasSize(1);
+        assertThat(failures(response))
+                .containsExactly(event.getRecords().get(1).getDynamodb().getSequenceNumber());
     }
 
     // ---- per-record isolation: whatever one record's handling throws, the others go on ----
 
     NotifierHandler handler(HttpClient client, String dlq) {
-        NotifierConfig config = new NotifierConfig(receiver.url(), SECRET, dlq, 3, Duration.ofSeconds(2), Duration.ofMillis(20),
-                Duration.ofMillis(100), Duration.ofMillis(1500), "eu-west-2");
-        return new NotifierHandler(config, client, sqs, ticking(),
+        NotifierConfig config = new NotifierConfig(
+                receiver.url(),
+                SECRET,
+                dlq,
+                3,
+                Duration.ofSeconds(2),
+                Duration.ofMillis(20),
+                Duration.ofMillis(100),
+                Duration.ofMillis(1500),
+                "eu-west-2");
+        return new NotifierHandler(
+                config,
+                client,
+                sqs,
+                ticking(),
                 new JsonLog("notifier", new PrintStream(logBytes, true, StandardCharsets.UTF_8), Clock.systemUTC()));
     }
 
@@ -411,7 +506,8 @@ class NotifierHandlerTest {
         recs.forEach(r -> put(table, r));
         String arn = dynamo.describeTable(b -> b.tableName(table)).table().latestStreamArn();
         ObjectNode json = (ObjectNode) MAPPER.readTree(StreamEvents.json(StreamEvents.readAll(streams, arn), arn));
-        ((ObjectNode) json.get("Records").get(1).get("dynamodb").get("NewImage").get("matchScore")).put("N", "ninety-two");
+        ((ObjectNode) json.get("Records").get(1).get("dynamodb").get("NewImage").get("matchScore"))
+                .put("N", "ninety-two");
         return StreamEvents.event(json.toString());
     }
 
@@ -420,13 +516,18 @@ class NotifierHandlerTest {
     }
 
     static List<String> receivedIds() {
-        return receiver.received().stream().map(r -> {
-            try {
-                return MAPPER.readTree(r.body()).path("data").path("requestId").asText();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }).toList();
+        return receiver.received().stream()
+                .map(r -> {
+                    try {
+                        return MAPPER.readTree(r.body())
+                                .path("data")
+                                .path("requestId")
+                                .asText();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })
+                .toList();
     }
 
     @Test
@@ -437,17 +538,25 @@ class NotifierHandlerTest {
         StreamsEventResponse response = handler().handleRequest(event, null);
 
         assertThat(failures(response)).as("the batch goes on").isEmpty();
-        assertThat(receivedIds()).containsExactlyInAnyOrder(ids(recs).get(0), ids(recs).get(2));
+        assertThat(receivedIds())
+                .containsExactlyInAnyOrder(ids(recs).get(0), ids(recs).get(2));
         List<Message> dead = deadLetters();
         assertThat(dead).hasSize(1);
         Message m = dead.get(0);
-        assertThat(attr(m, "reason")).isEqualTo("invalid record: unreadable NEW_IMAGE (java.lang.NumberFormatException)");
+        assertThat(attr(m, "reason"))
+                .isEqualTo("invalid record: unreadable NEW_IMAGE (java.lang.NumberFormatException)");
         assertThat(attr(m, "requestId")).isEqualTo(ids(recs).get(1));
         JsonNode body = MAPPER.readTree(m.body());
-        assertThat(body.get("sequenceNumber").asText()).isEqualTo(event.getRecords().get(1).getDynamodb().getSequenceNumber());
-        assertThat(body.at("/newImage/matchScore/N").asText()).as("the image kept as read").isEqualTo("ninety-two");
-        assertThat(body.at("/newImage/requestId/S").asText()).isEqualTo(ids(recs).get(1));
-        assertThat(logBytes.toString(StandardCharsets.UTF_8)).contains("dead-lettered on its own").doesNotContain(SECRET.reveal());
+        assertThat(body.get("sequenceNumber").asText())
+                .isEqualTo(event.getRecords().get(1).getDynamodb().getSequenceNumber());
+        assertThat(body.at("/newImage/matchScore/N").asText())
+                .as("the image kept as read")
+                .isEqualTo("ninety-two");
+        assertThat(body.at("/newImage/requestId/S").asText())
+                .isEqualTo(ids(recs).get(1));
+        assertThat(logBytes.toString(StandardCharsets.UTF_8))
+                .contains("dead-lettered on its own")
+                .doesNotContain(SECRET.reveal());
     }
 
     @Test
@@ -455,21 +564,26 @@ class NotifierHandlerTest {
         List<ObjectNode> recs = List.of(record("full"), record("anonymous"), record("full"), record("anonymous"));
         DynamodbEvent event = streamOf(table -> recs.forEach(r -> put(table, r)));
         String poisoned = "msg_" + ids(recs).get(2);
-        HttpClient faulty = new FaultyHttpClient(http, id -> id.equals(poisoned)
-                ? new NoClassDefFoundError("dev/cva/notifier/Missing") : null);
+        HttpClient faulty = new FaultyHttpClient(
+                http, id -> id.equals(poisoned) ? new NoClassDefFoundError("dev/cva/notifier/Missing") : null);
 
         StreamsEventResponse response = handler(faulty, dlqUrl).handleRequest(event, null);
 
         assertThat(failures(response)).isEmpty();
-        assertThat(receivedIds()).containsExactlyInAnyOrder(ids(recs).get(0), ids(recs).get(1), ids(recs).get(3));
+        assertThat(receivedIds())
+                .containsExactlyInAnyOrder(
+                        ids(recs).get(0), ids(recs).get(1), ids(recs).get(3));
         List<Message> dead = deadLetters();
         assertThat(dead).hasSize(1);
         assertThat(attr(dead.get(0), "reason")).contains("NoClassDefFoundError");
         assertThat(attr(dead.get(0), "webhookId")).isEqualTo(poisoned);
         JsonNode body = MAPPER.readTree(dead.get(0).body());
-        assertThat(new ContractValidator().validate(Contract.WEBHOOK_BODY, dead.get(0).body().getBytes(StandardCharsets.UTF_8)))
-                .as("the exact webhook body: the redrive can send it once the bug is fixed").isEmpty();
-        assertThat(body.path("data").path("requestId").asText()).isEqualTo(ids(recs).get(2));
+        assertThat(new ContractValidator()
+                        .validate(Contract.WEBHOOK_BODY, dead.get(0).body().getBytes(StandardCharsets.UTF_8)))
+                .as("the exact webhook body: the redrive can send it once the bug is fixed")
+                .isEmpty();
+        assertThat(body.path("data").path("requestId").asText())
+                .isEqualTo(ids(recs).get(2));
     }
 
     @Test
@@ -478,7 +592,8 @@ class NotifierHandlerTest {
         DynamodbEvent event = streamOf(table -> recs.forEach(r -> put(table, r)));
         HttpClient faulty = new FaultyHttpClient(http, id -> new StackOverflowError());
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> handler(faulty, dlqUrl).handleRequest(event, null))
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> handler(faulty, dlqUrl).handleRequest(event, null))
                 .hasRootCauseInstanceOf(StackOverflowError.class);
         assertThat(deadLetters()).as("not swallowed as a dead letter").isEmpty();
     }
@@ -489,10 +604,13 @@ class NotifierHandlerTest {
         DynamodbEvent event = withUnreadableMiddleImage(recs);
         String missingQueue = localSqs.endpoint() + "/000000000000/no-such-queue";
 
-        StreamsEventResponse response = handler(receiver.url(), missingQueue, Duration.ofSeconds(1), ticking()).handleRequest(event, null);
+        StreamsEventResponse response = handler(receiver.url(), missingQueue, Duration.ofSeconds(1), ticking())
+                .handleRequest(event, null);
 
-        assertThat(failures(response)).containsExactly(event.getRecords().get(1).getDynamodb().getSequenceNumber());
-        assertThat(receivedIds()).containsExactlyInAnyOrder(ids(recs).get(0), ids(recs).get(2));
+        assertThat(failures(response))
+                .containsExactly(event.getRecords().get(1).getDynamodb().getSequenceNumber());
+        assertThat(receivedIds())
+                .containsExactlyInAnyOrder(ids(recs).get(0), ids(recs).get(2));
         assertThat(logBytes.toString(StandardCharsets.UTF_8)).contains("dead-letter queue unavailable");
     }
 
@@ -519,12 +637,19 @@ class NotifierHandlerTest {
             dead.addAll(deadLetters());
         }
         assertThat(dead).as("every record is dead-lettered, none lost").hasSize(40);
-        assertThat(dead).extracting(m -> MAPPER.readTree(m.body()).path("data").path("requestId").asText())
-                .containsExactlyInAnyOrderElementsOf(recs.stream().map(r -> r.get("requestId").asText()).toList());
-        long open = dead.stream().filter(m -> "circuit_open".equals(attr(m, "reason"))).count();
+        assertThat(dead)
+                .extracting(m ->
+                        MAPPER.readTree(m.body()).path("data").path("requestId").asText())
+                .containsExactlyInAnyOrderElementsOf(
+                        recs.stream().map(r -> r.get("requestId").asText()).toList());
+        long open = dead.stream()
+                .filter(m -> "circuit_open".equals(attr(m, "reason")))
+                .count();
         assertThat(open).as("most records skip their retries").isGreaterThanOrEqualTo(25);
         // the batch does not wait out every record's retries: counted in HTTP tries, not seconds
-        assertThat(receiver.received().size()).as("HTTP tries: far fewer than 40 x 3").isLessThan(40);
+        assertThat(receiver.received().size())
+                .as("HTTP tries: far fewer than 40 x 3")
+                .isLessThan(40);
         assertThat(events("breaker_open")).as("one breaker_open line").isEqualTo(1);
         assertThat(events("breaker_closed")).isZero();
     }
@@ -628,17 +753,28 @@ class NotifierHandlerTest {
         List<Received> got = receiver.received();
         assertThat(got).hasSize(3);
         List<Received> ofTraced = got.stream()
-                .filter(r -> ("msg_" + traced.get("requestId").asText()).equals(r.header("webhook-id"))).toList();
-        assertThat(ofTraced).isNotEmpty().allSatisfy(r ->
-                assertThat(r.header("traceparent")).matches("00-" + TRACE + "-[0-9a-f]{16}-01"));
+                .filter(r -> ("msg_" + traced.get("requestId").asText()).equals(r.header("webhook-id")))
+                .toList();
+        assertThat(ofTraced)
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.header("traceparent")).matches("00-" + TRACE + "-[0-9a-f]{16}-01"));
         assertThat(ofTraced).extracting(r -> r.header("traceparent")).doesNotHaveDuplicates(); // a new span per try
         // the trace travels in the header only: the body is the analytics record of the contract
-        assertThat(ofTraced).allSatisfy(r -> assertThat(MAPPER.readTree(r.body()).path("data").has("traceId")).isFalse());
-        assertThat(got).filteredOn(r -> ("msg_" + old.get("requestId").asText()).equals(r.header("webhook-id")))
-                .isNotEmpty().allSatisfy(r -> assertThat(r.header("traceparent")).isNull());
-        assertThat(logLines()).filteredOn(l -> l.path("message").asText().equals("webhook delivered"))
-                .extracting(l -> l.path("requestId").asText() + " " + l.path("traceId").asText(""))
-                .containsExactlyInAnyOrder(traced.get("requestId").asText() + " " + TRACE, old.get("requestId").asText() + " ");
+        assertThat(ofTraced)
+                .allSatisfy(
+                        r -> assertThat(MAPPER.readTree(r.body()).path("data").has("traceId"))
+                                .isFalse());
+        assertThat(got)
+                .filteredOn(r -> ("msg_" + old.get("requestId").asText()).equals(r.header("webhook-id")))
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.header("traceparent")).isNull());
+        assertThat(logLines())
+                .filteredOn(l -> l.path("message").asText().equals("webhook delivered"))
+                .extracting(l ->
+                        l.path("requestId").asText() + " " + l.path("traceId").asText(""))
+                .containsExactlyInAnyOrder(
+                        traced.get("requestId").asText() + " " + TRACE,
+                        old.get("requestId").asText() + " ");
     }
 
     @Test
@@ -655,10 +791,14 @@ class NotifierHandlerTest {
 
         List<Message> dead = deadLetters();
         assertThat(dead).hasSize(2);
-        assertThat(dead).filteredOn(m -> traced.get("requestId").asText().equals(attr(m, "requestId")))
-                .singleElement().satisfies(m -> assertThat(attr(m, "traceId")).isEqualTo(TRACE));
-        assertThat(dead).filteredOn(m -> old.get("requestId").asText().equals(attr(m, "requestId")))
-                .singleElement().satisfies(m -> assertThat(attr(m, "traceId")).isNull());
+        assertThat(dead)
+                .filteredOn(m -> traced.get("requestId").asText().equals(attr(m, "requestId")))
+                .singleElement()
+                .satisfies(m -> assertThat(attr(m, "traceId")).isEqualTo(TRACE));
+        assertThat(dead)
+                .filteredOn(m -> old.get("requestId").asText().equals(attr(m, "requestId")))
+                .singleElement()
+                .satisfies(m -> assertThat(attr(m, "traceId")).isNull());
     }
 
     /** The log-line contract: every line the handler writes for an invocation, with the ids of its records. */
@@ -674,21 +814,31 @@ class NotifierHandlerTest {
         receiver.script(Step.status(400));
         String awsRequestId = "c6af9ac6-7b61-11e6-9a41-93e812345678";
 
-        assertThat(failures(handler().handleRequest(event, lambdaContext(awsRequestId)))).isEmpty();
+        assertThat(failures(handler().handleRequest(event, lambdaContext(awsRequestId))))
+                .isEmpty();
 
         List<JsonNode> lines = logLines();
         assertThat(lines).hasSizeGreaterThanOrEqualTo(2);
         ContractValidator validator = new ContractValidator();
-        Map<String, String> traceOf = Map.of(delivered.get("requestId").asText(), TRACE,
-                failing.get("requestId").asText(), failing.get("traceId").asText());
+        Map<String, String> traceOf = Map.of(
+                delivered.get("requestId").asText(),
+                TRACE,
+                failing.get("requestId").asText(),
+                failing.get("traceId").asText());
         for (JsonNode line : lines) {
-            assertThat(validator.validate(Contract.LOG_LINE, line)).as(line.toString()).isEmpty();
+            assertThat(validator.validate(Contract.LOG_LINE, line))
+                    .as(line.toString())
+                    .isEmpty();
             assertThat(line.path("awsRequestId").asText()).as(line.toString()).isEqualTo(awsRequestId);
             assertThat(line.path("service").asText()).isEqualTo("notifier");
         }
-        assertThat(lines).filteredOn(l -> l.has("requestId")).extracting(l -> l.path("message").asText())
+        assertThat(lines)
+                .filteredOn(l -> l.has("requestId"))
+                .extracting(l -> l.path("message").asText())
                 .containsExactlyInAnyOrder("webhook delivered", "webhook failed; dead-lettered");
-        assertThat(lines).filteredOn(l -> l.has("requestId")).allSatisfy(l ->
-                assertThat(l.path("traceId").asText()).isEqualTo(traceOf.get(l.path("requestId").asText())));
+        assertThat(lines)
+                .filteredOn(l -> l.has("requestId"))
+                .allSatisfy(l -> assertThat(l.path("traceId").asText())
+                        .isEqualTo(traceOf.get(l.path("requestId").asText())));
     }
 }

@@ -37,12 +37,23 @@ class NotifierRestoreTest {
         WebhookSecret rotated = WebhookSecret.random();
         AtomicReference<WebhookSecret> stored = new AtomicReference<>(atSnapshot);
         AtomicInteger reads = new AtomicInteger();
-        RefreshingSigner signer = new RefreshingSigner("arn:secret", arn -> {
-            reads.incrementAndGet();
-            return stored.get().reveal();
-        }, atSnapshot, Duration.ofSeconds(30), FROZEN, log);
-        NotifierConfig config = NotifierConfig.fromEnv(Map.of("WEBHOOK_URL", "http://127.0.0.1:9/webhook",
-                "WEBHOOK_SECRET", atSnapshot.reveal(), "WEBHOOK_DLQ_URL", "http://127.0.0.1:9/unused"));
+        RefreshingSigner signer = new RefreshingSigner(
+                "arn:secret",
+                arn -> {
+                    reads.incrementAndGet();
+                    return stored.get().reveal();
+                },
+                atSnapshot,
+                Duration.ofSeconds(30),
+                FROZEN,
+                log);
+        NotifierConfig config = NotifierConfig.fromEnv(Map.of(
+                "WEBHOOK_URL",
+                "http://127.0.0.1:9/webhook",
+                "WEBHOOK_SECRET",
+                atSnapshot.reveal(),
+                "WEBHOOK_DLQ_URL",
+                "http://127.0.0.1:9/unused"));
         HttpWebhookClient webhooks = new HttpWebhookClient(HttpClient.newHttpClient(), signer, config, FROZEN, log);
         List<Long> seeds = new ArrayList<>(List.of(42L, 43L));
         NotifierRestore restore = new NotifierRestore(signer, webhooks::reseed, () -> seeds.remove(0), log);
@@ -72,12 +83,18 @@ class NotifierRestoreTest {
 
     @Test
     void theHandlerRegistersItsHookAndAFixedSecretNeedsNoReRead() throws Exception {
-        NotifierConfig config = NotifierConfig.fromEnv(Map.of("WEBHOOK_URL", "http://127.0.0.1:9/webhook",
-                "WEBHOOK_SECRET", WebhookSecret.random().reveal(), "WEBHOOK_DLQ_URL", "http://127.0.0.1:9/unused"));
+        NotifierConfig config = NotifierConfig.fromEnv(Map.of(
+                "WEBHOOK_URL",
+                "http://127.0.0.1:9/webhook",
+                "WEBHOOK_SECRET",
+                WebhookSecret.random().reveal(),
+                "WEBHOOK_DLQ_URL",
+                "http://127.0.0.1:9/unused"));
         try (var sqs = software.amazon.awssdk.services.sqs.SqsClient.builder()
                 .region(software.amazon.awssdk.regions.Region.EU_WEST_2)
                 .endpointOverride(java.net.URI.create("http://127.0.0.1:9"))
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .build()) {
             NotifierHandler handler = new NotifierHandler(config, HttpClient.newHttpClient(), sqs, FROZEN, log);
             assertThat(handler.restore()).isNotNull();
             handler.restore().afterRestore(null); // no RefreshingSigner: only the jitter is reseeded
@@ -97,7 +114,8 @@ class NotifierRestoreTest {
     private static List<Long> delays(java.util.random.RandomGenerator random) {
         List<Long> out = new ArrayList<>();
         for (int attempt = 1; attempt <= 10; attempt++) {
-            out.add(HttpWebhookClient.backoff(Duration.ofMillis(200), Duration.ofSeconds(5), attempt, random).toMillis());
+            out.add(HttpWebhookClient.backoff(Duration.ofMillis(200), Duration.ofSeconds(5), attempt, random)
+                    .toMillis());
         }
         return out;
     }

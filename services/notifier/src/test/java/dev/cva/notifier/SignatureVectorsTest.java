@@ -67,8 +67,14 @@ class SignatureVectorsTest {
 
     private HttpWebhookClient client(String secret, Clock clock) {
         NotifierConfig config = NotifierConfig.fromEnv(Map.of(
-                "WEBHOOK_URL", "http://127.0.0.1:" + server.getAddress().getPort() + "/webhook",
-                "WEBHOOK_SECRET", secret, "WEBHOOK_DLQ_URL", "http://127.0.0.1:9/unused", "WEBHOOK_MAX_ATTEMPTS", "1"));
+                "WEBHOOK_URL",
+                "http://127.0.0.1:" + server.getAddress().getPort() + "/webhook",
+                "WEBHOOK_SECRET",
+                secret,
+                "WEBHOOK_DLQ_URL",
+                "http://127.0.0.1:9/unused",
+                "WEBHOOK_MAX_ATTEMPTS",
+                "1"));
         return new HttpWebhookClient(HttpClient.newHttpClient(), new WebhookSigner(config.secret()), config, clock);
     }
 
@@ -84,8 +90,11 @@ class SignatureVectorsTest {
 
         assertThat(d).isInstanceOf(Delivery.Delivered.class);
         Map<String, String> h = headers.get(0);
-        assertThat(h).containsEntry("webhook-id", v.id()).containsEntry("webhook-timestamp", Long.toString(v.timestamp()))
-                .containsEntry("webhook-signature", v.signature()).containsEntry("x-webhook-signature", legacy.signature());
+        assertThat(h)
+                .containsEntry("webhook-id", v.id())
+                .containsEntry("webhook-timestamp", Long.toString(v.timestamp()))
+                .containsEntry("webhook-signature", v.signature())
+                .containsEntry("x-webhook-signature", legacy.signature());
         assertThat(bodies.get(0)).isEqualTo(v.payload());
     }
 
@@ -103,21 +112,33 @@ class SignatureVectorsTest {
     void theNotifierSendsTheFullRecordAndDeadLettersALessThanFullOne() throws Exception {
         WebhookSecret secret = WebhookSecret.random();
         List<DeadLetters.DeadLetter> dead = new ArrayList<>();
-        StreamNotifier notifier = new StreamNotifier(client(secret.reveal(), Clock.systemUTC()), dead::add,
-                new ContractValidator(MAPPER), MAPPER, Clock.systemUTC(),
-                new JsonLog("notifier", new PrintStream(new ByteArrayOutputStream()), Clock.systemUTC()), Duration.ofSeconds(5));
-        JsonNode full = MAPPER.readTree(Examples.get(Contract.ANALYTICS_RECORD_WRITER, Examples.Kind.VALID, "full").bytes());
-        JsonNode original = MAPPER.readTree(Examples.get(Contract.ANALYTICS_RECORD, Examples.Kind.VALID, "original").bytes());
+        StreamNotifier notifier = new StreamNotifier(
+                client(secret.reveal(), Clock.systemUTC()),
+                dead::add,
+                new ContractValidator(MAPPER),
+                MAPPER,
+                Clock.systemUTC(),
+                new JsonLog("notifier", new PrintStream(new ByteArrayOutputStream()), Clock.systemUTC()),
+                Duration.ofSeconds(5));
+        JsonNode full = MAPPER.readTree(Examples.get(Contract.ANALYTICS_RECORD_WRITER, Examples.Kind.VALID, "full")
+                .bytes());
+        JsonNode original = MAPPER.readTree(Examples.get(Contract.ANALYTICS_RECORD, Examples.Kind.VALID, "original")
+                .bytes());
 
-        StreamNotifier.Outcome outcome = notifier.process(List.of(insert("1", full), insert("2", original)), () -> Long.MAX_VALUE);
+        StreamNotifier.Outcome outcome =
+                notifier.process(List.of(insert("1", full), insert("2", original)), () -> Long.MAX_VALUE);
 
         assertThat(outcome.delivered()).isEqualTo(1);
         assertThat(outcome.deadLettered()).isEqualTo(1);
         assertThat(bodies).hasSize(1);
         ContractValidator validator = new ContractValidator();
-        assertThat(validator.validate(Contract.WEBHOOK_BODY_WRITER, bodies.get(0))).isEmpty();
+        assertThat(validator.validate(Contract.WEBHOOK_BODY_WRITER, bodies.get(0)))
+                .isEmpty();
         assertThat(MAPPER.readTree(bodies.get(0)).get("data")).isEqualTo(full);
-        assertThat(dead).singleElement().satisfies(l -> assertThat(l.reason()).startsWith("invalid record").contains("$.data"));
+        assertThat(dead)
+                .singleElement()
+                .satisfies(
+                        l -> assertThat(l.reason()).startsWith("invalid record").contains("$.data"));
     }
 
     private static DynamodbStreamRecord insert(String sequence, JsonNode record) {

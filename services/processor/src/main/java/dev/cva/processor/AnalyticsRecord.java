@@ -33,11 +33,33 @@ public record AnalyticsRecord(
     public record Performance(Double totalTime, Double llmTime, Double retrievalTime, Boolean cacheHit) {}
 
     /** Without a trace id (records written before trace ids existed). */
-    public AnalyticsRecord(String requestId, String query, String matchType, double matchScore, String reasoning,
-            Integer vectorMatches, String sessionId, String week, long timestamp, long responseTimestamp, long latencyMs,
+    public AnalyticsRecord(
+            String requestId,
+            String query,
+            String matchType,
+            double matchScore,
+            String reasoning,
+            Integer vectorMatches,
+            String sessionId,
+            String week,
+            long timestamp,
+            long responseTimestamp,
+            long latencyMs,
             Performance performance) {
-        this(requestId, query, matchType, matchScore, reasoning, vectorMatches, sessionId, week, timestamp,
-                responseTimestamp, latencyMs, performance, null);
+        this(
+                requestId,
+                query,
+                matchType,
+                matchScore,
+                reasoning,
+                vectorMatches,
+                sessionId,
+                week,
+                timestamp,
+                responseTimestamp,
+                latencyMs,
+                performance,
+                null);
     }
 
     /**
@@ -48,7 +70,8 @@ public record AnalyticsRecord(
      */
     public static AnalyticsRecord of(ChatEvent query, ChatEvent response) {
         if (query.type() != EventType.QUERY || response.type() != EventType.RESPONSE) {
-            throw new IllegalArgumentException("need a query and a response, got " + query.type() + " and " + response.type());
+            throw new IllegalArgumentException(
+                    "need a query and a response, got " + query.type() + " and " + response.type());
         }
         if (!query.requestId().equals(response.requestId())) {
             throw new IllegalArgumentException("requestIds differ");
@@ -61,7 +84,10 @@ public record AnalyticsRecord(
         }
         JsonNode perf = r.get("performance");
         Performance performance = perf != null && perf.isObject()
-                ? new Performance(number(perf, "totalTime"), number(perf, "llmTime"), number(perf, "retrievalTime"),
+                ? new Performance(
+                        number(perf, "totalTime"),
+                        number(perf, "llmTime"),
+                        number(perf, "retrievalTime"),
                         perf.hasNonNull("cacheHit") ? perf.get("cacheHit").asBoolean() : null)
                 : null;
         return new AnalyticsRecord(

@@ -1,7 +1,7 @@
 package dev.cva.processor;
 
-import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent.MessageAttribute;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent.SQSMessage;
 import dev.cva.contracts.logging.JsonLog;
 import dev.cva.contracts.tracing.TraceIds;
 import java.util.ArrayList;
@@ -50,7 +50,11 @@ public final class BatchProcessor {
      * As above, telling {@code expiries(requestLog)} of late halves, so their lines carry the request's and the
      * invocation's ids; {@code null}: the correlator's own reporter.
      */
-    public BatchProcessor(EventParser parser, Correlator correlator, JsonLog log, Executor executor,
+    public BatchProcessor(
+            EventParser parser,
+            Correlator correlator,
+            JsonLog log,
+            Executor executor,
             Function<JsonLog, Correlator.Expiries> expiries) {
         this.expiries = expiries;
         this.parser = parser;
@@ -82,18 +86,22 @@ public final class BatchProcessor {
             if (event == null) {
                 failed.add(m.getMessageId());
             } else {
-                byRequest.computeIfAbsent(event.requestId(), k -> new ArrayList<>()).add(new Parsed(m, event));
+                byRequest
+                        .computeIfAbsent(event.requestId(), k -> new ArrayList<>())
+                        .add(new Parsed(m, event));
             }
         }
         List<CompletableFuture<Void>> tasks = new ArrayList<>();
         for (List<Parsed> group : byRequest.values()) {
-            tasks.add(CompletableFuture.runAsync(() -> {
-                if (!correlate(group, log)) {
-                    synchronized (failed) {
-                        group.forEach(p -> failed.add(p.message().getMessageId()));
-                    }
-                }
-            }, executor));
+            tasks.add(CompletableFuture.runAsync(
+                    () -> {
+                        if (!correlate(group, log)) {
+                            synchronized (failed) {
+                                group.forEach(p -> failed.add(p.message().getMessageId()));
+                            }
+                        }
+                    },
+                    executor));
         }
         CompletableFuture.allOf(tasks.toArray(CompletableFuture[]::new)).join();
         for (SQSMessage m : messages) {
@@ -135,15 +143,31 @@ public final class BatchProcessor {
         try {
             parsed = parser.parse(m.getBody());
         } catch (RuntimeException e) {
-            log.error("event rejected", "messageId", messageId, "reason", "unparseable: " + e.getClass().getSimpleName(),
-                    "receiveCount", receiveCount);
+            log.error(
+                    "event rejected",
+                    "messageId",
+                    messageId,
+                    "reason",
+                    "unparseable: " + e.getClass().getSimpleName(),
+                    "receiveCount",
+                    receiveCount);
             return null;
         }
         if (parsed instanceof EventParser.Invalid invalid) {
-            log.warn("event rejected", "messageId", messageId, "reason", invalid.reason(),
-                    "paths", invalid.paths(),
-                    "violations", invalid.violations().stream().map(v -> v.path() + ": " + truncate(v.message())).toList(),
-                    "receiveCount", receiveCount);
+            log.warn(
+                    "event rejected",
+                    "messageId",
+                    messageId,
+                    "reason",
+                    invalid.reason(),
+                    "paths",
+                    invalid.paths(),
+                    "violations",
+                    invalid.violations().stream()
+                            .map(v -> v.path() + ": " + truncate(v.message()))
+                            .toList(),
+                    "receiveCount",
+                    receiveCount);
             return null;
         }
         return ((EventParser.Valid) parsed).event().withTraceId(traceId);
@@ -160,31 +184,47 @@ public final class BatchProcessor {
         String requestId = group.get(0).event().requestId();
         // the record's trace id when this batch writes it (the query's), else the event's own
         Parsed leading = query != null ? query : response != null ? response : group.get(0);
-        JsonLog log = invocationLog.with("requestId", requestId, "traceId", leading.event().traceId());
+        JsonLog log = invocationLog.with(
+                "requestId", requestId, "traceId", leading.event().traceId());
         try {
             if (query != null && response != null) {
                 report(log, query, correlator.acceptPair(query.event(), response.event()));
                 report(log, response, new Correlator.Completed(null));
             } else {
                 Parsed only = query != null ? query : response;
-                report(log, only, expiries == null ? correlator.accept(only.event())
-                        : correlator.accept(only.event(), expiries.apply(log)));
+                report(
+                        log,
+                        only,
+                        expiries == null
+                                ? correlator.accept(only.event())
+                                : correlator.accept(only.event(), expiries.apply(log)));
             }
             for (Parsed p : group) {
                 if (p != query && p != response) {
-                    report(log, p, new Correlator.Duplicate("same " + p.event().type().wire() + " twice in one batch"));
+                    report(
+                            log,
+                            p,
+                            new Correlator.Duplicate("same " + p.event().type().wire() + " twice in one batch"));
                 }
             }
             return true;
         } catch (StoreException e) {
-            log.error("store failed; messages will be retried",
-                    "messageIds", group.stream().map(p -> p.message().getMessageId()).toList(),
-                    "reason", e.getMessage(), "code", e.code());
+            log.error(
+                    "store failed; messages will be retried",
+                    "messageIds",
+                    group.stream().map(p -> p.message().getMessageId()).toList(),
+                    "reason",
+                    e.getMessage(),
+                    "code",
+                    e.code());
             return false;
         } catch (RuntimeException e) {
-            log.error("processing failed; messages will be retried",
-                    "messageIds", group.stream().map(p -> p.message().getMessageId()).toList(),
-                    "reason", e.getClass().getSimpleName() + ": " + truncate(String.valueOf(e.getMessage())));
+            log.error(
+                    "processing failed; messages will be retried",
+                    "messageIds",
+                    group.stream().map(p -> p.message().getMessageId()).toList(),
+                    "reason",
+                    e.getClass().getSimpleName() + ": " + truncate(String.valueOf(e.getMessage())));
             return false;
         }
     }
@@ -197,15 +237,39 @@ public final class BatchProcessor {
         String messageId = p.message().getMessageId();
         ChatEvent event = p.event();
         if (result instanceof Correlator.Parked parked) {
-            requestLog.with("traceId", event.traceId()).info("event parked", "messageId", messageId,
-                    "eventType", parked.type().wire());
+            requestLog
+                    .with("traceId", event.traceId())
+                    .info(
+                            "event parked",
+                            "messageId",
+                            messageId,
+                            "eventType",
+                            parked.type().wire());
         } else if (result instanceof Correlator.Completed c && c.record() != null) {
             // the record's trace id (the query's, possibly a parked one): the id the later hops carry
-            requestLog.with("traceId", c.record().traceId()).info("record completed", "messageId", messageId,
-                    "eventType", event.type().wire(), "week", c.record().week(), "latencyMs", c.record().latencyMs());
+            requestLog
+                    .with("traceId", c.record().traceId())
+                    .info(
+                            "record completed",
+                            "messageId",
+                            messageId,
+                            "eventType",
+                            event.type().wire(),
+                            "week",
+                            c.record().week(),
+                            "latencyMs",
+                            c.record().latencyMs());
         } else if (result instanceof Correlator.Duplicate d) {
-            requestLog.with("traceId", event.traceId()).info("event duplicate", "messageId", messageId,
-                    "eventType", event.type().wire(), "reason", d.why());
+            requestLog
+                    .with("traceId", event.traceId())
+                    .info(
+                            "event duplicate",
+                            "messageId",
+                            messageId,
+                            "eventType",
+                            event.type().wire(),
+                            "reason",
+                            d.why());
         }
     }
 

@@ -122,8 +122,13 @@ public final class Correlator {
             // Our own half past its TTL (a redelivery after it), or an empty row: park again, keeping the first
             // copy, unless the row changed since (then read it again).
             boolean keepFirst = ownJson != null;
-            if (store.repark(id, event.type(), keepFirst ? ownJson : event.json(),
-                    keepFirst && row.traceId() != null ? row.traceId() : event.traceId(), row, ttl)) {
+            if (store.repark(
+                    id,
+                    event.type(),
+                    keepFirst ? ownJson : event.json(),
+                    keepFirst && row.traceId() != null ? row.traceId() : event.traceId(),
+                    row,
+                    ttl)) {
                 if (row.expired(now)) {
                     expiries.expired(event, now - row.ttl(), "reparked");
                 }
@@ -131,8 +136,8 @@ public final class Correlator {
             }
             known = false;
         }
-        throw new StoreException("CorrelationConflict",
-                "the interim row kept changing under " + MAX_ATTEMPTS + " attempts", null);
+        throw new StoreException(
+                "CorrelationConflict", "the interim row kept changing under " + MAX_ATTEMPTS + " attempts", null);
     }
 
     private ChatEvent reparse(String json, EventType expected) {

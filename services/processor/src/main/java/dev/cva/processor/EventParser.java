@@ -49,8 +49,8 @@ public final class EventParser {
         JsonNode typeNode = node.get("eventType");
         EventType type = typeNode != null && typeNode.isTextual() ? EventType.fromWire(typeNode.asText()) : null;
         if (type == null) {
-            return new Invalid("unknown eventType",
-                    List.of(new Violation("$.eventType", "must be \"query\" or \"response\"")));
+            return new Invalid(
+                    "unknown eventType", List.of(new Violation("$.eventType", "must be \"query\" or \"response\"")));
         }
         Contract contract = type == EventType.QUERY ? Contract.QUERY_EVENT : Contract.RESPONSE_EVENT;
         List<Violation> violations = validator.validate(contract, node);
@@ -58,8 +58,12 @@ public final class EventParser {
             return new Invalid("schema violation (" + contract.id() + ")", violations);
         }
         try {
-            return new Valid(new ChatEvent(type, node.get("requestId").asText(), node.get("timestamp").asLong(),
-                    node, mapper.writeValueAsString(node)));
+            return new Valid(new ChatEvent(
+                    type,
+                    node.get("requestId").asText(),
+                    node.get("timestamp").asLong(),
+                    node,
+                    mapper.writeValueAsString(node)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("re-serialising a parsed tree failed", e);
         }

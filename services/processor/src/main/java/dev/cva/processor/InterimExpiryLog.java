@@ -30,13 +30,31 @@ public final class InterimExpiryLog implements Correlator.Expiries {
     public void expired(ChatEvent event, long lateSeconds, String outcome) {
         Map<String, Object> aws = Map.of(
                 "Timestamp", clock.millis(),
-                "CloudWatchMetrics", List.of(Map.of(
-                        "Namespace", NAMESPACE,
-                        "Dimensions", List.of(List.of("service")),
-                        "Metrics", List.of(Map.of("Name", METRIC, "Unit", "Count"),
-                                Map.of("Name", LATE_METRIC, "Unit", "Seconds")))));
-        log.warn("interim row past its TTL", "event", "interim_expired", "requestId", event.requestId(),
-                "eventType", event.type().wire(), "lateSeconds", lateSeconds, "outcome", outcome,
-                METRIC, 1, LATE_METRIC, lateSeconds, "_aws", aws);
+                "CloudWatchMetrics",
+                        List.of(Map.of(
+                                "Namespace", NAMESPACE,
+                                "Dimensions", List.of(List.of("service")),
+                                "Metrics",
+                                        List.of(
+                                                Map.of("Name", METRIC, "Unit", "Count"),
+                                                Map.of("Name", LATE_METRIC, "Unit", "Seconds")))));
+        log.warn(
+                "interim row past its TTL",
+                "event",
+                "interim_expired",
+                "requestId",
+                event.requestId(),
+                "eventType",
+                event.type().wire(),
+                "lateSeconds",
+                lateSeconds,
+                "outcome",
+                outcome,
+                METRIC,
+                1,
+                LATE_METRIC,
+                lateSeconds,
+                "_aws",
+                aws);
     }
 }

@@ -35,11 +35,14 @@ public class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatchRespon
     }
 
     private ProcessorHandler(ProcessorConfig config) {
-        this(DynamoDbClient.builder()
+        this(
+                DynamoDbClient.builder()
                         .region(Region.of(config.region()))
                         .httpClient(UrlConnectionHttpClient.create())
                         .build(),
-                config, Clock.systemUTC(), new JsonLog("processor"));
+                config,
+                Clock.systemUTC(),
+                new JsonLog("processor"));
     }
 
     /** For tests and benchmarks: injected client, configuration, clock and log. */
@@ -50,12 +53,16 @@ public class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatchRespon
         // the requests of a batch (at most 10) are independent: their DynamoDB calls run side by side
         var correlator = new Correlator(store, parser, clock, config.interimTtl(), new InterimExpiryLog(log, clock));
         this.log = log;
-        this.processor = new BatchProcessor(parser, correlator, log,
+        this.processor = new BatchProcessor(
+                parser,
+                correlator,
+                log,
                 Executors.newFixedThreadPool(PARALLEL_REQUESTS, r -> {
                     Thread t = new Thread(r, "correlate");
                     t.setDaemon(true);
                     return t;
-                }), requestLog -> new InterimExpiryLog(requestLog, clock));
+                }),
+                requestLog -> new InterimExpiryLog(requestLog, clock));
     }
 
     @Override
@@ -66,7 +73,9 @@ public class ProcessorHandler implements RequestHandler<SQSEvent, SQSBatchRespon
         List<String> failed = processor.process(event == null ? null : event.getRecords(), invocation);
         return SQSBatchResponse.builder()
                 .withBatchItemFailures(failed.stream()
-                        .map(id -> SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(id).build())
+                        .map(id -> SQSBatchResponse.BatchItemFailure.builder()
+                                .withItemIdentifier(id)
+                                .build())
                         .toList())
                 .build();
     }

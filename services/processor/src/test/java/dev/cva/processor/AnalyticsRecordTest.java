@@ -15,24 +15,28 @@ class AnalyticsRecordTest {
     private static final EventParser PARSER = new EventParser(MAPPER, VALIDATOR);
 
     private static ChatEvent parse(Contract c, String name) {
-        var parsed = PARSER.parse(new String(Examples.get(c, Examples.Kind.VALID, name).bytes()));
+        var parsed = PARSER.parse(
+                new String(Examples.get(c, Examples.Kind.VALID, name).bytes()));
         assertThat(parsed).isInstanceOf(EventParser.Valid.class);
         return ((EventParser.Valid) parsed).event();
     }
 
     @Test
     void fullPairBecomesTheContractsFullRecord() throws Exception {
-        AnalyticsRecord r = AnalyticsRecord.of(parse(Contract.QUERY_EVENT, "full"), parse(Contract.RESPONSE_EVENT, "full"));
+        AnalyticsRecord r =
+                AnalyticsRecord.of(parse(Contract.QUERY_EVENT, "full"), parse(Contract.RESPONSE_EVENT, "full"));
         var json = r.toJson(MAPPER);
         assertThat(VALIDATOR.validate(Contract.ANALYTICS_RECORD, json)).isEmpty();
         // the contract's own example of this pair is exactly what we produce
-        var expected = MAPPER.readTree(Examples.get(Contract.ANALYTICS_RECORD, Examples.Kind.VALID, "full").bytes());
+        var expected = MAPPER.readTree(Examples.get(Contract.ANALYTICS_RECORD, Examples.Kind.VALID, "full")
+                .bytes());
         assertThat(MAPPER.readTree(json.toString())).isEqualTo(expected);
     }
 
     @Test
     void minimalPairIsAnonymousWithoutOptionalParts() {
-        AnalyticsRecord r = AnalyticsRecord.of(parse(Contract.QUERY_EVENT, "minimal"), parse(Contract.RESPONSE_EVENT, "minimal"));
+        AnalyticsRecord r =
+                AnalyticsRecord.of(parse(Contract.QUERY_EVENT, "minimal"), parse(Contract.RESPONSE_EVENT, "minimal"));
         var json = r.toJson(MAPPER);
         assertThat(VALIDATOR.validate(Contract.ANALYTICS_RECORD, json)).isEmpty();
         assertThat(r.sessionId()).isEqualTo("anonymous");
@@ -43,12 +47,18 @@ class AnalyticsRecordTest {
 
     @Test
     void isoWeekIsTheWeekOfTheQueryInUtc() {
-        assertThat(AnalyticsRecord.isoWeek(Instant.parse("2026-11-16T00:00:00Z").toEpochMilli())).isEqualTo("2026-W47");
-        assertThat(AnalyticsRecord.isoWeek(Instant.parse("2026-11-22T23:59:59.999Z").toEpochMilli())).isEqualTo("2026-W47");
-        assertThat(AnalyticsRecord.isoWeek(Instant.parse("2026-11-23T00:00:00Z").toEpochMilli())).isEqualTo("2026-W48");
+        assertThat(AnalyticsRecord.isoWeek(Instant.parse("2026-11-16T00:00:00Z").toEpochMilli()))
+                .isEqualTo("2026-W47");
+        assertThat(AnalyticsRecord.isoWeek(
+                        Instant.parse("2026-11-22T23:59:59.999Z").toEpochMilli()))
+                .isEqualTo("2026-W47");
+        assertThat(AnalyticsRecord.isoWeek(Instant.parse("2026-11-23T00:00:00Z").toEpochMilli()))
+                .isEqualTo("2026-W48");
         // week-based year differs from the calendar year around New Year
-        assertThat(AnalyticsRecord.isoWeek(Instant.parse("2027-01-01T12:00:00Z").toEpochMilli())).isEqualTo("2026-W53");
-        assertThat(AnalyticsRecord.isoWeek(Instant.parse("2024-12-30T12:00:00Z").toEpochMilli())).isEqualTo("2025-W01");
+        assertThat(AnalyticsRecord.isoWeek(Instant.parse("2027-01-01T12:00:00Z").toEpochMilli()))
+                .isEqualTo("2026-W53");
+        assertThat(AnalyticsRecord.isoWeek(Instant.parse("2024-12-30T12:00:00Z").toEpochMilli()))
+                .isEqualTo("2025-W01");
     }
 
     @Test

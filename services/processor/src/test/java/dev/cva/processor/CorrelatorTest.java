@@ -60,7 +60,8 @@ class CorrelatorTest {
     void duplicatesWriteNothingNew() {
         correlator.accept(event(Bodies.query(r, 1000)));
         store.calls.clear();
-        assertThat(correlator.accept(event(Bodies.query(r, 1000)))).isEqualTo(new Correlator.Duplicate("query already parked"));
+        assertThat(correlator.accept(event(Bodies.query(r, 1000))))
+                .isEqualTo(new Correlator.Duplicate("query already parked"));
         assertThat(store.calls).containsExactly("park");
 
         correlator.accept(event(Bodies.response(r, 1500)));
@@ -69,7 +70,8 @@ class CorrelatorTest {
         // after completion nothing is parked, so a lone redelivered half parks again (it expires with its TTL) ...
         assertThat(correlator.accept(event(Bodies.query(r, 1000)))).isInstanceOf(Correlator.Parked.class);
         // ... and its partner's redelivery finds it, loses the conditional write and tidies the row
-        assertThat(correlator.accept(event(Bodies.response(r, 1500)))).isEqualTo(new Correlator.Duplicate("record already exists"));
+        assertThat(correlator.accept(event(Bodies.response(r, 1500))))
+                .isEqualTo(new Correlator.Duplicate("record already exists"));
         assertThat(correlator.acceptPair(event(Bodies.query(r, 1000)), event(Bodies.response(r, 1500))))
                 .isEqualTo(new Correlator.Duplicate("record already exists"));
         assertThat(store.records).hasSize(1).containsEntry(r, first);
@@ -77,7 +79,11 @@ class CorrelatorTest {
     }
 
     Correlator at(Instant when, List<String> expiries) {
-        return new Correlator(store, PARSER, Clock.fixed(when, ZoneOffset.UTC), Duration.ofDays(15),
+        return new Correlator(
+                store,
+                PARSER,
+                Clock.fixed(when, ZoneOffset.UTC),
+                Duration.ofDays(15),
                 (event, late, outcome) -> expiries.add(event.type().wire() + " " + late + " " + outcome));
     }
 
@@ -108,7 +114,8 @@ class CorrelatorTest {
         store.expireNow(NOW.getEpochSecond());
         assertThat(at(NOW, expiries).accept(event(Bodies.response(r, 1500)))).isInstanceOf(Correlator.Parked.class);
         assertThat(store.interim.get(r).responseJson()).isNotNull();
-        assertThat(store.interim.get(r).ttl()).isEqualTo(NOW.plus(Duration.ofDays(15)).getEpochSecond());
+        assertThat(store.interim.get(r).ttl())
+                .isEqualTo(NOW.plus(Duration.ofDays(15)).getEpochSecond());
         assertThat(store.records).isEmpty();
         assertThat(expiries).as("a swept row leaves nothing to count").isEmpty();
     }
@@ -121,7 +128,8 @@ class CorrelatorTest {
         assertThat(at(NOW, expiries).accept(event(Bodies.query(r, 1000).put("query", "a later copy"))))
                 .isEqualTo(new Correlator.Parked(EventType.QUERY));
         assertThat(store.interim.get(r).queryJson()).isEqualTo(first);
-        assertThat(store.interim.get(r).ttl()).isEqualTo(NOW.plus(Duration.ofDays(15)).getEpochSecond());
+        assertThat(store.interim.get(r).ttl())
+                .isEqualTo(NOW.plus(Duration.ofDays(15)).getEpochSecond());
         assertThat(expiries).containsExactly("query 86400 reparked");
         // and its partner, later still, completes the record with it
         assertThat(at(NOW.plus(Duration.ofDays(3)), expiries).accept(event(Bodies.response(r, 1500))))

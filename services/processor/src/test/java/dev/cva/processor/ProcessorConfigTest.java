@@ -24,13 +24,18 @@ class ProcessorConfigTest {
     @Test
     void theInterimTtlOutlastsTheDlqRetentionTheTerraformSets() throws Exception {
         String tf = Files.readString(root().resolve("infra/modules/event-queue/main.tf"));
-        Matcher days = Pattern.compile("fourteen_days\\s*=\\s*(\\d+)\\s*\\*\\s*24\\s*\\*\\s*60\\s*\\*\\s*60").matcher(tf);
-        assertThat(days.find()).as("the DLQ retention local in the event-queue module").isTrue();
+        Matcher days = Pattern.compile("fourteen_days\\s*=\\s*(\\d+)\\s*\\*\\s*24\\s*\\*\\s*60\\s*\\*\\s*60")
+                .matcher(tf);
+        assertThat(days.find())
+                .as("the DLQ retention local in the event-queue module")
+                .isTrue();
         assertThat(tf).contains("message_retention_seconds   = local.fourteen_days");
         assertThat(Duration.ofDays(Long.parseLong(days.group(1)))).isEqualTo(ProcessorConfig.DLQ_RETENTION);
 
-        assertThat(ProcessorConfig.DEFAULT_INTERIM_TTL).isGreaterThan(ProcessorConfig.DLQ_RETENTION)
+        assertThat(ProcessorConfig.DEFAULT_INTERIM_TTL)
+                .isGreaterThan(ProcessorConfig.DLQ_RETENTION)
                 .isEqualTo(Duration.ofDays(15));
-        assertThat(ProcessorConfig.fromEnv(java.util.Map.of()).interimTtl()).isEqualTo(ProcessorConfig.DEFAULT_INTERIM_TTL);
+        assertThat(ProcessorConfig.fromEnv(java.util.Map.of()).interimTtl())
+                .isEqualTo(ProcessorConfig.DEFAULT_INTERIM_TTL);
     }
 }

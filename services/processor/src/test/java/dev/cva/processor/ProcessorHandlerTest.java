@@ -10,12 +10,12 @@ import dev.cva.contracts.Contract;
 import dev.cva.contracts.ContractValidator;
 import dev.cva.contracts.Examples;
 import dev.cva.contracts.logging.JsonLog;
-import dev.cva.processor.support.Bodies;
 import dev.cva.local.LocalAws;
 import dev.cva.local.LocalIam;
 import dev.cva.local.Moto;
 import dev.cva.local.ServicePolicies;
 import dev.cva.local.Tables;
+import dev.cva.processor.support.Bodies;
 import dev.cva.processor.support.SqsEvents;
 import dev.cva.processor.support.SqsEvents.Msg;
 import java.io.ByteArrayOutputStream;
@@ -46,12 +46,16 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
 /** The handler against moto's DynamoDB over HTTP, with events shaped as Lambda delivers them. */
 class ProcessorHandlerTest {
     /** Unique per run: one moto server serves every test class of the JVM. */
-    static final String QUERY_EVENTS = "cv-analytics-query-events-" + UUID.randomUUID().toString().substring(0, 8);
-    static final String ANALYTICS = "cv-analytics-analytics-" + UUID.randomUUID().toString().substring(0, 8);
+    static final String QUERY_EVENTS =
+            "cv-analytics-query-events-" + UUID.randomUUID().toString().substring(0, 8);
+
+    static final String ANALYTICS =
+            "cv-analytics-analytics-" + UUID.randomUUID().toString().substring(0, 8);
     /** When the events happened (week 2026-W47). */
     static final Instant NOW = Instant.parse("2026-11-18T10:00:00Z");
     /** The handler's clock: the real time, so parked halves' TTLs lie in the future as in production. */
     static final Instant CLOCK = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+
     static final ObjectMapper MAPPER = new ObjectMapper();
     static final ContractValidator VALIDATOR = new ContractValidator();
 
@@ -60,6 +64,7 @@ class ProcessorHandlerTest {
     static DynamoDbClient dynamo;
     /** The handler's client: the processor's execution role with its policy from infra/policies, as in AWS. */
     static DynamoDbClient asProcessor;
+
     static LocalIam.Keys processorRole;
     static volatile String throttledRequestId = "00000000-no-throttle";
     /** When set, runs once just before the next PutItem: another invocation winning a race. */
@@ -77,9 +82,15 @@ class ProcessorHandlerTest {
         Tables.createQueryEvents(dynamo, QUERY_EVENTS);
         Tables.createAnalytics(dynamo, ANALYTICS);
         String region = LocalAws.DEFAULT_REGION.id();
-        processorRole = local.roleFor("processor", Map.of("queue_arn", ServicePolicies.Arns.queue(region, "cv-analytics-queue.fifo"),
-                "query_events_table_arn", ServicePolicies.Arns.table(region, "cv-analytics-query-events*"),
-                "analytics_table_arn", ServicePolicies.Arns.table(region, "cv-analytics-analytics*")));
+        processorRole = local.roleFor(
+                "processor",
+                Map.of(
+                        "queue_arn",
+                        ServicePolicies.Arns.queue(region, "cv-analytics-queue.fifo"),
+                        "query_events_table_arn",
+                        ServicePolicies.Arns.table(region, "cv-analytics-query-events*"),
+                        "analytics_table_arn",
+                        ServicePolicies.Arns.table(region, "cv-analytics-analytics*")));
         asProcessor = local.dynamoAs(processorRole, new ExecutionInterceptor() {
             // fault injection on the real client: DynamoDB answering "throttled" for one requestId
             @Override
@@ -92,7 +103,9 @@ class ProcessorHandlerTest {
                     }
                 }
                 if (context.request().toString().contains(throttledRequestId)) {
-                    throw ProvisionedThroughputExceededException.builder().message("Rate of requests exceeds the allowed throughput").build();
+                    throw ProvisionedThroughputExceededException.builder()
+                            .message("Rate of requests exceeds the allowed throughput")
+                            .build();
                 }
             }
         });
@@ -115,9 +128,11 @@ class ProcessorHandlerTest {
     /** A handler whose clock reads {@code now}, logging into {@link #logBytes}. */
     ProcessorHandler handlerAt(Instant now) {
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
-        return new ProcessorHandler(asProcessor,
+        return new ProcessorHandler(
+                asProcessor,
                 new ProcessorConfig(QUERY_EVENTS, ANALYTICS, "eu-west-2", ProcessorConfig.DEFAULT_INTERIM_TTL),
-                clock, new JsonLog("processor", new PrintStream(logBytes, true, StandardCharsets.UTF_8), clock));
+                clock,
+                new JsonLog("processor", new PrintStream(logBytes, true, StandardCharsets.UTF_8), clock));
     }
 
     @org.junit.jupiter.api.AfterEach
@@ -133,7 +148,11 @@ class ProcessorHandlerTest {
 
     static Msg msg(ObjectNode body) {
         String requestId = body.path("requestId").asText("none");
-        return Msg.of(id(), body.toString(), requestId, requestId + "-" + body.path("eventType").asText());
+        return Msg.of(
+                id(),
+                body.toString(),
+                requestId,
+                requestId + "-" + body.path("eventType").asText());
     }
 
     List<String> send(Msg... messages) {
@@ -142,22 +161,31 @@ class ProcessorHandlerTest {
 
     static List<String> send(ProcessorHandler handler, Msg... messages) {
         SQSBatchResponse r = handler.handleRequest(SqsEvents.event(List.of(messages)), null);
-        return r.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList();
+        return r.getBatchItemFailures().stream()
+                .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .toList();
     }
 
     static Map<String, AttributeValue> record(String requestId) {
-        var r = dynamo.getItem(b -> b.tableName(ANALYTICS).key(Map.of("requestId", AttributeValue.fromS(requestId))).consistentRead(true));
+        var r = dynamo.getItem(b -> b.tableName(ANALYTICS)
+                .key(Map.of("requestId", AttributeValue.fromS(requestId)))
+                .consistentRead(true));
         return r.hasItem() && !r.item().isEmpty() ? r.item() : null;
     }
 
     static Map<String, AttributeValue> interim(String requestId) {
-        var r = dynamo.getItem(b -> b.tableName(QUERY_EVENTS).key(Map.of("requestId", AttributeValue.fromS(requestId))).consistentRead(true));
+        var r = dynamo.getItem(b -> b.tableName(QUERY_EVENTS)
+                .key(Map.of("requestId", AttributeValue.fromS(requestId)))
+                .consistentRead(true));
         return r.hasItem() && !r.item().isEmpty() ? r.item() : null;
     }
 
     static int recordCount(String requestId) {
-        return dynamo.query(b -> b.tableName(ANALYTICS).keyConditionExpression("requestId = :r")
-                .expressionAttributeValues(Map.of(":r", AttributeValue.fromS(requestId))).consistentRead(true)).count();
+        return dynamo.query(b -> b.tableName(ANALYTICS)
+                        .keyConditionExpression("requestId = :r")
+                        .expressionAttributeValues(Map.of(":r", AttributeValue.fromS(requestId)))
+                        .consistentRead(true))
+                .count();
     }
 
     /** The stored item back as the contract's JSON (numbers, nested performance). */
@@ -169,8 +197,10 @@ class ProcessorHandlerTest {
 
     static JsonNode toJson(AttributeValue v) {
         if (v.s() != null) return MAPPER.getNodeFactory().textNode(v.s());
-        if (v.n() != null) return v.n().contains(".") ? MAPPER.getNodeFactory().numberNode(new java.math.BigDecimal(v.n()))
-                : MAPPER.getNodeFactory().numberNode(Long.parseLong(v.n()));
+        if (v.n() != null)
+            return v.n().contains(".")
+                    ? MAPPER.getNodeFactory().numberNode(new java.math.BigDecimal(v.n()))
+                    : MAPPER.getNodeFactory().numberNode(Long.parseLong(v.n()));
         if (v.bool() != null) return MAPPER.getNodeFactory().booleanNode(v.bool());
         if (v.hasM()) {
             ObjectNode o = MAPPER.createObjectNode();
@@ -181,13 +211,16 @@ class ProcessorHandlerTest {
     }
 
     List<JsonNode> logLines() {
-        return logBytes.toString(StandardCharsets.UTF_8).lines().map(l -> {
-            try {
-                return MAPPER.readTree(l);
-            } catch (Exception e) {
-                throw new AssertionError("log line is not JSON: " + l);
-            }
-        }).toList();
+        return logBytes.toString(StandardCharsets.UTF_8)
+                .lines()
+                .map(l -> {
+                    try {
+                        return MAPPER.readTree(l);
+                    } catch (Exception e) {
+                        throw new AssertionError("log line is not JSON: " + l);
+                    }
+                })
+                .toList();
     }
 
     // ---- tests ----
@@ -206,7 +239,8 @@ class ProcessorHandlerTest {
         assertThat(interim(r)).isNull();
 
         JsonNode json = asJson(item);
-        assertThat(new ContractValidator().validate(Contract.ANALYTICS_RECORD, json)).isEmpty();
+        assertThat(new ContractValidator().validate(Contract.ANALYTICS_RECORD, json))
+                .isEmpty();
         assertThat(json.get("week").asText()).isEqualTo("2026-W47");
         assertThat(json.get("timestamp").asLong()).isEqualTo(t);
         assertThat(json.get("responseTimestamp").asLong()).isEqualTo(t + 2350);
@@ -218,32 +252,41 @@ class ProcessorHandlerTest {
         // GSI keys: week + timestamp are top-level attributes of the right types
         assertThat(item.get("week").s()).isEqualTo("2026-W47");
         assertThat(item.get("timestamp").n()).isEqualTo(Long.toString(t));
-        var byWeek = dynamo.query(b -> b.tableName(ANALYTICS).indexName("week-index")
-                .keyConditionExpression("week = :w AND #ts = :t").expressionAttributeNames(Map.of("#ts", "timestamp"))
-                .expressionAttributeValues(Map.of(":w", AttributeValue.fromS("2026-W47"), ":t", AttributeValue.fromN(Long.toString(t)))));
+        var byWeek = dynamo.query(b -> b.tableName(ANALYTICS)
+                .indexName("week-index")
+                .keyConditionExpression("week = :w AND #ts = :t")
+                .expressionAttributeNames(Map.of("#ts", "timestamp"))
+                .expressionAttributeValues(
+                        Map.of(":w", AttributeValue.fromS("2026-W47"), ":t", AttributeValue.fromN(Long.toString(t)))));
         assertThat(byWeek.items()).extracting(i -> i.get("requestId").s()).contains(r);
     }
 
     @Test
     void responseFirstIsParkedWithA15DayTtlAndCompletedByItsQuery() {
         String r = id();
-        ObjectNode query = Bodies.example(Contract.QUERY_EVENT, Examples.Kind.VALID, "minimal").put("requestId", r);
-        ObjectNode response = Bodies.example(Contract.RESPONSE_EVENT, Examples.Kind.VALID, "minimal").put("requestId", r);
+        ObjectNode query = Bodies.example(Contract.QUERY_EVENT, Examples.Kind.VALID, "minimal")
+                .put("requestId", r);
+        ObjectNode response = Bodies.example(Contract.RESPONSE_EVENT, Examples.Kind.VALID, "minimal")
+                .put("requestId", r);
 
         assertThat(send(msg(response))).isEmpty();
         Map<String, AttributeValue> parked = interim(r);
         assertThat(parked).containsKey("responseEvent").doesNotContainKey("queryEvent");
-        assertThat(Long.parseLong(parked.get("ttl").n())).isEqualTo(CLOCK.plus(java.time.Duration.ofDays(15)).getEpochSecond());
+        assertThat(Long.parseLong(parked.get("ttl").n()))
+                .isEqualTo(CLOCK.plus(java.time.Duration.ofDays(15)).getEpochSecond());
         assertThat(record(r)).isNull();
 
         assertThat(send(msg(query))).isEmpty();
         JsonNode json = asJson(record(r));
-        assertThat(new ContractValidator().validate(Contract.ANALYTICS_RECORD, json)).isEmpty();
+        assertThat(new ContractValidator().validate(Contract.ANALYTICS_RECORD, json))
+                .isEmpty();
         assertThat(json.get("sessionId").asText()).isEqualTo("anonymous");
         assertThat(json.has("performance")).isFalse();
         assertThat(json.get("latencyMs").asLong()).isEqualTo(900);
         assertThat(interim(r)).isNull();
-        assertThat(logLines()).extracting(l -> l.get("message").asText()).containsExactly("event parked", "record completed");
+        assertThat(logLines())
+                .extracting(l -> l.get("message").asText())
+                .containsExactly("event parked", "record completed");
     }
 
     @Test
@@ -267,11 +310,14 @@ class ProcessorHandlerTest {
         // both halves redelivered after completion, in either order, and a late response with other content
         assertThat(send(resp, q)).isEmpty();
         assertThat(send(q)).isEmpty();
-        assertThat(send(msg(Bodies.response(r, t + 999).put("matchType", "none")))).isEmpty();
+        assertThat(send(msg(Bodies.response(r, t + 999).put("matchType", "none"))))
+                .isEmpty();
 
         assertThat(recordCount(r)).isEqualTo(1);
         assertThat(record(r)).isEqualTo(first);
-        assertThat(interim(r)).as("the last lone redelivery found its parked partner and tidied it").isNull();
+        assertThat(interim(r))
+                .as("the last lone redelivery found its parked partner and tidied it")
+                .isNull();
     }
 
     /** Each body as its own invocation, all released at once on 8 threads; none may report a failure. */
@@ -305,7 +351,8 @@ class ProcessorHandlerTest {
             ids.add(r);
             long t = NOW.toEpochMilli() - 1000 - i;
             // each half twice, all four racing on separate "invocations"
-            bodies.addAll(List.of(Bodies.query(r, t), Bodies.response(r, t + 10), Bodies.query(r, t), Bodies.response(r, t + 10)));
+            bodies.addAll(List.of(
+                    Bodies.query(r, t), Bodies.response(r, t + 10), Bodies.query(r, t), Bodies.response(r, t + 10)));
         }
         sendAllAtOnce(bodies);
         for (String r : ids) {
@@ -315,8 +362,12 @@ class ProcessorHandlerTest {
             // holds a single half and expires with its TTL; it can never make a second record
             Map<String, AttributeValue> left = interim(r);
             if (left != null) {
-                assertThat(left.keySet()).as(r).containsOnlyOnce("requestId", "ttl").hasSize(3);
-                assertThat(Long.parseLong(left.get("ttl").n())).isEqualTo(CLOCK.plus(java.time.Duration.ofDays(15)).getEpochSecond());
+                assertThat(left.keySet())
+                        .as(r)
+                        .containsOnlyOnce("requestId", "ttl")
+                        .hasSize(3);
+                assertThat(Long.parseLong(left.get("ttl").n()))
+                        .isEqualTo(CLOCK.plus(java.time.Duration.ofDays(15)).getEpochSecond());
             }
         }
     }
@@ -336,15 +387,21 @@ class ProcessorHandlerTest {
 
         assertThat(failures).containsExactly("bad-json-1", "schema-1", "unknown-1");
         assertThat(recordCount(r)).isEqualTo(1);
-        List<JsonNode> rejected = logLines().stream().filter(l -> l.get("message").asText().equals("event rejected")).toList();
+        List<JsonNode> rejected = logLines().stream()
+                .filter(l -> l.get("message").asText().equals("event rejected"))
+                .toList();
         assertThat(rejected).hasSize(3);
-        assertThat(rejected).extracting(l -> l.get("messageId").asText()).containsExactly("bad-json-1", "schema-1", "unknown-1");
+        assertThat(rejected)
+                .extracting(l -> l.get("messageId").asText())
+                .containsExactly("bad-json-1", "schema-1", "unknown-1");
         assertThat(rejected.get(0).get("reason").asText()).isEqualTo("malformed JSON");
         assertThat(rejected.get(1).get("reason").asText()).contains("schema violation");
         assertThat(rejected.get(1).get("paths").toString()).contains("$.matchScore");
         assertThat(rejected.get(2).get("reason").asText()).isEqualTo("unknown eventType");
         String allLogs = logBytes.toString(StandardCharsets.UTF_8);
-        assertThat(allLogs).doesNotContain("secret-body-text").doesNotContain(violating.get("reasoning").asText());
+        assertThat(allLogs)
+                .doesNotContain("secret-body-text")
+                .doesNotContain(violating.get("reasoning").asText());
     }
 
     @Test
@@ -354,8 +411,8 @@ class ProcessorHandlerTest {
         throttledRequestId = throttled;
         try {
             Msg hit = msg(Bodies.query(throttled, NOW.toEpochMilli()));
-            List<String> failures = send(msg(Bodies.query(ok, NOW.toEpochMilli())), hit,
-                    msg(Bodies.response(ok, NOW.toEpochMilli() + 1)));
+            List<String> failures = send(
+                    msg(Bodies.query(ok, NOW.toEpochMilli())), hit, msg(Bodies.response(ok, NOW.toEpochMilli() + 1)));
             assertThat(failures).containsExactly(hit.messageId());
             assertThat(recordCount(ok)).isEqualTo(1);
             assertThat(logLines()).anySatisfy(l -> {
@@ -375,9 +432,15 @@ class ProcessorHandlerTest {
     void theRuntimeConstructorFindsDynamoDbThroughTheSdksStandardEndpointSetting() {
         // aws.endpointUrlDynamoDb is the system-property twin of AWS_ENDPOINT_URL_DYNAMODB, which the local stack sets
         // and the standard credential chain's system properties carry the processor role's session, as Lambda's do
-        Map<String, String> props = Map.of("aws.endpointUrlDynamoDb", local.endpoint().toString(),
-                "aws.accessKeyId", processorRole.accessKeyId(), "aws.secretAccessKey", processorRole.secretAccessKey(),
-                "aws.sessionToken", processorRole.sessionToken());
+        Map<String, String> props = Map.of(
+                "aws.endpointUrlDynamoDb",
+                local.endpoint().toString(),
+                "aws.accessKeyId",
+                processorRole.accessKeyId(),
+                "aws.secretAccessKey",
+                processorRole.secretAccessKey(),
+                "aws.sessionToken",
+                processorRole.sessionToken());
         // the runtime constructor uses the built-in table names (no table variables are set here)
         String queryEvents = ProcessorConfig.DEFAULT_QUERY_EVENTS_TABLE;
         String analytics = ProcessorConfig.DEFAULT_ANALYTICS_TABLE;
@@ -387,10 +450,13 @@ class ProcessorHandlerTest {
         try {
             ProcessorHandler fromEnv = new ProcessorHandler();
             String r = id();
-            var event = SqsEvents.event(List.of(msg(Bodies.query(r, NOW.toEpochMilli())), msg(Bodies.response(r, NOW.toEpochMilli() + 3))));
-            assertThat(fromEnv.handleRequest(event, null).getBatchItemFailures()).isEmpty();
+            var event = SqsEvents.event(
+                    List.of(msg(Bodies.query(r, NOW.toEpochMilli())), msg(Bodies.response(r, NOW.toEpochMilli() + 3))));
+            assertThat(fromEnv.handleRequest(event, null).getBatchItemFailures())
+                    .isEmpty();
             assertThat(dynamo.getItem(b -> b.tableName(analytics).key(Map.of("requestId", AttributeValue.fromS(r))))
-                    .item()).containsEntry("latencyMs", AttributeValue.fromN("3"));
+                            .item())
+                    .containsEntry("latencyMs", AttributeValue.fromN("3"));
         } finally {
             props.keySet().forEach(System::clearProperty);
             dynamo.deleteTable(b -> b.tableName(queryEvents));
@@ -405,9 +471,14 @@ class ProcessorHandlerTest {
         // a concurrent invocation parks the query just before our park of the response runs
         transactionsToSkip = 0;
         String parkedQuery = Bodies.query(r, t).toString();
-        beforeNextTransaction = () -> dynamo.putItem(b -> b.tableName(QUERY_EVENTS).item(Map.of(
-                "requestId", AttributeValue.fromS(r), "queryEvent", AttributeValue.fromS(parkedQuery),
-                "ttl", AttributeValue.fromN(Long.toString(CLOCK.getEpochSecond() + 3600)))));
+        beforeNextTransaction = () -> dynamo.putItem(b -> b.tableName(QUERY_EVENTS)
+                .item(Map.of(
+                        "requestId",
+                        AttributeValue.fromS(r),
+                        "queryEvent",
+                        AttributeValue.fromS(parkedQuery),
+                        "ttl",
+                        AttributeValue.fromN(Long.toString(CLOCK.getEpochSecond() + 3600)))));
 
         assertThat(send(msg(Bodies.response(r, t + 42)))).isEmpty();
 
@@ -428,8 +499,15 @@ class ProcessorHandlerTest {
         transactionsToSkip = 0;
         beforeNextTransaction = () -> {
             dynamo.putItem(p -> p.tableName(ANALYTICS)
-                    .item(Map.of("requestId", AttributeValue.fromS(r), "query", AttributeValue.fromS("won the race"),
-                            "week", AttributeValue.fromS("2026-W47"), "timestamp", AttributeValue.fromN(Long.toString(t)))));
+                    .item(Map.of(
+                            "requestId",
+                            AttributeValue.fromS(r),
+                            "query",
+                            AttributeValue.fromS("won the race"),
+                            "week",
+                            AttributeValue.fromS("2026-W47"),
+                            "timestamp",
+                            AttributeValue.fromN(Long.toString(t)))));
             dynamo.deleteItem(d -> d.tableName(QUERY_EVENTS).key(Map.of("requestId", AttributeValue.fromS(r))));
         };
 
@@ -438,7 +516,9 @@ class ProcessorHandlerTest {
         assertThat(recordCount(r)).isEqualTo(1);
         assertThat(record(r).get("query").s()).as("the first record is kept").isEqualTo("won the race");
         assertThat(interim(r)).isNull();
-        assertThat(logLines()).extracting(l -> l.get("reason") == null ? "" : l.get("reason").asText()).contains("record already exists");
+        assertThat(logLines())
+                .extracting(l -> l.get("reason") == null ? "" : l.get("reason").asText())
+                .contains("record already exists");
     }
 
     // ---- late halves: the partner's row past its TTL (moto, like DynamoDB for days, has not deleted it) ----
@@ -450,7 +530,8 @@ class ProcessorHandlerTest {
     void aLateQueryCompletesTheRecordWithAResponseRowPastItsTtl() {
         String r = id();
         long t = NOW.toEpochMilli();
-        assertThat(send(handlerAt(PARKED_16_DAYS_AGO), msg(Bodies.response(r, t + 77)))).isEmpty();
+        assertThat(send(handlerAt(PARKED_16_DAYS_AGO), msg(Bodies.response(r, t + 77))))
+                .isEmpty();
         long ttl = Long.parseLong(interim(r).get("ttl").n());
         assertThat(ttl).isEqualTo(CLOCK.minus(java.time.Duration.ofDays(1)).getEpochSecond());
 
@@ -458,7 +539,8 @@ class ProcessorHandlerTest {
 
         assertThat(recordCount(r)).isEqualTo(1);
         JsonNode json = asJson(record(r));
-        assertThat(new ContractValidator().validate(Contract.ANALYTICS_RECORD, json)).isEmpty();
+        assertThat(new ContractValidator().validate(Contract.ANALYTICS_RECORD, json))
+                .isEmpty();
         assertThat(json.get("latencyMs").asLong()).isEqualTo(77);
         assertThat(json.get("query").asText()).isEqualTo("Has Dan worked with Kubernetes in production?");
         assertThat(interim(r)).isNull();
@@ -475,7 +557,8 @@ class ProcessorHandlerTest {
 
         assertThat(recordCount(r)).isEqualTo(1);
         JsonNode json = asJson(record(r));
-        assertThat(new ContractValidator().validate(Contract.ANALYTICS_RECORD, json)).isEmpty();
+        assertThat(new ContractValidator().validate(Contract.ANALYTICS_RECORD, json))
+                .isEmpty();
         assertThat(json.get("latencyMs").asLong()).isEqualTo(1234);
         assertThat(interim(r)).isNull();
         assertExpiryCounted(r, "response", 86_400, "completed");
@@ -485,7 +568,8 @@ class ProcessorHandlerTest {
     void aHalfWhosePartnersRowTtlAlreadyDeletedParksAgain() {
         String r = id();
         long t = NOW.toEpochMilli();
-        assertThat(send(handlerAt(PARKED_16_DAYS_AGO), msg(Bodies.response(r, t + 5)))).isEmpty();
+        assertThat(send(handlerAt(PARKED_16_DAYS_AGO), msg(Bodies.response(r, t + 5))))
+                .isEmpty();
         // DynamoDB's TTL sweep: the expired row is gone, and its response with it
         dynamo.deleteItem(d -> d.tableName(QUERY_EVENTS).key(Map.of("requestId", AttributeValue.fromS(r))));
 
@@ -494,7 +578,8 @@ class ProcessorHandlerTest {
         assertThat(record(r)).isNull();
         Map<String, AttributeValue> parked = interim(r);
         assertThat(parked).containsKey("queryEvent").doesNotContainKey("responseEvent");
-        assertThat(Long.parseLong(parked.get("ttl").n())).isEqualTo(CLOCK.plus(java.time.Duration.ofDays(15)).getEpochSecond());
+        assertThat(Long.parseLong(parked.get("ttl").n()))
+                .isEqualTo(CLOCK.plus(java.time.Duration.ofDays(15)).getEpochSecond());
         assertThat(logLines()).noneMatch(l -> l.has("event"));
         // a second replay of the response now completes it
         assertThat(send(msg(Bodies.response(r, t + 5)))).isEmpty();
@@ -509,12 +594,14 @@ class ProcessorHandlerTest {
         assertThat(send(handlerAt(PARKED_16_DAYS_AGO), msg(Bodies.query(r, t)))).isEmpty();
         String first = interim(r).get("queryEvent").s();
 
-        assertThat(send(msg(Bodies.query(r, t).put("query", "a different copy")))).isEmpty();
+        assertThat(send(msg(Bodies.query(r, t).put("query", "a different copy"))))
+                .isEmpty();
 
         Map<String, AttributeValue> row = interim(r);
         assertThat(row.get("queryEvent").s()).isEqualTo(first);
         assertThat(row).doesNotContainKey("responseEvent");
-        assertThat(Long.parseLong(row.get("ttl").n())).isEqualTo(CLOCK.plus(java.time.Duration.ofDays(15)).getEpochSecond());
+        assertThat(Long.parseLong(row.get("ttl").n()))
+                .isEqualTo(CLOCK.plus(java.time.Duration.ofDays(15)).getEpochSecond());
         assertExpiryCounted(r, "query", 86_400, "reparked");
     }
 
@@ -528,9 +615,16 @@ class ProcessorHandlerTest {
         // after the blocked park) the row gains the response: the re-park must fail and complete the record instead
         String response = Bodies.response(r, t + 300).toString();
         transactionsToSkip = 1;
-        beforeNextTransaction = () -> dynamo.putItem(b -> b.tableName(QUERY_EVENTS).item(Map.of(
-                "requestId", AttributeValue.fromS(r), "queryEvent", expired.get("queryEvent"),
-                "responseEvent", AttributeValue.fromS(response), "ttl", expired.get("ttl"))));
+        beforeNextTransaction = () -> dynamo.putItem(b -> b.tableName(QUERY_EVENTS)
+                .item(Map.of(
+                        "requestId",
+                        AttributeValue.fromS(r),
+                        "queryEvent",
+                        expired.get("queryEvent"),
+                        "responseEvent",
+                        AttributeValue.fromS(response),
+                        "ttl",
+                        expired.get("ttl"))));
 
         assertThat(send(msg(Bodies.query(r, t)))).isEmpty();
 
@@ -550,7 +644,8 @@ class ProcessorHandlerTest {
         for (int i = 0; i < pairs; i++) {
             String r = id();
             ids.add(r);
-            assertThat(send(early, msg(Bodies.query(r, NOW.toEpochMilli() - i)))).isEmpty();
+            assertThat(send(early, msg(Bodies.query(r, NOW.toEpochMilli() - i))))
+                    .isEmpty();
         }
         List<ObjectNode> bodies = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
@@ -571,7 +666,9 @@ class ProcessorHandlerTest {
 
     /** One interim_expired line for {@code requestId}, which is also a valid CloudWatch EMF record. */
     void assertExpiryCounted(String requestId, String eventType, long lateSeconds, String outcome) {
-        List<JsonNode> lines = logLines().stream().filter(l -> "interim_expired".equals(l.path("event").asText())).toList();
+        List<JsonNode> lines = logLines().stream()
+                .filter(l -> "interim_expired".equals(l.path("event").asText()))
+                .toList();
         assertThat(lines).hasSize(1);
         JsonNode l = lines.get(0);
         assertThat(l.get("requestId").asText()).isEqualTo(requestId);
@@ -585,7 +682,8 @@ class ProcessorHandlerTest {
         assertThat(directive.get("Namespace").asText()).isEqualTo("CvAnalytics");
         assertThat(directive.get("Dimensions").get(0).get(0).asText()).isEqualTo("service");
         assertThat(l.get("service").asText()).isEqualTo("processor");
-        assertThat(directive.get("Metrics").findValuesAsText("Name")).containsExactly("InterimExpired", "InterimLateSeconds");
+        assertThat(directive.get("Metrics").findValuesAsText("Name"))
+                .containsExactly("InterimExpired", "InterimLateSeconds");
         assertThat(l.get("InterimExpired").asInt()).isEqualTo(1);
         assertThat(l.get("InterimLateSeconds").asLong()).isEqualTo(lateSeconds);
         String raw = logBytes.toString(StandardCharsets.UTF_8);
@@ -617,21 +715,29 @@ class ProcessorHandlerTest {
                 .isEmpty();
         assertThat(interim(r).get("traceId").s()).isEqualTo(TRACE_A);
         // the response carries another trace: the record keeps the query's
-        assertThat(send(msg(Bodies.response(r, t + 900)).withAttribute("traceparent", "00-" + TRACE_B + "-00f067aa0ba902b7-01")))
+        assertThat(send(msg(Bodies.response(r, t + 900))
+                        .withAttribute("traceparent", "00-" + TRACE_B + "-00f067aa0ba902b7-01")))
                 .isEmpty();
         assertThat(record(r).get("traceId").s()).isEqualTo(TRACE_A);
-        assertThat(VALIDATOR.validate(Contract.ANALYTICS_RECORD_WRITER, asJson(record(r)))).isEmpty();
-        assertThat(logLines()).filteredOn(l -> l.path("message").asText().equals("record completed"))
-                .singleElement().satisfies(l -> assertThat(l.path("traceId").asText()).isEqualTo(TRACE_A));
+        assertThat(VALIDATOR.validate(Contract.ANALYTICS_RECORD_WRITER, asJson(record(r))))
+                .isEmpty();
+        assertThat(logLines())
+                .filteredOn(l -> l.path("message").asText().equals("record completed"))
+                .singleElement()
+                .satisfies(l -> assertThat(l.path("traceId").asText()).isEqualTo(TRACE_A));
     }
 
     @Test
     void withoutATraceparentTheXRayTraceHeaderGivesTheTraceId() {
         String r = id();
         long t = NOW.toEpochMilli() - 60_000;
-        assertThat(send(msg(Bodies.query(r, t)).withSystem("AWSTraceHeader",
-                        "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"),
-                msg(Bodies.response(r, t + 900)))).isEmpty();
+        assertThat(send(
+                        msg(Bodies.query(r, t))
+                                .withSystem(
+                                        "AWSTraceHeader",
+                                        "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"),
+                        msg(Bodies.response(r, t + 900))))
+                .isEmpty();
         assertThat(record(r).get("traceId").s()).isEqualTo(TRACE_B);
     }
 
@@ -640,16 +746,22 @@ class ProcessorHandlerTest {
         String r = id();
         String s = id();
         long t = NOW.toEpochMilli() - 60_000;
-        assertThat(send(msg(Bodies.query(r, t)).withAttribute("traceparent", "00-" + "0".repeat(32) + "-00f067aa0ba902b7-01")
-                        .withSystem("AWSTraceHeader", "Root=1-5759e988-bd862e3fe1be46a994272793"),
-                msg(Bodies.response(r, t + 900)),
-                msg(Bodies.query(s, t)).withAttribute("traceparent", "garbage"),
-                msg(Bodies.response(s, t + 900)))).isEmpty();
+        assertThat(send(
+                        msg(Bodies.query(r, t))
+                                .withAttribute("traceparent", "00-" + "0".repeat(32) + "-00f067aa0ba902b7-01")
+                                .withSystem("AWSTraceHeader", "Root=1-5759e988-bd862e3fe1be46a994272793"),
+                        msg(Bodies.response(r, t + 900)),
+                        msg(Bodies.query(s, t)).withAttribute("traceparent", "garbage"),
+                        msg(Bodies.response(s, t + 900))))
+                .isEmpty();
         assertThat(record(r).get("traceId").s()).isEqualTo(TRACE_B);
         String generated = record(s).get("traceId").s();
-        assertThat(dev.cva.contracts.tracing.TraceIds.isTraceId(generated)).as(generated).isTrue();
+        assertThat(dev.cva.contracts.tracing.TraceIds.isTraceId(generated))
+                .as(generated)
+                .isTrue();
         assertThat(generated).isNotEqualTo(TRACE_B);
-        assertThat(logLines()).filteredOn(l -> l.path("message").asText().equals("malformed traceparent attribute ignored"))
+        assertThat(logLines())
+                .filteredOn(l -> l.path("message").asText().equals("malformed traceparent attribute ignored"))
                 .hasSize(2);
     }
 
@@ -659,7 +771,9 @@ class ProcessorHandlerTest {
         long t = NOW.toEpochMilli() - 60_000;
         assertThat(send(msg(Bodies.query(r, t)))).isEmpty();
         String parked = interim(r).get("traceId").s();
-        assertThat(dev.cva.contracts.tracing.TraceIds.isTraceId(parked)).as(parked).isTrue();
+        assertThat(dev.cva.contracts.tracing.TraceIds.isTraceId(parked))
+                .as(parked)
+                .isTrue();
         assertThat(send(msg(Bodies.response(r, t + 900)))).isEmpty();
         assertThat(record(r).get("traceId").s()).isEqualTo(parked);
     }
@@ -669,10 +783,16 @@ class ProcessorHandlerTest {
         String r = id();
         long t = NOW.toEpochMilli() - 60_000;
         // an interim row as the processor wrote it before trace ids: no traceId attribute
-        dynamo.putItem(b -> b.tableName(QUERY_EVENTS).item(Map.of("requestId", AttributeValue.fromS(r),
-                "queryEvent", AttributeValue.fromS(Bodies.query(r, t).toString()),
-                "ttl", AttributeValue.fromN(Long.toString(CLOCK.getEpochSecond() + 3600)))));
-        assertThat(send(msg(Bodies.response(r, t + 900)).withAttribute("traceparent", "00-" + TRACE_B + "-00f067aa0ba902b7-01")))
+        dynamo.putItem(b -> b.tableName(QUERY_EVENTS)
+                .item(Map.of(
+                        "requestId",
+                        AttributeValue.fromS(r),
+                        "queryEvent",
+                        AttributeValue.fromS(Bodies.query(r, t).toString()),
+                        "ttl",
+                        AttributeValue.fromN(Long.toString(CLOCK.getEpochSecond() + 3600)))));
+        assertThat(send(msg(Bodies.response(r, t + 900))
+                        .withAttribute("traceparent", "00-" + TRACE_B + "-00f067aa0ba902b7-01")))
                 .isEmpty();
         assertThat(record(r).get("traceId").s()).isEqualTo(TRACE_B);
     }
@@ -684,26 +804,36 @@ class ProcessorHandlerTest {
         String bad = id();
         long t = NOW.toEpochMilli() - 60_000;
         String awsRequestId = "c6af9ac6-7b61-11e6-9a41-93e812345678";
-        var parked = handler.handleRequest(SqsEvents.event(List.of(
-                msg(Bodies.query(r, t)).withAttribute("traceparent", "00-" + TRACE_A + "-00f067aa0ba902b7-01"),
-                Msg.of(bad, "{not json", bad, bad + "-query"))), lambdaContext(awsRequestId));
+        var parked = handler.handleRequest(
+                SqsEvents.event(List.of(
+                        msg(Bodies.query(r, t)).withAttribute("traceparent", "00-" + TRACE_A + "-00f067aa0ba902b7-01"),
+                        Msg.of(bad, "{not json", bad, bad + "-query"))),
+                lambdaContext(awsRequestId));
         assertThat(parked.getBatchItemFailures()).hasSize(1);
         handler.handleRequest(SqsEvents.event(List.of(msg(Bodies.response(r, t + 900)))), lambdaContext(awsRequestId));
 
         List<JsonNode> lines = logLines();
         assertThat(lines).hasSizeGreaterThanOrEqualTo(3);
         for (JsonNode line : lines) {
-            assertThat(VALIDATOR.validate(Contract.LOG_LINE, line)).as(line.toString()).isEmpty();
+            assertThat(VALIDATOR.validate(Contract.LOG_LINE, line))
+                    .as(line.toString())
+                    .isEmpty();
             assertThat(line.path("awsRequestId").asText()).as(line.toString()).isEqualTo(awsRequestId);
             assertThat(line.path("service").asText()).isEqualTo("processor");
         }
-        assertThat(lines).filteredOn(l -> l.path("requestId").asText().equals(r))
+        assertThat(lines)
+                .filteredOn(l -> l.path("requestId").asText().equals(r))
                 .extracting(l -> l.path("message").asText())
                 .containsExactly("event parked", "record completed");
-        assertThat(lines).filteredOn(l -> l.path("requestId").asText().equals(r))
+        assertThat(lines)
+                .filteredOn(l -> l.path("requestId").asText().equals(r))
                 .allSatisfy(l -> assertThat(l.path("traceId").asText()).isEqualTo(TRACE_A));
         // a message that is not even JSON has no request, but still its trace id
-        assertThat(lines).filteredOn(l -> l.path("message").asText().equals("event rejected")).singleElement()
-                .satisfies(l -> assertThat(dev.cva.contracts.tracing.TraceIds.isTraceId(l.path("traceId").asText())).isTrue());
+        assertThat(lines)
+                .filteredOn(l -> l.path("message").asText().equals("event rejected"))
+                .singleElement()
+                .satisfies(l -> assertThat(dev.cva.contracts.tracing.TraceIds.isTraceId(
+                                l.path("traceId").asText()))
+                        .isTrue());
     }
 }

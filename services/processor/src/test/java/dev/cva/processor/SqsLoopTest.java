@@ -1,21 +1,21 @@
 package dev.cva.processor;
 
-import dev.cva.testing.TestSeed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cva.contracts.Contract;
 import dev.cva.contracts.Examples;
 import dev.cva.contracts.logging.JsonLog;
-import dev.cva.processor.support.Bodies;
-import dev.cva.local.LocalSqs;
-import dev.cva.local.lambda.EventSource;
-import dev.cva.local.lambda.HandlerInvoker;
-import dev.cva.local.lambda.SqsMapping;
 import dev.cva.local.LocalAws;
+import dev.cva.local.LocalSqs;
 import dev.cva.local.Moto;
 import dev.cva.local.ServicePolicies;
 import dev.cva.local.Tables;
+import dev.cva.local.lambda.EventSource;
+import dev.cva.local.lambda.HandlerInvoker;
+import dev.cva.local.lambda.SqsMapping;
+import dev.cva.processor.support.Bodies;
+import dev.cva.testing.TestSeed;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -43,8 +42,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * handler in batches of 10 the way Lambda's event source mapping does, moto's DynamoDB behind it.
  */
 class SqsLoopTest {
-    static final String QUERY_EVENTS = "loop-query-events-" + UUID.randomUUID().toString().substring(0, 8);
-    static final String ANALYTICS = "loop-analytics-" + UUID.randomUUID().toString().substring(0, 8);
+    static final String QUERY_EVENTS =
+            "loop-query-events-" + UUID.randomUUID().toString().substring(0, 8);
+    static final String ANALYTICS =
+            "loop-analytics-" + UUID.randomUUID().toString().substring(0, 8);
     static LocalSqs localSqs;
     static DynamoDbClient dynamo;
     static SqsClient sqs;
@@ -108,8 +109,9 @@ class SqsLoopTest {
         }
         // interleave groups randomly; within a group the order above is kept
         List<List<Send>> byGroup = new ArrayList<>(sends.stream()
-                .collect(java.util.stream.Collectors.groupingBy(Send::groupId, java.util.LinkedHashMap::new,
-                        java.util.stream.Collectors.toList())).values());
+                .collect(java.util.stream.Collectors.groupingBy(
+                        Send::groupId, java.util.LinkedHashMap::new, java.util.stream.Collectors.toList()))
+                .values());
         Collections.shuffle(byGroup, random);
         List<Send> ordered = new ArrayList<>();
         byGroup.forEach(ordered::addAll);
@@ -118,38 +120,66 @@ class SqsLoopTest {
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
             for (int j = 0; j < chunk.size(); j++) {
                 Send s = chunk.get(j);
-                entries.add(SendMessageBatchRequestEntry.builder().id("m" + j).messageBody(s.body())
-                        .messageGroupId(s.groupId()).messageDeduplicationId(s.dedupId()).build());
+                entries.add(SendMessageBatchRequestEntry.builder()
+                        .id("m" + j)
+                        .messageBody(s.body())
+                        .messageGroupId(s.groupId())
+                        .messageDeduplicationId(s.dedupId())
+                        .build());
             }
-            assertThat(sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)).failed()).isEmpty();
+            assertThat(sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries))
+                            .failed())
+                    .isEmpty();
         }
 
         ByteArrayOutputStream logs = new ByteArrayOutputStream();
         // the handler under the processor's execution role (infra/policies/processor.json), as in AWS
         String region = LocalAws.DEFAULT_REGION.id();
-        DynamoDbClient asProcessor = Moto.shared().dynamoAs(Moto.shared().roleFor("processor",
-                java.util.Map.of("queue_arn", ServicePolicies.Arns.queue(region, "loop.fifo"),
-                        "query_events_table_arn", ServicePolicies.Arns.table(region, QUERY_EVENTS),
-                        "analytics_table_arn", ServicePolicies.Arns.table(region, ANALYTICS))));
-        ProcessorHandler handler = new ProcessorHandler(asProcessor,
+        DynamoDbClient asProcessor = Moto.shared()
+                .dynamoAs(Moto.shared()
+                        .roleFor(
+                                "processor",
+                                java.util.Map.of(
+                                        "queue_arn",
+                                        ServicePolicies.Arns.queue(region, "loop.fifo"),
+                                        "query_events_table_arn",
+                                        ServicePolicies.Arns.table(region, QUERY_EVENTS),
+                                        "analytics_table_arn",
+                                        ServicePolicies.Arns.table(region, ANALYTICS))));
+        ProcessorHandler handler = new ProcessorHandler(
+                asProcessor,
                 new ProcessorConfig(QUERY_EVENTS, ANALYTICS, "eu-west-2", ProcessorConfig.DEFAULT_INTERIM_TTL),
-                Clock.systemUTC(), new JsonLog("processor", new PrintStream(logs, true, StandardCharsets.UTF_8), Clock.systemUTC()));
+                Clock.systemUTC(),
+                new JsonLog("processor", new PrintStream(logs, true, StandardCharsets.UTF_8), Clock.systemUTC()));
         // Lambda's SQS mapping as the local runtime runs it, with the settings the Terraform deploys (cva.yaml)
-        SqsMapping mapping = new SqsMapping(sqs, queueUrl, "eu-west-2", new HandlerInvoker<>("processor", handler,
-                com.amazonaws.services.lambda.runtime.events.SQSEvent.class,
-                com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.class, 1),
-                EventSource.fromRepository("processor", EventSource.SQS_DEFAULTS), System.out::println);
+        SqsMapping mapping = new SqsMapping(
+                sqs,
+                queueUrl,
+                "eu-west-2",
+                new HandlerInvoker<>(
+                        "processor",
+                        handler,
+                        com.amazonaws.services.lambda.runtime.events.SQSEvent.class,
+                        com.amazonaws.services.lambda.runtime.events.SQSBatchResponse.class,
+                        1),
+                EventSource.fromRepository("processor", EventSource.SQS_DEFAULTS),
+                System.out::println);
         mapping.drain(60_000);
         System.out.print(logs.toString(StandardCharsets.UTF_8));
 
         List<Message> dead = new ArrayList<>();
         for (int i = 0; i < 5 && dead.size() < poisonBodies.size(); i++) {
-            dead.addAll(sqs.receiveMessage(b -> b.queueUrl(dlqUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
-                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages());
+            dead.addAll(sqs.receiveMessage(b -> b.queueUrl(dlqUrl)
+                            .maxNumberOfMessages(10)
+                            .waitTimeSeconds(1)
+                            .messageSystemAttributeNames(MessageSystemAttributeName.ALL))
+                    .messages());
         }
         assertThat(dead).extracting(Message::body).containsExactlyInAnyOrderElementsOf(poisonBodies);
-        assertThat(dead).allSatisfy(m ->
-                assertThat(Integer.parseInt(m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))).isGreaterThanOrEqualTo(3));
+        assertThat(dead)
+                .allSatisfy(m -> assertThat(Integer.parseInt(
+                                m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)))
+                        .isGreaterThanOrEqualTo(3));
         // each poison message was reported as a failure on each of its three receives
         assertThat(mapping.reportedFailures()).isEqualTo(3L * poisonBodies.size());
 
@@ -161,8 +191,10 @@ class SqsLoopTest {
         assertThat(all).allSatisfy(item -> assertThat(item.get("latencyMs")).isEqualTo(AttributeValue.fromN("700")));
         // A producer retry that arrives after its record was completed parks a lone half again (there is no
         // transaction to check the record first): that row only waits for its TTL and never makes a record.
-        assertThat(dynamo.scan(b -> b.tableName(QUERY_EVENTS).consistentRead(true)).items())
-                .as("only completed requests' late duplicates are left parked").allSatisfy(item -> {
+        assertThat(dynamo.scan(b -> b.tableName(QUERY_EVENTS).consistentRead(true))
+                        .items())
+                .as("only completed requests' late duplicates are left parked")
+                .allSatisfy(item -> {
                     assertThat(recorded).contains(item.get("requestId").s());
                     // requestId, the half, its ttl and its trace id
                     assertThat(item).containsKeys("ttl", "traceId").hasSize(4);

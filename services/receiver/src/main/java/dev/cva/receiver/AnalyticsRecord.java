@@ -18,8 +18,19 @@ import java.util.Map;
  */
 public record AnalyticsRecord(String requestId, String matchType, long timestamp, Map<String, Object> fields) {
 
-    static final List<String> FIELDS = List.of("requestId", "query", "matchType", "matchScore", "reasoning",
-            "vectorMatches", "sessionId", "week", "timestamp", "responseTimestamp", "latencyMs", "performance");
+    static final List<String> FIELDS = List.of(
+            "requestId",
+            "query",
+            "matchType",
+            "matchScore",
+            "reasoning",
+            "vectorMatches",
+            "sessionId",
+            "week",
+            "timestamp",
+            "responseTimestamp",
+            "latencyMs",
+            "performance");
     static final List<String> PERFORMANCE_FIELDS = List.of("totalTime", "llmTime", "retrievalTime", "cacheHit");
 
     public AnalyticsRecord {
@@ -78,7 +89,8 @@ public record AnalyticsRecord(String requestId, String matchType, long timestamp
         if (!ts.canConvertToLong()) {
             throw new UnstorableException("$.data.timestamp", "timestamp does not fit in 64 bits");
         }
-        return new AnalyticsRecord(data.path("requestId").asText(), data.path("matchType").asText(), ts.asLong(), fields);
+        return new AnalyticsRecord(
+                data.path("requestId").asText(), data.path("matchType").asText(), ts.asLong(), fields);
     }
 
     private static Object convert(String path, JsonNode node) {

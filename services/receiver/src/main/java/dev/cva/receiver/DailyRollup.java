@@ -37,8 +37,9 @@ import java.util.Map;
  */
 public final class DailyRollup {
     /** Upper bounds (inclusive, ms) of the latency buckets, ascending. */
-    public static final List<Long> LATENCY_BOUNDS_MS = List.of(25L, 50L, 100L, 200L, 500L, 1_000L, 2_000L, 5_000L,
-            10_000L, 30_000L, 60_000L);
+    public static final List<Long> LATENCY_BOUNDS_MS =
+            List.of(25L, 50L, 100L, 200L, 500L, 1_000L, 2_000L, 5_000L, 10_000L, 30_000L, 60_000L);
+
     public static final String TOTAL = "total";
     public static final String SCORE_SUM = "scoreSum";
     public static final String MATCH_TYPE_PREFIX = "matchType_";

@@ -57,8 +57,8 @@ public final class FirestoreAnalyticsStore implements AnalyticsStore, AutoClosea
         this(null, db, shards, timeout, shardPicker);
     }
 
-    private FirestoreAnalyticsStore(Supplier<Firestore> connector, Firestore db, int shards, Duration timeout,
-                                    IntSupplier shardPicker) {
+    private FirestoreAnalyticsStore(
+            Supplier<Firestore> connector, Firestore db, int shards, Duration timeout, IntSupplier shardPicker) {
         this.connector = connector;
         this.db = db;
         this.shards = shards;
@@ -70,7 +70,11 @@ public final class FirestoreAnalyticsStore implements AnalyticsStore, AutoClosea
     public static FirestoreAnalyticsStore reconnecting(ReceiverConfig config) {
         Supplier<Firestore> connector = () -> connect(config);
         int shards = config.statsShards();
-        return new FirestoreAnalyticsStore(connector, connector.get(), shards, config.storeTimeout(),
+        return new FirestoreAnalyticsStore(
+                connector,
+                connector.get(),
+                shards,
+                config.storeTimeout(),
                 () -> ThreadLocalRandom.current().nextInt(shards));
     }
 
@@ -78,7 +82,10 @@ public final class FirestoreAnalyticsStore implements AnalyticsStore, AutoClosea
     private void reconnect(Firestore failed) {
         long now = System.nanoTime();
         long at = connectedAt.get();
-        if (connector == null || db != failed || now - at < RECONNECT_AFTER.toNanos() || !connectedAt.compareAndSet(at, now)) {
+        if (connector == null
+                || db != failed
+                || now - at < RECONNECT_AFTER.toNanos()
+                || !connectedAt.compareAndSet(at, now)) {
             return;
         }
         try {
@@ -141,13 +148,17 @@ public final class FirestoreAnalyticsStore implements AnalyticsStore, AutoClosea
 
     private Result store(Firestore db, AnalyticsRecord record) {
         DocumentReference doc = db.collection(ANALYTICS).document(record.requestId());
-        DocumentReference shard = db.collection(STATS).document(record.day().toString())
-                .collection(SHARDS).document(Integer.toString(shardPicker.getAsInt()));
+        DocumentReference shard = db.collection(STATS)
+                .document(record.day().toString())
+                .collection(SHARDS)
+                .document(Integer.toString(shardPicker.getAsInt()));
         WriteBatch batch = db.batch();
         batch.create(doc, record.fields());
         Map<String, Object> counters = new LinkedHashMap<>();
-        DailyRollup.increments(record).forEach((field, by) -> counters.put(field,
-                by instanceof Double d ? FieldValue.increment(d) : FieldValue.increment(by.longValue())));
+        DailyRollup.increments(record)
+                .forEach((field, by) -> counters.put(
+                        field,
+                        by instanceof Double d ? FieldValue.increment(d) : FieldValue.increment(by.longValue())));
         counters.putAll(DailyRollup.labels(record));
         batch.set(shard, counters, SetOptions.merge());
         try {
@@ -166,8 +177,9 @@ public final class FirestoreAnalyticsStore implements AnalyticsStore, AutoClosea
             if (code == Status.Code.INVALID_ARGUMENT) {
                 throw new UnstorableException("$.data", "Firestore refused the record: " + firstLine(e.getCause()));
             }
-            throw new StoreUnavailableException("Firestore write failed: " + (code == null ? "" : code + " ")
-                    + firstLine(e.getCause()), e.getCause());
+            throw new StoreUnavailableException(
+                    "Firestore write failed: " + (code == null ? "" : code + " ") + firstLine(e.getCause()),
+                    e.getCause());
         } catch (RuntimeException e) {
             // e.g. the channel could not be created; anything thrown synchronously by the SDK
             Status.Code code = codeOf(e);
@@ -188,8 +200,9 @@ public final class FirestoreAnalyticsStore implements AnalyticsStore, AutoClosea
 
     @Override
     public void warmUp() {
-        withClient(db -> await(db.collection(HEALTH).document("receiver")
-                .set(Map.of("warmedUpAt", FieldValue.serverTimestamp())), "write"));
+        withClient(db -> await(
+                db.collection(HEALTH).document("receiver").set(Map.of("warmedUpAt", FieldValue.serverTimestamp())),
+                "write"));
     }
 
     private Void await(com.google.api.core.ApiFuture<?> call, String what) {
@@ -200,12 +213,13 @@ public final class FirestoreAnalyticsStore implements AnalyticsStore, AutoClosea
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted during a Firestore " + what, e);
         } catch (TimeoutException e) {
-            throw new StoreUnavailableException("Firestore did not answer a " + what + " within " + timeout.toMillis() + " ms", e);
+            throw new StoreUnavailableException(
+                    "Firestore did not answer a " + what + " within " + timeout.toMillis() + " ms", e);
         } catch (ExecutionException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             Status.Code code = codeOf(cause);
-            throw new StoreUnavailableException("Firestore " + what + " failed: " + (code == null ? "" : code + " ")
-                    + firstLine(cause), cause);
+            throw new StoreUnavailableException(
+                    "Firestore " + what + " failed: " + (code == null ? "" : code + " ") + firstLine(cause), cause);
         }
     }
 

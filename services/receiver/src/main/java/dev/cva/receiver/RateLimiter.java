@@ -17,7 +17,10 @@ public final class RateLimiter {
 
     public RateLimiter(long perSecond, long burst, Clock clock) {
         this.bucket = Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(burst).refillGreedy(perSecond, Duration.ofSeconds(1)).build())
+                .addLimit(Bandwidth.builder()
+                        .capacity(burst)
+                        .refillGreedy(perSecond, Duration.ofSeconds(1))
+                        .build())
                 .withCustomTimePrecision(new ClockTimeMeter(clock))
                 .build();
     }

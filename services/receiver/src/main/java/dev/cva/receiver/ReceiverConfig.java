@@ -54,8 +54,12 @@ public record ReceiverConfig(
     public static final Duration DEFAULT_STORE_TIMEOUT = Duration.ofSeconds(5);
 
     public ReceiverConfig {
-        if (maxBodyBytes < 1 || rateLimitPerSecond < 1 || rateLimitBurst < 1 || statsShards < 1
-                || unauthenticatedRateLimitPerSecond < 1 || unauthenticatedRateLimitBurst < 1) {
+        if (maxBodyBytes < 1
+                || rateLimitPerSecond < 1
+                || rateLimitBurst < 1
+                || statsShards < 1
+                || unauthenticatedRateLimitPerSecond < 1
+                || unauthenticatedRateLimitBurst < 1) {
             throw new IllegalArgumentException("limits and shard count must be positive");
         }
         if (firestoreProject == null || firestoreProject.isBlank()) {
@@ -93,7 +97,8 @@ public record ReceiverConfig(
         WebhookSecret secret = null;
         String raw = env.get(WEBHOOK_SECRET);
         if (raw == null || raw.isBlank()) {
-            problems.add(WEBHOOK_SECRET + " is required (the form is whsec_<base64>; in prod bind it to Secret Manager)");
+            problems.add(
+                    WEBHOOK_SECRET + " is required (the form is whsec_<base64>; in prod bind it to Secret Manager)");
         } else {
             secret = secret(WEBHOOK_SECRET, raw, problems);
         }
@@ -129,8 +134,20 @@ public record ReceiverConfig(
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new ReceiverConfig(secret, previous, legacy, (int) maxBody, rate, burst, failedRate, failedBurst,
-                (int) shards, project, database, emulator, DEFAULT_STORE_TIMEOUT);
+        return new ReceiverConfig(
+                secret,
+                previous,
+                legacy,
+                (int) maxBody,
+                rate,
+                burst,
+                failedRate,
+                failedBurst,
+                (int) shards,
+                project,
+                database,
+                emulator,
+                DEFAULT_STORE_TIMEOUT);
     }
 
     private static WebhookSecret secret(String name, String raw, List<String> problems) {
@@ -149,8 +166,12 @@ public record ReceiverConfig(
             return fallback;
         }
         switch (v.strip().toLowerCase(Locale.ROOT)) {
-            case "true", "1", "yes", "on" -> { return true; }
-            case "false", "0", "no", "off" -> { return false; }
+            case "true", "1", "yes", "on" -> {
+                return true;
+            }
+            case "false", "0", "no", "off" -> {
+                return false;
+            }
             default -> {
                 problems.add(name + " must be true or false, got '" + v + "'");
                 return fallback;
@@ -187,8 +208,19 @@ public record ReceiverConfig(
 
     /** A copy with another store timeout (tests and the benchmark). */
     public ReceiverConfig withStoreTimeout(Duration timeout) {
-        return new ReceiverConfig(secret, previousSecret, acceptLegacy, maxBodyBytes, rateLimitPerSecond,
-                rateLimitBurst, unauthenticatedRateLimitPerSecond, unauthenticatedRateLimitBurst, statsShards,
-                firestoreProject, firestoreDatabase, emulatorHost, timeout);
+        return new ReceiverConfig(
+                secret,
+                previousSecret,
+                acceptLegacy,
+                maxBodyBytes,
+                rateLimitPerSecond,
+                rateLimitBurst,
+                unauthenticatedRateLimitPerSecond,
+                unauthenticatedRateLimitBurst,
+                statsShards,
+                firestoreProject,
+                firestoreDatabase,
+                emulatorHost,
+                timeout);
     }
 }

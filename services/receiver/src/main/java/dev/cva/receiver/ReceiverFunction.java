@@ -56,13 +56,15 @@ public class ReceiverFunction implements HttpFunction, AutoCloseable {
                 if (resource == null || resource.isBlank()) {
                     return new Startup(ReceiverConfig.fromEnv(env), null);
                 }
-                SecretManagerSecrets secrets = SecretManagerSecrets.fromEnv(env, Clock.systemUTC(), new JsonLog("receiver"));
+                SecretManagerSecrets secrets =
+                        SecretManagerSecrets.fromEnv(env, Clock.systemUTC(), new JsonLog("receiver"));
                 java.util.Map<String, String> withSecrets = new java.util.HashMap<>(env);
                 List<dev.cva.contracts.webhook.WebhookSecret> now = secrets.get();
                 withSecrets.put(ReceiverConfig.WEBHOOK_SECRET, now.get(0).reveal());
                 withSecrets.remove(ReceiverConfig.WEBHOOK_SECRET_PREVIOUS);
                 if (now.size() > 1) {
-                    withSecrets.put(ReceiverConfig.WEBHOOK_SECRET_PREVIOUS, now.get(1).reveal());
+                    withSecrets.put(
+                            ReceiverConfig.WEBHOOK_SECRET_PREVIOUS, now.get(1).reveal());
                 }
                 return new Startup(ReceiverConfig.fromEnv(withSecrets), secrets);
             } catch (ConfigException e) {
@@ -84,7 +86,8 @@ public class ReceiverFunction implements HttpFunction, AutoCloseable {
         this(config, FirestoreAnalyticsStore.reconnecting(config), clock, secrets);
     }
 
-    private ReceiverFunction(ReceiverConfig config, FirestoreAnalyticsStore owned, Clock clock, SecretManagerSecrets secrets) {
+    private ReceiverFunction(
+            ReceiverConfig config, FirestoreAnalyticsStore owned, Clock clock, SecretManagerSecrets secrets) {
         this(config, owned, clock, new JsonLog("receiver", System.out, clock), closeBoth(owned, secrets), secrets);
     }
 
@@ -116,28 +119,59 @@ public class ReceiverFunction implements HttpFunction, AutoCloseable {
 
     /** For tests and embedding: a given configuration, Firestore client (kept open) and clock. */
     public ReceiverFunction(ReceiverConfig config, Firestore firestore, Clock clock) {
-        this(config, new FirestoreAnalyticsStore(firestore, config.statsShards(), config.storeTimeout()), clock,
-                new JsonLog("receiver", System.out, clock), null);
+        this(
+                config,
+                new FirestoreAnalyticsStore(firestore, config.statsShards(), config.storeTimeout()),
+                clock,
+                new JsonLog("receiver", System.out, clock),
+                null);
     }
 
     ReceiverFunction(ReceiverConfig config, AnalyticsStore store, Clock clock, JsonLog log, AutoCloseable owned) {
         this(config, store, clock, log, owned, null);
     }
 
-    private ReceiverFunction(ReceiverConfig config, AnalyticsStore store, Clock clock, JsonLog log, AutoCloseable owned,
-                             SecretManagerSecrets secrets) {
-        this.receiver = secrets == null ? new WebhookReceiver(config, store, clock)
+    private ReceiverFunction(
+            ReceiverConfig config,
+            AnalyticsStore store,
+            Clock clock,
+            JsonLog log,
+            AutoCloseable owned,
+            SecretManagerSecrets secrets) {
+        this.receiver = secrets == null
+                ? new WebhookReceiver(config, store, clock)
                 : new WebhookReceiver(config, store, clock, secrets);
         this.log = log;
         this.owned = owned;
 
-        log.info("receiver ready", "version", BuildInfo.version(), "acceptLegacy", config.acceptLegacy(),
-                "secrets", config.secrets().size(), "secretsFrom", secrets == null ? "environment" : "Secret Manager", "maxBodyBytes", config.maxBodyBytes(),
-                "rateLimitPerSecond", config.rateLimitPerSecond(), "rateLimitBurst", config.rateLimitBurst(),
-                "unauthenticatedRateLimitPerSecond", config.unauthenticatedRateLimitPerSecond(),
-                "unauthenticatedRateLimitBurst", config.unauthenticatedRateLimitBurst(),
-                "statsShards", config.statsShards(), "firestoreProject", config.firestoreProject(),
-                "firestoreDatabase", config.firestoreDatabase(), "emulator", config.emulatorHost().orElse(""));
+        log.info(
+                "receiver ready",
+                "version",
+                BuildInfo.version(),
+                "acceptLegacy",
+                config.acceptLegacy(),
+                "secrets",
+                config.secrets().size(),
+                "secretsFrom",
+                secrets == null ? "environment" : "Secret Manager",
+                "maxBodyBytes",
+                config.maxBodyBytes(),
+                "rateLimitPerSecond",
+                config.rateLimitPerSecond(),
+                "rateLimitBurst",
+                config.rateLimitBurst(),
+                "unauthenticatedRateLimitPerSecond",
+                config.unauthenticatedRateLimitPerSecond(),
+                "unauthenticatedRateLimitBurst",
+                config.unauthenticatedRateLimitBurst(),
+                "statsShards",
+                config.statsShards(),
+                "firestoreProject",
+                config.firestoreProject(),
+                "firestoreDatabase",
+                config.firestoreDatabase(),
+                "emulator",
+                config.emulatorHost().orElse(""));
     }
 
     @Override
@@ -148,8 +182,12 @@ public class ReceiverFunction implements HttpFunction, AutoCloseable {
         String traceId = null;
         try (InputStream body = request.getInputStream()) {
             long length = request.getContentLength();
-            var in = new WebhookReceiver.Request(request.getMethod(), request.getPath(),
-                    request.getHeaders(), length >= 0 ? OptionalLong.of(length) : OptionalLong.empty(), body);
+            var in = new WebhookReceiver.Request(
+                    request.getMethod(),
+                    request.getPath(),
+                    request.getHeaders(),
+                    length >= 0 ? OptionalLong.of(length) : OptionalLong.empty(),
+                    body);
             traceparent = in.traceparent();
             traceId = in.traceId().orElse(null);
             answer = receiver.handle(in);
@@ -199,9 +237,9 @@ public class ReceiverFunction implements HttpFunction, AutoCloseable {
         if (answer.logDetail() != null) {
             fields.addAll(List.of("detail", answer.logDetail()));
         }
-        JsonLog.Severity severity = answer.status() >= 500 ? JsonLog.Severity.ERROR
+        JsonLog.Severity severity = answer.status() >= 500
+                ? JsonLog.Severity.ERROR
                 : answer.status() >= 400 ? JsonLog.Severity.WARNING : JsonLog.Severity.INFO;
         log.log(severity, "webhook request", fields.toArray());
     }
-
 }

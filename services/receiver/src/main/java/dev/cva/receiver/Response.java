@@ -10,8 +10,14 @@ import java.util.Map;
  * What the receiver answers: a status, extra headers and a small JSON body, plus what the request log line
  * needs ({@code requestId}, {@code scheme}, {@code error}); none of it ever holds a secret or a signature.
  */
-public record Response(int status, Map<String, String> headers, Map<String, Object> body,
-                       String requestId, Scheme scheme, String error, String logDetail) {
+public record Response(
+        int status,
+        Map<String, String> headers,
+        Map<String, Object> body,
+        String requestId,
+        Scheme scheme,
+        String error,
+        String logDetail) {
 
     public Response {
         headers = Map.copyOf(headers);
@@ -38,9 +44,11 @@ public record Response(int status, Map<String, String> headers, Map<String, Obje
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", code);
         body.put("message", message);
-        body.put("violations", violations.stream()
-                .map(v -> Map.of("path", v.path(), "message", v.message()))
-                .toList());
+        body.put(
+                "violations",
+                violations.stream()
+                        .map(v -> Map.of("path", v.path(), "message", v.message()))
+                        .toList());
         return new Response(400, Map.of(), body, null, null, code, null);
     }
 

@@ -42,7 +42,8 @@ public final class SecretManagerSecrets implements Supplier<List<WebhookSecret>>
     private volatile List<WebhookSecret> secrets;
     private volatile Instant readAt;
 
-    SecretManagerSecrets(SecretManagerServiceClient client, String resource, Duration refresh, Clock clock, JsonLog log) {
+    SecretManagerSecrets(
+            SecretManagerServiceClient client, String resource, Duration refresh, Clock clock, JsonLog log) {
         this.client = client;
         this.resource = resource;
         this.refresh = refresh;
@@ -68,11 +69,15 @@ public final class SecretManagerSecrets implements Supplier<List<WebhookSecret>>
             SecretManagerServiceSettings.Builder b = SecretManagerServiceSettings.newBuilder();
             String host = env.get(EMULATOR_HOST);
             if (host != null && !host.isBlank()) {
-                b.setEndpoint(host.strip()).setCredentialsProvider(NoCredentialsProvider.create())
-                        .setTransportChannelProvider(InstantiatingGrpcChannelProvider.newBuilder().setEndpoint(host.strip())
-                                .setChannelConfigurator(ManagedChannelBuilder::usePlaintext).build());
+                b.setEndpoint(host.strip())
+                        .setCredentialsProvider(NoCredentialsProvider.create())
+                        .setTransportChannelProvider(InstantiatingGrpcChannelProvider.newBuilder()
+                                .setEndpoint(host.strip())
+                                .setChannelConfigurator(ManagedChannelBuilder::usePlaintext)
+                                .build());
             }
-            return new SecretManagerSecrets(SecretManagerServiceClient.create(b.build()), resource, refresh, clock, log);
+            return new SecretManagerSecrets(
+                    SecretManagerServiceClient.create(b.build()), resource, refresh, clock, log);
         } catch (IOException e) {
             throw new ConfigException(List.of("cannot create the Secret Manager client: " + e.getMessage()));
         }
@@ -88,7 +93,12 @@ public final class SecretManagerSecrets implements Supplier<List<WebhookSecret>>
                     try {
                         List<WebhookSecret> read = read();
                         if (!read.equals(secrets)) {
-                            log.info("webhook secrets changed", "accepted", read.stream().map(WebhookSecret::fingerprint).toList());
+                            log.info(
+                                    "webhook secrets changed",
+                                    "accepted",
+                                    read.stream()
+                                            .map(WebhookSecret::fingerprint)
+                                            .toList());
                             secrets = read;
                         }
                     } catch (RuntimeException e) {
@@ -103,21 +113,30 @@ public final class SecretManagerSecrets implements Supplier<List<WebhookSecret>>
     private List<WebhookSecret> read() {
         try {
             List<SecretVersion> enabled = new ArrayList<>();
-            for (SecretVersion v : client.listSecretVersions(ListSecretVersionsRequest.newBuilder().setParent(resource)
-                    .setFilter("state:ENABLED").build()).iterateAll()) {
+            for (SecretVersion v : client.listSecretVersions(ListSecretVersionsRequest.newBuilder()
+                            .setParent(resource)
+                            .setFilter("state:ENABLED")
+                            .build())
+                    .iterateAll()) {
                 if (v.getState() == SecretVersion.State.ENABLED) {
                     enabled.add(v);
                 }
             }
             // newest first: by creation time, then by version number
             enabled.sort((a, b) -> {
-                int byTime = Long.compare(b.getCreateTime().getSeconds() * 1_000_000_000L + b.getCreateTime().getNanos(),
-                        a.getCreateTime().getSeconds() * 1_000_000_000L + a.getCreateTime().getNanos());
+                int byTime = Long.compare(
+                        b.getCreateTime().getSeconds() * 1_000_000_000L
+                                + b.getCreateTime().getNanos(),
+                        a.getCreateTime().getSeconds() * 1_000_000_000L
+                                + a.getCreateTime().getNanos());
                 return byTime != 0 ? byTime : Long.compare(number(b), number(a));
             });
             List<WebhookSecret> out = new ArrayList<>();
             for (SecretVersion v : enabled.subList(0, Math.min(ACCEPTED_VERSIONS, enabled.size()))) {
-                String value = client.accessSecretVersion(v.getName()).getPayload().getData().toString(StandardCharsets.UTF_8);
+                String value = client.accessSecretVersion(v.getName())
+                        .getPayload()
+                        .getData()
+                        .toString(StandardCharsets.UTF_8);
                 out.add(WebhookSecret.parse(value.strip()));
             }
             if (out.isEmpty()) {

@@ -1,6 +1,5 @@
 package dev.cva.receiver;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -40,8 +39,12 @@ public final class WebhookReceiver {
     static final int REPLAY_CACHE_ENTRIES = 100_000;
 
     /** One HTTP request as the runtime hands it over; {@code body} is read at most {@code limit + 1} bytes. */
-    public record Request(String method, String path, Map<String, List<String>> headers,
-                          OptionalLong contentLength, InputStream body) {
+    public record Request(
+            String method,
+            String path,
+            Map<String, List<String>> headers,
+            OptionalLong contentLength,
+            InputStream body) {
         /**
          * The W3C trace id of the {@code traceparent} header; empty when there is none or it is malformed (tolerant:
          * tracing never refuses a webhook).
@@ -56,7 +59,9 @@ public final class WebhookReceiver {
                 return null;
             }
             for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-                if (TraceIds.TRACEPARENT.equalsIgnoreCase(h.getKey()) && h.getValue() != null && !h.getValue().isEmpty()) {
+                if (TraceIds.TRACEPARENT.equalsIgnoreCase(h.getKey())
+                        && h.getValue() != null
+                        && !h.getValue().isEmpty()) {
                     return h.getValue().get(0);
                 }
             }
@@ -69,9 +74,11 @@ public final class WebhookReceiver {
     private final Clock clock;
     /** The secrets to accept now (fixed, or re-read from Secret Manager) and the verifier of the last ones seen. */
     private final java.util.function.Supplier<List<dev.cva.contracts.webhook.WebhookSecret>> secrets;
+
     private volatile Verifier verifier;
 
     private record Verifier(List<dev.cva.contracts.webhook.WebhookSecret> secrets, WebhookVerifier verifier) {}
+
     private final ReplayGuard replays;
     private final RateLimiter signedLimiter;
     private final RateLimiter unauthenticatedLimiter;
@@ -83,8 +90,11 @@ public final class WebhookReceiver {
     }
 
     /** {@code secrets}: asked on each request (cheap: {@link SecretManagerSecrets} re-reads only every few seconds). */
-    public WebhookReceiver(ReceiverConfig config, AnalyticsStore store, Clock clock,
-                           java.util.function.Supplier<List<dev.cva.contracts.webhook.WebhookSecret>> secrets) {
+    public WebhookReceiver(
+            ReceiverConfig config,
+            AnalyticsStore store,
+            Clock clock,
+            java.util.function.Supplier<List<dev.cva.contracts.webhook.WebhookSecret>> secrets) {
         this.secrets = secrets;
         this.config = config;
         this.store = store;
@@ -93,8 +103,8 @@ public final class WebhookReceiver {
         this.verifier = new Verifier(first, new WebhookVerifier(first, config.acceptLegacy(), clock));
         this.replays = new ReplayGuard(clock, WebhookVerifier.DEFAULT_TOLERANCE, REPLAY_CACHE_ENTRIES);
         this.signedLimiter = new RateLimiter(config.rateLimitPerSecond(), config.rateLimitBurst(), clock);
-        this.unauthenticatedLimiter = new RateLimiter(config.unauthenticatedRateLimitPerSecond(),
-                config.unauthenticatedRateLimitBurst(), clock);
+        this.unauthenticatedLimiter = new RateLimiter(
+                config.unauthenticatedRateLimitPerSecond(), config.unauthenticatedRateLimitBurst(), clock);
         // Strict parsing: a signed body must mean one thing (no duplicate keys, nothing after the document).
         this.mapper = JsonMapper.builder()
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -131,16 +141,20 @@ public final class WebhookReceiver {
             try {
                 store.check(); // healthy means the store answers, not only this process
             } catch (StoreUnavailableException e) {
-                return Response.error(503, "store_unavailable", "the store does not answer").withLogDetail(e.getMessage());
+                return Response.error(503, "store_unavailable", "the store does not answer")
+                        .withLogDetail(e.getMessage());
             }
             return Response.ok(Map.of("status", "ok", "version", BuildInfo.version()), null, null);
         }
         if (!method.equals("POST")) {
-            return Response.error(405, "method_not_allowed", "only POST is accepted (and GET " + HEALTH_PATH + ")",
+            return Response.error(
+                    405,
+                    "method_not_allowed",
+                    "only POST is accepted (and GET " + HEALTH_PATH + ")",
                     Map.of("Allow", "POST"));
         }
-        Response tooLarge = Response.error(413, "payload_too_large",
-                "the body is larger than " + config.maxBodyBytes() + " bytes");
+        Response tooLarge =
+                Response.error(413, "payload_too_large", "the body is larger than " + config.maxBodyBytes() + " bytes");
         if (request.contentLength().isPresent() && request.contentLength().getAsLong() > config.maxBodyBytes()) {
             return tooLarge;
         }
@@ -156,8 +170,8 @@ public final class WebhookReceiver {
         }
         Verification verification = verifier().verify(request.headers(), body);
         if (verification instanceof Rejected rejected) {
-            return unauthenticated(Response.error(401, rejected.reason().name().toLowerCase(Locale.ROOT),
-                    rejected.detail()));
+            return unauthenticated(
+                    Response.error(401, rejected.reason().name().toLowerCase(Locale.ROOT), rejected.detail()));
         }
         Verified verified = (Verified) verification;
         boolean claimed = false;
@@ -167,8 +181,12 @@ public final class WebhookReceiver {
                 // handed one stream record), or a replay by anyone who saw it, which proves nothing about its sender.
                 // Neither stores anything nor spends the signed budget; both get the truth: already stored (a
                 // duplicate), or still being stored (come again).
-                Response answer = replays.isStored(verified.messageId(), verified.timestamp()) ? duplicateOf(body)
-                        : Response.error(429, "in_progress", "the same request is being stored; retry after 1 s",
+                Response answer = replays.isStored(verified.messageId(), verified.timestamp())
+                        ? duplicateOf(body)
+                        : Response.error(
+                                429,
+                                "in_progress",
+                                "the same request is being stored; retry after 1 s",
                                 Map.of("Retry-After", "1"));
                 return repeated(answer).withScheme(verified.scheme());
             }
@@ -179,9 +197,11 @@ public final class WebhookReceiver {
             if (claimed) {
                 replays.release(verified.messageId(), verified.timestamp()); // not stored: it may come again as is
             }
-            return rateLimited("too many requests; retry after " + wait + " s", wait).withScheme(verified.scheme());
+            return rateLimited("too many requests; retry after " + wait + " s", wait)
+                    .withScheme(verified.scheme());
         }
-        Response response = validateAndStore(body, request.traceId().orElse(null)).withScheme(verified.scheme());
+        Response response =
+                validateAndStore(body, request.traceId().orElse(null)).withScheme(verified.scheme());
         if (claimed && response.status() == 200) {
             replays.stored(verified.messageId(), verified.timestamp());
         } else if (claimed) {
@@ -218,8 +238,10 @@ public final class WebhookReceiver {
     /** A request that failed authentication: its 401, or 429 once the unauthenticated budget is spent. */
     private Response unauthenticated(Response refusal) {
         long wait = unauthenticatedLimiter.tryAcquire();
-        return wait > 0 ? rateLimited("too many requests that failed authentication; retry after " + wait + " s", wait)
-                .withLogDetail(refusal.error()) : refusal;
+        return wait > 0
+                ? rateLimited("too many requests that failed authentication; retry after " + wait + " s", wait)
+                        .withLogDetail(refusal.error())
+                : refusal;
     }
 
     private static Response rateLimited(String message, long wait) {
@@ -232,24 +254,29 @@ public final class WebhookReceiver {
             document = mapper.readTree(body);
         } catch (IOException e) {
             String detail = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
-                    ? jpe.getOriginalMessage() : "unreadable";
-            return Response.invalid("malformed_json", "the body is not valid JSON",
-                    List.of(new Violation("$", detail)));
+                    ? jpe.getOriginalMessage()
+                    : "unreadable";
+            return Response.invalid(
+                    "malformed_json", "the body is not valid JSON", List.of(new Violation("$", detail)));
         }
         if (document == null || document.isMissingNode()) {
-            return Response.invalid("malformed_json", "the body is empty", List.of(new Violation("$", "empty document")));
+            return Response.invalid(
+                    "malformed_json", "the body is empty", List.of(new Violation("$", "empty document")));
         }
         List<Violation> violations = validator.validate(Contract.WEBHOOK_BODY, document);
         if (!violations.isEmpty()) {
-            return Response.invalid("invalid_payload", "the body breaks the webhook-body contract ("
-                    + violations.size() + " violation" + (violations.size() == 1 ? "" : "s") + ")", violations);
+            return Response.invalid(
+                    "invalid_payload",
+                    "the body breaks the webhook-body contract (" + violations.size() + " violation"
+                            + (violations.size() == 1 ? "" : "s") + ")",
+                    violations);
         }
         AnalyticsRecord record;
         try {
             record = AnalyticsRecord.from(document.get("data"), clock.instant(), traceId);
         } catch (UnstorableException e) {
-            return Response.invalid("unstorable", "the body cannot be stored",
-                    List.of(new Violation(e.path(), e.getMessage())));
+            return Response.invalid(
+                    "unstorable", "the body cannot be stored", List.of(new Violation(e.path(), e.getMessage())));
         }
         try {
             AnalyticsStore.Result result = store.store(record);
@@ -263,11 +290,19 @@ public final class WebhookReceiver {
             answer.put("requestId", record.requestId());
             return Response.ok(answer, record.requestId(), null);
         } catch (StoreUnavailableException e) {
-            return Response.error(503, "store_unavailable", "the analytics store is unavailable; retry later",
-                    Map.of("Retry-After", "1")).withRequestId(record.requestId()).withLogDetail(e.getMessage());
+            return Response.error(
+                            503,
+                            "store_unavailable",
+                            "the analytics store is unavailable; retry later",
+                            Map.of("Retry-After", "1"))
+                    .withRequestId(record.requestId())
+                    .withLogDetail(e.getMessage());
         } catch (UnstorableException e) {
-            return Response.invalid("unstorable", "the store refused the record",
-                    List.of(new Violation(e.path(), e.getMessage()))).withRequestId(record.requestId());
+            return Response.invalid(
+                            "unstorable",
+                            "the store refused the record",
+                            List.of(new Violation(e.path(), e.getMessage())))
+                    .withRequestId(record.requestId());
         }
     }
 }

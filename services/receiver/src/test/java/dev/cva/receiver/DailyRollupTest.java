@@ -10,23 +10,29 @@ class DailyRollupTest {
 
     @Test
     void aRecordIncrementsItsTotalTypeScoreAndOneLatencyBucket() throws Exception {
-        JsonNode data = Webhooks.JSON.readTree(Webhooks.body("partial-match", Webhooks.newId())).get("data");
-        AnalyticsRecord r = AnalyticsRecord.from(data, Instant.ofEpochMilli(data.get("timestamp").asLong() + 150));
-        java.time.ZonedDateTime at = Instant.ofEpochMilli(data.get("timestamp").asLong()).atZone(java.time.ZoneOffset.UTC);
+        JsonNode data = Webhooks.JSON
+                .readTree(Webhooks.body("partial-match", Webhooks.newId()))
+                .get("data");
+        AnalyticsRecord r = AnalyticsRecord.from(
+                data, Instant.ofEpochMilli(data.get("timestamp").asLong() + 150));
+        java.time.ZonedDateTime at =
+                Instant.ofEpochMilli(data.get("timestamp").asLong()).atZone(java.time.ZoneOffset.UTC);
         String minute = String.format("minute_%02d%02d", at.getHour(), at.getMinute());
         String hour = String.format("hour_%02d_latency_le_200", at.getHour());
         String query = DailyRollup.normalizeQuery(data.get("query").asText());
-        assertThat(DailyRollup.increments(r)).containsExactly(
-                java.util.Map.entry("total", 1L),
-                java.util.Map.entry("matchType_partial", 1L),
-                java.util.Map.entry("scoreSum", data.get("matchScore").asDouble()),
-                java.util.Map.entry("latency_le_200", 1L),
-                java.util.Map.entry(minute, 1L),
-                java.util.Map.entry(hour, 1L),
-                java.util.Map.entry(DailyRollup.scoreBucket(data.get("matchScore").asDouble()), 1L),
-                java.util.Map.entry("topq_" + DailyRollup.querySlot(query) + "_n", 1L));
-        assertThat(DailyRollup.labels(r)).containsExactly(
-                java.util.Map.entry("topq_" + DailyRollup.querySlot(query) + "_q", query));
+        assertThat(DailyRollup.increments(r))
+                .containsExactly(
+                        java.util.Map.entry("total", 1L),
+                        java.util.Map.entry("matchType_partial", 1L),
+                        java.util.Map.entry("scoreSum", data.get("matchScore").asDouble()),
+                        java.util.Map.entry("latency_le_200", 1L),
+                        java.util.Map.entry(minute, 1L),
+                        java.util.Map.entry(hour, 1L),
+                        java.util.Map.entry(
+                                DailyRollup.scoreBucket(data.get("matchScore").asDouble()), 1L),
+                        java.util.Map.entry("topq_" + DailyRollup.querySlot(query) + "_n", 1L));
+        assertThat(DailyRollup.labels(r))
+                .containsExactly(java.util.Map.entry("topq_" + DailyRollup.querySlot(query) + "_q", query));
     }
 
     @Test

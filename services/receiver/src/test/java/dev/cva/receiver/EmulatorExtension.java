@@ -14,7 +14,8 @@ public final class EmulatorExtension implements BeforeEachCallback, ParameterRes
 
     /** Closed by JUnit when the root context ends, i.e. after the last test of the run. */
     @SuppressWarnings("deprecation")
-    private record Holder(FirestoreEmulator emulator) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    private record Holder(FirestoreEmulator emulator)
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             emulator.close();
@@ -22,7 +23,8 @@ public final class EmulatorExtension implements BeforeEachCallback, ParameterRes
     }
 
     static FirestoreEmulator emulator(ExtensionContext context) {
-        return context.getRoot().getStore(NS)
+        return context.getRoot()
+                .getStore(NS)
                 .getOrComputeIfAbsent(Holder.class, k -> new Holder(FirestoreEmulator.start()), Holder.class)
                 .emulator();
     }

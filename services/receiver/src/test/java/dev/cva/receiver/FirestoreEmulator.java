@@ -1,18 +1,16 @@
 package dev.cva.receiver;
 
-import dev.cva.local.Child;
-
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import dev.cva.contracts.webhook.WebhookSecret;
+import dev.cva.local.Child;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +30,8 @@ public final class FirestoreEmulator implements AutoCloseable {
 
     private final Child process;
     private final int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Firestore client;
 
     private FirestoreEmulator(Child process, int port) {
@@ -70,9 +69,10 @@ public final class FirestoreEmulator implements AutoCloseable {
     /** A receiver configuration pointing at this emulator, with every other setting at its default. */
     public ReceiverConfig config(WebhookSecret secret) {
         return ReceiverConfig.fromEnv(Map.of(
-                ReceiverConfig.WEBHOOK_SECRET, secret.reveal(),
-                ReceiverConfig.FIRESTORE_PROJECT, PROJECT,
-                ReceiverConfig.FIRESTORE_EMULATOR_HOST, hostPort())).withStoreTimeout(STORE_TIMEOUT);
+                        ReceiverConfig.WEBHOOK_SECRET, secret.reveal(),
+                        ReceiverConfig.FIRESTORE_PROJECT, PROJECT,
+                        ReceiverConfig.FIRESTORE_EMULATOR_HOST, hostPort()))
+                .withStoreTimeout(STORE_TIMEOUT);
     }
 
     /** The environment the no-arg constructor reads, pointing at this emulator. */
@@ -101,8 +101,11 @@ public final class FirestoreEmulator implements AutoCloseable {
 
     /** Deletes every document of the test project. */
     public void reset() {
-        HttpRequest delete = HttpRequest.newBuilder(URI.create("http://" + hostPort() + "/emulator/v1/projects/"
-                + PROJECT + "/databases/(default)/documents")).timeout(Duration.ofSeconds(10)).DELETE().build();
+        HttpRequest delete = HttpRequest.newBuilder(URI.create(
+                        "http://" + hostPort() + "/emulator/v1/projects/" + PROJECT + "/databases/(default)/documents"))
+                .timeout(Duration.ofSeconds(10))
+                .DELETE()
+                .build();
         try {
             HttpResponse<String> r = http.send(delete, HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
@@ -119,7 +122,8 @@ public final class FirestoreEmulator implements AutoCloseable {
     public List<String> analyticsIds() {
         try {
             List<String> ids = new ArrayList<>();
-            for (QueryDocumentSnapshot d : client().collection(FirestoreAnalyticsStore.ANALYTICS).get().get(10, TimeUnit.SECONDS)) {
+            for (QueryDocumentSnapshot d :
+                    client().collection(FirestoreAnalyticsStore.ANALYTICS).get().get(10, TimeUnit.SECONDS)) {
                 ids.add(d.getId());
             }
             return ids;
@@ -130,7 +134,9 @@ public final class FirestoreEmulator implements AutoCloseable {
 
     public Optional<Map<String, Object>> analytics(String requestId) {
         try {
-            DocumentSnapshot d = client().collection(FirestoreAnalyticsStore.ANALYTICS).document(requestId).get()
+            DocumentSnapshot d = client().collection(FirestoreAnalyticsStore.ANALYTICS)
+                    .document(requestId)
+                    .get()
                     .get(10, TimeUnit.SECONDS);
             return d.exists() ? Optional.of(d.getData()) : Optional.empty();
         } catch (Exception e) {
@@ -178,8 +184,11 @@ public final class FirestoreEmulator implements AutoCloseable {
     private List<Map<String, Object>> shards(String day) {
         List<Map<String, Object>> shards = new ArrayList<>();
         try {
-            for (QueryDocumentSnapshot shard : client().collection(FirestoreAnalyticsStore.STATS).document(day)
-                    .collection(FirestoreAnalyticsStore.SHARDS).get().get(10, TimeUnit.SECONDS)) {
+            for (QueryDocumentSnapshot shard : client().collection(FirestoreAnalyticsStore.STATS)
+                    .document(day)
+                    .collection(FirestoreAnalyticsStore.SHARDS)
+                    .get()
+                    .get(10, TimeUnit.SECONDS)) {
                 shards.add(shard.getData());
             }
         } catch (Exception e) {
@@ -192,7 +201,8 @@ public final class FirestoreEmulator implements AutoCloseable {
     public long totalCounted() {
         try {
             long total = 0;
-            for (QueryDocumentSnapshot shard : client().collectionGroup(FirestoreAnalyticsStore.SHARDS).get()
+            for (QueryDocumentSnapshot shard : client().collectionGroup(FirestoreAnalyticsStore.SHARDS)
+                    .get()
                     .get(10, TimeUnit.SECONDS)) {
                 Long t = shard.getLong("total");
                 total += t == null ? 0 : t;

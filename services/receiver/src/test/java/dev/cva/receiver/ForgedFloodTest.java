@@ -1,10 +1,10 @@
 package dev.cva.receiver;
 
-import dev.cva.testing.TestSeed;
 import static dev.cva.receiver.Webhooks.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cva.contracts.webhook.WebhookSecret;
+import dev.cva.testing.TestSeed;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,7 +69,8 @@ class ForgedFloodTest {
                     String id = Webhooks.newId();
                     realIds.add(id);
                     byte[] body = Webhooks.body(id);
-                    Map<String, String> headers = real % 2 == 0 ? Webhooks.standard(secret, body, "msg_" + id, now)
+                    Map<String, String> headers = real % 2 == 0
+                            ? Webhooks.standard(secret, body, "msg_" + id, now)
                             : Webhooks.legacy(secret, body);
                     tasks.add(() -> new Sent(true, id, server.post(body, headers)));
                     real++;
@@ -93,23 +94,33 @@ class ForgedFloodTest {
             List<Sent> reals = sent.stream().filter(Sent::real).toList();
             List<Sent> forgeries = sent.stream().filter(s -> !s.real()).toList();
             assertThat(reals).hasSize(REAL).allSatisfy(s -> {
-                assertThat(s.response().statusCode()).as(s.label() + ": " + s.response().body()).isEqualTo(200);
+                assertThat(s.response().statusCode())
+                        .as(s.label() + ": " + s.response().body())
+                        .isEqualTo(200);
                 assertThat(json(s.response().body())).containsEntry("status", "stored");
             });
             // a forgery is refused (401); a replay of the captured request is told the truth, a duplicate (200,
             // nothing written); both spend the unauthenticated budget only, and get 429 once it is spent
             assertThat(forgeries).hasSize(FORGED).allSatisfy(s -> {
                 if (s.label().equals("replay")) {
-                    assertThat(s.response().statusCode()).as(s.label() + ": " + s.response().body()).isIn(200, 429);
+                    assertThat(s.response().statusCode())
+                            .as(s.label() + ": " + s.response().body())
+                            .isIn(200, 429);
                     if (s.response().statusCode() == 200) {
                         assertThat(json(s.response().body())).containsEntry("status", "duplicate");
                     }
                 } else {
-                    assertThat(s.response().statusCode()).as(s.label() + ": " + s.response().body()).isIn(401, 429);
+                    assertThat(s.response().statusCode())
+                            .as(s.label() + ": " + s.response().body())
+                            .isIn(401, 429);
                 }
             });
-            List<Sent> answered = forgeries.stream().filter(s -> s.response().statusCode() != 429).toList();
-            List<Sent> limited = forgeries.stream().filter(s -> s.response().statusCode() == 429).toList();
+            List<Sent> answered = forgeries.stream()
+                    .filter(s -> s.response().statusCode() != 429)
+                    .toList();
+            List<Sent> limited = forgeries.stream()
+                    .filter(s -> s.response().statusCode() == 429)
+                    .toList();
             assertThat(answered).hasSize(FAILED_BURST);
             assertThat(limited).hasSize(FORGED - FAILED_BURST).allSatisfy(s -> {
                 assertThat(json(s.response().body())).containsEntry("error", "rate_limited");
@@ -134,19 +145,22 @@ class ForgedFloodTest {
     private record Forgery(String kind, byte[] body, Map<String, String> headers) {}
 
     /** Unsigned, signed with another secret, tampered, stale, or an exact replay of a stored webhook. */
-    private static Forgery forgery(int kind, WebhookSecret secret, Instant now, byte[] captured,
-                                   Map<String, String> capturedHeaders) {
+    private static Forgery forgery(
+            int kind, WebhookSecret secret, Instant now, byte[] captured, Map<String, String> capturedHeaders) {
         byte[] body = Webhooks.body(Webhooks.newId());
         return switch (kind) {
             case 0 -> new Forgery("unsigned", body, Map.of());
             case 1 -> new Forgery("other secret", body, Webhooks.standard(WebhookSecret.random(), body));
             case 2 -> {
                 Map<String, String> headers = new HashMap<>(Webhooks.legacy(secret, body));
-                byte[] tampered = new String(body).replace("\"matchScore\":92", "\"matchScore\":100").getBytes();
+                byte[] tampered = new String(body)
+                        .replace("\"matchScore\":92", "\"matchScore\":100")
+                        .getBytes();
                 yield new Forgery("tampered", tampered, headers);
             }
-            case 3 -> new Forgery("stale", body,
-                    Webhooks.standard(secret, body, "msg_stale", now.minus(Duration.ofMinutes(10))));
+            case 3 ->
+                new Forgery(
+                        "stale", body, Webhooks.standard(secret, body, "msg_stale", now.minus(Duration.ofMinutes(10))));
             default -> new Forgery("replay", captured, capturedHeaders);
         };
     }

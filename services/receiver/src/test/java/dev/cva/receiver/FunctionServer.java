@@ -17,7 +17,8 @@ public final class FunctionServer implements AutoCloseable {
     private final Invoker invoker;
     private final ReceiverFunction function;
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private FunctionServer(Invoker invoker, ReceiverFunction function, int port) {
         this.invoker = invoker;
@@ -36,8 +37,8 @@ public final class FunctionServer implements AutoCloseable {
             TestReceiverFunction.NEXT.set(config);
             TestReceiverFunction.NEXT_CLOCK.set(clock);
             TestReceiverFunction.LAST.set(null);
-            Invoker invoker = new Invoker(port, TestReceiverFunction.class.getName(), "http",
-                    FunctionServer.class.getClassLoader());
+            Invoker invoker = new Invoker(
+                    port, TestReceiverFunction.class.getName(), "http", FunctionServer.class.getClassLoader());
             try {
                 invoker.startTestServer();
             } catch (Exception e) {
@@ -56,8 +57,13 @@ public final class FunctionServer implements AutoCloseable {
 
     /** Sends {@code method} with {@code body} (null: no body) and {@code headers}; never throws on a status. */
     public HttpResponse<String> send(String method, String path, byte[] body, Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(30))
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(b::header);
         return send(b.build());
     }

@@ -23,7 +23,9 @@ class RateLimiterTest {
         assertThat(limiter.tryAcquire()).isEqualTo(1);
         clock.advance(Duration.ofSeconds(60)); // refills to the burst, no further
         for (int i = 0; i < 3; i++) {
-            assertThat(limiter.tryAcquire()).as("token " + i + " after a minute").isZero();
+            assertThat(limiter.tryAcquire())
+                    .as("token " + i + " after a minute")
+                    .isZero();
         }
         assertThat(limiter.tryAcquire()).isEqualTo(1);
     }

@@ -12,8 +12,8 @@ class ReceiverConfigTest {
 
     @Test
     void defaultsFollowTheDesign() {
-        ReceiverConfig c = ReceiverConfig.fromEnv(Map.of(ReceiverConfig.WEBHOOK_SECRET, secret.reveal(),
-                ReceiverConfig.GOOGLE_CLOUD_PROJECT, "demo-fallback"));
+        ReceiverConfig c = ReceiverConfig.fromEnv(Map.of(
+                ReceiverConfig.WEBHOOK_SECRET, secret.reveal(), ReceiverConfig.GOOGLE_CLOUD_PROJECT, "demo-fallback"));
         assertThat(c.acceptLegacy()).isTrue();
         assertThat(c.maxBodyBytes()).isEqualTo(65_536);
         assertThat(c.rateLimitPerSecond()).isEqualTo(100);
@@ -47,10 +47,15 @@ class ReceiverConfigTest {
                 ReceiverConfig.FIRESTORE_EMULATOR_HOST, "127.0.0.1:8080"));
         assertThat(c.secrets()).containsExactly(secret, previous);
         assertThat(c.acceptLegacy()).isFalse();
-        assertThat(c).extracting(ReceiverConfig::maxBodyBytes, ReceiverConfig::rateLimitPerSecond,
-                ReceiverConfig::rateLimitBurst, ReceiverConfig::unauthenticatedRateLimitPerSecond,
-                ReceiverConfig::unauthenticatedRateLimitBurst, ReceiverConfig::statsShards,
-                ReceiverConfig::firestoreProject)
+        assertThat(c)
+                .extracting(
+                        ReceiverConfig::maxBodyBytes,
+                        ReceiverConfig::rateLimitPerSecond,
+                        ReceiverConfig::rateLimitBurst,
+                        ReceiverConfig::unauthenticatedRateLimitPerSecond,
+                        ReceiverConfig::unauthenticatedRateLimitBurst,
+                        ReceiverConfig::statsShards,
+                        ReceiverConfig::firestoreProject)
                 .containsExactly(1024, 7L, 3L, 2L, 5L, 4, "demo-explicit");
         assertThat(c.emulatorHost()).contains("127.0.0.1:8080");
         assertThat(c.firestoreDatabase()).isEqualTo("restored-20261207");
@@ -61,13 +66,13 @@ class ReceiverConfigTest {
     void everyProblemIsReportedAtOnceWithoutTheSecret() {
         String badSecret = "whsec_c2hvcnQ="; // decodes to 5 bytes: too short
         assertThatThrownBy(() -> ReceiverConfig.fromEnv(Map.of(
-                ReceiverConfig.WEBHOOK_SECRET, badSecret,
-                ReceiverConfig.WEBHOOK_SECRET_PREVIOUS, "not-a-secret-value",
-                ReceiverConfig.WEBHOOK_ACCEPT_LEGACY, "maybe",
-                ReceiverConfig.MAX_BODY_BYTES, "-1",
-                ReceiverConfig.UNAUTHENTICATED_RATE_LIMIT_BURST, "0",
-                ReceiverConfig.STATS_SHARDS, "ten",
-                ReceiverConfig.FIRESTORE_EMULATOR_HOST, "localhost")))
+                        ReceiverConfig.WEBHOOK_SECRET, badSecret,
+                        ReceiverConfig.WEBHOOK_SECRET_PREVIOUS, "not-a-secret-value",
+                        ReceiverConfig.WEBHOOK_ACCEPT_LEGACY, "maybe",
+                        ReceiverConfig.MAX_BODY_BYTES, "-1",
+                        ReceiverConfig.UNAUTHENTICATED_RATE_LIMIT_BURST, "0",
+                        ReceiverConfig.STATS_SHARDS, "ten",
+                        ReceiverConfig.FIRESTORE_EMULATOR_HOST, "localhost")))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(8))
                 .hasMessageContaining("WEBHOOK_SECRET: webhook secret key is 5 bytes")
@@ -78,7 +83,9 @@ class ReceiverConfigTest {
                 .hasMessageContaining("STATS_SHARDS must be a whole number")
                 .hasMessageContaining("FIRESTORE_PROJECT (or GOOGLE_CLOUD_PROJECT) is required")
                 .hasMessageContaining("FIRESTORE_EMULATOR_HOST must be host:port")
-                .message().doesNotContain(badSecret).doesNotContain("not-a-secret-value");
+                .message()
+                .doesNotContain(badSecret)
+                .doesNotContain("not-a-secret-value");
     }
 
     @Test
@@ -98,13 +105,27 @@ class ReceiverConfigTest {
     @Test
     void aDatabaseIdFirestoreWouldRefuseIsRefusedAtStart() {
         for (String bad : new String[] {"Restored", "db", "1restored", "restored-", "restored_1", "(other)"}) {
-            assertThatThrownBy(() -> ReceiverConfig.fromEnv(Map.of(ReceiverConfig.WEBHOOK_SECRET, secret.reveal(),
-                    ReceiverConfig.FIRESTORE_PROJECT, "p", ReceiverConfig.FIRESTORE_DATABASE, bad)))
-                    .as(bad).isInstanceOf(ConfigException.class)
-                    .hasMessageContaining("FIRESTORE_DATABASE must be (default) or").hasMessageContaining(bad);
+            assertThatThrownBy(() -> ReceiverConfig.fromEnv(Map.of(
+                            ReceiverConfig.WEBHOOK_SECRET,
+                            secret.reveal(),
+                            ReceiverConfig.FIRESTORE_PROJECT,
+                            "p",
+                            ReceiverConfig.FIRESTORE_DATABASE,
+                            bad)))
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("FIRESTORE_DATABASE must be (default) or")
+                    .hasMessageContaining(bad);
         }
-        assertThat(ReceiverConfig.fromEnv(Map.of(ReceiverConfig.WEBHOOK_SECRET, secret.reveal(),
-                ReceiverConfig.FIRESTORE_PROJECT, "p", ReceiverConfig.FIRESTORE_DATABASE, " ")).firestoreDatabase())
-                .as("blank is the default").isEqualTo("(default)");
+        assertThat(ReceiverConfig.fromEnv(Map.of(
+                                ReceiverConfig.WEBHOOK_SECRET,
+                                secret.reveal(),
+                                ReceiverConfig.FIRESTORE_PROJECT,
+                                "p",
+                                ReceiverConfig.FIRESTORE_DATABASE,
+                                " "))
+                        .firestoreDatabase())
+                .as("blank is the default")
+                .isEqualTo("(default)");
     }
 }

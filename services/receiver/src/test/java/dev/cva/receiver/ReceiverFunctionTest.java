@@ -54,10 +54,16 @@ class ReceiverFunctionTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(json(r.body())).containsEntry("status", "stored").containsEntry("requestId", id);
         Map<String, Object> doc = emulator.analytics(id).orElseThrow();
-        assertThat(doc).containsEntry("requestId", id).containsEntry("matchType", "full")
-                .containsEntry("matchScore", 92L).containsEntry("week", "2025-W48")
-                .containsEntry("timestamp", 1763980800000L).containsKey("receivedAt").containsKey("performance");
-        assertThat((Long) doc.get("receivedAt")).isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(60_000L));
+        assertThat(doc)
+                .containsEntry("requestId", id)
+                .containsEntry("matchType", "full")
+                .containsEntry("matchScore", 92L)
+                .containsEntry("week", "2025-W48")
+                .containsEntry("timestamp", 1763980800000L)
+                .containsKey("receivedAt")
+                .containsKey("performance");
+        assertThat((Long) doc.get("receivedAt"))
+                .isCloseTo(System.currentTimeMillis(), org.assertj.core.data.Offset.offset(60_000L));
         assertThat(emulator.counters(DAY)).containsEntry("total", 1L).containsEntry("matchType_full", 1L);
     }
 
@@ -77,7 +83,9 @@ class ReceiverFunctionTest {
     @Test
     void tamperedBodyIsRejectedInBothSchemes() {
         byte[] body = Webhooks.body(Webhooks.newId());
-        byte[] tampered = new String(body).replace("\"matchScore\":92", "\"matchScore\":93").getBytes();
+        byte[] tampered = new String(body)
+                .replace("\"matchScore\":92", "\"matchScore\":93")
+                .getBytes();
         assertThat(tampered).isNotEqualTo(body);
 
         assertUnauthorized(server.post(tampered, Webhooks.standard(secret, body)), "bad_signature");
@@ -113,9 +121,11 @@ class ReceiverFunctionTest {
         byte[] body = Webhooks.body(Webhooks.newId());
         Instant now = Instant.now();
 
-        assertUnauthorized(server.post(body, Webhooks.standard(secret, body, "msg_old", now.minus(Duration.ofMinutes(6)))),
+        assertUnauthorized(
+                server.post(body, Webhooks.standard(secret, body, "msg_old", now.minus(Duration.ofMinutes(6)))),
                 "stale_timestamp");
-        assertUnauthorized(server.post(body, Webhooks.standard(secret, body, "msg_new", now.plus(Duration.ofMinutes(6)))),
+        assertUnauthorized(
+                server.post(body, Webhooks.standard(secret, body, "msg_new", now.plus(Duration.ofMinutes(6)))),
                 "future_timestamp");
         assertThat(emulator.analyticsIds()).isEmpty();
     }
@@ -145,13 +155,17 @@ class ReceiverFunctionTest {
     void duplicateDeliveryChangesNothing() {
         String id = Webhooks.newId();
         byte[] body = Webhooks.body(id);
-        assertThat(server.post(body, Webhooks.standard(secret, body)).statusCode()).isEqualTo(200);
+        assertThat(server.post(body, Webhooks.standard(secret, body)).statusCode())
+                .isEqualTo(200);
         Map<String, Object> first = emulator.analytics(id).orElseThrow();
 
         for (int i = 0; i < 3; i++) {
-            HttpResponse<String> again = server.post(body, i % 2 == 0 ? Webhooks.legacy(secret, body) : Webhooks.standard(secret, body));
+            HttpResponse<String> again =
+                    server.post(body, i % 2 == 0 ? Webhooks.legacy(secret, body) : Webhooks.standard(secret, body));
             assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
-            assertThat(json(again.body())).containsEntry("status", "duplicate").containsEntry("duplicate", true)
+            assertThat(json(again.body()))
+                    .containsEntry("status", "duplicate")
+                    .containsEntry("duplicate", true)
                     .containsEntry("requestId", id);
         }
 
@@ -179,7 +193,8 @@ class ReceiverFunctionTest {
     @Test
     void theOriginalNotifiersExactRequestIsStoredWithoutLatency() {
         SignatureVectors.Legacy vector = SignatureVectors.legacy("original-notifier-body");
-        byte[] body = Examples.get(Contract.WEBHOOK_BODY, Examples.Kind.VALID, "original-notifier").bytes();
+        byte[] body = Examples.get(Contract.WEBHOOK_BODY, Examples.Kind.VALID, "original-notifier")
+                .bytes();
         assertThat(vector.payload()).isEqualTo(body);
         String id = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
         try (FunctionServer original = FunctionServer.start(emulator.config(WebhookSecret.parse(vector.secret())))) {
@@ -189,22 +204,39 @@ class ReceiverFunctionTest {
             assertThat(json(r.body())).containsEntry("status", "stored").containsEntry("requestId", id);
         }
         Map<String, Object> doc = emulator.analytics(id).orElseThrow();
-        assertThat(doc.keySet()).containsExactlyInAnyOrder("requestId", "query", "matchType", "matchScore",
-                "reasoning", "vectorMatches", "sessionId", "week", "timestamp", "receivedAt");
-        assertThat(doc).containsEntry("matchScore", 92L).containsEntry("vectorMatches", 5L)
-                .containsEntry("timestamp", 1763980800000L).doesNotContainKeys("latencyMs", "responseTimestamp");
+        assertThat(doc.keySet())
+                .containsExactlyInAnyOrder(
+                        "requestId",
+                        "query",
+                        "matchType",
+                        "matchScore",
+                        "reasoning",
+                        "vectorMatches",
+                        "sessionId",
+                        "week",
+                        "timestamp",
+                        "receivedAt");
+        assertThat(doc)
+                .containsEntry("matchScore", 92L)
+                .containsEntry("vectorMatches", 5L)
+                .containsEntry("timestamp", 1763980800000L)
+                .doesNotContainKeys("latencyMs", "responseTimestamp");
         assertThat(emulator.counters(DAY)).containsEntry("total", 1L).containsEntry("matchType_full", 1L);
     }
 
     @Test
     void unknownExtraFieldsAreAcceptedButNotStored() {
-        byte[] body = Examples.get(Contract.WEBHOOK_BODY, Examples.Kind.VALID, "extra-fields").bytes();
+        byte[] body = Examples.get(Contract.WEBHOOK_BODY, Examples.Kind.VALID, "extra-fields")
+                .bytes();
 
         HttpResponse<String> r = server.post(body, Webhooks.legacy(secret, body));
 
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        Map<String, Object> doc = emulator.analytics("9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d").orElseThrow();
-        assertThat(doc).doesNotContainKeys("userAgent", "source", "eventType", "latencyMs").containsKey("query");
+        Map<String, Object> doc =
+                emulator.analytics("9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d").orElseThrow();
+        assertThat(doc)
+                .doesNotContainKeys("userAgent", "source", "eventType", "latencyMs")
+                .containsKey("query");
     }
 
     @Test
@@ -217,11 +249,17 @@ class ReceiverFunctionTest {
             assertThat(answer).containsEntry("error", "invalid_payload");
             @SuppressWarnings("unchecked")
             List<Map<String, String>> violations = (List<Map<String, String>>) answer.get("violations");
-            assertThat(violations).as(example.name()).isNotEmpty()
+            assertThat(violations)
+                    .as(example.name())
+                    .isNotEmpty()
                     .allSatisfy(v -> assertThat(v).containsKeys("path", "message"));
-            assertThat(violations).extracting(v -> v.get("path")).as(example.name())
-                    .containsExactlyInAnyOrderElementsOf(Examples.expected(Contract.WEBHOOK_BODY, example.name()).stream()
-                            .map(Examples.Expected::path).toList());
+            assertThat(violations)
+                    .extracting(v -> v.get("path"))
+                    .as(example.name())
+                    .containsExactlyInAnyOrderElementsOf(
+                            Examples.expected(Contract.WEBHOOK_BODY, example.name()).stream()
+                                    .map(Examples.Expected::path)
+                                    .toList());
         }
         assertThat(emulator.analyticsIds()).isEmpty();
     }
@@ -237,7 +275,8 @@ class ReceiverFunctionTest {
         assertThat(json(withLength.body())).containsEntry("error", "payload_too_large");
 
         // Chunked: no Content-Length, so the receiver must stop reading after limit + 1 bytes.
-        HttpRequest.Builder chunked = HttpRequest.newBuilder(server.uri("/")).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder chunked = HttpRequest.newBuilder(server.uri("/"))
+                .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)));
         headers.forEach(chunked::header);
         HttpResponse<String> withoutLength = server.send(chunked.build());
@@ -245,13 +284,15 @@ class ReceiverFunctionTest {
 
         // Exactly at the limit is not "too large": it gets as far as JSON parsing.
         byte[] atLimit = java.util.Arrays.copyOf(big, 65_536);
-        assertThat(server.post(atLimit, Webhooks.legacy(secret, atLimit)).statusCode()).isEqualTo(400);
+        assertThat(server.post(atLimit, Webhooks.legacy(secret, atLimit)).statusCode())
+                .isEqualTo(400);
     }
 
     @Test
     void nonPostIs405ExceptHealthz() {
         for (String method : List.of("GET", "PUT", "DELETE", "PATCH")) {
-            HttpResponse<String> r = server.send(method, "/", method.equals("GET") || method.equals("DELETE") ? null : new byte[] {1}, Map.of());
+            HttpResponse<String> r = server.send(
+                    method, "/", method.equals("GET") || method.equals("DELETE") ? null : new byte[] {1}, Map.of());
             assertThat(r.statusCode()).as(method).isEqualTo(405);
             assertThat(json(r.body())).containsEntry("error", "method_not_allowed");
             assertThat(r.headers().firstValue("Allow")).contains("POST");
@@ -259,7 +300,8 @@ class ReceiverFunctionTest {
         HttpResponse<String> health = server.send("GET", "/healthz", null, Map.of());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(json(health.body())).containsEntry("status", "ok").containsEntry("version", "0.1.0");
-        assertThat(server.send("PUT", "/healthz", new byte[0], Map.of()).statusCode()).isEqualTo(405);
+        assertThat(server.send("PUT", "/healthz", new byte[0], Map.of()).statusCode())
+                .isEqualTo(405);
     }
 
     @Test
@@ -271,34 +313,41 @@ class ReceiverFunctionTest {
         try (FunctionServer rotated = FunctionServer.start(rotating)) {
             String a = Webhooks.newId();
             byte[] oldSigned = Webhooks.body(a);
-            assertThat(rotated.post(oldSigned, Webhooks.standard(secret, oldSigned)).statusCode()).isEqualTo(200);
+            assertThat(rotated.post(oldSigned, Webhooks.standard(secret, oldSigned))
+                            .statusCode())
+                    .isEqualTo(200);
             String b = Webhooks.newId();
             byte[] newSigned = Webhooks.body(b);
-            assertThat(rotated.post(newSigned, Webhooks.legacy(next, newSigned)).statusCode()).isEqualTo(200);
+            assertThat(rotated.post(newSigned, Webhooks.legacy(next, newSigned)).statusCode())
+                    .isEqualTo(200);
             byte[] other = Webhooks.body(Webhooks.newId());
             assertUnauthorized(rotated.post(other, Webhooks.standard(WebhookSecret.random(), other)), "bad_signature");
             assertThat(emulator.analyticsIds()).containsExactlyInAnyOrder(a, b);
         }
         // Once rotation ends (no previous secret), the old secret no longer works.
         byte[] late = Webhooks.body(Webhooks.newId());
-        try (FunctionServer rotated = FunctionServer.start(withEnv(Map.of(ReceiverConfig.WEBHOOK_SECRET, next.reveal())))) {
+        try (FunctionServer rotated =
+                FunctionServer.start(withEnv(Map.of(ReceiverConfig.WEBHOOK_SECRET, next.reveal())))) {
             assertUnauthorized(rotated.post(late, Webhooks.standard(secret, late)), "bad_signature");
         }
     }
 
     @Test
     void legacyIsRefusedWhenSwitchedOff() {
-        try (FunctionServer strict = FunctionServer.start(withEnv(Map.of(ReceiverConfig.WEBHOOK_ACCEPT_LEGACY, "false")))) {
+        try (FunctionServer strict =
+                FunctionServer.start(withEnv(Map.of(ReceiverConfig.WEBHOOK_ACCEPT_LEGACY, "false")))) {
             byte[] body = Webhooks.body(Webhooks.newId());
             assertUnauthorized(strict.post(body, Webhooks.legacy(secret, body)), "legacy_refused");
             assertThat(emulator.analyticsIds()).isEmpty();
-            assertThat(strict.post(body, Webhooks.standard(secret, body)).statusCode()).isEqualTo(200);
+            assertThat(strict.post(body, Webhooks.standard(secret, body)).statusCode())
+                    .isEqualTo(200);
         }
     }
 
     @Test
     void overTheRateLimitIs429WithRetryAfter() {
-        ReceiverConfig limited = withEnv(Map.of(ReceiverConfig.RATE_LIMIT_PER_SECOND, "1", ReceiverConfig.RATE_LIMIT_BURST, "2"));
+        ReceiverConfig limited =
+                withEnv(Map.of(ReceiverConfig.RATE_LIMIT_PER_SECOND, "1", ReceiverConfig.RATE_LIMIT_BURST, "2"));
         // the clock held still: no token comes back between the five requests, however slow the machine is
         java.time.Clock held = java.time.Clock.fixed(java.time.Instant.now(), java.time.ZoneOffset.UTC);
         try (FunctionServer slow = FunctionServer.start(limited, held)) {
@@ -307,11 +356,16 @@ class ReceiverFunctionTest {
             for (int i = 0; i < 5; i++) {
                 answers.add(slow.post(body, Webhooks.legacy(secret, body)));
             }
-            HttpResponse<String> limitedAnswer = answers.stream().filter(a -> a.statusCode() == 429).findFirst()
-                    .orElseThrow(() -> new AssertionError("no 429 among " + answers.stream().map(HttpResponse::statusCode).toList()));
+            HttpResponse<String> limitedAnswer = answers.stream()
+                    .filter(a -> a.statusCode() == 429)
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no 429 among "
+                            + answers.stream().map(HttpResponse::statusCode).toList()));
             assertThat(json(limitedAnswer.body())).containsEntry("error", "rate_limited");
-            assertThat(limitedAnswer.headers().firstValue("Retry-After")).hasValueSatisfying(
-                    v -> assertThat(Long.parseLong(v)).as("1 token a second, none back yet").isEqualTo(1L));
+            assertThat(limitedAnswer.headers().firstValue("Retry-After"))
+                    .hasValueSatisfying(v -> assertThat(Long.parseLong(v))
+                            .as("1 token a second, none back yet")
+                            .isEqualTo(1L));
             assertThat(answers.get(0).statusCode()).isEqualTo(200);
             // An unsigned request is answered 401, not 429: it is checked before, and never counted in, the
             // budget of signed requests (it has a budget of its own; see ForgedFloodTest).
@@ -337,7 +391,8 @@ class ReceiverFunctionTest {
             // Not a timing test: the bound only tells "the 2 s store timeout applied" from "the Firestore client's
             // own retries applied" (a minute or more), with ten times the timeout as room for a busy machine.
             System.out.println("503 after " + millis + " ms (store timeout " + down.storeTimeout() + ")");
-            assertThat(Duration.ofMillis(millis)).as("answered on the store timeout, in %d ms", millis)
+            assertThat(Duration.ofMillis(millis))
+                    .as("answered on the store timeout, in %d ms", millis)
                     .isLessThan(down.storeTimeout().multipliedBy(10));
             // Nothing was stored, so the very same request may be resent (not "replayed").
             assertThat(broken.post(body, headers).statusCode()).isEqualTo(503);
@@ -358,7 +413,7 @@ class ReceiverFunctionTest {
         assertThat(answer).containsEntry("error", error);
         assertThat((String) answer.get("message")).isNotBlank();
         assertThat(answer).containsOnlyKeys("error", "message");
-        assertThat(Optional.ofNullable(r.headers().firstValue("Content-Type").orElse(null))).hasValueSatisfying(
-                ct -> assertThat(ct).startsWith("application/json"));
+        assertThat(Optional.ofNullable(r.headers().firstValue("Content-Type").orElse(null)))
+                .hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
     }
 }

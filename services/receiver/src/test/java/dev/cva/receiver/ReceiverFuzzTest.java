@@ -1,12 +1,12 @@
 package dev.cva.receiver;
 
-import dev.cva.testing.TestSeed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cva.contracts.Contract;
 import dev.cva.contracts.Examples;
 import dev.cva.contracts.webhook.WebhookHeaders;
 import dev.cva.contracts.webhook.WebhookSecret;
+import dev.cva.testing.TestSeed;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,7 +50,8 @@ class ReceiverFuzzTest {
         Random rnd = new Random(seed);
         byte[] key = new byte[32];
         rnd.nextBytes(key);
-        secret = WebhookSecret.parse(WebhookSecret.PREFIX + java.util.Base64.getEncoder().encodeToString(key));
+        secret = WebhookSecret.parse(
+                WebhookSecret.PREFIX + java.util.Base64.getEncoder().encodeToString(key));
         Map<String, String> env = emulator.env(secret);
         env.put(ReceiverConfig.RATE_LIMIT_PER_SECOND, "1000000");
         env.put(ReceiverConfig.RATE_LIMIT_BURST, "1000000");
@@ -70,10 +71,17 @@ class ReceiverFuzzTest {
                 boolean validSignature = false;
                 switch (kind) {
                     case 0 -> { // random bytes, random or no headers
-                        byte[] body = randomBytes(rnd, rnd.nextInt(10) == 0 ? 65_000 + rnd.nextInt(2_000) : rnd.nextInt(2_000));
+                        byte[] body = randomBytes(
+                                rnd, rnd.nextInt(10) == 0 ? 65_000 + rnd.nextInt(2_000) : rnd.nextInt(2_000));
                         Map<String, String> headers = randomHeaders(rnd);
                         // over the 64 KiB limit the Content-Length alone refuses it, unread
-                        r = sendOrReset(server, () -> server.post(body, headers), body.length > MAX_BODY, where, statuses, kind);
+                        r = sendOrReset(
+                                server,
+                                () -> server.post(body, headers),
+                                body.length > MAX_BODY,
+                                where,
+                                statuses,
+                                kind);
                         if (r == null) {
                             continue;
                         }
@@ -81,14 +89,19 @@ class ReceiverFuzzTest {
                     case 1 -> { // a mutated body under the original body's signature
                         byte[] original = Webhooks.body(pick(rnd, SHAPES), id(rnd));
                         byte[] mutated = mutate(rnd, original);
-                        Map<String, String> headers = rnd.nextBoolean() ? Webhooks.standard(secret, original) : Webhooks.legacy(secret, original);
+                        Map<String, String> headers = rnd.nextBoolean()
+                                ? Webhooks.standard(secret, original)
+                                : Webhooks.legacy(secret, original);
                         r = server.post(mutated, headers);
                         validSignature = java.util.Arrays.equals(original, mutated);
                     }
                     case 2 -> { // a mutated (or invalid) body, correctly signed: 200 or 400, never 5xx
-                        byte[] body = rnd.nextInt(3) == 0 ? bases.get(rnd.nextInt(bases.size()))
+                        byte[] body = rnd.nextInt(3) == 0
+                                ? bases.get(rnd.nextInt(bases.size()))
                                 : mutate(rnd, Webhooks.body(pick(rnd, SHAPES), id(rnd)));
-                        r = server.post(body, rnd.nextBoolean() ? Webhooks.standard(secret, body) : Webhooks.legacy(secret, body));
+                        r = server.post(
+                                body,
+                                rnd.nextBoolean() ? Webhooks.standard(secret, body) : Webhooks.legacy(secret, body));
                         validSignature = true;
                     }
                     case 3 -> { // a valid body with broken signature headers
@@ -99,18 +112,27 @@ class ReceiverFuzzTest {
                         String method = pick(rnd, METHODS);
                         String path = pick(rnd, PATHS);
                         byte[] body = method.equals("GET") || method.equals("DELETE") || method.equals("OPTIONS")
-                                ? null : randomBytes(rnd, rnd.nextInt(5) == 0 ? 70_000 : rnd.nextInt(500));
+                                ? null
+                                : randomBytes(rnd, rnd.nextInt(5) == 0 ? 70_000 : rnd.nextInt(500));
                         Map<String, String> headers = randomHeaders(rnd);
-                        boolean readsIt = "POST".equals(method) && "/".equals(path) && body != null && body.length <= MAX_BODY;
-                        r = sendOrReset(server, () -> server.send(method, path, body, headers), body != null && !readsIt,
-                                where, statuses, kind);
+                        boolean readsIt =
+                                "POST".equals(method) && "/".equals(path) && body != null && body.length <= MAX_BODY;
+                        r = sendOrReset(
+                                server,
+                                () -> server.send(method, path, body, headers),
+                                body != null && !readsIt,
+                                where,
+                                statuses,
+                                kind);
                         if (r == null) {
                             continue;
                         }
                     }
                     default -> { // control: a correct delivery, in our shape or the original notifier's
                         byte[] body = Webhooks.body(pick(rnd, SHAPES), id(rnd));
-                        r = server.post(body, rnd.nextBoolean() ? Webhooks.standard(secret, body) : Webhooks.legacy(secret, body));
+                        r = server.post(
+                                body,
+                                rnd.nextBoolean() ? Webhooks.standard(secret, body) : Webhooks.legacy(secret, body));
                         assertThat(r.statusCode()).as(where + ": " + r.body()).isEqualTo(200);
                         validSignature = true;
                     }
@@ -120,7 +142,9 @@ class ReceiverFuzzTest {
                 Map<String, Object> answer = Webhooks.json(r.body());
                 if (r.statusCode() == 200) {
                     if (answer.containsKey("requestId")) {
-                        assertThat(validSignature).as(where + ": accepted without a valid signature: " + r.body()).isTrue();
+                        assertThat(validSignature)
+                                .as(where + ": accepted without a valid signature: " + r.body())
+                                .isTrue();
                         acceptedFromValidSignatures.add((String) answer.get("requestId"));
                     } else {
                         assertThat(answer).as(where).containsEntry("status", "ok"); // GET /healthz
@@ -137,8 +161,12 @@ class ReceiverFuzzTest {
         List<String> stored = emulator.analyticsIds();
         String replay = "seed " + seed + " [" + rerun(seed) + "]";
         assertThat(acceptedFromValidSignatures).as(replay).containsAll(stored);
-        assertThat(stored).as(replay + ": the control requests alone store some").isNotEmpty();
-        assertThat(emulator.totalCounted()).as(replay + ": one count per stored record").isEqualTo(stored.size());
+        assertThat(stored)
+                .as(replay + ": the control requests alone store some")
+                .isNotEmpty();
+        assertThat(emulator.totalCounted())
+                .as(replay + ": one count per stored record")
+                .isEqualTo(stored.size());
     }
 
     /** The receiver's default body limit (MAX_BODY_BYTES). */
@@ -150,14 +178,22 @@ class ReceiverFuzzTest {
      * writing, can then lose the answer to the reset (on a busy machine, twice in a row for the same request). That is
      * allowed only where {@code refusableUnread}, and the receiver must go on serving; anywhere else it is a failure.
      */
-    private static HttpResponse<String> sendOrReset(FunctionServer server, java.util.function.Supplier<HttpResponse<String>> send,
-            boolean refusableUnread, String where, Map<String, Integer> statuses, int kind) {
+    private static HttpResponse<String> sendOrReset(
+            FunctionServer server,
+            java.util.function.Supplier<HttpResponse<String>> send,
+            boolean refusableUnread,
+            String where,
+            Map<String, Integer> statuses,
+            int kind) {
         try {
             return send.get();
         } catch (IllegalStateException e) {
-            assertThat(refusableUnread).as(where + ": a request the receiver reads was reset: " + e).isTrue();
+            assertThat(refusableUnread)
+                    .as(where + ": a request the receiver reads was reset: " + e)
+                    .isTrue();
             assertThat(server.send("GET", "/healthz", null, Map.of()).statusCode())
-                    .as(where + ": the receiver serves after a reset").isEqualTo(200);
+                    .as(where + ": the receiver serves after a reset")
+                    .isEqualTo(200);
             statuses.merge(kind + ":reset", 1, Integer::sum);
             return null;
         }
@@ -194,7 +230,8 @@ class ReceiverFuzzTest {
                     b = c;
                 }
                 default -> { // insert a JSON-ish token
-                    byte[] token = pick(rnd, new String[] {"\"", "{", "}", ",", "null", "-1", "1e999", "\\u0000", "[]"}).getBytes();
+                    byte[] token = pick(rnd, new String[] {"\"", "{", "}", ",", "null", "-1", "1e999", "\\u0000", "[]"})
+                            .getBytes();
                     byte[] c = new byte[b.length + token.length];
                     System.arraycopy(b, 0, c, 0, at);
                     System.arraycopy(token, 0, c, at, token.length);
@@ -209,7 +246,8 @@ class ReceiverFuzzTest {
     /** Headers that cannot verify: each mutation provably breaks the signature, the scheme or the time. */
     private Map<String, String> breakHeaders(Random rnd, byte[] body) {
         Instant now = Instant.now();
-        Map<String, String> h = new HashMap<>(rnd.nextBoolean() ? Webhooks.standard(secret, body, "msg_fz", now) : Webhooks.legacy(secret, body));
+        Map<String, String> h = new HashMap<>(
+                rnd.nextBoolean() ? Webhooks.standard(secret, body, "msg_fz", now) : Webhooks.legacy(secret, body));
         boolean standard = h.containsKey(WebhookHeaders.SIGNATURE);
         switch (rnd.nextInt(5)) {
             case 0 -> { // change one character of the MAC (not the base64 tail, whose padding bits may not count)
@@ -240,7 +278,9 @@ class ReceiverFuzzTest {
                 if (standard) {
                     h.put(WebhookHeaders.ID, h.get(WebhookHeaders.ID) + (char) ('a' + rnd.nextInt(26)));
                 } else {
-                    h.put(WebhookHeaders.LEGACY_SIGNATURE, h.get(WebhookHeaders.LEGACY_SIGNATURE).replace("sha256=", "sha1="));
+                    h.put(
+                            WebhookHeaders.LEGACY_SIGNATURE,
+                            h.get(WebhookHeaders.LEGACY_SIGNATURE).replace("sha256=", "sha1="));
                 }
             }
             default -> { // garbage values
@@ -252,8 +292,14 @@ class ReceiverFuzzTest {
 
     private static Map<String, String> randomHeaders(Random rnd) {
         Map<String, String> h = new HashMap<>();
-        String[] names = {WebhookHeaders.ID, WebhookHeaders.TIMESTAMP, WebhookHeaders.SIGNATURE,
-                WebhookHeaders.LEGACY_SIGNATURE, "Content-Type", "X-Random"};
+        String[] names = {
+            WebhookHeaders.ID,
+            WebhookHeaders.TIMESTAMP,
+            WebhookHeaders.SIGNATURE,
+            WebhookHeaders.LEGACY_SIGNATURE,
+            "Content-Type",
+            "X-Random"
+        };
         int n = rnd.nextInt(4);
         for (int k = 0; k < n; k++) {
             String name = pick(rnd, names);

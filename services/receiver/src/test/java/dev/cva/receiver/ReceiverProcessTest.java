@@ -26,10 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(EmulatorExtension.class)
 class ReceiverProcessTest {
     private static final String INVOKER = "com.google.cloud.functions.invoker.runner.Invoker";
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
-    void theNoArgConstructorReadsTheEnvironmentAndNeverLogsSecrets(FirestoreEmulator emulator, @TempDir Path tmp) throws Exception {
+    void theNoArgConstructorReadsTheEnvironmentAndNeverLogsSecrets(FirestoreEmulator emulator, @TempDir Path tmp)
+            throws Exception {
         WebhookSecret secret = WebhookSecret.random();
         WebhookSecret previous = WebhookSecret.random();
         Map<String, String> env = emulator.env(secret);
@@ -52,9 +54,15 @@ class ReceiverProcessTest {
             p.destroy();
             p.waitFor(10, TimeUnit.SECONDS);
             String output = Files.readString(log);
-            assertThat(output).contains("\"severity\":\"INFO\"").contains("\"requestId\":\"" + id + "\"")
-                    .contains("\"status\":200").contains("\"scheme\":\"standard\"").contains("\"latencyMs\"");
-            assertThat(output).doesNotContain(secret.reveal()).doesNotContain(previous.reveal())
+            assertThat(output)
+                    .contains("\"severity\":\"INFO\"")
+                    .contains("\"requestId\":\"" + id + "\"")
+                    .contains("\"status\":200")
+                    .contains("\"scheme\":\"standard\"")
+                    .contains("\"latencyMs\"");
+            assertThat(output)
+                    .doesNotContain(secret.reveal())
+                    .doesNotContain(previous.reveal())
                     .doesNotContain(headers.get(WebhookHeaders.SIGNATURE).substring(3));
         } finally {
             p.destroyForcibly();
@@ -103,13 +111,19 @@ class ReceiverProcessTest {
             }
         }
         for (var line : lines) {
-            assertThat(validator.validate(dev.cva.contracts.Contract.LOG_LINE, line)).as(line.toString()).isEmpty();
+            assertThat(validator.validate(dev.cva.contracts.Contract.LOG_LINE, line))
+                    .as(line.toString())
+                    .isEmpty();
             assertThat(line.path("service").asText()).isEqualTo("receiver");
         }
-        assertThat(lines).filteredOn(l -> traced.equals(l.path("requestId").asText())).singleElement()
+        assertThat(lines)
+                .filteredOn(l -> traced.equals(l.path("requestId").asText()))
+                .singleElement()
                 .satisfies(l -> assertThat(l.path("traceId").asText()).isEqualTo(trace));
-        assertThat(lines).filteredOn(l -> malformed.equals(l.path("requestId").asText()))
-                .extracting(l -> l.path("message").asText() + " " + l.path("severity").asText() + " " + l.has("traceId"))
+        assertThat(lines)
+                .filteredOn(l -> malformed.equals(l.path("requestId").asText()))
+                .extracting(l ->
+                        l.path("message").asText() + " " + l.path("severity").asText() + " " + l.has("traceId"))
                 .containsExactly("malformed traceparent header ignored WARNING false", "webhook request INFO false");
     }
 
@@ -120,10 +134,13 @@ class ReceiverProcessTest {
         Path log = tmp.resolve("invoker.log");
         Process p = start(env, FirestoreEmulator.freePort(), log);
         try {
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the invoker should exit").isTrue();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS))
+                    .as("the invoker should exit")
+                    .isTrue();
             String output = Files.readString(log);
             assertThat(p.exitValue()).as(output).isNotZero();
-            assertThat(output).contains("receiver configuration is invalid")
+            assertThat(output)
+                    .contains("receiver configuration is invalid")
                     .contains("WEBHOOK_SECRET: webhook secret key is")
                     .contains("MAX_BODY_BYTES must be a whole number")
                     .contains("FIRESTORE_PROJECT (or GOOGLE_CLOUD_PROJECT) is required")
@@ -135,9 +152,18 @@ class ReceiverProcessTest {
 
     private static Process start(Map<String, String> env, int port, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                INVOKER, "--port", Integer.toString(port), "--target", ReceiverFunction.class.getName())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        java,
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        INVOKER,
+                        "--port",
+                        Integer.toString(port),
+                        "--target",
+                        ReceiverFunction.class.getName())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(k -> !List.of("PATH", "HOME", "LANG").contains(k));
         pb.environment().putAll(env);
         return pb.start();
@@ -146,7 +172,8 @@ class ReceiverProcessTest {
     private void awaitHealthy(int port, Process p, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz"))
-                .timeout(Duration.ofSeconds(2)).build();
+                .timeout(Duration.ofSeconds(2))
+                .build();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
                 throw new AssertionError("the invoker exited: " + Files.readString(log));

@@ -32,7 +32,9 @@ class ReplayGuardTest {
         guard.stored("msg_1", ts);
         assertThat(guard.isStored("msg_1", ts)).isTrue();
         assertThat(guard.claim("msg_1", ts)).as("a repeat is not claimed again").isFalse();
-        assertThat(guard.isStored("msg_1", ts + 1)).as("another timestamp is another request").isFalse();
+        assertThat(guard.isStored("msg_1", ts + 1))
+                .as("another timestamp is another request")
+                .isFalse();
         guard.stored("msg_2", ts); // never claimed: nothing to mark
         assertThat(guard.isStored("msg_2", ts)).isFalse();
     }
@@ -41,9 +43,20 @@ class ReplayGuardTest {
     void memoryIsBoundedAndExpiredPairsAreForgotten() {
         Instant[] now = {NOW};
         Clock clock = new Clock() {
-            @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-            @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-            @Override public Instant instant() { return now[0]; }
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
         };
         ReplayGuard guard = new ReplayGuard(clock, Duration.ofMinutes(5), 1000);
         for (int i = 0; i < 5000; i++) {

@@ -31,8 +31,8 @@ class WebhookReceiverTest {
     }
 
     private ReceiverConfig config(Map<String, String> extraEnv) {
-        Map<String, String> env = new java.util.HashMap<>(Map.of(
-                ReceiverConfig.WEBHOOK_SECRET, secret.reveal(), ReceiverConfig.FIRESTORE_PROJECT, "demo-unit"));
+        Map<String, String> env = new java.util.HashMap<>(
+                Map.of(ReceiverConfig.WEBHOOK_SECRET, secret.reveal(), ReceiverConfig.FIRESTORE_PROJECT, "demo-unit"));
         env.putAll(extraEnv);
         return ReceiverConfig.fromEnv(env);
     }
@@ -41,9 +41,10 @@ class WebhookReceiverTest {
         return request("POST", body, headers, OptionalLong.of(body.length));
     }
 
-    private static WebhookReceiver.Request request(String method, byte[] body, Map<String, String> headers, OptionalLong length) {
-        Map<String, List<String>> h = headers.entrySet().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue())));
+    private static WebhookReceiver.Request request(
+            String method, byte[] body, Map<String, String> headers, OptionalLong length) {
+        Map<String, List<String>> h =
+                headers.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue())));
         return new WebhookReceiver.Request(method, "/", h, length, new ByteArrayInputStream(body));
     }
 
@@ -73,44 +74,69 @@ class WebhookReceiverTest {
     void verifiesTheKnownAnswerVectors() {
         for (SignatureVectors.Standard v : SignatureVectors.standard()) {
             Clock at = Clock.fixed(java.time.Instant.ofEpochSecond(v.timestamp()), java.time.ZoneOffset.UTC);
-            WebhookReceiver receiver = new WebhookReceiver(ReceiverConfig.fromEnv(Map.of(ReceiverConfig.WEBHOOK_SECRET,
-                    v.secret(), ReceiverConfig.FIRESTORE_PROJECT, "demo-unit")), store, at);
-            Map<String, String> headers = Map.of("webhook-id", v.id(), "webhook-timestamp", Long.toString(v.timestamp()),
-                    "webhook-signature", v.signature());
+            WebhookReceiver receiver = new WebhookReceiver(
+                    ReceiverConfig.fromEnv(Map.of(
+                            ReceiverConfig.WEBHOOK_SECRET, v.secret(), ReceiverConfig.FIRESTORE_PROJECT, "demo-unit")),
+                    store,
+                    at);
+            Map<String, String> headers = Map.of(
+                    "webhook-id",
+                    v.id(),
+                    "webhook-timestamp",
+                    Long.toString(v.timestamp()),
+                    "webhook-signature",
+                    v.signature());
             Response r = receiver.handle(post(v.payload(), headers));
             assertThat(r.status()).as(v.name() + ": " + r.body()).isEqualTo(400);
             assertThat(r.body()).containsEntry("error", "invalid_payload");
             byte[] other = "{\"test\": 2432232315}".getBytes();
-            assertThat(receiver.handle(post(other, headers)).status()).as("another payload").isEqualTo(401);
+            assertThat(receiver.handle(post(other, headers)).status())
+                    .as("another payload")
+                    .isEqualTo(401);
         }
         String current = SignatureVectors.legacy("original-notifier-body").secret();
         for (SignatureVectors.Legacy v : SignatureVectors.legacy()) {
-            Map<String, String> env = new java.util.HashMap<>(Map.of(ReceiverConfig.WEBHOOK_SECRET, current,
-                    ReceiverConfig.FIRESTORE_PROJECT, "demo-unit"));
+            Map<String, String> env = new java.util.HashMap<>(
+                    Map.of(ReceiverConfig.WEBHOOK_SECRET, current, ReceiverConfig.FIRESTORE_PROJECT, "demo-unit"));
             if (!v.secret().equals(current)) {
                 env.put(ReceiverConfig.WEBHOOK_SECRET_PREVIOUS, v.secret());
             }
             WebhookReceiver receiver = new WebhookReceiver(ReceiverConfig.fromEnv(env), store, Clock.systemUTC());
             Response r = receiver.handle(post(v.payload(), Map.of("X-Webhook-Signature", v.signature())));
             assertThat(r.status()).as(v.name() + ": " + r.body()).isIn(200, 400);
-            assertThat(r.body().get("error")).as(v.name()).isNotIn("bad_signature", "missing_signature", "malformed_header");
+            assertThat(r.body().get("error"))
+                    .as(v.name())
+                    .isNotIn("bad_signature", "missing_signature", "malformed_header");
         }
     }
 
     @Test
     void checksRunInTheDesignedOrder() {
-        WebhookReceiver receiver = new WebhookReceiver(config(Map.of(ReceiverConfig.MAX_BODY_BYTES, "10",
-                ReceiverConfig.RATE_LIMIT_BURST, "1", ReceiverConfig.UNAUTHENTICATED_RATE_LIMIT_BURST, "1")),
-                store, frozen);
+        WebhookReceiver receiver = new WebhookReceiver(
+                config(Map.of(
+                        ReceiverConfig.MAX_BODY_BYTES,
+                        "10",
+                        ReceiverConfig.RATE_LIMIT_BURST,
+                        "1",
+                        ReceiverConfig.UNAUTHENTICATED_RATE_LIMIT_BURST,
+                        "1")),
+                store,
+                frozen);
         byte[] big = new byte[11];
         // method before size
-        assertThat(receiver.handle(request("PUT", big, Map.of(), OptionalLong.of(11))).status()).isEqualTo(405);
+        assertThat(receiver.handle(request("PUT", big, Map.of(), OptionalLong.of(11)))
+                        .status())
+                .isEqualTo(405);
         // size before everything else (unsigned, and twice: no token of either budget is spent on it)
         assertThat(receiver.handle(post(big, Map.of())).status()).isEqualTo(413);
-        assertThat(receiver.handle(request("POST", big, Map.of(), OptionalLong.empty())).status()).isEqualTo(413);
+        assertThat(receiver.handle(request("POST", big, Map.of(), OptionalLong.empty()))
+                        .status())
+                .isEqualTo(413);
         // signature before JSON parsing: signed garbage is 400 (this spends the only signed token)...
         byte[] garbage = "{not json".getBytes();
-        assertThat(receiver.handle(post(garbage, Webhooks.legacy(secret, garbage))).status()).isEqualTo(400);
+        assertThat(receiver.handle(post(garbage, Webhooks.legacy(secret, garbage)))
+                        .status())
+                .isEqualTo(400);
         // ...unsigned garbage is 401, not 400, and not 429: it spends a token of the other budget
         Response unsigned = receiver.handle(post(garbage, Map.of()));
         assertThat(unsigned.status()).isEqualTo(401);
@@ -130,9 +156,11 @@ class WebhookReceiverTest {
     /** Issue 25, point 5: only verified, fresh, first-seen requests spend the signed budget. */
     @Test
     void failedAuthenticationNeverSpendsTheSignedBudget() {
-        WebhookReceiver receiver = new WebhookReceiver(config(Map.of(
-                ReceiverConfig.RATE_LIMIT_BURST, "2", ReceiverConfig.UNAUTHENTICATED_RATE_LIMIT_BURST, "3")),
-                store, frozen);
+        WebhookReceiver receiver = new WebhookReceiver(
+                config(Map.of(
+                        ReceiverConfig.RATE_LIMIT_BURST, "2", ReceiverConfig.UNAUTHENTICATED_RATE_LIMIT_BURST, "3")),
+                store,
+                frozen);
         byte[] first = Webhooks.body(Webhooks.newId());
         Map<String, String> firstHeaders = Webhooks.standard(secret, first, "msg_first", frozen.instant());
         assertThat(receiver.handle(post(first, firstHeaders)).status()).isEqualTo(200);
@@ -145,7 +173,9 @@ class WebhookReceiverTest {
                 Webhooks.standard(secret, body, "msg_future", frozen.instant().plusSeconds(301)),
                 Map.of("webhook-signature", "v1,AAAA"));
         for (int i = 0; i < forgeries.size(); i++) {
-            assertThat(receiver.handle(post(body, forgeries.get(i))).status()).as("forgery " + i).isEqualTo(i < 3 ? 401 : 429);
+            assertThat(receiver.handle(post(body, forgeries.get(i))).status())
+                    .as("forgery " + i)
+                    .isEqualTo(i < 3 ? 401 : 429);
         }
         // an exact replay of the stored request is refused by the unauthenticated budget too
         Response replay = receiver.handle(post(first, firstHeaders));
@@ -153,7 +183,8 @@ class WebhookReceiverTest {
         assertThat(replay.logDetail()).isEqualTo("replayed");
 
         // the signed budget had two tokens; the first request took one, and not one forgery took the other
-        assertThat(receiver.handle(post(body, Webhooks.standard(secret, body))).status()).isEqualTo(200);
+        assertThat(receiver.handle(post(body, Webhooks.standard(secret, body))).status())
+                .isEqualTo(200);
         byte[] third = Webhooks.body(Webhooks.newId());
         Map<String, String> thirdHeaders = Webhooks.standard(secret, third, "msg_third", frozen.instant());
         assertThat(receiver.handle(post(third, thirdHeaders)).status()).isEqualTo(429);
@@ -164,10 +195,14 @@ class WebhookReceiverTest {
     @Test
     void aRateLimitedSignedRequestMayBeResentAsIsOnceTheBucketRefills() {
         MutableClock clock = new MutableClock(frozen.instant());
-        WebhookReceiver receiver = new WebhookReceiver(config(Map.of(
-                ReceiverConfig.RATE_LIMIT_PER_SECOND, "1", ReceiverConfig.RATE_LIMIT_BURST, "1")), store, clock);
+        WebhookReceiver receiver = new WebhookReceiver(
+                config(Map.of(ReceiverConfig.RATE_LIMIT_PER_SECOND, "1", ReceiverConfig.RATE_LIMIT_BURST, "1")),
+                store,
+                clock);
         byte[] a = Webhooks.body(Webhooks.newId());
-        assertThat(receiver.handle(post(a, Webhooks.standard(secret, a, "msg_a", clock.instant()))).status()).isEqualTo(200);
+        assertThat(receiver.handle(post(a, Webhooks.standard(secret, a, "msg_a", clock.instant())))
+                        .status())
+                .isEqualTo(200);
         byte[] b = Webhooks.body(Webhooks.newId());
         Map<String, String> headers = Webhooks.standard(secret, b, "msg_b", clock.instant());
         Response limited = receiver.handle(post(b, headers));
@@ -183,17 +218,22 @@ class WebhookReceiverTest {
     void signedGarbageIs400AndSignedTrailingContentIsRejected() {
         WebhookReceiver receiver = receiver(Map.of());
         byte[] garbage = "{not json".getBytes();
-        assertThat(receiver.handle(post(garbage, Webhooks.legacy(secret, garbage))).body())
+        assertThat(receiver.handle(post(garbage, Webhooks.legacy(secret, garbage)))
+                        .body())
                 .containsEntry("error", "malformed_json");
         byte[] trailing = (new String(Webhooks.body(Webhooks.newId())) + " {}").getBytes();
-        assertThat(receiver.handle(post(trailing, Webhooks.legacy(secret, trailing))).body())
+        assertThat(receiver.handle(post(trailing, Webhooks.legacy(secret, trailing)))
+                        .body())
                 .containsEntry("error", "malformed_json");
         byte[] duplicateKey = new String(Webhooks.body(Webhooks.newId()))
-                .replace("{\"eventType\"", "{\"timestamp\":1,\"eventType\"").getBytes();
-        assertThat(receiver.handle(post(duplicateKey, Webhooks.legacy(secret, duplicateKey))).body())
+                .replace("{\"eventType\"", "{\"timestamp\":1,\"eventType\"")
+                .getBytes();
+        assertThat(receiver.handle(post(duplicateKey, Webhooks.legacy(secret, duplicateKey)))
+                        .body())
                 .containsEntry("error", "malformed_json");
         byte[] empty = new byte[0];
-        assertThat(receiver.handle(post(empty, Webhooks.legacy(secret, empty))).status()).isEqualTo(400);
+        assertThat(receiver.handle(post(empty, Webhooks.legacy(secret, empty))).status())
+                .isEqualTo(400);
         assertThat(store.records).isEmpty();
     }
 
@@ -257,8 +297,11 @@ class WebhookReceiverTest {
         WebhookReceiver receiver = receiver(Map.of());
         byte[] body = Webhooks.body(Webhooks.newId());
         Map<String, String> headers = new java.util.HashMap<>(Webhooks.standard(secret, body));
-        Map<String, String> other = Webhooks.standard(WebhookSecret.random(), body,
-                headers.get("webhook-id"), java.time.Instant.ofEpochSecond(Long.parseLong(headers.get("webhook-timestamp"))));
+        Map<String, String> other = Webhooks.standard(
+                WebhookSecret.random(),
+                body,
+                headers.get("webhook-id"),
+                java.time.Instant.ofEpochSecond(Long.parseLong(headers.get("webhook-timestamp"))));
         headers.put("webhook-signature", other.get("webhook-signature") + " " + headers.get("webhook-signature"));
         assertThat(receiver.handle(post(body, headers)).status()).isEqualTo(200);
 
@@ -271,7 +314,8 @@ class WebhookReceiverTest {
     void hugeIntegersAreRefusedAsUnstorable() {
         WebhookReceiver receiver = receiver(Map.of());
         byte[] body = new String(Webhooks.body(Webhooks.newId()))
-                .replace("\"vectorMatches\":5", "\"vectorMatches\":123456789012345678901234567890").getBytes();
+                .replace("\"vectorMatches\":5", "\"vectorMatches\":123456789012345678901234567890")
+                .getBytes();
         Response r = receiver.handle(post(body, Webhooks.legacy(secret, body)));
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.body()).containsEntry("error", "unstorable");
@@ -297,6 +341,7 @@ class WebhookReceiverTest {
         };
         assertThat(BoundedBody.read(endless, 1000)).isEmpty();
         assertThat(served[0]).isEqualTo(1001);
-        assertThat(BoundedBody.read(new ByteArrayInputStream(new byte[1000]), 1000)).hasValueSatisfying(b -> assertThat(b).hasSize(1000));
+        assertThat(BoundedBody.read(new ByteArrayInputStream(new byte[1000]), 1000))
+                .hasValueSatisfying(b -> assertThat(b).hasSize(1000));
     }
 }

@@ -23,7 +23,9 @@ final class Webhooks {
     /** The valid example {@code name} with a fresh (or given) requestId. */
     static byte[] body(String example, String requestId) {
         try {
-            ObjectNode node = (ObjectNode) JSON.readTree(Examples.get(Contract.WEBHOOK_BODY, Examples.Kind.VALID, example).bytes());
+            ObjectNode node =
+                    (ObjectNode) JSON.readTree(Examples.get(Contract.WEBHOOK_BODY, Examples.Kind.VALID, example)
+                            .bytes());
             ((ObjectNode) node.get("data")).put("requestId", requestId);
             return JSON.writeValueAsBytes(node);
         } catch (IOException e) {

@@ -41,8 +41,15 @@ public final class ReportRenderer {
         model.put("uniqueSessions", s.uniqueSessions());
         model.put("anonymousQueries", s.anonymousQueries());
         List<Map<String, Object>> types = new ArrayList<>();
-        s.matchTypes().forEach((type, count) -> types.add(Map.of("type", type, "count", count,
-                "percent", String.format(Locale.ROOT, "%.1f", s.totalQueries() == 0 ? 0.0 : 100.0 * count / s.totalQueries()))));
+        s.matchTypes()
+                .forEach((type, count) -> types.add(Map.of(
+                        "type",
+                        type,
+                        "count",
+                        count,
+                        "percent",
+                        String.format(
+                                Locale.ROOT, "%.1f", s.totalQueries() == 0 ? 0.0 : 100.0 * count / s.totalQueries()))));
         model.put("matchTypes", types);
         model.put("averageMatchScore", String.format(Locale.ROOT, "%.1f", s.averageMatchScore()));
         // a missing latency is unknown, not zero: "n/a" when no record of the week has one
@@ -54,7 +61,13 @@ public final class ReportRenderer {
         model.put("latencyCount", s.latencyCount());
         List<Map<String, Object>> top = new ArrayList<>();
         for (int i = 0; i < s.topQueries().size(); i++) {
-            top.add(Map.of("rank", i + 1, "query", s.topQueries().get(i).query(), "count", s.topQueries().get(i).count()));
+            top.add(Map.of(
+                    "rank",
+                    i + 1,
+                    "query",
+                    s.topQueries().get(i).query(),
+                    "count",
+                    s.topQueries().get(i).count()));
         }
         model.put("topQueries", top);
         model.put("hasTopQueries", !top.isEmpty());

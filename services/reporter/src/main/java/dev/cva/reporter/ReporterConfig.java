@@ -8,8 +8,8 @@ import java.util.Map;
  * Everything the reporter reads from its environment, resolved in one place. Endpoints come from the SDK's own
  * {@code AWS_ENDPOINT_URL_DYNAMODB} / {@code AWS_ENDPOINT_URL_SESV2} / {@code AWS_ENDPOINT_URL}.
  */
-public record ReporterConfig(String analyticsTable, String weekIndex, String markerTable, String from, List<String> to,
-        String region) {
+public record ReporterConfig(
+        String analyticsTable, String weekIndex, String markerTable, String from, List<String> to, String region) {
 
     public ReporterConfig {
         if (from == null || from.isBlank()) {
@@ -28,8 +28,12 @@ public record ReporterConfig(String analyticsTable, String weekIndex, String mar
                 env.getOrDefault("WEEK_INDEX", "week-index"),
                 env.getOrDefault("REPORT_MARKER_TABLE", queryEvents),
                 env.get("REPORT_FROM"),
-                env.get("REPORT_TO") == null ? List.of()
-                        : Arrays.stream(env.get("REPORT_TO").split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
+                env.get("REPORT_TO") == null
+                        ? List.of()
+                        : Arrays.stream(env.get("REPORT_TO").split(","))
+                                .map(String::strip)
+                                .filter(s -> !s.isEmpty())
+                                .toList(),
                 env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "eu-west-2")));
     }
 }

@@ -34,21 +34,35 @@ public class ReporterHandler implements RequestHandler<Map<String, Object>, Map<
     }
 
     private ReporterHandler(ReporterConfig config) {
-        this(config,
-                DynamoDbClient.builder().region(Region.of(config.region())).httpClient(UrlConnectionHttpClient.create()).build(),
-                SesV2Client.builder().region(Region.of(config.region())).httpClient(UrlConnectionHttpClient.create()).build(),
-                Clock.systemUTC(), new JsonLog("reporter"), null);
+        this(
+                config,
+                DynamoDbClient.builder()
+                        .region(Region.of(config.region()))
+                        .httpClient(UrlConnectionHttpClient.create())
+                        .build(),
+                SesV2Client.builder()
+                        .region(Region.of(config.region()))
+                        .httpClient(UrlConnectionHttpClient.create())
+                        .build(),
+                Clock.systemUTC(),
+                new JsonLog("reporter"),
+                null);
     }
 
     /** For tests: injected clients, clock, log and GSI page size ({@code null}: DynamoDB's default pages). */
-    public ReporterHandler(ReporterConfig config, DynamoDbClient dynamo, SesV2Client ses, Clock clock, JsonLog log,
-            Integer pageSize) {
+    public ReporterHandler(
+            ReporterConfig config, DynamoDbClient dynamo, SesV2Client ses, Clock clock, JsonLog log, Integer pageSize) {
         this.clock = clock;
         this.log = log;
         this.reporter = new WeeklyReporter(
                 new DynamoAnalyticsReader(dynamo, config.analyticsTable(), config.weekIndex(), pageSize),
                 new DynamoReportMarkers(dynamo, config.markerTable()),
-                new SesMailer(ses), new ReportRenderer(), config.from(), config.to(), clock, log);
+                new SesMailer(ses),
+                new ReportRenderer(),
+                config.from(),
+                config.to(),
+                clock,
+                log);
     }
 
     @Override
@@ -58,8 +72,8 @@ public class ReporterHandler implements RequestHandler<Map<String, Object>, Map<
         boolean dryRun = input != null && Boolean.TRUE.equals(input.get("dryRun"));
         IsoWeek chosen = week == null ? IsoWeek.lastFull(clock) : week;
         // every line of this invocation carries its AWS request id
-        WeeklyReporter invocation = reporter.withLog(log.with("awsRequestId",
-                context == null ? null : context.getAwsRequestId()));
+        WeeklyReporter invocation =
+                reporter.withLog(log.with("awsRequestId", context == null ? null : context.getAwsRequestId()));
         WeeklyReporter.Result r = dryRun ? invocation.dryRun(chosen) : invocation.run(chosen, force);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("week", r.week().toString());

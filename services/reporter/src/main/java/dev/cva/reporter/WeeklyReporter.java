@@ -27,9 +27,16 @@ public final class WeeklyReporter {
     public static final Duration LEASE = Duration.ofMinutes(15);
     /** The metric a mailed report counts in (EMF, dimension {@code service}); infra/services/reporter alarms on it. */
     public static final String NAMESPACE = "CvAnalytics";
+
     public static final String METRIC = "ReportsSent";
 
-    public enum Status { SENT, EMPTY, ALREADY_SENT, IN_DOUBT, DRY_RUN;
+    public enum Status {
+        SENT,
+        EMPTY,
+        ALREADY_SENT,
+        IN_DOUBT,
+        DRY_RUN;
+
         public String wire() {
             return name().toLowerCase().replace('_', '-');
         }
@@ -46,8 +53,15 @@ public final class WeeklyReporter {
     private final Clock clock;
     private final JsonLog log;
 
-    public WeeklyReporter(AnalyticsReader reader, ReportMarkers markers, Mailer mailer, ReportRenderer renderer,
-            String from, List<String> to, Clock clock, JsonLog log) {
+    public WeeklyReporter(
+            AnalyticsReader reader,
+            ReportMarkers markers,
+            Mailer mailer,
+            ReportRenderer renderer,
+            String from,
+            List<String> to,
+            Clock clock,
+            JsonLog log) {
         this.reader = reader;
         this.markers = markers;
         this.mailer = mailer;
@@ -70,8 +84,14 @@ public final class WeeklyReporter {
     public Result dryRun(IsoWeek week) {
         WeeklyStats stats = WeeklyStats.of(week, reader.week(week));
         ReportRenderer.Rendered mail = renderer.render(stats);
-        log.info("report rendered (dry run, not sent)", "week", week.toString(), "subject", mail.subject(),
-                "totalQueries", stats.totalQueries());
+        log.info(
+                "report rendered (dry run, not sent)",
+                "week",
+                week.toString(),
+                "subject",
+                mail.subject(),
+                "totalQueries",
+                stats.totalQueries());
         return new Result(week, Status.DRY_RUN, null);
     }
 
@@ -83,15 +103,28 @@ public final class WeeklyReporter {
         Instant now = clock.instant();
         if (!markers.claim(week, now, force)) {
             ReportMarkers.Marker m = markers.find(week);
-            if (m != null && ReportMarkers.Marker.SENDING.equals(m.state())
-                    && m.claimedAt() != null && m.claimedAt().plus(LEASE).isBefore(now)) {
-                log.error("report in doubt: an earlier run claimed this week and did not finish; not re-sending",
-                        "week", week.toString(), "claimedAt", m.claimedAt().toString(),
-                        "hint", "invoke with {\"week\":\"" + week + "\",\"force\":true} to send it again");
+            if (m != null
+                    && ReportMarkers.Marker.SENDING.equals(m.state())
+                    && m.claimedAt() != null
+                    && m.claimedAt().plus(LEASE).isBefore(now)) {
+                log.error(
+                        "report in doubt: an earlier run claimed this week and did not finish; not re-sending",
+                        "week",
+                        week.toString(),
+                        "claimedAt",
+                        m.claimedAt().toString(),
+                        "hint",
+                        "invoke with {\"week\":\"" + week + "\",\"force\":true} to send it again");
                 return new Result(week, Status.IN_DOUBT, null);
             }
-            log.info("report already sent", "week", week.toString(), "state", m == null ? null : m.state(),
-                    "messageId", m == null ? null : m.messageId());
+            log.info(
+                    "report already sent",
+                    "week",
+                    week.toString(),
+                    "state",
+                    m == null ? null : m.state(),
+                    "messageId",
+                    m == null ? null : m.messageId());
             return new Result(week, Status.ALREADY_SENT, m == null ? null : m.messageId());
         }
 
@@ -102,8 +135,12 @@ public final class WeeklyReporter {
             try {
                 markers.release(week);
             } catch (RuntimeException releaseFailed) {
-                log.error("could not release the report marker after a failed send", "week", week.toString(),
-                        "reason", releaseFailed.getMessage());
+                log.error(
+                        "could not release the report marker after a failed send",
+                        "week",
+                        week.toString(),
+                        "reason",
+                        releaseFailed.getMessage());
             }
             log.error("report not sent", "week", week.toString(), "reason", e.getMessage());
             throw e;
@@ -112,19 +149,39 @@ public final class WeeklyReporter {
             markers.markSent(week, messageId, clock.instant());
         } catch (RuntimeException e) {
             // the mail went out; the marker stays "sending", which a retry treats as in progress / in doubt
-            log.error("report sent but its marker could not be updated", "week", week.toString(),
-                    "messageId", messageId, "reason", e.getMessage());
+            log.error(
+                    "report sent but its marker could not be updated",
+                    "week",
+                    week.toString(),
+                    "messageId",
+                    messageId,
+                    "reason",
+                    e.getMessage());
         }
         Status status = stats.empty() ? Status.EMPTY : Status.SENT;
-        // Also an Embedded Metric Format record: the log group turns it into CvAnalytics/ReportsSent (service=reporter),
+        // Also an Embedded Metric Format record: the log group turns it into CvAnalytics/ReportsSent
+        // (service=reporter),
         // which the "no report this week" alarm sums over 7 days; no PutMetricData call, no grant.
-        log.info("report sent", "week", week.toString(), "status", status.wire(), "messageId", messageId,
-                "totalQueries", stats.totalQueries(), METRIC, 1, "_aws", Map.of(
+        log.info(
+                "report sent",
+                "week",
+                week.toString(),
+                "status",
+                status.wire(),
+                "messageId",
+                messageId,
+                "totalQueries",
+                stats.totalQueries(),
+                METRIC,
+                1,
+                "_aws",
+                Map.of(
                         "Timestamp", clock.millis(),
-                        "CloudWatchMetrics", List.of(Map.of(
-                                "Namespace", NAMESPACE,
-                                "Dimensions", List.of(List.of("service")),
-                                "Metrics", List.of(Map.of("Name", METRIC, "Unit", "Count"))))));
+                        "CloudWatchMetrics",
+                                List.of(Map.of(
+                                        "Namespace", NAMESPACE,
+                                        "Dimensions", List.of(List.of("service")),
+                                        "Metrics", List.of(Map.of("Name", METRIC, "Unit", "Count"))))));
         return new Result(week, status, messageId);
     }
 }

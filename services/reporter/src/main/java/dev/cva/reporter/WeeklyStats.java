@@ -73,12 +73,22 @@ public record WeeklyStats(
         java.util.Arrays.sort(latencies);
         List<TopQuery> top = new ArrayList<>();
         queries.entrySet().stream()
-                .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder()).thenComparing(Map.Entry.comparingByKey()))
+                .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder())
+                        .thenComparing(Map.Entry.comparingByKey()))
                 .limit(TOP)
                 .forEach(e -> top.add(new TopQuery(e.getKey(), e.getValue())));
-        return new WeeklyStats(week, rows.size(), sessions.size(), anonymous, types,
+        return new WeeklyStats(
+                week,
+                rows.size(),
+                sessions.size(),
+                anonymous,
+                types,
                 rows.isEmpty() ? 0 : scoreSum / rows.size(),
-                percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99), known, top);
+                percentile(latencies, 50),
+                percentile(latencies, 95),
+                percentile(latencies, 99),
+                known,
+                top);
     }
 
     /** Trimmed, inner whitespace collapsed, case-folded: "  Java?" and "java?" are one query. */

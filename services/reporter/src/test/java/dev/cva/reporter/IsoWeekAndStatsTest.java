@@ -43,13 +43,21 @@ class IsoWeekAndStatsTest {
         for (int i = 1; i <= 100; i++) {
             String session = i % 10 == 0 ? "anonymous" : "s" + (i % 7);
             String type = i <= 50 ? "full" : i <= 80 ? "partial" : "none";
-            rows.add(new ReportRow(i % 4 == 0 ? "  Java? " : i % 4 == 1 ? "JAVA?" : "q" + (i % 13), session, type, i % 2 == 0 ? 80 : 40, i * 10L));
+            rows.add(new ReportRow(
+                    i % 4 == 0 ? "  Java? " : i % 4 == 1 ? "JAVA?" : "q" + (i % 13),
+                    session,
+                    type,
+                    i % 2 == 0 ? 80 : 40,
+                    i * 10L));
         }
         WeeklyStats s = WeeklyStats.of(w, rows);
         assertThat(s.totalQueries()).isEqualTo(100);
         assertThat(s.anonymousQueries()).isEqualTo(10);
         assertThat(s.uniqueSessions()).isEqualTo(7);
-        assertThat(s.matchTypes()).containsEntry("full", 50).containsEntry("partial", 30).containsEntry("none", 20);
+        assertThat(s.matchTypes())
+                .containsEntry("full", 50)
+                .containsEntry("partial", 30)
+                .containsEntry("none", 20);
         assertThat(s.averageMatchScore()).isEqualTo(60.0);
         assertThat(s.latencyP50()).isEqualTo(500);
         assertThat(s.latencyP95()).isEqualTo(950);
@@ -78,7 +86,8 @@ class IsoWeekAndStatsTest {
         WeeklyStats none = WeeklyStats.of(w, List.of(new ReportRow("q", "s", "none", 0, null)));
         assertThat(none.latencyKnown()).isFalse();
         ReportRenderer.Rendered r = new ReportRenderer().render(none);
-        assertThat(r.text()).contains("p50: n/a", "p95: n/a", "p99: n/a", "no record of this week has a latency")
+        assertThat(r.text())
+                .contains("p50: n/a", "p95: n/a", "p99: n/a", "no record of this week has a latency")
                 .doesNotContain("0 ms");
         assertThat(r.html()).contains("<td>n/a</td>").doesNotContain("0 ms");
     }

@@ -61,12 +61,16 @@ public final class CostExplorerSource implements AwsCostSource, AutoCloseable {
 
     /** The production client: default credentials, us-east-1, URLConnection HTTP. */
     public static CostExplorerClient defaultClient() {
-        return CostExplorerClient.builder().region(Region.US_EAST_1)
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        return CostExplorerClient.builder()
+                .region(Region.US_EAST_1)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
     }
 
     private Expression filter() {
-        return Expression.builder().tags(TagValues.builder().key(tagKey).values(tagValue).build()).build();
+        return Expression.builder()
+                .tags(TagValues.builder().key(tagKey).values(tagValue).build())
+                .build();
     }
 
     @Override
@@ -75,11 +79,21 @@ public final class CostExplorerSource implements AwsCostSource, AutoCloseable {
         String token = null;
         do {
             GetCostAndUsageRequest.Builder b = GetCostAndUsageRequest.builder()
-                    .timePeriod(DateInterval.builder().start(start.toString()).end(end.toString()).build())
+                    .timePeriod(DateInterval.builder()
+                            .start(start.toString())
+                            .end(end.toString())
+                            .build())
                     .granularity(Granularity.MONTHLY)
                     .metrics(METRIC)
-                    .groupBy(GroupDefinition.builder().type(GroupDefinitionType.DIMENSION).key("SERVICE").build(),
-                            GroupDefinition.builder().type(GroupDefinitionType.TAG).key(serviceTag).build())
+                    .groupBy(
+                            GroupDefinition.builder()
+                                    .type(GroupDefinitionType.DIMENSION)
+                                    .key("SERVICE")
+                                    .build(),
+                            GroupDefinition.builder()
+                                    .type(GroupDefinitionType.TAG)
+                                    .key(serviceTag)
+                                    .build())
                     .filter(filter());
             if (token != null) {
                 b.nextPageToken(token);
@@ -92,9 +106,10 @@ public final class CostExplorerSource implements AwsCostSource, AutoCloseable {
                         continue;
                     }
                     String product = g.keys().isEmpty() ? "" : g.keys().get(0);
-                    String service = g.keys().size() < 2 ? "" : tagValueOf(g.keys().get(1));
-                    items.add(new CostItem("aws", service, product, new BigDecimal(m.amount()),
-                            m.unit() == null ? "USD" : m.unit()));
+                    String service =
+                            g.keys().size() < 2 ? "" : tagValueOf(g.keys().get(1));
+                    items.add(new CostItem(
+                            "aws", service, product, new BigDecimal(m.amount()), m.unit() == null ? "USD" : m.unit()));
                 }
             }
             token = r.nextPageToken();
@@ -114,8 +129,10 @@ public final class CostExplorerSource implements AwsCostSource, AutoCloseable {
             return Optional.of(BigDecimal.ZERO);
         }
         try {
-            GetCostForecastResponse r = client.getCostForecast(b -> b
-                    .timePeriod(DateInterval.builder().start(start.toString()).end(end.toString()).build())
+            GetCostForecastResponse r = client.getCostForecast(b -> b.timePeriod(DateInterval.builder()
+                            .start(start.toString())
+                            .end(end.toString())
+                            .build())
                     .metric(Metric.UNBLENDED_COST)
                     .granularity(Granularity.MONTHLY)
                     .filter(filter()));
@@ -145,24 +162,37 @@ public final class CostExplorerSource implements AwsCostSource, AutoCloseable {
 
     static CvaException translate(String operation, SdkException e) {
         if (e instanceof DataUnavailableException) {
-            return new CvaException(ExitCode.FAILURE, "Cost Explorer " + operation + ": no data for that period",
-                    "Cost Explorer must be enabled for the account (it holds data from about 24 hours after)", e);
+            return new CvaException(
+                    ExitCode.FAILURE,
+                    "Cost Explorer " + operation + ": no data for that period",
+                    "Cost Explorer must be enabled for the account (it holds data from about 24 hours after)",
+                    e);
         }
         if (e instanceof CostExplorerException ce) {
             int status = ce.statusCode();
-            String code = ce.awsErrorDetails() == null ? "" : ce.awsErrorDetails().errorCode();
+            String code =
+                    ce.awsErrorDetails() == null ? "" : ce.awsErrorDetails().errorCode();
             String hint = status == 403 || status == 401
                     ? "the caller needs ce:GetCostAndUsage and ce:GetCostForecast (check AWS_PROFILE / credentials)"
                     : "ValidationException".equals(code)
-                    ? "activate the cost-allocation tag (cost.tag) in the Billing console; it can take a day to appear"
-                    : null;
-            return new CvaException(ExitCode.FAILURE, "Cost Explorer " + operation + " failed: " + code
-                    + " (HTTP " + status + ") " + (ce.awsErrorDetails() == null ? ce.getMessage()
-                    : ce.awsErrorDetails().errorMessage()), hint, e);
+                            ? "activate the cost-allocation tag (cost.tag) in the Billing console; it can take a day to appear"
+                            : null;
+            return new CvaException(
+                    ExitCode.FAILURE,
+                    "Cost Explorer " + operation + " failed: " + code
+                            + " (HTTP " + status + ") "
+                            + (ce.awsErrorDetails() == null
+                                    ? ce.getMessage()
+                                    : ce.awsErrorDetails().errorMessage()),
+                    hint,
+                    e);
         }
         if (e instanceof SdkClientException) {
-            return new CvaException(ExitCode.FAILURE, "Cost Explorer " + operation + ": " + e.getMessage(),
-                    "check the AWS credentials (default chain: AWS_PROFILE, environment, SSO) and the network", e);
+            return new CvaException(
+                    ExitCode.FAILURE,
+                    "Cost Explorer " + operation + ": " + e.getMessage(),
+                    "check the AWS credentials (default chain: AWS_PROFILE, environment, SSO) and the network",
+                    e);
         }
         return new CvaException(ExitCode.FAILURE, "Cost Explorer " + operation + ": " + e.getMessage(), null, e);
     }

@@ -26,7 +26,10 @@ public final class FreeTierApiSource implements AwsFreeTierSource, AutoCloseable
     }
 
     public static FreeTierClient defaultClient() {
-        return FreeTierClient.builder().region(Region.US_EAST_1).httpClient(UrlConnectionHttpClient.create()).build();
+        return FreeTierClient.builder()
+                .region(Region.US_EAST_1)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
     }
 
     @Override
@@ -36,10 +39,18 @@ public final class FreeTierApiSource implements AwsFreeTierSource, AutoCloseable
         try {
             do {
                 String next = token;
-                GetFreeTierUsageResponse r = client.getFreeTierUsage(b -> b.maxResults(1000).nextToken(next));
+                GetFreeTierUsageResponse r =
+                        client.getFreeTierUsage(b -> b.maxResults(1000).nextToken(next));
                 for (FreeTierUsage u : r.freeTierUsages()) {
-                    uses.add(new Use(u.service(), u.usageType(), u.region(), decimal(u.actualUsageAmount()),
-                            decimal(u.forecastedUsageAmount()), decimal(u.limit()), u.unit(), u.freeTierType(),
+                    uses.add(new Use(
+                            u.service(),
+                            u.usageType(),
+                            u.region(),
+                            decimal(u.actualUsageAmount()),
+                            decimal(u.forecastedUsageAmount()),
+                            decimal(u.limit()),
+                            u.unit(),
+                            u.freeTierType(),
                             u.description()));
                 }
                 token = r.nextToken();
@@ -47,9 +58,14 @@ public final class FreeTierApiSource implements AwsFreeTierSource, AutoCloseable
             return new Result(uses, null);
         } catch (FreeTierException e) {
             String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-            String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
-            return Result.unavailable("Free Tier API GetFreeTierUsage: " + code + " (HTTP " + e.statusCode() + ") " + message
-                    + (e.statusCode() == 403 ? " (needs freetier:GetFreeTierUsage; Organizations member accounts have no free tier)" : ""));
+            String message = e.awsErrorDetails() == null
+                    ? e.getMessage()
+                    : e.awsErrorDetails().errorMessage();
+            return Result.unavailable(
+                    "Free Tier API GetFreeTierUsage: " + code + " (HTTP " + e.statusCode() + ") " + message
+                            + (e.statusCode() == 403
+                                    ? " (needs freetier:GetFreeTierUsage; Organizations member accounts have no free tier)"
+                                    : ""));
         } catch (SdkClientException e) {
             return Result.unavailable("Free Tier API GetFreeTierUsage: " + e.getMessage());
         } catch (SdkException e) {

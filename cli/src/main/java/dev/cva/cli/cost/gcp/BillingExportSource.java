@@ -42,7 +42,8 @@ public final class BillingExportSource implements GcpCostSource {
      */
     public BillingExportSource(BigQuery bigquery, String table, String project, String serviceLabel, String label) {
         if (!TABLE.matcher(table).matches()) {
-            throw CvaException.usage("cost.billingTable must be project.dataset.table, not '" + table + "'",
+            throw CvaException.usage(
+                    "cost.billingTable must be project.dataset.table, not '" + table + "'",
                     "copy the table name from Billing > Billing export > BigQuery export");
         }
         this.bigquery = bigquery;
@@ -81,7 +82,8 @@ public final class BillingExportSource implements GcpCostSource {
                 + "  CAST(SUM(cost) + SUM(IFNULL((SELECT SUM(c.amount) FROM UNNEST(credits) AS c), 0)) AS NUMERIC) AS amount\n"
                 + "FROM `" + table + "`\n"
                 + "WHERE invoice.month = @month AND project.id = @project\n"
-                + (labelKey == null ? ""
+                + (labelKey == null
+                        ? ""
                         : "  AND EXISTS (SELECT 1 FROM UNNEST(labels) AS l WHERE l.key = @labelKey AND l.value = @labelValue)\n")
                 + "GROUP BY product, service, currency\n"
                 + "ORDER BY product, service";
@@ -105,15 +107,20 @@ public final class BillingExportSource implements GcpCostSource {
             String hint = e.getCode() == 403 || e.getCode() == 401
                     ? "the caller needs bigquery.jobs.create on " + project + " and read access to the export dataset"
                     : e.getCode() == 404 ? "check cost.billingTable: the export table was not found" : null;
-            throw new CvaException(ExitCode.FAILURE, "BigQuery billing export query failed: " + e.getMessage(), hint, e);
+            throw new CvaException(
+                    ExitCode.FAILURE, "BigQuery billing export query failed: " + e.getMessage(), hint, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CvaException(ExitCode.INTERRUPTED, "interrupted while querying the billing export");
         }
         List<CostItem> items = new ArrayList<>();
         for (FieldValueList row : result.iterateAll()) {
-            items.add(new CostItem("gcp", row.get("service").getStringValue(), row.get("product").getStringValue(),
-                    row.get("amount").getNumericValue(), row.get("currency").getStringValue()));
+            items.add(new CostItem(
+                    "gcp",
+                    row.get("service").getStringValue(),
+                    row.get("product").getStringValue(),
+                    row.get("amount").getNumericValue(),
+                    row.get("currency").getStringValue()));
         }
         return items;
     }

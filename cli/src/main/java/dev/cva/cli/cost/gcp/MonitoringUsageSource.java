@@ -43,14 +43,20 @@ public final class MonitoringUsageSource implements GcpUsageSource, AutoCloseabl
             MetricServiceSettings.Builder b = MetricServiceSettings.newBuilder();
             if (endpoint != null && !endpoint.isBlank()) {
                 // a local fake or recording proxy: plaintext gRPC, no credentials (the emulator pattern)
-                b.setEndpoint(endpoint).setCredentialsProvider(NoCredentialsProvider.create())
-                        .setTransportChannelProvider(InstantiatingGrpcChannelProvider.newBuilder().setEndpoint(endpoint)
-                                .setChannelConfigurator(ManagedChannelBuilder::usePlaintext).build());
+                b.setEndpoint(endpoint)
+                        .setCredentialsProvider(NoCredentialsProvider.create())
+                        .setTransportChannelProvider(InstantiatingGrpcChannelProvider.newBuilder()
+                                .setEndpoint(endpoint)
+                                .setChannelConfigurator(ManagedChannelBuilder::usePlaintext)
+                                .build());
             }
             return MetricServiceClient.create(b.build());
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot create the Cloud Monitoring client: " + e.getMessage(),
-                    "run 'gcloud auth application-default login'", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot create the Cloud Monitoring client: " + e.getMessage(),
+                    "run 'gcloud auth application-default login'",
+                    e);
         }
     }
 
@@ -76,8 +82,10 @@ public final class MonitoringUsageSource implements GcpUsageSource, AutoCloseabl
         } catch (ApiException e) {
             int status = e.getStatusCode().getCode().getHttpStatusCode();
             String hint = status == 403 || status == 401
-                    ? "the caller needs monitoring.timeSeries.list on " + project + " (roles/monitoring.viewer)" : null;
-            throw new CvaException(ExitCode.FAILURE, "Cloud Monitoring ListTimeSeries failed: " + e.getMessage(), hint, e);
+                    ? "the caller needs monitoring.timeSeries.list on " + project + " (roles/monitoring.viewer)"
+                    : null;
+            throw new CvaException(
+                    ExitCode.FAILURE, "Cloud Monitoring ListTimeSeries failed: " + e.getMessage(), hint, e);
         }
         return days;
     }
@@ -91,7 +99,10 @@ public final class MonitoringUsageSource implements GcpUsageSource, AutoCloseabl
     }
 
     private static Timestamp ts(Instant i) {
-        return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(i.getEpochSecond())
+                .setNanos(i.getNano())
+                .build();
     }
 
     @Override

@@ -15,11 +15,20 @@ final class AwsCalls {
             return body.get();
         } catch (AwsServiceException e) {
             String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode() + ": ";
-            throw new CvaException(ExitCode.FAILURE, "cannot " + what + ": " + code
-                    + (e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage()), null, e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot " + what + ": " + code
+                            + (e.awsErrorDetails() == null
+                                    ? e.getMessage()
+                                    : e.awsErrorDetails().errorMessage()),
+                    null,
+                    e);
         } catch (SdkException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot " + what + ": " + e.getMessage(),
-                    "check the AWS credentials (aws sts get-caller-identity) and the region", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot " + what + ": " + e.getMessage(),
+                    "check the AWS credentials (aws sts get-caller-identity) and the region",
+                    e);
         }
     }
 }

@@ -35,9 +35,18 @@ public final class AwsInventory implements CloudResources.Inventory {
     public static AwsInventory create(String region) {
         Region r = Region.of(region);
         return new AwsInventory(
-                LambdaClient.builder().region(r).httpClient(UrlConnectionHttpClient.create()).build(),
-                DynamoDbClient.builder().region(r).httpClient(UrlConnectionHttpClient.create()).build(),
-                SqsClient.builder().region(r).httpClient(UrlConnectionHttpClient.create()).build());
+                LambdaClient.builder()
+                        .region(r)
+                        .httpClient(UrlConnectionHttpClient.create())
+                        .build(),
+                DynamoDbClient.builder()
+                        .region(r)
+                        .httpClient(UrlConnectionHttpClient.create())
+                        .build(),
+                SqsClient.builder()
+                        .region(r)
+                        .httpClient(UrlConnectionHttpClient.create())
+                        .build());
     }
 
     @Override
@@ -47,14 +56,17 @@ public final class AwsInventory implements CloudResources.Inventory {
 
     @Override
     public boolean alias(String function, String alias) {
-        return exists("read the alias " + function + ":" + alias, () -> lambda.getAlias(b -> b.functionName(function).name(alias)));
+        return exists(
+                "read the alias " + function + ":" + alias,
+                () -> lambda.getAlias(b -> b.functionName(function).name(alias)));
     }
 
     @Override
     public List<CloudResources.Mapping> mappings() {
         return call("list the event source mappings", () -> {
             List<CloudResources.Mapping> out = new ArrayList<>();
-            for (EventSourceMappingConfiguration m : lambda.listEventSourceMappingsPaginator(b -> {}).eventSourceMappings()) {
+            for (EventSourceMappingConfiguration m :
+                    lambda.listEventSourceMappingsPaginator(b -> {}).eventSourceMappings()) {
                 out.add(new CloudResources.Mapping(m.eventSourceArn(), m.functionArn(), m.state()));
             }
             return out;
@@ -84,11 +96,10 @@ public final class AwsInventory implements CloudResources.Inventory {
                 read.get();
                 return true;
             } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException
-                     | software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException
-                     | QueueDoesNotExistException e) {
+                    | software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException
+                    | QueueDoesNotExistException e) {
                 return false;
             }
         });
     }
-
 }

@@ -62,8 +62,11 @@ public final class AwsLambdaTarget implements DeployTarget {
     private final Function<String, byte[]> smokeEvent;
     private final Function<String, List<Companion>> companions;
 
-    AwsLambdaTarget(LambdaClient lambda, Function<String, String> functionName, Function<String, byte[]> smokeEvent,
-                    Function<String, List<Companion>> companions) {
+    AwsLambdaTarget(
+            LambdaClient lambda,
+            Function<String, String> functionName,
+            Function<String, byte[]> smokeEvent,
+            Function<String, List<Companion>> companions) {
         this.lambda = lambda;
         this.functionName = functionName;
         this.smokeEvent = smokeEvent;
@@ -71,10 +74,19 @@ public final class AwsLambdaTarget implements DeployTarget {
     }
 
     /** The real thing: the default credential chain in {@code region}, URLConnection HTTP. */
-    public static DeployTarget create(String region, Function<String, String> functionName,
-                                      Function<String, byte[]> smokeEvent, Function<String, List<Companion>> companions) {
-        return new AwsLambdaTarget(LambdaClient.builder().region(Region.of(region))
-                .httpClient(UrlConnectionHttpClient.create()).build(), functionName, smokeEvent, companions);
+    public static DeployTarget create(
+            String region,
+            Function<String, String> functionName,
+            Function<String, byte[]> smokeEvent,
+            Function<String, List<Companion>> companions) {
+        return new AwsLambdaTarget(
+                LambdaClient.builder()
+                        .region(Region.of(region))
+                        .httpClient(UrlConnectionHttpClient.create())
+                        .build(),
+                functionName,
+                smokeEvent,
+                companions);
     }
 
     @Override
@@ -84,22 +96,25 @@ public final class AwsLambdaTarget implements DeployTarget {
             AliasConfiguration alias;
             try {
                 var got = lambda.getAlias(b -> b.functionName(fn).name(LIVE));
-                alias = AliasConfiguration.builder().functionVersion(got.functionVersion())
-                        .routingConfig(got.routingConfig()).build();
+                alias = AliasConfiguration.builder()
+                        .functionVersion(got.functionVersion())
+                        .routingConfig(got.routingConfig())
+                        .build();
             } catch (ResourceNotFoundException e) {
                 try {
                     GetFunctionConfigurationResponse latest = lambda.getFunctionConfiguration(b -> b.functionName(fn));
-                    Revision r = revision(latest.version(), latest.description(), latest.codeSha256(), latest.lastModified());
+                    Revision r = revision(
+                            latest.version(), latest.description(), latest.codeSha256(), latest.lastModified());
                     return Optional.of(new Deployed(service, r, Map.of(r.id(), 100)));
                 } catch (ResourceNotFoundException none) {
                     return Optional.<Deployed>empty();
                 }
             }
             Map<String, Integer> traffic = traffic(alias);
-            GetFunctionConfigurationResponse v = lambda.getFunctionConfiguration(
-                    b -> b.functionName(fn).qualifier(alias.functionVersion()));
-            return Optional.of(new Deployed(service,
-                    revision(v.version(), v.description(), v.codeSha256(), v.lastModified()), traffic));
+            GetFunctionConfigurationResponse v =
+                    lambda.getFunctionConfiguration(b -> b.functionName(fn).qualifier(alias.functionVersion()));
+            return Optional.of(new Deployed(
+                    service, revision(v.version(), v.description(), v.codeSha256(), v.lastModified()), traffic));
         });
     }
 
@@ -108,12 +123,14 @@ public final class AwsLambdaTarget implements DeployTarget {
         String fn = functionName.apply(service);
         return call("list the versions of " + fn, () -> {
             List<Revision> out = new ArrayList<>();
-            for (FunctionConfiguration c : lambda.listVersionsByFunctionPaginator(b -> b.functionName(fn)).versions()) {
+            for (FunctionConfiguration c : lambda.listVersionsByFunctionPaginator(b -> b.functionName(fn))
+                    .versions()) {
                 if (!"$LATEST".equals(c.version())) {
                     out.add(revision(c.version(), c.description(), c.codeSha256(), c.lastModified()));
                 }
             }
-            out.sort(Comparator.comparingLong((Revision r) -> Long.parseLong(r.id())).reversed());
+            out.sort(Comparator.comparingLong((Revision r) -> Long.parseLong(r.id()))
+                    .reversed());
             return out;
         });
     }
@@ -131,7 +148,9 @@ public final class AwsLambdaTarget implements DeployTarget {
         return call("deploy " + fn, () -> {
             boolean exists = exists(fn);
             if (!exists && !plan.create()) {
-                throw new CvaException(ExitCode.USAGE, "the Lambda function " + fn + " does not exist",
+                throw new CvaException(
+                        ExitCode.USAGE,
+                        "the Lambda function " + fn + " does not exist",
                         "Terraform creates it (cva infra / terraform apply), or pass --create --role ARN");
             }
             if (!exists) {
@@ -139,27 +158,39 @@ public final class AwsLambdaTarget implements DeployTarget {
                     throw CvaException.usage("--create needs --role ARN (the function's execution role)", null);
                 }
                 progress.step(plan.service() + ": creating " + fn + "…");
-                lambda.createFunction(b -> b.functionName(fn).role(plan.role()).runtime(Runtime.fromValue(plan.spec().runtime()))
-                        .handler(plan.spec().handler()).memorySize(plan.spec().memoryMb()).timeout(plan.spec().timeoutSeconds())
-                        .snapStart(snapStart(plan)).description(description)
+                lambda.createFunction(b -> b.functionName(fn)
+                        .role(plan.role())
+                        .runtime(Runtime.fromValue(plan.spec().runtime()))
+                        .handler(plan.spec().handler())
+                        .memorySize(plan.spec().memoryMb())
+                        .timeout(plan.spec().timeoutSeconds())
+                        .snapStart(snapStart(plan))
+                        .description(description)
                         .code(c -> c.zipFile(SdkBytes.fromByteArray(zip))));
             } else {
                 lambda.updateFunctionCode(b -> b.functionName(fn).zipFile(SdkBytes.fromByteArray(zip)));
                 progress.step(plan.service() + ": waiting for the code update…");
                 lambda.waiter().waitUntilFunctionUpdatedV2(b -> b.functionName(fn));
-                lambda.updateFunctionConfiguration(b -> b.functionName(fn).handler(plan.spec().handler())
-                        .runtime(Runtime.fromValue(plan.spec().runtime())).memorySize(plan.spec().memoryMb())
-                        .timeout(plan.spec().timeoutSeconds()).snapStart(snapStart(plan)).description(description));
+                lambda.updateFunctionConfiguration(b -> b.functionName(fn)
+                        .handler(plan.spec().handler())
+                        .runtime(Runtime.fromValue(plan.spec().runtime()))
+                        .memorySize(plan.spec().memoryMb())
+                        .timeout(plan.spec().timeoutSeconds())
+                        .snapStart(snapStart(plan))
+                        .description(description));
             }
             progress.step(plan.service() + ": waiting for the function to be ready…");
             lambda.waiter().waitUntilFunctionUpdatedV2(b -> b.functionName(fn));
-            PublishVersionResponse v = lambda.publishVersion(b -> b.functionName(fn).description(description)
-                    .codeSha256(Base64.getEncoder().encodeToString(HexFormat.of().parseHex(plan.sha256()))));
+            PublishVersionResponse v = lambda.publishVersion(b -> b.functionName(fn)
+                    .description(description)
+                    .codeSha256(
+                            Base64.getEncoder().encodeToString(HexFormat.of().parseHex(plan.sha256()))));
             if (plan.spec().snapStartOn()) {
                 // the version's init runs once and is snapshotted before the version is Active (minutes at most)
                 progress.step(plan.service() + ": waiting for version " + v.version() + "'s SnapStart snapshot…");
             }
-            lambda.waiter().waitUntilPublishedVersionActive(b -> b.functionName(fn).qualifier(v.version()));
+            lambda.waiter()
+                    .waitUntilPublishedVersionActive(b -> b.functionName(fn).qualifier(v.version()));
             for (Companion c : companions.apply(plan.service())) {
                 publishCompanion(c, plan, zip, description, progress);
             }
@@ -176,12 +207,18 @@ public final class AwsLambdaTarget implements DeployTarget {
         progress.step(plan.service() + ": updating " + c.function() + "…");
         lambda.updateFunctionCode(b -> b.functionName(c.function()).zipFile(SdkBytes.fromByteArray(zip)));
         lambda.waiter().waitUntilFunctionUpdatedV2(b -> b.functionName(c.function()));
-        lambda.updateFunctionConfiguration(b -> b.functionName(c.function()).handler(c.handler())
-                .runtime(Runtime.fromValue(plan.spec().runtime())).timeout(c.timeoutSeconds()).snapStart(snapStart(plan))
+        lambda.updateFunctionConfiguration(b -> b.functionName(c.function())
+                .handler(c.handler())
+                .runtime(Runtime.fromValue(plan.spec().runtime()))
+                .timeout(c.timeoutSeconds())
+                .snapStart(snapStart(plan))
                 .description(description));
         lambda.waiter().waitUntilFunctionUpdatedV2(b -> b.functionName(c.function()));
-        PublishVersionResponse v = lambda.publishVersion(b -> b.functionName(c.function()).description(description));
-        lambda.waiter().waitUntilPublishedVersionActive(b -> b.functionName(c.function()).qualifier(v.version()));
+        PublishVersionResponse v =
+                lambda.publishVersion(b -> b.functionName(c.function()).description(description));
+        lambda.waiter()
+                .waitUntilPublishedVersionActive(
+                        b -> b.functionName(c.function()).qualifier(v.version()));
     }
 
     /** Points each companion's live alias at its version with the same provenance as the service's {@code version}. */
@@ -190,19 +227,27 @@ public final class AwsLambdaTarget implements DeployTarget {
         if (all.isEmpty()) {
             return;
         }
-        String description = lambda.getFunctionConfiguration(b -> b.functionName(fn).qualifier(version)).description();
+        String description = lambda.getFunctionConfiguration(
+                        b -> b.functionName(fn).qualifier(version))
+                .description();
         for (Companion c : all) {
             if (!exists(c.function())) {
                 continue;
             }
-            Optional<String> twin = lambda.listVersionsByFunctionPaginator(b -> b.functionName(c.function())).versions()
-                    .stream().filter(v -> !"$LATEST".equals(v.version()) && description != null
-                            && description.equals(v.description())).map(FunctionConfiguration::version).findFirst();
+            Optional<String> twin =
+                    lambda.listVersionsByFunctionPaginator(b -> b.functionName(c.function())).versions().stream()
+                            .filter(v -> !"$LATEST".equals(v.version())
+                                    && description != null
+                                    && description.equals(v.description()))
+                            .map(FunctionConfiguration::version)
+                            .findFirst();
             if (twin.isEmpty()) {
                 continue; // a version cva did not publish with the service's: leave it where it is
             }
             try {
-                lambda.updateAlias(b -> b.functionName(c.function()).name(LIVE).functionVersion(twin.get())
+                lambda.updateAlias(b -> b.functionName(c.function())
+                        .name(LIVE)
+                        .functionVersion(twin.get())
                         .routingConfig(AliasRoutingConfiguration.builder().build()));
             } catch (ResourceNotFoundException e) {
                 lambda.createAlias(b -> b.functionName(c.function()).name(LIVE).functionVersion(twin.get()));
@@ -213,23 +258,32 @@ public final class AwsLambdaTarget implements DeployTarget {
     @Override
     public void shiftTraffic(String service, Map<String, Integer> weights) {
         String fn = functionName.apply(service);
-        if (weights.isEmpty() || weights.values().stream().mapToInt(Integer::intValue).sum() != 100 || weights.size() > 2) {
+        if (weights.isEmpty()
+                || weights.values().stream().mapToInt(Integer::intValue).sum() != 100
+                || weights.size() > 2) {
             throw new IllegalArgumentException("weights must be one or two revisions summing to 100: " + weights);
         }
         // the alias's own version is the one with most traffic; the other gets the additional weight
-        String primary = weights.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        String primary = weights.entrySet().stream()
+                .max(Map.Entry.comparingByValue())
+                .orElseThrow()
+                .getKey();
         Map<String, Double> additional = new LinkedHashMap<>();
         weights.forEach((id, pct) -> {
             if (!id.equals(primary) && pct > 0) {
                 additional.put(id, pct / 100.0);
             }
         });
-        AliasRoutingConfiguration routing = AliasRoutingConfiguration.builder().additionalVersionWeights(additional).build();
+        AliasRoutingConfiguration routing = AliasRoutingConfiguration.builder()
+                .additionalVersionWeights(additional)
+                .build();
         call("move the live alias of " + fn, () -> {
             try {
-                lambda.updateAlias(b -> b.functionName(fn).name(LIVE).functionVersion(primary).routingConfig(routing));
+                lambda.updateAlias(b ->
+                        b.functionName(fn).name(LIVE).functionVersion(primary).routingConfig(routing));
             } catch (ResourceNotFoundException e) {
-                lambda.createAlias(b -> b.functionName(fn).name(LIVE).functionVersion(primary).routingConfig(routing));
+                lambda.createAlias(b ->
+                        b.functionName(fn).name(LIVE).functionVersion(primary).routingConfig(routing));
             }
             if (additional.isEmpty()) {
                 followCompanions(service, fn, primary);
@@ -243,19 +297,19 @@ public final class AwsLambdaTarget implements DeployTarget {
         String fn = functionName.apply(service);
         byte[] event = smokeEvent.apply(service);
         try {
-            InvokeResponse r = lambda.invoke(b -> b.functionName(fn).qualifier(revision.id())
-                    .payload(SdkBytes.fromByteArray(event)));
+            InvokeResponse r = lambda.invoke(
+                    b -> b.functionName(fn).qualifier(revision.id()).payload(SdkBytes.fromByteArray(event)));
             String body = r.payload() == null ? "" : r.payload().asUtf8String();
             if (r.functionError() != null) {
-                return SmokeResult.failed("version " + revision.id() + " answered " + r.functionError() + ": "
-                        + abbreviate(body));
+                return SmokeResult.failed(
+                        "version " + revision.id() + " answered " + r.functionError() + ": " + abbreviate(body));
             }
             if (r.statusCode() == null || r.statusCode() / 100 != 2) {
                 return SmokeResult.failed("invocation status " + r.statusCode());
             }
             if (body.contains("\"batchItemFailures\":[{")) {
-                return SmokeResult.failed("version " + revision.id() + " reported the test record as failed: "
-                        + abbreviate(body));
+                return SmokeResult.failed(
+                        "version " + revision.id() + " reported the test record as failed: " + abbreviate(body));
             }
             return SmokeResult.passed("invoked version " + revision.id() + ": " + abbreviate(body));
         } catch (SdkException e) {
@@ -270,8 +324,9 @@ public final class AwsLambdaTarget implements DeployTarget {
 
     /** SnapStart of cva.yaml's {@code snapStart} (default on): on published versions, or explicitly off. */
     static SnapStart snapStart(DeployPlan plan) {
-        return SnapStart.builder().applyOn(plan.spec().snapStartOn() ? SnapStartApplyOn.PUBLISHED_VERSIONS
-                : SnapStartApplyOn.NONE).build();
+        return SnapStart.builder()
+                .applyOn(plan.spec().snapStartOn() ? SnapStartApplyOn.PUBLISHED_VERSIONS : SnapStartApplyOn.NONE)
+                .build();
     }
 
     private boolean exists(String fn) {
@@ -287,7 +342,8 @@ public final class AwsLambdaTarget implements DeployTarget {
         Map<String, Integer> out = new LinkedHashMap<>();
         int rest = 100;
         if (alias.routingConfig() != null && alias.routingConfig().additionalVersionWeights() != null) {
-            for (Map.Entry<String, Double> e : alias.routingConfig().additionalVersionWeights().entrySet()) {
+            for (Map.Entry<String, Double> e :
+                    alias.routingConfig().additionalVersionWeights().entrySet()) {
                 int pct = (int) Math.round(e.getValue() * 100);
                 out.put(e.getKey(), pct);
                 rest -= pct;
@@ -301,7 +357,8 @@ public final class AwsLambdaTarget implements DeployTarget {
 
     static Revision revision(String id, String description, String codeSha256, String lastModified) {
         Revision recorded = Provenance.decode(id, description, parseTime(lastModified));
-        String sha = codeSha256 == null ? recorded.sha256()
+        String sha = codeSha256 == null
+                ? recorded.sha256()
                 : HexFormat.of().formatHex(Base64.getDecoder().decode(codeSha256));
         return new Revision(id, recorded.version(), recorded.gitSha(), recorded.dirty(), sha, recorded.time());
     }
@@ -325,5 +382,4 @@ public final class AwsLambdaTarget implements DeployTarget {
         String one = s.replaceAll("\\s+", " ").strip();
         return one.length() > 200 ? one.substring(0, 200) + "…" : one;
     }
-
 }

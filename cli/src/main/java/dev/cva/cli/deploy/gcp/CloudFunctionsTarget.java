@@ -6,7 +6,6 @@ import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.NotFoundException;
 import com.google.api.gax.rpc.TransportChannelProvider;
-import com.google.cloud.functions.v2.BuildConfig;
 import com.google.cloud.functions.v2.CreateFunctionRequest;
 import com.google.cloud.functions.v2.Environment;
 import com.google.cloud.functions.v2.Function;
@@ -19,8 +18,8 @@ import com.google.cloud.functions.v2.Source;
 import com.google.cloud.functions.v2.UpdateFunctionRequest;
 import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.EnvVar;
-import com.google.cloud.run.v2.RevisionsClient;
 import com.google.cloud.run.v2.RevisionTemplate;
+import com.google.cloud.run.v2.RevisionsClient;
 import com.google.cloud.run.v2.RevisionsSettings;
 import com.google.cloud.run.v2.Service;
 import com.google.cloud.run.v2.ServicesClient;
@@ -76,11 +75,17 @@ public final class CloudFunctionsTarget implements DeployTarget {
     private final String location;
     private final java.util.function.Function<String, String> functionName;
     private final java.util.function.Function<URI, SmokeResult> smoke;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
 
-    CloudFunctionsTarget(FunctionServiceClient functions, ServicesClient services, RevisionsClient revisions,
-                         String project, String region, java.util.function.Function<String, String> functionName,
-                         java.util.function.Function<URI, SmokeResult> smoke) {
+    CloudFunctionsTarget(
+            FunctionServiceClient functions,
+            ServicesClient services,
+            RevisionsClient revisions,
+            String project,
+            String region,
+            java.util.function.Function<String, String> functionName,
+            java.util.function.Function<URI, SmokeResult> smoke) {
         this.functions = functions;
         this.services = services;
         this.revisions = revisions;
@@ -90,15 +95,22 @@ public final class CloudFunctionsTarget implements DeployTarget {
     }
 
     /** The real thing: Application Default Credentials, Google's endpoints. */
-    public static DeployTarget create(String project, String region, java.util.function.Function<String, String> functionName,
-                                      java.util.function.Function<URI, SmokeResult> smoke) {
+    public static DeployTarget create(
+            String project,
+            String region,
+            java.util.function.Function<String, String> functionName,
+            java.util.function.Function<URI, SmokeResult> smoke) {
         return create(project, region, functionName, smoke, null, null);
     }
 
     /** With a transport and credentials of the caller's choosing (tests: an in-process gRPC channel). */
-    public static DeployTarget create(String project, String region, java.util.function.Function<String, String> functionName,
-                                      java.util.function.Function<URI, SmokeResult> smoke,
-                                      TransportChannelProvider transport, CredentialsProvider credentials) {
+    public static DeployTarget create(
+            String project,
+            String region,
+            java.util.function.Function<String, String> functionName,
+            java.util.function.Function<URI, SmokeResult> smoke,
+            TransportChannelProvider transport,
+            CredentialsProvider credentials) {
         try {
             FunctionServiceSettings.Builder f = FunctionServiceSettings.newBuilder();
             f.updateFunctionOperationSettings().setPollingAlgorithm(fastPolling());
@@ -116,11 +128,20 @@ public final class CloudFunctionsTarget implements DeployTarget {
                 s.setCredentialsProvider(credentials);
                 r.setCredentialsProvider(credentials);
             }
-            return new CloudFunctionsTarget(FunctionServiceClient.create(f.build()), ServicesClient.create(s.build()),
-                    RevisionsClient.create(r.build()), project, region, functionName, smoke);
+            return new CloudFunctionsTarget(
+                    FunctionServiceClient.create(f.build()),
+                    ServicesClient.create(s.build()),
+                    RevisionsClient.create(r.build()),
+                    project,
+                    region,
+                    functionName,
+                    smoke);
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot create the Google Cloud clients: " + e.getMessage(),
-                    "gcloud auth application-default login", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot create the Google Cloud clients: " + e.getMessage(),
+                    "gcloud auth application-default login",
+                    e);
         }
     }
 
@@ -149,7 +170,10 @@ public final class CloudFunctionsTarget implements DeployTarget {
             if (traffic.isEmpty()) {
                 return Optional.<Deployed>empty();
             }
-            String live = traffic.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            String live = traffic.entrySet().stream()
+                    .max(Map.Entry.comparingByValue())
+                    .orElseThrow()
+                    .getKey();
             Revision r = revision(revisions.getRevision(s.getName() + "/revisions/" + live));
             return Optional.of(new Deployed(service, r, traffic));
         });
@@ -163,11 +187,13 @@ public final class CloudFunctionsTarget implements DeployTarget {
                 return List.<Revision>of();
             }
             List<Revision> out = new ArrayList<>();
-            for (com.google.cloud.run.v2.Revision r : revisions.listRevisions(f.getServiceConfig().getService()).iterateAll()) {
+            for (com.google.cloud.run.v2.Revision r :
+                    revisions.listRevisions(f.getServiceConfig().getService()).iterateAll()) {
                 out.add(revision(r));
             }
             out.sort(Comparator.comparing((Revision r) -> r.time() == null ? Instant.EPOCH : r.time())
-                    .thenComparing(Revision::id).reversed());
+                    .thenComparing(Revision::id)
+                    .reversed());
             return out;
         });
     }
@@ -179,7 +205,9 @@ public final class CloudFunctionsTarget implements DeployTarget {
         return call("deploy " + fn, () -> {
             Function existing = function(plan.service());
             if (existing == null && !plan.create()) {
-                throw new CvaException(ExitCode.USAGE, "the Cloud Function " + fn + " does not exist",
+                throw new CvaException(
+                        ExitCode.USAGE,
+                        "the Cloud Function " + fn + " does not exist",
                         "Terraform creates it (cva infra / terraform apply), or pass --create");
             }
             if (existing != null) {
@@ -190,19 +218,24 @@ public final class CloudFunctionsTarget implements DeployTarget {
             GenerateUploadUrlResponse upload = functions.generateUploadUrl(
                     GenerateUploadUrlRequest.newBuilder().setParent(location).build());
             put(URI.create(upload.getUploadUrl()), zip);
-            Map<String, String> env = new LinkedHashMap<>(existing == null ? Map.of()
-                    : existing.getServiceConfig().getEnvironmentVariablesMap());
+            Map<String, String> env = new LinkedHashMap<>(
+                    existing == null ? Map.of() : existing.getServiceConfig().getEnvironmentVariablesMap());
             env.put(PROVENANCE_VAR, Provenance.encode(plan, plan.at()));
             Map<String, String> labels = new LinkedHashMap<>(existing == null ? Map.of() : existing.getLabelsMap());
             labels.put("cva-version", label(plan.version()));
             labels.put("cva-git-sha", label(plan.gitSha()));
             labels.put("cva-dirty", Boolean.toString(plan.dirty()));
-            Function.Builder wanted = (existing == null ? Function.newBuilder().setEnvironment(Environment.GEN_2)
-                    : existing.toBuilder()).setName(location + "/functions/" + fn).putAllLabels(labels);
-            wanted.setBuildConfig(wanted.getBuildConfig().toBuilder().setRuntime(plan.spec().runtime())
+            Function.Builder wanted = (existing == null
+                            ? Function.newBuilder().setEnvironment(Environment.GEN_2)
+                            : existing.toBuilder())
+                    .setName(location + "/functions/" + fn)
+                    .putAllLabels(labels);
+            wanted.setBuildConfig(wanted.getBuildConfig().toBuilder()
+                    .setRuntime(plan.spec().runtime())
                     .setEntryPoint(plan.spec().entryPoint())
                     .setSource(Source.newBuilder().setStorageSource(upload.getStorageSource())));
-            ServiceConfig.Builder sc = wanted.getServiceConfig().toBuilder().clearEnvironmentVariables()
+            ServiceConfig.Builder sc = wanted.getServiceConfig().toBuilder()
+                    .clearEnvironmentVariables()
                     .putAllEnvironmentVariables(env);
             if (plan.spec().memoryMb() != null) {
                 sc.setAvailableMemory(plan.spec().memoryMb() + "M");
@@ -215,15 +248,29 @@ public final class CloudFunctionsTarget implements DeployTarget {
             progress.step(plan.service() + ": building and rolling out a new revision (Cloud Build)…");
             Function done;
             if (existing == null) {
-                done = functions.createFunctionAsync(CreateFunctionRequest.newBuilder().setParent(location)
-                        .setFunctionId(fn).setFunction(wanted).build()).get();
+                done = functions
+                        .createFunctionAsync(CreateFunctionRequest.newBuilder()
+                                .setParent(location)
+                                .setFunctionId(fn)
+                                .setFunction(wanted)
+                                .build())
+                        .get();
             } else {
-                done = functions.updateFunctionAsync(UpdateFunctionRequest.newBuilder().setFunction(wanted)
-                        .setUpdateMask(FieldMask.newBuilder().addAllPaths(List.of("labels", "build_config.runtime",
-                                "build_config.entry_point", "build_config.source", "service_config.available_memory",
-                                "service_config.timeout_seconds", "service_config.min_instance_count",
-                                "service_config.environment_variables")))
-                        .build()).get();
+                done = functions
+                        .updateFunctionAsync(UpdateFunctionRequest.newBuilder()
+                                .setFunction(wanted)
+                                .setUpdateMask(FieldMask.newBuilder()
+                                        .addAllPaths(List.of(
+                                                "labels",
+                                                "build_config.runtime",
+                                                "build_config.entry_point",
+                                                "build_config.source",
+                                                "service_config.available_memory",
+                                                "service_config.timeout_seconds",
+                                                "service_config.min_instance_count",
+                                                "service_config.environment_variables")))
+                                .build())
+                        .get();
             }
             String revision = done.getServiceConfig().getRevision();
             if (revision.isEmpty()) {
@@ -233,7 +280,8 @@ public final class CloudFunctionsTarget implements DeployTarget {
             if (boosted != null) {
                 revision = boosted;
             }
-            return new Revision(shortName(revision), plan.version(), plan.gitSha(), plan.dirty(), plan.sha256(), plan.at());
+            return new Revision(
+                    shortName(revision), plan.version(), plan.gitSha(), plan.dirty(), plan.sha256(), plan.at());
         });
     }
 
@@ -257,8 +305,12 @@ public final class CloudFunctionsTarget implements DeployTarget {
         }
         progress.step(service + ": " + (on ? "turning on" : "turning off") + " startup CPU boost (Cloud Run)…");
         Container c = t.getContainers(0);
-        RevisionTemplate boosted = t.toBuilder().clearRevision() // Cloud Run names the new revision
-                .setContainers(0, c.toBuilder().setResources(c.getResources().toBuilder().setStartupCpuBoost(on))).build();
+        RevisionTemplate boosted = t.toBuilder()
+                .clearRevision() // Cloud Run names the new revision
+                .setContainers(
+                        0,
+                        c.toBuilder().setResources(c.getResources().toBuilder().setStartupCpuBoost(on)))
+                .build();
         Service updated = update(s.toBuilder().setTemplate(boosted).build());
         String created = updated.getLatestCreatedRevision();
         if (created.isEmpty()) {
@@ -278,15 +330,25 @@ public final class CloudFunctionsTarget implements DeployTarget {
         return call("set " + String.join(", ", variables.keySet()) + " on " + fn, () -> {
             Function existing = function(service);
             if (existing == null) {
-                throw new CvaException(ExitCode.USAGE, "the Cloud Function " + fn + " does not exist",
+                throw new CvaException(
+                        ExitCode.USAGE,
+                        "the Cloud Function " + fn + " does not exist",
                         "Terraform creates it: cva infra apply " + service);
             }
-            Map<String, String> env = new LinkedHashMap<>(existing.getServiceConfig().getEnvironmentVariablesMap());
+            Map<String, String> env =
+                    new LinkedHashMap<>(existing.getServiceConfig().getEnvironmentVariablesMap());
             env.putAll(variables);
-            Function wanted = existing.toBuilder().setServiceConfig(existing.getServiceConfig().toBuilder()
-                    .clearEnvironmentVariables().putAllEnvironmentVariables(env)).build();
-            Function done = functions.updateFunctionAsync(UpdateFunctionRequest.newBuilder().setFunction(wanted)
-                    .setUpdateMask(FieldMask.newBuilder().addPaths("service_config.environment_variables")).build()).get();
+            Function wanted = existing.toBuilder()
+                    .setServiceConfig(existing.getServiceConfig().toBuilder()
+                            .clearEnvironmentVariables()
+                            .putAllEnvironmentVariables(env))
+                    .build();
+            Function done = functions
+                    .updateFunctionAsync(UpdateFunctionRequest.newBuilder()
+                            .setFunction(wanted)
+                            .setUpdateMask(FieldMask.newBuilder().addPaths("service_config.environment_variables"))
+                            .build())
+                    .get();
             String revision = done.getServiceConfig().getRevision();
             if (revision.isEmpty()) {
                 throw new CvaException(ExitCode.FAILURE, fn + " was updated but names no revision", null);
@@ -303,7 +365,9 @@ public final class CloudFunctionsTarget implements DeployTarget {
             List<TrafficTarget> traffic = new ArrayList<>();
             weights.forEach((rev, pct) -> traffic.add(TrafficTarget.newBuilder()
                     .setType(TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION)
-                    .setRevision(rev).setPercent(pct).build()));
+                    .setRevision(rev)
+                    .setPercent(pct)
+                    .build()));
             update(s.toBuilder().clearTraffic().addAllTraffic(traffic).build());
             return null;
         });
@@ -314,19 +378,34 @@ public final class CloudFunctionsTarget implements DeployTarget {
         try {
             Service s = service(service);
             List<TrafficTarget> traffic = new ArrayList<>(s.getTrafficList().stream()
-                    .filter(t -> !SMOKE_TAG.equals(t.getTag())).toList());
-            traffic.add(TrafficTarget.newBuilder().setType(TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION)
-                    .setRevision(revision.id()).setPercent(0).setTag(SMOKE_TAG).build());
-            Service tagged = update(s.toBuilder().clearTraffic().addAllTraffic(traffic).build());
-            String uri = tagged.getTrafficStatusesList().stream().filter(t -> SMOKE_TAG.equals(t.getTag()))
-                    .map(TrafficTargetStatus::getUri).filter(u -> !u.isEmpty()).findFirst().orElse(null);
+                    .filter(t -> !SMOKE_TAG.equals(t.getTag()))
+                    .toList());
+            traffic.add(TrafficTarget.newBuilder()
+                    .setType(TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION)
+                    .setRevision(revision.id())
+                    .setPercent(0)
+                    .setTag(SMOKE_TAG)
+                    .build());
+            Service tagged =
+                    update(s.toBuilder().clearTraffic().addAllTraffic(traffic).build());
+            String uri = tagged.getTrafficStatusesList().stream()
+                    .filter(t -> SMOKE_TAG.equals(t.getTag()))
+                    .map(TrafficTargetStatus::getUri)
+                    .filter(u -> !u.isEmpty())
+                    .findFirst()
+                    .orElse(null);
             try {
-                return uri == null ? SmokeResult.failed("Cloud Run gave revision " + revision.id() + " no tagged URL")
+                return uri == null
+                        ? SmokeResult.failed("Cloud Run gave revision " + revision.id() + " no tagged URL")
                         : smoke.apply(URI.create(uri));
             } finally {
                 Service after = service(service);
-                update(after.toBuilder().clearTraffic().addAllTraffic(after.getTrafficList().stream()
-                        .filter(t -> !SMOKE_TAG.equals(t.getTag())).toList()).build());
+                update(after.toBuilder()
+                        .clearTraffic()
+                        .addAllTraffic(after.getTrafficList().stream()
+                                .filter(t -> !SMOKE_TAG.equals(t.getTag()))
+                                .toList())
+                        .build());
             }
         } catch (ApiException | ExecutionException e) {
             return SmokeResult.failed("cannot route to revision " + revision.id() + ": " + e.getMessage());
@@ -338,7 +417,9 @@ public final class CloudFunctionsTarget implements DeployTarget {
 
     /** The endpoints the three clients call (tests: the production ones are Google's). */
     List<String> endpoints() {
-        return List.of(functions.getSettings().getEndpoint(), services.getSettings().getEndpoint(),
+        return List.of(
+                functions.getSettings().getEndpoint(),
+                services.getSettings().getEndpoint(),
                 revisions.getSettings().getEndpoint());
     }
 
@@ -360,14 +441,18 @@ public final class CloudFunctionsTarget implements DeployTarget {
     private Service service(String service) {
         Function f = function(service);
         if (f == null || f.getServiceConfig().getService().isEmpty()) {
-            throw new CvaException(ExitCode.FAILURE, functionName.apply(service) + " has no Cloud Run service yet",
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    functionName.apply(service) + " has no Cloud Run service yet",
                     "deploy it first: cva deploy " + service);
         }
         return services.getService(f.getServiceConfig().getService());
     }
 
     private Service update(Service s) throws ExecutionException, InterruptedException {
-        return services.updateServiceAsync(UpdateServiceRequest.newBuilder().setService(s).build()).get();
+        return services.updateServiceAsync(
+                        UpdateServiceRequest.newBuilder().setService(s).build())
+                .get();
     }
 
     /** revision → percent as Cloud Run reports it serving (a "latest" target resolved to the latest ready revision). */
@@ -377,7 +462,8 @@ public final class CloudFunctionsTarget implements DeployTarget {
         if (!statuses.isEmpty()) {
             for (TrafficTargetStatus t : statuses) {
                 String rev = t.getType() == TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST
-                        ? s.getLatestReadyRevision() : t.getRevision();
+                        ? s.getLatestReadyRevision()
+                        : t.getRevision();
                 if (t.getPercent() > 0 && !rev.isEmpty()) {
                     out.merge(shortName(rev), t.getPercent(), Integer::sum);
                 }
@@ -386,7 +472,8 @@ public final class CloudFunctionsTarget implements DeployTarget {
         }
         for (TrafficTarget t : s.getTrafficList()) {
             String rev = t.getType() == TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST
-                    ? s.getLatestReadyRevision() : t.getRevision();
+                    ? s.getLatestReadyRevision()
+                    : t.getRevision();
             if (t.getPercent() > 0 && !rev.isEmpty()) {
                 out.merge(shortName(rev), t.getPercent(), Integer::sum);
             }
@@ -395,10 +482,16 @@ public final class CloudFunctionsTarget implements DeployTarget {
     }
 
     private static Revision revision(com.google.cloud.run.v2.Revision r) {
-        String recorded = r.getContainersList().stream().flatMap(c -> c.getEnvList().stream())
-                .filter(e -> PROVENANCE_VAR.equals(e.getName())).map(EnvVar::getValue).findFirst().orElse(null);
+        String recorded = r.getContainersList().stream()
+                .flatMap(c -> c.getEnvList().stream())
+                .filter(e -> PROVENANCE_VAR.equals(e.getName()))
+                .map(EnvVar::getValue)
+                .findFirst()
+                .orElse(null);
         Instant created = r.hasCreateTime()
-                ? Instant.ofEpochSecond(r.getCreateTime().getSeconds(), r.getCreateTime().getNanos()) : null;
+                ? Instant.ofEpochSecond(
+                        r.getCreateTime().getSeconds(), r.getCreateTime().getNanos())
+                : null;
         return Provenance.decode(shortName(r.getName()), recorded, created);
     }
 
@@ -414,7 +507,8 @@ public final class CloudFunctionsTarget implements DeployTarget {
 
     /** The source Cloud Functions builds from: a zip holding the built jar (the Java buildpack runs a prebuilt jar). */
     static byte[] sourceZip(DeployPlan plan) {
-        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); ZipOutputStream zip = new ZipOutputStream(bytes)) {
+        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                ZipOutputStream zip = new ZipOutputStream(bytes)) {
             ZipEntry e = new ZipEntry(plan.artifact().getFileName().toString());
             e.setTime(0);
             zip.putNextEntry(e);
@@ -429,8 +523,12 @@ public final class CloudFunctionsTarget implements DeployTarget {
 
     private void put(URI url, byte[] zip) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(5))
-                    .header("Content-Type", "application/zip").PUT(HttpRequest.BodyPublishers.ofByteArray(zip)).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(url)
+                            .timeout(Duration.ofMinutes(5))
+                            .header("Content-Type", "application/zip")
+                            .PUT(HttpRequest.BodyPublishers.ofByteArray(zip))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() / 100 != 2) {
                 throw new CvaException(ExitCode.FAILURE, "the source upload answered " + r.statusCode(), null);
@@ -452,8 +550,11 @@ public final class CloudFunctionsTarget implements DeployTarget {
         try {
             return body.run();
         } catch (ApiException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot " + what + ": " + e.getStatusCode().getCode() + " "
-                    + e.getMessage(), "check gcloud auth application-default login and the project", e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot " + what + ": " + e.getStatusCode().getCode() + " " + e.getMessage(),
+                    "check gcloud auth application-default login and the project",
+                    e);
         } catch (ExecutionException e) {
             Throwable c = e.getCause() == null ? e : e.getCause();
             throw new CvaException(ExitCode.FAILURE, "cannot " + what + ": " + c.getMessage(), null, c);

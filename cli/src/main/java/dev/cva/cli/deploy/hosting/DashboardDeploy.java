@@ -63,8 +63,15 @@ public final class DashboardDeploy {
     private final GitInfo git;
     private final DeployTarget.Progress progress;
 
-    public DashboardDeploy(Path projectRoot, String env, String project, String site, FirebaseConfig firebase,
-                           Hosting hosting, GitInfo git, DeployTarget.Progress progress) {
+    public DashboardDeploy(
+            Path projectRoot,
+            String env,
+            String project,
+            String site,
+            FirebaseConfig firebase,
+            Hosting hosting,
+            GitInfo git,
+            DeployTarget.Progress progress) {
         this.projectRoot = projectRoot;
         this.env = env;
         this.project = project;
@@ -87,14 +94,26 @@ public final class DashboardDeploy {
         Hosting.Site s = hosting.site(project, site);
         Optional<Hosting.Version> live = hosting.liveRelease(site).map(Hosting.Release::version);
         Map<String, String> liveFiles = live.map(v -> hosting.files(v.name())).orElse(Map.of());
-        RevisionView from = live.map(v -> view(v, manifestSha(new TreeMap<>(liveFiles)))).orElse(null);
+        RevisionView from =
+                live.map(v -> view(v, manifestSha(new TreeMap<>(liveFiles)))).orElse(null);
         RevisionView to = new RevisionView(null, version, head.sha(), manifest);
         if (live.isPresent() && new TreeMap<>(liveFiles).equals(hashes)) {
-            return result(Outcome.no_change, from, from, head, Map.of(live.get().id(), 100), null, t0,
-                    "the " + hashes.size() + " files are what version " + live.get().id() + " serves");
+            return result(
+                    Outcome.no_change,
+                    from,
+                    from,
+                    head,
+                    Map.of(live.get().id(), 100),
+                    null,
+                    t0,
+                    "the " + hashes.size() + " files are what version "
+                            + live.get().id() + " serves");
         }
-        long changed = hashes.entrySet().stream().filter(e -> !e.getValue().equals(liveFiles.get(e.getKey()))).count();
-        long removed = liveFiles.keySet().stream().filter(p -> !hashes.containsKey(p)).count();
+        long changed = hashes.entrySet().stream()
+                .filter(e -> !e.getValue().equals(liveFiles.get(e.getKey())))
+                .count();
+        long removed =
+                liveFiles.keySet().stream().filter(p -> !hashes.containsKey(p)).count();
         String diff = hashes.size() + " files, " + changed + " new or changed, " + removed + " removed";
         Map<String, Integer> traffic = live.map(v -> Map.of(v.id(), 100)).orElse(Map.of());
         if (o.dryRun()) {
@@ -112,7 +131,8 @@ public final class DashboardDeploy {
             for (String hash : new java.util.LinkedHashSet<>(p.uploadRequiredHashes())) {
                 File f = byHash.get(hash);
                 if (f == null) {
-                    throw new CvaException(ExitCode.FAILURE, "Firebase Hosting asked for a file cva did not list: " + hash);
+                    throw new CvaException(
+                            ExitCode.FAILURE, "Firebase Hosting asked for a file cva did not list: " + hash);
                 }
                 progress.step(SERVICE + ": uploading " + f.path() + " (" + f.gzipped().length + " bytes gzipped)…");
                 hosting.upload(p.uploadUrl(), hash, f.gzipped());
@@ -133,16 +153,32 @@ public final class DashboardDeploy {
         if (o.smoke()) {
             progress.step(SERVICE + ": smoke test GET " + s.defaultUrl() + "…");
             int status = hosting.status(s.defaultUrl());
-            smoke = status == 200 ? SmokeResult.passed("GET " + s.defaultUrl() + " = 200")
+            smoke = status == 200
+                    ? SmokeResult.passed("GET " + s.defaultUrl() + " = 200")
                     : SmokeResult.failed("GET " + s.defaultUrl() + " = " + (status < 0 ? "no answer" : status));
             if (!smoke.passed()) {
                 if (live.isPresent()) {
-                    progress.step(SERVICE + ": smoke test failed, releasing version " + live.get().id() + " again…");
+                    progress.step(SERVICE + ": smoke test failed, releasing version "
+                            + live.get().id() + " again…");
                     hosting.release(site, live.get().name());
-                    return result(Outcome.rolled_back, from, to, head, Map.of(live.get().id(), 100), smoke, t0,
+                    return result(
+                            Outcome.rolled_back,
+                            from,
+                            to,
+                            head,
+                            Map.of(live.get().id(), 100),
+                            smoke,
+                            t0,
                             "smoke test failed: " + smoke.detail());
                 }
-                return result(Outcome.failed, from, to, head, Map.of(created.id(), 100), smoke, t0,
+                return result(
+                        Outcome.failed,
+                        from,
+                        to,
+                        head,
+                        Map.of(created.id(), 100),
+                        smoke,
+                        t0,
                         "smoke test failed (no earlier version to release again): " + smoke.detail());
             }
         }
@@ -165,8 +201,9 @@ public final class DashboardDeploy {
             }
         }
         if (uploadUrl == null && !required.isEmpty()) {
-            throw new CvaException(ExitCode.FAILURE, "Firebase Hosting asked for " + required.size()
-                    + " files but gave no upload URL");
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "Firebase Hosting asked for " + required.size() + " files but gave no upload URL");
         }
         return new Hosting.Populated(required, uploadUrl);
     }
@@ -175,7 +212,9 @@ public final class DashboardDeploy {
     Map<String, File> files() {
         Path dist = projectRoot.resolve(DIST);
         if (!Files.isRegularFile(dist.resolve("index.html"))) {
-            throw new CvaException(ExitCode.USAGE, "the dashboard is not built: " + dist + "/index.html is missing",
+            throw new CvaException(
+                    ExitCode.USAGE,
+                    "the dashboard is not built: " + dist + "/index.html is missing",
                     "build it: (cd services/dashboard && npm ci && npm run build)");
         }
         Map<String, File> out = new TreeMap<>();
@@ -186,8 +225,11 @@ public final class DashboardDeploy {
                     out.put(path, file(path, Files.readAllBytes(p)));
                 }
             }
-            out.put("/config.json", file("/config.json", CvaContext.json().writerWithDefaultPrettyPrinter()
-                    .writeValueAsBytes(productionConfig())));
+            out.put(
+                    "/config.json",
+                    file(
+                            "/config.json",
+                            CvaContext.json().writerWithDefaultPrettyPrinter().writeValueAsBytes(productionConfig())));
         } catch (IOException e) {
             throw new CvaException(ExitCode.FAILURE, "cannot read " + dist + ": " + e.getMessage(), null, e);
         }
@@ -197,30 +239,44 @@ public final class DashboardDeploy {
     /** The dashboard's production config.json: Firebase project and web app, no emulator, Google sign-in. */
     Map<String, Object> productionConfig() {
         if (firebase.apiKey() == null || firebase.apiKey().isBlank()) {
-            throw CvaException.usage("the dashboard needs the Firebase web app's API key: gcp.firebaseApiKey is not set",
+            throw CvaException.usage(
+                    "the dashboard needs the Firebase web app's API key: gcp.firebaseApiKey is not set",
                     "add environments." + env + ".gcp.firebaseApiKey (and firebaseAppId) to cva.yaml, from the "
                             + "Firebase console's web app settings (it is an identifier, not a secret)");
         }
         Map<String, Object> fb = new LinkedHashMap<>();
         fb.put("projectId", firebase.projectId());
         fb.put("apiKey", firebase.apiKey());
-        fb.put("authDomain", firebase.authDomain() == null || firebase.authDomain().isBlank()
-                ? firebase.projectId() + ".firebaseapp.com" : firebase.authDomain());
+        fb.put(
+                "authDomain",
+                firebase.authDomain() == null || firebase.authDomain().isBlank()
+                        ? firebase.projectId() + ".firebaseapp.com"
+                        : firebase.authDomain());
         fb.put("appId", firebase.appId());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("firebase", fb);
         out.put("emulator", null);
         out.put("auth", Map.of("mode", "google"));
-        out.put("firestoreDatabase", firebase.database() == null || firebase.database().isBlank() ? "(default)" : firebase.database().strip());
+        out.put(
+                "firestoreDatabase",
+                firebase.database() == null || firebase.database().isBlank()
+                        ? "(default)"
+                        : firebase.database().strip());
         return out;
     }
 
     /** Hosting's serving config: the HTML and config.json always revalidated, Vite's hashed assets cached for good. */
     static Map<String, Object> hostingConfig() {
-        return Map.of("headers", List.of(
-                Map.of("glob", "**/*.html", "headers", Map.of("Cache-Control", "no-cache")),
-                Map.of("glob", "/config.json", "headers", Map.of("Cache-Control", "no-cache")),
-                Map.of("glob", "/assets/**", "headers", Map.of("Cache-Control", "public, max-age=31536000, immutable"))));
+        return Map.of(
+                "headers",
+                List.of(
+                        Map.of("glob", "**/*.html", "headers", Map.of("Cache-Control", "no-cache")),
+                        Map.of("glob", "/config.json", "headers", Map.of("Cache-Control", "no-cache")),
+                        Map.of(
+                                "glob",
+                                "/assets/**",
+                                "headers",
+                                Map.of("Cache-Control", "public, max-age=31536000, immutable"))));
     }
 
     private Map<String, String> labels(String version, GitInfo.Head head) {
@@ -239,7 +295,10 @@ public final class DashboardDeploy {
 
     private static RevisionView view(Hosting.Version v, String manifest) {
         String version = v.labels().get("cva-version");
-        return new RevisionView(v.id(), version == null ? null : version.replace('_', '.'), v.labels().get("cva-git-sha"),
+        return new RevisionView(
+                v.id(),
+                version == null ? null : version.replace('_', '.'),
+                v.labels().get("cva-git-sha"),
                 manifest);
     }
 
@@ -254,10 +313,27 @@ public final class DashboardDeploy {
         }
     }
 
-    private DeployResult result(Outcome outcome, RevisionView from, RevisionView to, GitInfo.Head head,
-                                Map<String, Integer> traffic, SmokeResult smoke, long t0, String reason) {
-        return new DeployResult(SERVICE, env, outcome, from, to, head.sha(), head.dirty(), traffic, smoke,
-                (System.nanoTime() - t0) / 1_000_000, reason);
+    private DeployResult result(
+            Outcome outcome,
+            RevisionView from,
+            RevisionView to,
+            GitInfo.Head head,
+            Map<String, Integer> traffic,
+            SmokeResult smoke,
+            long t0,
+            String reason) {
+        return new DeployResult(
+                SERVICE,
+                env,
+                outcome,
+                from,
+                to,
+                head.sha(),
+                head.dirty(),
+                traffic,
+                smoke,
+                (System.nanoTime() - t0) / 1_000_000,
+                reason);
     }
 
     static File file(String path, byte[] content) {

@@ -32,8 +32,10 @@ public final class HostingRest implements Hosting {
 
     private final String base;
     private final Function<URI, Map<String, List<String>>> auth;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
 
     HostingRest(String base, Function<URI, Map<String, List<String>>> auth) {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
@@ -50,22 +52,30 @@ public final class HostingRest implements Hosting {
             credentials = GoogleCredentials.getApplicationDefault()
                     .createScoped(List.of("https://www.googleapis.com/auth/cloud-platform"));
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "no Google credentials: " + e.getMessage(),
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "no Google credentials: " + e.getMessage(),
                     "run 'gcloud auth application-default login' or set GOOGLE_APPLICATION_CREDENTIALS");
         }
         return new HostingRest(API, uri -> {
             try {
                 return credentials.getRequestMetadata(uri);
             } catch (IOException e) {
-                throw new CvaException(ExitCode.FAILURE, "cannot get a Google access token: " + e.getMessage(),
-                        "run 'gcloud auth application-default login'", e);
+                throw new CvaException(
+                        ExitCode.FAILURE,
+                        "cannot get a Google access token: " + e.getMessage(),
+                        "run 'gcloud auth application-default login'",
+                        e);
             }
         });
     }
 
     @Override
     public Site site(String project, String site) {
-        JsonNode s = call("GET", base + "/v1beta1/projects/" + project + "/sites/" + site, null,
+        JsonNode s = call(
+                "GET",
+                base + "/v1beta1/projects/" + project + "/sites/" + site,
+                null,
                 "the Firebase Hosting site '" + site + "' of project " + project);
         return new Site(s.path("name").asText(), s.path("defaultUrl").asText("https://" + site + ".web.app"));
     }
@@ -73,7 +83,10 @@ public final class HostingRest implements Hosting {
     @Override
     public Optional<Release> liveRelease(String site) {
         // the live channel's own list: the site's list also holds the releases of preview channels
-        JsonNode r = call("GET", base + "/v1beta1/sites/" + site + "/channels/live/releases?pageSize=1", null,
+        JsonNode r = call(
+                "GET",
+                base + "/v1beta1/sites/" + site + "/channels/live/releases?pageSize=1",
+                null,
                 "the releases of " + site);
         JsonNode first = r.path("releases").path(0);
         return first.isMissingNode() ? Optional.empty() : Optional.of(release(first));
@@ -84,9 +97,12 @@ public final class HostingRest implements Hosting {
         List<Release> out = new ArrayList<>();
         String token = null;
         do {
-            JsonNode page = call("GET", base + "/v1beta1/sites/" + site + "/channels/live/releases?pageSize="
-                    + Math.min(100, max) + (token == null ? "" : "&pageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8)),
-                    null, "the releases of " + site);
+            JsonNode page = call(
+                    "GET",
+                    base + "/v1beta1/sites/" + site + "/channels/live/releases?pageSize=" + Math.min(100, max)
+                            + (token == null ? "" : "&pageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8)),
+                    null,
+                    "the releases of " + site);
             for (JsonNode r : page.path("releases")) {
                 if (out.size() < max) {
                     out.add(release(r));
@@ -102,8 +118,11 @@ public final class HostingRest implements Hosting {
         Map<String, String> out = new LinkedHashMap<>();
         String token = null;
         do {
-            JsonNode page = call("GET", base + "/v1beta1/" + versionName + "/files?pageSize=1000"
-                    + (token == null ? "" : "&pageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8)), null,
+            JsonNode page = call(
+                    "GET",
+                    base + "/v1beta1/" + versionName + "/files?pageSize=1000"
+                            + (token == null ? "" : "&pageToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8)),
+                    null,
                     "the files of " + versionName);
             for (JsonNode f : page.path("files")) {
                 out.put(f.path("path").asText(), f.path("hash").asText());
@@ -123,7 +142,10 @@ public final class HostingRest implements Hosting {
 
     @Override
     public Populated populateFiles(String versionName, Map<String, String> files) {
-        JsonNode r = call("POST", base + "/v1beta1/" + versionName + ":populateFiles", Map.of("files", files),
+        JsonNode r = call(
+                "POST",
+                base + "/v1beta1/" + versionName + ":populateFiles",
+                Map.of("files", files),
                 "the file list of " + versionName);
         List<String> required = new ArrayList<>();
         r.path("uploadRequiredHashes").forEach(h -> required.add(h.asText()));
@@ -140,21 +162,33 @@ public final class HostingRest implements Hosting {
 
     @Override
     public Version finalizeVersion(String versionName) {
-        return version(call("PATCH", base + "/v1beta1/" + versionName + "?updateMask=status",
-                Map.of("status", "FINALIZED"), "finalizing " + versionName));
+        return version(call(
+                "PATCH",
+                base + "/v1beta1/" + versionName + "?updateMask=status",
+                Map.of("status", "FINALIZED"),
+                "finalizing " + versionName));
     }
 
     @Override
     public Release release(String site, String versionName) {
-        return release(call("POST", base + "/v1beta1/sites/" + site + "/releases?versionName="
-                + URLEncoder.encode(versionName, StandardCharsets.UTF_8), Map.of(), "the release of " + versionName));
+        return release(call(
+                "POST",
+                base + "/v1beta1/sites/" + site + "/releases?versionName="
+                        + URLEncoder.encode(versionName, StandardCharsets.UTF_8),
+                Map.of(),
+                "the release of " + versionName));
     }
 
     @Override
     public int status(String url) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(15))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException | IllegalArgumentException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -165,14 +199,23 @@ public final class HostingRest implements Hosting {
 
     private static Release release(JsonNode r) {
         JsonNode v = r.path("version");
-        return new Release(r.path("name").asText(), r.path("type").asText(null), r.path("releaseTime").asText(null),
+        return new Release(
+                r.path("name").asText(),
+                r.path("type").asText(null),
+                r.path("releaseTime").asText(null),
                 v.isMissingNode() || v.path("name").asText("").isEmpty() ? null : version(v));
     }
 
     private static Version version(JsonNode v) {
         Map<String, String> labels = new LinkedHashMap<>();
-        v.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-        return new Version(v.path("name").asText(), v.path("status").asText(null), labels, v.path("createTime").asText(null));
+        v.path("labels")
+                .fields()
+                .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        return new Version(
+                v.path("name").asText(),
+                v.path("status").asText(null),
+                labels,
+                v.path("createTime").asText(null));
     }
 
     private HttpRequest.Builder request(String url) {
@@ -207,8 +250,11 @@ public final class HostingRest implements Hosting {
         try {
             r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new CvaException(ExitCode.FAILURE, "cannot reach Firebase Hosting (" + method + " " + url + "): "
-                    + e.getMessage(), null, e);
+            throw new CvaException(
+                    ExitCode.FAILURE,
+                    "cannot reach Firebase Hosting (" + method + " " + url + "): " + e.getMessage(),
+                    null,
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CvaException(ExitCode.INTERRUPTED, "interrupted", null, e);
@@ -224,11 +270,16 @@ public final class HostingRest implements Hosting {
         }
         message = message.length() > 300 ? message.substring(0, 300) + "…" : message;
         if (r.statusCode() == 404) {
-            throw new CvaException(ExitCode.USAGE, "Firebase Hosting has no " + what + " (404: " + message + ")",
+            throw new CvaException(
+                    ExitCode.USAGE,
+                    "Firebase Hosting has no " + what + " (404: " + message + ")",
                     "check gcp.hostingSite and gcp.project in cva.yaml (the Terraform creates the site)");
         }
-        throw new CvaException(ExitCode.FAILURE, "Firebase Hosting refused " + what + " (" + r.statusCode() + ": "
-                + message + ")", r.statusCode() == 401 || r.statusCode() == 403
-                ? "check the credentials: the caller needs roles/firebasehosting.admin on the project" : null);
+        throw new CvaException(
+                ExitCode.FAILURE,
+                "Firebase Hosting refused " + what + " (" + r.statusCode() + ": " + message + ")",
+                r.statusCode() == 401 || r.statusCode() == 403
+                        ? "check the credentials: the caller needs roles/firebasehosting.admin on the project"
+                        : null);
     }
 }

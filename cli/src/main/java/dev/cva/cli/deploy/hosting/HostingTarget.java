@@ -33,8 +33,12 @@ public final class HostingTarget implements DeployTarget {
 
     @Override
     public Optional<Deployed> current(String service) {
-        return hosting.liveRelease(site).filter(r -> r.version() != null)
-                .map(r -> new Deployed(service, revision(r.version(), r.releaseTime()), Map.of(r.version().id(), 100)));
+        return hosting.liveRelease(site)
+                .filter(r -> r.version() != null)
+                .map(r -> new Deployed(
+                        service,
+                        revision(r.version(), r.releaseTime()),
+                        Map.of(r.version().id(), 100)));
     }
 
     /** The versions the live channel has served, newest version first (by creation; the release time as the time). */
@@ -50,7 +54,8 @@ public final class HostingTarget implements DeployTarget {
             }
         }
         List<Revision> out = new ArrayList<>(byId.values());
-        out.sort(Comparator.comparing((Revision r) -> instant(created.get(r.id())), Comparator.nullsLast(Comparator.reverseOrder())));
+        out.sort(Comparator.comparing(
+                (Revision r) -> instant(created.get(r.id())), Comparator.nullsLast(Comparator.reverseOrder())));
         return out;
     }
 
@@ -63,25 +68,33 @@ public final class HostingTarget implements DeployTarget {
     @Override
     public void shiftTraffic(String service, Map<String, Integer> weights) {
         if (weights.size() != 1 || weights.values().iterator().next() != 100) {
-            throw CvaException.usage("Firebase Hosting serves one version at a time: no traffic split (no canary) for "
-                    + service, null);
+            throw CvaException.usage(
+                    "Firebase Hosting serves one version at a time: no traffic split (no canary) for " + service, null);
         }
-        hosting.release(site, "sites/" + site + "/versions/" + weights.keySet().iterator().next());
+        hosting.release(
+                site,
+                "sites/" + site + "/versions/" + weights.keySet().iterator().next());
     }
 
     @Override
     public SmokeResult smoke(String service, Revision revision) {
         String url = "https://" + site + ".web.app/";
         int status = hosting.status(url);
-        return status == 200 ? SmokeResult.passed("GET " + url + " = 200")
+        return status == 200
+                ? SmokeResult.passed("GET " + url + " = 200")
                 : SmokeResult.failed("GET " + url + " = " + (status < 0 ? "no answer" : status));
     }
 
     private static Revision revision(Hosting.Version v, String releaseTime) {
         String version = v.labels().get("cva-version");
         String dirty = v.labels().get("cva-dirty");
-        return new Revision(v.id(), version == null ? null : version.replace('_', '.'), v.labels().get("cva-git-sha"),
-                dirty == null ? null : Boolean.valueOf(dirty), null, instant(releaseTime));
+        return new Revision(
+                v.id(),
+                version == null ? null : version.replace('_', '.'),
+                v.labels().get("cva-git-sha"),
+                dirty == null ? null : Boolean.valueOf(dirty),
+                null,
+                instant(releaseTime));
     }
 
     private static Instant instant(String rfc3339) {

@@ -55,7 +55,10 @@ class LambdaSnapStartTest {
 
     @Test
     void snapStartIsSentOnCreateAndUpdateAndEachVersionIsWaitedOnUntilActive(@TempDir Path dir) throws Exception {
-        Tools.require(Moto.locate(System.getenv()) != null, "moto_server (pip install 'moto[server]')", "Lambda SnapStart deploys");
+        Tools.require(
+                Moto.locate(System.getenv()) != null,
+                "moto_server (pip install 'moto[server]')",
+                "Lambda SnapStart deploys");
         List<SdkRequest> sent = new ArrayList<>();
         ExecutionInterceptor recorder = new ExecutionInterceptor() {
             @Override
@@ -67,16 +70,20 @@ class LambdaSnapStartTest {
         };
         try (Moto moto = Moto.start(System.getenv(), dir.resolve("moto.log"))) {
             String role = createRole(moto.endpoint());
-            LambdaClient lambda = LambdaClient.builder().region(Region.EU_WEST_2).endpointOverride(moto.endpoint())
+            LambdaClient lambda = LambdaClient.builder()
+                    .region(Region.EU_WEST_2)
+                    .endpointOverride(moto.endpoint())
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                     .httpClient(UrlConnectionHttpClient.create())
-                    .overrideConfiguration(o -> o.addExecutionInterceptor(recorder)).build();
-            try (DeployTarget target = new AwsLambdaTarget(lambda, s -> FN, s -> "{}".getBytes(StandardCharsets.UTF_8),
-                    s -> List.of())) {
+                    .overrideConfiguration(o -> o.addExecutionInterceptor(recorder))
+                    .build();
+            try (DeployTarget target =
+                    new AwsLambdaTarget(lambda, s -> FN, s -> "{}".getBytes(StandardCharsets.UTF_8), s -> List.of())) {
                 // created with SnapStart (cva.yaml's default), version 1 waited on until Active
                 DeployTarget.Revision v1 = target.deploy(plan(dir, "one", null, true, role), m -> {});
                 assertThat(v1.id()).isEqualTo("1");
-                CreateFunctionRequest create = only(sent, CreateFunctionRequest.class).get(0);
+                CreateFunctionRequest create =
+                        only(sent, CreateFunctionRequest.class).get(0);
                 assertThat(create.snapStart().applyOn()).isEqualTo(SnapStartApplyOn.PUBLISHED_VERSIONS);
                 assertThat(waitedOn(sent)).containsExactly("1");
 
@@ -84,17 +91,25 @@ class LambdaSnapStartTest {
                 sent.clear();
                 DeployTarget.Revision v2 = target.deploy(plan(dir, "two", true, false, role), m -> {});
                 assertThat(v2.id()).isEqualTo("2");
-                UpdateFunctionConfigurationRequest update = only(sent, UpdateFunctionConfigurationRequest.class).get(0);
+                UpdateFunctionConfigurationRequest update =
+                        only(sent, UpdateFunctionConfigurationRequest.class).get(0);
                 assertThat(update.snapStart().applyOn()).isEqualTo(SnapStartApplyOn.PUBLISHED_VERSIONS);
-                assertThat(sent.indexOf(update)).isLessThan(sent.indexOf(only(sent, PublishVersionRequest.class).get(0)));
+                assertThat(sent.indexOf(update))
+                        .isLessThan(sent.indexOf(
+                                only(sent, PublishVersionRequest.class).get(0)));
                 assertThat(waitedOn(sent)).containsExactly("2");
 
                 // snapStart: false turns it off explicitly (a function that had it keeps none)
                 sent.clear();
                 target.deploy(plan(dir, "three", false, false, role), m -> {});
-                assertThat(only(sent, UpdateFunctionConfigurationRequest.class).get(0).snapStart().applyOn())
+                assertThat(only(sent, UpdateFunctionConfigurationRequest.class)
+                                .get(0)
+                                .snapStart()
+                                .applyOn())
                         .isEqualTo(SnapStartApplyOn.NONE);
-                assertThat(lambda.getFunctionConfiguration(b -> b.functionName(FN).qualifier("3")).stateAsString())
+                assertThat(lambda.getFunctionConfiguration(
+                                        b -> b.functionName(FN).qualifier("3"))
+                                .stateAsString())
                         .isEqualTo("Active");
             }
         }
@@ -102,8 +117,11 @@ class LambdaSnapStartTest {
 
     /** The qualifiers GetFunctionConfiguration was asked for (the published-version-active waiter's polls). */
     private static List<String> waitedOn(List<SdkRequest> sent) {
-        return only(sent, GetFunctionConfigurationRequest.class).stream().map(GetFunctionConfigurationRequest::qualifier)
-                .filter(q -> q != null).distinct().toList();
+        return only(sent, GetFunctionConfigurationRequest.class).stream()
+                .map(GetFunctionConfigurationRequest::qualifier)
+                .filter(q -> q != null)
+                .distinct()
+                .toList();
     }
 
     private static <T> List<T> only(List<SdkRequest> sent, Class<T> type) {
@@ -112,31 +130,53 @@ class LambdaSnapStartTest {
         }
     }
 
-    private static DeployPlan plan(Path dir, String content, Boolean snapStart, boolean create, String role) throws Exception {
+    private static DeployPlan plan(Path dir, String content, Boolean snapStart, boolean create, String role)
+            throws Exception {
         Path jar = dir.resolve(content + ".jar");
-        try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(jar);
+                ZipOutputStream zip = new ZipOutputStream(out)) {
             ZipEntry e = new ZipEntry("content.txt");
             e.setTime(0);
             zip.putNextEntry(e);
             zip.write(content.getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();
         }
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar)));
-        CvaConfig.Service spec = new CvaConfig.Service(CvaConfig.Cloud.AWS, "services/processor",
-                "dev.cva.processor.ProcessorHandler::handleRequest", null, "java21", 512, 30, null, null, null,
-                snapStart, null, null);
+        String sha =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar)));
+        CvaConfig.Service spec = new CvaConfig.Service(
+                CvaConfig.Cloud.AWS,
+                "services/processor",
+                "dev.cva.processor.ProcessorHandler::handleRequest",
+                null,
+                "java21",
+                512,
+                30,
+                null,
+                null,
+                null,
+                snapStart,
+                null,
+                null);
         return new DeployPlan("processor", spec, FN, jar, sha, "1.0.0", "abc1234", false, create, role, Instant.now());
     }
 
     private static String createRole(URI endpoint) throws IOException, InterruptedException {
         String form = "Action=CreateRole&Version=2010-05-08&RoleName=cva-snapstart-test&AssumeRolePolicyDocument="
-                + URLEncoder.encode("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
-                + "{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}", StandardCharsets.UTF_8);
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint.resolve("/"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, "
-                        + "SignedHeaders=host, Signature=x")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+                + URLEncoder.encode(
+                        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
+                                + "{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}",
+                        StandardCharsets.UTF_8);
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(endpoint.resolve("/"))
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .header(
+                                        "Authorization",
+                                        "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, "
+                                                + "SignedHeaders=host, Signature=x")
+                                .POST(HttpRequest.BodyPublishers.ofString(form))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return "arn:aws:iam::123456789012:role/cva-snapstart-test";
     }

@@ -44,7 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
 class DeployTargetsGcpTest {
     private final WebhookSecret secret = WebhookSecret.random();
     private final List<String> built = new ArrayList<>();
-    @TempDir Path project;
+
+    @TempDir
+    Path project;
+
     private FakeGoogle google;
 
     @BeforeEach
@@ -52,7 +55,8 @@ class DeployTargetsGcpTest {
         google = new FakeGoogle(secret);
         Files.copy(CliHarness.repoRoot().resolve("cva.yaml"), project.resolve("cva.yaml"));
         Files.createDirectories(project.resolve("services/receiver"));
-        Files.writeString(project.resolve("services/receiver/pom.xml"),
+        Files.writeString(
+                project.resolve("services/receiver/pom.xml"),
                 "<project><artifactId>receiver</artifactId><version>1.0.0</version></project>\n");
     }
 
@@ -75,8 +79,8 @@ class DeployTargetsGcpTest {
 
         // a deploy through it: the function's path names the project, region and function, and the smoke test's
         // webhook is signed with webhook.secret (FakeGoogle refuses any other)
-        DeployResult r = service(ctx, targets).deploy("receiver", new DeployService.Options(jar(), true, false, null,
-                false, true, true, null));
+        DeployResult r = service(ctx, targets)
+                .deploy("receiver", new DeployService.Options(jar(), true, false, null, false, true, true, null));
         assertThat(r.outcome()).as(r.toString()).isEqualTo(DeployResult.Outcome.deployed);
         assertThat(google.function.getName())
                 .isEqualTo("projects/cv-analytics-prod/locations/europe-west2/functions/cv-analytics-receiver");
@@ -86,10 +90,18 @@ class DeployTargetsGcpTest {
 
     @Test
     void theSettingsComeFromTheEnvironmentInTheirFixedOrder() throws Exception {
-        CvaContext ctx = context(Map.of("CVA_ENV", "prod", "CVA_GCP_PROJECT", "other-project",
-                "CVA_GCP_REGION", "us-central1", "CVA_GCP_FUNCTION", "my-receiver"));
+        CvaContext ctx = context(Map.of(
+                "CVA_ENV",
+                "prod",
+                "CVA_GCP_PROJECT",
+                "other-project",
+                "CVA_GCP_REGION",
+                "us-central1",
+                "CVA_GCP_FUNCTION",
+                "my-receiver"));
         DeployTargets targets = targets(ctx);
-        try (DeployTarget t = targets.open("receiver", ctx.config().config().services().get("receiver"))) {
+        try (DeployTarget t =
+                targets.open("receiver", ctx.config().config().services().get("receiver"))) {
             assertThat(t).isInstanceOf(CloudFunctionsTarget.class);
         }
         assertThat(built).containsExactly("other-project us-central1 my-receiver");
@@ -97,10 +109,11 @@ class DeployTargetsGcpTest {
         assertThat(targets.name("processor")).isEqualTo("cv-analytics-processor");
 
         // without webhook.secret the smoke test runs the health check only, and says so
-        DeployResult r = service(ctx, targets).deploy("receiver", new DeployService.Options(jar(), true, false, null,
-                false, true, true, null));
+        DeployResult r = service(ctx, targets)
+                .deploy("receiver", new DeployService.Options(jar(), true, false, null, false, true, true, null));
         assertThat(r.outcome()).as(r.toString()).isEqualTo(DeployResult.Outcome.deployed);
-        assertThat(google.function.getName()).isEqualTo("projects/other-project/locations/us-central1/functions/my-receiver");
+        assertThat(google.function.getName())
+                .isEqualTo("projects/other-project/locations/us-central1/functions/my-receiver");
         assertThat(r.smoke().detail()).contains("no webhook.secret configured, signed webhook skipped");
         assertThat(google.webhookSignatures).isEmpty();
     }
@@ -109,35 +122,55 @@ class DeployTargetsGcpTest {
     void anAwsServiceGetsLambdaAndNoGoogleClient() {
         CvaContext ctx = context(Map.of("CVA_ENV", "prod"));
         DeployTargets targets = targets(ctx);
-        try (DeployTarget t = targets.open("processor", ctx.config().config().services().get("processor"))) {
+        try (DeployTarget t =
+                targets.open("processor", ctx.config().config().services().get("processor"))) {
             assertThat(t).isInstanceOf(AwsLambdaTarget.class);
         }
         assertThat(built).isEmpty();
     }
 
     private CvaContext context(Map<String, String> env) {
-        return new CvaContext(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
-                new ByteArrayInputStream(new byte[0]), env, project, project, Clock.systemUTC(), false);
+        return new CvaContext(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()),
+                new ByteArrayInputStream(new byte[0]),
+                env,
+                project,
+                project,
+                Clock.systemUTC(),
+                false);
     }
 
     /** DeployTargets whose Cloud Functions clients talk to the fake; what it asked for is kept in {@link #built}. */
     private DeployTargets targets(CvaContext ctx) {
         return new DeployTargets(ctx, (gcpProject, region, name, smoke) -> {
             built.add(gcpProject + " " + region + " " + name.apply("receiver"));
-            return CloudFunctionsTarget.create(gcpProject, region, name, smoke,
+            return CloudFunctionsTarget.create(
+                    gcpProject,
+                    region,
+                    name,
+                    smoke,
                     FixedTransportChannelProvider.create(GrpcTransportChannel.create(google.channel())),
                     NoCredentialsProvider.create());
         });
     }
 
     private static DeployService service(CvaContext ctx, DeployTargets targets) {
-        return new DeployService(ctx.config().config(), ctx.environmentName(), targets, targets::name,
-                new Artifacts(ctx.projectRoot()), new GitInfo(ctx.projectRoot()), ctx.clock(), line -> { });
+        return new DeployService(
+                ctx.config().config(),
+                ctx.environmentName(),
+                targets,
+                targets::name,
+                new Artifacts(ctx.projectRoot()),
+                new GitInfo(ctx.projectRoot()),
+                ctx.clock(),
+                line -> {});
     }
 
     private Path jar() throws IOException {
         Path jar = project.resolve("receiver.jar");
-        try (OutputStream out = Files.newOutputStream(jar); ZipOutputStream zip = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(jar);
+                ZipOutputStream zip = new ZipOutputStream(out)) {
             zip.putNextEntry(new ZipEntry("content.txt"));
             zip.write("receiver".getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();

@@ -63,6 +63,7 @@ public final class FakeGoogle implements AutoCloseable {
     final Map<String, byte[]> uploads = new ConcurrentHashMap<>();
     /** Each webhook a revision was sent: {@code <revision> <webhook-signature> <verification>}. */
     final List<String> webhookSignatures = new CopyOnWriteArrayList<>();
+
     final Set<String> unhealthy = ConcurrentHashMap.newKeySet();
     volatile boolean nextUnhealthy;
     /** Every CreateFunction and UpdateFunction request, as sent. */
@@ -71,6 +72,7 @@ public final class FakeGoogle implements AutoCloseable {
     public final List<String> trafficUpdates = new CopyOnWriteArrayList<>();
     /** Every UpdateService request, as sent. */
     final List<UpdateServiceRequest> serviceRequests = new CopyOnWriteArrayList<>();
+
     public volatile Function function;
     volatile Service service;
     final List<Revision> revisions = new CopyOnWriteArrayList<>();
@@ -105,12 +107,20 @@ public final class FakeGoogle implements AutoCloseable {
             ex.close();
         });
         http.start();
-        server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(new Functions()).addService(new Services()).addService(new Revisions()).build().start();
+        server = InProcessServerBuilder.forName(name)
+                .directExecutor()
+                .addService(new Functions())
+                .addService(new Services())
+                .addService(new Revisions())
+                .build()
+                .start();
     }
 
     public ManagedChannel channel() {
-        return InProcessChannelBuilder.forName(name).directExecutor().usePlaintext().build();
+        return InProcessChannelBuilder.forName(name)
+                .directExecutor()
+                .usePlaintext()
+                .build();
     }
 
     String base() {
@@ -125,21 +135,30 @@ public final class FakeGoogle implements AutoCloseable {
     static String describe(List<TrafficTarget> traffic) {
         List<String> out = new ArrayList<>();
         for (TrafficTarget t : traffic) {
-            out.add((t.getType() == TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST ? "LATEST"
-                    : t.getRevision()) + "=" + t.getPercent() + (t.getTag().isEmpty() ? "" : "#" + t.getTag()));
+            out.add((t.getType() == TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST
+                            ? "LATEST"
+                            : t.getRevision())
+                    + "=" + t.getPercent() + (t.getTag().isEmpty() ? "" : "#" + t.getTag()));
         }
         return String.join(" ", out);
     }
 
     /** A function {@code name} (its resource name) that serves one revision with {@code variables}, as if deployed. */
     public void seed(String name, Map<String, String> variables) {
-        rollOut(Function.newBuilder().setName(name).setServiceConfig(com.google.cloud.functions.v2.ServiceConfig.newBuilder()
-                .putAllEnvironmentVariables(variables)).build());
+        rollOut(Function.newBuilder()
+                .setName(name)
+                .setServiceConfig(
+                        com.google.cloud.functions.v2.ServiceConfig.newBuilder().putAllEnvironmentVariables(variables))
+                .build());
     }
 
     private static Operation done(Message response, Message metadata) {
-        return Operation.newBuilder().setName("operations/" + System.nanoTime()).setDone(true)
-                .setResponse(Any.pack(response)).setMetadata(Any.pack(metadata)).build();
+        return Operation.newBuilder()
+                .setName("operations/" + System.nanoTime())
+                .setDone(true)
+                .setResponse(Any.pack(response))
+                .setMetadata(Any.pack(metadata))
+                .build();
     }
 
     private synchronized Function rollOut(Function wanted) {
@@ -152,30 +171,48 @@ public final class FakeGoogle implements AutoCloseable {
             nextUnhealthy = false;
         }
         List<EnvVar> env = new ArrayList<>();
-        wanted.getServiceConfig().getEnvironmentVariablesMap().forEach((k, v) -> env.add(EnvVar.newBuilder().setName(k).setValue(v).build()));
-        revisions.add(Revision.newBuilder().setName(svcName + "/revisions/" + rev)
+        wanted.getServiceConfig()
+                .getEnvironmentVariablesMap()
+                .forEach((k, v) ->
+                        env.add(EnvVar.newBuilder().setName(k).setValue(v).build()));
+        revisions.add(Revision.newBuilder()
+                .setName(svcName + "/revisions/" + rev)
                 .setCreateTime(Timestamp.newBuilder().setSeconds(1_700_000_000L + n))
-                .addContainers(Container.newBuilder().addAllEnv(env)).build());
+                .addContainers(Container.newBuilder().addAllEnv(env))
+                .build());
         if (service == null) {
-            service = Service.newBuilder().setName(svcName).addTraffic(TrafficTarget.newBuilder()
-                    .setType(TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST).setPercent(100)).build();
+            service = Service.newBuilder()
+                    .setName(svcName)
+                    .addTraffic(TrafficTarget.newBuilder()
+                            .setType(TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST)
+                            .setPercent(100))
+                    .build();
         }
         // Cloud Functions writes the service's template from the function's own configuration, naming the revision;
         // what it does not carry (startup CPU boost) is not kept
-        service = withStatuses(service.toBuilder().setTemplate(RevisionTemplate.newBuilder().setRevision(rev)
+        service = withStatuses(service.toBuilder()
+                .setTemplate(RevisionTemplate.newBuilder()
+                        .setRevision(rev)
                         .addContainers(Container.newBuilder().addAllEnv(env)))
                 .setLatestReadyRevision(svcName + "/revisions/" + rev)
-                .setLatestCreatedRevision(svcName + "/revisions/" + rev).build());
-        function = wanted.toBuilder().setServiceConfig(wanted.getServiceConfig().toBuilder().setService(svcName)
-                .setRevision(rev)).build();
+                .setLatestCreatedRevision(svcName + "/revisions/" + rev)
+                .build());
+        function = wanted.toBuilder()
+                .setServiceConfig(wanted.getServiceConfig().toBuilder()
+                        .setService(svcName)
+                        .setRevision(rev))
+                .build();
         return function;
     }
 
     private Service withStatuses(Service s) {
         Service.Builder b = s.toBuilder().clearTrafficStatuses();
         for (TrafficTarget t : s.getTrafficList()) {
-            b.addTrafficStatuses(TrafficTargetStatus.newBuilder().setType(t.getType()).setRevision(t.getRevision())
-                    .setPercent(t.getPercent()).setTag(t.getTag())
+            b.addTrafficStatuses(TrafficTargetStatus.newBuilder()
+                    .setType(t.getType())
+                    .setRevision(t.getRevision())
+                    .setPercent(t.getPercent())
+                    .setTag(t.getTag())
                     .setUri(t.getTag().isEmpty() ? "" : base() + "/rev/" + t.getRevision()));
         }
         return b.build();
@@ -186,7 +223,9 @@ public final class FakeGoogle implements AutoCloseable {
         public void getFunction(GetFunctionRequest request, StreamObserver<Function> out) {
             Function f = function;
             if (f == null || !f.getName().equals(request.getName())) {
-                out.onError(Status.NOT_FOUND.withDescription("no function " + request.getName()).asRuntimeException());
+                out.onError(Status.NOT_FOUND
+                        .withDescription("no function " + request.getName())
+                        .asRuntimeException());
                 return;
             }
             out.onNext(f);
@@ -196,16 +235,21 @@ public final class FakeGoogle implements AutoCloseable {
         @Override
         public void generateUploadUrl(GenerateUploadUrlRequest request, StreamObserver<GenerateUploadUrlResponse> out) {
             int n = counter.get() + 1;
-            out.onNext(GenerateUploadUrlResponse.newBuilder().setUploadUrl(base() + "/upload/" + n)
-                    .setStorageSource(StorageSource.newBuilder().setBucket("uploads").setObject("source-" + n)).build());
+            out.onNext(GenerateUploadUrlResponse.newBuilder()
+                    .setUploadUrl(base() + "/upload/" + n)
+                    .setStorageSource(
+                            StorageSource.newBuilder().setBucket("uploads").setObject("source-" + n))
+                    .build());
             out.onCompleted();
         }
 
         @Override
         public void createFunction(CreateFunctionRequest request, StreamObserver<Operation> out) {
             functionRequests.add(request);
-            out.onNext(done(rollOut(request.getFunction().toBuilder()
-                    .setName(request.getParent() + "/functions/" + request.getFunctionId()).build()),
+            out.onNext(done(
+                    rollOut(request.getFunction().toBuilder()
+                            .setName(request.getParent() + "/functions/" + request.getFunctionId())
+                            .build()),
                     OperationMetadata.getDefaultInstance()));
             out.onCompleted();
         }
@@ -235,23 +279,36 @@ public final class FakeGoogle implements AutoCloseable {
             trafficUpdates.add(describe(request.getService().getTrafficList()));
             RevisionTemplate template = request.getService().getTemplate();
             if (request.getService().hasTemplate() && !template.equals(service.getTemplate())) {
-                // as Cloud Run: a changed template rolls out a revision, named by Cloud Run unless the template names one
+                // as Cloud Run: a changed template rolls out a revision, named by Cloud Run unless the template names
+                // one
                 String rev = template.getRevision().isEmpty()
-                        ? String.format("%s-%05d", service.getName().substring(service.getName().lastIndexOf('/') + 1),
+                        ? String.format(
+                                "%s-%05d",
+                                service.getName().substring(service.getName().lastIndexOf('/') + 1),
                                 counter.incrementAndGet())
                         : template.getRevision();
                 String revName = service.getName() + "/revisions/" + rev;
                 if (revisions.stream().anyMatch(r -> r.getName().equals(revName))) {
-                    out.onError(Status.ALREADY_EXISTS.withDescription("revision " + rev + " exists").asRuntimeException());
+                    out.onError(Status.ALREADY_EXISTS
+                            .withDescription("revision " + rev + " exists")
+                            .asRuntimeException());
                     return;
                 }
-                revisions.add(Revision.newBuilder().setName(revName)
+                revisions.add(Revision.newBuilder()
+                        .setName(revName)
                         .setCreateTime(Timestamp.newBuilder().setSeconds(1_700_000_000L + counter.get()))
-                        .addAllContainers(template.getContainersList()).build());
-                service = service.toBuilder().setTemplate(template).setLatestCreatedRevision(revName)
-                        .setLatestReadyRevision(revName).build();
+                        .addAllContainers(template.getContainersList())
+                        .build());
+                service = service.toBuilder()
+                        .setTemplate(template)
+                        .setLatestCreatedRevision(revName)
+                        .setLatestReadyRevision(revName)
+                        .build();
             }
-            service = withStatuses(service.toBuilder().clearTraffic().addAllTraffic(request.getService().getTrafficList()).build());
+            service = withStatuses(service.toBuilder()
+                    .clearTraffic()
+                    .addAllTraffic(request.getService().getTrafficList())
+                    .build());
             out.onNext(done(service, service));
             out.onCompleted();
         }
@@ -260,7 +317,10 @@ public final class FakeGoogle implements AutoCloseable {
     final class Revisions extends RevisionsGrpc.RevisionsImplBase {
         @Override
         public void getRevision(GetRevisionRequest request, StreamObserver<Revision> out) {
-            Revision r = revisions.stream().filter(x -> x.getName().equals(request.getName())).findFirst().orElse(null);
+            Revision r = revisions.stream()
+                    .filter(x -> x.getName().equals(request.getName()))
+                    .findFirst()
+                    .orElse(null);
             if (r == null) {
                 out.onError(Status.NOT_FOUND.asRuntimeException());
                 return;
@@ -271,7 +331,9 @@ public final class FakeGoogle implements AutoCloseable {
 
         @Override
         public void listRevisions(ListRevisionsRequest request, StreamObserver<ListRevisionsResponse> out) {
-            out.onNext(ListRevisionsResponse.newBuilder().addAllRevisions(revisions).build());
+            out.onNext(ListRevisionsResponse.newBuilder()
+                    .addAllRevisions(revisions)
+                    .build());
             out.onCompleted();
         }
     }

@@ -16,7 +16,12 @@ import java.util.Map;
  * The shape is the {@code log-line} contract (services/contracts/schemas/log-line.schema.json).
  */
 public final class JsonLog {
-    public enum Severity { DEBUG, INFO, WARNING, ERROR }
+    public enum Severity {
+        DEBUG,
+        INFO,
+        WARNING,
+        ERROR
+    }
 
     private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 

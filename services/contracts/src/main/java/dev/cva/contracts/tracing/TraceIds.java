@@ -26,7 +26,8 @@ public final class TraceIds {
     // version-traceid-parentid-flags; a future version may append "-..." fields, version 00 may not
     private static final Pattern TRACEPARENT_PATTERN =
             Pattern.compile("([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?");
-    private static final Pattern XRAY_ROOT = Pattern.compile("(?:^|;)\\s*Root=1-([0-9a-fA-F]{8})-([0-9a-fA-F]{24})\\s*(?:;|$)");
+    private static final Pattern XRAY_ROOT =
+            Pattern.compile("(?:^|;)\\s*Root=1-([0-9a-fA-F]{8})-([0-9a-fA-F]{24})\\s*(?:;|$)");
     private static final String ZERO_TRACE = "0".repeat(32);
     private static final String ZERO_SPAN = "0".repeat(16);
     private static final Random RANDOM = new SecureRandom();
@@ -45,8 +46,11 @@ public final class TraceIds {
             return Optional.empty();
         }
         var m = TRACEPARENT_PATTERN.matcher(header.strip());
-        if (!m.matches() || "ff".equals(m.group(1)) || ("00".equals(m.group(1)) && m.group(5) != null)
-                || ZERO_SPAN.equals(m.group(3)) || !isTraceId(m.group(2))) {
+        if (!m.matches()
+                || "ff".equals(m.group(1))
+                || ("00".equals(m.group(1)) && m.group(5) != null)
+                || ZERO_SPAN.equals(m.group(3))
+                || !isTraceId(m.group(2))) {
             return Optional.empty();
         }
         return Optional.of(m.group(2));

@@ -39,8 +39,8 @@ public final class WebhookSecret {
             throw new IllegalArgumentException("webhook secret is not valid base64 after " + PREFIX);
         }
         if (key.length < MIN_KEY_BYTES) {
-            throw new IllegalArgumentException("webhook secret key is " + key.length + " bytes; at least "
-                    + MIN_KEY_BYTES + " are required");
+            throw new IllegalArgumentException(
+                    "webhook secret key is " + key.length + " bytes; at least " + MIN_KEY_BYTES + " are required");
         }
         return new WebhookSecret(trimmed, key);
     }

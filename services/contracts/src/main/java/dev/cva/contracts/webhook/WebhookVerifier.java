@@ -52,7 +52,9 @@ public final class WebhookVerifier {
     /** @param headers request headers; names are matched case-insensitively. */
     public Verification verify(Map<String, List<String>> headers, byte[] body) {
         Map<String, List<String>> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        headers.forEach((k, v) -> { if (k != null) h.put(k, v); });
+        headers.forEach((k, v) -> {
+            if (k != null) h.put(k, v);
+        });
         if (first(h, WebhookHeaders.SIGNATURE) != null) {
             return verifyStandard(h, body);
         }
@@ -60,7 +62,9 @@ public final class WebhookVerifier {
         if (legacy != null) {
             return acceptLegacy
                     ? verifyLegacy(legacy, body)
-                    : new Rejected(Reason.LEGACY_REFUSED, "the legacy X-Webhook-Signature scheme is refused; sign with Standard Webhooks");
+                    : new Rejected(
+                            Reason.LEGACY_REFUSED,
+                            "the legacy X-Webhook-Signature scheme is refused; sign with Standard Webhooks");
         }
         return new Rejected(Reason.MISSING_SIGNATURE, "no webhook-signature or X-Webhook-Signature header");
     }
@@ -80,22 +84,29 @@ public final class WebhookVerifier {
         }
         long now = clock.instant().getEpochSecond();
         if (seconds < now - tolerance.toSeconds()) {
-            return new Rejected(Reason.STALE_TIMESTAMP, "webhook-timestamp is " + (now - seconds) + " s old; tolerance is "
-                    + tolerance.toSeconds() + " s");
+            return new Rejected(
+                    Reason.STALE_TIMESTAMP,
+                    "webhook-timestamp is " + (now - seconds) + " s old; tolerance is " + tolerance.toSeconds() + " s");
         }
         if (seconds > now + tolerance.toSeconds()) {
-            return new Rejected(Reason.FUTURE_TIMESTAMP, "webhook-timestamp is " + (seconds - now) + " s in the future; tolerance is "
-                    + tolerance.toSeconds() + " s");
+            return new Rejected(
+                    Reason.FUTURE_TIMESTAMP,
+                    "webhook-timestamp is " + (seconds - now) + " s in the future; tolerance is "
+                            + tolerance.toSeconds() + " s");
         }
         String payload;
         try {
             // The library signs a String; decode strictly so two byte sequences can never share one signature.
-            payload = StandardCharsets.UTF_8.newDecoder()
+            payload = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString();
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
         } catch (CharacterCodingException e) {
-            return new Rejected(Reason.MALFORMED_HEADER, "the body is not valid UTF-8, so it cannot carry a Standard Webhooks signature");
+            return new Rejected(
+                    Reason.MALFORMED_HEADER,
+                    "the body is not valid UTF-8, so it cannot carry a Standard Webhooks signature");
         }
         // The library computes the signature; the comparison is ours, because the library's verify() checks the
         // timestamp against the system clock, not the injected one (our tolerance check above is authoritative).
@@ -111,7 +122,8 @@ public final class WebhookVerifier {
         for (int i = 0; i < standard.size(); i++) {
             byte[] expected;
             try {
-                expected = standard.get(i).sign(id, seconds, payload).substring(3).getBytes(StandardCharsets.US_ASCII);
+                expected =
+                        standard.get(i).sign(id, seconds, payload).substring(3).getBytes(StandardCharsets.US_ASCII);
             } catch (WebhookSigningException e) {
                 return new Rejected(Reason.MALFORMED_HEADER, "webhook-signature cannot be computed: " + e.getMessage());
             }

@@ -19,12 +19,17 @@ class TraceIdsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "garbage", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
-            "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
-            "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
-            "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
-            "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra"})
+    @ValueSource(
+            strings = {
+                "",
+                "garbage",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
+                "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+                "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",
+                "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra"
+            })
     void ignoresAMalformedTraceparent(String header) {
         assertThat(TraceIds.fromTraceparent(header)).isEmpty();
     }
@@ -35,8 +40,10 @@ class TraceIdsTest {
                 .contains("5759e988bd862e3fe1be46a994272793");
         assertThat(TraceIds.fromXRay("Parent=53995c3f42cd8ad8;Root=1-5759E988-BD862E3FE1BE46A994272793"))
                 .contains("5759e988bd862e3fe1be46a994272793");
-        assertThat(TraceIds.fromXRay("Root=2-5759e988-bd862e3fe1be46a994272793")).isEmpty();
-        assertThat(TraceIds.fromXRay("Self=1-5759e988-bd862e3fe1be46a994272793")).isEmpty();
+        assertThat(TraceIds.fromXRay("Root=2-5759e988-bd862e3fe1be46a994272793"))
+                .isEmpty();
+        assertThat(TraceIds.fromXRay("Self=1-5759e988-bd862e3fe1be46a994272793"))
+                .isEmpty();
         assertThat(TraceIds.fromXRay(null)).isEmpty();
     }
 

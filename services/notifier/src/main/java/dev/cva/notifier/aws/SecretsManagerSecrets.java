@@ -19,7 +19,8 @@ public final class SecretsManagerSecrets {
     /** For the Lambda runtime: a client from the default chain (region and endpoint from the environment). */
     public static String readOnce(String arn) {
         try (SecretsManagerClient client = SecretsManagerClient.builder()
-                .httpClient(UrlConnectionHttpClient.create()).build()) {
+                .httpClient(UrlConnectionHttpClient.create())
+                .build()) {
             return new SecretsManagerSecrets(client).read(arn);
         }
     }
@@ -32,10 +33,17 @@ public final class SecretsManagerSecrets {
             }
             return value.strip();
         } catch (AwsServiceException e) {
-            throw new IllegalStateException("cannot read secret " + arn + ": "
-                    + (e.awsErrorDetails() == null ? e.statusCode() : e.awsErrorDetails().errorCode()), null);
+            throw new IllegalStateException(
+                    "cannot read secret " + arn + ": "
+                            + (e.awsErrorDetails() == null
+                                    ? e.statusCode()
+                                    : e.awsErrorDetails().errorCode()),
+                    null);
         } catch (SdkException e) {
-            throw new IllegalStateException("cannot reach Secrets Manager for " + arn + ": " + e.getClass().getSimpleName(), null);
+            throw new IllegalStateException(
+                    "cannot reach Secrets Manager for " + arn + ": "
+                            + e.getClass().getSimpleName(),
+                    null);
         }
     }
 }

@@ -37,15 +37,22 @@ public final class SqsDeadLetters implements DeadLetters {
                     .messageBody(new String(letter.body(), StandardCharsets.UTF_8))
                     .messageAttributes(attributes));
         } catch (SdkException e) {
-            throw new DeadLetterException("SQS SendMessage to the webhook DLQ failed: " + e.getClass().getSimpleName(), e);
+            throw new DeadLetterException(
+                    "SQS SendMessage to the webhook DLQ failed: " + e.getClass().getSimpleName(), e);
         }
     }
 
     private static MessageAttributeValue string(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value == null || value.isEmpty() ? "-" : value).build();
+        return MessageAttributeValue.builder()
+                .dataType("String")
+                .stringValue(value == null || value.isEmpty() ? "-" : value)
+                .build();
     }
 
     private static MessageAttributeValue number(int value) {
-        return MessageAttributeValue.builder().dataType("Number").stringValue(Integer.toString(value)).build();
+        return MessageAttributeValue.builder()
+                .dataType("Number")
+                .stringValue(Integer.toString(value))
+                .build();
     }
 }

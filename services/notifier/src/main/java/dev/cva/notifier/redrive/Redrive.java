@@ -16,12 +16,13 @@ public final class Redrive {
     public static final double DEFAULT_MAX_PER_SECOND = 75;
     /** Time kept free at the end of an invocation: the last batch, its deletes and the release of the rest. */
     static final long MARGIN_MS = 15_000;
+
     static final int WORKERS = 4;
     static final int FAILURES_LOGGED = 10;
 
     /** What a run did, as the handler returns it and the log line shows it. */
-    public record Outcome(long moved, long failed, long permanent, long skipped, long notDeleted, String stoppedBy,
-                          double seconds) {
+    public record Outcome(
+            long moved, long failed, long permanent, long skipped, long notDeleted, String stoppedBy, double seconds) {
         public Map<String, Object> asMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("moved", moved);
@@ -80,7 +81,9 @@ public final class Redrive {
      */
     static final Predicate<SqsPort.Message> REDRIVABLE = m -> {
         SqsPort.Attr reason = m.attributes().get("reason");
-        if (reason != null && reason.stringValue() != null && reason.stringValue().startsWith("invalid record")) {
+        if (reason != null
+                && reason.stringValue() != null
+                && reason.stringValue().startsWith("invalid record")) {
             return false;
         }
         SqsPort.Attr status = m.attributes().get("lastStatus");
@@ -107,14 +110,55 @@ public final class Redrive {
     public Outcome run(long remainingMillis, JsonLog log) {
         long budgetMs = Math.max(1_000, remainingMillis - MARGIN_MS);
         long max = Math.max(1, (long) (maxPerSecond * budgetMs / 1000));
-        Replayer.Result r = new Replayer(sqs, dlqUrl, false, receiver, REDRIVABLE, max, null, maxPerSecond, WORKERS, 1,
-                Duration.ofMillis(Math.max(30_000, budgetMs + MARGIN_MS)), null, clock, true)
-                .receiveFor(Duration.ofMillis(budgetMs)).run();
-        Outcome o = new Outcome(r.moved(), r.failed(), r.permanent(), r.skipped(), r.notDeleted(), r.aborted(),
+        Replayer.Result r = new Replayer(
+                        sqs,
+                        dlqUrl,
+                        false,
+                        receiver,
+                        REDRIVABLE,
+                        max,
+                        null,
+                        maxPerSecond,
+                        WORKERS,
+                        1,
+                        Duration.ofMillis(Math.max(30_000, budgetMs + MARGIN_MS)),
+                        null,
+                        clock,
+                        true)
+                .receiveFor(Duration.ofMillis(budgetMs))
+                .run();
+        Outcome o = new Outcome(
+                r.moved(),
+                r.failed(),
+                r.permanent(),
+                r.skipped(),
+                r.notDeleted(),
+                r.aborted(),
                 Math.round(r.seconds() * 100) / 100.0);
-        Object[] fields = {"event", "redrive", "dlqUrl", dlqUrl, "target", receiver.describe(), "moved", o.moved(),
-                "failed", o.failed(), "permanent", o.permanent(), "skipped", o.skipped(), "notDeleted", o.notDeleted(),
-                "stoppedBy", o.stoppedBy(), "seconds", o.seconds(), "maxPerSecond", maxPerSecond};
+        Object[] fields = {
+            "event",
+            "redrive",
+            "dlqUrl",
+            dlqUrl,
+            "target",
+            receiver.describe(),
+            "moved",
+            o.moved(),
+            "failed",
+            o.failed(),
+            "permanent",
+            o.permanent(),
+            "skipped",
+            o.skipped(),
+            "notDeleted",
+            o.notDeleted(),
+            "stoppedBy",
+            o.stoppedBy(),
+            "seconds",
+            o.seconds(),
+            "maxPerSecond",
+            maxPerSecond
+        };
         if (o.stoppedBy() != null) {
             log.warn("redrive stopped early: the receiver is failing again; the rest stays in the DLQ", fields);
         } else if (o.moved() > 0 || o.failed() > 0 || o.permanent() > 0) {
@@ -122,8 +166,18 @@ public final class Redrive {
         } else {
             log.info("redrive: nothing to move", fields);
         }
-        r.failures().stream().limit(FAILURES_LOGGED).forEach(f -> log.warn("redrive: not moved", "event", "redrive_failure",
-                "messageId", f.messageId(), "kind", f.kind(), "detail", f.detail()));
+        r.failures().stream()
+                .limit(FAILURES_LOGGED)
+                .forEach(f -> log.warn(
+                        "redrive: not moved",
+                        "event",
+                        "redrive_failure",
+                        "messageId",
+                        f.messageId(),
+                        "kind",
+                        f.kind(),
+                        "detail",
+                        f.detail()));
         return o;
     }
 }

@@ -37,13 +37,16 @@ public class RedriveHandler implements RequestHandler<Map<String, Object>, Map<S
 
     RedriveHandler(Map<String, String> env, JsonLog log) {
         NotifierConfig config = NotifierConfig.fromEnv(env, SecretsManagerSecrets::readOnce);
-        SqsPort sqs = new AwsSqsPort(SqsClient.builder().region(Region.of(config.region()))
-                .httpClient(UrlConnectionHttpClient.create()).build());
+        SqsPort sqs = new AwsSqsPort(SqsClient.builder()
+                .region(Region.of(config.region()))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build());
         var signer = dev.cva.notifier.NotifierHandler.signer(env, config, log);
-        Target receiver = new WebhookTarget(config.webhookUrl(), signer,
-                Clock.systemUTC(), config.timeout(), "cv-analytics-notifier-redrive");
+        Target receiver = new WebhookTarget(
+                config.webhookUrl(), signer, Clock.systemUTC(), config.timeout(), "cv-analytics-notifier-redrive");
         this.restore = new dev.cva.notifier.NotifierRestore(
-                signer instanceof dev.cva.notifier.RefreshingSigner r ? r : null, seed -> {}, () -> 0L, log).register();
+                        signer instanceof dev.cva.notifier.RefreshingSigner r ? r : null, seed -> {}, () -> 0L, log)
+                .register();
         this.redrive = new Redrive(sqs, config.dlqUrl(), receiver, Redrive.maxPerSecond(env), log, Clock.systemUTC());
     }
 
@@ -56,7 +59,9 @@ public class RedriveHandler implements RequestHandler<Map<String, Object>, Map<S
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> scheduledEvent, Context context) {
         long remaining = context == null ? 60_000 : context.getRemainingTimeInMillis();
-        return redrive.run(remaining,
-                redrive.log().with("awsRequestId", context == null ? null : context.getAwsRequestId())).asMap();
+        return redrive.run(
+                        remaining,
+                        redrive.log().with("awsRequestId", context == null ? null : context.getAwsRequestId()))
+                .asMap();
     }
 }

@@ -57,24 +57,41 @@ class RedriveTest {
     @BeforeEach
     void fresh() {
         receiver.reset();
-        dlqUrl = sqs.createQueue(b -> b.queueName("webhook-dlq-" + UUID.randomUUID())).queueUrl();
+        dlqUrl = sqs.createQueue(b -> b.queueName("webhook-dlq-" + UUID.randomUUID()))
+                .queueUrl();
         logBytes = new ByteArrayOutputStream();
     }
 
     Redrive redrive(double perSecond) {
-        JsonLog log = new JsonLog("notifier-redrive", new PrintStream(logBytes, true, StandardCharsets.UTF_8), Clock.systemUTC());
-        return new Redrive(new AwsSqsPort(localSqs.client()), dlqUrl,
+        JsonLog log = new JsonLog(
+                "notifier-redrive", new PrintStream(logBytes, true, StandardCharsets.UTF_8), Clock.systemUTC());
+        return new Redrive(
+                new AwsSqsPort(localSqs.client()),
+                dlqUrl,
                 new WebhookTarget(receiver.url(), SECRET, Clock.systemUTC(), Duration.ofSeconds(2), "test"),
-                perSecond, log, Clock.systemUTC());
+                perSecond,
+                log,
+                Clock.systemUTC());
     }
 
     String deadLetter(String reason, Integer lastStatus) {
         String requestId = UUID.randomUUID().toString();
-        String body = "{\"eventType\":\"analytics_record_created\",\"timestamp\":1,\"data\":{\"requestId\":\"" + requestId + "\"}}";
+        String body = "{\"eventType\":\"analytics_record_created\",\"timestamp\":1,\"data\":{\"requestId\":\""
+                + requestId + "\"}}";
         Map<String, MessageAttributeValue> attrs = new HashMap<>();
-        attrs.put("reason", MessageAttributeValue.builder().dataType("String").stringValue(reason).build());
+        attrs.put(
+                "reason",
+                MessageAttributeValue.builder()
+                        .dataType("String")
+                        .stringValue(reason)
+                        .build());
         if (lastStatus != null) {
-            attrs.put("lastStatus", MessageAttributeValue.builder().dataType("Number").stringValue(lastStatus.toString()).build());
+            attrs.put(
+                    "lastStatus",
+                    MessageAttributeValue.builder()
+                            .dataType("Number")
+                            .stringValue(lastStatus.toString())
+                            .build());
         }
         sqs.sendMessage(b -> b.queueUrl(dlqUrl).messageBody(body).messageAttributes(attrs));
         return requestId;
@@ -83,7 +100,8 @@ class RedriveTest {
     long depth() {
         Map<String, String> a = sqs.getQueueAttributes(b -> b.queueUrl(dlqUrl).attributeNames(QueueAttributeName.ALL))
                 .attributesAsStrings();
-        return Long.parseLong(a.get("ApproximateNumberOfMessages")) + Long.parseLong(a.get("ApproximateNumberOfMessagesNotVisible"));
+        return Long.parseLong(a.get("ApproximateNumberOfMessages"))
+                + Long.parseLong(a.get("ApproximateNumberOfMessagesNotVisible"));
     }
 
     JsonNode redriveLine() throws Exception {
@@ -113,8 +131,11 @@ class RedriveTest {
         assertThat(o.stoppedBy()).isNull();
         assertThat(o.skipped()).as("the two permanent ones").isEqualTo(2);
         assertThat(receiver.received()).hasSize(31);
-        assertThat(receiver.received()).allSatisfy(r -> assertThat(r.standard().verified()).isTrue());
-        assertThat(receiver.received()).extracting(r -> MAPPER.readTree(r.body()).path("data").path("requestId").asText())
+        assertThat(receiver.received())
+                .allSatisfy(r -> assertThat(r.standard().verified()).isTrue());
+        assertThat(receiver.received())
+                .extracting(r ->
+                        MAPPER.readTree(r.body()).path("data").path("requestId").asText())
                 .containsExactlyInAnyOrderElementsOf(ids);
         // 30 at 20/s with a burst of 10: at least a second
         assertThat(o.seconds()).isGreaterThanOrEqualTo(0.9);
@@ -137,7 +158,9 @@ class RedriveTest {
 
         assertThat(o.moved()).isZero();
         assertThat(o.stoppedBy()).contains("503");
-        assertThat(receiver.received().size()).as("a few tries at most, not the whole DLQ").isLessThanOrEqualTo(Redrive.WORKERS * 10);
+        assertThat(receiver.received().size())
+                .as("a few tries at most, not the whole DLQ")
+                .isLessThanOrEqualTo(Redrive.WORKERS * 10);
         assertThat(receiver.received().size()).isLessThan(40);
         assertThat(depth()).isEqualTo(40);
         assertThat(redriveLine().path("severity").asText()).isEqualTo("WARNING");
@@ -179,13 +202,16 @@ class RedriveTest {
         String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
         String requestId = UUID.randomUUID().toString();
         byte[] body = ("{\"eventType\":\"analytics_record_created\",\"timestamp\":1,\"data\":{\"requestId\":\""
-                + requestId + "\"}}").getBytes(StandardCharsets.UTF_8);
-        new dev.cva.notifier.aws.SqsDeadLetters(sqs, dlqUrl).put(new dev.cva.notifier.DeadLetters.DeadLetter(body,
-                requestId, "msg_" + requestId, "circuit_open", 0, null, trace));
+                        + requestId + "\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        new dev.cva.notifier.aws.SqsDeadLetters(sqs, dlqUrl)
+                .put(new dev.cva.notifier.DeadLetters.DeadLetter(
+                        body, requestId, "msg_" + requestId, "circuit_open", 0, null, trace));
         Redrive redrive = redrive(20);
         String awsRequestId = "c6af9ac6-7b61-11e6-9a41-93e812345678";
         var context = (com.amazonaws.services.lambda.runtime.Context) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {com.amazonaws.services.lambda.runtime.Context.class},
+                getClass().getClassLoader(),
+                new Class<?>[] {com.amazonaws.services.lambda.runtime.Context.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "getAwsRequestId" -> awsRequestId;
                     case "getRemainingTimeInMillis" -> 60_000;
@@ -202,7 +228,9 @@ class RedriveTest {
         var validator = new dev.cva.contracts.ContractValidator();
         for (String l : logBytes.toString(StandardCharsets.UTF_8).split("\n")) {
             JsonNode line = MAPPER.readTree(l);
-            assertThat(validator.validate(dev.cva.contracts.Contract.LOG_LINE, line)).as(l).isEmpty();
+            assertThat(validator.validate(dev.cva.contracts.Contract.LOG_LINE, line))
+                    .as(l)
+                    .isEmpty();
             assertThat(line.path("awsRequestId").asText()).as(l).isEqualTo(awsRequestId);
         }
     }

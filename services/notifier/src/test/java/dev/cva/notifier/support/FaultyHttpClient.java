@@ -48,18 +48,53 @@ public final class FaultyHttpClient extends HttpClient {
     }
 
     @Override
-    public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, HttpResponse.BodyHandler<T> handler,
-            HttpResponse.PushPromiseHandler<T> push) {
+    public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+            HttpRequest request, HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> push) {
         throw new UnsupportedOperationException("the notifier sends synchronously");
     }
 
-    @Override public Optional<CookieHandler> cookieHandler() { return real.cookieHandler(); }
-    @Override public Optional<Duration> connectTimeout() { return real.connectTimeout(); }
-    @Override public Redirect followRedirects() { return real.followRedirects(); }
-    @Override public Optional<ProxySelector> proxy() { return real.proxy(); }
-    @Override public SSLContext sslContext() { return real.sslContext(); }
-    @Override public SSLParameters sslParameters() { return real.sslParameters(); }
-    @Override public Optional<Authenticator> authenticator() { return real.authenticator(); }
-    @Override public Version version() { return real.version(); }
-    @Override public Optional<Executor> executor() { return real.executor(); }
+    @Override
+    public Optional<CookieHandler> cookieHandler() {
+        return real.cookieHandler();
+    }
+
+    @Override
+    public Optional<Duration> connectTimeout() {
+        return real.connectTimeout();
+    }
+
+    @Override
+    public Redirect followRedirects() {
+        return real.followRedirects();
+    }
+
+    @Override
+    public Optional<ProxySelector> proxy() {
+        return real.proxy();
+    }
+
+    @Override
+    public SSLContext sslContext() {
+        return real.sslContext();
+    }
+
+    @Override
+    public SSLParameters sslParameters() {
+        return real.sslParameters();
+    }
+
+    @Override
+    public Optional<Authenticator> authenticator() {
+        return real.authenticator();
+    }
+
+    @Override
+    public Version version() {
+        return real.version();
+    }
+
+    @Override
+    public Optional<Executor> executor() {
+        return real.executor();
+    }
 }

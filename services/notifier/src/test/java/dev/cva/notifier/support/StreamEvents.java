@@ -33,10 +33,14 @@ public final class StreamEvents {
     /** Every record of every shard of the table's stream, from the start. */
     public static List<Record> readAll(DynamoDbStreamsClient streams, String streamArn) {
         List<Record> all = new ArrayList<>();
-        var shards = streams.describeStream(b -> b.streamArn(streamArn)).streamDescription().shards();
+        var shards = streams.describeStream(b -> b.streamArn(streamArn))
+                .streamDescription()
+                .shards();
         for (var shard : shards) {
-            String it = streams.getShardIterator(b -> b.streamArn(streamArn).shardId(shard.shardId())
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+            String it = streams.getShardIterator(b -> b.streamArn(streamArn)
+                            .shardId(shard.shardId())
+                            .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                    .shardIterator();
             while (it != null) {
                 String current = it;
                 var r = streams.getRecords(b -> b.shardIterator(current).limit(1000));
@@ -62,7 +66,9 @@ public final class StreamEvents {
             r.put("eventVersion", rec.eventVersion());
             r.put("eventSourceARN", streamArn);
             ObjectNode d = MAPPER.createObjectNode();
-            d.put("ApproximateCreationDateTime", rec.dynamodb().approximateCreationDateTime().getEpochSecond());
+            d.put(
+                    "ApproximateCreationDateTime",
+                    rec.dynamodb().approximateCreationDateTime().getEpochSecond());
             d.set("Keys", image(rec.dynamodb().keys()));
             if (rec.dynamodb().hasNewImage()) {
                 d.set("NewImage", image(rec.dynamodb().newImage()));

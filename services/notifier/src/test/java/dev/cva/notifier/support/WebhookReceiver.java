@@ -32,8 +32,8 @@ public final class WebhookReceiver implements AutoCloseable {
         }
     }
 
-    public record Received(Map<String, List<String>> headers, byte[] body, long atMillis,
-            Verification standard, Verification legacy) {
+    public record Received(
+            Map<String, List<String>> headers, byte[] body, long atMillis, Verification standard, Verification legacy) {
         public String header(String name) {
             List<String> v = headers.get(name);
             return v == null || v.isEmpty() ? null : v.get(0);

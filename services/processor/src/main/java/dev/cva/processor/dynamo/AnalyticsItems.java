@@ -24,7 +24,7 @@ public final class AnalyticsItems {
             item.put("vectorMatches", AttributeValue.fromN(Integer.toString(r.vectorMatches())));
         }
         item.put("sessionId", AttributeValue.fromS(r.sessionId()));
-        item.put("week", AttributeValue.fromS(r.week()));                 // GSI week-index partition key
+        item.put("week", AttributeValue.fromS(r.week())); // GSI week-index partition key
         item.put("timestamp", AttributeValue.fromN(Long.toString(r.timestamp()))); // GSI sort key
         item.put("responseTimestamp", AttributeValue.fromN(Long.toString(r.responseTimestamp())));
         item.put("latencyMs", AttributeValue.fromN(Long.toString(r.latencyMs())));
@@ -45,6 +45,7 @@ public final class AnalyticsItems {
     }
 
     private static AttributeValue n(double value) {
-        return AttributeValue.fromN(BigDecimal.valueOf(value).stripTrailingZeros().toPlainString());
+        return AttributeValue.fromN(
+                BigDecimal.valueOf(value).stripTrailingZeros().toPlainString());
     }
 }

@@ -44,8 +44,10 @@ public final class DynamoCorrelationStore implements CorrelationStore {
 
     @Override
     public Interim findInterim(String requestId) {
-        GetItemResponse r = call("GetItem", () -> dynamo.getItem(b -> b.tableName(interimTable)
-                .key(key(requestId)).consistentRead(true)));
+        GetItemResponse r = call(
+                "GetItem",
+                () -> dynamo.getItem(
+                        b -> b.tableName(interimTable).key(key(requestId)).consistentRead(true)));
         return r.hasItem() ? interim(r.item()) : null;
     }
 
@@ -67,8 +69,8 @@ public final class DynamoCorrelationStore implements CorrelationStore {
     }
 
     @Override
-    public boolean repark(String requestId, EventType type, String json, String traceId, Interim seen,
-            long ttlEpochSeconds) {
+    public boolean repark(
+            String requestId, EventType type, String json, String traceId, Interim seen, long ttlEpochSeconds) {
         // the row as seen (its TTL unchanged, so no one re-parked it) and still without the other half; DynamoDB
         // refuses unused expression names and values, so each case names only what it uses
         Map<String, String> names = new java.util.HashMap<>(Map.of("#ttl", TTL, "#other", halfAttribute(type.other())));
@@ -100,7 +102,8 @@ public final class DynamoCorrelationStore implements CorrelationStore {
     @Override
     public boolean putRecord(AnalyticsRecord record) {
         try {
-            dynamo.putItem(b -> b.tableName(analyticsTable).item(AnalyticsItems.toItem(record))
+            dynamo.putItem(b -> b.tableName(analyticsTable)
+                    .item(AnalyticsItems.toItem(record))
                     .conditionExpression("attribute_not_exists(#pk)")
                     .expressionAttributeNames(Map.of("#pk", PK)));
             return true;
@@ -113,13 +116,20 @@ public final class DynamoCorrelationStore implements CorrelationStore {
 
     @Override
     public void deleteInterim(String requestId) {
-        call("DeleteItem", () -> dynamo.deleteItem(b -> b.tableName(interimTable).key(key(requestId))));
+        call(
+                "DeleteItem",
+                () -> dynamo.deleteItem(b -> b.tableName(interimTable).key(key(requestId))));
     }
 
-    private static Map<String, AttributeValue> row(String requestId, EventType type, String json, String traceId,
-            long ttl) {
-        Map<String, AttributeValue> row = new java.util.HashMap<>(Map.of(PK, AttributeValue.fromS(requestId),
-                halfAttribute(type), AttributeValue.fromS(json), TTL, AttributeValue.fromN(Long.toString(ttl))));
+    private static Map<String, AttributeValue> row(
+            String requestId, EventType type, String json, String traceId, long ttl) {
+        Map<String, AttributeValue> row = new java.util.HashMap<>(Map.of(
+                PK,
+                AttributeValue.fromS(requestId),
+                halfAttribute(type),
+                AttributeValue.fromS(json),
+                TTL,
+                AttributeValue.fromN(Long.toString(ttl))));
         if (traceId != null) {
             row.put(TRACE_ID, AttributeValue.fromS(traceId)); // the parked half's; the record takes it on
         }
@@ -132,8 +142,11 @@ public final class DynamoCorrelationStore implements CorrelationStore {
             return null;
         }
         AttributeValue ttl = item.get(TTL);
-        return new Interim(s(item.get(halfAttribute(EventType.QUERY))), s(item.get(halfAttribute(EventType.RESPONSE))),
-                ttl == null || ttl.n() == null ? null : Long.parseLong(ttl.n()), s(item.get(TRACE_ID)));
+        return new Interim(
+                s(item.get(halfAttribute(EventType.QUERY))),
+                s(item.get(halfAttribute(EventType.RESPONSE))),
+                ttl == null || ttl.n() == null ? null : Long.parseLong(ttl.n()),
+                s(item.get(TRACE_ID)));
     }
 
     private static <T> T call(String operation, java.util.function.Supplier<T> call) {

@@ -15,7 +15,8 @@ public final class Bodies {
 
     public static ObjectNode example(Contract contract, Examples.Kind kind, String name) {
         try {
-            return (ObjectNode) MAPPER.readTree(Examples.get(contract, kind, name).bytes());
+            return (ObjectNode)
+                    MAPPER.readTree(Examples.get(contract, kind, name).bytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -37,8 +37,8 @@ public final class InMemoryCorrelationStore implements CorrelationStore {
     }
 
     @Override
-    public synchronized boolean repark(String requestId, EventType type, String json, String traceId, Interim seen,
-            long ttlEpochSeconds) {
+    public synchronized boolean repark(
+            String requestId, EventType type, String json, String traceId, Interim seen, long ttlEpochSeconds) {
         calls.add("repark");
         Interim row = interim.get(requestId);
         if (row == null || !Objects.equals(row.ttl(), seen.ttl()) || row.json(type.other()) != null) {

@@ -28,14 +28,21 @@ public final class SqsEvents {
      * One message of a batch; {@code attributes} override the fixture's system attributes, {@code messageAttributes}
      * are String message attributes.
      */
-    public record Msg(String messageId, String receiptHandle, String body, Map<String, String> attributes,
-                      Map<String, String> messageAttributes) {
+    public record Msg(
+            String messageId,
+            String receiptHandle,
+            String body,
+            Map<String, String> attributes,
+            Map<String, String> messageAttributes) {
         public Msg(String messageId, String receiptHandle, String body, Map<String, String> attributes) {
             this(messageId, receiptHandle, body, attributes, Map.of());
         }
 
         public static Msg of(String messageId, String body, String groupId, String dedupId) {
-            return new Msg(messageId, "rh-" + messageId, body,
+            return new Msg(
+                    messageId,
+                    "rh-" + messageId,
+                    body,
                     Map.of("MessageGroupId", groupId, "MessageDeduplicationId", dedupId));
         }
 
@@ -74,7 +81,9 @@ public final class SqsEvents {
             ObjectNode attrs = (ObjectNode) r.get("attributes");
             m.attributes().forEach(attrs::put);
             ObjectNode messageAttrs = (ObjectNode) r.get("messageAttributes");
-            m.messageAttributes().forEach((k, v) -> messageAttrs.putObject(k).put("stringValue", v).put("dataType", "String"));
+            m.messageAttributes()
+                    .forEach((k, v) ->
+                            messageAttrs.putObject(k).put("stringValue", v).put("dataType", "String"));
             if (eventSourceArn != null) {
                 r.put("eventSourceARN", eventSourceArn);
             }
@@ -94,7 +103,8 @@ public final class SqsEvents {
 
     private static String md5(String body) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(body.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("MD5").digest(body.getBytes(StandardCharsets.UTF_8)));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

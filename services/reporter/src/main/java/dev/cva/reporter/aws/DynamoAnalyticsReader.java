@@ -34,7 +34,9 @@ public final class DynamoAnalyticsReader implements AnalyticsReader {
         Map<String, AttributeValue> start = null;
         try {
             do {
-                QueryRequest.Builder q = QueryRequest.builder().tableName(table).indexName(index)
+                QueryRequest.Builder q = QueryRequest.builder()
+                        .tableName(table)
+                        .indexName(index)
                         .keyConditionExpression("#w = :w")
                         .projectionExpression("#q, sessionId, matchType, matchScore, latencyMs")
                         .expressionAttributeNames(Map.of("#w", "week", "#q", "query"))
@@ -47,17 +49,20 @@ public final class DynamoAnalyticsReader implements AnalyticsReader {
                 }
                 QueryResponse page = dynamo.query(q.build());
                 page.items().forEach(item -> rows.add(row(item)));
-                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty()
+                        ? page.lastEvaluatedKey()
+                        : null;
             } while (start != null);
         } catch (SdkException e) {
-            throw new ReportException("DynamoDB Query on " + index + " failed: " + e.getClass().getSimpleName(), e);
+            throw new ReportException(
+                    "DynamoDB Query on " + index + " failed: " + e.getClass().getSimpleName(), e);
         }
         return rows;
     }
 
     private static ReportRow row(Map<String, AttributeValue> item) {
-        return new ReportRow(s(item, "query"), s(item, "sessionId"), s(item, "matchType"),
-                n(item, "matchScore"), latency(item));
+        return new ReportRow(
+                s(item, "query"), s(item, "sessionId"), s(item, "matchType"), n(item, "matchScore"), latency(item));
     }
 
     /** {@code null} when the record has no latency (unknown, not zero). */

@@ -35,11 +35,14 @@ public final class DynamoReportMarkers implements ReportMarkers {
     public boolean claim(IsoWeek week, Instant now, boolean force) {
         try {
             dynamo.putItem(b -> {
-                b.tableName(table).item(Map.of(
-                        "requestId", AttributeValue.fromS(key(week)),
-                        "state", AttributeValue.fromS(Marker.SENDING),
-                        "claimedAt", AttributeValue.fromS(now.toString()),
-                        "ttl", AttributeValue.fromN(Long.toString(now.plus(KEEP).getEpochSecond()))));
+                b.tableName(table)
+                        .item(Map.of(
+                                "requestId", AttributeValue.fromS(key(week)),
+                                "state", AttributeValue.fromS(Marker.SENDING),
+                                "claimedAt", AttributeValue.fromS(now.toString()),
+                                "ttl",
+                                        AttributeValue.fromN(
+                                                Long.toString(now.plus(KEEP).getEpochSecond()))));
                 if (!force) {
                     b.conditionExpression("attribute_not_exists(requestId)");
                 }
@@ -48,25 +51,29 @@ public final class DynamoReportMarkers implements ReportMarkers {
         } catch (ConditionalCheckFailedException e) {
             return false;
         } catch (SdkException e) {
-            throw new ReportException("DynamoDB PutItem (report marker) failed: " + e.getClass().getSimpleName(), e);
+            throw new ReportException(
+                    "DynamoDB PutItem (report marker) failed: " + e.getClass().getSimpleName(), e);
         }
     }
 
     @Override
     public Marker find(IsoWeek week) {
         try {
-            GetItemResponse r = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-                    .key(Map.of("requestId", AttributeValue.fromS(key(week)))));
+            GetItemResponse r = dynamo.getItem(b ->
+                    b.tableName(table).consistentRead(true).key(Map.of("requestId", AttributeValue.fromS(key(week)))));
             if (!r.hasItem() || r.item().isEmpty()) {
                 return null;
             }
             AttributeValue claimed = r.item().get("claimedAt");
             AttributeValue id = r.item().get("messageId");
             AttributeValue state = r.item().get("state");
-            return new Marker(state == null ? null : state.s(), claimed == null ? null : Instant.parse(claimed.s()),
+            return new Marker(
+                    state == null ? null : state.s(),
+                    claimed == null ? null : Instant.parse(claimed.s()),
                     id == null ? null : id.s());
         } catch (SdkException e) {
-            throw new ReportException("DynamoDB GetItem (report marker) failed: " + e.getClass().getSimpleName(), e);
+            throw new ReportException(
+                    "DynamoDB GetItem (report marker) failed: " + e.getClass().getSimpleName(), e);
         }
     }
 
@@ -77,11 +84,18 @@ public final class DynamoReportMarkers implements ReportMarkers {
                     .key(Map.of("requestId", AttributeValue.fromS(key(week))))
                     .updateExpression("SET #s = :sent, messageId = :id, sentAt = :at")
                     .expressionAttributeNames(Map.of("#s", "state"))
-                    .expressionAttributeValues(Map.of(":sent", AttributeValue.fromS(Marker.SENT),
-                            ":id", AttributeValue.fromS(messageId == null ? "-" : messageId),
-                            ":at", AttributeValue.fromS(now.toString()))));
+                    .expressionAttributeValues(Map.of(
+                            ":sent",
+                            AttributeValue.fromS(Marker.SENT),
+                            ":id",
+                            AttributeValue.fromS(messageId == null ? "-" : messageId),
+                            ":at",
+                            AttributeValue.fromS(now.toString()))));
         } catch (SdkException e) {
-            throw new ReportException("DynamoDB UpdateItem (report marker) failed: " + e.getClass().getSimpleName(), e);
+            throw new ReportException(
+                    "DynamoDB UpdateItem (report marker) failed: "
+                            + e.getClass().getSimpleName(),
+                    e);
         }
     }
 
@@ -96,7 +110,10 @@ public final class DynamoReportMarkers implements ReportMarkers {
         } catch (ConditionalCheckFailedException e) {
             // already sent or gone: nothing to release
         } catch (SdkException e) {
-            throw new ReportException("DynamoDB DeleteItem (report marker) failed: " + e.getClass().getSimpleName(), e);
+            throw new ReportException(
+                    "DynamoDB DeleteItem (report marker) failed: "
+                            + e.getClass().getSimpleName(),
+                    e);
         }
     }
 }

@@ -17,16 +17,18 @@ public final class SesMailer implements Mailer {
     public String send(Email email) {
         try {
             return ses.sendEmail(b -> b.fromEmailAddress(email.from())
-                    .destination(d -> d.toAddresses(email.to()))
-                    .content(c -> c.simple(m -> m
-                            .subject(s -> s.data(email.subject()).charset("UTF-8"))
-                            .body(body -> body
-                                    .html(h -> h.data(email.html()).charset("UTF-8"))
-                                    .text(t -> t.data(email.text()).charset("UTF-8"))))))
+                            .destination(d -> d.toAddresses(email.to()))
+                            .content(c -> c.simple(m -> m.subject(
+                                            s -> s.data(email.subject()).charset("UTF-8"))
+                                    .body(body -> body.html(
+                                                    h -> h.data(email.html()).charset("UTF-8"))
+                                            .text(t -> t.data(email.text()).charset("UTF-8"))))))
                     .messageId();
         } catch (SdkException e) {
-            throw new ReportException("SES SendEmail failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " (" + firstLine(e.getMessage()) + ")"), e);
+            throw new ReportException(
+                    "SES SendEmail failed: " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : " (" + firstLine(e.getMessage()) + ")"),
+                    e);
         }
     }
 
