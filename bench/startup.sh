@@ -85,7 +85,7 @@ if [[ "${FRESH:-0}" == 1 ]]; then
     rev="$(git -C "$checkout" rev-parse HEAD)"
     git clone -q --no-checkout "$checkout" "$fresh_dir/cva" && git -C "$fresh_dir/cva" checkout -q --detach "$rev"
     fresh_cva="$(launcher "$fresh_dir/cva" "$3")"
-    if [[ -n "${BENCH_LOCK:-}" ]]; then exec 9>"$BENCH_LOCK"; flock 9; fi
+    if [[ -n "${BENCH_LOCK:-}" ]]; then exec 9>"$BENCH_LOCK"; flock 9 || exit 1; fi
     # shellcheck disable=SC2086
     (cd "$fresh_dir/cva" && MAVEN_ARGS="${FRESH_M2:+-Dmaven.repo.local=$FRESH_M2}" CVA_LOCAL_SES=outbox \
       python3 - "$label" "$rev" $fresh_cva local demo --json 9>&- <<'PY'
