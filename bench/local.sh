@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Figures for 'cva local' of two builds side by side in one run (loopback only, bounded): the ANCHOR checkout (by
 # default ../anchor beside this repo: the JDK 17 build) and the CANDIDATE checkout (by default this repo), each
-# started by its own ./cva, one after the other on the same machine state (never both stacks at once):
+# started by its own ./cva, one after the other on the same machine state (never both stacks at once; each step runs
+# for the anchor, then for the candidate):
 #   1. 'cva local up --detach' ready time on a warm machine: one start not counted, then UP_RUNS (default 3) starts,
-#      each stopped with 'cva local down': median, min, max
+#      each stopped with 'cva local down', the two builds taking turns (A B A B ...): median, min, max
 #   2. the default 'cva local demo' (200 conversations, unthrottled) on a fresh stack: events/s, event -> Firestore
 #      p50/p95/max
 #   3. a warm stack (one 100-conversation warm-up demo first) at a fixed RATE (default 100) events/s for N
 #      conversations: achieved rate, p50/p95; the CPU seconds (user + system, from /proc) each process of the stack
 #      spent per 1,000 events during that run; the resident memory (RSS) of every process of the stack after it
 #   4. with STANDINS=1, each stand-in's raw rate for the calls the pipeline makes (bench/standins/StandinBench.java)
+# The 1-minute load average is read before each step: figures from a machine busy with other work (load above its
+# cores) are slower and noisier for both builds alike, and only their side-by-side comparison holds.
 # Prints a table and one JSON line; each build's own figures are in bench/results/local-{anchor,candidate}.json.
 # Usage: bench/local.sh [ANCHOR] [CANDIDATE] [conversations at the fixed rate (default 1000)]
 #   ANCHOR_JAVA_HOME (default: a JDK 17 under /usr/lib/jvm) and CANDIDATE_JAVA_HOME (default: as the caller has it)
@@ -105,43 +108,80 @@ print(json.dumps(res))
 '
 }
 
-bench_one() { # label checkout java_home
-  local label="$1" t0 t1 times=() before after
-  checkout="$2" java_home="$3"
-  echo "== $label: $checkout @ $(git -C "$checkout" rev-parse --short HEAD), JAVA_HOME=${java_home:-(unset)}"
+builds=(anchor candidate)
+declare -A dir_of=([anchor]="$anchor" [candidate]="$candidate") jh_of=([anchor]="$ANCHOR_JAVA_HOME" [candidate]="$CANDIDATE_JAVA_HOME")
+use() { checkout="${dir_of[$1]}" java_home="${jh_of[$1]}"; }
+unuse() { checkout="" java_home=""; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+for b in "${builds[@]}"; do
+  use "$b"
+  echo "== $b: $checkout @ $(git -C "$checkout" rev-parse --short HEAD), JAVA_HOME=${java_home:-(unset)}"
   cva --version >/dev/null   # builds if needed and makes the launcher's archive before anything is timed
-  for i in $(seq 0 "$up_runs"); do
+  : > "$out/.up-$b"; : > "$out/.load-$b"; : > "$out/local-$b.log"
+  unuse
+done
+
+# 1. Ready times. The two builds take turns (A B A B ...), so a machine whose load drifts during the run moves both
+# alike; the first start of each is not counted (it may build the dashboard with npm, and fills the page cache).
+for i in $(seq 0 "$up_runs"); do
+  for b in "${builds[@]}"; do
+    use "$b"
+    load1 >> "$out/.load-$b"
     t0=$(date +%s.%N)
-    cvat 400 local up --detach >/dev/null
+    cvat 400 local up --detach >/dev/null 2>>"$out/local-$b.log"
     t1=$(date +%s.%N)
-    if [[ $i -gt 0 ]]; then times+=("$(echo "$t1 - $t0" | bc)"); fi
-    cva local down >/dev/null
+    if [[ $i -gt 0 ]]; then echo "$t1 - $t0" | bc >> "$out/.up-$b"; fi
+    cva local down >/dev/null 2>>"$out/local-$b.log"
+    unuse
   done
-  echo "  local up --detach ready (warm, starts 2..$((up_runs + 1))): ${times[*]} s"
+done
+for b in "${builds[@]}"; do echo "  $b: local up --detach ready (warm, starts 2..$((up_runs + 1))): $(paste -sd' ' "$out/.up-$b") s"; done
 
-  # a demo that lost records exits 1: its summary says so (ok=false) and the table notes it
-  cvat 600 local demo --json > "$out/local-demo-default-$label.json" 2> "$out/local-demo-default-$label.log" || true
+# 2. The default demo on a fresh stack (it starts and stops its own). A demo that lost records exits 1: its
+# summary says so (ok=false) and the table notes it.
+for b in "${builds[@]}"; do
+  use "$b"
+  load1 >> "$out/.load-$b"
+  cvat 600 local demo --json > "$out/local-demo-default-$b.json" 2> "$out/local-demo-default-$b.log" || true
+  unuse
+done
 
-  cvat 400 local up --detach >/dev/null
-  cvat 300 local demo --conversations 100 --rate 50 --poison 0 --json > "$out/local-warmup-$label.json" 2>/dev/null || true
-  before=$(procs)
+# 3. A warm stack at a fixed rate, with each process's CPU time before and after, and its memory after.
+for b in "${builds[@]}"; do
+  use "$b"
+  load1 >> "$out/.load-$b"
+  cvat 400 local up --detach >/dev/null 2>>"$out/local-$b.log"
+  cvat 300 local demo --conversations 100 --rate 50 --poison 0 --json > "$out/local-warmup-$b.json" 2>/dev/null || true
+  procs > "$out/.before-$b"
   cvat 900 local demo --conversations "$conversations" --rate "$rate" --poison 4 --timeout 300 --json \
-    > "$out/local-demo-$rate-$label.json" 2> "$out/local-demo-$rate-$label.log" || true
-  after=$(procs)
-  cva local down >/dev/null
-  python3 - "$label" "$(git -C "$checkout" rev-parse --short HEAD)" "$(jdk_of "$java_home")" "$before" "$after" \
-    "$out/local-demo-default-$label.json" "$out/local-demo-$rate-$label.json" "$rate" "${times[@]}" \
-    > "$out/local-$label.json" <<'PY'
+    > "$out/local-demo-$rate-$b.json" 2> "$out/local-demo-$rate-$b.log" || true
+  procs > "$out/.after-$b"
+  load1 >> "$out/.load-$b"
+  if [[ "${STANDINS:-0}" == 1 ]]; then
+    # 4. each stand-in's raw rate for the calls the pipeline makes, on the same warm stack
+    (cd "$checkout" && "${java_home:+$java_home/bin/}java" -cp "cli/target/lib/*" "$here/bench/standins/StandinBench.java" \
+      "$(cva local env --shell json)" 5) | sed "s/^/  $b: /"
+  fi
+  cva local down >/dev/null 2>>"$out/local-$b.log"
+  unuse
+done
+
+for b in "${builds[@]}"; do
+  python3 - "$b" "$(git -C "${dir_of[$b]}" rev-parse --short HEAD)" "$(jdk_of "${jh_of[$b]}")" "$out" "$rate" \
+    > "$out/local-$b.json" <<'PY'
 import json, statistics, sys
-label, commit, jdk, b, a, default, warm, rate = sys.argv[1:9]
-b, a = json.loads(b), json.loads(a)
-up = [float(x) for x in sys.argv[9:]]
-d, w = json.load(open(default)), json.load(open(warm))
+label, commit, jdk, out, rate = sys.argv[1:6]
+read = lambda name: open(f"{out}/{name}").read()
+b, a = json.loads(read(f".before-{label}")), json.loads(read(f".after-{label}"))
+up = [float(x) for x in read(f".up-{label}").split()]
+load = [float(x) for x in read(f".load-{label}").split()]
+d, w = json.loads(read(f"local-demo-default-{label}.json")), json.loads(read(f"local-demo-{rate}-{label}.json"))
 events = w["eventsSent"]
 cpu = {n: round(1000 * (a["cpu"][n] - b["cpu"].get(n, 0)) / events, 2) for n in a["cpu"]}
 cpu["total"] = round(sum(cpu.values()), 2)
 rss = dict(a["rssMiB"], total=round(sum(a["rssMiB"].values()), 1))
 print(json.dumps({"build": label, "commit": commit, "jdk": jdk, "java": a["java"],
+    "loadAverage": {"min": min(load), "max": max(load)},
     "upReadySeconds": {"median": round(statistics.median(up), 2), "min": round(min(up), 2), "max": round(max(up), 2), "runs": up},
     "defaultDemo": {"ok": d["ok"], "eventsPerSecond": d["eventsPerSecond"], "p50Ms": d["latency"]["p50Ms"],
                     "p95Ms": d["latency"]["p95Ms"], "maxMs": d["latency"]["maxMs"]},
@@ -149,18 +189,7 @@ print(json.dumps({"build": label, "commit": commit, "jdk": jdk, "java": a["java"
              "p50Ms": w["latency"]["p50Ms"], "p95Ms": w["latency"]["p95Ms"], "maxMs": w["latency"]["maxMs"],
              "cpuSecondsPer1000Events": cpu, "rssMiB": rss}}))
 PY
-  if [[ "${STANDINS:-0}" == 1 ]]; then
-    cva local up --detach >/dev/null
-    local env_json; env_json="$(cva local env --shell json)"
-    (cd "$checkout" && "${java_home:+$java_home/bin/}java" -cp "cli/target/lib/*" "$here/bench/standins/StandinBench.java" "$env_json" 5) \
-      | sed 's/^/  /'
-    cva local down >/dev/null
-  fi
-  checkout=""
-}
-
-bench_one anchor "$anchor" "$ANCHOR_JAVA_HOME"
-bench_one candidate "$candidate" "$CANDIDATE_JAVA_HOME"
+done
 
 python3 - "$out/local-anchor.json" "$out/local-candidate.json" "$conversations" <<'PY'
 import json, sys
@@ -168,6 +197,7 @@ A, C = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 rows = [
     ("commit", lambda r: r["commit"]),
     ("java of the stack's supervisor", lambda r: r["java"].removeprefix("/usr/lib/jvm/")),
+    ("1-minute load average during its runs", lambda r: f'{r["loadAverage"]["min"]}-{r["loadAverage"]["max"]}'),
     ("local up --detach ready, median s (aim <= 5)", lambda r: f'{r["upReadySeconds"]["median"]:.1f} ({r["upReadySeconds"]["min"]:.1f}-{r["upReadySeconds"]["max"]:.1f})'),
     ("default demo events/s (aim >= 50)", lambda r: r["defaultDemo"]["eventsPerSecond"]),
     ("default demo p50 / p95 ms (aim p95 <= 3000)", lambda r: f'{r["defaultDemo"]["p50Ms"]} / {r["defaultDemo"]["p95Ms"]}'),
