@@ -103,6 +103,16 @@ for name, pids in parts.items():
     s = [stat(x) for x in pids]
     res["cpu"][name] = round(sum(c for c, _ in s), 2)
     res["rssMiB"][name] = round(sum(r for _, r in s), 1)
+def started(pid):
+    try:
+        return int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[19]) / tick
+    except OSError:
+        return None
+t0 = started(sup)
+# when each part with a process of its own was started, in seconds after the supervisor: the order and gaps show
+# which part the others wait for
+res["startedAfterSupervisor"] = {n: round(started(p[0]) - t0, 1) for n, p in parts.items()
+                                 if n not in ("other", "cva") and p and started(p[0]) is not None and t0 is not None}
 res["java"] = os.readlink(f"/proc/{sup}/exe")
 print(json.dumps(res))
 '
@@ -187,7 +197,8 @@ print(json.dumps({"build": label, "commit": commit, "jdk": jdk, "java": a["java"
                     "p95Ms": d["latency"]["p95Ms"], "maxMs": d["latency"]["maxMs"]},
     "warm": {"rate": int(rate), "ok": w["ok"], "events": events, "eventsPerSecond": w["eventsPerSecond"],
              "p50Ms": w["latency"]["p50Ms"], "p95Ms": w["latency"]["p95Ms"], "maxMs": w["latency"]["maxMs"],
-             "cpuSecondsPer1000Events": cpu, "rssMiB": rss}}))
+             "cpuSecondsPer1000Events": cpu, "rssMiB": rss},
+    "partStartedAfterSupervisorSeconds": b.get("startedAfterSupervisor", {})}))
 PY
 done
 
@@ -196,7 +207,7 @@ import json, sys
 A, C = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 rows = [
     ("commit", lambda r: r["commit"]),
-    ("java of the stack's supervisor", lambda r: r["java"].removeprefix("/usr/lib/jvm/")),
+    ("JDK of the stack's supervisor", lambda r: r["java"].split("/")[-3]),
     ("1-minute load average during its runs", lambda r: f'{r["loadAverage"]["min"]}-{r["loadAverage"]["max"]}'),
     ("local up --detach ready, median s (aim <= 5)", lambda r: f'{r["upReadySeconds"]["median"]:.1f} ({r["upReadySeconds"]["min"]:.1f}-{r["upReadySeconds"]["max"]:.1f})'),
     ("default demo events/s (aim >= 50)", lambda r: r["defaultDemo"]["eventsPerSecond"]),
@@ -210,10 +221,14 @@ for n in names:
 rss = sorted(set(A["warm"]["rssMiB"]) | set(C["warm"]["rssMiB"]), key=lambda n: (n == "total", n))
 for n in rss:
     rows.append((f"  RSS MiB: {n}", lambda r, n=n: r["warm"]["rssMiB"].get(n, "-")))
+starts = sorted(set(A["partStartedAfterSupervisorSeconds"]) | set(C["partStartedAfterSupervisorSeconds"]),
+                key=lambda n: A["partStartedAfterSupervisorSeconds"].get(n, 0))
+for n in starts:
+    rows.append((f"  started, s after the supervisor: {n}", lambda r, n=n: r["partStartedAfterSupervisorSeconds"].get(n, "-")))
 w = max(len(k) for k, _ in rows)
-print(f'{"":{w}}  {"anchor":>18}  {"candidate":>18}')
+print(f'{"":{w}}  {"anchor":>22}  {"candidate":>22}')
 for k, f in rows:
-    print(f"{k:{w}}  {str(f(A)):>18}  {str(f(C)):>18}")
+    print(f"{k:{w}}  {str(f(A)):>22}  {str(f(C)):>22}")
 for r in (A, C):
     if not (r["defaultDemo"]["ok"] and r["warm"]["ok"]):
         print(f'NOTE: {r["build"]}: a demo lost records (ok=false): see bench/results/local-demo-*-{r["build"]}.log')
