@@ -2,6 +2,7 @@ package dev.cva.cli.deploy;
 
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
+import dev.cva.cli.artifact.GitInfo;
 import dev.cva.cli.config.Settings;
 import dev.cva.cli.deploy.hosting.DashboardDeploy;
 import dev.cva.cli.deploy.hosting.HostingRest;

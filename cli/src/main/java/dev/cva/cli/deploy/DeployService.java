@@ -2,6 +2,7 @@ package dev.cva.cli.deploy;
 
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.artifact.GitInfo;
 import dev.cva.cli.config.CvaConfig;
 import dev.cva.cli.deploy.DeployResult.Outcome;
 import dev.cva.cli.deploy.DeployResult.RevisionView;

@@ -15,7 +15,7 @@ import java.util.Optional;
 public interface DeployTarget extends AutoCloseable {
 
     /** The alias / traffic name every target routes through. */
-    String LIVE = "live";
+    String LIVE = dev.cva.local.lambda.FunctionAlias.LIVE;
 
     /**
      * One deployed revision and what cva recorded about it. {@code id} is the Lambda version number or the Cloud

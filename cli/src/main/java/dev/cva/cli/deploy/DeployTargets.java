@@ -1,6 +1,7 @@
 package dev.cva.cli.deploy;
 
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.artifact.GitInfo;
 import dev.cva.cli.config.CvaConfig;
 import dev.cva.cli.config.Settings;
 import dev.cva.cli.deploy.aws.AwsInventory;

@@ -1,17 +1,17 @@
 package dev.cva.cli.deploy;
 
+import dev.cva.cli.artifact.ProvenanceLine;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The one line cva records on every revision it deploys (a Lambda version's Description, the {@code CVA_DEPLOY}
- * variable of a Cloud Run revision): {@code cva version=1.2.0 git=<sha> dirty=false sha256=<hex> at=<instant>}.
- * Under Lambda's 256-character limit; read back by {@code cva status} and {@code cva rollback --to}.
+ * A deploy's {@link ProvenanceLine}: written from its plan, read back into the revision {@code cva status} and
+ * {@code cva rollback --to} show.
  */
 public final class Provenance {
-    public static final String PREFIX = "cva ";
+    public static final String PREFIX = ProvenanceLine.PREFIX;
 
     private Provenance() {}
 
@@ -21,8 +21,7 @@ public final class Provenance {
 
     /** The same line for any revision; an unknown {@code version} is left out rather than written as "null". */
     public static String encode(String version, String gitSha, boolean dirty, String sha256, Instant at) {
-        return PREFIX + (version == null ? "" : "version=" + version + " ") + "git=" + gitSha + " dirty=" + dirty
-                + " sha256=" + sha256 + " at=" + at;
+        return ProvenanceLine.encode(version, gitSha, dirty, sha256, at);
     }
 
     /** The revision {@code id} with what {@code text} recorded, or with nulls when cva did not write it. */

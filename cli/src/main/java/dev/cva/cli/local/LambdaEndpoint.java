@@ -64,7 +64,7 @@ final class LambdaEndpoint implements AutoCloseable {
                 return;
             }
             String payload = new String(body, StandardCharsets.UTF_8);
-            Invoker.Result r = qualifier == null || qualifier.equals(dev.cva.cli.deploy.DeployTarget.LIVE)
+            Invoker.Result r = qualifier == null || qualifier.equals(FunctionAlias.LIVE)
                     ? f.invoke(payload)
                     : f.invoke(qualifier, payload);
             send(ex, 200, r.body(), r.error() ? "Unhandled" : null);

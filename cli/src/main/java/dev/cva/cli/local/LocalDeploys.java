@@ -2,9 +2,8 @@ package dev.cva.cli.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CvaContext;
-import dev.cva.cli.deploy.Artifacts;
-import dev.cva.cli.deploy.GitInfo;
-import dev.cva.cli.deploy.Provenance;
+import dev.cva.cli.artifact.GitInfo;
+import dev.cva.cli.artifact.ProvenanceLine;
 import dev.cva.local.lambda.FunctionAlias;
 import dev.cva.local.lambda.Invoker;
 import dev.cva.local.lambda.LambdaFunction;
@@ -80,11 +79,11 @@ final class LocalDeploys {
     }
 
     /**
-     * What version 1 records, as every later deploy does ({@link Provenance}): the module's version and the commit
+     * What version 1 records, as every later deploy does ({@link ProvenanceLine}): the module's version and the commit
      * of the checkout the stack runs, the SHA-256 of the jar {@code cva local up} started, and when.
      */
     static String firstDescription(Path jar, String version, GitInfo.Head head, Instant at) {
-        return Provenance.encode(version, head.sha(), head.dirty(), Artifacts.sha256(jar), at);
+        return ProvenanceLine.encode(version, head.sha(), head.dirty(), ProvenanceLine.sha256(jar), at);
     }
 
     /** The {@code <version>} of {@code module}'s pom, or null when the module is not in this checkout. */

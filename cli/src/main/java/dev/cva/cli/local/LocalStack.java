@@ -2,10 +2,10 @@ package dev.cva.cli.local;
 
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.artifact.GitInfo;
 import dev.cva.cli.config.ConfigLoader;
 import dev.cva.cli.config.CvaConfig;
 import dev.cva.cli.config.Settings;
-import dev.cva.cli.deploy.GitInfo;
 import dev.cva.local.Child;
 import dev.cva.local.ElasticMq;
 import dev.cva.local.FirestoreEmulator;

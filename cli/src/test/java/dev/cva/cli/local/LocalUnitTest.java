@@ -158,7 +158,7 @@ class LocalUnitTest {
                     .call()
                     .name();
         }
-        dev.cva.cli.deploy.GitInfo info = new dev.cva.cli.deploy.GitInfo(tmp);
+        dev.cva.cli.artifact.GitInfo info = new dev.cva.cli.artifact.GitInfo(tmp);
         String text = LocalDeploys.firstDescription(
                 jar,
                 LocalDeploys.moduleVersion(info, "services/processor"),

@@ -23,6 +23,9 @@ import java.util.function.Consumer;
  * to a stopped version starts it again from its jar first (a cold start).
  */
 public final class FunctionAlias implements Invoker, AutoCloseable {
+
+    /** The alias every caller invokes, as Terraform's {@code aws_lambda_alias.live} and {@code cva deploy} name it. */
+    public static final String LIVE = "live";
     /** One published version: its number, what it runs, what the publisher recorded, and when. */
     public record Version(int number, LambdaFunction.Spec spec, String description, Instant created) {}
 

@@ -1,4 +1,4 @@
-package dev.cva.cli.deploy;
+package dev.cva.cli.artifact;
 
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
@@ -63,17 +63,17 @@ public final class GitInfo {
     }
 
     /** SemVer comparisons that tolerate junk (null for an unparsable version). */
-    static final class Versions {
+    public static final class Versions {
         private Versions() {}
 
-        static com.github.zafarkhaja.semver.Version parse(String v) {
+        public static com.github.zafarkhaja.semver.Version parse(String v) {
             return v == null
                     ? null
                     : com.github.zafarkhaja.semver.Version.tryParse(v.strip(), true)
                             .orElse(null);
         }
 
-        static int compare(String a, String b) {
+        public static int compare(String a, String b) {
             return parse(a).compareTo(parse(b));
         }
     }
