@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.MotoRoles;
 import dev.cva.local.Child;
 import dev.cva.local.FirestoreEmulator;
 import dev.cva.local.LocalAws;
@@ -70,7 +71,7 @@ class BackupCloudStandInTest {
             // the notifier, its live alias and its mapping on the table's stream, as infra/services/notifier makes them
             // (after the items: moto would run the function for each write of a mapped table)
             LambdaClient lambda = lambda(moto);
-            role(moto.endpoint());
+            MotoRoles.lambdaRole(moto.endpoint(), "notifier");
             notifier(
                     lambda,
                     dynamo.describeTable(b -> b.tableName("cv-analytics-analytics"))
@@ -312,7 +313,7 @@ class BackupCloudStandInTest {
             docs.exportAnalytics("(default)", scheduled); // the daily scheduled backup: a1..a3
             document(port, "a4"); // written after it: in (default), not in the scheduled backup
             LambdaClient lambda = lambda(moto);
-            role(moto.endpoint());
+            MotoRoles.lambdaRole(moto.endpoint(), "notifier");
             notifier(
                     lambda,
                     dynamo.describeTable(b -> b.tableName("cv-analytics-analytics"))
@@ -427,7 +428,7 @@ class BackupCloudStandInTest {
             }
             docs.exportAnalytics("(default)", scheduled);
             LambdaClient lambda = lambda(moto);
-            role(moto.endpoint());
+            MotoRoles.lambdaRole(moto.endpoint(), "notifier");
             notifier(
                     lambda,
                     dynamo.describeTable(b -> b.tableName("cv-analytics-analytics"))
@@ -615,27 +616,6 @@ class BackupCloudStandInTest {
                         software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test")))
                 .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
                 .build();
-    }
-
-    /** The notifier's role in moto's IAM (Lambda there checks that a function's role exists), by IAM's query API. */
-    private static void role(URI endpoint) throws Exception {
-        String form = "Action=CreateRole&Version=2010-05-08&RoleName=notifier&AssumeRolePolicyDocument="
-                + java.net.URLEncoder.encode(
-                        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
-                                + "{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}",
-                        java.nio.charset.StandardCharsets.UTF_8);
-        HttpResponse<String> r = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(endpoint.resolve("/"))
-                                .header("Content-Type", "application/x-www-form-urlencoded")
-                                .header(
-                                        "Authorization",
-                                        "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, "
-                                                + "SignedHeaders=host, Signature=x")
-                                .POST(HttpRequest.BodyPublishers.ofString(form))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
     /** The notifier function with its live alias, mapped to {@code stream} as the Terraform maps it. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.MotoRoles;
 import dev.cva.cli.audit.AuditEntry;
 import dev.cva.cli.audit.AuditLogFile;
 import dev.cva.cli.audit.Audits;
@@ -12,11 +13,9 @@ import dev.cva.local.Child;
 import dev.cva.local.Moto;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -72,23 +71,7 @@ class AwsDeployTest {
         System.setProperty("aws.endpointUrlCloudWatchLogs", endpoint.toString());
         System.setProperty("aws.accessKeyId", "test");
         System.setProperty("aws.secretAccessKey", "test");
-        String form = "Action=CreateRole&Version=2010-05-08&RoleName=cva-deploy-test&AssumeRolePolicyDocument="
-                + URLEncoder.encode(
-                        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
-                                + "{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}",
-                        StandardCharsets.UTF_8);
-        HttpResponse<String> r = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(endpoint.resolve("/"))
-                                .header("Content-Type", "application/x-www-form-urlencoded")
-                                .header(
-                                        "Authorization",
-                                        "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, "
-                                                + "SignedHeaders=host, Signature=x")
-                                .POST(HttpRequest.BodyPublishers.ofString(form))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        MotoRoles.lambdaRole(endpoint, "cva-deploy-test");
         lambda = LambdaClient.builder()
                 .region(Region.EU_WEST_2)
                 .endpointOverride(endpoint)

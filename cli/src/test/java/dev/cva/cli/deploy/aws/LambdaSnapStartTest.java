@@ -2,18 +2,13 @@ package dev.cva.cli.deploy.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cva.cli.MotoRoles;
 import dev.cva.cli.config.CvaConfig;
 import dev.cva.cli.deploy.DeployPlan;
 import dev.cva.cli.deploy.DeployTarget;
 import dev.cva.local.Moto;
 import dev.cva.testing.Tools;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +64,7 @@ class LambdaSnapStartTest {
             }
         };
         try (Moto moto = Moto.start(System.getenv(), dir.resolve("moto.log"))) {
-            String role = createRole(moto.endpoint());
+            String role = MotoRoles.lambdaRole(moto.endpoint(), "cva-snapstart-test");
             LambdaClient lambda = LambdaClient.builder()
                     .region(Region.EU_WEST_2)
                     .endpointOverride(moto.endpoint())
@@ -158,26 +153,5 @@ class LambdaSnapStartTest {
                 null,
                 null);
         return new DeployPlan("processor", spec, FN, jar, sha, "1.0.0", "abc1234", false, create, role, Instant.now());
-    }
-
-    private static String createRole(URI endpoint) throws IOException, InterruptedException {
-        String form = "Action=CreateRole&Version=2010-05-08&RoleName=cva-snapstart-test&AssumeRolePolicyDocument="
-                + URLEncoder.encode(
-                        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":"
-                                + "{\"Service\":\"lambda.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}",
-                        StandardCharsets.UTF_8);
-        HttpResponse<String> r = HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(endpoint.resolve("/"))
-                                .header("Content-Type", "application/x-www-form-urlencoded")
-                                .header(
-                                        "Authorization",
-                                        "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, "
-                                                + "SignedHeaders=host, Signature=x")
-                                .POST(HttpRequest.BodyPublishers.ofString(form))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return "arn:aws:iam::123456789012:role/cva-snapstart-test";
     }
 }
