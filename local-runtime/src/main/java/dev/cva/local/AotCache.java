@@ -252,8 +252,13 @@ public final class AotCache {
         return n.replaceAll("[^A-Za-z0-9_.-]", "_");
     }
 
+    /**
+     * The command with {@code option}, without {@code -Xshare:auto|on}: the JVM refuses {@code -XX:AOTCacheOutput}
+     * next to any -Xshare flag, and an AOT cache is class-data sharing already (auto is the default).
+     */
     private static List<String> with(List<String> command, String option) {
         List<String> c = new ArrayList<>(command);
+        c.removeIf(a -> a.equals("-Xshare:auto") || a.equals("-Xshare:on"));
         c.add(1, option);
         return List.copyOf(c);
     }

@@ -49,6 +49,23 @@ class AotCacheTest {
     }
 
     @Test
+    void aCommandAskingForClassDataSharingTrainsAndUsesTheCacheToo() throws Exception {
+        // as the local Lambda instances start: -Xshare:auto, which the JVM refuses next to -XX:AOTCacheOutput
+        AotCache aot = new AotCache(tmp.resolve("aot"));
+        Path jar = jar(tmp.resolve("v1"), 0);
+        List<String> command = List.of(
+                Child.java(), "-Xlog:class+load", "-XX:+UseSerialGC", "-Xshare:auto", "-cp", jar.toString(), MAIN);
+
+        AotCache.Plan first = aot.plan(command);
+        assertThat(first.mode()).isEqualTo(AotCache.Mode.TRAIN);
+        assertThat(run(first)).contains("aot probe ran");
+        assertThat(first.cache()).get().satisfies(c -> assertThat(c).isRegularFile());
+        AotCache.Plan second = aot.plan(command);
+        assertThat(second.mode()).isEqualTo(AotCache.Mode.USE);
+        assertThat(run(second)).contains("aot probe ran").contains(MAIN + " source: shared objects file");
+    }
+
+    @Test
     void aChangedJarTrainsAgainAndTheOldCacheGoes() throws Exception {
         AotCache aot = new AotCache(tmp.resolve("aot"));
         Path jar = jar(tmp.resolve("v1"), 0);
