@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.Threads;
 import dev.cva.local.Moto;
 import dev.cva.testing.Tools;
 import java.nio.file.Files;
@@ -451,7 +452,7 @@ class InfraApplyMotoTest {
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
-        var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        var err = Threads.supplyAsync(() -> {
             try {
                 return new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             } catch (java.io.IOException e) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.Threads;
 import dev.cva.cli.events.Simulator;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -88,7 +89,7 @@ public class OutageChaosE2ETest {
     @Timeout(900) // a hang guard only: the waits inside end on signals
     void aFirestoreOutageLongerThanTheRetryBudgetHealsWithEveryRecordStoredExactlyOnce() throws Exception {
         int conversations = 300;
-        CompletableFuture<CliHarness.Result> sim = CompletableFuture.supplyAsync(() -> cva.run(
+        CompletableFuture<CliHarness.Result> sim = Threads.supplyAsync(() -> cva.run(
                 "events", "simulate", "--conversations", Integer.toString(conversations), "--rate", "40", "--json"));
         await("the simulator reports 100 events sent", () -> accepted.get() >= 100);
         CliHarness.Result stop = cva.run("local", "stop", "firestore", "--json");
@@ -178,7 +179,7 @@ public class OutageChaosE2ETest {
     @Timeout(600) // a hang guard only: the waits inside end on signals
     void anSqsOutageWhileSendingIsReportedAndEverythingCountedAsSentIsProcessed() throws Exception {
         int conversations = 300;
-        CompletableFuture<CliHarness.Result> sim = CompletableFuture.supplyAsync(() -> cva.run(
+        CompletableFuture<CliHarness.Result> sim = Threads.supplyAsync(() -> cva.run(
                 "events", "simulate", "--conversations", Integer.toString(conversations), "--rate", "40", "--json"));
         await("the simulator reports 80 events sent", () -> accepted.get() >= 80);
         CliHarness.Result stop = cva.run("local", "stop", "sqs", "--json");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.Threads;
 import dev.cva.cli.events.Simulator;
 import dev.cva.cli.secrets.HttpReceiverProbe;
 import dev.cva.cli.secrets.ReceiverProbe;
@@ -72,12 +73,12 @@ class SecretsRotationE2ETest {
     @Timeout(900) // a hang guard only: the waits inside end on signals
     void rotatingWhileTrafficFlowsLosesNothingAndRefusesOnlyTheRetiredSecret() throws Exception {
         int conversations = 200;
-        CompletableFuture<CliHarness.Result> sim = CompletableFuture.supplyAsync(() -> cva.run(
+        CompletableFuture<CliHarness.Result> sim = Threads.supplyAsync(() -> cva.run(
                 "events", "simulate", "--conversations", Integer.toString(conversations), "--rate", "15", "--json"));
         AtomicBoolean rotating = new AtomicBoolean(true);
         AtomicLong loadRequests = new AtomicLong();
         List<String> loadProblems = new ArrayList<>();
-        CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> load = Threads.runAsync(() -> {
             while (rotating.get()) {
                 CliHarness.Result r = cva.run(
                         "webhook",

@@ -2,6 +2,7 @@ package dev.cva.cli.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cva.cli.Threads;
 import dev.cva.replay.AwsSqsPort;
 import dev.cva.replay.Replayer;
 import dev.cva.replay.SqsPort;
@@ -13,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -94,7 +94,7 @@ class ReplayTargetThrowsTest {
                 null,
                 Clock.systemUTC(),
                 stopAtFirstFailure);
-        return CompletableFuture.supplyAsync(replayer::run).get(5, TimeUnit.MINUTES);
+        return Threads.supplyAsync(replayer::run).get(5, TimeUnit.MINUTES);
     }
 
     @Test
