@@ -171,6 +171,13 @@ public final class Child implements LocalPart {
     @Override
     public void stop() {
         stopTree(process.pid(), training ? Duration.ofSeconds(30) : Duration.ofSeconds(5));
+        // stopTree sees the process gone as soon as it is a zombie; wait for the JDK's reaper too, so that alive()
+        // and onExit() agree once stop() has returned (a busy machine let the two disagree for a moment)
+        try {
+            process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
