@@ -61,18 +61,7 @@ class ElasticMqInProcessTest {
                     .messageBody("{\"poison\":true}")
                     .messageGroupId("g")
                     .messageDeduplicationId("p-1"));
-            int receives = 0;
-            Message dead = null;
-            for (int i = 0; i < 40 && dead == null; i++) {
-                receives += client.receiveMessage(b -> b.queueUrl(queue).waitTimeSeconds(1))
-                        .messages()
-                        .size();
-                List<Message> inDlq =
-                        client.receiveMessage(b -> b.queueUrl(dlq)).messages();
-                dead = inDlq.isEmpty() ? null : inDlq.get(0);
-            }
-            assertThat(dead).as("the poison message in the DLQ").isNotNull();
-            assertThat(receives).isEqualTo(3);
+            ElasticMqTest.receiveUntilDeadLettered(client, queue, dlq);
             String hook = client.getQueueUrl(b -> b.queueName(ElasticMqTest.QUEUES.webhookDlq()))
                     .queueUrl();
             client.sendMessage(b -> b.queueUrl(hook).messageBody("kept"));

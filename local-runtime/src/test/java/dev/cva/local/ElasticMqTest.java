@@ -99,21 +99,8 @@ class ElasticMqTest {
                     .messageBody("{\"poison\":true}")
                     .messageGroupId("g")
                     .messageDeduplicationId("p-1"));
-            int receives = 0;
-            Message dead = null;
-            // each receive waits up to 1 s (the visibility timeout is 1 s): bounded by the redrive's 3 receives, with
-            // room
-            for (int i = 0; i < 40 && dead == null; i++) {
-                receives += client.receiveMessage(b -> b.queueUrl(queue).waitTimeSeconds(1))
-                        .messages()
-                        .size();
-                List<Message> inDlq =
-                        client.receiveMessage(b -> b.queueUrl(dlq)).messages();
-                dead = inDlq.isEmpty() ? null : inDlq.get(0);
-            }
-            assertThat(dead).as("the poison message in the DLQ").isNotNull();
+            Message dead = receiveUntilDeadLettered(client, queue, dlq);
             assertThat(dead.body()).isEqualTo("{\"poison\":true}");
-            assertThat(receives).isEqualTo(3);
 
             String hook =
                     client.getQueueUrl(b -> b.queueName(QUEUES.webhookDlq())).queueUrl();
@@ -179,5 +166,24 @@ class ElasticMqTest {
                     .isNotEmpty()
                     .allMatch(a -> a.equals("0100007F") || a.equals("0000000000000000FFFF00000100007F"));
         }
+    }
+
+    /**
+     * Receives from {@code queue} without deleting until the message is in {@code dlq} (each receive waits up to 1 s,
+     * the visibility timeout): it must take exactly the redrive's 3 receives. Returns the dead-lettered message.
+     */
+    static Message receiveUntilDeadLettered(SqsClient client, String queue, String dlq) {
+        int receives = 0;
+        Message dead = null;
+        for (int i = 0; i < 40 && dead == null; i++) {
+            receives += client.receiveMessage(b -> b.queueUrl(queue).waitTimeSeconds(1))
+                    .messages()
+                    .size();
+            List<Message> inDlq = client.receiveMessage(b -> b.queueUrl(dlq)).messages();
+            dead = inDlq.isEmpty() ? null : inDlq.get(0);
+        }
+        assertThat(dead).as("the poison message in the DLQ").isNotNull();
+        assertThat(receives).isEqualTo(3);
+        return dead;
     }
 }
