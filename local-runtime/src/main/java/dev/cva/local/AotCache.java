@@ -33,8 +33,20 @@ import java.util.UUID;
  * {@code $XDG_CACHE_HOME/cva/aot} (default {@code ~/.cache/cva/aot}).
  */
 public final class AotCache {
-    /** What to start and what to do when it has exited (move a finished cache into place, release the lock). */
-    public record Plan(List<String> command, Mode mode, Optional<Path> cache, Runnable onExit) {
+    /**
+     * What to start, what to do once it has started (the training lock then names the training JVM itself) and what
+     * to do when it has exited (move a finished cache into place, release the lock).
+     */
+    public record Plan(
+            List<String> command,
+            Mode mode,
+            Optional<Path> cache,
+            java.util.function.LongConsumer onStart,
+            Runnable onExit) {
+        Plan(List<String> command, Mode mode, Optional<Path> cache, Runnable onExit) {
+            this(command, mode, cache, pid -> {}, onExit);
+        }
+
         static Plan plain(List<String> command) {
             return new Plan(command, Mode.NONE, Optional.empty(), () -> {});
         }
@@ -160,9 +172,75 @@ public final class AotCache {
         if (!lock(lock)) {
             return Plan.plain(command); // another JVM is training this jar set right now
         }
+        // a training run whose starter had gone when it exited (a detached supervisor) left its cache behind
+        if (adoptFinished(name + "-" + key, cache, failed)) {
+            Files.deleteIfExists(lock);
+            pruneOthers(name, cache);
+            return new Plan(with(command, "-XX:AOTCache=" + cache), Mode.USE, Optional.of(cache), () -> {});
+        }
         Path out = dir.resolve(name + "-" + key + "." + UUID.randomUUID() + ".tmp");
         Runnable onExit = () -> finish(out, cache, lock, failed, name);
-        return new Plan(with(command, "-XX:AOTCacheOutput=" + out), Mode.TRAIN, Optional.of(cache), onExit);
+        return new Plan(
+                with(command, "-XX:AOTCacheOutput=" + out),
+                Mode.TRAIN,
+                Optional.of(cache),
+                pid -> name(lock, pid),
+                onExit);
+    }
+
+    /**
+     * With the training lock held (so no training run of this key is alive): the newest cache a training run wrote
+     * completely ({@code .tmp} without its {@code .config}) goes into place; what unfinished runs left is deleted,
+     * each counting as a failed training.
+     */
+    private boolean adoptFinished(String stem, Path cache, Path failed) throws IOException {
+        List<Path> finished = new ArrayList<>();
+        try (DirectoryStream<Path> tmps = Files.newDirectoryStream(dir, stem + ".*.tmp")) {
+            for (Path t : tmps) {
+                Path config = Path.of(t + ".config");
+                if (Files.size(t) > 0 && !Files.exists(config)) {
+                    finished.add(t);
+                } else {
+                    Files.deleteIfExists(t);
+                    Files.deleteIfExists(config);
+                    Files.writeString(failed, Integer.toString(failures(failed) + 1));
+                }
+            }
+        }
+        try (DirectoryStream<Path> configs = Files.newDirectoryStream(dir, stem + ".*.tmp.config")) {
+            for (Path c : configs) { // a training run killed before it wrote anything
+                if (!Files.exists(Path.of(c.toString().replaceFirst("\\.config$", "")))) {
+                    Files.deleteIfExists(c);
+                    Files.writeString(failed, Integer.toString(failures(failed) + 1));
+                }
+            }
+        }
+        if (finished.isEmpty()) {
+            return false;
+        }
+        finished.sort(java.util.Comparator.comparing((Path t) -> {
+            try {
+                return Files.getLastModifiedTime(t);
+            } catch (IOException e) {
+                return java.nio.file.attribute.FileTime.fromMillis(0);
+            }
+        }));
+        Path newest = finished.removeLast();
+        Files.move(newest, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        for (Path older : finished) {
+            Files.deleteIfExists(older);
+        }
+        Files.deleteIfExists(failed);
+        return true;
+    }
+
+    /** The training lock names the training JVM: it stays held while that JVM lives, whoever started it. */
+    private static void name(Path lock, long pid) {
+        try {
+            Files.writeString(lock, Long.toString(pid));
+        } catch (IOException ignored) {
+            // the starter's pid stays: the lock frees when the starter goes
+        }
     }
 
     /** After a training run: the finished cache into place (and older keys of the same name out), else a failure. */
@@ -189,18 +267,39 @@ public final class AotCache {
         }
     }
 
+    /**
+     * Deletes the caches of other keys of the same name (older jars or JDKs), and what their training runs left
+     * unless one is still alive.
+     */
     private void pruneOthers(String name, Path keep) {
-        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, name + "-*.aot")) {
+        String keepKey = keep.getFileName().toString().replaceFirst("\\.aot$", "");
+        java.util.regex.Pattern other = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(name)
+                + "-([0-9a-f]{16})(\\.aot|\\..+\\.tmp(\\.config)?|\\.failed|\\.training)");
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, name + "-*")) {
             for (Path p : all) {
-                if (!p.equals(keep)
-                        && p.getFileName()
-                                .toString()
-                                .matches(java.util.regex.Pattern.quote(name) + "-[0-9a-f]{16}\\.aot")) {
-                    Files.deleteIfExists(p);
+                var m = other.matcher(p.getFileName().toString());
+                if (m.matches() && !(name + "-" + m.group(1)).equals(keepKey)) {
+                    Path lock = dir.resolve(name + "-" + m.group(1) + ".training");
+                    if (m.group(2).equals(".aot") || !held(lock)) {
+                        Files.deleteIfExists(p);
+                    }
                 }
             }
         } catch (IOException ignored) {
             // old caches only take room
+        }
+    }
+
+    /** Whether a live process holds {@code lock}. */
+    private static boolean held(Path lock) {
+        try {
+            String holder = Files.readString(lock).trim();
+            return holder.matches("\\d+")
+                    && ProcessHandle.of(Long.parseLong(holder))
+                            .map(ProcessHandle::isAlive)
+                            .orElse(false);
+        } catch (IOException e) {
+            return false;
         }
     }
 

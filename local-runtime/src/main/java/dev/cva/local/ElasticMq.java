@@ -146,16 +146,33 @@ public final class ElasticMq {
     /**
      * ElasticMQ's server inside this JVM, from its own jars ({@code classPath}) in a class loader of their own: Scala
      * and Pekko never meet the caller's class path, and no second JVM starts. The same configuration as the child
-     * process's ({@link #config}); ready when it answers an SQS call for this run's queue. Its log lines go to this
-     * JVM's standard output (ElasticMQ's own logback.xml).
+     * process's ({@link #config}); ready when it answers an SQS call for this run's queue. Its log lines are
+     * appended to {@code log}, never to this JVM's standard output (a command's data).
      */
     public static InProcess startInProcess(
-            List<Path> classPath, int port, String region, Queues queues, Path messageStore) {
-        return startInProcess(classPath, port, region, queues, messageStore, Readiness.timeout());
+            List<Path> classPath, int port, String region, Queues queues, Path messageStore, Path log) {
+        return startInProcess(classPath, port, region, queues, messageStore, log, Readiness.timeout());
     }
 
     public static InProcess startInProcess(
-            List<Path> classPath, int port, String region, Queues queues, Path messageStore, Duration ready) {
+            List<Path> classPath, int port, String region, Queues queues, Path messageStore, Path log, Duration ready) {
+        Path logback = log.resolveSibling(log.getFileName() + ".logback.xml");
+        try {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            Files.writeString(logback, """
+                    <configuration>
+                      <appender name="FILE" class="ch.qos.logback.core.FileAppender">
+                        <file>%s</file>
+                        <append>true</append>
+                        <encoder><pattern>%%d{HH:mm:ss.SSS} %%-5level %%logger{20} - %%msg%%n</pattern></encoder>
+                      </appender>
+                      <logger name="org.apache.pekko" level="WARN"/>
+                      <root level="INFO"><appender-ref ref="FILE"/></root>
+                    </configuration>
+                    """.formatted(xml(log.toAbsolutePath().toString())));
+        } catch (IOException e) {
+            throw new LocalRuntimeException("cannot write the ElasticMQ log configuration: " + e.getMessage(), null, e);
+        }
         java.net.URL[] urls = classPath.stream()
                 .map(p -> {
                     try {
@@ -171,6 +188,8 @@ public final class ElasticMq {
         ClassLoader previous = thread.getContextClassLoader();
         // Pekko and Typesafe Config find their reference.conf and application.conf through the context class loader
         thread.setContextClassLoader(loader);
+        // read once, by the logback of this class loader as it starts (this JVM's own logging is slf4j-nop)
+        String previousLogback = System.setProperty("logback.configurationFile", logback.toString());
         try {
             Class<?> factory = loader.loadClass("com.typesafe.config.ConfigFactory");
             Class<?> configType = loader.loadClass("com.typesafe.config.Config");
@@ -183,7 +202,7 @@ public final class ElasticMq {
             Class<?> serverType = loader.loadClass("org.elasticmq.server.ElasticMQServer");
             Object server = serverType.getConstructor(serverConfigType).newInstance(serverConfig);
             Object shutdown = serverType.getMethod("start").invoke(server);
-            InProcess running = new InProcess(loader, shutdown, port, messageStore);
+            InProcess running = new InProcess(loader, shutdown, port, messageStore, log);
             long deadline = System.nanoTime() + ready.toNanos();
             while (!answers(port, queues.queue())) {
                 if (System.nanoTime() > deadline) {
@@ -208,7 +227,16 @@ public final class ElasticMq {
             throw e;
         } finally {
             thread.setContextClassLoader(previous);
+            if (previousLogback == null) {
+                System.clearProperty("logback.configurationFile");
+            } else {
+                System.setProperty("logback.configurationFile", previousLogback);
+            }
         }
+    }
+
+    private static String xml(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private static void closeQuietly(java.net.URLClassLoader loader) {
@@ -228,8 +256,10 @@ public final class ElasticMq {
                 new java.util.concurrent.CompletableFuture<>();
 
         private final Path messageStore;
+        private final Path log;
 
-        private InProcess(java.net.URLClassLoader loader, Object shutdown, int port, Path messageStore) {
+        private InProcess(java.net.URLClassLoader loader, Object shutdown, int port, Path messageStore, Path log) {
+            this.log = log;
             this.loader = loader;
             this.shutdown = shutdown;
             this.port = port;
@@ -247,12 +277,17 @@ public final class ElasticMq {
 
         @Override
         public String logName() {
-            return "this JVM's output";
+            return log.toString();
         }
 
         @Override
         public String tail(int lines) {
-            return "(ElasticMQ ran in this JVM; see its output)";
+            try {
+                List<String> all = Files.readAllLines(log);
+                return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+            } catch (IOException e) {
+                return "(no log at " + log + ")";
+            }
         }
 
         @Override

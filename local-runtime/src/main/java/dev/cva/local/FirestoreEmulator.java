@@ -162,8 +162,9 @@ public final class FirestoreEmulator {
 
     /** @param importFrom an export's {@code .overall_export_metadata} file to start from (see {@link #export}), or null */
     public static Child start(Path jar, Path workDir, int port, String project, Path importFrom) {
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Child.java(),
+        List<String> command = new java.util.ArrayList<>(List.of(Child.java()));
+        command.addAll(Child.JVM_OPTIONS);
+        command.addAll(List.of(
                 "-Duser.language=en",
                 "-cp",
                 jar.toString(),

@@ -25,8 +25,9 @@ public final class FunctionsInvoker {
         } catch (java.net.URISyntaxException e) {
             throw new LocalRuntimeException("cannot locate the local runtime's classes: " + e.getMessage(), null, e);
         }
-        return List.of(
-                Child.java(),
+        List<String> command = new java.util.ArrayList<>(List.of(Child.java()));
+        command.addAll(Child.JVM_OPTIONS);
+        command.addAll(List.of(
                 "-cp",
                 invokerJar + File.pathSeparator + self,
                 "dev.cva.local.LoopbackInvoker",
@@ -35,6 +36,7 @@ public final class FunctionsInvoker {
                 "--target",
                 target,
                 "--port",
-                Integer.toString(port));
+                Integer.toString(port)));
+        return List.copyOf(command);
     }
 }

@@ -140,6 +140,54 @@ class AotCacheTest {
         assertThat(child.logContains("aot probe ran")).isTrue();
     }
 
+    @Test
+    void aCacheWrittenAfterItsStarterHadGoneIsUsedByTheNextStart() throws Exception {
+        // the detached supervisor: 'cva local up --detach' starts it and exits; the supervisor writes its cache when
+        // 'cva local down' stops it, with nobody left to run the exit step
+        AotCache aot = new AotCache(tmp.resolve("aot"));
+        Path v1 = jar(tmp.resolve("v1"), 0);
+        List<String> command = List.of(Child.java(), "-Xlog:class+load", "-cp", v1.toString(), MAIN);
+        AotCache.Plan training = aot.plan(command);
+        assertThat(training.mode()).isEqualTo(AotCache.Mode.TRAIN);
+        Process p =
+                new ProcessBuilder(training.command()).redirectErrorStream(true).start();
+        training.onStart().accept(p.pid());
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor()).isZero();
+        // no exit step: the starter has gone
+
+        AotCache.Plan next = aot.plan(command);
+        assertThat(next.mode()).isEqualTo(AotCache.Mode.USE);
+        assertThat(run(next)).contains(MAIN + " source: shared objects file");
+        try (var left = Files.list(tmp.resolve("aot"))) {
+            assertThat(left.map(f -> f.getFileName().toString()))
+                    .as("the training run's files are gone once its cache is in place")
+                    .noneMatch(f -> f.endsWith(".tmp") || f.endsWith(".config") || f.endsWith(".failed"));
+        }
+
+        // a newer jar trains again, and its cache replaces the old key's, leftovers included
+        List<String> changed =
+                List.of(Child.java(), "-cp", jar(tmp.resolve("v2"), 1).toString(), MAIN);
+        assertThat(run(aot.plan(changed))).contains("aot probe ran");
+        try (var left = Files.list(tmp.resolve("aot"))) {
+            assertThat(left.filter(f -> f.toString().endsWith(".aot"))).hasSize(1);
+        }
+    }
+
+    @Test
+    void whileTheTrainingJvmLivesNoOtherStartTrainsOrTakesItsCache() throws Exception {
+        AotCache aot = new AotCache(tmp.resolve("aot"));
+        List<String> command =
+                List.of(Child.java(), "-cp", jar(tmp.resolve("v1"), 0).toString(), MAIN);
+        AotCache.Plan training = aot.plan(command);
+        Process sleeper = new ProcessBuilder(Child.java(), "-version").start(); // stands in for the training JVM
+        training.onStart().accept(sleeper.pid());
+        assertThat(aot.plan(command).mode()).isEqualTo(AotCache.Mode.NONE);
+        sleeper.waitFor();
+        // it exited without a cache (killed before writing one): the next start trains
+        assertThat(aot.plan(command).mode()).isEqualTo(AotCache.Mode.TRAIN);
+    }
+
     /** Runs {@code plan}'s command to its end, then its exit step; returns what it printed. */
     private String run(AotCache.Plan plan) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(plan.command()).redirectErrorStream(true).start();

@@ -21,12 +21,17 @@ class ElasticMqInProcessTest {
     @TempDir
     Path work;
 
-    /** The test class path's jars: ElasticMQ's server with its dependencies, as Maven resolved them. */
+    /**
+     * The test class path's jars: ElasticMQ's server with its dependencies, as Maven resolved them, less the other
+     * tests' SLF4J providers (ElasticMQ's own jar set, which cva runs, has logback only).
+     */
     static List<Path> jars() {
         ElasticMqTest.classPath();
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(e -> e.endsWith(".jar"))
                 .map(Path::of)
+                // the Functions Framework invoker's jar carries slf4j-jdk14 inside it
+                .filter(p -> !p.getFileName().toString().matches("slf4j-(?!api-).*|java-function-invoker-.*"))
                 .toList();
     }
 
@@ -35,8 +40,21 @@ class ElasticMqInProcessTest {
             throws Exception {
         Path store = work.resolve("sqs-store");
         int port = Child.freePort();
-        ElasticMq.InProcess sqs =
-                ElasticMq.startInProcess(jars(), port, "eu-west-2", ElasticMqTest.QUEUES, store, ElasticMqTest.READY);
+        Path log = work.resolve("logs/sqs.log");
+        // this JVM's standard output is a command's data (cva local demo --json): ElasticMQ logs to its own file
+        java.io.PrintStream out = System.out;
+        var captured = new java.io.ByteArrayOutputStream();
+        ElasticMq.InProcess sqs;
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            sqs = ElasticMq.startInProcess(
+                    jars(), port, "eu-west-2", ElasticMqTest.QUEUES, store, log, ElasticMqTest.READY);
+        } finally {
+            System.setOut(out);
+        }
+        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("elasticmq");
+        assertThat(java.nio.file.Files.readString(log)).contains("Started SQS rest server");
+        assertThat(sqs.logName()).isEqualTo(log.toString());
         try (SqsClient client = ElasticMqTest.client(port)) {
             assertThat(sqs.pid()).as("no process of its own").isZero();
             assertThat(client.listQueues().queueUrls())
@@ -72,8 +90,14 @@ class ElasticMqInProcessTest {
         assertThat(Child.listening(port)).as("the port is free once stopped").isFalse();
 
         // cva local stop|start sqs: the same port and store again, what was queued is still there
-        ElasticMq.InProcess second =
-                ElasticMq.startInProcess(jars(), port, "eu-west-2", ElasticMqTest.QUEUES, store, ElasticMqTest.READY);
+        ElasticMq.InProcess second = ElasticMq.startInProcess(
+                jars(),
+                port,
+                "eu-west-2",
+                ElasticMqTest.QUEUES,
+                store,
+                work.resolve("logs/sqs.log"),
+                ElasticMqTest.READY);
         try (SqsClient client = ElasticMqTest.client(port)) {
             String hook = client.getQueueUrl(b -> b.queueName(ElasticMqTest.QUEUES.webhookDlq()))
                     .queueUrl();

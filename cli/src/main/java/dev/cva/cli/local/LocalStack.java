@@ -429,8 +429,9 @@ public final class LocalStack implements AutoCloseable {
                 config.queue(), config.dlq(), config.webhookDlq(), config.streamFailureDlq(), visibilitySeconds());
         Path store = PartSwitch.freshSqsStore(b.work());
         List<Path> jars = env.runtimes().jarsOf("elasticmq");
-        switches.launcher("sqs", from -> ElasticMq.startInProcess(jars, port, config.region(), queues, store));
-        LocalPart c = ElasticMq.startInProcess(jars, port, config.region(), queues, store);
+        Path log = b.logs().resolve("sqs.log");
+        switches.launcher("sqs", from -> ElasticMq.startInProcess(jars, port, config.region(), queues, store, log));
+        LocalPart c = ElasticMq.startInProcess(jars, port, config.region(), queues, store, log);
         part("sqs", "http://127.0.0.1:" + port, c, port, SQS_DETAIL);
         return c;
     }

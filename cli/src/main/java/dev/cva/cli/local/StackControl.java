@@ -146,8 +146,10 @@ final class StackControl {
      */
     LocalState detach(List<String> extraArgs, Map<String, String> env, Duration timeout) {
         Path log = projectRoot.resolve(SUPERVISOR_LOG);
-        // the same JVM flags as a foreground 'cva local up' from the ./cva launcher: full JIT, serial GC
-        List<String> command = new ArrayList<>(List.of(Child.java(), "-XX:+UseSerialGC", "-cp", absoluteClassPath()));
+        // the same JVM flags as a foreground 'cva local up' from the ./cva launcher (Child.JVM_OPTIONS says why)
+        List<String> command = new ArrayList<>(List.of(Child.java()));
+        command.addAll(Child.JVM_OPTIONS);
+        command.addAll(List.of("-cp", absoluteClassPath()));
         String runtimes = System.getProperty("cva.runtimes.dir");
         if (runtimes != null) {
             command.add("-Dcva.runtimes.dir=" + runtimes);
