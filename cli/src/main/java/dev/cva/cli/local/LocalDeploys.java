@@ -82,8 +82,49 @@ final class LocalDeploys {
      * What version 1 records, as every later deploy does ({@link ProvenanceLine}): the module's version and the commit
      * of the checkout the stack runs, the SHA-256 of the jar {@code cva local up} started, and when.
      */
-    static String firstDescription(Path jar, String version, GitInfo.Head head, Instant at) {
-        return ProvenanceLine.encode(version, head.sha(), head.dirty(), ProvenanceLine.sha256(jar), at);
+    static String firstDescription(Path jar, String version, GitInfo.Head head, Instant at, Path digests) {
+        return ProvenanceLine.encode(version, head.sha(), head.dirty(), sha256(jar, digests), at);
+    }
+
+    /**
+     * The jar's SHA-256, kept in {@code digests} (a properties file) under its path, size and modification time: a
+     * stack's start reads an unchanged jar's bytes once, not at every start (hashing the four service jars took a
+     * tenth of the supervisor's start). A rebuilt jar has another size or time, so its digest is computed again.
+     */
+    static String sha256(Path jar, Path digests) {
+        String key;
+        try {
+            var attrs = Files.readAttributes(jar, java.nio.file.attribute.BasicFileAttributes.class);
+            key = jar.toAbsolutePath().normalize() + "|" + attrs.size() + "|"
+                    + attrs.lastModifiedTime().toMillis();
+        } catch (IOException e) {
+            return ProvenanceLine.sha256(jar); // says what cannot be read
+        }
+        synchronized (LocalDeploys.class) {
+            java.util.Properties known = new java.util.Properties();
+            try (var in = Files.newInputStream(digests)) {
+                known.load(in);
+            } catch (IOException e) {
+                // none yet, or unreadable: computed again
+            }
+            String hex = known.getProperty(key);
+            if (hex != null && hex.matches("[0-9a-f]{64}")) {
+                return hex;
+            }
+            hex = ProvenanceLine.sha256(jar);
+            known.setProperty(key, hex);
+            try {
+                Files.createDirectories(digests.toAbsolutePath().getParent());
+                Path tmp = Files.createTempFile(digests.toAbsolutePath().getParent(), ".digests", ".tmp");
+                try (var out = Files.newOutputStream(tmp)) {
+                    known.store(out, "SHA-256 of the jars the local stack started, by path|size|mtime");
+                }
+                Files.move(tmp, digests, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                // a cache only: the next start computes it again
+            }
+            return hex;
+        }
     }
 
     /** The {@code <version>} of {@code module}'s pom, or null when the module is not in this checkout. */

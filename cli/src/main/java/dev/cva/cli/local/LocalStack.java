@@ -50,6 +50,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@link #close} stops every process tree and removes the state file.
  */
 public final class LocalStack implements AutoCloseable {
+    /** The service jars' digests, beside the AOT caches: kept across starts and checkouts ({@link LocalDeploys#sha256}). */
+    private static final Path DIGESTS = dev.cva.local.AotCache.shared().dir().resolveSibling("jar-digests.properties");
+
     /** What the stack is built from: the environment's names plus where to find things. */
     record Config(
             String region,
@@ -508,7 +511,8 @@ public final class LocalStack implements AutoCloseable {
                         b.receiverJar(),
                         LocalDeploys.moduleVersion(b.git(), b.receiverService().module()),
                         b.head(),
-                        env.clock().instant()),
+                        env.clock().instant(),
+                        DIGESTS),
                 env.clock().instant());
         receiver = front;
         String url = front.url();
@@ -710,7 +714,8 @@ public final class LocalStack implements AutoCloseable {
                             LocalDeploys.moduleVersion(
                                     b.git(), config.service(f.name()).module()),
                             b.head(),
-                            env.clock().instant()),
+                            env.clock().instant(),
+                            DIGESTS),
                     env.clock().instant());
             alias.onLive(this::restarted);
             onClose(alias::close);

@@ -163,7 +163,8 @@ class LocalUnitTest {
                 jar,
                 LocalDeploys.moduleVersion(info, "services/processor"),
                 info.head(),
-                Instant.parse("2026-12-07T05:00:00Z"));
+                Instant.parse("2026-12-07T05:00:00Z"),
+                tmp.resolve("digests.properties"));
         var r = dev.cva.cli.deploy.Provenance.decode("1", text, null);
         assertThat(r.version()).isEqualTo("1.4.2");
         assertThat(r.gitSha()).isEqualTo(sha);
@@ -179,9 +180,37 @@ class LocalUnitTest {
                                         jar,
                                         LocalDeploys.moduleVersion(info, "services/nowhere"),
                                         info.head(),
-                                        Instant.EPOCH),
+                                        Instant.EPOCH,
+                                        tmp.resolve("digests.properties")),
                                 null)
                         .version())
                 .isNull();
+    }
+
+    @Test
+    void aJarsDigestIsReadOnceAndComputedAgainWhenTheJarIsRebuilt() throws Exception {
+        Path jar = tmp.resolve("service.jar");
+        Path digests = tmp.resolve("cache/digests.properties");
+        Files.write(jar, "first build".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.nio.file.attribute.FileTime built =
+                java.nio.file.attribute.FileTime.from(Instant.parse("2026-12-01T00:00:00Z"));
+        Files.setLastModifiedTime(jar, built);
+        assertThat(LocalDeploys.sha256(jar, digests)).isEqualTo(sha256Of(jar));
+        assertThat(Files.readString(digests)).contains(sha256Of(jar));
+
+        // the same path, size and time: the kept digest, without reading the bytes (these differ on purpose)
+        String kept = sha256Of(jar);
+        Files.write(jar, "other build".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Files.setLastModifiedTime(jar, built);
+        assertThat(LocalDeploys.sha256(jar, digests)).isEqualTo(kept);
+
+        // a rebuilt jar has another modification time: computed again
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.from(Instant.parse("2026-12-02T00:00:00Z")));
+        assertThat(LocalDeploys.sha256(jar, digests)).isEqualTo(sha256Of(jar)).isNotEqualTo(kept);
+    }
+
+    private static String sha256Of(Path file) throws Exception {
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 }
