@@ -248,7 +248,22 @@ public final class LocalStack implements AutoCloseable {
             List<Path> lambdaRuntime,
             Path firestoreJar,
             GitInfo git,
-            GitInfo.Head head) {}
+            java.util.concurrent.Future<GitInfo.Head> headLater) {
+        /**
+         * The checkout's commit and whether it is dirty, read beside the start (a status of the work tree took half
+         * of the start's first step): only the first revisions' descriptions need it.
+         */
+        GitInfo.Head head() {
+            try {
+                return headLater.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new GitInfo.Head("unknown", true);
+            } catch (java.util.concurrent.ExecutionException e) {
+                return new GitInfo.Head("unknown", true); // GitInfo.head's own answer when git cannot tell
+            }
+        }
+    }
 
     /** The AWS side once moto answers: IAM (or none), the administrator's keys, the SQS and DynamoDB endpoints. */
     private record Aws(LocalIam iam, LocalIam.Keys admin, String sqsUrl, String dynamoUrl) {}
@@ -420,7 +435,7 @@ public final class LocalStack implements AutoCloseable {
         // the first revision of each service records the build it runs, as a deploy does (cva status shows it)
         GitInfo git = new GitInfo(env.projectRoot());
         return new Build(
-                work, logs, invoker, receiverService, receiverJar, jars, lambdaRuntime, firestoreJar, git, git.head());
+                work, logs, invoker, receiverService, receiverJar, jars, lambdaRuntime, firestoreJar, git, headOf(git));
     }
 
     /**
@@ -443,6 +458,12 @@ public final class LocalStack implements AutoCloseable {
         Moto moto = Moto.start(env.env(), b.logs().resolve("dynamodb.log"));
         part("dynamodb", moto.endpoint().toString(), moto.child(), moto.port(), "moto server (DynamoDB and Streams)");
         return moto;
+    }
+
+    private static java.util.concurrent.Future<GitInfo.Head> headOf(GitInfo git) {
+        var head = new java.util.concurrent.FutureTask<>(git::head);
+        Thread.ofVirtual().name("git-head").start(head);
+        return head;
     }
 
     private Child startFirestore(Build b, int port) {
