@@ -291,7 +291,8 @@ public final class LambdaFunction implements Invoker, AutoCloseable {
 
     @Override
     public void close() {
-        api.close();
+        // the instance first: with its Runtime API gone first, it logged "Failed to get next invocation" as it died
         child.stop();
+        api.close();
     }
 }
