@@ -3,6 +3,7 @@ package dev.cva.cli.local;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.stackclient.ControlToken;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package dev.cva.cli.local;
 
 import dev.cva.cli.events.EventSender;
 import dev.cva.cli.events.Simulator;
+import dev.cva.cli.stackclient.LocalClients;
 import dev.cva.local.Child;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.cva.cli.local;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.cva.cli.stackclient.LocalClients;
 import dev.cva.local.lambda.FunctionAlias;
 import dev.cva.local.lambda.Invoker;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import java.util.concurrent.Executors;
  * {@code ?Qualifier=<version>}; {@code $LATEST} is the newest), as the deploy smoke test does.
  */
 final class LambdaEndpoint implements AutoCloseable {
-    static final String PREFIX = "/2015-03-31/functions/";
+    static final String PREFIX = LocalClients.LAMBDA_FUNCTIONS;
 
     private final HttpServer server;
     private final Map<String, FunctionAlias> functions;

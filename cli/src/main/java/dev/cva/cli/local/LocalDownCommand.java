@@ -2,6 +2,7 @@ package dev.cva.cli.local;
 
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.stackclient.StackControl;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 

@@ -1,6 +1,7 @@
 package dev.cva.cli.local;
 
 import dev.cva.cli.config.CvaConfig;
+import dev.cva.cli.stackclient.LocalState;
 import dev.cva.local.LocalAws;
 import dev.cva.local.lambda.Invoker;
 import dev.cva.local.lambda.LambdaFunction;

@@ -6,6 +6,10 @@ import dev.cva.cli.artifact.GitInfo;
 import dev.cva.cli.config.ConfigLoader;
 import dev.cva.cli.config.CvaConfig;
 import dev.cva.cli.config.Settings;
+import dev.cva.cli.stackclient.ControlToken;
+import dev.cva.cli.stackclient.LocalCredentials;
+import dev.cva.cli.stackclient.LocalState;
+import dev.cva.cli.stackclient.StackControl;
 import dev.cva.local.Child;
 import dev.cva.local.ElasticMq;
 import dev.cva.local.FirestoreEmulator;
@@ -25,9 +29,6 @@ import dev.cva.local.lambda.SqsMapping;
 import dev.cva.local.lambda.StreamMapping;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -1050,23 +1051,6 @@ public final class LocalStack implements AutoCloseable {
         if (state != null) {
             state = new LocalState(state.supervisorPid(), state.startedAt(), false, state.parts(), state.resources());
             state.write(env.projectRoot());
-        }
-    }
-
-    static boolean httpOk(String url) {
-        try {
-            HttpResponse<Void> r = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(url))
-                                    .timeout(Duration.ofSeconds(2))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding());
-            return r.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.cva.cli.local;
 
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.stackclient.LocalState;
+import dev.cva.cli.stackclient.StackControl;
 import dev.cva.cli.support.Table;
 import java.util.function.Consumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;

@@ -3,6 +3,7 @@ package dev.cva.cli.local;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.ExitCode;
 import dev.cva.cli.options.DurationConverter;
+import dev.cva.cli.stackclient.StackControl;
 import dev.cva.cli.support.Table;
 import dev.cva.cli.top.TopCommand;
 import java.time.Duration;

@@ -3,6 +3,8 @@ package dev.cva.cli.local;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.ExitCode;
 import dev.cva.cli.options.DurationConverter;
+import dev.cva.cli.stackclient.LocalState;
+import dev.cva.cli.stackclient.StackControl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.stackclient.StackControl;
 import dev.cva.local.Child;
 import dev.cva.local.FunctionsInvoker;
 import dev.cva.local.LoopbackHttp;
@@ -306,7 +307,9 @@ final class ReceiverFront implements AutoCloseable {
         try {
             // ready = it answers /healthz, which reads Firestore through the receiver's own store
             child.await(
-                    () -> LocalStack.httpOk(url + "healthz"), dev.cva.local.Readiness.timeout(), "GET /healthz = 200");
+                    () -> StackControl.httpOk(url + "healthz"),
+                    dev.cva.local.Readiness.timeout(),
+                    "GET /healthz = 200");
         } catch (RuntimeException e) {
             child.stop();
             throw e;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.stackclient.LocalCredentials;
+import dev.cva.cli.stackclient.LocalState;
 import dev.cva.local.LocalAws;
 import java.io.IOException;
 import java.io.OutputStream;

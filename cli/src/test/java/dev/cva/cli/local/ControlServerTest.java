@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cva.cli.CvaException;
+import dev.cva.cli.stackclient.ControlClient;
+import dev.cva.cli.stackclient.ControlToken;
+import dev.cva.cli.stackclient.LocalState;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

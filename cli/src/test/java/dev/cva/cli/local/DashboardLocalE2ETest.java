@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.stackclient.FirestoreRest;
+import dev.cva.cli.stackclient.LocalState;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,5 +1,7 @@
 package dev.cva.cli.local;
 
+import dev.cva.cli.stackclient.ControlToken;
+import dev.cva.cli.stackclient.LocalState;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

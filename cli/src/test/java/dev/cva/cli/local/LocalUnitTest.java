@@ -8,6 +8,7 @@ import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.events.ChatEvents;
 import dev.cva.cli.events.EventSender;
+import dev.cva.cli.stackclient.LocalState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

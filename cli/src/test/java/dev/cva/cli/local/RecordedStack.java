@@ -2,6 +2,8 @@ package dev.cva.cli.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.stackclient.ControlToken;
+import dev.cva.cli.stackclient.LocalState;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.cva.cli.local;
+package dev.cva.cli.stackclient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CvaContext;
@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Talks to the running stack's {@link ControlServer}: found through the state file's {@code controlUrl} resource,
+ * Talks to the running stack's {@code ControlServer} (in {@code stack}): found through the state file's {@code controlUrl} resource,
  * authorised by the owner-only token file. Non-2xx answers become a {@link CvaException} with the server's message.
  */
 public final class ControlClient {

@@ -1,4 +1,4 @@
-package dev.cva.cli.local;
+package dev.cva.cli.stackclient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CvaContext;
@@ -19,19 +19,19 @@ import java.util.Map;
  * Reads the Firestore emulator through its REST API (java.net.http; the CLI needs no gRPC client for two calls).
  * {@code Authorization: Bearer owner} is the emulator's admin credential: security rules do not apply.
  */
-final class FirestoreRest {
+public final class FirestoreRest {
     private final String baseUrl;
     private final String project;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    FirestoreRest(String baseUrl, String project) {
+    public FirestoreRest(String baseUrl, String project) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.project = project;
     }
 
     /** requestId → receivedAt (epoch ms) of every document in {@code analytics}. */
-    Map<String, Long> receivedAt() {
+    public Map<String, Long> receivedAt() {
         Map<String, Long> out = new HashMap<>();
         String token = null;
         do {
@@ -59,7 +59,7 @@ final class FirestoreRest {
     }
 
     /** How many documents {@code analytics} holds: one aggregation query, no document listed. */
-    long count() {
+    public long count() {
         String url = baseUrl + "/v1/projects/" + project + "/databases/(default)/documents:runAggregationQuery";
         String body =
                 "{\"structuredAggregationQuery\":{\"structuredQuery\":{\"from\":[{\"collectionId\":\"analytics\"}]},"

@@ -1,4 +1,4 @@
-package dev.cva.cli.local;
+package dev.cva.cli.stackclient;
 
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
@@ -22,6 +22,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** Clients for a running local stack, found through its state file; SDK errors are translated here. */
 public final class LocalClients implements AutoCloseable {
+    /** The path under which the stack's Lambda endpoint (AWS's Invoke API) serves functions. */
+    public static final String LAMBDA_FUNCTIONS = "/2015-03-31/functions/";
+
     private final LocalState state;
     private final SqsClient sqs;
     private final DynamoDbClient dynamo;
@@ -34,7 +37,7 @@ public final class LocalClients implements AutoCloseable {
     }
 
     /** @param admin the stack's administrator keys ({@link LocalCredentials#read}) */
-    LocalClients(LocalState state, LocalIam.Keys admin) {
+    public LocalClients(LocalState state, LocalIam.Keys admin) {
         this.state = state;
         String region = state.resource("region");
         this.sqs = LocalAws.sqs(java.net.URI.create(state.url("sqs")), region, admin.provider());
@@ -50,12 +53,12 @@ public final class LocalClients implements AutoCloseable {
         return sqs;
     }
 
-    FirestoreRest firestore() {
+    public FirestoreRest firestore() {
         return firestore;
     }
 
     /** Visible plus in-flight messages of a queue (by its state resource name: dlqUrl, webhookDlqUrl, queueUrl). */
-    long messages(String queueResource) {
+    public long messages(String queueResource) {
         try {
             Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(state.resource(queueResource))
                             .attributeNames(
@@ -72,7 +75,7 @@ public final class LocalClients implements AutoCloseable {
     }
 
     /** The requestIds in a table (by its state resource name). */
-    Set<String> requestIds(String tableResource) {
+    public Set<String> requestIds(String tableResource) {
         Set<String> ids = new HashSet<>();
         try {
             Map<String, AttributeValue> start = null;
@@ -94,8 +97,8 @@ public final class LocalClients implements AutoCloseable {
     }
 
     /** Invokes a function through the stack's Lambda endpoint; a function error is a failure with its message. */
-    String invoke(String function, String payload) {
-        String url = state.url("lambda") + LambdaEndpoint.PREFIX + function + "/invocations";
+    public String invoke(String function, String payload) {
+        String url = state.url("lambda") + LAMBDA_FUNCTIONS + function + "/invocations";
         try {
             HttpResponse<String> r = http.send(
                     HttpRequest.newBuilder(URI.create(url))
@@ -119,7 +122,7 @@ public final class LocalClients implements AutoCloseable {
     }
 
     /** GET {@code url} and its body (the SES stand-in's {@code /store}). */
-    String get(String url) {
+    public String get(String url) {
         try {
             HttpResponse<String> r = http.send(
                     HttpRequest.newBuilder(URI.create(url))

@@ -1,4 +1,4 @@
-package dev.cva.cli.local;
+package dev.cva.cli.stackclient;
 
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;

@@ -1,10 +1,14 @@
-package dev.cva.cli.local;
+package dev.cva.cli.stackclient;
 
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
 import dev.cva.local.Child;
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,22 +18,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Status, stop and detach for a local stack found through its state file. */
-final class StackControl {
+public final class StackControl {
     /** One part's health as {@code cva local status} shows it. */
-    record PartHealth(String name, String url, long pid, boolean healthy, String detail) {}
+    public record PartHealth(String name, String url, long pid, boolean healthy, String detail) {}
 
-    record Status(boolean running, boolean healthy, long supervisorPid, List<PartHealth> parts) {}
+    public record Status(boolean running, boolean healthy, long supervisorPid, List<PartHealth> parts) {}
 
     /** What {@code cva local down} did. */
-    record Down(boolean wasRunning, List<String> stopped, List<Integer> portsStillBusy) {}
+    public record Down(boolean wasRunning, List<String> stopped, List<Integer> portsStillBusy) {}
 
     private final Path projectRoot;
 
-    StackControl(Path projectRoot) {
+    public StackControl(Path projectRoot) {
         this.projectRoot = projectRoot;
     }
 
-    Status status() {
+    public Status status() {
         Optional<LocalState> read = LocalState.read(projectRoot);
         if (read.isEmpty() || !read.get().supervisorAlive()) {
             return new Status(false, false, read.map(LocalState::supervisorPid).orElse(0L), List.of());
@@ -41,7 +45,7 @@ final class StackControl {
                     || ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false);
             boolean healthy = alive && Child.listening(p.port());
             if (healthy && p.name().equals("receiver")) {
-                healthy = LocalStack.httpOk(p.url() + "healthz");
+                healthy = httpOk(p.url() + "healthz");
             }
             parts.add(new PartHealth(p.name(), p.url(), p.pid(), healthy, p.detail()));
         }
@@ -49,7 +53,7 @@ final class StackControl {
     }
 
     /** Stops the supervisor (its shutdown hook stops the parts), then any survivor, then checks the ports. */
-    Down down() {
+    public Down down() {
         Optional<LocalState> read = LocalState.read(projectRoot);
         if (read.isEmpty()) {
             return new Down(false, stopStrays(new ArrayList<>()), List.of());
@@ -136,15 +140,15 @@ final class StackControl {
                 .orElse(true);
     }
 
-    static final String SUPERVISOR_LOG = ".cva/local/logs/supervisor.log";
+    public static final String SUPERVISOR_LOG = ".cva/local/logs/supervisor.log";
     /** Set for the detached supervisor: its log has the per-part start times even without --verbose. */
-    static final String SUPERVISOR_ENV = "CVA_LOCAL_SUPERVISOR";
+    public static final String SUPERVISOR_ENV = "CVA_LOCAL_SUPERVISOR";
 
     /**
      * Starts {@code cva local up} again as a detached child (the supervisor) and waits until its state file says
      * ready. Its output goes to {@code .cva/local/logs/supervisor.log}.
      */
-    LocalState detach(List<String> extraArgs, Map<String, String> env, Duration timeout) {
+    public LocalState detach(List<String> extraArgs, Map<String, String> env, Duration timeout) {
         Path log = projectRoot.resolve(SUPERVISOR_LOG);
         // the same JVM flags as a foreground 'cva local up' from the ./cva launcher (Child.JVM_OPTIONS says why)
         List<String> command = new ArrayList<>(List.of(Child.java()));
@@ -192,5 +196,22 @@ final class StackControl {
                         .filter(e -> !e.isBlank())
                         .map(e -> cwd.resolve(e).toAbsolutePath().normalize().toString())
                         .toList());
+    }
+    /** True when a GET of {@code url} answers 200 within 2 s. */
+    public static boolean httpOk(String url) {
+        try {
+            HttpResponse<Void> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

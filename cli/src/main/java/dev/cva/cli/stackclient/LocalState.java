@@ -1,4 +1,4 @@
-package dev.cva.cli.local;
+package dev.cva.cli.stackclient;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cva.cli.CvaContext;
@@ -99,7 +99,7 @@ public record LocalState(
                 .isPresent();
     }
 
-    LocalState withPart(Part part) {
+    public LocalState withPart(Part part) {
         Map<String, Part> p = new LinkedHashMap<>(parts);
         p.put(part.name(), part);
         return new LocalState(supervisorPid, startedAt, ready, p, resources);
@@ -116,7 +116,7 @@ public record LocalState(
     }
 
     /** Writes atomically: a temporary file in the same folder, then a rename. */
-    void write(Path projectRoot) {
+    public void write(Path projectRoot) {
         Path f = file(projectRoot);
         try {
             Files.createDirectories(f.getParent());
@@ -132,7 +132,7 @@ public record LocalState(
         }
     }
 
-    static void delete(Path projectRoot) {
+    public static void delete(Path projectRoot) {
         try {
             Files.deleteIfExists(file(projectRoot));
         } catch (IOException ignored) {

@@ -1,4 +1,4 @@
-package dev.cva.cli.local;
+package dev.cva.cli.stackclient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CvaContext;
@@ -24,7 +24,7 @@ public final class LocalCredentials {
         return projectRoot.resolve(".cva/local/aws-credentials.json");
     }
 
-    static void write(Path projectRoot, LocalIam.Keys keys) {
+    public static void write(Path projectRoot, LocalIam.Keys keys) {
         try {
             PrivateFile.write(
                     file(projectRoot),
@@ -55,7 +55,7 @@ public final class LocalCredentials {
         }
     }
 
-    static void delete(Path projectRoot) {
+    public static void delete(Path projectRoot) {
         PrivateFile.delete(file(projectRoot));
     }
 }

@@ -1,4 +1,4 @@
-package dev.cva.cli.local;
+package dev.cva.cli.stackclient;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,8 +9,8 @@ import java.util.Map;
  * The credentials are the stack's own administrator's, which moto issued when the stack started (it refuses any
  * others, as AWS would); a user's real keys are never needed or sent.
  */
-final class LocalEnv {
-    enum Shell {
+public final class LocalEnv {
+    public enum Shell {
         bash,
         fish,
         json
@@ -19,7 +19,7 @@ final class LocalEnv {
     private LocalEnv() {}
 
     /** @param admin the stack's administrator keys ({@link LocalCredentials#read}) */
-    static Map<String, String> variables(LocalState s, dev.cva.local.LocalIam.Keys admin) {
+    public static Map<String, String> variables(LocalState s, dev.cva.local.LocalIam.Keys admin) {
         Map<String, String> v = new LinkedHashMap<>();
         String region = s.resource("region");
         v.put("AWS_ENDPOINT_URL_SQS", s.url("sqs"));
@@ -41,7 +41,7 @@ final class LocalEnv {
         return v;
     }
 
-    static String render(Map<String, String> variables, Shell shell) {
+    public static String render(Map<String, String> variables, Shell shell) {
         StringBuilder out = new StringBuilder();
         variables.forEach((k, v) -> {
             switch (shell) {

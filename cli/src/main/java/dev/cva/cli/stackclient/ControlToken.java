@@ -1,4 +1,4 @@
-package dev.cva.cli.local;
+package dev.cva.cli.stackclient;
 
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
@@ -8,14 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The control channel's token, in {@code .cva/local/control.token}, readable by its owner only. */
-final class ControlToken {
+public final class ControlToken {
     private ControlToken() {}
 
-    static Path file(Path projectRoot) {
+    public static Path file(Path projectRoot) {
         return projectRoot.resolve(".cva/local/control.token");
     }
 
-    static void write(Path projectRoot, String token) {
+    public static void write(Path projectRoot, String token) {
         PrivateFile.write(file(projectRoot), token);
     }
 
@@ -32,7 +32,7 @@ final class ControlToken {
         }
     }
 
-    static void delete(Path projectRoot) {
+    public static void delete(Path projectRoot) {
         PrivateFile.delete(file(projectRoot));
     }
 }

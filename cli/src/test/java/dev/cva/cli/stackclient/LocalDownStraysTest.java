@@ -1,4 +1,4 @@
-package dev.cva.cli.local;
+package dev.cva.cli.stackclient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
