@@ -8,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 import java.util.stream.Stream;
 
@@ -47,12 +49,23 @@ final class Demo {
 
     private final LocalClients clients;
     private final Clock clock;
+    private final Function<Instant, String> reportWeek;
     private final Consumer<String> info;
     private final Consumer<String> debug;
 
-    Demo(LocalClients clients, Clock clock, Consumer<String> info, Consumer<String> debug) {
+    /**
+     * @param reportWeek the week the weekly report covers at an instant (the schedule's ISO week, handed in by the
+     *     command so that the demo needs nothing of the supervisor)
+     */
+    Demo(
+            LocalClients clients,
+            Clock clock,
+            Function<Instant, String> reportWeek,
+            Consumer<String> info,
+            Consumer<String> debug) {
         this.clients = clients;
         this.clock = clock;
+        this.reportWeek = reportWeek;
         this.info = info;
         this.debug = debug;
     }
@@ -110,7 +123,7 @@ final class Demo {
             problems.add(skippedBatches
                     + " stream batches were skipped by the notifier's mapping (cva replay-dlq -q stream-failures)");
         }
-        String week = WeeklySchedule.isoWeek(clock.instant());
+        String week = reportWeek.apply(clock.instant());
         String report = null;
         String reportStatus = null;
         try {

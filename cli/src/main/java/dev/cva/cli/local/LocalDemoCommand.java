@@ -5,6 +5,8 @@ import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
 import dev.cva.cli.events.Simulator;
 import dev.cva.cli.options.DurationConverter;
+import dev.cva.cli.stack.LocalStack;
+import dev.cva.cli.stack.WeeklySchedule;
 import dev.cva.cli.stackclient.LocalClients;
 import dev.cva.cli.stackclient.LocalCredentials;
 import dev.cva.cli.stackclient.LocalState;
@@ -121,11 +123,12 @@ final class LocalDemoCommand implements Callable<Integer> {
         Demo.Summary summary;
         try (LocalClients clients = new LocalClients(running, LocalCredentials.read(ctx.projectRoot()));
                 ProgressBar bar = LocalStacks.progress(ctx, "sending", plan.events())) {
-            summary = new Demo(clients, ctx.clock(), ctx::info, ctx::debug).run(plan, timeout, n -> {
-                if (bar != null) {
-                    bar.stepTo(n);
-                }
-            });
+            summary = new Demo(clients, ctx.clock(), WeeklySchedule::isoWeek, ctx::info, ctx::debug)
+                    .run(plan, timeout, n -> {
+                        if (bar != null) {
+                            bar.stepTo(n);
+                        }
+                    });
         } finally {
             if (started != null) {
                 ctx.info("stopping the local stack it started…");

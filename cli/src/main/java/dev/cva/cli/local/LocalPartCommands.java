@@ -3,6 +3,7 @@ package dev.cva.cli.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.stack.PartSwitch;
 import dev.cva.cli.stackclient.ControlClient;
 import dev.cva.cli.stackclient.LocalState;
 import java.time.Duration;

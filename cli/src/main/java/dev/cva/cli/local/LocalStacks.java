@@ -1,6 +1,9 @@
 package dev.cva.cli.local;
 
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.stack.LocalStack;
+import dev.cva.cli.stack.Runtimes;
+import dev.cva.cli.stack.StartTimes;
 import dev.cva.cli.stackclient.LocalState;
 import dev.cva.cli.stackclient.StackControl;
 import dev.cva.cli.support.Table;

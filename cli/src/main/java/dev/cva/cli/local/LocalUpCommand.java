@@ -3,6 +3,7 @@ package dev.cva.cli.local;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.ExitCode;
 import dev.cva.cli.options.DurationConverter;
+import dev.cva.cli.stack.LocalStack;
 import dev.cva.cli.stackclient.LocalState;
 import dev.cva.cli.stackclient.StackControl;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
-import dev.cva.cli.local.OutageChaosE2ETest;
+import dev.cva.cli.stack.OutageChaosE2ETest;
 import dev.cva.cli.stackclient.LocalCredentials;
 import dev.cva.cli.stackclient.LocalState;
 import dev.cva.local.LocalAws;
