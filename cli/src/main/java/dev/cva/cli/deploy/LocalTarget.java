@@ -21,7 +21,7 @@ import java.util.Optional;
 
 /**
  * The {@code --env local} deploy target: the running local stack, through its control channel
- * ({@code dev.cva.cli.stack.LocalDeploys}). A Lambda's revisions are its local versions behind the {@code live}
+ * (the supervisor's {@code LocalDeploys}). A Lambda's revisions are its local versions behind the {@code live}
  * alias; the receiver's are Functions Framework processes behind the stable front whose URL is in the state file.
  * Revision ids are numbers (1 = what {@code cva local up} started). The smoke test invokes the new Lambda version
  * directly through the stack's Invoke API ({@code <function>:<version>}), or sends the receiver's checks to the new

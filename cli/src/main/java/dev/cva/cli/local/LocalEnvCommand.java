@@ -32,7 +32,7 @@ final class LocalEnvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LocalCommand.requireLocal(ctx);
+        LocalState.requireLocalEnvironment(ctx);
         LocalState state = LocalState.read(ctx)
                 .filter(LocalState::supervisorAlive)
                 .orElseThrow(() -> new CvaException(

@@ -23,7 +23,7 @@ final class LocalPartCommands {
     static final String PARTS = "firestore, receiver, sqs, notifier, processor, reporter";
 
     static int run(CvaContext ctx, String part, String action) {
-        LocalCommand.requireLocal(ctx);
+        LocalState.requireLocalEnvironment(ctx);
         LocalState state = LocalState.require(ctx);
         JsonNode r = ControlClient.of(state, ctx.projectRoot())
                 .post("/parts/" + part + "/" + action, null, Duration.ofMinutes(3));

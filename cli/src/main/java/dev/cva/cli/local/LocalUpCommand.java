@@ -53,7 +53,7 @@ final class LocalUpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        LocalCommand.requireLocal(ctx);
+        LocalState.requireLocalEnvironment(ctx);
         if (detach) {
             List<String> args = new ArrayList<>();
             if (ctx.globals().config() != null) {

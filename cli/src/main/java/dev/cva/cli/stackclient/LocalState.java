@@ -55,6 +55,15 @@ public record LocalState(
         }
     }
 
+    /** The local commands (and {@code cva events}) work on the local environment only. */
+    public static void requireLocalEnvironment(CvaContext ctx) {
+        if (!CvaContext.DEFAULT_ENVIRONMENT.equals(ctx.environmentName())) {
+            throw CvaException.usage(
+                    "'cva local' and 'cva events' work on the local environment, not '" + ctx.environmentName() + "'",
+                    "drop --env / CVA_ENV, or use --env local");
+        }
+    }
+
     /** The state file of a running stack, or a clear error telling the user to start one. */
     public static LocalState require(CvaContext ctx) {
         LocalState s = read(ctx).filter(LocalState::supervisorAlive).orElse(null);

@@ -1,7 +1,5 @@
-package dev.cva.cli.local;
+package dev.cva.cli.events;
 
-import dev.cva.cli.events.EventSender;
-import dev.cva.cli.events.Simulator;
 import dev.cva.cli.stackclient.LocalClients;
 import dev.cva.local.Child;
 import java.nio.file.Files;
@@ -22,11 +20,11 @@ import java.util.stream.Stream;
  * The README's first command: simulate traffic through a running local stack, wait until every valid record has
  * reached Firestore, run the weekly report, and sum up what happened.
  */
-final class Demo {
-    record Latency(long p50Ms, long p95Ms, long maxMs) {}
+public final class Demo {
+    public record Latency(long p50Ms, long p95Ms, long maxMs) {}
 
     /** The summary {@code cva local demo --json} prints. {@code ok}: no valid record was lost. */
-    record Summary(
+    public record Summary(
             boolean ok,
             int conversations,
             int earlyResponses,
@@ -57,7 +55,7 @@ final class Demo {
      * @param reportWeek the week the weekly report covers at an instant (the schedule's ISO week, handed in by the
      *     command so that the demo needs nothing of the supervisor)
      */
-    Demo(
+    public Demo(
             LocalClients clients,
             Clock clock,
             Function<Instant, String> reportWeek,
@@ -70,7 +68,7 @@ final class Demo {
         this.debug = debug;
     }
 
-    Summary run(Simulator.Plan plan, Duration timeout, IntConsumer sendProgress) {
+    public Summary run(Simulator.Plan plan, Duration timeout, IntConsumer sendProgress) {
         long dlqBefore = clients.messages("dlqUrl");
         long documentsBefore = clients.firestore().count();
         long webhookDlqBefore = clients.messages("webhookDlqUrl");
