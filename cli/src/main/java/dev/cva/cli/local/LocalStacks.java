@@ -11,8 +11,8 @@ import dev.cva.cli.support.Table;
 import java.util.function.Consumer;
 import me.tongfei.progressbar.ProgressBar;
 
-/** Shared glue of the local commands: starting a stack from a context, progress, and the endpoints table. */
-public final class LocalStacks {
+/** Shared glue of the local commands: starting a stack from a context with a progress bar, and the endpoints table. */
+final class LocalStacks {
     private LocalStacks() {}
 
     /** @param iam whether moto enforces IAM (the default; {@code --no-iam} turns it off) */
