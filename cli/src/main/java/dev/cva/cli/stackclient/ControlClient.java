@@ -13,8 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Talks to the running stack's {@code ControlServer} (in {@code stack}): found through the state file's {@code controlUrl} resource,
- * authorised by the owner-only token file. Non-2xx answers become a {@link CvaException} with the server's message.
+ * Talks to the running stack's control server ({@code stack.ControlServer}): found through the state file's
+ * {@code controlUrl} resource, authorised by the owner-only token file. Non-2xx answers become a
+ * {@link CvaException} with the server's message.
  */
 public final class ControlClient {
     private final URI base;
