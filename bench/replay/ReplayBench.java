@@ -1,6 +1,6 @@
 import dev.cva.cli.Cva;
 import dev.cva.cli.CvaContext;
-import dev.cva.cli.local.LocalState;
+import dev.cva.cli.stackclient.LocalState;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;

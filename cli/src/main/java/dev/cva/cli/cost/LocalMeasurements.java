@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
-import dev.cva.cli.local.ControlClient;
-import dev.cva.cli.local.LocalState;
+import dev.cva.cli.stackclient.ControlClient;
+import dev.cva.cli.stackclient.LocalState;
 
 /** The running local stack's counts ({@code GET /metrics} on its control channel). */
 final class LocalMeasurements {

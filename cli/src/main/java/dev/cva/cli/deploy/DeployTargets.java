@@ -80,7 +80,8 @@ public final class DeployTargets implements DeployService.Targets {
                             hostingSite(s));
         }
         if (isLocal()) {
-            return new LocalTarget(dev.cva.cli.local.LocalState.require(ctx), ctx.projectRoot(), receiverSmoke(s));
+            return new LocalTarget(
+                    dev.cva.cli.stackclient.LocalState.require(ctx), ctx.projectRoot(), receiverSmoke(s));
         }
         if (spec.cloud() == CvaConfig.Cloud.AWS) {
             String region = s.require("aws.region");

@@ -3,8 +3,8 @@ package dev.cva.cli.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
-import dev.cva.cli.local.ControlClient;
-import dev.cva.cli.local.LocalState;
+import dev.cva.cli.stackclient.ControlClient;
+import dev.cva.cli.stackclient.LocalState;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +21,7 @@ import java.util.Optional;
 
 /**
  * The {@code --env local} deploy target: the running local stack, through its control channel
- * ({@code dev.cva.cli.local.LocalDeploys}). A Lambda's revisions are its local versions behind the {@code live}
+ * (the supervisor's {@code LocalDeploys}). A Lambda's revisions are its local versions behind the {@code live}
  * alias; the receiver's are Functions Framework processes behind the stable front whose URL is in the state file.
  * Revision ids are numbers (1 = what {@code cva local up} started). The smoke test invokes the new Lambda version
  * directly through the stack's Invoke API ({@code <function>:<version>}), or sends the receiver's checks to the new

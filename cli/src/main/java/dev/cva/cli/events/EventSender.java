@@ -3,7 +3,7 @@ package dev.cva.cli.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
-import dev.cva.cli.local.LocalClients;
+import dev.cva.cli.stackclient.LocalClients;
 import dev.cva.contracts.Contract;
 import dev.cva.contracts.ContractValidator;
 import dev.cva.contracts.Violation;

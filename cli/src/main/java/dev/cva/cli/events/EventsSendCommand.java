@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
-import dev.cva.cli.local.LocalClients;
-import dev.cva.cli.local.LocalCommand;
+import dev.cva.cli.stackclient.LocalClients;
+import dev.cva.cli.stackclient.LocalState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +72,7 @@ final class EventsSendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LocalCommand.requireLocal(ctx);
+        LocalState.requireLocalEnvironment(ctx);
         JsonNode event = data != null ? fromData() : fromFlags();
         EventSender.validate(event);
         try (LocalClients clients = LocalClients.running(ctx)) {

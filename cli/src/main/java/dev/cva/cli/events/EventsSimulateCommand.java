@@ -3,9 +3,9 @@ package dev.cva.cli.events;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
-import dev.cva.cli.local.LocalClients;
-import dev.cva.cli.local.LocalCommand;
-import dev.cva.cli.local.LocalStacks;
+import dev.cva.cli.stackclient.LocalClients;
+import dev.cva.cli.stackclient.LocalState;
+import dev.cva.cli.support.ProgressBars;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
@@ -65,7 +65,7 @@ final class EventsSimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LocalCommand.requireLocal(ctx);
+        LocalState.requireLocalEnvironment(ctx);
         Simulator.Plan plan;
         try {
             plan = new Simulator.Plan(conversations, early, duplicates, poison, rate, seed);
@@ -74,7 +74,7 @@ final class EventsSimulateCommand implements Callable<Integer> {
         }
         Simulator.Result r;
         try (LocalClients clients = LocalClients.running(ctx);
-                ProgressBar bar = LocalStacks.progress(ctx, "sending", plan.events())) {
+                ProgressBar bar = ProgressBars.onStderr(ctx, "sending", plan.events())) {
             r = new Simulator(EventSender.of(clients)).run(plan, n -> {
                 if (bar != null) {
                     bar.stepTo(n);

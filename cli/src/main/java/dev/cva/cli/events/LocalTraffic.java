@@ -3,7 +3,7 @@ package dev.cva.cli.events;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
-import dev.cva.cli.local.LocalClients;
+import dev.cva.cli.stackclient.LocalClients;
 
 /** Simulated chatbot traffic on the running local stack, for commands outside this package (the DR drill). */
 public final class LocalTraffic {

@@ -53,7 +53,7 @@ public final class Simulator {
 
     /**
      * For tests that act on the sender's progress (the chaos test stops SQS after N events were accepted): a signal
-     * instead of a guess in seconds. Only the tests (in dev.cva.cli.local) set it.
+     * instead of a guess in seconds. Only the tests (the stack's end-to-end tests) set it.
      */
     public static volatile Observer observer = (accepted, refused) -> {};
 

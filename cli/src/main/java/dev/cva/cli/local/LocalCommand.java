@@ -1,7 +1,6 @@
 package dev.cva.cli.local;
 
 import dev.cva.cli.CvaContext;
-import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,14 +39,5 @@ public final class LocalCommand implements Callable<Integer> {
     public Integer call() {
         spec.commandLine().usage(ctx.err());
         return ExitCode.USAGE.code();
-    }
-
-    /** The local commands work on the local environment only. */
-    public static void requireLocal(CvaContext ctx) {
-        if (!CvaContext.DEFAULT_ENVIRONMENT.equals(ctx.environmentName())) {
-            throw CvaException.usage(
-                    "'cva local' and 'cva events' work on the local environment, not '" + ctx.environmentName() + "'",
-                    "drop --env / CVA_ENV, or use --env local");
-        }
     }
 }

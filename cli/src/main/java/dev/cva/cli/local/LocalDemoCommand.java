@@ -3,8 +3,16 @@ package dev.cva.cli.local;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.events.Demo;
 import dev.cva.cli.events.Simulator;
 import dev.cva.cli.options.DurationConverter;
+import dev.cva.cli.stack.LocalStack;
+import dev.cva.cli.stack.WeeklySchedule;
+import dev.cva.cli.stackclient.LocalClients;
+import dev.cva.cli.stackclient.LocalCredentials;
+import dev.cva.cli.stackclient.LocalState;
+import dev.cva.cli.stackclient.StackControl;
+import dev.cva.cli.support.ProgressBars;
 import dev.cva.cli.support.Table;
 import java.time.Duration;
 import java.util.List;
@@ -86,7 +94,7 @@ final class LocalDemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LocalCommand.requireLocal(ctx);
+        LocalState.requireLocalEnvironment(ctx);
         Simulator.Plan plan = plan();
         LocalState running = LocalState.read(ctx)
                 .filter(s -> s.ready() && s.supervisorAlive())
@@ -116,12 +124,13 @@ final class LocalDemoCommand implements Callable<Integer> {
         }
         Demo.Summary summary;
         try (LocalClients clients = new LocalClients(running, LocalCredentials.read(ctx.projectRoot()));
-                ProgressBar bar = LocalStacks.progress(ctx, "sending", plan.events())) {
-            summary = new Demo(clients, ctx.clock(), ctx::info, ctx::debug).run(plan, timeout, n -> {
-                if (bar != null) {
-                    bar.stepTo(n);
-                }
-            });
+                ProgressBar bar = ProgressBars.onStderr(ctx, "sending", plan.events())) {
+            summary = new Demo(clients, ctx.clock(), WeeklySchedule::isoWeek, ctx::info, ctx::debug)
+                    .run(plan, timeout, n -> {
+                        if (bar != null) {
+                            bar.stepTo(n);
+                        }
+                    });
         } finally {
             if (started != null) {
                 ctx.info("stopping the local stack it started…");

@@ -2,6 +2,8 @@ package dev.cva.cli.local;
 
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.stackclient.LocalState;
+import dev.cva.cli.stackclient.StackControl;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
@@ -19,7 +21,7 @@ final class LocalDownCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LocalCommand.requireLocal(ctx);
+        LocalState.requireLocalEnvironment(ctx);
         StackControl.Down down = new StackControl(ctx.projectRoot()).down();
         if (ctx.globals().json()) {
             ctx.printJson(down);

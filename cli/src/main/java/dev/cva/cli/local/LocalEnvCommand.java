@@ -3,6 +3,9 @@ package dev.cva.cli.local;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.stackclient.LocalCredentials;
+import dev.cva.cli.stackclient.LocalEnv;
+import dev.cva.cli.stackclient.LocalState;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,7 +32,7 @@ final class LocalEnvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LocalCommand.requireLocal(ctx);
+        LocalState.requireLocalEnvironment(ctx);
         LocalState state = LocalState.read(ctx)
                 .filter(LocalState::supervisorAlive)
                 .orElseThrow(() -> new CvaException(

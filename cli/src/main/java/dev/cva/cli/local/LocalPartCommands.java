@@ -3,6 +3,9 @@ package dev.cva.cli.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.ExitCode;
+import dev.cva.cli.stack.PartSwitch;
+import dev.cva.cli.stackclient.ControlClient;
+import dev.cva.cli.stackclient.LocalState;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +23,7 @@ final class LocalPartCommands {
     static final String PARTS = "firestore, receiver, sqs, notifier, processor, reporter";
 
     static int run(CvaContext ctx, String part, String action) {
-        LocalCommand.requireLocal(ctx);
+        LocalState.requireLocalEnvironment(ctx);
         LocalState state = LocalState.require(ctx);
         JsonNode r = ControlClient.of(state, ctx.projectRoot())
                 .post("/parts/" + part + "/" + action, null, Duration.ofMinutes(3));

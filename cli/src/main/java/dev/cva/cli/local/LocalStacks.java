@@ -1,15 +1,18 @@
 package dev.cva.cli.local;
 
 import dev.cva.cli.CvaContext;
+import dev.cva.cli.stack.LocalStack;
+import dev.cva.cli.stack.Runtimes;
+import dev.cva.cli.stack.StartTimes;
+import dev.cva.cli.stackclient.LocalState;
+import dev.cva.cli.stackclient.StackControl;
+import dev.cva.cli.support.ProgressBars;
 import dev.cva.cli.support.Table;
 import java.util.function.Consumer;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
-/** Shared glue of the local commands: starting a stack from a context, progress, and the endpoints table. */
-public final class LocalStacks {
+/** Shared glue of the local commands: starting a stack from a context with a progress bar, and the endpoints table. */
+final class LocalStacks {
     private LocalStacks() {}
 
     /** @param iam whether moto enforces IAM (the default; {@code --no-iam} turns it off) */
@@ -22,7 +25,7 @@ public final class LocalStacks {
                 Runtimes.locate(ctx.env(), ctx.projectRoot()),
                 iam);
         LocalStack.Config config = LocalStack.Config.from(ctx.settings());
-        try (ProgressBar bar = progress(ctx, "cva local up", LocalStack.STEPS.size())) {
+        try (ProgressBar bar = ProgressBars.onStderr(ctx, "cva local up", LocalStack.STEPS.size())) {
             Consumer<String> step = s -> {
                 if (bar != null) {
                     bar.step();
@@ -39,7 +42,6 @@ public final class LocalStacks {
         }
     }
 
-    /** A progress bar on stderr when it is a terminal (and not --json or --quiet), else null. */
     /**
      * With {@code --verbose}, the per-part start times a detached supervisor wrote to its log ({@link StartTimes});
      * the detached supervisor always logs them.
@@ -54,32 +56,6 @@ public final class LocalStacks {
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             ctx.debug("no start times: cannot read " + log + ": " + e.getMessage());
         }
-    }
-
-    public static ProgressBar progress(CvaContext ctx, String task, int max) {
-        if (!ctx.progress()) {
-            return null;
-        }
-        return new ProgressBarBuilder()
-                .setTaskName(task)
-                .setInitialMax(max)
-                .setStyle(ctx.color() ? ProgressBarStyle.COLORFUL_UNICODE_BLOCK : ProgressBarStyle.ASCII)
-                // A fixed width: asking JLine for the terminal's width opens a system terminal whose close also
-                // closes stdout, and the command's output would be lost.
-                .setConsumer(
-                        new DelegatingProgressBarConsumer(
-                                s -> {
-                                    ctx.err().print("\r" + s);
-                                    ctx.err().flush();
-                                },
-                                100) {
-                            @Override
-                            public void close() {
-                                ctx.err().println();
-                                ctx.err().flush();
-                            }
-                        })
-                .build();
     }
 
     static void printParts(CvaContext ctx, LocalState s) {

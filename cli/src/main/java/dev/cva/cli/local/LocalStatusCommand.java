@@ -3,6 +3,8 @@ package dev.cva.cli.local;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.ExitCode;
 import dev.cva.cli.options.DurationConverter;
+import dev.cva.cli.stackclient.LocalState;
+import dev.cva.cli.stackclient.StackControl;
 import dev.cva.cli.support.Table;
 import dev.cva.cli.top.TopCommand;
 import java.time.Duration;
@@ -36,7 +38,7 @@ final class LocalStatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LocalCommand.requireLocal(ctx);
+        LocalState.requireLocalEnvironment(ctx);
         if (watch != null) {
             return TopCommand.show(ctx, watch, false);
         }

@@ -3,6 +3,9 @@ package dev.cva.cli.local;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.ExitCode;
 import dev.cva.cli.options.DurationConverter;
+import dev.cva.cli.stack.LocalStack;
+import dev.cva.cli.stackclient.LocalState;
+import dev.cva.cli.stackclient.StackControl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +53,7 @@ final class LocalUpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        LocalCommand.requireLocal(ctx);
+        LocalState.requireLocalEnvironment(ctx);
         if (detach) {
             List<String> args = new ArrayList<>();
             if (ctx.globals().config() != null) {

@@ -6,7 +6,7 @@ import dev.cva.cli.ExitCode;
 import dev.cva.cli.config.CvaConfig;
 import dev.cva.cli.config.Settings;
 import dev.cva.cli.deploy.DeployTargets;
-import dev.cva.cli.local.LocalState;
+import dev.cva.cli.stackclient.LocalState;
 import java.nio.file.Path;
 import java.util.TreeSet;
 

@@ -1,7 +1,7 @@
 package dev.cva.cli.webhook;
 
 import dev.cva.cli.CvaContext;
-import dev.cva.cli.local.LocalState;
+import dev.cva.cli.stackclient.LocalState;
 import java.net.URI;
 import java.util.Optional;
 

@@ -8,7 +8,7 @@ import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
 import dev.cva.cli.CvaException;
 import dev.cva.cli.ExitCode;
-import dev.cva.cli.local.RecordedStack;
+import dev.cva.cli.stack.RecordedStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package dev.cva.cli.replay;
 
 import dev.cva.cli.CvaContext;
-import dev.cva.cli.local.LocalState;
+import dev.cva.cli.stackclient.LocalState;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.cva.cli.secrets;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.cva.cli.local.SecretManagerStandIn;
+import dev.cva.cli.stack.SecretManagerStandIn;
 import dev.cva.contracts.webhook.Verification;
 import dev.cva.contracts.webhook.WebhookSecret;
 import dev.cva.contracts.webhook.WebhookVerifier;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cva.cli.CliHarness;
 import dev.cva.cli.CvaContext;
-import dev.cva.cli.local.LiveStack;
+import dev.cva.cli.stack.LiveStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

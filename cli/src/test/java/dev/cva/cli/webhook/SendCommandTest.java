@@ -79,14 +79,14 @@ class SendCommandTest {
     @Test
     void forTheLocalEnvironmentTheRunningStacksStateFileGivesTheUrl() throws Exception {
         Path project = isolatedProject();
-        Path state = dev.cva.cli.local.LocalState.file(project);
+        Path state = dev.cva.cli.stackclient.LocalState.file(project);
         Files.createDirectories(state.getParent());
-        dev.cva.cli.local.LocalState running = new dev.cva.cli.local.LocalState(
+        dev.cva.cli.stackclient.LocalState running = new dev.cva.cli.stackclient.LocalState(
                 ProcessHandle.current().pid(),
                 System.currentTimeMillis(),
                 true,
                 java.util.Map.of(
-                        "receiver", new dev.cva.cli.local.LocalState.Part("receiver", stub.url(), 0, 0, "stub")),
+                        "receiver", new dev.cva.cli.stackclient.LocalState.Part("receiver", stub.url(), 0, 0, "stub")),
                 java.util.Map.of());
         Files.writeString(state, dev.cva.cli.CvaContext.json().writeValueAsString(running));
         CliHarness.Result r = cli().cwd(project).run("webhook", "send", "--env", "local", "--json");
