@@ -36,6 +36,10 @@ for cva in "$a_cva" "$c_cva"; do
   # builds if needed and makes the launcher's class-data archive or AOT cache before anything is timed
   $cva --version >/dev/null
 done
+# the JDK 25 launcher trains its AOT cache in the background: wait for it (at most two minutes)
+for checkout in "$anchor" "$candidate"; do
+  for _ in $(seq 1 240); do [[ -d "$checkout/cli/target/.aot-training" ]] || break; sleep 0.5; done
+done
 
 python3 - "$runs" "$a_cva" "$c_cva" <<'PY'
 import json, shlex, statistics, subprocess, sys, time

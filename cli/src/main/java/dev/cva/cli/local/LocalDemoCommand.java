@@ -123,14 +123,20 @@ final class LocalDemoCommand implements Callable<Integer> {
             ctx.info("dashboard: " + dashboard + " (open it to watch the demo live)");
         }
         Demo.Summary summary;
-        try (LocalClients clients = new LocalClients(running, LocalCredentials.read(ctx.projectRoot()));
-                ProgressBar bar = ProgressBars.onStderr(ctx, "sending", plan.events())) {
-            summary = new Demo(clients, ctx.clock(), WeeklySchedule::isoWeek, ctx::info, ctx::debug)
-                    .run(plan, timeout, n -> {
-                        if (bar != null) {
-                            bar.stepTo(n);
-                        }
-                    });
+        try {
+            try (LocalClients clients = new LocalClients(running, LocalCredentials.read(ctx.projectRoot()));
+                    ProgressBar bar = ProgressBars.onStderr(ctx, "sending", plan.events())) {
+                summary = new Demo(clients, ctx.clock(), WeeklySchedule::isoWeek, ctx::info, ctx::debug)
+                        .run(plan, timeout, n -> {
+                            if (bar != null) {
+                                bar.stepTo(n);
+                            }
+                        });
+            }
+            // the summary as soon as it is known, before the stack it started stops (a first run's stop waits for
+            // the JVMs' AOT caches to be written); the URL outlives the command unless the demo stops that stack
+            render(summary, started == null ? dashboard : null);
+            ctx.out().flush();
         } finally {
             if (started != null) {
                 ctx.info("stopping the local stack it started…");
@@ -138,8 +144,6 @@ final class LocalDemoCommand implements Callable<Integer> {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
         }
-        // the URL outlives the command unless the demo stopped the stack it started
-        render(summary, started == null ? dashboard : null);
         if (keep) {
             ctx.info("the local stack keeps running (pid " + running.supervisorPid() + ")"
                     + (dashboard == null ? "" : "; dashboard: " + dashboard) + "; stop it with 'cva local down'");
