@@ -203,7 +203,7 @@ public final class AotCache {
                 } else {
                     Files.deleteIfExists(t);
                     Files.deleteIfExists(config);
-                    Files.writeString(failed, Integer.toString(failures(failed) + 1));
+                    countFailure(failed);
                 }
             }
         }
@@ -211,7 +211,7 @@ public final class AotCache {
             for (Path c : configs) { // a training run killed before it wrote anything
                 if (!Files.exists(Path.of(c.toString().replaceFirst("\\.config$", "")))) {
                     Files.deleteIfExists(c);
-                    Files.writeString(failed, Integer.toString(failures(failed) + 1));
+                    countFailure(failed);
                 }
             }
         }
@@ -254,7 +254,7 @@ public final class AotCache {
             } else {
                 Files.deleteIfExists(out);
                 Files.deleteIfExists(config);
-                Files.writeString(failed, Integer.toString(failures(failed) + 1));
+                countFailure(failed);
             }
         } catch (IOException | RuntimeException e) {
             // the next start trains again (or gives up after MAX_FAILED_TRAININGS)
@@ -310,18 +310,8 @@ public final class AotCache {
             Files.writeString(Files.createFile(lock), self);
             return true;
         } catch (FileAlreadyExistsException e) {
-            String holder;
-            try {
-                holder = Files.readString(lock).trim();
-            } catch (IOException gone) {
-                return false;
-            }
-            boolean alive = holder.matches("\\d+")
-                    && ProcessHandle.of(Long.parseLong(holder))
-                            .map(ProcessHandle::isAlive)
-                            .orElse(false);
-            if (alive) {
-                return false;
+            if (!Files.exists(lock) || held(lock)) {
+                return false; // gone meanwhile (another start took it), or its training JVM lives
             }
             Files.deleteIfExists(lock);
             try {
@@ -331,6 +321,10 @@ public final class AotCache {
                 return false;
             }
         }
+    }
+
+    private static void countFailure(Path failed) throws IOException {
+        Files.writeString(failed, Integer.toString(failures(failed) + 1));
     }
 
     private static int failures(Path failed) {

@@ -106,10 +106,7 @@ final class LocalDemoCommand implements Callable<Integer> {
         Thread hook = null;
         if (running == null) {
             ctx.info("starting the local stack in the background…");
-            List<String> args = ctx.globals().config() == null
-                    ? List.of()
-                    : List.of(
-                            "--config", ctx.globals().config().toAbsolutePath().toString());
+            List<String> args = LocalStacks.configArgs(ctx);
             if (!keep) {
                 stopAfter = true;
                 // also on Ctrl-C or a kill of this JVM (the supervisor is in its process group and stops on Ctrl-C)

@@ -42,6 +42,14 @@ final class LocalStacks {
         }
     }
 
+    /** The arguments that hand this command's {@code --config} on to a supervisor started in the background. */
+    static java.util.List<String> configArgs(CvaContext ctx) {
+        return ctx.globals().config() == null
+                ? java.util.List.of()
+                : java.util.List.of(
+                        "--config", ctx.globals().config().toAbsolutePath().toString());
+    }
+
     /**
      * With {@code --verbose}, the per-part start times a detached supervisor wrote to its log ({@link StartTimes});
      * the detached supervisor always logs them.

@@ -55,11 +55,7 @@ final class LocalUpCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         LocalState.requireLocalEnvironment(ctx);
         if (detach) {
-            List<String> args = new ArrayList<>();
-            if (ctx.globals().config() != null) {
-                args.addAll(List.of(
-                        "--config", ctx.globals().config().toAbsolutePath().toString()));
-            }
+            List<String> args = new ArrayList<>(LocalStacks.configArgs(ctx));
             if (noIam) {
                 args.add("--no-iam");
             }
